@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { Handle, Id } from './common.ts';
+
+export const Password = z.string().min(8, 'at least 8 characters').max(200);
+export const DisplayName = z.string().trim().min(1).max(40);
+export const Locale = z.enum(['zh-CN', 'en']);
+export type Locale = z.infer<typeof Locale>;
+
+export const SignupBody = z.strictObject({
+  handle: Handle,
+  displayName: DisplayName,
+  password: Password,
+});
+export type SignupBody = z.infer<typeof SignupBody>;
+
+export const LoginBody = z.strictObject({
+  handle: z.string().min(1).max(24),
+  password: z.string().min(1).max(200),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: Password,
+});
+
+export const ProfileLink = z.strictObject({
+  label: z.string().trim().min(1).max(30),
+  url: z.url({ protocol: /^https?$/ }).max(300),
+});
+
+export const UpdateProfileBody = z.strictObject({
+  displayName: DisplayName.optional(),
+  bio: z.string().max(280).optional(),
+  links: z.array(ProfileLink).max(5).optional(),
+  locale: Locale.optional(),
+});
+export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
+
+export const UserSummary = z.object({
+  id: Id,
+  handle: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+});
+export type UserSummary = z.infer<typeof UserSummary>;
+
+export const Me = UserSummary.extend({
+  bio: z.string(),
+  links: z.array(ProfileLink),
+  locale: Locale.nullable(),
+  createdAt: z.string(),
+});
+export type Me = z.infer<typeof Me>;
+
+export const SessionInfo = z.object({ user: Me, csrfToken: z.string() });
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+/** How the viewer relates to the profile owner; drives the buttons on a card. */
+export const Relationship = z.object({
+  self: z.boolean(),
+  following: z.boolean(),
+  followedBy: z.boolean(),
+  friends: z.boolean(),
+  blocking: z.boolean(),
+  blockedBy: z.boolean(),
+});
+export type Relationship = z.infer<typeof Relationship>;
+
+export const GraphCounts = z.object({
+  followers: z.number().int(),
+  following: z.number().int(),
+  friends: z.number().int(),
+});
+
+/**
+ * A personal card (个人名片). `sections` is the slot later features fill
+ * (shop showcase, fan group, live now); each section is a tagged union member.
+ */
+export const CardSection = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('links'), links: z.array(ProfileLink) }),
+]);
+export type CardSection = z.infer<typeof CardSection>;
+
+export const Card = z.object({
+  user: UserSummary.extend({ bio: z.string() }),
+  counts: GraphCounts,
+  relationship: Relationship.nullable(),
+  /** Absolute URL of the card page: what the QR code encodes. */
+  url: z.string(),
+  /** Parts hidden from a blocked viewer are simply absent. */
+  sections: z.array(CardSection),
+});
+export type Card = z.infer<typeof Card>;

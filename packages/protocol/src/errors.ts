@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** Every machine-readable error code the API and the realtime gateway can return. */
+export const ErrorCode = z.enum([
+  'bad_request',
+  'validation_failed',
+  'malformed_json',
+  'unauthenticated',
+  'invalid_credentials',
+  'csrf_failed',
+  'forbidden',
+  'blocked',
+  'not_found',
+  'handle_taken',
+  'already_following',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unprocessable',
+  'rate_limited',
+  'unsupported_version',
+  'unknown_channel',
+  'not_subscribed',
+  'slow_consumer',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    /** Field-level problems for validation errors: path → message. */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  malformed_json: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  csrf_failed: 403,
+  forbidden: 403,
+  blocked: 403,
+  not_found: 404,
+  handle_taken: 409,
+  already_following: 409,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  unsupported_version: 400,
+  unknown_channel: 400,
+  not_subscribed: 400,
+  slow_consumer: 400,
+  internal: 500,
+};

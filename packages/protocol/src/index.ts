@@ -1,0 +1,6 @@
+export * from './errors.ts';
+export * from './common.ts';
+export * from './accounts.ts';
+export * from './graph.ts';
+export * from './notifications.ts';
+export * from './realtime.ts';

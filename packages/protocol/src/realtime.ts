@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { ErrorCode } from './errors.ts';
+import { Id } from './common.ts';
+import { Notification } from './notifications.ts';
+
+/**
+ * The realtime protocol spoken over the single WebSocket at `/ws?v=<PROTOCOL_VERSION>`.
+ * Frames are discriminated unions on `t`. A client whose version the server does not
+ * speak gets `err{code:'unsupported_version'}` and close code 4000, so it can tell the
+ * person to reload rather than retry forever.
+ */
+export const PROTOCOL_VERSION = 1;
+export const MAX_FRAME_BYTES = 16 * 1024;
+
+export const CLOSE_CODES = {
+  unsupportedVersion: 4000,
+  unauthenticated: 4001,
+  slowConsumer: 4008,
+  shuttingDown: 4009,
+  heartbeatTimeout: 4010,
+} as const;
+
+/** `kind:id` where kind names the owning module. */
+export const ChannelKind = z.enum(['user', 'creator', 'group', 'dm', 'room', 'watch', 'match']);
+export type ChannelKind = z.infer<typeof ChannelKind>;
+export const ChannelName = z
+  .string()
+  .max(120)
+  .regex(/^(user|creator|group|dm|room|watch|match):[0-9a-z-]+(:[0-9a-z-]+)?$/, 'not a channel name');
+
+export function parseChannel(name: string): { kind: ChannelKind; id: string } | null {
+  const i = name.indexOf(':');
+  if (i < 0) return null;
+  const kind = ChannelKind.safeParse(name.slice(0, i));
+  if (!kind.success) return null;
+  return { kind: kind.data, id: name.slice(i + 1) };
+}
+
+/** Bodies a client may publish. Each channel kind's policy says which members it accepts. */
+export const PublishBody = z.discriminatedUnion('kind', [
+  /** A creator's broadcast to everyone on `creator:<id>` (durable). */
+  z.strictObject({ kind: z.literal('broadcast'), text: z.string().min(1).max(2000), sentAt: z.number().optional() }),
+  /** An ephemeral reaction (hearts): coalesced, never stored. */
+  z.strictObject({ kind: z.literal('reaction'), emoji: z.string().min(1).max(8) }),
+]);
+export type PublishBody = z.infer<typeof PublishBody>;
+
+/** Everything an `ev` frame can carry: what clients publish plus server-originated events. */
+export const ChannelEvent = z.discriminatedUnion('kind', [
+  ...PublishBody.options,
+  z.object({ kind: z.literal('notification'), notification: Notification }),
+  z.object({ kind: z.literal('presence'), online: z.number().int() }),
+]);
+export type ChannelEvent = z.infer<typeof ChannelEvent>;
+
+export const ClientFrame = z.discriminatedUnion('t', [
+  z.strictObject({
+    t: z.literal('sub'),
+    ch: ChannelName,
+    /** Last sequence the client has seen; the server replays everything after it. */
+    since: z.number().int().min(0).optional(),
+  }),
+  z.strictObject({ t: z.literal('unsub'), ch: ChannelName }),
+  z.strictObject({
+    t: z.literal('pub'),
+    ch: ChannelName,
+    /** Client message id: a retry with the same id is stored once. */
+    cid: z.string().min(1).max(64),
+    body: PublishBody,
+  }),
+  z.strictObject({ t: z.literal('ping'), ts: z.number() }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const EventFrame = z.object({
+  t: z.literal('ev'),
+  ch: z.string(),
+  /** Present on durable channels: contiguous per channel, starting at 1. */
+  seq: z.number().int().optional(),
+  from: Id.nullable(),
+  at: z.number(),
+  body: ChannelEvent,
+});
+export type EventFrame = z.infer<typeof EventFrame>;
+
+export const ServerFrame = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('hello'), v: z.number().int(), userId: Id, serverTime: z.number(), heartbeatMs: z.number() }),
+  z.object({ t: z.literal('subbed'), ch: z.string(), head: z.number().int() }),
+  z.object({ t: z.literal('unsubbed'), ch: z.string() }),
+  z.object({ t: z.literal('ack'), ch: z.string(), cid: z.string(), seq: z.number().int().optional() }),
+  EventFrame,
+  /** Several events coalesced into one WebSocket message. */
+  z.object({ t: z.literal('batch'), events: z.array(EventFrame) }),
+  z.object({ t: z.literal('err'), code: ErrorCode, message: z.string(), ref: z.string().optional() }),
+  z.object({ t: z.literal('pong'), ts: z.number(), serverTime: z.number() }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -1,0 +1,192 @@
+import { existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { Redis } from 'ioredis';
+import { ErrorBody } from '@tremolo/protocol';
+import type { Config } from './platform/config.ts';
+import { openDatabase, type Database } from './platform/db/client.ts';
+import { AppError } from './platform/errors.ts';
+import { Router } from './platform/http/route.ts';
+import { createMetrics, type Metrics } from './platform/metrics.ts';
+import { RateLimit } from './platform/auth/rate-limit.ts';
+import { DiskStorage } from './platform/storage.ts';
+import { InProcessBus, RedisBus, type Bus } from './platform/realtime/bus.ts';
+import { ChannelRegistry } from './platform/realtime/channels.ts';
+import { EventStore } from './platform/realtime/store.ts';
+import { Gateway } from './platform/realtime/gateway.ts';
+import { AccountsRepo } from './modules/accounts/repo.ts';
+import { AccountsService } from './modules/accounts/service.ts';
+import { registerAccountRoutes } from './modules/accounts/routes.ts';
+import { NotificationsService } from './modules/notifications/service.ts';
+import { registerNotificationRoutes } from './modules/notifications/routes.ts';
+import { userChannelPolicy } from './modules/notifications/realtime.ts';
+import { GraphService } from './modules/graph/service.ts';
+import { registerGraphRoutes } from './modules/graph/routes.ts';
+import { creatorChannelPolicy } from './modules/graph/realtime.ts';
+import { CardsService } from './modules/cards/service.ts';
+import { registerCardRoutes } from './modules/cards/routes.ts';
+
+export interface Services {
+  accounts: AccountsService;
+  graph: GraphService;
+  notifications: NotificationsService;
+  cards: CardsService;
+}
+
+export interface App {
+  http: FastifyInstance;
+  database: Database;
+  gateway: Gateway;
+  services: Services;
+  metrics: Metrics;
+  bus: Bus;
+  /** Starts listening; returns the bound address. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function buildApp(config: Config): Promise<App> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const bus: Bus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new InProcessBus();
+  const metrics = createMetrics();
+  mkdirSync(config.storageDir, { recursive: true });
+  const storage = new DiskStorage(config.storageDir);
+
+  const http = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.maxBodyBytes,
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    disableRequestLogging: config.logLevel !== 'debug',
+  });
+  await http.register(fastifyCookie);
+  await http.register(fastifyMultipart, { limits: { fileSize: config.maxAvatarBytes, files: 1, fields: 5 }, throwFileSizeLimit: true });
+
+  const accounts = new AccountsService(new AccountsRepo(database.db), storage, {
+    sessionTtlDays: config.sessionTtlDays,
+    maxAvatarBytes: config.maxAvatarBytes,
+    limits: {
+      loginPerIp: new RateLimit({ name: 'login-ip', points: config.rateLimits.loginPerIpPerMin, durationSec: 60, redis }),
+      loginFailsPerAccount: new RateLimit({ name: 'login-fail', points: config.rateLimits.loginFailsPerAccountPer15Min, durationSec: 900, redis }),
+      signupPerIp: new RateLimit({ name: 'signup-ip', points: config.rateLimits.signupPerIpPerHour, durationSec: 3600, redis }),
+    },
+  });
+  const registry = new ChannelRegistry();
+  const gateway = new Gateway({
+    sessions: accounts,
+    registry,
+    store: new EventStore(database.db),
+    bus,
+    log: http.log as unknown as import('pino').Logger,
+    metrics,
+    options: config.realtime,
+  });
+  const notifications = new NotificationsService(database.db, gateway);
+  const graph = new GraphService(database.db, accounts, notifications);
+  const cards = new CardsService(accounts, graph);
+  registry.register(userChannelPolicy);
+  registry.register(creatorChannelPolicy(graph));
+
+  const router = new Router(http, accounts);
+  registerAccountRoutes(router, accounts, { cookieSecure: config.cookieSecure });
+  registerGraphRoutes(router, graph);
+  registerNotificationRoutes(router, notifications);
+  registerCardRoutes(router, cards, config.publicUrl);
+
+  installErrorHandling(http);
+  installOperations(http, database, metrics, router);
+  await installStatic(http, config);
+
+  const app: App = {
+    http,
+    database,
+    gateway,
+    metrics,
+    bus,
+    services: { accounts, graph, notifications, cards },
+    async listen() {
+      const address = await http.listen({ port: config.port, host: config.host });
+      gateway.attach(http.server);
+      return address;
+    },
+    async close() {
+      await gateway.close();
+      await http.close();
+      await bus.close();
+      redis?.disconnect();
+      await database.close();
+    },
+  };
+  return app;
+}
+
+function installErrorHandling(http: FastifyInstance): void {
+  http.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    if (err instanceof AppError) return reply.code(err.status).send(err.toBody());
+    const fe = err as FastifyError;
+    const known: Record<string, AppError> = {
+      FST_ERR_CTP_INVALID_JSON_BODY: new AppError('malformed_json', 'The request body is not valid JSON'),
+      FST_ERR_CTP_EMPTY_JSON_BODY: new AppError('malformed_json', 'The request body is empty'),
+      FST_ERR_CTP_BODY_TOO_LARGE: new AppError('payload_too_large', 'The request body is too large'),
+      FST_REQ_FILE_TOO_LARGE: new AppError('payload_too_large', 'The file is too large'),
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: new AppError('unsupported_media_type', 'Send JSON (application/json)'),
+      FST_ERR_CTP_INVALID_CONTENT_LENGTH: new AppError('bad_request', 'Content-Length does not match the body'),
+      FST_INVALID_MULTIPART_CONTENT_TYPE: new AppError('unsupported_media_type', 'Send the file as multipart/form-data'),
+      FST_PARTS_LIMIT: new AppError('payload_too_large', 'Too many parts in the upload'),
+      FST_FILES_LIMIT: new AppError('payload_too_large', 'Only one file per upload'),
+    };
+    const mapped = fe.code ? known[fe.code] : undefined;
+    if (mapped) return reply.code(mapped.status).send(mapped.toBody());
+    if (err instanceof SyntaxError) {
+      const e = new AppError('malformed_json', 'The request body is not valid JSON');
+      return reply.code(e.status).send(e.toBody());
+    }
+    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      const e = new AppError(fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : 'bad_request', fe.message);
+      return reply.code(fe.statusCode).send(e.toBody());
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send(new AppError('internal', 'Something went wrong on our side').toBody());
+  });
+}
+
+function installOperations(http: FastifyInstance, database: Database, metrics: Metrics, router: Router): void {
+  http.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  http.get('/healthz', async () => ({ ok: true }));
+  http.get('/readyz', async (_req, reply) => {
+    try {
+      await database.ping();
+      return { ok: true, database: database.kind };
+    } catch {
+      return reply.code(503).send(new AppError('internal', 'Database unreachable').toBody());
+    }
+  });
+  http.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  http.get('/api/openapi.json', async () => router.openApi(ErrorBody));
+}
+
+async function installStatic(http: FastifyInstance, config: Config): Promise<void> {
+  await http.register(fastifyStatic, { root: config.storageDir, prefix: '/media/', decorateReply: false, maxAge: '7d' });
+  const hasWeb = existsSync(path.join(config.webDistDir, 'index.html'));
+  if (hasWeb) await http.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: false, index: false });
+  http.setNotFoundHandler((req, reply) => {
+    const url = req.url.split('?')[0] ?? '/';
+    const isApi = url.startsWith('/api/') || url.startsWith('/media/') || url === '/ws';
+    if (!isApi && req.method === 'GET' && hasWeb && !path.extname(url)) {
+      // The SPA owns every other path (/u/<handle>, /me, …).
+      return reply.type('text/html').sendFile('index.html', config.webDistDir);
+    }
+    const e = new AppError('not_found', `No route for ${req.method} ${url}`);
+    return reply.code(404).send(e.toBody());
+  });
+}

@@ -1,0 +1,28 @@
+import { loadConfig } from './platform/config.ts';
+import { buildApp } from './app.ts';
+import { seedDemo } from './modules/demo/seed.ts';
+
+const startedAt = performance.now();
+const config = loadConfig();
+const app = await buildApp(config);
+if (config.seedDemo) await seedDemo(app.services, app.http.log);
+const address = await app.listen();
+app.http.log.info({ address, database: app.database.kind, bus: app.bus.kind, startMs: Math.round(performance.now() - startedAt) }, 'Tremolo is up');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    app.http.log.info({ signal }, 'draining sockets and shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        app.http.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  });
+}

@@ -1,0 +1,58 @@
+import { and, eq, gt, inArray } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import { sessions, users } from './tables.ts';
+
+export type UserRow = typeof users.$inferSelect;
+
+/** Data access for accounts; only the accounts service calls it. */
+export class AccountsRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async insertUser(row: typeof users.$inferInsert): Promise<UserRow> {
+    const [u] = await this.db.insert(users).values(row).returning();
+    return u!;
+  }
+
+  async byHandle(handle: string): Promise<UserRow | undefined> {
+    const [u] = await this.db.select().from(users).where(eq(users.handle, handle));
+    return u;
+  }
+
+  async byId(id: string): Promise<UserRow | undefined> {
+    const [u] = await this.db.select().from(users).where(eq(users.id, id));
+    return u;
+  }
+
+  async byIds(ids: string[]): Promise<UserRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(users).where(inArray(users.id, ids));
+  }
+
+  async updateUser(id: string, patch: Partial<typeof users.$inferInsert>): Promise<UserRow | undefined> {
+    const [u] = await this.db.update(users).set(patch).where(eq(users.id, id)).returning();
+    return u;
+  }
+
+  async insertSession(row: typeof sessions.$inferInsert): Promise<void> {
+    await this.db.insert(sessions).values(row);
+  }
+
+  async sessionWithUser(tokenHash: string, now: Date) {
+    const [r] = await this.db
+      .select({ userId: users.id, handle: users.handle, csrfToken: sessions.csrfToken })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
+    return r;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+  }
+
+  async deleteSessionsOfUserExcept(userId: string, keepTokenHash: string): Promise<void> {
+    const all = await this.db.select({ h: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, userId));
+    const drop = all.map((r) => r.h).filter((h) => h !== keepTokenHash);
+    if (drop.length) await this.db.delete(sessions).where(inArray(sessions.tokenHash, drop));
+  }
+}

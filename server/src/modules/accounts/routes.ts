@@ -1,0 +1,140 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ChangePasswordBody, LoginBody, Me, Ok, SessionInfo, SignupBody, UpdateProfileBody } from '@tremolo/protocol';
+import { AppError } from '../../platform/errors.ts';
+import { SESSION_COOKIE, readCookie } from '../../platform/auth/session.ts';
+import type { Router } from '../../platform/http/route.ts';
+import type { AccountsService, NewSession } from './service.ts';
+import type { UserRow } from './repo.ts';
+
+export function registerAccountRoutes(router: Router, accounts: AccountsService, opts: { cookieSecure: boolean }): void {
+  const setSessionCookie = (reply: FastifyReply, s: NewSession) =>
+    reply.setCookie(SESSION_COOKIE, s.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: opts.cookieSecure,
+      path: '/',
+      expires: s.expiresAt,
+    });
+  const sessionInfo = (user: UserRow, csrfToken: string) => ({ user: accounts.me(user), csrfToken });
+
+  router.add({
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    auth: 'none',
+    summary: 'Create an account and log in',
+    tags: ['accounts'],
+    body: SignupBody,
+    response: SessionInfo,
+    status: 201,
+    handler: async ({ body, req, reply }) => {
+      const { user, session } = await accounts.signup(body, req.ip);
+      setSessionCookie(reply, session);
+      return sessionInfo(user, session.csrfToken);
+    },
+  });
+
+  router.add({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    auth: 'none',
+    summary: 'Log in with handle and password',
+    tags: ['accounts'],
+    body: LoginBody,
+    response: SessionInfo,
+    handler: async ({ body, req, reply }) => {
+      const { user, session } = await accounts.login(body.handle, body.password, req.ip);
+      setSessionCookie(reply, session);
+      return sessionInfo(user, session.csrfToken);
+    },
+  });
+
+  router.add({
+    method: 'POST',
+    url: '/api/v1/auth/logout',
+    auth: 'user',
+    summary: 'End this session',
+    tags: ['accounts'],
+    response: Ok,
+    handler: async ({ req, reply }) => {
+      await accounts.logout(sessionToken(req));
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    url: '/api/v1/auth/session',
+    auth: 'user',
+    summary: 'Who is logged in, with the CSRF token for state-changing calls',
+    tags: ['accounts'],
+    response: SessionInfo,
+    handler: async ({ user }) => sessionInfo(await accounts.mustGet(user.id), user.csrfToken),
+  });
+
+  router.add({
+    method: 'POST',
+    url: '/api/v1/auth/password',
+    auth: 'user',
+    summary: 'Change password; other sessions are logged out',
+    tags: ['accounts'],
+    body: ChangePasswordBody,
+    response: Ok,
+    handler: async ({ user, body, req }) => {
+      await accounts.changePassword(user.id, body.currentPassword, body.newPassword, sessionToken(req) ?? '');
+      return { ok: true as const };
+    },
+  });
+
+  router.add({
+    method: 'GET',
+    url: '/api/v1/me',
+    auth: 'user',
+    summary: 'My profile',
+    tags: ['accounts'],
+    response: Me,
+    handler: async ({ user }) => accounts.me(await accounts.mustGet(user.id)),
+  });
+
+  router.add({
+    method: 'PATCH',
+    url: '/api/v1/me',
+    auth: 'user',
+    summary: 'Edit my profile',
+    tags: ['accounts'],
+    body: UpdateProfileBody,
+    response: Me,
+    handler: async ({ user, body }) => accounts.me(await accounts.updateProfile(user.id, body)),
+  });
+
+  router.add({
+    method: 'PUT',
+    url: '/api/v1/me/avatar',
+    auth: 'user',
+    summary: 'Upload an avatar (multipart field "file"; JPEG, PNG or WebP)',
+    tags: ['accounts'],
+    rawBody: true,
+    response: Me,
+    handler: async ({ user, req }) => {
+      if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send the avatar as multipart/form-data');
+      const file = await req.file();
+      if (!file) throw new AppError('validation_failed', 'No file in the upload');
+      const bytes = await file.toBuffer();
+      return accounts.me(await accounts.setAvatar(user.id, bytes));
+    },
+  });
+
+  router.add({
+    method: 'DELETE',
+    url: '/api/v1/me/avatar',
+    auth: 'user',
+    summary: 'Remove my avatar',
+    tags: ['accounts'],
+    response: Me,
+    handler: async ({ user }) => accounts.me(await accounts.clearAvatar(user.id)),
+  });
+}
+
+function sessionToken(req: FastifyRequest): string | undefined {
+  return readCookie(req.headers.cookie, SESSION_COOKIE);
+}

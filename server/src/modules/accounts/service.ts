@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { hash, verify } from '@node-rs/argon2';
+import type { Me, SignupBody, UpdateProfileBody, UserSummary } from '@tremolo/protocol';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
+import {
+  SESSION_COOKIE,
+  hashToken,
+  newToken,
+  readCookie,
+  type AuthenticatedUser,
+  type SessionResolver,
+} from '../../platform/auth/session.ts';
+import type { RateLimit } from '../../platform/auth/rate-limit.ts';
+import type { Storage } from '../../platform/storage.ts';
+import type { AccountsRepo, UserRow } from './repo.ts';
+import { processAvatar } from './avatar.ts';
+
+/** argon2id with OWASP's recommended minimums; about 20 ms a hash on this machine. */
+const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export interface NewSession {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export class AccountsService implements SessionResolver {
+  private readonly dummyHash = hash(randomBytes(16).toString('hex'), ARGON2);
+
+  constructor(
+    private readonly repo: AccountsRepo,
+    private readonly storage: Storage,
+    private readonly opts: {
+      sessionTtlDays: number;
+      maxAvatarBytes: number;
+      limits: { loginPerIp: RateLimit; loginFailsPerAccount: RateLimit; signupPerIp: RateLimit };
+    },
+  ) {}
+
+  async signup(body: SignupBody, ip: string): Promise<{ user: UserRow; session: NewSession }> {
+    await this.opts.limits.signupPerIp.consume(ip, 'sign-ups from your network');
+    const user = await this.createUser(body);
+    return { user, session: await this.startSession(user.id) };
+  }
+
+  /** Creates an account without a session (signup, demo data, load tests). */
+  async createUser(body: SignupBody & { bio?: string }): Promise<UserRow> {
+    const passwordHash = await hash(body.password, ARGON2);
+    try {
+      return await this.repo.insertUser({
+        id: newId(),
+        handle: body.handle,
+        displayName: body.displayName,
+        passwordHash,
+        bio: body.bio ?? '',
+      });
+    } catch (e) {
+      if (pgErrorCode(e) === UNIQUE_VIOLATION) throw new AppError('handle_taken', `@${body.handle} is taken; pick another handle`);
+      throw e;
+    }
+  }
+
+  async login(handle: string, password: string, ip: string): Promise<{ user: UserRow; session: NewSession }> {
+    const account = handle.toLowerCase();
+    await this.opts.limits.loginPerIp.consume(ip, 'login attempts from your network');
+    await this.opts.limits.loginFailsPerAccount.check(account, 'failed logins for this account');
+    const user = await this.repo.byHandle(account);
+    // Verify against a dummy hash when the user is unknown so timing does not reveal which handles exist.
+    const ok = await verify(user?.passwordHash ?? (await this.dummyHash), password).catch(() => false);
+    if (!user || !ok) {
+      await this.opts.limits.loginFailsPerAccount.consume(account, 'failed logins for this account');
+      throw new AppError('invalid_credentials', 'Wrong handle or password');
+    }
+    await this.opts.limits.loginFailsPerAccount.reset(account);
+    return { user, session: await this.startSession(user.id) };
+  }
+
+  async startSession(userId: string): Promise<NewSession> {
+    const token = newToken();
+    const csrfToken = randomBytes(18).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.opts.sessionTtlDays * 86_400_000);
+    await this.repo.insertSession({ tokenHash: hashToken(token), userId, csrfToken, expiresAt });
+    return { token, csrfToken, expiresAt };
+  }
+
+  async logout(token: string | undefined): Promise<void> {
+    if (token) await this.repo.deleteSession(hashToken(token));
+  }
+
+  async resolve(req: { headers: IncomingMessage['headers'] }): Promise<AuthenticatedUser | null> {
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (!token || token.length > 100) return null;
+    const row = await this.repo.sessionWithUser(hashToken(token), new Date());
+    return row ? { id: row.userId, handle: row.handle, csrfToken: row.csrfToken } : null;
+  }
+
+  async changePassword(userId: string, current: string, next: string, keepToken: string): Promise<void> {
+    const user = await this.mustGet(userId);
+    if (!(await verify(user.passwordHash, current).catch(() => false))) {
+      throw new AppError('invalid_credentials', 'Your current password is wrong');
+    }
+    await this.repo.updateUser(userId, { passwordHash: await hash(next, ARGON2) });
+    // Anyone holding an old session of this account is logged out.
+    await this.repo.deleteSessionsOfUserExcept(userId, hashToken(keepToken));
+  }
+
+  async updateProfile(userId: string, patch: UpdateProfileBody): Promise<UserRow> {
+    const u = await this.repo.updateUser(userId, patch);
+    if (!u) throw new AppError('not_found', 'Account not found');
+    return u;
+  }
+
+  async setAvatar(userId: string, bytes: Buffer): Promise<UserRow> {
+    const webp = await processAvatar(bytes);
+    const key = `avatars/${userId}-${Date.now().toString(36)}.webp`;
+    await this.storage.put(key, webp);
+    const before = await this.mustGet(userId);
+    const after = await this.repo.updateUser(userId, { avatarKey: key });
+    if (before.avatarKey) await this.storage.remove(before.avatarKey);
+    return after!;
+  }
+
+  async clearAvatar(userId: string): Promise<UserRow> {
+    const before = await this.mustGet(userId);
+    const after = await this.repo.updateUser(userId, { avatarKey: null });
+    if (before.avatarKey) await this.storage.remove(before.avatarKey);
+    return after!;
+  }
+
+  async mustGet(userId: string): Promise<UserRow> {
+    const u = await this.repo.byId(userId);
+    if (!u) throw new AppError('not_found', 'Account not found');
+    return u;
+  }
+
+  async byHandle(handle: string): Promise<UserRow> {
+    const u = await this.repo.byHandle(handle);
+    if (!u) throw new AppError('not_found', `No one is called @${handle}`);
+    return u;
+  }
+
+  async summaries(ids: string[]): Promise<Map<string, UserSummary>> {
+    const rows = await this.repo.byIds(ids);
+    return new Map(rows.map((r) => [r.id, this.summary(r)]));
+  }
+
+  summary(u: UserRow): UserSummary {
+    return { id: u.id, handle: u.handle, displayName: u.displayName, avatarUrl: u.avatarKey ? this.storage.url(u.avatarKey) : null };
+  }
+
+  me(u: UserRow): Me {
+    return {
+      ...this.summary(u),
+      bio: u.bio,
+      links: u.links,
+      locale: u.locale === 'en' || u.locale === 'zh-CN' ? u.locale : null,
+      createdAt: u.createdAt.toISOString(),
+    };
+  }
+}
+

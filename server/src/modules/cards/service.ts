@@ -1,0 +1,47 @@
+import type { Card, CardSection } from '@tremolo/protocol';
+import type { AccountsService } from '../accounts/service.ts';
+import type { UserRow } from '../accounts/repo.ts';
+import type { GraphService } from '../graph/service.ts';
+
+/**
+ * A feature that adds a part to personal cards (the shop showcase, a fan group, "live now").
+ * Providers are registered at composition; the card asks each in order.
+ */
+export interface CardSectionProvider {
+  sections(owner: UserRow, viewerId: string | null): Promise<CardSection[]>;
+}
+
+export class CardsService {
+  private readonly providers: CardSectionProvider[] = [];
+
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly graph: GraphService,
+  ) {
+    this.providers.push({
+      sections: async (owner) => (owner.links.length ? [{ kind: 'links', links: owner.links }] : []),
+    });
+  }
+
+  addSectionProvider(p: CardSectionProvider): void {
+    this.providers.push(p);
+  }
+
+  async card(handle: string, viewerId: string | null, origin: string): Promise<Card> {
+    const owner = await this.accounts.byHandle(handle);
+    const [counts, relationship] = await Promise.all([
+      this.graph.counts(owner.id),
+      viewerId ? this.graph.relationship(viewerId, owner.id) : Promise.resolve(null),
+    ]);
+    // A person the owner blocked sees the name and face, nothing private.
+    const hidden = relationship?.blockedBy ?? false;
+    const sections = hidden ? [] : (await Promise.all(this.providers.map((p) => p.sections(owner, viewerId)))).flat();
+    return {
+      user: { ...this.accounts.summary(owner), bio: hidden ? '' : owner.bio },
+      counts,
+      relationship,
+      url: `${origin}/u/${owner.handle}`,
+      sections,
+    };
+  }
+}

@@ -1,0 +1,110 @@
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Queryable } from '../../platform/db/client.ts';
+import { blocks, follows } from './tables.ts';
+
+export interface EdgePage {
+  rows: { userId: string; cursor: string; mutual: boolean }[];
+  nextCursor: string | null;
+}
+
+/** Data access for the follow graph; only the graph service calls it. */
+export class GraphRepo {
+  constructor(private readonly db: Queryable) {}
+
+  /** Returns true when the edge is new. */
+  async insertFollow(id: string, followerId: string, followeeId: string): Promise<boolean> {
+    const rows = await this.db.insert(follows).values({ id, followerId, followeeId }).onConflictDoNothing().returning({ id: follows.id });
+    return rows.length > 0;
+  }
+
+  async deleteFollow(followerId: string, followeeId: string): Promise<boolean> {
+    const rows = await this.db
+      .delete(follows)
+      .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)))
+      .returning({ id: follows.id });
+    return rows.length > 0;
+  }
+
+  async follows(followerId: string, followeeId: string): Promise<boolean> {
+    const [r] = await this.db
+      .select({ one: sql<number>`1` })
+      .from(follows)
+      .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)));
+    return !!r;
+  }
+
+  async insertBlock(blockerId: string, blockedId: string): Promise<void> {
+    await this.db.insert(blocks).values({ blockerId, blockedId }).onConflictDoNothing();
+  }
+
+  async deleteBlock(blockerId: string, blockedId: string): Promise<void> {
+    await this.db.delete(blocks).where(and(eq(blocks.blockerId, blockerId), eq(blocks.blockedId, blockedId)));
+  }
+
+  async blockState(a: string, b: string): Promise<{ aBlocksB: boolean; bBlocksA: boolean }> {
+    const rows = await this.db
+      .select({ blockerId: blocks.blockerId })
+      .from(blocks)
+      .where(or(and(eq(blocks.blockerId, a), eq(blocks.blockedId, b)), and(eq(blocks.blockerId, b), eq(blocks.blockedId, a))));
+    return { aBlocksB: rows.some((r) => r.blockerId === a), bBlocksA: rows.some((r) => r.blockerId === b) };
+  }
+
+  async counts(userId: string): Promise<{ followers: number; following: number; friends: number }> {
+    const back = alias(follows, 'back');
+    const [followers] = await this.db.select({ n: sql<number>`count(*)::int` }).from(follows).where(eq(follows.followeeId, userId));
+    const [following] = await this.db.select({ n: sql<number>`count(*)::int` }).from(follows).where(eq(follows.followerId, userId));
+    const [friends] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(follows)
+      .innerJoin(back, and(eq(back.followerId, follows.followeeId), eq(back.followeeId, follows.followerId)))
+      .where(eq(follows.followerId, userId));
+    return { followers: followers!.n, following: following!.n, friends: friends!.n };
+  }
+
+  /** One page of edges around `userId`, newest first, keyed by the edge's time-ordered id. */
+  async edges(userId: string, direction: 'followers' | 'following' | 'friends', cursor: string | undefined, limit: number): Promise<EdgePage> {
+    const back = alias(follows, 'back');
+    // followers: edges into userId (the other side is the follower); following/friends: edges out of it.
+    const mine = direction === 'followers' ? follows.followeeId : follows.followerId;
+    const other = direction === 'followers' ? follows.followerId : follows.followeeId;
+    const q = this.db
+      .select({ userId: other, cursor: follows.id, mutual: sql<boolean>`${back.followerId} is not null` })
+      .from(follows)
+      .leftJoin(back, and(eq(back.followerId, follows.followeeId), eq(back.followeeId, follows.followerId)))
+      .where(
+        and(
+          eq(mine, userId),
+          cursor ? lt(follows.id, cursor) : undefined,
+          direction === 'friends' ? sql`${back.followerId} is not null` : undefined,
+        ),
+      )
+      .orderBy(desc(follows.id))
+      .limit(limit + 1);
+    const rows = await q;
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    return { rows: page, nextCursor: more ? page[page.length - 1]!.cursor : null };
+  }
+
+  async blockedBy(blockerId: string, cursor: string | undefined, limit: number) {
+    const rows = await this.db
+      .select({ userId: blocks.blockedId, at: blocks.createdAt })
+      .from(blocks)
+      .where(eq(blocks.blockerId, blockerId))
+      .orderBy(desc(blocks.createdAt))
+      .limit(Math.min(limit, 500));
+    void cursor;
+    return rows;
+  }
+
+  async friendIds(userId: string): Promise<string[]> {
+    const back = alias(follows, 'back');
+    const rows = await this.db
+      .select({ id: follows.followeeId })
+      .from(follows)
+      .innerJoin(back, and(eq(back.followerId, follows.followeeId), eq(back.followeeId, follows.followerId)))
+      .where(eq(follows.followerId, userId));
+    return rows.map((r) => r.id);
+  }
+}

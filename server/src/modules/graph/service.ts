@@ -1,0 +1,128 @@
+import type { ListedUser, Relationship } from '@tremolo/protocol';
+import type { Db } from '../../platform/db/client.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { AccountsService } from '../accounts/service.ts';
+import type { NotificationsService } from '../notifications/service.ts';
+import { GraphRepo } from './repo.ts';
+
+export class GraphService {
+  private readonly repo: GraphRepo;
+
+  constructor(
+    private readonly db: Db,
+    private readonly accounts: AccountsService,
+    private readonly notifications: NotificationsService,
+  ) {
+    this.repo = new GraphRepo(db);
+  }
+
+  async follow(meId: string, handle: string): Promise<Relationship> {
+    const target = await this.accounts.byHandle(handle);
+    if (target.id === meId) throw new AppError('bad_request', 'You cannot follow yourself');
+    const created = await this.db.transaction(async (tx) => {
+      const repo = new GraphRepo(tx);
+      const b = await repo.blockState(meId, target.id);
+      if (b.aBlocksB) throw new AppError('blocked', 'Unblock this person before following them');
+      if (b.bBlocksA) throw new AppError('blocked', 'You cannot follow this person');
+      const isNew = await repo.insertFollow(newId(), meId, target.id);
+      return { isNew, mutual: isNew && (await repo.follows(target.id, meId)) };
+    });
+    if (created.isNew) {
+      const actor = this.accounts.summary(await this.accounts.mustGet(meId));
+      await this.notifications.notify(target.id, created.mutual ? { kind: 'friended', actor } : { kind: 'followed', actor });
+      if (created.mutual) {
+        const other = this.accounts.summary(target);
+        await this.notifications.notify(meId, { kind: 'friended', actor: other });
+      }
+    }
+    return this.relationship(meId, target.id);
+  }
+
+  async unfollow(meId: string, handle: string): Promise<Relationship> {
+    const target = await this.accounts.byHandle(handle);
+    await this.repo.deleteFollow(meId, target.id);
+    return this.relationship(meId, target.id);
+  }
+
+  /** Blocking removes follows both ways, in one transaction with the block. */
+  async block(meId: string, handle: string): Promise<Relationship> {
+    const target = await this.accounts.byHandle(handle);
+    if (target.id === meId) throw new AppError('bad_request', 'You cannot block yourself');
+    await this.db.transaction(async (tx) => {
+      const repo = new GraphRepo(tx);
+      await repo.insertBlock(meId, target.id);
+      await repo.deleteFollow(meId, target.id);
+      await repo.deleteFollow(target.id, meId);
+    });
+    return this.relationship(meId, target.id);
+  }
+
+  async unblock(meId: string, handle: string): Promise<Relationship> {
+    const target = await this.accounts.byHandle(handle);
+    await this.repo.deleteBlock(meId, target.id);
+    return this.relationship(meId, target.id);
+  }
+
+  async relationship(viewerId: string, targetId: string): Promise<Relationship> {
+    if (viewerId === targetId) {
+      return { self: true, following: false, followedBy: false, friends: false, blocking: false, blockedBy: false };
+    }
+    const [following, followedBy, b] = await Promise.all([
+      this.repo.follows(viewerId, targetId),
+      this.repo.follows(targetId, viewerId),
+      this.repo.blockState(viewerId, targetId),
+    ]);
+    return { self: false, following, followedBy, friends: following && followedBy, blocking: b.aBlocksB, blockedBy: b.bBlocksA };
+  }
+
+  /** True when either has blocked the other: other modules ask this before any contact. */
+  async isBlockedEitherWay(a: string, b: string): Promise<boolean> {
+    const s = await this.repo.blockState(a, b);
+    return s.aBlocksB || s.bBlocksA;
+  }
+
+  async areFriends(a: string, b: string): Promise<boolean> {
+    const [x, y] = await Promise.all([this.repo.follows(a, b), this.repo.follows(b, a)]);
+    return x && y;
+  }
+
+  friendIds(userId: string): Promise<string[]> {
+    return this.repo.friendIds(userId);
+  }
+
+  counts(userId: string) {
+    return this.repo.counts(userId);
+  }
+
+  async list(
+    viewerId: string | null,
+    handle: string,
+    direction: 'followers' | 'following' | 'friends',
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: ListedUser[]; nextCursor: string | null }> {
+    const owner = await this.accounts.byHandle(handle);
+    if (viewerId && viewerId !== owner.id && (await this.repo.blockState(owner.id, viewerId)).aBlocksB) {
+      throw new AppError('blocked', 'This person has blocked you');
+    }
+    const page = await this.repo.edges(owner.id, direction, cursor, limit);
+    const users = await this.accounts.summaries(page.rows.map((r) => r.userId));
+    return {
+      items: page.rows.flatMap((r) => {
+        const u = users.get(r.userId);
+        return u ? [{ ...u, friends: r.mutual }] : [];
+      }),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async blocked(meId: string) {
+    const rows = await this.repo.blockedBy(meId, undefined, 500);
+    const users = await this.accounts.summaries(rows.map((r) => r.userId));
+    return rows.flatMap((r) => {
+      const u = users.get(r.userId);
+      return u ? [u] : [];
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import path from 'node:path';
+
+/** Every setting comes from the environment; README.md documents each variable. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Where PGlite keeps its files and uploads go by default. `memory://` keeps PGlite in memory (tests). */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  storageDir: string;
+  publicUrl: string | undefined;
+  logLevel: string;
+  cookieSecure: boolean;
+  sessionTtlDays: number;
+  maxAvatarBytes: number;
+  maxBodyBytes: number;
+  webDistDir: string;
+  seedDemo: boolean;
+  rateLimits: { loginPerIpPerMin: number; loginFailsPerAccountPer15Min: number; signupPerIpPerHour: number };
+  realtime: { heartbeatMs: number; slowSocketBytes: number; maxCoalesceMs: number };
+}
+
+function int(v: string | undefined, fallback: number): number {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`expected a number, got ${v}`);
+  return n;
+}
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const dataDir = env.DATA_DIR ?? path.join(repoRoot, 'data');
+  const base: Config = {
+    port: int(env.PORT, 8080),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    storageDir: env.STORAGE_DIR ?? path.join(dataDir.startsWith('memory://') ? path.join(repoRoot, '.tmp') : dataDir, 'uploads'),
+    publicUrl: env.PUBLIC_URL || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    cookieSecure: env.COOKIE_SECURE === 'true',
+    sessionTtlDays: int(env.SESSION_TTL_DAYS, 30),
+    maxAvatarBytes: int(env.MAX_AVATAR_BYTES, 5 * 1024 * 1024),
+    maxBodyBytes: int(env.MAX_BODY_BYTES, 64 * 1024),
+    webDistDir: env.WEB_DIST_DIR ?? path.join(repoRoot, 'web', 'dist'),
+    seedDemo: env.SEED_DEMO !== 'false',
+    rateLimits: {
+      loginPerIpPerMin: int(env.RATE_LIMIT_LOGIN_PER_IP_PER_MIN, 30),
+      loginFailsPerAccountPer15Min: int(env.RATE_LIMIT_LOGIN_FAILS_PER_ACCOUNT, 10),
+      signupPerIpPerHour: int(env.RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR, 20),
+    },
+    realtime: {
+      heartbeatMs: int(env.WS_HEARTBEAT_MS, 15_000),
+      slowSocketBytes: int(env.WS_SLOW_SOCKET_BYTES, 4 * 1024 * 1024),
+      maxCoalesceMs: int(env.WS_MAX_COALESCE_MS, 40),
+    },
+  };
+  return { ...base, ...overrides };
+}

@@ -1,0 +1,5 @@
+// Every module's tables, gathered for drizzle-kit and the typed client. Modules own their tables.
+export * from '../../modules/accounts/tables.ts';
+export * from '../../modules/graph/tables.ts';
+export * from '../../modules/notifications/tables.ts';
+export * from '../realtime/tables.ts';

@@ -1,0 +1,22 @@
+import { HTTP_STATUS_BY_CODE, type ErrorBody, type ErrorCode } from '@tremolo/protocol';
+
+/** A failure we expect and can explain to the person: becomes a 4xx with a machine-readable code. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly issues: { path: string; message: string }[] | undefined;
+
+  constructor(code: ErrorCode, message: string, issues?: { path: string; message: string }[]) {
+    super(message);
+    this.code = code;
+    this.status = HTTP_STATUS_BY_CODE[code];
+    this.issues = issues;
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+export const forbidden = (message = 'You are not allowed to do that') => new AppError('forbidden', message);

@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import type { AuthenticatedUser, SessionResolver } from '../auth/session.ts';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Auth = 'none' | 'optional' | 'user';
+type UserFor<A extends Auth> = A extends 'user' ? AuthenticatedUser : A extends 'optional' ? AuthenticatedUser | null : null;
+
+export interface RouteSpec<
+  A extends Auth,
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends z.ZodType | undefined,
+  R extends z.ZodType,
+> {
+  method: Method;
+  url: string;
+  auth: A;
+  summary: string;
+  tags: string[];
+  body?: B;
+  query?: Q;
+  params?: P;
+  response: R;
+  status?: number;
+  /** Multipart and other raw bodies are read by the handler itself. */
+  rawBody?: boolean;
+  handler: (ctx: {
+    body: B extends z.ZodType ? z.infer<B> : undefined;
+    query: Q extends z.ZodType ? z.infer<Q> : undefined;
+    params: P extends z.ZodType ? z.infer<P> : undefined;
+    user: UserFor<A>;
+    req: FastifyRequest;
+    reply: FastifyReply;
+  }) => Promise<z.input<R>>;
+}
+
+export function validationError(error: z.ZodError, where: string): AppError {
+  return new AppError(
+    'validation_failed',
+    `Invalid ${where}: ${error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  );
+}
+
+function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string) {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  if (!r.success) throw validationError(r.error, where);
+  return r.data;
+}
+
+const STATE_CHANGING = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Registers API routes declared with zod schemas: validates every input at the boundary,
+ * resolves the session, enforces CSRF on cookie-authenticated state changes and records the
+ * route in the OpenAPI document, so docs and validation never disagree.
+ */
+export class Router {
+  private readonly paths: Record<string, Record<string, unknown>> = {};
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly sessions: SessionResolver,
+  ) {}
+
+  add<
+    A extends Auth,
+    B extends z.ZodType | undefined = undefined,
+    Q extends z.ZodType | undefined = undefined,
+    P extends z.ZodType | undefined = undefined,
+    R extends z.ZodType = z.ZodType,
+  >(spec: RouteSpec<A, B, Q, P, R>): void {
+    this.document(spec);
+    this.app.route({
+      method: spec.method,
+      url: spec.url,
+      handler: async (req, reply) => {
+        let user: AuthenticatedUser | null = null;
+        if (spec.auth !== 'none') {
+          user = await this.sessions.resolve(req);
+          if (!user && spec.auth === 'user') throw new AppError('unauthenticated', 'Please log in first');
+          if (user && STATE_CHANGING.has(spec.method) && req.headers['x-csrf-token'] !== user.csrfToken) {
+            throw new AppError('csrf_failed', 'Missing or wrong x-csrf-token header; reload the page');
+          }
+        }
+        const params = parse(spec.params, req.params, 'path parameters');
+        const query = parse(spec.query, req.query, 'query');
+        const body = spec.rawBody ? undefined : parse(spec.body, req.body, 'body');
+        const result = await spec.handler({
+          body: body as never,
+          query: query as never,
+          params: params as never,
+          user: user as UserFor<A>,
+          req,
+          reply,
+        });
+        reply.code(spec.status ?? 200);
+        return result;
+      },
+    });
+  }
+
+  private document(spec: RouteSpec<Auth, z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>) {
+    const openApiPath = spec.url.replace(/:([a-zA-Z]+)/g, '{$1}');
+    const toSchema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
+    const parameters: unknown[] = [];
+    for (const [where, schema] of [
+      ['path', spec.params],
+      ['query', spec.query],
+    ] as const) {
+      if (!schema) continue;
+      const js = toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, s] of Object.entries(js.properties ?? {})) {
+        parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
+      }
+    }
+    const op: Record<string, unknown> = {
+      summary: spec.summary,
+      tags: spec.tags,
+      parameters,
+      responses: {
+        [String(spec.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: toSchema(spec.response, 'output') } } },
+        '4XX': { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    };
+    if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(spec.body, 'input') } } };
+    if (spec.rawBody) op.requestBody = { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } } } };
+    if (spec.auth === 'user') op.security = [{ session: [] }];
+    (this.paths[openApiPath] ??= {})[spec.method.toLowerCase()] = op;
+  }
+
+  openApi(errorSchema: z.ZodType): Record<string, unknown> {
+    return {
+      openapi: '3.1.0',
+      info: { title: 'Tremolo API', version: '1' },
+      paths: this.paths,
+      components: {
+        schemas: { Error: z.toJSONSchema(errorSchema) },
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'tremolo_sid' } },
+      },
+    };
+  }
+}

@@ -1,0 +1,470 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import {
+  CLOSE_CODES,
+  ClientFrame,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  parseChannel,
+  type ChannelEvent,
+  type ErrorCode,
+  type EventFrame,
+  type ServerFrame,
+} from '@tremolo/protocol';
+import type { Logger } from 'pino';
+import type { AuthenticatedUser, SessionResolver } from '../auth/session.ts';
+import { newId } from '../ids.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Bus } from './bus.ts';
+import type { ChannelPolicy, ChannelRegistry } from './channels.ts';
+import type { EventStore } from './store.ts';
+
+interface Subscription {
+  /** Highest sequence delivered to this socket (durable channels). */
+  lastSeq: number;
+  /** While history is being replayed, live events wait here so nothing is sent out of order. */
+  replaying: EventFrame[] | null;
+}
+
+interface Conn {
+  ws: WebSocket;
+  user: AuthenticatedUser;
+  subs: Map<string, Subscription>;
+  alive: boolean;
+  /** Frames from one socket are handled one after another, so a sender's publishes keep their order. */
+  chain: Promise<void>;
+  frameBudget: number;
+  closed: boolean;
+}
+
+/** One channel as seen by this node: its local subscribers and the events waiting to go out. */
+interface LocalChannel {
+  name: string;
+  policy: ChannelPolicy;
+  subscribers: Set<Conn>;
+  /** Highest sequence this node has queued for fan-out; -1 until the head is loaded. */
+  lastSeq: number;
+  ready: Promise<void>;
+  /** Durable events that arrived ahead of a gap, keyed by seq. */
+  early: Map<number, EventFrame>;
+  gapFill: Promise<void> | null;
+  pending: EventFrame[];
+  pendingEphemeral: EventFrame[];
+  scheduled: boolean;
+}
+
+export interface GatewayOptions {
+  heartbeatMs: number;
+  slowSocketBytes: number;
+  maxCoalesceMs: number;
+  /** Frames a socket may send per second before it gets `rate_limited` errors. */
+  framesPerSecond?: number;
+}
+
+const EPHEMERAL_DROP_BYTES = 256 * 1024;
+
+/**
+ * The realtime gateway: one WebSocket per client at /ws. It authorizes every frame through
+ * the channel policies, stores durable events before acknowledging them, and fans each
+ * batch out by serialising it once and writing the same bytes to every socket.
+ */
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  private readonly conns = new Set<Conn>();
+  private readonly channels = new Map<string, LocalChannel>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private budgetRefill: NodeJS.Timeout | null = null;
+  /** Smoothed cost of one fan-out flush; the coalescing window grows with it under load. */
+  private flushCostMs = 0;
+  private closing = false;
+
+  constructor(
+    private readonly deps: {
+      sessions: SessionResolver;
+      registry: ChannelRegistry;
+      store: EventStore;
+      bus: Bus;
+      log: Logger;
+      metrics: Metrics;
+      options: GatewayOptions;
+    },
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+    deps.bus.onEvent((frame, json) => this.onBusEvent(frame, json));
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (req, socket, head) => void this.onUpgrade(req, socket, head));
+    this.heartbeat = setInterval(() => this.beat(), this.deps.options.heartbeatMs);
+    const fps = this.deps.options.framesPerSecond ?? 50;
+    this.budgetRefill = setInterval(() => {
+      for (const c of this.conns) c.frameBudget = fps;
+    }, 1000);
+  }
+
+  get openSockets(): number {
+    return this.conns.size;
+  }
+
+  /** Publishes a server-originated event (a notification, a system message). */
+  async publish(channel: string, body: ChannelEvent, opts: { senderId?: string | null; clientId?: string } = {}): Promise<EventFrame> {
+    const parsed = parseChannel(channel);
+    const policy = parsed && this.deps.registry.get(parsed.kind);
+    if (!policy) throw new Error(`no policy for channel ${channel}`);
+    return this.deliver(policy, channel, opts.senderId ?? null, opts.clientId ?? newId(), body);
+  }
+
+  private async deliver(policy: ChannelPolicy, ch: string, senderId: string | null, clientId: string, body: ChannelEvent) {
+    if (!policy.durable || policy.ephemeralKinds?.has(body.kind)) {
+      const frame: EventFrame = { t: 'ev', ch, from: senderId, at: Date.now(), body };
+      this.deps.bus.publish(frame);
+      return frame;
+    }
+    const { frame, duplicate } = await this.deps.store.append(ch, senderId, clientId, body);
+    if (!duplicate) this.deps.bus.publish(frame);
+    return frame;
+  }
+
+  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const reject = (status: number, message: string) => {
+      socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}`);
+    };
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== '/ws') return reject(404, 'Not Found');
+      if (this.closing) return reject(503, 'Shutting down');
+      // Cross-site WebSocket hijacking: a cookie-authenticated socket must come from our own origin.
+      const origin = req.headers.origin;
+      if (origin && new URL(origin).host !== req.headers.host) return reject(403, 'Forbidden origin');
+      const user = await this.deps.sessions.resolve(req);
+      if (!user) return reject(401, 'Unauthorized');
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        const v = Number(url.searchParams.get('v') ?? PROTOCOL_VERSION);
+        if (v !== PROTOCOL_VERSION) {
+          ws.send(JSON.stringify({ t: 'err', code: 'unsupported_version', message: `Server speaks protocol v${PROTOCOL_VERSION}; reload the app` } satisfies ServerFrame));
+          ws.close(CLOSE_CODES.unsupportedVersion, 'unsupported version');
+          return;
+        }
+        this.onConnection(ws, user);
+      });
+    } catch (e) {
+      this.deps.log.warn({ err: e }, 'websocket upgrade failed');
+      reject(400, 'Bad Request');
+    }
+  }
+
+  private onConnection(ws: WebSocket, user: AuthenticatedUser): void {
+    const conn: Conn = {
+      ws,
+      user,
+      subs: new Map(),
+      alive: true,
+      chain: Promise.resolve(),
+      frameBudget: this.deps.options.framesPerSecond ?? 50,
+      closed: false,
+    };
+    this.conns.add(conn);
+    this.deps.metrics.openSockets.set(this.conns.size);
+    this.send(conn, { t: 'hello', v: PROTOCOL_VERSION, userId: user.id, serverTime: Date.now(), heartbeatMs: this.deps.options.heartbeatMs });
+    ws.on('pong', () => (conn.alive = true));
+    ws.on('message', (data, isBinary) => {
+      conn.alive = true;
+      conn.chain = conn.chain.then(() => this.onMessage(conn, data, isBinary)).catch((err: unknown) => {
+        this.deps.log.error({ err }, 'realtime frame failed');
+        this.sendError(conn, 'internal', 'Something went wrong handling that frame');
+      });
+    });
+    ws.on('close', () => this.drop(conn));
+    ws.on('error', (err) => {
+      this.deps.log.debug({ err }, 'websocket error');
+      this.drop(conn);
+    });
+  }
+
+  private async onMessage(conn: Conn, data: RawData, isBinary: boolean): Promise<void> {
+    if (conn.closed) return;
+    if (--conn.frameBudget < 0) return this.sendError(conn, 'rate_limited', 'Too many frames; slow down');
+    if (isBinary) return this.sendError(conn, 'bad_request', 'Frames are JSON text');
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      return this.sendError(conn, 'bad_request', 'Frame is not valid JSON');
+    }
+    const parsed = ClientFrame.safeParse(json);
+    if (!parsed.success) {
+      const ref = typeof json === 'object' && json && 'cid' in json && typeof json.cid === 'string' ? json.cid : undefined;
+      return this.sendError(conn, 'validation_failed', `Invalid frame: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, ref);
+    }
+    const frame = parsed.data;
+    switch (frame.t) {
+      case 'ping':
+        return this.send(conn, { t: 'pong', ts: frame.ts, serverTime: Date.now() });
+      case 'sub':
+        return this.subscribe(conn, frame.ch, frame.since);
+      case 'unsub':
+        return this.unsubscribe(conn, frame.ch);
+      case 'pub': {
+        const policy = this.policyFor(conn, frame.ch, frame.cid);
+        if (!policy) return;
+        if (!(await policy.canPublish(conn.user, parseChannel(frame.ch)!.id, frame.body))) {
+          return this.sendError(conn, 'forbidden', `You cannot post ${frame.body.kind} to ${frame.ch}`, frame.cid);
+        }
+        const stored = await this.deliver(policy, frame.ch, conn.user.id, `${conn.user.id}:${frame.cid}`, frame.body);
+        return this.send(conn, { t: 'ack', ch: frame.ch, cid: frame.cid, ...(stored.seq !== undefined ? { seq: stored.seq } : {}) });
+      }
+    }
+  }
+
+  private policyFor(conn: Conn, ch: string, ref: string): ChannelPolicy | null {
+    const parsed = parseChannel(ch);
+    const policy = parsed && this.deps.registry.get(parsed.kind);
+    if (!policy) {
+      this.sendError(conn, 'unknown_channel', `No such channel kind: ${ch}`, ref);
+      return null;
+    }
+    return policy;
+  }
+
+  private async subscribe(conn: Conn, ch: string, since: number | undefined): Promise<void> {
+    const policy = this.policyFor(conn, ch, ch);
+    if (!policy) return;
+    if (!(await policy.canSubscribe(conn.user, parseChannel(ch)!.id))) {
+      return this.sendError(conn, 'forbidden', `You cannot subscribe to ${ch}`, ch);
+    }
+    if (conn.closed) return;
+    const local = this.localChannel(ch, policy);
+    await local.ready;
+    const existing = conn.subs.get(ch);
+    const sub: Subscription = existing ?? { lastSeq: local.lastSeq, replaying: null };
+    if (!existing) {
+      conn.subs.set(ch, sub);
+      local.subscribers.add(conn);
+    }
+    if (policy.durable && since !== undefined && since < local.lastSeq) {
+      sub.replaying = [];
+      sub.lastSeq = since;
+      const target = local.lastSeq;
+      // History first, then whatever arrived live meanwhile; duplicates are skipped by seq.
+      while (sub.lastSeq < target) {
+        const events = await this.deps.store.range(ch, sub.lastSeq, target);
+        if (events.length === 0) break;
+        this.sendEvents(conn, sub, events);
+      }
+      const live = sub.replaying;
+      sub.replaying = null;
+      this.sendEvents(conn, sub, live);
+    } else if (since !== undefined && policy.durable) {
+      sub.lastSeq = Math.max(since, Math.min(sub.lastSeq, local.lastSeq));
+    }
+    this.send(conn, { t: 'subbed', ch, head: policy.durable ? local.lastSeq : 0 });
+  }
+
+  private sendEvents(conn: Conn, sub: Subscription, events: EventFrame[]): void {
+    const fresh = events.filter((e) => e.seq === undefined || e.seq > sub.lastSeq);
+    if (fresh.length === 0) return;
+    const last = fresh[fresh.length - 1]!.seq;
+    if (last !== undefined) sub.lastSeq = last;
+    this.send(conn, fresh.length === 1 ? fresh[0]! : { t: 'batch', events: fresh });
+  }
+
+  private unsubscribe(conn: Conn, ch: string): void {
+    if (!conn.subs.delete(ch)) return this.sendError(conn, 'not_subscribed', `Not subscribed to ${ch}`, ch);
+    this.leaveChannel(conn, ch);
+    this.send(conn, { t: 'unsubbed', ch });
+  }
+
+  private leaveChannel(conn: Conn, ch: string): void {
+    const local = this.channels.get(ch);
+    if (!local) return;
+    local.subscribers.delete(conn);
+    if (local.subscribers.size === 0 && !local.scheduled) this.channels.delete(ch);
+  }
+
+  private localChannel(ch: string, policy: ChannelPolicy): LocalChannel {
+    let local = this.channels.get(ch);
+    if (local) return local;
+    const created: LocalChannel = {
+      name: ch,
+      policy,
+      subscribers: new Set(),
+      lastSeq: -1,
+      ready: Promise.resolve(),
+      early: new Map(),
+      gapFill: null,
+      pending: [],
+      pendingEphemeral: [],
+      scheduled: false,
+    };
+    created.ready = policy.durable
+      ? this.deps.store.head(ch).then((head) => {
+          created.lastSeq = head;
+          this.drainEarly(created);
+        })
+      : Promise.resolve().then(() => void (created.lastSeq = 0));
+    this.channels.set(ch, created);
+    local = created;
+    return local;
+  }
+
+  private onBusEvent(frame: EventFrame, _json: string): void {
+    const local = this.channels.get(frame.ch);
+    if (!local) return;
+    if (frame.seq === undefined) {
+      local.pendingEphemeral.push(frame);
+      return this.schedule(local);
+    }
+    if (local.lastSeq < 0 || frame.seq > local.lastSeq + 1) {
+      local.early.set(frame.seq, frame);
+      if (local.lastSeq >= 0) this.fillGap(local);
+      return;
+    }
+    if (frame.seq <= local.lastSeq) return;
+    local.lastSeq = frame.seq;
+    local.pending.push(frame);
+    this.drainEarly(local);
+    this.schedule(local);
+  }
+
+  private drainEarly(local: LocalChannel): void {
+    for (const seq of [...local.early.keys()].sort((a, b) => a - b)) {
+      const f = local.early.get(seq)!;
+      if (seq <= local.lastSeq) local.early.delete(seq);
+      else if (seq === local.lastSeq + 1) {
+        local.early.delete(seq);
+        local.lastSeq = seq;
+        local.pending.push(f);
+      } else break;
+    }
+    if (local.pending.length) this.schedule(local);
+    if (local.early.size) this.fillGap(local);
+  }
+
+  /**
+   * Events from two nodes can cross on the bus. A later sequence being committed means
+   * every earlier one is (the head row lock orders them), so a gap is read from the store.
+   */
+  private fillGap(local: LocalChannel): void {
+    if (local.gapFill) return;
+    const upTo = Math.min(...local.early.keys()) - 1;
+    local.gapFill = this.deps.store
+      .range(local.name, local.lastSeq, upTo)
+      .then((events) => {
+        for (const e of events) local.early.set(e.seq!, e);
+      })
+      .catch((err: unknown) => this.deps.log.error({ err }, 'gap fill failed'))
+      .finally(() => {
+        local.gapFill = null;
+        this.drainEarly(local);
+      });
+  }
+
+  private schedule(local: LocalChannel): void {
+    if (local.scheduled) return;
+    local.scheduled = true;
+    const delay = Math.min(this.deps.options.maxCoalesceMs, this.flushCostMs * 2);
+    if (delay < 1) setImmediate(() => this.flush(local));
+    else setTimeout(() => this.flush(local), delay);
+  }
+
+  private flush(local: LocalChannel): void {
+    local.scheduled = false;
+    const started = performance.now();
+    const durable = local.pending;
+    const ephemeral = local.pendingEphemeral;
+    local.pending = [];
+    local.pendingEphemeral = [];
+    const bytes = durable.length ? serialise(durable) : null;
+    const ephBytes = ephemeral.length ? serialise(ephemeral) : null;
+    const firstSeq = durable[0]?.seq ?? 0;
+    const lastSeq = durable[durable.length - 1]?.seq ?? 0;
+    let deliveries = 0;
+    for (const conn of local.subscribers) {
+      if (conn.closed) continue;
+      if (conn.ws.bufferedAmount > this.deps.options.slowSocketBytes) {
+        this.cutSlow(conn);
+        continue;
+      }
+      const sub = conn.subs.get(local.name);
+      if (!sub) continue;
+      if (bytes) {
+        if (sub.replaying) sub.replaying.push(...durable);
+        else if (sub.lastSeq < lastSeq) {
+          if (sub.lastSeq === firstSeq - 1) {
+            conn.ws.send(bytes);
+            sub.lastSeq = lastSeq;
+          } else this.sendEvents(conn, sub, durable);
+          deliveries += durable.length;
+        }
+      }
+      // Ephemeral events are the first thing dropped for a socket that is falling behind.
+      if (ephBytes && conn.ws.bufferedAmount < EPHEMERAL_DROP_BYTES) {
+        conn.ws.send(ephBytes);
+        deliveries += ephemeral.length;
+      }
+    }
+    this.deps.metrics.eventsFannedOut.inc(deliveries);
+    if (local.subscribers.size === 0) this.channels.delete(local.name);
+    const cost = performance.now() - started;
+    this.flushCostMs = this.flushCostMs * 0.8 + cost * 0.2;
+  }
+
+  private cutSlow(conn: Conn): void {
+    this.deps.metrics.slowConsumersCut.inc();
+    this.sendError(conn, 'slow_consumer', 'You fell behind; resubscribe with your last sequence');
+    conn.ws.close(CLOSE_CODES.slowConsumer, 'slow consumer');
+    // Do not wait for the close handshake of a socket that is not reading.
+    setTimeout(() => conn.ws.terminate(), 2000).unref();
+    this.drop(conn);
+  }
+
+  private send(conn: Conn, frame: ServerFrame): void {
+    if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
+    conn.ws.send(JSON.stringify(frame));
+  }
+
+  private sendError(conn: Conn, code: ErrorCode, message: string, ref?: string): void {
+    this.send(conn, { t: 'err', code, message, ...(ref !== undefined ? { ref } : {}) });
+  }
+
+  private drop(conn: Conn): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    this.conns.delete(conn);
+    for (const ch of conn.subs.keys()) this.leaveChannel(conn, ch);
+    conn.subs.clear();
+    this.deps.metrics.openSockets.set(this.conns.size);
+  }
+
+  private beat(): void {
+    for (const conn of this.conns) {
+      if (!conn.alive) {
+        conn.ws.terminate();
+        this.drop(conn);
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }
+
+  /** Closes every socket with a reason clients treat as "reconnect elsewhere". */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.budgetRefill) clearInterval(this.budgetRefill);
+    for (const conn of this.conns) {
+      conn.ws.close(CLOSE_CODES.shuttingDown, 'server shutting down');
+    }
+    const deadline = Date.now() + 2000;
+    while (this.conns.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const conn of this.conns) conn.ws.terminate();
+    this.wss.close();
+  }
+}
+
+function serialise(events: EventFrame[]): Buffer {
+  const frame: ServerFrame = events.length === 1 ? events[0]! : { t: 'batch', events };
+  return Buffer.from(JSON.stringify(frame));
+}

@@ -1,0 +1,70 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { ChannelEvent, EventFrame } from '@tremolo/protocol';
+import { pgErrorCode, UNIQUE_VIOLATION, type Db } from '../db/client.ts';
+import { channelEvents, channelHeads } from './tables.ts';
+
+export interface AppendResult {
+  frame: EventFrame;
+  /** True when this client id was stored before: the caller must not fan it out again. */
+  duplicate: boolean;
+}
+
+/** Durable channel history: a per-channel sequence handed out under the head row's lock. */
+export class EventStore {
+  constructor(private readonly db: Db) {}
+
+  async append(channel: string, senderId: string | null, clientId: string, body: ChannelEvent): Promise<AppendResult> {
+    const existing = await this.byClientId(channel, clientId);
+    if (existing) return { frame: existing, duplicate: true };
+    try {
+      return await this.db.transaction(async (tx) => {
+        const [head] = await tx
+          .insert(channelHeads)
+          .values({ channel, seq: 1 })
+          .onConflictDoUpdate({ target: channelHeads.channel, set: { seq: sql`${channelHeads.seq} + 1` } })
+          .returning({ seq: channelHeads.seq });
+        const seq = head!.seq;
+        const [row] = await tx
+          .insert(channelEvents)
+          .values({ channel, seq, senderId, clientId, body })
+          .returning({ createdAt: channelEvents.createdAt });
+        return { frame: toFrame(channel, seq, senderId, row!.createdAt, body), duplicate: false };
+      });
+    } catch (e) {
+      // Two concurrent retries of one message: the loser reads what the winner stored.
+      if (pgErrorCode(e) === UNIQUE_VIOLATION) {
+        const again = await this.byClientId(channel, clientId);
+        if (again) return { frame: again, duplicate: true };
+      }
+      throw e;
+    }
+  }
+
+  async head(channel: string): Promise<number> {
+    const [row] = await this.db.select({ seq: channelHeads.seq }).from(channelHeads).where(eq(channelHeads.channel, channel));
+    return row?.seq ?? 0;
+  }
+
+  /** Events with seq in (after, upTo], oldest first. */
+  async range(channel: string, after: number, upTo: number, limit = 500): Promise<EventFrame[]> {
+    const rows = await this.db
+      .select()
+      .from(channelEvents)
+      .where(and(eq(channelEvents.channel, channel), gt(channelEvents.seq, after), sql`${channelEvents.seq} <= ${upTo}`))
+      .orderBy(asc(channelEvents.seq))
+      .limit(limit);
+    return rows.map((r) => toFrame(r.channel, r.seq, r.senderId, r.createdAt, r.body));
+  }
+
+  private async byClientId(channel: string, clientId: string): Promise<EventFrame | null> {
+    const [r] = await this.db
+      .select()
+      .from(channelEvents)
+      .where(and(eq(channelEvents.channel, channel), eq(channelEvents.clientId, clientId)));
+    return r ? toFrame(r.channel, r.seq, r.senderId, r.createdAt, r.body) : null;
+  }
+}
+
+function toFrame(ch: string, seq: number, from: string | null, at: Date, body: ChannelEvent): EventFrame {
+  return { t: 'ev', ch, seq, from, at: at.getTime(), body };
+}
