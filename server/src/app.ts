@@ -61,7 +61,6 @@ export async function buildApp(config: Config): Promise<App> {
     logger: { level: config.logLevel },
     bodyLimit: config.maxBodyBytes,
     trustProxy: process.env.TRUST_PROXY === 'true',
-    disableRequestLogging: config.logLevel !== 'debug',
   });
   await http.register(fastifyCookie);
   await http.register(fastifyMultipart, { limits: { fileSize: config.maxAvatarBytes, files: 1, fields: 5 }, throwFileSizeLimit: true });

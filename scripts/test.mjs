@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Runs every suite and ends with one line "N passed, N failed" summed over them.
+// Usage: node scripts/test.mjs [unit|integration|e2e|typecheck ...]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const only = new Set(process.argv.slice(2));
+const want = (name) => only.size === 0 || only.has(name);
+
+function find(dir, suffix, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && e.name !== 'node_modules' && e.name !== 'dist') find(p, suffix, out);
+    else if (e.isFile() && e.name.endsWith(suffix)) out.push(p);
+  }
+  return out.sort();
+}
+
+const totals = { passed: 0, failed: 0 };
+const results = [];
+mkdirSync(path.join(root, '.tmp'), { recursive: true });
+
+function runNodeTests(name, files, env = {}, concurrency = 1) {
+  if (files.length === 0) return;
+  const tap = path.join(root, '.tmp', `${name}.tap`);
+  console.log(`\n=== ${name}: ${files.length} file(s) ===`);
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
+  );
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const pass = Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
+  let fail = Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0);
+  const cancelled = Number(/^# cancelled (\d+)/m.exec(text)?.[1] ?? 0);
+  fail += cancelled;
+  if (r.status !== 0 && fail === 0) fail = 1; // the runner itself failed
+  results.push(`${name}: ${pass} passed, ${fail} failed`);
+  totals.passed += pass;
+  totals.failed += fail;
+}
+
+function runStep(name, cmd, args) {
+  console.log(`\n=== ${name} ===`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  const ok = r.status === 0;
+  results.push(`${name}: ${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`);
+  totals[ok ? 'passed' : 'failed'] += 1;
+  return ok;
+}
+
+if (want('typecheck')) runStep('typecheck', 'npm', ['run', '-s', 'typecheck']);
+const serverSrc = path.join(root, 'server', 'src');
+const all = [...find(serverSrc, '.test.ts'), ...find(path.join(root, 'packages'), '.test.ts'), ...find(path.join(root, 'web', 'src'), '.test.ts')];
+if (want('unit')) runNodeTests('unit', all.filter((f) => !f.endsWith('.int.test.ts')), {}, 2);
+if (want('integration')) {
+  const ints = all.filter((f) => f.endsWith('.int.test.ts'));
+  runNodeTests('integration (PGlite)', ints, { TEST_DB: 'pglite' });
+  runNodeTests('integration (Postgres)', ints, { TEST_DB: 'postgres' });
+}
+if (want('e2e')) {
+  const e2e = find(path.join(root, 'e2e'), '.e2e.ts');
+  if (e2e.length && runStep('build web', 'npm', ['run', '-s', 'build'])) {
+    runNodeTests('e2e (Chromium)', e2e);
+  }
+}
+
+console.log('\n' + results.join('\n'));
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed > 0 ? 1 : 0);

@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import WebSocket from 'ws';
+import type { ServerFrame } from '@tremolo/protocol';
+import { buildApp, type App } from '../app.ts';
+import { loadConfig, type Config } from '../platform/config.ts';
+
+export type TestDb = 'pglite' | 'postgres';
+/** Which database integration tests run on: `TEST_DB=postgres` for the real server, PGlite otherwise. */
+export const testDb: TestDb = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A throwaway Postgres database for one test file; dropped by the returned function. */
+export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `tremolo_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestApp {
+  app: App;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const scratch = testDb === 'postgres' ? await createScratchDatabase() : null;
+  const config = loadConfig(
+    { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: 'memory://',
+      databaseUrl: scratch?.url,
+      redisUrl: undefined,
+      seedDemo: false,
+      rateLimits: { loginPerIpPerMin: 10_000, loginFailsPerAccountPer15Min: 10_000, signupPerIpPerHour: 10_000 },
+      ...overrides,
+    },
+  );
+  const app = await buildApp(config);
+  await app.listen();
+  const port = (app.http.server.address() as AddressInfo).port;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close();
+      await scratch?.drop();
+    },
+  };
+}
+
+export interface Reply<T = unknown> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A person using the API: keeps their session cookie and CSRF token like the web app does. */
+export class TestUser {
+  cookie = '';
+  csrf = '';
+  id = '';
+  handle = '';
+
+  constructor(private readonly t: TestApp) {}
+
+  static async signup(t: TestApp, handle: string, displayName = handle): Promise<TestUser> {
+    const u = new TestUser(t);
+    const r = await u.call<{ user: { id: string; handle: string }; csrfToken: string }>('POST', '/api/v1/auth/signup', {
+      handle,
+      displayName,
+      password: 'correct horse battery',
+    });
+    if (r.status !== 201) throw new Error(`signup ${handle} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return u;
+  }
+
+  async call<T = Record<string, unknown>>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    const res = await this.t.app.http.inject({
+      method,
+      url,
+      headers: {
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const setCookie = res.headers['set-cookie'];
+    for (const c of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
+      const [pair] = c.split(';');
+      if (pair?.startsWith('tremolo_sid=')) this.cookie = pair.endsWith('=') ? '' : pair;
+    }
+    const parsed = res.body ? (safeJson(res.body) as T) : (undefined as T);
+    const maybe = parsed as { csrfToken?: unknown; user?: { id?: unknown; handle?: unknown } } | undefined;
+    if (maybe && typeof maybe.csrfToken === 'string') {
+      this.csrf = maybe.csrfToken;
+      if (typeof maybe.user?.id === 'string') this.id = maybe.user.id;
+      if (typeof maybe.user?.handle === 'string') this.handle = maybe.user.handle;
+    }
+    return { status: res.statusCode, body: parsed, headers: res.headers };
+  }
+
+  async socket(): Promise<TestSocket> {
+    return TestSocket.open(this.t.url.replace('http', 'ws') + '/ws?v=1', this.cookie);
+  }
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+/** A real WebSocket client that records every frame and can wait for one. */
+export class TestSocket {
+  readonly frames: ServerFrame[] = [];
+  private waiters: { pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
+  closeCode: number | null = null;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const f = JSON.parse(data.toString()) as ServerFrame;
+      const all = f.t === 'batch' ? f.events : [f];
+      for (const one of all) {
+        this.frames.push(one);
+        this.waiters = this.waiters.filter((w) => (w.pred(one) ? (w.resolve(one), false) : true));
+      }
+    });
+    ws.on('close', (code) => (this.closeCode = code));
+  }
+
+  static open(url: string, cookie: string): Promise<TestSocket> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers: cookie ? { cookie } : {} });
+      const s = new TestSocket(ws);
+      ws.once('open', () => s.next((f) => f.t === 'hello').then(() => resolve(s), reject));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Resolves with the first frame (already received or future) matching `pred`. */
+  next(pred: (f: ServerFrame) => boolean, timeoutMs = 5000): Promise<ServerFrame> {
+    const seen = this.frames.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for a frame')), timeoutMs);
+      this.waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+    });
+  }
+
+  events(ch: string) {
+    return this.frames.flatMap((f) => (f.t === 'ev' && f.ch === ch ? [f] : []));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
