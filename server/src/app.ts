@@ -62,6 +62,8 @@ export async function buildApp(config: Config): Promise<App> {
     bodyLimit: config.maxBodyBytes,
     trustProxy: process.env.TRUST_PROXY === 'true',
   });
+  // The API speaks JSON (and multipart for uploads): anything else is a 415, not a string to validate.
+  http.removeContentTypeParser('text/plain');
   await http.register(fastifyCookie);
   await http.register(fastifyMultipart, { limits: { fileSize: config.maxAvatarBytes, files: 1, fields: 5 }, throwFileSizeLimit: true });
 
