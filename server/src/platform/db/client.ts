@@ -24,6 +24,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const MIGRATION_LOCK = 727_001;
 const migrationsFolder = path.resolve(import.meta.dirname, '../../../drizzle');
 
 /** Opens PGlite (embedded, default) or Postgres (DATABASE_URL) and applies migrations. */
@@ -31,7 +32,15 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    await migratePg(drizzlePg(pool, { schema }), { migrationsFolder });
+    // Several nodes may start at once against one database: migrate under an advisory lock.
+    const conn = await pool.connect();
+    try {
+      await conn.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await migratePg(drizzlePg(conn, { schema }), { migrationsFolder });
+    } finally {
+      await conn.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      conn.release();
+    }
     return {
       db,
       kind: 'postgres',
