@@ -4,3 +4,4 @@ export * from './accounts.ts';
 export * from './graph.ts';
 export * from './notifications.ts';
 export * from './realtime.ts';
+export * from './videos.ts';

@@ -3,3 +3,4 @@ export * from '../../modules/accounts/tables.ts';
 export * from '../../modules/graph/tables.ts';
 export * from '../../modules/notifications/tables.ts';
 export * from '../realtime/tables.ts';
+export * from '../../modules/videos/tables.ts';
