@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -69,7 +70,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
 export interface Reply<T = unknown> {
   status: number;
   body: T;
-  headers: Record<string, string | string[] | undefined>;
+  headers: OutgoingHttpHeaders;
 }
 
 /** A person using the API: keeps their session cookie and CSRF token like the web app does. */
