@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Handle, Id } from './common.ts';
+import { ProductCard } from './shop.ts';
 
 export const Password = z.string().min(8, 'at least 8 characters').max(200);
 export const DisplayName = z.string().trim().min(1).max(40);
@@ -79,6 +80,8 @@ export const GraphCounts = z.object({
  */
 export const CardSection = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('links'), links: z.array(ProfileLink) }),
+  /** The shop showcase (橱窗): a few published products as embeddable product cards. */
+  z.object({ kind: z.literal('showcase'), products: z.array(ProductCard), total: z.number().int() }),
 ]);
 export type CardSection = z.infer<typeof CardSection>;
 

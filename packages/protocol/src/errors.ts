@@ -22,6 +22,15 @@ export const ErrorCode = z.enum([
   'unknown_channel',
   'not_subscribed',
   'slow_consumer',
+  // Shop: each names what went wrong so a client can say it plainly.
+  'out_of_stock',
+  'sold_out',
+  'limit_reached',
+  'invalid_state',
+  'coupon_unavailable',
+  'payment_declined',
+  'idempotency_mismatch',
+  'signature_invalid',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -57,5 +66,13 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   unknown_channel: 400,
   not_subscribed: 400,
   slow_consumer: 400,
+  out_of_stock: 409,
+  sold_out: 409,
+  limit_reached: 409,
+  invalid_state: 409,
+  coupon_unavailable: 422,
+  payment_declined: 402,
+  idempotency_mismatch: 422,
+  signature_invalid: 400,
   internal: 500,
 };

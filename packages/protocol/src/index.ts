@@ -5,3 +5,4 @@ export * from './graph.ts';
 export * from './notifications.ts';
 export * from './realtime.ts';
 export * from './videos.ts';
+export * from './shop.ts';

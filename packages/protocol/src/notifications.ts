@@ -1,11 +1,23 @@
 import { z } from 'zod';
 import { Id } from './common.ts';
 import { UserSummary } from './accounts.ts';
+import { OrderStatus } from './shop.ts';
 
 /** Notification payloads are a discriminated union on `kind`; new features add members. */
 export const NotificationPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('followed'), actor: UserSummary }),
   z.object({ kind: z.literal('friended'), actor: UserSummary }),
+  /** Shop: an order changed in a way the other side should hear about (paid, shipped, refund asked …). */
+  z.object({
+    kind: z.literal('order'),
+    orderId: Id,
+    status: OrderStatus,
+    role: z.enum(['buyer', 'seller']),
+    title: z.string(),
+    actor: UserSummary.nullable(),
+  }),
+  /** Shop: a variant fell to or below its low-stock threshold. */
+  z.object({ kind: z.literal('low_stock'), productId: Id, variantId: Id, title: z.string(), sku: z.string(), stock: z.number().int() }),
 ]);
 export type NotificationPayload = z.infer<typeof NotificationPayload>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCode } from './errors.ts';
 import { Id } from './common.ts';
 import { Notification } from './notifications.ts';
+import { OrderUpdate, StockEvent } from './shop.ts';
 
 /**
  * The realtime protocol spoken over the single WebSocket at `/ws?v=<PROTOCOL_VERSION>`.
@@ -21,12 +22,12 @@ export const CLOSE_CODES = {
 } as const;
 
 /** `kind:id` where kind names the owning module. */
-export const ChannelKind = z.enum(['user', 'creator', 'group', 'dm', 'room', 'watch', 'match']);
+export const ChannelKind = z.enum(['user', 'creator', 'group', 'dm', 'room', 'watch', 'match', 'product']);
 export type ChannelKind = z.infer<typeof ChannelKind>;
 export const ChannelName = z
   .string()
   .max(120)
-  .regex(/^(user|creator|group|dm|room|watch|match):[0-9a-z-]+(:[0-9a-z-]+)?$/, 'not a channel name');
+  .regex(/^(user|creator|group|dm|room|watch|match|product):[0-9a-z-]+(:[0-9a-z-]+)?$/, 'not a channel name');
 
 export function parseChannel(name: string): { kind: ChannelKind; id: string } | null {
   const i = name.indexOf(':');
@@ -50,6 +51,10 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   ...PublishBody.options,
   z.object({ kind: z.literal('notification'), notification: Notification }),
   z.object({ kind: z.literal('presence'), online: z.number().int() }),
+  /** An order of mine changed (as buyer or seller), on `user:<id>`. */
+  z.object({ kind: z.literal('order'), order: OrderUpdate }),
+  /** Live stock of a product and its flash sale, on `product:<id>`. */
+  StockEvent,
 ]);
 export type ChannelEvent = z.infer<typeof ChannelEvent>;
 
