@@ -1,0 +1,84 @@
+import type { JSX } from 'react';
+import type { CardSection } from '@tremolo/protocol';
+import { useI18n } from '../lib/i18n.tsx';
+import { formatPriceRange } from '../lib/money.ts';
+
+type SectionOf<K extends CardSection['kind']> = Extract<CardSection, { kind: K }>;
+
+/**
+ * One renderer per section kind. The mapped type makes the compiler ask for a renderer the day
+ * the protocol gains a kind (shop showcase, fan group, live now).
+ */
+const RENDERERS: { [K in CardSection['kind']]: (props: { section: SectionOf<K> }) => JSX.Element } = {
+  links: LinksSection,
+  showcase: ShowcaseSection,
+};
+
+function LinksSection({ section }: { section: SectionOf<'links'> }) {
+  const { t } = useI18n();
+  return (
+    <section className="card-section" data-testid="card-section-links">
+      <h2 className="section-title">{t('card.links')}</h2>
+      <ul className="link-list">
+        {section.links.map((l, i) => (
+          <li key={`${i}-${l.url}`}>
+            <a href={l.url} target="_blank" rel="noopener noreferrer nofollow ugc" className="link-chip">
+              <span>{l.label}</span>
+              <span className="muted link-host">{hostOf(l.url)}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The shop window (橱窗). Product pages are not built yet, so the tiles inform rather than link. */
+function ShowcaseSection({ section }: { section: SectionOf<'showcase'> }) {
+  const { t, lang } = useI18n();
+  if (section.products.length === 0) return <></>;
+  return (
+    <section className="card-section" data-testid="card-section-showcase">
+      <h2 className="section-title">
+        {t('card.showcase')} <span className="muted small">{t('card.showcaseTotal', { count: section.total })}</span>
+      </h2>
+      <ul className="showcase">
+        {section.products.map((p) => (
+          <li key={p.id} className="product-tile" data-testid="showcase-product">
+            {p.imageUrl ? <img src={p.imageUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
+            <span className="product-title">{p.title}</span>
+            <span className="product-price">{formatPriceRange(p.price.min, p.price.max, p.price.currency, lang)}</span>
+            {!p.inStock ? (
+              <span className="muted small">{t('card.soldOut')}</span>
+            ) : (
+              p.stock <= 5 && <span className="small accent">{t('card.fewLeft', { count: p.stock })}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function Section<K extends CardSection['kind']>({ section }: { section: SectionOf<K> }) {
+  const Render = RENDERERS[section.kind] as (props: { section: SectionOf<K> }) => JSX.Element;
+  return <Render section={section} />;
+}
+
+export function CardSections({ sections }: { sections: CardSection[] }) {
+  return (
+    <>
+      {sections.map((s, i) => (
+        <Section key={`${s.kind}-${i}`} section={s} />
+      ))}
+    </>
+  );
+}

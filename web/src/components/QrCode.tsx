@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react';
+import QRCode from 'qrcode';
+import { useI18n } from '../lib/i18n.tsx';
+
+/**
+ * The QR code of a URL as an <img>. Dark modules on white with a quiet zone, whatever the theme,
+ * because that is what phone cameras decode reliably.
+ */
+export function QrCode({ value, size = 176, testId }: { value: string; size?: number; testId?: string }) {
+  const { t } = useI18n();
+  const [src, setSrc] = useState<string | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    let cancelled = false;
+    setFailed(false);
+    QRCode.toDataURL(value, { width: size * 2, margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } })
+      .then((url) => !cancelled && setSrc(url))
+      .catch(() => !cancelled && setFailed(true));
+    return () => {
+      cancelled = true;
+    };
+  }, [value, size]);
+
+  if (failed) return <p className="muted">{t('card.qrFailed')}</p>;
+  if (!src) return <div className="qr-placeholder" style={{ width: size, height: size }} />;
+  return <img className="qr" src={src} width={size} height={size} alt={t('card.qrAlt', { url: value })} data-testid={testId} />;
+}

@@ -1,0 +1,131 @@
+import { ErrorBody, type ErrorCode } from '@tremolo/protocol';
+
+/** Anything that turns unknown JSON into a typed value: every zod schema of the protocol fits. */
+export interface Parser<T> {
+  parse(value: unknown): T;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * A failed call, as the person should hear about it. `code` is the server's machine code
+ * (or `network` / `bad_response` when we never got a usable answer).
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode | 'network' | 'bad_response',
+    message: string,
+    readonly status: number,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let csrfToken = '';
+
+/** The token from SessionInfo; the server refuses state changes on a cookie session without it. */
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+const STATE_CHANGING = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function headersFor(method: Method, json: boolean): Record<string, string> {
+  const h: Record<string, string> = { accept: 'application/json' };
+  if (json) h['content-type'] = 'application/json';
+  if (STATE_CHANGING.has(method) && csrfToken) h['x-csrf-token'] = csrfToken;
+  return h;
+}
+
+function errorFrom(status: number, payload: unknown): ApiError {
+  const parsed = ErrorBody.safeParse(payload);
+  if (parsed.success) {
+    const e = parsed.data.error;
+    return new ApiError(e.code, e.message, status, e.issues ?? []);
+  }
+  return new ApiError(status >= 500 ? 'internal' : 'bad_response', `Unexpected answer from the server (HTTP ${status})`, status);
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function decode<T>(schema: Parser<T>, payload: unknown, status: number): T {
+  try {
+    return schema.parse(payload);
+  } catch {
+    // The server and this bundle disagree about the protocol: usually an old tab after a deploy.
+    throw new ApiError('bad_response', 'The server answered in a form this page does not understand; reload the page', status);
+  }
+}
+
+export async function request<T>(method: Method, url: string, schema: Parser<T>, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: headersFor(method, body !== undefined),
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError('network', 'Cannot reach the server; check your connection', 0);
+  }
+  const payload = parseJson(await res.text());
+  if (!res.ok) throw errorFrom(res.status, payload);
+  return decode(schema, payload, res.status);
+}
+
+export const api = {
+  get: <T>(url: string, schema: Parser<T>) => request('GET', url, schema),
+  post: <T>(url: string, schema: Parser<T>, body?: unknown) => request('POST', url, schema, body ?? {}),
+  put: <T>(url: string, schema: Parser<T>, body?: unknown) => request('PUT', url, schema, body),
+  patch: <T>(url: string, schema: Parser<T>, body: unknown) => request('PATCH', url, schema, body),
+  delete: <T>(url: string, schema: Parser<T>) => request('DELETE', url, schema),
+};
+
+/**
+ * Multipart upload with progress. fetch() cannot report upload progress, so this one uses XHR.
+ */
+export function upload<T>(
+  method: 'PUT' | 'POST',
+  url: string,
+  field: string,
+  file: Blob,
+  schema: Parser<T>,
+  onProgress: (fraction: number) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    xhr.withCredentials = true;
+    for (const [k, v] of Object.entries(headersFor(method, false))) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new ApiError('network', 'Cannot reach the server; check your connection', 0));
+    xhr.onload = () => {
+      const payload = parseJson(xhr.responseText);
+      if (xhr.status < 200 || xhr.status >= 300) return reject(errorFrom(xhr.status, payload));
+      try {
+        resolve(decode(schema, payload, xhr.status));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    };
+    const form = new FormData();
+    form.append(field, file);
+    xhr.send(form);
+  });
+}
+
+export function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}

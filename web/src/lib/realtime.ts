@@ -1,0 +1,245 @@
+import { CLOSE_CODES, EventFrame, PROTOCOL_VERSION, ServerFrame, type ClientFrame } from '@tremolo/protocol';
+
+export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated';
+
+type EventHandler = (ev: EventFrame) => void;
+
+interface ChannelState {
+  handlers: Set<EventHandler>;
+  /** Highest durable sequence seen; sent as `since` on resubscribe so the server replays the gap. */
+  lastSeq: number | null;
+}
+
+export interface RealtimeOptions {
+  /** Base URL of the socket; defaults to this page's origin. */
+  url?: string;
+  /** Backoff bounds for reconnects. */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/**
+ * The one WebSocket this tab keeps to the gateway. It authenticates by the session cookie,
+ * validates every frame it receives with the protocol schema, resubscribes after a reconnect
+ * with the last sequence per channel, and pings so a dead link is noticed and replaced.
+ */
+export class RealtimeClient {
+  private ws: WebSocket | null = null;
+  private readonly channels = new Map<string, ChannelState>();
+  private readonly statusListeners = new Set<(s: RealtimeStatus) => void>();
+  private status: RealtimeStatus = 'closed';
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private lastHeard = 0;
+  private heartbeatMs = 15_000;
+  private stopped = true;
+  private readonly minDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly url: string;
+
+  constructor(opts: RealtimeOptions = {}) {
+    const base = opts.url ?? `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
+    this.url = `${base}/ws?v=${PROTOCOL_VERSION}`;
+    this.minDelayMs = opts.minDelayMs ?? 500;
+    this.maxDelayMs = opts.maxDelayMs ?? 30_000;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.stopPing();
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close(1000, 'bye');
+    this.setStatus('closed');
+  }
+
+  get currentStatus(): RealtimeStatus {
+    return this.status;
+  }
+
+  onStatus(listener: (s: RealtimeStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    listener(this.status);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Listens on a channel; the first listener subscribes, the last one to leave unsubscribes. */
+  subscribe(ch: string, handler: EventHandler): () => void {
+    let state = this.channels.get(ch);
+    if (!state) {
+      state = { handlers: new Set(), lastSeq: null };
+      this.channels.set(ch, state);
+      this.sendSub(ch, state);
+    }
+    state.handlers.add(handler);
+    return () => {
+      const s = this.channels.get(ch);
+      if (!s) return;
+      s.handlers.delete(handler);
+      if (s.handlers.size === 0) {
+        this.channels.delete(ch);
+        this.send({ t: 'unsub', ch });
+      }
+    };
+  }
+
+  private sendSub(ch: string, state: ChannelState): void {
+    this.send(state.lastSeq === null ? { t: 'sub', ch } : { t: 'sub', ch, since: state.lastSeq });
+  }
+
+  private send(frame: ClientFrame): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  private setStatus(s: RealtimeStatus): void {
+    if (this.status === s) return;
+    this.status = s;
+    for (const l of this.statusListeners) l(s);
+  }
+
+  private connect(): void {
+    this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(this.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.ws = ws;
+    ws.onmessage = (msg) => {
+      if (this.ws !== ws) return;
+      this.lastHeard = Date.now();
+      this.onFrame(msg.data);
+    };
+    ws.onclose = (e) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.stopPing();
+      if (e.code === CLOSE_CODES.unsupportedVersion) {
+        // Retrying cannot help: this bundle speaks an old protocol.
+        this.stopped = true;
+        this.setStatus('outdated');
+        return;
+      }
+      if (!this.stopped) this.scheduleReconnect();
+    };
+    // onerror is always followed by onclose, which does the bookkeeping.
+    ws.onerror = () => undefined;
+  }
+
+  private scheduleReconnect(): void {
+    this.setStatus('reconnecting');
+    const base = Math.min(this.maxDelayMs, this.minDelayMs * 2 ** this.attempt);
+    // Jitter spreads a crowd of clients that lost the same server.
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.attempt++;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (!this.stopped) this.connect();
+    }, delay);
+  }
+
+  private onFrame(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return;
+    }
+    // Events are checked one by one, so a kind newer than this bundle costs only itself.
+    if (json && typeof json === 'object' && 't' in json) {
+      if (json.t === 'ev') return this.onEvent(json);
+      if (json.t === 'batch' && 'events' in json && Array.isArray(json.events)) {
+        for (const e of json.events) this.onEvent(e);
+        return;
+      }
+    }
+    const parsed = ServerFrame.safeParse(json);
+    if (!parsed.success) {
+      console.warn('realtime: ignoring a frame this version does not understand', parsed.error.issues);
+      return;
+    }
+    const frame = parsed.data;
+    switch (frame.t) {
+      case 'hello':
+        this.attempt = 0;
+        this.heartbeatMs = frame.heartbeatMs;
+        this.setStatus('open');
+        this.startPing();
+        for (const [ch, state] of this.channels) this.sendSub(ch, state);
+        return;
+      case 'subbed': {
+        const state = this.channels.get(frame.ch);
+        // The head marks where live delivery starts for a first subscription.
+        if (state && state.lastSeq === null) state.lastSeq = frame.head;
+        return;
+      }
+      case 'ev':
+      case 'batch':
+        return; // handled above
+      case 'err':
+        console.warn(`realtime: ${frame.code}: ${frame.message}`);
+        return;
+      case 'pong':
+      case 'ack':
+      case 'unsubbed':
+        return;
+    }
+  }
+
+  private onEvent(raw: unknown): void {
+    const parsed = EventFrame.safeParse(raw);
+    if (parsed.success) return this.dispatch(parsed.data);
+    console.warn('realtime: ignoring an event this version does not understand', parsed.error.issues);
+    // Its sequence still counts, or every reconnect would ask for it again.
+    if (!raw || typeof raw !== 'object' || !('ch' in raw) || !('seq' in raw)) return;
+    const { ch, seq } = raw;
+    const state = typeof ch === 'string' ? this.channels.get(ch) : undefined;
+    if (state && typeof seq === 'number' && (state.lastSeq === null || seq > state.lastSeq)) state.lastSeq = seq;
+  }
+
+  private dispatch(ev: EventFrame): void {
+    const state = this.channels.get(ev.ch);
+    if (!state) return;
+    if (ev.seq !== undefined) {
+      if (state.lastSeq !== null && ev.seq <= state.lastSeq) return;
+      state.lastSeq = ev.seq;
+    }
+    for (const h of state.handlers) h(ev);
+  }
+
+  private startPing(): void {
+    this.stopPing();
+    this.lastHeard = Date.now();
+    const every = Math.max(5_000, Math.floor(this.heartbeatMs / 2));
+    this.pingTimer = setInterval(() => {
+      const ws = this.ws;
+      if (!ws) return;
+      // Silence for three intervals means the link is gone even if the browser has not noticed.
+      if (Date.now() - this.lastHeard > every * 3) {
+        ws.close();
+        this.ws = null;
+        this.stopPing();
+        if (!this.stopped) this.scheduleReconnect();
+        return;
+      }
+      this.send({ t: 'ping', ts: Date.now() });
+    }, every);
+  }
+
+  private stopPing(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+  }
+}

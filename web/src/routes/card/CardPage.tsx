@@ -1,0 +1,272 @@
+import { useCallback, useEffect, useRef, useState, type JSX, type RefObject } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { toPng } from 'html-to-image';
+import { FollowResult, type Card, type Relationship } from '@tremolo/protocol';
+import { Avatar } from '../../components/Avatar.tsx';
+import { CardSections } from '../../components/CardSections.tsx';
+import { QrCode } from '../../components/QrCode.tsx';
+import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { api, enc } from '../../lib/api.ts';
+import { fetchCard } from '../../lib/cards.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+
+/** The personal card (个人名片): public, works logged out, and can be shared as a QR code or a PNG. */
+export function CardPage() {
+  const { handle = '' } = useParams();
+  const { me } = useSession();
+  const [card, setCard] = useState<Card | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    setCard(null);
+    setError(null);
+    fetchCard(handle)
+      .then((c) => !cancelled && setCard(c))
+      .catch((e: unknown) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+    // The viewer matters too: logging in changes the relationship on the same card.
+  }, [handle, attempt, me?.id]);
+
+  /** After a follow or block the counts moved; refetch quietly, keeping the card on screen. */
+  const refresh = useCallback(() => {
+    fetchCard(handle)
+      .then(setCard)
+      .catch(() => undefined);
+  }, [handle]);
+
+  if (error !== null) return <ErrorMessage error={error} onRetry={() => setAttempt((n) => n + 1)} testId="card-error" />;
+  if (!card) return <Loading testId="card-loading" />;
+  return <CardView card={card} onRelationship={(r) => setCard({ ...card, relationship: r })} refresh={refresh} />;
+}
+
+function CardView({ card, onRelationship, refresh }: { card: Card; onRelationship: (r: Relationship) => void; refresh: () => void }) {
+  const { t } = useI18n();
+  const sheet = useRef<HTMLElement>(null);
+  const { user, counts, relationship } = card;
+  const hidden = relationship?.blockedBy ?? false;
+
+  return (
+    <div className="stack">
+      <article className="card-sheet" ref={sheet} data-testid="card">
+        <div className="card-cover" aria-hidden="true" />
+        <div className="card-head">
+          <Avatar user={user} size={96} testId="card-avatar" />
+          <h1 className="card-name" data-testid="card-name">
+            {user.displayName}
+          </h1>
+          <p className="muted" data-testid="card-handle">
+            @{user.handle}
+          </p>
+          {relationship?.followedBy && !relationship.friends && (
+            <span className="pill" data-testid="card-follows-you">
+              {t('card.followsYou')}
+            </span>
+          )}
+          {relationship?.friends && (
+            <span className="pill pill-friend" data-testid="card-friends-badge">
+              {t('card.friends')}
+            </span>
+          )}
+        </div>
+        {user.bio && (
+          <p className="bio card-bio" data-testid="card-bio">
+            {user.bio}
+          </p>
+        )}
+        <div className="counts" data-testid="card-counts">
+          <Count to={`/u/${user.handle}/following`} value={counts.following} label={t('card.following')} testId="count-following" />
+          <Count to={`/u/${user.handle}/followers`} value={counts.followers} label={t('card.followers')} testId="count-followers" />
+          <Count to={`/u/${user.handle}/friends`} value={counts.friends} label={t('card.friendsCount')} testId="count-friends" />
+        </div>
+        <div className="no-capture">
+          <Actions card={card} onRelationship={onRelationship} refresh={refresh} />
+        </div>
+        {!hidden && <CardSections sections={card.sections} />}
+        <div className="card-qr">
+          <QrCode value={card.url} testId="card-qr" />
+          <div className="card-qr-text">
+            <strong>{t('card.scanTitle')}</strong>
+            <span className="muted small">{t('card.scanBody', { name: user.displayName })}</span>
+            <span className="card-url small" data-testid="card-url">
+              {card.url}
+            </span>
+          </div>
+        </div>
+      </article>
+      <SaveImage target={sheet} handle={user.handle} />
+    </div>
+  );
+}
+
+function Count({ to, value, label, testId }: { to: string; value: number; label: string; testId: string }) {
+  return (
+    <Link to={to} className="count" data-testid={testId}>
+      <strong>{value}</strong>
+      <span className="muted">{label}</span>
+    </Link>
+  );
+}
+
+type Action = 'follow' | 'unfollow' | 'block' | 'unblock';
+const CALLS: Record<Action, { method: 'PUT' | 'DELETE'; path: 'follow' | 'block' }> = {
+  follow: { method: 'PUT', path: 'follow' },
+  unfollow: { method: 'DELETE', path: 'follow' },
+  block: { method: 'PUT', path: 'block' },
+  unblock: { method: 'DELETE', path: 'block' },
+};
+
+function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship: (r: Relationship) => void; refresh: () => void }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [busy, setBusy] = useState<Action | null>(null);
+  const [confirmBlock, setConfirmBlock] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const r = card.relationship;
+  const handle = card.user.handle;
+
+  const run = async (action: Action) => {
+    setBusy(action);
+    setError(null);
+    try {
+      const { method, path } = CALLS[action];
+      const url = `/api/v1/users/${enc(handle)}/${path}`;
+      const res = method === 'PUT' ? await api.put(url, FollowResult) : await api.delete(url, FollowResult);
+      onRelationship(res.relationship);
+      setConfirmBlock(false);
+      refresh();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  if (!r) {
+    return (
+      <div className="actions">
+        <button type="button" className="btn btn-primary" onClick={() => navigate(`/login?next=${encodeURIComponent(location.pathname)}`)} data-testid="card-login-to-follow">
+          {t('card.follow')}
+        </button>
+        <p className="muted small">{t('card.loginToFollow')}</p>
+      </div>
+    );
+  }
+  if (r.self) {
+    return (
+      <div className="actions">
+        <Link to="/me/edit" className="btn btn-ghost" data-testid="card-edit">
+          {t('me.editProfile')}
+        </Link>
+      </div>
+    );
+  }
+
+  let main: JSX.Element | null = null;
+  if (r.blocking) {
+    main = (
+      <>
+        <p className="muted small" data-testid="card-blocking">
+          {t('card.youBlocked', { handle })}
+        </p>
+        <button type="button" className="btn btn-ghost" onClick={() => void run('unblock')} disabled={busy !== null} data-testid="card-unblock">
+          {t('card.unblock')}
+        </button>
+      </>
+    );
+  } else if (r.blockedBy) {
+    main = (
+      <p className="muted small" data-testid="card-blocked-by">
+        {t('card.blockedBy')}
+      </p>
+    );
+  } else if (r.following) {
+    main = (
+      <button type="button" className="btn btn-ghost" onClick={() => void run('unfollow')} disabled={busy !== null} data-testid="card-unfollow" title={t('card.unfollow')}>
+        {busy === 'unfollow' ? t('common.working') : r.friends ? t('card.friendsUnfollow') : t('card.followingUnfollow')}
+      </button>
+    );
+  } else {
+    main = (
+      <button type="button" className="btn btn-primary" onClick={() => void run('follow')} disabled={busy !== null} data-testid="card-follow">
+        {busy === 'follow' ? t('common.working') : r.followedBy ? t('card.followBack') : t('card.follow')}
+      </button>
+    );
+  }
+
+  return (
+    <div className="actions">
+      <div className="actions-row">
+        {main}
+        {!r.blocking && !confirmBlock && (
+          <button type="button" className="btn btn-ghost btn-quiet" onClick={() => setConfirmBlock(true)} disabled={busy !== null} data-testid="card-block">
+            {t('card.block')}
+          </button>
+        )}
+      </div>
+      {confirmBlock && (
+        <div className="confirm" role="alertdialog" aria-label={t('card.block')} data-testid="card-block-confirm-box">
+          <p>{t('card.blockConfirm', { handle })}</p>
+          <div className="actions-row">
+            <button type="button" className="btn btn-danger btn-small" onClick={() => void run('block')} disabled={busy !== null} data-testid="card-block-confirm">
+              {t('card.block')}
+            </button>
+            <button type="button" className="btn btn-ghost btn-small" onClick={() => setConfirmBlock(false)} data-testid="card-block-cancel">
+              {t('common.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+      {error !== null && <ErrorMessage error={error} testId="card-action-error" />}
+    </div>
+  );
+}
+
+function SaveImage({ target, handle }: { target: RefObject<HTMLElement | null>; handle: string }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
+
+  const save = async () => {
+    const node = target.current;
+    if (!node) return;
+    setBusy(true);
+    setFailed(false);
+    try {
+      const dataUrl = await toPng(node, {
+        pixelRatio: 2,
+        backgroundColor: getComputedStyle(node).backgroundColor || '#16161d',
+        // The buttons are for this page, not for the shared picture.
+        filter: (n) => !(n instanceof HTMLElement && n.classList.contains('no-capture')),
+      });
+      const a = document.createElement('a');
+      a.href = dataUrl;
+      a.download = `tremolo-${handle}.png`;
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } catch {
+      setFailed(true);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="save-image">
+      <button type="button" className="btn btn-ghost btn-block" onClick={() => void save()} disabled={busy} data-testid="card-save-image">
+        {busy ? t('card.savingImage') : t('card.saveImage')}
+      </button>
+      {failed && (
+        <p className="error-box" role="alert" data-testid="card-save-error">
+          {t('card.saveImageFailed')}
+        </p>
+      )}
+    </div>
+  );
+}

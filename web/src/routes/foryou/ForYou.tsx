@@ -1,0 +1,81 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { Card } from '@tremolo/protocol';
+import { ApiError } from '../../lib/api.ts';
+import { fetchCard } from '../../lib/cards.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { Avatar } from '../../components/Avatar.tsx';
+import { ChevronIcon } from '../../components/Icons.tsx';
+import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
+
+/** Creators to start with until search and the recommendation feed exist. */
+const FEATURED = ['lina_beauty', 'chef_wang', 'tech_zhou'] as const;
+
+export function ForYou() {
+  const { t } = useI18n();
+  return (
+    <div className="stack">
+      <section className="hero" data-testid="foryou-coming-soon">
+        <h1>{t('foryou.title')}</h1>
+        <p className="muted">{t('foryou.body')}</p>
+        <span className="pill">{t('common.comingSoon')}</span>
+      </section>
+      <Discover />
+    </div>
+  );
+}
+
+function Discover() {
+  const { t } = useI18n();
+  const [cards, setCards] = useState<Card[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    setError(null);
+    setCards(null);
+    Promise.all(
+      FEATURED.map((h) =>
+        fetchCard(h).catch((e: unknown) => {
+          // A server started without demo content simply has fewer people to show.
+          if (e instanceof ApiError && e.code === 'not_found') return null;
+          throw e;
+        }),
+      ),
+    )
+      .then((all) => !cancelled && setCards(all.filter((c): c is Card => c !== null)))
+      .catch((e: unknown) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [attempt]);
+
+  return (
+    <section className="panel" data-testid="discover">
+      <h2 className="section-title">{t('discover.title')}</h2>
+      {error !== null && <ErrorMessage error={error} onRetry={() => setAttempt((n) => n + 1)} />}
+      {error === null && cards === null && <Loading />}
+      {cards?.length === 0 && <Empty>{t('discover.empty')}</Empty>}
+      {cards && cards.length > 0 && (
+        <ul className="discover-list">
+          {cards.map((c) => (
+            <li key={c.user.id}>
+              <Link to={`/u/${c.user.handle}`} className="discover-item" data-testid="discover-item" data-handle={c.user.handle}>
+                <Avatar user={c.user} size={52} />
+                <span className="discover-text">
+                  <span className="user-row-name">{c.user.displayName}</span>
+                  <span className="muted small">
+                    @{c.user.handle} · {t('discover.followers', { count: c.counts.followers })}
+                  </span>
+                  {c.user.bio && <span className="discover-bio">{c.user.bio}</span>}
+                </span>
+                <ChevronIcon />
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { Notification, NotificationPayload, UserSummary } from '@tremolo/protocol';
+import { Avatar } from '../../components/Avatar.tsx';
+import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
+import { useI18n, type I18n } from '../../lib/i18n.tsx';
+import { useInbox } from '../../lib/inbox.tsx';
+import { timeAgo } from '../../lib/time.ts';
+
+export function Inbox() {
+  const { t } = useI18n();
+  const inbox = useInbox();
+  const { loaded, loading, error, loadFirst } = inbox;
+  const [marking, setMarking] = useState(false);
+  const [markError, setMarkError] = useState<unknown>(null);
+
+  useEffect(() => {
+    // A failed first load waits for the retry button rather than looping.
+    if (!loaded && !loading && error === null) loadFirst();
+  }, [loaded, loading, error, loadFirst]);
+
+  const markAll = async () => {
+    setMarking(true);
+    setMarkError(null);
+    try {
+      await inbox.markAllRead();
+    } catch (e) {
+      setMarkError(e);
+    } finally {
+      setMarking(false);
+    }
+  };
+
+  return (
+    <section className="stack" data-testid="inbox-page">
+      <header className="page-head page-head-row">
+        <div>
+          <h1>{t('inbox.title')}</h1>
+          <p className="muted" data-testid="inbox-unread">
+            {inbox.unread > 0 ? t('inbox.unread', { count: inbox.unread }) : t('inbox.allRead')}
+          </p>
+        </div>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => void markAll()} disabled={marking || inbox.unread === 0} data-testid="inbox-mark-read">
+          {t('inbox.markAllRead')}
+        </button>
+      </header>
+      {markError !== null && <ErrorMessage error={markError} />}
+      <p className="note muted" data-testid="chats-coming-soon">
+        {t('inbox.chatsSoon')}
+      </p>
+      {inbox.items.length > 0 && (
+        <ul className="inbox-list" data-testid="inbox-list">
+          {inbox.items.map((n) => (
+            <NotificationRow key={n.id} n={n} />
+          ))}
+        </ul>
+      )}
+      {inbox.loaded && !inbox.loading && !inbox.error && inbox.items.length === 0 && <Empty>{t('inbox.empty')}</Empty>}
+      {inbox.loading && <Loading />}
+      {inbox.error !== null && <ErrorMessage error={inbox.error} onRetry={inbox.loaded ? inbox.loadMore : inbox.loadFirst} />}
+      {!inbox.loading && !inbox.error && inbox.hasMore && (
+        <button type="button" className="btn btn-ghost btn-block" onClick={inbox.loadMore} data-testid="inbox-load-more">
+          {t('common.loadMore')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** The sentence, the face and the destination of each notification kind. */
+function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: UserSummary | null; to: string | null } {
+  switch (p.kind) {
+    case 'followed':
+      return { text: t('inbox.followed', { name: p.actor.displayName }), actor: p.actor, to: `/u/${p.actor.handle}` };
+    case 'friended':
+      return { text: t('inbox.friended', { name: p.actor.displayName }), actor: p.actor, to: `/u/${p.actor.handle}` };
+    case 'order':
+      // Order pages are not built yet; the sentence carries what happened.
+      return { text: t('inbox.order', { title: p.title, status: t(`order.${p.status}`) }), actor: p.actor, to: null };
+    case 'low_stock':
+      return { text: t('inbox.lowStock', { title: p.title, sku: p.sku, count: p.stock }), actor: null, to: null };
+  }
+}
+
+function NotificationRow({ n }: { n: Notification }) {
+  const { t, lang } = useI18n();
+  const { text, actor, to } = describe(n.payload, t);
+  const body = (
+    <>
+      {actor ? <Avatar user={actor} size={44} /> : <span className="avatar avatar-letter avatar-system" style={{ width: 44, height: 44 }} aria-hidden="true">!</span>}
+      <span className="inbox-text">
+        <span>{text}</span>
+        <time className="muted small" dateTime={n.createdAt}>
+          {timeAgo(n.createdAt, lang)}
+        </time>
+      </span>
+      {!n.read && <span className="dot" aria-label={t('inbox.unreadItem')} />}
+    </>
+  );
+  return (
+    <li className={`inbox-item${n.read ? '' : ' unread'}`} data-testid="inbox-item" data-kind={n.payload.kind} data-read={n.read}>
+      {to ? (
+        <Link to={to} className="inbox-link">
+          {body}
+        </Link>
+      ) : (
+        <div className="inbox-link">{body}</div>
+      )}
+    </li>
+  );
+}
