@@ -29,15 +29,22 @@ import { registerGraphRoutes } from './modules/graph/routes.ts';
 import { creatorChannelPolicy } from './modules/graph/realtime.ts';
 import { CardsService } from './modules/cards/service.ts';
 import { registerCardRoutes } from './modules/cards/routes.ts';
+import { VideosService } from './modules/videos/service.ts';
+import { registerVideoRoutes } from './modules/videos/routes.ts';
+import { FeedsService } from './modules/feeds/service.ts';
+import { registerFeedRoutes } from './modules/feeds/routes.ts';
 
 export interface Services {
   accounts: AccountsService;
   graph: GraphService;
   notifications: NotificationsService;
   cards: CardsService;
+  videos: VideosService;
+  feeds: FeedsService;
 }
 
 export interface App {
+  config: Config;
   http: FastifyInstance;
   database: Database;
   gateway: Gateway;
@@ -89,6 +96,8 @@ export async function buildApp(config: Config): Promise<App> {
   const notifications = new NotificationsService(database.db, gateway);
   const graph = new GraphService(database.db, accounts, notifications);
   const cards = new CardsService(accounts, graph);
+  const videos = new VideosService(database.db, storage, accounts, graph, gateway, { maxDurationSec: config.maxVideoDurationSec });
+  const feeds = new FeedsService(videos, graph);
   registry.register(userChannelPolicy);
   registry.register(creatorChannelPolicy(graph));
 
@@ -97,26 +106,33 @@ export async function buildApp(config: Config): Promise<App> {
   registerGraphRoutes(router, graph);
   registerNotificationRoutes(router, notifications);
   registerCardRoutes(router, cards, config.publicUrl);
+  registerVideoRoutes(router, videos, { maxVideoBytes: config.maxVideoBytes, tmpDir: path.join(config.storageDir, 'tmp') });
+  registerFeedRoutes(router, feeds);
 
   installErrorHandling(http);
   installOperations(http, database, metrics, router);
   await installStatic(http, config);
 
   const app: App = {
+    config,
     http,
     database,
     gateway,
     metrics,
     bus,
-    services: { accounts, graph, notifications, cards },
+    services: { accounts, graph, notifications, cards, videos, feeds },
     async listen() {
       const address = await http.listen({ port: config.port, host: config.host });
       gateway.attach(http.server);
+      await feeds.whenReady();
+      videos.resumeProcessing();
       return address;
     },
     async close() {
       await gateway.close();
       await http.close();
+      await videos.close();
+      await feeds.close();
       await bus.close();
       redis?.disconnect();
       await database.close();

@@ -55,6 +55,8 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('order'), order: OrderUpdate }),
   /** Live stock of a product and its flash sale, on `product:<id>`. */
   StockEvent,
+  /** Tells an uploader their video finished processing, on `user:<id>`. */
+  z.object({ kind: z.literal('video_status'), videoId: Id, status: z.enum(['ready', 'failed']), error: z.string().nullable() }),
 ]);
 export type ChannelEvent = z.infer<typeof ChannelEvent>;
 

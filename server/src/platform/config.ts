@@ -15,10 +15,12 @@ export interface Config {
   sessionTtlDays: number;
   maxAvatarBytes: number;
   maxBodyBytes: number;
+  maxVideoBytes: number;
+  maxVideoDurationSec: number;
   webDistDir: string;
   seedDemo: boolean;
   rateLimits: { loginPerIpPerMin: number; loginFailsPerAccountPer15Min: number; signupPerIpPerHour: number };
-  realtime: { heartbeatMs: number; slowSocketBytes: number; maxCoalesceMs: number };
+  realtime: { heartbeatMs: number; slowSocketBytes: number; maxCoalesceMs: number; framesPerSecond: number };
 }
 
 function int(v: string | undefined, fallback: number): number {
@@ -45,6 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlDays: int(env.SESSION_TTL_DAYS, 30),
     maxAvatarBytes: int(env.MAX_AVATAR_BYTES, 5 * 1024 * 1024),
     maxBodyBytes: int(env.MAX_BODY_BYTES, 64 * 1024),
+    maxVideoBytes: int(env.VIDEO_MAX_BYTES, 200 * 1024 * 1024),
+    maxVideoDurationSec: int(env.VIDEO_MAX_DURATION_SEC, 600),
     webDistDir: env.WEB_DIST_DIR ?? path.join(repoRoot, 'web', 'dist'),
     seedDemo: env.SEED_DEMO !== 'false',
     rateLimits: {
@@ -56,6 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       heartbeatMs: int(env.WS_HEARTBEAT_MS, 15_000),
       slowSocketBytes: int(env.WS_SLOW_SOCKET_BYTES, 4 * 1024 * 1024),
       maxCoalesceMs: int(env.WS_MAX_COALESCE_MS, 40),
+      // Frames one socket may send per second before `rate_limited` errors. 50 is plenty for a
+      // person; a live host pushing a fast stream of broadcasts (or a benchmark) may need more.
+      framesPerSecond: int(env.WS_FRAMES_PER_SECOND, 50),
     },
   };
   return { ...base, ...overrides };

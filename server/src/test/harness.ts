@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -47,6 +50,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
       port: 0,
       host: '127.0.0.1',
       dataDir: 'memory://',
+      storageDir: mkdtempSync(path.join(os.tmpdir(), 'tremolo-storage-')),
       databaseUrl: scratch?.url,
       redisUrl: undefined,
       seedDemo: false,

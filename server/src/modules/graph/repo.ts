@@ -98,6 +98,20 @@ export class GraphRepo {
     return rows;
   }
 
+  async followingIds(userId: string): Promise<string[]> {
+    const rows = await this.db.select({ id: follows.followeeId }).from(follows).where(eq(follows.followerId, userId));
+    return rows.map((r) => r.id);
+  }
+
+  /** Everyone this user blocked or was blocked by. */
+  async blockedEitherWay(userId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ a: blocks.blockerId, b: blocks.blockedId })
+      .from(blocks)
+      .where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
+    return rows.map((r) => (r.a === userId ? r.b : r.a));
+  }
+
   async friendIds(userId: string): Promise<string[]> {
     const back = alias(follows, 'back');
     const rows = await this.db

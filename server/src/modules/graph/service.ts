@@ -87,6 +87,14 @@ export class GraphService {
     return x && y;
   }
 
+  followingIds(userId: string): Promise<string[]> {
+    return this.repo.followingIds(userId);
+  }
+
+  blockedEitherWayIds(userId: string): Promise<string[]> {
+    return this.repo.blockedEitherWay(userId);
+  }
+
   friendIds(userId: string): Promise<string[]> {
     return this.repo.friendIds(userId);
   }

@@ -127,7 +127,10 @@ export async function synthesize(tools: MediaTools, dst: string, opts: { source:
       '-f', 'lavfi', '-i', `${opts.source}=size=${opts.width}x${opts.height}:rate=25`,
       '-f', 'lavfi', '-i', `sine=frequency=${opts.toneHz}:sample_rate=44100`,
       '-t', String(opts.seconds),
-      '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', dst,
+      ...(dst.endsWith('.webm')
+        ? ['-c:v', 'libvpx', '-b:v', '300k', '-deadline', 'realtime', '-c:a', 'libopus']
+        : ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac']),
+      '-shortest', dst,
     ],
     120_000,
   );

@@ -31,6 +31,8 @@ const migrationsFolder = path.resolve(import.meta.dirname, '../../../drizzle');
 export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+    // An idle connection dropped by the server (restart, failover) is replaced on next use, not fatal.
+    pool.on('error', (err) => process.emitWarning(`postgres idle client error: ${err.message}`));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     // Several nodes may start at once against one database: migrate under an advisory lock.
     const conn = await pool.connect();

@@ -26,6 +26,8 @@ export interface RouteSpec<
   status?: number;
   /** Multipart and other raw bodies are read by the handler itself. */
   rawBody?: boolean;
+  /** Content type of a streamed (non-JSON) response, for the API document. */
+  binary?: string;
   handler: (ctx: {
     body: B extends z.ZodType ? z.infer<B> : undefined;
     query: Q extends z.ZodType ? z.infer<Q> : undefined;
@@ -97,6 +99,8 @@ export class Router {
           req,
           reply,
         });
+        // Streaming routes (video, images) answer through `reply` themselves, with their own status.
+        if (result === reply) return reply;
         reply.code(spec.status ?? 200);
         return result;
       },
@@ -122,7 +126,9 @@ export class Router {
       tags: spec.tags,
       parameters,
       responses: {
-        [String(spec.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: toSchema(spec.response, 'output') } } },
+        [String(spec.status ?? 200)]: spec.binary
+          ? { description: 'OK (supports Range requests)', content: { [spec.binary]: { schema: { type: 'string', format: 'binary' } } } }
+          : { description: 'OK', content: { 'application/json': { schema: toSchema(spec.response, 'output') } } },
         '4XX': { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };

@@ -58,7 +58,7 @@ describe('two nodes over Redis', { skip: testDb !== 'postgres' && 'needs Postgre
     const follow = await fetch(`${a.url}/api/v1/users/mn_fan/follow`, { method: 'PUT', headers: { cookie: creator.cookie, 'x-csrf-token': creator.csrf } });
     assert.equal(follow.status, 200);
     const note = await fanSock.next((f) => f.t === 'ev' && f.body.kind === 'notification');
-    assert.ok(note.t === 'ev' && note.body.kind === 'notification' && note.body.notification.payload.actor.handle === 'mn_creator');
+    assert.ok(note.t === 'ev' && note.body.kind === 'notification' && note.body.notification.payload.kind === 'followed' && note.body.notification.payload.actor.handle === 'mn_creator');
 
     // Node B dies without a chance to say goodbye; the fan moves to node A and misses nothing.
     await b.stop('SIGKILL');

@@ -1,0 +1,205 @@
+import { and, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import { userInterests, videoComments, videoLikes, videoStats, videos, videoViews } from './tables.ts';
+
+export type VideoRow = typeof videos.$inferSelect;
+export type CommentRow = typeof videoComments.$inferSelect;
+
+/** Data access for videos; only the videos service calls it. */
+export class VideosRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async insert(row: typeof videos.$inferInsert): Promise<VideoRow> {
+    const [r] = await this.db.insert(videos).values(row).returning();
+    return r!;
+  }
+
+  async byId(id: string): Promise<VideoRow | undefined> {
+    const [r] = await this.db.select().from(videos).where(eq(videos.id, id));
+    return r;
+  }
+
+  async byIds(ids: string[]): Promise<VideoRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(videos).where(inArray(videos.id, ids));
+  }
+
+  async update(id: string, patch: Partial<typeof videos.$inferInsert>): Promise<VideoRow | undefined> {
+    const [r] = await this.db.update(videos).set(patch).where(eq(videos.id, id)).returning();
+    return r;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.delete(videos).where(eq(videos.id, id));
+  }
+
+  async processing(): Promise<VideoRow[]> {
+    return this.db.select().from(videos).where(eq(videos.status, 'processing'));
+  }
+
+  /** Ready videos by these authors with one of these visibilities, newest first. */
+  async byAuthors(authorIds: string[], visibilities: VideoRow['visibility'][], cursor: string | undefined, limit: number, includeUnready = false): Promise<VideoRow[]> {
+    if (authorIds.length === 0) return [];
+    return this.db
+      .select()
+      .from(videos)
+      .where(
+        and(
+          inArray(videos.authorId, authorIds),
+          inArray(videos.visibility, visibilities),
+          includeUnready ? undefined : eq(videos.status, 'ready'),
+          cursor ? lt(videos.id, cursor) : undefined,
+        ),
+      )
+      .orderBy(desc(videos.id))
+      .limit(limit);
+  }
+
+  /** Every ready public video: the For You catalogue is built from this at start. */
+  async allPublicReady(): Promise<VideoRow[]> {
+    return this.db.select().from(videos).where(and(eq(videos.status, 'ready'), eq(videos.visibility, 'public')));
+  }
+
+  async likeCounts(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.select({ id: videoLikes.videoId, n: count() }).from(videoLikes).where(inArray(videoLikes.videoId, ids)).groupBy(videoLikes.videoId);
+    return new Map(rows.map((r) => [r.id, r.n]));
+  }
+
+  async commentCounts(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.select({ id: videoComments.videoId, n: count() }).from(videoComments).where(inArray(videoComments.videoId, ids)).groupBy(videoComments.videoId);
+    return new Map(rows.map((r) => [r.id, r.n]));
+  }
+
+  async viewCounts(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.select({ id: videoStats.videoId, n: videoStats.views }).from(videoStats).where(inArray(videoStats.videoId, ids));
+    return new Map(rows.map((r) => [r.id, r.n]));
+  }
+
+  /** (video, user) like pairs among these videos by these users. */
+  async likesBy(userIds: string[], videoIds: string[]): Promise<{ videoId: string; userId: string }[]> {
+    if (userIds.length === 0 || videoIds.length === 0) return [];
+    return this.db
+      .select({ videoId: videoLikes.videoId, userId: videoLikes.userId })
+      .from(videoLikes)
+      .where(and(inArray(videoLikes.userId, userIds), inArray(videoLikes.videoId, videoIds)));
+  }
+
+  async like(videoId: string, userId: string): Promise<boolean> {
+    const r = await this.db.insert(videoLikes).values({ videoId, userId }).onConflictDoNothing().returning({ v: videoLikes.videoId });
+    return r.length > 0;
+  }
+
+  async unlike(videoId: string, userId: string): Promise<boolean> {
+    const r = await this.db.delete(videoLikes).where(and(eq(videoLikes.videoId, videoId), eq(videoLikes.userId, userId))).returning({ v: videoLikes.videoId });
+    return r.length > 0;
+  }
+
+  /** Recent likes by these users: social candidates for For You. */
+  async recentLikesBy(userIds: string[], limit: number): Promise<{ videoId: string; userId: string }[]> {
+    if (userIds.length === 0) return [];
+    return this.db
+      .select({ videoId: videoLikes.videoId, userId: videoLikes.userId })
+      .from(videoLikes)
+      .where(inArray(videoLikes.userId, userIds))
+      .orderBy(desc(videoLikes.createdAt))
+      .limit(limit);
+  }
+
+  async allLikes(): Promise<{ videoId: string; userId: string }[]> {
+    return this.db.select({ videoId: videoLikes.videoId, userId: videoLikes.userId }).from(videoLikes);
+  }
+
+  async allWatches(): Promise<{ videoId: string; userId: string; completed: boolean; notInterested: boolean }[]> {
+    return this.db
+      .select({ videoId: videoViews.videoId, userId: videoViews.userId, completed: videoViews.completed, notInterested: videoViews.notInterested })
+      .from(videoViews);
+  }
+
+  async insertComment(row: typeof videoComments.$inferInsert): Promise<CommentRow> {
+    const [r] = await this.db.insert(videoComments).values(row).returning();
+    return r!;
+  }
+
+  async commentById(id: string): Promise<CommentRow | undefined> {
+    const [r] = await this.db.select().from(videoComments).where(eq(videoComments.id, id));
+    return r;
+  }
+
+  /** Top-level comments newest first, or the replies to one comment oldest first. */
+  async comments(videoId: string, parentId: string | undefined, cursor: string | undefined, limit: number): Promise<CommentRow[]> {
+    const base = and(eq(videoComments.videoId, videoId), parentId ? eq(videoComments.parentId, parentId) : isNull(videoComments.parentId));
+    if (parentId) {
+      return this.db
+        .select()
+        .from(videoComments)
+        .where(and(base, cursor ? sql`${videoComments.id} > ${cursor}` : undefined))
+        .orderBy(videoComments.id)
+        .limit(limit + 1);
+    }
+    return this.db
+      .select()
+      .from(videoComments)
+      .where(and(base, cursor ? lt(videoComments.id, cursor) : undefined))
+      .orderBy(desc(videoComments.id))
+      .limit(limit + 1);
+  }
+
+  async replyCounts(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select({ id: videoComments.parentId, n: count() })
+      .from(videoComments)
+      .where(inArray(videoComments.parentId, ids))
+      .groupBy(videoComments.parentId);
+    return new Map(rows.map((r) => [r.id!, r.n]));
+  }
+
+  async recordWatch(userId: string, videoId: string, watchedMs: number, completed: boolean): Promise<void> {
+    await this.db
+      .insert(videoViews)
+      .values({ userId, videoId, watchedMs, completed })
+      .onConflictDoUpdate({
+        target: [videoViews.userId, videoViews.videoId],
+        set: {
+          watchedMs: sql`greatest(${videoViews.watchedMs}, excluded.watched_ms)`,
+          completed: sql`${videoViews.completed} or excluded.completed`,
+          updatedAt: sql`now()`,
+        },
+      });
+  }
+
+  async markNotInterested(userId: string, videoId: string): Promise<void> {
+    await this.db
+      .insert(videoViews)
+      .values({ userId, videoId, notInterested: true })
+      .onConflictDoUpdate({ target: [videoViews.userId, videoViews.videoId], set: { notInterested: true, updatedAt: sql`now()` } });
+  }
+
+  async seen(userId: string): Promise<{ videoId: string; notInterested: boolean }[]> {
+    return this.db.select({ videoId: videoViews.videoId, notInterested: videoViews.notInterested }).from(videoViews).where(eq(videoViews.userId, userId));
+  }
+
+  async addStats(rows: { videoId: string; views: number; watchMs: number }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .insert(videoStats)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: videoStats.videoId,
+        set: { views: sql`${videoStats.views} + excluded.views`, watchMs: sql`${videoStats.watchMs} + excluded.watch_ms` },
+      });
+  }
+
+  async setInterests(userId: string, hashtags: string[]): Promise<void> {
+    await this.db.delete(userInterests).where(eq(userInterests.userId, userId));
+    if (hashtags.length) await this.db.insert(userInterests).values(hashtags.map((hashtag) => ({ userId, hashtag }))).onConflictDoNothing();
+  }
+
+  async interests(userId: string): Promise<string[]> {
+    const rows = await this.db.select({ h: userInterests.hashtag }).from(userInterests).where(eq(userInterests.userId, userId));
+    return rows.map((r) => r.h);
+  }
+}

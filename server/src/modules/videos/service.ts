@@ -1,0 +1,429 @@
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Hashtag, type Comment, type UploadVideoFields, type Video, type Visibility } from '@tremolo/protocol';
+import type { Db } from '../../platform/db/client.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Realtime } from '../../platform/realtime/realtime.ts';
+import type { Storage } from '../../platform/storage.ts';
+import type { AccountsService } from '../accounts/service.ts';
+import type { GraphService } from '../graph/service.ts';
+import { findMediaTools, poster, probe, sniffContainer, transcode, type MediaTools } from './media.ts';
+import { VideosRepo, type VideoRow } from './repo.ts';
+
+/** What the ranker learns from; weights are the ranker's business. */
+export type ViewerSignal =
+  | { kind: 'like' | 'unlike' | 'complete' | 'not_interested'; userId: string; videoId: string }
+  | { kind: 'watch'; userId: string; videoId: string; watchedMs: number };
+export type VideoSignal = ViewerSignal | { kind: 'published' | 'removed'; videoId: string };
+
+/** Checks that product ids belong to the uploader's shop; provided by the shop module. */
+export interface ProductOwnership {
+  assertOwned(sellerId: string, productIds: string[]): Promise<void>;
+}
+
+export interface VideosOptions {
+  maxDurationSec: number;
+}
+
+const STATS_FLUSH_MS = 2000;
+
+export class VideosService {
+  private readonly repo: VideosRepo;
+  private readonly tools: MediaTools | null;
+  private queue: Promise<void> = Promise.resolve();
+  private listeners: ((s: VideoSignal) => void)[] = [];
+  private products: ProductOwnership | null = null;
+  private pendingStats = new Map<string, { views: number; watchMs: number }>();
+  private statsTimer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    db: Db,
+    private readonly storage: Storage,
+    private readonly accounts: AccountsService,
+    private readonly graph: GraphService,
+    private readonly realtime: Realtime,
+    private readonly opts: VideosOptions,
+  ) {
+    this.repo = new VideosRepo(db);
+    this.tools = findMediaTools();
+    this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
+  }
+
+  get canProcess(): boolean {
+    return this.tools !== null;
+  }
+
+  setProductOwnership(p: ProductOwnership): void {
+    this.products = p;
+  }
+
+  onSignal(listener: (s: VideoSignal) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private interestListeners: ((userId: string, hashtags: string[]) => void)[] = [];
+
+  onInterests(listener: (userId: string, hashtags: string[]) => void): void {
+    this.interestListeners.push(listener);
+  }
+
+  private emitInterests(userId: string, hashtags: string[]): void {
+    for (const l of this.interestListeners) l(userId, hashtags);
+  }
+
+  private emit(s: VideoSignal): void {
+    for (const l of this.listeners) l(s);
+  }
+
+  /** Resumes videos whose processing was interrupted by a restart. */
+  resumeProcessing(): void {
+    this.queue = this.queue.then(async () => {
+      for (const v of await this.repo.processing()) this.enqueue(v.id);
+    });
+  }
+
+  /**
+   * Takes an uploaded file that is already on local disk. It is checked by content, then
+   * kept and processed in the background; a file that fails the checks leaves nothing behind.
+   */
+  async upload(authorId: string, tempFile: string, fields: UploadVideoFields): Promise<VideoRow> {
+    try {
+      if (!this.tools) throw new AppError('unprocessable', 'Video processing is not available on this server (ffmpeg missing)');
+      const size = (await stat(tempFile)).size;
+      if (size === 0) throw new AppError('unprocessable', 'The file is empty');
+      const container = await sniffContainer(tempFile);
+      if (!container) throw new AppError('unsupported_media_type', 'That file is not a video (MP4, WebM or MOV)');
+      const info = await probe(this.tools, tempFile);
+      if (!info) throw new AppError('unprocessable', 'That video could not be read; it may be truncated or damaged');
+      if (info.durationMs > this.opts.maxDurationSec * 1000) {
+        throw new AppError('unprocessable', `Videos can be at most ${this.opts.maxDurationSec} seconds long`);
+      }
+      const productIds = splitList(fields.productIds);
+      if (productIds.length) {
+        if (!this.products) throw new AppError('unprocessable', 'Product links need the shop');
+        await this.products.assertOwned(authorId, productIds);
+      }
+      const id = newId();
+      const dir = path.join(this.storage.dir, 'videos', id);
+      await mkdir(dir, { recursive: true });
+      await rename(tempFile, path.join(dir, 'source'));
+      const row = await this.repo.insert({
+        id,
+        authorId,
+        caption: fields.caption,
+        hashtags: parseHashtags(fields.hashtags, fields.caption),
+        visibility: fields.visibility,
+        status: 'processing',
+        durationMs: info.durationMs,
+        width: info.width,
+        height: info.height,
+        coverTimeMs: Math.min(fields.coverTimeMs ?? 0, Math.max(0, info.durationMs - 100)),
+        productIds,
+      });
+      this.enqueue(row.id);
+      return row;
+    } finally {
+      await rm(tempFile, { force: true });
+    }
+  }
+
+  private enqueue(videoId: string): void {
+    // One video at a time: ffmpeg would otherwise take every core from the request path.
+    this.queue = this.queue.then(() => this.process(videoId)).catch(() => undefined);
+  }
+
+  private async process(videoId: string): Promise<void> {
+    if (this.closed) return;
+    const v = await this.repo.byId(videoId);
+    if (!v || v.status !== 'processing' || !this.tools) return;
+    const dir = path.join(this.storage.dir, 'videos', videoId);
+    const source = path.join(dir, 'source');
+    try {
+      const info = await probe(this.tools, source);
+      if (!info) throw new Error('the file could not be read');
+      await transcode(this.tools, source, path.join(dir, 'video.mp4'), info);
+      await poster(this.tools, path.join(dir, 'video.mp4'), path.join(dir, 'poster.jpg'), v.coverTimeMs ?? 0);
+      const done = await this.repo.update(videoId, {
+        status: 'ready',
+        videoKey: `videos/${videoId}/video.mp4`,
+        posterKey: `videos/${videoId}/poster.jpg`,
+        durationMs: info.durationMs,
+        width: info.width,
+        height: info.height,
+      });
+      await rm(source, { force: true });
+      if (done) this.emit({ kind: 'published', videoId });
+      await this.tell(v.authorId, videoId, 'ready', null);
+    } catch (e) {
+      const message = `Processing failed: ${e instanceof Error ? e.message : String(e)}`;
+      await rm(dir, { recursive: true, force: true });
+      await this.repo.update(videoId, { status: 'failed', error: message });
+      await this.tell(v.authorId, videoId, 'failed', message);
+    }
+  }
+
+  private async tell(userId: string, videoId: string, status: 'ready' | 'failed', error: string | null): Promise<void> {
+    await this.realtime.publish(`user:${userId}`, { kind: 'video_status', videoId, status, error }).catch(() => undefined);
+  }
+
+  /** Whether `viewerId` may see this video at all: author, visibility, blocks, readiness. */
+  async canView(viewerId: string | null, v: VideoRow): Promise<boolean> {
+    if (viewerId === v.authorId) return true;
+    if (v.status !== 'ready') return false;
+    if (viewerId && (await this.graph.isBlockedEitherWay(viewerId, v.authorId))) return false;
+    if (v.visibility === 'public') return true;
+    if (v.visibility === 'friends') return viewerId !== null && (await this.graph.areFriends(viewerId, v.authorId));
+    return false;
+  }
+
+  /** Looks a video up for this viewer; invisible videos are "not found", so their existence does not leak. */
+  async visible(viewerId: string | null, id: string): Promise<VideoRow> {
+    const v = await this.repo.byId(id);
+    if (!v || !(await this.canView(viewerId, v))) throw notFound('Video');
+    return v;
+  }
+
+  async get(viewerId: string | null, id: string): Promise<Video> {
+    const v = await this.visible(viewerId, id);
+    return (await this.hydrate(viewerId, [v]))[0]!;
+  }
+
+  async update(authorId: string, id: string, patch: { caption?: string | undefined; visibility?: Visibility | undefined }): Promise<Video> {
+    const v = await this.own(authorId, id);
+    const next = await this.repo.update(v.id, {
+      ...(patch.caption !== undefined ? { caption: patch.caption, hashtags: parseHashtags('', patch.caption) } : {}),
+      ...(patch.visibility ? { visibility: patch.visibility } : {}),
+    });
+    this.emit({ kind: next?.visibility === 'public' ? 'published' : 'removed', videoId: id });
+    return (await this.hydrate(authorId, [next!]))[0]!;
+  }
+
+  async remove(authorId: string, id: string): Promise<void> {
+    const v = await this.own(authorId, id);
+    await this.repo.remove(v.id);
+    await rm(path.join(this.storage.dir, 'videos', v.id), { recursive: true, force: true });
+    this.emit({ kind: 'removed', videoId: id });
+  }
+
+  private async own(authorId: string, id: string): Promise<VideoRow> {
+    const v = await this.repo.byId(id);
+    if (!v) throw notFound('Video');
+    if (v.authorId !== authorId) throw new AppError('forbidden', 'Only the author can change this video');
+    return v;
+  }
+
+  /** A person's videos as `viewerId` may see them. */
+  async byAuthor(viewerId: string | null, handle: string, cursor: string | undefined, limit: number) {
+    const author = await this.accounts.byHandle(handle);
+    let visibilities: VideoRow['visibility'][] = ['public'];
+    if (viewerId === author.id) visibilities = ['public', 'friends', 'private'];
+    else if (viewerId && (await this.graph.isBlockedEitherWay(viewerId, author.id))) visibilities = [];
+    else if (viewerId && (await this.graph.areFriends(viewerId, author.id))) visibilities = ['public', 'friends'];
+    if (visibilities.length === 0) return { items: [], nextCursor: null };
+    const rows = await this.repo.byAuthors([author.id], visibilities, cursor, limit + 1, viewerId === author.id);
+    const page = rows.slice(0, limit);
+    return { items: await this.hydrate(viewerId, page), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+  }
+
+  /** Turns rows into what clients see: author, counts, my like, friends who liked it. */
+  async hydrate(viewerId: string | null, rows: VideoRow[]): Promise<Video[]> {
+    const ids = rows.map((r) => r.id);
+    const [authors, likes, comments, views, friendIds] = await Promise.all([
+      this.accounts.summaries([...new Set(rows.map((r) => r.authorId))]),
+      this.repo.likeCounts(ids),
+      this.repo.commentCounts(ids),
+      this.repo.viewCounts(ids),
+      viewerId ? this.graph.friendIds(viewerId) : Promise.resolve([]),
+    ]);
+    const likers = viewerId ? await this.repo.likesBy([viewerId, ...friendIds], ids) : [];
+    const friendSummaries = await this.accounts.summaries([...new Set(likers.filter((l) => l.userId !== viewerId).map((l) => l.userId))]);
+    return rows.flatMap((r) => {
+      const author = authors.get(r.authorId);
+      if (!author) return [];
+      const pending = this.pendingStats.get(r.id)?.views ?? 0;
+      return [
+        {
+          id: r.id,
+          author,
+          caption: r.caption,
+          hashtags: r.hashtags,
+          visibility: r.visibility,
+          status: r.status,
+          error: r.error,
+          durationMs: r.durationMs,
+          width: r.width,
+          height: r.height,
+          streamUrl: r.status === 'ready' ? `/api/v1/videos/${r.id}/stream` : null,
+          posterUrl: r.status === 'ready' ? `/api/v1/videos/${r.id}/poster` : null,
+          productIds: r.productIds,
+          likes: likes.get(r.id) ?? 0,
+          comments: comments.get(r.id) ?? 0,
+          views: (views.get(r.id) ?? 0) + pending,
+          likedByMe: likers.some((l) => l.videoId === r.id && l.userId === viewerId),
+          likedByFriends: likers
+            .filter((l) => l.videoId === r.id && l.userId !== viewerId)
+            .slice(0, 3)
+            .flatMap((l) => friendSummaries.get(l.userId) ?? []),
+          createdAt: r.createdAt.toISOString(),
+        },
+      ];
+    });
+  }
+
+  /** Absolute path of a stored file of a video the viewer may see. */
+  async filePath(viewerId: string | null, id: string, which: 'video' | 'poster'): Promise<string> {
+    const v = await this.visible(viewerId, id);
+    const key = which === 'video' ? v.videoKey : v.posterKey;
+    if (!key) throw notFound('Video file');
+    return path.join(this.storage.dir, key);
+  }
+
+  async like(userId: string, id: string, on: boolean): Promise<{ liked: boolean; likes: number }> {
+    const v = await this.visible(userId, id);
+    const changed = on ? await this.repo.like(v.id, userId) : await this.repo.unlike(v.id, userId);
+    if (changed) this.emit({ kind: on ? 'like' : 'unlike', userId, videoId: v.id });
+    return { liked: on, likes: (await this.repo.likeCounts([v.id])).get(v.id) ?? 0 };
+  }
+
+  async watch(userId: string, id: string, watchedMs: number, completed: boolean): Promise<void> {
+    const v = await this.visible(userId, id);
+    await this.repo.recordWatch(userId, v.id, watchedMs, completed);
+    const s = this.pendingStats.get(v.id) ?? { views: 0, watchMs: 0 };
+    s.views += 1;
+    s.watchMs += watchedMs;
+    this.pendingStats.set(v.id, s);
+    this.emit(completed ? { kind: 'complete', userId, videoId: v.id } : { kind: 'watch', userId, videoId: v.id, watchedMs });
+  }
+
+  async notInterested(userId: string, id: string): Promise<void> {
+    const v = await this.visible(userId, id);
+    await this.repo.markNotInterested(userId, v.id);
+    this.emit({ kind: 'not_interested', userId, videoId: v.id });
+  }
+
+  async comment(userId: string, id: string, text: string, parentId: string | undefined): Promise<Comment> {
+    const v = await this.visible(userId, id);
+    if (parentId) {
+      const parent = await this.repo.commentById(parentId);
+      if (!parent || parent.videoId !== v.id) throw new AppError('validation_failed', 'You can only reply to a comment on this video');
+      // Replies stay one level deep: a reply to a reply attaches to its top-level comment.
+      parentId = parent.parentId ?? parent.id;
+    }
+    const row = await this.repo.insertComment({ id: newId(), videoId: v.id, authorId: userId, parentId: parentId ?? null, text });
+    const author = (await this.accounts.summaries([userId])).get(userId)!;
+    return { id: row.id, videoId: v.id, parentId: row.parentId, author, text: row.text, createdAt: row.createdAt.toISOString(), replies: 0 };
+  }
+
+  async comments(viewerId: string | null, id: string, parentId: string | undefined, cursor: string | undefined, limit: number) {
+    const v = await this.visible(viewerId, id);
+    const rows = await this.repo.comments(v.id, parentId, cursor, limit);
+    const page = rows.slice(0, limit);
+    const [authors, replies] = await Promise.all([
+      this.accounts.summaries([...new Set(page.map((r) => r.authorId))]),
+      this.repo.replyCounts(page.map((r) => r.id)),
+    ]);
+    const items: Comment[] = page.flatMap((r) => {
+      const author = authors.get(r.authorId);
+      return author ? [{ id: r.id, videoId: r.videoId, parentId: r.parentId, author, text: r.text, createdAt: r.createdAt.toISOString(), replies: replies.get(r.id) ?? 0 }] : [];
+    });
+    return { items, nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+  }
+
+  /** Ready videos of these authors that friends may see (the Friends feed), newest first. */
+  friendsVideos(authorIds: string[], cursor: string | undefined, limit: number): Promise<VideoRow[]> {
+    return this.repo.byAuthors(authorIds, ['public', 'friends'], cursor, limit);
+  }
+
+  /** Every ready public video: what For You ranks. */
+  publicCatalogue(): Promise<VideoRow[]> {
+    return this.repo.allPublicReady();
+  }
+
+  async publicById(id: string): Promise<VideoRow | null> {
+    const v = await this.repo.byId(id);
+    return v && v.status === 'ready' && v.visibility === 'public' ? v : null;
+  }
+
+  recentLikesBy(userIds: string[], limit: number) {
+    return this.repo.recentLikesBy(userIds, limit);
+  }
+
+  seenBy(userId: string) {
+    return this.repo.seen(userId);
+  }
+
+  /** Every like and watch, oldest first: what a ranker is fitted on at start. */
+  async history(): Promise<ViewerSignal[]> {
+    const [likes, watches] = await Promise.all([this.repo.allLikes(), this.repo.allWatches()]);
+    return [
+      ...likes.map((l): ViewerSignal => ({ kind: 'like', userId: l.userId, videoId: l.videoId })),
+      ...watches.map((w): ViewerSignal =>
+        w.notInterested
+          ? { kind: 'not_interested', userId: w.userId, videoId: w.videoId }
+          : w.completed
+            ? { kind: 'complete', userId: w.userId, videoId: w.videoId }
+            : { kind: 'watch', userId: w.userId, videoId: w.videoId, watchedMs: 0 },
+      ),
+    ];
+  }
+
+  async setInterests(userId: string, hashtags: string[]): Promise<string[]> {
+    const unique = [...new Set(hashtags)];
+    await this.repo.setInterests(userId, unique);
+    this.emitInterests(userId, unique);
+    return unique;
+  }
+
+  interests(userId: string): Promise<string[]> {
+    return this.repo.interests(userId);
+  }
+
+  private async flushStats(): Promise<void> {
+    if (this.pendingStats.size === 0) return;
+    const batch = [...this.pendingStats].map(([videoId, s]) => ({ videoId, ...s }));
+    this.pendingStats = new Map();
+    await this.repo.addStats(batch).catch(() => {
+      for (const b of batch) {
+        const s = this.pendingStats.get(b.videoId) ?? { views: 0, watchMs: 0 };
+        s.views += b.views;
+        s.watchMs += b.watchMs;
+        this.pendingStats.set(b.videoId, s);
+      }
+    });
+  }
+
+  /** Waits for the video being processed and writes out pending counters. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.statsTimer);
+    await this.queue;
+    await this.flushStats();
+  }
+
+  /** For tests and the demo: resolves when every queued video has been processed. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+}
+
+export function splitList(s: string): string[] {
+  return s
+    .split(/[\s,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
+/** Hashtags from the explicit field and from #words in the caption, normalised and unique. */
+export function parseHashtags(field: string, caption: string): string[] {
+  const fromCaption = [...caption.matchAll(/#([\p{L}\p{N}_]+)/gu)].map((m) => m[1]!);
+  const all = [...splitList(field), ...fromCaption];
+  const out = new Set<string>();
+  for (const raw of all) {
+    const r = Hashtag.safeParse(raw);
+    if (r.success) out.add(r.data);
+    if (out.size >= 10) break;
+  }
+  return [...out];
+}
