@@ -1,0 +1,104 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import type { FeedPage, Video } from '@tremolo/protocol';
+import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
+import { sampleVideo } from '../videos/fixtures.ts';
+
+let t: TestApp;
+let cooks: TestUser[];
+let stylists: TestUser[];
+const byTag: Record<string, string[]> = { cooking: [], makeup: [] };
+
+async function upload(who: TestUser, caption: string, bytes: Buffer): Promise<Video> {
+  const boundary = 'b' + Math.random().toString(16).slice(2);
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="caption"\r\n\r\n${caption}\r\n`),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n`),
+    bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const res = await t.app.http.inject({ method: 'POST', url: '/api/v1/videos', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+  assert.equal(res.statusCode, 202, res.body);
+  return JSON.parse(res.body) as Video;
+}
+
+before(async () => {
+  t = await startTestApp();
+  const bytes = await readFile(await sampleVideo('feed', { seconds: 1, width: 120, height: 214 }));
+  cooks = [await TestUser.signup(t, 'f_cook1'), await TestUser.signup(t, 'f_cook2'), await TestUser.signup(t, 'f_cook3')];
+  stylists = [await TestUser.signup(t, 'f_style1'), await TestUser.signup(t, 'f_style2'), await TestUser.signup(t, 'f_style3')];
+  for (let i = 0; i < 4; i++) {
+    for (const c of cooks) byTag.cooking!.push((await upload(c, `dish ${i} #cooking`, bytes)).id);
+    for (const s of stylists) byTag.makeup!.push((await upload(s, `look ${i} #makeup`, bytes)).id);
+  }
+  await t.app.services.videos.idle();
+});
+after(async () => t.close());
+
+const tagOf = (v: Video) => (v.hashtags.includes('cooking') ? 'cooking' : 'makeup');
+
+describe('For You', () => {
+  test('liking one hashtag brings more of it on the very next page', async () => {
+    const viewer = await TestUser.signup(t, 'f_viewer');
+    await viewer.call('PUT', '/api/v1/me/interests', { hashtags: ['travel'] });
+    const startedAt = Date.now();
+    for (const id of byTag.cooking!.slice(0, 3)) assert.equal((await viewer.call('PUT', `/api/v1/videos/${id}/like`)).status, 200);
+    const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
+    const reactedInMs = Date.now() - startedAt;
+    assert.equal(page.status, 200);
+    const tags = page.body.items.map((i) => tagOf(i.video));
+    const cooking = tags.filter((x) => x === 'cooking').length;
+    assert.ok(cooking >= 4, `expected mostly cooking, got ${tags.join(',')}`);
+    assert.ok(reactedInMs < 1000, `likes took effect in ${reactedInMs} ms`);
+  });
+
+  test('no creator twice in a row, nothing repeated across pages, nothing blocked', async () => {
+    const viewer = await TestUser.signup(t, 'f_viewer2');
+    await viewer.call('PUT', '/api/v1/users/f_style3/block');
+    const seen = new Set<string>();
+    for (let p = 0; p < 3; p++) {
+      const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
+      const items = page.body.items;
+      for (let i = 1; i < items.length; i++) assert.notEqual(items[i]!.video.author.id, items[i - 1]!.video.author.id, 'same creator twice in a row');
+      for (const it of items) {
+        assert.ok(!seen.has(it.video.id), 'repeated across pages');
+        seen.add(it.video.id);
+        assert.notEqual(it.video.author.handle, 'f_style3', 'blocked creator shown');
+      }
+    }
+    assert.equal(seen.size, 18);
+  });
+
+  test('what friends like is blended in, with the reason', async () => {
+    const viewer = await TestUser.signup(t, 'f_viewer3');
+    const pal = await TestUser.signup(t, 'f_pal');
+    await viewer.call('PUT', '/api/v1/users/f_pal/follow');
+    await pal.call('PUT', '/api/v1/users/f_viewer3/follow');
+    const liked = byTag.makeup![5]!;
+    await pal.call('PUT', `/api/v1/videos/${liked}/like`);
+    const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=5');
+    const item = page.body.items.find((i) => i.video.id === liked);
+    assert.ok(item, 'the video a friend liked is on the first page');
+    assert.equal(item.reason, 'friends');
+    assert.deepEqual(item.video.likedByFriends.map((u) => u.handle), ['f_pal']);
+  });
+
+  test('not interested removes a video and cools its hashtag', async () => {
+    const viewer = await TestUser.signup(t, 'f_viewer4');
+    for (const id of byTag.makeup!.slice(0, 3)) await viewer.call('POST', `/api/v1/videos/${id}/not-interested`);
+    const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
+    const ids = page.body.items.map((i) => i.video.id);
+    for (const id of byTag.makeup!.slice(0, 3)) assert.ok(!ids.includes(id));
+    const makeup = page.body.items.filter((i) => tagOf(i.video) === 'makeup').length;
+    assert.ok(makeup <= 2, `makeup still ${makeup} of 6`);
+  });
+
+  test('logged out, For You still works from popularity and freshness', async () => {
+    const res = await t.app.http.inject({ method: 'GET', url: '/api/v1/feeds/for-you?limit=4' });
+    assert.equal(res.statusCode, 200);
+    assert.equal((JSON.parse(res.body) as FeedPage).items.length, 4);
+    assert.equal((await t.app.http.inject({ method: 'GET', url: '/api/v1/feeds/for-you?limit=500' })).statusCode, 400);
+    assert.equal((await t.app.http.inject({ method: 'GET', url: '/api/v1/feeds/friends' })).statusCode, 401);
+  });
+});
