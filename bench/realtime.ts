@@ -1,0 +1,537 @@
+/**
+ * Realtime fan-out benchmark: Tremolo's gateway against a plain Socket.IO 4 server.
+ *
+ * S subscribers hold one WebSocket each on one channel; a publisher sends R messages/s for D
+ * seconds, each stamped with its send time; every subscriber records latency, losses,
+ * duplicates and reorderings by sequence. The servers run as child processes pinned to core 0,
+ * the load generator(s) on core 1 (when `taskset` exists), one server at a time.
+ * Then each server's capacity: R steps up (×2, then one step between the last pass and the
+ * first failure) until p99 exceeds the limit or anything is lost; the highest passing R × S
+ * is its sustainable deliveries/s.
+ *
+ * Usage: node --import tsx bench/realtime.ts [--subscribers 5000] [--rate 100] [--duration 20]
+ *          [--capacity-steps 6] [--capacity-duration 8] [--p99-limit 100] [--warmup 3] [--servers tremolo,socketio]
+ *          [--generators N] [--no-pin]
+ * The last line of output is the JSON summary.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Histogram } from './realtime/histogram.ts';
+import type { CollectReport, ConnectReport, FromGenerator, PublishReport, ServerKind, ToGenerator } from './realtime/messages.ts';
+import { cpuMs, rssMb } from './realtime/procstat.ts';
+import { backendPids, createScratchDb, insertAccounts, type ScratchDb } from './realtime/fixtures.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const logDir = path.join(root, '.tmp', 'bench-realtime');
+mkdirSync(logDir, { recursive: true });
+
+const { values: flags } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '5000' },
+    rate: { type: 'string', default: '100' },
+    duration: { type: 'string', default: '20' },
+    'capacity-steps': { type: 'string', default: '6' },
+    'capacity-duration': { type: 'string', default: '8' },
+    'p99-limit': { type: 'string', default: '100' },
+    warmup: { type: 'string', default: '3' },
+    servers: { type: 'string', default: 'tremolo,socketio' },
+    generators: { type: 'string' },
+    'no-pin': { type: 'boolean', default: false },
+  },
+});
+
+const S = positive('subscribers');
+const R = positive('rate');
+const D = positive('duration');
+const capacitySteps = Math.max(0, Math.floor(Number(flags['capacity-steps'])));
+const capacityDuration = positive('capacity-duration');
+const p99Limit = positive('p99-limit');
+const warmup = Math.max(0, Number(flags.warmup));
+const servers = (flags.servers ?? '').split(',').filter((s): s is ServerKind => s === 'tremolo' || s === 'socketio');
+// One process holds at most this many sockets (file descriptor limits); extra ones share core 1.
+const perGenerator = 15_000;
+const generatorCount = flags.generators ? Math.max(1, Number(flags.generators)) : Math.max(1, Math.ceil(S / perGenerator));
+const pin = !flags['no-pin'] && hasTaskset() && cpuCount() >= 2;
+const SERVER_CPU = '0';
+const GENERATOR_CPU = '1';
+
+function positive(name: 'subscribers' | 'rate' | 'duration' | 'capacity-duration' | 'p99-limit'): number {
+  const n = Number(flags[name]);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+  return n;
+}
+
+function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+function cpuCount(): number {
+  const r = spawnSync('nproc', [], { encoding: 'utf8' });
+  return Number(r.stdout?.trim()) || 1;
+}
+
+const log = (line: string) => console.log(line);
+
+// ---------------------------------------------------------------- processes
+
+/** Spawns through bash to lift the descriptor limit to its hard maximum, and pins to a core. */
+function spawnPinned(cpu: string | null, argv: string[], env: NodeJS.ProcessEnv, name: string, ipc: boolean): ChildProcess {
+  const out = createWriteStream(path.join(logDir, `${name}.log`));
+  const cmd = pin && cpu !== null ? ['taskset', '-c', cpu, ...argv] : argv;
+  const child = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'bench', ...cmd], {
+    cwd: root,
+    env,
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  return child;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${logDir}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await sleep(200);
+  }
+  throw new Error(`server did not listen on ${port}`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+interface RunningServer {
+  kind: ServerKind;
+  pid: number;
+  port: number;
+  channel: string;
+  publisherCred: string;
+  subscriberCreds: string[];
+  db: ScratchDb | null;
+  stop(): Promise<void>;
+}
+
+/** The highest rate any step may publish at: the Tremolo frame budget must let the publisher through. */
+function maxRate(): number {
+  return Math.ceil(R * 2 ** (capacitySteps + 1));
+}
+
+async function startTremolo(): Promise<RunningServer> {
+  const db = await createScratchDb();
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: db.url,
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+    STORAGE_DIR: path.join(root, '.tmp', 'bench-realtime', 'uploads'),
+    // The publisher is one socket sending R frames/s: lift the per-socket budget above the highest step.
+    WS_FRAMES_PER_SECOND: String(Math.max(50, 2 * maxRate())),
+    NODE_ENV: 'production',
+  };
+  const child = spawnPinned(SERVER_CPU, [process.execPath, '--import', 'tsx', 'server/src/main.ts'], env, 'tremolo-server', false);
+  try {
+    await waitForPort(port, child);
+    const accounts = await insertAccounts(db.url, S);
+    return {
+      kind: 'tremolo',
+      pid: child.pid!,
+      port,
+      channel: `creator:${accounts.creatorId}`,
+      publisherCred: accounts.creatorCookie,
+      subscriberCreds: accounts.subscriberCookies,
+      db,
+      stop: async () => {
+        await stopChild(child);
+        await db.drop();
+      },
+    };
+  } catch (e) {
+    await stopChild(child);
+    await db.drop();
+    throw e;
+  }
+}
+
+async function startSocketio(): Promise<RunningServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
+  const child = spawnPinned(SERVER_CPU, [process.execPath, '--import', 'tsx', 'bench/peers/socketio-server.ts', String(port)], env, 'socketio-server', false);
+  await waitForPort(port, child);
+  return {
+    kind: 'socketio',
+    pid: child.pid!,
+    port,
+    channel: 'creator:0190a0b0-0000-7000-8000-000000000001',
+    publisherCred: 'creator',
+    subscriberCreds: Array.from({ length: S }, (_, i) => `fan-${i}`),
+    db: null,
+    stop: () => stopChild(child),
+  };
+}
+
+// ---------------------------------------------------------------- generators
+
+class Generator {
+  private waiters: { op: FromGenerator['op']; resolve: (m: FromGenerator) => void }[] = [];
+  private fatal: Error | null = null;
+
+  private constructor(readonly child: ChildProcess, readonly name: string) {
+    child.on('message', (raw: unknown) => {
+      const msg = raw as FromGenerator;
+      if (msg.op === 'fatal') {
+        this.fatal = new Error(`${name}: ${msg.message}`);
+        for (const w of this.waiters) w.resolve(msg);
+        this.waiters = [];
+        return;
+      }
+      const i = this.waiters.findIndex((w) => w.op === msg.op);
+      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(msg);
+    });
+    child.on('exit', (code) => {
+      this.fatal ??= new Error(`${name} exited with ${code}`);
+      for (const w of this.waiters) w.resolve({ op: 'fatal', message: this.fatal.message });
+      this.waiters = [];
+    });
+  }
+
+  static async start(name: string): Promise<Generator> {
+    const child = spawnPinned(GENERATOR_CPU, [process.execPath, '--import', 'tsx', 'bench/realtime/loadgen.ts'], process.env, name, true);
+    const g = new Generator(child, name);
+    await g.next('ready');
+    return g;
+  }
+
+  send(msg: ToGenerator): void {
+    this.child.send(msg);
+  }
+
+  async next<T extends FromGenerator['op']>(op: T): Promise<Extract<FromGenerator, { op: T }>> {
+    if (this.fatal) throw this.fatal;
+    const msg = await new Promise<FromGenerator>((resolve) => this.waiters.push({ op, resolve }));
+    if (msg.op === 'fatal') throw new Error(msg.message);
+    return msg as Extract<FromGenerator, { op: T }>;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.connected) this.send({ op: 'exit' });
+    await stopChild(this.child);
+  }
+}
+
+// ---------------------------------------------------------------- steps
+
+interface StepResult {
+  rate: number;
+  durationSec: number;
+  subscribers: number;
+  sent: number;
+  acked: number;
+  deliveries: number;
+  deliveriesPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  disconnected: number;
+  publishErrors: Record<string, number>;
+  serverCpuPct: number;
+  serverRssMb: number;
+  dbCpuPct: number;
+  generatorCpuPct: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+  pass: boolean;
+  why: string;
+}
+
+class Session {
+  private step = 0;
+  private afterSeq = 0;
+  subscribed = 0;
+
+  constructor(
+    readonly server: RunningServer,
+    readonly gens: Generator[],
+  ) {}
+
+  async connect(): Promise<ConnectReport[]> {
+    for (const g of this.gens) g.send({ op: 'connect' });
+    const reports = await Promise.all(this.gens.map((g) => g.next('connected')));
+    this.subscribed = reports.reduce((a, r) => a + r.subscribed, 0);
+    const head = Math.max(...reports.map((r) => r.head ?? 0));
+    this.afterSeq = Math.max(this.afterSeq, head);
+    return reports;
+  }
+
+  async run(rate: number, durationSec: number): Promise<StepResult> {
+    const reconnect = await this.connect();
+    const failed = reconnect.reduce((a, r) => a + r.failed, 0);
+    if (failed > 0) log(`  ${failed} subscriber(s) could not (re)connect: ${reconnect.flatMap((r) => r.errors).slice(0, 3).join('; ')}`);
+    await sleep(500);
+    const step = ++this.step;
+    const afterSeq = this.afterSeq;
+    const pid = this.server.pid;
+    const dbPids = this.server.db ? await backendPids(this.server.db.name) : [];
+    const dbCpu = () => dbPids.reduce((a, p) => a + cpuMs(p), 0);
+    for (const g of this.gens) g.send({ op: 'run', step, afterSeq, rate, durationSec });
+    const publisher = this.gens[0]!;
+    await publisher.next('publishing');
+    const cpu0 = cpuMs(pid);
+    const db0 = dbCpu();
+    const wall0 = performance.now();
+    let rssMax = rssMb(pid);
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(pid))), 250);
+    const pub: PublishReport = await publisher.next('published');
+    const wall = performance.now() - wall0;
+    const serverCpuPct = ((cpuMs(pid) - cpu0) / wall) * 100;
+    const dbCpuPct = ((dbCpu() - db0) / wall) * 100;
+    clearInterval(sampler);
+    rssMax = Math.max(rssMax, rssMb(pid));
+    // Every seq the publisher could have produced this step; a later step only records above it.
+    this.afterSeq = afterSeq + pub.sent;
+    for (const g of this.gens) g.send({ op: 'collect', step, firstSeq: pub.firstSeq, lastSeq: pub.lastSeq });
+    const reports: CollectReport[] = await Promise.all(this.gens.map((g) => g.next('collected')));
+    const hist = new Histogram();
+    let received = 0;
+    let lost = 0;
+    let duplicated = 0;
+    let reordered = 0;
+    let disconnected = 0;
+    let lastReceiveAt = 0;
+    let genCpuMs = 0;
+    let genWallMs = 0;
+    for (const r of reports) {
+      hist.addSparse(r.latency);
+      received += r.received;
+      lost += r.lost;
+      duplicated += r.duplicated;
+      reordered += r.reordered;
+      disconnected += r.disconnected;
+      lastReceiveAt = Math.max(lastReceiveAt, r.lastReceiveAt);
+      genCpuMs += r.cpuMs;
+      genWallMs = Math.max(genWallMs, r.wallMs);
+    }
+    const span = Math.max(1, lastReceiveAt - pub.startedAt) / 1000;
+    const ackHist = new Histogram();
+    ackHist.addSparse(pub.ackLatency);
+    const p99 = hist.quantile(0.99);
+    const reasons: string[] = [];
+    if (p99 > p99Limit) reasons.push(`p99 ${p99.toFixed(1)} ms > ${p99Limit}`);
+    if (lost > 0) reasons.push(`${lost} lost`);
+    if (pub.unacked > 0) reasons.push(`${pub.unacked} unacked`);
+    if (pub.acked < pub.sent) reasons.push(`${pub.sent - pub.acked} publishes refused`);
+    if (pub.gaps > 0) reasons.push(`${pub.gaps} gaps in acked seqs`);
+    if (duplicated > 0) reasons.push(`${duplicated} duplicated`);
+    if (reordered > 0) reasons.push(`${reordered} reordered`);
+    if (disconnected > 0) reasons.push(`${disconnected} disconnected`);
+    return {
+      rate,
+      durationSec,
+      subscribers: this.subscribed,
+      sent: pub.sent,
+      acked: pub.acked,
+      deliveries: received,
+      deliveriesPerSec: Math.round(received / span),
+      p50Ms: round(hist.quantile(0.5)),
+      p99Ms: round(p99),
+      p999Ms: round(hist.quantile(0.999)),
+      maxMs: round(hist.max),
+      lost,
+      duplicated,
+      reordered,
+      disconnected,
+      publishErrors: pub.errors,
+      serverCpuPct: Math.round(serverCpuPct),
+      serverRssMb: Math.round(rssMax),
+      dbCpuPct: Math.round(dbCpuPct),
+      generatorCpuPct: Math.round((genCpuMs / Math.max(1, genWallMs)) * 100),
+      ackP50Ms: round(ackHist.quantile(0.5)),
+      ackP99Ms: round(ackHist.quantile(0.99)),
+      pass: reasons.length === 0,
+      why: reasons.join(', ') || 'ok',
+    };
+  }
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+function describe(r: StepResult): string {
+  return (
+    `  R=${r.rate}/s × ${r.subscribers} subs, ${r.durationSec}s: ${r.deliveriesPerSec.toLocaleString('en')} deliveries/s, ` +
+    `latency p50 ${r.p50Ms} p99 ${r.p99Ms} p99.9 ${r.p999Ms} max ${r.maxMs} ms; lost ${r.lost} dup ${r.duplicated} reord ${r.reordered}` +
+    (r.disconnected ? ` disconnected ${r.disconnected}` : '') +
+    `; server CPU ${r.serverCpuPct}% RSS ${r.serverRssMb} MB` +
+    (r.dbCpuPct ? `, Postgres CPU ${r.dbCpuPct}%` : '') +
+    `, generator CPU ${r.generatorCpuPct}%; publish→ack p50 ${r.ackP50Ms} p99 ${r.ackP99Ms} ms → ${r.pass ? 'PASS' : `FAIL (${r.why})`}`
+  );
+}
+
+interface ServerSummary {
+  main: StepResult;
+  capacity: StepResult[];
+  sustainableRate: number;
+  sustainableDeliveriesPerSec: number;
+}
+
+/** Steps R up from the main run (or down, if the main run failed), then once between pass and fail. */
+async function findCapacity(session: Session, main: StepResult): Promise<{ steps: StepResult[]; rate: number }> {
+  const steps: StepResult[] = [];
+  let pass = main.pass ? main.rate : 0;
+  let fail = main.pass ? Infinity : main.rate;
+  for (let i = 0; i < capacitySteps; i++) {
+    let rate: number;
+    if (fail === Infinity) rate = pass * 2;
+    else if (pass === 0) rate = Math.floor(fail / 2);
+    else {
+      rate = Math.round(Math.sqrt(pass * fail));
+      if (rate <= pass || rate >= fail || fail / pass < 1.3) break;
+    }
+    if (rate < 1) break;
+    const r = await session.run(rate, capacityDuration);
+    log(describe(r));
+    steps.push(r);
+    if (r.pass) pass = Math.max(pass, rate);
+    else fail = Math.min(fail, rate);
+    // After a failure, one step between the last pass and it is enough for "a handful of steps".
+    if (pass > 0 && fail !== Infinity && steps.some((s) => s.rate > pass && s.rate < fail)) break;
+    if (!r.pass) await sleep(3000); // let an overloaded server drain before the next step
+  }
+  return { steps, rate: pass };
+}
+
+async function benchServer(kind: ServerKind): Promise<ServerSummary> {
+  log(`\n== ${kind}: starting server${pin ? ` (server on core ${SERVER_CPU}, generator on core ${GENERATOR_CPU})` : ''}`);
+  const server = kind === 'tremolo' ? await startTremolo() : await startSocketio();
+  const gens: Generator[] = [];
+  try {
+    for (let i = 0; i < generatorCount; i++) gens.push(await Generator.start(`${kind}-generator-${i}`));
+    const per = Math.ceil(server.subscriberCreds.length / gens.length);
+    for (const [i, g] of gens.entries()) {
+      g.send({
+        op: 'setup',
+        setup: {
+          kind,
+          port: server.port,
+          channel: server.channel,
+          subscribers: server.subscriberCreds.slice(i * per, (i + 1) * per),
+          publisher: i === 0 ? server.publisherCred : null,
+          connectConcurrency: 100,
+        },
+      });
+      await g.next('ready');
+    }
+    const session = new Session(server, gens);
+    const t0 = performance.now();
+    const reports = await session.connect();
+    const failed = reports.reduce((a, r) => a + r.failed, 0);
+    log(`  ${session.subscribed} subscribers connected and subscribed in ${((performance.now() - t0) / 1000).toFixed(1)} s` + (failed ? `, ${failed} failed: ${reports.flatMap((r) => r.errors).slice(0, 3).join('; ')}` : ''));
+    log(`  idle server RSS ${Math.round(rssMb(server.pid))} MB`);
+    if (warmup > 0) {
+      // JIT, connection pools and first-use paths warm up outside the measurement, for both servers.
+      const w = await session.run(R, warmup);
+      log(`  warm-up (not counted): ${describe(w).trim()}`);
+    }
+    const main = await session.run(R, D);
+    log(describe(main));
+    let capacity: { steps: StepResult[]; rate: number } = { steps: [], rate: main.pass ? main.rate : 0 };
+    if (capacitySteps > 0) {
+      log(`  capacity search: ${capacityDuration} s per step, pass = p99 ≤ ${p99Limit} ms and nothing lost`);
+      capacity = await findCapacity(session, main);
+    }
+    const sustainableDeliveriesPerSec = capacity.rate * S;
+    log(`  sustainable: R=${capacity.rate}/s × ${S} = ${sustainableDeliveriesPerSec.toLocaleString('en')} deliveries/s`);
+    return { main, capacity: capacity.steps, sustainableRate: capacity.rate, sustainableDeliveriesPerSec };
+  } finally {
+    await Promise.all(gens.map((g) => g.stop()));
+    await server.stop();
+  }
+}
+
+function summary(s: ServerSummary | undefined) {
+  if (!s) return null;
+  const m = s.main;
+  return {
+    deliveriesPerSec: m.deliveriesPerSec,
+    p50Ms: m.p50Ms,
+    p99Ms: m.p99Ms,
+    p999Ms: m.p999Ms,
+    lost: m.lost,
+    duplicated: m.duplicated,
+    reordered: m.reordered,
+    serverCpuPct: m.serverCpuPct,
+    serverRssMb: m.serverRssMb,
+    sustainableDeliveriesPerSec: s.sustainableDeliveriesPerSec,
+    sustainableRate: s.sustainableRate,
+    capacitySteps: s.capacity.map((c) => ({ rate: c.rate, p99Ms: c.p99Ms, lost: c.lost, pass: c.pass })),
+  };
+}
+
+async function main(): Promise<void> {
+  if (pin) spawnSync('taskset', ['-p', '-c', GENERATOR_CPU, String(process.pid)], { stdio: 'ignore' });
+  log(`realtime fan-out: S=${S} subscribers, R=${R} msg/s, D=${D} s; ${generatorCount} generator process(es); pinned: ${pin ? 'yes' : 'no'}; logs in ${path.relative(root, logDir)}/`);
+  const results: Partial<Record<ServerKind, ServerSummary>> = {};
+  for (const kind of servers) results[kind] = await benchServer(kind);
+  const t = results.tremolo;
+  const s = results.socketio;
+  const ratio = t && s && s.sustainableDeliveriesPerSec > 0 ? round(t.sustainableDeliveriesPerSec / s.sustainableDeliveriesPerSec) : null;
+  log('');
+  console.log(
+    JSON.stringify({
+      bench: 'realtime',
+      subscribers: S,
+      rate: R,
+      durationSec: D,
+      capacityStepSec: capacityDuration,
+      pinned: pin,
+      tremolo: summary(t),
+      socketio: summary(s),
+      ratio,
+    }),
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
