@@ -1,12 +1,16 @@
 import { loadConfig } from './platform/config.ts';
 import { buildApp } from './app.ts';
 import { seedDemo } from './modules/demo/seed.ts';
+import { seedDemoVideos } from './modules/demo/videos.ts';
 
 const startedAt = performance.now();
 const config = loadConfig();
 const app = await buildApp(config);
 if (config.seedDemo) await seedDemo(app.services, app.http.log);
 const address = await app.listen();
+if (config.seedDemo) {
+  seedDemoVideos(app.services, app.http.log).catch((err: unknown) => app.http.log.error({ err }, 'demo videos failed'));
+}
 app.http.log.info({ address, database: app.database.kind, bus: app.bus.kind, startMs: Math.round(performance.now() - startedAt) }, 'Tremolo is up');
 
 let stopping = false;
