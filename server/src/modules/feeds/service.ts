@@ -47,7 +47,7 @@ export class FeedsService {
   }
 
   private async load(): Promise<void> {
-    for (const v of await this.videos.publicCatalogue()) this.catalogue.add(v);
+    this.catalogue.load(await this.videos.publicCatalogue());
     for (const s of await this.videos.history()) this.learn(s);
   }
 

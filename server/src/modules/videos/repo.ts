@@ -108,14 +108,24 @@ export class VideosRepo {
       .limit(limit);
   }
 
-  async allLikes(): Promise<{ videoId: string; userId: string }[]> {
-    return this.db.select({ videoId: videoLikes.videoId, userId: videoLikes.userId }).from(videoLikes);
+  /** The most recent likes, oldest first. */
+  async recentLikes(limit: number): Promise<{ videoId: string; userId: string }[]> {
+    const rows = await this.db
+      .select({ videoId: videoLikes.videoId, userId: videoLikes.userId })
+      .from(videoLikes)
+      .orderBy(desc(videoLikes.createdAt))
+      .limit(limit);
+    return rows.reverse();
   }
 
-  async allWatches(): Promise<{ videoId: string; userId: string; completed: boolean; notInterested: boolean }[]> {
-    return this.db
+  /** The most recent watch records, oldest first. */
+  async recentWatches(limit: number): Promise<{ videoId: string; userId: string; completed: boolean; notInterested: boolean }[]> {
+    const rows = await this.db
       .select({ videoId: videoViews.videoId, userId: videoViews.userId, completed: videoViews.completed, notInterested: videoViews.notInterested })
-      .from(videoViews);
+      .from(videoViews)
+      .orderBy(desc(videoViews.updatedAt))
+      .limit(limit);
+    return rows.reverse();
   }
 
   async insertComment(row: typeof videoComments.$inferInsert): Promise<CommentRow> {

@@ -354,9 +354,9 @@ export class VideosService {
     return this.repo.seen(userId);
   }
 
-  /** Every like and watch, oldest first: what a ranker is fitted on at start. */
-  async history(): Promise<ViewerSignal[]> {
-    const [likes, watches] = await Promise.all([this.repo.allLikes(), this.repo.allWatches()]);
+  /** Recent likes and watches, oldest first: what a ranker is warmed with at start. */
+  async history(limit = 1_000_000): Promise<ViewerSignal[]> {
+    const [likes, watches] = await Promise.all([this.repo.recentLikes(limit), this.repo.recentWatches(limit)]);
     return [
       ...likes.map((l): ViewerSignal => ({ kind: 'like', userId: l.userId, videoId: l.videoId })),
       ...watches.map((w): ViewerSignal =>
