@@ -29,6 +29,11 @@ import { registerGraphRoutes } from './modules/graph/routes.ts';
 import { creatorChannelPolicy } from './modules/graph/realtime.ts';
 import { CardsService } from './modules/cards/service.ts';
 import { registerCardRoutes } from './modules/cards/routes.ts';
+import { ShopService } from './modules/shop/service.ts';
+import { registerPaymentWebhooks, registerShopRoutes } from './modules/shop/routes.ts';
+import { productChannelPolicy } from './modules/shop/realtime.ts';
+import { shopOptionsFromEnv } from './modules/shop/context.ts';
+import { TestPaymentProvider } from './modules/shop/payments/test-provider.ts';
 import { VideosService } from './modules/videos/service.ts';
 import { registerVideoRoutes } from './modules/videos/routes.ts';
 import { FeedsService } from './modules/feeds/service.ts';
@@ -41,6 +46,7 @@ export interface Services {
   cards: CardsService;
   videos: VideosService;
   feeds: FeedsService;
+  shop: ShopService;
 }
 
 export interface App {
@@ -100,16 +106,36 @@ export async function buildApp(config: Config): Promise<App> {
   const feeds = new FeedsService(videos, graph);
   registry.register(userChannelPolicy);
   registry.register(creatorChannelPolicy(graph));
+  const testPayments = new TestPaymentProvider({
+    secret: process.env.PAYMENT_WEBHOOK_SECRET || 'tremolo-dev-webhook-secret',
+    asyncDelayMs: Number(process.env.PAYMENT_TEST_ASYNC_DELAY_MS || 1500),
+    webhookUrl: process.env.PAYMENT_TEST_WEBHOOK_URL || undefined,
+  });
+  const shop = new ShopService({
+    db: database.db,
+    accounts,
+    graph,
+    notifications,
+    realtime: gateway,
+    storage,
+    log: http.log,
+    options: shopOptionsFromEnv(process.env),
+    providers: [testPayments],
+  });
+  cards.addSectionProvider(shop.catalog);
+  registry.register(productChannelPolicy);
 
   const router = new Router(http, accounts);
   registerAccountRoutes(router, accounts, { cookieSecure: config.cookieSecure });
   registerGraphRoutes(router, graph);
   registerNotificationRoutes(router, notifications);
   registerCardRoutes(router, cards, config.publicUrl);
+  registerShopRoutes(router, shop);
   registerVideoRoutes(router, videos, { maxVideoBytes: config.maxVideoBytes, tmpDir: path.join(config.storageDir, 'tmp') });
   registerFeedRoutes(router, feeds);
 
   installErrorHandling(http);
+  await registerPaymentWebhooks(http, shop);
   installOperations(http, database, metrics, router);
   await installStatic(http, config);
 
@@ -120,15 +146,20 @@ export async function buildApp(config: Config): Promise<App> {
     gateway,
     metrics,
     bus,
-    services: { accounts, graph, notifications, cards, videos, feeds },
+    services: { accounts, graph, notifications, cards, videos, feeds, shop },
     async listen() {
       const address = await http.listen({ port: config.port, host: config.host });
       gateway.attach(http.server);
+      // The test provider calls back into this very server, like a real provider's webhook.
+      const bound = http.server.address();
+      if (!testPayments.webhookUrl && bound && typeof bound === 'object') testPayments.webhookUrl = `http://127.0.0.1:${bound.port}/api/v1/payments/webhooks/test`;
+      shop.start();
       await feeds.whenReady();
       videos.resumeProcessing();
       return address;
     },
     async close() {
+      await shop.close();
       await gateway.close();
       await http.close();
       await videos.close();
