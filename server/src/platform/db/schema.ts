@@ -4,3 +4,4 @@ export * from '../../modules/graph/tables.ts';
 export * from '../../modules/notifications/tables.ts';
 export * from '../realtime/tables.ts';
 export * from '../../modules/videos/tables.ts';
+export * from '../../modules/shop/tables.ts';

@@ -1,0 +1,57 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../platform/db/client.ts';
+import type { Storage } from '../../platform/storage.ts';
+import type { AccountsService } from '../accounts/service.ts';
+import type { GraphService } from '../graph/service.ts';
+import type { NotificationsService } from '../notifications/service.ts';
+import type { PaymentProvider } from './payments/provider.ts';
+import type { ShopEvents } from './realtime.ts';
+import { ShopRepo } from './repo.ts';
+
+export interface ShopOptions {
+  /** How long an ordinary order holds its units before payment (flash sales set their own). */
+  paymentWindowSec: number;
+  /** How often the sweeper expires unpaid orders, settles ended flash sales and reconciles payments. */
+  sweepIntervalMs: number;
+  /** An in-flight (asynchronously confirming) payment keeps its order this much past the window. */
+  processingGraceSec: number;
+  maxImageBytes: number;
+  /** How long a node trusts its cached "flash sale sold out" before asking the database again. */
+  flashGateMs: number;
+}
+
+export function shopOptionsFromEnv(env: NodeJS.ProcessEnv): ShopOptions {
+  const int = (v: string | undefined, d: number) => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? d : Number(v));
+  return {
+    paymentWindowSec: int(env.SHOP_PAYMENT_WINDOW_SEC, 1800),
+    sweepIntervalMs: int(env.SHOP_SWEEP_INTERVAL_MS, 1000),
+    processingGraceSec: int(env.SHOP_PROCESSING_GRACE_SEC, 120),
+    maxImageBytes: int(env.SHOP_MAX_IMAGE_BYTES, 8 * 1024 * 1024),
+    flashGateMs: int(env.SHOP_FLASH_GATE_MS, 250),
+  };
+}
+
+/** Answers "membership of a fan group" and "fan level ≥ N" coupon audiences; the fan-group module provides it. */
+export interface FanAudience {
+  isMember(groupId: string, userId: string): Promise<boolean>;
+  fanLevel(groupId: string, userId: string): Promise<number>;
+}
+
+/** What every part of the shop shares. */
+export interface ShopContext {
+  db: Db;
+  repo: ShopRepo;
+  accounts: AccountsService;
+  graph: GraphService;
+  notifications: NotificationsService;
+  events: ShopEvents;
+  storage: Storage;
+  log: FastifyBaseLogger;
+  options: ShopOptions;
+  providers: Map<string, PaymentProvider>;
+  fanAudience: FanAudience | null;
+  /** The shop's clock; tests move it to expire orders without waiting. */
+  now(): Date;
+}
+
+export const repoOf = (db: Db | Parameters<Parameters<Db['transaction']>[0]>[0]) => new ShopRepo(db);
