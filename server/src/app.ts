@@ -148,13 +148,14 @@ export async function buildApp(config: Config): Promise<App> {
     bus,
     services: { accounts, graph, notifications, cards, videos, feeds, shop },
     async listen() {
+      // Ready means able to serve a feed: the candidate index is loaded before the port opens.
+      await feeds.whenReady();
       const address = await http.listen({ port: config.port, host: config.host });
       gateway.attach(http.server);
       // The test provider calls back into this very server, like a real provider's webhook.
       const bound = http.server.address();
       if (!testPayments.webhookUrl && bound && typeof bound === 'object') testPayments.webhookUrl = `http://127.0.0.1:${bound.port}/api/v1/payments/webhooks/test`;
       shop.start();
-      await feeds.whenReady();
       videos.resumeProcessing();
       return address;
     },

@@ -75,10 +75,12 @@ export class Catalogue {
   popular(n: number): string[] {
     const now = Date.now();
     if (this.popularDirty && (now - this.popularAt > POPULAR_REFRESH_MS || this.popularCache.length === 0)) {
-      this.popularCache = [...this.popularity.keys()]
-        .filter((id) => this.rows.has(id) && this.popularityOf(id) > 0)
-        .sort((a, b) => this.popularityOf(b) - this.popularityOf(a))
-        .slice(0, 1000);
+      const scored: [string, number][] = [];
+      for (const [id, p] of this.popularity) if (p > 0 && this.rows.has(id)) scored.push([id, p]);
+      this.popularCache = scored
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 1000)
+        .map(([id]) => id);
       this.popularAt = now;
       this.popularDirty = false;
     }

@@ -90,7 +90,7 @@ export class FeedsService {
     const friendIds = await this.graph.friendIds(viewerId);
     const rows = await this.videos.friendsVideos(friendIds, cursor, limit + 1);
     const pageRows = rows.slice(0, limit);
-    const videos = await this.videos.hydrate(viewerId, pageRows);
+    const videos = await this.videos.hydrate(viewerId, pageRows, friendIds);
     return {
       items: videos.map((video) => ({ type: 'video', video, reason: 'friends' })),
       nextCursor: rows.length > limit ? pageRows[pageRows.length - 1]!.id : null,
@@ -100,9 +100,7 @@ export class FeedsService {
   async forYou(viewerId: string | null, limit: number): Promise<FeedPage> {
     await this.ready;
     const now = Date.now();
-    const [friends, following, blocked] = viewerId
-      ? await Promise.all([this.graph.friendIds(viewerId), this.graph.followingIds(viewerId), this.graph.blockedEitherWayIds(viewerId)])
-      : [[], [], []];
+    const { friends, following, blocked } = viewerId ? await this.graph.circle(viewerId) : { friends: [], following: [], blocked: [] };
     if (viewerId && !this.loadedInterests.has(viewerId)) {
       this.loadedInterests.add(viewerId);
       this.model.observe(viewerId, 'picked', await this.videos.interests(viewerId));
@@ -116,12 +114,12 @@ export class FeedsService {
       if (c) c.social += social;
       else candidates.set(id, { id, reason, social });
     };
-    if (viewerId) for (const tag of this.model.topTags(viewerId, 6)) for (const id of this.catalogue.withTag(tag, 150)) add(id, 'interest');
+    if (viewerId) for (const tag of this.model.topTags(viewerId, 5)) for (const id of this.catalogue.withTag(tag, 100)) add(id, 'interest');
     const circle = [...new Set([...friends, ...following])];
     if (circle.length) for (const l of await this.videos.recentLikesBy(circle, 300)) add(l.videoId, friends.includes(l.userId) ? 'friends' : 'following', 1);
-    for (const creator of following.slice(0, 200)) for (const id of this.catalogue.byCreator(creator, 5)) add(id, 'following');
-    for (const id of this.catalogue.newest(150)) add(id, 'fresh');
-    for (const id of this.catalogue.popular(150)) add(id, 'popular');
+    for (const creator of following.slice(-50)) for (const id of this.catalogue.byCreator(creator, 3)) add(id, 'following');
+    for (const id of this.catalogue.newest(100)) add(id, 'fresh');
+    for (const id of this.catalogue.popular(100)) add(id, 'popular');
 
     // 2. Filter: public and ready (the catalogue holds only those), not mine, not blocked, not seen or just served.
     const blockedSet = new Set(blocked);
@@ -184,7 +182,7 @@ export class FeedsService {
     if (history) for (const x of picked) history.served.set(x.c.id, now);
 
     // 5. Hydrate.
-    const hydrated = await this.videos.hydrate(viewerId, picked.map((x) => x.v));
+    const hydrated = await this.videos.hydrate(viewerId, picked.map((x) => x.v), friends);
     const reasons = new Map(picked.map((x) => [x.v.id, x.c.reason]));
     return {
       items: hydrated.map((video) => ({ type: 'video', video, reason: reasons.get(video.id) ?? 'popular' })),

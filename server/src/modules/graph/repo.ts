@@ -98,6 +98,25 @@ export class GraphRepo {
     return rows;
   }
 
+  /** Whom a person follows (and which of them follow back) and who is blocked either way, in one round trip. */
+  async circle(userId: string): Promise<{ following: string[]; friends: string[]; blocked: string[] }> {
+    const result = (await this.db.execute(sql`
+      select f.followee_id as id, case when exists (select 1 from ${follows} b where b.follower_id = f.followee_id and b.followee_id = f.follower_id) then 'friend' else 'following' end as rel
+        from ${follows} f where f.follower_id = ${userId}
+      union all
+      select case when k.blocker_id = ${userId} then k.blocked_id else k.blocker_id end, 'blocked'
+        from ${blocks} k where k.blocker_id = ${userId} or k.blocked_id = ${userId}`)) as unknown as { rows: { id: string; rel: string }[] };
+    const out = { following: [] as string[], friends: [] as string[], blocked: [] as string[] };
+    for (const r of result.rows) {
+      if (r.rel === 'blocked') out.blocked.push(r.id);
+      else {
+        out.following.push(r.id);
+        if (r.rel === 'friend') out.friends.push(r.id);
+      }
+    }
+    return out;
+  }
+
   async followingIds(userId: string): Promise<string[]> {
     const rows = await this.db.select({ id: follows.followeeId }).from(follows).where(eq(follows.followerId, userId));
     return rows.map((r) => r.id);

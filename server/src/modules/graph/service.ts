@@ -87,6 +87,11 @@ export class GraphService {
     return x && y;
   }
 
+  /** Following, friends and blocked ids of one person, for feeds. */
+  circle(userId: string) {
+    return this.repo.circle(userId);
+  }
+
   followingIds(userId: string): Promise<string[]> {
     return this.repo.followingIds(userId);
   }

@@ -60,6 +60,19 @@ export class VideosRepo {
     return this.db.select().from(videos).where(and(eq(videos.status, 'ready'), eq(videos.visibility, 'public')));
   }
 
+  /** Likes, comments and views of several videos in one round trip. */
+  async counters(ids: string[]): Promise<Map<string, { likes: number; comments: number; views: number }>> {
+    if (ids.length === 0) return new Map();
+    const list = sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+    const result = (await this.db.execute(sql`
+      select v.id,
+        (select count(*)::int from ${videoLikes} where ${videoLikes.videoId} = v.id) as likes,
+        (select count(*)::int from ${videoComments} where ${videoComments.videoId} = v.id) as comments,
+        coalesce((select ${videoStats.views} from ${videoStats} where ${videoStats.videoId} = v.id), 0)::int as views
+      from unnest(array[${list}]) as v(id)`)) as unknown as { rows: { id: string; likes: number; comments: number; views: number }[] };
+    return new Map(result.rows.map((r) => [r.id, { likes: Number(r.likes), comments: Number(r.comments), views: Number(r.views) }]));
+  }
+
   async likeCounts(ids: string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db.select({ id: videoLikes.videoId, n: count() }).from(videoLikes).where(inArray(videoLikes.videoId, ids)).groupBy(videoLikes.videoId);

@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Hashtag, type Comment, type UploadVideoFields, type Video, type Visibility } from '@tremolo/protocol';
+import { Hashtag, type Comment, type UploadVideoFields, type UserSummary, type Video, type Visibility } from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -227,18 +227,20 @@ export class VideosService {
     return { items: await this.hydrate(viewerId, page), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
   }
 
-  /** Turns rows into what clients see: author, counts, my like, friends who liked it. */
-  async hydrate(viewerId: string | null, rows: VideoRow[]): Promise<Video[]> {
+  /**
+   * Turns rows into what clients see: author, counts, my like, friends who liked it.
+   * Callers that already know the viewer's friends pass them to save a query.
+   */
+  async hydrate(viewerId: string | null, rows: VideoRow[], knownFriendIds?: string[]): Promise<Video[]> {
     const ids = rows.map((r) => r.id);
-    const [authors, likes, comments, views, friendIds] = await Promise.all([
+    const [authors, counters, friendIds] = await Promise.all([
       this.accounts.summaries([...new Set(rows.map((r) => r.authorId))]),
-      this.repo.likeCounts(ids),
-      this.repo.commentCounts(ids),
-      this.repo.viewCounts(ids),
-      viewerId ? this.graph.friendIds(viewerId) : Promise.resolve([]),
+      this.repo.counters(ids),
+      knownFriendIds ?? (viewerId ? this.graph.friendIds(viewerId) : Promise.resolve([])),
     ]);
     const likers = viewerId ? await this.repo.likesBy([viewerId, ...friendIds], ids) : [];
-    const friendSummaries = await this.accounts.summaries([...new Set(likers.filter((l) => l.userId !== viewerId).map((l) => l.userId))]);
+    const friendLikers = [...new Set(likers.filter((l) => l.userId !== viewerId).map((l) => l.userId))];
+    const friendSummaries = friendLikers.length ? await this.accounts.summaries(friendLikers) : new Map<string, UserSummary>();
     return rows.flatMap((r) => {
       const author = authors.get(r.authorId);
       if (!author) return [];
@@ -258,9 +260,9 @@ export class VideosService {
           streamUrl: r.status === 'ready' ? `/api/v1/videos/${r.id}/stream` : null,
           posterUrl: r.status === 'ready' ? `/api/v1/videos/${r.id}/poster` : null,
           productIds: r.productIds,
-          likes: likes.get(r.id) ?? 0,
-          comments: comments.get(r.id) ?? 0,
-          views: (views.get(r.id) ?? 0) + pending,
+          likes: counters.get(r.id)?.likes ?? 0,
+          comments: counters.get(r.id)?.comments ?? 0,
+          views: (counters.get(r.id)?.views ?? 0) + pending,
           likedByMe: likers.some((l) => l.videoId === r.id && l.userId === viewerId),
           likedByFriends: likers
             .filter((l) => l.videoId === r.id && l.userId !== viewerId)
