@@ -53,41 +53,17 @@ export function InboxProvider({ children }: { children: ReactNode }) {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const seen = useRef(new Set<string>());
+  const loadedRef = useRef(false);
+  loadedRef.current = loaded;
   const listeners = useRef(new Set<(n: NotificationT) => void>());
   const userId = me?.id ?? null;
 
-  // Everything resets when the person changes (log out, log in as someone else).
-  useEffect(() => {
-    setUnread(0);
-    setItems([]);
-    setCursor(null);
-    setLoaded(false);
-    setError(null);
-    seen.current = new Set();
-    if (!userId) return;
-    let cancelled = false;
+  const refreshUnread = useCallback(() => {
     api
       .get('/api/v1/notifications/unread-count', UnreadCount)
-      .then((r) => !cancelled && setUnread(r.unread))
+      .then((r) => setUnread(r.unread))
       .catch(() => undefined); // The badge is a hint; the inbox itself shows load errors.
-    return () => {
-      cancelled = true;
-    };
-  }, [userId]);
-
-  useEffect(() => {
-    if (!realtime || !userId) return;
-    return realtime.subscribe(`user:${userId}`, (ev) => {
-      if (ev.body.kind !== 'notification') return;
-      const n = ev.body.notification;
-      // A replay after a reconnect can repeat what the first page already holds.
-      if (seen.current.has(n.id)) return;
-      seen.current.add(n.id);
-      setItems((prev) => merge([n], prev));
-      if (!n.read) setUnread((u) => u + 1);
-      for (const l of listeners.current) l(n);
-    });
-  }, [realtime, userId]);
+  }, []);
 
   const fetchPage = useCallback(async (after: string | null) => {
     setLoading(true);
@@ -98,7 +74,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
       const p = await api.get(`/api/v1/notifications?${q}`, NotificationPage);
       for (const n of p.items) seen.current.add(n.id);
       setItems((prev) => merge(prev, p.items));
-      setCursor(p.nextCursor);
+      if (after !== null || !loadedRef.current) setCursor(p.nextCursor);
       setLoaded(true);
     } catch (e) {
       setError(e);
@@ -106,6 +82,39 @@ export function InboxProvider({ children }: { children: ReactNode }) {
       setLoading(false);
     }
   }, []);
+
+  // Everything resets when the person changes (log out, log in as someone else).
+  useEffect(() => {
+    setUnread(0);
+    setItems([]);
+    setCursor(null);
+    setLoaded(false);
+    setError(null);
+    seen.current = new Set();
+    if (userId) refreshUnread();
+  }, [userId, refreshUnread]);
+
+  useEffect(() => {
+    if (!realtime || !userId) return;
+    return realtime.subscribe(
+      `user:${userId}`,
+      (ev) => {
+        if (ev.body.kind !== 'notification') return;
+        const n = ev.body.notification;
+        // A replay after a reconnect can repeat what a page already holds.
+        if (seen.current.has(n.id)) return;
+        seen.current.add(n.id);
+        setItems((prev) => merge([n], prev));
+        if (!n.read) setUnread((u) => u + 1);
+        for (const l of listeners.current) l(n);
+      },
+      () => {
+        // From this moment nothing is missed live, so what came before is fetched now.
+        refreshUnread();
+        if (loadedRef.current) void fetchPage(null);
+      },
+    );
+  }, [realtime, userId, refreshUnread, fetchPage]);
 
   const loadFirst = useCallback(() => void fetchPage(null), [fetchPage]);
 
@@ -125,15 +134,14 @@ export function InboxProvider({ children }: { children: ReactNode }) {
         // Up to the newest one shown, so a notification arriving meanwhile stays unread.
         await api.post('/api/v1/notifications/read', Ok, { upTo: newest.id });
         setItems((prev) => prev.map((n) => (n.id <= newest.id ? { ...n, read: true } : n)));
-        const r = await api.get('/api/v1/notifications/unread-count', UnreadCount);
-        setUnread(r.unread);
+        refreshUnread();
       },
       onLive: (l) => {
         listeners.current.add(l);
         return () => listeners.current.delete(l);
       },
     }),
-    [unread, items, loaded, loading, error, cursor, fetchPage, loadFirst],
+    [unread, items, loaded, loading, error, cursor, fetchPage, loadFirst, refreshUnread],
   );
   return <InboxContext.Provider value={value}>{children}</InboxContext.Provider>;
 }

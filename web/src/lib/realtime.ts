@@ -6,6 +6,7 @@ type EventHandler = (ev: EventFrame) => void;
 
 interface ChannelState {
   handlers: Set<EventHandler>;
+  readyListeners: Set<() => void>;
   /** Highest durable sequence seen; sent as `since` on resubscribe so the server replays the gap. */
   lastSeq: number | null;
 }
@@ -72,19 +73,25 @@ export class RealtimeClient {
     return () => this.statusListeners.delete(listener);
   }
 
-  /** Listens on a channel; the first listener subscribes, the last one to leave unsubscribes. */
-  subscribe(ch: string, handler: EventHandler): () => void {
+  /**
+   * Listens on a channel; the first listener subscribes, the last one to leave unsubscribes.
+   * `onReady` runs each time the server confirms the subscription (after every reconnect too):
+   * from then on nothing is missed, so that is the moment to (re)load state over HTTP.
+   */
+  subscribe(ch: string, handler: EventHandler, onReady?: () => void): () => void {
     let state = this.channels.get(ch);
     if (!state) {
-      state = { handlers: new Set(), lastSeq: null };
+      state = { handlers: new Set(), readyListeners: new Set(), lastSeq: null };
       this.channels.set(ch, state);
       this.sendSub(ch, state);
     }
     state.handlers.add(handler);
+    if (onReady) state.readyListeners.add(onReady);
     return () => {
       const s = this.channels.get(ch);
       if (!s) return;
       s.handlers.delete(handler);
+      if (onReady) s.readyListeners.delete(onReady);
       if (s.handlers.size === 0) {
         this.channels.delete(ch);
         this.send({ t: 'unsub', ch });
@@ -182,7 +189,9 @@ export class RealtimeClient {
       case 'subbed': {
         const state = this.channels.get(frame.ch);
         // The head marks where live delivery starts for a first subscription.
-        if (state && state.lastSeq === null) state.lastSeq = frame.head;
+        if (!state) return;
+        if (state.lastSeq === null) state.lastSeq = frame.head;
+        for (const l of state.readyListeners) l();
         return;
       }
       case 'ev':
