@@ -223,6 +223,8 @@ export class Orders {
         const repo = new ShopRepo(tx);
         const o = await repo.orderForUpdate(orderId);
         if (!o || o.buyerId !== userId) throw notFound('Order');
+        // The same key seen again while its first call is still talking to the provider.
+        if (await repo.paymentByKey(provider.name, `${userId}:${key}`)) throw new AppError('conflict', 'A payment with this key is in progress; retry shortly');
         if (o.status !== 'pending_payment') throw new AppError('invalid_state', o.status === 'cancelled' ? 'This order was cancelled' : 'This order is already paid');
         if (o.paymentDueAt && o.paymentDueAt <= now) throw new AppError('invalid_state', 'The payment window has closed');
         const live = await repo.livePayment(o.id);
@@ -241,7 +243,7 @@ export class Orders {
         });
       });
     } catch (e) {
-      if (pgErrorCode(e) === UNIQUE_VIOLATION) {
+      if (pgErrorCode(e) === UNIQUE_VIOLATION || (e instanceof AppError && e.code === 'conflict')) {
         const again = await this.storedPay(userId, key, hash);
         if (again) return again;
         throw new AppError('conflict', 'A payment with this key is in progress; retry shortly');

@@ -1,0 +1,151 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Coupon, FlashSale, Order, Product } from '@tremolo/protocol';
+import { startTestApp, type TestApp } from '../../test/harness.ts';
+import type { TestPaymentProvider } from './payments/test-provider.ts';
+import { buyer, flashSale, key, pay, product, seller } from './fixtures.ts';
+
+/**
+ * Real concurrency: every request of a batch is in flight at once (Promise.all over inject),
+ * against PGlite or Postgres (TEST_DB=postgres), and the outcome is asserted exactly.
+ */
+process.env.SHOP_SWEEP_INTERVAL_MS = '0';
+
+let t: TestApp;
+before(async () => (t = await startTestApp()));
+after(async () => t.close());
+
+type Res = { status: number; body: Order & { error?: { code: string } } };
+const provider = () => t.app.services.shop.provider('test') as TestPaymentProvider;
+const codes = (rs: Res[]) => rs.reduce<Record<string, number>>((m, r) => ((m[r.status === 201 || r.status === 200 ? 'ok' : (r.body.error?.code ?? String(r.status))] = (m[r.status === 201 || r.status === 200 ? 'ok' : (r.body.error?.code ?? String(r.status))] ?? 0) + 1), m), {});
+
+async function stock(productId: string): Promise<Product> {
+  const r = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/products/${productId}` });
+  return JSON.parse(r.body) as Product;
+}
+
+describe('concurrent checkouts', () => {
+  test('40 buyers, 10 units: exactly 10 orders, stock 0, never negative', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'HOT', price: 1000, stock: 10 }]);
+    const buyers = await Promise.all(Array.from({ length: 40 }, () => buyer(t)));
+    const rs = await Promise.all(
+      buyers.map((b) => b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }], addressId: b.address.id, idempotencyKey: key() })),
+    );
+    assert.deepEqual(codes(rs), { ok: 10, out_of_stock: 30 });
+    assert.equal((await stock(p.id)).variants[0]!.stock, 0);
+    const seen = await s.call<{ items: Order[] }>('GET', '/api/v1/shop/seller/orders?limit=50');
+    assert.equal(seen.body.items.length, 10);
+  });
+
+  test('the same key fired 10 times at once makes one order', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'ONE', price: 1000, stock: 10 }]);
+    const b = await buyer(t);
+    const body = { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 2 }], addressId: b.address.id, idempotencyKey: key() };
+    const rs = await Promise.all(Array.from({ length: 10 }, () => b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', body)));
+    const ok = rs.filter((r) => r.status === 201);
+    // A retry that lands while the first is still committing may be told to retry (409 conflict); none makes a second order.
+    assert.ok(ok.length >= 1);
+    assert.equal(new Set(ok.map((r) => r.body.id)).size, 1);
+    assert.ok(rs.every((r) => r.status === 201 || r.body.error?.code === 'conflict'), JSON.stringify(codes(rs)));
+    assert.equal((await stock(p.id)).variants[0]!.stock, 8);
+    assert.equal((await b.user.call<{ items: Order[] }>('GET', '/api/v1/shop/orders')).body.items.length, 1);
+  });
+
+  test('two variants bought in opposite orders at once: no deadlock, exact stock', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'X', price: 1000, stock: 12 }, { sku: 'Y', price: 1000, stock: 12 }]);
+    const [x, y] = p.variants.map((v) => v.id) as [string, string];
+    const buyers = await Promise.all(Array.from({ length: 20 }, () => buyer(t)));
+    const rs = await Promise.all(
+      buyers.map((b, i) =>
+        b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', {
+          sellerId: s.id,
+          items: i % 2 ? [{ variantId: x, quantity: 1 }, { variantId: y, quantity: 1 }] : [{ variantId: y, quantity: 1 }, { variantId: x, quantity: 1 }],
+          addressId: b.address.id,
+          idempotencyKey: key(),
+        }),
+      ),
+    );
+    assert.deepEqual(codes(rs), { ok: 12, out_of_stock: 8 });
+    const after = await stock(p.id);
+    assert.deepEqual(after.variants.map((v) => v.stock), [0, 0]);
+  });
+});
+
+describe('concurrent flash sale', () => {
+  test('60 buyers × (2 same-key + 1 other-key) on 15 units, limit 1: 15 orders, one per winner', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'FLASH', price: 9900, stock: 100 }]);
+    const sale = await flashSale(s, p.variants[0]!.id, 15, { price: 990 });
+    const buyers = await Promise.all(Array.from({ length: 60 }, () => buyer(t)));
+    const attempts = buyers.flatMap((b) => {
+      const k = key('flash');
+      const send = (idempotencyKey: string) => b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey });
+      return [send(k).then((r) => ({ b, k, r })), send(k).then((r) => ({ b, k, r })), send(key('other')).then((r) => ({ b, k: 'other', r }))];
+    });
+    const rs = await Promise.all(attempts);
+    const orders = new Map<string, Set<string>>();
+    for (const { b, r } of rs) {
+      if (r.status === 201) orders.set(b.user.id, (orders.get(b.user.id) ?? new Set()).add(r.body.id));
+      else assert.ok(['sold_out', 'limit_reached', 'conflict'].includes(r.body.error?.code ?? ''), JSON.stringify(r.body));
+    }
+    assert.equal(orders.size, 15, 'exactly 15 winners');
+    for (const ids of orders.values()) assert.equal(ids.size, 1, 'a winner has one order, whatever they sent');
+    const after = JSON.parse((await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/flash-sales/${sale.id}` })).body) as FlashSale;
+    assert.equal(after.stockLeft, 0);
+    assert.equal((await stock(p.id)).variants[0]!.stock, 85, 'the variant lost exactly the 15 units set aside');
+    // Every winner pays; each payment is captured exactly once.
+    const winners = buyers.filter((b) => orders.has(b.user.id));
+    const paid = await Promise.all(winners.map((b) => pay(b.user, [...orders.get(b.user.id)!][0]!)));
+    assert.ok(paid.every((r) => r.status === 200 && r.body.order.status === 'paid'));
+    assert.equal(provider().doubleCaptures(), 0);
+  });
+});
+
+describe('concurrent payments and coupons', () => {
+  test('ten pays of one order at once (different keys) charge once; the same key replays', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'PAY', price: 1234, stock: 5 }]);
+    const b = await buyer(t);
+    const o = await b.user.call<Order>('POST', '/api/v1/shop/checkout', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }], addressId: b.address.id, idempotencyKey: key() });
+    const rs = await Promise.all(Array.from({ length: 10 }, () => pay(b.user, o.body.id)));
+    assert.equal(rs.filter((r) => r.status === 200).length, 1, JSON.stringify(rs.map((r) => r.status)));
+    assert.ok(rs.filter((r) => r.status !== 200).every((r) => r.body.error?.code === 'invalid_state' || r.body.error?.code === 'conflict'), JSON.stringify(rs.map((r) => r.body)));
+    assert.equal(provider().ledger(o.body.id).captured, 1234);
+    const o2 = await b.user.call<Order>('POST', '/api/v1/shop/checkout', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }], addressId: b.address.id, idempotencyKey: key() });
+    const k = key('same');
+    const same = await Promise.all(Array.from({ length: 8 }, () => pay(b.user, o2.body.id, undefined, k)));
+    assert.ok(same.every((r) => r.status === 200 || r.body.error?.code === 'conflict'), JSON.stringify(same.map((r) => r.status)));
+    assert.ok(same.some((r) => r.status === 200));
+    assert.equal(provider().ledger(o2.body.id).captured, 1234);
+    assert.equal(provider().doubleCaptures(), 0);
+  });
+
+  test('coupon limits hold under concurrent claims, and one claim pays for one order', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'CPN', price: 5000, stock: 50 }]);
+    const window = { startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const c = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: 'five', discount: { kind: 'amount', amountOff: 500 }, totalQuantity: 5, perUserLimit: 1, ...window });
+    const buyers = await Promise.all(Array.from({ length: 20 }, () => buyer(t)));
+    const claims = await Promise.all(buyers.map((b) => b.user.call<{ id: string }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)));
+    assert.equal(claims.filter((r) => r.status === 201).length, 5);
+    const per = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: 'two each', discount: { kind: 'amount', amountOff: 500 }, totalQuantity: 100, perUserLimit: 2, ...window });
+    const one = buyers[0]!;
+    const mine = await Promise.all(Array.from({ length: 10 }, () => one.user.call<{ id: string }>('POST', `/api/v1/shop/coupons/${per.body.id}/claim`)));
+    assert.equal(mine.filter((r) => r.status === 201).length, 2);
+    const list = await s.call<{ items: Coupon[] }>('GET', '/api/v1/shop/seller/coupons');
+    assert.deepEqual(list.body.items.map((x) => x.claimed).sort(), [2, 5]);
+    // Five checkouts at once all naming the same claim: one gets it.
+    const claimId = mine.find((r) => r.status === 201)!.body.id;
+    const orders = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        one.user.call<Res['body']>('POST', '/api/v1/shop/checkout', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }], addressId: one.address.id, couponClaimId: claimId, idempotencyKey: key() }),
+      ),
+    );
+    assert.deepEqual(codes(orders), { ok: 1, coupon_unavailable: 4 });
+    assert.equal(orders.find((r) => r.status === 201)!.body.discount, 500);
+    assert.equal((await stock(p.id)).variants[0]!.stock, 49, 'the refused checkouts held nothing');
+  });
+});
