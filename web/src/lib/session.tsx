@@ -17,6 +17,7 @@ export interface Session {
   realtime: RealtimeClient | null;
   login(body: LoginBody): Promise<void>;
   signup(body: SignupBody): Promise<void>;
+  /** Ends the session on the server, then reloads the app at home. */
   logout(): Promise<void>;
   /** Replaces my profile after an edit, so every screen shows the new one. */
   updateMe(me: Me): void;
@@ -73,7 +74,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       logout: async () => {
         await api.post('/api/v1/auth/logout', Ok);
         setCsrfToken('');
-        setState({ status: 'anonymous' });
+        // A fresh page drops every in-memory trace of the account (inbox, socket, caches) at once,
+        // and screens that need a login never get to bounce to the login form on the way out.
+        location.replace('/');
       },
       updateMe: (me) => setState({ status: 'user', me }),
       retry: () => {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChevronIcon } from '../../components/Icons.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
@@ -10,7 +10,6 @@ import { useSession } from '../../lib/session.tsx';
 export function Me() {
   const { t } = useI18n();
   const { me, logout } = useSession();
-  const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   if (!me) return null;
@@ -20,7 +19,6 @@ export function Me() {
     setError(null);
     try {
       await logout();
-      navigate('/', { replace: true });
     } catch (e) {
       setError(e);
       setBusy(false);
