@@ -6,3 +6,4 @@ export * from './notifications.ts';
 export * from './realtime.ts';
 export * from './videos.ts';
 export * from './shop.ts';
+export * from './messaging.ts';

@@ -18,6 +18,12 @@ export const NotificationPayload = z.discriminatedUnion('kind', [
   }),
   /** Shop: a variant fell to or below its low-stock threshold. */
   z.object({ kind: z.literal('low_stock'), productId: Id, variantId: Id, title: z.string(), sku: z.string(), stock: z.number().int() }),
+  /** Groups: someone @mentioned me (or @all). */
+  z.object({ kind: z.literal('mention'), actor: UserSummary, groupId: Id, groupName: z.string(), seq: z.number().int(), preview: z.string() }),
+  /** Groups: someone asks to join a group I moderate. */
+  z.object({ kind: z.literal('join_request'), actor: UserSummary, groupId: Id, groupName: z.string() }),
+  /** Direct messages: a new message, or a message request from someone who is not my friend. */
+  z.object({ kind: z.literal('dm'), actor: UserSummary, request: z.boolean(), preview: z.string() }),
 ]);
 export type NotificationPayload = z.infer<typeof NotificationPayload>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnnouncementEvent, ChatEvent, ChatPublish, CouponDropEvent, ImageEvent, ImagePublish, MemberEvent, MessageDeletedEvent, ShareEvent, SharePublish } from './messaging.ts';
 import { ErrorCode } from './errors.ts';
 import { Id } from './common.ts';
 import { Notification } from './notifications.ts';
@@ -43,12 +44,26 @@ export const PublishBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('broadcast'), text: z.string().min(1).max(2000), sentAt: z.number().optional() }),
   /** An ephemeral reaction (hearts): coalesced, never stored. */
   z.strictObject({ kind: z.literal('reaction'), emoji: z.string().min(1).max(8) }),
+  /** Typing indicator in a chat: ephemeral. */
+  z.strictObject({ kind: z.literal('typing') }),
+  ChatPublish,
+  SharePublish,
+  ImagePublish,
 ]);
 export type PublishBody = z.infer<typeof PublishBody>;
 
 /** Everything an `ev` frame can carry: what clients publish plus server-originated events. */
 export const ChannelEvent = z.discriminatedUnion('kind', [
-  ...PublishBody.options,
+  PublishBody.options[0],
+  PublishBody.options[1],
+  PublishBody.options[2],
+  ChatEvent,
+  ShareEvent,
+  ImageEvent,
+  CouponDropEvent,
+  MessageDeletedEvent,
+  AnnouncementEvent,
+  MemberEvent,
   z.object({ kind: z.literal('notification'), notification: Notification }),
   z.object({ kind: z.literal('presence'), online: z.number().int() }),
   /** An order of mine changed (as buyer or seller), on `user:<id>`. */

@@ -5,3 +5,6 @@ export * from '../../modules/notifications/tables.ts';
 export * from '../realtime/tables.ts';
 export * from '../../modules/videos/tables.ts';
 export * from '../../modules/shop/tables.ts';
+export * from '../../modules/fans/tables.ts';
+export * from '../../modules/groups/tables.ts';
+export * from '../../modules/dms/tables.ts';
