@@ -1,0 +1,428 @@
+/**
+ * Flash-sale benchmark: N distinct buyers hit one flash sale of S units (per-user limit 1) over
+ * real HTTP at concurrency C; every buyer retries once with the same idempotency key (a client
+ * that timed out and tries again); then every winner pays. Afterwards the database is read
+ * directly to count what really happened: paid orders, units sold, oversold units, buyers with
+ * more than one order, and double charges.
+ *
+ * The server runs as a child process (`node --import tsx server/src/main.ts`), once on a
+ * throwaway Postgres database (127.0.0.1:5432, user postgres) and once on PGlite in a temp dir.
+ * Buyer accounts, sessions and addresses are inserted in bulk before the server starts
+ * (argon2 sign-up costs ~20 ms each, which would measure password hashing, not the shop);
+ * the session token hash is sha256 of the cookie token, exactly as the accounts module stores it.
+ * The seller's product and the flash sale are created through the API.
+ *
+ * Usage: node --import tsx bench/flash-sale.ts [--buyers 10000] [--stock 100] [--concurrency 500] [--db postgres,pglite]
+ * The last lines are JSON, one per database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import pg from 'pg';
+import { openDatabase, type Db } from '../server/src/platform/db/client.ts';
+import { sessions, users } from '../server/src/modules/accounts/tables.ts';
+import { addresses, flashSales, orderItems, orders, payments } from '../server/src/modules/shop/tables.ts';
+import { newId } from '../server/src/platform/ids.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const logDir = path.join(root, '.tmp', 'bench-flash-sale');
+mkdirSync(logDir, { recursive: true });
+
+const { values: flags } = parseArgs({
+  options: {
+    buyers: { type: 'string', default: '10000' },
+    stock: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '500' },
+    db: { type: 'string', default: 'postgres,pglite' },
+    'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+  },
+});
+const BUYERS = Math.max(1, Number(flags.buyers));
+const STOCK = Math.max(1, Number(flags.stock));
+const C = Math.max(1, Number(flags.concurrency));
+const DBS = (flags.db ?? '').split(',').filter((d): d is 'postgres' | 'pglite' => d === 'postgres' || d === 'pglite');
+const PG_ADMIN = flags['pg-url']!;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+interface Buyer {
+  id: string;
+  cookie: string;
+  csrf: string;
+  addressId: string;
+}
+
+interface Result {
+  bench: 'flash-sale';
+  db: 'postgres' | 'pglite';
+  buyers: number;
+  stock: number;
+  concurrency: number;
+  attempts: number;
+  attemptsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  winners: number;
+  retryMismatches: number;
+  paidOrders: number;
+  unitsSold: number;
+  oversold: number;
+  perUserViolations: number;
+  doubleCharged: number;
+  payP99Ms: number;
+  errors5xx: number;
+  outcomes: Record<string, number>;
+  /** Requests/s of a trivial authenticated GET at the same concurrency, measured just before: what the machine gives now. */
+  baselinePerSec: number;
+}
+
+// ---------------------------------------------------------------- HTTP client
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: C });
+
+function call(port: number, method: string, url: string, body: unknown, who?: { cookie: string; csrf: string }): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: url,
+        agent,
+        headers: {
+          ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+          ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}),
+        },
+        timeout: REQUEST_TIMEOUT_MS,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let json: Record<string, unknown> = {};
+          try {
+            json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+          } catch {
+            json = { raw: text };
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
+const round = (n: number) => Math.round(n * 10) / 10;
+
+// ---------------------------------------------------------------- fixtures
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Seller and buyers with sessions and addresses, inserted in bulk before the server starts. */
+async function insertFixtures(db: Db): Promise<{ seller: Buyer; buyers: Buyer[] }> {
+  const started = Date.now();
+  const tag = randomBytes(3).toString('hex');
+  const make = (handle: string) => ({ id: newId(), handle, token: randomBytes(32).toString('base64url'), csrf: randomBytes(18).toString('base64url'), addressId: newId() });
+  const seller = make(`seller_${tag}`);
+  const people = [seller, ...Array.from({ length: BUYERS }, (_, i) => make(`b${i}_${tag}`))];
+  const expiresAt = new Date(Date.now() + 86_400_000);
+  for (let i = 0; i < people.length; i += 1000) {
+    const chunk = people.slice(i, i + 1000);
+    // Not a usable password hash: these accounts only ever use the session created here.
+    await db.insert(users).values(chunk.map((p) => ({ id: p.id, handle: p.handle, displayName: p.handle, passwordHash: 'bench-fixture-no-login' })));
+    await db.insert(sessions).values(chunk.map((p) => ({ tokenHash: sha256(p.token), userId: p.id, csrfToken: p.csrf, expiresAt })));
+    await db.insert(addresses).values(chunk.map((p) => ({ id: p.addressId, userId: p.id, name: p.handle, phone: '13800000000', line1: '1 Bench Road', city: 'Shanghai', country: 'CN', isDefault: true })));
+  }
+  const asBuyer = (p: (typeof people)[number]): Buyer => ({ id: p.id, cookie: `tremolo_sid=${p.token}`, csrf: p.csrf, addressId: p.addressId });
+  console.log(`  fixtures: ${people.length} accounts + sessions + addresses in ${Date.now() - started} ms`);
+  return { seller: asBuyer(seller), buyers: people.slice(1).map(asBuyer) };
+}
+
+// ---------------------------------------------------------------- server
+
+async function startServer(env: Record<string, string>, logName: string): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const log = createWriteStream(path.join(logDir, `${logName}.log`));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${logName}.log`);
+    try {
+      const r = await call(port, 'GET', '/readyz', undefined);
+      if (r.status === 200) return { child, port };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('server did not become ready in 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(t);
+}
+
+// ---------------------------------------------------------------- one run
+
+async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
+  console.log(`\n=== ${kind}: ${BUYERS} buyers, ${STOCK} units, concurrency ${C} ===`);
+  let env: Record<string, string>;
+  let openDb: () => Promise<{ db: Db; close: () => Promise<void> }>;
+  let cleanup: () => Promise<void>;
+  if (kind === 'postgres') {
+    const name = `tremolo_bench_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(PG_ADMIN);
+    url.pathname = `/${name}`;
+    env = { DATABASE_URL: url.toString() };
+    openDb = async () => {
+      const d = await openDatabase({ databaseUrl: url.toString(), dataDir: 'unused' });
+      return { db: d.db, close: () => d.close() };
+    };
+    cleanup = async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  } else {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tremolo-bench-'));
+    env = { DATA_DIR: dir, DATABASE_URL: '' };
+    openDb = async () => {
+      const d = await openDatabase({ dataDir: dir });
+      return { db: d.db, close: () => d.close() };
+    };
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+
+  try {
+    // PGlite lives inside the server process, so fixtures go in before it starts (for both, alike).
+    const fx = await openDb();
+    const { seller, buyers } = await insertFixtures(fx.db);
+    await fx.close();
+    const server = await startServer(env, kind);
+    const { port } = server;
+    let result: Omit<Result, 'paidOrders' | 'unitsSold' | 'oversold' | 'perUserViolations' | 'doubleCharged'>;
+    let saleId = '';
+    let baselinePerSec = 0;
+    try {
+      const product = await call(port, 'POST', '/api/v1/shop/products', { title: 'Bench sneaker', variants: [{ sku: 'SNK-42', price: 59900, stock: STOCK * 10 }] }, seller);
+      if (product.status !== 201) throw new Error(`create product: ${product.status} ${JSON.stringify(product.json)}`);
+      const productId = product.json.id as string;
+      const variantId = (product.json.variants as { id: string }[])[0]!.id;
+      await call(port, 'POST', `/api/v1/shop/products/${productId}/publish`, undefined, seller);
+      const sale = await call(port, 'POST', '/api/v1/shop/flash-sales', {
+        variantId,
+        price: 9900,
+        stock: STOCK,
+        perUserLimit: 1,
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 20 * 60_000).toISOString(),
+        paymentWindowSec: 600,
+      }, seller);
+      if (sale.status !== 201) throw new Error(`create flash sale: ${sale.status} ${JSON.stringify(sale.json)}`);
+      saleId = sale.json.id as string;
+
+      // Baseline on this machine right now: an authenticated call that does one session lookup and one small query.
+      const baseStart = performance.now();
+      const sample = buyers.slice(0, Math.min(buyers.length, 4000));
+      await pool(sample, C, async (b) => void (await call(port, 'GET', '/api/v1/shop/addresses', undefined, b)));
+      baselinePerSec = Math.round(sample.length / ((performance.now() - baseStart) / 1000));
+      console.log(`  baseline: GET /api/v1/shop/addresses ${baselinePerSec} req/s at concurrency ${C}`);
+
+      // Attack: each buyer checks out, then retries once with the same key.
+      const latencies: number[] = [];
+      const outcomes: Record<string, number> = {};
+      const winners = new Map<string, { buyer: Buyer; orderId: string }>();
+      let retryMismatches = 0;
+      let errors5xx = 0;
+      const attempt = async (b: Buyer, k: string) => {
+        const t0 = performance.now();
+        let r: { status: number; json: Record<string, unknown> };
+        try {
+          r = await call(port, 'POST', `/api/v1/shop/flash-sales/${saleId}/checkout`, { addressId: b.addressId, idempotencyKey: k }, b);
+        } catch (e) {
+          r = { status: 0, json: { error: { code: (e as Error).message } } };
+        }
+        latencies.push(performance.now() - t0);
+        const code = r.status === 201 ? 'created' : ((r.json.error as { code?: string } | undefined)?.code ?? String(r.status));
+        outcomes[code] = (outcomes[code] ?? 0) + 1;
+        if (r.status >= 500 || r.status === 0) errors5xx++;
+        return r.status === 201 ? (r.json.id as string) : null;
+      };
+      const started = performance.now();
+      await pool(buyers, C, async (b) => {
+        const k = `flash-${b.id}`;
+        const first = await attempt(b, k);
+        const retry = await attempt(b, k);
+        if (first && retry && first !== retry) retryMismatches++;
+        if (first && !retry) retryMismatches++;
+        const won = first ?? retry;
+        if (won) winners.set(b.id, { buyer: b, orderId: won });
+      });
+      const elapsed = (performance.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      console.log(`  attack: ${latencies.length} checkout calls in ${elapsed.toFixed(2)} s; outcomes ${JSON.stringify(outcomes)}; winners ${winners.size}`);
+
+      // Every winner pays.
+      const payLat: number[] = [];
+      const payOutcomes: Record<string, number> = {};
+      await pool([...winners.values()], C, async ({ buyer, orderId }) => {
+        const t0 = performance.now();
+        const r = await call(port, 'POST', `/api/v1/shop/orders/${orderId}/pay`, { paymentMethod: { type: 'card', number: '4242424242424242' }, idempotencyKey: `pay-${orderId}` }, buyer);
+        payLat.push(performance.now() - t0);
+        const code = r.status === 200 ? ((r.json.order as { status: string }).status) : ((r.json.error as { code?: string } | undefined)?.code ?? String(r.status));
+        payOutcomes[code] = (payOutcomes[code] ?? 0) + 1;
+      });
+      payLat.sort((a, b) => a - b);
+      console.log(`  pay: ${payLat.length} payments; outcomes ${JSON.stringify(payOutcomes)}; p99 ${round(pct(payLat, 99))} ms`);
+      result = {
+        bench: 'flash-sale',
+        db: kind,
+        buyers: BUYERS,
+        stock: STOCK,
+        concurrency: C,
+        attempts: latencies.length,
+        attemptsPerSec: Math.round(latencies.length / elapsed),
+        p50Ms: round(pct(latencies, 50)),
+        p99Ms: round(pct(latencies, 99)),
+        maxMs: round(latencies[latencies.length - 1] ?? 0),
+        winners: winners.size,
+        retryMismatches,
+        payP99Ms: round(pct(payLat, 99)),
+        errors5xx,
+        outcomes,
+        baselinePerSec,
+      };
+    } finally {
+      await stopServer(server.child);
+    }
+
+    // The truth is in the database: count it there.
+    const check = await openDb();
+    try {
+      const db = check.db;
+      const [sale] = await db.select().from(flashSales).where(eq(flashSales.id, saleId));
+      const held = await db
+        .select({ status: orders.status, n: sql<number>`count(distinct ${orders.id})::int`, units: sql<number>`coalesce(sum(${orderItems.quantity}), 0)::int` })
+        .from(orders)
+        .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+        .where(eq(orders.flashSaleId, saleId))
+        .groupBy(orders.status);
+      const paidRow = held.find((h) => h.status === 'paid');
+      const holding = held.filter((h) => h.status === 'paid' || h.status === 'pending_payment').reduce((s, h) => s + h.units, 0);
+      const perUser = await db
+        .select({ buyer: orders.buyerId, n: sql<number>`count(*)::int` })
+        .from(orders)
+        .where(and(eq(orders.flashSaleId, saleId), inArray(orders.status, ['paid', 'pending_payment'])))
+        .groupBy(orders.buyerId)
+        .having(sql`count(*) > 1`);
+      const multiCharged = await db
+        .select({ order: payments.orderId })
+        .from(payments)
+        .where(inArray(payments.status, ['captured', 'refunded']))
+        .groupBy(payments.orderId)
+        .having(sql`count(*) > 1`);
+      const wrongAmount = await db
+        .select({ id: payments.id })
+        .from(payments)
+        .innerJoin(orders, eq(orders.id, payments.orderId))
+        .where(and(eq(payments.status, 'captured'), sql`${payments.amount} <> ${orders.total}`));
+      const stockTotal = sale?.stockTotal ?? STOCK;
+      const oversold = Math.max(0, holding - stockTotal) + (sale && sale.stockLeft + holding !== stockTotal ? Math.abs(sale.stockLeft + holding - stockTotal) : 0);
+      return {
+        ...result,
+        paidOrders: paidRow?.n ?? 0,
+        unitsSold: paidRow?.units ?? 0,
+        oversold,
+        perUserViolations: perUser.length,
+        doubleCharged: multiCharged.length + wrongAmount.length,
+      };
+    } finally {
+      await check.close();
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+const results: Result[] = [];
+for (const kind of DBS) {
+  const r = await run(kind);
+  results.push(r);
+  console.log(
+    `  ${kind}: ${r.attemptsPerSec} attempts/s, checkout p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms (max ${r.maxMs}); ` +
+      `paid ${r.paidOrders}, units sold ${r.unitsSold}, oversold ${r.oversold}, per-user violations ${r.perUserViolations}, ` +
+      `double charges ${r.doubleCharged}, retry mismatches ${r.retryMismatches}, 5xx ${r.errors5xx}`,
+  );
+}
+agent.destroy();
+console.log('');
+for (const r of results) {
+  console.log(
+    JSON.stringify({
+      bench: r.bench,
+      db: r.db,
+      buyers: r.buyers,
+      stock: r.stock,
+      concurrency: r.concurrency,
+      attempts: r.attempts,
+      attemptsPerSec: r.attemptsPerSec,
+      p50Ms: r.p50Ms,
+      p99Ms: r.p99Ms,
+      paidOrders: r.paidOrders,
+      unitsSold: r.unitsSold,
+      oversold: r.oversold,
+      doubleCharged: r.doubleCharged,
+      perUserViolations: r.perUserViolations,
+      retryMismatches: r.retryMismatches,
+      baselinePerSec: r.baselinePerSec,
+    }),
+  );
+}
