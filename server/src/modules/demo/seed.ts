@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from '../../app.ts';
+import { seedShopDemo } from '../shop/demo.ts';
 
 export const DEMO_PASSWORD = 'tremolo-demo';
 
@@ -55,5 +56,6 @@ export async function seedDemo(services: Services, log: FastifyBaseLogger): Prom
   for (const [follower, followee] of FOLLOWS) {
     await services.graph.follow(ids.get(follower)!, followee);
   }
-  log.info({ users: PEOPLE.length, follows: FOLLOWS.length, ms: Date.now() - started }, `demo content created (password: ${DEMO_PASSWORD})`);
+  const shop = await seedShopDemo(services.shop, ids);
+  log.info({ users: PEOPLE.length, follows: FOLLOWS.length, products: shop.products, ms: Date.now() - started }, `demo content created (password: ${DEMO_PASSWORD})`);
 }
