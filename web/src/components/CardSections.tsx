@@ -6,10 +6,10 @@ import { formatPriceRange } from '../lib/money.ts';
 type SectionOf<K extends CardSection['kind']> = Extract<CardSection, { kind: K }>;
 
 /**
- * One renderer per section kind. The mapped type makes the compiler ask for a renderer the day
- * the protocol gains a kind (shop showcase, fan group, live now).
+ * One renderer per section kind: a new kind (fan group, live now) slots in here. A kind without
+ * a renderer yet is left out of the card rather than breaking it.
  */
-const RENDERERS: { [K in CardSection['kind']]: (props: { section: SectionOf<K> }) => JSX.Element } = {
+const RENDERERS: { [K in CardSection['kind']]?: (props: { section: SectionOf<K> }) => JSX.Element } = {
   links: LinksSection,
   showcase: ShowcaseSection,
 };
@@ -35,12 +35,12 @@ function LinksSection({ section }: { section: SectionOf<'links'> }) {
 
 /** The shop window (橱窗). Product pages are not built yet, so the tiles inform rather than link. */
 function ShowcaseSection({ section }: { section: SectionOf<'showcase'> }) {
-  const { t, lang } = useI18n();
+  const { t, tn, lang } = useI18n();
   if (section.products.length === 0) return <></>;
   return (
     <section className="card-section" data-testid="card-section-showcase">
       <h2 className="section-title">
-        {t('card.showcase')} <span className="muted small">{t('card.showcaseTotal', { count: section.total })}</span>
+        {t('card.showcase')} <span className="muted small">{tn('card.showcaseTotal', section.total)}</span>
       </h2>
       <ul className="showcase">
         {section.products.map((p) => (
@@ -69,8 +69,8 @@ function hostOf(url: string): string {
 }
 
 function Section<K extends CardSection['kind']>({ section }: { section: SectionOf<K> }) {
-  const Render = RENDERERS[section.kind] as (props: { section: SectionOf<K> }) => JSX.Element;
-  return <Render section={section} />;
+  const Render = RENDERERS[section.kind] as ((props: { section: SectionOf<K> }) => JSX.Element) | undefined;
+  return Render ? <Render section={section} /> : null;
 }
 
 export function CardSections({ sections }: { sections: CardSection[] }) {

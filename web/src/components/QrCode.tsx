@@ -14,8 +14,9 @@ export function QrCode({ value, size = 176, testId }: { value: string; size?: nu
   useEffect(() => {
     let cancelled = false;
     setFailed(false);
-    QRCode.toDataURL(value, { width: size * 2, margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } })
-      .then((url) => !cancelled && setSrc(url))
+    // SVG stays crisp at whatever size CSS gives it, and in the saved PNG at any pixel ratio.
+    QRCode.toString(value, { type: 'svg', margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } })
+      .then((svg) => !cancelled && setSrc(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`))
       .catch(() => !cancelled && setFailed(true));
     return () => {
       cancelled = true;

@@ -46,6 +46,8 @@ export interface I18n {
   lang: Lang;
   setLang(lang: Lang): void;
   t(key: MessageKey, vars?: Vars): string;
+  /** Like `t` with `{count}`, using `<key>_one` where the language has a singular (English). */
+  tn(key: MessageKey, count: number, vars?: Vars): string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -68,7 +70,16 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<I18n>(
-    () => ({ lang, setLang, t: (key, vars) => format(catalogs[lang][key], vars) }),
+    () => {
+      const t = (key: MessageKey, vars?: Vars) => format(catalogs[lang][key], vars);
+      const rules = new Intl.PluralRules(lang);
+      const tn = (key: MessageKey, count: number, vars?: Vars) => {
+        const one = `${key}_one`;
+        const k = rules.select(count) === 'one' && isMessageKey(one) ? one : key;
+        return t(k, { ...vars, count });
+      };
+      return { lang, setLang, t, tn };
+    },
     [lang, setLang],
   );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -60,6 +60,7 @@ export const en = {
   'discover.title': 'Discover creators',
   'discover.empty': 'No creators to show yet.',
   'discover.followers': '{count} followers',
+  'discover.followers_one': '{count} follower',
 
   'create.title': 'Create',
   'create.body': 'Recording and uploading short videos is not built yet.',
@@ -82,6 +83,11 @@ export const en = {
 
   'inbox.order': 'Order “{title}”: {status}',
   'inbox.lowStock': 'Low stock: “{title}” ({sku}) has {count} left',
+  'inbox.mention': '{name} mentioned you in {group}: {preview}',
+  'inbox.joinRequest': '{name} asked to join {group}',
+  'inbox.dm': '{name}: {preview}',
+  'inbox.dmRequest': '{name} sent you a message request: {preview}',
+  'inbox.generic': 'You have a new notification',
   'order.pending_payment': 'awaiting payment',
   'order.paid': 'paid',
   'order.shipped': 'shipped',
@@ -147,6 +153,7 @@ export const en = {
   'card.qrFailed': 'The QR code could not be drawn.',
   'card.showcase': 'Showcase',
   'card.showcaseTotal': '{count} products',
+  'card.showcaseTotal_one': '{count} product',
   'card.soldOut': 'Sold out',
   'card.fewLeft': 'Only {count} left',
   'card.saveImage': 'Save card as image',

@@ -61,6 +61,7 @@ export const zhCN: Messages = {
   'discover.title': '发现创作者',
   'discover.empty': '暂时还没有可展示的创作者。',
   'discover.followers': '{count} 粉丝',
+  'discover.followers_one': '{count} 粉丝',
 
   'create.title': '创作',
   'create.body': '拍摄和上传短视频的功能还在开发中。',
@@ -83,6 +84,11 @@ export const zhCN: Messages = {
 
   'inbox.order': '订单“{title}”：{status}',
   'inbox.lowStock': '库存预警：“{title}”（{sku}）仅剩 {count} 件',
+  'inbox.mention': '{name} 在 {group} 中提到了你：{preview}',
+  'inbox.joinRequest': '{name} 申请加入 {group}',
+  'inbox.dm': '{name}：{preview}',
+  'inbox.dmRequest': '{name} 向你发送了私信请求：{preview}',
+  'inbox.generic': '你有一条新通知',
   'order.pending_payment': '待付款',
   'order.paid': '已付款',
   'order.shipped': '已发货',
@@ -148,6 +154,7 @@ export const zhCN: Messages = {
   'card.qrFailed': '二维码生成失败。',
   'card.showcase': '橱窗',
   'card.showcaseTotal': '共 {count} 件商品',
+  'card.showcaseTotal_one': '共 {count} 件商品',
   'card.soldOut': '已售罄',
   'card.fewLeft': '仅剩 {count} 件',
   'card.saveImage': '保存名片图片',

@@ -63,12 +63,12 @@ function CardView({ card, onRelationship, refresh }: { card: Card; onRelationshi
             @{user.handle}
           </p>
           {relationship?.followedBy && !relationship.friends && (
-            <span className="pill" data-testid="card-follows-you">
+            <span className="pill no-capture" data-testid="card-follows-you">
               {t('card.followsYou')}
             </span>
           )}
           {relationship?.friends && (
-            <span className="pill pill-friend" data-testid="card-friends-badge">
+            <span className="pill pill-friend no-capture" data-testid="card-friends-badge">
               {t('card.friends')}
             </span>
           )}
@@ -237,13 +237,11 @@ function SaveImage({ target, handle }: { target: RefObject<HTMLElement | null>; 
     if (!node) return;
     setBusy(true);
     setFailed(false);
+    // Buttons and how I relate to this person are for this page, not for the shared picture;
+    // hiding them (rather than filtering the clone) lets the picture shrink to what remains.
+    node.classList.add('capturing');
     try {
-      const dataUrl = await toPng(node, {
-        pixelRatio: 2,
-        backgroundColor: getComputedStyle(node).backgroundColor || '#16161d',
-        // The buttons are for this page, not for the shared picture.
-        filter: (n) => !(n instanceof HTMLElement && n.classList.contains('no-capture')),
-      });
+      const dataUrl = await toPng(node, { pixelRatio: 2, backgroundColor: getComputedStyle(node).backgroundColor || '#16161d' });
       const a = document.createElement('a');
       a.href = dataUrl;
       a.download = `tremolo-${handle}.png`;
@@ -253,6 +251,7 @@ function SaveImage({ target, handle }: { target: RefObject<HTMLElement | null>; 
     } catch {
       setFailed(true);
     } finally {
+      node.classList.remove('capturing');
       setBusy(false);
     }
   };

@@ -26,7 +26,7 @@ export function ForYou() {
 }
 
 function Discover() {
-  const { t } = useI18n();
+  const { t, tn } = useI18n();
   const [cards, setCards] = useState<Card[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
@@ -66,7 +66,7 @@ function Discover() {
                 <span className="discover-text">
                   <span className="user-row-name">{c.user.displayName}</span>
                   <span className="muted small">
-                    @{c.user.handle} · {t('discover.followers', { count: c.counts.followers })}
+                    @{c.user.handle} · {tn('discover.followers', c.counts.followers)}
                   </span>
                   {c.user.bio && <span className="discover-bio">{c.user.bio}</span>}
                 </span>

@@ -79,6 +79,20 @@ function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: 
       return { text: t('inbox.order', { title: p.title, status: t(`order.${p.status}`) }), actor: p.actor, to: null };
     case 'low_stock':
       return { text: t('inbox.lowStock', { title: p.title, sku: p.sku, count: p.stock }), actor: null, to: null };
+    // Group and chat screens are not built yet; the sentence and the sender's card stand in.
+    case 'mention':
+      return { text: t('inbox.mention', { name: p.actor.displayName, group: p.groupName, preview: p.preview }), actor: p.actor, to: `/u/${p.actor.handle}` };
+    case 'join_request':
+      return { text: t('inbox.joinRequest', { name: p.actor.displayName, group: p.groupName }), actor: p.actor, to: `/u/${p.actor.handle}` };
+    case 'dm':
+      return {
+        text: t(p.request ? 'inbox.dmRequest' : 'inbox.dm', { name: p.actor.displayName, preview: p.preview }),
+        actor: p.actor,
+        to: `/u/${p.actor.handle}`,
+      };
+    default:
+      // A kind added to the protocol after this screen: still counted and shown, in general words.
+      return { text: t('inbox.generic'), actor: null, to: null };
   }
 }
 
