@@ -9,6 +9,7 @@ const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export interface RunningServer {
   /** http://127.0.0.1:<port> */
   url: string;
+  port: number;
   /** Everything the server wrote, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -37,9 +38,11 @@ function exited(child: ChildProcess): Promise<void> {
  * Starts the real server as its own process (what `npm start` runs), on a free port with a
  * fresh data directory, and waits until it answers /readyz. It serves the built web app.
  */
-export async function startServer(opts: { seedDemo?: boolean } = {}): Promise<RunningServer> {
-  const port = await freePort();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'tremolo-e2e-'));
+export async function startServer(opts: { seedDemo?: boolean; port?: number; dataDir?: string } = {}): Promise<RunningServer> {
+  const port = opts.port ?? (await freePort());
+  // A data directory passed in belongs to the caller (to restart on the same data); ours is removed.
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'tremolo-e2e-')));
   const url = `http://127.0.0.1:${port}`;
   let log = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
@@ -67,7 +70,7 @@ export async function startServer(opts: { seedDemo?: boolean } = {}): Promise<Ru
       await exited(child);
       clearTimeout(timer);
     }
-    await rm(dataDir, { recursive: true, force: true });
+    if (ownDir) await rm(dataDir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + 60_000;
@@ -78,7 +81,7 @@ export async function startServer(opts: { seedDemo?: boolean } = {}): Promise<Ru
     }
     try {
       const res = await fetch(`${url}/readyz`);
-      if (res.ok) return { url, output: () => log, stop };
+      if (res.ok) return { url, port, output: () => log, stop };
     } catch {
       // Not listening yet.
     }
