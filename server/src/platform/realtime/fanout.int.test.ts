@@ -1,0 +1,94 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import type { ServerFrame } from '@tremolo/protocol';
+import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
+
+/**
+ * Fan-out of one channel to many sockets: the gateway writes one pre-framed batch to every
+ * socket and yields to the event loop part-way through a large channel, so these check that
+ * what arrives is still every event exactly once, in order, as text frames.
+ */
+let t: TestApp;
+let creator: TestUser;
+let fan: TestUser;
+before(async () => {
+  t = await startTestApp();
+  creator = await TestUser.signup(t, 'fanout_creator');
+  fan = await TestUser.signup(t, 'fanout_fan');
+});
+after(async () => t.close());
+
+const ch = () => `creator:${creator.id}`;
+
+/** A listener that keeps the seqs it got and whether any frame came as binary. */
+interface Listener {
+  ws: WebSocket;
+  seqs: number[];
+  binaryFrames: number;
+  head: number;
+}
+
+function listen(cookie: string, since?: number): Promise<Listener> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(t.url.replace('http', 'ws') + '/ws?v=1', { headers: { cookie } });
+    const l: Listener = { ws, seqs: [], binaryFrames: 0, head: -1 };
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) l.binaryFrames++;
+      const f = JSON.parse(data.toString()) as ServerFrame;
+      if (f.t === 'hello') ws.send(JSON.stringify({ t: 'sub', ch: ch(), ...(since !== undefined ? { since } : {}) }));
+      else if (f.t === 'subbed') {
+        l.head = f.head;
+        resolve(l);
+      } else if (f.t === 'ev' && f.seq !== undefined) l.seqs.push(f.seq);
+      else if (f.t === 'batch') for (const e of f.events) if (e.seq !== undefined) l.seqs.push(e.seq);
+    });
+    ws.once('error', reject);
+  });
+}
+
+async function until(pred: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('channel fan-out', () => {
+  test('events reach browsers as text frames', async () => {
+    const l = await listen(fan.cookie);
+    const pub = await listen(creator.cookie);
+    pub.ws.send(JSON.stringify({ t: 'pub', ch: ch(), cid: 'text-1', body: { kind: 'broadcast', text: 'hi' } }));
+    await until(() => l.seqs.length === 1);
+    assert.equal(l.binaryFrames, 0, 'a browser drops binary frames it does not expect');
+    l.ws.close();
+    pub.ws.close();
+  });
+
+  test('a large channel gets every event once and in order, while publishes keep arriving', async () => {
+    const listeners: Listener[] = [];
+    // Enough sockets that one flush takes several event-loop slices.
+    for (let i = 0; i < 600; i += 50) listeners.push(...(await Promise.all(Array.from({ length: 50 }, () => listen(fan.cookie)))));
+    const head = Math.max(...listeners.map((l) => l.head));
+    const pub = await listen(creator.cookie);
+    const n = 40;
+    // Back to back, without waiting for acks, so batches coalesce and flushes overlap new events.
+    for (let i = 1; i <= n; i++) {
+      pub.ws.send(JSON.stringify({ t: 'pub', ch: ch(), cid: `big-${i}`, body: { kind: 'broadcast', text: `n${i}` } }));
+      if (i === n / 2) await new Promise((r) => setTimeout(r, 5));
+    }
+    // One listener drops out part-way and comes back with its last sequence.
+    const leaver = listeners[0]!;
+    await until(() => leaver.seqs.length >= 5);
+    leaver.ws.terminate();
+    const resumed = await listen(fan.cookie, leaver.seqs[leaver.seqs.length - 1]);
+    const expected = Array.from({ length: n }, (_, i) => head + 1 + i);
+    const others = listeners.slice(1);
+    await until(() => others.every((l) => l.seqs.length >= n) && resumed.seqs.includes(head + n));
+    await new Promise((r) => setTimeout(r, 100));
+    for (const l of others) assert.deepEqual(l.seqs, expected);
+    assert.deepEqual([...leaver.seqs, ...resumed.seqs], expected, 'live, then replay and live again, with no gap or repeat');
+    for (const l of [...others, resumed, pub]) l.ws.close();
+  });
+});
