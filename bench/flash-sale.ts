@@ -175,7 +175,9 @@ async function insertFixtures(db: Db): Promise<{ seller: Buyer; buyers: Buyer[] 
 async function startServer(env: Record<string, string>, logName: string): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   const log = createWriteStream(path.join(logDir, `${logName}.log`));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") go to the server only, not to this load generator.
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'server/src/main.ts'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -40,6 +40,8 @@ const { values: flags } = parseArgs({
     servers: { type: 'string', default: 'tremolo,socketio' },
     generators: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
+    // Another checkout whose server to measure (A/B against a baseline commit); its node_modules must resolve.
+    'server-root': { type: 'string' },
   },
 });
 
@@ -74,6 +76,19 @@ function cpuCount(): number {
 }
 
 const log = (line: string) => console.log(line);
+
+/**
+ * The machine is shared: how much of the server's core a busy process actually gets right now.
+ * Printed beside the results, because a server that gets half a core is measured at half speed.
+ */
+function coreShare(cpu: string): number {
+  const probe =
+    'const t=performance.now(),c=process.cpuUsage();let x=0;while(performance.now()-t<1000)x+=Math.sqrt(x+1);' +
+    'const u=process.cpuUsage(c);console.log((u.user+u.system)/1000/(performance.now()-t))';
+  const argv = [process.execPath, '-e', probe];
+  const r = spawnSync(pin ? 'taskset' : argv[0]!, pin ? ['-c', cpu, ...argv] : argv.slice(1), { encoding: 'utf8' });
+  return Math.round(Number(r.stdout.trim()) * 100) / 100 || 0;
+}
 
 // ---------------------------------------------------------------- processes
 
@@ -166,7 +181,8 @@ async function startTremolo(): Promise<RunningServer> {
     WS_FRAMES_PER_SECOND: String(Math.max(50, 2 * maxRate())),
     NODE_ENV: 'production',
   };
-  const child = spawnPinned(SERVER_CPU, [process.execPath, '--import', 'tsx', 'server/src/main.ts'], env, 'tremolo-server', false);
+  const serverMain = path.resolve(flags['server-root'] ?? root, 'server/src/main.ts');
+  const child = spawnPinned(SERVER_CPU, [process.execPath, '--import', 'tsx', serverMain], env, 'tremolo-server', false);
   try {
     await waitForPort(port, child);
     const accounts = await insertAccounts(db.url, S);
@@ -277,6 +293,8 @@ interface StepResult {
   publishErrors: Record<string, number>;
   serverCpuPct: number;
   serverRssMb: number;
+  /** Server CPU per delivered event, publish to last delivery: the figure least bent by a busy machine. */
+  serverCpuUsPerDelivery: number;
   dbCpuPct: number;
   generatorCpuPct: number;
   ackP50Ms: number;
@@ -312,26 +330,29 @@ class Session {
     const step = ++this.step;
     const afterSeq = this.afterSeq;
     const pid = this.server.pid;
-    const dbPids = this.server.db ? await backendPids(this.server.db.name) : [];
-    const dbCpu = () => dbPids.reduce((a, p) => a + cpuMs(p), 0);
+    const dbName = this.server.db?.name;
+    // Pool connections come and go: CPU of backends alive at both ends, plus all of new ones.
+    const dbCpu = async () => new Map(dbName ? (await backendPids(dbName)).map((p) => [p, cpuMs(p)] as const) : []);
+    const dbDelta = (a: Map<number, number>, b: Map<number, number>) => [...b].reduce((sum, [p, ms]) => sum + ms - (a.get(p) ?? 0), 0);
     for (const g of this.gens) g.send({ op: 'run', step, afterSeq, rate, durationSec });
     const publisher = this.gens[0]!;
     await publisher.next('publishing');
     const cpu0 = cpuMs(pid);
-    const db0 = dbCpu();
+    const db0 = await dbCpu();
     const wall0 = performance.now();
     let rssMax = rssMb(pid);
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(pid))), 250);
     const pub: PublishReport = await publisher.next('published');
     const wall = performance.now() - wall0;
     const serverCpuPct = ((cpuMs(pid) - cpu0) / wall) * 100;
-    const dbCpuPct = ((dbCpu() - db0) / wall) * 100;
+    const dbCpuPct = (dbDelta(db0, await dbCpu()) / wall) * 100;
     clearInterval(sampler);
     rssMax = Math.max(rssMax, rssMb(pid));
     // Every seq the publisher could have produced this step; a later step only records above it.
     this.afterSeq = afterSeq + pub.sent;
     for (const g of this.gens) g.send({ op: 'collect', step, firstSeq: pub.firstSeq, lastSeq: pub.lastSeq });
     const reports: CollectReport[] = await Promise.all(this.gens.map((g) => g.next('collected')));
+    const cpuAll = cpuMs(pid) - cpu0;
     const hist = new Histogram();
     let received = 0;
     let lost = 0;
@@ -384,6 +405,7 @@ class Session {
       publishErrors: pub.errors,
       serverCpuPct: Math.round(serverCpuPct),
       serverRssMb: Math.round(rssMax),
+      serverCpuUsPerDelivery: received ? round((cpuAll * 1000) / received, 100) : 0,
       dbCpuPct: Math.round(dbCpuPct),
       generatorCpuPct: Math.round((genCpuMs / Math.max(1, genWallMs)) * 100),
       ackP50Ms: round(ackHist.quantile(0.5)),
@@ -394,20 +416,21 @@ class Session {
   }
 }
 
-const round = (n: number) => Math.round(n * 10) / 10;
+const round = (n: number, per = 10) => Math.round(n * per) / per;
 
 function describe(r: StepResult): string {
   return (
     `  R=${r.rate}/s × ${r.subscribers} subs, ${r.durationSec}s: ${r.deliveriesPerSec.toLocaleString('en')} deliveries/s, ` +
     `latency p50 ${r.p50Ms} p99 ${r.p99Ms} p99.9 ${r.p999Ms} max ${r.maxMs} ms; lost ${r.lost} dup ${r.duplicated} reord ${r.reordered}` +
     (r.disconnected ? ` disconnected ${r.disconnected}` : '') +
-    `; server CPU ${r.serverCpuPct}% RSS ${r.serverRssMb} MB` +
+    `; server CPU ${r.serverCpuPct}% (${r.serverCpuUsPerDelivery} µs/delivery) RSS ${r.serverRssMb} MB` +
     (r.dbCpuPct ? `, Postgres CPU ${r.dbCpuPct}%` : '') +
     `, generator CPU ${r.generatorCpuPct}%; publish→ack p50 ${r.ackP50Ms} p99 ${r.ackP99Ms} ms → ${r.pass ? 'PASS' : `FAIL (${r.why})`}`
   );
 }
 
 interface ServerSummary {
+  coreShare: number;
   main: StepResult;
   capacity: StepResult[];
   sustainableRate: number;
@@ -442,6 +465,8 @@ async function findCapacity(session: Session, main: StepResult): Promise<{ steps
 
 async function benchServer(kind: ServerKind): Promise<ServerSummary> {
   log(`\n== ${kind}: starting server${pin ? ` (server on core ${SERVER_CPU}, generator on core ${GENERATOR_CPU})` : ''}`);
+  const share = coreShare(SERVER_CPU);
+  log(`  a busy process gets ${Math.round(share * 100)}% of the server's core right now (other work on this machine)`);
   const server = kind === 'tremolo' ? await startTremolo() : await startSocketio();
   const gens: Generator[] = [];
   try {
@@ -481,7 +506,7 @@ async function benchServer(kind: ServerKind): Promise<ServerSummary> {
     }
     const sustainableDeliveriesPerSec = capacity.rate * S;
     log(`  sustainable: R=${capacity.rate}/s × ${S} = ${sustainableDeliveriesPerSec.toLocaleString('en')} deliveries/s`);
-    return { main, capacity: capacity.steps, sustainableRate: capacity.rate, sustainableDeliveriesPerSec };
+    return { coreShare: share, main, capacity: capacity.steps, sustainableRate: capacity.rate, sustainableDeliveriesPerSec };
   } finally {
     await Promise.all(gens.map((g) => g.stop()));
     await server.stop();
@@ -501,6 +526,7 @@ function summary(s: ServerSummary | undefined) {
     reordered: m.reordered,
     serverCpuPct: m.serverCpuPct,
     serverRssMb: m.serverRssMb,
+    coreShare: s.coreShare,
     sustainableDeliveriesPerSec: s.sustainableDeliveriesPerSec,
     sustainableRate: s.sustainableRate,
     capacitySteps: s.capacity.map((c) => ({ rate: c.rate, p99Ms: c.p99Ms, lost: c.lost, pass: c.pass })),
