@@ -242,7 +242,7 @@ export class Checkout {
   // ------------------------------------------------------------ checkout
 
   private async replay(userId: string, key: string, hash: string): Promise<Order | null> {
-    const prior = await this.repo.idempotent(userId, 'checkout', key);
+    const prior = await this.ctx.hot.idempotent(userId, 'checkout', key);
     if (!prior) return null;
     if (prior.requestHash !== hash) throw new AppError('idempotency_mismatch', 'This idempotency key was used for a different checkout; use a new key');
     return prior.response as Order;
@@ -347,7 +347,7 @@ export class Checkout {
     const h = this.flashHints.get(id);
     if (!h || h.left >= q) return false;
     if (Date.now() - h.at > this.ctx.options.flashGateMs && !h.refreshing) {
-      h.refreshing = this.repo
+      h.refreshing = this.ctx.hot
         .flashStockLeft(id)
         .then((left) => {
           h.left = left ?? 0;

@@ -6,7 +6,7 @@ import type { GraphService } from '../graph/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import type { ShopEvents } from './realtime.ts';
-import { ShopRepo } from './repo.ts';
+import { HotQueries, ShopRepo } from './repo.ts';
 
 export interface ShopOptions {
   /** How long an ordinary order holds its units before payment (flash sales set their own). */
@@ -41,6 +41,7 @@ export interface FanAudience {
 export interface ShopContext {
   db: Db;
   repo: ShopRepo;
+  hot: HotQueries;
   accounts: AccountsService;
   graph: GraphService;
   notifications: NotificationsService;
@@ -54,4 +55,3 @@ export interface ShopContext {
   now(): Date;
 }
 
-export const repoOf = (db: Db | Parameters<Parameters<Db['transaction']>[0]>[0]) => new ShopRepo(db);

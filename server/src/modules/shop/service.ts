@@ -13,7 +13,7 @@ import { Orders } from './orders.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import { Promotions } from './promotions.ts';
 import { ShopEvents } from './realtime.ts';
-import { ShopRepo } from './repo.ts';
+import { HotQueries, ShopRepo } from './repo.ts';
 
 /**
  * The shop module's one entry point for the rest of the app. Its parts share a context; the
@@ -45,6 +45,7 @@ export class ShopService {
     this.ctx = {
       db: deps.db,
       repo: new ShopRepo(deps.db),
+      hot: new HotQueries(deps.db),
       accounts: deps.accounts,
       graph: deps.graph,
       notifications: deps.notifications,

@@ -1,9 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
+import { eq } from 'drizzle-orm';
 import type { Cart, CheckoutPreview, Coupon, CouponClaim, FlashSale, Insights, Order, Product, ProductCard } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 import { signPayload, SIGNATURE_HEADER, TEST_CARDS, type TestPaymentProvider } from './payments/test-provider.ts';
+import { payments } from './tables.ts';
 import { buyer, buyNow, flashSale, key, pay, product, seller, uniq, waitFor } from './fixtures.ts';
 
 process.env.PAYMENT_TEST_ASYNC_DELAY_MS = '150';
@@ -476,7 +478,74 @@ describe('flash sales', () => {
   });
 });
 
+describe('live stock and webhooks', () => {
+  test('flash-sale stock left is pushed on product:<id>', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'S-1', price: 9900, stock: 10 }]);
+    const sale = await flashSale(s, p.variants[0]!.id, 5);
+    const b = await buyer(t);
+    const ws = await b.user.socket();
+    ws.send({ t: 'sub', ch: `product:${p.id}` });
+    await ws.next((f) => f.t === 'subbed');
+    ws.send({ t: 'pub', ch: `product:${p.id}`, cid: 'x', body: { kind: 'reaction', emoji: '🔥' } });
+    const refused = await ws.next((f) => f.t === 'err');
+    assert.equal(refused.t === 'err' && refused.code, 'forbidden', 'only the server writes stock');
+    await b.user.call('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey: key() });
+    const ev = await ws.next((f) => f.t === 'ev' && f.body.kind === 'stock');
+    assert.ok(ev.t === 'ev' && ev.body.kind === 'stock' && ev.body.stockLeft === 4 && ev.body.flashSaleId === sale.id);
+    ws.close();
+  });
+
+  test('webhooks: unknown provider, validly signed garbage, wrong amount, unknown reference', async () => {
+    const secret = process.env.PAYMENT_WEBHOOK_SECRET || 'tremolo-dev-webhook-secret';
+    const post = (url: string, body: string) =>
+      t.app.http.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signPayload(secret, body) }, payload: body });
+    assert.equal((await post('/api/v1/payments/webhooks/stripe', '{}')).statusCode, 404);
+    const garbage = await post('/api/v1/payments/webhooks/test', '{"id": ');
+    assert.equal(garbage.statusCode, 400);
+    assert.equal(JSON.parse(garbage.body).error.code, 'malformed_json');
+    const shape = await post('/api/v1/payments/webhooks/test', '{"id":"evt","type":"payment.refunded"}');
+    assert.equal(shape.statusCode, 400);
+    const old = '{"id":"evt_x","type":"payment.authorized","ref":"pi_x","amount":1,"currency":"CNY","reason":null}';
+    const stale = await t.app.http.inject({
+      method: 'POST',
+      url: '/api/v1/payments/webhooks/test',
+      headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signPayload(secret, old, Math.floor(Date.now() / 1000) - 3600) },
+      payload: old,
+    });
+    assert.equal(JSON.parse(stale.body).error.code, 'signature_invalid', 'replayed an hour later');
+    assert.equal((await post('/api/v1/payments/webhooks/test', old)).statusCode, 409, 'unknown reference: the provider retries');
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'T-1', price: 1000, stock: 5 }]);
+    const b = await buyer(t);
+    const o = await buyNow(b, s.id, p.variants[0]!.id);
+    shop().provider('test');
+    await pay(b.user, o.body.id, TEST_CARDS.asyncSuccess);
+    const [row] = await t.app.database.db.select().from(payments).where(eq(payments.orderId, o.body.id));
+    const forgedAmount = JSON.stringify({ id: 'evt_y', type: 'payment.authorized', ref: row!.providerRef, amount: 1, currency: 'CNY', reason: null });
+    const wrong = await post('/api/v1/payments/webhooks/test', forgedAmount);
+    assert.equal(wrong.statusCode, 422, 'a signed event whose amount does not match is refused');
+    const paid = await waitFor(() => b.user.call<Order>('GET', `/api/v1/shop/orders/${o.body.id}`), (x) => x.body.status === 'paid');
+    assert.equal(paid.body.payment?.status, 'captured', 'the genuine event still lands');
+  });
+});
+
 describe('insights and attribution', () => {
+  test('touches older than the 7-day window do not count', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'U-1', price: 1000, stock: 5 }]);
+    const b = await buyer(t);
+    await b.user.call('POST', '/api/v1/shop/touches', { events: [{ productId: p.id, kind: 'click', surface: 'group', surfaceId: 'g1' }] });
+    shop().advanceClock(8 * 86_400_000);
+    try {
+      const o = await buyNow(b, s.id, p.variants[0]!.id);
+      assert.equal(o.status, 201, JSON.stringify(o.body));
+      assert.deepEqual(o.body.attribution, { firstTouch: null, lastTouch: null });
+    } finally {
+      shop().advanceClock(-8 * 86_400_000);
+    }
+  });
+
   test('funnel per surface, followers vs not, top products, daily series', async () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'R-1', price: 1000, stock: 50 }]);
