@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import QRCode from 'qrcode';
 import { useI18n } from '../lib/i18n.tsx';
 
 /**
@@ -15,7 +14,10 @@ export function QrCode({ value, size = 176, testId }: { value: string; size?: nu
     let cancelled = false;
     setFailed(false);
     // SVG stays crisp at whatever size CSS gives it, and in the saved PNG at any pixel ratio.
-    QRCode.toString(value, { type: 'svg', margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } })
+    import('qrcode')
+      .then(({ default: QRCode }) =>
+        QRCode.toString(value, { type: 'svg', margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } }),
+      )
       .then((svg) => !cancelled && setSrc(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`))
       .catch(() => !cancelled && setFailed(true));
     return () => {

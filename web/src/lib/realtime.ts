@@ -11,9 +11,41 @@ interface ChannelState {
   lastSeq: number | null;
 }
 
+/** The part of the browser WebSocket this client uses; tests pass a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+const OPEN = 1;
+
+function browserSocket(url: string): SocketLike {
+  const ws = new WebSocket(url);
+  const s: SocketLike = {
+    get readyState() {
+      return ws.readyState;
+    },
+    onmessage: null,
+    onclose: null,
+    onerror: null,
+    send: (data) => ws.send(data),
+    close: (code, reason) => ws.close(code, reason),
+  };
+  ws.onmessage = (e) => s.onmessage?.({ data: e.data });
+  ws.onclose = (e) => s.onclose?.({ code: e.code });
+  ws.onerror = (e) => s.onerror?.(e);
+  return s;
+}
+
 export interface RealtimeOptions {
   /** Base URL of the socket; defaults to this page's origin. */
   url?: string;
+  /** Opens a socket; defaults to the browser's WebSocket. */
+  connect?: (url: string) => SocketLike;
   /** Backoff bounds for reconnects. */
   minDelayMs?: number;
   maxDelayMs?: number;
@@ -25,7 +57,7 @@ export interface RealtimeOptions {
  * with the last sequence per channel, and pings so a dead link is noticed and replaced.
  */
 export class RealtimeClient {
-  private ws: WebSocket | null = null;
+  private ws: SocketLike | null = null;
   private readonly channels = new Map<string, ChannelState>();
   private readonly statusListeners = new Set<(s: RealtimeStatus) => void>();
   private status: RealtimeStatus = 'closed';
@@ -38,12 +70,14 @@ export class RealtimeClient {
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly url: string;
+  private readonly open: (url: string) => SocketLike;
 
   constructor(opts: RealtimeOptions = {}) {
     const base = opts.url ?? `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
     this.url = `${base}/ws?v=${PROTOCOL_VERSION}`;
     this.minDelayMs = opts.minDelayMs ?? 500;
     this.maxDelayMs = opts.maxDelayMs ?? 30_000;
+    this.open = opts.connect ?? browserSocket;
   }
 
   start(): void {
@@ -104,7 +138,7 @@ export class RealtimeClient {
   }
 
   private send(frame: ClientFrame): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+    if (this.ws?.readyState === OPEN) this.ws.send(JSON.stringify(frame));
   }
 
   private setStatus(s: RealtimeStatus): void {
@@ -115,9 +149,9 @@ export class RealtimeClient {
 
   private connect(): void {
     this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    let ws: WebSocket;
+    let ws: SocketLike;
     try {
-      ws = new WebSocket(this.url);
+      ws = this.open(this.url);
     } catch {
       this.scheduleReconnect();
       return;
@@ -237,8 +271,9 @@ export class RealtimeClient {
       if (!ws) return;
       // Silence for three intervals means the link is gone even if the browser has not noticed.
       if (Date.now() - this.lastHeard > every * 3) {
-        ws.close();
+        // Forget it first: its close event, whenever it comes, must not schedule a second retry.
         this.ws = null;
+        ws.close();
         this.stopPing();
         if (!this.stopped) this.scheduleReconnect();
         return;

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type JSX, type RefObject } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { toPng } from 'html-to-image';
 import { FollowResult, type Card, type Relationship } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { CardSections } from '../../components/CardSections.tsx';
@@ -241,6 +240,8 @@ function SaveImage({ target, handle }: { target: RefObject<HTMLElement | null>; 
     // hiding them (rather than filtering the clone) lets the picture shrink to what remains.
     node.classList.add('capturing');
     try {
+      // Loaded on first use: most visits never save a picture.
+      const { toPng } = await import('html-to-image');
       const dataUrl = await toPng(node, { pixelRatio: 2, backgroundColor: getComputedStyle(node).backgroundColor || '#16161d' });
       const a = document.createElement('a');
       a.href = dataUrl;
