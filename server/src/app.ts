@@ -34,6 +34,14 @@ import { registerPaymentWebhooks, registerShopRoutes } from './modules/shop/rout
 import { productChannelPolicy } from './modules/shop/realtime.ts';
 import { shopOptionsFromEnv } from './modules/shop/context.ts';
 import { TestPaymentProvider } from './modules/shop/payments/test-provider.ts';
+import { FansService } from './modules/fans/service.ts';
+import { POINTS, watchPoints } from './modules/fans/levels.ts';
+import { GroupsService } from './modules/groups/service.ts';
+import { registerGroupRoutes } from './modules/groups/routes.ts';
+import { groupChannelPolicy } from './modules/groups/realtime.ts';
+import { DmsService } from './modules/dms/service.ts';
+import { registerDmRoutes } from './modules/dms/routes.ts';
+import { dmChannelPolicy } from './modules/dms/realtime.ts';
 import { VideosService } from './modules/videos/service.ts';
 import { registerVideoRoutes } from './modules/videos/routes.ts';
 import { FeedsService } from './modules/feeds/service.ts';
@@ -47,6 +55,9 @@ export interface Services {
   videos: VideosService;
   feeds: FeedsService;
   shop: ShopService;
+  fans: FansService;
+  groups: GroupsService;
+  dms: DmsService;
 }
 
 export interface App {
@@ -90,10 +101,11 @@ export async function buildApp(config: Config): Promise<App> {
     },
   });
   const registry = new ChannelRegistry();
+  const store = new EventStore(database.db);
   const gateway = new Gateway({
     sessions: accounts,
     registry,
-    store: new EventStore(database.db),
+    store,
     bus,
     log: http.log as unknown as import('pino').Logger,
     metrics,
@@ -124,6 +136,34 @@ export async function buildApp(config: Config): Promise<App> {
   });
   cards.addSectionProvider(shop.catalog);
   registry.register(productChannelPolicy);
+  const fans = new FansService(database.db);
+  const groups = new GroupsService(database.db, accounts, graph, fans, notifications, gateway, store, new RateLimit({ name: 'group-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));
+  const dms = new DmsService(database.db, accounts, graph, notifications, store, new RateLimit({ name: 'dm-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));
+  registry.register(groupChannelPolicy(groups));
+  registry.register(dmChannelPolicy(dms));
+  shop.setFanAudience({ isMember: (g, u) => groups.isMember(g, u), fanLevel: (g, u) => groups.fanLevelIn(g, u) });
+  groups.setCouponDrops({
+    droppable: async (sellerId, couponId) => {
+      const mine = await shop.promotions.sellerCoupons(sellerId, undefined, 100);
+      const c = mine.items.find((x) => x.id === couponId);
+      if (!c) throw new AppError('not_found', 'No such coupon in your shop');
+      if (c.status !== 'active' && c.status !== 'scheduled') throw new AppError('conflict', 'That coupon has ended');
+      return { title: c.title, remaining: c.totalQuantity - c.claimed };
+    },
+  });
+  cards.addSectionProvider({ sections: async (owner, viewerId) => {
+    const list = await groups.ofCreator(viewerId, owner.id);
+    return list.length ? [{ kind: 'fan_groups' as const, groups: list.map((g) => ({ id: g.id, name: g.name, members: g.members, capacity: g.capacity, joinRule: g.joinRule, status: g.me?.status ?? 'none' })) }] : [];
+  } });
+  // Fan points from engagement with a creator's videos.
+  videos.onSignal((s) => {
+    if (!('userId' in s)) return;
+    void videos.authorOf(s.videoId).then((authorId) => {
+      if (!authorId) return;
+      const pts = s.kind === 'like' ? POINTS.like : s.kind === 'complete' ? POINTS.complete : s.kind === 'watch' ? watchPoints(s.watchedMs) : s.kind === 'unlike' ? -POINTS.like : 0;
+      return fans.award(authorId, s.userId, pts);
+    }).catch((err: unknown) => http.log.warn({ err }, 'fan points not awarded'));
+  });
 
   const router = new Router(http, accounts);
   registerAccountRoutes(router, accounts, { cookieSecure: config.cookieSecure });
@@ -133,6 +173,8 @@ export async function buildApp(config: Config): Promise<App> {
   registerShopRoutes(router, shop);
   registerVideoRoutes(router, videos, { maxVideoBytes: config.maxVideoBytes, tmpDir: path.join(config.storageDir, 'tmp') });
   registerFeedRoutes(router, feeds);
+  registerGroupRoutes(router, groups, accounts);
+  registerDmRoutes(router, dms);
 
   installErrorHandling(http);
   await registerPaymentWebhooks(http, shop);
@@ -146,7 +188,7 @@ export async function buildApp(config: Config): Promise<App> {
     gateway,
     metrics,
     bus,
-    services: { accounts, graph, notifications, cards, videos, feeds, shop },
+    services: { accounts, graph, notifications, cards, videos, feeds, shop, fans, groups, dms },
     async listen() {
       // Ready means able to serve a feed: the candidate index is loaded before the port opens.
       await feeds.whenReady();

@@ -82,6 +82,20 @@ export const CardSection = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('links'), links: z.array(ProfileLink) }),
   /** The shop showcase (橱窗): a few published products as embeddable product cards. */
   z.object({ kind: z.literal('showcase'), products: z.array(ProductCard), total: z.number().int() }),
+  /** The creator's fan groups (粉丝群), with the viewer's membership. */
+  z.object({
+    kind: z.literal('fan_groups'),
+    groups: z.array(
+      z.object({
+        id: z.uuid(),
+        name: z.string(),
+        members: z.number().int(),
+        capacity: z.number().int(),
+        joinRule: z.enum(['anyone', 'followers', 'fan_level', 'invite', 'approval']),
+        status: z.enum(['member', 'pending', 'banned', 'none']),
+      }),
+    ),
+  }),
 ]);
 export type CardSection = z.infer<typeof CardSection>;
 

@@ -17,6 +17,8 @@ export interface Config {
   maxBodyBytes: number;
   maxVideoBytes: number;
   maxVideoDurationSec: number;
+  /** Messages one person may send in one group or in DMs per 10 seconds. */
+  chatMessagesPer10s: number;
   webDistDir: string;
   seedDemo: boolean;
   rateLimits: { loginPerIpPerMin: number; loginFailsPerAccountPer15Min: number; signupPerIpPerHour: number };
@@ -49,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxBodyBytes: int(env.MAX_BODY_BYTES, 64 * 1024),
     maxVideoBytes: int(env.VIDEO_MAX_BYTES, 200 * 1024 * 1024),
     maxVideoDurationSec: int(env.VIDEO_MAX_DURATION_SEC, 600),
+    chatMessagesPer10s: int(env.CHAT_MESSAGES_PER_10S, 20),
     webDistDir: env.WEB_DIST_DIR ?? path.join(repoRoot, 'web', 'dist'),
     seedDemo: env.SEED_DEMO !== 'false',
     rateLimits: {

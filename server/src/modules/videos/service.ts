@@ -338,6 +338,10 @@ export class VideosService {
     return this.repo.byAuthors(authorIds, ['public', 'friends'], cursor, limit);
   }
 
+  async authorOf(videoId: string): Promise<string | null> {
+    return (await this.repo.byId(videoId))?.authorId ?? null;
+  }
+
   /** Every ready public video: what For You ranks. */
   publicCatalogue(): Promise<VideoRow[]> {
     return this.repo.allPublicReady();

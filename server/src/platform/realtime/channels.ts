@@ -1,4 +1,4 @@
-import type { ChannelEvent, ChannelKind, PublishBody } from '@tremolo/protocol';
+import type { ChannelEvent, ChannelKind, EventFrame, PublishBody } from '@tremolo/protocol';
 import type { AuthenticatedUser } from '../auth/session.ts';
 
 /**
@@ -14,6 +14,13 @@ export interface ChannelPolicy {
   canSubscribe(user: AuthenticatedUser, id: string): Promise<boolean>;
   /** `false` when this user may not publish this body here; clients never publish server-only kinds. */
   canPublish(user: AuthenticatedUser, id: string, body: PublishBody): Promise<boolean>;
+  /**
+   * Turns an accepted client body into what is stored and fanned out (e.g. adds the sender's
+   * fan level badge). May throw an AppError, whose code the client receives in `err`.
+   */
+  prepare?(user: AuthenticatedUser, id: string, body: PublishBody): Promise<ChannelEvent>;
+  /** Runs after a new (not retried) event is stored: mentions, unread counters, notifications. */
+  afterPublish?(user: AuthenticatedUser, id: string, frame: EventFrame): Promise<void>;
 }
 
 export class ChannelRegistry {

@@ -56,6 +56,21 @@ export class EventStore {
     return rows.map((r) => toFrame(r.channel, r.seq, r.senderId, r.createdAt, r.body));
   }
 
+  /** Replaces a stored event's body (a deleted message keeps its place in the sequence, not its content). */
+  async redact(channel: string, seq: number, body: ChannelEvent): Promise<boolean> {
+    const rows = await this.db
+      .update(channelEvents)
+      .set({ body })
+      .where(and(eq(channelEvents.channel, channel), eq(channelEvents.seq, seq)))
+      .returning({ seq: channelEvents.seq });
+    return rows.length > 0;
+  }
+
+  /** The event stored under this client id, if any (a retried publish). */
+  find(channel: string, clientId: string): Promise<EventFrame | null> {
+    return this.byClientId(channel, clientId);
+  }
+
   private async byClientId(channel: string, clientId: string): Promise<EventFrame | null> {
     const [r] = await this.db
       .select()

@@ -1,0 +1,186 @@
+import { and, desc, eq, or, sql } from 'drizzle-orm';
+import type { ChannelEvent, DmThread, EventFrame, PublishBody } from '@tremolo/protocol';
+import type { Db } from '../../platform/db/client.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import type { RateLimit } from '../../platform/auth/rate-limit.ts';
+import type { AccountsService } from '../accounts/service.ts';
+import type { GraphService } from '../graph/service.ts';
+import type { NotificationsService } from '../notifications/service.ts';
+import type { ChannelHistory } from '../groups/service.ts';
+import { dmThreads } from './tables.ts';
+
+/** Messages someone who is not a friend may send before the receiver accepts. */
+export const REQUEST_ALLOWANCE = 3;
+
+type ThreadRow = typeof dmThreads.$inferSelect;
+
+export function dmChannel(a: string, b: string): { channel: string; aId: string; bId: string } {
+  const [aId, bId] = a < b ? [a, b] : [b, a];
+  return { channel: `dm:${aId}:${bId}`, aId, bId };
+}
+
+/**
+ * Direct messages. Friends talk freely; anyone else starts a message request, limited to a
+ * few messages until the receiver accepts (replying accepts too); ignoring silences it; a
+ * block either way stops everything.
+ */
+export class DmsService {
+  constructor(
+    private readonly db: Db,
+    private readonly accounts: AccountsService,
+    private readonly graph: GraphService,
+    private readonly notifications: NotificationsService,
+    private readonly history: ChannelHistory,
+    private readonly messageLimit: RateLimit,
+  ) {}
+
+  private async thread(aId: string, bId: string): Promise<ThreadRow | undefined> {
+    const [t] = await this.db.select().from(dmThreads).where(and(eq(dmThreads.aId, aId), eq(dmThreads.bId, bId)));
+    return t;
+  }
+
+  async get(meId: string, handle: string): Promise<DmThread> {
+    const peer = await this.accounts.byHandle(handle);
+    if (peer.id === meId) throw new AppError('bad_request', 'You cannot message yourself');
+    const { aId, bId } = dmChannel(meId, peer.id);
+    return this.toDto(meId, peer.id, await this.thread(aId, bId));
+  }
+
+  async list(meId: string): Promise<DmThread[]> {
+    const rows = await this.db
+      .select()
+      .from(dmThreads)
+      .where(or(eq(dmThreads.aId, meId), eq(dmThreads.bId, meId)))
+      .orderBy(desc(dmThreads.lastMessageAt))
+      .limit(200);
+    return Promise.all(rows.map((t) => this.toDto(meId, t.aId === meId ? t.bId : t.aId, t)));
+  }
+
+  private async toDto(meId: string, peerId: string, t: ThreadRow | undefined): Promise<DmThread> {
+    const { channel, aId } = dmChannel(meId, peerId);
+    const [peer, head, friends] = await Promise.all([
+      this.accounts.summaries([peerId]).then((m) => m.get(peerId)!),
+      this.history.head(channel),
+      this.graph.areFriends(meId, peerId),
+    ]);
+    const lastReadSeq = t ? (meId === aId ? t.aLastRead : t.bLastRead) : 0;
+    let status: DmThread['status'] = 'open';
+    if (!friends && t && t.status !== 'open') {
+      if (t.status === 'ignored') status = t.requestedBy === meId ? 'request_sent' : 'ignored';
+      else status = t.requestedBy === meId ? 'request_sent' : 'request_received';
+    } else if (!friends && !t) status = 'request_sent';
+    return {
+      peer,
+      channel,
+      status,
+      requestAllowance: status === 'request_sent' ? Math.max(0, REQUEST_ALLOWANCE - (t?.requestCount ?? 0)) : null,
+      head,
+      lastReadSeq,
+      unread: Math.max(0, head - lastReadSeq),
+      lastMessageAt: t?.lastMessageAt?.toISOString() ?? null,
+      preview: t?.preview ?? null,
+    };
+  }
+
+  async setStatus(meId: string, handle: string, action: 'accept' | 'ignore'): Promise<DmThread> {
+    const peer = await this.accounts.byHandle(handle);
+    const { aId, bId } = dmChannel(meId, peer.id);
+    const t = await this.thread(aId, bId);
+    if (!t || t.status === 'open' || t.requestedBy === meId) throw notFound('Message request');
+    await this.db.update(dmThreads).set({ status: action === 'accept' ? 'open' : 'ignored' }).where(and(eq(dmThreads.aId, aId), eq(dmThreads.bId, bId)));
+    return this.get(meId, handle);
+  }
+
+  async messages(meId: string, handle: string, before: number | undefined, limit: number): Promise<{ items: EventFrame[]; head: number }> {
+    const peer = await this.accounts.byHandle(handle);
+    const { channel } = dmChannel(meId, peer.id);
+    const head = await this.history.head(channel);
+    const upTo = Math.min(head, (before ?? head + 1) - 1);
+    return { items: upTo > 0 ? await this.history.range(channel, Math.max(0, upTo - limit), upTo, limit) : [], head };
+  }
+
+  async read(meId: string, handle: string, seq: number): Promise<{ unread: number }> {
+    const peer = await this.accounts.byHandle(handle);
+    const { channel, aId, bId } = dmChannel(meId, peer.id);
+    const head = await this.history.head(channel);
+    if (seq > head) throw new AppError('validation_failed', `There is no message ${seq} yet (the latest is ${head})`);
+    const col = meId === aId ? dmThreads.aLastRead : dmThreads.bLastRead;
+    await this.db
+      .update(dmThreads)
+      .set(meId === aId ? { aLastRead: sql`greatest(${col}, ${seq})` } : { bLastRead: sql`greatest(${col}, ${seq})` })
+      .where(and(eq(dmThreads.aId, aId), eq(dmThreads.bId, bId)));
+    return { unread: Math.max(0, head - seq) };
+  }
+
+  // ------------------------------------------------------------ realtime policy hooks
+
+  private parties(meId: string, id: string): { peerId: string; aId: string; bId: string } | null {
+    const m = /^([0-9a-f-]{36}):([0-9a-f-]{36})$/.exec(id);
+    if (!m || m[1]! >= m[2]!) return null;
+    if (meId !== m[1] && meId !== m[2]) return null;
+    return { peerId: meId === m[1] ? m[2]! : m[1]!, aId: m[1]!, bId: m[2]! };
+  }
+
+  async canSubscribe(meId: string, id: string): Promise<boolean> {
+    return this.parties(meId, id) !== null;
+  }
+
+  async checkPublish(meId: string, id: string, body: PublishBody): Promise<boolean> {
+    if (!['chat', 'share', 'image', 'typing'].includes(body.kind)) return false;
+    const p = this.parties(meId, id);
+    if (!p) return false;
+    if (await this.graph.isBlockedEitherWay(meId, p.peerId)) throw new AppError('blocked', 'You cannot message this person');
+    if (body.kind === 'typing') return true;
+    await this.messageLimit.consume(meId, 'messages; slow down');
+    if (await this.graph.areFriends(meId, p.peerId)) {
+      await this.db.insert(dmThreads).values({ aId: p.aId, bId: p.bId, status: 'open' }).onConflictDoUpdate({ target: [dmThreads.aId, dmThreads.bId], set: { status: 'open' } });
+      return true;
+    }
+    const t = await this.thread(p.aId, p.bId);
+    if (!t) {
+      await this.db.insert(dmThreads).values({ aId: p.aId, bId: p.bId, status: 'request', requestedBy: meId, requestCount: 1 }).onConflictDoNothing();
+      return true;
+    }
+    if (t.status === 'open') return true;
+    if (t.requestedBy !== meId) {
+      // Replying to a request accepts it.
+      await this.db.update(dmThreads).set({ status: 'open' }).where(and(eq(dmThreads.aId, p.aId), eq(dmThreads.bId, p.bId)));
+      return true;
+    }
+    // The requester: a conditional increment holds the allowance under concurrent sends.
+    const took = await this.db
+      .update(dmThreads)
+      .set({ requestCount: sql`${dmThreads.requestCount} + 1` })
+      .where(and(eq(dmThreads.aId, p.aId), eq(dmThreads.bId, p.bId), sql`${dmThreads.requestCount} < ${REQUEST_ALLOWANCE}`))
+      .returning({ n: dmThreads.requestCount });
+    if (took.length === 0) throw new AppError('rate_limited', `Wait for a reply: message requests are limited to ${REQUEST_ALLOWANCE} messages`);
+    return true;
+  }
+
+  async afterPublish(meId: string, id: string, frame: EventFrame): Promise<void> {
+    const p = this.parties(meId, id);
+    if (!p) return;
+    const preview = previewOf(frame.body);
+    await this.db
+      .update(dmThreads)
+      .set({ lastMessageAt: new Date(frame.at), preview, ...(meId === p.aId ? { aLastRead: frame.seq ?? 0 } : { bLastRead: frame.seq ?? 0 }) })
+      .where(and(eq(dmThreads.aId, p.aId), eq(dmThreads.bId, p.bId)));
+    const t = await this.thread(p.aId, p.bId);
+    if (t?.status === 'ignored') return;
+    const actor = (await this.accounts.summaries([meId])).get(meId)!;
+    await this.notifications.notify(p.peerId, { kind: 'dm', actor, request: t?.status === 'request', preview });
+  }
+}
+
+function previewOf(body: ChannelEvent): string {
+  switch (body.kind) {
+    case 'chat':
+      return body.text.slice(0, 80);
+    case 'share':
+      return `[${body.target.type}] ${body.text ?? ''}`.trim();
+    case 'image':
+      return '[image]';
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,414 @@
+import { randomBytes } from 'node:crypto';
+import type { ChannelEvent, CreateGroupBody, EventFrame, Group, GroupMember, ModerateBody, PublishBody } from '@tremolo/protocol';
+import type { Db } from '../../platform/db/client.ts';
+import { AppError, forbidden, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RateLimit } from '../../platform/auth/rate-limit.ts';
+import type { Realtime } from '../../platform/realtime/realtime.ts';
+import type { EventStore } from '../../platform/realtime/store.ts';
+import type { AccountsService } from '../accounts/service.ts';
+import type { GraphService } from '../graph/service.ts';
+import type { NotificationsService } from '../notifications/service.ts';
+import type { FansService } from '../fans/service.ts';
+import { POINTS } from '../fans/levels.ts';
+import { GroupsRepo, type GroupRow, type MemberRow } from './repo.ts';
+
+/** What the groups module needs from the shop to drop a coupon; provided at composition. */
+export interface CouponDrops {
+  /** Checks the coupon belongs to `sellerId` and can still be claimed; returns its title and units left. */
+  droppable(sellerId: string, couponId: string): Promise<{ title: string; remaining: number }>;
+}
+
+export type ChannelHistory = Pick<EventStore, 'head' | 'range' | 'redact'>;
+
+const ADMIN_ROLES = new Set(['owner', 'admin']);
+const channelOf = (groupId: string) => `group:${groupId}`;
+
+export class GroupsService {
+  private readonly repo: GroupsRepo;
+  private coupons: CouponDrops | null = null;
+  /** Group-message points per (fan, day), so chatter cannot farm fan levels. */
+  private readonly messagePoints = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly accounts: AccountsService,
+    private readonly graph: GraphService,
+    private readonly fans: FansService,
+    private readonly notifications: NotificationsService,
+    private readonly realtime: Realtime,
+    private readonly history: ChannelHistory,
+    private readonly messageLimit: RateLimit,
+  ) {
+    this.repo = new GroupsRepo(db);
+  }
+
+  setCouponDrops(c: CouponDrops): void {
+    this.coupons = c;
+  }
+
+  async create(ownerId: string, body: CreateGroupBody): Promise<Group> {
+    if (body.joinRule === 'fan_level' && !body.minFanLevel) throw new AppError('validation_failed', 'A fan-level group needs minFanLevel');
+    const id = newId();
+    await this.db.transaction(async (tx) => {
+      const repo = new GroupsRepo(tx);
+      await repo.insertGroup({
+        id,
+        ownerId,
+        name: body.name,
+        description: body.description,
+        capacity: body.capacity,
+        memberCount: 1,
+        joinRule: body.joinRule,
+        minFanLevel: body.joinRule === 'fan_level' ? (body.minFanLevel ?? null) : null,
+        inviteCode: randomBytes(9).toString('base64url'),
+      });
+      await repo.insertMember({ groupId: id, userId: ownerId, role: 'owner', status: 'member' });
+    });
+    return this.get(ownerId, id);
+  }
+
+  private async mustGroup(id: string): Promise<GroupRow> {
+    const g = await this.repo.group(id);
+    if (!g) throw notFound('Group');
+    return g;
+  }
+
+  async get(viewerId: string | null, id: string): Promise<Group> {
+    return this.toDto(viewerId, await this.mustGroup(id));
+  }
+
+  async ofCreator(viewerId: string | null, ownerId: string): Promise<Group[]> {
+    const groups = await this.repo.groupsOf(ownerId);
+    return Promise.all(groups.map((g) => this.toDto(viewerId, g)));
+  }
+
+  async mine(userId: string): Promise<Group[]> {
+    const rows = await this.repo.groupsJoinedBy(userId);
+    return Promise.all(rows.map((r) => this.toDto(userId, r.group, r.member)));
+  }
+
+  private async toDto(viewerId: string | null, g: GroupRow, knownMember?: MemberRow): Promise<Group> {
+    const [owner, head, member, banned, fanLevel] = await Promise.all([
+      this.accounts.summaries([g.ownerId]).then((m) => m.get(g.ownerId)!),
+      this.history.head(channelOf(g.id)),
+      viewerId ? (knownMember ? Promise.resolve(knownMember) : this.repo.member(g.id, viewerId)) : Promise.resolve(undefined),
+      viewerId ? this.repo.isBanned(g.id, viewerId) : Promise.resolve(false),
+      viewerId ? this.fans.level(g.ownerId, viewerId) : Promise.resolve(1),
+    ]);
+    const isAdmin = !!member && member.status === 'member' && ADMIN_ROLES.has(member.role);
+    const status = banned ? 'banned' : member ? member.status : 'none';
+    return {
+      id: g.id,
+      owner,
+      name: g.name,
+      description: g.description,
+      avatarUrl: owner.avatarUrl,
+      capacity: g.capacity,
+      members: g.memberCount,
+      joinRule: g.joinRule,
+      minFanLevel: g.minFanLevel,
+      announcement: g.announcement,
+      mutedAll: g.mutedAll,
+      channel: channelOf(g.id),
+      me: viewerId
+        ? {
+            status,
+            role: member?.status === 'member' ? member.role : null,
+            fanLevel,
+            mutedUntil: member?.mutedUntil && member.mutedUntil > new Date() ? member.mutedUntil.toISOString() : null,
+            lastReadSeq: member?.lastReadSeq ?? 0,
+            unread: member?.status === 'member' ? Math.max(0, head - member.lastReadSeq) : 0,
+            joinBlockedReason: status === 'none' ? await this.joinBlockedReason(viewerId, g, null) : null,
+          }
+        : null,
+      inviteCode: isAdmin ? g.inviteCode : null,
+      head,
+    };
+  }
+
+  /** Why this person may not join (null = may join), without the invite code. */
+  private async joinBlockedReason(userId: string, g: GroupRow, inviteCode: string | null): Promise<string | null> {
+    if (await this.repo.isBanned(g.id, userId)) return 'You were banned from this group';
+    if (await this.graph.isBlockedEitherWay(userId, g.ownerId)) return 'You cannot join this group';
+    if (g.memberCount >= g.capacity) return 'The group is full';
+    switch (g.joinRule) {
+      case 'anyone':
+      case 'approval':
+        return null;
+      case 'followers':
+        return (await this.graph.relationship(userId, g.ownerId)).following ? null : 'Follow the creator to join';
+      case 'fan_level': {
+        const level = await this.fans.level(g.ownerId, userId);
+        return level >= (g.minFanLevel ?? 1) ? null : `Fan level ${g.minFanLevel} needed (you are level ${level})`;
+      }
+      case 'invite':
+        return inviteCode === g.inviteCode ? null : 'Invite only: ask an admin for the link';
+    }
+  }
+
+  async join(userId: string, id: string, inviteCode: string | undefined): Promise<{ status: 'member' | 'pending'; group: Group }> {
+    const g = await this.mustGroup(id);
+    const existing = await this.repo.member(id, userId);
+    if (existing) return { status: existing.status, group: await this.toDto(userId, g, existing) };
+    // A valid invite link lets anyone in, whatever the rule (except bans and blocks).
+    const viaInvite = inviteCode !== undefined && inviteCode === g.inviteCode;
+    const reason = await this.joinBlockedReason(userId, viaInvite ? { ...g, joinRule: 'invite' } : g, inviteCode ?? null);
+    if (reason) throw new AppError(reason.includes('full') ? 'conflict' : 'forbidden', reason);
+    const pending = g.joinRule === 'approval' && !viaInvite;
+    const joined = await this.db.transaction(async (tx) => {
+      const repo = new GroupsRepo(tx);
+      if (!pending && !(await repo.takeSeat(id))) throw new AppError('conflict', 'The group is full');
+      const inserted = await repo.insertMember({ groupId: id, userId, role: 'member', status: pending ? 'pending' : 'member', lastReadSeq: 0 });
+      if (!inserted && !pending) await repo.freeSeat(id);
+      return inserted;
+    });
+    if (joined) {
+      const actor = (await this.accounts.summaries([userId])).get(userId)!;
+      if (pending) {
+        for (const admin of await this.repo.admins(id)) await this.notifications.notify(admin, { kind: 'join_request', actor, groupId: id, groupName: g.name });
+      } else {
+        await this.system(id, { kind: 'member', event: 'joined', user: actor });
+      }
+    }
+    return { status: pending ? 'pending' : 'member', group: await this.get(userId, id) };
+  }
+
+  async leave(userId: string, id: string): Promise<void> {
+    const g = await this.mustGroup(id);
+    if (g.ownerId === userId) throw new AppError('bad_request', 'The owner cannot leave; hand the group over or delete it');
+    const removed = await this.removeMember(id, userId);
+    if (removed?.status === 'member') await this.system(id, { kind: 'member', event: 'left', user: (await this.accounts.summaries([userId])).get(userId)! });
+  }
+
+  private async removeMember(groupId: string, userId: string): Promise<MemberRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const repo = new GroupsRepo(tx);
+      const m = await repo.deleteMember(groupId, userId);
+      if (m?.status === 'member') await repo.freeSeat(groupId);
+      return m;
+    });
+  }
+
+  private async requireAdmin(actorId: string, groupId: string): Promise<{ g: GroupRow; me: MemberRow }> {
+    const g = await this.mustGroup(groupId);
+    const me = await this.repo.member(groupId, actorId);
+    if (!me || me.status !== 'member' || !ADMIN_ROLES.has(me.role)) throw forbidden('Only group admins can do that');
+    return { g, me };
+  }
+
+  async update(actorId: string, id: string, patch: { name?: string | undefined; description?: string | undefined; capacity?: number | undefined; joinRule?: GroupRow['joinRule'] | undefined; minFanLevel?: number | null | undefined; announcement?: string | undefined; mutedAll?: boolean | undefined }): Promise<Group> {
+    const { g, me } = await this.requireAdmin(actorId, id);
+    const ownerOnly = patch.name !== undefined || patch.description !== undefined || patch.capacity !== undefined || patch.joinRule !== undefined || patch.minFanLevel !== undefined;
+    if (ownerOnly && me.role !== 'owner') throw forbidden('Only the owner can change the group settings');
+    const joinRule = patch.joinRule ?? g.joinRule;
+    const minFanLevel = patch.minFanLevel === undefined ? g.minFanLevel : patch.minFanLevel;
+    if (joinRule === 'fan_level' && !minFanLevel) throw new AppError('validation_failed', 'A fan-level group needs minFanLevel');
+    if (patch.capacity !== undefined && patch.capacity < g.memberCount) throw new AppError('conflict', `The group already has ${g.memberCount} members`);
+    await this.repo.updateGroup(id, {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.capacity !== undefined ? { capacity: patch.capacity } : {}),
+      joinRule,
+      minFanLevel: joinRule === 'fan_level' ? minFanLevel : null,
+      ...(patch.announcement !== undefined ? { announcement: patch.announcement || null } : {}),
+      ...(patch.mutedAll !== undefined ? { mutedAll: patch.mutedAll } : {}),
+    });
+    if (patch.announcement) await this.system(id, { kind: 'announcement', text: patch.announcement }, actorId);
+    if (patch.mutedAll !== undefined && patch.mutedAll !== g.mutedAll) {
+      await this.system(id, { kind: 'member', event: patch.mutedAll ? 'group_muted' : 'group_unmuted', user: null }, actorId);
+    }
+    return this.get(actorId, id);
+  }
+
+  async moderate(actorId: string, id: string, targetId: string, action: ModerateBody): Promise<void> {
+    const { g, me } = await this.requireAdmin(actorId, id);
+    if (targetId === g.ownerId) throw forbidden('Nobody can moderate the owner');
+    const target = await this.repo.member(id, targetId);
+    // Admins moderate members; only the owner moderates admins.
+    if (target && target.role === 'admin' && me.role !== 'owner') throw forbidden('Only the owner can moderate admins');
+    const user = (await this.accounts.summaries([targetId])).get(targetId) ?? null;
+    if (!user) throw notFound('Person');
+    switch (action.action) {
+      case 'mute':
+      case 'unmute': {
+        if (target?.status !== 'member') throw notFound('Member');
+        const until = action.action === 'mute' ? new Date(Date.now() + action.minutes * 60_000) : null;
+        await this.repo.updateMember(id, targetId, { mutedUntil: until });
+        await this.system(id, { kind: 'member', event: action.action === 'mute' ? 'muted' : 'unmuted', user }, actorId);
+        return;
+      }
+      case 'remove':
+      case 'ban': {
+        if (action.action === 'ban') await this.repo.ban(id, targetId, actorId);
+        const removed = await this.removeMember(id, targetId);
+        if (removed?.status === 'member' || action.action === 'ban') await this.system(id, { kind: 'member', event: action.action === 'ban' ? 'banned' : 'removed', user }, actorId);
+        return;
+      }
+      case 'unban':
+        return this.repo.unban(id, targetId);
+      case 'approve': {
+        if (target?.status !== 'pending') throw notFound('Join request');
+        const ok = await this.db.transaction(async (tx) => {
+          const repo = new GroupsRepo(tx);
+          if (!(await repo.takeSeat(id))) return false;
+          await repo.updateMember(id, targetId, { status: 'member', joinedAt: new Date() });
+          return true;
+        });
+        if (!ok) throw new AppError('conflict', 'The group is full');
+        await this.system(id, { kind: 'member', event: 'joined', user }, actorId);
+        return;
+      }
+      case 'decline':
+        if (target?.status !== 'pending') throw notFound('Join request');
+        await this.repo.deleteMember(id, targetId);
+        return;
+      case 'set_role':
+        if (me.role !== 'owner') throw forbidden('Only the owner can appoint admins');
+        if (target?.status !== 'member') throw notFound('Member');
+        await this.repo.updateMember(id, targetId, { role: action.role });
+        await this.system(id, { kind: 'member', event: 'role', user, role: action.role }, actorId);
+        return;
+    }
+  }
+
+  async members(viewerId: string, id: string, status: 'member' | 'pending', cursor: string | undefined, limit: number): Promise<{ items: GroupMember[]; nextCursor: string | null }> {
+    const g = await this.mustGroup(id);
+    const me = await this.repo.member(id, viewerId);
+    if (!me || me.status !== 'member') throw forbidden('Join the group to see its members');
+    if (status === 'pending' && !ADMIN_ROLES.has(me.role)) throw forbidden('Only admins see join requests');
+    const decoded = cursor ? decodeCursor(cursor) : null;
+    const rows = await this.repo.members(id, status, decoded, limit);
+    const page = rows.slice(0, limit);
+    const [users, levels] = await Promise.all([this.accounts.summaries(page.map((r) => r.userId)), this.fans.levels(g.ownerId, page.map((r) => r.userId))]);
+    const last = page[page.length - 1];
+    return {
+      items: page.flatMap((r) => {
+        const user = users.get(r.userId);
+        return user
+          ? [{ user, role: r.role, fanLevel: levels.get(r.userId) ?? 1, mutedUntil: r.mutedUntil && r.mutedUntil > new Date() ? r.mutedUntil.toISOString() : null, joinedAt: r.joinedAt.toISOString() }]
+          : [];
+      }),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.joinedAt, last.userId) : null,
+    };
+  }
+
+  /** Older messages for infinite scroll: sequences are contiguous, so "before n" is a range. */
+  async messages(viewerId: string, id: string, before: number | undefined, limit: number): Promise<{ items: EventFrame[]; head: number }> {
+    await this.requireMember(viewerId, id);
+    const head = await this.history.head(channelOf(id));
+    const upTo = Math.min(head, (before ?? head + 1) - 1);
+    const items = upTo > 0 ? await this.history.range(channelOf(id), Math.max(0, upTo - limit), upTo, limit) : [];
+    return { items, head };
+  }
+
+  async read(userId: string, id: string, seq: number): Promise<{ unread: number }> {
+    await this.requireMember(userId, id);
+    const head = await this.history.head(channelOf(id));
+    if (seq > head) throw new AppError('validation_failed', `There is no message ${seq} yet (the latest is ${head})`);
+    await this.repo.markRead(id, userId, seq);
+    const me = await this.repo.member(id, userId);
+    return { unread: Math.max(0, head - (me?.lastReadSeq ?? 0)) };
+  }
+
+  async deleteMessage(actorId: string, id: string, seq: number): Promise<void> {
+    const me = await this.requireMember(actorId, id);
+    const [ev] = await this.history.range(channelOf(id), seq - 1, seq, 1);
+    if (!ev) throw notFound('Message');
+    if (ev.from !== actorId && !ADMIN_ROLES.has(me.role)) throw forbidden('Only admins can delete messages of others');
+    if (ev.body.kind === 'message_deleted' || ev.from === null) throw new AppError('bad_request', 'That message cannot be deleted');
+    // The content goes from storage; the tombstone keeps the sequence whole and tells live clients.
+    await this.history.redact(channelOf(id), seq, { kind: 'message_deleted', seq, by: actorId });
+    await this.system(id, { kind: 'message_deleted', seq, by: actorId }, actorId);
+  }
+
+  async dropCoupon(actorId: string, id: string, couponId: string): Promise<EventFrame> {
+    const { g } = await this.requireAdmin(actorId, id);
+    if (!this.coupons) throw new AppError('unprocessable', 'Coupons need the shop');
+    const c = await this.coupons.droppable(g.ownerId, couponId);
+    return this.system(id, { kind: 'coupon_drop', couponId, title: c.title, remaining: c.remaining }, actorId);
+  }
+
+  private async requireMember(userId: string, id: string): Promise<MemberRow> {
+    await this.mustGroup(id);
+    const me = await this.repo.member(id, userId);
+    if (!me || me.status !== 'member') throw forbidden('Join the group first');
+    return me;
+  }
+
+  private system(groupId: string, body: ChannelEvent, senderId: string | null = null): Promise<EventFrame> {
+    return this.realtime.publish(channelOf(groupId), body, { senderId });
+  }
+
+  // ------------------------------------------------------------ realtime policy hooks
+
+  async canSubscribe(userId: string, groupId: string): Promise<boolean> {
+    const me = await this.repo.member(groupId, userId);
+    return !!me && me.status === 'member';
+  }
+
+  /** Members may chat unless muted (personally, or the whole group for non-admins), within a rate limit. */
+  async checkPublish(userId: string, groupId: string, body: PublishBody): Promise<boolean> {
+    if (!['chat', 'share', 'image', 'typing'].includes(body.kind)) return false;
+    const me = await this.repo.member(groupId, userId);
+    if (!me || me.status !== 'member') return false;
+    if (body.kind === 'typing') return true;
+    const isAdmin = ADMIN_ROLES.has(me.role);
+    if (me.mutedUntil && me.mutedUntil > new Date()) throw new AppError('forbidden', `You are muted until ${me.mutedUntil.toISOString()}`);
+    const g = await this.mustGroup(groupId);
+    if (g.mutedAll && !isAdmin) throw new AppError('forbidden', 'Only admins can talk while the group is muted');
+    if (body.kind === 'chat' && body.mentionAll && !isAdmin) throw new AppError('forbidden', 'Only admins can mention @all');
+    await this.messageLimit.consume(`${groupId}:${userId}`, 'messages; slow down');
+    return true;
+  }
+
+  /** Adds the sender's fan level badge to what is stored. */
+  async prepare(userId: string, groupId: string, body: PublishBody): Promise<ChannelEvent> {
+    if (body.kind !== 'chat' && body.kind !== 'share' && body.kind !== 'image') return body;
+    const g = await this.mustGroup(groupId);
+    return { ...body, fanLevel: await this.fans.level(g.ownerId, userId) };
+  }
+
+  /** Mentions become inbox notifications; chatting earns fan points (capped per day). */
+  async afterPublish(userId: string, groupId: string, frame: EventFrame): Promise<void> {
+    const body = frame.body;
+    if (body.kind !== 'chat' && body.kind !== 'share' && body.kind !== 'image') return;
+    const g = await this.mustGroup(groupId);
+    const day = `${userId}:${g.ownerId}:${new Date().toISOString().slice(0, 10)}`;
+    const n = this.messagePoints.get(day) ?? 0;
+    if (n < POINTS.groupMessagesPerDay) {
+      this.messagePoints.set(day, n + 1);
+      await this.fans.award(g.ownerId, userId, POINTS.groupMessage);
+    }
+    if (body.kind !== 'chat') return;
+    const targets = body.mentionAll ? await this.repo.allMemberIds(groupId, 10_000) : await this.repo.memberIds(groupId, body.mentions ?? []);
+    if (targets.length === 0) return;
+    const actor = (await this.accounts.summaries([userId])).get(userId)!;
+    const preview = body.text.slice(0, 80);
+    for (const t of targets) {
+      if (t === userId) continue;
+      await this.notifications.notify(t, { kind: 'mention', actor, groupId, groupName: g.name, seq: frame.seq ?? 0, preview });
+    }
+  }
+
+  /** For shop coupon audiences. */
+  async isMember(groupId: string, userId: string): Promise<boolean> {
+    const m = await this.repo.member(groupId, userId);
+    return !!m && m.status === 'member';
+  }
+
+  async fanLevelIn(groupId: string, userId: string): Promise<number> {
+    const g = await this.repo.group(groupId);
+    return g ? this.fans.level(g.ownerId, userId) : 0;
+  }
+}
+
+function encodeCursor(joinedAt: Date, userId: string): string {
+  return `${joinedAt.getTime()}_${userId}`;
+}
+
+function decodeCursor(c: string): { joinedAt: Date; userId: string } {
+  const m = /^(\d{1,16})_([0-9a-f-]{36})$/.exec(c);
+  if (!m) throw new AppError('validation_failed', 'Invalid cursor');
+  return { joinedAt: new Date(Number(m[1])), userId: m[2]! };
+}
