@@ -2,6 +2,7 @@ import type { Order, OrderStatus, PaymentMethod, PayResult } from '@tremolo/prot
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
+import { groupBy } from './catalog.ts';
 import type { Checkout } from './checkout.ts';
 import { requestHash } from './checkout.ts';
 import type { ShopContext } from './context.ts';
@@ -51,16 +52,15 @@ export class Orders {
 
   async dtos(rows: OrderRow[]): Promise<Order[]> {
     const ids = rows.map((r) => r.id);
-    const [items, pays, people] = await Promise.all([
+    const [items, events, pays, people] = await Promise.all([
       this.repo.items(ids),
+      this.repo.events(ids),
       this.repo.paymentsOf(ids),
       this.ctx.accounts.summaries([...new Set(rows.flatMap((r) => [r.buyerId, r.sellerId]))]),
     ]);
-    const out: Order[] = [];
-    for (const r of rows) {
-      out.push(orderDto(this.ctx.storage, r, items.filter((i) => i.orderId === r.id), await this.repo.events(r.id), pays.get(r.id) ?? null, people));
-    }
-    return out;
+    const itemsOf = groupBy(items, (i) => i.orderId);
+    const eventsOf = groupBy(events, (e) => e.orderId);
+    return rows.map((r) => orderDto(this.ctx.storage, r, itemsOf.get(r.id) ?? [], eventsOf.get(r.id) ?? [], pays.get(r.id) ?? null, people));
   }
 
   async dto(row: OrderRow): Promise<Order> {
@@ -250,7 +250,16 @@ export class Orders {
       }
       throw e;
     }
-    const result = await provider.authorize({ amount: payment.amount, currency: payment.currency, method, reference: orderId, idempotencyKey: payment.id });
+    let result: Awaited<ReturnType<PaymentProvider['authorize']>>;
+    try {
+      result = await provider.authorize({ amount: payment.amount, currency: payment.currency, method, reference: orderId, idempotencyKey: payment.id });
+    } catch (err) {
+      // Unreachable provider: free the order for another try. Should the authorization have gone
+      // through after all, its late webhook finds this payment failed and voids it.
+      this.ctx.log.warn({ err, paymentId: payment.id }, 'payment provider did not answer');
+      await this.repo.updatePayment(payment.id, 'processing', { status: 'failed', failureReason: 'provider_unreachable' });
+      throw new AppError('payment_declined', 'The payment service did not answer; nothing was charged; please try again');
+    }
     await this.repo.updatePayment(payment.id, 'processing', { providerRef: result.ref, last4: result.last4 ?? payment.last4 });
     let outcome: StoredPay;
     if (result.status === 'declined') {

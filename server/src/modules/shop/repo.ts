@@ -511,8 +511,9 @@ export class ShopRepo {
     return this.db.select().from(orderItems).where(inArray(orderItems.orderId, orderIds)).orderBy(asc(orderItems.id));
   }
 
-  async events(orderId: string): Promise<OrderEventRow[]> {
-    return this.db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.id));
+  async events(orderIds: string[]): Promise<OrderEventRow[]> {
+    if (orderIds.length === 0) return [];
+    return this.db.select().from(orderEvents).where(inArray(orderEvents.orderId, orderIds)).orderBy(asc(orderEvents.id));
   }
 
   async listOrders(side: 'buyer' | 'seller', userId: string, status: OrderStatus | undefined, cursor: string | undefined, limit: number): Promise<OrderRow[]> {
