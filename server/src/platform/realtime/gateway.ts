@@ -15,6 +15,7 @@ import {
 } from '@tremolo/protocol';
 import type { Logger } from 'pino';
 import type { AuthenticatedUser, SessionResolver } from '../auth/session.ts';
+import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Bus } from './bus.ts';
@@ -128,14 +129,19 @@ export class Gateway {
   }
 
   private async deliver(policy: ChannelPolicy, ch: string, senderId: string | null, clientId: string, body: ChannelEvent) {
+    return (await this.deliverOnce(policy, ch, senderId, clientId, body)).frame;
+  }
+
+  /** Stores (when durable) and fans out; `fresh` is false for a retry of something already stored. */
+  private async deliverOnce(policy: ChannelPolicy, ch: string, senderId: string | null, clientId: string, body: ChannelEvent): Promise<{ frame: EventFrame; fresh: boolean }> {
     if (!policy.durable || policy.ephemeralKinds?.has(body.kind)) {
       const frame: EventFrame = { t: 'ev', ch, from: senderId, at: Date.now(), body };
       this.deps.bus.publish(frame);
-      return frame;
+      return { frame, fresh: true };
     }
     const { frame, duplicate } = await this.deps.store.append(ch, senderId, clientId, body);
     if (!duplicate) this.deps.bus.publish(frame);
-    return frame;
+    return { frame, fresh: !duplicate };
   }
 
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -184,6 +190,7 @@ export class Gateway {
     ws.on('message', (data, isBinary) => {
       conn.alive = true;
       conn.chain = conn.chain.then(() => this.onMessage(conn, data, isBinary)).catch((err: unknown) => {
+        if (err instanceof AppError) return this.sendError(conn, err.code, err.message);
         this.deps.log.error({ err }, 'realtime frame failed');
         this.sendError(conn, 'internal', 'Something went wrong handling that frame');
       });
@@ -221,11 +228,29 @@ export class Gateway {
       case 'pub': {
         const policy = this.policyFor(conn, frame.ch, frame.cid);
         if (!policy) return;
-        if (!(await policy.canPublish(conn.user, parseChannel(frame.ch)!.id, frame.body))) {
-          return this.sendError(conn, 'forbidden', `You cannot post ${frame.body.kind} to ${frame.ch}`, frame.cid);
+        const id = parseChannel(frame.ch)!.id;
+        const clientId = `${conn.user.id}:${frame.cid}`;
+        try {
+          // Channels whose policy has side effects (limits, requests, notifications) answer a
+          // retry from the store before asking the policy again, so a retry never counts twice.
+          if (policy.durable && (policy.prepare || policy.afterPublish) && !policy.ephemeralKinds?.has(frame.body.kind)) {
+            const earlier = await this.deps.store.find(frame.ch, clientId);
+            if (earlier) return this.send(conn, { t: 'ack', ch: frame.ch, cid: frame.cid, ...(earlier.seq !== undefined ? { seq: earlier.seq } : {}) });
+          }
+          if (!(await policy.canPublish(conn.user, id, frame.body))) {
+            return this.sendError(conn, 'forbidden', `You cannot post ${frame.body.kind} to ${frame.ch}`, frame.cid);
+          }
+          const body = policy.prepare ? await policy.prepare(conn.user, id, frame.body) : frame.body;
+          const { frame: stored, fresh } = await this.deliverOnce(policy, frame.ch, conn.user.id, clientId, body);
+          this.send(conn, { t: 'ack', ch: frame.ch, cid: frame.cid, ...(stored.seq !== undefined ? { seq: stored.seq } : {}) });
+          if (fresh && policy.afterPublish) {
+            await policy.afterPublish(conn.user, id, stored).catch((err: unknown) => this.deps.log.warn({ err, ch: frame.ch }, 'after-publish hook failed'));
+          }
+          return;
+        } catch (e) {
+          if (e instanceof AppError) return this.sendError(conn, e.code, e.message, frame.cid);
+          throw e;
         }
-        const stored = await this.deliver(policy, frame.ch, conn.user.id, `${conn.user.id}:${frame.cid}`, frame.body);
-        return this.send(conn, { t: 'ack', ch: frame.ch, cid: frame.cid, ...(stored.seq !== undefined ? { seq: stored.seq } : {}) });
       }
     }
   }
@@ -282,6 +307,17 @@ export class Gateway {
     this.send(conn, fresh.length === 1 ? fresh[0]! : { t: 'batch', events: fresh });
   }
 
+  private evict(ch: string, userId: string): void {
+    const local = this.channels.get(ch);
+    if (!local) return;
+    for (const conn of [...local.subscribers]) {
+      if (conn.user.id !== userId || !conn.subs.delete(ch)) continue;
+      this.leaveChannel(conn, ch);
+      this.sendError(conn, 'forbidden', `You are no longer a member of ${ch}`, ch);
+      this.send(conn, { t: 'unsubbed', ch });
+    }
+  }
+
   private unsubscribe(conn: Conn, ch: string): void {
     if (!conn.subs.delete(ch)) return this.sendError(conn, 'not_subscribed', `Not subscribed to ${ch}`, ch);
     this.leaveChannel(conn, ch);
@@ -326,6 +362,12 @@ export class Gateway {
   private onBusEvent(frame: EventFrame, _json: string): void {
     const local = this.channels.get(frame.ch);
     if (!local) return;
+    const b = frame.body;
+    if (b.kind === 'member' && b.user && (b.event === 'removed' || b.event === 'banned' || b.event === 'left')) {
+      // Membership ended: after this very event has gone out, the person's sockets on every node stop listening.
+      const userId = b.user.id;
+      setTimeout(() => this.evict(frame.ch, userId), this.deps.options.maxCoalesceMs + 100).unref();
+    }
     if (frame.seq === undefined) {
       local.pendingEphemeral.push(frame);
       return this.schedule(local);
