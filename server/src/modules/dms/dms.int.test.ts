@@ -1,0 +1,94 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DmThread, EventFrame } from '@tremolo/protocol';
+import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
+
+let t: TestApp;
+before(async () => (t = await startTestApp()));
+after(async () => t.close());
+
+const say = (s: TestSocket, ch: string, cid: string, text: string) => {
+  s.send({ t: 'pub', ch, cid, body: { kind: 'chat', text } });
+  return s.next((f) => (f.t === 'ack' && f.cid === cid) || (f.t === 'err' && f.ref === cid));
+};
+
+describe('direct messages', () => {
+  test('friends talk freely, live, with unread counts and history', async () => {
+    const a = await TestUser.signup(t, 'dm_a');
+    const b = await TestUser.signup(t, 'dm_b');
+    await a.call('PUT', '/api/v1/users/dm_b/follow');
+    await b.call('PUT', '/api/v1/users/dm_a/follow');
+    const thread = (await a.call<DmThread>('GET', '/api/v1/dms/dm_b')).body;
+    assert.equal(thread.status, 'open');
+    const as = await a.socket();
+    const bs = await b.socket();
+    for (const s of [as, bs]) {
+      s.send({ t: 'sub', ch: thread.channel });
+      await s.next((f) => f.t === 'subbed');
+    }
+    assert.equal((await say(as, thread.channel, 'x1', 'hi b!')).t, 'ack');
+    await bs.next((f) => f.t === 'ev' && f.body.kind === 'chat' && f.body.text === 'hi b!');
+    as.send({ t: 'pub', ch: thread.channel, cid: 'share1', body: { kind: 'share', target: { type: 'video', id: '00000000-0000-7000-8000-000000000000' }, text: 'watch this' } });
+    await bs.next((f) => f.t === 'ev' && f.body.kind === 'share');
+    const list = await b.call<{ items: DmThread[] }>('GET', '/api/v1/dms');
+    assert.equal(list.body.items[0]?.peer.handle, 'dm_a');
+    assert.equal(list.body.items[0]?.unread, 2);
+    const hist = await b.call<{ items: EventFrame[] }>('GET', '/api/v1/dms/dm_a/messages');
+    assert.equal(hist.body.items.length, 2);
+    await b.call('POST', '/api/v1/dms/dm_a/read', { seq: 2 });
+    assert.equal((await b.call<DmThread>('GET', '/api/v1/dms/dm_a')).body.unread, 0);
+    const inbox = await b.call<{ items: { payload: { kind: string; request?: boolean } }[] }>('GET', '/api/v1/notifications');
+    assert.ok(inbox.body.items.some((n) => n.payload.kind === 'dm' && n.payload.request === false));
+    as.close();
+    bs.close();
+  });
+
+  test('a stranger sends a limited request; replying or accepting opens it; ignoring silences it', async () => {
+    const star = await TestUser.signup(t, 'dm_star');
+    const fan = await TestUser.signup(t, 'dm_fan');
+    const ch = (await fan.call<DmThread>('GET', '/api/v1/dms/dm_star')).body.channel;
+    const fs = await fan.socket();
+    const acks = [];
+    for (let i = 0; i < 4; i++) acks.push(await say(fs, ch, `r${i}`, `please notice me ${i}`));
+    assert.deepEqual(acks.map((a) => (a.t === 'err' ? a.code : a.t)), ['ack', 'ack', 'ack', 'rate_limited']);
+    // A retry of an accepted message is answered from storage, not counted again.
+    assert.equal((await say(fs, ch, 'r0', 'please notice me 0')).t, 'ack');
+    const seen = (await star.call<DmThread>('GET', '/api/v1/dms/dm_fan')).body;
+    assert.equal(seen.status, 'request_received');
+    assert.equal((await fan.call<DmThread>('GET', '/api/v1/dms/dm_star')).body.requestAllowance, 0);
+    const ss = await star.socket();
+    assert.equal((await say(ss, ch, 's1', 'hi, thanks!')).t, 'ack');
+    assert.equal((await star.call<DmThread>('GET', '/api/v1/dms/dm_fan')).body.status, 'open');
+    assert.equal((await say(fs, ch, 'r9', 'yay')).t, 'ack');
+
+    const spammer = await TestUser.signup(t, 'dm_spam');
+    const sch = (await spammer.call<DmThread>('GET', '/api/v1/dms/dm_star')).body.channel;
+    const sp = await spammer.socket();
+    await say(sp, sch, 'p1', 'buy my stuff');
+    assert.equal((await star.call<DmThread>('POST', '/api/v1/dms/dm_spam/ignore')).body.status, 'ignored');
+    assert.equal((await star.call('POST', '/api/v1/dms/dm_spam/accept')).status, 200);
+    for (const s of [fs, ss, sp]) s.close();
+  });
+
+  test('blocks stop everything and nobody else can listen in', async () => {
+    const x = await TestUser.signup(t, 'dm_x');
+    const y = await TestUser.signup(t, 'dm_y');
+    const eve = await TestUser.signup(t, 'dm_eve');
+    const ch = (await x.call<DmThread>('GET', '/api/v1/dms/dm_y')).body.channel;
+    const es = await eve.socket();
+    es.send({ t: 'sub', ch });
+    const e1 = await es.next((f) => f.t === 'err');
+    assert.ok(e1.t === 'err' && e1.code === 'forbidden');
+    const flipped = `dm:${ch.split(':')[2]}:${ch.split(':')[1]}`;
+    const xs = await x.socket();
+    xs.send({ t: 'sub', ch: flipped });
+    const e2 = await xs.next((f) => f.t === 'err');
+    assert.ok(e2.t === 'err' && e2.code === 'forbidden', 'only the canonical channel name');
+    await y.call('PUT', '/api/v1/users/dm_x/block');
+    const blocked = await say(xs, ch, 'b1', 'hello?');
+    assert.ok(blocked.t === 'err' && blocked.code === 'blocked');
+    assert.equal((await x.call('GET', '/api/v1/dms/dm_x')).status, 400, 'not with yourself');
+    es.close();
+    xs.close();
+  });
+});
