@@ -121,6 +121,57 @@ describe('catalog', () => {
   });
 });
 
+describe('the remaining routes', () => {
+  test('shop profile, variants, addresses, cart removal, coupon stop and listing, seller flash sales', async () => {
+    const s = await seller(t);
+    const shopPage = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/sellers/${s.handle}` });
+    assert.equal(shopPage.statusCode, 200);
+    assert.equal(JSON.parse(shopPage.body).currency, 'CNY');
+    assert.equal((await t.app.http.inject({ method: 'GET', url: '/api/v1/shop/sellers/nobody_at_all' })).statusCode, 404);
+    const p = await product(s, [{ sku: 'V-1', price: 1000, stock: 5 }]);
+    const currency = await s.call<Err>('PUT', '/api/v1/shop', { name: 'x', currency: 'USD' });
+    assert.equal(currency.body.error.code, 'invalid_state', 'currency is fixed once products exist');
+    const added = await s.call<Product>('POST', `/api/v1/shop/products/${p.id}/variants`, { sku: 'V-2', options: { size: 'L' }, price: 1100, stock: 2 });
+    assert.equal(added.status, 201);
+    assert.deepEqual(added.body.variants.map((v) => v.sku).sort(), ['V-1', 'V-2']);
+    assert.equal((await s.call<Err>('POST', `/api/v1/shop/products/${p.id}/variants`, { sku: 'V-2', price: 1100, stock: 2 })).body.error.code, 'conflict');
+
+    const b = await buyer(t);
+    const other = await buyer(t);
+    const second = await b.user.call<{ id: string; isDefault: boolean }>('POST', '/api/v1/shop/addresses', { name: 'Work', phone: '021 555 0100', line1: '2 Office St', city: 'Beijing', isDefault: true });
+    const list = await b.user.call<{ items: { id: string; isDefault: boolean }[] }>('GET', '/api/v1/shop/addresses');
+    assert.deepEqual(list.body.items.map((a) => [a.id, a.isDefault]), [[second.body.id, true], [b.address.id, false]]);
+    assert.equal((await other.user.call('PATCH', `/api/v1/shop/addresses/${second.body.id}`, { city: 'Xi’an' })).status, 404);
+    assert.equal((await other.user.call('DELETE', `/api/v1/shop/addresses/${second.body.id}`)).status, 404);
+    const edited = await b.user.call<{ city: string }>('PATCH', `/api/v1/shop/addresses/${second.body.id}`, { city: 'Tianjin' });
+    assert.equal(edited.body.city, 'Tianjin');
+    assert.equal((await b.user.call('PATCH', `/api/v1/shop/addresses/${second.body.id}`, { phone: 'call me maybe' })).status, 400);
+    assert.equal((await b.user.call('DELETE', `/api/v1/shop/addresses/${second.body.id}`)).status, 200);
+
+    await b.user.call('PUT', `/api/v1/shop/cart/items/${p.variants[0]!.id}`, { quantity: 1 });
+    const emptied = await b.user.call<Cart>('DELETE', `/api/v1/shop/cart/items/${p.variants[0]!.id}`);
+    assert.deepEqual(emptied.body.carts, []);
+
+    const window = { startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() };
+    const c = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: 'stop me', discount: { kind: 'percent', percentOff: 5 }, totalQuantity: 10, ...window });
+    const seen = await b.user.call<{ items: Coupon[] }>('GET', `/api/v1/shop/sellers/${s.handle}/coupons`);
+    assert.deepEqual(seen.body.items.map((x) => [x.id, x.viewer?.canClaim]), [[c.body.id, true]]);
+    assert.equal((await b.user.call('POST', `/api/v1/shop/coupons/${c.body.id}/stop`)).status, 404, 'only the seller stops it');
+    const stopped = await s.call<Coupon>('POST', `/api/v1/shop/coupons/${c.body.id}/stop`);
+    assert.equal(stopped.body.status, 'stopped');
+    assert.equal((await b.user.call<Err>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)).body.error.code, 'coupon_unavailable');
+    const badCoupon = await s.call<Err>('POST', '/api/v1/shop/coupons', { title: 'bad', discount: { kind: 'percent', percentOff: 150 }, totalQuantity: 10, ...window });
+    assert.equal(badCoupon.status, 400);
+    const backwards = await s.call<Err>('POST', '/api/v1/shop/coupons', { title: 'bad', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 10, startsAt: window.endsAt, endsAt: window.startsAt });
+    assert.equal(backwards.status, 400);
+
+    const sale = await flashSale(s, p.variants[0]!.id, 2);
+    const sales = await s.call<{ items: FlashSale[] }>('GET', '/api/v1/shop/seller/flash-sales');
+    assert.deepEqual(sales.body.items.map((x) => x.id), [sale.id]);
+    assert.equal((await b.user.call('POST', `/api/v1/shop/flash-sales/${sale.id}/cancel`)).status, 404);
+  });
+});
+
 describe('cart and checkout', () => {
   test('cart per seller, checked against stock; checkout from the cart holds the units', async () => {
     const s1 = await seller(t);
