@@ -170,7 +170,7 @@ export async function buildApp(config: Config): Promise<App> {
   registerGraphRoutes(router, graph);
   registerNotificationRoutes(router, notifications);
   registerCardRoutes(router, cards, config.publicUrl);
-  registerShopRoutes(router, shop);
+  registerShopRoutes(router, shop, { redis });
   registerVideoRoutes(router, videos, { maxVideoBytes: config.maxVideoBytes, tmpDir: path.join(config.storageDir, 'tmp') });
   registerFeedRoutes(router, feeds);
   registerGroupRoutes(router, groups, accounts);
