@@ -179,7 +179,18 @@ async function startServer(env: Record<string, string>, logName: string): Promis
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'server/src/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      // Every virtual buyer shares 127.0.0.1: per-network limits must not be what is measured.
+      SHOP_TOUCHES_PER_IP_PER_MIN: '1000000',
+      SHOP_CHECKOUTS_PER_USER_PER_MIN: '1000',
+      SHOP_PAYS_PER_USER_PER_MIN: '1000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log);

@@ -121,6 +121,24 @@ describe('catalog', () => {
   });
 });
 
+describe('rate limits', () => {
+  test('checkouts per person per minute are limited', async () => {
+    process.env.SHOP_CHECKOUTS_PER_USER_PER_MIN = '3';
+    const limited = await startTestApp();
+    delete process.env.SHOP_CHECKOUTS_PER_USER_PER_MIN;
+    try {
+      const s = await seller(limited);
+      const p = await product(s, [{ sku: 'RL-1', price: 1000, stock: 50 }]);
+      const b = await buyer(limited);
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await buyNow(b, s.id, p.variants[0]!.id)).status);
+      assert.deepEqual(codes, [201, 201, 201, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('the remaining routes', () => {
   test('shop profile, variants, addresses, cart removal, coupon stop and listing, seller flash sales', async () => {
     const s = await seller(t);
