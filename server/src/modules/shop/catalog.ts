@@ -144,6 +144,7 @@ export class Catalog implements CardSectionProvider {
   async addImage(sellerId: string, productId: string, bytes: Buffer): Promise<Product> {
     const p = await this.owned(sellerId, productId);
     if (p.images.length >= MAX_IMAGES) throw new AppError('limit_reached', `A product has at most ${MAX_IMAGES} images`);
+    if (bytes.length > this.ctx.options.maxImageBytes) throw new AppError('payload_too_large', 'That image is too large');
     const img = await processProductImage(bytes);
     const id = newId();
     const key = `products/${productId}/${id}.webp`;
