@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
+import { apiFollow, apiSignup } from './support/api.ts';
 import { launch, newPerson, type Person } from './support/browser.ts';
 import { PASSWORD, eventually, logIn } from './support/people.ts';
 import { startServer, type RunningServer } from './support/server.ts';
@@ -50,7 +51,7 @@ describe('profile, card and avatar', () => {
     assert.equal(await page.getByTestId('card-name').textContent(), '琳娜 Lina');
     assert.match((await page.getByTestId('card-avatar').getAttribute('src')) ?? '', /^\/media\/avatars\//);
     assert.equal(await page.getByTestId('count-followers').locator('strong').textContent(), '4');
-    assert.equal(await page.getByTestId('card-qr').isVisible(), true);
+    await page.getByTestId('card-qr').waitFor(); // drawn once the QR library has loaded
   });
 
   test('following while logged out leads through sign up and back to the card', async () => {
@@ -142,6 +143,22 @@ describe('profile, card and avatar', () => {
     assert.equal(await rows.first().getAttribute('data-handle'), 'mia_e2e', 'newest first');
     await page.getByTestId('connections-tab-friends').click();
     await eventually(async () => assert.deepEqual((await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-handle')))).sort(), ['chef_wang', 'mia_fan']));
+  });
+
+  test('a long followers list loads more with the cursor', async () => {
+    for (let i = 0; i < 21; i++) {
+      const fan = await apiSignup(server.url, `fan_${String(i).padStart(2, '0')}`, `Fan ${i}`);
+      await apiFollow(server.url, fan, 'mia_e2e');
+    }
+    const page = mia.page;
+    await page.goto('/u/mia_e2e/followers');
+    const rows = page.getByTestId('user-row');
+    await eventually(async () => assert.equal(await rows.count(), 20));
+    assert.equal(await rows.first().getAttribute('data-handle'), 'fan_20', 'newest first');
+    await page.getByTestId('list-load-more').click();
+    await eventually(async () => assert.equal(await rows.count(), 21));
+    assert.equal(await rows.last().getAttribute('data-handle'), 'fan_00');
+    assert.equal(await page.getByTestId('list-load-more').count(), 0, 'nothing more to load');
   });
 
   test('blocking and unblocking from the card', async () => {

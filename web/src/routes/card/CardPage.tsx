@@ -5,13 +5,14 @@ import { Avatar } from '../../components/Avatar.tsx';
 import { CardSections } from '../../components/CardSections.tsx';
 import { QrCode } from '../../components/QrCode.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { api, enc } from '../../lib/api.ts';
+import { ApiError, api, enc } from '../../lib/api.ts';
 import { fetchCard } from '../../lib/cards.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 
 /** The personal card (个人名片): public, works logged out, and can be shared as a QR code or a PNG. */
 export function CardPage() {
+  const { t } = useI18n();
   const { handle = '' } = useParams();
   const { me } = useSession();
   const [card, setCard] = useState<Card | null>(null);
@@ -38,7 +39,20 @@ export function CardPage() {
       .catch(() => undefined);
   }, [handle]);
 
-  if (error !== null) return <ErrorMessage error={error} onRetry={() => setAttempt((n) => n + 1)} testId="card-error" />;
+  if (error !== null) {
+    // Retrying cannot conjure a person who does not exist.
+    const gone = error instanceof ApiError && error.code === 'not_found';
+    return (
+      <div className="stack">
+        <ErrorMessage error={error} onRetry={gone ? undefined : () => setAttempt((n) => n + 1)} testId="card-error" />
+        {gone && (
+          <Link to="/" className="btn btn-ghost">
+            {t('notFound.home')}
+          </Link>
+        )}
+      </div>
+    );
+  }
   if (!card) return <Loading testId="card-loading" />;
   return <CardView card={card} onRelationship={(r) => setCard({ ...card, relationship: r })} refresh={refresh} />;
 }
