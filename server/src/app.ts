@@ -136,6 +136,12 @@ export async function buildApp(config: Config): Promise<App> {
   });
   cards.addSectionProvider(shop.catalog);
   registry.register(productChannelPolicy);
+  videos.setProductLinks({
+    assertOwned: async (sellerId, ids) => {
+      for (const id of ids) await shop.catalog.owned(sellerId, id);
+    },
+    cards: (ids) => shop.catalog.cards(ids),
+  });
   const fans = new FansService(database.db);
   const groups = new GroupsService(database.db, accounts, graph, fans, notifications, gateway, store, new RateLimit({ name: 'group-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));
   const dms = new DmsService(database.db, accounts, graph, notifications, store, new RateLimit({ name: 'dm-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));

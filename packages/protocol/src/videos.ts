@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common.ts';
 import { UserSummary } from './accounts.ts';
+import { ProductCard } from './shop.ts';
 
 export const Visibility = z.enum(['public', 'friends', 'private']);
 export type Visibility = z.infer<typeof Visibility>;
@@ -47,6 +48,8 @@ export const Video = z.object({
   streamUrl: z.string().nullable(),
   posterUrl: z.string().nullable(),
   productIds: z.array(Id),
+  /** Cards of the linked products that are on sale; a buy from here records the video as the touchpoint. */
+  products: z.array(ProductCard),
   likes: z.number().int(),
   comments: z.number().int(),
   views: z.number().int(),
@@ -102,6 +105,8 @@ export const FeedQuery = z.strictObject({
 /** A For You page mixes videos and product cards; each item says why it is there. */
 export const FeedItem = z.discriminatedUnion('type', [
   z.object({ type: z.literal('video'), video: Video, reason: z.enum(['interest', 'friends', 'following', 'fresh', 'popular']) }),
+  /** A product the person is likely to want, from videos they engaged with or creators they follow. */
+  z.object({ type: z.literal('product'), product: ProductCard, reason: z.enum(['interest', 'following']), viaVideoId: Id.nullable() }),
 ]);
 export type FeedItem = z.infer<typeof FeedItem>;
 

@@ -4,23 +4,29 @@ import { readFile } from 'node:fs/promises';
 import type { FeedPage, Video } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 import { sampleVideo } from '../videos/fixtures.ts';
+import { product, seller } from '../shop/fixtures.ts';
 
 let t: TestApp;
 let cooks: TestUser[];
 let stylists: TestUser[];
 const byTag: Record<string, string[]> = { cooking: [], makeup: [] };
 
-async function upload(who: TestUser, caption: string, bytes: Buffer): Promise<Video> {
+async function upload(who: TestUser, caption: string, bytes: Buffer, productIds = ''): Promise<Video> {
+  const res = await send(who, caption, bytes, productIds);
+  assert.equal(res.statusCode, 202, res.body);
+  return JSON.parse(res.body) as Video;
+}
+
+async function send(who: TestUser, caption: string, bytes: Buffer, productIds: string) {
   const boundary = 'b' + Math.random().toString(16).slice(2);
   const payload = Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="caption"\r\n\r\n${caption}\r\n`),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="productIds"\r\n\r\n${productIds}\r\n`),
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n`),
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  const res = await t.app.http.inject({ method: 'POST', url: '/api/v1/videos', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
-  assert.equal(res.statusCode, 202, res.body);
-  return JSON.parse(res.body) as Video;
+  return t.app.http.inject({ method: 'POST', url: '/api/v1/videos', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
 }
 
 before(async () => {
@@ -37,6 +43,7 @@ before(async () => {
 after(async () => t.close());
 
 const tagOf = (v: Video) => (v.hashtags.includes('cooking') ? 'cooking' : 'makeup');
+const videosOf = (p: FeedPage): Video[] => p.items.flatMap((i) => (i.type === 'video' ? [i.video] : []));
 
 describe('For You', () => {
   test('liking one hashtag brings more of it on the very next page', async () => {
@@ -47,7 +54,7 @@ describe('For You', () => {
     const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
     const reactedInMs = Date.now() - startedAt;
     assert.equal(page.status, 200);
-    const tags = page.body.items.map((i) => tagOf(i.video));
+    const tags = videosOf(page.body).map(tagOf);
     const cooking = tags.filter((x) => x === 'cooking').length;
     assert.ok(cooking >= 4, `expected mostly cooking, got ${tags.join(',')}`);
     assert.ok(reactedInMs < 1000, `likes took effect in ${reactedInMs} ms`);
@@ -59,12 +66,12 @@ describe('For You', () => {
     const seen = new Set<string>();
     for (let p = 0; p < 3; p++) {
       const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
-      const items = page.body.items;
-      for (let i = 1; i < items.length; i++) assert.notEqual(items[i]!.video.author.id, items[i - 1]!.video.author.id, 'same creator twice in a row');
-      for (const it of items) {
-        assert.ok(!seen.has(it.video.id), 'repeated across pages');
-        seen.add(it.video.id);
-        assert.notEqual(it.video.author.handle, 'f_style3', 'blocked creator shown');
+      const items = videosOf(page.body);
+      for (let i = 1; i < items.length; i++) assert.notEqual(items[i]!.author.id, items[i - 1]!.author.id, 'same creator twice in a row');
+      for (const v of items) {
+        assert.ok(!seen.has(v.id), 'repeated across pages');
+        seen.add(v.id);
+        assert.notEqual(v.author.handle, 'f_style3', 'blocked creator shown');
       }
     }
     assert.equal(seen.size, 18);
@@ -78,8 +85,8 @@ describe('For You', () => {
     const liked = byTag.makeup![5]!;
     await pal.call('PUT', `/api/v1/videos/${liked}/like`);
     const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=5');
-    const item = page.body.items.find((i) => i.video.id === liked);
-    assert.ok(item, 'the video a friend liked is on the first page');
+    const item = page.body.items.find((i) => i.type === 'video' && i.video.id === liked);
+    assert.ok(item && item.type === 'video', 'the video a friend liked is on the first page');
     assert.equal(item.reason, 'friends');
     assert.deepEqual(item.video.likedByFriends.map((u) => u.handle), ['f_pal']);
   });
@@ -88,16 +95,38 @@ describe('For You', () => {
     const viewer = await TestUser.signup(t, 'f_viewer4');
     for (const id of byTag.makeup!.slice(0, 3)) await viewer.call('POST', `/api/v1/videos/${id}/not-interested`);
     const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
-    const ids = page.body.items.map((i) => i.video.id);
+    const ids = videosOf(page.body).map((v) => v.id);
     for (const id of byTag.makeup!.slice(0, 3)) assert.ok(!ids.includes(id));
-    const makeup = page.body.items.filter((i) => tagOf(i.video) === 'makeup').length;
+    const makeup = videosOf(page.body).filter((v) => tagOf(v) === 'makeup').length;
     assert.ok(makeup <= 2, `makeup still ${makeup} of 6`);
+  });
+
+  test('videos carry product cards, and For You offers the products of the videos it shows', async () => {
+    const bytes = await readFile(await sampleVideo('feed', { seconds: 1, width: 120, height: 214 }));
+    const shopper = await seller(t, 'f_seller');
+    const other = await seller(t, 'f_other_seller');
+    const tee = await product(shopper);
+    const notMine = await product(other);
+    const refused = await send(shopper, 'wearing #tees', bytes, notMine.id);
+    assert.equal(refused.statusCode, 404, "someone else's product cannot be linked");
+    const made: Video[] = [];
+    for (let i = 0; i < 4; i++) made.push(await upload(shopper, `tee look ${i} #tees`, bytes, tee.id));
+    await t.app.services.videos.idle();
+    const v = await shopper.call<Video>('GET', `/api/v1/videos/${made[0]!.id}`);
+    assert.deepEqual(v.body.products.map((p) => p.id), [tee.id]);
+    const viewer = await TestUser.signup(t, 'f_viewer5');
+    for (const m of made.slice(0, 2)) await viewer.call('PUT', `/api/v1/videos/${m.id}/like`);
+    const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=8');
+    const cardItem = page.body.items.find((i) => i.type === 'product');
+    assert.ok(cardItem && cardItem.type === 'product', JSON.stringify(page.body.items.map((i) => i.type)));
+    assert.equal(cardItem.product.id, tee.id);
+    assert.ok(cardItem.viaVideoId && made.some((m) => m.id === cardItem.viaVideoId));
   });
 
   test('logged out, For You still works from popularity and freshness', async () => {
     const res = await t.app.http.inject({ method: 'GET', url: '/api/v1/feeds/for-you?limit=4' });
     assert.equal(res.statusCode, 200);
-    assert.equal((JSON.parse(res.body) as FeedPage).items.length, 4);
+    assert.equal(videosOf(JSON.parse(res.body) as FeedPage).length, 4);
     assert.equal((await t.app.http.inject({ method: 'GET', url: '/api/v1/feeds/for-you?limit=500' })).statusCode, 400);
     assert.equal((await t.app.http.inject({ method: 'GET', url: '/api/v1/feeds/friends' })).statusCode, 401);
   });

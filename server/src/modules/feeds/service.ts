@@ -17,6 +17,7 @@ interface Candidate {
 /** Weights of the For You score; documented in docs/architecture.md. */
 export const FOR_YOU_WEIGHTS = { interest: 1, social: 0.6, following: 0.4, popularity: 0.3, freshness: 0.25, jitter: 0.05 } as const;
 const EXPLORE_EVERY = 5;
+const PRODUCT_EVERY = 4;
 const SERVED_TTL_MS = 30 * 60_000;
 const CACHED_PEOPLE = 10_000;
 
@@ -184,10 +185,19 @@ export class FeedsService {
     // 5. Hydrate.
     const hydrated = await this.videos.hydrate(viewerId, picked.map((x) => x.v), friends);
     const reasons = new Map(picked.map((x) => [x.v.id, x.c.reason]));
-    return {
-      items: hydrated.map((video) => ({ type: 'video', video, reason: reasons.get(video.id) ?? 'popular' })),
-      nextCursor: hydrated.length ? 'more' : null,
-    };
+    const items: FeedItem[] = [];
+    // Products ride along with the videos that sell them: after every few videos, the card of a
+    // product linked to one of them, never the same product twice within the served window.
+    const products = hydrated.flatMap((video) => video.products.filter((p) => p.inStock).map((product) => ({ product, video })));
+    for (const [i, video] of hydrated.entries()) {
+      items.push({ type: 'video', video, reason: reasons.get(video.id) ?? 'popular' });
+      if ((i + 1) % PRODUCT_EVERY !== 0) continue;
+      const next = products.find((p) => !(history?.served.has(`product:${p.product.id}`) ?? false) && !items.some((x) => x.type === 'product' && x.product.id === p.product.id));
+      if (!next) continue;
+      items.push({ type: 'product', product: next.product, reason: followingSet.has(next.video.author.id) ? 'following' : 'interest', viaVideoId: next.video.id });
+      history?.served.set(`product:${next.product.id}`, now);
+    }
+    return { items, nextCursor: hydrated.length ? 'more' : null };
   }
 
   private async history(userId: string) {

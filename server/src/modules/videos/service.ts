@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Hashtag, type Comment, type UploadVideoFields, type UserSummary, type Video, type Visibility } from '@tremolo/protocol';
+import { Hashtag, type Comment, type ProductCard, type UploadVideoFields, type UserSummary, type Video, type Visibility } from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -17,9 +17,10 @@ export type ViewerSignal =
   | { kind: 'watch'; userId: string; videoId: string; watchedMs: number };
 export type VideoSignal = ViewerSignal | { kind: 'published' | 'removed'; videoId: string };
 
-/** Checks that product ids belong to the uploader's shop; provided by the shop module. */
-export interface ProductOwnership {
+/** What videos need from the shop: product links must be the uploader's own; cards to show. */
+export interface ProductLinks {
   assertOwned(sellerId: string, productIds: string[]): Promise<void>;
+  cards(ids: string[]): Promise<ProductCard[]>;
 }
 
 export interface VideosOptions {
@@ -33,7 +34,7 @@ export class VideosService {
   private readonly tools: MediaTools | null;
   private queue: Promise<void> = Promise.resolve();
   private listeners: ((s: VideoSignal) => void)[] = [];
-  private products: ProductOwnership | null = null;
+  private products: ProductLinks | null = null;
   private pendingStats = new Map<string, { views: number; watchMs: number }>();
   private statsTimer: NodeJS.Timeout;
   private closed = false;
@@ -55,7 +56,7 @@ export class VideosService {
     return this.tools !== null;
   }
 
-  setProductOwnership(p: ProductOwnership): void {
+  setProductLinks(p: ProductLinks): void {
     this.products = p;
   }
 
@@ -239,6 +240,8 @@ export class VideosService {
       knownFriendIds ?? (viewerId ? this.graph.friendIds(viewerId) : Promise.resolve([])),
     ]);
     const likers = viewerId ? await this.repo.likesBy([viewerId, ...friendIds], ids) : [];
+    const linked = [...new Set(rows.flatMap((r) => r.productIds))];
+    const cards = linked.length && this.products ? new Map((await this.products.cards(linked)).map((c) => [c.id, c])) : new Map<string, ProductCard>();
     const friendLikers = [...new Set(likers.filter((l) => l.userId !== viewerId).map((l) => l.userId))];
     const friendSummaries = friendLikers.length ? await this.accounts.summaries(friendLikers) : new Map<string, UserSummary>();
     return rows.flatMap((r) => {
@@ -260,6 +263,7 @@ export class VideosService {
           streamUrl: r.status === 'ready' ? `/api/v1/videos/${r.id}/stream` : null,
           posterUrl: r.status === 'ready' ? `/api/v1/videos/${r.id}/poster` : null,
           productIds: r.productIds,
+          products: r.productIds.flatMap((id) => cards.get(id) ?? []),
           likes: counters.get(r.id)?.likes ?? 0,
           comments: counters.get(r.id)?.comments ?? 0,
           views: (counters.get(r.id)?.views ?? 0) + pending,
