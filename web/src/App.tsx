@@ -19,6 +19,9 @@ import { ChangePassword } from './routes/me/ChangePassword.tsx';
 import { EditProfile } from './routes/me/EditProfile.tsx';
 import { Me } from './routes/me/Me.tsx';
 import { NotFound } from './routes/NotFound.tsx';
+import { messagingRoutes } from './routes/messaging/routes.tsx';
+import { shopRoutes } from './routes/shop/routes.tsx';
+import { videosRoutes } from './routes/videos/routes.tsx';
 
 export function App() {
   return (
@@ -56,6 +59,9 @@ function Shell() {
             <Route path="/signup" element={<Signup />} />
             <Route path="/u/:handle" element={<CardPage />} />
             <Route path="/u/:handle/:list" element={<Connections />} />
+            {videosRoutes}
+            {shopRoutes}
+            {messagingRoutes}
             <Route path="*" element={<NotFound />} />
           </Routes>
         )}

@@ -1,5 +1,12 @@
+import { messagingEn } from './features/messaging.ts';
+import { shopEn } from './features/shop.ts';
+import { videosEn } from './features/videos.ts';
+
 /** English strings. This file defines the keys; every other locale must provide each one. */
 export const en = {
+  ...videosEn,
+  ...shopEn,
+  ...messagingEn,
   'app.name': 'Tremolo',
 
   'nav.label': 'Main',

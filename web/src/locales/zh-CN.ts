@@ -1,6 +1,12 @@
 import type { Messages } from './en.ts';
+import { messagingZhCN } from './features/messaging.ts';
+import { shopZhCN } from './features/shop.ts';
+import { videosZhCN } from './features/videos.ts';
 
 export const zhCN: Messages = {
+  ...videosZhCN,
+  ...shopZhCN,
+  ...messagingZhCN,
   'app.name': '颤音',
 
   'nav.label': '主导航',
