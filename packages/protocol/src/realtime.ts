@@ -64,7 +64,8 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   MessageDeletedEvent,
   AnnouncementEvent,
   MemberEvent,
-  z.object({ kind: z.literal('notification'), notification: Notification }),
+  /** `unread` is the inbox's unread count right after this notification was stored. */
+  z.object({ kind: z.literal('notification'), notification: Notification, unread: z.number().int().optional() }),
   z.object({ kind: z.literal('presence'), online: z.number().int() }),
   /** An order of mine changed (as buyer or seller), on `user:<id>`. */
   z.object({ kind: z.literal('order'), order: OrderUpdate }),

@@ -17,7 +17,8 @@ export class NotificationsService {
 
   async notify(userId: string, payload: NotificationPayload): Promise<Notification> {
     const n = toDto(await this.repo.insert(newId(), userId, payload));
-    await this.realtime.publish(`user:${userId}`, { kind: 'notification', notification: n }, { clientId: `notification:${n.id}` });
+    const unread = await this.repo.unread(userId);
+    await this.realtime.publish(`user:${userId}`, { kind: 'notification', notification: n, unread }, { clientId: `notification:${n.id}` });
     return n;
   }
 

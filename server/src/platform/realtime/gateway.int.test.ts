@@ -39,7 +39,16 @@ async function broadcast(s: TestSocket, cid: string, text: string) {
 describe('realtime gateway', () => {
   test('a socket needs a session, our origin and a protocol version we speak', async () => {
     assert.equal(await upgradeStatus(wsUrl(), {}), 401);
-    assert.equal(await upgradeStatus(wsUrl(), { cookie: 'tremolo_sid=forged' }), 401);
+    // An ended session is told over the socket (browsers cannot see an upgrade's 401).
+    const ended = await new Promise<{ code: number; frames: string[] }>((resolve, reject) => {
+      const ws = new WebSocket(wsUrl(), { headers: { cookie: 'tremolo_sid=forged' } });
+      const frames: string[] = [];
+      ws.on('message', (d) => frames.push(d.toString()));
+      ws.on('close', (code) => resolve({ code, frames }));
+      ws.on('error', reject);
+    });
+    assert.equal(ended.code, 4001);
+    assert.match(ended.frames[0] ?? '', /"code":"unauthenticated"/);
     assert.equal(await upgradeStatus(wsUrl(), { cookie: fan.cookie, origin: 'https://evil.example' }), 403);
     const old = await TestSocket.open(t.url.replace('http', 'ws') + '/ws?v=99', fan.cookie).catch((e: Error) => e);
     // The server says why and closes with 4000 before `hello`.

@@ -156,7 +156,16 @@ export class Gateway {
       const origin = req.headers.origin;
       if (origin && new URL(origin).host !== req.headers.host) return reject(403, 'Forbidden origin');
       const user = await this.deps.sessions.resolve(req);
-      if (!user) return reject(401, 'Unauthorized');
+      if (!user) {
+        if (!req.headers.cookie?.includes('tremolo_sid=')) return reject(401, 'Unauthorized');
+        // A browser cannot read an upgrade's HTTP status: a session that expired or was logged out
+        // is told over the socket, so the app can send the person to log in instead of retrying.
+        this.wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.send(JSON.stringify({ t: 'err', code: 'unauthenticated', message: 'Your session has ended; log in again' } satisfies ServerFrame));
+          ws.close(CLOSE_CODES.unauthenticated, 'unauthenticated');
+        });
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         const v = Number(url.searchParams.get('v') ?? PROTOCOL_VERSION);
         if (v !== PROTOCOL_VERSION) {
