@@ -63,6 +63,7 @@ export class Checkout {
   private readonly flashDefs = new Map<string, FlashDef>();
   /** Per-node hint of flash-sale stock, so thousands of losers are turned away without a transaction. */
   private readonly flashHints = new Map<string, { left: number; at: number; refreshing: Promise<void> | null }>();
+  private readonly admissions = new Map<string, { inFlight: number; waiters: Set<() => void> }>();
 
   constructor(
     private readonly ctx: ShopContext,
@@ -361,6 +362,44 @@ export class Checkout {
     return true;
   }
 
+  /**
+   * Admission for one node: at most as many attempts past this point as there are units left,
+   * the rest wait (briefly) for one of those to finish. At a sale's start that keeps hundreds of
+   * attempts that cannot all win from each running half a dozen queries and queueing on the
+   * stock row; when the units are gone the waiters are answered "sold out" without a query.
+   * Other nodes admit their own share; the guarded update in the database decides.
+   */
+  private async admit(id: string, q: number): Promise<boolean> {
+    let a = this.admissions.get(id);
+    if (!a) this.admissions.set(id, (a = { inFlight: 0, waiters: new Set() }));
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      if (await this.flashLooksSoldOut(id, q)) return false;
+      const left = this.flashHints.get(id)?.left ?? Number.POSITIVE_INFINITY;
+      if (left - a.inFlight >= q || Date.now() > deadline) {
+        a.inFlight += q;
+        return true;
+      }
+      const admission = a;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          admission.waiters.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, 250);
+        admission.waiters.add(wake);
+      });
+    }
+  }
+
+  private release(id: string, q: number): void {
+    const a = this.admissions.get(id);
+    if (!a) return;
+    a.inFlight = Math.max(0, a.inFlight - q);
+    for (const wake of [...a.waiters]) wake();
+  }
+
   noteFlashStock(id: string, left: number): void {
     const h = this.flashHints.get(id);
     if (h) {
@@ -379,13 +418,22 @@ export class Checkout {
     const prior = await this.replay(userId, key, hash);
     if (prior) return prior;
     const def = await this.flashDef(saleId);
-    const { sale, product, variant } = def;
+    const { sale } = def;
     const now = this.ctx.now();
     if (sale.cancelledAt) throw new AppError('invalid_state', 'This flash sale was cancelled');
     if (now < sale.startsAt) throw new AppError('invalid_state', 'This flash sale has not started yet');
     if (now >= sale.endsAt || sale.settledAt) throw new AppError('invalid_state', 'This flash sale is over');
     if (body.quantity > sale.perUserLimit) throw new AppError('limit_reached', `At most ${sale.perUserLimit} per person`);
-    if (await this.flashLooksSoldOut(saleId, body.quantity)) throw new AppError('sold_out', 'Sold out');
+    if (!(await this.admit(saleId, body.quantity))) throw new AppError('sold_out', 'Sold out');
+    try {
+      return await this.flashAdmitted(userId, def, body, key, hash, now);
+    } finally {
+      this.release(saleId, body.quantity);
+    }
+  }
+
+  private async flashAdmitted(userId: string, def: FlashDef, body: z.infer<typeof FlashCheckoutBody>, key: string, hash: string, now: Date): Promise<Order> {
+    const { sale, product, variant } = def;
     const [address, follows, buyerSummary] = await Promise.all([
       this.mustAddress(userId, body.addressId),
       this.buyerStanding(userId, sale.sellerId),
