@@ -1,6 +1,6 @@
 import { CLOSE_CODES, EventFrame, PROTOCOL_VERSION, ServerFrame, type ClientFrame } from '@tremolo/protocol';
 
-export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated';
+export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated' | 'signedOut';
 
 type EventHandler = (ev: EventFrame) => void;
 
@@ -170,6 +170,12 @@ export class RealtimeClient {
         // Retrying cannot help: this bundle speaks an old protocol.
         this.stopped = true;
         this.setStatus('outdated');
+        return;
+      }
+      if (e.code === CLOSE_CODES.unauthenticated) {
+        // The session ended (expired, or logged out elsewhere): retrying cannot help either.
+        this.stopped = true;
+        this.setStatus('signedOut');
         return;
       }
       if (!this.stopped) this.scheduleReconnect();

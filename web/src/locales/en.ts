@@ -30,6 +30,7 @@ export const en = {
   'settings.language': 'Language',
 
   'realtime.reconnecting': 'Live updates paused, reconnecting…',
+  'realtime.signedOut': 'Your session has ended. Log in again to keep live updates.',
   'realtime.outdated': 'A new version of Tremolo is out. Reload to keep live updates.',
 
   'auth.loginTitle': 'Log in',

@@ -30,6 +30,7 @@ export const zhCN: Messages = {
   'settings.language': '语言',
 
   'realtime.reconnecting': '实时更新已暂停，正在重新连接…',
+  'realtime.signedOut': '登录已失效，请重新登录以继续接收实时更新。',
   'realtime.outdated': '颤音有新版本，请刷新页面以继续接收实时更新。',
 
   'auth.loginTitle': '登录',
