@@ -80,6 +80,8 @@ interface Result {
   outcomes: Record<string, number>;
   /** Requests/s of a trivial authenticated GET at the same concurrency, measured just before: what the machine gives now. */
   baselinePerSec: number;
+  /** p99 of calls started after the first second (after the rush at the opening). */
+  steadyP99Ms: number;
 }
 
 // ---------------------------------------------------------------- HTTP client
@@ -264,6 +266,7 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
     let result: Omit<Result, 'paidOrders' | 'unitsSold' | 'oversold' | 'perUserViolations' | 'doubleCharged'>;
     let saleId = '';
     let baselinePerSec = 0;
+    let steadyP99 = 0;
     try {
       const product = await call(port, 'POST', '/api/v1/shop/products', { title: 'Bench sneaker', variants: [{ sku: 'SNK-42', price: 59900, stock: STOCK * 10 }] }, seller);
       if (product.status !== 201) throw new Error(`create product: ${product.status} ${JSON.stringify(product.json)}`);
@@ -291,6 +294,8 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
 
       // Attack: each buyer checks out, then retries once with the same key.
       const latencies: number[] = [];
+      const byOutcome = new Map<string, number[]>();
+      const timeline: { start: number; ms: number }[] = [];
       const outcomes: Record<string, number> = {};
       const winners = new Map<string, { buyer: Buyer; orderId: string }>();
       let retryMismatches = 0;
@@ -303,8 +308,11 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
         } catch (e) {
           r = { status: 0, json: { error: { code: (e as Error).message } } };
         }
-        latencies.push(performance.now() - t0);
+        const ms = performance.now() - t0;
+        latencies.push(ms);
+        timeline.push({ start: t0, ms });
         const code = r.status === 201 ? 'created' : ((r.json.error as { code?: string } | undefined)?.code ?? String(r.status));
+        byOutcome.set(code, [...(byOutcome.get(code) ?? []), ms]);
         outcomes[code] = (outcomes[code] ?? 0) + 1;
         if (r.status >= 500 || r.status === 0) errors5xx++;
         return r.status === 201 ? (r.json.id as string) : null;
@@ -321,6 +329,16 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
       });
       const elapsed = (performance.now() - started) / 1000;
       latencies.sort((a, b) => a - b);
+      for (const [code, ls] of byOutcome) {
+        ls.sort((a, b) => a - b);
+        console.log(`  ${code}: n=${ls.length} p50 ${round(pct(ls, 50))} ms p99 ${round(pct(ls, 99))} ms`);
+      }
+      // Where the tail is: the first second (the sale opens, winners serialise on one row) against the rest.
+      const t0 = started;
+      const early = timeline.filter((x) => x.start - t0 < 1000).map((x) => x.ms).sort((a, b) => a - b);
+      const later = timeline.filter((x) => x.start - t0 >= 1000).map((x) => x.ms).sort((a, b) => a - b);
+      steadyP99 = round(pct(later, 99));
+      console.log(`  started in the first second: n=${early.length} p99 ${round(pct(early, 99))} ms; after: n=${later.length} p50 ${round(pct(later, 50))} ms p99 ${steadyP99} ms`);
       console.log(`  attack: ${latencies.length} checkout calls in ${elapsed.toFixed(2)} s; outcomes ${JSON.stringify(outcomes)}; winners ${winners.size}`);
 
       // Every winner pays.
@@ -352,6 +370,7 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
         errors5xx,
         outcomes,
         baselinePerSec,
+        steadyP99Ms: steadyP99,
       };
     } finally {
       await stopServer(server.child);
@@ -435,6 +454,7 @@ for (const r of results) {
       doubleCharged: r.doubleCharged,
       perUserViolations: r.perUserViolations,
       retryMismatches: r.retryMismatches,
+      steadyP99Ms: r.steadyP99Ms,
       baselinePerSec: r.baselinePerSec,
     }),
   );
