@@ -315,7 +315,6 @@ export class Checkout {
       throw e;
     }
     if (body.touch) await this.repo.insertTouches([this.touchRow(userId, lines[0]!.product, 'click', body.touch)]).catch(() => undefined);
-    await this.afterOrderCreated(built.dto);
     for (const [productId, group] of groupLines(stockAfter)) {
       const p = group[0]!.line.product;
       await this.catalog.afterStockChange(
@@ -425,21 +424,31 @@ export class Checkout {
     if (now >= sale.endsAt || sale.settledAt) throw new AppError('invalid_state', 'This flash sale is over');
     if (body.quantity > sale.perUserLimit) throw new AppError('limit_reached', `At most ${sale.perUserLimit} per person`);
     if (!(await this.admit(saleId, body.quantity))) throw new AppError('sold_out', 'Sold out');
+    let released = false;
+    // The admission slot is given back as soon as the transaction has decided, not after the follow-up work.
+    const done = () => {
+      if (!released) this.release(saleId, body.quantity);
+      released = true;
+    };
     try {
-      return await this.flashAdmitted(userId, def, body, key, hash, now);
+      return await this.flashAdmitted(userId, def, body, key, hash, now, done);
     } finally {
-      this.release(saleId, body.quantity);
+      done();
     }
   }
 
-  private async flashAdmitted(userId: string, def: FlashDef, body: z.infer<typeof FlashCheckoutBody>, key: string, hash: string, now: Date): Promise<Order> {
+  private async flashAdmitted(userId: string, def: FlashDef, body: z.infer<typeof FlashCheckoutBody>, key: string, hash: string, now: Date, done: () => void): Promise<Order> {
     const { sale, product, variant } = def;
-    const [address, follows, buyerSummary] = await Promise.all([
+    if (userId === sale.sellerId) throw new AppError('bad_request', 'You cannot buy from your own shop');
+    // Only what the order row needs before the transaction; whether the buyer follows is filled in after.
+    const [address, blocked, buyerSummary, attribution] = await Promise.all([
       this.mustAddress(userId, body.addressId),
-      this.buyerStanding(userId, sale.sellerId),
+      this.ctx.graph.isBlockedEitherWay(userId, sale.sellerId),
       this.ctx.accounts.summaries([userId]),
+      this.attribution(userId, [product.id], body.touch, now),
     ]);
-    const attribution = await this.attribution(userId, [product.id], body.touch, now);
+    if (blocked) throw new AppError('blocked', 'You cannot buy from this shop');
+    const follows = false;
     const line: Line = { variantId: variant.id, productId: product.id, unitPrice: sale.price, quantity: body.quantity, variant, product };
     const built = await this.buildOrder({
       userId,
@@ -470,6 +479,7 @@ export class Checkout {
       });
     } catch (e) {
       if (e instanceof AppError && e.code === 'sold_out' && body.quantity === 1) this.noteFlashStock(sale.id, 0);
+      done();
       if (pgErrorCode(e) === UNIQUE_VIOLATION) {
         const again = await this.replay(userId, key, hash);
         if (again) return again;
@@ -478,9 +488,12 @@ export class Checkout {
       throw e;
     }
     this.noteFlashStock(sale.id, left);
+    done();
     this.ctx.events.stock({ kind: 'stock', productId: product.id, flashSaleId: sale.id, stockLeft: left, status: left === 0 ? 'sold_out' : 'live' });
-    if (body.touch) await this.repo.insertTouches([this.touchRow(userId, product, 'click', body.touch)]).catch(() => undefined);
-    await this.afterOrderCreated(built.dto);
+    await Promise.all([
+      body.touch ? this.repo.insertTouches([this.touchRow(userId, product, 'click', body.touch)]) : null,
+      this.ctx.graph.relationship(userId, sale.sellerId).then((r) => (r.following ? this.repo.setBuyerFollows(built.order.id) : undefined)),
+    ]).catch((err: unknown) => this.ctx.log.warn({ err }, 'flash order follow-up failed'));
     return built.dto;
   }
 
@@ -548,17 +561,6 @@ export class Checkout {
       people,
     );
     return { order, items, event, dto };
-  }
-
-  private async afterOrderCreated(dto: Order): Promise<void> {
-    await this.ctx.events.order(dto.buyer.id, dto.seller.id, {
-      id: dto.id,
-      status: dto.status,
-      total: { amount: dto.total, currency: dto.currency },
-      title: dto.items[0]?.title ?? '',
-      paymentStatus: null,
-      updatedAt: dto.updatedAt,
-    });
   }
 
   /**

@@ -502,6 +502,10 @@ export class ShopRepo {
     return r;
   }
 
+  async setBuyerFollows(orderId: string): Promise<void> {
+    await this.db.update(orders).set({ buyerFollows: true }).where(eq(orders.id, orderId));
+  }
+
   async insertOrderEvent(row: typeof orderEvents.$inferInsert): Promise<void> {
     await this.db.insert(orderEvents).values(row);
   }
