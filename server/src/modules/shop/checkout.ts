@@ -473,10 +473,10 @@ export class Checkout {
         await repo.saveIdempotent({ userId, scope: 'checkout', key, requestHash: hash, response: built.dto, createdAt: now });
         if (!(await repo.holdFlash(sale.id, userId, body.quantity, sale.perUserLimit))) throw new AppError('limit_reached', `At most ${sale.perUserLimit} per person; you already hold yours`);
         await repo.insertOrder(built.order, built.items, built.event);
-        const after = await repo.takeFlash(sale.id, body.quantity, now);
-        if (after === null) throw new AppError('sold_out', 'Sold out');
-        left = after;
+        if (!(await repo.takeFlash(sale.id, body.quantity))) throw new AppError('sold_out', 'Sold out');
       });
+      // This node's count goes down by what it sold; the periodic re-read corrects for other nodes.
+      left = Math.max(0, (this.flashHints.get(sale.id)?.left ?? sale.stockTotal) - body.quantity);
     } catch (e) {
       if (e instanceof AppError && e.code === 'sold_out' && body.quantity === 1) this.noteFlashStock(sale.id, 0);
       done();

@@ -126,8 +126,8 @@ export class Orders {
           if (o.flashSaleId) {
             await repo.releaseFlashHold(o.flashSaleId, o.buyerId, i.quantity);
             // Back to the sale while it runs; once it is settled the unit belongs to the variant again.
-            const left = await repo.returnFlash(o.flashSaleId, i.quantity);
-            if (left !== null) {
+            if (await repo.returnFlash(o.flashSaleId, i.quantity)) {
+              const left = await repo.flashUnitsLeft(o.flashSaleId);
               stock.push({ productId: i.productId, flashSaleId: o.flashSaleId, left });
               this.checkout.noteFlashStock(o.flashSaleId, left);
               continue;

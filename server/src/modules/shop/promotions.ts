@@ -260,8 +260,7 @@ export class Promotions {
       const repo = new ShopRepo(tx);
       const s = await repo.flashSaleForUpdate(id);
       if (!s || s.settledAt) return null;
-      const left = s.stockLeft;
-      await repo.settleFlash(id, this.ctx.now(), cancel);
+      const left = await repo.settleFlash(id, this.ctx.now(), cancel);
       if (left > 0) await repo.returnStock(s.variantId, left);
       return s;
     });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OrderStatus, PaymentStatus } from '@tremolo/protocol';
 import type { Db, Queryable } from '../../platform/db/client.ts';
 import {
@@ -9,6 +9,7 @@ import {
   coupons,
   flashHolds,
   flashSales,
+  flashStock,
   idempotency,
   orderEvents,
   orderItems,
@@ -35,6 +36,15 @@ export type PaymentRow = typeof payments.$inferSelect;
 export type TouchRow = typeof touches.$inferSelect;
 
 const LIVE_PAYMENT: PaymentStatus[] = ['processing', 'authorized', 'captured', 'refunded'];
+
+/** How many stock rows a flash sale is spread over (fewer when it has fewer units). */
+export const FLASH_BUCKETS = 8;
+
+/** A flash sale with `stockLeft` as the live sum of its buckets. */
+const flashSelection = {
+  ...getTableColumns(flashSales),
+  stockLeft: sql<number>`(case when ${flashSales.settledAt} is null then coalesce((select sum(b.units) from shop_flash_stock b where b.flash_sale_id = ${flashSales.id}), 0) else 0 end)::int`,
+};
 
 /** Data access for the shop; only the shop's services call it. Conditional updates return null when their guard fails. */
 export class ShopRepo {
@@ -354,31 +364,38 @@ export class ShopRepo {
 
   // ------------------------------------------------------------ flash sales
 
-  async insertFlashSale(row: typeof flashSales.$inferInsert): Promise<FlashSaleRow> {
+  /** The sale and its buckets: `stock` spread as evenly as possible over up to FLASH_BUCKETS rows. */
+  async insertFlashSale(row: typeof flashSales.$inferInsert & { id: string }): Promise<FlashSaleRow> {
     const [r] = await this.db.insert(flashSales).values(row).returning();
+    const n = Math.max(1, Math.min(FLASH_BUCKETS, row.stockTotal));
+    const base = Math.floor(row.stockTotal / n);
+    await this.db.insert(flashStock).values(Array.from({ length: n }, (_, i) => ({ flashSaleId: row.id, bucket: i, units: base + (i < row.stockTotal % n ? 1 : 0) })));
     return r!;
   }
 
   async flashSale(id: string): Promise<FlashSaleRow | undefined> {
-    const [r] = await this.db.select().from(flashSales).where(eq(flashSales.id, id));
+    const [r] = await this.db.select(flashSelection).from(flashSales).where(eq(flashSales.id, id));
     return r;
   }
 
   async flashSaleForUpdate(id: string): Promise<FlashSaleRow | undefined> {
-    const [r] = await this.db.select().from(flashSales).where(eq(flashSales.id, id)).for('update');
+    const [r] = await this.db.select(flashSelection).from(flashSales).where(eq(flashSales.id, id)).for('update');
     return r;
   }
 
-  async flashStockLeft(id: string): Promise<number | null> {
-    const [r] = await this.db.select({ left: flashSales.stockLeft }).from(flashSales).where(eq(flashSales.id, id));
-    return r ? r.left : null;
+  async flashUnitsLeft(id: string): Promise<number> {
+    const [r] = await this.db
+      .select({ n: sql<number>`coalesce(sum(${flashStock.units}), 0)::int` })
+      .from(flashStock)
+      .where(and(eq(flashStock.flashSaleId, id), eq(flashStock.closed, false)));
+    return r!.n;
   }
 
   /** The current or next unsettled sale of each product (one per product, the soonest). */
   async openFlashSales(productIds: string[], now: Date): Promise<FlashSaleRow[]> {
     if (productIds.length === 0) return [];
     return this.db
-      .select()
+      .select(flashSelection)
       .from(flashSales)
       .where(and(inArray(flashSales.productId, productIds), isNull(flashSales.settledAt), sql`${flashSales.endsAt} > ${now}`))
       .orderBy(asc(flashSales.startsAt));
@@ -386,40 +403,59 @@ export class ShopRepo {
 
   async sellerFlashSales(sellerId: string, cursor: string | undefined, limit: number): Promise<FlashSaleRow[]> {
     return this.db
-      .select()
+      .select(flashSelection)
       .from(flashSales)
       .where(and(eq(flashSales.sellerId, sellerId), cursor ? lt(flashSales.id, cursor) : undefined))
       .orderBy(desc(flashSales.id))
       .limit(limit + 1);
   }
 
-  /** The hot row: `stock_left = stock_left - q WHERE stock_left >= q` while the sale is live. */
-  async takeFlash(id: string, q: number, now: Date): Promise<number | null> {
-    const [r] = await this.db
-      .update(flashSales)
-      .set({ stockLeft: sql`${flashSales.stockLeft} - ${q}` })
-      .where(
-        and(
-          eq(flashSales.id, id),
-          gte(flashSales.stockLeft, q),
-          isNull(flashSales.settledAt),
-          isNull(flashSales.cancelledAt),
-          lte(flashSales.startsAt, now),
-          sql`${flashSales.endsAt} > ${now}`,
-        ),
-      )
-      .returning({ left: flashSales.stockLeft });
-    return r ? r.left : null;
+  /**
+   * Takes `q` units, one at a time, each from some open bucket: first one nobody holds a lock on
+   * (SKIP LOCKED), else waiting for any that still has a unit. False when none is left; the
+   * caller's transaction then rolls back whatever it took.
+   */
+  async takeFlash(id: string, q: number): Promise<boolean> {
+    for (let i = 0; i < q; i++) {
+      const start = Math.floor(Math.random() * FLASH_BUCKETS);
+      let took = await this.takeOne(id, start, true);
+      if (!took) took = await this.takeOne(id, start, false);
+      if (!took) return false;
+    }
+    return true;
   }
 
-  /** Gives units back to a sale that has not been settled yet; null when it has (they go to the variant instead). */
-  async returnFlash(id: string, q: number): Promise<number | null> {
-    const [r] = await this.db
-      .update(flashSales)
-      .set({ stockLeft: sql`${flashSales.stockLeft} + ${q}` })
-      .where(and(eq(flashSales.id, id), isNull(flashSales.settledAt)))
-      .returning({ left: flashSales.stockLeft });
-    return r ? r.left : null;
+  private async takeOne(id: string, start: number, skipLocked: boolean): Promise<boolean> {
+    const lock = skipLocked ? sql`for update skip locked` : sql`for update`;
+    const r = await this.db
+      .update(flashStock)
+      .set({ units: sql`${flashStock.units} - 1` })
+      .where(
+        and(
+          eq(flashStock.flashSaleId, id),
+          gte(flashStock.units, 1),
+          eq(flashStock.closed, false),
+          sql`${flashStock.bucket} = (select b.bucket from shop_flash_stock b where b.flash_sale_id = ${id} and b.units >= 1 and not b.closed order by (b.bucket >= ${start}) desc, b.bucket limit 1 ${lock})`,
+        ),
+      )
+      .returning({ units: flashStock.units });
+    return r.length > 0;
+  }
+
+  /** Gives units back to an open bucket; false once the sale is settled (they go to the variant instead). */
+  async returnFlash(id: string, q: number): Promise<boolean> {
+    const r = await this.db
+      .update(flashStock)
+      .set({ units: sql`${flashStock.units} + ${q}` })
+      .where(
+        and(
+          eq(flashStock.flashSaleId, id),
+          eq(flashStock.closed, false),
+          sql`${flashStock.bucket} = (select b.bucket from shop_flash_stock b where b.flash_sale_id = ${id} and not b.closed order by b.units, b.bucket limit 1 for update)`,
+        ),
+      )
+      .returning({ units: flashStock.units });
+    return r.length > 0;
   }
 
   /** One buyer's units in a sale, raised only while it stays within the per-user limit. */
@@ -457,15 +493,22 @@ export class ShopRepo {
     return rows.map((r) => r.id);
   }
 
-  /** Marks a sale settled and returns what was left; the caller moves it back to the variant. */
-  async settleFlash(id: string, now: Date, cancel: boolean): Promise<FlashSaleRow | undefined> {
-    const [r] = await this.db
+  /**
+   * Closes every bucket (waiting for takers that hold one), marks the sale settled and returns
+   * the units that were left; the caller moves them back to the variant in the same transaction.
+   */
+  async settleFlash(id: string, now: Date, cancel: boolean): Promise<number> {
+    const closed = await this.db
+      .update(flashStock)
+      .set({ closed: true })
+      .where(and(eq(flashStock.flashSaleId, id), eq(flashStock.closed, false)))
+      .returning({ units: flashStock.units });
+    await this.db.update(flashStock).set({ units: 0 }).where(eq(flashStock.flashSaleId, id));
+    await this.db
       .update(flashSales)
       .set({ settledAt: now, stockLeft: 0, ...(cancel ? { cancelledAt: now } : {}) })
-      .where(and(eq(flashSales.id, id), isNull(flashSales.settledAt)))
-      .returning();
-    // returning() gives the new row; the leftover is what the old row had, read before by the caller.
-    return r;
+      .where(eq(flashSales.id, id));
+    return closed.reduce((sum, b) => sum + b.units, 0);
   }
 
   // ------------------------------------------------------------ orders
@@ -653,7 +696,11 @@ export class HotQueries {
       .from(idempotency)
       .where(and(eq(idempotency.userId, sql.placeholder('userId')), eq(idempotency.scope, sql.placeholder('scope')), eq(idempotency.key, sql.placeholder('key'))))
       .prepare('shop_idempotent');
-    this.left = db.select({ left: flashSales.stockLeft }).from(flashSales).where(eq(flashSales.id, sql.placeholder('id'))).prepare('shop_flash_left');
+    this.left = db
+      .select({ left: sql<number>`coalesce(sum(${flashStock.units}), 0)::int` })
+      .from(flashStock)
+      .where(and(eq(flashStock.flashSaleId, sql.placeholder('id')), eq(flashStock.closed, false)))
+      .prepare('shop_flash_left');
   }
 
   async idempotent(userId: string, scope: string, key: string) {
@@ -661,8 +708,8 @@ export class HotQueries {
     return r;
   }
 
-  async flashStockLeft(id: string): Promise<number | null> {
+  async flashStockLeft(id: string): Promise<number> {
     const [r] = await this.left.execute({ id });
-    return r ? r.left : null;
+    return r?.left ?? 0;
   }
 }

@@ -154,7 +154,10 @@ export const flashSales = pgTable(
     price: integer('price').notNull(),
     currency: text('currency').notNull(),
     stockTotal: integer('stock_total').notNull(),
-    /** Units not yet held by a winner; taken with `stock_left = stock_left - q WHERE stock_left >= q`. */
+    /**
+     * Units left when the sale was created (and 0 once settled). The live count is the sum of the
+     * sale's `shop_flash_stock` buckets: one row would serialise every winner on its lock.
+     */
     stockLeft: integer('stock_left').notNull(),
     perUserLimit: integer('per_user_limit').notNull(),
     startsAt: ts('starts_at').notNull(),
@@ -171,6 +174,23 @@ export const flashSales = pgTable(
     index('shop_flash_sales_unsettled_idx').on(t.endsAt).where(sql`${t.settledAt} is null`),
     check('shop_flash_sales_stock_nonneg', sql`${t.stockLeft} >= 0 and ${t.stockLeft} <= ${t.stockTotal}`),
   ],
+);
+
+/**
+ * A flash sale's units, spread over a few rows so that winners do not queue on one row lock
+ * (each commit holds it for a WAL flush). Each bucket is taken with `units = units - 1 WHERE
+ * units >= 1 AND NOT closed`; settling closes every bucket under its lock, so a unit is never
+ * both returned to a bucket and moved back to the variant.
+ */
+export const flashStock = pgTable(
+  'shop_flash_stock',
+  {
+    flashSaleId: uuid('flash_sale_id').notNull().references(() => flashSales.id, { onDelete: 'cascade' }),
+    bucket: integer('bucket').notNull(),
+    units: integer('units').notNull(),
+    closed: boolean('closed').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.flashSaleId, t.bucket] }), check('shop_flash_stock_units_nonneg', sql`${t.units} >= 0`)],
 );
 
 /** Units one buyer holds in a flash sale (pending or paid): the per-user limit as a guarded upsert. */
