@@ -8,3 +8,4 @@ export * from '../../modules/shop/tables.ts';
 export * from '../../modules/fans/tables.ts';
 export * from '../../modules/groups/tables.ts';
 export * from '../../modules/dms/tables.ts';
+export * from '../../modules/watch/tables.ts';
