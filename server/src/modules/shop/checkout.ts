@@ -30,6 +30,7 @@ import type { orderEvents, orderItems, orders } from './tables.ts';
 export const ATTRIBUTION_WINDOW_MS = 7 * 86_400_000;
 const MAX_CART_LINES = 100;
 const MAX_ADDRESSES = 20;
+const SOLD_OUT = new AppError('sold_out', 'Sold out');
 
 interface Line extends PriceLine {
   variant: VariantRow;
@@ -423,7 +424,8 @@ export class Checkout {
     if (now < sale.startsAt) throw new AppError('invalid_state', 'This flash sale has not started yet');
     if (now >= sale.endsAt || sale.settledAt) throw new AppError('invalid_state', 'This flash sale is over');
     if (body.quantity > sale.perUserLimit) throw new AppError('limit_reached', `At most ${sale.perUserLimit} per person`);
-    if (!(await this.admit(saleId, body.quantity))) throw new AppError('sold_out', 'Sold out');
+    // One shared instance: thousands of losers a second need no stack trace each.
+    if (!(await this.admit(saleId, body.quantity))) throw SOLD_OUT;
     let released = false;
     // The admission slot is given back as soon as the transaction has decided, not after the follow-up work.
     const done = () => {
