@@ -2,6 +2,7 @@ import type { JSX } from 'react';
 import type { CardSection } from '@tremolo/protocol';
 import { useI18n } from '../lib/i18n.tsx';
 import { formatPriceRange } from '../lib/money.ts';
+import { FanGroupsSection } from './chat/FanGroupsSection.tsx';
 
 type SectionOf<K extends CardSection['kind']> = Extract<CardSection, { kind: K }>;
 
@@ -12,6 +13,7 @@ type SectionOf<K extends CardSection['kind']> = Extract<CardSection, { kind: K }
 const RENDERERS: { [K in CardSection['kind']]?: (props: { section: SectionOf<K> }) => JSX.Element } = {
   links: LinksSection,
   showcase: ShowcaseSection,
+  fan_groups: FanGroupsSection,
 };
 
 function LinksSection({ section }: { section: SectionOf<'links'> }) {

@@ -1,8 +1,28 @@
-import { CLOSE_CODES, EventFrame, PROTOCOL_VERSION, ServerFrame, type ClientFrame } from '@tremolo/protocol';
+import { CLOSE_CODES, EventFrame, PROTOCOL_VERSION, ServerFrame, type ClientFrame, type ErrorCode, type PublishBody } from '@tremolo/protocol';
 
 export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated' | 'signedOut';
 
 type EventHandler = (ev: EventFrame) => void;
+
+/**
+ * A publish the server refused (`err` with `ref` = the cid), or one that never got an answer
+ * because the link dropped (`code: 'disconnected'`: send it again, with the same cid, later).
+ */
+export class PublishError extends Error {
+  constructor(
+    readonly code: ErrorCode | 'disconnected',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PublishError';
+  }
+}
+
+interface PendingPublish {
+  ch: string;
+  resolve: (ack: { seq: number | null }) => void;
+  reject: (err: PublishError) => void;
+}
 
 interface ChannelState {
   handlers: Set<EventHandler>;
@@ -59,6 +79,8 @@ export interface RealtimeOptions {
 export class RealtimeClient {
   private ws: SocketLike | null = null;
   private readonly channels = new Map<string, ChannelState>();
+  /** Publishes waiting for their ack, by cid. */
+  private readonly publishes = new Map<string, PendingPublish>();
   private readonly statusListeners = new Set<(s: RealtimeStatus) => void>();
   private status: RealtimeStatus = 'closed';
   private attempt = 0;
@@ -94,6 +116,7 @@ export class RealtimeClient {
     const ws = this.ws;
     this.ws = null;
     ws?.close(1000, 'bye');
+    this.failPublishes();
     this.setStatus('closed');
   }
 
@@ -133,6 +156,29 @@ export class RealtimeClient {
     };
   }
 
+  /**
+   * Publishes a body with the caller's own id; resolves on the server's ack (with the stored
+   * sequence on durable channels). Rejects with `disconnected` when the link is down or drops
+   * before the ack: a retry with the same cid is stored once.
+   */
+  publish(ch: string, cid: string, body: PublishBody): Promise<{ seq: number | null }> {
+    return new Promise((resolve, reject) => {
+      if (this.ws?.readyState !== OPEN || this.status !== 'open') {
+        reject(new PublishError('disconnected', 'Not connected'));
+        return;
+      }
+      this.publishes.get(cid)?.reject(new PublishError('disconnected', 'Sent again'));
+      this.publishes.set(cid, { ch, resolve, reject });
+      this.send({ t: 'pub', ch, cid, body });
+    });
+  }
+
+  private failPublishes(): void {
+    const waiting = [...this.publishes.values()];
+    this.publishes.clear();
+    for (const p of waiting) p.reject(new PublishError('disconnected', 'The connection dropped'));
+  }
+
   private sendSub(ch: string, state: ChannelState): void {
     this.send(state.lastSeq === null ? { t: 'sub', ch } : { t: 'sub', ch, since: state.lastSeq });
   }
@@ -166,6 +212,7 @@ export class RealtimeClient {
       if (this.ws !== ws) return;
       this.ws = null;
       this.stopPing();
+      this.failPublishes();
       if (e.code === CLOSE_CODES.unsupportedVersion) {
         // Retrying cannot help: this bundle speaks an old protocol.
         this.stopped = true;
@@ -237,11 +284,25 @@ export class RealtimeClient {
       case 'ev':
       case 'batch':
         return; // handled above
-      case 'err':
+      case 'err': {
+        const waiting = frame.ref !== undefined ? this.publishes.get(frame.ref) : undefined;
+        if (waiting && frame.ref !== undefined) {
+          this.publishes.delete(frame.ref);
+          waiting.reject(new PublishError(frame.code, frame.message));
+          return;
+        }
         console.warn(`realtime: ${frame.code}: ${frame.message}`);
         return;
+      }
+      case 'ack': {
+        const waiting = this.publishes.get(frame.cid);
+        if (waiting && waiting.ch === frame.ch) {
+          this.publishes.delete(frame.cid);
+          waiting.resolve({ seq: frame.seq ?? null });
+        }
+        return;
+      }
       case 'pong':
-      case 'ack':
       case 'unsubbed':
         return;
     }
@@ -281,6 +342,7 @@ export class RealtimeClient {
         this.ws = null;
         ws.close();
         this.stopPing();
+        this.failPublishes();
         if (!this.stopped) this.scheduleReconnect();
         return;
       }

@@ -216,6 +216,11 @@ function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship
     <div className="actions">
       <div className="actions-row">
         {main}
+        {!r.blocking && !r.blockedBy && (
+          <Link to={`/dm/${handle}`} className="btn btn-ghost" data-testid="card-message">
+            {t('dm.message')}
+          </Link>
+        )}
         {!r.blocking && !confirmBlock && (
           <button type="button" className="btn btn-ghost btn-quiet" onClick={() => setConfirmBlock(true)} disabled={busy !== null} data-testid="card-block">
             {t('card.block')}

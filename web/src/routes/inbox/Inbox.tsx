@@ -1,13 +1,28 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import type { Notification, NotificationPayload, UserSummary } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n, type I18n } from '../../lib/i18n.tsx';
 import { useInbox } from '../../lib/inbox.tsx';
 import { timeAgo } from '../../lib/time.ts';
+import { Conversations, MessagesSwitch } from '../messaging/Conversations.tsx';
 
 export function Inbox() {
+  const [params] = useSearchParams();
+  // Chats (DMs and fan groups) and notifications share the Messages tab.
+  if (params.get('tab') === 'chats') {
+    return (
+      <section className="stack" data-testid="inbox-page">
+        <MessagesSwitch active="chats" />
+        <Conversations />
+      </section>
+    );
+  }
+  return <Notifications />;
+}
+
+function Notifications() {
   const { t } = useI18n();
   const inbox = useInbox();
   const { loaded, loading, error, loadFirst } = inbox;
@@ -33,6 +48,7 @@ export function Inbox() {
 
   return (
     <section className="stack" data-testid="inbox-page">
+      <MessagesSwitch active="notifications" />
       <header className="page-head page-head-row">
         <div>
           <h1>{t('inbox.title')}</h1>
@@ -45,9 +61,6 @@ export function Inbox() {
         </button>
       </header>
       {markError !== null && <ErrorMessage error={markError} />}
-      <p className="note muted" data-testid="chats-coming-soon">
-        {t('inbox.chatsSoon')}
-      </p>
       {inbox.items.length > 0 && (
         <ul className="inbox-list" data-testid="inbox-list">
           {inbox.items.map((n) => (
@@ -79,16 +92,15 @@ function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: 
       return { text: t('inbox.order', { title: p.title, status: t(`order.${p.status}`) }), actor: p.actor, to: null };
     case 'low_stock':
       return { text: t('inbox.lowStock', { title: p.title, sku: p.sku, count: p.stock }), actor: null, to: null };
-    // Group and chat screens are not built yet; the sentence and the sender's card stand in.
     case 'mention':
-      return { text: t('inbox.mention', { name: p.actor.displayName, group: p.groupName, preview: p.preview }), actor: p.actor, to: `/u/${p.actor.handle}` };
+      return { text: t('inbox.mention', { name: p.actor.displayName, group: p.groupName, preview: p.preview }), actor: p.actor, to: `/g/${p.groupId}` };
     case 'join_request':
-      return { text: t('inbox.joinRequest', { name: p.actor.displayName, group: p.groupName }), actor: p.actor, to: `/u/${p.actor.handle}` };
+      return { text: t('inbox.joinRequest', { name: p.actor.displayName, group: p.groupName }), actor: p.actor, to: `/g/${p.groupId}/manage` };
     case 'dm':
       return {
         text: t(p.request ? 'inbox.dmRequest' : 'inbox.dm', { name: p.actor.displayName, preview: p.preview }),
         actor: p.actor,
-        to: `/u/${p.actor.handle}`,
+        to: `/dm/${p.actor.handle}`,
       };
     default:
       // A kind added to the protocol after this screen: still counted and shown, in general words.

@@ -1,0 +1,141 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { ProductCard as ProductCardSchema, Video, type ProductCard, type ShareTarget, type TouchContext } from '@tremolo/protocol';
+import { api, enc } from '../../lib/api.ts';
+import { listOf } from '../../lib/chat.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { formatPriceRange } from '../../lib/money.ts';
+import { ErrorMessage, Loading } from '../Status.tsx';
+
+const CardList = listOf(ProductCardSchema);
+
+/** Product cards asked for by many messages at once come back in one request. */
+const productCache = new Map<string, Promise<ProductCard | null>>();
+let batch: { ids: Set<string>; waiters: Map<string, (p: ProductCard | null) => void>; fail: Map<string, (e: unknown) => void> } | null = null;
+
+function fetchProduct(id: string): Promise<ProductCard | null> {
+  const cached = productCache.get(id);
+  if (cached) return cached;
+  const p = new Promise<ProductCard | null>((resolve, reject) => {
+    if (!batch) {
+      const b = { ids: new Set<string>(), waiters: new Map<string, (p: ProductCard | null) => void>(), fail: new Map<string, (e: unknown) => void>() };
+      batch = b;
+      setTimeout(() => {
+        batch = null;
+        const ids = [...b.ids];
+        api
+          .get(`/api/v1/shop/cards?ids=${ids.map(enc).join(',')}`, CardList)
+          .then((r) => {
+            const byId = new Map(r.items.map((c) => [c.id, c]));
+            for (const id of ids) b.waiters.get(id)?.(byId.get(id) ?? null);
+          })
+          .catch((e: unknown) => {
+            for (const id of ids) {
+              productCache.delete(id);
+              b.fail.get(id)?.(e);
+            }
+          });
+      }, 30);
+    }
+    batch.ids.add(id);
+    batch.waiters.set(id, resolve);
+    batch.fail.set(id, reject);
+  });
+  productCache.set(id, p);
+  return p;
+}
+
+/** A shared video, product or watch party: it opens in place, inside the chat. */
+export function ShareCard({ target, text, via }: { target: ShareTarget; text?: string | undefined; via: TouchContext }) {
+  return (
+    <div className="share-card" data-testid="share-card" data-type={target.type}>
+      {target.type === 'product' && <SharedProduct id={target.id} via={via} />}
+      {target.type === 'video' && <SharedVideo id={target.id} />}
+      {target.type === 'watch' && <SharedWatch id={target.id} />}
+      {text && <p className="share-text">{text}</p>}
+    </div>
+  );
+}
+
+function SharedProduct({ id, via }: { id: string; via: TouchContext }) {
+  const { t, lang } = useI18n();
+  const [card, setCard] = useState<ProductCard | null | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let cancelled = false;
+    fetchProduct(id)
+      .then((c) => !cancelled && setCard(c))
+      .catch((e: unknown) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [id, attempt]);
+  if (error !== null) return <ErrorMessage error={error} onRetry={() => (setError(null), setAttempt((n) => n + 1))} />;
+  if (card === undefined) return <Loading />;
+  if (card === null) return <p className="muted small">{t('chat.productGone')}</p>;
+  return (
+    <Link to={`${card.url}?via=${via.surface}`} className="share-product" data-testid="share-product">
+      {card.imageUrl ? <img src={card.imageUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
+      <span className="share-product-text">
+        <span className="muted small">{t('chat.sharedProduct')}</span>
+        <strong className="share-product-title">{card.title}</strong>
+        <span className="product-price">{formatPriceRange(card.price.min, card.price.max, card.price.currency, lang)}</span>
+        {!card.inStock && <span className="muted small">{t('card.soldOut')}</span>}
+      </span>
+    </Link>
+  );
+}
+
+function SharedVideo({ id }: { id: string }) {
+  const { t } = useI18n();
+  const [video, setVideo] = useState<Video | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    api
+      .get(`/api/v1/videos/${enc(id)}`, Video)
+      .then((v) => !cancelled && setVideo(v))
+      .catch((e: unknown) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [id]);
+  if (error !== null) return <p className="muted small">{t('chat.videoGone')}</p>;
+  if (!video) return <Loading />;
+  return (
+    <div className="share-video">
+      {open && video.streamUrl ? (
+        <div className="share-video-player">
+          <video src={video.streamUrl} poster={video.posterUrl ?? undefined} controls autoPlay playsInline data-testid="share-video-player" />
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => setOpen(false)}>
+            {t('chat.close')}
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="share-video-poster" onClick={() => setOpen(true)} disabled={!video.streamUrl} data-testid="share-video-open" aria-label={t('chat.open')}>
+          {video.posterUrl ? <img src={video.posterUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
+          <span className="share-play" aria-hidden="true">
+            ▶
+          </span>
+        </button>
+      )}
+      <span className="share-video-caption">
+        <span className="muted small">
+          {t('chat.sharedVideo')} · @{video.author.handle}
+        </span>
+        <span>{video.caption}</span>
+      </span>
+    </div>
+  );
+}
+
+function SharedWatch({ id }: { id: string }) {
+  const { t } = useI18n();
+  return (
+    <Link to={`/watch/${id}`} className="share-watch">
+      ▶ {t('chat.sharedWatch')}
+    </Link>
+  );
+}

@@ -1,0 +1,144 @@
+import { useEffect, useState } from 'react';
+import { ProductCard as ProductCardSchema, Video, page, type ProductCard, type ShareTarget, type Video as VideoT } from '@tremolo/protocol';
+import { api, enc } from '../../lib/api.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { formatPriceRange } from '../../lib/money.ts';
+import { ErrorMessage, Loading } from '../Status.tsx';
+
+const Products = page(ProductCardSchema);
+const Videos = page(Video);
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** Reads a pasted product, video or watch link (full URL or path). */
+export function parseShareLink(raw: string): ShareTarget | null {
+  const s = raw.trim();
+  const m = new RegExp(`(?:^|/)(p|v|videos|watch|w)/(${UUID})(?:[/?#]|$)`, 'i').exec(s);
+  if (!m) return null;
+  const kind = m[1]!.toLowerCase();
+  const id = m[2]!.toLowerCase();
+  if (kind === 'p') return { type: 'product', id };
+  if (kind === 'watch' || kind === 'w') return { type: 'watch', id };
+  return { type: 'video', id };
+}
+
+/** Picks something to share: products and videos of the people in the chat, or a pasted link. */
+export function ShareSheet({ handles, onShare, onClose }: { handles: string[]; onShare: (target: ShareTarget, text: string) => void; onClose: () => void }) {
+  const { t, lang } = useI18n();
+  const [products, setProducts] = useState<ProductCard[]>([]);
+  const [videos, setVideos] = useState<VideoT[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const [link, setLink] = useState('');
+  const [linkError, setLinkError] = useState(false);
+  const [text, setText] = useState('');
+  const key = handles.join(',');
+
+  useEffect(() => {
+    let cancelled = false;
+    setLoading(true);
+    const hs = key.split(',').filter(Boolean);
+    Promise.all(
+      hs.map((h) =>
+        Promise.all([
+          api.get(`/api/v1/shop/sellers/${enc(h)}/products?limit=12`, Products).then((p) => p.items).catch(() => []),
+          api.get(`/api/v1/users/${enc(h)}/videos?limit=12`, Videos).then((p) => p.items),
+        ]),
+      ),
+    )
+      .then((rows) => {
+        if (cancelled) return;
+        setProducts(rows.flatMap((r) => r[0]));
+        setVideos(rows.flatMap((r) => r[1]).filter((v) => v.status === 'ready'));
+      })
+      .catch((e: unknown) => !cancelled && setError(e))
+      .finally(() => !cancelled && setLoading(false));
+    return () => {
+      cancelled = true;
+    };
+  }, [key]);
+
+  const share = (target: ShareTarget) => {
+    onShare(target, text.trim());
+    onClose();
+  };
+
+  return (
+    <div className="sheet" role="dialog" aria-label={t('share.title')} data-testid="share-sheet">
+      <div className="sheet-head">
+        <strong>{t('share.title')}</strong>
+        <button type="button" className="btn btn-small btn-ghost" onClick={onClose} data-testid="share-close">
+          {t('chat.close')}
+        </button>
+      </div>
+      <input className="input" value={text} onChange={(e) => setText(e.target.value)} maxLength={500} placeholder={t('share.addText')} data-testid="share-text" />
+      {loading && <Loading />}
+      {error !== null && <ErrorMessage error={error} />}
+      {products.length > 0 && (
+        <>
+          <h3 className="sheet-subtitle">{t('share.products')}</h3>
+          <ul className="share-pick">
+            {products.map((p) => (
+              <li key={p.id}>
+                <button type="button" className="share-pick-item" onClick={() => share({ type: 'product', id: p.id })} data-testid="share-pick-product">
+                  {p.imageUrl ? <img src={p.imageUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
+                  <span className="share-pick-title">{p.title}</span>
+                  <span className="product-price small">{formatPriceRange(p.price.min, p.price.max, p.price.currency, lang)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {videos.length > 0 && (
+        <>
+          <h3 className="sheet-subtitle">{t('share.videos')}</h3>
+          <ul className="share-pick">
+            {videos.map((v) => (
+              <li key={v.id}>
+                <button type="button" className="share-pick-item" onClick={() => share({ type: 'video', id: v.id })} data-testid="share-pick-video">
+                  {v.posterUrl ? <img src={v.posterUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
+                  <span className="share-pick-title">{v.caption || `@${v.author.handle}`}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {!loading && error === null && products.length === 0 && videos.length === 0 && <p className="muted small">{t('share.empty')}</p>}
+      <form
+        className="share-link"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const target = parseShareLink(link);
+          if (!target) return setLinkError(true);
+          share(target);
+        }}
+      >
+        <label className="small muted" htmlFor="share-link-input">
+          {t('share.link')}
+        </label>
+        <div className="share-link-row">
+          <input
+            id="share-link-input"
+            className="input"
+            value={link}
+            onChange={(e) => {
+              setLink(e.target.value);
+              setLinkError(false);
+            }}
+            placeholder={t('share.linkPlaceholder')}
+            data-testid="share-link"
+          />
+          <button type="submit" className="btn btn-small btn-primary" disabled={!link.trim()} data-testid="share-link-send">
+            {t('share.send')}
+          </button>
+        </div>
+        {linkError && (
+          <p className="field-problem" role="alert">
+            {t('share.linkInvalid')}
+          </p>
+        )}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { DmThread, Group } from '@tremolo/protocol';
+import { Avatar } from '../../components/Avatar.tsx';
+import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
+import { dmsApi, groupsApi } from '../../lib/chat.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { useInbox } from '../../lib/inbox.tsx';
+import { timeAgo } from '../../lib/time.ts';
+import '../../components/chat/chat.css';
+
+/** Chats / Notifications, at the top of the Messages tab. */
+export function MessagesSwitch({ active }: { active: 'chats' | 'notifications' }) {
+  const { t } = useI18n();
+  const { unread } = useInbox();
+  return (
+    <nav className="segmented segmented-2" aria-label={t('nav.messages')} data-testid="messages-switch">
+      <Link to="/inbox?tab=chats" className={active === 'chats' ? 'active' : ''} aria-current={active === 'chats' ? 'page' : undefined} data-testid="messages-tab-chats">
+        {t('msg.tabChats')}
+      </Link>
+      <Link to="/inbox" className={active === 'notifications' ? 'active' : ''} aria-current={active === 'notifications' ? 'page' : undefined} data-testid="messages-tab-notifications">
+        {t('msg.tabNotifications')}
+        {unread > 0 && <span className="seg-count">{unread > 99 ? '99+' : unread}</span>}
+      </Link>
+    </nav>
+  );
+}
+
+type Row =
+  | { type: 'dm'; key: string; at: string | null; unread: number; thread: DmThread }
+  | { type: 'group'; key: string; at: string | null; unread: number; group: Group };
+
+/** My conversations: direct messages and fan groups, with unread counts, newest activity first. */
+export function Conversations() {
+  const { t, tn, lang } = useI18n();
+  const inbox = useInbox();
+  const [rows, setRows] = useState<Row[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  const load = useCallback(async () => {
+    const [dms, groups] = await Promise.all([dmsApi.list(), groupsApi.mine()]);
+    const out: Row[] = [
+      ...dms.items.map((d): Row => ({ type: 'dm', key: `dm-${d.peer.id}`, at: d.lastMessageAt, unread: d.unread, thread: d })),
+      ...groups.items.map((g): Row => ({ type: 'group', key: `g-${g.id}`, at: null, unread: g.me?.unread ?? 0, group: g })),
+    ];
+    // Unread first, then the latest DM activity; groups carry no timestamp, so they keep their order.
+    out.sort((a, b) => Number(b.unread > 0) - Number(a.unread > 0) || (b.at ?? '').localeCompare(a.at ?? ''));
+    return out;
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    setError(null);
+    load()
+      .then((r) => !cancelled && setRows(r))
+      .catch((e: unknown) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [load, attempt]);
+
+  // A new DM or mention arrives as a notification: the list refreshes with it.
+  useEffect(
+    () =>
+      inbox.onLive((n) => {
+        if (n.payload.kind === 'dm' || n.payload.kind === 'mention' || n.payload.kind === 'join_request') {
+          load()
+            .then(setRows)
+            .catch(() => undefined);
+        }
+      }),
+    [inbox, load],
+  );
+
+  return (
+    <div className="stack" data-testid="conversations">
+      <div className="conv-actions">
+        <Link to="/groups/new" className="btn btn-small btn-ghost" data-testid="new-group">
+          ＋ {t('msg.newGroup')}
+        </Link>
+      </div>
+      {rows === null && error === null && <Loading testId="conversations-loading" />}
+      {error !== null && <ErrorMessage error={error} onRetry={() => setAttempt((n) => n + 1)} testId="conversations-error" />}
+      {rows !== null && rows.length === 0 && <Empty testId="conversations-empty">{t('msg.chatsEmpty')}</Empty>}
+      {rows !== null && rows.length > 0 && (
+        <ul className="inbox-list" data-testid="conversation-list">
+          {rows.map((r) =>
+            r.type === 'dm' ? (
+              <li key={r.key} data-testid="conversation" data-kind="dm" data-handle={r.thread.peer.handle} data-unread={r.unread}>
+                <Link to={`/dm/${r.thread.peer.handle}`} className="inbox-link">
+                  <Avatar user={r.thread.peer} size={48} />
+                  <span className="inbox-text">
+                    <span className="conv-name">
+                      {r.thread.peer.displayName}
+                      {(r.thread.status === 'request_received' || r.thread.status === 'ignored') && <span className="pill conv-tag">{t('msg.requestTag')}</span>}
+                    </span>
+                    <span className="muted small conv-preview">{r.thread.preview ?? t('msg.noMessagesYet')}</span>
+                  </span>
+                  <span className="conv-side">
+                    {r.at && <time className="muted small">{timeAgo(r.at, lang)}</time>}
+                    {r.unread > 0 && (
+                      <span className="conv-badge" data-testid="conversation-unread" aria-label={t('msg.unreadCount', { count: r.unread })}>
+                        {r.unread > 99 ? '99+' : r.unread}
+                      </span>
+                    )}
+                  </span>
+                </Link>
+              </li>
+            ) : (
+              <li key={r.key} data-testid="conversation" data-kind="group" data-group={r.group.id} data-unread={r.unread}>
+                <Link to={`/g/${r.group.id}`} className="inbox-link">
+                  <span className="conv-group-avatar">
+                    <Avatar user={r.group.owner} size={48} />
+                  </span>
+                  <span className="inbox-text">
+                    <span className="conv-name">
+                      {r.group.name}
+                      <span className="pill conv-tag">{t('msg.groupTag')}</span>
+                    </span>
+                    <span className="muted small conv-preview">
+                      {r.group.announcement ? `📌 ${r.group.announcement}` : tn('msg.membersCount', r.group.members)}
+                    </span>
+                  </span>
+                  <span className="conv-side">
+                    {r.unread > 0 && (
+                      <span className="conv-badge" data-testid="conversation-unread" aria-label={t('msg.unreadCount', { count: r.unread })}>
+                        {r.unread > 99 ? '99+' : r.unread}
+                      </span>
+                    )}
+                  </span>
+                </Link>
+              </li>
+            ),
+          )}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,165 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { DmThread, type Card } from '@tremolo/protocol';
+import { Avatar } from '../../components/Avatar.tsx';
+import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
+import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ApiError, api, enc } from '../../lib/api.ts';
+import { fetchCard } from '../../lib/cards.ts';
+import { dmEndpoints, dmsApi, useChannelChat, useChatSnapshot, type Person } from '../../lib/chat.ts';
+import { useErrorText } from '../../lib/errors.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import '../../components/chat/chat.css';
+
+/** A direct message thread: friends talk freely; anyone else sends a limited message request. */
+export function DmPage() {
+  const { handle = '' } = useParams();
+  const [thread, setThread] = useState<DmThread | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    setThread(null);
+    setError(null);
+    dmsApi
+      .get(handle)
+      .then((t) => !cancelled && setThread(t))
+      .catch((e: unknown) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [handle, attempt]);
+
+  const refresh = useCallback(() => {
+    dmsApi
+      .get(handle)
+      .then(setThread)
+      .catch(() => undefined);
+  }, [handle]);
+
+  if (error !== null) {
+    const final = error instanceof ApiError && (error.code === 'not_found' || error.code === 'bad_request');
+    return <ErrorMessage error={error} onRetry={final ? undefined : () => setAttempt((n) => n + 1)} testId="dm-error" />;
+  }
+  if (!thread) return <Loading testId="dm-loading" />;
+  return <DmChat key={thread.channel} thread={thread} onThread={setThread} refresh={refresh} />;
+}
+
+function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t: DmThread) => void; refresh: () => void }) {
+  const { t, tn } = useI18n();
+  const errorText = useErrorText();
+  const { me, realtime } = useSession();
+  const peer = thread.peer;
+  const endpoints = useMemo(() => dmEndpoints(peer.handle), [peer.handle]);
+  const chat = useChannelChat(realtime, thread.channel, endpoints, me?.id ?? null, thread.lastReadSeq);
+  const snap = useChatSnapshot(chat);
+  const [card, setCard] = useState<Card | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    fetchCard(peer.handle)
+      .then((c) => !cancelled && setCard(c))
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [peer.handle]);
+
+  // Each message moves the request along (allowance used, accepted by a reply): read the thread again.
+  const mySent = snap.items.filter((i) => i.type === 'event' && i.mine).length;
+  const theirs = snap.items.filter((i) => i.type === 'event' && !i.mine).length;
+  useEffect(() => {
+    if (mySent + theirs > 0) refresh();
+  }, [mySent, theirs, refresh]);
+
+  const people = useMemo(() => {
+    const m = new Map<string, Person>();
+    m.set(peer.id, { user: peer });
+    if (me) m.set(me.id, { user: me });
+    return m;
+  }, [peer, me]);
+
+  // The server's own word on why a message was refused (a block, a used-up request).
+  const refusal = [...snap.items].reverse().find((i) => i.type === 'outbox' && i.state === 'failed');
+  const blockedError = refusal && refusal.type === 'outbox' && refusal.error?.code === 'blocked' ? refusal.error : null;
+  const blockedByCard = card?.relationship ? card.relationship.blocking || card.relationship.blockedBy : false;
+
+  const act = async (action: 'accept' | 'ignore') => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      onThread(await api.post(`/api/v1/dms/${enc(peer.handle)}/${action}`, DmThread));
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const used = thread.status === 'request_sent' && thread.requestAllowance === 0;
+  const env: ChatEnv = {
+    kind: 'dm',
+    surfaceId: thread.channel,
+    meId: me?.id ?? '',
+    people,
+    isAdmin: false,
+    shareHandles: [...new Set([me?.handle ?? '', peer.handle])].filter(Boolean),
+    readOnly: used ? t('dm.requestUsed', { name: peer.displayName }) : null,
+  };
+
+  return (
+    <section className="chat-page" data-testid="dm-page" data-status={thread.status}>
+      <header className="chat-head">
+        <Link to="/inbox?tab=chats" className="chat-back" aria-label="←">
+          ←
+        </Link>
+        <Link to={`/u/${peer.handle}`} className="chat-head-link">
+          <Avatar user={peer} size={38} />
+          <span className="chat-head-text">
+            <h1 className="chat-title" data-testid="dm-name">
+              {peer.displayName}
+            </h1>
+            <span className="muted small">@{peer.handle}</span>
+          </span>
+        </Link>
+      </header>
+      {(blockedError || blockedByCard) && (
+        <div className="chat-banner chat-banner-danger" role="alert" data-testid="dm-blocked">
+          <strong>{t('dm.blocked')}</strong> <span className="small">{blockedError ? errorText(blockedError) : t('dm.blockedHint')}</span>
+        </div>
+      )}
+      {thread.status === 'request_sent' && !used && (
+        <div className="chat-banner" data-testid="dm-request-sent" data-allowance={thread.requestAllowance ?? ''}>
+          {tn('dm.requestSent', thread.requestAllowance ?? 0, { name: peer.displayName })}
+        </div>
+      )}
+      {thread.status === 'request_received' && (
+        <div className="chat-banner" data-testid="dm-request-received">
+          <span>{t('dm.requestReceived', { name: peer.displayName })}</span>
+          <span className="actions-row">
+            <button type="button" className="btn btn-small btn-primary" onClick={() => void act('accept')} disabled={busy} data-testid="dm-accept">
+              {t('dm.accept')}
+            </button>
+            <button type="button" className="btn btn-small btn-ghost" onClick={() => void act('ignore')} disabled={busy} data-testid="dm-ignore">
+              {t('dm.ignore')}
+            </button>
+          </span>
+        </div>
+      )}
+      {thread.status === 'ignored' && (
+        <div className="chat-banner" data-testid="dm-ignored">
+          <span>{t('dm.ignored')}</span>
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => void act('accept')} disabled={busy} data-testid="dm-accept">
+            {t('dm.accept')}
+          </button>
+        </div>
+      )}
+      {actionError !== null && <ErrorMessage error={actionError} />}
+      {chat ? <ChatView chat={chat} snap={snap} env={env} /> : <Loading testId="chat-loading" />}
+    </section>
+  );
+}

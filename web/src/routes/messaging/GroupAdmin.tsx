@@ -1,0 +1,275 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { Group, Ok, type GroupMember, type Group as GroupT, type ModerateBody } from '@tremolo/protocol';
+import { Avatar } from '../../components/Avatar.tsx';
+import { FanBadge, RoleTag } from '../../components/chat/FanBadge.tsx';
+import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ApiError, api, enc } from '../../lib/api.ts';
+import { groupsApi } from '../../lib/chat.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import '../../components/chat/chat.css';
+
+/** Admin tools: announcement, mute-all, invite link, join requests and member moderation. */
+export function GroupAdmin() {
+  const { id = '' } = useParams();
+  const { t } = useI18n();
+  const [group, setGroup] = useState<GroupT | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    groupsApi
+      .get(id)
+      .then((g) => !cancelled && setGroup(g))
+      .catch((e: unknown) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [id, attempt]);
+
+  if (error !== null && !group) return <ErrorMessage error={error} onRetry={() => (setError(null), setAttempt((n) => n + 1))} testId="admin-error" />;
+  if (!group) return <Loading />;
+  const role = group.me?.role;
+  if (role !== 'owner' && role !== 'admin') return <ErrorMessage error={new ApiError('forbidden', 'Only group admins can do that', 403)} testId="admin-forbidden" />;
+
+  return (
+    <section className="stack" data-testid="group-admin">
+      <Link to={`/g/${group.id}`} className="back">
+        ← {group.name}
+      </Link>
+      <h1>{t('admin.title')}</h1>
+      <Settings group={group} onGroup={setGroup} />
+      <Requests group={group} />
+      <Members group={group} />
+    </section>
+  );
+}
+
+function Settings({ group, onGroup }: { group: GroupT; onGroup: (g: GroupT) => void }) {
+  const { t } = useI18n();
+  const [announcement, setAnnouncement] = useState(group.announcement ?? '');
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [copied, setCopied] = useState(false);
+
+  const patch = async (body: { announcement?: string; mutedAll?: boolean }) => {
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      onGroup(await api.patch(`/api/v1/groups/${enc(group.id)}`, Group, body));
+      setSaved(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const inviteUrl = group.inviteCode ? `${location.origin}/g/${group.id}?invite=${encodeURIComponent(group.inviteCode)}` : null;
+
+  return (
+    <div className="panel stack">
+      <h2 className="section-title">{t('admin.settings')}</h2>
+      <div className="field">
+        <label htmlFor="announcement">{t('admin.announcement')}</label>
+        <textarea id="announcement" rows={3} maxLength={1000} value={announcement} onChange={(e) => setAnnouncement(e.target.value)} data-testid="admin-announcement" />
+        <p className="field-hint muted">{t('admin.announcementHint')}</p>
+      </div>
+      <div className="actions-row">
+        <button type="button" className="btn btn-small btn-primary" onClick={() => void patch({ announcement })} disabled={busy} data-testid="admin-announcement-save">
+          {t('admin.saveAnnouncement')}
+        </button>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => void patch({ mutedAll: !group.mutedAll })} disabled={busy} data-testid="admin-mute-all" data-muted={group.mutedAll}>
+          {group.mutedAll ? t('admin.unmuteAll') : t('admin.muteAll')}
+        </button>
+      </div>
+      {saved && (
+        <p className="success small" data-testid="admin-saved">
+          {t('admin.saved')}
+        </p>
+      )}
+      {error !== null && <ErrorMessage error={error} testId="admin-settings-error" />}
+      {inviteUrl && (
+        <div className="field">
+          <label htmlFor="invite">{t('group.inviteLink')}</label>
+          <div className="share-link-row">
+            <input id="invite" readOnly value={inviteUrl} data-testid="admin-invite" onFocus={(e) => e.target.select()} />
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => {
+                void navigator.clipboard?.writeText(inviteUrl).then(() => setCopied(true), () => undefined);
+              }}
+            >
+              {copied ? t('group.copied') : t('group.copy')}
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function useMemberList(groupId: string, status: 'member' | 'pending') {
+  const [items, setItems] = useState<GroupMember[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const load = useCallback(
+    async (after?: string) => {
+      setError(null);
+      try {
+        const p = await groupsApi.members(groupId, status, after);
+        setItems((prev) => (after && prev ? [...prev, ...p.items] : p.items));
+        setCursor(p.nextCursor);
+      } catch (e) {
+        setError(e);
+      }
+    },
+    [groupId, status],
+  );
+  useEffect(() => void load(), [load]);
+  return { items, error, cursor, reload: () => void load(), more: () => void (cursor && load(cursor)) };
+}
+
+function moderate(groupId: string, userId: string, body: ModerateBody) {
+  return api.post(`/api/v1/groups/${enc(groupId)}/members/${enc(userId)}`, Ok, body);
+}
+
+function Requests({ group }: { group: GroupT }) {
+  const { t } = useI18n();
+  const list = useMemberList(group.id, 'pending');
+  const [error, setError] = useState<unknown>(null);
+  const act = async (userId: string, action: 'approve' | 'decline') => {
+    setError(null);
+    try {
+      await moderate(group.id, userId, { action });
+      list.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <div className="panel" data-testid="admin-requests">
+      <h2 className="section-title">{t('admin.requests')}</h2>
+      {list.items === null && list.error === null && <Loading />}
+      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
+      {list.items?.length === 0 && <p className="muted small">{t('admin.noRequests')}</p>}
+      <ul className="inbox-list">
+        {list.items?.map((m) => (
+          <li key={m.user.id} className="member-row" data-testid="admin-request" data-handle={m.user.handle}>
+            <Avatar user={m.user} size={36} />
+            <span className="member-name">
+              {m.user.displayName} <FanBadge level={m.fanLevel} />
+            </span>
+            <button type="button" className="btn btn-small btn-primary" onClick={() => void act(m.user.id, 'approve')} data-testid="admin-approve">
+              {t('admin.approve')}
+            </button>
+            <button type="button" className="btn btn-small btn-ghost" onClick={() => void act(m.user.id, 'decline')} data-testid="admin-decline">
+              {t('admin.decline')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {error !== null && <ErrorMessage error={error} />}
+    </div>
+  );
+}
+
+function Members({ group }: { group: GroupT }) {
+  const { t, lang } = useI18n();
+  const { me } = useSession();
+  const list = useMemberList(group.id, 'member');
+  const [open, setOpen] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const iAmOwner = group.me?.role === 'owner';
+
+  const act = async (userId: string, body: ModerateBody) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await moderate(group.id, userId, body);
+      list.reload();
+      setOpen(null);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="panel" data-testid="admin-members">
+      <h2 className="section-title">{t('admin.members')}</h2>
+      {list.items === null && list.error === null && <Loading />}
+      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
+      <ul className="inbox-list">
+        {list.items?.map((m) => {
+          const muted = m.mutedUntil && new Date(m.mutedUntil).getTime() > Date.now();
+          const canModerate = m.user.id !== me?.id && m.role !== 'owner' && (iAmOwner || m.role === 'member');
+          return (
+            <li key={m.user.id} className="member-item" data-testid="admin-member" data-handle={m.user.handle}>
+              <div className="member-row">
+                <Avatar user={m.user} size={36} />
+                <span className="member-name">
+                  {m.user.displayName} <FanBadge level={m.fanLevel} /> <RoleTag role={m.role} />
+                  {muted && m.mutedUntil && <span className="muted small"> · {t('admin.mutedUntil', { time: new Date(m.mutedUntil).toLocaleString(lang) })}</span>}
+                </span>
+                {canModerate && (
+                  <button type="button" className="btn btn-small btn-ghost" onClick={() => setOpen(open === m.user.id ? null : m.user.id)} aria-expanded={open === m.user.id} data-testid="admin-member-actions">
+                    ⋯
+                  </button>
+                )}
+              </div>
+              {open === m.user.id && (
+                <div className="member-actions">
+                  {muted ? (
+                    <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => void act(m.user.id, { action: 'unmute' })} data-testid="admin-unmute">
+                      {t('admin.unmute')}
+                    </button>
+                  ) : (
+                    <>
+                      <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => void act(m.user.id, { action: 'mute', minutes: 60 })} data-testid="admin-mute">
+                        {t('admin.mute')}
+                      </button>
+                      <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => void act(m.user.id, { action: 'mute', minutes: 60 * 24 })} data-testid="admin-mute-day">
+                        {t('admin.mute1d')}
+                      </button>
+                    </>
+                  )}
+                  {iAmOwner && (
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      disabled={busy}
+                      onClick={() => void act(m.user.id, { action: 'set_role', role: m.role === 'admin' ? 'member' : 'admin' })}
+                      data-testid="admin-set-role"
+                    >
+                      {m.role === 'admin' ? t('admin.removeAdmin') : t('admin.makeAdmin')}
+                    </button>
+                  )}
+                  <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => void act(m.user.id, { action: 'remove' })} data-testid="admin-remove">
+                    {t('admin.remove')}
+                  </button>
+                  <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void act(m.user.id, { action: 'ban' })} data-testid="admin-ban">
+                    {t('admin.ban')}
+                  </button>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {list.cursor && (
+        <button type="button" className="btn btn-ghost btn-block" onClick={list.more}>
+          {t('common.loadMore')}
+        </button>
+      )}
+      {error !== null && <ErrorMessage error={error} testId="admin-member-error" />}
+    </div>
+  );
+}

@@ -1,0 +1,257 @@
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Ok, type Group } from '@tremolo/protocol';
+import { Avatar } from '../../components/Avatar.tsx';
+import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
+import { DropCouponSheet, useCouponBook } from '../../components/chat/CouponDrop.tsx';
+import { FanBadge } from '../../components/chat/FanBadge.tsx';
+import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ApiError, api, enc } from '../../lib/api.ts';
+import { groupEndpoints, groupsApi, useChannelChat, useChatSnapshot, useGroupMembers, type Person } from '../../lib/chat.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import { JoinRuleLabel } from './JoinRuleLabel.tsx';
+
+/** A fan group: who it is for and how to join, or — for members — its chat. */
+export function GroupPage() {
+  const { id = '' } = useParams();
+  const { me } = useSession();
+  const [group, setGroup] = useState<Group | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    setError(null);
+    groupsApi
+      .get(id)
+      .then((g) => !cancelled && setGroup(g))
+      .catch((e: unknown) => !cancelled && setError(e));
+    return () => {
+      cancelled = true;
+    };
+  }, [id, attempt, me?.id]);
+
+  const refresh = useCallback(() => {
+    groupsApi
+      .get(id)
+      .then(setGroup)
+      .catch(() => undefined);
+  }, [id]);
+
+  if (error !== null && !group) {
+    const gone = error instanceof ApiError && error.code === 'not_found';
+    return <ErrorMessage error={error} onRetry={gone ? undefined : () => setAttempt((n) => n + 1)} testId="group-error" />;
+  }
+  if (!group) return <Loading testId="group-loading" />;
+  if (group.me?.status === 'member') return <GroupChat group={group} refresh={refresh} />;
+  return <GroupLobby group={group} onJoined={setGroup} />;
+}
+
+function GroupHead({ group, children }: { group: Group; children?: ReactNode }) {
+  const { tn } = useI18n();
+  return (
+    <header className="chat-head" data-testid="group-head">
+      <Link to="/inbox?tab=chats" className="chat-back" aria-label="←">
+        ←
+      </Link>
+      <Avatar user={group.owner} size={38} />
+      <div className="chat-head-text">
+        <h1 className="chat-title" data-testid="group-name">
+          {group.name}
+        </h1>
+        <span className="muted small" data-testid="group-members">
+          {tn('msg.membersCount', group.members)}
+        </span>
+      </div>
+      {children}
+    </header>
+  );
+}
+
+/** Not a member (yet): the group's card with the way in. */
+function GroupLobby({ group, onJoined }: { group: Group; onJoined: (g: Group) => void }) {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const invite = params.get('invite') ?? undefined;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const status = group.me?.status ?? 'none';
+  const blocked = group.me?.joinBlockedReason ?? null;
+
+  const join = async () => {
+    if (!me) return navigate(`/login?next=${encodeURIComponent(`/g/${group.id}${invite ? `?invite=${invite}` : ''}`)}`);
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await groupsApi.join(group.id, invite);
+      onJoined(r.group);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="stack" data-testid="group-lobby">
+      <GroupHead group={group} />
+      <div className="panel group-card">
+        <p className="small">
+          <Link to={`/u/${group.owner.handle}`}>@{group.owner.handle}</Link>
+        </p>
+        {group.description && <p className="bio">{group.description}</p>}
+        <p className="muted small">
+          <JoinRuleLabel rule={group.joinRule} level={group.minFanLevel} /> · {t('group.capacity', { members: group.members, capacity: group.capacity })}
+        </p>
+        {group.me && (
+          <p className="small" data-testid="group-my-level">
+            {t('group.yourLevel', { level: group.me.fanLevel })} <FanBadge level={group.me.fanLevel} />
+          </p>
+        )}
+        {status === 'pending' && (
+          <p className="note" data-testid="group-pending">
+            {t('group.pendingLong')}
+          </p>
+        )}
+        {status === 'banned' && (
+          <p className="error-box" data-testid="group-banned">
+            {t('group.bannedLong')}
+          </p>
+        )}
+        {status === 'none' && (
+          <>
+            <p className="muted small">{t('group.notMember')}</p>
+            {blocked && !invite && (
+              <p className="note" data-testid="group-join-blocked">
+                {blocked}
+              </p>
+            )}
+            <button type="button" className="btn btn-primary btn-block" onClick={() => void join()} disabled={busy || (!!blocked && !invite && !!me)} data-testid="group-join">
+              {busy ? t('group.joining') : group.joinRule === 'approval' && !invite ? t('group.askToJoin') : t('group.join')}
+            </button>
+          </>
+        )}
+        {error !== null && <ErrorMessage error={error} testId="group-join-error" />}
+      </div>
+    </section>
+  );
+}
+
+function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
+  const { t, lang } = useI18n();
+  const { me, realtime } = useSession();
+  const navigate = useNavigate();
+  const endpoints = useMemo(() => groupEndpoints(group.id), [group.id]);
+  const chat = useChannelChat(realtime, group.channel, endpoints, me?.id ?? null, group.me?.lastReadSeq ?? 0);
+  const snap = useChatSnapshot(chat);
+  const { people: members } = useGroupMembers(group.id, true, snap.systemTick);
+  const coupons = useCouponBook(group.owner.handle);
+  const [dropping, setDropping] = useState(false);
+  const [leaving, setLeaving] = useState(false);
+  const [leaveError, setLeaveError] = useState<unknown>(null);
+  const role = group.me?.role ?? null;
+  const isAdmin = role === 'owner' || role === 'admin';
+
+  // Announcements, mutes and roles change the group: read it again when the chat says so.
+  useEffect(() => {
+    if (snap.systemTick > 0) refresh();
+  }, [snap.systemTick, refresh]);
+
+  // Names and badges: members by id, plus people named by member events (joined after the list loaded).
+  const people = useMemo(() => {
+    const m = new Map<string, Person>(members);
+    for (const it of snap.items) {
+      if (it.type === 'event' && it.body.kind === 'member' && it.body.user && !m.has(it.body.user.id)) m.set(it.body.user.id, { user: it.body.user });
+    }
+    if (!m.has(group.owner.id)) m.set(group.owner.id, { user: group.owner, role: 'owner' });
+    return m;
+  }, [members, snap.items, group.owner]);
+
+  const kicked = useMemo(() => {
+    for (let i = snap.items.length - 1; i >= 0; i--) {
+      const it = snap.items[i]!;
+      if (it.type === 'event' && it.body.kind === 'member' && it.body.user?.id === me?.id) {
+        return it.body.event === 'removed' || it.body.event === 'banned' || it.body.event === 'left';
+      }
+    }
+    return false;
+  }, [snap.items, me?.id]);
+
+  const mutedUntil = group.me?.mutedUntil ?? null;
+  let readOnly: string | null = null;
+  if (kicked) readOnly = t('group.kicked');
+  else if (mutedUntil && new Date(mutedUntil).getTime() > Date.now()) readOnly = t('group.muted', { time: new Date(mutedUntil).toLocaleString(lang) });
+  else if (group.mutedAll && !isAdmin) readOnly = t('group.mutedAll');
+
+  const env: ChatEnv = {
+    kind: 'group',
+    surfaceId: group.id,
+    meId: me?.id ?? '',
+    people,
+    isAdmin,
+    onDelete: async (seq) => {
+      await api.delete(`/api/v1/groups/${enc(group.id)}/messages/${seq}`, Ok);
+    },
+    coupons,
+    shareHandles: [...new Set([group.owner.handle, me?.handle ?? ''])].filter(Boolean),
+    readOnly,
+    tools: isAdmin ? (
+      <button type="button" className="composer-icon" onClick={() => setDropping(true)} aria-label={t('coupon.drop')} title={t('coupon.drop')} data-testid="composer-coupon">
+        🎟
+      </button>
+    ) : undefined,
+  };
+
+  const leave = async () => {
+    setLeaveError(null);
+    try {
+      await api.post(`/api/v1/groups/${enc(group.id)}/leave`, Ok);
+      navigate('/inbox?tab=chats');
+    } catch (e) {
+      setLeaveError(e);
+    }
+  };
+
+  return (
+    <section className="chat-page" data-testid="group-page" data-group={group.id}>
+      <GroupHead group={group}>
+        <span className="chat-head-actions">
+          {isAdmin && (
+            <Link to={`/g/${group.id}/manage`} className="btn btn-small btn-ghost" data-testid="group-manage">
+              {t('group.manage')}
+            </Link>
+          )}
+          {role !== 'owner' &&
+            (leaving ? (
+              <>
+                <button type="button" className="btn btn-small btn-danger" onClick={() => void leave()} data-testid="group-leave-confirm">
+                  {t('group.leave')}
+                </button>
+                <button type="button" className="btn btn-small btn-ghost" onClick={() => setLeaving(false)}>
+                  {t('common.cancel')}
+                </button>
+              </>
+            ) : (
+              <button type="button" className="btn btn-small btn-ghost btn-quiet" onClick={() => setLeaving(true)} data-testid="group-leave">
+                {t('group.leave')}
+              </button>
+            ))}
+        </span>
+      </GroupHead>
+      {leaveError !== null && <ErrorMessage error={leaveError} />}
+      {group.announcement && (
+        <div className="chat-announcement" data-testid="group-announcement">
+          <span className="chat-announcement-tag">📌 {t('chat.announcement')}</span>
+          <span className="chat-announcement-text">{group.announcement}</span>
+        </div>
+      )}
+      {chat ? <ChatView chat={chat} snap={snap} env={env} /> : <Loading testId="chat-loading" />}
+      {dropping && (
+        <DropCouponSheet groupId={group.id} ownerHandle={group.owner.handle} isOwner={role === 'owner'} onClose={() => setDropping(false)} onDropped={coupons.reload} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,110 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { Group, JoinRule } from '@tremolo/protocol';
+import { Field } from '../../components/Field.tsx';
+import { ErrorMessage } from '../../components/Status.tsx';
+import { api } from '../../lib/api.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import '../../components/chat/chat.css';
+
+const RULES = JoinRule.options;
+
+/** A creator opens a fan group: name, description, capacity and who may join. */
+export function NewGroup() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [capacity, setCapacity] = useState('500');
+  const [rule, setRule] = useState<JoinRule>('anyone');
+  const [level, setLevel] = useState('3');
+  const [tried, setTried] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const cap = Number(capacity);
+  const lvl = Number(level);
+  const problems = {
+    name: !name.trim() || name.trim().length > 40 ? t('newGroup.nameRequired') : null,
+    capacity: !Number.isInteger(cap) || cap < 2 || cap > 100_000 ? t('newGroup.capacityRange') : null,
+    level: rule === 'fan_level' && (!Number.isInteger(lvl) || lvl < 1 || lvl > 50) ? t('newGroup.levelRange') : null,
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    if (problems.name || problems.capacity || problems.level) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const g = await api.post('/api/v1/groups', Group, {
+        name: name.trim(),
+        description,
+        capacity: cap,
+        joinRule: rule,
+        ...(rule === 'fan_level' ? { minFanLevel: lvl } : {}),
+      });
+      navigate(`/g/${g.id}`, { replace: true });
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="stack" data-testid="new-group-page">
+      <Link to="/inbox?tab=chats" className="back">
+        ← {t('common.back')}
+      </Link>
+      <header className="page-head">
+        <h1>{t('newGroup.title')}</h1>
+        <p className="muted">{t('newGroup.lead')}</p>
+      </header>
+      <form className="form panel" onSubmit={(e) => void submit(e)} noValidate>
+        <Field id="group-name" label={t('newGroup.name')} value={name} onChange={(e) => setName(e.target.value)} maxLength={40} problem={tried ? problems.name : null} data-testid="group-name-input" />
+        <Field id="group-description" label={t('newGroup.description')}>
+          <textarea id="group-description" rows={3} maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="group-description-input" />
+        </Field>
+        <Field
+          id="group-capacity"
+          label={t('newGroup.capacity')}
+          type="number"
+          inputMode="numeric"
+          min={2}
+          max={100000}
+          value={capacity}
+          onChange={(e) => setCapacity(e.target.value)}
+          problem={tried ? problems.capacity : null}
+          data-testid="group-capacity-input"
+        />
+        <fieldset className="rule-picker">
+          <legend>{t('newGroup.joinRule')}</legend>
+          {RULES.map((r) => (
+            <label key={r} className={`rule-option${rule === r ? ' active' : ''}`}>
+              <input type="radio" name="join-rule" value={r} checked={rule === r} onChange={() => setRule(r)} data-testid={`rule-${r}`} />
+              {t(`group.rule.${r}`, { level: rule === 'fan_level' && Number.isInteger(lvl) ? lvl : 'N' })}
+            </label>
+          ))}
+        </fieldset>
+        {rule === 'fan_level' && (
+          <Field
+            id="group-level"
+            label={t('newGroup.minFanLevel')}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={50}
+            value={level}
+            onChange={(e) => setLevel(e.target.value)}
+            problem={tried ? problems.level : null}
+            data-testid="group-level-input"
+          />
+        )}
+        {error !== null && <ErrorMessage error={error} testId="new-group-error" />}
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="new-group-submit">
+          {busy ? t('newGroup.creating') : t('newGroup.create')}
+        </button>
+      </form>
+    </section>
+  );
+}
