@@ -46,6 +46,9 @@ import { VideosService } from './modules/videos/service.ts';
 import { registerVideoRoutes } from './modules/videos/routes.ts';
 import { FeedsService } from './modules/feeds/service.ts';
 import { registerFeedRoutes } from './modules/feeds/routes.ts';
+import { WatchService } from './modules/watch/service.ts';
+import { registerWatchRoutes } from './modules/watch/routes.ts';
+import { watchChannelPolicy } from './modules/watch/realtime.ts';
 
 export interface Services {
   accounts: AccountsService;
@@ -58,6 +61,7 @@ export interface Services {
   fans: FansService;
   groups: GroupsService;
   dms: DmsService;
+  watch: WatchService;
 }
 
 export interface App {
@@ -147,6 +151,8 @@ export async function buildApp(config: Config): Promise<App> {
   const dms = new DmsService(database.db, accounts, graph, notifications, store, new RateLimit({ name: 'dm-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));
   registry.register(groupChannelPolicy(groups));
   registry.register(dmChannelPolicy(dms));
+  const watch = new WatchService(database.db, accounts, graph, videos, gateway, new RateLimit({ name: 'watch-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));
+  registry.register(watchChannelPolicy(watch));
   shop.setFanAudience({ isMember: (g, u) => groups.isMember(g, u), fanLevel: (g, u) => groups.fanLevelIn(g, u) });
   groups.setCouponDrops({
     droppable: async (sellerId, couponId) => {
@@ -181,6 +187,7 @@ export async function buildApp(config: Config): Promise<App> {
   registerFeedRoutes(router, feeds);
   registerGroupRoutes(router, groups, accounts);
   registerDmRoutes(router, dms);
+  registerWatchRoutes(router, watch);
 
   installErrorHandling(http);
   await registerPaymentWebhooks(http, shop);
@@ -194,7 +201,7 @@ export async function buildApp(config: Config): Promise<App> {
     gateway,
     metrics,
     bus,
-    services: { accounts, graph, notifications, cards, videos, feeds, shop, fans, groups, dms },
+    services: { accounts, graph, notifications, cards, videos, feeds, shop, fans, groups, dms, watch },
     async listen() {
       // Ready means able to serve a feed: the candidate index is loaded before the port opens.
       await feeds.whenReady();
@@ -209,6 +216,7 @@ export async function buildApp(config: Config): Promise<App> {
     },
     async close() {
       await shop.close();
+      watch.close();
       await gateway.close();
       await http.close();
       await videos.close();

@@ -7,3 +7,4 @@ export * from './realtime.ts';
 export * from './videos.ts';
 export * from './shop.ts';
 export * from './messaging.ts';
+export * from './watch.ts';

@@ -4,6 +4,7 @@ import { ErrorCode } from './errors.ts';
 import { Id } from './common.ts';
 import { Notification } from './notifications.ts';
 import { OrderUpdate, StockEvent } from './shop.ts';
+import { WatchControlPublish, WatchPartyEvent, WatchPresencePublish, WatchStateEvent } from './watch.ts';
 
 /**
  * The realtime protocol spoken over the single WebSocket at `/ws?v=<PROTOCOL_VERSION>`.
@@ -49,6 +50,9 @@ export const PublishBody = z.discriminatedUnion('kind', [
   ChatPublish,
   SharePublish,
   ImagePublish,
+  /** Watch together: a playback change (the server schedules it) and presence (ephemeral). */
+  WatchControlPublish,
+  WatchPresencePublish,
 ]);
 export type PublishBody = z.infer<typeof PublishBody>;
 
@@ -73,6 +77,12 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   StockEvent,
   /** Tells an uploader their video finished processing, on `user:<id>`. */
   z.object({ kind: z.literal('video_status'), videoId: Id, status: z.enum(['ready', 'failed']), error: z.string().nullable() }),
+  /** Watch together, on `watch:<id>`: the scheduled playback state, the party's members and roles, presence. */
+  WatchStateEvent,
+  WatchPartyEvent,
+  WatchPresencePublish,
+  /** Never fanned out (the policy turns it into `watch_state`); listed so every publishable body is an event. */
+  WatchControlPublish,
 ]);
 export type ChannelEvent = z.infer<typeof ChannelEvent>;
 

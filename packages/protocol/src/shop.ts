@@ -183,7 +183,7 @@ export const LowStockItem = z.object({
 // ---------------------------------------------------------------- attribution
 
 /** Where a product card was seen or clicked. */
-export const Surface = z.enum(['video', 'room', 'group', 'dm', 'card', 'profile', 'feed', 'product_page', 'direct']);
+export const Surface = z.enum(['video', 'room', 'group', 'dm', 'card', 'profile', 'feed', 'product_page', 'direct', 'watch']);
 export type Surface = z.infer<typeof Surface>;
 
 export const TouchContext = z.strictObject({
