@@ -104,6 +104,37 @@ describe('concurrent flash sale', () => {
   });
 });
 
+describe('concurrent returns and settlement', () => {
+  test('units returned by expiry while others buy, then the sale cancelled mid-rush: every unit accounted for', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'CONSERVE', price: 9900, stock: 40 }]);
+    const sale = await flashSale(s, p.variants[0]!.id, 10, { price: 990 });
+    const first = await Promise.all(Array.from({ length: 10 }, () => buyer(t)));
+    const won = await Promise.all(first.map((b) => b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey: key() })));
+    assert.equal(won.filter((r) => r.status === 201).length, 10);
+    const shop = t.app.services.shop;
+    shop.advanceClock(11 * 60_000);
+    try {
+      const second = await Promise.all(Array.from({ length: 30 }, () => buyer(t)));
+      // Expiry returns 10 units while 30 new buyers try, and halfway through the seller cancels the sale.
+      const rush = second.map((b) => b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey: key() }));
+      const [rs] = await Promise.all([Promise.all(rush), shop.sweep(), new Promise((r) => setTimeout(r, 5)).then(() => s.call('POST', `/api/v1/shop/flash-sales/${sale.id}/cancel`))]);
+      const winners = rs.filter((r) => r.status === 201);
+      assert.ok(winners.length <= 10);
+      for (const r of rs.filter((r) => r.status !== 201)) assert.ok(['sold_out', 'invalid_state'].includes(r.body.error?.code ?? ''), JSON.stringify(r.body));
+      const after = JSON.parse((await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/flash-sales/${sale.id}` })).body) as FlashSale;
+      assert.equal(after.status, 'cancelled');
+      assert.equal(after.stockLeft, 0);
+      const pending = (await s.call<{ items: Order[] }>('GET', '/api/v1/shop/seller/orders?status=pending_payment&limit=50')).body.items.filter((o) => o.flashSaleId === sale.id);
+      assert.equal(pending.length, winners.length, 'only the new winners hold units');
+      // Conservation: 40 = units back in the variant + units held by pending orders.
+      assert.equal((await stock(p.id)).variants[0]!.stock + pending.length, 40);
+    } finally {
+      shop.advanceClock(-11 * 60_000);
+    }
+  });
+});
+
 describe('concurrent payments and coupons', () => {
   test('ten pays of one order at once (different keys) charge once; the same key replays', async () => {
     const s = await seller(t);
