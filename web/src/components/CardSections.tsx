@@ -1,7 +1,9 @@
 import type { JSX } from 'react';
+import { Link } from 'react-router-dom';
 import type { CardSection } from '@tremolo/protocol';
 import { useI18n } from '../lib/i18n.tsx';
 import { formatPriceRange } from '../lib/money.ts';
+import { productPath } from './shop/util.ts';
 import { FanGroupsSection } from './chat/FanGroupsSection.tsx';
 
 type SectionOf<K extends CardSection['kind']> = Extract<CardSection, { kind: K }>;
@@ -35,7 +37,7 @@ function LinksSection({ section }: { section: SectionOf<'links'> }) {
   );
 }
 
-/** The shop window (橱窗). Product pages are not built yet, so the tiles inform rather than link. */
+/** The shop window (橱窗): each tile opens the product page, which records the card as the surface. */
 function ShowcaseSection({ section }: { section: SectionOf<'showcase'> }) {
   const { t, tn, lang } = useI18n();
   if (section.products.length === 0) return <></>;
@@ -46,15 +48,17 @@ function ShowcaseSection({ section }: { section: SectionOf<'showcase'> }) {
       </h2>
       <ul className="showcase">
         {section.products.map((p) => (
-          <li key={p.id} className="product-tile" data-testid="showcase-product">
-            {p.imageUrl ? <img src={p.imageUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
-            <span className="product-title">{p.title}</span>
-            <span className="product-price">{formatPriceRange(p.price.min, p.price.max, p.price.currency, lang)}</span>
-            {!p.inStock ? (
-              <span className="muted small">{t('card.soldOut')}</span>
-            ) : (
-              p.stock <= 5 && <span className="small accent">{t('card.fewLeft', { count: p.stock })}</span>
-            )}
+          <li key={p.id}>
+            <Link to={productPath(p.id, { surface: 'card', surfaceId: p.seller.id })} className="product-tile" data-testid="showcase-product">
+              {p.imageUrl ? <img src={p.imageUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
+              <span className="product-title">{p.title}</span>
+              <span className="product-price">{formatPriceRange(p.price.min, p.price.max, p.price.currency, lang)}</span>
+              {!p.inStock ? (
+                <span className="muted small">{t('card.soldOut')}</span>
+              ) : (
+                p.stock <= 5 && <span className="small accent">{t('card.fewLeft', { count: p.stock })}</span>
+              )}
+            </Link>
           </li>
         ))}
       </ul>

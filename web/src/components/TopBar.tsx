@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { useI18n } from '../lib/i18n.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { CartLink } from './shop/CartLink.tsx';
 
 export function TopBar() {
   const { t } = useI18n();
@@ -12,7 +13,10 @@ export function TopBar() {
         </span>
         {t('app.name')}
       </Link>
-      <LanguageSwitch />
+      <div className="topbar-end">
+        <CartLink />
+        <LanguageSwitch />
+      </div>
     </header>
   );
 }

@@ -88,10 +88,9 @@ function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: 
     case 'friended':
       return { text: t('inbox.friended', { name: p.actor.displayName }), actor: p.actor, to: `/u/${p.actor.handle}` };
     case 'order':
-      // Order pages are not built yet; the sentence carries what happened.
-      return { text: t('inbox.order', { title: p.title, status: t(`order.${p.status}`) }), actor: p.actor, to: null };
+      return { text: t('inbox.order', { title: p.title, status: t(`order.${p.status}`) }), actor: p.actor, to: `/shop/orders/${p.orderId}` };
     case 'low_stock':
-      return { text: t('inbox.lowStock', { title: p.title, sku: p.sku, count: p.stock }), actor: null, to: null };
+      return { text: t('inbox.lowStock', { title: p.title, sku: p.sku, count: p.stock }), actor: null, to: `/shop/seller/products/${p.productId}` };
     case 'mention':
       return { text: t('inbox.mention', { name: p.actor.displayName, group: p.groupName, preview: p.preview }), actor: p.actor, to: `/g/${p.groupId}` };
     case 'join_request':

@@ -4,6 +4,7 @@ import { Avatar } from '../../components/Avatar.tsx';
 import { ChevronIcon } from '../../components/Icons.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
+import { MeShopLinks } from '../../components/shop/MeShopLinks.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 
@@ -40,6 +41,7 @@ export function Me() {
           <span>{t('me.myCard')}</span>
           <ChevronIcon />
         </Link>
+        <MeShopLinks />
         <Link to="/me/edit" className="menu-item" data-testid="me-edit">
           <span>{t('me.editProfile')}</span>
           <ChevronIcon />

@@ -1,0 +1,114 @@
+import { useEffect, useRef } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import type { ProductCard as ProductCardData, TouchContext } from '@tremolo/protocol';
+import { useI18n } from '../../lib/i18n.tsx';
+import { formatMoney, formatPriceRange } from '../../lib/money.ts';
+import { clock, flashPhase, useLiveStock, useNow } from './live.ts';
+import { productPath, recordTouch } from './util.ts';
+import './shop.css';
+
+export interface ProductCardProps {
+  card: ProductCardData;
+  /** Where this card sits (video, room, group, DM …): recorded with views and carried to the product page. */
+  via: TouchContext;
+  /** `compact` for chat bubbles and overlays; `full` for lists. */
+  size?: 'compact' | 'full';
+  testId?: string;
+}
+
+/**
+ * The product card any surface embeds: image, title, price, live stock, a flash-sale countdown
+ * and a buy button that opens the product page with the surface it came from.
+ */
+export function ProductCard({ card, via, size = 'full', testId = 'product-card' }: ProductCardProps) {
+  const { t, lang } = useI18n();
+  const navigate = useNavigate();
+  const live = useLiveStock(card);
+  const sale = card.flashSale;
+  const now = useNow(sale !== null);
+  const phase = sale ? flashPhase(sale, live.flashLeft, live.flashStatus, now) : null;
+  const ref = useRef<HTMLElement>(null);
+  const href = productPath(card.id, via);
+
+  // A view counts once the card is at least half on screen.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return recordTouch(card.id, 'view', via);
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        recordTouch(card.id, 'view', via);
+        io.disconnect();
+      }
+    }, { threshold: 0.5 });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [card.id, via.surface, via.surfaceId]);
+
+  const inStock = sale && (phase === 'live' || phase === 'upcoming') ? true : live.stock > 0;
+  const showFlash = sale !== null && (phase === 'upcoming' || phase === 'live' || phase === 'sold_out');
+
+  return (
+    <article ref={ref} className={`pcard pcard-${size}`} data-testid={testId} data-product-id={card.id}>
+      <Link to={href} className="pcard-media" tabIndex={-1} aria-hidden="true">
+        {card.imageUrl ? <img src={card.imageUrl} alt="" loading="lazy" /> : <span className="pcard-placeholder" />}
+      </Link>
+      <div className="pcard-body">
+        <Link to={href} className="pcard-title" data-testid="product-card-title">
+          {card.title}
+        </Link>
+        <div className="pcard-prices">
+          {sale && showFlash ? (
+            <>
+              <span className="pcard-price" data-testid="product-card-flash-price">{formatMoney(sale.price.amount, sale.price.currency, lang)}</span>
+              <s className="muted small">{formatPriceRange(card.price.min, card.price.max, card.price.currency, lang)}</s>
+            </>
+          ) : (
+            <span className="pcard-price" data-testid="product-card-price">{formatPriceRange(card.price.min, card.price.max, card.price.currency, lang)}</span>
+          )}
+        </div>
+        {sale && showFlash && phase && (
+          <FlashStrip phase={phase} startsAt={sale.startsAt} endsAt={sale.endsAt} left={live.flashLeft ?? sale.stockLeft} total={sale.stockTotal} now={now} />
+        )}
+        {!showFlash && (
+          <span className="small muted" data-testid="product-card-stock">
+            {live.stock <= 0 ? t('shop.soldOut') : live.stock <= 5 ? t('card.fewLeft', { count: live.stock }) : t('shop.inStock')}
+          </span>
+        )}
+        <button
+          type="button"
+          className="btn btn-primary btn-small pcard-buy"
+          disabled={!inStock || phase === 'sold_out'}
+          onClick={() => void navigate(href)}
+          data-testid="product-card-buy"
+        >
+          {phase === 'sold_out' || !inStock ? t('shop.soldOut') : phase === 'live' ? t('shop.grab') : t('shop.buy')}
+        </button>
+      </div>
+    </article>
+  );
+}
+
+/** The flash-sale line: countdown to the start or end, and units left, updated live. */
+export function FlashStrip({ phase, startsAt, endsAt, left, total, now }: { phase: ReturnType<typeof flashPhase>; startsAt: string; endsAt: string; left: number; total: number; now: number }) {
+  const { t } = useI18n();
+  const pct = total > 0 ? Math.max(0, Math.min(100, Math.round(((total - left) / total) * 100))) : 100;
+  return (
+    <div className={`flash flash-${phase}`} data-testid="flash-strip" data-phase={phase}>
+      <div className="flash-row">
+        <span className="flash-tag">{t('shop.flashSale')}</span>
+        {phase === 'upcoming' && (
+          <span data-testid="flash-countdown">{t('shop.flashStartsIn', { time: clock(Date.parse(startsAt) - now) })}</span>
+        )}
+        {phase === 'live' && <span data-testid="flash-countdown">{t('shop.flashEndsIn', { time: clock(Date.parse(endsAt) - now) })}</span>}
+        {phase === 'sold_out' && <strong data-testid="flash-sold-out">{t('shop.soldOut')}</strong>}
+        {phase === 'ended' && <span>{t('shop.flashEnded')}</span>}
+      </div>
+      {phase !== 'ended' && phase !== 'cancelled' && (
+        <div className="flash-bar" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={total - left}>
+          <span style={{ width: `${pct}%` }} />
+          <em data-testid="flash-left">{t('shop.flashLeft', { count: left, total })}</em>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { RecordTouchesBody, Surface, type TouchContext } from '@tremolo/protocol';
+import { z } from 'zod';
+import { api } from '../../lib/api.ts';
+
+export interface Resource<T> {
+  data: T | null;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+  setData(update: T | ((prev: T | null) => T | null)): void;
+}
+
+/** Loads something on mount (and when `deps` change) with loading and error states and a retry. */
+export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[]): Resource<T> {
+  const [data, setDataState] = useState<T | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [attempt, setAttempt] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    let cancelled = false;
+    setLoading(true);
+    setError(null);
+    loadRef
+      .current()
+      .then((v) => {
+        if (!cancelled) setDataState(v);
+      })
+      .catch((e: unknown) => {
+        if (!cancelled) setError(e);
+      })
+      .finally(() => {
+        if (!cancelled) setLoading(false);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [...deps, attempt]);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  const setData = useCallback((update: T | ((prev: T | null) => T | null)) => {
+    setDataState((prev) => (typeof update === 'function' ? (update as (p: T | null) => T | null)(prev) : update));
+  }, []);
+  return { data, error, loading, reload, setData };
+}
+
+/** A fresh idempotency key: one per intended checkout or payment, reused on its retries. */
+export function newKey(prefix: string): string {
+  const rand = crypto.getRandomValues(new Uint32Array(2));
+  return `${prefix}-${Date.now().toString(36)}-${rand[0]!.toString(36)}${rand[1]!.toString(36)}`;
+}
+
+const SurfaceId = /^[0-9A-Za-z:_-]{1,80}$/;
+
+/** `?via=video:<id>` → the touch context of the surface the person came from; anything odd is ignored. */
+export function parseVia(raw: string | null): TouchContext | null {
+  if (!raw) return null;
+  const i = raw.indexOf(':');
+  const surface = Surface.safeParse(i < 0 ? raw : raw.slice(0, i));
+  if (!surface.success) return null;
+  const id = i < 0 ? '' : raw.slice(i + 1);
+  return id && SurfaceId.test(id) ? { surface: surface.data, surfaceId: id } : { surface: surface.data };
+}
+
+export function viaParam(ctx: TouchContext | null | undefined): string {
+  if (!ctx) return '';
+  return ctx.surfaceId ? `${ctx.surface}:${ctx.surfaceId}` : ctx.surface;
+}
+
+/** The product page's address with the surface it is opened from. */
+export function productPath(productId: string, via?: TouchContext | null): string {
+  const v = viaParam(via);
+  return `/p/${productId}${v ? `?via=${encodeURIComponent(v)}` : ''}`;
+}
+
+const Recorded = z.object({ recorded: z.number() });
+type TouchEvt = z.infer<typeof RecordTouchesBody>['events'][number];
+
+let queue: TouchEvt[] = [];
+let timer: ReturnType<typeof setTimeout> | null = null;
+const seenViews = new Set<string>();
+
+/**
+ * Records a product-card view or click with its surface. Views are sent once per product and
+ * surface per page load, batched; a failure is dropped (attribution is a hint, never a blocker).
+ */
+export function recordTouch(productId: string, kind: 'view' | 'click', ctx: TouchContext): void {
+  if (kind === 'view') {
+    const k = `${productId}|${ctx.surface}|${ctx.surfaceId ?? ''}`;
+    if (seenViews.has(k)) return;
+    seenViews.add(k);
+  }
+  queue.push({ productId, kind, ...ctx });
+  if (timer) return;
+  timer = setTimeout(() => {
+    timer = null;
+    const events = queue.slice(0, 50);
+    queue = queue.slice(50);
+    api.post('/api/v1/shop/touches', Recorded, { events }).catch(() => undefined);
+  }, 300);
+}
+
+/** Major units typed by a person ("12.50") → integer minor units for this currency; null when not a price. */
+export function toMinor(input: string, currency: string): number | null {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const s = input.trim().replace(',', '.');
+  const re = digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`);
+  if (!re.test(s)) return null;
+  const [whole = '0', frac = ''] = s.split('.');
+  return Number(whole) * 10 ** digits + Number(frac.padEnd(digits, '0') || '0');
+}
+
+/** Integer minor units → the plain number a person edits ("12.50"). */
+export function toMajorInput(minor: number, currency: string): string {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return digits === 0 ? String(minor) : (minor / 10 ** digits).toFixed(digits);
+}

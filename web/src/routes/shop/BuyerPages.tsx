@@ -1,0 +1,172 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { z } from 'zod';
+import { Cart, CouponClaim, CouponClaimStatus, ProductCard as ProductCardData, Shop, type CartLine } from '@tremolo/protocol';
+import { Avatar } from '../../components/Avatar.tsx';
+import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
+import { CouponTicket } from '../../components/shop/CouponTicket.tsx';
+import { ProductCard } from '../../components/shop/ProductCard.tsx';
+import { useResource } from '../../components/shop/util.ts';
+import { api, enc } from '../../lib/api.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { formatMoney } from '../../lib/money.ts';
+import { useSession } from '../../lib/session.tsx';
+import { BuyerNav, CouponList, optionsText } from './common.tsx';
+import { Stepper } from './ProductPage.tsx';
+
+/** My carts, one per seller, each checked out on its own. */
+export function CartPage() {
+  const { t, lang } = useI18n();
+  const cart = useResource(() => api.get('/api/v1/shop/cart', Cart), []);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const change = async (line: CartLine, quantity: number | null) => {
+    setBusy(line.variantId);
+    setError(null);
+    try {
+      const next =
+        quantity === null
+          ? await api.delete(`/api/v1/shop/cart/items/${line.variantId}`, Cart)
+          : await api.put(`/api/v1/shop/cart/items/${line.variantId}`, Cart, { quantity });
+      cart.setData(next);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <section className="stack" data-testid="cart-page">
+      <BuyerNav />
+      {cart.error !== null && <ErrorMessage error={cart.error} onRetry={cart.reload} testId="cart-error" />}
+      {!cart.data && cart.error === null && <Loading testId="cart-loading" />}
+      {error !== null && <ErrorMessage error={error} testId="cart-action-error" />}
+      {cart.data && cart.data.carts.length === 0 && <Empty testId="cart-empty">{t('shop.cartEmpty')}</Empty>}
+      {cart.data?.carts.map((c) => {
+        const blocked = c.lines.some((l) => l.problem !== null);
+        return (
+          <article key={c.seller.id} className="panel stack-tight" data-testid="seller-cart">
+            <Link to={`/shop/store/${c.seller.handle}`} className="seller-row">
+              <Avatar user={c.seller} size={28} />
+              <strong>{c.seller.displayName}</strong>
+            </Link>
+            <ul className="lines">
+              {c.lines.map((l) => (
+                <li key={l.variantId} className="line" data-testid="cart-line">
+                  {l.imageUrl ? <img src={l.imageUrl} alt="" className="line-img" /> : <span className="line-img" aria-hidden="true" />}
+                  <span className="stack-0 grow">
+                    <Link to={`/p/${l.productId}`}>{l.title}</Link>
+                    <span className="small muted">{[l.sku, optionsText(l.options)].filter(Boolean).join(' · ')}</span>
+                    <span className="small">{formatMoney(l.lineTotal.amount, l.lineTotal.currency, lang)}</span>
+                    {l.problem && (
+                      <span className="small field-problem" data-testid="cart-line-problem">
+                        {t(`shop.cartProblem.${l.problem}`, { count: l.available })}
+                      </span>
+                    )}
+                  </span>
+                  <span className="stack-0 end">
+                    <Stepper value={l.quantity} min={1} max={Math.max(1, Math.min(99, l.available))} disabled={busy !== null} onChange={(q) => void change(l, q)} testId="cart-qty" />
+                    <button type="button" className="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void change(l, null)} data-testid="cart-remove">
+                      {t('shop.remove')}
+                    </button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+            <div className="row-between">
+              <span>
+                {t('shop.subtotal')} <strong data-testid="cart-subtotal">{formatMoney(c.subtotal.amount, c.subtotal.currency, lang)}</strong>
+              </span>
+              {blocked ? (
+                <span className="btn btn-primary btn-small" aria-disabled="true">{t('shop.checkout')}</span>
+              ) : (
+                <Link to={`/shop/checkout?seller=${c.seller.id}`} className="btn btn-primary btn-small" data-testid="cart-checkout">
+                  {t('shop.checkout')}
+                </Link>
+              )}
+            </div>
+          </article>
+        );
+      })}
+    </section>
+  );
+}
+
+const ClaimPage = z.object({ items: z.array(CouponClaim), nextCursor: z.string().nullable() });
+const CLAIM_TABS = CouponClaimStatus.options;
+
+export function MyCouponsPage() {
+  const { t } = useI18n();
+  const [status, setStatus] = useState<(typeof CLAIM_TABS)[number]>('available');
+  const list = useResource(() => api.get(`/api/v1/shop/me/coupons?status=${status}`, ClaimPage), [status]);
+  return (
+    <section className="stack" data-testid="my-coupons-page">
+      <BuyerNav />
+      <div className="chips-scroll" role="group">
+        {CLAIM_TABS.map((s) => (
+          <button key={s} type="button" className={`chip${s === status ? ' chip-on' : ''}`} aria-pressed={s === status} onClick={() => setStatus(s)} data-testid={`claims-${s}`}>
+            {t(`shop.claim.${s}`)}
+          </button>
+        ))}
+      </div>
+      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
+      {list.loading && !list.data && <Loading />}
+      {list.data && list.data.items.length === 0 && <Empty testId="coupons-empty">{t('shop.noCoupons')}</Empty>}
+      {list.data?.items.map((c) => (
+        <CouponTicket key={c.id} coupon={c.coupon}>
+          <Link to={`/shop/store/${c.coupon.seller.handle}`} className="small">
+            {c.coupon.seller.displayName}
+          </Link>
+        </CouponTicket>
+      ))}
+    </section>
+  );
+}
+
+const CardPage = z.object({ items: z.array(ProductCardData), nextCursor: z.string().nullable() });
+
+/** A seller's shop: who they are, coupons to claim, and their products. */
+export function StorePage() {
+  const { handle = '' } = useParams();
+  const { t } = useI18n();
+  const { me } = useSession();
+  const shop = useResource(() => api.get(`/api/v1/shop/sellers/${enc(handle)}`, Shop), [handle]);
+  const products = useResource(() => api.get(`/api/v1/shop/sellers/${enc(handle)}/products?limit=50`, CardPage), [handle]);
+  const coupons = useResource(() => api.get(`/api/v1/shop/sellers/${enc(handle)}/coupons`, CouponList), [handle, me?.id]);
+  if (shop.error !== null) return <ErrorMessage error={shop.error} onRetry={shop.reload} testId="store-error" />;
+  if (!shop.data) return <Loading testId="store-loading" />;
+  const s = shop.data;
+  return (
+    <section className="stack" data-testid="store-page">
+      <div className="seller-row">
+        <Avatar user={s.seller} size={56} />
+        <span className="stack-0">
+          <h1 data-testid="store-name">{s.name}</h1>
+          <Link to={`/u/${s.seller.handle}`} className="small muted">
+            @{s.seller.handle}
+          </Link>
+        </span>
+      </div>
+      {s.description && <p className="pre-wrap">{s.description}</p>}
+      {coupons.data && coupons.data.items.length > 0 && (
+        <section className="stack-tight" data-testid="store-coupons">
+          <h2 className="section-title">{t('shop.coupons')}</h2>
+          {coupons.data.items.map((c) => (
+            <CouponTicket key={c.id} coupon={c} claimable={me?.id !== s.seller.id} />
+          ))}
+        </section>
+      )}
+      <h2 className="section-title">{t('shop.products')}</h2>
+      {products.error !== null && <ErrorMessage error={products.error} onRetry={products.reload} />}
+      {!products.data && products.error === null && <Loading />}
+      {products.data && products.data.items.length === 0 && <Empty>{t('shop.noProductsYet')}</Empty>}
+      <div className="pcard-grid">
+        {products.data?.items.map((p) => (
+          <ProductCard key={p.id} card={p} via={{ surface: 'profile', surfaceId: s.seller.id }} />
+        ))}
+      </div>
+    </section>
+  );
+}

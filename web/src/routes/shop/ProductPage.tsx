@@ -1,0 +1,218 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Cart, FlashSale, Product, type Variant } from '@tremolo/protocol';
+import { Avatar } from '../../components/Avatar.tsx';
+import { FlashStrip } from '../../components/shop/ProductCard.tsx';
+import { CouponTicket } from '../../components/shop/CouponTicket.tsx';
+import { flashPhase, noteServerTime, useLiveStock, useNow } from '../../components/shop/live.ts';
+import { parseVia, recordTouch, useResource, viaParam } from '../../components/shop/util.ts';
+import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { api, enc } from '../../lib/api.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { formatMoney } from '../../lib/money.ts';
+import { useSession } from '../../lib/session.tsx';
+import { CouponList, optionsText } from './common.tsx';
+
+export function ProductPage() {
+  const { id = '' } = useParams();
+  const product = useResource(() => api.get(`/api/v1/shop/products/${enc(id)}`, Product), [id]);
+  if (product.error !== null) return <ErrorMessage error={product.error} onRetry={product.reload} testId="product-error" />;
+  if (!product.data) return <Loading testId="product-loading" />;
+  return <ProductView product={product.data} />;
+}
+
+function variantLabel(v: Variant): string {
+  return Object.keys(v.options).length ? Object.values(v.options).join(' / ') : v.sku;
+}
+
+function ProductView({ product }: { product: Product }) {
+  const { t, lang } = useI18n();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const via = useMemo(() => parseVia(params.get('via')), [params]);
+  const touch = via ?? { surface: 'direct' as const };
+  const active = product.variants.filter((v) => v.active);
+  const sale = product.flashSale;
+  const [variantId, setVariantId] = useState(() => (sale && active.some((v) => v.id === sale.variantId) ? sale.variantId : (active.find((v) => v.stock > 0) ?? active[0])?.id ?? ''));
+  const [qty, setQty] = useState(1);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [added, setAdded] = useState(false);
+  const live = useLiveStock(product.card);
+  const now = useNow(sale !== null);
+  const phase = sale ? flashPhase(sale, live.flashLeft, live.flashStatus, now) : null;
+  const variant = active.find((v) => v.id === variantId) ?? null;
+  const isOwner = me?.id === product.seller.id;
+  const coupons = useResource(() => api.get(`/api/v1/shop/sellers/${enc(product.seller.handle)}/coupons`, CouponList), [product.seller.handle, me?.id]);
+
+  // Where the person came from: a click through from that surface, or a direct view.
+  useEffect(() => {
+    if (isOwner) return;
+    if (via) recordTouch(product.id, 'click', via);
+    else recordTouch(product.id, 'view', { surface: 'direct' });
+  }, [product.id, via, isOwner]);
+
+  // The countdown corrects for this device's clock with the server's.
+  useEffect(() => {
+    if (!sale) return;
+    api.get(`/api/v1/shop/flash-sales/${sale.id}`, FlashSale).then((s) => noteServerTime(s.serverTime)).catch(() => undefined);
+  }, [sale]);
+
+  const viaQ = via ? `&via=${encodeURIComponent(viaParam(via))}` : '';
+  const needLogin = () => void navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+
+  const addToCart = async () => {
+    if (!me) return needLogin();
+    if (!variant) return;
+    setBusy(true);
+    setError(null);
+    setAdded(false);
+    try {
+      await api.put(`/api/v1/shop/cart/items/${variant.id}`, Cart, { quantity: qty, touch });
+      setAdded(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const buyNow = () => {
+    if (!me) return needLogin();
+    if (!variant) return;
+    void navigate(`/shop/checkout?seller=${product.seller.id}&items=${variant.id}:${qty}${viaQ}`);
+  };
+  const grab = () => {
+    if (!me) return needLogin();
+    if (!sale) return;
+    void navigate(`/shop/checkout?seller=${product.seller.id}&flash=${sale.id}${viaQ}`);
+  };
+
+  const price = variant?.price ?? null;
+  const maxQty = Math.max(1, Math.min(99, variant?.stock ?? 1));
+  return (
+    <article className="stack product-page" data-testid="product-page">
+      {product.images.length > 0 ? (
+        <div className="gallery" data-testid="product-gallery">
+          {product.images.map((im) => (
+            <img key={im.id} src={im.url} alt="" width={im.width} height={im.height} />
+          ))}
+        </div>
+      ) : (
+        <div className="gallery gallery-empty" aria-hidden="true" />
+      )}
+      <div className="stack-tight">
+        {product.status !== 'published' && <span className="pill" data-testid="product-status">{t(`shop.status.${product.status}`)}</span>}
+        <h1 data-testid="product-title">{product.title}</h1>
+        <span className="product-page-price" data-testid="product-price">
+          {price ? formatMoney(price.amount, price.currency, lang) : '—'}
+        </span>
+      </div>
+
+      {sale && phase && phase !== 'ended' && phase !== 'cancelled' && (
+        <div className="panel stack-tight" data-testid="product-flash">
+          <div className="row-between">
+            <strong>{t('shop.flashPrice', { price: formatMoney(sale.price.amount, sale.price.currency, lang) })}</strong>
+            <span className="small muted">{t('shop.flashPerUser', { count: sale.perUserLimit })}</span>
+          </div>
+          <FlashStrip phase={phase} startsAt={sale.startsAt} endsAt={sale.endsAt} left={live.flashLeft ?? sale.stockLeft} total={sale.stockTotal} now={now} />
+          {!isOwner && (
+            <button type="button" className="btn btn-primary btn-block" disabled={phase !== 'live'} onClick={grab} data-testid="flash-grab">
+              {phase === 'sold_out' ? t('shop.soldOut') : phase === 'upcoming' ? t('shop.flashSoon') : t('shop.grabFor', { price: formatMoney(sale.price.amount, sale.price.currency, lang) })}
+            </button>
+          )}
+        </div>
+      )}
+
+      {active.length > 1 && (
+        <fieldset className="variants" data-testid="variant-picker">
+          <legend>{t('shop.chooseVariant')}</legend>
+          {active.map((v) => (
+            <button
+              key={v.id}
+              type="button"
+              className={`chip${v.id === variantId ? ' chip-on' : ''}`}
+              aria-pressed={v.id === variantId}
+              disabled={v.stock <= 0}
+              onClick={() => {
+                setVariantId(v.id);
+                setQty(1);
+              }}
+              data-testid="variant-option"
+            >
+              {variantLabel(v)}
+            </button>
+          ))}
+        </fieldset>
+      )}
+      {variant && (
+        <div className="row-between">
+          <span className="small muted" data-testid="variant-stock">
+            {variant.stock <= 0 ? t('shop.soldOut') : variant.stock <= product.lowStockThreshold ? t('card.fewLeft', { count: variant.stock }) : t('shop.stockCount', { count: variant.stock })}
+            {Object.keys(variant.options).length > 0 && ` · ${optionsText(variant.options)}`}
+          </span>
+          <Stepper value={qty} min={1} max={maxQty} onChange={setQty} testId="product-qty" />
+        </div>
+      )}
+      {error !== null && <ErrorMessage error={error} testId="product-action-error" />}
+      {added && (
+        <p className="success" role="status" data-testid="added-to-cart">
+          {t('shop.addedToCart')} <Link to="/shop/cart">{t('shop.viewCart')}</Link>
+        </p>
+      )}
+      {!isOwner ? (
+        <div className="actions-row buy-row">
+          <button type="button" className="btn btn-ghost" disabled={busy || !variant || variant.stock <= 0} onClick={() => void addToCart()} data-testid="add-to-cart">
+            {busy ? t('common.working') : t('shop.addToCart')}
+          </button>
+          <button type="button" className="btn btn-primary" disabled={!variant || variant.stock <= 0} onClick={buyNow} data-testid="buy-now">
+            {variant && variant.stock <= 0 ? t('shop.soldOut') : t('shop.buyNow')}
+          </button>
+        </div>
+      ) : (
+        <Link to={`/shop/seller/products/${product.id}`} className="btn btn-ghost btn-block" data-testid="product-edit">
+          {t('shop.editProduct')}
+        </Link>
+      )}
+
+      {coupons.data && coupons.data.items.length > 0 && (
+        <section className="stack-tight" data-testid="product-coupons">
+          <h2 className="section-title">{t('shop.coupons')}</h2>
+          {coupons.data.items.map((c) => (
+            <CouponTicket key={c.id} coupon={c} claimable={!isOwner} />
+          ))}
+        </section>
+      )}
+
+      {product.description && (
+        <section className="stack-tight">
+          <h2 className="section-title">{t('shop.description')}</h2>
+          <p className="pre-wrap" data-testid="product-description">{product.description}</p>
+        </section>
+      )}
+
+      <Link to={`/shop/store/${product.seller.handle}`} className="seller-row" data-testid="product-seller">
+        <Avatar user={product.seller} size={40} />
+        <span className="stack-0">
+          <strong>{product.seller.displayName}</strong>
+          <span className="small muted">{t('shop.visitShop')}</span>
+        </span>
+      </Link>
+    </article>
+  );
+}
+
+export function Stepper({ value, min, max, onChange, testId, disabled }: { value: number; min: number; max: number; onChange: (n: number) => void; testId: string; disabled?: boolean }) {
+  const { t } = useI18n();
+  return (
+    <span className="stepper" data-testid={testId}>
+      <button type="button" className="btn btn-icon btn-ghost" aria-label={t('shop.less')} disabled={disabled || value <= min} onClick={() => onChange(value - 1)} data-testid={`${testId}-minus`}>
+        −
+      </button>
+      <output aria-live="polite" data-testid={`${testId}-value`}>{value}</output>
+      <button type="button" className="btn btn-icon btn-ghost" aria-label={t('shop.more')} disabled={disabled || value >= max} onClick={() => onChange(value + 1)} data-testid={`${testId}-plus`}>
+        +
+      </button>
+    </span>
+  );
+}

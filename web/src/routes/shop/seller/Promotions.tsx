@@ -1,0 +1,368 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { z } from 'zod';
+import { Coupon, FlashSale, Product, ProductCard as ProductCardData, Shop, type CreateCouponBody } from '@tremolo/protocol';
+import { Field } from '../../../components/Field.tsx';
+import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
+import { CouponTicket } from '../../../components/shop/CouponTicket.tsx';
+import { clock, flashPhase, useNow } from '../../../components/shop/live.ts';
+import { toMinor, useResource } from '../../../components/shop/util.ts';
+import { ApiError, api, enc } from '../../../lib/api.ts';
+import { useI18n } from '../../../lib/i18n.tsx';
+import { formatMoney } from '../../../lib/money.ts';
+import { useSession } from '../../../lib/session.tsx';
+import { SellerNav } from '../common.tsx';
+
+const CouponPage = z.object({ items: z.array(Coupon), nextCursor: z.string().nullable() });
+const SalePage = z.object({ items: z.array(FlashSale), nextCursor: z.string().nullable() });
+const CardPage = z.object({ items: z.array(ProductCardData), nextCursor: z.string().nullable() });
+
+/** A local "YYYY-MM-DDTHH:mm" for a datetime-local input. */
+function localInput(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+function useMyShop() {
+  const { me } = useSession();
+  return useResource(async () => {
+    try {
+      return await api.get(`/api/v1/shop/sellers/${enc(me?.handle ?? '')}`, Shop);
+    } catch {
+      return null;
+    }
+  }, [me?.handle]);
+}
+
+function usePublished() {
+  return useResource(() => api.get('/api/v1/shop/me/products?limit=50&status=published', CardPage), []);
+}
+
+export function SellerCouponsPage() {
+  const { t } = useI18n();
+  const list = useResource(() => api.get('/api/v1/shop/seller/coupons?limit=50', CouponPage), []);
+  const [creating, setCreating] = useState(false);
+  const stop = async (c: Coupon) => {
+    try {
+      const next = await api.post(`/api/v1/shop/coupons/${c.id}/stop`, Coupon);
+      list.setData((p) => (p ? { ...p, items: p.items.map((x) => (x.id === next.id ? next : x)) } : p));
+    } catch (e) {
+      alert(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <section className="stack" data-testid="seller-coupons-page">
+      <SellerNav />
+      {creating ? (
+        <CouponForm
+          onCreated={(c) => {
+            list.setData((p) => ({ items: [c, ...(p?.items ?? [])], nextCursor: p?.nextCursor ?? null }));
+            setCreating(false);
+          }}
+          onCancel={() => setCreating(false)}
+        />
+      ) : (
+        <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-coupon">
+          {t('shop.newCoupon')}
+        </button>
+      )}
+      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
+      {list.loading && !list.data && <Loading />}
+      {list.data && list.data.items.length === 0 && <Empty>{t('shop.noSellerCoupons')}</Empty>}
+      {list.data?.items.map((c) => (
+        <CouponTicket key={c.id} coupon={c}>
+          <span className="small">
+            <span className="pill">{t(`shop.couponStatus.${c.status}`)}</span> {t('shop.couponCounts', { claimed: c.claimed, used: c.used, total: c.totalQuantity })}
+          </span>
+          {(c.status === 'active' || c.status === 'scheduled') && (
+            <button type="button" className="btn btn-quiet btn-small" onClick={() => void stop(c)} data-testid="coupon-stop">
+              {t('shop.stopCoupon')}
+            </button>
+          )}
+        </CouponTicket>
+      ))}
+    </section>
+  );
+}
+
+function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; onCancel: () => void }) {
+  const { t } = useI18n();
+  const shop = useMyShop();
+  const products = usePublished();
+  const currency = shop.data?.currency ?? 'CNY';
+  const now = useMemo(() => new Date(), []);
+  const [title, setTitle] = useState('');
+  const [kind, setKind] = useState<'amount' | 'percent'>('amount');
+  const [value, setValue] = useState('');
+  const [minSpend, setMinSpend] = useState('0');
+  const [startsAt, setStartsAt] = useState(localInput(now));
+  const [endsAt, setEndsAt] = useState(localInput(new Date(now.getTime() + 7 * 86400_000)));
+  const [total, setTotal] = useState('100');
+  const [perUser, setPerUser] = useState('1');
+  const [scope, setScope] = useState('shop');
+  const [audience, setAudience] = useState<'everyone' | 'followers'>('everyone');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const min = minSpend.trim() ? toMinor(minSpend, currency) : 0;
+    const amount = kind === 'amount' ? toMinor(value, currency) : Number.parseInt(value, 10);
+    if (amount === null || !Number.isFinite(amount) || amount < 1 || min === null) return setError(new ApiError('validation_failed', t('shop.priceProblem'), 400));
+    const body: CreateCouponBody = {
+      title,
+      discount: kind === 'amount' ? { kind: 'amount', amountOff: amount } : { kind: 'percent', percentOff: amount },
+      minSpend: min,
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(endsAt).toISOString(),
+      totalQuantity: Number.parseInt(total, 10) || 1,
+      perUserLimit: Number.parseInt(perUser, 10) || 1,
+      scope: scope === 'shop' ? { kind: 'shop' } : { kind: 'product', productId: scope },
+      audience: { kind: audience },
+    };
+    setBusy(true);
+    setError(null);
+    try {
+      onCreated(await api.post('/api/v1/shop/coupons', Coupon, body));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="coupon-form">
+      <h1 className="section-title">{t('shop.newCoupon')}</h1>
+      <Field id="coupon-title" label={t('shop.couponTitle')} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={60} />
+      <div className="grid-2">
+        <Field id="coupon-kind" label={t('shop.couponKind')}>
+          <select id="coupon-kind" value={kind} onChange={(e) => setKind(e.target.value === 'percent' ? 'percent' : 'amount')}>
+            <option value="amount">{t('shop.couponKindAmount')}</option>
+            <option value="percent">{t('shop.couponKindPercent')}</option>
+          </select>
+        </Field>
+        <Field id="coupon-value" label={kind === 'amount' ? t('shop.priceIn', { currency }) : t('shop.percent')} value={value} onChange={(e) => setValue(e.target.value)} required inputMode="decimal" />
+        <Field id="coupon-min" label={t('shop.minSpend', { currency })} value={minSpend} onChange={(e) => setMinSpend(e.target.value)} inputMode="decimal" />
+        <Field id="coupon-total" label={t('shop.quantity')} type="number" min={1} value={total} onChange={(e) => setTotal(e.target.value)} required />
+        <Field id="coupon-start" label={t('shop.startsAt')} type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} required />
+        <Field id="coupon-end" label={t('shop.endsAt')} type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} required />
+        <Field id="coupon-per-user" label={t('shop.perUserLimit')} type="number" min={1} max={100} value={perUser} onChange={(e) => setPerUser(e.target.value)} />
+        <Field id="coupon-audience" label={t('shop.audience')}>
+          <select id="coupon-audience" value={audience} onChange={(e) => setAudience(e.target.value === 'followers' ? 'followers' : 'everyone')}>
+            <option value="everyone">{t('shop.audienceEveryone')}</option>
+            <option value="followers">{t('shop.audienceFollowers')}</option>
+          </select>
+        </Field>
+      </div>
+      <Field id="coupon-scope" label={t('shop.scope')}>
+        <select id="coupon-scope" value={scope} onChange={(e) => setScope(e.target.value)}>
+          <option value="shop">{t('shop.scopeShop')}</option>
+          {products.data?.items.map((p) => (
+            <option key={p.id} value={p.id}>
+              {t('shop.scopeProduct', { title: p.title })}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {error !== null && <ErrorMessage error={error} testId="coupon-form-error" />}
+      <div className="actions-row">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="coupon-create">
+          {busy ? t('common.saving') : t('shop.createCoupon')}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function SellerFlashSalesPage() {
+  const { t } = useI18n();
+  const [params] = useSearchParams();
+  const list = useResource(() => api.get('/api/v1/shop/seller/flash-sales?limit=50', SalePage), []);
+  const [creating, setCreating] = useState(params.has('product'));
+  const cancel = async (s: FlashSale) => {
+    if (!confirm(t('shop.cancelSaleConfirm'))) return;
+    try {
+      const next = await api.post(`/api/v1/shop/flash-sales/${s.id}/cancel`, FlashSale);
+      list.setData((p) => (p ? { ...p, items: p.items.map((x) => (x.id === next.id ? next : x)) } : p));
+    } catch (e) {
+      alert(e instanceof Error ? e.message : String(e));
+    }
+  };
+  return (
+    <section className="stack" data-testid="seller-flash-page">
+      <SellerNav />
+      {creating ? (
+        <FlashForm
+          productId={params.get('product')}
+          onCreated={(s) => {
+            list.setData((p) => ({ items: [s, ...(p?.items ?? [])], nextCursor: p?.nextCursor ?? null }));
+            setCreating(false);
+          }}
+          onCancel={() => setCreating(false)}
+        />
+      ) : (
+        <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-flash-sale">
+          {t('shop.newFlashSale')}
+        </button>
+      )}
+      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
+      {list.loading && !list.data && <Loading />}
+      {list.data && list.data.items.length === 0 && <Empty>{t('shop.noFlashSales')}</Empty>}
+      {list.data?.items.map((s) => (
+        <SaleRow key={s.id} sale={s} onCancel={() => void cancel(s)} />
+      ))}
+    </section>
+  );
+}
+
+function SaleRow({ sale, onCancel }: { sale: FlashSale; onCancel: () => void }) {
+  const { t, lang } = useI18n();
+  const now = useNow(true);
+  const phase = flashPhase(sale, null, null, now);
+  return (
+    <article className="panel stack-tight" data-testid="flash-sale-row" data-phase={phase}>
+      <div className="row-between">
+        <strong className="ellipsis">{sale.product.title}</strong>
+        <span className="pill">{t(`shop.flashStatus.${phase}`)}</span>
+      </div>
+      <span className="small">
+        {formatMoney(sale.price.amount, sale.price.currency, lang)} · {t('shop.flashLeft', { count: sale.stockLeft, total: sale.stockTotal })} · {t('shop.flashPerUser', { count: sale.perUserLimit })}
+      </span>
+      <span className="small muted">
+        {phase === 'upcoming' ? t('shop.flashStartsIn', { time: clock(Date.parse(sale.startsAt) - now) }) : new Date(sale.startsAt).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' })}
+        {' — '}
+        {new Date(sale.endsAt).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' })}
+      </span>
+      {(phase === 'upcoming' || phase === 'live' || phase === 'sold_out') && (
+        <button type="button" className="btn btn-quiet btn-small" onClick={onCancel}>
+          {t('shop.cancelSale')}
+        </button>
+      )}
+    </article>
+  );
+}
+
+const START_OPTIONS = [0, 10, 60, 300, 1800, 3600] as const;
+const DURATIONS = [5, 10, 30, 60, 120, 1440] as const;
+const WINDOWS = [60, 300, 600, 1800] as const;
+
+function FlashForm({ productId, onCreated, onCancel }: { productId: string | null; onCreated: (s: FlashSale) => void; onCancel: () => void }) {
+  const { t, lang } = useI18n();
+  const products = usePublished();
+  const [pid, setPid] = useState(productId ?? '');
+  const product = useResource(async () => (pid ? api.get(`/api/v1/shop/products/${enc(pid)}`, Product) : null), [pid]);
+  const [variantId, setVariantId] = useState('');
+  const [price, setPrice] = useState('');
+  const [stock, setStock] = useState('1');
+  const [perUser, setPerUser] = useState('1');
+  const [startIn, setStartIn] = useState<string>('60');
+  const [at, setAt] = useState(localInput(new Date(Date.now() + 3600_000)));
+  const [duration, setDuration] = useState('30');
+  const [windowSec, setWindowSec] = useState('600');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const variants = product.data?.variants.filter((v) => v.active) ?? [];
+  const variant = variants.find((v) => v.id === variantId) ?? variants[0] ?? null;
+  const currency = product.data?.currency ?? 'CNY';
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!variant) return;
+    const minor = toMinor(price, currency);
+    if (minor === null || minor < 1) return setError(new ApiError('validation_failed', t('shop.priceProblem'), 400));
+    const start = startIn === 'at' ? new Date(at).getTime() : Date.now() + Number(startIn) * 1000;
+    setBusy(true);
+    setError(null);
+    try {
+      onCreated(
+        await api.post('/api/v1/shop/flash-sales', FlashSale, {
+          variantId: variant.id,
+          price: minor,
+          stock: Number.parseInt(stock, 10) || 1,
+          perUserLimit: Number.parseInt(perUser, 10) || 1,
+          startsAt: new Date(start).toISOString(),
+          endsAt: new Date(start + Number(duration) * 60_000).toISOString(),
+          paymentWindowSec: Number(windowSec),
+        }),
+      );
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const minutes = (s: number) => t('shop.minutes', { count: Math.round(s / 60) });
+  return (
+    <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="flash-form">
+      <h1 className="section-title">{t('shop.newFlashSale')}</h1>
+      <Field id="flash-product" label={t('shop.product')}>
+        <select id="flash-product" value={pid} onChange={(e) => { setPid(e.target.value); setVariantId(''); }} required>
+          <option value="">{t('shop.pickProduct')}</option>
+          {products.data?.items.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.title}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {product.error !== null && <ErrorMessage error={product.error} onRetry={product.reload} />}
+      {variants.length > 0 && variant && (
+        <Field id="flash-variant" label={t('shop.variant')} hint={t('shop.flashVariantHint', { price: formatMoney(variant.price.amount, variant.price.currency, lang), stock: variant.stock })}>
+          <select id="flash-variant" value={variant.id} onChange={(e) => setVariantId(e.target.value)}>
+            {variants.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.sku} {Object.values(v.options).join(' / ')}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+      <div className="grid-2">
+        <Field id="flash-price" label={t('shop.flashPriceIn', { currency })} value={price} onChange={(e) => setPrice(e.target.value)} required inputMode="decimal" />
+        <Field id="flash-stock" label={t('shop.flashStock')} type="number" min={1} value={stock} onChange={(e) => setStock(e.target.value)} required />
+        <Field id="flash-per-user" label={t('shop.perUserLimit')} type="number" min={1} max={10} value={perUser} onChange={(e) => setPerUser(e.target.value)} />
+        <Field id="flash-start" label={t('shop.startsAt')}>
+          <select id="flash-start" value={startIn} onChange={(e) => setStartIn(e.target.value)}>
+            {START_OPTIONS.map((s) => (
+              <option key={s} value={String(s)}>
+                {s === 0 ? t('shop.startNow') : s < 60 ? t('shop.startInSeconds', { count: s }) : t('shop.startInMinutes', { count: s / 60 })}
+              </option>
+            ))}
+            <option value="at">{t('shop.startAt')}</option>
+          </select>
+        </Field>
+        {startIn === 'at' && <Field id="flash-at" label={t('shop.startsAt')} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />}
+        <Field id="flash-duration" label={t('shop.duration')}>
+          <select id="flash-duration" value={duration} onChange={(e) => setDuration(e.target.value)}>
+            {DURATIONS.map((d) => (
+              <option key={d} value={String(d)}>
+                {minutes(d * 60)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="flash-window" label={t('shop.paymentWindow')}>
+          <select id="flash-window" value={windowSec} onChange={(e) => setWindowSec(e.target.value)}>
+            {WINDOWS.map((w) => (
+              <option key={w} value={String(w)}>
+                {minutes(w)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      {error !== null && <ErrorMessage error={error} testId="flash-form-error" />}
+      <div className="actions-row">
+        <button type="submit" className="btn btn-primary" disabled={busy || !variant} data-testid="flash-create">
+          {busy ? t('common.saving') : t('shop.createFlashSale')}
+        </button>
+        <button type="button" className="btn btn-ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
