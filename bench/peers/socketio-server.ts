@@ -40,6 +40,9 @@ io.on('connection', (socket) => {
     void socket.join(ch);
     (ack as Ack)({ head: heads.get(ch) ?? 0 });
   });
+  socket.on('head', (ch: unknown, ack: unknown) => {
+    if (typeof ch === 'string' && typeof ack === 'function') (ack as Ack)({ head: heads.get(ch) ?? 0 });
+  });
   socket.on('pub', (payload: PubPayload, ack: unknown) => {
     if (typeof ack !== 'function') return;
     if (!payload || typeof payload.ch !== 'string' || payload.body?.kind !== 'broadcast') return (ack as Ack)({ error: 'bad_request' });

@@ -48,8 +48,11 @@ const subs: Sub[] = [];
 let record: StepRecord | null = null;
 let head: number | null = null;
 let publisher: Publisher | null = null;
+/** When any event last arrived, in or out of a step. */
+let lastEventAt = 0;
 
 function onEvent(sub: Sub, seq: number | undefined, sentAt: number | undefined): void {
+  lastEventAt = performance.now();
   const r = record;
   if (!r || seq === undefined || seq <= r.afterSeq) return;
   const t = now();
@@ -225,7 +228,9 @@ const TEXT = 'Flash sale starts now: 30% off the blue jacket, first hundred orde
 class Publisher {
   private ws: WebSocket | null = null;
   private pending = new Map<string, number>();
-  private sioIds = new Map<number, string>();
+  /** Socket.IO ack ids waiting for a reply. */
+  private sioAcks = new Map<number, (reply: { seq?: number; head?: number; error?: string } | undefined) => void>();
+  private headWaiter: ((head: number) => void) | null = null;
   private nextSioId = 1;
   private seqs: number[] = [];
   private errors: Record<string, number> = {};
@@ -248,6 +253,10 @@ class Publisher {
           if (f.t === 'hello') resolve();
           else if (f.t === 'ack') this.acked(f.cid, f.seq);
           else if (f.t === 'err') this.failed(f.ref, f.code);
+          else if (f.t === 'subbed') {
+            ws.send(JSON.stringify({ t: 'unsub', ch: this.s.channel }));
+            this.headWaiter?.(f.head);
+          }
           return;
         }
         const c0 = text.charCodeAt(0);
@@ -256,12 +265,9 @@ class Publisher {
         if (text.startsWith('40')) return resolve();
         if (text.startsWith('43')) {
           const { id, args } = parseAck(text);
-          const cid = this.sioIds.get(id);
-          this.sioIds.delete(id);
-          const reply = args[0] as { seq?: number; error?: string } | undefined;
-          if (cid === undefined) return;
-          if (reply?.error) this.failed(cid, reply.error);
-          else this.acked(cid, reply?.seq);
+          const done = this.sioAcks.get(id);
+          this.sioAcks.delete(id);
+          done?.(args[0] as { seq?: number; head?: number; error?: string } | undefined);
         }
       });
       ws.on('unexpected-response', (_req, res) => reject(new Error(`publisher upgrade refused: ${res.statusCode}`)));
@@ -270,6 +276,45 @@ class Publisher {
         this.ws = null;
         reject(new Error(`publisher closed ${code}`));
       });
+    });
+  }
+
+  /** Messages sent and neither acknowledged nor refused yet. */
+  get outstanding(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Drops a publisher whose messages are stuck in an overloaded server's queue: the server
+   * discards frames of a closed socket, so the next step does not queue behind the last one.
+   */
+  async reset(): Promise<void> {
+    this.ws?.terminate();
+    this.ws = null;
+    this.pending.clear();
+    this.sioAcks.clear();
+    await this.open();
+  }
+
+  /** The channel's current sequence head, as the server reports it on subscribe. */
+  head(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const ws = this.ws;
+      if (!ws) return reject(new Error('publisher not connected'));
+      const timer = setTimeout(() => reject(new Error('no head from server')), 30_000);
+      const done = (head: number) => {
+        clearTimeout(timer);
+        this.headWaiter = null;
+        resolve(head);
+      };
+      if (this.s.kind === 'tremolo') {
+        this.headWaiter = done;
+        ws.send(JSON.stringify({ t: 'sub', ch: this.s.channel }));
+      } else {
+        const id = this.nextSioId++;
+        this.sioAcks.set(id, (reply) => done(reply?.head ?? 0));
+        ws.send(`42${id}${JSON.stringify(['head', this.s.channel])}`);
+      }
     });
   }
 
@@ -302,7 +347,7 @@ class Publisher {
       ws.send(JSON.stringify({ t: 'pub', ch: this.s.channel, cid, body }));
     } else {
       const id = this.nextSioId++;
-      this.sioIds.set(id, cid);
+      this.sioAcks.set(id, (reply) => (reply?.error ? this.failed(cid, reply.error) : this.acked(cid, reply?.seq)));
       ws.send(`42${id}${JSON.stringify(['pub', { ch: this.s.channel, cid, body }])}`);
     }
   }
@@ -331,7 +376,7 @@ class Publisher {
     // Acks can lag behind an overloaded server; wait a bounded time for them.
     if (this.pending.size > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(10_000, durationSec * 1000));
+        const timer = setTimeout(resolve, 10_000);
         this.onSettled = () => {
           clearTimeout(timer);
           resolve();
@@ -430,7 +475,7 @@ async function collect(step: number, firstSeq: number, lastSeq: number): Promise
   const r = record;
   if (!r || r.step !== step) return send({ op: 'fatal', message: `collect for step ${step} without a recording` });
   // Wait until everyone has the last event, or nothing has arrived for a while.
-  const deadline = now() + 20_000;
+  const deadline = now() + 10_000;
   for (;;) {
     const behind = subs.some((x) => x.state === 'subscribed' && x.maxSeq < lastSeq);
     const quiet = now() - Math.max(r.lastReceiveAt, r.wallStart) > 2000;
@@ -469,6 +514,20 @@ async function collect(step: number, firstSeq: number, lastSeq: number): Promise
   send(report);
 }
 
+async function settle(): Promise<void> {
+  const started = performance.now();
+  const busy = () => performance.now() - lastEventAt < 1000 || (publisher?.outstanding ?? 0) > 0;
+  while (busy() && performance.now() - started < 15_000) await new Promise((res) => setTimeout(res, 100));
+  let resetPublisher = false;
+  if (publisher && publisher.outstanding > 0) {
+    await publisher.reset();
+    resetPublisher = true;
+    while (performance.now() - lastEventAt < 1000 && performance.now() - started < 30_000) await new Promise((res) => setTimeout(res, 100));
+  }
+  const h = publisher ? await publisher.head() : null;
+  send({ op: 'settled', waitedMs: Math.round(performance.now() - started), resetPublisher, head: h });
+}
+
 process.on('message', (raw: unknown) => {
   const msg = raw as ToGenerator;
   const fail = (e: unknown) => send({ op: 'fatal', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
@@ -493,6 +552,9 @@ process.on('message', (raw: unknown) => {
       return;
     case 'collect':
       collect(msg.step, msg.firstSeq, msg.lastSeq).catch(fail);
+      return;
+    case 'settle':
+      settle().catch(fail);
       return;
     case 'exit':
       for (const sub of subs) sub.ws?.terminate();

@@ -21,6 +21,11 @@ export type ToGenerator =
   | { op: 'run'; step: number; afterSeq: number; rate: number; durationSec: number }
   /** Waits until every subscriber has `lastSeq` (or a quiet period passes), then reports the step. */
   | { op: 'collect'; step: number; firstSeq: number; lastSeq: number }
+  /**
+   * Replies once no event has arrived for a second and the publisher has nothing unacknowledged
+   * (an overloaded server drains its backlog first), with the channel's head from the publisher.
+   */
+  | { op: 'settle' }
   | { op: 'exit' };
 
 export interface ConnectReport {
@@ -78,6 +83,7 @@ export type FromGenerator =
   | { op: 'ready' }
   | ConnectReport
   | { op: 'publishing'; step: number; at: number }
+  | { op: 'settled'; waitedMs: number; resetPublisher: boolean; head: number | null }
   | PublishReport
   | CollectReport
   | { op: 'fatal'; message: string };
