@@ -82,6 +82,7 @@ export class RealtimeClient {
   /** Publishes waiting for their ack, by cid. */
   private readonly publishes = new Map<string, PendingPublish>();
   private readonly statusListeners = new Set<(s: RealtimeStatus) => void>();
+  private readonly pongListeners = new Set<(ts: number, serverTime: number) => void>();
   private status: RealtimeStatus = 'closed';
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -122,6 +123,22 @@ export class RealtimeClient {
 
   get currentStatus(): RealtimeStatus {
     return this.status;
+  }
+
+  /**
+   * A clock probe: sends `ping{ts}` now (false when not connected). Every `pong` (the
+   * heartbeat's too) reaches the `onPong` listeners synchronously, so they can read their
+   * clock at once: the NTP-style samples of watch-together.
+   */
+  ping(ts: number): boolean {
+    if (this.ws?.readyState !== OPEN || this.status !== 'open') return false;
+    this.send({ t: 'ping', ts });
+    return true;
+  }
+
+  onPong(listener: (ts: number, serverTime: number) => void): () => void {
+    this.pongListeners.add(listener);
+    return () => this.pongListeners.delete(listener);
   }
 
   onStatus(listener: (s: RealtimeStatus) => void): () => void {
@@ -303,6 +320,8 @@ export class RealtimeClient {
         return;
       }
       case 'pong':
+        for (const l of this.pongListeners) l(frame.ts, frame.serverTime);
+        return;
       case 'unsubbed':
         return;
     }
