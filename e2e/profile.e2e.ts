@@ -40,8 +40,7 @@ describe('profile, card and avatar', () => {
 
   test('a logged-out visitor discovers the demo creators and opens a card', async () => {
     const page = mia.page;
-    await page.goto('/');
-    await page.getByTestId('foryou-coming-soon').waitFor();
+    await page.goto('/discover');
     const items = page.getByTestId('discover-item');
     await items.first().waitFor();
     assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-handle'))), ['lina_beauty', 'chef_wang', 'tech_zhou']);
@@ -188,7 +187,7 @@ describe('profile, card and avatar', () => {
 
     await page.goto('/me');
     await page.getByTestId('logout').click();
-    await page.getByTestId('discover').waitFor();
+    await page.getByTestId('foryou').waitFor();
     await page.getByTestId('tab-me').click();
     await page.getByTestId('login-form').waitFor();
     await logIn(page, 'mia_e2e', 'a brand new secret');

@@ -9,7 +9,7 @@ export async function signUp(page: Page, handle: string, displayName: string): P
   await page.getByTestId('signup-name').fill(displayName);
   await page.getByTestId('signup-password').fill(PASSWORD);
   await page.getByTestId('signup-submit').click();
-  await page.getByTestId('discover').waitFor();
+  await page.getByTestId('foryou').waitFor();
 }
 
 export async function logIn(page: Page, handle: string, password = PASSWORD): Promise<void> {
@@ -17,7 +17,7 @@ export async function logIn(page: Page, handle: string, password = PASSWORD): Pr
   await page.getByTestId('login-handle').fill(handle);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('discover').waitFor();
+  await page.getByTestId('foryou').waitFor();
 }
 
 /** Waits until `fn` stops throwing; for what the page shows after something asynchronous. */

@@ -101,6 +101,8 @@ export function upload<T>(
   file: Blob,
   schema: Parser<T>,
   onProgress: (fraction: number) => void,
+  /** Text parts sent before the file, so the server can check them before reading the bytes. */
+  fields: Record<string, string> = {},
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -121,6 +123,7 @@ export function upload<T>(
       }
     };
     const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
     form.append(field, file);
     xhr.send(form);
   });

@@ -4,6 +4,7 @@ import { FollowResult, type Card, type Relationship } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { CardSections } from '../../components/CardSections.tsx';
 import { QrCode } from '../../components/QrCode.tsx';
+import { CreatorVideos } from '../../components/video/CreatorVideos.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { ApiError, api, enc } from '../../lib/api.ts';
 import { fetchCard } from '../../lib/cards.ts';
@@ -112,6 +113,7 @@ function CardView({ card, onRelationship, refresh }: { card: Card; onRelationshi
         </div>
       </article>
       <SaveImage target={sheet} handle={user.handle} />
+      {!hidden && <CreatorVideos handle={user.handle} />}
     </div>
   );
 }

@@ -1,5 +1,10 @@
-import { ComingSoon } from '../../components/ComingSoon.tsx';
+import { RequireAuth } from '../../components/RequireAuth.tsx';
+import { Upload } from '../videos/Upload.tsx';
 
 export function Create() {
-  return <ComingSoon title="create.title" body="create.body" testId="create-coming-soon" />;
+  return (
+    <RequireAuth>
+      <Upload />
+    </RequireAuth>
+  );
 }

@@ -7,25 +7,17 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChevronIcon } from '../../components/Icons.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ForYouFeed } from '../videos/ForYouFeed.tsx';
 
 /** Creators to start with until search and the recommendation feed exist. */
 const FEATURED = ['lina_beauty', 'chef_wang', 'tech_zhou'] as const;
 
 export function ForYou() {
-  const { t } = useI18n();
-  return (
-    <div className="stack">
-      <section className="hero" data-testid="foryou-coming-soon">
-        <h1>{t('foryou.title')}</h1>
-        <p className="muted">{t('foryou.body')}</p>
-        <span className="pill">{t('common.comingSoon')}</span>
-      </section>
-      <Discover />
-    </div>
-  );
+  return <ForYouFeed discover={<Discover />} />;
 }
 
-function Discover() {
+/** Featured creators: on /discover, and under an empty For You. */
+export function Discover() {
   const { t, tn } = useI18n();
   const [cards, setCards] = useState<Card[] | null>(null);
   const [error, setError] = useState<unknown>(null);

@@ -1,12 +1,44 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { UserList } from '../../components/UserList.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useInbox } from '../../lib/inbox.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { FriendsFeed } from '../videos/FriendsFeed.tsx';
+
+/** The Friends tab: friends' videos (朋友), with the friends list one tap away. */
+export function Friends() {
+  const { t } = useI18n();
+  const [params] = useSearchParams();
+  const list = params.get('view') === 'list';
+  const tabs = (
+    <nav className="vtabs" data-testid="friends-tabs">
+      <Link to="/friends" replace className={list ? '' : 'active'} data-testid="friends-view-videos">
+        {t('friendsFeed.videos')}
+      </Link>
+      <Link to="/friends?view=list" replace className={list ? 'active' : ''} data-testid="friends-view-list">
+        {t('friendsFeed.list')}
+      </Link>
+    </nav>
+  );
+  if (list) {
+    return (
+      <div className="stack">
+        <div className="voverlay voverlay-flat voverlay-static">{tabs}</div>
+        <FriendsList />
+      </div>
+    );
+  }
+  // With no friend videos yet, the friends themselves are shown under the empty feed.
+  return (
+    <div className="vscreen-host" data-testid="friends-page">
+      <FriendsFeed tabs={tabs} fallback={<FriendsList embedded />} />
+    </div>
+  );
+}
 
 /** My friends: people I follow who follow me back. Refreshes when someone becomes a friend. */
-export function Friends() {
+function FriendsList({ embedded = false }: { embedded?: boolean }) {
   const { t } = useI18n();
   const { me } = useSession();
   const { onLive } = useInbox();
@@ -22,7 +54,7 @@ export function Friends() {
 
   if (!me) return null;
   return (
-    <section className="stack" data-testid="friends-page">
+    <section className="stack" data-testid={embedded ? 'friends-list' : 'friends-page'}>
       <header className="page-head">
         <h1>{t('friends.title')}</h1>
         <p className="muted">{t('friends.lead')}</p>

@@ -41,6 +41,10 @@ export function Me() {
           <span>{t('me.myCard')}</span>
           <ChevronIcon />
         </Link>
+        <Link to="/me/videos" className="menu-item" data-testid="me-videos">
+          <span>{t('myVideos.title')}</span>
+          <ChevronIcon />
+        </Link>
         <MeShopLinks />
         <Link to="/me/edit" className="menu-item" data-testid="me-edit">
           <span>{t('me.editProfile')}</span>

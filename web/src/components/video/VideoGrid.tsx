@@ -1,0 +1,53 @@
+import { Link } from 'react-router-dom';
+import type { Video } from '@tremolo/protocol';
+import { useI18n } from '../../lib/i18n.tsx';
+import { HeartIcon } from './icons.tsx';
+import { compactCount } from './videoApi.ts';
+import './video.css';
+
+/** Poster tiles of videos, three across; the uploader also sees processing and failed ones. */
+export function VideoGrid({ videos, testId = 'video-grid' }: { videos: Video[]; testId?: string }) {
+  return (
+    <ul className="vgrid" data-testid={testId}>
+      {videos.map((v) => (
+        <li key={v.id}>
+          <VideoTile video={v} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function VideoTile({ video: v }: { video: Video }) {
+  const { t, lang } = useI18n();
+  const body = (
+    <>
+      {v.posterUrl ? <img src={v.posterUrl} alt="" loading="lazy" /> : <span className="vgrid-state">{v.status === 'processing' ? <span className="spinner" aria-hidden="true" /> : null}</span>}
+      {v.status !== 'ready' && (
+        <span className={`vgrid-badge ${v.status}`} data-testid="video-status">
+          {t(v.status === 'processing' ? 'status.processing' : 'status.failed')}
+        </span>
+      )}
+      {v.status === 'ready' && v.visibility !== 'public' && <span className="vgrid-badge">{t(v.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>}
+      {v.caption && <span className="vgrid-caption">{v.caption}</span>}
+      {v.status === 'ready' && (
+        <span className="vgrid-likes">
+          <HeartIcon filled={false} />
+          {compactCount(v.likes, lang)}
+        </span>
+      )}
+    </>
+  );
+  if (v.status !== 'ready') {
+    return (
+      <div className="vgrid-item" data-testid="video-tile" data-video-id={v.id} data-status={v.status} title={v.error ?? undefined}>
+        {body}
+      </div>
+    );
+  }
+  return (
+    <Link to={`/v/${v.id}`} className="vgrid-item" data-testid="video-tile" data-video-id={v.id} data-status={v.status} aria-label={v.caption || v.author.displayName}>
+      {body}
+    </Link>
+  );
+}

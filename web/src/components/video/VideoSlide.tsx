@@ -1,0 +1,279 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
+import type { FeedItem, Video } from '@tremolo/protocol';
+import { Avatar } from '../Avatar.tsx';
+import { useErrorText } from '../../lib/errors.ts';
+import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import { CommentIcon, HeartIcon, MoreIcon, PlayIcon, ShareIcon, SoundOffIcon, SoundOnIcon } from './icons.tsx';
+import { ProductChip } from './ProductChip.tsx';
+import { compactCount, videoUrl, videosApi } from './videoApi.ts';
+import { useWatchReport } from './useWatchReport.ts';
+import './video.css';
+
+type Reason = Extract<FeedItem, { type: 'video' }>['reason'];
+const REASONS: Record<Reason, MessageKey> = {
+  friends: 'videos.reason.friends',
+  following: 'videos.reason.following',
+  interest: 'videos.reason.interest',
+  fresh: 'videos.reason.fresh',
+  popular: 'videos.reason.popular',
+};
+
+const DOUBLE_TAP_MS = 280;
+
+export interface SlideProps {
+  video: Video;
+  reason?: Reason | null;
+  /** On screen: plays and reports watch time. */
+  active: boolean;
+  /** Next to the one on screen: its file is loaded ahead. */
+  near: boolean;
+  muted: boolean;
+  onMuted(muted: boolean): void;
+  onComments(video: Video): void;
+  onChange(video: Video): void;
+  /** "Not interested": the feed drops it. */
+  onDismiss?(video: Video): void;
+  onToast(text: string): void;
+}
+
+/** One full-screen video of a swipe feed: the player, the caption and the action rail. */
+export function VideoSlide({ video, reason, active, near, muted, onMuted, onComments, onChange, onDismiss, onToast }: SlideProps) {
+  const { t, lang } = useI18n();
+  const errorText = useErrorText();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const ref = useRef<HTMLVideoElement>(null);
+  const [paused, setPaused] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const [burst, setBurst] = useState(0);
+  const [menu, setMenu] = useState(false);
+  const [liking, setLiking] = useState(false);
+  const lastTap = useRef(0);
+  const singleTap = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useWatchReport(ref, video.id, active && video.streamUrl !== null, me !== null);
+
+  useEffect(() => {
+    const v = ref.current;
+    if (v) v.muted = muted;
+  }, [muted, near]);
+
+  useEffect(() => {
+    const v = ref.current;
+    if (!v) return;
+    if (!active) {
+      v.pause();
+      if (v.currentTime > 0) v.currentTime = 0;
+      return;
+    }
+    v.muted = muted;
+    v.play().catch(() => {
+      // The browser refused sound without a gesture: play muted, the person can tap for sound.
+      if (!v.muted) {
+        v.muted = true;
+        onMuted(true);
+        v.play().catch(() => setPaused(true));
+      } else setPaused(true);
+    });
+    // Only a change of the active slide starts or stops playback; `muted` has its own effect.
+  }, [active, near]);
+
+  useEffect(
+    () => () => {
+      if (singleTap.current) clearTimeout(singleTap.current);
+    },
+    [],
+  );
+
+  const requireLogin = (): boolean => {
+    if (me) return true;
+    navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    return false;
+  };
+
+  const setLike = async (on: boolean) => {
+    if (!requireLogin() || liking || video.likedByMe === on) return;
+    setLiking(true);
+    // Optimistic: the heart fills at once, and goes back if the server says no.
+    onChange({ ...video, likedByMe: on, likes: video.likes + (on ? 1 : -1) });
+    try {
+      const r = await videosApi.like(video.id, on);
+      onChange({ ...video, likedByMe: r.liked, likes: r.likes });
+    } catch (e) {
+      onChange(video);
+      onToast(errorText(e));
+    } finally {
+      setLiking(false);
+    }
+  };
+
+  const onTap = () => {
+    const now = Date.now();
+    if (now - lastTap.current < DOUBLE_TAP_MS) {
+      lastTap.current = 0;
+      if (singleTap.current) clearTimeout(singleTap.current);
+      singleTap.current = null;
+      setBurst((n) => n + 1);
+      void setLike(true);
+      return;
+    }
+    lastTap.current = now;
+    singleTap.current = setTimeout(() => {
+      singleTap.current = null;
+      const v = ref.current;
+      if (!v) return;
+      if (muted) {
+        onMuted(false);
+        v.muted = false;
+        if (v.paused) void v.play().catch(() => undefined);
+      } else if (v.paused) void v.play().catch(() => undefined);
+      else v.pause();
+    }, DOUBLE_TAP_MS);
+  };
+
+  const share = async () => {
+    const url = videoUrl(video.id);
+    try {
+      await navigator.clipboard.writeText(url);
+      onToast(t('videos.linkCopied'));
+    } catch {
+      onToast(t('videos.copyFailed', { url }));
+    }
+  };
+
+  const notInterested = async () => {
+    setMenu(false);
+    if (!requireLogin()) return;
+    try {
+      await videosApi.notInterested(video.id);
+      onToast(t('videos.notInterestedDone'));
+      onDismiss?.(video);
+    } catch (e) {
+      onToast(errorText(e));
+    }
+  };
+
+  const friends = video.likedByFriends;
+  // Tags written in the caption already show there.
+  const extraTags = video.hashtags.filter((h) => !video.caption.toLowerCase().includes(`#${h}`));
+  const product = video.products[0];
+
+  return (
+    <article className="vslide" data-testid="video-slide" data-video-id={video.id} data-hashtags={video.hashtags.join(" ")} data-active={active ? 'true' : 'false'} aria-label={video.caption || video.author.displayName}>
+      {video.streamUrl && near ? (
+        <video
+          ref={ref}
+          className="vplayer"
+          src={video.streamUrl}
+          poster={video.posterUrl ?? undefined}
+          preload="auto"
+          playsInline
+          muted
+          data-testid={active ? 'video-player' : undefined}
+          onPlay={() => setPaused(false)}
+          onPause={() => setPaused(true)}
+          onError={() => setFailed(true)}
+          onEnded={(e) => {
+            // Loop, as a swipe feed does; the watch report has counted the completion.
+            e.currentTarget.currentTime = 0;
+            void e.currentTarget.play().catch(() => undefined);
+          }}
+        />
+      ) : video.posterUrl ? (
+        <img className="vplayer" src={video.posterUrl} alt="" loading="lazy" />
+      ) : (
+        <div className="vplayer vplayer-empty" />
+      )}
+
+      <button type="button" className="vtap" onClick={onTap} aria-label={muted ? t('videos.unmute') : t('videos.paused')} data-testid="video-tap" />
+      {burst > 0 && (
+        <span key={burst} className="vburst" aria-hidden="true">
+          <HeartIcon filled />
+        </span>
+      )}
+      {active && paused && !muted && !failed && (
+        <span className="vpaused" aria-hidden="true">
+          <PlayIcon />
+        </span>
+      )}
+      {failed && <p className="vfailed" role="alert">{t('videos.playFailed')}</p>}
+
+      {active && (
+        <button type="button" className={`vsound${muted ? ' vsound-off' : ''}`} onClick={() => onMuted(!muted)} data-testid="video-sound" aria-pressed={!muted}>
+          {muted ? <SoundOffIcon /> : <SoundOnIcon />}
+          <span>{muted ? t('videos.unmute') : t('videos.sound')}</span>
+        </button>
+      )}
+
+      <div className="vrail">
+        <Link to={`/u/${video.author.handle}`} className="vrail-avatar" data-testid="video-author-avatar" aria-label={video.author.displayName}>
+          <Avatar user={video.author} size={46} />
+        </Link>
+        <RailButton label={video.likedByMe ? t('videos.unlike') : t('videos.like')} count={compactCount(video.likes, lang)} onClick={() => void setLike(!video.likedByMe)} testId="video-like" pressed={video.likedByMe} className={video.likedByMe ? 'liked' : ''}>
+          <HeartIcon filled />
+        </RailButton>
+        <RailButton label={t('videos.comments')} count={compactCount(video.comments, lang)} onClick={() => onComments(video)} testId="video-comments">
+          <CommentIcon />
+        </RailButton>
+        <RailButton label={t('videos.share')} count={t('videos.share')} onClick={() => void share()} testId="video-share">
+          <ShareIcon />
+        </RailButton>
+        {onDismiss && (
+          <div className="vmore">
+            <RailButton label={t('videos.notInterested')} count="" onClick={() => setMenu((m) => !m)} testId="video-more" pressed={menu}>
+              <MoreIcon />
+            </RailButton>
+            {menu && (
+              <div className="vmenu" role="menu">
+                <button type="button" role="menuitem" onClick={() => void notInterested()} data-testid="video-not-interested">
+                  {t('videos.notInterested')}
+                </button>
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+
+      <div className="vinfo">
+        {product && (
+          <ProductChip product={product} context={{ surface: 'video', videoId: video.id }} visible={active} />
+        )}
+        <Link to={`/u/${video.author.handle}`} className="vauthor" data-testid="video-author">
+          @{video.author.handle}
+          {video.visibility !== 'public' && <span className="vtag-pill">{t(video.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>}
+        </Link>
+        {video.caption && (
+          <p className="vcaption" data-testid="video-caption">
+            {video.caption}
+          </p>
+        )}
+        {extraTags.length > 0 && (
+          <p className="vtags" data-testid="video-hashtags">
+            {extraTags.map((h) => `#${h}`).join(' ')}
+          </p>
+        )}
+        {friends.length > 0 && (
+          <p className="vsocial" data-testid="video-liked-by-friends">
+            <HeartIcon filled />
+            {friends.length === 1
+              ? t('videos.likedBy', { name: friends[0]!.displayName })
+              : t('videos.likedByMore', { name: friends[0]!.displayName, count: friends.length - 1 })}
+          </p>
+        )}
+        {reason && friends.length === 0 && <span className="vreason">{t(REASONS[reason])}</span>}
+      </div>
+    </article>
+  );
+}
+
+function RailButton({ label, count, onClick, testId, pressed, className = '', children }: { label: string; count: string; onClick(): void; testId: string; pressed?: boolean; className?: string; children: ReactNode }) {
+  return (
+    <button type="button" className={`vrail-btn ${className}`} onClick={onClick} aria-label={label} aria-pressed={pressed} data-testid={testId}>
+      {children}
+      {count && <span data-testid={`${testId}-count`}>{count}</span>}
+    </button>
+  );
+}
