@@ -172,10 +172,16 @@ export class ChannelChat {
   }
 
   stop(): void {
+    if (this.readTimer) {
+      // Leaving the conversation: what was on screen counts as read.
+      clearTimeout(this.readTimer);
+      this.readTimer = null;
+      const seq = this.snap.head;
+      if (seq > this.readPosted) api.post(this.endpoints.read, ReadResult, { seq }).catch(() => undefined);
+    }
     this.stopped = true;
     this.unsub?.();
     this.unsub = null;
-    if (this.readTimer) clearTimeout(this.readTimer);
     if (this.typingTimer) clearTimeout(this.typingTimer);
     this.listeners.clear();
   }

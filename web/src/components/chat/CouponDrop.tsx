@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Coupon, CouponClaim, EventFrame, page, type Coupon as CouponT } from '@tremolo/protocol';
 import { ApiError, api, enc } from '../../lib/api.ts';
 import { listOf } from '../../lib/chat.ts';
@@ -14,25 +14,53 @@ export interface CouponBook {
   /** The shop's live coupons with my claim state, by id; null until loaded. */
   byId: Map<string, CouponT> | null;
   reload: () => void;
+  /** Asks for the list again when a drop names a coupon it does not hold yet (created after it loaded). */
+  ensure: (couponId: string) => void;
+  /** True once a load that started after `ensure(couponId)` has finished. */
+  checked: (couponId: string) => boolean;
 }
 
 /** The group owner's live coupons, to show each drop as claimable, claimed or gone. */
 export function useCouponBook(ownerHandle: string | null): CouponBook {
   const [byId, setById] = useState<Map<string, CouponT> | null>(null);
   const [tick, setTick] = useState(0);
+  const asked = useRef(new Set<string>());
+  const waiting = useRef(new Set<string>());
+  const done = useRef(new Set<string>());
   useEffect(() => {
     if (!ownerHandle) return;
     let cancelled = false;
+    const covering = [...waiting.current];
+    waiting.current.clear();
+    const finish = () => {
+      for (const id of covering) done.current.add(id);
+    };
     api
       .get(`/api/v1/shop/sellers/${enc(ownerHandle)}/coupons`, ShopCoupons)
-      .then((r) => !cancelled && setById(new Map(r.items.map((c) => [c.id, c]))))
-      .catch(() => !cancelled && setById((prev) => prev ?? new Map()));
+      .then((r) => {
+        if (cancelled) return;
+        finish();
+        setById(new Map(r.items.map((c) => [c.id, c])));
+      })
+      .catch(() => {
+        if (cancelled) return;
+        finish();
+        setById((prev) => new Map(prev ?? []));
+      });
     return () => {
       cancelled = true;
+      for (const id of covering) waiting.current.add(id);
     };
   }, [ownerHandle, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { byId, reload };
+  const ensure = useCallback((id: string) => {
+    if (asked.current.has(id)) return;
+    asked.current.add(id);
+    waiting.current.add(id);
+    setTick((n) => n + 1);
+  }, []);
+  const checked = useCallback((id: string) => done.current.has(id), []);
+  return useMemo(() => ({ byId, reload, ensure, checked }), [byId, reload, ensure, checked]);
 }
 
 function useDiscount(): (c: CouponT) => string {
@@ -52,6 +80,11 @@ export function CouponCard({ couponId, title, remaining, book, meId }: { couponI
   const [error, setError] = useState<unknown>(null);
   const coupon = book.byId?.get(couponId);
   const mine = coupon?.seller.id === meId;
+  const missing = book.byId !== null && !coupon;
+  const { ensure } = book;
+  useEffect(() => {
+    if (missing) ensure(couponId);
+  }, [missing, ensure, couponId]);
 
   const claim = async () => {
     setBusy(true);
@@ -72,7 +105,7 @@ export function CouponCard({ couponId, title, remaining, book, meId }: { couponI
   let state: 'claimed' | 'gone' | 'ended' | 'owner' | 'available' | 'loading';
   if (outcome === 'claimed' || (coupon?.viewer && coupon.viewer.claimed > 0 && !mine)) state = 'claimed';
   else if (outcome === 'gone' || (coupon && coupon.claimed >= coupon.totalQuantity)) state = 'gone';
-  else if (book.byId && !coupon) state = 'ended';
+  else if (book.byId && !coupon) state = book.checked(couponId) ? 'ended' : 'loading';
   else if (coupon && coupon.status !== 'active') state = 'ended';
   else if (mine) state = 'owner';
   else if (!book.byId) state = 'loading';
