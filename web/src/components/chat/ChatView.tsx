@@ -6,7 +6,7 @@ import type { ChannelChat, ChatItem, ChatSnapshot, Person } from '../../lib/chat
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { CouponCard, type CouponBook } from './CouponDrop.tsx';
-import { FanBadge, RoleTag } from './FanBadge.tsx';
+import { FanBadge, PinIcon, RoleTag } from './FanBadge.tsx';
 import { ShareCard } from './ShareCard.tsx';
 import { ShareSheet } from './ShareSheet.tsx';
 import './chat.css';
@@ -240,7 +240,7 @@ function Row({
     case 'announcement':
       return (
         <li className="chat-system chat-system-announce small" data-testid="chat-announcement-event" data-seq={item.seq}>
-          📌 {t('chat.event.announcement', { text: b.text })}
+          <PinIcon /> {t('chat.event.announcement', { text: b.text })}
         </li>
       );
     case 'member': {
@@ -323,7 +323,7 @@ function Bubble({
             <span className="chat-name" data-testid="chat-sender">
               {name}
             </span>
-            {level !== undefined && <FanBadge level={level} />}
+            {level !== undefined && person?.role !== 'owner' && <FanBadge level={level} />}
             <RoleTag role={person?.role} />
           </div>
         )}

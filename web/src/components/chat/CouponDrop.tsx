@@ -103,11 +103,11 @@ export function CouponCard({ couponId, title, remaining, book, meId }: { couponI
   };
 
   let state: 'claimed' | 'gone' | 'ended' | 'owner' | 'available' | 'loading';
-  if (outcome === 'claimed' || (coupon?.viewer && coupon.viewer.claimed > 0 && !mine)) state = 'claimed';
+  if (mine) state = 'owner';
+  else if (outcome === 'claimed' || (coupon?.viewer && coupon.viewer.claimed > 0)) state = 'claimed';
   else if (outcome === 'gone' || (coupon && coupon.claimed >= coupon.totalQuantity)) state = 'gone';
   else if (book.byId && !coupon) state = book.checked(couponId) ? 'ended' : 'loading';
   else if (coupon && coupon.status !== 'active') state = 'ended';
-  else if (mine) state = 'owner';
   else if (!book.byId) state = 'loading';
   else state = 'available';
 

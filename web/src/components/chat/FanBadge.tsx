@@ -21,3 +21,20 @@ export function RoleTag({ role }: { role: GroupRole | undefined }) {
     </span>
   );
 }
+
+const icon = { width: 14, height: 14, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2.2, strokeLinecap: 'round', strokeLinejoin: 'round' } as const;
+
+/** Drawn inline: emoji fonts are missing on some systems and show as empty boxes. */
+export const PinIcon = () => (
+  <svg {...icon} className="chat-icon" aria-hidden="true">
+    <path d="M9 3h6l-1 6 4 4H6l4-4z" />
+    <path d="M12 13v8" />
+  </svg>
+);
+
+export const TicketIcon = () => (
+  <svg {...icon} width={22} height={22} className="chat-icon" aria-hidden="true">
+    <path d="M3 8a2 2 0 0 0 2-2h14a2 2 0 0 0 2 2v2a2 2 0 0 0 0 4v2a2 2 0 0 0-2 2H5a2 2 0 0 0-2-2v-2a2 2 0 0 0 0-4z" />
+    <path d="M10 6v12" strokeDasharray="2 2" />
+  </svg>
+);

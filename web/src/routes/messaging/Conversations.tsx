@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { DmThread, Group } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
+import { PinIcon } from '../../components/chat/FanBadge.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { dmsApi, groupsApi } from '../../lib/chat.ts';
 import { useI18n } from '../../lib/i18n.tsx';
@@ -119,7 +120,13 @@ export function Conversations() {
                       <span className="pill conv-tag">{t('msg.groupTag')}</span>
                     </span>
                     <span className="muted small conv-preview">
-                      {r.group.announcement ? `📌 ${r.group.announcement}` : tn('msg.membersCount', r.group.members)}
+                      {r.group.announcement ? (
+                        <>
+                          <PinIcon /> {r.group.announcement}
+                        </>
+                      ) : (
+                        tn('msg.membersCount', r.group.members)
+                      )}
                     </span>
                   </span>
                   <span className="conv-side">

@@ -216,7 +216,7 @@ function Members({ group }: { group: GroupT }) {
               <div className="member-row">
                 <Avatar user={m.user} size={36} />
                 <span className="member-name">
-                  {m.user.displayName} <FanBadge level={m.fanLevel} /> <RoleTag role={m.role} />
+                  {m.user.displayName} {m.role !== 'owner' && <FanBadge level={m.fanLevel} />} <RoleTag role={m.role} />
                   {muted && m.mutedUntil && <span className="muted small"> · {t('admin.mutedUntil', { time: new Date(m.mutedUntil).toLocaleString(lang) })}</span>}
                 </span>
                 {canModerate && (

@@ -4,7 +4,7 @@ import { Ok, type Group } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
 import { DropCouponSheet, useCouponBook } from '../../components/chat/CouponDrop.tsx';
-import { FanBadge } from '../../components/chat/FanBadge.tsx';
+import { FanBadge, PinIcon, TicketIcon } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { ApiError, api, enc } from '../../lib/api.ts';
 import { groupEndpoints, groupsApi, useChannelChat, useChatSnapshot, useGroupMembers, type Person } from '../../lib/chat.ts';
@@ -200,7 +200,7 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
     readOnly,
     tools: isAdmin ? (
       <button type="button" className="composer-icon" onClick={() => setDropping(true)} aria-label={t('coupon.drop')} title={t('coupon.drop')} data-testid="composer-coupon">
-        🎟
+        <TicketIcon />
       </button>
     ) : undefined,
   };
@@ -244,7 +244,9 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
       {leaveError !== null && <ErrorMessage error={leaveError} />}
       {group.announcement && (
         <div className="chat-announcement" data-testid="group-announcement">
-          <span className="chat-announcement-tag">📌 {t('chat.announcement')}</span>
+          <span className="chat-announcement-tag">
+            <PinIcon /> {t('chat.announcement')}
+          </span>
           <span className="chat-announcement-text">{group.announcement}</span>
         </div>
       )}
