@@ -273,7 +273,8 @@ class Publisher {
       ws.on('unexpected-response', (_req, res) => reject(new Error(`publisher upgrade refused: ${res.statusCode}`)));
       ws.on('error', reject);
       ws.on('close', (code) => {
-        this.ws = null;
+        // A socket dropped by reset() closes after its replacement is already open.
+        if (this.ws === ws) this.ws = null;
         reject(new Error(`publisher closed ${code}`));
       });
     });
