@@ -193,6 +193,29 @@ describe('fan groups and direct messages', () => {
     assert.equal((theirs.body as { items: unknown[] }).items.length, 0);
   });
 
+  test('admin tools: the creator deletes a message and mutes a fan, who sees it at once', async () => {
+    const theirs = lina.page.locator('[data-testid="chat-message"][data-from]', { hasText: 'Love the new palette' }).first();
+    await theirs.getByTestId('chat-more').click();
+    await theirs.getByTestId('chat-delete').click();
+    await theirs.getByTestId('chat-delete-confirm').click();
+    await eventually(async () => assert.equal(await mia.page.getByTestId('chat-deleted').count(), 1));
+    assert.equal(await mia.page.locator('[data-testid="chat-message"]', { hasText: 'Love the new palette' }).count(), 0);
+
+    await lina.page.getByTestId('group-manage').click();
+    const row = lina.page.locator('[data-testid="admin-member"][data-handle="mia"]');
+    await row.getByTestId('admin-member-actions').click();
+    await row.getByTestId('admin-mute').click();
+    await eventually(async () => assert.match((await row.textContent()) ?? '', /Muted until/));
+    await mia.page.getByTestId('composer-readonly').waitFor();
+    assert.match((await mia.page.getByTestId('composer-readonly').textContent()) ?? '', /You are muted until/);
+
+    await row.getByTestId('admin-member-actions').click();
+    await row.getByTestId('admin-unmute').click();
+    await mia.page.getByTestId('composer-input').waitFor();
+    await lina.page.goto(`/g/${groupId}`);
+    await lina.page.getByTestId('chat-list').waitFor();
+  });
+
   test('the group shows in Chats with its unread count', async () => {
     // Leo leaves the chat; Lina writes; Leo's list counts it.
     await leo.page.goto('/inbox?tab=chats');

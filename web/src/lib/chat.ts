@@ -347,6 +347,12 @@ export class ChannelChat {
   private store(ev: EventFrame): void {
     if (ev.seq === undefined) return;
     this.events.set(ev.seq, ev);
+    const b = ev.body;
+    // A deletion notice turns the message it names into a tombstone, as the server's history already has.
+    if (b.kind === 'message_deleted' && b.seq !== ev.seq) {
+      const target = this.events.get(b.seq);
+      if (target && target.body.kind !== 'message_deleted') this.events.set(b.seq, { ...target, body: { kind: 'message_deleted', seq: b.seq, by: b.by } });
+    }
   }
 
   private oldestSeq(): number | null {
