@@ -22,6 +22,7 @@ import { NotFound } from './routes/NotFound.tsx';
 import { messagingRoutes } from './routes/messaging/routes.tsx';
 import { shopRoutes } from './routes/shop/routes.tsx';
 import { videosRoutes } from './routes/videos/routes.tsx';
+import { watchRoutes } from './routes/watch/routes.tsx';
 
 export function App() {
   return (
@@ -62,6 +63,7 @@ function Shell() {
             {videosRoutes}
             {shopRoutes}
             {messagingRoutes}
+            {watchRoutes}
             <Route path="*" element={<NotFound />} />
           </Routes>
         )}

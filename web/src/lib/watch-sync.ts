@@ -180,8 +180,9 @@ export class DriftController {
     return this.pendingSeek !== null;
   }
 
-  reset(): void {
-    this.correcting = false;
+  /** After a discontinuity (a start, a jump): `correcting` makes it settle to `exitMs`, not just under `enterMs`. */
+  reset(correcting = false): void {
+    this.correcting = correcting;
     this.pendingSeek = null;
   }
 }

@@ -1,12 +1,14 @@
 import { messagingEn } from './features/messaging.ts';
 import { shopEn } from './features/shop.ts';
 import { videosEn } from './features/videos.ts';
+import { watchEn } from './features/watch.ts';
 
 /** English strings. This file defines the keys; every other locale must provide each one. */
 export const en = {
   ...videosEn,
   ...shopEn,
   ...messagingEn,
+  ...watchEn,
   'app.name': 'Tremolo',
 
   'nav.label': 'Main',

@@ -2,11 +2,13 @@ import type { Messages } from './en.ts';
 import { messagingZhCN } from './features/messaging.ts';
 import { shopZhCN } from './features/shop.ts';
 import { videosZhCN } from './features/videos.ts';
+import { watchZhCN } from './features/watch.ts';
 
 export const zhCN: Messages = {
   ...videosZhCN,
   ...shopZhCN,
   ...messagingZhCN,
+  ...watchZhCN,
   'app.name': '颤音',
 
   'nav.label': '主导航',
