@@ -134,7 +134,7 @@ function SharedVideo({ id }: { id: string }) {
 function SharedWatch({ id }: { id: string }) {
   const { t } = useI18n();
   return (
-    <Link to={`/watch/${id}`} className="share-watch">
+    <Link to={`/w/${id}`} className="share-watch">
       ▶ {t('chat.sharedWatch')}
     </Link>
   );
