@@ -2,11 +2,15 @@ import { loadConfig } from './platform/config.ts';
 import { buildApp } from './app.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { seedDemoVideos } from './modules/demo/videos.ts';
+import { seedDemoGroups } from './modules/demo/groups.ts';
 
 const startedAt = performance.now();
 const config = loadConfig();
 const app = await buildApp(config);
-if (config.seedDemo) await seedDemo(app.services, app.http.log);
+if (config.seedDemo) {
+  await seedDemo(app.services, app.http.log);
+  await seedDemoGroups(app, app.http.log);
+}
 const address = await app.listen();
 if (config.seedDemo) {
   seedDemoVideos(app.services, app.http.log).catch((err: unknown) => app.http.log.error({ err }, 'demo videos failed'));

@@ -180,6 +180,15 @@ export class VideosRepo {
     return new Map(rows.map((r) => [r.id!, r.n]));
   }
 
+  /** What this person had watched of this video before (null: never). */
+  async watchOf(userId: string, videoId: string): Promise<{ watchedMs: number; completed: boolean } | null> {
+    const [r] = await this.db
+      .select({ watchedMs: videoViews.watchedMs, completed: videoViews.completed })
+      .from(videoViews)
+      .where(and(eq(videoViews.userId, userId), eq(videoViews.videoId, videoId)));
+    return r ?? null;
+  }
+
   async recordWatch(userId: string, videoId: string, watchedMs: number, completed: boolean): Promise<void> {
     await this.db
       .insert(videoViews)

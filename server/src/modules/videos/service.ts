@@ -293,14 +293,22 @@ export class VideosService {
     return { liked: on, likes: (await this.repo.likeCounts([v.id])).get(v.id) ?? 0 };
   }
 
+  /**
+   * Progress reports carry the running total for this viewing. A view counts once per person
+   * and video, watch time grows by the increase only, and "completed" is a signal the first
+   * time (a looping video reports it on every loop).
+   */
   async watch(userId: string, id: string, watchedMs: number, completed: boolean): Promise<void> {
     const v = await this.visible(userId, id);
+    const before = await this.repo.watchOf(userId, v.id);
     await this.repo.recordWatch(userId, v.id, watchedMs, completed);
+    const added = Math.max(0, watchedMs - (before?.watchedMs ?? 0));
     const s = this.pendingStats.get(v.id) ?? { views: 0, watchMs: 0 };
-    s.views += 1;
-    s.watchMs += watchedMs;
+    if (!before) s.views += 1;
+    s.watchMs += added;
     this.pendingStats.set(v.id, s);
-    this.emit(completed ? { kind: 'complete', userId, videoId: v.id } : { kind: 'watch', userId, videoId: v.id, watchedMs });
+    if (completed && !before?.completed) this.emit({ kind: 'complete', userId, videoId: v.id });
+    else if (added > 0) this.emit({ kind: 'watch', userId, videoId: v.id, watchedMs: added });
   }
 
   async notInterested(userId: string, id: string): Promise<void> {

@@ -164,7 +164,10 @@ describe('videos', () => {
     assert.deepEqual(replies.body.items.map((x) => x.text), ['thanks', 'agreed']);
     assert.equal((await friend.call('POST', `/api/v1/videos/${id}/comments`, { text: '' })).status, 400);
     assert.equal((await friend.call('POST', `/api/v1/videos/${id}/comments`, { text: 'x', parentId: '00000000-0000-7000-8000-000000000000' })).status, 400);
+    assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: 400 })).status, 200);
     assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: 900, completed: true })).status, 200);
+    assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: 900, completed: true })).status, 200);
+    assert.equal((await author.call<Video>('GET', `/api/v1/videos/${id}`)).body.views, 1, 'progress reports of one person are one view');
     assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: -1 })).status, 400);
   });
 });
