@@ -160,6 +160,7 @@ function FlashCheckout({ saleId, via }: { saleId: string; via: TouchContext | nu
   if (sale.error !== null) return <ErrorMessage error={sale.error} onRetry={sale.reload} testId="checkout-error" />;
   if (!sale.data) return <Loading testId="checkout-loading" />;
   const s = sale.data;
+  const soldOut = error instanceof ApiError && error.code === 'sold_out';
   return (
     <section className="stack" data-testid="checkout-page">
       <h1>{t('shop.flashCheckout')}</h1>
@@ -170,7 +171,7 @@ function FlashCheckout({ saleId, via }: { saleId: string; via: TouchContext | nu
       </div>
       <AddressPicker value={addressId} onChange={setAddressId} />
       <p className="note small">{t('shop.flashHoldNote', { minutes: Math.round(s.paymentWindowSec / 60) })}</p>
-      {error instanceof ApiError && error.code === 'sold_out' ? (
+      {soldOut ? (
         <div className="error-box" role="alert" data-testid="checkout-sold-out">
           <strong>{t('shop.soldOutLong')}</strong>
           <Link to={`/p/${s.productId}`} className="btn btn-small btn-ghost">{t('shop.backToProduct')}</Link>
@@ -178,8 +179,8 @@ function FlashCheckout({ saleId, via }: { saleId: string; via: TouchContext | nu
       ) : (
         error !== null && <ErrorMessage error={error} testId="checkout-place-error" />
       )}
-      <button type="button" className="btn btn-primary btn-block" disabled={busy || !addressId} onClick={() => void place()} data-testid="checkout-place">
-        {busy ? t('common.working') : t('shop.placeOrder', { total: formatMoney(s.price.amount * qty, s.price.currency, lang) })}
+      <button type="button" className="btn btn-primary btn-block" disabled={busy || !addressId || soldOut} onClick={() => void place()} data-testid="checkout-place">
+        {soldOut ? t('shop.soldOut') : busy ? t('common.working') : t('shop.placeOrder', { total: formatMoney(s.price.amount * qty, s.price.currency, lang) })}
       </button>
     </section>
   );

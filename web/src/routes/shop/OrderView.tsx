@@ -86,7 +86,7 @@ export function OrderView({ order, role, onChange, compact }: { order: Order; ro
         <ol className="timeline" data-testid="order-history">
           {order.history.map((h, i) => (
             <li key={`${h.at}-${i}`}>
-              <span>{t(`order.${h.status}`)}</span>
+              <span>{i > 0 && h.actor === 'seller' && h.status === 'paid' && order.history[i - 1]?.status === 'paid' ? t('shop.confirmed') : t(`order.${h.status}`)}</span>
               <span className="small muted">{new Date(h.at).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' })}</span>
             </li>
           ))}

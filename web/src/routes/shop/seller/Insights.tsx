@@ -60,11 +60,11 @@ export function InsightsPage() {
                       <XAxis dataKey="name" tick={axis} stroke="#2c2c38" />
                       <YAxis allowDecimals={false} tick={axis} stroke="#2c2c38" width={36} />
                       <Tooltip {...tooltip} cursor={{ fill: 'rgba(255,255,255,0.04)' }} />
-                      <Legend wrapperStyle={{ fontSize: 12 }} />
-                      <Bar dataKey="views" name={t('shop.views')} fill={COLORS.views} radius={[3, 3, 0, 0]} />
-                      <Bar dataKey="clicks" name={t('shop.clicks')} fill={COLORS.clicks} radius={[3, 3, 0, 0]} />
-                      <Bar dataKey="carts" name={t('shop.carts')} fill={COLORS.carts} radius={[3, 3, 0, 0]} />
-                      <Bar dataKey="paid" name={t('shop.paidOrders')} fill={COLORS.paid} radius={[3, 3, 0, 0]} />
+                      <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+                      <Bar dataKey="views" isAnimationActive={false} name={t('shop.views')} fill={COLORS.views} radius={[3, 3, 0, 0]} />
+                      <Bar dataKey="clicks" isAnimationActive={false} name={t('shop.clicks')} fill={COLORS.clicks} radius={[3, 3, 0, 0]} />
+                      <Bar dataKey="carts" isAnimationActive={false} name={t('shop.carts')} fill={COLORS.carts} radius={[3, 3, 0, 0]} />
+                      <Bar dataKey="paid" isAnimationActive={false} name={t('shop.paidOrders')} fill={COLORS.paid} radius={[3, 3, 0, 0]} />
                     </BarChart>
                   </ResponsiveContainer>
                 </div>
@@ -110,10 +110,10 @@ export function InsightsPage() {
                   <YAxis yAxisId="l" allowDecimals={false} tick={axis} stroke="#2c2c38" width={36} />
                   <YAxis yAxisId="r" orientation="right" tick={axis} stroke="#2c2c38" width={56} tickFormatter={(v: number) => money(v)} />
                   <Tooltip {...tooltip} formatter={(v, name) => (name === t('shop.revenue') && typeof v === 'number' ? money(v) : String(v))} />
-                  <Legend wrapperStyle={{ fontSize: 12 }} />
-                  <Line yAxisId="l" type="monotone" dataKey="views" name={t('shop.views')} stroke={COLORS.views} dot={false} />
-                  <Line yAxisId="l" type="monotone" dataKey="paid" name={t('shop.paidOrders')} stroke={COLORS.paid} />
-                  <Line yAxisId="r" type="monotone" dataKey="revenue" name={t('shop.revenue')} stroke={COLORS.revenue} />
+                  <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+                  <Line yAxisId="l" isAnimationActive={false} type="monotone" dataKey="views" name={t('shop.views')} stroke={COLORS.views} dot={false} />
+                  <Line yAxisId="l" isAnimationActive={false} type="monotone" dataKey="paid" name={t('shop.paidOrders')} stroke={COLORS.paid} />
+                  <Line yAxisId="r" isAnimationActive={false} type="monotone" dataKey="revenue" name={t('shop.revenue')} stroke={COLORS.revenue} />
                 </LineChart>
               </ResponsiveContainer>
             </div>
