@@ -20,7 +20,7 @@ import { EventStore } from './platform/realtime/store.ts';
 import { Gateway } from './platform/realtime/gateway.ts';
 import { AccountsRepo } from './modules/accounts/repo.ts';
 import { AccountsService } from './modules/accounts/service.ts';
-import { registerAccountRoutes } from './modules/accounts/routes.ts';
+import { registerAccountRoutes, registerPeopleLookup } from './modules/accounts/routes.ts';
 import { NotificationsService } from './modules/notifications/service.ts';
 import { registerNotificationRoutes } from './modules/notifications/routes.ts';
 import { userChannelPolicy } from './modules/notifications/realtime.ts';
@@ -179,6 +179,7 @@ export async function buildApp(config: Config): Promise<App> {
 
   const router = new Router(http, accounts);
   registerAccountRoutes(router, accounts, { cookieSecure: config.cookieSecure });
+  registerPeopleLookup(router, accounts);
   registerGraphRoutes(router, graph);
   registerNotificationRoutes(router, notifications);
   registerCardRoutes(router, cards, config.publicUrl);
@@ -283,7 +284,11 @@ function installOperations(http: FastifyInstance, database: Database, metrics: M
 async function installStatic(http: FastifyInstance, config: Config): Promise<void> {
   await http.register(fastifyStatic, { root: config.storageDir, prefix: '/media/', decorateReply: false, maxAge: '7d' });
   const hasWeb = existsSync(path.join(config.webDistDir, 'index.html'));
-  if (hasWeb) await http.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: false, index: false });
+  // A wildcard route (not a list made at start) so a rebuilt bundle is served without a restart.
+  if (hasWeb) {
+    await http.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: true, index: false });
+    http.get('/', (_req, reply) => reply.type('text/html').sendFile('index.html', config.webDistDir));
+  }
   http.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0] ?? '/';
     const isApi = url.startsWith('/api/') || url.startsWith('/media/') || url === '/ws';

@@ -98,6 +98,17 @@ describe('accounts', () => {
   });
 });
 
+describe('people lookup', () => {
+  test('summaries by id, bad ids refused', async () => {
+    const a = await TestUser.signup(t, 'lookup_a');
+    const b = await TestUser.signup(t, 'lookup_b');
+    const r = await a.call<{ items: { handle: string }[] }>('GET', `/api/v1/users?ids=${a.id},${b.id},${a.id}`);
+    assert.deepEqual(r.body.items.map((u) => u.handle).sort(), ['lookup_a', 'lookup_b']);
+    assert.equal((await a.call('GET', '/api/v1/users?ids=nope')).status, 400);
+    assert.equal((await a.call('GET', '/api/v1/users')).status, 400);
+  });
+});
+
 describe('rate limits', () => {
   test('logins are limited per account after repeated failures', async () => {
     const limited = await startTestApp({ rateLimits: { loginPerIpPerMin: 1000, loginFailsPerAccountPer15Min: 3, signupPerIpPerHour: 1000 } });
