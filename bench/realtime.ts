@@ -531,6 +531,7 @@ function summary(s: ServerSummary | undefined) {
     duplicated: m.duplicated,
     reordered: m.reordered,
     serverCpuPct: m.serverCpuPct,
+    serverCpuUsPerDelivery: m.serverCpuUsPerDelivery,
     serverRssMb: m.serverRssMb,
     coreShare: s.coreShare,
     sustainableDeliveriesPerSec: s.sustainableDeliveriesPerSec,
@@ -559,6 +560,9 @@ async function main(): Promise<void> {
       tremolo: summary(t),
       socketio: summary(s),
       ratio,
+      // Server CPU per delivered event at the default S and R, Socket.IO's over Tremolo's: how much
+      // more work each delivery costs, a figure a busy machine bends less than latency.
+      cpuPerDeliveryRatio: t && s && t.main.serverCpuUsPerDelivery > 0 ? round(s.main.serverCpuUsPerDelivery / t.main.serverCpuUsPerDelivery) : null,
     }),
   );
 }
