@@ -22,6 +22,7 @@ export interface CouponDrops {
 export type ChannelHistory = Pick<EventStore, 'head' | 'range' | 'redact'>;
 
 const ADMIN_ROLES = new Set(['owner', 'admin']);
+const GROUP_CACHE_MS = 1000;
 const channelOf = (groupId: string) => `group:${groupId}`;
 
 export class GroupsService {
@@ -29,6 +30,7 @@ export class GroupsService {
   private coupons: CouponDrops | null = null;
   /** Group-message points per (fan, day), so chatter cannot farm fan levels. */
   private readonly messagePoints = new Map<string, number>();
+  private readonly recent = new Map<string, { g: GroupRow; at: number }>();
 
   constructor(
     private readonly db: Db,
@@ -71,7 +73,20 @@ export class GroupsService {
   private async mustGroup(id: string): Promise<GroupRow> {
     const g = await this.repo.group(id);
     if (!g) throw notFound('Group');
+    this.recent.set(id, { g, at: Date.now() });
     return g;
+  }
+
+  /**
+   * The group row for the message path, reused for up to a second: every chat message needs
+   * its owner and mute-all flag, and they change rarely. Changes made on this node drop it at
+   * once; another node's change is seen within the second.
+   */
+  private async cachedGroup(id: string): Promise<GroupRow> {
+    const hit = this.recent.get(id);
+    if (hit && Date.now() - hit.at < GROUP_CACHE_MS) return hit.g;
+    if (this.recent.size > 10_000) this.recent.clear();
+    return this.mustGroup(id);
   }
 
   async get(viewerId: string | null, id: string): Promise<Group> {
@@ -355,7 +370,7 @@ export class GroupsService {
     if (body.kind === 'typing') return true;
     const isAdmin = ADMIN_ROLES.has(me.role);
     if (me.mutedUntil && me.mutedUntil > new Date()) throw new AppError('forbidden', `You are muted until ${me.mutedUntil.toISOString()}`);
-    const g = await this.mustGroup(groupId);
+    const g = await this.cachedGroup(groupId);
     if (g.mutedAll && !isAdmin) throw new AppError('forbidden', 'Only admins can talk while the group is muted');
     if (body.kind === 'chat' && body.mentionAll && !isAdmin) throw new AppError('forbidden', 'Only admins can mention @all');
     await this.messageLimit.consume(`${groupId}:${userId}`, 'messages; slow down');
@@ -365,7 +380,7 @@ export class GroupsService {
   /** Adds the sender's fan level badge to what is stored. */
   async prepare(userId: string, groupId: string, body: PublishBody): Promise<ChannelEvent> {
     if (body.kind !== 'chat' && body.kind !== 'share' && body.kind !== 'image') return body;
-    const g = await this.mustGroup(groupId);
+    const g = await this.cachedGroup(groupId);
     return { ...body, fanLevel: await this.fans.level(g.ownerId, userId) };
   }
 
@@ -373,7 +388,7 @@ export class GroupsService {
   async afterPublish(userId: string, groupId: string, frame: EventFrame): Promise<void> {
     const body = frame.body;
     if (body.kind !== 'chat' && body.kind !== 'share' && body.kind !== 'image') return;
-    const g = await this.mustGroup(groupId);
+    const g = await this.cachedGroup(groupId);
     const day = `${userId}:${g.ownerId}:${new Date().toISOString().slice(0, 10)}`;
     const n = this.messagePoints.get(day) ?? 0;
     if (n < POINTS.groupMessagesPerDay) {

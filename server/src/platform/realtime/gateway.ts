@@ -253,7 +253,8 @@ export class Gateway {
           const { frame: stored, fresh } = await this.deliverOnce(policy, frame.ch, conn.user.id, clientId, body);
           this.send(conn, { t: 'ack', ch: frame.ch, cid: frame.cid, ...(stored.seq !== undefined ? { seq: stored.seq } : {}) });
           if (fresh && policy.afterPublish) {
-            await policy.afterPublish(conn.user, id, stored).catch((err: unknown) => this.deps.log.warn({ err, ch: frame.ch }, 'after-publish hook failed'));
+            // Notifications and counters must not hold up this socket's next frame.
+            void policy.afterPublish(conn.user, id, stored).catch((err: unknown) => this.deps.log.warn({ err, ch: frame.ch }, 'after-publish hook failed'));
           }
           return;
         } catch (e) {

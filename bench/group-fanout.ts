@@ -1,0 +1,135 @@
+/**
+ * `npm run bench:group-fanout`: one fan group with M members online (default 10,000), admins
+ * sending R messages per second in total (default 50) for D seconds (default 20), through the
+ * real gateway with real group authorization. Reports p50/p99 delivery latency, lost,
+ * server CPU and RSS. Server on core 0 and generators on core 1 when `taskset` exists.
+ * Ends with one JSON line.
+ */
+import { fork, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import type { ServerFrame } from '@tremolo/protocol';
+import { startServerProcess } from '../server/src/test/processes.ts';
+import { createScratchDb } from './realtime/fixtures.ts';
+import { Histogram } from './realtime/histogram.ts';
+import { cpuMs, rssMb } from './realtime/procstat.ts';
+import { insertGroup } from './chat/group-fixture.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    members: { type: 'string', default: '10000' },
+    rate: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '20' },
+    admins: { type: 'string', default: '5' },
+    generators: { type: 'string', default: '2' },
+  },
+});
+const M = Number(args.members);
+const R = Number(args.rate);
+const D = Number(args.duration) * 1000;
+const ADMINS = Number(args.admins);
+const GENS = Number(args.generators);
+const log = (...a: unknown[]) => console.log(`[fanout ${new Date().toISOString().slice(11, 19)}]`, ...a);
+const pin = spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+const now = (): number => performance.timeOrigin + performance.now();
+
+interface Report { counts: [number, number][]; total: number; max: number; seen: number[][]; duplicated: number; reordered: number; cuts: number; connected: number }
+
+async function main() {
+  const db = await createScratchDb();
+  try {
+    const schema = await startServerProcess({ DATABASE_URL: db.url });
+    await schema.stop();
+    const g = await insertGroup(db.url, M, { admins: ADMINS });
+    // Connection bursts and the admins' rate are far above what people do; lift the per-person limits.
+    const server = await startServerProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', CHAT_MESSAGES_PER_10S: '100000', WS_FRAMES_PER_SECOND: '100000' });
+    const pid = server.child.pid!;
+    if (pin) spawnSync('taskset', ['-a', '-p', '-c', '0', String(pid)], { stdio: 'ignore' });
+    if (pin) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+    const url = `${server.url.replace('http', 'ws')}/ws?v=1`;
+    log(`group of ${M + 1}, ${ADMINS} admins, ${R} msg/s for ${D / 1000} s, ${GENS} generators${pin ? ', pinned' : ''}`);
+
+    const gens = Array.from({ length: GENS }, () => fork(path.join(import.meta.dirname, 'chat/fanout-gen.ts'), [], { execArgv: ['--import', 'tsx'] }));
+    let subbed = 0;
+    const reports: Promise<Report>[] = [];
+    for (const [i, child] of gens.entries()) {
+      if (pin && child.pid) spawnSync('taskset', ['-p', '-c', '1', String(child.pid)], { stdio: 'ignore' });
+      child.on('message', (m: { t: string }) => {
+        if (m.t === 'subbed') subbed++;
+      });
+      const cookies = g.members.slice(ADMINS).map((m) => m.cookie).filter((_, k) => k % GENS === i);
+      child.send({ t: 'setup', setup: { url, channel: g.channel, cookies } });
+    }
+    const listeners = M - ADMINS;
+    const t0 = Date.now();
+    while (subbed < listeners && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 250));
+    log(`${subbed} of ${listeners} members subscribed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    // The admins publish round-robin; each message's text starts with its send time.
+    const admins = await Promise.all(
+      g.members.slice(0, ADMINS).map(
+        (a) =>
+          new Promise<WebSocket>((resolve) => {
+            const ws = new WebSocket(url, { headers: { cookie: a.cookie } });
+            ws.on('open', () => resolve(ws));
+          }),
+      ),
+    );
+    let acked = 0;
+    let refused = 0;
+    for (const ws of admins)
+      ws.on('message', (d) => {
+        const f = JSON.parse(d.toString()) as ServerFrame;
+        if (f.t === 'ack') acked++;
+        if (f.t === 'err') refused++;
+      });
+    const cpu0 = cpuMs(pid);
+    const wall0 = Date.now();
+    let sent = 0;
+    const interval = 1000 / R;
+    const start = performance.now();
+    while (performance.now() - start < D) {
+      const ws = admins[sent % admins.length]!;
+      ws.send(JSON.stringify({ t: 'pub', ch: g.channel, cid: `b${sent}`, body: { kind: 'chat', text: `t=${now().toFixed(1)} hello fans ${sent}` } }));
+      sent++;
+      const next = start + sent * interval;
+      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+    }
+    const cpu = ((cpuMs(pid) - cpu0) / (Date.now() - wall0)) * 100;
+    const rss = rssMb(pid);
+    await new Promise((r) => setTimeout(r, 5000));
+    for (const child of gens) {
+      reports.push(new Promise<Report>((resolve) => child.once('message', (m: Report & { t: string }) => resolve(m))));
+      child.send({ t: 'collect' });
+    }
+    const all = await Promise.all(reports);
+    const hist = new Histogram();
+    let lost = 0;
+    let duplicated = 0;
+    let reordered = 0;
+    let cuts = 0;
+    for (const r of all) {
+      for (const [i, c] of r.counts) hist.counts[i]! += c;
+      hist.total += r.total;
+      hist.max = Math.max(hist.max, r.max);
+      duplicated += r.duplicated;
+      reordered += r.reordered;
+      cuts += r.cuts;
+      for (const s of r.seen) lost += Math.max(0, acked - s.length);
+    }
+    log(`sent ${sent}, acked ${acked}, refused ${refused}; deliveries ${hist.total} of ${acked * listeners}`);
+    log(`latency p50 ${hist.quantile(0.5).toFixed(1)} ms, p99 ${hist.quantile(0.99).toFixed(1)} ms, max ${hist.max.toFixed(0)} ms; lost ${lost}, duplicated ${duplicated}, reordered ${reordered}, sockets cut ${cuts}`);
+    log(`server CPU ${cpu.toFixed(0)}% of a core, RSS ${rss.toFixed(0)} MB`);
+    for (const c of gens) c.kill();
+    for (const a of admins) a.terminate();
+    await server.stop();
+    console.log(JSON.stringify({ bench: 'group-fanout', members: M, rate: R, deliveries: hist.total, p50Ms: round(hist.quantile(0.5)), p99Ms: round(hist.quantile(0.99)), lost, duplicated, reordered, serverCpuPct: Math.round(cpu), serverRssMb: Math.round(rss) }));
+  } finally {
+    await db.drop();
+  }
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+await main();
+process.exit(0);
