@@ -1,0 +1,537 @@
+/**
+ * RecommendEngine: the For You ranking engine, the same code in the live feed and in the
+ * offline evaluation (evaluate.ts, bench/recommend.ts).
+ *
+ * A score for user u and item j blends three signals, each scaled by its own maximum over the
+ * items u has not seen (so the weights are comparable across users and data sets):
+ *
+ *   score(u, j) = ease(u, j) + graphWeight·graph(u, j) + socialWeight·social(u, j)
+ *
+ *   ease    x_u·B over the head of the catalogue (ease.ts). B is a frozen snapshot, refitted in
+ *           the background; x_u is the live history, so an event changes the next ranking.
+ *   graph   RP3β (Paudel et al. 2017): the 3-step random walk u → item → user → item on the
+ *           live bipartite graph, divided by the target's degree^γ. It is a linear graph filter
+ *           computed at request time from adjacency lists, so it covers the whole catalogue
+ *           (the tail that EASE leaves out) and every event updates it at once, with no model.
+ *   social  items of u's friends (and followed creators), each friend's history weighted
+ *           equally.
+ *
+ * Users without history get the popularity prior (plus the social term when they have friends);
+ * `rankForSeeds` ranks for a set of seed items (onboarding interests, a video being watched).
+ *
+ * Ids are dense integers: keep an IdMap (ids.ts) per kind in the app. Indices beyond the model
+ * are fine: new users and items take part in the graph and social terms from their first event
+ * and join EASE at the next refit.
+ *
+ * Refit: `refit()` snapshots the histories (O(nnz), synchronous, milliseconds), solves EASE with
+ * pauses every few milliseconds so requests interleave, and swaps the model in one assignment.
+ * Concurrent calls share the refit in flight. `fitSync()` is the blocking form for tests,
+ * workers and benchmarks.
+ *
+ * Event weights: observe() adds the event's weight to the (user, item) pair, clamped to
+ * ±maxWeight. A positive pair is an edge of the graph, a row of X for EASE and history for
+ * the walk; a negative pair (e.g. "not interested") is never recommended again and enters the
+ * EASE input with its negative weight, pushing similar items down; a pair back at 0 (like then
+ * unlike) is forgotten.
+ */
+import { easeWeights, itemDegrees, selectHead, solveEase, solveEaseSync, type EaseSolution, type HistorySnapshot } from './ease.ts';
+import { yieldToEventLoop, type Yielder } from './linalg.ts';
+import { SparseRows } from './sparse.ts';
+import { topK, type Ranked } from './topk.ts';
+
+export interface Interaction {
+  readonly user: number;
+  readonly item: number;
+  readonly weight: number;
+}
+
+export interface Friendship {
+  readonly user: number;
+  readonly friend: number;
+}
+
+export interface EngineOptions {
+  /** L2 penalty of EASE, in units of (interaction weight)². */
+  lambda: number;
+  /** β in B_ij = −P_ij / P_jj^β; 1 is classic EASE, lower favours popular items. */
+  popularityExponent: number;
+  /** Items in the dense EASE block; memory 4·n² bytes (4000 → 64 MB). */
+  headSize: number;
+  /** Weight of the RP3β graph term relative to EASE. */
+  graphWeight: number;
+  /** γ in RP3β: the target item's degree is raised to it and divided out. */
+  graphPopularityExponent: number;
+  /** Weight of the friends term relative to EASE. */
+  socialWeight: number;
+  /** The walk visits at most this many users per item (the most recent ones), bounding ranking cost on viral items. */
+  maxWalkUsers: number;
+  /** |weight| of one (user, item) pair is clamped to this. */
+  maxWeight: number;
+}
+
+export const DEFAULT_OPTIONS: Readonly<EngineOptions> = {
+  lambda: 100,
+  popularityExponent: 0.4,
+  headSize: 4000,
+  graphWeight: 0.25,
+  graphPopularityExponent: 0.3,
+  socialWeight: 0.15,
+  maxWalkUsers: 1000,
+  maxWeight: 4,
+};
+
+/** The frozen item-item model, replaced as a whole by each refit. */
+export interface ItemModel {
+  readonly solution: EaseSolution;
+  /** n×n, row i = what history item head[i] adds to each head item */
+  readonly b: Float32Array;
+  readonly beta: number;
+  readonly fittedAt: number;
+  readonly fitSeconds: number;
+  readonly interactions: number;
+}
+
+export interface RankOptions {
+  readonly k: number;
+  /** Items never to return (besides those the user has already interacted with). */
+  readonly exclude?: ReadonlySet<number> | Int32Array;
+  /** Rank only these items. */
+  readonly candidates?: Int32Array;
+  /** Allow items the user has already interacted with (re-watch shelves). Default false. */
+  readonly includeSeen?: boolean;
+}
+
+/** The three signals for one user, each already divided by its max over unseen items. */
+export interface ScoreParts {
+  readonly ease: Float32Array;
+  readonly graph: Float32Array;
+  readonly social: Float32Array;
+  /** 1 where the user has a positive or negative pair */
+  readonly seen: Uint8Array;
+  readonly cold: boolean;
+}
+
+export interface Blend {
+  readonly graphWeight: number;
+  readonly socialWeight: number;
+}
+
+export interface FitReport {
+  readonly seconds: number;
+  readonly solver: 'primal' | 'dual';
+  readonly headSize: number;
+  readonly users: number;
+  readonly items: number;
+  readonly interactions: number;
+}
+
+export class RecommendEngine {
+  readonly options: EngineOptions;
+  /** user → item → positive weight */
+  private readonly byUser = new SparseRows();
+  /** item → user → positive weight (mirror of byUser, in arrival order) */
+  private readonly byItem = new SparseRows();
+  /** user → item → negative weight */
+  private readonly negative = new SparseRows();
+  private readonly friends = new SparseRows();
+  private nUsers = 0;
+  private nItems = 0;
+  private model: ItemModel | null = null;
+  private refitting: Promise<FitReport> | null = null;
+  // Scratch buffers reused across rank calls (ranking is synchronous, so never shared).
+  private bufEase = new Float32Array(0);
+  private bufScore = new Float32Array(0);
+  private bufGraph = new Float32Array(0);
+  private bufSocial = new Float32Array(0);
+  private bufSeen = new Uint8Array(0);
+  private bufWalk = new Float64Array(0);
+  private bufHead = new Float64Array(0);
+  private popularCache: Int32Array | null = null;
+
+  constructor(options: Partial<EngineOptions> = {}) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+  }
+
+  get userCount(): number {
+    return this.nUsers;
+  }
+
+  get itemCount(): number {
+    return this.nItems;
+  }
+
+  get currentModel(): ItemModel | null {
+    return this.model;
+  }
+
+  /** Replaces all live data (histories and friendships); the model is kept until the next fit. */
+  load(interactions: Iterable<Interaction>, social: Iterable<Friendship> = []): void {
+    for (let u = 0; u < this.byUser.rowCount; u++) this.byUser.clearRow(u);
+    for (let i = 0; i < this.byItem.rowCount; i++) this.byItem.clearRow(i);
+    for (let u = 0; u < this.negative.rowCount; u++) this.negative.clearRow(u);
+    for (let u = 0; u < this.friends.rowCount; u++) this.friends.clearRow(u);
+    for (const e of interactions) this.observe(e);
+    for (const f of social) this.addFriend(f.user, f.friend);
+  }
+
+  /** load() then a blocking fit: for tests, benchmarks and workers. */
+  fitSync(interactions?: Iterable<Interaction>, social?: Iterable<Friendship>): FitReport {
+    if (interactions) this.load(interactions, social);
+    const started = performance.now();
+    const snap = this.snapshot();
+    return this.install(solveEaseSync(snap, this.headFor(snap), this.options.lambda), snap, started);
+  }
+
+  /** load() (when data is given) then a refit; see refit(). */
+  async fit(interactions?: Iterable<Interaction>, social?: Iterable<Friendship>, yielder: Yielder = yieldToEventLoop): Promise<FitReport> {
+    if (interactions) this.load(interactions, social);
+    return this.refit(yielder);
+  }
+
+  /**
+   * Refits EASE on the current live data without blocking the event loop for more than a few
+   * milliseconds at a time, then swaps the model in. Events observed meanwhile are kept (they
+   * are in the live histories) and are learnt by the next refit.
+   */
+  refit(yielder: Yielder = yieldToEventLoop): Promise<FitReport> {
+    if (this.refitting) return this.refitting;
+    const run = async (): Promise<FitReport> => {
+      const started = performance.now();
+      const snap = this.snapshot();
+      const sol = await solveEase(snap, this.headFor(snap), this.options.lambda, yielder);
+      return this.install(sol, snap, started);
+    };
+    this.refitting = run().finally(() => {
+      this.refitting = null;
+    });
+    return this.refitting;
+  }
+
+  /**
+   * Installs a solution computed elsewhere (a tuning run, a worker) under a popularity
+   * exponent; keeps the engine's live data.
+   */
+  useSolution(sol: EaseSolution, beta = this.options.popularityExponent): void {
+    this.options.popularityExponent = beta;
+    this.model = {
+      solution: sol,
+      b: easeWeights(sol, beta),
+      beta,
+      fittedAt: Date.now(),
+      fitSeconds: 0,
+      interactions: this.byUser.nnz,
+    };
+  }
+
+  private install(sol: EaseSolution, snap: HistorySnapshot, started: number): FitReport {
+    const seconds = (performance.now() - started) / 1000;
+    this.model = {
+      solution: sol,
+      b: easeWeights(sol, this.options.popularityExponent),
+      beta: this.options.popularityExponent,
+      fittedAt: Date.now(),
+      fitSeconds: seconds,
+      interactions: snap.indices.length,
+    };
+    return {
+      seconds: (performance.now() - started) / 1000,
+      solver: sol.solver,
+      headSize: sol.n,
+      users: snap.users,
+      items: snap.items,
+      interactions: snap.indices.length,
+    };
+  }
+
+  private headFor(snap: HistorySnapshot): Int32Array {
+    return selectHead(itemDegrees(snap), this.options.headSize);
+  }
+
+  /** Frozen CSR copy of the positive histories. */
+  snapshot(): HistorySnapshot {
+    const users = this.nUsers;
+    const indptr = new Int32Array(users + 1);
+    for (let u = 0; u < users; u++) indptr[u + 1] = indptr[u]! + this.byUser.length(u);
+    const nnz = indptr[users]!;
+    const indices = new Int32Array(nnz);
+    const weights = new Float32Array(nnz);
+    for (let u = 0; u < users; u++) {
+      const len = this.byUser.length(u);
+      indices.set(this.byUser.cols(u).subarray(0, len), indptr[u]!);
+      weights.set(this.byUser.vals(u).subarray(0, len), indptr[u]!);
+    }
+    return { users, items: this.nItems, indptr, indices, weights };
+  }
+
+  /** Records one event; the user's next ranking reflects it. */
+  observe(e: Interaction): void {
+    const { user, item } = e;
+    if (!Number.isInteger(user) || user < 0 || !Number.isInteger(item) || item < 0) throw new RangeError('user and item must be non-negative integers');
+    if (!Number.isFinite(e.weight) || e.weight === 0) return;
+    this.touch(user, item);
+    const cap = this.options.maxWeight;
+    const before = this.byUser.get(user, item) || this.negative.get(user, item);
+    const after = Math.max(-cap, Math.min(cap, before + e.weight));
+    if (after > 0) {
+      this.negative.set(user, item, 0);
+      this.byUser.set(user, item, after);
+      this.byItem.set(item, user, after);
+    } else {
+      this.byUser.set(user, item, 0);
+      this.byItem.set(item, user, 0);
+      this.negative.set(user, item, after);
+    }
+    this.popularCache = null;
+  }
+
+  /** Replaces a user's friends (mutual follows and followed creators). */
+  setSocial(user: number, friends: ArrayLike<number>): void {
+    this.touchUser(user);
+    this.friends.clearRow(user);
+    for (let k = 0; k < friends.length; k++) {
+      const f = friends[k]!;
+      if (f !== user) {
+        this.touchUser(f);
+        this.friends.set(user, f, 1);
+      }
+    }
+  }
+
+  /** Adds one directed friendship (call twice for a mutual one). */
+  addFriend(user: number, friend: number): void {
+    if (user === friend) return;
+    this.touchUser(Math.max(user, friend));
+    this.friends.set(user, friend, 1);
+  }
+
+  private touchUser(user: number): void {
+    if (user >= this.nUsers) this.nUsers = user + 1;
+  }
+
+  private touch(user: number, item: number): void {
+    this.touchUser(user);
+    if (item >= this.nItems) this.nItems = item + 1;
+  }
+
+  /** Items by degree, most popular first (the cold-start prior). */
+  popular(k: number, exclude?: ReadonlySet<number> | Int32Array): Int32Array {
+    if (!this.popularCache) {
+      const d = new Float64Array(this.nItems);
+      for (let i = 0; i < this.nItems; i++) d[i] = this.byItem.sum(i);
+      this.popularCache = selectHead(d, this.nItems);
+    }
+    const skip = toSkip(exclude);
+    const out: number[] = [];
+    for (let c = 0; c < this.popularCache.length && out.length < k; c++) {
+      const i = this.popularCache[c]!;
+      if (!skip(i)) out.push(i);
+    }
+    return Int32Array.from(out);
+  }
+
+  /** Ranks the catalogue for a user; items they interacted with are left out unless includeSeen. */
+  rank(user: number, opts: RankOptions): Ranked {
+    const parts = this.parts(user);
+    return this.select(parts, this.options, opts);
+  }
+
+  /** Ranks for an explicit set of seed items (onboarding picks, "more like this"). */
+  rankForSeeds(seeds: ArrayLike<number>, opts: RankOptions, weights?: ArrayLike<number>): Ranked {
+    const items = Int32Array.from(seeds);
+    const w = Float32Array.from(weights ?? new Array<number>(items.length).fill(1));
+    const parts = this.partsFor(items, w, items.length, new Int32Array(0), new Float32Array(0), 0, -1);
+    return this.select(parts, this.options, opts);
+  }
+
+  /** Combines parts with blend weights and takes the top k (exposed for tuning). */
+  select(parts: ScoreParts, blend: Blend, opts: RankOptions): Ranked {
+    const n = this.nItems;
+    const out = this.bufScore;
+    const g = blend.graphWeight;
+    const s = blend.socialWeight;
+    const { ease, graph, social } = parts;
+    if (parts.cold) {
+      return this.coldRank(parts, s, opts);
+    }
+    for (let i = 0; i < n; i++) out[i] = ease[i]! + g * graph[i]! + s * social[i]!;
+    const skipExtra = toSkip(opts.exclude);
+    const seen = parts.seen;
+    const skip = opts.includeSeen ? skipExtra : (i: number): boolean => seen[i] === 1 || skipExtra(i);
+    return topK(out.subarray(0, n), opts.k, skip, opts.candidates);
+  }
+
+  private coldRank(parts: ScoreParts, socialWeight: number, opts: RankOptions): Ranked {
+    const n = this.nItems;
+    const pop = this.bufScore;
+    let max = 0;
+    for (let i = 0; i < n; i++) max = Math.max(max, this.byItem.sum(i));
+    // popularity orders the catalogue; friends' items come first when there are any
+    const social = parts.social;
+    const w = socialWeight > 0 ? 1 : 0;
+    for (let i = 0; i < n; i++) pop[i] = (max > 0 ? this.byItem.sum(i) / max : 0) * 0.5 + w * social[i]!;
+    const skipExtra = toSkip(opts.exclude);
+    const seen = parts.seen;
+    const skip = opts.includeSeen ? skipExtra : (i: number): boolean => seen[i] === 1 || skipExtra(i);
+    return topK(pop.subarray(0, n), opts.k, skip, opts.candidates);
+  }
+
+  /** The normalised signals for a user from their live history and friends. */
+  parts(user: number): ScoreParts {
+    const len = this.byUser.length(user);
+    const nlen = this.negative.length(user);
+    return this.partsFor(this.byUser.cols(user), this.byUser.vals(user), len, this.negative.cols(user), this.negative.vals(user), nlen, user);
+  }
+
+  private ensureBuffers(): void {
+    const n = this.nItems;
+    if (this.bufEase.length < n) {
+      const cap = Math.max(n, Math.ceil(this.bufEase.length * 1.25));
+      this.bufEase = new Float32Array(cap);
+      this.bufScore = new Float32Array(cap);
+      this.bufGraph = new Float32Array(cap);
+      this.bufSocial = new Float32Array(cap);
+      this.bufSeen = new Uint8Array(cap);
+      this.bufWalk = new Float64Array(cap);
+    }
+    const m = this.model;
+    if (m && this.bufHead.length < m.solution.n) this.bufHead = new Float64Array(m.solution.n);
+  }
+
+  private partsFor(
+    items: Int32Array,
+    weights: Float32Array,
+    len: number,
+    negItems: Int32Array,
+    negWeights: Float32Array,
+    negLen: number,
+    user: number,
+  ): ScoreParts {
+    this.ensureBuffers();
+    const n = this.nItems;
+    const ease = this.bufEase;
+    const graph = this.bufGraph;
+    const social = this.bufSocial;
+    const seen = this.bufSeen;
+    ease.fill(0, 0, n);
+    graph.fill(0, 0, n);
+    social.fill(0, 0, n);
+    seen.fill(0, 0, n);
+    for (let k = 0; k < len; k++) if (items[k]! < n) seen[items[k]!] = 1;
+    for (let k = 0; k < negLen; k++) if (negItems[k]! < n) seen[negItems[k]!] = 1;
+
+    const cold = len === 0;
+    if (!cold) {
+      this.easeScores(items, weights, len, negItems, negWeights, negLen, ease);
+      this.walkScores(items, weights, len, user, graph);
+      normalise(ease, seen, n);
+      normalise(graph, seen, n);
+    }
+    if (user >= 0) {
+      this.socialScores(user, social);
+      normalise(social, seen, n);
+    }
+    return { ease, graph, social, seen, cold };
+  }
+
+  private easeScores(items: Int32Array, weights: Float32Array, len: number, negItems: Int32Array, negWeights: Float32Array, negLen: number, out: Float32Array): void {
+    const m = this.model;
+    if (!m) return;
+    const { n, head, headOf } = m.solution;
+    const acc = this.bufHead;
+    acc.fill(0, 0, n);
+    const b = m.b;
+    const add = (item: number, w: number): void => {
+      if (item >= headOf.length) return;
+      const h = headOf[item]!;
+      if (h < 0) return;
+      addRow(acc, b, h * n, n, w);
+    };
+    for (let k = 0; k < len; k++) add(items[k]!, weights[k]!);
+    for (let k = 0; k < negLen; k++) add(negItems[k]!, negWeights[k]!);
+    for (let j = 0; j < n; j++) out[head[j]!] = acc[j]!;
+  }
+
+  /**
+   * RP3β from the live graph: Σ_i p(u→i) Σ_v p(i→v) p(v→j), then / deg(j)^γ. The walk
+   * leaves out the user's own row (it only reaches items they have seen).
+   */
+  private walkScores(items: Int32Array, weights: Float32Array, len: number, user: number, out: Float32Array): void {
+    const n = this.nItems;
+    const acc = this.bufWalk;
+    acc.fill(0, 0, n);
+    const cap = this.options.maxWalkUsers;
+    let wu = 0;
+    for (let k = 0; k < len; k++) wu += weights[k]!;
+    if (wu <= 0) return;
+    for (let k = 0; k < len; k++) {
+      const i = items[k]!;
+      const pui = weights[k]! / wu;
+      const ilen = this.byItem.length(i);
+      const iSum = this.byItem.sum(i);
+      if (ilen === 0 || iSum <= 0) continue;
+      const vs = this.byItem.cols(i);
+      const vw = this.byItem.vals(i);
+      // most recent audience first when capped
+      const start = Math.max(0, ilen - cap);
+      let used = 0;
+      for (let t = start; t < ilen; t++) used += vw[t]!;
+      for (let t = start; t < ilen; t++) {
+        const v = vs[t]!;
+        if (v === user) continue;
+        const vlen = this.byUser.length(v);
+        const vSum = this.byUser.sum(v);
+        if (vSum <= 0) continue;
+        const piv = (pui * vw[t]!) / used / vSum;
+        accumulate(acc, this.byUser.cols(v), this.byUser.vals(v), vlen, piv);
+      }
+    }
+    const gamma = this.options.graphPopularityExponent;
+    for (let j = 0; j < n; j++) {
+      const a = acc[j]!;
+      if (a !== 0) out[j] = a / Math.pow(Math.max(this.byItem.sum(j), 1), gamma);
+    }
+  }
+
+  private socialScores(user: number, out: Float32Array): void {
+    const fl = this.friends.length(user);
+    const fs = this.friends.cols(user);
+    for (let k = 0; k < fl; k++) {
+      const f = fs[k]!;
+      accumulate32(out, this.byUser.cols(f), this.byUser.vals(f), this.byUser.length(f), 1);
+    }
+  }
+}
+
+function addRow(acc: Float64Array, b: Float32Array, off: number, n: number, w: number): void {
+  for (let j = 0; j < n; j++) acc[j] = acc[j]! + w * b[off + j]!;
+}
+
+function accumulate(acc: Float64Array, cols: Int32Array, vals: Float32Array, len: number, w: number): void {
+  for (let k = 0; k < len; k++) acc[cols[k]!] = acc[cols[k]!]! + w * vals[k]!;
+}
+
+function accumulate32(acc: Float32Array, cols: Int32Array, vals: Float32Array, len: number, w: number): void {
+  for (let k = 0; k < len; k++) acc[cols[k]!] = acc[cols[k]!]! + w * vals[k]!;
+}
+
+/** Divides by the largest |score| among unseen items (no-op when all are zero). */
+function normalise(v: Float32Array, seen: Uint8Array, n: number): void {
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    if (seen[i] === 1) continue;
+    const a = Math.abs(v[i]!);
+    if (a > max) max = a;
+  }
+  if (max === 0) return;
+  const inv = 1 / max;
+  for (let i = 0; i < n; i++) v[i] = v[i]! * inv;
+}
+
+function toSkip(exclude: ReadonlySet<number> | Int32Array | undefined): (i: number) => boolean {
+  if (!exclude) return () => false;
+  if (exclude instanceof Int32Array) {
+    const s = new Set<number>(exclude);
+    return (i) => s.has(i);
+  }
+  return (i) => exclude.has(i);
+}
