@@ -104,21 +104,25 @@ export interface SyncThresholds {
 
 /**
  * Chosen from measurements in headless Chromium (bench/watch-sync.ts, docs/architecture.md):
- * - `currentTime` read every 100 ms jitters by ±5 ms around a straight line, so anything
- *   under ~10 ms is noise: exit at 10, enter at 30.
+ * - `currentTime` sampled every 100 ms sits within ±2 ms of a straight line while playing,
+ *   so 5 ms is beyond noise: exit at 5, enter at 15 (the 10 ms band between them is what
+ *   keeps a player near a threshold from flapping between nudging and not).
  * - A 10 % rate change is not noticeable for speech or music (Chromium keeps the pitch) and
- *   removes 100 ms in about a second; with horizon 800 ms the nudge saturates above 80 ms.
+ *   removes 100 ms in about a second. Horizon 500 ms: a 30 ms error left by a start is gone
+ *   in about a second, and with the rate taking effect within ~50 ms and a 100 ms tick the
+ *   loop corrects a fifth of the error per tick, far from the oscillating regime (it never
+ *   overshoots in the simulated tests); the nudge saturates above 50 ms.
  * - A seek of buffered media costs 40–150 ms of frozen picture in Chromium and lands within
  *   ±30 ms of where it aimed (the seek latency is learned): worse than a nudge for errors a
  *   nudge fixes in ~3 s, so seek only above 400 ms.
  * - A 1 s cool-down after a seek keeps a seek that landed late from triggering another.
  */
 export const DEFAULT_THRESHOLDS: SyncThresholds = {
-  enterMs: 30,
-  exitMs: 10,
+  enterMs: 15,
+  exitMs: 5,
   seekAboveMs: 400,
   maxNudge: 0.1,
-  horizonMs: 800,
+  horizonMs: 500,
   seekCooldownMs: 1000,
 };
 

@@ -107,7 +107,7 @@ export function WatchPage() {
       realtime,
       {
         publishControl: (action, extra) => void publish({ kind: 'watch_control', action, ...extra }),
-        reportBuffering: (b) => void publish({ kind: 'watch_presence', status: b ? 'buffering' : 'ready', rttMs: Math.round(player.clock.typicalRttMs) }),
+        reportBuffering: (b) => void publish({ kind: 'watch_presence', status: b ? 'buffering' : 'ready', rttMs: Math.round(player.clock.rttMs) }),
         ended: () => {
           const cur = playerRef.current?.current;
           const p = partyRef.current;
@@ -185,7 +185,7 @@ export function WatchPage() {
     // Ready after every (re)subscription: the state may have moved on while we were away.
     const off = realtime.subscribe(channel, onEvent, refetch);
     const offStatus = realtime.onStatus((s) => setOnline(s === 'open' || s === 'connecting'));
-    const hello = () => void publish({ kind: 'watch_presence', status: 'watching', rttMs: Math.round(playerRef.current?.clock.typicalRttMs ?? 0) });
+    const hello = () => void publish({ kind: 'watch_presence', status: 'watching', rttMs: Math.round(playerRef.current?.clock.rttMs ?? 0) });
     const first = setTimeout(hello, 1500);
     const every = setInterval(hello, PRESENCE_EVERY_MS);
     return () => {

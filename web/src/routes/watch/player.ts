@@ -44,7 +44,8 @@ const localNow = () => performance.timeOrigin + performance.now();
 const TICK_MS = 100;
 
 export class SyncedPlayer {
-  readonly clock = new ClockEstimator(8);
+  /** The last 16 probes (16 s once settled): the least round trip among them is trusted. */
+  readonly clock = new ClockEstimator(16);
   private readonly drift = new DriftController();
   private state: PlaybackState | null = null;
   private scheduled: ReturnType<typeof setTimeout> | null = null;
@@ -62,6 +63,13 @@ export class SyncedPlayer {
   private needsGesture = false;
   private loadedVideo: string | null = null;
   private endedFor = -1;
+  /**
+   * From play() to the media clock running (ms): measured ~100 ms for H.264 in Chromium.
+   * A scheduled start calls play() this much before T; each start refines it.
+   */
+  startLatencyMs = 100;
+  /** A scheduled start is being checked: no corrections until this server time, then learn. */
+  private startCheckAt: number | null = null;
   /** Others' round trips from presence, by user id (ms, and when heard). */
   private readonly peerRtts = new Map<string, { rtt: number; at: number }>();
   private readonly detach: (() => void)[] = [];
@@ -105,7 +113,7 @@ export class SyncedPlayer {
     this.detach.length = 0;
   }
 
-  /** Pings fast at first (a good offset within a second), then every 2 s to follow drift. */
+  /** Pings fast at first (a good offset within two seconds), then every second to follow drift. */
   private probe(): void {
     const ts = localNow();
     if (this.realtime.ping(ts)) {
@@ -114,7 +122,7 @@ export class SyncedPlayer {
       // Forget probes that never came back.
       if (this.pings.size > 16) this.pings.delete(this.pings.values().next().value!);
     }
-    this.pingTimer = setTimeout(() => this.probe(), this.pingCount < 8 ? 150 : 2000);
+    this.pingTimer = setTimeout(() => this.probe(), this.pingCount < 10 ? 150 : 1000);
   }
 
   serverNow(): number {
@@ -125,7 +133,7 @@ export class SyncedPlayer {
   lead(): number {
     if (this.mode === 'naive') return 0;
     const fresh = [...this.peerRtts.values()].filter((p) => localNow() - p.at < 30_000).map((p) => p.rtt);
-    return leadFor([this.clock.typicalRttMs, ...fresh]);
+    return leadFor([this.clock.rttMs, ...fresh]);
   }
 
   peerRtt(userId: string, rttMs: number | undefined, left: boolean): void {
@@ -161,6 +169,7 @@ export class SyncedPlayer {
     if (this.mode === 'naive') return this.applyNaive(state, previous, ev);
     if (this.scheduled) clearTimeout(this.scheduled);
     this.scheduled = null;
+    this.startCheckAt = null;
     const delay = state.atServerMs - this.serverNow();
     this.video.playbackRate = state.rate;
     if (delay <= 0) {
@@ -177,16 +186,20 @@ export class SyncedPlayer {
       this.seekTo(state.positionMs);
     }
     // A pause keeps playing until T, then stops exactly at the party's position.
+    // A start is called early by the player's start latency, so the picture moves at T.
+    const early = state.playing ? Math.min(this.startLatencyMs, delay) : 0;
     this.scheduled = setTimeout(() => {
       this.scheduled = null;
       this.holdUntil = 0;
       this.drift.reset(true);
-      if (state.playing) this.play();
-      else {
+      if (state.playing) {
+        this.startCheckAt = state.atServerMs + 300;
+        this.play();
+      } else {
         this.video.pause();
         this.seekTo(state.positionMs);
       }
-    }, delay);
+    }, delay - early);
   }
 
   private applyNaive(state: PlaybackState, previous: PlaybackState | null, ev?: Pick<WatchStateEvent, 'action' | 'by'>): void {
@@ -219,6 +232,7 @@ export class SyncedPlayer {
     if (!this.state) return;
     this.drift.reset();
     this.holdUntil = 0;
+    this.startCheckAt = null;
     if (this.state.playing) this.seekTo(this.partyPositionMs() + this.drift.seekLatencyMs * this.state.rate);
     else this.seekTo(this.state.positionMs);
     this.play();
@@ -272,6 +286,12 @@ export class SyncedPlayer {
       return this.report(null);
     }
     const err = cur - target;
+    if (this.startCheckAt !== null) {
+      if (now < this.startCheckAt) return this.report(err);
+      this.startCheckAt = null;
+      // Started late (behind): start earlier next time. Half the error: noise does not swing it.
+      if (Math.abs(err) < 300) this.startLatencyMs = Math.max(0, Math.min(400, this.startLatencyMs - err * 0.5));
+    }
     if (this.drift.awaitingSeek && localNow() - this.seekedAt > 250 && this.seekedAt > 0) this.drift.seekLanded(err);
     const c = this.drift.decide(err, target, s.rate, localNow());
     if (c.kind === 'seek') {
