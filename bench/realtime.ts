@@ -461,10 +461,11 @@ async function findCapacity(session: Session, main: StepResult): Promise<{ steps
     const r = await session.run(rate, capacityDuration);
     log(describe(r));
     steps.push(r);
+    const between = pass > 0 && fail !== Infinity;
     if (r.pass) pass = Math.max(pass, rate);
     else fail = Math.min(fail, rate);
-    // After a failure, one step between the last pass and it is enough for "a handful of steps".
-    if (pass > 0 && fail !== Infinity && steps.some((s) => s.rate > pass && s.rate < fail)) break;
+    // Once a pass and a failure bracket the capacity, one step between them is enough.
+    if (between) break;
   }
   return { steps, rate: pass };
 }
