@@ -60,6 +60,16 @@ describe('For You', () => {
     assert.ok(reactedInMs < 1000, `likes took effect in ${reactedInMs} ms`);
   });
 
+  test('people who liked the same videos lead each other to new ones (item-item engine)', async () => {
+    const x = await TestUser.signup(t, 'f_twin_x');
+    const y = await TestUser.signup(t, 'f_twin_y');
+    const target = byTag.makeup![7]!;
+    for (const id of [byTag.cooking![8]!, byTag.cooking![9]!, target]) await x.call('PUT', `/api/v1/videos/${id}/like`);
+    for (const id of [byTag.cooking![8]!, byTag.cooking![9]!]) await y.call('PUT', `/api/v1/videos/${id}/like`);
+    const page = await y.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
+    assert.ok(videosOf(page.body).some((v) => v.id === target), 'a video liked by someone with the same taste is offered');
+  });
+
   test('no creator twice in a row, nothing repeated across pages, nothing blocked', async () => {
     const viewer = await TestUser.signup(t, 'f_viewer2');
     await viewer.call('PUT', '/api/v1/users/f_style3/block');

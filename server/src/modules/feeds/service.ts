@@ -2,6 +2,8 @@ import type { FeedItem, FeedPage } from '@tremolo/protocol';
 import type { GraphService } from '../graph/service.ts';
 import type { VideoRow } from '../videos/repo.ts';
 import type { VideoSignal, VideosService, ViewerSignal } from '../videos/service.ts';
+import { RecommendEngine } from '../recommend/engine.ts';
+import { IdMap } from '../recommend/ids.ts';
 import { Catalogue } from './catalogue.ts';
 import { InterestModel, type InterestEvent } from './interest-model.ts';
 
@@ -15,7 +17,13 @@ interface Candidate {
 }
 
 /** Weights of the For You score; documented in docs/architecture.md. */
-export const FOR_YOU_WEIGHTS = { interest: 1, social: 0.6, following: 0.4, popularity: 0.3, freshness: 0.25, jitter: 0.05 } as const;
+export const FOR_YOU_WEIGHTS = { interest: 1, collaborative: 1, social: 0.6, following: 0.4, popularity: 0.3, freshness: 0.25, jitter: 0.05 } as const;
+
+/** What each action says to the item-item engine, as the weight of a (person, video) pair. */
+export const ENGINE_WEIGHTS = { like: 2, unlike: -2, complete: 1.5, watch: 0.5, not_interested: -4 } as const;
+const ENGINE_CANDIDATES = 150;
+const REASON_RANK: Record<Reason, number> = { friends: 0, following: 1, interest: 2, fresh: 3, popular: 4 };
+const REFIT_EVERY_MS = 10 * 60_000;
 const EXPLORE_EVERY = 5;
 const PRODUCT_EVERY = 4;
 const SERVED_TTL_MS = 30 * 60_000;
@@ -34,6 +42,11 @@ export class FeedsService {
   private readonly loadedInterests = new Set<string>();
   private ready: Promise<void>;
   private readonly refreshing = new Set<Promise<unknown>>();
+  /** The collaborative model (modules/recommend): EASE over the head, a graph walk for the tail, friends. */
+  private readonly engine = new RecommendEngine({ headSize: 2000 });
+  private readonly people = new IdMap();
+  private readonly items = new IdMap();
+  private refitTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly videos: VideosService,
@@ -50,6 +63,10 @@ export class FeedsService {
   private async load(): Promise<void> {
     this.catalogue.load(await this.videos.publicCatalogue());
     for (const s of await this.videos.history()) this.learn(s);
+    // The first fit runs in the background with pauses, never holding a request; then periodically.
+    void this.engine.refit().catch(() => undefined);
+    this.refitTimer = setInterval(() => void this.engine.refit().catch(() => undefined), REFIT_EVERY_MS);
+    this.refitTimer.unref();
   }
 
   whenReady(): Promise<void> {
@@ -58,6 +75,7 @@ export class FeedsService {
 
   /** Lets catalogue refreshes in flight finish before the database closes. */
   async close(): Promise<void> {
+    if (this.refitTimer) clearInterval(this.refitTimer);
     await this.ready.catch(() => undefined);
     await Promise.all(this.refreshing);
   }
@@ -82,6 +100,7 @@ export class FeedsService {
     if (!v) return;
     const event: InterestEvent = s.kind === 'watch' ? 'watch' : s.kind;
     if (s.kind === 'watch' && s.watchedMs < 3000) return;
+    this.engine.observe({ user: this.people.intern(s.userId), item: this.items.intern(s.videoId), weight: ENGINE_WEIGHTS[s.kind] });
     this.model.observe(s.userId, event, v.hashtags);
     const pop = { like: 1, unlike: -1, complete: 0.5, watch: 0.1, not_interested: -0.5 }[s.kind];
     this.catalogue.bump(s.videoId, pop);
@@ -112,10 +131,26 @@ export class FeedsService {
     const candidates = new Map<string, Candidate>();
     const add = (id: string, reason: Reason, social = 0) => {
       const c = candidates.get(id);
-      if (c) c.social += social;
-      else candidates.set(id, { id, reason, social });
+      if (!c) return void candidates.set(id, { id, reason, social });
+      c.social += social;
+      // The reason shown is the most personal one that applies.
+      if (REASON_RANK[reason] < REASON_RANK[c.reason]) c.reason = reason;
     };
     if (viewerId) for (const tag of this.model.topTags(viewerId, 5)) for (const id of this.catalogue.withTag(tag, 100)) add(id, 'interest');
+    // Collaborative candidates: what people with similar histories engaged with, and friends' picks.
+    const cf = new Map<string, number>();
+    if (viewerId) {
+      const me = this.people.intern(viewerId);
+      this.engine.setSocial(me, [...friends, ...following].map((id) => this.people.intern(id)));
+      const ranked = this.engine.rank(me, { k: ENGINE_CANDIDATES });
+      const top = ranked.scores[0] ?? 0;
+      for (let i = 0; i < ranked.items.length; i++) {
+        const id = this.items.key(ranked.items[i]!);
+        if (!this.catalogue.get(id)) continue;
+        cf.set(id, top > 0 ? ranked.scores[i]! / top : 0);
+        add(id, 'interest');
+      }
+    }
     const circle = [...new Set([...friends, ...following])];
     if (circle.length) for (const l of await this.videos.recentLikesBy(circle, 300)) add(l.videoId, friends.includes(l.userId) ? 'friends' : 'following', 1);
     for (const creator of following.slice(-50)) for (const id of this.catalogue.byCreator(creator, 3)) add(id, 'following');
@@ -142,6 +177,7 @@ export class FeedsService {
       const ageDays = (now - v.createdAt.getTime()) / 86_400_000;
       return (
         W.interest * (viewerId ? this.model.score(viewerId, v.hashtags) : 0) +
+        W.collaborative * (cf.get(v.id) ?? 0) +
         W.social * Math.tanh(c.social / 2) +
         W.following * (followingSet.has(v.authorId) ? 1 : 0) +
         W.popularity * (Math.log1p(this.catalogue.popularityOf(v.id)) / maxPop) +
