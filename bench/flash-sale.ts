@@ -86,7 +86,10 @@ interface Result {
 
 // ---------------------------------------------------------------- HTTP client
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: C });
+// Keep every connection the warm-up opened (the default keeps 256): buyers waiting on the countdown
+// page are already connected, and 500 simultaneous new connections would measure the kernel's
+// accept queue (dropped SYNs are retried after 1, 3, 7 … s), not the shop.
+const agent = new http.Agent({ keepAlive: true, maxSockets: C, maxFreeSockets: C });
 
 function call(port: number, method: string, url: string, body: unknown, who?: { cookie: string; csrf: string }): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {

@@ -62,6 +62,7 @@ export function requestHash(parts: unknown): string {
  */
 export class Checkout {
   private readonly flashDefs = new Map<string, FlashDef>();
+  private readonly flashLoads = new Map<string, Promise<FlashDef>>();
   /** Per-node hint of flash-sale stock, so thousands of losers are turned away without a transaction. */
   private readonly flashHints = new Map<string, { left: number; at: number; refreshing: Promise<void> | null }>();
   private readonly admissions = new Map<string, { inFlight: number; waiters: Set<() => void> }>();
@@ -328,19 +329,35 @@ export class Checkout {
 
   // ------------------------------------------------------------ flash-sale checkout
 
-  private async flashDef(id: string): Promise<FlashDef> {
+  /**
+   * The sale, its product and variant, cached for two seconds and loaded once however many
+   * attempts ask at the same moment (the opening second of a sale would otherwise load it
+   * hundreds of times, which on a single-connection PGlite queued everyone for seconds).
+   */
+  private flashDef(id: string): Promise<FlashDef> {
     const cached = this.flashDefs.get(id);
-    if (cached && Date.now() - cached.loadedAt < 2000) return cached;
-    const sale = await this.repo.flashSale(id);
-    if (!sale) throw notFound('Flash sale');
-    const [found] = await this.repo.variantsByIds([sale.variantId]);
-    if (!found) throw notFound('Flash sale');
-    const seller = (await this.ctx.accounts.summaries([sale.sellerId])).get(sale.sellerId);
-    if (!seller) throw notFound('Flash sale');
-    const def = { sale, product: found.product, variant: found.variant, seller, loadedAt: Date.now() };
-    this.flashDefs.set(id, def);
-    this.flashHints.set(id, { left: sale.stockLeft, at: Date.now(), refreshing: null });
-    return def;
+    if (cached && Date.now() - cached.loadedAt < 2000) return Promise.resolve(cached);
+    const loading = this.flashLoads.get(id);
+    if (loading) return cached ? Promise.resolve(cached) : loading;
+    const started = Date.now();
+    const load = (async () => {
+      const sale = await this.repo.flashSale(id);
+      if (!sale) throw notFound('Flash sale');
+      const [found] = await this.repo.variantsByIds([sale.variantId]);
+      if (!found) throw notFound('Flash sale');
+      const seller = (await this.ctx.accounts.summaries([sale.sellerId])).get(sale.sellerId);
+      if (!seller) throw notFound('Flash sale');
+      const def = { sale, product: found.product, variant: found.variant, seller, loadedAt: Date.now() };
+      this.flashDefs.set(id, def);
+      // A count this node updated after the read began is newer than what was read.
+      const h = this.flashHints.get(id);
+      if (!h || h.at < started) this.flashHints.set(id, { left: sale.stockLeft, at: Date.now(), refreshing: null });
+      return def;
+    })().finally(() => this.flashLoads.delete(id));
+    this.flashLoads.set(id, load);
+    // A background refresh that fails must not become an unhandled rejection; the next call retries.
+    load.catch(() => undefined);
+    return cached ? Promise.resolve(cached) : load;
   }
 
   /** Sold out per this node's recent knowledge; re-checked against the database at most every `flashGateMs`. */
@@ -372,11 +389,14 @@ export class Checkout {
   private async admit(id: string, q: number): Promise<boolean> {
     let a = this.admissions.get(id);
     if (!a) this.admissions.set(id, (a = { inFlight: 0, waiters: new Set() }));
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + 10_000;
+    const cap = Math.max(q, this.ctx.options.flashAdmitMax);
     for (;;) {
       if (await this.flashLooksSoldOut(id, q)) return false;
       const left = this.flashHints.get(id)?.left ?? Number.POSITIVE_INFINITY;
-      if (left - a.inFlight >= q || Date.now() > deadline) {
+      // Also capped: a hundred winners queued at once in the database would queue every loser's
+      // two small queries behind their work; a few at a time get through as fast and the rest stay quick.
+      if ((left - a.inFlight >= q && a.inFlight + q <= cap) || Date.now() > deadline) {
         a.inFlight += q;
         return true;
       }

@@ -18,6 +18,8 @@ export interface ShopOptions {
   maxImageBytes: number;
   /** How long a node trusts its cached "flash sale sold out" before asking the database again. */
   flashGateMs: number;
+  /** At most this many flash-sale attempts per sale run the full path at once on one node. */
+  flashAdmitMax: number;
 }
 
 export function shopOptionsFromEnv(env: NodeJS.ProcessEnv): ShopOptions {
@@ -28,6 +30,7 @@ export function shopOptionsFromEnv(env: NodeJS.ProcessEnv): ShopOptions {
     processingGraceSec: int(env.SHOP_PROCESSING_GRACE_SEC, 120),
     maxImageBytes: int(env.SHOP_MAX_IMAGE_BYTES, 8 * 1024 * 1024),
     flashGateMs: int(env.SHOP_FLASH_GATE_MS, 250),
+    flashAdmitMax: int(env.SHOP_FLASH_ADMIT_MAX, 16),
   };
 }
 
