@@ -9,3 +9,4 @@ export * from '../../modules/fans/tables.ts';
 export * from '../../modules/groups/tables.ts';
 export * from '../../modules/dms/tables.ts';
 export * from '../../modules/watch/tables.ts';
+export * from '../../modules/match/tables.ts';
