@@ -36,10 +36,11 @@ if (doTune) {
   log(`tuning on a 20% validation split of train (${tuneUsers} users at most)`);
   const best = tune(data.train, data.trust, options, DEFAULT_GRID, { log, maxUsers: tuneUsers });
   log(
-    `chosen: λ=${best.lambda} (→ ${best.lambdaForFull.toFixed(1)} on full train) β=${best.popularityExponent} graph=${best.graphWeight} social=${best.socialWeight}; validation recall@20=${best.recall.toFixed(4)} ndcg@20=${best.ndcg.toFixed(4)}; ${best.seconds.toFixed(1)} s`,
+    `chosen: λ=${best.lambda} (→ ${best.lambdaForFull.toFixed(1)} on full train) β=${best.popularityExponent} γ=${best.graphPopularityExponent} graph=${best.graphWeight} social=${best.socialWeight}; validation recall@20=${best.recall.toFixed(4)} ndcg@20=${best.ndcg.toFixed(4)}; ${best.seconds.toFixed(1)} s`,
   );
   options.lambda = best.lambdaForFull;
   options.popularityExponent = best.popularityExponent;
+  options.graphPopularityExponent = best.graphPopularityExponent;
   options.graphWeight = best.graphWeight;
   options.socialWeight = best.socialWeight;
 }

@@ -324,7 +324,7 @@ export class RecommendEngine {
     const out: number[] = [];
     for (let c = 0; c < this.popularCache.length && out.length < k; c++) {
       const i = this.popularCache[c]!;
-      if (!skip(i)) out.push(i);
+      if (!skip?.(i)) out.push(i);
     }
     return Int32Array.from(out);
   }
@@ -347,32 +347,29 @@ export class RecommendEngine {
   select(parts: ScoreParts, blend: Blend, opts: RankOptions): Ranked {
     const n = this.nItems;
     const out = this.bufScore;
-    const g = blend.graphWeight;
-    const s = blend.socialWeight;
-    const { ease, graph, social } = parts;
-    if (parts.cold) {
-      return this.coldRank(parts, s, opts);
+    const { ease, graph, social, seen } = parts;
+    if (parts.cold) this.coldScores(social, blend.socialWeight, out);
+    else {
+      const g = blend.graphWeight;
+      const s = blend.socialWeight;
+      for (let i = 0; i < n; i++) out[i] = ease[i]! + g * graph[i]! + s * social[i]!;
     }
-    for (let i = 0; i < n; i++) out[i] = ease[i]! + g * graph[i]! + s * social[i]!;
-    const skipExtra = toSkip(opts.exclude);
-    const seen = parts.seen;
-    const skip = opts.includeSeen ? skipExtra : (i: number): boolean => seen[i] === 1 || skipExtra(i);
-    return topK(out.subarray(0, n), opts.k, skip, opts.candidates);
+    if (!opts.includeSeen) for (let i = 0; i < n; i++) if (seen[i] === 1) out[i] = -Infinity;
+    return topK(out.subarray(0, n), opts.k, toSkip(opts.exclude), opts.candidates);
   }
 
-  private coldRank(parts: ScoreParts, socialWeight: number, opts: RankOptions): Ranked {
+  /** Popularity orders the catalogue; friends' items come first when there are any. */
+  private coldScores(social: Float32Array, socialWeight: number, out: Float32Array): void {
     const n = this.nItems;
-    const pop = this.bufScore;
     let max = 0;
     for (let i = 0; i < n; i++) max = Math.max(max, this.byItem.sum(i));
-    // popularity orders the catalogue; friends' items come first when there are any
-    const social = parts.social;
     const w = socialWeight > 0 ? 1 : 0;
-    for (let i = 0; i < n; i++) pop[i] = (max > 0 ? this.byItem.sum(i) / max : 0) * 0.5 + w * social[i]!;
-    const skipExtra = toSkip(opts.exclude);
-    const seen = parts.seen;
-    const skip = opts.includeSeen ? skipExtra : (i: number): boolean => seen[i] === 1 || skipExtra(i);
-    return topK(pop.subarray(0, n), opts.k, skip, opts.candidates);
+    for (let i = 0; i < n; i++) out[i] = (max > 0 ? this.byItem.sum(i) / max : 0) * 0.5 + w * social[i]!;
+  }
+
+  /** Sum of the positive weights on an item (its popularity). */
+  itemDegree(item: number): number {
+    return this.byItem.sum(item);
   }
 
   /** The normalised signals for a user from their live history and friends. */
@@ -527,8 +524,8 @@ function normalise(v: Float32Array, seen: Uint8Array, n: number): void {
   for (let i = 0; i < n; i++) v[i] = v[i]! * inv;
 }
 
-function toSkip(exclude: ReadonlySet<number> | Int32Array | undefined): (i: number) => boolean {
-  if (!exclude) return () => false;
+function toSkip(exclude: ReadonlySet<number> | Int32Array | undefined): ((i: number) => boolean) | undefined {
+  if (!exclude) return undefined;
   if (exclude instanceof Int32Array) {
     const s = new Set<number>(exclude);
     return (i) => s.has(i);

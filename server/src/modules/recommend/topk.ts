@@ -9,24 +9,20 @@ export interface Ranked {
 }
 
 /**
- * The k best entries of `scores` (descending), skipping indices for which `skip(i)` is true.
- * When `candidates` is given only those indices are considered.
+ * The k best entries of `scores` (descending), leaving out −Infinity and NaN entries and the
+ * indices for which `skip(i)` is true. When `candidates` is given only those are considered.
  */
-export function topK(
-  scores: ArrayLike<number>,
-  k: number,
-  skip: (i: number) => boolean,
-  candidates?: ArrayLike<number>,
-): Ranked {
+export function topK(scores: ArrayLike<number>, k: number, skip?: (i: number) => boolean, candidates?: ArrayLike<number>): Ranked {
   const heapItems = new Int32Array(Math.max(0, k));
   const heapScores = new Float64Array(Math.max(0, k));
   let size = 0;
   const better = (sa: number, ia: number, sb: number, ib: number): boolean => sa > sb || (sa === sb && ia < ib);
 
   const offer = (i: number): void => {
-    if (skip(i)) return;
     const s = scores[i]!;
-    if (Number.isNaN(s)) return;
+    if (!(s > -Infinity)) return;
+    if (size === k && (k === 0 || s < heapScores[0]!)) return; // cheap reject before the skip test
+    if (skip && skip(i)) return;
     if (size < k) {
       // sift up
       let c = size++;
@@ -41,7 +37,7 @@ export function topK(
       heapScores[c] = s;
       return;
     }
-    if (k === 0 || !better(s, i, heapScores[0]!, heapItems[0]!)) return;
+    if (!better(s, i, heapScores[0]!, heapItems[0]!)) return;
     // replace the root (the worst kept) and sift down
     let c = 0;
     for (;;) {
