@@ -127,6 +127,7 @@ function* easeSteps(h: HistorySnapshot, head: Int32Array, lambda: number, solver
   for (let j = 0; j < n; j++) headOf[head[j]!] = j;
   const x = restrictToHead(h, headOf);
   const solver = solverOpt === 'auto' ? (x.m < n ? 'dual' : 'primal') : solverOpt;
+  let work = 0; // multiply-adds since the last pause
 
   let p: Float64Array;
   if (solver === 'primal') {
@@ -143,7 +144,11 @@ function* easeSteps(h: HistorySnapshot, head: Int32Array, lambda: number, solver
           if (j <= i) p[i * n + j] = p[i * n + j]! + wi * x.val[l]!;
         }
       }
-      if ((a & 1023) === 1023) yield;
+      work += (e - s) * (e - s);
+      if (work >= SLICE) {
+        work = 0;
+        yield;
+      }
     }
     for (let i = 0; i < n; i++) p[i * n + i] = p[i * n + i]! + lambda;
     yield* invertSteps(p, n, SLICE);
@@ -163,7 +168,11 @@ function* easeSteps(h: HistorySnapshot, head: Int32Array, lambda: number, solver
           kmat[a * m + t.row[l]!] = kmat[a * m + t.row[l]!]! + wa * t.val[l]!;
         }
       }
-      if ((j & 255) === 255) yield;
+      work += ((e - s) * (e - s + 1)) / 2;
+      if (work >= SLICE) {
+        work = 0;
+        yield;
+      }
     }
     for (let a = 0; a < m; a++) kmat[a * m + a] = kmat[a * m + a]! + lambda;
     yield* invertSteps(kmat, m, SLICE);
@@ -171,13 +180,21 @@ function* easeSteps(h: HistorySnapshot, head: Int32Array, lambda: number, solver
     const z = new Float64Array(m * n);
     for (let a = 0; a < m; a++) {
       zRow(kmat, m, a, t.ptr, t.row, t.val, z, n);
-      if ((a & 63) === 63) yield;
+      work += t.row.length;
+      if (work >= SLICE) {
+        work = 0;
+        yield;
+      }
     }
     // P = (I − X_hᵀZ)/λ: row i = (e_i − Σ_{a∈users(i)} w_ai·Z[a]) / λ
     p = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
       pRow(p, n, i, t.ptr, t.row, t.val, z, lambda);
-      if ((i & 63) === 63) yield;
+      work += (t.ptr[i + 1]! - t.ptr[i]! + 1) * n;
+      if (work >= SLICE) {
+        work = 0;
+        yield;
+      }
     }
   }
   return { head, headOf, n, lambda, p, solver };
@@ -207,14 +224,38 @@ function pRow(p: Float64Array, n: number, i: number, ptr: Int32Array, rows: Int3
 
 /** B from P for a popularity exponent β: B_ij = −P_ij·P_jj^(−β), zero diagonal; Float32 to halve memory. */
 export function easeWeights(sol: EaseSolution, beta: number): Float32Array {
+  const steps = easeWeightsSteps(sol, beta);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** easeWeights with pauses, for the background refit. */
+export async function easeWeightsAsync(sol: EaseSolution, beta: number, yielder: Yielder): Promise<Float32Array> {
+  const steps = easeWeightsSteps(sol, beta);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await yielder();
+  }
+}
+
+function* easeWeightsSteps(sol: EaseSolution, beta: number): Generator<void, Float32Array, void> {
   const { n, p } = sol;
   const scale = new Float64Array(n);
   for (let j = 0; j < n; j++) scale[j] = Math.pow(p[j * n + j]!, -beta);
   const b = new Float32Array(n * n);
+  let work = 0;
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j < n; j++) b[ri + j] = -p[ri + j]! * scale[j]!;
     b[ri + i] = 0;
+    work += n;
+    if (work >= SLICE) {
+      work = 0;
+      yield;
+    }
   }
   return b;
 }

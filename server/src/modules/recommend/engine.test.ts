@@ -102,3 +102,29 @@ test('IdMap hands out dense indices and maps them back', () => {
   assert.deepEqual(ids.keys(Int32Array.from([1, 0])), ['9f00', 'b1c7']);
   assert.equal(ids.size, 2);
 });
+
+test('with more active users than maxSolveSize the head shrinks to it (primal solve)', () => {
+  const data: Interaction[] = [];
+  for (let u = 0; u < 5; u++) for (let i = 0; i < 4; i++) if ((u + i) % 4 !== 0) data.push(ev(u, i));
+  const wide = new RecommendEngine({ headSize: 4, maxSolveSize: 10, lambda: 1 }).fitSync(data);
+  assert.deepEqual([wide.headSize, wide.solver], [4, 'primal']);
+  const capped = new RecommendEngine({ headSize: 4, maxSolveSize: 3, lambda: 1 }).fitSync(data);
+  assert.deepEqual([capped.headSize, capped.solver], [3, 'primal']);
+  const few = new RecommendEngine({ headSize: 4, maxSolveSize: 3, lambda: 1 }).fitSync(data.filter((e) => e.user < 2));
+  assert.deepEqual([few.headSize, few.solver], [4, 'dual']);
+});
+
+test('a refit keeps requests flowing: ranking works between its pauses', async () => {
+  const data: Interaction[] = [];
+  for (let u = 0; u < 300; u++) for (let i = 0; i < 12; i++) data.push(ev(u, (u * 5 + i * 7) % 400));
+  const e = new RecommendEngine({ lambda: 5 });
+  e.load(data);
+  let ranksDuringRefit = 0;
+  const refit = e.refit(async () => {
+    ranksDuringRefit += e.rank(1, { k: 5 }).items.length > 0 ? 1 : 0;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  });
+  await refit;
+  assert.ok(ranksDuringRefit > 0);
+  assert.equal(e.currentModel?.interactions, data.length);
+});

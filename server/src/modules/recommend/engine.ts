@@ -34,7 +34,7 @@
  * EASE input with its negative weight, pushing similar items down; a pair back at 0 (like then
  * unlike) is forgotten.
  */
-import { easeWeights, itemDegrees, selectHead, solveEase, solveEaseSync, type EaseSolution, type HistorySnapshot } from './ease.ts';
+import { easeWeights, easeWeightsAsync, itemDegrees, selectHead, solveEase, solveEaseSync, type EaseSolution, type HistorySnapshot } from './ease.ts';
 import { yieldToEventLoop, type Yielder } from './linalg.ts';
 import { SparseRows } from './sparse.ts';
 import { topK, type Ranked } from './topk.ts';
@@ -57,6 +57,12 @@ export interface EngineOptions {
   popularityExponent: number;
   /** Items in the dense EASE block; memory 4·n² bytes (4000 → 64 MB). */
   headSize: number;
+  /**
+   * Largest matrix the refit may invert, min(users, head items): the solve costs about
+   * size³/2 multiply-adds, ~1 GFLOP/s in plain JS (2000 → ~4 s, 3000 → ~14 s of one core).
+   * With more active users than this, the head shrinks to this size (primal solve).
+   */
+  maxSolveSize: number;
   /** Weight of the RP3β graph term relative to EASE. */
   graphWeight: number;
   /** γ in RP3β: the target item's degree is raised to it and divided out. */
@@ -73,6 +79,7 @@ export const DEFAULT_OPTIONS: Readonly<EngineOptions> = {
   lambda: 100,
   popularityExponent: 0.4,
   headSize: 4000,
+  maxSolveSize: 2500,
   graphWeight: 0.25,
   graphPopularityExponent: 0.3,
   socialWeight: 0.15,
@@ -199,7 +206,8 @@ export class RecommendEngine {
       const started = performance.now();
       const snap = this.snapshot();
       const sol = await solveEase(snap, this.headFor(snap), this.options.lambda, yielder);
-      return this.install(sol, snap, started);
+      const beta = this.options.popularityExponent;
+      return this.install(sol, snap, started, beta, await easeWeightsAsync(sol, beta, yielder));
     };
     this.refitting = run().finally(() => {
       this.refitting = null;
@@ -223,12 +231,13 @@ export class RecommendEngine {
     };
   }
 
-  private install(sol: EaseSolution, snap: HistorySnapshot, started: number): FitReport {
+  private install(sol: EaseSolution, snap: HistorySnapshot, started: number, beta = this.options.popularityExponent, b = easeWeights(sol, beta)): FitReport {
     const seconds = (performance.now() - started) / 1000;
+    // one assignment: a rank() before it uses the old model, after it the new one
     this.model = {
       solution: sol,
-      b: easeWeights(sol, this.options.popularityExponent),
-      beta: this.options.popularityExponent,
+      b,
+      beta,
       fittedAt: Date.now(),
       fitSeconds: seconds,
       interactions: snap.indices.length,
@@ -243,8 +252,26 @@ export class RecommendEngine {
     };
   }
 
-  private headFor(snap: HistorySnapshot): Int32Array {
-    return selectHead(itemDegrees(snap), this.options.headSize);
+  /**
+   * The head for a snapshot: `headSize` items when few enough users touch them for the dual
+   * solve to stay within `maxSolveSize`, else the `maxSolveSize` most popular (primal solve).
+   */
+  headFor(snap: HistorySnapshot): Int32Array {
+    const { headSize, maxSolveSize } = this.options;
+    const head = selectHead(itemDegrees(snap), headSize);
+    if (head.length <= maxSolveSize) return head;
+    const inHead = new Uint8Array(snap.items);
+    for (const i of head) inHead[i] = 1;
+    let active = 0;
+    for (let u = 0; u < snap.users; u++) {
+      for (let k = snap.indptr[u]!; k < snap.indptr[u + 1]!; k++) {
+        if (inHead[snap.indices[k]!] === 1) {
+          active++;
+          break;
+        }
+      }
+    }
+    return active <= maxSolveSize ? head : head.slice(0, maxSolveSize);
   }
 
   /** Frozen CSR copy of the positive histories. */

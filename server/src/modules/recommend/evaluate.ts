@@ -4,7 +4,7 @@
  * test items, averaged over users with at least one test item. Also the validation split and
  * the hyper-parameter search, which only ever see the training pairs.
  */
-import { itemDegrees, selectHead, solveEaseSync } from './ease.ts';
+import { solveEaseSync } from './ease.ts';
 import { RecommendEngine, type Blend, type EngineOptions, type RankOptions } from './engine.ts';
 import { toFriendships, toInteractions, type Pair } from './loader.ts';
 
@@ -164,7 +164,7 @@ export function tune(train: readonly Pair[], trust: readonly Pair[], base: Parti
   const engine = new RecommendEngine({ ...base, popularityExponent: beta0, graphPopularityExponent: gamma0 });
   engine.load(toInteractions(fitPairs), toFriendships(trust));
   const snap = engine.snapshot();
-  const head = selectHead(itemDegrees(snap), engine.options.headSize);
+  const head = engine.headFor(snap);
   const nItems = engine.itemCount;
 
   let users = [...groupByUser(valid)].sort((a, b) => a[0] - b[0]);
