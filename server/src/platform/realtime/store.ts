@@ -13,25 +13,27 @@ export interface AppendResult {
 export class EventStore {
   constructor(private readonly db: Db) {}
 
+  /**
+   * One statement, one round trip: the head row's increment and the event insert commit
+   * together (a data-modifying CTE is atomic), and the head row's lock orders concurrent
+   * appends to a channel. A retried client id violates the unique index, which undoes the
+   * increment too, and the stored event is returned instead.
+   */
   async append(channel: string, senderId: string | null, clientId: string, body: ChannelEvent): Promise<AppendResult> {
-    const existing = await this.byClientId(channel, clientId);
-    if (existing) return { frame: existing, duplicate: true };
     try {
-      return await this.db.transaction(async (tx) => {
-        const [head] = await tx
-          .insert(channelHeads)
-          .values({ channel, seq: 1 })
-          .onConflictDoUpdate({ target: channelHeads.channel, set: { seq: sql`${channelHeads.seq} + 1` } })
-          .returning({ seq: channelHeads.seq });
-        const seq = head!.seq;
-        const [row] = await tx
-          .insert(channelEvents)
-          .values({ channel, seq, senderId, clientId, body })
-          .returning({ createdAt: channelEvents.createdAt });
-        return { frame: toFrame(channel, seq, senderId, row!.createdAt, body), duplicate: false };
-      });
+      const result = (await this.db.execute(sql`
+        with h as (
+          insert into ${channelHeads} (channel, seq) values (${channel}, 1)
+          on conflict (channel) do update set seq = ${channelHeads}.seq + 1
+          returning seq
+        )
+        insert into ${channelEvents} (channel, seq, sender_id, client_id, body)
+        select ${channel}, h.seq, ${senderId}::uuid, ${clientId}, ${JSON.stringify(body)}::jsonb from h
+        returning seq, created_at`)) as unknown as { rows: { seq: number | string; created_at: string | Date }[] };
+      const row = result.rows[0]!;
+      return { frame: toFrame(channel, Number(row.seq), senderId, new Date(row.created_at), body), duplicate: false };
     } catch (e) {
-      // Two concurrent retries of one message: the loser reads what the winner stored.
+      // A retry (or two concurrent retries) of one message: read what was stored.
       if (pgErrorCode(e) === UNIQUE_VIOLATION) {
         const again = await this.byClientId(channel, clientId);
         if (again) return { frame: again, duplicate: true };
