@@ -49,6 +49,9 @@ import { registerFeedRoutes } from './modules/feeds/routes.ts';
 import { WatchService } from './modules/watch/service.ts';
 import { registerWatchRoutes } from './modules/watch/routes.ts';
 import { watchChannelPolicy } from './modules/watch/realtime.ts';
+import { MatchService, matchOptionsFromEnv } from './modules/match/service.ts';
+import { registerMatchRoutes } from './modules/match/routes.ts';
+import { matchChannelPolicy } from './modules/match/realtime.ts';
 
 export interface Services {
   accounts: AccountsService;
@@ -62,6 +65,7 @@ export interface Services {
   groups: GroupsService;
   dms: DmsService;
   watch: WatchService;
+  match: MatchService;
 }
 
 export interface App {
@@ -153,6 +157,8 @@ export async function buildApp(config: Config): Promise<App> {
   registry.register(dmChannelPolicy(dms));
   const watch = new WatchService(database.db, accounts, graph, videos, gateway, new RateLimit({ name: 'watch-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));
   registry.register(watchChannelPolicy(watch));
+  const match = new MatchService(database.db, accounts, graph, gateway, bus, new RateLimit({ name: 'match-skip', points: Number(process.env.MATCH_SKIPS_PER_MIN || 20), durationSec: 60, redis }), matchOptionsFromEnv(process.env));
+  registry.register(matchChannelPolicy(match));
   shop.setFanAudience({ isMember: (g, u) => groups.isMember(g, u), fanLevel: (g, u) => groups.fanLevelIn(g, u) });
   groups.setCouponDrops({
     droppable: async (sellerId, couponId) => {
@@ -189,6 +195,7 @@ export async function buildApp(config: Config): Promise<App> {
   registerGroupRoutes(router, groups, accounts);
   registerDmRoutes(router, dms);
   registerWatchRoutes(router, watch);
+  registerMatchRoutes(router, match);
 
   installErrorHandling(http);
   await registerPaymentWebhooks(http, shop);
@@ -202,7 +209,7 @@ export async function buildApp(config: Config): Promise<App> {
     gateway,
     metrics,
     bus,
-    services: { accounts, graph, notifications, cards, videos, feeds, shop, fans, groups, dms, watch },
+    services: { accounts, graph, notifications, cards, videos, feeds, shop, fans, groups, dms, watch, match },
     async listen() {
       // Ready means able to serve a feed: the candidate index is loaded before the port opens.
       await feeds.whenReady();
@@ -218,6 +225,7 @@ export async function buildApp(config: Config): Promise<App> {
     async close() {
       await shop.close();
       watch.close();
+      match.close();
       await gateway.close();
       await http.close();
       await videos.close();

@@ -8,3 +8,4 @@ export * from './videos.ts';
 export * from './shop.ts';
 export * from './messaging.ts';
 export * from './watch.ts';
+export * from './match.ts';

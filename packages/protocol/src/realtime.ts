@@ -5,6 +5,7 @@ import { Id } from './common.ts';
 import { Notification } from './notifications.ts';
 import { OrderUpdate, StockEvent } from './shop.ts';
 import { WatchControlPublish, WatchPartyEvent, WatchPresencePublish, WatchStateEvent } from './watch.ts';
+import { MatchChatPublish, MatchEndedEvent, MatchFoundEvent, MatchQueuePublish, MatchStatusEvent, RtcSignalPublish, ShakeMissEvent, ShakePublish } from './match.ts';
 
 /**
  * The realtime protocol spoken over the single WebSocket at `/ws?v=<PROTOCOL_VERSION>`.
@@ -53,6 +54,11 @@ export const PublishBody = z.discriminatedUnion('kind', [
   /** Watch together: a playback change (the server schedules it) and presence (ephemeral). */
   WatchControlPublish,
   WatchPresencePublish,
+  /** 连线 and shake: queue actions and shakes on `match:<me>`; signalling and chat on `match:<peer>` during a call. */
+  MatchQueuePublish,
+  ShakePublish,
+  RtcSignalPublish,
+  MatchChatPublish,
 ]);
 export type PublishBody = z.infer<typeof PublishBody>;
 
@@ -83,6 +89,16 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   WatchPresencePublish,
   /** Never fanned out (the policy turns it into `watch_state`); listed so every publishable body is an event. */
   WatchControlPublish,
+  /** 连线 / shake on `match:<id>`: queue state, a found peer, an ended call; relayed signalling and chat. */
+  MatchStatusEvent,
+  MatchFoundEvent,
+  MatchEndedEvent,
+  ShakeMissEvent,
+  RtcSignalPublish,
+  MatchChatPublish,
+  /** Never fanned out (the policy turns them into `match_status`); listed so every publishable body is an event. */
+  MatchQueuePublish,
+  ShakePublish,
 ]);
 export type ChannelEvent = z.infer<typeof ChannelEvent>;
 

@@ -21,6 +21,8 @@ export interface ChannelPolicy {
   prepare?(user: AuthenticatedUser, id: string, body: PublishBody): Promise<ChannelEvent>;
   /** Runs after a new (not retried) event is stored: mentions, unread counters, notifications. */
   afterPublish?(user: AuthenticatedUser, id: string, frame: EventFrame): Promise<void>;
+  /** Called when this person's last socket on this node stops listening to the channel (unsub or close). */
+  left?(user: AuthenticatedUser, id: string): void;
 }
 
 export class ChannelRegistry {

@@ -338,6 +338,12 @@ export class Gateway {
     const local = this.channels.get(ch);
     if (!local) return;
     local.subscribers.delete(conn);
+    if (local.policy.left) {
+      // Tells the owning module when this person has no socket left on the channel here (closed tab, unsub).
+      let still = false;
+      for (const c of local.subscribers) if (c.user.id === conn.user.id) still = true;
+      if (!still) local.policy.left(conn.user, parseChannel(ch)!.id);
+    }
     if (local.subscribers.size === 0 && !local.scheduled && !local.flushing) this.channels.delete(ch);
   }
 
@@ -372,12 +378,6 @@ export class Gateway {
   private onBusEvent(frame: EventFrame, _json: string): void {
     const local = this.channels.get(frame.ch);
     if (!local) return;
-    const b = frame.body;
-    if (b.kind === 'member' && b.user && (b.event === 'removed' || b.event === 'banned' || b.event === 'left')) {
-      // Membership ended: after this very event has gone out, the person's sockets on every node stop listening.
-      const userId = b.user.id;
-      setTimeout(() => this.evict(frame.ch, userId), this.deps.options.maxCoalesceMs + 100).unref();
-    }
     if (frame.seq === undefined) {
       local.pendingEphemeral.push(frame);
       return this.schedule(local);
@@ -468,8 +468,13 @@ export class Gateway {
         if ((next & 63) === 0 && performance.now() - started >= FLUSH_SLICE_MS) break;
       }
       costMs += performance.now() - started;
-      if (next < targets.length) setImmediate(slice);
-      else this.flushed(local, deliveries, costMs);
+      if (next < targets.length) return void setImmediate(slice);
+      this.flushed(local, deliveries, costMs);
+      // Membership ended: once this very event has gone out, the person's sockets on every node stop listening.
+      for (const e of durable) {
+        const b = e.body;
+        if (b.kind === 'member' && b.user && (b.event === 'removed' || b.event === 'banned' || b.event === 'left')) this.evict(local.name, b.user.id);
+      }
     };
     slice();
   }

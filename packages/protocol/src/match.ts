@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { Id } from './common.ts';
+import { UserSummary } from './accounts.ts';
+
+/**
+ * Random 1v1 video (连线) and Shake (抖一抖).
+ *
+ * A person opts in once over HTTP (18+ and the rules), subscribes to their own `match:<me>`
+ * channel and publishes `match_queue` / `shake` there. The server answers on the same channel
+ * with `match_status`, `match_found` (the peer, who makes the WebRTC offer, the ICE servers)
+ * and `match_ended`. During a live call each side publishes `rtc_signal` and `match_chat`
+ * on the *peer's* channel `match:<peer>`; the server accepts them only between the two
+ * people of that call.
+ */
+
+export const MAX_MATCH_INTERESTS = 5;
+export const MAX_MATCH_LANGUAGES = 3;
+/** Largest snapshot frame a report may attach (decoded bytes): a ~320 px JPEG; the request body limit is 64 KiB. */
+export const MAX_SNAPSHOT_BYTES = 44 * 1024;
+
+export const MatchTag = z.string().trim().toLowerCase().min(1).max(24).regex(/^[\p{L}\p{N}_-]+$/u, 'letters, digits, _ or -');
+
+export const MatchQueuePublish = z.strictObject({
+  kind: z.literal('match_queue'),
+  /** `next` ends the current call (if any) and queues again. */
+  action: z.enum(['join', 'leave', 'next']),
+  interests: z.array(MatchTag).max(MAX_MATCH_INTERESTS).optional(),
+  languages: z.array(MatchTag).max(MAX_MATCH_LANGUAGES).optional(),
+});
+export type MatchQueuePublish = z.infer<typeof MatchQueuePublish>;
+
+export const ShakePublish = z.strictObject({
+  kind: z.literal('shake'),
+  /** The client's measured one-way delay to the server (half its ping RTT). */
+  oneWayMs: z.number().min(0).max(5000),
+  /** Optional, coarse (the client rounds it): only used to prefer someone nearby. */
+  lat: z.number().min(-90).max(90).optional(),
+  lng: z.number().min(-180).max(180).optional(),
+});
+export type ShakePublish = z.infer<typeof ShakePublish>;
+
+export const RtcSignalPublish = z.strictObject({
+  kind: z.literal('rtc_signal'),
+  callId: Id,
+  sdp: z.strictObject({ type: z.enum(['offer', 'answer']), sdp: z.string().max(12_000) }).optional(),
+  candidate: z.strictObject({
+    candidate: z.string().max(1000),
+    sdpMid: z.string().max(64).nullable().optional(),
+    sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+  }).optional(),
+});
+export type RtcSignalPublish = z.infer<typeof RtcSignalPublish>;
+
+export const MatchChatPublish = z.strictObject({
+  kind: z.literal('match_chat'),
+  callId: Id,
+  text: z.string().trim().min(1).max(500),
+});
+export type MatchChatPublish = z.infer<typeof MatchChatPublish>;
+
+export const IceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+export const MatchStatusEvent = z.object({
+  kind: z.literal('match_status'),
+  state: z.enum(['idle', 'queued', 'in_call', 'shaking']),
+  /** Present when the person may not queue right now (cool-down or ban). */
+  restrictedUntil: z.string().nullable().optional(),
+  /** Set when a moderator banned this person from 连线: every node takes them out of the queue. */
+  banned: z.boolean().optional(),
+});
+export type MatchStatusEvent = z.infer<typeof MatchStatusEvent>;
+
+export const MatchFoundEvent = z.object({
+  kind: z.literal('match_found'),
+  callId: Id,
+  source: z.enum(['random', 'shake']),
+  peer: UserSummary,
+  /** The offerer creates the WebRTC offer; the answerer waits for it. */
+  role: z.enum(['offerer', 'answerer']),
+  iceServers: z.array(IceServer),
+});
+export type MatchFoundEvent = z.infer<typeof MatchFoundEvent>;
+
+export const MatchEndedEvent = z.object({
+  kind: z.literal('match_ended'),
+  callId: Id,
+  reason: z.enum(['next', 'left', 'disconnected', 'reported', 'blocked', 'banned']),
+});
+export type MatchEndedEvent = z.infer<typeof MatchEndedEvent>;
+
+/** A shake with nobody in its window. */
+export const ShakeMissEvent = z.object({ kind: z.literal('shake_miss') });
+
+export const MatchOptIn = z.object({
+  adultConfirmedAt: z.string().nullable(),
+  rulesAcceptedAt: z.string().nullable(),
+  interests: z.array(z.string()),
+  languages: z.array(z.string()),
+  /** The person may not queue before this (automatic cool-down). */
+  cooldownUntil: z.string().nullable(),
+  banned: z.boolean(),
+  iceServers: z.array(IceServer),
+});
+export type MatchOptIn = z.infer<typeof MatchOptIn>;
+
+export const MatchOptInBody = z.strictObject({
+  confirmAdult: z.literal(true),
+  acceptRules: z.literal(true),
+  interests: z.array(MatchTag).max(MAX_MATCH_INTERESTS).default([]),
+  languages: z.array(MatchTag).max(MAX_MATCH_LANGUAGES).default([]),
+});
+
+export const MatchReportReason = z.enum(['nudity', 'harassment', 'minor', 'violence', 'spam', 'other']);
+export const MatchReportBody = z.strictObject({
+  userId: Id,
+  callId: Id.optional(),
+  reason: MatchReportReason,
+  details: z.string().trim().max(500).optional(),
+  /** A frame of the other video, taken by the reporter's browser: `data:image/jpeg;base64,…` or png/webp. */
+  snapshot: z.string().max(Math.ceil((MAX_SNAPSHOT_BYTES * 4) / 3) + 40).regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/, 'a data URL of a jpeg, png or webp').optional(),
+});
+export type MatchReportBody = z.infer<typeof MatchReportBody>;
+
+export const MatchBlockBody = z.strictObject({ userId: Id, callId: Id.optional() });
+
+export const MatchReport = z.object({
+  id: Id,
+  reporter: UserSummary,
+  reported: UserSummary,
+  callId: Id.nullable(),
+  reason: MatchReportReason,
+  details: z.string(),
+  hasSnapshot: z.boolean(),
+  status: z.enum(['open', 'dismissed', 'actioned']),
+  createdAt: z.string(),
+  /** Open reports against the same person, for context. */
+  reportedOpenCount: z.number().int(),
+  reportedBanned: z.boolean(),
+});
+export type MatchReport = z.infer<typeof MatchReport>;
+
+export const MatchReportPage = z.object({ items: z.array(MatchReport), nextCursor: z.string().nullable() });
+export const MatchReportQuery = z.object({
+  status: z.enum(['open', 'dismissed', 'actioned']).default('open'),
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const MatchReportParams = z.object({ id: Id });
+export const MatchReviewBody = z.strictObject({ status: z.enum(['dismissed', 'actioned']) });
+export const MatchBanBody = z.strictObject({ userId: Id, reason: z.string().trim().min(1).max(300), reportId: Id.optional() });
+export const MatchUserParams = z.object({ userId: Id });

@@ -1,0 +1,237 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChannelEvent, ServerFrame } from '@tremolo/protocol';
+import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
+
+let t: TestApp;
+const people: Record<string, TestUser> = {};
+const sockets: Record<string, TestSocket> = {};
+let cid = 0;
+
+const ch = (u: TestUser) => `match:${u.id}`;
+const body = (f: ServerFrame): ChannelEvent | null => (f.t === 'ev' ? f.body : null);
+
+async function connect(name: string): Promise<TestSocket> {
+  const u = people[name]!;
+  const s = await u.socket();
+  s.send({ t: 'sub', ch: ch(u) });
+  await s.next((f) => f.t === 'subbed' && f.ch === ch(u));
+  sockets[name] = s;
+  return s;
+}
+
+function pub(name: string, target: TestUser, b: unknown): string {
+  const ref = `c${++cid}`;
+  sockets[name]!.send({ t: 'pub', ch: ch(target), cid: ref, body: b });
+  return ref;
+}
+
+/** Waits for an event of this kind that arrived after `from` frames. */
+async function nextEvent<K extends ChannelEvent['kind']>(name: string, kind: K, from = 0, timeoutMs = 5000): Promise<Extract<ChannelEvent, { kind: K }>> {
+  const s = sockets[name]!;
+  const f = await new Promise<ServerFrame>((resolve, reject) => {
+    const seen = s.frames.slice(from).find((x) => body(x)?.kind === kind);
+    if (seen) return resolve(seen);
+    s.next((x) => body(x)?.kind === kind && s.frames.indexOf(x) >= from, timeoutMs).then(resolve, reject);
+  });
+  return body(f) as Extract<ChannelEvent, { kind: K }>;
+}
+
+const optIn = (name: string, interests: string[] = ['music'], languages: string[] = ['zh']) =>
+  people[name]!.call('PUT', '/api/v1/match/me', { confirmAdult: true, acceptRules: true, interests, languages });
+
+before(async () => {
+  process.env.ADMIN_HANDLES = 'm_admin';
+  process.env.MATCH_FALLBACK_MS = '300';
+  t = await startTestApp();
+  for (const n of ['m_ann', 'm_bob', 'm_cat', 'm_dan', 'm_admin']) people[n] = await TestUser.signup(t, n);
+  for (const n of Object.keys(people)) await connect(n);
+});
+
+after(async () => {
+  for (const s of Object.values(sockets)) s.close();
+  await t.close();
+  delete process.env.ADMIN_HANDLES;
+  delete process.env.MATCH_FALLBACK_MS;
+});
+
+test('queueing needs the stored 18+ confirmation and the rules', async () => {
+  const ref = pub('m_ann', people.m_ann!, { kind: 'match_queue', action: 'join' });
+  const err = await sockets.m_ann!.next((f) => f.t === 'err' && f.ref === ref);
+  assert.equal(err.t === 'err' && err.code, 'forbidden');
+  const bad = await people.m_ann!.call('PUT', '/api/v1/match/me', { confirmAdult: false, acceptRules: true });
+  assert.equal(bad.status, 400);
+  const ok = await optIn('m_ann');
+  assert.equal(ok.status, 200);
+  const me = await people.m_ann!.call<{ adultConfirmedAt: string | null; interests: string[]; iceServers: unknown[] }>('GET', '/api/v1/match/me');
+  assert.ok(me.body.adultConfirmedAt);
+  assert.deepEqual(me.body.interests, ['music']);
+  assert.deepEqual(me.body.iceServers, []);
+  for (const n of ['m_bob', 'm_cat', 'm_dan']) assert.equal((await optIn(n)).status, 200);
+});
+
+test('two people are matched, signal to each other only, chat, and "next" queues again', async () => {
+  const ann = people.m_ann!;
+  const bob = people.m_bob!;
+  const cat = people.m_cat!;
+  const fa = sockets.m_ann!.frames.length;
+  const fb = sockets.m_bob!.frames.length;
+  pub('m_ann', ann, { kind: 'match_queue', action: 'join' });
+  assert.equal((await nextEvent('m_ann', 'match_status', fa)).state, 'queued');
+  pub('m_bob', bob, { kind: 'match_queue', action: 'join', interests: ['music', 'games'] });
+  const a = await nextEvent('m_ann', 'match_found', fa);
+  const b = await nextEvent('m_bob', 'match_found', fb);
+  assert.equal(a.callId, b.callId);
+  assert.equal(a.peer.id, bob.id);
+  assert.equal(b.peer.id, ann.id);
+  assert.deepEqual([a.role, b.role].sort(), ['answerer', 'offerer']);
+  assert.equal(t.app.services.match.state(ann.id), 'in_call');
+
+  // Signalling and chat go to the peer's channel, only within the call.
+  const fb2 = sockets.m_bob!.frames.length;
+  pub('m_ann', bob, { kind: 'rtc_signal', callId: a.callId, sdp: { type: 'offer', sdp: 'v=0 fake' } });
+  const sig = await nextEvent('m_bob', 'rtc_signal', fb2);
+  assert.equal(sig.sdp?.type, 'offer');
+  pub('m_ann', bob, { kind: 'match_chat', callId: a.callId, text: 'hi from ann' });
+  assert.equal((await nextEvent('m_bob', 'match_chat', fb2)).text, 'hi from ann');
+  const intruder = pub('m_cat', bob, { kind: 'rtc_signal', callId: a.callId, candidate: { candidate: 'x' } });
+  const denied = await sockets.m_cat!.next((f) => f.t === 'err' && f.ref === intruder);
+  assert.equal(denied.t === 'err' && denied.code, 'forbidden');
+  // Nobody may subscribe to someone else's match channel.
+  sockets.m_cat!.send({ t: 'sub', ch: ch(bob) });
+  const subErr = await sockets.m_cat!.next((f) => f.t === 'err' && f.ref === ch(bob));
+  assert.equal(subErr.t === 'err' && subErr.code, 'forbidden');
+  // Cannot publish queue actions on someone else's channel.
+  const foreign = pub('m_cat', ann, { kind: 'match_queue', action: 'leave' });
+  const fe = await sockets.m_cat!.next((f) => f.t === 'err' && f.ref === foreign);
+  assert.equal(fe.t === 'err' && fe.code, 'forbidden');
+
+  // "next": both hear the end; ann is queued again and is not re-matched with bob (just met).
+  const fa3 = sockets.m_ann!.frames.length;
+  const fb3 = sockets.m_bob!.frames.length;
+  pub('m_ann', ann, { kind: 'match_queue', action: 'next' });
+  assert.equal((await nextEvent('m_ann', 'match_ended', fa3)).reason, 'next');
+  assert.equal((await nextEvent('m_bob', 'match_ended', fb3)).reason, 'next');
+  pub('m_bob', bob, { kind: 'match_queue', action: 'join' });
+  await nextEvent('m_bob', 'match_status', fb3);
+  await new Promise((r) => setTimeout(r, 500)); // past the fallback: still not paired
+  assert.equal(t.app.services.match.state(ann.id), 'queued');
+  assert.equal(t.app.services.match.state(bob.id), 'queued');
+  // cat arrives: matched with one of them (a person is in at most one call).
+  const fc = sockets.m_cat!.frames.length;
+  pub('m_cat', cat, { kind: 'match_queue', action: 'join' });
+  const c = await nextEvent('m_cat', 'match_found', fc);
+  assert.ok([ann.id, bob.id].includes(c.peer.id));
+  const other = c.peer.id === ann.id ? 'm_bob' : 'm_ann';
+  pub(other, people[other]!, { kind: 'match_queue', action: 'leave' });
+  pub('m_cat', cat, { kind: 'match_queue', action: 'leave' });
+  await nextEvent('m_cat', 'match_ended', fc);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(t.app.services.match.state(cat.id), 'idle');
+});
+
+test('a block ends the call and they are never matched again', async () => {
+  const cat = people.m_cat!;
+  const dan = people.m_dan!;
+  const fc = sockets.m_cat!.frames.length;
+  const fd = sockets.m_dan!.frames.length;
+  pub('m_cat', cat, { kind: 'match_queue', action: 'join' });
+  await nextEvent('m_cat', 'match_status', fc);
+  pub('m_dan', dan, { kind: 'match_queue', action: 'join' });
+  const found = await nextEvent('m_dan', 'match_found', fd);
+  assert.equal(found.peer.id, cat.id);
+  const r = await dan.call('POST', '/api/v1/match/blocks', { userId: cat.id });
+  assert.equal(r.status, 200);
+  assert.equal((await nextEvent('m_dan', 'match_ended', fd)).reason, 'blocked');
+  assert.equal((await nextEvent('m_cat', 'match_ended', fc)).reason, 'left');
+  const rel = await dan.call<{ blocking: boolean }>('GET', `/api/v1/users/${cat.handle}/relationship`);
+  if (rel.status === 200) assert.equal(rel.body.blocking, true);
+  pub('m_cat', cat, { kind: 'match_queue', action: 'join' });
+  pub('m_dan', dan, { kind: 'match_queue', action: 'join' });
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(t.app.services.match.state(cat.id), 'queued');
+  assert.equal(t.app.services.match.state(dan.id), 'queued');
+  pub('m_cat', cat, { kind: 'match_queue', action: 'leave' });
+  pub('m_dan', dan, { kind: 'match_queue', action: 'leave' });
+});
+
+test('reports with a snapshot; moderators only review them; a ban takes the person out of the queue within a second', async () => {
+  const ann = people.m_ann!;
+  const bob = people.m_bob!;
+  const dan = people.m_dan!;
+  const admin = people.m_admin!;
+  // dan never met bob: cannot report him.
+  const stranger = await dan.call('POST', '/api/v1/match/reports', { userId: bob.id, reason: 'spam' });
+  assert.equal(stranger.status, 403);
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]);
+  const bad = await ann.call('POST', '/api/v1/match/reports', { userId: bob.id, reason: 'nudity', snapshot: 'data:text/html;base64,PGI+' });
+  assert.equal(bad.status, 400);
+  const rep = await ann.call<{ id: string }>('POST', '/api/v1/match/reports', {
+    userId: bob.id, reason: 'harassment', details: 'rude', snapshot: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
+  });
+  assert.equal(rep.status, 201);
+
+  // Not a moderator: 403 everywhere.
+  assert.equal((await ann.call('GET', '/api/v1/admin/match/reports')).status, 403);
+  assert.equal((await ann.call('GET', `/api/v1/admin/match/reports/${rep.body.id}/snapshot`)).status, 403);
+  assert.equal((await ann.call('POST', '/api/v1/admin/match/bans', { userId: bob.id, reason: 'x' })).status, 403);
+
+  const list = await admin.call<{ items: { id: string; reported: { id: string }; hasSnapshot: boolean; reason: string }[] }>('GET', '/api/v1/admin/match/reports');
+  assert.equal(list.status, 200);
+  const item = list.body.items.find((i) => i.id === rep.body.id);
+  assert.ok(item);
+  assert.equal(item.reported.id, bob.id);
+  assert.equal(item.hasSnapshot, true);
+  const snap = await t.app.http.inject({ method: 'GET', url: `/api/v1/admin/match/reports/${rep.body.id}/snapshot`, headers: { cookie: admin.cookie } });
+  assert.equal(snap.statusCode, 200);
+  assert.equal(snap.headers['content-type'], 'image/jpeg');
+  assert.deepEqual(snap.rawPayload, jpeg);
+
+  // bob queues; the ban removes him at once and he hears it.
+  const fb = sockets.m_bob!.frames.length;
+  pub('m_bob', bob, { kind: 'match_queue', action: 'join' });
+  assert.equal((await nextEvent('m_bob', 'match_status', fb)).state, 'queued');
+  const started = Date.now();
+  const ban = await admin.call('POST', '/api/v1/admin/match/bans', { userId: bob.id, reason: 'harassment', reportId: rep.body.id });
+  assert.equal(ban.status, 200);
+  await sockets.m_bob!.next((f) => { const b = body(f); return b?.kind === 'match_status' && b.banned === true; }, 1000);
+  assert.ok(Date.now() - started < 1000);
+  assert.equal(t.app.services.match.state(bob.id), 'idle');
+  const again = pub('m_bob', bob, { kind: 'match_queue', action: 'join' });
+  const err = await sockets.m_bob!.next((f) => f.t === 'err' && f.ref === again);
+  assert.equal(err.t === 'err' && err.code, 'forbidden');
+  const me = await bob.call<{ banned: boolean }>('GET', '/api/v1/match/me');
+  assert.equal(me.body.banned, true);
+  const actioned = await admin.call<{ items: { id: string }[] }>('GET', '/api/v1/admin/match/reports?status=actioned');
+  assert.ok(actioned.body.items.some((i) => i.id === rep.body.id));
+});
+
+test('shakes at the same moment are paired; a lone shake misses', async () => {
+  const cat = people.m_cat!;
+  const ann = people.m_ann!;
+  const fc = sockets.m_cat!.frames.length;
+  const fa = sockets.m_ann!.frames.length;
+  pub('m_cat', cat, { kind: 'shake', oneWayMs: 20, lat: 39.9042, lng: 116.4074 });
+  pub('m_ann', ann, { kind: 'shake', oneWayMs: 25, lat: 39.905, lng: 116.41 });
+  const a = await nextEvent('m_cat', 'match_found', fc, 3000);
+  const b = await nextEvent('m_ann', 'match_found', fa, 3000);
+  assert.equal(a.source, 'shake');
+  assert.equal(a.peer.id, ann.id);
+  assert.equal(b.peer.id, cat.id);
+  pub('m_cat', cat, { kind: 'match_queue', action: 'leave' });
+  await nextEvent('m_ann', 'match_ended', fa);
+  const fd = sockets.m_dan!.frames.length;
+  pub('m_dan', people.m_dan!, { kind: 'shake', oneWayMs: 30 });
+  await nextEvent('m_dan', 'shake_miss', fd, 3000);
+});
+
+test('closing the socket takes a person out of the queue', async () => {
+  const dan = people.m_dan!;
+  const fd = sockets.m_dan!.frames.length;
+  pub('m_dan', dan, { kind: 'match_queue', action: 'join' });
+  await nextEvent('m_dan', 'match_status', fd);
+  assert.equal(t.app.services.match.state(dan.id), 'queued');
+  sockets.m_dan!.close();
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(t.app.services.match.state(dan.id), 'idle');
+});
