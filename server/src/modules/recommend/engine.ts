@@ -183,6 +183,8 @@ export class RecommendEngine {
   private bufWalk = new Float64Array(0);
   private bufHead = new Float64Array(0);
   private popularCache: Int32Array | null = null;
+  /** Events since the popularity order was computed; it is rebuilt after 1% drift, not per event. */
+  private popularDrift = 0;
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
@@ -208,6 +210,7 @@ export class RecommendEngine {
     for (let u = 0; u < this.friends.rowCount; u++) this.friends.clearRow(u);
     for (const e of interactions) this.observe(e);
     for (const f of social) this.addFriend(f.user, f.friend);
+    this.popularCache = null;
   }
 
   /** load() then a blocking fit: for tests, benchmarks and workers. */
@@ -262,6 +265,7 @@ export class RecommendEngine {
 
   private install(sol: EaseSolution, snap: HistorySnapshot, started: number, beta = this.options.popularityExponent, b = easeWeights(sol, beta)): FitReport {
     const seconds = (performance.now() - started) / 1000;
+    this.popularCache = null;
     // one assignment: a rank() before it uses the old model, after it the new one
     this.model = {
       solution: sol,
@@ -337,7 +341,7 @@ export class RecommendEngine {
       this.byItem.set(item, user, 0);
       this.negative.set(user, item, after);
     }
-    this.popularCache = null;
+    if (++this.popularDrift > Math.max(100, this.byUser.nnz / 100)) this.popularCache = null;
   }
 
   /** Replaces a user's friends (mutual follows and followed creators). */
@@ -372,6 +376,7 @@ export class RecommendEngine {
   /** Items by degree, most popular first (the cold-start prior). */
   popular(k: number, exclude?: ReadonlySet<number> | Int32Array): Int32Array {
     if (!this.popularCache) {
+      this.popularDrift = 0;
       const d = new Float64Array(this.nItems);
       for (let i = 0; i < this.nItems; i++) d[i] = this.byItem.sum(i);
       this.popularCache = selectHead(d, this.nItems);
