@@ -97,7 +97,7 @@ test('shake: delay-compensated moments within the window pair; a lone shake expi
   s.add({ userId: 'b', at: estimateShakeTime(1250, 250) });
   s.add({ userId: 'lonely', at: estimateShakeTime(5000, 40) });
   assert.deepEqual(s.settle(1200).pairs, []); // too early to decide
-  const r = s.settle(2000);
+  const r = s.settle(3000);
   assert.equal(r.pairs.length, 1);
   assert.deepEqual([r.pairs[0]!.a.userId, r.pairs[0]!.b.userId].sort(), ['a', 'b']);
   assert.equal(s.settle(10_000).unmatched[0]?.userId, 'lonely');

@@ -49,7 +49,7 @@ export function matchOptionsFromEnv(env: NodeJS.ProcessEnv): MatchOptions {
     skipCooldownMs: 15 * 60_000,
     reportsForCooldown: 3,
     reportCooldownMs: 60 * 60_000,
-    shakeWindowMs: num('SHAKE_WINDOW_MS', 400),
+    shakeWindowMs: num('SHAKE_WINDOW_MS', 300),
     cacheMs: 60_000,
     tickMs: 100,
   };

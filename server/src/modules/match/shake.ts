@@ -24,9 +24,11 @@ export interface ShakeOptions {
   maxDistanceKm: number;
   /** How much one kilometre weighs against one millisecond when ranking candidates. */
   msPerKm: number;
+  /** Added to a pair's score when either location is unknown: a nearby located partner wins over it. */
+  unknownPlaceMs: number;
 }
 
-export const DEFAULT_SHAKE_OPTIONS: ShakeOptions = { windowMs: 400, maxOneWayMs: 400, maxDistanceKm: 50, msPerKm: 40 };
+export const DEFAULT_SHAKE_OPTIONS: ShakeOptions = { windowMs: 300, maxOneWayMs: 400, maxDistanceKm: 50, msPerKm: 40, unknownPlaceMs: 300 };
 
 export function estimateShakeTime(receivedAt: number, oneWayMs: number, maxOneWayMs = DEFAULT_SHAKE_OPTIONS.maxOneWayMs): number {
   return receivedAt - Math.min(Math.max(0, oneWayMs), maxOneWayMs);
@@ -72,39 +74,45 @@ export class ShakePairer {
   }
 
   /**
-   * Decides every shake whose partners have all arrived by `now`; returns the pairs and the
-   * shakes that expired without a partner.
+   * Decides every shake whose candidates, and their candidates, have all arrived by `now`
+   * (estimated moment + 2 windows + the longest delay): the best-scoring pairs among them are
+   * taken first (a greedy matching over all pairs), the rest expire unmatched.
    */
   settle(now: number): { pairs: ShakePair[]; unmatched: Shake[] } {
     const { windowMs, maxOneWayMs } = this.opts;
     const pairs: ShakePair[] = [];
     const unmatched: Shake[] = [];
-    const taken = new Set<Shake>();
-    for (let i = 0; i < this.pending.length; i++) {
+    let due = 0;
+    while (due < this.pending.length && this.pending[due]!.at + 2 * windowMs + maxOneWayMs <= now) due++;
+    if (due === 0) return { pairs, unmatched };
+    // Shakes within a window of a due one compete too (their own best pairs block them), but a
+    // pair of two shakes that are not due yet is only reserved, decided at a later settle.
+    let reach = due;
+    const lastDue = this.pending[due - 1]!.at;
+    while (reach < this.pending.length && this.pending[reach]!.at - lastDue <= windowMs) reach++;
+    const edges: { i: number; j: number; score: number }[] = [];
+    for (let i = 0; i < reach; i++) {
       const s = this.pending[i]!;
-      if (s.at + windowMs + maxOneWayMs > now) break; // sorted: the rest are still open
-      if (taken.has(s)) continue;
-      let best: Shake | null = null;
-      let bestScore = Infinity;
       for (let j = i + 1; j < this.pending.length; j++) {
         const o = this.pending[j]!;
         const dt = o.at - s.at;
         if (dt > windowMs) break;
-        if (taken.has(o) || !this.allowed(s, o)) continue;
-        const score = this.score(s, o, dt);
-        if (score < bestScore) (bestScore = score), (best = o);
-      }
-      // A later shake might fit this one's best candidate better: let the mutual nearest win.
-      if (best && this.preferredBy(best, i, taken) !== s) best = null;
-      if (best) {
-        taken.add(s).add(best);
-        pairs.push({ a: s, b: best });
-      } else {
-        taken.add(s);
-        unmatched.push(s);
+        if (!this.allowed(s, o)) continue;
+        edges.push({ i, j, score: this.score(s, o, dt) });
       }
     }
-    if (taken.size) this.pending = this.pending.filter((p) => !taken.has(p));
+    edges.sort((x, y) => x.score - y.score);
+    const taken = new Set<number>();
+    const reserved = new Set<number>();
+    for (const e of edges) {
+      if (taken.has(e.i) || taken.has(e.j)) continue;
+      taken.add(e.i).add(e.j);
+      if (e.i < due || e.j < due) pairs.push({ a: this.pending[e.i]!, b: this.pending[e.j]! });
+      else reserved.add(e.i).add(e.j);
+    }
+    for (const r of reserved) taken.delete(r);
+    for (let i = 0; i < due; i++) if (!taken.has(i)) (taken.add(i), unmatched.push(this.pending[i]!));
+    this.pending = this.pending.filter((_, i) => !taken.has(i));
     return { pairs, unmatched };
   }
 
@@ -121,22 +129,6 @@ export class ShakePairer {
 
   private score(a: Shake, b: Shake, dt: number): number {
     const d = this.distance(a, b);
-    return Math.abs(dt) + (d === null ? 0 : d * this.opts.msPerKm);
-  }
-
-  /** The unpaired shake (from index `from` on, or `first`) that `o` itself would rank best. */
-  private preferredBy(o: Shake, from: number, taken: Set<Shake>): Shake | null {
-    let best: Shake | null = null;
-    let bestScore = Infinity;
-    for (let k = from; k < this.pending.length; k++) {
-      const c = this.pending[k]!;
-      const dt = c.at - o.at;
-      if (dt < -this.opts.windowMs) continue;
-      if (dt > this.opts.windowMs) break;
-      if (c === o || taken.has(c) || !this.allowed(o, c)) continue;
-      const score = this.score(o, c, dt);
-      if (score < bestScore) (bestScore = score), (best = c);
-    }
-    return best;
+    return Math.abs(dt) + (d === null ? this.opts.unknownPlaceMs : d * this.opts.msPerKm);
   }
 }
