@@ -47,6 +47,8 @@ export class Matcher {
   /** Insertion order is waiting order: the oldest first. */
   private readonly waiting = new Map<string, QueueEntry>();
   private readonly buckets = new Map<string, Set<string>>();
+  /** Waiting people who chose no interests: anyone suits them. */
+  private readonly open = new Set<string>();
   /** `a|b` (sorted) → when they were matched. */
   private readonly recent = new Map<string, number>();
   private readonly opts: MatcherOptions;
@@ -74,6 +76,7 @@ export class Matcher {
     const fallback = this.findFallback(entry, now, entry.interests.length === 0);
     if (fallback) return this.pair(entry, fallback, 'fallback', now);
     this.waiting.set(entry.userId, entry);
+    if (entry.interests.length === 0) this.open.add(entry.userId);
     for (const k of bucketKeys(entry)) {
       let set = this.buckets.get(k);
       if (!set) this.buckets.set(k, (set = new Set()));
@@ -86,6 +89,7 @@ export class Matcher {
     const e = this.waiting.get(userId);
     if (!e) return false;
     this.waiting.delete(userId);
+    this.open.delete(userId);
     for (const k of bucketKeys(e)) {
       const set = this.buckets.get(k);
       if (!set) continue;
@@ -104,13 +108,17 @@ export class Matcher {
   /** Pairs people who have waited past the fallback with anyone compatible. */
   tick(now: number): Pair[] {
     const pairs: Pair[] = [];
-    for (const e of [...this.waiting.values()]) {
-      if (now - e.joinedAt < this.opts.fallbackMs) break; // waiting order: the rest are younger
+    // Waiting order is age order: only the front of the queue is past its fallback.
+    const due: QueueEntry[] = [];
+    for (const e of this.waiting.values()) {
+      if (now - e.joinedAt < this.opts.fallbackMs) break;
+      due.push(e);
+    }
+    for (const e of due) {
       if (!this.waiting.has(e.userId)) continue;
-      this.remove(e.userId);
+      // Stays in place (its age order) unless someone is found; it never matches itself.
       const other = this.findFallback(e, now, true);
       if (other) pairs.push(this.pair(e, other, 'fallback', now));
-      else this.reinsert(e);
     }
     this.pruneRecent(now);
     return pairs;
@@ -123,17 +131,6 @@ export class Matcher {
 
   compatible(a: QueueEntry, b: QueueEntry, now: number): boolean {
     return a.userId !== b.userId && !a.excluded.has(b.userId) && !b.excluded.has(a.userId) && !this.wasRecentlyMatched(a.userId, b.userId, now);
-  }
-
-  private reinsert(e: QueueEntry): void {
-    // Keeps its place by age: a re-inserted old entry goes to the end of the Map, which only
-    // delays its next fallback pass to the end of this tick.
-    this.waiting.set(e.userId, e);
-    for (const k of bucketKeys(e)) {
-      let set = this.buckets.get(k);
-      if (!set) this.buckets.set(k, (set = new Set()));
-      set.add(e.userId);
-    }
   }
 
   private findShared(entry: QueueEntry, now: number): QueueEntry | null {
@@ -153,15 +150,24 @@ export class Matcher {
     return best;
   }
 
-  /** `anyone`: the entry itself accepts anyone; otherwise only people past their own fallback. */
+  /**
+   * Someone who accepts anyone: people past their own fallback (the front of the queue) or who
+   * chose no interests. `anyone`: the entry itself accepts anyone (else only those who do).
+   * Shared-interest partners were looked for before, so they are not looked for again here.
+   */
   private findFallback(entry: QueueEntry, now: number, anyone: boolean): QueueEntry | null {
     let looked = 0;
     for (const other of this.waiting.values()) {
+      if (now - other.joinedAt < this.opts.fallbackMs) break;
       if (++looked > this.opts.scanLimit) break;
-      const theyAccept = other.interests.length === 0 || now - other.joinedAt >= this.opts.fallbackMs;
-      if (!anyone && !theyAccept) continue;
-      if (anyone && !theyAccept && !entryAcceptsAnyoneBack(entry, other)) continue;
       if (this.compatible(entry, other, now)) return other;
+    }
+    if (!anyone) return null;
+    looked = 0;
+    for (const id of this.open) {
+      if (++looked > this.opts.scanLimit) break;
+      const other = this.waiting.get(id);
+      if (other && this.compatible(entry, other, now)) return other;
     }
     return null;
   }
@@ -169,23 +175,19 @@ export class Matcher {
   private pair(a: QueueEntry, b: QueueEntry, tier: Pair['tier'], now: number): Pair {
     this.remove(a.userId);
     this.remove(b.userId);
-    this.recent.set(pairKey(a.userId, b.userId), now);
+    const key = pairKey(a.userId, b.userId);
+    this.recent.delete(key); // re-set moves it to the back, keeping time order
+    this.recent.set(key, now);
     return { a, b, tier };
   }
 
+  /** Insertion order is time order: expired pairs are at the front. */
   private pruneRecent(now: number): void {
-    if (this.recent.size < 50_000) return;
-    for (const [k, at] of this.recent) if (now - at >= this.opts.recentMs) this.recent.delete(k);
+    for (const [k, at] of this.recent) {
+      if (now - at < this.opts.recentMs) break;
+      this.recent.delete(k);
+    }
   }
-}
-
-/**
- * A person past the fallback takes anyone; but someone who still waits for a shared interest
- * is only taken when they would have been a shared match anyway (or chose no interests).
- */
-function entryAcceptsAnyoneBack(entry: QueueEntry, other: QueueEntry): boolean {
-  const keys = new Set(bucketKeys(entry));
-  return bucketKeys(other).some((k) => keys.has(k));
 }
 
 export function pairKey(a: string, b: string): string {
