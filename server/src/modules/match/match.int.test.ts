@@ -44,7 +44,7 @@ before(async () => {
   process.env.ADMIN_HANDLES = 'm_admin';
   process.env.MATCH_FALLBACK_MS = '300';
   t = await startTestApp();
-  for (const n of ['m_ann', 'm_bob', 'm_cat', 'm_dan', 'm_admin']) people[n] = await TestUser.signup(t, n);
+  for (const n of ['m_ann', 'm_bob', 'm_cat', 'm_dan', 'm_admin', 'm_tom', 'm_r1', 'm_r2', 'm_r3']) people[n] = await TestUser.signup(t, n);
   for (const n of Object.keys(people)) await connect(n);
 });
 
@@ -234,4 +234,29 @@ test('closing the socket takes a person out of the queue', async () => {
   sockets.m_dan!.close();
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(t.app.services.match.state(dan.id), 'idle');
+});
+
+test('three people reporting the same person put them in a cool-down', async () => {
+  const tom = people.m_tom!;
+  await optIn('m_tom', ['chess'], ['fr']);
+  for (const r of ['m_r1', 'm_r2', 'm_r3']) {
+    await optIn(r, ['chess'], ['fr']);
+    const ft = sockets.m_tom!.frames.length;
+    const fr = sockets[r]!.frames.length;
+    pub('m_tom', tom, { kind: 'match_queue', action: 'join' });
+    await nextEvent('m_tom', 'match_status', ft);
+    pub(r, people[r]!, { kind: 'match_queue', action: 'join' });
+    const found = await nextEvent(r, 'match_found', fr);
+    assert.equal(found.peer.id, tom.id);
+    const rep = await people[r]!.call('POST', '/api/v1/match/reports', { userId: tom.id, callId: found.callId, reason: 'harassment' });
+    assert.equal(rep.status, 201);
+    assert.equal((await nextEvent(r, 'match_ended', fr)).reason, 'reported');
+    await nextEvent('m_tom', 'match_ended', ft);
+  }
+  const me = await tom.call<{ cooldownUntil: string | null }>('GET', '/api/v1/match/me');
+  assert.ok(me.body.cooldownUntil && Date.parse(me.body.cooldownUntil) > Date.now() + 30 * 60_000);
+  const ref = pub('m_tom', tom, { kind: 'match_queue', action: 'join' });
+  const err = await sockets.m_tom!.next((f) => f.t === 'err' && f.ref === ref);
+  assert.equal(err.t === 'err' && err.code, 'rate_limited');
+  assert.equal(t.app.services.match.state(tom.id), 'idle');
 });
