@@ -43,7 +43,7 @@ export class FeedsService {
   private ready: Promise<void>;
   private readonly refreshing = new Set<Promise<unknown>>();
   /** The collaborative model (modules/recommend): EASE over the head, a graph walk for the tail, friends. */
-  private readonly engine = new RecommendEngine({ headSize: 2000 });
+  private readonly engine = new RecommendEngine({ headSize: 2000, maxWalkUsers: 200 });
   private readonly people = new IdMap();
   private readonly items = new IdMap();
   private refitTimer: NodeJS.Timeout | null = null;
