@@ -208,7 +208,8 @@ export class MatchService {
 
   private async queue(userId: string, body: MatchQueuePublish): Promise<ChannelEvent> {
     if (body.action === 'leave') {
-      if (this.callOf.has(userId)) await this.countSkip(userId);
+      // Leaving always works; it still counts towards the hourly skips (not the per-minute limit).
+      if (this.callOf.has(userId)) await this.countSkip(userId, false);
       this.matcher.remove(userId);
       this.endCallOf(userId, 'left');
       return { kind: 'match_status', state: 'idle' };
@@ -240,8 +241,8 @@ export class MatchService {
     return { kind: 'match_status', state: 'queued' };
   }
 
-  private async countSkip(userId: string): Promise<void> {
-    await this.skipLimit.consume(userId, 'skips');
+  private async countSkip(userId: string, limited = true): Promise<void> {
+    if (limited) await this.skipLimit.consume(userId, 'skips');
     const now = Date.now();
     const list = (this.skips.get(userId) ?? []).filter((t) => now - t < 3_600_000);
     list.push(now);
