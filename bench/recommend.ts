@@ -36,18 +36,19 @@ if (doTune) {
   log(`tuning on a 20% validation split of train (${tuneUsers} users at most)`);
   const best = tune(data.train, data.trust, options, DEFAULT_GRID, { log, maxUsers: tuneUsers });
   log(
-    `chosen: λ=${best.lambda} (→ ${best.lambdaForFull.toFixed(1)} on full train) β=${best.popularityExponent} γ=${best.graphPopularityExponent} graph=${best.graphWeight} social=${best.socialWeight}; validation recall@20=${best.recall.toFixed(4)} ndcg@20=${best.ndcg.toFixed(4)}; ${best.seconds.toFixed(1)} s`,
+    `chosen: λ=${best.lambda} (→ ${best.lambdaForFull.toFixed(1)} on full train) β=${best.popularityExponent} γ=${best.graphPopularityExponent} graph=${best.graphWeight} social=${best.socialWeight} mf=${best.mfWeight}; validation recall@20=${best.recall.toFixed(4)} ndcg@20=${best.ndcg.toFixed(4)}; ${best.seconds.toFixed(1)} s`,
   );
   options.lambda = best.lambdaForFull;
   options.popularityExponent = best.popularityExponent;
   options.graphPopularityExponent = best.graphPopularityExponent;
   options.graphWeight = best.graphWeight;
   options.socialWeight = best.socialWeight;
+  options.mfWeight = best.mfWeight;
 }
 const engine = new RecommendEngine(options);
 const report = engine.fitSync(toInteractions(data.train), toFriendships(data.trust));
 const fitSeconds = (performance.now() - fitStart) / 1000;
-log(`final fit: EASE ${report.solver}, head ${report.headSize} items, ${report.interactions} interactions, ${report.seconds.toFixed(1)} s; total fit ${fitSeconds.toFixed(1)} s`);
+log(`final fit: EASE ${report.solver} over ${report.headSize} head items + iALS, ${report.interactions} interactions, ${report.seconds.toFixed(1)} s; total fit ${fitSeconds.toFixed(1)} s`);
 
 const m = evaluate(engine, data.test, 20);
 log(`test: ${m.users} users, recall@20=${m.recall.toFixed(4)} ndcg@20=${m.ndcg.toFixed(4)}, ${m.msPerUser.toFixed(2)} ms/user`);

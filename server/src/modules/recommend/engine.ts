@@ -2,10 +2,10 @@
  * RecommendEngine: the For You ranking engine, the same code in the live feed and in the
  * offline evaluation (evaluate.ts, bench/recommend.ts).
  *
- * A score for user u and item j blends three signals, each scaled by its own maximum over the
+ * A score for user u and item j blends four signals, each scaled by its own maximum over the
  * items u has not seen (so the weights are comparable across users and data sets):
  *
- *   score(u, j) = ease(u, j) + graphWeight·graph(u, j) + socialWeight·social(u, j)
+ *   score(u, j) = ease(u, j) + graphWeight·graph(u, j) + socialWeight·social(u, j) + mfWeight·mf(u, j)
  *
  *   ease    x_u·B over the head of the catalogue (ease.ts). B is a frozen snapshot, refitted in
  *           the background; x_u is the live history, so an event changes the next ranking.
@@ -15,6 +15,11 @@
  *           (the tail that EASE leaves out) and every event updates it at once, with no model.
  *   social  items of u's friends (and followed creators), each friend's history weighted
  *           equally.
+ *   mf      iALS item factors (mf.ts), refitted with EASE; u's factor is folded in from the
+ *           live history at request time, so it too follows every event.
+ *
+ * The weights, β, γ and λ are fitted by evaluate.ts:tune on a validation split of the
+ * training data; the defaults are what it chose on LastFM.
  *
  * Users without history get the popularity prior (plus the social term when they have friends);
  * `rankForSeeds` ranks for a set of seed items (onboarding interests, a video being watched).
@@ -23,8 +28,9 @@
  * are fine: new users and items take part in the graph and social terms from their first event
  * and join EASE at the next refit.
  *
- * Refit: `refit()` snapshots the histories (O(nnz), synchronous, milliseconds), solves EASE with
- * pauses every few milliseconds so requests interleave, and swaps the model in one assignment.
+ * Refit: `refit()` snapshots the histories (O(nnz), synchronous, milliseconds), solves EASE and
+ * iALS with pauses every few milliseconds so requests interleave, and swaps the model in one
+ * assignment.
  * Concurrent calls share the refit in flight. `fitSync()` is the blocking form for tests,
  * workers and benchmarks.
  *
@@ -48,6 +54,7 @@
  */
 import { easeWeights, easeWeightsAsync, itemDegrees, selectHead, solveEase, solveEaseSync, type EaseSolution, type HistorySnapshot } from './ease.ts';
 import { yieldToEventLoop, type Yielder } from './linalg.ts';
+import { fitAls, fitAlsSync, foldScratch, mfScores, type FoldScratch, type MfModel, type MfOptions } from './mf.ts';
 import { SparseRows } from './sparse.ts';
 import { topK, type Ranked } from './topk.ts';
 
@@ -98,6 +105,13 @@ export interface EngineOptions {
   graphPopularityExponent: number;
   /** Weight of the friends term relative to EASE. */
   socialWeight: number;
+  /** Weight of the matrix-factorisation term relative to EASE (0 skips fitting it). */
+  mfWeight: number;
+  /** Latent factors of the iALS model; the fit costs about iterations·(nnz·k² + (users+items)·k³). */
+  mfFactors: number;
+  mfAlpha: number;
+  mfReg: number;
+  mfIterations: number;
   /** The walk visits at most this many users per item (the most recent ones), bounding ranking cost on viral items. */
   maxWalkUsers: number;
   /** |weight| of one (user, item) pair is clamped to this. */
@@ -105,13 +119,18 @@ export interface EngineOptions {
 }
 
 export const DEFAULT_OPTIONS: Readonly<EngineOptions> = {
-  lambda: 100,
-  popularityExponent: 0.4,
+  lambda: 150,
+  popularityExponent: 0.3,
   headSize: 3000,
   maxSolveSize: 2500,
-  graphWeight: 0.25,
-  graphPopularityExponent: 0.3,
-  socialWeight: 0.15,
+  graphWeight: 0.75,
+  graphPopularityExponent: 0.4,
+  socialWeight: 0.3,
+  mfWeight: 0.75,
+  mfFactors: 32,
+  mfAlpha: 10,
+  mfReg: 5,
+  mfIterations: 6,
   maxWalkUsers: 1000,
   maxWeight: 4,
 };
@@ -122,6 +141,8 @@ export interface ItemModel {
   /** n×n, row i = what history item head[i] adds to each head item */
   readonly b: Float32Array;
   readonly beta: number;
+  /** item factors of the iALS term, or null when mfWeight is 0 */
+  readonly mf: MfModel | null;
   readonly fittedAt: number;
   readonly fitSeconds: number;
   readonly interactions: number;
@@ -142,6 +163,7 @@ export interface ScoreParts {
   readonly ease: Float32Array;
   readonly graph: Float32Array;
   readonly social: Float32Array;
+  readonly mf: Float32Array;
   /** 1 where the user has a positive or negative pair */
   readonly seen: Uint8Array;
   readonly cold: boolean;
@@ -150,6 +172,7 @@ export interface ScoreParts {
 export interface Blend {
   readonly graphWeight: number;
   readonly socialWeight: number;
+  readonly mfWeight: number;
 }
 
 export interface FitReport {
@@ -179,6 +202,8 @@ export class RecommendEngine {
   private bufScore = new Float32Array(0);
   private bufGraph = new Float32Array(0);
   private bufSocial = new Float32Array(0);
+  private bufMf = new Float32Array(0);
+  private fold: FoldScratch | null = null;
   private bufSeen = new Uint8Array(0);
   private bufWalk = new Float64Array(0);
   private bufHead = new Float64Array(0);
@@ -218,7 +243,9 @@ export class RecommendEngine {
     if (interactions) this.load(interactions, social);
     const started = performance.now();
     const snap = this.snapshot();
-    return this.install(solveEaseSync(snap, this.headFor(snap), this.options.lambda), snap, started);
+    const sol = solveEaseSync(snap, this.headFor(snap), this.options.lambda);
+    const mf = this.wantsMf() ? fitAlsSync(snap, this.mfOptions()) : null;
+    return this.install(sol, mf, snap, started);
   }
 
   /** load() (when data is given) then a refit; see refit(). */
@@ -238,8 +265,9 @@ export class RecommendEngine {
       const started = performance.now();
       const snap = this.snapshot();
       const sol = await solveEase(snap, this.headFor(snap), this.options.lambda, yielder);
+      const mf = this.wantsMf() ? await fitAls(snap, this.mfOptions(), yielder) : null;
       const beta = this.options.popularityExponent;
-      return this.install(sol, snap, started, beta, await easeWeightsAsync(sol, beta, yielder));
+      return this.install(sol, mf, snap, started, beta, await easeWeightsAsync(sol, beta, yielder));
     };
     this.refitting = run().finally(() => {
       this.refitting = null;
@@ -251,19 +279,29 @@ export class RecommendEngine {
    * Installs a solution computed elsewhere (a tuning run, a worker) under a popularity
    * exponent; keeps the engine's live data.
    */
-  useSolution(sol: EaseSolution, beta = this.options.popularityExponent): void {
+  useSolution(sol: EaseSolution, beta = this.options.popularityExponent, mf: MfModel | null = this.model?.mf ?? null): void {
     this.options.popularityExponent = beta;
     this.model = {
       solution: sol,
       b: easeWeights(sol, beta),
       beta,
+      mf,
       fittedAt: Date.now(),
       fitSeconds: 0,
       interactions: this.byUser.nnz,
     };
   }
 
-  private install(sol: EaseSolution, snap: HistorySnapshot, started: number, beta = this.options.popularityExponent, b = easeWeights(sol, beta)): FitReport {
+  private wantsMf(): boolean {
+    return this.options.mfWeight > 0 && this.options.mfFactors > 0 && this.options.mfIterations > 0;
+  }
+
+  mfOptions(): MfOptions {
+    const o = this.options;
+    return { factors: o.mfFactors, alpha: o.mfAlpha, reg: o.mfReg, iterations: o.mfIterations, seed: 1 };
+  }
+
+  private install(sol: EaseSolution, mf: MfModel | null, snap: HistorySnapshot, started: number, beta = this.options.popularityExponent, b = easeWeights(sol, beta)): FitReport {
     const seconds = (performance.now() - started) / 1000;
     this.popularCache = null;
     // one assignment: a rank() before it uses the old model, after it the new one
@@ -271,6 +309,7 @@ export class RecommendEngine {
       solution: sol,
       b,
       beta,
+      mf,
       fittedAt: Date.now(),
       fitSeconds: seconds,
       interactions: snap.indices.length,
@@ -408,12 +447,13 @@ export class RecommendEngine {
   select(parts: ScoreParts, blend: Blend, opts: RankOptions): Ranked {
     const n = this.nItems;
     const out = this.bufScore;
-    const { ease, graph, social, seen } = parts;
+    const { ease, graph, social, mf, seen } = parts;
     if (parts.cold) this.coldScores(social, blend.socialWeight, out);
     else {
       const g = blend.graphWeight;
       const s = blend.socialWeight;
-      for (let i = 0; i < n; i++) out[i] = ease[i]! + g * graph[i]! + s * social[i]!;
+      const f = blend.mfWeight;
+      for (let i = 0; i < n; i++) out[i] = ease[i]! + g * graph[i]! + s * social[i]! + f * mf[i]!;
     }
     if (!opts.includeSeen) for (let i = 0; i < n; i++) if (seen[i] === 1) out[i] = -Infinity;
     return topK(out.subarray(0, n), opts.k, toSkip(opts.exclude), opts.candidates);
@@ -448,6 +488,7 @@ export class RecommendEngine {
       this.bufScore = new Float32Array(cap);
       this.bufGraph = new Float32Array(cap);
       this.bufSocial = new Float32Array(cap);
+      this.bufMf = new Float32Array(cap);
       this.bufSeen = new Uint8Array(cap);
       this.bufWalk = new Float64Array(cap);
     }
@@ -469,7 +510,9 @@ export class RecommendEngine {
     const ease = this.bufEase;
     const graph = this.bufGraph;
     const social = this.bufSocial;
+    const mfPart = this.bufMf;
     const seen = this.bufSeen;
+    mfPart.fill(0, 0, n);
     ease.fill(0, 0, n);
     graph.fill(0, 0, n);
     social.fill(0, 0, n);
@@ -483,12 +526,18 @@ export class RecommendEngine {
       this.walkScores(items, weights, len, user, graph);
       normalise(ease, seen, n);
       normalise(graph, seen, n);
+      const mf = this.model?.mf;
+      if (mf) {
+        if (!this.fold || this.fold.b.length !== mf.k) this.fold = foldScratch(mf.k);
+        mfScores(mf, items, weights, len, this.fold, mfPart);
+        normalise(mfPart, seen, n);
+      }
     }
     if (user >= 0) {
       this.socialScores(user, social);
       normalise(social, seen, n);
     }
-    return { ease, graph, social, seen, cold };
+    return { ease, graph, social, mf: mfPart, seen, cold };
   }
 
   private easeScores(items: Int32Array, weights: Float32Array, len: number, negItems: Int32Array, negWeights: Float32Array, negLen: number, out: Float32Array): void {

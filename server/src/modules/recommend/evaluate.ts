@@ -5,6 +5,7 @@
  * the hyper-parameter search, which only ever see the training pairs.
  */
 import { solveEaseSync } from './ease.ts';
+import { fitAlsSync } from './mf.ts';
 import { RecommendEngine, type Blend, type EngineOptions, type RankOptions } from './engine.ts';
 import { toFriendships, toInteractions, type Pair } from './loader.ts';
 
@@ -110,6 +111,7 @@ export interface TuneGrid {
   readonly graphPopularityExponent: readonly number[];
   readonly graphWeight: readonly number[];
   readonly socialWeight: readonly number[];
+  readonly mfWeight: readonly number[];
 }
 
 /**
@@ -118,10 +120,11 @@ export interface TuneGrid {
  */
 export const DEFAULT_GRID: TuneGrid = {
   lambda: [120],
-  popularityExponent: [0.3, 0.45],
-  graphPopularityExponent: [0.3, 0.4],
-  graphWeight: [0.5, 0.75, 1],
+  popularityExponent: [0.3, 0.5],
+  graphPopularityExponent: [0.4],
+  graphWeight: [0.5, 0.75],
   socialWeight: [0.15, 0.3],
+  mfWeight: [0.5, 0.75, 1],
 };
 
 export interface TuneOptions {
@@ -139,6 +142,7 @@ export interface TuneResult {
   readonly graphPopularityExponent: number;
   readonly graphWeight: number;
   readonly socialWeight: number;
+  readonly mfWeight: number;
   readonly recall: number;
   readonly ndcg: number;
   /** λ rescaled to the full training set (the Gram matrix grows with the data). */
@@ -180,7 +184,12 @@ export function tune(train: readonly Pair[], trust: readonly Pair[], base: Parti
   const relevant = users.filter(([u]) => u < engine.userCount).map(([u, items]) => [u, new Set(items)] as const);
 
   const blends: Blend[] = [];
-  for (const graphWeight of grid.graphWeight) for (const socialWeight of grid.socialWeight) blends.push({ graphWeight, socialWeight });
+  for (const graphWeight of grid.graphWeight)
+    for (const socialWeight of grid.socialWeight) for (const mfWeight of grid.mfWeight) blends.push({ graphWeight, socialWeight, mfWeight });
+  const tMf = performance.now();
+  const wantMf = grid.mfWeight.some((w) => w > 0) && engine.options.mfFactors > 0;
+  const mf = wantMf ? fitAlsSync(snap, engine.mfOptions()) : null;
+  if (mf) log(`  iALS k=${mf.k} in ${((performance.now() - tMf) / 1000).toFixed(1)} s`);
   const gammaScales = grid.graphPopularityExponent.map((gamma) => {
     const sc = new Float32Array(nItems);
     for (let i = 0; i < nItems; i++) sc[i] = Math.pow(Math.max(engine.itemDegree(i), 1), gamma0 - gamma);
@@ -196,7 +205,7 @@ export function tune(train: readonly Pair[], trust: readonly Pair[], base: Parti
   for (const lambda of grid.lambda) {
     const t0 = performance.now();
     const sol = solveEaseSync(snap, head, lambda);
-    engine.useSolution(sol, beta0);
+    engine.useSolution(sol, beta0, mf);
     log(`  λ=${lambda}: EASE ${sol.solver} over ${sol.n} items in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const betaScales = grid.popularityExponent.map((beta) => {
       const sc = new Float32Array(nItems);
@@ -233,13 +242,14 @@ export function tune(train: readonly Pair[], trust: readonly Pair[], base: Parti
               graphPopularityExponent: grid.graphPopularityExponent[g]!,
               graphWeight: blends[w]!.graphWeight,
               socialWeight: blends[w]!.socialWeight,
+              mfWeight: blends[w]!.mfWeight,
               recall: r,
               ndcg: n,
             };
           }
         }
     log(
-      `    best so far: λ=${best?.lambda} β=${best?.popularityExponent} γ=${best?.graphPopularityExponent} graph=${best?.graphWeight} social=${best?.socialWeight} recall=${best?.recall.toFixed(4)} ndcg=${best?.ndcg.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      `    best so far: λ=${best?.lambda} β=${best?.popularityExponent} γ=${best?.graphPopularityExponent} graph=${best?.graphWeight} social=${best?.socialWeight} mf=${best?.mfWeight} recall=${best?.recall.toFixed(4)} ndcg=${best?.ndcg.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );
   }
   if (!best) throw new Error('empty grid');
