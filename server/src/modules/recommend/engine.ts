@@ -126,7 +126,7 @@ export const DEFAULT_OPTIONS: Readonly<EngineOptions> = {
   graphWeight: 0.75,
   graphPopularityExponent: 0.4,
   socialWeight: 0.3,
-  mfWeight: 0.75,
+  mfWeight: 1,
   mfFactors: 32,
   mfAlpha: 10,
   mfReg: 5,

@@ -124,7 +124,7 @@ export const DEFAULT_GRID: TuneGrid = {
   graphPopularityExponent: [0.4],
   graphWeight: [0.5, 0.75],
   socialWeight: [0.15, 0.3],
-  mfWeight: [0.5, 0.75, 1],
+  mfWeight: [0.75, 1, 1.5],
 };
 
 export interface TuneOptions {
