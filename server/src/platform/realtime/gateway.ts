@@ -61,8 +61,6 @@ interface LocalChannel {
   flushing: boolean;
   /** Smoothed CPU cost of one flush of this channel; its coalescing window grows with it. */
   flushCostMs: number;
-  /** When the last flush finished writing (performance.now()). */
-  lastFlushEnd: number;
 }
 
 export interface GatewayOptions {
@@ -365,7 +363,6 @@ export class Gateway {
       scheduled: false,
       flushing: false,
       flushCostMs: 0,
-      lastFlushEnd: 0,
     };
     created.ready = policy.durable
       ? this.deps.store.head(ch).then((head) => {
@@ -434,12 +431,9 @@ export class Gateway {
     // A flush in progress reschedules itself when it ends, so batches never overlap on a socket.
     if (local.scheduled || local.flushing) return;
     local.scheduled = true;
-    // A channel that has been quiet for longer than a flush costs flushes at once: no other
-    // event is likely to arrive to share the write, so waiting would only add latency. A busy
-    // costly channel waits to coalesce (bounded), so under load each socket gets fewer, larger
-    // frames instead of one write per event.
-    const quiet = performance.now() - local.lastFlushEnd > local.flushCostMs * 2;
-    const delay = quiet ? 0 : Math.min(this.deps.options.maxCoalesceMs, local.flushCostMs * 2);
+    // Idle channels flush at once; a costly channel waits to coalesce (bounded), so under load
+    // each socket gets fewer, larger frames instead of one write per event.
+    const delay = Math.min(this.deps.options.maxCoalesceMs, local.flushCostMs * 2);
     if (delay < 1) setImmediate(() => this.flush(local));
     else setTimeout(() => this.flush(local), delay);
   }
@@ -517,7 +511,6 @@ export class Gateway {
     local.flushing = false;
     if (deliveries) this.deps.metrics.eventsFannedOut.inc(deliveries);
     if (costMs) local.flushCostMs = local.flushCostMs * 0.8 + costMs * 0.2;
-    local.lastFlushEnd = performance.now();
     if (local.pending.length || local.pendingEphemeral.length) this.schedule(local);
     else if (local.subscribers.size === 0 && this.channels.get(local.name) === local) this.channels.delete(local.name);
   }
