@@ -96,6 +96,19 @@ export const CardSection = z.discriminatedUnion('kind', [
       }),
     ),
   }),
+  /** A friends chat room the owner hosts that is live now (or scheduled) and the viewer may enter. */
+  z.object({
+    kind: z.literal('live_room'),
+    room: z.object({
+      id: z.uuid(),
+      title: z.string(),
+      coverUrl: z.string().nullable(),
+      status: z.enum(['scheduled', 'live']),
+      viewers: z.number().int(),
+      scheduledAt: z.string().nullable(),
+      startedAt: z.string().nullable(),
+    }),
+  }),
 ]);
 export type CardSection = z.infer<typeof CardSection>;
 

@@ -9,3 +9,4 @@ export * from './shop.ts';
 export * from './messaging.ts';
 export * from './watch.ts';
 export * from './match.ts';
+export * from './rooms.ts';

@@ -24,6 +24,10 @@ export const NotificationPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('join_request'), actor: UserSummary, groupId: Id, groupName: z.string() }),
   /** Direct messages: a new message, or a message request from someone who is not my friend. */
   z.object({ kind: z.literal('dm'), actor: UserSummary, request: z.boolean(), preview: z.string() }),
+  /** Rooms: someone I follow went live in a friends chat room. */
+  z.object({ kind: z.literal('room_live'), actor: UserSummary, roomId: Id, title: z.string() }),
+  /** Rooms: the host invites me on stage; I answer in the room. */
+  z.object({ kind: z.literal('room_invite'), actor: UserSummary, roomId: Id, title: z.string() }),
 ]);
 export type NotificationPayload = z.infer<typeof NotificationPayload>;
 

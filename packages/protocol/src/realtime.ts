@@ -6,6 +6,7 @@ import { Notification } from './notifications.ts';
 import { OrderUpdate, StockEvent } from './shop.ts';
 import { WatchControlPublish, WatchPartyEvent, WatchPresencePublish, WatchStateEvent } from './watch.ts';
 import { MatchChatPublish, MatchEndedEvent, MatchFoundEvent, MatchQueuePublish, MatchStatusEvent, RtcSignalPublish, ShakeMissEvent, ShakePublish } from './match.ts';
+import { RoomHandsEvent, RoomHeartsEvent, RoomPinnedEvent, RoomStageEvent, RoomStatusEvent, RoomViewersEvent } from './rooms.ts';
 
 /**
  * The realtime protocol spoken over the single WebSocket at `/ws?v=<PROTOCOL_VERSION>`.
@@ -99,6 +100,13 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   /** Never fanned out (the policy turns them into `match_status`); listed so every publishable body is an event. */
   MatchQueuePublish,
   ShakePublish,
+  /** Friends chat room, on `room:<id>`: versioned state changes, and ephemeral viewer and heart totals. */
+  RoomStageEvent,
+  RoomHandsEvent,
+  RoomPinnedEvent,
+  RoomStatusEvent,
+  RoomViewersEvent,
+  RoomHeartsEvent,
 ]);
 export type ChannelEvent = z.infer<typeof ChannelEvent>;
 
