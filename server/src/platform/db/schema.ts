@@ -10,3 +10,4 @@ export * from '../../modules/groups/tables.ts';
 export * from '../../modules/dms/tables.ts';
 export * from '../../modules/watch/tables.ts';
 export * from '../../modules/match/tables.ts';
+export * from '../../modules/rooms/tables.ts';

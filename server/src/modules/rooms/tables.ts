@@ -1,0 +1,63 @@
+import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uuid, boolean } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/tables.ts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+/**
+ * A friends chat room. The row is the room's lock: every change of its state (stage, hands,
+ * invites, pin, status) runs in a transaction holding it and bumps `version` once per event
+ * it publishes on `room:<id>`, so any node serves any request and clients can detect gaps.
+ */
+export const rooms = pgTable(
+  'rooms',
+  {
+    id: uuid('id').primaryKey(),
+    /** Who opened it: their audience rules apply, they always may come back. */
+    creatorId: uuid('creator_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    /** The current host (the role can be handed to the co-host). */
+    hostId: uuid('host_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    coverUrl: text('cover_url'),
+    audience: text('audience', { enum: ['public', 'followers', 'friends', 'group'] }).notNull(),
+    groupId: uuid('group_id'),
+    status: text('status', { enum: ['scheduled', 'live', 'ended'] }).notNull(),
+    scheduledAt: ts('scheduled_at'),
+    startedAt: ts('started_at'),
+    endedAt: ts('ended_at'),
+    version: integer('version').notNull().default(0),
+    pinnedProductId: uuid('pinned_product_id'),
+    hearts: bigint('hearts', { mode: 'number' }).notNull().default(0),
+    peakViewers: integer('peak_viewers').notNull().default(0),
+    messages: integer('messages').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('rooms_host_idx').on(t.hostId, t.id), index('rooms_creator_idx').on(t.creatorId, t.id), index('rooms_status_idx').on(t.status, t.id)],
+);
+
+/**
+ * Everyone who entered a room, one row per person: their role, stage switches, raised hand,
+ * pending invite, ban, and on how many nodes they are listening now (`presence`).
+ */
+export const roomMembers = pgTable(
+  'room_members',
+  {
+    roomId: uuid('room_id').notNull().references(() => rooms.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['host', 'cohost', 'guest', 'audience'] }).notNull(),
+    /** Joined and not left or kicked: may subscribe, chat and signal. */
+    joined: boolean('joined').notNull().default(true),
+    /** Nodes where this person has a socket on `room:<id>`; > 0 counts as a viewer. */
+    presence: integer('presence').notNull().default(0),
+    stageAt: ts('stage_at'),
+    publishing: boolean('publishing').notNull().default(false),
+    mic: boolean('mic').notNull().default(true),
+    camera: boolean('camera').notNull().default(true),
+    micBlocked: boolean('mic_blocked').notNull().default(false),
+    cameraBlocked: boolean('camera_blocked').notNull().default(false),
+    handRaisedAt: ts('hand_raised_at'),
+    invitedAt: ts('invited_at'),
+    bannedAt: ts('banned_at'),
+    firstJoinedAt: ts('first_joined_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_members_user_idx').on(t.userId), index('room_members_role_idx').on(t.roomId, t.role)],
+);
