@@ -104,6 +104,8 @@ export const MatchOptIn = z.object({
   /** The person may not queue before this (automatic cool-down). */
   cooldownUntil: z.string().nullable(),
   banned: z.boolean(),
+  /** Whether this person may review reports (so the app can offer the moderation page). */
+  moderator: z.boolean(),
   iceServers: z.array(IceServer),
 });
 export type MatchOptIn = z.infer<typeof MatchOptIn>;

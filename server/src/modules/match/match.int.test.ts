@@ -171,6 +171,9 @@ test('reports with a snapshot; moderators only review them; a ban takes the pers
   });
   assert.equal(rep.status, 201);
 
+  // The app learns who may open the moderation page from the opt-in state.
+  assert.equal((await ann.call<{ moderator: boolean }>('GET', '/api/v1/match/me')).body.moderator, false);
+  assert.equal((await admin.call<{ moderator: boolean }>('GET', '/api/v1/match/me')).body.moderator, true);
   // Not a moderator: 403 everywhere.
   assert.equal((await ann.call('GET', '/api/v1/admin/match/reports')).status, 403);
   assert.equal((await ann.call('GET', `/api/v1/admin/match/reports/${rep.body.id}/snapshot`)).status, 403);

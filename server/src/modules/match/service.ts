@@ -127,7 +127,7 @@ export class MatchService {
   }
 
   async me(userId: string): Promise<MatchOptIn> {
-    const [p, banned] = await Promise.all([this.repo.profile(userId), this.repo.isBanned(userId)]);
+    const [p, banned, moderator] = await Promise.all([this.repo.profile(userId), this.repo.isBanned(userId), this.isModerator(userId)]);
     const cooldown = p?.cooldownUntil && p.cooldownUntil.getTime() > Date.now() ? p.cooldownUntil.toISOString() : null;
     return {
       adultConfirmedAt: p?.adultConfirmedAt.toISOString() ?? null,
@@ -136,6 +136,7 @@ export class MatchService {
       languages: p?.languages ?? [],
       cooldownUntil: cooldown,
       banned,
+      moderator,
       iceServers: this.options.iceServers,
     };
   }
