@@ -13,7 +13,7 @@ CREATE TABLE "room_members" (
 	"hand_raised_at" timestamp with time zone,
 	"invited_at" timestamp with time zone,
 	"banned_at" timestamp with time zone,
-	"first_joined_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"first_joined_at" timestamp with time zone,
 	CONSTRAINT "room_members_room_id_user_id_pk" PRIMARY KEY("room_id","user_id")
 );
 --> statement-breakpoint

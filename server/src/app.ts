@@ -52,6 +52,12 @@ import { watchChannelPolicy } from './modules/watch/realtime.ts';
 import { MatchService, matchOptionsFromEnv } from './modules/match/service.ts';
 import { registerMatchRoutes } from './modules/match/routes.ts';
 import { matchChannelPolicy } from './modules/match/realtime.ts';
+import { RoomsService } from './modules/rooms/service.ts';
+import { registerRoomRoutes } from './modules/rooms/routes.ts';
+import { roomChannelPolicy } from './modules/rooms/realtime.ts';
+import { createSfu } from './platform/media/index.ts';
+import type { SfuAdapter } from './platform/media/sfu.ts';
+import { IceServerConfig } from '@tremolo/protocol';
 
 export interface Services {
   accounts: AccountsService;
@@ -66,6 +72,7 @@ export interface Services {
   dms: DmsService;
   watch: WatchService;
   match: MatchService;
+  rooms: RoomsService;
 }
 
 export interface App {
@@ -76,6 +83,7 @@ export interface App {
   services: Services;
   metrics: Metrics;
   bus: Bus;
+  sfu: SfuAdapter;
   /** Starts listening; returns the bound address. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -159,6 +167,17 @@ export async function buildApp(config: Config): Promise<App> {
   registry.register(watchChannelPolicy(watch));
   const match = new MatchService(database.db, accounts, graph, gateway, bus, new RateLimit({ name: 'match-skip', points: Number(process.env.MATCH_SKIPS_PER_MIN || 20), durationSec: 60, redis }), matchOptionsFromEnv(process.env));
   registry.register(matchChannelPolicy(match));
+  const sfu = await createSfu(config.media);
+  await sfu.start();
+  const rooms = new RoomsService({
+    db: database.db, accounts, graph, groups, fans, notifications, shop, videos, realtime: gateway, store, sfu,
+    chatLimit: new RateLimit({ name: 'room-msg', points: config.rooms.chatPer10s, durationSec: 10, redis }),
+    heartLimit: new RateLimit({ name: 'room-hearts', points: config.rooms.heartPostsPer10s, durationSec: 10, redis }),
+    iceServers: IceServerConfig.array().parse(process.env.ICE_SERVERS ? JSON.parse(process.env.ICE_SERVERS) : []),
+    log: http.log,
+  });
+  registry.register(roomChannelPolicy(rooms));
+  cards.addSectionProvider(rooms);
   shop.setFanAudience({ isMember: (g, u) => groups.isMember(g, u), fanLevel: (g, u) => groups.fanLevelIn(g, u) });
   groups.setCouponDrops({
     droppable: async (sellerId, couponId) => {
@@ -196,6 +215,7 @@ export async function buildApp(config: Config): Promise<App> {
   registerDmRoutes(router, dms);
   registerWatchRoutes(router, watch);
   registerMatchRoutes(router, match);
+  registerRoomRoutes(router, rooms);
 
   installErrorHandling(http);
   await registerPaymentWebhooks(http, shop);
@@ -209,7 +229,8 @@ export async function buildApp(config: Config): Promise<App> {
     gateway,
     metrics,
     bus,
-    services: { accounts, graph, notifications, cards, videos, feeds, shop, fans, groups, dms, watch, match },
+    sfu,
+    services: { accounts, graph, notifications, cards, videos, feeds, shop, fans, groups, dms, watch, match, rooms },
     async listen() {
       // Ready means able to serve a feed: the candidate index is loaded before the port opens.
       await feeds.whenReady();
@@ -219,6 +240,7 @@ export async function buildApp(config: Config): Promise<App> {
       const bound = http.server.address();
       if (!testPayments.webhookUrl && bound && typeof bound === 'object') testPayments.webhookUrl = `http://127.0.0.1:${bound.port}/api/v1/payments/webhooks/test`;
       shop.start();
+      rooms.start();
       videos.resumeProcessing();
       return address;
     },
@@ -226,7 +248,9 @@ export async function buildApp(config: Config): Promise<App> {
       await shop.close();
       watch.close();
       match.close();
+      await rooms.close();
       await gateway.close();
+      await sfu.close();
       await http.close();
       await videos.close();
       await feeds.close();

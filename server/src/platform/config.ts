@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { MediaConfig } from './media/index.ts';
 
 /** Every setting comes from the environment; README.md documents each variable. */
 export interface Config {
@@ -23,6 +24,10 @@ export interface Config {
   seedDemo: boolean;
   rateLimits: { loginPerIpPerMin: number; loginFailsPerAccountPer15Min: number; signupPerIpPerHour: number };
   realtime: { heartbeatMs: number; slowSocketBytes: number; maxCoalesceMs: number; framesPerSecond: number };
+  /** The SFU of friends chat rooms: werift in this process (default) or Janus. */
+  media: MediaConfig;
+  /** Chat messages one person may send in one room per 10 seconds, and heart posts per 10 seconds. */
+  rooms: { chatPer10s: number; heartPostsPer10s: number };
 }
 
 function int(v: string | undefined, fallback: number): number {
@@ -67,6 +72,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       // person; a live host pushing a fast stream of broadcasts (or a benchmark) may need more.
       framesPerSecond: int(env.WS_FRAMES_PER_SECOND, 50),
     },
+    media: {
+      adapter: mediaAdapter(env.MEDIA),
+      janusUrl: env.JANUS_URL || undefined,
+      announcedAddresses: (env.MEDIA_ANNOUNCED_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    rooms: {
+      chatPer10s: int(env.ROOM_CHAT_PER_10S, 10),
+      heartPostsPer10s: int(env.ROOM_HEART_POSTS_PER_10S, 20),
+    },
   };
   return { ...base, ...overrides };
+}
+
+function mediaAdapter(v: string | undefined): MediaConfig['adapter'] {
+  if (v === undefined || v === '' || v === 'werift') return 'werift';
+  if (v === 'janus') return 'janus';
+  throw new Error(`MEDIA must be werift or janus, got ${v}`);
 }

@@ -57,7 +57,8 @@ export const roomMembers = pgTable(
     handRaisedAt: ts('hand_raised_at'),
     invitedAt: ts('invited_at'),
     bannedAt: ts('banned_at'),
-    firstJoinedAt: ts('first_joined_at').notNull().defaultNow(),
+    /** First time they entered (null: invited, never came in). */
+    firstJoinedAt: ts('first_joined_at'),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_members_user_idx').on(t.userId), index('room_members_role_idx').on(t.roomId, t.role)],
 );

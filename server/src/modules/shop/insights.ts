@@ -156,4 +156,23 @@ export class Insights {
       daily,
     };
   }
+
+  /**
+   * Paid orders whose last touch was one place (a room, a video), with their revenue per
+   * currency: what a live room's summary shows. Uses the attribution stored on each order.
+   */
+  async surfaceSales(surface: string, surfaceId: string): Promise<{ orders: number; revenue: { amount: number; currency: string }[] }> {
+    const rows = await this.ctx.db
+      .select({ currency: orders.currency, orders: sql<number>`count(*)::int`, revenue: sql<number>`coalesce(sum(${orders.total}), 0)::bigint` })
+      .from(orders)
+      .where(
+        and(
+          eq(orders.lastSurface, surface),
+          sql`${orders.attribution} -> 'lastTouch' ->> 'surfaceId' = ${surfaceId}`,
+          inArray(orders.status, [...PAID]),
+        ),
+      )
+      .groupBy(orders.currency);
+    return { orders: rows.reduce((n, r) => n + r.orders, 0), revenue: rows.map((r) => ({ amount: Number(r.revenue), currency: r.currency })) };
+  }
 }

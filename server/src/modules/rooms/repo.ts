@@ -1,0 +1,156 @@
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/client.ts';
+import { roomMembers, rooms } from './tables.ts';
+
+export type RoomRow = typeof rooms.$inferSelect;
+export type MemberRow = typeof roomMembers.$inferSelect;
+export type RoomPatch = Partial<Omit<typeof rooms.$inferInsert, 'id' | 'createdAt' | 'creatorId'>>;
+export type MemberPatch = Partial<Omit<typeof roomMembers.$inferInsert, 'roomId' | 'userId'>>;
+
+const STAGE_ROLES = ['host', 'cohost', 'guest'] as const;
+
+/** Data access for rooms; only the rooms service calls it. */
+export class RoomsRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async insertRoom(row: typeof rooms.$inferInsert): Promise<void> {
+    await this.db.insert(rooms).values(row);
+  }
+
+  async room(id: string): Promise<RoomRow | undefined> {
+    const [r] = await this.db.select().from(rooms).where(eq(rooms.id, id));
+    return r;
+  }
+
+  /** Locks the room row for the rest of the transaction: every state change is serialised by it. */
+  async roomForUpdate(id: string): Promise<RoomRow | undefined> {
+    const [r] = await this.db.select().from(rooms).where(eq(rooms.id, id)).for('update');
+    return r;
+  }
+
+  async updateRoom(id: string, patch: RoomPatch): Promise<RoomRow> {
+    const [r] = await this.db.update(rooms).set(patch).where(eq(rooms.id, id)).returning();
+    return r!;
+  }
+
+  /** Live and scheduled rooms a person hosts, newest first. */
+  async openRoomsOf(hostId: string): Promise<RoomRow[]> {
+    return this.db.select().from(rooms).where(and(eq(rooms.hostId, hostId), ne(rooms.status, 'ended'))).orderBy(desc(rooms.id)).limit(5);
+  }
+
+  async roomsOf(hostId: string, cursor: string | undefined, limit: number): Promise<RoomRow[]> {
+    const conds = [eq(rooms.hostId, hostId)];
+    if (cursor) conds.push(lt(rooms.id, cursor));
+    return this.db.select().from(rooms).where(and(...conds)).orderBy(desc(rooms.id)).limit(limit);
+  }
+
+  async liveRooms(cursor: string | undefined, limit: number): Promise<RoomRow[]> {
+    const conds = [eq(rooms.status, 'live')];
+    if (cursor) conds.push(lt(rooms.id, cursor));
+    return this.db.select().from(rooms).where(and(...conds)).orderBy(desc(rooms.id)).limit(limit);
+  }
+
+  async member(roomId: string, userId: string): Promise<MemberRow | undefined> {
+    const [m] = await this.db.select().from(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+    return m;
+  }
+
+  /** Enters (or re-enters) as audience; someone already on stage keeps their place. */
+  async enter(roomId: string, userId: string, role: MemberRow['role'] = 'audience'): Promise<void> {
+    await this.db
+      .insert(roomMembers)
+      .values({ roomId, userId, role, joined: true, firstJoinedAt: new Date(), ...(role !== 'audience' ? { stageAt: new Date() } : {}) })
+      .onConflictDoUpdate({ target: [roomMembers.roomId, roomMembers.userId], set: { joined: true, firstJoinedAt: sql`coalesce(${roomMembers.firstJoinedAt}, now())` } });
+  }
+
+  /** A person invited on stage who has not entered yet gets a row without joining. */
+  async invite(roomId: string, userId: string): Promise<void> {
+    await this.db
+      .insert(roomMembers)
+      .values({ roomId, userId, role: 'audience', joined: false, invitedAt: new Date() })
+      .onConflictDoUpdate({ target: [roomMembers.roomId, roomMembers.userId], set: { invitedAt: new Date() } });
+  }
+
+  async updateMember(roomId: string, userId: string, patch: MemberPatch): Promise<void> {
+    await this.db.update(roomMembers).set(patch).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+  }
+
+  /** Host, co-host and guests, in the order they came on stage. */
+  async stage(roomId: string): Promise<MemberRow[]> {
+    return this.db
+      .select()
+      .from(roomMembers)
+      .where(and(eq(roomMembers.roomId, roomId), inArray(roomMembers.role, [...STAGE_ROLES])))
+      .orderBy(asc(roomMembers.stageAt), asc(roomMembers.userId));
+  }
+
+  async stageCount(roomId: string): Promise<number> {
+    const [r] = await this.db.select({ n: sql<number>`count(*)::int` }).from(roomMembers).where(and(eq(roomMembers.roomId, roomId), inArray(roomMembers.role, [...STAGE_ROLES])));
+    return r?.n ?? 0;
+  }
+
+  async invites(roomId: string): Promise<MemberRow[]> {
+    return this.db.select().from(roomMembers).where(and(eq(roomMembers.roomId, roomId), isNotNull(roomMembers.invitedAt))).orderBy(asc(roomMembers.invitedAt)).limit(50);
+  }
+
+  async hands(roomId: string, limit: number): Promise<{ rows: MemberRow[]; total: number }> {
+    const cond = and(eq(roomMembers.roomId, roomId), isNotNull(roomMembers.handRaisedAt));
+    const [rows, [c]] = await Promise.all([
+      this.db.select().from(roomMembers).where(cond).orderBy(asc(roomMembers.handRaisedAt), asc(roomMembers.userId)).limit(limit),
+      this.db.select({ n: sql<number>`count(*)::int` }).from(roomMembers).where(cond),
+    ]);
+    return { rows, total: c?.n ?? 0 };
+  }
+
+  async viewers(roomId: string): Promise<number> {
+    const [r] = await this.db.select({ n: sql<number>`count(*)::int` }).from(roomMembers).where(and(eq(roomMembers.roomId, roomId), gt(roomMembers.presence, 0)));
+    return r?.n ?? 0;
+  }
+
+  /** Distinct people who entered, the creator aside. */
+  async totalViewers(roomId: string, creatorId: string): Promise<number> {
+    const [r] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(roomMembers)
+      .where(and(eq(roomMembers.roomId, roomId), isNotNull(roomMembers.firstJoinedAt), ne(roomMembers.userId, creatorId)));
+    return r?.n ?? 0;
+  }
+
+  /** `delta` is +1 when a node starts hosting this person's sockets and -1 when it stops. */
+  async addPresence(roomId: string, userId: string, delta: 1 | -1): Promise<void> {
+    await this.db
+      .update(roomMembers)
+      .set({ presence: sql`greatest(0, ${roomMembers.presence} + ${delta})` })
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+  }
+
+  async raisePeak(roomId: string, viewers: number): Promise<number> {
+    const [r] = await this.db.update(rooms).set({ peakViewers: sql`greatest(${rooms.peakViewers}, ${viewers})` }).where(eq(rooms.id, roomId)).returning({ peak: rooms.peakViewers });
+    return r?.peak ?? viewers;
+  }
+
+  async addHearts(roomId: string, n: number): Promise<number> {
+    const [r] = await this.db.update(rooms).set({ hearts: sql`${rooms.hearts} + ${n}` }).where(eq(rooms.id, roomId)).returning({ hearts: rooms.hearts });
+    return r?.hearts ?? 0;
+  }
+
+  async countMessage(roomId: string): Promise<void> {
+    await this.db.update(rooms).set({ messages: sql`${rooms.messages} + 1` }).where(eq(rooms.id, roomId));
+  }
+
+  async demoteCohost(roomId: string): Promise<void> {
+    await this.db.update(roomMembers).set({ role: 'guest' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.role, 'cohost')));
+  }
+
+  /** When a room ends: nobody is on stage or waiting any more (the host keeps the host role). */
+  async clearStage(roomId: string): Promise<void> {
+    await this.db
+      .update(roomMembers)
+      .set({ publishing: false, handRaisedAt: null, invitedAt: null, presence: 0 })
+      .where(eq(roomMembers.roomId, roomId));
+    await this.db
+      .update(roomMembers)
+      .set({ role: 'audience', stageAt: null })
+      .where(and(eq(roomMembers.roomId, roomId), inArray(roomMembers.role, ['cohost', 'guest'])));
+  }
+}
