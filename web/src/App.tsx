@@ -19,6 +19,7 @@ import { ChangePassword } from './routes/me/ChangePassword.tsx';
 import { EditProfile } from './routes/me/EditProfile.tsx';
 import { Me } from './routes/me/Me.tsx';
 import { NotFound } from './routes/NotFound.tsx';
+import { matchRoutes } from './routes/match/routes.tsx';
 import { messagingRoutes } from './routes/messaging/routes.tsx';
 import { shopRoutes } from './routes/shop/routes.tsx';
 import { videosRoutes } from './routes/videos/routes.tsx';
@@ -64,6 +65,7 @@ function Shell() {
             {shopRoutes}
             {messagingRoutes}
             {watchRoutes}
+            {matchRoutes}
             <Route path="*" element={<NotFound />} />
           </Routes>
         )}

@@ -1,3 +1,4 @@
+import { matchEn } from './features/match.ts';
 import { messagingEn } from './features/messaging.ts';
 import { shopEn } from './features/shop.ts';
 import { videosEn } from './features/videos.ts';
@@ -9,6 +10,7 @@ export const en = {
   ...shopEn,
   ...messagingEn,
   ...watchEn,
+  ...matchEn,
   'app.name': 'Tremolo',
 
   'nav.label': 'Main',

@@ -1,4 +1,5 @@
 import type { Messages } from './en.ts';
+import { matchZhCN } from './features/match.ts';
 import { messagingZhCN } from './features/messaging.ts';
 import { shopZhCN } from './features/shop.ts';
 import { videosZhCN } from './features/videos.ts';
@@ -9,6 +10,7 @@ export const zhCN: Messages = {
   ...shopZhCN,
   ...messagingZhCN,
   ...watchZhCN,
+  ...matchZhCN,
   'app.name': '颤音',
 
   'nav.label': '主导航',

@@ -46,6 +46,14 @@ export function Me() {
           <ChevronIcon />
         </Link>
         <MeShopLinks />
+        <Link to="/match" className="menu-item" data-testid="me-match">
+          <span>{t('match.title')}</span>
+          <ChevronIcon />
+        </Link>
+        <Link to="/shake" className="menu-item" data-testid="me-shake">
+          <span>{t('shake.title')}</span>
+          <ChevronIcon />
+        </Link>
         <Link to="/me/edit" className="menu-item" data-testid="me-edit">
           <span>{t('me.editProfile')}</span>
           <ChevronIcon />
