@@ -108,6 +108,8 @@ export function MatchPage() {
       setSheet(false);
       if (mineRef.current === c.id) return;
       setNotice({ key: ENDED_NOTICE[reason] });
+      // Only the one who reported or blocked hears these (the other hears "left"): back to the lobby.
+      if (reason === 'reported' || reason === 'blocked') return;
       // The other person moved on: straight back into the queue, as the person asked to be.
       if (reason !== 'banned' && localRef.current) void m.queue('join', prefsRef.current).catch(explain);
     },
