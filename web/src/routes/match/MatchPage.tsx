@@ -183,7 +183,7 @@ export function MatchPage() {
   if (error !== null && !me) return <ErrorMessage error={error} onRetry={() => void load()} testId="match-error" />;
   if (!me) return <Loading testId="match-loading" />;
   if (banned) return <Banned />;
-  if (!me.adultConfirmedAt || !me.rulesAcceptedAt) return <OptIn onDone={setMe} />;
+  if (!me.adultConfirmedAt || !me.rulesAcceptedAt) return <OptIn onDone={setMe} moderator={me.moderator} />;
 
   const inCall = m.call && !m.call.ended && m.phase === 'in_call';
   if (inCall && m.call) {
@@ -361,7 +361,7 @@ function TagPicker({ label, options, value, max, onChange, testId, labels = fals
 }
 
 /** Once: confirm 18+ and accept the rules (both stored with the time), with first preferences. */
-function OptIn({ onDone }: { onDone: (m: MatchOptIn) => void }) {
+function OptIn({ onDone, moderator }: { onDone: (m: MatchOptIn) => void; moderator: boolean }) {
   const { t } = useI18n();
   const [adult, setAdult] = useState(false);
   const [rules, setRules] = useState(false);
@@ -407,6 +407,11 @@ function OptIn({ onDone }: { onDone: (m: MatchOptIn) => void }) {
       <button type="submit" className="btn btn-primary btn-block" disabled={!adult || !rules || busy} data-testid="match-optin-submit">
         {busy ? t('common.saving') : t('match.optInSubmit')}
       </button>
+      {moderator && (
+        <Link to="/moderation" className="btn btn-ghost" data-testid="match-to-moderation">
+          {t('moderation.title')}
+        </Link>
+      )}
     </form>
   );
 }
