@@ -8,6 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SfuEvent } from '../sfu.ts';
@@ -96,6 +98,27 @@ interface Media {
 let janus: JanusInNamespace | undefined;
 let browser: Browser | undefined;
 let sfu: JanusSfu | undefined;
+let relay: { server: Server; url: string; cut(): void } | undefined;
+
+/** A Unix-socket relay in front of Janus, so the test can drop the adapter's WebSocket. */
+async function startRelay(janusUrl: string): Promise<{ server: Server; url: string; cut(): void }> {
+  const target = /^ws\+unix:\/\/(.+):\/$/.exec(janusUrl)?.[1];
+  assert.ok(target, janusUrl);
+  const socketPath = path.join(path.dirname(target), 'relay.sock');
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = createConnection(target);
+    open.add(client);
+    client.on('close', () => open.delete(client));
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return { server, url: `ws+unix://${socketPath}:/`, cut: () => open.forEach((c) => c.destroy()) };
+}
 
 before(async () => {
   if (skip) return;
@@ -106,6 +129,7 @@ before(async () => {
 
 after(async () => {
   await sfu?.close().catch(() => undefined);
+  relay?.server.close();
   await browser?.close().catch(() => undefined);
   await janus?.stop();
 });
@@ -147,7 +171,9 @@ async function subscribeAndAnswer(adapter: JanusSfu, page: Page, room: string, v
 
 test('Janus adapter: a fake camera published through Janus is decoded by a subscriber', { skip, timeout: 60_000 }, async () => {
   assert.ok(janus && browser);
-  const adapter = (sfu = new JanusSfu({ url: janus.url }));
+  relay = await startRelay(janus.url);
+  const logs: string[] = [];
+  const adapter = (sfu = new JanusSfu({ url: relay.url, log: (m) => logs.push(m) }));
   const events: SfuEvent[] = [];
   const gone = (type: SfuEvent['type']): boolean => events.some((x) => x.type === type);
   adapter.onEvent((e) => events.push(e));
@@ -183,6 +209,13 @@ test('Janus adapter: a fake camera published through Janus is decoded by a subsc
   await until('the low layer', () => media(viewer), (m) => m.frameWidth === 320);
   await adapter.setLayer(room, 'viewer', 'host', 'high');
   await until('the high layer again', () => media(viewer), (m) => m.frameWidth === 640);
+
+  // The WebSocket to Janus drops: the adapter reconnects and reclaims its session, media keeps
+  // flowing and the next requests (the mutes below) go through.
+  relay.cut();
+  await new Promise((r) => setTimeout(r, 300));
+  await until('video across the reconnect', () => framesOver(viewer, 500), (n) => n >= 3);
+  assert.ok(logs.some((m) => m.includes('reconnecting')), 'the WebSocket was really dropped');
 
   // Server-side mute of video: no more frames; audio keeps flowing; then the reverse.
   await adapter.setForwarding(room, 'host', 'video', false);
