@@ -18,6 +18,8 @@ export interface MatchOptions {
   /** Handles that are moderators (besides the `moderators` table). */
   adminHandles: ReadonlySet<string>;
   fallbackMs: number;
+  /** Two people who just met are not matched again for this long (short only in tests that need a rematch to be possible). */
+  recentMs: number;
   /** Skips ("next", or leaving a call) above this per hour put the person in a cool-down. */
   skipsPerHourCooldown: number;
   skipCooldownMs: number;
@@ -45,6 +47,7 @@ export function matchOptionsFromEnv(env: NodeJS.ProcessEnv): MatchOptions {
     iceServers,
     adminHandles: new Set((env.ADMIN_HANDLES ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     fallbackMs: num('MATCH_FALLBACK_MS', 3000),
+    recentMs: num('MATCH_RECENT_MS', 10 * 60_000),
     skipsPerHourCooldown: num('MATCH_SKIPS_PER_HOUR', 300),
     skipCooldownMs: 15 * 60_000,
     reportsForCooldown: 3,
@@ -104,7 +107,7 @@ export class MatchService {
     readonly options: MatchOptions,
   ) {
     this.repo = new MatchRepo(db);
-    this.matcher = new Matcher({ fallbackMs: options.fallbackMs });
+    this.matcher = new Matcher({ fallbackMs: options.fallbackMs, recentMs: options.recentMs });
     this.shakes = new ShakePairer({ windowMs: options.shakeWindowMs });
     this.timer = setInterval(() => this.tick(), options.tickMs);
     this.timer.unref();

@@ -187,7 +187,8 @@ export function useMatch(handlers: MatchHandlers) {
 
   const queue = useCallback(
     async (action: MatchQueuePublish['action'], prefs?: { interests: string[]; languages: string[] }) => {
-      if (action !== 'join') dropPeer();
+      // "next" may be refused (the skip limit) and then the call goes on: its end comes as match_ended.
+      if (action === 'leave') dropPeer();
       await publish(channel, { kind: 'match_queue', action, ...(prefs && action !== 'leave' ? prefs : {}) });
     },
     [publish, channel, dropPeer],
