@@ -1,0 +1,141 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { z } from 'zod';
+import { Group, page, Room, Video, type CreateRoomBody, type RoomAudience } from '@tremolo/protocol';
+import { Field } from '../../components/Field.tsx';
+import { ErrorMessage } from '../../components/Status.tsx';
+import { api, enc } from '../../lib/api.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import './rooms.css';
+
+const Videos = page(Video);
+const Groups = z.object({ items: z.array(Group) });
+const AUDIENCES: RoomAudience[] = ['public', 'followers', 'friends', 'group'];
+
+/** `/rooms/new`: title, an optional cover from my videos, who may enter, now or later. */
+export function NewRoom() {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const [title, setTitle] = useState('');
+  const [audience, setAudience] = useState<RoomAudience>('public');
+  const [groupId, setGroupId] = useState('');
+  const [cover, setCover] = useState('');
+  const [when, setWhen] = useState<'now' | 'later'>('now');
+  const [at, setAt] = useState('');
+  const [videos, setVideos] = useState<Video[]>([]);
+  const [groups, setGroups] = useState<Group[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!me) return;
+    api.get(`/api/v1/users/${enc(me.handle)}/videos?limit=20`, Videos).then((p) => setVideos(p.items.filter((v) => v.posterUrl)), () => undefined);
+    api.get(`/api/v1/users/${enc(me.handle)}/groups`, Groups).then((g) => setGroups(g.items.filter((x) => x.owner.id === me.id)), () => undefined);
+  }, [me]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setProblem(null);
+    if (!title.trim()) return setProblem(t('rooms.new.titleRequired'));
+    if (audience === 'group' && !groupId) return setProblem(t('rooms.new.groupRequired'));
+    let scheduledAt: string | undefined;
+    if (when === 'later') {
+      const d = new Date(at);
+      if (!at || Number.isNaN(d.getTime()) || d.getTime() <= Date.now()) return setProblem(t('rooms.new.whenFuture'));
+      scheduledAt = d.toISOString();
+    }
+    const body: CreateRoomBody = {
+      title: title.trim(),
+      audience,
+      ...(audience === 'group' ? { groupId } : {}),
+      ...(cover ? { coverVideoId: cover } : {}),
+      ...(scheduledAt ? { scheduledAt } : {}),
+    };
+    setBusy(true);
+    setError(null);
+    try {
+      const room = await api.post('/api/v1/rooms', Room, body);
+      void navigate(`/r/${room.id}`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="stack room-new" data-testid="room-new">
+      <header className="page-head">
+        <h1>{t('rooms.new.title')}</h1>
+        <p className="muted">{t('rooms.new.lead')}</p>
+      </header>
+      <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
+        <Field id="room-title" label={t('rooms.new.name')} value={title} maxLength={60} onChange={(e) => setTitle(e.currentTarget.value)} problem={problem === t('rooms.new.titleRequired') ? problem : null} data-testid="room-new-title" />
+
+        <fieldset className="room-choices">
+          <legend>{t('rooms.new.audience')}</legend>
+          {AUDIENCES.map((a) => (
+            <label key={a} className={`room-choice${audience === a ? ' on' : ''}`}>
+              <input type="radio" name="audience" value={a} checked={audience === a} disabled={a === 'group' && groups.length === 0} onChange={() => setAudience(a)} data-testid={`room-audience-${a}`} />
+              <span>{t(`rooms.audience.${a}`)}</span>
+            </label>
+          ))}
+        </fieldset>
+        {audience === 'group' && (
+          <label className="field">
+            <span>{t('rooms.new.group')}</span>
+            <select value={groupId} onChange={(e) => setGroupId(e.currentTarget.value)} data-testid="room-new-group">
+              <option value="">—</option>
+              {groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+
+        <fieldset className="room-choices">
+          <legend>{t('rooms.new.cover')}</legend>
+          <div className="room-covers">
+            <label className={`room-cover${cover === '' ? ' on' : ''}`}>
+              <input type="radio" name="cover" checked={cover === ''} onChange={() => setCover('')} />
+              <span className="small">{t('rooms.new.noCover')}</span>
+            </label>
+            {videos.map((v) => (
+              <label key={v.id} className={`room-cover${cover === v.id ? ' on' : ''}`}>
+                <input type="radio" name="cover" checked={cover === v.id} onChange={() => setCover(v.id)} />
+                <img src={v.posterUrl ?? ''} alt={v.caption} />
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        <fieldset className="room-choices">
+          <legend>{t('rooms.new.when')}</legend>
+          <label className={`room-choice${when === 'now' ? ' on' : ''}`}>
+            <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} data-testid="room-when-now" />
+            <span>{t('rooms.new.now')}</span>
+          </label>
+          <label className={`room-choice${when === 'later' ? ' on' : ''}`}>
+            <input type="radio" name="when" checked={when === 'later'} onChange={() => setWhen('later')} data-testid="room-when-later" />
+            <span>{t('rooms.new.later')}</span>
+          </label>
+          {when === 'later' && <input type="datetime-local" value={at} onChange={(e) => setAt(e.currentTarget.value)} aria-label={t('rooms.new.when')} data-testid="room-new-at" />}
+        </fieldset>
+
+        {problem && problem !== t('rooms.new.titleRequired') && (
+          <p className="field-problem" role="alert" data-testid="room-new-problem">
+            {problem}
+          </p>
+        )}
+        {error !== null && <ErrorMessage error={error} testId="room-new-error" />}
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="room-new-submit">
+          {busy ? t('rooms.new.opening') : when === 'now' ? t('rooms.new.goLive') : t('rooms.new.schedule')}
+        </button>
+      </form>
+    </section>
+  );
+}

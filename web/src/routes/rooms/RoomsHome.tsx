@@ -1,0 +1,67 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { RoomList } from '@tremolo/protocol';
+import { Avatar } from '../../components/Avatar.tsx';
+import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { api } from '../../lib/api.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import './rooms.css';
+
+type Item = RoomList['items'][number];
+
+/** `/rooms`: rooms live now that I may enter, the ones I host, and the way to open one. */
+export function RoomsHome() {
+  const { t } = useI18n();
+  const [live, setLive] = useState<Item[] | null>(null);
+  const [mine, setMine] = useState<Item[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    setError(null);
+    api.get('/api/v1/rooms?filter=live', RoomList).then((l) => setLive(l.items), setError);
+    api.get('/api/v1/rooms?filter=mine', RoomList).then((l) => setMine(l.items.filter((r) => r.status !== 'ended')), setError);
+  }, [tick]);
+
+  return (
+    <section className="stack" data-testid="rooms-home">
+      <header className="page-head">
+        <h1>{t('rooms.title')}</h1>
+        <p className="muted">{t('rooms.lead')}</p>
+      </header>
+      <Link to="/rooms/new" className="btn btn-primary btn-block" data-testid="rooms-start">
+        {t('rooms.start')}
+      </Link>
+      {error !== null && <ErrorMessage error={error} onRetry={() => setTick((n) => n + 1)} />}
+      {mine && mine.length > 0 && <RoomRows title={t('rooms.mine')} items={mine} testId="rooms-mine" />}
+      {live === null && error === null ? <Loading /> : live && <RoomRows title={t('rooms.liveNow')} items={live} testId="rooms-live" empty={t('rooms.noneLive')} />}
+    </section>
+  );
+}
+
+function RoomRows({ title, items, testId, empty }: { title: string; items: Item[]; testId: string; empty?: string }) {
+  const { t, tn } = useI18n();
+  return (
+    <section className="stack-tight" data-testid={testId}>
+      <h2 className="section-title">{title}</h2>
+      {items.length === 0 && empty && <p className="muted small">{empty}</p>}
+      <ul className="room-list">
+        {items.map((r) => (
+          <li key={r.id}>
+            <Link to={r.link} className="room-list-item" data-testid="room-list-item" data-room={r.id}>
+              {r.coverUrl ? <img src={r.coverUrl} alt="" className="room-list-cover" /> : <Avatar user={r.host} size={48} />}
+              <span className="grow">
+                <strong>{r.title}</strong>
+                <span className="small muted">
+                  {' '}
+                  {r.host.displayName} · {r.status === 'live' ? tn('rooms.viewers', r.viewers) : t('rooms.scheduled')}
+                </span>
+              </span>
+              {r.status === 'live' && <span className="room-live on">{t('rooms.live')}</span>}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { applyRoomEvent, EventFrame, Ok, Room, RoomEvent, RoomState, UserSummary, type RoomMe, type RoomRole } from '@tremolo/protocol';
+import { api, enc } from '../../lib/api.ts';
+import { useSession } from '../../lib/session.tsx';
+
+export interface ChatLine {
+  key: string;
+  seq: number | null;
+  from: string | null;
+  text: string;
+  fanLevel: number | null;
+}
+
+export type Removal = 'removed' | 'banned' | null;
+
+const MessagesPage = z.object({ items: z.array(EventFrame), head: z.number().int() });
+const People = z.object({ items: z.array(UserSummary) });
+const MAX_CHAT = 200;
+
+/** What I may do, derived again from the state after every event (the server computes the same). */
+export function meFrom(state: RoomState, myId: string, base: RoomMe): RoomMe {
+  const mine = state.stage.find((m) => m.user.id === myId);
+  const role: RoomRole = mine ? mine.role : 'audience';
+  return {
+    ...base,
+    role,
+    invited: state.invites.some((u) => u.id === myId),
+    // Only the oldest hands are listed; beyond them, keep what we knew.
+    handRaised: role === 'audience' && (state.hands.some((h) => h.user.id === myId) || (base.handRaised && state.handsTotal > state.hands.length)),
+    canPublish: role !== 'audience' && state.status === 'live',
+    canModerate: role === 'host',
+  };
+}
+
+/**
+ * A room as the page sees it: joins, listens on `room:<id>`, and keeps the snapshot current by
+ * applying versioned events in order. A gap, or every (re)subscription after a reconnect,
+ * refetches the snapshot, so the view always rebuilds from the server's state.
+ */
+export function useRoom(id: string) {
+  const { me, realtime } = useSession();
+  const myId = me?.id ?? '';
+  const [room, setRoom] = useState<Room | null>(null);
+  const [state, setState] = useState<RoomState | null>(null);
+  const [myself, setMyself] = useState<RoomMe | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [chat, setChat] = useState<ChatLine[]>([]);
+  const [people, setPeople] = useState<Map<string, UserSummary>>(new Map());
+  const [fanLevels, setFanLevels] = useState<Map<string, number>>(new Map());
+  const [removed, setRemoved] = useState<Removal>(null);
+  const [heartBursts, setHeartBursts] = useState(0);
+  const [resyncs, setResyncs] = useState(0);
+  const stateRef = useRef<RoomState | null>(null);
+  const buffered = useRef<RoomEvent[]>([]);
+  const asked = useRef(new Set<string>());
+  const joinedRef = useRef(false);
+
+  const channel = `room:${id}`;
+
+  const putState = useCallback(
+    (s: RoomState) => {
+      stateRef.current = s;
+      setState(s);
+      setMyself((m) => (m ? meFrom(s, myId, m) : m));
+    },
+    [myId],
+  );
+
+  const refetch = useCallback(() => {
+    api.get(`/api/v1/rooms/${enc(id)}/state`, RoomState).then(
+      (s) => {
+        let cur = s;
+        // Events that came while the snapshot was on its way: apply those that follow it.
+        for (const ev of buffered.current) cur = applyRoomEvent(cur, ev) ?? cur;
+        buffered.current = [];
+        putState(cur);
+        setResyncs((n) => n + 1);
+      },
+      (e: unknown) => setError(e),
+    );
+  }, [id, putState]);
+
+  const apply = useCallback(
+    (ev: RoomEvent) => {
+      const cur = stateRef.current;
+      if (!cur) {
+        buffered.current.push(ev);
+        return;
+      }
+      const next = applyRoomEvent(cur, ev);
+      if (next === null) {
+        buffered.current.push(ev);
+        refetch();
+        return;
+      }
+      if (next !== cur) putState(next);
+    },
+    [putState, refetch],
+  );
+
+  // Opening the page enters the room.
+  useEffect(() => {
+    if (!id || !myId) return;
+    let cancelled = false;
+    setError(null);
+    api.post(`/api/v1/rooms/${enc(id)}/join`, Room).then(
+      (r) => {
+        if (cancelled) return;
+        joinedRef.current = true;
+        setRoom(r);
+        setMyself(r.me);
+        putState(r.state);
+        for (const m of r.state.stage) asked.current.add(m.user.id);
+        setPeople((p) => withPeople(p, [r.host, ...r.state.stage.map((m) => m.user), ...r.state.hands.map((h) => h.user), ...r.state.invites]));
+      },
+      (e: unknown) => !cancelled && setError(e),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [id, myId, putState]);
+
+  // Names for chat senders we have not met yet, fetched in one call per batch.
+  const learn = useCallback((ids: string[]) => {
+    const fresh = ids.filter((u) => !asked.current.has(u));
+    if (!fresh.length) return;
+    for (const u of fresh) asked.current.add(u);
+    api.get(`/api/v1/users?ids=${fresh.map(enc).join(',')}`, People).then(
+      (r) => setPeople((p) => withPeople(p, r.items)),
+      () => {
+        for (const u of fresh) asked.current.delete(u);
+      },
+    );
+  }, []);
+
+  const addChat = useCallback(
+    (frames: EventFrame[]) => {
+      const lines: ChatLine[] = [];
+      const levels: [string, number][] = [];
+      for (const f of frames) {
+        if (f.body.kind !== 'chat') continue;
+        lines.push({ key: `${f.seq ?? f.at}:${f.from ?? ''}`, seq: f.seq ?? null, from: f.from, text: f.body.text, fanLevel: f.body.fanLevel ?? null });
+        if (f.from && f.body.fanLevel != null) levels.push([f.from, f.body.fanLevel]);
+      }
+      if (!lines.length) return;
+      setChat((c) => {
+        const seen = new Set(c.map((l) => l.seq).filter((s) => s !== null));
+        const merged = [...c, ...lines.filter((l) => l.seq === null || !seen.has(l.seq))].sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity));
+        return merged.slice(-MAX_CHAT);
+      });
+      if (levels.length) setFanLevels((m) => new Map([...m, ...levels]));
+      learn(lines.map((l) => l.from).filter((u): u is string => !!u));
+    },
+    [learn],
+  );
+
+  const joined = room !== null && removed === null;
+
+  // The channel: versioned state events, viewer and heart totals, chat, removals.
+  useEffect(() => {
+    if (!realtime || !joined) return;
+    let first = true;
+    const onEvent = (ev: EventFrame) => {
+      const b = ev.body;
+      if (b.kind === 'chat') return addChat([ev]);
+      if (b.kind === 'member') {
+        if (b.user?.id === myId && (b.event === 'removed' || b.event === 'banned')) setRemoved(b.event);
+        return;
+      }
+      const parsed = RoomEvent.safeParse(b);
+      if (!parsed.success) return;
+      const e = parsed.data;
+      if (e.kind === 'room_hearts' && e.added > 0) setHeartBursts((n) => n + Math.min(e.added, 12));
+      apply(e);
+      if (e.kind === 'room_stage') setPeople((p) => withPeople(p, [...e.stage.map((m) => m.user), ...e.invites]));
+      if (e.kind === 'room_hands') setPeople((p) => withPeople(p, e.hands.map((h) => h.user)));
+    };
+    const onReady = () => {
+      refetch();
+      if (first) {
+        first = false;
+        api.get(`/api/v1/rooms/${enc(id)}/messages?limit=50`, MessagesPage).then((p) => addChat(p.items), () => undefined);
+      }
+    };
+    const off = realtime.subscribe(channel, onEvent, onReady);
+    return off;
+  }, [realtime, joined, channel, id, myId, apply, refetch, addChat]);
+
+  const leave = useCallback(async () => {
+    if (!joinedRef.current) return;
+    joinedRef.current = false;
+    await api.post(`/api/v1/rooms/${enc(id)}/leave`, Ok).catch(() => undefined);
+  }, [id]);
+
+  return { room, setRoom, state, me: myself, setMe: setMyself, putState, error, setError, chat, people, fanLevels, removed, heartBursts, resyncs, refetch, leave, myId, channel };
+}
+
+function withPeople(p: Map<string, UserSummary>, users: UserSummary[]): Map<string, UserSummary> {
+  if (users.every((u) => p.get(u.id) === u)) return p;
+  const next = new Map(p);
+  for (const u of users) next.set(u.id, u);
+  return next;
+}
