@@ -20,6 +20,7 @@ import { EditProfile } from './routes/me/EditProfile.tsx';
 import { Me } from './routes/me/Me.tsx';
 import { NotFound } from './routes/NotFound.tsx';
 import { matchRoutes } from './routes/match/routes.tsx';
+import { roomsRoutes } from './routes/rooms/routes.tsx';
 import { messagingRoutes } from './routes/messaging/routes.tsx';
 import { shopRoutes } from './routes/shop/routes.tsx';
 import { videosRoutes } from './routes/videos/routes.tsx';
@@ -66,6 +67,7 @@ function Shell() {
             {messagingRoutes}
             {watchRoutes}
             {matchRoutes}
+            {roomsRoutes}
             <Route path="*" element={<NotFound />} />
           </Routes>
         )}

@@ -16,7 +16,29 @@ const RENDERERS: { [K in CardSection['kind']]?: (props: { section: SectionOf<K> 
   links: LinksSection,
   showcase: ShowcaseSection,
   fan_groups: FanGroupsSection,
+  live_room: LiveRoomSection,
 };
+
+/** The owner's friends chat room, live now (or scheduled): one tap enters it. */
+function LiveRoomSection({ section }: { section: SectionOf<'live_room'> }) {
+  const { t, tn } = useI18n();
+  const r = section.room;
+  const live = r.status === 'live';
+  return (
+    <section className="card-section" data-testid="card-section-live-room">
+      <Link to={`/r/${r.id}`} className={`live-room-card${live ? ' live' : ''}`} data-testid="card-live-room" data-room={r.id} data-status={r.status}>
+        {r.coverUrl ? <img src={r.coverUrl} alt="" className="live-room-cover" /> : <span className="live-room-cover" aria-hidden="true" />}
+        <span className="live-room-text">
+          <span className={`live-badge${live ? ' on' : ''}`} data-testid="card-live-badge">
+            {live ? t('rooms.card.liveNow') : t('rooms.card.scheduled', { time: r.scheduledAt ? new Date(r.scheduledAt).toLocaleString() : '' })}
+          </span>
+          <strong>{r.title}</strong>
+          <span className="small muted">{live ? tn('rooms.viewers', r.viewers) : t('rooms.card.enter')}</span>
+        </span>
+      </Link>
+    </section>
+  );
+}
 
 function LinksSection({ section }: { section: SectionOf<'links'> }) {
   const { t } = useI18n();

@@ -3,6 +3,7 @@ import { messagingEn } from './features/messaging.ts';
 import { shopEn } from './features/shop.ts';
 import { videosEn } from './features/videos.ts';
 import { watchEn } from './features/watch.ts';
+import { roomsEn } from './features/rooms.ts';
 
 /** English strings. This file defines the keys; every other locale must provide each one. */
 export const en = {
@@ -11,6 +12,7 @@ export const en = {
   ...messagingEn,
   ...watchEn,
   ...matchEn,
+  ...roomsEn,
   'app.name': 'Tremolo',
 
   'nav.label': 'Main',

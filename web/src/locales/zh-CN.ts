@@ -4,6 +4,7 @@ import { messagingZhCN } from './features/messaging.ts';
 import { shopZhCN } from './features/shop.ts';
 import { videosZhCN } from './features/videos.ts';
 import { watchZhCN } from './features/watch.ts';
+import { roomsZhCN } from './features/rooms.ts';
 
 export const zhCN: Messages = {
   ...videosZhCN,
@@ -11,6 +12,7 @@ export const zhCN: Messages = {
   ...messagingZhCN,
   ...watchZhCN,
   ...matchZhCN,
+  ...roomsZhCN,
   'app.name': '颤音',
 
   'nav.label': '主导航',

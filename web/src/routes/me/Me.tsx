@@ -46,6 +46,10 @@ export function Me() {
           <ChevronIcon />
         </Link>
         <MeShopLinks />
+        <Link to="/rooms" className="menu-item" data-testid="me-rooms">
+          <span>{t('rooms.title')}</span>
+          <ChevronIcon />
+        </Link>
         <Link to="/match" className="menu-item" data-testid="me-match">
           <span>{t('match.title')}</span>
           <ChevronIcon />
