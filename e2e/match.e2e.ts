@@ -72,6 +72,8 @@ describe('连线 and shake', () => {
     process.env.ADMIN_HANDLES = ADMIN;
     // People who just met may meet again after 2 s (not 10 min), so only a report can keep a pair apart below.
     process.env.MATCH_RECENT_MS = '2000';
+    // Two "next" a minute, so a person reaches the limit within the story.
+    process.env.MATCH_SKIPS_PER_MIN = '2';
     [server, browser] = await Promise.all([
       startServer({ seedDemo: false }),
       chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] }),
@@ -81,6 +83,7 @@ describe('连线 and shake', () => {
   after(async () => {
     delete process.env.ADMIN_HANDLES;
     delete process.env.MATCH_RECENT_MS;
+    delete process.env.MATCH_SKIPS_PER_MIN;
     await browser?.close();
     await server?.stop();
     for (const p of people) assert.deepEqual(p.errors, [], 'uncaught errors in a page');
@@ -238,5 +241,48 @@ describe('连线 and shake', () => {
     assert.match((await problem.textContent()) ?? '', /refused/);
     assert.equal(await hal.page.getByTestId('match-waiting').count(), 0);
     await hal.context.close();
+  });
+
+  test('skipping too fast is explained and the call goes on; three reports put a person in a cool-down they are told about', { timeout: 90_000 }, async () => {
+    const ivy = await join('mt_ivy', 'Ivy Match');
+    const jon = await join('mt_jon', 'Jon Match');
+    await Promise.all([optIn(ivy.page), optIn(jon.page)]);
+    await start(ivy.page);
+    await waiting(ivy.page);
+    await start(jon.page);
+    // Two skips are allowed (they meet again once the 2 s apart are over); the third is refused.
+    for (let i = 0; i < 2; i++) {
+      await ivy.page.getByTestId('match-call').waitFor({ timeout: 15_000 });
+      await ivy.page.getByTestId('match-next').click();
+      await waiting(ivy.page);
+    }
+    await ivy.page.getByTestId('match-call').waitFor({ timeout: 15_000 });
+    await ivy.page.getByTestId('match-next').click();
+    await ivy.page.getByTestId('match-notice').filter({ hasText: 'skipping very fast' }).waitFor();
+    assert.equal(await ivy.page.getByTestId('match-call').count(), 1);
+    assert.equal(await jon.page.getByTestId('match-call').count(), 1);
+    await ivy.page.getByTestId('match-leave').click();
+    await ivy.context.close();
+
+    // Jon is back in the queue; three different people meet him and report him.
+    await waiting(jon.page);
+    for (const n of [1, 2, 3]) {
+      const r = await join(`mt_rep${n}`, `Reporter ${n}`);
+      await optIn(r.page);
+      await start(r.page);
+      await r.page.getByTestId('match-call').waitFor({ timeout: 15_000 });
+      assert.equal(await r.page.getByTestId('match-peer-name').textContent(), 'Jon Match');
+      await r.page.getByTestId('match-report').click();
+      await r.page.getByTestId('match-reason-spam').check();
+      await r.page.getByTestId('match-report-submit').click();
+      await r.page.getByTestId('match-lobby').waitFor();
+      await r.context.close();
+    }
+    const notice = jon.page.getByTestId('match-notice').filter({ hasText: 'Take a break' });
+    await notice.waitFor();
+    await jon.page.getByTestId('match-lobby').waitFor();
+    await jon.page.reload();
+    await jon.page.getByTestId('match-cooldown').waitFor();
+    await jon.context.close();
   });
 });
