@@ -58,6 +58,14 @@ function FriendsList({ embedded = false }: { embedded?: boolean }) {
       <header className="page-head">
         <h1>{t('friends.title')}</h1>
         <p className="muted">{t('friends.lead')}</p>
+        <div className="actions-row">
+          <Link to="/match" className="btn btn-small btn-ghost" data-testid="friends-to-match">
+            {t('match.title')}
+          </Link>
+          <Link to="/shake" className="btn btn-small btn-ghost" data-testid="friends-to-shake">
+            {t('shake.title')}
+          </Link>
+        </div>
       </header>
       <UserList
         handle={me.handle}
