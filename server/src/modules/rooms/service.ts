@@ -312,11 +312,13 @@ export class RoomsService {
   }
 
   async invite(hostId: string, id: string, targetId: string): Promise<void> {
+    // Asked before taking the lock: other services read through their own connection.
+    const friends = targetId !== hostId && (await this.d.graph.areFriends(hostId, targetId));
     const room = await this.mutate(id, async (repo, room) => {
       this.mustHost(room, hostId);
       if (room.status === 'ended') throw new AppError('invalid_state', 'This room has ended');
       if (targetId === hostId) throw new AppError('bad_request', 'You are already on stage');
-      if (!(await this.d.graph.areFriends(hostId, targetId))) throw forbidden('You can invite friends (people you follow who follow you back)');
+      if (!friends) throw forbidden('You can invite friends (people you follow who follow you back)');
       const t = await repo.member(id, targetId);
       if (t?.bannedAt) throw new AppError('invalid_state', 'That person is banned from this room');
       if (t && isOnStage(t.role)) throw new AppError('invalid_state', 'That person is already on stage');
@@ -432,6 +434,7 @@ export class RoomsService {
   }
 
   async pin(hostId: string, id: string, productId: string | null): Promise<void> {
+    this.mustHost(await this.mustRoom(id), hostId);
     if (productId) {
       await this.d.shop.catalog.owned(hostId, productId);
       const [card] = await this.d.shop.catalog.cards([productId]);

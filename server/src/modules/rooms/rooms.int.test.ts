@@ -1,0 +1,383 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyRoomEvent, type Card, type ChannelEvent, type Group, type Notification, type Room, type RoomState, type RoomSummary, type ServerFrame } from '@tremolo/protocol';
+import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
+import { buyer, buyNow, pay, product, seller, uniq, waitFor } from '../shop/fixtures.ts';
+
+let t: TestApp;
+let host: TestUser;
+
+before(async () => {
+  t = await startTestApp({ rooms: { chatPer10s: 3, heartPostsPer10s: 50 } });
+  host = await seller(t, 'r_host');
+});
+after(async () => t.close());
+
+const user = (prefix: string) => TestUser.signup(t, uniq(prefix));
+
+async function open(body: Record<string, unknown> = {}, who = host): Promise<Room> {
+  const r = await who.call<Room>('POST', '/api/v1/rooms', { title: 'Friday chat', ...body });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+
+async function join(u: TestUser, room: Room): Promise<Room> {
+  const r = await u.call<Room>('POST', `/api/v1/rooms/${room.id}/join`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body;
+}
+
+async function sub(u: TestUser, ch: string, since?: number): Promise<{ s: TestSocket; ok: boolean }> {
+  const s = await u.socket();
+  s.send({ t: 'sub', ch, ...(since !== undefined ? { since } : {}) });
+  const f = await s.next((x) => (x.t === 'subbed' && x.ch === ch) || (x.t === 'err' && x.ref === ch));
+  return { s, ok: f.t === 'subbed' };
+}
+
+async function state(u: TestUser, room: Room): Promise<RoomState> {
+  const r = await u.call<RoomState>('GET', `/api/v1/rooms/${room.id}/state`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body;
+}
+
+/** Brings someone on stage the audience way: join, raise a hand, the host accepts. */
+async function onStage(u: TestUser, room: Room): Promise<void> {
+  await join(u, room);
+  assert.equal((await u.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 200);
+  const r = await host.call('POST', `/api/v1/rooms/${room.id}/hands/${u.id}`, { accept: true });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+}
+
+async function befriend(a: TestUser, b: TestUser): Promise<void> {
+  assert.equal((await a.call('PUT', `/api/v1/users/${b.handle}/follow`)).status, 200);
+  assert.equal((await b.call('PUT', `/api/v1/users/${a.handle}/follow`)).status, 200);
+}
+
+function roomEvent(s: TestSocket, ch: string, pred: (b: ChannelEvent) => boolean): Promise<ServerFrame> {
+  return s.next((f) => f.t === 'ev' && f.ch === ch && pred(f.body));
+}
+
+describe('friends chat rooms', () => {
+  test('lifecycle: open live, followers told, live on the card, end with a summary; an ended room cannot be entered', async () => {
+    const fan = await user('r_fan');
+    await fan.call('PUT', `/api/v1/users/${host.handle}/follow`);
+    const room = await open();
+    assert.equal(room.status, 'live');
+    assert.equal(room.channel, `room:${room.id}`);
+    assert.deepEqual(room.me, { role: 'host', joined: true, handRaised: false, invited: false, canPublish: true, canModerate: true });
+    assert.equal(room.state.stage.length, 1);
+    assert.equal(room.state.stage[0]!.role, 'host');
+    assert.equal(room.media.adapter, 'werift');
+
+    const told = await waitFor(
+      () => fan.call<{ items: Notification[] }>('GET', '/api/v1/notifications'),
+      (r) => r.body.items.some((n) => n.payload.kind === 'room_live' && n.payload.roomId === room.id),
+    );
+    assert.ok(told.body.items.some((n) => n.payload.kind === 'room_live' && n.payload.roomId === room.id), 'a follower hears it went live');
+    const card = await fan.call<Card>('GET', `/api/v1/users/${host.handle}`);
+    const live = card.body.sections.find((s) => s.kind === 'live_room');
+    assert.ok(live && live.kind === 'live_room' && live.room.id === room.id);
+
+    const viewer = await user('r_viewer');
+    await join(viewer, room);
+    const watch = await sub(viewer, room.channel);
+    assert.ok(watch.ok);
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/end`)).status, 403, 'only the host ends it');
+    const end = await host.call<RoomSummary>('POST', `/api/v1/rooms/${room.id}/end`);
+    assert.equal(end.status, 200, JSON.stringify(end.body));
+    assert.equal(end.body.totalViewers, 1);
+    assert.ok(end.body.durationMs >= 0 && end.body.endedAt);
+    const ended = await roomEvent(watch.s, room.channel, (b) => b.kind === 'room_status' && b.status === 'ended');
+    assert.ok(ended);
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/join`)).status, 409);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/end`)).status, 409);
+    const after = await fan.call<Card>('GET', `/api/v1/users/${host.handle}`);
+    assert.ok(!after.body.sections.some((s) => s.kind === 'live_room'), 'no longer live on the card');
+    watch.s.close();
+
+    // Scheduled: waits for the host to start it.
+    const later = await open({ scheduledAt: new Date(Date.now() + 3600_000).toISOString() });
+    assert.equal(later.status, 'scheduled');
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${later.id}/start`)).status, 403);
+    const started = await host.call<Room>('POST', `/api/v1/rooms/${later.id}/start`);
+    assert.equal(started.body.status, 'live');
+    assert.equal(started.body.state.version, later.state.version + 1);
+    await host.call('POST', `/api/v1/rooms/${later.id}/end`);
+
+    // Bad input is a 4xx with a code, never a 500.
+    assert.equal((await host.call('POST', '/api/v1/rooms', { title: '' })).status, 400);
+    assert.equal((await host.call('POST', '/api/v1/rooms', { title: 'x', audience: 'group' })).status, 400, 'group needs groupId');
+    assert.equal((await host.call('POST', '/api/v1/rooms', { title: 'x', scheduledAt: new Date(Date.now() - 1000).toISOString() })).status, 400);
+    assert.equal((await host.call('GET', '/api/v1/rooms/not-an-id')).status, 400);
+    assert.equal((await host.call('GET', '/api/v1/rooms/01900000-0000-7000-8000-000000000000')).status, 404);
+  });
+
+  test('audience rules: followers, friends only, a fan group; a blocked person learns nothing', async () => {
+    const follower = await user('r_follower');
+    const friend = await user('r_friend');
+    const stranger = await user('r_stranger');
+    await follower.call('PUT', `/api/v1/users/${host.handle}/follow`);
+    await befriend(host, friend);
+
+    const followers = await open({ audience: 'followers' });
+    assert.equal((await stranger.call('POST', `/api/v1/rooms/${followers.id}/join`)).status, 403);
+    assert.equal((await stranger.call('GET', `/api/v1/rooms/${followers.id}`)).status, 403);
+    await join(follower, followers);
+    await join(friend, followers);
+    assert.equal((await sub(stranger, followers.channel)).ok, false, 'no socket without entering');
+
+    const friends = await open({ audience: 'friends' });
+    assert.equal((await follower.call('POST', `/api/v1/rooms/${friends.id}/join`)).status, 403);
+    await join(friend, friends);
+
+    const g = await host.call<Group>('POST', '/api/v1/groups', { name: 'Inner circle' });
+    assert.equal(g.status, 201, JSON.stringify(g.body));
+    const member = await user('r_member');
+    assert.equal((await member.call('POST', `/api/v1/groups/${g.body.id}/join`, {})).status, 200);
+    const grp = await open({ audience: 'group', groupId: g.body.id });
+    assert.equal(grp.groupId, g.body.id);
+    assert.equal((await friend.call('POST', `/api/v1/rooms/${grp.id}/join`)).status, 403);
+    await join(member, grp);
+    assert.equal((await friend.call('POST', '/api/v1/rooms', { title: 'not mine', audience: 'group', groupId: g.body.id })).status, 403, 'only the group owner opens a room for it');
+
+    const pub = await open();
+    await host.call('PUT', `/api/v1/users/${stranger.handle}/block`);
+    assert.equal((await stranger.call('POST', `/api/v1/rooms/${pub.id}/join`)).status, 404);
+    for (const r of [followers, friends, grp, pub]) await host.call('POST', `/api/v1/rooms/${r.id}/end`);
+  });
+
+  test('raise a hand, the host accepts: a guest; the stage holds nine; invites go to friends and need a yes', async () => {
+    const room = await open();
+    const watcher = await user('r_watch');
+    await join(watcher, room);
+    const w = await sub(watcher, room.channel);
+    const first = await user('r_guest');
+    await join(first, room);
+    assert.equal((await first.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 200);
+    const hands = await roomEvent(w.s, room.channel, (b) => b.kind === 'room_hands' && b.handsTotal === 1);
+    assert.ok(hands.t === 'ev' && hands.body.kind === 'room_hands' && hands.body.hands[0]!.user.id === first.id);
+    assert.equal((await watcher.call('POST', `/api/v1/rooms/${room.id}/hands/${first.id}`, { accept: true })).status, 403, 'only the host accepts');
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${first.id}`, { accept: true })).status, 200);
+    const staged = await roomEvent(w.s, room.channel, (b) => b.kind === 'room_stage' && b.stage.some((m) => m.user.id === first.id));
+    assert.ok(staged.t === 'ev' && staged.body.kind === 'room_stage' && staged.body.stage.find((m) => m.user.id === first.id)!.role === 'guest');
+    const me = await first.call<Room>('GET', `/api/v1/rooms/${room.id}`);
+    assert.equal(me.body.me.role, 'guest');
+    assert.equal(me.body.me.canPublish, true);
+    assert.equal((await first.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 409, 'already on stage');
+
+    // Declined: the hand goes down, no stage.
+    const shy = await user('r_shy');
+    await join(shy, room);
+    await shy.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true });
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${shy.id}`, { accept: false })).status, 200);
+    assert.equal((await state(shy, room)).handsTotal, 0);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${shy.id}`, { accept: true })).status, 404, 'no hand to accept');
+
+    // Invites: a friend only, and they must accept.
+    const pal = await user('r_pal');
+    const notPal = await user('r_notpal');
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/invites`, { userId: notPal.id })).status, 403);
+    await befriend(host, pal);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/invites`, { userId: pal.id })).status, 200);
+    const invited = await state(host, room);
+    assert.deepEqual(invited.invites.map((u) => u.id), [pal.id]);
+    assert.ok(!invited.stage.some((m) => m.user.id === pal.id), 'not on stage before saying yes');
+    const accepted = await pal.call<Room>('POST', `/api/v1/rooms/${room.id}/invite`, { accept: true });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.me.role, 'guest');
+    assert.equal(accepted.body.state.invites.length, 0);
+    assert.equal((await pal.call('POST', `/api/v1/rooms/${room.id}/invite`, { accept: true })).status, 404, 'an invitation is used once');
+
+    // Fill the stage: host + 8 guests; the tenth person is refused.
+    for (let i = 0; i < 6; i++) await onStage(await user('r_fill'), room);
+    assert.equal((await state(host, room)).stage.length, 9);
+    const tenth = await user('r_tenth');
+    await join(tenth, room);
+    await tenth.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true });
+    const full = await host.call<{ error: { code: string } }>('POST', `/api/v1/rooms/${room.id}/hands/${tenth.id}`, { accept: true });
+    assert.equal(full.status, 409);
+    assert.equal(full.body.error.code, 'limit_reached');
+    await befriend(host, tenth);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/invites`, { userId: tenth.id })).status, 409);
+
+    // A guest leaves the stage: room for one more.
+    assert.equal((await first.call('POST', `/api/v1/rooms/${room.id}/stage/leave`)).status, 200);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/stage/leave`)).status, 409, 'the host stays on stage');
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${tenth.id}`, { accept: true })).status, 200);
+    assert.equal((await state(host, room)).stage.length, 9);
+    w.s.close();
+    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+  });
+
+  test('only the host and guests may publish; the audience gets 403 on every signalling route that sends', async () => {
+    const room = await open();
+    const viewer = await user('r_aud');
+    await join(viewer, room);
+    const refused = await viewer.call<{ error: { code: string } }>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n' });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error.code, 'forbidden');
+    const outsider = await user('r_out');
+    assert.equal((await outsider.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nbogus-sdp' })).status, 403);
+    assert.equal((await outsider.call('POST', `/api/v1/rooms/${room.id}/subscribe`, {})).status, 403, 'subscribing needs entering');
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/subscribe`, { publisherIds: [host.id] })).status, 409, 'the host is not sending yet');
+    // A guest passes the permission check: a malformed offer is the SFU's 4xx, not a 403 or a 500.
+    const guest = await user('r_g');
+    await onStage(guest, room);
+    const bad = await guest.call<{ error: { code: string } }>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nnot really an sdp' });
+    assert.ok(bad.status >= 400 && bad.status < 500 && bad.body.error.code !== 'forbidden', JSON.stringify(bad.body));
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'short' })).status, 400);
+    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+  });
+
+  test('mute and camera off are in the state everyone sees; kick and ban take people out; host handover', async () => {
+    const room = await open();
+    const a = await user('r_a');
+    const b = await user('r_b');
+    const viewer = await user('r_v');
+    await onStage(a, room);
+    await onStage(b, room);
+    await join(viewer, room);
+    const w = await sub(viewer, room.channel);
+    const wa = await sub(a, room.channel);
+
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'mute_mic' })).status, 403);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'mute_mic' })).status, 200);
+    const muted = await roomEvent(w.s, room.channel, (ev) => ev.kind === 'room_stage' && ev.stage.some((m) => m.user.id === a.id && m.micBlocked));
+    assert.ok(muted);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'camera_off' })).status, 200);
+    const s1 = await state(viewer, room);
+    const tile = s1.stage.find((m) => m.user.id === a.id)!;
+    assert.deepEqual([tile.micBlocked, tile.cameraBlocked], [true, true]);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${viewer.id}`, { action: 'mute_mic' })).status, 409, 'not on stage');
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'explode' })).status, 400);
+
+    // Back to the audience: off stage, switches reset.
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'to_audience' })).status, 200);
+    assert.equal((await a.call<Room>('GET', `/api/v1/rooms/${room.id}`)).body.me.role, 'audience');
+    assert.equal((await a.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nanything at all' })).status, 403, 'no longer may publish');
+
+    // Kick: out of the room, their socket stops listening; they may come back.
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'kick' })).status, 200);
+    const removed = await roomEvent(wa.s, room.channel, (ev) => ev.kind === 'member' && ev.event === 'removed' && ev.user?.id === a.id);
+    assert.ok(removed);
+    await wa.s.next((f) => f.t === 'unsubbed' && f.ch === room.channel);
+    assert.equal((await a.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 403, 'out of the room');
+    await join(a, room);
+
+    // Ban: out for good.
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'ban' })).status, 200);
+    await roomEvent(w.s, room.channel, (ev) => ev.kind === 'member' && ev.event === 'banned' && ev.user?.id === a.id);
+    assert.equal((await a.call('POST', `/api/v1/rooms/${room.id}/join`)).status, 403);
+    assert.equal((await sub(a, room.channel)).ok, false);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'unban' })).status, 200);
+    await join(a, room);
+
+    // Handover: to the co-host only; the old host stays on stage as a guest and loses the controls.
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/host`, { userId: b.id })).status, 409, 'make them co-host first');
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${b.id}`, { action: 'make_cohost' })).status, 200);
+    const handed = await host.call<Room>('POST', `/api/v1/rooms/${room.id}/host`, { userId: b.id });
+    assert.equal(handed.status, 200, JSON.stringify(handed.body));
+    assert.equal(handed.body.host.id, b.id);
+    assert.equal(handed.body.me.role, 'guest');
+    assert.equal(handed.body.state.stage[0]!.user.id, b.id);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${viewer.id}`, { action: 'kick' })).status, 403);
+    assert.equal((await b.call('POST', `/api/v1/rooms/${room.id}/guests/${host.id}`, { action: 'mute_mic' })).status, 200, 'the new host moderates');
+    const end = await b.call<RoomSummary>('POST', `/api/v1/rooms/${room.id}/end`);
+    assert.equal(end.status, 200);
+    for (const x of [w.s, wa.s]) x.close();
+  });
+
+  test('chat carries fan levels and is rate limited; hearts are added up into one total a second', async () => {
+    const room = await open();
+    const fan = await user('r_chat');
+    await join(fan, room);
+    const f = await sub(fan, room.channel);
+    const h = await sub(host, room.channel);
+    f.s.send({ t: 'pub', ch: room.channel, cid: 'c1', body: { kind: 'chat', text: 'hello room' } });
+    const msg = await roomEvent(h.s, room.channel, (b) => b.kind === 'chat');
+    assert.ok(msg.t === 'ev' && msg.body.kind === 'chat' && msg.body.fanLevel === 1 && typeof msg.seq === 'number');
+    for (const cid of ['c2', 'c3']) f.s.send({ t: 'pub', ch: room.channel, cid, body: { kind: 'chat', text: cid } });
+    f.s.send({ t: 'pub', ch: room.channel, cid: 'c4', body: { kind: 'chat', text: 'too many' } });
+    const limited = await f.s.next((x) => x.t === 'err' && x.ref === 'c4');
+    assert.ok(limited.t === 'err' && limited.code === 'rate_limited');
+    f.s.send({ t: 'pub', ch: room.channel, cid: 'x1', body: { kind: 'broadcast', text: 'nope' } });
+    assert.ok((await f.s.next((x) => x.t === 'err' && x.ref === 'x1')).t === 'err');
+    const history = await fan.call<{ items: unknown[] }>('GET', `/api/v1/rooms/${room.id}/messages`);
+    assert.equal(history.body.items.length, 3);
+
+    for (let i = 0; i < 5; i++) assert.equal((await fan.call('POST', `/api/v1/rooms/${room.id}/hearts`, { count: 10 })).status, 200);
+    assert.equal((await fan.call('POST', `/api/v1/rooms/${room.id}/hearts`, { count: 0 })).status, 400);
+    const hearts = await roomEvent(h.s, room.channel, (b) => b.kind === 'room_hearts' && b.total === 50);
+    assert.ok(hearts.t === 'ev' && hearts.seq === undefined, 'ephemeral');
+    const heartEvents = h.s.events(room.channel).filter((e) => e.body.kind === 'room_hearts');
+    assert.equal(heartEvents.length, 1, 'five posts, one broadcast');
+    const viewers = await roomEvent(h.s, room.channel, (b) => b.kind === 'room_viewers' && b.viewers === 2);
+    assert.ok(viewers);
+    const sum = await host.call<RoomSummary>('POST', `/api/v1/rooms/${room.id}/end`);
+    assert.deepEqual([sum.body.messages, sum.body.hearts, sum.body.peakViewers], [3, 50, 2]);
+    for (const x of [f.s, h.s]) x.close();
+  });
+
+  test('a pinned product is in the state; a purchase from the room shows in its summary', async () => {
+    const room = await open();
+    const p = await product(host, [{ sku: 'MUG', price: 2500, stock: 5 }]);
+    const other = await seller(t, uniq('r_other'));
+    const theirs = await product(other);
+    assert.equal((await host.call('PUT', `/api/v1/rooms/${room.id}/pin`, { productId: theirs.id })).status, 404, 'only my own products');
+    const b = await buyer(t, uniq('r_buyer'));
+    await join(b.user, room);
+    const w = await sub(b.user, room.channel);
+    assert.equal((await b.user.call('PUT', `/api/v1/rooms/${room.id}/pin`, { productId: p.id })).status, 403);
+    assert.equal((await host.call('PUT', `/api/v1/rooms/${room.id}/pin`, { productId: p.id })).status, 200);
+    const pinned = await roomEvent(w.s, room.channel, (ev) => ev.kind === 'room_pinned' && ev.product?.id === p.id);
+    assert.ok(pinned.t === 'ev' && pinned.body.kind === 'room_pinned' && pinned.body.product?.price.min === 2500);
+    assert.equal((await state(b.user, room)).pinned?.id, p.id);
+
+    const order = await buyNow(b, host.id, p.variants[0]!.id, 2, { touch: { surface: 'room', surfaceId: room.id } });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    assert.equal((await pay(b.user, order.body.id)).status, 200);
+    const sum = await waitFor(() => host.call<RoomSummary>('GET', `/api/v1/rooms/${room.id}/summary`), (r) => r.body.orders === 1);
+    assert.equal(sum.body.orders, 1);
+    assert.deepEqual(sum.body.revenue, [{ amount: 5000, currency: 'CNY' }]);
+    assert.equal((await b.user.call('GET', `/api/v1/rooms/${room.id}/summary`)).status, 403);
+    assert.equal((await host.call('PUT', `/api/v1/rooms/${room.id}/pin`, { productId: null })).status, 200);
+    await roomEvent(w.s, room.channel, (ev) => ev.kind === 'room_pinned' && ev.product === null);
+    w.s.close();
+    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+  });
+
+  test('a reconnecting client gets a snapshot, replays what it missed, and sees versions without gaps', async () => {
+    const room = await open();
+    const v = await user('r_re');
+    const snap = (await join(v, room)).state;
+    const first = await sub(v, room.channel);
+    const g = await user('r_reg');
+    await onStage(g, room);
+    await roomEvent(first.s, room.channel, (b) => b.kind === 'room_stage' && b.stage.length === 2);
+    const seen = first.s.events(room.channel);
+    const lastSeq = Math.max(...seen.flatMap((e) => (e.seq !== undefined ? [e.seq] : [])));
+    first.s.close();
+
+    // While away: the host mutes the guest and pins nothing; then the client comes back.
+    await host.call('POST', `/api/v1/rooms/${room.id}/guests/${g.id}`, { action: 'mute_mic' });
+    const back = await sub(v, room.channel, lastSeq);
+    const replayed = await roomEvent(back.s, room.channel, (b) => b.kind === 'room_stage' && b.stage.some((m) => m.micBlocked));
+    assert.ok(replayed.t === 'ev' && replayed.seq! > lastSeq);
+
+    // Applying every versioned event in order to the first snapshot gives the fresh snapshot.
+    let s: RoomState | null = snap;
+    for (const e of [...seen, ...back.s.events(room.channel)]) {
+      const b = e.body;
+      if (s && (b.kind === 'room_stage' || b.kind === 'room_hands' || b.kind === 'room_status' || b.kind === 'room_pinned')) s = applyRoomEvent(s, b);
+    }
+    const fresh = await state(v, room);
+    assert.ok(s, 'no gap');
+    assert.equal(s.version, fresh.version);
+    assert.deepEqual(s.stage, fresh.stage);
+    assert.deepEqual(s.hands, fresh.hands);
+    // A skipped version is a gap: the client refetches.
+    assert.equal(applyRoomEvent(snap, { kind: 'room_pinned', version: snap.version + 2, product: null }), null);
+    back.s.close();
+    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+  });
+});
