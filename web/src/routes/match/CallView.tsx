@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { Card, FollowResult, MAX_SNAPSHOT_BYTES, MatchReportReason, Ok, type Relationship, type UserSummary } from '@tremolo/protocol';
 import { z } from 'zod';
 import { Avatar } from '../../components/Avatar.tsx';
@@ -53,6 +53,7 @@ export function CallView({ peer, local, remote, connection, chat, onSend, remote
 }) {
   const { t } = useI18n();
   const [soundBlocked, setSoundBlocked] = useState(false);
+  const onSoundBlocked = useCallback(() => setSoundBlocked(true), []);
   const [draft, setDraft] = useState('');
   const [sendError, setSendError] = useState<unknown>(null);
   const listRef = useRef<HTMLOListElement>(null);
@@ -80,7 +81,7 @@ export function CallView({ peer, local, remote, connection, chat, onSend, remote
   return (
     <div className="match-call" data-testid="match-call">
       <div className="match-stage">
-        <StreamVideo stream={remote} muted={false} testId="match-remote-video" className="match-remote" videoRef={remoteRef} onSoundBlocked={() => setSoundBlocked(true)} />
+        <StreamVideo stream={remote} muted={false} testId="match-remote-video" className="match-remote" videoRef={remoteRef} onSoundBlocked={onSoundBlocked} />
         <StreamVideo stream={local} muted testId="match-local-video" className="match-local" />
         <div className="match-peer">
           <Avatar user={peer} size={32} />
