@@ -1,0 +1,299 @@
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { apiFollow, apiSignup, type ApiPerson } from './support/api.ts';
+import { CHROMIUM, CHROMIUM_ARGS, DESKTOP, MOBILE, newPerson, type Person } from './support/browser.ts';
+import { eventually } from './support/people.ts';
+import { startServer, type RunningServer } from './support/server.ts';
+
+/**
+ * The friends chat room (朋友聊天室) as people use it: a host goes live, two friends accept the
+ * invitation on stage, three people in the audience watch all three videos, one raises a hand
+ * and is brought on stage, the host mutes one guest and removes the other, pins a product that
+ * someone buys from the room, and ends the room to see the sale in the summary.
+ *
+ * Seven pages share one Chromium (a context each) on a small machine: waits are bounded and the
+ * fake camera stays at its default 640×480.
+ */
+
+// Fake camera and microphone, no permission prompt, WebRTC over loopback, sound without a tap.
+const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'];
+const SHOTS = process.env.E2E_SHOTS_DIR ?? '';
+
+type Received = Record<string, { audioBytes: number; videoBytes: number; framesDecoded: number }>;
+declare global {
+  interface Window {
+    /** Set by the room page: its media connections. */
+    __room?: { subscriber: { stats(): Promise<Received> } | null; publisher: object | null };
+  }
+}
+
+interface Member {
+  handle: string;
+  name: string;
+  api: ApiPerson;
+  person: Person;
+  id: string;
+}
+
+async function call(server: RunningServer, who: ApiPerson, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}
+
+const tiles = (page: Page) => page.getByTestId('room-tile');
+const tileOf = (page: Page, handle: string) => page.locator(`[data-testid="room-tile"][data-handle="${handle}"]`);
+
+async function stageCount(page: Page, n: number, timeoutMs = 15_000): Promise<void> {
+  await eventually(async () => {
+    const count = await tiles(page).count();
+    if (count !== n) assert.fail(`${page.url()} shows ${count} tiles, not ${n}: ${(await page.locator('main').innerText()).slice(0, 300)}`);
+  }, timeoutMs);
+}
+
+/** Every tile but mine shows a picture whose decoded frame count keeps rising. */
+async function decodesAll(page: Page, handles: string[], timeoutMs = 25_000): Promise<void> {
+  const read = () =>
+    page.evaluate((hs) => {
+      const out: Record<string, { width: number; frames: number }> = {};
+      for (const h of hs) {
+        const v = document.querySelector<HTMLVideoElement>(`[data-testid="room-tile"][data-handle="${h}"] video`);
+        out[h] = v ? { width: v.videoWidth, frames: v.getVideoPlaybackQuality().totalVideoFrames } : { width: 0, frames: 0 };
+      }
+      return out;
+    }, handles);
+  const first = await eventually(async () => {
+    const s = await read();
+    for (const h of handles) assert.ok(s[h]!.width > 0, `${h}'s video has no picture yet on ${page.url()}`);
+    return s;
+  }, timeoutMs);
+  await eventually(async () => {
+    const s = await read();
+    for (const h of handles) assert.ok(s[h]!.frames > first[h]!.frames, `${h}'s frames stuck at ${s[h]!.frames}`);
+  }, 8_000);
+}
+
+/** Audio and video bytes received per publisher on the page's receive connection. */
+async function received(page: Page): Promise<Received> {
+  return page.evaluate(async () => (window.__room?.subscriber ? window.__room.subscriber.stats() : {}));
+}
+
+describe('friends chat room', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let host: Member;
+  let g1: Member;
+  let g2: Member;
+  let audience: Member[] = [];
+  let roomUrl = '';
+  let productId = '';
+  const everyone = () => [host, g1, g2, ...audience];
+
+  before(async () => {
+    [server, browser] = await Promise.all([
+      startServer({ seedDemo: false }),
+      chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] }),
+    ]);
+    const make = async (handle: string, name: string, opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Member> => {
+      const api = await apiSignup(server.url, handle, name);
+      const person = await newPerson(browser, server.url, opts);
+      const [cookieName = '', ...rest] = api.cookie.split('=');
+      await person.context.addCookies([{ name: cookieName, value: rest.join('='), url: server.url }]);
+      const session = (await call(server, api, 'GET', '/api/v1/auth/session')) as { user: { id: string } };
+      return { handle, name, api, person, id: session.user.id };
+    };
+    host = await make('rm_hana', 'Hana Host', { locale: 'zh-CN', viewport: DESKTOP });
+    g1 = await make('rm_gus', 'Gus Guest');
+    g2 = await make('rm_gia', 'Gia Guest');
+    audience = [await make('rm_ava', 'Ava Viewer'), await make('rm_bo', 'Bo Viewer'), await make('rm_cy', 'Cy Viewer', { locale: 'zh-CN' })];
+    // The guests are the host's friends (mutual follows); Ava follows the host.
+    for (const g of [g1, g2]) {
+      await apiFollow(server.url, host.api, g.handle);
+      await apiFollow(server.url, g.api, host.handle);
+    }
+    await apiFollow(server.url, audience[0]!.api, host.handle);
+    // The host sells a mug; Cy has an address to ship it to.
+    await call(server, host.api, 'PUT', '/api/v1/shop', { name: 'Hana Shop', currency: 'CNY' });
+    const p = (await call(server, host.api, 'POST', '/api/v1/shop/products', { title: 'Room Mug', description: 'A mug', variants: [{ sku: 'MUG', price: 2500, stock: 5 }] })) as { id: string };
+    await call(server, host.api, 'POST', `/api/v1/shop/products/${p.id}/publish`);
+    productId = p.id;
+    await call(server, audience[2]!.api, 'POST', '/api/v1/shop/addresses', { name: 'Cy', phone: '+86 138 0000 0000', line1: '1 Road', city: 'Shanghai' });
+  });
+
+  after(async () => {
+    for (const m of everyone()) await m?.person.context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the host opens a room and appears on stage; the card says live now', async () => {
+    const p = host.person.page;
+    await p.goto('/me');
+    await p.getByTestId('me-rooms').click();
+    await p.getByTestId('rooms-start').click();
+    await p.getByTestId('room-new').waitFor();
+    await shot(p, 'room-new-zh-desktop');
+    // No title: the form says what is missing instead of sending.
+    await p.getByTestId('room-new-submit').click();
+    await p.getByTestId('room-title-problem').waitFor();
+    await p.getByTestId('room-new-title').fill('Friday night');
+    await p.getByTestId('room-new-submit').click();
+    await p.getByTestId('room-page').waitFor();
+    roomUrl = new URL(p.url()).pathname;
+    assert.match(roomUrl, /^\/r\/[0-9a-f-]+$/);
+    await stageCount(p, 1);
+    await eventually(async () => assert.equal(await tileOf(p, host.handle).getAttribute('data-publishing'), 'yes'), 15_000);
+
+    // Ava, a follower, sees "live now" on the host's card and enters from there.
+    const a = audience[0]!.person.page;
+    await a.goto(`/u/${host.handle}`);
+    await a.getByTestId('card-live-badge').waitFor();
+    assert.equal(await a.getByTestId('card-live-room').getAttribute('data-status'), 'live');
+    await shot(a, 'card-live-en-mobile');
+    await a.getByTestId('card-live-room').click();
+    await a.getByTestId('room-page').waitFor();
+    assert.equal(new URL(a.url()).pathname, roomUrl);
+    await decodesAll(a, [host.handle]);
+    assert.equal(await a.getByTestId('room-page').getAttribute('data-role'), 'audience');
+    // Audience members have no host tools.
+    assert.equal(await a.getByTestId('room-end').count(), 0);
+    assert.equal(await a.getByTestId('guest-menu').count(), 0);
+  });
+
+  test('two friends accept the invitation: three on stage, and three viewers decode all three videos', async () => {
+    const h = host.person.page;
+    for (const g of [g1, g2]) await g.person.page.goto(roomUrl, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+    await h.getByTestId('room-invite-open').click();
+    await h.getByTestId('invite-picker').waitFor();
+    for (const g of [g1, g2]) {
+      await h.locator(`[data-testid="invite-friend"][data-handle="${g.handle}"] [data-testid="invite-send"]`).click();
+      await h.locator(`[data-testid="invite-friend"][data-handle="${g.handle}"] [data-testid="invite-sent"]`).waitFor();
+    }
+    await shot(h, 'room-invite-zh-desktop');
+    for (const g of [g1, g2]) {
+      await g.person.page.getByTestId('room-invited').waitFor();
+      await g.person.page.getByTestId('room-invite-accept').click();
+    }
+    for (const who of [audience[1]!, audience[2]!]) await who.person.page.goto(roomUrl, { waitUntil: 'domcontentloaded', timeout: 30_000 });
+    const handles = [host.handle, g1.handle, g2.handle];
+    for (const m of everyone()) await stageCount(m.person.page, 3);
+    for (const g of [g1, g2]) await eventually(async () => assert.equal(await tileOf(h, g.handle).getAttribute('data-publishing'), 'yes'), 15_000);
+    await Promise.all(audience.map((a) => decodesAll(a.person.page, handles)));
+    // On stage, each sees the other two.
+    await decodesAll(h, [g1.handle, g2.handle]);
+    await shot(audience[0]!.person.page, 'room-3-en-mobile');
+    await shot(audience[2]!.person.page, 'room-3-zh-mobile');
+    await shot(h, 'room-3-zh-desktop');
+  });
+
+  test('a viewer raises a hand and the host brings them on stage: four tiles everywhere', async () => {
+    const bo = audience[1]!;
+    const b = bo.person.page;
+    await b.getByTestId('room-raise-hand').click();
+    await b.getByTestId('room-lower-hand').waitFor();
+    const h = host.person.page;
+    const hand = h.locator(`[data-testid="room-hand"][data-handle="${bo.handle}"]`);
+    await hand.waitFor();
+    await hand.getByTestId('hand-accept').click();
+    for (const m of everyone()) await stageCount(m.person.page, 4);
+    assert.equal(await b.getByTestId('room-page').getAttribute('data-role'), 'guest');
+    await eventually(async () => assert.equal(await tileOf(h, bo.handle).getAttribute('data-publishing'), 'yes'), 15_000);
+    await decodesAll(audience[0]!.person.page, [host.handle, g1.handle, g2.handle, bo.handle]);
+    await shot(audience[0]!.person.page, 'room-4-en-mobile');
+  });
+
+  test('the host mutes a guest: their tile shows it and no one receives their sound', async () => {
+    const h = host.person.page;
+    await tileOf(h, g1.handle).getByTestId('guest-menu').click();
+    await tileOf(h, g1.handle).getByTestId('guest-mute_mic').click();
+    for (const m of everyone()) await eventually(async () => assert.equal(await tileOf(m.person.page, g1.handle).getAttribute('data-mic'), 'off'));
+    await g1.person.page.getByTestId('room-muted-by-host').waitFor();
+    const a = audience[0]!.person.page;
+    // Let packets already on the way land, then watch for two seconds.
+    await new Promise((r) => setTimeout(r, 800));
+    const before = await received(a);
+    await new Promise((r) => setTimeout(r, 2000));
+    const later = await received(a);
+    assert.ok(before[g1.id] && later[g1.id], 'the muted guest is still received (video)');
+    assert.equal(later[g1.id]!.audioBytes, before[g1.id]!.audioBytes, 'no audio from the muted guest');
+    assert.ok(later[g1.id]!.videoBytes > before[g1.id]!.videoBytes, 'their video still flows');
+    // The other guest's sound still arrives: the measurement can see audio.
+    assert.ok(later[g2.id]!.audioBytes > before[g2.id]!.audioBytes, 'the other guest is heard');
+    await shot(h, 'room-muted-zh-desktop');
+  });
+
+  test('the host removes a guest: their tile disappears and their media stops', async () => {
+    const h = host.person.page;
+    await tileOf(h, g2.handle).getByTestId('guest-menu').click();
+    await tileOf(h, g2.handle).getByTestId('guest-kick').click();
+    await g2.person.page.getByTestId('room-removed').waitFor();
+    for (const m of [host, g1, ...audience]) await stageCount(m.person.page, 3);
+    // The removed guest's camera is released.
+    await eventually(async () => assert.equal(await g2.person.page.evaluate(() => window.__room?.publisher ?? null), null));
+    const a = audience[2]!.person.page;
+    const before = await received(a);
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = await received(a);
+    const was = before[g2.id];
+    const now = later[g2.id];
+    assert.ok(!now || (was && now.videoBytes === was.videoBytes && now.audioBytes === was.audioBytes), 'nothing more arrives from the removed guest');
+    await shot(g2.person.page, 'room-removed-en-mobile');
+  });
+
+  test('a product pinned in the room is bought from it and counted in the host’s summary', async () => {
+    const h = host.person.page;
+    await h.getByTestId('room-pin-open').click();
+    await h.locator(`[data-testid="pin-product"][data-product-id="${productId}"] [data-testid="pin-send"]`).click();
+    const cy = audience[2]!.person.page;
+    await cy.getByTestId('room-product').waitFor();
+    await shot(cy, 'room-pinned-zh-mobile');
+    await audience[0]!.person.page.getByTestId('room-product').waitFor();
+
+    // Chat and hearts on the way: everyone sees the line, the hearts total grows.
+    const ava = audience[0]!.person.page;
+    await ava.getByTestId('room-chat-input').fill('love the mug');
+    await ava.getByTestId('room-chat-send').click();
+    await eventually(async () => assert.match((await h.getByTestId('room-chat').textContent()) ?? '', /love the mug/));
+    for (let i = 0; i < 5; i++) await ava.getByTestId('room-heart').click();
+    await eventually(async () => assert.match((await h.getByTestId('room-hearts').textContent()) ?? '', /5/), 5_000);
+
+    await cy.getByTestId('room-product').getByTestId('product-card-buy').click();
+    await cy.getByTestId('product-page').waitFor();
+    await cy.getByTestId('buy-now').click();
+    await cy.getByTestId('checkout-page').waitFor();
+    await cy.getByTestId('address-option').first().waitFor();
+    await cy.getByTestId('checkout-place').click();
+    await cy.getByTestId('pay-form').waitFor();
+    await cy.locator('#pay-number').fill('4242 4242 4242 4242');
+    await cy.locator('#pay-exp').fill('12/30');
+    await cy.locator('#pay-cvc').fill('123');
+    await cy.getByTestId('pay-submit').click();
+    await eventually(async () => assert.equal(await cy.getByTestId('order').getAttribute('data-status'), 'paid'));
+
+    // The host ends the room and sees the sale attributed to it.
+    h.once('dialog', (d) => void d.accept());
+    await h.getByTestId('room-end').click();
+    await h.getByTestId('room-summary').waitFor();
+    assert.equal((await h.getByTestId('summary-orders').locator('dd').textContent())?.trim(), '1');
+    assert.match((await h.getByTestId('summary-revenue').locator('dd').textContent()) ?? '', /25/);
+    assert.ok(Number((await h.getByTestId('summary-peak').locator('dd').textContent())?.trim()) >= 5);
+    assert.ok(Number((await h.getByTestId('summary-messages').locator('dd').textContent())?.trim()) >= 1);
+    await shot(h, 'room-summary-zh-desktop');
+    await ava.getByTestId('room-ended').waitFor();
+
+    for (const m of everyone()) assert.deepEqual(m.person.errors, [], `${m.handle} had page errors`);
+  });
+});
