@@ -110,6 +110,9 @@ export const roomsEn = {
   'rooms.card.liveNow': 'Live now',
   'rooms.card.scheduled': 'Room scheduled for {time}',
   'rooms.card.enter': 'Join the room',
+  'rooms.tab': 'Rooms',
+  'rooms.inbox.live': '{name} is live: {title}',
+  'rooms.inbox.invite': '{name} invited you on stage in “{title}”',
 } as const;
 
 export const roomsZhCN: Record<keyof typeof roomsEn, string> = {
@@ -223,4 +226,7 @@ export const roomsZhCN: Record<keyof typeof roomsEn, string> = {
   'rooms.card.liveNow': '正在直播',
   'rooms.card.scheduled': '聊天室预约于 {time}',
   'rooms.card.enter': '进入聊天室',
+  'rooms.tab': '聊天室',
+  'rooms.inbox.live': '{name} 正在直播：{title}',
+  'rooms.inbox.invite': '{name} 邀请你在“{title}”上麦',
 };

@@ -19,6 +19,9 @@ export function Friends() {
       <Link to="/friends?view=list" replace className={list ? 'active' : ''} data-testid="friends-view-list">
         {t('friendsFeed.list')}
       </Link>
+      <Link to="/rooms" data-testid="friends-view-rooms">
+        {t('rooms.tab')}
+      </Link>
     </nav>
   );
   if (list) {

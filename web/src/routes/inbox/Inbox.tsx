@@ -101,6 +101,10 @@ function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: 
         actor: p.actor,
         to: `/dm/${p.actor.handle}`,
       };
+    case 'room_live':
+      return { text: t('rooms.inbox.live', { name: p.actor.displayName, title: p.title }), actor: p.actor, to: `/r/${p.roomId}` };
+    case 'room_invite':
+      return { text: t('rooms.inbox.invite', { name: p.actor.displayName, title: p.title }), actor: p.actor, to: `/r/${p.roomId}` };
     default:
       // A kind added to the protocol after this screen: still counted and shown, in general words.
       return { text: t('inbox.generic'), actor: null, to: null };
