@@ -26,6 +26,8 @@ declare global {
   interface Window {
     /** Set by the room page: its media connections. */
     __room?: { subscriber: { stats(): Promise<Received> } | null; publisher: object | null };
+    /** Test-only: the page's WebSockets, and a switch that makes new ones fail (a dead link). */
+    __ws?: { block: boolean; sockets: WebSocket[] };
   }
 }
 
@@ -86,6 +88,19 @@ async function decodesAll(page: Page, handles: string[], timeoutMs = 25_000): Pr
   }, 8_000);
 }
 
+/** Lets the test cut a page's realtime link and keep it down (HTTP and WebRTC stay up). */
+function cuttableSockets(): void {
+  const Native = window.WebSocket;
+  const ws = { block: false, sockets: [] as WebSocket[] };
+  window.__ws = ws;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(ws.block ? String(url).replace('/ws?', '/ws-down?') : url, protocols);
+      ws.sockets.push(this);
+    }
+  };
+}
+
 /** Audio and video bytes received per publisher on the page's receive connection. */
 async function received(page: Page): Promise<Received> {
   return page.evaluate(async () => (window.__room?.subscriber ? window.__room.subscriber.stats() : {}));
@@ -119,6 +134,7 @@ describe('friends chat room', () => {
     g1 = await make('rm_gus', 'Gus Guest');
     g2 = await make('rm_gia', 'Gia Guest');
     audience = [await make('rm_ava', 'Ava Viewer'), await make('rm_bo', 'Bo Viewer'), await make('rm_cy', 'Cy Viewer', { locale: 'zh-CN' })];
+    await audience[2]!.person.context.addInitScript(cuttableSockets);
     // The guests are the host's friends (mutual follows); Ava follows the host.
     for (const g of [g1, g2]) {
       await apiFollow(server.url, host.api, g.handle);
@@ -207,12 +223,28 @@ describe('friends chat room', () => {
     const h = host.person.page;
     const hand = h.locator(`[data-testid="room-hand"][data-handle="${bo.handle}"]`);
     await hand.waitFor();
+    // Cy's connection drops while the stage changes: she rebuilds from the snapshot on reconnect.
+    const cy = audience[2]!.person;
+    const resyncs = Number(await cy.page.getByTestId('room-page').getAttribute('data-resyncs'));
+    await cy.page.evaluate(() => {
+      window.__ws!.block = true;
+      for (const s of window.__ws!.sockets) s.close();
+    });
+    await cy.page.getByTestId('realtime-reconnecting').waitFor();
     await hand.getByTestId('hand-accept').click();
+    await stageCount(h, 4);
+    assert.equal(await tiles(cy.page).count(), 3, 'offline, Cy has not heard of the change');
+    await cy.page.evaluate(() => void (window.__ws!.block = false));
+    await eventually(async () => assert.ok(Number(await cy.page.getByTestId('room-page').getAttribute('data-resyncs')) > resyncs, 'snapshot refetched'), 15_000);
     for (const m of everyone()) await stageCount(m.person.page, 4);
     assert.equal(await b.getByTestId('room-page').getAttribute('data-role'), 'guest');
     await eventually(async () => assert.equal(await tileOf(h, bo.handle).getAttribute('data-publishing'), 'yes'), 15_000);
-    await decodesAll(audience[0]!.person.page, [host.handle, g1.handle, g2.handle, bo.handle]);
-    await shot(audience[0]!.person.page, 'room-4-en-mobile');
+    await Promise.all([decodesAll(audience[0]!.person.page, [host.handle, g1.handle, g2.handle, bo.handle]), decodesAll(cy.page, [bo.handle])]);
+    const ava = audience[0]!.person.page;
+    await shot(ava, 'room-4-en-mobile');
+    await ava.setViewportSize(DESKTOP);
+    await shot(ava, 'room-4-en-desktop');
+    await ava.setViewportSize(MOBILE);
   });
 
   test('the host mutes a guest: their tile shows it and no one receives their sound', async () => {

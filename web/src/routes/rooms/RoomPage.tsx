@@ -313,6 +313,7 @@ export function RoomPage() {
             )}
           </div>
           {act.error !== null && <ErrorMessage error={act.error} testId="room-action-error" />}
+          {r.error !== null && <ErrorMessage error={r.error} onRetry={r.refetch} testId="room-sync-error" />}
 
           {me.invited && !onStage && (
             <div className="room-panel room-invite" data-testid="room-invited">

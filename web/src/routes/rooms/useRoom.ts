@@ -75,6 +75,7 @@ export function useRoom(id: string) {
         for (const ev of buffered.current) cur = applyRoomEvent(cur, ev) ?? cur;
         buffered.current = [];
         putState(cur);
+        setError(null);
         setResyncs((n) => n + 1);
       },
       (e: unknown) => setError(e),
