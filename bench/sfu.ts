@@ -102,7 +102,7 @@ type Hooks = {
   viewer(): void;
   accept(sdp: string): Promise<string>;
   diag(): Promise<Record<string, number> | null>;
-  take(): { samples: number[]; frames: number; misreads: number };
+  take(): Promise<{ samples: number[]; frames: number; misreads: number }>;
   sentKbps(): Promise<Record<string, { bytes: number; fps: number; width: number }>>;
 };
 

@@ -9,7 +9,7 @@
  * under compression is rejected rather than counted. The bottom half moves so the encoder
  * has real work.
  *
- * Viewer: on each decoded frame (requestVideoFrameCallback) the video is drawn into a
+ * Viewer: decoded fps from framesDecoded; on each presented frame (requestVideoFrameCallback) the video is drawn into a
  * 64×48 canvas, each cell's centre read back, and the latency is now − stamp. Publisher and
  * viewers run on one machine, so `performance.timeOrigin + performance.now()` is one clock.
  */
@@ -121,8 +121,12 @@ window.diag = async () => {
   }
   return null;
 };
-window.take = () => {
-  const out = { samples: window.samples, frames: window.frames, misreads: window.misreads };
+let decodedBefore = 0;
+window.take = async () => {
+  let decoded = 0;
+  for (const r of (await pc.getStats()).values()) if (r.type === 'inbound-rtp' && r.kind === 'video') decoded += r.framesDecoded ?? 0;
+  const out = { samples: window.samples, frames: decoded - decodedBefore, misreads: window.misreads };
+  decodedBefore = decoded;
   window.samples = []; window.frames = 0; window.misreads = 0;
   return out;
 };
