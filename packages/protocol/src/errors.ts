@@ -22,6 +22,8 @@ export const ErrorCode = z.enum([
   'unknown_channel',
   'not_subscribed',
   'slow_consumer',
+  /** 连线, and a video call from a shake match, need the stored 18+ confirmation and the rules first. */
+  'opt_in_required',
   // Shop: each names what went wrong so a client can say it plainly.
   'out_of_stock',
   'sold_out',
@@ -66,6 +68,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   unknown_channel: 400,
   not_subscribed: 400,
   slow_consumer: 400,
+  opt_in_required: 403,
   out_of_stock: 409,
   sold_out: 409,
   limit_reached: 409,

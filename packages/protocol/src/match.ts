@@ -58,6 +58,16 @@ export const MatchChatPublish = z.strictObject({
 });
 export type MatchChatPublish = z.infer<typeof MatchChatPublish>;
 
+/**
+ * The called person turns down a ringing video call of a shake match: published on the
+ * caller's channel `match:<caller>`, which hears it as `match_ring_ended` (declined).
+ */
+export const MatchDeclinePublish = z.strictObject({
+  kind: z.literal('match_decline'),
+  callId: Id,
+});
+export type MatchDeclinePublish = z.infer<typeof MatchDeclinePublish>;
+
 export const IceServer = z.object({
   urls: z.union([z.string(), z.array(z.string())]),
   username: z.string().optional(),
@@ -93,6 +103,18 @@ export const MatchEndedEvent = z.object({
 });
 export type MatchEndedEvent = z.infer<typeof MatchEndedEvent>;
 
+/**
+ * A shake match's video call stopped ringing without being answered: the called person declined,
+ * or did not answer within the ring time (both hear `no_answer`). The match itself goes on, so
+ * both are back on each other's card.
+ */
+export const MatchRingEndedEvent = z.object({
+  kind: z.literal('match_ring_ended'),
+  callId: Id,
+  reason: z.enum(['declined', 'no_answer']),
+});
+export type MatchRingEndedEvent = z.infer<typeof MatchRingEndedEvent>;
+
 /** A shake with nobody in its window. */
 export const ShakeMissEvent = z.object({ kind: z.literal('shake_miss') });
 
@@ -116,6 +138,13 @@ export const MatchOptInBody = z.strictObject({
   interests: z.array(MatchTag).max(MAX_MATCH_INTERESTS).default([]),
   languages: z.array(MatchTag).max(MAX_MATCH_LANGUAGES).default([]),
 });
+
+/** The lobby's picks, stored on the opt-in so they are chosen again next time (opted-in people only). */
+export const MatchPrefsBody = z.strictObject({
+  interests: z.array(MatchTag).max(MAX_MATCH_INTERESTS).optional(),
+  languages: z.array(MatchTag).max(MAX_MATCH_LANGUAGES).optional(),
+});
+export type MatchPrefsBody = z.infer<typeof MatchPrefsBody>;
 
 export const MatchReportReason = z.enum(['nudity', 'harassment', 'minor', 'violence', 'spam', 'other']);
 export const MatchReportBody = z.strictObject({

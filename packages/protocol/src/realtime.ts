@@ -5,7 +5,7 @@ import { Id } from './common.ts';
 import { Notification } from './notifications.ts';
 import { OrderUpdate, StockEvent } from './shop.ts';
 import { WatchControlPublish, WatchPartyEvent, WatchPresencePublish, WatchStateEvent } from './watch.ts';
-import { MatchChatPublish, MatchEndedEvent, MatchFoundEvent, MatchQueuePublish, MatchStatusEvent, RtcSignalPublish, ShakeMissEvent, ShakePublish } from './match.ts';
+import { MatchChatPublish, MatchDeclinePublish, MatchEndedEvent, MatchFoundEvent, MatchQueuePublish, MatchRingEndedEvent, MatchStatusEvent, RtcSignalPublish, ShakeMissEvent, ShakePublish } from './match.ts';
 import { RoomHandsEvent, RoomHeartsEvent, RoomPinnedEvent, RoomStageEvent, RoomStatusEvent, RoomViewersEvent } from './rooms.ts';
 
 /**
@@ -60,6 +60,7 @@ export const PublishBody = z.discriminatedUnion('kind', [
   ShakePublish,
   RtcSignalPublish,
   MatchChatPublish,
+  MatchDeclinePublish,
 ]);
 export type PublishBody = z.infer<typeof PublishBody>;
 
@@ -95,11 +96,13 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   MatchFoundEvent,
   MatchEndedEvent,
   ShakeMissEvent,
+  MatchRingEndedEvent,
   RtcSignalPublish,
   MatchChatPublish,
-  /** Never fanned out (the policy turns them into `match_status`); listed so every publishable body is an event. */
+  /** Never fanned out (the policy turns them into `match_status` / `match_ring_ended`); listed so every publishable body is an event. */
   MatchQueuePublish,
   ShakePublish,
+  MatchDeclinePublish,
   /** Friends chat room, on `room:<id>`: versioned state changes, and ephemeral viewer and heart totals. */
   RoomStageEvent,
   RoomHandsEvent,

@@ -207,6 +207,7 @@ export const en = {
   'error.unknown_channel': 'Something went wrong. Try again.',
   'error.not_subscribed': 'Something went wrong. Try again.',
   'error.slow_consumer': 'The connection was too slow; reconnecting.',
+  'error.opt_in_required': 'Confirm you are 18 or older and accept the rules first.',
   'error.out_of_stock': 'Not enough stock left.',
   'error.sold_out': 'Sold out.',
   'error.limit_reached': 'You have reached the limit for this item.',

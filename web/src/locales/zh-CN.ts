@@ -207,6 +207,7 @@ export const zhCN: Messages = {
   'error.unknown_channel': '出了点问题，请重试。',
   'error.not_subscribed': '出了点问题，请重试。',
   'error.slow_consumer': '连接过慢，正在重新连接。',
+  'error.opt_in_required': '请先确认你已年满 18 岁并接受规则。',
   'error.out_of_stock': '库存不足。',
   'error.sold_out': '已售罄。',
   'error.limit_reached': '已达到该商品的购买上限。',

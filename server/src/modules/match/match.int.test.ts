@@ -43,8 +43,9 @@ const optIn = (name: string, interests: string[] = ['music'], languages: string[
 before(async () => {
   process.env.ADMIN_HANDLES = 'm_admin';
   process.env.MATCH_FALLBACK_MS = '300';
+  process.env.SHAKE_RING_MS = '600';
   t = await startTestApp();
-  for (const n of ['m_ann', 'm_bob', 'm_cat', 'm_dan', 'm_admin', 'm_tom', 'm_r1', 'm_r2', 'm_r3']) people[n] = await TestUser.signup(t, n);
+  for (const n of ['m_ann', 'm_bob', 'm_cat', 'm_dan', 'm_admin', 'm_tom', 'm_r1', 'm_r2', 'm_r3', 'm_s1', 'm_s2']) people[n] = await TestUser.signup(t, n);
   for (const n of Object.keys(people)) await connect(n);
 });
 
@@ -53,12 +54,13 @@ after(async () => {
   await t.close();
   delete process.env.ADMIN_HANDLES;
   delete process.env.MATCH_FALLBACK_MS;
+  delete process.env.SHAKE_RING_MS;
 });
 
 test('queueing needs the stored 18+ confirmation and the rules', async () => {
   const ref = pub('m_ann', people.m_ann!, { kind: 'match_queue', action: 'join' });
   const err = await sockets.m_ann!.next((f) => f.t === 'err' && f.ref === ref);
-  assert.equal(err.t === 'err' && err.code, 'forbidden');
+  assert.equal(err.t === 'err' && err.code, 'opt_in_required');
   const bad = await people.m_ann!.call('PUT', '/api/v1/match/me', { confirmAdult: false, acceptRules: true });
   assert.equal(bad.status, 400);
   const ok = await optIn('m_ann');
@@ -262,4 +264,100 @@ test('three people reporting the same person put them in a cool-down', async () 
   const err = await sockets.m_tom!.next((f) => f.t === 'err' && f.ref === ref);
   assert.equal(err.t === 'err' && err.code, 'rate_limited');
   assert.equal(t.app.services.match.state(tom.id), 'idle');
+});
+
+/** The error answering a publish, or null when it went through. */
+async function refusal(name: string, ref: string, waitMs = 400): Promise<string | null> {
+  try {
+    const f = await sockets[name]!.next((x) => (x.t === 'err' && x.ref === ref) || (x.t === 'ack' && x.cid === ref), waitMs);
+    return f.t === 'err' ? f.code : null;
+  } catch {
+    return null;
+  }
+}
+
+test('the lobby picks are stored on the opt-in, validated, and given back next time', async () => {
+  const s1 = people.m_s1!;
+  const before = await s1.call<{ error: { code: string } }>('PATCH', '/api/v1/match/me', { interests: ['games'] });
+  assert.equal(before.status, 403);
+  assert.equal(before.body.error.code, 'opt_in_required');
+  const tom = people.m_tom!;
+  const saved = await tom.call<{ interests: string[]; languages: string[] }>('PATCH', '/api/v1/match/me', { interests: ['Games', 'tech', 'games'], languages: ['en'] });
+  assert.equal(saved.status, 200);
+  assert.deepEqual(saved.body.interests, ['games', 'tech']);
+  const me = await tom.call<{ interests: string[]; languages: string[]; adultConfirmedAt: string | null }>('GET', '/api/v1/match/me');
+  assert.deepEqual(me.body.interests, ['games', 'tech']);
+  assert.deepEqual(me.body.languages, ['en']);
+  assert.ok(me.body.adultConfirmedAt);
+  // Only languages: the interests stay.
+  await tom.call('PATCH', '/api/v1/match/me', { languages: ['zh', 'ja'] });
+  const me2 = await tom.call<{ interests: string[]; languages: string[] }>('GET', '/api/v1/match/me');
+  assert.deepEqual([me2.body.interests, me2.body.languages], [['games', 'tech'], ['zh', 'ja']]);
+  for (const bad of [{ interests: ['no spaces'] }, { interests: ['a', 'b', 'c', 'd', 'e', 'f'] }, { languages: ['zh', 'en', 'ja', 'ko'] }, { interests: [], confirmAdult: true }]) {
+    const r = await tom.call<{ error: { code: string } }>('PATCH', '/api/v1/match/me', bad);
+    assert.equal(r.status, 400, JSON.stringify(bad));
+  }
+  const still = await tom.call<{ interests: string[] }>('GET', '/api/v1/match/me');
+  assert.deepEqual(still.body.interests, ['games', 'tech']);
+});
+
+test('a shake video call needs the 18+ opt-in on both sides, rings, and the caller hears "declined" or "no answer"', async () => {
+  const s1 = people.m_s1!;
+  const s2 = people.m_s2!;
+  const f1 = sockets.m_s1!.frames.length;
+  const f2 = sockets.m_s2!.frames.length;
+  pub('m_s1', s1, { kind: 'shake', oneWayMs: 20 });
+  pub('m_s2', s2, { kind: 'shake', oneWayMs: 20 });
+  const found = await nextEvent('m_s1', 'match_found', f1, 3000);
+  assert.equal(found.source, 'shake');
+  assert.equal((await nextEvent('m_s2', 'match_found', f2, 3000)).callId, found.callId);
+  const callId = found.callId;
+  const offer = { kind: 'rtc_signal', callId, sdp: { type: 'offer', sdp: 'v=0 fake' } };
+  const answer = { kind: 'rtc_signal', callId, sdp: { type: 'answer', sdp: 'v=0 fake' } };
+
+  // Neither opted in: seeing the card is fine, placing a video call is not, not even a candidate.
+  const g2 = sockets.m_s2!.frames.length;
+  assert.equal(await refusal('m_s1', pub('m_s1', s2, offer)), 'opt_in_required');
+  assert.equal(await refusal('m_s1', pub('m_s1', s2, { kind: 'rtc_signal', callId, candidate: { candidate: 'x' } })), 'opt_in_required');
+  assert.ok(!sockets.m_s2!.frames.slice(g2).some((f) => body(f)?.kind === 'rtc_signal'));
+  // Chat on the card still works.
+  assert.equal(await refusal('m_s1', pub('m_s1', s2, { kind: 'match_chat', callId, text: 'hi' })), null);
+
+  // The caller opts in: the offer rings the other side, who may not answer before opting in too.
+  assert.equal((await optIn('m_s1')).status, 200);
+  assert.equal(await refusal('m_s1', pub('m_s1', s2, offer)), null);
+  assert.equal((await nextEvent('m_s2', 'rtc_signal', g2)).sdp?.type, 'offer');
+  assert.equal(await refusal('m_s2', pub('m_s2', s1, answer)), 'opt_in_required');
+
+  // Declined: the caller hears it; nobody else can decline, and a second decline finds no ring.
+  assert.equal(await refusal('m_cat', pub('m_cat', s1, { kind: 'match_decline', callId })), 'forbidden');
+  assert.equal(await refusal('m_s1', pub('m_s1', s2, { kind: 'match_decline', callId })), 'invalid_state');
+  const h1 = sockets.m_s1!.frames.length;
+  assert.equal(await refusal('m_s2', pub('m_s2', s1, { kind: 'match_decline', callId })), null);
+  const declined = await nextEvent('m_s1', 'match_ring_ended', h1, 1000);
+  assert.deepEqual([declined.callId, declined.reason], [callId, 'declined']);
+  assert.equal(await refusal('m_s2', pub('m_s2', s1, { kind: 'match_decline', callId })), 'invalid_state');
+  assert.equal(t.app.services.match.state(s1.id), 'in_call');
+
+  // Calling again and nobody answers: after the ring time both hear "no answer"; a late answer is refused.
+  const k1 = sockets.m_s1!.frames.length;
+  const k2 = sockets.m_s2!.frames.length;
+  const rang = Date.now();
+  assert.equal(await refusal('m_s1', pub('m_s1', s2, offer)), null);
+  assert.equal((await nextEvent('m_s1', 'match_ring_ended', k1, 3000)).reason, 'no_answer');
+  assert.ok(Date.now() - rang >= 550);
+  assert.equal((await nextEvent('m_s2', 'match_ring_ended', k2, 3000)).reason, 'no_answer');
+  assert.equal((await optIn('m_s2')).status, 200);
+  assert.equal(await refusal('m_s2', pub('m_s2', s1, answer)), 'invalid_state');
+
+  // Once answered the call no longer rings out.
+  const l1 = sockets.m_s1!.frames.length;
+  const l2 = sockets.m_s2!.frames.length;
+  assert.equal(await refusal('m_s1', pub('m_s1', s2, offer)), null);
+  assert.equal(await refusal('m_s2', pub('m_s2', s1, answer)), null);
+  assert.equal((await nextEvent('m_s1', 'rtc_signal', l1)).sdp?.type, 'answer');
+  await new Promise((r) => setTimeout(r, 900));
+  assert.ok(!sockets.m_s1!.frames.slice(l1).some((f) => body(f)?.kind === 'match_ring_ended'));
+  pub('m_s1', s1, { kind: 'match_queue', action: 'leave' });
+  await nextEvent('m_s2', 'match_ended', l2);
 });

@@ -21,6 +21,11 @@ export class MatchRepo {
       .onConflictDoUpdate({ target: matchProfiles.userId, set: { interests, languages } });
   }
 
+  /** The lobby's picks; a person who never opted in has no profile and nothing is written. */
+  async setPrefs(userId: string, interests: string[], languages: string[]): Promise<void> {
+    await this.db.update(matchProfiles).set({ interests, languages }).where(eq(matchProfiles.userId, userId));
+  }
+
   async setCooldown(userId: string, until: Date): Promise<void> {
     await this.db.update(matchProfiles).set({ cooldownUntil: until }).where(eq(matchProfiles.userId, userId));
   }

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { MatchBanBody, MatchBlockBody, MatchOptIn, MatchOptInBody, MatchReportBody, MatchReportPage, MatchReportParams, MatchReportQuery, MatchReviewBody, MatchUserParams, Ok } from '@tremolo/protocol';
+import { MatchBanBody, MatchBlockBody, MatchOptIn, MatchOptInBody, MatchPrefsBody, MatchReportBody, MatchReportPage, MatchReportParams, MatchReportQuery, MatchReviewBody, MatchUserParams, Ok } from '@tremolo/protocol';
 import type { Router } from '../../platform/http/route.ts';
 import type { MatchService } from './service.ts';
 
@@ -17,6 +17,11 @@ export function registerMatchRoutes(router: Router, match: MatchService): void {
     method: 'PUT', url: '/api/v1/match/me', auth: 'user', tags, summary: 'Opt in to 连线: confirm 18+, accept the rules, choose interests and languages (stored)',
     body: MatchOptInBody, response: MatchOptIn,
     handler: async ({ user, body }) => match.optIn(user.id, body),
+  });
+  router.add({
+    method: 'PATCH', url: '/api/v1/match/me', auth: 'user', tags, summary: 'Store the interests and languages picked in the 连线 lobby (after the opt-in)',
+    body: MatchPrefsBody, response: MatchOptIn,
+    handler: async ({ user, body }) => match.setPrefs(user.id, body),
   });
   router.add({
     method: 'POST', url: '/api/v1/match/reports', auth: 'user', tags, summary: 'Report someone met in 连线 or shake, optionally with a snapshot frame of their video; ends the call',

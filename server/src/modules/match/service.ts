@@ -1,4 +1,4 @@
-import type { ChannelEvent, IceServer, MatchFoundEvent, MatchOptIn, MatchQueuePublish, MatchReport, MatchReportBody, PublishBody, ShakePublish, UserSummary } from '@tremolo/protocol';
+import type { ChannelEvent, IceServer, MatchFoundEvent, MatchOptIn, MatchQueuePublish, MatchReport, MatchReportBody, MatchRingEndedEvent, PublishBody, RtcSignalPublish, ShakePublish, UserSummary } from '@tremolo/protocol';
 import { IceServer as IceServerSchema, MAX_SNAPSHOT_BYTES } from '@tremolo/protocol';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.ts';
@@ -27,6 +27,8 @@ export interface MatchOptions {
   reportsForCooldown: number;
   reportCooldownMs: number;
   shakeWindowMs: number;
+  /** A video call placed from a shake match rings this long before the caller hears "no answer". */
+  ringMs: number;
   /** How long a person's eligibility (opt-in, cool-down, exclusions) is cached between joins. */
   cacheMs: number;
   tickMs: number;
@@ -53,6 +55,7 @@ export function matchOptionsFromEnv(env: NodeJS.ProcessEnv): MatchOptions {
     reportsForCooldown: 3,
     reportCooldownMs: 60 * 60_000,
     shakeWindowMs: num('SHAKE_WINDOW_MS', 300),
+    ringMs: num('SHAKE_RING_MS', 30_000),
     cacheMs: 60_000,
     tickMs: 100,
   };
@@ -74,6 +77,10 @@ interface Call {
   a: string;
   b: string;
   source: 'random' | 'shake';
+  /** A shake match's video call that one side placed and the other has not answered yet. */
+  ring?: { from: string; at: number } | undefined;
+  /** The video call of a shake match was answered: later offers are renegotiation, not a new ring. */
+  answered?: boolean;
 }
 
 type Reason = Extract<ChannelEvent, { kind: 'match_ended' }>['reason'];
@@ -126,6 +133,24 @@ export class MatchService {
   async optIn(userId: string, body: { interests: string[]; languages: string[] }): Promise<MatchOptIn> {
     await this.repo.upsertProfile(userId, dedupe(body.interests), dedupe(body.languages));
     this.cache.delete(userId);
+    return this.me(userId);
+  }
+
+  /**
+   * What the person picked in the lobby becomes their stored choice, shown again next time.
+   * Separate from queueing so a join stays free of writes.
+   */
+  async setPrefs(userId: string, body: { interests?: string[] | undefined; languages?: string[] | undefined }): Promise<MatchOptIn> {
+    const p = await this.repo.profile(userId);
+    if (!p) throw optInRequired();
+    const interests = body.interests ? dedupe(body.interests) : p.interests;
+    const languages = body.languages ? dedupe(body.languages) : p.languages;
+    if (!sameList(interests, p.interests) || !sameList(languages, p.languages)) await this.repo.setPrefs(userId, interests, languages);
+    const cached = this.cache.get(userId);
+    if (cached) {
+      cached.interests = interests;
+      cached.languages = languages;
+    }
     return this.me(userId);
   }
 
@@ -185,16 +210,14 @@ export class MatchService {
   /** Own channel: queue actions and shakes. The peer's channel: signalling and chat of the call they share. */
   checkPublish(userId: string, id: string, body: PublishBody): boolean {
     if (id === userId) return body.kind === 'match_queue' || body.kind === 'shake';
-    if (body.kind !== 'rtc_signal' && body.kind !== 'match_chat') return false;
+    if (body.kind !== 'rtc_signal' && body.kind !== 'match_chat' && body.kind !== 'match_decline') return false;
     const call = this.calls.get(body.callId);
     return !!call && ((call.a === userId && call.b === id) || (call.b === userId && call.a === id));
   }
 
   async prepare(userId: string, id: string, body: PublishBody): Promise<ChannelEvent> {
-    if (body.kind === 'rtc_signal') {
-      if (!body.sdp && !body.candidate) throw new AppError('bad_request', 'A signal carries an sdp or a candidate');
-      return body;
-    }
+    if (body.kind === 'rtc_signal') return this.signal(userId, body);
+    if (body.kind === 'match_decline') return this.decline(userId, body.callId);
     if (body.kind === 'match_chat') return body;
     if (id !== userId) throw forbidden();
     if (body.kind === 'match_queue') return this.queue(userId, body);
@@ -219,7 +242,7 @@ export class MatchService {
       return { kind: 'match_status', state: 'idle' };
     }
     const e = await this.eligibility(userId);
-    if (!e.optedIn) throw new AppError('forbidden', 'Confirm you are 18 or older and accept the rules first');
+    if (!e.optedIn) throw optInRequired();
     const restricted = this.restriction(e);
     if (restricted) throw restricted;
     if (this.callOf.has(userId)) {
@@ -243,6 +266,44 @@ export class MatchService {
       return { kind: 'match_status', state: 'in_call' };
     }
     return { kind: 'match_status', state: 'queued' };
+  }
+
+  /**
+   * Signalling of a call. A shake match is not a video call yet: placing or answering one needs
+   * the same 18+ opt-in as 连线, and the first offer rings the other side until they answer,
+   * decline, or the ring time passes.
+   */
+  private async signal(userId: string, body: RtcSignalPublish): Promise<ChannelEvent> {
+    if (!body.sdp && !body.candidate) throw new AppError('bad_request', 'A signal carries an sdp or a candidate');
+    const call = this.calls.get(body.callId);
+    if (!call || call.source !== 'shake') return body;
+    if (!(await this.eligibility(userId)).optedIn) throw optInRequired('Confirm you are 18 or older and accept the rules before a video call');
+    // The call may have ended while the opt-in was looked up.
+    if (this.calls.get(call.id) !== call) throw new AppError('invalid_state', 'The call has ended');
+    if (call.answered || !body.sdp) return body;
+    if (body.sdp.type === 'offer') {
+      if (!call.ring) {
+        call.ring = { from: userId, at: Date.now() };
+      } else if (call.ring.from !== userId) {
+        // Both placed the call at once: each offer answers the other's ring.
+        call.ring = undefined;
+        call.answered = true;
+      }
+      return body;
+    }
+    // An answer: only to a ring from the other side that is still on (not declined, not timed out).
+    if (!call.ring || call.ring.from === userId) throw new AppError('invalid_state', 'The video call is no longer ringing');
+    call.ring = undefined;
+    call.answered = true;
+    return body;
+  }
+
+  /** The called person turns the ring down; the caller (whose channel this goes to) hears "declined". */
+  private decline(userId: string, callId: string): MatchRingEndedEvent {
+    const call = this.calls.get(callId);
+    if (!call?.ring || call.ring.from === userId) throw new AppError('invalid_state', 'No video call is ringing for you');
+    call.ring = undefined;
+    return { kind: 'match_ring_ended', callId, reason: 'declined' };
   }
 
   private async countSkip(userId: string, limited = true): Promise<void> {
@@ -291,6 +352,12 @@ export class MatchService {
       this.startCall(p.a.userId, p.b.userId, 'shake');
     }
     for (const s of settled.unmatched) void this.realtime.publish(`match:${s.userId}`, { kind: 'shake_miss' }).catch(() => undefined);
+    for (const call of this.calls.values()) {
+      if (!call.ring || now - call.ring.at < this.options.ringMs) continue;
+      call.ring = undefined;
+      const ev: MatchRingEndedEvent = { kind: 'match_ring_ended', callId: call.id, reason: 'no_answer' };
+      for (const u of [call.a, call.b]) void this.realtime.publish(`match:${u}`, ev).catch(() => undefined);
+    }
   }
 
   private startPair(p: Pair): void {
@@ -469,6 +536,14 @@ export class MatchService {
 
 function dedupe(xs: readonly string[]): string[] {
   return [...new Set(xs)];
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function optInRequired(message = 'Confirm you are 18 or older and accept the rules first'): AppError {
+  return new AppError('opt_in_required', message);
 }
 
 function looksLikeImage(b: Buffer): boolean {
