@@ -261,10 +261,18 @@ describe('friends chat room', () => {
     const later = await received(a);
     assert.ok(before[g1.id] && later[g1.id], 'the muted guest is still received (video)');
     assert.equal(later[g1.id]!.audioBytes, before[g1.id]!.audioBytes, 'no audio from the muted guest');
-    assert.ok(later[g1.id]!.videoBytes > before[g1.id]!.videoBytes, 'their video still flows');
     // The other guest's sound still arrives: the measurement can see audio.
     assert.ok(later[g2.id]!.audioBytes > before[g2.id]!.audioBytes, 'the other guest is heard');
+    // Only the sound stopped: the muted guest's picture keeps coming (a layer switch may pause it briefly).
+    await eventually(async () => assert.ok((await received(a))[g1.id]!.videoBytes > later[g1.id]!.videoBytes, 'their video still flows'), 8_000);
     await shot(h, 'room-muted-zh-desktop');
+
+    // The guest's own camera switch shows on their tile for everyone, and back.
+    const gp = g1.person.page;
+    await gp.getByTestId('room-camera').click();
+    await eventually(async () => assert.equal(await tileOf(a, g1.handle).getAttribute('data-camera'), 'off'));
+    await gp.getByTestId('room-camera').click();
+    await eventually(async () => assert.equal(await tileOf(a, g1.handle).getAttribute('data-camera'), 'on'));
   });
 
   test('the host removes a guest: their tile disappears and their media stops', async () => {
@@ -299,6 +307,7 @@ describe('friends chat room', () => {
     await ava.getByTestId('room-chat-input').fill('love the mug');
     await ava.getByTestId('room-chat-send').click();
     await eventually(async () => assert.match((await h.getByTestId('room-chat').textContent()) ?? '', /love the mug/));
+    await h.getByTestId('room-danmaku').getByText('love the mug').waitFor();
     for (let i = 0; i < 5; i++) await ava.getByTestId('room-heart').click();
     await eventually(async () => assert.match((await h.getByTestId('room-hearts').textContent()) ?? '', /5/), 5_000);
 
@@ -327,5 +336,28 @@ describe('friends chat room', () => {
     await ava.getByTestId('room-ended').waitFor();
 
     for (const m of everyone()) assert.deepEqual(m.person.errors, [], `${m.handle} had page errors`);
+  });
+
+  test('a host whose browser refuses the camera is told why and what to do', async () => {
+    const dee = await apiSignup(server.url, 'rm_dee', 'Dee Denied');
+    const room = (await call(server, dee, 'POST', '/api/v1/rooms', { title: 'No camera here' })) as { id: string };
+    const p = await newPerson(browser, server.url, { viewport: MOBILE });
+    try {
+      const [cookieName = '', ...rest] = dee.cookie.split('=');
+      await p.context.addCookies([{ name: cookieName, value: rest.join('='), url: server.url }]);
+      // What Chromium answers when the person has blocked the site's camera.
+      await p.context.addInitScript(() => {
+        navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      });
+      await p.page.goto(`/r/${room.id}`);
+      const problem = p.page.getByTestId('room-media-problem');
+      await problem.waitFor();
+      assert.equal(await problem.getAttribute('data-problem'), 'denied');
+      assert.match((await problem.textContent()) ?? '', /Allow them in the site settings/);
+      await shot(p.page, 'room-camera-denied-en-mobile');
+      assert.deepEqual(p.errors, []);
+    } finally {
+      await p.context.close();
+    }
   });
 });

@@ -14,7 +14,7 @@ declare global {
 /** Above this RMS level (0–1) a person counts as speaking. */
 const SPEAKING_LEVEL = 0.02;
 /** The active speaker must lead this long before the high layer moves to them. */
-const SPEAKER_HOLD_MS = 1500;
+const SPEAKER_HOLD_MS = 2500;
 
 /**
  * The media side of a room: my publish connection while I am on stage, one receive connection
