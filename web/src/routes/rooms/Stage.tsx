@@ -9,6 +9,8 @@ export interface TileMedia {
   stream: MediaStream | null;
   /** My own preview: never played out loud. */
   local: boolean;
+  /** My camera could not be opened (the page explains why below the stage). */
+  unavailable?: boolean;
 }
 
 /**
@@ -116,7 +118,11 @@ function Tile({
       {(cameraOff || !stream) && (
         <button type="button" className="room-tile-avatar" onClick={onFocus} aria-label={m.user.displayName}>
           <Avatar user={m.user} size={56} />
-          {!m.publishing && !cameraOff && <span className="small muted">{t('rooms.connecting')}</span>}
+          {media?.unavailable ? (
+            <span className="small muted">{t('rooms.noCamera')}</span>
+          ) : (
+            !m.publishing && !cameraOff && <span className="small muted">{t('rooms.connecting')}</span>
+          )}
         </button>
       )}
       <figcaption className="room-tile-name">

@@ -173,8 +173,9 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
     const m = new Map<string, TileMedia>();
     for (const [pid, f] of feeds) m.set(pid, { stream: f.stream, local: false });
     if (local && myId) m.set(myId, { stream: local, local: true });
+    else if (problem && myId) m.set(myId, { stream: null, local: true, unavailable: true });
     return m;
-  }, [feeds, local, myId]);
+  }, [feeds, local, myId, problem]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   const resumeAudio = useCallback(() => meterRef.current?.resume(), []);
