@@ -33,7 +33,8 @@ export function RoomPage() {
   const { realtime } = useSession();
   const r = useRoom(id);
   const { room, state, me, myId } = r;
-  const m = useRoomMedia(room, state, me, myId);
+  // Removed from the room: every connection closes at once, whatever events are still on the way.
+  const m = useRoomMedia(r.removed ? null : room, state, me, myId);
   const act = useAction();
   const [panel, setPanel] = useState<'invite' | 'pin' | null>(null);
   const [draft, setDraft] = useState('');

@@ -106,6 +106,8 @@ export interface SubscriberSignals {
   subscribe(publisherIds: string[]): Promise<SubscribeOffer>;
   answer(answerSdp: string): Promise<void>;
   layer(publisherId: string, layer: VideoLayer): Promise<void>;
+  /** Drops my receive connection on the SFU, so the next subscribe starts a fresh one. */
+  leave(): Promise<void>;
 }
 
 /**
@@ -141,10 +143,20 @@ export class Subscriber {
     void this.run();
   }
 
-  /** Renegotiate even when the set looks the same (the SFU restarted a feed, a reconnect). */
-  refresh(): void {
+  /**
+   * The network changed under a failed connection: ICE will not recover by itself, so both
+   * ends start over with a new connection carrying the same feeds.
+   */
+  private async restart(): Promise<void> {
+    if (this.closed || !this.pc) return;
+    this.pc.onconnectionstatechange = null;
+    this.pc.close();
+    this.pc = null;
+    this.feeds = new Map();
+    this.onFeeds(this.feeds);
+    await this.signals.leave().catch(() => undefined);
     this.current = '\u0000';
-    void this.run();
+    await this.run();
   }
 
   private async run(): Promise<void> {
@@ -179,7 +191,7 @@ export class Subscriber {
     if (!this.pc) {
       this.pc = new RTCPeerConnection(rtcConfig(this.iceServers));
       this.pc.onconnectionstatechange = () => {
-        if (this.pc?.connectionState === 'failed') this.refresh();
+        if (this.pc?.connectionState === 'failed') void this.restart();
       };
     }
     const pc = this.pc;

@@ -102,6 +102,7 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
         subscribe: (publisherIds) => api.post(`/api/v1/rooms/${enc(id)}/subscribe`, SubscribeOffer, { publisherIds }),
         answer: (answerSdp) => api.post(`/api/v1/rooms/${enc(id)}/subscribe/answer`, Ok, { answerSdp }).then(() => undefined),
         layer: (publisherId, layer) => api.post(`/api/v1/rooms/${enc(id)}/layer`, Ok, { publisherId, layer }).then(() => undefined),
+        leave: () => api.post(`/api/v1/rooms/${enc(id)}/unsubscribe`, Ok).then(() => undefined),
       },
       (f) => {
         setFeeds(new Map(f));
