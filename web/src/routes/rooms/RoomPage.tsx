@@ -348,6 +348,7 @@ export function RoomPage() {
           )}
           <div className="room-chat">
             <ul className="room-chat-list" data-testid="room-chat" aria-live="polite">
+              {r.chat.length === 0 && <li className="muted small">{t('rooms.noChat')}</li>}
               {r.chat.map((c) => {
                 const who = c.from ? r.people.get(c.from) : undefined;
                 return (
