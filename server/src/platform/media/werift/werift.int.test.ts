@@ -217,7 +217,8 @@ test('publish simulcast, two subscribers decode, layer switch, server mute, unpu
   const answer2 = await sfu.publish(room, 'bob', offer2);
   await pub2.evaluate((sdp) => (window as unknown as { publishAnswer(s: string): Promise<void> }).publishAnswer(sdp), answer2.answerSdp);
   const bobMid = await subscribe(viewers[0], room, 'v1', ['bob']);
-  await until('viewer 1 decodes bob', () => videoState(viewers[0], bobMid), (s) => s.videoWidth > 0 && s.framesDecoded > 5);
+  // The transceiver is reused from alice's feed, so its counters already ran: wait for new frames.
+  await until('viewer 1 decodes bob', () => framesRising(viewers[0], bobMid), (v) => v);
   await pub2.evaluate(() => (window as unknown as { pc: RTCPeerConnection }).pc.close());
   await until('publisher_gone', async () => events, (e) => e.some((x) => x.type === 'publisher_gone' && x.publisherId === 'bob'), 15_000);
   assert.equal(sfu.stats().publishers, 0);
