@@ -74,6 +74,8 @@ describe('连线 and shake', () => {
     process.env.MATCH_RECENT_MS = '2000';
     // Two "next" a minute, so a person reaches the limit within the story.
     process.env.MATCH_SKIPS_PER_MIN = '2';
+    // A shake video call rings for 5 s (not 30) before the caller hears "no answer".
+    process.env.SHAKE_RING_MS = '5000';
     [server, browser] = await Promise.all([
       startServer({ seedDemo: false }),
       chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] }),
@@ -84,6 +86,7 @@ describe('连线 and shake', () => {
     delete process.env.ADMIN_HANDLES;
     delete process.env.MATCH_RECENT_MS;
     delete process.env.MATCH_SKIPS_PER_MIN;
+    delete process.env.SHAKE_RING_MS;
     await browser?.close();
     await server?.stop();
     for (const p of people) assert.deepEqual(p.errors, [], 'uncaught errors in a page');
@@ -100,6 +103,9 @@ describe('连线 and shake', () => {
     const bob = await join('mt_bob', 'Bob Match');
     await Promise.all([optIn(ann.page), optIn(bob.page)]);
 
+    // Ann's picks in the lobby are kept for next time.
+    await ann.page.getByTestId('match-interest-games').click();
+    await ann.page.getByTestId('match-language-en').click();
     await start(ann.page);
     await waiting(ann.page);
     await start(bob.page);
@@ -124,6 +130,11 @@ describe('连线 and shake', () => {
 
     await Promise.all([ann.page.getByTestId('match-leave').click(), bob.page.getByTestId('match-leave').click()]);
     await Promise.all([ann.page.getByTestId('match-lobby').waitFor(), bob.page.getByTestId('match-lobby').waitFor()]);
+    await ann.page.reload();
+    await ann.page.getByTestId('match-lobby').waitFor();
+    assert.equal(await ann.page.getByTestId('match-interest-games').getAttribute('aria-pressed'), 'true');
+    assert.equal(await ann.page.getByTestId('match-language-en').getAttribute('aria-pressed'), 'true');
+    assert.equal(await ann.page.getByTestId('match-interest-movies').getAttribute('aria-pressed'), 'false');
     await Promise.all([ann.context.close(), bob.context.close()]);
   });
 
@@ -221,10 +232,41 @@ describe('连线 and shake', () => {
     await gus.page.getByTestId('match-follow').click();
     await gus.page.getByTestId('match-following').waitFor();
 
-    // Fay calls; Gus accepts; both see each other's video.
+    // A video call is for adults, as 连线 is: Fay confirms 18+ and the rules first, then it rings.
+    await fay.page.getByTestId('shake-video').click();
+    const fayOptIn = fay.page.getByTestId('shake-optin');
+    await fayOptIn.waitFor();
+    assert.equal(await gus.page.getByTestId('shake-incoming').count(), 0);
+    await fayOptIn.getByTestId('match-adult').check();
+    await fayOptIn.getByTestId('match-rules').check();
+    await fayOptIn.getByTestId('match-optin-submit').click();
+    await fay.page.getByTestId('shake-calling').waitFor();
+
+    // Gus declines: Fay is told and is back on the card.
+    await gus.page.getByTestId('shake-incoming').waitFor();
+    await gus.page.getByTestId('shake-decline').click();
+    await fay.page.getByTestId('shake-notice').filter({ hasText: 'declined' }).waitFor();
+    await fay.page.getByTestId('shake-card').waitFor();
+    assert.equal(await fay.page.getByTestId('shake-calling').count(), 0);
+
+    // Fay calls again (no second confirmation) and Gus lets it ring: both are told after the ring time.
+    await fay.page.getByTestId('shake-video').click();
+    await fay.page.getByTestId('shake-calling').waitFor();
+    await gus.page.getByTestId('shake-incoming').waitFor();
+    await fay.page.getByTestId('shake-notice').filter({ hasText: 'did not answer' }).waitFor({ timeout: 10_000 });
+    await gus.page.getByTestId('shake-notice').filter({ hasText: 'missed' }).waitFor();
+    assert.equal(await gus.page.getByTestId('shake-incoming').count(), 0);
+    await fay.page.getByTestId('shake-card').waitFor();
+
+    // The third time Gus accepts; he confirms 18+ first, then both see each other's video.
     await fay.page.getByTestId('shake-video').click();
     await gus.page.getByTestId('shake-incoming').waitFor();
     await gus.page.getByTestId('shake-accept').click();
+    const gusOptIn = gus.page.getByTestId('shake-optin');
+    await gusOptIn.waitFor();
+    await gusOptIn.getByTestId('match-adult').check();
+    await gusOptIn.getByTestId('match-rules').check();
+    await gusOptIn.getByTestId('match-optin-submit').click();
     await Promise.all([seesVideo(fay.page), seesVideo(gus.page)]);
     await fay.page.getByTestId('shake-hangup').click();
     await Promise.all([fay.page.getByTestId('shake-call-ended').waitFor(), gus.page.getByTestId('shake-call-ended').waitFor()]);

@@ -86,7 +86,7 @@ export function MatchPage() {
   /** A refused queue action: the cool-down or ban behind it comes from the stored state. */
   const explain = useCallback(
     async (e: unknown) => {
-      if (e instanceof PublishError && (e.code === 'rate_limited' || e.code === 'forbidden')) {
+      if (e instanceof PublishError && (e.code === 'rate_limited' || e.code === 'forbidden' || e.code === 'opt_in_required')) {
         const m = await load();
         if (m?.banned) return setBanned(true);
         if (m?.cooldownUntil) return setNotice({ key: 'match.cooldown', vars: { time: new Date(m.cooldownUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) } });
@@ -136,12 +136,19 @@ export function MatchPage() {
           return;
         }
       }
+      await savePrefs();
       await m.queue('join', { interests, languages });
     } catch (e) {
       await explain(e);
     } finally {
       setStarting(false);
     }
+  };
+
+  /** The picks become the stored choice (so they are chosen again next time) when they changed. */
+  const savePrefs = async () => {
+    if (!me || (sameTags(interests, me.interests) && sameTags(languages, me.languages))) return;
+    setMe(await api.patch('/api/v1/match/me', MatchOptIn, { interests, languages }));
   };
 
   const next = async () => {
@@ -281,6 +288,10 @@ export function MatchPage() {
   );
 }
 
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
 export function CameraProblem({ problem }: { problem: MediaProblem }) {
   const { t } = useI18n();
   return (
@@ -360,8 +371,20 @@ function TagPicker({ label, options, value, max, onChange, testId, labels = fals
   );
 }
 
-/** Once: confirm 18+ and accept the rules (both stored with the time), with first preferences. */
-function OptIn({ onDone, moderator }: { onDone: (m: MatchOptIn) => void; moderator: boolean }) {
+/**
+ * Once: confirm 18+ and accept the rules (both stored with the time), with first preferences.
+ * `compact` is the same confirmation inside another page (a shake card's video call): no
+ * heading, no preferences, and a way back.
+ */
+export function OptIn({ onDone, moderator, compact = false, lead = 'match.optInLead', submitLabel = 'match.optInSubmit', onCancel, testId = 'match-optin' }: {
+  onDone: (m: MatchOptIn) => void;
+  moderator: boolean;
+  compact?: boolean;
+  lead?: MessageKey;
+  submitLabel?: MessageKey;
+  onCancel?: () => void;
+  testId?: string;
+}) {
   const { t } = useI18n();
   const [adult, setAdult] = useState(false);
   const [rules, setRules] = useState(false);
@@ -376,7 +399,9 @@ function OptIn({ onDone, moderator }: { onDone: (m: MatchOptIn) => void; moderat
     setBusy(true);
     setError(null);
     try {
-      onDone(await api.put('/api/v1/match/me', MatchOptIn, { confirmAdult: true, acceptRules: true, interests, languages }));
+      const saved = await api.put('/api/v1/match/me', MatchOptIn, { confirmAdult: true, acceptRules: true, interests, languages });
+      setBusy(false);
+      onDone(saved);
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -384,12 +409,16 @@ function OptIn({ onDone, moderator }: { onDone: (m: MatchOptIn) => void; moderat
   };
 
   return (
-    <form className="stack match-page" onSubmit={(e) => void submit(e)} data-testid="match-optin">
-      <header className="page-head">
-        <h1>{t('match.title')}</h1>
-        <p className="muted">{t('match.optInLead')}</p>
-      </header>
-      <div className="panel stack">
+    <form className={compact ? 'stack' : 'stack match-page'} onSubmit={(e) => void submit(e)} data-testid={testId}>
+      {compact ? (
+        <p className="muted">{t(lead)}</p>
+      ) : (
+        <header className="page-head">
+          <h1>{t('match.title')}</h1>
+          <p className="muted">{t(lead)}</p>
+        </header>
+      )}
+      <div className={compact ? 'stack' : 'panel stack'}>
         <h2 className="section-title">{t('match.rulesTitle')}</h2>
         <RulesList />
         <label className="match-check">
@@ -401,12 +430,21 @@ function OptIn({ onDone, moderator }: { onDone: (m: MatchOptIn) => void; moderat
           <span>{t('match.acceptRules')}</span>
         </label>
       </div>
-      <TagPicker label="match.interests" options={INTERESTS} value={interests} max={MAX_MATCH_INTERESTS} onChange={setInterests} testId="match-optin-interest" />
-      <TagPicker label="match.languages" options={LANGUAGES} value={languages} max={MAX_MATCH_LANGUAGES} onChange={setLanguages} testId="match-optin-language" labels />
+      {!compact && (
+        <>
+          <TagPicker label="match.interests" options={INTERESTS} value={interests} max={MAX_MATCH_INTERESTS} onChange={setInterests} testId="match-optin-interest" />
+          <TagPicker label="match.languages" options={LANGUAGES} value={languages} max={MAX_MATCH_LANGUAGES} onChange={setLanguages} testId="match-optin-language" labels />
+        </>
+      )}
       {error !== null && <ErrorMessage error={error} testId="match-optin-error" />}
       <button type="submit" className="btn btn-primary btn-block" disabled={!adult || !rules || busy} data-testid="match-optin-submit">
-        {busy ? t('common.saving') : t('match.optInSubmit')}
+        {busy ? t('common.saving') : t(submitLabel)}
       </button>
+      {onCancel && (
+        <button type="button" className="btn btn-ghost btn-block" onClick={onCancel} disabled={busy} data-testid="match-optin-cancel">
+          {t('shake.cancel')}
+        </button>
+      )}
       {moderator && (
         <Link to="/moderation" className="btn btn-ghost" data-testid="match-to-moderation">
           {t('moderation.title')}

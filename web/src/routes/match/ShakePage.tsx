@@ -6,7 +6,7 @@ import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { PublishError } from '../../lib/realtime.ts';
 import { useSession } from '../../lib/session.tsx';
 import { CallView, FollowButton, SafetySheet, usePeerCard } from './CallView.tsx';
-import { Banned, CameraProblem } from './MatchPage.tsx';
+import { Banned, CameraProblem, OptIn, useMatchMe } from './MatchPage.tsx';
 import { mediaProblem, openCamera, type MediaProblem } from './rtc.ts';
 import { ShakeDetector, coarse, oneWayFromRtts } from './shake-detect.ts';
 import { useMatch } from './useMatch.ts';
@@ -18,6 +18,9 @@ const PING_GAP_MS = 120;
 const DELAY_FRESH_MS = 30_000;
 
 type Motion = 'listening' | 'needsPermission' | 'denied';
+type Notice = { key: MessageKey; vars?: Record<string, string> } | null;
+
+const RING_NOTICE = { declined: 'shake.declined', no_answer: 'shake.noAnswer' } as const satisfies Record<string, MessageKey>;
 
 /** iOS 13+ exposes this static, and only answers it from a tap. */
 interface MotionWithPermission {
@@ -74,22 +77,41 @@ function useOneWayDelay() {
  */
 export function ShakePage() {
   const { t } = useI18n();
+  const optInState = useMatchMe();
+  /** Showing the 18+ confirmation, after which the video call is placed (or the ringing one answered). */
+  const [askOptIn, setAskOptIn] = useState(false);
+  /** We placed the video call (not answered one): "calling" until their video arrives. */
+  const [placed, setPlaced] = useState(false);
   const m = useMatch({
-    onShakeMiss: () => setNotice('shake.miss'),
-    onFound: () => setNotice(null),
+    onShakeMiss: () => setNotice({ key: 'shake.miss' }),
+    onFound: () => {
+      setNotice(null);
+      setAskOptIn(false);
+    },
     onEnded: () => {
       setSheet(false);
+      setAskOptIn(false);
       stopCamera();
     },
     onBanned: () => setBanned(true),
-    onLost: () => setNotice('match.lost'),
+    onLost: () => setNotice({ key: 'match.lost' }),
+    // Back to the card, told why: the call was ours and went unanswered, or we missed theirs.
+    onRingEnded: (c, reason, caller) => {
+      stopCamera();
+      setNotice({ key: caller ? RING_NOTICE[reason] : 'shake.missed', vars: { name: c.peer.displayName } });
+    },
+    onOptInRequired: () => {
+      stopCamera();
+      void optInState.load();
+      setAskOptIn(true);
+    },
   });
   const delay = useOneWayDelay();
   const [motion, setMotion] = useState<Motion>(() => (motionPermissionApi() ? 'needsPermission' : 'listening'));
   const [useLocation, setUseLocation] = useState(false);
   const place = useRef<{ lat: number; lng: number } | null>(null);
   const [locationError, setLocationError] = useState(false);
-  const [notice, setNotice] = useState<MessageKey | null>(null);
+  const [notice, setNotice] = useState<Notice>(null);
   const [error, setError] = useState<unknown>(null);
   const [banned, setBanned] = useState(false);
   const [local, setLocal] = useState<MediaStream | null>(null);
@@ -172,8 +194,18 @@ export function ShakePage() {
     );
   };
 
+  /** A video call is for adults only, as 连线 is: without the stored opt-in, ask for it first. */
   const videoCall = async () => {
     setError(null);
+    setNotice(null);
+    const state = optInState.me ?? (await optInState.load());
+    if (!state) return setError(optInState.error ?? new Error('match state unavailable'));
+    if (!state.adultConfirmedAt || !state.rulesAcceptedAt) return setAskOptIn(true);
+    await placeCall();
+  };
+
+  const placeCall = async () => {
+    setPlaced(!m.incoming);
     try {
       const s = localRef.current ?? (await openCamera());
       localRef.current = s;
@@ -210,7 +242,12 @@ export function ShakePage() {
           chat={m.chat}
           onSend={m.sendChat}
           remoteRef={remoteRef}
-          notice={error !== null ? <ErrorMessage error={error} /> : null}
+          notice={
+            <>
+              {placed && !m.remote && <p className="note" role="status" data-testid="shake-calling">{t('shake.calling', { name: call.peer.displayName })}</p>}
+              {error !== null && <ErrorMessage error={error} />}
+            </>
+          }
           actions={
             <>
               <FollowButton handle={call.peer.handle} relationship={card?.relationship ?? null} onChange={setRelationship} />
@@ -232,7 +269,7 @@ export function ShakePage() {
               setSheet(false);
               stopCamera();
               m.forget();
-              setNotice('match.reportSent');
+              setNotice({ key: 'match.reportSent' });
             }}
             onClose={() => setSheet(false)}
           />
@@ -266,7 +303,7 @@ export function ShakePage() {
                 <button type="button" className="btn btn-small btn-primary" onClick={() => void videoCall()} data-testid="shake-accept">
                   {t('shake.accept')}
                 </button>
-                <button type="button" className="btn btn-small btn-ghost" onClick={m.declineIncoming} data-testid="shake-decline">
+                <button type="button" className="btn btn-small btn-ghost" onClick={() => void m.declineIncoming().catch(setError)} data-testid="shake-decline">
                   {t('shake.decline')}
                 </button>
               </div>
@@ -281,12 +318,27 @@ export function ShakePage() {
               {t('shake.videoCall')}
             </button>
           </div>
+          {askOptIn && !call.ended && (
+            <OptIn
+              compact
+              moderator={false}
+              lead="shake.optInLead"
+              submitLabel="shake.optInCall"
+              testId="shake-optin"
+              onCancel={() => setAskOptIn(false)}
+              onDone={(saved) => {
+                optInState.setMe(saved);
+                setAskOptIn(false);
+                void placeCall();
+              }}
+            />
+          )}
           {call.ended && <p className="muted small" data-testid="shake-call-ended">{t('shake.callEnded')}</p>}
           {camera && <CameraProblem problem={camera} />}
         </article>
       )}
 
-      {notice && <p className="note" role="status" data-testid="shake-notice">{t(notice)}</p>}
+      {notice && <p className="note" role="status" data-testid="shake-notice">{t(notice.key, notice.vars)}</p>}
       {error !== null && <ErrorMessage error={error} testId="shake-error" />}
 
       <div className="shake-zone">

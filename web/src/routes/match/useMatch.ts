@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EventFrame, MatchEndedEvent, MatchFoundEvent, MatchQueuePublish, MatchStatusEvent, PublishBody, ShakePublish, UserSummary } from '@tremolo/protocol';
+import type { EventFrame, MatchEndedEvent, MatchFoundEvent, MatchQueuePublish, MatchRingEndedEvent, MatchStatusEvent, PublishBody, ShakePublish, UserSummary } from '@tremolo/protocol';
+import { PublishError } from '../../lib/realtime.ts';
 import { useSession } from '../../lib/session.tsx';
 import { PeerCall, type Signal } from './rtc.ts';
 
 export type Phase = MatchStatusEvent['state'];
 export type EndReason = MatchEndedEvent['reason'];
+export type RingEndReason = MatchRingEndedEvent['reason'];
 
 export interface ActiveCall {
   id: string;
@@ -29,6 +31,13 @@ export interface MatchHandlers {
   onBanned?(): void;
   /** The link dropped and came back: the server forgot our place in the queue and any call. */
   onLost?(): void;
+  /**
+   * A shake match's video call stopped ringing unanswered: `caller` when it was ours (the other
+   * side declined or did not answer), otherwise the ring we did not pick up timed out.
+   */
+  onRingEnded?(call: ActiveCall, reason: RingEndReason, caller: boolean): void;
+  /** The server refused our signalling until we confirm 18+ and accept the rules. */
+  onOptInRequired?(): void;
 }
 
 let cidSeq = 0;
@@ -56,6 +65,8 @@ export function useMatch(handlers: MatchHandlers) {
   const bufferRef = useRef<Signal[]>([]);
   /** Our camera, waiting to answer the offer we expect (the answerer of a 连线 call). */
   const answerWithRef = useRef<MediaStream | null>(null);
+  /** We placed the video call (made the first offer) rather than answered one. */
+  const callerRef = useRef(false);
   const handlersRef = useRef(handlers);
   handlersRef.current = handlers;
 
@@ -75,6 +86,7 @@ export function useMatch(handlers: MatchHandlers) {
     peerRef.current = null;
     bufferRef.current = [];
     answerWithRef.current = null;
+    callerRef.current = false;
     setRemote(null);
     setConnection(null);
     setIncoming(false);
@@ -86,7 +98,15 @@ export function useMatch(handlers: MatchHandlers) {
       const peer = new PeerCall({
         iceServers: c.iceServers,
         polite: c.role === 'answerer',
-        send: (s) => void publish(`match:${c.peer.id}`, { kind: 'rtc_signal', callId: c.id, ...s }).catch(() => undefined),
+        send: (s) =>
+          void publish(`match:${c.peer.id}`, { kind: 'rtc_signal', callId: c.id, ...s }).catch((e: unknown) => {
+            if (!(e instanceof PublishError) || peerRef.current !== peer) return;
+            // Refused for good (no opt-in, the ring is over): this attempt cannot connect.
+            if (e.code === 'opt_in_required' || e.code === 'invalid_state') {
+              dropPeer();
+              if (e.code === 'opt_in_required') handlersRef.current.onOptInRequired?.();
+            }
+          }),
         onRemoteStream: setRemote,
         onState: setConnection,
       });
@@ -98,7 +118,7 @@ export function useMatch(handlers: MatchHandlers) {
       setVideoOn(true);
       void peer.start(local, earlier).catch((e: unknown) => console.warn('match: could not start the call', e));
     },
-    [publish],
+    [publish, dropPeer],
   );
 
   useEffect(() => {
@@ -140,6 +160,10 @@ export function useMatch(handlers: MatchHandlers) {
             void peer.signal(s).catch((e: unknown) => console.warn('match: bad signal', e));
             return;
           }
+          // An answer with no call of ours is late (the ring already ended): nothing to apply it to.
+          if (s.sdp?.type === 'answer') return;
+          // A new offer starts a new attempt: what an earlier, declined one left behind is stale.
+          if (s.sdp?.type === 'offer') bufferRef.current = [];
           bufferRef.current.push(s);
           if (s.sdp?.type === 'offer') {
             const local = answerWithRef.current;
@@ -151,6 +175,13 @@ export function useMatch(handlers: MatchHandlers) {
         case 'match_chat': {
           if (!cur || b.callId !== cur.id || ev.from !== cur.peer.id) return;
           setChat((c) => [...c.slice(-49), { key: `${ev.at}:${c.length}`, mine: false, text: b.text }]);
+          return;
+        }
+        case 'match_ring_ended': {
+          if (!cur || cur.ended || b.callId !== cur.id) return;
+          const caller = callerRef.current;
+          dropPeer();
+          handlersRef.current.onRingEnded?.(cur, b.reason, caller);
           return;
         }
         case 'shake_miss':
@@ -204,8 +235,11 @@ export function useMatch(handlers: MatchHandlers) {
     (local: MediaStream, initiate: boolean) => {
       const c = callRef.current;
       if (!c || c.ended || peerRef.current) return;
-      if (initiate || bufferRef.current.some((s) => s.sdp?.type === 'offer')) startPeer(c, local);
-      else answerWithRef.current = local;
+      const offered = bufferRef.current.some((s) => s.sdp?.type === 'offer');
+      if (initiate || offered) {
+        startPeer(c, local);
+        callerRef.current = !offered;
+      } else answerWithRef.current = local;
     },
     [startPeer],
   );
@@ -227,5 +261,12 @@ export function useMatch(handlers: MatchHandlers) {
     setChat([]);
   }, [dropPeer]);
 
-  return { ready, phase, setPhase, call, remote, connection, chat, incoming, videoOn, queue, shake, startVideo, sendChat, forget, declineIncoming: () => setIncoming(false) };
+  /** Turns down the ringing video call; the caller hears "declined". The match (the card) stays. */
+  const declineIncoming = useCallback(async () => {
+    const c = callRef.current;
+    dropPeer();
+    if (c && !c.ended) await publish(`match:${c.peer.id}`, { kind: 'match_decline', callId: c.id });
+  }, [publish, dropPeer]);
+
+  return { ready, phase, setPhase, call, remote, connection, chat, incoming, videoOn, queue, shake, startVideo, sendChat, forget, declineIncoming };
 }
