@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Socket as UdpSocket } from 'node:dgram';
 import { applyRoomEvent, type Card, type ChannelEvent, type Group, type Notification, type Room, type RoomState, type RoomSummary, type ServerFrame } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
+import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { buyer, buyNow, pay, product, seller, uniq, waitFor } from '../shop/fixtures.ts';
 
 let t: TestApp;
@@ -11,7 +13,13 @@ before(async () => {
   t = await startTestApp({ rooms: { chatPer10s: 3, heartPostsPer10s: 50 } });
   host = await seller(t, 'r_host');
 });
-after(async () => t.close());
+after(async () => {
+  await t.close();
+  // werift's receive connection can keep its UDP sockets after the SFU closed it (when ICE never
+  // completed); left referenced they would keep this test process alive for ever.
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  for (const h of handles) if (h instanceof UdpSocket) h.unref();
+});
 
 const user = (prefix: string) => TestUser.signup(t, uniq(prefix));
 
@@ -379,5 +387,63 @@ describe('friends chat rooms', () => {
     assert.equal(applyRoomEvent(snap, { kind: 'room_pinned', version: snap.version + 2, product: null }), null);
     back.s.close();
     await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+  });
+
+  test('signalling with the real SFU: a guest publishes, the audience subscribes and picks a layer; sent back to the audience, the feed stops at once', async () => {
+    const room = await open();
+    const guest = await user('r_pub');
+    const viewer = await user('r_sub');
+    await onStage(guest, room);
+    await join(viewer, room);
+    // werift peers in this process stand in for the browsers. Each is closed as soon as its SDP is
+    // made: this test is about the exchange and the SFU's bookkeeping, and a werift client that
+    // outlives the SFU's side of its connection keeps UDP sockets open and the test process alive.
+    const sdpOf = async (make: (pc: RTCPeerConnection) => Promise<void>): Promise<string> => {
+      // As DESIGN.md says for werift on this machine: no public STUN, loopback candidates, no IPv6.
+      const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, bundlePolicy: 'max-bundle' });
+      try {
+        await make(pc);
+        if (pc.iceGatheringState !== 'complete') await new Promise<void>((resolve) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && resolve()));
+        return pc.localDescription!.sdp;
+      } finally {
+        await pc.close();
+      }
+    };
+
+    const offerSdp = await sdpOf(async (pc) => {
+      pc.addTransceiver(new MediaStreamTrack({ kind: 'video' }), { direction: 'sendonly' });
+      pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendonly' });
+      await pc.setLocalDescription(await pc.createOffer());
+    });
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp })).status, 403, 'the audience cannot publish a real offer either');
+    const answer = await guest.call<{ answerSdp: string }>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.match(answer.body.answerSdp, /^v=0/);
+    assert.match(answer.body.answerSdp, /a=candidate:/, 'non-trickle: candidates inside the SDP');
+    assert.equal((await state(viewer, room)).stage.find((m) => m.user.id === guest.id)?.publishing, true);
+    assert.equal(t.app.sfu.stats().publishers, 1);
+
+    const offer = await viewer.call<{ offerSdp: string; streams: { mid: string; publisherId: string; kind: string }[] }>('POST', `/api/v1/rooms/${room.id}/subscribe`, {});
+    assert.equal(offer.status, 200, JSON.stringify(offer.body));
+    assert.ok(offer.body.streams.length >= 1 && offer.body.streams.every((x) => x.publisherId === guest.id));
+    const answerSdp = await sdpOf(async (pc) => {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer.body.offerSdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+    });
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp })).status, 200);
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/layer`, { publisherId: guest.id, layer: 'low' })).status, 200);
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/layer`, { publisherId: guest.id, layer: 'medium' })).status, 400);
+    assert.equal(t.app.sfu.stats().subscribers, 1);
+
+    // The host mutes the guest on the server, then sends them back to the audience: unpublished at once.
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${guest.id}`, { action: 'mute_mic' })).status, 200);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${guest.id}`, { action: 'to_audience' })).status, 200);
+    assert.equal(t.app.sfu.stats().publishers, 0, 'the SFU no longer carries the feed');
+    assert.equal((await state(viewer, room)).stage.some((m) => m.user.id === guest.id), false);
+    assert.equal((await guest.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp })).status, 403);
+
+    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+    assert.equal(t.app.sfu.stats().rooms, 0, 'ending the room closes it on the SFU');
+    assert.equal(t.app.sfu.stats().subscribers, 0);
   });
 });
