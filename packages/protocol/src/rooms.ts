@@ -193,7 +193,7 @@ export const GuestActionBody = z.discriminatedUnion('action', [
 ]);
 export type GuestActionBody = z.infer<typeof GuestActionBody>;
 
-/** Hand the host role to a guest on stage; the old host stays on stage as a guest. */
+/** Hand the host role to the co-host (make a guest co-host first); the old host stays on stage as a guest. */
 export const TransferHostBody = z.strictObject({ userId: Id });
 export const PinBody = z.strictObject({ productId: Id.nullable() });
 /** Hearts the client gathered since its last post (it sends at most about one post per second). */
