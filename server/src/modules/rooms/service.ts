@@ -269,7 +269,7 @@ export class RoomsService {
       if (m.role === 'guest' || m.role === 'cohost') {
         Object.assign(patch, offStage);
         dirty.stage = true;
-        stop = m.publishing;
+        stop = true;
       }
       if (m.handRaisedAt) {
         patch.handRaisedAt = null;
@@ -355,7 +355,7 @@ export class RoomsService {
       const m = await this.mustJoined(repo, id, userId);
       if (m.role === 'host') throw new AppError('invalid_state', 'The host stays on stage: hand the host role to the co-host or end the room');
       if (m.role === 'audience') return { dirty: {} };
-      stop = m.publishing;
+      stop = true;
       await repo.updateMember(id, userId, offStage);
       return { dirty: { stage: true } };
     });
@@ -411,7 +411,8 @@ export class RoomsService {
     const t = target!;
     const p = plan!;
     // Media follows the decision at once: a guest sent back, kicked or banned stops reaching anyone.
-    if (p.stopMedia && t.publishing) await this.quietly(() => this.d.sfu.unpublish(id, targetId));
+    // Even when the row says they are not sending: a publish may be in flight on another request.
+    if (p.stopMedia) await this.quietly(() => this.d.sfu.unpublish(id, targetId));
     if (p.forwarding && t.publishing) await this.quietly(() => this.d.sfu.setForwarding(id, targetId, p.forwarding!.kind, p.forwarding!.enabled));
     if (p.leaveRoom) {
       await this.quietly(() => this.d.sfu.leave(id, targetId));
