@@ -33,6 +33,13 @@ export const ErrorCode = z.enum([
   'payment_declined',
   'idempotency_mismatch',
   'signature_invalid',
+  // Rooms media (the SFU): what a client does next differs for each.
+  /** Nobody it asked for is sending media now: wait for the stage to change, then subscribe again. */
+  'media_not_live',
+  /** The media server cannot be reached or is restarting: try again shortly. */
+  'media_unavailable',
+  /** The media server refused for another reason (its message says which). */
+  'media_failed',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -77,5 +84,9 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   payment_declined: 402,
   idempotency_mismatch: 422,
   signature_invalid: 400,
+  media_not_live: 409,
+  // A 4xx on purpose: the request may be retried as is, and nothing on our side crashed.
+  media_unavailable: 409,
+  media_failed: 422,
   internal: 500,
 };

@@ -27,7 +27,13 @@ import { Money, ProductCard } from './shop.ts';
  *   subscribe: POST /rooms/:id/subscribe {publisherIds} → {offerSdp, streams}; then
  *              POST /rooms/:id/subscribe/answer {answerSdp}. Subscribe again (a new offer on the
  *              same connection) whenever the set of publishing stage members changes.
+ *              Nobody to receive (no publisher on stage but me, or a named one not sending):
+ *              409 `media_not_live`, and my receive connection is closed; subscribe again
+ *              when a `room_stage` event shows someone publishing.
  *   layer:     POST /rooms/:id/layer {publisherId, layer}
+ * Every refusal of the SFU is a 4xx with a code: `validation_failed` (an SDP it cannot use),
+ * `media_not_live`, `invalid_state` (e.g. an answer with no offer waiting), `media_unavailable`
+ * (the media server cannot be reached now; try again) or `media_failed` (anything else).
  *   stop:      POST /rooms/:id/unpublish, POST /rooms/:id/unsubscribe
  */
 
@@ -63,10 +69,17 @@ export const StageMember = z.object({
   micBlocked: z.boolean(),
   cameraBlocked: z.boolean(),
   joinedAt: z.string(),
+  /** Their fan level with the current host (fans module), so a tile shows the badge before they chat. */
+  fanLevel: z.number().int().min(1),
 });
 export type StageMember = z.infer<typeof StageMember>;
 
-export const HandRaise = z.object({ user: UserSummary, at: z.string() });
+export const HandRaise = z.object({
+  user: UserSummary,
+  at: z.string(),
+  /** Fan level with the host, so the host sees who is asking. */
+  fanLevel: z.number().int().min(1),
+});
 export type HandRaise = z.infer<typeof HandRaise>;
 
 export const RoomState = z.object({
@@ -146,7 +159,10 @@ export const CreateRoomBody = z
     audience: RoomAudience.default('public'),
     /** Required with audience `group`: a fan group the host owns. */
     groupId: Id.optional(),
-    /** The cover is the poster of one of the host's videos; absent: the host's avatar is shown. */
+    /**
+     * The cover is the poster of one of the host's videos; absent: the host's avatar is shown.
+     * An uploaded image replaces it afterwards: `PUT /rooms/:id/cover` (multipart field "file").
+     */
     coverVideoId: Id.optional(),
     /** Absent: live now. Else a time within 30 days; the host starts it with `POST /start`. */
     scheduledAt: z.iso.datetime({ offset: true }).optional(),

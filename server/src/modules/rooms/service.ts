@@ -38,6 +38,7 @@ import type { ShopService } from '../shop/service.ts';
 import type { VideosService } from '../videos/service.ts';
 import { RoomsRepo, type MemberPatch, type MemberRow, type RoomRow } from './repo.ts';
 import { assertStageRoom, isOnStage, mayPublish, planGuestAction, planTransfer, type Party } from './rules.ts';
+import { sfuFailure } from './sfu-errors.ts';
 
 export const channelOf = (roomId: string) => `room:${roomId}`;
 export const linkOf = (roomId: string) => `/r/${roomId}`;
@@ -516,9 +517,21 @@ export class RoomsService {
     const live = new Set((await this.repo.stage(id)).filter((s) => s.publishing).map((s) => s.userId));
     const ids = publisherIds ? [...new Set(publisherIds)] : [...live].filter((p) => p !== userId);
     const missing = ids.filter((p) => !live.has(p));
-    if (missing.length) throw new AppError('invalid_state', 'Some of them are not sending video now', missing.map((p) => ({ path: 'publisherIds', message: `${p} is not publishing` })));
+    if (missing.length) throw new AppError('media_not_live', 'Some of them are not sending video now', missing.map((p) => ({ path: 'publisherIds', message: `${p} is not publishing` })));
+    if (ids.length === 0) {
+      // An offer with no feeds is a connection carrying nothing (and Janus refuses one outright):
+      // close what I had and say so; the client subscribes again when a stage event shows a feed.
+      await this.quietly(() => this.d.sfu.leave(id, userId));
+      throw new AppError('media_not_live', 'Nobody on stage is sending video yet');
+    }
     await this.ensureSfuRoom(id);
-    return this.sfuCall(() => this.d.sfu.subscribe(id, userId, ids));
+    try {
+      return await this.sfuCall(() => this.d.sfu.subscribe(id, userId, ids));
+    } catch (err) {
+      // The feed went away between our read and the SFU's (its publisher_gone is on its way).
+      if (err instanceof AppError && err.code === 'media_not_live') await this.quietly(() => this.d.sfu.leave(id, userId));
+      throw err;
+    }
   }
 
   async answerSubscription(userId: string, id: string, answerSdp: string): Promise<void> {
@@ -548,14 +561,14 @@ export class RoomsService {
     this.opened.add(id);
   }
 
-  /** The SFU's refusals (a bad SDP, an unknown peer) are the client's problem to see, not a 500. */
+  /** The SFU's refusals (a bad SDP, an unknown peer, a feed gone) are the client's to see and act on, not a 500. */
   private async sfuCall<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof AppError) throw err;
-      this.d.log.warn({ err }, 'room: SFU refused');
-      throw new AppError('unprocessable', `The media server refused: ${err instanceof Error ? err.message : String(err)}`);
+      const mapped = sfuFailure(err);
+      if (mapped !== err) this.d.log.warn({ err, code: mapped.code }, 'room: SFU refused');
+      throw mapped;
     }
   }
 
@@ -758,12 +771,18 @@ export class RoomsService {
     const events: VersionedRoomEvent[] = [];
     let v = c.first;
     const r = c.room;
-    const people = await this.d.accounts.summaries([...(c.stage ?? []), ...(c.invites ?? []), ...(c.hands?.rows ?? [])].map((m) => m.userId));
+    const [people, levels] = await this.peopleOf(r, [...(c.stage ?? []), ...(c.invites ?? []), ...(c.hands?.rows ?? [])]);
     if (c.status) events.push({ kind: 'room_status', version: v++, status: r.status, startedAt: iso(r.startedAt), endedAt: iso(r.endedAt) });
-    if (c.stage) events.push({ kind: 'room_stage', version: v++, stage: stageOf(c.stage, r, people), invites: usersOf(c.invites ?? [], people) });
-    if (c.hands) events.push({ kind: 'room_hands', version: v++, hands: handsOf(c.hands.rows, people), handsTotal: c.hands.total });
+    if (c.stage) events.push({ kind: 'room_stage', version: v++, stage: stageOf(c.stage, r, people, levels), invites: usersOf(c.invites ?? [], people) });
+    if (c.hands) events.push({ kind: 'room_hands', version: v++, hands: handsOf(c.hands.rows, people, levels), handsTotal: c.hands.total });
     if (c.pinned) events.push({ kind: 'room_pinned', version: v++, product: await this.pinnedCard(r) });
     for (const e of events) await this.d.realtime.publish(channelOf(r.id), e);
+  }
+
+  /** Who the rows are, and their fan levels with the current host (after a handover: the new one). */
+  private async peopleOf(r: RoomRow, rows: MemberRow[]): Promise<[Map<string, UserSummary>, Map<string, number>]> {
+    const ids = [...new Set(rows.map((m) => m.userId))];
+    return Promise.all([this.d.accounts.summaries(ids), this.d.fans.levels(r.hostId, ids)]);
   }
 
   private async pinnedCard(r: RoomRow): Promise<ProductCard | null> {
@@ -781,13 +800,13 @@ export class RoomsService {
       this.repo.viewers(r.id),
       this.pinnedCard(r),
     ]);
-    const people = await this.d.accounts.summaries([...stage, ...invites, ...hands.rows].map((m) => m.userId));
+    const [people, levels] = await this.peopleOf(r, [...stage, ...invites, ...hands.rows]);
     return {
       version: r.version,
       status: r.status,
-      stage: stageOf(stage, r, people),
+      stage: stageOf(stage, r, people, levels),
       invites: usersOf(invites, people),
-      hands: handsOf(hands.rows, people),
+      hands: handsOf(hands.rows, people, levels),
       handsTotal: hands.total,
       pinned,
       viewers,
@@ -839,7 +858,7 @@ function partyOf(room: RoomRow, userId: string, m: MemberRow | undefined): Party
   return { id: userId, role, joined: !!m?.joined || room.hostId === userId, banned: !!m?.bannedAt };
 }
 
-function stageOf(rows: MemberRow[], room: RoomRow, people: Map<string, UserSummary>): StageMember[] {
+function stageOf(rows: MemberRow[], room: RoomRow, people: Map<string, UserSummary>, levels: Map<string, number>): StageMember[] {
   const order = { host: 0, cohost: 1, guest: 2, audience: 3 } as const;
   return rows
     .filter((m) => people.has(m.userId))
@@ -853,6 +872,7 @@ function stageOf(rows: MemberRow[], room: RoomRow, people: Map<string, UserSumma
       micBlocked: m.micBlocked,
       cameraBlocked: m.cameraBlocked,
       joinedAt: (m.stageAt ?? m.firstJoinedAt ?? new Date(0)).toISOString(),
+      fanLevel: levels.get(m.userId) ?? 1,
     }));
 }
 
@@ -860,6 +880,6 @@ function usersOf(rows: MemberRow[], people: Map<string, UserSummary>): UserSumma
   return rows.flatMap((m) => (people.has(m.userId) ? [people.get(m.userId)!] : []));
 }
 
-function handsOf(rows: MemberRow[], people: Map<string, UserSummary>) {
-  return rows.flatMap((m) => (people.has(m.userId) && m.handRaisedAt ? [{ user: people.get(m.userId)!, at: m.handRaisedAt.toISOString() }] : []));
+function handsOf(rows: MemberRow[], people: Map<string, UserSummary>, levels: Map<string, number>) {
+  return rows.flatMap((m) => (people.has(m.userId) && m.handRaisedAt ? [{ user: people.get(m.userId)!, at: m.handRaisedAt.toISOString(), fanLevel: levels.get(m.userId) ?? 1 }] : []));
 }
