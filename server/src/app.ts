@@ -170,7 +170,7 @@ export async function buildApp(config: Config): Promise<App> {
   const sfu = await createSfu(config.media);
   await sfu.start();
   const rooms = new RoomsService({
-    db: database.db, accounts, graph, groups, fans, notifications, shop, videos, realtime: gateway, store, sfu,
+    db: database.db, accounts, graph, groups, fans, notifications, shop, videos, realtime: gateway, store, sfu, storage,
     chatLimit: new RateLimit({ name: 'room-msg', points: config.rooms.chatPer10s, durationSec: 10, redis }),
     heartLimit: new RateLimit({ name: 'room-hearts', points: config.rooms.heartPostsPer10s, durationSec: 10, redis }),
     iceServers: IceServerConfig.array().parse(process.env.ICE_SERVERS ? JSON.parse(process.env.ICE_SERVERS) : []),

@@ -27,6 +27,7 @@ import {
   SubscribeOffer,
   TransferHostBody,
 } from '@tremolo/protocol';
+import { AppError } from '../../platform/errors.ts';
 import type { Router } from '../../platform/http/route.ts';
 import type { RoomsService } from './service.ts';
 
@@ -53,6 +54,16 @@ export function registerRoomRoutes(router: Router, rooms: RoomsService): void {
     method: 'GET', url: '/api/v1/rooms/:id', auth: 'user', tags, summary: 'A room with its state snapshot and what I may do',
     params: RoomParams, response: Room,
     handler: async ({ user, params }) => rooms.get(user.id, params.id),
+  });
+  router.add({
+    method: 'PUT', url: '/api/v1/rooms/:id/cover', auth: 'user', tags, summary: 'Upload the room’s cover (host; multipart field "file"; JPEG, PNG or WebP, at least 200×200)',
+    params: RoomParams, rawBody: true, response: Room,
+    handler: async ({ user, params, req }) => {
+      if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send the cover as multipart/form-data');
+      const file = await req.file();
+      if (!file) throw new AppError('validation_failed', 'No file in the upload');
+      return rooms.setCover(user.id, params.id, await file.toBuffer());
+    },
   });
   router.add({
     method: 'GET', url: '/api/v1/rooms/:id/state', auth: 'user', tags, summary: 'The state snapshot alone, for a client that saw a gap in versions',

@@ -26,6 +26,7 @@ import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RateLimit } from '../../platform/auth/rate-limit.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
+import type { Storage } from '../../platform/storage.ts';
 import type { EventStore } from '../../platform/realtime/store.ts';
 import type { SfuAdapter, SfuEvent } from '../../platform/media/sfu.ts';
 import type { AccountsService } from '../accounts/service.ts';
@@ -39,9 +40,12 @@ import type { VideosService } from '../videos/service.ts';
 import { RoomsRepo, type MemberPatch, type MemberRow, type RoomRow } from './repo.ts';
 import { assertStageRoom, isOnStage, mayPublish, planGuestAction, planTransfer, type Party } from './rules.ts';
 import { sfuFailure } from './sfu-errors.ts';
+import { processRoomCover } from './cover.ts';
 
 export const channelOf = (roomId: string) => `room:${roomId}`;
 export const linkOf = (roomId: string) => `/r/${roomId}`;
+/** Storage keys of a room's uploaded covers; the room row keeps only the URL. */
+const coverPrefix = (roomId: string) => `rooms/${roomId}/`;
 
 const MAX_SCHEDULE_MS = 30 * 86_400_000;
 /** Followers told that a room went live, at most (the rest find it on the card). */
@@ -60,6 +64,7 @@ export interface RoomsDeps {
   realtime: Realtime;
   store: EventStore;
   sfu: SfuAdapter;
+  storage: Storage;
   chatLimit: RateLimit;
   heartLimit: RateLimit;
   iceServers: IceServer[];
@@ -167,6 +172,24 @@ export class RoomsService {
       await repo.enter(id, userId, 'host');
     });
     if (!scheduledAt) await this.wentLive(id);
+    return this.get(userId, id);
+  }
+
+  /**
+   * The host uploads a cover image (before the room starts or while it is live). It is not part
+   * of the versioned state: the list, the card and the room page read it when they load.
+   */
+  async setCover(userId: string, id: string, bytes: Buffer): Promise<Room> {
+    const room = await this.mustRoom(id);
+    if (room.hostId !== userId && room.creatorId !== userId) throw forbidden('Only the host changes the cover');
+    if (room.status === 'ended') throw new AppError('invalid_state', 'This room has ended');
+    const webp = await processRoomCover(bytes);
+    const key = `${coverPrefix(id)}cover-${Date.now().toString(36)}.webp`;
+    await this.d.storage.put(key, webp);
+    await this.repo.updateRoom(id, { coverUrl: this.d.storage.url(key) });
+    // Only files we stored for this room are ours to delete (a video poster belongs to the video).
+    const old = room.coverUrl?.startsWith(this.d.storage.url(coverPrefix(id))) ? room.coverUrl.slice(this.d.storage.url(coverPrefix(id)).length) : null;
+    if (old) await this.d.storage.remove(coverPrefix(id) + old).catch((err: unknown) => this.d.log.warn({ err, roomId: id }, 'room: old cover not removed'));
     return this.get(userId, id);
   }
 
