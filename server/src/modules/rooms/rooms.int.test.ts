@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Socket as UdpSocket } from 'node:dgram';
-import { applyRoomEvent, type Card, type ChannelEvent, type Group, type Notification, type Room, type RoomState, type RoomSummary, type ServerFrame } from '@tremolo/protocol';
+import { applyRoomEvent, type Card, type ChannelEvent, type Group, type Notification, type Room, type RoomList, type RoomState, type RoomSummary, type ServerFrame } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { buyer, buyNow, pay, product, seller, uniq, waitFor } from '../shop/fixtures.ts';
@@ -445,5 +445,130 @@ describe('friends chat rooms', () => {
     await host.call('POST', `/api/v1/rooms/${room.id}/end`);
     assert.equal(t.app.sfu.stats().rooms, 0, 'ending the room closes it on the SFU');
     assert.equal(t.app.sfu.stats().subscribers, 0);
+  });
+
+  test('stage members and raised hands carry their fan level with the host, in the snapshot and in the stage event', async () => {
+    const room = await open();
+    const fan = await user('r_lvl');
+    await t.app.services.fans.award(host.id, fan.id, 30);
+    await join(fan, room);
+    assert.equal((await fan.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 200);
+    assert.equal((await state(host, room)).hands.find((x) => x.user.id === fan.id)?.fanLevel, 3, 'the host sees the level of who asks');
+    const h = await sub(host, room.channel);
+    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${fan.id}`, { accept: true })).status, 200);
+    const ev = await roomEvent(h.s, room.channel, (b) => b.kind === 'room_stage' && b.stage.some((m) => m.user.id === fan.id));
+    assert.ok(ev.t === 'ev' && ev.body.kind === 'room_stage');
+    assert.equal(ev.body.stage.find((m) => m.user.id === fan.id)?.fanLevel, 3, 'the badge is on the tile before they say anything');
+    const snap = await state(fan, room);
+    assert.equal(snap.stage.find((m) => m.user.id === fan.id)?.fanLevel, 3);
+    assert.equal(snap.stage.find((m) => m.user.id === host.id)?.fanLevel, 1);
+    h.s.close();
+    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+  });
+
+  test('SFU refusals are 4xx with a code (real werift): nobody publishing is 409 media_not_live and closes the receive connection', async () => {
+    const room = await open();
+    const guest = await user('r_e_pub');
+    const viewer = await user('r_e_sub');
+    await onStage(guest, room);
+    await join(viewer, room);
+    type Err = { error: { code: string; message: string } };
+    const isClientError = (r: { status: number; body: Err }, code: string) => {
+      assert.equal(r.body.error.code, code, JSON.stringify(r.body));
+      assert.ok(r.status >= 400 && r.status < 500 && r.body.error.message.length > 0);
+    };
+    const none = await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe`, {});
+    assert.equal(none.status, 409);
+    isClientError(none, 'media_not_live');
+    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe`, { publisherIds: [guest.id] }), 'media_not_live');
+    assert.equal(t.app.sfu.stats().subscribers, 0, 'no empty receive connection is left on the SFU');
+    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp: 'v=0\r\nno offer was made' }), 'validation_failed');
+    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/layer`, { publisherId: guest.id, layer: 'low' }), 'not_found');
+    isClientError(await guest.call<Err>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nnonsense' }), 'validation_failed');
+
+    const sdpOf = async (make: (pc: RTCPeerConnection) => Promise<void>): Promise<string> => {
+      const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, bundlePolicy: 'max-bundle' });
+      try {
+        await make(pc);
+        if (pc.iceGatheringState !== 'complete') await new Promise<void>((resolve) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && resolve()));
+        return pc.localDescription!.sdp;
+      } finally {
+        await pc.close();
+      }
+    };
+    const offerSdp = await sdpOf(async (pc) => {
+      pc.addTransceiver(new MediaStreamTrack({ kind: 'video' }), { direction: 'sendonly' });
+      await pc.setLocalDescription(await pc.createOffer());
+    });
+    assert.equal((await guest.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp })).status, 200);
+    const offer = await viewer.call<{ offerSdp: string }>('POST', `/api/v1/rooms/${room.id}/subscribe`, {});
+    assert.equal(offer.status, 200, JSON.stringify(offer.body));
+    // werift would take this without a word and the connection would never come up.
+    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp: 'v=0\r\nthis is not an answer' }), 'validation_failed');
+    const answerSdp = await sdpOf(async (pc) => {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer.body.offerSdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+    });
+    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp })).status, 200);
+    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp }), 'invalid_state');
+
+    // The only publisher stops: the viewer's next subscribe says so and the SFU drops its connection.
+    assert.equal((await guest.call('POST', `/api/v1/rooms/${room.id}/unpublish`)).status, 200);
+    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe`, {}), 'media_not_live');
+    assert.equal(t.app.sfu.stats().subscribers, 0);
+    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+  });
+
+  test('the host uploads a cover image: sniffed, resized, shown in the list, on the card and before the room starts; bad files are 4xx', async () => {
+    const sharp = (await import('sharp')).default;
+    const owner = await user('r_cov');
+    const other = await user('r_cov_v');
+    const put = async (u: TestUser, roomId: string, bytes: Buffer) => {
+      const boundary = '----room' + Math.random().toString(16).slice(2);
+      const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cover.png"\r\nContent-Type: image/png\r\n\r\n`);
+      const r = await t.app.http.inject({
+        method: 'PUT',
+        url: `/api/v1/rooms/${roomId}/cover`,
+        headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+      });
+      return { status: r.statusCode, body: JSON.parse(r.body) as Room & { error: { code: string; message: string } } };
+    };
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await open({ scheduledAt: later }, owner);
+    const png = await sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#a37' } }).png().toBuffer();
+    const up = await put(owner, scheduled.id, png);
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    assert.match(up.body.coverUrl ?? '', new RegExp(`^/media/rooms/${scheduled.id}/cover-.+\\.webp$`));
+    const file = await t.app.http.inject({ method: 'GET', url: up.body.coverUrl! });
+    const meta = await sharp(file.rawPayload).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 1280, 960]);
+    assert.equal((await other.call<Room>('GET', `/api/v1/rooms/${scheduled.id}`)).body.coverUrl, up.body.coverUrl, 'the room page shows it before it starts');
+
+    // A second upload replaces the first, whose file goes.
+    const jpeg = await sharp({ create: { width: 600, height: 800, channels: 3, background: '#37a' } }).jpeg().toBuffer();
+    const again = await put(owner, scheduled.id, jpeg);
+    assert.equal(again.status, 200);
+    assert.notEqual(again.body.coverUrl, up.body.coverUrl);
+    assert.equal((await t.app.http.inject({ method: 'GET', url: up.body.coverUrl! })).statusCode, 404);
+
+    const refused = await put(other, scheduled.id, png);
+    assert.equal(refused.status, 403);
+    const fake = await put(owner, scheduled.id, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>'));
+    assert.deepEqual([fake.status, fake.body.error.code], [415, 'unsupported_media_type']);
+    const tiny = await put(owner, scheduled.id, await sharp({ create: { width: 50, height: 50, channels: 3, background: '#000' } }).png().toBuffer());
+    assert.deepEqual([tiny.status, tiny.body.error.code], [422, 'unprocessable']);
+    assert.match(tiny.body.error.message, /200/);
+    const noFile = await owner.call<{ error: { code: string } }>('PUT', `/api/v1/rooms/${scheduled.id}/cover`, {});
+    assert.equal(noFile.status, 415);
+
+    assert.equal((await owner.call('POST', `/api/v1/rooms/${scheduled.id}/start`)).status, 200);
+    const list = await other.call<RoomList>('GET', '/api/v1/rooms?filter=live&limit=50');
+    assert.equal(list.body.items.find((r) => r.id === scheduled.id)?.coverUrl, again.body.coverUrl, 'in the rooms list');
+    const card = await other.call<Card>('GET', `/api/v1/users/${owner.handle}`);
+    const live = card.body.sections.find((s) => s.kind === 'live_room');
+    assert.ok(live && live.kind === 'live_room' && live.room.coverUrl === again.body.coverUrl, 'in the card’s live-now section');
+    await owner.call('POST', `/api/v1/rooms/${scheduled.id}/end`);
+    assert.equal((await put(owner, scheduled.id, png)).status, 409, 'an ended room keeps its cover');
   });
 });

@@ -39,7 +39,7 @@ import type { ShopService } from '../shop/service.ts';
 import type { VideosService } from '../videos/service.ts';
 import { RoomsRepo, type MemberPatch, type MemberRow, type RoomRow } from './repo.ts';
 import { assertStageRoom, isOnStage, mayPublish, planGuestAction, planTransfer, type Party } from './rules.ts';
-import { sfuFailure } from './sfu-errors.ts';
+import { assertUsableSdp, sfuFailure } from './sfu-errors.ts';
 import { processRoomCover } from './cover.ts';
 
 export const channelOf = (roomId: string) => `room:${roomId}`;
@@ -502,6 +502,7 @@ export class RoomsService {
     const m = await this.repo.member(id, userId);
     if (!m || !mayPublish(m.role, m.joined)) throw forbidden('Only the host and guests on stage can send video');
     if (room.status !== 'live') throw new AppError('invalid_state', 'The room is not live');
+    assertUsableSdp(offerSdp, 'offerSdp');
     await this.ensureSfuRoom(id);
     const answer = await this.sfuCall(() => this.d.sfu.publish(id, userId, offerSdp));
     let still: MemberRow | undefined;
@@ -559,6 +560,7 @@ export class RoomsService {
 
   async answerSubscription(userId: string, id: string, answerSdp: string): Promise<void> {
     await this.mustListener(userId, id);
+    assertUsableSdp(answerSdp, 'answerSdp');
     await this.sfuCall(() => this.d.sfu.answerSubscription(id, userId, answerSdp));
   }
 

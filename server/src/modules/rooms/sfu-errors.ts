@@ -47,3 +47,19 @@ export function sfuFailure(err: unknown): AppError {
   const message = err instanceof Error ? err.message : String(err);
   return new AppError('media_failed', `The media server refused: ${message}`);
 }
+
+/**
+ * The least a WebRTC description must have for the SFU to be able to use it. werift applies a
+ * remote answer it cannot make sense of without complaint (the connection then just never
+ * comes up), so an obviously broken one is refused here, with a reason the client can log.
+ */
+export function assertUsableSdp(sdp: string, field: 'offerSdp' | 'answerSdp'): void {
+  const lines = sdp.split(/\r?\n/);
+  const missing = [
+    lines[0] !== 'v=0' && 'the "v=0" first line',
+    !lines.some((l) => l.startsWith('m=')) && 'a media section',
+    !lines.some((l) => l.startsWith('a=ice-ufrag:')) && 'ICE credentials',
+    !lines.some((l) => l.startsWith('a=fingerprint:')) && 'a DTLS fingerprint',
+  ].filter((x): x is string => typeof x === 'string');
+  if (missing.length) throw new AppError('validation_failed', `That is not a usable session description: it lacks ${missing.join(', ')}`, [{ path: field, message: `lacks ${missing.join(', ')}` }]);
+}
