@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ListedUser, Ok, page, Room, ProductCard as ProductCardSchema, type GuestActionBody, type HandRaise, type RoomState, type StageMember, type UserSummary } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
+import { FanBadge } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { api, enc } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
@@ -82,7 +83,9 @@ export function HandsQueue({ roomId, hands, total }: { roomId: string; hands: Ha
         {hands.map((h) => (
           <li key={h.user.id} data-testid="room-hand" data-handle={h.user.handle}>
             <Avatar user={h.user} size={28} />
-            <span className="grow">{h.user.displayName}</span>
+            <span className="grow">
+              {h.user.displayName} <FanBadge level={h.fanLevel} />
+            </span>
             <button type="button" className="btn btn-small btn-primary" disabled={busy !== null} onClick={() => void answer(h.user.id, true)} data-testid="hand-accept">
               {busy === `${h.user.id}:true` ? t('common.working') : t('rooms.accept')}
             </button>

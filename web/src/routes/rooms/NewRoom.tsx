@@ -1,19 +1,22 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { z } from 'zod';
 import { Group, page, Room, Video, type CreateRoomBody, type RoomAudience } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { api, enc } from '../../lib/api.ts';
-import { useI18n } from '../../lib/i18n.tsx';
+import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { COVER_ERRORS, COVER_TYPES, CoverProgress, coverProblem, uploadCover } from './CoverUpload.tsx';
 import './rooms.css';
 
 const Videos = page(Video);
 const Groups = z.object({ items: z.array(Group) });
 const AUDIENCES: RoomAudience[] = ['public', 'followers', 'friends', 'group'];
+/** The cover choice that means "the image I picked" rather than a video id. */
+const UPLOAD = 'upload';
 
-/** `/rooms/new`: title, an optional cover from my videos, who may enter, now or later. */
+/** `/rooms/new`: title, an optional cover (an image I upload or one of my videos), who may enter, now or later. */
 export function NewRoom() {
   const { t } = useI18n();
   const { me } = useSession();
@@ -29,6 +32,45 @@ export function NewRoom() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  /** `cover === UPLOAD`: this file is sent once the room exists. */
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<string | null>(null);
+  const [fileProblem, setFileProblem] = useState<MessageKey | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  /** The room was opened but its cover upload failed: the next submit only retries the upload. */
+  const [created, setCreated] = useState<Room | null>(null);
+
+  useEffect(() => () => void (preview && URL.revokeObjectURL(preview)), [preview]);
+
+  const pickFile = (e: ChangeEvent<HTMLInputElement>) => {
+    const f = e.target.files?.[0];
+    // Clearing lets the person pick the same file again after fixing it.
+    e.target.value = '';
+    if (!f) return;
+    const why = coverProblem(f);
+    setFileProblem(why);
+    setError(null);
+    if (why) return;
+    setFile(f);
+    setPreview(URL.createObjectURL(f));
+    setCover(UPLOAD);
+  };
+
+  /** Sends the chosen image to the room; on failure the person stays here to pick another or go on. */
+  const sendCover = async (room: Room): Promise<boolean> => {
+    if (cover !== UPLOAD || !file) return true;
+    setProgress(0);
+    try {
+      await uploadCover(room.id, file, setProgress);
+      return true;
+    } catch (err) {
+      setCreated(room);
+      setError(err);
+      return false;
+    } finally {
+      setProgress(null);
+    }
+  };
 
   useEffect(() => {
     if (!me) return;
@@ -39,6 +81,13 @@ export function NewRoom() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(null);
+    if (created) {
+      setBusy(true);
+      setError(null);
+      if (await sendCover(created)) return void navigate(`/r/${created.id}`);
+      return setBusy(false);
+    }
+    if (cover === UPLOAD && fileProblem) return;
     if (!title.trim()) return setProblem(t('rooms.new.titleRequired'));
     if (audience === 'group' && !groupId) return setProblem(t('rooms.new.groupRequired'));
     let scheduledAt: string | undefined;
@@ -51,13 +100,14 @@ export function NewRoom() {
       title: title.trim(),
       audience,
       ...(audience === 'group' ? { groupId } : {}),
-      ...(cover ? { coverVideoId: cover } : {}),
+      ...(cover && cover !== UPLOAD ? { coverVideoId: cover } : {}),
       ...(scheduledAt ? { scheduledAt } : {}),
     };
     setBusy(true);
     setError(null);
     try {
       const room = await api.post('/api/v1/rooms', Room, body);
+      if (!(await sendCover(room))) return setBusy(false);
       void navigate(`/r/${room.id}`);
     } catch (err) {
       setError(err);
@@ -104,6 +154,10 @@ export function NewRoom() {
               <input type="radio" name="cover" checked={cover === ''} onChange={() => setCover('')} />
               <span className="small">{t('rooms.new.noCover')}</span>
             </label>
+            <label className={`room-cover room-cover-upload${cover === UPLOAD ? ' on' : ''}`} data-testid="room-new-cover-upload">
+              <input type="file" accept={COVER_TYPES.join(',')} onChange={pickFile} data-testid="room-new-cover-file" />
+              {preview ? <img src={preview} alt={t('rooms.cover.alt')} data-testid="room-new-cover-preview" /> : <span className="small">{t('rooms.cover.upload')}</span>}
+            </label>
             {videos.map((v) => (
               <label key={v.id} className={`room-cover${cover === v.id ? ' on' : ''}`}>
                 <input type="radio" name="cover" checked={cover === v.id} onChange={() => setCover(v.id)} />
@@ -111,6 +165,12 @@ export function NewRoom() {
               </label>
             ))}
           </div>
+          <p className="small muted">{t('rooms.cover.hint')}</p>
+          {fileProblem && (
+            <p className="field-problem" role="alert" data-testid="room-new-cover-problem">
+              {t(fileProblem)}
+            </p>
+          )}
         </fieldset>
 
         <fieldset className="room-choices">
@@ -131,10 +191,21 @@ export function NewRoom() {
             {problem}
           </p>
         )}
-        {error !== null && <ErrorMessage error={error} testId="room-new-error" />}
+        {progress !== null && <CoverProgress progress={progress} />}
+        {created && (
+          <p className="small" role="status" data-testid="room-new-cover-not-saved">
+            {t('rooms.cover.notSaved')}
+          </p>
+        )}
+        {error !== null && <ErrorMessage error={error} overrides={created ? COVER_ERRORS : {}} testId="room-new-error" />}
         <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="room-new-submit">
-          {busy ? t('rooms.new.opening') : when === 'now' ? t('rooms.new.goLive') : t('rooms.new.schedule')}
+          {busy ? (progress !== null ? t('common.working') : t('rooms.new.opening')) : created ? t('rooms.cover.retry') : when === 'now' ? t('rooms.new.goLive') : t('rooms.new.schedule')}
         </button>
+        {created && (
+          <button type="button" className="btn btn-ghost btn-block" onClick={() => void navigate(`/r/${created.id}`)} data-testid="room-new-skip-cover">
+            {t('rooms.cover.skip')}
+          </button>
+        )}
       </form>
     </section>
   );

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { Link, useParams } from 'react-router-dom';
 import { Ok, Room, RoomSummary, type StageMember } from '@tremolo/protocol';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
+import { CoverEditor } from './CoverUpload.tsx';
 import { ProductCard } from '../../components/shop/index.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { api, enc } from '../../lib/api.ts';
@@ -204,8 +205,10 @@ export function RoomPage() {
       </header>
 
       {state.status === 'scheduled' && (
-        <div className="room-panel" data-testid="room-scheduled">
+        <div className="room-panel room-scheduled" data-testid="room-scheduled">
+          {room.coverUrl && <img src={room.coverUrl} alt={t('rooms.cover.alt')} className="room-scheduled-cover" data-testid="room-cover" />}
           <p>{t('rooms.startsAt', { time: room.scheduledAt ? new Date(room.scheduledAt).toLocaleString() : '—' })}</p>
+          {isHost && <CoverEditor room={room} onRoom={(next) => r.setRoom(next)} />}
           {isHost && (
             <button type="button" className="btn btn-primary" disabled={act.busy !== null} onClick={() => void start()} data-testid="room-start">
               {act.busy === 'start' ? t('common.working') : t('rooms.startNow')}

@@ -51,7 +51,8 @@ export function Stage({
           speaking={speaking.has(m.user.id)}
           focused={focused === m.user.id}
           onFocus={() => onFocus(focused === m.user.id ? null : m.user.id)}
-          fanLevel={fanLevels.get(m.user.id) ?? null}
+          // The state carries the level from when the stage last changed; a chat line may be newer (levels only grow).
+          fanLevel={Math.max(m.fanLevel, fanLevels.get(m.user.id) ?? 0)}
           muted={muted}
           menu={menuFor(m)}
         />
@@ -76,7 +77,7 @@ function Tile({
   speaking: boolean;
   focused: boolean;
   onFocus: () => void;
-  fanLevel: number | null;
+  fanLevel: number;
   muted: boolean;
   menu: ReactNode;
 }) {
@@ -139,7 +140,7 @@ function Tile({
         <span className="room-tile-label" data-testid="tile-name">
           {m.user.displayName}
         </span>
-        {fanLevel !== null && fanLevel > 0 && m.role !== 'host' && <FanBadge level={fanLevel} />}
+        {fanLevel > 0 && m.role !== 'host' && <FanBadge level={fanLevel} />}
         {roleLabel && <span className="room-role">{roleLabel}</span>}
       </figcaption>
       {menu}

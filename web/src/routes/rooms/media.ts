@@ -102,6 +102,11 @@ export interface Feed {
   video: MediaStreamTrack | null;
 }
 
+/** The server's 409 `media_not_live`: nothing to receive now (see the protocol's rooms notes). */
+function isNotLive(e: unknown): boolean {
+  return e instanceof Error && 'code' in e && e.code === 'media_not_live';
+}
+
 export interface SubscriberSignals {
   subscribe(publisherIds: string[]): Promise<SubscribeOffer>;
   answer(answerSdp: string): Promise<void>;
@@ -173,7 +178,17 @@ export class Subscriber {
           await this.negotiate(ids);
           this.current = ids.join();
         } catch (e) {
-          this.onError(e);
+          if (isNotLive(e)) {
+            // The server closed my receive connection: nobody I asked for is sending. That is
+            // a state, not a failure; a later stage event (or the retry) starts a fresh one.
+            this.dropConnection();
+            if (ids.length === 0) {
+              this.current = '';
+              continue;
+            }
+          } else {
+            this.onError(e);
+          }
           // Usually the stage moved on while we asked: the next stage event or this retry fixes it.
           this.current = '\u0000';
           if (!this.retry) this.retry = setTimeout(() => ((this.retry = null), void this.run()), 2000);
@@ -183,6 +198,16 @@ export class Subscriber {
     } finally {
       this.running = false;
     }
+  }
+
+  private dropConnection(): void {
+    if (!this.pc) return;
+    this.pc.onconnectionstatechange = null;
+    this.pc.close();
+    this.pc = null;
+    this.streams = [];
+    this.feeds = new Map();
+    this.onFeeds(this.feeds);
   }
 
   private async negotiate(ids: string[]): Promise<void> {
