@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
+import { PNG } from 'pngjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { apiFollow, apiSignup, type ApiPerson } from './support/api.ts';
 import { CHROMIUM, CHROMIUM_ARGS, DESKTOP, MOBILE, newPerson, type Person } from './support/browser.ts';
@@ -48,6 +49,13 @@ async function call(server: RunningServer, who: ApiPerson, method: string, path:
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+/** A 400×300 PNG: big enough for a room cover. */
+function coverPng(): Buffer {
+  const png = new PNG({ width: 400, height: 300 });
+  for (let i = 0; i < 400 * 300; i++) png.data.set([40, 120, 230, 255], i * 4);
+  return PNG.sync.write(png);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -166,6 +174,17 @@ describe('friends chat room', () => {
     await p.getByTestId('room-new-submit').click();
     await p.getByTestId('room-title-problem').waitFor();
     await p.getByTestId('room-new-title').fill('Friday night');
+    // A cover: a GIF is refused before sending; a text file named .png reaches the server, which
+    // sniffs it and refuses. The room is open by then: another image is sent to it, then in we go.
+    const cover = p.getByTestId('room-new-cover-file');
+    await cover.setInputFiles({ name: 'party.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a') });
+    await p.getByTestId('room-new-cover-problem').waitFor();
+    await cover.setInputFiles({ name: 'party.png', mimeType: 'image/png', buffer: Buffer.from('not really a picture\n') });
+    await p.getByTestId('room-new-cover-preview').waitFor();
+    await p.getByTestId('room-new-submit').click();
+    await p.getByTestId('room-new-cover-not-saved').waitFor();
+    assert.match((await p.getByTestId('room-new-error').textContent()) ?? '', /JPEG|PNG/);
+    await cover.setInputFiles({ name: 'party.png', mimeType: 'image/png', buffer: coverPng() });
     await p.getByTestId('room-new-submit').click();
     await p.getByTestId('room-page').waitFor();
     roomUrl = new URL(p.url()).pathname;
@@ -178,6 +197,7 @@ describe('friends chat room', () => {
     await a.goto(`/u/${host.handle}`);
     await a.getByTestId('card-live-badge').waitFor();
     assert.equal(await a.getByTestId('card-live-room').getAttribute('data-status'), 'live');
+    assert.match((await a.locator('[data-testid="card-live-room"] img').getAttribute('src')) ?? '', /^\/media\/rooms\/.+\.webp$/, 'the uploaded cover');
     await shot(a, 'card-live-en-mobile');
     await a.getByTestId('card-live-room').click();
     await a.getByTestId('room-page').waitFor();
