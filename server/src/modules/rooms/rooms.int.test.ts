@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Socket as UdpSocket } from 'node:dgram';
 import { applyRoomEvent, type Card, type ChannelEvent, type Group, type Notification, type Room, type RoomList, type RoomState, type RoomSummary, type ServerFrame } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
@@ -15,10 +14,6 @@ before(async () => {
 });
 after(async () => {
   await t.close();
-  // werift's receive connection can keep its UDP sockets after the SFU closed it (when ICE never
-  // completed); left referenced they would keep this test process alive for ever.
-  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
-  for (const h of handles) if (h instanceof UdpSocket) h.unref();
 });
 
 const user = (prefix: string) => TestUser.signup(t, uniq(prefix));

@@ -168,6 +168,7 @@ class Publisher {
   lastPacketAt = 0;
   /** Set when we close it, so the close is not reported as the publisher going away. */
   closing = false;
+  readonly transports = new Set<DtlsTransport>();
 
   constructor(
     readonly room: Room,
@@ -238,11 +239,11 @@ class Publisher {
     receiver.dtlsTransport?.sendRtcp([packet]).catch(() => {});
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.closing = true;
     if (this.rembTimer) clearInterval(this.rembTimer);
     for (const l of this.layers.values()) if (l.pliTimer) clearTimeout(l.pliTimer);
-    void this.pc.close().catch(() => {});
+    return closePeer(this.pc, this.transports);
   }
 }
 
@@ -270,10 +271,40 @@ class Subscriber {
     readonly pc: RTCPeerConnection,
   ) {}
 
-  close(): void {
+  /** Every transport the connection's transceivers have had, including ones BUNDLE dropped. */
+  readonly transports = new Set<DtlsTransport>();
+
+  close(): Promise<void> {
     this.closing = true;
-    void this.pc.close().catch(() => {});
+    return closePeer(this.pc, this.transports);
   }
+}
+
+type DtlsTransport = RTCRtpTransceiver['dtlsTransport'];
+
+function noteTransports(pc: RTCPeerConnection, into: Set<DtlsTransport>): void {
+  for (const t of pc.getTransceivers()) if (t.dtlsTransport) into.add(t.dtlsTransport);
+}
+
+/**
+ * When an answer accepts BUNDLE, werift moves the other m-lines onto the first one's transport
+ * and leaves their own transports running, so `pc.close()` no longer reaches them: their UDP
+ * sockets would stay open for good and keep the process alive. They are stopped here, and the
+ * close is awaited so that a closed SFU has released its sockets.
+ */
+async function closePeer(pc: RTCPeerConnection, transports: Set<DtlsTransport>): Promise<void> {
+  noteTransports(pc, transports);
+  await pc.close().catch(() => {});
+  await Promise.allSettled([...transports].map((t) => t.stop()));
+  transports.clear();
+}
+
+/** Stops the transports no m-line uses any more (replaced by the BUNDLE transport). */
+async function stopOrphanTransports(pc: RTCPeerConnection, transports: Set<DtlsTransport>): Promise<void> {
+  const live = new Set(pc.getTransceivers().map((t) => t.dtlsTransport));
+  const orphans = [...transports].filter((t) => !live.has(t));
+  for (const t of orphans) transports.delete(t);
+  await Promise.allSettled(orphans.map((t) => t.stop()));
 }
 
 function baseConfig(addresses: string[]): Partial<PeerConfig> {
@@ -292,6 +323,8 @@ export class WeriftSfu implements SfuAdapter {
   private readonly addresses: string[];
 
   private watchdog: NodeJS.Timeout | null = null;
+  /** Connections being closed, also those dropped by the watchdog: `close()` waits for them. */
+  private readonly closings = new Set<Promise<void>>();
 
   constructor(options: WeriftSfuOptions = {}) {
     this.addresses = options.announcedAddresses ?? ['127.0.0.1'];
@@ -319,13 +352,13 @@ export class WeriftSfu implements SfuAdapter {
 
   private publisherGone(publisher: Publisher): void {
     if (publisher.closing) return;
-    this.dropPublisher(publisher);
+    void this.dropPublisher(publisher);
     this.emit({ type: 'publisher_gone', roomId: publisher.room.id, publisherId: publisher.id });
   }
 
   private subscriberGone(subscriber: Subscriber): void {
     if (subscriber.closing) return;
-    this.dropSubscriber(subscriber);
+    void this.dropSubscriber(subscriber);
     this.emit({ type: 'subscriber_gone', roomId: subscriber.room.id, subscriberId: subscriber.id });
   }
 
@@ -337,8 +370,9 @@ export class WeriftSfu implements SfuAdapter {
     const room = this.rooms.get(roomId);
     if (!room) return;
     this.rooms.delete(roomId);
-    for (const s of room.subscribers.values()) s.close();
-    for (const p of room.publishers.values()) p.close();
+    for (const s of room.subscribers.values()) void this.closing(s);
+    for (const p of room.publishers.values()) void this.closing(p);
+    await Promise.allSettled([...this.closings]);
   }
 
   async publish(roomId: string, publisherId: string, offerSdp: string): Promise<PublishResult> {
@@ -362,14 +396,15 @@ export class WeriftSfu implements SfuAdapter {
       for (const t of pc.getTransceivers()) this.wirePublisherTransceiver(publisher, t);
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
+      noteTransports(pc, publisher.transports);
       await gathered(pc);
     } catch (err) {
-      void pc.close().catch(() => {});
+      await this.closing(publisher);
       throw new AppError('bad_request', `Cannot accept this offer: ${(err as Error).message}`);
     }
     const sdp = pc.localDescription?.sdp;
     if (!sdp) {
-      void pc.close().catch(() => {});
+      await this.closing(publisher);
       throw new AppError('bad_request', 'Cannot accept this offer');
     }
 
@@ -385,7 +420,7 @@ export class WeriftSfu implements SfuAdapter {
       }
       publisher.forwarding.audio = previous.forwarding.audio;
       publisher.forwarding.video = previous.forwarding.video;
-      previous.close();
+      void this.closing(previous);
     }
 
     publisher.rembTimer = setInterval(() => publisher.sendRemb(), REMB_EVERY_MS);
@@ -399,7 +434,7 @@ export class WeriftSfu implements SfuAdapter {
   async unpublish(roomId: string, publisherId: string): Promise<void> {
     const room = this.rooms.get(roomId);
     const publisher = room?.publishers.get(publisherId);
-    if (publisher) this.dropPublisher(publisher);
+    if (publisher) await this.dropPublisher(publisher);
   }
 
   async subscribe(roomId: string, subscriberId: string, publisherIds: string[]): Promise<SubscriptionOffer> {
@@ -440,6 +475,7 @@ export class WeriftSfu implements SfuAdapter {
         throw new AppError('bad_request', `Cannot apply this answer: ${(err as Error).message}`);
       }
       subscriber.pendingOffer = false;
+      await stopOrphanTransports(subscriber.pc, subscriber.transports);
       if (subscriber.pc.connectionState === 'connected') {
         for (const sink of subscriber.sinks.values()) this.markReady(sink);
       }
@@ -450,7 +486,7 @@ export class WeriftSfu implements SfuAdapter {
 
   async leave(roomId: string, subscriberId: string): Promise<void> {
     const subscriber = this.rooms.get(roomId)?.subscribers.get(subscriberId);
-    if (subscriber) this.dropSubscriber(subscriber);
+    if (subscriber) await this.dropSubscriber(subscriber);
   }
 
   async setLayer(roomId: string, subscriberId: string, publisherId: string, layer: Layer): Promise<void> {
@@ -495,6 +531,7 @@ export class WeriftSfu implements SfuAdapter {
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
     for (const id of [...this.rooms.keys()]) await this.closeRoom(id);
+    await Promise.allSettled([...this.closings]);
   }
 
   // ------------------------------------------------------------------ internals
@@ -577,6 +614,7 @@ export class WeriftSfu implements SfuAdapter {
 
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
+    noteTransports(pc, subscriber.transports);
     await gathered(pc);
     const sdp = pc.localDescription?.sdp;
     if (!sdp) throw new AppError('internal', 'No local description');
@@ -611,19 +649,26 @@ export class WeriftSfu implements SfuAdapter {
     return { offerSdp: sdp, streams };
   }
 
-  private dropPublisher(publisher: Publisher): void {
+  private dropPublisher(publisher: Publisher): Promise<void> {
     const { room } = publisher;
     if (room.publishers.get(publisher.id) === publisher) room.publishers.delete(publisher.id);
-    publisher.close();
+    return this.closing(publisher);
   }
 
-  private dropSubscriber(subscriber: Subscriber): void {
+  private dropSubscriber(subscriber: Subscriber): Promise<void> {
     const { room } = subscriber;
     if (room.subscribers.get(subscriber.id) === subscriber) room.subscribers.delete(subscriber.id);
     for (const sink of subscriber.sinks.values()) {
       for (const p of room.publishers.values()) p.sinks[sink.kind].delete(sink);
     }
-    subscriber.close();
+    return this.closing(subscriber);
+  }
+
+  private closing(peer: Publisher | Subscriber): Promise<void> {
+    const done = peer.close();
+    this.closings.add(done);
+    void done.finally(() => this.closings.delete(done));
+    return done;
   }
 }
 

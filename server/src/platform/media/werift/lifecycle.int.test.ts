@@ -1,0 +1,101 @@
+/**
+ * The werift SFU's bookkeeping without a browser: werift peers in this process make the SDP a
+ * browser would, and are closed as soon as it is made. Checks that every connection the SFU
+ * opens gives its UDP sockets back.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import { WeriftSfu } from './index.ts';
+
+/** Only werift opens UDP sockets in this process, so counting them all is counting its. */
+const udpSockets = (): number => process.getActiveResourcesInfo().filter((r) => r === 'UDPWrap').length;
+
+/**
+ * A closed UDP socket leaves the list in the event loop's close phase, after the promise
+ * that closed it resolved: count on the next turn.
+ */
+async function udpSocketsNextTurn(): Promise<number> {
+  await new Promise((r) => setTimeout(r, 0));
+  return udpSockets();
+}
+
+async function udpSocketsBecome(n: number, what: string, atMost = false): Promise<void> {
+  const end = Date.now() + 3000;
+  while (atMost ? udpSockets() > n : udpSockets() !== n) {
+    if (Date.now() > end) assert.fail(`${what}: ${udpSockets()} UDP sockets open, expected ${n}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A browser stand-in: makes one SDP, then closes and waits until its own sockets are gone. */
+async function sdpOf(make: (pc: RTCPeerConnection) => Promise<void>): Promise<string> {
+  const before = udpSockets();
+  const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, bundlePolicy: 'max-bundle' });
+  try {
+    await make(pc);
+    if (pc.iceGatheringState !== 'complete') await pc.iceGatheringStateChange.watch((s) => s === 'complete', 5000);
+    const sdp = pc.localDescription?.sdp;
+    assert.ok(sdp);
+    return sdp;
+  } finally {
+    await pc.close();
+    await udpSocketsBecome(before, 'the stand-in browser closed', true);
+  }
+}
+
+async function publish(sfu: WeriftSfu, room: string, publisherId: string): Promise<void> {
+  const offerSdp = await sdpOf(async (pc) => {
+    pc.addTransceiver(new MediaStreamTrack({ kind: 'video' }), { direction: 'sendonly' });
+    pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendonly' });
+    await pc.setLocalDescription(await pc.createOffer());
+  });
+  await sfu.publish(room, publisherId, offerSdp);
+}
+
+async function subscribe(sfu: WeriftSfu, room: string, subscriberId: string, publisherIds: string[]) {
+  const offer = await sfu.subscribe(room, subscriberId, publisherIds);
+  const answerSdp = await sdpOf(async (pc) => {
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer.offerSdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+  });
+  await sfu.answerSubscription(room, subscriberId, answerSdp);
+  return offer;
+}
+
+test('leave, unpublish, closeRoom and close give back every UDP socket, once the subscriber answered', async () => {
+  const sfu = new WeriftSfu();
+  await sfu.start();
+  try {
+    await udpSocketsBecome(0, 'at the start');
+    await sfu.openRoom('r1');
+    await publish(sfu, 'r1', 'alice');
+    const publisherSockets = udpSockets();
+    assert.ok(publisherSockets > 0, 'the publisher has its sockets');
+
+    await subscribe(sfu, 'r1', 'v1', ['alice']);
+    assert.ok((await udpSocketsNextTurn()) > publisherSockets, 'the subscriber has its sockets');
+    await sfu.leave('r1', 'v1');
+    assert.equal(await udpSocketsNextTurn(), publisherSockets, 'leave closes all of the subscriber');
+
+    await subscribe(sfu, 'r1', 'v2', ['alice']);
+    const subscriberSockets = (await udpSocketsNextTurn()) - publisherSockets;
+    await sfu.unpublish('r1', 'alice');
+    assert.equal(await udpSocketsNextTurn(), subscriberSockets, 'unpublish closes all of the publisher');
+    // Alice's m-lines go idle and carry bob: reused transceivers must not hold sockets either.
+    await publish(sfu, 'r1', 'bob');
+    await subscribe(sfu, 'r1', 'v2', ['bob']);
+    await sfu.closeRoom('r1');
+    assert.equal(await udpSocketsNextTurn(), 0, 'closeRoom closes every connection of the room');
+
+    await sfu.openRoom('r2');
+    await publish(sfu, 'r2', 'carol');
+    await subscribe(sfu, 'r2', 'v3', ['carol']);
+    await sfu.openRoom('r3');
+    await publish(sfu, 'r3', 'dave');
+    await subscribe(sfu, 'r3', 'v4', ['dave']);
+  } finally {
+    await sfu.close();
+  }
+  assert.equal(await udpSocketsNextTurn(), 0, 'close closes everything');
+});
