@@ -608,6 +608,9 @@ export class WeriftSfu implements SfuAdapter {
         const reused = subscriber.idle[kind].pop();
         reused?.setDirection('sendonly');
         const transceiver = reused ?? pc.addTransceiver(kind, { direction: 'sendonly' });
+        // One stream id for a publisher's audio and video: the browser puts both tracks in one
+        // MediaStream (`event.streams[0]`) and lip-syncs them. A reused m-line takes the new id.
+        transceiver.sender.streamId = msidOf(publisherId);
         added.push(new Sink(kind, publisherId, transceiver, subscriber));
       }
     }
@@ -677,6 +680,11 @@ const rewriters = new WeakMap<RTCRtpTransceiver, StreamRewriter>();
 /** The sink a subscriber's transceiver currently carries. */
 const current = new WeakMap<RTCRtpTransceiver, Sink>();
 const wiredTracks = new WeakSet<MediaStreamTrack>();
+
+/** An msid stream id is 1–64 token characters (RFC 8830); user ids already are, this is a guard. */
+function msidOf(publisherId: string): string {
+  return publisherId.replace(/[^A-Za-z0-9!#$%&'*+.^_`{|}~-]/g, '_').slice(0, 64) || '_';
+}
 
 /** Non-trickle signalling: the SDP we hand out must already list our candidates. */
 async function gathered(pc: RTCPeerConnection): Promise<void> {

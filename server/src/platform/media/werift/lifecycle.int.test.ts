@@ -1,7 +1,7 @@
 /**
  * The werift SFU's bookkeeping without a browser: werift peers in this process make the SDP a
  * browser would, and are closed as soon as it is made. Checks that every connection the SFU
- * opens gives its UDP sockets back.
+ * opens gives its UDP sockets back, and what the subscriber's offer tells the browser.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -63,6 +63,17 @@ async function subscribe(sfu: WeriftSfu, room: string, subscriberId: string, pub
   return offer;
 }
 
+/** The `a=msid` stream id of each m-line, by mid. */
+function msidStreams(sdp: string): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const section of sdp.split(/\r\nm=/).slice(1)) {
+    const mid = /\r\na=mid:(\S+)/.exec(section)?.[1];
+    if (mid === undefined) continue;
+    out.set(mid, /\r\na=msid:(\S+) /.exec(section)?.[1] ?? null);
+  }
+  return out;
+}
+
 test('leave, unpublish, closeRoom and close give back every UDP socket, once the subscriber answered', async () => {
   const sfu = new WeriftSfu();
   await sfu.start();
@@ -98,4 +109,29 @@ test('leave, unpublish, closeRoom and close give back every UDP socket, once the
     await sfu.close();
   }
   assert.equal(await udpSocketsNextTurn(), 0, 'close closes everything');
+});
+
+test("the subscriber's offer groups each publisher's audio and video in one stream, by publisher id", async () => {
+  const sfu = new WeriftSfu();
+  await sfu.start();
+  try {
+    await sfu.openRoom('r');
+    await publish(sfu, 'r', 'alice');
+    await publish(sfu, 'r', 'bob');
+    const offer = await subscribe(sfu, 'r', 'v', ['alice', 'bob']);
+    const streams = msidStreams(offer.offerSdp);
+    assert.equal(offer.streams.length, 4);
+    for (const s of offer.streams) assert.equal(streams.get(s.mid), s.publisherId, `mid ${s.mid} (${s.publisherId} ${s.kind})`);
+
+    // Alice leaves the stage and carol comes on: carol's feeds reuse alice's m-lines, under her id.
+    await publish(sfu, 'r', 'carol');
+    const next = await subscribe(sfu, 'r', 'v', ['bob', 'carol']);
+    const after = msidStreams(next.offerSdp);
+    assert.deepEqual(new Set(next.streams.map((s) => s.publisherId)), new Set(['bob', 'carol']));
+    for (const s of next.streams) assert.equal(after.get(s.mid), s.publisherId, `mid ${s.mid} (${s.publisherId} ${s.kind})`);
+    const carolMids = next.streams.filter((s) => s.publisherId === 'carol').map((s) => s.mid).sort();
+    assert.deepEqual(carolMids, offer.streams.filter((s) => s.publisherId === 'alice').map((s) => s.mid).sort());
+  } finally {
+    await sfu.close();
+  }
 });

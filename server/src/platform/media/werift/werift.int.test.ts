@@ -62,7 +62,9 @@ window.subscribeAnswer = async (sdp) => {
   if (!window.pc) {
     window.pc = new RTCPeerConnection({ iceServers: [] });
     window.videos = {};
+    window.streamIds = {};
     window.pc.ontrack = (e) => {
+      window.streamIds[e.transceiver.mid] = e.streams.map((s) => s.id);
       if (e.track.kind !== 'video') return;
       const v = document.createElement('video');
       v.muted = true; v.autoplay = true; v.playsInline = true;
@@ -131,6 +133,11 @@ async function subscribe(page: Page, room: string, id: string, publishers: strin
   return video.mid;
 }
 
+/** The ids of `event.streams` of the track event of each mid, as the browser saw them. */
+function trackStreams(page: Page): Promise<Record<string, string[]>> {
+  return page.evaluate(() => (window as unknown as { streamIds: Record<string, string[]> }).streamIds);
+}
+
 async function videoState(page: Page, mid: string): Promise<VideoState> {
   const all = await page.evaluate(() => (window as unknown as { videoState(): Promise<Record<string, VideoState>> }).videoState());
   return all[mid] ?? { videoWidth: 0, framesDecoded: 0, frameWidth: 0 };
@@ -168,6 +175,8 @@ test('publish simulcast, two subscribers decode, layer switch, server mute, unpu
   const viewers = [await openPage(), await openPage()] as const;
   const mids = [await subscribe(viewers[0], room, 'v1', ['alice']), await subscribe(viewers[1], room, 'v2', ['alice'])];
   assert.deepEqual(sfu.stats(), { rooms: 1, publishers: 1, subscribers: 2, forwardedStreams: 4 });
+  // Alice's audio and video arrive in one MediaStream, so the browser lip-syncs them.
+  assert.deepEqual(Object.values(await trackStreams(viewers[0])), [['alice'], ['alice']]);
 
   for (const [i, page] of viewers.entries()) {
     await until(`viewer ${i + 1} decodes`, () => videoState(page, mids[i]!), (s) => s.videoWidth > 0 && s.framesDecoded > 5);
