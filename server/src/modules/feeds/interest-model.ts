@@ -19,39 +19,54 @@ export const INTEREST_WEIGHTS: Record<InterestEvent, number> = {
 /** Affinity decays toward zero so that recent taste wins: half-life in events per person. */
 const DECAY_PER_EVENT = 0.98;
 
+/** Below this the stored values are rescaled, long before they could overflow. */
+const MIN_SCALE = 1e-30;
+
+interface Affinity {
+  /** true affinity = stored value × scale; decaying everything is one multiplication */
+  scale: number;
+  readonly tags: Map<string, number>;
+}
+
 export class InterestModel {
-  private readonly affinity = new Map<string, Map<string, number>>();
+  private readonly affinity = new Map<string, Affinity>();
 
   observe(userId: string, event: InterestEvent, hashtags: readonly string[]): void {
     if (hashtags.length === 0) return;
-    let m = this.affinity.get(userId);
-    if (!m) this.affinity.set(userId, (m = new Map()));
-    if (event !== 'picked') for (const [k, v] of m) m.set(k, v * DECAY_PER_EVENT);
-    const w = INTEREST_WEIGHTS[event] / Math.sqrt(hashtags.length);
-    for (const tag of hashtags) m.set(tag, (m.get(tag) ?? 0) + w);
+    let a = this.affinity.get(userId);
+    if (!a) this.affinity.set(userId, (a = { scale: 1, tags: new Map() }));
+    // Decay is lazy (a per-person scale), so an event costs O(its tags), not O(all the person's tags):
+    // start-up replays millions of events.
+    if (event !== 'picked') a.scale *= DECAY_PER_EVENT;
+    if (a.scale < MIN_SCALE) {
+      for (const [k, v] of a.tags) a.tags.set(k, v * a.scale);
+      a.scale = 1;
+    }
+    const w = INTEREST_WEIGHTS[event] / Math.sqrt(hashtags.length) / a.scale;
+    for (const tag of hashtags) a.tags.set(tag, (a.tags.get(tag) ?? 0) + w);
   }
 
   /** The person's strongest positive hashtags, strongest first. */
   topTags(userId: string, n: number): string[] {
-    const m = this.affinity.get(userId);
-    if (!m) return [];
-    return [...m]
+    const a = this.affinity.get(userId);
+    if (!a) return [];
+    return [...a.tags]
       .filter(([, v]) => v > 0)
-      .sort((a, b) => b[1] - a[1])
+      .sort((x, y) => y[1] - x[1])
       .slice(0, n)
       .map(([k]) => k);
   }
 
   /** Affinity of a person for a video with these tags, squashed to [-1, 1]. */
   score(userId: string, hashtags: readonly string[]): number {
-    const m = this.affinity.get(userId);
-    if (!m || hashtags.length === 0) return 0;
+    const a = this.affinity.get(userId);
+    if (!a || hashtags.length === 0) return 0;
     let s = 0;
-    for (const t of hashtags) s += m.get(t) ?? 0;
-    return Math.tanh(s / 6);
+    for (const t of hashtags) s += a.tags.get(t) ?? 0;
+    return Math.tanh((s * a.scale) / 6);
   }
 
   knows(userId: string): boolean {
-    return (this.affinity.get(userId)?.size ?? 0) > 0;
+    return (this.affinity.get(userId)?.tags.size ?? 0) > 0;
   }
 }

@@ -4,10 +4,24 @@ import type { VideoRow } from '../videos/repo.ts';
 import type { VideoSignal, VideosService, ViewerSignal } from '../videos/service.ts';
 import { RecommendEngine } from '../recommend/engine.ts';
 import { IdMap } from '../recommend/ids.ts';
+import { WorkerFit } from '../recommend/worker-fit.ts';
 import { Catalogue } from './catalogue.ts';
 import { InterestModel, type InterestEvent } from './interest-model.ts';
 
 type Reason = Extract<FeedItem, { type: 'video' }>['reason'];
+
+interface Scored {
+  c: Candidate;
+  v: VideoRow;
+  s: number;
+  /** liked by hardly anyone yet: a candidate for the exploration slots */
+  unpopular: boolean;
+}
+
+interface History {
+  seen: Set<string>;
+  served: Map<string, number>;
+}
 
 interface Candidate {
   id: string;
@@ -28,6 +42,15 @@ const EXPLORE_EVERY = 5;
 const PRODUCT_EVERY = 4;
 const SERVED_TTL_MS = 30 * 60_000;
 const CACHED_PEOPLE = 10_000;
+/**
+ * How long a viewer's ranked candidates are reused across pages. The viewer's own events drop
+ * them at once (so a like changes the very next page); others' likes and new videos reach an
+ * open feed within this time.
+ */
+const POOL_TTL_MS = 30_000;
+const CACHED_POOLS = 5_000;
+/** Fresh candidates a page picks from (it takes `limit`, mixing creators and exploration). */
+const PRESENT_WINDOW = 300;
 
 /**
  * Feeds follow one pipeline: candidates → filter → score → present → hydrate.
@@ -38,15 +61,19 @@ export class FeedsService {
   private readonly catalogue = new Catalogue();
   private readonly model = new InterestModel();
   /** What each person has seen or been served recently: never shown twice in a row of pages. */
-  private readonly seen = new Map<string, { seen: Set<string>; served: Map<string, number> }>();
+  private readonly seen = new Map<string, History>();
+  /** Each viewer's scored candidates, best first (rankCandidates), for POOL_TTL_MS. */
+  private readonly pools = new Map<string, { at: number; ranked: Scored[] }>();
   private readonly loadedInterests = new Set<string>();
   private ready: Promise<void>;
   private readonly refreshing = new Set<Promise<unknown>>();
   /** The collaborative model (modules/recommend): EASE over the head, a graph walk for the tail, friends. */
-  private readonly engine = new RecommendEngine({ headSize: 2000, maxWalkUsers: 200 });
+  private readonly engine = new RecommendEngine({ headSize: 2000, maxWalkUsers: 100 });
   private readonly people = new IdMap();
   private readonly items = new IdMap();
   private refitTimer: NodeJS.Timeout | null = null;
+  /** The refit solves in a worker thread: tens of seconds of CPU at scale, never on the request path. */
+  private readonly fitter = new WorkerFit();
 
   constructor(
     private readonly videos: VideosService,
@@ -56,6 +83,7 @@ export class FeedsService {
     videos.onInterests((userId, tags) => {
       this.loadedInterests.add(userId);
       this.model.observe(userId, 'picked', tags);
+      this.pools.delete(userId);
     });
     this.ready = this.load();
   }
@@ -63,9 +91,10 @@ export class FeedsService {
   private async load(): Promise<void> {
     this.catalogue.load(await this.videos.publicCatalogue());
     for (const s of await this.videos.history()) this.learn(s);
-    // The first fit runs in the background with pauses, never holding a request; then periodically.
-    void this.engine.refit().catch(() => undefined);
-    this.refitTimer = setInterval(() => void this.engine.refit().catch(() => undefined), REFIT_EVERY_MS);
+    // The first fit runs in the background, never holding a request; then periodically.
+    const refit = () => void this.engine.refitWith(this.fitter.fit).catch(() => undefined);
+    refit();
+    this.refitTimer = setInterval(refit, REFIT_EVERY_MS);
     this.refitTimer.unref();
   }
 
@@ -78,6 +107,7 @@ export class FeedsService {
     if (this.refitTimer) clearInterval(this.refitTimer);
     await this.ready.catch(() => undefined);
     await Promise.all(this.refreshing);
+    await this.fitter.close();
   }
 
   private onSignal(s: VideoSignal): void {
@@ -90,20 +120,23 @@ export class FeedsService {
       this.refreshing.add(refresh);
       return;
     }
-    this.learn(s);
+    // What the viewer just did changes their ranking: drop their cached pool.
+    if (this.learn(s)) this.pools.delete(s.userId);
     const mine = this.seen.get(s.userId);
     if (mine && s.kind !== 'unlike') mine.seen.add(s.videoId);
   }
 
-  private learn(s: ViewerSignal): void {
+  /** Feeds one event to both models; false when it says nothing (unknown video, a glance). */
+  private learn(s: ViewerSignal): boolean {
     const v = this.catalogue.get(s.videoId);
-    if (!v) return;
+    if (!v) return false;
     const event: InterestEvent = s.kind === 'watch' ? 'watch' : s.kind;
-    if (s.kind === 'watch' && s.watchedMs < 3000) return;
+    if (s.kind === 'watch' && s.watchedMs < 3000) return false;
     this.engine.observe({ user: this.people.intern(s.userId), item: this.items.intern(s.videoId), weight: ENGINE_WEIGHTS[s.kind] });
     this.model.observe(s.userId, event, v.hashtags);
     const pop = { like: 1, unlike: -1, complete: 0.5, watch: 0.1, not_interested: -0.5 }[s.kind];
     this.catalogue.bump(s.videoId, pop);
+    return true;
   }
 
   async friends(viewerId: string, cursor: string | undefined, limit: number): Promise<FeedPage> {
@@ -121,71 +154,23 @@ export class FeedsService {
     await this.ready;
     const now = Date.now();
     const { friends, following, blocked } = viewerId ? await this.graph.circle(viewerId) : { friends: [], following: [], blocked: [] };
-    if (viewerId && !this.loadedInterests.has(viewerId)) {
-      this.loadedInterests.add(viewerId);
-      this.model.observe(viewerId, 'picked', await this.videos.interests(viewerId));
-    }
     const history = viewerId ? await this.history(viewerId) : null;
-
-    // 1. Candidates from every source, remembering the best reason for each.
-    const candidates = new Map<string, Candidate>();
-    const add = (id: string, reason: Reason, social = 0) => {
-      const c = candidates.get(id);
-      if (!c) return void candidates.set(id, { id, reason, social });
-      c.social += social;
-      // The reason shown is the most personal one that applies.
-      if (REASON_RANK[reason] < REASON_RANK[c.reason]) c.reason = reason;
-    };
-    if (viewerId) for (const tag of this.model.topTags(viewerId, 5)) for (const id of this.catalogue.withTag(tag, 100)) add(id, 'interest');
-    // Collaborative candidates: what people with similar histories engaged with, and friends' picks.
-    const cf = new Map<string, number>();
-    if (viewerId) {
-      const me = this.people.intern(viewerId);
-      this.engine.setSocial(me, [...friends, ...following].map((id) => this.people.intern(id)));
-      const ranked = this.engine.rank(me, { k: ENGINE_CANDIDATES });
-      const top = ranked.scores[0] ?? 0;
-      for (let i = 0; i < ranked.items.length; i++) {
-        const id = this.items.key(ranked.items[i]!);
-        if (!this.catalogue.get(id)) continue;
-        cf.set(id, top > 0 ? ranked.scores[i]! / top : 0);
-        add(id, 'interest');
+    let pool = viewerId ? this.pools.get(viewerId) : undefined;
+    if (pool && now - pool.at > POOL_TTL_MS) pool = undefined;
+    let split = pool ? this.split(pool.ranked, viewerId, blocked, history, now) : null;
+    // Too few unseen left in a cached pool: gather afresh, as for a new viewer.
+    if (!pool || !split || split.fresh.length < limit) {
+      pool = { at: now, ranked: await this.rankCandidates(viewerId, friends, following, now) };
+      if (viewerId) {
+        this.pools.delete(viewerId);
+        if (this.pools.size >= CACHED_POOLS) this.pools.delete(this.pools.keys().next().value!);
+        this.pools.set(viewerId, pool);
       }
+      split = this.split(pool.ranked, viewerId, blocked, history, now);
     }
-    const circle = [...new Set([...friends, ...following])];
-    if (circle.length) for (const l of await this.videos.recentLikesBy(circle, 300)) add(l.videoId, friends.includes(l.userId) ? 'friends' : 'following', 1);
-    for (const creator of following.slice(-50)) for (const id of this.catalogue.byCreator(creator, 3)) add(id, 'following');
-    for (const id of this.catalogue.newest(100)) add(id, 'fresh');
-    for (const id of this.catalogue.popular(100)) add(id, 'popular');
-
-    // 2. Filter: public and ready (the catalogue holds only those), not mine, not blocked, not seen or just served.
-    const blockedSet = new Set(blocked);
+    const ranked = split.fresh;
+    const recycled = split.recycled;
     const followingSet = new Set(following);
-    const fresh: { c: Candidate; v: VideoRow }[] = [];
-    const recycled: { c: Candidate; v: VideoRow }[] = [];
-    for (const c of candidates.values()) {
-      const v = this.catalogue.get(c.id);
-      if (!v || v.authorId === viewerId || blockedSet.has(v.authorId)) continue;
-      const servedAt = history?.served.get(c.id);
-      const wasSeen = history?.seen.has(c.id) || (servedAt !== undefined && now - servedAt < SERVED_TTL_MS);
-      (wasSeen ? recycled : fresh).push({ c, v });
-    }
-
-    // 3. Score.
-    const maxPop = Math.log1p(this.catalogue.maxPopularity()) || 1;
-    const score = ({ c, v }: { c: Candidate; v: VideoRow }) => {
-      const W = FOR_YOU_WEIGHTS;
-      const ageDays = (now - v.createdAt.getTime()) / 86_400_000;
-      return (
-        W.interest * (viewerId ? this.model.score(viewerId, v.hashtags) : 0) +
-        W.collaborative * (cf.get(v.id) ?? 0) +
-        W.social * Math.tanh(c.social / 2) +
-        W.following * (followingSet.has(v.authorId) ? 1 : 0) +
-        W.popularity * (Math.log1p(this.catalogue.popularityOf(v.id)) / maxPop) +
-        W.freshness * Math.exp(-ageDays / 3) +
-        W.jitter * Math.random()
-      );
-    };
-    const ranked = fresh.map((x) => ({ ...x, s: score(x) })).sort((a, b) => b.s - a.s);
 
     // 4. Present: no creator twice in a row; every few slots a new or little-seen creator gets a chance.
     const picked: { c: Candidate; v: VideoRow }[] = [];
@@ -200,8 +185,10 @@ export class FeedsService {
     };
     while (picked.length < limit && ranked.length) {
       const explore = (picked.length + 1) % EXPLORE_EVERY === 0;
-      if (explore && take(ranked, (x) => this.catalogue.popularityOf(x.v.id) < 1)) {
-        picked[picked.length - 1]!.c.reason = 'fresh';
+      if (explore && take(ranked, (x) => x.unpopular)) {
+        // a copy: the pool's candidate keeps its own reason for later pages
+        const last = picked[picked.length - 1]!;
+        picked[picked.length - 1] = { ...last, c: { ...last.c, reason: 'fresh' } };
         continue;
       }
       if (!take(ranked, () => true)) break;
@@ -236,7 +223,91 @@ export class FeedsService {
     return { items, nextCursor: hydrated.length ? 'more' : null };
   }
 
-  private async history(userId: string) {
+  /**
+   * Steps 1 and 3 of For You for one viewer: every candidate, scored, best first. Cached per
+   * viewer (see `pools`), so it must not depend on what was served: filtering is split().
+   */
+  private async rankCandidates(viewerId: string | null, friends: string[], following: string[], now: number): Promise<Scored[]> {
+    if (viewerId && !this.loadedInterests.has(viewerId)) {
+      this.loadedInterests.add(viewerId);
+      this.model.observe(viewerId, 'picked', await this.videos.interests(viewerId));
+    }
+    // 1. Candidates from every source, remembering the best reason for each.
+    const candidates = new Map<string, Candidate>();
+    const add = (id: string, reason: Reason, social = 0) => {
+      const c = candidates.get(id);
+      if (!c) return void candidates.set(id, { id, reason, social });
+      c.social += social;
+      // The reason shown is the most personal one that applies.
+      if (REASON_RANK[reason] < REASON_RANK[c.reason]) c.reason = reason;
+    };
+    if (viewerId) for (const tag of this.model.topTags(viewerId, 5)) for (const id of this.catalogue.withTag(tag, 100)) add(id, 'interest');
+    // Collaborative candidates: what people with similar histories engaged with, and friends' picks.
+    const cf = new Map<string, number>();
+    if (viewerId) {
+      const me = this.people.intern(viewerId);
+      this.engine.setSocial(me, [...friends, ...following].map((id) => this.people.intern(id)));
+      const ranked = this.engine.rankReachable(me, { k: ENGINE_CANDIDATES });
+      const top = ranked.scores[0] ?? 0;
+      for (let i = 0; i < ranked.items.length; i++) {
+        const id = this.items.key(ranked.items[i]!);
+        if (!this.catalogue.get(id)) continue;
+        cf.set(id, top > 0 ? ranked.scores[i]! / top : 0);
+        add(id, 'interest');
+      }
+    }
+    const friendSet = new Set(friends);
+    const circle = [...new Set([...friends, ...following])];
+    if (circle.length) for (const l of await this.videos.recentLikesBy(circle, 300)) add(l.videoId, friendSet.has(l.userId) ? 'friends' : 'following', 1);
+    for (const creator of following.slice(-50)) for (const id of this.catalogue.byCreator(creator, 3)) add(id, 'following');
+    for (const id of this.catalogue.newest(100)) add(id, 'fresh');
+    for (const id of this.catalogue.popular(100)) add(id, 'popular');
+
+    // 3. Score.
+    const followingSet = new Set(following);
+    const maxPop = Math.log1p(this.catalogue.maxPopularity()) || 1;
+    const W = FOR_YOU_WEIGHTS;
+    const out: Scored[] = [];
+    for (const c of candidates.values()) {
+      const v = this.catalogue.get(c.id);
+      if (!v) continue;
+      const ageDays = (now - v.createdAt.getTime()) / 86_400_000;
+      const pop = this.catalogue.popularityOf(v.id);
+      const s =
+        W.interest * (viewerId ? this.model.score(viewerId, v.hashtags) : 0) +
+        W.collaborative * (cf.get(v.id) ?? 0) +
+        W.social * Math.tanh(c.social / 2) +
+        W.following * (followingSet.has(v.authorId) ? 1 : 0) +
+        W.popularity * (Math.log1p(pop) / maxPop) +
+        W.freshness * Math.exp(-ageDays / 3) +
+        W.jitter * Math.random();
+      out.push({ c, v, s, unpopular: pop < 1 });
+    }
+    return out.sort((a, b) => b.s - a.s);
+  }
+
+  /**
+   * 2. Filter: public and ready (the catalogue holds only those, and a video may have left it
+   * since the pool was ranked), not mine, not blocked, not seen or just served.
+   */
+  private split(pool: Scored[], viewerId: string | null, blocked: string[], history: History | null, now: number): { fresh: Scored[]; recycled: Scored[] } {
+    const blockedSet = new Set(blocked);
+    const fresh: Scored[] = [];
+    const recycled: Scored[] = [];
+    for (const x of pool) {
+      // A page only ever reaches into the first few hundred; the rest is needed (as recycled)
+      // only when too few are fresh, and then the loop runs to the end anyway.
+      if (fresh.length >= PRESENT_WINDOW) break;
+      const { c, v } = x;
+      if (v.authorId === viewerId || blockedSet.has(v.authorId) || this.catalogue.get(c.id) !== v) continue;
+      const servedAt = history?.served.get(c.id);
+      const wasSeen = history?.seen.has(c.id) || (servedAt !== undefined && now - servedAt < SERVED_TTL_MS);
+      (wasSeen ? recycled : fresh).push(x);
+    }
+    return { fresh, recycled };
+  }
+
+  private async history(userId: string): Promise<History> {
     let h = this.seen.get(userId);
     if (!h) {
       const rows = await this.videos.seenBy(userId);

@@ -128,3 +128,61 @@ test('a refit keeps requests flowing: ranking works between its pauses', async (
   assert.ok(ranksDuringRefit > 0);
   assert.equal(e.currentModel?.interactions, data.length);
 });
+
+test('rankReachable ranks like rank() on the items any signal reaches, without scanning the catalogue', () => {
+  // A random population, fitted, with friends; then a ranking per user both ways.
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const events: Interaction[] = [];
+  for (let u = 0; u < 120; u++) for (let t = 0; t < 8; t++) events.push(ev(u, Math.min(rnd(300), rnd(300)), 1 + rnd(3)));
+  for (let u = 0; u < 40; u++) events.push(ev(u, rnd(300), -2));
+  // mfWeight 0: the MF term is the one normalised differently (over the reached items only).
+  const e = new RecommendEngine({ headSize: 80, maxSolveSize: 200, mfWeight: 0 });
+  e.load(events, [{ user: 3, friend: 9 }, { user: 3, friend: 10 }]);
+  e.fitSync();
+  // and a walk-only engine (no fit), where the degree damping decides the order
+  const w = new RecommendEngine({ graphPopularityExponent: 0.8, socialWeight: 0, mfWeight: 0 });
+  w.load(events);
+  const agree = () => {
+    for (const [x, u] of [e, w].flatMap((x) => [0, 3, 17, 55, 119].map((u) => [x, u] as const))) {
+      const dense = x.rank(u, { k: 15 });
+      const sparse = x.rankReachable(u, { k: 15 });
+      // ties may order differently; the scores must agree
+      assert.deepEqual([...sparse.scores].map((s) => s.toFixed(5)), [...dense.scores].map((s) => s.toFixed(5)), `user ${u}`);
+    }
+  };
+  agree();
+  // live events (degrees, histories) reach both rankings alike
+  for (let t = 0; t < 200; t++) {
+    const x = ev(rnd(120), Math.min(rnd(300), rnd(300)), 1 + rnd(3));
+    e.observe(x);
+    w.observe(x);
+  }
+  e.observe(ev(0, 310, 2));
+  agree();
+  // extra items join even when no signal reaches them, and seen items never come back
+  const seen = new Set(events.filter((x) => x.user === 5).map((x) => x.item));
+  const withExtra = e.rankReachable(5, { k: 1000, extra: [299, ...seen] });
+  assert.ok([...withExtra.items].every((i) => !seen.has(i)));
+  // a user with no history falls back to the popularity prior
+  assert.deepEqual([...e.rankReachable(500, { k: 3 }).items], [...e.rank(500, { k: 3 }).items]);
+  // repeated calls leave no state behind
+  assert.deepEqual([...e.rankReachable(0, { k: 15 }).scores], [...e.rankReachable(0, { k: 15 }).scores]);
+});
+
+test('rankReachable folds the MF term in over the reached items', () => {
+  const events: Interaction[] = [];
+  for (let u = 0; u < 60; u++) for (let t = 0; t < 6; t++) events.push(ev(u, (u * 7 + t * 13) % 90));
+  const e = new RecommendEngine({ headSize: 30, maxSolveSize: 100, mfFactors: 8, mfIterations: 3 });
+  e.load(events);
+  e.fitSync();
+  const r = e.rankReachable(4, { k: 10 });
+  assert.equal(r.items.length, 10);
+  for (let t = 1; t < r.scores.length; t++) assert.ok(r.scores[t - 1]! >= r.scores[t]!);
+  // the best of the dense ranking is reached and ranked high too
+  const dense = e.rank(4, { k: 10 });
+  assert.ok([...r.items].includes(dense.items[0]!));
+});

@@ -54,7 +54,7 @@
  */
 import { easeWeights, easeWeightsAsync, itemDegrees, selectHead, solveEase, solveEaseSync, type EaseSolution, type HistorySnapshot } from './ease.ts';
 import { yieldToEventLoop, type Yielder } from './linalg.ts';
-import { fitAls, fitAlsSync, foldScratch, mfScores, type FoldScratch, type MfModel, type MfOptions } from './mf.ts';
+import { dotRow, fitAls, fitAlsSync, foldIn, foldScratch, mfScores, type FoldScratch, type MfModel, type MfOptions } from './mf.ts';
 import { SparseRows } from './sparse.ts';
 import { topK, type Ranked } from './topk.ts';
 
@@ -184,6 +184,32 @@ export interface FitReport {
   readonly interactions: number;
 }
 
+/** What a refit needs to know: the snapshot, its head and the engine's options. */
+export interface FitJob {
+  readonly snap: HistorySnapshot;
+  readonly head: Int32Array;
+  readonly options: EngineOptions;
+}
+
+/** A fitted model: EASE, its weights under the job's popularity exponent, and the MF factors. */
+export interface FitResult {
+  readonly solution: EaseSolution;
+  readonly b: Float32Array;
+  readonly mf: MfModel | null;
+}
+
+export type RemoteFit = (job: FitJob) => Promise<FitResult>;
+
+type SnapshotSize = Pick<HistorySnapshot, 'users' | 'items'> & { readonly indices: { readonly length: number } };
+
+/** The whole blocking fit of a job: what a worker thread runs. */
+export function fitJob({ snap, head, options: o }: FitJob): FitResult {
+  const solution = solveEaseSync(snap, head, o.lambda);
+  const wantsMf = o.mfWeight > 0 && o.mfFactors > 0 && o.mfIterations > 0;
+  const mf = wantsMf ? fitAlsSync(snap, { factors: o.mfFactors, alpha: o.mfAlpha, reg: o.mfReg, iterations: o.mfIterations, seed: 1 }) : null;
+  return { solution, b: easeWeights(solution, o.popularityExponent), mf };
+}
+
 export class RecommendEngine {
   readonly options: EngineOptions;
   /** user → item → positive weight */
@@ -207,6 +233,12 @@ export class RecommendEngine {
   private bufSeen = new Uint8Array(0);
   private bufWalk = new Float64Array(0);
   private bufHead = new Float64Array(0);
+  private bufWalkSparse = new Float64Array(0);
+  private bufSeenSparse = new Uint8Array(0);
+  private damp = new Float32Array(0);
+  /** γ the damping was computed with; NaN until first use */
+  private dampGamma = Number.NaN;
+  private bufSocialSparse = new Float32Array(0);
   private popularCache: Int32Array | null = null;
   /** Events since the popularity order was computed; it is rebuilt after 1% drift, not per event. */
   private popularDrift = 0;
@@ -276,6 +308,28 @@ export class RecommendEngine {
   }
 
   /**
+   * refit() with the solve done by `fit`, typically in a worker thread (refit-worker.ts): only
+   * the snapshot (O(nnz), milliseconds) and the swap run here, so requests never wait on the
+   * solve. Concurrent calls share the refit in flight, as with refit().
+   */
+  refitWith(fit: RemoteFit): Promise<FitReport> {
+    if (this.refitting) return this.refitting;
+    const run = async (): Promise<FitReport> => {
+      const started = performance.now();
+      const snap = this.snapshot();
+      const head = this.headFor(snap);
+      const beta = this.options.popularityExponent;
+      const interactions = snap.indices.length;
+      const r = await fit({ snap, head, options: { ...this.options } });
+      return this.install(r.solution, r.mf, { ...snap, indices: { length: interactions } }, started, beta, r.b);
+    };
+    this.refitting = run().finally(() => {
+      this.refitting = null;
+    });
+    return this.refitting;
+  }
+
+  /**
    * Installs a solution computed elsewhere (a tuning run, a worker) under a popularity
    * exponent; keeps the engine's live data.
    */
@@ -301,7 +355,7 @@ export class RecommendEngine {
     return { factors: o.mfFactors, alpha: o.mfAlpha, reg: o.mfReg, iterations: o.mfIterations, seed: 1 };
   }
 
-  private install(sol: EaseSolution, mf: MfModel | null, snap: HistorySnapshot, started: number, beta = this.options.popularityExponent, b = easeWeights(sol, beta)): FitReport {
+  private install(sol: EaseSolution, mf: MfModel | null, snap: SnapshotSize, started: number, beta = this.options.popularityExponent, b = easeWeights(sol, beta)): FitReport {
     const seconds = (performance.now() - started) / 1000;
     this.popularCache = null;
     // one assignment: a rank() before it uses the old model, after it the new one
@@ -380,6 +434,7 @@ export class RecommendEngine {
       this.byItem.set(item, user, 0);
       this.negative.set(user, item, after);
     }
+    if (item < this.damp.length) this.damp[item] = Math.pow(Math.max(this.byItem.sum(item), 1), -this.dampGamma);
     if (++this.popularDrift > Math.max(100, this.byUser.nnz / 100)) this.popularCache = null;
   }
 
@@ -433,6 +488,154 @@ export class RecommendEngine {
   rank(user: number, opts: RankOptions): Ranked {
     const parts = this.parts(user);
     return this.select(parts, this.options, opts);
+  }
+
+  /**
+   * rank() for the live feed, at a cost that does not grow with the catalogue: only the best
+   * `perSignal` items of each item-to-item signal (EASE over the head, the graph walk, friends)
+   * plus `extra` are scored in full, MF included. Every other item has zero EASE, graph and
+   * social score, or too little of each to reach the top k, so all that is lost is an MF-only
+   * pick. Each signal is still divided by its maximum over all unseen items, as in rank(); the
+   * MF term by its maximum over the scored items. Users without history fall back to rank()
+   * (popularity prior, no MF term).
+   */
+  rankReachable(user: number, opts: { readonly k: number; readonly extra?: ArrayLike<number>; readonly perSignal?: number }): Ranked {
+    const len = this.byUser.length(user);
+    if (len === 0) return this.rank(user, { k: opts.k });
+    this.ensureBuffers();
+    const per = opts.perSignal ?? 200;
+    const n = this.nItems;
+    if (this.bufWalkSparse.length < this.bufEase.length) {
+      // Own buffers, kept all-zero between calls (rank() leaves its buffers dirty).
+      this.bufWalkSparse = new Float64Array(this.bufEase.length);
+      this.bufSocialSparse = new Float32Array(this.bufEase.length);
+      this.bufSeenSparse = new Uint8Array(this.bufEase.length);
+    }
+    const items = this.byUser.cols(user);
+    const weights = this.byUser.vals(user);
+    const nlen = this.negative.length(user);
+    const negItems = this.negative.cols(user);
+    const negWeights = this.negative.vals(user);
+    const seen = this.bufSeenSparse;
+    for (let k = 0; k < len; k++) seen[items[k]!] = 1;
+    for (let k = 0; k < nlen; k++) if (negItems[k]! < n) seen[negItems[k]!] = 1;
+    const unseen = (i: number): boolean => seen[i] !== 1;
+    const isSeen = (i: number): boolean => seen[i] === 1;
+    const cand = new Set<number>();
+
+    // EASE over the head: the whole head is scored (n_head per history item), the best join.
+    const m = this.model;
+    const acc = this.bufHead;
+    let easeMax = 0;
+    if (m) {
+      const { n: hn, head, headOf } = m.solution;
+      acc.fill(0, 0, hn);
+      const add = (item: number, w: number): void => {
+        const h = item < headOf.length ? headOf[item]! : -1;
+        if (h >= 0) addRow(acc, m.b, h * hn, hn, w);
+      };
+      for (let k = 0; k < len; k++) add(items[k]!, weights[k]!);
+      for (let k = 0; k < nlen; k++) add(negItems[k]!, negWeights[k]!);
+      for (let j = 0; j < hn; j++) if (unseen(head[j]!)) easeMax = Math.max(easeMax, Math.abs(acc[j]!));
+      const best = topK(acc.subarray(0, hn), per, (j) => isSeen(head[j]!));
+      for (const j of best.items) cand.add(head[j]!);
+    }
+
+    // The walk, from the user's history through (at most maxWalkUsers) people per item.
+    const walk = this.bufWalkSparse;
+    const walked: number[] = [];
+    this.walkSparse(items, weights, len, user, walk, walked);
+    const damp = this.degreeDamping();
+    let graphMax = 0;
+    for (const i of walked) {
+      walk[i] = walk[i]! * damp[i]!;
+      if (unseen(i)) graphMax = Math.max(graphMax, walk[i]!);
+    }
+    for (const i of topK(walk, per, isSeen, walked).items) cand.add(i);
+
+    const social = this.bufSocialSparse;
+    const befriended: number[] = [];
+    const fl = this.friends.length(user);
+    const fs = this.friends.cols(user);
+    for (let t = 0; t < fl; t++) {
+      const f = fs[t]!;
+      accumulateTracked32(social, this.byUser.cols(f), this.byUser.vals(f), this.byUser.length(f), befriended);
+    }
+    let socialMax = 0;
+    for (const i of befriended) if (unseen(i)) socialMax = Math.max(socialMax, social[i]!);
+    for (const i of topK(social, per, isSeen, befriended).items) cand.add(i);
+    if (opts.extra) for (let t = 0; t < opts.extra.length; t++) if (opts.extra[t]! < n && unseen(opts.extra[t]!)) cand.add(opts.extra[t]!);
+
+    const ids = Int32Array.from(cand);
+    const c = ids.length;
+    const f = new Float32Array(c);
+    const mf = m?.mf ?? null;
+    if (mf) {
+      if (!this.fold || this.fold.b.length !== mf.k) this.fold = foldScratch(mf.k);
+      const pu = foldIn(mf, items, weights, len, this.fold);
+      for (let t = 0; t < c; t++) if (ids[t]! < mf.items) f[t] = dotRow(pu, mf.q, ids[t]! * mf.k, mf.k);
+      scaleByMax(f);
+    }
+    const headOf = m?.solution.headOf;
+    const { graphWeight: gw, socialWeight: sw, mfWeight: fw } = this.options;
+    const inv = (x: number): number => (x > 0 ? 1 / x : 1);
+    const [ie, ig, is] = [inv(easeMax), inv(graphMax), inv(socialMax)];
+    const out = new Float32Array(c);
+    for (let t = 0; t < c; t++) {
+      const i = ids[t]!;
+      const h = headOf && i < headOf.length ? headOf[i]! : -1;
+      out[t] = (h >= 0 ? acc[h]! * ie : 0) + gw * walk[i]! * ig + sw * social[i]! * is + fw * f[t]!;
+    }
+    // The sparse buffers are shared between calls: put back the zeros this call overwrote.
+    for (const i of walked) walk[i] = 0;
+    for (const i of befriended) social[i] = 0;
+    for (let k = 0; k < len; k++) seen[items[k]!] = 0;
+    for (let k = 0; k < nlen; k++) if (negItems[k]! < n) seen[negItems[k]!] = 0;
+    const top = topK(out, opts.k);
+    const ranked = new Int32Array(top.items.length);
+    for (let t = 0; t < ranked.length; t++) ranked[t] = ids[top.items[t]!]!;
+    return { items: ranked, scores: top.scores };
+  }
+
+  /**
+   * deg(j)^−γ per item, the RP3β damping, kept current by observe() so that ranking does not
+   * take a power per reached item; rebuilt whole when γ changes (tuning).
+   */
+  private degreeDamping(): Float32Array {
+    const gamma = this.options.graphPopularityExponent;
+    if (this.dampGamma !== gamma || this.damp.length < this.nItems) {
+      this.damp = new Float32Array(Math.max(this.nItems, Math.ceil(this.damp.length * 1.25)));
+      for (let i = 0; i < this.damp.length; i++) this.damp[i] = Math.pow(Math.max(i < this.nItems ? this.byItem.sum(i) : 0, 1), -gamma);
+      this.dampGamma = gamma;
+    }
+    return this.damp;
+  }
+
+  /** walkScores' random walk, unscaled, recording each item it reaches once in `touched`. */
+  private walkSparse(items: Int32Array, weights: Float32Array, len: number, user: number, acc: Float64Array, touched: number[]): void {
+    const cap = this.options.maxWalkUsers;
+    let wu = 0;
+    for (let k = 0; k < len; k++) wu += weights[k]!;
+    if (wu <= 0) return;
+    for (let k = 0; k < len; k++) {
+      const i = items[k]!;
+      const pui = weights[k]! / wu;
+      const ilen = this.byItem.length(i);
+      const iSum = this.byItem.sum(i);
+      if (ilen === 0 || iSum <= 0) continue;
+      const vs = this.byItem.cols(i);
+      const vw = this.byItem.vals(i);
+      const start = Math.max(0, ilen - cap);
+      let used = 0;
+      for (let t = start; t < ilen; t++) used += vw[t]!;
+      for (let t = start; t < ilen; t++) {
+        const v = vs[t]!;
+        if (v === user) continue;
+        const vSum = this.byUser.sum(v);
+        if (vSum <= 0) continue;
+        accumulateTracked(acc, this.byUser.cols(v), this.byUser.vals(v), this.byUser.length(v), (pui * vw[t]!) / used / vSum, touched);
+      }
+    }
   }
 
   /** Ranks for an explicit set of seed items (onboarding picks, "more like this"). */
@@ -615,6 +818,33 @@ function addRow(acc: Float64Array, b: Float32Array, off: number, n: number, w: n
 
 function accumulate(acc: Float64Array, cols: Int32Array, vals: Float32Array, len: number, w: number): void {
   for (let k = 0; k < len; k++) acc[cols[k]!] = acc[cols[k]!]! + w * vals[k]!;
+}
+
+/** accumulate(), pushing each index that was zero before onto `touched` (weights are positive). */
+function accumulateTracked(acc: Float64Array, cols: Int32Array, vals: Float32Array, len: number, w: number, touched: number[]): void {
+  for (let k = 0; k < len; k++) {
+    const i = cols[k]!;
+    const a = acc[i]!;
+    if (a === 0) touched.push(i);
+    acc[i] = a + w * vals[k]!;
+  }
+}
+
+function accumulateTracked32(acc: Float32Array, cols: Int32Array, vals: Float32Array, len: number, touched: number[]): void {
+  for (let k = 0; k < len; k++) {
+    const i = cols[k]!;
+    const a = acc[i]!;
+    if (a === 0) touched.push(i);
+    acc[i] = a + vals[k]!;
+  }
+}
+
+/** Divides by the largest |value| (no-op when all are zero). */
+function scaleByMax(v: Float32Array): void {
+  let max = 0;
+  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]!));
+  if (max === 0) return;
+  for (let i = 0; i < v.length; i++) v[i] = v[i]! / max;
 }
 
 function accumulate32(acc: Float32Array, cols: Int32Array, vals: Float32Array, len: number, w: number): void {

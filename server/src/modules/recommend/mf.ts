@@ -209,11 +209,10 @@ export function foldScratch(k: number): FoldScratch {
 }
 
 /**
- * The user factor for a history (items beyond the model are ignored), then scores for every
- * model item into out[0..items).
+ * The user factor for a history (items beyond the model are ignored), into scratch.b; the
+ * same solve as the user step of training.
  */
-export function mfScores(m: MfModel, items: Int32Array, weights: Float32Array, len: number, scratch: FoldScratch, out: Float32Array): void {
-  const k = m.k;
+export function foldIn(m: MfModel, items: Int32Array, weights: Float32Array, len: number, scratch: FoldScratch): Float64Array {
   let e = 0;
   // keep only items the model knows; solveRow reads nbr[s..e)
   const known = new Int32Array(len);
@@ -225,13 +224,21 @@ export function mfScores(m: MfModel, items: Int32Array, weights: Float32Array, l
       e++;
     }
   }
-  solveRow(m.q, k, m.gram, known, kw, 0, e, m.alpha, m.reg, scratch.a, scratch.b);
-  const pu = scratch.b;
+  solveRow(m.q, m.k, m.gram, known, kw, 0, e, m.alpha, m.reg, scratch.a, scratch.b);
+  return scratch.b;
+}
+
+/** The user factor for a history, then scores for every model item into out[0..items). */
+export function mfScores(m: MfModel, items: Int32Array, weights: Float32Array, len: number, scratch: FoldScratch, out: Float32Array): void {
+  const k = m.k;
+  const pu = foldIn(m, items, weights, len, scratch);
   const q = m.q;
-  for (let i = 0; i < m.items; i++) {
-    const o = i * k;
-    let dot = 0;
-    for (let x = 0; x < k; x++) dot += pu[x]! * q[o + x]!;
-    out[i] = dot;
-  }
+  for (let i = 0; i < m.items; i++) out[i] = dotRow(pu, q, i * k, k);
+}
+
+/** pu · q[off .. off+k) */
+export function dotRow(pu: Float64Array, q: Float32Array, off: number, k: number): number {
+  let dot = 0;
+  for (let x = 0; x < k; x++) dot += pu[x]! * q[off + x]!;
+  return dot;
 }
