@@ -31,3 +31,35 @@ test('popularity ranks and ignores removed videos', () => {
   assert.deepEqual(c.popular(5), ['02', '03']);
   assert.equal(c.maxPopularity(), 3);
 });
+
+test('the kept popular list matches a full sort over thousands of videos, bumps, removals and returns', () => {
+  const c = new Catalogue();
+  const n = 5000;
+  const rows = Array.from({ length: n }, (_, i) => row(String(i).padStart(5, '0'), `a${i % 7}`, []));
+  c.load(rows.slice());
+  let seed = 3;
+  const rnd = (m: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % m;
+  };
+  const pop = new Map<string, number>();
+  const live = new Set(rows.map((r) => r.id));
+  const expected = (k: number) =>
+    [...pop].filter(([id, p]) => p > 0 && live.has(id)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, k).map(([, p]) => p);
+  for (let step = 0; step < 40_000; step++) {
+    const id = rows[Math.min(rnd(n), rnd(n))]!.id;
+    c.bump(id, 1 + rnd(3));
+    pop.set(id, c.popularityOf(id));
+    if (step % 5000 === 4999) {
+      const gone = rows[rnd(50)]!.id;
+      c.remove(gone);
+      live.delete(gone);
+      // popularity values are compared, ties may order either way
+      assert.deepEqual(c.popular(300).map((id) => c.popularityOf(id)), expected(300));
+      c.add(rows.find((r) => r.id === gone)!);
+      live.add(gone);
+    }
+  }
+  assert.deepEqual(c.popular(1000).map((id) => c.popularityOf(id)), expected(1000));
+  assert.equal(c.maxPopularity(), expected(1)[0]);
+});

@@ -1,6 +1,7 @@
 import type { VideoRow } from '../videos/repo.ts';
 
-const POPULAR_REFRESH_MS = 5000;
+/** How many of the most popular videos are kept in order. */
+const POPULAR_KEPT = 1000;
 
 /**
  * The For You candidate index, in memory: every ready public video, by hashtag, by author,
@@ -16,9 +17,17 @@ export class Catalogue {
   private readonly byTag = new Map<string, string[]>();
   private readonly byAuthor = new Map<string, string[]>();
   private readonly popularity = new Map<string, number>();
-  private popularCache: string[] = [];
-  private popularAt = 0;
-  private popularDirty = true;
+  /**
+   * The most popular ids, kept incrementally: a bump adds its video when it beats the last
+   * kept one, and the list is re-sorted and cut back to POPULAR_KEPT when read or when it has
+   * doubled. Never a pass over the whole catalogue, which at 500,000 videos held the event
+   * loop for hundreds of milliseconds. A kept video whose popularity drops stays ranked by its
+   * new value, but one outside that it now falls behind is only noticed at its next bump.
+   */
+  private top: string[] = [];
+  private readonly inTop = new Set<string>();
+  private topMin = 0;
+  private topDirty = false;
 
   get size(): number {
     return this.rows.size;
@@ -41,18 +50,33 @@ export class Catalogue {
     append(this.all, v.id);
     for (const t of v.hashtags) append(getOrCreate(this.byTag, t), v.id);
     append(getOrCreate(this.byAuthor, v.authorId), v.id);
-    this.popularDirty = true;
+    this.offerTop(v.id);
   }
 
   remove(id: string): void {
     // Lists drop the id lazily, when a walk meets it.
     this.rows.delete(id);
-    this.popularDirty = true;
+    if (this.inTop.has(id)) this.topDirty = true;
   }
 
   bump(id: string, by: number): void {
     this.popularity.set(id, (this.popularity.get(id) ?? 0) + by);
-    this.popularDirty = true;
+    this.offerTop(id);
+  }
+
+  /** Re-ranks a kept video, or keeps one that now beats the last kept. */
+  private offerTop(id: string): void {
+    if (this.inTop.has(id)) {
+      this.topDirty = true;
+      return;
+    }
+    const p = this.popularity.get(id) ?? 0;
+    if (p > 0 && (p > this.topMin || this.top.length < POPULAR_KEPT)) {
+      this.inTop.add(id);
+      this.top.push(id);
+      this.topDirty = true;
+      if (this.top.length >= 2 * POPULAR_KEPT) this.compactTop();
+    }
   }
 
   popularityOf(id: string): number {
@@ -71,20 +95,20 @@ export class Catalogue {
     return this.newestOf(this.all, n);
   }
 
-  /** Most popular videos; recomputed at most every few seconds, not on every like. */
+  /** Most popular videos, most popular first (at most POPULAR_KEPT). */
   popular(n: number): string[] {
-    const now = Date.now();
-    if (this.popularDirty && (now - this.popularAt > POPULAR_REFRESH_MS || this.popularCache.length === 0)) {
-      const scored: [string, number][] = [];
-      for (const [id, p] of this.popularity) if (p > 0 && this.rows.has(id)) scored.push([id, p]);
-      this.popularCache = scored
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 1000)
-        .map(([id]) => id);
-      this.popularAt = now;
-      this.popularDirty = false;
-    }
-    return this.popularCache.slice(0, n);
+    if (this.topDirty) this.compactTop();
+    return this.top.slice(0, n);
+  }
+
+  private compactTop(): void {
+    const pop = (id: string) => this.popularity.get(id) ?? 0;
+    const kept = this.top.filter((id) => pop(id) > 0 && this.rows.has(id)).sort((a, b) => pop(b) - pop(a));
+    for (const id of kept.splice(POPULAR_KEPT)) this.inTop.delete(id);
+    for (const id of this.top) if (!(pop(id) > 0 && this.rows.has(id))) this.inTop.delete(id);
+    this.top = kept;
+    this.topMin = kept.length >= POPULAR_KEPT ? pop(kept[kept.length - 1]!) : 0;
+    this.topDirty = false;
   }
 
   maxPopularity(): number {

@@ -35,6 +35,8 @@ export const FOR_YOU_WEIGHTS = { interest: 1, collaborative: 1, social: 0.6, fol
 
 /** What each action says to the item-item engine, as the weight of a (person, video) pair. */
 export const ENGINE_WEIGHTS = { like: 2, unlike: -2, complete: 1.5, watch: 0.5, not_interested: -4 } as const;
+/** What each action adds to a video's popularity. */
+const POPULARITY_WEIGHTS = { like: 1, unlike: -1, complete: 0.5, watch: 0.1, not_interested: -0.5 } as const;
 const ENGINE_CANDIDATES = 150;
 const REASON_RANK: Record<Reason, number> = { friends: 0, following: 1, interest: 2, fresh: 3, popular: 4 };
 const REFIT_EVERY_MS = 10 * 60_000;
@@ -49,8 +51,8 @@ const CACHED_PEOPLE = 10_000;
  */
 const POOL_TTL_MS = 30_000;
 const CACHED_POOLS = 5_000;
-/** Fresh candidates a page picks from (it takes `limit`, mixing creators and exploration). */
-const PRESENT_WINDOW = 300;
+/** Scored candidates kept per viewer between pages. */
+const POOL_KEPT = 600;
 
 /**
  * Feeds follow one pipeline: candidates → filter → score → present → hydrate.
@@ -134,8 +136,7 @@ export class FeedsService {
     if (s.kind === 'watch' && s.watchedMs < 3000) return false;
     this.engine.observe({ user: this.people.intern(s.userId), item: this.items.intern(s.videoId), weight: ENGINE_WEIGHTS[s.kind] });
     this.model.observe(s.userId, event, v.hashtags);
-    const pop = { like: 1, unlike: -1, complete: 0.5, watch: 0.1, not_interested: -0.5 }[s.kind];
-    this.catalogue.bump(s.videoId, pop);
+    this.catalogue.bump(s.videoId, POPULARITY_WEIGHTS[s.kind]);
     return true;
   }
 
@@ -157,16 +158,19 @@ export class FeedsService {
     const history = viewerId ? await this.history(viewerId) : null;
     let pool = viewerId ? this.pools.get(viewerId) : undefined;
     if (pool && now - pool.at > POOL_TTL_MS) pool = undefined;
-    let split = pool ? this.split(pool.ranked, viewerId, blocked, history, now) : null;
+    let split = pool ? this.split(pool.ranked, limit, viewerId, blocked, history, now) : null;
     // Too few unseen left in a cached pool: gather afresh, as for a new viewer.
     if (!pool || !split || split.fresh.length < limit) {
-      pool = { at: now, ranked: await this.rankCandidates(viewerId, friends, following, now) };
+      const all = await this.rankCandidates(viewerId, friends, following, now);
+      split = this.split(all, limit, viewerId, blocked, history, now);
+      // Only the head is kept (a thousand viewers' full lists are millions of objects for the
+      // GC to trace); a viewer who pages past it gets the whole list gathered afresh.
+      pool = { at: now, ranked: all.slice(0, POOL_KEPT) };
       if (viewerId) {
         this.pools.delete(viewerId);
         if (this.pools.size >= CACHED_POOLS) this.pools.delete(this.pools.keys().next().value!);
         this.pools.set(viewerId, pool);
       }
-      split = this.split(pool.ranked, viewerId, blocked, history, now);
     }
     const ranked = split.fresh;
     const recycled = split.recycled;
@@ -290,19 +294,31 @@ export class FeedsService {
    * 2. Filter: public and ready (the catalogue holds only those, and a video may have left it
    * since the pool was ranked), not mine, not blocked, not seen or just served.
    */
-  private split(pool: Scored[], viewerId: string | null, blocked: string[], history: History | null, now: number): { fresh: Scored[]; recycled: Scored[] } {
+  private split(pool: Scored[], limit: number, viewerId: string | null, blocked: string[], history: History | null, now: number): { fresh: Scored[]; recycled: Scored[] } {
     const blockedSet = new Set(blocked);
     const fresh: Scored[] = [];
     const recycled: Scored[] = [];
+    // A page takes `limit` from the front of the fresh list (a few more when creators repeat),
+    // and its exploration slots the first unpopular ones: past that window only those are
+    // worth filtering. The rest is needed (as recycled) only when too few are fresh, and then
+    // the loop runs to the end anyway.
+    const window = 3 * limit + 10;
+    const explorers = Math.ceil(limit / EXPLORE_EVERY) + 1;
+    let unpopular = 0;
     for (const x of pool) {
-      // A page only ever reaches into the first few hundred; the rest is needed (as recycled)
-      // only when too few are fresh, and then the loop runs to the end anyway.
-      if (fresh.length >= PRESENT_WINDOW) break;
+      if (fresh.length >= window) {
+        if (unpopular >= explorers) break;
+        if (!x.unpopular) continue;
+      }
       const { c, v } = x;
       if (v.authorId === viewerId || blockedSet.has(v.authorId) || this.catalogue.get(c.id) !== v) continue;
       const servedAt = history?.served.get(c.id);
       const wasSeen = history?.seen.has(c.id) || (servedAt !== undefined && now - servedAt < SERVED_TTL_MS);
-      (wasSeen ? recycled : fresh).push(x);
+      if (wasSeen) recycled.push(x);
+      else {
+        fresh.push(x);
+        if (x.unpopular) unpopular++;
+      }
     }
     return { fresh, recycled };
   }
