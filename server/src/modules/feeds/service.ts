@@ -65,7 +65,9 @@ export class FeedsService {
   /** What each person has seen or been served recently: never shown twice in a row of pages. */
   private readonly seen = new Map<string, History>();
   /** Each viewer's scored candidates, best first (rankCandidates), for POOL_TTL_MS. */
-  private readonly pools = new Map<string, { at: number; ranked: Scored[] }>();
+  private readonly pools = new Map<string, { at: number; gen: number; ranked: Scored[] }>();
+  /** Per viewer, how many of their events have been learnt: a pool ranked before the latest is stale. */
+  private readonly generation = new Map<string, number>();
   private readonly loadedInterests = new Set<string>();
   private ready: Promise<void>;
   private readonly refreshing = new Set<Promise<unknown>>();
@@ -85,7 +87,7 @@ export class FeedsService {
     videos.onInterests((userId, tags) => {
       this.loadedInterests.add(userId);
       this.model.observe(userId, 'picked', tags);
-      this.pools.delete(userId);
+      this.invalidate(userId);
     });
     this.ready = this.load();
   }
@@ -123,9 +125,14 @@ export class FeedsService {
       return;
     }
     // What the viewer just did changes their ranking: drop their cached pool.
-    if (this.learn(s)) this.pools.delete(s.userId);
+    if (this.learn(s)) this.invalidate(s.userId);
     const mine = this.seen.get(s.userId);
     if (mine && s.kind !== 'unlike') mine.seen.add(s.videoId);
+  }
+
+  private invalidate(userId: string): void {
+    this.generation.set(userId, (this.generation.get(userId) ?? 0) + 1);
+    this.pools.delete(userId);
   }
 
   /** Feeds one event to both models; false when it says nothing (unknown video, a glance). */
@@ -156,8 +163,9 @@ export class FeedsService {
     const now = Date.now();
     const { friends, following, blocked } = viewerId ? await this.graph.circle(viewerId) : { friends: [], following: [], blocked: [] };
     const history = viewerId ? await this.history(viewerId) : null;
+    const gen = viewerId ? (this.generation.get(viewerId) ?? 0) : 0;
     let pool = viewerId ? this.pools.get(viewerId) : undefined;
-    if (pool && now - pool.at > POOL_TTL_MS) pool = undefined;
+    if (pool && (now - pool.at > POOL_TTL_MS || pool.gen !== gen)) pool = undefined;
     let split = pool ? this.split(pool.ranked, limit, viewerId, blocked, history, now) : null;
     // Too few unseen left in a cached pool: gather afresh, as for a new viewer.
     if (!pool || !split || split.fresh.length < limit) {
@@ -165,8 +173,9 @@ export class FeedsService {
       split = this.split(all, limit, viewerId, blocked, history, now);
       // Only the head is kept (a thousand viewers' full lists are millions of objects for the
       // GC to trace); a viewer who pages past it gets the whole list gathered afresh.
-      pool = { at: now, ranked: all.slice(0, POOL_KEPT) };
-      if (viewerId) {
+      pool = { at: now, gen, ranked: all.slice(0, POOL_KEPT) };
+      // An event of the viewer's while this was being ranked (the awaits above) makes it stale.
+      if (viewerId && (this.generation.get(viewerId) ?? 0) === gen) {
         this.pools.delete(viewerId);
         if (this.pools.size >= CACHED_POOLS) this.pools.delete(this.pools.keys().next().value!);
         this.pools.set(viewerId, pool);
