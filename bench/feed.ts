@@ -153,7 +153,7 @@ async function main() {
     const { cookies } = await populate(db.url);
     const t0 = Date.now();
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    const server = await startServerProcess({ DATABASE_URL: db.url, SEED_DEMO: 'false', LOG_LEVEL: 'warn' }, undefined, profile);
+    const server = await startServerProcess({ DATABASE_URL: db.url, SEED_DEMO: 'false', LOG_LEVEL: 'warn' }, undefined, profile, 120_000);
     log(`server ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (catalogue and model warm-up included)`);
     try {
       await measure(server.url, '/api/v1/feeds/for-you?limit=10', cookies.slice(0, 50)); // warm-up

@@ -25,8 +25,11 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `server/src/main.ts` as its own process, like production does, and waits until it is ready. */
-export async function startServerProcess(env: Record<string, string>, port?: number, nodeArgs: string[] = []): Promise<ServerProcess> {
+/**
+ * Starts `server/src/main.ts` as its own process, like production does, and waits until it is ready.
+ * A server over a large database (the feed benchmark's) loads its model for longer than a test's.
+ */
+export async function startServerProcess(env: Record<string, string>, port?: number, nodeArgs: string[] = [], readyTimeoutMs = 30_000): Promise<ServerProcess> {
   const p = port ?? (await freePort());
   let out = '';
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')], {
@@ -45,7 +48,7 @@ export async function startServerProcess(env: Record<string, string>, port?: num
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const url = `http://127.0.0.1:${p}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early: ${out}`);
     try {
