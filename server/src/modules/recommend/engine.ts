@@ -544,7 +544,7 @@ export class RecommendEngine {
     // The walk, from the user's history through (at most maxWalkUsers) people per item.
     const walk = this.bufWalkSparse;
     const walked: number[] = [];
-    this.walkSparse(items, weights, len, user, walk, walked);
+    this.walk(items, weights, len, user, walk, walked);
     const damp = this.degreeDamping();
     let graphMax = 0;
     for (const i of walked) {
@@ -611,8 +611,11 @@ export class RecommendEngine {
     return this.damp;
   }
 
-  /** walkScores' random walk, unscaled, recording each item it reaches once in `touched`. */
-  private walkSparse(items: Int32Array, weights: Float32Array, len: number, user: number, acc: Float64Array, touched: number[]): void {
+  /**
+   * The RP3β random walk Σ_i p(u→i) Σ_v p(i→v) p(v→j) into `acc`, unscaled; the most recent
+   * audience of each item first when capped. With `touched`, each item reached is recorded once.
+   */
+  private walk(items: Int32Array, weights: Float32Array, len: number, user: number, acc: Float64Array, touched: number[] | null): void {
     const cap = this.options.maxWalkUsers;
     let wu = 0;
     for (let k = 0; k < len; k++) wu += weights[k]!;
@@ -633,7 +636,9 @@ export class RecommendEngine {
         if (v === user) continue;
         const vSum = this.byUser.sum(v);
         if (vSum <= 0) continue;
-        accumulateTracked(acc, this.byUser.cols(v), this.byUser.vals(v), this.byUser.length(v), (pui * vw[t]!) / used / vSum, touched);
+        const piv = (pui * vw[t]!) / used / vSum;
+        if (touched) accumulateTracked(acc, this.byUser.cols(v), this.byUser.vals(v), this.byUser.length(v), piv, touched);
+        else accumulate(acc, this.byUser.cols(v), this.byUser.vals(v), this.byUser.length(v), piv);
       }
     }
   }
@@ -769,32 +774,7 @@ export class RecommendEngine {
     const n = this.nItems;
     const acc = this.bufWalk;
     acc.fill(0, 0, n);
-    const cap = this.options.maxWalkUsers;
-    let wu = 0;
-    for (let k = 0; k < len; k++) wu += weights[k]!;
-    if (wu <= 0) return;
-    for (let k = 0; k < len; k++) {
-      const i = items[k]!;
-      const pui = weights[k]! / wu;
-      const ilen = this.byItem.length(i);
-      const iSum = this.byItem.sum(i);
-      if (ilen === 0 || iSum <= 0) continue;
-      const vs = this.byItem.cols(i);
-      const vw = this.byItem.vals(i);
-      // most recent audience first when capped
-      const start = Math.max(0, ilen - cap);
-      let used = 0;
-      for (let t = start; t < ilen; t++) used += vw[t]!;
-      for (let t = start; t < ilen; t++) {
-        const v = vs[t]!;
-        if (v === user) continue;
-        const vlen = this.byUser.length(v);
-        const vSum = this.byUser.sum(v);
-        if (vSum <= 0) continue;
-        const piv = (pui * vw[t]!) / used / vSum;
-        accumulate(acc, this.byUser.cols(v), this.byUser.vals(v), vlen, piv);
-      }
-    }
+    this.walk(items, weights, len, user, acc, null);
     const gamma = this.options.graphPopularityExponent;
     for (let j = 0; j < n; j++) {
       const a = acc[j]!;
