@@ -31,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SfuAdapter } from '../server/src/platform/media/sfu.ts';
 import { WeriftSfu } from '../server/src/platform/media/werift/index.ts';
+import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS } from '../server/src/test/chromium.ts';
 import { cpuMs } from './realtime/procstat.ts';
 import { SFU_BENCH_PAGE } from './sfu/page.ts';
 
@@ -52,12 +53,9 @@ const MAX_P95_MS = 150;
 const ROOM = 'bench';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
+const BROWSER_ARGS = [
+  ...CHROMIUM_ARGS,
+  ...MEDIA_ARGS,
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   // Viewer pages are never focused; their rendering must not be throttled.
   '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows',
@@ -160,7 +158,7 @@ async function openPage(browser: Browser): Promise<Page> {
 async function run(name: string, target: Target): Promise<AdapterResult> {
   const started = Date.now();
   const { sfu } = target;
-  const browser = await chromium.launch({ executablePath: target.chromiumPath, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: target.chromiumPath, headless: true, args: BROWSER_ARGS });
   const nodes = new NodeSubscribers(target.prefix, target.iceAddresses);
   try {
     await sfu.openRoom(ROOM);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { apiSignup } from './support/api.ts';
-import { CHROMIUM, CHROMIUM_ARGS, newPerson, type Person } from './support/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS, newPerson, type Person } from './support/browser.ts';
 import { eventually } from './support/people.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 
@@ -13,7 +13,6 @@ import { startServer, type RunningServer } from './support/server.ts';
  */
 
 // Fake camera and microphone, no permission prompt, and WebRTC allowed over loopback.
-const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection'];
 
 const ADMIN = 'mt_admin';
 

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { apiFollow, apiSignup, type ApiPerson } from './support/api.ts';
-import { CHROMIUM, CHROMIUM_ARGS, DESKTOP, MOBILE, newPerson, type Person } from './support/browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, DESKTOP, MEDIA_ARGS, MOBILE, newPerson, type Person } from './support/browser.ts';
 import { eventually } from './support/people.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 
@@ -19,7 +19,6 @@ import { startServer, type RunningServer } from './support/server.ts';
  */
 
 // Fake camera and microphone, no permission prompt, WebRTC over loopback, sound without a tap.
-const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'];
 const SHOTS = process.env.E2E_SHOTS_DIR ?? '';
 
 type Received = Record<string, { audioBytes: number; videoBytes: number; framesDecoded: number }>;

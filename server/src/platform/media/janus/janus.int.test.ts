@@ -14,24 +14,15 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SfuEvent } from '../sfu.ts';
 import { JanusSfu } from './index.ts';
+import { CHROMIUM_ARGS, MEDIA_ARGS } from '../../../test/chromium.ts';
 import { janusInstalled, startJanusInNamespace, type JanusInNamespace } from './testing.ts';
 
 const installed = janusInstalled();
 const skip = !installed && process.env.CI !== 'true' ? 'janus is not installed (apt-get install -y janus); with CI=true this fails instead' : false;
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
+const BROWSER_ARGS = [
+  ...CHROMIUM_ARGS,
+  ...MEDIA_ARGS,
   // A page without camera permission would hide its address behind an mDNS name nobody resolves here.
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
@@ -124,7 +115,7 @@ before(async () => {
   if (skip) return;
   if (!installed) throw new Error('janus is not installed: apt-get install -y janus');
   janus = await startJanusInNamespace();
-  browser = await chromium.launch({ executablePath: janus.chromiumPath, headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: janus.chromiumPath, headless: true, args: BROWSER_ARGS });
 });
 
 after(async () => {

@@ -9,15 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SfuEvent } from '../sfu.ts';
+import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS } from '../../../test/chromium.ts';
 import { WeriftSfu } from './index.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required',
-];
+const ARGS = [...CHROMIUM_ARGS, ...MEDIA_ARGS];
 
 /** Browser side, as source text so it runs unchanged in every page. */
 const PAGE = `<!doctype html><meta charset="utf-8"><body><script>
