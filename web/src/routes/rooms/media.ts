@@ -2,17 +2,7 @@ import type { Room, SubscribeOffer, VideoLayer } from '@tremolo/protocol';
 
 type IceServers = Room['media']['iceServers'];
 
-/** Why the camera or microphone could not be opened, as a key the page explains. */
-export type MediaProblem = 'denied' | 'notFound' | 'inUse' | 'insecure' | 'other';
-
-export function mediaProblem(e: unknown): MediaProblem {
-  if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) return 'insecure';
-  const name = e instanceof DOMException ? e.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'denied';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'notFound';
-  if (name === 'NotReadableError' || name === 'AbortError') return 'inUse';
-  return 'other';
-}
+export { mediaProblem, type MediaProblem } from '../../lib/media-problem.ts';
 
 /** Signalling is non-trickle: the SDP we send must already carry our candidates. */
 function gathered(pc: RTCPeerConnection, timeoutMs = 3000): Promise<void> {
