@@ -13,7 +13,7 @@ import { AppError } from './platform/errors.ts';
 import { Router } from './platform/http/route.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { RateLimit } from './platform/auth/rate-limit.ts';
-import { DiskStorage } from './platform/storage.ts';
+import { DiskPrivateFiles, DiskStorage, prepareStorage, storageLayout } from './platform/storage.ts';
 import { InProcessBus, RedisBus, type Bus } from './platform/realtime/bus.ts';
 import { ChannelRegistry } from './platform/realtime/channels.ts';
 import { EventStore } from './platform/realtime/store.ts';
@@ -95,7 +95,9 @@ export async function buildApp(config: Config): Promise<App> {
   const bus: Bus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new InProcessBus();
   const metrics = createMetrics();
   mkdirSync(config.storageDir, { recursive: true });
-  const storage = new DiskStorage(config.storageDir);
+  const layout = await prepareStorage(config.storageDir);
+  const storage = new DiskStorage(layout.publicDir);
+  const privateFiles = new DiskPrivateFiles(layout.privateDir);
 
   const http = Fastify({
     logger: { level: config.logLevel },
@@ -130,7 +132,7 @@ export async function buildApp(config: Config): Promise<App> {
   const notifications = new NotificationsService(database.db, gateway);
   const graph = new GraphService(database.db, accounts, notifications);
   const cards = new CardsService(accounts, graph);
-  const videos = new VideosService(database.db, storage, accounts, graph, gateway, { maxDurationSec: config.maxVideoDurationSec });
+  const videos = new VideosService(database.db, privateFiles, accounts, graph, gateway, { maxDurationSec: config.maxVideoDurationSec });
   const feeds = new FeedsService(videos, graph);
   registry.register(userChannelPolicy);
   registry.register(creatorChannelPolicy(graph));
@@ -209,7 +211,7 @@ export async function buildApp(config: Config): Promise<App> {
   registerNotificationRoutes(router, notifications);
   registerCardRoutes(router, cards, config.publicUrl);
   registerShopRoutes(router, shop, { redis });
-  registerVideoRoutes(router, videos, { maxVideoBytes: config.maxVideoBytes, tmpDir: path.join(config.storageDir, 'tmp') });
+  registerVideoRoutes(router, videos, { maxVideoBytes: config.maxVideoBytes, tmpDir: privateFiles.file('tmp') });
   registerFeedRoutes(router, feeds);
   registerGroupRoutes(router, groups, accounts);
   registerDmRoutes(router, dms);
@@ -314,7 +316,8 @@ function installOperations(http: FastifyInstance, database: Database, metrics: M
 }
 
 async function installStatic(http: FastifyInstance, config: Config): Promise<void> {
-  await http.register(fastifyStatic, { root: config.storageDir, prefix: '/media/', decorateReply: false, maxAge: '7d' });
+  // Only the public area: private media leaves through the routes that check who may see it.
+  await http.register(fastifyStatic, { root: storageLayout(config.storageDir).publicDir, prefix: '/media/', decorateReply: false, maxAge: '7d' });
   const hasWeb = existsSync(path.join(config.webDistDir, 'index.html'));
   // A wildcard route (not a list made at start) so a rebuilt bundle is served without a restart.
   if (hasWeb) {

@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/client.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
-import type { Storage } from '../../platform/storage.ts';
+import type { PrivateFiles } from '../../platform/storage.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import { findMediaTools, poster, probe, sniffContainer, transcode, type MediaTools } from './media.ts';
@@ -41,7 +41,8 @@ export class VideosService {
 
   constructor(
     db: Db,
-    private readonly storage: Storage,
+    /** Sources, transcodes and posters: private, streamed only through `filePath`'s check. */
+    private readonly files: PrivateFiles,
     private readonly accounts: AccountsService,
     private readonly graph: GraphService,
     private readonly realtime: Realtime,
@@ -107,7 +108,7 @@ export class VideosService {
         await this.products.assertOwned(authorId, productIds);
       }
       const id = newId();
-      const dir = path.join(this.storage.dir, 'videos', id);
+      const dir = this.files.file(`videos/${id}`);
       await mkdir(dir, { recursive: true });
       await rename(tempFile, path.join(dir, 'source'));
       const row = await this.repo.insert({
@@ -139,7 +140,7 @@ export class VideosService {
     if (this.closed) return;
     const v = await this.repo.byId(videoId);
     if (!v || v.status !== 'processing' || !this.tools) return;
-    const dir = path.join(this.storage.dir, 'videos', videoId);
+    const dir = this.files.file(`videos/${videoId}`);
     const source = path.join(dir, 'source');
     try {
       const info = await probe(this.tools, source);
@@ -204,7 +205,7 @@ export class VideosService {
   async remove(authorId: string, id: string): Promise<void> {
     const v = await this.own(authorId, id);
     await this.repo.remove(v.id);
-    await rm(path.join(this.storage.dir, 'videos', v.id), { recursive: true, force: true });
+    await rm(this.files.file(`videos/${v.id}`), { recursive: true, force: true });
     this.emit({ kind: 'removed', videoId: id });
   }
 
@@ -283,7 +284,7 @@ export class VideosService {
     const v = await this.visible(viewerId, id);
     const key = which === 'video' ? v.videoKey : v.posterKey;
     if (!key) throw notFound('Video file');
-    return path.join(this.storage.dir, key);
+    return this.files.file(key);
   }
 
   async like(userId: string, id: string, on: boolean): Promise<{ liked: boolean; likes: number }> {

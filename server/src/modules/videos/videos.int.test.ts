@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FeedPage, Video } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
@@ -45,7 +46,7 @@ export async function upload(t: TestApp, who: TestUser, fields: Record<string, s
 }
 
 async function stored(): Promise<string[]> {
-  return readdir(path.join(t.app.config.storageDir, 'videos')).catch(() => []);
+  return readdir(path.join(t.app.config.storageDir, 'private', 'videos')).catch(() => []);
 }
 
 describe('videos', () => {
@@ -103,7 +104,7 @@ describe('videos', () => {
     assert.equal(anon.statusCode, 401);
     assert.equal(await mine(), count, 'no video row was created');
     assert.equal((await stored()).length, before, 'no files were kept');
-    const tmp = await readdir(path.join(t.app.config.storageDir, 'tmp')).catch(() => []);
+    const tmp = await readdir(path.join(t.app.config.storageDir, 'private', 'tmp')).catch(() => []);
     assert.deepEqual(tmp, [], 'no temp files remain');
   });
 
@@ -140,6 +141,64 @@ describe('videos', () => {
     assert.equal((await friend.call('GET', `/api/v1/videos/${pr.body.id}`)).status, 404);
     // Only the author may change it.
     assert.equal((await friend.call('PATCH', `/api/v1/videos/${fo.body.id}`, { visibility: 'public' })).status, 403);
+  });
+
+  test('every file a friends-only or private video writes leaves only through the visibility check', async () => {
+    const bytes = await readFile(await sampleVideo('tiny', { seconds: 1 }));
+    const fo = await upload(t, author, { caption: 'files for friends', visibility: 'friends' }, { name: 'f.mp4', type: 'video/mp4', bytes });
+    const pr = await upload(t, author, { caption: 'files for me', visibility: 'private' }, { name: 'p.mp4', type: 'video/mp4', bytes });
+    await t.app.services.videos.idle();
+    const root = t.app.config.storageDir;
+    const written: string[] = [];
+    for (const id of [fo.body.id, pr.body.id]) {
+      const files = (await readdir(root, { recursive: true })).filter((f) => f.includes(id) && path.extname(f) !== '');
+      assert.ok(files.length >= 2, `the transcode and poster of ${id} are on disk: ${files.join(', ')}`);
+      written.push(...files);
+    }
+    // Every public path such a file could be guessed at: under /media/ with and without the
+    // area prefixes, encoded traversal out of the public area, and the bare key.
+    const guesses = written.flatMap((f) => {
+      const key = f.split(path.sep).join('/');
+      const tail = key.replace(/^(public|private)\//, '');
+      return [`/media/${key}`, `/media/${tail}`, `/media/${tail.replace(/^videos\//, '')}`, `/media/..%2f${key}`, `/media/%2e%2e/${key}`, `/media/../${key}`, `/${key}`, `/${tail}`];
+    });
+    for (const url of guesses) {
+      for (const who of [stranger, null]) {
+        const res = await t.app.http.inject({ method: 'GET', url, headers: who ? { cookie: who.cookie } : {} });
+        assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${who ? 'stranger' : 'logged out'} GET ${url}: ${res.statusCode}`);
+        assert.ok(!res.rawPayload.includes(Buffer.from('ftyp')) && res.rawPayload.subarray(0, 2).toString('hex') !== 'ffd8', `${url} leaked media bytes`);
+      }
+    }
+    // Through the checked route: the friend plays the friends-only video until the friendship ends.
+    assert.equal((await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${fo.body.id}/poster`, headers: { cookie: friend.cookie } })).statusCode, 200);
+    await author.call('PUT', '/api/v1/users/v_friend/block');
+    for (const which of ['stream', 'poster']) {
+      const res = await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${fo.body.id}/${which}`, headers: { cookie: friend.cookie } });
+      assert.equal(res.statusCode, 404, `blocked ex-friend ${which}`);
+    }
+    await author.call('DELETE', '/api/v1/users/v_friend/block');
+    await author.call('PUT', '/api/v1/users/v_friend/follow');
+    await friend.call('PUT', '/api/v1/users/v_author/follow');
+    assert.equal((await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${pr.body.id}/stream`, headers: { cookie: author.cookie } })).statusCode, 200, 'the author plays their private video');
+  });
+
+  test('an install from before the split keeps its files, and its videos stop being public', async () => {
+    const { mkdtemp, mkdir, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const { prepareStorage } = await import('../../platform/storage.ts');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tremolo-old-layout-'));
+    await mkdir(path.join(dir, 'videos', 'v1'), { recursive: true });
+    await writeFile(path.join(dir, 'videos', 'v1', 'video.mp4'), 'mp4');
+    await mkdir(path.join(dir, 'avatars'), { recursive: true });
+    await writeFile(path.join(dir, 'avatars', 'a.webp'), 'webp');
+    await mkdir(path.join(dir, 'tmp'), { recursive: true });
+    await writeFile(path.join(dir, 'tmp', 'upload-1'), 'half');
+    await prepareStorage(dir);
+    assert.ok(existsSync(path.join(dir, 'private', 'videos', 'v1', 'video.mp4')));
+    assert.ok(existsSync(path.join(dir, 'public', 'avatars', 'a.webp')));
+    assert.ok(!existsSync(path.join(dir, 'tmp')));
+    await prepareStorage(dir);
+    assert.deepEqual((await readdir(dir)).sort(), ['private', 'public']);
   });
 
   test('likes, comments with one level of replies, and social proof in the Friends feed', async () => {
