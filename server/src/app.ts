@@ -11,6 +11,7 @@ import type { Config } from './platform/config.ts';
 import { openDatabase, type Database } from './platform/db/client.ts';
 import { AppError } from './platform/errors.ts';
 import { Router } from './platform/http/route.ts';
+import { installSecurityHeaders } from './platform/http/security-headers.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { RateLimit } from './platform/auth/rate-limit.ts';
 import { DiskPrivateFiles, DiskStorage, prepareStorage, storageLayout } from './platform/storage.ts';
@@ -102,10 +103,12 @@ export async function buildApp(config: Config): Promise<App> {
   const http = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: config.maxBodyBytes,
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    // A hop count trusts that many proxies nearest the app, whatever their address (proxy-addr's rule).
+    trustProxy: typeof config.trustProxy === 'number' ? hops(config.trustProxy) : config.trustProxy,
   });
   // The API speaks JSON (and multipart for uploads): anything else is a 415, not a string to validate.
   http.removeContentTypeParser('text/plain');
+  await installSecurityHeaders(http, { https: config.cookieSecure });
   await http.register(fastifyCookie);
   await http.register(fastifyMultipart, { limits: { fileSize: config.maxAvatarBytes, files: 1, fields: 5 }, throwFileSizeLimit: true });
 
@@ -137,7 +140,7 @@ export async function buildApp(config: Config): Promise<App> {
   registry.register(userChannelPolicy);
   registry.register(creatorChannelPolicy(graph));
   const testPayments = new TestPaymentProvider({
-    secret: process.env.PAYMENT_WEBHOOK_SECRET || 'tremolo-dev-webhook-secret',
+    secret: config.paymentWebhookSecret,
     asyncDelayMs: Number(process.env.PAYMENT_TEST_ASYNC_DELAY_MS || 1500),
     webhookUrl: process.env.PAYMENT_TEST_WEBHOOK_URL || undefined,
   });
@@ -264,6 +267,10 @@ export async function buildApp(config: Config): Promise<App> {
   return app;
 }
 
+function hops(n: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < n;
+}
+
 function installErrorHandling(http: FastifyInstance): void {
   http.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) return reply.code(err.status).send(err.toBody());
@@ -321,7 +328,8 @@ async function installStatic(http: FastifyInstance, config: Config): Promise<voi
   const hasWeb = existsSync(path.join(config.webDistDir, 'index.html'));
   // A wildcard route (not a list made at start) so a rebuilt bundle is served without a restart.
   if (hasWeb) {
-    await http.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: true, index: false });
+    // Source maps stay on the build machine: they would hand out the unminified source.
+    await http.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: true, index: false, allowedPath: (p) => !p.endsWith('.map') });
     http.get('/', (_req, reply) => reply.type('text/html').sendFile('index.html', config.webDistDir));
   }
   http.setNotFoundHandler((req, reply) => {

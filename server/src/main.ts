@@ -5,7 +5,14 @@ import { seedDemoVideos } from './modules/demo/videos.ts';
 import { seedDemoGroups } from './modules/demo/groups.ts';
 
 const startedAt = performance.now();
-const config = loadConfig();
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (err) {
+  // A setting that would make the deployment unsafe or broken: say which, and do not start.
+  console.error(`Tremolo will not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 const app = await buildApp(config);
 if (config.seedDemo) {
   await seedDemo(app.services, app.http.log);

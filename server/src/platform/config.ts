@@ -13,6 +13,13 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: string;
   cookieSecure: boolean;
+  /**
+   * Which proxies may set `X-Forwarded-For`: `false` (none: the socket's address is the client),
+   * a number of hops in front of the app, or a list of proxy addresses / CIDR ranges.
+   */
+  trustProxy: false | number | string[];
+  /** HMAC secret of the test payment provider's webhooks. */
+  paymentWebhookSecret: string;
   sessionTtlDays: number;
   maxAvatarBytes: number;
   maxBodyBytes: number;
@@ -51,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: env.PUBLIC_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     cookieSecure: env.COOKIE_SECURE === 'true',
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    paymentWebhookSecret: webhookSecret(env),
     sessionTtlDays: int(env.SESSION_TTL_DAYS, 30),
     maxAvatarBytes: int(env.MAX_AVATAR_BYTES, 5 * 1024 * 1024),
     maxBodyBytes: int(env.MAX_BODY_BYTES, 64 * 1024),
@@ -83,6 +92,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
   };
   return { ...base, ...overrides };
+}
+
+export const DEV_WEBHOOK_SECRET = 'tremolo-dev-webhook-secret';
+
+/**
+ * `true` would trust every hop, so anyone could name their own address in `X-Forwarded-For` and
+ * step around per-network limits: only a hop count or the proxies' addresses are accepted.
+ */
+function trustProxy(v: string | undefined): Config['trustProxy'] {
+  if (v === undefined || v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  if (v === 'true') {
+    throw new Error('TRUST_PROXY=true would trust any client\'s X-Forwarded-For; set the number of proxies in front of the app (e.g. 1) or their addresses (e.g. 10.0.0.5,10.0.1.0/24)');
+  }
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const a of list) {
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a)) {
+      throw new Error(`TRUST_PROXY: ${a} is not an address, a CIDR range or a hop count`);
+    }
+  }
+  return list;
+}
+
+/** A public deployment signing webhooks with the secret everyone can read in this repository would accept forged payments. */
+function webhookSecret(env: NodeJS.ProcessEnv): string {
+  const secret = env.PAYMENT_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET;
+  const production = env.NODE_ENV === 'production' || (env.PUBLIC_URL ?? '').startsWith('https:');
+  if (production && secret === DEV_WEBHOOK_SECRET) {
+    throw new Error('PAYMENT_WEBHOOK_SECRET must be set to a secret of your own in production (NODE_ENV=production or an https PUBLIC_URL)');
+  }
+  return secret;
 }
 
 function mediaAdapter(v: string | undefined): MediaConfig['adapter'] {
