@@ -40,6 +40,10 @@ export async function newPerson(
   // Uncaught page errors fail the story: the person would see a broken screen.
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // So does anything the Content-Security-Policy blocked: the feature behind it would not work.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().includes('Content Security Policy')) errors.push(m.text());
+  });
   const wsFrames: string[] = [];
   page.on('websocket', (ws) => ws.on('framereceived', (f) => typeof f.payload === 'string' && wsFrames.push(f.payload)));
   return { context, page, errors, wsFrames };
