@@ -47,7 +47,7 @@ const BUYERS = Math.max(1, Number(flags.buyers));
 const STOCK = Math.max(1, Number(flags.stock));
 const C = Math.max(1, Number(flags.concurrency));
 const DBS = (flags.db ?? '').split(',').filter((d): d is 'postgres' | 'pglite' => d === 'postgres' || d === 'pglite');
-const PG_ADMIN = flags['pg-url']!;
+const PG_ADMIN = flags['pg-url'];
 const REQUEST_TIMEOUT_MS = 30_000;
 
 interface Buyer {
@@ -198,8 +198,8 @@ async function startServer(env: Record<string, string>, logName: string): Promis
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${logName}.log`);

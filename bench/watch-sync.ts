@@ -220,7 +220,7 @@ async function run(clients: Client[], videoId: string, mode: 'sync' | 'naive'): 
     const before = marks[marks.length - 1]!.state.version;
     const pressedAt = Date.now();
     await c.page.evaluate(
-      ([action, positionMs]) => (window as unknown as PageHooks).__watch?.control(action as string, positionMs === null ? {} : { positionMs: positionMs as number }),
+      ([action, positionMs]) => (window as unknown as PageHooks).__watch?.control(action as string, positionMs === null ? {} : { positionMs: positionMs }),
       [step.action, step.positionMs ?? null] as const,
     );
     // The authoritative state, as the host's page received it.

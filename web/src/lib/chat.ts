@@ -122,7 +122,7 @@ function newCid(): string {
 function sameBody(sent: PublishBody, stored: ChannelEvent): boolean {
   if (sent.kind !== stored.kind) return false;
   const { fanLevel: _ignored, ...rest } = stored as ChannelEvent & { fanLevel?: number };
-  return JSON.stringify(normalise(sent)) === JSON.stringify(normalise(rest as ChannelEvent));
+  return JSON.stringify(normalise(sent)) === JSON.stringify(normalise(rest));
 }
 
 function normalise(b: PublishBody | ChannelEvent): unknown {
@@ -303,7 +303,7 @@ export class ChannelChat {
         this.outbox.delete(cid);
         if (seq !== null && !this.events.has(seq) && !this.settled.has(cid)) {
           // Acknowledged means stored: show it as sent until its event (with the fan badge) arrives.
-          this.events.set(seq, { t: 'ev', ch: this.channel, seq, from: this.meId, at: Date.now(), body: item.body as ChannelEvent });
+          this.events.set(seq, { t: 'ev', ch: this.channel, seq, from: this.meId, at: Date.now(), body: item.body });
         }
         this.changed();
       },

@@ -187,7 +187,7 @@ describe('fan groups', () => {
     const drop = await owner.call<EventFrame>('POST', `/api/v1/groups/${g.id}/coupon-drops`, { couponId: coupon.body.id });
     assert.equal(drop.status, 201);
     assert.equal(drop.body.body.kind, 'coupon_drop');
-    assert.equal((await fans[0]!.call('POST', `/api/v1/groups/${g.id}/coupon-drops`, { couponId: coupon.body.id })).status, 403);
+    assert.equal((await fans[0].call('POST', `/api/v1/groups/${g.id}/coupon-drops`, { couponId: coupon.body.id })).status, 403);
     assert.equal((await stranger.call('POST', `/api/v1/shop/coupons/${coupon.body.id}/claim`)).status >= 400, true, 'not a member');
     const claims = await Promise.all(fans.map((f) => f.call('POST', `/api/v1/shop/coupons/${coupon.body.id}/claim`)));
     assert.deepEqual(claims.map((c) => c.status < 300).filter(Boolean).length, 1, JSON.stringify(claims.map((c) => c.body)));

@@ -410,8 +410,8 @@ export class RecommendEngine {
     const weights = new Float32Array(nnz);
     for (let u = 0; u < users; u++) {
       const len = this.byUser.length(u);
-      indices.set(this.byUser.cols(u).subarray(0, len), indptr[u]!);
-      weights.set(this.byUser.vals(u).subarray(0, len), indptr[u]!);
+      indices.set(this.byUser.cols(u).subarray(0, len), indptr[u]);
+      weights.set(this.byUser.vals(u).subarray(0, len), indptr[u]);
     }
     return { users, items: this.nItems, indptr, indices, weights };
   }
@@ -549,7 +549,7 @@ export class RecommendEngine {
     let graphMax = 0;
     for (const i of walked) {
       walk[i] = walk[i]! * damp[i]!;
-      if (unseen(i)) graphMax = Math.max(graphMax, walk[i]!);
+      if (unseen(i)) graphMax = Math.max(graphMax, walk[i]);
     }
     for (const i of topK(walk, per, isSeen, walked).items) cand.add(i);
 

@@ -52,7 +52,7 @@ class Row {
     if (k !== last) {
       this.cols[k] = this.cols[last]!;
       this.vals[k] = this.vals[last]!;
-      if (this.pos) this.pos.set(this.cols[k]!, k);
+      if (this.pos) this.pos.set(this.cols[k], k);
     }
     if (this.pos) this.pos.delete(col);
     this.len = last;

@@ -96,7 +96,7 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
         const file = await videos.filePath(user?.id ?? null, params.id, which === 'stream' ? 'video' : 'poster');
         const r = await send(req.raw, path.basename(file), { root: path.dirname(file), acceptRanges: true, cacheControl: false, etag: true });
         if (r.type === 'error') throw new AppError(r.statusCode === 416 ? 'bad_request' : 'not_found', r.statusCode === 416 ? 'Range not satisfiable' : 'Video file not found');
-        reply.code(r.statusCode).headers(r.headers as Record<string, string>);
+        reply.code(r.statusCode).headers(r.headers);
         // Friends-only and private files must not be kept by shared caches.
         reply.header('cache-control', 'private, max-age=3600');
         return reply.send(r.stream);

@@ -10,7 +10,7 @@ const ProductPage = page(ProductCard);
 const Interests: Parser<{ hashtags: string[] }> = {
   parse(value: unknown) {
     if (value && typeof value === 'object' && 'hashtags' in value && Array.isArray(value.hashtags) && value.hashtags.every((h) => typeof h === 'string')) {
-      return { hashtags: value.hashtags as string[] };
+      return { hashtags: value.hashtags };
     }
     throw new Error('not an interests answer');
   },
