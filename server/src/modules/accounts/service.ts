@@ -18,6 +18,9 @@ import type { Storage } from '../../platform/storage.ts';
 import type { AccountsRepo, UserRow } from './repo.ts';
 import { processAvatar } from './avatar.ts';
 
+/** A person's stored row, for modules that build their own views of people. */
+export type { UserRow };
+
 /** argon2id with OWASP's recommended minimums; about 20 ms a hash on this machine. */
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 

@@ -1,6 +1,6 @@
 import type { Card, CardSection } from '@tremolo/protocol';
 import type { AccountsService } from '../accounts/service.ts';
-import type { UserRow } from '../accounts/repo.ts';
+import type { UserRow } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { VideoRow } from '../videos/repo.ts';
+import type { VideoRow } from '../videos/service.ts';
 import { Catalogue } from './catalogue.ts';
 
 const row = (id: string, authorId: string, hashtags: string[]): VideoRow => ({

@@ -1,4 +1,4 @@
-import type { VideoRow } from '../videos/repo.ts';
+import type { VideoRow } from '../videos/service.ts';
 
 /** How many of the most popular videos are kept in order. */
 const POPULAR_KEPT = 1000;

@@ -1,6 +1,6 @@
 import type { FeedItem, FeedPage } from '@tremolo/protocol';
 import type { GraphService } from '../graph/service.ts';
-import type { VideoRow } from '../videos/repo.ts';
+import type { VideoRow } from '../videos/service.ts';
 import type { VideoSignal, VideosService, ViewerSignal } from '../videos/service.ts';
 import { RecommendEngine } from '../recommend/engine.ts';
 import { IdMap } from '../recommend/ids.ts';

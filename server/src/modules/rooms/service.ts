@@ -30,7 +30,7 @@ import type { Storage } from '../../platform/storage.ts';
 import type { EventStore } from '../../platform/realtime/store.ts';
 import type { SfuAdapter, SfuEvent } from '../../platform/media/sfu.ts';
 import type { AccountsService } from '../accounts/service.ts';
-import type { UserRow } from '../accounts/repo.ts';
+import type { UserRow } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { GroupsService } from '../groups/service.ts';
 import type { FansService } from '../fans/service.ts';

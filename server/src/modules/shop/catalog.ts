@@ -4,7 +4,7 @@ import type { CardSection, CreateProductBody, NewVariant, Product, ProductCard, 
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
-import type { UserRow } from '../accounts/repo.ts';
+import type { UserRow } from '../accounts/service.ts';
 import type { CardSectionProvider } from '../cards/service.ts';
 import type { ShopContext } from './context.ts';
 import { flashBadge, imageDto, productCard, variantDto } from './dto.ts';

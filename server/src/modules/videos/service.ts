@@ -11,6 +11,9 @@ import type { GraphService } from '../graph/service.ts';
 import { findMediaTools, poster, probe, sniffContainer, transcode, type MediaTools } from './media.ts';
 import { VideosRepo, type VideoRow } from './repo.ts';
 
+/** A stored video, for the feeds that rank and page through them. */
+export type { VideoRow };
+
 /** What the ranker learns from; weights are the ranker's business. */
 export type ViewerSignal =
   | { kind: 'like' | 'unlike' | 'complete' | 'not_interested'; userId: string; videoId: string }
