@@ -10,3 +10,4 @@ export * from './messaging.ts';
 export * from './watch.ts';
 export * from './match.ts';
 export * from './rooms.ts';
+export * from './api/index.ts';

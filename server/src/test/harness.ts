@@ -6,7 +6,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import WebSocket from 'ws';
-import type { ServerFrame } from '@tremolo/protocol';
+import { pathOf, queryString, type CallArgs, type Endpoint, type ErrorBody, type ResponseOf, type ServerFrame } from '@tremolo/protocol';
 import { buildApp, type App } from '../app.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
 
@@ -77,6 +77,14 @@ export interface Reply<T = unknown> {
   headers: OutgoingHttpHeaders;
 }
 
+/** A declared endpoint's answer: `body` on 2xx (checked against the contract), `error` on 4xx. */
+export interface ApiReply<T> {
+  status: number;
+  body: T;
+  error: ErrorBody['error'] | undefined;
+  headers: OutgoingHttpHeaders;
+}
+
 /** A person using the API: keeps their session cookie and CSRF token like the web app does. */
 export class TestUser {
   cookie = '';
@@ -122,6 +130,26 @@ export class TestUser {
       if (typeof maybe.user?.handle === 'string') this.handle = maybe.user.handle;
     }
     return { status: res.statusCode, body: parsed, headers: res.headers };
+  }
+
+  /**
+   * Calls a declared endpoint the way the web client does. A 2xx body is checked against the
+   * declared response schema (a server answering off-contract fails the test); a 4xx comes back
+   * in `error`.
+   */
+  async invoke<E extends Endpoint>(e: E, ...[args]: CallArgs<E>): Promise<ApiReply<ResponseOf<E>>> {
+    const a = (args ?? {}) as { params?: unknown; query?: unknown; body?: unknown };
+    const url = pathOf(e, a.params) + queryString(a.query);
+    const body = a.body ?? (e.body && e.method !== 'GET' ? {} : undefined);
+    const r = await this.call<unknown>(e.method, url, body);
+    if (r.status >= 200 && r.status < 300) {
+      const parsed = e.binary ? undefined : e.response.safeParse(r.body);
+      if (parsed && !parsed.success) throw new Error(`${e.method} ${e.path} answered off its contract: ${parsed.error.message}`);
+      return { status: r.status, headers: r.headers, body: parsed?.data as ResponseOf<E>, error: undefined };
+    }
+    const error = (r.body as Partial<ErrorBody> | undefined)?.error;
+    if (!error) throw new Error(`${e.method} ${e.path}: HTTP ${r.status} without the error shape: ${JSON.stringify(r.body)}`);
+    return { status: r.status, headers: r.headers, body: undefined as never, error };
   }
 
   async socket(): Promise<TestSocket> {

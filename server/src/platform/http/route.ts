@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { BodyOf, Endpoint, ParamsOf, QueryOf, ResponseIn } from '@tremolo/protocol';
 import { AppError } from '../errors.ts';
 import type { AuthenticatedUser, SessionResolver } from '../auth/session.ts';
 
@@ -53,6 +54,16 @@ function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where
   return r.data;
 }
 
+/** The handler of a declared endpoint: typed by the declaration's schemas. */
+export type Implementation<E extends Endpoint> = (ctx: {
+  params: ParamsOf<E>;
+  query: QueryOf<E>;
+  body: BodyOf<E>;
+  user: UserFor<E['auth']>;
+  req: FastifyRequest;
+  reply: FastifyReply;
+}) => Promise<ResponseIn<E> | FastifyReply>;
+
 const STATE_CHANGING = new Set<Method>(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -67,6 +78,25 @@ export class Router {
     private readonly app: FastifyInstance,
     private readonly sessions: SessionResolver,
   ) {}
+
+  /** Serves an endpoint declared in the protocol package's `api`. */
+  implement<E extends Endpoint>(e: E, handler: Implementation<E>): void {
+    this.add({
+      method: e.method,
+      url: e.path,
+      auth: e.auth,
+      summary: e.summary,
+      tags: [...e.tags],
+      body: e.body,
+      query: e.query,
+      params: e.params,
+      response: e.response,
+      ...(e.status !== undefined ? { status: e.status } : {}),
+      ...(e.upload ? { rawBody: true } : {}),
+      ...(e.binary !== undefined ? { binary: e.binary } : {}),
+      handler: handler as never,
+    });
+  }
 
   add<
     A extends Auth,
