@@ -215,6 +215,7 @@ export const en = {
   'error.coupon_unavailable': 'That coupon cannot be used.',
   'error.payment_declined': 'The payment was declined.',
   'error.idempotency_mismatch': 'That request was already sent with different details.',
+  'error.cart_changed': 'Your cart changed or was just checked out (perhaps in another tab). Check your orders and cart.',
   'error.signature_invalid': 'The request signature is not valid.',
   'error.internal': 'Something went wrong on our side. Try again later.',
 } as const;

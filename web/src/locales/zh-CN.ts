@@ -215,6 +215,7 @@ export const zhCN: Messages = {
   'error.coupon_unavailable': '该优惠券无法使用。',
   'error.payment_declined': '支付被拒绝。',
   'error.idempotency_mismatch': '该请求已用不同内容提交过。',
+  'error.cart_changed': '购物车已变动或刚刚已结算（可能在另一个标签页）。请查看订单和购物车。',
   'error.signature_invalid': '请求签名无效。',
   'error.internal': '服务器出了点问题，请稍后再试。',
 };

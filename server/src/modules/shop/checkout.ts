@@ -182,7 +182,8 @@ export class Checkout {
     const fromCart = !items;
     if (!wanted) {
       wanted = (await this.repo.cart(userId)).filter((c) => c.sellerId === sellerId).map((c) => ({ variantId: c.variantId, quantity: c.quantity }));
-      if (wanted.length === 0) throw new AppError('bad_request', 'Your cart for this shop is empty');
+      // Usually a second tab checking out a cart the first one just did: a state conflict, not a bad request.
+      if (wanted.length === 0) throw new AppError('cart_changed', 'Your cart for this shop is empty; it may just have been checked out');
     }
     const ids = wanted.map((w) => w.variantId);
     if (new Set(ids).size !== ids.length) throw new AppError('validation_failed', 'Each variant may appear once', [{ path: 'items', message: 'duplicate variant' }]);
@@ -295,6 +296,14 @@ export class Checkout {
       await this.ctx.db.transaction(async (tx) => {
         const repo = new ShopRepo(tx);
         await repo.saveIdempotent({ userId, scope: 'checkout', key, requestHash: hash, response: built.dto, createdAt: now });
+        if (fromCart) {
+          // The cart lines are consumed by the order: a second checkout of the same cart (another
+          // tab, a double click with a fresh key, another node) waits on these rows, then finds them gone.
+          const taken = new Map((await repo.takeCartLines(userId, lines.map((l) => l.variantId))).map((r) => [r.variantId, r.quantity]));
+          if (lines.some((l) => taken.get(l.variantId) !== l.quantity)) {
+            throw new AppError('cart_changed', 'This cart was just checked out or changed (perhaps in another tab); check your orders and cart');
+          }
+        }
         // Primary-key order: two checkouts over the same variants lock them in the same order, never deadlock.
         for (const l of [...lines].sort((a, b) => (a.variantId < b.variantId ? -1 : 1))) {
           const after = await repo.takeStock(l.variantId, l.quantity);
@@ -305,7 +314,6 @@ export class Checkout {
           throw new AppError('coupon_unavailable', 'That coupon was just used on another order');
         }
         await repo.insertOrder(built.order, built.items, built.event);
-        if (fromCart) await repo.removeCartItems(userId, lines.map((l) => l.variantId));
       });
     } catch (e) {
       if (pgErrorCode(e) === UNIQUE_VIOLATION) {

@@ -53,6 +53,20 @@ describe('concurrent checkouts', () => {
     assert.equal((await b.user.call<{ items: Order[] }>('GET', '/api/v1/shop/orders')).body.items.length, 1);
   });
 
+  test('one cart checked out 10 times at once with different keys makes one order', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'CART', price: 1000, stock: 50 }]);
+    const b = await buyer(t);
+    assert.equal((await b.user.call('PUT', `/api/v1/shop/cart/items/${p.variants[0]!.id}`, { quantity: 2 })).status, 200);
+    const rs = await Promise.all(
+      Array.from({ length: 10 }, () => b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', { sellerId: s.id, addressId: b.address.id, idempotencyKey: key() })),
+    );
+    assert.deepEqual(codes(rs), { ok: 1, cart_changed: 9 });
+    assert.ok(rs.filter((r) => r.status !== 201).every((r) => r.status === 409));
+    assert.equal((await stock(p.id)).variants[0]!.stock, 48, 'the units are held once');
+    assert.equal((await b.user.call<{ items: Order[] }>('GET', '/api/v1/shop/orders')).body.items.length, 1);
+  });
+
   test('two variants bought in opposite orders at once: no deadlock, exact stock', async () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'X', price: 1000, stock: 12 }, { sku: 'Y', price: 1000, stock: 12 }]);

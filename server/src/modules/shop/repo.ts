@@ -214,6 +214,15 @@ export class ShopRepo {
       .onConflictDoUpdate({ target: [cartItems.userId, cartItems.variantId], set: { quantity: row.quantity } });
   }
 
+  /** Deletes these cart lines and returns what was deleted; a line already gone (or being taken) is not returned. */
+  async takeCartLines(userId: string, variantIds: string[]): Promise<{ variantId: string; quantity: number }[]> {
+    if (variantIds.length === 0) return [];
+    return this.db
+      .delete(cartItems)
+      .where(and(eq(cartItems.userId, userId), inArray(cartItems.variantId, variantIds)))
+      .returning({ variantId: cartItems.variantId, quantity: cartItems.quantity });
+  }
+
   async removeCartItems(userId: string, variantIds: string[]): Promise<number> {
     if (variantIds.length === 0) return 0;
     const r = await this.db
