@@ -37,6 +37,8 @@ export const en = {
 
   'realtime.reconnecting': 'Live updates paused, reconnecting…',
   'realtime.signedOut': 'Your session has ended. Log in again to keep live updates.',
+  'realtime.displaced': 'Live updates moved to your newer tabs (too many are open). Resume here to take them back.',
+  'realtime.resume': 'Resume here',
   'realtime.outdated': 'A new version of Tremolo is out. Reload to keep live updates.',
 
   'auth.loginTitle': 'Log in',

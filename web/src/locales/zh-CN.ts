@@ -37,6 +37,8 @@ export const zhCN: Messages = {
 
   'realtime.reconnecting': '实时更新已暂停，正在重新连接…',
   'realtime.signedOut': '登录已失效，请重新登录以继续接收实时更新。',
+  'realtime.displaced': '打开的标签页过多，实时更新已转到较新的标签页。点击“在此继续”可切回这里。',
+  'realtime.resume': '在此继续',
   'realtime.outdated': '颤音有新版本，请刷新页面以继续接收实时更新。',
 
   'auth.loginTitle': '登录',
