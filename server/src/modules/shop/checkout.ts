@@ -18,7 +18,7 @@ import type {
 } from '@tremolo/protocol';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
+import { lockFor, pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
 import type { Catalog } from './catalog.ts';
 import type { ShopContext } from './context.ts';
 import { evaluateCoupon, pickBest, type CouponRule } from './coupons.ts';
@@ -83,10 +83,12 @@ export class Checkout {
   }
 
   async addAddress(userId: string, body: z.infer<typeof AddressFields>): Promise<Address> {
-    if ((await this.repo.countAddresses(userId)) >= MAX_ADDRESSES) throw new AppError('limit_reached', `At most ${MAX_ADDRESSES} addresses`);
-    const first = (await this.repo.countAddresses(userId)) === 0;
     const row = await this.ctx.db.transaction(async (tx) => {
+      await lockFor(tx, 'shop-addresses', userId);
       const repo = new ShopRepo(tx);
+      const count = await repo.countAddresses(userId);
+      if (count >= MAX_ADDRESSES) throw new AppError('limit_reached', `At most ${MAX_ADDRESSES} addresses`);
+      const first = count === 0;
       if (body.isDefault) await repo.clearDefaultAddress(userId);
       return repo.insertAddress({ id: newId(), userId, ...body, isDefault: body.isDefault || first });
     });
@@ -123,11 +125,15 @@ export class Checkout {
     if (product.sellerId === userId) throw new AppError('bad_request', 'You cannot buy from your own shop');
     if (!variant.active) throw new AppError('invalid_state', 'This option is no longer for sale');
     if (quantity > variant.stock) throw new AppError('out_of_stock', variant.stock === 0 ? 'Out of stock' : `Only ${variant.stock} left`);
-    if ((await this.repo.cartCount(userId)) >= MAX_CART_LINES) {
-      const mine = await this.repo.cart(userId);
-      if (!mine.some((c) => c.variantId === variantId)) throw new AppError('limit_reached', `A cart holds at most ${MAX_CART_LINES} lines`);
-    }
-    await this.repo.setCartItem({ userId, variantId, sellerId: product.sellerId, quantity, addedAt: this.ctx.now() });
+    await this.ctx.db.transaction(async (tx) => {
+      await lockFor(tx, 'shop-cart', userId);
+      const repo = new ShopRepo(tx);
+      if ((await repo.cartCount(userId)) >= MAX_CART_LINES) {
+        const mine = await repo.cart(userId);
+        if (!mine.some((c) => c.variantId === variantId)) throw new AppError('limit_reached', `A cart holds at most ${MAX_CART_LINES} lines`);
+      }
+      await repo.setCartItem({ userId, variantId, sellerId: product.sellerId, quantity, addedAt: this.ctx.now() });
+    });
     await this.repo.insertTouches([this.touchRow(userId, product, 'cart', touch ?? { surface: 'direct' })]);
     return this.cart(userId);
   }

@@ -6,7 +6,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.ts';
 
@@ -73,3 +73,12 @@ export function pgErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 export const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Serialises transactions that check a count and then insert ("at most N per …") on one key,
+ * on every node sharing the database, until the transaction ends. Take it first in the
+ * transaction, before any row lock, and one key per transaction, so it cannot deadlock.
+ */
+export async function lockFor(tx: Tx, scope: string, id: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${scope}:${id}`}, 0))`);
+}
