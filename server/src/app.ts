@@ -19,6 +19,7 @@ import { InProcessBus, RedisBus, type Bus } from './platform/realtime/bus.ts';
 import { ChannelRegistry } from './platform/realtime/channels.ts';
 import { EventStore } from './platform/realtime/store.ts';
 import { Gateway } from './platform/realtime/gateway.ts';
+import { MemorySessionSockets, RedisSessionSockets, type SessionSockets } from './platform/realtime/session-sockets.ts';
 import { AccountsRepo } from './modules/accounts/repo.ts';
 import { AccountsService } from './modules/accounts/service.ts';
 import { registerAccountRoutes, registerPeopleLookup } from './modules/accounts/routes.ts';
@@ -94,6 +95,8 @@ export async function buildApp(config: Config): Promise<App> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const bus: Bus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new InProcessBus();
+  // With Redis the sockets-per-session cap holds across nodes; without it there is one node anyway.
+  const sessionSockets: SessionSockets = config.redisUrl ? await RedisSessionSockets.connect(config.redisUrl) : new MemorySessionSockets();
   const metrics = createMetrics();
   mkdirSync(config.storageDir, { recursive: true });
   const layout = await prepareStorage(config.storageDir);
@@ -131,6 +134,7 @@ export async function buildApp(config: Config): Promise<App> {
     log: http.log as unknown as import('pino').Logger,
     metrics,
     options: config.realtime,
+    sessionSockets,
   });
   const notifications = new NotificationsService(database.db, gateway);
   const graph = new GraphService(database.db, accounts, notifications);
@@ -260,6 +264,7 @@ export async function buildApp(config: Config): Promise<App> {
       await videos.close();
       await feeds.close();
       await bus.close();
+      await sessionSockets.close();
       redis?.disconnect();
       await database.close();
     },

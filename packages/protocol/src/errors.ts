@@ -32,6 +32,8 @@ export const ErrorCode = z.enum([
   'coupon_unavailable',
   'payment_declined',
   'idempotency_mismatch',
+  /** The cart (or the part of it being checked out) changed or was checked out meanwhile, e.g. from another tab. */
+  'cart_changed',
   'signature_invalid',
   // Rooms media (the SFU): what a client does next differs for each.
   /** Nobody it asked for is sending media now: wait for the stage to change, then subscribe again. */
@@ -83,6 +85,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   coupon_unavailable: 422,
   payment_declined: 402,
   idempotency_mismatch: 422,
+  cart_changed: 409,
   signature_invalid: 400,
   media_not_live: 409,
   // A 4xx on purpose: the request may be retried as is, and nothing on our side crashed.

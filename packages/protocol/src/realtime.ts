@@ -23,6 +23,8 @@ export const CLOSE_CODES = {
   slowConsumer: 4008,
   shuttingDown: 4009,
   heartbeatTimeout: 4010,
+  /** The session opened more sockets than allowed and this, its oldest, was closed: do not reconnect on your own. */
+  tooManySockets: 4011,
 } as const;
 
 /** `kind:id` where kind names the owning module. */

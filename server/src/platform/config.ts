@@ -30,7 +30,16 @@ export interface Config {
   webDistDir: string;
   seedDemo: boolean;
   rateLimits: { loginPerIpPerMin: number; loginFailsPerAccountPer15Min: number; signupPerIpPerHour: number };
-  realtime: { heartbeatMs: number; slowSocketBytes: number; maxCoalesceMs: number; framesPerSecond: number };
+  realtime: {
+    heartbeatMs: number;
+    slowSocketBytes: number;
+    maxCoalesceMs: number;
+    framesPerSecond: number;
+    /** Sockets one session may have open at once, across nodes when Redis is set; the oldest beyond it are closed. */
+    maxSocketsPerSession: number;
+    /** Channels one socket may be subscribed to at once. */
+    maxSubscriptionsPerSocket: number;
+  };
   /** The SFU of friends chat rooms: werift in this process (default) or Janus. */
   media: MediaConfig;
   /** Chat messages one person may send in one room per 10 seconds, and heart posts per 10 seconds. */
@@ -80,6 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       // Frames one socket may send per second before `rate_limited` errors. 50 is plenty for a
       // person; a live host pushing a fast stream of broadcasts (or a benchmark) may need more.
       framesPerSecond: int(env.WS_FRAMES_PER_SECOND, 50),
+      // A person with a few tabs and a phone stays well within 8; a script opening hundreds does not.
+      maxSocketsPerSession: int(env.WS_MAX_SOCKETS_PER_SESSION, 8),
+      // The app follows a few dozen channels at most (inbox, a room, a party, open DMs and groups).
+      maxSubscriptionsPerSocket: int(env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET, 200),
     },
     media: {
       adapter: mediaAdapter(env.MEDIA),

@@ -19,7 +19,7 @@ export function ConnectionBanner() {
   }, [realtime]);
 
   useEffect(() => {
-    if (status === 'outdated' || status === 'signedOut') return setShow(true);
+    if (status === 'outdated' || status === 'signedOut' || status === 'displaced') return setShow(true);
     if (status !== 'reconnecting') return setShow(false);
     const timer = setTimeout(() => setShow(true), 2000);
     return () => clearTimeout(timer);
@@ -32,6 +32,16 @@ export function ConnectionBanner() {
         {t('realtime.outdated')}
         <button type="button" className="btn btn-small" onClick={() => location.reload()}>
           {t('common.reload')}
+        </button>
+      </div>
+    );
+  }
+  if (status === 'displaced') {
+    return (
+      <div className="banner banner-warn" role="status" data-testid="realtime-displaced">
+        {t('realtime.displaced')}
+        <button type="button" className="btn btn-small" onClick={() => realtime?.resume()}>
+          {t('realtime.resume')}
         </button>
       </div>
     );

@@ -141,6 +141,22 @@ describe('RealtimeClient', () => {
     assert.deepEqual(statuses, ['closed', 'connecting', 'outdated']);
   });
 
+  test('closed for newer sockets of the session: no reconnect of its own, until resumed', () => {
+    const statuses: string[] = [];
+    client.onStatus((s) => statuses.push(s));
+    client.start();
+    last().hello();
+    last().drop(4011);
+    mock.timers.tick(60_000);
+    assert.equal(sockets.length, 1, 'reconnecting would close a newer tab in turn');
+    assert.equal(client.currentStatus, 'displaced');
+    client.resume();
+    assert.equal(sockets.length, 2);
+    last().hello();
+    assert.equal(client.currentStatus, 'open');
+    assert.deepEqual(statuses, ['closed', 'connecting', 'open', 'displaced', 'connecting', 'open']);
+  });
+
   test('pings while open and replaces a link that went silent', () => {
     client.start();
     last().hello();

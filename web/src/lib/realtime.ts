@@ -1,6 +1,6 @@
 import { CLOSE_CODES, EventFrame, PROTOCOL_VERSION, ServerFrame, type ClientFrame, type ErrorCode, type PublishBody } from '@tremolo/protocol';
 
-export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated' | 'signedOut';
+export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated' | 'signedOut' | 'displaced';
 
 type EventHandler = (ev: EventFrame) => void;
 
@@ -119,6 +119,13 @@ export class RealtimeClient {
     ws?.close(1000, 'bye');
     this.failPublishes();
     this.setStatus('closed');
+  }
+
+  /** Reconnects a client that was displaced by the session's newer sockets (this tab takes over). */
+  resume(): void {
+    if (this.status !== 'displaced') return;
+    this.attempt = 0;
+    this.start();
   }
 
   get currentStatus(): RealtimeStatus {
@@ -240,6 +247,13 @@ export class RealtimeClient {
         // The session ended (expired, or logged out elsewhere): retrying cannot help either.
         this.stopped = true;
         this.setStatus('signedOut');
+        return;
+      }
+      if (e.code === CLOSE_CODES.tooManySockets) {
+        // Newer tabs of this session took the live connection; reconnecting on our own would
+        // close one of them in turn. The person resumes here if they want (see `resume`).
+        this.stopped = true;
+        this.setStatus('displaced');
         return;
       }
       if (!this.stopped) this.scheduleReconnect();

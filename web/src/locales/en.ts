@@ -37,6 +37,8 @@ export const en = {
 
   'realtime.reconnecting': 'Live updates paused, reconnecting…',
   'realtime.signedOut': 'Your session has ended. Log in again to keep live updates.',
+  'realtime.displaced': 'Live updates moved to your newer tabs (too many are open). Resume here to take them back.',
+  'realtime.resume': 'Resume here',
   'realtime.outdated': 'A new version of Tremolo is out. Reload to keep live updates.',
 
   'auth.loginTitle': 'Log in',
@@ -215,6 +217,7 @@ export const en = {
   'error.coupon_unavailable': 'That coupon cannot be used.',
   'error.payment_declined': 'The payment was declined.',
   'error.idempotency_mismatch': 'That request was already sent with different details.',
+  'error.cart_changed': 'Your cart changed or was just checked out (perhaps in another tab). Check your orders and cart.',
   'error.signature_invalid': 'The request signature is not valid.',
   'error.internal': 'Something went wrong on our side. Try again later.',
 } as const;

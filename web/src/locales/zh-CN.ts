@@ -37,6 +37,8 @@ export const zhCN: Messages = {
 
   'realtime.reconnecting': '实时更新已暂停，正在重新连接…',
   'realtime.signedOut': '登录已失效，请重新登录以继续接收实时更新。',
+  'realtime.displaced': '打开的标签页过多，实时更新已转到较新的标签页。点击“在此继续”可切回这里。',
+  'realtime.resume': '在此继续',
   'realtime.outdated': '颤音有新版本，请刷新页面以继续接收实时更新。',
 
   'auth.loginTitle': '登录',
@@ -215,6 +217,7 @@ export const zhCN: Messages = {
   'error.coupon_unavailable': '该优惠券无法使用。',
   'error.payment_declined': '支付被拒绝。',
   'error.idempotency_mismatch': '该请求已用不同内容提交过。',
+  'error.cart_changed': '购物车已变动或刚刚已结算（可能在另一个标签页）。请查看订单和购物车。',
   'error.signature_invalid': '请求签名无效。',
   'error.internal': '服务器出了点问题，请稍后再试。',
 };

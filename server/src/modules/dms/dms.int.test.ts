@@ -70,6 +70,21 @@ describe('direct messages', () => {
     for (const s of [fs, ss, sp]) s.close();
   });
 
+  test('the request allowance holds when 10 messages race over 5 sockets', async () => {
+    const star = await TestUser.signup(t, 'dm_race_star');
+    const fan = await TestUser.signup(t, 'dm_race_fan');
+    const ch = (await fan.call<DmThread>('GET', '/api/v1/dms/dm_race_star')).body.channel;
+    const sockets = await Promise.all(Array.from({ length: 5 }, () => fan.socket()));
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => say(sockets[i % 5]!, ch, `race${i}`, `hello ${i}`)));
+    const outcome = answers.map((a) => (a.t === 'err' ? a.code : a.t));
+    assert.equal(outcome.filter((o) => o === 'ack').length, 3, JSON.stringify(outcome));
+    assert.ok(outcome.every((o) => o === 'ack' || o === 'rate_limited'), JSON.stringify(outcome));
+    const hist = await star.call<{ items: EventFrame[] }>('GET', '/api/v1/dms/dm_race_fan/messages');
+    assert.equal(hist.body.items.length, 3);
+    assert.equal((await fan.call<DmThread>('GET', '/api/v1/dms/dm_race_star')).body.requestAllowance, 0);
+    for (const s of sockets) s.close();
+  });
+
   test('blocks stop everything and nobody else can listen in', async () => {
     const x = await TestUser.signup(t, 'dm_x');
     const y = await TestUser.signup(t, 'dm_y');

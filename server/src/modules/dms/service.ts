@@ -136,10 +136,18 @@ export class DmsService {
       await this.db.insert(dmThreads).values({ aId: p.aId, bId: p.bId, status: 'open' }).onConflictDoUpdate({ target: [dmThreads.aId, dmThreads.bId], set: { status: 'open' } });
       return true;
     }
-    const t = await this.thread(p.aId, p.bId);
+    let t = await this.thread(p.aId, p.bId);
     if (!t) {
-      await this.db.insert(dmThreads).values({ aId: p.aId, bId: p.bId, status: 'request', requestedBy: meId, requestCount: 1 }).onConflictDoNothing();
-      return true;
+      // Only the send that creates the thread gets the first message for free; sends racing it
+      // (other sockets, other nodes) find the thread and go through the guarded increment below.
+      const created = await this.db
+        .insert(dmThreads)
+        .values({ aId: p.aId, bId: p.bId, status: 'request', requestedBy: meId, requestCount: 1 })
+        .onConflictDoNothing()
+        .returning({ aId: dmThreads.aId });
+      if (created.length > 0) return true;
+      t = await this.thread(p.aId, p.bId);
+      if (!t) throw new AppError('conflict', 'This conversation changed meanwhile; send again');
     }
     if (t.status === 'open') return true;
     if (t.requestedBy !== meId) {

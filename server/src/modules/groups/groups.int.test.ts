@@ -76,6 +76,28 @@ describe('fan groups', () => {
     assert.equal((await owner.call<Group>('GET', `/api/v1/groups/${g.id}`)).body.members, 5);
   });
 
+  test('parallel approvals admit once; a lower capacity racing joins never leaves more members than seats', async () => {
+    const g = await group({ capacity: 10, joinRule: 'approval' });
+    const fan = await TestUser.signup(t, 'gr_race_fan');
+    assert.equal((await fan.call<{ status: string }>('POST', `/api/v1/groups/${g.id}/join`, {})).body.status, 'pending');
+    const approvals = await Promise.all(Array.from({ length: 8 }, () => owner.call('POST', `/api/v1/groups/${g.id}/members/${fan.id}`, { action: 'approve' })));
+    assert.deepEqual(approvals.map((r) => r.status).sort(), [200, 404, 404, 404, 404, 404, 404, 404]);
+    assert.equal((await owner.call<Group>('GET', `/api/v1/groups/${g.id}`)).body.members, 2, 'counted once');
+
+    const open = await group({ capacity: 12 });
+    const crowd = await Promise.all(Array.from({ length: 10 }, (_, i) => TestUser.signup(t, `gr_shrink${i}`)));
+    const [shrink, ...joins] = await Promise.all([
+      owner.call('PATCH', `/api/v1/groups/${open.id}`, { capacity: 4 }),
+      ...crowd.map((u) => u.call('POST', `/api/v1/groups/${open.id}/join`, {})),
+    ]);
+    const after = (await owner.call<Group>('GET', `/api/v1/groups/${open.id}`)).body;
+    const joined = joins.filter((r) => r.status === 200).length;
+    assert.equal(after.members, 1 + joined);
+    assert.ok(after.members <= after.capacity, `${after.members} members, capacity ${after.capacity} (shrink: ${shrink!.status})`);
+    const listed = await owner.call<{ items: unknown[] }>('GET', `/api/v1/groups/${open.id}/members?limit=50`);
+    assert.equal(listed.body.items.length, after.members);
+  });
+
   test('members chat live with fan badges; outsiders cannot read or write', async () => {
     const g = await group({});
     const a = await TestUser.signup(t, 'gr_chat_a');

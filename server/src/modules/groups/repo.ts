@@ -73,6 +73,26 @@ export class GroupsRepo {
     return r.length > 0;
   }
 
+  /** Lowers (or raises) the capacity only if the members already in still fit. */
+  async setCapacity(groupId: string, capacity: number): Promise<boolean> {
+    const r = await this.db
+      .update(fanGroups)
+      .set({ capacity })
+      .where(and(eq(fanGroups.id, groupId), sql`${fanGroups.memberCount} <= ${capacity}`))
+      .returning({ id: fanGroups.id });
+    return r.length > 0;
+  }
+
+  /** A pending request becomes a membership once: a second approval (or one racing a withdrawal) finds nothing. */
+  async admitPending(groupId: string, userId: string): Promise<boolean> {
+    const r = await this.db
+      .update(groupMembers)
+      .set({ status: 'member', joinedAt: new Date() })
+      .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId), eq(groupMembers.status, 'pending')))
+      .returning({ u: groupMembers.userId });
+    return r.length > 0;
+  }
+
   async freeSeat(groupId: string): Promise<void> {
     await this.db.update(fanGroups).set({ memberCount: sql`greatest(0, ${fanGroups.memberCount} - 1)` }).where(eq(fanGroups.id, groupId));
   }

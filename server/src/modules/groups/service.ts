@@ -173,6 +173,9 @@ export class GroupsService {
     const pending = g.joinRule === 'approval' && !viaInvite;
     const joined = await this.db.transaction(async (tx) => {
       const repo = new GroupsRepo(tx);
+      // Under the group's row lock, which a ban also takes: a ban racing this join is seen here.
+      await repo.groupForUpdate(id);
+      if (await repo.isBanned(id, userId)) throw new AppError('forbidden', 'You were banned from this group');
       if (!pending && !(await repo.takeSeat(id))) throw new AppError('conflict', 'The group is full');
       const inserted = await repo.insertMember({ groupId: id, userId, role: 'member', status: pending ? 'pending' : 'member', lastReadSeq: 0 });
       if (!inserted && !pending) await repo.freeSeat(id);
@@ -205,6 +208,17 @@ export class GroupsService {
     });
   }
 
+  private async banMember(groupId: string, userId: string, by: string): Promise<MemberRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const repo = new GroupsRepo(tx);
+      await repo.groupForUpdate(groupId);
+      await repo.ban(groupId, userId, by);
+      const m = await repo.deleteMember(groupId, userId);
+      if (m?.status === 'member') await repo.freeSeat(groupId);
+      return m;
+    });
+  }
+
   private async requireAdmin(actorId: string, groupId: string): Promise<{ g: GroupRow; me: MemberRow }> {
     const g = await this.mustGroup(groupId);
     const me = await this.repo.member(groupId, actorId);
@@ -219,7 +233,10 @@ export class GroupsService {
     const joinRule = patch.joinRule ?? g.joinRule;
     const minFanLevel = patch.minFanLevel === undefined ? g.minFanLevel : patch.minFanLevel;
     if (joinRule === 'fan_level' && !minFanLevel) throw new AppError('validation_failed', 'A fan-level group needs minFanLevel');
-    if (patch.capacity !== undefined && patch.capacity < g.memberCount) throw new AppError('conflict', `The group already has ${g.memberCount} members`);
+    // Conditional in SQL: joins racing a lower capacity either fit under it or make it fail.
+    if (patch.capacity !== undefined && !(await this.repo.setCapacity(id, patch.capacity))) {
+      throw new AppError('conflict', `The group already has more than ${patch.capacity} members`);
+    }
     await this.repo.updateGroup(id, {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.description !== undefined ? { description: patch.description } : {}),
@@ -255,8 +272,7 @@ export class GroupsService {
       }
       case 'remove':
       case 'ban': {
-        if (action.action === 'ban') await this.repo.ban(id, targetId, actorId);
-        const removed = await this.removeMember(id, targetId);
+        const removed = action.action === 'ban' ? await this.banMember(id, targetId, actorId) : await this.removeMember(id, targetId);
         if (removed?.status === 'member' || action.action === 'ban') await this.system(id, { kind: 'member', event: action.action === 'ban' ? 'banned' : 'removed', user }, actorId);
         return;
       }
@@ -264,13 +280,12 @@ export class GroupsService {
         return this.repo.unban(id, targetId);
       case 'approve': {
         if (target?.status !== 'pending') throw notFound('Join request');
-        const ok = await this.db.transaction(async (tx) => {
+        await this.db.transaction(async (tx) => {
           const repo = new GroupsRepo(tx);
-          if (!(await repo.takeSeat(id))) return false;
-          await repo.updateMember(id, targetId, { status: 'member', joinedAt: new Date() });
-          return true;
+          if (!(await repo.takeSeat(id))) throw new AppError('conflict', 'The group is full');
+          // Two admins approving at once: the second finds no request, and its seat goes back with the rollback.
+          if (!(await repo.admitPending(id, targetId))) throw notFound('Join request');
         });
-        if (!ok) throw new AppError('conflict', 'The group is full');
         await this.system(id, { kind: 'member', event: 'joined', user }, actorId);
         return;
       }

@@ -212,6 +212,20 @@ describe('friends chat rooms', () => {
     await host.call('POST', `/api/v1/rooms/${room.id}/end`);
   });
 
+  test('the stage holds nine when twelve invitees accept at once', async () => {
+    const room = await open();
+    const pals = await Promise.all(Array.from({ length: 12 }, () => user('r_race')));
+    for (const p of pals) {
+      await befriend(host, p);
+      assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/invites`, { userId: p.id })).status, 200);
+    }
+    const rs = await Promise.all(pals.map((p) => p.call<{ error?: { code: string } }>('POST', `/api/v1/rooms/${room.id}/invite`, { accept: true })));
+    assert.equal(rs.filter((r) => r.status === 200).length, 8);
+    assert.ok(rs.filter((r) => r.status !== 200).every((r) => r.status === 409 && r.body.error?.code === 'limit_reached'));
+    assert.equal((await state(host, room)).stage.length, 9);
+    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+  });
+
   test('only the host and guests may publish; the audience gets 403 on every signalling route that sends', async () => {
     const room = await open();
     const viewer = await user('r_aud');

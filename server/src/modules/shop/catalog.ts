@@ -3,13 +3,15 @@ import type { LowStockItem as LowStockSchema } from '@tremolo/protocol';
 import type { CardSection, CreateProductBody, NewVariant, Product, ProductCard, RecordTouchesBody, Shop, UpdateProductBody, UpdateVariantBody, UpsertShopBody, UserSummary } from '@tremolo/protocol';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
+import { lockFor, pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
 import type { UserRow } from '../accounts/service.ts';
 import type { CardSectionProvider } from '../cards/service.ts';
 import type { ShopContext } from './context.ts';
 import { flashBadge, imageDto, productCard, variantDto } from './dto.ts';
 import { MAX_IMAGES, processProductImage } from './images.ts';
 import { ShopRepo, type FlashSaleRow, type ProductRow, type VariantRow } from './repo.ts';
+
+const MAX_VARIANTS = 50;
 
 type NewVariantInput = z.infer<typeof NewVariant>;
 type LowStockItem = z.infer<typeof LowStockSchema>;
@@ -96,10 +98,13 @@ export class Catalog implements CardSectionProvider {
 
   async addVariant(sellerId: string, productId: string, body: NewVariantInput): Promise<Product> {
     await this.owned(sellerId, productId);
-    const existing = await this.repo.variantsOf([productId]);
-    if (existing.length >= 50) throw new AppError('limit_reached', 'A product has at most 50 variants');
     try {
-      await this.repo.insertVariant({ id: newId(), productId, sku: body.sku, options: body.options, price: body.price, stock: body.stock });
+      await this.ctx.db.transaction(async (tx) => {
+        await lockFor(tx, 'shop-variants', productId);
+        const repo = new ShopRepo(tx);
+        if ((await repo.variantsOf([productId])).length >= MAX_VARIANTS) throw new AppError('limit_reached', `A product has at most ${MAX_VARIANTS} variants`);
+        await repo.insertVariant({ id: newId(), productId, sku: body.sku, options: body.options, price: body.price, stock: body.stock });
+      });
     } catch (e) {
       if (pgErrorCode(e) === UNIQUE_VIOLATION) throw new AppError('conflict', `SKU ${body.sku} already exists on this product`);
       throw e;
@@ -151,9 +156,12 @@ export class Catalog implements CardSectionProvider {
     const thumbKey = `products/${productId}/${id}-thumb.webp`;
     await this.ctx.storage.put(key, img.main);
     await this.ctx.storage.put(thumbKey, img.thumb);
-    // Appending in SQL would be nicer, but a seller uploads one at a time; the limit check above is advisory.
-    const fresh = await this.owned(sellerId, productId);
-    await this.repo.updateProduct(productId, { images: [...fresh.images, { id, key, thumbKey, width: img.width, height: img.height }] });
+    // The check above spares the image work; this conditional append is what holds the cap under parallel uploads.
+    if (!(await this.repo.appendImage(productId, { id, key, thumbKey, width: img.width, height: img.height }, MAX_IMAGES))) {
+      await this.ctx.storage.remove(key);
+      await this.ctx.storage.remove(thumbKey);
+      throw new AppError('limit_reached', `A product has at most ${MAX_IMAGES} images`);
+    }
     return this.product(sellerId, productId);
   }
 
@@ -161,7 +169,7 @@ export class Catalog implements CardSectionProvider {
     const p = await this.owned(sellerId, productId);
     const img = p.images.find((i) => i.id === imageId);
     if (!img) throw notFound('Image');
-    await this.repo.updateProduct(productId, { images: p.images.filter((i) => i.id !== imageId) });
+    await this.repo.removeImage(productId, imageId);
     await this.ctx.storage.remove(img.key);
     await this.ctx.storage.remove(img.thumbKey);
     return this.product(sellerId, productId);

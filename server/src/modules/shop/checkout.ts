@@ -18,7 +18,7 @@ import type {
 } from '@tremolo/protocol';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
+import { lockFor, pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
 import type { Catalog } from './catalog.ts';
 import type { ShopContext } from './context.ts';
 import { evaluateCoupon, pickBest, type CouponRule } from './coupons.ts';
@@ -83,10 +83,12 @@ export class Checkout {
   }
 
   async addAddress(userId: string, body: z.infer<typeof AddressFields>): Promise<Address> {
-    if ((await this.repo.countAddresses(userId)) >= MAX_ADDRESSES) throw new AppError('limit_reached', `At most ${MAX_ADDRESSES} addresses`);
-    const first = (await this.repo.countAddresses(userId)) === 0;
     const row = await this.ctx.db.transaction(async (tx) => {
+      await lockFor(tx, 'shop-addresses', userId);
       const repo = new ShopRepo(tx);
+      const count = await repo.countAddresses(userId);
+      if (count >= MAX_ADDRESSES) throw new AppError('limit_reached', `At most ${MAX_ADDRESSES} addresses`);
+      const first = count === 0;
       if (body.isDefault) await repo.clearDefaultAddress(userId);
       return repo.insertAddress({ id: newId(), userId, ...body, isDefault: body.isDefault || first });
     });
@@ -123,11 +125,15 @@ export class Checkout {
     if (product.sellerId === userId) throw new AppError('bad_request', 'You cannot buy from your own shop');
     if (!variant.active) throw new AppError('invalid_state', 'This option is no longer for sale');
     if (quantity > variant.stock) throw new AppError('out_of_stock', variant.stock === 0 ? 'Out of stock' : `Only ${variant.stock} left`);
-    if ((await this.repo.cartCount(userId)) >= MAX_CART_LINES) {
-      const mine = await this.repo.cart(userId);
-      if (!mine.some((c) => c.variantId === variantId)) throw new AppError('limit_reached', `A cart holds at most ${MAX_CART_LINES} lines`);
-    }
-    await this.repo.setCartItem({ userId, variantId, sellerId: product.sellerId, quantity, addedAt: this.ctx.now() });
+    await this.ctx.db.transaction(async (tx) => {
+      await lockFor(tx, 'shop-cart', userId);
+      const repo = new ShopRepo(tx);
+      if ((await repo.cartCount(userId)) >= MAX_CART_LINES) {
+        const mine = await repo.cart(userId);
+        if (!mine.some((c) => c.variantId === variantId)) throw new AppError('limit_reached', `A cart holds at most ${MAX_CART_LINES} lines`);
+      }
+      await repo.setCartItem({ userId, variantId, sellerId: product.sellerId, quantity, addedAt: this.ctx.now() });
+    });
     await this.repo.insertTouches([this.touchRow(userId, product, 'cart', touch ?? { surface: 'direct' })]);
     return this.cart(userId);
   }
@@ -182,7 +188,8 @@ export class Checkout {
     const fromCart = !items;
     if (!wanted) {
       wanted = (await this.repo.cart(userId)).filter((c) => c.sellerId === sellerId).map((c) => ({ variantId: c.variantId, quantity: c.quantity }));
-      if (wanted.length === 0) throw new AppError('bad_request', 'Your cart for this shop is empty');
+      // Usually a second tab checking out a cart the first one just did: a state conflict, not a bad request.
+      if (wanted.length === 0) throw new AppError('cart_changed', 'Your cart for this shop is empty; it may just have been checked out');
     }
     const ids = wanted.map((w) => w.variantId);
     if (new Set(ids).size !== ids.length) throw new AppError('validation_failed', 'Each variant may appear once', [{ path: 'items', message: 'duplicate variant' }]);
@@ -295,6 +302,14 @@ export class Checkout {
       await this.ctx.db.transaction(async (tx) => {
         const repo = new ShopRepo(tx);
         await repo.saveIdempotent({ userId, scope: 'checkout', key, requestHash: hash, response: built.dto, createdAt: now });
+        if (fromCart) {
+          // The cart lines are consumed by the order: a second checkout of the same cart (another
+          // tab, a double click with a fresh key, another node) waits on these rows, then finds them gone.
+          const taken = new Map((await repo.takeCartLines(userId, lines.map((l) => l.variantId))).map((r) => [r.variantId, r.quantity]));
+          if (lines.some((l) => taken.get(l.variantId) !== l.quantity)) {
+            throw new AppError('cart_changed', 'This cart was just checked out or changed (perhaps in another tab); check your orders and cart');
+          }
+        }
         // Primary-key order: two checkouts over the same variants lock them in the same order, never deadlock.
         for (const l of [...lines].sort((a, b) => (a.variantId < b.variantId ? -1 : 1))) {
           const after = await repo.takeStock(l.variantId, l.quantity);
@@ -305,7 +320,6 @@ export class Checkout {
           throw new AppError('coupon_unavailable', 'That coupon was just used on another order');
         }
         await repo.insertOrder(built.order, built.items, built.event);
-        if (fromCart) await repo.removeCartItems(userId, lines.map((l) => l.variantId));
       });
     } catch (e) {
       if (pgErrorCode(e) === UNIQUE_VIOLATION) {

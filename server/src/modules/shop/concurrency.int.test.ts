@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import sharp from 'sharp';
 import type { Coupon, FlashSale, Order, Product } from '@tremolo/protocol';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 import type { TestPaymentProvider } from './payments/test-provider.ts';
@@ -50,6 +51,20 @@ describe('concurrent checkouts', () => {
     assert.equal(new Set(ok.map((r) => r.body.id)).size, 1);
     assert.ok(rs.every((r) => r.status === 201 || r.body.error?.code === 'conflict'), JSON.stringify(codes(rs)));
     assert.equal((await stock(p.id)).variants[0]!.stock, 8);
+    assert.equal((await b.user.call<{ items: Order[] }>('GET', '/api/v1/shop/orders')).body.items.length, 1);
+  });
+
+  test('one cart checked out 10 times at once with different keys makes one order', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'CART', price: 1000, stock: 50 }]);
+    const b = await buyer(t);
+    assert.equal((await b.user.call('PUT', `/api/v1/shop/cart/items/${p.variants[0]!.id}`, { quantity: 2 })).status, 200);
+    const rs = await Promise.all(
+      Array.from({ length: 10 }, () => b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', { sellerId: s.id, addressId: b.address.id, idempotencyKey: key() })),
+    );
+    assert.deepEqual(codes(rs), { ok: 1, cart_changed: 9 });
+    assert.ok(rs.filter((r) => r.status !== 201).every((r) => r.status === 409));
+    assert.equal((await stock(p.id)).variants[0]!.stock, 48, 'the units are held once');
     assert.equal((await b.user.call<{ items: Order[] }>('GET', '/api/v1/shop/orders')).body.items.length, 1);
   });
 
@@ -178,5 +193,67 @@ describe('concurrent payments and coupons', () => {
     assert.deepEqual(codes(orders), { ok: 1, coupon_unavailable: 4 });
     assert.equal(orders.find((r) => r.status === 201)!.body.discount, 500);
     assert.equal((await stock(p.id)).variants[0]!.stock, 49, 'the refused checkouts held nothing');
+  });
+});
+
+describe('other "at most" rules of the shop, raced', () => {
+  const window = () => ({ startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3600_000).toISOString() });
+
+  test('coupon claims: per-person limit and total hold under parallel claims', async () => {
+    const s = await seller(t);
+    const c = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: 'race', discount: { kind: 'percent', percentOff: 5 }, totalQuantity: 6, perUserLimit: 2, ...window() });
+    assert.equal(c.status, 201, JSON.stringify(c.body));
+    const one = await buyer(t);
+    const mine = await Promise.all(Array.from({ length: 10 }, () => one.user.call<{ error?: { code: string } }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)));
+    assert.equal(mine.filter((r) => r.status === 201 || r.status === 200).length, 2, JSON.stringify(mine.map((r) => r.status)));
+    assert.ok(mine.filter((r) => r.status >= 400).every((r) => r.body.error?.code === 'limit_reached'));
+    const crowd = await Promise.all(Array.from({ length: 12 }, () => buyer(t)));
+    const rs = await Promise.all(crowd.map((b) => b.user.call<{ error?: { code: string } }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)));
+    assert.equal(rs.filter((r) => r.status < 300).length, 4, 'six in total, two of them already taken');
+    assert.ok(rs.filter((r) => r.status >= 400).every((r) => r.body.error?.code === 'coupon_unavailable'));
+  });
+
+  test('one flash sale per product at a time, even when five are created at once', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'FS', price: 9900, stock: 100 }]);
+    const start = Date.now() + 60_000;
+    const rs = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        s.call<{ error?: { code: string } }>('POST', '/api/v1/shop/flash-sales', {
+          variantId: p.variants[0]!.id, price: 100, stock: 10, perUserLimit: 1,
+          startsAt: new Date(start).toISOString(), endsAt: new Date(start + 3600_000).toISOString(), paymentWindowSec: 600,
+        }),
+      ),
+    );
+    assert.deepEqual(rs.map((r) => (r.status === 201 ? 'ok' : r.body.error?.code)).sort(), ['conflict', 'conflict', 'conflict', 'conflict', 'ok']);
+    assert.equal((await stock(p.id)).variants[0]!.stock, 90, 'units taken for one sale only');
+  });
+
+  test('at most 20 addresses and 50 variants, however many requests race', async () => {
+    const b = await buyer(t);
+    const adds = await Promise.all(Array.from({ length: 25 }, (_, i) => b.user.call('POST', '/api/v1/shop/addresses', { name: `A${i}`, phone: '+86 138 0000 0000', line1: `${i} Road`, city: 'Shanghai' })));
+    assert.equal(adds.filter((r) => r.status === 201).length, 19, 'the buyer had one already');
+    assert.equal((await b.user.call<{ items: unknown[] }>('GET', '/api/v1/shop/addresses')).body.items.length, 20);
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'V0', price: 100, stock: 1 }]);
+    const vs = await Promise.all(Array.from({ length: 60 }, (_, i) => s.call('POST', `/api/v1/shop/products/${p.id}/variants`, { sku: `V${i + 1}`, price: 100, stock: 1 })));
+    assert.equal(vs.filter((r) => r.status < 300).length, 49);
+    assert.equal((await stock(p.id)).variants.length, 50);
+  });
+
+  test('at most 9 product images under parallel uploads, none lost', async () => {
+    const s = await seller(t);
+    const p = await product(s);
+    const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#3a7' } }).png().toBuffer();
+    const boundary = 'raceboundary';
+    const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`), png, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    const rs = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        t.app.http.inject({ method: 'POST', url: `/api/v1/shop/products/${p.id}/images`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload }),
+      ),
+    );
+    assert.equal(rs.filter((r) => r.statusCode < 300).length, 9, rs.map((r) => r.statusCode).join());
+    assert.ok(rs.filter((r) => r.statusCode >= 300).every((r) => (JSON.parse(r.body) as { error: { code: string } }).error.code === 'limit_reached'));
+    assert.equal((await stock(p.id)).images.length, 9);
   });
 });

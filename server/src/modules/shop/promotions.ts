@@ -1,6 +1,7 @@
 import type { Coupon, CouponAudience, CouponClaim, CreateCouponBody, CreateFlashSaleBody, FlashSale } from '@tremolo/protocol';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { lockFor } from '../../platform/db/client.ts';
 import type { Catalog } from './catalog.ts';
 import type { ShopContext } from './context.ts';
 import { couponWindowProblem } from './coupons.ts';
@@ -183,10 +184,12 @@ export class Promotions {
     const duration = endsAt.getTime() - startsAt.getTime();
     if (duration < 60_000 || duration > MAX_FLASH_DURATION_MS) throw new AppError('validation_failed', 'A flash sale lasts from 1 minute to 72 hours', [{ path: 'endsAt', message: 'duration out of range' }]);
     if (body.price >= variant.price) throw new AppError('validation_failed', 'The flash price must be below the regular price', [{ path: 'price', message: 'not a discount' }]);
-    const overlapping = (await this.repo.openFlashSales([product.id], now)).filter((s) => !s.cancelledAt && s.startsAt < endsAt && s.endsAt > startsAt);
-    if (overlapping.length) throw new AppError('conflict', 'This product already has a flash sale at that time');
     const sale = await this.ctx.db.transaction(async (tx) => {
+      // One flash sale per product at a time: the overlap check and the insert run one product at a time.
+      await lockFor(tx, 'shop-flash-product', product.id);
       const repo = new ShopRepo(tx);
+      const overlapping = (await repo.openFlashSales([product.id], now)).filter((s) => !s.cancelledAt && s.startsAt < endsAt && s.endsAt > startsAt);
+      if (overlapping.length) throw new AppError('conflict', 'This product already has a flash sale at that time');
       const left = await repo.takeStock(variant.id, body.stock);
       if (left === null) throw new AppError('out_of_stock', `Only ${variant.stock} in stock for ${variant.sku}`);
       return repo.insertFlashSale({

@@ -20,6 +20,7 @@ import {
   touches,
   variants,
 } from './tables.ts';
+import type { ImageRef } from './tables.ts';
 
 export type ShopRow = typeof shops.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
@@ -103,6 +104,24 @@ export class ShopRepo {
   async updateProduct(id: string, patch: Partial<typeof products.$inferInsert>): Promise<ProductRow | undefined> {
     const [r] = await this.db.update(products).set({ ...patch, updatedAt: new Date() }).where(eq(products.id, id)).returning();
     return r;
+  }
+
+  /** Appends an image only while the product has fewer than `max`: one statement, so parallel uploads cannot pass the cap or lose each other. */
+  async appendImage(id: string, image: ImageRef, max: number): Promise<boolean> {
+    const r = await this.db
+      .update(products)
+      .set({ images: sql`${products.images} || ${JSON.stringify([image])}::jsonb`, updatedAt: new Date() })
+      .where(and(eq(products.id, id), sql`jsonb_array_length(${products.images}) < ${max}`))
+      .returning({ id: products.id });
+    return r.length > 0;
+  }
+
+  /** Removes one image by id in SQL, so a concurrent upload is not overwritten. */
+  async removeImage(id: string, imageId: string): Promise<void> {
+    await this.db
+      .update(products)
+      .set({ images: sql`coalesce((select jsonb_agg(e) from jsonb_array_elements(${products.images}) e where e->>'id' <> ${imageId}), '[]'::jsonb)`, updatedAt: new Date() })
+      .where(eq(products.id, id));
   }
 
   async updateVariant(id: string, patch: Partial<typeof variants.$inferInsert>): Promise<VariantRow | undefined> {
@@ -212,6 +231,15 @@ export class ShopRepo {
       .insert(cartItems)
       .values(row)
       .onConflictDoUpdate({ target: [cartItems.userId, cartItems.variantId], set: { quantity: row.quantity } });
+  }
+
+  /** Deletes these cart lines and returns what was deleted; a line already gone (or being taken) is not returned. */
+  async takeCartLines(userId: string, variantIds: string[]): Promise<{ variantId: string; quantity: number }[]> {
+    if (variantIds.length === 0) return [];
+    return this.db
+      .delete(cartItems)
+      .where(and(eq(cartItems.userId, userId), inArray(cartItems.variantId, variantIds)))
+      .returning({ variantId: cartItems.variantId, quantity: cartItems.quantity });
   }
 
   async removeCartItems(userId: string, variantIds: string[]): Promise<number> {

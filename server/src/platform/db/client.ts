@@ -5,7 +5,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 
 /**
@@ -13,7 +14,8 @@ import pg from 'pg';
  * tables with the query builder, so the platform needs no schema (and so knows no module).
  */
 export type Db = PgDatabase<PgQueryResultHKT>;
-export type Tx = PgTransaction<PgQueryResultHKT>;
+/** A transaction as `db.transaction` hands it out. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Anything queries can run on: the database or an open transaction. */
 export type Queryable = Db | Tx;
 
@@ -73,3 +75,12 @@ export function pgErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 export const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Serialises transactions that check a count and then insert ("at most N per …") on one key,
+ * on every node sharing the database, until the transaction ends. Take it first in the
+ * transaction, before any row lock, and one key per transaction, so it cannot deadlock.
+ */
+export async function lockFor(tx: Tx, scope: string, id: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${scope}:${id}`}, 0))`);
+}

@@ -14,13 +14,15 @@ import {
   type ServerFrame,
 } from '@tremolo/protocol';
 import type { Logger } from 'pino';
-import type { AuthenticatedUser, SessionResolver } from '../auth/session.ts';
+import { createHash } from 'node:crypto';
+import { readCookie, SESSION_COOKIE, type AuthenticatedUser, type SessionResolver } from '../auth/session.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Bus } from './bus.ts';
 import type { ChannelPolicy, ChannelRegistry } from './channels.ts';
 import type { EventStore } from './store.ts';
+import { MemorySessionSockets, type SessionSockets } from './session-sockets.ts';
 
 interface Subscription {
   /** Highest sequence delivered to this socket (durable channels). */
@@ -30,6 +32,10 @@ interface Subscription {
 }
 
 interface Conn {
+  /** Unique across nodes: how another node asks for this socket to be closed. */
+  id: string;
+  /** An opaque key of the session (not the cookie's value) whose sockets are counted together. */
+  session: string;
   ws: WebSocket;
   /** The TCP socket under `ws`, for writing pre-framed fan-out bytes; null if ws hides it. */
   raw: Socket | null;
@@ -69,7 +75,14 @@ export interface GatewayOptions {
   maxCoalesceMs: number;
   /** Frames a socket may send per second before it gets `rate_limited` errors. */
   framesPerSecond?: number;
+  /** Sockets one session may have open (across nodes when the registry is shared); the oldest beyond it are closed. */
+  maxSocketsPerSession?: number;
+  /** Channels one socket may be subscribed to at once. */
+  maxSubscriptionsPerSocket?: number;
 }
+
+const DEFAULT_MAX_SOCKETS_PER_SESSION = 8;
+const DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET = 200;
 
 const EPHEMERAL_DROP_BYTES = 256 * 1024;
 /**
@@ -87,6 +100,8 @@ const FLUSH_SLICE_MS = 4;
 export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<Conn>();
+  private readonly connsById = new Map<string, Conn>();
+  private readonly sessionSockets: SessionSockets;
   private readonly channels = new Map<string, LocalChannel>();
   private heartbeat: NodeJS.Timeout | null = null;
   private budgetRefill: NodeJS.Timeout | null = null;
@@ -101,10 +116,17 @@ export class Gateway {
       log: Logger;
       metrics: Metrics;
       options: GatewayOptions;
+      /** Shared (Redis) when several nodes serve one site; this node's memory otherwise. */
+      sessionSockets?: SessionSockets;
     },
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
     deps.bus.onEvent((frame, json) => this.onBusEvent(frame, json));
+    this.sessionSockets = deps.sessionSockets ?? new MemorySessionSockets();
+    this.sessionSockets.onEvict((id) => {
+      const conn = this.connsById.get(id);
+      if (conn) this.displace(conn);
+    });
   }
 
   attach(server: Server): void {
@@ -173,7 +195,7 @@ export class Gateway {
           ws.close(CLOSE_CODES.unsupportedVersion, 'unsupported version');
           return;
         }
-        this.onConnection(ws, user);
+        this.onConnection(ws, user, sessionKey(req));
       });
     } catch (e) {
       this.deps.log.warn({ err: e }, 'websocket upgrade failed');
@@ -181,8 +203,10 @@ export class Gateway {
     }
   }
 
-  private onConnection(ws: WebSocket, user: AuthenticatedUser): void {
+  private onConnection(ws: WebSocket, user: AuthenticatedUser, session: string): void {
     const conn: Conn = {
+      id: newId(),
+      session,
       ws,
       raw: rawSocket(ws),
       user,
@@ -193,8 +217,19 @@ export class Gateway {
       closed: false,
     };
     this.conns.add(conn);
+    this.connsById.set(conn.id, conn);
     this.deps.metrics.openSockets.set(this.conns.size);
     this.send(conn, { t: 'hello', v: PROTOCOL_VERSION, userId: user.id, serverTime: Date.now(), heartbeatMs: this.deps.options.heartbeatMs });
+    const maxSockets = this.deps.options.maxSocketsPerSession ?? DEFAULT_MAX_SOCKETS_PER_SESSION;
+    this.sessionSockets
+      .add(session, conn.id, maxSockets)
+      .then((victims) => {
+        if (victims.length) this.sessionSockets.evict(victims);
+        // Closed before the registry answered: take it out again.
+        if (conn.closed) void this.sessionSockets.remove(session, conn.id).catch(() => undefined);
+      })
+      // The cap must not take the realtime service down with Redis: the socket stays, uncounted.
+      .catch((err: unknown) => this.deps.log.warn({ err }, 'socket registry unavailable; socket not counted'));
     ws.on('pong', () => (conn.alive = true));
     ws.on('message', (data, isBinary) => {
       conn.alive = true;
@@ -276,6 +311,10 @@ export class Gateway {
   }
 
   private async subscribe(conn: Conn, ch: string, since: number | undefined): Promise<void> {
+    const maxSubs = this.deps.options.maxSubscriptionsPerSocket ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET;
+    if (!conn.subs.has(ch) && conn.subs.size >= maxSubs) {
+      return this.sendError(conn, 'limit_reached', `A connection may follow at most ${maxSubs} channels at once; unsubscribe from one first`, ch);
+    }
     const policy = this.policyFor(conn, ch, ch);
     if (!policy) return;
     if (!(await policy.canSubscribe(conn.user, parseChannel(ch)!.id))) {
@@ -285,6 +324,9 @@ export class Gateway {
     const local = this.localChannel(ch, policy);
     await local.ready;
     const existing = conn.subs.get(ch);
+    if (!existing && conn.subs.size >= maxSubs) {
+      return this.sendError(conn, 'limit_reached', `A connection may follow at most ${maxSubs} channels at once; unsubscribe from one first`, ch);
+    }
     const sub: Subscription = existing ?? { lastSeq: local.lastSeq, replaying: null };
     if (!existing) {
       conn.subs.set(ch, sub);
@@ -545,10 +587,21 @@ export class Gateway {
     this.send(conn, { t: 'err', code, message, ...(ref !== undefined ? { ref } : {}) });
   }
 
+  /** Closed because the same session opened newer sockets beyond the cap (more tabs than allowed). */
+  private displace(conn: Conn): void {
+    if (conn.closed) return;
+    this.sendError(conn, 'limit_reached', 'Live updates moved to your newer tabs or devices: this session has too many open at once');
+    conn.ws.close(CLOSE_CODES.tooManySockets, 'too many sockets for this session');
+    setTimeout(() => conn.ws.terminate(), 2000).unref();
+    this.drop(conn);
+  }
+
   private drop(conn: Conn): void {
     if (conn.closed) return;
     conn.closed = true;
     this.conns.delete(conn);
+    this.connsById.delete(conn.id);
+    void this.sessionSockets.remove(conn.session, conn.id).catch(() => undefined);
     for (const ch of conn.subs.keys()) this.leaveChannel(conn, ch);
     conn.subs.clear();
     this.deps.metrics.openSockets.set(this.conns.size);
@@ -624,4 +677,13 @@ function wsTextHeader(length: number): Buffer {
 function rawSocket(ws: WebSocket): Socket | null {
   const s = (ws as unknown as { _socket?: unknown })._socket;
   return s instanceof Socket ? s : null;
+}
+
+/**
+ * The session a socket belongs to, as an opaque key: a hash of the cookie's token with a purpose
+ * prefix, so the registry (possibly Redis) never holds anything that opens or finds a session.
+ */
+function sessionKey(req: IncomingMessage): string {
+  const token = readCookie(req.headers.cookie, SESSION_COOKIE) ?? '';
+  return createHash('sha256').update(`ws-session:${token}`).digest('base64url');
 }

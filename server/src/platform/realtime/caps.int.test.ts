@@ -1,0 +1,156 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CLOSE_CODES, type DmThread } from '@tremolo/protocol';
+import { loadConfig } from '../config.ts';
+import { createScratchDatabase, startTestApp, testDb, TestSocket, TestUser, type TestApp } from '../../test/harness.ts';
+import { startServerProcess, type ServerProcess } from '../../test/processes.ts';
+
+/** Caps on what one session may hold open: sockets per session (across nodes) and subscriptions per socket. */
+
+const MAX_SOCKETS = 3;
+const MAX_SUBS = 4;
+let t: TestApp;
+before(async () => {
+  t = await startTestApp({ realtime: { ...loadConfig().realtime, maxSocketsPerSession: MAX_SOCKETS, maxSubscriptionsPerSocket: MAX_SUBS } });
+});
+after(async () => t.close());
+
+async function closed(s: TestSocket, timeoutMs = 5000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  while (s.closeCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  return s.closeCode ?? -1;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const uuid = (i: number) => `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`;
+
+describe('realtime caps', () => {
+  test('a session opening more sockets than allowed loses its oldest, with a reason; others are untouched', async () => {
+    const u = await TestUser.signup(t, 'cap_tabs');
+    const other = await TestUser.signup(t, 'cap_other');
+    const bystanders = await Promise.all([other.socket(), other.socket(), other.socket()]);
+    const socks: TestSocket[] = [];
+    for (let i = 0; i < MAX_SOCKETS; i++) {
+      socks.push(await u.socket());
+      await pause(20);
+    }
+    await pause(100);
+    assert.ok(socks.every((s) => s.closeCode === null), 'within the cap nothing is closed');
+    socks.push(await u.socket());
+    assert.equal(await closed(socks[0]!), CLOSE_CODES.tooManySockets);
+    const why = await socks[0]!.next((f) => f.t === 'err');
+    assert.ok(why.t === 'err' && why.code === 'limit_reached', JSON.stringify(why));
+    await pause(100);
+    assert.deepEqual(socks.slice(1).map((s) => s.closeCode), [null, null, null], 'the newest three stay');
+    // Ten more at once: still never more than three open, and the newest one is among them.
+    const burst = await Promise.all(Array.from({ length: 10 }, () => u.socket()));
+    await pause(300);
+    const open = [...socks, ...burst].filter((s) => s.closeCode === null);
+    assert.equal(open.length, MAX_SOCKETS);
+    assert.ok(bystanders.every((s) => s.closeCode === null), "another person's sockets are not affected");
+    // The ones left still work.
+    open[0]!.send({ t: 'ping', ts: 1 });
+    await open[0]!.next((f) => f.t === 'pong');
+    for (const s of [...open, ...bystanders]) s.close();
+  });
+
+  test('subscriptions per socket are capped with limit_reached; unsubscribing makes room', async () => {
+    const u = await TestUser.signup(t, 'cap_subs');
+    const s = await u.socket();
+    const sub = (ch: string) => {
+      s.send({ t: 'sub', ch });
+      return s.next((f) => (f.t === 'subbed' && f.ch === ch) || (f.t === 'err' && f.ref === ch));
+    };
+    for (let i = 1; i <= MAX_SUBS; i++) assert.equal((await sub(`creator:${uuid(i)}`)).t, 'subbed');
+    const over = await sub(`creator:${uuid(99)}`);
+    assert.ok(over.t === 'err' && over.code === 'limit_reached', JSON.stringify(over));
+    // Re-subscribing to one already held is not a new subscription.
+    s.frames.length = 0;
+    assert.equal((await sub(`creator:${uuid(1)}`)).t, 'subbed');
+    s.send({ t: 'unsub', ch: `creator:${uuid(2)}` });
+    await s.next((f) => f.t === 'unsubbed');
+    s.frames.length = 0;
+    assert.equal((await sub(`creator:${uuid(99)}`)).t, 'subbed');
+    // A burst beyond the cap on one socket: exactly the cap is held.
+    const t2 = await u.socket();
+    const chans = Array.from({ length: 12 }, (_, i) => `creator:${uuid(200 + i)}`);
+    for (const ch of chans) t2.send({ t: 'sub', ch });
+    const answers = await Promise.all(chans.map((ch) => t2.next((f) => (f.t === 'subbed' && f.ch === ch) || (f.t === 'err' && f.ref === ch))));
+    assert.equal(answers.filter((a) => a.t === 'subbed').length, MAX_SUBS);
+    assert.ok(answers.every((a) => a.t === 'subbed' || (a.t === 'err' && a.code === 'limit_reached')));
+    s.close();
+    t2.close();
+  });
+});
+
+/** Two real server processes sharing Postgres and Redis (as in multi-node.int.test.ts). */
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('caps across two nodes', { skip: testDb !== 'postgres' && 'needs Postgres shared by two processes' }, () => {
+  let nodes: ServerProcess[] = [];
+  let drop: (() => Promise<void>) | null = null;
+  before(async () => {
+    const scratch = await createScratchDatabase();
+    drop = scratch.drop;
+    const env = { DATABASE_URL: scratch.url, REDIS_URL, WS_MAX_SOCKETS_PER_SESSION: '4', RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '100000' };
+    nodes = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+  });
+  after(async () => {
+    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
+    await drop?.();
+  });
+
+  async function signup(base: string, handle: string) {
+    const r = await fetch(`${base}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ handle, displayName: handle, password: 'correct horse battery' }),
+    });
+    assert.equal(r.status, 201);
+    const body = (await r.json()) as { user: { id: string }; csrfToken: string };
+    const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('tremolo_sid='))!;
+    return { id: body.user.id, csrf: body.csrfToken, cookie };
+  }
+  const ws = (base: string) => base.replace('http', 'ws') + '/ws?v=1';
+
+  test('one session with sockets on both nodes keeps at most the cap, the oldest closed wherever it is', async () => {
+    const [a, b] = nodes as [ServerProcess, ServerProcess];
+    const u = await signup(a.url, `mn_cap_${Date.now().toString(36)}`);
+    const onA: TestSocket[] = [];
+    for (let i = 0; i < 3; i++) {
+      onA.push(await TestSocket.open(ws(a.url), u.cookie));
+      await pause(20);
+    }
+    const onB: TestSocket[] = [];
+    for (let i = 0; i < 3; i++) {
+      onB.push(await TestSocket.open(ws(b.url), u.cookie));
+      await pause(20);
+    }
+    assert.equal(await closed(onA[0]!), CLOSE_CODES.tooManySockets);
+    assert.equal(await closed(onA[1]!), CLOSE_CODES.tooManySockets);
+    await pause(200);
+    assert.deepEqual([...onA, ...onB].map((s) => s.closeCode), [CLOSE_CODES.tooManySockets, CLOSE_CODES.tooManySockets, null, null, null, null]);
+    for (const s of [...onA, ...onB]) s.close();
+  });
+
+  test('a message request raced over sockets on both nodes stores exactly 3', async () => {
+    const [a, b] = nodes as [ServerProcess, ServerProcess];
+    const tag = Date.now().toString(36);
+    const star = await signup(a.url, `mn_star_${tag}`);
+    const fan = await signup(b.url, `mn_fan_${tag}`);
+    const thread = (await (await fetch(`${a.url}/api/v1/dms/mn_star_${tag}`, { headers: { cookie: fan.cookie } })).json()) as DmThread;
+    const socks = [await TestSocket.open(ws(a.url), fan.cookie), await TestSocket.open(ws(b.url), fan.cookie), await TestSocket.open(ws(a.url), fan.cookie), await TestSocket.open(ws(b.url), fan.cookie)];
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => {
+        const s = socks[i % socks.length]!;
+        const cid = `mn${i}`;
+        s.send({ t: 'pub', ch: thread.channel, cid, body: { kind: 'chat', text: `hi ${i}` } });
+        return s.next((f) => (f.t === 'ack' && f.cid === cid) || (f.t === 'err' && f.ref === cid));
+      }),
+    );
+    assert.equal(answers.filter((x) => x.t === 'ack').length, 3, JSON.stringify(answers));
+    const hist = (await (await fetch(`${b.url}/api/v1/dms/mn_fan_${tag}/messages`, { headers: { cookie: star.cookie } })).json()) as { items: unknown[] };
+    assert.equal(hist.items.length, 3);
+    for (const s of socks) s.close();
+  });
+});
