@@ -1,14 +1,13 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { ListedUser, page, type ListedUser as ListedUserT } from '@tremolo/protocol';
-import { api, enc } from '../lib/api.ts';
+import { api } from '@tremolo/protocol';
 import { useI18n } from '../lib/i18n.tsx';
+import { useApiPages } from '../lib/queries.ts';
 import { Avatar } from './Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from './Status.tsx';
 
 export type Direction = 'followers' | 'following' | 'friends';
 
-const ListedPage = page(ListedUser);
 const PAGE_SIZE = 20;
 
 /**
@@ -17,40 +16,17 @@ const PAGE_SIZE = 20;
  */
 export function UserList({ handle, direction, empty, reloadKey = 0 }: { handle: string; direction: Direction; empty: ReactNode; reloadKey?: number }) {
   const { t } = useI18n();
-  const [items, setItems] = useState<ListedUserT[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const [started, setStarted] = useState(false);
-
-  const load = useCallback(
-    async (after: string | null, replace: boolean) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
-        if (after) q.set('cursor', after);
-        const p = await api.get(`/api/v1/users/${enc(handle)}/${direction}?${q}`, ListedPage);
-        setItems((prev) => {
-          const base = replace ? [] : prev;
-          const known = new Set(base.map((u) => u.id));
-          return [...base, ...p.items.filter((u) => !known.has(u.id))];
-        });
-        setCursor(p.nextCursor);
-        setStarted(true);
-      } catch (e) {
-        setError(e);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [handle, direction],
-  );
-
+  const pages = useApiPages(api.graph[direction], { params: { handle }, query: { limit: PAGE_SIZE } });
+  const { refetch } = pages;
   useEffect(() => {
-    setStarted(false);
-    void load(null, true);
-  }, [load, reloadKey]);
+    if (reloadKey > 0) void refetch();
+  }, [reloadKey, refetch]);
+  // A person followed between two pages moves to the top and would be listed twice.
+  const items = useMemo(() => {
+    const seen = new Set<string>();
+    return (pages.data?.pages ?? []).flatMap((p) => p.items).filter((u) => !seen.has(u.id) && (seen.add(u.id), true));
+  }, [pages.data]);
+  const loading = pages.isPending || pages.isFetchingNextPage;
 
   return (
     <div className="user-list" data-testid={`list-${direction}`}>
@@ -70,11 +46,11 @@ export function UserList({ handle, direction, empty, reloadKey = 0 }: { handle: 
           ))}
         </ul>
       )}
-      {started && !loading && !error && items.length === 0 && <Empty>{empty}</Empty>}
+      {pages.isSuccess && items.length === 0 && <Empty>{empty}</Empty>}
       {loading && <Loading />}
-      {error !== null && <ErrorMessage error={error} onRetry={() => void load(cursor, !started)} />}
-      {!loading && !error && cursor && (
-        <button type="button" className="btn btn-ghost btn-block" onClick={() => void load(cursor, false)} data-testid="list-load-more">
+      {pages.error && <ErrorMessage error={pages.error} onRetry={() => void (pages.data ? pages.fetchNextPage() : pages.refetch())} />}
+      {!loading && !pages.error && pages.hasNextPage && (
+        <button type="button" className="btn btn-ghost btn-block" onClick={() => void pages.fetchNextPage()} data-testid="list-load-more">
           {t('common.loadMore')}
         </button>
       )}

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useRef, useState, type JSX, type RefObject } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { FollowResult, type Card, type Relationship } from '@tremolo/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, type Card, type Relationship } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { CardSections } from '../../components/CardSections.tsx';
 import { QrCode } from '../../components/QrCode.tsx';
 import { CreatorVideos } from '../../components/video/CreatorVideos.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { ApiError, api, enc } from '../../lib/api.ts';
+import { ApiError } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
 import { fetchCard } from '../../lib/cards.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
@@ -128,12 +130,14 @@ function Count({ to, value, label, testId }: { to: string; value: number; label:
 }
 
 type Action = 'follow' | 'unfollow' | 'block' | 'unblock';
-const CALLS: Record<Action, { method: 'PUT' | 'DELETE'; path: 'follow' | 'block' }> = {
-  follow: { method: 'PUT', path: 'follow' },
-  unfollow: { method: 'DELETE', path: 'follow' },
-  block: { method: 'PUT', path: 'block' },
-  unblock: { method: 'DELETE', path: 'block' },
-};
+const ENDPOINTS = {
+  follow: api.graph.follow,
+  unfollow: api.graph.unfollow,
+  block: api.graph.block,
+  unblock: api.graph.unblock,
+} satisfies Record<Action, unknown>;
+/** Lists that show who follows whom, refetched after any change of relationship. */
+const GRAPH_LISTS = [api.graph.followers, api.graph.following, api.graph.friends, api.graph.blocks];
 
 function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship: (r: Relationship) => void; refresh: () => void }) {
   const { t } = useI18n();
@@ -141,6 +145,7 @@ function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship
   const location = useLocation();
   const [busy, setBusy] = useState<Action | null>(null);
   const [confirmBlock, setConfirmBlock] = useState(false);
+  const queryClient = useQueryClient();
   const [error, setError] = useState<unknown>(null);
   const r = card.relationship;
   const handle = card.user.handle;
@@ -149,9 +154,8 @@ function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship
     setBusy(action);
     setError(null);
     try {
-      const { method, path } = CALLS[action];
-      const url = `/api/v1/users/${enc(handle)}/${path}`;
-      const res = method === 'PUT' ? await api.put(url, FollowResult) : await api.delete(url, FollowResult);
+      const res = await call(ENDPOINTS[action], { params: { handle } });
+      await Promise.all(GRAPH_LISTS.map((e) => queryClient.invalidateQueries({ queryKey: [e.path] })));
       onRelationship(res.relationship);
       setConfirmBlock(false);
       refresh();
