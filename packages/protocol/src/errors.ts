@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common.ts';
 
 /** Every machine-readable error code the API and the realtime gateway can return. */
 export const ErrorCode = z.enum([
@@ -47,9 +48,9 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const ErrorBody = z.object({
   error: z.object({
     code: ErrorCode,
-    message: z.string(),
+    message: text(),
     /** Field-level problems for validation errors: path → message. */
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    issues: z.array(z.object({ path: text(), message: text() })).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

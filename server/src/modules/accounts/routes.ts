@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ChangePasswordBody, LoginBody, Me, Ok, SessionInfo, SignupBody, UpdateProfileBody, UserSummary } from '@tremolo/protocol';
+import { ChangePasswordBody, LoginBody, Me, Ok, SessionInfo, SignupBody, UpdateProfileBody, UserSummary, text } from '@tremolo/protocol';
 import { AppError } from '../../platform/errors.ts';
 import { SESSION_COOKIE, readCookie } from '../../platform/auth/session.ts';
 import type { Router } from '../../platform/http/route.ts';
@@ -143,7 +143,7 @@ export function registerPeopleLookup(router: Router, accounts: AccountsService):
     auth: 'optional',
     summary: 'Public summaries of people by id (names and avatars for chat history and lists)',
     tags: ['accounts'],
-    query: z.strictObject({ ids: z.string().max(3800).transform((s) => [...new Set(s.split(',').filter(Boolean))]).pipe(z.array(z.uuid()).min(1).max(100)) }),
+    query: z.strictObject({ ids: text().max(3800).transform((s) => [...new Set(s.split(',').filter(Boolean))]).pipe(z.array(z.uuid()).min(1).max(100)) }),
     response: z.object({ items: z.array(UserSummary) }),
     handler: async ({ query }) => ({ items: [...(await accounts.summaries(query.ids)).values()] }),
   });

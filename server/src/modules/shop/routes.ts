@@ -45,6 +45,7 @@ import {
   UpsertShopBody,
   VariantParams,
   page,
+  text,
 } from '@tremolo/protocol';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../platform/errors.ts';
@@ -347,7 +348,7 @@ export async function registerPaymentWebhooks(http: FastifyInstance, shop: ShopS
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
     scope.post('/api/v1/payments/webhooks/:provider', async (req, reply) => {
-      const params = z.strictObject({ provider: z.string().regex(/^[a-z0-9_-]{1,30}$/) }).safeParse(req.params);
+      const params = z.strictObject({ provider: text().regex(/^[a-z0-9_-]{1,30}$/) }).safeParse(req.params);
       if (!params.success) throw new AppError('not_found', 'Unknown payment provider');
       const raw = typeof req.body === 'string' ? req.body : '';
       const result = await shop.orders.webhook(params.data.provider, raw, req.headers);

@@ -20,6 +20,7 @@ import {
   VideoIdParams,
   WatchBody,
   page,
+  text,
 } from '@tremolo/protocol';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -192,7 +193,7 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
     auth: 'user',
     summary: 'Hashtags I said I like',
     tags: ['videos'],
-    response: z.object({ hashtags: z.array(z.string()) }),
+    response: z.object({ hashtags: z.array(text()) }),
     handler: async ({ user }) => ({ hashtags: await videos.interests(user.id) }),
   });
 
@@ -203,7 +204,7 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
     summary: 'Pick interests (cold start of For You)',
     tags: ['videos'],
     body: InterestsBody,
-    response: z.object({ hashtags: z.array(z.string()) }),
+    response: z.object({ hashtags: z.array(text()) }),
     handler: async ({ user, body }) => ({ hashtags: await videos.setInterests(user.id, body.hashtags) }),
   });
 }
