@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
-import { assertClientError, concretePath, multipart, NIL_ID, operations, sample, setAt, stringLeaves, type Operation } from '../../test/api-input.ts';
+import { assertClientError, brokenMultiparts, concretePath, multipart, NIL_ID, operations, sample, setAt, stringLeaves, type Operation } from '../../test/api-input.ts';
 
 /**
  * Walks every route in the OpenAPI document (which the router builds from the same schemas
@@ -196,5 +196,28 @@ describe('text PostgreSQL cannot store is a 400 naming the field', () => {
     } finally {
       ws.close();
     }
+  });
+});
+
+describe('a broken multipart body is a 4xx on every upload route', () => {
+  let user: TestUser;
+  before(async () => {
+    user = await TestUser.signup(t, 'uploader');
+  });
+  test('no boundary, truncated, JSON as multipart, garbage, no file, two files', async () => {
+    const uploads = (await operations(t)).filter((o) => o.multipart);
+    assert.ok(uploads.length >= 4, `only ${uploads.length} upload routes`);
+    for (const op of uploads) {
+      for (const c of brokenMultiparts()) {
+        const res = await t.app.http.inject({
+          method: op.method,
+          url: concretePath(op, 'sweeper'),
+          headers: { cookie: user.cookie, 'x-csrf-token': user.csrf, 'content-type': c.contentType },
+          payload: c.payload,
+        });
+        assertClientError(res.statusCode, res.body, `${op.method} ${op.path} (${c.name})`);
+      }
+    }
+    assert.equal((await t.app.http.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
   });
 });
