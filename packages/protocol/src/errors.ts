@@ -16,7 +16,12 @@ export const ErrorCode = z.enum([
   'already_following',
   'conflict',
   'payload_too_large',
+  /** A path parameter over the router's length limit. */
+  'uri_too_long',
   'unsupported_media_type',
+  /** Refused by the HTTP parser before any route ran. */
+  'headers_too_large',
+  'request_timeout',
   'unprocessable',
   'rate_limited',
   'unsupported_version',
@@ -69,7 +74,10 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   already_following: 409,
   conflict: 409,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
+  headers_too_large: 431,
+  request_timeout: 408,
   unprocessable: 422,
   rate_limited: 429,
   unsupported_version: 400,

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 import { assertClientError, brokenMultiparts, concretePath, multipart, NIL_ID, operations, sample, setAt, stringLeaves, type Operation } from '../../test/api-input.ts';
 
@@ -219,5 +220,73 @@ describe('a broken multipart body is a 4xx on every upload route', () => {
       }
     }
     assert.equal((await t.app.http.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+  });
+});
+
+/** Sends raw bytes over TCP, for requests Node's HTTP parser refuses before any route runs. */
+function rawRequest(url: string, request: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(request));
+    let data = '';
+    socket.on('data', (d) => (data += d.toString('latin1')));
+    socket.on('error', (e) => (data ? undefined : reject(e)));
+    socket.on('close', () => {
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0);
+      resolve({ status, body: data.slice(data.indexOf('\r\n\r\n') + 4) });
+    });
+    socket.setTimeout(5000, () => socket.destroy());
+  });
+}
+
+describe('framework errors use the one error shape', () => {
+  test('a path parameter that is not valid percent-encoding', async () => {
+    for (const url of ['/api/v1/users/%E0%A4%A', '/api/v1/videos/%zz', '/api/v1/shop/products/%']) {
+      const res = await fetch(t.url + url);
+      const err = assertClientError(res.status, await res.text(), url);
+      assert.equal(res.status, 400, url);
+      assert.equal(err.code, 'bad_request');
+    }
+  });
+
+  test('an over-long path parameter', async () => {
+    const url = `/api/v1/users/${'a'.repeat(5000)}`;
+    const res = await fetch(t.url + url);
+    assertClientError(res.status, await res.text(), 'long parameter');
+    assert.equal(res.status, 414);
+  });
+
+  test('oversized headers and requests that are not HTTP', async () => {
+    const big = await rawRequest(t.url, `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    assertClientError(big.status, big.body, 'oversized headers');
+    assert.equal(big.status, 431);
+    for (const junk of ['GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n', 'BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n', 'TRACE /api/v1/me HTTP/1.1\r\nHost: x\r\n\r\n', 'GET / HTTP/1.1\r\nHo st: x\r\n\r\n']) {
+      const res = await rawRequest(t.url, junk);
+      assertClientError(res.status, res.body, JSON.stringify(junk));
+    }
+    const health = await fetch(`${t.url}/healthz`);
+    assert.equal(health.status, 200);
+  });
+
+  test('odd methods, media paths and bodies on any path', async () => {
+    const cases: { method: string; url: string; body?: string; headers?: Record<string, string> }[] = [
+      { method: 'OPTIONS', url: '/api/v1/me' },
+      { method: 'GET', url: '/media/%zz' },
+      { method: 'GET', url: '/media/../../etc/passwd' },
+      { method: 'GET', url: '/media/%2e%2e/%2e%2e/etc/passwd' },
+      { method: 'GET', url: '/api/v1/users?handles=a&handles=b' },
+      { method: 'POST', url: '/api/v1/auth/login', body: '{"__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } },
+      { method: 'POST', url: '/api/v1/auth/login', body: '{"constructor":{"prototype":{"x":1}}}', headers: { 'content-type': 'application/json' } },
+      { method: 'POST', url: '/api/v1/auth/login', body: '{}', headers: { 'content-type': 'application/json; charset=utf-16' } },
+      { method: 'POST', url: '/api/v1/auth/login', body: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      { method: 'POST', url: '/api/v1/auth/login', body: '', headers: { 'content-type': 'application/json' } },
+      { method: 'POST', url: '/api/v1/auth/login', body: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } },
+    ];
+    for (const c of cases) {
+      const res = await fetch(t.url + c.url, { method: c.method, ...(c.body !== undefined ? { body: c.body } : {}), headers: c.headers ?? {} });
+      const body = await res.text();
+      if (res.status < 400 && c.method === 'OPTIONS') continue;
+      assertClientError(res.status, body, `${c.method} ${c.url}`);
+    }
   });
 });
