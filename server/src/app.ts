@@ -103,7 +103,7 @@ export async function buildApp(config: Config): Promise<App> {
     bodyLimit: config.maxBodyBytes,
     trustProxy: process.env.TRUST_PROXY === 'true',
     // Longest real parameter is a 36-character id; anything longer is refused as a 414 in our shape.
-    maxParamLength: 100,
+    routerOptions: { maxParamLength: 100 },
     frameworkErrors,
     clientErrorHandler,
   });
