@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -12,6 +12,7 @@ import { openDatabase, type Database } from './platform/db/client.ts';
 import { AppError } from './platform/errors.ts';
 import { Router } from './platform/http/route.ts';
 import { installSecurityHeaders } from './platform/http/security-headers.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandling } from './platform/http/errors.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { RateLimit } from './platform/auth/rate-limit.ts';
 import { DiskPrivateFiles, DiskStorage, prepareStorage, storageLayout } from './platform/storage.ts';
@@ -108,6 +109,10 @@ export async function buildApp(config: Config): Promise<App> {
     bodyLimit: config.maxBodyBytes,
     // A hop count trusts that many proxies nearest the app, whatever their address (proxy-addr's rule).
     trustProxy: typeof config.trustProxy === 'number' ? hops(config.trustProxy) : config.trustProxy,
+    // Longest real parameter is a 36-character id; anything longer is refused as a 414 in our shape.
+    routerOptions: { maxParamLength: 100 },
+    frameworkErrors,
+    clientErrorHandler,
   });
   // The API speaks JSON (and multipart for uploads): anything else is a 415, not a string to validate.
   http.removeContentTypeParser('text/plain');
@@ -274,36 +279,6 @@ export async function buildApp(config: Config): Promise<App> {
 
 function hops(n: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < n;
-}
-
-function installErrorHandling(http: FastifyInstance): void {
-  http.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
-    if (err instanceof AppError) return reply.code(err.status).send(err.toBody());
-    const fe = err as FastifyError;
-    const known: Record<string, AppError> = {
-      FST_ERR_CTP_INVALID_JSON_BODY: new AppError('malformed_json', 'The request body is not valid JSON'),
-      FST_ERR_CTP_EMPTY_JSON_BODY: new AppError('malformed_json', 'The request body is empty'),
-      FST_ERR_CTP_BODY_TOO_LARGE: new AppError('payload_too_large', 'The request body is too large'),
-      FST_REQ_FILE_TOO_LARGE: new AppError('payload_too_large', 'The file is too large'),
-      FST_ERR_CTP_INVALID_MEDIA_TYPE: new AppError('unsupported_media_type', 'Send JSON (application/json)'),
-      FST_ERR_CTP_INVALID_CONTENT_LENGTH: new AppError('bad_request', 'Content-Length does not match the body'),
-      FST_INVALID_MULTIPART_CONTENT_TYPE: new AppError('unsupported_media_type', 'Send the file as multipart/form-data'),
-      FST_PARTS_LIMIT: new AppError('payload_too_large', 'Too many parts in the upload'),
-      FST_FILES_LIMIT: new AppError('payload_too_large', 'Only one file per upload'),
-    };
-    const mapped = fe.code ? known[fe.code] : undefined;
-    if (mapped) return reply.code(mapped.status).send(mapped.toBody());
-    if (err instanceof SyntaxError) {
-      const e = new AppError('malformed_json', 'The request body is not valid JSON');
-      return reply.code(e.status).send(e.toBody());
-    }
-    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-      const e = new AppError(fe.statusCode === 413 ? 'payload_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : 'bad_request', fe.message);
-      return reply.code(fe.statusCode).send(e.toBody());
-    }
-    req.log.error({ err }, 'unhandled error');
-    return reply.code(500).send(new AppError('internal', 'Something went wrong on our side').toBody());
-  });
 }
 
 function installOperations(http: FastifyInstance, database: Database, metrics: Metrics, router: Router): void {

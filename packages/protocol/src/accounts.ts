@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { Handle, Id } from './common.ts';
+import { Handle, Id, text, WELL_FORMED_TEXT, WELL_FORMED_TEXT_MESSAGE } from './common.ts';
 import { ProductCard } from './shop.ts';
 
-export const Password = z.string().min(8, 'at least 8 characters').max(200);
-export const DisplayName = z.string().trim().min(1).max(40);
+export const Password = text().min(8, 'at least 8 characters').max(200);
+export const DisplayName = text().trim().min(1).max(40);
 export const Locale = z.enum(['zh-CN', 'en']);
 export type Locale = z.infer<typeof Locale>;
 
@@ -15,24 +15,24 @@ export const SignupBody = z.strictObject({
 export type SignupBody = z.infer<typeof SignupBody>;
 
 export const LoginBody = z.strictObject({
-  handle: z.string().min(1).max(24),
-  password: z.string().min(1).max(200),
+  handle: text().min(1).max(24),
+  password: text().min(1).max(200),
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
 export const ChangePasswordBody = z.strictObject({
-  currentPassword: z.string().min(1).max(200),
+  currentPassword: text().min(1).max(200),
   newPassword: Password,
 });
 
 export const ProfileLink = z.strictObject({
-  label: z.string().trim().min(1).max(30),
-  url: z.url({ protocol: /^https?$/ }).max(300),
+  label: text().trim().min(1).max(30),
+  url: z.url({ protocol: /^https?$/ }).max(300).regex(WELL_FORMED_TEXT, WELL_FORMED_TEXT_MESSAGE),
 });
 
 export const UpdateProfileBody = z.strictObject({
   displayName: DisplayName.optional(),
-  bio: z.string().max(280).optional(),
+  bio: text().max(280).optional(),
   links: z.array(ProfileLink).max(5).optional(),
   locale: Locale.optional(),
 });
@@ -40,21 +40,21 @@ export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
 
 export const UserSummary = z.object({
   id: Id,
-  handle: z.string(),
-  displayName: z.string(),
-  avatarUrl: z.string().nullable(),
+  handle: text(),
+  displayName: text(),
+  avatarUrl: text().nullable(),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 
 export const Me = UserSummary.extend({
-  bio: z.string(),
+  bio: text(),
   links: z.array(ProfileLink),
   locale: Locale.nullable(),
-  createdAt: z.string(),
+  createdAt: text(),
 });
 export type Me = z.infer<typeof Me>;
 
-export const SessionInfo = z.object({ user: Me, csrfToken: z.string() });
+export const SessionInfo = z.object({ user: Me, csrfToken: text() });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
 /** How the viewer relates to the profile owner; drives the buttons on a card. */
@@ -88,7 +88,7 @@ export const CardSection = z.discriminatedUnion('kind', [
     groups: z.array(
       z.object({
         id: z.uuid(),
-        name: z.string(),
+        name: text(),
         members: z.number().int(),
         capacity: z.number().int(),
         joinRule: z.enum(['anyone', 'followers', 'fan_level', 'invite', 'approval']),
@@ -101,23 +101,23 @@ export const CardSection = z.discriminatedUnion('kind', [
     kind: z.literal('live_room'),
     room: z.object({
       id: z.uuid(),
-      title: z.string(),
-      coverUrl: z.string().nullable(),
+      title: text(),
+      coverUrl: text().nullable(),
       status: z.enum(['scheduled', 'live']),
       viewers: z.number().int(),
-      scheduledAt: z.string().nullable(),
-      startedAt: z.string().nullable(),
+      scheduledAt: text().nullable(),
+      startedAt: text().nullable(),
     }),
   }),
 ]);
 export type CardSection = z.infer<typeof CardSection>;
 
 export const Card = z.object({
-  user: UserSummary.extend({ bio: z.string() }),
+  user: UserSummary.extend({ bio: text() }),
   counts: GraphCounts,
   relationship: Relationship.nullable(),
   /** Absolute URL of the card page: what the QR code encodes. */
-  url: z.string(),
+  url: text(),
   /** Parts hidden from a blocked viewer are simply absent. */
   sections: z.array(CardSection),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common.ts';
 
 /** Every machine-readable error code the API and the realtime gateway can return. */
 export const ErrorCode = z.enum([
@@ -15,7 +16,12 @@ export const ErrorCode = z.enum([
   'already_following',
   'conflict',
   'payload_too_large',
+  /** A path parameter over the router's length limit. */
+  'uri_too_long',
   'unsupported_media_type',
+  /** Refused by the HTTP parser before any route ran. */
+  'headers_too_large',
+  'request_timeout',
   'unprocessable',
   'rate_limited',
   'unsupported_version',
@@ -49,9 +55,9 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const ErrorBody = z.object({
   error: z.object({
     code: ErrorCode,
-    message: z.string(),
+    message: text(),
     /** Field-level problems for validation errors: path → message. */
-    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    issues: z.array(z.object({ path: text(), message: text() })).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
@@ -70,7 +76,10 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   already_following: 409,
   conflict: 409,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
+  headers_too_large: 431,
+  request_timeout: 408,
   unprocessable: 422,
   rate_limited: 429,
   unsupported_version: 400,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { Id, text } from './common.ts';
 import { UserSummary } from './accounts.ts';
 
 /**
@@ -18,7 +18,7 @@ export const MAX_MATCH_LANGUAGES = 3;
 /** Largest snapshot frame a report may attach (decoded bytes): a ~320 px JPEG; the request body limit is 64 KiB. */
 export const MAX_SNAPSHOT_BYTES = 44 * 1024;
 
-export const MatchTag = z.string().trim().toLowerCase().min(1).max(24).regex(/^[\p{L}\p{N}_-]+$/u, 'letters, digits, _ or -');
+export const MatchTag = text().trim().toLowerCase().min(1).max(24).regex(/^[\p{L}\p{N}_-]+$/u, 'letters, digits, _ or -');
 
 export const MatchQueuePublish = z.strictObject({
   kind: z.literal('match_queue'),
@@ -42,10 +42,10 @@ export type ShakePublish = z.infer<typeof ShakePublish>;
 export const RtcSignalPublish = z.strictObject({
   kind: z.literal('rtc_signal'),
   callId: Id,
-  sdp: z.strictObject({ type: z.enum(['offer', 'answer']), sdp: z.string().max(12_000) }).optional(),
+  sdp: z.strictObject({ type: z.enum(['offer', 'answer']), sdp: text().max(12_000) }).optional(),
   candidate: z.strictObject({
-    candidate: z.string().max(1000),
-    sdpMid: z.string().max(64).nullable().optional(),
+    candidate: text().max(1000),
+    sdpMid: text().max(64).nullable().optional(),
     sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
   }).optional(),
 });
@@ -54,7 +54,7 @@ export type RtcSignalPublish = z.infer<typeof RtcSignalPublish>;
 export const MatchChatPublish = z.strictObject({
   kind: z.literal('match_chat'),
   callId: Id,
-  text: z.string().trim().min(1).max(500),
+  text: text().trim().min(1).max(500),
 });
 export type MatchChatPublish = z.infer<typeof MatchChatPublish>;
 
@@ -69,9 +69,9 @@ export const MatchDeclinePublish = z.strictObject({
 export type MatchDeclinePublish = z.infer<typeof MatchDeclinePublish>;
 
 export const IceServer = z.object({
-  urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
+  urls: z.union([text(), z.array(text())]),
+  username: text().optional(),
+  credential: text().optional(),
 });
 export type IceServer = z.infer<typeof IceServer>;
 
@@ -79,7 +79,7 @@ export const MatchStatusEvent = z.object({
   kind: z.literal('match_status'),
   state: z.enum(['idle', 'queued', 'in_call', 'shaking']),
   /** Present when the person may not queue right now (cool-down or ban). */
-  restrictedUntil: z.string().nullable().optional(),
+  restrictedUntil: text().nullable().optional(),
   /** Set when a moderator banned this person from 连线: every node takes them out of the queue. */
   banned: z.boolean().optional(),
 });
@@ -119,12 +119,12 @@ export type MatchRingEndedEvent = z.infer<typeof MatchRingEndedEvent>;
 export const ShakeMissEvent = z.object({ kind: z.literal('shake_miss') });
 
 export const MatchOptIn = z.object({
-  adultConfirmedAt: z.string().nullable(),
-  rulesAcceptedAt: z.string().nullable(),
-  interests: z.array(z.string()),
-  languages: z.array(z.string()),
+  adultConfirmedAt: text().nullable(),
+  rulesAcceptedAt: text().nullable(),
+  interests: z.array(text()),
+  languages: z.array(text()),
   /** The person may not queue before this (automatic cool-down). */
-  cooldownUntil: z.string().nullable(),
+  cooldownUntil: text().nullable(),
   banned: z.boolean(),
   /** Whether this person may review reports (so the app can offer the moderation page). */
   moderator: z.boolean(),
@@ -151,9 +151,9 @@ export const MatchReportBody = z.strictObject({
   userId: Id,
   callId: Id.optional(),
   reason: MatchReportReason,
-  details: z.string().trim().max(500).optional(),
+  details: text().trim().max(500).optional(),
   /** A frame of the other video, taken by the reporter's browser: `data:image/jpeg;base64,…` or png/webp. */
-  snapshot: z.string().max(Math.ceil((MAX_SNAPSHOT_BYTES * 4) / 3) + 40).regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/, 'a data URL of a jpeg, png or webp').optional(),
+  snapshot: text().max(Math.ceil((MAX_SNAPSHOT_BYTES * 4) / 3) + 40).regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/, 'a data URL of a jpeg, png or webp').optional(),
 });
 export type MatchReportBody = z.infer<typeof MatchReportBody>;
 
@@ -165,23 +165,23 @@ export const MatchReport = z.object({
   reported: UserSummary,
   callId: Id.nullable(),
   reason: MatchReportReason,
-  details: z.string(),
+  details: text(),
   hasSnapshot: z.boolean(),
   status: z.enum(['open', 'dismissed', 'actioned']),
-  createdAt: z.string(),
+  createdAt: text(),
   /** Open reports against the same person, for context. */
   reportedOpenCount: z.number().int(),
   reportedBanned: z.boolean(),
 });
 export type MatchReport = z.infer<typeof MatchReport>;
 
-export const MatchReportPage = z.object({ items: z.array(MatchReport), nextCursor: z.string().nullable() });
+export const MatchReportPage = z.object({ items: z.array(MatchReport), nextCursor: text().nullable() });
 export const MatchReportQuery = z.object({
   status: z.enum(['open', 'dismissed', 'actioned']).default('open'),
-  cursor: z.string().max(100).optional(),
+  cursor: text().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 export const MatchReportParams = z.object({ id: Id });
 export const MatchReviewBody = z.strictObject({ status: z.enum(['dismissed', 'actioned']) });
-export const MatchBanBody = z.strictObject({ userId: Id, reason: z.string().trim().min(1).max(300), reportId: Id.optional() });
+export const MatchBanBody = z.strictObject({ userId: Id, reason: text().trim().min(1).max(300), reportId: Id.optional() });
 export const MatchUserParams = z.object({ userId: Id });

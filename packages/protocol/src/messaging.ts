@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { Id, text } from './common.ts';
 import { UserSummary } from './accounts.ts';
 
 /**
@@ -20,7 +20,7 @@ export type ShareTarget = z.infer<typeof ShareTarget>;
 /** Message bodies members publish on group and DM channels. */
 export const ChatPublish = z.strictObject({
   kind: z.literal('chat'),
-  text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+  text: text().trim().min(1).max(MAX_MESSAGE_CHARS),
   /** Sequence of the message replied to, in the same channel. */
   replyTo: z.number().int().min(1).optional(),
   /** People mentioned with @; `mentionAll` (@all) is for group admins only. */
@@ -30,12 +30,12 @@ export const ChatPublish = z.strictObject({
 export const SharePublish = z.strictObject({
   kind: z.literal('share'),
   target: ShareTarget,
-  text: z.string().trim().max(500).optional(),
+  text: text().trim().max(500).optional(),
 });
 export const ImagePublish = z.strictObject({
   kind: z.literal('image'),
   /** As returned by `POST /api/v1/chat/images`. */
-  url: z.string().regex(/^\/media\/chat\/[0-9a-f-]+\.webp$/),
+  url: text().regex(/^\/media\/chat\/[0-9a-f-]+\.webp$/),
   width: z.number().int().min(1).max(4096),
   height: z.number().int().min(1).max(4096),
 });
@@ -46,9 +46,9 @@ export const ShareEvent = SharePublish.extend({ fanLevel: z.number().int().optio
 export const ImageEvent = ImagePublish.extend({ fanLevel: z.number().int().optional() });
 
 /** Events only the server writes into a group or DM channel. */
-export const CouponDropEvent = z.object({ kind: z.literal('coupon_drop'), couponId: Id, title: z.string(), remaining: z.number().int() });
+export const CouponDropEvent = z.object({ kind: z.literal('coupon_drop'), couponId: Id, title: text(), remaining: z.number().int() });
 export const MessageDeletedEvent = z.object({ kind: z.literal('message_deleted'), seq: z.number().int(), by: Id });
-export const AnnouncementEvent = z.object({ kind: z.literal('announcement'), text: z.string() });
+export const AnnouncementEvent = z.object({ kind: z.literal('announcement'), text: text() });
 export const MemberEvent = z.object({
   kind: z.literal('member'),
   event: z.enum(['joined', 'left', 'removed', 'banned', 'muted', 'unmuted', 'group_muted', 'group_unmuted', 'role']),
@@ -64,8 +64,8 @@ export const GroupRole = z.enum(['owner', 'admin', 'member']);
 export type GroupRole = z.infer<typeof GroupRole>;
 
 export const CreateGroupBody = z.strictObject({
-  name: z.string().trim().min(1).max(40),
-  description: z.string().max(500).default(''),
+  name: text().trim().min(1).max(40),
+  description: text().max(500).default(''),
   capacity: z.number().int().min(2).max(100_000).default(500),
   joinRule: JoinRule.default('anyone'),
   /** For `fan_level`: the level a fan needs with the creator. */
@@ -74,13 +74,13 @@ export const CreateGroupBody = z.strictObject({
 export type CreateGroupBody = z.infer<typeof CreateGroupBody>;
 
 export const UpdateGroupBody = z.strictObject({
-  name: z.string().trim().min(1).max(40).optional(),
-  description: z.string().max(500).optional(),
+  name: text().trim().min(1).max(40).optional(),
+  description: text().max(500).optional(),
   capacity: z.number().int().min(2).max(100_000).optional(),
   joinRule: JoinRule.optional(),
   minFanLevel: z.number().int().min(1).max(50).nullable().optional(),
   /** Pinned announcement; empty string removes it. */
-  announcement: z.string().max(1000).optional(),
+  announcement: text().max(1000).optional(),
   /** Only admins may talk while the whole group is muted. */
   mutedAll: z.boolean().optional(),
 });
@@ -88,31 +88,31 @@ export const UpdateGroupBody = z.strictObject({
 export const Group = z.object({
   id: Id,
   owner: UserSummary,
-  name: z.string(),
-  description: z.string(),
-  avatarUrl: z.string().nullable(),
+  name: text(),
+  description: text(),
+  avatarUrl: text().nullable(),
   capacity: z.number().int(),
   members: z.number().int(),
   joinRule: JoinRule,
   minFanLevel: z.number().int().nullable(),
-  announcement: z.string().nullable(),
+  announcement: text().nullable(),
   mutedAll: z.boolean(),
-  channel: z.string(),
+  channel: text(),
   /** Present for the viewer. */
   me: z
     .object({
       status: z.enum(['member', 'pending', 'banned', 'none']),
       role: GroupRole.nullable(),
       fanLevel: z.number().int(),
-      mutedUntil: z.string().nullable(),
+      mutedUntil: text().nullable(),
       lastReadSeq: z.number().int(),
       unread: z.number().int(),
       /** Why I cannot join, when I cannot. */
-      joinBlockedReason: z.string().nullable(),
+      joinBlockedReason: text().nullable(),
     })
     .nullable(),
   /** Present for owners and admins: share it as `/g/<id>?invite=<code>`. */
-  inviteCode: z.string().nullable(),
+  inviteCode: text().nullable(),
   head: z.number().int(),
 });
 export type Group = z.infer<typeof Group>;
@@ -120,20 +120,20 @@ export type Group = z.infer<typeof Group>;
 export const GroupParams = z.strictObject({ id: Id });
 export const GroupMemberParams = z.strictObject({ id: Id, userId: Id });
 
-export const JoinGroupBody = z.strictObject({ inviteCode: z.string().max(64).optional() });
+export const JoinGroupBody = z.strictObject({ inviteCode: text().max(64).optional() });
 export const JoinResult = z.object({ status: z.enum(['member', 'pending']), group: Group });
 
 export const GroupMember = z.object({
   user: UserSummary,
   role: GroupRole,
   fanLevel: z.number().int(),
-  mutedUntil: z.string().nullable(),
-  joinedAt: z.string(),
+  mutedUntil: text().nullable(),
+  joinedAt: text(),
 });
 export type GroupMember = z.infer<typeof GroupMember>;
 
 export const MembersQuery = z.strictObject({
-  cursor: z.string().max(100).optional(),
+  cursor: text().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   status: z.enum(['member', 'pending']).default('member'),
 });
@@ -168,18 +168,18 @@ export type DmStatus = z.infer<typeof DmStatus>;
 
 export const DmThread = z.object({
   peer: UserSummary,
-  channel: z.string(),
+  channel: text(),
   status: DmStatus,
   /** Messages I may still send before the other person accepts (requests only). */
   requestAllowance: z.number().int().nullable(),
   head: z.number().int(),
   lastReadSeq: z.number().int(),
   unread: z.number().int(),
-  lastMessageAt: z.string().nullable(),
-  preview: z.string().nullable(),
+  lastMessageAt: text().nullable(),
+  preview: text().nullable(),
 });
 export type DmThread = z.infer<typeof DmThread>;
 
-export const PeerParams = z.strictObject({ handle: z.string().min(3).max(24).regex(/^[a-z0-9_]+$/) });
+export const PeerParams = z.strictObject({ handle: text().min(3).max(24).regex(/^[a-z0-9_]+$/) });
 
-export const ChatImage = z.object({ url: z.string(), width: z.number().int(), height: z.number().int() });
+export const ChatImage = z.object({ url: text(), width: z.number().int(), height: z.number().int() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { Id, text } from './common.ts';
 import { UserSummary } from './accounts.ts';
 import { OrderStatus } from './shop.ts';
 
@@ -13,21 +13,21 @@ export const NotificationPayload = z.discriminatedUnion('kind', [
     orderId: Id,
     status: OrderStatus,
     role: z.enum(['buyer', 'seller']),
-    title: z.string(),
+    title: text(),
     actor: UserSummary.nullable(),
   }),
   /** Shop: a variant fell to or below its low-stock threshold. */
-  z.object({ kind: z.literal('low_stock'), productId: Id, variantId: Id, title: z.string(), sku: z.string(), stock: z.number().int() }),
+  z.object({ kind: z.literal('low_stock'), productId: Id, variantId: Id, title: text(), sku: text(), stock: z.number().int() }),
   /** Groups: someone @mentioned me (or @all). */
-  z.object({ kind: z.literal('mention'), actor: UserSummary, groupId: Id, groupName: z.string(), seq: z.number().int(), preview: z.string() }),
+  z.object({ kind: z.literal('mention'), actor: UserSummary, groupId: Id, groupName: text(), seq: z.number().int(), preview: text() }),
   /** Groups: someone asks to join a group I moderate. */
-  z.object({ kind: z.literal('join_request'), actor: UserSummary, groupId: Id, groupName: z.string() }),
+  z.object({ kind: z.literal('join_request'), actor: UserSummary, groupId: Id, groupName: text() }),
   /** Direct messages: a new message, or a message request from someone who is not my friend. */
-  z.object({ kind: z.literal('dm'), actor: UserSummary, request: z.boolean(), preview: z.string() }),
+  z.object({ kind: z.literal('dm'), actor: UserSummary, request: z.boolean(), preview: text() }),
   /** Rooms: someone I follow went live in a friends chat room. */
-  z.object({ kind: z.literal('room_live'), actor: UserSummary, roomId: Id, title: z.string() }),
+  z.object({ kind: z.literal('room_live'), actor: UserSummary, roomId: Id, title: text() }),
   /** Rooms: the host invites me on stage; I answer in the room. */
-  z.object({ kind: z.literal('room_invite'), actor: UserSummary, roomId: Id, title: z.string() }),
+  z.object({ kind: z.literal('room_invite'), actor: UserSummary, roomId: Id, title: text() }),
 ]);
 export type NotificationPayload = z.infer<typeof NotificationPayload>;
 
@@ -35,7 +35,7 @@ export const Notification = z.object({
   id: Id,
   payload: NotificationPayload,
   read: z.boolean(),
-  createdAt: z.string(),
+  createdAt: text(),
 });
 export type Notification = z.infer<typeof Notification>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AnnouncementEvent, ChatEvent, ChatPublish, CouponDropEvent, ImageEvent, ImagePublish, MemberEvent, MessageDeletedEvent, ShareEvent, SharePublish } from './messaging.ts';
 import { ErrorCode } from './errors.ts';
-import { Id } from './common.ts';
+import { Id, text } from './common.ts';
 import { Notification } from './notifications.ts';
 import { OrderUpdate, StockEvent } from './shop.ts';
 import { WatchControlPublish, WatchPartyEvent, WatchPresencePublish, WatchStateEvent } from './watch.ts';
@@ -30,8 +30,7 @@ export const CLOSE_CODES = {
 /** `kind:id` where kind names the owning module. */
 export const ChannelKind = z.enum(['user', 'creator', 'group', 'dm', 'room', 'watch', 'match', 'product']);
 export type ChannelKind = z.infer<typeof ChannelKind>;
-export const ChannelName = z
-  .string()
+export const ChannelName = text()
   .max(120)
   .regex(/^(user|creator|group|dm|room|watch|match|product):[0-9a-z-]+(:[0-9a-z-]+)?$/, 'not a channel name');
 
@@ -46,9 +45,9 @@ export function parseChannel(name: string): { kind: ChannelKind; id: string } | 
 /** Bodies a client may publish. Each channel kind's policy says which members it accepts. */
 export const PublishBody = z.discriminatedUnion('kind', [
   /** A creator's broadcast to everyone on `creator:<id>` (durable). */
-  z.strictObject({ kind: z.literal('broadcast'), text: z.string().min(1).max(2000), sentAt: z.number().optional() }),
+  z.strictObject({ kind: z.literal('broadcast'), text: text().min(1).max(2000), sentAt: z.number().optional() }),
   /** An ephemeral reaction (hearts): coalesced, never stored. */
-  z.strictObject({ kind: z.literal('reaction'), emoji: z.string().min(1).max(8) }),
+  z.strictObject({ kind: z.literal('reaction'), emoji: text().min(1).max(8) }),
   /** Typing indicator in a chat: ephemeral. */
   z.strictObject({ kind: z.literal('typing') }),
   ChatPublish,
@@ -86,7 +85,7 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   /** Live stock of a product and its flash sale, on `product:<id>`. */
   StockEvent,
   /** Tells an uploader their video finished processing, on `user:<id>`. */
-  z.object({ kind: z.literal('video_status'), videoId: Id, status: z.enum(['ready', 'failed']), error: z.string().nullable() }),
+  z.object({ kind: z.literal('video_status'), videoId: Id, status: z.enum(['ready', 'failed']), error: text().nullable() }),
   /** Watch together, on `watch:<id>`: the scheduled playback state, the party's members and roles, presence. */
   WatchStateEvent,
   WatchPartyEvent,
@@ -127,7 +126,7 @@ export const ClientFrame = z.discriminatedUnion('t', [
     t: z.literal('pub'),
     ch: ChannelName,
     /** Client message id: a retry with the same id is stored once. */
-    cid: z.string().min(1).max(64),
+    cid: text().min(1).max(64),
     body: PublishBody,
   }),
   z.strictObject({ t: z.literal('ping'), ts: z.number() }),
@@ -136,7 +135,7 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export const EventFrame = z.object({
   t: z.literal('ev'),
-  ch: z.string(),
+  ch: text(),
   /** Present on durable channels: contiguous per channel, starting at 1. */
   seq: z.number().int().optional(),
   from: Id.nullable(),
@@ -147,13 +146,13 @@ export type EventFrame = z.infer<typeof EventFrame>;
 
 export const ServerFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('hello'), v: z.number().int(), userId: Id, serverTime: z.number(), heartbeatMs: z.number() }),
-  z.object({ t: z.literal('subbed'), ch: z.string(), head: z.number().int() }),
-  z.object({ t: z.literal('unsubbed'), ch: z.string() }),
-  z.object({ t: z.literal('ack'), ch: z.string(), cid: z.string(), seq: z.number().int().optional() }),
+  z.object({ t: z.literal('subbed'), ch: text(), head: z.number().int() }),
+  z.object({ t: z.literal('unsubbed'), ch: text() }),
+  z.object({ t: z.literal('ack'), ch: text(), cid: text(), seq: z.number().int().optional() }),
   EventFrame,
   /** Several events coalesced into one WebSocket message. */
   z.object({ t: z.literal('batch'), events: z.array(EventFrame) }),
-  z.object({ t: z.literal('err'), code: ErrorCode, message: z.string(), ref: z.string().optional() }),
+  z.object({ t: z.literal('err'), code: ErrorCode, message: text(), ref: text().optional() }),
   z.object({ t: z.literal('pong'), ts: z.number(), serverTime: z.number() }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { Id, text } from './common.ts';
 import { UserSummary } from './accounts.ts';
 import { Money, ProductCard } from './shop.ts';
 
@@ -68,7 +68,7 @@ export const StageMember = z.object({
   /** Turned off by the host on the server: nothing of that kind reaches anyone, whatever `mic`/`camera` say. */
   micBlocked: z.boolean(),
   cameraBlocked: z.boolean(),
-  joinedAt: z.string(),
+  joinedAt: text(),
   /** Their fan level with the current host (fans module), so a tile shows the badge before they chat. */
   fanLevel: z.number().int().min(1),
 });
@@ -76,7 +76,7 @@ export type StageMember = z.infer<typeof StageMember>;
 
 export const HandRaise = z.object({
   user: UserSummary,
-  at: z.string(),
+  at: text(),
   /** Fan level with the host, so the host sees who is asking. */
   fanLevel: z.number().int().min(1),
 });
@@ -96,8 +96,8 @@ export const RoomState = z.object({
   viewers: z.number().int(),
   peakViewers: z.number().int(),
   hearts: z.number().int(),
-  startedAt: z.string().nullable(),
-  endedAt: z.string().nullable(),
+  startedAt: text().nullable(),
+  endedAt: text().nullable(),
 });
 export type RoomState = z.infer<typeof RoomState>;
 
@@ -118,25 +118,25 @@ export type RoomMe = z.infer<typeof RoomMe>;
 
 export const RoomInfo = z.object({
   id: Id,
-  title: z.string(),
-  coverUrl: z.string().nullable(),
+  title: text(),
+  coverUrl: text().nullable(),
   host: UserSummary,
   audience: RoomAudience,
   /** For audience `group`: the fan group whose members may enter. */
   groupId: Id.nullable(),
   status: RoomStatus,
-  scheduledAt: z.string().nullable(),
-  createdAt: z.string(),
-  channel: z.string(),
+  scheduledAt: text().nullable(),
+  createdAt: text(),
+  channel: text(),
   /** Share link (path): `/r/<id>`. */
-  link: z.string(),
+  link: text(),
 });
 export type RoomInfo = z.infer<typeof RoomInfo>;
 
 export const IceServerConfig = z.object({
-  urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
+  urls: z.union([text(), z.array(text())]),
+  username: text().optional(),
+  credential: text().optional(),
 });
 
 export const Room = RoomInfo.extend({
@@ -148,14 +148,14 @@ export const Room = RoomInfo.extend({
 });
 export type Room = z.infer<typeof Room>;
 
-export const RoomList = z.object({ items: z.array(RoomInfo.extend({ viewers: z.number().int() })), nextCursor: z.string().nullable() });
+export const RoomList = z.object({ items: z.array(RoomInfo.extend({ viewers: z.number().int() })), nextCursor: text().nullable() });
 export type RoomList = z.infer<typeof RoomList>;
 
 // ---------------------------------------------------------------- HTTP bodies
 
 export const CreateRoomBody = z
   .strictObject({
-    title: z.string().trim().min(1).max(60),
+    title: text().trim().min(1).max(60),
     audience: RoomAudience.default('public'),
     /** Required with audience `group`: a fan group the host owns. */
     groupId: Id.optional(),
@@ -215,23 +215,23 @@ export const PinBody = z.strictObject({ productId: Id.nullable() });
 /** Hearts the client gathered since its last post (it sends at most about one post per second). */
 export const HeartsBody = z.strictObject({ count: z.number().int().min(1).max(MAX_HEARTS_PER_POST) });
 
-export const PublishOfferBody = z.strictObject({ offerSdp: z.string().min(10).max(MAX_SDP_CHARS) });
-export const PublishAnswer = z.object({ answerSdp: z.string() });
+export const PublishOfferBody = z.strictObject({ offerSdp: text().min(10).max(MAX_SDP_CHARS) });
+export const PublishAnswer = z.object({ answerSdp: text() });
 export const SubscribeBody = z.strictObject({
   /** Stage members whose feeds to receive; absent: every publishing stage member but me. */
   publisherIds: z.array(Id).max(MAX_STAGE).optional(),
 });
-export const SubscribedFeed = z.object({ mid: z.string(), publisherId: Id, kind: z.enum(['audio', 'video']) });
-export const SubscribeOffer = z.object({ offerSdp: z.string(), streams: z.array(SubscribedFeed) });
+export const SubscribedFeed = z.object({ mid: text(), publisherId: Id, kind: z.enum(['audio', 'video']) });
+export const SubscribeOffer = z.object({ offerSdp: text(), streams: z.array(SubscribedFeed) });
 export type SubscribeOffer = z.infer<typeof SubscribeOffer>;
-export const SubscribeAnswerBody = z.strictObject({ answerSdp: z.string().min(10).max(MAX_SDP_CHARS) });
+export const SubscribeAnswerBody = z.strictObject({ answerSdp: text().min(10).max(MAX_SDP_CHARS) });
 export const LayerBody = z.strictObject({ publisherId: Id, layer: VideoLayer });
 
 export const RoomSummary = z.object({
   roomId: Id,
-  title: z.string(),
-  startedAt: z.string().nullable(),
-  endedAt: z.string().nullable(),
+  title: text(),
+  startedAt: text().nullable(),
+  endedAt: text().nullable(),
   durationMs: z.number().int(),
   peakViewers: z.number().int(),
   /** Distinct people who entered. */
@@ -265,8 +265,8 @@ export const RoomStatusEvent = z.object({
   kind: z.literal('room_status'),
   version: z.number().int(),
   status: RoomStatus,
-  startedAt: z.string().nullable(),
-  endedAt: z.string().nullable(),
+  startedAt: text().nullable(),
+  endedAt: text().nullable(),
 });
 export type RoomStatusEvent = z.infer<typeof RoomStatusEvent>;
 /** Ephemeral, at most about once a second. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { Id, text } from './common.ts';
 
 /**
  * The shop: products, cart, checkout, orders, coupons, flash sales, payments, attribution and
@@ -10,9 +10,9 @@ import { Id } from './common.ts';
  * The same shape as `UserSummary` in accounts.ts, declared here so that accounts.ts can embed a
  * `ProductCard` in the personal card's showcase section without an import cycle.
  */
-const UserSummary = z.object({ id: Id, handle: z.string(), displayName: z.string(), avatarUrl: z.string().nullable() });
+const UserSummary = z.object({ id: Id, handle: text(), displayName: text(), avatarUrl: text().nullable() });
 
-export const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY');
+export const Currency = text().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY');
 export type Currency = z.infer<typeof Currency>;
 /** A price someone types in: whole minor units, positive, at most 1,000,000.00. */
 export const MinorUnits = z.number().int('whole minor units (cents/fen), not fractions').min(1).max(100_000_000);
@@ -20,27 +20,27 @@ export const Money = z.object({ amount: z.number().int(), currency: Currency });
 export type Money = z.infer<typeof Money>;
 export const Quantity = z.number().int('a whole number').min(1).max(99);
 /** Every state-changing checkout and payment call carries one; a retry with the same key gets the same result. */
-export const IdempotencyKey = z.string().min(8).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only');
+export const IdempotencyKey = text().min(8).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only');
 
 export const IdParams = z.strictObject({ id: Id });
 export const VariantParams = z.strictObject({ id: Id, variantId: Id });
 export const ImageParams = z.strictObject({ id: Id, imageId: Id });
-export const SellerParams = z.strictObject({ handle: z.string().min(3).max(24).regex(/^[a-z0-9_]+$/) });
+export const SellerParams = z.strictObject({ handle: text().min(3).max(24).regex(/^[a-z0-9_]+$/) });
 
 // ---------------------------------------------------------------- shop and products
 
 export const Shop = z.object({
   seller: UserSummary,
-  name: z.string(),
-  description: z.string(),
+  name: text(),
+  description: text(),
   currency: Currency,
-  createdAt: z.string(),
+  createdAt: text(),
 });
 export type Shop = z.infer<typeof Shop>;
 
 export const UpsertShopBody = z.strictObject({
-  name: z.string().trim().min(1).max(60),
-  description: z.string().max(500).default(''),
+  name: text().trim().min(1).max(60),
+  description: text().max(500).default(''),
   /** Fixed once the shop has products: prices, coupons and orders are in this currency. */
   currency: Currency.default('CNY'),
 });
@@ -49,9 +49,9 @@ export const ProductStatus = z.enum(['draft', 'published', 'unpublished']);
 export type ProductStatus = z.infer<typeof ProductStatus>;
 
 /** Option name → value, e.g. { size: 'M', colour: 'red' }. */
-export const VariantOptions = z.record(z.string().trim().min(1).max(20), z.string().trim().min(1).max(40)).refine((o) => Object.keys(o).length <= 4, 'at most 4 options');
+export const VariantOptions = z.record(text().trim().min(1).max(20), text().trim().min(1).max(40)).refine((o) => Object.keys(o).length <= 4, 'at most 4 options');
 
-export const Sku = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9_.\-/]+$/, 'letters, digits and _.-/ only');
+export const Sku = text().trim().min(1).max(40).regex(/^[A-Za-z0-9_.\-/]+$/, 'letters, digits and _.-/ only');
 
 export const NewVariant = z.strictObject({
   sku: Sku,
@@ -61,8 +61,8 @@ export const NewVariant = z.strictObject({
 });
 
 export const CreateProductBody = z.strictObject({
-  title: z.string().trim().min(1).max(120),
-  description: z.string().max(5000).default(''),
+  title: text().trim().min(1).max(120),
+  description: text().max(5000).default(''),
   variants: z.array(NewVariant).min(1).max(50),
   /** A variant at or below this stock raises a low-stock warning for the seller. */
   lowStockThreshold: z.number().int().min(0).max(10_000).default(5),
@@ -70,8 +70,8 @@ export const CreateProductBody = z.strictObject({
 export type CreateProductBody = z.infer<typeof CreateProductBody>;
 
 export const UpdateProductBody = z.strictObject({
-  title: z.string().trim().min(1).max(120).optional(),
-  description: z.string().max(5000).optional(),
+  title: text().trim().min(1).max(120).optional(),
+  description: text().max(5000).optional(),
   lowStockThreshold: z.number().int().min(0).max(10_000).optional(),
   /** Image ids in the order to show them; must be exactly the product's images. */
   imageOrder: z.array(Id).max(9).optional(),
@@ -90,15 +90,15 @@ export const UpdateVariantBody = z.strictObject({
 
 export const Variant = z.object({
   id: Id,
-  sku: z.string(),
-  options: z.record(z.string(), z.string()),
+  sku: text(),
+  options: z.record(text(), text()),
   price: Money,
   stock: z.number().int(),
   active: z.boolean(),
 });
 export type Variant = z.infer<typeof Variant>;
 
-export const ProductImage = z.object({ id: Id, url: z.string(), thumbUrl: z.string(), width: z.number().int(), height: z.number().int() });
+export const ProductImage = z.object({ id: Id, url: text(), thumbUrl: text(), width: z.number().int(), height: z.number().int() });
 export type ProductImage = z.infer<typeof ProductImage>;
 
 export const FlashSaleStatus = z.enum(['upcoming', 'live', 'sold_out', 'ended', 'cancelled']);
@@ -109,8 +109,8 @@ export const FlashSaleBadge = z.object({
   id: Id,
   variantId: Id,
   price: Money,
-  startsAt: z.string(),
-  endsAt: z.string(),
+  startsAt: text(),
+  endsAt: text(),
   stockTotal: z.number().int(),
   stockLeft: z.number().int(),
   perUserLimit: z.number().int(),
@@ -125,8 +125,8 @@ export type FlashSaleBadge = z.infer<typeof FlashSaleBadge>;
 export const ProductCard = z.object({
   id: Id,
   seller: UserSummary,
-  title: z.string(),
-  imageUrl: z.string().nullable(),
+  title: text(),
+  imageUrl: text().nullable(),
   /** Lowest and highest active variant price. */
   price: z.object({ min: z.number().int(), max: z.number().int(), currency: Currency }),
   inStock: z.boolean(),
@@ -134,16 +134,16 @@ export const ProductCard = z.object({
   stock: z.number().int(),
   status: ProductStatus,
   flashSale: FlashSaleBadge.nullable(),
-  url: z.string(),
-  realtimeChannel: z.string(),
+  url: text(),
+  realtimeChannel: text(),
 });
 export type ProductCard = z.infer<typeof ProductCard>;
 
 export const Product = z.object({
   id: Id,
   seller: UserSummary,
-  title: z.string(),
-  description: z.string(),
+  title: text(),
+  description: text(),
   currency: Currency,
   status: ProductStatus,
   images: z.array(ProductImage),
@@ -151,8 +151,8 @@ export const Product = z.object({
   lowStockThreshold: z.number().int(),
   flashSale: FlashSaleBadge.nullable(),
   card: ProductCard,
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: text(),
+  updatedAt: text(),
 });
 export type Product = z.infer<typeof Product>;
 
@@ -164,8 +164,7 @@ export const ProductListQuery = z.strictObject({
 
 export const CardsQuery = z.strictObject({
   /** Comma-separated product ids, as a DM or a video stores them. */
-  ids: z
-    .string()
+  ids: text()
     .max(40 * 37)
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(Id).min(1).max(40)),
@@ -174,8 +173,8 @@ export const CardsQuery = z.strictObject({
 export const LowStockItem = z.object({
   productId: Id,
   variantId: Id,
-  title: z.string(),
-  sku: z.string(),
+  title: text(),
+  sku: text(),
   stock: z.number().int(),
   threshold: z.number().int(),
 });
@@ -189,7 +188,7 @@ export type Surface = z.infer<typeof Surface>;
 export const TouchContext = z.strictObject({
   surface: Surface,
   /** The video, room or group id (or DM thread) the card sat in. */
-  surfaceId: z.string().max(80).regex(/^[0-9A-Za-z:_-]+$/).optional(),
+  surfaceId: text().max(80).regex(/^[0-9A-Za-z:_-]+$/).optional(),
   /** Who shared the card, when it arrived through a share. */
   sharedBy: Id.optional(),
 });
@@ -201,11 +200,11 @@ export const RecordTouchesBody = z.strictObject({ events: z.array(TouchEvent).mi
 
 export const Touch = z.object({
   surface: Surface,
-  surfaceId: z.string().nullable(),
+  surfaceId: text().nullable(),
   sharedBy: Id.nullable(),
   kind: TouchKind,
   productId: Id,
-  at: z.string(),
+  at: text(),
 });
 export type Touch = z.infer<typeof Touch>;
 /** First and last touch within the attribution window (7 days) before the order. */
@@ -215,27 +214,27 @@ export type Attribution = z.infer<typeof Attribution>;
 // ---------------------------------------------------------------- addresses
 
 export const AddressFields = z.strictObject({
-  name: z.string().trim().min(1).max(60),
-  phone: z.string().trim().min(5).max(30).regex(/^[0-9+()\- ]+$/, 'digits, spaces and +()-'),
-  line1: z.string().trim().min(1).max(120),
-  line2: z.string().trim().max(120).default(''),
-  city: z.string().trim().min(1).max(60),
-  region: z.string().trim().max(60).default(''),
-  postalCode: z.string().trim().max(20).default(''),
-  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 two-letter code').default('CN'),
+  name: text().trim().min(1).max(60),
+  phone: text().trim().min(5).max(30).regex(/^[0-9+()\- ]+$/, 'digits, spaces and +()-'),
+  line1: text().trim().min(1).max(120),
+  line2: text().trim().max(120).default(''),
+  city: text().trim().min(1).max(60),
+  region: text().trim().max(60).default(''),
+  postalCode: text().trim().max(20).default(''),
+  country: text().regex(/^[A-Z]{2}$/, 'ISO 3166 two-letter code').default('CN'),
   isDefault: z.boolean().default(false),
 });
 export const UpdateAddressBody = AddressFields.partial();
 export const Address = z.object({
   id: Id,
-  name: z.string(),
-  phone: z.string(),
-  line1: z.string(),
-  line2: z.string(),
-  city: z.string(),
-  region: z.string(),
-  postalCode: z.string(),
-  country: z.string(),
+  name: text(),
+  phone: text(),
+  line1: text(),
+  line2: text(),
+  city: text(),
+  region: text(),
+  postalCode: text(),
+  country: text(),
   isDefault: z.boolean(),
 });
 export type Address = z.infer<typeof Address>;
@@ -246,10 +245,10 @@ export const SetCartItemBody = z.strictObject({ quantity: Quantity, touch: Touch
 export const CartLine = z.object({
   variantId: Id,
   productId: Id,
-  title: z.string(),
-  sku: z.string(),
-  options: z.record(z.string(), z.string()),
-  imageUrl: z.string().nullable(),
+  title: text(),
+  sku: text(),
+  options: z.record(text(), text()),
+  imageUrl: text().nullable(),
   quantity: z.number().int(),
   unitPrice: Money,
   lineTotal: Money,
@@ -286,7 +285,7 @@ export const CouponAudience = z.discriminatedUnion('kind', [
 export type CouponAudience = z.infer<typeof CouponAudience>;
 
 export const CreateCouponBody = z.strictObject({
-  title: z.string().trim().min(1).max(60),
+  title: text().trim().min(1).max(60),
   discount: CouponDiscount,
   /** Eligible subtotal needed, in minor units; 0 = none. */
   minSpend: z.number().int().min(0).max(100_000_000).default(0),
@@ -302,12 +301,12 @@ export type CreateCouponBody = z.infer<typeof CreateCouponBody>;
 export const Coupon = z.object({
   id: Id,
   seller: UserSummary,
-  title: z.string(),
+  title: text(),
   currency: Currency,
   discount: CouponDiscount,
   minSpend: z.number().int(),
-  startsAt: z.string(),
-  endsAt: z.string(),
+  startsAt: text(),
+  endsAt: text(),
   totalQuantity: z.number().int(),
   claimed: z.number().int(),
   used: z.number().int(),
@@ -316,7 +315,7 @@ export const Coupon = z.object({
   audience: CouponAudience,
   status: z.enum(['scheduled', 'active', 'ended', 'stopped']),
   /** For the viewer: how many they hold or have used, and whether they may claim another. */
-  viewer: z.object({ claimed: z.number().int(), canClaim: z.boolean(), reason: z.string().nullable() }).nullable(),
+  viewer: z.object({ claimed: z.number().int(), canClaim: z.boolean(), reason: text().nullable() }).nullable(),
 });
 export type Coupon = z.infer<typeof Coupon>;
 
@@ -326,7 +325,7 @@ export const CouponClaim = z.object({
   coupon: Coupon,
   status: CouponClaimStatus,
   orderId: Id.nullable(),
-  claimedAt: z.string(),
+  claimedAt: text(),
 });
 export type CouponClaim = z.infer<typeof CouponClaim>;
 export const MyCouponsQuery = z.strictObject({
@@ -356,7 +355,7 @@ export const FlashSale = FlashSaleBadge.extend({
   product: ProductCard,
   paymentWindowSec: z.number().int(),
   /** Lets the countdown correct for a wrong device clock. */
-  serverTime: z.string(),
+  serverTime: text(),
 });
 export type FlashSale = z.infer<typeof FlashSale>;
 
@@ -392,17 +391,17 @@ export type CheckoutBody = z.infer<typeof CheckoutBody>;
 export const CouponOption = z.object({
   claimId: Id,
   couponId: Id,
-  title: z.string(),
+  title: text(),
   discount: z.number().int(),
   applicable: z.boolean(),
   /** Why it does not apply (min spend not met, other product, not started …). */
-  reason: z.string().nullable(),
+  reason: text().nullable(),
 });
 export const PricedLine = z.object({
   variantId: Id,
   productId: Id,
-  title: z.string(),
-  sku: z.string(),
+  title: text(),
+  sku: text(),
   quantity: z.number().int(),
   unitPrice: z.number().int(),
   lineTotal: z.number().int(),
@@ -423,10 +422,10 @@ export const OrderItem = z.object({
   id: Id,
   productId: Id,
   variantId: Id,
-  title: z.string(),
-  sku: z.string(),
-  options: z.record(z.string(), z.string()),
-  imageUrl: z.string().nullable(),
+  title: text(),
+  sku: text(),
+  options: z.record(text(), text()),
+  imageUrl: text().nullable(),
   unitPrice: z.number().int(),
   quantity: z.number().int(),
   lineTotal: z.number().int(),
@@ -435,16 +434,16 @@ export const PaymentStatus = z.enum(['processing', 'authorized', 'captured', 'fa
 export type PaymentStatus = z.infer<typeof PaymentStatus>;
 export const PaymentInfo = z.object({
   id: Id,
-  provider: z.string(),
+  provider: text(),
   status: PaymentStatus,
   amount: z.number().int(),
   /** Last four digits of the card, for the receipt. */
-  last4: z.string().nullable(),
-  failureReason: z.string().nullable(),
-  createdAt: z.string(),
+  last4: text().nullable(),
+  failureReason: text().nullable(),
+  createdAt: text(),
 });
 export type PaymentInfo = z.infer<typeof PaymentInfo>;
-export const OrderEvent = z.object({ status: OrderStatus, at: z.string(), actor: z.enum(['buyer', 'seller', 'system']), note: z.string().nullable() });
+export const OrderEvent = z.object({ status: OrderStatus, at: text(), actor: z.enum(['buyer', 'seller', 'system']), note: text().nullable() });
 
 export const Order = z.object({
   id: Id,
@@ -460,16 +459,16 @@ export const Order = z.object({
   flashSaleId: Id.nullable(),
   address: Address.omit({ id: true, isDefault: true }),
   /** Pay before this or the units return to stock and the order is cancelled. */
-  paymentDueAt: z.string().nullable(),
-  confirmedAt: z.string().nullable(),
-  shipment: z.object({ carrier: z.string(), trackingNumber: z.string(), shippedAt: z.string() }).nullable(),
+  paymentDueAt: text().nullable(),
+  confirmedAt: text().nullable(),
+  shipment: z.object({ carrier: text(), trackingNumber: text(), shippedAt: text() }).nullable(),
   payment: PaymentInfo.nullable(),
   attribution: Attribution,
-  cancelReason: z.string().nullable(),
-  refundReason: z.string().nullable(),
+  cancelReason: text().nullable(),
+  refundReason: text().nullable(),
   history: z.array(OrderEvent),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: text(),
+  updatedAt: text(),
 });
 export type Order = z.infer<typeof Order>;
 
@@ -479,9 +478,9 @@ export const OrderUpdate = z.object({
   status: OrderStatus,
   role: z.enum(['buyer', 'seller']),
   total: Money,
-  title: z.string(),
+  title: text(),
   paymentStatus: PaymentStatus.nullable(),
-  updatedAt: z.string(),
+  updatedAt: text(),
 });
 export type OrderUpdate = z.infer<typeof OrderUpdate>;
 
@@ -495,28 +494,28 @@ export const OrdersQuery = z.strictObject({
 export const PaymentMethod = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('card'),
-    number: z.string().transform((s) => s.replace(/[\s-]/g, '')).pipe(z.string().regex(/^\d{12,19}$/, 'card number')),
+    number: text().transform((s) => s.replace(/[\s-]/g, '')).pipe(text().regex(/^\d{12,19}$/, 'card number')),
     expMonth: z.number().int().min(1).max(12).optional(),
     expYear: z.number().int().min(2000).max(2100).optional(),
-    cvc: z.string().regex(/^\d{3,4}$/).optional(),
+    cvc: text().regex(/^\d{3,4}$/).optional(),
   }),
-  z.strictObject({ type: z.literal('token'), token: z.string().min(1).max(200) }),
+  z.strictObject({ type: z.literal('token'), token: text().min(1).max(200) }),
 ]);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 export const PayBody = z.strictObject({ paymentMethod: PaymentMethod, idempotencyKey: IdempotencyKey });
 export const PayResult = z.object({ order: Order, payment: PaymentInfo });
 export type PayResult = z.infer<typeof PayResult>;
 
-export const ReasonBody = z.strictObject({ reason: z.string().trim().max(300).optional() });
-export const RefundRequestBody = z.strictObject({ reason: z.string().trim().min(1).max(300) });
+export const ReasonBody = z.strictObject({ reason: text().trim().max(300).optional() });
+export const RefundRequestBody = z.strictObject({ reason: text().trim().min(1).max(300) });
 export const ShipBody = z.strictObject({
-  carrier: z.string().trim().min(1).max(40),
-  trackingNumber: z.string().trim().min(4).max(40).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and -'),
+  carrier: text().trim().min(1).max(40),
+  trackingNumber: text().trim().min(4).max(40).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and -'),
 });
 export const RefundBody = z.strictObject({
   /** True when the goods came back (or never left): the units return to stock. */
   restock: z.boolean(),
-  reason: z.string().trim().max(300).optional(),
+  reason: text().trim().max(300).optional(),
 });
 
 // ---------------------------------------------------------------- insights
@@ -539,8 +538,8 @@ export const FunnelRow = z.object({
   conversion: z.number(),
 });
 export const Insights = z.object({
-  from: z.string(),
-  to: z.string(),
+  from: text(),
+  to: text(),
   currency: Currency,
   totals: z.object({
     views: z.number().int(),
@@ -558,8 +557,8 @@ export const Insights = z.object({
     follower: z.object({ paidOrders: z.number().int(), revenue: z.number().int(), buyers: z.number().int() }),
     nonFollower: z.object({ paidOrders: z.number().int(), revenue: z.number().int(), buyers: z.number().int() }),
   }),
-  topProducts: z.array(z.object({ productId: Id, title: z.string(), unitsSold: z.number().int(), revenue: z.number().int(), paidOrders: z.number().int() })),
-  daily: z.array(z.object({ date: z.string(), views: z.number().int(), clicks: z.number().int(), paidOrders: z.number().int(), revenue: z.number().int() })),
+  topProducts: z.array(z.object({ productId: Id, title: text(), unitsSold: z.number().int(), revenue: z.number().int(), paidOrders: z.number().int() })),
+  daily: z.array(z.object({ date: text(), views: z.number().int(), clicks: z.number().int(), paidOrders: z.number().int(), revenue: z.number().int() })),
 });
 export type Insights = z.infer<typeof Insights>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { Id, text } from './common.ts';
 import { UserSummary } from './accounts.ts';
 import { ProductCard } from './shop.ts';
 
@@ -8,45 +8,44 @@ export type Visibility = z.infer<typeof Visibility>;
 export const VideoStatus = z.enum(['processing', 'ready', 'failed']);
 export type VideoStatus = z.infer<typeof VideoStatus>;
 
-export const Hashtag = z
-  .string()
+export const Hashtag = text()
   .trim()
   .min(1)
   .max(30)
   .transform((s) => s.replace(/^#/, '').toLowerCase())
-  .pipe(z.string().regex(/^[\p{L}\p{N}_]+$/u, 'letters, digits and underscore'));
+  .pipe(text().regex(/^[\p{L}\p{N}_]+$/u, 'letters, digits and underscore'));
 
 /** Text fields of a multipart upload (the file itself is the `file` part). */
 export const UploadVideoFields = z.strictObject({
-  caption: z.string().max(300).default(''),
+  caption: text().max(300).default(''),
   /** Comma or space separated; also taken from #words in the caption. */
-  hashtags: z.string().max(400).default(''),
+  hashtags: text().max(400).default(''),
   visibility: Visibility.default('public'),
   coverTimeMs: z.coerce.number().int().min(0).max(3_600_000).optional(),
   /** Comma-separated product ids from the uploader's own shop. */
-  productIds: z.string().max(2000).default(''),
+  productIds: text().max(2000).default(''),
 });
 export type UploadVideoFields = z.infer<typeof UploadVideoFields>;
 
 export const UpdateVideoBody = z.strictObject({
-  caption: z.string().max(300).optional(),
+  caption: text().max(300).optional(),
   visibility: Visibility.optional(),
 });
 
 export const Video = z.object({
   id: Id,
   author: UserSummary,
-  caption: z.string(),
-  hashtags: z.array(z.string()),
+  caption: text(),
+  hashtags: z.array(text()),
   visibility: Visibility,
   status: VideoStatus,
   /** Why processing failed, for the uploader. */
-  error: z.string().nullable(),
+  error: text().nullable(),
   durationMs: z.number().int().nullable(),
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
-  streamUrl: z.string().nullable(),
-  posterUrl: z.string().nullable(),
+  streamUrl: text().nullable(),
+  posterUrl: text().nullable(),
   productIds: z.array(Id),
   /** Cards of the linked products that are on sale; a buy from here records the video as the touchpoint. */
   products: z.array(ProductCard),
@@ -56,7 +55,7 @@ export const Video = z.object({
   likedByMe: z.boolean(),
   /** Friends of the viewer who liked this video (social proof). */
   likedByFriends: z.array(UserSummary),
-  createdAt: z.string(),
+  createdAt: text(),
 });
 export type Video = z.infer<typeof Video>;
 
@@ -65,7 +64,7 @@ export const VideoIdParams = z.strictObject({ id: Id });
 export const LikeResult = z.object({ liked: z.boolean(), likes: z.number().int() });
 
 export const CommentBody = z.strictObject({
-  text: z.string().trim().min(1).max(500),
+  text: text().trim().min(1).max(500),
   /** Replying to a top-level comment; replies are one level deep. */
   parentId: Id.optional(),
 });
@@ -75,8 +74,8 @@ export const Comment = z.object({
   videoId: Id,
   parentId: Id.nullable(),
   author: UserSummary,
-  text: z.string(),
-  createdAt: z.string(),
+  text: text(),
+  createdAt: text(),
   replies: z.number().int(),
 });
 export type Comment = z.infer<typeof Comment>;
@@ -98,7 +97,7 @@ export const InterestsBody = z.strictObject({
 });
 
 export const FeedQuery = z.strictObject({
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(30).default(10),
 });
 
@@ -110,5 +109,5 @@ export const FeedItem = z.discriminatedUnion('type', [
 ]);
 export type FeedItem = z.infer<typeof FeedItem>;
 
-export const FeedPage = z.object({ items: z.array(FeedItem), nextCursor: z.string().nullable() });
+export const FeedPage = z.object({ items: z.array(FeedItem), nextCursor: text().nullable() });
 export type FeedPage = z.infer<typeof FeedPage>;

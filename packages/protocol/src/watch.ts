@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.ts';
+import { Id, text } from './common.ts';
 import { UserSummary } from './accounts.ts';
 import { Video } from './videos.ts';
 
@@ -90,7 +90,7 @@ export type WatchStateEvent = z.infer<typeof WatchStateEvent>;
 export const WatchMember = z.object({
   user: UserSummary,
   role: WatchRole,
-  joinedAt: z.string(),
+  joinedAt: text(),
 });
 export type WatchMember = z.infer<typeof WatchMember>;
 
@@ -113,9 +113,9 @@ export const WatchParty = WatchPartyInfo.extend({
   state: PlaybackState,
   /** The playlist's videos this viewer may see, in order. */
   videos: z.array(Video),
-  channel: z.string(),
+  channel: text(),
   /** The share link (path), `/w/<id>`. */
-  link: z.string(),
+  link: text(),
   /** Server clock when this answer was made, for a first clock estimate. */
   serverTime: z.number(),
   me: z.object({

@@ -6,10 +6,11 @@ export class AppError extends Error {
   readonly status: number;
   readonly issues: { path: string; message: string }[] | undefined;
 
-  constructor(code: ErrorCode, message: string, issues?: { path: string; message: string }[]) {
+  /** `status` overrides the code's usual one, for a framework's 4xx that has no code of its own (405, 406). */
+  constructor(code: ErrorCode, message: string, issues?: { path: string; message: string }[], status: number = HTTP_STATUS_BY_CODE[code]) {
     super(message);
     this.code = code;
-    this.status = HTTP_STATUS_BY_CODE[code];
+    this.status = status;
     this.issues = issues;
   }
 

@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ChangePasswordBody, LoginBody, Me, Ok, SessionInfo, SignupBody, UpdateProfileBody, UserSummary } from '@tremolo/protocol';
-import { AppError } from '../../platform/errors.ts';
+import { ChangePasswordBody, LoginBody, Me, Ok, SessionInfo, SignupBody, UpdateProfileBody, UserSummary, text } from '@tremolo/protocol';
 import { SESSION_COOKIE, readCookie } from '../../platform/auth/session.ts';
 import type { Router } from '../../platform/http/route.ts';
+import { readUpload } from '../../platform/http/upload.ts';
 import type { AccountsService, NewSession } from './service.ts';
 import type { UserRow } from './repo.ts';
 
@@ -117,11 +117,8 @@ export function registerAccountRoutes(router: Router, accounts: AccountsService,
     rawBody: true,
     response: Me,
     handler: async ({ user, req }) => {
-      if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send the avatar as multipart/form-data');
-      const file = await req.file();
-      if (!file) throw new AppError('validation_failed', 'No file in the upload');
-      const bytes = await file.toBuffer();
-      return accounts.me(await accounts.setAvatar(user.id, bytes));
+      const { file } = await readUpload(req, { what: 'avatar', into: 'memory' });
+      return accounts.me(await accounts.setAvatar(user.id, file));
     },
   });
 
@@ -143,7 +140,7 @@ export function registerPeopleLookup(router: Router, accounts: AccountsService):
     auth: 'optional',
     summary: 'Public summaries of people by id (names and avatars for chat history and lists)',
     tags: ['accounts'],
-    query: z.strictObject({ ids: z.string().max(3800).transform((s) => [...new Set(s.split(',').filter(Boolean))]).pipe(z.array(z.uuid()).min(1).max(100)) }),
+    query: z.strictObject({ ids: text().max(3800).transform((s) => [...new Set(s.split(',').filter(Boolean))]).pipe(z.array(z.uuid()).min(1).max(100)) }),
     response: z.object({ items: z.array(UserSummary) }),
     handler: async ({ query }) => ({ items: [...(await accounts.summaries(query.ids)).values()] }),
   });

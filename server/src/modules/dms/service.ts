@@ -129,6 +129,8 @@ export class DmsService {
     if (!['chat', 'share', 'image', 'typing'].includes(body.kind)) return false;
     const p = this.parties(meId, id);
     if (!p) return false;
+    // A thread needs two real people: a made-up peer id would reach the database as a broken foreign key.
+    if (!(await this.accounts.summaries([p.peerId])).has(p.peerId)) return false;
     if (await this.graph.isBlockedEitherWay(meId, p.peerId)) throw new AppError('blocked', 'You cannot message this person');
     if (body.kind === 'typing') return true;
     await this.messageLimit.consume(meId, 'messages; slow down');

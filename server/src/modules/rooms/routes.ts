@@ -27,8 +27,8 @@ import {
   SubscribeOffer,
   TransferHostBody,
 } from '@tremolo/protocol';
-import { AppError } from '../../platform/errors.ts';
 import type { Router } from '../../platform/http/route.ts';
+import { readUpload } from '../../platform/http/upload.ts';
 import type { RoomsService } from './service.ts';
 
 const ok = { ok: true as const };
@@ -59,10 +59,8 @@ export function registerRoomRoutes(router: Router, rooms: RoomsService): void {
     method: 'PUT', url: '/api/v1/rooms/:id/cover', auth: 'user', tags, summary: 'Upload the room’s cover (host; multipart field "file"; JPEG, PNG or WebP, at least 200×200)',
     params: RoomParams, rawBody: true, response: Room,
     handler: async ({ user, params, req }) => {
-      if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send the cover as multipart/form-data');
-      const file = await req.file();
-      if (!file) throw new AppError('validation_failed', 'No file in the upload');
-      return rooms.setCover(user.id, params.id, await file.toBuffer());
+      const { file } = await readUpload(req, { what: 'cover', into: 'memory' });
+      return rooms.setCover(user.id, params.id, file);
     },
   });
   router.add({

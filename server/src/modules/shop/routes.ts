@@ -45,11 +45,13 @@ import {
   UpsertShopBody,
   VariantParams,
   page,
+  text,
 } from '@tremolo/protocol';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../platform/errors.ts';
 import { RateLimit } from '../../platform/auth/rate-limit.ts';
 import type { Router } from '../../platform/http/route.ts';
+import { readUpload } from '../../platform/http/upload.ts';
 import type { ShopService } from './service.ts';
 
 const tags = ['shop'];
@@ -120,10 +122,8 @@ export function registerShopRoutes(router: Router, shop: ShopService, opts: { re
     method: 'POST', url: '/api/v1/shop/products/:id/images', auth: 'user', tags, summary: 'Upload a product image (multipart field "file"; JPEG, PNG or WebP, at least 200×200)',
     params: IdParams, rawBody: true, response: Product, status: 201,
     handler: async ({ user, params, req }) => {
-      if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send the image as multipart/form-data');
-      const file = await req.file();
-      if (!file) throw new AppError('validation_failed', 'No file in the upload');
-      return catalog.addImage(user.id, params.id, await file.toBuffer());
+      const { file } = await readUpload(req, { what: 'image', into: 'memory' });
+      return catalog.addImage(user.id, params.id, file);
     },
   });
   router.add({
@@ -347,7 +347,7 @@ export async function registerPaymentWebhooks(http: FastifyInstance, shop: ShopS
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
     scope.post('/api/v1/payments/webhooks/:provider', async (req, reply) => {
-      const params = z.strictObject({ provider: z.string().regex(/^[a-z0-9_-]{1,30}$/) }).safeParse(req.params);
+      const params = z.strictObject({ provider: text().regex(/^[a-z0-9_-]{1,30}$/) }).safeParse(req.params);
       if (!params.success) throw new AppError('not_found', 'Unknown payment provider');
       const raw = typeof req.body === 'string' ? req.body : '';
       const result = await shop.orders.webhook(params.data.provider, raw, req.headers);

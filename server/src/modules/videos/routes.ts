@@ -1,7 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import send from '@fastify/send';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -20,10 +18,11 @@ import {
   VideoIdParams,
   WatchBody,
   page,
+  text,
 } from '@tremolo/protocol';
 import { AppError } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
 import { validationError, type Router } from '../../platform/http/route.ts';
+import { readUpload } from '../../platform/http/upload.ts';
 import type { VideosService } from './service.ts';
 
 const Streamed = z.custom<FastifyReply>();
@@ -192,7 +191,7 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
     auth: 'user',
     summary: 'Hashtags I said I like',
     tags: ['videos'],
-    response: z.object({ hashtags: z.array(z.string()) }),
+    response: z.object({ hashtags: z.array(text()) }),
     handler: async ({ user }) => ({ hashtags: await videos.interests(user.id) }),
   });
 
@@ -203,37 +202,14 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
     summary: 'Pick interests (cold start of For You)',
     tags: ['videos'],
     body: InterestsBody,
-    response: z.object({ hashtags: z.array(z.string()) }),
+    response: z.object({ hashtags: z.array(text()) }),
     handler: async ({ user, body }) => ({ hashtags: await videos.setInterests(user.id, body.hashtags) }),
   });
 }
 
-/** Streams the upload to a temp file (never into memory) and collects the text fields. */
+/** Streams the upload to a temp file (never into memory) and validates its text fields. */
 async function receiveUpload(req: FastifyRequest, opts: { maxVideoBytes: number; tmpDir: string }) {
-  if (!req.isMultipart()) throw new AppError('unsupported_media_type', 'Send the video as multipart/form-data');
-  await mkdir(opts.tmpDir, { recursive: true });
-  const raw: Record<string, string> = {};
-  let file: string | null = null;
-  try {
-    for await (const part of req.parts({ limits: { fileSize: opts.maxVideoBytes, files: 1, fields: 10 } })) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file' || file) {
-          part.file.resume();
-          throw new AppError('validation_failed', 'Send exactly one file, in the part named "file"');
-        }
-        file = path.join(opts.tmpDir, `upload-${newId()}`);
-        await pipeline(part.file, createWriteStream(file));
-      } else if (typeof part.value === 'string') {
-        raw[part.fieldname] = part.value;
-      }
-    }
-  } catch (e) {
-    if (file) await rm(file, { force: true });
-    const code = typeof e === 'object' && e && 'code' in e ? e.code : undefined;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('payload_too_large', `Videos can be at most ${Math.round(opts.maxVideoBytes / 1048576)} MB`);
-    throw e;
-  }
-  if (!file) throw new AppError('validation_failed', 'No file in the upload');
+  const { file, fields: raw } = await readUpload(req, { what: 'video', maxBytes: opts.maxVideoBytes, into: { dir: opts.tmpDir } });
   const fields = UploadVideoFields.safeParse(raw);
   if (!fields.success) {
     await rm(file, { force: true });

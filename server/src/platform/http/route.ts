@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { BodyOf, Endpoint, ParamsOf, QueryOf, ResponseIn } from '@tremolo/protocol';
+import { textRuleGaps, type BodyOf, type Endpoint, type ParamsOf, type QueryOf, type ResponseIn } from '@tremolo/protocol';
 import { AppError } from '../errors.ts';
 import type { AuthenticatedUser, SessionResolver } from '../auth/session.ts';
 
@@ -105,6 +105,12 @@ export class Router {
     P extends z.ZodType | undefined = undefined,
     R extends z.ZodType = z.ZodType,
   >(spec: RouteSpec<A, B, Q, P, R>): void {
+    // Text PostgreSQL cannot store must be refused at the boundary, not by the database as a 500.
+    const gaps = (['body', 'query', 'params'] as const).flatMap((where) => {
+      const schema = spec[where];
+      return schema ? textRuleGaps(schema, where) : [];
+    });
+    if (gaps.length) throw new Error(`${spec.method} ${spec.url}: input strings must use text() from @tremolo/protocol: ${gaps.join(', ')}`);
     this.document(spec);
     this.app.route({
       method: spec.method,
