@@ -260,6 +260,7 @@ export class Checkout {
   }
 
   async checkout(userId: string, body: CheckoutBody): Promise<Order> {
+    await this.ctx.limits.consume('checkouts', userId);
     const { idempotencyKey: key, ...rest } = body;
     const hash = requestHash({ kind: 'checkout', ...rest });
     const prior = await this.replay(userId, key, hash);
@@ -295,6 +296,7 @@ export class Checkout {
       await this.ctx.db.transaction(async (tx) => {
         const repo = new ShopRepo(tx);
         await repo.saveIdempotent({ userId, scope: 'checkout', key, requestHash: hash, response: built.dto, createdAt: now });
+        await this.assertUnpaidRoom(repo, userId, lines.reduce((n, l) => n + l.quantity, 0));
         // Primary-key order: two checkouts over the same variants lock them in the same order, never deadlock.
         for (const l of [...lines].sort((a, b) => (a.variantId < b.variantId ? -1 : 1))) {
           const after = await repo.takeStock(l.variantId, l.quantity);
@@ -433,6 +435,7 @@ export class Checkout {
    * (`stock_left`) is updated last, so its lock is held only from that statement to commit.
    */
   async flashCheckout(userId: string, saleId: string, body: z.infer<typeof FlashCheckoutBody>): Promise<Order> {
+    await this.ctx.limits.consume('checkouts', userId);
     const { idempotencyKey: key, ...rest } = body;
     const hash = requestHash({ kind: 'flash', saleId, ...rest });
     const prior = await this.replay(userId, key, hash);
@@ -493,6 +496,7 @@ export class Checkout {
       await this.ctx.db.transaction(async (tx) => {
         const repo = new ShopRepo(tx);
         await repo.saveIdempotent({ userId, scope: 'checkout', key, requestHash: hash, response: built.dto, createdAt: now });
+        await this.assertUnpaidRoom(repo, userId, body.quantity);
         if (!(await repo.holdFlash(sale.id, userId, body.quantity, sale.perUserLimit))) throw new AppError('limit_reached', `At most ${sale.perUserLimit} per person; you already hold yours`);
         await repo.insertOrder(built.order, built.items, built.event);
         if (!(await repo.takeFlash(sale.id, body.quantity))) throw new AppError('sold_out', 'Sold out');
@@ -520,6 +524,19 @@ export class Checkout {
   }
 
   // ------------------------------------------------------------ shared
+
+  /**
+   * Units held for a buyer are units no one else can buy until the payment window closes, so
+   * one account may only hold so many unpaid at once. Checked under a lock on the buyer,
+   * inside the order's transaction: parallel checkouts on any node cannot all squeeze in.
+   */
+  private async assertUnpaidRoom(repo: ShopRepo, userId: string, adding: number): Promise<void> {
+    const cap = this.ctx.limits.config.unpaidUnitsPerBuyer;
+    const held = await repo.lockUnpaidUnits(userId);
+    if (held + adding > cap) {
+      throw new AppError('limit_reached', `You can hold at most ${cap} unpaid items at once and already hold ${held}; pay for or cancel an order first`);
+    }
+  }
 
   private async buildOrder(a: {
     userId: string;

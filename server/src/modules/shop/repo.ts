@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OrderStatus, PaymentStatus } from '@tremolo/protocol';
 import type { Db, Queryable } from '../../platform/db/client.ts';
+import { users } from '../accounts/tables.ts';
 import {
   addresses,
   cartItems,
@@ -512,6 +513,20 @@ export class ShopRepo {
   }
 
   // ------------------------------------------------------------ orders
+
+  /**
+   * Locks the buyer's row until the transaction ends, so one buyer's checkouts on any node
+   * take turns, and answers how many units their unpaid orders hold.
+   */
+  async lockUnpaidUnits(buyerId: string): Promise<number> {
+    await this.db.select({ id: users.id }).from(users).where(eq(users.id, buyerId)).for('update');
+    const [r] = await this.db
+      .select({ n: sql<string>`coalesce(sum(${orderItems.quantity}), 0)` })
+      .from(orderItems)
+      .innerJoin(orders, eq(orders.id, orderItems.orderId))
+      .where(and(eq(orders.buyerId, buyerId), eq(orders.status, 'pending_payment')));
+    return Number(r?.n ?? 0);
+  }
 
   async insertOrder(row: typeof orders.$inferInsert, items: (typeof orderItems.$inferInsert)[], event: typeof orderEvents.$inferInsert): Promise<void> {
     await this.db.insert(orders).values(row);

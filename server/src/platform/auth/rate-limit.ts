@@ -32,7 +32,41 @@ export class RateLimit {
     }
   }
 
+  /** Gives back one hit counted by `consume` (an attempt that turned out fine). */
+  async refund(key: string): Promise<void> {
+    await this.limiter.reward(key, 1);
+  }
+
+  /** Hits counted against `key` in the current window (0 when none). */
+  async used(key: string): Promise<number> {
+    const res = await this.limiter.get(key);
+    return res ? res.consumedPoints : 0;
+  }
+
   async reset(key: string): Promise<void> {
     await this.limiter.delete(key);
+  }
+}
+
+/**
+ * "Once per window" for a key: the first call in a window answers true, later ones false until
+ * the window ends. In Redis (SET NX with a TTL, via the limiter) every node shares the answer.
+ */
+export class OncePerWindow {
+  private readonly limiter: RateLimiterAbstract;
+
+  constructor(opts: { name: string; windowSec: number; redis?: Redis | undefined }) {
+    const common = { keyPrefix: `once:${opts.name}`, points: 1, duration: opts.windowSec };
+    this.limiter = opts.redis ? new RateLimiterRedis({ ...common, storeClient: opts.redis }) : new RateLimiterMemory(common);
+  }
+
+  async first(key: string): Promise<boolean> {
+    try {
+      await this.limiter.consume(key);
+      return true;
+    } catch (e) {
+      if (e instanceof RateLimiterRes) return false;
+      throw e;
+    }
   }
 }

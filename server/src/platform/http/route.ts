@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { AuthenticatedUser, SessionResolver } from '../auth/session.ts';
+import type { Limits } from '../auth/limits.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Auth = 'none' | 'optional' | 'user';
@@ -66,6 +67,7 @@ export class Router {
   constructor(
     private readonly app: FastifyInstance,
     private readonly sessions: SessionResolver,
+    private readonly limits?: Limits,
   ) {}
 
   add<
@@ -87,6 +89,11 @@ export class Router {
           if (user && STATE_CHANGING.has(spec.method) && req.headers['x-csrf-token'] !== user.csrfToken) {
             throw new AppError('csrf_failed', 'Missing or wrong x-csrf-token header; reload the page');
           }
+        }
+        if (STATE_CHANGING.has(spec.method) && this.limits) {
+          // A floor under every state change, per person (or network when logged out) and
+          // route, so an action without a limit of its own still cannot be scripted at will.
+          await this.limits.consume('writesPerRoute', `${spec.method} ${spec.url}:${user ? user.id : `ip:${req.ip}`}`);
         }
         const params = parse(spec.params, req.params, 'path parameters');
         const query = parse(spec.query, req.query, 'query');
