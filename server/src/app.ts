@@ -264,7 +264,10 @@ export async function buildApp(config: Config): Promise<App> {
 
 function installErrorHandling(http: FastifyInstance): void {
   http.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
-    if (err instanceof AppError) return reply.code(err.status).send(err.toBody());
+    if (err instanceof AppError) {
+      if (err.retryAfterSec !== undefined) reply.header('retry-after', String(err.retryAfterSec));
+      return reply.code(err.status).send(err.toBody());
+    }
     const fe = err as FastifyError;
     const known: Record<string, AppError> = {
       FST_ERR_CTP_INVALID_JSON_BODY: new AppError('malformed_json', 'The request body is not valid JSON'),

@@ -5,12 +5,15 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly issues: { path: string; message: string }[] | undefined;
+  /** For `rate_limited`: seconds until the budget allows another try (sent as Retry-After). */
+  retryAfterSec: number | undefined;
 
   constructor(code: ErrorCode, message: string, issues?: { path: string; message: string }[]) {
     super(message);
     this.code = code;
     this.status = HTTP_STATUS_BY_CODE[code];
     this.issues = issues;
+    this.retryAfterSec = undefined;
   }
 
   toBody(): ErrorBody {

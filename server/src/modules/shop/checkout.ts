@@ -534,7 +534,7 @@ export class Checkout {
     const cap = this.ctx.limits.config.unpaidUnitsPerBuyer;
     const held = await repo.lockUnpaidUnits(userId);
     if (held + adding > cap) {
-      throw new AppError('limit_reached', `You can hold at most ${cap} unpaid items at once and already hold ${held}; pay for or cancel an order first`);
+      throw new AppError('too_many_unpaid', `You can hold at most ${cap} unpaid items at once and already hold ${held}; pay for or cancel an order first`);
     }
   }
 

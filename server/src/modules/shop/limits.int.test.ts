@@ -26,7 +26,7 @@ describe('units held unpaid', () => {
     assert.equal((await buyNow(b, s.id, v, 1)).status, 201);
     const over = await buyNow(b, s.id, v, 1);
     assert.equal(over.status, 409);
-    assert.equal(over.body.error?.code, 'limit_reached');
+    assert.equal(over.body.error?.code, 'too_many_unpaid');
     assert.match((over.body as Err).error?.message ?? '', /at most 3 unpaid items/);
     assert.equal((await pay(b.user, first.body.id)).status, 200);
     assert.equal((await buyNow(b, s.id, v, 2)).status, 201);
@@ -50,7 +50,7 @@ describe('units held unpaid', () => {
     assert.equal((await buyNow(b, s.id, p.variants[0]!.id, 3)).status, 201);
     const flash = await b.user.call<Err>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { quantity: 1, addressId: b.address.id, idempotencyKey: key('fl') });
     assert.equal(flash.status, 409);
-    assert.equal(flash.body.error?.code, 'limit_reached');
+    assert.equal(flash.body.error?.code, 'too_many_unpaid');
   });
 });
 

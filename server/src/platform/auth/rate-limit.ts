@@ -2,6 +2,13 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
 
+function limited(what: string, msBeforeNext: number): AppError {
+  const wait = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  const e = new AppError('rate_limited', `Too many ${what}; try again in ${wait} s`);
+  e.retryAfterSec = wait;
+  return e;
+}
+
 /** A named limit, kept in memory on one node or in Redis when several nodes share it. */
 export class RateLimit {
   private readonly limiter: RateLimiterAbstract;
@@ -17,8 +24,7 @@ export class RateLimit {
       await this.limiter.consume(key);
     } catch (e) {
       if (e instanceof RateLimiterRes) {
-        const wait = Math.ceil(e.msBeforeNext / 1000);
-        throw new AppError('rate_limited', `Too many ${what}; try again in ${wait} s`);
+        throw limited(what, e.msBeforeNext);
       }
       throw e;
     }
@@ -28,7 +34,7 @@ export class RateLimit {
   async check(key: string, what: string): Promise<void> {
     const res = await this.limiter.get(key);
     if (res && res.remainingPoints <= 0) {
-      throw new AppError('rate_limited', `Too many ${what}; try again in ${Math.ceil(res.msBeforeNext / 1000)} s`);
+      throw limited(what, res.msBeforeNext);
     }
   }
 
