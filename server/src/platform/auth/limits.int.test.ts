@@ -1,6 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
 import { newId } from '../ids.ts';
+import { loadLimits } from '../config.ts';
+import { Limits } from './limits.ts';
 import { videos } from '../../modules/videos/tables.ts';
 import { startTestApp, TestUser, type Reply, type TestApp } from '../../test/harness.ts';
 
@@ -208,5 +211,37 @@ describe('every other state change has a floor per person and route', () => {
     assert.equal((await u.call('POST', '/api/v1/notifications/read', {})).status, 200);
     // Reading is not limited by it.
     assert.equal((await u.call('GET', '/api/v1/me')).status, 200);
+  });
+});
+
+describe('across nodes', () => {
+  test('two nodes on one Redis share every budget and every once-per-window answer', async (t) => {
+    const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await probe.connect();
+    } catch {
+      probe.disconnect();
+      return t.skip(`no Redis at ${url}`);
+    }
+    const a = new Redis(url);
+    const b = new Redis(url);
+    try {
+      const config = loadLimits({ FOLLOWS_PER_MIN: '3', SHOP_TOUCH_WINDOW_SEC: '60' });
+      const nodeA = new Limits(config, a);
+      const nodeB = new Limits(config, b);
+      const who = newId();
+      await nodeA.consume('follows', who);
+      await nodeB.consume('follows', who);
+      await nodeA.consume('follows', who);
+      await assert.rejects(nodeB.consume('follows', who), (e: unknown) => e instanceof Error && /Too many follows and unfollows; try again in \d+ s/.test(e.message));
+      const touch = `u:${newId()}:view:p:video`;
+      assert.equal(await nodeA.touchOnce.first(touch), true);
+      assert.equal(await nodeB.touchOnce.first(touch), false);
+    } finally {
+      probe.disconnect();
+      a.disconnect();
+      b.disconnect();
+    }
   });
 });
