@@ -516,10 +516,13 @@ export class ShopRepo {
 
   /**
    * Locks the buyer's row until the transaction ends, so one buyer's checkouts on any node
-   * take turns, and answers how many units their unpaid orders hold.
+   * take turns, and answers how many units their unpaid orders hold (read committed: the
+   * count after the lock includes every order committed before it).
+   * NO KEY UPDATE, not UPDATE: foreign keys to the user take KEY SHARE locks, and two
+   * checkouts each holding one while waiting for the other's UPDATE lock would deadlock.
    */
   async lockUnpaidUnits(buyerId: string): Promise<number> {
-    await this.db.select({ id: users.id }).from(users).where(eq(users.id, buyerId)).for('update');
+    await this.db.select({ id: users.id }).from(users).where(eq(users.id, buyerId)).for('no key update');
     const [r] = await this.db
       .select({ n: sql<string>`coalesce(sum(${orderItems.quantity}), 0)` })
       .from(orderItems)
