@@ -120,7 +120,7 @@ async function main() {
   const db = await createScratchDb();
   try {
     ports.push(await freePort(), await freePort());
-    env = { DATABASE_URL: db.url, REDIS_URL, CHAT_MESSAGES_PER_10S: '100000', LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
+    env = { DATABASE_URL: db.url, REDIS_URL, CHAT_MESSAGES_PER_10S: '100000', WS_STORED_PUBLISHES_PER_MIN: '100000', LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
     const first = await startServerProcess(env, ports[0]);
     const g = await insertGroup(db.url, M);
     nodes = [first, await startServerProcess(env, ports[1])];

@@ -179,6 +179,7 @@ async function startTremolo(): Promise<RunningServer> {
     STORAGE_DIR: path.join(root, '.tmp', 'bench-realtime', 'uploads'),
     // The publisher is one socket sending R frames/s: lift the per-socket budget above the highest step.
     WS_FRAMES_PER_SECOND: String(Math.max(50, 2 * maxRate())),
+    WS_STORED_PUBLISHES_PER_MIN: String(Math.max(120, 120 * maxRate())),
     NODE_ENV: 'production',
   };
   const serverMain = path.resolve(flags['server-root'] ?? root, 'server/src/main.ts');

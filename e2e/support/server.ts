@@ -38,6 +38,25 @@ function exited(child: ChildProcess): Promise<void> {
  * Starts the real server as its own process (what `npm start` runs), on a free port with a
  * fresh data directory, and waits until it answers /readyz. It serves the built web app.
  */
+const GENEROUS_LIMITS: Record<string, string> = {
+  WRITES_PER_ROUTE_PER_MIN: '100000',
+  WS_STORED_PUBLISHES_PER_MIN: '100000',
+  FOLLOWS_PER_MIN: '100000',
+  LIKES_PER_MIN: '100000',
+  COMMENTS_PER_MIN: '100000',
+  VIDEO_UPLOADS_PER_HOUR: '100000',
+  GROUP_JOINS_PER_HOUR: '100000',
+  GROUPS_CREATED_PER_HOUR: '100000',
+  ROOMS_CREATED_PER_HOUR: '100000',
+  WATCH_PARTIES_CREATED_PER_HOUR: '100000',
+  REPORTS_PER_HOUR: '100000',
+  SHOP_CHECKOUTS_PER_USER_PER_MIN: '100000',
+  SHOP_PAYS_PER_USER_PER_MIN: '100000',
+  SHOP_TOUCHES_PER_IP_PER_MIN: '100000',
+  SHOP_UNPAID_UNITS_PER_BUYER: '100000',
+  RATE_LIMIT_LOGIN_FAILS_PER_IP_PER_HOUR: '100000',
+};
+
 export async function startServer(opts: { seedDemo?: boolean; port?: number; dataDir?: string } = {}): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   // A data directory passed in belongs to the caller (to restart on the same data); ours is removed.
@@ -48,6 +67,9 @@ export async function startServer(opts: { seedDemo?: boolean; port?: number; dat
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
     env: {
+      // One browser session repeats the same social actions across many tests, all from one
+      // address: far above the per-person defaults, so only a test that sets its own meets one.
+      ...GENEROUS_LIMITS,
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -15,6 +15,7 @@ import { installSecurityHeaders } from './platform/http/security-headers.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './platform/http/errors.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { RateLimit } from './platform/auth/rate-limit.ts';
+import { Limits } from './platform/auth/limits.ts';
 import { DiskPrivateFiles, DiskStorage, prepareStorage, storageLayout } from './platform/storage.ts';
 import { InProcessBus, RedisBus, type Bus } from './platform/realtime/bus.ts';
 import { ChannelRegistry } from './platform/realtime/channels.ts';
@@ -120,14 +121,11 @@ export async function buildApp(config: Config): Promise<App> {
   await http.register(fastifyCookie);
   await http.register(fastifyMultipart, { limits: { fileSize: config.maxAvatarBytes, files: 1, fields: 5 }, throwFileSizeLimit: true });
 
+  const limits = new Limits(config.limits, redis);
   const accounts = new AccountsService(new AccountsRepo(database.db), storage, {
     sessionTtlDays: config.sessionTtlDays,
     maxAvatarBytes: config.maxAvatarBytes,
-    limits: {
-      loginPerIp: new RateLimit({ name: 'login-ip', points: config.rateLimits.loginPerIpPerMin, durationSec: 60, redis }),
-      loginFailsPerAccount: new RateLimit({ name: 'login-fail', points: config.rateLimits.loginFailsPerAccountPer15Min, durationSec: 900, redis }),
-      signupPerIp: new RateLimit({ name: 'signup-ip', points: config.rateLimits.signupPerIpPerHour, durationSec: 3600, redis }),
-    },
+    limits,
   });
   const registry = new ChannelRegistry();
   const store = new EventStore(database.db);
@@ -138,13 +136,13 @@ export async function buildApp(config: Config): Promise<App> {
     bus,
     log: http.log as unknown as import('pino').Logger,
     metrics,
-    options: config.realtime,
+    options: { ...config.realtime, storedPublishes: limits },
     sessionSockets,
   });
   const notifications = new NotificationsService(database.db, gateway);
-  const graph = new GraphService(database.db, accounts, notifications);
+  const graph = new GraphService(database.db, accounts, notifications, limits);
   const cards = new CardsService(accounts, graph);
-  const videos = new VideosService(database.db, privateFiles, accounts, graph, gateway, { maxDurationSec: config.maxVideoDurationSec });
+  const videos = new VideosService(database.db, privateFiles, accounts, graph, gateway, { maxDurationSec: config.maxVideoDurationSec }, limits);
   const feeds = new FeedsService(videos, graph);
   registry.register(userChannelPolicy);
   registry.register(creatorChannelPolicy(graph));
@@ -162,6 +160,7 @@ export async function buildApp(config: Config): Promise<App> {
     storage,
     log: http.log,
     options: shopOptionsFromEnv(process.env),
+    limits,
     providers: [testPayments],
   });
   cards.addSectionProvider(shop.catalog);
@@ -173,13 +172,13 @@ export async function buildApp(config: Config): Promise<App> {
     cards: (ids) => shop.catalog.cards(ids),
   });
   const fans = new FansService(database.db);
-  const groups = new GroupsService(database.db, accounts, graph, fans, notifications, gateway, store, new RateLimit({ name: 'group-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));
+  const groups = new GroupsService(database.db, accounts, graph, fans, notifications, gateway, store, new RateLimit({ name: 'group-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }), limits);
   const dms = new DmsService(database.db, accounts, graph, notifications, store, new RateLimit({ name: 'dm-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));
   registry.register(groupChannelPolicy(groups));
   registry.register(dmChannelPolicy(dms));
-  const watch = new WatchService(database.db, accounts, graph, videos, gateway, new RateLimit({ name: 'watch-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));
+  const watch = new WatchService(database.db, accounts, graph, videos, gateway, new RateLimit({ name: 'watch-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }), limits);
   registry.register(watchChannelPolicy(watch));
-  const match = new MatchService(database.db, accounts, graph, gateway, bus, new RateLimit({ name: 'match-skip', points: Number(process.env.MATCH_SKIPS_PER_MIN || 20), durationSec: 60, redis }), matchOptionsFromEnv(process.env));
+  const match = new MatchService(database.db, accounts, graph, gateway, bus, limits, matchOptionsFromEnv(process.env));
   registry.register(matchChannelPolicy(match));
   const sfu = await createSfu(config.media);
   await sfu.start();
@@ -187,6 +186,7 @@ export async function buildApp(config: Config): Promise<App> {
     db: database.db, accounts, graph, groups, fans, notifications, shop, videos, realtime: gateway, store, sfu, storage,
     chatLimit: new RateLimit({ name: 'room-msg', points: config.rooms.chatPer10s, durationSec: 10, redis }),
     heartLimit: new RateLimit({ name: 'room-hearts', points: config.rooms.heartPostsPer10s, durationSec: 10, redis }),
+    limits,
     iceServers: IceServerConfig.array().parse(process.env.ICE_SERVERS ? JSON.parse(process.env.ICE_SERVERS) : []),
     log: http.log,
   });
@@ -216,13 +216,13 @@ export async function buildApp(config: Config): Promise<App> {
     }).catch((err: unknown) => http.log.warn({ err }, 'fan points not awarded'));
   });
 
-  const router = new Router(http, accounts);
+  const router = new Router(http, accounts, limits);
   registerAccountRoutes(router, accounts, { cookieSecure: config.cookieSecure });
   registerPeopleLookup(router, accounts);
   registerGraphRoutes(router, graph);
   registerNotificationRoutes(router, notifications);
   registerCardRoutes(router, cards, config.publicUrl);
-  registerShopRoutes(router, shop, { redis });
+  registerShopRoutes(router, shop);
   registerVideoRoutes(router, videos, { maxVideoBytes: config.maxVideoBytes, tmpDir: privateFiles.file('tmp') });
   registerFeedRoutes(router, feeds);
   registerGroupRoutes(router, groups, accounts);

@@ -34,6 +34,8 @@ export const ErrorCode = z.enum([
   'out_of_stock',
   'sold_out',
   'limit_reached',
+  /** The buyer already holds the most units allowed in unpaid orders: pay or cancel one first. */
+  'too_many_unpaid',
   'invalid_state',
   'coupon_unavailable',
   'payment_declined',
@@ -90,6 +92,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   out_of_stock: 409,
   sold_out: 409,
   limit_reached: 409,
+  too_many_unpaid: 409,
   invalid_state: 409,
   coupon_unavailable: 422,
   payment_declined: 402,

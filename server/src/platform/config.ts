@@ -29,7 +29,8 @@ export interface Config {
   chatMessagesPer10s: number;
   webDistDir: string;
   seedDemo: boolean;
-  rateLimits: { loginPerIpPerMin: number; loginFailsPerAccountPer15Min: number; signupPerIpPerHour: number };
+  /** Every limit on repeated actions; docs/security.md lists each with its scope. */
+  limits: LimitsConfig;
   realtime: {
     heartbeatMs: number;
     slowSocketBytes: number;
@@ -44,6 +45,57 @@ export interface Config {
   media: MediaConfig;
   /** Chat messages one person may send in one room per 10 seconds, and heart posts per 10 seconds. */
   rooms: { chatPer10s: number; heartPostsPer10s: number };
+}
+
+/** At most `points` hits per `durationSec`, counted per key (a person, a network, a target). */
+export interface Limit {
+  points: number;
+  durationSec: number;
+}
+
+/** Each rate limit: its environment variable, default budget and window. */
+export const RATE_LIMITS = {
+  loginPerIp: { env: 'RATE_LIMIT_LOGIN_PER_IP_PER_MIN', points: 30, durationSec: 60 },
+  loginFailsPerAccountNetwork: { env: 'RATE_LIMIT_LOGIN_FAILS_PER_ACCOUNT_NETWORK', points: 10, durationSec: 900 },
+  loginFailsPerNetwork: { env: 'RATE_LIMIT_LOGIN_FAILS_PER_IP_PER_HOUR', points: 50, durationSec: 3600 },
+  signupPerIp: { env: 'RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR', points: 20, durationSec: 3600 },
+  passwordFails: { env: 'RATE_LIMIT_PASSWORD_FAILS_PER_ACCOUNT', points: 5, durationSec: 900 },
+  writesPerRoute: { env: 'WRITES_PER_ROUTE_PER_MIN', points: 120, durationSec: 60 },
+  storedPublishes: { env: 'WS_STORED_PUBLISHES_PER_MIN', points: 120, durationSec: 60 },
+  follows: { env: 'FOLLOWS_PER_MIN', points: 30, durationSec: 60 },
+  likes: { env: 'LIKES_PER_MIN', points: 60, durationSec: 60 },
+  comments: { env: 'COMMENTS_PER_MIN', points: 10, durationSec: 60 },
+  videoUploads: { env: 'VIDEO_UPLOADS_PER_HOUR', points: 10, durationSec: 3600 },
+  groupJoins: { env: 'GROUP_JOINS_PER_HOUR', points: 30, durationSec: 3600 },
+  groupsCreated: { env: 'GROUPS_CREATED_PER_HOUR', points: 5, durationSec: 3600 },
+  roomsCreated: { env: 'ROOMS_CREATED_PER_HOUR', points: 10, durationSec: 3600 },
+  watchPartiesCreated: { env: 'WATCH_PARTIES_CREATED_PER_HOUR', points: 20, durationSec: 3600 },
+  reports: { env: 'REPORTS_PER_HOUR', points: 10, durationSec: 3600 },
+  reportsPerTarget: { env: 'REPORTS_PER_TARGET_PER_DAY', points: 2, durationSec: 86_400 },
+  checkouts: { env: 'SHOP_CHECKOUTS_PER_USER_PER_MIN', points: 30, durationSec: 60 },
+  pays: { env: 'SHOP_PAYS_PER_USER_PER_MIN', points: 30, durationSec: 60 },
+  touchesPerIp: { env: 'SHOP_TOUCHES_PER_IP_PER_MIN', points: 600, durationSec: 60 },
+  matchSkips: { env: 'MATCH_SKIPS_PER_MIN', points: 20, durationSec: 60 },
+} as const satisfies Record<string, Limit & { env: string }>;
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+export interface LimitsConfig {
+  rates: Record<RateLimitName, Limit>;
+  /** A product view or click by one viewer counts once per this window in the seller's insights. */
+  touchWindowSec: number;
+  /** A re-follow within this window does not notify the followed person again. */
+  followNotifyWindowSec: number;
+  /** Units one buyer may hold in unpaid orders at once. */
+  unpaidUnitsPerBuyer: number;
+  /**
+   * Failed logins for one account (from anywhere) before each further attempt is slowed down:
+   * the delay doubles from `stepMs` with every failure up to `maxMs`. A device that logged in to
+   * the account recently is not slowed down.
+   */
+  loginSlowdown: { freeFails: number; stepMs: number; maxMs: number; windowSec: number };
+  /** Signs the "this device logged in before" cookie; random per process when unset. */
+  deviceSecret: string | undefined;
 }
 
 function int(v: string | undefined, fallback: number): number {
@@ -77,11 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     chatMessagesPer10s: int(env.CHAT_MESSAGES_PER_10S, 20),
     webDistDir: env.WEB_DIST_DIR ?? path.join(repoRoot, 'web', 'dist'),
     seedDemo: env.SEED_DEMO !== 'false',
-    rateLimits: {
-      loginPerIpPerMin: int(env.RATE_LIMIT_LOGIN_PER_IP_PER_MIN, 30),
-      loginFailsPerAccountPer15Min: int(env.RATE_LIMIT_LOGIN_FAILS_PER_ACCOUNT, 10),
-      signupPerIpPerHour: int(env.RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR, 20),
-    },
+    limits: loadLimits(env),
     realtime: {
       heartbeatMs: int(env.WS_HEARTBEAT_MS, 15_000),
       slowSocketBytes: int(env.WS_SLOW_SOCKET_BYTES, 4 * 1024 * 1024),
@@ -136,6 +184,32 @@ function webhookSecret(env: NodeJS.ProcessEnv): string {
     throw new Error('PAYMENT_WEBHOOK_SECRET must be set to a secret of your own in production (NODE_ENV=production or an https PUBLIC_URL)');
   }
   return secret;
+}
+
+export function loadLimits(env: NodeJS.ProcessEnv): LimitsConfig {
+  const rates = Object.fromEntries(
+    Object.entries(RATE_LIMITS).map(([name, d]) => [name, { points: positive(env[d.env], d.points, d.env), durationSec: d.durationSec }]),
+  ) as Record<RateLimitName, Limit>;
+  return {
+    rates,
+    touchWindowSec: positive(env.SHOP_TOUCH_WINDOW_SEC, 1800, 'SHOP_TOUCH_WINDOW_SEC'),
+    followNotifyWindowSec: positive(env.FOLLOW_NOTIFY_WINDOW_SEC, 86_400, 'FOLLOW_NOTIFY_WINDOW_SEC'),
+    unpaidUnitsPerBuyer: positive(env.SHOP_UNPAID_UNITS_PER_BUYER, 20, 'SHOP_UNPAID_UNITS_PER_BUYER'),
+    loginSlowdown: {
+      freeFails: int(env.LOGIN_SLOWDOWN_AFTER_FAILS, 5),
+      stepMs: int(env.LOGIN_SLOWDOWN_STEP_MS, 250),
+      maxMs: int(env.LOGIN_SLOWDOWN_MAX_MS, 5000),
+      windowSec: 900,
+    },
+    deviceSecret: env.DEVICE_COOKIE_SECRET || undefined,
+  };
+}
+
+/** A limit of zero or less would refuse everyone: a typo, not a policy. */
+function positive(v: string | undefined, fallback: number, name: string): number {
+  const n = int(v, fallback);
+  if (n <= 0) throw new Error(`${name} must be a positive number, got ${v}`);
+  return n;
 }
 
 function mediaAdapter(v: string | undefined): MediaConfig['adapter'] {

@@ -5,6 +5,8 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly issues: { path: string; message: string }[] | undefined;
+  /** For `rate_limited`: seconds until the budget allows another try (sent as Retry-After). */
+  retryAfterSec: number | undefined;
 
   /** `status` overrides the code's usual one, for a framework's 4xx that has no code of its own (405, 406). */
   constructor(code: ErrorCode, message: string, issues?: { path: string; message: string }[], status: number = HTTP_STATUS_BY_CODE[code]) {
@@ -12,6 +14,7 @@ export class AppError extends Error {
     this.code = code;
     this.status = status;
     this.issues = issues;
+    this.retryAfterSec = undefined;
   }
 
   toBody(): ErrorBody {

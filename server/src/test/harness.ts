@@ -8,7 +8,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { pathOf, queryString, type CallArgs, type Endpoint, type ErrorBody, type ResponseOf, type ServerFrame } from '@tremolo/protocol';
 import { buildApp, type App } from '../app.ts';
-import { loadConfig, type Config } from '../platform/config.ts';
+import { RATE_LIMITS, loadConfig, type Config } from '../platform/config.ts';
 
 export type TestDb = 'pglite' | 'postgres';
 /** Which database integration tests run on: `TEST_DB=postgres` for the real server, PGlite otherwise. */
@@ -42,10 +42,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+/**
+ * Limits far above anything a test does on purpose, so only the tests about limits (which set
+ * their own, small ones) ever meet them. A variable set in the environment still wins.
+ */
+export const GENEROUS_LIMITS: Record<string, string> = {
+  ...Object.fromEntries(Object.values(RATE_LIMITS).map((l) => [l.env, '100000'])),
+  SHOP_UNPAID_UNITS_PER_BUYER: '100000',
+  LOGIN_SLOWDOWN_AFTER_FAILS: '100000',
+};
+
+/** `env` sets environment variables for this app only (e.g. one small limit under test). */
+export async function startTestApp(overrides: Partial<Config> = {}, env: Record<string, string> = {}): Promise<TestApp> {
   const scratch = testDb === 'postgres' ? await createScratchDatabase() : null;
   const config = loadConfig(
-    { ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' },
+    { ...GENEROUS_LIMITS, ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env },
     {
       port: 0,
       host: '127.0.0.1',
@@ -54,7 +65,6 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
       databaseUrl: scratch?.url,
       redisUrl: undefined,
       seedDemo: false,
-      rateLimits: { loginPerIpPerMin: 10_000, loginFailsPerAccountPer15Min: 10_000, signupPerIpPerHour: 10_000 },
       ...overrides,
     },
   );

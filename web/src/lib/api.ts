@@ -17,6 +17,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly issues: { path: string; message: string }[] = [],
+    /** For `rate_limited`: the server's Retry-After, in seconds. */
+    readonly retryAfterSec: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -39,11 +41,12 @@ function headersFor(method: Method, json: boolean): Record<string, string> {
   return h;
 }
 
-function errorFrom(status: number, payload: unknown): ApiError {
+function errorFrom(status: number, payload: unknown, retryAfter: string | null = null): ApiError {
   const parsed = ErrorBody.safeParse(payload);
   if (parsed.success) {
     const e = parsed.data.error;
-    return new ApiError(e.code, e.message, status, e.issues ?? []);
+    const wait = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : null;
+    return new ApiError(e.code, e.message, status, e.issues ?? [], wait);
   }
   return new ApiError(status >= 500 ? 'internal' : 'bad_response', `Unexpected answer from the server (HTTP ${status})`, status);
 }
@@ -79,7 +82,7 @@ export async function request<T>(method: Method, url: string, schema: Parser<T>,
     throw new ApiError('network', 'Cannot reach the server; check your connection', 0);
   }
   const payload = parseJson(await res.text());
-  if (!res.ok) throw errorFrom(res.status, payload);
+  if (!res.ok) throw errorFrom(res.status, payload, res.headers.get('retry-after'));
   return decode(schema, payload, res.status);
 }
 
@@ -115,7 +118,7 @@ export function upload<T>(
     xhr.onerror = () => reject(new ApiError('network', 'Cannot reach the server; check your connection', 0));
     xhr.onload = () => {
       const payload = parseJson(xhr.responseText);
-      if (xhr.status < 200 || xhr.status >= 300) return reject(errorFrom(xhr.status, payload));
+      if (xhr.status < 200 || xhr.status >= 300) return reject(errorFrom(xhr.status, payload, xhr.getResponseHeader('retry-after')));
       try {
         resolve(decode(schema, payload, xhr.status));
       } catch (e) {

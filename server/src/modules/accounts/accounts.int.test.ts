@@ -109,20 +109,87 @@ describe('people lookup', () => {
   });
 });
 
-describe('rate limits', () => {
-  test('logins are limited per account after repeated failures', async () => {
-    const limited = await startTestApp({ rateLimits: { loginPerIpPerMin: 1000, loginFailsPerAccountPer15Min: 3, signupPerIpPerHour: 1000 } });
+describe('login limits', () => {
+  type LoginReply = { status: number; code: string | undefined; ms: number; device: string | undefined };
+  /** A login from one network (and optionally with a device mark), as a browser there would send it. */
+  async function login(app: TestApp, ip: string, handle: string, password: string, device?: string): Promise<LoginReply> {
+    const started = performance.now();
+    const res = await app.app.http.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: ip,
+      headers: { 'content-type': 'application/json', ...(device ? { cookie: device } : {}) },
+      payload: JSON.stringify({ handle, password }),
+    });
+    const setCookie = res.headers['set-cookie'];
+    const mark = (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('tremolo_dev='));
+    const body = JSON.parse(res.body) as { error?: { code: string } };
+    return { status: res.statusCode, code: body.error?.code, ms: performance.now() - started, device: mark };
+  }
+  const guesses = async (app: TestApp, ip: string, handle: string, n: number) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push((await login(app, ip, handle, `guess-${i}`)).status);
+    return out;
+  };
+
+  test('failures are refused per (account, network): the attacker is stopped, the owner elsewhere is not', async () => {
+    // Ten, the old per-account lock-out: the same burst used to lock the owner out everywhere.
+    const app = await startTestApp({}, { RATE_LIMIT_LOGIN_FAILS_PER_ACCOUNT_NETWORK: '10', LOGIN_SLOWDOWN_AFTER_FAILS: '1000' });
     try {
-      await TestUser.signup(limited, 'victim');
-      const attacker = new TestUser(limited);
-      const codes: number[] = [];
-      for (let i = 0; i < 5; i++) codes.push((await attacker.call('POST', '/api/v1/auth/login', { handle: 'victim', password: `guess-${i}` })).status);
-      assert.deepEqual(codes, [401, 401, 401, 429, 429]);
-      const real = await attacker.call<{ error: { code: string } }>('POST', '/api/v1/auth/login', { handle: 'victim', password: 'correct horse battery' });
-      assert.equal(real.status, 429);
-      assert.equal(real.body.error.code, 'rate_limited');
+      await TestUser.signup(app, 'victim');
+      assert.deepEqual(await guesses(app, '203.0.113.7', 'victim', 12), [...Array<number>(10).fill(401), 429, 429]);
+      const attackerRight = await login(app, '203.0.113.7', 'victim', 'correct horse battery');
+      assert.equal(attackerRight.status, 429);
+      assert.equal(attackerRight.code, 'rate_limited');
+      // The owner's network is not the attacker's.
+      const owner = await login(app, '198.51.100.20', 'victim', 'correct horse battery');
+      assert.equal(owner.status, 200);
     } finally {
-      await limited.close();
+      await app.close();
+    }
+  });
+
+  test('failures per network stop one network guessing across many accounts', async () => {
+    const app = await startTestApp({}, { RATE_LIMIT_LOGIN_FAILS_PER_IP_PER_HOUR: '4', LOGIN_SLOWDOWN_AFTER_FAILS: '1000' });
+    try {
+      for (const h of ['net_a', 'net_b', 'net_c']) await TestUser.signup(app, h);
+      const codes: number[] = [];
+      for (const h of ['net_a', 'net_b', 'net_c', 'net_a', 'net_b', 'net_c']) codes.push((await login(app, '203.0.113.9', h, 'nope')).status);
+      assert.deepEqual(codes, [401, 401, 401, 401, 429, 429]);
+      const other = await login(app, '198.51.100.30', 'net_b', 'correct horse battery');
+      assert.equal(other.status, 200);
+      // A successful login does not use up its network's failure budget.
+      const app2Codes: number[] = [];
+      for (let i = 0; i < 5; i++) app2Codes.push((await login(app, '198.51.100.31', 'net_c', 'correct horse battery')).status);
+      assert.deepEqual(app2Codes, [200, 200, 200, 200, 200]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("strangers' failures from many networks slow the account down, never lock it; a known device is not slowed", async () => {
+    const app = await startTestApp({}, { LOGIN_SLOWDOWN_AFTER_FAILS: '2', LOGIN_SLOWDOWN_STEP_MS: '1500', LOGIN_SLOWDOWN_MAX_MS: '1500' });
+    try {
+      await TestUser.signup(app, 'slowed');
+      const first = await login(app, '198.51.100.40', 'slowed', 'correct horse battery');
+      assert.equal(first.status, 200);
+      assert.ok(first.device, 'a successful login marks the device');
+      // A botnet: every guess from another network, so no per-network limit is reached.
+      for (let i = 0; i < 4; i++) assert.equal((await login(app, `203.0.113.${100 + i}`, 'slowed', `guess-${i}`)).status, 401);
+      const stranger = await login(app, '203.0.113.200', 'slowed', 'guess-again');
+      assert.equal(stranger.status, 401);
+      assert.ok(stranger.ms >= 1400, `a stranger is slowed down (${Math.round(stranger.ms)} ms)`);
+      const ownerDevice = await login(app, '198.51.100.40', 'slowed', 'correct horse battery', first.device);
+      assert.equal(ownerDevice.status, 200);
+      assert.ok(ownerDevice.ms < 1000, `the owner's device is not slowed down (${Math.round(ownerDevice.ms)} ms)`);
+      // A forged mark counts for nothing, and the owner on a new device still gets in (slowly).
+      await login(app, '203.0.113.201', 'slowed', 'guess-more');
+      const forged = await login(app, '203.0.113.202', 'slowed', 'guess-forged', `tremolo_dev=${first.device!.split('=')[1]!.replace(/.$/, 'x')}`);
+      assert.ok(forged.ms >= 1400);
+      const newDevice = await login(app, '198.51.100.41', 'slowed', 'correct horse battery');
+      assert.equal(newDevice.status, 200);
+    } finally {
+      await app.close();
     }
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ChangePasswordBody, LoginBody, Me, Ok, SessionInfo, SignupBody, UpdateProfileBody, UserSummary, text } from '@tremolo/protocol';
 import { SESSION_COOKIE, readCookie } from '../../platform/auth/session.ts';
+import { DEVICE_COOKIE } from '../../platform/auth/device.ts';
 import type { Router } from '../../platform/http/route.ts';
 import { readUpload } from '../../platform/http/upload.ts';
 import type { AccountsService, NewSession } from './service.ts';
@@ -16,6 +17,8 @@ export function registerAccountRoutes(router: Router, accounts: AccountsService,
       path: '/',
       expires: s.expiresAt,
     });
+  const setDeviceCookie = (reply: FastifyReply, d: { value: string; expiresAt: Date }) =>
+    reply.setCookie(DEVICE_COOKIE, d.value, { httpOnly: true, sameSite: 'lax', secure: opts.cookieSecure, path: '/api/v1/auth', expires: d.expiresAt });
   const sessionInfo = (user: UserRow, csrfToken: string) => ({ user: accounts.me(user), csrfToken });
 
   router.add({
@@ -28,8 +31,9 @@ export function registerAccountRoutes(router: Router, accounts: AccountsService,
     response: SessionInfo,
     status: 201,
     handler: async ({ body, req, reply }) => {
-      const { user, session } = await accounts.signup(body, req.ip);
+      const { user, session, device } = await accounts.signup(body, req.ip);
       setSessionCookie(reply, session);
+      setDeviceCookie(reply, device);
       return sessionInfo(user, session.csrfToken);
     },
   });
@@ -43,8 +47,9 @@ export function registerAccountRoutes(router: Router, accounts: AccountsService,
     body: LoginBody,
     response: SessionInfo,
     handler: async ({ body, req, reply }) => {
-      const { user, session } = await accounts.login(body.handle, body.password, req.ip);
+      const { user, session, device } = await accounts.login(body.handle, body.password, { ip: req.ip, deviceMark: readCookie(req.headers.cookie, DEVICE_COOKIE) });
       setSessionCookie(reply, session);
+      setDeviceCookie(reply, device);
       return sessionInfo(user, session.csrfToken);
     },
   });

@@ -13,13 +13,15 @@ import {
   type AuthenticatedUser,
   type SessionResolver,
 } from '../../platform/auth/session.ts';
-import type { RateLimit } from '../../platform/auth/rate-limit.ts';
+import type { Limits } from '../../platform/auth/limits.ts';
+import { DeviceMarks } from '../../platform/auth/device.ts';
 import type { Storage } from '../../platform/storage.ts';
 import type { AccountsRepo, UserRow } from './repo.ts';
 import { processAvatar } from './avatar.ts';
 
 /** A person's stored row, for modules that build their own views of people. */
 export type { UserRow };
+const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 /** argon2id with OWASP's recommended minimums; about 20 ms a hash on this machine. */
 const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -30,8 +32,15 @@ export interface NewSession {
   expiresAt: Date;
 }
 
+/** Where a login attempt comes from: the network, and the device mark the browser sent. */
+export interface LoginClient {
+  ip: string;
+  deviceMark: string | undefined;
+}
+
 export class AccountsService implements SessionResolver {
   private readonly dummyHash = hash(randomBytes(16).toString('hex'), ARGON2);
+  private readonly devices: DeviceMarks;
 
   constructor(
     private readonly repo: AccountsRepo,
@@ -39,14 +48,16 @@ export class AccountsService implements SessionResolver {
     private readonly opts: {
       sessionTtlDays: number;
       maxAvatarBytes: number;
-      limits: { loginPerIp: RateLimit; loginFailsPerAccount: RateLimit; signupPerIp: RateLimit };
+      limits: Limits;
     },
-  ) {}
+  ) {
+    this.devices = new DeviceMarks(opts.limits.config.deviceSecret, opts.sessionTtlDays);
+  }
 
-  async signup(body: SignupBody, ip: string): Promise<{ user: UserRow; session: NewSession }> {
-    await this.opts.limits.signupPerIp.consume(ip, 'sign-ups from your network');
+  async signup(body: SignupBody, ip: string): Promise<{ user: UserRow; session: NewSession; device: { value: string; expiresAt: Date } }> {
+    await this.opts.limits.consume('signupPerIp', ip);
     const user = await this.createUser(body);
-    return { user, session: await this.startSession(user.id) };
+    return { user, session: await this.startSession(user.id), device: this.devices.issue(user.id) };
   }
 
   /** Creates an account without a session (signup, demo data, load tests). */
@@ -66,19 +77,46 @@ export class AccountsService implements SessionResolver {
     }
   }
 
-  async login(handle: string, password: string, ip: string): Promise<{ user: UserRow; session: NewSession }> {
+  /**
+   * Brute force is stopped per network (all attempts, and failures across accounts) and per
+   * (account, network); failures from everywhere only slow the account down, so strangers
+   * cannot lock its owner out. A device that logged in to this account before skips both
+   * per-account measures: the guesses of others are not its problem.
+   */
+  async login(handle: string, password: string, client: LoginClient): Promise<{ user: UserRow; session: NewSession; device: { value: string; expiresAt: Date } }> {
     const account = handle.toLowerCase();
-    await this.opts.limits.loginPerIp.consume(ip, 'login attempts from your network');
-    await this.opts.limits.loginFailsPerAccount.check(account, 'failed logins for this account');
+    const limits = this.opts.limits;
+    await limits.consume('loginPerIp', client.ip);
     const user = await this.repo.byHandle(account);
+    const knownDevice = user !== undefined && this.devices.verify(client.deviceMark) === user.id;
+    const pair = `${account}:${client.ip}`;
+    // Counted before the password is checked (and given back on success) so parallel guesses
+    // cannot all slip through before the first failure is recorded.
+    await limits.consume('loginFailsPerNetwork', client.ip);
+    if (!knownDevice) {
+      await limits.consume('loginFailsPerAccountNetwork', pair).catch(async (e: unknown) => {
+        await limits.refund('loginFailsPerNetwork', client.ip);
+        throw e;
+      });
+      await sleep(await this.slowdownMs(account));
+    }
     // Verify against a dummy hash when the user is unknown so timing does not reveal which handles exist.
     const ok = await verify(user?.passwordHash ?? (await this.dummyHash), password).catch(() => false);
     if (!user || !ok) {
-      await this.opts.limits.loginFailsPerAccount.consume(account, 'failed logins for this account');
+      if (!knownDevice) await limits.loginFailsPerAccount.consume(account, 'failed logins');
       throw new AppError('invalid_credentials', 'Wrong handle or password');
     }
-    await this.opts.limits.loginFailsPerAccount.reset(account);
-    return { user, session: await this.startSession(user.id) };
+    await limits.refund('loginFailsPerNetwork', client.ip);
+    await limits.reset('loginFailsPerAccountNetwork', pair);
+    // The account-wide count stays: the owner getting in says nothing about the strangers guessing.
+    return { user, session: await this.startSession(user.id), device: this.devices.issue(user.id) };
+  }
+
+  /** The delay doubles with each recent failure past the free ones, up to the maximum. */
+  private async slowdownMs(account: string): Promise<number> {
+    const { freeFails, stepMs, maxMs } = this.opts.limits.config.loginSlowdown;
+    const over = (await this.opts.limits.loginFailsPerAccount.used(account)) - freeFails;
+    return over < 0 ? 0 : Math.min(maxMs, stepMs * 2 ** Math.min(over, 20));
   }
 
   async startSession(userId: string): Promise<NewSession> {
@@ -102,9 +140,12 @@ export class AccountsService implements SessionResolver {
 
   async changePassword(userId: string, current: string, next: string, keepToken: string): Promise<void> {
     const user = await this.mustGet(userId);
+    // Someone holding a stolen session must not be able to guess the password behind it.
+    await this.opts.limits.consume('passwordFails', userId);
     if (!(await verify(user.passwordHash, current).catch(() => false))) {
       throw new AppError('invalid_credentials', 'Your current password is wrong');
     }
+    await this.opts.limits.reset('passwordFails', userId);
     await this.repo.updateUser(userId, { passwordHash: await hash(next, ARGON2) });
     // Anyone holding an old session of this account is logged out.
     await this.repo.deleteSessionsOfUserExcept(userId, hashToken(keepToken));

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
+import type { Limits } from '../../platform/auth/limits.ts';
 import { GraphRepo } from './repo.ts';
 
 export class GraphService {
@@ -13,11 +14,13 @@ export class GraphService {
     private readonly db: Db,
     private readonly accounts: AccountsService,
     private readonly notifications: NotificationsService,
+    private readonly limits: Limits,
   ) {
     this.repo = new GraphRepo(db);
   }
 
   async follow(meId: string, handle: string): Promise<Relationship> {
+    await this.limits.consume('follows', meId);
     const target = await this.accounts.byHandle(handle);
     if (target.id === meId) throw new AppError('bad_request', 'You cannot follow yourself');
     const created = await this.db.transaction(async (tx) => {
@@ -28,7 +31,8 @@ export class GraphService {
       const isNew = await repo.insertFollow(newId(), meId, target.id);
       return { isNew, mutual: isNew && (await repo.follows(target.id, meId)) };
     });
-    if (created.isNew) {
+    // Unfollow and follow again must not become a way to ping someone over and over.
+    if (created.isNew && (await this.limits.followNotifyOnce.first(`${meId}:${target.id}`))) {
       const actor = this.accounts.summary(await this.accounts.mustGet(meId));
       await this.notifications.notify(target.id, created.mutual ? { kind: 'friended', actor } : { kind: 'followed', actor });
       if (created.mutual) {
@@ -40,6 +44,7 @@ export class GraphService {
   }
 
   async unfollow(meId: string, handle: string): Promise<Relationship> {
+    await this.limits.consume('follows', meId);
     const target = await this.accounts.byHandle(handle);
     await this.repo.deleteFollow(meId, target.id);
     return this.relationship(meId, target.id);
@@ -47,6 +52,7 @@ export class GraphService {
 
   /** Blocking removes follows both ways, in one transaction with the block. */
   async block(meId: string, handle: string): Promise<Relationship> {
+    await this.limits.consume('follows', meId);
     const target = await this.accounts.byHandle(handle);
     if (target.id === meId) throw new AppError('bad_request', 'You cannot block yourself');
     await this.db.transaction(async (tx) => {
@@ -59,6 +65,7 @@ export class GraphService {
   }
 
   async unblock(meId: string, handle: string): Promise<Relationship> {
+    await this.limits.consume('follows', meId);
     const target = await this.accounts.byHandle(handle);
     await this.repo.deleteBlock(meId, target.id);
     return this.relationship(meId, target.id);

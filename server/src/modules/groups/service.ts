@@ -1,3 +1,4 @@
+import type { Limits } from '../../platform/auth/limits.ts';
 import { randomBytes } from 'node:crypto';
 import type { ChannelEvent, CreateGroupBody, EventFrame, Group, GroupMember, ModerateBody, PublishBody } from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
@@ -41,6 +42,7 @@ export class GroupsService {
     private readonly realtime: Realtime,
     private readonly history: ChannelHistory,
     private readonly messageLimit: RateLimit,
+    private readonly limits: Limits,
   ) {
     this.repo = new GroupsRepo(db);
   }
@@ -50,6 +52,7 @@ export class GroupsService {
   }
 
   async create(ownerId: string, body: CreateGroupBody): Promise<Group> {
+    await this.limits.consume('groupsCreated', ownerId);
     if (body.joinRule === 'fan_level' && !body.minFanLevel) throw new AppError('validation_failed', 'A fan-level group needs minFanLevel');
     const id = newId();
     await this.db.transaction(async (tx) => {
@@ -163,6 +166,8 @@ export class GroupsService {
   }
 
   async join(userId: string, id: string, inviteCode: string | undefined): Promise<{ status: 'member' | 'pending'; group: Group }> {
+    // Join and leave share one budget: each announces itself to the whole group.
+    await this.limits.consume('groupJoins', userId);
     const g = await this.mustGroup(id);
     const existing = await this.repo.member(id, userId);
     if (existing) return { status: existing.status, group: await this.toDto(userId, g, existing) };
@@ -193,6 +198,7 @@ export class GroupsService {
   }
 
   async leave(userId: string, id: string): Promise<void> {
+    await this.limits.consume('groupJoins', userId);
     const g = await this.mustGroup(id);
     if (g.ownerId === userId) throw new AppError('bad_request', 'The owner cannot leave; hand the group over or delete it');
     const removed = await this.removeMember(id, userId);

@@ -1,10 +1,10 @@
+import type { Limits } from '../../platform/auth/limits.ts';
 import type { ChannelEvent, IceServer, MatchFoundEvent, MatchOptIn, MatchQueuePublish, MatchReport, MatchReportBody, MatchRingEndedEvent, PublishBody, RtcSignalPublish, ShakePublish, UserSummary } from '@tremolo/protocol';
 import { IceServer as IceServerSchema, MAX_SNAPSHOT_BYTES } from '@tremolo/protocol';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { RateLimit } from '../../platform/auth/rate-limit.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
 import type { Bus } from '../../platform/realtime/bus.ts';
 import type { AccountsService } from '../accounts/service.ts';
@@ -110,7 +110,7 @@ export class MatchService {
     private readonly graph: GraphService,
     private readonly realtime: Realtime,
     bus: Bus,
-    private readonly skipLimit: RateLimit,
+    private readonly limits: Limits,
     readonly options: MatchOptions,
   ) {
     this.repo = new MatchRepo(db);
@@ -307,7 +307,7 @@ export class MatchService {
   }
 
   private async countSkip(userId: string, limited = true): Promise<void> {
-    if (limited) await this.skipLimit.consume(userId, 'skips');
+    if (limited) await this.limits.consume('matchSkips', userId);
     const now = Date.now();
     const list = (this.skips.get(userId) ?? []).filter((t) => now - t < 3_600_000);
     list.push(now);
@@ -432,6 +432,9 @@ export class MatchService {
   async report(userId: string, body: MatchReportBody): Promise<{ id: string }> {
     if (body.userId === userId) throw new AppError('bad_request', 'You cannot report yourself');
     if (!this.wasPeer(userId, body.userId)) throw forbidden('You can report people you met in 连线 or shake');
+    // Reports feed the automatic cool-down, so one person's burst must not count as many.
+    await this.limits.consume('reports', userId);
+    await this.limits.consume('reportsPerTarget', `${userId}:${body.userId}`);
     let snapshotType: string | null = null;
     let snapshotB64: string | null = null;
     if (body.snapshot) {

@@ -1,3 +1,4 @@
+import type { Limits } from '../../platform/auth/limits.ts';
 import {
   MAX_HANDS_SHOWN,
   type CardSection,
@@ -67,6 +68,7 @@ export interface RoomsDeps {
   storage: Storage;
   chatLimit: RateLimit;
   heartLimit: RateLimit;
+  limits: Limits;
   iceServers: IceServer[];
   log: FastifyBaseLogger;
 }
@@ -136,6 +138,7 @@ export class RoomsService {
   // ------------------------------------------------------------------ rooms
 
   async create(userId: string, body: CreateRoomBody): Promise<Room> {
+    await this.d.limits.consume('roomsCreated', userId);
     if (body.audience === 'group') {
       const g = await this.d.groups.get(userId, body.groupId!);
       if (g.owner.id !== userId) throw forbidden('A room for a fan group must be opened by the group’s owner');

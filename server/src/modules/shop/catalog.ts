@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { LowStockItem as LowStockSchema } from '@tremolo/protocol';
 import type { CardSection, CreateProductBody, NewVariant, Product, ProductCard, RecordTouchesBody, Shop, UpdateProductBody, UpdateVariantBody, UpsertShopBody, UserSummary } from '@tremolo/protocol';
@@ -277,8 +278,15 @@ export class Catalog implements CardSectionProvider {
 
   // ------------------------------------------------------------ touches
 
-  /** Records product-card views and clicks (anonymous views count for the funnel, not for attribution). */
-  async recordTouches(userId: string | null, body: z.infer<typeof RecordTouchesBody>): Promise<number> {
+  /**
+   * Records product-card views and clicks (anonymous views count for the funnel, not for
+   * attribution). One viewer's view or click of one product on one kind of surface counts once
+   * per window, so scrolling past a card again, or a script, cannot inflate a seller's insights.
+   */
+  async recordTouches(viewer: { userId: string | null; ip: string; userAgent: string }, body: z.infer<typeof RecordTouchesBody>): Promise<number> {
+    const { userId } = viewer;
+    await this.ctx.limits.consume('touchesPerIp', viewer.ip);
+    const who = userId ? `u:${userId}` : `a:${createHash('sha256').update(`${viewer.ip}\n${viewer.userAgent}`).digest('base64url')}`;
     const rows = await this.repo.productsByIds([...new Set(body.events.map((e) => e.productId))]);
     const seller = new Map(rows.filter((p) => p.status === 'published').map((p) => [p.id, p.sellerId]));
     const at = this.ctx.now();
@@ -286,10 +294,14 @@ export class Catalog implements CardSectionProvider {
       const sellerId = seller.get(e.productId);
       // A seller looking at their own products is not a customer.
       if (!sellerId || sellerId === userId) return [];
-      return [{ id: newId(), productId: e.productId, sellerId, userId, kind: e.kind, surface: e.surface, surfaceId: e.surfaceId ?? null, sharedBy: e.sharedBy ?? null, at }];
+      // The surface is part of the key (where a buyer came from is what attribution is for) but
+      // its free-form id is not, or a script could vary it to count again.
+      return [{ once: `${who}:${e.kind}:${e.productId}:${e.surface}`, id: newId(), productId: e.productId, sellerId, userId, kind: e.kind, surface: e.surface, surfaceId: e.surfaceId ?? null, sharedBy: e.sharedBy ?? null, at }];
     });
-    await this.repo.insertTouches(touches);
-    return touches.length;
+    const fresh: Omit<(typeof touches)[number], 'once'>[] = [];
+    for (const { once, ...t } of touches) if (await this.ctx.limits.touchOnce.first(once)) fresh.push(t);
+    await this.repo.insertTouches(fresh);
+    return fresh.length;
   }
 
   private async person(id: string): Promise<UserSummary> {

@@ -267,6 +267,7 @@ export class Checkout {
   }
 
   async checkout(userId: string, body: CheckoutBody): Promise<Order> {
+    await this.ctx.limits.consume('checkouts', userId);
     const { idempotencyKey: key, ...rest } = body;
     const hash = requestHash({ kind: 'checkout', ...rest });
     const prior = await this.replay(userId, key, hash);
@@ -302,6 +303,7 @@ export class Checkout {
       await this.ctx.db.transaction(async (tx) => {
         const repo = new ShopRepo(tx);
         await repo.saveIdempotent({ userId, scope: 'checkout', key, requestHash: hash, response: built.dto, createdAt: now });
+        await this.assertUnpaidRoom(repo, userId, lines.reduce((n, l) => n + l.quantity, 0));
         if (fromCart) {
           // The cart lines are consumed by the order: a second checkout of the same cart (another
           // tab, a double click with a fresh key, another node) waits on these rows, then finds them gone.
@@ -447,6 +449,7 @@ export class Checkout {
    * (`stock_left`) is updated last, so its lock is held only from that statement to commit.
    */
   async flashCheckout(userId: string, saleId: string, body: z.infer<typeof FlashCheckoutBody>): Promise<Order> {
+    await this.ctx.limits.consume('checkouts', userId);
     const { idempotencyKey: key, ...rest } = body;
     const hash = requestHash({ kind: 'flash', saleId, ...rest });
     const prior = await this.replay(userId, key, hash);
@@ -507,6 +510,7 @@ export class Checkout {
       await this.ctx.db.transaction(async (tx) => {
         const repo = new ShopRepo(tx);
         await repo.saveIdempotent({ userId, scope: 'checkout', key, requestHash: hash, response: built.dto, createdAt: now });
+        await this.assertUnpaidRoom(repo, userId, body.quantity);
         if (!(await repo.holdFlash(sale.id, userId, body.quantity, sale.perUserLimit))) throw new AppError('limit_reached', `At most ${sale.perUserLimit} per person; you already hold yours`);
         await repo.insertOrder(built.order, built.items, built.event);
         if (!(await repo.takeFlash(sale.id, body.quantity))) throw new AppError('sold_out', 'Sold out');
@@ -534,6 +538,19 @@ export class Checkout {
   }
 
   // ------------------------------------------------------------ shared
+
+  /**
+   * Units held for a buyer are units no one else can buy until the payment window closes, so
+   * one account may only hold so many unpaid at once. Checked under a lock on the buyer,
+   * inside the order's transaction: parallel checkouts on any node cannot all squeeze in.
+   */
+  private async assertUnpaidRoom(repo: ShopRepo, userId: string, adding: number): Promise<void> {
+    const cap = this.ctx.limits.config.unpaidUnitsPerBuyer;
+    const held = await repo.lockUnpaidUnits(userId);
+    if (held + adding > cap) {
+      throw new AppError('too_many_unpaid', `You can hold at most ${cap} unpaid items at once and already hold ${held}; pay for or cancel an order first`);
+    }
+  }
 
   private async buildOrder(a: {
     userId: string;

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../platform/db/client.ts';
 import type { Storage } from '../../platform/storage.ts';
+import type { Limits } from '../../platform/auth/limits.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
@@ -52,6 +53,7 @@ export interface ShopContext {
   storage: Storage;
   log: FastifyBaseLogger;
   options: ShopOptions;
+  limits: Limits;
   providers: Map<string, PaymentProvider>;
   fanAudience: FanAudience | null;
   /** The shop's clock; tests move it to expire orders without waiting. */

@@ -212,6 +212,7 @@ export class Orders {
    * a second charge; the provider gets our payment id as its idempotency key.
    */
   async pay(userId: string, orderId: string, method: PaymentMethod, key: string): Promise<PayResult> {
+    await this.ctx.limits.consume('pays', userId);
     const hash = requestHash({ kind: 'pay', orderId, method });
     const stored = await this.storedPay(userId, key, hash);
     if (stored) return stored;

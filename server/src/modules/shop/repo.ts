@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OrderStatus, PaymentStatus } from '@tremolo/protocol';
 import type { Db, Queryable } from '../../platform/db/client.ts';
+import { users } from '../accounts/tables.ts';
 import {
   addresses,
   cartItems,
@@ -540,6 +541,23 @@ export class ShopRepo {
   }
 
   // ------------------------------------------------------------ orders
+
+  /**
+   * Locks the buyer's row until the transaction ends, so one buyer's checkouts on any node
+   * take turns, and answers how many units their unpaid orders hold (read committed: the
+   * count after the lock includes every order committed before it).
+   * NO KEY UPDATE, not UPDATE: foreign keys to the user take KEY SHARE locks, and two
+   * checkouts each holding one while waiting for the other's UPDATE lock would deadlock.
+   */
+  async lockUnpaidUnits(buyerId: string): Promise<number> {
+    await this.db.select({ id: users.id }).from(users).where(eq(users.id, buyerId)).for('no key update');
+    const [r] = await this.db
+      .select({ n: sql<string>`coalesce(sum(${orderItems.quantity}), 0)` })
+      .from(orderItems)
+      .innerJoin(orders, eq(orders.id, orderItems.orderId))
+      .where(and(eq(orders.buyerId, buyerId), eq(orders.status, 'pending_payment')));
+    return Number(r?.n ?? 0);
+  }
 
   async insertOrder(row: typeof orders.$inferInsert, items: (typeof orderItems.$inferInsert)[], event: typeof orderEvents.$inferInsert): Promise<void> {
     await this.db.insert(orders).values(row);

@@ -47,9 +47,7 @@ import {
   page,
   text,
 } from '@tremolo/protocol';
-import type { Redis } from 'ioredis';
 import { AppError } from '../../platform/errors.ts';
-import { RateLimit } from '../../platform/auth/rate-limit.ts';
 import type { Router } from '../../platform/http/route.ts';
 import { readUpload } from '../../platform/http/upload.ts';
 import type { ShopService } from './service.ts';
@@ -57,18 +55,9 @@ import type { ShopService } from './service.ts';
 const tags = ['shop'];
 const CartItemParams = z.strictObject({ variantId: z.uuid() });
 
-const perMin = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : d);
-
 /** The shop's HTTP API. Handlers only translate; rules live in the services. */
-export function registerShopRoutes(router: Router, shop: ShopService, opts: { redis?: Redis | undefined; env?: NodeJS.ProcessEnv } = {}): void {
+export function registerShopRoutes(router: Router, shop: ShopService): void {
   const { catalog, checkout, orders, promotions, insights } = shop;
-  const env = opts.env ?? process.env;
-  // Per person (checkout, pay) and per network (anonymous card views): bots, not buyers, hit these.
-  const limits = {
-    checkout: new RateLimit({ name: 'shop-checkout', points: perMin(env.SHOP_CHECKOUTS_PER_USER_PER_MIN, 30), durationSec: 60, redis: opts.redis }),
-    pay: new RateLimit({ name: 'shop-pay', points: perMin(env.SHOP_PAYS_PER_USER_PER_MIN, 30), durationSec: 60, redis: opts.redis }),
-    touches: new RateLimit({ name: 'shop-touches', points: perMin(env.SHOP_TOUCHES_PER_IP_PER_MIN, 600), durationSec: 60, redis: opts.redis }),
-  };
 
   // ---------------------------------------------------------------- shop and products
   router.add({
@@ -149,10 +138,9 @@ export function registerShopRoutes(router: Router, shop: ShopService, opts: { re
   router.add({
     method: 'POST', url: '/api/v1/shop/touches', auth: 'optional', tags, summary: 'Record product-card views and clicks with the surface they happened on',
     body: RecordTouchesBody, response: z.object({ recorded: z.number().int() }),
-    handler: async ({ user, body, req }) => {
-      await limits.touches.consume(req.ip, 'product views recorded from your network');
-      return { recorded: await catalog.recordTouches(user?.id ?? null, body) };
-    },
+    handler: async ({ user, body, req }) => ({
+      recorded: await catalog.recordTouches({ userId: user?.id ?? null, ip: req.ip, userAgent: req.headers['user-agent'] ?? '' }, body),
+    }),
   });
 
   // ---------------------------------------------------------------- addresses
@@ -204,18 +192,12 @@ export function registerShopRoutes(router: Router, shop: ShopService, opts: { re
   router.add({
     method: 'POST', url: '/api/v1/shop/checkout', auth: 'user', tags, summary: 'Place an order (units held until the payment window closes); idempotent by key',
     body: CheckoutBody, response: Order, status: 201,
-    handler: async ({ user, body }) => {
-      await limits.checkout.consume(user.id, 'checkouts');
-      return checkout.checkout(user.id, body);
-    },
+    handler: async ({ user, body }) => checkout.checkout(user.id, body),
   });
   router.add({
     method: 'POST', url: '/api/v1/shop/flash-sales/:id/checkout', auth: 'user', tags, summary: 'Buy in a flash sale (per-user limit; unit held for the payment window); idempotent by key',
     params: IdParams, body: FlashCheckoutBody, response: Order, status: 201,
-    handler: async ({ user, params, body }) => {
-      await limits.checkout.consume(user.id, 'checkouts');
-      return checkout.flashCheckout(user.id, params.id, body);
-    },
+    handler: async ({ user, params, body }) => checkout.flashCheckout(user.id, params.id, body),
   });
 
   // ---------------------------------------------------------------- orders
@@ -237,10 +219,7 @@ export function registerShopRoutes(router: Router, shop: ShopService, opts: { re
   router.add({
     method: 'POST', url: '/api/v1/shop/orders/:id/pay', auth: 'user', tags, summary: 'Pay my order; idempotent by key (402 payment_declined when the card is declined)',
     params: IdParams, body: PayBody, response: PayResult,
-    handler: async ({ user, params, body }) => {
-      await limits.pay.consume(user.id, 'payment attempts');
-      return orders.pay(user.id, params.id, body.paymentMethod, body.idempotencyKey);
-    },
+    handler: async ({ user, params, body }) => orders.pay(user.id, params.id, body.paymentMethod, body.idempotencyKey),
   });
   const actions = [
     ['cancel', 'cancel', 'Cancel (buyer or seller) before shipping; paid orders are refunded', ReasonBody],

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../platform/db/client.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
 import type { Storage } from '../../platform/storage.ts';
+import type { Limits } from '../../platform/auth/limits.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
@@ -40,6 +41,7 @@ export class ShopService {
     storage: Storage;
     log: FastifyBaseLogger;
     options: ShopOptions;
+    limits: Limits;
     providers: PaymentProvider[];
   }) {
     this.ctx = {
@@ -53,6 +55,7 @@ export class ShopService {
       storage: deps.storage,
       log: deps.log,
       options: deps.options,
+      limits: deps.limits,
       providers: new Map(deps.providers.map((p) => [p.name, p])),
       fanAudience: null,
       now: () => new Date(Date.now() + this.clockOffsetMs),

@@ -38,6 +38,7 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
     response: Video,
     status: 202,
     handler: async ({ user, req }) => {
+      await videos.admitUpload(user.id);
       const { file, fields } = await receiveUpload(req, opts);
       const row = await videos.upload(user.id, file, fields);
       return (await videos.hydrate(user.id, [row]))[0]!;

@@ -1,3 +1,4 @@
+import type { Limits } from '../../platform/auth/limits.ts';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Hashtag, type Comment, type ProductCard, type UploadVideoFields, type UserSummary, type Video, type Visibility } from '@tremolo/protocol';
@@ -50,6 +51,7 @@ export class VideosService {
     private readonly graph: GraphService,
     private readonly realtime: Realtime,
     private readonly opts: VideosOptions,
+    private readonly limits: Limits,
   ) {
     this.repo = new VideosRepo(db);
     this.tools = findMediaTools();
@@ -87,6 +89,14 @@ export class VideosService {
     this.queue = this.queue.then(async () => {
       for (const v of await this.repo.processing()) this.enqueue(v.id);
     });
+  }
+
+  /**
+   * Counts an upload before its bytes are read: each one costs disk, bandwidth and an ffmpeg
+   * run, so a refused one should cost none of them.
+   */
+  async admitUpload(authorId: string): Promise<void> {
+    await this.limits.consume('videoUploads', authorId);
   }
 
   /**
@@ -291,6 +301,7 @@ export class VideosService {
   }
 
   async like(userId: string, id: string, on: boolean): Promise<{ liked: boolean; likes: number }> {
+    await this.limits.consume('likes', userId);
     const v = await this.visible(userId, id);
     const changed = on ? await this.repo.like(v.id, userId) : await this.repo.unlike(v.id, userId);
     if (changed) this.emit({ kind: on ? 'like' : 'unlike', userId, videoId: v.id });
@@ -322,6 +333,7 @@ export class VideosService {
   }
 
   async comment(userId: string, id: string, text: string, parentId: string | undefined): Promise<Comment> {
+    await this.limits.consume('comments', userId);
     const v = await this.visible(userId, id);
     if (parentId) {
       const parent = await this.repo.commentById(parentId);

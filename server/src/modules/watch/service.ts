@@ -1,3 +1,4 @@
+import type { Limits } from '../../platform/auth/limits.ts';
 import {
   BUFFER_WAIT_MS,
   DEFAULT_LEAD_MS,
@@ -72,6 +73,7 @@ export class WatchService {
     private readonly videos: VideosService,
     private readonly realtime: Realtime,
     private readonly chatLimit: RateLimit,
+    private readonly limits: Limits,
     opts: WatchOptions = {},
   ) {
     this.repo = new WatchRepo(db);
@@ -82,6 +84,7 @@ export class WatchService {
   // ------------------------------------------------------------------ parties
 
   async create(userId: string, body: CreateWatchBody): Promise<WatchParty> {
+    await this.limits.consume('watchPartiesCreated', userId);
     const ids = [...new Set(body.videoIds)];
     await this.assertWatchable(userId, ids);
     const id = newId();

@@ -2,6 +2,13 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
 
+function limited(what: string, msBeforeNext: number): AppError {
+  const wait = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  const e = new AppError('rate_limited', `Too many ${what}; try again in ${wait} s`);
+  e.retryAfterSec = wait;
+  return e;
+}
+
 /** A named limit, kept in memory on one node or in Redis when several nodes share it. */
 export class RateLimit {
   private readonly limiter: RateLimiterAbstract;
@@ -17,8 +24,7 @@ export class RateLimit {
       await this.limiter.consume(key);
     } catch (e) {
       if (e instanceof RateLimiterRes) {
-        const wait = Math.ceil(e.msBeforeNext / 1000);
-        throw new AppError('rate_limited', `Too many ${what}; try again in ${wait} s`);
+        throw limited(what, e.msBeforeNext);
       }
       throw e;
     }
@@ -28,11 +34,45 @@ export class RateLimit {
   async check(key: string, what: string): Promise<void> {
     const res = await this.limiter.get(key);
     if (res && res.remainingPoints <= 0) {
-      throw new AppError('rate_limited', `Too many ${what}; try again in ${Math.ceil(res.msBeforeNext / 1000)} s`);
+      throw limited(what, res.msBeforeNext);
     }
+  }
+
+  /** Gives back one hit counted by `consume` (an attempt that turned out fine). */
+  async refund(key: string): Promise<void> {
+    await this.limiter.reward(key, 1);
+  }
+
+  /** Hits counted against `key` in the current window (0 when none). */
+  async used(key: string): Promise<number> {
+    const res = await this.limiter.get(key);
+    return res ? res.consumedPoints : 0;
   }
 
   async reset(key: string): Promise<void> {
     await this.limiter.delete(key);
+  }
+}
+
+/**
+ * "Once per window" for a key: the first call in a window answers true, later ones false until
+ * the window ends. In Redis (SET NX with a TTL, via the limiter) every node shares the answer.
+ */
+export class OncePerWindow {
+  private readonly limiter: RateLimiterAbstract;
+
+  constructor(opts: { name: string; windowSec: number; redis?: Redis | undefined }) {
+    const common = { keyPrefix: `once:${opts.name}`, points: 1, duration: opts.windowSec };
+    this.limiter = opts.redis ? new RateLimiterRedis({ ...common, storeClient: opts.redis }) : new RateLimiterMemory(common);
+  }
+
+  async first(key: string): Promise<boolean> {
+    try {
+      await this.limiter.consume(key);
+      return true;
+    } catch (e) {
+      if (e instanceof RateLimiterRes) return false;
+      throw e;
+    }
   }
 }

@@ -43,6 +43,8 @@ export function clientErrorOf(err: unknown): AppError | null {
 }
 
 function sendAppError(reply: FastifyReply, e: AppError): FastifyReply {
+  // A limit says when to come back, for clients and proxies that read the header.
+  if (e.retryAfterSec !== undefined) reply.header('retry-after', String(e.retryAfterSec));
   return reply.code(e.status).type('application/json; charset=utf-8').send(e.toBody());
 }
 

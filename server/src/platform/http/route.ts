@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { textRuleGaps, type BodyOf, type Endpoint, type ParamsOf, type QueryOf, type ResponseIn } from '@tremolo/protocol';
 import { AppError } from '../errors.ts';
 import type { AuthenticatedUser, SessionResolver } from '../auth/session.ts';
+import type { Limits } from '../auth/limits.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Auth = 'none' | 'optional' | 'user';
@@ -77,6 +78,7 @@ export class Router {
   constructor(
     private readonly app: FastifyInstance,
     private readonly sessions: SessionResolver,
+    private readonly limits?: Limits,
   ) {}
 
   /** Serves an endpoint declared in the protocol package's `api`. */
@@ -123,6 +125,11 @@ export class Router {
           if (user && STATE_CHANGING.has(spec.method) && req.headers['x-csrf-token'] !== user.csrfToken) {
             throw new AppError('csrf_failed', 'Missing or wrong x-csrf-token header; reload the page');
           }
+        }
+        if (STATE_CHANGING.has(spec.method) && this.limits) {
+          // A floor under every state change, per person (or network when logged out) and
+          // route, so an action without a limit of its own still cannot be scripted at will.
+          await this.limits.consume('writesPerRoute', `${spec.method} ${spec.url}:${user ? user.id : `ip:${req.ip}`}`);
         }
         const params = parse(spec.params, req.params, 'path parameters');
         const query = parse(spec.query, req.query, 'query');

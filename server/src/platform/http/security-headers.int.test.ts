@@ -74,7 +74,7 @@ describe('security headers', () => {
   });
 
   test('X-Forwarded-For is believed only from the configured proxies', async () => {
-    const proxied = await startTestApp({ trustProxy: 1, rateLimits: { loginPerIpPerMin: 3, loginFailsPerAccountPer15Min: 10_000, signupPerIpPerHour: 10_000 } });
+    const proxied = await startTestApp({ trustProxy: 1 }, { RATE_LIMIT_LOGIN_PER_IP_PER_MIN: '3' });
     try {
       const login = (forwarded: string, remoteAddress = '127.0.0.1') =>
         proxied.app.http.inject({
@@ -94,7 +94,7 @@ describe('security headers', () => {
       await proxied.close();
     }
     // With no proxy configured, the header is ignored altogether.
-    const direct = await startTestApp({ rateLimits: { loginPerIpPerMin: 2, loginFailsPerAccountPer15Min: 10_000, signupPerIpPerHour: 10_000 } });
+    const direct = await startTestApp({}, { RATE_LIMIT_LOGIN_PER_IP_PER_MIN: '2' });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {

@@ -1,3 +1,4 @@
+import type { Limits } from '../auth/limits.ts';
 import type { IncomingMessage, Server } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -79,6 +80,11 @@ export interface GatewayOptions {
   maxSocketsPerSession?: number;
   /** Channels one socket may be subscribed to at once. */
   maxSubscriptionsPerSocket?: number;
+  /**
+   * Stored posts (broadcasts, chat, shares) per person across all their sockets and nodes;
+   * the frame budget is per socket, and opening more sockets must not buy more posts.
+   */
+  storedPublishes?: Limits;
 }
 
 const DEFAULT_MAX_SOCKETS_PER_SESSION = 8;
@@ -281,6 +287,7 @@ export class Gateway {
             const earlier = await this.deps.store.find(frame.ch, clientId);
             if (earlier) return this.send(conn, { t: 'ack', ch: frame.ch, cid: frame.cid, ...(earlier.seq !== undefined ? { seq: earlier.seq } : {}) });
           }
+          if (policy.durable && !policy.ephemeralKinds?.has(frame.body.kind)) await this.deps.options.storedPublishes?.consume('storedPublishes', conn.user.id);
           if (!(await policy.canPublish(conn.user, id, frame.body))) {
             return this.sendError(conn, 'forbidden', `You cannot post ${frame.body.kind} to ${frame.ch}`, frame.cid);
           }
