@@ -126,6 +126,8 @@ async function queueBench(): Promise<{ users: number; reqPerSec: number; p50: nu
     LOG_LEVEL: 'warn',
     STORAGE_DIR: path.join(root, '.tmp', 'bench-match', 'uploads'),
     NODE_ENV: 'production',
+    // Production refuses the published development secret; no payment runs in this bench.
+    PAYMENT_WEBHOOK_SECRET: 'bench-match-secret',
     // People here skip on purpose, far above what the limits allow a real person.
     MATCH_SKIPS_PER_MIN: '1000000',
     MATCH_SKIPS_PER_HOUR: '1000000',

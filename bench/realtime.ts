@@ -181,6 +181,8 @@ async function startTremolo(): Promise<RunningServer> {
     WS_FRAMES_PER_SECOND: String(Math.max(50, 2 * maxRate())),
     WS_STORED_PUBLISHES_PER_MIN: String(Math.max(120, 120 * maxRate())),
     NODE_ENV: 'production',
+    // Production refuses the published development secret; no payment runs in this bench.
+    PAYMENT_WEBHOOK_SECRET: 'bench-realtime-secret',
   };
   const serverMain = path.resolve(flags['server-root'] ?? root, 'server/src/main.ts');
   const child = spawnPinned(SERVER_CPU, [process.execPath, '--import', 'tsx', serverMain], env, 'tremolo-server', false);

@@ -13,7 +13,8 @@ let t: TestApp;
 let creator: TestUser;
 let fan: TestUser;
 before(async () => {
-  t = await startTestApp();
+  // 600 sockets share one person's session here: this test is about fan-out, not the per-session cap.
+  t = await startTestApp({}, { WS_MAX_SOCKETS_PER_SESSION: '1000' });
   creator = await TestUser.signup(t, 'fanout_creator');
   fan = await TestUser.signup(t, 'fanout_fan');
 });
