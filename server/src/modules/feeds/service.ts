@@ -2,9 +2,9 @@ import type { FeedItem, FeedPage } from '@tremolo/protocol';
 import type { GraphService } from '../graph/service.ts';
 import type { VideoRow } from '../videos/service.ts';
 import type { VideoSignal, VideosService, ViewerSignal } from '../videos/service.ts';
-import { RecommendEngine } from '../recommend/engine.ts';
-import { IdMap } from '../recommend/ids.ts';
-import { WorkerFit } from '../recommend/worker-fit.ts';
+import { RecommendEngine } from '../../lib/recommend/engine.ts';
+import { IdMap } from '../../lib/recommend/ids.ts';
+import { WorkerFit } from '../../lib/recommend/worker-fit.ts';
 import { Catalogue } from './catalogue.ts';
 import { InterestModel, type InterestEvent } from './interest-model.ts';
 
@@ -71,7 +71,7 @@ export class FeedsService {
   private readonly loadedInterests = new Set<string>();
   private ready: Promise<void>;
   private readonly refreshing = new Set<Promise<unknown>>();
-  /** The collaborative model (modules/recommend): EASE over the head, a graph walk for the tail, friends. */
+  /** The collaborative model (lib/recommend): EASE over the head, a graph walk for the tail, friends. */
   private readonly engine = new RecommendEngine({ headSize: 2000, maxWalkUsers: 100 });
   private readonly people = new IdMap();
   private readonly items = new IdMap();
