@@ -36,7 +36,6 @@ import { registerCardRoutes } from './modules/cards/routes.ts';
 import { ShopService } from './modules/shop/service.ts';
 import { registerPaymentWebhooks, registerShopRoutes } from './modules/shop/routes.ts';
 import { productChannelPolicy } from './modules/shop/realtime.ts';
-import { shopOptionsFromEnv } from './modules/shop/context.ts';
 import { TestPaymentProvider } from './modules/shop/payments/test-provider.ts';
 import { FansService } from './modules/fans/service.ts';
 import { POINTS, watchPoints } from './modules/fans/levels.ts';
@@ -53,7 +52,7 @@ import { registerFeedRoutes } from './modules/feeds/routes.ts';
 import { WatchService } from './modules/watch/service.ts';
 import { registerWatchRoutes } from './modules/watch/routes.ts';
 import { watchChannelPolicy } from './modules/watch/realtime.ts';
-import { MatchService, matchOptionsFromEnv } from './modules/match/service.ts';
+import { MatchService, matchOptions } from './modules/match/service.ts';
 import { registerMatchRoutes } from './modules/match/routes.ts';
 import { matchChannelPolicy } from './modules/match/realtime.ts';
 import { RoomsService } from './modules/rooms/service.ts';
@@ -61,7 +60,6 @@ import { registerRoomRoutes } from './modules/rooms/routes.ts';
 import { roomChannelPolicy } from './modules/rooms/realtime.ts';
 import { createSfu } from './platform/media/index.ts';
 import type { SfuAdapter } from './platform/media/sfu.ts';
-import { IceServerConfig } from '@tremolo/protocol';
 
 export interface Services {
   accounts: AccountsService;
@@ -94,7 +92,7 @@ export interface App {
 }
 
 export async function buildApp(config: Config): Promise<App> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const bus: Bus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new InProcessBus();
   // With Redis the sockets-per-session cap holds across nodes; without it there is one node anyway.
@@ -148,8 +146,8 @@ export async function buildApp(config: Config): Promise<App> {
   registry.register(creatorChannelPolicy(graph));
   const testPayments = new TestPaymentProvider({
     secret: config.paymentWebhookSecret,
-    asyncDelayMs: Number(process.env.PAYMENT_TEST_ASYNC_DELAY_MS || 1500),
-    webhookUrl: process.env.PAYMENT_TEST_WEBHOOK_URL || undefined,
+    asyncDelayMs: config.testPayments.asyncDelayMs,
+    webhookUrl: config.testPayments.webhookUrl,
   });
   const shop = new ShopService({
     db: database.db,
@@ -159,7 +157,7 @@ export async function buildApp(config: Config): Promise<App> {
     realtime: gateway,
     storage,
     log: http.log,
-    options: shopOptionsFromEnv(process.env),
+    options: config.shop,
     limits,
     providers: [testPayments],
   });
@@ -178,7 +176,7 @@ export async function buildApp(config: Config): Promise<App> {
   registry.register(dmChannelPolicy(dms));
   const watch = new WatchService(database.db, accounts, graph, videos, gateway, new RateLimit({ name: 'watch-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }), limits);
   registry.register(watchChannelPolicy(watch));
-  const match = new MatchService(database.db, accounts, graph, gateway, bus, limits, matchOptionsFromEnv(process.env));
+  const match = new MatchService(database.db, accounts, graph, gateway, bus, limits, matchOptions(config.match, config.iceServers));
   registry.register(matchChannelPolicy(match));
   const sfu = await createSfu(config.media);
   await sfu.start();
@@ -187,7 +185,7 @@ export async function buildApp(config: Config): Promise<App> {
     chatLimit: new RateLimit({ name: 'room-msg', points: config.rooms.chatPer10s, durationSec: 10, redis }),
     heartLimit: new RateLimit({ name: 'room-hearts', points: config.rooms.heartPostsPer10s, durationSec: 10, redis }),
     limits,
-    iceServers: IceServerConfig.array().parse(process.env.ICE_SERVERS ? JSON.parse(process.env.ICE_SERVERS) : []),
+    iceServers: config.iceServers,
     log: http.log,
   });
   registry.register(roomChannelPolicy(rooms));
