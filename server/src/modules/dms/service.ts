@@ -19,20 +19,36 @@ export function dmChannel(a: string, b: string): { channel: string; aId: string;
   return { channel: `dm:${aId}:${bId}`, aId, bId };
 }
 
+export interface DmsDeps {
+  db: Db;
+  accounts: AccountsService;
+  graph: GraphService;
+  notifications: NotificationsService;
+  history: ChannelHistory;
+  messageLimit: RateLimit;
+}
+
 /**
  * Direct messages. Friends talk freely; anyone else starts a message request, limited to a
  * few messages until the receiver accepts (replying accepts too); ignoring silences it; a
  * block either way stops everything.
  */
 export class DmsService {
-  constructor(
-    private readonly db: Db,
-    private readonly accounts: AccountsService,
-    private readonly graph: GraphService,
-    private readonly notifications: NotificationsService,
-    private readonly history: ChannelHistory,
-    private readonly messageLimit: RateLimit,
-  ) {}
+  private readonly db: Db;
+  private readonly accounts: AccountsService;
+  private readonly graph: GraphService;
+  private readonly notifications: NotificationsService;
+  private readonly history: ChannelHistory;
+  private readonly messageLimit: RateLimit;
+
+  constructor(deps: DmsDeps) {
+    this.db = deps.db;
+    this.accounts = deps.accounts;
+    this.graph = deps.graph;
+    this.notifications = deps.notifications;
+    this.history = deps.history;
+    this.messageLimit = deps.messageLimit;
+}
 
   private async thread(aId: string, bId: string): Promise<ThreadRow | undefined> {
     const [t] = await this.db.select().from(dmThreads).where(and(eq(dmThreads.aId, aId), eq(dmThreads.bId, bId)));

@@ -3,9 +3,17 @@ import type { Db } from '../../platform/db/client.ts';
 import { fanPoints } from './tables.ts';
 import { levelFor } from './levels.ts';
 
+export interface FansDeps {
+  db: Db;
+}
+
 /** Fan levels per (creator, fan). Other modules award points; rooms, groups and coupons read levels. */
 export class FansService {
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
+
+  constructor(deps: FansDeps) {
+    this.db = deps.db;
+}
 
   async award(creatorId: string, fanId: string, points: number): Promise<void> {
     if (creatorId === fanId || points === 0) return;

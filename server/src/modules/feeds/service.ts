@@ -54,6 +54,11 @@ const CACHED_POOLS = 5_000;
 /** Scored candidates kept per viewer between pages. */
 const POOL_KEPT = 600;
 
+export interface FeedsDeps {
+  videos: VideosService;
+  graph: GraphService;
+}
+
 /**
  * Feeds follow one pipeline: candidates → filter → score → present → hydrate.
  * Friends reads mutual follows from the graph; For You blends interest, social and fresh
@@ -79,10 +84,13 @@ export class FeedsService {
   /** The refit solves in a worker thread: tens of seconds of CPU at scale, never on the request path. */
   private readonly fitter = new WorkerFit();
 
-  constructor(
-    private readonly videos: VideosService,
-    private readonly graph: GraphService,
-  ) {
+  private readonly videos: VideosService;
+  private readonly graph: GraphService;
+
+  constructor(deps: FeedsDeps) {
+    this.videos = deps.videos;
+    this.graph = deps.graph;
+    const { videos } = deps;
     videos.onSignal((s) => this.onSignal(s));
     videos.onInterests((userId, tags) => {
       this.loadedInterests.add(userId);

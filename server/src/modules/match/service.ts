@@ -80,6 +80,16 @@ interface Call {
 
 type Reason = Extract<ChannelEvent, { kind: 'match_ended' }>['reason'];
 
+export interface MatchDeps {
+  db: Db;
+  accounts: AccountsService;
+  graph: GraphService;
+  realtime: Realtime;
+  bus: Bus;
+  limits: Limits;
+  options: MatchOptions;
+}
+
 /**
  * 连线 and shake. The queue, the shake window and the live calls are in this process's memory
  * (one designated matching node; see docs/architecture.md); opt-ins, reports, bans and cool-downs
@@ -99,15 +109,19 @@ export class MatchService {
   /** Counters for the bench and metrics. */
   readonly stats = { joins: 0, matches: 0, shakes: 0, shakePairs: 0 };
 
-  constructor(
-    db: Db,
-    private readonly accounts: AccountsService,
-    private readonly graph: GraphService,
-    private readonly realtime: Realtime,
-    bus: Bus,
-    private readonly limits: Limits,
-    readonly options: MatchOptions,
-  ) {
+  private readonly accounts: AccountsService;
+  private readonly graph: GraphService;
+  private readonly realtime: Realtime;
+  private readonly limits: Limits;
+  readonly options: MatchOptions;
+
+  constructor(deps: MatchDeps) {
+    this.accounts = deps.accounts;
+    this.graph = deps.graph;
+    this.realtime = deps.realtime;
+    this.limits = deps.limits;
+    this.options = deps.options;
+    const { db, bus, options } = deps;
     this.repo = new MatchRepo(db);
     this.matcher = new Matcher({ fallbackMs: options.fallbackMs, recentMs: options.recentMs });
     this.shakes = new ShakePairer({ windowMs: options.shakeWindowMs });
