@@ -10,9 +10,9 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RecommendEngine, type EngineOptions } from '../server/src/modules/recommend/engine.ts';
-import { DEFAULT_GRID, evaluate, tune } from '../server/src/modules/recommend/evaluate.ts';
-import { loadDataset, toFriendships, toInteractions } from '../server/src/modules/recommend/loader.ts';
+import { RecommendEngine, type EngineOptions } from '../server/src/lib/recommend/engine.ts';
+import { DEFAULT_GRID, evaluate, tune } from '../server/src/lib/recommend/evaluate.ts';
+import { loadDataset, toFriendships, toInteractions } from '../server/src/lib/recommend/loader.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -22,46 +22,35 @@ import { ChannelRegistry } from './platform/realtime/channels.ts';
 import { EventStore } from './platform/realtime/store.ts';
 import { Gateway } from './platform/realtime/gateway.ts';
 import { MemorySessionSockets, RedisSessionSockets, type SessionSockets } from './platform/realtime/session-sockets.ts';
-import { AccountsRepo } from './modules/accounts/repo.ts';
-import { AccountsService } from './modules/accounts/service.ts';
-import { registerAccountRoutes, registerPeopleLookup } from './modules/accounts/routes.ts';
-import { NotificationsService } from './modules/notifications/service.ts';
-import { registerNotificationRoutes } from './modules/notifications/routes.ts';
-import { userChannelPolicy } from './modules/notifications/realtime.ts';
-import { GraphService } from './modules/graph/service.ts';
-import { registerGraphRoutes } from './modules/graph/routes.ts';
-import { creatorChannelPolicy } from './modules/graph/realtime.ts';
-import { CardsService } from './modules/cards/service.ts';
-import { registerCardRoutes } from './modules/cards/routes.ts';
-import { ShopService } from './modules/shop/service.ts';
-import { registerPaymentWebhooks, registerShopRoutes } from './modules/shop/routes.ts';
-import { productChannelPolicy } from './modules/shop/realtime.ts';
-import { shopOptionsFromEnv } from './modules/shop/context.ts';
-import { TestPaymentProvider } from './modules/shop/payments/test-provider.ts';
-import { FansService } from './modules/fans/service.ts';
-import { POINTS, watchPoints } from './modules/fans/levels.ts';
-import { GroupsService } from './modules/groups/service.ts';
-import { registerGroupRoutes } from './modules/groups/routes.ts';
-import { groupChannelPolicy } from './modules/groups/realtime.ts';
-import { DmsService } from './modules/dms/service.ts';
-import { registerDmRoutes } from './modules/dms/routes.ts';
-import { dmChannelPolicy } from './modules/dms/realtime.ts';
-import { VideosService } from './modules/videos/service.ts';
-import { registerVideoRoutes } from './modules/videos/routes.ts';
-import { FeedsService } from './modules/feeds/service.ts';
-import { registerFeedRoutes } from './modules/feeds/routes.ts';
-import { WatchService } from './modules/watch/service.ts';
-import { registerWatchRoutes } from './modules/watch/routes.ts';
-import { watchChannelPolicy } from './modules/watch/realtime.ts';
-import { MatchService, matchOptionsFromEnv } from './modules/match/service.ts';
-import { registerMatchRoutes } from './modules/match/routes.ts';
-import { matchChannelPolicy } from './modules/match/realtime.ts';
-import { RoomsService } from './modules/rooms/service.ts';
-import { registerRoomRoutes } from './modules/rooms/routes.ts';
-import { roomChannelPolicy } from './modules/rooms/realtime.ts';
+import type { Platform } from './platform/module.ts';
 import { createSfu } from './platform/media/index.ts';
 import type { SfuAdapter } from './platform/media/sfu.ts';
-import { IceServerConfig } from '@tremolo/protocol';
+import * as accountsModule from './modules/accounts/index.ts';
+import * as notificationsModule from './modules/notifications/index.ts';
+import * as graphModule from './modules/graph/index.ts';
+import * as cardsModule from './modules/cards/index.ts';
+import * as videosModule from './modules/videos/index.ts';
+import * as feedsModule from './modules/feeds/index.ts';
+import * as shopModule from './modules/shop/index.ts';
+import * as fansModule from './modules/fans/index.ts';
+import * as groupsModule from './modules/groups/index.ts';
+import * as dmsModule from './modules/dms/index.ts';
+import * as watchModule from './modules/watch/index.ts';
+import * as matchModule from './modules/match/index.ts';
+import * as roomsModule from './modules/rooms/index.ts';
+import type { AccountsService } from './modules/accounts/service.ts';
+import type { NotificationsService } from './modules/notifications/service.ts';
+import type { GraphService } from './modules/graph/service.ts';
+import type { CardsService } from './modules/cards/service.ts';
+import type { ShopService } from './modules/shop/service.ts';
+import type { FansService } from './modules/fans/service.ts';
+import type { GroupsService } from './modules/groups/service.ts';
+import type { DmsService } from './modules/dms/service.ts';
+import type { VideosService } from './modules/videos/service.ts';
+import type { FeedsService } from './modules/feeds/service.ts';
+import type { WatchService } from './modules/watch/service.ts';
+import type { MatchService } from './modules/match/service.ts';
+import type { RoomsService } from './modules/rooms/service.ts';
 
 export interface Services {
   accounts: AccountsService;
@@ -94,7 +83,7 @@ export interface App {
 }
 
 export async function buildApp(config: Config): Promise<App> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const bus: Bus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new InProcessBus();
   // With Redis the sockets-per-session cap holds across nodes; without it there is one node anyway.
@@ -122,16 +111,12 @@ export async function buildApp(config: Config): Promise<App> {
   await http.register(fastifyMultipart, { limits: { fileSize: config.maxAvatarBytes, files: 1, fields: 5 }, throwFileSizeLimit: true });
 
   const limits = new Limits(config.limits, redis);
-  const accounts = new AccountsService(new AccountsRepo(database.db), storage, {
-    sessionTtlDays: config.sessionTtlDays,
-    maxAvatarBytes: config.maxAvatarBytes,
-    limits,
-  });
-  const registry = new ChannelRegistry();
+  const accounts = accountsModule.createAccounts({ config, db: database.db, storage, limits });
+  const channels = new ChannelRegistry();
   const store = new EventStore(database.db);
   const gateway = new Gateway({
     sessions: accounts,
-    registry,
+    registry: channels,
     store,
     bus,
     log: http.log as unknown as import('pino').Logger,
@@ -139,100 +124,42 @@ export async function buildApp(config: Config): Promise<App> {
     options: { ...config.realtime, storedPublishes: limits },
     sessionSockets,
   });
-  const notifications = new NotificationsService(database.db, gateway);
-  const graph = new GraphService(database.db, accounts, notifications, limits);
-  const cards = new CardsService(accounts, graph);
-  const videos = new VideosService(database.db, privateFiles, accounts, graph, gateway, { maxDurationSec: config.maxVideoDurationSec }, limits);
-  const feeds = new FeedsService(videos, graph);
-  registry.register(userChannelPolicy);
-  registry.register(creatorChannelPolicy(graph));
-  const testPayments = new TestPaymentProvider({
-    secret: config.paymentWebhookSecret,
-    asyncDelayMs: Number(process.env.PAYMENT_TEST_ASYNC_DELAY_MS || 1500),
-    webhookUrl: process.env.PAYMENT_TEST_WEBHOOK_URL || undefined,
-  });
-  const shop = new ShopService({
-    db: database.db,
-    accounts,
-    graph,
-    notifications,
-    realtime: gateway,
-    storage,
-    log: http.log,
-    options: shopOptionsFromEnv(process.env),
-    limits,
-    providers: [testPayments],
-  });
-  cards.addSectionProvider(shop.catalog);
-  registry.register(productChannelPolicy);
-  videos.setProductLinks({
-    assertOwned: async (sellerId, ids) => {
-      for (const id of ids) await shop.catalog.owned(sellerId, id);
-    },
-    cards: (ids) => shop.catalog.cards(ids),
-  });
-  const fans = new FansService(database.db);
-  const groups = new GroupsService(database.db, accounts, graph, fans, notifications, gateway, store, new RateLimit({ name: 'group-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }), limits);
-  const dms = new DmsService(database.db, accounts, graph, notifications, store, new RateLimit({ name: 'dm-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }));
-  registry.register(groupChannelPolicy(groups));
-  registry.register(dmChannelPolicy(dms));
-  const watch = new WatchService(database.db, accounts, graph, videos, gateway, new RateLimit({ name: 'watch-msg', points: config.chatMessagesPer10s, durationSec: 10, redis }), limits);
-  registry.register(watchChannelPolicy(watch));
-  const match = new MatchService(database.db, accounts, graph, gateway, bus, limits, matchOptionsFromEnv(process.env));
-  registry.register(matchChannelPolicy(match));
+  const router = new Router(http, accounts, limits);
   const sfu = await createSfu(config.media);
   await sfu.start();
-  const rooms = new RoomsService({
-    db: database.db, accounts, graph, groups, fans, notifications, shop, videos, realtime: gateway, store, sfu, storage,
-    chatLimit: new RateLimit({ name: 'room-msg', points: config.rooms.chatPer10s, durationSec: 10, redis }),
-    heartLimit: new RateLimit({ name: 'room-hearts', points: config.rooms.heartPostsPer10s, durationSec: 10, redis }),
+  const platform: Platform = {
+    config,
+    db: database.db,
+    http,
+    router,
+    channels,
+    realtime: gateway,
+    store,
+    bus,
+    storage,
+    privateFiles,
     limits,
-    iceServers: IceServerConfig.array().parse(process.env.ICE_SERVERS ? JSON.parse(process.env.ICE_SERVERS) : []),
     log: http.log,
-  });
-  registry.register(roomChannelPolicy(rooms));
-  cards.addSectionProvider(rooms);
-  shop.setFanAudience({ isMember: (g, u) => groups.isMember(g, u), fanLevel: (g, u) => groups.fanLevelIn(g, u) });
-  groups.setCouponDrops({
-    droppable: async (sellerId, couponId) => {
-      const mine = await shop.promotions.sellerCoupons(sellerId, undefined, 100);
-      const c = mine.items.find((x) => x.id === couponId);
-      if (!c) throw new AppError('not_found', 'No such coupon in your shop');
-      if (c.status !== 'active' && c.status !== 'scheduled') throw new AppError('conflict', 'That coupon has ended');
-      return { title: c.title, remaining: c.totalQuantity - c.claimed };
-    },
-  });
-  cards.addSectionProvider({ sections: async (owner, viewerId) => {
-    const list = await groups.ofCreator(viewerId, owner.id);
-    return list.length ? [{ kind: 'fan_groups' as const, groups: list.map((g) => ({ id: g.id, name: g.name, members: g.members, capacity: g.capacity, joinRule: g.joinRule, status: g.me?.status ?? 'none' })) }] : [];
-  } });
-  // Fan points from engagement with a creator's videos.
-  videos.onSignal((s) => {
-    if (!('userId' in s)) return;
-    void videos.authorOf(s.videoId).then((authorId) => {
-      if (!authorId) return;
-      const pts = s.kind === 'like' ? POINTS.like : s.kind === 'complete' ? POINTS.complete : s.kind === 'watch' ? watchPoints(s.watchedMs) : s.kind === 'unlike' ? -POINTS.like : 0;
-      return fans.award(authorId, s.userId, pts);
-    }).catch((err: unknown) => http.log.warn({ err }, 'fan points not awarded'));
-  });
+    rateLimit: (name, points, durationSec) => new RateLimit({ name, points, durationSec, redis }),
+  };
 
-  const router = new Router(http, accounts, limits);
-  registerAccountRoutes(router, accounts, { cookieSecure: config.cookieSecure });
-  registerPeopleLookup(router, accounts);
-  registerGraphRoutes(router, graph);
-  registerNotificationRoutes(router, notifications);
-  registerCardRoutes(router, cards, config.publicUrl);
-  registerShopRoutes(router, shop);
-  registerVideoRoutes(router, videos, { maxVideoBytes: config.maxVideoBytes, tmpDir: privateFiles.file('tmp') });
-  registerFeedRoutes(router, feeds);
-  registerGroupRoutes(router, groups, accounts);
-  registerDmRoutes(router, dms);
-  registerWatchRoutes(router, watch);
-  registerMatchRoutes(router, match);
-  registerRoomRoutes(router, rooms);
+  // Each module builds its service and plugs in its channel policies and routes, in dependency order.
+  accountsModule.register(platform, accounts);
+  const notifications = notificationsModule.register(platform);
+  const graph = graphModule.register(platform, { accounts, notifications });
+  const cards = cardsModule.register(platform, { accounts, graph });
+  const videos = videosModule.register(platform, { accounts, graph });
+  const feeds = feedsModule.register(platform, { videos, graph });
+  const { shop, testPayments, registerWebhooks } = shopModule.register(platform, { accounts, graph, notifications, cards, videos });
+  const fans = fansModule.register(platform, { videos });
+  const groups = groupsModule.register(platform, { accounts, graph, fans, notifications, cards, shop });
+  const dms = dmsModule.register(platform, { accounts, graph, notifications });
+  const watch = watchModule.register(platform, { accounts, graph, videos });
+  const match = matchModule.register(platform, { accounts, graph });
+  const rooms = roomsModule.register(platform, { accounts, graph, groups, fans, notifications, shop, videos, cards, sfu });
 
   installErrorHandling(http);
-  await registerPaymentWebhooks(http, shop);
+  await registerWebhooks(http);
   installOperations(http, database, metrics, router);
   await installStatic(http, config);
 

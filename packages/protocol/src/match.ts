@@ -68,6 +68,7 @@ export const MatchDeclinePublish = z.strictObject({
 });
 export type MatchDeclinePublish = z.infer<typeof MatchDeclinePublish>;
 
+/** A STUN/TURN server as the browser's RTCPeerConnection takes it; 1v1 calls and rooms share it. */
 export const IceServer = z.object({
   urls: z.union([text(), z.array(text())]),
   username: text().optional(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, text } from './common.ts';
 import { UserSummary } from './accounts.ts';
 import { Money, ProductCard } from './shop.ts';
+import { IceServer } from './match.ts';
 
 /**
  * Friends chat room (朋友聊天室): a host plus up to 8 guests on stage, talking on video, and an
@@ -133,17 +134,11 @@ export const RoomInfo = z.object({
 });
 export type RoomInfo = z.infer<typeof RoomInfo>;
 
-export const IceServerConfig = z.object({
-  urls: z.union([text(), z.array(text())]),
-  username: text().optional(),
-  credential: text().optional(),
-});
-
 export const Room = RoomInfo.extend({
   state: RoomState,
   me: RoomMe,
   /** Which SFU serves the room and the ICE servers a browser should use with it. */
-  media: z.object({ adapter: z.enum(['werift', 'janus']), iceServers: z.array(IceServerConfig) }),
+  media: z.object({ adapter: z.enum(['werift', 'janus']), iceServers: z.array(IceServer) }),
   serverTime: z.number(),
 });
 export type Room = z.infer<typeof Room>;

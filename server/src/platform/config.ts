@@ -1,50 +1,143 @@
 import path from 'node:path';
+import { z } from 'zod';
+import { IceServer as IceServerSchema, type IceServer } from '@tremolo/protocol';
 import type { MediaConfig } from './media/index.ts';
 
-/** Every setting comes from the environment; README.md documents each variable. */
-export interface Config {
-  port: number;
-  host: string;
-  /** Where PGlite keeps its files and uploads go by default. `memory://` keeps PGlite in memory (tests). */
-  dataDir: string;
-  databaseUrl: string | undefined;
-  redisUrl: string | undefined;
-  storageDir: string;
-  publicUrl: string | undefined;
-  logLevel: string;
-  cookieSecure: boolean;
-  /**
-   * Which proxies may set `X-Forwarded-For`: `false` (none: the socket's address is the client),
-   * a number of hops in front of the app, or a list of proxy addresses / CIDR ranges.
-   */
-  trustProxy: false | number | string[];
-  /** HMAC secret of the test payment provider's webhooks. */
-  paymentWebhookSecret: string;
-  sessionTtlDays: number;
-  maxAvatarBytes: number;
-  maxBodyBytes: number;
-  maxVideoBytes: number;
-  maxVideoDurationSec: number;
-  /** Messages one person may send in one group or in DMs per 10 seconds. */
-  chatMessagesPer10s: number;
-  webDistDir: string;
-  seedDemo: boolean;
-  /** Every limit on repeated actions; docs/security.md lists each with its scope. */
-  limits: LimitsConfig;
-  realtime: {
-    heartbeatMs: number;
-    slowSocketBytes: number;
-    maxCoalesceMs: number;
-    framesPerSecond: number;
-    /** Sockets one session may have open at once, across nodes when Redis is set; the oldest beyond it are closed. */
-    maxSocketsPerSession: number;
-    /** Channels one socket may be subscribed to at once. */
-    maxSubscriptionsPerSocket: number;
+/**
+ * Every environment variable the server reads, each with its parser, its default and its meaning.
+ * The server reads the environment once, here, at start; README.md's Configuration table is
+ * generated from this list (`npm run docs:config`), and a unit test fails when the two differ.
+ */
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+
+type Raw = string | undefined;
+
+interface Variable<T> {
+  schema: z.ZodType<T, Raw>;
+  /** The default as the README shows it (markdown). */
+  shown: string;
+  doc: string;
+}
+
+/**
+ * One parser per kind of value, all alike: unset or empty is the default, anything else must
+ * parse or the server refuses to start with a message naming the variable.
+ */
+function variable<T>(fallback: T, convert: (raw: string) => T, shown: string, doc: string): Variable<T> {
+  const schema = z
+    .string()
+    .optional()
+    .transform((raw, ctx): T => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      try {
+        return convert(raw.trim());
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    });
+  return { schema, shown, doc };
+}
+
+const code = (v: unknown): string => `\`${String(v)}\``;
+
+function toNumber(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new Error(`expected a number, got "${raw}"`);
+  return n;
+}
+
+function number(fallback: number, doc: string): Variable<number> {
+  return variable(fallback, toNumber, code(fallback), doc);
+}
+
+/** A limit of zero or less would refuse everyone: a typo, not a policy. */
+function positive(fallback: number, doc: string): Variable<number> {
+  const convert = (raw: string): number => {
+    const n = toNumber(raw);
+    if (n <= 0) throw new Error(`must be a positive number, got ${raw}`);
+    return n;
   };
-  /** The SFU of friends chat rooms: werift in this process (default) or Janus. */
-  media: MediaConfig;
-  /** Chat messages one person may send in one room per 10 seconds, and heart posts per 10 seconds. */
-  rooms: { chatPer10s: number; heartPostsPer10s: number };
+  return variable(fallback, convert, code(fallback), doc);
+}
+
+function boolean(fallback: boolean, doc: string): Variable<boolean> {
+  const convert = (raw: string): boolean => {
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    throw new Error(`expected true or false, got "${raw}"`);
+  };
+  return variable(fallback, convert, code(fallback), doc);
+}
+
+function text(fallback: string, doc: string, shown = code(fallback)): Variable<string> {
+  return variable(fallback, (raw) => raw, shown, doc);
+}
+
+function optionalText(doc: string, shown = '—'): Variable<string | undefined> {
+  return variable<string | undefined>(undefined, (raw) => raw, shown, doc);
+}
+
+/** A comma-separated list; blanks between commas are dropped. */
+function list(doc: string): Variable<string[]> {
+  const convert = (raw: string): string[] =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  return variable<string[]>([], convert, '—', doc);
+}
+
+function oneOf<const T extends string>(values: readonly [T, ...T[]], doc: string): Variable<T> {
+  const convert = (raw: string): T => {
+    const hit = values.find((v) => v === raw);
+    if (hit === undefined) throw new Error(`must be ${values.join(' or ')}, got "${raw}"`);
+    return hit;
+  };
+  return variable(values[0], convert, code(values[0]), doc);
+}
+
+function json<T>(schema: z.ZodType<T>, fallback: T, doc: string): Variable<T> {
+  const convert = (raw: string): T => {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new Error('is not valid JSON');
+    }
+    const r = schema.safeParse(value);
+    if (!r.success) throw new Error(`does not have the expected shape: ${z.prettifyError(r.error).replaceAll('\n', ' ')}`);
+    return r.data;
+  };
+  return variable(fallback, convert, code(JSON.stringify(fallback)), doc);
+}
+
+/**
+ * `true` would trust every hop, so anyone could name their own address in `X-Forwarded-For` and
+ * step around per-network limits: only a hop count or the proxies' addresses are accepted.
+ */
+function trustProxy(doc: string): Variable<false | number | string[]> {
+  const convert = (raw: string): false | number | string[] => {
+    if (raw === 'false' || raw === '0') return false;
+    if (/^\d+$/.test(raw)) return Number(raw);
+    if (raw === 'true') {
+      throw new Error(
+        "true would trust any client's X-Forwarded-For; set the number of proxies in front of the app (e.g. 1) or their addresses (e.g. 10.0.0.5,10.0.1.0/24)",
+      );
+    }
+    const addresses = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const a of addresses) {
+      if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a)) {
+        throw new Error(`${a} is not an address, a CIDR range or a hop count`);
+      }
+    }
+    return addresses;
+  };
+  return variable<false | number | string[]>(false, convert, code(false), doc);
 }
 
 /** At most `points` hits per `durationSec`, counted per key (a person, a network, a target). */
@@ -80,6 +173,178 @@ export const RATE_LIMITS = {
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
+const rate = (name: RateLimitName, doc: string): Variable<number> => positive(RATE_LIMITS[name].points, doc);
+
+export const DEV_WEBHOOK_SECRET = 'tremolo-dev-webhook-secret';
+
+/** In README order: the table is generated from this object. */
+export const VARIABLES = {
+  PORT: number(8080, 'HTTP and WebSocket port'),
+  HOST: text('0.0.0.0', 'interface to listen on'),
+  DATA_DIR: text(path.join(repoRoot, 'data'), 'where PGlite keeps its files (and uploads, unless `STORAGE_DIR`)', '`./data`'),
+  DATABASE_URL: optionalText('PostgreSQL connection string; when set, PGlite is not used. Migrations run at start under an advisory lock, so several nodes may start together'),
+  DATABASE_POOL_SIZE: positive(20, 'connections per node to PostgreSQL'),
+  REDIS_URL: optionalText('Redis for cross-node realtime fan-out (pub/sub) and shared rate limits. Needed when running more than one node'),
+  STORAGE_DIR: optionalText('where uploaded files are stored: `public/` (avatars, product images, room covers; served under `/media/`) and `private/` (videos, their transcodes and posters, uploads in progress; never served by path, streamed only by `/api/v1/videos/:id/stream` and `/poster` after the visibility check). An older flat layout is moved into the two areas at start', '`$DATA_DIR/uploads`'),
+  PUBLIC_URL: optionalText('absolute base URL used in card links and QR codes (e.g. `https://tremolo.example`)', 'request origin'),
+  LOG_LEVEL: text('info', 'pino level: `fatal`…`debug`, or `silent`'),
+  COOKIE_SECURE: boolean(false, 'set `true` behind HTTPS so session cookies are `Secure`; also turns on HSTS and `upgrade-insecure-requests`'),
+  TRUST_PROXY: trustProxy('which proxies may name the client in `X-Forwarded-For` (rate limits are per network): the number of proxies in front of the app (e.g. `1` behind one HAProxy), or their addresses / CIDR ranges (`10.0.0.5,10.0.1.0/24`). `true` is refused at start: it would let any client choose its own address'),
+  SESSION_TTL_DAYS: number(30, 'session lifetime'),
+  MAX_AVATAR_BYTES: number(5_242_880, 'largest avatar upload'),
+  MAX_BODY_BYTES: number(65_536, 'largest JSON body'),
+  SEED_DEMO: boolean(true, 'create demo content on an empty database'),
+  RATE_LIMIT_LOGIN_PER_IP_PER_MIN: rate('loginPerIp', 'login attempts per IP per minute'),
+  RATE_LIMIT_LOGIN_FAILS_PER_ACCOUNT_NETWORK: rate('loginFailsPerAccountNetwork', 'failed logins for one account from one network per 15 minutes; then that network waits (the account is never locked for everyone)'),
+  RATE_LIMIT_LOGIN_FAILS_PER_IP_PER_HOUR: rate('loginFailsPerNetwork', 'failed logins from one network per hour, whatever the account'),
+  LOGIN_SLOWDOWN_AFTER_FAILS: number(5, 'failed logins for an account (from anywhere, 15 min) before each further attempt is delayed; a device that logged in to the account before is not delayed'),
+  LOGIN_SLOWDOWN_STEP_MS: number(250, 'first delay; it doubles with every further failure'),
+  LOGIN_SLOWDOWN_MAX_MS: number(5000, 'longest delay'),
+  DEVICE_COOKIE_SECRET: optionalText('signs the "this device logged in before" cookie; set the same value on every node', 'random per process'),
+  RATE_LIMIT_PASSWORD_FAILS_PER_ACCOUNT: rate('passwordFails', 'change-password attempts per account per 15 minutes (a success resets it)'),
+  WRITES_PER_ROUTE_PER_MIN: rate('writesPerRoute', 'any state-changing API call, per person (or network when logged out) and route, per minute: the floor under every action without a limit of its own'),
+  WS_STORED_PUBLISHES_PER_MIN: rate('storedPublishes', 'stored posts on the socket (broadcasts, chat, shares) per person per minute, across all their sockets'),
+  FOLLOWS_PER_MIN: rate('follows', 'follows, unfollows, blocks and unblocks per person per minute'),
+  FOLLOW_NOTIFY_WINDOW_SEC: positive(86_400, 'a re-follow within this window does not notify the person again'),
+  LIKES_PER_MIN: rate('likes', 'likes and unlikes per person per minute'),
+  COMMENTS_PER_MIN: rate('comments', 'comments and replies per person per minute'),
+  VIDEO_UPLOADS_PER_HOUR: rate('videoUploads', 'video uploads per person per hour (counted before the bytes are read)'),
+  GROUP_JOINS_PER_HOUR: rate('groupJoins', 'group joins and leaves per person per hour'),
+  GROUPS_CREATED_PER_HOUR: rate('groupsCreated', 'new fan groups per person per hour'),
+  ROOMS_CREATED_PER_HOUR: rate('roomsCreated', 'new friends chat rooms per person per hour'),
+  WATCH_PARTIES_CREATED_PER_HOUR: rate('watchPartiesCreated', 'new watch parties per person per hour'),
+  REPORTS_PER_HOUR: rate('reports', '连线/shake reports per person per hour'),
+  REPORTS_PER_TARGET_PER_DAY: rate('reportsPerTarget', 'reports by one person about one other person per day'),
+  RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: rate('signupPerIp', 'sign-ups per IP per hour'),
+  WS_HEARTBEAT_MS: number(15_000, 'WebSocket ping interval; a socket that misses one is closed'),
+  WS_SLOW_SOCKET_BYTES: number(4_194_304, 'a socket with more than this unsent is cut off (it resumes with its last sequence)'),
+  WS_MAX_COALESCE_MS: number(40, 'longest a fan-out batch waits to coalesce under load'),
+  WS_FRAMES_PER_SECOND: number(50, 'frames one socket may send per second before it gets `rate_limited` errors'),
+  WS_MAX_SOCKETS_PER_SESSION: number(8, 'sockets one session (a logged-in browser) may have open at once, across all nodes when `REDIS_URL` is set; opening one more closes the oldest (close code 4011, an `err` frame `limit_reached` first), and that tab offers to resume'),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: number(200, 'channels one socket may be subscribed to at once; beyond it a `sub` gets an `err` frame `limit_reached`'),
+  VIDEO_MAX_BYTES: number(209_715_200, 'largest video upload (200 MB)'),
+  VIDEO_MAX_DURATION_SEC: number(600, 'longest video accepted'),
+  CHAT_MESSAGES_PER_10S: number(20, 'messages one person may send per 10 s in one group, and across DMs'),
+  PAYMENT_WEBHOOK_SECRET: text(DEV_WEBHOOK_SECRET, 'HMAC secret of test-provider webhooks. The server refuses to start with the default in production (`NODE_ENV=production` or an `https` `PUBLIC_URL`)', '`tremolo-dev-webhook-secret`'),
+  NODE_ENV: optionalText('`production` makes the start-up checks above strict'),
+  PAYMENT_TEST_ASYNC_DELAY_MS: number(1500, 'delay before the test provider confirms a 3220 card'),
+  PAYMENT_TEST_WEBHOOK_URL: optionalText('where the test provider posts webhooks', '`http://127.0.0.1:<port>/api/v1/payments/webhooks/test`'),
+  SHOP_PAYMENT_WINDOW_SEC: number(1800, 'how long an ordinary order holds its units unpaid (flash sales set their own, default 600)'),
+  SHOP_SWEEP_INTERVAL_MS: number(1000, 'expiry / settlement / reconcile pass; `0` disables the timer'),
+  SHOP_PROCESSING_GRACE_SEC: number(120, 'extra time an order with an asynchronously confirming payment keeps its units'),
+  SHOP_FLASH_GATE_MS: number(250, 'how long a node trusts its "sold out" hint'),
+  SHOP_FLASH_ADMIT_MAX: positive(16, 'flash-sale attempts per sale running the full path at once on one node (the rest wait briefly)'),
+  SHOP_MAX_IMAGE_BYTES: number(8_388_608, 'largest product image accepted (uploads are also capped by the app-wide multipart limit, `MAX_AVATAR_BYTES`)'),
+  SHOP_CHECKOUTS_PER_USER_PER_MIN: rate('checkouts', 'checkout and flash checkout calls per person'),
+  SHOP_PAYS_PER_USER_PER_MIN: rate('pays', 'pay calls per person'),
+  SHOP_TOUCHES_PER_IP_PER_MIN: rate('touchesPerIp', 'view/click recording calls per network'),
+  SHOP_TOUCH_WINDOW_SEC: positive(1800, 'one viewer\'s (account, or network + browser when logged out) view or click of one product on one kind of surface counts once per window in insights'),
+  SHOP_UNPAID_UNITS_PER_BUYER: positive(20, 'units one buyer may hold in unpaid orders at once (`409 too_many_unpaid` beyond it)'),
+  WEB_DIST_DIR: text(path.join(repoRoot, 'web', 'dist'), 'built web app to serve', '`web/dist`'),
+  ICE_SERVERS: json(z.array(IceServerSchema), [], 'JSON array of WebRTC ICE servers for 1v1 calls (连线, shake) and friends chat rooms, e.g. `[{"urls":"turn:turn.example:3478","username":"u","credential":"p"}]`; run a TURN server (coturn) in production'),
+  MEDIA: oneOf(['werift', 'janus'], 'SFU for friends chat rooms: `werift` (inside the server process) or `janus` (a Janus server, see "Running with Janus")'),
+  JANUS_URL: optionalText('Janus WebSocket API when `MEDIA=janus`, e.g. `ws://127.0.0.1:8188` (subprotocol `janus-protocol`; `ws+unix:///path/janus-ws.sock:/` for a Unix socket)'),
+  MEDIA_ANNOUNCED_ADDRESSES: list('comma-separated extra addresses werift puts in its ICE candidates (e.g. the public IP of a node behind NAT); defaults to the host\'s own and `127.0.0.1`'),
+  ROOM_CHAT_PER_10S: number(10, 'chat messages one person may send in one room per 10 s'),
+  ROOM_HEART_POSTS_PER_10S: number(20, 'heart posts (each carrying a count) one person may send in one room per 10 s'),
+  ADMIN_HANDLES: list('comma-separated handles that are moderators (reports, snapshots, bans), besides the `moderators` table'),
+  MATCH_FALLBACK_MS: number(3000, 'how long 连线 waits for someone sharing a language and an interest before taking anyone compatible'),
+  MATCH_RECENT_MS: number(600_000, 'how long two people who just met are kept apart in the 连线 queue (the end-to-end test shortens it)'),
+  MATCH_SKIPS_PER_MIN: rate('matchSkips', '"next" from a call allowed per person per minute (beyond it: `rate_limited`)'),
+  MATCH_SKIPS_PER_HOUR: number(300, 'skips within an hour that put a person in a 15-minute cool-down'),
+  SHAKE_WINDOW_MS: number(300, 'two shakes pair only when their delay-compensated moments are this close'),
+  SHAKE_RING_MS: number(30_000, 'a video call placed from a shake card rings this long before the caller hears "no answer"'),
+} as const;
+
+type Variables = typeof VARIABLES;
+type Env = { [K in keyof Variables]: z.output<Variables[K]['schema']> };
+
+const envSchema = z.object(
+  Object.fromEntries(Object.entries(VARIABLES).map(([name, v]) => [name, v.schema])) as { [K in keyof Variables]: Variables[K]['schema'] },
+);
+
+/** Parses every variable at once, so a deployment with three mistakes hears about all three. */
+function readEnv(env: NodeJS.ProcessEnv): Env {
+  const r = envSchema.safeParse(env);
+  if (r.success) return r.data;
+  throw new Error(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+}
+
+/** README.md's Configuration table, generated from `VARIABLES`. */
+export function configTable(): string {
+  const rows = Object.entries(VARIABLES).map(([name, v]) => `| \`${name}\` | ${v.shown} | ${v.doc} |`);
+  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** Every setting, read from the environment once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Where PGlite keeps its files and uploads go by default. `memory://` keeps PGlite in memory (tests). */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  redisUrl: string | undefined;
+  storageDir: string;
+  publicUrl: string | undefined;
+  logLevel: string;
+  cookieSecure: boolean;
+  /**
+   * Which proxies may set `X-Forwarded-For`: `false` (none: the socket's address is the client),
+   * a number of hops in front of the app, or a list of proxy addresses / CIDR ranges.
+   */
+  trustProxy: false | number | string[];
+  /** HMAC secret of the test payment provider's webhooks. */
+  paymentWebhookSecret: string;
+  /** The test payment provider: how long a 3220 card takes to confirm, and where it posts (this server when unset). */
+  testPayments: { asyncDelayMs: number; webhookUrl: string | undefined };
+  sessionTtlDays: number;
+  maxAvatarBytes: number;
+  maxBodyBytes: number;
+  maxVideoBytes: number;
+  maxVideoDurationSec: number;
+  /** Messages one person may send in one group or in DMs per 10 seconds. */
+  chatMessagesPer10s: number;
+  webDistDir: string;
+  seedDemo: boolean;
+  /** STUN/TURN servers browsers use for 1v1 calls and rooms. */
+  iceServers: IceServer[];
+  /** Every limit on repeated actions; docs/security.md lists each with its scope. */
+  limits: LimitsConfig;
+  realtime: {
+    heartbeatMs: number;
+    slowSocketBytes: number;
+    maxCoalesceMs: number;
+    framesPerSecond: number;
+    /** Sockets one session may have open at once, across nodes when Redis is set; the oldest beyond it are closed. */
+    maxSocketsPerSession: number;
+    /** Channels one socket may be subscribed to at once. */
+    maxSubscriptionsPerSocket: number;
+  };
+  /** The SFU of friends chat rooms: werift in this process (default) or Janus. */
+  media: MediaConfig;
+  /** Chat messages one person may send in one room per 10 seconds, and heart posts per 10 seconds. */
+  rooms: { chatPer10s: number; heartPostsPer10s: number };
+  shop: {
+    paymentWindowSec: number;
+    sweepIntervalMs: number;
+    processingGraceSec: number;
+    maxImageBytes: number;
+    flashGateMs: number;
+    flashAdmitMax: number;
+  };
+  match: {
+    /** Lower-cased handles that are moderators besides the `moderators` table. */
+    adminHandles: string[];
+    fallbackMs: number;
+    recentMs: number;
+    skipsPerHourCooldown: number;
+    shakeWindowMs: number;
+    ringMs: number;
+  };
+}
+
+
 export interface LimitsConfig {
   rates: Record<RateLimitName, Limit>;
   /** A product view or click by one viewer counts once per this window in the seller's insights. */
@@ -98,122 +363,91 @@ export interface LimitsConfig {
   deviceSecret: string | undefined;
 }
 
-function int(v: string | undefined, fallback: number): number {
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`expected a number, got ${v}`);
-  return n;
-}
-
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
-  const dataDir = env.DATA_DIR ?? path.join(repoRoot, 'data');
+  const e = readEnv(env);
+  checkWebhookSecret(e);
   const base: Config = {
-    port: int(env.PORT, 8080),
-    host: env.HOST ?? '0.0.0.0',
-    dataDir,
-    databaseUrl: env.DATABASE_URL || undefined,
-    redisUrl: env.REDIS_URL || undefined,
-    storageDir: env.STORAGE_DIR ?? path.join(dataDir.startsWith('memory://') ? path.join(repoRoot, '.tmp') : dataDir, 'uploads'),
-    publicUrl: env.PUBLIC_URL || undefined,
-    logLevel: env.LOG_LEVEL ?? 'info',
-    cookieSecure: env.COOKIE_SECURE === 'true',
-    trustProxy: trustProxy(env.TRUST_PROXY),
-    paymentWebhookSecret: webhookSecret(env),
-    sessionTtlDays: int(env.SESSION_TTL_DAYS, 30),
-    maxAvatarBytes: int(env.MAX_AVATAR_BYTES, 5 * 1024 * 1024),
-    maxBodyBytes: int(env.MAX_BODY_BYTES, 64 * 1024),
-    maxVideoBytes: int(env.VIDEO_MAX_BYTES, 200 * 1024 * 1024),
-    maxVideoDurationSec: int(env.VIDEO_MAX_DURATION_SEC, 600),
-    chatMessagesPer10s: int(env.CHAT_MESSAGES_PER_10S, 20),
-    webDistDir: env.WEB_DIST_DIR ?? path.join(repoRoot, 'web', 'dist'),
-    seedDemo: env.SEED_DEMO !== 'false',
-    limits: loadLimits(env),
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    storageDir: e.STORAGE_DIR ?? path.join(e.DATA_DIR.startsWith('memory://') ? path.join(repoRoot, '.tmp') : e.DATA_DIR, 'uploads'),
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    cookieSecure: e.COOKIE_SECURE,
+    trustProxy: e.TRUST_PROXY,
+    paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET,
+    testPayments: { asyncDelayMs: e.PAYMENT_TEST_ASYNC_DELAY_MS, webhookUrl: e.PAYMENT_TEST_WEBHOOK_URL },
+    sessionTtlDays: e.SESSION_TTL_DAYS,
+    maxAvatarBytes: e.MAX_AVATAR_BYTES,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    maxVideoBytes: e.VIDEO_MAX_BYTES,
+    maxVideoDurationSec: e.VIDEO_MAX_DURATION_SEC,
+    chatMessagesPer10s: e.CHAT_MESSAGES_PER_10S,
+    webDistDir: e.WEB_DIST_DIR,
+    seedDemo: e.SEED_DEMO,
+    iceServers: e.ICE_SERVERS,
+    limits: limitsFrom(e),
     realtime: {
-      heartbeatMs: int(env.WS_HEARTBEAT_MS, 15_000),
-      slowSocketBytes: int(env.WS_SLOW_SOCKET_BYTES, 4 * 1024 * 1024),
-      maxCoalesceMs: int(env.WS_MAX_COALESCE_MS, 40),
-      // Frames one socket may send per second before `rate_limited` errors. 50 is plenty for a
-      // person; a live host pushing a fast stream of broadcasts (or a benchmark) may need more.
-      framesPerSecond: int(env.WS_FRAMES_PER_SECOND, 50),
+      heartbeatMs: e.WS_HEARTBEAT_MS,
+      slowSocketBytes: e.WS_SLOW_SOCKET_BYTES,
+      maxCoalesceMs: e.WS_MAX_COALESCE_MS,
+      // 50 frames a second is plenty for a person; a live host pushing a fast stream of broadcasts (or a benchmark) may need more.
+      framesPerSecond: e.WS_FRAMES_PER_SECOND,
       // A person with a few tabs and a phone stays well within 8; a script opening hundreds does not.
-      maxSocketsPerSession: int(env.WS_MAX_SOCKETS_PER_SESSION, 8),
+      maxSocketsPerSession: e.WS_MAX_SOCKETS_PER_SESSION,
       // The app follows a few dozen channels at most (inbox, a room, a party, open DMs and groups).
-      maxSubscriptionsPerSocket: int(env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET, 200),
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     },
-    media: {
-      adapter: mediaAdapter(env.MEDIA),
-      janusUrl: env.JANUS_URL || undefined,
-      announcedAddresses: (env.MEDIA_ANNOUNCED_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    media: { adapter: e.MEDIA, janusUrl: e.JANUS_URL, announcedAddresses: e.MEDIA_ANNOUNCED_ADDRESSES },
+    rooms: { chatPer10s: e.ROOM_CHAT_PER_10S, heartPostsPer10s: e.ROOM_HEART_POSTS_PER_10S },
+    shop: {
+      paymentWindowSec: e.SHOP_PAYMENT_WINDOW_SEC,
+      sweepIntervalMs: e.SHOP_SWEEP_INTERVAL_MS,
+      processingGraceSec: e.SHOP_PROCESSING_GRACE_SEC,
+      maxImageBytes: e.SHOP_MAX_IMAGE_BYTES,
+      flashGateMs: e.SHOP_FLASH_GATE_MS,
+      flashAdmitMax: e.SHOP_FLASH_ADMIT_MAX,
     },
-    rooms: {
-      chatPer10s: int(env.ROOM_CHAT_PER_10S, 10),
-      heartPostsPer10s: int(env.ROOM_HEART_POSTS_PER_10S, 20),
+    match: {
+      adminHandles: e.ADMIN_HANDLES.map((h) => h.toLowerCase()),
+      fallbackMs: e.MATCH_FALLBACK_MS,
+      recentMs: e.MATCH_RECENT_MS,
+      skipsPerHourCooldown: e.MATCH_SKIPS_PER_HOUR,
+      shakeWindowMs: e.SHAKE_WINDOW_MS,
+      ringMs: e.SHAKE_RING_MS,
     },
   };
   return { ...base, ...overrides };
 }
 
-export const DEV_WEBHOOK_SECRET = 'tremolo-dev-webhook-secret';
-
-/**
- * `true` would trust every hop, so anyone could name their own address in `X-Forwarded-For` and
- * step around per-network limits: only a hop count or the proxies' addresses are accepted.
- */
-function trustProxy(v: string | undefined): Config['trustProxy'] {
-  if (v === undefined || v === '' || v === 'false' || v === '0') return false;
-  if (/^\d+$/.test(v)) return Number(v);
-  if (v === 'true') {
-    throw new Error('TRUST_PROXY=true would trust any client\'s X-Forwarded-For; set the number of proxies in front of the app (e.g. 1) or their addresses (e.g. 10.0.0.5,10.0.1.0/24)');
-  }
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const a of list) {
-    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(a) && !['loopback', 'linklocal', 'uniquelocal'].includes(a)) {
-      throw new Error(`TRUST_PROXY: ${a} is not an address, a CIDR range or a hop count`);
-    }
-  }
-  return list;
-}
-
 /** A public deployment signing webhooks with the secret everyone can read in this repository would accept forged payments. */
-function webhookSecret(env: NodeJS.ProcessEnv): string {
-  const secret = env.PAYMENT_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET;
-  const production = env.NODE_ENV === 'production' || (env.PUBLIC_URL ?? '').startsWith('https:');
-  if (production && secret === DEV_WEBHOOK_SECRET) {
-    throw new Error('PAYMENT_WEBHOOK_SECRET must be set to a secret of your own in production (NODE_ENV=production or an https PUBLIC_URL)');
+function checkWebhookSecret(e: Env): void {
+  const production = e.NODE_ENV === 'production' || (e.PUBLIC_URL ?? '').startsWith('https:');
+  if (production && e.PAYMENT_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET) {
+    throw new Error(
+      'PAYMENT_WEBHOOK_SECRET: must be set to a secret of your own in production (NODE_ENV=production or an https PUBLIC_URL)',
+    );
   }
-  return secret;
 }
 
-export function loadLimits(env: NodeJS.ProcessEnv): LimitsConfig {
+function limitsFrom(e: Env): LimitsConfig {
   const rates = Object.fromEntries(
-    Object.entries(RATE_LIMITS).map(([name, d]) => [name, { points: positive(env[d.env], d.points, d.env), durationSec: d.durationSec }]),
+    Object.entries(RATE_LIMITS).map(([name, d]) => [name, { points: e[d.env], durationSec: d.durationSec }]),
   ) as Record<RateLimitName, Limit>;
   return {
     rates,
-    touchWindowSec: positive(env.SHOP_TOUCH_WINDOW_SEC, 1800, 'SHOP_TOUCH_WINDOW_SEC'),
-    followNotifyWindowSec: positive(env.FOLLOW_NOTIFY_WINDOW_SEC, 86_400, 'FOLLOW_NOTIFY_WINDOW_SEC'),
-    unpaidUnitsPerBuyer: positive(env.SHOP_UNPAID_UNITS_PER_BUYER, 20, 'SHOP_UNPAID_UNITS_PER_BUYER'),
-    loginSlowdown: {
-      freeFails: int(env.LOGIN_SLOWDOWN_AFTER_FAILS, 5),
-      stepMs: int(env.LOGIN_SLOWDOWN_STEP_MS, 250),
-      maxMs: int(env.LOGIN_SLOWDOWN_MAX_MS, 5000),
-      windowSec: 900,
-    },
-    deviceSecret: env.DEVICE_COOKIE_SECRET || undefined,
+    touchWindowSec: e.SHOP_TOUCH_WINDOW_SEC,
+    followNotifyWindowSec: e.FOLLOW_NOTIFY_WINDOW_SEC,
+    unpaidUnitsPerBuyer: e.SHOP_UNPAID_UNITS_PER_BUYER,
+    loginSlowdown: { freeFails: e.LOGIN_SLOWDOWN_AFTER_FAILS, stepMs: e.LOGIN_SLOWDOWN_STEP_MS, maxMs: e.LOGIN_SLOWDOWN_MAX_MS, windowSec: 900 },
+    deviceSecret: e.DEVICE_COOKIE_SECRET,
   };
 }
 
-/** A limit of zero or less would refuse everyone: a typo, not a policy. */
-function positive(v: string | undefined, fallback: number, name: string): number {
-  const n = int(v, fallback);
-  if (n <= 0) throw new Error(`${name} must be a positive number, got ${v}`);
-  return n;
-}
-
-function mediaAdapter(v: string | undefined): MediaConfig['adapter'] {
-  if (v === undefined || v === '' || v === 'werift') return 'werift';
-  if (v === 'janus') return 'janus';
-  throw new Error(`MEDIA must be werift or janus, got ${v}`);
+/** Only the limits, from an environment (tests of one limit). */
+export function loadLimits(env: NodeJS.ProcessEnv): LimitsConfig {
+  return limitsFrom(readEnv(env));
 }

@@ -38,19 +38,25 @@ export interface LoginClient {
   deviceMark: string | undefined;
 }
 
+export interface AccountsDeps {
+  repo: AccountsRepo;
+  storage: Storage;
+  opts: { sessionTtlDays: number; maxAvatarBytes: number; limits: Limits; }
+}
+
 export class AccountsService implements SessionResolver {
   private readonly dummyHash = hash(randomBytes(16).toString('hex'), ARGON2);
   private readonly devices: DeviceMarks;
 
-  constructor(
-    private readonly repo: AccountsRepo,
-    private readonly storage: Storage,
-    private readonly opts: {
-      sessionTtlDays: number;
-      maxAvatarBytes: number;
-      limits: Limits;
-    },
-  ) {
+  private readonly repo: AccountsRepo;
+  private readonly storage: Storage;
+  private readonly opts: { sessionTtlDays: number; maxAvatarBytes: number; limits: Limits; }
+
+  constructor(deps: AccountsDeps) {
+    this.repo = deps.repo;
+    this.storage = deps.storage;
+    this.opts = deps.opts;
+    const { opts } = deps;
     this.devices = new DeviceMarks(opts.limits.config.deviceSecret, opts.sessionTtlDays);
   }
 

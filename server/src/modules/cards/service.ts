@@ -7,17 +7,26 @@ import type { GraphService } from '../graph/service.ts';
  * A feature that adds a part to personal cards (the shop showcase, a fan group, "live now").
  * Providers are registered at composition; the card asks each in order.
  */
+const SECTION_ORDER: readonly CardSection['kind'][] = ['links', 'showcase', 'live_room', 'fan_groups'];
+
 export interface CardSectionProvider {
   sections(owner: UserRow, viewerId: string | null): Promise<CardSection[]>;
+}
+
+export interface CardsDeps {
+  accounts: AccountsService;
+  graph: GraphService;
 }
 
 export class CardsService {
   private readonly providers: CardSectionProvider[] = [];
 
-  constructor(
-    private readonly accounts: AccountsService,
-    private readonly graph: GraphService,
-  ) {
+  private readonly accounts: AccountsService;
+  private readonly graph: GraphService;
+
+  constructor(deps: CardsDeps) {
+    this.accounts = deps.accounts;
+    this.graph = deps.graph;
     this.providers.push({
       sections: async (owner) => (owner.links.length ? [{ kind: 'links', links: owner.links }] : []),
     });
@@ -35,7 +44,9 @@ export class CardsService {
     ]);
     // A person the owner blocked sees the name and face, nothing private.
     const hidden = relationship?.blockedBy ?? false;
-    const sections = hidden ? [] : (await Promise.all(this.providers.map((p) => p.sections(owner, viewerId)))).flat();
+    const found = hidden ? [] : (await Promise.all(this.providers.map((p) => p.sections(owner, viewerId)))).flat();
+    // The card's layout, whatever order the modules registered their sections in.
+    const sections = found.sort((a, b) => SECTION_ORDER.indexOf(a.kind) - SECTION_ORDER.indexOf(b.kind));
     return {
       user: { ...this.accounts.summary(owner), bio: hidden ? '' : owner.bio },
       counts,

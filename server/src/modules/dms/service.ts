@@ -1,4 +1,3 @@
-import { and, desc, eq, or, sql } from 'drizzle-orm';
 import type { ChannelEvent, DmThread, EventFrame, PublishBody } from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -7,16 +6,23 @@ import type { AccountsService } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
 import type { ChannelHistory } from '../groups/service.ts';
-import { dmThreads } from './tables.ts';
+import { DmsRepo, type ThreadRow } from './repo.ts';
 
 /** Messages someone who is not a friend may send before the receiver accepts. */
 export const REQUEST_ALLOWANCE = 3;
 
-type ThreadRow = typeof dmThreads.$inferSelect;
-
 export function dmChannel(a: string, b: string): { channel: string; aId: string; bId: string } {
   const [aId, bId] = a < b ? [a, b] : [b, a];
   return { channel: `dm:${aId}:${bId}`, aId, bId };
+}
+
+export interface DmsDeps {
+  db: Db;
+  accounts: AccountsService;
+  graph: GraphService;
+  notifications: NotificationsService;
+  history: ChannelHistory;
+  messageLimit: RateLimit;
 }
 
 /**
@@ -25,18 +31,24 @@ export function dmChannel(a: string, b: string): { channel: string; aId: string;
  * block either way stops everything.
  */
 export class DmsService {
-  constructor(
-    private readonly db: Db,
-    private readonly accounts: AccountsService,
-    private readonly graph: GraphService,
-    private readonly notifications: NotificationsService,
-    private readonly history: ChannelHistory,
-    private readonly messageLimit: RateLimit,
-  ) {}
+  private readonly repo: DmsRepo;
+  private readonly accounts: AccountsService;
+  private readonly graph: GraphService;
+  private readonly notifications: NotificationsService;
+  private readonly history: ChannelHistory;
+  private readonly messageLimit: RateLimit;
 
-  private async thread(aId: string, bId: string): Promise<ThreadRow | undefined> {
-    const [t] = await this.db.select().from(dmThreads).where(and(eq(dmThreads.aId, aId), eq(dmThreads.bId, bId)));
-    return t;
+  constructor(deps: DmsDeps) {
+    this.repo = new DmsRepo(deps.db);
+    this.accounts = deps.accounts;
+    this.graph = deps.graph;
+    this.notifications = deps.notifications;
+    this.history = deps.history;
+    this.messageLimit = deps.messageLimit;
+  }
+
+  private thread(aId: string, bId: string): Promise<ThreadRow | undefined> {
+    return this.repo.thread(aId, bId);
   }
 
   async get(meId: string, handle: string): Promise<DmThread> {
@@ -47,12 +59,7 @@ export class DmsService {
   }
 
   async list(meId: string): Promise<DmThread[]> {
-    const rows = await this.db
-      .select()
-      .from(dmThreads)
-      .where(or(eq(dmThreads.aId, meId), eq(dmThreads.bId, meId)))
-      .orderBy(desc(dmThreads.lastMessageAt))
-      .limit(200);
+    const rows = await this.repo.threadsOf(meId, 200);
     return Promise.all(rows.map((t) => this.toDto(meId, t.aId === meId ? t.bId : t.aId, t)));
   }
 
@@ -87,7 +94,7 @@ export class DmsService {
     const { aId, bId } = dmChannel(meId, peer.id);
     const t = await this.thread(aId, bId);
     if (!t || t.status === 'open' || t.requestedBy === meId) throw notFound('Message request');
-    await this.db.update(dmThreads).set({ status: action === 'accept' ? 'open' : 'ignored' }).where(and(eq(dmThreads.aId, aId), eq(dmThreads.bId, bId)));
+    await this.repo.setStatus(aId, bId, action === 'accept' ? 'open' : 'ignored');
     return this.get(meId, handle);
   }
 
@@ -104,11 +111,7 @@ export class DmsService {
     const { channel, aId, bId } = dmChannel(meId, peer.id);
     const head = await this.history.head(channel);
     if (seq > head) throw new AppError('validation_failed', `There is no message ${seq} yet (the latest is ${head})`);
-    const col = meId === aId ? dmThreads.aLastRead : dmThreads.bLastRead;
-    await this.db
-      .update(dmThreads)
-      .set(meId === aId ? { aLastRead: sql`greatest(${col}, ${seq})` } : { bLastRead: sql`greatest(${col}, ${seq})` })
-      .where(and(eq(dmThreads.aId, aId), eq(dmThreads.bId, bId)));
+    await this.repo.markRead(aId, bId, meId === aId ? 'a' : 'b', seq);
     return { unread: Math.max(0, head - seq) };
   }
 
@@ -135,35 +138,24 @@ export class DmsService {
     if (body.kind === 'typing') return true;
     await this.messageLimit.consume(meId, 'messages; slow down');
     if (await this.graph.areFriends(meId, p.peerId)) {
-      await this.db.insert(dmThreads).values({ aId: p.aId, bId: p.bId, status: 'open' }).onConflictDoUpdate({ target: [dmThreads.aId, dmThreads.bId], set: { status: 'open' } });
+      await this.repo.openThread(p.aId, p.bId);
       return true;
     }
     let t = await this.thread(p.aId, p.bId);
     if (!t) {
       // Only the send that creates the thread gets the first message for free; sends racing it
       // (other sockets, other nodes) find the thread and go through the guarded increment below.
-      const created = await this.db
-        .insert(dmThreads)
-        .values({ aId: p.aId, bId: p.bId, status: 'request', requestedBy: meId, requestCount: 1 })
-        .onConflictDoNothing()
-        .returning({ aId: dmThreads.aId });
-      if (created.length > 0) return true;
+      if (await this.repo.createRequest(p.aId, p.bId, meId)) return true;
       t = await this.thread(p.aId, p.bId);
       if (!t) throw new AppError('conflict', 'This conversation changed meanwhile; send again');
     }
     if (t.status === 'open') return true;
     if (t.requestedBy !== meId) {
       // Replying to a request accepts it.
-      await this.db.update(dmThreads).set({ status: 'open' }).where(and(eq(dmThreads.aId, p.aId), eq(dmThreads.bId, p.bId)));
+      await this.repo.setStatus(p.aId, p.bId, 'open');
       return true;
     }
-    // The requester: a conditional increment holds the allowance under concurrent sends.
-    const took = await this.db
-      .update(dmThreads)
-      .set({ requestCount: sql`${dmThreads.requestCount} + 1` })
-      .where(and(eq(dmThreads.aId, p.aId), eq(dmThreads.bId, p.bId), sql`${dmThreads.requestCount} < ${REQUEST_ALLOWANCE}`))
-      .returning({ n: dmThreads.requestCount });
-    if (took.length === 0) throw new AppError('rate_limited', `Wait for a reply: message requests are limited to ${REQUEST_ALLOWANCE} messages`);
+    if (!(await this.repo.takeRequestMessage(p.aId, p.bId, REQUEST_ALLOWANCE))) throw new AppError('rate_limited', `Wait for a reply: message requests are limited to ${REQUEST_ALLOWANCE} messages`);
     return true;
   }
 
@@ -171,10 +163,7 @@ export class DmsService {
     const p = this.parties(meId, id);
     if (!p) return;
     const preview = previewOf(frame.body);
-    await this.db
-      .update(dmThreads)
-      .set({ lastMessageAt: new Date(frame.at), preview, ...(meId === p.aId ? { aLastRead: frame.seq ?? 0 } : { bLastRead: frame.seq ?? 0 }) })
-      .where(and(eq(dmThreads.aId, p.aId), eq(dmThreads.bId, p.bId)));
+    await this.repo.recordMessage(p.aId, p.bId, { at: new Date(frame.at), preview, sender: meId === p.aId ? 'a' : 'b', seq: frame.seq ?? 0 });
     const t = await this.thread(p.aId, p.bId);
     if (t?.status === 'ignored') return;
     const actor = (await this.accounts.summaries([meId])).get(meId)!;

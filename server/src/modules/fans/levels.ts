@@ -1,3 +1,5 @@
+import type { ViewerSignal } from '../videos/service.ts';
+
 /**
  * Fan levels (粉丝等级): what a fan has done for one creator, in points, mapped to a level.
  *
@@ -41,4 +43,20 @@ export function orderPoints(amountMinor: number): number {
 
 export function watchPoints(watchedMs: number): number {
   return Math.min(POINTS.watchMaxPerReport, Math.floor(watchedMs / 30_000) * POINTS.watchPer30s);
+}
+
+/** Points a viewer's signal on one of a creator's videos earns (or, for an unlike, takes back). */
+export function signalPoints(s: ViewerSignal): number {
+  switch (s.kind) {
+    case 'like':
+      return POINTS.like;
+    case 'unlike':
+      return -POINTS.like;
+    case 'complete':
+      return POINTS.complete;
+    case 'watch':
+      return watchPoints(s.watchedMs);
+    case 'not_interested':
+      return 0;
+  }
 }

@@ -1,26 +1,26 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.ts';
-import { fanPoints } from './tables.ts';
 import { levelFor } from './levels.ts';
+import { FansRepo } from './repo.ts';
+
+export interface FansDeps {
+  db: Db;
+}
 
 /** Fan levels per (creator, fan). Other modules award points; rooms, groups and coupons read levels. */
 export class FansService {
-  constructor(private readonly db: Db) {}
+  private readonly repo: FansRepo;
+
+  constructor(deps: FansDeps) {
+    this.repo = new FansRepo(deps.db);
+  }
 
   async award(creatorId: string, fanId: string, points: number): Promise<void> {
     if (creatorId === fanId || points === 0) return;
-    await this.db
-      .insert(fanPoints)
-      .values({ creatorId, fanId, points: Math.max(0, points) })
-      .onConflictDoUpdate({
-        target: [fanPoints.creatorId, fanPoints.fanId],
-        set: { points: sql`greatest(0, ${fanPoints.points} + ${points})`, updatedAt: sql`now()` },
-      });
+    await this.repo.add(creatorId, fanId, points);
   }
 
   async points(creatorId: string, fanId: string): Promise<number> {
-    const [r] = await this.db.select({ p: fanPoints.points }).from(fanPoints).where(and(eq(fanPoints.creatorId, creatorId), eq(fanPoints.fanId, fanId)));
-    return r?.p ?? 0;
+    return this.repo.points(creatorId, fanId);
   }
 
   async level(creatorId: string, fanId: string): Promise<number> {
@@ -30,11 +30,7 @@ export class FansService {
   async levels(creatorId: string, fanIds: string[]): Promise<Map<string, number>> {
     const out = new Map(fanIds.map((id) => [id, 1]));
     if (fanIds.length === 0) return out;
-    const rows = await this.db
-      .select({ fan: fanPoints.fanId, p: fanPoints.points })
-      .from(fanPoints)
-      .where(and(eq(fanPoints.creatorId, creatorId), inArray(fanPoints.fanId, fanIds)));
-    for (const r of rows) out.set(r.fan, levelFor(r.p));
+    for (const r of await this.repo.pointsOf(creatorId, fanIds)) out.set(r.fan, levelFor(r.p));
     return out;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Hashtag interest model: each person's affinity per hashtag, learned from what they do.
  * It is the content-based half of For You (it knows a brand-new video by its tags); the
- * item-item engine in modules/recommend is the collaborative half. Updates are O(tags) and
+ * item-item engine in lib/recommend is the collaborative half. Updates are O(tags) and
  * synchronous, so a like changes the very next page.
  */
 export type InterestEvent = 'like' | 'unlike' | 'complete' | 'watch' | 'not_interested' | 'picked';

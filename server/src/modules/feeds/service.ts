@@ -2,9 +2,9 @@ import type { FeedItem, FeedPage } from '@tremolo/protocol';
 import type { GraphService } from '../graph/service.ts';
 import type { VideoRow } from '../videos/service.ts';
 import type { VideoSignal, VideosService, ViewerSignal } from '../videos/service.ts';
-import { RecommendEngine } from '../recommend/engine.ts';
-import { IdMap } from '../recommend/ids.ts';
-import { WorkerFit } from '../recommend/worker-fit.ts';
+import { RecommendEngine } from '../../lib/recommend/engine.ts';
+import { IdMap } from '../../lib/recommend/ids.ts';
+import { WorkerFit } from '../../lib/recommend/worker-fit.ts';
 import { Catalogue } from './catalogue.ts';
 import { InterestModel, type InterestEvent } from './interest-model.ts';
 
@@ -54,6 +54,11 @@ const CACHED_POOLS = 5_000;
 /** Scored candidates kept per viewer between pages. */
 const POOL_KEPT = 600;
 
+export interface FeedsDeps {
+  videos: VideosService;
+  graph: GraphService;
+}
+
 /**
  * Feeds follow one pipeline: candidates → filter → score → present → hydrate.
  * Friends reads mutual follows from the graph; For You blends interest, social and fresh
@@ -71,7 +76,7 @@ export class FeedsService {
   private readonly loadedInterests = new Set<string>();
   private ready: Promise<void>;
   private readonly refreshing = new Set<Promise<unknown>>();
-  /** The collaborative model (modules/recommend): EASE over the head, a graph walk for the tail, friends. */
+  /** The collaborative model (lib/recommend): EASE over the head, a graph walk for the tail, friends. */
   private readonly engine = new RecommendEngine({ headSize: 2000, maxWalkUsers: 100 });
   private readonly people = new IdMap();
   private readonly items = new IdMap();
@@ -79,10 +84,13 @@ export class FeedsService {
   /** The refit solves in a worker thread: tens of seconds of CPU at scale, never on the request path. */
   private readonly fitter = new WorkerFit();
 
-  constructor(
-    private readonly videos: VideosService,
-    private readonly graph: GraphService,
-  ) {
+  private readonly videos: VideosService;
+  private readonly graph: GraphService;
+
+  constructor(deps: FeedsDeps) {
+    this.videos = deps.videos;
+    this.graph = deps.graph;
+    const { videos } = deps;
     videos.onSignal((s) => this.onSignal(s));
     videos.onInterests((userId, tags) => {
       this.loadedInterests.add(userId);

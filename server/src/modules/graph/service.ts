@@ -7,15 +7,27 @@ import type { NotificationsService } from '../notifications/service.ts';
 import type { Limits } from '../../platform/auth/limits.ts';
 import { GraphRepo } from './repo.ts';
 
+export interface GraphDeps {
+  db: Db;
+  accounts: AccountsService;
+  notifications: NotificationsService;
+  limits: Limits;
+}
+
 export class GraphService {
   private readonly repo: GraphRepo;
 
-  constructor(
-    private readonly db: Db,
-    private readonly accounts: AccountsService,
-    private readonly notifications: NotificationsService,
-    private readonly limits: Limits,
-  ) {
+  private readonly db: Db;
+  private readonly accounts: AccountsService;
+  private readonly notifications: NotificationsService;
+  private readonly limits: Limits;
+
+  constructor(deps: GraphDeps) {
+    this.db = deps.db;
+    this.accounts = deps.accounts;
+    this.notifications = deps.notifications;
+    this.limits = deps.limits;
+    const { db } = deps;
     this.repo = new GraphRepo(db);
   }
 

@@ -214,4 +214,41 @@ describe('fan groups', () => {
     const claims = await Promise.all(fans.map((f) => f.call('POST', `/api/v1/shop/coupons/${coupon.body.id}/claim`)));
     assert.deepEqual(claims.map((c) => c.status < 300).filter(Boolean).length, 1, JSON.stringify(claims.map((c) => c.body)));
   });
+
+  test("a seller's coupon can be dropped however many newer coupons the seller has, and another seller's cannot", async () => {
+    const seller = await TestUser.signup(t, 'gr_many');
+    await seller.call('PUT', '/api/v1/shop', { name: 'Many coupons' });
+    const g = await seller.call<Group>('POST', '/api/v1/groups', { name: 'Many fans', joinRule: 'anyone' });
+    assert.equal(g.status, 201);
+    const now = Date.now();
+    const make = async (title: string) => {
+      const r = await seller.call<{ id: string }>('POST', '/api/v1/shop/coupons', {
+        title,
+        discount: { kind: 'amount', amountOff: 100 },
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+        totalQuantity: 10,
+        audience: { kind: 'group_members', groupId: g.body.id },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body.id;
+    };
+    const oldest = await make('the first');
+    for (let i = 0; i < 101; i++) await make(`newer ${i}`);
+    const drop = await seller.call<EventFrame>('POST', `/api/v1/groups/${g.body.id}/coupon-drops`, { couponId: oldest });
+    assert.equal(drop.status, 201, JSON.stringify(drop.body));
+
+    const others = await owner.call<{ id: string }>('POST', '/api/v1/shop/coupons', {
+      title: 'not yours',
+      discount: { kind: 'amount', amountOff: 100 },
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+      totalQuantity: 1,
+      audience: { kind: 'everyone' },
+    });
+    assert.equal(others.status, 201, JSON.stringify(others.body));
+    const foreign = await seller.call<{ error: { code: string } }>('POST', `/api/v1/groups/${g.body.id}/coupon-drops`, { couponId: others.body.id });
+    assert.equal(foreign.status, 404);
+    assert.equal(foreign.body.error.code, 'not_found');
+  });
 });

@@ -26,6 +26,18 @@ const ADMIN_ROLES = new Set(['owner', 'admin']);
 const GROUP_CACHE_MS = 1000;
 const channelOf = (groupId: string) => `group:${groupId}`;
 
+export interface GroupsDeps {
+  db: Db;
+  accounts: AccountsService;
+  graph: GraphService;
+  fans: FansService;
+  notifications: NotificationsService;
+  realtime: Realtime;
+  history: ChannelHistory;
+  messageLimit: RateLimit;
+  limits: Limits;
+}
+
 export class GroupsService {
   private readonly repo: GroupsRepo;
   private coupons: CouponDrops | null = null;
@@ -33,17 +45,27 @@ export class GroupsService {
   private readonly messagePoints = new Map<string, number>();
   private readonly recent = new Map<string, { g: GroupRow; at: number }>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly accounts: AccountsService,
-    private readonly graph: GraphService,
-    private readonly fans: FansService,
-    private readonly notifications: NotificationsService,
-    private readonly realtime: Realtime,
-    private readonly history: ChannelHistory,
-    private readonly messageLimit: RateLimit,
-    private readonly limits: Limits,
-  ) {
+  private readonly db: Db;
+  private readonly accounts: AccountsService;
+  private readonly graph: GraphService;
+  private readonly fans: FansService;
+  private readonly notifications: NotificationsService;
+  private readonly realtime: Realtime;
+  private readonly history: ChannelHistory;
+  private readonly messageLimit: RateLimit;
+  private readonly limits: Limits;
+
+  constructor(deps: GroupsDeps) {
+    this.db = deps.db;
+    this.accounts = deps.accounts;
+    this.graph = deps.graph;
+    this.fans = deps.fans;
+    this.notifications = deps.notifications;
+    this.realtime = deps.realtime;
+    this.history = deps.history;
+    this.messageLimit = deps.messageLimit;
+    this.limits = deps.limits;
+    const { db } = deps;
     this.repo = new GroupsRepo(db);
   }
 

@@ -1,7 +1,6 @@
 import type { Limits } from '../../platform/auth/limits.ts';
 import type { ChannelEvent, IceServer, MatchFoundEvent, MatchOptIn, MatchQueuePublish, MatchReport, MatchReportBody, MatchRingEndedEvent, PublishBody, RtcSignalPublish, ShakePublish, UserSummary } from '@tremolo/protocol';
-import { IceServer as IceServerSchema, MAX_SNAPSHOT_BYTES } from '@tremolo/protocol';
-import { z } from 'zod';
+import { MAX_SNAPSHOT_BYTES } from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -34,28 +33,24 @@ export interface MatchOptions {
   tickMs: number;
 }
 
-export function matchOptionsFromEnv(env: NodeJS.ProcessEnv): MatchOptions {
-  const num = (name: string, dflt: number) => {
-    const v = env[name];
-    return v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : dflt;
-  };
-  let iceServers: IceServer[] = [];
-  if (env.ICE_SERVERS) {
-    const parsed = z.array(IceServerSchema).safeParse(JSON.parse(env.ICE_SERVERS));
-    if (!parsed.success) throw new Error('ICE_SERVERS must be a JSON array of {urls, username?, credential?}');
-    iceServers = parsed.data;
-  }
+/** The settings of the configuration (`MATCH_*`, `SHAKE_*`, `ADMIN_HANDLES`). */
+export interface MatchSettings {
+  adminHandles: string[];
+  fallbackMs: number;
+  recentMs: number;
+  skipsPerHourCooldown: number;
+  shakeWindowMs: number;
+  ringMs: number;
+}
+
+export function matchOptions(settings: MatchSettings, iceServers: IceServer[]): MatchOptions {
   return {
+    ...settings,
     iceServers,
-    adminHandles: new Set((env.ADMIN_HANDLES ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
-    fallbackMs: num('MATCH_FALLBACK_MS', 3000),
-    recentMs: num('MATCH_RECENT_MS', 10 * 60_000),
-    skipsPerHourCooldown: num('MATCH_SKIPS_PER_HOUR', 300),
+    adminHandles: new Set(settings.adminHandles),
     skipCooldownMs: 15 * 60_000,
     reportsForCooldown: 3,
     reportCooldownMs: 60 * 60_000,
-    shakeWindowMs: num('SHAKE_WINDOW_MS', 300),
-    ringMs: num('SHAKE_RING_MS', 30_000),
     cacheMs: 60_000,
     tickMs: 100,
   };
@@ -85,6 +80,16 @@ interface Call {
 
 type Reason = Extract<ChannelEvent, { kind: 'match_ended' }>['reason'];
 
+export interface MatchDeps {
+  db: Db;
+  accounts: AccountsService;
+  graph: GraphService;
+  realtime: Realtime;
+  bus: Bus;
+  limits: Limits;
+  options: MatchOptions;
+}
+
 /**
  * 连线 and shake. The queue, the shake window and the live calls are in this process's memory
  * (one designated matching node; see docs/architecture.md); opt-ins, reports, bans and cool-downs
@@ -104,15 +109,19 @@ export class MatchService {
   /** Counters for the bench and metrics. */
   readonly stats = { joins: 0, matches: 0, shakes: 0, shakePairs: 0 };
 
-  constructor(
-    db: Db,
-    private readonly accounts: AccountsService,
-    private readonly graph: GraphService,
-    private readonly realtime: Realtime,
-    bus: Bus,
-    private readonly limits: Limits,
-    readonly options: MatchOptions,
-  ) {
+  private readonly accounts: AccountsService;
+  private readonly graph: GraphService;
+  private readonly realtime: Realtime;
+  private readonly limits: Limits;
+  readonly options: MatchOptions;
+
+  constructor(deps: MatchDeps) {
+    this.accounts = deps.accounts;
+    this.graph = deps.graph;
+    this.realtime = deps.realtime;
+    this.limits = deps.limits;
+    this.options = deps.options;
+    const { db, bus, options } = deps;
     this.repo = new MatchRepo(db);
     this.matcher = new Matcher({ fallbackMs: options.fallbackMs, recentMs: options.recentMs });
     this.shakes = new ShakePairer({ windowMs: options.shakeWindowMs });

@@ -4,14 +4,20 @@ import { newId } from '../../platform/ids.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
 import { NotificationsRepo, type NotificationRow } from './repo.ts';
 
+export interface NotificationsDeps {
+  db: Db;
+  realtime: Realtime;
+}
+
 /** The inbox: stored first, then pushed live on the person's `user:<id>` channel. */
 export class NotificationsService {
   private readonly repo: NotificationsRepo;
 
-  constructor(
-    db: Db,
-    private readonly realtime: Realtime,
-  ) {
+  private readonly realtime: Realtime;
+
+  constructor(deps: NotificationsDeps) {
+    this.realtime = deps.realtime;
+    const { db } = deps;
     this.repo = new NotificationsRepo(db);
   }
 

@@ -24,7 +24,8 @@ import type { ShopContext } from './context.ts';
 import { evaluateCoupon, pickBest, type CouponRule } from './coupons.ts';
 import { addressDto, addressSnapshot, orderDto } from './dto.ts';
 import { lineTotal, totals, type PriceLine } from './pricing.ts';
-import { ShopRepo, type AddressRow, type ClaimRow, type CouponRow, type FlashSaleRow, type ProductRow, type VariantRow } from './repo.ts';
+import { FlashGate, type FlashDef } from './flash-gate.ts';
+import { ShopRepo, type AddressRow, type ClaimRow, type CouponRow, type ProductRow, type VariantRow } from './repo.ts';
 import type { orderEvents, orderItems, orders } from './tables.ts';
 
 export const ATTRIBUTION_WINDOW_MS = 7 * 86_400_000;
@@ -35,14 +36,6 @@ const SOLD_OUT = new AppError('sold_out', 'Sold out');
 interface Line extends PriceLine {
   variant: VariantRow;
   product: ProductRow;
-}
-
-interface FlashDef {
-  sale: FlashSaleRow;
-  product: ProductRow;
-  variant: VariantRow;
-  seller: UserSummary;
-  loadedAt: number;
 }
 
 /** sha256 of a request's meaningful parts, with keys sorted, so a reused key with other content is caught. */
@@ -61,16 +54,14 @@ export function requestHash(parts: unknown): string {
  * and the order row carries a unique (buyer, key): a double order cannot exist.
  */
 export class Checkout {
-  private readonly flashDefs = new Map<string, FlashDef>();
-  private readonly flashLoads = new Map<string, Promise<FlashDef>>();
-  /** Per-node hint of flash-sale stock, so thousands of losers are turned away without a transaction. */
-  private readonly flashHints = new Map<string, { left: number; at: number; refreshing: Promise<void> | null }>();
-  private readonly admissions = new Map<string, { inFlight: number; waiters: Set<() => void> }>();
+  private readonly gate: FlashGate;
 
   constructor(
     private readonly ctx: ShopContext,
     private readonly catalog: Catalog,
-  ) {}
+  ) {
+    this.gate = new FlashGate(ctx);
+  }
 
   private get repo() {
     return this.ctx.repo;
@@ -345,103 +336,8 @@ export class Checkout {
 
   // ------------------------------------------------------------ flash-sale checkout
 
-  /**
-   * The sale, its product and variant, cached for two seconds and loaded once however many
-   * attempts ask at the same moment (the opening second of a sale would otherwise load it
-   * hundreds of times, which on a single-connection PGlite queued everyone for seconds).
-   */
-  private flashDef(id: string): Promise<FlashDef> {
-    const cached = this.flashDefs.get(id);
-    if (cached && Date.now() - cached.loadedAt < 2000) return Promise.resolve(cached);
-    const loading = this.flashLoads.get(id);
-    if (loading) return cached ? Promise.resolve(cached) : loading;
-    const started = Date.now();
-    const load = (async () => {
-      const sale = await this.repo.flashSale(id);
-      if (!sale) throw notFound('Flash sale');
-      const [found] = await this.repo.variantsByIds([sale.variantId]);
-      if (!found) throw notFound('Flash sale');
-      const seller = (await this.ctx.accounts.summaries([sale.sellerId])).get(sale.sellerId);
-      if (!seller) throw notFound('Flash sale');
-      const def = { sale, product: found.product, variant: found.variant, seller, loadedAt: Date.now() };
-      this.flashDefs.set(id, def);
-      // A count this node updated after the read began is newer than what was read.
-      const h = this.flashHints.get(id);
-      if (!h || h.at < started) this.flashHints.set(id, { left: sale.stockLeft, at: Date.now(), refreshing: null });
-      return def;
-    })().finally(() => this.flashLoads.delete(id));
-    this.flashLoads.set(id, load);
-    // A background refresh that fails must not become an unhandled rejection; the next call retries.
-    load.catch(() => undefined);
-    return cached ? Promise.resolve(cached) : load;
-  }
-
-  /** Sold out per this node's recent knowledge; re-checked against the database at most every `flashGateMs`. */
-  private async flashLooksSoldOut(id: string, q: number): Promise<boolean> {
-    const h = this.flashHints.get(id);
-    if (!h || h.left >= q) return false;
-    if (Date.now() - h.at > this.ctx.options.flashGateMs && !h.refreshing) {
-      h.refreshing = this.ctx.hot
-        .flashStockLeft(id)
-        .then((left) => {
-          h.left = left ?? 0;
-          h.at = Date.now();
-        })
-        .catch(() => undefined)
-        .finally(() => (h.refreshing = null));
-      await h.refreshing;
-      return h.left < q;
-    }
-    return true;
-  }
-
-  /**
-   * Admission for one node: at most as many attempts past this point as there are units left,
-   * the rest wait (briefly) for one of those to finish. At a sale's start that keeps hundreds of
-   * attempts that cannot all win from each running half a dozen queries and queueing on the
-   * stock row; when the units are gone the waiters are answered "sold out" without a query.
-   * Other nodes admit their own share; the guarded update in the database decides.
-   */
-  private async admit(id: string, q: number): Promise<boolean> {
-    let a = this.admissions.get(id);
-    if (!a) this.admissions.set(id, (a = { inFlight: 0, waiters: new Set() }));
-    const deadline = Date.now() + 10_000;
-    const cap = Math.max(q, this.ctx.options.flashAdmitMax);
-    for (;;) {
-      if (await this.flashLooksSoldOut(id, q)) return false;
-      const left = this.flashHints.get(id)?.left ?? Number.POSITIVE_INFINITY;
-      // Also capped: a hundred winners queued at once in the database would queue every loser's
-      // two small queries behind their work; a few at a time get through as fast and the rest stay quick.
-      if ((left - a.inFlight >= q && a.inFlight + q <= cap) || Date.now() > deadline) {
-        a.inFlight += q;
-        return true;
-      }
-      const admission = a;
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          admission.waiters.delete(wake);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(wake, 250);
-        admission.waiters.add(wake);
-      });
-    }
-  }
-
-  private release(id: string, q: number): void {
-    const a = this.admissions.get(id);
-    if (!a) return;
-    a.inFlight = Math.max(0, a.inFlight - q);
-    for (const wake of [...a.waiters]) wake();
-  }
-
   noteFlashStock(id: string, left: number): void {
-    const h = this.flashHints.get(id);
-    if (h) {
-      h.left = left;
-      h.at = Date.now();
-    }
+    this.gate.note(id, left);
   }
 
   /**
@@ -454,7 +350,7 @@ export class Checkout {
     const hash = requestHash({ kind: 'flash', saleId, ...rest });
     const prior = await this.replay(userId, key, hash);
     if (prior) return prior;
-    const def = await this.flashDef(saleId);
+    const def = await this.gate.def(saleId);
     const { sale } = def;
     const now = this.ctx.now();
     if (sale.cancelledAt) throw new AppError('invalid_state', 'This flash sale was cancelled');
@@ -462,11 +358,11 @@ export class Checkout {
     if (now >= sale.endsAt || sale.settledAt) throw new AppError('invalid_state', 'This flash sale is over');
     if (body.quantity > sale.perUserLimit) throw new AppError('limit_reached', `At most ${sale.perUserLimit} per person`);
     // One shared instance: thousands of losers a second need no stack trace each.
-    if (!(await this.admit(saleId, body.quantity))) throw SOLD_OUT;
+    if (!(await this.gate.admit(saleId, body.quantity))) throw SOLD_OUT;
     let released = false;
     // The admission slot is given back as soon as the transaction has decided, not after the follow-up work.
     const done = () => {
-      if (!released) this.release(saleId, body.quantity);
+      if (!released) this.gate.release(saleId, body.quantity);
       released = true;
     };
     try {
@@ -516,7 +412,7 @@ export class Checkout {
         if (!(await repo.takeFlash(sale.id, body.quantity))) throw new AppError('sold_out', 'Sold out');
       });
       // This node's count goes down by what it sold; the periodic re-read corrects for other nodes.
-      left = Math.max(0, (this.flashHints.get(sale.id)?.left ?? sale.stockTotal) - body.quantity);
+      left = Math.max(0, (this.gate.left(sale.id) ?? sale.stockTotal) - body.quantity);
     } catch (e) {
       if (e instanceof AppError && e.code === 'sold_out' && body.quantity === 1) this.noteFlashStock(sale.id, 0);
       done();

@@ -23,18 +23,6 @@ export interface ShopOptions {
   flashAdmitMax: number;
 }
 
-export function shopOptionsFromEnv(env: NodeJS.ProcessEnv): ShopOptions {
-  const int = (v: string | undefined, d: number) => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? d : Number(v));
-  return {
-    paymentWindowSec: int(env.SHOP_PAYMENT_WINDOW_SEC, 1800),
-    sweepIntervalMs: int(env.SHOP_SWEEP_INTERVAL_MS, 1000),
-    processingGraceSec: int(env.SHOP_PROCESSING_GRACE_SEC, 120),
-    maxImageBytes: int(env.SHOP_MAX_IMAGE_BYTES, 8 * 1024 * 1024),
-    flashGateMs: int(env.SHOP_FLASH_GATE_MS, 250),
-    flashAdmitMax: int(env.SHOP_FLASH_ADMIT_MAX, 16),
-  };
-}
-
 /** Answers "membership of a fan group" and "fan level ≥ N" coupon audiences; the fan-group module provides it. */
 export interface FanAudience {
   isMember(groupId: string, userId: string): Promise<boolean>;

@@ -5,7 +5,7 @@ import { lockFor } from '../../platform/db/client.ts';
 import type { Catalog } from './catalog.ts';
 import type { ShopContext } from './context.ts';
 import { couponWindowProblem } from './coupons.ts';
-import { couponDto, flashBadge } from './dto.ts';
+import { couponDto, couponStatus, flashBadge } from './dto.ts';
 import { ShopRepo, type ClaimRow, type CouponRow, type FlashSaleRow } from './repo.ts';
 
 const MAX_FLASH_DURATION_MS = 72 * 3600_000;
@@ -50,6 +50,18 @@ export class Promotions {
       audience: body.audience,
     });
     return this.couponDtos([row], null).then((c) => c[0]!);
+  }
+
+  /**
+   * May `sellerId` drop this coupon into a fan group: it is theirs and can still be claimed (live
+   * or scheduled). Looked up by id, whatever the number of coupons the seller has made.
+   */
+  async droppable(sellerId: string, couponId: string): Promise<{ title: string; remaining: number }> {
+    const c = await this.repo.coupon(couponId);
+    if (!c || c.sellerId !== sellerId) throw new AppError('not_found', 'No such coupon in your shop');
+    const status = couponStatus(c, this.ctx.now());
+    if (status !== 'active' && status !== 'scheduled') throw new AppError('conflict', 'That coupon has ended');
+    return { title: c.title, remaining: c.totalQuantity - c.claimed };
   }
 
   async stopCoupon(sellerId: string, couponId: string): Promise<Coupon> {

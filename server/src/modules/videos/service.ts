@@ -33,6 +33,17 @@ export interface VideosOptions {
 
 const STATS_FLUSH_MS = 2000;
 
+export interface VideosDeps {
+  db: Db;
+  /** Sources, transcodes and posters: private, streamed only through `filePath`'s check. */
+  files: PrivateFiles;
+  accounts: AccountsService;
+  graph: GraphService;
+  realtime: Realtime;
+  opts: VideosOptions;
+  limits: Limits;
+}
+
 export class VideosService {
   private readonly repo: VideosRepo;
   private readonly tools: MediaTools | null;
@@ -43,16 +54,22 @@ export class VideosService {
   private statsTimer: NodeJS.Timeout;
   private closed = false;
 
-  constructor(
-    db: Db,
-    /** Sources, transcodes and posters: private, streamed only through `filePath`'s check. */
-    private readonly files: PrivateFiles,
-    private readonly accounts: AccountsService,
-    private readonly graph: GraphService,
-    private readonly realtime: Realtime,
-    private readonly opts: VideosOptions,
-    private readonly limits: Limits,
-  ) {
+  /** Sources, transcodes and posters: private, streamed only through `filePath`'s check. */
+  private readonly files: PrivateFiles;
+  private readonly accounts: AccountsService;
+  private readonly graph: GraphService;
+  private readonly realtime: Realtime;
+  private readonly opts: VideosOptions;
+  private readonly limits: Limits;
+
+  constructor(deps: VideosDeps) {
+    this.files = deps.files;
+    this.accounts = deps.accounts;
+    this.graph = deps.graph;
+    this.realtime = deps.realtime;
+    this.opts = deps.opts;
+    this.limits = deps.limits;
+    const { db } = deps;
     this.repo = new VideosRepo(db);
     this.tools = findMediaTools();
     this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);

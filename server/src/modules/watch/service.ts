@@ -50,6 +50,17 @@ const stateOf = (p: PartyRow): PlaybackState => ({
 
 const clampLead = (ms: number) => Math.min(MAX_LEAD_MS, Math.max(0, Math.round(ms)));
 
+export interface WatchDeps {
+  db: Db;
+  accounts: AccountsService;
+  graph: GraphService;
+  videos: VideosService;
+  realtime: Realtime;
+  chatLimit: RateLimit;
+  limits: Limits;
+  opts?: WatchOptions;
+}
+
 /**
  * Watch parties: who is in, who may control, and the authoritative playback state. Every
  * change of the state is made under the party's row lock and becomes one `watch_state`
@@ -66,16 +77,23 @@ export class WatchService {
   private readonly lastWait = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly accounts: AccountsService,
-    private readonly graph: GraphService,
-    private readonly videos: VideosService,
-    private readonly realtime: Realtime,
-    private readonly chatLimit: RateLimit,
-    private readonly limits: Limits,
-    opts: WatchOptions = {},
-  ) {
+  private readonly db: Db;
+  private readonly accounts: AccountsService;
+  private readonly graph: GraphService;
+  private readonly videos: VideosService;
+  private readonly realtime: Realtime;
+  private readonly chatLimit: RateLimit;
+  private readonly limits: Limits;
+
+  constructor(deps: WatchDeps) {
+    this.db = deps.db;
+    this.accounts = deps.accounts;
+    this.graph = deps.graph;
+    this.videos = deps.videos;
+    this.realtime = deps.realtime;
+    this.chatLimit = deps.chatLimit;
+    this.limits = deps.limits;
+    const { db, opts = {} } = deps;
     this.repo = new WatchRepo(db);
     this.bufferWaitMs = opts.bufferWaitMs ?? BUFFER_WAIT_MS;
     this.waitCooldownMs = opts.waitCooldownMs ?? 15_000;

@@ -30,9 +30,9 @@ const MIGRATION_LOCK = 727_001;
 const migrationsFolder = path.resolve(import.meta.dirname, '../../../drizzle');
 
 /** Opens PGlite (embedded, default) or Postgres (DATABASE_URL) and applies migrations. */
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; poolSize?: number }): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20 });
     // An idle connection dropped by the server (restart, failover) is replaced on next use, not fatal.
     pool.on('error', (err) => process.emitWarning(`postgres idle client error: ${err.message}`));
     const db = drizzlePg(pool) as unknown as Db;

@@ -1,0 +1,11 @@
+import type { Platform } from '../../platform/module.ts';
+import type { GraphService } from '../graph/service.ts';
+import type { VideosService } from '../videos/service.ts';
+import { registerFeedRoutes } from './routes.ts';
+import { FeedsService } from './service.ts';
+
+export function register(p: Platform, deps: { videos: VideosService; graph: GraphService }): FeedsService {
+  const feeds = new FeedsService(deps);
+  registerFeedRoutes(p.router, feeds);
+  return feeds;
+}

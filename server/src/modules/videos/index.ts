@@ -1,0 +1,18 @@
+import type { Platform } from '../../platform/module.ts';
+import type { AccountsService } from '../accounts/service.ts';
+import type { GraphService } from '../graph/service.ts';
+import { registerVideoRoutes } from './routes.ts';
+import { VideosService } from './service.ts';
+
+export function register(p: Platform, deps: { accounts: AccountsService; graph: GraphService }): VideosService {
+  const videos = new VideosService({
+    db: p.db,
+    files: p.privateFiles,
+    realtime: p.realtime,
+    opts: { maxDurationSec: p.config.maxVideoDurationSec },
+    limits: p.limits,
+    ...deps,
+  });
+  registerVideoRoutes(p.router, videos, { maxVideoBytes: p.config.maxVideoBytes, tmpDir: p.privateFiles.file('tmp') });
+  return videos;
+}

@@ -1,0 +1,33 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import type { Router } from './http/route.ts';
+import type { Limits } from './auth/limits.ts';
+import type { RateLimit } from './auth/rate-limit.ts';
+import type { Bus } from './realtime/bus.ts';
+import type { ChannelRegistry } from './realtime/channels.ts';
+import type { Realtime } from './realtime/realtime.ts';
+import type { EventStore } from './realtime/store.ts';
+import type { PrivateFiles, Storage } from './storage.ts';
+
+/**
+ * What the platform hands every module's `register`: a module builds its service from these and
+ * from the services of the modules it depends on, plugs its channel policies and routes in, and
+ * returns the service.
+ */
+export interface Platform {
+  config: Config;
+  db: Db;
+  http: FastifyInstance;
+  router: Router;
+  channels: ChannelRegistry;
+  realtime: Realtime;
+  store: EventStore;
+  bus: Bus;
+  storage: Storage;
+  privateFiles: PrivateFiles;
+  limits: Limits;
+  log: FastifyBaseLogger;
+  /** A limit on a burst of actions, shared by every node when Redis is configured. */
+  rateLimit(name: string, points: number, durationSec: number): RateLimit;
+}
