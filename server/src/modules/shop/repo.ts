@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { OrderStatus, PaymentStatus } from '@tremolo/protocol';
 import type { Db, Queryable } from '../../platform/db/client.ts';
-import { users } from '../accounts/tables.ts';
 import {
   addresses,
   cartItems,
@@ -543,14 +542,14 @@ export class ShopRepo {
   // ------------------------------------------------------------ orders
 
   /**
-   * Locks the buyer's row until the transaction ends, so one buyer's checkouts on any node
-   * take turns, and answers how many units their unpaid orders hold (read committed: the
-   * count after the lock includes every order committed before it).
-   * NO KEY UPDATE, not UPDATE: foreign keys to the user take KEY SHARE locks, and two
-   * checkouts each holding one while waiting for the other's UPDATE lock would deadlock.
+   * Takes the buyer's checkout lock until the transaction ends, so one buyer's checkouts on any
+   * node take turns, and answers how many units their unpaid orders hold (read committed: the
+   * count after the lock includes every order committed before it). An advisory lock, not a lock
+   * on the person's row: that row belongs to accounts, and foreign keys to it take KEY SHARE
+   * locks that a row lock would have to queue behind.
    */
   async lockUnpaidUnits(buyerId: string): Promise<number> {
-    await this.db.select({ id: users.id }).from(users).where(eq(users.id, buyerId)).for('no key update');
+    await this.db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`shop-unpaid:${buyerId}`}, 0))`);
     const [r] = await this.db
       .select({ n: sql<string>`coalesce(sum(${orderItems.quantity}), 0)` })
       .from(orderItems)
