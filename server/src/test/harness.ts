@@ -170,6 +170,7 @@ export class TestSocket {
   readonly frames: ServerFrame[] = [];
   private waiters: { pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
   closeCode: number | null = null;
+  private readonly closedWith: Promise<number>;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -180,7 +181,12 @@ export class TestSocket {
         this.waiters = this.waiters.filter((w) => (w.pred(one) ? (w.resolve(one), false) : true));
       }
     });
-    ws.on('close', (code) => (this.closeCode = code));
+    this.closedWith = new Promise((resolve) =>
+      ws.on('close', (code) => {
+        this.closeCode = code;
+        resolve(code);
+      }),
+    );
   }
 
   static open(url: string, cookie: string): Promise<TestSocket> {
@@ -206,6 +212,26 @@ export class TestSocket {
       this.waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
     });
   }
+
+  /** Resolves with the close code once the socket has closed. */
+  closed(timeoutMs = 5000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for the socket to close')), timeoutMs);
+      void this.closedWith.then((code) => (clearTimeout(timer), resolve(code)));
+    });
+  }
+
+  /**
+   * Sends a ping and waits for its pong. The server handles one socket's frames in order, so
+   * every answer to a frame sent before the marker has arrived once this resolves.
+   */
+  async marker(): Promise<void> {
+    const ts = ++TestSocket.markers;
+    this.send({ t: 'ping', ts });
+    await this.next((f) => f.t === 'pong' && f.ts === ts);
+  }
+
+  private static markers = 1_000_000;
 
   events(ch: string) {
     return this.frames.flatMap((f) => (f.t === 'ev' && f.ch === ch ? [f] : []));
