@@ -1,4 +1,4 @@
-import { Card, CardSection, type Card as CardT } from '@tremolo/protocol';
+import { api as endpoints, Card, CardSection, type Card as CardT, type UserSummary } from '@tremolo/protocol';
 import { api, enc, type Parser } from './api.ts';
 
 /**
@@ -17,4 +17,10 @@ const LenientCard: Parser<CardT> = {
 
 export function fetchCard(handle: string): Promise<CardT> {
   return api.get(`/api/v1/users/${enc(handle)}`, LenientCard);
+}
+
+/** The most-followed people the server knows, most first: who a newcomer may start with. */
+export async function fetchPopular(limit: number): Promise<UserSummary[]> {
+  const e = endpoints.graph.popular;
+  return (await api.get(`${e.path}?limit=${limit}`, e.response)).items;
 }
