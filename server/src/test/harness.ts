@@ -13,7 +13,7 @@ import { loadConfig, type Config } from '../platform/config.ts';
 export type TestDb = 'pglite' | 'postgres';
 /** Which database integration tests run on: `TEST_DB=postgres` for the real server, PGlite otherwise. */
 export const testDb: TestDb = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
-export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A throwaway Postgres database for one test file; dropped by the returned function. */
 export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

@@ -1,5 +1,6 @@
 import { api as endpoints, Card, CardSection, type Card as CardT, type UserSummary } from '@tremolo/protocol';
 import { api, enc, type Parser } from './api.ts';
+import { call } from './client.ts';
 
 /**
  * Reads a card but drops sections of a kind this bundle does not know yet, so a tab opened
@@ -21,6 +22,5 @@ export function fetchCard(handle: string): Promise<CardT> {
 
 /** The most-followed people the server knows, most first: who a newcomer may start with. */
 export async function fetchPopular(limit: number): Promise<UserSummary[]> {
-  const e = endpoints.graph.popular;
-  return (await api.get(`${e.path}?limit=${limit}`, e.response)).items;
+  return (await call(endpoints.graph.popular, { query: { limit } })).items;
 }

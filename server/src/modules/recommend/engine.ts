@@ -104,7 +104,7 @@ export interface EngineOptions {
   maxWeight: number;
 }
 
-export const DEFAULT_OPTIONS: Readonly<EngineOptions> = {
+const DEFAULT_OPTIONS: Readonly<EngineOptions> = {
   lambda: 150,
   popularityExponent: 0.3,
   headSize: 3000,

@@ -16,7 +16,7 @@ import type { AddressSnapshot, ImageRef } from './tables.ts';
 
 /** Row → protocol payload mappers. Pure: callers load what they need in batches first. */
 
-export function flashStatus(s: FlashSaleRow, now: Date): FlashSaleStatus {
+function flashStatus(s: FlashSaleRow, now: Date): FlashSaleStatus {
   if (s.cancelledAt) return 'cancelled';
   if (now >= s.endsAt || s.settledAt) return 'ended';
   if (now < s.startsAt) return 'upcoming';
@@ -86,7 +86,7 @@ export function addressSnapshot(a: AddressRow): AddressSnapshot {
   return { name: a.name, phone: a.phone, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country };
 }
 
-export function couponStatus(c: CouponRow, now: Date): Coupon['status'] {
+function couponStatus(c: CouponRow, now: Date): Coupon['status'] {
   if (c.stoppedAt) return 'stopped';
   if (now < c.startsAt) return 'scheduled';
   if (now >= c.endsAt) return 'ended';
