@@ -217,6 +217,8 @@ export class TestSocket {
   closed(timeoutMs = 5000): Promise<number> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timed out waiting for the socket to close')), timeoutMs);
+      // Raced against a frame, it must not hold the process open once the frame has won.
+      timer.unref();
       void this.closedWith.then((code) => (clearTimeout(timer), resolve(code)));
     });
   }
@@ -232,6 +234,16 @@ export class TestSocket {
   }
 
   private static markers = 1_000_000;
+
+  /**
+   * 'open' when the socket answers a ping, else the code the server closed it with. The server
+   * stops answering a socket as soon as it decides to close it, so once every frame sent before
+   * the ping has been handled, this says exactly whether the server closed it by then.
+   */
+  async state(): Promise<'open' | number> {
+    if (this.closeCode !== null) return this.closeCode;
+    return Promise.race([this.marker().then(() => 'open' as const), this.closed()]);
+  }
 
   events(ch: string) {
     return this.frames.flatMap((f) => (f.t === 'ev' && f.ch === ch ? [f] : []));
