@@ -327,7 +327,8 @@ function describeRun(r: RunResult, seekWindowMs: number) {
 async function main() {
   const root = path.resolve(import.meta.dirname, '..');
   console.log('building the web app…');
-  const built = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'ignore' });
+  // The test build has window.__watch and ?sync=naive; startServer serves it.
+  const built = spawnSync('npm', ['run', '-s', 'build:test'], { cwd: root, stdio: 'ignore' });
   if (built.status !== 0) throw new Error('web build failed');
   const server = await startServer({ seedDemo: false });
   const proxy = await delayProxy(server.port);

@@ -22,6 +22,12 @@ import { startServer, type RunningServer } from './support/server.ts';
 const SHOTS = process.env.E2E_SHOTS_DIR ?? '';
 
 type Received = Record<string, { audioBytes: number; videoBytes: number; framesDecoded: number }>;
+/**
+ * How much of someone else's media must arrive while a test watches for media that must not:
+ * about two seconds of the fake microphone's Opus, and a second or two of a low video layer.
+ */
+const AUDIO_WINDOW_BYTES = 8_000;
+const VIDEO_WINDOW_BYTES = 30_000;
 declare global {
   interface Window {
     /** Set by the room page: its media connections. */
@@ -273,15 +279,23 @@ describe('friends chat room', () => {
     for (const m of everyone()) await eventually(async () => assert.equal(await tileOf(m.person.page, g1.handle).getAttribute('data-mic'), 'off'));
     await g1.person.page.getByTestId('room-muted-by-host').waitFor();
     const a = audience[0]!.person.page;
-    // Let packets already on the way land, then watch for two seconds.
-    await new Promise((r) => setTimeout(r, 800));
-    const before = await received(a);
-    await new Promise((r) => setTimeout(r, 2000));
-    const later = await received(a);
+    // Packets already on the way land: the muted guest's sound stops growing between two reads.
+    let before = await received(a);
+    await eventually(async () => {
+      const now = await received(a);
+      const still = now[g1.id]?.audioBytes !== before[g1.id]?.audioBytes;
+      before = now;
+      assert.ok(!still, 'the muted guest’s last packets are still landing');
+    });
+    // Then watch while the other guest's sound keeps arriving (so the measurement can see audio):
+    // none may come from the muted guest meanwhile.
+    const later = await eventually(async () => {
+      const now = await received(a);
+      assert.ok((now[g2.id]?.audioBytes ?? 0) > (before[g2.id]?.audioBytes ?? 0) + AUDIO_WINDOW_BYTES, 'the other guest is heard');
+      return now;
+    });
     assert.ok(before[g1.id] && later[g1.id], 'the muted guest is still received (video)');
     assert.equal(later[g1.id]!.audioBytes, before[g1.id]!.audioBytes, 'no audio from the muted guest');
-    // The other guest's sound still arrives: the measurement can see audio.
-    assert.ok(later[g2.id]!.audioBytes > before[g2.id]!.audioBytes, 'the other guest is heard');
     // Only the sound stopped: the muted guest's picture keeps coming (a layer switch may pause it briefly).
     await eventually(async () => assert.ok((await received(a))[g1.id]!.videoBytes > later[g1.id]!.videoBytes, 'their video still flows'), 8_000);
     await shot(h, 'room-muted-zh-desktop');
@@ -304,8 +318,13 @@ describe('friends chat room', () => {
     await eventually(async () => assert.equal(await g2.person.page.evaluate(() => window.__room?.publisher ?? null), null));
     const a = audience[2]!.person.page;
     const before = await received(a);
-    await new Promise((r) => setTimeout(r, 1500));
-    const later = await received(a);
+    // Watch while the others' pictures keep arriving: nothing may come from the removed guest meanwhile.
+    const othersVideo = (r: Received) => Object.entries(r).reduce((sum, [id, x]) => (id === g2.id ? sum : sum + x.videoBytes), 0);
+    const later = await eventually(async () => {
+      const now = await received(a);
+      assert.ok(othersVideo(now) > othersVideo(before) + VIDEO_WINDOW_BYTES, 'the others are still received');
+      return now;
+    });
     const was = before[g2.id];
     const now = later[g2.id];
     assert.ok(!now || (was && now.videoBytes === was.videoBytes && now.audioBytes === was.audioBytes), 'nothing more arrives from the removed guest');

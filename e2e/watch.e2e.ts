@@ -124,7 +124,11 @@ describe('watch together', () => {
     await bob.page.evaluate(() => window.__watch?.control('seek', { positionMs: 1000 }));
     await bob.page.getByTestId('watch-notice').waitFor();
     assert.match((await bob.page.getByTestId('watch-status').textContent()) ?? '', /The host controls playback/);
-    await new Promise((r) => setTimeout(r, 800));
+    // A marker on the same channel: its events reach B in order, so a state the refused seek
+    // had made would have arrived before B sees this line.
+    await bob.page.getByTestId('watch-chat-input').fill('(after the refused seek)');
+    await bob.page.getByTestId('watch-chat-send').click();
+    await bob.page.getByTestId('watch-chat-line').filter({ hasText: '(after the refused seek)' }).waitFor();
     const [a, b] = await Promise.all([sample(alice.page), sample(bob.page)]);
     assert.equal(b.version, before.version, 'no new state');
     assert.ok(b.currentTimeMs > 12_500 && a.currentTimeMs > 12_500, 'nobody jumped back');

@@ -63,7 +63,8 @@ if (want('integration')) {
 }
 if (want('e2e')) {
   const e2e = find(path.join(root, 'e2e'), '.e2e.ts');
-  if (e2e.length && runStep('build web', 'npm', ['run', '-s', 'build'])) {
+  // The test build: the production one leaves out the page hooks the e2e files read.
+  if (e2e.length && runStep('build web (test mode)', 'npm', ['run', '-s', 'build:test'])) {
     runNodeTests('e2e (Chromium)', e2e);
   }
 }

@@ -5,9 +5,12 @@ import react from '@vitejs/plugin-react';
 // so the browser sees one origin exactly as in production (cookies and the gateway's origin check rely on it).
 const backend = 'http://localhost:8080';
 
-export default defineConfig({
+// `--mode test` is the build end-to-end tests and the browser benchmarks run against: it keeps the
+// page hooks they read (window.__watch, window.__room, ?sync=naive) and goes to its own folder, so
+// what `npm run build` makes for production never carries them and is never replaced by it.
+export default defineConfig(({ mode }) => ({
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: 'hidden' },
+  build: { outDir: mode === 'test' ? 'dist-test' : 'dist', emptyOutDir: true, sourcemap: 'hidden' },
   server: {
     proxy: {
       '/api': backend,
@@ -15,4 +18,4 @@ export default defineConfig({
       '/ws': { target: backend, ws: true },
     },
   },
-});
+}));

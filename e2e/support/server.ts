@@ -36,7 +36,7 @@ function exited(child: ChildProcess): Promise<void> {
 
 /**
  * Starts the real server as its own process (what `npm start` runs), on a free port with a
- * fresh data directory, and waits until it answers /readyz. It serves the built web app.
+ * fresh data directory, and waits until it answers /readyz. It serves the web app's test build.
  */
 const GENEROUS_LIMITS: Record<string, string> = {
   WRITES_PER_ROUTE_PER_MIN: '100000',
@@ -74,6 +74,8 @@ export async function startServer(opts: { seedDemo?: boolean; port?: number; dat
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
+      // The test build (`npm run build:test`): the page hooks the tests read are only in it.
+      WEB_DIST_DIR: path.join(repoRoot, 'web', 'dist-test'),
       SEED_DEMO: opts.seedDemo ? 'true' : 'false',
       LOG_LEVEL: 'warn',
       // Each test file signs several people up from one address.

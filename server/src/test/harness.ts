@@ -13,7 +13,7 @@ import { RATE_LIMITS, loadConfig, type Config } from '../platform/config.ts';
 export type TestDb = 'pglite' | 'postgres';
 /** Which database integration tests run on: `TEST_DB=postgres` for the real server, PGlite otherwise. */
 export const testDb: TestDb = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
-export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A throwaway Postgres database for one test file; dropped by the returned function. */
 export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -180,6 +180,7 @@ export class TestSocket {
   readonly frames: ServerFrame[] = [];
   private waiters: { pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = [];
   closeCode: number | null = null;
+  private readonly closedWith: Promise<number>;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -190,7 +191,12 @@ export class TestSocket {
         this.waiters = this.waiters.filter((w) => (w.pred(one) ? (w.resolve(one), false) : true));
       }
     });
-    ws.on('close', (code) => (this.closeCode = code));
+    this.closedWith = new Promise((resolve) =>
+      ws.on('close', (code) => {
+        this.closeCode = code;
+        resolve(code);
+      }),
+    );
   }
 
   static open(url: string, cookie: string): Promise<TestSocket> {
@@ -215,6 +221,38 @@ export class TestSocket {
       const timer = setTimeout(() => reject(new Error('timed out waiting for a frame')), timeoutMs);
       this.waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
     });
+  }
+
+  /** Resolves with the close code once the socket has closed. */
+  closed(timeoutMs = 5000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for the socket to close')), timeoutMs);
+      // Raced against a frame, it must not hold the process open once the frame has won.
+      timer.unref();
+      void this.closedWith.then((code) => (clearTimeout(timer), resolve(code)));
+    });
+  }
+
+  /**
+   * Sends a ping and waits for its pong. The server handles one socket's frames in order, so
+   * every answer to a frame sent before the marker has arrived once this resolves.
+   */
+  async marker(): Promise<void> {
+    const ts = ++TestSocket.markers;
+    this.send({ t: 'ping', ts });
+    await this.next((f) => f.t === 'pong' && f.ts === ts);
+  }
+
+  private static markers = 1_000_000;
+
+  /**
+   * 'open' when the socket answers a ping, else the code the server closed it with. The server
+   * stops answering a socket as soon as it decides to close it, so once every frame sent before
+   * the ping has been handled, this says exactly whether the server closed it by then.
+   */
+  async state(): Promise<'open' | number> {
+    if (this.closeCode !== null) return this.closeCode;
+    return Promise.race([this.marker().then(() => 'open' as const), this.closed()]);
   }
 
   events(ch: string) {

@@ -1,5 +1,6 @@
-import { Card, CardSection, type Card as CardT } from '@tremolo/protocol';
+import { api as endpoints, Card, CardSection, type Card as CardT, type UserSummary } from '@tremolo/protocol';
 import { api, enc, type Parser } from './api.ts';
+import { call } from './client.ts';
 
 /**
  * Reads a card but drops sections of a kind this bundle does not know yet, so a tab opened
@@ -17,4 +18,9 @@ const LenientCard: Parser<CardT> = {
 
 export function fetchCard(handle: string): Promise<CardT> {
   return api.get(`/api/v1/users/${enc(handle)}`, LenientCard);
+}
+
+/** The most-followed people the server knows, most first: who a newcomer may start with. */
+export async function fetchPopular(limit: number): Promise<UserSummary[]> {
+  return (await call(endpoints.graph.popular, { query: { limit } })).items;
 }

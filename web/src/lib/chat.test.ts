@@ -44,6 +44,10 @@ describe('ChannelChat delivery', () => {
   let client: RealtimeClient;
   let c: ChannelChat;
   const last = () => sockets[sockets.length - 1]!;
+  let connected: (() => void) | null = null;
+  /** Resolves once the client has opened a socket after `prev` (its reconnect timer fired). */
+  const reconnectedAfter = (prev: FakeSocket): Promise<void> =>
+    last() !== prev ? Promise.resolve() : new Promise((resolve) => (connected = resolve));
   const states = () => c.getSnapshot().items.map((i) => (i.type === 'outbox' ? `${i.state}:${i.body.kind === 'chat' ? i.body.text : ''}` : `${i.seq}:${i.body.kind === 'chat' ? i.body.text : i.body.kind}`));
 
   beforeEach(() => {
@@ -57,6 +61,7 @@ describe('ChannelChat delivery', () => {
       connect: () => {
         const s = new FakeSocket();
         sockets.push(s);
+        queueMicrotask(() => connected?.());
         return s;
       },
     });
@@ -112,7 +117,7 @@ describe('ChannelChat delivery', () => {
     assert.deepEqual(states(), ['1:hello', 'pending:are you there?'], 'still pending, not failed');
     // Written while offline: queued, nothing on the wire.
     c.send({ kind: 'chat', text: 'hello?' });
-    await new Promise((r) => setTimeout(r, 10));
+    await reconnectedAfter(sockets[0]!);
     const s = last();
     assert.notEqual(s, sockets[0]);
     s.open(1);

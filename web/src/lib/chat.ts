@@ -48,9 +48,9 @@ export function listOf<T>(schema: Parser<T>): Parser<{ items: T[] }> {
   };
 }
 
-export const GroupList = listOf(Group);
-export const DmList = listOf(DmThread);
-export const MemberPage = page(GroupMember);
+const GroupList = listOf(Group);
+const DmList = listOf(DmThread);
+const MemberPage = page(GroupMember);
 const ReadResult = UnreadCount;
 
 export const groupsApi = {
@@ -78,7 +78,7 @@ export const dmEndpoints = (handle: string): ChatEndpoints => ({ history: `/api/
 
 // ------------------------------------------------------------------ the channel
 
-export type OutboxState = 'pending' | 'failed';
+type OutboxState = 'pending' | 'failed';
 
 export type ChatItem =
   | { type: 'event'; key: string; seq: number; from: string | null; at: number; body: ChannelEvent; mine: boolean }
@@ -478,7 +478,3 @@ export function useGroupMembers(groupId: string | null, enabled: boolean, refres
   return { people, members, error, reload: () => setAttempt((n) => n + 1) };
 }
 
-/** Text for previews in lists. */
-export function isMessageBody(b: ChannelEvent): b is Extract<ChannelEvent, { kind: 'chat' | 'share' | 'image' }> {
-  return b.kind === 'chat' || b.kind === 'share' || b.kind === 'image';
-}

@@ -3,7 +3,10 @@ import { request, upload, type Parser } from './api.ts';
 
 type Parts = { params?: unknown; query?: unknown; body?: unknown };
 
-/** The URL of a call, for what the browser fetches itself (`<video src>`, links, EventSource). */
+/**
+ * The URL of a call, for what the browser fetches itself (`<video src>`, links, EventSource).
+ * @public The typed client's surface, kept while the components move onto it from URL strings.
+ */
 export function urlOf<E extends Endpoint>(e: E, ...[args]: CallArgs<E>): string {
   const a = (args ?? {}) as Parts;
   return pathOf(e, a.params) + queryString(a.query);
@@ -19,7 +22,10 @@ export function call<E extends Endpoint>(e: E, ...[args]: CallArgs<E>): Promise<
   return request(e.method, pathOf(e, a.params) + queryString(a.query), e.response as Parser<ResponseOf<E>>, body);
 }
 
-/** Sends a file to an upload endpoint (multipart), reporting progress from 0 to 1. */
+/**
+ * Sends a file to an upload endpoint (multipart), reporting progress from 0 to 1.
+ * @public The typed client's surface, kept while the components move onto it from URL strings.
+ */
 export function uploadTo<E extends Endpoint & { upload: { file: string } }>(
   e: E,
   args: Omit<ArgsOf<E>, 'body'> & { file: Blob; fields?: Record<string, string>; onProgress?: (fraction: number) => void },

@@ -19,7 +19,7 @@ function stored(): Lang | null {
 }
 
 /** A saved choice wins; otherwise the browser's first language that we speak, else English. */
-export function detectLang(): Lang {
+function detectLang(): Lang {
   const saved = stored();
   if (saved) return saved;
   const prefs = navigator.languages.length ? navigator.languages : [navigator.language];

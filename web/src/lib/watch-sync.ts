@@ -81,7 +81,7 @@ export class ClockEstimator {
  * jitter), and never less than the floor: the time a browser needs to seek and have the
  * frame ready (measured 60–140 ms for 720p H.264 on loopback, see docs) plus server work.
  */
-export const LEAD_FLOOR_MS = 200;
+const LEAD_FLOOR_MS = 200;
 export function leadFor(rttsMs: number[], floorMs = LEAD_FLOOR_MS, maxMs = 2000): number {
   const worst = Math.max(0, ...rttsMs.filter((r) => Number.isFinite(r)));
   return Math.round(Math.min(maxMs, Math.max(floorMs, 2 * worst)));

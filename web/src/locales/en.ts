@@ -26,7 +26,6 @@ export const en = {
   'common.retry': 'Try again',
   'common.reload': 'Reload',
   'common.loadMore': 'Load more',
-  'common.comingSoon': 'Coming soon',
   'common.back': 'Back',
   'common.cancel': 'Cancel',
   'common.save': 'Save',

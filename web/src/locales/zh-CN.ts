@@ -26,7 +26,6 @@ export const zhCN: Messages = {
   'common.retry': '重试',
   'common.reload': '刷新',
   'common.loadMore': '加载更多',
-  'common.comingSoon': '即将上线',
   'common.back': '返回',
   'common.cancel': '取消',
   'common.save': '保存',

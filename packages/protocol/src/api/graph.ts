@@ -37,6 +37,15 @@ export const graphApi = {
   followers: list('followers'),
   following: list('following'),
   friends: list('friends'),
+  popular: endpoint({
+    method: 'GET',
+    path: '/api/v1/people/popular',
+    auth: 'optional',
+    summary: 'The most-followed people, most followers first (who to discover); without anyone who blocked me or I blocked',
+    tags: ['graph'],
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(12) }),
+    response: z.object({ items: z.array(UserSummary) }),
+  }),
   blocks: endpoint({
     method: 'GET',
     path: '/api/v1/me/blocks',

@@ -58,20 +58,6 @@ import { dotRow, fitAls, fitAlsSync, foldIn, foldScratch, mfScores, type FoldScr
 import { SparseRows } from './sparse.ts';
 import { topK, type Ranked } from './topk.ts';
 
-/**
- * Recommended weights for the app's events, in the unit the defaults are calibrated on (one
- * LastFM listening pair = 1). Implicit signals weigh less than explicit ones; a purchase is the
- * strongest intent; "not interested" hides the item and pushes its neighbours down; unlike
- * cancels a like. Repeats add up to ±maxWeight.
- */
-export const EVENT_WEIGHTS = {
-  like: 1,
-  unlike: -1,
-  completedWatch: 0.5,
-  purchase: 2,
-  notInterested: -2,
-} as const;
-
 export interface Interaction {
   readonly user: number;
   readonly item: number;
@@ -118,7 +104,7 @@ export interface EngineOptions {
   maxWeight: number;
 }
 
-export const DEFAULT_OPTIONS: Readonly<EngineOptions> = {
+const DEFAULT_OPTIONS: Readonly<EngineOptions> = {
   lambda: 150,
   popularityExponent: 0.3,
   headSize: 3000,

@@ -31,7 +31,7 @@ export function ndcgAtK(ranked: ArrayLike<number>, relevant: ReadonlySet<number>
 }
 
 /** Groups pairs by their first element. */
-export function groupByUser(pairs: readonly Pair[]): Map<number, number[]> {
+function groupByUser(pairs: readonly Pair[]): Map<number, number[]> {
   const m = new Map<number, number[]>();
   for (const [u, i] of pairs) {
     let l = m.get(u);
@@ -71,7 +71,7 @@ export function evaluate(engine: RecommendEngine, test: readonly Pair[], k = 20)
 }
 
 /** Deterministic PRNG (mulberry32) so a split is reproducible. */
-export function rng(seed: number): () => number {
+function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

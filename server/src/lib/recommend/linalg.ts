@@ -13,7 +13,7 @@ export type Yielder = () => Promise<void>;
 /** Resolves on the next turn of the event loop (after pending I/O callbacks). */
 export const yieldToEventLoop: Yielder = () => new Promise((resolve) => setImmediate(resolve));
 
-export class NotPositiveDefiniteError extends Error {
+class NotPositiveDefiniteError extends Error {
   constructor(row: number) {
     super(`matrix is not positive definite (pivot ${row})`);
   }
@@ -21,13 +21,8 @@ export class NotPositiveDefiniteError extends Error {
 
 /**
  * Replaces the SPD matrix `a` (n×n, row-major; only the lower triangle is read) by its full
- * symmetric inverse, awaiting `yielder` about every `opsPerYield` multiply-adds.
+ * symmetric inverse, blocking (`invertSteps` is the same work in slices).
  */
-export async function invertSpdInPlace(a: Float64Array, n: number, yielder: Yielder = yieldToEventLoop, opsPerYield = 2e7): Promise<void> {
-  for (const _ of invertSteps(a, n, opsPerYield)) await yielder();
-}
-
-/** Blocking variant. */
 export function invertSpdSync(a: Float64Array, n: number): void {
   for (const _ of invertSteps(a, n, Infinity));
 }

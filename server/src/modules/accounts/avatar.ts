@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { AppError } from '../../platform/errors.ts';
 
 const ACCEPTED = new Set(['jpeg', 'png', 'webp']);
-export const AVATAR_SIZE = 512;
+const AVATAR_SIZE = 512;
 
 /** Checks an upload by its content (not its name or declared type) and re-encodes it as a square WebP. */
 export async function processAvatar(bytes: Buffer): Promise<Buffer> {

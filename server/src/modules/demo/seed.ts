@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from '../../app.ts';
 import { seedShopDemo } from '../shop/demo.ts';
 
-export const DEMO_PASSWORD = 'tremolo-demo';
+const DEMO_PASSWORD = 'tremolo-demo';
 
 const PEOPLE = [
   { handle: 'lina_beauty', displayName: '琳娜 Lina', bio: '美妆达人 · daily makeup looks and honest reviews', colors: ['#ff5f8f', '#ffc371'] },

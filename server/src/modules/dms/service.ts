@@ -9,9 +9,9 @@ import type { ChannelHistory } from '../groups/service.ts';
 import { DmsRepo, type ThreadRow } from './repo.ts';
 
 /** Messages someone who is not a friend may send before the receiver accepts. */
-export const REQUEST_ALLOWANCE = 3;
+const REQUEST_ALLOWANCE = 3;
 
-export function dmChannel(a: string, b: string): { channel: string; aId: string; bId: string } {
+function dmChannel(a: string, b: string): { channel: string; aId: string; bId: string } {
   const [aId, bId] = a < b ? [a, b] : [b, a];
   return { channel: `dm:${aId}:${bId}`, aId, bId };
 }

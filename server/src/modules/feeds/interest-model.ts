@@ -7,7 +7,7 @@
 export type InterestEvent = 'like' | 'unlike' | 'complete' | 'watch' | 'not_interested' | 'picked';
 
 /** How much each action says about a person's taste, in affinity units per hashtag. */
-export const INTEREST_WEIGHTS: Record<InterestEvent, number> = {
+const INTEREST_WEIGHTS: Record<InterestEvent, number> = {
   picked: 2,
   like: 3,
   complete: 2,

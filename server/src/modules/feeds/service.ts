@@ -31,10 +31,10 @@ interface Candidate {
 }
 
 /** Weights of the For You score; documented in docs/architecture.md. */
-export const FOR_YOU_WEIGHTS = { interest: 1, collaborative: 1, social: 0.6, following: 0.4, popularity: 0.3, freshness: 0.25, jitter: 0.05 } as const;
+const FOR_YOU_WEIGHTS = { interest: 1, collaborative: 1, social: 0.6, following: 0.4, popularity: 0.3, freshness: 0.25, jitter: 0.05 } as const;
 
 /** What each action says to the item-item engine, as the weight of a (person, video) pair. */
-export const ENGINE_WEIGHTS = { like: 2, unlike: -2, complete: 1.5, watch: 0.5, not_interested: -4 } as const;
+const ENGINE_WEIGHTS = { like: 2, unlike: -2, complete: 1.5, watch: 0.5, not_interested: -4 } as const;
 /** What each action adds to a video's popularity. */
 const POPULARITY_WEIGHTS = { like: 1, unlike: -1, complete: 0.5, watch: 0.1, not_interested: -0.5 } as const;
 const ENGINE_CANDIDATES = 150;

@@ -115,4 +115,28 @@ describe('follow graph', () => {
     const after = await crowd[0]!.call<Card>('GET', '/api/v1/users/c_target');
     assert.equal(after.body.counts.followers, 15);
   });
+
+  test('popular: the most-followed people, most first, without me or anyone blocked either way', async () => {
+    const [star, second, f1, f2, f3, blocker] = await Promise.all(['pop_star', 'pop_second', 'pop_f1', 'pop_f2', 'pop_f3', 'pop_blocker'].map((h) => TestUser.signup(t, h)));
+    for (const f of [f1!, f2!, f3!]) assert.equal((await f.call('PUT', '/api/v1/users/pop_star/follow')).status, 200);
+    for (const f of [f1!, f2!]) assert.equal((await f.call('PUT', '/api/v1/users/pop_second/follow')).status, 200);
+    for (const f of [f1!, second!]) assert.equal((await f.call('PUT', '/api/v1/users/pop_blocker/follow')).status, 200);
+    assert.equal((await blocker!.call('PUT', '/api/v1/users/pop_f3/block')).status, 200);
+    type Popular = { items: { handle: string }[] };
+    const url = '/api/v1/people/popular?limit=50';
+    const handles = async (viewer: TestUser | null): Promise<string[]> => {
+      const body = viewer ? (await viewer.call<Popular>('GET', url)).body : (JSON.parse((await t.app.http.inject({ method: 'GET', url })).body) as Popular);
+      return body.items.map((u) => u.handle);
+    };
+    const anyone = await handles(null);
+    assert.ok(anyone.indexOf('pop_star') >= 0 && anyone.indexOf('pop_star') < anyone.indexOf('pop_second'), anyone.join(','));
+    assert.ok(anyone.includes('pop_blocker'));
+    assert.ok(!anyone.includes('pop_f1'), 'nobody follows pop_f1');
+    assert.ok(!(await handles(f3!)).includes('pop_blocker'), 'hidden from someone they blocked');
+    assert.ok(!(await handles(blocker!)).includes('pop_blocker'), 'not myself');
+    assert.ok((await handles(star!)).includes('pop_second'));
+    const one = await f1!.call<Popular>('GET', '/api/v1/people/popular?limit=1');
+    assert.equal(one.body.items.length, 1);
+    assert.equal((await f1!.call('GET', '/api/v1/people/popular?limit=0')).status, 400);
+  });
 });

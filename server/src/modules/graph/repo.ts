@@ -50,6 +50,13 @@ export class GraphRepo {
     return { aBlocksB: rows.some((r) => r.blockerId === a), bBlocksA: rows.some((r) => r.blockerId === b) };
   }
 
+  /** People by follower count, most first (ties by id, so the order is stable). */
+  async mostFollowed(limit: number): Promise<string[]> {
+    const n = sql<number>`count(*)`;
+    const rows = await this.db.select({ id: follows.followeeId }).from(follows).groupBy(follows.followeeId).orderBy(desc(n), follows.followeeId).limit(limit);
+    return rows.map((r) => r.id);
+  }
+
   async counts(userId: string): Promise<{ followers: number; following: number; friends: number }> {
     const back = alias(follows, 'back');
     const [followers] = await this.db.select({ n: sql<number>`count(*)::int` }).from(follows).where(eq(follows.followeeId, userId));

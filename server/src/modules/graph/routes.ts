@@ -11,5 +11,6 @@ export function registerGraphRoutes(router: Router, graph: GraphService): void {
   for (const direction of ['followers', 'following', 'friends'] as const) {
     router.implement(g[direction], async ({ user, params, query }) => graph.list(user?.id ?? null, params.handle, direction, query.cursor, query.limit));
   }
+  router.implement(g.popular, async ({ user, query }) => ({ items: await graph.popular(user?.id ?? null, query.limit) }));
   router.implement(g.blocks, async ({ user }) => ({ items: await graph.blocked(user.id) }));
 }

@@ -1,4 +1,4 @@
-import type { ListedUser, Relationship } from '@tremolo/protocol';
+import type { ListedUser, Relationship, UserSummary } from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -147,6 +147,17 @@ export class GraphService {
       }),
       nextCursor: page.nextCursor,
     };
+  }
+
+  async popular(viewerId: string | null, limit: number): Promise<UserSummary[]> {
+    const hidden = viewerId ? new Set([viewerId, ...(await this.repo.blockedEitherWay(viewerId))]) : new Set<string>();
+    // Ask for as many more as could be hidden, so hiding them still fills the page.
+    const ids = (await this.repo.mostFollowed(limit + hidden.size)).filter((id) => !hidden.has(id)).slice(0, limit);
+    const users = await this.accounts.summaries(ids);
+    return ids.flatMap((id) => {
+      const u = users.get(id);
+      return u ? [u] : [];
+    });
   }
 
   async blocked(meId: string) {

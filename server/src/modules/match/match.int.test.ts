@@ -37,6 +37,24 @@ async function nextEvent<K extends ChannelEvent['kind']>(name: string, kind: K, 
   return body(f) as Extract<ChannelEvent, { kind: K }>;
 }
 
+/** Waits for the matcher's first pass at least `ms` from now: the one that saw that much time go by. */
+async function passAfter(ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while ((await t.app.services.match.ticked()) < deadline);
+}
+
+/**
+ * Publishes a chat line on `target`'s channel and waits for it there. Server events on a
+ * channel are delivered in the order they were published, so anything published before the
+ * marker has arrived once this resolves.
+ */
+async function marker(name: string, target: TestUser, callId: string): Promise<void> {
+  const text = `marker ${++cid}`;
+  const from = sockets[target.handle]!.frames.length;
+  pub(name, target, { kind: 'match_chat', callId, text });
+  await sockets[target.handle]!.next((f) => { const b = body(f); return b?.kind === 'match_chat' && b.text === text && sockets[target.handle]!.frames.indexOf(f) >= from; });
+}
+
 const optIn = (name: string, interests: string[] = ['music'], languages: string[] = ['zh']) =>
   people[name]!.call('PUT', '/api/v1/match/me', { confirmAdult: true, acceptRules: true, interests, languages });
 
@@ -116,7 +134,7 @@ test('two people are matched, signal to each other only, chat, and "next" queues
   assert.equal((await nextEvent('m_bob', 'match_ended', fb3)).reason, 'next');
   pub('m_bob', bob, { kind: 'match_queue', action: 'join' });
   await nextEvent('m_bob', 'match_status', fb3);
-  await new Promise((r) => setTimeout(r, 500)); // past the fallback: still not paired
+  await passAfter(t.app.services.match.options.fallbackMs); // past the fallback: still not paired
   assert.equal(t.app.services.match.state(ann.id), 'queued');
   assert.equal(t.app.services.match.state(bob.id), 'queued');
   // cat arrives: matched with one of them (a person is in at most one call).
@@ -125,10 +143,11 @@ test('two people are matched, signal to each other only, chat, and "next" queues
   const c = await nextEvent('m_cat', 'match_found', fc);
   assert.ok([ann.id, bob.id].includes(c.peer.id));
   const other = c.peer.id === ann.id ? 'm_bob' : 'm_ann';
-  pub(other, people[other]!, { kind: 'match_queue', action: 'leave' });
-  pub('m_cat', cat, { kind: 'match_queue', action: 'leave' });
+  const otherLeft = pub(other, people[other]!, { kind: 'match_queue', action: 'leave' });
+  const catLeft = pub('m_cat', cat, { kind: 'match_queue', action: 'leave' });
   await nextEvent('m_cat', 'match_ended', fc);
-  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await refusal(other, otherLeft), null);
+  assert.equal(await refusal('m_cat', catLeft), null);
   assert.equal(t.app.services.match.state(cat.id), 'idle');
 });
 
@@ -146,11 +165,12 @@ test('a block ends the call and they are never matched again', async () => {
   assert.equal(r.status, 200);
   assert.equal((await nextEvent('m_dan', 'match_ended', fd)).reason, 'blocked');
   assert.equal((await nextEvent('m_cat', 'match_ended', fc)).reason, 'left');
-  const rel = await dan.call<{ blocking: boolean }>('GET', `/api/v1/users/${cat.handle}/relationship`);
-  if (rel.status === 200) assert.equal(rel.body.blocking, true);
-  pub('m_cat', cat, { kind: 'match_queue', action: 'join' });
-  pub('m_dan', dan, { kind: 'match_queue', action: 'join' });
-  await new Promise((r) => setTimeout(r, 600));
+  const card = await dan.call<{ relationship: { blocking: boolean } | null }>('GET', `/api/v1/users/${cat.handle}`);
+  assert.equal(card.status, 200);
+  assert.equal(card.body.relationship?.blocking, true);
+  assert.equal(await refusal('m_cat', pub('m_cat', cat, { kind: 'match_queue', action: 'join' })), null);
+  assert.equal(await refusal('m_dan', pub('m_dan', dan, { kind: 'match_queue', action: 'join' })), null);
+  await passAfter(t.app.services.match.options.fallbackMs);
   assert.equal(t.app.services.match.state(cat.id), 'queued');
   assert.equal(t.app.services.match.state(dan.id), 'queued');
   pub('m_cat', cat, { kind: 'match_queue', action: 'leave' });
@@ -236,9 +256,18 @@ test('closing the socket takes a person out of the queue', async () => {
   pub('m_dan', dan, { kind: 'match_queue', action: 'join' });
   await nextEvent('m_dan', 'match_status', fd);
   assert.equal(t.app.services.match.state(dan.id), 'queued');
+  // The gateway tells the service when the person's last socket is gone.
+  const match = t.app.services.match;
+  const original = match.left;
+  const left = new Promise<void>((resolve) => {
+    match.left = (userId, id) => {
+      original.call(match, userId, id);
+      if (userId === dan.id) resolve();
+    };
+  });
   sockets.m_dan!.close();
-  await new Promise((r) => setTimeout(r, 300));
-  assert.equal(t.app.services.match.state(dan.id), 'idle');
+  await left.finally(() => (match.left = original));
+  assert.equal(match.state(dan.id), 'idle');
 });
 
 test('three people reporting the same person put them in a cool-down', async () => {
@@ -267,13 +296,10 @@ test('three people reporting the same person put them in a cool-down', async () 
 });
 
 /** The error answering a publish, or null when it went through. */
-async function refusal(name: string, ref: string, waitMs = 400): Promise<string | null> {
-  try {
-    const f = await sockets[name]!.next((x) => (x.t === 'err' && x.ref === ref) || (x.t === 'ack' && x.cid === ref), waitMs);
-    return f.t === 'err' ? f.code : null;
-  } catch {
-    return null;
-  }
+/** The error code the publish with this ref was refused with, or null once it was acknowledged. */
+async function refusal(name: string, ref: string): Promise<string | null> {
+  const f = await sockets[name]!.next((x) => (x.t === 'err' && x.ref === ref) || (x.t === 'ack' && x.cid === ref));
+  return f.t === 'err' ? f.code : null;
 }
 
 test('the lobby picks are stored on the opt-in, validated, and given back next time', async () => {
@@ -356,7 +382,8 @@ test('a shake video call needs the 18+ opt-in on both sides, rings, and the call
   assert.equal(await refusal('m_s1', pub('m_s1', s2, offer)), null);
   assert.equal(await refusal('m_s2', pub('m_s2', s1, answer)), null);
   assert.equal((await nextEvent('m_s1', 'rtc_signal', l1)).sdp?.type, 'answer');
-  await new Promise((r) => setTimeout(r, 900));
+  await passAfter(t.app.services.match.options.ringMs);
+  await marker('m_s2', s1, callId);
   assert.ok(!sockets.m_s1!.frames.slice(l1).some((f) => body(f)?.kind === 'match_ring_ended'));
   pub('m_s1', s1, { kind: 'match_queue', action: 'leave' });
   await nextEvent('m_s2', 'match_ended', l2);

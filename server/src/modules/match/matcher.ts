@@ -31,11 +31,11 @@ export interface MatcherOptions {
   scanLimit: number;
 }
 
-export const DEFAULT_MATCHER_OPTIONS: MatcherOptions = { fallbackMs: 3000, recentMs: 10 * 60_000, scanLimit: 200 };
+const DEFAULT_MATCHER_OPTIONS: MatcherOptions = { fallbackMs: 3000, recentMs: 10 * 60_000, scanLimit: 200 };
 
 const ANY = '*';
 
-export function bucketKeys(e: Pick<QueueEntry, 'interests' | 'languages'>): string[] {
+function bucketKeys(e: Pick<QueueEntry, 'interests' | 'languages'>): string[] {
   const langs = e.languages.length ? e.languages : [ANY];
   const ints = e.interests.length ? e.interests : [];
   const keys: string[] = [];
@@ -190,6 +190,6 @@ export class Matcher {
   }
 }
 
-export function pairKey(a: string, b: string): string {
+function pairKey(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
 }

@@ -3,7 +3,6 @@ import type { Db } from '../../platform/db/client.ts';
 import { matchBans, matchProfiles, matchReports, moderators } from './tables.ts';
 
 export type ReportStatus = 'open' | 'dismissed' | 'actioned';
-export type ReportRow = typeof matchReports.$inferSelect;
 
 export class MatchRepo {
   constructor(private readonly db: Db) {}

@@ -106,6 +106,7 @@ export class MatchService {
   private readonly recentPeers = new Map<string, Map<string, number>>();
   private readonly skips = new Map<string, number[]>();
   private readonly timer: NodeJS.Timeout;
+  private tickWaiters: ((now: number) => void)[] = [];
   /** Counters for the bench and metrics. */
   readonly stats = { joins: 0, matches: 0, shakes: 0, shakePairs: 0 };
 
@@ -367,6 +368,18 @@ export class MatchService {
       const ev: MatchRingEndedEvent = { kind: 'match_ring_ended', callId: call.id, reason: 'no_answer' };
       for (const u of [call.a, call.b]) void this.realtime.publish(`match:${u}`, ev).catch(() => undefined);
     }
+    const waiters = this.tickWaiters;
+    this.tickWaiters = [];
+    for (const w of waiters) w(now);
+  }
+
+  /**
+   * Resolves with the clock of the next pass over the queue, the shakes and the rings, once it
+   * has run: what happens "after the fallback" or "after the ring time" is decided by a pass, so
+   * waiting for the pass that saw the deadline go by is exact where a sleep is a guess.
+   */
+  ticked(): Promise<number> {
+    return new Promise((resolve) => this.tickWaiters.push(resolve));
   }
 
   private startPair(p: Pair): void {

@@ -28,14 +28,14 @@ export interface ShakeOptions {
   unknownPlaceMs: number;
 }
 
-export const DEFAULT_SHAKE_OPTIONS: ShakeOptions = { windowMs: 300, maxOneWayMs: 400, maxDistanceKm: 50, msPerKm: 40, unknownPlaceMs: 300 };
+const DEFAULT_SHAKE_OPTIONS: ShakeOptions = { windowMs: 300, maxOneWayMs: 400, maxDistanceKm: 50, msPerKm: 40, unknownPlaceMs: 300 };
 
 export function estimateShakeTime(receivedAt: number, oneWayMs: number, maxOneWayMs = DEFAULT_SHAKE_OPTIONS.maxOneWayMs): number {
   return receivedAt - Math.min(Math.max(0, oneWayMs), maxOneWayMs);
 }
 
 /** Great-circle distance in km. */
-export function distanceKm(aLat: number, aLng: number, bLat: number, bLng: number): number {
+function distanceKm(aLat: number, aLng: number, bLat: number, bLng: number): number {
   const r = Math.PI / 180;
   const dLat = (bLat - aLat) * r;
   const dLng = (bLng - aLng) * r;

@@ -3,10 +3,10 @@ import { AppError } from '../../platform/errors.ts';
 
 const ACCEPTED = new Set(['jpeg', 'png', 'webp']);
 /** Covers are shown at most about a phone screen wide; larger ones only cost bandwidth. */
-export const COVER_MAX_SIDE = 1280;
-export const COVER_MIN_SIDE = 200;
+const COVER_MAX_SIDE = 1280;
+const COVER_MIN_SIDE = 200;
 /** Besides the multipart limit (which every upload route shares): a room cover needs no more. */
-export const MAX_COVER_BYTES = 5 * 1024 * 1024;
+const MAX_COVER_BYTES = 5 * 1024 * 1024;
 
 /**
  * Checks a room cover by its content (not its name or declared type) and re-encodes it as a

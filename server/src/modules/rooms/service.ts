@@ -43,8 +43,8 @@ import { assertStageRoom, isOnStage, mayPublish, planGuestAction, planTransfer, 
 import { assertUsableSdp, sfuFailure } from './sfu-errors.ts';
 import { processRoomCover } from './cover.ts';
 
-export const channelOf = (roomId: string) => `room:${roomId}`;
-export const linkOf = (roomId: string) => `/r/${roomId}`;
+const channelOf = (roomId: string) => `room:${roomId}`;
+const linkOf = (roomId: string) => `/r/${roomId}`;
 /** Storage keys of a room's uploaded covers; the room row keeps only the URL. */
 const coverPrefix = (roomId: string) => `rooms/${roomId}/`;
 

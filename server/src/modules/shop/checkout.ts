@@ -28,7 +28,7 @@ import { FlashGate, type FlashDef } from './flash-gate.ts';
 import { ShopRepo, type AddressRow, type ClaimRow, type CouponRow, type ProductRow, type VariantRow } from './repo.ts';
 import type { orderEvents, orderItems, orders } from './tables.ts';
 
-export const ATTRIBUTION_WINDOW_MS = 7 * 86_400_000;
+const ATTRIBUTION_WINDOW_MS = 7 * 86_400_000;
 const MAX_CART_LINES = 100;
 const MAX_ADDRESSES = 20;
 const SOLD_OUT = new AppError('sold_out', 'Sold out');

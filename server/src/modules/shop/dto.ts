@@ -16,7 +16,7 @@ import type { AddressSnapshot, ImageRef } from './tables.ts';
 
 /** Row → protocol payload mappers. Pure: callers load what they need in batches first. */
 
-export function flashStatus(s: FlashSaleRow, now: Date): FlashSaleStatus {
+function flashStatus(s: FlashSaleRow, now: Date): FlashSaleStatus {
   if (s.cancelledAt) return 'cancelled';
   if (now >= s.endsAt || s.settledAt) return 'ended';
   if (now < s.startsAt) return 'upcoming';

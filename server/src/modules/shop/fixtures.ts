@@ -7,7 +7,7 @@ import { TestUser, type TestApp } from '../../test/harness.ts';
 let n = 0;
 export const uniq = (prefix: string) => `${prefix}_${(++n).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 export const key = (prefix = 'k') => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-export const CARD_OK = '4242 4242 4242 4242';
+const CARD_OK = '4242 4242 4242 4242';
 
 export async function seller(t: TestApp, handle = uniq('seller')): Promise<TestUser> {
   const u = await TestUser.signup(t, handle);

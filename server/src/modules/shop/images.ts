@@ -2,8 +2,8 @@ import sharp from 'sharp';
 import { AppError } from '../../platform/errors.ts';
 
 const ACCEPTED = new Set(['jpeg', 'png', 'webp']);
-export const IMAGE_MAX_SIDE = 1280;
-export const THUMB_SIZE = 400;
+const IMAGE_MAX_SIDE = 1280;
+const THUMB_SIZE = 400;
 export const MAX_IMAGES = 9;
 
 export interface ProcessedImage {

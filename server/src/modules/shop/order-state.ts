@@ -13,7 +13,7 @@ import type { OrderStatus, PaymentStatus } from '@tremolo/protocol';
  */
 export type OrderAction = 'pay' | 'expire' | 'cancel' | 'confirm' | 'ship' | 'confirm_receipt' | 'request_refund' | 'refund' | 'reject_refund';
 export type Actor = 'buyer' | 'seller' | 'system';
-export type Effect =
+type Effect =
   /** Units go back to the variant (or the flash sale) they came from. */
   | 'release_stock'
   /** The reserved coupon claim becomes available again. */
@@ -25,7 +25,7 @@ export type Effect =
   /** Units go back to stock only if the goods came back (the seller says so). */
   | 'restock_if_returned';
 
-export interface Transition {
+interface Transition {
   to: OrderStatus | 'previous';
   effects: Effect[];
   /** Only the status changes when false (e.g. a seller confirming keeps the order paid). */
@@ -96,9 +96,9 @@ function pastTense(action: OrderAction): string {
 }
 
 /** Statuses in which the buyer has paid and the money should stay captured. */
-export const MONEY_KEPT: ReadonlySet<OrderStatus> = new Set(['paid', 'shipped', 'completed', 'refund_requested']);
+const MONEY_KEPT: ReadonlySet<OrderStatus> = new Set(['paid', 'shipped', 'completed', 'refund_requested']);
 /** Statuses in which any money taken must go back. */
-export const MONEY_RETURNED: ReadonlySet<OrderStatus> = new Set(['cancelled', 'refunded']);
+const MONEY_RETURNED: ReadonlySet<OrderStatus> = new Set(['cancelled', 'refunded']);
 
 export const ALL_ACTIONS = Object.keys(RULES) as OrderAction[];
 

@@ -39,7 +39,7 @@ export type TouchRow = typeof touches.$inferSelect;
 const LIVE_PAYMENT: PaymentStatus[] = ['processing', 'authorized', 'captured', 'refunded'];
 
 /** How many stock rows a flash sale is spread over (fewer when it has fewer units). */
-export const FLASH_BUCKETS = 8;
+const FLASH_BUCKETS = 8;
 
 /** A flash sale with `stockLeft` as the live sum of its buckets. */
 const flashSelection = {

@@ -459,7 +459,7 @@ export class VideosService {
   }
 }
 
-export function splitList(s: string): string[] {
+function splitList(s: string): string[] {
   return s
     .split(/[\s,]+/)
     .map((x) => x.trim())
@@ -467,7 +467,7 @@ export function splitList(s: string): string[] {
 }
 
 /** Hashtags from the explicit field and from #words in the caption, normalised and unique. */
-export function parseHashtags(field: string, caption: string): string[] {
+function parseHashtags(field: string, caption: string): string[] {
   const fromCaption = [...caption.matchAll(/#([\p{L}\p{N}_]+)/gu)].map((m) => m[1]!);
   const all = [...splitList(field), ...fromCaption];
   const out = new Set<string>();

@@ -26,8 +26,8 @@ import type { GraphService } from '../graph/service.ts';
 import type { VideosService } from '../videos/service.ts';
 import { WatchRepo, type PartyPatch, type PartyRow, type WatchMemberRow } from './repo.ts';
 
-export const channelOf = (partyId: string) => `watch:${partyId}`;
-export const linkOf = (partyId: string) => `/w/${partyId}`;
+const channelOf = (partyId: string) => `watch:${partyId}`;
+const linkOf = (partyId: string) => `/w/${partyId}`;
 
 export interface WatchOptions {
   /** How long the party waits for someone buffering before going on (ms). */

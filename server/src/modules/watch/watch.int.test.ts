@@ -259,7 +259,8 @@ describe('watch together', () => {
 
     // The same person buffering again soon does not stall the party again (cool-down)…
     presence(b.s, 'buffering', 'p3');
-    await new Promise((r) => setTimeout(r, 300));
+    // The service decides on a presence before acknowledging it.
+    await b.s.next((f) => f.t === 'ack' && f.cid === 'p3');
     assert.equal((await t.app.services.watch.get(host.id, p.id)).state.version, 3);
     // …but someone else does, and the party goes on without them after the wait.
     const third = await TestUser.signup(t, 'w_slow');

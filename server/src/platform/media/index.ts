@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SfuAdapter } from './sfu.ts';
 
-export type MediaKindName = 'werift' | 'janus';
+type MediaKindName = 'werift' | 'janus';
 
 export interface MediaConfig {
   adapter: MediaKindName;

@@ -15,13 +15,8 @@ before(async () => {
 });
 after(async () => t.close());
 
-async function closed(s: TestSocket, timeoutMs = 5000): Promise<number> {
-  const until = Date.now() + timeoutMs;
-  while (s.closeCode === null && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  return s.closeCode ?? -1;
-}
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const closed = (s: TestSocket): Promise<number> => s.closed();
+const states = (sockets: TestSocket[]): Promise<('open' | number)[]> => Promise.all(sockets.map((s) => s.state()));
 const uuid = (i: number) => `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`;
 
 describe('realtime caps', () => {
@@ -30,24 +25,23 @@ describe('realtime caps', () => {
     const other = await TestUser.signup(t, 'cap_other');
     const bystanders = await Promise.all([other.socket(), other.socket(), other.socket()]);
     const socks: TestSocket[] = [];
-    for (let i = 0; i < MAX_SOCKETS; i++) {
-      socks.push(await u.socket());
-      await pause(20);
-    }
-    await pause(100);
-    assert.ok(socks.every((s) => s.closeCode === null), 'within the cap nothing is closed');
+    // One after the other: this node registers each socket as it says hello, in that order.
+    for (let i = 0; i < MAX_SOCKETS; i++) socks.push(await u.socket());
+    assert.deepEqual(await states(socks), ['open', 'open', 'open'], 'within the cap nothing is closed');
     socks.push(await u.socket());
     assert.equal(await closed(socks[0]!), CLOSE_CODES.tooManySockets);
     const why = await socks[0]!.next((f) => f.t === 'err');
     assert.ok(why.t === 'err' && why.code === 'limit_reached', JSON.stringify(why));
-    await pause(100);
-    assert.deepEqual(socks.slice(1).map((s) => s.closeCode), [null, null, null], 'the newest three stay');
+    assert.deepEqual(await states(socks.slice(1)), ['open', 'open', 'open'], 'the newest three stay');
     // Ten more at once: still never more than three open, and the newest one is among them.
     const burst = await Promise.all(Array.from({ length: 10 }, () => u.socket()));
-    await pause(300);
-    const open = [...socks, ...burst].filter((s) => s.closeCode === null);
+    // Every socket is registered (and its victims told to close) before its hello is answered.
+    const all = [...socks, ...burst];
+    const after = await states(all);
+    const open = all.filter((_, i) => after[i] === 'open');
     assert.equal(open.length, MAX_SOCKETS);
-    assert.ok(bystanders.every((s) => s.closeCode === null), "another person's sockets are not affected");
+    assert.ok(after.every((x) => x === 'open' || x === CLOSE_CODES.tooManySockets), JSON.stringify(after));
+    assert.deepEqual(await states(bystanders), ['open', 'open', 'open'], "another person's sockets are not affected");
     // The ones left still work.
     open[0]!.send({ t: 'ping', ts: 1 });
     await open[0]!.next((f) => f.t === 'pong');
@@ -117,19 +111,15 @@ describe('caps across two nodes', { skip: testDb !== 'postgres' && 'needs Postgr
     const [a, b] = nodes as [ServerProcess, ServerProcess];
     const u = await signup(a.url, `mn_cap_${Date.now().toString(36)}`);
     const onA: TestSocket[] = [];
-    for (let i = 0; i < 3; i++) {
-      onA.push(await TestSocket.open(ws(a.url), u.cookie));
-      await pause(20);
-    }
+    // One after the other: a node sends a socket's registration to Redis as it says hello, so each
+    // reaches Redis (which stamps it with its own clock) before the next socket is even opened.
+    for (let i = 0; i < 3; i++) onA.push(await TestSocket.open(ws(a.url), u.cookie));
     const onB: TestSocket[] = [];
-    for (let i = 0; i < 3; i++) {
-      onB.push(await TestSocket.open(ws(b.url), u.cookie));
-      await pause(20);
-    }
+    for (let i = 0; i < 3; i++) onB.push(await TestSocket.open(ws(b.url), u.cookie));
     assert.equal(await closed(onA[0]!), CLOSE_CODES.tooManySockets);
     assert.equal(await closed(onA[1]!), CLOSE_CODES.tooManySockets);
-    await pause(200);
-    assert.deepEqual([...onA, ...onB].map((s) => s.closeCode), [CLOSE_CODES.tooManySockets, CLOSE_CODES.tooManySockets, null, null, null, null]);
+    // The two were named together by the last registration; anyone else it named was told with them.
+    assert.deepEqual(await states([...onA, ...onB]), [CLOSE_CODES.tooManySockets, CLOSE_CODES.tooManySockets, 'open', 'open', 'open', 'open']);
     for (const s of [...onA, ...onB]) s.close();
   });
 

@@ -30,6 +30,9 @@ interface Listener {
   head: number;
 }
 
+/** Re-checked by `until` whenever any listener receives a frame. */
+const onFrame = new Set<() => void>();
+
 function listen(cookie: string, since?: number): Promise<Listener> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(t.url.replace('http', 'ws') + '/ws?v=1', { headers: { cookie } });
@@ -43,17 +46,26 @@ function listen(cookie: string, since?: number): Promise<Listener> {
         resolve(l);
       } else if (f.t === 'ev' && f.seq !== undefined) l.seqs.push(f.seq);
       else if (f.t === 'batch') for (const e of f.events) if (e.seq !== undefined) l.seqs.push(e.seq);
+      for (const check of onFrame) check();
     });
     ws.once('error', reject);
   });
 }
 
-async function until(pred: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Resolves once `pred` holds, checking it again on every frame any listener receives. */
+function until(pred: () => boolean, timeoutMs = 15_000): Promise<void> {
+  if (pred()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      onFrame.delete(check);
+    };
+    const check = () => {
+      if (pred()) (done(), resolve());
+    };
+    const timer = setTimeout(() => (done(), reject(new Error(`timed out: ${pred.toString()}`))), timeoutMs);
+    onFrame.add(check);
+  });
 }
 
 describe('channel fan-out', () => {
@@ -77,7 +89,8 @@ describe('channel fan-out', () => {
     // Back to back, without waiting for acks, so batches coalesce and flushes overlap new events.
     for (let i = 1; i <= n; i++) {
       pub.ws.send(JSON.stringify({ t: 'pub', ch: ch(), cid: `big-${i}`, body: { kind: 'broadcast', text: `n${i}` } }));
-      if (i === n / 2) await new Promise((r) => setTimeout(r, 5));
+      // The second half goes out while the first is being fanned out.
+      if (i === n / 2) await until(() => listeners.some((l) => l.seqs.length > 0));
     }
     // One listener drops out part-way and comes back with its last sequence.
     const leaver = listeners[0]!;
@@ -86,10 +99,13 @@ describe('channel fan-out', () => {
     const resumed = await listen(fan.cookie, leaver.seqs[leaver.seqs.length - 1]);
     const expected = Array.from({ length: n }, (_, i) => head + 1 + i);
     const others = listeners.slice(1);
-    await until(() => others.every((l) => l.seqs.length >= n) && resumed.seqs.includes(head + n));
-    await new Promise((r) => setTimeout(r, 100));
-    for (const l of others) assert.deepEqual(l.seqs, expected);
-    assert.deepEqual([...leaver.seqs, ...resumed.seqs], expected, 'live, then replay and live again, with no gap or repeat');
+    // A marker after the last: the channel is delivered in sequence order, so a repeat or a
+    // straggler would have arrived before it.
+    pub.ws.send(JSON.stringify({ t: 'pub', ch: ch(), cid: 'big-marker', body: { kind: 'broadcast', text: 'marker' } }));
+    const marker = head + n + 1;
+    await until(() => others.every((l) => l.seqs.includes(marker)) && resumed.seqs.includes(marker));
+    for (const l of others) assert.deepEqual(l.seqs, [...expected, marker]);
+    assert.deepEqual([...leaver.seqs, ...resumed.seqs], [...expected, marker], 'live, then replay and live again, with no gap or repeat');
     for (const l of [...others, resumed, pub]) l.ws.close();
   });
 });

@@ -10,7 +10,7 @@ const Videos = page(Video);
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /** Reads a pasted product, video or watch link (full URL or path). */
-export function parseShareLink(raw: string): ShareTarget | null {
+function parseShareLink(raw: string): ShareTarget | null {
   const s = raw.trim();
   const m = new RegExp(`(?:^|/)(p|v|videos|watch|w)/(${UUID})(?:[/?#]|$)`, 'i').exec(s);
   if (!m) return null;

@@ -7,7 +7,7 @@ import { formatMoney } from '../../lib/money.ts';
 import { useSession } from '../../lib/session.tsx';
 import './shop.css';
 
-export function useCouponWords() {
+function useCouponWords() {
   const { t, lang } = useI18n();
   return {
     off: (c: Pick<Coupon, 'discount' | 'currency'>) =>

@@ -7,8 +7,4 @@
  * `card` is the protocol's `ProductCard` (from `GET /api/v1/shop/cards?ids=…` or embedded in a
  * payload); `via` says where the card sits, for the seller's per-surface insights.
  */
-export { ProductCard, FlashStrip, type ProductCardProps } from './ProductCard.tsx';
-export { CartLink } from './CartLink.tsx';
-export { MeShopLinks } from './MeShopLinks.tsx';
-export { useLiveStock, flashPhase, type FlashPhase, type LiveStock } from './live.ts';
-export { productPath, recordTouch, parseVia } from './util.ts';
+export { ProductCard } from './ProductCard.tsx';

@@ -10,7 +10,7 @@ export function noteServerTime(iso: string): void {
   if (Number.isFinite(t)) clockOffsetMs = t - Date.now();
 }
 
-export function serverNow(): number {
+function serverNow(): number {
   return Date.now() + clockOffsetMs;
 }
 

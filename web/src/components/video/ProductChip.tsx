@@ -13,7 +13,7 @@ export interface ChipContext {
   videoId: string | null;
 }
 
-export function productHref(productId: string, videoId: string | null): string {
+function productHref(productId: string, videoId: string | null): string {
   return videoId ? `/p/${productId}?via=video:${videoId}` : `/p/${productId}`;
 }
 

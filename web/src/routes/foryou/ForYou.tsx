@@ -2,21 +2,20 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Card } from '@tremolo/protocol';
 import { ApiError } from '../../lib/api.ts';
-import { fetchCard } from '../../lib/cards.ts';
+import { fetchCard, fetchPopular } from '../../lib/cards.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChevronIcon } from '../../components/Icons.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { ForYouFeed } from '../videos/ForYouFeed.tsx';
 
-/** Creators to start with until search and the recommendation feed exist. */
-const FEATURED = ['lina_beauty', 'chef_wang', 'tech_zhou'] as const;
+const PEOPLE = 3;
 
 export function ForYou() {
   return <ForYouFeed discover={<Discover />} />;
 }
 
-/** Featured creators: on /discover, and under an empty For You. */
+/** The most-followed people, as the server ranks them: on /discover, and under an empty For You. */
 export function Discover() {
   const { t, tn } = useI18n();
   const [cards, setCards] = useState<Card[] | null>(null);
@@ -27,15 +26,18 @@ export function Discover() {
     let cancelled = false;
     setError(null);
     setCards(null);
-    Promise.all(
-      FEATURED.map((h) =>
-        fetchCard(h).catch((e: unknown) => {
-          // A server started without demo content simply has fewer people to show.
-          if (e instanceof ApiError && e.code === 'not_found') return null;
-          throw e;
-        }),
-      ),
-    )
+    fetchPopular(PEOPLE)
+      .then((people) =>
+        Promise.all(
+          people.map((p) =>
+            fetchCard(p.handle).catch((e: unknown) => {
+              // Someone who left (or blocked me) since the list was made is simply not shown.
+              if (e instanceof ApiError && (e.code === 'not_found' || e.code === 'blocked')) return null;
+              throw e;
+            }),
+          ),
+        ),
+      )
       .then((all) => !cancelled && setCards(all.filter((c): c is Card => c !== null)))
       .catch((e: unknown) => !cancelled && setError(e));
     return () => {

@@ -10,8 +10,8 @@ import { mediaProblem, openCamera, type MediaProblem } from './rtc.ts';
 import { useMatch, type EndReason } from './useMatch.ts';
 import './match.css';
 
-export const INTERESTS = ['music', 'games', 'movies', 'anime', 'sports', 'travel', 'food', 'pets', 'books', 'tech', 'art', 'dance'] as const;
-export const LANGUAGES = ['zh', 'en', 'ja', 'ko', 'es', 'fr'] as const;
+const INTERESTS = ['music', 'games', 'movies', 'anime', 'sports', 'travel', 'food', 'pets', 'books', 'tech', 'art', 'dance'] as const;
+const LANGUAGES = ['zh', 'en', 'ja', 'ko', 'es', 'fr'] as const;
 
 type Notice = { key: MessageKey; vars?: Record<string, string> } | null;
 

@@ -5,9 +5,9 @@
  * so a single bump (a phone put down on a table) is not one, and then stay quiet for
  * SHAKE_QUIET_MS so one shaking gesture sends one shake. Pure: the clock comes with each sample.
  */
-export const SHAKE_THRESHOLD = 15; // m/s², |a| including gravity
-export const SHAKE_MIN_SAMPLES = 2;
-export const SHAKE_WINDOW_MS = 400;
+const SHAKE_THRESHOLD = 15; // m/s², |a| including gravity
+const SHAKE_MIN_SAMPLES = 2;
+const SHAKE_WINDOW_MS = 400;
 export const SHAKE_QUIET_MS = 1500;
 
 export interface Vector {
@@ -16,7 +16,7 @@ export interface Vector {
   z: number | null;
 }
 
-export function magnitude(v: Vector): number {
+function magnitude(v: Vector): number {
   return Math.hypot(v.x ?? 0, v.y ?? 0, v.z ?? 0);
 }
 

@@ -6,7 +6,7 @@ import { PeerCall, type Signal } from './rtc.ts';
 
 export type Phase = MatchStatusEvent['state'];
 export type EndReason = MatchEndedEvent['reason'];
-export type RingEndReason = MatchRingEndedEvent['reason'];
+type RingEndReason = MatchRingEndedEvent['reason'];
 
 export interface ActiveCall {
   id: string;

@@ -7,7 +7,7 @@ import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 
 /** What the server accepts (it checks again, by content); checked here to say so before uploading. */
 export const COVER_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
-export const MAX_COVER_BYTES = 5 * 1024 * 1024;
+const MAX_COVER_BYTES = 5 * 1024 * 1024;
 
 /** Chinese wording for the cover endpoint's refusals; English shows the server's own sentence. */
 export const COVER_ERRORS: ErrorOverrides = {

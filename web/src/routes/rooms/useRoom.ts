@@ -19,7 +19,7 @@ const People = z.object({ items: z.array(UserSummary) });
 const MAX_CHAT = 200;
 
 /** What I may do, derived again from the state after every event (the server computes the same). */
-export function meFrom(state: RoomState, myId: string, base: RoomMe): RoomMe {
+function meFrom(state: RoomState, myId: string, base: RoomMe): RoomMe {
   const mine = state.stage.find((m) => m.user.id === myId);
   const role: RoomRole = mine ? mine.role : 'audience';
   return {

@@ -63,7 +63,7 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
         );
         publisherRef.current = pub;
         setLocal(stream);
-        window.__room = { subscriber: subscriberRef.current, publisher: pub };
+        if (import.meta.env.MODE === 'test') window.__room = { subscriber: subscriberRef.current, publisher: pub };
         try {
           await pub.start();
         } catch (e) {
@@ -80,7 +80,7 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
       }
       publisherRef.current = null;
       setLocal(null);
-      if (window.__room) window.__room.publisher = null;
+      if (import.meta.env.MODE === 'test' && window.__room) window.__room.publisher = null;
     };
   }, [onStage, ready, id, attempt]);
 
@@ -111,13 +111,13 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
       setSubscribeError,
     );
     subscriberRef.current = sub;
-    window.__room = { subscriber: sub, publisher: publisherRef.current };
+    if (import.meta.env.MODE === 'test') window.__room = { subscriber: sub, publisher: publisherRef.current };
     return () => {
       sub.close();
       subscriberRef.current = null;
       setFeeds(new Map());
       void api.post(`/api/v1/rooms/${enc(id)}/unsubscribe`, Ok).catch(() => undefined);
-      if (window.__room) window.__room.subscriber = null;
+      if (import.meta.env.MODE === 'test' && window.__room) window.__room.subscriber = null;
     };
   }, [ready, live, id]);
 

@@ -31,7 +31,7 @@ const newCid = () => `w${Date.now().toString(36)}${(cidSeq++).toString(36)}${Mat
 
 declare global {
   interface Window {
-    /** The page's player, for end-to-end tests and the sync benchmark. */
+    /** The page's player, for end-to-end tests and the sync benchmark; only in the test build. */
     __watch?: SyncedPlayer;
   }
 }
@@ -44,7 +44,8 @@ declare global {
 export function WatchPage() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
-  const mode: SyncMode = params.get('sync') === 'naive' ? 'naive' : 'sync';
+  // The naive baseline is for the sync benchmark: only the test build (`vite build --mode test`) lets a link pick it.
+  const mode: SyncMode = import.meta.env.MODE === 'test' && params.get('sync') === 'naive' ? 'naive' : 'sync';
   const { me, realtime } = useSession();
   const { t, tn } = useI18n();
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -121,12 +122,12 @@ export function WatchPage() {
       myId,
     );
     playerRef.current = player;
-    window.__watch = player;
+    if (import.meta.env.MODE === 'test') window.__watch = player;
     player.start();
     return () => {
       player.stop();
       playerRef.current = null;
-      if (window.__watch === player) delete window.__watch;
+      if (import.meta.env.MODE === 'test' && window.__watch === player) delete window.__watch;
     };
   }, [realtime, joined, publish, mode, myId]);
 

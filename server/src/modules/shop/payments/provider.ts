@@ -49,7 +49,5 @@ export interface WebhookEvent {
   reason: string | null;
 }
 
-/** A provider call that failed for a reason other than a decision (network, outage): safe to retry with the same key. */
-export class ProviderUnavailable extends Error {}
 /** The provider refused the operation itself (e.g. voiding a captured payment). */
 export class ProviderRejected extends Error {}

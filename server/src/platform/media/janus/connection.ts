@@ -280,7 +280,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Narrows Janus's JSON to JanusMessage; anything that does not fit is dropped, not trusted. */
-export function parseJanusMessage(text: string): JanusMessage | null {
+function parseJanusMessage(text: string): JanusMessage | null {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -29,8 +29,6 @@ import type {
   SubscriptionOffer,
 } from '../sfu.ts';
 
-export { JanusError } from './connection.ts';
-
 export interface JanusSfuOptions {
   /** `ws://host:8188` (or `ws+unix:///path/to/socket:/` for a Janus in a network namespace). */
   url: string;

@@ -697,7 +697,7 @@ async function gathered(pc: RTCPeerConnection): Promise<void> {
  * take transport-cc out (so Chromium estimates from our REMB and losses, not from werift's
  * TWCC feedback) and give VP8 its start bitrate.
  */
-export function tunePublisherAnswer(sdp: string): string {
+function tunePublisherAnswer(sdp: string): string {
   const lines = sdp.split('\r\n').filter((l) => !/^a=rtcp-fb:\d+ transport-cc$/.test(l));
   const out: string[] = [];
   for (const line of lines) {

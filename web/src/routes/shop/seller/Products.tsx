@@ -14,7 +14,7 @@ import { optionsText, SellerNav } from '../common.tsx';
 const CardPage = z.object({ items: z.array(ProductCardData), nextCursor: z.string().nullable() });
 
 /** "size=M, colour=red" → { size: 'M', colour: 'red' }; null when a part has no name or value. */
-export function parseOptions(text: string): Record<string, string> | null {
+function parseOptions(text: string): Record<string, string> | null {
   const out: Record<string, string> = {};
   for (const part of text.split(/[,;，；]/)) {
     if (!part.trim()) continue;
@@ -23,11 +23,6 @@ export function parseOptions(text: string): Record<string, string> | null {
     out[m[1]!] = m[2]!;
   }
   return Object.keys(out).length <= 4 ? out : null;
-}
-function optionsInput(o: Record<string, string>): string {
-  return Object.entries(o)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
 }
 
 function useShopCurrency(): string {
