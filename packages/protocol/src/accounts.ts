@@ -46,6 +46,16 @@ export const UserSummary = z.object({
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 
+/** Up to 100 distinct ids, comma-separated. */
+export const PeopleQuery = z.strictObject({
+  ids: text()
+    .max(3800)
+    .transform((s) => [...new Set(s.split(',').filter(Boolean))])
+    .pipe(z.array(z.uuid()).min(1).max(100)),
+});
+
+export const People = z.object({ items: z.array(UserSummary) });
+
 export const Me = UserSummary.extend({
   bio: text(),
   links: z.array(ProfileLink),
@@ -112,6 +122,17 @@ export const CardSection = z.discriminatedUnion('kind', [
 ]);
 export type CardSection = z.infer<typeof CardSection>;
 
+const KnownCardSections = z.array(CardSection);
+/**
+ * Sections of a kind this version does not know yet are dropped rather than failing the whole
+ * card, so a tab opened before a deploy still shows the rest. The input stays typed as known
+ * sections, so the server cannot build an unknown one by mistake.
+ */
+const CardSections = z.preprocess(
+  (sections: z.input<typeof KnownCardSections>) => (Array.isArray(sections) ? sections.filter((s: unknown) => CardSection.safeParse(s).success) : sections),
+  KnownCardSections,
+);
+
 export const Card = z.object({
   user: UserSummary.extend({ bio: text() }),
   counts: GraphCounts,
@@ -119,6 +140,6 @@ export const Card = z.object({
   /** Absolute URL of the card page: what the QR code encodes. */
   url: text(),
   /** Parts hidden from a blocked viewer are simply absent. */
-  sections: z.array(CardSection),
+  sections: CardSections,
 });
 export type Card = z.infer<typeof Card>;
