@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Handle, Id, text, WELL_FORMED_TEXT, WELL_FORMED_TEXT_MESSAGE } from './common.ts';
+import { Handle, Id, knownOnly, text, WELL_FORMED_TEXT, WELL_FORMED_TEXT_MESSAGE } from './common.ts';
 import { ProductCard } from './shop.ts';
 
 export const Password = text().min(8, 'at least 8 characters').max(200);
@@ -122,17 +122,6 @@ export const CardSection = z.discriminatedUnion('kind', [
 ]);
 export type CardSection = z.infer<typeof CardSection>;
 
-const KnownCardSections = z.array(CardSection);
-/**
- * Sections of a kind this version does not know yet are dropped rather than failing the whole
- * card, so a tab opened before a deploy still shows the rest. The input stays typed as known
- * sections, so the server cannot build an unknown one by mistake.
- */
-const CardSections = z.preprocess(
-  (sections: z.input<typeof KnownCardSections>) => (Array.isArray(sections) ? sections.filter((s: unknown) => CardSection.safeParse(s).success) : sections),
-  KnownCardSections,
-);
-
 export const Card = z.object({
   user: UserSummary.extend({ bio: text() }),
   counts: GraphCounts,
@@ -140,6 +129,7 @@ export const Card = z.object({
   /** Absolute URL of the card page: what the QR code encodes. */
   url: text(),
   /** Parts hidden from a blocked viewer are simply absent. */
-  sections: CardSections,
+  /** Kinds this version does not know yet are dropped, so an old tab still shows the rest. */
+  sections: knownOnly(CardSection),
 });
 export type Card = z.infer<typeof Card>;

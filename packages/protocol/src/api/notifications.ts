@@ -1,5 +1,5 @@
-import { Ok, PageQuery, page } from '../common.ts';
-import { MarkReadBody, Notification, UnreadCount } from '../notifications.ts';
+import { Ok, PageQuery } from '../common.ts';
+import { MarkReadBody, NotificationPage, UnreadCount } from '../notifications.ts';
 import { endpoint } from './endpoint.ts';
 
 const tags = ['notifications'];
@@ -12,7 +12,7 @@ export const notificationsApi = {
     summary: 'My inbox, newest first',
     tags,
     query: PageQuery,
-    response: page(Notification),
+    response: NotificationPage,
   }),
   unreadCount: endpoint({
     method: 'GET',
