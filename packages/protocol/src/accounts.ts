@@ -128,8 +128,7 @@ export const Card = z.object({
   relationship: Relationship.nullable(),
   /** Absolute URL of the card page: what the QR code encodes. */
   url: text(),
-  /** Parts hidden from a blocked viewer are simply absent. */
-  /** Kinds this version does not know yet are dropped, so an old tab still shows the rest. */
+  /** Parts hidden from a blocked viewer are simply absent; kinds this version does not know yet are dropped. */
   sections: knownOnly(CardSection),
 });
 export type Card = z.infer<typeof Card>;
