@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { Card } from '@tremolo/protocol';
+import { useQueries } from '@tanstack/react-query';
+import { api } from '@tremolo/protocol';
 import { ApiError } from '../../lib/api.ts';
-import { fetchCard } from '../../lib/cards.ts';
+import { call } from '../../lib/client.ts';
+import { keyOf } from '../../lib/queries.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChevronIcon } from '../../components/Icons.tsx';
@@ -19,34 +20,26 @@ export function ForYou() {
 /** Featured creators: on /discover, and under an empty For You. */
 export function Discover() {
   const { t, tn } = useI18n();
-  const [cards, setCards] = useState<Card[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let cancelled = false;
-    setError(null);
-    setCards(null);
-    Promise.all(
-      FEATURED.map((h) =>
-        fetchCard(h).catch((e: unknown) => {
-          // A server started without demo content simply has fewer people to show.
-          if (e instanceof ApiError && e.code === 'not_found') return null;
-          throw e;
-        }),
-      ),
-    )
-      .then((all) => !cancelled && setCards(all.filter((c): c is Card => c !== null)))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [attempt]);
+  const featured = useQueries({
+    queries: FEATURED.map((handle) => {
+      const args = { params: { handle } };
+      return {
+        queryKey: keyOf(api.cards.card, args),
+        queryFn: () => call(api.cards.card, args),
+        // A server started without demo content simply has fewer people to show.
+        retry: false,
+      };
+    }),
+  });
+  const missing = (e: Error | null) => e instanceof ApiError && e.code === 'not_found';
+  const error = featured.find((q) => q.error && !missing(q.error))?.error ?? null;
+  const cards = featured.every((q) => q.isSuccess || missing(q.error)) ? featured.flatMap((q) => (q.data ? [q.data] : [])) : null;
+  const retry = () => featured.forEach((q) => q.error && void q.refetch());
 
   return (
     <section className="panel" data-testid="discover">
       <h2 className="section-title">{t('discover.title')}</h2>
-      {error !== null && <ErrorMessage error={error} onRetry={() => setAttempt((n) => n + 1)} />}
+      {error !== null && <ErrorMessage error={error} onRetry={retry} />}
       {error === null && cards === null && <Loading />}
       {cards?.length === 0 && <Empty>{t('discover.empty')}</Empty>}
       {cards && cards.length > 0 && (
