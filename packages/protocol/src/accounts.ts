@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Handle, Id, text, WELL_FORMED_TEXT, WELL_FORMED_TEXT_MESSAGE } from './common.ts';
+import { Handle, Id, knownOnly, text, WELL_FORMED_TEXT, WELL_FORMED_TEXT_MESSAGE } from './common.ts';
 import { ProductCard } from './shop.ts';
 
 export const Password = text().min(8, 'at least 8 characters').max(200);
@@ -45,6 +45,16 @@ export const UserSummary = z.object({
   avatarUrl: text().nullable(),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
+
+/** Up to 100 distinct ids, comma-separated. */
+export const PeopleQuery = z.strictObject({
+  ids: text()
+    .max(3800)
+    .transform((s) => [...new Set(s.split(',').filter(Boolean))])
+    .pipe(z.array(z.uuid()).min(1).max(100)),
+});
+
+export const People = z.object({ items: z.array(UserSummary) });
 
 export const Me = UserSummary.extend({
   bio: text(),
@@ -118,7 +128,7 @@ export const Card = z.object({
   relationship: Relationship.nullable(),
   /** Absolute URL of the card page: what the QR code encodes. */
   url: text(),
-  /** Parts hidden from a blocked viewer are simply absent. */
-  sections: z.array(CardSection),
+  /** Parts hidden from a blocked viewer are simply absent; kinds this version does not know yet are dropped. */
+  sections: knownOnly(CardSection),
 });
 export type Card = z.infer<typeof Card>;

@@ -82,4 +82,14 @@ export function page<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: text().nullable() });
 }
 
+/**
+ * A list whose members of a kind this version does not know yet are dropped rather than failing
+ * the whole answer, so a tab opened before a deploy keeps working. The input stays typed as
+ * known members, so the server cannot build an unknown one by mistake.
+ */
+export function knownOnly<T extends z.ZodType>(item: T) {
+  const known = z.array(item);
+  return z.preprocess((items: z.input<typeof known>) => (Array.isArray(items) ? items.filter((x: unknown) => item.safeParse(x).success) : items), known);
+}
+
 export const Ok = z.object({ ok: z.literal(true) });

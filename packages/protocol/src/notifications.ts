@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, text } from './common.ts';
+import { Id, knownOnly, text } from './common.ts';
 import { UserSummary } from './accounts.ts';
 import { OrderStatus } from './shop.ts';
 
@@ -38,6 +38,9 @@ export const Notification = z.object({
   createdAt: text(),
 });
 export type Notification = z.infer<typeof Notification>;
+
+/** The inbox, a page at a time; kinds this version does not know yet are skipped. */
+export const NotificationPage = z.object({ items: knownOnly(Notification), nextCursor: text().nullable() });
 
 export const UnreadCount = z.object({ unread: z.number().int() });
 

@@ -96,6 +96,9 @@ export const InterestsBody = z.strictObject({
   hashtags: z.array(Hashtag).min(1).max(20),
 });
 
+export const Interests = z.object({ hashtags: z.array(text()) });
+export type Interests = z.infer<typeof Interests>;
+
 export const FeedQuery = z.strictObject({
   cursor: text().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(30).default(10),

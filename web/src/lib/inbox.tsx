@@ -1,19 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Notification, Ok, UnreadCount, page, type Notification as NotificationT } from '@tremolo/protocol';
-import { api, type Parser } from './api.ts';
+import { api, type Notification as NotificationT } from '@tremolo/protocol';
+import { call } from './client.ts';
 import { useSession } from './session.tsx';
 
-const StrictPage = page(Notification);
-
-/** Skips notification kinds this bundle does not know yet instead of failing the whole inbox. */
-const NotificationPage: Parser<ReturnType<typeof StrictPage.parse>> = {
-  parse(value: unknown) {
-    if (value && typeof value === 'object' && 'items' in value && Array.isArray(value.items)) {
-      return StrictPage.parse({ ...value, items: value.items.filter((n: unknown) => Notification.safeParse(n).success) });
-    }
-    return StrictPage.parse(value);
-  },
-};
 const PAGE_SIZE = 20;
 
 export interface InboxState {
@@ -59,8 +48,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
   const userId = me?.id ?? null;
 
   const refreshUnread = useCallback(() => {
-    api
-      .get('/api/v1/notifications/unread-count', UnreadCount)
+    call(api.notifications.unreadCount)
       .then((r) => setUnread(r.unread))
       .catch(() => undefined); // The badge is a hint; the inbox itself shows load errors.
   }, []);
@@ -69,9 +57,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
     setLoading(true);
     setError(null);
     try {
-      const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
-      if (after) q.set('cursor', after);
-      const p = await api.get(`/api/v1/notifications?${q}`, NotificationPage);
+      const p = await call(api.notifications.list, { query: { limit: PAGE_SIZE, ...(after ? { cursor: after } : {}) } });
       for (const n of p.items) seen.current.add(n.id);
       setItems((prev) => merge(prev, p.items));
       if (after !== null || !loadedRef.current) setCursor(p.nextCursor);
@@ -132,7 +118,7 @@ export function InboxProvider({ children }: { children: ReactNode }) {
         const newest = items[0];
         if (!newest) return;
         // Up to the newest one shown, so a notification arriving meanwhile stays unread.
-        await api.post('/api/v1/notifications/read', Ok, { upTo: newest.id });
+        await call(api.notifications.markRead, { body: { upTo: newest.id } });
         setItems((prev) => prev.map((n) => (n.id <= newest.id ? { ...n, read: true } : n)));
         refreshUnread();
       },

@@ -1,6 +1,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Ok, SessionInfo, type LoginBody, type Me, type SignupBody } from '@tremolo/protocol';
-import { ApiError, api, setCsrfToken } from './api.ts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, type LoginBody, type Me, type SessionInfo, type SignupBody } from '@tremolo/protocol';
+import { type ApiError, setCsrfToken } from './api.ts';
+import { call } from './client.ts';
+import { keyOf } from './queries.ts';
 import { RealtimeClient } from './realtime.ts';
 
 export type SessionState =
@@ -26,30 +29,40 @@ export interface Session {
 
 const SessionContext = createContext<Session | null>(null);
 
+function adoptToken(info: SessionInfo): SessionInfo {
+  setCsrfToken(info.csrfToken);
+  return info;
+}
+
+const SESSION_KEY = keyOf(api.accounts.session);
+
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const queryClient = useQueryClient();
   const [realtime, setRealtime] = useState<RealtimeClient | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const session = useQuery<SessionInfo, ApiError>({
+    queryKey: SESSION_KEY,
+    // The token must be in place before any screen can send a state change, so it is set here, not in an effect.
+    queryFn: () => call(api.accounts.session).then(adoptToken),
+    staleTime: Infinity,
+    // The person decides when to try again (the retry button), as before the cache.
+    retry: false,
+  });
 
-  const adopt = useCallback((info: SessionInfo) => {
-    setCsrfToken(info.csrfToken);
-    setState({ status: 'user', me: info.user });
-  }, []);
+  const state = useMemo<SessionState>(() => {
+    if (session.data) return { status: 'user', me: session.data.user };
+    if (session.error) return session.error.code === 'unauthenticated' ? { status: 'anonymous' } : { status: 'error', error: session.error };
+    return { status: 'loading' };
+  }, [session.data, session.error]);
 
-  useEffect(() => {
-    let cancelled = false;
-    api
-      .get('/api/v1/auth/session', SessionInfo)
-      .then((info) => !cancelled && adopt(info))
-      .catch((err: unknown) => {
-        if (cancelled) return;
-        if (err instanceof ApiError && err.code === 'unauthenticated') setState({ status: 'anonymous' });
-        else setState({ status: 'error', error: err });
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [adopt, attempt]);
+  const adopt = useCallback(
+    (info: SessionInfo) => {
+      adoptToken(info);
+      // Whatever was cached was seen as somebody else (or nobody): cards, feeds, inbox.
+      void queryClient.resetQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
+      queryClient.setQueryData<SessionInfo>(SESSION_KEY, info);
+    },
+    [queryClient],
+  );
 
   // One socket per logged-in person; a different account gets a fresh one.
   const userId = state.status === 'user' ? state.me.id : null;
@@ -69,22 +82,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       state,
       me: state.status === 'user' ? state.me : null,
       realtime,
-      login: async (body) => adopt(await api.post('/api/v1/auth/login', SessionInfo, body)),
-      signup: async (body) => adopt(await api.post('/api/v1/auth/signup', SessionInfo, body)),
+      login: async (body) => adopt(await call(api.accounts.login, { body })),
+      signup: async (body) => adopt(await call(api.accounts.signup, { body })),
       logout: async () => {
-        await api.post('/api/v1/auth/logout', Ok);
+        await call(api.accounts.logout);
         setCsrfToken('');
         // A fresh page drops every in-memory trace of the account (inbox, socket, caches) at once,
         // and screens that need a login never get to bounce to the login form on the way out.
         location.replace('/');
       },
-      updateMe: (me) => setState({ status: 'user', me }),
-      retry: () => {
-        setState({ status: 'loading' });
-        setAttempt((n) => n + 1);
-      },
+      updateMe: (me) => queryClient.setQueryData<SessionInfo>(SESSION_KEY, (prev) => (prev ? { ...prev, user: me } : prev)),
+      retry: () => void queryClient.resetQueries({ queryKey: SESSION_KEY }),
     }),
-    [state, realtime, adopt],
+    [state, realtime, adopt, queryClient],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

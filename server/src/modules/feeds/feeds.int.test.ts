@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import type { FeedPage, Video } from '@tremolo/protocol';
+import { api, type FeedPage, type Video } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 import { sampleVideo } from '../videos/fixtures.ts';
 import { product, seller } from '../shop/fixtures.ts';
@@ -48,10 +48,10 @@ const videosOf = (p: FeedPage): Video[] => p.items.flatMap((i) => (i.type === 'v
 describe('For You', () => {
   test('liking one hashtag brings more of it on the very next page', async () => {
     const viewer = await TestUser.signup(t, 'f_viewer');
-    await viewer.call('PUT', '/api/v1/me/interests', { hashtags: ['travel'] });
+    await viewer.invoke(api.videos.setInterests, { body: { hashtags: ['travel'] } });
     const startedAt = Date.now();
-    for (const id of byTag.cooking!.slice(0, 3)) assert.equal((await viewer.call('PUT', `/api/v1/videos/${id}/like`)).status, 200);
-    const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
+    for (const id of byTag.cooking!.slice(0, 3)) assert.equal((await viewer.invoke(api.videos.like, { params: { id } })).status, 200);
+    const page = await viewer.invoke(api.feeds.forYou, { query: { limit: 6 } });
     const reactedInMs = Date.now() - startedAt;
     assert.equal(page.status, 200);
     const tags = videosOf(page.body).map(tagOf);
@@ -64,18 +64,18 @@ describe('For You', () => {
     const x = await TestUser.signup(t, 'f_twin_x');
     const y = await TestUser.signup(t, 'f_twin_y');
     const target = byTag.makeup![7]!;
-    for (const id of [byTag.cooking![8]!, byTag.cooking![9]!, target]) await x.call('PUT', `/api/v1/videos/${id}/like`);
-    for (const id of [byTag.cooking![8]!, byTag.cooking![9]!]) await y.call('PUT', `/api/v1/videos/${id}/like`);
-    const page = await y.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
+    for (const id of [byTag.cooking![8]!, byTag.cooking![9]!, target]) await x.invoke(api.videos.like, { params: { id } });
+    for (const id of [byTag.cooking![8]!, byTag.cooking![9]!]) await y.invoke(api.videos.like, { params: { id } });
+    const page = await y.invoke(api.feeds.forYou, { query: { limit: 6 } });
     assert.ok(videosOf(page.body).some((v) => v.id === target), 'a video liked by someone with the same taste is offered');
   });
 
   test('no creator twice in a row, nothing repeated across pages, nothing blocked', async () => {
     const viewer = await TestUser.signup(t, 'f_viewer2');
-    await viewer.call('PUT', '/api/v1/users/f_style3/block');
+    await viewer.invoke(api.graph.block, { params: { handle: 'f_style3' } });
     const seen = new Set<string>();
     for (let p = 0; p < 3; p++) {
-      const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
+      const page = await viewer.invoke(api.feeds.forYou, { query: { limit: 6 } });
       const items = videosOf(page.body);
       for (let i = 1; i < items.length; i++) assert.notEqual(items[i]!.author.id, items[i - 1]!.author.id, 'same creator twice in a row');
       for (const v of items) {
@@ -90,11 +90,11 @@ describe('For You', () => {
   test('what friends like is blended in, with the reason', async () => {
     const viewer = await TestUser.signup(t, 'f_viewer3');
     const pal = await TestUser.signup(t, 'f_pal');
-    await viewer.call('PUT', '/api/v1/users/f_pal/follow');
-    await pal.call('PUT', '/api/v1/users/f_viewer3/follow');
+    await viewer.invoke(api.graph.follow, { params: { handle: 'f_pal' } });
+    await pal.invoke(api.graph.follow, { params: { handle: 'f_viewer3' } });
     const liked = byTag.makeup![5]!;
-    await pal.call('PUT', `/api/v1/videos/${liked}/like`);
-    const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=5');
+    await pal.invoke(api.videos.like, { params: { id: liked } });
+    const page = await viewer.invoke(api.feeds.forYou, { query: { limit: 5 } });
     const item = page.body.items.find((i) => i.type === 'video' && i.video.id === liked);
     assert.ok(item && item.type === 'video', 'the video a friend liked is on the first page');
     assert.equal(item.reason, 'friends');
@@ -103,8 +103,8 @@ describe('For You', () => {
 
   test('not interested removes a video and cools its hashtag', async () => {
     const viewer = await TestUser.signup(t, 'f_viewer4');
-    for (const id of byTag.makeup!.slice(0, 3)) await viewer.call('POST', `/api/v1/videos/${id}/not-interested`);
-    const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=6');
+    for (const id of byTag.makeup!.slice(0, 3)) await viewer.invoke(api.videos.notInterested, { params: { id } });
+    const page = await viewer.invoke(api.feeds.forYou, { query: { limit: 6 } });
     const ids = videosOf(page.body).map((v) => v.id);
     for (const id of byTag.makeup!.slice(0, 3)) assert.ok(!ids.includes(id));
     const makeup = videosOf(page.body).filter((v) => tagOf(v) === 'makeup').length;
@@ -122,11 +122,11 @@ describe('For You', () => {
     const made: Video[] = [];
     for (let i = 0; i < 4; i++) made.push(await upload(shopper, `tee look ${i} #tees`, bytes, tee.id));
     await t.app.services.videos.idle();
-    const v = await shopper.call<Video>('GET', `/api/v1/videos/${made[0]!.id}`);
+    const v = await shopper.invoke(api.videos.get, { params: { id: made[0]!.id } });
     assert.deepEqual(v.body.products.map((p) => p.id), [tee.id]);
     const viewer = await TestUser.signup(t, 'f_viewer5');
-    for (const m of made.slice(0, 2)) await viewer.call('PUT', `/api/v1/videos/${m.id}/like`);
-    const page = await viewer.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=8');
+    for (const m of made.slice(0, 2)) await viewer.invoke(api.videos.like, { params: { id: m.id } });
+    const page = await viewer.invoke(api.feeds.forYou, { query: { limit: 8 } });
     const cardItem = page.body.items.find((i) => i.type === 'product');
     assert.ok(cardItem && cardItem.type === 'product', JSON.stringify(page.body.items.map((i) => i.type)));
     assert.equal(cardItem.product.id, tee.id);

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
-import { ProductCard as ProductCardSchema, Video, page, type ProductCard, type ShareTarget, type Video as VideoT } from '@tremolo/protocol';
+import { ProductCard as ProductCardSchema, page, type ProductCard, type ShareTarget, type Video as VideoT } from '@tremolo/protocol';
 import { api, enc } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
+import { videosApi } from '../video/videoApi.ts';
 
 const Products = page(ProductCardSchema);
-const Videos = page(Video);
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /** Reads a pasted product, video or watch link (full URL or path). */
@@ -41,7 +41,7 @@ export function ShareSheet({ handles, onShare, onClose }: { handles: string[]; o
       hs.map((h) =>
         Promise.all([
           api.get(`/api/v1/shop/sellers/${enc(h)}/products?limit=12`, Products).then((p) => p.items).catch(() => []),
-          api.get(`/api/v1/users/${enc(h)}/videos?limit=12`, Videos).then((p) => p.items),
+          videosApi.byAuthor(h, null, 12).then((p) => p.items),
         ]),
       ),
     )

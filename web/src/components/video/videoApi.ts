@@ -1,60 +1,44 @@
-import { Comment, FeedPage, LikeResult, Ok, ProductCard, Video, page, type Surface } from '@tremolo/protocol';
-import { api, enc, upload, type Parser } from '../../lib/api.ts';
+import { ProductCard, api, page, type Surface } from '@tremolo/protocol';
+import { api as http, type Parser } from '../../lib/api.ts';
+import { call, uploadTo } from '../../lib/client.ts';
 
-/** The calls the video screens make, typed by the protocol schemas. */
+/** The calls the video screens make, typed by the endpoint declarations. */
 
-const VideoPage = page(Video);
-const CommentPage = page(Comment);
 const ProductPage = page(ProductCard);
-/** `{ hashtags: string[] }`; the protocol has the request schema, not a response one. */
-const Interests: Parser<{ hashtags: string[] }> = {
-  parse(value: unknown) {
-    if (value && typeof value === 'object' && 'hashtags' in value && Array.isArray(value.hashtags) && value.hashtags.every((h) => typeof h === 'string')) {
-      return { hashtags: value.hashtags };
-    }
-    throw new Error('not an interests answer');
-  },
-};
 const Anything: Parser<unknown> = { parse: (v) => v };
+const v = api.videos;
+const byId = (id: string) => ({ params: { id } });
 
 export const videosApi = {
-  forYou: (limit = 6) => api.get(`/api/v1/feeds/for-you?limit=${limit}`, FeedPage),
-  friends: (cursor: string | null, limit = 10) => {
-    const q = new URLSearchParams({ limit: String(limit) });
-    if (cursor) q.set('cursor', cursor);
-    return api.get(`/api/v1/feeds/friends?${q}`, FeedPage);
-  },
-  get: (id: string) => api.get(`/api/v1/videos/${enc(id)}`, Video),
-  byAuthor: (handle: string, cursor: string | null, limit = 18) => {
-    const q = new URLSearchParams({ limit: String(limit) });
-    if (cursor) q.set('cursor', cursor);
-    return api.get(`/api/v1/users/${enc(handle)}/videos?${q}`, VideoPage);
-  },
-  like: (id: string, on: boolean) => (on ? api.put(`/api/v1/videos/${enc(id)}/like`, LikeResult) : api.delete(`/api/v1/videos/${enc(id)}/like`, LikeResult)),
-  watch: (id: string, watchedMs: number, completed: boolean) => api.post(`/api/v1/videos/${enc(id)}/watch`, Ok, { watchedMs: Math.round(watchedMs), completed }),
-  notInterested: (id: string) => api.post(`/api/v1/videos/${enc(id)}/not-interested`, Ok),
-  remove: (id: string) => api.delete(`/api/v1/videos/${enc(id)}`, Ok),
-  comments: (id: string, parentId: string | null, cursor: string | null) => {
-    const q = new URLSearchParams({ limit: '20' });
-    if (parentId) q.set('parentId', parentId);
-    if (cursor) q.set('cursor', cursor);
-    return api.get(`/api/v1/videos/${enc(id)}/comments?${q}`, CommentPage);
-  },
-  comment: (id: string, text: string, parentId: string | null) => api.post(`/api/v1/videos/${enc(id)}/comments`, Comment, parentId ? { text, parentId } : { text }),
-  interests: () => api.get('/api/v1/me/interests', Interests),
-  setInterests: (hashtags: string[]) => api.put('/api/v1/me/interests', Interests, { hashtags }),
-  myProducts: () => api.get('/api/v1/shop/me/products?limit=50', ProductPage),
+  forYou: (limit = 6) => call(api.feeds.forYou, { query: { limit } }),
+  friends: (cursor: string | null, limit = 10) => call(api.feeds.friends, { query: { limit, ...(cursor ? { cursor } : {}) } }),
+  get: (id: string) => call(v.get, byId(id)),
+  byAuthor: (handle: string, cursor: string | null, limit = 18) => call(v.byAuthor, { params: { handle }, query: { limit, ...(cursor ? { cursor } : {}) } }),
+  like: (id: string, on: boolean) => call(on ? v.like : v.unlike, byId(id)),
+  watch: (id: string, watchedMs: number, completed: boolean) => call(v.watch, { ...byId(id), body: { watchedMs: Math.round(watchedMs), completed } }),
+  notInterested: (id: string) => call(v.notInterested, byId(id)),
+  remove: (id: string) => call(v.remove, byId(id)),
+  comments: (id: string, parentId: string | null, cursor: string | null) =>
+    call(v.comments, { ...byId(id), query: { limit: 20, ...(parentId ? { parentId } : {}), ...(cursor ? { cursor } : {}) } }),
+  comment: (id: string, text: string, parentId: string | null) => call(v.comment, { ...byId(id), body: parentId ? { text, parentId } : { text } }),
+  interests: () => call(v.interests),
+  setInterests: (hashtags: string[]) => call(v.setInterests, { body: { hashtags } }),
+  myProducts: () => http.get('/api/v1/shop/me/products?limit=50', ProductPage),
   upload: (file: File, fields: { caption: string; hashtags: string; visibility: string; coverTimeMs: number | null; productIds: string[] }, onProgress: (f: number) => void) =>
-    upload('POST', '/api/v1/videos', 'file', file, Video, onProgress, {
-      caption: fields.caption,
-      hashtags: fields.hashtags,
-      visibility: fields.visibility,
-      ...(fields.coverTimeMs !== null ? { coverTimeMs: String(Math.round(fields.coverTimeMs)) } : {}),
-      productIds: fields.productIds.join(','),
+    uploadTo(v.upload, {
+      file,
+      onProgress,
+      fields: {
+        caption: fields.caption,
+        hashtags: fields.hashtags,
+        visibility: fields.visibility,
+        ...(fields.coverTimeMs !== null ? { coverTimeMs: String(Math.round(fields.coverTimeMs)) } : {}),
+        productIds: fields.productIds.join(','),
+      },
     }),
   /** Attribution for a product seen or tapped on a video; best effort, never in the way. */
   touch: (productId: string, kind: 'view' | 'click', surface: Surface, surfaceId: string) =>
-    api.post('/api/v1/shop/touches', Anything, { events: [{ productId, kind, surface, surfaceId }] }).catch(() => undefined),
+    http.post('/api/v1/shop/touches', Anything, { events: [{ productId, kind, surface, surfaceId }] }).catch(() => undefined),
 };
 
 /** The link a person shares: the single-video page. */

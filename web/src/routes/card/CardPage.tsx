@@ -7,9 +7,8 @@ import { CardSections } from '../../components/CardSections.tsx';
 import { QrCode } from '../../components/QrCode.tsx';
 import { CreatorVideos } from '../../components/video/CreatorVideos.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { ApiError } from '../../lib/api.ts';
 import { call } from '../../lib/client.ts';
-import { fetchCard } from '../../lib/cards.ts';
+import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 
@@ -17,37 +16,20 @@ import { useSession } from '../../lib/session.tsx';
 export function CardPage() {
   const { t } = useI18n();
   const { handle = '' } = useParams();
-  const { me } = useSession();
-  const [card, setCard] = useState<Card | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let cancelled = false;
-    setCard(null);
-    setError(null);
-    fetchCard(handle)
-      .then((c) => !cancelled && setCard(c))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-    // The viewer matters too: logging in changes the relationship on the same card.
-  }, [handle, attempt, me?.id]);
+  const queryClient = useQueryClient();
+  const args = { params: { handle } };
+  const query = useApiQuery(api.cards.card, args);
+  const { refetch } = query;
 
   /** After a follow or block the counts moved; refetch quietly, keeping the card on screen. */
-  const refresh = useCallback(() => {
-    fetchCard(handle)
-      .then(setCard)
-      .catch(() => undefined);
-  }, [handle]);
+  const refresh = useCallback(() => void refetch(), [refetch]);
 
-  if (error !== null) {
+  if (query.error) {
     // Retrying cannot conjure a person who does not exist.
-    const gone = error instanceof ApiError && error.code === 'not_found';
+    const gone = query.error.code === 'not_found';
     return (
       <div className="stack">
-        <ErrorMessage error={error} onRetry={gone ? undefined : () => setAttempt((n) => n + 1)} testId="card-error" />
+        <ErrorMessage error={query.error} onRetry={gone ? undefined : () => void refetch()} testId="card-error" />
         {gone && (
           <Link to="/" className="btn btn-ghost">
             {t('notFound.home')}
@@ -56,8 +38,15 @@ export function CardPage() {
       </div>
     );
   }
+  const card = query.data;
   if (!card) return <Loading testId="card-loading" />;
-  return <CardView card={card} onRelationship={(r) => setCard({ ...card, relationship: r })} refresh={refresh} />;
+  return (
+    <CardView
+      card={card}
+      onRelationship={(r) => queryClient.setQueryData<Card>(keyOf(api.cards.card, args), (prev) => (prev ? { ...prev, relationship: r } : prev))}
+      refresh={refresh}
+    />
+  );
 }
 
 function CardView({ card, onRelationship, refresh }: { card: Card; onRelationship: (r: Relationship) => void; refresh: () => void }) {

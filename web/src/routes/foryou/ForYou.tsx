@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { Card } from '@tremolo/protocol';
+import { useQueries } from '@tanstack/react-query';
+import { api } from '@tremolo/protocol';
 import { ApiError } from '../../lib/api.ts';
-import { fetchCard, fetchPopular } from '../../lib/cards.ts';
+import { call } from '../../lib/client.ts';
+import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChevronIcon } from '../../components/Icons.tsx';
@@ -18,37 +19,26 @@ export function ForYou() {
 /** The most-followed people, as the server ranks them: on /discover, and under an empty For You. */
 export function Discover() {
   const { t, tn } = useI18n();
-  const [cards, setCards] = useState<Card[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let cancelled = false;
-    setError(null);
-    setCards(null);
-    fetchPopular(PEOPLE)
-      .then((people) =>
-        Promise.all(
-          people.map((p) =>
-            fetchCard(p.handle).catch((e: unknown) => {
-              // Someone who left (or blocked me) since the list was made is simply not shown.
-              if (e instanceof ApiError && (e.code === 'not_found' || e.code === 'blocked')) return null;
-              throw e;
-            }),
-          ),
-        ),
-      )
-      .then((all) => !cancelled && setCards(all.filter((c): c is Card => c !== null)))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [attempt]);
+  const popular = useApiQuery(api.graph.popular, { query: { limit: PEOPLE } }, { retry: false });
+  const people = useQueries({
+    queries: (popular.data?.items ?? []).map((p) => {
+      const args = { params: { handle: p.handle } };
+      return { queryKey: keyOf(api.cards.card, args), queryFn: () => call(api.cards.card, args), retry: false };
+    }),
+  });
+  // Someone who left (or blocked me) since the list was made is simply not shown.
+  const gone = (e: Error | null) => e instanceof ApiError && (e.code === 'not_found' || e.code === 'blocked');
+  const error = popular.error ?? people.find((q) => q.error && !gone(q.error))?.error ?? null;
+  const cards = popular.isSuccess && people.every((q) => q.isSuccess || gone(q.error)) ? people.flatMap((q) => (q.data ? [q.data] : [])) : null;
+  const retry = () => {
+    if (popular.error) void popular.refetch();
+    for (const q of people) if (q.error) void q.refetch();
+  };
 
   return (
     <section className="panel" data-testid="discover">
       <h2 className="section-title">{t('discover.title')}</h2>
-      {error !== null && <ErrorMessage error={error} onRetry={() => setAttempt((n) => n + 1)} />}
+      {error !== null && <ErrorMessage error={error} onRetry={retry} />}
       {error === null && cards === null && <Loading />}
       {cards?.length === 0 && <Empty>{t('discover.empty')}</Empty>}
       {cards && cards.length > 0 && (

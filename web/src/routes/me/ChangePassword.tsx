@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { Ok } from '@tremolo/protocol';
+import { api } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
-import { api } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useApiMutation } from '../../lib/queries.ts';
 import { passwordProblem } from '../../lib/validate.ts';
 
 export function ChangePassword() {
@@ -13,32 +13,28 @@ export function ChangePassword() {
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
-
-  const nextProblem = passwordProblem(next);
-  const repeatProblem = repeat !== next ? 'validate.passwordMismatch' : null;
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    setDone(false);
-    if (!current || nextProblem || repeatProblem) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.post('/api/v1/auth/password', Ok, { currentPassword: current, newPassword: next });
+  const change = useApiMutation(api.accounts.changePassword, {
+    onSuccess: () => {
       setDone(true);
       setCurrent('');
       setNext('');
       setRepeat('');
       setTouched(false);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const busy = change.isPending;
+  const error = change.error;
+
+  const nextProblem = passwordProblem(next);
+  const repeatProblem = repeat !== next ? 'validate.passwordMismatch' : null;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    setDone(false);
+    if (!current || nextProblem || repeatProblem) return;
+    change.mutate({ body: { currentPassword: current, newPassword: next } });
   };
 
   return (
@@ -49,7 +45,7 @@ export function ChangePassword() {
         </Link>
         <h1>{t('password.title')}</h1>
       </header>
-      <form className="form panel" onSubmit={(e) => void submit(e)} noValidate data-testid="password-form">
+      <form className="form panel" onSubmit={submit} noValidate data-testid="password-form">
         <Field id="pw-current" label={t('password.current')} type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" problem={touched && !current ? t('validate.required') : null} data-testid="pw-current" />
         <Field id="pw-new" label={t('password.new')} hint={t('auth.passwordHint')} type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" problem={touched && nextProblem ? t(nextProblem) : null} data-testid="pw-new" />
         <Field id="pw-repeat" label={t('password.repeat')} type="password" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" problem={touched && repeatProblem ? t(repeatProblem) : null} data-testid="pw-repeat" />

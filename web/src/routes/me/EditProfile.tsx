@@ -1,12 +1,14 @@
 import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { Me as MeSchema, type Me } from '@tremolo/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, type Me } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
-import { api, upload } from '../../lib/api.ts';
+import { call, uploadTo } from '../../lib/client.ts';
 import type { ErrorOverrides } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { keyOf, useApiMutation } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { displayNameProblem, linkLabelProblem, linkUrlProblem } from '../../lib/validate.ts';
 
@@ -38,9 +40,19 @@ export function EditProfile() {
   );
 }
 
+/** Takes my edited profile everywhere it shows: the session, and cards (mine, with the new name or face). */
+function useProfileChanged(): (me: Me) => void {
+  const { updateMe } = useSession();
+  const queryClient = useQueryClient();
+  return (me) => {
+    updateMe(me);
+    void queryClient.invalidateQueries({ queryKey: keyOf(api.cards.card) });
+  };
+}
+
 function AvatarEditor({ me }: { me: Me }) {
   const { t } = useI18n();
-  const { updateMe } = useSession();
+  const changed = useProfileChanged();
   const input = useRef<HTMLInputElement>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -57,7 +69,7 @@ function AvatarEditor({ me }: { me: Me }) {
     setDone(false);
     setProgress(0);
     try {
-      updateMe(await upload('PUT', '/api/v1/me/avatar', 'file', file, MeSchema, setProgress));
+      changed(await uploadTo(api.accounts.setAvatar, { file, onProgress: setProgress }));
       setDone(true);
     } catch (err) {
       setError(err);
@@ -71,7 +83,7 @@ function AvatarEditor({ me }: { me: Me }) {
     setDone(false);
     setProgress(0);
     try {
-      updateMe(await api.delete('/api/v1/me/avatar', MeSchema));
+      changed(await call(api.accounts.clearAvatar));
     } catch (err) {
       setError(err);
     } finally {
@@ -118,15 +130,22 @@ interface LinkDraft {
 
 function ProfileForm({ me }: { me: Me }) {
   const { t } = useI18n();
-  const { updateMe } = useSession();
+  const changed = useProfileChanged();
   const [displayName, setDisplayName] = useState(me.displayName);
   const [bio, setBio] = useState(me.bio);
   const nextKey = useRef(me.links.length);
   const [links, setLinks] = useState<LinkDraft[]>(() => me.links.map((l, i) => ({ key: i, label: l.label, url: l.url })));
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  const save = useApiMutation(api.accounts.updateMe, {
+    onSuccess: (updated) => {
+      changed(updated);
+      setSaved(true);
+      setTouched(false);
+    },
+  });
+  const busy = save.isPending;
+  const error = save.error;
 
   const nameProblem = displayNameProblem(displayName);
   const bioProblem = bio.length > MAX_BIO ? 'validate.bioLength' : null;
@@ -135,31 +154,22 @@ function ProfileForm({ me }: { me: Me }) {
 
   const edit = (key: number, patch: Partial<LinkDraft>) => setLinks((ls) => ls.map((l) => (l.key === key ? { ...l, ...patch } : l)));
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
     setSaved(false);
     if (invalid) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const updated = await api.patch('/api/v1/me', MeSchema, {
+    save.mutate({
+      body: {
         displayName: displayName.trim(),
         bio,
         links: links.map((l) => ({ label: l.label.trim(), url: l.url.trim() })),
-      });
-      updateMe(updated);
-      setSaved(true);
-      setTouched(false);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+      },
+    });
   };
 
   return (
-    <form className="form panel" onSubmit={(e) => void submit(e)} noValidate data-testid="profile-form">
+    <form className="form panel" onSubmit={submit} noValidate data-testid="profile-form">
       <Field
         id="profile-name"
         label={t('auth.displayName')}

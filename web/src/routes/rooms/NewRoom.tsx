@@ -1,16 +1,16 @@
 import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { z } from 'zod';
-import { Group, page, Room, Video, type CreateRoomBody, type RoomAudience } from '@tremolo/protocol';
+import { Group, Room, type CreateRoomBody, type RoomAudience, type Video } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
+import { videosApi } from '../../components/video/videoApi.ts';
 import { api, enc } from '../../lib/api.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { COVER_ERRORS, COVER_TYPES, CoverProgress, coverProblem, uploadCover } from './CoverUpload.tsx';
 import './rooms.css';
 
-const Videos = page(Video);
 const Groups = z.object({ items: z.array(Group) });
 const AUDIENCES: RoomAudience[] = ['public', 'followers', 'friends', 'group'];
 /** The cover choice that means "the image I picked" rather than a video id. */
@@ -74,7 +74,7 @@ export function NewRoom() {
 
   useEffect(() => {
     if (!me) return;
-    api.get(`/api/v1/users/${enc(me.handle)}/videos?limit=20`, Videos).then((p) => setVideos(p.items.filter((v) => v.posterUrl)), () => undefined);
+    videosApi.byAuthor(me.handle, null, 20).then((p) => setVideos(p.items.filter((v) => v.posterUrl)), () => undefined);
     api.get(`/api/v1/users/${enc(me.handle)}/groups`, Groups).then((g) => setGroups(g.items.filter((x) => x.owner.id === me.id)), () => undefined);
   }, [me]);
 

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { api } from '@tremolo/protocol';
 import { ErrorMessage } from '../../components/Status.tsx';
-import { videosApi } from '../../components/video/videoApi.ts';
 import '../../components/video/video.css';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 
 /** Topics offered at cold start; the demo videos use the first few. */
@@ -43,26 +44,16 @@ function wasAsked(userId: string): boolean {
  */
 export function useInterestsPrompt(): { show: boolean; dismiss(): void } {
   const { me } = useSession();
-  const [show, setShow] = useState(false);
   const userId = me?.id ?? null;
-
-  useEffect(() => {
-    setShow(false);
-    if (!userId || wasAsked(userId)) return;
-    let cancelled = false;
-    videosApi
-      .interests()
-      .then((r) => !cancelled && setShow(r.hashtags.length === 0))
-      .catch(() => undefined); // The feed works without; better not to nag after an error.
-    return () => {
-      cancelled = true;
-    };
-  }, [userId]);
+  const [dismissedFor, setDismissedFor] = useState<string | null>(null);
+  const ask = userId !== null && dismissedFor !== userId && !wasAsked(userId);
+  // The feed works without; better not to nag after an error, so no retry and no error shown.
+  const interests = useApiQuery(api.videos.interests, undefined, { enabled: ask, retry: false });
 
   return {
-    show,
+    show: ask && interests.data?.hashtags.length === 0,
     dismiss: () => {
-      setShow(false);
+      setDismissedFor(userId);
       try {
         if (userId) localStorage.setItem(askedKey(userId), '1');
       } catch {
@@ -75,22 +66,15 @@ export function useInterestsPrompt(): { show: boolean; dismiss(): void } {
 export function InterestsPrompt({ onDone }: { onDone(saved: boolean): void }) {
   const { t } = useI18n();
   const [picked, setPicked] = useState<Tag[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const setInterests = useApiMutation(api.videos.setInterests, { invalidates: [api.videos.interests], onSuccess: () => onDone(true) });
+  const busy = setInterests.isPending || setInterests.isSuccess;
+  const error = setInterests.error;
 
   const toggle = (tag: Tag) => setPicked((p) => (p.includes(tag) ? p.filter((x) => x !== tag) : [...p, tag]));
 
-  const save = async () => {
+  const save = () => {
     if (picked.length === 0) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await videosApi.setInterests(picked);
-      onDone(true);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+    setInterests.mutate({ body: { hashtags: picked } });
   };
 
   return (
@@ -106,7 +90,7 @@ export function InterestsPrompt({ onDone }: { onDone(saved: boolean): void }) {
       </div>
       {error !== null && <ErrorMessage error={error} testId="interests-error" />}
       <div className="actions-row">
-        <button type="button" className="btn btn-primary" disabled={busy || picked.length === 0} onClick={() => void save()} data-testid="interests-save">
+        <button type="button" className="btn btn-primary" disabled={busy || picked.length === 0} onClick={save} data-testid="interests-save">
           {busy ? t('interests.saving') : picked.length === 0 ? t('interests.pickOne') : t('interests.save')}
         </button>
         <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => onDone(false)} data-testid="interests-skip">

@@ -1,39 +1,40 @@
-import { useEffect, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import type { FeedItem } from '@tremolo/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, type FeedItem } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { VideoPager } from '../../components/video/VideoPager.tsx';
-import { videosApi } from '../../components/video/videoApi.ts';
-import { ApiError } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { keyOf, useApiQuery } from '../../lib/queries.ts';
 
 /** /v/:id — the page a shared link opens: that one video, full screen. */
 export function VideoPage() {
   const { t } = useI18n();
   const { id = '' } = useParams();
   const navigate = useNavigate();
-  const [items, setItems] = useState<FeedItem[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+  const queryClient = useQueryClient();
+  const args = { params: { id } };
+  const query = useApiQuery(api.videos.get, args);
+  // "Not interested" takes the only video off this page; the cached video itself stays as it is.
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const items = useMemo<FeedItem[] | null>(() => {
+    if (!query.data) return null;
+    return dismissed === query.data.id ? [] : [{ type: 'video', video: query.data, reason: 'popular' }];
+  }, [query.data, dismissed]);
+  /** The pager edits its list (a like, a removal); the video lives in the cache, so edits go there. */
+  const setItems = (next: FeedItem[] | ((prev: FeedItem[]) => FeedItem[])) => {
+    const list = typeof next === 'function' ? next(items ?? []) : next;
+    const first = list[0];
+    if (first?.type === 'video') queryClient.setQueryData(keyOf(api.videos.get, args), first.video);
+    else if (query.data) setDismissed(query.data.id);
+  };
+  const error = query.error;
 
-  useEffect(() => {
-    let cancelled = false;
-    setItems(null);
-    setError(null);
-    videosApi
-      .get(id)
-      .then((video) => !cancelled && setItems([{ type: 'video', video, reason: 'popular' }]))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [id, attempt]);
-
-  if (error !== null) {
-    const gone = error instanceof ApiError && (error.code === 'not_found' || error.code === 'forbidden' || error.code === 'validation_failed');
+  if (error) {
+    const gone = (error.code === 'not_found' || error.code === 'forbidden' || error.code === 'validation_failed');
     return (
       <div className="stack" data-testid="video-page-error">
-        {gone ? <p className="empty">{t('videos.notFound')}</p> : <ErrorMessage error={error} onRetry={() => setAttempt((n) => n + 1)} />}
+        {gone ? <p className="empty">{t('videos.notFound')}</p> : <ErrorMessage error={error} onRetry={() => void query.refetch()} />}
         <Link to="/" className="btn btn-ghost">
           {t('videos.moreVideos')}
         </Link>
@@ -57,7 +58,7 @@ export function VideoPage() {
     <div className="vscreen-host" data-testid="video-page">
       <VideoPager
         items={items}
-        setItems={(next) => setItems((prev) => (typeof next === 'function' ? next(prev ?? []) : next))}
+        setItems={setItems}
         hasMore={false}
         loading={false}
         error={null}
