@@ -159,6 +159,7 @@ export const MatchReportBody = z.strictObject({
 export type MatchReportBody = z.infer<typeof MatchReportBody>;
 
 export const MatchBlockBody = z.strictObject({ userId: Id, callId: Id.optional() });
+export const MatchReportCreated = z.object({ id: Id });
 
 export const MatchReport = z.object({
   id: Id,

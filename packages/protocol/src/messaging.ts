@@ -119,8 +119,10 @@ export type Group = z.infer<typeof Group>;
 
 export const GroupParams = z.strictObject({ id: Id });
 export const GroupMemberParams = z.strictObject({ id: Id, userId: Id });
+export const GroupMessageParams = z.strictObject({ id: Id, seq: z.coerce.number().int().min(1) });
 
 export const JoinGroupBody = z.strictObject({ inviteCode: text().max(64).optional() });
+export const GroupList = z.object({ items: z.array(Group) });
 export const JoinResult = z.object({ status: z.enum(['member', 'pending']), group: Group });
 
 export const GroupMember = z.object({
@@ -179,6 +181,7 @@ export const DmThread = z.object({
   preview: text().nullable(),
 });
 export type DmThread = z.infer<typeof DmThread>;
+export const DmList = z.object({ items: z.array(DmThread) });
 
 export const PeerParams = z.strictObject({ handle: text().min(3).max(24).regex(/^[a-z0-9_]+$/) });
 

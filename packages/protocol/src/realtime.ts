@@ -144,6 +144,17 @@ export const EventFrame = z.object({
 });
 export type EventFrame = z.infer<typeof EventFrame>;
 
+/**
+ * A page of a durable channel's history (group, DM, room chat) and the channel's head sequence.
+ * An event of a kind this bundle does not know (a newer server, an old tab) is dropped rather than
+ * failing the whole page, as the live stream does; the documented shape stays the strict one.
+ */
+export const ChannelHistory = z.object({
+  items: z.preprocess((items) => (Array.isArray(items) ? items.filter((ev) => EventFrame.safeParse(ev).success) : items), z.array(EventFrame)),
+  head: z.number().int(),
+});
+export type ChannelHistory = z.infer<typeof ChannelHistory>;
+
 export const ServerFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('hello'), v: z.number().int(), userId: Id, serverTime: z.number(), heartbeatMs: z.number() }),
   z.object({ t: z.literal('subbed'), ch: text(), head: z.number().int() }),

@@ -65,7 +65,7 @@ describe('ChannelChat delivery', () => {
         return s;
       },
     });
-    c = new ChannelChat(client, CH, { history: '/h', read: '/r' }, ME);
+    c = new ChannelChat(client, CH, { type: 'dm', handle: 'peer' }, ME);
   });
 
   afterEach(() => {

@@ -1,17 +1,9 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import {
-  DmThread,
-  EventFrame,
-  Group,
-  GroupMember,
-  JoinResult,
-  UnreadCount,
-  page,
-  type ChannelEvent,
-  type PublishBody,
-  type UserSummary,
-} from '@tremolo/protocol';
-import { ApiError, api, enc, type Parser } from './api.ts';
+import { useQuery } from '@tanstack/react-query';
+import { api, type ChannelEvent, type ChannelHistory, type EventFrame, type GroupMember, type PublishBody, type UserSummary } from '@tremolo/protocol';
+import { ApiError, type Parser } from './api.ts';
+import { call } from './client.ts';
+import { keyOf } from './queries.ts';
 import { PublishError, type RealtimeClient } from './realtime.ts';
 
 /**
@@ -23,21 +15,6 @@ import { PublishError, type RealtimeClient } from './realtime.ts';
 
 // ------------------------------------------------------------------ REST
 
-/** History pages: events whose kind this bundle does not know are dropped, not fatal. */
-const History: Parser<{ items: EventFrame[]; head: number }> = {
-  parse(value: unknown) {
-    if (!value || typeof value !== 'object' || !('items' in value) || !Array.isArray(value.items) || !('head' in value) || typeof value.head !== 'number') {
-      throw new Error('not a history page');
-    }
-    const items: EventFrame[] = [];
-    for (const raw of value.items as unknown[]) {
-      const ev = EventFrame.safeParse(raw);
-      if (ev.success) items.push(ev.data);
-    }
-    return { items, head: value.head };
-  },
-};
-
 /** `{ items: T[] }` with each item checked by the protocol schema. */
 export function listOf<T>(schema: Parser<T>): Parser<{ items: T[] }> {
   return {
@@ -48,33 +25,16 @@ export function listOf<T>(schema: Parser<T>): Parser<{ items: T[] }> {
   };
 }
 
-const GroupList = listOf(Group);
-const DmList = listOf(DmThread);
-const MemberPage = page(GroupMember);
-const ReadResult = UnreadCount;
+/** Which conversation a chat is: its history and read position live under its module's endpoints. */
+export type Conversation = { type: 'group'; id: string } | { type: 'dm'; handle: string };
 
-export const groupsApi = {
-  get: (id: string) => api.get(`/api/v1/groups/${enc(id)}`, Group),
-  mine: () => api.get('/api/v1/groups/mine', GroupList),
-  ofCreator: (handle: string) => api.get(`/api/v1/users/${enc(handle)}/groups`, GroupList),
-  join: (id: string, inviteCode?: string) => api.post(`/api/v1/groups/${enc(id)}/join`, JoinResult, inviteCode ? { inviteCode } : {}),
-  members: (id: string, status: 'member' | 'pending', cursor?: string) =>
-    api.get(`/api/v1/groups/${enc(id)}/members?${new URLSearchParams({ status, limit: '100', ...(cursor ? { cursor } : {}) })}`, MemberPage),
-};
-
-export const dmsApi = {
-  list: () => api.get('/api/v1/dms', DmList),
-  get: (handle: string) => api.get(`/api/v1/dms/${enc(handle)}`, DmThread),
-};
-
-/** Where a conversation's history and read position live. */
-export interface ChatEndpoints {
-  history: string;
-  read: string;
+function historyOf(c: Conversation, query: { before?: number; limit: number }): Promise<ChannelHistory> {
+  return c.type === 'group' ? call(api.groups.messages, { params: { id: c.id }, query }) : call(api.dms.messages, { params: { handle: c.handle }, query });
 }
 
-export const groupEndpoints = (id: string): ChatEndpoints => ({ history: `/api/v1/groups/${enc(id)}/messages`, read: `/api/v1/groups/${enc(id)}/read` });
-export const dmEndpoints = (handle: string): ChatEndpoints => ({ history: `/api/v1/dms/${enc(handle)}/messages`, read: `/api/v1/dms/${enc(handle)}/read` });
+function markReadOf(c: Conversation, seq: number): Promise<unknown> {
+  return c.type === 'group' ? call(api.groups.read, { params: { id: c.id }, body: { seq } }) : call(api.dms.read, { params: { handle: c.handle }, body: { seq } });
+}
 
 // ------------------------------------------------------------------ the channel
 
@@ -155,7 +115,7 @@ export class ChannelChat {
   constructor(
     private readonly realtime: RealtimeClient,
     readonly channel: string,
-    private readonly endpoints: ChatEndpoints,
+    private readonly conversation: Conversation,
     private readonly meId: string,
     initialRead = 0,
   ) {
@@ -177,7 +137,7 @@ export class ChannelChat {
       clearTimeout(this.readTimer);
       this.readTimer = null;
       const seq = this.snap.head;
-      if (seq > this.readPosted) api.post(this.endpoints.read, ReadResult, { seq }).catch(() => undefined);
+      if (seq > this.readPosted) markReadOf(this.conversation, seq).catch(() => undefined);
     }
     this.stopped = true;
     this.unsub?.();
@@ -232,7 +192,7 @@ export class ChannelChat {
     this.olderError = null;
     this.changed();
     try {
-      const page = await api.get(`${this.endpoints.history}?${new URLSearchParams({ before: String(oldest), limit: String(PAGE) })}`, History);
+      const page = await historyOf(this.conversation, { before: oldest, limit: PAGE });
       if (this.stopped) return;
       for (const ev of page.items) this.store(ev);
       const now = this.oldestSeq();
@@ -254,7 +214,7 @@ export class ChannelChat {
       const seq = this.snap.head;
       if (seq <= this.readPosted || this.stopped) return;
       this.readPosted = seq;
-      api.post(this.endpoints.read, ReadResult, { seq }).catch(() => {
+      markReadOf(this.conversation, seq).catch(() => {
         // A lost read position only leaves a badge; the next message tries again.
         this.readPosted = Math.min(this.readPosted, seq - 1);
       });
@@ -278,7 +238,7 @@ export class ChannelChat {
 
   private async loadNewest(): Promise<void> {
     try {
-      const page = await api.get(`${this.endpoints.history}?limit=${PAGE}`, History);
+      const page = await historyOf(this.conversation, { limit: PAGE });
       if (this.stopped) return;
       for (const ev of page.items) this.store(ev);
       this.loaded = true;
@@ -406,16 +366,17 @@ export class ChannelChat {
 export function useChannelChat(
   realtime: RealtimeClient | null,
   channel: string | null,
-  endpoints: ChatEndpoints | null,
+  conversation: Conversation | null,
   meId: string | null,
   initialRead: number,
 ): ChannelChat | null {
   const [chat, setChat] = useState<ChannelChat | null>(null);
-  const historyUrl = endpoints?.history ?? null;
-  const readUrl = endpoints?.read ?? null;
+  // The conversation by value: a new object naming the same one must not restart the chat.
+  const type = conversation?.type ?? null;
+  const target = conversation === null ? null : conversation.type === 'group' ? conversation.id : conversation.handle;
   useEffect(() => {
-    if (!realtime || !channel || !historyUrl || !readUrl || !meId) return;
-    const c = new ChannelChat(realtime, channel, { history: historyUrl, read: readUrl }, meId, initialRead);
+    if (!realtime || !channel || !type || !target || !meId) return;
+    const c = new ChannelChat(realtime, channel, type === 'group' ? { type, id: target } : { type, handle: target }, meId, initialRead);
     c.start();
     setChat(c);
     return () => {
@@ -423,7 +384,7 @@ export function useChannelChat(
       setChat(null);
     };
     // The read position only seeds a new chat; it must not restart one.
-  }, [realtime, channel, historyUrl, readUrl, meId]);
+  }, [realtime, channel, type, target, meId]);
   return chat;
 }
 
@@ -445,36 +406,39 @@ export interface Person {
 
 /** The members of a group by id (names and badges for messages); grows from member events. */
 export function useGroupMembers(groupId: string | null, enabled: boolean, refreshTick: number): { people: Map<string, Person>; members: GroupMember[]; error: unknown; reload: () => void } {
-  const [members, setMembers] = useState<GroupMember[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    if (!groupId || !enabled) return;
-    let cancelled = false;
-    (async () => {
+  const args = { params: { id: groupId ?? '' }, query: { status: 'member' as const, limit: 100 } };
+  const list = useQuery<GroupMember[], ApiError>({
+    queryKey: [...keyOf(api.groups.members, args), 'faces'],
+    enabled: !!groupId && enabled,
+    queryFn: async () => {
       const all: GroupMember[] = [];
       let cursor: string | undefined;
       // A few pages cover the faces on screen; later ones are named as they speak via member events.
       for (let i = 0; i < 5; i++) {
-        const p = await groupsApi.members(groupId, 'member', cursor);
+        const p = await call(api.groups.members, { ...args, query: { ...args.query, ...(cursor ? { cursor } : {}) } });
         all.push(...p.items);
         if (!p.nextCursor) break;
         cursor = p.nextCursor;
       }
-      if (!cancelled) {
-        setMembers(all);
-        setError(null);
-      }
-    })().catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [groupId, enabled, refreshTick, attempt]);
+      return all;
+    },
+  });
+  const { refetch } = list;
+  useEffect(() => {
+    if (refreshTick > 0) void refetch();
+  }, [refreshTick, refetch]);
+  const members = list.data ?? NO_MEMBERS;
   const people = useMemo(() => {
     const m = new Map<string, Person>();
     for (const g of members) m.set(g.user.id, { user: g.user, role: g.role, fanLevel: g.fanLevel, mutedUntil: g.mutedUntil });
     return m;
   }, [members]);
-  return { people, members, error, reload: () => setAttempt((n) => n + 1) };
+  return { people, members, error: list.error, reload: () => void refetch() };
 }
 
+const NO_MEMBERS: GroupMember[] = [];
+
+/** Text for previews in lists. */
+export function isMessageBody(b: ChannelEvent): b is Extract<ChannelEvent, { kind: 'chat' | 'share' | 'image' }> {
+  return b.kind === 'chat' || b.kind === 'share' || b.kind === 'image';
+}

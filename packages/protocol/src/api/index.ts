@@ -1,9 +1,14 @@
 import { accountsApi } from './accounts.ts';
 import { cardsApi } from './cards.ts';
+import { dmsApi } from './dms.ts';
 import { feedsApi } from './feeds.ts';
 import { graphApi } from './graph.ts';
+import { groupsApi } from './groups.ts';
+import { matchApi } from './match.ts';
 import { notificationsApi } from './notifications.ts';
+import { roomsApi } from './rooms.ts';
 import { videosApi } from './videos.ts';
+import { watchApi } from './watch.ts';
 
 export * from './endpoint.ts';
 
@@ -11,8 +16,13 @@ export * from './endpoint.ts';
 export const api = {
   accounts: accountsApi,
   cards: cardsApi,
+  dms: dmsApi,
   feeds: feedsApi,
   graph: graphApi,
+  groups: groupsApi,
+  match: matchApi,
   notifications: notificationsApi,
+  rooms: roomsApi,
   videos: videosApi,
+  watch: watchApi,
 };

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DmThread, EventFrame } from '@tremolo/protocol';
+import { api } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
 
 let t: TestApp;
@@ -16,9 +16,9 @@ describe('direct messages', () => {
   test('friends talk freely, live, with unread counts and history', async () => {
     const a = await TestUser.signup(t, 'dm_a');
     const b = await TestUser.signup(t, 'dm_b');
-    await a.call('PUT', '/api/v1/users/dm_b/follow');
-    await b.call('PUT', '/api/v1/users/dm_a/follow');
-    const thread = (await a.call<DmThread>('GET', '/api/v1/dms/dm_b')).body;
+    await a.invoke(api.graph.follow, { params: { handle: 'dm_b' } });
+    await b.invoke(api.graph.follow, { params: { handle: 'dm_a' } });
+    const thread = (await a.invoke(api.dms.get, { params: { handle: 'dm_b' } })).body;
     assert.equal(thread.status, 'open');
     const as = await a.socket();
     const bs = await b.socket();
@@ -30,13 +30,13 @@ describe('direct messages', () => {
     await bs.next((f) => f.t === 'ev' && f.body.kind === 'chat' && f.body.text === 'hi b!');
     as.send({ t: 'pub', ch: thread.channel, cid: 'share1', body: { kind: 'share', target: { type: 'video', id: '00000000-0000-7000-8000-000000000000' }, text: 'watch this' } });
     await bs.next((f) => f.t === 'ev' && f.body.kind === 'share');
-    const list = await b.call<{ items: DmThread[] }>('GET', '/api/v1/dms');
+    const list = await b.invoke(api.dms.list);
     assert.equal(list.body.items[0]?.peer.handle, 'dm_a');
     assert.equal(list.body.items[0]?.unread, 2);
-    const hist = await b.call<{ items: EventFrame[] }>('GET', '/api/v1/dms/dm_a/messages');
+    const hist = await b.invoke(api.dms.messages, { params: { handle: 'dm_a' } });
     assert.equal(hist.body.items.length, 2);
-    await b.call('POST', '/api/v1/dms/dm_a/read', { seq: 2 });
-    assert.equal((await b.call<DmThread>('GET', '/api/v1/dms/dm_a')).body.unread, 0);
+    await b.invoke(api.dms.read, { params: { handle: 'dm_a' }, body: { seq: 2 } });
+    assert.equal((await b.invoke(api.dms.get, { params: { handle: 'dm_a' } })).body.unread, 0);
     const inbox = await b.call<{ items: { payload: { kind: string; request?: boolean } }[] }>('GET', '/api/v1/notifications');
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'dm' && n.payload.request === false));
     as.close();
@@ -46,42 +46,42 @@ describe('direct messages', () => {
   test('a stranger sends a limited request; replying or accepting opens it; ignoring silences it', async () => {
     const star = await TestUser.signup(t, 'dm_star');
     const fan = await TestUser.signup(t, 'dm_fan');
-    const ch = (await fan.call<DmThread>('GET', '/api/v1/dms/dm_star')).body.channel;
+    const ch = (await fan.invoke(api.dms.get, { params: { handle: 'dm_star' } })).body.channel;
     const fs = await fan.socket();
     const acks = [];
     for (let i = 0; i < 4; i++) acks.push(await say(fs, ch, `r${i}`, `please notice me ${i}`));
     assert.deepEqual(acks.map((a) => (a.t === 'err' ? a.code : a.t)), ['ack', 'ack', 'ack', 'rate_limited']);
     // A retry of an accepted message is answered from storage, not counted again.
     assert.equal((await say(fs, ch, 'r0', 'please notice me 0')).t, 'ack');
-    const seen = (await star.call<DmThread>('GET', '/api/v1/dms/dm_fan')).body;
+    const seen = (await star.invoke(api.dms.get, { params: { handle: 'dm_fan' } })).body;
     assert.equal(seen.status, 'request_received');
-    assert.equal((await fan.call<DmThread>('GET', '/api/v1/dms/dm_star')).body.requestAllowance, 0);
+    assert.equal((await fan.invoke(api.dms.get, { params: { handle: 'dm_star' } })).body.requestAllowance, 0);
     const ss = await star.socket();
     assert.equal((await say(ss, ch, 's1', 'hi, thanks!')).t, 'ack');
-    assert.equal((await star.call<DmThread>('GET', '/api/v1/dms/dm_fan')).body.status, 'open');
+    assert.equal((await star.invoke(api.dms.get, { params: { handle: 'dm_fan' } })).body.status, 'open');
     assert.equal((await say(fs, ch, 'r9', 'yay')).t, 'ack');
 
     const spammer = await TestUser.signup(t, 'dm_spam');
-    const sch = (await spammer.call<DmThread>('GET', '/api/v1/dms/dm_star')).body.channel;
+    const sch = (await spammer.invoke(api.dms.get, { params: { handle: 'dm_star' } })).body.channel;
     const sp = await spammer.socket();
     await say(sp, sch, 'p1', 'buy my stuff');
-    assert.equal((await star.call<DmThread>('POST', '/api/v1/dms/dm_spam/ignore')).body.status, 'ignored');
-    assert.equal((await star.call('POST', '/api/v1/dms/dm_spam/accept')).status, 200);
+    assert.equal((await star.invoke(api.dms.ignore, { params: { handle: 'dm_spam' } })).body.status, 'ignored');
+    assert.equal((await star.invoke(api.dms.accept, { params: { handle: 'dm_spam' } })).status, 200);
     for (const s of [fs, ss, sp]) s.close();
   });
 
   test('the request allowance holds when 10 messages race over 5 sockets', async () => {
     const star = await TestUser.signup(t, 'dm_race_star');
     const fan = await TestUser.signup(t, 'dm_race_fan');
-    const ch = (await fan.call<DmThread>('GET', '/api/v1/dms/dm_race_star')).body.channel;
+    const ch = (await fan.invoke(api.dms.get, { params: { handle: 'dm_race_star' } })).body.channel;
     const sockets = await Promise.all(Array.from({ length: 5 }, () => fan.socket()));
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => say(sockets[i % 5]!, ch, `race${i}`, `hello ${i}`)));
     const outcome = answers.map((a) => (a.t === 'err' ? a.code : a.t));
     assert.equal(outcome.filter((o) => o === 'ack').length, 3, JSON.stringify(outcome));
     assert.ok(outcome.every((o) => o === 'ack' || o === 'rate_limited'), JSON.stringify(outcome));
-    const hist = await star.call<{ items: EventFrame[] }>('GET', '/api/v1/dms/dm_race_fan/messages');
+    const hist = await star.invoke(api.dms.messages, { params: { handle: 'dm_race_fan' } });
     assert.equal(hist.body.items.length, 3);
-    assert.equal((await fan.call<DmThread>('GET', '/api/v1/dms/dm_race_star')).body.requestAllowance, 0);
+    assert.equal((await fan.invoke(api.dms.get, { params: { handle: 'dm_race_star' } })).body.requestAllowance, 0);
     for (const s of sockets) s.close();
   });
 
@@ -89,7 +89,7 @@ describe('direct messages', () => {
     const x = await TestUser.signup(t, 'dm_x');
     const y = await TestUser.signup(t, 'dm_y');
     const eve = await TestUser.signup(t, 'dm_eve');
-    const ch = (await x.call<DmThread>('GET', '/api/v1/dms/dm_y')).body.channel;
+    const ch = (await x.invoke(api.dms.get, { params: { handle: 'dm_y' } })).body.channel;
     const es = await eve.socket();
     es.send({ t: 'sub', ch });
     const e1 = await es.next((f) => f.t === 'err');
@@ -99,10 +99,10 @@ describe('direct messages', () => {
     xs.send({ t: 'sub', ch: flipped });
     const e2 = await xs.next((f) => f.t === 'err');
     assert.ok(e2.t === 'err' && e2.code === 'forbidden', 'only the canonical channel name');
-    await y.call('PUT', '/api/v1/users/dm_x/block');
+    await y.invoke(api.graph.block, { params: { handle: 'dm_x' } });
     const blocked = await say(xs, ch, 'b1', 'hello?');
     assert.ok(blocked.t === 'err' && blocked.code === 'blocked');
-    assert.equal((await x.call('GET', '/api/v1/dms/dm_x')).status, 400, 'not with yourself');
+    assert.equal((await x.invoke(api.dms.get, { params: { handle: 'dm_x' } })).status, 400, 'not with yourself');
     es.close();
     xs.close();
   });

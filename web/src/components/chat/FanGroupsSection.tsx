@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import type { CardSection } from '@tremolo/protocol';
-import { groupsApi } from '../../lib/chat.ts';
+import { api, type CardSection } from '@tremolo/protocol';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useApiMutation } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import './chat.css';
 
@@ -33,23 +33,20 @@ function FanGroupRow({ group }: { group: CardGroup }) {
   const navigate = useNavigate();
   const location = useLocation();
   const [status, setStatus] = useState(group.status);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const full = group.members >= group.capacity;
-
-  const join = async () => {
-    if (!me) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await groupsApi.join(group.id);
+  const joining = useApiMutation(api.groups.join, {
+    invalidates: [api.groups.mine, api.groups.get],
+    onSuccess: (r) => {
       setStatus(r.status);
       if (r.status === 'member') navigate(`/g/${group.id}`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const busy = joining.isPending;
+  const error = joining.error;
+  const full = group.members >= group.capacity;
+
+  const join = () => {
+    if (!me) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
+    joining.mutate({ params: { id: group.id }, body: {} });
   };
 
   return (
@@ -80,7 +77,7 @@ function FanGroupRow({ group }: { group: CardGroup }) {
               {t('group.rule.invite')}
             </Link>
           ) : (
-            <button type="button" className="btn btn-small btn-primary" onClick={() => void join()} disabled={busy} data-testid="card-group-join">
+            <button type="button" className="btn btn-small btn-primary" onClick={join} disabled={busy} data-testid="card-group-join">
               {busy ? t('group.joining') : group.joinRule === 'approval' ? t('group.askToJoin') : t('group.join')}
             </button>
           ))}

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
-import { Card, FollowResult, MAX_SNAPSHOT_BYTES, MatchReportReason, Ok, type Relationship, type UserSummary } from '@tremolo/protocol';
-import { z } from 'zod';
+import { MAX_SNAPSHOT_BYTES, MatchReportReason, api, type Card, type Relationship, type UserSummary } from '@tremolo/protocol';
+import type { z } from 'zod';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
-import { api, enc } from '../../lib/api.ts';
+import { fetchCard } from '../../lib/cards.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { useApiMutation } from '../../lib/queries.ts';
 import type { ChatLine } from './useMatch.ts';
 import { snapshotFrame } from './rtc.ts';
 
@@ -139,7 +141,7 @@ export function usePeerCard(handle: string | null): { card: Card | null; setRela
     setCard(null);
     if (!handle) return;
     let cancelled = false;
-    api.get(`/api/v1/users/${enc(handle)}`, Card).then(
+    fetchCard(handle).then(
       (c) => !cancelled && setCard(c),
       () => undefined,
     );
@@ -158,22 +160,15 @@ export function FollowButton({ handle, relationship, onChange, className = 'btn 
   className?: string;
 }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const following = useApiMutation(api.graph.follow, {
+    invalidates: [api.graph.followers, api.graph.following, api.graph.friends],
+    onSuccess: (res) => onChange(res.relationship),
+  });
+  const busy = following.isPending;
+  const error = following.error;
   const r = relationship;
   if (r?.blocking || r?.blockedBy) return null;
-  const follow = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await api.put(`/api/v1/users/${enc(handle)}/follow`, FollowResult);
-      onChange(res.relationship);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const follow = () => following.mutate({ params: { handle } });
   if (r?.following) {
     return (
       <span className="pill" data-testid="match-following">
@@ -183,7 +178,7 @@ export function FollowButton({ handle, relationship, onChange, className = 'btn 
   }
   return (
     <>
-      <button type="button" className={className} onClick={() => void follow()} disabled={busy} data-testid="match-follow">
+      <button type="button" className={className} onClick={follow} disabled={busy} data-testid="match-follow">
         {busy ? t('common.working') : r?.followedBy ? t('match.followBack') : t('match.follow')}
       </button>
       {error !== null && <ErrorMessage error={error} testId="match-follow-error" />}
@@ -192,7 +187,6 @@ export function FollowButton({ handle, relationship, onChange, className = 'btn 
 }
 
 const REASONS = MatchReportReason.options;
-const Created = z.object({ id: z.string() });
 
 /**
  * Report (with a frame of their video, taken now, when the person keeps the box ticked) or block.
@@ -220,12 +214,14 @@ export function SafetySheet({ peer, callId, remoteRef, onDone, onClose }: {
     setBusy('report');
     setError(null);
     try {
-      await api.post('/api/v1/match/reports', Created, {
-        userId: peer.id,
-        callId,
-        reason,
-        ...(details.trim() ? { details: details.trim() } : {}),
-        ...(attach && snapshot ? { snapshot } : {}),
+      await call(api.match.report, {
+        body: {
+          userId: peer.id,
+          callId,
+          reason,
+          ...(details.trim() ? { details: details.trim() } : {}),
+          ...(attach && snapshot ? { snapshot } : {}),
+        },
       });
       onDone('reported');
     } catch (err) {
@@ -238,7 +234,7 @@ export function SafetySheet({ peer, callId, remoteRef, onDone, onClose }: {
     setBusy('block');
     setError(null);
     try {
-      await api.post('/api/v1/match/blocks', Ok, { userId: peer.id, callId });
+      await call(api.match.block, { body: { userId: peer.id, callId } });
       onDone('blocked');
     } catch (err) {
       setError(err);

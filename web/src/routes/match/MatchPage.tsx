@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { MAX_MATCH_INTERESTS, MAX_MATCH_LANGUAGES, MatchOptIn } from '@tremolo/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { MAX_MATCH_INTERESTS, MAX_MATCH_LANGUAGES, api, type MatchOptIn } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { api } from '../../lib/api.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { keyOf, useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { PublishError } from '../../lib/realtime.ts';
 import { CallView, FollowButton, SafetySheet, StreamVideo, usePeerCard } from './CallView.tsx';
 import { mediaProblem, openCamera, type MediaProblem } from './rtc.ts';
@@ -24,24 +25,17 @@ const ENDED_NOTICE: Record<EndReason, MessageKey> = {
   banned: 'match.peerGone',
 };
 
+/** My 连线 state (opt-in, cool-down, ban), read afresh on each visit since the server moves it on its own. */
 export function useMatchMe() {
-  const [me, setMe] = useState<MatchOptIn | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const queryClient = useQueryClient();
+  const query = useApiQuery(api.match.me, undefined, { refetchOnMount: 'always' });
+  const { refetch } = query;
+  const setMe = useCallback((m: MatchOptIn) => queryClient.setQueryData(keyOf(api.match.me), m), [queryClient]);
   const load = useCallback(async () => {
-    setError(null);
-    try {
-      const m = await api.get('/api/v1/match/me', MatchOptIn);
-      setMe(m);
-      return m;
-    } catch (e) {
-      setError(e);
-      return null;
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  return { me, setMe, error, load };
+    const r = await refetch();
+    return r.isError ? null : (r.data ?? null);
+  }, [refetch]);
+  return { me: query.data ?? null, setMe, error: query.error, load };
 }
 
 /**
@@ -52,6 +46,7 @@ export function useMatchMe() {
 export function MatchPage() {
   const { t } = useI18n();
   const { me, setMe, error, load } = useMatchMe();
+  const prefs = useApiMutation(api.match.setPrefs, { onSuccess: setMe });
   const [local, setLocal] = useState<MediaStream | null>(null);
   const localRef = useRef<MediaStream | null>(null);
   const [camera, setCamera] = useState<MediaProblem | null>(null);
@@ -148,7 +143,7 @@ export function MatchPage() {
   /** The picks become the stored choice (so they are chosen again next time) when they changed. */
   const savePrefs = async () => {
     if (!me || (sameTags(interests, me.interests) && sameTags(languages, me.languages))) return;
-    setMe(await api.patch('/api/v1/match/me', MatchOptIn, { interests, languages }));
+    await prefs.mutateAsync({ body: { interests, languages } });
   };
 
   const next = async () => {
@@ -390,26 +385,18 @@ export function OptIn({ onDone, moderator, compact = false, lead = 'match.optInL
   const [rules, setRules] = useState(false);
   const [interests, setInterests] = useState<string[]>([]);
   const [languages, setLanguages] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const optIn = useApiMutation(api.match.optIn, { onSuccess: onDone });
+  const busy = optIn.isPending;
+  const error = optIn.error;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!adult || !rules) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = await api.put('/api/v1/match/me', MatchOptIn, { confirmAdult: true, acceptRules: true, interests, languages });
-      setBusy(false);
-      onDone(saved);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    optIn.mutate({ body: { confirmAdult: true, acceptRules: true, interests, languages } });
   };
 
   return (
-    <form className={compact ? 'stack' : 'stack match-page'} onSubmit={(e) => void submit(e)} data-testid={testId}>
+    <form className={compact ? 'stack' : 'stack match-page'} onSubmit={submit} data-testid={testId}>
       {compact ? (
         <p className="muted">{t(lead)}</p>
       ) : (

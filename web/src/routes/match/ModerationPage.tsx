@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
-import { MatchReportPage, Ok, type MatchReport } from '@tremolo/protocol';
+import { useState } from 'react';
+import { api, type MatchReport } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
-import { ApiError, api, enc } from '../../lib/api.ts';
+import { urlOf } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useApiMutation, useApiPages } from '../../lib/queries.ts';
 import { timeAgo } from '../../lib/time.ts';
 import './match.css';
 
@@ -14,32 +15,20 @@ const STATUSES: Status[] = ['open', 'actioned', 'dismissed'];
 export function ModerationPage() {
   const { t } = useI18n();
   const [status, setStatus] = useState<Status>('open');
-  const [items, setItems] = useState<MatchReport[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
+  const pages = useApiPages(api.match.reports, { query: { status, limit: 20 } });
+  // What this moderator just did shows at once, before the list is read again.
+  const [handled, setHandled] = useState<ReadonlySet<string>>(new Set());
+  const [bannedIds, setBannedIds] = useState<ReadonlySet<string>>(new Set());
+  const items = pages.data
+    ? pages.data.pages
+        .flatMap((p) => p.items)
+        .filter((x) => !(x.status === 'open' && handled.has(x.id)))
+        .map((x) => (bannedIds.has(x.reported.id) ? { ...x, reportedBanned: true } : x))
+    : null;
+  const error = pages.isFetching ? null : pages.error;
+  const loadingMore = pages.isFetchingNextPage;
 
-  const load = useCallback(
-    async (after: string | null) => {
-      setError(null);
-      try {
-        const q = new URLSearchParams({ status, limit: '20', ...(after ? { cursor: after } : {}) });
-        const page = await api.get(`/api/v1/admin/match/reports?${q.toString()}`, MatchReportPage);
-        setItems((cur) => (after && cur ? [...cur, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } catch (e) {
-        setError(e);
-      }
-    },
-    [status],
-  );
-
-  useEffect(() => {
-    setItems(null);
-    void load(null);
-  }, [load]);
-
-  const forbidden = error instanceof ApiError && error.code === 'forbidden';
+  const forbidden = pages.error?.code === 'forbidden';
   if (forbidden) {
     return (
       <section className="stack" data-testid="moderation-forbidden">
@@ -64,7 +53,7 @@ export function ModerationPage() {
           </button>
         ))}
       </div>
-      {error !== null && <ErrorMessage error={error} onRetry={() => void load(null)} testId="moderation-error" />}
+      {error !== null && <ErrorMessage error={error} onRetry={() => void (pages.data ? pages.fetchNextPage() : pages.refetch())} testId="moderation-error" />}
       {items === null && error === null && <Loading testId="moderation-loading" />}
       {items?.length === 0 && (
         <Empty testId="moderation-empty">
@@ -73,19 +62,11 @@ export function ModerationPage() {
       )}
       <ul className="moderation-list">
         {items?.map((r) => (
-          <ReportItem key={r.id} report={r} onChanged={() => setItems((cur) => (cur && status === 'open' ? cur.filter((x) => x.id !== r.id) : cur))} onBanned={(userId) => setItems((cur) => cur?.map((x) => (x.reported.id === userId ? { ...x, reportedBanned: true } : x)) ?? null)} />
+          <ReportItem key={r.id} report={r} onChanged={() => setHandled((cur) => new Set(cur).add(r.id))} onBanned={(userId) => setBannedIds((cur) => new Set(cur).add(userId))} />
         ))}
       </ul>
-      {cursor && (
-        <button
-          type="button"
-          className="btn btn-ghost"
-          disabled={loadingMore}
-          onClick={() => {
-            setLoadingMore(true);
-            void load(cursor).finally(() => setLoadingMore(false));
-          }}
-        >
+      {pages.hasNextPage && (
+        <button type="button" className="btn btn-ghost" disabled={loadingMore} onClick={() => void pages.fetchNextPage()}>
           {loadingMore ? t('common.loading') : t('common.loadMore')}
         </button>
       )}
@@ -100,17 +81,19 @@ function ReportItem({ report: r, onChanged, onBanned }: { report: MatchReport; o
   const [banning, setBanning] = useState(false);
   const [banReason, setBanReason] = useState(() => t(`match.reason.${r.reason}`));
   const [snapshotFailed, setSnapshotFailed] = useState(false);
+  const ban = useApiMutation(api.match.ban, { invalidates: [api.match.reports] });
+  const review = useApiMutation(api.match.review, { invalidates: [api.match.reports] });
 
   const act = async (what: 'ban' | 'dismiss' | 'actioned') => {
     setBusy(what);
     setError(null);
     try {
       if (what === 'ban') {
-        await api.post('/api/v1/admin/match/bans', Ok, { userId: r.reported.id, reason: banReason.trim() || r.reason, reportId: r.id });
+        await ban.mutateAsync({ body: { userId: r.reported.id, reason: banReason.trim() || r.reason, reportId: r.id } });
         onBanned(r.reported.id);
         setBanning(false);
       } else {
-        await api.put(`/api/v1/admin/match/reports/${enc(r.id)}`, Ok, { status: what === 'dismiss' ? 'dismissed' : 'actioned' });
+        await review.mutateAsync({ params: { id: r.id }, body: { status: what === 'dismiss' ? 'dismissed' : 'actioned' } });
       }
       onChanged();
     } catch (e) {
@@ -147,7 +130,7 @@ function ReportItem({ report: r, onChanged, onBanned }: { report: MatchReport; o
         <span className="pill" data-testid="moderation-reason">{t(`match.reason.${r.reason}`)}</span> {r.details}
       </p>
       {r.hasSnapshot && !snapshotFailed && (
-        <img className="moderation-snapshot" src={`/api/v1/admin/match/reports/${enc(r.id)}/snapshot`} alt={t('match.snapshotAlt')} onError={() => setSnapshotFailed(true)} data-testid="moderation-snapshot" />
+        <img className="moderation-snapshot" src={urlOf(api.match.snapshot, { params: { id: r.id } })} alt={t('match.snapshotAlt')} onError={() => setSnapshotFailed(true)} data-testid="moderation-snapshot" />
       )}
       {r.hasSnapshot && snapshotFailed && <p className="muted small">{t('moderation.snapshotFailed')}</p>}
       {error !== null && <ErrorMessage error={error} />}

@@ -1,12 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useMemo } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import type { DmThread, Group } from '@tremolo/protocol';
+import { api, type DmThread, type Group } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { PinIcon } from '../../components/chat/FanBadge.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
-import { dmsApi, groupsApi } from '../../lib/chat.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useInbox } from '../../lib/inbox.tsx';
+import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { timeAgo } from '../../lib/time.ts';
 import '../../components/chat/chat.css';
 
@@ -35,44 +36,39 @@ type Row =
 export function Conversations() {
   const { t, tn, lang } = useI18n();
   const inbox = useInbox();
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+  const queryClient = useQueryClient();
+  // Unread counts move on other screens (reading a chat), so the list is fetched afresh on each visit.
+  const dms = useApiQuery(api.dms.list, undefined, { refetchOnMount: 'always' });
+  const groups = useApiQuery(api.groups.mine, undefined, { refetchOnMount: 'always' });
+  // A failed background refresh keeps the list on screen, as before; only a list never loaded shows the error.
+  const error = (dms.data ? null : dms.error) ?? (groups.data ? null : groups.error);
 
-  const load = useCallback(async () => {
-    const [dms, groups] = await Promise.all([dmsApi.list(), groupsApi.mine()]);
+  const rows = useMemo(() => {
+    if (!dms.data || !groups.data) return null;
     const out: Row[] = [
-      ...dms.items.map((d): Row => ({ type: 'dm', key: `dm-${d.peer.id}`, at: d.lastMessageAt, unread: d.unread, thread: d })),
-      ...groups.items.map((g): Row => ({ type: 'group', key: `g-${g.id}`, at: null, unread: g.me?.unread ?? 0, group: g })),
+      ...dms.data.items.map((d): Row => ({ type: 'dm', key: `dm-${d.peer.id}`, at: d.lastMessageAt, unread: d.unread, thread: d })),
+      ...groups.data.items.map((g): Row => ({ type: 'group', key: `g-${g.id}`, at: null, unread: g.me?.unread ?? 0, group: g })),
     ];
     // Unread first, then the latest DM activity; groups carry no timestamp, so they keep their order.
     out.sort((a, b) => Number(b.unread > 0) - Number(a.unread > 0) || (b.at ?? '').localeCompare(a.at ?? ''));
     return out;
-  }, []);
-
-  useEffect(() => {
-    let cancelled = false;
-    setError(null);
-    load()
-      .then((r) => !cancelled && setRows(r))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [load, attempt]);
+  }, [dms.data, groups.data]);
 
   // A new DM or mention arrives as a notification: the list refreshes with it.
   useEffect(
     () =>
       inbox.onLive((n) => {
         if (n.payload.kind === 'dm' || n.payload.kind === 'mention' || n.payload.kind === 'join_request') {
-          load()
-            .then(setRows)
-            .catch(() => undefined);
+          void queryClient.invalidateQueries({ queryKey: keyOf(api.dms.list) });
+          void queryClient.invalidateQueries({ queryKey: keyOf(api.groups.mine) });
         }
       }),
-    [inbox, load],
+    [inbox, queryClient],
   );
+  const retry = () => {
+    if (dms.error) void dms.refetch();
+    if (groups.error) void groups.refetch();
+  };
 
   return (
     <div className="stack" data-testid="conversations">
@@ -82,7 +78,7 @@ export function Conversations() {
         </Link>
       </div>
       {rows === null && error === null && <Loading testId="conversations-loading" />}
-      {error !== null && <ErrorMessage error={error} onRetry={() => setAttempt((n) => n + 1)} testId="conversations-error" />}
+      {error !== null && <ErrorMessage error={error} onRetry={retry} testId="conversations-error" />}
       {rows !== null && rows.length === 0 && <Empty testId="conversations-empty">{t('msg.chatsEmpty')}</Empty>}
       {rows !== null && rows.length > 0 && (
         <ul className="inbox-list" data-testid="conversation-list">

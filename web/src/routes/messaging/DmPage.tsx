@@ -1,50 +1,33 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
-import { DmThread, type Card } from '@tremolo/protocol';
+import { api, type Card, type DmThread } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { ApiError, api, enc } from '../../lib/api.ts';
 import { fetchCard } from '../../lib/cards.ts';
-import { dmEndpoints, dmsApi, useChannelChat, useChatSnapshot, type Person } from '../../lib/chat.ts';
+import { useChannelChat, useChatSnapshot, type Conversation, type Person } from '../../lib/chat.ts';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { keyOf, useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import '../../components/chat/chat.css';
 
 /** A direct message thread: friends talk freely; anyone else sends a limited message request. */
 export function DmPage() {
   const { handle = '' } = useParams();
-  const [thread, setThread] = useState<DmThread | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+  const queryClient = useQueryClient();
+  const { data: thread, error, refetch } = useApiQuery(api.dms.get, { params: { handle } });
+  const refresh = useCallback(() => void refetch(), [refetch]);
+  const onThread = useCallback((t: DmThread) => queryClient.setQueryData(keyOf(api.dms.get, { params: { handle } }), t), [queryClient, handle]);
 
-  useEffect(() => {
-    let cancelled = false;
-    setThread(null);
-    setError(null);
-    dmsApi
-      .get(handle)
-      .then((t) => !cancelled && setThread(t))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [handle, attempt]);
-
-  const refresh = useCallback(() => {
-    dmsApi
-      .get(handle)
-      .then(setThread)
-      .catch(() => undefined);
-  }, [handle]);
-
-  if (error !== null) {
-    const final = error instanceof ApiError && (error.code === 'not_found' || error.code === 'bad_request');
-    return <ErrorMessage error={error} onRetry={final ? undefined : () => setAttempt((n) => n + 1)} testId="dm-error" />;
+  // A failed refresh keeps the conversation on screen; only a thread never loaded shows the error.
+  if (error !== null && !thread) {
+    const final = error.code === 'not_found' || error.code === 'bad_request';
+    return <ErrorMessage error={error} onRetry={final ? undefined : refresh} testId="dm-error" />;
   }
   if (!thread) return <Loading testId="dm-loading" />;
-  return <DmChat key={thread.channel} thread={thread} onThread={setThread} refresh={refresh} />;
+  return <DmChat key={thread.channel} thread={thread} onThread={onThread} refresh={refresh} />;
 }
 
 function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t: DmThread) => void; refresh: () => void }) {
@@ -52,12 +35,10 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
   const errorText = useErrorText();
   const { me, realtime } = useSession();
   const peer = thread.peer;
-  const endpoints = useMemo(() => dmEndpoints(peer.handle), [peer.handle]);
-  const chat = useChannelChat(realtime, thread.channel, endpoints, me?.id ?? null, thread.lastReadSeq);
+  const conversation = useMemo((): Conversation => ({ type: 'dm', handle: peer.handle }), [peer.handle]);
+  const chat = useChannelChat(realtime, thread.channel, conversation, me?.id ?? null, thread.lastReadSeq);
   const snap = useChatSnapshot(chat);
   const [card, setCard] = useState<Card | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -88,16 +69,14 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
   const blockedError = refusal && refusal.type === 'outbox' && refusal.error?.code === 'blocked' ? refusal.error : null;
   const blockedByCard = card?.relationship ? card.relationship.blocking || card.relationship.blockedBy : false;
 
-  const act = async (action: 'accept' | 'ignore') => {
-    setBusy(true);
-    setActionError(null);
-    try {
-      onThread(await api.post(`/api/v1/dms/${enc(peer.handle)}/${action}`, DmThread));
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setBusy(false);
-    }
+  const accept = useApiMutation(api.dms.accept, { invalidates: [api.dms.list], onSuccess: onThread });
+  const ignore = useApiMutation(api.dms.ignore, { invalidates: [api.dms.list], onSuccess: onThread });
+  const busy = accept.isPending || ignore.isPending;
+  const actionError = accept.error ?? ignore.error;
+  const act = (action: 'accept' | 'ignore') => {
+    // Only the latest answer's failure is shown.
+    (action === 'accept' ? ignore : accept).reset();
+    (action === 'accept' ? accept : ignore).mutate({ params: { handle: peer.handle } });
   };
 
   const used = thread.status === 'request_sent' && thread.requestAllowance === 0;
@@ -141,10 +120,10 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
         <div className="chat-banner" data-testid="dm-request-received">
           <span>{t('dm.requestReceived', { name: peer.displayName })}</span>
           <span className="actions-row">
-            <button type="button" className="btn btn-small btn-primary" onClick={() => void act('accept')} disabled={busy} data-testid="dm-accept">
+            <button type="button" className="btn btn-small btn-primary" onClick={() => act('accept')} disabled={busy} data-testid="dm-accept">
               {t('dm.accept')}
             </button>
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => void act('ignore')} disabled={busy} data-testid="dm-ignore">
+            <button type="button" className="btn btn-small btn-ghost" onClick={() => act('ignore')} disabled={busy} data-testid="dm-ignore">
               {t('dm.ignore')}
             </button>
           </span>
@@ -153,7 +132,7 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
       {thread.status === 'ignored' && (
         <div className="chat-banner" data-testid="dm-ignored">
           <span>{t('dm.ignored')}</span>
-          <button type="button" className="btn btn-small btn-ghost" onClick={() => void act('accept')} disabled={busy} data-testid="dm-accept">
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => act('accept')} disabled={busy} data-testid="dm-accept">
             {t('dm.accept')}
           </button>
         </div>

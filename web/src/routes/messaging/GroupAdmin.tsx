@@ -1,35 +1,24 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
-import { Group, Ok, type GroupMember, type Group as GroupT, type ModerateBody } from '@tremolo/protocol';
+import { api, type Group as GroupT, type ModerateBody } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { FanBadge, RoleTag } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { ApiError, api, enc } from '../../lib/api.ts';
-import { groupsApi } from '../../lib/chat.ts';
+import { ApiError } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useApiMutation, useApiPages } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
+import { groupKey, useGroup } from './useGroup.ts';
 import '../../components/chat/chat.css';
 
 /** Admin tools: announcement, mute-all, invite link, join requests and member moderation. */
 export function GroupAdmin() {
   const { id = '' } = useParams();
   const { t } = useI18n();
-  const [group, setGroup] = useState<GroupT | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { data: group, error, refetch } = useGroup(id);
 
-  useEffect(() => {
-    let cancelled = false;
-    groupsApi
-      .get(id)
-      .then((g) => !cancelled && setGroup(g))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [id, attempt]);
-
-  if (error !== null && !group) return <ErrorMessage error={error} onRetry={() => (setError(null), setAttempt((n) => n + 1))} testId="admin-error" />;
+  if (error !== null && !group) return <ErrorMessage error={error} onRetry={() => void refetch()} testId="admin-error" />;
   if (!group) return <Loading />;
   const role = group.me?.role;
   if (role !== 'owner' && role !== 'admin') return <ErrorMessage error={new ApiError('forbidden', 'Only group admins can do that', 403)} testId="admin-forbidden" />;
@@ -40,34 +29,28 @@ export function GroupAdmin() {
         ← {group.name}
       </Link>
       <h1>{t('admin.title')}</h1>
-      <Settings group={group} onGroup={setGroup} />
+      <Settings group={group} />
       <Requests group={group} />
       <Members group={group} />
     </section>
   );
 }
 
-function Settings({ group, onGroup }: { group: GroupT; onGroup: (g: GroupT) => void }) {
+function Settings({ group }: { group: GroupT }) {
   const { t } = useI18n();
+  const { me } = useSession();
+  const queryClient = useQueryClient();
   const [announcement, setAnnouncement] = useState(group.announcement ?? '');
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
+  const update = useApiMutation(api.groups.update, {
+    invalidates: [api.groups.mine],
+    onSuccess: (g) => queryClient.setQueryData(groupKey(g.id, me?.id ?? null), g),
+  });
+  const busy = update.isPending;
+  const saved = update.isSuccess;
+  const error = update.error;
 
-  const patch = async (body: { announcement?: string; mutedAll?: boolean }) => {
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      onGroup(await api.patch(`/api/v1/groups/${enc(group.id)}`, Group, body));
-      setSaved(true);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const patch = (body: { announcement?: string; mutedAll?: boolean }) => update.mutate({ params: { id: group.id }, body });
 
   const inviteUrl = group.inviteCode ? `${location.origin}/g/${group.id}?invite=${encodeURIComponent(group.inviteCode)}` : null;
 
@@ -80,10 +63,10 @@ function Settings({ group, onGroup }: { group: GroupT; onGroup: (g: GroupT) => v
         <p className="field-hint muted">{t('admin.announcementHint')}</p>
       </div>
       <div className="actions-row">
-        <button type="button" className="btn btn-small btn-primary" onClick={() => void patch({ announcement })} disabled={busy} data-testid="admin-announcement-save">
+        <button type="button" className="btn btn-small btn-primary" onClick={() => patch({ announcement })} disabled={busy} data-testid="admin-announcement-save">
           {t('admin.saveAnnouncement')}
         </button>
-        <button type="button" className="btn btn-small btn-ghost" onClick={() => void patch({ mutedAll: !group.mutedAll })} disabled={busy} data-testid="admin-mute-all" data-muted={group.mutedAll}>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => patch({ mutedAll: !group.mutedAll })} disabled={busy} data-testid="admin-mute-all" data-muted={group.mutedAll}>
           {group.mutedAll ? t('admin.unmuteAll') : t('admin.muteAll')}
         </button>
       </div>
@@ -115,43 +98,27 @@ function Settings({ group, onGroup }: { group: GroupT; onGroup: (g: GroupT) => v
 }
 
 function useMemberList(groupId: string, status: 'member' | 'pending') {
-  const [items, setItems] = useState<GroupMember[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const load = useCallback(
-    async (after?: string) => {
-      setError(null);
-      try {
-        const p = await groupsApi.members(groupId, status, after);
-        setItems((prev) => (after && prev ? [...prev, ...p.items] : p.items));
-        setCursor(p.nextCursor);
-      } catch (e) {
-        setError(e);
-      }
-    },
-    [groupId, status],
-  );
-  useEffect(() => void load(), [load]);
-  return { items, error, cursor, reload: () => void load(), more: () => void (cursor && load(cursor)) };
+  const pages = useApiPages(api.groups.members, { params: { id: groupId }, query: { status, limit: 100 } });
+  const items = pages.data ? pages.data.pages.flatMap((p) => p.items) : null;
+  return {
+    items,
+    error: pages.data || pages.isFetching ? null : pages.error,
+    more: pages.hasNextPage && !pages.isFetchingNextPage ? () => void pages.fetchNextPage() : null,
+    reload: () => void pages.refetch(),
+  };
 }
 
-function moderate(groupId: string, userId: string, body: ModerateBody) {
-  return api.post(`/api/v1/groups/${enc(groupId)}/members/${enc(userId)}`, Ok, body);
+/** A moderation step: the lists and the group (roles, mutes) are read again after it. */
+function useModerate() {
+  return useApiMutation(api.groups.moderate, { invalidates: [api.groups.members, api.groups.get] });
 }
 
 function Requests({ group }: { group: GroupT }) {
   const { t } = useI18n();
   const list = useMemberList(group.id, 'pending');
-  const [error, setError] = useState<unknown>(null);
-  const act = async (userId: string, action: 'approve' | 'decline') => {
-    setError(null);
-    try {
-      await moderate(group.id, userId, { action });
-      list.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const moderate = useModerate();
+  const error = moderate.error;
+  const act = (userId: string, action: 'approve' | 'decline') => moderate.mutate({ params: { id: group.id, userId }, body: { action } });
   return (
     <div className="panel" data-testid="admin-requests">
       <h2 className="section-title">{t('admin.requests')}</h2>
@@ -165,10 +132,10 @@ function Requests({ group }: { group: GroupT }) {
             <span className="member-name">
               {m.user.displayName} <FanBadge level={m.fanLevel} />
             </span>
-            <button type="button" className="btn btn-small btn-primary" onClick={() => void act(m.user.id, 'approve')} data-testid="admin-approve">
+            <button type="button" className="btn btn-small btn-primary" onClick={() => act(m.user.id, 'approve')} data-testid="admin-approve">
               {t('admin.approve')}
             </button>
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => void act(m.user.id, 'decline')} data-testid="admin-decline">
+            <button type="button" className="btn btn-small btn-ghost" onClick={() => act(m.user.id, 'decline')} data-testid="admin-decline">
               {t('admin.decline')}
             </button>
           </li>
@@ -184,23 +151,12 @@ function Members({ group }: { group: GroupT }) {
   const { me } = useSession();
   const list = useMemberList(group.id, 'member');
   const [open, setOpen] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const moderate = useModerate();
+  const busy = moderate.isPending;
+  const error = moderate.error;
   const iAmOwner = group.me?.role === 'owner';
 
-  const act = async (userId: string, body: ModerateBody) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await moderate(group.id, userId, body);
-      list.reload();
-      setOpen(null);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (userId: string, body: ModerateBody) => moderate.mutate({ params: { id: group.id, userId }, body }, { onSuccess: () => setOpen(null) });
 
   return (
     <div className="panel" data-testid="admin-members">
@@ -228,15 +184,15 @@ function Members({ group }: { group: GroupT }) {
               {open === m.user.id && (
                 <div className="member-actions">
                   {muted ? (
-                    <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => void act(m.user.id, { action: 'unmute' })} data-testid="admin-unmute">
+                    <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => act(m.user.id, { action: 'unmute' })} data-testid="admin-unmute">
                       {t('admin.unmute')}
                     </button>
                   ) : (
                     <>
-                      <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => void act(m.user.id, { action: 'mute', minutes: 60 })} data-testid="admin-mute">
+                      <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => act(m.user.id, { action: 'mute', minutes: 60 })} data-testid="admin-mute">
                         {t('admin.mute')}
                       </button>
-                      <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => void act(m.user.id, { action: 'mute', minutes: 60 * 24 })} data-testid="admin-mute-day">
+                      <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => act(m.user.id, { action: 'mute', minutes: 60 * 24 })} data-testid="admin-mute-day">
                         {t('admin.mute1d')}
                       </button>
                     </>
@@ -246,16 +202,16 @@ function Members({ group }: { group: GroupT }) {
                       type="button"
                       className="btn btn-small btn-ghost"
                       disabled={busy}
-                      onClick={() => void act(m.user.id, { action: 'set_role', role: m.role === 'admin' ? 'member' : 'admin' })}
+                      onClick={() => act(m.user.id, { action: 'set_role', role: m.role === 'admin' ? 'member' : 'admin' })}
                       data-testid="admin-set-role"
                     >
                       {m.role === 'admin' ? t('admin.removeAdmin') : t('admin.makeAdmin')}
                     </button>
                   )}
-                  <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => void act(m.user.id, { action: 'remove' })} data-testid="admin-remove">
+                  <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => act(m.user.id, { action: 'remove' })} data-testid="admin-remove">
                     {t('admin.remove')}
                   </button>
-                  <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void act(m.user.id, { action: 'ban' })} data-testid="admin-ban">
+                  <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => act(m.user.id, { action: 'ban' })} data-testid="admin-ban">
                     {t('admin.ban')}
                   </button>
                 </div>
@@ -264,7 +220,7 @@ function Members({ group }: { group: GroupT }) {
           );
         })}
       </ul>
-      {list.cursor && (
+      {list.more && (
         <button type="button" className="btn btn-ghost btn-block" onClick={list.more}>
           {t('common.loadMore')}
         </button>

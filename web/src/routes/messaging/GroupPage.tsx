@@ -1,51 +1,36 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { Ok, type Group } from '@tremolo/protocol';
+import { api, type Group } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
 import { DropCouponSheet, useCouponBook } from '../../components/chat/CouponDrop.tsx';
 import { FanBadge, PinIcon, TicketIcon } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { ApiError, api, enc } from '../../lib/api.ts';
-import { groupEndpoints, groupsApi, useChannelChat, useChatSnapshot, useGroupMembers, type Person } from '../../lib/chat.ts';
+import { useChannelChat, useChatSnapshot, useGroupMembers, type Conversation, type Person } from '../../lib/chat.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useApiMutation } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { JoinRuleLabel } from './JoinRuleLabel.tsx';
+import { groupKey, useGroup } from './useGroup.ts';
 
 /** A fan group: who it is for and how to join, or — for members — its chat. */
 export function GroupPage() {
   const { id = '' } = useParams();
   const { me } = useSession();
-  const [group, setGroup] = useState<Group | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let cancelled = false;
-    setError(null);
-    groupsApi
-      .get(id)
-      .then((g) => !cancelled && setGroup(g))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [id, attempt, me?.id]);
-
-  const refresh = useCallback(() => {
-    groupsApi
-      .get(id)
-      .then(setGroup)
-      .catch(() => undefined);
-  }, [id]);
+  const queryClient = useQueryClient();
+  const { data: group, error, refetch } = useGroup(id);
+  const refresh = useCallback(() => void refetch(), [refetch]);
+  const onJoined = useCallback((g: Group) => queryClient.setQueryData(groupKey(g.id, me?.id ?? null), g), [queryClient, me?.id]);
 
   if (error !== null && !group) {
-    const gone = error instanceof ApiError && error.code === 'not_found';
-    return <ErrorMessage error={error} onRetry={gone ? undefined : () => setAttempt((n) => n + 1)} testId="group-error" />;
+    const gone = error.code === 'not_found';
+    return <ErrorMessage error={error} onRetry={gone ? undefined : refresh} testId="group-error" />;
   }
   if (!group) return <Loading testId="group-loading" />;
   if (group.me?.status === 'member') return <GroupChat group={group} refresh={refresh} />;
-  return <GroupLobby group={group} onJoined={setGroup} />;
+  return <GroupLobby group={group} onJoined={onJoined} />;
 }
 
 function GroupHead({ group, children }: { group: Group; children?: ReactNode }) {
@@ -76,23 +61,15 @@ function GroupLobby({ group, onJoined }: { group: Group; onJoined: (g: Group) =>
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const invite = params.get('invite') ?? undefined;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const joining = useApiMutation(api.groups.join, { invalidates: [api.groups.mine], onSuccess: (r) => onJoined(r.group) });
+  const busy = joining.isPending;
+  const error = joining.error;
   const status = group.me?.status ?? 'none';
   const blocked = group.me?.joinBlockedReason ?? null;
 
-  const join = async () => {
+  const join = () => {
     if (!me) return navigate(`/login?next=${encodeURIComponent(`/g/${group.id}${invite ? `?invite=${invite}` : ''}`)}`);
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await groupsApi.join(group.id, invite);
-      onJoined(r.group);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    joining.mutate({ params: { id: group.id }, body: invite ? { inviteCode: invite } : {} });
   };
 
   return (
@@ -129,7 +106,7 @@ function GroupLobby({ group, onJoined }: { group: Group; onJoined: (g: Group) =>
                 {blocked}
               </p>
             )}
-            <button type="button" className="btn btn-primary btn-block" onClick={() => void join()} disabled={busy || (!!blocked && !invite && !!me)} data-testid="group-join">
+            <button type="button" className="btn btn-primary btn-block" onClick={join} disabled={busy || (!!blocked && !invite && !!me)} data-testid="group-join">
               {busy ? t('group.joining') : group.joinRule === 'approval' && !invite ? t('group.askToJoin') : t('group.join')}
             </button>
           </>
@@ -144,14 +121,14 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
   const { t, lang } = useI18n();
   const { me, realtime } = useSession();
   const navigate = useNavigate();
-  const endpoints = useMemo(() => groupEndpoints(group.id), [group.id]);
-  const chat = useChannelChat(realtime, group.channel, endpoints, me?.id ?? null, group.me?.lastReadSeq ?? 0);
+  const conversation = useMemo((): Conversation => ({ type: 'group', id: group.id }), [group.id]);
+  const chat = useChannelChat(realtime, group.channel, conversation, me?.id ?? null, group.me?.lastReadSeq ?? 0);
   const snap = useChatSnapshot(chat);
   const { people: members } = useGroupMembers(group.id, true, snap.systemTick);
   const coupons = useCouponBook(group.owner.handle);
   const [dropping, setDropping] = useState(false);
   const [leaving, setLeaving] = useState(false);
-  const [leaveError, setLeaveError] = useState<unknown>(null);
+  const leaveGroup = useApiMutation(api.groups.leave, { invalidates: [api.groups.mine, api.groups.get], onSuccess: () => navigate('/inbox?tab=chats') });
   const role = group.me?.role ?? null;
   const isAdmin = role === 'owner' || role === 'admin';
 
@@ -193,7 +170,7 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
     people,
     isAdmin,
     onDelete: async (seq) => {
-      await api.delete(`/api/v1/groups/${enc(group.id)}/messages/${seq}`, Ok);
+      await call(api.groups.deleteMessage, { params: { id: group.id, seq } });
     },
     coupons,
     shareHandles: [...new Set([group.owner.handle, me?.handle ?? ''])].filter(Boolean),
@@ -203,16 +180,6 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
         <TicketIcon />
       </button>
     ) : undefined,
-  };
-
-  const leave = async () => {
-    setLeaveError(null);
-    try {
-      await api.post(`/api/v1/groups/${enc(group.id)}/leave`, Ok);
-      navigate('/inbox?tab=chats');
-    } catch (e) {
-      setLeaveError(e);
-    }
   };
 
   return (
@@ -227,7 +194,7 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
           {role !== 'owner' &&
             (leaving ? (
               <>
-                <button type="button" className="btn btn-small btn-danger" onClick={() => void leave()} data-testid="group-leave-confirm">
+                <button type="button" className="btn btn-small btn-danger" onClick={() => leaveGroup.mutate({ params: { id: group.id } })} data-testid="group-leave-confirm">
                   {t('group.leave')}
                 </button>
                 <button type="button" className="btn btn-small btn-ghost" onClick={() => setLeaving(false)}>
@@ -241,7 +208,7 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
             ))}
         </span>
       </GroupHead>
-      {leaveError !== null && <ErrorMessage error={leaveError} />}
+      {leaveGroup.error !== null && <ErrorMessage error={leaveGroup.error} />}
       {group.announcement && (
         <div className="chat-announcement" data-testid="group-announcement">
           <span className="chat-announcement-tag">

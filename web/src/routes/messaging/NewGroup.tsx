@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Group, JoinRule } from '@tremolo/protocol';
+import { api, JoinRule } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
-import { api } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useApiMutation } from '../../lib/queries.ts';
 import '../../components/chat/chat.css';
 
 const RULES = JoinRule.options;
@@ -19,8 +19,9 @@ export function NewGroup() {
   const [rule, setRule] = useState<JoinRule>('anyone');
   const [level, setLevel] = useState('3');
   const [tried, setTried] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const create = useApiMutation(api.groups.create, { invalidates: [api.groups.mine], onSuccess: (g) => navigate(`/g/${g.id}`, { replace: true }) });
+  const busy = create.isPending || create.isSuccess;
+  const error = create.error;
 
   const cap = Number(capacity);
   const lvl = Number(level);
@@ -30,25 +31,19 @@ export function NewGroup() {
     level: rule === 'fan_level' && (!Number.isInteger(lvl) || lvl < 1 || lvl > 50) ? t('newGroup.levelRange') : null,
   };
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
     if (problems.name || problems.capacity || problems.level) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const g = await api.post('/api/v1/groups', Group, {
+    create.mutate({
+      body: {
         name: name.trim(),
         description,
         capacity: cap,
         joinRule: rule,
         ...(rule === 'fan_level' ? { minFanLevel: lvl } : {}),
-      });
-      navigate(`/g/${g.id}`, { replace: true });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+      },
+    });
   };
 
   return (
@@ -60,7 +55,7 @@ export function NewGroup() {
         <h1>{t('newGroup.title')}</h1>
         <p className="muted">{t('newGroup.lead')}</p>
       </header>
-      <form className="form panel" onSubmit={(e) => void submit(e)} noValidate>
+      <form className="form panel" onSubmit={submit} noValidate>
         <Field id="group-name" label={t('newGroup.name')} value={name} onChange={(e) => setName(e.target.value)} maxLength={40} problem={tried ? problems.name : null} data-testid="group-name-input" />
         <Field id="group-description" label={t('newGroup.description')}>
           <textarea id="group-description" rows={3} maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="group-description-input" />

@@ -1,7 +1,7 @@
 import { useRef, useState, type ChangeEvent } from 'react';
-import { Room } from '@tremolo/protocol';
+import { api, type Room } from '@tremolo/protocol';
 import { ErrorMessage } from '../../components/Status.tsx';
-import { upload, enc } from '../../lib/api.ts';
+import { uploadTo } from '../../lib/client.ts';
 import type { ErrorOverrides } from '../../lib/errors.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 
@@ -24,7 +24,7 @@ export function coverProblem(file: File): MessageKey | null {
 }
 
 export function uploadCover(roomId: string, file: File, onProgress: (fraction: number) => void): Promise<Room> {
-  return upload('PUT', `/api/v1/rooms/${enc(roomId)}/cover`, 'file', file, Room, onProgress);
+  return uploadTo(api.rooms.setCover, { params: { id: roomId }, file, onProgress });
 }
 
 export function CoverProgress({ progress }: { progress: number }) {

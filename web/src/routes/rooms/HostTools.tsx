@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'react';
-import { ListedUser, Ok, page, Room, ProductCard as ProductCardSchema, type GuestActionBody, type HandRaise, type RoomState, type StageMember, type UserSummary } from '@tremolo/protocol';
+import { api, page, ProductCard as ProductCardSchema, type GuestActionBody, type HandRaise, type RoomState, type StageMember, type UserSummary } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
-import { api, enc } from '../../lib/api.ts';
+import { api as http, enc } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
+import { useApiQuery } from '../../lib/queries.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 
-const FriendsPage = page(ListedUser);
 const CardsPage = page(ProductCardSchema);
 
 /** Runs one host action at a time, showing that it is under way and why it failed. */
@@ -36,12 +37,12 @@ export function GuestMenu({ roomId, member }: { roomId: string; member: StageMem
   const { busy, error, run } = useAction();
   const act = (action: GuestActionBody['action']) =>
     run(action, async () => {
-      await api.post(`/api/v1/rooms/${enc(roomId)}/guests/${enc(member.user.id)}`, Ok, { action });
+      await call(api.rooms.guestAction, { params: { id: roomId, userId: member.user.id }, body: { action } });
       setOpen(false);
     });
   const handOver = () =>
     run('host', async () => {
-      await api.post(`/api/v1/rooms/${enc(roomId)}/host`, Room, { userId: member.user.id });
+      await call(api.rooms.transferHost, { params: { id: roomId }, body: { userId: member.user.id } });
       setOpen(false);
     });
   const item = (key: string, label: string, onClick: () => void, danger = false) => (
@@ -74,7 +75,7 @@ export function GuestMenu({ roomId, member }: { roomId: string; member: StageMem
 export function HandsQueue({ roomId, hands, total }: { roomId: string; hands: HandRaise[]; total: number }) {
   const { t } = useI18n();
   const { busy, error, run } = useAction();
-  const answer = (userId: string, accept: boolean) => run(`${userId}:${accept}`, () => api.post(`/api/v1/rooms/${enc(roomId)}/hands/${enc(userId)}`, Ok, { accept }));
+  const answer = (userId: string, accept: boolean) => run(`${userId}:${accept}`, () => call(api.rooms.answerHand, { params: { id: roomId, userId }, body: { accept } }));
   return (
     <section className="room-panel" data-testid="room-hands">
       <h3 className="small">{t('rooms.hands', { count: total })}</h3>
@@ -104,13 +105,10 @@ export function HandsQueue({ roomId, hands, total }: { roomId: string; hands: Ha
 export function InvitePicker({ roomId, state, onClose }: { roomId: string; state: RoomState; onClose: () => void }) {
   const { t } = useI18n();
   const { me } = useSession();
-  const [friends, setFriends] = useState<UserSummary[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const friendsPage = useApiQuery(api.graph.friends, { params: { handle: me?.handle ?? '' }, query: { limit: 50 } }, { enabled: !!me });
+  const friends = friendsPage.data?.items ?? null;
+  const loadError = friendsPage.error;
   const { busy, error, run } = useAction();
-  useEffect(() => {
-    if (!me) return;
-    api.get(`/api/v1/users/${enc(me.handle)}/friends?limit=50`, FriendsPage).then((p) => setFriends(p.items), setLoadError);
-  }, [me]);
   const onStage = new Set(state.stage.map((m) => m.user.id));
   const invited = new Set(state.invites.map((u) => u.id));
   return (
@@ -134,7 +132,7 @@ export function InvitePicker({ roomId, state, onClose }: { roomId: string; state
             ) : invited.has(f.id) ? (
               <span className="small muted" data-testid="invite-sent">{t('rooms.invited')}</span>
             ) : (
-              <button type="button" className="btn btn-small btn-primary" disabled={busy !== null || state.stage.length >= 9} onClick={() => void run(f.id, () => api.post(`/api/v1/rooms/${enc(roomId)}/invites`, Ok, { userId: f.id }))} data-testid="invite-send">
+              <button type="button" className="btn btn-small btn-primary" disabled={busy !== null || state.stage.length >= 9} onClick={() => void run(f.id, () => call(api.rooms.invite, { params: { id: roomId }, body: { userId: f.id } }))} data-testid="invite-send">
                 {busy === f.id ? t('common.working') : t('rooms.invite')}
               </button>
             )}
@@ -155,9 +153,9 @@ export function PinPicker({ roomId, pinnedId, onClose }: { roomId: string; pinne
   const { busy, error, run } = useAction();
   useEffect(() => {
     if (!me) return;
-    api.get(`/api/v1/shop/sellers/${enc(me.handle)}/products?limit=50`, CardsPage).then((p) => setCards(p.items), setLoadError);
+    http.get(`/api/v1/shop/sellers/${enc(me.handle)}/products?limit=50`, CardsPage).then((p) => setCards(p.items), setLoadError);
   }, [me]);
-  const pin = (productId: string | null) => run(productId ?? 'none', () => api.put(`/api/v1/rooms/${enc(roomId)}/pin`, Ok, { productId }));
+  const pin = (productId: string | null) => run(productId ?? 'none', () => call(api.rooms.pin, { params: { id: roomId }, body: { productId } }));
   return (
     <section className="room-panel" data-testid="pin-picker">
       <header className="room-panel-head">

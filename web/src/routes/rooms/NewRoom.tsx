@@ -1,17 +1,15 @@
 import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { z } from 'zod';
-import { Group, Room, type CreateRoomBody, type RoomAudience, type Video } from '@tremolo/protocol';
+import { api, type CreateRoomBody, type Room, type RoomAudience, type Video } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { videosApi } from '../../components/video/videoApi.ts';
-import { api, enc } from '../../lib/api.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { COVER_ERRORS, COVER_TYPES, CoverProgress, coverProblem, uploadCover } from './CoverUpload.tsx';
 import './rooms.css';
 
-const Groups = z.object({ items: z.array(Group) });
 const AUDIENCES: RoomAudience[] = ['public', 'followers', 'friends', 'group'];
 /** The cover choice that means "the image I picked" rather than a video id. */
 const UPLOAD = 'upload';
@@ -28,8 +26,11 @@ export function NewRoom() {
   const [when, setWhen] = useState<'now' | 'later'>('now');
   const [at, setAt] = useState('');
   const [videos, setVideos] = useState<Video[]>([]);
-  const [groups, setGroups] = useState<Group[]>([]);
   const [busy, setBusy] = useState(false);
+  const createRoom = useApiMutation(api.rooms.create, { invalidates: [api.rooms.list] });
+  const myGroups = useApiQuery(api.groups.ofCreator, { params: { handle: me?.handle ?? '' } }, { enabled: !!me });
+  // Only a group I own can be a room's audience.
+  const groups = (myGroups.data?.items ?? []).filter((x) => x.owner.id === me?.id);
   const [error, setError] = useState<unknown>(null);
   const [problem, setProblem] = useState<string | null>(null);
   /** `cover === UPLOAD`: this file is sent once the room exists. */
@@ -75,7 +76,6 @@ export function NewRoom() {
   useEffect(() => {
     if (!me) return;
     videosApi.byAuthor(me.handle, null, 20).then((p) => setVideos(p.items.filter((v) => v.posterUrl)), () => undefined);
-    api.get(`/api/v1/users/${enc(me.handle)}/groups`, Groups).then((g) => setGroups(g.items.filter((x) => x.owner.id === me.id)), () => undefined);
   }, [me]);
 
   const submit = async (e: FormEvent) => {
@@ -106,7 +106,7 @@ export function NewRoom() {
     setBusy(true);
     setError(null);
     try {
-      const room = await api.post('/api/v1/rooms', Room, body);
+      const room = await createRoom.mutateAsync({ body });
       if (!(await sendCover(room))) return setBusy(false);
       void navigate(`/r/${room.id}`);
     } catch (err) {

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Ok, Room, RoomSummary, type StageMember } from '@tremolo/protocol';
+import { api, type RoomSummary, type StageMember } from '@tremolo/protocol';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
 import { CoverEditor } from './CoverUpload.tsx';
 import { ProductCard } from '../../components/shop/index.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { api, enc } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { GuestMenu, HandsQueue, InvitePicker, PinPicker, useAction } from './HostTools.tsx';
@@ -78,7 +78,7 @@ export function RoomPage() {
       const n = pendingHearts.current;
       if (n <= 0 || !id) return;
       pendingHearts.current = 0;
-      api.post(`/api/v1/rooms/${enc(id)}/hearts`, Ok, { count: Math.min(n, 100) }).catch(() => undefined);
+      call(api.rooms.hearts, { params: { id }, body: { count: Math.min(n, 100) } }).catch(() => undefined);
     }, HEART_FLUSH_MS);
     return () => clearInterval(timer);
   }, [id]);
@@ -105,7 +105,7 @@ export function RoomPage() {
   useEffect(() => {
     if (!ended || !room || summary) return;
     if (room.host.id !== myId && !isHost) return;
-    api.get(`/api/v1/rooms/${enc(id)}/summary`, RoomSummary).then(setSummary, () => undefined);
+    call(api.rooms.summary, { params: { id } }).then(setSummary, () => undefined);
   }, [ended, room, myId, isHost, id, summary]);
 
   if (r.error && !room) {
@@ -138,16 +138,15 @@ export function RoomPage() {
 
   const mine = state.stage.find((s) => s.user.id === myId) ?? null;
   const onStage = mine !== null;
-  const post = (key: string, path: string, body?: unknown) => act.run(key, () => api.post(`/api/v1/rooms/${enc(id)}${path}`, Ok, body));
 
   const toggle = (kind: 'mic' | 'camera') => {
     if (!mine) return;
-    void post(kind, '/media', { [kind]: !mine[kind] });
+    void act.run(kind, () => call(api.rooms.setMedia, { params: { id }, body: { [kind]: !mine[kind] } }));
   };
 
   const answerInvite = (accept: boolean) =>
     act.run(`invite:${accept}`, async () => {
-      const next = await api.post(`/api/v1/rooms/${enc(id)}/invite`, Room, { accept });
+      const next = await call(api.rooms.answerInvite, { params: { id }, body: { accept } });
       r.setRoom(next);
       r.putState(next.state);
       r.setMe(next.me);
@@ -155,7 +154,7 @@ export function RoomPage() {
 
   const start = () =>
     act.run('start', async () => {
-      const next = await api.post(`/api/v1/rooms/${enc(id)}/start`, Room);
+      const next = await call(api.rooms.start, { params: { id } });
       r.setRoom(next);
       r.putState(next.state);
       r.setMe(next.me);
@@ -163,7 +162,7 @@ export function RoomPage() {
 
   const end = () => {
     if (!window.confirm(t('rooms.endConfirm'))) return;
-    void act.run('end', async () => setSummary(await api.post(`/api/v1/rooms/${enc(id)}/end`, RoomSummary)));
+    void act.run('end', async () => setSummary(await call(api.rooms.end, { params: { id } })));
   };
 
   const heart = () => {
@@ -284,7 +283,7 @@ export function RoomPage() {
               </>
             )}
             {onStage && !isHost && (
-              <button type="button" className="btn btn-small btn-ghost" disabled={act.busy !== null} onClick={() => void post('stage-leave', '/stage/leave')} data-testid="room-leave-stage">
+              <button type="button" className="btn btn-small btn-ghost" disabled={act.busy !== null} onClick={() => void act.run('stage-leave', () => call(api.rooms.leaveStage, { params: { id } }))} data-testid="room-leave-stage">
                 {t('rooms.leaveStage')}
               </button>
             )}
@@ -293,7 +292,7 @@ export function RoomPage() {
                 type="button"
                 className={`btn btn-small${me.handRaised ? ' btn-ghost' : ' btn-primary'}`}
                 disabled={act.busy !== null}
-                onClick={() => void post('hand', '/hand', { raised: !me.handRaised })}
+                onClick={() => void act.run('hand', () => call(api.rooms.raiseHand, { params: { id }, body: { raised: !me.handRaised } }))}
                 data-testid={me.handRaised ? 'room-lower-hand' : 'room-raise-hand'}
               >
                 {act.busy === 'hand' ? t('common.working') : me.handRaised ? t('rooms.lowerHand') : t('rooms.raiseHand')}

@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { RoomList } from '@tremolo/protocol';
+import { api, type RoomList } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { api } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useApiQuery } from '../../lib/queries.ts';
 import './rooms.css';
 
 type Item = RoomList['items'][number];
@@ -12,16 +11,16 @@ type Item = RoomList['items'][number];
 /** `/rooms`: rooms live now that I may enter, the ones I host, and the way to open one. */
 export function RoomsHome() {
   const { t } = useI18n();
-  const [live, setLive] = useState<Item[] | null>(null);
-  const [mine, setMine] = useState<Item[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [tick, setTick] = useState(0);
-
-  useEffect(() => {
-    setError(null);
-    api.get('/api/v1/rooms?filter=live', RoomList).then((l) => setLive(l.items), setError);
-    api.get('/api/v1/rooms?filter=mine', RoomList).then((l) => setMine(l.items.filter((r) => r.status !== 'ended')), setError);
-  }, [tick]);
+  // Rooms open and close all the time: the lists are read afresh on each visit.
+  const liveList = useApiQuery(api.rooms.list, { query: { filter: 'live' } }, { refetchOnMount: 'always' });
+  const mineList = useApiQuery(api.rooms.list, { query: { filter: 'mine' } }, { refetchOnMount: 'always' });
+  const live = liveList.data?.items ?? null;
+  const mine = mineList.data ? mineList.data.items.filter((r) => r.status !== 'ended') : null;
+  const error = (liveList.data ? null : liveList.error) ?? (mineList.data ? null : mineList.error);
+  const retry = () => {
+    if (liveList.error) void liveList.refetch();
+    if (mineList.error) void mineList.refetch();
+  };
 
   return (
     <section className="stack" data-testid="rooms-home">
@@ -32,7 +31,7 @@ export function RoomsHome() {
       <Link to="/rooms/new" className="btn btn-primary btn-block" data-testid="rooms-start">
         {t('rooms.start')}
       </Link>
-      {error !== null && <ErrorMessage error={error} onRetry={() => setTick((n) => n + 1)} />}
+      {error !== null && <ErrorMessage error={error} onRetry={retry} />}
       {mine && mine.length > 0 && <RoomRows title={t('rooms.mine')} items={mine} testId="rooms-mine" />}
       {live === null && error === null ? <Loading /> : live && <RoomRows title={t('rooms.liveNow')} items={live} testId="rooms-live" empty={t('rooms.noneLive')} />}
     </section>

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { applyRoomEvent, EventFrame, Ok, Room, RoomEvent, RoomState, UserSummary, type RoomMe, type RoomRole } from '@tremolo/protocol';
-import { api, enc } from '../../lib/api.ts';
+import { api, applyRoomEvent, RoomEvent, UserSummary, type EventFrame, type Room, type RoomMe, type RoomRole, type RoomState } from '@tremolo/protocol';
+import { api as http, enc } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
 import { useSession } from '../../lib/session.tsx';
 
 export interface ChatLine {
@@ -14,7 +15,6 @@ export interface ChatLine {
 
 export type Removal = 'removed' | 'banned' | null;
 
-const MessagesPage = z.object({ items: z.array(EventFrame), head: z.number().int() });
 const People = z.object({ items: z.array(UserSummary) });
 const MAX_CHAT = 200;
 
@@ -68,7 +68,7 @@ export function useRoom(id: string) {
   );
 
   const refetch = useCallback(() => {
-    api.get(`/api/v1/rooms/${enc(id)}/state`, RoomState).then(
+    call(api.rooms.state, { params: { id } }).then(
       (s) => {
         let cur = s;
         // Events that came while the snapshot was on its way: apply those that follow it.
@@ -105,7 +105,7 @@ export function useRoom(id: string) {
     if (!id || !myId) return;
     let cancelled = false;
     setError(null);
-    api.post(`/api/v1/rooms/${enc(id)}/join`, Room).then(
+    call(api.rooms.join, { params: { id } }).then(
       (r) => {
         if (cancelled) return;
         joinedRef.current = true;
@@ -127,7 +127,7 @@ export function useRoom(id: string) {
     const fresh = ids.filter((u) => !asked.current.has(u));
     if (!fresh.length) return;
     for (const u of fresh) asked.current.add(u);
-    api.get(`/api/v1/users?ids=${fresh.map(enc).join(',')}`, People).then(
+    http.get(`/api/v1/users?ids=${fresh.map(enc).join(',')}`, People).then(
       (r) => setPeople((p) => withPeople(p, r.items)),
       () => {
         for (const u of fresh) asked.current.delete(u);
@@ -181,7 +181,7 @@ export function useRoom(id: string) {
       refetch();
       if (first) {
         first = false;
-        api.get(`/api/v1/rooms/${enc(id)}/messages?limit=50`, MessagesPage).then((p) => addChat(p.items), () => undefined);
+        call(api.rooms.messages, { params: { id }, query: { limit: 50 } }).then((p) => addChat(p.items), () => undefined);
       }
     };
     const off = realtime.subscribe(channel, onEvent, onReady);
@@ -191,7 +191,7 @@ export function useRoom(id: string) {
   const leave = useCallback(async () => {
     if (!joinedRef.current) return;
     joinedRef.current = false;
-    await api.post(`/api/v1/rooms/${enc(id)}/leave`, Ok).catch(() => undefined);
+    await call(api.rooms.leave, { params: { id } }).catch(() => undefined);
   }, [id]);
 
   return { room, setRoom, state, me: myself, setMe: setMyself, putState, error, setError, chat, people, fanLevels, removed, heartBursts, resyncs, refetch, leave, myId, channel };

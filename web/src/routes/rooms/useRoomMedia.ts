@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Ok, PublishAnswer, SubscribeOffer, type Room, type RoomMe, type RoomState, type VideoLayer } from '@tremolo/protocol';
-import { api, enc } from '../../lib/api.ts';
+import { api, type Room, type RoomMe, type RoomState, type VideoLayer } from '@tremolo/protocol';
+import { call } from '../../lib/client.ts';
 import { mediaProblem, Publisher, SpeakingMeter, Subscriber, type Feed, type MediaProblem } from './media.ts';
 import type { TileMedia } from './Stage.tsx';
 
@@ -58,7 +58,7 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
         pub = new Publisher(
           stream,
           ice.current,
-          async (offerSdp) => (await api.post(`/api/v1/rooms/${enc(id)}/publish`, PublishAnswer, { offerSdp })).answerSdp,
+          async (offerSdp) => (await call(api.rooms.publish, { params: { id }, body: { offerSdp } })).answerSdp,
           (s) => s === 'failed' && setPublishError(new Error('failed')),
         );
         publisherRef.current = pub;
@@ -76,7 +76,7 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
       cancelled = true;
       if (pub) {
         pub.close();
-        void api.post(`/api/v1/rooms/${enc(id)}/unpublish`, Ok).catch(() => undefined);
+        void call(api.rooms.unpublish, { params: { id } }).catch(() => undefined);
       }
       publisherRef.current = null;
       setLocal(null);
@@ -99,10 +99,10 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
     const sub = new Subscriber(
       ice.current,
       {
-        subscribe: (publisherIds) => api.post(`/api/v1/rooms/${enc(id)}/subscribe`, SubscribeOffer, { publisherIds }),
-        answer: (answerSdp) => api.post(`/api/v1/rooms/${enc(id)}/subscribe/answer`, Ok, { answerSdp }).then(() => undefined),
-        layer: (publisherId, layer) => api.post(`/api/v1/rooms/${enc(id)}/layer`, Ok, { publisherId, layer }).then(() => undefined),
-        leave: () => api.post(`/api/v1/rooms/${enc(id)}/unsubscribe`, Ok).then(() => undefined),
+        subscribe: (publisherIds) => call(api.rooms.subscribe, { params: { id }, body: { publisherIds } }),
+        answer: (answerSdp) => call(api.rooms.answerSubscription, { params: { id }, body: { answerSdp } }).then(() => undefined),
+        layer: (publisherId, layer) => call(api.rooms.setLayer, { params: { id }, body: { publisherId, layer } }).then(() => undefined),
+        leave: () => call(api.rooms.unsubscribe, { params: { id } }).then(() => undefined),
       },
       (f) => {
         setFeeds(new Map(f));
@@ -116,7 +116,7 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
       sub.close();
       subscriberRef.current = null;
       setFeeds(new Map());
-      void api.post(`/api/v1/rooms/${enc(id)}/unsubscribe`, Ok).catch(() => undefined);
+      void call(api.rooms.unsubscribe, { params: { id } }).catch(() => undefined);
       if (import.meta.env.MODE === 'test' && window.__room) window.__room.subscriber = null;
     };
   }, [ready, live, id]);

@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
-import { WatchParty } from '@tremolo/protocol';
+import { api } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { api } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useApiMutation } from '../../lib/queries.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,24 +17,19 @@ export function WatchNew() {
   const ids = (params.get('videos') ?? params.get('video') ?? '').split(',').map((s) => s.trim()).filter((s) => UUID.test(s));
   const start = Number(params.get('t') ?? 0);
   const key = ids.join(',');
-  const [created, setCreated] = useState<WatchParty | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+  const create = useApiMutation(api.watch.create);
+  const { mutate } = create;
+  const positionMs = Number.isFinite(start) && start > 0 ? Math.round(start) : 0;
+  const startParty = useCallback(() => mutate({ body: { videoIds: key.split(','), positionMs } }), [mutate, key, positionMs]);
 
+  // Opening the page is the request to start a party.
   useEffect(() => {
-    if (!key) return;
-    let cancelled = false;
-    api
-      .post('/api/v1/watch', WatchParty, { videoIds: key.split(','), positionMs: Number.isFinite(start) && start > 0 ? Math.round(start) : 0 })
-      .then((p) => !cancelled && setCreated(p), (e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [key, start, attempt]);
+    if (key) startParty();
+  }, [key, startParty]);
 
   if (!key) return <p className="muted" data-testid="watch-no-video">{t('watch.noVideo')}</p>;
-  if (error) return <ErrorMessage error={error} onRetry={() => (setError(null), setAttempt((n) => n + 1))} testId="watch-error" />;
-  if (created) return <Navigate to={created.link} replace />;
+  if (create.error) return <ErrorMessage error={create.error} onRetry={startParty} testId="watch-error" />;
+  if (create.data) return <Navigate to={create.data.link} replace />;
   return (
     <div data-testid="watch-starting">
       <Loading />

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
-import { Ok, WatchParty, type ControlMode, type EventFrame, type PlaybackState, type UserSummary, type WatchAction, type WatchPartyInfo } from '@tremolo/protocol';
+import { api, type WatchParty, type ControlMode, type EventFrame, type PlaybackState, type UserSummary, type WatchAction, type WatchPartyInfo } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ProductCard } from '../../components/shop/index.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { api, enc } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { SyncedPlayer, type PlayerStatus, type SyncMode } from './player.ts';
@@ -74,7 +74,7 @@ export function WatchPage() {
     if (!id || left) return;
     let cancelled = false;
     setError(null);
-    api.post(`/api/v1/watch/${enc(id)}/join`, WatchParty).then(
+    call(api.watch.join, { params: { id } }).then(
       (p) => !cancelled && (setParty(p), setLoadTick((n) => n + 1)),
       (e: unknown) => !cancelled && setError(e),
     );
@@ -143,7 +143,7 @@ export function WatchPage() {
   }, [party, loadTick]);
 
   const refetch = useCallback(() => {
-    api.get(`/api/v1/watch/${enc(id)}`, WatchParty).then((p) => {
+    call(api.watch.get, { params: { id } }).then((p) => {
       if (!p.me.joined) return;
       setParty(p);
       setLoadTick((n) => n + 1);
@@ -249,14 +249,14 @@ export function WatchPage() {
   };
 
   const leave = () => {
-    void api.post(`/api/v1/watch/${enc(id)}/leave`, Ok).then(() => {
+    void call(api.watch.leave, { params: { id } }).then(() => {
       setLeft(true);
       setParty(null);
     }, setError);
   };
 
   const setMode = (mode: ControlMode, cohosts?: string[]) =>
-    api.put(`/api/v1/watch/${enc(id)}/control`, WatchParty, { mode, ...(cohosts ? { cohosts } : {}) }).then(setParty, setError);
+    call(api.watch.setControl, { params: { id }, body: { mode, ...(cohosts ? { cohosts } : {}) } }).then(setParty, setError);
   const cohostIds = party.members.filter((m) => m.role === 'cohost').map((m) => m.user.id);
 
   return (
@@ -363,7 +363,7 @@ export function WatchPage() {
               {m.role !== 'member' && <span className="watch-role">{m.role === 'host' ? t('watch.host') : t('watch.cohost')}</span>}
               {isHost && m.user.id !== myId && (
                 <span className="watch-member-tools">
-                  <button type="button" className="btn btn-small btn-quiet" onClick={() => void api.post(`/api/v1/watch/${enc(id)}/host`, WatchParty, { userId: m.user.id }).then(setParty, setError)} data-testid="watch-make-host">
+                  <button type="button" className="btn btn-small btn-quiet" onClick={() => void call(api.watch.handOver, { params: { id }, body: { userId: m.user.id } }).then(setParty, setError)} data-testid="watch-make-host">
                     {t('watch.makeHost')}
                   </button>
                   <label className="small">
