@@ -132,7 +132,6 @@ async function main() {
     for (const m of members) connect(m, g.channel);
     await new Promise((r) => setTimeout(r, 2000));
 
-    const started = performance.now();
     const timers: NodeJS.Timeout[] = [];
     // Chatter: each member sends at RATE messages per second, whatever its connection state.
     timers.push(
@@ -219,7 +218,7 @@ async function main() {
     for (const m of members) m.ws?.terminate();
     console.log(JSON.stringify({ bench: 'chat-chaos', members: M, durationSec: D / 1000, sent, acked, stored: seqs.length, lost: lost + ackedButMissing, duplicated, reordered, recoveries: rec.length, recoveryP99Ms: Math.round(p99) }));
   } finally {
-    await Promise.all(nodes.map((n) => n?.stop('SIGKILL')));
+    await Promise.all(nodes.flatMap((n) => (n ? [n.stop('SIGKILL')] : [])));
     await db.drop();
   }
 }

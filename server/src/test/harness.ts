@@ -203,7 +203,7 @@ export class TestSocket {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { headers: cookie ? { cookie } : {} });
       const s = new TestSocket(ws);
-      ws.once('open', () => s.next((f) => f.t === 'hello').then(() => resolve(s), reject));
+      ws.once('open', () => void s.next((f) => f.t === 'hello').then(() => resolve(s), reject));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
       ws.once('error', reject);
     });

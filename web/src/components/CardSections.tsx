@@ -98,7 +98,6 @@ function hostOf(url: string): string {
 
 function Section<K extends CardSection['kind']>({ section }: { section: SectionOf<K> }) {
   // The map is keyed by kind, but TypeScript cannot tie the looked-up renderer to K without this.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion narrows the union to K's renderer
   const Render = RENDERERS[section.kind] as ((props: { section: SectionOf<K> }) => JSX.Element) | undefined;
   return Render ? <Render section={section} /> : null;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { api, type ChannelEvent, type ChannelHistory, type EventFrame, type GroupMember, type PublishBody, type UserSummary } from '@tremolo/protocol';
 import { ApiError, type Parser } from './api.ts';
@@ -374,16 +374,18 @@ export function useChannelChat(
   // The conversation by value: a new object naming the same one must not restart the chat.
   const type = conversation?.type ?? null;
   const target = conversation === null ? null : conversation.type === 'group' ? conversation.id : conversation.handle;
+  // The read position only seeds a new chat; a later value must not restart one.
+  const seed = useRef(initialRead);
+  seed.current = initialRead;
   useEffect(() => {
     if (!realtime || !channel || !type || !target || !meId) return;
-    const c = new ChannelChat(realtime, channel, type === 'group' ? { type, id: target } : { type, handle: target }, meId, initialRead);
+    const c = new ChannelChat(realtime, channel, type === 'group' ? { type, id: target } : { type, handle: target }, meId, seed.current);
     c.start();
     setChat(c);
     return () => {
       c.stop();
       setChat(null);
     };
-    // The read position only seeds a new chat; it must not restart one.
   }, [realtime, channel, type, target, meId]);
   return chat;
 }

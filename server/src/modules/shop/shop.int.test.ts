@@ -6,7 +6,7 @@ import type { Cart, CheckoutPreview, Coupon, CouponClaim, FlashSale, Insights, O
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 import { signPayload, SIGNATURE_HEADER, TEST_CARDS, type TestPaymentProvider } from './payments/test-provider.ts';
 import { payments } from './tables.ts';
-import { buyer, buyNow, flashSale, key, pay, product, seller, uniq, waitFor } from './fixtures.ts';
+import { buyer, buyNow, flashSale, key, pay, product, seller, waitFor } from './fixtures.ts';
 
 process.env.PAYMENT_TEST_ASYNC_DELAY_MS = '150';
 process.env.SHOP_SWEEP_INTERVAL_MS = '0';

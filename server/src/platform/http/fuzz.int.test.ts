@@ -207,10 +207,6 @@ describe(`fuzz (seed ${seed})`, () => {
     let sent = 0;
     let ws = await user.socket();
     const errs: Extract<ServerFrame, { t: 'err' }>[] = [];
-    const reopen = async () => {
-      ws.close();
-      ws = await user.socket();
-    };
     /** A frame over the size limit is refused by closing the socket (1009): check that, then carry on. */
     const sendFrame = async (frame: unknown) => {
       const text = typeof frame === 'string' ? frame : JSON.stringify(frame);

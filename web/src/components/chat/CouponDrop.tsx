@@ -30,8 +30,9 @@ export function useCouponBook(ownerHandle: string | null): CouponBook {
   useEffect(() => {
     if (!ownerHandle) return;
     let cancelled = false;
-    const covering = [...waiting.current];
-    waiting.current.clear();
+    const pending = waiting.current;
+    const covering = [...pending];
+    pending.clear();
     const finish = () => {
       for (const id of covering) done.current.add(id);
     };
@@ -49,7 +50,7 @@ export function useCouponBook(ownerHandle: string | null): CouponBook {
       });
     return () => {
       cancelled = true;
-      for (const id of covering) waiting.current.add(id);
+      for (const id of covering) pending.add(id);
     };
   }, [ownerHandle, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);

@@ -37,7 +37,7 @@ function FanGroupRow({ group }: { group: CardGroup }) {
     invalidates: [api.groups.mine, api.groups.get],
     onSuccess: (r) => {
       setStatus(r.status);
-      if (r.status === 'member') navigate(`/g/${group.id}`);
+      if (r.status === 'member') void navigate(`/g/${group.id}`);
     },
   });
   const busy = joining.isPending;

@@ -107,8 +107,15 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
   };
 
   return (
-    <div className="vsheet-backdrop" onClick={onClose} data-testid="comments-backdrop">
-      <section className="vsheet" role="dialog" aria-label={t('comments.title')} onClick={(e) => e.stopPropagation()} data-testid="comments-sheet">
+    // A tap outside the sheet closes it, as does Escape; the sheet itself is the dialog.
+    <div
+      className="vsheet-backdrop"
+      role="presentation"
+      onClick={(e) => e.target === e.currentTarget && onClose()}
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      data-testid="comments-backdrop"
+    >
+      <section className="vsheet" role="dialog" aria-label={t('comments.title')} data-testid="comments-sheet">
         <header className="vsheet-head">
           <strong data-testid="comments-count">{tn('comments.count', video.comments)}</strong>
           <button type="button" className="btn btn-ghost btn-small" onClick={onClose} data-testid="comments-close" aria-label={t('comments.close')}>

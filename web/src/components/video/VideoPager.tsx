@@ -101,6 +101,7 @@ export function VideoPager({ items, setItems, loadMore, hasMore, loading, error,
     return () => window.removeEventListener('keydown', onKey);
   }, [go, comments, setMuted]);
 
+  const hasItems = items.length > 0;
   // One wheel gesture moves one item; trackpads send dozens of small events per flick.
   useEffect(() => {
     const el = scroller.current;
@@ -118,7 +119,7 @@ export function VideoPager({ items, setItems, loadMore, hasMore, loading, error,
     };
     el.addEventListener('wheel', onWheel, { passive: false });
     return () => el.removeEventListener('wheel', onWheel);
-  }, [go, items.length > 0]);
+  }, [go, hasItems]);
 
   useEffect(() => {
     if (!toast) return;

@@ -61,21 +61,26 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
     if (v) v.muted = muted;
   }, [muted, near]);
 
+  // Read at the moment playback starts, without making a sound change restart playback.
+  const sound = useRef({ muted, onMuted });
+  sound.current = { muted, onMuted };
+
   useEffect(() => {
     const v = ref.current;
     if (!v) return;
+    const { muted, onMuted } = sound.current;
     if (!active) {
       v.pause();
       if (v.currentTime > 0) v.currentTime = 0;
       return;
     }
     v.muted = muted;
-    v.play().catch(() => {
+    void v.play().catch(() => {
       // The browser refused sound without a gesture: play muted, the person can tap for sound.
       if (!v.muted) {
         v.muted = true;
         onMuted(true);
-        v.play().catch(() => setPaused(true));
+        void v.play().catch(() => setPaused(true));
       } else setPaused(true);
     });
     // Only a change of the active slide starts or stops playback; `muted` has its own effect.
@@ -90,7 +95,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
 
   const requireLogin = (): boolean => {
     if (me) return true;
-    navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    void navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     return false;
   };
 

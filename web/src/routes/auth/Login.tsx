@@ -25,7 +25,7 @@ export function Login() {
     setError(null);
     try {
       await login({ handle: handle.trim().replace(/^@/, '').toLowerCase(), password });
-      navigate(next, { replace: true });
+      void navigate(next, { replace: true });
     } catch (err) {
       setError(err);
       setBusy(false);

@@ -40,7 +40,7 @@ export function Signup() {
     setError(null);
     try {
       await signup({ handle, displayName: displayName.trim(), password });
-      navigate(next, { replace: true });
+      void navigate(next, { replace: true });
     } catch (err) {
       setError(err);
       setBusy(false);

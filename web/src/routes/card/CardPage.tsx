@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type JSX, type RefObject } from 'react';
+import { useCallback, useRef, useState, type JSX, type RefObject } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, type Card, type Relationship } from '@tremolo/protocol';
@@ -10,7 +10,6 @@ import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { call } from '../../lib/client.ts';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { useI18n } from '../../lib/i18n.tsx';
-import { useSession } from '../../lib/session.tsx';
 
 /** The personal card (个人名片): public, works logged out, and can be shared as a QR code or a PNG. */
 export function CardPage() {

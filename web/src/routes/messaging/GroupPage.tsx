@@ -128,7 +128,7 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
   const coupons = useCouponBook(group.owner.handle);
   const [dropping, setDropping] = useState(false);
   const [leaving, setLeaving] = useState(false);
-  const leaveGroup = useApiMutation(api.groups.leave, { invalidates: [api.groups.mine, api.groups.get], onSuccess: () => navigate('/inbox?tab=chats') });
+  const leaveGroup = useApiMutation(api.groups.leave, { invalidates: [api.groups.mine, api.groups.get], onSuccess: () => void navigate('/inbox?tab=chats') });
   const role = group.me?.role ?? null;
   const isAdmin = role === 'owner' || role === 'admin';
 

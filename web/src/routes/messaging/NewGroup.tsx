@@ -19,7 +19,7 @@ export function NewGroup() {
   const [rule, setRule] = useState<JoinRule>('anyone');
   const [level, setLevel] = useState('3');
   const [tried, setTried] = useState(false);
-  const create = useApiMutation(api.groups.create, { invalidates: [api.groups.mine], onSuccess: (g) => navigate(`/g/${g.id}`, { replace: true }) });
+  const create = useApiMutation(api.groups.create, { invalidates: [api.groups.mine], onSuccess: (g) => void navigate(`/g/${g.id}`, { replace: true }) });
   const busy = create.isPending || create.isSuccess;
   const error = create.error;
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, page, ProductCard as ProductCardSchema, type GuestActionBody, type HandRaise, type RoomState, type StageMember, type UserSummary } from '@tremolo/protocol';
+import { api, page, ProductCard as ProductCardSchema, type GuestActionBody, type HandRaise, type RoomState, type StageMember } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
