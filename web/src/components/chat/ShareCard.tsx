@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { ProductCard as ProductCardSchema, Video, type ProductCard, type ShareTarget, type TouchContext } from '@tremolo/protocol';
+import { Video, api as endpoints, type ProductCard, type ShareTarget, type TouchContext } from '@tremolo/protocol';
 import { api, enc } from '../../lib/api.ts';
-import { listOf } from '../../lib/chat.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
 
-const CardList = listOf(ProductCardSchema);
 
 /** Product cards asked for by many messages at once come back in one request. */
 const productCache = new Map<string, Promise<ProductCard | null>>();
@@ -23,8 +22,7 @@ function fetchProduct(id: string): Promise<ProductCard | null> {
       setTimeout(() => {
         batch = null;
         const ids = [...b.ids];
-        api
-          .get(`/api/v1/shop/cards?ids=${ids.map(enc).join(',')}`, CardList)
+        call(endpoints.shop.cards, { query: { ids: ids.join(',') } })
           .then((r) => {
             const byId = new Map(r.items.map((c) => [c.id, c]));
             for (const id of ids) b.waiters.get(id)?.(byId.get(id) ?? null);

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
-import { ProductCard as ProductCardSchema, Video, page, type ProductCard, type ShareTarget, type Video as VideoT } from '@tremolo/protocol';
+import { Video, api as endpoints, page, type ProductCard, type ShareTarget, type Video as VideoT } from '@tremolo/protocol';
 import { api, enc } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
 
-const Products = page(ProductCardSchema);
 const Videos = page(Video);
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -40,7 +40,7 @@ export function ShareSheet({ handles, onShare, onClose }: { handles: string[]; o
     Promise.all(
       hs.map((h) =>
         Promise.all([
-          api.get(`/api/v1/shop/sellers/${enc(h)}/products?limit=12`, Products).then((p) => p.items).catch(() => []),
+          call(endpoints.shop.sellerProducts, { params: { handle: h }, query: { limit: 12 } }).then((p) => p.items).catch(() => []),
           api.get(`/api/v1/users/${enc(h)}/videos?limit=12`, Videos).then((p) => p.items),
         ]),
       ),

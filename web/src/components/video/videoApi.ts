@@ -1,11 +1,11 @@
-import { Comment, FeedPage, LikeResult, Ok, ProductCard, Video, page, type Surface } from '@tremolo/protocol';
+import { Comment, FeedPage, LikeResult, Ok, Video, api as endpoints, page, type Surface } from '@tremolo/protocol';
 import { api, enc, upload, type Parser } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
 
 /** The calls the video screens make, typed by the protocol schemas. */
 
 const VideoPage = page(Video);
 const CommentPage = page(Comment);
-const ProductPage = page(ProductCard);
 /** `{ hashtags: string[] }`; the protocol has the request schema, not a response one. */
 const Interests: Parser<{ hashtags: string[] }> = {
   parse(value: unknown) {
@@ -15,7 +15,6 @@ const Interests: Parser<{ hashtags: string[] }> = {
     throw new Error('not an interests answer');
   },
 };
-const Anything: Parser<unknown> = { parse: (v) => v };
 
 export const videosApi = {
   forYou: (limit = 6) => api.get(`/api/v1/feeds/for-you?limit=${limit}`, FeedPage),
@@ -43,7 +42,7 @@ export const videosApi = {
   comment: (id: string, text: string, parentId: string | null) => api.post(`/api/v1/videos/${enc(id)}/comments`, Comment, parentId ? { text, parentId } : { text }),
   interests: () => api.get('/api/v1/me/interests', Interests),
   setInterests: (hashtags: string[]) => api.put('/api/v1/me/interests', Interests, { hashtags }),
-  myProducts: () => api.get('/api/v1/shop/me/products?limit=50', ProductPage),
+  myProducts: () => call(endpoints.shop.myProducts, { query: { limit: 50 } }),
   upload: (file: File, fields: { caption: string; hashtags: string; visibility: string; coverTimeMs: number | null; productIds: string[] }, onProgress: (f: number) => void) =>
     upload('POST', '/api/v1/videos', 'file', file, Video, onProgress, {
       caption: fields.caption,
@@ -54,7 +53,7 @@ export const videosApi = {
     }),
   /** Attribution for a product seen or tapped on a video; best effort, never in the way. */
   touch: (productId: string, kind: 'view' | 'click', surface: Surface, surfaceId: string) =>
-    api.post('/api/v1/shop/touches', Anything, { events: [{ productId, kind, surface, surfaceId }] }).catch(() => undefined),
+    call(endpoints.shop.recordTouches, { body: { events: [{ productId, kind, surface, surfaceId }] } }).catch(() => undefined),
 };
 
 /** The link a person shares: the single-video page. */

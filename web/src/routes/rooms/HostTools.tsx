@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'react';
-import { ListedUser, Ok, page, Room, ProductCard as ProductCardSchema, type GuestActionBody, type HandRaise, type RoomState, type StageMember, type UserSummary } from '@tremolo/protocol';
+import { ListedUser, Ok, page, Room, api as endpoints, type ProductCard as ProductCardSchema, type GuestActionBody, type HandRaise, type RoomState, type StageMember, type UserSummary } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { api, enc } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 
 const FriendsPage = page(ListedUser);
-const CardsPage = page(ProductCardSchema);
 
 /** Runs one host action at a time, showing that it is under way and why it failed. */
 export function useAction() {
@@ -155,7 +155,7 @@ export function PinPicker({ roomId, pinnedId, onClose }: { roomId: string; pinne
   const { busy, error, run } = useAction();
   useEffect(() => {
     if (!me) return;
-    api.get(`/api/v1/shop/sellers/${enc(me.handle)}/products?limit=50`, CardsPage).then((p) => setCards(p.items), setLoadError);
+    call(endpoints.shop.sellerProducts, { params: { handle: me.handle }, query: { limit: 50 } }).then((p) => setCards(p.items), setLoadError);
   }, [me]);
   const pin = (productId: string | null) => run(productId ?? 'none', () => api.put(`/api/v1/rooms/${enc(roomId)}/pin`, Ok, { productId }));
   return (
