@@ -63,8 +63,21 @@ const productStatus = (action: 'publish' | 'unpublish') =>
   });
 
 /** An order action that carries an optional or required reason. */
-const orderAction = <B extends typeof ReasonBody | typeof RefundRequestBody>(action: 'cancel' | 'refund-request' | 'refund-reject', summary: string, body: B) =>
-  endpoint({ method: 'POST', path: `/api/v1/shop/orders/:id/${action}`, auth: 'user', summary, tags, params: IdParams, body, response: Order });
+const orderAction = <B extends typeof ReasonBody | typeof RefundRequestBody>(
+  action: 'cancel' | 'refund-request' | 'refund-reject',
+  summary: string,
+  body: B,
+) =>
+  endpoint({
+    method: 'POST',
+    path: `/api/v1/shop/orders/:id/${action}`,
+    auth: 'user',
+    summary,
+    tags,
+    params: IdParams,
+    body,
+    response: Order,
+  });
 
 /**
  * The shop's HTTP API. The payment provider's webhook (`POST /api/v1/payments/webhooks/:provider`)
@@ -73,8 +86,24 @@ const orderAction = <B extends typeof ReasonBody | typeof RefundRequestBody>(act
  */
 export const shopApi = {
   // ---------------------------------------------------------------- shop and products
-  upsertShop: endpoint({ method: 'PUT', path: '/api/v1/shop', auth: 'user', summary: 'Create or edit my shop (name, description, currency)', tags, body: UpsertShopBody, response: Shop }),
-  shopOf: endpoint({ method: 'GET', path: '/api/v1/shop/sellers/:handle', auth: 'none', summary: "A seller's shop", tags, params: SellerParams, response: Shop }),
+  upsertShop: endpoint({
+    method: 'PUT',
+    path: '/api/v1/shop',
+    auth: 'user',
+    summary: 'Create or edit my shop (name, description, currency)',
+    tags,
+    body: UpsertShopBody,
+    response: Shop,
+  }),
+  shopOf: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/sellers/:handle',
+    auth: 'none',
+    summary: "A seller's shop",
+    tags,
+    params: SellerParams,
+    response: Shop,
+  }),
   sellerProducts: endpoint({
     method: 'GET',
     path: '/api/v1/shop/sellers/:handle/products',
@@ -85,8 +114,25 @@ export const shopApi = {
     query: PageQuery,
     response: page(ProductCard),
   }),
-  createProduct: endpoint({ method: 'POST', path: '/api/v1/shop/products', auth: 'user', summary: 'Create a product (a draft) with its variants', tags, body: CreateProductBody, response: Product, status: 201 }),
-  product: endpoint({ method: 'GET', path: '/api/v1/shop/products/:id', auth: 'optional', summary: 'A product page (drafts only for their seller)', tags, params: IdParams, response: Product }),
+  createProduct: endpoint({
+    method: 'POST',
+    path: '/api/v1/shop/products',
+    auth: 'user',
+    summary: 'Create a product (a draft) with its variants',
+    tags,
+    body: CreateProductBody,
+    response: Product,
+    status: 201,
+  }),
+  product: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/products/:id',
+    auth: 'optional',
+    summary: 'A product page (drafts only for their seller)',
+    tags,
+    params: IdParams,
+    response: Product,
+  }),
   updateProduct: endpoint({
     method: 'PATCH',
     path: '/api/v1/shop/products/:id',
@@ -99,7 +145,17 @@ export const shopApi = {
   }),
   publishProduct: productStatus('publish'),
   unpublishProduct: productStatus('unpublish'),
-  addVariant: endpoint({ method: 'POST', path: '/api/v1/shop/products/:id/variants', auth: 'user', summary: 'Add a variant to my product', tags, params: IdParams, body: NewVariant, response: Product, status: 201 }),
+  addVariant: endpoint({
+    method: 'POST',
+    path: '/api/v1/shop/products/:id/variants',
+    auth: 'user',
+    summary: 'Add a variant to my product',
+    tags,
+    params: IdParams,
+    body: NewVariant,
+    response: Product,
+    status: 201,
+  }),
   updateVariant: endpoint({
     method: 'PATCH',
     path: '/api/v1/shop/products/:id/variants/:variantId',
@@ -121,7 +177,15 @@ export const shopApi = {
     response: Product,
     status: 201,
   }),
-  removeImage: endpoint({ method: 'DELETE', path: '/api/v1/shop/products/:id/images/:imageId', auth: 'user', summary: 'Remove a product image', tags, params: ImageParams, response: Product }),
+  removeImage: endpoint({
+    method: 'DELETE',
+    path: '/api/v1/shop/products/:id/images/:imageId',
+    auth: 'user',
+    summary: 'Remove a product image',
+    tags,
+    params: ImageParams,
+    response: Product,
+  }),
   cards: endpoint({
     method: 'GET',
     path: '/api/v1/shop/cards',
@@ -131,8 +195,23 @@ export const shopApi = {
     query: CardsQuery,
     response: ProductCardList,
   }),
-  myProducts: endpoint({ method: 'GET', path: '/api/v1/shop/me/products', auth: 'user', summary: 'My products, every status, newest first', tags, query: ProductListQuery, response: page(ProductCard) }),
-  lowStock: endpoint({ method: 'GET', path: '/api/v1/shop/me/low-stock', auth: 'user', summary: 'My variants at or below their low-stock threshold', tags, response: LowStockList }),
+  myProducts: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/me/products',
+    auth: 'user',
+    summary: 'My products, every status, newest first',
+    tags,
+    query: ProductListQuery,
+    response: page(ProductCard),
+  }),
+  lowStock: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/me/low-stock',
+    auth: 'user',
+    summary: 'My variants at or below their low-stock threshold',
+    tags,
+    response: LowStockList,
+  }),
   recordTouches: endpoint({
     method: 'POST',
     path: '/api/v1/shop/touches',
@@ -144,13 +223,53 @@ export const shopApi = {
   }),
 
   // ---------------------------------------------------------------- addresses
-  addresses: endpoint({ method: 'GET', path: '/api/v1/shop/addresses', auth: 'user', summary: 'My saved addresses (default first)', tags, response: AddressList }),
-  addAddress: endpoint({ method: 'POST', path: '/api/v1/shop/addresses', auth: 'user', summary: 'Save an address', tags, body: AddressFields, response: Address, status: 201 }),
-  updateAddress: endpoint({ method: 'PATCH', path: '/api/v1/shop/addresses/:id', auth: 'user', summary: 'Edit a saved address', tags, params: IdParams, body: UpdateAddressBody, response: Address }),
-  deleteAddress: endpoint({ method: 'DELETE', path: '/api/v1/shop/addresses/:id', auth: 'user', summary: 'Delete a saved address', tags, params: IdParams, response: Ok }),
+  addresses: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/addresses',
+    auth: 'user',
+    summary: 'My saved addresses (default first)',
+    tags,
+    response: AddressList,
+  }),
+  addAddress: endpoint({
+    method: 'POST',
+    path: '/api/v1/shop/addresses',
+    auth: 'user',
+    summary: 'Save an address',
+    tags,
+    body: AddressFields,
+    response: Address,
+    status: 201,
+  }),
+  updateAddress: endpoint({
+    method: 'PATCH',
+    path: '/api/v1/shop/addresses/:id',
+    auth: 'user',
+    summary: 'Edit a saved address',
+    tags,
+    params: IdParams,
+    body: UpdateAddressBody,
+    response: Address,
+  }),
+  deleteAddress: endpoint({
+    method: 'DELETE',
+    path: '/api/v1/shop/addresses/:id',
+    auth: 'user',
+    summary: 'Delete a saved address',
+    tags,
+    params: IdParams,
+    response: Ok,
+  }),
 
   // ---------------------------------------------------------------- cart and checkout
-  cart: endpoint({ method: 'GET', path: '/api/v1/shop/cart', auth: 'user', summary: 'My cart, one per seller, re-checked against stock', tags, response: Cart }),
+  cart: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/cart',
+    auth: 'user',
+    summary: 'My cart, one per seller, re-checked against stock',
+    tags,
+    response: Cart,
+  }),
   setCartItem: endpoint({
     method: 'PUT',
     path: '/api/v1/shop/cart/items/:variantId',
@@ -161,7 +280,15 @@ export const shopApi = {
     body: SetCartItemBody,
     response: Cart,
   }),
-  removeCartItem: endpoint({ method: 'DELETE', path: '/api/v1/shop/cart/items/:variantId', auth: 'user', summary: 'Remove a variant from my cart', tags, params: CartItemParams, response: Cart }),
+  removeCartItem: endpoint({
+    method: 'DELETE',
+    path: '/api/v1/shop/cart/items/:variantId',
+    auth: 'user',
+    summary: 'Remove a variant from my cart',
+    tags,
+    params: CartItemParams,
+    response: Cart,
+  }),
   checkoutPreview: endpoint({
     method: 'POST',
     path: '/api/v1/shop/checkout/preview',
@@ -194,9 +321,33 @@ export const shopApi = {
   }),
 
   // ---------------------------------------------------------------- orders
-  orders: endpoint({ method: 'GET', path: '/api/v1/shop/orders', auth: 'user', summary: 'My orders as a buyer, newest first', tags, query: OrdersQuery, response: page(Order) }),
-  sellerOrders: endpoint({ method: 'GET', path: '/api/v1/shop/seller/orders', auth: 'user', summary: 'Orders in my shop, newest first', tags, query: OrdersQuery, response: page(Order) }),
-  order: endpoint({ method: 'GET', path: '/api/v1/shop/orders/:id', auth: 'user', summary: 'One order (its buyer or seller only)', tags, params: IdParams, response: Order }),
+  orders: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/orders',
+    auth: 'user',
+    summary: 'My orders as a buyer, newest first',
+    tags,
+    query: OrdersQuery,
+    response: page(Order),
+  }),
+  sellerOrders: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/seller/orders',
+    auth: 'user',
+    summary: 'Orders in my shop, newest first',
+    tags,
+    query: OrdersQuery,
+    response: page(Order),
+  }),
+  order: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/orders/:id',
+    auth: 'user',
+    summary: 'One order (its buyer or seller only)',
+    tags,
+    params: IdParams,
+    response: Order,
+  }),
   pay: endpoint({
     method: 'POST',
     path: '/api/v1/shop/orders/:id/pay',
@@ -210,8 +361,24 @@ export const shopApi = {
   cancelOrder: orderAction('cancel', 'Cancel (buyer or seller) before shipping; paid orders are refunded', ReasonBody),
   requestRefund: orderAction('refund-request', 'Ask for a refund after shipping (buyer)', RefundRequestBody),
   rejectRefund: orderAction('refund-reject', 'Decline a refund request (seller)', ReasonBody),
-  confirmOrder: endpoint({ method: 'POST', path: '/api/v1/shop/orders/:id/confirm', auth: 'user', summary: 'Confirm a paid order (seller)', tags, params: IdParams, response: Order }),
-  receiveOrder: endpoint({ method: 'POST', path: '/api/v1/shop/orders/:id/receive', auth: 'user', summary: 'Confirm the goods arrived (buyer): the order completes', tags, params: IdParams, response: Order }),
+  confirmOrder: endpoint({
+    method: 'POST',
+    path: '/api/v1/shop/orders/:id/confirm',
+    auth: 'user',
+    summary: 'Confirm a paid order (seller)',
+    tags,
+    params: IdParams,
+    response: Order,
+  }),
+  receiveOrder: endpoint({
+    method: 'POST',
+    path: '/api/v1/shop/orders/:id/receive',
+    auth: 'user',
+    summary: 'Confirm the goods arrived (buyer): the order completes',
+    tags,
+    params: IdParams,
+    response: Order,
+  }),
   shipOrder: endpoint({
     method: 'POST',
     path: '/api/v1/shop/orders/:id/ship',
@@ -234,8 +401,25 @@ export const shopApi = {
   }),
 
   // ---------------------------------------------------------------- coupons
-  createCoupon: endpoint({ method: 'POST', path: '/api/v1/shop/coupons', auth: 'user', summary: 'Create a coupon for my shop', tags, body: CreateCouponBody, response: Coupon, status: 201 }),
-  sellerCoupons: endpoint({ method: 'GET', path: '/api/v1/shop/seller/coupons', auth: 'user', summary: "My shop's coupons with claimed/used counts", tags, query: PageQuery, response: page(Coupon) }),
+  createCoupon: endpoint({
+    method: 'POST',
+    path: '/api/v1/shop/coupons',
+    auth: 'user',
+    summary: 'Create a coupon for my shop',
+    tags,
+    body: CreateCouponBody,
+    response: Coupon,
+    status: 201,
+  }),
+  sellerCoupons: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/seller/coupons',
+    auth: 'user',
+    summary: "My shop's coupons with claimed/used counts",
+    tags,
+    query: PageQuery,
+    response: page(Coupon),
+  }),
   stopCoupon: endpoint({
     method: 'POST',
     path: '/api/v1/shop/coupons/:id/stop',
@@ -264,7 +448,15 @@ export const shopApi = {
     response: CouponClaim,
     status: 201,
   }),
-  myCoupons: endpoint({ method: 'GET', path: '/api/v1/shop/me/coupons', auth: 'user', summary: 'My coupons (available, reserved, used, expired)', tags, query: MyCouponsQuery, response: page(CouponClaim) }),
+  myCoupons: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/me/coupons',
+    auth: 'user',
+    summary: 'My coupons (available, reserved, used, expired)',
+    tags,
+    query: MyCouponsQuery,
+    response: page(CouponClaim),
+  }),
 
   // ---------------------------------------------------------------- flash sales
   createFlashSale: endpoint({
@@ -295,7 +487,15 @@ export const shopApi = {
     params: IdParams,
     response: FlashSale,
   }),
-  sellerFlashSales: endpoint({ method: 'GET', path: '/api/v1/shop/seller/flash-sales', auth: 'user', summary: 'My flash sales, newest first', tags, query: PageQuery, response: page(FlashSale) }),
+  sellerFlashSales: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/seller/flash-sales',
+    auth: 'user',
+    summary: 'My flash sales, newest first',
+    tags,
+    query: PageQuery,
+    response: page(FlashSale),
+  }),
 
   // ---------------------------------------------------------------- insights
   insights: endpoint({

@@ -45,7 +45,9 @@ export function registerShopRoutes(router: Router, shop: ShopService): void {
 
   // ---------------------------------------------------------------- cart and checkout
   router.implement(s.cart, async ({ user }) => checkout.cart(user.id));
-  router.implement(s.setCartItem, async ({ user, params, body }) => checkout.setCartItem(user.id, params.variantId, body.quantity, body.touch));
+  router.implement(s.setCartItem, async ({ user, params, body }) =>
+    checkout.setCartItem(user.id, params.variantId, body.quantity, body.touch),
+  );
   router.implement(s.removeCartItem, async ({ user, params }) => checkout.removeCartItem(user.id, params.variantId));
   router.implement(s.checkoutPreview, async ({ user, body }) => checkout.preview(user.id, body));
   router.implement(s.checkout, async ({ user, body }) => checkout.checkout(user.id, body));
@@ -57,12 +59,20 @@ export function registerShopRoutes(router: Router, shop: ShopService): void {
   router.implement(s.order, async ({ user, params }) => orders.get(user.id, params.id));
   router.implement(s.pay, async ({ user, params, body }) => orders.pay(user.id, params.id, body.paymentMethod, body.idempotencyKey));
   router.implement(s.cancelOrder, async ({ user, params, body }) => orders.act(user.id, params.id, 'cancel', { reason: body.reason }));
-  router.implement(s.requestRefund, async ({ user, params, body }) => orders.act(user.id, params.id, 'request_refund', { reason: body.reason }));
-  router.implement(s.rejectRefund, async ({ user, params, body }) => orders.act(user.id, params.id, 'reject_refund', { reason: body.reason }));
+  router.implement(s.requestRefund, async ({ user, params, body }) =>
+    orders.act(user.id, params.id, 'request_refund', { reason: body.reason }),
+  );
+  router.implement(s.rejectRefund, async ({ user, params, body }) =>
+    orders.act(user.id, params.id, 'reject_refund', { reason: body.reason }),
+  );
   router.implement(s.confirmOrder, async ({ user, params }) => orders.act(user.id, params.id, 'confirm'));
   router.implement(s.receiveOrder, async ({ user, params }) => orders.act(user.id, params.id, 'confirm_receipt'));
-  router.implement(s.shipOrder, async ({ user, params, body }) => orders.act(user.id, params.id, 'ship', { carrier: body.carrier, trackingNumber: body.trackingNumber }));
-  router.implement(s.refundOrder, async ({ user, params, body }) => orders.act(user.id, params.id, 'refund', { restock: body.restock, reason: body.reason }));
+  router.implement(s.shipOrder, async ({ user, params, body }) =>
+    orders.act(user.id, params.id, 'ship', { carrier: body.carrier, trackingNumber: body.trackingNumber }),
+  );
+  router.implement(s.refundOrder, async ({ user, params, body }) =>
+    orders.act(user.id, params.id, 'refund', { restock: body.restock, reason: body.reason }),
+  );
 
   // ---------------------------------------------------------------- coupons
   router.implement(s.createCoupon, async ({ user, body }) => promotions.createCoupon(user.id, body));
