@@ -96,7 +96,7 @@ export function BuyerOrdersPage() {
       <BuyerNav />
       <StatusFilter value={status} onChange={setStatus} />
       {failed && <ErrorMessage error={failed} onRetry={list.reload} testId="orders-error" />}
-      {list.pages.isPending && !failed && <Loading testId="orders-loading" />}
+      {!list.pages.data && !failed && <Loading testId="orders-loading" />}
       {list.pages.data && list.items.length === 0 && <Empty testId="orders-empty">{t('shop.noOrders')}</Empty>}
       <ul className="order-list">
         {list.items.map((o) => {
@@ -178,7 +178,7 @@ export function SellerOrdersPage() {
       <SellerNav />
       <StatusFilter value={status} onChange={setStatus} />
       {failed && <ErrorMessage error={failed} onRetry={reload} testId="orders-error" />}
-      {list.pages.isPending && !failed && <Loading testId="orders-loading" />}
+      {!list.pages.data && !failed && <Loading testId="orders-loading" />}
       {list.pages.data && list.items.length === 0 && <Empty testId="orders-empty">{t('shop.noSellerOrders')}</Empty>}
       {list.items.map((o) => (
         <OrderView key={o.id} order={o} role="seller" onChange={replace} compact />
