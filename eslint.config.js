@@ -39,6 +39,10 @@ export default tseslint.config(
       // Uploaded clips and live WebRTC streams come with no caption files; captions are a feature
       // to build (speech to text), not something a <track> element in the markup could supply.
       'jsx-a11y/media-has-caption': 'off',
+      // `role` is also a prop of our own components (an order seen as buyer or seller).
+      'jsx-a11y/aria-role': ['error', { ignoreNonDOM: true }],
+      // Option labels hold their text a few elements deep (name, then phone, then address).
+      'jsx-a11y/label-has-associated-control': ['error', { assert: 'either', depth: 5 }],
     },
   },
 );

@@ -178,6 +178,9 @@ export const LowStockItem = z.object({
   stock: z.number().int(),
   threshold: z.number().int(),
 });
+export const LowStockList = z.object({ items: z.array(LowStockItem) });
+export const ProductCardList = z.object({ items: z.array(ProductCard) });
+
 
 // ---------------------------------------------------------------- attribution
 
@@ -197,6 +200,7 @@ export type TouchContext = z.infer<typeof TouchContext>;
 export const TouchKind = z.enum(['view', 'click', 'cart']);
 export const TouchEvent = TouchContext.extend({ productId: Id, kind: z.enum(['view', 'click']) });
 export const RecordTouchesBody = z.strictObject({ events: z.array(TouchEvent).min(1).max(50) });
+export const TouchesRecorded = z.object({ recorded: z.number().int() });
 
 export const Touch = z.object({
   surface: Surface,
@@ -238,10 +242,12 @@ export const Address = z.object({
   isDefault: z.boolean(),
 });
 export type Address = z.infer<typeof Address>;
+export const AddressList = z.object({ items: z.array(Address) });
 
 // ---------------------------------------------------------------- cart
 
 export const SetCartItemBody = z.strictObject({ quantity: Quantity, touch: TouchContext.optional() });
+export const CartItemParams = z.strictObject({ variantId: Id });
 export const CartLine = z.object({
   variantId: Id,
   productId: Id,
@@ -318,6 +324,7 @@ export const Coupon = z.object({
   viewer: z.object({ claimed: z.number().int(), canClaim: z.boolean(), reason: text().nullable() }).nullable(),
 });
 export type Coupon = z.infer<typeof Coupon>;
+export const CouponList = z.object({ items: z.array(Coupon) });
 
 export const CouponClaimStatus = z.enum(['available', 'reserved', 'used', 'expired']);
 export const CouponClaim = z.object({

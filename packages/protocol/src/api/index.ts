@@ -7,6 +7,7 @@ import { groupsApi } from './groups.ts';
 import { matchApi } from './match.ts';
 import { notificationsApi } from './notifications.ts';
 import { roomsApi } from './rooms.ts';
+import { shopApi } from './shop.ts';
 import { videosApi } from './videos.ts';
 import { watchApi } from './watch.ts';
 
@@ -23,6 +24,7 @@ export const api = {
   match: matchApi,
   notifications: notificationsApi,
   rooms: roomsApi,
+  shop: shopApi,
   videos: videosApi,
   watch: watchApi,
 };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Address, FlashSale, Order, Product } from '@tremolo/protocol';
+import { api, type Address, type FlashSale, type Order, type Product } from '@tremolo/protocol';
 import { TestUser, type TestApp } from '../../test/harness.ts';
 
 /** Shared set-up for the shop's integration tests: a seller with a published product, buyers with addresses. */
@@ -11,8 +11,8 @@ const CARD_OK = '4242 4242 4242 4242';
 
 export async function seller(t: TestApp, handle = uniq('seller')): Promise<TestUser> {
   const u = await TestUser.signup(t, handle);
-  const r = await u.call('PUT', '/api/v1/shop', { name: `${handle} shop`, currency: 'CNY' });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const r = await u.invoke(api.shop.upsertShop, { body: { name: `${handle} shop`, currency: 'CNY' } });
+  assert.equal(r.status, 200, JSON.stringify(r.error));
   return u;
 }
 
@@ -21,18 +21,18 @@ export async function product(
   variants: { sku: string; price: number; stock: number; options?: Record<string, string> }[] = [{ sku: 'TEE-M', price: 9900, stock: 10, options: { size: 'M' } }],
   publish = true,
 ): Promise<Product> {
-  const r = await s.call<Product>('POST', '/api/v1/shop/products', { title: 'Tee', description: 'A shirt', variants });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const r = await s.invoke(api.shop.createProduct, { body: { title: 'Tee', description: 'A shirt', variants } });
+  assert.equal(r.status, 201, JSON.stringify(r.error));
   if (!publish) return r.body;
-  const p = await s.call<Product>('POST', `/api/v1/shop/products/${r.body.id}/publish`);
-  assert.equal(p.status, 200, JSON.stringify(p.body));
+  const p = await s.invoke(api.shop.publishProduct, { params: { id: r.body.id } });
+  assert.equal(p.status, 200, JSON.stringify(p.error));
   return p.body;
 }
 
 export async function buyer(t: TestApp, handle = uniq('buyer')): Promise<{ user: TestUser; address: Address }> {
   const user = await TestUser.signup(t, handle);
-  const r = await user.call<Address>('POST', '/api/v1/shop/addresses', { name: 'Ana', phone: '+86 138 0000 0000', line1: '1 Road', city: 'Shanghai' });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const r = await user.invoke(api.shop.addAddress, { body: { name: 'Ana', phone: '+86 138 0000 0000', line1: '1 Road', city: 'Shanghai' } });
+  assert.equal(r.status, 201, JSON.stringify(r.error));
   return { user, address: r.body };
 }
 
@@ -55,16 +55,18 @@ export async function pay(u: TestUser, orderId: string, number = CARD_OK, k = ke
 
 export async function flashSale(s: TestUser, variantId: string, stock: number, opts: { price?: number; perUserLimit?: number; startsInMs?: number; paymentWindowSec?: number } = {}): Promise<FlashSale> {
   const start = Date.now() + (opts.startsInMs ?? 0);
-  const r = await s.call<FlashSale>('POST', '/api/v1/shop/flash-sales', {
-    variantId,
-    price: opts.price ?? 100,
-    stock,
-    perUserLimit: opts.perUserLimit ?? 1,
-    startsAt: new Date(start).toISOString(),
-    endsAt: new Date(start + 3600_000).toISOString(),
-    paymentWindowSec: opts.paymentWindowSec ?? 600,
+  const r = await s.invoke(api.shop.createFlashSale, {
+    body: {
+      variantId,
+      price: opts.price ?? 100,
+      stock,
+      perUserLimit: opts.perUserLimit ?? 1,
+      startsAt: new Date(start).toISOString(),
+      endsAt: new Date(start + 3600_000).toISOString(),
+      paymentWindowSec: opts.paymentWindowSec ?? 600,
+    },
   });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.status, 201, JSON.stringify(r.error));
   return r.body;
 }
 

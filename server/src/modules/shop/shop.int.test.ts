@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { eq } from 'drizzle-orm';
-import type { Cart, CheckoutPreview, Coupon, CouponClaim, FlashSale, Insights, Order, Product, ProductCard } from '@tremolo/protocol';
+import { api, type Cart, type CheckoutPreview, type Coupon, type CouponClaim, type FlashSale, type Insights, type Order, type Product, type ProductCard } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 import { signPayload, SIGNATURE_HEADER, TEST_CARDS, type TestPaymentProvider } from './payments/test-provider.ts';
 import { payments } from './tables.ts';
@@ -36,10 +36,10 @@ describe('catalog', () => {
     const draft = await product(s, [{ sku: 'A-1', price: 1500, stock: 3 }, { sku: 'A-2', price: 2500, stock: 0 }], false);
     assert.equal(draft.status, 'draft');
     assert.equal((await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/products/${draft.id}` })).statusCode, 404, 'drafts are private');
-    assert.equal((await s.call('GET', `/api/v1/shop/products/${draft.id}`)).status, 200);
+    assert.equal((await s.invoke(api.shop.product, { params: { id: draft.id } })).status, 200);
     const card0 = await s.call<{ sections: { kind: string }[] }>('GET', `/api/v1/users/${s.handle}`);
     assert.ok(!card0.body.sections.some((x) => x.kind === 'showcase'), 'no showcase without published products');
-    const pub = await s.call<Product>('POST', `/api/v1/shop/products/${draft.id}/publish`);
+    const pub = await s.invoke(api.shop.publishProduct, { params: { id: draft.id } });
     assert.equal(pub.body.status, 'published');
     assert.deepEqual(pub.body.card.price, { min: 1500, max: 2500, currency: 'CNY' });
     assert.equal(pub.body.card.stock, 3);
@@ -52,7 +52,7 @@ describe('catalog', () => {
     assert.deepEqual((JSON.parse(cards.body) as { items: ProductCard[] }).items.map((c) => c.id), [draft.id]);
     const list = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/sellers/${s.handle}/products` });
     assert.equal((JSON.parse(list.body) as { items: ProductCard[] }).items.length, 1);
-    const unpub = await s.call<Product>('POST', `/api/v1/shop/products/${draft.id}/unpublish`);
+    const unpub = await s.invoke(api.shop.unpublishProduct, { params: { id: draft.id } });
     assert.equal(unpub.body.status, 'unpublished');
     assert.equal((await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/products/${draft.id}` })).statusCode, 404);
   });
@@ -74,7 +74,7 @@ describe('catalog', () => {
       assert.equal(r.status, 400, name);
       assert.equal(r.body.error.code, 'validation_failed', name);
     }
-    const mine = await s.call<{ items: unknown[] }>('GET', '/api/v1/shop/me/products');
+    const mine = await s.invoke(api.shop.myProducts);
     assert.equal(mine.body.items.length, 0);
   });
 
@@ -84,15 +84,15 @@ describe('catalog', () => {
     const p = await product(s, [{ sku: 'B-1', price: 1000, stock: 8 }]);
     p.lowStockThreshold = 5;
     const v = p.variants[0]!;
-    assert.equal((await other.call<Err>('PATCH', `/api/v1/shop/products/${p.id}`, { title: 'mine now' })).status, 404);
-    assert.equal((await other.call<Err>('PATCH', `/api/v1/shop/products/${p.id}/variants/${v.id}`, { stockDelta: 5 })).status, 404);
-    const below = await s.call<Err>('PATCH', `/api/v1/shop/products/${p.id}/variants/${v.id}`, { stockDelta: -9 });
+    assert.equal((await other.invoke(api.shop.updateProduct, { params: { id: p.id }, body: { title: 'mine now' } })).status, 404);
+    assert.equal((await other.invoke(api.shop.updateVariant, { params: { id: p.id, variantId: v.id }, body: { stockDelta: 5 } })).status, 404);
+    const below = await s.invoke(api.shop.updateVariant, { params: { id: p.id, variantId: v.id }, body: { stockDelta: -9 } });
     assert.equal(below.status, 422);
     assert.equal(await variantStock(p.id, 'B-1'), 8, 'nothing changed');
-    const down = await s.call<Product>('PATCH', `/api/v1/shop/products/${p.id}/variants/${v.id}`, { stockDelta: -4, price: 1200 });
+    const down = await s.invoke(api.shop.updateVariant, { params: { id: p.id, variantId: v.id }, body: { stockDelta: -4, price: 1200 } });
     assert.equal(down.body.variants[0]!.stock, 4);
     assert.equal(down.body.variants[0]!.price.amount, 1200);
-    const low = await s.call<{ items: { sku: string; stock: number }[] }>('GET', '/api/v1/shop/me/low-stock');
+    const low = await s.invoke(api.shop.lowStock);
     assert.deepEqual(low.body.items.map((i) => [i.sku, i.stock]), [['B-1', 4]]);
     const inbox = await s.call<{ items: { payload: { kind: string; sku?: string } }[] }>('GET', '/api/v1/notifications');
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'low_stock' && n.payload.sku === 'B-1'));
@@ -116,7 +116,7 @@ describe('catalog', () => {
     const tiny = multipart(await sharp({ create: { width: 50, height: 50, channels: 3, background: '#000' } }).png().toBuffer());
     const small = await t.app.http.inject({ method: 'POST', url: `/api/v1/shop/products/${p.id}/images`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': tiny.contentType }, payload: tiny.payload });
     assert.equal(small.statusCode, 422);
-    const del = await s.call<Product>('DELETE', `/api/v1/shop/products/${p.id}/images/${img.id}`);
+    const del = await s.invoke(api.shop.removeImage, { params: { id: p.id, imageId: img.id } });
     assert.equal(del.body.images.length, 0);
   });
 });
@@ -147,46 +147,46 @@ describe('the remaining routes', () => {
     assert.equal(JSON.parse(shopPage.body).currency, 'CNY');
     assert.equal((await t.app.http.inject({ method: 'GET', url: '/api/v1/shop/sellers/nobody_at_all' })).statusCode, 404);
     const p = await product(s, [{ sku: 'V-1', price: 1000, stock: 5 }]);
-    const currency = await s.call<Err>('PUT', '/api/v1/shop', { name: 'x', currency: 'USD' });
-    assert.equal(currency.body.error.code, 'invalid_state', 'currency is fixed once products exist');
-    const added = await s.call<Product>('POST', `/api/v1/shop/products/${p.id}/variants`, { sku: 'V-2', options: { size: 'L' }, price: 1100, stock: 2 });
+    const currency = await s.invoke(api.shop.upsertShop, { body: { name: 'x', currency: 'USD' } });
+    assert.equal(currency.error?.code, 'invalid_state', 'currency is fixed once products exist');
+    const added = await s.invoke(api.shop.addVariant, { params: { id: p.id }, body: { sku: 'V-2', options: { size: 'L' }, price: 1100, stock: 2 } });
     assert.equal(added.status, 201);
     assert.deepEqual(added.body.variants.map((v) => v.sku).sort(), ['V-1', 'V-2']);
-    assert.equal((await s.call<Err>('POST', `/api/v1/shop/products/${p.id}/variants`, { sku: 'V-2', price: 1100, stock: 2 })).body.error.code, 'conflict');
+    assert.equal((await s.invoke(api.shop.addVariant, { params: { id: p.id }, body: { sku: 'V-2', price: 1100, stock: 2 } })).error?.code, 'conflict');
 
     const b = await buyer(t);
     const other = await buyer(t);
-    const second = await b.user.call<{ id: string; isDefault: boolean }>('POST', '/api/v1/shop/addresses', { name: 'Work', phone: '021 555 0100', line1: '2 Office St', city: 'Beijing', isDefault: true });
-    const list = await b.user.call<{ items: { id: string; isDefault: boolean }[] }>('GET', '/api/v1/shop/addresses');
+    const second = await b.user.invoke(api.shop.addAddress, { body: { name: 'Work', phone: '021 555 0100', line1: '2 Office St', city: 'Beijing', isDefault: true } });
+    const list = await b.user.invoke(api.shop.addresses);
     assert.deepEqual(list.body.items.map((a) => [a.id, a.isDefault]), [[second.body.id, true], [b.address.id, false]]);
-    assert.equal((await other.user.call('PATCH', `/api/v1/shop/addresses/${second.body.id}`, { city: 'Xi’an' })).status, 404);
-    assert.equal((await other.user.call('DELETE', `/api/v1/shop/addresses/${second.body.id}`)).status, 404);
-    const edited = await b.user.call<{ city: string }>('PATCH', `/api/v1/shop/addresses/${second.body.id}`, { city: 'Tianjin' });
+    assert.equal((await other.user.invoke(api.shop.updateAddress, { params: { id: second.body.id }, body: { city: 'Xi’an' } })).status, 404);
+    assert.equal((await other.user.invoke(api.shop.deleteAddress, { params: { id: second.body.id } })).status, 404);
+    const edited = await b.user.invoke(api.shop.updateAddress, { params: { id: second.body.id }, body: { city: 'Tianjin' } });
     assert.equal(edited.body.city, 'Tianjin');
-    assert.equal((await b.user.call('PATCH', `/api/v1/shop/addresses/${second.body.id}`, { phone: 'call me maybe' })).status, 400);
-    assert.equal((await b.user.call('DELETE', `/api/v1/shop/addresses/${second.body.id}`)).status, 200);
+    assert.equal((await b.user.invoke(api.shop.updateAddress, { params: { id: second.body.id }, body: { phone: 'call me maybe' } })).status, 400);
+    assert.equal((await b.user.invoke(api.shop.deleteAddress, { params: { id: second.body.id } })).status, 200);
 
-    await b.user.call('PUT', `/api/v1/shop/cart/items/${p.variants[0]!.id}`, { quantity: 1 });
-    const emptied = await b.user.call<Cart>('DELETE', `/api/v1/shop/cart/items/${p.variants[0]!.id}`);
+    await b.user.invoke(api.shop.setCartItem, { params: { variantId: p.variants[0]!.id }, body: { quantity: 1 } });
+    const emptied = await b.user.invoke(api.shop.removeCartItem, { params: { variantId: p.variants[0]!.id } });
     assert.deepEqual(emptied.body.carts, []);
 
     const window = { startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() };
-    const c = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: 'stop me', discount: { kind: 'percent', percentOff: 5 }, totalQuantity: 10, ...window });
-    const seen = await b.user.call<{ items: Coupon[] }>('GET', `/api/v1/shop/sellers/${s.handle}/coupons`);
+    const c = await s.invoke(api.shop.createCoupon, { body: { title: 'stop me', discount: { kind: 'percent', percentOff: 5 }, totalQuantity: 10, ...window } });
+    const seen = await b.user.invoke(api.shop.shopCoupons, { params: { handle: s.handle } });
     assert.deepEqual(seen.body.items.map((x) => [x.id, x.viewer?.canClaim]), [[c.body.id, true]]);
-    assert.equal((await b.user.call('POST', `/api/v1/shop/coupons/${c.body.id}/stop`)).status, 404, 'only the seller stops it');
-    const stopped = await s.call<Coupon>('POST', `/api/v1/shop/coupons/${c.body.id}/stop`);
+    assert.equal((await b.user.invoke(api.shop.stopCoupon, { params: { id: c.body.id } })).status, 404, 'only the seller stops it');
+    const stopped = await s.invoke(api.shop.stopCoupon, { params: { id: c.body.id } });
     assert.equal(stopped.body.status, 'stopped');
-    assert.equal((await b.user.call<Err>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)).body.error.code, 'coupon_unavailable');
-    const badCoupon = await s.call<Err>('POST', '/api/v1/shop/coupons', { title: 'bad', discount: { kind: 'percent', percentOff: 150 }, totalQuantity: 10, ...window });
+    assert.equal((await b.user.invoke(api.shop.claimCoupon, { params: { id: c.body.id } })).error?.code, 'coupon_unavailable');
+    const badCoupon = await s.invoke(api.shop.createCoupon, { body: { title: 'bad', discount: { kind: 'percent', percentOff: 150 }, totalQuantity: 10, ...window } });
     assert.equal(badCoupon.status, 400);
-    const backwards = await s.call<Err>('POST', '/api/v1/shop/coupons', { title: 'bad', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 10, startsAt: window.endsAt, endsAt: window.startsAt });
+    const backwards = await s.invoke(api.shop.createCoupon, { body: { title: 'bad', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 10, startsAt: window.endsAt, endsAt: window.startsAt } });
     assert.equal(backwards.status, 400);
 
     const sale = await flashSale(s, p.variants[0]!.id, 2);
-    const sales = await s.call<{ items: FlashSale[] }>('GET', '/api/v1/shop/seller/flash-sales');
+    const sales = await s.invoke(api.shop.sellerFlashSales);
     assert.deepEqual(sales.body.items.map((x) => x.id), [sale.id]);
-    assert.equal((await b.user.call('POST', `/api/v1/shop/flash-sales/${sale.id}/cancel`)).status, 404);
+    assert.equal((await b.user.invoke(api.shop.cancelFlashSale, { params: { id: sale.id } })).status, 404);
   });
 });
 
@@ -197,21 +197,21 @@ describe('cart and checkout', () => {
     const p1 = await product(s1, [{ sku: 'C-1', price: 1000, stock: 3 }]);
     const p2 = await product(s2, [{ sku: 'D-1', price: 500, stock: 9 }]);
     const b = await buyer(t);
-    const tooMany = await b.user.call<Err>('PUT', `/api/v1/shop/cart/items/${p1.variants[0]!.id}`, { quantity: 4 });
+    const tooMany = await b.user.invoke(api.shop.setCartItem, { params: { variantId: p1.variants[0]!.id }, body: { quantity: 4 } });
     assert.equal(tooMany.status, 409);
-    assert.equal(tooMany.body.error.code, 'out_of_stock');
+    assert.equal(tooMany.error?.code, 'out_of_stock');
     for (const q of [0, -1, 1.5, '2']) assert.equal((await b.user.call('PUT', `/api/v1/shop/cart/items/${p1.variants[0]!.id}`, { quantity: q })).status, 400, `quantity ${q}`);
-    await b.user.call('PUT', `/api/v1/shop/cart/items/${p1.variants[0]!.id}`, { quantity: 2, touch: { surface: 'video', surfaceId: 'vid1' } });
-    const cart = await b.user.call<Cart>('PUT', `/api/v1/shop/cart/items/${p2.variants[0]!.id}`, { quantity: 3 });
+    await b.user.invoke(api.shop.setCartItem, { params: { variantId: p1.variants[0]!.id }, body: { quantity: 2, touch: { surface: 'video', surfaceId: 'vid1' } } });
+    const cart = await b.user.invoke(api.shop.setCartItem, { params: { variantId: p2.variants[0]!.id }, body: { quantity: 3 } });
     assert.deepEqual(cart.body.carts.map((c) => [c.seller.id, c.subtotal.amount]).sort(), [[s1.id, 2000], [s2.id, 1500]].sort());
-    const r = await b.user.call<Order>('POST', '/api/v1/shop/checkout', { sellerId: s1.id, addressId: b.address.id, idempotencyKey: key() });
+    const r = await b.user.invoke(api.shop.checkout, { body: { sellerId: s1.id, addressId: b.address.id, idempotencyKey: key() } });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.status, 'pending_payment');
     assert.equal(r.body.total, 2000);
     assert.ok(r.body.paymentDueAt);
     assert.equal(r.body.attribution.lastTouch?.surface, 'video');
     assert.equal(await variantStock(p1.id, 'C-1'), 1);
-    const after = await b.user.call<Cart>('GET', '/api/v1/shop/cart');
+    const after = await b.user.invoke(api.shop.cart);
     assert.deepEqual(after.body.carts.map((c) => c.seller.id), [s2.id], "only the checked-out seller's cart is emptied");
   });
 
@@ -220,13 +220,13 @@ describe('cart and checkout', () => {
     const p = await product(s, [{ sku: 'E-1', price: 700, stock: 5 }]);
     const b = await buyer(t);
     const body = { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }], addressId: b.address.id, idempotencyKey: key() };
-    const first = await b.user.call<Order>('POST', '/api/v1/shop/checkout', body);
-    const again = await b.user.call<Order>('POST', '/api/v1/shop/checkout', body);
+    const first = await b.user.invoke(api.shop.checkout, { body });
+    const again = await b.user.invoke(api.shop.checkout, { body });
     assert.equal(again.status, 201);
     assert.equal(again.body.id, first.body.id);
-    const changed = await b.user.call<Err>('POST', '/api/v1/shop/checkout', { ...body, items: [{ variantId: p.variants[0]!.id, quantity: 2 }] });
+    const changed = await b.user.invoke(api.shop.checkout, { body: { ...body, items: [{ variantId: p.variants[0]!.id, quantity: 2 }] } });
     assert.equal(changed.status, 422);
-    assert.equal(changed.body.error.code, 'idempotency_mismatch');
+    assert.equal(changed.error?.code, 'idempotency_mismatch');
     assert.equal(await variantStock(p.id, 'E-1'), 4, 'one unit held, once');
   });
 
@@ -254,11 +254,11 @@ describe('cart and checkout', () => {
       assert.equal(r.status, status, `${name}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.error?.code, code, name);
     }
-    const myAddress = await s.call<{ id: string }>('POST', '/api/v1/shop/addresses', { name: 'S', phone: '12345678', line1: 'x', city: 'y' });
-    const self = await s.call<Err>('POST', '/api/v1/shop/checkout', { sellerId: s.id, items: [{ variantId: v, quantity: 1 }], addressId: myAddress.body.id, idempotencyKey: key() });
+    const myAddress = await s.invoke(api.shop.addAddress, { body: { name: 'S', phone: '12345678', line1: 'x', city: 'y' } });
+    const self = await s.invoke(api.shop.checkout, { body: { sellerId: s.id, items: [{ variantId: v, quantity: 1 }], addressId: myAddress.body.id, idempotencyKey: key() } });
     assert.equal(self.status, 400, 'no buying from your own shop');
     assert.equal(await variantStock(p.id, 'F-1'), 5, 'nothing was held');
-    const orders = await b.user.call<{ items: unknown[] }>('GET', '/api/v1/shop/orders');
+    const orders = await b.user.invoke(api.shop.orders);
     assert.equal(orders.body.items.length, 0);
   });
 });
@@ -269,41 +269,41 @@ describe('coupons', () => {
     const p = await product(s, [{ sku: 'H-1', price: 5000, stock: 20 }]);
     const now = Date.now();
     const window = { startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 86_400_000).toISOString() };
-    const amount = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: '10 off 50', discount: { kind: 'amount', amountOff: 1000 }, minSpend: 5000, totalQuantity: 2, perUserLimit: 1, ...window });
+    const amount = await s.invoke(api.shop.createCoupon, { body: { title: '10 off 50', discount: { kind: 'amount', amountOff: 1000 }, minSpend: 5000, totalQuantity: 2, perUserLimit: 1, ...window } });
     assert.equal(amount.status, 201, JSON.stringify(amount.body));
-    const pct = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: '15%', discount: { kind: 'percent', percentOff: 15 }, totalQuantity: 10, perUserLimit: 2, ...window });
+    const pct = await s.invoke(api.shop.createCoupon, { body: { title: '15%', discount: { kind: 'percent', percentOff: 15 }, totalQuantity: 10, perUserLimit: 2, ...window } });
     const b = await buyer(t);
-    const c1 = await b.user.call<CouponClaim>('POST', `/api/v1/shop/coupons/${amount.body.id}/claim`);
+    const c1 = await b.user.invoke(api.shop.claimCoupon, { params: { id: amount.body.id } });
     assert.equal(c1.status, 201);
-    const twice = await b.user.call<Err>('POST', `/api/v1/shop/coupons/${amount.body.id}/claim`);
+    const twice = await b.user.invoke(api.shop.claimCoupon, { params: { id: amount.body.id } });
     assert.equal(twice.status, 409);
-    assert.equal(twice.body.error.code, 'limit_reached');
-    await b.user.call('POST', `/api/v1/shop/coupons/${pct.body.id}/claim`);
+    assert.equal(twice.error?.code, 'limit_reached');
+    await b.user.invoke(api.shop.claimCoupon, { params: { id: pct.body.id } });
     // One unit: 5000 → amount gives 1000, percent gives 750; two units: 10000 → 1000 vs 1500.
-    const one = await b.user.call<CheckoutPreview>('POST', '/api/v1/shop/checkout/preview', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }] });
+    const one = await b.user.invoke(api.shop.checkoutPreview, { body: { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }] } });
     assert.equal(one.body.discount, 1000);
     assert.equal(one.body.selectedClaimId, c1.body.id);
     assert.equal(one.body.coupons.length, 2);
-    const two = await b.user.call<CheckoutPreview>('POST', '/api/v1/shop/checkout/preview', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 2 }] });
+    const two = await b.user.invoke(api.shop.checkoutPreview, { body: { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 2 }] } });
     assert.equal(two.body.discount, 1500);
-    const none = await b.user.call<CheckoutPreview>('POST', '/api/v1/shop/checkout/preview', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 2 }], couponClaimId: null });
+    const none = await b.user.invoke(api.shop.checkoutPreview, { body: { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 2 }], couponClaimId: null } });
     assert.equal(none.body.discount, 0);
     const order = await buyNow(b, s.id, p.variants[0]!.id, 1);
     assert.equal(order.body.discount, 1000);
     assert.equal(order.body.total, 4000);
-    const mine = await b.user.call<{ items: CouponClaim[] }>('GET', '/api/v1/shop/me/coupons');
+    const mine = await b.user.invoke(api.shop.myCoupons);
     assert.equal(mine.body.items.find((c) => c.id === c1.body.id)?.status, 'reserved');
-    const cancelled = await b.user.call<Order>('POST', `/api/v1/shop/orders/${order.body.id}/cancel`, { reason: 'changed my mind' });
+    const cancelled = await b.user.invoke(api.shop.cancelOrder, { params: { id: order.body.id }, body: { reason: 'changed my mind' } });
     assert.equal(cancelled.body.status, 'cancelled');
-    const back = await b.user.call<{ items: CouponClaim[] }>('GET', '/api/v1/shop/me/coupons?status=available');
+    const back = await b.user.invoke(api.shop.myCoupons, { query: { status: 'available' } });
     assert.ok(back.body.items.some((c) => c.id === c1.body.id), 'the coupon came back');
     // Total quantity: the second claim of the two-coupon batch succeeds, the third is refused.
     const b2 = await buyer(t);
     const b3 = await buyer(t);
-    assert.equal((await b2.user.call('POST', `/api/v1/shop/coupons/${amount.body.id}/claim`)).status, 201);
-    const gone = await b3.user.call<Err>('POST', `/api/v1/shop/coupons/${amount.body.id}/claim`);
+    assert.equal((await b2.user.invoke(api.shop.claimCoupon, { params: { id: amount.body.id } })).status, 201);
+    const gone = await b3.user.invoke(api.shop.claimCoupon, { params: { id: amount.body.id } });
     assert.equal(gone.status, 422);
-    assert.equal(gone.body.error.code, 'coupon_unavailable');
+    assert.equal(gone.error?.code, 'coupon_unavailable');
   });
 
   test('a coupon from another shop, an expired one and a followers-only one are refused', async () => {
@@ -312,24 +312,24 @@ describe('coupons', () => {
     const p = await product(s, [{ sku: 'I-1', price: 5000, stock: 20 }]);
     const now = Date.now();
     const window = { startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString() };
-    const foreign = await other.call<Coupon>('POST', '/api/v1/shop/coupons', { title: 'other', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 5, ...window });
-    const fans = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: 'fans', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 5, audience: { kind: 'followers' }, ...window });
+    const foreign = await other.invoke(api.shop.createCoupon, { body: { title: 'other', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 5, ...window } });
+    const fans = await s.invoke(api.shop.createCoupon, { body: { title: 'fans', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 5, audience: { kind: 'followers' }, ...window } });
     const b = await buyer(t);
-    const claimForeign = await b.user.call<CouponClaim>('POST', `/api/v1/shop/coupons/${foreign.body.id}/claim`);
+    const claimForeign = await b.user.invoke(api.shop.claimCoupon, { params: { id: foreign.body.id } });
     const r = await buyNow(b, s.id, p.variants[0]!.id, 1, { couponClaimId: claimForeign.body.id });
     assert.equal(r.status, 422);
     assert.equal(r.body.error?.code, 'coupon_unavailable');
-    const notFan = await b.user.call<Err>('POST', `/api/v1/shop/coupons/${fans.body.id}/claim`);
-    assert.equal(notFan.body.error.code, 'coupon_unavailable');
+    const notFan = await b.user.invoke(api.shop.claimCoupon, { params: { id: fans.body.id } });
+    assert.equal(notFan.error?.code, 'coupon_unavailable');
     await b.user.call('PUT', `/api/v1/users/${s.handle}/follow`);
-    const fan = await b.user.call<CouponClaim>('POST', `/api/v1/shop/coupons/${fans.body.id}/claim`);
+    const fan = await b.user.invoke(api.shop.claimCoupon, { params: { id: fans.body.id } });
     assert.equal(fan.status, 201);
     shop().advanceClock(2 * 3_600_000);
     try {
       const expired = await buyNow(b, s.id, p.variants[0]!.id, 1, { couponClaimId: fan.body.id });
       assert.equal(expired.status, 422);
       assert.equal(expired.body.error?.code, 'coupon_unavailable');
-      const wallet = await b.user.call<{ items: CouponClaim[] }>('GET', '/api/v1/shop/me/coupons?status=expired');
+      const wallet = await b.user.invoke(api.shop.myCoupons, { query: { status: 'expired' } });
       assert.ok(wallet.body.items.some((c) => c.id === fan.body.id));
     } finally {
       shop().advanceClock(-2 * 3_600_000);
@@ -351,7 +351,7 @@ describe('orders and payments', () => {
     const r = await pay(b.user, o.body.id, TEST_CARDS.success, k);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.order.status, 'paid');
-    const got = await b.user.call<Order>('GET', `/api/v1/shop/orders/${o.body.id}`);
+    const got = await b.user.invoke(api.shop.order, { params: { id: o.body.id } });
     assert.equal(got.body.payment?.status, 'captured');
     assert.equal(provider().ledger(o.body.id).captured, 6600);
     const replay = await pay(b.user, o.body.id, TEST_CARDS.success, k);
@@ -362,8 +362,8 @@ describe('orders and payments', () => {
     assert.equal(twice.body.error?.code, 'invalid_state');
     assert.equal(provider().ledger(o.body.id).captured, 6600, 'captured once');
     assert.equal(provider().doubleCaptures(), 0);
-    assert.equal((await stranger.user.call('GET', `/api/v1/shop/orders/${o.body.id}`)).status, 404);
-    const sellerView = await s.call<{ items: Order[] }>('GET', '/api/v1/shop/seller/orders?status=paid');
+    assert.equal((await stranger.user.invoke(api.shop.order, { params: { id: o.body.id } })).status, 404);
+    const sellerView = await s.invoke(api.shop.sellerOrders, { query: { status: 'paid' } });
     assert.deepEqual(sellerView.body.items.map((x) => x.id), [o.body.id]);
   });
 
@@ -375,7 +375,7 @@ describe('orders and payments', () => {
     const d = await pay(b.user, o.body.id, TEST_CARDS.declined);
     assert.equal(d.status, 402);
     assert.equal(d.body.error?.code, 'payment_declined');
-    const still = await b.user.call<Order>('GET', `/api/v1/shop/orders/${o.body.id}`);
+    const still = await b.user.invoke(api.shop.order, { params: { id: o.body.id } });
     assert.equal(still.body.status, 'pending_payment');
     assert.equal(still.body.payment?.status, 'failed');
     const ok = await pay(b.user, o.body.id);
@@ -405,14 +405,14 @@ describe('orders and payments', () => {
     assert.equal(r.body.payment.status, 'processing');
     assert.equal(r.body.order.status, 'pending_payment');
     // Replaying a captured event with a forged amount is refused before anything changes.
-    const paid = await waitFor(() => b.user.call<Order>('GET', `/api/v1/shop/orders/${o.body.id}`), (x) => x.body.payment?.status === 'captured');
+    const paid = await waitFor(() => b.user.invoke(api.shop.order, { params: { id: o.body.id } }), (x) => x.body.payment?.status === 'captured');
     assert.equal(paid.body.status, 'paid');
     const live = await ws.next((f) => f.t === 'ev' && f.body.kind === 'order' && f.body.order.id === o.body.id && f.body.order.status === 'paid');
     assert.ok(live);
     ws.close();
     const failing = await buyNow(b, s.id, p.variants[0]!.id);
     await pay(b.user, failing.body.id, TEST_CARDS.asyncFailure);
-    const failed = await waitFor(() => b.user.call<Order>('GET', `/api/v1/shop/orders/${failing.body.id}`), (x) => x.body.payment?.status === 'failed');
+    const failed = await waitFor(() => b.user.invoke(api.shop.order, { params: { id: failing.body.id } }), (x) => x.body.payment?.status === 'failed');
     assert.equal(failed.body.payment?.status, 'failed');
     assert.equal(failed.body.status, 'pending_payment');
   });
@@ -423,24 +423,24 @@ describe('orders and payments', () => {
     const b = await buyer(t);
     const o = await buyNow(b, s.id, p.variants[0]!.id, 2);
     await pay(b.user, o.body.id);
-    assert.equal((await b.user.call<Err>('POST', `/api/v1/shop/orders/${o.body.id}/ship`, { carrier: 'SF', trackingNumber: 'SF123456' })).status, 403);
-    const early = await b.user.call<Err>('POST', `/api/v1/shop/orders/${o.body.id}/refund-request`, { reason: 'x' });
-    assert.equal(early.body.error.code, 'invalid_state');
-    assert.equal((await s.call<Order>('POST', `/api/v1/shop/orders/${o.body.id}/confirm`)).body.confirmedAt !== null, true);
-    const badShip = await s.call<Err>('POST', `/api/v1/shop/orders/${o.body.id}/ship`, { carrier: 'SF', trackingNumber: '<script>' });
+    assert.equal((await b.user.invoke(api.shop.shipOrder, { params: { id: o.body.id }, body: { carrier: 'SF', trackingNumber: 'SF123456' } })).status, 403);
+    const early = await b.user.invoke(api.shop.requestRefund, { params: { id: o.body.id }, body: { reason: 'x' } });
+    assert.equal(early.error?.code, 'invalid_state');
+    assert.equal((await s.invoke(api.shop.confirmOrder, { params: { id: o.body.id } })).body.confirmedAt !== null, true);
+    const badShip = await s.invoke(api.shop.shipOrder, { params: { id: o.body.id }, body: { carrier: 'SF', trackingNumber: '<script>' } });
     assert.equal(badShip.status, 400);
-    const shipped = await s.call<Order>('POST', `/api/v1/shop/orders/${o.body.id}/ship`, { carrier: 'SF', trackingNumber: 'SF123456' });
+    const shipped = await s.invoke(api.shop.shipOrder, { params: { id: o.body.id }, body: { carrier: 'SF', trackingNumber: 'SF123456' } });
     assert.equal(shipped.body.status, 'shipped');
     assert.equal(shipped.body.shipment?.trackingNumber, 'SF123456');
-    assert.equal((await b.user.call<Err>('POST', `/api/v1/shop/orders/${o.body.id}/cancel`, {})).body.error.code, 'invalid_state', 'no cancelling after shipping');
+    assert.equal((await b.user.invoke(api.shop.cancelOrder, { params: { id: o.body.id }, body: {} })).error?.code, 'invalid_state', 'no cancelling after shipping');
     const inbox = await b.user.call<{ items: { payload: { kind: string; status?: string } }[] }>('GET', '/api/v1/notifications');
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'order' && n.payload.status === 'shipped'));
-    assert.equal((await b.user.call<Order>('POST', `/api/v1/shop/orders/${o.body.id}/receive`)).body.status, 'completed');
-    assert.equal((await b.user.call<Order>('POST', `/api/v1/shop/orders/${o.body.id}/refund-request`, { reason: 'too small' })).body.status, 'refund_requested');
-    assert.equal((await s.call<Order>('POST', `/api/v1/shop/orders/${o.body.id}/refund-reject`, { reason: 'worn' })).body.status, 'completed');
-    await b.user.call('POST', `/api/v1/shop/orders/${o.body.id}/refund-request`, { reason: 'really too small' });
+    assert.equal((await b.user.invoke(api.shop.receiveOrder, { params: { id: o.body.id } })).body.status, 'completed');
+    assert.equal((await b.user.invoke(api.shop.requestRefund, { params: { id: o.body.id }, body: { reason: 'too small' } })).body.status, 'refund_requested');
+    assert.equal((await s.invoke(api.shop.rejectRefund, { params: { id: o.body.id }, body: { reason: 'worn' } })).body.status, 'completed');
+    await b.user.invoke(api.shop.requestRefund, { params: { id: o.body.id }, body: { reason: 'really too small' } });
     assert.equal(await variantStock(p.id, 'M-1'), 3);
-    const refunded = await s.call<Order>('POST', `/api/v1/shop/orders/${o.body.id}/refund`, { restock: true });
+    const refunded = await s.invoke(api.shop.refundOrder, { params: { id: o.body.id }, body: { restock: true } });
     assert.equal(refunded.body.status, 'refunded');
     assert.equal(refunded.body.payment?.status, 'refunded');
     assert.equal(provider().ledger(o.body.id).refunded, 4000);
@@ -455,7 +455,7 @@ describe('orders and payments', () => {
     const b = await buyer(t);
     const o = await buyNow(b, s.id, p.variants[0]!.id, 1);
     await pay(b.user, o.body.id);
-    const c = await b.user.call<Order>('POST', `/api/v1/shop/orders/${o.body.id}/cancel`, { reason: 'oops' });
+    const c = await b.user.invoke(api.shop.cancelOrder, { params: { id: o.body.id }, body: { reason: 'oops' } });
     assert.equal(c.body.status, 'cancelled');
     assert.equal(c.body.payment?.status, 'refunded');
     assert.equal(provider().ledger(o.body.id).refunded, 2000);
@@ -472,7 +472,7 @@ describe('orders and payments', () => {
     shop().advanceClock(31 * 60_000);
     try {
       await shop().sweep();
-      const expired = await b.user.call<Order>('GET', `/api/v1/shop/orders/${o.body.id}`);
+      const expired = await b.user.invoke(api.shop.order, { params: { id: o.body.id } });
       assert.equal(expired.body.status, 'cancelled');
       assert.equal(await variantStock(p.id, 'O-1'), 5);
       const late = await pay(b.user, o2.body.id);
@@ -484,9 +484,9 @@ describe('orders and payments', () => {
     const o3 = await buyNow(b, s.id, p.variants[0]!.id, 1);
     const started = await pay(b.user, o3.body.id, TEST_CARDS.asyncSuccess);
     assert.equal(started.body.payment.status, 'processing');
-    const cancelled = await b.user.call<Order>('POST', `/api/v1/shop/orders/${o3.body.id}/cancel`, {});
+    const cancelled = await b.user.invoke(api.shop.cancelOrder, { params: { id: o3.body.id }, body: {} });
     assert.equal(cancelled.body.status, 'cancelled');
-    const final = await waitFor(() => b.user.call<Order>('GET', `/api/v1/shop/orders/${o3.body.id}`), (x) => x.body.payment?.status === 'voided');
+    const final = await waitFor(() => b.user.invoke(api.shop.order, { params: { id: o3.body.id } }), (x) => x.body.payment?.status === 'voided');
     assert.equal(final.body.payment?.status, 'voided');
     assert.deepEqual(provider().ledger(o3.body.id).statuses, ['voided']);
   });
@@ -497,23 +497,23 @@ describe('flash sales', () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'P-1', price: 9900, stock: 10 }]);
     const v = p.variants[0]!.id;
-    const notCheaper = await s.call<Err>('POST', '/api/v1/shop/flash-sales', { variantId: v, price: 9900, stock: 1, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 600_000).toISOString() });
+    const notCheaper = await s.invoke(api.shop.createFlashSale, { body: { variantId: v, price: 9900, stock: 1, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 600_000).toISOString() } });
     assert.equal(notCheaper.status, 400);
-    const tooMany = await s.call<Err>('POST', '/api/v1/shop/flash-sales', { variantId: v, price: 100, stock: 11, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 600_000).toISOString() });
-    assert.equal(tooMany.body.error.code, 'out_of_stock');
+    const tooMany = await s.invoke(api.shop.createFlashSale, { body: { variantId: v, price: 100, stock: 11, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 600_000).toISOString() } });
+    assert.equal(tooMany.error?.code, 'out_of_stock');
     const sale = await flashSale(s, v, 3, { price: 990 });
     assert.equal(sale.status, 'live');
     assert.equal(await variantStock(p.id, 'P-1'), 7);
     const b = await buyer(t);
-    const r = await b.user.call<Order>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey: key() });
+    const r = await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.total, 990);
     assert.equal(r.body.flashSaleId, sale.id);
-    const second = await b.user.call<Err>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey: key() });
+    const second = await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } });
     assert.equal(second.status, 409);
-    assert.equal(second.body.error.code, 'limit_reached');
-    const two = await b.user.call<Err>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, quantity: 2, idempotencyKey: key() });
-    assert.equal(two.body.error.code, 'limit_reached');
+    assert.equal(second.error?.code, 'limit_reached');
+    const two = await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, quantity: 2, idempotencyKey: key() } });
+    assert.equal(two.error?.code, 'limit_reached');
     let now = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/flash-sales/${sale.id}` });
     assert.equal((JSON.parse(now.body) as FlashSale).stockLeft, 2);
     shop().advanceClock(11 * 60_000);
@@ -524,12 +524,12 @@ describe('flash sales', () => {
     }
     now = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/flash-sales/${sale.id}` });
     assert.equal((JSON.parse(now.body) as FlashSale).stockLeft, 3, 'the unpaid unit went back to the sale');
-    const again = await b.user.call<Order>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey: key() });
+    const again = await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } });
     assert.equal(again.status, 201, 'the hold was released with the order');
-    const cancelled = await s.call<FlashSale>('POST', `/api/v1/shop/flash-sales/${sale.id}/cancel`);
+    const cancelled = await s.invoke(api.shop.cancelFlashSale, { params: { id: sale.id } });
     assert.equal(cancelled.body.status, 'cancelled');
     assert.equal(await variantStock(p.id, 'P-1'), 9, 'two unsold units went back; one is held by the pending order');
-    await b.user.call('POST', `/api/v1/shop/orders/${again.body.id}/cancel`, {});
+    await b.user.invoke(api.shop.cancelOrder, { params: { id: again.body.id }, body: {} });
     assert.equal(await variantStock(p.id, 'P-1'), 10, 'after the sale, a released unit goes to the variant');
   });
 
@@ -539,9 +539,9 @@ describe('flash sales', () => {
     const sale = await flashSale(s, p.variants[0]!.id, 2, { startsInMs: 3_600_000 });
     assert.equal(sale.status, 'upcoming');
     const b = await buyer(t);
-    const r = await b.user.call<Err>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey: key() });
+    const r = await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } });
     assert.equal(r.status, 409);
-    assert.equal(r.body.error.code, 'invalid_state');
+    assert.equal(r.error?.code, 'invalid_state');
     const card = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/products/${p.id}` });
     assert.equal((JSON.parse(card.body) as Product).card.flashSale?.status, 'upcoming');
   });
@@ -559,7 +559,7 @@ describe('live stock and webhooks', () => {
     ws.send({ t: 'pub', ch: `product:${p.id}`, cid: 'x', body: { kind: 'reaction', emoji: '🔥' } });
     const refused = await ws.next((f) => f.t === 'err');
     assert.equal(refused.t === 'err' && refused.code, 'forbidden', 'only the server writes stock');
-    await b.user.call('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey: key() });
+    await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } });
     const ev = await ws.next((f) => f.t === 'ev' && f.body.kind === 'stock');
     assert.ok(ev.t === 'ev' && ev.body.kind === 'stock' && ev.body.stockLeft === 4 && ev.body.flashSaleId === sale.id);
     ws.close();
@@ -594,7 +594,7 @@ describe('live stock and webhooks', () => {
     const forgedAmount = JSON.stringify({ id: 'evt_y', type: 'payment.authorized', ref: row!.providerRef, amount: 1, currency: 'CNY', reason: null });
     const wrong = await post('/api/v1/payments/webhooks/test', forgedAmount);
     assert.equal(wrong.statusCode, 422, 'a signed event whose amount does not match is refused');
-    const paid = await waitFor(() => b.user.call<Order>('GET', `/api/v1/shop/orders/${o.body.id}`), (x) => x.body.status === 'paid');
+    const paid = await waitFor(() => b.user.invoke(api.shop.order, { params: { id: o.body.id } }), (x) => x.body.status === 'paid');
     assert.equal(paid.body.payment?.status, 'captured', 'the genuine event still lands');
   });
 });
@@ -604,7 +604,7 @@ describe('insights and attribution', () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'U-1', price: 1000, stock: 5 }]);
     const b = await buyer(t);
-    await b.user.call('POST', '/api/v1/shop/touches', { events: [{ productId: p.id, kind: 'click', surface: 'group', surfaceId: 'g1' }] });
+    await b.user.invoke(api.shop.recordTouches, { body: { events: [{ productId: p.id, kind: 'click', surface: 'group', surfaceId: 'g1' }] } });
     shop().advanceClock(8 * 86_400_000);
     try {
       const o = await buyNow(b, s.id, p.variants[0]!.id);
@@ -622,15 +622,15 @@ describe('insights and attribution', () => {
     const stranger = await buyer(t);
     await fan.user.call('PUT', `/api/v1/users/${s.handle}/follow`);
     const anon = new TestUser(t);
-    await anon.call('POST', '/api/v1/shop/touches', { events: [{ productId: p.id, kind: 'view', surface: 'video', surfaceId: 'v1' }] });
-    await fan.user.call('POST', '/api/v1/shop/touches', {
+    await anon.invoke(api.shop.recordTouches, { body: { events: [{ productId: p.id, kind: 'view', surface: 'video', surfaceId: 'v1' }] } });
+    await fan.user.invoke(api.shop.recordTouches, { body: {
       events: [
         { productId: p.id, kind: 'view', surface: 'room', surfaceId: 'r1' },
         { productId: p.id, kind: 'view', surface: 'video', surfaceId: 'v1' },
         { productId: p.id, kind: 'click', surface: 'video', surfaceId: 'v1' },
       ],
-    });
-    await stranger.user.call('POST', '/api/v1/shop/touches', { events: [{ productId: p.id, kind: 'view', surface: 'dm', sharedBy: fan.user.id }] });
+    } });
+    await stranger.user.invoke(api.shop.recordTouches, { body: { events: [{ productId: p.id, kind: 'view', surface: 'dm', sharedBy: fan.user.id }] } });
     const o1 = await buyNow(fan, s.id, p.variants[0]!.id, 2);
     assert.equal(o1.body.attribution.firstTouch?.surface, 'room');
     assert.equal(o1.body.attribution.lastTouch?.surface, 'video');
@@ -639,7 +639,7 @@ describe('insights and attribution', () => {
     assert.equal(o2.body.attribution.lastTouch?.sharedBy, fan.user.id);
     await pay(stranger.user, o2.body.id);
     await buyNow(stranger, s.id, p.variants[0]!.id, 1);
-    const r = await s.call<Insights>('GET', '/api/v1/shop/insights?period=7d');
+    const r = await s.invoke(api.shop.insights, { query: { period: '7d' } });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const i = r.body;
     assert.equal(i.totals.views, 4);
@@ -656,7 +656,7 @@ describe('insights and attribution', () => {
     assert.deepEqual(i.topProducts.map((x) => [x.productId, x.unitsSold]), [[p.id, 3]]);
     assert.equal(i.daily.length, 7);
     assert.equal(i.daily[6]!.paidOrders, 2);
-    const bad = await s.call<Err>('GET', '/api/v1/shop/insights?from=2026-05-10&to=2026-05-01');
+    const bad = await s.invoke(api.shop.insights, { query: { from: '2026-05-10', to: '2026-05-01' } });
     assert.equal(bad.status, 400);
   });
 });

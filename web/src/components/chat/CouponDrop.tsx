@@ -1,14 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Coupon, CouponClaim, EventFrame, page, type Coupon as CouponT } from '@tremolo/protocol';
-import { ApiError, api, enc } from '../../lib/api.ts';
-import { listOf } from '../../lib/chat.ts';
+import { api as endpoints, type Coupon as CouponT } from '@tremolo/protocol';
+import { call } from '../../lib/client.ts';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
+import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
+import { settledError, useShopCoupons } from '../shop/util.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
-
-const ShopCoupons = listOf(Coupon);
-const SellerCoupons = page(Coupon);
 
 export interface CouponBook {
   /** The shop's live coupons with my claim state, by id; null until loaded. */
@@ -22,45 +20,28 @@ export interface CouponBook {
 
 /** The group owner's live coupons, to show each drop as claimable, claimed or gone. */
 export function useCouponBook(ownerHandle: string | null): CouponBook {
-  const [byId, setById] = useState<Map<string, CouponT> | null>(null);
-  const [tick, setTick] = useState(0);
-  const asked = useRef(new Set<string>());
-  const waiting = useRef(new Set<string>());
-  const done = useRef(new Set<string>());
-  useEffect(() => {
-    if (!ownerHandle) return;
-    let cancelled = false;
-    const pending = waiting.current;
-    const covering = [...pending];
-    pending.clear();
-    const finish = () => {
-      for (const id of covering) done.current.add(id);
-    };
-    api
-      .get(`/api/v1/shop/sellers/${enc(ownerHandle)}/coupons`, ShopCoupons)
-      .then((r) => {
-        if (cancelled) return;
-        finish();
-        setById(new Map(r.items.map((c) => [c.id, c])));
-      })
-      .catch(() => {
-        if (cancelled) return;
-        finish();
-        setById((prev) => new Map(prev ?? []));
-      });
-    return () => {
-      cancelled = true;
-      for (const id of covering) pending.add(id);
-    };
-  }, [ownerHandle, tick]);
-  const reload = useCallback(() => setTick((n) => n + 1), []);
-  const ensure = useCallback((id: string) => {
-    if (asked.current.has(id)) return;
-    asked.current.add(id);
-    waiting.current.add(id);
-    setTick((n) => n + 1);
-  }, []);
-  const checked = useCallback((id: string) => done.current.has(id), []);
+  const coupons = useShopCoupons(ownerHandle);
+  const askedAt = useRef(new Map<string, number>());
+  const { refetch, data, isError, dataUpdatedAt, errorUpdatedAt } = coupons;
+  const reload = useCallback(() => {
+    if (ownerHandle) void refetch();
+  }, [ownerHandle, refetch]);
+  // A refetch cancels the one in flight, so whatever settles after the ask was started after it.
+  const ensure = useCallback(
+    (id: string) => {
+      if (askedAt.current.has(id)) return;
+      askedAt.current.set(id, Date.now());
+      reload();
+    },
+    [reload],
+  );
+  const settledAt = Math.max(dataUpdatedAt, errorUpdatedAt);
+  const checked = useCallback((id: string) => {
+    const at = askedAt.current.get(id);
+    return at !== undefined && settledAt >= at;
+  }, [settledAt]);
+  // A failed load still settles the book (as empty), so drops do not spin forever.
+  const byId = useMemo(() => (data ? new Map(data.items.map((c) => [c.id, c])) : isError ? new Map<string, CouponT>() : null), [data, isError]);
   return useMemo(() => ({ byId, reload, ensure, checked }), [byId, reload, ensure, checked]);
 }
 
@@ -76,9 +57,10 @@ export function CouponCard({ couponId, title, remaining, book, meId }: { couponI
   const { t } = useI18n();
   const errorText = useErrorText();
   const discount = useDiscount();
-  const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [error, setError] = useState<unknown>(null);
+  const claiming = useApiMutation(endpoints.shop.claimCoupon, { invalidates: [endpoints.shop.shopCoupons, endpoints.shop.myCoupons] });
+  const busy = claiming.isPending;
   const coupon = book.byId?.get(couponId);
   const mine = coupon?.seller.id === meId;
   const missing = book.byId !== null && !coupon;
@@ -87,20 +69,21 @@ export function CouponCard({ couponId, title, remaining, book, meId }: { couponI
     if (missing) ensure(couponId);
   }, [missing, ensure, couponId]);
 
-  const claim = async () => {
-    setBusy(true);
+  const claim = () => {
     setError(null);
-    try {
-      await api.post(`/api/v1/shop/coupons/${enc(couponId)}/claim`, CouponClaim);
-      setOutcome('claimed');
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'limit_reached') setOutcome('claimed');
-      else if (e instanceof ApiError && e.code === 'coupon_unavailable' && /all claimed/i.test(e.message)) setOutcome('gone');
-      else setError(e);
-    } finally {
-      setBusy(false);
-      book.reload();
-    }
+    claiming.mutate(
+      { params: { id: couponId } },
+      {
+        onSuccess: () => setOutcome('claimed'),
+        onError: (e) => {
+          if (e.code === 'limit_reached') setOutcome('claimed');
+          else if (e.code === 'coupon_unavailable' && /all claimed/i.test(e.message)) setOutcome('gone');
+          else setError(e);
+          // A success refreshes the book by invalidation; a refusal means it is out of date too.
+          book.reload();
+        },
+      },
+    );
   };
 
   let state: 'claimed' | 'gone' | 'ended' | 'owner' | 'available' | 'loading';
@@ -125,7 +108,7 @@ export function CouponCard({ couponId, title, remaining, book, meId }: { couponI
       </div>
       <div className="coupon-action">
         {state === 'available' && (
-          <button type="button" className="btn btn-small coupon-claim" onClick={() => void claim()} disabled={busy} data-testid="coupon-claim">
+          <button type="button" className="btn btn-small coupon-claim" onClick={claim} disabled={busy} data-testid="coupon-claim">
             {busy ? t('coupon.claiming') : t('coupon.claim')}
           </button>
         )}
@@ -164,31 +147,20 @@ export function CouponCard({ couponId, title, remaining, book, meId }: { couponI
 export function DropCouponSheet({ groupId, ownerHandle, isOwner, onClose, onDropped }: { groupId: string; ownerHandle: string; isOwner: boolean; onClose: () => void; onDropped: () => void }) {
   const { t } = useI18n();
   const discount = useDiscount();
-  const [coupons, setCoupons] = useState<CouponT[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [dropError, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    let cancelled = false;
-    setError(null);
-    // The owner sees every coupon of their shop; another admin sees the shop's public ones.
-    const load = isOwner
-      ? api.get('/api/v1/shop/seller/coupons?limit=50', SellerCoupons).then((p) => p.items)
-      : api.get(`/api/v1/shop/sellers/${enc(ownerHandle)}/coupons`, ShopCoupons).then((p) => p.items);
-    load
-      .then((items) => !cancelled && setCoupons(items.filter((c) => c.status === 'active' && c.claimed < c.totalQuantity)))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [isOwner, ownerHandle, attempt]);
+  // The owner sees every coupon of their shop; another admin sees the shop's public ones.
+  const own = useApiQuery(endpoints.shop.sellerCoupons, { query: { limit: 50 } }, { enabled: isOwner, staleTime: 0 });
+  const shops = useShopCoupons(isOwner ? null : ownerHandle);
+  const source = isOwner ? own : shops;
+  const coupons = useMemo(() => source.data?.items.filter((c) => c.status === 'active' && c.claimed < c.totalQuantity) ?? null, [source.data]);
+  const error = dropError ?? settledError(source);
 
   const drop = async (id: string) => {
     setBusy(id);
     setError(null);
     try {
-      await api.post(`/api/v1/groups/${enc(groupId)}/coupon-drops`, EventFrame, { couponId: id });
+      await call(endpoints.groups.dropCoupon, { params: { id: groupId }, body: { couponId: id } });
       onDropped();
       onClose();
     } catch (e) {
@@ -208,7 +180,7 @@ export function DropCouponSheet({ groupId, ownerHandle, isOwner, onClose, onDrop
       </div>
       <p className="muted small">{t('coupon.dropHint')}</p>
       {coupons === null && error === null && <Loading />}
-      {error !== null && <ErrorMessage error={error} onRetry={coupons === null ? () => setAttempt((n) => n + 1) : undefined} testId="coupon-drop-error" />}
+      {error !== null && <ErrorMessage error={error} onRetry={coupons === null ? () => void source.refetch() : undefined} testId="coupon-drop-error" />}
       {coupons !== null && coupons.length === 0 && <p className="muted small">{t('coupon.none')}</p>}
       {coupons !== null && coupons.length > 0 && (
         <ul className="coupon-pick">

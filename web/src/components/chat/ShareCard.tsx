@@ -1,13 +1,11 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { ProductCard as ProductCardSchema, Video, type ProductCard, type ShareTarget, type TouchContext } from '@tremolo/protocol';
-import { api, enc } from '../../lib/api.ts';
-import { listOf } from '../../lib/chat.ts';
+import { api as endpoints, type ProductCard, type Video, type ShareTarget, type TouchContext } from '@tremolo/protocol';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
 
-const CardList = listOf(ProductCardSchema);
 
 /** Product cards asked for by many messages at once come back in one request. */
 const productCache = new Map<string, Promise<ProductCard | null>>();
@@ -23,8 +21,7 @@ function fetchProduct(id: string): Promise<ProductCard | null> {
       setTimeout(() => {
         batch = null;
         const ids = [...b.ids];
-        api
-          .get(`/api/v1/shop/cards?ids=${ids.map(enc).join(',')}`, CardList)
+        call(endpoints.shop.cards, { query: { ids: ids.join(',') } })
           .then((r) => {
             const byId = new Map(r.items.map((c) => [c.id, c]));
             for (const id of ids) b.waiters.get(id)?.(byId.get(id) ?? null);
@@ -94,8 +91,7 @@ function SharedVideo({ id }: { id: string }) {
   const [open, setOpen] = useState(false);
   useEffect(() => {
     let cancelled = false;
-    api
-      .get(`/api/v1/videos/${enc(id)}`, Video)
+    call(endpoints.videos.get, { params: { id } })
       .then((v) => !cancelled && setVideo(v))
       .catch((e: unknown) => !cancelled && setError(e));
     return () => {

@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'react';
-import { ProductCard as ProductCardSchema, page, type ProductCard, type ShareTarget, type Video as VideoT } from '@tremolo/protocol';
-import { api, enc } from '../../lib/api.ts';
+import { api as endpoints, type ProductCard, type ShareTarget, type Video as VideoT } from '@tremolo/protocol';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
 import { videosApi } from '../video/videoApi.ts';
 
-const Products = page(ProductCardSchema);
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /** Reads a pasted product, video or watch link (full URL or path). */
@@ -40,7 +39,7 @@ export function ShareSheet({ handles, onShare, onClose }: { handles: string[]; o
     Promise.all(
       hs.map((h) =>
         Promise.all([
-          api.get(`/api/v1/shop/sellers/${enc(h)}/products?limit=12`, Products).then((p) => p.items).catch(() => []),
+          call(endpoints.shop.sellerProducts, { params: { handle: h }, query: { limit: 12 } }).then((p) => p.items).catch(() => []),
           videosApi.byAuthor(h, null, 12).then((p) => p.items),
         ]),
       ),

@@ -1,8 +1,8 @@
 import { useState, type ReactNode } from 'react';
-import { CouponClaim, type Coupon } from '@tremolo/protocol';
-import { api } from '../../lib/api.ts';
+import { api, type Coupon } from '@tremolo/protocol';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useApiMutation } from '../../lib/queries.ts';
 import { formatMoney } from '../../lib/money.ts';
 import { useSession } from '../../lib/session.tsx';
 import './shop.css';
@@ -23,23 +23,16 @@ export function CouponTicket({ coupon, claimable, onClaimed, children }: { coupo
   const { me } = useSession();
   const words = useCouponWords();
   const errorText = useErrorText();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [claimed, setClaimed] = useState(false);
-
-  const claim = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const c = await api.post(`/api/v1/shop/coupons/${coupon.id}/claim`, CouponClaim);
+  const claiming = useApiMutation(api.shop.claimCoupon, {
+    invalidates: [api.shop.shopCoupons, api.shop.myCoupons],
+    onSuccess: (c) => {
       setClaimed(true);
       onClaimed?.(c.coupon);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const busy = claiming.isPending;
+  const error = claiming.error;
 
   const canClaim = coupon.viewer ? coupon.viewer.canClaim : true;
   return (
@@ -56,7 +49,7 @@ export function CouponTicket({ coupon, claimable, onClaimed, children }: { coupo
         {children}
       </div>
       {claimable && me && (
-        <button type="button" className="btn btn-small btn-primary" disabled={busy || claimed || !canClaim} onClick={() => void claim()} data-testid="coupon-claim">
+        <button type="button" className="btn btn-small btn-primary" disabled={busy || claimed || !canClaim} onClick={() => claiming.mutate({ params: { id: coupon.id } })} data-testid="coupon-claim">
           {claimed ? t('shop.couponClaimed') : !canClaim && (coupon.viewer?.claimed ?? 0) > 0 ? t('shop.couponClaimed') : t('shop.couponClaim')}
         </button>
       )}

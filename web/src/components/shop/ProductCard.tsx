@@ -29,10 +29,14 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card' 
   const phase = sale ? flashPhase(sale, live.flashLeft, live.flashStatus, now) : null;
   const ref = useRef<HTMLElement>(null);
   const href = productPath(card.id, via);
+  // The surface is compared by its fields below; the object itself is new on every render.
+  const viaRef = useRef(via);
+  viaRef.current = via;
 
   // A view counts once the card is at least half on screen.
   useEffect(() => {
     const el = ref.current;
+    const via = viaRef.current;
     if (!el || typeof IntersectionObserver === 'undefined') return recordTouch(card.id, 'view', via);
     const io = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) {

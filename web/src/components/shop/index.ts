@@ -4,7 +4,7 @@
  *   import { ProductCard } from '../components/shop';
  *   <ProductCard card={card} via={{ surface: 'video', surfaceId: videoId }} />
  *
- * `card` is the protocol's `ProductCard` (from `GET /api/v1/shop/cards?ids=…` or embedded in a
+ * `card` is the protocol's `ProductCard` (from `api.shop.cards` or embedded in a
  * payload); `via` says where the card sits, for the seller's per-surface insights.
  */
 export { ProductCard } from './ProductCard.tsx';

@@ -1,48 +1,20 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { RecordTouchesBody, Surface, type TouchContext } from '@tremolo/protocol';
-import { z } from 'zod';
-import { api } from '../../lib/api.ts';
+import { useRef } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { api, Surface, type BodyOf, type ResponseOf, type TouchContext } from '@tremolo/protocol';
+import type { ApiError } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
+import { keyOf } from '../../lib/queries.ts';
+import { useSession } from '../../lib/session.tsx';
 
-export interface Resource<T> {
-  data: T | null;
-  error: unknown;
-  loading: boolean;
-  reload(): void;
-  setData(update: T | ((prev: T | null) => T | null)): void;
-}
-
-/** Loads something on mount (and when `deps` change) with loading and error states and a retry. */
-export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[]): Resource<T> {
-  const [data, setDataState] = useState<T | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [attempt, setAttempt] = useState(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
-  useEffect(() => {
-    let cancelled = false;
-    setLoading(true);
-    setError(null);
-    loadRef
-      .current()
-      .then((v) => {
-        if (!cancelled) setDataState(v);
-      })
-      .catch((e: unknown) => {
-        if (!cancelled) setError(e);
-      })
-      .finally(() => {
-        if (!cancelled) setLoading(false);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [...deps, attempt]);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  const setData = useCallback((update: T | ((prev: T | null) => T | null)) => {
-    setDataState((prev) => (typeof update === 'function' ? (update as (p: T | null) => T | null)(prev) : update));
-  }, []);
-  return { data, error, loading, reload, setData };
+/**
+ * The idempotency key of what the person means to do now: the same across retries and renders,
+ * a fresh one as soon as the intent (its inputs) changes.
+ */
+export function useIdempotencyKey(prefix: string, intent: unknown): string {
+  const current = useRef<{ intent: string; key: string } | null>(null);
+  const id = JSON.stringify(intent);
+  if (current.current?.intent !== id) current.current = { intent: id, key: newKey(prefix) };
+  return current.current.key;
 }
 
 /** A fresh idempotency key: one per intended checkout or payment, reused on its retries. */
@@ -74,8 +46,7 @@ export function productPath(productId: string, via?: TouchContext | null): strin
   return `/p/${productId}${v ? `?via=${encodeURIComponent(v)}` : ''}`;
 }
 
-const Recorded = z.object({ recorded: z.number() });
-type TouchEvt = z.infer<typeof RecordTouchesBody>['events'][number];
+type TouchEvt = BodyOf<typeof api.shop.recordTouches>['events'][number];
 
 let queue: TouchEvt[] = [];
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -97,7 +68,7 @@ export function recordTouch(productId: string, kind: 'view' | 'click', ctx: Touc
     timer = null;
     const events = queue.slice(0, 50);
     queue = queue.slice(50);
-    api.post('/api/v1/shop/touches', Recorded, { events }).catch(() => undefined);
+    call(api.shop.recordTouches, { body: { events } }).catch(() => undefined);
   }, 300);
 }
 
@@ -115,4 +86,26 @@ export function toMinor(input: string, currency: string): number | null {
 export function toMajorInput(minor: number, currency: string): string {
   const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   return digits === 0 ? String(minor) : (minor / 10 ** digits).toFixed(digits);
+}
+
+/**
+ * A query's error while it is not being asked again: a retry shows the loading state, as a first
+ * load does, instead of the old error.
+ */
+export function settledError<E>(q: { error: E | null; isFetching: boolean }): E | null {
+  return q.isFetching ? null : q.error;
+}
+
+/**
+ * A shop's claimable coupons. Whether I can claim each depends on who I am, so the person is part
+ * of the cache key (the cache outlives a log-out); a claim invalidates them by the endpoint.
+ */
+export function useShopCoupons(handle: string | null) {
+  const { me } = useSession();
+  const args = { params: { handle: handle ?? '' } };
+  return useQuery<ResponseOf<typeof api.shop.shopCoupons>, ApiError>({
+    queryKey: [...keyOf(api.shop.shopCoupons, args), { viewer: me?.id ?? null }],
+    queryFn: () => call(api.shop.shopCoupons, args),
+    enabled: handle !== null,
+  });
 }

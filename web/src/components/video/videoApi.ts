@@ -1,11 +1,8 @@
-import { ProductCard, api, page, type Surface } from '@tremolo/protocol';
-import { api as http, type Parser } from '../../lib/api.ts';
+import { api, type Surface } from '@tremolo/protocol';
 import { call, uploadTo } from '../../lib/client.ts';
 
 /** The calls the video screens make, typed by the endpoint declarations. */
 
-const ProductPage = page(ProductCard);
-const Anything: Parser<unknown> = { parse: (v) => v };
 const v = api.videos;
 const byId = (id: string) => ({ params: { id } });
 
@@ -23,7 +20,7 @@ export const videosApi = {
   comment: (id: string, text: string, parentId: string | null) => call(v.comment, { ...byId(id), body: parentId ? { text, parentId } : { text } }),
   interests: () => call(v.interests),
   setInterests: (hashtags: string[]) => call(v.setInterests, { body: { hashtags } }),
-  myProducts: () => http.get('/api/v1/shop/me/products?limit=50', ProductPage),
+  myProducts: () => call(api.shop.myProducts, { query: { limit: 50 } }),
   upload: (file: File, fields: { caption: string; hashtags: string; visibility: string; coverTimeMs: number | null; productIds: string[] }, onProgress: (f: number) => void) =>
     uploadTo(v.upload, {
       file,
@@ -38,7 +35,7 @@ export const videosApi = {
     }),
   /** Attribution for a product seen or tapped on a video; best effort, never in the way. */
   touch: (productId: string, kind: 'view' | 'click', surface: Surface, surfaceId: string) =>
-    http.post('/api/v1/shop/touches', Anything, { events: [{ productId, kind, surface, surfaceId }] }).catch(() => undefined),
+    call(api.shop.recordTouches, { body: { events: [{ productId, kind, surface, surfaceId }] } }).catch(() => undefined),
 };
 
 /** The link a person shares: the single-video page. */

@@ -1,16 +1,14 @@
 import { useEffect, useState } from 'react';
-import { api, page, ProductCard as ProductCardSchema, type GuestActionBody, type HandRaise, type RoomState, type StageMember } from '@tremolo/protocol';
+import { api, type ProductCard as ProductCardSchema, type GuestActionBody, type HandRaise, type RoomState, type StageMember } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
-import { api as http, enc } from '../../lib/api.ts';
 import { call } from '../../lib/client.ts';
 import { useApiQuery } from '../../lib/queries.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 
-const CardsPage = page(ProductCardSchema);
 
 /** Runs one host action at a time, showing that it is under way and why it failed. */
 export function useAction() {
@@ -153,7 +151,7 @@ export function PinPicker({ roomId, pinnedId, onClose }: { roomId: string; pinne
   const { busy, error, run } = useAction();
   useEffect(() => {
     if (!me) return;
-    http.get(`/api/v1/shop/sellers/${enc(me.handle)}/products?limit=50`, CardsPage).then((p) => setCards(p.items), setLoadError);
+    call(api.shop.sellerProducts, { params: { handle: me.handle }, query: { limit: 50 } }).then((p) => p.items).then(setCards, setLoadError);
   }, [me]);
   const pin = (productId: string | null) => run(productId ?? 'none', () => call(api.rooms.pin, { params: { id: roomId }, body: { productId } }));
   return (

@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, applyRoomEvent, RoomEvent, UserSummary, type EventFrame, type Room, type RoomMe, type RoomRole, type RoomState } from '@tremolo/protocol';
-import { api as http, enc } from '../../lib/api.ts';
 import { call } from '../../lib/client.ts';
 import { useSession } from '../../lib/session.tsx';
 
@@ -15,7 +13,6 @@ export interface ChatLine {
 
 export type Removal = 'removed' | 'banned' | null;
 
-const People = z.object({ items: z.array(UserSummary) });
 const MAX_CHAT = 200;
 
 /** What I may do, derived again from the state after every event (the server computes the same). */
@@ -127,7 +124,7 @@ export function useRoom(id: string) {
     const fresh = ids.filter((u) => !asked.current.has(u));
     if (!fresh.length) return;
     for (const u of fresh) asked.current.add(u);
-    http.get(`/api/v1/users?ids=${fresh.map(enc).join(',')}`, People).then(
+    call(api.accounts.people, { query: { ids: fresh.join(',') } }).then(
       (r) => setPeople((p) => withPeople(p, r.items)),
       () => {
         for (const u of fresh) asked.current.delete(u);

@@ -1,28 +1,29 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { z } from 'zod';
-import { Address } from '@tremolo/protocol';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, type Address, type ResponseOf } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { useResource } from '../../components/shop/util.ts';
-import { ApiError, api } from '../../lib/api.ts';
+import { settledError } from '../../components/shop/util.ts';
+import { ApiError } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
-
-const AddressList = z.object({ items: z.array(Address) });
+import { keyOf, useApiMutation, useApiQuery } from '../../lib/queries.ts';
 
 /** My saved addresses to pick one from; a form to add one (the first is added right here at checkout). */
 export function AddressPicker({ value, onChange }: { value: string | null; onChange: (id: string | null) => void }) {
   const { t } = useI18n();
-  const list = useResource(() => api.get('/api/v1/shop/addresses', AddressList), []);
+  const list = useApiQuery(api.shop.addresses, undefined);
+  const client = useQueryClient();
   const [adding, setAdding] = useState(false);
-  const items = list.data?.items ?? [];
+  const items = useMemo(() => list.data?.items ?? [], [list.data]);
 
   useEffect(() => {
     if (!list.data) return;
     if (value && items.some((a) => a.id === value)) return;
     onChange(items[0]?.id ?? null);
-  }, [list.data]);
+  }, [list.data, items, value, onChange]);
 
-  if (list.error !== null) return <ErrorMessage error={list.error} onRetry={list.reload} testId="address-error" />;
+  const failed = settledError(list);
+  if (failed) return <ErrorMessage error={failed} onRetry={() => void list.refetch()} testId="address-error" />;
   if (!list.data) return <Loading testId="address-loading" />;
   return (
     <section className="stack-tight" data-testid="address-picker">
@@ -41,7 +42,8 @@ export function AddressPicker({ value, onChange }: { value: string | null; onCha
       {items.length === 0 || adding ? (
         <AddressForm
           onSaved={(a) => {
-            list.setData((prev) => ({ items: [...(prev?.items ?? []), a] }));
+            // The new address is known; no need to ask for the list again before picking it.
+            client.setQueryData<ResponseOf<typeof api.shop.addresses>>(keyOf(api.shop.addresses), (prev) => ({ items: [...(prev?.items ?? []), a] }));
             onChange(a.id);
             setAdding(false);
           }}
@@ -59,25 +61,18 @@ export function AddressPicker({ value, onChange }: { value: string | null; onCha
 function AddressForm({ onSaved, onCancel }: { onSaved: (a: Address) => void; onCancel: (() => void) | undefined }) {
   const { t } = useI18n();
   const [f, setF] = useState({ name: '', phone: '', line1: '', city: '', postalCode: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const saving = useApiMutation(api.shop.addAddress, { onSuccess: onSaved });
+  const busy = saving.isPending;
+  const error = saving.error;
   const problems = error instanceof ApiError ? Object.fromEntries(error.issues.map((i) => [i.path, i.message])) : {};
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF((p) => ({ ...p, [k]: e.target.value }));
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await api.post('/api/v1/shop/addresses', Address, { ...f, isDefault: true }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    saving.mutate({ body: { ...f, isDefault: true } });
   };
   return (
-    <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="address-form">
+    <form className="form panel" onSubmit={submit} data-testid="address-form">
       <Field id="addr-name" label={t('shop.addrName')} value={f.name} onChange={set('name')} required maxLength={60} autoComplete="name" problem={problems['name'] ?? null} />
       <Field id="addr-phone" label={t('shop.addrPhone')} value={f.phone} onChange={set('phone')} required inputMode="tel" autoComplete="tel" problem={problems['phone'] ?? null} />
       <Field id="addr-line1" label={t('shop.addrLine1')} value={f.line1} onChange={set('line1')} required maxLength={120} autoComplete="street-address" problem={problems['line1'] ?? null} />
@@ -85,7 +80,7 @@ function AddressForm({ onSaved, onCancel }: { onSaved: (a: Address) => void; onC
         <Field id="addr-city" label={t('shop.addrCity')} value={f.city} onChange={set('city')} required maxLength={60} autoComplete="address-level2" problem={problems['city'] ?? null} />
         <Field id="addr-postal" label={t('shop.addrPostal')} value={f.postalCode} onChange={set('postalCode')} maxLength={20} autoComplete="postal-code" />
       </div>
-      {error !== null && <ErrorMessage error={error} testId="address-form-error" />}
+      {error && <ErrorMessage error={error} testId="address-form-error" />}
       <div className="actions-row">
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="address-save">
           {busy ? t('common.saving') : t('shop.saveAddress')}

@@ -1,23 +1,26 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { z } from 'zod';
-import { Cart, CouponClaim, CouponClaimStatus, ProductCard as ProductCardData, Shop, type CartLine } from '@tremolo/protocol';
+import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
+import { api, CouponClaimStatus, type CartLine } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { CouponTicket } from '../../components/shop/CouponTicket.tsx';
 import { ProductCard } from '../../components/shop/ProductCard.tsx';
-import { useResource } from '../../components/shop/util.ts';
-import { api, enc } from '../../lib/api.ts';
+import { settledError, useShopCoupons } from '../../components/shop/util.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
+import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
-import { BuyerNav, CouponList, optionsText } from './common.tsx';
+import { BuyerNav, optionsText } from './common.tsx';
 import { Stepper } from './ProductPage.tsx';
 
 /** My carts, one per seller, each checked out on its own. */
 export function CartPage() {
   const { t, lang } = useI18n();
-  const cart = useResource(() => api.get('/api/v1/shop/cart', Cart), []);
+  const cart = useApiQuery(api.shop.cart, undefined, { staleTime: 0 });
+  const cartError = settledError(cart);
+  const client = useQueryClient();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -25,11 +28,10 @@ export function CartPage() {
     setBusy(line.variantId);
     setError(null);
     try {
-      const next =
-        quantity === null
-          ? await api.delete(`/api/v1/shop/cart/items/${line.variantId}`, Cart)
-          : await api.put(`/api/v1/shop/cart/items/${line.variantId}`, Cart, { quantity });
-      cart.setData(next);
+      const params = { variantId: line.variantId };
+      const next = quantity === null ? await call(api.shop.removeCartItem, { params }) : await call(api.shop.setCartItem, { params, body: { quantity } });
+      // Both answer with the whole cart: it replaces the cached one instead of a second request.
+      client.setQueryData(keyOf(api.shop.cart), next);
     } catch (e) {
       setError(e);
     } finally {
@@ -40,8 +42,8 @@ export function CartPage() {
   return (
     <section className="stack" data-testid="cart-page">
       <BuyerNav />
-      {cart.error !== null && <ErrorMessage error={cart.error} onRetry={cart.reload} testId="cart-error" />}
-      {!cart.data && cart.error === null && <Loading testId="cart-loading" />}
+      {cartError && <ErrorMessage error={cartError} onRetry={() => void cart.refetch()} testId="cart-error" />}
+      {!cart.data && !cartError && <Loading testId="cart-loading" />}
       {error !== null && <ErrorMessage error={error} testId="cart-action-error" />}
       {cart.data && cart.data.carts.length === 0 && <Empty testId="cart-empty">{t('shop.cartEmpty')}</Empty>}
       {cart.data?.carts.map((c) => {
@@ -94,13 +96,13 @@ export function CartPage() {
   );
 }
 
-const ClaimPage = z.object({ items: z.array(CouponClaim), nextCursor: z.string().nullable() });
 const CLAIM_TABS = CouponClaimStatus.options;
 
 export function MyCouponsPage() {
   const { t } = useI18n();
   const [status, setStatus] = useState<(typeof CLAIM_TABS)[number]>('available');
-  const list = useResource(() => api.get(`/api/v1/shop/me/coupons?status=${status}`, ClaimPage), [status]);
+  const list = useApiQuery(api.shop.myCoupons, { query: { status } }, { placeholderData: keepPreviousData });
+  const listError = settledError(list);
   return (
     <section className="stack" data-testid="my-coupons-page">
       <BuyerNav />
@@ -111,8 +113,8 @@ export function MyCouponsPage() {
           </button>
         ))}
       </div>
-      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      {list.loading && !list.data && <Loading />}
+      {listError && <ErrorMessage error={listError} onRetry={() => void list.refetch()} />}
+      {list.isFetching && !list.data && <Loading />}
       {list.data && list.data.items.length === 0 && <Empty testId="coupons-empty">{t('shop.noCoupons')}</Empty>}
       {list.data?.items.map((c) => (
         <CouponTicket key={c.id} coupon={c.coupon}>
@@ -125,17 +127,17 @@ export function MyCouponsPage() {
   );
 }
 
-const CardPage = z.object({ items: z.array(ProductCardData), nextCursor: z.string().nullable() });
-
 /** A seller's shop: who they are, coupons to claim, and their products. */
 export function StorePage() {
   const { handle = '' } = useParams();
   const { t } = useI18n();
   const { me } = useSession();
-  const shop = useResource(() => api.get(`/api/v1/shop/sellers/${enc(handle)}`, Shop), [handle]);
-  const products = useResource(() => api.get(`/api/v1/shop/sellers/${enc(handle)}/products?limit=50`, CardPage), [handle]);
-  const coupons = useResource(() => api.get(`/api/v1/shop/sellers/${enc(handle)}/coupons`, CouponList), [handle, me?.id]);
-  if (shop.error !== null) return <ErrorMessage error={shop.error} onRetry={shop.reload} testId="store-error" />;
+  const shop = useApiQuery(api.shop.shopOf, { params: { handle } });
+  const products = useApiQuery(api.shop.sellerProducts, { params: { handle }, query: { limit: 50 } });
+  const coupons = useShopCoupons(handle);
+  const shopError = settledError(shop);
+  const productsError = settledError(products);
+  if (shopError) return <ErrorMessage error={shopError} onRetry={() => void shop.refetch()} testId="store-error" />;
   if (!shop.data) return <Loading testId="store-loading" />;
   const s = shop.data;
   return (
@@ -159,8 +161,8 @@ export function StorePage() {
         </section>
       )}
       <h2 className="section-title">{t('shop.products')}</h2>
-      {products.error !== null && <ErrorMessage error={products.error} onRetry={products.reload} />}
-      {!products.data && products.error === null && <Loading />}
+      {productsError && <ErrorMessage error={productsError} onRetry={() => void products.refetch()} />}
+      {!products.data && !productsError && <Loading />}
       {products.data && products.data.items.length === 0 && <Empty>{t('shop.noProductsYet')}</Empty>}
       <div className="pcard-grid">
         {products.data?.items.map((p) => (

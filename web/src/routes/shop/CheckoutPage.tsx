@@ -1,13 +1,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { CheckoutPreview, FlashSale, Order, type TouchContext } from '@tremolo/protocol';
+import { keepPreviousData } from '@tanstack/react-query';
+import { api, type FlashSale, type TouchContext } from '@tremolo/protocol';
 import { FlashStrip } from '../../components/shop/ProductCard.tsx';
 import { flashPhase, noteServerTime, useLiveStock, useNow } from '../../components/shop/live.ts';
-import { newKey, parseVia, useResource } from '../../components/shop/util.ts';
+import { parseVia, settledError, useIdempotencyKey } from '../../components/shop/util.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { ApiError, api, enc } from '../../lib/api.ts';
+import { ApiError } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
+import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { AddressPicker } from './AddressPicker.tsx';
 import { Stepper } from './ProductPage.tsx';
 
@@ -36,41 +38,32 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
   /** undefined = let the server pick the best coupon; null = none; an id = that claim. */
   const [choice, setChoice] = useState<string | null | undefined>(undefined);
   const [addressId, setAddressId] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const preview = useResource(
-    () => api.post('/api/v1/shop/checkout/preview', CheckoutPreview, { sellerId, ...(items ? { items } : {}), ...(choice !== undefined ? { couponClaimId: choice } : {}) }),
-    [sellerId, itemsRaw, choice],
+  const preview = useApiQuery(
+    api.shop.checkoutPreview,
+    { body: { sellerId, ...(items ? { items } : {}), ...(choice !== undefined ? { couponClaimId: choice } : {}) } },
+    // Prices, stock and coupons are checked again each time the page opens; the old preview stays while a new choice is priced.
+    { staleTime: 0, placeholderData: keepPreviousData },
   );
+  const previewError = settledError(preview);
+  const placing = useApiMutation(api.shop.checkout, { invalidates: [api.shop.cart, api.shop.orders, api.shop.myCoupons], onSuccess: (order) => void navigate(`/shop/orders/${order.id}`, { replace: true }) });
+  const busy = placing.isPending || placing.isSuccess;
+  const error = placing.error;
   // One key per intended order: a retry of the same details replays, new details make a new order attempt.
-  const key = useMemo(() => newKey('co'), [sellerId, itemsRaw, choice, addressId]);
+  const key = useIdempotencyKey('co', [sellerId, itemsRaw, choice, addressId]);
 
-  const place = async () => {
+  const place = () => {
     if (!addressId || !preview.data) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const order = await api.post('/api/v1/shop/checkout', Order, {
-        sellerId,
-        ...(items ? { items } : {}),
-        couponClaimId: preview.data.selectedClaimId,
-        addressId,
-        ...(via ? { touch: via } : {}),
-        idempotencyKey: key,
-      });
-      void navigate(`/shop/orders/${order.id}`, { replace: true });
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+    placing.mutate({
+      body: { sellerId, ...(items ? { items } : {}), couponClaimId: preview.data.selectedClaimId, addressId, ...(via ? { touch: via } : {}), idempotencyKey: key },
+    });
   };
 
   const p = preview.data;
   return (
     <section className="stack" data-testid="checkout-page">
       <h1>{t('shop.checkout')}</h1>
-      {preview.error !== null && <ErrorMessage error={preview.error} onRetry={preview.reload} testId="checkout-error" />}
-      {!p && preview.error === null && <Loading testId="checkout-loading" />}
+      {previewError && <ErrorMessage error={previewError} onRetry={() => void preview.refetch()} testId="checkout-error" />}
+      {!p && !previewError && <Loading testId="checkout-loading" />}
       {p && (
         <>
           <ul className="lines panel" data-testid="checkout-lines">
@@ -120,8 +113,8 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
               <dd data-testid="checkout-total">{formatMoney(p.total, p.currency, lang)}</dd>
             </div>
           </dl>
-          {error !== null && <ErrorMessage error={error} testId="checkout-place-error" />}
-          <button type="button" className="btn btn-primary btn-block" disabled={busy || !addressId || p.lines.length === 0} onClick={() => void place()} data-testid="checkout-place">
+          {error && <ErrorMessage error={error} testId="checkout-place-error" />}
+          <button type="button" className="btn btn-primary btn-block" disabled={busy || !addressId || p.lines.length === 0} onClick={place} data-testid="checkout-place">
             {busy ? t('common.working') : t('shop.placeOrder', { total: formatMoney(p.total, p.currency, lang) })}
           </button>
         </>
@@ -133,31 +126,28 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
 function FlashCheckout({ saleId, via }: { saleId: string; via: TouchContext | null }) {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
-  const sale = useResource(() => api.get(`/api/v1/shop/flash-sales/${enc(saleId)}`, FlashSale), [saleId]);
+  const sale = useApiQuery(api.shop.flashSale, { params: { id: saleId } }, { staleTime: 0 });
   const [addressId, setAddressId] = useState<string | null>(null);
   const [qty, setQty] = useState(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const key = useMemo(() => newKey('flash'), [saleId, addressId, qty]);
+  const placing = useApiMutation(api.shop.flashCheckout, {
+    invalidates: [api.shop.orders, api.shop.flashSale],
+    onSuccess: (order) => void navigate(`/shop/orders/${order.id}`, { replace: true }),
+  });
+  const busy = placing.isPending || placing.isSuccess;
+  const error = placing.error;
+  const key = useIdempotencyKey('flash', [saleId, addressId, qty]);
 
   useEffect(() => {
     if (sale.data) noteServerTime(sale.data.serverTime);
   }, [sale.data]);
 
-  const place = async () => {
+  const place = () => {
     if (!addressId) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const order = await api.post(`/api/v1/shop/flash-sales/${enc(saleId)}/checkout`, Order, { quantity: qty, addressId, ...(via ? { touch: via } : {}), idempotencyKey: key });
-      void navigate(`/shop/orders/${order.id}`, { replace: true });
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+    placing.mutate({ params: { id: saleId }, body: { quantity: qty, addressId, ...(via ? { touch: via } : {}), idempotencyKey: key } });
   };
 
-  if (sale.error !== null) return <ErrorMessage error={sale.error} onRetry={sale.reload} testId="checkout-error" />;
+  const saleError = settledError(sale);
+  if (saleError) return <ErrorMessage error={saleError} onRetry={() => void sale.refetch()} testId="checkout-error" />;
   if (!sale.data) return <Loading testId="checkout-loading" />;
   const s = sale.data;
   const soldOut = error instanceof ApiError && error.code === 'sold_out';
@@ -177,9 +167,9 @@ function FlashCheckout({ saleId, via }: { saleId: string; via: TouchContext | nu
           <Link to={`/p/${s.productId}`} className="btn btn-small btn-ghost">{t('shop.backToProduct')}</Link>
         </div>
       ) : (
-        error !== null && <ErrorMessage error={error} testId="checkout-place-error" />
+        error && <ErrorMessage error={error} testId="checkout-place-error" />
       )}
-      <button type="button" className="btn btn-primary btn-block" disabled={busy || !addressId || soldOut} onClick={() => void place()} data-testid="checkout-place">
+      <button type="button" className="btn btn-primary btn-block" disabled={busy || !addressId || soldOut} onClick={place} data-testid="checkout-place">
         {soldOut ? t('shop.soldOut') : busy ? t('common.working') : t('shop.placeOrder', { total: formatMoney(s.price.amount * qty, s.price.currency, lang) })}
       </button>
     </section>

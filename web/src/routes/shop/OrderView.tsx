@@ -1,11 +1,13 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { Order, PayResult } from '@tremolo/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, type Order } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { clock, useNow } from '../../components/shop/live.ts';
 import { newKey } from '../../components/shop/util.ts';
-import { ApiError, api } from '../../lib/api.ts';
+import { ApiError } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
 import { timeAgo } from '../../lib/time.ts';
@@ -97,14 +99,34 @@ export function OrderView({ order, role, onChange, compact }: { order: Order; ro
   );
 }
 
+/** After an order changed: the lists it appears in (and coupons a cancel gave back) are asked for again. */
+function useOrderChanged(onChange: (o: Order) => void) {
+  const client = useQueryClient();
+  return (o: Order) => {
+    onChange(o);
+    for (const e of [api.shop.orders, api.shop.sellerOrders, api.shop.myCoupons]) void client.invalidateQueries({ queryKey: [e.path] });
+  };
+}
+
 function useAct(order: Order, onChange: (o: Order) => void) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const act = async (path: string, body: unknown = {}) => {
-    setBusy(path);
+  const changed = useOrderChanged(onChange);
+  const params = { id: order.id };
+  const actions = {
+    receive: () => call(api.shop.receiveOrder, { params }),
+    confirm: () => call(api.shop.confirmOrder, { params }),
+    cancel: () => call(api.shop.cancelOrder, { params, body: {} }),
+    'refund-reject': () => call(api.shop.rejectRefund, { params, body: {} }),
+    'refund-request': (reason: string) => call(api.shop.requestRefund, { params, body: { reason } }),
+    ship: (carrier: string, trackingNumber: string) => call(api.shop.shipOrder, { params, body: { carrier, trackingNumber } }),
+    refund: (restock: boolean) => call(api.shop.refundOrder, { params, body: { restock } }),
+  };
+  const act = async (name: keyof typeof actions, run: (a: typeof actions) => Promise<Order>) => {
+    setBusy(name);
     setError(null);
     try {
-      onChange(await api.post(`/api/v1/shop/orders/${order.id}/${path}`, Order, body));
+      changed(await run(actions));
       return true;
     } catch (e) {
       setError(e);
@@ -133,7 +155,7 @@ function BuyerActions({ order, onChange }: { order: Order; onChange: (o: Order) 
       {error !== null && <ErrorMessage error={error} testId="order-action-error" />}
       <div className="actions-row wrap">
         {order.status === 'shipped' && (
-          <button type="button" className="btn btn-primary btn-small" disabled={busy !== null} onClick={() => void act('receive')} data-testid="order-receive">
+          <button type="button" className="btn btn-primary btn-small" disabled={busy !== null} onClick={() => void act('receive', (a) => a.receive())} data-testid="order-receive">
             {t('shop.confirmReceipt')}
           </button>
         )}
@@ -148,7 +170,7 @@ function BuyerActions({ order, onChange }: { order: Order; onChange: (o: Order) 
             className="btn btn-ghost btn-small"
             disabled={busy !== null}
             onClick={() => {
-              if (confirm(t('shop.cancelConfirm'))) void act('cancel', {});
+              if (confirm(t('shop.cancelConfirm'))) void act('cancel', (a) => a.cancel());
             }}
             data-testid="order-cancel"
           >
@@ -161,7 +183,7 @@ function BuyerActions({ order, onChange }: { order: Order; onChange: (o: Order) 
           className="form"
           onSubmit={(e) => {
             e.preventDefault();
-            void act('refund-request', { reason }).then((ok) => ok && setRefunding(false));
+            void act('refund-request', (a) => a['refund-request'](reason)).then((ok) => ok && setRefunding(false));
           }}
           data-testid="refund-request-form"
         >
@@ -187,6 +209,7 @@ function PayForm({ order, onChange }: { order: Order; onChange: (o: Order) => vo
   const [cvc, setCvc] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const changed = useOrderChanged(onChange);
   const key = useRef<string | null>(null);
   const due = order.paymentDueAt ? Date.parse(order.paymentDueAt) : null;
   const now = useNow(due !== null);
@@ -200,12 +223,12 @@ function PayForm({ order, onChange }: { order: Order; onChange: (o: Order) => vo
     const m = /^(\d{1,2})\s*\/\s*(\d{2,4})$/.exec(exp.trim());
     const expiry = m ? { expMonth: Number(m[1]), expYear: m[2]!.length === 2 ? 2000 + Number(m[2]) : Number(m[2]) } : {};
     try {
-      const r = await api.post(`/api/v1/shop/orders/${order.id}/pay`, PayResult, {
-        paymentMethod: { type: 'card', number, ...expiry, ...(cvc ? { cvc } : {}) },
-        idempotencyKey: key.current,
+      const r = await call(api.shop.pay, {
+        params: { id: order.id },
+        body: { paymentMethod: { type: 'card', number, ...expiry, ...(cvc ? { cvc } : {}) }, idempotencyKey: key.current },
       });
       key.current = null;
-      onChange(r.order);
+      changed(r.order);
     } catch (err) {
       if (!(err instanceof ApiError && err.code === 'network')) key.current = null;
       setError(err);
@@ -261,7 +284,7 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
       {error !== null && <ErrorMessage error={error} testId="order-action-error" />}
       <div className="actions-row wrap">
         {order.status === 'paid' && !order.confirmedAt && (
-          <button type="button" className="btn btn-ghost btn-small" disabled={busy !== null} onClick={() => void act('confirm')} data-testid="order-confirm">
+          <button type="button" className="btn btn-ghost btn-small" disabled={busy !== null} onClick={() => void act('confirm', (a) => a.confirm())} data-testid="order-confirm">
             {t('shop.confirmOrder')}
           </button>
         )}
@@ -277,7 +300,7 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
           </button>
         )}
         {order.status === 'refund_requested' && (
-          <button type="button" className="btn btn-ghost btn-small" disabled={busy !== null} onClick={() => void act('refund-reject', {})} data-testid="order-refund-reject">
+          <button type="button" className="btn btn-ghost btn-small" disabled={busy !== null} onClick={() => void act('refund-reject', (a) => a['refund-reject']())} data-testid="order-refund-reject">
             {t('shop.rejectRefund')}
           </button>
         )}
@@ -287,7 +310,7 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
             className="btn btn-quiet btn-small"
             disabled={busy !== null}
             onClick={() => {
-              if (confirm(t('shop.cancelConfirm'))) void act('cancel', {});
+              if (confirm(t('shop.cancelConfirm'))) void act('cancel', (a) => a.cancel());
             }}
             data-testid="order-cancel"
           >
@@ -300,7 +323,7 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
           className="form"
           onSubmit={(e) => {
             e.preventDefault();
-            void act('ship', { carrier, trackingNumber: tracking }).then((ok) => ok && setShipping(false));
+            void act('ship', (a) => a.ship(carrier, tracking)).then((ok) => ok && setShipping(false));
           }}
           data-testid="ship-form"
         >
@@ -323,7 +346,7 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
           className="form"
           onSubmit={(e) => {
             e.preventDefault();
-            void act('refund', { restock }).then((ok) => ok && setRefunding(false));
+            void act('refund', (a) => a.refund(restock)).then((ok) => ok && setRefunding(false));
           }}
           data-testid="refund-form"
         >

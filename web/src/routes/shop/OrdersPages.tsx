@@ -1,33 +1,39 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Order, OrderStatus, type OrderUpdate } from '@tremolo/protocol';
+import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { api, type Order, type OrderStatus, type OrderUpdate, type ResponseOf } from '@tremolo/protocol';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useOrderUpdates } from '../../components/shop/live.ts';
-import { useResource } from '../../components/shop/util.ts';
-import { api, enc } from '../../lib/api.ts';
+import { settledError } from '../../components/shop/util.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
+import { keyOf, useApiPages, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { timeAgo } from '../../lib/time.ts';
-import { BuyerNav, OrderPage, SellerNav, StatusPill } from './common.tsx';
+import { BuyerNav, SellerNav, StatusPill } from './common.tsx';
 import { OrderView } from './OrderView.tsx';
 
 /** One order (buyer or seller), kept current by the pushes on my channel. */
 export function OrderDetailPage() {
   const { id = '' } = useParams();
   const { t } = useI18n();
-  const order = useResource(() => api.get(`/api/v1/shop/orders/${enc(id)}`, Order), [id]);
-  const { reload } = order;
+  const args = { params: { id } };
+  const order = useApiQuery(api.shop.order, args, { staleTime: 0 });
+  const client = useQueryClient();
+  const { refetch } = order;
+  const reload = useCallback(() => void refetch(), [refetch]);
   useOrderUpdates(
     (u) => {
       if (u.id === id) reload();
     },
     reload,
   );
-  if (order.error !== null) return <ErrorMessage error={order.error} onRetry={order.reload} testId="order-error" />;
+  const failed = settledError(order);
+  if (failed) return <ErrorMessage error={failed} onRetry={reload} testId="order-error" />;
   if (!order.data) return <Loading testId="order-loading" />;
   const o = order.data;
-  return <OrderDetail order={o} onChange={(n) => order.setData(n)} back={t('shop.orders')} />;
+  return <OrderDetail order={o} onChange={(n) => client.setQueryData(keyOf(api.shop.order, args), n)} back={t('shop.orders')} />;
 }
 
 function OrderDetail({ order, onChange, back }: { order: Order; onChange: (o: Order) => void; back: string }) {
@@ -50,44 +56,32 @@ function useSessionMe() {
 
 const FILTERS: (OrderStatus | 'all')[] = ['all', 'pending_payment', 'paid', 'shipped', 'refund_requested', 'completed', 'refunded', 'cancelled'];
 
-function useOrderList(url: string, status: OrderStatus | 'all') {
-  const [more, setMore] = useState<{ items: Order[]; cursor: string | null; loading: boolean; error: unknown }>({ items: [], cursor: null, loading: false, error: null });
-  const first = useResource(async () => {
-    const q = new URLSearchParams({ limit: '20' });
-    if (status !== 'all') q.set('status', status);
-    const p = await api.get(`${url}?${q}`, OrderPage);
-    setMore({ items: [], cursor: p.nextCursor, loading: false, error: null });
-    return p.items;
-  }, [url, status]);
-  const loadMore = async () => {
-    if (!more.cursor) return;
-    setMore((m) => ({ ...m, loading: true, error: null }));
-    try {
-      const q = new URLSearchParams({ limit: '20', cursor: more.cursor });
-      if (status !== 'all') q.set('status', status);
-      const p = await api.get(`${url}?${q}`, OrderPage);
-      setMore((m) => ({ items: [...m.items, ...p.items], cursor: p.nextCursor, loading: false, error: null }));
-    } catch (e) {
-      setMore((m) => ({ ...m, loading: false, error: e }));
-    }
-  };
-  const { reload, setData } = first;
+type OrderList = typeof api.shop.orders | typeof api.shop.sellerOrders;
+type OrderPages = InfiniteData<ResponseOf<OrderList>, string | null>;
+
+function useOrderList(e: OrderList, status: OrderStatus | 'all') {
+  const client = useQueryClient();
+  const pages = useApiPages(e, { query: { limit: 20, ...(status === 'all' ? {} : { status }) } });
+  const items = useMemo(() => (pages.data?.pages ?? []).flatMap((p) => p.items), [pages.data]);
+  const { refetch } = pages;
+  const reload = useCallback(() => void refetch(), [refetch]);
+  // An order changed in place: every loaded page of every filter shows its new state at once.
   const replace = useCallback(
-    (o: Order) => {
-      setData((prev) => prev?.map((x) => (x.id === o.id ? o : x)) ?? prev);
-      setMore((m) => ({ ...m, items: m.items.map((x) => (x.id === o.id ? o : x)) }));
-    },
-    [setData],
+    (o: Order) =>
+      client.setQueriesData<OrderPages>({ queryKey: [e.path], predicate: (q) => q.queryKey.at(-1) === 'pages' }, (d) =>
+        d ? { ...d, pages: d.pages.map((p) => ({ ...p, items: p.items.map((x) => (x.id === o.id ? o : x)) })) } : d,
+      ),
+    [client, e],
   );
-  const items = [...(first.data ?? []), ...more.items];
-  return { first, items, more, loadMore, reload, replace };
+  return { pages, items, reload, replace };
 }
 
 /** My orders as a buyer; status changes arrive live. */
 export function BuyerOrdersPage() {
   const { t, lang } = useI18n();
   const [status, setStatus] = useState<OrderStatus | 'all'>('all');
-  const list = useOrderList('/api/v1/shop/orders', status);
+  const list = useOrderList(api.shop.orders, status);
+  const failed = list.pages.data ? null : settledError(list.pages);
   const [live, setLive] = useState<Record<string, OrderUpdate>>({});
   useOrderUpdates(
     (u) => {
@@ -101,9 +95,9 @@ export function BuyerOrdersPage() {
     <section className="stack" data-testid="orders-page">
       <BuyerNav />
       <StatusFilter value={status} onChange={setStatus} />
-      {list.first.error !== null && <ErrorMessage error={list.first.error} onRetry={list.reload} testId="orders-error" />}
-      {list.first.loading && !list.first.data && <Loading testId="orders-loading" />}
-      {list.first.data && list.items.length === 0 && <Empty testId="orders-empty">{t('shop.noOrders')}</Empty>}
+      {failed && <ErrorMessage error={failed} onRetry={list.reload} testId="orders-error" />}
+      {!list.pages.data && !failed && <Loading testId="orders-loading" />}
+      {list.pages.data && list.items.length === 0 && <Empty testId="orders-empty">{t('shop.noOrders')}</Empty>}
       <ul className="order-list">
         {list.items.map((o) => {
           const st = live[o.id] && live[o.id]!.updatedAt >= o.updatedAt ? live[o.id]!.status : o.status;
@@ -133,12 +127,16 @@ export function BuyerOrdersPage() {
 
 function MoreButton({ list }: { list: ReturnType<typeof useOrderList> }) {
   const { t } = useI18n();
+  const { pages } = list;
+  const more = () => void pages.fetchNextPage();
+  // A failed first page is shown by the page itself; this is about the pages after it.
+  const failed = pages.data && pages.isFetchNextPageError ? pages.error : null;
   return (
     <>
-      {list.more.error !== null && <ErrorMessage error={list.more.error} onRetry={() => void list.loadMore()} />}
-      {list.more.cursor && (
-        <button type="button" className="btn btn-ghost btn-block" disabled={list.more.loading} onClick={() => void list.loadMore()} data-testid="orders-more">
-          {list.more.loading ? t('common.loading') : t('common.loadMore')}
+      {failed && <ErrorMessage error={failed} onRetry={more} />}
+      {pages.hasNextPage && (
+        <button type="button" className="btn btn-ghost btn-block" disabled={pages.isFetchingNextPage} onClick={more} data-testid="orders-more">
+          {pages.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
         </button>
       )}
     </>
@@ -162,14 +160,14 @@ function StatusFilter({ value, onChange }: { value: OrderStatus | 'all'; onChang
 export function SellerOrdersPage() {
   const { t } = useI18n();
   const [status, setStatus] = useState<OrderStatus | 'all'>('all');
-  const list = useOrderList('/api/v1/shop/seller/orders', status);
+  const list = useOrderList(api.shop.sellerOrders, status);
+  const failed = list.pages.data ? null : settledError(list.pages);
   const { replace, reload } = list;
   useOrderUpdates(
     (u) => {
       if (u.role !== 'seller') return;
       // The full order (payment, history) is one request away; a new order reloads the list.
-      api
-        .get(`/api/v1/shop/orders/${u.id}`, Order)
+      call(api.shop.order, { params: { id: u.id } })
         .then((o) => (list.items.some((x) => x.id === o.id) ? replace(o) : reload()))
         .catch(() => undefined);
     },
@@ -179,9 +177,9 @@ export function SellerOrdersPage() {
     <section className="stack" data-testid="seller-orders-page">
       <SellerNav />
       <StatusFilter value={status} onChange={setStatus} />
-      {list.first.error !== null && <ErrorMessage error={list.first.error} onRetry={reload} testId="orders-error" />}
-      {list.first.loading && !list.first.data && <Loading testId="orders-loading" />}
-      {list.first.data && list.items.length === 0 && <Empty testId="orders-empty">{t('shop.noSellerOrders')}</Empty>}
+      {failed && <ErrorMessage error={failed} onRetry={reload} testId="orders-error" />}
+      {!list.pages.data && !failed && <Loading testId="orders-loading" />}
+      {list.pages.data && list.items.length === 0 && <Empty testId="orders-empty">{t('shop.noSellerOrders')}</Empty>}
       {list.items.map((o) => (
         <OrderView key={o.id} order={o} role="seller" onChange={replace} compact />
       ))}

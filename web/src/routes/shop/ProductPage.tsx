@@ -1,22 +1,24 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { Cart, FlashSale, Product, type Variant } from '@tremolo/protocol';
+import { api, type Product, type Variant } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { FlashStrip } from '../../components/shop/ProductCard.tsx';
 import { CouponTicket } from '../../components/shop/CouponTicket.tsx';
 import { flashPhase, noteServerTime, useLiveStock, useNow } from '../../components/shop/live.ts';
-import { parseVia, recordTouch, useResource, viaParam } from '../../components/shop/util.ts';
+import { parseVia, recordTouch, settledError, useShopCoupons, viaParam } from '../../components/shop/util.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { api, enc } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
+import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
-import { CouponList, optionsText } from './common.tsx';
+import { optionsText } from './common.tsx';
 
 export function ProductPage() {
   const { id = '' } = useParams();
-  const product = useResource(() => api.get(`/api/v1/shop/products/${enc(id)}`, Product), [id]);
-  if (product.error !== null) return <ErrorMessage error={product.error} onRetry={product.reload} testId="product-error" />;
+  const product = useApiQuery(api.shop.product, { params: { id } });
+  const failed = settledError(product);
+  if (failed) return <ErrorMessage error={failed} onRetry={() => void product.refetch()} testId="product-error" />;
   if (!product.data) return <Loading testId="product-loading" />;
   return <ProductView product={product.data} />;
 }
@@ -36,15 +38,16 @@ function ProductView({ product }: { product: Product }) {
   const sale = product.flashSale;
   const [variantId, setVariantId] = useState(() => (sale && active.some((v) => v.id === sale.variantId) ? sale.variantId : (active.find((v) => v.stock > 0) ?? active[0])?.id ?? ''));
   const [qty, setQty] = useState(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [added, setAdded] = useState(false);
+  const adding = useApiMutation(api.shop.setCartItem, { invalidates: [api.shop.cart], onSuccess: () => setAdded(true) });
+  const busy = adding.isPending;
+  const error = adding.error;
   const live = useLiveStock(product.card);
   const now = useNow(sale !== null);
   const phase = sale ? flashPhase(sale, live.flashLeft, live.flashStatus, now) : null;
   const variant = active.find((v) => v.id === variantId) ?? null;
   const isOwner = me?.id === product.seller.id;
-  const coupons = useResource(() => api.get(`/api/v1/shop/sellers/${enc(product.seller.handle)}/coupons`, CouponList), [product.seller.handle, me?.id]);
+  const coupons = useShopCoupons(product.seller.handle);
 
   // Where the person came from: a click through from that surface, or a direct view.
   useEffect(() => {
@@ -56,26 +59,20 @@ function ProductView({ product }: { product: Product }) {
   // The countdown corrects for this device's clock with the server's.
   useEffect(() => {
     if (!sale) return;
-    api.get(`/api/v1/shop/flash-sales/${sale.id}`, FlashSale).then((s) => noteServerTime(s.serverTime)).catch(() => undefined);
+    // Straight from the server, not the cache: a cached server time would set the clock wrong.
+    call(api.shop.flashSale, { params: { id: sale.id } })
+      .then((s) => noteServerTime(s.serverTime))
+      .catch(() => undefined);
   }, [sale]);
 
   const viaQ = via ? `&via=${encodeURIComponent(viaParam(via))}` : '';
   const needLogin = () => void navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
 
-  const addToCart = async () => {
+  const addToCart = () => {
     if (!me) return needLogin();
     if (!variant) return;
-    setBusy(true);
-    setError(null);
     setAdded(false);
-    try {
-      await api.put(`/api/v1/shop/cart/items/${variant.id}`, Cart, { quantity: qty, touch });
-      setAdded(true);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    adding.mutate({ params: { variantId: variant.id }, body: { quantity: qty, touch } });
   };
   const buyNow = () => {
     if (!me) return needLogin();
@@ -154,7 +151,7 @@ function ProductView({ product }: { product: Product }) {
           <Stepper value={qty} min={1} max={maxQty} onChange={setQty} testId="product-qty" />
         </div>
       )}
-      {error !== null && <ErrorMessage error={error} testId="product-action-error" />}
+      {error && <ErrorMessage error={error} testId="product-action-error" />}
       {added && (
         <p className="success" role="status" data-testid="added-to-cart">
           {t('shop.addedToCart')} <Link to="/shop/cart">{t('shop.viewCart')}</Link>
@@ -162,7 +159,7 @@ function ProductView({ product }: { product: Product }) {
       )}
       {!isOwner ? (
         <div className="actions-row buy-row">
-          <button type="button" className="btn btn-ghost" disabled={busy || !variant || variant.stock <= 0} onClick={() => void addToCart()} data-testid="add-to-cart">
+          <button type="button" className="btn btn-ghost" disabled={busy || !variant || variant.stock <= 0} onClick={addToCart} data-testid="add-to-cart">
             {busy ? t('common.working') : t('shop.addToCart')}
           </button>
           <button type="button" className="btn btn-primary" disabled={!variant || variant.stock <= 0} onClick={buyNow} data-testid="buy-now">

@@ -1,11 +1,7 @@
 import { NavLink } from 'react-router-dom';
-import { z } from 'zod';
-import { Coupon, Order, type OrderStatus } from '@tremolo/protocol';
+import type { OrderStatus } from '@tremolo/protocol';
 import { useI18n } from '../../lib/i18n.tsx';
 import '../../components/shop/shop.css';
-
-export const CouponList = z.object({ items: z.array(Coupon) });
-export const OrderPage = z.object({ items: z.array(Order), nextCursor: z.string().nullable() });
 
 export function StatusPill({ status, testId = 'order-status' }: { status: OrderStatus; testId?: string }) {
   const { t } = useI18n();

@@ -1,4 +1,5 @@
-import { positionAt, type PlaybackState, type WatchAction, type WatchStateEvent } from '@tremolo/protocol';
+import { api, positionAt, type PlaybackState, type WatchAction, type WatchStateEvent } from '@tremolo/protocol';
+import { urlOf } from '../../lib/client.ts';
 import type { RealtimeClient } from '../../lib/realtime.ts';
 import { ClockEstimator, DriftController, leadFor } from '../../lib/watch-sync.ts';
 
@@ -80,7 +81,7 @@ export class SyncedPlayer {
     private readonly events: PlayerEvents,
     readonly mode: SyncMode = 'sync',
     private readonly myId: string = '',
-    private readonly streamUrl: (videoId: string) => string = (id) => `/api/v1/videos/${id}/stream`,
+    private readonly streamUrl: (videoId: string) => string = (id) => urlOf(api.videos.stream, { params: { id } }),
   ) {}
 
   start(): void {

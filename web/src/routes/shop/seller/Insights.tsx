@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { Insights } from '@tremolo/protocol';
+import { keepPreviousData } from '@tanstack/react-query';
+import { api } from '@tremolo/protocol';
 import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
-import { useResource } from '../../../components/shop/util.ts';
-import { api } from '../../../lib/api.ts';
+import { settledError } from '../../../components/shop/util.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { formatMoney } from '../../../lib/money.ts';
+import { useApiQuery } from '../../../lib/queries.ts';
 import { SellerNav } from '../common.tsx';
 
 const PERIODS = ['7d', '30d', '90d'] as const;
@@ -17,7 +18,8 @@ const tooltip = { contentStyle: { background: '#16161e', border: '1px solid #2c2
 export function InsightsPage() {
   const { t, lang } = useI18n();
   const [period, setPeriod] = useState<(typeof PERIODS)[number]>('7d');
-  const data = useResource(() => api.get(`/api/v1/shop/insights?period=${period}`, Insights), [period]);
+  const data = useApiQuery(api.shop.insights, { query: { period } }, { placeholderData: keepPreviousData });
+  const failed = settledError(data);
   const d = data.data;
   const money = (n: number) => (d ? formatMoney(n, d.currency, lang) : String(n));
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -34,8 +36,8 @@ export function InsightsPage() {
           ))}
         </div>
       </div>
-      {data.error !== null && <ErrorMessage error={data.error} onRetry={data.reload} testId="insights-error" />}
-      {data.loading && <Loading testId="insights-loading" />}
+      {failed && <ErrorMessage error={failed} onRetry={() => void data.refetch()} testId="insights-error" />}
+      {data.isFetching && <Loading testId="insights-loading" />}
       {d && (
         <>
           <div className="tiles" data-testid="insights-totals">

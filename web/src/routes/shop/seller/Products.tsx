@@ -1,17 +1,17 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { z } from 'zod';
-import { Product, ProductCard as ProductCardData, Shop, type ProductStatus, type Variant } from '@tremolo/protocol';
+import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
+import { api, type BodyOf, type Product, type ProductStatus, type Variant } from '@tremolo/protocol';
 import { Field } from '../../../components/Field.tsx';
 import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
-import { toMajorInput, toMinor, useResource } from '../../../components/shop/util.ts';
-import { ApiError, api, enc, upload } from '../../../lib/api.ts';
+import { settledError, toMajorInput, toMinor } from '../../../components/shop/util.ts';
+import { ApiError } from '../../../lib/api.ts';
+import { call, uploadTo } from '../../../lib/client.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { formatMoney, formatPriceRange } from '../../../lib/money.ts';
-import { useSession } from '../../../lib/session.tsx';
+import { keyOf, useApiQuery } from '../../../lib/queries.ts';
 import { optionsText, SellerNav } from '../common.tsx';
-
-const CardPage = z.object({ items: z.array(ProductCardData), nextCursor: z.string().nullable() });
+import { useMyShop } from './myShop.ts';
 
 /** "size=M, colour=red" → { size: 'M', colour: 'red' }; null when a part has no name or value. */
 function parseOptions(text: string): Record<string, string> | null {
@@ -26,21 +26,14 @@ function parseOptions(text: string): Record<string, string> | null {
 }
 
 function useShopCurrency(): string {
-  const { me } = useSession();
-  const shop = useResource(async () => {
-    try {
-      return await api.get(`/api/v1/shop/sellers/${enc(me?.handle ?? '')}`, Shop);
-    } catch {
-      return null;
-    }
-  }, [me?.handle]);
-  return shop.data?.currency ?? 'CNY';
+  return useMyShop().data?.currency ?? 'CNY';
 }
 
 export function SellerProductsPage() {
   const { t, lang } = useI18n();
   const [status, setStatus] = useState<ProductStatus | 'all'>('all');
-  const list = useResource(() => api.get(`/api/v1/shop/me/products?limit=50${status === 'all' ? '' : `&status=${status}`}`, CardPage), [status]);
+  const list = useApiQuery(api.shop.myProducts, { query: { limit: 50, ...(status === 'all' ? {} : { status }) } }, { placeholderData: keepPreviousData });
+  const failed = settledError(list);
   return (
     <section className="stack" data-testid="seller-products-page">
       <SellerNav />
@@ -56,8 +49,8 @@ export function SellerProductsPage() {
           {t('shop.newProduct')}
         </Link>
       </div>
-      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      {list.loading && !list.data && <Loading />}
+      {failed && <ErrorMessage error={failed} onRetry={() => void list.refetch()} />}
+      {list.isFetching && !list.data && <Loading />}
       {list.data && list.data.items.length === 0 && <Empty testId="products-empty">{t('shop.noProducts')}</Empty>}
       <ul className="order-list">
         {list.data?.items.map((p) => (
@@ -90,6 +83,7 @@ interface VariantDraft {
 export function NewProductPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
+  const client = useQueryClient();
   const currency = useShopCurrency();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
@@ -120,7 +114,8 @@ export function NewProductPage() {
     setBusy(true);
     setError(null);
     try {
-      const created = await api.post('/api/v1/shop/products', Product, { title, description, variants: body, lowStockThreshold: Number.parseInt(threshold, 10) || 0 });
+      const created = await call(api.shop.createProduct, { body: { title, description, variants: body, lowStockThreshold: Number.parseInt(threshold, 10) || 0 } });
+      void client.invalidateQueries({ queryKey: [api.shop.myProducts.path] });
       void navigate(`/shop/seller/products/${created.id}`, { replace: true });
     } catch (err) {
       setError(err);
@@ -171,10 +166,18 @@ export function NewProductPage() {
 
 export function EditProductPage() {
   const { id = '' } = useParams();
-  const product = useResource(() => api.get(`/api/v1/shop/products/${enc(id)}`, Product), [id]);
-  if (product.error !== null) return <ErrorMessage error={product.error} onRetry={product.reload} testId="product-error" />;
+  const args = { params: { id } };
+  const product = useApiQuery(api.shop.product, args, { staleTime: 0 });
+  const client = useQueryClient();
+  const failed = settledError(product);
+  if (failed) return <ErrorMessage error={failed} onRetry={() => void product.refetch()} testId="product-error" />;
   if (!product.data) return <Loading />;
-  return <ProductEditor product={product.data} onChange={(p) => product.setData(p)} />;
+  const changed = (p: Product) => {
+    // Every edit answers with the whole product: it replaces the cached one, and the lists that show it catch up.
+    client.setQueryData(keyOf(api.shop.product, args), p);
+    for (const e of [api.shop.myProducts, api.shop.lowStock, api.shop.sellerProducts, api.shop.cards]) void client.invalidateQueries({ queryKey: [e.path] });
+  };
+  return <ProductEditor product={product.data} onChange={changed} />;
 }
 
 function ProductEditor({ product, onChange }: { product: Product; onChange: (p: Product) => void }) {
@@ -185,7 +188,7 @@ function ProductEditor({ product, onChange }: { product: Product; onChange: (p: 
     setBusy(true);
     setError(null);
     try {
-      onChange(await api.post(`/api/v1/shop/products/${product.id}/${action}`, Product));
+      onChange(await call(action === 'publish' ? api.shop.publishProduct : api.shop.unpublishProduct, { params: { id: product.id } }));
     } catch (e) {
       setError(e);
     } finally {
@@ -237,7 +240,7 @@ function Images({ product, onChange }: { product: Product; onChange: (p: Product
     setError(null);
     setProgress(0);
     try {
-      onChange(await upload('POST', `/api/v1/shop/products/${product.id}/images`, 'file', file, Product, setProgress));
+      onChange(await uploadTo(api.shop.addImage, { params: { id: product.id }, file, onProgress: setProgress }));
     } catch (e) {
       setError(e);
     } finally {
@@ -248,7 +251,7 @@ function Images({ product, onChange }: { product: Product; onChange: (p: Product
   const remove = async (imageId: string) => {
     setError(null);
     try {
-      onChange(await api.delete(`/api/v1/shop/products/${product.id}/images/${imageId}`, Product));
+      onChange(await call(api.shop.removeImage, { params: { id: product.id, imageId } }));
     } catch (e) {
       setError(e);
     }
@@ -309,7 +312,7 @@ function Details({ product, onChange }: { product: Product; onChange: (p: Produc
     setError(null);
     setSaved(false);
     try {
-      onChange(await api.patch(`/api/v1/shop/products/${product.id}`, Product, { title, description, lowStockThreshold: Number.parseInt(threshold, 10) || 0 }));
+      onChange(await call(api.shop.updateProduct, { params: { id: product.id }, body: { title, description, lowStockThreshold: Number.parseInt(threshold, 10) || 0 } }));
       setSaved(true);
     } catch (err) {
       setError(err);
@@ -359,11 +362,11 @@ function VariantRow({ product, variant, onChange }: { product: Product; variant:
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const low = variant.active && variant.stock <= product.lowStockThreshold;
-  const patch = async (body: Record<string, unknown>) => {
+  const patch = async (body: BodyOf<typeof api.shop.updateVariant>) => {
     setBusy(true);
     setError(null);
     try {
-      onChange(await api.patch(`/api/v1/shop/products/${product.id}/variants/${variant.id}`, Product, body));
+      onChange(await call(api.shop.updateVariant, { params: { id: product.id, variantId: variant.id }, body }));
       setDelta('');
     } catch (e) {
       setError(e);
@@ -373,7 +376,7 @@ function VariantRow({ product, variant, onChange }: { product: Product; variant:
   };
   const save = (e: FormEvent) => {
     e.preventDefault();
-    const body: Record<string, unknown> = {};
+    const body: { price?: number; stockDelta?: number } = {};
     const minor = toMinor(price, variant.price.currency);
     if (minor === null) return setError(new ApiError('validation_failed', t('shop.priceProblem'), 400));
     if (minor !== variant.price.amount) body.price = minor;
@@ -427,7 +430,7 @@ function AddVariant({ product, onChange, onDone }: { product: Product; onChange:
     setBusy(true);
     setError(null);
     try {
-      onChange(await api.post(`/api/v1/shop/products/${product.id}/variants`, Product, { sku: sku.trim(), options: opts, price: minor, stock: Number.parseInt(stock, 10) || 0 }));
+      onChange(await call(api.shop.addVariant, { params: { id: product.id }, body: { sku: sku.trim(), options: opts, price: minor, stock: Number.parseInt(stock, 10) || 0 } }));
       onDone();
     } catch (err) {
       setError(err);

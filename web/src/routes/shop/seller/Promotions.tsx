@@ -1,21 +1,17 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { z } from 'zod';
-import { Coupon, FlashSale, Product, ProductCard as ProductCardData, Shop, type CreateCouponBody } from '@tremolo/protocol';
+import { api, type Coupon, type CreateCouponBody, type FlashSale } from '@tremolo/protocol';
 import { Field } from '../../../components/Field.tsx';
 import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
 import { CouponTicket } from '../../../components/shop/CouponTicket.tsx';
 import { clock, flashPhase, useNow } from '../../../components/shop/live.ts';
-import { toMinor, useResource } from '../../../components/shop/util.ts';
-import { ApiError, api, enc } from '../../../lib/api.ts';
+import { settledError, toMinor } from '../../../components/shop/util.ts';
+import { ApiError } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { formatMoney } from '../../../lib/money.ts';
-import { useSession } from '../../../lib/session.tsx';
+import { useApiMutation, useApiQuery } from '../../../lib/queries.ts';
 import { SellerNav } from '../common.tsx';
-
-const CouponPage = z.object({ items: z.array(Coupon), nextCursor: z.string().nullable() });
-const SalePage = z.object({ items: z.array(FlashSale), nextCursor: z.string().nullable() });
-const CardPage = z.object({ items: z.array(ProductCardData), nextCursor: z.string().nullable() });
+import { useMyShop } from './myShop.ts';
 
 /** A local "YYYY-MM-DDTHH:mm" for a datetime-local input. */
 function localInput(d: Date): string {
@@ -23,42 +19,26 @@ function localInput(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-function useMyShop() {
-  const { me } = useSession();
-  return useResource(async () => {
-    try {
-      return await api.get(`/api/v1/shop/sellers/${enc(me?.handle ?? '')}`, Shop);
-    } catch {
-      return null;
-    }
-  }, [me?.handle]);
+function usePublished() {
+  return useApiQuery(api.shop.myProducts, { query: { limit: 50, status: 'published' } });
 }
 
-function usePublished() {
-  return useResource(() => api.get('/api/v1/shop/me/products?limit=50&status=published', CardPage), []);
-}
+/** An action from a list row: its failure is only worth a plain alert. */
+const alertFailure = (e: unknown) => alert(e instanceof Error ? e.message : String(e));
 
 export function SellerCouponsPage() {
   const { t } = useI18n();
-  const list = useResource(() => api.get('/api/v1/shop/seller/coupons?limit=50', CouponPage), []);
+  const list = useApiQuery(api.shop.sellerCoupons, { query: { limit: 50 } });
+  const failed = settledError(list);
   const [creating, setCreating] = useState(false);
-  const stop = async (c: Coupon) => {
-    try {
-      const next = await api.post(`/api/v1/shop/coupons/${c.id}/stop`, Coupon);
-      list.setData((p) => (p ? { ...p, items: p.items.map((x) => (x.id === next.id ? next : x)) } : p));
-    } catch (e) {
-      alert(e instanceof Error ? e.message : String(e));
-    }
-  };
+  const stopping = useApiMutation(api.shop.stopCoupon, { invalidates: [api.shop.sellerCoupons, api.shop.shopCoupons] });
+  const stop = (c: Coupon) => stopping.mutate({ params: { id: c.id } }, { onError: alertFailure });
   return (
     <section className="stack" data-testid="seller-coupons-page">
       <SellerNav />
       {creating ? (
         <CouponForm
-          onCreated={(c) => {
-            list.setData((p) => ({ items: [c, ...(p?.items ?? [])], nextCursor: p?.nextCursor ?? null }));
-            setCreating(false);
-          }}
+          onCreated={() => setCreating(false)}
           onCancel={() => setCreating(false)}
         />
       ) : (
@@ -66,8 +46,8 @@ export function SellerCouponsPage() {
           {t('shop.newCoupon')}
         </button>
       )}
-      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      {list.loading && !list.data && <Loading />}
+      {failed && <ErrorMessage error={failed} onRetry={() => void list.refetch()} />}
+      {list.isFetching && !list.data && <Loading />}
       {list.data && list.data.items.length === 0 && <Empty>{t('shop.noSellerCoupons')}</Empty>}
       {list.data?.items.map((c) => (
         <CouponTicket key={c.id} coupon={c}>
@@ -75,7 +55,7 @@ export function SellerCouponsPage() {
             <span className="pill">{t(`shop.couponStatus.${c.status}`)}</span> {t('shop.couponCounts', { claimed: c.claimed, used: c.used, total: c.totalQuantity })}
           </span>
           {(c.status === 'active' || c.status === 'scheduled') && (
-            <button type="button" className="btn btn-quiet btn-small" onClick={() => void stop(c)} data-testid="coupon-stop">
+            <button type="button" className="btn btn-quiet btn-small" onClick={() => stop(c)} data-testid="coupon-stop">
               {t('shop.stopCoupon')}
             </button>
           )}
@@ -101,14 +81,17 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
   const [perUser, setPerUser] = useState('1');
   const [scope, setScope] = useState('shop');
   const [audience, setAudience] = useState<'everyone' | 'followers'>('everyone');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const creating = useApiMutation(api.shop.createCoupon, { invalidates: [api.shop.sellerCoupons, api.shop.shopCoupons], onSuccess: onCreated });
+  const busy = creating.isPending;
+  const [invalid, setInvalid] = useState<ApiError | null>(null);
+  const error = invalid ?? creating.error;
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const min = minSpend.trim() ? toMinor(minSpend, currency) : 0;
     const amount = kind === 'amount' ? toMinor(value, currency) : Number.parseInt(value, 10);
-    if (amount === null || !Number.isFinite(amount) || amount < 1 || min === null) return setError(new ApiError('validation_failed', t('shop.priceProblem'), 400));
+    if (amount === null || !Number.isFinite(amount) || amount < 1 || min === null) return setInvalid(new ApiError('validation_failed', t('shop.priceProblem'), 400));
+    setInvalid(null);
     const body: CreateCouponBody = {
       title,
       discount: kind === 'amount' ? { kind: 'amount', amountOff: amount } : { kind: 'percent', percentOff: amount },
@@ -120,18 +103,10 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
       scope: scope === 'shop' ? { kind: 'shop' } : { kind: 'product', productId: scope },
       audience: { kind: audience },
     };
-    setBusy(true);
-    setError(null);
-    try {
-      onCreated(await api.post('/api/v1/shop/coupons', Coupon, body));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    creating.mutate({ body });
   };
   return (
-    <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="coupon-form">
+    <form className="form panel" onSubmit={submit} data-testid="coupon-form">
       <h1 className="section-title">{t('shop.newCoupon')}</h1>
       <Field id="coupon-title" label={t('shop.couponTitle')} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={60} />
       <div className="grid-2">
@@ -164,7 +139,7 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
           ))}
         </select>
       </Field>
-      {error !== null && <ErrorMessage error={error} testId="coupon-form-error" />}
+      {error && <ErrorMessage error={error} testId="coupon-form-error" />}
       <div className="actions-row">
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="coupon-create">
           {busy ? t('common.saving') : t('shop.createCoupon')}
@@ -180,16 +155,13 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
 export function SellerFlashSalesPage() {
   const { t } = useI18n();
   const [params] = useSearchParams();
-  const list = useResource(() => api.get('/api/v1/shop/seller/flash-sales?limit=50', SalePage), []);
+  const list = useApiQuery(api.shop.sellerFlashSales, { query: { limit: 50 } });
+  const failed = settledError(list);
   const [creating, setCreating] = useState(params.has('product'));
-  const cancel = async (s: FlashSale) => {
+  const cancelling = useApiMutation(api.shop.cancelFlashSale, { invalidates: [api.shop.sellerFlashSales, api.shop.flashSale, api.shop.product] });
+  const cancel = (s: FlashSale) => {
     if (!confirm(t('shop.cancelSaleConfirm'))) return;
-    try {
-      const next = await api.post(`/api/v1/shop/flash-sales/${s.id}/cancel`, FlashSale);
-      list.setData((p) => (p ? { ...p, items: p.items.map((x) => (x.id === next.id ? next : x)) } : p));
-    } catch (e) {
-      alert(e instanceof Error ? e.message : String(e));
-    }
+    cancelling.mutate({ params: { id: s.id } }, { onError: alertFailure });
   };
   return (
     <section className="stack" data-testid="seller-flash-page">
@@ -197,10 +169,7 @@ export function SellerFlashSalesPage() {
       {creating ? (
         <FlashForm
           productId={params.get('product')}
-          onCreated={(s) => {
-            list.setData((p) => ({ items: [s, ...(p?.items ?? [])], nextCursor: p?.nextCursor ?? null }));
-            setCreating(false);
-          }}
+          onCreated={() => setCreating(false)}
           onCancel={() => setCreating(false)}
         />
       ) : (
@@ -208,11 +177,11 @@ export function SellerFlashSalesPage() {
           {t('shop.newFlashSale')}
         </button>
       )}
-      {list.error !== null && <ErrorMessage error={list.error} onRetry={list.reload} />}
-      {list.loading && !list.data && <Loading />}
+      {failed && <ErrorMessage error={failed} onRetry={() => void list.refetch()} />}
+      {list.isFetching && !list.data && <Loading />}
       {list.data && list.data.items.length === 0 && <Empty>{t('shop.noFlashSales')}</Empty>}
       {list.data?.items.map((s) => (
-        <SaleRow key={s.id} sale={s} onCancel={() => void cancel(s)} />
+        <SaleRow key={s.id} sale={s} onCancel={() => cancel(s)} />
       ))}
     </section>
   );
@@ -253,7 +222,8 @@ function FlashForm({ productId, onCreated, onCancel }: { productId: string | nul
   const { t, lang } = useI18n();
   const products = usePublished();
   const [pid, setPid] = useState(productId ?? '');
-  const product = useResource(async () => (pid ? api.get(`/api/v1/shop/products/${enc(pid)}`, Product) : null), [pid]);
+  const product = useApiQuery(api.shop.product, { params: { id: pid } }, { enabled: pid !== '' });
+  const productError = settledError(product);
   const [variantId, setVariantId] = useState('');
   const [price, setPrice] = useState('');
   const [stock, setStock] = useState('1');
@@ -262,41 +232,36 @@ function FlashForm({ productId, onCreated, onCancel }: { productId: string | nul
   const [at, setAt] = useState(localInput(new Date(Date.now() + 3600_000)));
   const [duration, setDuration] = useState('30');
   const [windowSec, setWindowSec] = useState('600');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const creating = useApiMutation(api.shop.createFlashSale, { invalidates: [api.shop.sellerFlashSales, api.shop.product, api.shop.myProducts], onSuccess: onCreated });
+  const busy = creating.isPending;
+  const [invalid, setInvalid] = useState<ApiError | null>(null);
+  const error = invalid ?? creating.error;
   const variants = product.data?.variants.filter((v) => v.active) ?? [];
   const variant = variants.find((v) => v.id === variantId) ?? variants[0] ?? null;
   const currency = product.data?.currency ?? 'CNY';
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!variant) return;
     const minor = toMinor(price, currency);
-    if (minor === null || minor < 1) return setError(new ApiError('validation_failed', t('shop.priceProblem'), 400));
+    if (minor === null || minor < 1) return setInvalid(new ApiError('validation_failed', t('shop.priceProblem'), 400));
+    setInvalid(null);
     const start = startIn === 'at' ? new Date(at).getTime() : Date.now() + Number(startIn) * 1000;
-    setBusy(true);
-    setError(null);
-    try {
-      onCreated(
-        await api.post('/api/v1/shop/flash-sales', FlashSale, {
-          variantId: variant.id,
-          price: minor,
-          stock: Number.parseInt(stock, 10) || 1,
-          perUserLimit: Number.parseInt(perUser, 10) || 1,
-          startsAt: new Date(start).toISOString(),
-          endsAt: new Date(start + Number(duration) * 60_000).toISOString(),
-          paymentWindowSec: Number(windowSec),
-        }),
-      );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    creating.mutate({
+      body: {
+        variantId: variant.id,
+        price: minor,
+        stock: Number.parseInt(stock, 10) || 1,
+        perUserLimit: Number.parseInt(perUser, 10) || 1,
+        startsAt: new Date(start).toISOString(),
+        endsAt: new Date(start + Number(duration) * 60_000).toISOString(),
+        paymentWindowSec: Number(windowSec),
+      },
+    });
   };
   const minutes = (s: number) => t('shop.minutes', { count: Math.round(s / 60) });
   return (
-    <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="flash-form">
+    <form className="form panel" onSubmit={submit} data-testid="flash-form">
       <h1 className="section-title">{t('shop.newFlashSale')}</h1>
       <Field id="flash-product" label={t('shop.product')}>
         <select id="flash-product" value={pid} onChange={(e) => { setPid(e.target.value); setVariantId(''); }} required>
@@ -308,7 +273,7 @@ function FlashForm({ productId, onCreated, onCancel }: { productId: string | nul
           ))}
         </select>
       </Field>
-      {product.error !== null && <ErrorMessage error={product.error} onRetry={product.reload} />}
+      {pid && productError && <ErrorMessage error={productError} onRetry={() => void product.refetch()} />}
       {variants.length > 0 && variant && (
         <Field id="flash-variant" label={t('shop.variant')} hint={t('shop.flashVariantHint', { price: formatMoney(variant.price.amount, variant.price.currency, lang), stock: variant.stock })}>
           <select id="flash-variant" value={variant.id} onChange={(e) => setVariantId(e.target.value)}>
@@ -354,7 +319,7 @@ function FlashForm({ productId, onCreated, onCancel }: { productId: string | nul
           </select>
         </Field>
       </div>
-      {error !== null && <ErrorMessage error={error} testId="flash-form-error" />}
+      {error && <ErrorMessage error={error} testId="flash-form-error" />}
       <div className="actions-row">
         <button type="submit" className="btn btn-primary" disabled={busy || !variant} data-testid="flash-create">
           {busy ? t('common.saving') : t('shop.createFlashSale')}

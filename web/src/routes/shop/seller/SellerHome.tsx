@@ -1,31 +1,26 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { z } from 'zod';
-import { LowStockItem, Shop } from '@tremolo/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, type Shop } from '@tremolo/protocol';
 import { Field } from '../../../components/Field.tsx';
 import { ErrorMessage, Loading } from '../../../components/Status.tsx';
-import { useResource } from '../../../components/shop/util.ts';
-import { ApiError, api, enc } from '../../../lib/api.ts';
+import { settledError } from '../../../components/shop/util.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
+import { useApiMutation, useApiQuery } from '../../../lib/queries.ts';
 import { useSession } from '../../../lib/session.tsx';
 import { SellerNav } from '../common.tsx';
-
-const LowStock = z.object({ items: z.array(LowStockItem) });
+import { myShopKey, useMyShop } from './myShop.ts';
 
 /** The seller's start: low-stock warnings, the shop's name and currency, links to every tool. */
 export function SellerHome() {
   const { t } = useI18n();
   const { me } = useSession();
   const handle = me?.handle ?? '';
-  const shop = useResource(async () => {
-    try {
-      return await api.get(`/api/v1/shop/sellers/${enc(handle)}`, Shop);
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'not_found') return null;
-      throw e;
-    }
-  }, [handle]);
-  const low = useResource(() => api.get('/api/v1/shop/me/low-stock', LowStock), []);
+  const client = useQueryClient();
+  const shop = useMyShop();
+  const shopError = settledError(shop);
+  const low = useApiQuery(api.shop.lowStock, undefined);
+  const lowError = settledError(low);
 
   return (
     <section className="stack" data-testid="seller-home">
@@ -42,9 +37,9 @@ export function SellerHome() {
           </ul>
         </div>
       )}
-      {low.error !== null && <ErrorMessage error={low.error} onRetry={low.reload} />}
-      {shop.error !== null && <ErrorMessage error={shop.error} onRetry={shop.reload} />}
-      {shop.loading && shop.data === null && shop.error === null ? <Loading /> : shop.error === null && <ShopForm shop={shop.data} onSaved={(s) => shop.setData(s)} />}
+      {lowError && <ErrorMessage error={lowError} onRetry={() => void low.refetch()} />}
+      {shopError && <ErrorMessage error={shopError} onRetry={() => void shop.refetch()} />}
+      {shop.data === undefined && !shopError ? <Loading /> : !shopError && <ShopForm shop={shop.data ?? null} onSaved={(s) => client.setQueryData(myShopKey(handle), s)} />}
       <nav className="menu">
         <Link to="/shop/seller/products/new" className="menu-item" data-testid="seller-new-product">
           <span>{t('shop.newProduct')}</span>
@@ -66,30 +61,28 @@ function ShopForm({ shop, onSaved }: { shop: Shop | null; onSaved: (s: Shop) => 
   const [name, setName] = useState(shop?.name ?? '');
   const [description, setDescription] = useState(shop?.description ?? '');
   const [currency, setCurrency] = useState(shop?.currency ?? 'CNY');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  const saving = useApiMutation(api.shop.upsertShop, {
+    invalidates: [api.shop.shopOf],
+    onSuccess: (s) => {
+      onSaved(s);
+      setSaved(true);
+    },
+  });
+  const busy = saving.isPending;
+  const error = saving.error;
   useEffect(() => {
     setName(shop?.name ?? '');
     setDescription(shop?.description ?? '');
     setCurrency(shop?.currency ?? 'CNY');
   }, [shop]);
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
-      onSaved(await api.put('/api/v1/shop', Shop, { name, description, currency }));
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    saving.mutate({ body: { name, description, currency } });
   };
   return (
-    <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="shop-form">
+    <form className="form panel" onSubmit={submit} data-testid="shop-form">
       <h1 className="section-title">{shop ? t('shop.myShop') : t('shop.openShop')}</h1>
       <Field id="shop-name" label={t('shop.shopName')} value={name} onChange={(e) => setName(e.target.value)} required maxLength={60} />
       <Field id="shop-description" label={t('shop.shopDescription')}>
@@ -104,7 +97,7 @@ function ShopForm({ shop, onSaved }: { shop: Shop | null; onSaved: (s: Shop) => 
           ))}
         </select>
       </Field>
-      {error !== null && <ErrorMessage error={error} />}
+      {error && <ErrorMessage error={error} />}
       {saved && <p className="success small">{t('shop.saved')}</p>}
       <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()} data-testid="shop-save">
         {busy ? t('common.saving') : shop ? t('common.save') : t('shop.openShop')}
