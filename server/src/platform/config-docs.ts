@@ -1,6 +1,6 @@
 /** The generated table sits between these markers in README.md; everything around it is prose. */
-export const BEGIN = '<!-- config:begin (generated from server/src/platform/config.ts by `npm run docs:config`; do not edit by hand) -->';
-export const END = '<!-- config:end -->';
+const BEGIN = '<!-- config:begin (generated from server/src/platform/config.ts by `npm run docs:config`; do not edit by hand) -->';
+const END = '<!-- config:end -->';
 
 export function configTableIn(readme: string): string | undefined {
   const start = readme.indexOf(BEGIN);

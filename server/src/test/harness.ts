@@ -46,7 +46,7 @@ export interface TestApp {
  * Limits far above anything a test does on purpose, so only the tests about limits (which set
  * their own, small ones) ever meet them. A variable set in the environment still wins.
  */
-export const GENEROUS_LIMITS: Record<string, string> = {
+const GENEROUS_LIMITS: Record<string, string> = {
   ...Object.fromEntries(Object.values(RATE_LIMITS).map((l) => [l.env, '100000'])),
   SHOP_UNPAID_UNITS_PER_BUYER: '100000',
   LOGIN_SLOWDOWN_AFTER_FAILS: '100000',

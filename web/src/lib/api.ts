@@ -86,14 +86,6 @@ export async function request<T>(method: Method, url: string, schema: Parser<T>,
   return decode(schema, payload, res.status);
 }
 
-export const api = {
-  get: <T>(url: string, schema: Parser<T>) => request('GET', url, schema),
-  post: <T>(url: string, schema: Parser<T>, body?: unknown) => request('POST', url, schema, body ?? {}),
-  put: <T>(url: string, schema: Parser<T>, body?: unknown) => request('PUT', url, schema, body),
-  patch: <T>(url: string, schema: Parser<T>, body: unknown) => request('PATCH', url, schema, body),
-  delete: <T>(url: string, schema: Parser<T>) => request('DELETE', url, schema),
-};
-
 /**
  * Multipart upload with progress. fetch() cannot report upload progress, so this one uses XHR.
  */
@@ -130,8 +122,4 @@ export function upload<T>(
     form.append(field, file);
     xhr.send(form);
   });
-}
-
-export function enc(segment: string): string {
-  return encodeURIComponent(segment);
 }

@@ -15,16 +15,6 @@ import { PublishError, type RealtimeClient } from './realtime.ts';
 
 // ------------------------------------------------------------------ REST
 
-/** `{ items: T[] }` with each item checked by the protocol schema. */
-export function listOf<T>(schema: Parser<T>): Parser<{ items: T[] }> {
-  return {
-    parse(value: unknown) {
-      if (!value || typeof value !== 'object' || !('items' in value) || !Array.isArray(value.items)) throw new Error('not a list');
-      return { items: (value.items as unknown[]).map((i) => schema.parse(i)) };
-    },
-  };
-}
-
 /** Which conversation a chat is: its history and read position live under its module's endpoints. */
 export type Conversation = { type: 'group'; id: string } | { type: 'dm'; handle: string };
 
@@ -440,7 +430,3 @@ export function useGroupMembers(groupId: string | null, enabled: boolean, refres
 
 const NO_MEMBERS: GroupMember[] = [];
 
-/** Text for previews in lists. */
-export function isMessageBody(b: ChannelEvent): b is Extract<ChannelEvent, { kind: 'chat' | 'share' | 'image' }> {
-  return b.kind === 'chat' || b.kind === 'share' || b.kind === 'image';
-}

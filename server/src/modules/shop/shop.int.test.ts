@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { eq } from 'drizzle-orm';
-import { api, type Cart, type CheckoutPreview, type Coupon, type CouponClaim, type FlashSale, type Insights, type Order, type Product, type ProductCard } from '@tremolo/protocol';
+import { api, type FlashSale, type Order, type Product, type ProductCard } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 import { signPayload, SIGNATURE_HEADER, TEST_CARDS, type TestPaymentProvider } from './payments/test-provider.ts';
 import { payments } from './tables.ts';

@@ -29,7 +29,7 @@ import { WatchRepo, type PartyPatch, type PartyRow, type WatchMemberRow } from '
 const channelOf = (partyId: string) => `watch:${partyId}`;
 const linkOf = (partyId: string) => `/w/${partyId}`;
 
-export interface WatchOptions {
+interface WatchOptions {
   /** How long the party waits for someone buffering before going on (ms). */
   bufferWaitMs?: number;
   /** A member may make the party wait at most once per this long (ms), so one bad link cannot stall everyone. */

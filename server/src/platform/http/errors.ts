@@ -28,7 +28,7 @@ const BY_STATUS: Record<number, AppError['code']> = { 408: 'request_timeout', 41
  * The AppError a client should see for `err`, or null when it is our own failure (a 500).
  * A framework error with a 4xx status is about the request, so it keeps its status.
  */
-export function clientErrorOf(err: unknown): AppError | null {
+function clientErrorOf(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (!(err instanceof Error)) return null;
   const fe = err as Partial<FastifyError>;
