@@ -120,14 +120,34 @@ async function main() {
   const db = await createScratchDb();
   try {
     ports.push(await freePort(), await freePort());
-    env = { DATABASE_URL: db.url, REDIS_URL, CHAT_MESSAGES_PER_10S: '100000', WS_STORED_PUBLISHES_PER_MIN: '100000', LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
+    env = {
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      CHAT_MESSAGES_PER_10S: '100000',
+      WS_STORED_PUBLISHES_PER_MIN: '100000',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+    };
     const first = await startServerProcess(env, ports[0]);
     const g = await insertGroup(db.url, M);
     nodes = [first, await startServerProcess(env, ports[1])];
     log(`${M} members, ${D / 1000} s, ${RATE} msg/s each, nodes on ${ports.join(' and ')}`);
     const members: Member[] = g.members.map((x, index) => ({
-      index, id: x.id, cookie: x.cookie, ws: null, live: false, lastSeq: 0, received: [], duplicated: 0, reordered: 0,
-      unacked: new Map(), acked: new Map(), sent: 0, disconnectedAt: null, recoveries: [], nextCid: 0,
+      index,
+      id: x.id,
+      cookie: x.cookie,
+      ws: null,
+      live: false,
+      lastSeq: 0,
+      received: [],
+      duplicated: 0,
+      reordered: 0,
+      unacked: new Map(),
+      acked: new Map(),
+      sent: 0,
+      disconnectedAt: null,
+      recoveries: [],
+      nextCid: 0,
     }));
     for (const m of members) connect(m, g.channel);
     await new Promise((r) => setTimeout(r, 2000));
@@ -173,10 +193,14 @@ async function main() {
     // Let retries land and every member resubscribe and catch up.
     const deadline = performance.now() + 30_000;
     while (performance.now() < deadline) {
-      for (const m of members) for (const [cid, text] of m.unacked) if (m.live) m.ws?.send(JSON.stringify({ t: 'pub', ch: g.channel, cid, body: { kind: 'chat', text } }));
+      for (const m of members)
+        for (const [cid, text] of m.unacked)
+          if (m.live) m.ws?.send(JSON.stringify({ t: 'pub', ch: g.channel, cid, body: { kind: 'chat', text } }));
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
-      const head = Number((await c.query<{ seq: string }>('select seq from channel_heads where channel = $1', [g.channel])).rows[0]?.seq ?? 0);
+      const head = Number(
+        (await c.query<{ seq: string }>('select seq from channel_heads where channel = $1', [g.channel])).rows[0]?.seq ?? 0,
+      );
       await c.end();
       if (members.every((m) => m.unacked.size === 0 && m.lastSeq >= head)) break;
       await new Promise((r) => setTimeout(r, 1000));
@@ -186,8 +210,13 @@ async function main() {
     // The truth: what the database holds.
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const stored = await c.query<{ seq: string; client_id: string }>('select seq, client_id from channel_events where channel = $1 order by seq', [g.channel]);
-    const dupIds = await c.query<{ n: string }>(`select count(*) - count(distinct client_id) as n from channel_events where channel = $1`, [g.channel]);
+    const stored = await c.query<{ seq: string; client_id: string }>(
+      'select seq, client_id from channel_events where channel = $1 order by seq',
+      [g.channel],
+    );
+    const dupIds = await c.query<{ n: string }>(`select count(*) - count(distinct client_id) as n from channel_events where channel = $1`, [
+      g.channel,
+    ]);
     await c.end();
     const seqs = stored.rows.map((r) => Number(r.seq));
     const head = seqs[seqs.length - 1] ?? 0;
@@ -216,7 +245,21 @@ async function main() {
     log(`deliveries checked: ${members.length} × ${seqs.length}; lost ${lost}, duplicated ${duplicated}, reordered ${reordered}`);
     log(`recoveries ${rec.length}: p50 ${(rec[Math.floor(rec.length / 2)] ?? 0).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`);
     for (const m of members) m.ws?.terminate();
-    console.log(JSON.stringify({ bench: 'chat-chaos', members: M, durationSec: D / 1000, sent, acked, stored: seqs.length, lost: lost + ackedButMissing, duplicated, reordered, recoveries: rec.length, recoveryP99Ms: Math.round(p99) }));
+    console.log(
+      JSON.stringify({
+        bench: 'chat-chaos',
+        members: M,
+        durationSec: D / 1000,
+        sent,
+        acked,
+        stored: seqs.length,
+        lost: lost + ackedButMissing,
+        duplicated,
+        reordered,
+        recoveries: rec.length,
+        recoveryP99Ms: Math.round(p99),
+      }),
+    );
   } finally {
     await Promise.all(nodes.flatMap((n) => (n ? [n.stop('SIGKILL')] : [])));
     await db.drop();

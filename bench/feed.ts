@@ -52,37 +52,57 @@ async function populate(url: string): Promise<{ cookies: { cookie: string; csrf:
   await c.query(`create or replace function bench_uuid7(ts timestamptz) returns uuid language sql volatile as $$
     select (lpad(to_hex((extract(epoch from ts) * 1000)::bigint), 12, '0') || '7' || substr(md5(random()::text), 1, 3)
             || '8' || substr(md5(random()::text), 1, 15))::uuid $$`);
-  await step('users', `insert into users (id, handle, display_name, password_hash)
-    select bench_uuid7(now() - interval '60 days' + g * interval '1 second'), 'u' || g, 'User ' || g, 'x' from generate_series(1, $1) g`, [N.users]);
+  await step(
+    'users',
+    `insert into users (id, handle, display_name, password_hash)
+    select bench_uuid7(now() - interval '60 days' + g * interval '1 second'), 'u' || g, 'User ' || g, 'x' from generate_series(1, $1) g`,
+    [N.users],
+  );
   await c.query('create temp table uid as select row_number() over (order by id) as n, id from users');
   await c.query('create index on uid (n)');
   await c.query('analyze uid');
   // Creators are skewed: a few have most of the videos and followers (cube of a uniform draw).
-  await step('videos', `insert into videos (id, author_id, caption, hashtags, visibility, status, duration_ms, width, height, video_key, poster_key, created_at)
+  await step(
+    'videos',
+    `insert into videos (id, author_id, caption, hashtags, visibility, status, duration_ms, width, height, video_key, poster_key, created_at)
     select bench_uuid7(ts), u.id, 'video ' || g, jsonb_build_array('tag' || (g % $3), 'tag' || ((g * 7) % $3)),
       case when g % 10 = 0 then 'friends' else 'public' end, 'ready', 15000, 720, 1280, 'none', 'none', ts
     from (select g, now() - random() * interval '30 days' as ts, 1 + floor(power(random(), 3) * $2)::int as a from generate_series(1, $1) g) s
-    join uid u on u.n = s.a`, [N.videos, N.users, TAGS]);
+    join uid u on u.n = s.a`,
+    [N.videos, N.users, TAGS],
+  );
   await c.query('create temp table vid as select row_number() over (order by id) as n, id from videos');
   await c.query('create index on vid (n)');
   await c.query('analyze vid');
-  await step('follows', `insert into follows (id, follower_id, followee_id, created_at)
+  await step(
+    'follows',
+    `insert into follows (id, follower_id, followee_id, created_at)
     select bench_uuid7(now() - random() * interval '30 days'), a.id, b.id, now()
     from (select 1 + floor(random() * $2)::int as x, 1 + floor(power(random(), 2) * $2)::int as y from generate_series(1, $1)) s
     join uid a on a.n = s.x join uid b on b.n = s.y where a.id <> b.id
-    on conflict do nothing`, [N.follows, N.users]);
+    on conflict do nothing`,
+    [N.follows, N.users],
+  );
   const likes = Math.floor(N.interactions * 0.4);
   const views = N.interactions - likes;
-  await step('likes', `insert into video_likes (video_id, user_id, created_at)
+  await step(
+    'likes',
+    `insert into video_likes (video_id, user_id, created_at)
     select v.id, u.id, now() - random() * interval '30 days'
     from (select 1 + floor(power(random(), 2) * $2)::int as vn, 1 + floor(random() * $3)::int as un from generate_series(1, $1)) s
     join vid v on v.n = s.vn join uid u on u.n = s.un
-    on conflict do nothing`, [likes, N.videos, N.users]);
-  await step('views', `insert into video_views (user_id, video_id, watched_ms, completed, updated_at)
+    on conflict do nothing`,
+    [likes, N.videos, N.users],
+  );
+  await step(
+    'views',
+    `insert into video_views (user_id, video_id, watched_ms, completed, updated_at)
     select u.id, v.id, (random() * 15000)::int, random() < 0.3, now() - random() * interval '30 days'
     from (select 1 + floor(power(random(), 2) * $2)::int as vn, 1 + floor(random() * $3)::int as un from generate_series(1, $1)) s
     join vid v on v.n = s.vn join uid u on u.n = s.un
-    on conflict do nothing`, [views, N.videos, N.users]);
+    on conflict do nothing`,
+    [views, N.videos, N.users],
+  );
   await c.query('analyze');
   // Sessions for the people who will make requests, exactly as a login would store them.
   const requesters = await c.query<{ id: string }>('select id from uid order by random() limit $1', [N.requesters]);

@@ -91,7 +91,13 @@ interface Result {
 // accept queue (dropped SYNs are retried after 1, 3, 7 … s), not the shop.
 const agent = new http.Agent({ keepAlive: true, maxSockets: C, maxFreeSockets: C });
 
-function call(port: number, method: string, url: string, body: unknown, who?: { cookie: string; csrf: string }): Promise<{ status: number; json: Record<string, unknown> }> {
+function call(
+  port: number,
+  method: string,
+  url: string,
+  body: unknown,
+  who?: { cookie: string; csrf: string },
+): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = http.request(
@@ -138,7 +144,8 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
   );
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
 const round = (n: number) => Math.round(n * 10) / 10;
 
 // ---------------------------------------------------------------- fixtures
@@ -159,18 +166,44 @@ async function freePort(): Promise<number> {
 async function insertFixtures(db: Db): Promise<{ seller: Buyer; buyers: Buyer[] }> {
   const started = Date.now();
   const tag = randomBytes(3).toString('hex');
-  const make = (handle: string) => ({ id: newId(), handle, token: randomBytes(32).toString('base64url'), csrf: randomBytes(18).toString('base64url'), addressId: newId() });
+  const make = (handle: string) => ({
+    id: newId(),
+    handle,
+    token: randomBytes(32).toString('base64url'),
+    csrf: randomBytes(18).toString('base64url'),
+    addressId: newId(),
+  });
   const seller = make(`seller_${tag}`);
   const people = [seller, ...Array.from({ length: BUYERS }, (_, i) => make(`b${i}_${tag}`))];
   const expiresAt = new Date(Date.now() + 86_400_000);
   for (let i = 0; i < people.length; i += 1000) {
     const chunk = people.slice(i, i + 1000);
     // Not a usable password hash: these accounts only ever use the session created here.
-    await db.insert(users).values(chunk.map((p) => ({ id: p.id, handle: p.handle, displayName: p.handle, passwordHash: 'bench-fixture-no-login' })));
+    await db
+      .insert(users)
+      .values(chunk.map((p) => ({ id: p.id, handle: p.handle, displayName: p.handle, passwordHash: 'bench-fixture-no-login' })));
     await db.insert(sessions).values(chunk.map((p) => ({ tokenHash: sha256(p.token), userId: p.id, csrfToken: p.csrf, expiresAt })));
-    await db.insert(addresses).values(chunk.map((p) => ({ id: p.addressId, userId: p.id, name: p.handle, phone: '13800000000', line1: '1 Bench Road', city: 'Shanghai', country: 'CN', isDefault: true })));
+    await db
+      .insert(addresses)
+      .values(
+        chunk.map((p) => ({
+          id: p.addressId,
+          userId: p.id,
+          name: p.handle,
+          phone: '13800000000',
+          line1: '1 Bench Road',
+          city: 'Shanghai',
+          country: 'CN',
+          isDefault: true,
+        })),
+      );
   }
-  const asBuyer = (p: (typeof people)[number]): Buyer => ({ id: p.id, cookie: `tremolo_sid=${p.token}`, csrf: p.csrf, addressId: p.addressId });
+  const asBuyer = (p: (typeof people)[number]): Buyer => ({
+    id: p.id,
+    cookie: `tremolo_sid=${p.token}`,
+    csrf: p.csrf,
+    addressId: p.addressId,
+  });
   console.log(`  fixtures: ${people.length} accounts + sessions + addresses in ${Date.now() - started} ms`);
   return { seller: asBuyer(seller), buyers: people.slice(1).map(asBuyer) };
 }
@@ -271,20 +304,32 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
     let baselinePerSec = 0;
     let steadyP99 = 0;
     try {
-      const product = await call(port, 'POST', '/api/v1/shop/products', { title: 'Bench sneaker', variants: [{ sku: 'SNK-42', price: 59900, stock: STOCK * 10 }] }, seller);
+      const product = await call(
+        port,
+        'POST',
+        '/api/v1/shop/products',
+        { title: 'Bench sneaker', variants: [{ sku: 'SNK-42', price: 59900, stock: STOCK * 10 }] },
+        seller,
+      );
       if (product.status !== 201) throw new Error(`create product: ${product.status} ${JSON.stringify(product.json)}`);
       const productId = product.json.id as string;
       const variantId = (product.json.variants as { id: string }[])[0]!.id;
       await call(port, 'POST', `/api/v1/shop/products/${productId}/publish`, undefined, seller);
-      const sale = await call(port, 'POST', '/api/v1/shop/flash-sales', {
-        variantId,
-        price: 9900,
-        stock: STOCK,
-        perUserLimit: 1,
-        startsAt: new Date().toISOString(),
-        endsAt: new Date(Date.now() + 20 * 60_000).toISOString(),
-        paymentWindowSec: 600,
-      }, seller);
+      const sale = await call(
+        port,
+        'POST',
+        '/api/v1/shop/flash-sales',
+        {
+          variantId,
+          price: 9900,
+          stock: STOCK,
+          perUserLimit: 1,
+          startsAt: new Date().toISOString(),
+          endsAt: new Date(Date.now() + 20 * 60_000).toISOString(),
+          paymentWindowSec: 600,
+        },
+        seller,
+      );
       if (sale.status !== 201) throw new Error(`create flash sale: ${sale.status} ${JSON.stringify(sale.json)}`);
       saleId = sale.json.id as string;
 
@@ -340,21 +385,40 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
       }
       // Where the tail is: the first second (the sale opens, winners serialise on one row) against the rest.
       const t0 = started;
-      const early = timeline.filter((x) => x.start - t0 < 1000).map((x) => x.ms).sort((a, b) => a - b);
-      const later = timeline.filter((x) => x.start - t0 >= 1000).map((x) => x.ms).sort((a, b) => a - b);
+      const early = timeline
+        .filter((x) => x.start - t0 < 1000)
+        .map((x) => x.ms)
+        .sort((a, b) => a - b);
+      const later = timeline
+        .filter((x) => x.start - t0 >= 1000)
+        .map((x) => x.ms)
+        .sort((a, b) => a - b);
       steadyP99 = round(pct(later, 99));
-      console.log(`  started in the first second: n=${early.length} p99 ${round(pct(early, 99))} ms; after: n=${later.length} p50 ${round(pct(later, 50))} ms p99 ${steadyP99} ms`);
+      console.log(
+        `  started in the first second: n=${early.length} p99 ${round(pct(early, 99))} ms; after: n=${later.length} p50 ${round(pct(later, 50))} ms p99 ${steadyP99} ms`,
+      );
       console.log(`  the last winning response (first call or its retry) came ${Math.round(lastWinAt)} ms after the sale opened`);
-      console.log(`  attack: ${latencies.length} checkout calls in ${elapsed.toFixed(2)} s; outcomes ${JSON.stringify(outcomes)}; winners ${winners.size}`);
+      console.log(
+        `  attack: ${latencies.length} checkout calls in ${elapsed.toFixed(2)} s; outcomes ${JSON.stringify(outcomes)}; winners ${winners.size}`,
+      );
 
       // Every winner pays.
       const payLat: number[] = [];
       const payOutcomes: Record<string, number> = {};
       await pool([...winners.values()], C, async ({ buyer, orderId }) => {
         const t0 = performance.now();
-        const r = await call(port, 'POST', `/api/v1/shop/orders/${orderId}/pay`, { paymentMethod: { type: 'card', number: '4242424242424242' }, idempotencyKey: `pay-${orderId}` }, buyer);
+        const r = await call(
+          port,
+          'POST',
+          `/api/v1/shop/orders/${orderId}/pay`,
+          { paymentMethod: { type: 'card', number: '4242424242424242' }, idempotencyKey: `pay-${orderId}` },
+          buyer,
+        );
         payLat.push(performance.now() - t0);
-        const code = r.status === 200 ? ((r.json.order as { status: string }).status) : ((r.json.error as { code?: string } | undefined)?.code ?? String(r.status));
+        const code =
+          r.status === 200
+            ? (r.json.order as { status: string }).status
+            : ((r.json.error as { code?: string } | undefined)?.code ?? String(r.status));
         payOutcomes[code] = (payOutcomes[code] ?? 0) + 1;
       });
       payLat.sort((a, b) => a - b);
@@ -388,7 +452,11 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
       const db = check.db;
       const [sale] = await db.select().from(flashSales).where(eq(flashSales.id, saleId));
       const held = await db
-        .select({ status: orders.status, n: sql<number>`count(distinct ${orders.id})::int`, units: sql<number>`coalesce(sum(${orderItems.quantity}), 0)::int` })
+        .select({
+          status: orders.status,
+          n: sql<number>`count(distinct ${orders.id})::int`,
+          units: sql<number>`coalesce(sum(${orderItems.quantity}), 0)::int`,
+        })
         .from(orders)
         .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
         .where(eq(orders.flashSaleId, saleId))
@@ -414,7 +482,13 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
         .where(and(eq(payments.status, 'captured'), sql`${payments.amount} <> ${orders.total}`));
       const stockTotal = sale?.stockTotal ?? STOCK;
       // Units still on sale (the sale's stock buckets) plus units held by orders must be exactly the sale's stock.
-      const [buckets] = await db.select({ left: sql<number>`coalesce(sum(${flashStock.units}), 0)::int`, negative: sql<number>`count(*) filter (where ${flashStock.units} < 0)::int` }).from(flashStock).where(eq(flashStock.flashSaleId, saleId));
+      const [buckets] = await db
+        .select({
+          left: sql<number>`coalesce(sum(${flashStock.units}), 0)::int`,
+          negative: sql<number>`count(*) filter (where ${flashStock.units} < 0)::int`,
+        })
+        .from(flashStock)
+        .where(eq(flashStock.flashSaleId, saleId));
       const left = buckets?.left ?? 0;
       const oversold = Math.max(0, holding - stockTotal) + Math.abs(left + holding - stockTotal) + (buckets?.negative ?? 0);
       return {

@@ -34,7 +34,16 @@ const log = (...a: unknown[]) => console.log(`[fanout ${new Date().toISOString()
 const pin = spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
 const now = (): number => performance.timeOrigin + performance.now();
 
-interface Report { counts: [number, number][]; total: number; max: number; seen: number[][]; duplicated: number; reordered: number; cuts: number; connected: number }
+interface Report {
+  counts: [number, number][];
+  total: number;
+  max: number;
+  seen: number[][];
+  duplicated: number;
+  reordered: number;
+  cuts: number;
+  connected: number;
+}
 
 async function main() {
   const db = await createScratchDb();
@@ -43,14 +52,22 @@ async function main() {
     await schema.stop();
     const g = await insertGroup(db.url, M, { admins: ADMINS });
     // Connection bursts and the admins' rate are far above what people do; lift the per-person limits.
-    const server = await startServerProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'warn', CHAT_MESSAGES_PER_10S: '100000', WS_FRAMES_PER_SECOND: '100000', WS_STORED_PUBLISHES_PER_MIN: '100000' });
+    const server = await startServerProcess({
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'warn',
+      CHAT_MESSAGES_PER_10S: '100000',
+      WS_FRAMES_PER_SECOND: '100000',
+      WS_STORED_PUBLISHES_PER_MIN: '100000',
+    });
     const pid = server.child.pid!;
     if (pin) spawnSync('taskset', ['-a', '-p', '-c', '0', String(pid)], { stdio: 'ignore' });
     if (pin) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
     const url = `${server.url.replace('http', 'ws')}/ws?v=1`;
     log(`group of ${M + 1}, ${ADMINS} admins, ${R} msg/s for ${D / 1000} s, ${GENS} generators${pin ? ', pinned' : ''}`);
 
-    const gens = Array.from({ length: GENS }, () => fork(path.join(import.meta.dirname, 'chat/fanout-gen.ts'), [], { execArgv: ['--import', 'tsx'] }));
+    const gens = Array.from({ length: GENS }, () =>
+      fork(path.join(import.meta.dirname, 'chat/fanout-gen.ts'), [], { execArgv: ['--import', 'tsx'] }),
+    );
     let subbed = 0;
     const reports: Promise<Report>[] = [];
     for (const [i, child] of gens.entries()) {
@@ -58,7 +75,10 @@ async function main() {
       child.on('message', (m: { t: string }) => {
         if (m.t === 'subbed') subbed++;
       });
-      const cookies = g.members.slice(ADMINS).map((m) => m.cookie).filter((_, k) => k % GENS === i);
+      const cookies = g.members
+        .slice(ADMINS)
+        .map((m) => m.cookie)
+        .filter((_, k) => k % GENS === i);
       child.send({ t: 'setup', setup: { url, channel: g.channel, cookies } });
     }
     const listeners = M - ADMINS;
@@ -91,7 +111,14 @@ async function main() {
     const start = performance.now();
     while (performance.now() - start < D) {
       const ws = admins[sent % admins.length]!;
-      ws.send(JSON.stringify({ t: 'pub', ch: g.channel, cid: `b${sent}`, body: { kind: 'chat', text: `t=${now().toFixed(1)} hello fans ${sent}` } }));
+      ws.send(
+        JSON.stringify({
+          t: 'pub',
+          ch: g.channel,
+          cid: `b${sent}`,
+          body: { kind: 'chat', text: `t=${now().toFixed(1)} hello fans ${sent}` },
+        }),
+      );
       sent++;
       const next = start + sent * interval;
       await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
@@ -119,12 +146,28 @@ async function main() {
       for (const s of r.seen) lost += Math.max(0, acked - s.length);
     }
     log(`sent ${sent}, acked ${acked}, refused ${refused}; deliveries ${hist.total} of ${acked * listeners}`);
-    log(`latency p50 ${hist.quantile(0.5).toFixed(1)} ms, p99 ${hist.quantile(0.99).toFixed(1)} ms, max ${hist.max.toFixed(0)} ms; lost ${lost}, duplicated ${duplicated}, reordered ${reordered}, sockets cut ${cuts}`);
+    log(
+      `latency p50 ${hist.quantile(0.5).toFixed(1)} ms, p99 ${hist.quantile(0.99).toFixed(1)} ms, max ${hist.max.toFixed(0)} ms; lost ${lost}, duplicated ${duplicated}, reordered ${reordered}, sockets cut ${cuts}`,
+    );
     log(`server CPU ${cpu.toFixed(0)}% of a core, RSS ${rss.toFixed(0)} MB`);
     for (const c of gens) c.kill();
     for (const a of admins) a.terminate();
     await server.stop();
-    console.log(JSON.stringify({ bench: 'group-fanout', members: M, rate: R, deliveries: hist.total, p50Ms: round(hist.quantile(0.5)), p99Ms: round(hist.quantile(0.99)), lost, duplicated, reordered, serverCpuPct: Math.round(cpu), serverRssMb: Math.round(rss) }));
+    console.log(
+      JSON.stringify({
+        bench: 'group-fanout',
+        members: M,
+        rate: R,
+        deliveries: hist.total,
+        p50Ms: round(hist.quantile(0.5)),
+        p99Ms: round(hist.quantile(0.99)),
+        lost,
+        duplicated,
+        reordered,
+        serverCpuPct: Math.round(cpu),
+        serverRssMb: Math.round(rss),
+      }),
+    );
   } finally {
     await db.drop();
   }

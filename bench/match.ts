@@ -82,7 +82,28 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 const rand = (a: number, b: number) => a + Math.random() * (b - a);
-const INTERESTS = ['music', 'games', 'food', 'travel', 'pets', 'sports', 'movies', 'anime', 'fashion', 'tech', 'books', 'art', 'dance', 'fitness', 'cars', 'photo', 'comedy', 'study', 'crafts', 'nature'];
+const INTERESTS = [
+  'music',
+  'games',
+  'food',
+  'travel',
+  'pets',
+  'sports',
+  'movies',
+  'anime',
+  'fashion',
+  'tech',
+  'books',
+  'art',
+  'dance',
+  'fitness',
+  'cars',
+  'photo',
+  'comedy',
+  'study',
+  'crafts',
+  'nature',
+];
 const ZIPF = INTERESTS.map((_, i) => 1 / (i + 1));
 const ZIPF_SUM = ZIPF.reduce((a, b) => a + b, 0);
 function zipfInterest(): string {
@@ -113,7 +134,17 @@ interface Sim {
   cid: number;
 }
 
-async function queueBench(): Promise<{ users: number; reqPerSec: number; p50: number; p99: number; p50All: number; p99All: number; doubleMatched: number; matches: number; errors: number }> {
+async function queueBench(): Promise<{
+  users: number;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  p50All: number;
+  p99All: number;
+  doubleMatched: number;
+  matches: number;
+  errors: number;
+}> {
   const db = await createScratchDb();
   const port = await freePort();
   mkdirSync(path.join(root, '.tmp', 'bench-match'), { recursive: true });
@@ -132,9 +163,23 @@ async function queueBench(): Promise<{ users: number; reqPerSec: number; p50: nu
     MATCH_SKIPS_PER_MIN: '1000000',
     MATCH_SKIPS_PER_HOUR: '1000000',
   };
-  const child = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'bench', process.execPath, '--import', 'tsx', path.join(root, 'server/src/main.ts')], {
-    env, stdio: ['ignore', 'inherit', 'inherit'], cwd: root,
-  });
+  const child = spawn(
+    'bash',
+    [
+      '-c',
+      'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"',
+      'bench',
+      process.execPath,
+      '--import',
+      'tsx',
+      path.join(root, 'server/src/main.ts'),
+    ],
+    {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      cwd: root,
+    },
+  );
   const sims: Sim[] = [];
   try {
     await waitForPort(port, child);
@@ -158,7 +203,10 @@ async function queueBench(): Promise<{ users: number; reqPerSec: number; p50: nu
 
     const send = (s: Sim, action: 'join' | 'leave' | 'next') => {
       if (s.ws.readyState !== WebSocket.OPEN) return;
-      const body = action === 'leave' ? { kind: 'match_queue', action } : { kind: 'match_queue', action, interests: interestsMix(), languages: languagesMix() };
+      const body =
+        action === 'leave'
+          ? { kind: 'match_queue', action }
+          : { kind: 'match_queue', action, interests: interestsMix(), languages: languagesMix() };
       s.ws.send(JSON.stringify({ t: 'pub', ch: s.ch, cid: `q${s.cid++}`, body }));
     };
     const join = (s: Sim, action: 'join' | 'next') => {
@@ -172,7 +220,10 @@ async function queueBench(): Promise<{ users: number; reqPerSec: number; p50: nu
       s.timer = setTimeout(() => ((s.timer = null), fn()), ms);
     };
 
-    const onFrame = (s: Sim, f: { t: string; ch?: string; body?: { kind: string; callId?: string; peer?: { id: string }; state?: string }; code?: string }) => {
+    const onFrame = (
+      s: Sim,
+      f: { t: string; ch?: string; body?: { kind: string; callId?: string; peer?: { id: string }; state?: string }; code?: string },
+    ) => {
       if (f.t === 'err') return void errors++;
       if (f.t !== 'ev' || !f.body) return;
       const b = f.body;
@@ -244,14 +295,30 @@ async function queueBench(): Promise<{ users: number; reqPerSec: number; p50: nu
     const started = performance.now();
     warmUntil = started + WARMUP_S * 1000;
     const handledAtStart = handled;
-    const progress = setInterval(() => log(`t=${Math.round((performance.now() - started) / 1000)} s handled=${handled} matches=${matches} p99=${waits.quantile(0.99).toFixed(0)} ms errors=${errors}`), 10_000);
+    const progress = setInterval(
+      () =>
+        log(
+          `t=${Math.round((performance.now() - started) / 1000)} s handled=${handled} matches=${matches} p99=${waits.quantile(0.99).toFixed(0)} ms errors=${errors}`,
+        ),
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     running = false;
     clearInterval(progress);
     const elapsed = (performance.now() - started) / 1000;
     const total = handled - handledAtStart;
     for (const s of sims) if (s.timer) clearTimeout(s.timer);
-    return { users: sims.length, reqPerSec: Math.round(total / elapsed), p50: steady.quantile(0.5), p99: steady.quantile(0.99), p99All: waits.quantile(0.99), p50All: waits.quantile(0.5), doubleMatched, matches, errors };
+    return {
+      users: sims.length,
+      reqPerSec: Math.round(total / elapsed),
+      p50: steady.quantile(0.5),
+      p99: steady.quantile(0.99),
+      p99All: waits.quantile(0.99),
+      p50All: waits.quantile(0.5),
+      doubleMatched,
+      matches,
+      errors,
+    };
   } finally {
     for (const s of sims) s.ws.terminate();
     await stopChild(child);
@@ -263,7 +330,15 @@ async function queueBench(): Promise<{ users: number; reqPerSec: number; p50: nu
 function shakeBench(): { precision: number; recall: number; truePairs: number; found: number; windowMs: number } {
   const windowMs = Number(process.env.SHAKE_WINDOW_MS || 300);
   const pairer = new ShakePairer({ windowMs });
-  interface Sim { userId: string; trueAt: number; owd: number; measured: number; lat?: number; lng?: number; partner: string }
+  interface Sim {
+    userId: string;
+    trueAt: number;
+    owd: number;
+    measured: number;
+    lat?: number;
+    lng?: number;
+    partner: string;
+  }
   const shakes: Sim[] = [];
   const span = (SHAKES / 2 / SHAKE_RATE) * 1000; // pairs start over this span
   for (let i = 0; i < SHAKES / 2; i++) {
@@ -273,7 +348,10 @@ function shakeBench(): { precision: number; recall: number; truePairs: number; f
     const lng = rand(100, 125);
     const a = `p${i}a`;
     const b = `p${i}b`;
-    for (const [me, other] of [[a, b], [b, a]] as const) {
+    for (const [me, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const owd = rand(20, 300);
       const s: Sim = { userId: me, trueAt: t + rand(0, JITTER), owd, measured: Math.max(0, owd + rand(-OWD_ERR, OWD_ERR)), partner: other };
       if (Math.random() < LOCATED) {
@@ -308,21 +386,27 @@ function shakeBench(): { precision: number; recall: number; truePairs: number; f
 
 async function main() {
   const shake = shakeBench();
-  log(`shake: ${SHAKES} shakes (${shake.truePairs} true pairs at ${SHAKE_RATE} pairs/s), window ${shake.windowMs} ms: ${shake.found} pairs, precision ${shake.precision.toFixed(4)}, recall ${shake.recall.toFixed(4)}`);
+  log(
+    `shake: ${SHAKES} shakes (${shake.truePairs} true pairs at ${SHAKE_RATE} pairs/s), window ${shake.windowMs} ms: ${shake.found} pairs, precision ${shake.precision.toFixed(4)}, recall ${shake.recall.toFixed(4)}`,
+  );
   if (USERS === 0) return;
   const q = await queueBench();
-  log(`queue: ${q.users} users, ${q.reqPerSec} requests/s handled, ${q.matches} match_found, wait after ${WARMUP_S} s warm-up p50 ${q.p50.toFixed(1)} ms p99 ${q.p99.toFixed(1)} ms (whole run incl. the cold ramp: p50 ${q.p50All.toFixed(1)} ms p99 ${q.p99All.toFixed(1)} ms), double matches ${q.doubleMatched}, errors ${q.errors}`);
-  console.log(JSON.stringify({
-    bench: 'match',
-    users: q.users,
-    matchReqPerSec: q.reqPerSec,
-    p50WaitMs: Math.round(q.p50 * 10) / 10,
-    p99WaitMs: Math.round(q.p99 * 10) / 10,
-    p99WaitMsWithRamp: Math.round(q.p99All * 10) / 10,
-    doubleMatched: q.doubleMatched,
-    shakePrecision: Math.round(shake.precision * 10_000) / 10_000,
-    shakeRecall: Math.round(shake.recall * 10_000) / 10_000,
-  }));
+  log(
+    `queue: ${q.users} users, ${q.reqPerSec} requests/s handled, ${q.matches} match_found, wait after ${WARMUP_S} s warm-up p50 ${q.p50.toFixed(1)} ms p99 ${q.p99.toFixed(1)} ms (whole run incl. the cold ramp: p50 ${q.p50All.toFixed(1)} ms p99 ${q.p99All.toFixed(1)} ms), double matches ${q.doubleMatched}, errors ${q.errors}`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'match',
+      users: q.users,
+      matchReqPerSec: q.reqPerSec,
+      p50WaitMs: Math.round(q.p50 * 10) / 10,
+      p99WaitMs: Math.round(q.p99 * 10) / 10,
+      p99WaitMsWithRamp: Math.round(q.p99All * 10) / 10,
+      doubleMatched: q.doubleMatched,
+      shakePrecision: Math.round(shake.precision * 10_000) / 10_000,
+      shakeRecall: Math.round(shake.recall * 10_000) / 10_000,
+    }),
+  );
 }
 
 main().catch((err: unknown) => {

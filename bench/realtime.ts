@@ -212,7 +212,13 @@ async function startTremolo(): Promise<RunningServer> {
 async function startSocketio(): Promise<RunningServer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
-  const child = spawnPinned(SERVER_CPU, [process.execPath, '--import', 'tsx', 'bench/peers/socketio-server.ts', String(port)], env, 'socketio-server', false);
+  const child = spawnPinned(
+    SERVER_CPU,
+    [process.execPath, '--import', 'tsx', 'bench/peers/socketio-server.ts', String(port)],
+    env,
+    'socketio-server',
+    false,
+  );
   await waitForPort(port, child);
   return {
     kind: 'socketio',
@@ -232,7 +238,10 @@ class Generator {
   private waiters: { op: FromGenerator['op']; resolve: (m: FromGenerator) => void }[] = [];
   private fatal: Error | null = null;
 
-  private constructor(readonly child: ChildProcess, readonly name: string) {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly name: string,
+  ) {
     child.on('message', (raw: unknown) => {
       const msg = raw as FromGenerator;
       if (msg.op === 'fatal') {
@@ -328,7 +337,13 @@ class Session {
   async run(rate: number, durationSec: number): Promise<StepResult> {
     const reconnect = await this.connect();
     const failed = reconnect.reduce((a, r) => a + r.failed, 0);
-    if (failed > 0) log(`  ${failed} subscriber(s) could not (re)connect: ${reconnect.flatMap((r) => r.errors).slice(0, 3).join('; ')}`);
+    if (failed > 0)
+      log(
+        `  ${failed} subscriber(s) could not (re)connect: ${reconnect
+          .flatMap((r) => r.errors)
+          .slice(0, 3)
+          .join('; ')}`,
+      );
     // Start from a quiet server: a backlog from an overloaded step would bill this one.
     for (const g of this.gens) g.send({ op: 'settle' });
     const settled = await Promise.all(this.gens.map((g) => g.next('settled')));
@@ -500,7 +515,15 @@ async function benchServer(kind: ServerKind): Promise<ServerSummary> {
     const t0 = performance.now();
     const reports = await session.connect();
     const failed = reports.reduce((a, r) => a + r.failed, 0);
-    log(`  ${session.subscribed} subscribers connected and subscribed in ${((performance.now() - t0) / 1000).toFixed(1)} s` + (failed ? `, ${failed} failed: ${reports.flatMap((r) => r.errors).slice(0, 3).join('; ')}` : ''));
+    log(
+      `  ${session.subscribed} subscribers connected and subscribed in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
+        (failed
+          ? `, ${failed} failed: ${reports
+              .flatMap((r) => r.errors)
+              .slice(0, 3)
+              .join('; ')}`
+          : ''),
+    );
     log(`  idle server RSS ${Math.round(rssMb(server.pid))} MB`);
     if (warmup > 0) {
       // JIT, connection pools and first-use paths warm up outside the measurement, for both servers.
@@ -546,7 +569,9 @@ function summary(s: ServerSummary | undefined) {
 
 async function main(): Promise<void> {
   if (pin) spawnSync('taskset', ['-p', '-c', GENERATOR_CPU, String(process.pid)], { stdio: 'ignore' });
-  log(`realtime fan-out: S=${S} subscribers, R=${R} msg/s, D=${D} s; ${generatorCount} generator process(es); pinned: ${pin ? 'yes' : 'no'}; logs in ${path.relative(root, logDir)}/`);
+  log(
+    `realtime fan-out: S=${S} subscribers, R=${R} msg/s, D=${D} s; ${generatorCount} generator process(es); pinned: ${pin ? 'yes' : 'no'}; logs in ${path.relative(root, logDir)}/`,
+  );
   const results: Partial<Record<ServerKind, ServerSummary>> = {};
   for (const kind of servers) results[kind] = await benchServer(kind);
   const t = results.tremolo;
@@ -566,7 +591,8 @@ async function main(): Promise<void> {
       ratio,
       // Server CPU per delivered event at the default S and R, Socket.IO's over Tremolo's: how much
       // more work each delivery costs, a figure a busy machine bends less than latency.
-      cpuPerDeliveryRatio: t && s && t.main.serverCpuUsPerDelivery > 0 ? round(s.main.serverCpuUsPerDelivery / t.main.serverCpuUsPerDelivery) : null,
+      cpuPerDeliveryRatio:
+        t && s && t.main.serverCpuUsPerDelivery > 0 ? round(s.main.serverCpuUsPerDelivery / t.main.serverCpuUsPerDelivery) : null,
     }),
   );
 }

@@ -28,7 +28,9 @@ const log = (line: string): void => console.log(line);
 
 const t0 = performance.now();
 const data = loadDataset(dataDir);
-log(`data ${data.name}: ${data.users} users, ${data.items} items, ${data.train.length} train, ${data.test.length} test, ${data.trust.length} trust pairs (${((performance.now() - t0) / 1000).toFixed(1)} s to load)`);
+log(
+  `data ${data.name}: ${data.users} users, ${data.items} items, ${data.train.length} train, ${data.test.length} test, ${data.trust.length} trust pairs (${((performance.now() - t0) / 1000).toFixed(1)} s to load)`,
+);
 
 const fitStart = performance.now();
 const options: Partial<EngineOptions> = {};
@@ -48,7 +50,9 @@ if (doTune) {
 const engine = new RecommendEngine(options);
 const report = engine.fitSync(toInteractions(data.train), toFriendships(data.trust));
 const fitSeconds = (performance.now() - fitStart) / 1000;
-log(`final fit: EASE ${report.solver} over ${report.headSize} head items + iALS, ${report.interactions} interactions, ${report.seconds.toFixed(1)} s; total fit ${fitSeconds.toFixed(1)} s`);
+log(
+  `final fit: EASE ${report.solver} over ${report.headSize} head items + iALS, ${report.interactions} interactions, ${report.seconds.toFixed(1)} s; total fit ${fitSeconds.toFixed(1)} s`,
+);
 
 const m = evaluate(engine, data.test, 20);
 log(`test: ${m.users} users, recall@20=${m.recall.toFixed(4)} ndcg@20=${m.ndcg.toFixed(4)}, ${m.msPerUser.toFixed(2)} ms/user`);

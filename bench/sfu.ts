@@ -58,7 +58,9 @@ const BROWSER_ARGS = [
   ...MEDIA_ARGS,
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   // Viewer pages are never focused; their rendering must not be throttled.
-  '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
 ];
 
 interface Target {
@@ -345,9 +347,7 @@ async function main(): Promise<void> {
   }
   const summary: Record<string, unknown> = { bench: 'sfu' };
   for (const [name, r] of Object.entries(results)) {
-    summary[name] = r
-      ? { p50Ms: r.p50Ms, p95Ms: r.p95Ms, fps: r.fps, cpuPctPerStream: r.cpuPctPerStream, maxViewers: r.maxViewers }
-      : null;
+    summary[name] = r ? { p50Ms: r.p50Ms, p95Ms: r.p95Ms, fps: r.fps, cpuPctPerStream: r.cpuPctPerStream, maxViewers: r.maxViewers } : null;
     if (!r) summary[`${name}Reason`] = reasons[name];
   }
   console.log(JSON.stringify(summary));

@@ -47,8 +47,14 @@ const IN_SYNC_MS = 25;
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
   '--autoplay-policy=no-user-gesture-required',
 ];
 
@@ -111,7 +117,9 @@ function delayProxy(targetPort: number): Promise<{ port: number; server: Server 
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, server })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, server })),
+  );
 }
 
 // ---------------------------------------------------------------- people
@@ -127,7 +135,9 @@ interface Client {
 
 async function person(browser: Browser, base: string, handle: string, proxied: boolean): Promise<Client> {
   const context = await browser.newContext({ baseURL: base, viewport: { width: 480, height: 720 } });
-  const res = await context.request.post('/api/v1/auth/signup', { data: { handle, displayName: handle, password: 'correct horse battery' } });
+  const res = await context.request.post('/api/v1/auth/signup', {
+    data: { handle, displayName: handle, password: 'correct horse battery' },
+  });
   if (res.status() !== 201) throw new Error(`signup ${handle}: ${res.status()} ${await res.text()}`);
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   const page = await context.newPage();
@@ -166,7 +176,10 @@ interface RunResult {
 
 async function run(clients: Client[], videoId: string, mode: 'sync' | 'naive'): Promise<RunResult> {
   const host = clients[0]!;
-  const created = await host.context.request.post('/api/v1/watch', { data: { videoIds: [videoId], controlMode: 'everyone' }, headers: { 'x-csrf-token': host.csrf } });
+  const created = await host.context.request.post('/api/v1/watch', {
+    data: { videoIds: [videoId], controlMode: 'everyone' },
+    headers: { 'x-csrf-token': host.csrf },
+  });
   if (created.status() !== 201) throw new Error(`create party: ${created.status()} ${await created.text()}`);
   const party = (await created.json()) as WatchParty;
   const query = mode === 'naive' ? '?sync=naive' : '';
@@ -174,11 +187,16 @@ async function run(clients: Client[], videoId: string, mode: 'sync' | 'naive'): 
   // Everyone in and playing.
   await Promise.all(
     clients.map((c) =>
-      waitFor(`${c.name} playing`, () => c.page.evaluate(() => {
-        const w = (window as unknown as PageHooks).__watch;
-        const s = w?.sample();
-        return !!s && !s.paused && s.currentTimeMs > 300;
-      }), 60_000),
+      waitFor(
+        `${c.name} playing`,
+        () =>
+          c.page.evaluate(() => {
+            const w = (window as unknown as PageHooks).__watch;
+            const s = w?.sample();
+            return !!s && !s.paused && s.currentTimeMs > 300;
+          }),
+        60_000,
+      ),
     ),
   );
   await sleep(mode === 'sync' ? 2500 : 1000); // clock probes done
@@ -220,16 +238,23 @@ async function run(clients: Client[], videoId: string, mode: 'sync' | 'naive'): 
     const before = marks[marks.length - 1]!.state.version;
     const pressedAt = Date.now();
     await c.page.evaluate(
-      ([action, positionMs]) => (window as unknown as PageHooks).__watch?.control(action as string, positionMs === null ? {} : { positionMs: positionMs }),
+      ([action, positionMs]) =>
+        (window as unknown as PageHooks).__watch?.control(action as string, positionMs === null ? {} : { positionMs: positionMs }),
       [step.action, step.positionMs ?? null] as const,
     );
     // The authoritative state, as the host's page received it.
-    const state = await waitFor(`state after ${step.action}`, async () => {
-      const s = await currentState(host);
-      return s && s.version > before ? s : null;
-    }, 10_000);
+    const state = await waitFor(
+      `state after ${step.action}`,
+      async () => {
+        const s = await currentState(host);
+        return s && s.version > before ? s : null;
+      },
+      10_000,
+    );
     marks.push({ action: step.action, pressedAt, state });
-    console.log(`  ${mode} ${((pressedAt - start) / 1000).toFixed(1)} s: ${clients[step.by]!.name} ${step.action}${step.positionMs !== undefined ? ` → ${step.positionMs / 1000} s` : ''} (lead ${Math.round(state.atServerMs - pressedAt)} ms after the click)`);
+    console.log(
+      `  ${mode} ${((pressedAt - start) / 1000).toFixed(1)} s: ${clients[step.by]!.name} ${step.action}${step.positionMs !== undefined ? ` → ${step.positionMs / 1000} s` : ''} (lead ${Math.round(state.atServerMs - pressedAt)} ms after the click)`,
+    );
   }
   await sleep(Math.max(0, start + SECONDS * 1000 - Date.now()));
 
@@ -263,11 +288,16 @@ async function run(clients: Client[], videoId: string, mode: 'sync' | 'naive'): 
   }
   if (args.trace) {
     for (const [b, errs] of [...buckets.entries()].sort((x, y) => x[0] - y[0])) {
-      if (b % 5 === 0) console.log(`    ${mode} t=${((b * 100 - start) / 1000).toFixed(1)} v${stateAt(b * 100).version} ${stateAt(b * 100).playing ? 'play' : 'stop'} err ${errs.map((e) => Math.round(e)).join(' ')}`);
+      if (b % 5 === 0)
+        console.log(
+          `    ${mode} t=${((b * 100 - start) / 1000).toFixed(1)} v${stateAt(b * 100).version} ${stateAt(b * 100).playing ? 'play' : 'stop'} err ${errs.map((e) => Math.round(e)).join(' ')}`,
+        );
     }
   }
   const drift: number[] = [];
-  const changes = marks.slice(1).map((m) => ({ from: Math.min(m.pressedAt, m.state.atServerMs), to: Math.max(m.pressedAt, m.state.atServerMs) + SETTLE_MS }));
+  const changes = marks
+    .slice(1)
+    .map((m) => ({ from: Math.min(m.pressedAt, m.state.atServerMs), to: Math.max(m.pressedAt, m.state.atServerMs) + SETTLE_MS }));
   for (const [b, errs] of buckets) {
     const t = b * 100 + 50;
     if (errs.some((e) => Number.isNaN(e))) continue;
@@ -301,7 +331,14 @@ async function run(clients: Client[], videoId: string, mode: 'sync' | 'naive'): 
 
   // How well each client knew the server clock (true offset is 0 on one machine).
   const clockErrors = perClient.map((pc) => Math.abs(pc.offset));
-  return { mode, drift, resyncs, clockErrors, rtts: perClient.map((pc) => pc.rtt), samples: perClient.reduce((a, pc) => a + pc.samples.length, 0) };
+  return {
+    mode,
+    drift,
+    resyncs,
+    clockErrors,
+    rtts: perClient.map((pc) => pc.rtt),
+    samples: perClient.reduce((a, pc) => a + pc.samples.length, 0),
+  };
 }
 
 function pct(xs: number[], p: number): number {
@@ -319,7 +356,13 @@ function describeRun(r: RunResult, seekWindowMs: number) {
       `resync after seek ${r.resyncs.map((x) => (x === null ? 'never' : `${Math.round(x)} ms`)).join(', ')}; ` +
       `clock error per client ${r.clockErrors.map((e) => `${r1(e)}`).join('/')} ms, min RTT ${r.rtts.map((x) => Math.round(x)).join('/')} ms`,
   );
-  return { p50: r1(pct(r.drift, 50)), p95: r1(pct(r.drift, 95)), max: r1(Math.max(...r.drift)), resyncMax: Math.round(Math.max(...resyncMs)), resyncs: r.resyncs };
+  return {
+    p50: r1(pct(r.drift, 50)),
+    p95: r1(pct(r.drift, 95)),
+    max: r1(Math.max(...r.drift)),
+    resyncMax: Math.round(Math.max(...resyncMs)),
+    resyncs: r.resyncs,
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -343,7 +386,9 @@ async function main() {
     console.log(`${CLIENTS} clients; ${clients[CLIENTS - 1]!.name} through a proxy adding ${DELAY} ± ${JITTER} ms each way`);
     const clip = await makeVideo({ seconds: Math.max(90, SECONDS + 40), width: 320, height: 240 });
     const videoId = await uploadVideo(clients[0]!.context.request, clip, 'bench');
-    const codec = await clients[0]!.page.evaluate(() => document.createElement('video').canPlayType('video/mp4; codecs="avc1.64001F, mp4a.40.2"'));
+    const codec = await clients[0]!.page.evaluate(() =>
+      document.createElement('video').canPlayType('video/mp4; codecs="avc1.64001F, mp4a.40.2"'),
+    );
     console.log(`H.264/AAC in this Chromium: ${codec || 'no'}`);
 
     const sync = await run(clients, videoId, 'sync');
@@ -353,7 +398,17 @@ async function main() {
       const naive = await run(clients, videoId, 'naive');
       baselineP95 = describeRun(naive, SECONDS * 1000 * 0.12).p95;
     }
-    console.log(JSON.stringify({ bench: 'watch-sync', clients: CLIENTS, p50DriftMs: s.p50, p95DriftMs: s.p95, maxDriftMs: s.max, resyncAfterSeekMs: s.resyncMax, baselineP95DriftMs: baselineP95 }));
+    console.log(
+      JSON.stringify({
+        bench: 'watch-sync',
+        clients: CLIENTS,
+        p50DriftMs: s.p50,
+        p95DriftMs: s.p95,
+        maxDriftMs: s.max,
+        resyncAfterSeekMs: s.resyncMax,
+        baselineP95DriftMs: baselineP95,
+      }),
+    );
   } finally {
     await browser.close();
     proxy.server.close();

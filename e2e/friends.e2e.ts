@@ -56,7 +56,10 @@ describe('two people become friends', () => {
     await item.waitFor();
     assert.match((await item.textContent()) ?? '', /Alice Liu followed you/);
     assert.equal(await bob.page.getByTestId('tab-inbox-badge').textContent(), '1');
-    assert.ok(bob.wsFrames.some((f) => f.includes('"kind":"notification"') && f.includes('"kind":"followed"')), 'the notification came over the WebSocket');
+    assert.ok(
+      bob.wsFrames.some((f) => f.includes('"kind":"notification"') && f.includes('"kind":"followed"')),
+      'the notification came over the WebSocket',
+    );
     assert.equal(await bob.page.evaluate(() => document.body.getAttribute('data-e2e-mark')), 'same-page', 'no page load happened');
   });
 

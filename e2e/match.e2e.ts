@@ -199,7 +199,7 @@ describe('连线 and shake', () => {
     for (const p of [cat, dan, admin, eve]) await p.context.close();
   });
 
-  test('two phones shaken at the same moment see each other\'s card, then a video call', { timeout: 90_000 }, async () => {
+  test("two phones shaken at the same moment see each other's card, then a video call", { timeout: 90_000 }, async () => {
     const fay = await join('mt_fay', 'Fay Shake');
     const gus = await join('mt_gus', 'Gus Shake');
     await Promise.all([fay.page.goto('/shake'), gus.page.goto('/shake')]);
@@ -274,7 +274,9 @@ describe('连线 and shake', () => {
   test('a refused camera is explained, and nothing is queued', { timeout: 30_000 }, async () => {
     const hal = await join('mt_hal', 'Hal Match');
     // What the browser answers when the person said no to the camera prompt.
-    await hal.page.addInitScript(`navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`);
+    await hal.page.addInitScript(
+      `navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));`,
+    );
     await optIn(hal.page);
     await start(hal.page);
     const problem = hal.page.getByTestId('match-camera-error');
@@ -284,7 +286,9 @@ describe('连线 and shake', () => {
     await hal.context.close();
   });
 
-  test('skipping too fast is explained and the call goes on; three reports put a person in a cool-down they are told about', { timeout: 90_000 }, async () => {
+  test('skipping too fast is explained and the call goes on; three reports put a person in a cool-down they are told about', {
+    timeout: 90_000,
+  }, async () => {
     const ivy = await join('mt_ivy', 'Ivy Match');
     const jon = await join('mt_jon', 'Jon Match');
     await Promise.all([optIn(ivy.page), optIn(jon.page)]);

@@ -14,7 +14,10 @@ async function apiAs(page: Page, method: string, url: string, body?: unknown): P
       const session = (await (await fetch('/api/v1/auth/session')).json()) as { csrfToken: string };
       const res = await fetch(url, {
         method,
-        headers: body === undefined ? { 'x-csrf-token': session.csrfToken } : { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        headers:
+          body === undefined
+            ? { 'x-csrf-token': session.csrfToken }
+            : { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await res.text();
@@ -78,7 +81,10 @@ describe('fan groups and direct messages', () => {
     await page.getByTestId('admin-announcement-save').click();
     await page.getByTestId('admin-saved').waitFor();
     await page.goto(`/g/${groupId}`);
-    assert.equal(await page.getByTestId('group-announcement').locator('.chat-announcement-text').textContent(), 'Welcome! New coupons every Friday.');
+    assert.equal(
+      await page.getByTestId('group-announcement').locator('.chat-announcement-text').textContent(),
+      'Welcome! New coupons every Friday.',
+    );
   });
 
   test('a fan follows, joins from the card and reads the announcement', async () => {
@@ -95,7 +101,10 @@ describe('fan groups and direct messages', () => {
     await page.getByTestId('card-unfollow').waitFor();
     await page.getByTestId('card-group-join').click();
     await page.getByTestId('group-page').waitFor();
-    assert.equal(await page.getByTestId('group-announcement').locator('.chat-announcement-text').textContent(), 'Welcome! New coupons every Friday.');
+    assert.equal(
+      await page.getByTestId('group-announcement').locator('.chat-announcement-text').textContent(),
+      'Welcome! New coupons every Friday.',
+    );
     // The announcement also sits in the history, where it was posted.
     await page.getByTestId('chat-announcement-event').waitFor();
   });
@@ -143,7 +152,9 @@ describe('fan groups and direct messages', () => {
     await leo.page.getByTestId('group-page').waitFor();
     await eventually(async () => assert.ok(leo.wsFrames.some((f) => f.includes('"t":"subbed"') && f.includes(`group:${groupId}`))));
     // Mia sees Leo arrive.
-    await eventually(async () => assert.match((await mia.page.getByTestId('chat-member-event').last().textContent()) ?? '', /Leo Fan joined/));
+    await eventually(async () =>
+      assert.match((await mia.page.getByTestId('chat-member-event').last().textContent()) ?? '', /Leo Fan joined/),
+    );
 
     // One coupon for the group, in Lina's shop.
     assert.equal((await apiAs(lina.page, 'PUT', '/api/v1/shop', { name: 'Lina Beauty Shop' })).status < 300, true);
@@ -176,7 +187,10 @@ describe('fan groups and direct messages', () => {
     await Promise.all([miaCard.getByTestId('coupon-claim').click(), leoCard.getByTestId('coupon-claim').click()]);
     const states = await eventually(async () => {
       const s = [await miaCard.getAttribute('data-state'), await leoCard.getAttribute('data-state')];
-      assert.ok(s.every((x) => x === 'claimed' || x === 'gone'), `settled: ${s.join(',')}`);
+      assert.ok(
+        s.every((x) => x === 'claimed' || x === 'gone'),
+        `settled: ${s.join(',')}`,
+      );
       return s;
     });
     assert.deepEqual([...states].sort(), ['claimed', 'gone'], 'exactly one of the two got it');
@@ -223,7 +237,9 @@ describe('fan groups and direct messages', () => {
     await row.waitFor();
     await lina.page.getByTestId('composer-input').fill('Congrats to the lucky one!');
     await lina.page.getByTestId('composer-send').click();
-    await eventually(async () => assert.equal(await lina.page.locator('[data-testid="chat-message"][data-mine="true"]').last().getAttribute('data-state'), 'sent'));
+    await eventually(async () =>
+      assert.equal(await lina.page.locator('[data-testid="chat-message"][data-mine="true"]').last().getAttribute('data-state'), 'sent'),
+    );
     await leo.page.reload();
     await eventually(async () => assert.equal(await row.getByTestId('conversation-unread').textContent(), '1'));
     assert.equal(await leo.page.getByTestId('messages-tab-chats').textContent(), '聊天');
@@ -250,14 +266,18 @@ describe('fan groups and direct messages', () => {
     assert.equal(await mia.page.getByTestId('dm-name').textContent(), 'Leo Fan');
     await mia.page.getByTestId('composer-input').fill('Did you get the coupon?');
     await mia.page.getByTestId('composer-send').click();
-    await eventually(async () => assert.equal(await mia.page.locator('[data-testid="chat-message"][data-mine="true"]').last().getAttribute('data-state'), 'sent'));
+    await eventually(async () =>
+      assert.equal(await mia.page.locator('[data-testid="chat-message"][data-mine="true"]').last().getAttribute('data-state'), 'sent'),
+    );
 
     const got = leo.page.locator('[data-testid="chat-message"][data-mine="false"]').last();
     await got.waitFor();
     assert.match((await got.textContent()) ?? '', /Did you get the coupon\?/);
     await leo.page.getByTestId('composer-input').fill('哈哈 运气好');
     await leo.page.getByTestId('composer-input').press('Enter');
-    await eventually(async () => assert.match((await mia.page.locator('[data-testid="chat-message"][data-mine="false"]').last().textContent()) ?? '', /哈哈 运气好/));
+    await eventually(async () =>
+      assert.match((await mia.page.locator('[data-testid="chat-message"][data-mine="false"]').last().textContent()) ?? '', /哈哈 运气好/),
+    );
   });
 
   test('a message request from a non-friend shows the allowance; a block stops it with the server’s words', async () => {

@@ -28,7 +28,11 @@ describe('profile, card and avatar', () => {
   let files: string;
 
   before(async () => {
-    [server, browser, files] = await Promise.all([startServer({ seedDemo: true }), launch(), mkdtemp(path.join(tmpdir(), 'tremolo-e2e-files-'))]);
+    [server, browser, files] = await Promise.all([
+      startServer({ seedDemo: true }),
+      launch(),
+      mkdtemp(path.join(tmpdir(), 'tremolo-e2e-files-')),
+    ]);
     mia = await newPerson(browser, server.url);
   });
 
@@ -44,7 +48,11 @@ describe('profile, card and avatar', () => {
     const items = page.getByTestId('discover-item');
     await items.first().waitFor();
     // The demo's most-followed people, most first (Lina and Chef Wang have four followers, Mia two).
-    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-handle'))), ['lina_beauty', 'chef_wang', 'mia_fan']);
+    assert.deepEqual(await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-handle'))), [
+      'lina_beauty',
+      'chef_wang',
+      'mia_fan',
+    ]);
 
     await items.first().click();
     await page.getByTestId('card').waitFor();
@@ -142,7 +150,9 @@ describe('profile, card and avatar', () => {
     await eventually(async () => assert.equal(await rows.count(), 5));
     assert.equal(await rows.first().getAttribute('data-handle'), 'mia_e2e', 'newest first');
     await page.getByTestId('connections-tab-friends').click();
-    await eventually(async () => assert.deepEqual((await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-handle')))).sort(), ['chef_wang', 'mia_fan']));
+    await eventually(async () =>
+      assert.deepEqual((await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-handle')))).sort(), ['chef_wang', 'mia_fan']),
+    );
   });
 
   test('a long followers list loads more with the cursor', async () => {

@@ -50,7 +50,10 @@ describe('live updates across a server restart', () => {
     const carol = await apiSignup(server.url, 'carol', 'Carol Wu');
     await apiFollow(server.url, carol, 'bob');
 
-    await eventually(async () => assert.match((await bob.page.getByTestId('inbox-item').first().textContent()) ?? '', /Carol Wu followed you/), 30_000);
+    await eventually(
+      async () => assert.match((await bob.page.getByTestId('inbox-item').first().textContent()) ?? '', /Carol Wu followed you/),
+      30_000,
+    );
     assert.equal(await bob.page.getByTestId('inbox-item').count(), 2);
     assert.equal(await bob.page.getByTestId('tab-inbox-badge').textContent(), '2');
     await bob.page.getByTestId('realtime-reconnecting').waitFor({ state: 'detached' });

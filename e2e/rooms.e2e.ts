@@ -135,7 +135,11 @@ describe('friends chat room', () => {
       startServer({ seedDemo: false }),
       chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] }),
     ]);
-    const make = async (handle: string, name: string, opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Member> => {
+    const make = async (
+      handle: string,
+      name: string,
+      opts: { locale?: string; viewport?: { width: number; height: number } } = {},
+    ): Promise<Member> => {
       const api = await apiSignup(server.url, handle, name);
       const person = await newPerson(browser, server.url, opts);
       const [cookieName = '', ...rest] = api.cookie.split('=');
@@ -146,7 +150,11 @@ describe('friends chat room', () => {
     host = await make('rm_hana', 'Hana Host', { locale: 'zh-CN', viewport: DESKTOP });
     g1 = await make('rm_gus', 'Gus Guest');
     g2 = await make('rm_gia', 'Gia Guest');
-    audience = [await make('rm_ava', 'Ava Viewer'), await make('rm_bo', 'Bo Viewer'), await make('rm_cy', 'Cy Viewer', { locale: 'zh-CN' })];
+    audience = [
+      await make('rm_ava', 'Ava Viewer'),
+      await make('rm_bo', 'Bo Viewer'),
+      await make('rm_cy', 'Cy Viewer', { locale: 'zh-CN' }),
+    ];
     await audience[2]!.person.context.addInitScript(cuttableSockets);
     // The guests are the host's friends (mutual follows); Ava follows the host.
     for (const g of [g1, g2]) {
@@ -156,10 +164,19 @@ describe('friends chat room', () => {
     await apiFollow(server.url, audience[0]!.api, host.handle);
     // The host sells a mug; Cy has an address to ship it to.
     await call(server, host.api, 'PUT', '/api/v1/shop', { name: 'Hana Shop', currency: 'CNY' });
-    const p = (await call(server, host.api, 'POST', '/api/v1/shop/products', { title: 'Room Mug', description: 'A mug', variants: [{ sku: 'MUG', price: 2500, stock: 5 }] })) as { id: string };
+    const p = (await call(server, host.api, 'POST', '/api/v1/shop/products', {
+      title: 'Room Mug',
+      description: 'A mug',
+      variants: [{ sku: 'MUG', price: 2500, stock: 5 }],
+    })) as { id: string };
     await call(server, host.api, 'POST', `/api/v1/shop/products/${p.id}/publish`);
     productId = p.id;
-    await call(server, audience[2]!.api, 'POST', '/api/v1/shop/addresses', { name: 'Cy', phone: '+86 138 0000 0000', line1: '1 Road', city: 'Shanghai' });
+    await call(server, audience[2]!.api, 'POST', '/api/v1/shop/addresses', {
+      name: 'Cy',
+      phone: '+86 138 0000 0000',
+      line1: '1 Road',
+      city: 'Shanghai',
+    });
   });
 
   after(async () => {
@@ -202,7 +219,11 @@ describe('friends chat room', () => {
     await a.goto(`/u/${host.handle}`);
     await a.getByTestId('card-live-badge').waitFor();
     assert.equal(await a.getByTestId('card-live-room').getAttribute('data-status'), 'live');
-    assert.match((await a.locator('[data-testid="card-live-room"] img').getAttribute('src')) ?? '', /^\/media\/rooms\/.+\.webp$/, 'the uploaded cover');
+    assert.match(
+      (await a.locator('[data-testid="card-live-room"] img').getAttribute('src')) ?? '',
+      /^\/media\/rooms\/.+\.webp$/,
+      'the uploaded cover',
+    );
     await shot(a, 'card-live-en-mobile');
     await a.getByTestId('card-live-room').click();
     await a.getByTestId('room-page').waitFor();
@@ -231,7 +252,8 @@ describe('friends chat room', () => {
     for (const who of [audience[1]!, audience[2]!]) await who.person.page.goto(roomUrl, { waitUntil: 'domcontentloaded', timeout: 30_000 });
     const handles = [host.handle, g1.handle, g2.handle];
     for (const m of everyone()) await stageCount(m.person.page, 3);
-    for (const g of [g1, g2]) await eventually(async () => assert.equal(await tileOf(h, g.handle).getAttribute('data-publishing'), 'yes'), 15_000);
+    for (const g of [g1, g2])
+      await eventually(async () => assert.equal(await tileOf(h, g.handle).getAttribute('data-publishing'), 'yes'), 15_000);
     await Promise.all(audience.map((a) => decodesAll(a.person.page, handles)));
     // On stage, each sees the other two.
     await decodesAll(h, [g1.handle, g2.handle]);
@@ -260,11 +282,17 @@ describe('friends chat room', () => {
     await stageCount(h, 4);
     assert.equal(await tiles(cy.page).count(), 3, 'offline, Cy has not heard of the change');
     await cy.page.evaluate(() => void (window.__ws!.block = false));
-    await eventually(async () => assert.ok(Number(await cy.page.getByTestId('room-page').getAttribute('data-resyncs')) > resyncs, 'snapshot refetched'), 15_000);
+    await eventually(
+      async () => assert.ok(Number(await cy.page.getByTestId('room-page').getAttribute('data-resyncs')) > resyncs, 'snapshot refetched'),
+      15_000,
+    );
     for (const m of everyone()) await stageCount(m.person.page, 4);
     assert.equal(await b.getByTestId('room-page').getAttribute('data-role'), 'guest');
     await eventually(async () => assert.equal(await tileOf(h, bo.handle).getAttribute('data-publishing'), 'yes'), 15_000);
-    await Promise.all([decodesAll(audience[0]!.person.page, [host.handle, g1.handle, g2.handle, bo.handle]), decodesAll(cy.page, [bo.handle])]);
+    await Promise.all([
+      decodesAll(audience[0]!.person.page, [host.handle, g1.handle, g2.handle, bo.handle]),
+      decodesAll(cy.page, [bo.handle]),
+    ]);
     const ava = audience[0]!.person.page;
     await shot(ava, 'room-4-en-mobile');
     await ava.setViewportSize(DESKTOP);
@@ -276,7 +304,8 @@ describe('friends chat room', () => {
     const h = host.person.page;
     await tileOf(h, g1.handle).getByTestId('guest-menu').click();
     await tileOf(h, g1.handle).getByTestId('guest-mute_mic').click();
-    for (const m of everyone()) await eventually(async () => assert.equal(await tileOf(m.person.page, g1.handle).getAttribute('data-mic'), 'off'));
+    for (const m of everyone())
+      await eventually(async () => assert.equal(await tileOf(m.person.page, g1.handle).getAttribute('data-mic'), 'off'));
     await g1.person.page.getByTestId('room-muted-by-host').waitFor();
     const a = audience[0]!.person.page;
     // Packets already on the way land: the muted guest's sound stops growing between two reads.
@@ -297,7 +326,10 @@ describe('friends chat room', () => {
     assert.ok(before[g1.id] && later[g1.id], 'the muted guest is still received (video)');
     assert.equal(later[g1.id]!.audioBytes, before[g1.id]!.audioBytes, 'no audio from the muted guest');
     // Only the sound stopped: the muted guest's picture keeps coming (a layer switch may pause it briefly).
-    await eventually(async () => assert.ok((await received(a))[g1.id]!.videoBytes > later[g1.id]!.videoBytes, 'their video still flows'), 8_000);
+    await eventually(
+      async () => assert.ok((await received(a))[g1.id]!.videoBytes > later[g1.id]!.videoBytes, 'their video still flows'),
+      8_000,
+    );
     await shot(h, 'room-muted-zh-desktop');
 
     // The guest's own camera switch shows on their tile for everyone, and back.
@@ -327,7 +359,10 @@ describe('friends chat room', () => {
     });
     const was = before[g2.id];
     const now = later[g2.id];
-    assert.ok(!now || (was && now.videoBytes === was.videoBytes && now.audioBytes === was.audioBytes), 'nothing more arrives from the removed guest');
+    assert.ok(
+      !now || (was && now.videoBytes === was.videoBytes && now.audioBytes === was.audioBytes),
+      'nothing more arrives from the removed guest',
+    );
     await shot(g2.person.page, 'room-removed-en-mobile');
   });
 

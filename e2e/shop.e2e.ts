@@ -102,7 +102,13 @@ describe('a flash sale from listing to dashboard', () => {
     await shot(p, 'seller-new-product');
     await p.getByTestId('product-create').click();
     await p.getByTestId('edit-product-page').waitFor();
-    assert.equal(await p.getByTestId('product-status').getAttribute('class').then((c) => c?.includes('status-product-draft')), true);
+    assert.equal(
+      await p
+        .getByTestId('product-status')
+        .getAttribute('class')
+        .then((c) => c?.includes('status-product-draft')),
+      true,
+    );
 
     await p.getByTestId('image-input').setInputFiles({ name: 'scarf.png', mimeType: 'image/png', buffer: productImage() });
     await p.getByTestId('product-image').first().waitFor();
@@ -221,7 +227,10 @@ describe('a flash sale from listing to dashboard', () => {
     assert.match((await p.getByTestId('order-status').textContent()) ?? '', words);
     assert.match((await p.getByTestId('order-shipment').textContent()) ?? '', /SF1234567890/);
     assert.equal(await p.evaluate(() => document.body.getAttribute('data-e2e-mark')), 'same-page', 'no reload happened');
-    assert.ok(winner.wsFrames.some((f) => f.includes('"kind":"order"') && f.includes('"status":"shipped"')), 'the change came over the socket');
+    assert.ok(
+      winner.wsFrames.some((f) => f.includes('"kind":"order"') && f.includes('"status":"shipped"')),
+      'the change came over the socket',
+    );
     await shot(p, 'winner-shipped');
 
     // The order history lists it as shipped too.

@@ -17,12 +17,30 @@ const run = promisify(execFile);
 async function makeVideo(dir: string, name: string, opts: { seconds: number; source: string; tone: number }): Promise<string> {
   const file = path.join(dir, `${name}.mp4`);
   await run('ffmpeg', [
-    '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', `${opts.source}=size=240x426:rate=25`,
-    '-f', 'lavfi', '-i', `sine=frequency=${opts.tone}:sample_rate=44100`,
-    '-t', String(opts.seconds),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-shortest', '-movflags', '+faststart',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `${opts.source}=size=240x426:rate=25`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=${opts.tone}:sample_rate=44100`,
+    '-t',
+    String(opts.seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    '-movflags',
+    '+faststart',
     file,
   ]);
   return file;
@@ -32,7 +50,11 @@ async function apiUpload(baseUrl: string, who: ApiPerson, file: string, fields: 
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('file', new Blob([await readFile(file)], { type: 'video/mp4' }), path.basename(file));
-  const res = await fetch(`${baseUrl}/api/v1/videos`, { method: 'POST', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf }, body: form });
+  const res = await fetch(`${baseUrl}/api/v1/videos`, {
+    method: 'POST',
+    headers: { cookie: who.cookie, 'x-csrf-token': who.csrf },
+    body: form,
+  });
   if (res.status !== 202) throw new Error(`upload: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }
@@ -57,7 +79,11 @@ describe('short videos', () => {
   let postId = '';
 
   before(async () => {
-    [server, browser, files] = await Promise.all([startServer({ seedDemo: false }), launch(), mkdtemp(path.join(tmpdir(), 'tremolo-e2e-videos-'))]);
+    [server, browser, files] = await Promise.all([
+      startServer({ seedDemo: false }),
+      launch(),
+      mkdtemp(path.join(tmpdir(), 'tremolo-e2e-videos-')),
+    ]);
     cora = await newPerson(browser, server.url);
     finn = await newPerson(browser, server.url);
     sam = await newPerson(browser, server.url);
@@ -105,7 +131,9 @@ describe('short videos', () => {
     const cover = page.getByTestId('upload-cover');
     await cover.waitFor();
     await cover.fill('2000');
-    await eventually(async () => assert.ok((await page.getByTestId('upload-preview').evaluate((v: HTMLVideoElement) => v.currentTime)) > 1.5));
+    await eventually(async () =>
+      assert.ok((await page.getByTestId('upload-preview').evaluate((v: HTMLVideoElement) => v.currentTime)) > 1.5),
+    );
     await page.getByTestId('upload-caption').fill('Sunset run with friends #running');
     await page.getByTestId('upload-hashtags').fill('sunset');
     await page.getByTestId('upload-visibility-friends').click();
@@ -117,7 +145,10 @@ describe('short videos', () => {
     assert.ok(postId);
     // Processing finishes in the background and the page hears it over the socket.
     await page.getByTestId('upload-ready').waitFor({ timeout: 30_000 });
-    assert.ok(cora.wsFrames.some((f) => f.includes('"kind":"video_status"') && f.includes(postId)), 'the ready state came over the WebSocket');
+    assert.ok(
+      cora.wsFrames.some((f) => f.includes('"kind":"video_status"') && f.includes(postId)),
+      'the ready state came over the WebSocket',
+    );
 
     await page.getByTestId('upload-sent-my-videos').click();
     const mine = page.locator(`[data-testid="my-video"][data-video-id="${postId}"]`);
@@ -134,7 +165,9 @@ describe('short videos', () => {
     assert.match((await slide.getByTestId('video-author').textContent()) ?? '', /@cora/);
 
     // It plays by itself (muted), and time moves.
-    const watch = page.waitForRequest((r) => r.url().endsWith(`/api/v1/videos/${postId}/watch`) && r.method() === 'POST', { timeout: 15_000 });
+    const watch = page.waitForRequest((r) => r.url().endsWith(`/api/v1/videos/${postId}/watch`) && r.method() === 'POST', {
+      timeout: 15_000,
+    });
     const player = slide.locator('video');
     const t0 = await eventually(async () => {
       const t = await player.evaluate((v: HTMLVideoElement) => v.currentTime);
@@ -203,7 +236,13 @@ describe('short videos', () => {
         [ann, 'cars'],
       ] as const) {
         if (ids.length >= 12) break;
-        ids.push(await apiUpload(server.url, who, clips[ids.length % 2]!, { caption: `${tag} clip ${ids.length}`, hashtags: tag, visibility: 'public' }));
+        ids.push(
+          await apiUpload(server.url, who, clips[ids.length % 2]!, {
+            caption: `${tag} clip ${ids.length}`,
+            hashtags: tag,
+            visibility: 'public',
+          }),
+        );
       }
     }
     await eventually(async () => {
@@ -228,12 +267,17 @@ describe('short videos', () => {
       await page.keyboard.press('ArrowDown');
       await page.waitForTimeout(500);
     }
-    assert.ok(seen.some((t) => t.includes('cats')), `she met cats videos: ${seen.join(', ')}`);
+    assert.ok(
+      seen.some((t) => t.includes('cats')),
+      `she met cats videos: ${seen.join(', ')}`,
+    );
 
     // A new For You page ranks what she has not seen: cats come first.
     await page.goto('/');
     await page.locator('[data-testid="video-slide"]').first().waitFor();
-    const next = await page.locator('[data-testid="video-slide"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-hashtags') ?? ''));
+    const next = await page
+      .locator('[data-testid="video-slide"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-hashtags') ?? ''));
     const top = next.slice(0, 3);
     const cats = top.filter((t) => t.includes('cats')).length;
     assert.ok(cats >= 2, `first videos of the next page: ${top.join(', ')} (first page: ${seen.join(', ')})`);

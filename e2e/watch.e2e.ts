@@ -70,7 +70,10 @@ describe('watch together', () => {
   test('A starts a party from a video and B joins from the link', async () => {
     await signUp(alice.page, 'w_alice', 'Alice Watch');
     await signUp(bob.page, 'w_bob', 'Bob Watch');
-    assert.equal(await alice.page.evaluate(() => document.createElement('video').canPlayType('video/mp4; codecs="avc1.64001F, mp4a.40.2"')), 'probably');
+    assert.equal(
+      await alice.page.evaluate(() => document.createElement('video').canPlayType('video/mp4; codecs="avc1.64001F, mp4a.40.2"')),
+      'probably',
+    );
     const videoId = await uploadVideo(alice.context.request, await makeVideo({ seconds: 30 }), 'Sunset');
 
     await alice.page.goto(`/w/new?video=${videoId}`);

@@ -29,7 +29,17 @@ function runNodeTests(name, files, env = {}, concurrency = 1) {
   console.log(`\n=== ${name}: ${files.length} file(s) ===`);
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
   );
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
@@ -54,8 +64,18 @@ function runStep(name, cmd, args) {
 
 if (want('typecheck')) runStep('typecheck', 'npm', ['run', '-s', 'typecheck']);
 const serverSrc = path.join(root, 'server', 'src');
-const all = [...find(serverSrc, '.test.ts'), ...find(path.join(root, 'packages'), '.test.ts'), ...find(path.join(root, 'web', 'src'), '.test.ts')];
-if (want('unit')) runNodeTests('unit', all.filter((f) => !f.endsWith('.int.test.ts')), {}, 2);
+const all = [
+  ...find(serverSrc, '.test.ts'),
+  ...find(path.join(root, 'packages'), '.test.ts'),
+  ...find(path.join(root, 'web', 'src'), '.test.ts'),
+];
+if (want('unit'))
+  runNodeTests(
+    'unit',
+    all.filter((f) => !f.endsWith('.int.test.ts')),
+    {},
+    2,
+  );
 if (want('integration')) {
   const ints = all.filter((f) => f.endsWith('.int.test.ts'));
   runNodeTests('integration (PGlite)', ints, { TEST_DB: 'pglite' });

@@ -7,7 +7,11 @@ import WebSocket from 'ws';
 import type { ServerFrame } from '@tremolo/protocol';
 import { Histogram } from '../realtime/histogram.ts';
 
-interface Setup { url: string; channel: string; cookies: string[] }
+interface Setup {
+  url: string;
+  channel: string;
+  cookies: string[];
+}
 type Msg = { t: 'setup'; setup: Setup } | { t: 'collect' };
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -63,6 +67,16 @@ process.on('message', (msg: Msg) => {
       setTimeout(() => open(i, undefined), i * 2);
     }
   } else {
-    process.send?.({ t: 'report', counts: [...hist.counts.entries()].filter(([, c]) => c > 0), total: hist.total, max: hist.max, seen: seen.map((s) => [...s]), duplicated, reordered, cuts, connected });
+    process.send?.({
+      t: 'report',
+      counts: [...hist.counts.entries()].filter(([, c]) => c > 0),
+      total: hist.total,
+      max: hist.max,
+      seen: seen.map((s) => [...s]),
+      duplicated,
+      reordered,
+      cuts,
+      connected,
+    });
   }
 });

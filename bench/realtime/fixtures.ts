@@ -63,7 +63,13 @@ export async function insertAccounts(url: string, count: number): Promise<Accoun
     const make = (handle: string) => {
       const id = randomUUID();
       const token = randomBytes(32).toString('base64url');
-      return { id, handle, token, tokenHash: createHash('sha256').update(token).digest('hex'), csrf: randomBytes(18).toString('base64url') };
+      return {
+        id,
+        handle,
+        token,
+        tokenHash: createHash('sha256').update(token).digest('hex'),
+        csrf: randomBytes(18).toString('base64url'),
+      };
     };
     const creator = make('bench_creator');
     const people = [creator, ...Array.from({ length: count }, (_, i) => make(`bench_fan_${i}`))];

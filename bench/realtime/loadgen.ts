@@ -237,7 +237,10 @@ class Publisher {
   private ackHist = new Histogram();
   private onSettled: (() => void) | null = null;
 
-  constructor(private readonly s: GeneratorSetup, private readonly cred: string) {}
+  constructor(
+    private readonly s: GeneratorSetup,
+    private readonly cred: string,
+  ) {}
 
   open(): Promise<void> {
     return new Promise((resolve, reject) => {

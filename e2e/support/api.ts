@@ -4,7 +4,12 @@ export interface ApiPerson {
   csrf: string;
 }
 
-export async function apiSignup(baseUrl: string, handle: string, displayName: string, password = 'correct horse battery'): Promise<ApiPerson> {
+export async function apiSignup(
+  baseUrl: string,
+  handle: string,
+  displayName: string,
+  password = 'correct horse battery',
+): Promise<ApiPerson> {
   const res = await fetch(`${baseUrl}/api/v1/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -17,6 +22,9 @@ export async function apiSignup(baseUrl: string, handle: string, displayName: st
 }
 
 export async function apiFollow(baseUrl: string, who: ApiPerson, handle: string): Promise<void> {
-  const res = await fetch(`${baseUrl}/api/v1/users/${handle}/follow`, { method: 'PUT', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf } });
+  const res = await fetch(`${baseUrl}/api/v1/users/${handle}/follow`, {
+    method: 'PUT',
+    headers: { cookie: who.cookie, 'x-csrf-token': who.csrf },
+  });
   if (!res.ok) throw new Error(`follow ${handle}: ${res.status} ${await res.text()}`);
 }

@@ -179,7 +179,8 @@ export async function buildApp(config: Config): Promise<App> {
       gateway.attach(http.server);
       // The test provider calls back into this very server, like a real provider's webhook.
       const bound = http.server.address();
-      if (!testPayments.webhookUrl && bound && typeof bound === 'object') testPayments.webhookUrl = `http://127.0.0.1:${bound.port}/api/v1/payments/webhooks/test`;
+      if (!testPayments.webhookUrl && bound && typeof bound === 'object')
+        testPayments.webhookUrl = `http://127.0.0.1:${bound.port}/api/v1/payments/webhooks/test`;
       shop.start();
       rooms.start();
       videos.resumeProcessing();
@@ -231,12 +232,23 @@ function installOperations(http: FastifyInstance, database: Database, metrics: M
 
 async function installStatic(http: FastifyInstance, config: Config): Promise<void> {
   // Only the public area: private media leaves through the routes that check who may see it.
-  await http.register(fastifyStatic, { root: storageLayout(config.storageDir).publicDir, prefix: '/media/', decorateReply: false, maxAge: '7d' });
+  await http.register(fastifyStatic, {
+    root: storageLayout(config.storageDir).publicDir,
+    prefix: '/media/',
+    decorateReply: false,
+    maxAge: '7d',
+  });
   const hasWeb = existsSync(path.join(config.webDistDir, 'index.html'));
   // A wildcard route (not a list made at start) so a rebuilt bundle is served without a restart.
   if (hasWeb) {
     // Source maps stay on the build machine: they would hand out the unminified source.
-    await http.register(fastifyStatic, { root: config.webDistDir, prefix: '/', wildcard: true, index: false, allowedPath: (p) => !p.endsWith('.map') });
+    await http.register(fastifyStatic, {
+      root: config.webDistDir,
+      prefix: '/',
+      wildcard: true,
+      index: false,
+      allowedPath: (p) => !p.endsWith('.map'),
+    });
     http.get('/', (_req, reply) => reply.type('text/html').sendFile('index.html', config.webDistDir));
   }
   http.setNotFoundHandler((req, reply) => {

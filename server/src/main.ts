@@ -22,7 +22,10 @@ const address = await app.listen();
 if (config.seedDemo) {
   seedDemoVideos(app.services, app.http.log).catch((err: unknown) => app.http.log.error({ err }, 'demo videos failed'));
 }
-app.http.log.info({ address, database: app.database.kind, bus: app.bus.kind, startMs: Math.round(performance.now() - startedAt) }, 'Tremolo is up');
+app.http.log.info(
+  { address, database: app.database.kind, bus: app.bus.kind, startMs: Math.round(performance.now() - startedAt) },
+  'Tremolo is up',
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

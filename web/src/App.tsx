@@ -52,12 +52,47 @@ function Shell() {
         {(state.status === 'user' || state.status === 'anonymous') && (
           <Routes>
             <Route path="/" element={<ForYou />} />
-            <Route path="/friends" element={<RequireAuth><Friends /></RequireAuth>} />
+            <Route
+              path="/friends"
+              element={
+                <RequireAuth>
+                  <Friends />
+                </RequireAuth>
+              }
+            />
             <Route path="/create" element={<Create />} />
-            <Route path="/inbox" element={<RequireAuth><Inbox /></RequireAuth>} />
-            <Route path="/me" element={<RequireAuth><Me /></RequireAuth>} />
-            <Route path="/me/edit" element={<RequireAuth><EditProfile /></RequireAuth>} />
-            <Route path="/me/password" element={<RequireAuth><ChangePassword /></RequireAuth>} />
+            <Route
+              path="/inbox"
+              element={
+                <RequireAuth>
+                  <Inbox />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/me"
+              element={
+                <RequireAuth>
+                  <Me />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/me/edit"
+              element={
+                <RequireAuth>
+                  <EditProfile />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/me/password"
+              element={
+                <RequireAuth>
+                  <ChangePassword />
+                </RequireAuth>
+              }
+            />
             <Route path="/login" element={<Login />} />
             <Route path="/signup" element={<Signup />} />
             <Route path="/u/:handle" element={<CardPage />} />

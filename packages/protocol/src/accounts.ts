@@ -27,7 +27,10 @@ export const ChangePasswordBody = z.strictObject({
 
 export const ProfileLink = z.strictObject({
   label: text().trim().min(1).max(30),
-  url: z.url({ protocol: /^https?$/ }).max(300).regex(WELL_FORMED_TEXT, WELL_FORMED_TEXT_MESSAGE),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(300)
+    .regex(WELL_FORMED_TEXT, WELL_FORMED_TEXT_MESSAGE),
 });
 
 export const UpdateProfileBody = z.strictObject({

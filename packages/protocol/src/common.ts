@@ -15,7 +15,31 @@ export function text() {
 }
 
 /** String formats whose own pattern already admits only a few ASCII characters. */
-const STRICT_FORMATS = new Set(['uuid', 'guid', 'datetime', 'date', 'time', 'duration', 'ipv4', 'ipv6', 'cidrv4', 'cidrv6', 'base64', 'base64url', 'e164', 'cuid', 'cuid2', 'ulid', 'nanoid', 'xid', 'ksuid', 'jwt', 'hex', 'lowercase', 'uppercase']);
+const STRICT_FORMATS = new Set([
+  'uuid',
+  'guid',
+  'datetime',
+  'date',
+  'time',
+  'duration',
+  'ipv4',
+  'ipv6',
+  'cidrv4',
+  'cidrv6',
+  'base64',
+  'base64url',
+  'e164',
+  'cuid',
+  'cuid2',
+  'ulid',
+  'nanoid',
+  'xid',
+  'ksuid',
+  'jwt',
+  'hex',
+  'lowercase',
+  'uppercase',
+]);
 
 function hasTextRule(def: Record<string, unknown>): boolean {
   const checks = (def.checks ?? []) as { _zod: { def: { pattern?: unknown } } }[];
@@ -89,7 +113,10 @@ export function page<T extends z.ZodType>(item: T) {
  */
 export function knownOnly<T extends z.ZodType>(item: T) {
   const known = z.array(item);
-  return z.preprocess((items: z.input<typeof known>) => (Array.isArray(items) ? items.filter((x: unknown) => item.safeParse(x).success) : items), known);
+  return z.preprocess(
+    (items: z.input<typeof known>) => (Array.isArray(items) ? items.filter((x: unknown) => item.safeParse(x).success) : items),
+    known,
+  );
 }
 
 export const Ok = z.object({ ok: z.literal(true) });

@@ -18,7 +18,12 @@ export const MAX_MATCH_LANGUAGES = 3;
 /** Largest snapshot frame a report may attach (decoded bytes): a ~320 px JPEG; the request body limit is 64 KiB. */
 export const MAX_SNAPSHOT_BYTES = 44 * 1024;
 
-export const MatchTag = text().trim().toLowerCase().min(1).max(24).regex(/^[\p{L}\p{N}_-]+$/u, 'letters, digits, _ or -');
+export const MatchTag = text()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(24)
+  .regex(/^[\p{L}\p{N}_-]+$/u, 'letters, digits, _ or -');
 
 export const MatchQueuePublish = z.strictObject({
   kind: z.literal('match_queue'),
@@ -43,11 +48,13 @@ export const RtcSignalPublish = z.strictObject({
   kind: z.literal('rtc_signal'),
   callId: Id,
   sdp: z.strictObject({ type: z.enum(['offer', 'answer']), sdp: text().max(12_000) }).optional(),
-  candidate: z.strictObject({
-    candidate: text().max(1000),
-    sdpMid: text().max(64).nullable().optional(),
-    sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
-  }).optional(),
+  candidate: z
+    .strictObject({
+      candidate: text().max(1000),
+      sdpMid: text().max(64).nullable().optional(),
+      sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+    })
+    .optional(),
 });
 export type RtcSignalPublish = z.infer<typeof RtcSignalPublish>;
 
@@ -154,7 +161,10 @@ export const MatchReportBody = z.strictObject({
   reason: MatchReportReason,
   details: text().trim().max(500).optional(),
   /** A frame of the other video, taken by the reporter's browser: `data:image/jpeg;base64,…` or png/webp. */
-  snapshot: text().max(Math.ceil((MAX_SNAPSHOT_BYTES * 4) / 3) + 40).regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/, 'a data URL of a jpeg, png or webp').optional(),
+  snapshot: text()
+    .max(Math.ceil((MAX_SNAPSHOT_BYTES * 4) / 3) + 40)
+    .regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/, 'a data URL of a jpeg, png or webp')
+    .optional(),
 });
 export type MatchReportBody = z.infer<typeof MatchReportBody>;
 

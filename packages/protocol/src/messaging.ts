@@ -141,7 +141,14 @@ export const MembersQuery = z.strictObject({
 });
 
 export const ModerateBody = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('mute'), minutes: z.number().int().min(1).max(60 * 24 * 30) }),
+  z.strictObject({
+    action: z.literal('mute'),
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 30),
+  }),
   z.strictObject({ action: z.literal('unmute') }),
   z.strictObject({ action: z.literal('remove') }),
   z.strictObject({ action: z.literal('ban') }),
@@ -183,6 +190,11 @@ export const DmThread = z.object({
 export type DmThread = z.infer<typeof DmThread>;
 export const DmList = z.object({ items: z.array(DmThread) });
 
-export const PeerParams = z.strictObject({ handle: text().min(3).max(24).regex(/^[a-z0-9_]+$/) });
+export const PeerParams = z.strictObject({
+  handle: text()
+    .min(3)
+    .max(24)
+    .regex(/^[a-z0-9_]+$/),
+});
 
 export const ChatImage = z.object({ url: text(), width: z.number().int(), height: z.number().int() });

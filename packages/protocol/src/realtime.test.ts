@@ -16,8 +16,15 @@ test('client frames are a closed union: unknown kinds and extra fields fail', ()
   assert.equal(ClientFrame.safeParse({ t: 'sub', ch: 'creator:abc', since: -1 }).success, false);
   assert.equal(ClientFrame.safeParse({ t: 'sub', ch: 'Creator:ABC' }).success, false);
   assert.equal(ClientFrame.safeParse({ t: 'pub', ch: 'creator:abc', cid: '', body: { kind: 'broadcast', text: 'hi' } }).success, false);
-  assert.equal(ClientFrame.safeParse({ t: 'pub', ch: 'creator:abc', cid: 'c', body: { kind: 'notification' } }).success, false, 'clients cannot forge server events');
-  assert.equal(ClientFrame.safeParse({ t: 'pub', ch: 'creator:abc', cid: 'c', body: { kind: 'broadcast', text: 'x'.repeat(2001) } }).success, false);
+  assert.equal(
+    ClientFrame.safeParse({ t: 'pub', ch: 'creator:abc', cid: 'c', body: { kind: 'notification' } }).success,
+    false,
+    'clients cannot forge server events',
+  );
+  assert.equal(
+    ClientFrame.safeParse({ t: 'pub', ch: 'creator:abc', cid: 'c', body: { kind: 'broadcast', text: 'x'.repeat(2001) } }).success,
+    false,
+  );
   assert.equal(ClientFrame.safeParse({ t: 'ping', ts: 1, extra: true }).success, false);
   assert.equal(ClientFrame.safeParse({ t: 'nope' }).success, false);
 });

@@ -1,11 +1,33 @@
 import { z } from 'zod';
-import { AnnouncementEvent, ChatEvent, ChatPublish, CouponDropEvent, ImageEvent, ImagePublish, MemberEvent, MessageDeletedEvent, ShareEvent, SharePublish } from './messaging.ts';
+import {
+  AnnouncementEvent,
+  ChatEvent,
+  ChatPublish,
+  CouponDropEvent,
+  ImageEvent,
+  ImagePublish,
+  MemberEvent,
+  MessageDeletedEvent,
+  ShareEvent,
+  SharePublish,
+} from './messaging.ts';
 import { ErrorCode } from './errors.ts';
 import { Id, text } from './common.ts';
 import { Notification } from './notifications.ts';
 import { OrderUpdate, StockEvent } from './shop.ts';
 import { WatchControlPublish, WatchPartyEvent, WatchPresencePublish, WatchStateEvent } from './watch.ts';
-import { MatchChatPublish, MatchDeclinePublish, MatchEndedEvent, MatchFoundEvent, MatchQueuePublish, MatchRingEndedEvent, MatchStatusEvent, RtcSignalPublish, ShakeMissEvent, ShakePublish } from './match.ts';
+import {
+  MatchChatPublish,
+  MatchDeclinePublish,
+  MatchEndedEvent,
+  MatchFoundEvent,
+  MatchQueuePublish,
+  MatchRingEndedEvent,
+  MatchStatusEvent,
+  RtcSignalPublish,
+  ShakeMissEvent,
+  ShakePublish,
+} from './match.ts';
 import { RoomHandsEvent, RoomHeartsEvent, RoomPinnedEvent, RoomStageEvent, RoomStatusEvent, RoomViewersEvent } from './rooms.ts';
 
 /**
@@ -150,7 +172,10 @@ export type EventFrame = z.infer<typeof EventFrame>;
  * failing the whole page, as the live stream does; the documented shape stays the strict one.
  */
 export const ChannelHistory = z.object({
-  items: z.preprocess((items) => (Array.isArray(items) ? items.filter((ev) => EventFrame.safeParse(ev).success) : items), z.array(EventFrame)),
+  items: z.preprocess(
+    (items) => (Array.isArray(items) ? items.filter((ev) => EventFrame.safeParse(ev).success) : items),
+    z.array(EventFrame),
+  ),
   head: z.number().int(),
 });
 export type ChannelHistory = z.infer<typeof ChannelHistory>;

@@ -162,7 +162,10 @@ export const CreateRoomBody = z
     /** Absent: live now. Else a time within 30 days; the host starts it with `POST /start`. */
     scheduledAt: z.iso.datetime({ offset: true }).optional(),
   })
-  .refine((b) => (b.audience === 'group') === (b.groupId !== undefined), { message: 'groupId goes with audience "group" (and only with it)', path: ['groupId'] });
+  .refine((b) => (b.audience === 'group') === (b.groupId !== undefined), {
+    message: 'groupId goes with audience "group" (and only with it)',
+    path: ['groupId'],
+  });
 export type CreateRoomBody = z.infer<typeof CreateRoomBody>;
 
 export const RoomParams = z.strictObject({ id: Id });
@@ -249,9 +252,19 @@ export const ChatHistoryQuery = z.strictObject({
 // ---------------------------------------------------------------- channel events (`room:<id>`)
 
 /** Stage members, their switches and pending invites changed. */
-export const RoomStageEvent = z.object({ kind: z.literal('room_stage'), version: z.number().int(), stage: z.array(StageMember), invites: z.array(UserSummary) });
+export const RoomStageEvent = z.object({
+  kind: z.literal('room_stage'),
+  version: z.number().int(),
+  stage: z.array(StageMember),
+  invites: z.array(UserSummary),
+});
 export type RoomStageEvent = z.infer<typeof RoomStageEvent>;
-export const RoomHandsEvent = z.object({ kind: z.literal('room_hands'), version: z.number().int(), hands: z.array(HandRaise), handsTotal: z.number().int() });
+export const RoomHandsEvent = z.object({
+  kind: z.literal('room_hands'),
+  version: z.number().int(),
+  hands: z.array(HandRaise),
+  handsTotal: z.number().int(),
+});
 export type RoomHandsEvent = z.infer<typeof RoomHandsEvent>;
 export const RoomPinnedEvent = z.object({ kind: z.literal('room_pinned'), version: z.number().int(), product: ProductCard.nullable() });
 export type RoomPinnedEvent = z.infer<typeof RoomPinnedEvent>;
@@ -272,7 +285,14 @@ export const RoomHeartsEvent = z.object({ kind: z.literal('room_hearts'), total:
 export type RoomHeartsEvent = z.infer<typeof RoomHeartsEvent>;
 
 /** Every server event of `room:<id>` besides the shared `chat` and `member` events. */
-export const RoomEvent = z.discriminatedUnion('kind', [RoomStageEvent, RoomHandsEvent, RoomPinnedEvent, RoomStatusEvent, RoomViewersEvent, RoomHeartsEvent]);
+export const RoomEvent = z.discriminatedUnion('kind', [
+  RoomStageEvent,
+  RoomHandsEvent,
+  RoomPinnedEvent,
+  RoomStatusEvent,
+  RoomViewersEvent,
+  RoomHeartsEvent,
+]);
 export type RoomEvent = z.infer<typeof RoomEvent>;
 
 /** Versioned events change the snapshot; apply them in order. */

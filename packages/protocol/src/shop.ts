@@ -20,12 +20,20 @@ export const Money = z.object({ amount: z.number().int(), currency: Currency });
 export type Money = z.infer<typeof Money>;
 export const Quantity = z.number().int('a whole number').min(1).max(99);
 /** Every state-changing checkout and payment call carries one; a retry with the same key gets the same result. */
-export const IdempotencyKey = text().min(8).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only');
+export const IdempotencyKey = text()
+  .min(8)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _.:- only');
 
 export const IdParams = z.strictObject({ id: Id });
 export const VariantParams = z.strictObject({ id: Id, variantId: Id });
 export const ImageParams = z.strictObject({ id: Id, imageId: Id });
-export const SellerParams = z.strictObject({ handle: text().min(3).max(24).regex(/^[a-z0-9_]+$/) });
+export const SellerParams = z.strictObject({
+  handle: text()
+    .min(3)
+    .max(24)
+    .regex(/^[a-z0-9_]+$/),
+});
 
 // ---------------------------------------------------------------- shop and products
 
@@ -49,9 +57,15 @@ export const ProductStatus = z.enum(['draft', 'published', 'unpublished']);
 export type ProductStatus = z.infer<typeof ProductStatus>;
 
 /** Option name → value, e.g. { size: 'M', colour: 'red' }. */
-export const VariantOptions = z.record(text().trim().min(1).max(20), text().trim().min(1).max(40)).refine((o) => Object.keys(o).length <= 4, 'at most 4 options');
+export const VariantOptions = z
+  .record(text().trim().min(1).max(20), text().trim().min(1).max(40))
+  .refine((o) => Object.keys(o).length <= 4, 'at most 4 options');
 
-export const Sku = text().trim().min(1).max(40).regex(/^[A-Za-z0-9_.\-/]+$/, 'letters, digits and _.-/ only');
+export const Sku = text()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9_.\-/]+$/, 'letters, digits and _.-/ only');
 
 export const NewVariant = z.strictObject({
   sku: Sku,
@@ -166,7 +180,12 @@ export const CardsQuery = z.strictObject({
   /** Comma-separated product ids, as a DM or a video stores them. */
   ids: text()
     .max(40 * 37)
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(Id).min(1).max(40)),
 });
 
@@ -181,7 +200,6 @@ export const LowStockItem = z.object({
 export const LowStockList = z.object({ items: z.array(LowStockItem) });
 export const ProductCardList = z.object({ items: z.array(ProductCard) });
 
-
 // ---------------------------------------------------------------- attribution
 
 /** Where a product card was seen or clicked. */
@@ -191,7 +209,10 @@ export type Surface = z.infer<typeof Surface>;
 export const TouchContext = z.strictObject({
   surface: Surface,
   /** The video, room or group id (or DM thread) the card sat in. */
-  surfaceId: text().max(80).regex(/^[0-9A-Za-z:_-]+$/).optional(),
+  surfaceId: text()
+    .max(80)
+    .regex(/^[0-9A-Za-z:_-]+$/)
+    .optional(),
   /** Who shared the card, when it arrived through a share. */
   sharedBy: Id.optional(),
 });
@@ -219,13 +240,19 @@ export type Attribution = z.infer<typeof Attribution>;
 
 export const AddressFields = z.strictObject({
   name: text().trim().min(1).max(60),
-  phone: text().trim().min(5).max(30).regex(/^[0-9+()\- ]+$/, 'digits, spaces and +()-'),
+  phone: text()
+    .trim()
+    .min(5)
+    .max(30)
+    .regex(/^[0-9+()\- ]+$/, 'digits, spaces and +()-'),
   line1: text().trim().min(1).max(120),
   line2: text().trim().max(120).default(''),
   city: text().trim().min(1).max(60),
   region: text().trim().max(60).default(''),
   postalCode: text().trim().max(20).default(''),
-  country: text().regex(/^[A-Z]{2}$/, 'ISO 3166 two-letter code').default('CN'),
+  country: text()
+    .regex(/^[A-Z]{2}$/, 'ISO 3166 two-letter code')
+    .default('CN'),
   isDefault: z.boolean().default(false),
 });
 export const UpdateAddressBody = AddressFields.partial();
@@ -450,7 +477,12 @@ export const PaymentInfo = z.object({
   createdAt: text(),
 });
 export type PaymentInfo = z.infer<typeof PaymentInfo>;
-export const OrderEvent = z.object({ status: OrderStatus, at: text(), actor: z.enum(['buyer', 'seller', 'system']), note: text().nullable() });
+export const OrderEvent = z.object({
+  status: OrderStatus,
+  at: text(),
+  actor: z.enum(['buyer', 'seller', 'system']),
+  note: text().nullable(),
+});
 
 export const Order = z.object({
   id: Id,
@@ -501,10 +533,14 @@ export const OrdersQuery = z.strictObject({
 export const PaymentMethod = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('card'),
-    number: text().transform((s) => s.replace(/[\s-]/g, '')).pipe(text().regex(/^\d{12,19}$/, 'card number')),
+    number: text()
+      .transform((s) => s.replace(/[\s-]/g, ''))
+      .pipe(text().regex(/^\d{12,19}$/, 'card number')),
     expMonth: z.number().int().min(1).max(12).optional(),
     expYear: z.number().int().min(2000).max(2100).optional(),
-    cvc: text().regex(/^\d{3,4}$/).optional(),
+    cvc: text()
+      .regex(/^\d{3,4}$/)
+      .optional(),
   }),
   z.strictObject({ type: z.literal('token'), token: text().min(1).max(200) }),
 ]);
@@ -517,7 +553,11 @@ export const ReasonBody = z.strictObject({ reason: text().trim().max(300).option
 export const RefundRequestBody = z.strictObject({ reason: text().trim().min(1).max(300) });
 export const ShipBody = z.strictObject({
   carrier: text().trim().min(1).max(40),
-  trackingNumber: text().trim().min(4).max(40).regex(/^[A-Za-z0-9-]+$/, 'letters, digits and -'),
+  trackingNumber: text()
+    .trim()
+    .min(4)
+    .max(40)
+    .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and -'),
 });
 export const RefundBody = z.strictObject({
   /** True when the goods came back (or never left): the units return to stock. */
@@ -564,8 +604,12 @@ export const Insights = z.object({
     follower: z.object({ paidOrders: z.number().int(), revenue: z.number().int(), buyers: z.number().int() }),
     nonFollower: z.object({ paidOrders: z.number().int(), revenue: z.number().int(), buyers: z.number().int() }),
   }),
-  topProducts: z.array(z.object({ productId: Id, title: text(), unitsSold: z.number().int(), revenue: z.number().int(), paidOrders: z.number().int() })),
-  daily: z.array(z.object({ date: text(), views: z.number().int(), clicks: z.number().int(), paidOrders: z.number().int(), revenue: z.number().int() })),
+  topProducts: z.array(
+    z.object({ productId: Id, title: text(), unitsSold: z.number().int(), revenue: z.number().int(), paidOrders: z.number().int() }),
+  ),
+  daily: z.array(
+    z.object({ date: text(), views: z.number().int(), clicks: z.number().int(), paidOrders: z.number().int(), revenue: z.number().int() }),
+  ),
 });
 export type Insights = z.infer<typeof Insights>;
 

@@ -17,7 +17,10 @@ test('text() refuses U+0000 and unpaired surrogates, and keeps every other chara
 test('the rule names the field', () => {
   const r = protocol.SignupBody.safeParse({ handle: 'someone', password: 'correct horse', displayName: 'a\u0000b' });
   assert.equal(r.success, false);
-  assert.deepEqual(r.error!.issues.map((i) => i.path.join('.')), ['displayName']);
+  assert.deepEqual(
+    r.error!.issues.map((i) => i.path.join('.')),
+    ['displayName'],
+  );
 });
 
 test('every string in every exported schema goes through text()', () => {
@@ -39,7 +42,9 @@ test('the walker finds a plain string wherever it hides', () => {
     c: z.array(z.object({ d: z.string().nullable() })),
     e: z.record(z.string(), text()),
     f: z.discriminatedUnion('k', [z.object({ k: z.literal('x'), g: z.string().default('') })]),
-    h: text().transform((s) => s.length).pipe(z.number()),
+    h: text()
+      .transform((s) => s.length)
+      .pipe(z.number()),
     i: z.lazy(() => z.string()),
     id: z.uuid(),
   });

@@ -88,7 +88,11 @@ export const CommentsQuery = z.strictObject({
 
 /** Sent as the person watches: periodic progress and a final report. */
 export const WatchBody = z.strictObject({
-  watchedMs: z.number().int().min(0).max(24 * 3_600_000),
+  watchedMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3_600_000),
   completed: z.boolean().default(false),
 });
 

@@ -46,7 +46,11 @@ export const PlaybackState = z.object({
 export type PlaybackState = z.infer<typeof PlaybackState>;
 
 /** Where the video should be at server time `serverMs` (ms), given the state. */
-export function positionAt(state: Pick<PlaybackState, 'playing' | 'rate' | 'positionMs' | 'atServerMs'>, serverMs: number, durationMs?: number | null): number {
+export function positionAt(
+  state: Pick<PlaybackState, 'playing' | 'rate' | 'positionMs' | 'atServerMs'>,
+  serverMs: number,
+  durationMs?: number | null,
+): number {
   const p = state.playing && serverMs > state.atServerMs ? state.positionMs + (serverMs - state.atServerMs) * state.rate : state.positionMs;
   const clamped = Math.max(0, p);
   return durationMs ? Math.min(clamped, durationMs) : clamped;
@@ -60,7 +64,11 @@ export const WatchControlPublish = z.strictObject({
   kind: z.literal('watch_control'),
   action: WatchAction,
   /** For `seek` (and optionally `play`/`pause`): where to be. */
-  positionMs: z.number().min(0).max(24 * 3_600_000).optional(),
+  positionMs: z
+    .number()
+    .min(0)
+    .max(24 * 3_600_000)
+    .optional(),
   /** For `rate`. */
   rate: z.number().min(MIN_RATE).max(MAX_RATE).optional(),
   /** For `video`: a video of the playlist. */
@@ -131,7 +139,12 @@ export const CreateWatchBody = z.strictObject({
   videoIds: z.array(Id).min(1).max(MAX_PLAYLIST),
   controlMode: ControlMode.default('everyone'),
   /** Start here in the first video. */
-  positionMs: z.number().int().min(0).max(24 * 3_600_000).default(0),
+  positionMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3_600_000)
+    .default(0),
 });
 export type CreateWatchBody = z.infer<typeof CreateWatchBody>;
 

@@ -182,28 +182,53 @@ export const VARIABLES = {
   PORT: number(8080, 'HTTP and WebSocket port'),
   HOST: text('0.0.0.0', 'interface to listen on'),
   DATA_DIR: text(path.join(repoRoot, 'data'), 'where PGlite keeps its files (and uploads, unless `STORAGE_DIR`)', '`./data`'),
-  DATABASE_URL: optionalText('PostgreSQL connection string; when set, PGlite is not used. Migrations run at start under an advisory lock, so several nodes may start together'),
+  DATABASE_URL: optionalText(
+    'PostgreSQL connection string; when set, PGlite is not used. Migrations run at start under an advisory lock, so several nodes may start together',
+  ),
   DATABASE_POOL_SIZE: positive(20, 'connections per node to PostgreSQL'),
   REDIS_URL: optionalText('Redis for cross-node realtime fan-out (pub/sub) and shared rate limits. Needed when running more than one node'),
-  STORAGE_DIR: optionalText('where uploaded files are stored: `public/` (avatars, product images, room covers; served under `/media/`) and `private/` (videos, their transcodes and posters, uploads in progress; never served by path, streamed only by `/api/v1/videos/:id/stream` and `/poster` after the visibility check). An older flat layout is moved into the two areas at start', '`$DATA_DIR/uploads`'),
+  STORAGE_DIR: optionalText(
+    'where uploaded files are stored: `public/` (avatars, product images, room covers; served under `/media/`) and `private/` (videos, their transcodes and posters, uploads in progress; never served by path, streamed only by `/api/v1/videos/:id/stream` and `/poster` after the visibility check). An older flat layout is moved into the two areas at start',
+    '`$DATA_DIR/uploads`',
+  ),
   PUBLIC_URL: optionalText('absolute base URL used in card links and QR codes (e.g. `https://tremolo.example`)', 'request origin'),
   LOG_LEVEL: text('info', 'pino level: `fatal`…`debug`, or `silent`'),
-  COOKIE_SECURE: boolean(false, 'set `true` behind HTTPS so session cookies are `Secure`; also turns on HSTS and `upgrade-insecure-requests`'),
-  TRUST_PROXY: trustProxy('which proxies may name the client in `X-Forwarded-For` (rate limits are per network): the number of proxies in front of the app (e.g. `1` behind one HAProxy), or their addresses / CIDR ranges (`10.0.0.5,10.0.1.0/24`). `true` is refused at start: it would let any client choose its own address'),
+  COOKIE_SECURE: boolean(
+    false,
+    'set `true` behind HTTPS so session cookies are `Secure`; also turns on HSTS and `upgrade-insecure-requests`',
+  ),
+  TRUST_PROXY: trustProxy(
+    'which proxies may name the client in `X-Forwarded-For` (rate limits are per network): the number of proxies in front of the app (e.g. `1` behind one HAProxy), or their addresses / CIDR ranges (`10.0.0.5,10.0.1.0/24`). `true` is refused at start: it would let any client choose its own address',
+  ),
   SESSION_TTL_DAYS: number(30, 'session lifetime'),
   MAX_AVATAR_BYTES: number(5_242_880, 'largest avatar upload'),
   MAX_BODY_BYTES: number(65_536, 'largest JSON body'),
   SEED_DEMO: boolean(true, 'create demo content on an empty database'),
   RATE_LIMIT_LOGIN_PER_IP_PER_MIN: rate('loginPerIp', 'login attempts per IP per minute'),
-  RATE_LIMIT_LOGIN_FAILS_PER_ACCOUNT_NETWORK: rate('loginFailsPerAccountNetwork', 'failed logins for one account from one network per 15 minutes; then that network waits (the account is never locked for everyone)'),
+  RATE_LIMIT_LOGIN_FAILS_PER_ACCOUNT_NETWORK: rate(
+    'loginFailsPerAccountNetwork',
+    'failed logins for one account from one network per 15 minutes; then that network waits (the account is never locked for everyone)',
+  ),
   RATE_LIMIT_LOGIN_FAILS_PER_IP_PER_HOUR: rate('loginFailsPerNetwork', 'failed logins from one network per hour, whatever the account'),
-  LOGIN_SLOWDOWN_AFTER_FAILS: number(5, 'failed logins for an account (from anywhere, 15 min) before each further attempt is delayed; a device that logged in to the account before is not delayed'),
+  LOGIN_SLOWDOWN_AFTER_FAILS: number(
+    5,
+    'failed logins for an account (from anywhere, 15 min) before each further attempt is delayed; a device that logged in to the account before is not delayed',
+  ),
   LOGIN_SLOWDOWN_STEP_MS: number(250, 'first delay; it doubles with every further failure'),
   LOGIN_SLOWDOWN_MAX_MS: number(5000, 'longest delay'),
-  DEVICE_COOKIE_SECRET: optionalText('signs the "this device logged in before" cookie; set the same value on every node', 'random per process'),
+  DEVICE_COOKIE_SECRET: optionalText(
+    'signs the "this device logged in before" cookie; set the same value on every node',
+    'random per process',
+  ),
   RATE_LIMIT_PASSWORD_FAILS_PER_ACCOUNT: rate('passwordFails', 'change-password attempts per account per 15 minutes (a success resets it)'),
-  WRITES_PER_ROUTE_PER_MIN: rate('writesPerRoute', 'any state-changing API call, per person (or network when logged out) and route, per minute: the floor under every action without a limit of its own'),
-  WS_STORED_PUBLISHES_PER_MIN: rate('storedPublishes', 'stored posts on the socket (broadcasts, chat, shares) per person per minute, across all their sockets'),
+  WRITES_PER_ROUTE_PER_MIN: rate(
+    'writesPerRoute',
+    'any state-changing API call, per person (or network when logged out) and route, per minute: the floor under every action without a limit of its own',
+  ),
+  WS_STORED_PUBLISHES_PER_MIN: rate(
+    'storedPublishes',
+    'stored posts on the socket (broadcasts, chat, shares) per person per minute, across all their sockets',
+  ),
   FOLLOWS_PER_MIN: rate('follows', 'follows, unfollows, blocks and unblocks per person per minute'),
   FOLLOW_NOTIFY_WINDOW_SEC: positive(86_400, 'a re-follow within this window does not notify the person again'),
   LIKES_PER_MIN: rate('likes', 'likes and unlikes per person per minute'),
@@ -220,31 +245,61 @@ export const VARIABLES = {
   WS_SLOW_SOCKET_BYTES: number(4_194_304, 'a socket with more than this unsent is cut off (it resumes with its last sequence)'),
   WS_MAX_COALESCE_MS: number(40, 'longest a fan-out batch waits to coalesce under load'),
   WS_FRAMES_PER_SECOND: number(50, 'frames one socket may send per second before it gets `rate_limited` errors'),
-  WS_MAX_SOCKETS_PER_SESSION: number(8, 'sockets one session (a logged-in browser) may have open at once, across all nodes when `REDIS_URL` is set; opening one more closes the oldest (close code 4011, an `err` frame `limit_reached` first), and that tab offers to resume'),
-  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: number(200, 'channels one socket may be subscribed to at once; beyond it a `sub` gets an `err` frame `limit_reached`'),
+  WS_MAX_SOCKETS_PER_SESSION: number(
+    8,
+    'sockets one session (a logged-in browser) may have open at once, across all nodes when `REDIS_URL` is set; opening one more closes the oldest (close code 4011, an `err` frame `limit_reached` first), and that tab offers to resume',
+  ),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: number(
+    200,
+    'channels one socket may be subscribed to at once; beyond it a `sub` gets an `err` frame `limit_reached`',
+  ),
   VIDEO_MAX_BYTES: number(209_715_200, 'largest video upload (200 MB)'),
   VIDEO_MAX_DURATION_SEC: number(600, 'longest video accepted'),
   CHAT_MESSAGES_PER_10S: number(20, 'messages one person may send per 10 s in one group, and across DMs'),
-  PAYMENT_WEBHOOK_SECRET: text(DEV_WEBHOOK_SECRET, 'HMAC secret of test-provider webhooks. The server refuses to start with the default in production (`NODE_ENV=production` or an `https` `PUBLIC_URL`)', '`tremolo-dev-webhook-secret`'),
+  PAYMENT_WEBHOOK_SECRET: text(
+    DEV_WEBHOOK_SECRET,
+    'HMAC secret of test-provider webhooks. The server refuses to start with the default in production (`NODE_ENV=production` or an `https` `PUBLIC_URL`)',
+    '`tremolo-dev-webhook-secret`',
+  ),
   NODE_ENV: optionalText('`production` makes the start-up checks above strict'),
   PAYMENT_TEST_ASYNC_DELAY_MS: number(1500, 'delay before the test provider confirms a 3220 card'),
-  PAYMENT_TEST_WEBHOOK_URL: optionalText('where the test provider posts webhooks', '`http://127.0.0.1:<port>/api/v1/payments/webhooks/test`'),
+  PAYMENT_TEST_WEBHOOK_URL: optionalText(
+    'where the test provider posts webhooks',
+    '`http://127.0.0.1:<port>/api/v1/payments/webhooks/test`',
+  ),
   SHOP_PAYMENT_WINDOW_SEC: number(1800, 'how long an ordinary order holds its units unpaid (flash sales set their own, default 600)'),
   SHOP_SWEEP_INTERVAL_MS: number(1000, 'expiry / settlement / reconcile pass; `0` disables the timer'),
   SHOP_PROCESSING_GRACE_SEC: number(120, 'extra time an order with an asynchronously confirming payment keeps its units'),
   SHOP_FLASH_GATE_MS: number(250, 'how long a node trusts its "sold out" hint'),
   SHOP_FLASH_ADMIT_MAX: positive(16, 'flash-sale attempts per sale running the full path at once on one node (the rest wait briefly)'),
-  SHOP_MAX_IMAGE_BYTES: number(8_388_608, 'largest product image accepted (uploads are also capped by the app-wide multipart limit, `MAX_AVATAR_BYTES`)'),
+  SHOP_MAX_IMAGE_BYTES: number(
+    8_388_608,
+    'largest product image accepted (uploads are also capped by the app-wide multipart limit, `MAX_AVATAR_BYTES`)',
+  ),
   SHOP_CHECKOUTS_PER_USER_PER_MIN: rate('checkouts', 'checkout and flash checkout calls per person'),
   SHOP_PAYS_PER_USER_PER_MIN: rate('pays', 'pay calls per person'),
   SHOP_TOUCHES_PER_IP_PER_MIN: rate('touchesPerIp', 'view/click recording calls per network'),
-  SHOP_TOUCH_WINDOW_SEC: positive(1800, 'one viewer\'s (account, or network + browser when logged out) view or click of one product on one kind of surface counts once per window in insights'),
+  SHOP_TOUCH_WINDOW_SEC: positive(
+    1800,
+    "one viewer's (account, or network + browser when logged out) view or click of one product on one kind of surface counts once per window in insights",
+  ),
   SHOP_UNPAID_UNITS_PER_BUYER: positive(20, 'units one buyer may hold in unpaid orders at once (`409 too_many_unpaid` beyond it)'),
   WEB_DIST_DIR: text(path.join(repoRoot, 'web', 'dist'), 'built web app to serve', '`web/dist`'),
-  ICE_SERVERS: json(z.array(IceServerSchema), [], 'JSON array of WebRTC ICE servers for 1v1 calls (连线, shake) and friends chat rooms, e.g. `[{"urls":"turn:turn.example:3478","username":"u","credential":"p"}]`; run a TURN server (coturn) in production'),
-  MEDIA: oneOf(['werift', 'janus'], 'SFU for friends chat rooms: `werift` (inside the server process) or `janus` (a Janus server, see "Running with Janus")'),
-  JANUS_URL: optionalText('Janus WebSocket API when `MEDIA=janus`, e.g. `ws://127.0.0.1:8188` (subprotocol `janus-protocol`; `ws+unix:///path/janus-ws.sock:/` for a Unix socket)'),
-  MEDIA_ANNOUNCED_ADDRESSES: list('comma-separated extra addresses werift puts in its ICE candidates (e.g. the public IP of a node behind NAT); defaults to the host\'s own and `127.0.0.1`'),
+  ICE_SERVERS: json(
+    z.array(IceServerSchema),
+    [],
+    'JSON array of WebRTC ICE servers for 1v1 calls (连线, shake) and friends chat rooms, e.g. `[{"urls":"turn:turn.example:3478","username":"u","credential":"p"}]`; run a TURN server (coturn) in production',
+  ),
+  MEDIA: oneOf(
+    ['werift', 'janus'],
+    'SFU for friends chat rooms: `werift` (inside the server process) or `janus` (a Janus server, see "Running with Janus")',
+  ),
+  JANUS_URL: optionalText(
+    'Janus WebSocket API when `MEDIA=janus`, e.g. `ws://127.0.0.1:8188` (subprotocol `janus-protocol`; `ws+unix:///path/janus-ws.sock:/` for a Unix socket)',
+  ),
+  MEDIA_ANNOUNCED_ADDRESSES: list(
+    "comma-separated extra addresses werift puts in its ICE candidates (e.g. the public IP of a node behind NAT); defaults to the host's own and `127.0.0.1`",
+  ),
   ROOM_CHAT_PER_10S: number(10, 'chat messages one person may send in one room per 10 s'),
   ROOM_HEART_POSTS_PER_10S: number(20, 'heart posts (each carrying a count) one person may send in one room per 10 s'),
   ADMIN_HANDLES: list('comma-separated handles that are moderators (reports, snapshots, bans), besides the `moderators` table'),
@@ -344,7 +399,6 @@ export interface Config {
   };
 }
 
-
 export interface LimitsConfig {
   rates: Record<RateLimitName, Limit>;
   /** A product view or click by one viewer counts once per this window in the seller's insights. */
@@ -442,7 +496,12 @@ function limitsFrom(e: Env): LimitsConfig {
     touchWindowSec: e.SHOP_TOUCH_WINDOW_SEC,
     followNotifyWindowSec: e.FOLLOW_NOTIFY_WINDOW_SEC,
     unpaidUnitsPerBuyer: e.SHOP_UNPAID_UNITS_PER_BUYER,
-    loginSlowdown: { freeFails: e.LOGIN_SLOWDOWN_AFTER_FAILS, stepMs: e.LOGIN_SLOWDOWN_STEP_MS, maxMs: e.LOGIN_SLOWDOWN_MAX_MS, windowSec: 900 },
+    loginSlowdown: {
+      freeFails: e.LOGIN_SLOWDOWN_AFTER_FAILS,
+      stepMs: e.LOGIN_SLOWDOWN_STEP_MS,
+      maxMs: e.LOGIN_SLOWDOWN_MAX_MS,
+      windowSec: 900,
+    },
     deviceSecret: e.DEVICE_COOKIE_SECRET,
   };
 }

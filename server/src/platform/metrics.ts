@@ -21,7 +21,15 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     openSockets: new Gauge({ name: 'tremolo_ws_open_sockets', help: 'Open WebSocket connections', registers: [registry] }),
-    eventsFannedOut: new Counter({ name: 'tremolo_realtime_events_fanned_out_total', help: 'Event deliveries written to sockets', registers: [registry] }),
-    slowConsumersCut: new Counter({ name: 'tremolo_realtime_slow_consumers_cut_total', help: 'Sockets closed for falling behind', registers: [registry] }),
+    eventsFannedOut: new Counter({
+      name: 'tremolo_realtime_events_fanned_out_total',
+      help: 'Event deliveries written to sockets',
+      registers: [registry],
+    }),
+    slowConsumersCut: new Counter({
+      name: 'tremolo_realtime_slow_consumers_cut_total',
+      help: 'Sockets closed for falling behind',
+      registers: [registry],
+    }),
   };
 }

@@ -55,7 +55,9 @@ export async function operations(t: TestApp): Promise<Operation[]> {
       path,
       security: Boolean(op.security),
       pathParams: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => ({ name: p.name, schema: p.schema })),
-      queryParams: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema, required: Boolean(p.required) })),
+      queryParams: (op.parameters ?? [])
+        .filter((p) => p.in === 'query')
+        .map((p) => ({ name: p.name, schema: p.schema, required: Boolean(p.required) })),
       json: op.requestBody?.content['application/json']?.schema ?? null,
       multipart: Boolean(op.requestBody?.content['multipart/form-data']),
     })),
@@ -130,7 +132,11 @@ export function setAt(value: unknown, path: string[], leaf: unknown): unknown {
 const CODES = new Set<string>(ErrorCode.options);
 
 /** Every error a client can see: a 4xx with `{"error":{"code","message"}}` and a code we document. */
-export function assertClientError(status: number, body: string, what: string): { code: string; message: string; issues?: { path: string; message: string }[] } {
+export function assertClientError(
+  status: number,
+  body: string,
+  what: string,
+): { code: string; message: string; issues?: { path: string; message: string }[] } {
   assert.ok(status >= 400 && status < 500, `${what}: expected a 4xx, got ${status} ${body.slice(0, 300)}`);
   let parsed: { error?: { code?: unknown; message?: unknown; issues?: { path: string; message: string }[] } };
   try {
@@ -145,7 +151,10 @@ export function assertClientError(status: number, body: string, what: string): {
 }
 
 /** Builds a multipart body by hand, so tests can also send broken ones. */
-export function multipart(parts: { name: string; filename?: string; type?: string; data: Buffer | string }[], boundary = '----tremolo-fuzz') {
+export function multipart(
+  parts: { name: string; filename?: string; type?: string; data: Buffer | string }[],
+  boundary = '----tremolo-fuzz',
+) {
   const chunks: Buffer[] = [];
   for (const p of parts) {
     const disposition = `form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}`;
@@ -166,7 +175,11 @@ export function brokenMultiparts(): { name: string; contentType: string; payload
     { name: 'JSON sent as multipart', contentType: good.contentType, payload: Buffer.from('{"caption":"hello"}') },
     { name: 'empty body', contentType: good.contentType, payload: Buffer.alloc(0) },
     { name: 'wrong boundary', contentType: 'multipart/form-data; boundary=other', payload: good.payload },
-    { name: 'garbage part headers', contentType: good.contentType, payload: Buffer.from(`------tremolo-fuzz\r\n${'x'.repeat(300)}\r\n\r\ndata\r\n------tremolo-fuzz--\r\n`) },
+    {
+      name: 'garbage part headers',
+      contentType: good.contentType,
+      payload: Buffer.from(`------tremolo-fuzz\r\n${'x'.repeat(300)}\r\n\r\ndata\r\n------tremolo-fuzz--\r\n`),
+    },
     { name: 'no file part', contentType: good.contentType, payload: multipart([{ name: 'caption', data: 'hi' }]).payload },
     {
       name: 'two files',

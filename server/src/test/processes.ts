@@ -29,7 +29,12 @@ export interface ServerProcess {
  * Starts `server/src/main.ts` as its own process, like production does, and waits until it is ready.
  * A server over a large database (the feed benchmark's) loads its model for longer than a test's.
  */
-export async function startServerProcess(env: Record<string, string>, port?: number, nodeArgs: string[] = [], readyTimeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  port?: number,
+  nodeArgs: string[] = [],
+  readyTimeoutMs = 30_000,
+): Promise<ServerProcess> {
   const p = port ?? (await freePort());
   let out = '';
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repoRoot, 'server/src/main.ts')], {

@@ -15,7 +15,15 @@ function hash(s: string): number {
 }
 
 /** A face, or the first letter on a colour derived from the handle so people stay recognisable. */
-export function Avatar({ user, size = 48, testId }: { user: Pick<UserSummary, 'handle' | 'displayName' | 'avatarUrl'>; size?: number; testId?: string }) {
+export function Avatar({
+  user,
+  size = 48,
+  testId,
+}: {
+  user: Pick<UserSummary, 'handle' | 'displayName' | 'avatarUrl'>;
+  size?: number;
+  testId?: string;
+}) {
   const style = { width: size, height: size };
   if (user.avatarUrl) {
     return <img className="avatar" src={user.avatarUrl} alt="" style={style} data-testid={testId} />;

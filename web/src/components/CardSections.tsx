@@ -26,11 +26,19 @@ function LiveRoomSection({ section }: { section: SectionOf<'live_room'> }) {
   const live = r.status === 'live';
   return (
     <section className="card-section" data-testid="card-section-live-room">
-      <Link to={`/r/${r.id}`} className={`live-room-card${live ? ' live' : ''}`} data-testid="card-live-room" data-room={r.id} data-status={r.status}>
+      <Link
+        to={`/r/${r.id}`}
+        className={`live-room-card${live ? ' live' : ''}`}
+        data-testid="card-live-room"
+        data-room={r.id}
+        data-status={r.status}
+      >
         {r.coverUrl ? <img src={r.coverUrl} alt="" className="live-room-cover" /> : <span className="live-room-cover" aria-hidden="true" />}
         <span className="live-room-text">
           <span className={`live-badge${live ? ' on' : ''}`} data-testid="card-live-badge">
-            {live ? t('rooms.card.liveNow') : t('rooms.card.scheduled', { time: r.scheduledAt ? new Date(r.scheduledAt).toLocaleString() : '' })}
+            {live
+              ? t('rooms.card.liveNow')
+              : t('rooms.card.scheduled', { time: r.scheduledAt ? new Date(r.scheduledAt).toLocaleString() : '' })}
           </span>
           <strong>{r.title}</strong>
           <span className="small muted">{live ? tn('rooms.viewers', r.viewers) : t('rooms.card.enter')}</span>
@@ -71,7 +79,11 @@ function ShowcaseSection({ section }: { section: SectionOf<'showcase'> }) {
       <ul className="showcase">
         {section.products.map((p) => (
           <li key={p.id}>
-            <Link to={productPath(p.id, { surface: 'card', surfaceId: p.seller.id })} className="product-tile" data-testid="showcase-product">
+            <Link
+              to={productPath(p.id, { surface: 'card', surfaceId: p.seller.id })}
+              className="product-tile"
+              data-testid="showcase-product"
+            >
               {p.imageUrl ? <img src={p.imageUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
               <span className="product-title">{p.title}</span>
               <span className="product-price">{formatPriceRange(p.price.min, p.price.max, p.price.currency, lang)}</span>

@@ -18,7 +18,12 @@ export function TabBar() {
         <FriendsIcon />
         <span>{t('nav.friends')}</span>
       </NavLink>
-      <NavLink to="/create" className={({ isActive }) => `tab tab-create${isActive ? ' tab-active' : ''}`} data-testid="tab-create" aria-label={t('nav.create')}>
+      <NavLink
+        to="/create"
+        className={({ isActive }) => `tab tab-create${isActive ? ' tab-active' : ''}`}
+        data-testid="tab-create"
+        aria-label={t('nav.create')}
+      >
         <span className="create-btn">
           <PlusIcon />
         </span>

@@ -14,7 +14,17 @@ const PAGE_SIZE = 20;
  * Someone's followers, following or friends, newest first, a page at a time.
  * Changing `reloadKey` starts again from the top (a new friend arrived).
  */
-export function UserList({ handle, direction, empty, reloadKey = 0 }: { handle: string; direction: Direction; empty: ReactNode; reloadKey?: number }) {
+export function UserList({
+  handle,
+  direction,
+  empty,
+  reloadKey = 0,
+}: {
+  handle: string;
+  direction: Direction;
+  empty: ReactNode;
+  reloadKey?: number;
+}) {
   const { t } = useI18n();
   const pages = useApiPages(api.graph[direction], { params: { handle }, query: { limit: PAGE_SIZE } });
   const { refetch } = pages;

@@ -36,7 +36,14 @@ class FakeSocket implements SocketLike {
   }
 }
 
-const chat = (seq: number, from: string, text: string): EventFrame => ({ t: 'ev', ch: CH, seq, from, at: seq, body: { kind: 'chat', text } });
+const chat = (seq: number, from: string, text: string): EventFrame => ({
+  t: 'ev',
+  ch: CH,
+  seq,
+  from,
+  at: seq,
+  body: { kind: 'chat', text },
+});
 const flush = () => new Promise((r) => setImmediate(r));
 
 describe('ChannelChat delivery', () => {
@@ -48,10 +55,21 @@ describe('ChannelChat delivery', () => {
   /** Resolves once the client has opened a socket after `prev` (its reconnect timer fired). */
   const reconnectedAfter = (prev: FakeSocket): Promise<void> =>
     last() !== prev ? Promise.resolve() : new Promise((resolve) => (connected = resolve));
-  const states = () => c.getSnapshot().items.map((i) => (i.type === 'outbox' ? `${i.state}:${i.body.kind === 'chat' ? i.body.text : ''}` : `${i.seq}:${i.body.kind === 'chat' ? i.body.text : i.body.kind}`));
+  const states = () =>
+    c
+      .getSnapshot()
+      .items.map((i) =>
+        i.type === 'outbox'
+          ? `${i.state}:${i.body.kind === 'chat' ? i.body.text : ''}`
+          : `${i.seq}:${i.body.kind === 'chat' ? i.body.text : i.body.kind}`,
+      );
 
   beforeEach(() => {
-    mock.method(globalThis, 'fetch', async () => new Response(JSON.stringify({ items: [chat(1, PEER, 'hello')], head: 1 }), { status: 200 }));
+    mock.method(
+      globalThis,
+      'fetch',
+      async () => new Response(JSON.stringify({ items: [chat(1, PEER, 'hello')], head: 1 }), { status: 200 }),
+    );
     mock.method(console, 'warn', () => undefined);
     sockets = [];
     client = new RealtimeClient({
@@ -127,7 +145,10 @@ describe('ChannelChat delivery', () => {
       again.map((p) => p.cid),
       [first.cid, again[1]!.cid],
     );
-    assert.ok(s.sent.some((f) => f.t === 'sub' && f.since === 1), 'resubscribed with the last sequence seen');
+    assert.ok(
+      s.sent.some((f) => f.t === 'sub' && f.since === 1),
+      'resubscribed with the last sequence seen',
+    );
     s.deliver({ t: 'ack', ch: CH, cid: first.cid, seq: 2 });
     s.deliver({ t: 'ack', ch: CH, cid: again[1]!.cid, seq: 3 });
     await flush();

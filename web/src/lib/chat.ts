@@ -1,6 +1,14 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api, type ChannelEvent, type ChannelHistory, type EventFrame, type GroupMember, type PublishBody, type UserSummary } from '@tremolo/protocol';
+import {
+  api,
+  type ChannelEvent,
+  type ChannelHistory,
+  type EventFrame,
+  type GroupMember,
+  type PublishBody,
+  type UserSummary,
+} from '@tremolo/protocol';
 import { ApiError, type Parser } from './api.ts';
 import { call } from './client.ts';
 import { keyOf } from './queries.ts';
@@ -19,11 +27,15 @@ import { PublishError, type RealtimeClient } from './realtime.ts';
 export type Conversation = { type: 'group'; id: string } | { type: 'dm'; handle: string };
 
 function historyOf(c: Conversation, query: { before?: number; limit: number }): Promise<ChannelHistory> {
-  return c.type === 'group' ? call(api.groups.messages, { params: { id: c.id }, query }) : call(api.dms.messages, { params: { handle: c.handle }, query });
+  return c.type === 'group'
+    ? call(api.groups.messages, { params: { id: c.id }, query })
+    : call(api.dms.messages, { params: { handle: c.handle }, query });
 }
 
 function markReadOf(c: Conversation, seq: number): Promise<unknown> {
-  return c.type === 'group' ? call(api.groups.read, { params: { id: c.id }, body: { seq } }) : call(api.dms.read, { params: { handle: c.handle }, body: { seq } });
+  return c.type === 'group'
+    ? call(api.groups.read, { params: { id: c.id }, body: { seq } })
+    : call(api.dms.read, { params: { handle: c.handle }, body: { seq } });
 }
 
 // ------------------------------------------------------------------ the channel
@@ -262,7 +274,10 @@ export class ChannelChat {
         if (!this.outbox.has(cid)) return;
         if (err instanceof PublishError && err.code === 'disconnected') return; // stays pending; resent on ready
         item.state = 'failed';
-        item.error = err instanceof PublishError ? new ApiError(err.code === 'disconnected' ? 'network' : err.code, err.message, 0) : new ApiError('network', String(err), 0);
+        item.error =
+          err instanceof PublishError
+            ? new ApiError(err.code === 'disconnected' ? 'network' : err.code, err.message, 0)
+            : new ApiError('network', String(err), 0);
         this.changed();
       },
     );
@@ -301,7 +316,8 @@ export class ChannelChat {
     // A deletion notice turns the message it names into a tombstone, as the server's history already has.
     if (b.kind === 'message_deleted' && b.seq !== ev.seq) {
       const target = this.events.get(b.seq);
-      if (target && target.body.kind !== 'message_deleted') this.events.set(b.seq, { ...target, body: { kind: 'message_deleted', seq: b.seq, by: b.by } });
+      if (target && target.body.kind !== 'message_deleted')
+        this.events.set(b.seq, { ...target, body: { kind: 'message_deleted', seq: b.seq, by: b.by } });
     }
   }
 
@@ -380,7 +396,17 @@ export function useChannelChat(
   return chat;
 }
 
-const EMPTY: ChatSnapshot = { items: [], loaded: false, loadError: null, hasOlder: false, loadingOlder: false, olderError: null, head: 0, typing: [], systemTick: 0 };
+const EMPTY: ChatSnapshot = {
+  items: [],
+  loaded: false,
+  loadError: null,
+  hasOlder: false,
+  loadingOlder: false,
+  olderError: null,
+  head: 0,
+  typing: [],
+  systemTick: 0,
+};
 const noop = () => () => undefined;
 
 export function useChatSnapshot(chat: ChannelChat | null): ChatSnapshot {
@@ -397,7 +423,11 @@ export interface Person {
 }
 
 /** The members of a group by id (names and badges for messages); grows from member events. */
-export function useGroupMembers(groupId: string | null, enabled: boolean, refreshTick: number): { people: Map<string, Person>; members: GroupMember[]; error: unknown; reload: () => void } {
+export function useGroupMembers(
+  groupId: string | null,
+  enabled: boolean,
+  refreshTick: number,
+): { people: Map<string, Person>; members: GroupMember[]; error: unknown; reload: () => void } {
   const args = { params: { id: groupId ?? '' }, query: { status: 'member' as const, limit: 100 } };
   const list = useQuery<GroupMember[], ApiError>({
     queryKey: [...keyOf(api.groups.members, args), 'faces'],
@@ -429,4 +459,3 @@ export function useGroupMembers(groupId: string | null, enabled: boolean, refres
 }
 
 const NO_MEMBERS: GroupMember[] = [];
-

@@ -32,5 +32,13 @@ export function uploadTo<E extends Endpoint & { upload: { file: string } }>(
 ): Promise<ResponseOf<E>> {
   const a = args as Parts & { file: Blob; fields?: Record<string, string>; onProgress?: (fraction: number) => void };
   const method = e.method === 'PUT' ? 'PUT' : 'POST';
-  return upload(method, pathOf(e, a.params), e.upload.file, a.file, e.response as Parser<ResponseOf<E>>, a.onProgress ?? (() => undefined), a.fields ?? {});
+  return upload(
+    method,
+    pathOf(e, a.params),
+    e.upload.file,
+    a.file,
+    e.response as Parser<ResponseOf<E>>,
+    a.onProgress ?? (() => undefined),
+    a.fields ?? {},
+  );
 }

@@ -22,7 +22,8 @@ export function useErrorText(): (err: unknown, overrides?: ErrorOverrides) => st
       if (!(err instanceof ApiError)) return t('error.unknown');
       const local = err.code === 'network' || err.code === 'bad_response';
       if (lang === 'en' && !local && err.message) return err.message;
-      if (err.code === 'rate_limited' && err.retryAfterSec !== null && !overrides?.rate_limited) return t('error.rate_limited_wait', { n: err.retryAfterSec });
+      if (err.code === 'rate_limited' && err.retryAfterSec !== null && !overrides?.rate_limited)
+        return t('error.rate_limited_wait', { n: err.retryAfterSec });
       const key = overrides?.[err.code] ?? codeKey(err.code);
       return t(key);
     },

@@ -69,19 +69,16 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo<I18n>(
-    () => {
-      const t = (key: MessageKey, vars?: Vars) => format(catalogs[lang][key], vars);
-      const rules = new Intl.PluralRules(lang);
-      const tn = (key: MessageKey, count: number, vars?: Vars) => {
-        const one = `${key}_one`;
-        const k = rules.select(count) === 'one' && isMessageKey(one) ? one : key;
-        return t(k, { ...vars, count });
-      };
-      return { lang, setLang, t, tn };
-    },
-    [lang, setLang],
-  );
+  const value = useMemo<I18n>(() => {
+    const t = (key: MessageKey, vars?: Vars) => format(catalogs[lang][key], vars);
+    const rules = new Intl.PluralRules(lang);
+    const tn = (key: MessageKey, count: number, vars?: Vars) => {
+      const one = `${key}_one`;
+      const k = rules.select(count) === 'one' && isMessageKey(one) ? one : key;
+      return t(k, { ...vars, count });
+    };
+    return { lang, setLang, t, tn };
+  }, [lang, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

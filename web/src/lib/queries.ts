@@ -1,4 +1,13 @@
-import { QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData, type QueryKey, type UseQueryOptions } from '@tanstack/react-query';
+import {
+  QueryClient,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type InfiniteData,
+  type QueryKey,
+  type UseQueryOptions,
+} from '@tanstack/react-query';
 import type { ArgsOf, CallArgs, Endpoint, ResponseOf } from '@tremolo/protocol';
 import { ApiError } from './api.ts';
 import { call } from './client.ts';
@@ -43,7 +52,10 @@ export function useApiQuery<E extends Endpoint>(
  * Changes something through an endpoint, then refetches every cached query of the endpoints it
  * `invalidates` (all their argument variants), so every screen showing that data catches up.
  */
-export function useApiMutation<E extends Endpoint>(e: E, opts: { invalidates?: readonly Endpoint[]; onSuccess?: (data: ResponseOf<E>) => void } = {}) {
+export function useApiMutation<E extends Endpoint>(
+  e: E,
+  opts: { invalidates?: readonly Endpoint[]; onSuccess?: (data: ResponseOf<E>) => void } = {},
+) {
   const client = useQueryClient();
   return useMutation<ResponseOf<E>, ApiError, CallArgs<E>[0]>({
     mutationFn: (args) => call(e, ...([args] as CallArgs<E>)),

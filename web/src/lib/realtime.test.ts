@@ -80,7 +80,11 @@ describe('RealtimeClient', () => {
   test('subscribes after hello, delivers events and batches in order, drops repeats', () => {
     const seen: number[] = [];
     let ready = 0;
-    client.subscribe(CH, (ev) => seen.push(ev.seq ?? -1), () => ready++);
+    client.subscribe(
+      CH,
+      (ev) => seen.push(ev.seq ?? -1),
+      () => ready++,
+    );
     client.start();
     assert.deepEqual(last().sent, [], 'nothing is sent before the server says hello');
     last().hello();
@@ -180,6 +184,9 @@ describe('RealtimeClient', () => {
     offA();
     assert.deepEqual(last().sent, [{ t: 'sub', ch: CH }]);
     offB();
-    assert.deepEqual(last().sent, [{ t: 'sub', ch: CH }, { t: 'unsub', ch: CH }]);
+    assert.deepEqual(last().sent, [
+      { t: 'sub', ch: CH },
+      { t: 'unsub', ch: CH },
+    ]);
   });
 });

@@ -1,4 +1,12 @@
-import { CLOSE_CODES, EventFrame, PROTOCOL_VERSION, ServerFrame, type ClientFrame, type ErrorCode, type PublishBody } from '@tremolo/protocol';
+import {
+  CLOSE_CODES,
+  EventFrame,
+  PROTOCOL_VERSION,
+  ServerFrame,
+  type ClientFrame,
+  type ErrorCode,
+  type PublishBody,
+} from '@tremolo/protocol';
 
 export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'outdated' | 'signedOut' | 'displaced';
 

@@ -50,7 +50,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const state = useMemo<SessionState>(() => {
     if (session.data) return { status: 'user', me: session.data.user };
-    if (session.error) return session.error.code === 'unauthenticated' ? { status: 'anonymous' } : { status: 'error', error: session.error };
+    if (session.error)
+      return session.error.code === 'unauthenticated' ? { status: 'anonymous' } : { status: 'error', error: session.error };
     return { status: 'loading' };
   }, [session.data, session.error]);
 

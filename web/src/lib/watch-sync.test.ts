@@ -117,9 +117,17 @@ class SimPlayer {
   }
 }
 
-function run(startErrorMs: number, opts: { rateDelay?: number; seekLatency?: number; noise?: number; seconds?: number; seed?: number } = {}) {
+function run(
+  startErrorMs: number,
+  opts: { rateDelay?: number; seekLatency?: number; noise?: number; seconds?: number; seed?: number } = {},
+) {
   const state = { playing: true, rate: 1, positionMs: 10_000, atServerMs: 0 };
-  const player = new SimPlayer(10_000 + startErrorMs, { rateDelay: opts.rateDelay ?? 40, seekLatency: opts.seekLatency ?? 80, noise: opts.noise ?? 3, seed: opts.seed ?? 7 });
+  const player = new SimPlayer(10_000 + startErrorMs, {
+    rateDelay: opts.rateDelay ?? 40,
+    seekLatency: opts.seekLatency ?? 80,
+    noise: opts.noise ?? 3,
+    seed: opts.seed ?? 7,
+  });
   const ctl = new DriftController();
   const trace: { t: number; err: number; kind: string; rate: number }[] = [];
   const dt = 10;
@@ -145,11 +153,17 @@ describe('drift controller', () => {
   test('a small error is nudged away by rate within about two seconds, without overshoot', () => {
     for (const start of [120, -120, 60, -45]) {
       const { trace } = run(start);
-      assert.ok(trace.every((x) => x.kind !== 'seek'), 'no seek for small errors');
+      assert.ok(
+        trace.every((x) => x.kind !== 'seek'),
+        'no seek for small errors',
+      );
       const settled = trace.find((x) => x.t >= 2500)!;
       assert.ok(Math.abs(settled.err) < 15, `start ${start}: ${settled.err.toFixed(1)} ms left after 2.5 s`);
       // Never crosses over to the other side by more than the noise: no oscillation.
-      assert.ok(trace.every((x) => Math.sign(x.err) !== -Math.sign(start) || Math.abs(x.err) < 12), `start ${start} overshot`);
+      assert.ok(
+        trace.every((x) => Math.sign(x.err) !== -Math.sign(start) || Math.abs(x.err) < 12),
+        `start ${start} overshot`,
+      );
       assert.ok(trace.every((x) => Math.abs(x.rate - 1) <= DEFAULT_THRESHOLDS.maxNudge + 1e-9));
     }
   });
@@ -157,7 +171,10 @@ describe('drift controller', () => {
   test('measurement noise alone never moves the rate (hysteresis)', () => {
     // Chromium's currentTime sits within ±2 ms of a line; twice that must not trigger anything.
     const { trace } = run(0, { noise: 4, seconds: 30 });
-    assert.ok(trace.every((x) => x.kind === 'none'), `acted on noise at ${trace.find((x) => x.kind !== 'none')?.t}`);
+    assert.ok(
+      trace.every((x) => x.kind === 'none'),
+      `acted on noise at ${trace.find((x) => x.kind !== 'none')?.t}`,
+    );
   });
 
   test('once settled it stays settled: rate changes stop', () => {

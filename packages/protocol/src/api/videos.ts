@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { Ok, PageQuery, page } from '../common.ts';
 import { HandleParams } from '../graph.ts';
-import { Comment, CommentBody, CommentsQuery, Interests, InterestsBody, LikeResult, UpdateVideoBody, Video, VideoIdParams, WatchBody } from '../videos.ts';
+import {
+  Comment,
+  CommentBody,
+  CommentsQuery,
+  Interests,
+  InterestsBody,
+  LikeResult,
+  UpdateVideoBody,
+  Video,
+  VideoIdParams,
+  WatchBody,
+} from '../videos.ts';
 import { endpoint } from './endpoint.ts';
 
 const tags = ['videos'];

@@ -32,7 +32,7 @@ test('SPD inverse of a 3×3 matrix matches the cofactor inverse', () => {
 test('SPD inverse of a larger random matrix times the matrix is the identity', () => {
   const n = 40;
   let seed = 3;
-  const rand = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const rand = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = rand();
   for (let i = 0; i < n; i++) a[i * n + i]! += n;

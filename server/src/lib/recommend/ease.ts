@@ -99,7 +99,13 @@ function transpose(x: HeadMatrix, n: number): { ptr: Int32Array; row: Int32Array
 export type Solver = 'primal' | 'dual' | 'auto';
 
 /** Solves on the event loop, awaiting `yielder` every few milliseconds of work. */
-export async function solveEase(h: HistorySnapshot, head: Int32Array, lambda: number, yielder: Yielder, solver: Solver = 'auto'): Promise<EaseSolution> {
+export async function solveEase(
+  h: HistorySnapshot,
+  head: Int32Array,
+  lambda: number,
+  yielder: Yielder,
+  solver: Solver = 'auto',
+): Promise<EaseSolution> {
   const steps = easeSteps(h, head, lambda, solver);
   for (;;) {
     const r = steps.next();
@@ -200,7 +206,16 @@ function* easeSteps(h: HistorySnapshot, head: Int32Array, lambda: number, solver
   return { head, headOf, n, lambda, p, solver };
 }
 
-function zRow(mInv: Float64Array, m: number, a: number, ptr: Int32Array, rows: Int32Array, vals: Float64Array, z: Float64Array, n: number): void {
+function zRow(
+  mInv: Float64Array,
+  m: number,
+  a: number,
+  ptr: Int32Array,
+  rows: Int32Array,
+  vals: Float64Array,
+  z: Float64Array,
+  n: number,
+): void {
   const ra = a * m;
   const za = a * n;
   for (let j = 0; j < n; j++) {
@@ -210,7 +225,16 @@ function zRow(mInv: Float64Array, m: number, a: number, ptr: Int32Array, rows: I
   }
 }
 
-function pRow(p: Float64Array, n: number, i: number, ptr: Int32Array, rows: Int32Array, vals: Float64Array, z: Float64Array, lambda: number): void {
+function pRow(
+  p: Float64Array,
+  n: number,
+  i: number,
+  ptr: Int32Array,
+  rows: Int32Array,
+  vals: Float64Array,
+  z: Float64Array,
+  lambda: number,
+): void {
   const ri = i * n;
   for (let k = ptr[i]!; k < ptr[i + 1]!; k++) {
     const za = rows[k]! * n;

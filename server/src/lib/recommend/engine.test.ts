@@ -141,7 +141,10 @@ test('rankReachable ranks like rank() on the items any signal reaches, without s
   for (let u = 0; u < 40; u++) events.push(ev(u, rnd(300), -2));
   // mfWeight 0: the MF term is the one normalised differently (over the reached items only).
   const e = new RecommendEngine({ headSize: 80, maxSolveSize: 200, mfWeight: 0 });
-  e.load(events, [{ user: 3, friend: 9 }, { user: 3, friend: 10 }]);
+  e.load(events, [
+    { user: 3, friend: 9 },
+    { user: 3, friend: 10 },
+  ]);
   e.fitSync();
   // and a walk-only engine (no fit), where the degree damping decides the order
   const w = new RecommendEngine({ graphPopularityExponent: 0.8, socialWeight: 0, mfWeight: 0 });
@@ -151,7 +154,11 @@ test('rankReachable ranks like rank() on the items any signal reaches, without s
       const dense = x.rank(u, { k: 15 });
       const sparse = x.rankReachable(u, { k: 15 });
       // ties may order differently; the scores must agree
-      assert.deepEqual([...sparse.scores].map((s) => s.toFixed(5)), [...dense.scores].map((s) => s.toFixed(5)), `user ${u}`);
+      assert.deepEqual(
+        [...sparse.scores].map((s) => s.toFixed(5)),
+        [...dense.scores].map((s) => s.toFixed(5)),
+        `user ${u}`,
+      );
     }
   };
   agree();

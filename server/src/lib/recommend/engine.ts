@@ -52,7 +52,16 @@
  * EASE input with its negative weight, pushing similar items down; a pair back at 0 (like then
  * unlike) is forgotten.
  */
-import { easeWeights, easeWeightsAsync, itemDegrees, selectHead, solveEase, solveEaseSync, type EaseSolution, type HistorySnapshot } from './ease.ts';
+import {
+  easeWeights,
+  easeWeightsAsync,
+  itemDegrees,
+  selectHead,
+  solveEase,
+  solveEaseSync,
+  type EaseSolution,
+  type HistorySnapshot,
+} from './ease.ts';
 import { yieldToEventLoop, type Yielder } from './linalg.ts';
 import { dotRow, fitAls, fitAlsSync, foldIn, foldScratch, mfScores, type FoldScratch, type MfModel, type MfOptions } from './mf.ts';
 import { SparseRows } from './sparse.ts';
@@ -192,7 +201,9 @@ type SnapshotSize = Pick<HistorySnapshot, 'users' | 'items'> & { readonly indice
 export function fitJob({ snap, head, options: o }: FitJob): FitResult {
   const solution = solveEaseSync(snap, head, o.lambda);
   const wantsMf = o.mfWeight > 0 && o.mfFactors > 0 && o.mfIterations > 0;
-  const mf = wantsMf ? fitAlsSync(snap, { factors: o.mfFactors, alpha: o.mfAlpha, reg: o.mfReg, iterations: o.mfIterations, seed: 1 }) : null;
+  const mf = wantsMf
+    ? fitAlsSync(snap, { factors: o.mfFactors, alpha: o.mfAlpha, reg: o.mfReg, iterations: o.mfIterations, seed: 1 })
+    : null;
   return { solution, b: easeWeights(solution, o.popularityExponent), mf };
 }
 
@@ -341,7 +352,14 @@ export class RecommendEngine {
     return { factors: o.mfFactors, alpha: o.mfAlpha, reg: o.mfReg, iterations: o.mfIterations, seed: 1 };
   }
 
-  private install(sol: EaseSolution, mf: MfModel | null, snap: SnapshotSize, started: number, beta = this.options.popularityExponent, b = easeWeights(sol, beta)): FitReport {
+  private install(
+    sol: EaseSolution,
+    mf: MfModel | null,
+    snap: SnapshotSize,
+    started: number,
+    beta = this.options.popularityExponent,
+    b = easeWeights(sol, beta),
+  ): FitReport {
     const seconds = (performance.now() - started) / 1000;
     this.popularCache = null;
     // one assignment: a rank() before it uses the old model, after it the new one
@@ -405,7 +423,8 @@ export class RecommendEngine {
   /** Records one event; the user's next ranking reflects it. */
   observe(e: Interaction): void {
     const { user, item } = e;
-    if (!Number.isInteger(user) || user < 0 || !Number.isInteger(item) || item < 0) throw new RangeError('user and item must be non-negative integers');
+    if (!Number.isInteger(user) || user < 0 || !Number.isInteger(item) || item < 0)
+      throw new RangeError('user and item must be non-negative integers');
     if (!Number.isFinite(e.weight) || e.weight === 0) return;
     this.touch(user, item);
     const cap = this.options.maxWeight;
@@ -671,7 +690,15 @@ export class RecommendEngine {
   parts(user: number): ScoreParts {
     const len = this.byUser.length(user);
     const nlen = this.negative.length(user);
-    return this.partsFor(this.byUser.cols(user), this.byUser.vals(user), len, this.negative.cols(user), this.negative.vals(user), nlen, user);
+    return this.partsFor(
+      this.byUser.cols(user),
+      this.byUser.vals(user),
+      len,
+      this.negative.cols(user),
+      this.negative.vals(user),
+      nlen,
+      user,
+    );
   }
 
   private ensureBuffers(): void {
@@ -734,7 +761,15 @@ export class RecommendEngine {
     return { ease, graph, social, mf: mfPart, seen, cold };
   }
 
-  private easeScores(items: Int32Array, weights: Float32Array, len: number, negItems: Int32Array, negWeights: Float32Array, negLen: number, out: Float32Array): void {
+  private easeScores(
+    items: Int32Array,
+    weights: Float32Array,
+    len: number,
+    negItems: Int32Array,
+    negWeights: Float32Array,
+    negLen: number,
+    out: Float32Array,
+  ): void {
     const m = this.model;
     if (!m) return;
     const { n, head, headOf } = m.solution;

@@ -104,7 +104,6 @@ export function splitPerUser(pairs: readonly Pair[], fraction: number, seed: num
   return { train, valid };
 }
 
-
 export interface TuneGrid {
   readonly lambda: readonly number[];
   readonly popularityExponent: readonly number[];
@@ -157,7 +156,13 @@ export interface TuneResult {
  * deg_j^(γ₀−γ). So each validation user's parts are computed once per λ, and every
  * (β, γ, graph, social) combination is a rescale, a weighted sum and a top-k.
  */
-export function tune(train: readonly Pair[], trust: readonly Pair[], base: Partial<EngineOptions>, grid: TuneGrid = DEFAULT_GRID, opts: TuneOptions = {}): TuneResult {
+export function tune(
+  train: readonly Pair[],
+  trust: readonly Pair[],
+  base: Partial<EngineOptions>,
+  grid: TuneGrid = DEFAULT_GRID,
+  opts: TuneOptions = {},
+): TuneResult {
   const started = performance.now();
   const k = opts.k ?? 20;
   const log = opts.log ?? (() => {});
@@ -185,7 +190,8 @@ export function tune(train: readonly Pair[], trust: readonly Pair[], base: Parti
 
   const blends: Blend[] = [];
   for (const graphWeight of grid.graphWeight)
-    for (const socialWeight of grid.socialWeight) for (const mfWeight of grid.mfWeight) blends.push({ graphWeight, socialWeight, mfWeight });
+    for (const socialWeight of grid.socialWeight)
+      for (const mfWeight of grid.mfWeight) blends.push({ graphWeight, socialWeight, mfWeight });
   const tMf = performance.now();
   const wantMf = grid.mfWeight.some((w) => w > 0) && engine.options.mfFactors > 0;
   const mf = wantMf ? fitAlsSync(snap, engine.mfOptions()) : null;

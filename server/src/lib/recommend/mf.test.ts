@@ -12,7 +12,13 @@ function clusters(): HistorySnapshot {
     for (let i = 0; i < 3; i++) if ((u + i) % 3 !== 0) indices.push(base + i);
     indptr.push(indices.length);
   }
-  return { users: 12, items: 6, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), weights: new Float32Array(indices.length).fill(1) };
+  return {
+    users: 12,
+    items: 6,
+    indptr: Int32Array.from(indptr),
+    indices: Int32Array.from(indices),
+    weights: new Float32Array(indices.length).fill(1),
+  };
 }
 
 test('iALS folds a history into its own cluster', () => {

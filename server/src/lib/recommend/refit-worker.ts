@@ -17,7 +17,9 @@ try {
 parentPort?.on('message', (msg: { id: number; job: FitJob }) => {
   try {
     const r = fitJob(msg.job);
-    const transfer: ArrayBuffer[] = [r.b.buffer, r.solution.p.buffer, r.solution.head.buffer, r.solution.headOf.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+    const transfer: ArrayBuffer[] = [r.b.buffer, r.solution.p.buffer, r.solution.head.buffer, r.solution.headOf.buffer].filter(
+      (b): b is ArrayBuffer => b instanceof ArrayBuffer,
+    );
     if (r.mf) transfer.push(...[r.mf.q.buffer, r.mf.gram.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer));
     parentPort?.postMessage({ id: msg.id, result: r }, [...new Set(transfer)]);
   } catch (err) {

@@ -17,7 +17,9 @@ export class WorkerFit {
     return new Promise<FitResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // The snapshot is only read by the worker: hand its buffers over instead of copying.
-      const transfer = [job.snap.indptr.buffer, job.snap.indices.buffer, job.snap.weights.buffer, job.head.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+      const transfer = [job.snap.indptr.buffer, job.snap.indices.buffer, job.snap.weights.buffer, job.head.buffer].filter(
+        (b): b is ArrayBuffer => b instanceof ArrayBuffer,
+      );
       w.postMessage({ id, job }, [...new Set(transfer)]);
     });
   };

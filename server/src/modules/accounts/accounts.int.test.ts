@@ -9,7 +9,9 @@ after(async () => t.close());
 
 function multipart(field: string, filename: string, type: string, bytes: Buffer) {
   const boundary = '----tremolo' + Math.random().toString(16).slice(2);
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { payload: Buffer.concat([head, bytes, tail]), contentType: `multipart/form-data; boundary=${boundary}` };
 }
@@ -34,7 +36,11 @@ describe('accounts', () => {
   test('a taken handle is a 409 with a code', async () => {
     await TestUser.signup(t, 'taken');
     const u = new TestUser(t);
-    const r = await u.call<{ error: { code: string } }>('POST', '/api/v1/auth/signup', { handle: 'taken', displayName: 'x', password: 'long enough pw' });
+    const r = await u.call<{ error: { code: string } }>('POST', '/api/v1/auth/signup', {
+      handle: 'taken',
+      displayName: 'x',
+      password: 'long enough pw',
+    });
     assert.equal(r.status, 409);
     assert.equal(r.body.error.code, 'handle_taken');
   });
@@ -62,7 +68,10 @@ describe('accounts', () => {
 
   test('profile edits are validated', async () => {
     const u = await TestUser.signup(t, 'editor');
-    const ok = await u.call<{ bio: string; links: unknown[] }>('PATCH', '/api/v1/me', { bio: '你好', links: [{ label: 'shop', url: 'https://example.com' }] });
+    const ok = await u.call<{ bio: string; links: unknown[] }>('PATCH', '/api/v1/me', {
+      bio: '你好',
+      links: [{ label: 'shop', url: 'https://example.com' }],
+    });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.bio, '你好');
     const bad = await u.call<{ error: { code: string } }>('PATCH', '/api/v1/me', { links: [{ label: 'x', url: 'javascript:alert(1)' }] });
@@ -74,9 +83,16 @@ describe('accounts', () => {
 
   test('avatar upload accepts images by content and rejects everything else', async () => {
     const u = await TestUser.signup(t, 'avatarist');
-    const png = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#e33' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#e33' } })
+      .png()
+      .toBuffer();
     const up = multipart('file', 'me.png', 'image/png', png);
-    const r = await t.app.http.inject({ method: 'PUT', url: '/api/v1/me/avatar', headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': up.contentType }, payload: up.payload });
+    const r = await t.app.http.inject({
+      method: 'PUT',
+      url: '/api/v1/me/avatar',
+      headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': up.contentType },
+      payload: up.payload,
+    });
     assert.equal(r.statusCode, 200, r.body);
     const avatarUrl = (JSON.parse(r.body) as { avatarUrl: string }).avatarUrl;
     const img = await t.app.http.inject({ method: 'GET', url: avatarUrl });
@@ -86,12 +102,22 @@ describe('accounts', () => {
     assert.equal(meta.width, 512);
 
     const fake = multipart('file', 'me.png', 'image/png', Buffer.from('this is not an image at all'));
-    const bad = await t.app.http.inject({ method: 'PUT', url: '/api/v1/me/avatar', headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': fake.contentType }, payload: fake.payload });
+    const bad = await t.app.http.inject({
+      method: 'PUT',
+      url: '/api/v1/me/avatar',
+      headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': fake.contentType },
+      payload: fake.payload,
+    });
     assert.equal(bad.statusCode, 415);
     assert.equal(JSON.parse(bad.body).error.code, 'unsupported_media_type');
 
     const huge = multipart('file', 'big.png', 'image/png', Buffer.alloc(6 * 1024 * 1024, 1));
-    const big = await t.app.http.inject({ method: 'PUT', url: '/api/v1/me/avatar', headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': huge.contentType }, payload: huge.payload });
+    const big = await t.app.http.inject({
+      method: 'PUT',
+      url: '/api/v1/me/avatar',
+      headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': huge.contentType },
+      payload: huge.payload,
+    });
     assert.equal(big.statusCode, 413);
     const me = await u.call<{ avatarUrl: string }>('GET', '/api/v1/me');
     assert.equal(me.body.avatarUrl, avatarUrl, 'a rejected upload leaves the old avatar');
@@ -122,7 +148,9 @@ describe('login limits', () => {
       payload: JSON.stringify({ handle, password }),
     });
     const setCookie = res.headers['set-cookie'];
-    const mark = (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]!).find((c) => c.startsWith('tremolo_dev='));
+    const mark = (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [])
+      .map((c) => c.split(';')[0]!)
+      .find((c) => c.startsWith('tremolo_dev='));
     const body = JSON.parse(res.body) as { error?: { code: string } };
     return { status: res.statusCode, code: body.error?.code, ms: performance.now() - started, device: mark };
   }
@@ -154,7 +182,8 @@ describe('login limits', () => {
     try {
       for (const h of ['net_a', 'net_b', 'net_c']) await TestUser.signup(app, h);
       const codes: number[] = [];
-      for (const h of ['net_a', 'net_b', 'net_c', 'net_a', 'net_b', 'net_c']) codes.push((await login(app, '203.0.113.9', h, 'nope')).status);
+      for (const h of ['net_a', 'net_b', 'net_c', 'net_a', 'net_b', 'net_c'])
+        codes.push((await login(app, '203.0.113.9', h, 'nope')).status);
       assert.deepEqual(codes, [401, 401, 401, 401, 429, 429]);
       const other = await login(app, '198.51.100.30', 'net_b', 'correct horse battery');
       assert.equal(other.status, 200);
@@ -184,7 +213,13 @@ describe('login limits', () => {
       assert.ok(ownerDevice.ms < 1000, `the owner's device is not slowed down (${Math.round(ownerDevice.ms)} ms)`);
       // A forged mark counts for nothing, and the owner on a new device still gets in (slowly).
       await login(app, '203.0.113.201', 'slowed', 'guess-more');
-      const forged = await login(app, '203.0.113.202', 'slowed', 'guess-forged', `tremolo_dev=${first.device!.split('=')[1]!.replace(/.$/, 'x')}`);
+      const forged = await login(
+        app,
+        '203.0.113.202',
+        'slowed',
+        'guess-forged',
+        `tremolo_dev=${first.device!.split('=')[1]!.replace(/.$/, 'x')}`,
+      );
       assert.ok(forged.ms >= 1400);
       const newDevice = await login(app, '198.51.100.41', 'slowed', 'correct horse battery');
       assert.equal(newDevice.status, 200);

@@ -17,7 +17,13 @@ export function registerAccountRoutes(router: Router, accounts: AccountsService,
       expires: s.expiresAt,
     });
   const setDeviceCookie = (reply: FastifyReply, d: { value: string; expiresAt: Date }) =>
-    reply.setCookie(DEVICE_COOKIE, d.value, { httpOnly: true, sameSite: 'lax', secure: opts.cookieSecure, path: '/api/v1/auth', expires: d.expiresAt });
+    reply.setCookie(DEVICE_COOKIE, d.value, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: opts.cookieSecure,
+      path: '/api/v1/auth',
+      expires: d.expiresAt,
+    });
   const sessionInfo = (user: UserRow, csrfToken: string) => ({ user: accounts.me(user), csrfToken });
 
   const a = api.accounts;
@@ -28,7 +34,10 @@ export function registerAccountRoutes(router: Router, accounts: AccountsService,
     return sessionInfo(user, session.csrfToken);
   });
   router.implement(a.login, async ({ body, req, reply }) => {
-    const { user, session, device } = await accounts.login(body.handle, body.password, { ip: req.ip, deviceMark: readCookie(req.headers.cookie, DEVICE_COOKIE) });
+    const { user, session, device } = await accounts.login(body.handle, body.password, {
+      ip: req.ip,
+      deviceMark: readCookie(req.headers.cookie, DEVICE_COOKIE),
+    });
     setSessionCookie(reply, session);
     setDeviceCookie(reply, device);
     return sessionInfo(user, session.csrfToken);

@@ -41,7 +41,7 @@ export interface LoginClient {
 export interface AccountsDeps {
   repo: AccountsRepo;
   storage: Storage;
-  opts: { sessionTtlDays: number; maxAvatarBytes: number; limits: Limits; }
+  opts: { sessionTtlDays: number; maxAvatarBytes: number; limits: Limits };
 }
 
 export class AccountsService implements SessionResolver {
@@ -50,7 +50,7 @@ export class AccountsService implements SessionResolver {
 
   private readonly repo: AccountsRepo;
   private readonly storage: Storage;
-  private readonly opts: { sessionTtlDays: number; maxAvatarBytes: number; limits: Limits; }
+  private readonly opts: { sessionTtlDays: number; maxAvatarBytes: number; limits: Limits };
 
   constructor(deps: AccountsDeps) {
     this.repo = deps.repo;
@@ -89,7 +89,11 @@ export class AccountsService implements SessionResolver {
    * cannot lock its owner out. A device that logged in to this account before skips both
    * per-account measures: the guesses of others are not its problem.
    */
-  async login(handle: string, password: string, client: LoginClient): Promise<{ user: UserRow; session: NewSession; device: { value: string; expiresAt: Date } }> {
+  async login(
+    handle: string,
+    password: string,
+    client: LoginClient,
+  ): Promise<{ user: UserRow; session: NewSession; device: { value: string; expiresAt: Date } }> {
     const account = handle.toLowerCase();
     const limits = this.opts.limits;
     await limits.consume('loginPerIp', client.ip);
@@ -211,4 +215,3 @@ export class AccountsService implements SessionResolver {
     };
   }
 }
-

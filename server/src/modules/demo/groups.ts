@@ -6,7 +6,12 @@ export async function seedDemoGroups(app: Pick<App, 'services' | 'gateway'>, log
   const { accounts, groups } = app.services;
   const lina = await accounts.byHandle('lina_beauty').catch(() => null);
   if (!lina || (await groups.ofCreator(null, lina.id)).length > 0) return;
-  const group = await groups.create(lina.id, { name: '琳娜的美妆小站 Lina’s beauty club', description: 'New looks first, group-only coupons, and Q&A every Friday.', capacity: 500, joinRule: 'followers' });
+  const group = await groups.create(lina.id, {
+    name: '琳娜的美妆小站 Lina’s beauty club',
+    description: 'New looks first, group-only coupons, and Q&A every Friday.',
+    capacity: 500,
+    joinRule: 'followers',
+  });
   const members = await Promise.all(['mia_fan', 'xiaoyu', 'chef_wang'].map((h) => accounts.byHandle(h)));
   for (const m of members) await groups.join(m.id, group.id, group.inviteCode ?? undefined);
   await groups.update(lina.id, group.id, { announcement: '周五晚 8 点直播，群内专享券！Friday 8pm live, group-only coupons.' });

@@ -6,8 +6,18 @@ import { seedShopDemo } from '../shop/demo.ts';
 const DEMO_PASSWORD = 'tremolo-demo';
 
 const PEOPLE = [
-  { handle: 'lina_beauty', displayName: '琳娜 Lina', bio: '美妆达人 · daily makeup looks and honest reviews', colors: ['#ff5f8f', '#ffc371'] },
-  { handle: 'chef_wang', displayName: '王师傅 Chef Wang', bio: '家常菜 in 60 seconds. Woks, knives and spice kits.', colors: ['#f7971e', '#ffd200'] },
+  {
+    handle: 'lina_beauty',
+    displayName: '琳娜 Lina',
+    bio: '美妆达人 · daily makeup looks and honest reviews',
+    colors: ['#ff5f8f', '#ffc371'],
+  },
+  {
+    handle: 'chef_wang',
+    displayName: '王师傅 Chef Wang',
+    bio: '家常菜 in 60 seconds. Woks, knives and spice kits.',
+    colors: ['#f7971e', '#ffd200'],
+  },
   { handle: 'tech_zhou', displayName: '周科技 Zhou', bio: 'Gadgets, unboxings, 数码测评', colors: ['#2193b0', '#6dd5ed'] },
   { handle: 'mia_fan', displayName: 'Mia', bio: 'Here for the makeup and the food', colors: ['#8e2de2', '#4a00e0'] },
   { handle: 'xiaoyu', displayName: '小雨', bio: '学生 · 喜欢做饭', colors: ['#11998e', '#38ef7d'] },
@@ -49,7 +59,9 @@ export async function seedDemo(services: Services, log: FastifyBaseLogger): Prom
   const ids = new Map<string, string>();
   for (const [i, p] of PEOPLE.entries()) {
     const user = await services.accounts.createUser({ handle: p.handle, displayName: p.displayName, password: DEMO_PASSWORD, bio: p.bio });
-    const png = await sharp(Buffer.from(avatarSvg(p.colors, i))).png().toBuffer();
+    const png = await sharp(Buffer.from(avatarSvg(p.colors, i)))
+      .png()
+      .toBuffer();
     await services.accounts.setAvatar(user.id, png);
     ids.set(p.handle, user.id);
   }
@@ -57,5 +69,8 @@ export async function seedDemo(services: Services, log: FastifyBaseLogger): Prom
     await services.graph.follow(ids.get(follower)!, followee);
   }
   const shop = await seedShopDemo(services.shop, ids);
-  log.info({ users: PEOPLE.length, follows: FOLLOWS.length, products: shop.products, ms: Date.now() - started }, `demo content created (password: ${DEMO_PASSWORD})`);
+  log.info(
+    { users: PEOPLE.length, follows: FOLLOWS.length, products: shop.products, ms: Date.now() - started },
+    `demo content created (password: ${DEMO_PASSWORD})`,
+  );
 }

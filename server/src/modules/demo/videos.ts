@@ -7,11 +7,35 @@ import { findMediaTools, synthesize } from '../videos/media.ts';
 
 /** Short demo clips made from ffmpeg's test sources, so the feeds are alive on first start. */
 const CLIPS = [
-  { creator: 'lina_beauty', source: 'smptehdbars', caption: '3 分钟通勤妆 Quick commute makeup #makeup #beauty', tone: 523, visibility: 'public' },
-  { creator: 'lina_beauty', source: 'rgbtestsrc', caption: 'Lip tint swatches, honest review #makeup #review', tone: 587, visibility: 'public' },
+  {
+    creator: 'lina_beauty',
+    source: 'smptehdbars',
+    caption: '3 分钟通勤妆 Quick commute makeup #makeup #beauty',
+    tone: 523,
+    visibility: 'public',
+  },
+  {
+    creator: 'lina_beauty',
+    source: 'rgbtestsrc',
+    caption: 'Lip tint swatches, honest review #makeup #review',
+    tone: 587,
+    visibility: 'public',
+  },
   { creator: 'lina_beauty', source: 'yuvtestsrc', caption: 'Behind the scenes, friends only 🤫 #daily', tone: 659, visibility: 'friends' },
-  { creator: 'chef_wang', source: 'testsrc2', caption: '番茄炒蛋 Tomato eggs in 60s #cooking #homecooking', tone: 392, visibility: 'public' },
-  { creator: 'chef_wang', source: 'mandelbrot', caption: 'Knife skills: julienne carrots #cooking #knife', tone: 440, visibility: 'public' },
+  {
+    creator: 'chef_wang',
+    source: 'testsrc2',
+    caption: '番茄炒蛋 Tomato eggs in 60s #cooking #homecooking',
+    tone: 392,
+    visibility: 'public',
+  },
+  {
+    creator: 'chef_wang',
+    source: 'mandelbrot',
+    caption: 'Knife skills: julienne carrots #cooking #knife',
+    tone: 440,
+    visibility: 'public',
+  },
   { creator: 'chef_wang', source: 'testsrc', caption: 'Spice kit unboxing #cooking #unboxing', tone: 494, visibility: 'public' },
   { creator: 'tech_zhou', source: 'life', caption: '新耳机开箱 Earbuds unboxing #tech #unboxing', tone: 330, visibility: 'public' },
   { creator: 'tech_zhou', source: 'cellauto', caption: 'Phone camera test at night #tech #camera', tone: 349, visibility: 'public' },
@@ -44,7 +68,13 @@ export async function seedDemoVideos(services: Services, log: FastifyBaseLogger)
       const file = path.join(dir, `clip-${i}.mp4`);
       await synthesize(tools, file, { source: c.source, seconds: 6, width: 360, height: 640, toneHz: c.tone });
       const author = await services.accounts.byHandle(c.creator);
-      const row = await services.videos.upload(author.id, file, { caption: c.caption, hashtags: '', visibility: c.visibility, coverTimeMs: 1000, productIds: '' });
+      const row = await services.videos.upload(author.id, file, {
+        caption: c.caption,
+        hashtags: '',
+        visibility: c.visibility,
+        coverTimeMs: 1000,
+        productIds: '',
+      });
       ids.push(row.id);
     }
     await services.videos.idle();

@@ -28,7 +28,12 @@ describe('direct messages', () => {
     }
     assert.equal((await say(as, thread.channel, 'x1', 'hi b!')).t, 'ack');
     await bs.next((f) => f.t === 'ev' && f.body.kind === 'chat' && f.body.text === 'hi b!');
-    as.send({ t: 'pub', ch: thread.channel, cid: 'share1', body: { kind: 'share', target: { type: 'video', id: '00000000-0000-7000-8000-000000000000' }, text: 'watch this' } });
+    as.send({
+      t: 'pub',
+      ch: thread.channel,
+      cid: 'share1',
+      body: { kind: 'share', target: { type: 'video', id: '00000000-0000-7000-8000-000000000000' }, text: 'watch this' },
+    });
     await bs.next((f) => f.t === 'ev' && f.body.kind === 'share');
     const list = await b.invoke(api.dms.list);
     assert.equal(list.body.items[0]?.peer.handle, 'dm_a');
@@ -50,7 +55,10 @@ describe('direct messages', () => {
     const fs = await fan.socket();
     const acks = [];
     for (let i = 0; i < 4; i++) acks.push(await say(fs, ch, `r${i}`, `please notice me ${i}`));
-    assert.deepEqual(acks.map((a) => (a.t === 'err' ? a.code : a.t)), ['ack', 'ack', 'ack', 'rate_limited']);
+    assert.deepEqual(
+      acks.map((a) => (a.t === 'err' ? a.code : a.t)),
+      ['ack', 'ack', 'ack', 'rate_limited'],
+    );
     // A retry of an accepted message is answered from storage, not counted again.
     assert.equal((await say(fs, ch, 'r0', 'please notice me 0')).t, 'ack');
     const seen = (await star.invoke(api.dms.get, { params: { handle: 'dm_fan' } })).body;
@@ -78,7 +86,10 @@ describe('direct messages', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => say(sockets[i % 5]!, ch, `race${i}`, `hello ${i}`)));
     const outcome = answers.map((a) => (a.t === 'err' ? a.code : a.t));
     assert.equal(outcome.filter((o) => o === 'ack').length, 3, JSON.stringify(outcome));
-    assert.ok(outcome.every((o) => o === 'ack' || o === 'rate_limited'), JSON.stringify(outcome));
+    assert.ok(
+      outcome.every((o) => o === 'ack' || o === 'rate_limited'),
+      JSON.stringify(outcome),
+    );
     const hist = await star.invoke(api.dms.messages, { params: { handle: 'dm_race_fan' } });
     assert.equal(hist.body.items.length, 3);
     assert.equal((await fan.invoke(api.dms.get, { params: { handle: 'dm_race_star' } })).body.requestAllowance, 0);

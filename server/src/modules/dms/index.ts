@@ -6,7 +6,10 @@ import { dmChannelPolicy } from './realtime.ts';
 import { registerDmRoutes } from './routes.ts';
 import { DmsService } from './service.ts';
 
-export function register(p: Platform, deps: { accounts: AccountsService; graph: GraphService; notifications: NotificationsService }): DmsService {
+export function register(
+  p: Platform,
+  deps: { accounts: AccountsService; graph: GraphService; notifications: NotificationsService },
+): DmsService {
   const dms = new DmsService({
     db: p.db,
     history: p.store,

@@ -30,7 +30,10 @@ export class DmsRepo {
 
   /** Read marks only move forward, whatever order two tabs report them in. */
   async markRead(aId: string, bId: string, side: 'a' | 'b', seq: number): Promise<void> {
-    const set = side === 'a' ? { aLastRead: sql`greatest(${dmThreads.aLastRead}, ${seq})` } : { bLastRead: sql`greatest(${dmThreads.bLastRead}, ${seq})` };
+    const set =
+      side === 'a'
+        ? { aLastRead: sql`greatest(${dmThreads.aLastRead}, ${seq})` }
+        : { bLastRead: sql`greatest(${dmThreads.bLastRead}, ${seq})` };
     await this.db.update(dmThreads).set(set).where(pair(aId, bId));
   }
 

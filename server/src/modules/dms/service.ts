@@ -155,7 +155,8 @@ export class DmsService {
       await this.repo.setStatus(p.aId, p.bId, 'open');
       return true;
     }
-    if (!(await this.repo.takeRequestMessage(p.aId, p.bId, REQUEST_ALLOWANCE))) throw new AppError('rate_limited', `Wait for a reply: message requests are limited to ${REQUEST_ALLOWANCE} messages`);
+    if (!(await this.repo.takeRequestMessage(p.aId, p.bId, REQUEST_ALLOWANCE)))
+      throw new AppError('rate_limited', `Wait for a reply: message requests are limited to ${REQUEST_ALLOWANCE} messages`);
     return true;
   }
 
@@ -163,7 +164,12 @@ export class DmsService {
     const p = this.parties(meId, id);
     if (!p) return;
     const preview = previewOf(frame.body);
-    await this.repo.recordMessage(p.aId, p.bId, { at: new Date(frame.at), preview, sender: meId === p.aId ? 'a' : 'b', seq: frame.seq ?? 0 });
+    await this.repo.recordMessage(p.aId, p.bId, {
+      at: new Date(frame.at),
+      preview,
+      sender: meId === p.aId ? 'a' : 'b',
+      seq: frame.seq ?? 0,
+    });
     const t = await this.thread(p.aId, p.bId);
     if (t?.status === 'ignored') return;
     const actor = (await this.accounts.summaries([meId])).get(meId)!;

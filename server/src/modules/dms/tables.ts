@@ -5,8 +5,12 @@ import { users } from '../accounts/tables.ts';
 export const dmThreads = pgTable(
   'dm_threads',
   {
-    aId: uuid('a_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    bId: uuid('b_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    aId: uuid('a_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    bId: uuid('b_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     /** `request` until the receiver accepts (or they become friends); `ignored` if they ignore it. */
     status: text('status', { enum: ['open', 'request', 'ignored'] }).notNull(),
     requestedBy: uuid('requested_by'),

@@ -15,7 +15,9 @@ import type { ViewerSignal } from '../videos/service.ts';
  * Level n needs LEVEL_THRESHOLDS[n-1] points: the steps grow so that the first levels come
  * within a day of being a fan and the top ones take months. Level 1 is every follower.
  */
-export const LEVEL_THRESHOLDS = [0, 10, 30, 60, 100, 160, 250, 400, 650, 1000, 1500, 2200, 3200, 4500, 6500, 9000, 12500, 17000, 23000, 30000];
+export const LEVEL_THRESHOLDS = [
+  0, 10, 30, 60, 100, 160, 250, 400, 650, 1000, 1500, 2200, 3200, 4500, 6500, 9000, 12500, 17000, 23000, 30000,
+];
 
 export const POINTS = {
   like: 2,

@@ -5,8 +5,12 @@ import { users } from '../accounts/tables.ts';
 export const fanPoints = pgTable(
   'fan_points',
   {
-    creatorId: uuid('creator_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    fanId: uuid('fan_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    creatorId: uuid('creator_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    fanId: uuid('fan_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     points: integer('points').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

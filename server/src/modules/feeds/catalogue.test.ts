@@ -4,8 +4,21 @@ import type { VideoRow } from '../videos/service.ts';
 import { Catalogue } from './catalogue.ts';
 
 const row = (id: string, authorId: string, hashtags: string[]): VideoRow => ({
-  id, authorId, hashtags, caption: '', visibility: 'public', status: 'ready', error: null, durationMs: 1000, width: 1, height: 1,
-  coverTimeMs: 0, videoKey: 'k', posterKey: 'p', productIds: [], createdAt: new Date(),
+  id,
+  authorId,
+  hashtags,
+  caption: '',
+  visibility: 'public',
+  status: 'ready',
+  error: null,
+  durationMs: 1000,
+  width: 1,
+  height: 1,
+  coverTimeMs: 0,
+  videoKey: 'k',
+  posterKey: 'p',
+  productIds: [],
+  createdAt: new Date(),
 });
 
 test('newest by tag and author walk back from the end, skipping removed videos', () => {
@@ -45,7 +58,11 @@ test('the kept popular list matches a full sort over thousands of videos, bumps,
   const pop = new Map<string, number>();
   const live = new Set(rows.map((r) => r.id));
   const expected = (k: number) =>
-    [...pop].filter(([id, p]) => p > 0 && live.has(id)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, k).map(([, p]) => p);
+    [...pop]
+      .filter(([id, p]) => p > 0 && live.has(id))
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, k)
+      .map(([, p]) => p);
   for (let step = 0; step < 40_000; step++) {
     const id = rows[Math.min(rnd(n), rnd(n))]!.id;
     c.bump(id, 1 + rnd(3));
@@ -55,11 +72,17 @@ test('the kept popular list matches a full sort over thousands of videos, bumps,
       c.remove(gone);
       live.delete(gone);
       // popularity values are compared, ties may order either way
-      assert.deepEqual(c.popular(300).map((id) => c.popularityOf(id)), expected(300));
+      assert.deepEqual(
+        c.popular(300).map((id) => c.popularityOf(id)),
+        expected(300),
+      );
       c.add(rows.find((r) => r.id === gone)!);
       live.add(gone);
     }
   }
-  assert.deepEqual(c.popular(1000).map((id) => c.popularityOf(id)), expected(1000));
+  assert.deepEqual(
+    c.popular(1000).map((id) => c.popularityOf(id)),
+    expected(1000),
+  );
   assert.equal(c.maxPopularity(), expected(1)[0]);
 });

@@ -26,7 +26,12 @@ async function send(who: TestUser, caption: string, bytes: Buffer, productIds: s
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return t.app.http.inject({ method: 'POST', url: '/api/v1/videos', headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+  return t.app.http.inject({
+    method: 'POST',
+    url: '/api/v1/videos',
+    headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload,
+  });
 }
 
 before(async () => {
@@ -67,7 +72,10 @@ describe('For You', () => {
     for (const id of [byTag.cooking![8]!, byTag.cooking![9]!, target]) await x.invoke(api.videos.like, { params: { id } });
     for (const id of [byTag.cooking![8]!, byTag.cooking![9]!]) await y.invoke(api.videos.like, { params: { id } });
     const page = await y.invoke(api.feeds.forYou, { query: { limit: 6 } });
-    assert.ok(videosOf(page.body).some((v) => v.id === target), 'a video liked by someone with the same taste is offered');
+    assert.ok(
+      videosOf(page.body).some((v) => v.id === target),
+      'a video liked by someone with the same taste is offered',
+    );
   });
 
   test('no creator twice in a row, nothing repeated across pages, nothing blocked', async () => {
@@ -98,7 +106,10 @@ describe('For You', () => {
     const item = page.body.items.find((i) => i.type === 'video' && i.video.id === liked);
     assert.ok(item && item.type === 'video', 'the video a friend liked is on the first page');
     assert.equal(item.reason, 'friends');
-    assert.deepEqual(item.video.likedByFriends.map((u) => u.handle), ['f_pal']);
+    assert.deepEqual(
+      item.video.likedByFriends.map((u) => u.handle),
+      ['f_pal'],
+    );
   });
 
   test('not interested removes a video and cools its hashtag', async () => {
@@ -123,7 +134,10 @@ describe('For You', () => {
     for (let i = 0; i < 4; i++) made.push(await upload(shopper, `tee look ${i} #tees`, bytes, tee.id));
     await t.app.services.videos.idle();
     const v = await shopper.invoke(api.videos.get, { params: { id: made[0]!.id } });
-    assert.deepEqual(v.body.products.map((p) => p.id), [tee.id]);
+    assert.deepEqual(
+      v.body.products.map((p) => p.id),
+      [tee.id],
+    );
     const viewer = await TestUser.signup(t, 'f_viewer5');
     for (const m of made.slice(0, 2)) await viewer.invoke(api.videos.like, { params: { id: m.id } });
     const page = await viewer.invoke(api.feeds.forYou, { query: { limit: 8 } });

@@ -31,7 +31,15 @@ interface Candidate {
 }
 
 /** Weights of the For You score; documented in docs/architecture.md. */
-const FOR_YOU_WEIGHTS = { interest: 1, collaborative: 1, social: 0.6, following: 0.4, popularity: 0.3, freshness: 0.25, jitter: 0.05 } as const;
+const FOR_YOU_WEIGHTS = {
+  interest: 1,
+  collaborative: 1,
+  social: 0.6,
+  following: 0.4,
+  popularity: 0.3,
+  freshness: 0.25,
+  jitter: 0.05,
+} as const;
 
 /** What each action says to the item-item engine, as the weight of a (person, video) pair. */
 const ENGINE_WEIGHTS = { like: 2, unlike: -2, complete: 1.5, watch: 0.5, not_interested: -4 } as const;
@@ -227,7 +235,11 @@ export class FeedsService {
     if (history) for (const x of picked) history.served.set(x.c.id, now);
 
     // 5. Hydrate.
-    const hydrated = await this.videos.hydrate(viewerId, picked.map((x) => x.v), friends);
+    const hydrated = await this.videos.hydrate(
+      viewerId,
+      picked.map((x) => x.v),
+      friends,
+    );
     const reasons = new Map(picked.map((x) => [x.v.id, x.c.reason]));
     const items: FeedItem[] = [];
     // Products ride along with the videos that sell them: after every few videos, the card of a
@@ -236,9 +248,18 @@ export class FeedsService {
     for (const [i, video] of hydrated.entries()) {
       items.push({ type: 'video', video, reason: reasons.get(video.id) ?? 'popular' });
       if ((i + 1) % PRODUCT_EVERY !== 0) continue;
-      const next = products.find((p) => !(history?.served.has(`product:${p.product.id}`) ?? false) && !items.some((x) => x.type === 'product' && x.product.id === p.product.id));
+      const next = products.find(
+        (p) =>
+          !(history?.served.has(`product:${p.product.id}`) ?? false) &&
+          !items.some((x) => x.type === 'product' && x.product.id === p.product.id),
+      );
       if (!next) continue;
-      items.push({ type: 'product', product: next.product, reason: followingSet.has(next.video.author.id) ? 'following' : 'interest', viaVideoId: next.video.id });
+      items.push({
+        type: 'product',
+        product: next.product,
+        reason: followingSet.has(next.video.author.id) ? 'following' : 'interest',
+        viaVideoId: next.video.id,
+      });
       history?.served.set(`product:${next.product.id}`, now);
     }
     return { items, nextCursor: hydrated.length ? 'more' : null };
@@ -267,7 +288,10 @@ export class FeedsService {
     const cf = new Map<string, number>();
     if (viewerId) {
       const me = this.people.intern(viewerId);
-      this.engine.setSocial(me, [...friends, ...following].map((id) => this.people.intern(id)));
+      this.engine.setSocial(
+        me,
+        [...friends, ...following].map((id) => this.people.intern(id)),
+      );
       const ranked = this.engine.rankReachable(me, { k: ENGINE_CANDIDATES });
       const top = ranked.scores[0] ?? 0;
       for (let i = 0; i < ranked.items.length; i++) {
@@ -279,7 +303,8 @@ export class FeedsService {
     }
     const friendSet = new Set(friends);
     const circle = [...new Set([...friends, ...following])];
-    if (circle.length) for (const l of await this.videos.recentLikesBy(circle, 300)) add(l.videoId, friendSet.has(l.userId) ? 'friends' : 'following', 1);
+    if (circle.length)
+      for (const l of await this.videos.recentLikesBy(circle, 300)) add(l.videoId, friendSet.has(l.userId) ? 'friends' : 'following', 1);
     for (const creator of following.slice(-50)) for (const id of this.catalogue.byCreator(creator, 3)) add(id, 'following');
     for (const id of this.catalogue.newest(100)) add(id, 'fresh');
     for (const id of this.catalogue.popular(100)) add(id, 'popular');
@@ -311,7 +336,14 @@ export class FeedsService {
    * 2. Filter: public and ready (the catalogue holds only those, and a video may have left it
    * since the pool was ranked), not mine, not blocked, not seen or just served.
    */
-  private split(pool: Scored[], limit: number, viewerId: string | null, blocked: string[], history: History | null, now: number): { fresh: Scored[]; recycled: Scored[] } {
+  private split(
+    pool: Scored[],
+    limit: number,
+    viewerId: string | null,
+    blocked: string[],
+    history: History | null,
+    now: number,
+  ): { fresh: Scored[]; recycled: Scored[] } {
     const blockedSet = new Set(blocked);
     const fresh: Scored[] = [];
     const recycled: Scored[] = [];

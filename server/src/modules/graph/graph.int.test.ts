@@ -7,7 +7,12 @@ before(async () => (t = await startTestApp()));
 after(async () => t.close());
 
 type Rel = { relationship: { following: boolean; followedBy: boolean; friends: boolean; blocking: boolean; blockedBy: boolean } };
-type Card = { counts: { followers: number; following: number; friends: number }; user: { bio: string }; relationship: Rel['relationship'] | null; url: string };
+type Card = {
+  counts: { followers: number; following: number; friends: number };
+  user: { bio: string };
+  relationship: Rel['relationship'] | null;
+  url: string;
+};
 type ListPage = { items: { handle: string; friends: boolean }[]; nextCursor: string | null };
 
 describe('follow graph', () => {
@@ -22,7 +27,10 @@ describe('follow graph', () => {
     const r2 = await b.call<Rel>('PUT', '/api/v1/users/g_alice/follow');
     assert.equal(r2.body.relationship.friends, true);
     const friendsA = await a.call<ListPage>('GET', '/api/v1/users/g_alice/friends');
-    assert.deepEqual(friendsA.body.items.map((u) => u.handle), ['g_bob']);
+    assert.deepEqual(
+      friendsA.body.items.map((u) => u.handle),
+      ['g_bob'],
+    );
     const card = await t.app.http.inject({ method: 'GET', url: '/api/v1/users/g_bob' });
     const c = JSON.parse(card.body) as Card;
     assert.deepEqual(c.counts, { followers: 1, following: 1, friends: 1 });
@@ -41,9 +49,18 @@ describe('follow graph', () => {
     await b.call('PUT', '/api/v1/users/n_ann/follow');
     const inboxB = await b.call<{ items: { payload: { kind: string; actor: { handle: string } } }[] }>('GET', '/api/v1/notifications');
     // Both sides of a new friendship hear about it.
-    assert.deepEqual(inboxB.body.items.map((n) => `${n.payload.kind}:${n.payload.actor.handle}`), ['friended:n_ann', 'followed:n_ann']);
-    const inboxA = await a.call<{ items: { id: string; payload: { kind: string; actor: { handle: string } } }[] }>('GET', '/api/v1/notifications');
-    assert.deepEqual(inboxA.body.items.map((n) => `${n.payload.kind}:${n.payload.actor.handle}`), ['friended:n_ben']);
+    assert.deepEqual(
+      inboxB.body.items.map((n) => `${n.payload.kind}:${n.payload.actor.handle}`),
+      ['friended:n_ann', 'followed:n_ann'],
+    );
+    const inboxA = await a.call<{ items: { id: string; payload: { kind: string; actor: { handle: string } } }[] }>(
+      'GET',
+      '/api/v1/notifications',
+    );
+    assert.deepEqual(
+      inboxA.body.items.map((n) => `${n.payload.kind}:${n.payload.actor.handle}`),
+      ['friended:n_ben'],
+    );
     assert.deepEqual((await a.call('GET', '/api/v1/notifications/unread-count')).body, { unread: 1 });
     await a.call('POST', '/api/v1/notifications/read', {});
     assert.deepEqual((await a.call('GET', '/api/v1/notifications/unread-count')).body, { unread: 0 });
@@ -63,7 +80,14 @@ describe('follow graph', () => {
     await a.call('PUT', '/api/v1/users/b_bad/follow');
     await b.call('PUT', '/api/v1/users/b_amy/follow');
     const blocked = await a.call<Rel>('PUT', '/api/v1/users/b_bad/block');
-    assert.deepEqual(blocked.body.relationship, { self: false, following: false, followedBy: false, friends: false, blocking: true, blockedBy: false });
+    assert.deepEqual(blocked.body.relationship, {
+      self: false,
+      following: false,
+      followedBy: false,
+      friends: false,
+      blocking: true,
+      blockedBy: false,
+    });
     const tryFollow = await b.call<{ error: { code: string } }>('PUT', '/api/v1/users/b_amy/follow');
     assert.equal(tryFollow.status, 403);
     assert.equal(tryFollow.body.error.code, 'blocked');
@@ -72,7 +96,10 @@ describe('follow graph', () => {
     assert.equal(seen.body.relationship?.blockedBy, true);
     assert.equal((await b.call('GET', '/api/v1/users/b_amy/followers')).status, 403);
     const blocks = await a.call<{ items: { handle: string }[] }>('GET', '/api/v1/me/blocks');
-    assert.deepEqual(blocks.body.items.map((u) => u.handle), ['b_bad']);
+    assert.deepEqual(
+      blocks.body.items.map((u) => u.handle),
+      ['b_bad'],
+    );
     await a.call('DELETE', '/api/v1/users/b_bad/block');
     assert.equal((await b.call('PUT', '/api/v1/users/b_amy/follow')).status, 200);
   });
@@ -117,7 +144,9 @@ describe('follow graph', () => {
   });
 
   test('popular: the most-followed people, most first, without me or anyone blocked either way', async () => {
-    const [star, second, f1, f2, f3, blocker] = await Promise.all(['pop_star', 'pop_second', 'pop_f1', 'pop_f2', 'pop_f3', 'pop_blocker'].map((h) => TestUser.signup(t, h)));
+    const [star, second, f1, f2, f3, blocker] = await Promise.all(
+      ['pop_star', 'pop_second', 'pop_f1', 'pop_f2', 'pop_f3', 'pop_blocker'].map((h) => TestUser.signup(t, h)),
+    );
     for (const f of [f1!, f2!, f3!]) assert.equal((await f.call('PUT', '/api/v1/users/pop_star/follow')).status, 200);
     for (const f of [f1!, f2!]) assert.equal((await f.call('PUT', '/api/v1/users/pop_second/follow')).status, 200);
     for (const f of [f1!, second!]) assert.equal((await f.call('PUT', '/api/v1/users/pop_blocker/follow')).status, 200);
@@ -125,7 +154,9 @@ describe('follow graph', () => {
     type Popular = { items: { handle: string }[] };
     const url = '/api/v1/people/popular?limit=50';
     const handles = async (viewer: TestUser | null): Promise<string[]> => {
-      const body = viewer ? (await viewer.call<Popular>('GET', url)).body : (JSON.parse((await t.app.http.inject({ method: 'GET', url })).body) as Popular);
+      const body = viewer
+        ? (await viewer.call<Popular>('GET', url)).body
+        : (JSON.parse((await t.app.http.inject({ method: 'GET', url })).body) as Popular);
       return body.items.map((u) => u.handle);
     };
     const anyone = await handles(null);

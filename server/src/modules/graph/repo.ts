@@ -53,7 +53,12 @@ export class GraphRepo {
   /** People by follower count, most first (ties by id, so the order is stable). */
   async mostFollowed(limit: number): Promise<string[]> {
     const n = sql<number>`count(*)`;
-    const rows = await this.db.select({ id: follows.followeeId }).from(follows).groupBy(follows.followeeId).orderBy(desc(n), follows.followeeId).limit(limit);
+    const rows = await this.db
+      .select({ id: follows.followeeId })
+      .from(follows)
+      .groupBy(follows.followeeId)
+      .orderBy(desc(n), follows.followeeId)
+      .limit(limit);
     return rows.map((r) => r.id);
   }
 
@@ -70,7 +75,12 @@ export class GraphRepo {
   }
 
   /** One page of edges around `userId`, newest first, keyed by the edge's time-ordered id. */
-  async edges(userId: string, direction: 'followers' | 'following' | 'friends', cursor: string | undefined, limit: number): Promise<EdgePage> {
+  async edges(
+    userId: string,
+    direction: 'followers' | 'following' | 'friends',
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<EdgePage> {
     const back = alias(follows, 'back');
     // followers: edges into userId (the other side is the follower); following/friends: edges out of it.
     const mine = direction === 'followers' ? follows.followeeId : follows.followerId;
@@ -112,7 +122,9 @@ export class GraphRepo {
         from ${follows} f where f.follower_id = ${userId}
       union all
       select case when k.blocker_id = ${userId} then k.blocked_id else k.blocker_id end, 'blocked'
-        from ${blocks} k where k.blocker_id = ${userId} or k.blocked_id = ${userId}`)) as unknown as { rows: { id: string; rel: string }[] };
+        from ${blocks} k where k.blocker_id = ${userId} or k.blocked_id = ${userId}`)) as unknown as {
+      rows: { id: string; rel: string }[];
+    };
     const out = { following: [] as string[], friends: [] as string[], blocked: [] as string[] };
     for (const r of result.rows) {
       if (r.rel === 'blocked') out.blocked.push(r.id);

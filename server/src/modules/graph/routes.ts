@@ -9,7 +9,9 @@ export function registerGraphRoutes(router: Router, graph: GraphService): void {
   router.implement(g.block, async ({ user, params }) => ({ relationship: await graph.block(user.id, params.handle) }));
   router.implement(g.unblock, async ({ user, params }) => ({ relationship: await graph.unblock(user.id, params.handle) }));
   for (const direction of ['followers', 'following', 'friends'] as const) {
-    router.implement(g[direction], async ({ user, params, query }) => graph.list(user?.id ?? null, params.handle, direction, query.cursor, query.limit));
+    router.implement(g[direction], async ({ user, params, query }) =>
+      graph.list(user?.id ?? null, params.handle, direction, query.cursor, query.limit),
+    );
   }
   router.implement(g.popular, async ({ user, query }) => ({ items: await graph.popular(user?.id ?? null, query.limit) }));
   router.implement(g.blocks, async ({ user }) => ({ items: await graph.blocked(user.id) }));

@@ -60,8 +60,14 @@ describe('fan groups', () => {
     assert.equal(asked.body.status, 'pending');
     const inbox = await owner.call<{ items: { payload: { kind: string } }[] }>('GET', '/api/v1/notifications');
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'join_request'));
-    const pending = await owner.call<{ items: { user: { handle: string } }[] }>('GET', `/api/v1/groups/${approval.id}/members?status=pending`);
-    assert.deepEqual(pending.body.items.map((m) => m.user.handle), ['gr_fan']);
+    const pending = await owner.call<{ items: { user: { handle: string } }[] }>(
+      'GET',
+      `/api/v1/groups/${approval.id}/members?status=pending`,
+    );
+    assert.deepEqual(
+      pending.body.items.map((m) => m.user.handle),
+      ['gr_fan'],
+    );
     assert.equal((await fan.call('GET', `/api/v1/groups/${approval.id}/members`)).status, 403);
     assert.equal((await owner.call('POST', `/api/v1/groups/${approval.id}/members/${fan.id}`, { action: 'approve' })).status, 200);
     assert.equal((await fan.call<Group>('GET', `/api/v1/groups/${approval.id}`)).body.me?.status, 'member');
@@ -80,7 +86,9 @@ describe('fan groups', () => {
     const g = await group({ capacity: 10, joinRule: 'approval' });
     const fan = await TestUser.signup(t, 'gr_race_fan');
     assert.equal((await fan.call<{ status: string }>('POST', `/api/v1/groups/${g.id}/join`, {})).body.status, 'pending');
-    const approvals = await Promise.all(Array.from({ length: 8 }, () => owner.call('POST', `/api/v1/groups/${g.id}/members/${fan.id}`, { action: 'approve' })));
+    const approvals = await Promise.all(
+      Array.from({ length: 8 }, () => owner.call('POST', `/api/v1/groups/${g.id}/members/${fan.id}`, { action: 'approve' })),
+    );
     assert.deepEqual(approvals.map((r) => r.status).sort(), [200, 404, 404, 404, 404, 404, 404, 404]);
     assert.equal((await owner.call<Group>('GET', `/api/v1/groups/${g.id}`)).body.members, 2, 'counted once');
 
@@ -109,7 +117,12 @@ describe('fan groups', () => {
     assert.equal(ack.t, 'ack');
     const ev = await os.next((f) => f.t === 'ev' && f.body.kind === 'chat' && f.body.text === 'hello @gr_owner');
     assert.ok(ev.t === 'ev' && ev.body.kind === 'chat' && ev.body.fanLevel === 1 && ev.from === a.id);
-    const mention = await os.next((f) => f.t === 'ev' && f.ch === `user:${owner.id}` && f.body.kind === 'notification' && f.body.notification.payload.kind === 'mention').catch(() => null);
+    const mention = await os
+      .next(
+        (f) =>
+          f.t === 'ev' && f.ch === `user:${owner.id}` && f.body.kind === 'notification' && f.body.notification.payload.kind === 'mention',
+      )
+      .catch(() => null);
     void mention; // the owner is not subscribed to the inbox here; the stored inbox is checked below
     const inbox = await owner.call<{ items: { payload: { kind: string } }[] }>('GET', '/api/v1/notifications');
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'mention'));
@@ -135,7 +148,11 @@ describe('fan groups', () => {
     await m.call('POST', `/api/v1/groups/${g.id}/join`, {});
     const ms = await joined(m, g);
     const os = await joined(owner, g);
-    assert.equal((await m.call('POST', `/api/v1/groups/${g.id}/members/${owner.id}`, { action: 'mute', minutes: 5 })).status, 403, 'members cannot moderate');
+    assert.equal(
+      (await m.call('POST', `/api/v1/groups/${g.id}/members/${owner.id}`, { action: 'mute', minutes: 5 })).status,
+      403,
+      'members cannot moderate',
+    );
 
     await owner.call('POST', `/api/v1/groups/${g.id}/members/${m.id}`, { action: 'mute', minutes: 5 });
     const muted = await chat(ms, g.channel, 'm1', 'can I talk?');
@@ -152,7 +169,10 @@ describe('fan groups', () => {
 
     const flood = [];
     for (let i = 0; i < 8; i++) flood.push(await chat(ms, g.channel, `f${i}`, `spam ${i}`));
-    assert.ok(flood.some((f) => f.t === 'err' && f.code === 'rate_limited'), 'flooding is limited');
+    assert.ok(
+      flood.some((f) => f.t === 'err' && f.code === 'rate_limited'),
+      'flooding is limited',
+    );
 
     const ack = (await chat(os, g.channel, 'd1', 'to be deleted')) as { t: 'ack'; seq: number };
     assert.equal((await m.call('DELETE', `/api/v1/groups/${g.id}/messages/${ack.seq}`)).status, 403);
@@ -180,9 +200,15 @@ describe('fan groups', () => {
     const head = g1.body.head;
     assert.equal(g1.body.me?.unread, head);
     const newest = await r.call<{ items: EventFrame[] }>('GET', `/api/v1/groups/${g.id}/messages?limit=3`);
-    assert.deepEqual(newest.body.items.map((e) => e.seq), [head - 2, head - 1, head]);
+    assert.deepEqual(
+      newest.body.items.map((e) => e.seq),
+      [head - 2, head - 1, head],
+    );
     const older = await r.call<{ items: EventFrame[] }>('GET', `/api/v1/groups/${g.id}/messages?limit=3&before=${head - 2}`);
-    assert.deepEqual(older.body.items.map((e) => e.seq), [head - 5, head - 4, head - 3]);
+    assert.deepEqual(
+      older.body.items.map((e) => e.seq),
+      [head - 5, head - 4, head - 3],
+    );
     assert.deepEqual((await r.call('POST', `/api/v1/groups/${g.id}/read`, { seq: head - 1 })).body, { unread: 1 });
     assert.equal((await r.call('POST', `/api/v1/groups/${g.id}/read`, { seq: head + 5 })).status, 400, 'a forged sequence');
     const mine = await r.call<{ items: Group[] }>('GET', '/api/v1/groups/mine');
@@ -247,7 +273,9 @@ describe('fan groups', () => {
       audience: { kind: 'everyone' },
     });
     assert.equal(others.status, 201, JSON.stringify(others.body));
-    const foreign = await seller.call<{ error: { code: string } }>('POST', `/api/v1/groups/${g.body.id}/coupon-drops`, { couponId: others.body.id });
+    const foreign = await seller.call<{ error: { code: string } }>('POST', `/api/v1/groups/${g.body.id}/coupon-drops`, {
+      couponId: others.body.id,
+    });
     assert.equal(foreign.status, 404);
     assert.equal(foreign.body.error.code, 'not_found');
   });

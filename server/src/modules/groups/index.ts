@@ -12,7 +12,14 @@ import { GroupsService } from './service.ts';
 
 export function register(
   p: Platform,
-  deps: { accounts: AccountsService; graph: GraphService; fans: FansService; notifications: NotificationsService; cards: CardsService; shop: ShopService },
+  deps: {
+    accounts: AccountsService;
+    graph: GraphService;
+    fans: FansService;
+    notifications: NotificationsService;
+    cards: CardsService;
+    shop: ShopService;
+  },
 ): GroupsService {
   const { accounts, graph, fans, notifications, cards, shop } = deps;
   const groups = new GroupsService({

@@ -44,7 +44,10 @@ export class GroupsRepo {
   }
 
   async member(groupId: string, userId: string): Promise<MemberRow | undefined> {
-    const [m] = await this.db.select().from(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
+    const [m] = await this.db
+      .select()
+      .from(groupMembers)
+      .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
     return m;
   }
 
@@ -54,12 +57,19 @@ export class GroupsRepo {
   }
 
   async updateMember(groupId: string, userId: string, patch: Partial<typeof groupMembers.$inferInsert>): Promise<MemberRow | undefined> {
-    const [m] = await this.db.update(groupMembers).set(patch).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId))).returning();
+    const [m] = await this.db
+      .update(groupMembers)
+      .set(patch)
+      .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)))
+      .returning();
     return m;
   }
 
   async deleteMember(groupId: string, userId: string): Promise<MemberRow | undefined> {
-    const [m] = await this.db.delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId))).returning();
+    const [m] = await this.db
+      .delete(groupMembers)
+      .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)))
+      .returning();
     return m;
   }
 
@@ -94,10 +104,18 @@ export class GroupsRepo {
   }
 
   async freeSeat(groupId: string): Promise<void> {
-    await this.db.update(fanGroups).set({ memberCount: sql`greatest(0, ${fanGroups.memberCount} - 1)` }).where(eq(fanGroups.id, groupId));
+    await this.db
+      .update(fanGroups)
+      .set({ memberCount: sql`greatest(0, ${fanGroups.memberCount} - 1)` })
+      .where(eq(fanGroups.id, groupId));
   }
 
-  async members(groupId: string, status: 'member' | 'pending', cursor: { joinedAt: Date; userId: string } | null, limit: number): Promise<MemberRow[]> {
+  async members(
+    groupId: string,
+    status: 'member' | 'pending',
+    cursor: { joinedAt: Date; userId: string } | null,
+    limit: number,
+  ): Promise<MemberRow[]> {
     return this.db
       .select()
       .from(groupMembers)
@@ -139,7 +157,10 @@ export class GroupsRepo {
   }
 
   async isBanned(groupId: string, userId: string): Promise<boolean> {
-    const [b] = await this.db.select({ u: groupBans.userId }).from(groupBans).where(and(eq(groupBans.groupId, groupId), eq(groupBans.userId, userId)));
+    const [b] = await this.db
+      .select({ u: groupBans.userId })
+      .from(groupBans)
+      .where(and(eq(groupBans.groupId, groupId), eq(groupBans.userId, userId)));
     return !!b;
   }
 
@@ -159,12 +180,18 @@ export class GroupsRepo {
   }
 
   async pendingCount(groupId: string): Promise<number> {
-    const [r] = await this.db.select({ n: count() }).from(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.status, 'pending')));
+    const [r] = await this.db
+      .select({ n: count() })
+      .from(groupMembers)
+      .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.status, 'pending')));
     return r!.n;
   }
 
   async exists(groupId: string): Promise<boolean> {
-    const [r] = await this.db.select({ id: fanGroups.id }).from(fanGroups).where(and(eq(fanGroups.id, groupId), gt(fanGroups.capacity, 0)));
+    const [r] = await this.db
+      .select({ id: fanGroups.id })
+      .from(fanGroups)
+      .where(and(eq(fanGroups.id, groupId), gt(fanGroups.capacity, 0)));
     return !!r;
   }
 }

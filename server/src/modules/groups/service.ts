@@ -204,14 +204,21 @@ export class GroupsService {
       await repo.groupForUpdate(id);
       if (await repo.isBanned(id, userId)) throw new AppError('forbidden', 'You were banned from this group');
       if (!pending && !(await repo.takeSeat(id))) throw new AppError('conflict', 'The group is full');
-      const inserted = await repo.insertMember({ groupId: id, userId, role: 'member', status: pending ? 'pending' : 'member', lastReadSeq: 0 });
+      const inserted = await repo.insertMember({
+        groupId: id,
+        userId,
+        role: 'member',
+        status: pending ? 'pending' : 'member',
+        lastReadSeq: 0,
+      });
       if (!inserted && !pending) await repo.freeSeat(id);
       return inserted;
     });
     if (joined) {
       const actor = (await this.accounts.summaries([userId])).get(userId)!;
       if (pending) {
-        for (const admin of await this.repo.admins(id)) await this.notifications.notify(admin, { kind: 'join_request', actor, groupId: id, groupName: g.name });
+        for (const admin of await this.repo.admins(id))
+          await this.notifications.notify(admin, { kind: 'join_request', actor, groupId: id, groupName: g.name });
       } else {
         await this.system(id, { kind: 'member', event: 'joined', user: actor });
       }
@@ -224,7 +231,8 @@ export class GroupsService {
     const g = await this.mustGroup(id);
     if (g.ownerId === userId) throw new AppError('bad_request', 'The owner cannot leave; hand the group over or delete it');
     const removed = await this.removeMember(id, userId);
-    if (removed?.status === 'member') await this.system(id, { kind: 'member', event: 'left', user: (await this.accounts.summaries([userId])).get(userId)! });
+    if (removed?.status === 'member')
+      await this.system(id, { kind: 'member', event: 'left', user: (await this.accounts.summaries([userId])).get(userId)! });
   }
 
   private async removeMember(groupId: string, userId: string): Promise<MemberRow | undefined> {
@@ -254,9 +262,26 @@ export class GroupsService {
     return { g, me };
   }
 
-  async update(actorId: string, id: string, patch: { name?: string | undefined; description?: string | undefined; capacity?: number | undefined; joinRule?: GroupRow['joinRule'] | undefined; minFanLevel?: number | null | undefined; announcement?: string | undefined; mutedAll?: boolean | undefined }): Promise<Group> {
+  async update(
+    actorId: string,
+    id: string,
+    patch: {
+      name?: string | undefined;
+      description?: string | undefined;
+      capacity?: number | undefined;
+      joinRule?: GroupRow['joinRule'] | undefined;
+      minFanLevel?: number | null | undefined;
+      announcement?: string | undefined;
+      mutedAll?: boolean | undefined;
+    },
+  ): Promise<Group> {
     const { g, me } = await this.requireAdmin(actorId, id);
-    const ownerOnly = patch.name !== undefined || patch.description !== undefined || patch.capacity !== undefined || patch.joinRule !== undefined || patch.minFanLevel !== undefined;
+    const ownerOnly =
+      patch.name !== undefined ||
+      patch.description !== undefined ||
+      patch.capacity !== undefined ||
+      patch.joinRule !== undefined ||
+      patch.minFanLevel !== undefined;
     if (ownerOnly && me.role !== 'owner') throw forbidden('Only the owner can change the group settings');
     const joinRule = patch.joinRule ?? g.joinRule;
     const minFanLevel = patch.minFanLevel === undefined ? g.minFanLevel : patch.minFanLevel;
@@ -301,7 +326,8 @@ export class GroupsService {
       case 'remove':
       case 'ban': {
         const removed = action.action === 'ban' ? await this.banMember(id, targetId, actorId) : await this.removeMember(id, targetId);
-        if (removed?.status === 'member' || action.action === 'ban') await this.system(id, { kind: 'member', event: action.action === 'ban' ? 'banned' : 'removed', user }, actorId);
+        if (removed?.status === 'member' || action.action === 'ban')
+          await this.system(id, { kind: 'member', event: action.action === 'ban' ? 'banned' : 'removed', user }, actorId);
         return;
       }
       case 'unban':
@@ -330,7 +356,13 @@ export class GroupsService {
     }
   }
 
-  async members(viewerId: string, id: string, status: 'member' | 'pending', cursor: string | undefined, limit: number): Promise<{ items: GroupMember[]; nextCursor: string | null }> {
+  async members(
+    viewerId: string,
+    id: string,
+    status: 'member' | 'pending',
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: GroupMember[]; nextCursor: string | null }> {
     const g = await this.mustGroup(id);
     const me = await this.repo.member(id, viewerId);
     if (!me || me.status !== 'member') throw forbidden('Join the group to see its members');
@@ -338,13 +370,27 @@ export class GroupsService {
     const decoded = cursor ? decodeCursor(cursor) : null;
     const rows = await this.repo.members(id, status, decoded, limit);
     const page = rows.slice(0, limit);
-    const [users, levels] = await Promise.all([this.accounts.summaries(page.map((r) => r.userId)), this.fans.levels(g.ownerId, page.map((r) => r.userId))]);
+    const [users, levels] = await Promise.all([
+      this.accounts.summaries(page.map((r) => r.userId)),
+      this.fans.levels(
+        g.ownerId,
+        page.map((r) => r.userId),
+      ),
+    ]);
     const last = page[page.length - 1];
     return {
       items: page.flatMap((r) => {
         const user = users.get(r.userId);
         return user
-          ? [{ user, role: r.role, fanLevel: levels.get(r.userId) ?? 1, mutedUntil: r.mutedUntil && r.mutedUntil > new Date() ? r.mutedUntil.toISOString() : null, joinedAt: r.joinedAt.toISOString() }]
+          ? [
+              {
+                user,
+                role: r.role,
+                fanLevel: levels.get(r.userId) ?? 1,
+                mutedUntil: r.mutedUntil && r.mutedUntil > new Date() ? r.mutedUntil.toISOString() : null,
+                joinedAt: r.joinedAt.toISOString(),
+              },
+            ]
           : [];
       }),
       nextCursor: rows.length > limit && last ? encodeCursor(last.joinedAt, last.userId) : null,
@@ -439,7 +485,9 @@ export class GroupsService {
       await this.fans.award(g.ownerId, userId, POINTS.groupMessage);
     }
     if (body.kind !== 'chat') return;
-    const targets = body.mentionAll ? await this.repo.allMemberIds(groupId, 10_000) : await this.repo.memberIds(groupId, body.mentions ?? []);
+    const targets = body.mentionAll
+      ? await this.repo.allMemberIds(groupId, 10_000)
+      : await this.repo.memberIds(groupId, body.mentions ?? []);
     if (targets.length === 0) return;
     const actor = (await this.accounts.summaries([userId])).get(userId)!;
     const preview = body.text.slice(0, 80);

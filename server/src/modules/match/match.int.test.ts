@@ -27,7 +27,12 @@ function pub(name: string, target: TestUser, b: unknown): string {
 }
 
 /** Waits for an event of this kind that arrived after `from` frames. */
-async function nextEvent<K extends ChannelEvent['kind']>(name: string, kind: K, from = 0, timeoutMs = 5000): Promise<Extract<ChannelEvent, { kind: K }>> {
+async function nextEvent<K extends ChannelEvent['kind']>(
+  name: string,
+  kind: K,
+  from = 0,
+  timeoutMs = 5000,
+): Promise<Extract<ChannelEvent, { kind: K }>> {
   const s = sockets[name]!;
   const f = await new Promise<ServerFrame>((resolve, reject) => {
     const seen = s.frames.slice(from).find((x) => body(x)?.kind === kind);
@@ -52,7 +57,10 @@ async function marker(name: string, target: TestUser, callId: string): Promise<v
   const text = `marker ${++cid}`;
   const from = sockets[target.handle]!.frames.length;
   pub(name, target, { kind: 'match_chat', callId, text });
-  await sockets[target.handle]!.next((f) => { const b = body(f); return b?.kind === 'match_chat' && b.text === text && sockets[target.handle]!.frames.indexOf(f) >= from; });
+  await sockets[target.handle]!.next((f) => {
+    const b = body(f);
+    return b?.kind === 'match_chat' && b.text === text && sockets[target.handle]!.frames.indexOf(f) >= from;
+  });
 }
 
 const optIn = (name: string, interests: string[] = ['music'], languages: string[] = ['zh']) =>
@@ -63,7 +71,8 @@ before(async () => {
   process.env.MATCH_FALLBACK_MS = '300';
   process.env.SHAKE_RING_MS = '600';
   t = await startTestApp();
-  for (const n of ['m_ann', 'm_bob', 'm_cat', 'm_dan', 'm_admin', 'm_tom', 'm_r1', 'm_r2', 'm_r3', 'm_s1', 'm_s2']) people[n] = await TestUser.signup(t, n);
+  for (const n of ['m_ann', 'm_bob', 'm_cat', 'm_dan', 'm_admin', 'm_tom', 'm_r1', 'm_r2', 'm_r3', 'm_s1', 'm_s2'])
+    people[n] = await TestUser.signup(t, n);
   for (const n of Object.keys(people)) await connect(n);
 });
 
@@ -83,7 +92,10 @@ test('queueing needs the stored 18+ confirmation and the rules', async () => {
   assert.equal(bad.status, 400);
   const ok = await optIn('m_ann');
   assert.equal(ok.status, 200);
-  const me = await people.m_ann!.call<{ adultConfirmedAt: string | null; interests: string[]; iceServers: unknown[] }>('GET', '/api/v1/match/me');
+  const me = await people.m_ann!.call<{ adultConfirmedAt: string | null; interests: string[]; iceServers: unknown[] }>(
+    'GET',
+    '/api/v1/match/me',
+  );
   assert.ok(me.body.adultConfirmedAt);
   assert.deepEqual(me.body.interests, ['music']);
   assert.deepEqual(me.body.iceServers, []);
@@ -189,7 +201,10 @@ test('reports with a snapshot; moderators only review them; a ban takes the pers
   const bad = await ann.call('POST', '/api/v1/match/reports', { userId: bob.id, reason: 'nudity', snapshot: 'data:text/html;base64,PGI+' });
   assert.equal(bad.status, 400);
   const rep = await ann.call<{ id: string }>('POST', '/api/v1/match/reports', {
-    userId: bob.id, reason: 'harassment', details: 'rude', snapshot: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
+    userId: bob.id,
+    reason: 'harassment',
+    details: 'rude',
+    snapshot: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
   });
   assert.equal(rep.status, 201);
 
@@ -201,13 +216,20 @@ test('reports with a snapshot; moderators only review them; a ban takes the pers
   assert.equal((await ann.call('GET', `/api/v1/admin/match/reports/${rep.body.id}/snapshot`)).status, 403);
   assert.equal((await ann.call('POST', '/api/v1/admin/match/bans', { userId: bob.id, reason: 'x' })).status, 403);
 
-  const list = await admin.call<{ items: { id: string; reported: { id: string }; hasSnapshot: boolean; reason: string }[] }>('GET', '/api/v1/admin/match/reports');
+  const list = await admin.call<{ items: { id: string; reported: { id: string }; hasSnapshot: boolean; reason: string }[] }>(
+    'GET',
+    '/api/v1/admin/match/reports',
+  );
   assert.equal(list.status, 200);
   const item = list.body.items.find((i) => i.id === rep.body.id);
   assert.ok(item);
   assert.equal(item.reported.id, bob.id);
   assert.equal(item.hasSnapshot, true);
-  const snap = await t.app.http.inject({ method: 'GET', url: `/api/v1/admin/match/reports/${rep.body.id}/snapshot`, headers: { cookie: admin.cookie } });
+  const snap = await t.app.http.inject({
+    method: 'GET',
+    url: `/api/v1/admin/match/reports/${rep.body.id}/snapshot`,
+    headers: { cookie: admin.cookie },
+  });
   assert.equal(snap.statusCode, 200);
   assert.equal(snap.headers['content-type'], 'image/jpeg');
   assert.deepEqual(snap.rawPayload, jpeg);
@@ -219,7 +241,10 @@ test('reports with a snapshot; moderators only review them; a ban takes the pers
   const started = Date.now();
   const ban = await admin.call('POST', '/api/v1/admin/match/bans', { userId: bob.id, reason: 'harassment', reportId: rep.body.id });
   assert.equal(ban.status, 200);
-  await sockets.m_bob!.next((f) => { const b = body(f); return b?.kind === 'match_status' && b.banned === true; }, 1000);
+  await sockets.m_bob!.next((f) => {
+    const b = body(f);
+    return b?.kind === 'match_status' && b.banned === true;
+  }, 1000);
   assert.ok(Date.now() - started < 1000);
   assert.equal(t.app.services.match.state(bob.id), 'idle');
   const again = pub('m_bob', bob, { kind: 'match_queue', action: 'join' });
@@ -308,7 +333,10 @@ test('the lobby picks are stored on the opt-in, validated, and given back next t
   assert.equal(before.status, 403);
   assert.equal(before.body.error.code, 'opt_in_required');
   const tom = people.m_tom!;
-  const saved = await tom.call<{ interests: string[]; languages: string[] }>('PATCH', '/api/v1/match/me', { interests: ['Games', 'tech', 'games'], languages: ['en'] });
+  const saved = await tom.call<{ interests: string[]; languages: string[] }>('PATCH', '/api/v1/match/me', {
+    interests: ['Games', 'tech', 'games'],
+    languages: ['en'],
+  });
   assert.equal(saved.status, 200);
   assert.deepEqual(saved.body.interests, ['games', 'tech']);
   const me = await tom.call<{ interests: string[]; languages: string[]; adultConfirmedAt: string | null }>('GET', '/api/v1/match/me');
@@ -318,8 +346,19 @@ test('the lobby picks are stored on the opt-in, validated, and given back next t
   // Only languages: the interests stay.
   await tom.call('PATCH', '/api/v1/match/me', { languages: ['zh', 'ja'] });
   const me2 = await tom.call<{ interests: string[]; languages: string[] }>('GET', '/api/v1/match/me');
-  assert.deepEqual([me2.body.interests, me2.body.languages], [['games', 'tech'], ['zh', 'ja']]);
-  for (const bad of [{ interests: ['no spaces'] }, { interests: ['a', 'b', 'c', 'd', 'e', 'f'] }, { languages: ['zh', 'en', 'ja', 'ko'] }, { interests: [], confirmAdult: true }]) {
+  assert.deepEqual(
+    [me2.body.interests, me2.body.languages],
+    [
+      ['games', 'tech'],
+      ['zh', 'ja'],
+    ],
+  );
+  for (const bad of [
+    { interests: ['no spaces'] },
+    { interests: ['a', 'b', 'c', 'd', 'e', 'f'] },
+    { languages: ['zh', 'en', 'ja', 'ko'] },
+    { interests: [], confirmAdult: true },
+  ]) {
     const r = await tom.call<{ error: { code: string } }>('PATCH', '/api/v1/match/me', bad);
     assert.equal(r.status, 400, JSON.stringify(bad));
   }

@@ -4,7 +4,11 @@ import { Matcher, type QueueEntry } from './matcher.ts';
 import { ShakePairer, estimateShakeTime } from './shake.ts';
 
 const entry = (userId: string, interests: string[], languages: string[], joinedAt = 0, excluded: string[] = []): QueueEntry => ({
-  userId, interests, languages, joinedAt, excluded: new Set(excluded),
+  userId,
+  interests,
+  languages,
+  joinedAt,
+  excluded: new Set(excluded),
 });
 
 test('people who share a language and an interest are matched first, oldest first', () => {
@@ -56,7 +60,8 @@ test('blocked or reported people, either way, and people just matched are never 
   m.join(entry('d', ['music'], ['zh'], 3, ['b']), 3);
   assert.deepEqual(m.tick(10), []);
   // a and c were just matched: not again within recentMs
-  m.remove('b'); m.remove('d');
+  m.remove('b');
+  m.remove('d');
   m.join(entry('a', ['music'], ['zh'], 20), 20);
   assert.equal(m.join(entry('c', ['music'], ['zh'], 21), 21), null);
   assert.deepEqual(m.tick(30), []);
@@ -120,7 +125,10 @@ test('shake: the nearest place wins within the window; far apart never pairs; bl
   t.add({ userId: 'z', at: 300 });
   const r2 = t.settle(5000);
   // x may not have y; z is nearer in time to y, so the mutual nearest pair is y+z
-  assert.deepEqual(r2.pairs.map((p) => [p.a.userId, p.b.userId].sort().join('+')), ['y+z']);
+  assert.deepEqual(
+    r2.pairs.map((p) => [p.a.userId, p.b.userId].sort().join('+')),
+    ['y+z'],
+  );
   // without locations: anyone in the window, the nearest in time
   const u = new ShakePairer({ windowMs: 400 });
   u.add({ userId: 'p', at: 0 });

@@ -130,7 +130,9 @@ export class Matcher {
   }
 
   compatible(a: QueueEntry, b: QueueEntry, now: number): boolean {
-    return a.userId !== b.userId && !a.excluded.has(b.userId) && !b.excluded.has(a.userId) && !this.wasRecentlyMatched(a.userId, b.userId, now);
+    return (
+      a.userId !== b.userId && !a.excluded.has(b.userId) && !b.excluded.has(a.userId) && !this.wasRecentlyMatched(a.userId, b.userId, now)
+    );
   }
 
   private findShared(entry: QueueEntry, now: number): QueueEntry | null {

@@ -41,7 +41,10 @@ export class MatchRepo {
   }
 
   async ban(userId: string, reason: string, by: string): Promise<void> {
-    await this.db.insert(matchBans).values({ userId, reason, bannedBy: by }).onConflictDoUpdate({ target: matchBans.userId, set: { reason, bannedBy: by } });
+    await this.db
+      .insert(matchBans)
+      .values({ userId, reason, bannedBy: by })
+      .onConflictDoUpdate({ target: matchBans.userId, set: { reason, bannedBy: by } });
   }
 
   async unban(userId: string): Promise<void> {
@@ -72,8 +75,14 @@ export class MatchRepo {
   async reports(status: ReportStatus, cursor: string | undefined, limit: number) {
     return this.db
       .select({
-        id: matchReports.id, reporterId: matchReports.reporterId, reportedId: matchReports.reportedId, callId: matchReports.callId,
-        reason: matchReports.reason, details: matchReports.details, status: matchReports.status, createdAt: matchReports.createdAt,
+        id: matchReports.id,
+        reporterId: matchReports.reporterId,
+        reportedId: matchReports.reportedId,
+        callId: matchReports.callId,
+        reason: matchReports.reason,
+        details: matchReports.details,
+        status: matchReports.status,
+        createdAt: matchReports.createdAt,
         hasSnapshot: sql<boolean>`${matchReports.snapshotB64} is not null`,
       })
       .from(matchReports)
@@ -93,12 +102,19 @@ export class MatchRepo {
   }
 
   async snapshot(reportId: string) {
-    const [row] = await this.db.select({ type: matchReports.snapshotType, b64: matchReports.snapshotB64 }).from(matchReports).where(eq(matchReports.id, reportId));
+    const [row] = await this.db
+      .select({ type: matchReports.snapshotType, b64: matchReports.snapshotB64 })
+      .from(matchReports)
+      .where(eq(matchReports.id, reportId));
     return row ?? null;
   }
 
   async review(reportId: string, status: ReportStatus, by: string): Promise<boolean> {
-    const rows = await this.db.update(matchReports).set({ status, reviewedBy: by }).where(eq(matchReports.id, reportId)).returning({ id: matchReports.id });
+    const rows = await this.db
+      .update(matchReports)
+      .set({ status, reviewedBy: by })
+      .where(eq(matchReports.id, reportId))
+      .returning({ id: matchReports.id });
     return rows.length > 0;
   }
 

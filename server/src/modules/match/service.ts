@@ -1,5 +1,18 @@
 import type { Limits } from '../../platform/auth/limits.ts';
-import type { ChannelEvent, IceServer, MatchFoundEvent, MatchOptIn, MatchQueuePublish, MatchReport, MatchReportBody, MatchRingEndedEvent, PublishBody, RtcSignalPublish, ShakePublish, UserSummary } from '@tremolo/protocol';
+import type {
+  ChannelEvent,
+  IceServer,
+  MatchFoundEvent,
+  MatchOptIn,
+  MatchQueuePublish,
+  MatchReport,
+  MatchReportBody,
+  MatchRingEndedEvent,
+  PublishBody,
+  RtcSignalPublish,
+  ShakePublish,
+  UserSummary,
+} from '@tremolo/protocol';
 import { MAX_SNAPSHOT_BYTES } from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
@@ -207,7 +220,8 @@ export class MatchService {
 
   private restriction(e: Eligibility): AppError | null {
     if (e.banned) return new AppError('forbidden', 'You may not use 连线: your account was banned from it');
-    if (e.cooldownUntil && e.cooldownUntil > Date.now()) return new AppError('rate_limited', `Take a break: you can queue again after ${new Date(e.cooldownUntil).toISOString()}`);
+    if (e.cooldownUntil && e.cooldownUntil > Date.now())
+      return new AppError('rate_limited', `Take a break: you can queue again after ${new Date(e.cooldownUntil).toISOString()}`);
     return null;
   }
 
@@ -287,7 +301,8 @@ export class MatchService {
     if (!body.sdp && !body.candidate) throw new AppError('bad_request', 'A signal carries an sdp or a candidate');
     const call = this.calls.get(body.callId);
     if (!call || call.source !== 'shake') return body;
-    if (!(await this.eligibility(userId)).optedIn) throw optInRequired('Confirm you are 18 or older and accept the rules before a video call');
+    if (!(await this.eligibility(userId)).optedIn)
+      throw optInRequired('Confirm you are 18 or older and accept the rules before a video call');
     // The call may have ended while the opt-in was looked up.
     if (this.calls.get(call.id) !== call) throw new AppError('invalid_state', 'The call has ended');
     if (call.answered || !body.sdp) return body;
@@ -395,7 +410,10 @@ export class MatchService {
     this.callOf.set(b, call.id);
     this.stats.matches++;
     const now = Date.now();
-    for (const [x, y] of [[a, b], [b, a]] as const) {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       let m = this.recentPeers.get(x);
       if (!m) this.recentPeers.set(x, (m = new Map()));
       m.set(y, now);
@@ -407,7 +425,12 @@ export class MatchService {
   private async announce(call: Call): Promise<void> {
     const [ea, eb] = await Promise.all([this.eligibility(call.a), this.eligibility(call.b)]);
     const found = (peer: UserSummary, role: MatchFoundEvent['role']): MatchFoundEvent => ({
-      kind: 'match_found', callId: call.id, source: call.source, peer, role, iceServers: this.options.iceServers,
+      kind: 'match_found',
+      callId: call.id,
+      source: call.source,
+      peer,
+      role,
+      iceServers: this.options.iceServers,
     });
     await Promise.all([
       this.realtime.publish(`match:${call.a}`, found(eb.summary, 'offerer')),
@@ -469,7 +492,16 @@ export class MatchService {
       snapshotB64 = bytes.toString('base64');
     }
     const id = newId();
-    await this.repo.insertReport({ id, reporterId: userId, reportedId: body.userId, callId: body.callId ?? null, reason: body.reason, details: body.details ?? '', snapshotType, snapshotB64 });
+    await this.repo.insertReport({
+      id,
+      reporterId: userId,
+      reportedId: body.userId,
+      callId: body.callId ?? null,
+      reason: body.reason,
+      details: body.details ?? '',
+      snapshotType,
+      snapshotB64,
+    });
     this.exclude(userId, body.userId);
     const call = this.calls.get(this.callOf.get(userId) ?? '');
     if (call && (call.a === body.userId || call.b === body.userId)) this.endCall(call, 'reported', userId, 'left');
@@ -511,20 +543,40 @@ export class MatchService {
     if (!(await this.isModerator(userId))) throw forbidden('Moderators only');
   }
 
-  async reports(modId: string, status: ReportStatus, cursor: string | undefined, limit: number): Promise<{ items: MatchReport[]; nextCursor: string | null }> {
+  async reports(
+    modId: string,
+    status: ReportStatus,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: MatchReport[]; nextCursor: string | null }> {
     await this.assertModerator(modId);
     const rows = await this.repo.reports(status, cursor, limit);
     const page = rows.slice(0, limit);
     const people = [...new Set(page.flatMap((r) => [r.reporterId, r.reportedId]))];
-    const [users, open, banned] = await Promise.all([this.accounts.summaries(people), this.repo.openCounts(people), this.repo.bannedAmong(people)]);
+    const [users, open, banned] = await Promise.all([
+      this.accounts.summaries(people),
+      this.repo.openCounts(people),
+      this.repo.bannedAmong(people),
+    ]);
     const items = page.flatMap((r) => {
       const reporter = users.get(r.reporterId);
       const reported = users.get(r.reportedId);
       if (!reporter || !reported) return [];
-      return [{
-        id: r.id, reporter, reported, callId: r.callId, reason: r.reason, details: r.details, hasSnapshot: !!r.hasSnapshot,
-        status: r.status, createdAt: r.createdAt.toISOString(), reportedOpenCount: open.get(r.reportedId) ?? 0, reportedBanned: banned.has(r.reportedId),
-      }];
+      return [
+        {
+          id: r.id,
+          reporter,
+          reported,
+          callId: r.callId,
+          reason: r.reason,
+          details: r.details,
+          hasSnapshot: !!r.hasSnapshot,
+          status: r.status,
+          createdAt: r.createdAt.toISOString(),
+          reportedOpenCount: open.get(r.reportedId) ?? 0,
+          reportedBanned: banned.has(r.reportedId),
+        },
+      ];
     });
     return { items, nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
   }

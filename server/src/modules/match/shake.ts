@@ -111,7 +111,7 @@ export class ShakePairer {
       else reserved.add(e.i).add(e.j);
     }
     for (const r of reserved) taken.delete(r);
-    for (let i = 0; i < due; i++) if (!taken.has(i)) (taken.add(i), unmatched.push(this.pending[i]!));
+    for (let i = 0; i < due; i++) if (!taken.has(i)) taken.add(i), unmatched.push(this.pending[i]!);
     this.pending = this.pending.filter((_, i) => !taken.has(i));
     return { pairs, unmatched };
   }

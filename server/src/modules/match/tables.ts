@@ -3,7 +3,9 @@ import { users } from '../accounts/tables.ts';
 
 /** A person's 连线 opt-in: 18+ confirmed and the rules accepted (both stored with the time), their choices, cool-down. */
 export const matchProfiles = pgTable('match_profiles', {
-  userId: uuid('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   adultConfirmedAt: timestamp('adult_confirmed_at', { withTimezone: true }).notNull(),
   rulesAcceptedAt: timestamp('rules_accepted_at', { withTimezone: true }).notNull(),
   interests: jsonb('interests').$type<string[]>().notNull().default([]),
@@ -17,14 +19,20 @@ export const matchReports = pgTable(
   'match_reports',
   {
     id: uuid('id').primaryKey(),
-    reporterId: uuid('reporter_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    reportedId: uuid('reported_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    reporterId: uuid('reporter_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    reportedId: uuid('reported_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     callId: uuid('call_id'),
     reason: text('reason', { enum: ['nudity', 'harassment', 'minor', 'violence', 'spam', 'other'] }).notNull(),
     details: text('details').notNull().default(''),
     snapshotType: text('snapshot_type'),
     snapshotB64: text('snapshot_b64'),
-    status: text('status', { enum: ['open', 'dismissed', 'actioned'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'dismissed', 'actioned'] })
+      .notNull()
+      .default('open'),
     reviewedBy: uuid('reviewed_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -36,7 +44,9 @@ export const matchReports = pgTable(
 );
 
 export const matchBans = pgTable('match_bans', {
-  userId: uuid('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   reason: text('reason').notNull(),
   bannedBy: uuid('banned_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -44,6 +54,8 @@ export const matchBans = pgTable('match_bans', {
 
 /** Moderators granted in the database; handles listed in `ADMIN_HANDLES` are moderators too. */
 export const moderators = pgTable('moderators', {
-  userId: uuid('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

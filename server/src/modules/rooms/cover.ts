@@ -21,8 +21,10 @@ export async function processRoomCover(bytes: Buffer): Promise<Buffer> {
   } catch {
     meta = undefined;
   }
-  if (!meta?.format || !ACCEPTED.has(meta.format)) throw new AppError('unsupported_media_type', 'A cover must be a JPEG, PNG or WebP image');
-  if ((meta.width ?? 0) < COVER_MIN_SIDE || (meta.height ?? 0) < COVER_MIN_SIDE) throw new AppError('unprocessable', `A cover must be at least ${COVER_MIN_SIDE}×${COVER_MIN_SIDE} pixels`);
+  if (!meta?.format || !ACCEPTED.has(meta.format))
+    throw new AppError('unsupported_media_type', 'A cover must be a JPEG, PNG or WebP image');
+  if ((meta.width ?? 0) < COVER_MIN_SIDE || (meta.height ?? 0) < COVER_MIN_SIDE)
+    throw new AppError('unprocessable', `A cover must be at least ${COVER_MIN_SIDE}×${COVER_MIN_SIDE} pixels`);
   try {
     return await sharp(bytes, { limitInputPixels: 40_000_000 })
       .rotate()

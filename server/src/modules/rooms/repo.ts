@@ -35,23 +35,41 @@ export class RoomsRepo {
 
   /** Live and scheduled rooms a person hosts, newest first. */
   async openRoomsOf(hostId: string): Promise<RoomRow[]> {
-    return this.db.select().from(rooms).where(and(eq(rooms.hostId, hostId), ne(rooms.status, 'ended'))).orderBy(desc(rooms.id)).limit(5);
+    return this.db
+      .select()
+      .from(rooms)
+      .where(and(eq(rooms.hostId, hostId), ne(rooms.status, 'ended')))
+      .orderBy(desc(rooms.id))
+      .limit(5);
   }
 
   async roomsOf(hostId: string, cursor: string | undefined, limit: number): Promise<RoomRow[]> {
     const conds = [eq(rooms.hostId, hostId)];
     if (cursor) conds.push(lt(rooms.id, cursor));
-    return this.db.select().from(rooms).where(and(...conds)).orderBy(desc(rooms.id)).limit(limit);
+    return this.db
+      .select()
+      .from(rooms)
+      .where(and(...conds))
+      .orderBy(desc(rooms.id))
+      .limit(limit);
   }
 
   async liveRooms(cursor: string | undefined, limit: number): Promise<RoomRow[]> {
     const conds = [eq(rooms.status, 'live')];
     if (cursor) conds.push(lt(rooms.id, cursor));
-    return this.db.select().from(rooms).where(and(...conds)).orderBy(desc(rooms.id)).limit(limit);
+    return this.db
+      .select()
+      .from(rooms)
+      .where(and(...conds))
+      .orderBy(desc(rooms.id))
+      .limit(limit);
   }
 
   async member(roomId: string, userId: string): Promise<MemberRow | undefined> {
-    const [m] = await this.db.select().from(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+    const [m] = await this.db
+      .select()
+      .from(roomMembers)
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
     return m;
   }
 
@@ -60,7 +78,10 @@ export class RoomsRepo {
     await this.db
       .insert(roomMembers)
       .values({ roomId, userId, role, joined: true, firstJoinedAt: new Date(), ...(role !== 'audience' ? { stageAt: new Date() } : {}) })
-      .onConflictDoUpdate({ target: [roomMembers.roomId, roomMembers.userId], set: { joined: true, firstJoinedAt: sql`coalesce(${roomMembers.firstJoinedAt}, now())` } });
+      .onConflictDoUpdate({
+        target: [roomMembers.roomId, roomMembers.userId],
+        set: { joined: true, firstJoinedAt: sql`coalesce(${roomMembers.firstJoinedAt}, now())` },
+      });
   }
 
   /** A person invited on stage who has not entered yet gets a row without joining. */
@@ -72,7 +93,10 @@ export class RoomsRepo {
   }
 
   async updateMember(roomId: string, userId: string, patch: MemberPatch): Promise<void> {
-    await this.db.update(roomMembers).set(patch).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+    await this.db
+      .update(roomMembers)
+      .set(patch)
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
   }
 
   /** Host, co-host and guests, in the order they came on stage. */
@@ -85,12 +109,20 @@ export class RoomsRepo {
   }
 
   async stageCount(roomId: string): Promise<number> {
-    const [r] = await this.db.select({ n: sql<number>`count(*)::int` }).from(roomMembers).where(and(eq(roomMembers.roomId, roomId), inArray(roomMembers.role, [...STAGE_ROLES])));
+    const [r] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(roomMembers)
+      .where(and(eq(roomMembers.roomId, roomId), inArray(roomMembers.role, [...STAGE_ROLES])));
     return r?.n ?? 0;
   }
 
   async invites(roomId: string): Promise<MemberRow[]> {
-    return this.db.select().from(roomMembers).where(and(eq(roomMembers.roomId, roomId), isNotNull(roomMembers.invitedAt))).orderBy(asc(roomMembers.invitedAt)).limit(50);
+    return this.db
+      .select()
+      .from(roomMembers)
+      .where(and(eq(roomMembers.roomId, roomId), isNotNull(roomMembers.invitedAt)))
+      .orderBy(asc(roomMembers.invitedAt))
+      .limit(50);
   }
 
   async hands(roomId: string, limit: number): Promise<{ rows: MemberRow[]; total: number }> {
@@ -103,7 +135,10 @@ export class RoomsRepo {
   }
 
   async viewers(roomId: string): Promise<number> {
-    const [r] = await this.db.select({ n: sql<number>`count(*)::int` }).from(roomMembers).where(and(eq(roomMembers.roomId, roomId), gt(roomMembers.presence, 0)));
+    const [r] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(roomMembers)
+      .where(and(eq(roomMembers.roomId, roomId), gt(roomMembers.presence, 0)));
     return r?.n ?? 0;
   }
 
@@ -125,21 +160,35 @@ export class RoomsRepo {
   }
 
   async raisePeak(roomId: string, viewers: number): Promise<number> {
-    const [r] = await this.db.update(rooms).set({ peakViewers: sql`greatest(${rooms.peakViewers}, ${viewers})` }).where(eq(rooms.id, roomId)).returning({ peak: rooms.peakViewers });
+    const [r] = await this.db
+      .update(rooms)
+      .set({ peakViewers: sql`greatest(${rooms.peakViewers}, ${viewers})` })
+      .where(eq(rooms.id, roomId))
+      .returning({ peak: rooms.peakViewers });
     return r?.peak ?? viewers;
   }
 
   async addHearts(roomId: string, n: number): Promise<number> {
-    const [r] = await this.db.update(rooms).set({ hearts: sql`${rooms.hearts} + ${n}` }).where(eq(rooms.id, roomId)).returning({ hearts: rooms.hearts });
+    const [r] = await this.db
+      .update(rooms)
+      .set({ hearts: sql`${rooms.hearts} + ${n}` })
+      .where(eq(rooms.id, roomId))
+      .returning({ hearts: rooms.hearts });
     return r?.hearts ?? 0;
   }
 
   async countMessage(roomId: string): Promise<void> {
-    await this.db.update(rooms).set({ messages: sql`${rooms.messages} + 1` }).where(eq(rooms.id, roomId));
+    await this.db
+      .update(rooms)
+      .set({ messages: sql`${rooms.messages} + 1` })
+      .where(eq(rooms.id, roomId));
   }
 
   async demoteCohost(roomId: string): Promise<void> {
-    await this.db.update(roomMembers).set({ role: 'guest' }).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.role, 'cohost')));
+    await this.db
+      .update(roomMembers)
+      .set({ role: 'guest' })
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.role, 'cohost')));
   }
 
   /** When a room ends: nobody is on stage or waiting any more (the host keeps the host role). */

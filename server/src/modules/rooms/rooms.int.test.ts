@@ -1,6 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyRoomEvent, type Card, type ChannelEvent, type Group, type Notification, type Room, type RoomList, type RoomState, type RoomSummary, type ServerFrame } from '@tremolo/protocol';
+import {
+  applyRoomEvent,
+  type Card,
+  type ChannelEvent,
+  type Group,
+  type Notification,
+  type Room,
+  type RoomList,
+  type RoomState,
+  type RoomSummary,
+  type ServerFrame,
+} from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { buyer, buyNow, pay, product, seller, uniq, waitFor } from '../shop/fixtures.ts';
@@ -76,7 +87,10 @@ describe('friends chat rooms', () => {
       () => fan.call<{ items: Notification[] }>('GET', '/api/v1/notifications'),
       (r) => r.body.items.some((n) => n.payload.kind === 'room_live' && n.payload.roomId === room.id),
     );
-    assert.ok(told.body.items.some((n) => n.payload.kind === 'room_live' && n.payload.roomId === room.id), 'a follower hears it went live');
+    assert.ok(
+      told.body.items.some((n) => n.payload.kind === 'room_live' && n.payload.roomId === room.id),
+      'a follower hears it went live',
+    );
     const card = await fan.call<Card>('GET', `/api/v1/users/${host.handle}`);
     const live = card.body.sections.find((s) => s.kind === 'live_room');
     assert.ok(live && live.kind === 'live_room' && live.room.id === room.id);
@@ -110,7 +124,10 @@ describe('friends chat rooms', () => {
     // Bad input is a 4xx with a code, never a 500.
     assert.equal((await host.call('POST', '/api/v1/rooms', { title: '' })).status, 400);
     assert.equal((await host.call('POST', '/api/v1/rooms', { title: 'x', audience: 'group' })).status, 400, 'group needs groupId');
-    assert.equal((await host.call('POST', '/api/v1/rooms', { title: 'x', scheduledAt: new Date(Date.now() - 1000).toISOString() })).status, 400);
+    assert.equal(
+      (await host.call('POST', '/api/v1/rooms', { title: 'x', scheduledAt: new Date(Date.now() - 1000).toISOString() })).status,
+      400,
+    );
     assert.equal((await host.call('GET', '/api/v1/rooms/not-an-id')).status, 400);
     assert.equal((await host.call('GET', '/api/v1/rooms/01900000-0000-7000-8000-000000000000')).status, 404);
   });
@@ -141,7 +158,11 @@ describe('friends chat rooms', () => {
     assert.equal(grp.groupId, g.body.id);
     assert.equal((await friend.call('POST', `/api/v1/rooms/${grp.id}/join`)).status, 403);
     await join(member, grp);
-    assert.equal((await friend.call('POST', '/api/v1/rooms', { title: 'not mine', audience: 'group', groupId: g.body.id })).status, 403, 'only the group owner opens a room for it');
+    assert.equal(
+      (await friend.call('POST', '/api/v1/rooms', { title: 'not mine', audience: 'group', groupId: g.body.id })).status,
+      403,
+      'only the group owner opens a room for it',
+    );
 
     const pub = await open();
     await host.call('PUT', `/api/v1/users/${stranger.handle}/block`);
@@ -159,10 +180,16 @@ describe('friends chat rooms', () => {
     assert.equal((await first.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 200);
     const hands = await roomEvent(w.s, room.channel, (b) => b.kind === 'room_hands' && b.handsTotal === 1);
     assert.ok(hands.t === 'ev' && hands.body.kind === 'room_hands' && hands.body.hands[0]!.user.id === first.id);
-    assert.equal((await watcher.call('POST', `/api/v1/rooms/${room.id}/hands/${first.id}`, { accept: true })).status, 403, 'only the host accepts');
+    assert.equal(
+      (await watcher.call('POST', `/api/v1/rooms/${room.id}/hands/${first.id}`, { accept: true })).status,
+      403,
+      'only the host accepts',
+    );
     assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${first.id}`, { accept: true })).status, 200);
     const staged = await roomEvent(w.s, room.channel, (b) => b.kind === 'room_stage' && b.stage.some((m) => m.user.id === first.id));
-    assert.ok(staged.t === 'ev' && staged.body.kind === 'room_stage' && staged.body.stage.find((m) => m.user.id === first.id)!.role === 'guest');
+    assert.ok(
+      staged.t === 'ev' && staged.body.kind === 'room_stage' && staged.body.stage.find((m) => m.user.id === first.id)!.role === 'guest',
+    );
     const me = await first.call<Room>('GET', `/api/v1/rooms/${room.id}`);
     assert.equal(me.body.me.role, 'guest');
     assert.equal(me.body.me.canPublish, true);
@@ -183,7 +210,10 @@ describe('friends chat rooms', () => {
     await befriend(host, pal);
     assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/invites`, { userId: pal.id })).status, 200);
     const invited = await state(host, room);
-    assert.deepEqual(invited.invites.map((u) => u.id), [pal.id]);
+    assert.deepEqual(
+      invited.invites.map((u) => u.id),
+      [pal.id],
+    );
     assert.ok(!invited.stage.some((m) => m.user.id === pal.id), 'not on stage before saying yes');
     const accepted = await pal.call<Room>('POST', `/api/v1/rooms/${room.id}/invite`, { accept: true });
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
@@ -219,7 +249,9 @@ describe('friends chat rooms', () => {
       await befriend(host, p);
       assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/invites`, { userId: p.id })).status, 200);
     }
-    const rs = await Promise.all(pals.map((p) => p.call<{ error?: { code: string } }>('POST', `/api/v1/rooms/${room.id}/invite`, { accept: true })));
+    const rs = await Promise.all(
+      pals.map((p) => p.call<{ error?: { code: string } }>('POST', `/api/v1/rooms/${room.id}/invite`, { accept: true })),
+    );
     assert.equal(rs.filter((r) => r.status === 200).length, 8);
     assert.ok(rs.filter((r) => r.status !== 200).every((r) => r.status === 409 && r.body.error?.code === 'limit_reached'));
     assert.equal((await state(host, room)).stage.length, 9);
@@ -230,17 +262,25 @@ describe('friends chat rooms', () => {
     const room = await open();
     const viewer = await user('r_aud');
     await join(viewer, room);
-    const refused = await viewer.call<{ error: { code: string } }>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n' });
+    const refused = await viewer.call<{ error: { code: string } }>('POST', `/api/v1/rooms/${room.id}/publish`, {
+      offerSdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n',
+    });
     assert.equal(refused.status, 403);
     assert.equal(refused.body.error.code, 'forbidden');
     const outsider = await user('r_out');
     assert.equal((await outsider.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nbogus-sdp' })).status, 403);
     assert.equal((await outsider.call('POST', `/api/v1/rooms/${room.id}/subscribe`, {})).status, 403, 'subscribing needs entering');
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/subscribe`, { publisherIds: [host.id] })).status, 409, 'the host is not sending yet');
+    assert.equal(
+      (await viewer.call('POST', `/api/v1/rooms/${room.id}/subscribe`, { publisherIds: [host.id] })).status,
+      409,
+      'the host is not sending yet',
+    );
     // A guest passes the permission check: a malformed offer is the SFU's 4xx, not a 403 or a 500.
     const guest = await user('r_g');
     await onStage(guest, room);
-    const bad = await guest.call<{ error: { code: string } }>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nnot really an sdp' });
+    const bad = await guest.call<{ error: { code: string } }>('POST', `/api/v1/rooms/${room.id}/publish`, {
+      offerSdp: 'v=0\r\nnot really an sdp',
+    });
     assert.ok(bad.status >= 400 && bad.status < 500 && bad.body.error.code !== 'forbidden', JSON.stringify(bad.body));
     assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'short' })).status, 400);
     await host.call('POST', `/api/v1/rooms/${room.id}/end`);
@@ -259,19 +299,31 @@ describe('friends chat rooms', () => {
 
     assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'mute_mic' })).status, 403);
     assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'mute_mic' })).status, 200);
-    const muted = await roomEvent(w.s, room.channel, (ev) => ev.kind === 'room_stage' && ev.stage.some((m) => m.user.id === a.id && m.micBlocked));
+    const muted = await roomEvent(
+      w.s,
+      room.channel,
+      (ev) => ev.kind === 'room_stage' && ev.stage.some((m) => m.user.id === a.id && m.micBlocked),
+    );
     assert.ok(muted);
     assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'camera_off' })).status, 200);
     const s1 = await state(viewer, room);
     const tile = s1.stage.find((m) => m.user.id === a.id)!;
     assert.deepEqual([tile.micBlocked, tile.cameraBlocked], [true, true]);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${viewer.id}`, { action: 'mute_mic' })).status, 409, 'not on stage');
+    assert.equal(
+      (await host.call('POST', `/api/v1/rooms/${room.id}/guests/${viewer.id}`, { action: 'mute_mic' })).status,
+      409,
+      'not on stage',
+    );
     assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'explode' })).status, 400);
 
     // Back to the audience: off stage, switches reset.
     assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'to_audience' })).status, 200);
     assert.equal((await a.call<Room>('GET', `/api/v1/rooms/${room.id}`)).body.me.role, 'audience');
-    assert.equal((await a.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nanything at all' })).status, 403, 'no longer may publish');
+    assert.equal(
+      (await a.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nanything at all' })).status,
+      403,
+      'no longer may publish',
+    );
 
     // Kick: out of the room, their socket stops listening; they may come back.
     assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'kick' })).status, 200);
@@ -298,7 +350,11 @@ describe('friends chat rooms', () => {
     assert.equal(handed.body.me.role, 'guest');
     assert.equal(handed.body.state.stage[0]!.user.id, b.id);
     assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${viewer.id}`, { action: 'kick' })).status, 403);
-    assert.equal((await b.call('POST', `/api/v1/rooms/${room.id}/guests/${host.id}`, { action: 'mute_mic' })).status, 200, 'the new host moderates');
+    assert.equal(
+      (await b.call('POST', `/api/v1/rooms/${room.id}/guests/${host.id}`, { action: 'mute_mic' })).status,
+      200,
+      'the new host moderates',
+    );
     const end = await b.call<RoomSummary>('POST', `/api/v1/rooms/${room.id}/end`);
     assert.equal(end.status, 200);
     for (const x of [w.s, wa.s]) x.close();
@@ -353,7 +409,10 @@ describe('friends chat rooms', () => {
     const order = await buyNow(b, host.id, p.variants[0]!.id, 2, { touch: { surface: 'room', surfaceId: room.id } });
     assert.equal(order.status, 201, JSON.stringify(order.body));
     assert.equal((await pay(b.user, order.body.id)).status, 200);
-    const sum = await waitFor(() => host.call<RoomSummary>('GET', `/api/v1/rooms/${room.id}/summary`), (r) => r.body.orders === 1);
+    const sum = await waitFor(
+      () => host.call<RoomSummary>('GET', `/api/v1/rooms/${room.id}/summary`),
+      (r) => r.body.orders === 1,
+    );
     assert.equal(sum.body.orders, 1);
     assert.deepEqual(sum.body.revenue, [{ amount: 5000, currency: 'CNY' }]);
     assert.equal((await b.user.call('GET', `/api/v1/rooms/${room.id}/summary`)).status, 403);
@@ -385,7 +444,8 @@ describe('friends chat rooms', () => {
     let s: RoomState | null = snap;
     for (const e of [...seen, ...back.s.events(room.channel)]) {
       const b = e.body;
-      if (s && (b.kind === 'room_stage' || b.kind === 'room_hands' || b.kind === 'room_status' || b.kind === 'room_pinned')) s = applyRoomEvent(s, b);
+      if (s && (b.kind === 'room_stage' || b.kind === 'room_hands' || b.kind === 'room_status' || b.kind === 'room_pinned'))
+        s = applyRoomEvent(s, b);
     }
     const fresh = await state(v, room);
     assert.ok(s, 'no gap');
@@ -409,10 +469,16 @@ describe('friends chat rooms', () => {
     // outlives the SFU's side of its connection keeps UDP sockets open and the test process alive.
     const sdpOf = async (make: (pc: RTCPeerConnection) => Promise<void>): Promise<string> => {
       // As DESIGN.md says for werift on this machine: no public STUN, loopback candidates, no IPv6.
-      const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, bundlePolicy: 'max-bundle' });
+      const pc = new RTCPeerConnection({
+        iceServers: [],
+        iceAdditionalHostAddresses: ['127.0.0.1'],
+        iceUseIpv6: false,
+        bundlePolicy: 'max-bundle',
+      });
       try {
         await make(pc);
-        if (pc.iceGatheringState !== 'complete') await new Promise<void>((resolve) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && resolve()));
+        if (pc.iceGatheringState !== 'complete')
+          await new Promise<void>((resolve) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && resolve()));
         return pc.localDescription!.sdp;
       } finally {
         await pc.close();
@@ -424,7 +490,11 @@ describe('friends chat rooms', () => {
       pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendonly' });
       await pc.setLocalDescription(await pc.createOffer());
     });
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp })).status, 403, 'the audience cannot publish a real offer either');
+    assert.equal(
+      (await viewer.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp })).status,
+      403,
+      'the audience cannot publish a real offer either',
+    );
     const answer = await guest.call<{ answerSdp: string }>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.match(answer.body.answerSdp, /^v=0/);
@@ -432,7 +502,11 @@ describe('friends chat rooms', () => {
     assert.equal((await state(viewer, room)).stage.find((m) => m.user.id === guest.id)?.publishing, true);
     assert.equal(t.app.sfu.stats().publishers, 1);
 
-    const offer = await viewer.call<{ offerSdp: string; streams: { mid: string; publisherId: string; kind: string }[] }>('POST', `/api/v1/rooms/${room.id}/subscribe`, {});
+    const offer = await viewer.call<{ offerSdp: string; streams: { mid: string; publisherId: string; kind: string }[] }>(
+      'POST',
+      `/api/v1/rooms/${room.id}/subscribe`,
+      {},
+    );
     assert.equal(offer.status, 200, JSON.stringify(offer.body));
     assert.ok(offer.body.streams.length >= 1 && offer.body.streams.every((x) => x.publisherId === guest.id));
     const answerSdp = await sdpOf(async (pc) => {
@@ -448,7 +522,10 @@ describe('friends chat rooms', () => {
     assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${guest.id}`, { action: 'mute_mic' })).status, 200);
     assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${guest.id}`, { action: 'to_audience' })).status, 200);
     assert.equal(t.app.sfu.stats().publishers, 0, 'the SFU no longer carries the feed');
-    assert.equal((await state(viewer, room)).stage.some((m) => m.user.id === guest.id), false);
+    assert.equal(
+      (await state(viewer, room)).stage.some((m) => m.user.id === guest.id),
+      false,
+    );
     assert.equal((await guest.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp })).status, 403);
 
     await host.call('POST', `/api/v1/rooms/${room.id}/end`);
@@ -491,15 +568,27 @@ describe('friends chat rooms', () => {
     isClientError(none, 'media_not_live');
     isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe`, { publisherIds: [guest.id] }), 'media_not_live');
     assert.equal(t.app.sfu.stats().subscribers, 0, 'no empty receive connection is left on the SFU');
-    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp: 'v=0\r\nno offer was made' }), 'validation_failed');
+    isClientError(
+      await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp: 'v=0\r\nno offer was made' }),
+      'validation_failed',
+    );
     isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/layer`, { publisherId: guest.id, layer: 'low' }), 'not_found');
-    isClientError(await guest.call<Err>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nnonsense' }), 'validation_failed');
+    isClientError(
+      await guest.call<Err>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nnonsense' }),
+      'validation_failed',
+    );
 
     const sdpOf = async (make: (pc: RTCPeerConnection) => Promise<void>): Promise<string> => {
-      const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, bundlePolicy: 'max-bundle' });
+      const pc = new RTCPeerConnection({
+        iceServers: [],
+        iceAdditionalHostAddresses: ['127.0.0.1'],
+        iceUseIpv6: false,
+        bundlePolicy: 'max-bundle',
+      });
       try {
         await make(pc);
-        if (pc.iceGatheringState !== 'complete') await new Promise<void>((resolve) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && resolve()));
+        if (pc.iceGatheringState !== 'complete')
+          await new Promise<void>((resolve) => pc.iceGatheringStateChange.subscribe((s) => s === 'complete' && resolve()));
         return pc.localDescription!.sdp;
       } finally {
         await pc.close();
@@ -513,7 +602,10 @@ describe('friends chat rooms', () => {
     const offer = await viewer.call<{ offerSdp: string }>('POST', `/api/v1/rooms/${room.id}/subscribe`, {});
     assert.equal(offer.status, 200, JSON.stringify(offer.body));
     // werift would take this without a word and the connection would never come up.
-    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp: 'v=0\r\nthis is not an answer' }), 'validation_failed');
+    isClientError(
+      await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp: 'v=0\r\nthis is not an answer' }),
+      'validation_failed',
+    );
     const answerSdp = await sdpOf(async (pc) => {
       await pc.setRemoteDescription({ type: 'offer', sdp: offer.body.offerSdp });
       await pc.setLocalDescription(await pc.createAnswer());
@@ -534,7 +626,9 @@ describe('friends chat rooms', () => {
     const other = await user('r_cov_v');
     const put = async (u: TestUser, roomId: string, bytes: Buffer) => {
       const boundary = '----room' + Math.random().toString(16).slice(2);
-      const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cover.png"\r\nContent-Type: image/png\r\n\r\n`);
+      const head = Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cover.png"\r\nContent-Type: image/png\r\n\r\n`,
+      );
       const r = await t.app.http.inject({
         method: 'PUT',
         url: `/api/v1/rooms/${roomId}/cover`,
@@ -545,17 +639,25 @@ describe('friends chat rooms', () => {
     };
     const later = new Date(Date.now() + 3_600_000).toISOString();
     const scheduled = await open({ scheduledAt: later }, owner);
-    const png = await sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#a37' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#a37' } })
+      .png()
+      .toBuffer();
     const up = await put(owner, scheduled.id, png);
     assert.equal(up.status, 200, JSON.stringify(up.body));
     assert.match(up.body.coverUrl ?? '', new RegExp(`^/media/rooms/${scheduled.id}/cover-.+\\.webp$`));
     const file = await t.app.http.inject({ method: 'GET', url: up.body.coverUrl! });
     const meta = await sharp(file.rawPayload).metadata();
     assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 1280, 960]);
-    assert.equal((await other.call<Room>('GET', `/api/v1/rooms/${scheduled.id}`)).body.coverUrl, up.body.coverUrl, 'the room page shows it before it starts');
+    assert.equal(
+      (await other.call<Room>('GET', `/api/v1/rooms/${scheduled.id}`)).body.coverUrl,
+      up.body.coverUrl,
+      'the room page shows it before it starts',
+    );
 
     // A second upload replaces the first, whose file goes.
-    const jpeg = await sharp({ create: { width: 600, height: 800, channels: 3, background: '#37a' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 600, height: 800, channels: 3, background: '#37a' } })
+      .jpeg()
+      .toBuffer();
     const again = await put(owner, scheduled.id, jpeg);
     assert.equal(again.status, 200);
     assert.notEqual(again.body.coverUrl, up.body.coverUrl);
@@ -565,7 +667,13 @@ describe('friends chat rooms', () => {
     assert.equal(refused.status, 403);
     const fake = await put(owner, scheduled.id, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>'));
     assert.deepEqual([fake.status, fake.body.error.code], [415, 'unsupported_media_type']);
-    const tiny = await put(owner, scheduled.id, await sharp({ create: { width: 50, height: 50, channels: 3, background: '#000' } }).png().toBuffer());
+    const tiny = await put(
+      owner,
+      scheduled.id,
+      await sharp({ create: { width: 50, height: 50, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer(),
+    );
     assert.deepEqual([tiny.status, tiny.body.error.code], [422, 'unprocessable']);
     assert.match(tiny.body.error.message, /200/);
     const noFile = await owner.call<{ error: { code: string } }>('PUT', `/api/v1/rooms/${scheduled.id}/cover`, {});

@@ -23,7 +23,10 @@ export function registerRoomRoutes(router: Router, rooms: RoomsService): void {
   router.implement(r.end, async ({ user, params }) => rooms.end(user.id, params.id));
   router.implement(r.summary, async ({ user, params }) => rooms.summary(user.id, params.id));
   router.implement(r.raiseHand, async ({ user, params, body }) => (await rooms.raiseHand(user.id, params.id, body.raised), ok));
-  router.implement(r.answerHand, async ({ user, params, body }) => (await rooms.answerHand(user.id, params.id, params.userId, body.accept), ok));
+  router.implement(
+    r.answerHand,
+    async ({ user, params, body }) => (await rooms.answerHand(user.id, params.id, params.userId, body.accept), ok),
+  );
   router.implement(r.invite, async ({ user, params, body }) => (await rooms.invite(user.id, params.id, body.userId), ok));
   router.implement(r.answerInvite, async ({ user, params, body }) => rooms.answerInvite(user.id, params.id, body.accept));
   router.implement(r.leaveStage, async ({ user, params }) => (await rooms.leaveStage(user.id, params.id), ok));
@@ -35,7 +38,13 @@ export function registerRoomRoutes(router: Router, rooms: RoomsService): void {
   router.implement(r.publish, async ({ user, params, body }) => rooms.publish(user.id, params.id, body.offerSdp));
   router.implement(r.unpublish, async ({ user, params }) => (await rooms.unpublish(user.id, params.id), ok));
   router.implement(r.subscribe, async ({ user, params, body }) => rooms.subscribe(user.id, params.id, body.publisherIds));
-  router.implement(r.answerSubscription, async ({ user, params, body }) => (await rooms.answerSubscription(user.id, params.id, body.answerSdp), ok));
-  router.implement(r.setLayer, async ({ user, params, body }) => (await rooms.setLayer(user.id, params.id, body.publisherId, body.layer), ok));
+  router.implement(
+    r.answerSubscription,
+    async ({ user, params, body }) => (await rooms.answerSubscription(user.id, params.id, body.answerSdp), ok),
+  );
+  router.implement(
+    r.setLayer,
+    async ({ user, params, body }) => (await rooms.setLayer(user.id, params.id, body.publisherId, body.layer), ok),
+  );
   router.implement(r.unsubscribe, async ({ user, params }) => (await rooms.unsubscribe(user.id, params.id), ok));
 }

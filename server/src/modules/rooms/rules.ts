@@ -10,7 +10,8 @@ export const isOnStage = (role: RoomRole): boolean => role !== 'audience';
 
 /** One more person may come on stage only while fewer than `MAX_STAGE` are there. */
 export function assertStageRoom(onStage: number): void {
-  if (onStage >= MAX_STAGE) throw new AppError('limit_reached', `The stage holds at most ${MAX_STAGE} people (the host and ${MAX_STAGE - 1} guests)`);
+  if (onStage >= MAX_STAGE)
+    throw new AppError('limit_reached', `The stage holds at most ${MAX_STAGE} people (the host and ${MAX_STAGE - 1} guests)`);
 }
 
 export interface Party {

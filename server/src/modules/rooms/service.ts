@@ -153,7 +153,10 @@ export class RoomsService {
     if (body.scheduledAt) {
       scheduledAt = new Date(body.scheduledAt);
       const ahead = scheduledAt.getTime() - Date.now();
-      if (ahead <= 0 || ahead > MAX_SCHEDULE_MS) throw new AppError('validation_failed', 'A room is scheduled in the future, within 30 days', [{ path: 'scheduledAt', message: 'in the future, within 30 days' }]);
+      if (ahead <= 0 || ahead > MAX_SCHEDULE_MS)
+        throw new AppError('validation_failed', 'A room is scheduled in the future, within 30 days', [
+          { path: 'scheduledAt', message: 'in the future, within 30 days' },
+        ]);
     }
     const id = newId();
     const now = new Date();
@@ -191,8 +194,13 @@ export class RoomsService {
     await this.d.storage.put(key, webp);
     await this.repo.updateRoom(id, { coverUrl: this.d.storage.url(key) });
     // Only files we stored for this room are ours to delete (a video poster belongs to the video).
-    const old = room.coverUrl?.startsWith(this.d.storage.url(coverPrefix(id))) ? room.coverUrl.slice(this.d.storage.url(coverPrefix(id)).length) : null;
-    if (old) await this.d.storage.remove(coverPrefix(id) + old).catch((err: unknown) => this.d.log.warn({ err, roomId: id }, 'room: old cover not removed'));
+    const old = room.coverUrl?.startsWith(this.d.storage.url(coverPrefix(id)))
+      ? room.coverUrl.slice(this.d.storage.url(coverPrefix(id)).length)
+      : null;
+    if (old)
+      await this.d.storage
+        .remove(coverPrefix(id) + old)
+        .catch((err: unknown) => this.d.log.warn({ err, roomId: id }, 'room: old cover not removed'));
     return this.get(userId, id);
   }
 
@@ -200,7 +208,8 @@ export class RoomsService {
   async startRoom(userId: string, id: string): Promise<Room> {
     await this.mutate(id, async (repo, room) => {
       if (room.hostId !== userId) throw forbidden('Only the host starts the room');
-      if (room.status !== 'scheduled') throw new AppError('invalid_state', room.status === 'live' ? 'The room is already live' : 'The room has ended');
+      if (room.status !== 'scheduled')
+        throw new AppError('invalid_state', room.status === 'live' ? 'The room is already live' : 'The room has ended');
       await repo.updateRoom(id, { status: 'live', startedAt: new Date() });
       return { dirty: { status: true } };
     });
@@ -255,7 +264,13 @@ export class RoomsService {
     const me = await this.repo.member(id, viewerId);
     if (!me?.joined) await this.assertMayEnter(viewerId, room, me);
     const [info, state] = await Promise.all([this.info(room), this.state(room)]);
-    return { ...info, state, me: this.meOf(room, me, state), media: { adapter: this.d.sfu.name, iceServers: this.d.iceServers }, serverTime: Date.now() };
+    return {
+      ...info,
+      state,
+      me: this.meOf(room, me, state),
+      media: { adapter: this.d.sfu.name, iceServers: this.d.iceServers },
+      serverTime: Date.now(),
+    };
   }
 
   /** The snapshot a (re)connecting client rebuilds its view from. */
@@ -269,7 +284,8 @@ export class RoomsService {
   async list(viewerId: string, filter: 'live' | 'mine', cursor: string | undefined, limit: number): Promise<RoomList> {
     const rows = filter === 'mine' ? await this.repo.roomsOf(viewerId, cursor, limit) : await this.repo.liveRooms(cursor, limit);
     const visible: RoomRow[] = [];
-    for (const r of rows) if (filter === 'mine' || (await this.mayEnter(viewerId, r, await this.repo.member(r.id, viewerId))) === null) visible.push(r);
+    for (const r of rows)
+      if (filter === 'mine' || (await this.mayEnter(viewerId, r, await this.repo.member(r.id, viewerId))) === null) visible.push(r);
     const items = await Promise.all(visible.map(async (r) => ({ ...(await this.info(r)), viewers: await this.repo.viewers(r.id) })));
     return { items, nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null };
   }
@@ -380,7 +396,8 @@ export class RoomsService {
     let stop = false;
     await this.mutate(id, async (repo) => {
       const m = await this.mustJoined(repo, id, userId);
-      if (m.role === 'host') throw new AppError('invalid_state', 'The host stays on stage: hand the host role to the co-host or end the room');
+      if (m.role === 'host')
+        throw new AppError('invalid_state', 'The host stays on stage: hand the host role to the co-host or end the room');
       if (m.role === 'audience') return { dirty: {} };
       stop = true;
       await repo.updateMember(id, userId, offStage);
@@ -440,7 +457,8 @@ export class RoomsService {
     // Media follows the decision at once: a guest sent back, kicked or banned stops reaching anyone.
     // Even when the row says they are not sending: a publish may be in flight on another request.
     if (p.stopMedia) await this.quietly(() => this.d.sfu.unpublish(id, targetId));
-    if (p.forwarding && t.publishing) await this.quietly(() => this.d.sfu.setForwarding(id, targetId, p.forwarding!.kind, p.forwarding!.enabled));
+    if (p.forwarding && t.publishing)
+      await this.quietly(() => this.d.sfu.setForwarding(id, targetId, p.forwarding!.kind, p.forwarding!.enabled));
     if (p.leaveRoom) {
       await this.quietly(() => this.d.sfu.leave(id, targetId));
       const user = (await this.d.accounts.summaries([targetId])).get(targetId) ?? null;
@@ -544,7 +562,12 @@ export class RoomsService {
     const live = new Set((await this.repo.stage(id)).filter((s) => s.publishing).map((s) => s.userId));
     const ids = publisherIds ? [...new Set(publisherIds)] : [...live].filter((p) => p !== userId);
     const missing = ids.filter((p) => !live.has(p));
-    if (missing.length) throw new AppError('media_not_live', 'Some of them are not sending video now', missing.map((p) => ({ path: 'publisherIds', message: `${p} is not publishing` })));
+    if (missing.length)
+      throw new AppError(
+        'media_not_live',
+        'Some of them are not sending video now',
+        missing.map((p) => ({ path: 'publisherIds', message: `${p} is not publishing` })),
+      );
     if (ids.length === 0) {
       // An offer with no feeds is a connection carrying nothing (and Janus refuses one outright):
       // close what I had and say so; the client subscribes again when a stage event shows a feed.
@@ -685,11 +708,20 @@ export class RoomsService {
     const open = await this.repo.openRoomsOf(owner.id);
     for (const r of open) {
       if (r.status === 'ended') continue;
-      if (!viewerId ? r.audience !== 'public' : (await this.mayEnter(viewerId, r, await this.repo.member(r.id, viewerId))) !== null) continue;
+      if (!viewerId ? r.audience !== 'public' : (await this.mayEnter(viewerId, r, await this.repo.member(r.id, viewerId))) !== null)
+        continue;
       return [
         {
           kind: 'live_room',
-          room: { id: r.id, title: r.title, coverUrl: r.coverUrl, status: r.status, viewers: await this.repo.viewers(r.id), scheduledAt: iso(r.scheduledAt), startedAt: iso(r.startedAt) },
+          room: {
+            id: r.id,
+            title: r.title,
+            coverUrl: r.coverUrl,
+            status: r.status,
+            viewers: await this.repo.viewers(r.id),
+            scheduledAt: iso(r.scheduledAt),
+            startedAt: iso(r.startedAt),
+          },
         },
       ];
     }
@@ -733,11 +765,15 @@ export class RoomsService {
       case 'public':
         return null;
       case 'followers':
-        return (await this.d.graph.relationship(userId, room.creatorId)).following ? null : forbidden('This room is for the host’s followers');
+        return (await this.d.graph.relationship(userId, room.creatorId)).following
+          ? null
+          : forbidden('This room is for the host’s followers');
       case 'friends':
         return (await this.d.graph.areFriends(userId, room.creatorId)) ? null : forbidden('This room is for the host’s friends');
       case 'group':
-        return room.groupId && (await this.d.groups.isMember(room.groupId, userId)) ? null : forbidden('This room is for members of the host’s fan group');
+        return room.groupId && (await this.d.groups.isMember(room.groupId, userId))
+          ? null
+          : forbidden('This room is for members of the host’s fan group');
     }
   }
 
@@ -800,8 +836,15 @@ export class RoomsService {
     let v = c.first;
     const r = c.room;
     const [people, levels] = await this.peopleOf(r, [...(c.stage ?? []), ...(c.invites ?? []), ...(c.hands?.rows ?? [])]);
-    if (c.status) events.push({ kind: 'room_status', version: v++, status: r.status, startedAt: iso(r.startedAt), endedAt: iso(r.endedAt) });
-    if (c.stage) events.push({ kind: 'room_stage', version: v++, stage: stageOf(c.stage, r, people, levels), invites: usersOf(c.invites ?? [], people) });
+    if (c.status)
+      events.push({ kind: 'room_status', version: v++, status: r.status, startedAt: iso(r.startedAt), endedAt: iso(r.endedAt) });
+    if (c.stage)
+      events.push({
+        kind: 'room_stage',
+        version: v++,
+        stage: stageOf(c.stage, r, people, levels),
+        invites: usersOf(c.invites ?? [], people),
+      });
     if (c.hands) events.push({ kind: 'room_hands', version: v++, hands: handsOf(c.hands.rows, people, levels), handsTotal: c.hands.total });
     if (c.pinned) events.push({ kind: 'room_pinned', version: v++, product: await this.pinnedCard(r) });
     for (const e of events) await this.d.realtime.publish(channelOf(r.id), e);
@@ -878,7 +921,16 @@ export class RoomsService {
 }
 
 /** A member coming on stage starts with both switches on and nothing blocked. */
-const onStage = (): MemberPatch => ({ role: 'guest', stageAt: new Date(), handRaisedAt: null, mic: true, camera: true, micBlocked: false, cameraBlocked: false, publishing: false });
+const onStage = (): MemberPatch => ({
+  role: 'guest',
+  stageAt: new Date(),
+  handRaisedAt: null,
+  mic: true,
+  camera: true,
+  micBlocked: false,
+  cameraBlocked: false,
+  publishing: false,
+});
 const offStage: MemberPatch = { role: 'audience', stageAt: null, publishing: false, micBlocked: false, cameraBlocked: false };
 
 function partyOf(room: RoomRow, userId: string, m: MemberRow | undefined): Party {
@@ -909,5 +961,9 @@ function usersOf(rows: MemberRow[], people: Map<string, UserSummary>): UserSumma
 }
 
 function handsOf(rows: MemberRow[], people: Map<string, UserSummary>, levels: Map<string, number>) {
-  return rows.flatMap((m) => (people.has(m.userId) && m.handRaisedAt ? [{ user: people.get(m.userId)!, at: m.handRaisedAt.toISOString(), fanLevel: levels.get(m.userId) ?? 1 }] : []));
+  return rows.flatMap((m) =>
+    people.has(m.userId) && m.handRaisedAt
+      ? [{ user: people.get(m.userId)!, at: m.handRaisedAt.toISOString(), fanLevel: levels.get(m.userId) ?? 1 }]
+      : [],
+  );
 }

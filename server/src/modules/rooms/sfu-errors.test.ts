@@ -46,9 +46,24 @@ test('the adapters’ own 4xx pass through unchanged; anything else is media_fai
 });
 
 test('an obviously broken session description is refused before the SFU sees it', () => {
-  const good = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', 'm=video 9 UDP/TLS/RTP/SAVPF 96', 'a=ice-ufrag:abcd', 'a=ice-pwd:0123456789abcdef012345', 'a=fingerprint:sha-256 AA:BB', ''].join('\r\n');
+  const good = [
+    'v=0',
+    'o=- 1 1 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    'm=video 9 UDP/TLS/RTP/SAVPF 96',
+    'a=ice-ufrag:abcd',
+    'a=ice-pwd:0123456789abcdef012345',
+    'a=fingerprint:sha-256 AA:BB',
+    '',
+  ].join('\r\n');
   assert.doesNotThrow(() => assertUsableSdp(good, 'answerSdp'));
-  for (const bad of ['v=0\r\nthis is not an answer', good.replace('a=fingerprint:sha-256 AA:BB\r\n', ''), good.replace('v=0', 'v=1'), good.replace(/m=video[^\r]*\r\n/, '')]) {
+  for (const bad of [
+    'v=0\r\nthis is not an answer',
+    good.replace('a=fingerprint:sha-256 AA:BB\r\n', ''),
+    good.replace('v=0', 'v=1'),
+    good.replace(/m=video[^\r]*\r\n/, ''),
+  ]) {
     assert.throws(
       () => assertUsableSdp(bad, 'answerSdp'),
       (e: unknown) => e instanceof AppError && e.code === 'validation_failed' && e.status === 400 && e.issues?.[0]?.path === 'answerSdp',

@@ -41,7 +41,8 @@ export function sfuFailure(err: unknown): AppError {
     if (JANUS_BAD_INPUT.has(err.code)) return new AppError('validation_failed', `The media server cannot use this: ${err.message}`);
     if (JANUS_WRONG_STATE.has(err.code)) return new AppError('invalid_state', `Not possible on the media server now: ${err.message}`);
     if (err.code === JANUS_PUBLISHERS_FULL) return new AppError('limit_reached', 'The media room is full');
-    if (err.code === JANUS_UNAVAILABLE || err.code === JANUS_SESSION_NOT_FOUND) return new AppError('media_unavailable', 'The media server cannot be reached right now; try again in a moment');
+    if (err.code === JANUS_UNAVAILABLE || err.code === JANUS_SESSION_NOT_FOUND)
+      return new AppError('media_unavailable', 'The media server cannot be reached right now; try again in a moment');
     return new AppError('media_failed', `The media server refused (${err.code}): ${err.message}`);
   }
   const message = err instanceof Error ? err.message : String(err);
@@ -61,5 +62,8 @@ export function assertUsableSdp(sdp: string, field: 'offerSdp' | 'answerSdp'): v
     !lines.some((l) => l.startsWith('a=ice-ufrag:')) && 'ICE credentials',
     !lines.some((l) => l.startsWith('a=fingerprint:')) && 'a DTLS fingerprint',
   ].filter((x): x is string => typeof x === 'string');
-  if (missing.length) throw new AppError('validation_failed', `That is not a usable session description: it lacks ${missing.join(', ')}`, [{ path: field, message: `lacks ${missing.join(', ')}` }]);
+  if (missing.length)
+    throw new AppError('validation_failed', `That is not a usable session description: it lacks ${missing.join(', ')}`, [
+      { path: field, message: `lacks ${missing.join(', ')}` },
+    ]);
 }

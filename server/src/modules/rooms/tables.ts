@@ -13,9 +13,13 @@ export const rooms = pgTable(
   {
     id: uuid('id').primaryKey(),
     /** Who opened it: their audience rules apply, they always may come back. */
-    creatorId: uuid('creator_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    creatorId: uuid('creator_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     /** The current host (the role can be handed to the co-host). */
-    hostId: uuid('host_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    hostId: uuid('host_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     coverUrl: text('cover_url'),
     audience: text('audience', { enum: ['public', 'followers', 'friends', 'group'] }).notNull(),
@@ -31,7 +35,11 @@ export const rooms = pgTable(
     messages: integer('messages').notNull().default(0),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('rooms_host_idx').on(t.hostId, t.id), index('rooms_creator_idx').on(t.creatorId, t.id), index('rooms_status_idx').on(t.status, t.id)],
+  (t) => [
+    index('rooms_host_idx').on(t.hostId, t.id),
+    index('rooms_creator_idx').on(t.creatorId, t.id),
+    index('rooms_status_idx').on(t.status, t.id),
+  ],
 );
 
 /**
@@ -41,8 +49,12 @@ export const rooms = pgTable(
 export const roomMembers = pgTable(
   'room_members',
   {
-    roomId: uuid('room_id').notNull().references(() => rooms.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['host', 'cohost', 'guest', 'audience'] }).notNull(),
     /** Joined and not left or kicked: may subscribe, chat and signal. */
     joined: boolean('joined').notNull().default(true),
@@ -60,5 +72,9 @@ export const roomMembers = pgTable(
     /** First time they entered (null: invited, never came in). */
     firstJoinedAt: ts('first_joined_at'),
   },
-  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index('room_members_user_idx').on(t.userId), index('room_members_role_idx').on(t.roomId, t.role)],
+  (t) => [
+    primaryKey({ columns: [t.roomId, t.userId] }),
+    index('room_members_user_idx').on(t.userId),
+    index('room_members_role_idx').on(t.roomId, t.role),
+  ],
 );

@@ -1,7 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { LowStockItem as LowStockSchema } from '@tremolo/protocol';
-import type { CardSection, CreateProductBody, NewVariant, Product, ProductCard, RecordTouchesBody, Shop, UpdateProductBody, UpdateVariantBody, UpsertShopBody, UserSummary } from '@tremolo/protocol';
+import type {
+  CardSection,
+  CreateProductBody,
+  NewVariant,
+  Product,
+  ProductCard,
+  RecordTouchesBody,
+  Shop,
+  UpdateProductBody,
+  UpdateVariantBody,
+  UpsertShopBody,
+  UserSummary,
+} from '@tremolo/protocol';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { lockFor, pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
@@ -64,7 +76,17 @@ export class Catalog implements CardSectionProvider {
     const now = this.ctx.now();
     await this.ctx.db.transaction(async (tx) => {
       await new ShopRepo(tx).insertProduct(
-        { id, sellerId, title: body.title, description: body.description, currency: shop.currency, status: 'draft', lowStockThreshold: body.lowStockThreshold, createdAt: now, updatedAt: now },
+        {
+          id,
+          sellerId,
+          title: body.title,
+          description: body.description,
+          currency: shop.currency,
+          status: 'draft',
+          lowStockThreshold: body.lowStockThreshold,
+          createdAt: now,
+          updatedAt: now,
+        },
         body.variants.map((v) => ({ id: newId(), productId: id, sku: v.sku, options: v.options, price: v.price, stock: v.stock })),
       );
     });
@@ -83,7 +105,11 @@ export class Catalog implements CardSectionProvider {
     let images = p.images;
     if (body.imageOrder) {
       const byId = new Map(p.images.map((i) => [i.id, i]));
-      if (body.imageOrder.length !== p.images.length || new Set(body.imageOrder).size !== body.imageOrder.length || !body.imageOrder.every((i) => byId.has(i))) {
+      if (
+        body.imageOrder.length !== p.images.length ||
+        new Set(body.imageOrder).size !== body.imageOrder.length ||
+        !body.imageOrder.every((i) => byId.has(i))
+      ) {
         throw new AppError('validation_failed', 'imageOrder must list each of the product’s images exactly once');
       }
       images = body.imageOrder.map((i) => byId.get(i)!);
@@ -103,7 +129,8 @@ export class Catalog implements CardSectionProvider {
       await this.ctx.db.transaction(async (tx) => {
         await lockFor(tx, 'shop-variants', productId);
         const repo = new ShopRepo(tx);
-        if ((await repo.variantsOf([productId])).length >= MAX_VARIANTS) throw new AppError('limit_reached', `A product has at most ${MAX_VARIANTS} variants`);
+        if ((await repo.variantsOf([productId])).length >= MAX_VARIANTS)
+          throw new AppError('limit_reached', `A product has at most ${MAX_VARIANTS} variants`);
         await repo.insertVariant({ id: newId(), productId, sku: body.sku, options: body.options, price: body.price, stock: body.stock });
       });
     } catch (e) {
@@ -180,7 +207,11 @@ export class Catalog implements CardSectionProvider {
   async product(viewerId: string | null, productId: string): Promise<Product> {
     const p = await this.repo.product(productId);
     if (!p || (p.status !== 'published' && p.sellerId !== viewerId)) throw notFound('Product');
-    const [vs, flash, people] = await Promise.all([this.repo.variantsOf([p.id]), this.repo.openFlashSales([p.id], this.ctx.now()), this.ctx.accounts.summaries([p.sellerId])]);
+    const [vs, flash, people] = await Promise.all([
+      this.repo.variantsOf([p.id]),
+      this.repo.openFlashSales([p.id], this.ctx.now()),
+      this.ctx.accounts.summaries([p.sellerId]),
+    ]);
     const seller = people.get(p.sellerId)!;
     const sale = flash[0] ?? null;
     const now = this.ctx.now();
@@ -223,7 +254,9 @@ export class Catalog implements CardSectionProvider {
     const cards = new Map(
       rows.flatMap((p) => {
         const seller = people.get(p.sellerId);
-        return seller ? [[p.id, productCard(this.ctx.storage, p, byProduct.get(p.id) ?? [], seller, saleOf.get(p.id) ?? null, now)] as const] : [];
+        return seller
+          ? [[p.id, productCard(this.ctx.storage, p, byProduct.get(p.id) ?? [], seller, saleOf.get(p.id) ?? null, now)] as const]
+          : [];
       }),
     );
     const sequence = order ?? rows.map((r) => r.id);
@@ -257,18 +290,35 @@ export class Catalog implements CardSectionProvider {
 
   async lowStock(sellerId: string): Promise<LowStockItem[]> {
     const rows = await this.repo.lowStock(sellerId);
-    return rows.map(({ variant, product }) => ({ productId: product.id, variantId: variant.id, title: product.title, sku: variant.sku, stock: variant.stock, threshold: product.lowStockThreshold }));
+    return rows.map(({ variant, product }) => ({
+      productId: product.id,
+      variantId: variant.id,
+      title: product.title,
+      sku: variant.sku,
+      stock: variant.stock,
+      threshold: product.lowStockThreshold,
+    }));
   }
 
   /**
    * Called after stock went down: a variant that just crossed its product's threshold warns
    * the seller once (not on every sale below it).
    */
-  async afterStockChange(p: Pick<ProductRow, 'id' | 'sellerId' | 'title' | 'lowStockThreshold'>, changes: { variant: Pick<VariantRow, 'id' | 'sku' | 'stock'>; before: number }[]): Promise<void> {
+  async afterStockChange(
+    p: Pick<ProductRow, 'id' | 'sellerId' | 'title' | 'lowStockThreshold'>,
+    changes: { variant: Pick<VariantRow, 'id' | 'sku' | 'stock'>; before: number }[],
+  ): Promise<void> {
     for (const c of changes) {
       if (c.before > p.lowStockThreshold && c.variant.stock <= p.lowStockThreshold) {
         await this.ctx.notifications
-          .notify(p.sellerId, { kind: 'low_stock', productId: p.id, variantId: c.variant.id, title: p.title, sku: c.variant.sku, stock: c.variant.stock })
+          .notify(p.sellerId, {
+            kind: 'low_stock',
+            productId: p.id,
+            variantId: c.variant.id,
+            title: p.title,
+            sku: c.variant.sku,
+            stock: c.variant.stock,
+          })
           .catch((err: unknown) => this.ctx.log.warn({ err }, 'low-stock notification failed'));
       }
     }
@@ -283,7 +333,10 @@ export class Catalog implements CardSectionProvider {
    * attribution). One viewer's view or click of one product on one kind of surface counts once
    * per window, so scrolling past a card again, or a script, cannot inflate a seller's insights.
    */
-  async recordTouches(viewer: { userId: string | null; ip: string; userAgent: string }, body: z.infer<typeof RecordTouchesBody>): Promise<number> {
+  async recordTouches(
+    viewer: { userId: string | null; ip: string; userAgent: string },
+    body: z.infer<typeof RecordTouchesBody>,
+  ): Promise<number> {
     const { userId } = viewer;
     await this.ctx.limits.consume('touchesPerIp', viewer.ip);
     const who = userId ? `u:${userId}` : `a:${createHash('sha256').update(`${viewer.ip}\n${viewer.userAgent}`).digest('base64url')}`;
@@ -296,7 +349,20 @@ export class Catalog implements CardSectionProvider {
       if (!sellerId || sellerId === userId) return [];
       // The surface is part of the key (where a buyer came from is what attribution is for) but
       // its free-form id is not, or a script could vary it to count again.
-      return [{ once: `${who}:${e.kind}:${e.productId}:${e.surface}`, id: newId(), productId: e.productId, sellerId, userId, kind: e.kind, surface: e.surface, surfaceId: e.surfaceId ?? null, sharedBy: e.sharedBy ?? null, at }];
+      return [
+        {
+          once: `${who}:${e.kind}:${e.productId}:${e.surface}`,
+          id: newId(),
+          productId: e.productId,
+          sellerId,
+          userId,
+          kind: e.kind,
+          surface: e.surface,
+          surfaceId: e.surfaceId ?? null,
+          sharedBy: e.sharedBy ?? null,
+          at,
+        },
+      ];
     });
     const fresh: Omit<(typeof touches)[number], 'once'>[] = [];
     for (const { once, ...t } of touches) if (await this.ctx.limits.touchOnce.first(once)) fresh.push(t);
@@ -312,7 +378,8 @@ export class Catalog implements CardSectionProvider {
 function assertUniqueSkus(skus: string[]): void {
   const seen = new Set<string>();
   for (const s of skus) {
-    if (seen.has(s)) throw new AppError('validation_failed', `SKU ${s} appears twice`, [{ path: 'variants', message: `duplicate SKU ${s}` }]);
+    if (seen.has(s))
+      throw new AppError('validation_failed', `SKU ${s} appears twice`, [{ path: 'variants', message: `duplicate SKU ${s}` }]);
     seen.add(s);
   }
 }

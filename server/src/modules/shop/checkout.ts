@@ -41,8 +41,18 @@ interface Line extends PriceLine {
 /** sha256 of a request's meaningful parts, with keys sorted, so a reused key with other content is caught. */
 export function requestHash(parts: unknown): string {
   const stable = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(stable) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, stable(x)])) : v;
-  return createHash('sha256').update(JSON.stringify(stable(parts))).digest('hex');
+    Array.isArray(v)
+      ? v.map(stable)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, stable(x)]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(stable(parts)))
+    .digest('hex');
 }
 
 /**
@@ -121,7 +131,8 @@ export class Checkout {
       const repo = new ShopRepo(tx);
       if ((await repo.cartCount(userId)) >= MAX_CART_LINES) {
         const mine = await repo.cart(userId);
-        if (!mine.some((c) => c.variantId === variantId)) throw new AppError('limit_reached', `A cart holds at most ${MAX_CART_LINES} lines`);
+        if (!mine.some((c) => c.variantId === variantId))
+          throw new AppError('limit_reached', `A cart holds at most ${MAX_CART_LINES} lines`);
       }
       await repo.setCartItem({ userId, variantId, sellerId: product.sellerId, quantity, addedAt: this.ctx.now() });
     });
@@ -146,7 +157,13 @@ export class Checkout {
       if (!f || !seller) continue;
       const { variant, product } = f;
       const problem: CartLine['problem'] =
-        product.status !== 'published' || !variant.active ? 'unavailable' : variant.stock === 0 ? 'out_of_stock' : variant.stock < r.quantity ? 'not_enough_stock' : null;
+        product.status !== 'published' || !variant.active
+          ? 'unavailable'
+          : variant.stock === 0
+            ? 'out_of_stock'
+            : variant.stock < r.quantity
+              ? 'not_enough_stock'
+              : null;
       const line: CartLine = {
         variantId: variant.id,
         productId: product.id,
@@ -174,26 +191,49 @@ export class Checkout {
   // ------------------------------------------------------------ pricing
 
   /** The lines being bought: the given items, or this seller's cart. Validates every one. */
-  private async selection(userId: string, sellerId: string, items: { variantId: string; quantity: number }[] | undefined): Promise<{ lines: Line[]; fromCart: boolean }> {
+  private async selection(
+    userId: string,
+    sellerId: string,
+    items: { variantId: string; quantity: number }[] | undefined,
+  ): Promise<{ lines: Line[]; fromCart: boolean }> {
     let wanted = items;
     const fromCart = !items;
     if (!wanted) {
-      wanted = (await this.repo.cart(userId)).filter((c) => c.sellerId === sellerId).map((c) => ({ variantId: c.variantId, quantity: c.quantity }));
+      wanted = (await this.repo.cart(userId))
+        .filter((c) => c.sellerId === sellerId)
+        .map((c) => ({ variantId: c.variantId, quantity: c.quantity }));
       // Usually a second tab checking out a cart the first one just did: a state conflict, not a bad request.
       if (wanted.length === 0) throw new AppError('cart_changed', 'Your cart for this shop is empty; it may just have been checked out');
     }
     const ids = wanted.map((w) => w.variantId);
-    if (new Set(ids).size !== ids.length) throw new AppError('validation_failed', 'Each variant may appear once', [{ path: 'items', message: 'duplicate variant' }]);
+    if (new Set(ids).size !== ids.length)
+      throw new AppError('validation_failed', 'Each variant may appear once', [{ path: 'items', message: 'duplicate variant' }]);
     const found = new Map((await this.repo.variantsByIds(ids)).map((f) => [f.variant.id, f]));
     const lines: Line[] = [];
     for (const w of wanted) {
       const f = found.get(w.variantId);
-      if (!f || (f.product.status !== 'published' && f.product.sellerId !== userId)) throw new AppError('not_found', `Unknown variant ${w.variantId}`);
-      if (f.product.sellerId !== sellerId) throw new AppError('validation_failed', 'Every item must come from the shop being checked out', [{ path: 'items', message: 'other shop' }]);
+      if (!f || (f.product.status !== 'published' && f.product.sellerId !== userId))
+        throw new AppError('not_found', `Unknown variant ${w.variantId}`);
+      if (f.product.sellerId !== sellerId)
+        throw new AppError('validation_failed', 'Every item must come from the shop being checked out', [
+          { path: 'items', message: 'other shop' },
+        ]);
       if (f.product.sellerId === userId) throw new AppError('bad_request', 'You cannot buy from your own shop');
-      if (f.product.status !== 'published' || !f.variant.active) throw new AppError('invalid_state', `${f.product.title} (${f.variant.sku}) is no longer for sale`);
-      if (f.variant.stock < w.quantity) throw new AppError('out_of_stock', f.variant.stock === 0 ? `${f.variant.sku} is out of stock` : `Only ${f.variant.stock} left of ${f.variant.sku}`);
-      lines.push({ variantId: f.variant.id, productId: f.product.id, unitPrice: f.variant.price, quantity: w.quantity, variant: f.variant, product: f.product });
+      if (f.product.status !== 'published' || !f.variant.active)
+        throw new AppError('invalid_state', `${f.product.title} (${f.variant.sku}) is no longer for sale`);
+      if (f.variant.stock < w.quantity)
+        throw new AppError(
+          'out_of_stock',
+          f.variant.stock === 0 ? `${f.variant.sku} is out of stock` : `Only ${f.variant.stock} left of ${f.variant.sku}`,
+        );
+      lines.push({
+        variantId: f.variant.id,
+        productId: f.product.id,
+        unitPrice: f.variant.price,
+        quantity: w.quantity,
+        variant: f.variant,
+        product: f.product,
+      });
     }
     return { lines, fromCart };
   }
@@ -202,7 +242,13 @@ export class Checkout {
   private async priceCoupons(userId: string, sellerId: string, lines: Line[], currency: string, choice: string | null | undefined) {
     const now = this.ctx.now();
     const held = await this.repo.claimsOf(userId, { sellerId, status: 'available', limit: 100 });
-    const options = held.map(({ claim, coupon }) => ({ claimId: claim.id, claim, coupon, endsAt: coupon.endsAt, evaluation: evaluateCoupon(ruleOf(coupon), lines, currency, now) }));
+    const options = held.map(({ claim, coupon }) => ({
+      claimId: claim.id,
+      claim,
+      coupon,
+      endsAt: coupon.endsAt,
+      evaluation: evaluateCoupon(ruleOf(coupon), lines, currency, now),
+    }));
     let selected: (typeof options)[number] | null = null;
     if (choice === undefined) selected = pickBest(options);
     else if (choice !== null) {
@@ -211,9 +257,13 @@ export class Checkout {
         const other = await this.repo.claim(choice);
         if (!other || other.claim.userId !== userId) throw new AppError('coupon_unavailable', 'That coupon is not yours');
         if (other.claim.sellerId !== sellerId) throw new AppError('coupon_unavailable', 'That coupon is for another shop');
-        throw new AppError('coupon_unavailable', other.claim.status === 'available' ? 'That coupon cannot be used' : 'That coupon was already used');
+        throw new AppError(
+          'coupon_unavailable',
+          other.claim.status === 'available' ? 'That coupon cannot be used' : 'That coupon was already used',
+        );
       }
-      if (!selected.evaluation.applicable) throw new AppError('coupon_unavailable', `That coupon does not apply: ${selected.evaluation.reason}`);
+      if (!selected.evaluation.applicable)
+        throw new AppError('coupon_unavailable', `That coupon does not apply: ${selected.evaluation.reason}`);
     }
     return { options, selected };
   }
@@ -245,7 +295,8 @@ export class Checkout {
   private async replay(userId: string, key: string, hash: string): Promise<Order | null> {
     const prior = await this.ctx.hot.idempotent(userId, 'checkout', key);
     if (!prior) return null;
-    if (prior.requestHash !== hash) throw new AppError('idempotency_mismatch', 'This idempotency key was used for a different checkout; use a new key');
+    if (prior.requestHash !== hash)
+      throw new AppError('idempotency_mismatch', 'This idempotency key was used for a different checkout; use a new key');
     return prior.response as Order;
   }
 
@@ -273,7 +324,12 @@ export class Checkout {
     const { selected } = await this.priceCoupons(userId, body.sellerId, lines, shop.currency, body.couponClaimId);
     const t = totals(lines, selected?.evaluation.discount ?? 0);
     const now = this.ctx.now();
-    const attribution = await this.attribution(userId, lines.map((l) => l.productId), body.touch, now);
+    const attribution = await this.attribution(
+      userId,
+      lines.map((l) => l.productId),
+      body.touch,
+      now,
+    );
     const built = await this.buildOrder({
       userId,
       sellerId: body.sellerId,
@@ -294,13 +350,27 @@ export class Checkout {
       await this.ctx.db.transaction(async (tx) => {
         const repo = new ShopRepo(tx);
         await repo.saveIdempotent({ userId, scope: 'checkout', key, requestHash: hash, response: built.dto, createdAt: now });
-        await this.assertUnpaidRoom(repo, userId, lines.reduce((n, l) => n + l.quantity, 0));
+        await this.assertUnpaidRoom(
+          repo,
+          userId,
+          lines.reduce((n, l) => n + l.quantity, 0),
+        );
         if (fromCart) {
           // The cart lines are consumed by the order: a second checkout of the same cart (another
           // tab, a double click with a fresh key, another node) waits on these rows, then finds them gone.
-          const taken = new Map((await repo.takeCartLines(userId, lines.map((l) => l.variantId))).map((r) => [r.variantId, r.quantity]));
+          const taken = new Map(
+            (
+              await repo.takeCartLines(
+                userId,
+                lines.map((l) => l.variantId),
+              )
+            ).map((r) => [r.variantId, r.quantity]),
+          );
           if (lines.some((l) => taken.get(l.variantId) !== l.quantity)) {
-            throw new AppError('cart_changed', 'This cart was just checked out or changed (perhaps in another tab); check your orders and cart');
+            throw new AppError(
+              'cart_changed',
+              'This cart was just checked out or changed (perhaps in another tab); check your orders and cart',
+            );
           }
         }
         // Primary-key order: two checkouts over the same variants lock them in the same order, never deadlock.
@@ -372,7 +442,15 @@ export class Checkout {
     }
   }
 
-  private async flashAdmitted(userId: string, def: FlashDef, body: z.infer<typeof FlashCheckoutBody>, key: string, hash: string, now: Date, done: () => void): Promise<Order> {
+  private async flashAdmitted(
+    userId: string,
+    def: FlashDef,
+    body: z.infer<typeof FlashCheckoutBody>,
+    key: string,
+    hash: string,
+    now: Date,
+    done: () => void,
+  ): Promise<Order> {
     const { sale, product, variant } = def;
     if (userId === sale.sellerId) throw new AppError('bad_request', 'You cannot buy from your own shop');
     // Only what the order row needs before the transaction; whether the buyer follows is filled in after.
@@ -407,7 +485,8 @@ export class Checkout {
         const repo = new ShopRepo(tx);
         await repo.saveIdempotent({ userId, scope: 'checkout', key, requestHash: hash, response: built.dto, createdAt: now });
         await this.assertUnpaidRoom(repo, userId, body.quantity);
-        if (!(await repo.holdFlash(sale.id, userId, body.quantity, sale.perUserLimit))) throw new AppError('limit_reached', `At most ${sale.perUserLimit} per person; you already hold yours`);
+        if (!(await repo.holdFlash(sale.id, userId, body.quantity, sale.perUserLimit)))
+          throw new AppError('limit_reached', `At most ${sale.perUserLimit} per person; you already hold yours`);
         await repo.insertOrder(built.order, built.items, built.event);
         if (!(await repo.takeFlash(sale.id, body.quantity))) throw new AppError('sold_out', 'Sold out');
       });
@@ -425,7 +504,13 @@ export class Checkout {
     }
     this.noteFlashStock(sale.id, left);
     done();
-    this.ctx.events.stock({ kind: 'stock', productId: product.id, flashSaleId: sale.id, stockLeft: left, status: left === 0 ? 'sold_out' : 'live' });
+    this.ctx.events.stock({
+      kind: 'stock',
+      productId: product.id,
+      flashSaleId: sale.id,
+      stockLeft: left,
+      status: left === 0 ? 'sold_out' : 'live',
+    });
     await Promise.all([
       body.touch ? this.repo.insertTouches([this.touchRow(userId, product, 'click', body.touch)]) : null,
       this.ctx.graph.relationship(userId, sale.sellerId).then((r) => (r.following ? this.repo.setBuyerFollows(built.order.id) : undefined)),
@@ -444,7 +529,10 @@ export class Checkout {
     const cap = this.ctx.limits.config.unpaidUnitsPerBuyer;
     const held = await repo.lockUnpaidUnits(userId);
     if (held + adding > cap) {
-      throw new AppError('too_many_unpaid', `You can hold at most ${cap} unpaid items at once and already hold ${held}; pay for or cancel an order first`);
+      throw new AppError(
+        'too_many_unpaid',
+        `You can hold at most ${cap} unpaid items at once and already hold ${held}; pay for or cancel an order first`,
+      );
     }
   }
 
@@ -499,11 +587,28 @@ export class Checkout {
       quantity: l.quantity,
       lineTotal: lineTotal(l.unitPrice, l.quantity),
     }));
-    const event: typeof orderEvents.$inferInsert & { id: string } = { id: newId(), orderId: id, status: 'pending_payment', actor: 'buyer', note: null, at: a.now };
+    const event: typeof orderEvents.$inferInsert & { id: string } = {
+      id: newId(),
+      orderId: id,
+      status: 'pending_payment',
+      actor: 'buyer',
+      note: null,
+      at: a.now,
+    };
     const people = a.people ?? (await this.ctx.accounts.summaries([a.userId, a.sellerId]));
     const dto = orderDto(
       this.ctx.storage,
-      { ...order, confirmedAt: null, carrier: null, trackingNumber: null, shippedAt: null, paidAt: null, statusBeforeRefund: null, cancelReason: null, refundReason: null } as Parameters<typeof orderDto>[1],
+      {
+        ...order,
+        confirmedAt: null,
+        carrier: null,
+        trackingNumber: null,
+        shippedAt: null,
+        paidAt: null,
+        statusBeforeRefund: null,
+        cancelReason: null,
+        refundReason: null,
+      } as Parameters<typeof orderDto>[1],
       items.map((i) => ({ ...i, imageKey: i.imageKey ?? null })),
       [{ ...event, note: null, at: a.now }] as Parameters<typeof orderDto>[3],
       null,
@@ -518,7 +623,14 @@ export class Checkout {
    */
   private async attribution(userId: string, productIds: string[], touch: TouchContext | undefined, now: Date): Promise<Attribution> {
     const rows = await this.repo.touchesFor(userId, productIds, new Date(now.getTime() - ATTRIBUTION_WINDOW_MS));
-    const toTouch = (r: { surface: string; surfaceId: string | null; sharedBy: string | null; kind: 'view' | 'click' | 'cart'; productId: string; at: Date }): Touch => ({
+    const toTouch = (r: {
+      surface: string;
+      surfaceId: string | null;
+      sharedBy: string | null;
+      kind: 'view' | 'click' | 'cart';
+      productId: string;
+      at: Date;
+    }): Touch => ({
       surface: r.surface as Touch['surface'],
       surfaceId: r.surfaceId,
       sharedBy: r.sharedBy,
@@ -530,7 +642,16 @@ export class Checkout {
     const meaningful = rows.filter((r) => r.surface !== 'direct');
     const firstRow = meaningful[0];
     const lastRow = meaningful[meaningful.length - 1];
-    const own = touch ? toTouch({ surface: touch.surface, surfaceId: touch.surfaceId ?? null, sharedBy: touch.sharedBy ?? null, kind: 'click', productId: productIds[0]!, at: now }) : null;
+    const own = touch
+      ? toTouch({
+          surface: touch.surface,
+          surfaceId: touch.surfaceId ?? null,
+          sharedBy: touch.sharedBy ?? null,
+          kind: 'click',
+          productId: productIds[0]!,
+          at: now,
+        })
+      : null;
     const first = firstRow ? toTouch(firstRow) : own;
     const last = own && own.surface !== 'direct' ? own : lastRow ? toTouch(lastRow) : own;
     return { firstTouch: first, lastTouch: last };
@@ -552,11 +673,27 @@ export class Checkout {
 }
 
 function ruleOf(c: CouponRow): CouponRule {
-  return { currency: c.currency, discount: c.discount, minSpend: c.minSpend, startsAt: c.startsAt, endsAt: c.endsAt, stoppedAt: c.stoppedAt, scope: c.scope };
+  return {
+    currency: c.currency,
+    discount: c.discount,
+    minSpend: c.minSpend,
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    stoppedAt: c.stoppedAt,
+    scope: c.scope,
+  };
 }
 
 function pricedLine(l: Line) {
-  return { variantId: l.variantId, productId: l.productId, title: l.product.title, sku: l.variant.sku, quantity: l.quantity, unitPrice: l.unitPrice, lineTotal: lineTotal(l.unitPrice, l.quantity) };
+  return {
+    variantId: l.variantId,
+    productId: l.productId,
+    title: l.product.title,
+    sku: l.variant.sku,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    lineTotal: lineTotal(l.unitPrice, l.quantity),
+  };
 }
 
 function groupLines(xs: { line: Line; after: number }[]): Map<string, { line: Line; after: number }[]> {

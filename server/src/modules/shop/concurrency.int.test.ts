@@ -18,7 +18,15 @@ after(async () => t.close());
 
 type Res = { status: number; body: Order & { error?: { code: string } } };
 const provider = () => t.app.services.shop.provider('test') as TestPaymentProvider;
-const codes = (rs: Res[]) => rs.reduce<Record<string, number>>((m, r) => ((m[r.status === 201 || r.status === 200 ? 'ok' : (r.body.error?.code ?? String(r.status))] = (m[r.status === 201 || r.status === 200 ? 'ok' : (r.body.error?.code ?? String(r.status))] ?? 0) + 1), m), {});
+const codes = (rs: Res[]) =>
+  rs.reduce<Record<string, number>>(
+    (m, r) => (
+      (m[r.status === 201 || r.status === 200 ? 'ok' : (r.body.error?.code ?? String(r.status))] =
+        (m[r.status === 201 || r.status === 200 ? 'ok' : (r.body.error?.code ?? String(r.status))] ?? 0) + 1),
+      m
+    ),
+    {},
+  );
 
 async function stock(productId: string): Promise<Product> {
   const r = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/products/${productId}` });
@@ -31,7 +39,14 @@ describe('concurrent checkouts', () => {
     const p = await product(s, [{ sku: 'HOT', price: 1000, stock: 10 }]);
     const buyers = await Promise.all(Array.from({ length: 40 }, () => buyer(t)));
     const rs = await Promise.all(
-      buyers.map((b) => b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }], addressId: b.address.id, idempotencyKey: key() })),
+      buyers.map((b) =>
+        b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', {
+          sellerId: s.id,
+          items: [{ variantId: p.variants[0]!.id, quantity: 1 }],
+          addressId: b.address.id,
+          idempotencyKey: key(),
+        }),
+      ),
     );
     assert.deepEqual(codes(rs), { ok: 10, out_of_stock: 30 });
     assert.equal((await stock(p.id)).variants[0]!.stock, 0);
@@ -49,7 +64,10 @@ describe('concurrent checkouts', () => {
     // A retry that lands while the first is still committing may be told to retry (409 conflict); none makes a second order.
     assert.ok(ok.length >= 1);
     assert.equal(new Set(ok.map((r) => r.body.id)).size, 1);
-    assert.ok(rs.every((r) => r.status === 201 || r.body.error?.code === 'conflict'), JSON.stringify(codes(rs)));
+    assert.ok(
+      rs.every((r) => r.status === 201 || r.body.error?.code === 'conflict'),
+      JSON.stringify(codes(rs)),
+    );
     assert.equal((await stock(p.id)).variants[0]!.stock, 8);
     assert.equal((await b.user.call<{ items: Order[] }>('GET', '/api/v1/shop/orders')).body.items.length, 1);
   });
@@ -60,7 +78,9 @@ describe('concurrent checkouts', () => {
     const b = await buyer(t);
     assert.equal((await b.user.call('PUT', `/api/v1/shop/cart/items/${p.variants[0]!.id}`, { quantity: 2 })).status, 200);
     const rs = await Promise.all(
-      Array.from({ length: 10 }, () => b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', { sellerId: s.id, addressId: b.address.id, idempotencyKey: key() })),
+      Array.from({ length: 10 }, () =>
+        b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', { sellerId: s.id, addressId: b.address.id, idempotencyKey: key() }),
+      ),
     );
     assert.deepEqual(codes(rs), { ok: 1, cart_changed: 9 });
     assert.ok(rs.filter((r) => r.status !== 201).every((r) => r.status === 409));
@@ -70,14 +90,26 @@ describe('concurrent checkouts', () => {
 
   test('two variants bought in opposite orders at once: no deadlock, exact stock', async () => {
     const s = await seller(t);
-    const p = await product(s, [{ sku: 'X', price: 1000, stock: 12 }, { sku: 'Y', price: 1000, stock: 12 }]);
+    const p = await product(s, [
+      { sku: 'X', price: 1000, stock: 12 },
+      { sku: 'Y', price: 1000, stock: 12 },
+    ]);
     const [x, y] = p.variants.map((v) => v.id) as [string, string];
     const buyers = await Promise.all(Array.from({ length: 20 }, () => buyer(t)));
     const rs = await Promise.all(
       buyers.map((b, i) =>
         b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', {
           sellerId: s.id,
-          items: i % 2 ? [{ variantId: x, quantity: 1 }, { variantId: y, quantity: 1 }] : [{ variantId: y, quantity: 1 }, { variantId: x, quantity: 1 }],
+          items:
+            i % 2
+              ? [
+                  { variantId: x, quantity: 1 },
+                  { variantId: y, quantity: 1 },
+                ]
+              : [
+                  { variantId: y, quantity: 1 },
+                  { variantId: x, quantity: 1 },
+                ],
           addressId: b.address.id,
           idempotencyKey: key(),
         }),
@@ -85,7 +117,10 @@ describe('concurrent checkouts', () => {
     );
     assert.deepEqual(codes(rs), { ok: 12, out_of_stock: 8 });
     const after = await stock(p.id);
-    assert.deepEqual(after.variants.map((v) => v.stock), [0, 0]);
+    assert.deepEqual(
+      after.variants.map((v) => v.stock),
+      [0, 0],
+    );
   });
 });
 
@@ -97,8 +132,13 @@ describe('concurrent flash sale', () => {
     const buyers = await Promise.all(Array.from({ length: 60 }, () => buyer(t)));
     const attempts = buyers.flatMap((b) => {
       const k = key('flash');
-      const send = (idempotencyKey: string) => b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey });
-      return [send(k).then((r) => ({ b, k, r })), send(k).then((r) => ({ b, k, r })), send(key('other')).then((r) => ({ b, k: 'other', r }))];
+      const send = (idempotencyKey: string) =>
+        b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey });
+      return [
+        send(k).then((r) => ({ b, k, r })),
+        send(k).then((r) => ({ b, k, r })),
+        send(key('other')).then((r) => ({ b, k: 'other', r })),
+      ];
     });
     const rs = await Promise.all(attempts);
     const orders = new Map<string, Set<string>>();
@@ -125,7 +165,14 @@ describe('concurrent returns and settlement', () => {
     const p = await product(s, [{ sku: 'CONSERVE', price: 9900, stock: 40 }]);
     const sale = await flashSale(s, p.variants[0]!.id, 10, { price: 990 });
     const first = await Promise.all(Array.from({ length: 10 }, () => buyer(t)));
-    const won = await Promise.all(first.map((b) => b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey: key() })));
+    const won = await Promise.all(
+      first.map((b) =>
+        b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, {
+          addressId: b.address.id,
+          idempotencyKey: key(),
+        }),
+      ),
+    );
     assert.equal(won.filter((r) => r.status === 201).length, 10);
     const shop = t.app.services.shop;
     shop.advanceClock(11 * 60_000);
@@ -133,15 +180,27 @@ describe('concurrent returns and settlement', () => {
       const second = await Promise.all(Array.from({ length: 30 }, () => buyer(t)));
       // Expiry returns 10 units while 30 new buyers try, and once the first of them has an answer
       // (the rest still in flight) the seller cancels the sale.
-      const rush = second.map((b) => b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey: key() }));
-      const [rs] = await Promise.all([Promise.all(rush), shop.sweep(), Promise.race(rush).then(() => s.call('POST', `/api/v1/shop/flash-sales/${sale.id}/cancel`))]);
+      const rush = second.map((b) =>
+        b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, {
+          addressId: b.address.id,
+          idempotencyKey: key(),
+        }),
+      );
+      const [rs] = await Promise.all([
+        Promise.all(rush),
+        shop.sweep(),
+        Promise.race(rush).then(() => s.call('POST', `/api/v1/shop/flash-sales/${sale.id}/cancel`)),
+      ]);
       const winners = rs.filter((r) => r.status === 201);
       assert.ok(winners.length <= 10);
-      for (const r of rs.filter((r) => r.status !== 201)) assert.ok(['sold_out', 'invalid_state'].includes(r.body.error?.code ?? ''), JSON.stringify(r.body));
+      for (const r of rs.filter((r) => r.status !== 201))
+        assert.ok(['sold_out', 'invalid_state'].includes(r.body.error?.code ?? ''), JSON.stringify(r.body));
       const after = JSON.parse((await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/flash-sales/${sale.id}` })).body) as FlashSale;
       assert.equal(after.status, 'cancelled');
       assert.equal(after.stockLeft, 0);
-      const pending = (await s.call<{ items: Order[] }>('GET', '/api/v1/shop/seller/orders?status=pending_payment&limit=50')).body.items.filter((o) => o.flashSaleId === sale.id);
+      const pending = (
+        await s.call<{ items: Order[] }>('GET', '/api/v1/shop/seller/orders?status=pending_payment&limit=50')
+      ).body.items.filter((o) => o.flashSaleId === sale.id);
       assert.equal(pending.length, winners.length, 'only the new winners hold units');
       // Conservation: 40 = units back in the variant + units held by pending orders.
       assert.equal((await stock(p.id)).variants[0]!.stock + pending.length, 40);
@@ -156,15 +215,31 @@ describe('concurrent payments and coupons', () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'PAY', price: 1234, stock: 5 }]);
     const b = await buyer(t);
-    const o = await b.user.call<Order>('POST', '/api/v1/shop/checkout', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }], addressId: b.address.id, idempotencyKey: key() });
+    const o = await b.user.call<Order>('POST', '/api/v1/shop/checkout', {
+      sellerId: s.id,
+      items: [{ variantId: p.variants[0]!.id, quantity: 1 }],
+      addressId: b.address.id,
+      idempotencyKey: key(),
+    });
     const rs = await Promise.all(Array.from({ length: 10 }, () => pay(b.user, o.body.id)));
     assert.equal(rs.filter((r) => r.status === 200).length, 1, JSON.stringify(rs.map((r) => r.status)));
-    assert.ok(rs.filter((r) => r.status !== 200).every((r) => r.body.error?.code === 'invalid_state' || r.body.error?.code === 'conflict'), JSON.stringify(rs.map((r) => r.body)));
+    assert.ok(
+      rs.filter((r) => r.status !== 200).every((r) => r.body.error?.code === 'invalid_state' || r.body.error?.code === 'conflict'),
+      JSON.stringify(rs.map((r) => r.body)),
+    );
     assert.equal(provider().ledger(o.body.id).captured, 1234);
-    const o2 = await b.user.call<Order>('POST', '/api/v1/shop/checkout', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }], addressId: b.address.id, idempotencyKey: key() });
+    const o2 = await b.user.call<Order>('POST', '/api/v1/shop/checkout', {
+      sellerId: s.id,
+      items: [{ variantId: p.variants[0]!.id, quantity: 1 }],
+      addressId: b.address.id,
+      idempotencyKey: key(),
+    });
     const k = key('same');
     const same = await Promise.all(Array.from({ length: 8 }, () => pay(b.user, o2.body.id, undefined, k)));
-    assert.ok(same.every((r) => r.status === 200 || r.body.error?.code === 'conflict'), JSON.stringify(same.map((r) => r.status)));
+    assert.ok(
+      same.every((r) => r.status === 200 || r.body.error?.code === 'conflict'),
+      JSON.stringify(same.map((r) => r.status)),
+    );
     assert.ok(same.some((r) => r.status === 200));
     assert.equal(provider().ledger(o2.body.id).captured, 1234);
     assert.equal(provider().doubleCaptures(), 0);
@@ -174,13 +249,27 @@ describe('concurrent payments and coupons', () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'CPN', price: 5000, stock: 50 }]);
     const window = { startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() };
-    const c = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: 'five', discount: { kind: 'amount', amountOff: 500 }, totalQuantity: 5, perUserLimit: 1, ...window });
+    const c = await s.call<Coupon>('POST', '/api/v1/shop/coupons', {
+      title: 'five',
+      discount: { kind: 'amount', amountOff: 500 },
+      totalQuantity: 5,
+      perUserLimit: 1,
+      ...window,
+    });
     const buyers = await Promise.all(Array.from({ length: 20 }, () => buyer(t)));
     const claims = await Promise.all(buyers.map((b) => b.user.call<{ id: string }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)));
     assert.equal(claims.filter((r) => r.status === 201).length, 5);
-    const per = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: 'two each', discount: { kind: 'amount', amountOff: 500 }, totalQuantity: 100, perUserLimit: 2, ...window });
+    const per = await s.call<Coupon>('POST', '/api/v1/shop/coupons', {
+      title: 'two each',
+      discount: { kind: 'amount', amountOff: 500 },
+      totalQuantity: 100,
+      perUserLimit: 2,
+      ...window,
+    });
     const one = buyers[0]!;
-    const mine = await Promise.all(Array.from({ length: 10 }, () => one.user.call<{ id: string }>('POST', `/api/v1/shop/coupons/${per.body.id}/claim`)));
+    const mine = await Promise.all(
+      Array.from({ length: 10 }, () => one.user.call<{ id: string }>('POST', `/api/v1/shop/coupons/${per.body.id}/claim`)),
+    );
     assert.equal(mine.filter((r) => r.status === 201).length, 2);
     const list = await s.call<{ items: Coupon[] }>('GET', '/api/v1/shop/seller/coupons');
     assert.deepEqual(list.body.items.map((x) => x.claimed).sort(), [2, 5]);
@@ -188,7 +277,13 @@ describe('concurrent payments and coupons', () => {
     const claimId = mine.find((r) => r.status === 201)!.body.id;
     const orders = await Promise.all(
       Array.from({ length: 5 }, () =>
-        one.user.call<Res['body']>('POST', '/api/v1/shop/checkout', { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }], addressId: one.address.id, couponClaimId: claimId, idempotencyKey: key() }),
+        one.user.call<Res['body']>('POST', '/api/v1/shop/checkout', {
+          sellerId: s.id,
+          items: [{ variantId: p.variants[0]!.id, quantity: 1 }],
+          addressId: one.address.id,
+          couponClaimId: claimId,
+          idempotencyKey: key(),
+        }),
       ),
     );
     assert.deepEqual(codes(orders), { ok: 1, coupon_unavailable: 4 });
@@ -202,14 +297,24 @@ describe('other "at most" rules of the shop, raced', () => {
 
   test('coupon claims: per-person limit and total hold under parallel claims', async () => {
     const s = await seller(t);
-    const c = await s.call<Coupon>('POST', '/api/v1/shop/coupons', { title: 'race', discount: { kind: 'percent', percentOff: 5 }, totalQuantity: 6, perUserLimit: 2, ...window() });
+    const c = await s.call<Coupon>('POST', '/api/v1/shop/coupons', {
+      title: 'race',
+      discount: { kind: 'percent', percentOff: 5 },
+      totalQuantity: 6,
+      perUserLimit: 2,
+      ...window(),
+    });
     assert.equal(c.status, 201, JSON.stringify(c.body));
     const one = await buyer(t);
-    const mine = await Promise.all(Array.from({ length: 10 }, () => one.user.call<{ error?: { code: string } }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)));
+    const mine = await Promise.all(
+      Array.from({ length: 10 }, () => one.user.call<{ error?: { code: string } }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)),
+    );
     assert.equal(mine.filter((r) => r.status === 201 || r.status === 200).length, 2, JSON.stringify(mine.map((r) => r.status)));
     assert.ok(mine.filter((r) => r.status >= 400).every((r) => r.body.error?.code === 'limit_reached'));
     const crowd = await Promise.all(Array.from({ length: 12 }, () => buyer(t)));
-    const rs = await Promise.all(crowd.map((b) => b.user.call<{ error?: { code: string } }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)));
+    const rs = await Promise.all(
+      crowd.map((b) => b.user.call<{ error?: { code: string } }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)),
+    );
     assert.equal(rs.filter((r) => r.status < 300).length, 4, 'six in total, two of them already taken');
     assert.ok(rs.filter((r) => r.status >= 400).every((r) => r.body.error?.code === 'coupon_unavailable'));
   });
@@ -221,23 +326,42 @@ describe('other "at most" rules of the shop, raced', () => {
     const rs = await Promise.all(
       Array.from({ length: 5 }, () =>
         s.call<{ error?: { code: string } }>('POST', '/api/v1/shop/flash-sales', {
-          variantId: p.variants[0]!.id, price: 100, stock: 10, perUserLimit: 1,
-          startsAt: new Date(start).toISOString(), endsAt: new Date(start + 3600_000).toISOString(), paymentWindowSec: 600,
+          variantId: p.variants[0]!.id,
+          price: 100,
+          stock: 10,
+          perUserLimit: 1,
+          startsAt: new Date(start).toISOString(),
+          endsAt: new Date(start + 3600_000).toISOString(),
+          paymentWindowSec: 600,
         }),
       ),
     );
-    assert.deepEqual(rs.map((r) => (r.status === 201 ? 'ok' : r.body.error?.code)).sort(), ['conflict', 'conflict', 'conflict', 'conflict', 'ok']);
+    assert.deepEqual(rs.map((r) => (r.status === 201 ? 'ok' : r.body.error?.code)).sort(), [
+      'conflict',
+      'conflict',
+      'conflict',
+      'conflict',
+      'ok',
+    ]);
     assert.equal((await stock(p.id)).variants[0]!.stock, 90, 'units taken for one sale only');
   });
 
   test('at most 20 addresses and 50 variants, however many requests race', async () => {
     const b = await buyer(t);
-    const adds = await Promise.all(Array.from({ length: 25 }, (_, i) => b.user.call('POST', '/api/v1/shop/addresses', { name: `A${i}`, phone: '+86 138 0000 0000', line1: `${i} Road`, city: 'Shanghai' })));
+    const adds = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        b.user.call('POST', '/api/v1/shop/addresses', { name: `A${i}`, phone: '+86 138 0000 0000', line1: `${i} Road`, city: 'Shanghai' }),
+      ),
+    );
     assert.equal(adds.filter((r) => r.status === 201).length, 19, 'the buyer had one already');
     assert.equal((await b.user.call<{ items: unknown[] }>('GET', '/api/v1/shop/addresses')).body.items.length, 20);
     const s = await seller(t);
     const p = await product(s, [{ sku: 'V0', price: 100, stock: 1 }]);
-    const vs = await Promise.all(Array.from({ length: 60 }, (_, i) => s.call('POST', `/api/v1/shop/products/${p.id}/variants`, { sku: `V${i + 1}`, price: 100, stock: 1 })));
+    const vs = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        s.call('POST', `/api/v1/shop/products/${p.id}/variants`, { sku: `V${i + 1}`, price: 100, stock: 1 }),
+      ),
+    );
     assert.equal(vs.filter((r) => r.status < 300).length, 49);
     assert.equal((await stock(p.id)).variants.length, 50);
   });
@@ -245,16 +369,31 @@ describe('other "at most" rules of the shop, raced', () => {
   test('at most 9 product images under parallel uploads, none lost', async () => {
     const s = await seller(t);
     const p = await product(s);
-    const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#3a7' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#3a7' } })
+      .png()
+      .toBuffer();
     const boundary = 'raceboundary';
-    const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`), png, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
     const rs = await Promise.all(
       Array.from({ length: 12 }, () =>
-        t.app.http.inject({ method: 'POST', url: `/api/v1/shop/products/${p.id}/images`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload }),
+        t.app.http.inject({
+          method: 'POST',
+          url: `/api/v1/shop/products/${p.id}/images`,
+          headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` },
+          payload,
+        }),
       ),
     );
     assert.equal(rs.filter((r) => r.statusCode < 300).length, 9, rs.map((r) => r.statusCode).join());
-    assert.ok(rs.filter((r) => r.statusCode >= 300).every((r) => (JSON.parse(r.body) as { error: { code: string } }).error.code === 'limit_reached'));
+    assert.ok(
+      rs
+        .filter((r) => r.statusCode >= 300)
+        .every((r) => (JSON.parse(r.body) as { error: { code: string } }).error.code === 'limit_reached'),
+    );
     assert.equal((await stock(p.id)).images.length, 9);
   });
 });

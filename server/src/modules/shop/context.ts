@@ -47,4 +47,3 @@ export interface ShopContext {
   /** The shop's clock; tests move it to expire orders without waiting. */
   now(): Date;
 }
-

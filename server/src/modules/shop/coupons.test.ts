@@ -21,12 +21,22 @@ const lines = [
 describe('coupons', () => {
   test('amount off, capped at the eligible subtotal', () => {
     assert.deepEqual(evaluateCoupon(rule(), lines, 'CNY', now), { applicable: true, discount: 500, reason: null });
-    const big = evaluateCoupon(rule({ discount: { kind: 'amount', amountOff: 999_999 }, scope: { kind: 'product', productId: 'p2' } }), lines, 'CNY', now);
+    const big = evaluateCoupon(
+      rule({ discount: { kind: 'amount', amountOff: 999_999 }, scope: { kind: 'product', productId: 'p2' } }),
+      lines,
+      'CNY',
+      now,
+    );
     assert.equal(big.discount, 2000, 'only the p2 lines are eligible');
   });
 
   test('percent off rounds down to whole minor units', () => {
-    const r = evaluateCoupon(rule({ discount: { kind: 'percent', percentOff: 15 } }), [{ variantId: 'a', productId: 'p1', unitPrice: 333, quantity: 1 }], 'CNY', now);
+    const r = evaluateCoupon(
+      rule({ discount: { kind: 'percent', percentOff: 15 } }),
+      [{ variantId: 'a', productId: 'p1', unitPrice: 333, quantity: 1 }],
+      'CNY',
+      now,
+    );
     assert.equal(r.discount, 49, '15% of 333 = 49.95 → 49');
   });
 
@@ -40,7 +50,10 @@ describe('coupons', () => {
   test('window, stop, currency and scope problems are explained', () => {
     assert.equal(evaluateCoupon(rule({ startsAt: new Date('2026-06-02T00:00:00Z') }), lines, 'CNY', now).reason, 'Not valid yet');
     assert.equal(evaluateCoupon(rule({ endsAt: now }), lines, 'CNY', now).reason, 'Expired');
-    assert.equal(evaluateCoupon(rule({ stoppedAt: new Date('2026-05-20T00:00:00Z') }), lines, 'CNY', now).reason, 'The seller stopped this coupon');
+    assert.equal(
+      evaluateCoupon(rule({ stoppedAt: new Date('2026-05-20T00:00:00Z') }), lines, 'CNY', now).reason,
+      'The seller stopped this coupon',
+    );
     assert.equal(evaluateCoupon(rule(), lines, 'USD', now).reason, 'For another currency');
     assert.equal(evaluateCoupon(rule({ scope: { kind: 'product', productId: 'p9' } }), lines, 'CNY', now).reason, 'For another product');
     assert.equal(couponWindowProblem(rule(), now), null);

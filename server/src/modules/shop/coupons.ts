@@ -43,7 +43,8 @@ export function evaluateCoupon(rule: CouponRule, lines: readonly PriceLine[], cu
   if (scoped.length === 0) return no('For another product');
   const eligible = scoped.reduce((s, l) => s + lineTotal(l.unitPrice, l.quantity), 0);
   if (eligible < rule.minSpend) return no(`Spend ${rule.minSpend - eligible} more (minor units) to use it`);
-  const raw = rule.discount.kind === 'amount' ? Math.min(rule.discount.amountOff, eligible) : Math.floor((eligible * rule.discount.percentOff) / 100);
+  const raw =
+    rule.discount.kind === 'amount' ? Math.min(rule.discount.amountOff, eligible) : Math.floor((eligible * rule.discount.percentOff) / 100);
   const all = lines.reduce((s, l) => s + lineTotal(l.unitPrice, l.quantity), 0);
   const discount = clampDiscount(all, raw);
   if (discount <= 0) return no('Takes nothing off this order');
@@ -64,7 +65,8 @@ export function pickBest<T extends CouponCandidate>(candidates: readonly T[]): T
     if (
       !best ||
       c.evaluation.discount > best.evaluation.discount ||
-      (c.evaluation.discount === best.evaluation.discount && (c.endsAt < best.endsAt || (c.endsAt.getTime() === best.endsAt.getTime() && c.claimId < best.claimId)))
+      (c.evaluation.discount === best.evaluation.discount &&
+        (c.endsAt < best.endsAt || (c.endsAt.getTime() === best.endsAt.getTime() && c.claimId < best.claimId)))
     ) {
       best = c;
     }

@@ -17,13 +17,31 @@ const SHOPS: { handle: string; name: string; description: string; products: Demo
     name: 'Lina Beauty 琳娜美妆',
     description: 'Everything from my daily looks, tested on camera.',
     products: [
-      { title: 'Velvet Matte Lipstick 丝绒口红', description: 'Long-wear matte finish in three shades.', colors: ['#c2185b', '#ff8a80'], shape: 'tube', variants: [
-        { sku: 'LIP-RUBY', options: { shade: 'Ruby' }, price: 8900, stock: 120 },
-        { sku: 'LIP-CORAL', options: { shade: 'Coral' }, price: 8900, stock: 90 },
-        { sku: 'LIP-NUDE', options: { shade: 'Nude' }, price: 8900, stock: 4 },
-      ] },
-      { title: 'Hydra Glow Serum 30ml 精华', description: 'Hyaluronic serum for a dewy base.', colors: ['#80deea', '#e1f5fe'], shape: 'bottle', variants: [{ sku: 'SERUM-30', options: {}, price: 19900, stock: 60 }] },
-      { title: 'Brush Set (12 pcs) 化妆刷套装', description: 'Soft synthetic brushes with a travel case.', colors: ['#8d6e63', '#ffccbc'], shape: 'bag', variants: [{ sku: 'BRUSH-12', options: {}, price: 12900, stock: 40 }] },
+      {
+        title: 'Velvet Matte Lipstick 丝绒口红',
+        description: 'Long-wear matte finish in three shades.',
+        colors: ['#c2185b', '#ff8a80'],
+        shape: 'tube',
+        variants: [
+          { sku: 'LIP-RUBY', options: { shade: 'Ruby' }, price: 8900, stock: 120 },
+          { sku: 'LIP-CORAL', options: { shade: 'Coral' }, price: 8900, stock: 90 },
+          { sku: 'LIP-NUDE', options: { shade: 'Nude' }, price: 8900, stock: 4 },
+        ],
+      },
+      {
+        title: 'Hydra Glow Serum 30ml 精华',
+        description: 'Hyaluronic serum for a dewy base.',
+        colors: ['#80deea', '#e1f5fe'],
+        shape: 'bottle',
+        variants: [{ sku: 'SERUM-30', options: {}, price: 19900, stock: 60 }],
+      },
+      {
+        title: 'Brush Set (12 pcs) 化妆刷套装',
+        description: 'Soft synthetic brushes with a travel case.',
+        colors: ['#8d6e63', '#ffccbc'],
+        shape: 'bag',
+        variants: [{ sku: 'BRUSH-12', options: {}, price: 12900, stock: 40 }],
+      },
     ],
   },
   {
@@ -31,12 +49,30 @@ const SHOPS: { handle: string; name: string; description: string; products: Demo
     name: '王师傅厨房 Chef Wang',
     description: 'The tools from my videos. 家常菜, done right.',
     products: [
-      { title: 'Hand-forged Carbon Steel Wok 34cm 手工铁锅', description: 'Pre-seasoned, for real wok hei.', colors: ['#424242', '#ff9800'], shape: 'pan', variants: [{ sku: 'WOK-34', options: { size: '34cm' }, price: 32900, stock: 25 }] },
-      { title: 'Sichuan Spice Kit 川味香料包', description: 'Peppercorns, chillies and star anise.', colors: ['#d84315', '#ffd54f'], shape: 'box', variants: [
-        { sku: 'SPICE-MILD', options: { heat: 'Mild 微辣' }, price: 5900, stock: 200 },
-        { sku: 'SPICE-HOT', options: { heat: 'Hot 特辣' }, price: 5900, stock: 150 },
-      ] },
-      { title: 'Chef Knife 8" 主厨刀', description: 'VG-10 steel, full tang.', colors: ['#90a4ae', '#eceff1'], shape: 'knife', variants: [{ sku: 'KNIFE-8', options: {}, price: 25900, stock: 30 }] },
+      {
+        title: 'Hand-forged Carbon Steel Wok 34cm 手工铁锅',
+        description: 'Pre-seasoned, for real wok hei.',
+        colors: ['#424242', '#ff9800'],
+        shape: 'pan',
+        variants: [{ sku: 'WOK-34', options: { size: '34cm' }, price: 32900, stock: 25 }],
+      },
+      {
+        title: 'Sichuan Spice Kit 川味香料包',
+        description: 'Peppercorns, chillies and star anise.',
+        colors: ['#d84315', '#ffd54f'],
+        shape: 'box',
+        variants: [
+          { sku: 'SPICE-MILD', options: { heat: 'Mild 微辣' }, price: 5900, stock: 200 },
+          { sku: 'SPICE-HOT', options: { heat: 'Hot 特辣' }, price: 5900, stock: 150 },
+        ],
+      },
+      {
+        title: 'Chef Knife 8" 主厨刀',
+        description: 'VG-10 steel, full tang.',
+        colors: ['#90a4ae', '#eceff1'],
+        shape: 'knife',
+        variants: [{ sku: 'KNIFE-8', options: {}, price: 25900, stock: 30 }],
+      },
     ],
   },
   {
@@ -44,15 +80,33 @@ const SHOPS: { handle: string; name: string; description: string; products: Demo
     name: '周科技 Zhou Tech',
     description: 'Gadgets I reviewed and kept.',
     products: [
-      { title: 'Wireless Earbuds Pro 降噪耳机', description: 'ANC, 30 h battery, USB-C.', colors: ['#263238', '#4fc3f7'], shape: 'buds', variants: [
-        { sku: 'BUDS-BLK', options: { colour: 'Black' }, price: 39900, stock: 120 },
-        { sku: 'BUDS-WHT', options: { colour: 'White' }, price: 39900, stock: 80 },
-      ] },
-      { title: '65W GaN Charger 氮化镓充电器', description: 'Three ports, folds flat.', colors: ['#37474f', '#b0bec5'], shape: 'brick', variants: [{ sku: 'GAN-65', options: {}, price: 14900, stock: 150 }] },
-      { title: 'Mechanical Keyboard 机械键盘', description: 'Hot-swap, 75% layout.', colors: ['#311b92', '#b388ff'], shape: 'keys', variants: [
-        { sku: 'KB-RED', options: { switch: 'Red' }, price: 45900, stock: 35 },
-        { sku: 'KB-BROWN', options: { switch: 'Brown' }, price: 45900, stock: 20 },
-      ] },
+      {
+        title: 'Wireless Earbuds Pro 降噪耳机',
+        description: 'ANC, 30 h battery, USB-C.',
+        colors: ['#263238', '#4fc3f7'],
+        shape: 'buds',
+        variants: [
+          { sku: 'BUDS-BLK', options: { colour: 'Black' }, price: 39900, stock: 120 },
+          { sku: 'BUDS-WHT', options: { colour: 'White' }, price: 39900, stock: 80 },
+        ],
+      },
+      {
+        title: '65W GaN Charger 氮化镓充电器',
+        description: 'Three ports, folds flat.',
+        colors: ['#37474f', '#b0bec5'],
+        shape: 'brick',
+        variants: [{ sku: 'GAN-65', options: {}, price: 14900, stock: 150 }],
+      },
+      {
+        title: 'Mechanical Keyboard 机械键盘',
+        description: 'Hot-swap, 75% layout.',
+        colors: ['#311b92', '#b388ff'],
+        shape: 'keys',
+        variants: [
+          { sku: 'KB-RED', options: { switch: 'Red' }, price: 45900, stock: 35 },
+          { sku: 'KB-BROWN', options: { switch: 'Brown' }, price: 45900, stock: 20 },
+        ],
+      },
     ],
   },
 ];
@@ -99,8 +153,19 @@ export async function seedShopDemo(shop: ShopService, ids: Map<string, string>):
     if (!sellerId) continue;
     await shop.catalog.upsertShop(sellerId, { name: s.name, description: s.description, currency: 'CNY' });
     for (const p of s.products) {
-      const created = await shop.catalog.createProduct(sellerId, { title: p.title, description: p.description, variants: p.variants, lowStockThreshold: 5 });
-      await shop.catalog.addImage(sellerId, created.id, await sharp(Buffer.from(productSvg(p))).png().toBuffer());
+      const created = await shop.catalog.createProduct(sellerId, {
+        title: p.title,
+        description: p.description,
+        variants: p.variants,
+        lowStockThreshold: 5,
+      });
+      await shop.catalog.addImage(
+        sellerId,
+        created.id,
+        await sharp(Buffer.from(productSvg(p)))
+          .png()
+          .toBuffer(),
+      );
       const published = await shop.catalog.setStatus(sellerId, created.id, 'published');
       products++;
       if (s.handle === 'tech_zhou' && p.shape === 'buds') {
@@ -118,8 +183,26 @@ export async function seedShopDemo(shop: ShopService, ids: Map<string, string>):
       }
     }
     const window = { startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 30 * 86_400_000).toISOString() };
-    await shop.promotions.createCoupon(sellerId, { title: '¥20 off ¥150', discount: { kind: 'amount', amountOff: 2000 }, minSpend: 15000, totalQuantity: 500, perUserLimit: 1, scope: { kind: 'shop' }, audience: { kind: 'everyone' }, ...window });
-    await shop.promotions.createCoupon(sellerId, { title: 'Fans: 10% off', discount: { kind: 'percent', percentOff: 10 }, minSpend: 0, totalQuantity: 200, perUserLimit: 1, scope: { kind: 'shop' }, audience: { kind: 'followers' }, ...window });
+    await shop.promotions.createCoupon(sellerId, {
+      title: '¥20 off ¥150',
+      discount: { kind: 'amount', amountOff: 2000 },
+      minSpend: 15000,
+      totalQuantity: 500,
+      perUserLimit: 1,
+      scope: { kind: 'shop' },
+      audience: { kind: 'everyone' },
+      ...window,
+    });
+    await shop.promotions.createCoupon(sellerId, {
+      title: 'Fans: 10% off',
+      discount: { kind: 'percent', percentOff: 10 },
+      minSpend: 0,
+      totalQuantity: 200,
+      perUserLimit: 1,
+      scope: { kind: 'shop' },
+      audience: { kind: 'followers' },
+      ...window,
+    });
   }
   return { products };
 }

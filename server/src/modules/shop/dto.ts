@@ -11,7 +11,17 @@ import type {
   Variant,
 } from '@tremolo/protocol';
 import type { Storage } from '../../platform/storage.ts';
-import type { AddressRow, CouponRow, FlashSaleRow, OrderEventRow, OrderItemRow, OrderRow, PaymentRow, ProductRow, VariantRow } from './repo.ts';
+import type {
+  AddressRow,
+  CouponRow,
+  FlashSaleRow,
+  OrderEventRow,
+  OrderItemRow,
+  OrderRow,
+  PaymentRow,
+  ProductRow,
+  VariantRow,
+} from './repo.ts';
 import type { AddressSnapshot, ImageRef } from './tables.ts';
 
 /** Row → protocol payload mappers. Pure: callers load what they need in batches first. */
@@ -46,7 +56,14 @@ export function variantDto(v: VariantRow, currency: string): Variant {
   return { id: v.id, sku: v.sku, options: v.options, price: { amount: v.price, currency }, stock: v.stock, active: v.active };
 }
 
-export function productCard(storage: Storage, p: ProductRow, vs: VariantRow[], seller: UserSummary, flash: FlashSaleRow | null, now: Date): ProductCard {
+export function productCard(
+  storage: Storage,
+  p: ProductRow,
+  vs: VariantRow[],
+  seller: UserSummary,
+  flash: FlashSaleRow | null,
+  now: Date,
+): ProductCard {
   const active = vs.filter((v) => v.active);
   const prices = active.map((v) => v.price);
   const stock = active.reduce((s, v) => s + v.stock, 0);
@@ -83,7 +100,16 @@ export function addressDto(a: AddressRow): Address {
 }
 
 export function addressSnapshot(a: AddressRow): AddressSnapshot {
-  return { name: a.name, phone: a.phone, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country };
+  return {
+    name: a.name,
+    phone: a.phone,
+    line1: a.line1,
+    line2: a.line2,
+    city: a.city,
+    region: a.region,
+    postalCode: a.postalCode,
+    country: a.country,
+  };
 }
 
 export function couponStatus(c: CouponRow, now: Date): Coupon['status'] {
@@ -161,7 +187,10 @@ export function orderDto(
     address: o.address,
     paymentDueAt: o.status === 'pending_payment' && o.paymentDueAt ? o.paymentDueAt.toISOString() : null,
     confirmedAt: o.confirmedAt?.toISOString() ?? null,
-    shipment: o.shippedAt && o.carrier && o.trackingNumber ? { carrier: o.carrier, trackingNumber: o.trackingNumber, shippedAt: o.shippedAt.toISOString() } : null,
+    shipment:
+      o.shippedAt && o.carrier && o.trackingNumber
+        ? { carrier: o.carrier, trackingNumber: o.trackingNumber, shippedAt: o.shippedAt.toISOString() }
+        : null,
     payment: payment ? paymentDto(payment) : null,
     attribution: o.attribution,
     cancelReason: o.cancelReason,

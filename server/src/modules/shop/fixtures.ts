@@ -18,7 +18,9 @@ export async function seller(t: TestApp, handle = uniq('seller')): Promise<TestU
 
 export async function product(
   s: TestUser,
-  variants: { sku: string; price: number; stock: number; options?: Record<string, string> }[] = [{ sku: 'TEE-M', price: 9900, stock: 10, options: { size: 'M' } }],
+  variants: { sku: string; price: number; stock: number; options?: Record<string, string> }[] = [
+    { sku: 'TEE-M', price: 9900, stock: 10, options: { size: 'M' } },
+  ],
   publish = true,
 ): Promise<Product> {
   const r = await s.invoke(api.shop.createProduct, { body: { title: 'Tee', description: 'A shirt', variants } });
@@ -31,12 +33,20 @@ export async function product(
 
 export async function buyer(t: TestApp, handle = uniq('buyer')): Promise<{ user: TestUser; address: Address }> {
   const user = await TestUser.signup(t, handle);
-  const r = await user.invoke(api.shop.addAddress, { body: { name: 'Ana', phone: '+86 138 0000 0000', line1: '1 Road', city: 'Shanghai' } });
+  const r = await user.invoke(api.shop.addAddress, {
+    body: { name: 'Ana', phone: '+86 138 0000 0000', line1: '1 Road', city: 'Shanghai' },
+  });
   assert.equal(r.status, 201, JSON.stringify(r.error));
   return { user, address: r.body };
 }
 
-export async function buyNow(b: { user: TestUser; address: Address }, sellerId: string, variantId: string, quantity = 1, extra: Record<string, unknown> = {}) {
+export async function buyNow(
+  b: { user: TestUser; address: Address },
+  sellerId: string,
+  variantId: string,
+  quantity = 1,
+  extra: Record<string, unknown> = {},
+) {
   return b.user.call<Order & { error?: { code: string } }>('POST', '/api/v1/shop/checkout', {
     sellerId,
     items: [{ variantId, quantity }],
@@ -47,13 +57,22 @@ export async function buyNow(b: { user: TestUser; address: Address }, sellerId: 
 }
 
 export async function pay(u: TestUser, orderId: string, number = CARD_OK, k = key('pay')) {
-  return u.call<{ order: Order; payment: { status: string } } & { error?: { code: string } }>('POST', `/api/v1/shop/orders/${orderId}/pay`, {
-    paymentMethod: { type: 'card', number },
-    idempotencyKey: k,
-  });
+  return u.call<{ order: Order; payment: { status: string } } & { error?: { code: string } }>(
+    'POST',
+    `/api/v1/shop/orders/${orderId}/pay`,
+    {
+      paymentMethod: { type: 'card', number },
+      idempotencyKey: k,
+    },
+  );
 }
 
-export async function flashSale(s: TestUser, variantId: string, stock: number, opts: { price?: number; perUserLimit?: number; startsInMs?: number; paymentWindowSec?: number } = {}): Promise<FlashSale> {
+export async function flashSale(
+  s: TestUser,
+  variantId: string,
+  stock: number,
+  opts: { price?: number; perUserLimit?: number; startsInMs?: number; paymentWindowSec?: number } = {},
+): Promise<FlashSale> {
   const start = Date.now() + (opts.startsInMs ?? 0);
   const r = await s.invoke(api.shop.createFlashSale, {
     body: {

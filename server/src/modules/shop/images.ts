@@ -26,7 +26,8 @@ export async function processProductImage(bytes: Buffer): Promise<ProcessedImage
     meta = undefined;
   }
   if (!meta?.format || !ACCEPTED.has(meta.format)) throw new AppError('unsupported_media_type', 'Product images must be JPEG, PNG or WebP');
-  if ((meta.width ?? 0) < 200 || (meta.height ?? 0) < 200) throw new AppError('unprocessable', 'Product images must be at least 200×200 pixels');
+  if ((meta.width ?? 0) < 200 || (meta.height ?? 0) < 200)
+    throw new AppError('unprocessable', 'Product images must be at least 200×200 pixels');
   try {
     const base = sharp(bytes, { limitInputPixels: 40_000_000 }).rotate();
     const { data: main, info } = await base

@@ -22,11 +22,15 @@ export class Insights {
     const to = q.to ? new Date(q.to + 'T00:00:00Z') : today;
     const from = q.from ? new Date(q.from + 'T00:00:00Z') : new Date(to.getTime() - (days - 1) * DAY);
     if (from > to) throw new AppError('validation_failed', '`from` is after `to`', [{ path: 'from', message: 'after to' }]);
-    if ((to.getTime() - from.getTime()) / DAY + 1 > MAX_DAYS) throw new AppError('validation_failed', `At most ${MAX_DAYS} days at once`, [{ path: 'from', message: 'range too long' }]);
+    if ((to.getTime() - from.getTime()) / DAY + 1 > MAX_DAYS)
+      throw new AppError('validation_failed', `At most ${MAX_DAYS} days at once`, [{ path: 'from', message: 'range too long' }]);
     return { from, to };
   }
 
-  async dashboard(sellerId: string, q: { from?: string | undefined; to?: string | undefined; period?: '7d' | '30d' | '90d' | undefined }): Promise<InsightsDto> {
+  async dashboard(
+    sellerId: string,
+    q: { from?: string | undefined; to?: string | undefined; period?: '7d' | '30d' | '90d' | undefined },
+  ): Promise<InsightsDto> {
     const { from, to } = this.range(q);
     const end = new Date(to.getTime() + DAY);
     const db = this.ctx.db;
@@ -117,7 +121,12 @@ export class Insights {
       }
       return r;
     };
-    for (const f of funnel) Object.assign(row(f.surface), { views: row(f.surface).views + f.views, clicks: row(f.surface).clicks + f.clicks, carts: row(f.surface).carts + f.carts });
+    for (const f of funnel)
+      Object.assign(row(f.surface), {
+        views: row(f.surface).views + f.views,
+        clicks: row(f.surface).clicks + f.clicks,
+        carts: row(f.surface).carts + f.carts,
+      });
     for (const o of bySurface) {
       const r = row(o.surface);
       r.orders += o.orders;
@@ -142,17 +151,38 @@ export class Insights {
       const date = new Date(d).toISOString().slice(0, 10);
       const td = tByDay.get(date);
       const od = oByDay.get(date);
-      daily.push({ date, views: td?.views ?? 0, clicks: td?.clicks ?? 0, paidOrders: od?.paidOrders ?? 0, revenue: Number(od?.revenue ?? 0) });
+      daily.push({
+        date,
+        views: td?.views ?? 0,
+        clicks: td?.clicks ?? 0,
+        paidOrders: od?.paidOrders ?? 0,
+        revenue: Number(od?.revenue ?? 0),
+      });
     }
 
     return {
       from: from.toISOString().slice(0, 10),
       to: to.toISOString().slice(0, 10),
       currency: shop?.currency ?? 'CNY',
-      totals: { views, clicks, carts, orders: t.orders, paidOrders: t.paidOrders, revenue: Number(t.revenue), refunds: t.refunds, unitsSold: t.unitsSold },
+      totals: {
+        views,
+        clicks,
+        carts,
+        orders: t.orders,
+        paidOrders: t.paidOrders,
+        revenue: Number(t.revenue),
+        refunds: t.refunds,
+        unitsSold: t.unitsSold,
+      },
       bySurface: [...surfaces.values()].sort((a, b) => b.revenue - a.revenue || b.views - a.views),
       followers: { follower: split(true), nonFollower: split(false) },
-      topProducts: top.map((p) => ({ productId: p.productId, title: p.title, unitsSold: p.unitsSold, revenue: Number(p.revenue), paidOrders: p.paidOrders })),
+      topProducts: top.map((p) => ({
+        productId: p.productId,
+        title: p.title,
+        unitsSold: p.unitsSold,
+        revenue: Number(p.revenue),
+        paidOrders: p.paidOrders,
+      })),
       daily,
     };
   }
@@ -163,7 +193,11 @@ export class Insights {
    */
   async surfaceSales(surface: string, surfaceId: string): Promise<{ orders: number; revenue: { amount: number; currency: string }[] }> {
     const rows = await this.ctx.db
-      .select({ currency: orders.currency, orders: sql<number>`count(*)::int`, revenue: sql<number>`coalesce(sum(${orders.total}), 0)::bigint` })
+      .select({
+        currency: orders.currency,
+        orders: sql<number>`count(*)::int`,
+        revenue: sql<number>`coalesce(sum(${orders.total}), 0)::bigint`,
+      })
       .from(orders)
       .where(
         and(
@@ -173,6 +207,9 @@ export class Insights {
         ),
       )
       .groupBy(orders.currency);
-    return { orders: rows.reduce((n, r) => n + r.orders, 0), revenue: rows.map((r) => ({ amount: Number(r.revenue), currency: r.currency })) };
+    return {
+      orders: rows.reduce((n, r) => n + r.orders, 0),
+      revenue: rows.map((r) => ({ amount: Number(r.revenue), currency: r.currency })),
+    };
   }
 }

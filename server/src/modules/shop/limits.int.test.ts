@@ -48,7 +48,11 @@ describe('units held unpaid', () => {
     const sale = await flashSale(s, p.variants[0]!.id, 10, { perUserLimit: 5 });
     const b = await buyer(t);
     assert.equal((await buyNow(b, s.id, p.variants[0]!.id, 3)).status, 201);
-    const flash = await b.user.call<Err>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { quantity: 1, addressId: b.address.id, idempotencyKey: key('fl') });
+    const flash = await b.user.call<Err>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, {
+      quantity: 1,
+      addressId: b.address.id,
+      idempotencyKey: key('fl'),
+    });
     assert.equal(flash.status, 409);
     assert.equal(flash.body.error?.code, 'too_many_unpaid');
   });
@@ -60,7 +64,11 @@ describe('views and clicks in insights', () => {
       method: 'POST',
       url: '/api/v1/shop/touches',
       remoteAddress: ip,
-      headers: { 'content-type': 'application/json', 'user-agent': ua, ...(session ? { cookie: session.cookie, 'x-csrf-token': session.csrf } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': ua,
+        ...(session ? { cookie: session.cookie, 'x-csrf-token': session.csrf } : {}),
+      },
       payload: JSON.stringify({ events: [{ productId, kind, surface: 'video', surfaceId: `v${Math.random().toString(36).slice(2, 8)}` }] }),
     });
 

@@ -41,7 +41,8 @@ describe('order state machine', () => {
     assert.ok(!r.ok && r.why === 'state');
     for (const terminal of ['cancelled', 'refunded'] as const) {
       for (const action of ALL_ACTIONS) {
-        for (const actor of ['buyer', 'seller', 'system'] as const) assert.equal(transition(terminal, action, actor).ok, false, `${terminal} ${action} ${actor}`);
+        for (const actor of ['buyer', 'seller', 'system'] as const)
+          assert.equal(transition(terminal, action, actor).ok, false, `${terminal} ${action} ${actor}`);
       }
     }
   });

@@ -11,7 +11,16 @@ import type { OrderStatus, PaymentStatus } from '@tremolo/protocol';
  *    cancelled             cancelled (money back)            refund_requested ──refund──▶ refunded
  *                                                                     └─reject_refund─▶ (back)
  */
-export type OrderAction = 'pay' | 'expire' | 'cancel' | 'confirm' | 'ship' | 'confirm_receipt' | 'request_refund' | 'refund' | 'reject_refund';
+export type OrderAction =
+  | 'pay'
+  | 'expire'
+  | 'cancel'
+  | 'confirm'
+  | 'ship'
+  | 'confirm_receipt'
+  | 'request_refund'
+  | 'refund'
+  | 'reject_refund';
 export type Actor = 'buyer' | 'seller' | 'system';
 type Effect =
   /** Units go back to the variant (or the flash sale) they came from. */
@@ -36,7 +45,13 @@ type Rule = { from: OrderStatus[]; actors: Actor[] } & Transition;
 
 const RULES: Record<OrderAction, Rule> = {
   pay: { from: ['pending_payment'], actors: ['system'], to: 'paid', effects: ['use_coupon'], changesStatus: true },
-  expire: { from: ['pending_payment'], actors: ['system'], to: 'cancelled', effects: ['release_stock', 'release_coupon'], changesStatus: true },
+  expire: {
+    from: ['pending_payment'],
+    actors: ['system'],
+    to: 'cancelled',
+    effects: ['release_stock', 'release_coupon'],
+    changesStatus: true,
+  },
   cancel: {
     from: ['pending_payment', 'paid'],
     actors: ['buyer', 'seller'],
@@ -73,8 +88,10 @@ const WORDS: Record<OrderStatus, string> = {
 /** Decides whether `actor` may apply `action` to an order in `from`, and what must happen. */
 export function transition(from: OrderStatus, action: OrderAction, actor: Actor): TransitionResult {
   const rule = RULES[action];
-  if (!rule.actors.includes(actor)) return { ok: false, why: 'actor', reason: `Only the ${rule.actors.join(' or ')} can ${action.replace('_', ' ')} an order` };
-  if (!rule.from.includes(from)) return { ok: false, why: 'state', reason: `The order is ${WORDS[from]}; it cannot be ${pastTense(action)} now` };
+  if (!rule.actors.includes(actor))
+    return { ok: false, why: 'actor', reason: `Only the ${rule.actors.join(' or ')} can ${action.replace('_', ' ')} an order` };
+  if (!rule.from.includes(from))
+    return { ok: false, why: 'state', reason: `The order is ${WORDS[from]}; it cannot be ${pastTense(action)} now` };
   const effects = [...rule.effects];
   // Cancelling after payment also gives the money back.
   if (action === 'cancel' && from === 'paid') effects.push('return_payment');
@@ -108,7 +125,8 @@ export const ALL_ACTIONS = Object.keys(RULES) as OrderAction[];
  */
 export function paymentAction(order: OrderStatus, payment: PaymentStatus): 'capture' | 'void' | 'refund' | null {
   if (payment === 'authorized' && MONEY_KEPT.has(order)) return 'capture';
-  if (payment === 'authorized' && (MONEY_RETURNED.has(order) || order === 'pending_payment')) return order === 'pending_payment' ? null : 'void';
+  if (payment === 'authorized' && (MONEY_RETURNED.has(order) || order === 'pending_payment'))
+    return order === 'pending_payment' ? null : 'void';
   if (payment === 'captured' && MONEY_RETURNED.has(order)) return 'refund';
   return null;
 }

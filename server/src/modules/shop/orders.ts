@@ -60,7 +60,9 @@ export class Orders {
     ]);
     const itemsOf = groupBy(items, (i) => i.orderId);
     const eventsOf = groupBy(events, (e) => e.orderId);
-    return rows.map((r) => orderDto(this.ctx.storage, r, itemsOf.get(r.id) ?? [], eventsOf.get(r.id) ?? [], pays.get(r.id) ?? null, people));
+    return rows.map((r) =>
+      orderDto(this.ctx.storage, r, itemsOf.get(r.id) ?? [], eventsOf.get(r.id) ?? [], pays.get(r.id) ?? null, people),
+    );
   }
 
   async dto(row: OrderRow): Promise<Order> {
@@ -165,27 +167,48 @@ export class Orders {
     return { order: updated, previous: o.status, action, actor, stock, moneyBack: t.transition.effects.includes('return_payment') };
   }
 
-  private async after(r: { order: OrderRow; previous: OrderStatus; action: OrderAction; actor: Actor; stock: { productId: string; flashSaleId: string | null; left: number }[]; moneyBack: boolean }) {
+  private async after(r: {
+    order: OrderRow;
+    previous: OrderStatus;
+    action: OrderAction;
+    actor: Actor;
+    stock: { productId: string; flashSaleId: string | null; left: number }[];
+    moneyBack: boolean;
+  }) {
     if (r.moneyBack) {
       const p = await this.repo.livePayment(r.order.id);
       if (p) await this.reconcile(p.id);
     }
     for (const s of r.stock) {
-      this.ctx.events.stock({ kind: 'stock', productId: s.productId, flashSaleId: s.flashSaleId, stockLeft: s.left, status: s.flashSaleId ? 'live' : null });
+      this.ctx.events.stock({
+        kind: 'stock',
+        productId: s.productId,
+        flashSaleId: s.flashSaleId,
+        stockLeft: s.left,
+        status: s.flashSaleId ? 'live' : null,
+      });
     }
     await this.publish(r.order);
     // The other side hears about changes it did not make.
     const tellSeller: OrderAction[] = ['cancel', 'request_refund', 'confirm_receipt'];
     const tellBuyer: OrderAction[] = ['ship', 'refund', 'reject_refund', 'cancel', 'expire'];
     if (r.actor === 'buyer' && tellSeller.includes(r.action)) await this.notify(r.order, 'seller', r.order.buyerId);
-    if (r.actor !== 'buyer' && tellBuyer.includes(r.action)) await this.notify(r.order, 'buyer', r.actor === 'seller' ? r.order.sellerId : null);
+    if (r.actor !== 'buyer' && tellBuyer.includes(r.action))
+      await this.notify(r.order, 'buyer', r.actor === 'seller' ? r.order.sellerId : null);
   }
 
   private async notify(o: OrderRow, to: 'buyer' | 'seller', actorId: string | null): Promise<void> {
     try {
       const [item] = await this.repo.items([o.id]);
       const actor = actorId ? ((await this.ctx.accounts.summaries([actorId])).get(actorId) ?? null) : null;
-      await this.ctx.notifications.notify(to === 'buyer' ? o.buyerId : o.sellerId, { kind: 'order', orderId: o.id, status: o.status, role: to, title: item?.title ?? '', actor });
+      await this.ctx.notifications.notify(to === 'buyer' ? o.buyerId : o.sellerId, {
+        kind: 'order',
+        orderId: o.id,
+        status: o.status,
+        role: to,
+        title: item?.title ?? '',
+        actor,
+      });
     } catch (err) {
       this.ctx.log.warn({ err }, 'order notification failed');
     }
@@ -225,8 +248,10 @@ export class Orders {
         const o = await repo.orderForUpdate(orderId);
         if (!o || o.buyerId !== userId) throw notFound('Order');
         // The same key seen again while its first call is still talking to the provider.
-        if (await repo.paymentByKey(provider.name, `${userId}:${key}`)) throw new AppError('conflict', 'A payment with this key is in progress; retry shortly');
-        if (o.status !== 'pending_payment') throw new AppError('invalid_state', o.status === 'cancelled' ? 'This order was cancelled' : 'This order is already paid');
+        if (await repo.paymentByKey(provider.name, `${userId}:${key}`))
+          throw new AppError('conflict', 'A payment with this key is in progress; retry shortly');
+        if (o.status !== 'pending_payment')
+          throw new AppError('invalid_state', o.status === 'cancelled' ? 'This order was cancelled' : 'This order is already paid');
         if (o.paymentDueAt && o.paymentDueAt <= now) throw new AppError('invalid_state', 'The payment window has closed');
         const live = await repo.livePayment(o.id);
         if (live) throw new AppError('invalid_state', 'A payment for this order is already in progress');
@@ -253,7 +278,13 @@ export class Orders {
     }
     let result: Awaited<ReturnType<PaymentProvider['authorize']>>;
     try {
-      result = await provider.authorize({ amount: payment.amount, currency: payment.currency, method, reference: orderId, idempotencyKey: payment.id });
+      result = await provider.authorize({
+        amount: payment.amount,
+        currency: payment.currency,
+        method,
+        reference: orderId,
+        idempotencyKey: payment.id,
+      });
     } catch (err) {
       // Unreachable provider: free the order for another try. Should the authorization have gone
       // through after all, its late webhook finds this payment failed and voids it.
@@ -274,9 +305,11 @@ export class Orders {
       const p = (await this.repo.payment(payment.id))!;
       outcome = { ok: { order: await this.dto(o), payment: paymentDto(p) } };
     }
-    await this.repo.saveIdempotent({ userId, scope: 'pay', key, requestHash: hash, response: outcome, createdAt: now }).catch((e: unknown) => {
-      if (pgErrorCode(e) !== UNIQUE_VIOLATION) throw e;
-    });
+    await this.repo
+      .saveIdempotent({ userId, scope: 'pay', key, requestHash: hash, response: outcome, createdAt: now })
+      .catch((e: unknown) => {
+        if (pgErrorCode(e) !== UNIQUE_VIOLATION) throw e;
+      });
     if ('error' in outcome) throw new AppError(outcome.error.code, outcome.error.message);
     return outcome.ok;
   }
@@ -284,7 +317,8 @@ export class Orders {
   private async storedPay(userId: string, key: string, hash: string): Promise<PayResult | null> {
     const prior = await this.repo.idempotent(userId, 'pay', key);
     if (!prior) return null;
-    if (prior.requestHash !== hash) throw new AppError('idempotency_mismatch', 'This idempotency key was used for a different payment; use a new key');
+    if (prior.requestHash !== hash)
+      throw new AppError('idempotency_mismatch', 'This idempotency key was used for a different payment; use a new key');
     const r = prior.response as StoredPay;
     if ('error' in r) throw new AppError(r.error.code, r.error.message);
     return r.ok;
@@ -379,7 +413,11 @@ export class Orders {
     await this.publish((await this.repo.order(o.id)) ?? o);
   }
 
-  async webhook(providerName: string, rawBody: string, headers: Record<string, string | string[] | undefined>): Promise<{ received: true }> {
+  async webhook(
+    providerName: string,
+    rawBody: string,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<{ received: true }> {
     const provider = this.ctx.providers.get(providerName);
     if (!provider) throw notFound('Payment provider');
     const ev = provider.parseWebhook(rawBody, headers);

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { AppError } from '../../platform/errors.ts';
 import { clampDiscount, lineTotal, subtotal, totals, MIN_CHARGE } from './pricing.ts';
 
-const line = (unitPrice: number, quantity: number, productId = 'p1') => ({ variantId: `v-${unitPrice}-${quantity}`, productId, unitPrice, quantity });
+const line = (unitPrice: number, quantity: number, productId = 'p1') => ({
+  variantId: `v-${unitPrice}-${quantity}`,
+  productId,
+  unitPrice,
+  quantity,
+});
 
 describe('pricing', () => {
   test('line totals and subtotals are integer minor units', () => {

@@ -17,7 +17,8 @@ const assertWhole = (n: number, what: string) => {
 /** unit × quantity in integer minor units; refuses anything that is not a safe integer. */
 export function lineTotal(unitPrice: number, quantity: number): number {
   assertWhole(unitPrice, 'A price');
-  if (!Number.isSafeInteger(quantity) || quantity < 1) throw new AppError('validation_failed', 'Quantity must be a whole number of at least 1');
+  if (!Number.isSafeInteger(quantity) || quantity < 1)
+    throw new AppError('validation_failed', 'Quantity must be a whole number of at least 1');
   if (unitPrice < 0) throw new AppError('unprocessable', 'A price cannot be negative');
   const t = unitPrice * quantity;
   assertWhole(t, 'A line total');

@@ -29,11 +29,14 @@ export class Promotions {
     const startsAt = new Date(body.startsAt);
     const endsAt = new Date(body.endsAt);
     const now = this.ctx.now();
-    if (endsAt <= startsAt) throw new AppError('validation_failed', 'endsAt must be after startsAt', [{ path: 'endsAt', message: 'before startsAt' }]);
+    if (endsAt <= startsAt)
+      throw new AppError('validation_failed', 'endsAt must be after startsAt', [{ path: 'endsAt', message: 'before startsAt' }]);
     if (endsAt <= now) throw new AppError('validation_failed', 'endsAt is in the past', [{ path: 'endsAt', message: 'in the past' }]);
     if (body.scope.kind === 'product') await this.catalog.owned(sellerId, body.scope.productId);
     if (body.discount.kind === 'amount' && body.minSpend > 0 && body.discount.amountOff >= body.minSpend) {
-      throw new AppError('validation_failed', 'An amount-off coupon must take off less than its minimum spend', [{ path: 'discount.amountOff', message: 'not below minSpend' }]);
+      throw new AppError('validation_failed', 'An amount-off coupon must take off less than its minimum spend', [
+        { path: 'discount.amountOff', message: 'not below minSpend' },
+      ]);
     }
     const row = await this.repo.insertCoupon({
       id: newId(),
@@ -87,7 +90,12 @@ export class Promotions {
   private async couponDtos(rows: CouponRow[], viewerId: string | null): Promise<Coupon[]> {
     const now = this.ctx.now();
     const people = await this.ctx.accounts.summaries([...new Set(rows.map((r) => r.sellerId))]);
-    const held = viewerId ? await this.repo.holderClaims(rows.map((r) => r.id), viewerId) : new Map<string, number>();
+    const held = viewerId
+      ? await this.repo.holderClaims(
+          rows.map((r) => r.id),
+          viewerId,
+        )
+      : new Map<string, number>();
     const out: Coupon[] = [];
     for (const c of rows) {
       let viewer: Coupon['viewer'] = null;
@@ -124,7 +132,9 @@ export class Promotions {
       }
       case 'fan_level': {
         const fans = this.ctx.fanAudience;
-        return fans && (await fans.fanLevel(audience.groupId, userId)) >= audience.minLevel ? null : `For fans of level ${audience.minLevel} and up`;
+        return fans && (await fans.fanLevel(audience.groupId, userId)) >= audience.minLevel
+          ? null
+          : `For fans of level ${audience.minLevel} and up`;
       }
     }
   }
@@ -143,7 +153,8 @@ export class Promotions {
     if (problem) throw new AppError(held >= c.perUserLimit ? 'limit_reached' : 'coupon_unavailable', problem);
     const claim = await this.ctx.db.transaction(async (tx) => {
       const repo = new ShopRepo(tx);
-      if (!(await repo.bumpHolder(c.id, userId, c.perUserLimit))) throw new AppError('limit_reached', 'You already hold as many as allowed');
+      if (!(await repo.bumpHolder(c.id, userId, c.perUserLimit)))
+        throw new AppError('limit_reached', 'You already hold as many as allowed');
       if (!(await repo.bumpClaimed(c.id, now))) throw new AppError('coupon_unavailable', 'All claimed');
       return repo.insertClaim({ id: newId(), couponId: c.id, userId, sellerId: c.sellerId, status: 'available', claimedAt: now });
     });
@@ -151,7 +162,10 @@ export class Promotions {
     return this.claimDto(claim, fresh, userId, now);
   }
 
-  async myCoupons(userId: string, q: { status?: CouponClaim['status'] | undefined; sellerId?: string | undefined; cursor?: string | undefined; limit: number }) {
+  async myCoupons(
+    userId: string,
+    q: { status?: CouponClaim['status'] | undefined; sellerId?: string | undefined; cursor?: string | undefined; limit: number },
+  ) {
     const now = this.ctx.now();
     // "expired" is derived (an available claim whose coupon is over), so it is filtered after the query.
     const dbStatus = q.status === 'expired' ? 'available' : q.status;
@@ -187,20 +201,31 @@ export class Promotions {
     const [found] = await this.repo.variantsByIds([body.variantId]);
     if (!found || found.product.sellerId !== sellerId) throw notFound('Variant');
     const { variant, product } = found;
-    if (product.status !== 'published' || !variant.active) throw new AppError('invalid_state', 'Publish the product (and keep the variant active) before a flash sale');
+    if (product.status !== 'published' || !variant.active)
+      throw new AppError('invalid_state', 'Publish the product (and keep the variant active) before a flash sale');
     const now = this.ctx.now();
     const startsAt = new Date(body.startsAt);
     const endsAt = new Date(body.endsAt);
-    if (startsAt.getTime() < now.getTime() - 60_000) throw new AppError('validation_failed', 'startsAt is in the past', [{ path: 'startsAt', message: 'in the past' }]);
-    if (startsAt.getTime() > now.getTime() + MAX_SCHEDULE_AHEAD_MS) throw new AppError('validation_failed', 'A flash sale starts within 30 days', [{ path: 'startsAt', message: 'too far ahead' }]);
+    if (startsAt.getTime() < now.getTime() - 60_000)
+      throw new AppError('validation_failed', 'startsAt is in the past', [{ path: 'startsAt', message: 'in the past' }]);
+    if (startsAt.getTime() > now.getTime() + MAX_SCHEDULE_AHEAD_MS)
+      throw new AppError('validation_failed', 'A flash sale starts within 30 days', [{ path: 'startsAt', message: 'too far ahead' }]);
     const duration = endsAt.getTime() - startsAt.getTime();
-    if (duration < 60_000 || duration > MAX_FLASH_DURATION_MS) throw new AppError('validation_failed', 'A flash sale lasts from 1 minute to 72 hours', [{ path: 'endsAt', message: 'duration out of range' }]);
-    if (body.price >= variant.price) throw new AppError('validation_failed', 'The flash price must be below the regular price', [{ path: 'price', message: 'not a discount' }]);
+    if (duration < 60_000 || duration > MAX_FLASH_DURATION_MS)
+      throw new AppError('validation_failed', 'A flash sale lasts from 1 minute to 72 hours', [
+        { path: 'endsAt', message: 'duration out of range' },
+      ]);
+    if (body.price >= variant.price)
+      throw new AppError('validation_failed', 'The flash price must be below the regular price', [
+        { path: 'price', message: 'not a discount' },
+      ]);
     const sale = await this.ctx.db.transaction(async (tx) => {
       // One flash sale per product at a time: the overlap check and the insert run one product at a time.
       await lockFor(tx, 'shop-flash-product', product.id);
       const repo = new ShopRepo(tx);
-      const overlapping = (await repo.openFlashSales([product.id], now)).filter((s) => !s.cancelledAt && s.startsAt < endsAt && s.endsAt > startsAt);
+      const overlapping = (await repo.openFlashSales([product.id], now)).filter(
+        (s) => !s.cancelledAt && s.startsAt < endsAt && s.endsAt > startsAt,
+      );
       if (overlapping.length) throw new AppError('conflict', 'This product already has a flash sale at that time');
       const left = await repo.takeStock(variant.id, body.stock);
       if (left === null) throw new AppError('out_of_stock', `Only ${variant.stock} in stock for ${variant.sku}`);
@@ -247,7 +272,13 @@ export class Promotions {
       url: `/p/${product.id}`,
       realtimeChannel: `product:${product.id}`,
     };
-    return { ...flashBadge(s, now), productId: s.productId, product: fallbackCard, paymentWindowSec: s.paymentWindowSec, serverTime: now.toISOString() };
+    return {
+      ...flashBadge(s, now),
+      productId: s.productId,
+      product: fallbackCard,
+      paymentWindowSec: s.paymentWindowSec,
+      serverTime: now.toISOString(),
+    };
   }
 
   async sellerFlashSales(sellerId: string, cursor: string | undefined, limit: number) {
@@ -280,7 +311,13 @@ export class Promotions {
       return s;
     });
     if (done) {
-      this.ctx.events.stock({ kind: 'stock', productId: done.productId, flashSaleId: done.id, stockLeft: 0, status: cancel ? 'cancelled' : 'ended' });
+      this.ctx.events.stock({
+        kind: 'stock',
+        productId: done.productId,
+        flashSaleId: done.id,
+        stockLeft: 0,
+        status: cancel ? 'cancelled' : 'ended',
+      });
     }
   }
 }

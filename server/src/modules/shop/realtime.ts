@@ -30,11 +30,20 @@ export class ShopEvents {
 
   async order(buyerId: string, sellerId: string, update: Omit<OrderUpdate, 'role'>): Promise<void> {
     const sends = [
-      this.realtime.publish(`user:${buyerId}`, { kind: 'order', order: { ...update, role: 'buyer' } }, { clientId: `order:${update.id}:${update.status}:${update.paymentStatus}:b` }),
-      this.realtime.publish(`user:${sellerId}`, { kind: 'order', order: { ...update, role: 'seller' } }, { clientId: `order:${update.id}:${update.status}:${update.paymentStatus}:s` }),
+      this.realtime.publish(
+        `user:${buyerId}`,
+        { kind: 'order', order: { ...update, role: 'buyer' } },
+        { clientId: `order:${update.id}:${update.status}:${update.paymentStatus}:b` },
+      ),
+      this.realtime.publish(
+        `user:${sellerId}`,
+        { kind: 'order', order: { ...update, role: 'seller' } },
+        { clientId: `order:${update.id}:${update.status}:${update.paymentStatus}:s` },
+      ),
     ];
     // A lost live update is repaired by the next fetch; it must never fail the order change itself.
-    for (const r of await Promise.allSettled(sends)) if (r.status === 'rejected') this.log.warn({ err: r.reason }, 'order event not published');
+    for (const r of await Promise.allSettled(sends))
+      if (r.status === 'rejected') this.log.warn({ err: r.reason }, 'order event not published');
   }
 
   /** Sends stock at once, then at most every `stockIntervalMs` with the latest value (leading and trailing edge). */

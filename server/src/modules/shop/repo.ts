@@ -98,11 +98,19 @@ export class ShopRepo {
 
   async variantsByIds(ids: string[]): Promise<{ variant: VariantRow; product: ProductRow }[]> {
     if (ids.length === 0) return [];
-    return this.db.select({ variant: variants, product: products }).from(variants).innerJoin(products, eq(products.id, variants.productId)).where(inArray(variants.id, ids));
+    return this.db
+      .select({ variant: variants, product: products })
+      .from(variants)
+      .innerJoin(products, eq(products.id, variants.productId))
+      .where(inArray(variants.id, ids));
   }
 
   async updateProduct(id: string, patch: Partial<typeof products.$inferInsert>): Promise<ProductRow | undefined> {
-    const [r] = await this.db.update(products).set({ ...patch, updatedAt: new Date() }).where(eq(products.id, id)).returning();
+    const [r] = await this.db
+      .update(products)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(products.id, id))
+      .returning();
     return r;
   }
 
@@ -120,7 +128,10 @@ export class ShopRepo {
   async removeImage(id: string, imageId: string): Promise<void> {
     await this.db
       .update(products)
-      .set({ images: sql`coalesce((select jsonb_agg(e) from jsonb_array_elements(${products.images}) e where e->>'id' <> ${imageId}), '[]'::jsonb)`, updatedAt: new Date() })
+      .set({
+        images: sql`coalesce((select jsonb_agg(e) from jsonb_array_elements(${products.images}) e where e->>'id' <> ${imageId}), '[]'::jsonb)`,
+        updatedAt: new Date(),
+      })
       .where(eq(products.id, id));
   }
 
@@ -157,7 +168,13 @@ export class ShopRepo {
     return this.db
       .select()
       .from(products)
-      .where(and(eq(products.sellerId, sellerId), statuses ? inArray(products.status, statuses as ProductRow['status'][]) : undefined, cursor ? lt(products.id, cursor) : undefined))
+      .where(
+        and(
+          eq(products.sellerId, sellerId),
+          statuses ? inArray(products.status, statuses as ProductRow['status'][]) : undefined,
+          cursor ? lt(products.id, cursor) : undefined,
+        ),
+      )
       .orderBy(desc(products.id))
       .limit(limit + 1);
   }
@@ -175,7 +192,14 @@ export class ShopRepo {
       .select({ variant: variants, product: products })
       .from(variants)
       .innerJoin(products, eq(products.id, variants.productId))
-      .where(and(eq(products.sellerId, sellerId), eq(variants.active, true), lte(variants.stock, products.lowStockThreshold), sql`${products.status} <> 'draft'`))
+      .where(
+        and(
+          eq(products.sellerId, sellerId),
+          eq(variants.active, true),
+          lte(variants.stock, products.lowStockThreshold),
+          sql`${products.status} <> 'draft'`,
+        ),
+      )
       .orderBy(asc(variants.stock), asc(variants.id))
       .limit(200);
   }
@@ -183,11 +207,19 @@ export class ShopRepo {
   // ------------------------------------------------------------ addresses
 
   async addresses(userId: string): Promise<AddressRow[]> {
-    return this.db.select().from(addresses).where(eq(addresses.userId, userId)).orderBy(desc(addresses.isDefault), desc(addresses.id)).limit(50);
+    return this.db
+      .select()
+      .from(addresses)
+      .where(eq(addresses.userId, userId))
+      .orderBy(desc(addresses.isDefault), desc(addresses.id))
+      .limit(50);
   }
 
   async address(userId: string, id: string): Promise<AddressRow | undefined> {
-    const [r] = await this.db.select().from(addresses).where(and(eq(addresses.id, id), eq(addresses.userId, userId)));
+    const [r] = await this.db
+      .select()
+      .from(addresses)
+      .where(and(eq(addresses.id, id), eq(addresses.userId, userId)));
     return r;
   }
 
@@ -202,16 +234,26 @@ export class ShopRepo {
   }
 
   async updateAddress(userId: string, id: string, patch: Partial<typeof addresses.$inferInsert>): Promise<AddressRow | undefined> {
-    const [r] = await this.db.update(addresses).set(patch).where(and(eq(addresses.id, id), eq(addresses.userId, userId))).returning();
+    const [r] = await this.db
+      .update(addresses)
+      .set(patch)
+      .where(and(eq(addresses.id, id), eq(addresses.userId, userId)))
+      .returning();
     return r;
   }
 
   async clearDefaultAddress(userId: string): Promise<void> {
-    await this.db.update(addresses).set({ isDefault: false }).where(and(eq(addresses.userId, userId), eq(addresses.isDefault, true)));
+    await this.db
+      .update(addresses)
+      .set({ isDefault: false })
+      .where(and(eq(addresses.userId, userId), eq(addresses.isDefault, true)));
   }
 
   async deleteAddress(userId: string, id: string): Promise<boolean> {
-    const r = await this.db.delete(addresses).where(and(eq(addresses.id, id), eq(addresses.userId, userId))).returning({ id: addresses.id });
+    const r = await this.db
+      .delete(addresses)
+      .where(and(eq(addresses.id, id), eq(addresses.userId, userId)))
+      .returning({ id: addresses.id });
     return r.length > 0;
   }
 
@@ -284,7 +326,11 @@ export class ShopRepo {
   }
 
   async stopCoupon(id: string, now: Date): Promise<CouponRow | undefined> {
-    const [r] = await this.db.update(coupons).set({ stoppedAt: now }).where(and(eq(coupons.id, id), isNull(coupons.stoppedAt))).returning();
+    const [r] = await this.db
+      .update(coupons)
+      .set({ stoppedAt: now })
+      .where(and(eq(coupons.id, id), isNull(coupons.stoppedAt)))
+      .returning();
     return r;
   }
 
@@ -334,7 +380,10 @@ export class ShopRepo {
     return r!;
   }
 
-  async claimsOf(userId: string, opts: { sellerId?: string | undefined; status?: ClaimRow['status'] | undefined; cursor?: string | undefined; limit: number }) {
+  async claimsOf(
+    userId: string,
+    opts: { sellerId?: string | undefined; status?: ClaimRow['status'] | undefined; cursor?: string | undefined; limit: number },
+  ) {
     return this.db
       .select({ claim: couponClaims, coupon: coupons })
       .from(couponClaims)
@@ -352,7 +401,11 @@ export class ShopRepo {
   }
 
   async claim(id: string) {
-    const [r] = await this.db.select({ claim: couponClaims, coupon: coupons }).from(couponClaims).innerJoin(coupons, eq(coupons.id, couponClaims.couponId)).where(eq(couponClaims.id, id));
+    const [r] = await this.db
+      .select({ claim: couponClaims, coupon: coupons })
+      .from(couponClaims)
+      .innerJoin(coupons, eq(coupons.id, couponClaims.couponId))
+      .where(eq(couponClaims.id, id));
     return r;
   }
 
@@ -382,12 +435,18 @@ export class ShopRepo {
       .where(and(eq(couponClaims.id, claimId), eq(couponClaims.orderId, orderId), eq(couponClaims.status, 'reserved')))
       .returning({ couponId: couponClaims.couponId });
     if (r.length === 0) return false;
-    await this.db.update(coupons).set({ used: sql`${coupons.used} + 1` }).where(eq(coupons.id, r[0]!.couponId));
+    await this.db
+      .update(coupons)
+      .set({ used: sql`${coupons.used} + 1` })
+      .where(eq(coupons.id, r[0]!.couponId));
     return true;
   }
 
   async unuseCoupon(couponId: string): Promise<void> {
-    await this.db.update(coupons).set({ used: sql`greatest(${coupons.used} - 1, 0)` }).where(eq(coupons.id, couponId));
+    await this.db
+      .update(coupons)
+      .set({ used: sql`greatest(${coupons.used} - 1, 0)` })
+      .where(eq(coupons.id, couponId));
   }
 
   // ------------------------------------------------------------ flash sales
@@ -397,7 +456,9 @@ export class ShopRepo {
     const [r] = await this.db.insert(flashSales).values(row).returning();
     const n = Math.max(1, Math.min(FLASH_BUCKETS, row.stockTotal));
     const base = Math.floor(row.stockTotal / n);
-    await this.db.insert(flashStock).values(Array.from({ length: n }, (_, i) => ({ flashSaleId: row.id, bucket: i, units: base + (i < row.stockTotal % n ? 1 : 0) })));
+    await this.db
+      .insert(flashStock)
+      .values(Array.from({ length: n }, (_, i) => ({ flashSaleId: row.id, bucket: i, units: base + (i < row.stockTotal % n ? 1 : 0) })));
     return r!;
   }
 
@@ -508,7 +569,10 @@ export class ShopRepo {
   }
 
   async flashHeld(id: string, userId: string): Promise<number> {
-    const [r] = await this.db.select({ q: flashHolds.quantity }).from(flashHolds).where(and(eq(flashHolds.flashSaleId, id), eq(flashHolds.userId, userId)));
+    const [r] = await this.db
+      .select({ q: flashHolds.quantity })
+      .from(flashHolds)
+      .where(and(eq(flashHolds.flashSaleId, id), eq(flashHolds.userId, userId)));
     return r?.q ?? 0;
   }
 
@@ -558,14 +622,21 @@ export class ShopRepo {
     return Number(r?.n ?? 0);
   }
 
-  async insertOrder(row: typeof orders.$inferInsert, items: (typeof orderItems.$inferInsert)[], event: typeof orderEvents.$inferInsert): Promise<void> {
+  async insertOrder(
+    row: typeof orders.$inferInsert,
+    items: (typeof orderItems.$inferInsert)[],
+    event: typeof orderEvents.$inferInsert,
+  ): Promise<void> {
     await this.db.insert(orders).values(row);
     await this.db.insert(orderItems).values(items);
     await this.db.insert(orderEvents).values(event);
   }
 
   async orderByKey(buyerId: string, key: string): Promise<OrderRow | undefined> {
-    const [r] = await this.db.select().from(orders).where(and(eq(orders.buyerId, buyerId), eq(orders.checkoutKey, key)));
+    const [r] = await this.db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.buyerId, buyerId), eq(orders.checkoutKey, key)));
     return r;
   }
 
@@ -608,7 +679,13 @@ export class ShopRepo {
     return this.db.select().from(orderEvents).where(inArray(orderEvents.orderId, orderIds)).orderBy(asc(orderEvents.id));
   }
 
-  async listOrders(side: 'buyer' | 'seller', userId: string, status: OrderStatus | undefined, cursor: string | undefined, limit: number): Promise<OrderRow[]> {
+  async listOrders(
+    side: 'buyer' | 'seller',
+    userId: string,
+    status: OrderStatus | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<OrderRow[]> {
     const col = side === 'buyer' ? orders.buyerId : orders.sellerId;
     return this.db
       .select()
@@ -641,12 +718,18 @@ export class ShopRepo {
   }
 
   async paymentByRef(provider: string, ref: string): Promise<PaymentRow | undefined> {
-    const [r] = await this.db.select().from(payments).where(and(eq(payments.provider, provider), eq(payments.providerRef, ref)));
+    const [r] = await this.db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.provider, provider), eq(payments.providerRef, ref)));
     return r;
   }
 
   async paymentByKey(provider: string, key: string): Promise<PaymentRow | undefined> {
-    const [r] = await this.db.select().from(payments).where(and(eq(payments.provider, provider), eq(payments.idempotencyKey, key)));
+    const [r] = await this.db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.provider, provider), eq(payments.idempotencyKey, key)));
     return r;
   }
 
@@ -739,7 +822,13 @@ export class HotQueries {
     this.idem = db
       .select()
       .from(idempotency)
-      .where(and(eq(idempotency.userId, sql.placeholder('userId')), eq(idempotency.scope, sql.placeholder('scope')), eq(idempotency.key, sql.placeholder('key'))))
+      .where(
+        and(
+          eq(idempotency.userId, sql.placeholder('userId')),
+          eq(idempotency.scope, sql.placeholder('scope')),
+          eq(idempotency.key, sql.placeholder('key')),
+        ),
+      )
       .prepare('shop_idempotent');
     this.left = db
       .select({ left: sql<number>`coalesce(sum(${flashStock.units}), 0)::int` })

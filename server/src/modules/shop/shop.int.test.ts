@@ -21,8 +21,13 @@ const provider = () => shop().provider('test') as TestPaymentProvider;
 
 function multipart(bytes: Buffer, type = 'image/png') {
   const boundary = '----shop' + Math.random().toString(16).slice(2);
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\nContent-Type: ${type}\r\n\r\n`);
-  return { payload: Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\nContent-Type: ${type}\r\n\r\n`,
+  );
+  return {
+    payload: Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 async function variantStock(productId: string, sku: string): Promise<number> {
@@ -33,9 +38,20 @@ async function variantStock(productId: string, sku: string): Promise<number> {
 describe('catalog', () => {
   test('create, publish, read, showcase on the card, product cards', async () => {
     const s = await seller(t);
-    const draft = await product(s, [{ sku: 'A-1', price: 1500, stock: 3 }, { sku: 'A-2', price: 2500, stock: 0 }], false);
+    const draft = await product(
+      s,
+      [
+        { sku: 'A-1', price: 1500, stock: 3 },
+        { sku: 'A-2', price: 2500, stock: 0 },
+      ],
+      false,
+    );
     assert.equal(draft.status, 'draft');
-    assert.equal((await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/products/${draft.id}` })).statusCode, 404, 'drafts are private');
+    assert.equal(
+      (await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/products/${draft.id}` })).statusCode,
+      404,
+      'drafts are private',
+    );
     assert.equal((await s.invoke(api.shop.product, { params: { id: draft.id } })).status, 200);
     const card0 = await s.call<{ sections: { kind: string }[] }>('GET', `/api/v1/users/${s.handle}`);
     assert.ok(!card0.body.sections.some((x) => x.kind === 'showcase'), 'no showcase without published products');
@@ -48,8 +64,14 @@ describe('catalog', () => {
     const showcase = sections.find((x) => x.kind === 'showcase');
     assert.equal(showcase?.products?.[0]?.id, draft.id);
     assert.equal(showcase?.total, 1);
-    const cards = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/cards?ids=${draft.id},00000000-0000-7000-8000-000000000000` });
-    assert.deepEqual((JSON.parse(cards.body) as { items: ProductCard[] }).items.map((c) => c.id), [draft.id]);
+    const cards = await t.app.http.inject({
+      method: 'GET',
+      url: `/api/v1/shop/cards?ids=${draft.id},00000000-0000-7000-8000-000000000000`,
+    });
+    assert.deepEqual(
+      (JSON.parse(cards.body) as { items: ProductCard[] }).items.map((c) => c.id),
+      [draft.id],
+    );
     const list = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/sellers/${s.handle}/products` });
     assert.equal((JSON.parse(list.body) as { items: ProductCard[] }).items.length, 1);
     const unpub = await s.invoke(api.shop.unpublishProduct, { params: { id: draft.id } });
@@ -67,7 +89,16 @@ describe('catalog', () => {
       ['no variants', { title: 'x', variants: [] }],
       ['price as string', { title: 'x', variants: [{ sku: 'a', price: '100', stock: 1 }] }],
       ['unknown field', { title: 'x', variants: [{ sku: 'a', price: 100, stock: 1 }], isFeatured: true }],
-      ['duplicate sku', { title: 'x', variants: [{ sku: 'a', price: 100, stock: 1 }, { sku: 'a', price: 200, stock: 1 }] }],
+      [
+        'duplicate sku',
+        {
+          title: 'x',
+          variants: [
+            { sku: 'a', price: 100, stock: 1 },
+            { sku: 'a', price: 200, stock: 1 },
+          ],
+        },
+      ],
     ];
     for (const [name, body] of bad) {
       const r = await s.call<Err>('POST', '/api/v1/shop/products', body);
@@ -85,7 +116,10 @@ describe('catalog', () => {
     p.lowStockThreshold = 5;
     const v = p.variants[0]!;
     assert.equal((await other.invoke(api.shop.updateProduct, { params: { id: p.id }, body: { title: 'mine now' } })).status, 404);
-    assert.equal((await other.invoke(api.shop.updateVariant, { params: { id: p.id, variantId: v.id }, body: { stockDelta: 5 } })).status, 404);
+    assert.equal(
+      (await other.invoke(api.shop.updateVariant, { params: { id: p.id, variantId: v.id }, body: { stockDelta: 5 } })).status,
+      404,
+    );
     const below = await s.invoke(api.shop.updateVariant, { params: { id: p.id, variantId: v.id }, body: { stockDelta: -9 } });
     assert.equal(below.status, 422);
     assert.equal(await variantStock(p.id, 'B-1'), 8, 'nothing changed');
@@ -93,7 +127,10 @@ describe('catalog', () => {
     assert.equal(down.body.variants[0]!.stock, 4);
     assert.equal(down.body.variants[0]!.price.amount, 1200);
     const low = await s.invoke(api.shop.lowStock);
-    assert.deepEqual(low.body.items.map((i) => [i.sku, i.stock]), [['B-1', 4]]);
+    assert.deepEqual(
+      low.body.items.map((i) => [i.sku, i.stock]),
+      [['B-1', 4]],
+    );
     const inbox = await s.call<{ items: { payload: { kind: string; sku?: string } }[] }>('GET', '/api/v1/notifications');
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'low_stock' && n.payload.sku === 'B-1'));
   });
@@ -101,9 +138,16 @@ describe('catalog', () => {
   test('images are checked by content, resized, listed and removed', async () => {
     const s = await seller(t);
     const p = await product(s);
-    const png = await sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#3a7' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#3a7' } })
+      .png()
+      .toBuffer();
     const up = multipart(png);
-    const r = await t.app.http.inject({ method: 'POST', url: `/api/v1/shop/products/${p.id}/images`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': up.contentType }, payload: up.payload });
+    const r = await t.app.http.inject({
+      method: 'POST',
+      url: `/api/v1/shop/products/${p.id}/images`,
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': up.contentType },
+      payload: up.payload,
+    });
     assert.equal(r.statusCode, 201, r.body);
     const img = (JSON.parse(r.body) as Product).images[0]!;
     assert.deepEqual([img.width, img.height], [1280, 960]);
@@ -111,10 +155,24 @@ describe('catalog', () => {
     const meta = await sharp(thumb.rawPayload).metadata();
     assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 400, 400]);
     const fake = multipart(Buffer.from('<?php echo 1; ?>'));
-    const bad = await t.app.http.inject({ method: 'POST', url: `/api/v1/shop/products/${p.id}/images`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': fake.contentType }, payload: fake.payload });
+    const bad = await t.app.http.inject({
+      method: 'POST',
+      url: `/api/v1/shop/products/${p.id}/images`,
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': fake.contentType },
+      payload: fake.payload,
+    });
     assert.equal(bad.statusCode, 415);
-    const tiny = multipart(await sharp({ create: { width: 50, height: 50, channels: 3, background: '#000' } }).png().toBuffer());
-    const small = await t.app.http.inject({ method: 'POST', url: `/api/v1/shop/products/${p.id}/images`, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': tiny.contentType }, payload: tiny.payload });
+    const tiny = multipart(
+      await sharp({ create: { width: 50, height: 50, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer(),
+    );
+    const small = await t.app.http.inject({
+      method: 'POST',
+      url: `/api/v1/shop/products/${p.id}/images`,
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': tiny.contentType },
+      payload: tiny.payload,
+    });
     assert.equal(small.statusCode, 422);
     const del = await s.invoke(api.shop.removeImage, { params: { id: p.id, imageId: img.id } });
     assert.equal(del.body.images.length, 0);
@@ -149,21 +207,41 @@ describe('the remaining routes', () => {
     const p = await product(s, [{ sku: 'V-1', price: 1000, stock: 5 }]);
     const currency = await s.invoke(api.shop.upsertShop, { body: { name: 'x', currency: 'USD' } });
     assert.equal(currency.error?.code, 'invalid_state', 'currency is fixed once products exist');
-    const added = await s.invoke(api.shop.addVariant, { params: { id: p.id }, body: { sku: 'V-2', options: { size: 'L' }, price: 1100, stock: 2 } });
+    const added = await s.invoke(api.shop.addVariant, {
+      params: { id: p.id },
+      body: { sku: 'V-2', options: { size: 'L' }, price: 1100, stock: 2 },
+    });
     assert.equal(added.status, 201);
     assert.deepEqual(added.body.variants.map((v) => v.sku).sort(), ['V-1', 'V-2']);
-    assert.equal((await s.invoke(api.shop.addVariant, { params: { id: p.id }, body: { sku: 'V-2', price: 1100, stock: 2 } })).error?.code, 'conflict');
+    assert.equal(
+      (await s.invoke(api.shop.addVariant, { params: { id: p.id }, body: { sku: 'V-2', price: 1100, stock: 2 } })).error?.code,
+      'conflict',
+    );
 
     const b = await buyer(t);
     const other = await buyer(t);
-    const second = await b.user.invoke(api.shop.addAddress, { body: { name: 'Work', phone: '021 555 0100', line1: '2 Office St', city: 'Beijing', isDefault: true } });
+    const second = await b.user.invoke(api.shop.addAddress, {
+      body: { name: 'Work', phone: '021 555 0100', line1: '2 Office St', city: 'Beijing', isDefault: true },
+    });
     const list = await b.user.invoke(api.shop.addresses);
-    assert.deepEqual(list.body.items.map((a) => [a.id, a.isDefault]), [[second.body.id, true], [b.address.id, false]]);
-    assert.equal((await other.user.invoke(api.shop.updateAddress, { params: { id: second.body.id }, body: { city: 'Xi’an' } })).status, 404);
+    assert.deepEqual(
+      list.body.items.map((a) => [a.id, a.isDefault]),
+      [
+        [second.body.id, true],
+        [b.address.id, false],
+      ],
+    );
+    assert.equal(
+      (await other.user.invoke(api.shop.updateAddress, { params: { id: second.body.id }, body: { city: 'Xi’an' } })).status,
+      404,
+    );
     assert.equal((await other.user.invoke(api.shop.deleteAddress, { params: { id: second.body.id } })).status, 404);
     const edited = await b.user.invoke(api.shop.updateAddress, { params: { id: second.body.id }, body: { city: 'Tianjin' } });
     assert.equal(edited.body.city, 'Tianjin');
-    assert.equal((await b.user.invoke(api.shop.updateAddress, { params: { id: second.body.id }, body: { phone: 'call me maybe' } })).status, 400);
+    assert.equal(
+      (await b.user.invoke(api.shop.updateAddress, { params: { id: second.body.id }, body: { phone: 'call me maybe' } })).status,
+      400,
+    );
     assert.equal((await b.user.invoke(api.shop.deleteAddress, { params: { id: second.body.id } })).status, 200);
 
     await b.user.invoke(api.shop.setCartItem, { params: { variantId: p.variants[0]!.id }, body: { quantity: 1 } });
@@ -171,21 +249,39 @@ describe('the remaining routes', () => {
     assert.deepEqual(emptied.body.carts, []);
 
     const window = { startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() };
-    const c = await s.invoke(api.shop.createCoupon, { body: { title: 'stop me', discount: { kind: 'percent', percentOff: 5 }, totalQuantity: 10, ...window } });
+    const c = await s.invoke(api.shop.createCoupon, {
+      body: { title: 'stop me', discount: { kind: 'percent', percentOff: 5 }, totalQuantity: 10, ...window },
+    });
     const seen = await b.user.invoke(api.shop.shopCoupons, { params: { handle: s.handle } });
-    assert.deepEqual(seen.body.items.map((x) => [x.id, x.viewer?.canClaim]), [[c.body.id, true]]);
+    assert.deepEqual(
+      seen.body.items.map((x) => [x.id, x.viewer?.canClaim]),
+      [[c.body.id, true]],
+    );
     assert.equal((await b.user.invoke(api.shop.stopCoupon, { params: { id: c.body.id } })).status, 404, 'only the seller stops it');
     const stopped = await s.invoke(api.shop.stopCoupon, { params: { id: c.body.id } });
     assert.equal(stopped.body.status, 'stopped');
     assert.equal((await b.user.invoke(api.shop.claimCoupon, { params: { id: c.body.id } })).error?.code, 'coupon_unavailable');
-    const badCoupon = await s.invoke(api.shop.createCoupon, { body: { title: 'bad', discount: { kind: 'percent', percentOff: 150 }, totalQuantity: 10, ...window } });
+    const badCoupon = await s.invoke(api.shop.createCoupon, {
+      body: { title: 'bad', discount: { kind: 'percent', percentOff: 150 }, totalQuantity: 10, ...window },
+    });
     assert.equal(badCoupon.status, 400);
-    const backwards = await s.invoke(api.shop.createCoupon, { body: { title: 'bad', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 10, startsAt: window.endsAt, endsAt: window.startsAt } });
+    const backwards = await s.invoke(api.shop.createCoupon, {
+      body: {
+        title: 'bad',
+        discount: { kind: 'amount', amountOff: 100 },
+        totalQuantity: 10,
+        startsAt: window.endsAt,
+        endsAt: window.startsAt,
+      },
+    });
     assert.equal(backwards.status, 400);
 
     const sale = await flashSale(s, p.variants[0]!.id, 2);
     const sales = await s.invoke(api.shop.sellerFlashSales);
-    assert.deepEqual(sales.body.items.map((x) => x.id), [sale.id]);
+    assert.deepEqual(
+      sales.body.items.map((x) => x.id),
+      [sale.id],
+    );
     assert.equal((await b.user.invoke(api.shop.cancelFlashSale, { params: { id: sale.id } })).status, 404);
   });
 });
@@ -200,10 +296,24 @@ describe('cart and checkout', () => {
     const tooMany = await b.user.invoke(api.shop.setCartItem, { params: { variantId: p1.variants[0]!.id }, body: { quantity: 4 } });
     assert.equal(tooMany.status, 409);
     assert.equal(tooMany.error?.code, 'out_of_stock');
-    for (const q of [0, -1, 1.5, '2']) assert.equal((await b.user.call('PUT', `/api/v1/shop/cart/items/${p1.variants[0]!.id}`, { quantity: q })).status, 400, `quantity ${q}`);
-    await b.user.invoke(api.shop.setCartItem, { params: { variantId: p1.variants[0]!.id }, body: { quantity: 2, touch: { surface: 'video', surfaceId: 'vid1' } } });
+    for (const q of [0, -1, 1.5, '2'])
+      assert.equal(
+        (await b.user.call('PUT', `/api/v1/shop/cart/items/${p1.variants[0]!.id}`, { quantity: q })).status,
+        400,
+        `quantity ${q}`,
+      );
+    await b.user.invoke(api.shop.setCartItem, {
+      params: { variantId: p1.variants[0]!.id },
+      body: { quantity: 2, touch: { surface: 'video', surfaceId: 'vid1' } },
+    });
     const cart = await b.user.invoke(api.shop.setCartItem, { params: { variantId: p2.variants[0]!.id }, body: { quantity: 3 } });
-    assert.deepEqual(cart.body.carts.map((c) => [c.seller.id, c.subtotal.amount]).sort(), [[s1.id, 2000], [s2.id, 1500]].sort());
+    assert.deepEqual(
+      cart.body.carts.map((c) => [c.seller.id, c.subtotal.amount]).sort(),
+      [
+        [s1.id, 2000],
+        [s2.id, 1500],
+      ].sort(),
+    );
     const r = await b.user.invoke(api.shop.checkout, { body: { sellerId: s1.id, addressId: b.address.id, idempotencyKey: key() } });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.status, 'pending_payment');
@@ -212,7 +322,11 @@ describe('cart and checkout', () => {
     assert.equal(r.body.attribution.lastTouch?.surface, 'video');
     assert.equal(await variantStock(p1.id, 'C-1'), 1);
     const after = await b.user.invoke(api.shop.cart);
-    assert.deepEqual(after.body.carts.map((c) => c.seller.id), [s2.id], "only the checked-out seller's cart is emptied");
+    assert.deepEqual(
+      after.body.carts.map((c) => c.seller.id),
+      [s2.id],
+      "only the checked-out seller's cart is emptied",
+    );
   });
 
   test('a retry with the same key returns the same order; a different request with it is refused', async () => {
@@ -255,7 +369,9 @@ describe('cart and checkout', () => {
       assert.equal(r.body.error?.code, code, name);
     }
     const myAddress = await s.invoke(api.shop.addAddress, { body: { name: 'S', phone: '12345678', line1: 'x', city: 'y' } });
-    const self = await s.invoke(api.shop.checkout, { body: { sellerId: s.id, items: [{ variantId: v, quantity: 1 }], addressId: myAddress.body.id, idempotencyKey: key() } });
+    const self = await s.invoke(api.shop.checkout, {
+      body: { sellerId: s.id, items: [{ variantId: v, quantity: 1 }], addressId: myAddress.body.id, idempotencyKey: key() },
+    });
     assert.equal(self.status, 400, 'no buying from your own shop');
     assert.equal(await variantStock(p.id, 'F-1'), 5, 'nothing was held');
     const orders = await b.user.invoke(api.shop.orders);
@@ -269,9 +385,20 @@ describe('coupons', () => {
     const p = await product(s, [{ sku: 'H-1', price: 5000, stock: 20 }]);
     const now = Date.now();
     const window = { startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 86_400_000).toISOString() };
-    const amount = await s.invoke(api.shop.createCoupon, { body: { title: '10 off 50', discount: { kind: 'amount', amountOff: 1000 }, minSpend: 5000, totalQuantity: 2, perUserLimit: 1, ...window } });
+    const amount = await s.invoke(api.shop.createCoupon, {
+      body: {
+        title: '10 off 50',
+        discount: { kind: 'amount', amountOff: 1000 },
+        minSpend: 5000,
+        totalQuantity: 2,
+        perUserLimit: 1,
+        ...window,
+      },
+    });
     assert.equal(amount.status, 201, JSON.stringify(amount.body));
-    const pct = await s.invoke(api.shop.createCoupon, { body: { title: '15%', discount: { kind: 'percent', percentOff: 15 }, totalQuantity: 10, perUserLimit: 2, ...window } });
+    const pct = await s.invoke(api.shop.createCoupon, {
+      body: { title: '15%', discount: { kind: 'percent', percentOff: 15 }, totalQuantity: 10, perUserLimit: 2, ...window },
+    });
     const b = await buyer(t);
     const c1 = await b.user.invoke(api.shop.claimCoupon, { params: { id: amount.body.id } });
     assert.equal(c1.status, 201);
@@ -280,13 +407,19 @@ describe('coupons', () => {
     assert.equal(twice.error?.code, 'limit_reached');
     await b.user.invoke(api.shop.claimCoupon, { params: { id: pct.body.id } });
     // One unit: 5000 → amount gives 1000, percent gives 750; two units: 10000 → 1000 vs 1500.
-    const one = await b.user.invoke(api.shop.checkoutPreview, { body: { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }] } });
+    const one = await b.user.invoke(api.shop.checkoutPreview, {
+      body: { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 1 }] },
+    });
     assert.equal(one.body.discount, 1000);
     assert.equal(one.body.selectedClaimId, c1.body.id);
     assert.equal(one.body.coupons.length, 2);
-    const two = await b.user.invoke(api.shop.checkoutPreview, { body: { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 2 }] } });
+    const two = await b.user.invoke(api.shop.checkoutPreview, {
+      body: { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 2 }] },
+    });
     assert.equal(two.body.discount, 1500);
-    const none = await b.user.invoke(api.shop.checkoutPreview, { body: { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 2 }], couponClaimId: null } });
+    const none = await b.user.invoke(api.shop.checkoutPreview, {
+      body: { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 2 }], couponClaimId: null },
+    });
     assert.equal(none.body.discount, 0);
     const order = await buyNow(b, s.id, p.variants[0]!.id, 1);
     assert.equal(order.body.discount, 1000);
@@ -296,7 +429,10 @@ describe('coupons', () => {
     const cancelled = await b.user.invoke(api.shop.cancelOrder, { params: { id: order.body.id }, body: { reason: 'changed my mind' } });
     assert.equal(cancelled.body.status, 'cancelled');
     const back = await b.user.invoke(api.shop.myCoupons, { query: { status: 'available' } });
-    assert.ok(back.body.items.some((c) => c.id === c1.body.id), 'the coupon came back');
+    assert.ok(
+      back.body.items.some((c) => c.id === c1.body.id),
+      'the coupon came back',
+    );
     // Total quantity: the second claim of the two-coupon batch succeeds, the third is refused.
     const b2 = await buyer(t);
     const b3 = await buyer(t);
@@ -312,8 +448,12 @@ describe('coupons', () => {
     const p = await product(s, [{ sku: 'I-1', price: 5000, stock: 20 }]);
     const now = Date.now();
     const window = { startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString() };
-    const foreign = await other.invoke(api.shop.createCoupon, { body: { title: 'other', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 5, ...window } });
-    const fans = await s.invoke(api.shop.createCoupon, { body: { title: 'fans', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 5, audience: { kind: 'followers' }, ...window } });
+    const foreign = await other.invoke(api.shop.createCoupon, {
+      body: { title: 'other', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 5, ...window },
+    });
+    const fans = await s.invoke(api.shop.createCoupon, {
+      body: { title: 'fans', discount: { kind: 'amount', amountOff: 100 }, totalQuantity: 5, audience: { kind: 'followers' }, ...window },
+    });
     const b = await buyer(t);
     const claimForeign = await b.user.invoke(api.shop.claimCoupon, { params: { id: foreign.body.id } });
     const r = await buyNow(b, s.id, p.variants[0]!.id, 1, { couponClaimId: claimForeign.body.id });
@@ -364,7 +504,10 @@ describe('orders and payments', () => {
     assert.equal(provider().doubleCaptures(), 0);
     assert.equal((await stranger.user.invoke(api.shop.order, { params: { id: o.body.id } })).status, 404);
     const sellerView = await s.invoke(api.shop.sellerOrders, { query: { status: 'paid' } });
-    assert.deepEqual(sellerView.body.items.map((x) => x.id), [o.body.id]);
+    assert.deepEqual(
+      sellerView.body.items.map((x) => x.id),
+      [o.body.id],
+    );
   });
 
   test('a declined card changes nothing and the buyer can pay with another', async () => {
@@ -398,21 +541,34 @@ describe('orders and payments', () => {
     });
     assert.equal(forged.statusCode, 400);
     assert.equal(JSON.parse(forged.body).error.code, 'signature_invalid');
-    const unsigned = await t.app.http.inject({ method: 'POST', url: '/api/v1/payments/webhooks/test', headers: { 'content-type': 'application/json' }, payload: '{"type":"payment.authorized"}' });
+    const unsigned = await t.app.http.inject({
+      method: 'POST',
+      url: '/api/v1/payments/webhooks/test',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"type":"payment.authorized"}',
+    });
     assert.equal(unsigned.statusCode, 400);
     const r = await pay(b.user, o.body.id, TEST_CARDS.asyncSuccess);
     assert.equal(r.status, 200);
     assert.equal(r.body.payment.status, 'processing');
     assert.equal(r.body.order.status, 'pending_payment');
     // Replaying a captured event with a forged amount is refused before anything changes.
-    const paid = await waitFor(() => b.user.invoke(api.shop.order, { params: { id: o.body.id } }), (x) => x.body.payment?.status === 'captured');
+    const paid = await waitFor(
+      () => b.user.invoke(api.shop.order, { params: { id: o.body.id } }),
+      (x) => x.body.payment?.status === 'captured',
+    );
     assert.equal(paid.body.status, 'paid');
-    const live = await ws.next((f) => f.t === 'ev' && f.body.kind === 'order' && f.body.order.id === o.body.id && f.body.order.status === 'paid');
+    const live = await ws.next(
+      (f) => f.t === 'ev' && f.body.kind === 'order' && f.body.order.id === o.body.id && f.body.order.status === 'paid',
+    );
     assert.ok(live);
     ws.close();
     const failing = await buyNow(b, s.id, p.variants[0]!.id);
     await pay(b.user, failing.body.id, TEST_CARDS.asyncFailure);
-    const failed = await waitFor(() => b.user.invoke(api.shop.order, { params: { id: failing.body.id } }), (x) => x.body.payment?.status === 'failed');
+    const failed = await waitFor(
+      () => b.user.invoke(api.shop.order, { params: { id: failing.body.id } }),
+      (x) => x.body.payment?.status === 'failed',
+    );
     assert.equal(failed.body.payment?.status, 'failed');
     assert.equal(failed.body.status, 'pending_payment');
   });
@@ -423,7 +579,10 @@ describe('orders and payments', () => {
     const b = await buyer(t);
     const o = await buyNow(b, s.id, p.variants[0]!.id, 2);
     await pay(b.user, o.body.id);
-    assert.equal((await b.user.invoke(api.shop.shipOrder, { params: { id: o.body.id }, body: { carrier: 'SF', trackingNumber: 'SF123456' } })).status, 403);
+    assert.equal(
+      (await b.user.invoke(api.shop.shipOrder, { params: { id: o.body.id }, body: { carrier: 'SF', trackingNumber: 'SF123456' } })).status,
+      403,
+    );
     const early = await b.user.invoke(api.shop.requestRefund, { params: { id: o.body.id }, body: { reason: 'x' } });
     assert.equal(early.error?.code, 'invalid_state');
     assert.equal((await s.invoke(api.shop.confirmOrder, { params: { id: o.body.id } })).body.confirmedAt !== null, true);
@@ -432,11 +591,18 @@ describe('orders and payments', () => {
     const shipped = await s.invoke(api.shop.shipOrder, { params: { id: o.body.id }, body: { carrier: 'SF', trackingNumber: 'SF123456' } });
     assert.equal(shipped.body.status, 'shipped');
     assert.equal(shipped.body.shipment?.trackingNumber, 'SF123456');
-    assert.equal((await b.user.invoke(api.shop.cancelOrder, { params: { id: o.body.id }, body: {} })).error?.code, 'invalid_state', 'no cancelling after shipping');
+    assert.equal(
+      (await b.user.invoke(api.shop.cancelOrder, { params: { id: o.body.id }, body: {} })).error?.code,
+      'invalid_state',
+      'no cancelling after shipping',
+    );
     const inbox = await b.user.call<{ items: { payload: { kind: string; status?: string } }[] }>('GET', '/api/v1/notifications');
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'order' && n.payload.status === 'shipped'));
     assert.equal((await b.user.invoke(api.shop.receiveOrder, { params: { id: o.body.id } })).body.status, 'completed');
-    assert.equal((await b.user.invoke(api.shop.requestRefund, { params: { id: o.body.id }, body: { reason: 'too small' } })).body.status, 'refund_requested');
+    assert.equal(
+      (await b.user.invoke(api.shop.requestRefund, { params: { id: o.body.id }, body: { reason: 'too small' } })).body.status,
+      'refund_requested',
+    );
     assert.equal((await s.invoke(api.shop.rejectRefund, { params: { id: o.body.id }, body: { reason: 'worn' } })).body.status, 'completed');
     await b.user.invoke(api.shop.requestRefund, { params: { id: o.body.id }, body: { reason: 'really too small' } });
     assert.equal(await variantStock(p.id, 'M-1'), 3);
@@ -446,7 +612,17 @@ describe('orders and payments', () => {
     assert.equal(provider().ledger(o.body.id).refunded, 4000);
     assert.equal(await variantStock(p.id, 'M-1'), 5, 'the returned goods are back in stock');
     const history = refunded.body.history.map((h) => h.status);
-    assert.deepEqual(history, ['pending_payment', 'paid', 'paid', 'shipped', 'completed', 'refund_requested', 'completed', 'refund_requested', 'refunded']);
+    assert.deepEqual(history, [
+      'pending_payment',
+      'paid',
+      'paid',
+      'shipped',
+      'completed',
+      'refund_requested',
+      'completed',
+      'refund_requested',
+      'refunded',
+    ]);
   });
 
   test('cancelling a paid order refunds it and returns the stock', async () => {
@@ -486,7 +662,10 @@ describe('orders and payments', () => {
     assert.equal(started.body.payment.status, 'processing');
     const cancelled = await b.user.invoke(api.shop.cancelOrder, { params: { id: o3.body.id }, body: {} });
     assert.equal(cancelled.body.status, 'cancelled');
-    const final = await waitFor(() => b.user.invoke(api.shop.order, { params: { id: o3.body.id } }), (x) => x.body.payment?.status === 'voided');
+    const final = await waitFor(
+      () => b.user.invoke(api.shop.order, { params: { id: o3.body.id } }),
+      (x) => x.body.payment?.status === 'voided',
+    );
     assert.equal(final.body.payment?.status, 'voided');
     assert.deepEqual(provider().ledger(o3.body.id).statuses, ['voided']);
   });
@@ -497,22 +676,47 @@ describe('flash sales', () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'P-1', price: 9900, stock: 10 }]);
     const v = p.variants[0]!.id;
-    const notCheaper = await s.invoke(api.shop.createFlashSale, { body: { variantId: v, price: 9900, stock: 1, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 600_000).toISOString() } });
+    const notCheaper = await s.invoke(api.shop.createFlashSale, {
+      body: {
+        variantId: v,
+        price: 9900,
+        stock: 1,
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 600_000).toISOString(),
+      },
+    });
     assert.equal(notCheaper.status, 400);
-    const tooMany = await s.invoke(api.shop.createFlashSale, { body: { variantId: v, price: 100, stock: 11, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 600_000).toISOString() } });
+    const tooMany = await s.invoke(api.shop.createFlashSale, {
+      body: {
+        variantId: v,
+        price: 100,
+        stock: 11,
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 600_000).toISOString(),
+      },
+    });
     assert.equal(tooMany.error?.code, 'out_of_stock');
     const sale = await flashSale(s, v, 3, { price: 990 });
     assert.equal(sale.status, 'live');
     assert.equal(await variantStock(p.id, 'P-1'), 7);
     const b = await buyer(t);
-    const r = await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } });
+    const r = await b.user.invoke(api.shop.flashCheckout, {
+      params: { id: sale.id },
+      body: { addressId: b.address.id, idempotencyKey: key() },
+    });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.total, 990);
     assert.equal(r.body.flashSaleId, sale.id);
-    const second = await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } });
+    const second = await b.user.invoke(api.shop.flashCheckout, {
+      params: { id: sale.id },
+      body: { addressId: b.address.id, idempotencyKey: key() },
+    });
     assert.equal(second.status, 409);
     assert.equal(second.error?.code, 'limit_reached');
-    const two = await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, quantity: 2, idempotencyKey: key() } });
+    const two = await b.user.invoke(api.shop.flashCheckout, {
+      params: { id: sale.id },
+      body: { addressId: b.address.id, quantity: 2, idempotencyKey: key() },
+    });
     assert.equal(two.error?.code, 'limit_reached');
     let now = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/flash-sales/${sale.id}` });
     assert.equal((JSON.parse(now.body) as FlashSale).stockLeft, 2);
@@ -524,7 +728,10 @@ describe('flash sales', () => {
     }
     now = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/flash-sales/${sale.id}` });
     assert.equal((JSON.parse(now.body) as FlashSale).stockLeft, 3, 'the unpaid unit went back to the sale');
-    const again = await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } });
+    const again = await b.user.invoke(api.shop.flashCheckout, {
+      params: { id: sale.id },
+      body: { addressId: b.address.id, idempotencyKey: key() },
+    });
     assert.equal(again.status, 201, 'the hold was released with the order');
     const cancelled = await s.invoke(api.shop.cancelFlashSale, { params: { id: sale.id } });
     assert.equal(cancelled.body.status, 'cancelled');
@@ -539,7 +746,10 @@ describe('flash sales', () => {
     const sale = await flashSale(s, p.variants[0]!.id, 2, { startsInMs: 3_600_000 });
     assert.equal(sale.status, 'upcoming');
     const b = await buyer(t);
-    const r = await b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } });
+    const r = await b.user.invoke(api.shop.flashCheckout, {
+      params: { id: sale.id },
+      body: { addressId: b.address.id, idempotencyKey: key() },
+    });
     assert.equal(r.status, 409);
     assert.equal(r.error?.code, 'invalid_state');
     const card = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/products/${p.id}` });
@@ -568,7 +778,12 @@ describe('live stock and webhooks', () => {
   test('webhooks: unknown provider, validly signed garbage, wrong amount, unknown reference', async () => {
     const secret = process.env.PAYMENT_WEBHOOK_SECRET || 'tremolo-dev-webhook-secret';
     const post = (url: string, body: string) =>
-      t.app.http.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signPayload(secret, body) }, payload: body });
+      t.app.http.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signPayload(secret, body) },
+        payload: body,
+      });
     assert.equal((await post('/api/v1/payments/webhooks/stripe', '{}')).statusCode, 404);
     const garbage = await post('/api/v1/payments/webhooks/test', '{"id": ');
     assert.equal(garbage.statusCode, 400);
@@ -591,10 +806,20 @@ describe('live stock and webhooks', () => {
     shop().provider('test');
     await pay(b.user, o.body.id, TEST_CARDS.asyncSuccess);
     const [row] = await t.app.database.db.select().from(payments).where(eq(payments.orderId, o.body.id));
-    const forgedAmount = JSON.stringify({ id: 'evt_y', type: 'payment.authorized', ref: row!.providerRef, amount: 1, currency: 'CNY', reason: null });
+    const forgedAmount = JSON.stringify({
+      id: 'evt_y',
+      type: 'payment.authorized',
+      ref: row!.providerRef,
+      amount: 1,
+      currency: 'CNY',
+      reason: null,
+    });
     const wrong = await post('/api/v1/payments/webhooks/test', forgedAmount);
     assert.equal(wrong.statusCode, 422, 'a signed event whose amount does not match is refused');
-    const paid = await waitFor(() => b.user.invoke(api.shop.order, { params: { id: o.body.id } }), (x) => x.body.status === 'paid');
+    const paid = await waitFor(
+      () => b.user.invoke(api.shop.order, { params: { id: o.body.id } }),
+      (x) => x.body.status === 'paid',
+    );
     assert.equal(paid.body.payment?.status, 'captured', 'the genuine event still lands');
   });
 });
@@ -604,7 +829,9 @@ describe('insights and attribution', () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'U-1', price: 1000, stock: 5 }]);
     const b = await buyer(t);
-    await b.user.invoke(api.shop.recordTouches, { body: { events: [{ productId: p.id, kind: 'click', surface: 'group', surfaceId: 'g1' }] } });
+    await b.user.invoke(api.shop.recordTouches, {
+      body: { events: [{ productId: p.id, kind: 'click', surface: 'group', surfaceId: 'g1' }] },
+    });
     shop().advanceClock(8 * 86_400_000);
     try {
       const o = await buyNow(b, s.id, p.variants[0]!.id);
@@ -623,14 +850,18 @@ describe('insights and attribution', () => {
     await fan.user.call('PUT', `/api/v1/users/${s.handle}/follow`);
     const anon = new TestUser(t);
     await anon.invoke(api.shop.recordTouches, { body: { events: [{ productId: p.id, kind: 'view', surface: 'video', surfaceId: 'v1' }] } });
-    await fan.user.invoke(api.shop.recordTouches, { body: {
-      events: [
-        { productId: p.id, kind: 'view', surface: 'room', surfaceId: 'r1' },
-        { productId: p.id, kind: 'view', surface: 'video', surfaceId: 'v1' },
-        { productId: p.id, kind: 'click', surface: 'video', surfaceId: 'v1' },
-      ],
-    } });
-    await stranger.user.invoke(api.shop.recordTouches, { body: { events: [{ productId: p.id, kind: 'view', surface: 'dm', sharedBy: fan.user.id }] } });
+    await fan.user.invoke(api.shop.recordTouches, {
+      body: {
+        events: [
+          { productId: p.id, kind: 'view', surface: 'room', surfaceId: 'r1' },
+          { productId: p.id, kind: 'view', surface: 'video', surfaceId: 'v1' },
+          { productId: p.id, kind: 'click', surface: 'video', surfaceId: 'v1' },
+        ],
+      },
+    });
+    await stranger.user.invoke(api.shop.recordTouches, {
+      body: { events: [{ productId: p.id, kind: 'view', surface: 'dm', sharedBy: fan.user.id }] },
+    });
     const o1 = await buyNow(fan, s.id, p.variants[0]!.id, 2);
     assert.equal(o1.body.attribution.firstTouch?.surface, 'room');
     assert.equal(o1.body.attribution.lastTouch?.surface, 'video');
@@ -653,7 +884,10 @@ describe('insights and attribution', () => {
     assert.equal(i.bySurface.find((x) => x.surface === 'dm')?.paidOrders, 1);
     assert.deepEqual(i.followers.follower, { paidOrders: 1, revenue: 2000, buyers: 1 });
     assert.deepEqual(i.followers.nonFollower, { paidOrders: 1, revenue: 1000, buyers: 1 });
-    assert.deepEqual(i.topProducts.map((x) => [x.productId, x.unitsSold]), [[p.id, 3]]);
+    assert.deepEqual(
+      i.topProducts.map((x) => [x.productId, x.unitsSold]),
+      [[p.id, 3]],
+    );
     assert.equal(i.daily.length, 7);
     assert.equal(i.daily[6]!.paidOrders, 2);
     const bad = await s.invoke(api.shop.insights, { query: { from: '2026-05-10', to: '2026-05-01' } });

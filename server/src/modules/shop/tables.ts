@@ -7,7 +7,9 @@ const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /** One shop per seller; its currency is the currency of every price, coupon and order in it. */
 export const shops = pgTable('shop_shops', {
-  sellerId: uuid('seller_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  sellerId: uuid('seller_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
   name: text('name').notNull(),
   description: text('description').notNull().default(''),
   currency: text('currency').notNull(),
@@ -26,7 +28,9 @@ export const products = pgTable(
   'shop_products',
   {
     id: uuid('id').primaryKey(),
-    sellerId: uuid('seller_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    sellerId: uuid('seller_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     currency: text('currency').notNull(),
@@ -43,7 +47,9 @@ export const variants = pgTable(
   'shop_variants',
   {
     id: uuid('id').primaryKey(),
-    productId: uuid('product_id').notNull().references(() => products.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
     sku: text('sku').notNull(),
     options: jsonb('options').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
     price: integer('price').notNull(),
@@ -64,7 +70,9 @@ export const addresses = pgTable(
   'shop_addresses',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     phone: text('phone').notNull(),
     line1: text('line1').notNull(),
@@ -82,8 +90,12 @@ export const addresses = pgTable(
 export const cartItems = pgTable(
   'shop_cart_items',
   {
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    variantId: uuid('variant_id').notNull().references(() => variants.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    variantId: uuid('variant_id')
+      .notNull()
+      .references(() => variants.id, { onDelete: 'cascade' }),
     sellerId: uuid('seller_id').notNull(),
     quantity: integer('quantity').notNull(),
     addedAt: ts('added_at').notNull().defaultNow(),
@@ -95,7 +107,9 @@ export const coupons = pgTable(
   'shop_coupons',
   {
     id: uuid('id').primaryKey(),
-    sellerId: uuid('seller_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    sellerId: uuid('seller_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     currency: text('currency').notNull(),
     discount: jsonb('discount').$type<CouponDiscount>().notNull(),
@@ -122,8 +136,12 @@ export const coupons = pgTable(
 export const couponHolders = pgTable(
   'shop_coupon_holders',
   {
-    couponId: uuid('coupon_id').notNull().references(() => coupons.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    couponId: uuid('coupon_id')
+      .notNull()
+      .references(() => coupons.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     claims: integer('claims').notNull(),
   },
   (t) => [primaryKey({ columns: [t.couponId, t.userId] })],
@@ -133,8 +151,12 @@ export const couponClaims = pgTable(
   'shop_coupon_claims',
   {
     id: uuid('id').primaryKey(),
-    couponId: uuid('coupon_id').notNull().references(() => coupons.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    couponId: uuid('coupon_id')
+      .notNull()
+      .references(() => coupons.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     sellerId: uuid('seller_id').notNull(),
     /** available → reserved (by a pending order) → used (paid); a failed order puts it back. */
     status: text('status', { enum: ['available', 'reserved', 'used'] }).notNull(),
@@ -148,9 +170,15 @@ export const flashSales = pgTable(
   'shop_flash_sales',
   {
     id: uuid('id').primaryKey(),
-    sellerId: uuid('seller_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    productId: uuid('product_id').notNull().references(() => products.id, { onDelete: 'cascade' }),
-    variantId: uuid('variant_id').notNull().references(() => variants.id, { onDelete: 'cascade' }),
+    sellerId: uuid('seller_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    variantId: uuid('variant_id')
+      .notNull()
+      .references(() => variants.id, { onDelete: 'cascade' }),
     price: integer('price').notNull(),
     currency: text('currency').notNull(),
     stockTotal: integer('stock_total').notNull(),
@@ -185,7 +213,9 @@ export const flashSales = pgTable(
 export const flashStock = pgTable(
   'shop_flash_stock',
   {
-    flashSaleId: uuid('flash_sale_id').notNull().references(() => flashSales.id, { onDelete: 'cascade' }),
+    flashSaleId: uuid('flash_sale_id')
+      .notNull()
+      .references(() => flashSales.id, { onDelete: 'cascade' }),
     bucket: integer('bucket').notNull(),
     units: integer('units').notNull(),
     closed: boolean('closed').notNull().default(false),
@@ -197,8 +227,12 @@ export const flashStock = pgTable(
 export const flashHolds = pgTable(
   'shop_flash_holds',
   {
-    flashSaleId: uuid('flash_sale_id').notNull().references(() => flashSales.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    flashSaleId: uuid('flash_sale_id')
+      .notNull()
+      .references(() => flashSales.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     quantity: integer('quantity').notNull(),
   },
   (t) => [primaryKey({ columns: [t.flashSaleId, t.userId] }), check('shop_flash_holds_qty_nonneg', sql`${t.quantity} >= 0`)],
@@ -219,8 +253,12 @@ export const orders = pgTable(
   'shop_orders',
   {
     id: uuid('id').primaryKey(),
-    buyerId: uuid('buyer_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    sellerId: uuid('seller_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    buyerId: uuid('buyer_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sellerId: uuid('seller_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     status: text('status').$type<OrderStatus>().notNull(),
     currency: text('currency').notNull(),
     subtotal: integer('subtotal').notNull(),
@@ -262,7 +300,9 @@ export const orderItems = pgTable(
   'shop_order_items',
   {
     id: uuid('id').primaryKey(),
-    orderId: uuid('order_id').notNull().references(() => orders.id, { onDelete: 'cascade' }),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
     productId: uuid('product_id').notNull(),
     variantId: uuid('variant_id').notNull(),
     title: text('title').notNull(),
@@ -280,7 +320,9 @@ export const orderEvents = pgTable(
   'shop_order_events',
   {
     id: uuid('id').primaryKey(),
-    orderId: uuid('order_id').notNull().references(() => orders.id, { onDelete: 'cascade' }),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
     status: text('status').$type<OrderStatus>().notNull(),
     actor: text('actor', { enum: ['buyer', 'seller', 'system'] }).notNull(),
     note: text('note'),
@@ -293,7 +335,9 @@ export const payments = pgTable(
   'shop_payments',
   {
     id: uuid('id').primaryKey(),
-    orderId: uuid('order_id').notNull().references(() => orders.id, { onDelete: 'cascade' }),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
     provider: text('provider').notNull(),
     /** The buyer's key, scoped by order: the unique index makes a retried pay call a no-op. */
     idempotencyKey: text('idempotency_key').notNull(),
@@ -321,7 +365,9 @@ export const payments = pgTable(
 export const idempotency = pgTable(
   'shop_idempotency',
   {
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     scope: text('scope').notNull(),
     key: text('key').notNull(),
     /** sha256 of the request: the same key with a different request is refused, not replayed. */
@@ -337,7 +383,9 @@ export const touches = pgTable(
   'shop_touches',
   {
     id: uuid('id').primaryKey(),
-    productId: uuid('product_id').notNull().references(() => products.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
     sellerId: uuid('seller_id').notNull(),
     userId: uuid('user_id'),
     kind: text('kind', { enum: ['view', 'click', 'cart'] }).notNull(),

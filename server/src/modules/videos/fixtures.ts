@@ -8,7 +8,10 @@ import { findMediaTools, synthesize } from './media.ts';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tremolo-fixtures-'));
 const made = new Map<string, Promise<string>>();
 
-export function sampleVideo(name: string, opts: { seconds?: number; width?: number; height?: number; source?: string; ext?: string } = {}): Promise<string> {
+export function sampleVideo(
+  name: string,
+  opts: { seconds?: number; width?: number; height?: number; source?: string; ext?: string } = {},
+): Promise<string> {
   const key = JSON.stringify([name, opts]);
   let p = made.get(key);
   if (!p) {

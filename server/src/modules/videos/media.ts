@@ -82,7 +82,14 @@ export async function probe(tools: MediaTools, file: string): Promise<Probe | nu
   if (r.code !== 0) return null;
   const info = JSON.parse(r.stdout) as {
     format?: { duration?: string };
-    streams?: { codec_type?: string; width?: number; height?: number; duration?: string; tags?: { rotate?: string }; side_data_list?: { rotation?: number }[] }[];
+    streams?: {
+      codec_type?: string;
+      width?: number;
+      height?: number;
+      duration?: string;
+      tags?: { rotate?: string };
+      side_data_list?: { rotation?: number }[];
+    }[];
   };
   const video = info.streams?.find((s) => s.codec_type === 'video' && (s.width ?? 0) > 0);
   const duration = Number(info.format?.duration ?? video?.duration ?? NaN);
@@ -107,30 +114,63 @@ export async function transcode(tools: MediaTools, src: string, dst: string, inf
   const scale = portrait ? "scale='min(720,iw)':-2" : "scale=-2:'min(720,ih)'";
   const args = ['-y', '-v', 'error', '-i', src];
   if (!info.hasAudio) args.push('-f', 'lavfi', '-i', 'anullsrc=channel_layout=stereo:sample_rate=44100');
-  args.push('-map', '0:v:0', '-map', info.hasAudio ? '0:a:0' : '1:a:0', '-vf', scale, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '26', '-pix_fmt', 'yuv420p');
+  args.push(
+    '-map',
+    '0:v:0',
+    '-map',
+    info.hasAudio ? '0:a:0' : '1:a:0',
+    '-vf',
+    scale,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '26',
+    '-pix_fmt',
+    'yuv420p',
+  );
   args.push('-c:a', 'aac', '-b:a', '96k', '-ac', '2', '-shortest', '-movflags', '+faststart', '-f', 'mp4', dst);
   const r = await run(tools.ffmpeg, args, 15 * 60_000);
   if (r.code !== 0) throw new Error(lastLine(r.stderr) || 'transcode failed');
 }
 
 export async function poster(tools: MediaTools, video: string, dst: string, atMs: number): Promise<void> {
-  const r = await run(tools.ffmpeg, ['-y', '-v', 'error', '-ss', (atMs / 1000).toFixed(3), '-i', video, '-frames:v', '1', '-q:v', '4', '-f', 'image2', dst], 60_000);
+  const r = await run(
+    tools.ffmpeg,
+    ['-y', '-v', 'error', '-ss', (atMs / 1000).toFixed(3), '-i', video, '-frames:v', '1', '-q:v', '4', '-f', 'image2', dst],
+    60_000,
+  );
   if (r.code !== 0) throw new Error(lastLine(r.stderr) || 'poster failed');
 }
 
 /** Generates a short test-pattern video (demo content and tests). */
-export async function synthesize(tools: MediaTools, dst: string, opts: { source: string; seconds: number; width: number; height: number; toneHz: number }): Promise<void> {
+export async function synthesize(
+  tools: MediaTools,
+  dst: string,
+  opts: { source: string; seconds: number; width: number; height: number; toneHz: number },
+): Promise<void> {
   const r = await run(
     tools.ffmpeg,
     [
-      '-y', '-v', 'error',
-      '-f', 'lavfi', '-i', `${opts.source}=size=${opts.width}x${opts.height}:rate=25`,
-      '-f', 'lavfi', '-i', `sine=frequency=${opts.toneHz}:sample_rate=44100`,
-      '-t', String(opts.seconds),
+      '-y',
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `${opts.source}=size=${opts.width}x${opts.height}:rate=25`,
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=${opts.toneHz}:sample_rate=44100`,
+      '-t',
+      String(opts.seconds),
       ...(dst.endsWith('.webm')
         ? ['-c:v', 'libvpx', '-b:v', '300k', '-deadline', 'realtime', '-c:a', 'libopus']
         : ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac']),
-      '-shortest', dst,
+      '-shortest',
+      dst,
     ],
     120_000,
   );

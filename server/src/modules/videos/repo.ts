@@ -38,7 +38,13 @@ export class VideosRepo {
   }
 
   /** Ready videos by these authors with one of these visibilities, newest first. */
-  async byAuthors(authorIds: string[], visibilities: VideoRow['visibility'][], cursor: string | undefined, limit: number, includeUnready = false): Promise<VideoRow[]> {
+  async byAuthors(
+    authorIds: string[],
+    visibilities: VideoRow['visibility'][],
+    cursor: string | undefined,
+    limit: number,
+    includeUnready = false,
+  ): Promise<VideoRow[]> {
     if (authorIds.length === 0) return [];
     return this.db
       .select()
@@ -57,13 +63,19 @@ export class VideosRepo {
 
   /** Every ready public video: the For You catalogue is built from this at start. */
   async allPublicReady(): Promise<VideoRow[]> {
-    return this.db.select().from(videos).where(and(eq(videos.status, 'ready'), eq(videos.visibility, 'public')));
+    return this.db
+      .select()
+      .from(videos)
+      .where(and(eq(videos.status, 'ready'), eq(videos.visibility, 'public')));
   }
 
   /** Likes, comments and views of several videos in one round trip. */
   async counters(ids: string[]): Promise<Map<string, { likes: number; comments: number; views: number }>> {
     if (ids.length === 0) return new Map();
-    const list = sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+    const list = sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
     const result = (await this.db.execute(sql`
       select v.id,
         (select count(*)::int from ${videoLikes} where ${videoLikes.videoId} = v.id) as likes,
@@ -75,19 +87,30 @@ export class VideosRepo {
 
   async likeCounts(ids: string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.select({ id: videoLikes.videoId, n: count() }).from(videoLikes).where(inArray(videoLikes.videoId, ids)).groupBy(videoLikes.videoId);
+    const rows = await this.db
+      .select({ id: videoLikes.videoId, n: count() })
+      .from(videoLikes)
+      .where(inArray(videoLikes.videoId, ids))
+      .groupBy(videoLikes.videoId);
     return new Map(rows.map((r) => [r.id, r.n]));
   }
 
   async commentCounts(ids: string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.select({ id: videoComments.videoId, n: count() }).from(videoComments).where(inArray(videoComments.videoId, ids)).groupBy(videoComments.videoId);
+    const rows = await this.db
+      .select({ id: videoComments.videoId, n: count() })
+      .from(videoComments)
+      .where(inArray(videoComments.videoId, ids))
+      .groupBy(videoComments.videoId);
     return new Map(rows.map((r) => [r.id, r.n]));
   }
 
   async viewCounts(ids: string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.select({ id: videoStats.videoId, n: videoStats.views }).from(videoStats).where(inArray(videoStats.videoId, ids));
+    const rows = await this.db
+      .select({ id: videoStats.videoId, n: videoStats.views })
+      .from(videoStats)
+      .where(inArray(videoStats.videoId, ids));
     return new Map(rows.map((r) => [r.id, r.n]));
   }
 
@@ -106,7 +129,10 @@ export class VideosRepo {
   }
 
   async unlike(videoId: string, userId: string): Promise<boolean> {
-    const r = await this.db.delete(videoLikes).where(and(eq(videoLikes.videoId, videoId), eq(videoLikes.userId, userId))).returning({ v: videoLikes.videoId });
+    const r = await this.db
+      .delete(videoLikes)
+      .where(and(eq(videoLikes.videoId, videoId), eq(videoLikes.userId, userId)))
+      .returning({ v: videoLikes.videoId });
     return r.length > 0;
   }
 
@@ -134,7 +160,12 @@ export class VideosRepo {
   /** The most recent watch records, oldest first. */
   async recentWatches(limit: number): Promise<{ videoId: string; userId: string; completed: boolean; notInterested: boolean }[]> {
     const rows = await this.db
-      .select({ videoId: videoViews.videoId, userId: videoViews.userId, completed: videoViews.completed, notInterested: videoViews.notInterested })
+      .select({
+        videoId: videoViews.videoId,
+        userId: videoViews.userId,
+        completed: videoViews.completed,
+        notInterested: videoViews.notInterested,
+      })
       .from(videoViews)
       .orderBy(desc(videoViews.updatedAt))
       .limit(limit);
@@ -211,7 +242,10 @@ export class VideosRepo {
   }
 
   async seen(userId: string): Promise<{ videoId: string; notInterested: boolean }[]> {
-    return this.db.select({ videoId: videoViews.videoId, notInterested: videoViews.notInterested }).from(videoViews).where(eq(videoViews.userId, userId));
+    return this.db
+      .select({ videoId: videoViews.videoId, notInterested: videoViews.notInterested })
+      .from(videoViews)
+      .where(eq(videoViews.userId, userId));
   }
 
   async addStats(rows: { videoId: string; views: number; watchMs: number }[]): Promise<void> {
@@ -227,7 +261,11 @@ export class VideosRepo {
 
   async setInterests(userId: string, hashtags: string[]): Promise<void> {
     await this.db.delete(userInterests).where(eq(userInterests.userId, userId));
-    if (hashtags.length) await this.db.insert(userInterests).values(hashtags.map((hashtag) => ({ userId, hashtag }))).onConflictDoNothing();
+    if (hashtags.length)
+      await this.db
+        .insert(userInterests)
+        .values(hashtags.map((hashtag) => ({ userId, hashtag })))
+        .onConflictDoNothing();
   }
 
   async interests(userId: string): Promise<string[]> {

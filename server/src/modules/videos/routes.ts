@@ -27,7 +27,11 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
     router.implement(v[which], async ({ user, params, req, reply }) => {
       const file = await videos.filePath(user?.id ?? null, params.id, which === 'stream' ? 'video' : 'poster');
       const r = await send(req.raw, path.basename(file), { root: path.dirname(file), acceptRanges: true, cacheControl: false, etag: true });
-      if (r.type === 'error') throw new AppError(r.statusCode === 416 ? 'bad_request' : 'not_found', r.statusCode === 416 ? 'Range not satisfiable' : 'Video file not found');
+      if (r.type === 'error')
+        throw new AppError(
+          r.statusCode === 416 ? 'bad_request' : 'not_found',
+          r.statusCode === 416 ? 'Range not satisfiable' : 'Video file not found',
+        );
       reply.code(r.statusCode).headers(r.headers);
       // Friends-only and private files must not be kept by shared caches.
       reply.header('cache-control', 'private, max-age=3600');
@@ -35,7 +39,9 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
     });
   }
 
-  router.implement(v.byAuthor, async ({ user, params, query }) => videos.byAuthor(user?.id ?? null, params.handle, query.cursor, query.limit));
+  router.implement(v.byAuthor, async ({ user, params, query }) =>
+    videos.byAuthor(user?.id ?? null, params.handle, query.cursor, query.limit),
+  );
   router.implement(v.like, async ({ user, params }) => videos.like(user.id, params.id, true));
   router.implement(v.unlike, async ({ user, params }) => videos.like(user.id, params.id, false));
   router.implement(v.watch, async ({ user, params, body }) => {
@@ -46,7 +52,9 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
     await videos.notInterested(user.id, params.id);
     return { ok: true as const };
   });
-  router.implement(v.comments, async ({ user, params, query }) => videos.comments(user?.id ?? null, params.id, query.parentId, query.cursor, query.limit));
+  router.implement(v.comments, async ({ user, params, query }) =>
+    videos.comments(user?.id ?? null, params.id, query.parentId, query.cursor, query.limit),
+  );
   router.implement(v.comment, async ({ user, params, body }) => videos.comment(user.id, params.id, body.text, body.parentId));
   router.implement(v.interests, async ({ user }) => ({ hashtags: await videos.interests(user.id) }));
   router.implement(v.setInterests, async ({ user, body }) => ({ hashtags: await videos.setInterests(user.id, body.hashtags) }));

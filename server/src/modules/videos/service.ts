@@ -1,7 +1,15 @@
 import type { Limits } from '../../platform/auth/limits.ts';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Hashtag, type Comment, type ProductCard, type UploadVideoFields, type UserSummary, type Video, type Visibility } from '@tremolo/protocol';
+import {
+  Hashtag,
+  type Comment,
+  type ProductCard,
+  type UploadVideoFields,
+  type UserSummary,
+  type Video,
+  type Visibility,
+} from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -272,7 +280,8 @@ export class VideosService {
     ]);
     const likers = viewerId ? await this.repo.likesBy([viewerId, ...friendIds], ids) : [];
     const linked = [...new Set(rows.flatMap((r) => r.productIds))];
-    const cards = linked.length && this.products ? new Map((await this.products.cards(linked)).map((c) => [c.id, c])) : new Map<string, ProductCard>();
+    const cards =
+      linked.length && this.products ? new Map((await this.products.cards(linked)).map((c) => [c.id, c])) : new Map<string, ProductCard>();
     const friendLikers = [...new Set(likers.filter((l) => l.userId !== viewerId).map((l) => l.userId))];
     const friendSummaries = friendLikers.length ? await this.accounts.summaries(friendLikers) : new Map<string, UserSummary>();
     return rows.flatMap((r) => {
@@ -360,7 +369,15 @@ export class VideosService {
     }
     const row = await this.repo.insertComment({ id: newId(), videoId: v.id, authorId: userId, parentId: parentId ?? null, text });
     const author = (await this.accounts.summaries([userId])).get(userId)!;
-    return { id: row.id, videoId: v.id, parentId: row.parentId, author, text: row.text, createdAt: row.createdAt.toISOString(), replies: 0 };
+    return {
+      id: row.id,
+      videoId: v.id,
+      parentId: row.parentId,
+      author,
+      text: row.text,
+      createdAt: row.createdAt.toISOString(),
+      replies: 0,
+    };
   }
 
   async comments(viewerId: string | null, id: string, parentId: string | undefined, cursor: string | undefined, limit: number) {
@@ -373,7 +390,19 @@ export class VideosService {
     ]);
     const items: Comment[] = page.flatMap((r) => {
       const author = authors.get(r.authorId);
-      return author ? [{ id: r.id, videoId: r.videoId, parentId: r.parentId, author, text: r.text, createdAt: r.createdAt.toISOString(), replies: replies.get(r.id) ?? 0 }] : [];
+      return author
+        ? [
+            {
+              id: r.id,
+              videoId: r.videoId,
+              parentId: r.parentId,
+              author,
+              text: r.text,
+              createdAt: r.createdAt.toISOString(),
+              replies: replies.get(r.id) ?? 0,
+            },
+          ]
+        : [];
     });
     return { items, nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
   }
@@ -410,12 +439,13 @@ export class VideosService {
     const [likes, watches] = await Promise.all([this.repo.recentLikes(limit), this.repo.recentWatches(limit)]);
     return [
       ...likes.map((l): ViewerSignal => ({ kind: 'like', userId: l.userId, videoId: l.videoId })),
-      ...watches.map((w): ViewerSignal =>
-        w.notInterested
-          ? { kind: 'not_interested', userId: w.userId, videoId: w.videoId }
-          : w.completed
-            ? { kind: 'complete', userId: w.userId, videoId: w.videoId }
-            : { kind: 'watch', userId: w.userId, videoId: w.videoId, watchedMs: 0 },
+      ...watches.map(
+        (w): ViewerSignal =>
+          w.notInterested
+            ? { kind: 'not_interested', userId: w.userId, videoId: w.videoId }
+            : w.completed
+              ? { kind: 'complete', userId: w.userId, videoId: w.videoId }
+              : { kind: 'watch', userId: w.userId, videoId: w.videoId, watchedMs: 0 },
       ),
     ];
   }

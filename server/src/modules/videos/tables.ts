@@ -6,7 +6,9 @@ export const videos = pgTable(
   'videos',
   {
     id: uuid('id').primaryKey(),
-    authorId: uuid('author_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     caption: text('caption').notNull().default(''),
     hashtags: jsonb('hashtags').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     visibility: text('visibility', { enum: ['public', 'friends', 'private'] }).notNull(),
@@ -28,8 +30,12 @@ export const videos = pgTable(
 export const videoLikes = pgTable(
   'video_likes',
   {
-    videoId: uuid('video_id').notNull().references(() => videos.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.videoId, t.userId] }), index('video_likes_user_idx').on(t.userId, t.createdAt)],
@@ -39,8 +45,12 @@ export const videoComments = pgTable(
   'video_comments',
   {
     id: uuid('id').primaryKey(),
-    videoId: uuid('video_id').notNull().references(() => videos.id, { onDelete: 'cascade' }),
-    authorId: uuid('author_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     parentId: uuid('parent_id'),
     text: text('text').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -52,8 +62,12 @@ export const videoComments = pgTable(
 export const videoViews = pgTable(
   'video_views',
   {
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    videoId: uuid('video_id').notNull().references(() => videos.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.id, { onDelete: 'cascade' }),
     watchedMs: bigint('watched_ms', { mode: 'number' }).notNull().default(0),
     completed: boolean('completed').notNull().default(false),
     notInterested: boolean('not_interested').notNull().default(false),
@@ -64,7 +78,9 @@ export const videoViews = pgTable(
 
 /** Aggregated hot counters, flushed in batches rather than a contended update per event. */
 export const videoStats = pgTable('video_stats', {
-  videoId: uuid('video_id').primaryKey().references(() => videos.id, { onDelete: 'cascade' }),
+  videoId: uuid('video_id')
+    .primaryKey()
+    .references(() => videos.id, { onDelete: 'cascade' }),
   views: bigint('views', { mode: 'number' }).notNull().default(0),
   watchMs: bigint('watch_ms', { mode: 'number' }).notNull().default(0),
 });
@@ -73,7 +89,9 @@ export const videoStats = pgTable('video_stats', {
 export const userInterests = pgTable(
   'user_interests',
   {
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     hashtag: text('hashtag').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -25,16 +25,26 @@ after(async () => t.close());
 function multipart(fields: Record<string, string>, file?: { name: string; type: string; bytes: Buffer }) {
   const boundary = '----tremolo' + Math.random().toString(16).slice(2);
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+    );
     parts.push(file.bytes, Buffer.from('\r\n'));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-export async function upload(t: TestApp, who: TestUser, fields: Record<string, string>, file?: { name: string; type: string; bytes: Buffer }) {
+export async function upload(
+  t: TestApp,
+  who: TestUser,
+  fields: Record<string, string>,
+  file?: { name: string; type: string; bytes: Buffer },
+) {
   const body = multipart(fields, file);
   const res = await t.app.http.inject({
     method: 'POST',
@@ -52,7 +62,12 @@ async function stored(): Promise<string[]> {
 describe('videos', () => {
   test('an upload is checked, processed in the background and plays with range requests', async () => {
     const bytes = await readFile(await sampleVideo('landscape', { width: 426, height: 240, seconds: 2 }));
-    const r = await upload(t, author, { caption: 'Noodles in 60s #cooking', hashtags: 'food, #Quick', visibility: 'public', coverTimeMs: '500' }, { name: 'clip.mov', type: 'video/quicktime', bytes });
+    const r = await upload(
+      t,
+      author,
+      { caption: 'Noodles in 60s #cooking', hashtags: 'food, #Quick', visibility: 'public', coverTimeMs: '500' },
+      { name: 'clip.mov', type: 'video/quicktime', bytes },
+    );
     assert.equal(r.status, 202, JSON.stringify(r.body));
     assert.equal(r.body.status, 'processing');
     assert.deepEqual(r.body.hashtags.sort(), ['cooking', 'food', 'quick']);
@@ -89,18 +104,49 @@ describe('videos', () => {
     const mine = async () => (await author.call<{ items: Video[] }>('GET', '/api/v1/users/v_author/videos?limit=100')).body.items.length;
     const count = await mine();
     const cases: [string, Awaited<ReturnType<typeof upload>>, number][] = [
-      ['renamed text file', await upload(t, author, { caption: 'x' }, { name: 'movie.mp4', type: 'video/mp4', bytes: Buffer.from('I am a text file pretending to be a video. '.repeat(50)) }), 415],
-      ['truncated mp4', await upload(t, author, { caption: 'x' }, { name: 'cut.mp4', type: 'video/mp4', bytes: await readFile(await truncatedVideo()) }), 422],
+      [
+        'renamed text file',
+        await upload(
+          t,
+          author,
+          { caption: 'x' },
+          { name: 'movie.mp4', type: 'video/mp4', bytes: Buffer.from('I am a text file pretending to be a video. '.repeat(50)) },
+        ),
+        415,
+      ],
+      [
+        'truncated mp4',
+        await upload(t, author, { caption: 'x' }, { name: 'cut.mp4', type: 'video/mp4', bytes: await readFile(await truncatedVideo()) }),
+        422,
+      ],
       ['zero bytes', await upload(t, author, { caption: 'x' }, { name: 'empty.mp4', type: 'video/mp4', bytes: Buffer.alloc(0) }), 422],
-      ['oversized', await upload(t, author, { caption: 'x' }, { name: 'big.mp4', type: 'video/mp4', bytes: Buffer.alloc(4 * 1024 * 1024, 7) }), 413],
+      [
+        'oversized',
+        await upload(t, author, { caption: 'x' }, { name: 'big.mp4', type: 'video/mp4', bytes: Buffer.alloc(4 * 1024 * 1024, 7) }),
+        413,
+      ],
       ['no file', await upload(t, author, { caption: 'x' }), 400],
-      ['bad visibility', await upload(t, author, { visibility: 'everyone' }, { name: 'a.mp4', type: 'video/mp4', bytes: await readFile(await sampleVideo('tiny', { seconds: 1 })) }), 400],
+      [
+        'bad visibility',
+        await upload(
+          t,
+          author,
+          { visibility: 'everyone' },
+          { name: 'a.mp4', type: 'video/mp4', bytes: await readFile(await sampleVideo('tiny', { seconds: 1 })) },
+        ),
+        400,
+      ],
     ];
     for (const [name, r, status] of cases) {
       assert.equal(r.status, status, `${name}: ${JSON.stringify(r.body)}`);
       assert.equal(typeof r.body.error.code, 'string', name);
     }
-    const anon = await t.app.http.inject({ method: 'POST', url: '/api/v1/videos', headers: { 'content-type': 'multipart/form-data; boundary=x' }, payload: '--x--' });
+    const anon = await t.app.http.inject({
+      method: 'POST',
+      url: '/api/v1/videos',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload: '--x--',
+    });
     assert.equal(anon.statusCode, 401);
     assert.equal(await mine(), count, 'no video row was created');
     assert.equal((await stored()).length, before, 'no files were kept');
@@ -118,7 +164,11 @@ describe('videos', () => {
     const ids = feed.body.items.flatMap((i) => (i.type === 'video' ? [i.video.id] : []));
     assert.ok(ids.includes(fo.body.id));
     assert.ok(!ids.includes(pr.body.id));
-    assert.equal((await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${fo.body.id}/stream`, headers: { cookie: friend.cookie } })).statusCode, 200);
+    assert.equal(
+      (await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${fo.body.id}/stream`, headers: { cookie: friend.cookie } }))
+        .statusCode,
+      200,
+    );
     // A stranger cannot reach either through any route.
     for (const id of [fo.body.id, pr.body.id]) {
       for (const suffix of ['', '/stream', '/poster', '/comments']) {
@@ -145,7 +195,12 @@ describe('videos', () => {
 
   test('every file a friends-only or private video writes leaves only through the visibility check', async () => {
     const bytes = await readFile(await sampleVideo('tiny', { seconds: 1 }));
-    const fo = await upload(t, author, { caption: 'files for friends', visibility: 'friends' }, { name: 'f.mp4', type: 'video/mp4', bytes });
+    const fo = await upload(
+      t,
+      author,
+      { caption: 'files for friends', visibility: 'friends' },
+      { name: 'f.mp4', type: 'video/mp4', bytes },
+    );
     const pr = await upload(t, author, { caption: 'files for me', visibility: 'private' }, { name: 'p.mp4', type: 'video/mp4', bytes });
     await t.app.services.videos.idle();
     const root = t.app.config.storageDir;
@@ -160,26 +215,51 @@ describe('videos', () => {
     const guesses = written.flatMap((f) => {
       const key = f.split(path.sep).join('/');
       const tail = key.replace(/^(public|private)\//, '');
-      return [`/media/${key}`, `/media/${tail}`, `/media/${tail.replace(/^videos\//, '')}`, `/media/..%2f${key}`, `/media/%2e%2e/${key}`, `/media/../${key}`, `/${key}`, `/${tail}`];
+      return [
+        `/media/${key}`,
+        `/media/${tail}`,
+        `/media/${tail.replace(/^videos\//, '')}`,
+        `/media/..%2f${key}`,
+        `/media/%2e%2e/${key}`,
+        `/media/../${key}`,
+        `/${key}`,
+        `/${tail}`,
+      ];
     });
     for (const url of guesses) {
       for (const who of [stranger, null]) {
         const res = await t.app.http.inject({ method: 'GET', url, headers: who ? { cookie: who.cookie } : {} });
         assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${who ? 'stranger' : 'logged out'} GET ${url}: ${res.statusCode}`);
-        assert.ok(!res.rawPayload.includes(Buffer.from('ftyp')) && res.rawPayload.subarray(0, 2).toString('hex') !== 'ffd8', `${url} leaked media bytes`);
+        assert.ok(
+          !res.rawPayload.includes(Buffer.from('ftyp')) && res.rawPayload.subarray(0, 2).toString('hex') !== 'ffd8',
+          `${url} leaked media bytes`,
+        );
       }
     }
     // Through the checked route: the friend plays the friends-only video until the friendship ends.
-    assert.equal((await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${fo.body.id}/poster`, headers: { cookie: friend.cookie } })).statusCode, 200);
+    assert.equal(
+      (await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${fo.body.id}/poster`, headers: { cookie: friend.cookie } }))
+        .statusCode,
+      200,
+    );
     await author.call('PUT', '/api/v1/users/v_friend/block');
     for (const which of ['stream', 'poster']) {
-      const res = await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${fo.body.id}/${which}`, headers: { cookie: friend.cookie } });
+      const res = await t.app.http.inject({
+        method: 'GET',
+        url: `/api/v1/videos/${fo.body.id}/${which}`,
+        headers: { cookie: friend.cookie },
+      });
       assert.equal(res.statusCode, 404, `blocked ex-friend ${which}`);
     }
     await author.call('DELETE', '/api/v1/users/v_friend/block');
     await author.call('PUT', '/api/v1/users/v_friend/follow');
     await friend.call('PUT', '/api/v1/users/v_author/follow');
-    assert.equal((await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${pr.body.id}/stream`, headers: { cookie: author.cookie } })).statusCode, 200, 'the author plays their private video');
+    assert.equal(
+      (await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${pr.body.id}/stream`, headers: { cookie: author.cookie } }))
+        .statusCode,
+      200,
+      'the author plays their private video',
+    );
   });
 
   test('an install from before the split keeps its files, and its videos stop being public', async () => {
@@ -211,18 +291,36 @@ describe('videos', () => {
     assert.deepEqual((await stranger.call('PUT', `/api/v1/videos/${id}/like`)).body, { liked: true, likes: 2 });
     assert.deepEqual((await stranger.call('DELETE', `/api/v1/videos/${id}/like`)).body, { liked: false, likes: 1 });
     const seenByAuthor = await author.call<Video>('GET', `/api/v1/videos/${id}`);
-    assert.deepEqual(seenByAuthor.body.likedByFriends.map((u) => u.handle), ['v_friend']);
+    assert.deepEqual(
+      seenByAuthor.body.likedByFriends.map((u) => u.handle),
+      ['v_friend'],
+    );
     const c = await stranger.call<{ id: string }>('POST', `/api/v1/videos/${id}/comments`, { text: 'nice!' });
     assert.equal(c.status, 201);
-    const reply = await author.call<{ id: string; parentId: string }>('POST', `/api/v1/videos/${id}/comments`, { text: 'thanks', parentId: c.body.id });
-    const deeper = await friend.call<{ parentId: string }>('POST', `/api/v1/videos/${id}/comments`, { text: 'agreed', parentId: reply.body.id });
+    const reply = await author.call<{ id: string; parentId: string }>('POST', `/api/v1/videos/${id}/comments`, {
+      text: 'thanks',
+      parentId: c.body.id,
+    });
+    const deeper = await friend.call<{ parentId: string }>('POST', `/api/v1/videos/${id}/comments`, {
+      text: 'agreed',
+      parentId: reply.body.id,
+    });
     assert.equal(deeper.body.parentId, c.body.id, 'a reply to a reply stays one level deep');
     const top = await friend.call<{ items: { id: string; replies: number }[] }>('GET', `/api/v1/videos/${id}/comments`);
-    assert.deepEqual(top.body.items.map((x) => x.replies), [2]);
+    assert.deepEqual(
+      top.body.items.map((x) => x.replies),
+      [2],
+    );
     const replies = await friend.call<{ items: { text: string }[] }>('GET', `/api/v1/videos/${id}/comments?parentId=${c.body.id}`);
-    assert.deepEqual(replies.body.items.map((x) => x.text), ['thanks', 'agreed']);
+    assert.deepEqual(
+      replies.body.items.map((x) => x.text),
+      ['thanks', 'agreed'],
+    );
     assert.equal((await friend.call('POST', `/api/v1/videos/${id}/comments`, { text: '' })).status, 400);
-    assert.equal((await friend.call('POST', `/api/v1/videos/${id}/comments`, { text: 'x', parentId: '00000000-0000-7000-8000-000000000000' })).status, 400);
+    assert.equal(
+      (await friend.call('POST', `/api/v1/videos/${id}/comments`, { text: 'x', parentId: '00000000-0000-7000-8000-000000000000' })).status,
+      400,
+    );
     assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: 400 })).status, 200);
     assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: 900, completed: true })).status, 200);
     assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: 900, completed: true })).status, 200);

@@ -31,7 +31,10 @@ export class WatchRepo {
   }
 
   async member(partyId: string, userId: string): Promise<WatchMemberRow | undefined> {
-    const [m] = await this.db.select().from(watchMembers).where(and(eq(watchMembers.partyId, partyId), eq(watchMembers.userId, userId)));
+    const [m] = await this.db
+      .select()
+      .from(watchMembers)
+      .where(and(eq(watchMembers.partyId, partyId), eq(watchMembers.userId, userId)));
     return m;
   }
 
@@ -43,8 +46,15 @@ export class WatchRepo {
       .onConflictDoUpdate({ target: [watchMembers.partyId, watchMembers.userId], set: { leftAt: null, bufferingSince: null } });
   }
 
-  async updateMember(partyId: string, userId: string, patch: Partial<Pick<WatchMemberRow, 'role' | 'leftAt' | 'bufferingSince'>>): Promise<void> {
-    await this.db.update(watchMembers).set(patch).where(and(eq(watchMembers.partyId, partyId), eq(watchMembers.userId, userId)));
+  async updateMember(
+    partyId: string,
+    userId: string,
+    patch: Partial<Pick<WatchMemberRow, 'role' | 'leftAt' | 'bufferingSince'>>,
+  ): Promise<void> {
+    await this.db
+      .update(watchMembers)
+      .set(patch)
+      .where(and(eq(watchMembers.partyId, partyId), eq(watchMembers.userId, userId)));
   }
 
   /** Members here now, longest-present first. */
@@ -60,11 +70,17 @@ export class WatchRepo {
   async othersBuffering(partyId: string, exceptUserId: string | null): Promise<boolean> {
     const conds = [eq(watchMembers.partyId, partyId), isNull(watchMembers.leftAt), isNotNull(watchMembers.bufferingSince)];
     if (exceptUserId) conds.push(ne(watchMembers.userId, exceptUserId));
-    const [r] = await this.db.select({ n: sql<number>`count(*)::int` }).from(watchMembers).where(and(...conds));
+    const [r] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(watchMembers)
+      .where(and(...conds));
     return (r?.n ?? 0) > 0;
   }
 
   async demoteCohosts(partyId: string): Promise<void> {
-    await this.db.update(watchMembers).set({ role: 'member' }).where(and(eq(watchMembers.partyId, partyId), eq(watchMembers.role, 'cohost')));
+    await this.db
+      .update(watchMembers)
+      .set({ role: 'member' })
+      .where(and(eq(watchMembers.partyId, partyId), eq(watchMembers.role, 'cohost')));
   }
 }

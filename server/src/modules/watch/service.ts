@@ -161,7 +161,9 @@ export class WatchService {
   }
 
   private async playlistVideos(viewerId: string, ids: string[]) {
-    const found = await Promise.all(ids.map((vid) => this.videos.get(viewerId, vid).catch((e: unknown) => (e instanceof AppError ? null : Promise.reject(e)))));
+    const found = await Promise.all(
+      ids.map((vid) => this.videos.get(viewerId, vid).catch((e: unknown) => (e instanceof AppError ? null : Promise.reject(e)))),
+    );
     return found.filter((v) => v !== null);
   }
 
@@ -180,7 +182,14 @@ export class WatchService {
       .filter((m) => users.has(m.userId))
       .sort((a, b) => order[a.role] - order[b.role] || a.joinedAt.getTime() - b.joinedAt.getTime())
       .map((m) => ({ user: users.get(m.userId)!, role: m.role, joinedAt: m.joinedAt.toISOString() }));
-    return { id: p.id, host: p.hostId ? (users.get(p.hostId) ?? null) : null, controlMode: p.controlMode, members, playlist: p.playlist, ended: false };
+    return {
+      id: p.id,
+      host: p.hostId ? (users.get(p.hostId) ?? null) : null,
+      controlMode: p.controlMode,
+      members,
+      playlist: p.playlist,
+      ended: false,
+    };
   }
 
   private mayControl(p: PartyRow, m: WatchMemberRow | undefined): boolean {
@@ -219,7 +228,11 @@ export class WatchService {
       const p = (await repo.partyForUpdate(id))!;
       const m = await repo.member(id, userId);
       if (!m || m.leftAt !== null) return false;
-      await repo.updateMember(id, userId, { leftAt: new Date(), bufferingSince: null, ...(m.role === 'host' ? { role: 'member' as const } : {}) });
+      await repo.updateMember(id, userId, {
+        leftAt: new Date(),
+        bufferingSince: null,
+        ...(m.role === 'host' ? { role: 'member' as const } : {}),
+      });
       if (p.hostId === userId) {
         // The role passes on: a co-host first, else whoever has been here longest.
         const rest = (await repo.present(id)).filter((x) => x.userId !== userId);
@@ -259,7 +272,10 @@ export class WatchService {
       if (cohosts) {
         const present = new Set((await repo.present(id)).map((m) => m.userId));
         const unknown = cohosts.filter((c) => !present.has(c));
-        if (unknown.length) throw new AppError('validation_failed', 'Co-hosts must be in the party', [{ path: 'cohosts', message: `not in the party: ${unknown.join(', ')}` }]);
+        if (unknown.length)
+          throw new AppError('validation_failed', 'Co-hosts must be in the party', [
+            { path: 'cohosts', message: `not in the party: ${unknown.join(', ')}` },
+          ]);
         await repo.demoteCohosts(id);
         for (const c of cohosts) if (c !== userId) await repo.updateMember(id, c, { role: 'cohost' });
       }
@@ -303,7 +319,11 @@ export class WatchService {
     if (!p || !m || m.leftAt !== null) return false;
     if (body.kind === 'chat' && (body.mentionAll || body.replyTo !== undefined)) return false;
     if (body.kind === 'watch_control' && !this.mayControl(p, m)) {
-      throw forbidden(p.controlMode === 'host' ? 'Only the host controls playback in this party' : 'Only the host and co-hosts control playback in this party');
+      throw forbidden(
+        p.controlMode === 'host'
+          ? 'Only the host controls playback in this party'
+          : 'Only the host and co-hosts control playback in this party',
+      );
     }
     return true;
   }
@@ -342,11 +362,13 @@ export class WatchService {
           Object.assign(patch, { playing: false, positionMs: c.positionMs ?? here });
           break;
         case 'seek':
-          if (c.positionMs === undefined) throw new AppError('validation_failed', 'A seek needs positionMs', [{ path: 'body.positionMs', message: 'required' }]);
+          if (c.positionMs === undefined)
+            throw new AppError('validation_failed', 'A seek needs positionMs', [{ path: 'body.positionMs', message: 'required' }]);
           Object.assign(patch, { playing: p.waiting ? true : p.playing, positionMs: c.positionMs });
           break;
         case 'rate':
-          if (c.rate === undefined) throw new AppError('validation_failed', 'A rate change needs rate', [{ path: 'body.rate', message: 'required' }]);
+          if (c.rate === undefined)
+            throw new AppError('validation_failed', 'A rate change needs rate', [{ path: 'body.rate', message: 'required' }]);
           Object.assign(patch, { rate: c.rate, positionMs: here, playing: p.waiting ? true : p.playing });
           break;
         case 'next': {
@@ -386,7 +408,9 @@ export class WatchService {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         // Go on without them: they catch up while the others watch.
-        void this.changeState(id, null, 'resume', (p) => (p.waiting && p.version === version ? { playing: true, waiting: false } : null)).catch(() => undefined);
+        void this.changeState(id, null, 'resume', (p) =>
+          p.waiting && p.version === version ? { playing: true, waiting: false } : null,
+        ).catch(() => undefined);
       }, this.bufferWaitMs);
       timer.unref();
       this.timers.add(timer);
@@ -407,7 +431,12 @@ export class WatchService {
     return clampLead(Math.max(DEFAULT_LEAD_MS, 2 * Math.max(0, ...rtts)));
   }
 
-  private async changeState(id: string, by: string | null, action: StateAction, decide: (p: PartyRow) => PartyPatch | null): Promise<WatchStateEvent | null> {
+  private async changeState(
+    id: string,
+    by: string | null,
+    action: StateAction,
+    decide: (p: PartyRow) => PartyPatch | null,
+  ): Promise<WatchStateEvent | null> {
     const ev = await this.db.transaction(async (tx) => {
       const repo = new WatchRepo(tx);
       const p = await repo.partyForUpdate(id);

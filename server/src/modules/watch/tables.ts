@@ -30,8 +30,12 @@ export const watchParties = pgTable(
 export const watchMembers = pgTable(
   'watch_members',
   {
-    partyId: uuid('party_id').notNull().references(() => watchParties.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    partyId: uuid('party_id')
+      .notNull()
+      .references(() => watchParties.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['host', 'cohost', 'member'] }).notNull(),
     /** First join; the host role passes to the longest-present member. */
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),

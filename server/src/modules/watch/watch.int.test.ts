@@ -62,10 +62,12 @@ function control(s: TestSocket, ch: string, body: Record<string, unknown>, cid =
 }
 
 function nextState(s: TestSocket, ch: string, version: number): Promise<WatchStateEvent> {
-  return s.next((f) => f.t === 'ev' && f.ch === ch && f.body.kind === 'watch_state' && f.body.state.version === version).then((f) => {
-    assert.ok(f.t === 'ev' && f.body.kind === 'watch_state');
-    return f.body;
-  });
+  return s
+    .next((f) => f.t === 'ev' && f.ch === ch && f.body.kind === 'watch_state' && f.body.state.version === version)
+    .then((f) => {
+      assert.ok(f.t === 'ev' && f.body.kind === 'watch_state');
+      return f.body;
+    });
 }
 
 describe('watch together', () => {
@@ -85,7 +87,13 @@ describe('watch together', () => {
 
     const joined = await guest.call<WatchParty>('POST', `/api/v1/watch/${p.id}/join`);
     assert.equal(joined.status, 200);
-    assert.deepEqual(joined.body.members.map((m) => [m.user.handle, m.role]), [['w_host', 'host'], ['w_guest', 'member']]);
+    assert.deepEqual(
+      joined.body.members.map((m) => [m.user.handle, m.role]),
+      [
+        ['w_host', 'host'],
+        ['w_guest', 'member'],
+      ],
+    );
 
     // A friends-only video: a stranger neither sees nor joins the party.
     const fp = await party({ videoIds: [friendsVideo] });
@@ -168,7 +176,14 @@ describe('watch together', () => {
     assert.equal((await guest.call('POST', `/api/v1/watch/${p.id}/playlist`, { videoIds: [secondVideo] })).status, 403);
 
     const cohosts = await host.call<WatchParty>('PUT', `/api/v1/watch/${p.id}/control`, { mode: 'cohosts', cohosts: [co.id] });
-    assert.deepEqual(cohosts.body.members.map((m) => [m.user.handle, m.role]), [['w_host', 'host'], ['w_cohost', 'cohost'], ['w_guest', 'member']]);
+    assert.deepEqual(
+      cohosts.body.members.map((m) => [m.user.handle, m.role]),
+      [
+        ['w_host', 'host'],
+        ['w_cohost', 'cohost'],
+        ['w_guest', 'member'],
+      ],
+    );
     assert.equal((await control(c.s, p.channel, { action: 'seek', positionMs: 100 })).t, 'ack');
     const stillNo = await control(g.s, p.channel, { action: 'pause' });
     assert.ok(stillNo.t === 'err' && stillNo.code === 'forbidden');
@@ -217,7 +232,10 @@ describe('watch together', () => {
     assert.equal(back.body.host?.id, guest.id);
     assert.deepEqual(back.body.me, { joined: true, role: 'host', canControl: true });
     const again = await third.call<WatchParty>('POST', `/api/v1/watch/${p.id}/join`);
-    assert.deepEqual(again.body.members.map((m) => m.user.handle), ['w_guest', 'w_third']);
+    assert.deepEqual(
+      again.body.members.map((m) => m.user.handle),
+      ['w_guest', 'w_third'],
+    );
     watcher.s.close();
   });
 
@@ -244,7 +262,8 @@ describe('watch together', () => {
     await guest.call('POST', `/api/v1/watch/${p.id}/join`);
     const a = await sub(host, p.channel);
     const b = await sub(guest, p.channel);
-    const presence = (s: TestSocket, status: string, cid: string) => s.send({ t: 'pub', ch: p.channel, cid, body: { kind: 'watch_presence', status, rttMs: 20 } });
+    const presence = (s: TestSocket, status: string, cid: string) =>
+      s.send({ t: 'pub', ch: p.channel, cid, body: { kind: 'watch_presence', status, rttMs: 20 } });
 
     presence(b.s, 'buffering', 'p1');
     const wait = await nextState(a.s, p.channel, 2);

@@ -10,7 +10,10 @@ export const DEVICE_COOKIE = 'tremolo_dev';
 export class DeviceMarks {
   private readonly secret: Buffer;
 
-  constructor(secret: string | undefined, private readonly ttlDays: number) {
+  constructor(
+    secret: string | undefined,
+    private readonly ttlDays: number,
+  ) {
     // Without a configured secret, marks from another node or before a restart just do not
     // count: the owner is slowed down like anyone else, never locked out.
     this.secret = secret ? Buffer.from(secret) : randomBytes(32);

@@ -33,7 +33,9 @@ function assertLimited(r: Reply<ErrorReply>, what: RegExp): void {
 
 async function readyVideo(t: TestApp, author: TestUser): Promise<string> {
   const id = newId();
-  await t.app.database.db.insert(videos).values({ id, authorId: author.id, visibility: 'public', status: 'ready', durationMs: 2000, width: 360, height: 640 });
+  await t.app.database.db
+    .insert(videos)
+    .values({ id, authorId: author.id, visibility: 'public', status: 'ready', durationMs: 2000, width: 360, height: 640 });
   return id;
 }
 
@@ -51,27 +53,35 @@ function multipartGarbage(): { payload: Buffer; contentType: string } {
 describe('social actions are limited per person', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({}, {
-      FOLLOWS_PER_MIN: '3',
-      LIKES_PER_MIN: '4',
-      COMMENTS_PER_MIN: '3',
-      VIDEO_UPLOADS_PER_HOUR: '2',
-      GROUP_JOINS_PER_HOUR: '4',
-      GROUPS_CREATED_PER_HOUR: '2',
-      ROOMS_CREATED_PER_HOUR: '2',
-      WATCH_PARTIES_CREATED_PER_HOUR: '2',
-      RATE_LIMIT_PASSWORD_FAILS_PER_ACCOUNT: '3',
-      WS_STORED_PUBLISHES_PER_MIN: '3',
-      REPORTS_PER_HOUR: '3',
-      REPORTS_PER_TARGET_PER_DAY: '2',
-    });
+    t = await startTestApp(
+      {},
+      {
+        FOLLOWS_PER_MIN: '3',
+        LIKES_PER_MIN: '4',
+        COMMENTS_PER_MIN: '3',
+        VIDEO_UPLOADS_PER_HOUR: '2',
+        GROUP_JOINS_PER_HOUR: '4',
+        GROUPS_CREATED_PER_HOUR: '2',
+        ROOMS_CREATED_PER_HOUR: '2',
+        WATCH_PARTIES_CREATED_PER_HOUR: '2',
+        RATE_LIMIT_PASSWORD_FAILS_PER_ACCOUNT: '3',
+        WS_STORED_PUBLISHES_PER_MIN: '3',
+        REPORTS_PER_HOUR: '3',
+        REPORTS_PER_TARGET_PER_DAY: '2',
+      },
+    );
   });
   after(async () => t.close());
 
   test('follow, unfollow, block and unblock share one budget', async () => {
     const a = await TestUser.signup(t, 'lim_fa');
     const b = await TestUser.signup(t, 'lim_fb');
-    const steps = [['PUT', 'follow'], ['PUT', 'block'], ['DELETE', 'block'], ['PUT', 'follow']] as const;
+    const steps = [
+      ['PUT', 'follow'],
+      ['PUT', 'block'],
+      ['DELETE', 'block'],
+      ['PUT', 'follow'],
+    ] as const;
     const { statuses, last } = await burst(4, (i) => a.call(steps[i]![0], `/api/v1/users/${b.handle}/${steps[i]![1]}`));
     assert.deepEqual(statuses, [200, 200, 200, 429]);
     assertLimited(last, /Too many follows and unfollows/);
@@ -106,7 +116,12 @@ describe('social actions are limited per person', () => {
     const u = await TestUser.signup(t, 'lim_up');
     const { statuses, last } = await burst(3, async () => {
       const { payload, contentType } = multipartGarbage();
-      const res = await t.app.http.inject({ method: 'POST', url: '/api/v1/videos', headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': contentType }, payload });
+      const res = await t.app.http.inject({
+        method: 'POST',
+        url: '/api/v1/videos',
+        headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': contentType },
+        payload,
+      });
       return { status: res.statusCode, body: JSON.parse(res.body) as ErrorReply, headers: res.headers };
     });
     // The first two are refused for what they contain; the third never gets that far.
@@ -142,11 +157,16 @@ describe('social actions are limited per person', () => {
 
   test('wrong current passwords are limited per account; a stolen session cannot guess on', async () => {
     const u = await TestUser.signup(t, 'lim_pw');
-    const { statuses, last } = await burst(4, (i) => u.call('POST', '/api/v1/auth/password', { currentPassword: `guess-${i}`, newPassword: 'another long password' }));
+    const { statuses, last } = await burst(4, (i) =>
+      u.call('POST', '/api/v1/auth/password', { currentPassword: `guess-${i}`, newPassword: 'another long password' }),
+    );
     assert.deepEqual(statuses, [401, 401, 401, 429]);
     assertLimited(last, /Too many wrong current passwords/);
     // Even the right one waits now: guessing on is what the limit is for.
-    const right = await u.call('POST', '/api/v1/auth/password', { currentPassword: 'correct horse battery', newPassword: 'another long password' });
+    const right = await u.call('POST', '/api/v1/auth/password', {
+      currentPassword: 'correct horse battery',
+      newPassword: 'another long password',
+    });
     assert.equal(right.status, 429);
   });
 
@@ -175,7 +195,11 @@ describe('social actions are limited per person', () => {
     const bob = await TestUser.signup(t, 'lim_rb');
     const socks = [];
     for (const u of [ann, bob]) {
-      assert.equal((await u.call('PUT', '/api/v1/match/me', { confirmAdult: true, acceptRules: true, interests: ['music'], languages: ['zh'] })).status, 200);
+      assert.equal(
+        (await u.call('PUT', '/api/v1/match/me', { confirmAdult: true, acceptRules: true, interests: ['music'], languages: ['zh'] }))
+          .status,
+        200,
+      );
       const s = await u.socket();
       s.send({ t: 'sub', ch: `match:${u.id}` });
       await s.next((f) => f.t === 'subbed');
@@ -234,7 +258,10 @@ describe('across nodes', () => {
       await nodeA.consume('follows', who);
       await nodeB.consume('follows', who);
       await nodeA.consume('follows', who);
-      await assert.rejects(nodeB.consume('follows', who), (e: unknown) => e instanceof Error && /Too many follows and unfollows; try again in \d+ s/.test(e.message));
+      await assert.rejects(
+        nodeB.consume('follows', who),
+        (e: unknown) => e instanceof Error && /Too many follows and unfollows; try again in \d+ s/.test(e.message),
+      );
       const touch = `u:${newId()}:view:p:video`;
       assert.equal(await nodeA.touchOnce.first(touch), true);
       assert.equal(await nodeB.touchOnce.first(touch), false);

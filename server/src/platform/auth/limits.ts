@@ -50,7 +50,12 @@ export class Limits {
     }
     this.touchOnce = new OncePerWindow({ name: 'touch', windowSec: config.touchWindowSec, redis });
     this.followNotifyOnce = new OncePerWindow({ name: 'follow-notify', windowSec: config.followNotifyWindowSec, redis });
-    this.loginFailsPerAccount = new RateLimit({ name: 'login-fail-account', points: Number.MAX_SAFE_INTEGER, durationSec: config.loginSlowdown.windowSec, redis });
+    this.loginFailsPerAccount = new RateLimit({
+      name: 'login-fail-account',
+      points: Number.MAX_SAFE_INTEGER,
+      durationSec: config.loginSlowdown.windowSec,
+      redis,
+    });
   }
 
   rate(name: RateLimitName): RateLimit {

@@ -2,7 +2,18 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
-import { assertClientError, brokenMultiparts, concretePath, multipart, NIL_ID, operations, sample, setAt, stringLeaves, type Operation } from '../../test/api-input.ts';
+import {
+  assertClientError,
+  brokenMultiparts,
+  concretePath,
+  multipart,
+  NIL_ID,
+  operations,
+  sample,
+  setAt,
+  stringLeaves,
+  type Operation,
+} from '../../test/api-input.ts';
 
 /**
  * Walks every route in the OpenAPI document (which the router builds from the same schemas
@@ -16,8 +27,12 @@ let routes: { method: string; path: string; op: Op }[] = [];
 before(async () => {
   t = await startTestApp();
   user = await TestUser.signup(t, 'sweeper');
-  const doc = JSON.parse((await t.app.http.inject({ method: 'GET', url: '/api/openapi.json' })).body) as { paths: Record<string, Record<string, Op>> };
-  routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
+  const doc = JSON.parse((await t.app.http.inject({ method: 'GET', url: '/api/openapi.json' })).body) as {
+    paths: Record<string, Record<string, Op>>;
+  };
+  routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
+  );
 });
 after(async () => t.close());
 
@@ -57,7 +72,12 @@ describe('bad input on every route', () => {
         ['wrong type', await send('"just a string"')],
         ['array', await send('[1,2,3]')],
         ['unknown field', await send(JSON.stringify({ definitelyNotAField: true }))],
-        ['wrong field types', await send(JSON.stringify({ handle: 12, password: false, displayName: [], bio: 5, upTo: 'x', currentPassword: 1, newPassword: {} }))],
+        [
+          'wrong field types',
+          await send(
+            JSON.stringify({ handle: 12, password: false, displayName: [], bio: 5, upTo: 'x', currentPassword: 1, newPassword: {} }),
+          ),
+        ],
         ['oversized', await send(JSON.stringify({ bio: 'x'.repeat(200_000) }))],
         ['text/plain', await send('hello', 'text/plain')],
       ];
@@ -74,7 +94,11 @@ describe('bad input on every route', () => {
     for (const r of routes) {
       const bad = r.path.replace('{handle}', 'NOT A HANDLE!').replace(/\{[a-zA-Z]+\}/g, 'not-a-uuid');
       for (const url of [bad, `${concrete(r.path)}?limit=-1`, `${concrete(r.path)}?cursor=%27;drop%20table`]) {
-        const res = await t.app.http.inject({ method: r.method as 'GET', url, headers: { cookie: user.cookie, 'x-csrf-token': user.csrf } });
+        const res = await t.app.http.inject({
+          method: r.method as 'GET',
+          url,
+          headers: { cookie: user.cookie, 'x-csrf-token': user.csrf },
+        });
         assert.ok(res.statusCode < 500, `${r.method} ${url}: ${res.statusCode} ${res.body}`);
       }
     }
@@ -124,7 +148,10 @@ describe('text PostgreSQL cannot store is a 400 naming the field', () => {
           const where = `${op.method} ${op.path} ${leaf.join('.')} with ${what}`;
           const err = assertClientError(res.statusCode, res.body, where);
           assert.equal(err.code, 'validation_failed', `${where}: ${res.body}`);
-          assert.ok(err.issues?.some((i) => i.path === leaf.join('.')), `${where}: the field is not named in ${res.body}`);
+          assert.ok(
+            err.issues?.some((i) => i.path === leaf.join('.')),
+            `${where}: the field is not named in ${res.body}`,
+          );
           fields++;
         }
       }
@@ -140,11 +167,18 @@ describe('text PostgreSQL cannot store is a 400 naming the field', () => {
         for (const other of op.queryParams) if (other.required || other === q) base.set(other.name, String(sample(other.schema)));
         if (typeof sample(q.schema) !== 'string' || 'enum' in q.schema) continue;
         base.set(q.name, 'a\u0000b');
-        const res = await t.app.http.inject({ method: op.method, url: `${concretePath(op, 'sweeper')}?${base}`, headers: { cookie: user.cookie, 'x-csrf-token': user.csrf } });
+        const res = await t.app.http.inject({
+          method: op.method,
+          url: `${concretePath(op, 'sweeper')}?${base}`,
+          headers: { cookie: user.cookie, 'x-csrf-token': user.csrf },
+        });
         const where = `${op.method} ${op.path} ?${q.name} with U+0000`;
         const err = assertClientError(res.statusCode, res.body, where);
         assert.equal(err.code, 'validation_failed', `${where}: ${res.body}`);
-        assert.ok(err.issues?.some((i) => i.path === q.name), `${where}: the field is not named in ${res.body}`);
+        assert.ok(
+          err.issues?.some((i) => i.path === q.name),
+          `${where}: the field is not named in ${res.body}`,
+        );
         fields++;
       }
     }
@@ -158,10 +192,18 @@ describe('text PostgreSQL cannot store is a 400 naming the field', () => {
         { name: 'caption', data: `my ${bad} video` },
         { name: 'file', filename: 'v.mp4', type: 'video/mp4', data: Buffer.alloc(1024, 1) },
       ]);
-      const res = await t.app.http.inject({ method: 'POST', url: '/api/v1/videos', headers: { cookie: user.cookie, 'x-csrf-token': user.csrf, 'content-type': up.contentType }, payload: up.payload });
+      const res = await t.app.http.inject({
+        method: 'POST',
+        url: '/api/v1/videos',
+        headers: { cookie: user.cookie, 'x-csrf-token': user.csrf, 'content-type': up.contentType },
+        payload: up.payload,
+      });
       const err = assertClientError(res.statusCode, res.body, `video caption with ${what}`);
       assert.equal(err.code, 'validation_failed');
-      assert.ok(err.issues?.some((i) => i.path === 'caption'), res.body);
+      assert.ok(
+        err.issues?.some((i) => i.path === 'caption'),
+        res.body,
+      );
     }
   });
 
@@ -260,7 +302,13 @@ describe('framework errors use the one error shape', () => {
     const big = await rawRequest(t.url, `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
     assertClientError(big.status, big.body, 'oversized headers');
     assert.equal(big.status, 431);
-    for (const junk of ['GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n', 'BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n', 'TRACE /api/v1/me HTTP/1.1\r\nHost: x\r\n\r\n', 'GET / HTTP/1.1\r\nHo st: x\r\n\r\n']) {
+    for (const junk of [
+      'GARBAGE\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n',
+      'BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n',
+      'TRACE /api/v1/me HTTP/1.1\r\nHost: x\r\n\r\n',
+      'GET / HTTP/1.1\r\nHo st: x\r\n\r\n',
+    ]) {
       const res = await rawRequest(t.url, junk);
       assertClientError(res.status, res.body, JSON.stringify(junk));
     }
@@ -276,14 +324,28 @@ describe('framework errors use the one error shape', () => {
       { method: 'GET', url: '/media/%2e%2e/%2e%2e/etc/passwd' },
       { method: 'GET', url: '/api/v1/users?handles=a&handles=b' },
       { method: 'POST', url: '/api/v1/auth/login', body: '{"__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } },
-      { method: 'POST', url: '/api/v1/auth/login', body: '{"constructor":{"prototype":{"x":1}}}', headers: { 'content-type': 'application/json' } },
+      {
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        body: '{"constructor":{"prototype":{"x":1}}}',
+        headers: { 'content-type': 'application/json' },
+      },
       { method: 'POST', url: '/api/v1/auth/login', body: '{}', headers: { 'content-type': 'application/json; charset=utf-16' } },
       { method: 'POST', url: '/api/v1/auth/login', body: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
       { method: 'POST', url: '/api/v1/auth/login', body: '', headers: { 'content-type': 'application/json' } },
-      { method: 'POST', url: '/api/v1/auth/login', body: '{}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } },
+      {
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        body: '{}',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      },
     ];
     for (const c of cases) {
-      const res = await fetch(t.url + c.url, { method: c.method, ...(c.body !== undefined ? { body: c.body } : {}), headers: c.headers ?? {} });
+      const res = await fetch(t.url + c.url, {
+        method: c.method,
+        ...(c.body !== undefined ? { body: c.body } : {}),
+        headers: c.headers ?? {},
+      });
       const body = await res.text();
       if (res.status < 400 && c.method === 'OPTIONS') continue;
       assertClientError(res.status, body, `${c.method} ${c.url}`);

@@ -22,7 +22,13 @@ const KNOWN: Record<string, () => AppError> = {
   FST_ERR_MAX_PARAM_LENGTH: () => new AppError('uri_too_long', 'A path parameter of the URL is too long'),
 };
 
-const BY_STATUS: Record<number, AppError['code']> = { 408: 'request_timeout', 413: 'payload_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 431: 'headers_too_large' };
+const BY_STATUS: Record<number, AppError['code']> = {
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  431: 'headers_too_large',
+};
 
 /**
  * The AppError a client should see for `err`, or null when it is our own failure (a 500).

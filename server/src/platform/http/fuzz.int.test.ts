@@ -4,7 +4,17 @@ import { z } from 'zod';
 import { ClientFrame, ErrorCode, MAX_FRAME_BYTES, PublishBody, type ServerFrame } from '@tremolo/protocol';
 import { loadConfig } from '../config.ts';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
-import { assertClientError, brokenMultiparts, concretePath, operations, sample, setAt, stringLeaves, type JsonSchema, type Operation } from '../../test/api-input.ts';
+import {
+  assertClientError,
+  brokenMultiparts,
+  concretePath,
+  operations,
+  sample,
+  setAt,
+  stringLeaves,
+  type JsonSchema,
+  type Operation,
+} from '../../test/api-input.ts';
 
 /**
  * Seeded fuzzing of every operation of the API document and every client frame type of the
@@ -58,9 +68,57 @@ const ODD_STRINGS = [
   '__proto__',
   'constructor',
 ];
-const ODD_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, -2147483649, 9007199254740993, 1e308, [], {}, [null], { a: 1 }, Array.from({ length: 5000 }, (_, i) => i), { __proto__: { polluted: true } }];
-const ODD_PATH = ['not-a-uuid', '0', '-1', '%00', '%ED%A0%80', '%C0%AF', 'a'.repeat(150), '..%2F..%2Fetc%2Fpasswd', '%zz', '%', '00000000-0000-0000-0000-000000000000', 'FFFFFFFF-FFFF-7FFF-BFFF-FFFFFFFFFFFF', '00000000-0000-7000-8000-000000000000x', '%20', '😀', '1e3', '99999999999999999999'];
-const ODD_QUERY = ['%00', '-1', '0', '1e9', 'NaN', '', 'a'.repeat(5000), '%ED%A0%80', '00000000-0000-7000-8000-000000000000', 'eyJpZCI6MX0', '%27%3Bdrop', '[]', '1,2,3'];
+const ODD_VALUES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  -2147483649,
+  9007199254740993,
+  1e308,
+  [],
+  {},
+  [null],
+  { a: 1 },
+  Array.from({ length: 5000 }, (_, i) => i),
+  { __proto__: { polluted: true } },
+];
+const ODD_PATH = [
+  'not-a-uuid',
+  '0',
+  '-1',
+  '%00',
+  '%ED%A0%80',
+  '%C0%AF',
+  'a'.repeat(150),
+  '..%2F..%2Fetc%2Fpasswd',
+  '%zz',
+  '%',
+  '00000000-0000-0000-0000-000000000000',
+  'FFFFFFFF-FFFF-7FFF-BFFF-FFFFFFFFFFFF',
+  '00000000-0000-7000-8000-000000000000x',
+  '%20',
+  '😀',
+  '1e3',
+  '99999999999999999999',
+];
+const ODD_QUERY = [
+  '%00',
+  '-1',
+  '0',
+  '1e9',
+  'NaN',
+  '',
+  'a'.repeat(5000),
+  '%ED%A0%80',
+  '00000000-0000-7000-8000-000000000000',
+  'eyJpZCI6MX0',
+  '%27%3Bdrop',
+  '[]',
+  '1,2,3',
+];
 
 function oddValue(rng: Rng): unknown {
   return rng.next() < 0.6 ? rng.pick(ODD_STRINGS) : rng.pick(ODD_VALUES);
@@ -109,7 +167,9 @@ async function fuzzOnce(op: Operation, who: Identity, rng: Rng, kind: number): P
       const odd = rng.pick(ODD_PATH);
       if (names.length) {
         const target = rng.pick(names);
-        url = op.path.replace(/\{([a-zA-Z]+)\}/g, (_m, n: string) => (n === target ? odd : concretePath({ ...op, path: `{${n}}` }, 'fuzzer')));
+        url = op.path.replace(/\{([a-zA-Z]+)\}/g, (_m, n: string) =>
+          n === target ? odd : concretePath({ ...op, path: `{${n}}` }, 'fuzzer'),
+        );
       } else url = `${url}/${odd}`;
       what = `path ${url.slice(0, 120)}`;
       break;
@@ -147,20 +207,41 @@ async function fuzzOnce(op: Operation, who: Identity, rng: Rng, kind: number): P
         payload = JSON.stringify({ ...base, [key]: oddValue(rng) });
         what = `body ${key} (any type)`;
       } else {
-        payload = rng.pick([`{"a":`, nested(10_000), '"\\ud800"', '{"__proto__":{"a":1}}', '{"constructor":{"prototype":{"a":1}}}', JSON.stringify(oddValue(rng)), '\u0000', '{"a":1}{"b":2}']);
+        payload = rng.pick([
+          `{"a":`,
+          nested(10_000),
+          '"\\ud800"',
+          '{"__proto__":{"a":1}}',
+          '{"constructor":{"prototype":{"a":1}}}',
+          JSON.stringify(oddValue(rng)),
+          '\u0000',
+          '{"a":1}{"b":2}',
+        ]);
         what = `raw body ${payload.slice(0, 40)}`;
       }
       break;
     }
     default: {
       // A body the route does not expect: wrong content type, or bytes that are not text.
-      const ct = rng.pick(['text/plain', 'application/xml', 'application/json; charset=latin1', 'multipart/form-data', 'application/x-www-form-urlencoded', 'application/octet-stream']);
+      const ct = rng.pick([
+        'text/plain',
+        'application/xml',
+        'application/json; charset=latin1',
+        'multipart/form-data',
+        'application/x-www-form-urlencoded',
+        'application/octet-stream',
+      ]);
       headers['content-type'] = ct;
       payload = Buffer.from(Array.from({ length: 1 + rng.int(256) }, () => rng.int(256)));
       what = `${ct} bytes`;
     }
   }
-  const res = await t.app.http.inject({ method: op.method, url, headers, ...(payload !== undefined && op.method !== 'GET' ? { payload } : {}) });
+  const res = await t.app.http.inject({
+    method: op.method,
+    url,
+    headers,
+    ...(payload !== undefined && op.method !== 'GET' ? { payload } : {}),
+  });
   seen.requests++;
   seen.byStatus.set(res.statusCode, (seen.byStatus.get(res.statusCode) ?? 0) + 1);
   const where = `[seed ${seed}] ${who.name} ${op.method} ${op.path}: ${what}`;
@@ -198,7 +279,16 @@ describe(`fuzz (seed ${seed})`, () => {
     const rng = prng(seed ^ 0x5eed);
     const group = await user.call<{ id: string }>('POST', '/api/v1/groups', { name: 'Fuzzers' });
     assert.equal(group.status, 201);
-    const channels = [`user:${user.id}`, `creator:${user.id}`, `group:${group.body.id}`, `match:${user.id}`, `watch:${group.body.id}`, `room:${group.body.id}`, `product:${group.body.id}`, `dm:${user.id}:${group.body.id}`];
+    const channels = [
+      `user:${user.id}`,
+      `creator:${user.id}`,
+      `group:${group.body.id}`,
+      `match:${user.id}`,
+      `watch:${group.body.id}`,
+      `room:${group.body.id}`,
+      `product:${group.body.id}`,
+      `dm:${user.id}:${group.body.id}`,
+    ];
     const oddChannels = ['group:', 'nope:1', 'group:not-a-uuid', `group:${'a'.repeat(200)}`, 'user:\u0000', 'x'];
     // Samples of every frame type (and every publishable body), from the same schemas the gateway parses with.
     const frameSchemas = ClientFrame.options.map((o) => z.toJSONSchema(o, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
@@ -222,9 +312,14 @@ describe(`fuzz (seed ${seed})`, () => {
       // Frames of one socket are handled in order: the pong of this ping comes after every answer before it.
       const ts = rng.int(1e9);
       ws.send({ t: 'ping', ts });
-      await ws.next((f) => f.t === 'pong' && f.ts === ts, 10_000).catch((e: unknown) => {
-        throw new Error(`[seed ${seed}] no pong after ${sent} frames (socket closed with ${ws.closeCode}); last answers ${JSON.stringify(ws.frames.slice(-3)).slice(0, 500)}`, { cause: e });
-      });
+      await ws
+        .next((f) => f.t === 'pong' && f.ts === ts, 10_000)
+        .catch((e: unknown) => {
+          throw new Error(
+            `[seed ${seed}] no pong after ${sent} frames (socket closed with ${ws.closeCode}); last answers ${JSON.stringify(ws.frames.slice(-3)).slice(0, 500)}`,
+            { cause: e },
+          );
+        });
       for (const f of ws.frames.splice(0)) if (f.t === 'err') errs.push(f);
     };
     const frameFor = (i: number): unknown => {
@@ -239,21 +334,33 @@ describe(`fuzz (seed ${seed})`, () => {
         const keys = Object.keys(base).filter((k) => k !== 't');
         return keys.length ? { ...base, [rng.pick(keys)]: oddValue(rng) } : base;
       }
-      return rng.pick<unknown>([base, '{"t":', 'null', '[]', '"\\ud800"', { t: 'nope' }, { t: 'pub' }, JSON.stringify({ ...base, extra: '\u0000' })]);
+      return rng.pick<unknown>([
+        base,
+        '{"t":',
+        'null',
+        '[]',
+        '"\\ud800"',
+        { t: 'nope' },
+        { t: 'pub' },
+        JSON.stringify({ ...base, extra: '\u0000' }),
+      ]);
     };
     const deadline = Date.now() + budgetMs;
     // Every frame type and every body kind first, then random frames until the budget is spent.
     const firstPass = frameSchemas.length * bodySchemas.length * 2;
     while (sent < firstPass || Date.now() < deadline) {
       for (let burst = 0; burst < 20; burst++, sent++) {
-        const frame = sent < firstPass ? (() => {
-          const base = sample(frameSchemas[sent % frameSchemas.length]!) as Record<string, unknown>;
-          if ('ch' in base) base.ch = rng.pick(channels);
-          if (base.t === 'pub') base.body = sample(bodySchemas[Math.floor(sent / frameSchemas.length) % bodySchemas.length]!);
-          if ('cid' in base) base.cid = `f${sent}`;
-          const leaves = stringLeaves(base).filter((l) => l[0] !== 't');
-          return leaves.length ? setAt(base, rng.pick(leaves), rng.pick(ODD_STRINGS.slice(0, 5))) : base;
-        })() : frameFor(sent);
+        const frame =
+          sent < firstPass
+            ? (() => {
+                const base = sample(frameSchemas[sent % frameSchemas.length]!) as Record<string, unknown>;
+                if ('ch' in base) base.ch = rng.pick(channels);
+                if (base.t === 'pub') base.body = sample(bodySchemas[Math.floor(sent / frameSchemas.length) % bodySchemas.length]!);
+                if ('cid' in base) base.cid = `f${sent}`;
+                const leaves = stringLeaves(base).filter((l) => l[0] !== 't');
+                return leaves.length ? setAt(base, rng.pick(leaves), rng.pick(ODD_STRINGS.slice(0, 5))) : base;
+              })()
+            : frameFor(sent);
         await sendFrame(frame);
       }
       if (rng.next() < 0.05) {

@@ -112,7 +112,8 @@ export class Router {
       const schema = spec[where];
       return schema ? textRuleGaps(schema, where) : [];
     });
-    if (gaps.length) throw new Error(`${spec.method} ${spec.url}: input strings must use text() from @tremolo/protocol: ${gaps.join(', ')}`);
+    if (gaps.length)
+      throw new Error(`${spec.method} ${spec.url}: input strings must use text() from @tremolo/protocol: ${gaps.join(', ')}`);
     this.document(spec);
     this.app.route({
       method: spec.method,

@@ -8,7 +8,10 @@ import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 /** A built web app of two files, so the test needs no Vite build. */
 function fakeWebDist(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tremolo-web-'));
-  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><body><div id="root"></div><script type="module" src="/assets/app.js"></script></body></html>');
+  writeFileSync(
+    path.join(dir, 'index.html'),
+    '<!doctype html><html><body><div id="root"></div><script type="module" src="/assets/app.js"></script></body></html>',
+  );
   writeFileSync(path.join(dir, 'app.js'), 'console.log(1)');
   writeFileSync(path.join(dir, 'app.js.map'), '{"version":3,"sources":["secret.tsx"]}');
   return dir;
@@ -98,7 +101,12 @@ describe('security headers', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        const res = await direct.app.http.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json', 'x-forwarded-for': `192.0.2.${i}` }, payload: JSON.stringify({ handle: 'nobody_here', password: 'wrong-password-1' }) });
+        const res = await direct.app.http.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `192.0.2.${i}` },
+          payload: JSON.stringify({ handle: 'nobody_here', password: 'wrong-password-1' }),
+        });
         statuses.push(res.statusCode);
       }
       assert.deepEqual(statuses, [401, 401, 429, 429]);

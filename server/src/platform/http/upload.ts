@@ -29,7 +29,10 @@ export interface Upload<F> {
  */
 export async function readUpload(req: FastifyRequest, opts: UploadOptions & { into: 'memory' }): Promise<Upload<Buffer>>;
 export async function readUpload(req: FastifyRequest, opts: UploadOptions & { into: { dir: string } }): Promise<Upload<string>>;
-export async function readUpload(req: FastifyRequest, opts: UploadOptions & { into: 'memory' | { dir: string } }): Promise<Upload<Buffer | string>> {
+export async function readUpload(
+  req: FastifyRequest,
+  opts: UploadOptions & { into: 'memory' | { dir: string } },
+): Promise<Upload<Buffer | string>> {
   if (!req.isMultipart()) throw new AppError('unsupported_media_type', `Send the ${opts.what} as multipart/form-data`);
   const dir = opts.into === 'memory' ? null : opts.into.dir;
   if (dir) await mkdir(dir, { recursive: true });
@@ -75,9 +78,11 @@ function uploadError(e: unknown, opts: UploadOptions): Error {
     return new AppError('payload_too_large', `The ${opts.what} is too large${limit}`);
   }
   if (code && TOO_MANY.has(code)) return new AppError('payload_too_large', 'Too many parts: send one file, in the part named "file"');
-  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') return new AppError('unsupported_media_type', `Send the ${opts.what} as multipart/form-data`);
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE')
+    return new AppError('unsupported_media_type', `Send the ${opts.what} as multipart/form-data`);
   // Our own failures stay 500s: a full disk or a bug is nothing the client can fix by resending.
-  if ((('syscall' in e) && code !== 'ECONNRESET') || e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError) return e;
+  if (('syscall' in e && code !== 'ECONNRESET') || e instanceof TypeError || e instanceof ReferenceError || e instanceof RangeError)
+    return e;
   // What is left comes from parsing the body (busboy's "Unexpected end of form", "Boundary not
   // found", "Malformed part header", a request closed mid-upload): the client sent it broken.
   return new AppError('bad_request', `The ${opts.what} upload is not valid multipart/form-data or was cut off; send it again`);

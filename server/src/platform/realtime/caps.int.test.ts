@@ -11,7 +11,9 @@ const MAX_SOCKETS = 3;
 const MAX_SUBS = 4;
 let t: TestApp;
 before(async () => {
-  t = await startTestApp({ realtime: { ...loadConfig().realtime, maxSocketsPerSession: MAX_SOCKETS, maxSubscriptionsPerSocket: MAX_SUBS } });
+  t = await startTestApp({
+    realtime: { ...loadConfig().realtime, maxSocketsPerSession: MAX_SOCKETS, maxSubscriptionsPerSocket: MAX_SUBS },
+  });
 });
 after(async () => t.close());
 
@@ -40,7 +42,10 @@ describe('realtime caps', () => {
     const after = await states(all);
     const open = all.filter((_, i) => after[i] === 'open');
     assert.equal(open.length, MAX_SOCKETS);
-    assert.ok(after.every((x) => x === 'open' || x === CLOSE_CODES.tooManySockets), JSON.stringify(after));
+    assert.ok(
+      after.every((x) => x === 'open' || x === CLOSE_CODES.tooManySockets),
+      JSON.stringify(after),
+    );
     assert.deepEqual(await states(bystanders), ['open', 'open', 'open'], "another person's sockets are not affected");
     // The ones left still work.
     open[0]!.send({ t: 'ping', ts: 1 });
@@ -69,7 +74,9 @@ describe('realtime caps', () => {
     const t2 = await u.socket();
     const chans = Array.from({ length: 12 }, (_, i) => `creator:${uuid(200 + i)}`);
     for (const ch of chans) t2.send({ t: 'sub', ch });
-    const answers = await Promise.all(chans.map((ch) => t2.next((f) => (f.t === 'subbed' && f.ch === ch) || (f.t === 'err' && f.ref === ch))));
+    const answers = await Promise.all(
+      chans.map((ch) => t2.next((f) => (f.t === 'subbed' && f.ch === ch) || (f.t === 'err' && f.ref === ch))),
+    );
     assert.equal(answers.filter((a) => a.t === 'subbed').length, MAX_SUBS);
     assert.ok(answers.every((a) => a.t === 'subbed' || (a.t === 'err' && a.code === 'limit_reached')));
     s.close();
@@ -102,7 +109,10 @@ describe('caps across two nodes', { skip: testDb !== 'postgres' && 'needs Postgr
     });
     assert.equal(r.status, 201);
     const body = (await r.json()) as { user: { id: string }; csrfToken: string };
-    const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('tremolo_sid='))!;
+    const cookie = r.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0]!)
+      .find((c) => c.startsWith('tremolo_sid='))!;
     return { id: body.user.id, csrf: body.csrfToken, cookie };
   }
   const ws = (base: string) => base.replace('http', 'ws') + '/ws?v=1';
@@ -119,7 +129,14 @@ describe('caps across two nodes', { skip: testDb !== 'postgres' && 'needs Postgr
     assert.equal(await closed(onA[0]!), CLOSE_CODES.tooManySockets);
     assert.equal(await closed(onA[1]!), CLOSE_CODES.tooManySockets);
     // The two were named together by the last registration; anyone else it named was told with them.
-    assert.deepEqual(await states([...onA, ...onB]), [CLOSE_CODES.tooManySockets, CLOSE_CODES.tooManySockets, 'open', 'open', 'open', 'open']);
+    assert.deepEqual(await states([...onA, ...onB]), [
+      CLOSE_CODES.tooManySockets,
+      CLOSE_CODES.tooManySockets,
+      'open',
+      'open',
+      'open',
+      'open',
+    ]);
     for (const s of [...onA, ...onB]) s.close();
   });
 
@@ -129,7 +146,12 @@ describe('caps across two nodes', { skip: testDb !== 'postgres' && 'needs Postgr
     const star = await signup(a.url, `mn_star_${tag}`);
     const fan = await signup(b.url, `mn_fan_${tag}`);
     const thread = (await (await fetch(`${a.url}/api/v1/dms/mn_star_${tag}`, { headers: { cookie: fan.cookie } })).json()) as DmThread;
-    const socks = [await TestSocket.open(ws(a.url), fan.cookie), await TestSocket.open(ws(b.url), fan.cookie), await TestSocket.open(ws(a.url), fan.cookie), await TestSocket.open(ws(b.url), fan.cookie)];
+    const socks = [
+      await TestSocket.open(ws(a.url), fan.cookie),
+      await TestSocket.open(ws(b.url), fan.cookie),
+      await TestSocket.open(ws(a.url), fan.cookie),
+      await TestSocket.open(ws(b.url), fan.cookie),
+    ];
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) => {
         const s = socks[i % socks.length]!;
@@ -139,7 +161,9 @@ describe('caps across two nodes', { skip: testDb !== 'postgres' && 'needs Postgr
       }),
     );
     assert.equal(answers.filter((x) => x.t === 'ack').length, 3, JSON.stringify(answers));
-    const hist = (await (await fetch(`${b.url}/api/v1/dms/mn_fan_${tag}/messages`, { headers: { cookie: star.cookie } })).json()) as { items: unknown[] };
+    const hist = (await (await fetch(`${b.url}/api/v1/dms/mn_fan_${tag}/messages`, { headers: { cookie: star.cookie } })).json()) as {
+      items: unknown[];
+    };
     assert.equal(hist.items.length, 3);
     for (const s of socks) s.close();
   });

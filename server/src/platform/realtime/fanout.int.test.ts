@@ -61,7 +61,7 @@ function until(pred: () => boolean, timeoutMs = 15_000): Promise<void> {
       onFrame.delete(check);
     };
     const check = () => {
-      if (pred()) (done(), resolve());
+      if (pred()) done(), resolve();
     };
     const timer = setTimeout(() => (done(), reject(new Error(`timed out: ${pred.toString()}`))), timeoutMs);
     onFrame.add(check);

@@ -37,7 +37,9 @@ function closedWith(url: string, cookie: string): Promise<{ code: number; kinds:
     const ws = new WebSocket(url, { headers: { cookie } });
     const frames: ServerFrame[] = [];
     ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as ServerFrame));
-    ws.on('close', (code) => resolve({ code, kinds: frames.map((f) => f.t), errors: frames.flatMap((f) => (f.t === 'err' ? [f.code] : [])) }));
+    ws.on('close', (code) =>
+      resolve({ code, kinds: frames.map((f) => f.t), errors: frames.flatMap((f) => (f.t === 'err' ? [f.code] : [])) }),
+    );
     ws.on('error', reject);
   });
 }
@@ -208,10 +210,16 @@ describe('realtime gateway', () => {
     const head = subbed.t === 'subbed' ? subbed.head : 0;
     const acks = await Promise.all(pubs.flatMap((p, i) => Array.from({ length: 10 }, (_, j) => broadcast(p, `c${i}-${j}`, `p${i} m${j}`))));
     const seqs = acks.map((a) => (a.t === 'ack' ? a.seq! : -1)).sort((a, b) => a - b);
-    assert.deepEqual(seqs, Array.from({ length: 30 }, (_, i) => head + 1 + i));
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 30 }, (_, i) => head + 1 + i),
+    );
     await sub.next((f) => f.t === 'ev' && f.seq === head + 30);
     const got = sub.events(creatorCh()).map((e) => e.seq!);
-    assert.deepEqual(got, Array.from({ length: 30 }, (_, i) => head + 1 + i));
+    assert.deepEqual(
+      got,
+      Array.from({ length: 30 }, (_, i) => head + 1 + i),
+    );
     for (const p of pubs) p.close();
     sub.close();
   });

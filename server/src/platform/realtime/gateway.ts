@@ -161,7 +161,13 @@ export class Gateway {
   }
 
   /** Stores (when durable) and fans out; `fresh` is false for a retry of something already stored. */
-  private async deliverOnce(policy: ChannelPolicy, ch: string, senderId: string | null, clientId: string, body: ChannelEvent): Promise<{ frame: EventFrame; fresh: boolean }> {
+  private async deliverOnce(
+    policy: ChannelPolicy,
+    ch: string,
+    senderId: string | null,
+    clientId: string,
+    body: ChannelEvent,
+  ): Promise<{ frame: EventFrame; fresh: boolean }> {
     if (!policy.durable || policy.ephemeralKinds?.has(body.kind)) {
       const frame: EventFrame = { t: 'ev', ch, from: senderId, at: Date.now(), body };
       this.deps.bus.publish(frame);
@@ -189,7 +195,9 @@ export class Gateway {
         // A browser cannot read an upgrade's HTTP status: a session that expired or was logged out
         // is told over the socket, so the app can send the person to log in instead of retrying.
         this.wss.handleUpgrade(req, socket, head, (ws) => {
-          ws.send(JSON.stringify({ t: 'err', code: 'unauthenticated', message: 'Your session has ended; log in again' } satisfies ServerFrame));
+          ws.send(
+            JSON.stringify({ t: 'err', code: 'unauthenticated', message: 'Your session has ended; log in again' } satisfies ServerFrame),
+          );
           ws.close(CLOSE_CODES.unauthenticated, 'unauthenticated');
         });
         return;
@@ -197,7 +205,13 @@ export class Gateway {
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         const v = Number(url.searchParams.get('v') ?? PROTOCOL_VERSION);
         if (v !== PROTOCOL_VERSION) {
-          ws.send(JSON.stringify({ t: 'err', code: 'unsupported_version', message: `Server speaks protocol v${PROTOCOL_VERSION}; reload the app` } satisfies ServerFrame));
+          ws.send(
+            JSON.stringify({
+              t: 'err',
+              code: 'unsupported_version',
+              message: `Server speaks protocol v${PROTOCOL_VERSION}; reload the app`,
+            } satisfies ServerFrame),
+          );
           ws.close(CLOSE_CODES.unsupportedVersion, 'unsupported version');
           return;
         }
@@ -225,7 +239,13 @@ export class Gateway {
     this.conns.add(conn);
     this.connsById.set(conn.id, conn);
     this.deps.metrics.openSockets.set(this.conns.size);
-    this.send(conn, { t: 'hello', v: PROTOCOL_VERSION, userId: user.id, serverTime: Date.now(), heartbeatMs: this.deps.options.heartbeatMs });
+    this.send(conn, {
+      t: 'hello',
+      v: PROTOCOL_VERSION,
+      userId: user.id,
+      serverTime: Date.now(),
+      heartbeatMs: this.deps.options.heartbeatMs,
+    });
     const maxSockets = this.deps.options.maxSocketsPerSession ?? DEFAULT_MAX_SOCKETS_PER_SESSION;
     this.sessionSockets
       .add(session, conn.id, maxSockets)
@@ -239,11 +259,13 @@ export class Gateway {
     ws.on('pong', () => (conn.alive = true));
     ws.on('message', (data, isBinary) => {
       conn.alive = true;
-      conn.chain = conn.chain.then(() => this.onMessage(conn, data, isBinary)).catch((err: unknown) => {
-        if (err instanceof AppError) return this.sendError(conn, err.code, err.message);
-        this.deps.log.error({ err }, 'realtime frame failed');
-        this.sendError(conn, 'internal', 'Something went wrong handling that frame');
-      });
+      conn.chain = conn.chain
+        .then(() => this.onMessage(conn, data, isBinary))
+        .catch((err: unknown) => {
+          if (err instanceof AppError) return this.sendError(conn, err.code, err.message);
+          this.deps.log.error({ err }, 'realtime frame failed');
+          this.sendError(conn, 'internal', 'Something went wrong handling that frame');
+        });
     });
     ws.on('close', () => this.drop(conn));
     ws.on('error', (err) => {
@@ -265,7 +287,12 @@ export class Gateway {
     const parsed = ClientFrame.safeParse(json);
     if (!parsed.success) {
       const ref = typeof json === 'object' && json && 'cid' in json && typeof json.cid === 'string' ? json.cid : undefined;
-      return this.sendError(conn, 'validation_failed', `Invalid frame: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, ref);
+      return this.sendError(
+        conn,
+        'validation_failed',
+        `Invalid frame: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+        ref,
+      );
     }
     const frame = parsed.data;
     switch (frame.t) {
@@ -285,9 +312,16 @@ export class Gateway {
           // retry from the store before asking the policy again, so a retry never counts twice.
           if (policy.durable && (policy.prepare || policy.afterPublish) && !policy.ephemeralKinds?.has(frame.body.kind)) {
             const earlier = await this.deps.store.find(frame.ch, clientId);
-            if (earlier) return this.send(conn, { t: 'ack', ch: frame.ch, cid: frame.cid, ...(earlier.seq !== undefined ? { seq: earlier.seq } : {}) });
+            if (earlier)
+              return this.send(conn, {
+                t: 'ack',
+                ch: frame.ch,
+                cid: frame.cid,
+                ...(earlier.seq !== undefined ? { seq: earlier.seq } : {}),
+              });
           }
-          if (policy.durable && !policy.ephemeralKinds?.has(frame.body.kind)) await this.deps.options.storedPublishes?.consume('storedPublishes', conn.user.id);
+          if (policy.durable && !policy.ephemeralKinds?.has(frame.body.kind))
+            await this.deps.options.storedPublishes?.consume('storedPublishes', conn.user.id);
           if (!(await policy.canPublish(conn.user, id, frame.body))) {
             return this.sendError(conn, 'forbidden', `You cannot post ${frame.body.kind} to ${frame.ch}`, frame.cid);
           }
@@ -296,7 +330,9 @@ export class Gateway {
           this.send(conn, { t: 'ack', ch: frame.ch, cid: frame.cid, ...(stored.seq !== undefined ? { seq: stored.seq } : {}) });
           if (fresh && policy.afterPublish) {
             // Notifications and counters must not hold up this socket's next frame.
-            void policy.afterPublish(conn.user, id, stored).catch((err: unknown) => this.deps.log.warn({ err, ch: frame.ch }, 'after-publish hook failed'));
+            void policy
+              .afterPublish(conn.user, id, stored)
+              .catch((err: unknown) => this.deps.log.warn({ err, ch: frame.ch }, 'after-publish hook failed'));
           }
           return;
         } catch (e) {
@@ -320,7 +356,12 @@ export class Gateway {
   private async subscribe(conn: Conn, ch: string, since: number | undefined): Promise<void> {
     const maxSubs = this.deps.options.maxSubscriptionsPerSocket ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET;
     if (!conn.subs.has(ch) && conn.subs.size >= maxSubs) {
-      return this.sendError(conn, 'limit_reached', `A connection may follow at most ${maxSubs} channels at once; unsubscribe from one first`, ch);
+      return this.sendError(
+        conn,
+        'limit_reached',
+        `A connection may follow at most ${maxSubs} channels at once; unsubscribe from one first`,
+        ch,
+      );
     }
     const policy = this.policyFor(conn, ch, ch);
     if (!policy) return;
@@ -332,7 +373,12 @@ export class Gateway {
     await local.ready;
     const existing = conn.subs.get(ch);
     if (!existing && conn.subs.size >= maxSubs) {
-      return this.sendError(conn, 'limit_reached', `A connection may follow at most ${maxSubs} channels at once; unsubscribe from one first`, ch);
+      return this.sendError(
+        conn,
+        'limit_reached',
+        `A connection may follow at most ${maxSubs} channels at once; unsubscribe from one first`,
+        ch,
+      );
     }
     const sub: Subscription = existing ?? { lastSeq: local.lastSeq, replaying: null };
     if (!existing) {
@@ -522,7 +568,8 @@ export class Gateway {
       // Membership ended: once this very event has gone out, the person's sockets on every node stop listening.
       for (const e of durable) {
         const b = e.body;
-        if (b.kind === 'member' && b.user && (b.event === 'removed' || b.event === 'banned' || b.event === 'left')) this.evict(local.name, b.user.id);
+        if (b.kind === 'member' && b.user && (b.event === 'removed' || b.event === 'banned' || b.event === 'left'))
+          this.evict(local.name, b.user.id);
       }
     };
     slice();

@@ -20,7 +20,10 @@ async function signup(base: string, handle: string) {
   });
   assert.equal(r.status, 201);
   const body = (await r.json()) as { user: { id: string }; csrfToken: string };
-  const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('tremolo_sid='))!;
+  const cookie = r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('tremolo_sid='))!;
   return { id: body.user.id, csrf: body.csrfToken, cookie };
 }
 
@@ -52,13 +55,24 @@ describe('two nodes over Redis', { skip: testDb !== 'postgres' && 'needs Postgre
     const pub = await TestSocket.open(ws(a.url), creator.cookie);
     for (let i = 1; i <= 5; i++) pub.send({ t: 'pub', ch, cid: `a${i}`, body: { kind: 'broadcast', text: `m${i}` } });
     await fanSock.next((f) => f.t === 'ev' && f.body.kind === 'broadcast' && f.body.text === 'm5');
-    assert.deepEqual(fanSock.events(ch).map((e) => e.seq), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      fanSock.events(ch).map((e) => e.seq),
+      [1, 2, 3, 4, 5],
+    );
 
     // A follow made through node A notifies the fan connected to node B.
-    const follow = await fetch(`${a.url}/api/v1/users/mn_fan/follow`, { method: 'PUT', headers: { cookie: creator.cookie, 'x-csrf-token': creator.csrf } });
+    const follow = await fetch(`${a.url}/api/v1/users/mn_fan/follow`, {
+      method: 'PUT',
+      headers: { cookie: creator.cookie, 'x-csrf-token': creator.csrf },
+    });
     assert.equal(follow.status, 200);
     const note = await fanSock.next((f) => f.t === 'ev' && f.body.kind === 'notification');
-    assert.ok(note.t === 'ev' && note.body.kind === 'notification' && note.body.notification.payload.kind === 'followed' && note.body.notification.payload.actor.handle === 'mn_creator');
+    assert.ok(
+      note.t === 'ev' &&
+        note.body.kind === 'notification' &&
+        note.body.notification.payload.kind === 'followed' &&
+        note.body.notification.payload.actor.handle === 'mn_creator',
+    );
 
     // Node B dies without a chance to say goodbye; the fan moves to node A and misses nothing.
     await b.stop('SIGKILL');
@@ -69,7 +83,10 @@ describe('two nodes over Redis', { skip: testDb !== 'postgres' && 'needs Postgre
     await moved.next((f) => f.t === 'subbed');
     pub.send({ t: 'pub', ch, cid: 'a10', body: { kind: 'broadcast', text: 'm10' } });
     await moved.next((f) => f.t === 'ev' && f.seq === 10);
-    assert.deepEqual(moved.events(ch).map((e) => e.seq), [6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      moved.events(ch).map((e) => e.seq),
+      [6, 7, 8, 9, 10],
+    );
     pub.close();
     moved.close();
   });

@@ -18,8 +18,5 @@ export const channelEvents = pgTable(
     body: jsonb('body').$type<ChannelEvent>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.channel, t.seq] }),
-    uniqueIndex('channel_events_client_key').on(t.channel, t.clientId),
-  ],
+  (t) => [primaryKey({ columns: [t.channel, t.seq] }), uniqueIndex('channel_events_client_key').on(t.channel, t.clientId)],
 );

@@ -31,7 +31,32 @@ export interface ChatEnv {
   tools?: ReactNode;
 }
 
-const EMOJI = ['😀', '😂', '🥰', '😍', '😎', '🤔', '😭', '😡', '👍', '👏', '🙏', '💪', '🔥', '🎉', '❤️', '💯', '✨', '🌹', '🍰', '🛍️', '😋', '🤩', '😴', '👀'];
+const EMOJI = [
+  '😀',
+  '😂',
+  '🥰',
+  '😍',
+  '😎',
+  '🤔',
+  '😭',
+  '😡',
+  '👍',
+  '👏',
+  '🙏',
+  '💪',
+  '🔥',
+  '🎉',
+  '❤️',
+  '💯',
+  '✨',
+  '🌹',
+  '🍰',
+  '🛍️',
+  '😋',
+  '🤩',
+  '😴',
+  '👀',
+];
 
 function displayName(env: ChatEnv, id: string | null, t: (k: 'chat.someone' | 'chat.you') => string): string {
   if (!id) return t('chat.someone');
@@ -134,9 +159,13 @@ export function ChatView({ chat, snap, env }: { chat: ChannelChat; snap: ChatSna
     const el = topSentinel.current;
     const root = scroller.current;
     if (!el || !root || typeof IntersectionObserver === 'undefined') return;
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting) && snap.loaded && snap.hasOlder && !snap.loadingOlder && snap.olderError === null) void chat.loadOlder();
-    }, { root, rootMargin: '200px 0px 0px 0px' });
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting) && snap.loaded && snap.hasOlder && !snap.loadingOlder && snap.olderError === null)
+          void chat.loadOlder();
+      },
+      { root, rootMargin: '200px 0px 0px 0px' },
+    );
     io.observe(el);
     return () => io.disconnect();
   }, [chat, snap.loaded, snap.hasOlder, snap.loadingOlder, snap.olderError]);
@@ -222,7 +251,20 @@ function Row({
     case 'chat':
     case 'share':
     case 'image':
-      return <Bubble env={env} chat={chat} mine={item.mine} from={item.from} body={b} seq={item.seq} outbox={null} bySeq={bySeq} onReply={onReply} fanLevel={b.fanLevel} />;
+      return (
+        <Bubble
+          env={env}
+          chat={chat}
+          mine={item.mine}
+          from={item.from}
+          body={b}
+          seq={item.seq}
+          outbox={null}
+          bySeq={bySeq}
+          onReply={onReply}
+          fanLevel={b.fanLevel}
+        />
+      );
     case 'message_deleted':
       // The tombstone sits at the deleted message's own sequence; the notice that deleted it shows nothing.
       if (b.seq !== item.seq) return null;
@@ -234,7 +276,9 @@ function Row({
     case 'coupon_drop':
       return (
         <li className="chat-row chat-row-wide" data-testid="chat-coupon" data-seq={item.seq}>
-          {env.coupons ? <CouponCard couponId={b.couponId} title={b.title} remaining={b.remaining} book={env.coupons} meId={env.meId} /> : null}
+          {env.coupons ? (
+            <CouponCard couponId={b.couponId} title={b.title} remaining={b.remaining} book={env.coupons} meId={env.meId} />
+          ) : null}
         </li>
       );
     case 'announcement':
@@ -315,8 +359,22 @@ function Bubble({
   };
 
   return (
-    <li className={`chat-row${mine ? ' chat-row-mine' : ''}`} data-testid="chat-message" data-seq={seq ?? undefined} data-state={state} data-mine={mine} data-from={from ?? undefined}>
-      {!mine && (person ? <Avatar user={person.user} size={34} /> : <span className="avatar avatar-letter avatar-system" style={{ width: 34, height: 34 }} aria-hidden="true">?</span>)}
+    <li
+      className={`chat-row${mine ? ' chat-row-mine' : ''}`}
+      data-testid="chat-message"
+      data-seq={seq ?? undefined}
+      data-state={state}
+      data-mine={mine}
+      data-from={from ?? undefined}
+    >
+      {!mine &&
+        (person ? (
+          <Avatar user={person.user} size={34} />
+        ) : (
+          <span className="avatar avatar-letter avatar-system" style={{ width: 34, height: 34 }} aria-hidden="true">
+            ?
+          </span>
+        ))}
       <div className="chat-bubble-wrap">
         {env.kind === 'group' && (
           <div className="chat-meta">
@@ -332,7 +390,8 @@ function Bubble({
             <div className="chat-quote" data-testid="chat-quote">
               {replyTarget ? (
                 <>
-                  <strong>{replyTarget.mine ? t('chat.you') : displayName(env, replyTarget.from, t)}</strong> {preview(replyTarget.body, t).slice(0, 80)}
+                  <strong>{replyTarget.mine ? t('chat.you') : displayName(env, replyTarget.from, t)}</strong>{' '}
+                  {preview(replyTarget.body, t).slice(0, 80)}
                 </>
               ) : (
                 t('chat.earlierMessage')
@@ -340,8 +399,16 @@ function Bubble({
             </div>
           )}
           {body.kind === 'chat' && <RichText text={body.text} mentionsMe={mentionsMe} />}
-          {body.kind === 'share' && <ShareCard target={body.target} text={body.text} via={{ surface: env.kind, surfaceId: env.surfaceId, ...(from && !mine ? { sharedBy: from } : {}) }} />}
-          {body.kind === 'image' && <img className="chat-image" src={body.url} width={body.width} height={body.height} alt={t('chat.image')} loading="lazy" />}
+          {body.kind === 'share' && (
+            <ShareCard
+              target={body.target}
+              text={body.text}
+              via={{ surface: env.kind, surfaceId: env.surfaceId, ...(from && !mine ? { sharedBy: from } : {}) }}
+            />
+          )}
+          {body.kind === 'image' && (
+            <img className="chat-image" src={body.url} width={body.width} height={body.height} alt={t('chat.image')} loading="lazy" />
+          )}
         </div>
         <div className="chat-foot small">
           {mine && state === 'pending' && (
@@ -366,14 +433,26 @@ function Bubble({
             </span>
           )}
           {seq !== null && (
-            <button type="button" className="link-btn chat-more" onClick={() => setMenu((m) => !m)} aria-expanded={menu} aria-label={t('chat.more')} data-testid="chat-more">
+            <button
+              type="button"
+              className="link-btn chat-more"
+              onClick={() => setMenu((m) => !m)}
+              aria-expanded={menu}
+              aria-label={t('chat.more')}
+              data-testid="chat-more"
+            >
               ⋯
             </button>
           )}
         </div>
         {menu && seq !== null && (
           <div className="chat-menu" data-testid="chat-menu">
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => (onReply({ seq, name, text }), setMenu(false))} data-testid="chat-reply">
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => (onReply({ seq, name, text }), setMenu(false))}
+              data-testid="chat-reply"
+            >
               {t('chat.reply')}
             </button>
             {canDelete && !confirmDelete && (
@@ -384,7 +463,12 @@ function Bubble({
             {confirmDelete && (
               <span className="chat-confirm">
                 <span className="small">{t('chat.deleteConfirm')}</span>
-                <button type="button" className="btn btn-small btn-danger" onClick={() => void doDelete()} data-testid="chat-delete-confirm">
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  onClick={() => void doDelete()}
+                  data-testid="chat-delete-confirm"
+                >
                   {t('chat.delete')}
                 </button>
                 <button type="button" className="btn btn-small btn-ghost" onClick={() => setConfirmDelete(false)}>
@@ -438,7 +522,8 @@ function Composer({
     const out: { id: string; name: string; handle: string }[] = [];
     for (const p of env.people.values()) {
       if (p.user.id === env.meId) continue;
-      if (p.user.displayName.toLowerCase().includes(q) || p.user.handle.includes(q)) out.push({ id: p.user.id, name: p.user.displayName, handle: p.user.handle });
+      if (p.user.displayName.toLowerCase().includes(q) || p.user.handle.includes(q))
+        out.push({ id: p.user.id, name: p.user.displayName, handle: p.user.handle });
       if (out.length >= 6) break;
     }
     return out;
@@ -500,7 +585,8 @@ function Composer({
           </button>
         </div>
       )}
-      {(suggestions.length > 0 || (query !== undefined && env.isAdmin && env.kind === 'group' && 'all'.startsWith(query.toLowerCase()))) && (
+      {(suggestions.length > 0 ||
+        (query !== undefined && env.isAdmin && env.kind === 'group' && 'all'.startsWith(query.toLowerCase()))) && (
         <ul className="mention-list" data-testid="mention-list">
           {env.isAdmin && query !== undefined && 'all'.startsWith(query.toLowerCase()) && (
             <li>
@@ -534,7 +620,14 @@ function Composer({
           submit();
         }}
       >
-        <button type="button" className="composer-icon" onClick={() => setEmoji((v) => !v)} aria-label={t('chat.emoji')} aria-pressed={emoji} data-testid="composer-emoji">
+        <button
+          type="button"
+          className="composer-icon"
+          onClick={() => setEmoji((v) => !v)}
+          aria-label={t('chat.emoji')}
+          aria-pressed={emoji}
+          data-testid="composer-emoji"
+        >
           ☺
         </button>
         <textarea
@@ -552,7 +645,13 @@ function Composer({
           aria-label={t('chat.placeholder')}
           data-testid="composer-input"
         />
-        <button type="button" className="composer-icon" onClick={() => setSharing(true)} aria-label={t('chat.share')} data-testid="composer-share">
+        <button
+          type="button"
+          className="composer-icon"
+          onClick={() => setSharing(true)}
+          aria-label={t('chat.share')}
+          data-testid="composer-share"
+        >
           ＋
         </button>
         {env.tools}

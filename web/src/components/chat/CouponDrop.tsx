@@ -36,24 +36,45 @@ export function useCouponBook(ownerHandle: string | null): CouponBook {
     [reload],
   );
   const settledAt = Math.max(dataUpdatedAt, errorUpdatedAt);
-  const checked = useCallback((id: string) => {
-    const at = askedAt.current.get(id);
-    return at !== undefined && settledAt >= at;
-  }, [settledAt]);
+  const checked = useCallback(
+    (id: string) => {
+      const at = askedAt.current.get(id);
+      return at !== undefined && settledAt >= at;
+    },
+    [settledAt],
+  );
   // A failed load still settles the book (as empty), so drops do not spin forever.
-  const byId = useMemo(() => (data ? new Map(data.items.map((c) => [c.id, c])) : isError ? new Map<string, CouponT>() : null), [data, isError]);
+  const byId = useMemo(
+    () => (data ? new Map(data.items.map((c) => [c.id, c])) : isError ? new Map<string, CouponT>() : null),
+    [data, isError],
+  );
   return useMemo(() => ({ byId, reload, ensure, checked }), [byId, reload, ensure, checked]);
 }
 
 function useDiscount(): (c: CouponT) => string {
   const { t, lang } = useI18n();
-  return (c) => (c.discount.kind === 'amount' ? t('coupon.off', { amount: formatMoney(c.discount.amountOff, c.currency, lang) }) : t('coupon.percentOff', { percent: c.discount.percentOff }));
+  return (c) =>
+    c.discount.kind === 'amount'
+      ? t('coupon.off', { amount: formatMoney(c.discount.amountOff, c.currency, lang) })
+      : t('coupon.percentOff', { percent: c.discount.percentOff });
 }
 
 type Outcome = 'claimed' | 'gone' | null;
 
 /** A coupon dropped into the group: members claim it right here; "claimed" and "gone" are plain to see. */
-export function CouponCard({ couponId, title, remaining, book, meId }: { couponId: string; title: string; remaining: number; book: CouponBook; meId: string }) {
+export function CouponCard({
+  couponId,
+  title,
+  remaining,
+  book,
+  meId,
+}: {
+  couponId: string;
+  title: string;
+  remaining: number;
+  book: CouponBook;
+  meId: string;
+}) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const discount = useDiscount();
@@ -103,7 +124,11 @@ export function CouponCard({ couponId, title, remaining, book, meId }: { couponI
         <strong className="coupon-title">{title}</strong>
         {coupon && <span className="coupon-value">{discount(coupon)}</span>}
         <span className="small coupon-meta" data-testid="coupon-left">
-          {state === 'owner' && coupon ? t('coupon.claimedOf', { claimed: coupon.claimed, total: coupon.totalQuantity }) : state === 'gone' || state === 'ended' ? '' : t('coupon.left', { count: left })}
+          {state === 'owner' && coupon
+            ? t('coupon.claimedOf', { claimed: coupon.claimed, total: coupon.totalQuantity })
+            : state === 'gone' || state === 'ended'
+              ? ''
+              : t('coupon.left', { count: left })}
         </span>
       </div>
       <div className="coupon-action">
@@ -144,7 +169,19 @@ export function CouponCard({ couponId, title, remaining, book, meId }: { couponI
 }
 
 /** For admins: pick one of the owner's live coupons and drop it into the group. */
-export function DropCouponSheet({ groupId, ownerHandle, isOwner, onClose, onDropped }: { groupId: string; ownerHandle: string; isOwner: boolean; onClose: () => void; onDropped: () => void }) {
+export function DropCouponSheet({
+  groupId,
+  ownerHandle,
+  isOwner,
+  onClose,
+  onDropped,
+}: {
+  groupId: string;
+  ownerHandle: string;
+  isOwner: boolean;
+  onClose: () => void;
+  onDropped: () => void;
+}) {
   const { t } = useI18n();
   const discount = useDiscount();
   const [dropError, setError] = useState<unknown>(null);
@@ -153,7 +190,10 @@ export function DropCouponSheet({ groupId, ownerHandle, isOwner, onClose, onDrop
   const own = useApiQuery(endpoints.shop.sellerCoupons, { query: { limit: 50 } }, { enabled: isOwner, staleTime: 0 });
   const shops = useShopCoupons(isOwner ? null : ownerHandle);
   const source = isOwner ? own : shops;
-  const coupons = useMemo(() => source.data?.items.filter((c) => c.status === 'active' && c.claimed < c.totalQuantity) ?? null, [source.data]);
+  const coupons = useMemo(
+    () => source.data?.items.filter((c) => c.status === 'active' && c.claimed < c.totalQuantity) ?? null,
+    [source.data],
+  );
   const error = dropError ?? settledError(source);
 
   const drop = async (id: string) => {
@@ -180,7 +220,9 @@ export function DropCouponSheet({ groupId, ownerHandle, isOwner, onClose, onDrop
       </div>
       <p className="muted small">{t('coupon.dropHint')}</p>
       {coupons === null && error === null && <Loading />}
-      {error !== null && <ErrorMessage error={error} onRetry={coupons === null ? () => void source.refetch() : undefined} testId="coupon-drop-error" />}
+      {error !== null && (
+        <ErrorMessage error={error} onRetry={coupons === null ? () => void source.refetch() : undefined} testId="coupon-drop-error" />
+      )}
       {coupons !== null && coupons.length === 0 && <p className="muted small">{t('coupon.none')}</p>}
       {coupons !== null && coupons.length > 0 && (
         <ul className="coupon-pick">
@@ -192,7 +234,13 @@ export function DropCouponSheet({ groupId, ownerHandle, isOwner, onClose, onDrop
                   {discount(c)} · {t('coupon.left', { count: c.totalQuantity - c.claimed })}
                 </span>
               </span>
-              <button type="button" className="btn btn-small btn-primary" onClick={() => void drop(c.id)} disabled={busy !== null} data-testid="coupon-drop-it">
+              <button
+                type="button"
+                className="btn btn-small btn-primary"
+                onClick={() => void drop(c.id)}
+                disabled={busy !== null}
+                data-testid="coupon-drop-it"
+              >
                 {busy === c.id ? t('coupon.dropping') : t('coupon.dropIt')}
               </button>
             </li>

@@ -6,7 +6,13 @@ export function FanBadge({ level }: { level: number }) {
   const { t } = useI18n();
   const tier = level >= 20 ? 'gold' : level >= 10 ? 'purple' : level >= 5 ? 'blue' : 'grey';
   return (
-    <span className={`fan-badge fan-badge-${tier}`} title={t('group.fanLevel', { level })} aria-label={t('group.fanLevel', { level })} data-testid="fan-badge" data-level={level}>
+    <span
+      className={`fan-badge fan-badge-${tier}`}
+      title={t('group.fanLevel', { level })}
+      aria-label={t('group.fanLevel', { level })}
+      data-testid="fan-badge"
+      data-level={level}
+    >
       ♥{level}
     </span>
   );
@@ -22,7 +28,16 @@ export function RoleTag({ role }: { role: GroupRole | undefined }) {
   );
 }
 
-const icon = { width: 14, height: 14, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2.2, strokeLinecap: 'round', strokeLinejoin: 'round' } as const;
+const icon = {
+  width: 14,
+  height: 14,
+  viewBox: '0 0 24 24',
+  fill: 'none',
+  stroke: 'currentColor',
+  strokeWidth: 2.2,
+  strokeLinecap: 'round',
+  strokeLinejoin: 'round',
+} as const;
 
 /** Drawn inline: emoji fonts are missing on some systems and show as empty boxes. */
 export const PinIcon = () => (

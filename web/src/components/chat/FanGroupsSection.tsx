@@ -54,7 +54,8 @@ function FanGroupRow({ group }: { group: CardGroup }) {
       <Link to={`/g/${group.id}`} className="fan-group-text">
         <strong className="fan-group-name">{group.name}</strong>
         <span className="muted small">
-          {group.joinRule === 'fan_level' ? t('group.rule.fanLevelAny') : t(`group.rule.${group.joinRule}`, { level: '' })} · {t('group.capacity', { members: group.members, capacity: group.capacity })}
+          {group.joinRule === 'fan_level' ? t('group.rule.fanLevelAny') : t(`group.rule.${group.joinRule}`, { level: '' })} ·{' '}
+          {t('group.capacity', { members: group.members, capacity: group.capacity })}
         </span>
       </Link>
       <span className="fan-group-action no-capture">

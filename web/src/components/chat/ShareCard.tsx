@@ -6,17 +6,21 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
 
-
 /** Product cards asked for by many messages at once come back in one request. */
 const productCache = new Map<string, Promise<ProductCard | null>>();
-let batch: { ids: Set<string>; waiters: Map<string, (p: ProductCard | null) => void>; fail: Map<string, (e: unknown) => void> } | null = null;
+let batch: { ids: Set<string>; waiters: Map<string, (p: ProductCard | null) => void>; fail: Map<string, (e: unknown) => void> } | null =
+  null;
 
 function fetchProduct(id: string): Promise<ProductCard | null> {
   const cached = productCache.get(id);
   if (cached) return cached;
   const p = new Promise<ProductCard | null>((resolve, reject) => {
     if (!batch) {
-      const b = { ids: new Set<string>(), waiters: new Map<string, (p: ProductCard | null) => void>(), fail: new Map<string, (e: unknown) => void>() };
+      const b = {
+        ids: new Set<string>(),
+        waiters: new Map<string, (p: ProductCard | null) => void>(),
+        fail: new Map<string, (e: unknown) => void>(),
+      };
       batch = b;
       setTimeout(() => {
         batch = null;
@@ -104,14 +108,32 @@ function SharedVideo({ id }: { id: string }) {
     <div className="share-video">
       {open && video.streamUrl ? (
         <div className="share-video-player">
-          <video src={video.streamUrl} poster={video.posterUrl ?? undefined} controls autoPlay playsInline data-testid="share-video-player" />
+          <video
+            src={video.streamUrl}
+            poster={video.posterUrl ?? undefined}
+            controls
+            autoPlay
+            playsInline
+            data-testid="share-video-player"
+          />
           <button type="button" className="btn btn-small btn-ghost" onClick={() => setOpen(false)}>
             {t('chat.close')}
           </button>
         </div>
       ) : (
-        <button type="button" className="share-video-poster" onClick={() => setOpen(true)} disabled={!video.streamUrl} data-testid="share-video-open" aria-label={t('chat.open')}>
-          {video.posterUrl ? <img src={video.posterUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
+        <button
+          type="button"
+          className="share-video-poster"
+          onClick={() => setOpen(true)}
+          disabled={!video.streamUrl}
+          data-testid="share-video-open"
+          aria-label={t('chat.open')}
+        >
+          {video.posterUrl ? (
+            <img src={video.posterUrl} alt="" loading="lazy" />
+          ) : (
+            <span className="product-placeholder" aria-hidden="true" />
+          )}
           <span className="share-play" aria-hidden="true">
             ▶
           </span>

@@ -21,7 +21,15 @@ function parseShareLink(raw: string): ShareTarget | null {
 }
 
 /** Picks something to share: products and videos of the people in the chat, or a pasted link. */
-export function ShareSheet({ handles, onShare, onClose }: { handles: string[]; onShare: (target: ShareTarget, text: string) => void; onClose: () => void }) {
+export function ShareSheet({
+  handles,
+  onShare,
+  onClose,
+}: {
+  handles: string[];
+  onShare: (target: ShareTarget, text: string) => void;
+  onClose: () => void;
+}) {
   const { t, lang } = useI18n();
   const [products, setProducts] = useState<ProductCard[]>([]);
   const [videos, setVideos] = useState<VideoT[]>([]);
@@ -39,7 +47,9 @@ export function ShareSheet({ handles, onShare, onClose }: { handles: string[]; o
     Promise.all(
       hs.map((h) =>
         Promise.all([
-          call(endpoints.shop.sellerProducts, { params: { handle: h }, query: { limit: 12 } }).then((p) => p.items).catch(() => []),
+          call(endpoints.shop.sellerProducts, { params: { handle: h }, query: { limit: 12 } })
+            .then((p) => p.items)
+            .catch(() => []),
           videosApi.byAuthor(h, null, 12).then((p) => p.items),
         ]),
       ),
@@ -69,7 +79,14 @@ export function ShareSheet({ handles, onShare, onClose }: { handles: string[]; o
           {t('chat.close')}
         </button>
       </div>
-      <input className="input" value={text} onChange={(e) => setText(e.target.value)} maxLength={500} placeholder={t('share.addText')} data-testid="share-text" />
+      <input
+        className="input"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        maxLength={500}
+        placeholder={t('share.addText')}
+        data-testid="share-text"
+      />
       {loading && <Loading />}
       {error !== null && <ErrorMessage error={error} />}
       {products.length > 0 && (
@@ -78,8 +95,17 @@ export function ShareSheet({ handles, onShare, onClose }: { handles: string[]; o
           <ul className="share-pick">
             {products.map((p) => (
               <li key={p.id}>
-                <button type="button" className="share-pick-item" onClick={() => share({ type: 'product', id: p.id })} data-testid="share-pick-product">
-                  {p.imageUrl ? <img src={p.imageUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
+                <button
+                  type="button"
+                  className="share-pick-item"
+                  onClick={() => share({ type: 'product', id: p.id })}
+                  data-testid="share-pick-product"
+                >
+                  {p.imageUrl ? (
+                    <img src={p.imageUrl} alt="" loading="lazy" />
+                  ) : (
+                    <span className="product-placeholder" aria-hidden="true" />
+                  )}
                   <span className="share-pick-title">{p.title}</span>
                   <span className="product-price small">{formatPriceRange(p.price.min, p.price.max, p.price.currency, lang)}</span>
                 </button>
@@ -94,8 +120,17 @@ export function ShareSheet({ handles, onShare, onClose }: { handles: string[]; o
           <ul className="share-pick">
             {videos.map((v) => (
               <li key={v.id}>
-                <button type="button" className="share-pick-item" onClick={() => share({ type: 'video', id: v.id })} data-testid="share-pick-video">
-                  {v.posterUrl ? <img src={v.posterUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
+                <button
+                  type="button"
+                  className="share-pick-item"
+                  onClick={() => share({ type: 'video', id: v.id })}
+                  data-testid="share-pick-video"
+                >
+                  {v.posterUrl ? (
+                    <img src={v.posterUrl} alt="" loading="lazy" />
+                  ) : (
+                    <span className="product-placeholder" aria-hidden="true" />
+                  )}
                   <span className="share-pick-title">{v.caption || `@${v.author.handle}`}</span>
                 </button>
               </li>

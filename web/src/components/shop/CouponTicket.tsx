@@ -11,14 +11,28 @@ function useCouponWords() {
   const { t, lang } = useI18n();
   return {
     off: (c: Pick<Coupon, 'discount' | 'currency'>) =>
-      c.discount.kind === 'amount' ? t('shop.couponAmountOff', { amount: formatMoney(c.discount.amountOff, c.currency, lang) }) : t('shop.couponPercentOff', { percent: c.discount.percentOff }),
-    min: (c: Pick<Coupon, 'minSpend' | 'currency'>) => (c.minSpend > 0 ? t('shop.couponMinSpend', { amount: formatMoney(c.minSpend, c.currency, lang) }) : t('shop.couponNoMin')),
-    until: (iso: string) => t('shop.couponUntil', { date: new Date(iso).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' }) }),
+      c.discount.kind === 'amount'
+        ? t('shop.couponAmountOff', { amount: formatMoney(c.discount.amountOff, c.currency, lang) })
+        : t('shop.couponPercentOff', { percent: c.discount.percentOff }),
+    min: (c: Pick<Coupon, 'minSpend' | 'currency'>) =>
+      c.minSpend > 0 ? t('shop.couponMinSpend', { amount: formatMoney(c.minSpend, c.currency, lang) }) : t('shop.couponNoMin'),
+    until: (iso: string) =>
+      t('shop.couponUntil', { date: new Date(iso).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' }) }),
   };
 }
 
 /** A coupon as a ticket; with `claimable`, a Claim button that respects the per-person limit. */
-export function CouponTicket({ coupon, claimable, onClaimed, children }: { coupon: Coupon; claimable?: boolean; onClaimed?: (c: Coupon) => void; children?: ReactNode }) {
+export function CouponTicket({
+  coupon,
+  claimable,
+  onClaimed,
+  children,
+}: {
+  coupon: Coupon;
+  claimable?: boolean;
+  onClaimed?: (c: Coupon) => void;
+  children?: ReactNode;
+}) {
   const { t } = useI18n();
   const { me } = useSession();
   const words = useCouponWords();
@@ -45,12 +59,26 @@ export function CouponTicket({ coupon, claimable, onClaimed, children }: { coupo
         <span className="ticket-title">{coupon.title}</span>
         <span className="small muted">{words.until(coupon.endsAt)}</span>
         {coupon.scope.kind === 'product' && <span className="small muted">{t('shop.couponProductOnly')}</span>}
-        {error !== null && <span className="small field-problem" role="alert">{errorText(error)}</span>}
+        {error !== null && (
+          <span className="small field-problem" role="alert">
+            {errorText(error)}
+          </span>
+        )}
         {children}
       </div>
       {claimable && me && (
-        <button type="button" className="btn btn-small btn-primary" disabled={busy || claimed || !canClaim} onClick={() => claiming.mutate({ params: { id: coupon.id } })} data-testid="coupon-claim">
-          {claimed ? t('shop.couponClaimed') : !canClaim && (coupon.viewer?.claimed ?? 0) > 0 ? t('shop.couponClaimed') : t('shop.couponClaim')}
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          disabled={busy || claimed || !canClaim}
+          onClick={() => claiming.mutate({ params: { id: coupon.id } })}
+          data-testid="coupon-claim"
+        >
+          {claimed
+            ? t('shop.couponClaimed')
+            : !canClaim && (coupon.viewer?.claimed ?? 0) > 0
+              ? t('shop.couponClaimed')
+              : t('shop.couponClaim')}
         </button>
       )}
     </div>

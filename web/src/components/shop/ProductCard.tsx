@@ -38,12 +38,15 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card' 
     const el = ref.current;
     const via = viaRef.current;
     if (!el || typeof IntersectionObserver === 'undefined') return recordTouch(card.id, 'view', via);
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        recordTouch(card.id, 'view', via);
-        io.disconnect();
-      }
-    }, { threshold: 0.5 });
+    const io = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          recordTouch(card.id, 'view', via);
+          io.disconnect();
+        }
+      },
+      { threshold: 0.5 },
+    );
     io.observe(el);
     return () => io.disconnect();
   }, [card.id, via.surface, via.surfaceId]);
@@ -63,15 +66,26 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card' 
         <div className="pcard-prices">
           {sale && showFlash ? (
             <>
-              <span className="pcard-price" data-testid="product-card-flash-price">{formatMoney(sale.price.amount, sale.price.currency, lang)}</span>
+              <span className="pcard-price" data-testid="product-card-flash-price">
+                {formatMoney(sale.price.amount, sale.price.currency, lang)}
+              </span>
               <s className="muted small">{formatPriceRange(card.price.min, card.price.max, card.price.currency, lang)}</s>
             </>
           ) : (
-            <span className="pcard-price" data-testid="product-card-price">{formatPriceRange(card.price.min, card.price.max, card.price.currency, lang)}</span>
+            <span className="pcard-price" data-testid="product-card-price">
+              {formatPriceRange(card.price.min, card.price.max, card.price.currency, lang)}
+            </span>
           )}
         </div>
         {sale && showFlash && phase && (
-          <FlashStrip phase={phase} startsAt={sale.startsAt} endsAt={sale.endsAt} left={live.flashLeft ?? sale.stockLeft} total={sale.stockTotal} now={now} />
+          <FlashStrip
+            phase={phase}
+            startsAt={sale.startsAt}
+            endsAt={sale.endsAt}
+            left={live.flashLeft ?? sale.stockLeft}
+            total={sale.stockTotal}
+            now={now}
+          />
         )}
         {!showFlash && (
           <span className="small muted" data-testid="product-card-stock">
@@ -93,7 +107,21 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card' 
 }
 
 /** The flash-sale line: countdown to the start or end, and units left, updated live. */
-export function FlashStrip({ phase, startsAt, endsAt, left, total, now }: { phase: ReturnType<typeof flashPhase>; startsAt: string; endsAt: string; left: number; total: number; now: number }) {
+export function FlashStrip({
+  phase,
+  startsAt,
+  endsAt,
+  left,
+  total,
+  now,
+}: {
+  phase: ReturnType<typeof flashPhase>;
+  startsAt: string;
+  endsAt: string;
+  left: number;
+  total: number;
+  now: number;
+}) {
   const { t } = useI18n();
   const pct = total > 0 ? Math.max(0, Math.min(100, Math.round(((total - left) / total) * 100))) : 100;
   return (

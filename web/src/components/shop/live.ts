@@ -40,7 +40,11 @@ export interface LiveStock {
  */
 export function useLiveStock(card: Pick<ProductCard, 'id' | 'realtimeChannel' | 'stock' | 'flashSale'>): LiveStock {
   const { realtime } = useSession();
-  const [live, setLive] = useState<LiveStock>(() => ({ stock: card.stock, flashLeft: card.flashSale?.stockLeft ?? null, flashStatus: card.flashSale?.status ?? null }));
+  const [live, setLive] = useState<LiveStock>(() => ({
+    stock: card.stock,
+    flashLeft: card.flashSale?.stockLeft ?? null,
+    flashStatus: card.flashSale?.status ?? null,
+  }));
   const flashId = card.flashSale?.id ?? null;
   useEffect(() => {
     setLive({ stock: card.stock, flashLeft: card.flashSale?.stockLeft ?? null, flashStatus: card.flashSale?.status ?? null });

@@ -61,7 +61,15 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
       setReplies((r) => {
         const prev = r[parent.id] ?? emptyThread;
         const known = new Set(prev.items.map((c) => c.id));
-        return { ...r, [parent.id]: { items: [...prev.items, ...p.items.filter((c) => !known.has(c.id))], cursor: p.nextCursor, loading: false, error: null } };
+        return {
+          ...r,
+          [parent.id]: {
+            items: [...prev.items, ...p.items.filter((c) => !known.has(c.id))],
+            cursor: p.nextCursor,
+            loading: false,
+            error: null,
+          },
+        };
       });
     } catch (e) {
       setReplies((r) => ({ ...r, [parent.id]: { ...(r[parent.id] ?? emptyThread), loading: false, error: e } }));
@@ -118,7 +126,13 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
       <section className="vsheet" role="dialog" aria-label={t('comments.title')} data-testid="comments-sheet">
         <header className="vsheet-head">
           <strong data-testid="comments-count">{tn('comments.count', video.comments)}</strong>
-          <button type="button" className="btn btn-ghost btn-small" onClick={onClose} data-testid="comments-close" aria-label={t('comments.close')}>
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={onClose}
+            data-testid="comments-close"
+            aria-label={t('comments.close')}
+          >
             ✕
           </button>
         </header>
@@ -140,9 +154,17 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
                       ))}
                     </ul>
                   )}
-                  {thread?.error !== undefined && thread.error !== null && <ErrorMessage error={thread.error} onRetry={() => void loadReplies(c, thread.cursor)} />}
+                  {thread?.error !== undefined && thread.error !== null && (
+                    <ErrorMessage error={thread.error} onRetry={() => void loadReplies(c, thread.cursor)} />
+                  )}
                   {(c.replies > shown || thread?.cursor) && (
-                    <button type="button" className="vlink" disabled={thread?.loading} onClick={() => void loadReplies(c, thread?.cursor ?? null)} data-testid="comment-show-replies">
+                    <button
+                      type="button"
+                      className="vlink"
+                      disabled={thread?.loading}
+                      onClick={() => void loadReplies(c, thread?.cursor ?? null)}
+                      data-testid="comment-show-replies"
+                    >
                       {tn('comments.showReplies', c.replies - shown)}
                     </button>
                   )}
@@ -163,7 +185,12 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
           )}
           {top.error !== null && <ErrorMessage error={top.error} onRetry={() => void load(top.cursor)} testId="comments-error" />}
           {top.cursor && !top.loading && (
-            <button type="button" className="btn btn-ghost btn-small btn-block" onClick={() => void load(top.cursor)} data-testid="comments-more">
+            <button
+              type="button"
+              className="btn btn-ghost btn-small btn-block"
+              onClick={() => void load(top.cursor)}
+              data-testid="comments-more"
+            >
               {t('comments.more')}
             </button>
           )}
@@ -172,7 +199,13 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
           {me ? (
             <form onSubmit={(e) => void send(e)} className="vcompose" data-testid="comment-form">
               {replyTo && (
-                <button type="button" className="vreplying" onClick={() => setReplyTo(null)} data-testid="comment-cancel-reply" aria-label={t('comments.cancelReply')}>
+                <button
+                  type="button"
+                  className="vreplying"
+                  onClick={() => setReplyTo(null)}
+                  data-testid="comment-cancel-reply"
+                  aria-label={t('comments.cancelReply')}
+                >
                   ↳ {replyTo.author.displayName} ✕
                 </button>
               )}
@@ -186,14 +219,23 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
                   data-testid="comment-input"
                   aria-label={t('comments.placeholder')}
                 />
-                <button type="submit" className="btn btn-primary btn-small" disabled={sending || text.trim() === ''} data-testid="comment-send">
+                <button
+                  type="submit"
+                  className="btn btn-primary btn-small"
+                  disabled={sending || text.trim() === ''}
+                  data-testid="comment-send"
+                >
                   {t('comments.send')}
                 </button>
               </div>
               {sendError !== null && <ErrorMessage error={sendError} testId="comment-error" />}
             </form>
           ) : (
-            <Link to={`/login?next=${encodeURIComponent(location.pathname)}`} className="btn btn-primary btn-block" data-testid="comment-login">
+            <Link
+              to={`/login?next=${encodeURIComponent(location.pathname)}`}
+              className="btn btn-primary btn-block"
+              data-testid="comment-login"
+            >
               {t('comments.loginToComment')}
             </Link>
           )}

@@ -43,11 +43,26 @@ export function CreatorVideos({ handle }: { handle: string }) {
     <section className="panel creator-videos" data-testid="creator-videos">
       <h2 className="section-title">{t('creatorVideos.title')}</h2>
       {videos && videos.length > 0 && <VideoGrid videos={videos} />}
-      {videos?.length === 0 && <p className="muted small" data-testid="creator-videos-empty">{t('creatorVideos.empty')}</p>}
+      {videos?.length === 0 && (
+        <p className="muted small" data-testid="creator-videos-empty">
+          {t('creatorVideos.empty')}
+        </p>
+      )}
       {loading && <Loading testId="creator-videos-loading" />}
-      {error && <ErrorMessage error={error} onRetry={() => void (pages.data ? pages.fetchNextPage() : pages.refetch())} testId="creator-videos-error" />}
+      {error && (
+        <ErrorMessage
+          error={error}
+          onRetry={() => void (pages.data ? pages.fetchNextPage() : pages.refetch())}
+          testId="creator-videos-error"
+        />
+      )}
       {pages.hasNextPage && !loading && !error && (
-        <button type="button" className="btn btn-ghost btn-small btn-block" onClick={() => void pages.fetchNextPage()} data-testid="creator-videos-more">
+        <button
+          type="button"
+          className="btn btn-ghost btn-small btn-block"
+          onClick={() => void pages.fetchNextPage()}
+          data-testid="creator-videos-more"
+        >
           {t('creatorVideos.more')}
         </button>
       )}

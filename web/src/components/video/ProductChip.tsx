@@ -21,7 +21,17 @@ function productHref(productId: string, videoId: string | null): string {
  * A small product card on a video. The shop screens own the full card; this one only says what
  * it is and what it costs, links to the product page, and records the view and the tap.
  */
-export function ProductChip({ product, context, visible, large = false }: { product: ProductCard; context: ChipContext; visible: boolean; large?: boolean }) {
+export function ProductChip({
+  product,
+  context,
+  visible,
+  large = false,
+}: {
+  product: ProductCard;
+  context: ChipContext;
+  visible: boolean;
+  large?: boolean;
+}) {
   const { t, lang } = useI18n();
   const surfaceId = context.videoId ?? undefined;
 
@@ -46,7 +56,13 @@ export function ProductChip({ product, context, visible, large = false }: { prod
         if (surfaceId) void videosApi.touch(product.id, 'click', context.surface, surfaceId);
       }}
     >
-      {product.imageUrl ? <img src={product.imageUrl} alt="" className="vchip-img" /> : <span className="vchip-img vchip-noimg"><BagIcon /></span>}
+      {product.imageUrl ? (
+        <img src={product.imageUrl} alt="" className="vchip-img" />
+      ) : (
+        <span className="vchip-img vchip-noimg">
+          <BagIcon />
+        </span>
+      )}
       <span className="vchip-text">
         <span className="vchip-title">{product.title}</span>
         <span className="vchip-meta">

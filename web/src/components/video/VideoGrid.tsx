@@ -22,13 +22,19 @@ export function VideoTile({ video: v }: { video: Video }) {
   const { t, lang } = useI18n();
   const body = (
     <>
-      {v.posterUrl ? <img src={v.posterUrl} alt="" loading="lazy" /> : <span className="vgrid-state">{v.status === 'processing' ? <span className="spinner" aria-hidden="true" /> : null}</span>}
+      {v.posterUrl ? (
+        <img src={v.posterUrl} alt="" loading="lazy" />
+      ) : (
+        <span className="vgrid-state">{v.status === 'processing' ? <span className="spinner" aria-hidden="true" /> : null}</span>
+      )}
       {v.status !== 'ready' && (
         <span className={`vgrid-badge ${v.status}`} data-testid="video-status">
           {t(v.status === 'processing' ? 'status.processing' : 'status.failed')}
         </span>
       )}
-      {v.status === 'ready' && v.visibility !== 'public' && <span className="vgrid-badge">{t(v.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>}
+      {v.status === 'ready' && v.visibility !== 'public' && (
+        <span className="vgrid-badge">{t(v.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>
+      )}
       {v.caption && <span className="vgrid-caption">{v.caption}</span>}
       {v.status === 'ready' && (
         <span className="vgrid-likes">
@@ -46,7 +52,14 @@ export function VideoTile({ video: v }: { video: Video }) {
     );
   }
   return (
-    <Link to={`/v/${v.id}`} className="vgrid-item" data-testid="video-tile" data-video-id={v.id} data-status={v.status} aria-label={v.caption || v.author.displayName}>
+    <Link
+      to={`/v/${v.id}`}
+      className="vgrid-item"
+      data-testid="video-tile"
+      data-video-id={v.id}
+      data-status={v.status}
+      aria-label={v.caption || v.author.displayName}
+    >
       {body}
     </Link>
   );

@@ -40,7 +40,20 @@ function itemKey(item: FeedItem): string {
  * arrow keys and one item per wheel gesture on desktop. The item on screen plays; the next one
  * is loaded ahead; the rest are posters.
  */
-export function VideoPager({ items, setItems, loadMore, hasMore, loading, error, onRetry, empty, overlay, dismissable = false, reasons = false, testId }: PagerProps) {
+export function VideoPager({
+  items,
+  setItems,
+  loadMore,
+  hasMore,
+  loading,
+  error,
+  onRetry,
+  empty,
+  overlay,
+  dismissable = false,
+  reasons = false,
+  testId,
+}: PagerProps) {
   const { t } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
@@ -135,14 +148,23 @@ export function VideoPager({ items, setItems, loadMore, hasMore, loading, error,
     },
     [setItems],
   );
-  const dismiss = useCallback((v: Video) => setItems((prev) => prev.filter((it) => !(it.type === 'video' && it.video.id === v.id))), [setItems]);
+  const dismiss = useCallback(
+    (v: Video) => setItems((prev) => prev.filter((it) => !(it.type === 'video' && it.video.id === v.id))),
+    [setItems],
+  );
 
   if (items.length === 0) {
     return (
       <div className="vscreen vscreen-flat" data-testid={testId}>
         {overlay && <div className="voverlay voverlay-flat">{overlay}</div>}
         <div className="vflat">
-          {error !== null ? <ErrorMessage error={error} onRetry={onRetry} testId={`${testId}-error`} /> : loading ? <PagerLoading /> : empty}
+          {error !== null ? (
+            <ErrorMessage error={error} onRetry={onRetry} testId={`${testId}-error`} />
+          ) : loading ? (
+            <PagerLoading />
+          ) : (
+            empty
+          )}
         </div>
       </div>
     );
@@ -173,15 +195,35 @@ export function VideoPager({ items, setItems, loadMore, hasMore, loading, error,
         )}
         {total > items.length && (
           <div className="vslide vslide-end" data-testid={`${testId}-end`}>
-            {error !== null ? <ErrorMessage error={error} onRetry={onRetry} /> : loading || hasMore ? <PagerLoading /> : <p className="muted">{t('videos.feedEnd')}</p>}
+            {error !== null ? (
+              <ErrorMessage error={error} onRetry={onRetry} />
+            ) : loading || hasMore ? (
+              <PagerLoading />
+            ) : (
+              <p className="muted">{t('videos.feedEnd')}</p>
+            )}
           </div>
         )}
       </div>
       <div className="vnav" aria-hidden="false">
-        <button type="button" className="vnav-btn" onClick={() => go(active - 1)} disabled={active === 0} aria-label={t('videos.prev')} data-testid="video-prev">
+        <button
+          type="button"
+          className="vnav-btn"
+          onClick={() => go(active - 1)}
+          disabled={active === 0}
+          aria-label={t('videos.prev')}
+          data-testid="video-prev"
+        >
           ‹
         </button>
-        <button type="button" className="vnav-btn" onClick={() => go(active + 1)} disabled={active >= total - 1} aria-label={t('videos.next')} data-testid="video-next">
+        <button
+          type="button"
+          className="vnav-btn"
+          onClick={() => go(active + 1)}
+          disabled={active >= total - 1}
+          aria-label={t('videos.next')}
+          data-testid="video-next"
+        >
           ›
         </button>
       </div>
@@ -190,7 +232,9 @@ export function VideoPager({ items, setItems, loadMore, hasMore, loading, error,
           {toast.text}
         </div>
       )}
-      {comments && <CommentsSheet video={comments} onClose={() => setComments(null)} onCount={(n) => replace({ ...comments, comments: n })} />}
+      {comments && (
+        <CommentsSheet video={comments} onClose={() => setComments(null)} onCount={(n) => replace({ ...comments, comments: n })} />
+      )}
     </div>
   );
 }

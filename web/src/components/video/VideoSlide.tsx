@@ -167,7 +167,14 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
   const product = video.products[0];
 
   return (
-    <article className="vslide" data-testid="video-slide" data-video-id={video.id} data-hashtags={video.hashtags.join(" ")} data-active={active ? 'true' : 'false'} aria-label={video.caption || video.author.displayName}>
+    <article
+      className="vslide"
+      data-testid="video-slide"
+      data-video-id={video.id}
+      data-hashtags={video.hashtags.join(' ')}
+      data-active={active ? 'true' : 'false'}
+      aria-label={video.caption || video.author.displayName}
+    >
       {video.streamUrl && near ? (
         <video
           ref={ref}
@@ -193,7 +200,13 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         <div className="vplayer vplayer-empty" />
       )}
 
-      <button type="button" className="vtap" onClick={onTap} aria-label={muted ? t('videos.unmute') : t('videos.paused')} data-testid="video-tap" />
+      <button
+        type="button"
+        className="vtap"
+        onClick={onTap}
+        aria-label={muted ? t('videos.unmute') : t('videos.paused')}
+        data-testid="video-tap"
+      />
       {burst > 0 && (
         <span key={burst} className="vburst" aria-hidden="true">
           <HeartIcon filled />
@@ -204,23 +217,50 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
           <PlayIcon />
         </span>
       )}
-      {failed && <p className="vfailed" role="alert">{t('videos.playFailed')}</p>}
+      {failed && (
+        <p className="vfailed" role="alert">
+          {t('videos.playFailed')}
+        </p>
+      )}
 
       {active && (
-        <button type="button" className={`vsound${muted ? ' vsound-off' : ''}`} onClick={() => onMuted(!muted)} data-testid="video-sound" aria-pressed={!muted}>
+        <button
+          type="button"
+          className={`vsound${muted ? ' vsound-off' : ''}`}
+          onClick={() => onMuted(!muted)}
+          data-testid="video-sound"
+          aria-pressed={!muted}
+        >
           {muted ? <SoundOffIcon /> : <SoundOnIcon />}
           <span>{muted ? t('videos.unmute') : t('videos.sound')}</span>
         </button>
       )}
 
       <div className="vrail">
-        <Link to={`/u/${video.author.handle}`} className="vrail-avatar" data-testid="video-author-avatar" aria-label={video.author.displayName}>
+        <Link
+          to={`/u/${video.author.handle}`}
+          className="vrail-avatar"
+          data-testid="video-author-avatar"
+          aria-label={video.author.displayName}
+        >
           <Avatar user={video.author} size={46} />
         </Link>
-        <RailButton label={video.likedByMe ? t('videos.unlike') : t('videos.like')} count={compactCount(video.likes, lang)} onClick={() => void setLike(!video.likedByMe)} testId="video-like" pressed={video.likedByMe} className={video.likedByMe ? 'liked' : ''}>
+        <RailButton
+          label={video.likedByMe ? t('videos.unlike') : t('videos.like')}
+          count={compactCount(video.likes, lang)}
+          onClick={() => void setLike(!video.likedByMe)}
+          testId="video-like"
+          pressed={video.likedByMe}
+          className={video.likedByMe ? 'liked' : ''}
+        >
           <HeartIcon filled />
         </RailButton>
-        <RailButton label={t('videos.comments')} count={compactCount(video.comments, lang)} onClick={() => onComments(video)} testId="video-comments">
+        <RailButton
+          label={t('videos.comments')}
+          count={compactCount(video.comments, lang)}
+          onClick={() => onComments(video)}
+          testId="video-comments"
+        >
           <CommentIcon />
         </RailButton>
         <RailButton label={t('videos.share')} count={t('videos.share')} onClick={() => void share()} testId="video-share">
@@ -243,12 +283,12 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
       </div>
 
       <div className="vinfo">
-        {product && (
-          <ProductChip product={product} context={{ surface: 'video', videoId: video.id }} visible={active} />
-        )}
+        {product && <ProductChip product={product} context={{ surface: 'video', videoId: video.id }} visible={active} />}
         <Link to={`/u/${video.author.handle}`} className="vauthor" data-testid="video-author">
           @{video.author.handle}
-          {video.visibility !== 'public' && <span className="vtag-pill">{t(video.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>}
+          {video.visibility !== 'public' && (
+            <span className="vtag-pill">{t(video.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>
+          )}
         </Link>
         {video.caption && (
           <p className="vcaption" data-testid="video-caption">
@@ -274,9 +314,32 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
   );
 }
 
-function RailButton({ label, count, onClick, testId, pressed, className = '', children }: { label: string; count: string; onClick(): void; testId: string; pressed?: boolean; className?: string; children: ReactNode }) {
+function RailButton({
+  label,
+  count,
+  onClick,
+  testId,
+  pressed,
+  className = '',
+  children,
+}: {
+  label: string;
+  count: string;
+  onClick(): void;
+  testId: string;
+  pressed?: boolean;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
-    <button type="button" className={`vrail-btn ${className}`} onClick={onClick} aria-label={label} aria-pressed={pressed} data-testid={testId}>
+    <button
+      type="button"
+      className={`vrail-btn ${className}`}
+      onClick={onClick}
+      aria-label={label}
+      aria-pressed={pressed}
+      data-testid={testId}
+    >
       {children}
       {count && <span data-testid={`${testId}-count`}>{count}</span>}
     </button>

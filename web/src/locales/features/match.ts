@@ -102,7 +102,8 @@ export const matchEn = {
   'shake.decline': 'Decline',
   'shake.hangUp': 'Hang up',
   'shake.callEnded': 'You are no longer connected; you can still follow or say hi.',
-  'shake.optInLead': 'Video calls with people you meet are for adults only: confirm your age and accept the rules first, then we place the call.',
+  'shake.optInLead':
+    'Video calls with people you meet are for adults only: confirm your age and accept the rules first, then we place the call.',
   'shake.optInCall': 'Confirm and call',
   'shake.cancel': 'Cancel',
   'shake.calling': 'Calling {name}…',

@@ -69,7 +69,8 @@ export const roomsEn = {
   'rooms.noChat': 'No messages yet. Say hello!',
   'rooms.sendFailed': 'Not sent: the connection is down. Try again in a moment.',
   'rooms.publishFailed': 'Your video could not reach the room. Check your connection and try again.',
-  'rooms.media.denied': 'The browser is not allowed to use your camera and microphone. Allow them in the site settings (the icon next to the address), then try again.',
+  'rooms.media.denied':
+    'The browser is not allowed to use your camera and microphone. Allow them in the site settings (the icon next to the address), then try again.',
   'rooms.media.notFound': 'No camera or microphone was found. Connect one, then try again.',
   'rooms.media.inUse': 'Your camera or microphone is busy in another app or tab. Close it there, then try again.',
   'rooms.media.insecure': 'Camera and microphone only work on a secure (https) page.',

@@ -37,8 +37,27 @@ export function Login() {
       <h1>{t('auth.loginTitle')}</h1>
       <p className="muted">{t('auth.loginLead')}</p>
       <form onSubmit={(e) => void submit(e)} className="form" data-testid="login-form" noValidate>
-        <Field id="login-handle" label={t('auth.handle')} value={handle} onChange={(e) => setHandle(e.target.value)} autoComplete="username" autoCapitalize="none" spellCheck={false} required data-testid="login-handle" />
-        <Field id="login-password" label={t('auth.password')} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required data-testid="login-password" />
+        <Field
+          id="login-handle"
+          label={t('auth.handle')}
+          value={handle}
+          onChange={(e) => setHandle(e.target.value)}
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          data-testid="login-handle"
+        />
+        <Field
+          id="login-password"
+          label={t('auth.password')}
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="current-password"
+          required
+          data-testid="login-password"
+        />
         {error !== null && <ErrorMessage error={error} testId="login-error" />}
         <button type="submit" className="btn btn-primary btn-block" disabled={busy || !handle || !password} data-testid="login-submit">
           {busy ? t('auth.loggingIn') : t('auth.login')}

@@ -42,7 +42,9 @@ export function CardPage() {
   return (
     <CardView
       card={card}
-      onRelationship={(r) => queryClient.setQueryData<Card>(keyOf(api.cards.card, args), (prev) => (prev ? { ...prev, relationship: r } : prev))}
+      onRelationship={(r) =>
+        queryClient.setQueryData<Card>(keyOf(api.cards.card, args), (prev) => (prev ? { ...prev, relationship: r } : prev))
+      }
       refresh={refresh}
     />
   );
@@ -157,7 +159,12 @@ function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship
   if (!r) {
     return (
       <div className="actions">
-        <button type="button" className="btn btn-primary" onClick={() => navigate(`/login?next=${encodeURIComponent(location.pathname)}`)} data-testid="card-login-to-follow">
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => navigate(`/login?next=${encodeURIComponent(location.pathname)}`)}
+          data-testid="card-login-to-follow"
+        >
           {t('card.follow')}
         </button>
         <p className="muted small">{t('card.loginToFollow')}</p>
@@ -181,7 +188,13 @@ function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship
         <p className="muted small" data-testid="card-blocking">
           {t('card.youBlocked', { handle })}
         </p>
-        <button type="button" className="btn btn-ghost" onClick={() => void run('unblock')} disabled={busy !== null} data-testid="card-unblock">
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => void run('unblock')}
+          disabled={busy !== null}
+          data-testid="card-unblock"
+        >
           {t('card.unblock')}
         </button>
       </>
@@ -194,13 +207,26 @@ function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship
     );
   } else if (r.following) {
     main = (
-      <button type="button" className="btn btn-ghost" onClick={() => void run('unfollow')} disabled={busy !== null} data-testid="card-unfollow" title={t('card.unfollow')}>
+      <button
+        type="button"
+        className="btn btn-ghost"
+        onClick={() => void run('unfollow')}
+        disabled={busy !== null}
+        data-testid="card-unfollow"
+        title={t('card.unfollow')}
+      >
         {busy === 'unfollow' ? t('common.working') : r.friends ? t('card.friendsUnfollow') : t('card.followingUnfollow')}
       </button>
     );
   } else {
     main = (
-      <button type="button" className="btn btn-primary" onClick={() => void run('follow')} disabled={busy !== null} data-testid="card-follow">
+      <button
+        type="button"
+        className="btn btn-primary"
+        onClick={() => void run('follow')}
+        disabled={busy !== null}
+        data-testid="card-follow"
+      >
         {busy === 'follow' ? t('common.working') : r.followedBy ? t('card.followBack') : t('card.follow')}
       </button>
     );
@@ -216,7 +242,13 @@ function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship
           </Link>
         )}
         {!r.blocking && !confirmBlock && (
-          <button type="button" className="btn btn-ghost btn-quiet" onClick={() => setConfirmBlock(true)} disabled={busy !== null} data-testid="card-block">
+          <button
+            type="button"
+            className="btn btn-ghost btn-quiet"
+            onClick={() => setConfirmBlock(true)}
+            disabled={busy !== null}
+            data-testid="card-block"
+          >
             {t('card.block')}
           </button>
         )}
@@ -225,10 +257,21 @@ function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship
         <div className="confirm" role="alertdialog" aria-label={t('card.block')} data-testid="card-block-confirm-box">
           <p>{t('card.blockConfirm', { handle })}</p>
           <div className="actions-row">
-            <button type="button" className="btn btn-danger btn-small" onClick={() => void run('block')} disabled={busy !== null} data-testid="card-block-confirm">
+            <button
+              type="button"
+              className="btn btn-danger btn-small"
+              onClick={() => void run('block')}
+              disabled={busy !== null}
+              data-testid="card-block-confirm"
+            >
               {t('card.block')}
             </button>
-            <button type="button" className="btn btn-ghost btn-small" onClick={() => setConfirmBlock(false)} data-testid="card-block-cancel">
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() => setConfirmBlock(false)}
+              data-testid="card-block-cancel"
+            >
               {t('common.cancel')}
             </button>
           </div>

@@ -31,7 +31,13 @@ export function Connections() {
       </header>
       <nav className="segmented" aria-label={t('list.label')}>
         {TABS.map((tab) => (
-          <NavLink key={tab.dir} to={`/u/${handle}/${tab.dir}`} className={({ isActive }) => (isActive ? 'active' : '')} data-testid={`connections-tab-${tab.dir}`} replace>
+          <NavLink
+            key={tab.dir}
+            to={`/u/${handle}/${tab.dir}`}
+            className={({ isActive }) => (isActive ? 'active' : '')}
+            data-testid={`connections-tab-${tab.dir}`}
+            replace
+          >
             {t(tab.label)}
           </NavLink>
         ))}

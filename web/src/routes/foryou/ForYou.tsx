@@ -29,7 +29,8 @@ export function Discover() {
   // Someone who left (or blocked me) since the list was made is simply not shown.
   const gone = (e: Error | null) => e instanceof ApiError && (e.code === 'not_found' || e.code === 'blocked');
   const error = popular.error ?? people.find((q) => q.error && !gone(q.error))?.error ?? null;
-  const cards = popular.isSuccess && people.every((q) => q.isSuccess || gone(q.error)) ? people.flatMap((q) => (q.data ? [q.data] : [])) : null;
+  const cards =
+    popular.isSuccess && people.every((q) => q.isSuccess || gone(q.error)) ? people.flatMap((q) => (q.data ? [q.data] : [])) : null;
   const retry = () => {
     if (popular.error) void popular.refetch();
     for (const q of people) if (q.error) void q.refetch();

@@ -56,7 +56,13 @@ function Notifications() {
             {inbox.unread > 0 ? t('inbox.unread', { count: inbox.unread }) : t('inbox.allRead')}
           </p>
         </div>
-        <button type="button" className="btn btn-small btn-ghost" onClick={() => void markAll()} disabled={marking || inbox.unread === 0} data-testid="inbox-mark-read">
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          onClick={() => void markAll()}
+          disabled={marking || inbox.unread === 0}
+          data-testid="inbox-mark-read"
+        >
           {t('inbox.markAllRead')}
         </button>
       </header>
@@ -88,13 +94,29 @@ function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: 
     case 'friended':
       return { text: t('inbox.friended', { name: p.actor.displayName }), actor: p.actor, to: `/u/${p.actor.handle}` };
     case 'order':
-      return { text: t('inbox.order', { title: p.title, status: t(`order.${p.status}`) }), actor: p.actor, to: `/shop/orders/${p.orderId}` };
+      return {
+        text: t('inbox.order', { title: p.title, status: t(`order.${p.status}`) }),
+        actor: p.actor,
+        to: `/shop/orders/${p.orderId}`,
+      };
     case 'low_stock':
-      return { text: t('inbox.lowStock', { title: p.title, sku: p.sku, count: p.stock }), actor: null, to: `/shop/seller/products/${p.productId}` };
+      return {
+        text: t('inbox.lowStock', { title: p.title, sku: p.sku, count: p.stock }),
+        actor: null,
+        to: `/shop/seller/products/${p.productId}`,
+      };
     case 'mention':
-      return { text: t('inbox.mention', { name: p.actor.displayName, group: p.groupName, preview: p.preview }), actor: p.actor, to: `/g/${p.groupId}` };
+      return {
+        text: t('inbox.mention', { name: p.actor.displayName, group: p.groupName, preview: p.preview }),
+        actor: p.actor,
+        to: `/g/${p.groupId}`,
+      };
     case 'join_request':
-      return { text: t('inbox.joinRequest', { name: p.actor.displayName, group: p.groupName }), actor: p.actor, to: `/g/${p.groupId}/manage` };
+      return {
+        text: t('inbox.joinRequest', { name: p.actor.displayName, group: p.groupName }),
+        actor: p.actor,
+        to: `/g/${p.groupId}/manage`,
+      };
     case 'dm':
       return {
         text: t(p.request ? 'inbox.dmRequest' : 'inbox.dm', { name: p.actor.displayName, preview: p.preview }),
@@ -116,7 +138,13 @@ function NotificationRow({ n }: { n: Notification }) {
   const { text, actor, to } = describe(n.payload, t);
   const body = (
     <>
-      {actor ? <Avatar user={actor} size={44} /> : <span className="avatar avatar-letter avatar-system" style={{ width: 44, height: 44 }} aria-hidden="true">!</span>}
+      {actor ? (
+        <Avatar user={actor} size={44} />
+      ) : (
+        <span className="avatar avatar-letter avatar-system" style={{ width: 44, height: 44 }} aria-hidden="true">
+          !
+        </span>
+      )}
       <span className="inbox-text">
         <span>{text}</span>
         <time className="muted small" dateTime={n.createdAt}>

@@ -11,7 +11,14 @@ import type { ChatLine } from './useMatch.ts';
 import { snapshotFrame } from './rtc.ts';
 
 /** Plays a stream in a <video>; the remote one falls back to muted when the browser blocks sound. */
-export function StreamVideo({ stream, muted, testId, videoRef, className, onSoundBlocked }: {
+export function StreamVideo({
+  stream,
+  muted,
+  testId,
+  videoRef,
+  className,
+  onSoundBlocked,
+}: {
   stream: MediaStream | null;
   muted: boolean;
   testId: string;
@@ -41,7 +48,18 @@ export function StreamVideo({ stream, muted, testId, videoRef, className, onSoun
  * The call screen: the other person big, me small in a corner, the actions over the picture and
  * a short chat beside it (below it on a phone). No countdown: a call lasts until someone moves on.
  */
-export function CallView({ peer, local, remote, connection, chat, onSend, remoteRef, actions, notice, top }: {
+export function CallView({
+  peer,
+  local,
+  remote,
+  connection,
+  chat,
+  onSend,
+  remoteRef,
+  actions,
+  notice,
+  top,
+}: {
   peer: UserSummary;
   local: MediaStream | null;
   remote: MediaStream | null;
@@ -78,12 +96,25 @@ export function CallView({ peer, local, remote, connection, chat, onSend, remote
   };
 
   const status: MessageKey | null =
-    connection === 'connected' ? null : connection === 'failed' ? 'match.connectionFailed' : connection === 'disconnected' ? 'match.connectionShaky' : 'match.connecting';
+    connection === 'connected'
+      ? null
+      : connection === 'failed'
+        ? 'match.connectionFailed'
+        : connection === 'disconnected'
+          ? 'match.connectionShaky'
+          : 'match.connecting';
 
   return (
     <div className="match-call" data-testid="match-call">
       <div className="match-stage">
-        <StreamVideo stream={remote} muted={false} testId="match-remote-video" className="match-remote" videoRef={remoteRef} onSoundBlocked={onSoundBlocked} />
+        <StreamVideo
+          stream={remote}
+          muted={false}
+          testId="match-remote-video"
+          className="match-remote"
+          videoRef={remoteRef}
+          onSoundBlocked={onSoundBlocked}
+        />
         <StreamVideo stream={local} muted testId="match-local-video" className="match-local" />
         <div className="match-peer">
           <Avatar user={peer} size={32} />
@@ -123,7 +154,14 @@ export function CallView({ peer, local, remote, connection, chat, onSend, remote
           ))}
         </ol>
         <form className="match-chat-form" onSubmit={(e) => void submit(e)}>
-          <input value={draft} onChange={(e) => setDraft(e.target.value)} maxLength={500} placeholder={t('match.chatPlaceholder')} aria-label={t('match.chatPlaceholder')} data-testid="match-chat-input" />
+          <input
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            maxLength={500}
+            placeholder={t('match.chatPlaceholder')}
+            aria-label={t('match.chatPlaceholder')}
+            data-testid="match-chat-input"
+          />
           <button type="submit" className="btn btn-small btn-primary" disabled={!draft.trim()} data-testid="match-chat-send">
             {t('match.send')}
           </button>
@@ -153,7 +191,12 @@ export function usePeerCard(handle: string | null): { card: Card | null; setRela
 }
 
 /** Follow from a call or a shake card; following back makes a friend. */
-export function FollowButton({ handle, relationship, onChange, className = 'btn btn-small' }: {
+export function FollowButton({
+  handle,
+  relationship,
+  onChange,
+  className = 'btn btn-small',
+}: {
   handle: string;
   relationship: Relationship | null;
   onChange: (r: Relationship) => void;
@@ -192,7 +235,13 @@ const REASONS = MatchReportReason.options;
  * Report (with a frame of their video, taken now, when the person keeps the box ticked) or block.
  * Either ends the call on the server and the two are never matched again.
  */
-export function SafetySheet({ peer, callId, remoteRef, onDone, onClose }: {
+export function SafetySheet({
+  peer,
+  callId,
+  remoteRef,
+  onDone,
+  onClose,
+}: {
   peer: UserSummary;
   callId: string;
   remoteRef: RefObject<HTMLVideoElement | null>;
@@ -250,12 +299,27 @@ export function SafetySheet({ peer, callId, remoteRef, onDone, onClose }: {
           <legend>{t('match.reportReason')}</legend>
           {REASONS.map((r) => (
             <label key={r}>
-              <input type="radio" name="reason" value={r} checked={reason === r} onChange={() => setReason(r)} data-testid={`match-reason-${r}`} />
+              <input
+                type="radio"
+                name="reason"
+                value={r}
+                checked={reason === r}
+                onChange={() => setReason(r)}
+                data-testid={`match-reason-${r}`}
+              />
               {t(`match.reason.${r}`)}
             </label>
           ))}
         </fieldset>
-        <textarea value={details} onChange={(e) => setDetails(e.target.value)} maxLength={500} rows={2} placeholder={t('match.reportDetails')} aria-label={t('match.reportDetails')} data-testid="match-report-details" />
+        <textarea
+          value={details}
+          onChange={(e) => setDetails(e.target.value)}
+          maxLength={500}
+          rows={2}
+          placeholder={t('match.reportDetails')}
+          aria-label={t('match.reportDetails')}
+          data-testid="match-report-details"
+        />
         {snapshot ? (
           <label className="match-snapshot">
             <input type="checkbox" checked={attach} onChange={(e) => setAttach(e.target.checked)} data-testid="match-report-attach" />
@@ -273,7 +337,13 @@ export function SafetySheet({ peer, callId, remoteRef, onDone, onClose }: {
           <button type="button" className="btn btn-ghost" onClick={() => void block()} disabled={busy !== null} data-testid="match-block">
             {busy === 'block' ? t('common.working') : t('match.block')}
           </button>
-          <button type="button" className="btn btn-ghost btn-quiet" onClick={onClose} disabled={busy !== null} data-testid="match-report-cancel">
+          <button
+            type="button"
+            className="btn btn-ghost btn-quiet"
+            onClick={onClose}
+            disabled={busy !== null}
+            data-testid="match-report-cancel"
+          >
             {t('common.cancel')}
           </button>
         </div>

@@ -84,7 +84,11 @@ export function MatchPage() {
       if (e instanceof PublishError && (e.code === 'rate_limited' || e.code === 'forbidden' || e.code === 'opt_in_required')) {
         const m = await load();
         if (m?.banned) return setBanned(true);
-        if (m?.cooldownUntil) return setNotice({ key: 'match.cooldown', vars: { time: new Date(m.cooldownUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) } });
+        if (m?.cooldownUntil)
+          return setNotice({
+            key: 'match.cooldown',
+            vars: { time: new Date(m.cooldownUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) },
+          });
         if (e.code === 'rate_limited') return setNotice({ key: 'match.tooManySkips' });
       }
       setActionError(e);
@@ -202,7 +206,11 @@ export function MatchPage() {
           remoteRef={remoteRef}
           notice={
             <>
-              {notice && <p className="note" data-testid="match-notice">{t(notice.key, notice.vars)}</p>}
+              {notice && (
+                <p className="note" data-testid="match-notice">
+                  {t(notice.key, notice.vars)}
+                </p>
+              )}
               {actionError !== null && <ErrorMessage error={actionError} testId="match-action-error" />}
             </>
           }
@@ -233,7 +241,11 @@ export function MatchPage() {
         <h1>{t('match.title')}</h1>
         <p className="muted">{t('match.lead')}</p>
       </header>
-      {notice && <p className="note" role="status" data-testid="match-notice">{t(notice.key, notice.vars)}</p>}
+      {notice && (
+        <p className="note" role="status" data-testid="match-notice">
+          {t(notice.key, notice.vars)}
+        </p>
+      )}
       {me.cooldownUntil && !notice && (
         <p className="note" data-testid="match-cooldown">
           {t('match.cooldown', { time: new Date(me.cooldownUntil).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })}
@@ -256,10 +268,31 @@ export function MatchPage() {
         </div>
       ) : (
         <div className="stack" data-testid="match-lobby">
-          <TagPicker label="match.interests" options={INTERESTS} value={interests} max={MAX_MATCH_INTERESTS} onChange={setInterests} testId="match-interest" />
-          <TagPicker label="match.languages" options={LANGUAGES} value={languages} max={MAX_MATCH_LANGUAGES} onChange={setLanguages} testId="match-language" labels />
+          <TagPicker
+            label="match.interests"
+            options={INTERESTS}
+            value={interests}
+            max={MAX_MATCH_INTERESTS}
+            onChange={setInterests}
+            testId="match-interest"
+          />
+          <TagPicker
+            label="match.languages"
+            options={LANGUAGES}
+            value={languages}
+            max={MAX_MATCH_LANGUAGES}
+            onChange={setLanguages}
+            testId="match-language"
+            labels
+          />
           <p className="muted small">{t('match.prefsHint')}</p>
-          <button type="button" className="btn btn-primary btn-block" onClick={() => void start()} disabled={starting || !m.ready} data-testid="match-start">
+          <button
+            type="button"
+            className="btn btn-primary btn-block"
+            onClick={() => void start()}
+            disabled={starting || !m.ready}
+            data-testid="match-start"
+          >
             {starting ? t('match.starting') : t('match.start')}
           </button>
           {!m.ready && <p className="muted small">{t('match.connectingServer')}</p>}
@@ -303,7 +336,9 @@ export function Banned() {
       <header className="page-head">
         <h1>{t('match.bannedTitle')}</h1>
       </header>
-      <p className="error-box" role="alert">{t('match.banned')}</p>
+      <p className="error-box" role="alert">
+        {t('match.banned')}
+      </p>
       <Link to="/" className="btn btn-ghost">
         {t('match.backHome')}
       </Link>
@@ -323,7 +358,15 @@ function RulesList() {
   );
 }
 
-function TagPicker({ label, options, value, max, onChange, testId, labels = false }: {
+function TagPicker({
+  label,
+  options,
+  value,
+  max,
+  onChange,
+  testId,
+  labels = false,
+}: {
   label: MessageKey;
   options: readonly string[];
   value: string[];
@@ -371,7 +414,15 @@ function TagPicker({ label, options, value, max, onChange, testId, labels = fals
  * `compact` is the same confirmation inside another page (a shake card's video call): no
  * heading, no preferences, and a way back.
  */
-export function OptIn({ onDone, moderator, compact = false, lead = 'match.optInLead', submitLabel = 'match.optInSubmit', onCancel, testId = 'match-optin' }: {
+export function OptIn({
+  onDone,
+  moderator,
+  compact = false,
+  lead = 'match.optInLead',
+  submitLabel = 'match.optInSubmit',
+  onCancel,
+  testId = 'match-optin',
+}: {
   onDone: (m: MatchOptIn) => void;
   moderator: boolean;
   compact?: boolean;
@@ -419,8 +470,23 @@ export function OptIn({ onDone, moderator, compact = false, lead = 'match.optInL
       </div>
       {!compact && (
         <>
-          <TagPicker label="match.interests" options={INTERESTS} value={interests} max={MAX_MATCH_INTERESTS} onChange={setInterests} testId="match-optin-interest" />
-          <TagPicker label="match.languages" options={LANGUAGES} value={languages} max={MAX_MATCH_LANGUAGES} onChange={setLanguages} testId="match-optin-language" labels />
+          <TagPicker
+            label="match.interests"
+            options={INTERESTS}
+            value={interests}
+            max={MAX_MATCH_INTERESTS}
+            onChange={setInterests}
+            testId="match-optin-interest"
+          />
+          <TagPicker
+            label="match.languages"
+            options={LANGUAGES}
+            value={languages}
+            max={MAX_MATCH_LANGUAGES}
+            onChange={setLanguages}
+            testId="match-optin-language"
+            labels
+          />
         </>
       )}
       {error !== null && <ErrorMessage error={error} testId="match-optin-error" />}

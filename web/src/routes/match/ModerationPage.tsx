@@ -35,7 +35,9 @@ export function ModerationPage() {
         <header className="page-head">
           <h1>{t('moderation.title')}</h1>
         </header>
-        <p className="error-box" role="alert">{t('moderation.forbidden')}</p>
+        <p className="error-box" role="alert">
+          {t('moderation.forbidden')}
+        </p>
       </section>
     );
   }
@@ -48,12 +50,22 @@ export function ModerationPage() {
       </header>
       <div className="segmented" role="tablist">
         {STATUSES.map((s) => (
-          <button key={s} type="button" role="tab" aria-selected={status === s} className={status === s ? 'active' : ''} onClick={() => setStatus(s)} data-testid={`moderation-tab-${s}`}>
+          <button
+            key={s}
+            type="button"
+            role="tab"
+            aria-selected={status === s}
+            className={status === s ? 'active' : ''}
+            onClick={() => setStatus(s)}
+            data-testid={`moderation-tab-${s}`}
+          >
             {t(`moderation.status.${s}`)}
           </button>
         ))}
       </div>
-      {error !== null && <ErrorMessage error={error} onRetry={() => void (pages.data ? pages.fetchNextPage() : pages.refetch())} testId="moderation-error" />}
+      {error !== null && (
+        <ErrorMessage error={error} onRetry={() => void (pages.data ? pages.fetchNextPage() : pages.refetch())} testId="moderation-error" />
+      )}
       {items === null && error === null && <Loading testId="moderation-loading" />}
       {items?.length === 0 && (
         <Empty testId="moderation-empty">
@@ -62,7 +74,12 @@ export function ModerationPage() {
       )}
       <ul className="moderation-list">
         {items?.map((r) => (
-          <ReportItem key={r.id} report={r} onChanged={() => setHandled((cur) => new Set(cur).add(r.id))} onBanned={(userId) => setBannedIds((cur) => new Set(cur).add(userId))} />
+          <ReportItem
+            key={r.id}
+            report={r}
+            onChanged={() => setHandled((cur) => new Set(cur).add(r.id))}
+            onBanned={(userId) => setBannedIds((cur) => new Set(cur).add(userId))}
+          />
         ))}
       </ul>
       {pages.hasNextPage && (
@@ -74,7 +91,15 @@ export function ModerationPage() {
   );
 }
 
-function ReportItem({ report: r, onChanged, onBanned }: { report: MatchReport; onChanged: () => void; onBanned: (userId: string) => void }) {
+function ReportItem({
+  report: r,
+  onChanged,
+  onBanned,
+}: {
+  report: MatchReport;
+  onChanged: () => void;
+  onBanned: (userId: string) => void;
+}) {
   const { t, lang } = useI18n();
   const [busy, setBusy] = useState<'ban' | 'dismiss' | 'actioned' | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -127,18 +152,40 @@ function ReportItem({ report: r, onChanged, onBanned }: { report: MatchReport; o
         </p>
       </div>
       <p>
-        <span className="pill" data-testid="moderation-reason">{t(`match.reason.${r.reason}`)}</span> {r.details}
+        <span className="pill" data-testid="moderation-reason">
+          {t(`match.reason.${r.reason}`)}
+        </span>{' '}
+        {r.details}
       </p>
       {r.hasSnapshot && !snapshotFailed && (
-        <img className="moderation-snapshot" src={urlOf(api.match.snapshot, { params: { id: r.id } })} alt={t('match.snapshotAlt')} onError={() => setSnapshotFailed(true)} data-testid="moderation-snapshot" />
+        <img
+          className="moderation-snapshot"
+          src={urlOf(api.match.snapshot, { params: { id: r.id } })}
+          alt={t('match.snapshotAlt')}
+          onError={() => setSnapshotFailed(true)}
+          data-testid="moderation-snapshot"
+        />
       )}
       {r.hasSnapshot && snapshotFailed && <p className="muted small">{t('moderation.snapshotFailed')}</p>}
       {error !== null && <ErrorMessage error={error} />}
       {banning ? (
         <div className="stack">
-          <input value={banReason} onChange={(e) => setBanReason(e.target.value)} maxLength={300} aria-label={t('moderation.banReason')} placeholder={t('moderation.banReason')} data-testid="moderation-ban-reason" />
+          <input
+            value={banReason}
+            onChange={(e) => setBanReason(e.target.value)}
+            maxLength={300}
+            aria-label={t('moderation.banReason')}
+            placeholder={t('moderation.banReason')}
+            data-testid="moderation-ban-reason"
+          />
           <div className="actions-row">
-            <button type="button" className="btn btn-small btn-danger" disabled={busy !== null} onClick={() => void act('ban')} data-testid="moderation-ban-confirm">
+            <button
+              type="button"
+              className="btn btn-small btn-danger"
+              disabled={busy !== null}
+              onClick={() => void act('ban')}
+              data-testid="moderation-ban-confirm"
+            >
               {busy === 'ban' ? t('common.working') : t('moderation.banConfirm')}
             </button>
             <button type="button" className="btn btn-small btn-ghost" onClick={() => setBanning(false)}>
@@ -154,10 +201,22 @@ function ReportItem({ report: r, onChanged, onBanned }: { report: MatchReport; o
                 {t('moderation.ban')}
               </button>
             )}
-            <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void act('actioned')} data-testid="moderation-actioned">
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={busy !== null}
+              onClick={() => void act('actioned')}
+              data-testid="moderation-actioned"
+            >
               {busy === 'actioned' ? t('common.working') : t('moderation.markActioned')}
             </button>
-            <button type="button" className="btn btn-small btn-ghost" disabled={busy !== null} onClick={() => void act('dismiss')} data-testid="moderation-dismiss">
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              disabled={busy !== null}
+              onClick={() => void act('dismiss')}
+              data-testid="moderation-dismiss"
+            >
               {busy === 'dismiss' ? t('common.working') : t('moderation.dismiss')}
             </button>
           </div>

@@ -66,7 +66,10 @@ function useOneWayDelay() {
     setOneWayMs(owd);
     return owd;
   }, [realtime]);
-  const current = useCallback(async () => (oneWayMs !== null && Date.now() - measuredAt.current < DELAY_FRESH_MS ? oneWayMs : measure()), [oneWayMs, measure]);
+  const current = useCallback(
+    async () => (oneWayMs !== null && Date.now() - measuredAt.current < DELAY_FRESH_MS ? oneWayMs : measure()),
+    [oneWayMs, measure],
+  );
   return { oneWayMs, measure, current };
 }
 
@@ -244,7 +247,11 @@ export function ShakePage() {
           remoteRef={remoteRef}
           notice={
             <>
-              {placed && !m.remote && <p className="note" role="status" data-testid="shake-calling">{t('shake.calling', { name: call.peer.displayName })}</p>}
+              {placed && !m.remote && (
+                <p className="note" role="status" data-testid="shake-calling">
+                  {t('shake.calling', { name: call.peer.displayName })}
+                </p>
+              )}
               {error !== null && <ErrorMessage error={error} />}
             </>
           }
@@ -295,7 +302,11 @@ export function ShakePage() {
               <p className="muted small">@{call.peer.handle}</p>
             </div>
           </div>
-          {card?.user.bio ? <p className="bio" data-testid="shake-card-bio">{card.user.bio}</p> : null}
+          {card?.user.bio ? (
+            <p className="bio" data-testid="shake-card-bio">
+              {card.user.bio}
+            </p>
+          ) : null}
           {m.incoming && !call.ended && (
             <div className="note stack" role="alert" data-testid="shake-incoming">
               <span>{t('shake.incoming', { name: call.peer.displayName })}</span>
@@ -303,18 +314,34 @@ export function ShakePage() {
                 <button type="button" className="btn btn-small btn-primary" onClick={() => void videoCall()} data-testid="shake-accept">
                   {t('shake.accept')}
                 </button>
-                <button type="button" className="btn btn-small btn-ghost" onClick={() => void m.declineIncoming().catch(setError)} data-testid="shake-decline">
+                <button
+                  type="button"
+                  className="btn btn-small btn-ghost"
+                  onClick={() => void m.declineIncoming().catch(setError)}
+                  data-testid="shake-decline"
+                >
                   {t('shake.decline')}
                 </button>
               </div>
             </div>
           )}
           <div className="actions-row">
-            <FollowButton handle={call.peer.handle} relationship={card?.relationship ?? null} onChange={setRelationship} className="btn btn-primary" />
+            <FollowButton
+              handle={call.peer.handle}
+              relationship={card?.relationship ?? null}
+              onChange={setRelationship}
+              className="btn btn-primary"
+            />
             <Link to={`/dm/${call.peer.handle}`} className="btn btn-ghost" data-testid="shake-say-hi">
               {t('shake.sayHi')}
             </Link>
-            <button type="button" className="btn btn-ghost" onClick={() => void videoCall()} disabled={!!call.ended} data-testid="shake-video">
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={() => void videoCall()}
+              disabled={!!call.ended}
+              data-testid="shake-video"
+            >
               {t('shake.videoCall')}
             </button>
           </div>
@@ -333,16 +360,30 @@ export function ShakePage() {
               }}
             />
           )}
-          {call.ended && <p className="muted small" data-testid="shake-call-ended">{t('shake.callEnded')}</p>}
+          {call.ended && (
+            <p className="muted small" data-testid="shake-call-ended">
+              {t('shake.callEnded')}
+            </p>
+          )}
           {camera && <CameraProblem problem={camera} />}
         </article>
       )}
 
-      {notice && <p className="note" role="status" data-testid="shake-notice">{t(notice.key, notice.vars)}</p>}
+      {notice && (
+        <p className="note" role="status" data-testid="shake-notice">
+          {t(notice.key, notice.vars)}
+        </p>
+      )}
       {error !== null && <ErrorMessage error={error} testId="shake-error" />}
 
       <div className="shake-zone">
-        <button type="button" className={`shake-button${looking ? ' shaking' : ''}`} onClick={() => void shake()} disabled={!m.ready || looking} data-testid="shake-button">
+        <button
+          type="button"
+          className={`shake-button${looking ? ' shaking' : ''}`}
+          onClick={() => void shake()}
+          disabled={!m.ready || looking}
+          data-testid="shake-button"
+        >
           <span aria-hidden="true">📳</span>
           <span>{looking ? t('shake.looking') : t('shake.press')}</span>
         </button>

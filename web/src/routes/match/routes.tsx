@@ -7,7 +7,31 @@ import { ShakePage } from './ShakePage.tsx';
 
 /** 连线 (`/match`), shake (`/shake`) and the moderators' review of their reports (`/moderation`). */
 export const matchRoutes: ReactElement[] = [
-  <Route key="match" path="/match" element={<RequireAuth><MatchPage /></RequireAuth>} />,
-  <Route key="shake" path="/shake" element={<RequireAuth><ShakePage /></RequireAuth>} />,
-  <Route key="moderation" path="/moderation" element={<RequireAuth><ModerationPage /></RequireAuth>} />,
+  <Route
+    key="match"
+    path="/match"
+    element={
+      <RequireAuth>
+        <MatchPage />
+      </RequireAuth>
+    }
+  />,
+  <Route
+    key="shake"
+    path="/shake"
+    element={
+      <RequireAuth>
+        <ShakePage />
+      </RequireAuth>
+    }
+  />,
+  <Route
+    key="moderation"
+    path="/moderation"
+    element={
+      <RequireAuth>
+        <ModerationPage />
+      </RequireAuth>
+    }
+  />,
 ];

@@ -30,7 +30,8 @@ export class PeerCall {
     // No public STUN unless the server lists one: host candidates (and TURN when configured) only.
     this.pc = new RTCPeerConnection({ iceServers: opts.iceServers.map((s) => ({ ...s })) });
     this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate) opts.send({ candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } });
+      if (candidate)
+        opts.send({ candidate: { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } });
     };
     this.pc.ontrack = (e) => {
       const stream = e.streams[0] ?? new MediaStream([e.track]);

@@ -1,5 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EventFrame, MatchEndedEvent, MatchFoundEvent, MatchQueuePublish, MatchRingEndedEvent, MatchStatusEvent, PublishBody, ShakePublish, UserSummary } from '@tremolo/protocol';
+import type {
+  EventFrame,
+  MatchEndedEvent,
+  MatchFoundEvent,
+  MatchQueuePublish,
+  MatchRingEndedEvent,
+  MatchStatusEvent,
+  PublishBody,
+  ShakePublish,
+  UserSummary,
+} from '@tremolo/protocol';
 import { PublishError } from '../../lib/realtime.ts';
 import { useSession } from '../../lib/session.tsx';
 import { PeerCall, type Signal } from './rtc.ts';
@@ -268,5 +278,21 @@ export function useMatch(handlers: MatchHandlers) {
     if (c && !c.ended) await publish(`match:${c.peer.id}`, { kind: 'match_decline', callId: c.id });
   }, [publish, dropPeer]);
 
-  return { ready, phase, setPhase, call, remote, connection, chat, incoming, videoOn, queue, shake, startVideo, sendChat, forget, declineIncoming };
+  return {
+    ready,
+    phase,
+    setPhase,
+    call,
+    remote,
+    connection,
+    chat,
+    incoming,
+    videoOn,
+    queue,
+    shake,
+    startVideo,
+    sendChat,
+    forget,
+    declineIncoming,
+  };
 }

@@ -46,10 +46,40 @@ export function ChangePassword() {
         <h1>{t('password.title')}</h1>
       </header>
       <form className="form panel" onSubmit={submit} noValidate data-testid="password-form">
-        <Field id="pw-current" label={t('password.current')} type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" problem={touched && !current ? t('validate.required') : null} data-testid="pw-current" />
-        <Field id="pw-new" label={t('password.new')} hint={t('auth.passwordHint')} type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" problem={touched && nextProblem ? t(nextProblem) : null} data-testid="pw-new" />
-        <Field id="pw-repeat" label={t('password.repeat')} type="password" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" problem={touched && repeatProblem ? t(repeatProblem) : null} data-testid="pw-repeat" />
-        {error !== null && <ErrorMessage error={error} overrides={{ invalid_credentials: 'password.wrongCurrent' }} testId="password-error" />}
+        <Field
+          id="pw-current"
+          label={t('password.current')}
+          type="password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          autoComplete="current-password"
+          problem={touched && !current ? t('validate.required') : null}
+          data-testid="pw-current"
+        />
+        <Field
+          id="pw-new"
+          label={t('password.new')}
+          hint={t('auth.passwordHint')}
+          type="password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          autoComplete="new-password"
+          problem={touched && nextProblem ? t(nextProblem) : null}
+          data-testid="pw-new"
+        />
+        <Field
+          id="pw-repeat"
+          label={t('password.repeat')}
+          type="password"
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+          autoComplete="new-password"
+          problem={touched && repeatProblem ? t(repeatProblem) : null}
+          data-testid="pw-repeat"
+        />
+        {error !== null && (
+          <ErrorMessage error={error} overrides={{ invalid_credentials: 'password.wrongCurrent' }} testId="password-error" />
+        )}
         {done && (
           <p className="success" role="status" data-testid="password-done">
             {t('password.done')}

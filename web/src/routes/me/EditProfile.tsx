@@ -95,18 +95,45 @@ function AvatarEditor({ me }: { me: Me }) {
     <div className="panel avatar-editor">
       <Avatar user={me} size={88} testId="profile-avatar" />
       <div className="avatar-actions">
-        <input ref={input} type="file" accept="image/jpeg,image/png,image/webp" className="visually-hidden" onChange={(e) => void onFile(e)} data-testid="avatar-input" id="avatar-input" />
-        <button type="button" className="btn btn-primary btn-small" onClick={() => input.current?.click()} disabled={busy} data-testid="avatar-choose">
+        <input
+          ref={input}
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          className="visually-hidden"
+          onChange={(e) => void onFile(e)}
+          data-testid="avatar-input"
+          id="avatar-input"
+        />
+        <button
+          type="button"
+          className="btn btn-primary btn-small"
+          onClick={() => input.current?.click()}
+          disabled={busy}
+          data-testid="avatar-choose"
+        >
           {t('avatar.choose')}
         </button>
         {me.avatarUrl && (
-          <button type="button" className="btn btn-ghost btn-small" onClick={() => void remove()} disabled={busy} data-testid="avatar-remove">
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={() => void remove()}
+            disabled={busy}
+            data-testid="avatar-remove"
+          >
             {t('avatar.remove')}
           </button>
         )}
         <p className="muted small">{t('avatar.hint')}</p>
         {progress !== null && (
-          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)} data-testid="avatar-progress">
+          <div
+            className="progress"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(progress * 100)}
+            data-testid="avatar-progress"
+          >
             <span style={{ width: `${Math.round(progress * 100)}%` }} />
             <em>{progress >= 1 ? t('avatar.processing') : t('avatar.uploading', { percent: Math.round(progress * 100) })}</em>
           </div>
@@ -181,7 +208,14 @@ function ProfileForm({ me }: { me: Me }) {
       />
       <div className={`field${touched && bioProblem ? ' field-invalid' : ''}`}>
         <label htmlFor="profile-bio">{t('profile.bio')}</label>
-        <textarea id="profile-bio" value={bio} onChange={(e) => setBio(e.target.value)} rows={3} placeholder={t('profile.bioPlaceholder')} data-testid="profile-bio" />
+        <textarea
+          id="profile-bio"
+          value={bio}
+          onChange={(e) => setBio(e.target.value)}
+          rows={3}
+          placeholder={t('profile.bioPlaceholder')}
+          data-testid="profile-bio"
+        />
         <p className={`field-hint ${bio.length > MAX_BIO ? 'field-problem' : 'muted'}`}>
           {bio.length}/{MAX_BIO}
         </p>
@@ -193,9 +227,30 @@ function ProfileForm({ me }: { me: Me }) {
           const problem = p ? (p.label ?? p.url) : null;
           return (
             <div className="link-row" key={l.key} data-testid="profile-link">
-              <input aria-label={t('profile.linkLabel')} placeholder={t('profile.linkLabel')} value={l.label} maxLength={30} onChange={(e) => edit(l.key, { label: e.target.value })} aria-invalid={touched && p?.label ? true : undefined} data-testid="profile-link-label" />
-              <input aria-label={t('profile.linkUrl')} placeholder="https://" value={l.url} inputMode="url" onChange={(e) => edit(l.key, { url: e.target.value })} aria-invalid={touched && p?.url ? true : undefined} data-testid="profile-link-url" />
-              <button type="button" className="btn btn-ghost btn-icon" aria-label={t('profile.removeLink')} onClick={() => setLinks((ls) => ls.filter((x) => x.key !== l.key))}>
+              <input
+                aria-label={t('profile.linkLabel')}
+                placeholder={t('profile.linkLabel')}
+                value={l.label}
+                maxLength={30}
+                onChange={(e) => edit(l.key, { label: e.target.value })}
+                aria-invalid={touched && p?.label ? true : undefined}
+                data-testid="profile-link-label"
+              />
+              <input
+                aria-label={t('profile.linkUrl')}
+                placeholder="https://"
+                value={l.url}
+                inputMode="url"
+                onChange={(e) => edit(l.key, { url: e.target.value })}
+                aria-invalid={touched && p?.url ? true : undefined}
+                data-testid="profile-link-url"
+              />
+              <button
+                type="button"
+                className="btn btn-ghost btn-icon"
+                aria-label={t('profile.removeLink')}
+                onClick={() => setLinks((ls) => ls.filter((x) => x.key !== l.key))}
+              >
                 ×
               </button>
               {touched && problem && <p className="field-problem link-problem">{t(problem)}</p>}

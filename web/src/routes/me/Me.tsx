@@ -35,7 +35,13 @@ export function Me() {
           <p className="muted">@{me.handle}</p>
         </div>
       </div>
-      {me.bio ? <p className="bio" data-testid="me-bio">{me.bio}</p> : <p className="muted">{t('me.noBio')}</p>}
+      {me.bio ? (
+        <p className="bio" data-testid="me-bio">
+          {me.bio}
+        </p>
+      ) : (
+        <p className="muted">{t('me.noBio')}</p>
+      )}
       <nav className="menu">
         <Link to={`/u/${me.handle}`} className="menu-item" data-testid="me-card">
           <span>{t('me.myCard')}</span>

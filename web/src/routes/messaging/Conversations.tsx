@@ -17,10 +17,20 @@ export function MessagesSwitch({ active }: { active: 'chats' | 'notifications' }
   const { unread } = useInbox();
   return (
     <nav className="segmented segmented-2" aria-label={t('nav.messages')} data-testid="messages-switch">
-      <Link to="/inbox?tab=chats" className={active === 'chats' ? 'active' : ''} aria-current={active === 'chats' ? 'page' : undefined} data-testid="messages-tab-chats">
+      <Link
+        to="/inbox?tab=chats"
+        className={active === 'chats' ? 'active' : ''}
+        aria-current={active === 'chats' ? 'page' : undefined}
+        data-testid="messages-tab-chats"
+      >
         {t('msg.tabChats')}
       </Link>
-      <Link to="/inbox" className={active === 'notifications' ? 'active' : ''} aria-current={active === 'notifications' ? 'page' : undefined} data-testid="messages-tab-notifications">
+      <Link
+        to="/inbox"
+        className={active === 'notifications' ? 'active' : ''}
+        aria-current={active === 'notifications' ? 'page' : undefined}
+        data-testid="messages-tab-notifications"
+      >
         {t('msg.tabNotifications')}
         {unread > 0 && <span className="seg-count">{unread > 99 ? '99+' : unread}</span>}
       </Link>
@@ -90,7 +100,9 @@ export function Conversations() {
                   <span className="inbox-text">
                     <span className="conv-name">
                       {r.thread.peer.displayName}
-                      {(r.thread.status === 'request_received' || r.thread.status === 'ignored') && <span className="pill conv-tag">{t('msg.requestTag')}</span>}
+                      {(r.thread.status === 'request_received' || r.thread.status === 'ignored') && (
+                        <span className="pill conv-tag">{t('msg.requestTag')}</span>
+                      )}
                     </span>
                     <span className="muted small conv-preview">{r.thread.preview ?? t('msg.noMessagesYet')}</span>
                   </span>

@@ -19,7 +19,10 @@ export function DmPage() {
   const queryClient = useQueryClient();
   const { data: thread, error, refetch } = useApiQuery(api.dms.get, { params: { handle } });
   const refresh = useCallback(() => void refetch(), [refetch]);
-  const onThread = useCallback((t: DmThread) => queryClient.setQueryData(keyOf(api.dms.get, { params: { handle } }), t), [queryClient, handle]);
+  const onThread = useCallback(
+    (t: DmThread) => queryClient.setQueryData(keyOf(api.dms.get, { params: { handle } }), t),
+    [queryClient, handle],
+  );
 
   // A failed refresh keeps the conversation on screen; only a thread never loaded shows the error.
   if (error !== null && !thread) {
@@ -120,7 +123,13 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
         <div className="chat-banner" data-testid="dm-request-received">
           <span>{t('dm.requestReceived', { name: peer.displayName })}</span>
           <span className="actions-row">
-            <button type="button" className="btn btn-small btn-primary" onClick={() => act('accept')} disabled={busy} data-testid="dm-accept">
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={() => act('accept')}
+              disabled={busy}
+              data-testid="dm-accept"
+            >
               {t('dm.accept')}
             </button>
             <button type="button" className="btn btn-small btn-ghost" onClick={() => act('ignore')} disabled={busy} data-testid="dm-ignore">

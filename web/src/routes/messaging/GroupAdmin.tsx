@@ -21,7 +21,8 @@ export function GroupAdmin() {
   if (error !== null && !group) return <ErrorMessage error={error} onRetry={() => void refetch()} testId="admin-error" />;
   if (!group) return <Loading />;
   const role = group.me?.role;
-  if (role !== 'owner' && role !== 'admin') return <ErrorMessage error={new ApiError('forbidden', 'Only group admins can do that', 403)} testId="admin-forbidden" />;
+  if (role !== 'owner' && role !== 'admin')
+    return <ErrorMessage error={new ApiError('forbidden', 'Only group admins can do that', 403)} testId="admin-forbidden" />;
 
   return (
     <section className="stack" data-testid="group-admin">
@@ -59,14 +60,34 @@ function Settings({ group }: { group: GroupT }) {
       <h2 className="section-title">{t('admin.settings')}</h2>
       <div className="field">
         <label htmlFor="announcement">{t('admin.announcement')}</label>
-        <textarea id="announcement" rows={3} maxLength={1000} value={announcement} onChange={(e) => setAnnouncement(e.target.value)} data-testid="admin-announcement" />
+        <textarea
+          id="announcement"
+          rows={3}
+          maxLength={1000}
+          value={announcement}
+          onChange={(e) => setAnnouncement(e.target.value)}
+          data-testid="admin-announcement"
+        />
         <p className="field-hint muted">{t('admin.announcementHint')}</p>
       </div>
       <div className="actions-row">
-        <button type="button" className="btn btn-small btn-primary" onClick={() => patch({ announcement })} disabled={busy} data-testid="admin-announcement-save">
+        <button
+          type="button"
+          className="btn btn-small btn-primary"
+          onClick={() => patch({ announcement })}
+          disabled={busy}
+          data-testid="admin-announcement-save"
+        >
           {t('admin.saveAnnouncement')}
         </button>
-        <button type="button" className="btn btn-small btn-ghost" onClick={() => patch({ mutedAll: !group.mutedAll })} disabled={busy} data-testid="admin-mute-all" data-muted={group.mutedAll}>
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          onClick={() => patch({ mutedAll: !group.mutedAll })}
+          disabled={busy}
+          data-testid="admin-mute-all"
+          data-muted={group.mutedAll}
+        >
           {group.mutedAll ? t('admin.unmuteAll') : t('admin.muteAll')}
         </button>
       </div>
@@ -85,7 +106,10 @@ function Settings({ group }: { group: GroupT }) {
               type="button"
               className="btn btn-small btn-ghost"
               onClick={() => {
-                void navigator.clipboard?.writeText(inviteUrl).then(() => setCopied(true), () => undefined);
+                void navigator.clipboard?.writeText(inviteUrl).then(
+                  () => setCopied(true),
+                  () => undefined,
+                );
               }}
             >
               {copied ? t('group.copied') : t('group.copy')}
@@ -132,7 +156,12 @@ function Requests({ group }: { group: GroupT }) {
             <span className="member-name">
               {m.user.displayName} <FanBadge level={m.fanLevel} />
             </span>
-            <button type="button" className="btn btn-small btn-primary" onClick={() => act(m.user.id, 'approve')} data-testid="admin-approve">
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={() => act(m.user.id, 'approve')}
+              data-testid="admin-approve"
+            >
               {t('admin.approve')}
             </button>
             <button type="button" className="btn btn-small btn-ghost" onClick={() => act(m.user.id, 'decline')} data-testid="admin-decline">
@@ -156,7 +185,8 @@ function Members({ group }: { group: GroupT }) {
   const error = moderate.error;
   const iAmOwner = group.me?.role === 'owner';
 
-  const act = (userId: string, body: ModerateBody) => moderate.mutate({ params: { id: group.id, userId }, body }, { onSuccess: () => setOpen(null) });
+  const act = (userId: string, body: ModerateBody) =>
+    moderate.mutate({ params: { id: group.id, userId }, body }, { onSuccess: () => setOpen(null) });
 
   return (
     <div className="panel" data-testid="admin-members">
@@ -173,10 +203,18 @@ function Members({ group }: { group: GroupT }) {
                 <Avatar user={m.user} size={36} />
                 <span className="member-name">
                   {m.user.displayName} {m.role !== 'owner' && <FanBadge level={m.fanLevel} />} <RoleTag role={m.role} />
-                  {muted && m.mutedUntil && <span className="muted small"> · {t('admin.mutedUntil', { time: new Date(m.mutedUntil).toLocaleString(lang) })}</span>}
+                  {muted && m.mutedUntil && (
+                    <span className="muted small"> · {t('admin.mutedUntil', { time: new Date(m.mutedUntil).toLocaleString(lang) })}</span>
+                  )}
                 </span>
                 {canModerate && (
-                  <button type="button" className="btn btn-small btn-ghost" onClick={() => setOpen(open === m.user.id ? null : m.user.id)} aria-expanded={open === m.user.id} data-testid="admin-member-actions">
+                  <button
+                    type="button"
+                    className="btn btn-small btn-ghost"
+                    onClick={() => setOpen(open === m.user.id ? null : m.user.id)}
+                    aria-expanded={open === m.user.id}
+                    data-testid="admin-member-actions"
+                  >
                     ⋯
                   </button>
                 )}
@@ -184,15 +222,33 @@ function Members({ group }: { group: GroupT }) {
               {open === m.user.id && (
                 <div className="member-actions">
                   {muted ? (
-                    <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => act(m.user.id, { action: 'unmute' })} data-testid="admin-unmute">
+                    <button
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      disabled={busy}
+                      onClick={() => act(m.user.id, { action: 'unmute' })}
+                      data-testid="admin-unmute"
+                    >
                       {t('admin.unmute')}
                     </button>
                   ) : (
                     <>
-                      <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => act(m.user.id, { action: 'mute', minutes: 60 })} data-testid="admin-mute">
+                      <button
+                        type="button"
+                        className="btn btn-small btn-ghost"
+                        disabled={busy}
+                        onClick={() => act(m.user.id, { action: 'mute', minutes: 60 })}
+                        data-testid="admin-mute"
+                      >
                         {t('admin.mute')}
                       </button>
-                      <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => act(m.user.id, { action: 'mute', minutes: 60 * 24 })} data-testid="admin-mute-day">
+                      <button
+                        type="button"
+                        className="btn btn-small btn-ghost"
+                        disabled={busy}
+                        onClick={() => act(m.user.id, { action: 'mute', minutes: 60 * 24 })}
+                        data-testid="admin-mute-day"
+                      >
                         {t('admin.mute1d')}
                       </button>
                     </>
@@ -208,10 +264,22 @@ function Members({ group }: { group: GroupT }) {
                       {m.role === 'admin' ? t('admin.removeAdmin') : t('admin.makeAdmin')}
                     </button>
                   )}
-                  <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => act(m.user.id, { action: 'remove' })} data-testid="admin-remove">
+                  <button
+                    type="button"
+                    className="btn btn-small btn-ghost"
+                    disabled={busy}
+                    onClick={() => act(m.user.id, { action: 'remove' })}
+                    data-testid="admin-remove"
+                  >
                     {t('admin.remove')}
                   </button>
-                  <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => act(m.user.id, { action: 'ban' })} data-testid="admin-ban">
+                  <button
+                    type="button"
+                    className="btn btn-small btn-danger"
+                    disabled={busy}
+                    onClick={() => act(m.user.id, { action: 'ban' })}
+                    data-testid="admin-ban"
+                  >
                     {t('admin.ban')}
                   </button>
                 </div>

@@ -81,7 +81,8 @@ function GroupLobby({ group, onJoined }: { group: Group; onJoined: (g: Group) =>
         </p>
         {group.description && <p className="bio">{group.description}</p>}
         <p className="muted small">
-          <JoinRuleLabel rule={group.joinRule} level={group.minFanLevel} /> · {t('group.capacity', { members: group.members, capacity: group.capacity })}
+          <JoinRuleLabel rule={group.joinRule} level={group.minFanLevel} /> ·{' '}
+          {t('group.capacity', { members: group.members, capacity: group.capacity })}
         </p>
         {group.me && (
           <p className="small" data-testid="group-my-level">
@@ -106,7 +107,13 @@ function GroupLobby({ group, onJoined }: { group: Group; onJoined: (g: Group) =>
                 {blocked}
               </p>
             )}
-            <button type="button" className="btn btn-primary btn-block" onClick={join} disabled={busy || (!!blocked && !invite && !!me)} data-testid="group-join">
+            <button
+              type="button"
+              className="btn btn-primary btn-block"
+              onClick={join}
+              disabled={busy || (!!blocked && !invite && !!me)}
+              data-testid="group-join"
+            >
               {busy ? t('group.joining') : group.joinRule === 'approval' && !invite ? t('group.askToJoin') : t('group.join')}
             </button>
           </>
@@ -128,7 +135,10 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
   const coupons = useCouponBook(group.owner.handle);
   const [dropping, setDropping] = useState(false);
   const [leaving, setLeaving] = useState(false);
-  const leaveGroup = useApiMutation(api.groups.leave, { invalidates: [api.groups.mine, api.groups.get], onSuccess: () => void navigate('/inbox?tab=chats') });
+  const leaveGroup = useApiMutation(api.groups.leave, {
+    invalidates: [api.groups.mine, api.groups.get],
+    onSuccess: () => void navigate('/inbox?tab=chats'),
+  });
   const role = group.me?.role ?? null;
   const isAdmin = role === 'owner' || role === 'admin';
 
@@ -141,7 +151,8 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
   const people = useMemo(() => {
     const m = new Map<string, Person>(members);
     for (const it of snap.items) {
-      if (it.type === 'event' && it.body.kind === 'member' && it.body.user && !m.has(it.body.user.id)) m.set(it.body.user.id, { user: it.body.user });
+      if (it.type === 'event' && it.body.kind === 'member' && it.body.user && !m.has(it.body.user.id))
+        m.set(it.body.user.id, { user: it.body.user });
     }
     if (!m.has(group.owner.id)) m.set(group.owner.id, { user: group.owner, role: 'owner' });
     return m;
@@ -160,7 +171,8 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
   const mutedUntil = group.me?.mutedUntil ?? null;
   let readOnly: string | null = null;
   if (kicked) readOnly = t('group.kicked');
-  else if (mutedUntil && new Date(mutedUntil).getTime() > Date.now()) readOnly = t('group.muted', { time: new Date(mutedUntil).toLocaleString(lang) });
+  else if (mutedUntil && new Date(mutedUntil).getTime() > Date.now())
+    readOnly = t('group.muted', { time: new Date(mutedUntil).toLocaleString(lang) });
   else if (group.mutedAll && !isAdmin) readOnly = t('group.mutedAll');
 
   const env: ChatEnv = {
@@ -176,7 +188,14 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
     shareHandles: [...new Set([group.owner.handle, me?.handle ?? ''])].filter(Boolean),
     readOnly,
     tools: isAdmin ? (
-      <button type="button" className="composer-icon" onClick={() => setDropping(true)} aria-label={t('coupon.drop')} title={t('coupon.drop')} data-testid="composer-coupon">
+      <button
+        type="button"
+        className="composer-icon"
+        onClick={() => setDropping(true)}
+        aria-label={t('coupon.drop')}
+        title={t('coupon.drop')}
+        data-testid="composer-coupon"
+      >
         <TicketIcon />
       </button>
     ) : undefined,
@@ -194,7 +213,12 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
           {role !== 'owner' &&
             (leaving ? (
               <>
-                <button type="button" className="btn btn-small btn-danger" onClick={() => leaveGroup.mutate({ params: { id: group.id } })} data-testid="group-leave-confirm">
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  onClick={() => leaveGroup.mutate({ params: { id: group.id } })}
+                  data-testid="group-leave-confirm"
+                >
                   {t('group.leave')}
                 </button>
                 <button type="button" className="btn btn-small btn-ghost" onClick={() => setLeaving(false)}>
@@ -202,7 +226,12 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
                 </button>
               </>
             ) : (
-              <button type="button" className="btn btn-small btn-ghost btn-quiet" onClick={() => setLeaving(true)} data-testid="group-leave">
+              <button
+                type="button"
+                className="btn btn-small btn-ghost btn-quiet"
+                onClick={() => setLeaving(true)}
+                data-testid="group-leave"
+              >
                 {t('group.leave')}
               </button>
             ))}
@@ -219,7 +248,13 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
       )}
       {chat ? <ChatView chat={chat} snap={snap} env={env} /> : <Loading testId="chat-loading" />}
       {dropping && (
-        <DropCouponSheet groupId={group.id} ownerHandle={group.owner.handle} isOwner={role === 'owner'} onClose={() => setDropping(false)} onDropped={coupons.reload} />
+        <DropCouponSheet
+          groupId={group.id}
+          ownerHandle={group.owner.handle}
+          isOwner={role === 'owner'}
+          onClose={() => setDropping(false)}
+          onDropped={coupons.reload}
+        />
       )}
     </section>
   );

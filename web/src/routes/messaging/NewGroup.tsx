@@ -19,7 +19,10 @@ export function NewGroup() {
   const [rule, setRule] = useState<JoinRule>('anyone');
   const [level, setLevel] = useState('3');
   const [tried, setTried] = useState(false);
-  const create = useApiMutation(api.groups.create, { invalidates: [api.groups.mine], onSuccess: (g) => void navigate(`/g/${g.id}`, { replace: true }) });
+  const create = useApiMutation(api.groups.create, {
+    invalidates: [api.groups.mine],
+    onSuccess: (g) => void navigate(`/g/${g.id}`, { replace: true }),
+  });
   const busy = create.isPending || create.isSuccess;
   const error = create.error;
 
@@ -56,9 +59,24 @@ export function NewGroup() {
         <p className="muted">{t('newGroup.lead')}</p>
       </header>
       <form className="form panel" onSubmit={submit} noValidate>
-        <Field id="group-name" label={t('newGroup.name')} value={name} onChange={(e) => setName(e.target.value)} maxLength={40} problem={tried ? problems.name : null} data-testid="group-name-input" />
+        <Field
+          id="group-name"
+          label={t('newGroup.name')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={40}
+          problem={tried ? problems.name : null}
+          data-testid="group-name-input"
+        />
         <Field id="group-description" label={t('newGroup.description')}>
-          <textarea id="group-description" rows={3} maxLength={500} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="group-description-input" />
+          <textarea
+            id="group-description"
+            rows={3}
+            maxLength={500}
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            data-testid="group-description-input"
+          />
         </Field>
         <Field
           id="group-capacity"

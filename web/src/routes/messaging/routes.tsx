@@ -10,7 +10,31 @@ import { NewGroup } from './NewGroup.tsx';
 export const messagingRoutes: ReactElement[] = [
   // A group's page is public (its card and the way in); its chat needs a member.
   <Route key="group" path="/g/:id" element={<GroupPage />} />,
-  <Route key="group-manage" path="/g/:id/manage" element={<RequireAuth><GroupAdmin /></RequireAuth>} />,
-  <Route key="group-new" path="/groups/new" element={<RequireAuth><NewGroup /></RequireAuth>} />,
-  <Route key="dm" path="/dm/:handle" element={<RequireAuth><DmPage /></RequireAuth>} />,
+  <Route
+    key="group-manage"
+    path="/g/:id/manage"
+    element={
+      <RequireAuth>
+        <GroupAdmin />
+      </RequireAuth>
+    }
+  />,
+  <Route
+    key="group-new"
+    path="/groups/new"
+    element={
+      <RequireAuth>
+        <NewGroup />
+      </RequireAuth>
+    }
+  />,
+  <Route
+    key="dm"
+    path="/dm/:handle"
+    element={
+      <RequireAuth>
+        <DmPage />
+      </RequireAuth>
+    }
+  />,
 ];

@@ -31,7 +31,14 @@ export function CoverProgress({ progress }: { progress: number }) {
   const { t } = useI18n();
   const percent = Math.round(progress * 100);
   return (
-    <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} data-testid="room-cover-progress">
+    <div
+      className="progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={percent}
+      data-testid="room-cover-progress"
+    >
       <span style={{ width: `${percent}%` }} />
       <em>{progress >= 1 ? t('rooms.cover.processing') : t('rooms.cover.uploading', { percent })}</em>
     </div>
@@ -69,8 +76,21 @@ export function CoverEditor({ room, onRoom }: { room: Room; onRoom: (r: Room) =>
 
   return (
     <div className="room-cover-editor stack">
-      <input ref={input} type="file" accept={COVER_TYPES.join(',')} className="visually-hidden" onChange={(e) => void onFile(e)} data-testid="room-cover-input" />
-      <button type="button" className="btn btn-small btn-ghost" disabled={progress !== null} onClick={() => input.current?.click()} data-testid="room-cover-change">
+      <input
+        ref={input}
+        type="file"
+        accept={COVER_TYPES.join(',')}
+        className="visually-hidden"
+        onChange={(e) => void onFile(e)}
+        data-testid="room-cover-input"
+      />
+      <button
+        type="button"
+        className="btn btn-small btn-ghost"
+        disabled={progress !== null}
+        onClick={() => input.current?.click()}
+        data-testid="room-cover-change"
+      >
         {t('rooms.cover.change')}
       </button>
       <p className="small muted">{t('rooms.cover.hint')}</p>

@@ -1,5 +1,12 @@
 import { useEffect, useState } from 'react';
-import { api, type ProductCard as ProductCardSchema, type GuestActionBody, type HandRaise, type RoomState, type StageMember } from '@tremolo/protocol';
+import {
+  api,
+  type ProductCard as ProductCardSchema,
+  type GuestActionBody,
+  type HandRaise,
+  type RoomState,
+  type StageMember,
+} from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
@@ -8,7 +15,6 @@ import { useApiQuery } from '../../lib/queries.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
-
 
 /** Runs one host action at a time, showing that it is under way and why it failed. */
 export function useAction() {
@@ -44,20 +50,41 @@ export function GuestMenu({ roomId, member }: { roomId: string; member: StageMem
       setOpen(false);
     });
   const item = (key: string, label: string, onClick: () => void, danger = false) => (
-    <button type="button" role="menuitem" className={`room-menu-item${danger ? ' danger' : ''}`} disabled={busy !== null} onClick={onClick} data-testid={`guest-${key}`}>
+    <button
+      type="button"
+      role="menuitem"
+      className={`room-menu-item${danger ? ' danger' : ''}`}
+      disabled={busy !== null}
+      onClick={onClick}
+      data-testid={`guest-${key}`}
+    >
       {busy === key ? t('common.working') : label}
     </button>
   );
   return (
     <div className="room-tile-menu">
-      <button type="button" className="room-menu-button" aria-haspopup="menu" aria-expanded={open} aria-label={t('rooms.guestMenu', { name: member.user.displayName })} onClick={() => setOpen((o) => !o)} data-testid="guest-menu">
+      <button
+        type="button"
+        className="room-menu-button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-label={t('rooms.guestMenu', { name: member.user.displayName })}
+        onClick={() => setOpen((o) => !o)}
+        data-testid="guest-menu"
+      >
         ⋯
       </button>
       {open && (
         <div className="room-menu" role="menu" data-testid="guest-menu-list">
-          {member.micBlocked ? item('unmute_mic', t('rooms.action.unmuteMic'), () => void act('unmute_mic')) : item('mute_mic', t('rooms.action.muteMic'), () => void act('mute_mic'))}
-          {member.cameraBlocked ? item('camera_on', t('rooms.action.cameraOn'), () => void act('camera_on')) : item('camera_off', t('rooms.action.cameraOff'), () => void act('camera_off'))}
-          {member.role === 'cohost' ? item('remove_cohost', t('rooms.action.removeCohost'), () => void act('remove_cohost')) : item('make_cohost', t('rooms.action.makeCohost'), () => void act('make_cohost'))}
+          {member.micBlocked
+            ? item('unmute_mic', t('rooms.action.unmuteMic'), () => void act('unmute_mic'))
+            : item('mute_mic', t('rooms.action.muteMic'), () => void act('mute_mic'))}
+          {member.cameraBlocked
+            ? item('camera_on', t('rooms.action.cameraOn'), () => void act('camera_on'))
+            : item('camera_off', t('rooms.action.cameraOff'), () => void act('camera_off'))}
+          {member.role === 'cohost'
+            ? item('remove_cohost', t('rooms.action.removeCohost'), () => void act('remove_cohost'))
+            : item('make_cohost', t('rooms.action.makeCohost'), () => void act('make_cohost'))}
           {member.role === 'cohost' && item('host', t('rooms.action.handOver'), () => void handOver())}
           {item('to_audience', t('rooms.action.toAudience'), () => void act('to_audience'))}
           {item('kick', t('rooms.action.kick'), () => void act('kick'), true)}
@@ -73,7 +100,8 @@ export function GuestMenu({ roomId, member }: { roomId: string; member: StageMem
 export function HandsQueue({ roomId, hands, total }: { roomId: string; hands: HandRaise[]; total: number }) {
   const { t } = useI18n();
   const { busy, error, run } = useAction();
-  const answer = (userId: string, accept: boolean) => run(`${userId}:${accept}`, () => call(api.rooms.answerHand, { params: { id: roomId, userId }, body: { accept } }));
+  const answer = (userId: string, accept: boolean) =>
+    run(`${userId}:${accept}`, () => call(api.rooms.answerHand, { params: { id: roomId, userId }, body: { accept } }));
   return (
     <section className="room-panel" data-testid="room-hands">
       <h3 className="small">{t('rooms.hands', { count: total })}</h3>
@@ -85,10 +113,22 @@ export function HandsQueue({ roomId, hands, total }: { roomId: string; hands: Ha
             <span className="grow">
               {h.user.displayName} <FanBadge level={h.fanLevel} />
             </span>
-            <button type="button" className="btn btn-small btn-primary" disabled={busy !== null} onClick={() => void answer(h.user.id, true)} data-testid="hand-accept">
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              disabled={busy !== null}
+              onClick={() => void answer(h.user.id, true)}
+              data-testid="hand-accept"
+            >
               {busy === `${h.user.id}:true` ? t('common.working') : t('rooms.accept')}
             </button>
-            <button type="button" className="btn btn-small btn-ghost" disabled={busy !== null} onClick={() => void answer(h.user.id, false)} data-testid="hand-decline">
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              disabled={busy !== null}
+              onClick={() => void answer(h.user.id, false)}
+              data-testid="hand-decline"
+            >
               {t('rooms.decline')}
             </button>
           </li>
@@ -128,9 +168,17 @@ export function InvitePicker({ roomId, state, onClose }: { roomId: string; state
             {onStage.has(f.id) ? (
               <span className="small muted">{t('rooms.onStage')}</span>
             ) : invited.has(f.id) ? (
-              <span className="small muted" data-testid="invite-sent">{t('rooms.invited')}</span>
+              <span className="small muted" data-testid="invite-sent">
+                {t('rooms.invited')}
+              </span>
             ) : (
-              <button type="button" className="btn btn-small btn-primary" disabled={busy !== null || state.stage.length >= 9} onClick={() => void run(f.id, () => call(api.rooms.invite, { params: { id: roomId }, body: { userId: f.id } }))} data-testid="invite-send">
+              <button
+                type="button"
+                className="btn btn-small btn-primary"
+                disabled={busy !== null || state.stage.length >= 9}
+                onClick={() => void run(f.id, () => call(api.rooms.invite, { params: { id: roomId }, body: { userId: f.id } }))}
+                data-testid="invite-send"
+              >
                 {busy === f.id ? t('common.working') : t('rooms.invite')}
               </button>
             )}
@@ -151,9 +199,12 @@ export function PinPicker({ roomId, pinnedId, onClose }: { roomId: string; pinne
   const { busy, error, run } = useAction();
   useEffect(() => {
     if (!me) return;
-    call(api.shop.sellerProducts, { params: { handle: me.handle }, query: { limit: 50 } }).then((p) => p.items).then(setCards, setLoadError);
+    call(api.shop.sellerProducts, { params: { handle: me.handle }, query: { limit: 50 } })
+      .then((p) => p.items)
+      .then(setCards, setLoadError);
   }, [me]);
-  const pin = (productId: string | null) => run(productId ?? 'none', () => call(api.rooms.pin, { params: { id: roomId }, body: { productId } }));
+  const pin = (productId: string | null) =>
+    run(productId ?? 'none', () => call(api.rooms.pin, { params: { id: roomId }, body: { productId } }));
   return (
     <section className="room-panel" data-testid="pin-picker">
       <header className="room-panel-head">
@@ -173,11 +224,23 @@ export function PinPicker({ roomId, pinnedId, onClose }: { roomId: string; pinne
               {c.title} <span className="muted small">{formatPriceRange(c.price.min, c.price.max, c.price.currency, lang)}</span>
             </span>
             {c.id === pinnedId ? (
-              <button type="button" className="btn btn-small btn-ghost" disabled={busy !== null} onClick={() => void pin(null)} data-testid="pin-remove">
+              <button
+                type="button"
+                className="btn btn-small btn-ghost"
+                disabled={busy !== null}
+                onClick={() => void pin(null)}
+                data-testid="pin-remove"
+              >
                 {t('rooms.unpin')}
               </button>
             ) : (
-              <button type="button" className="btn btn-small btn-primary" disabled={busy !== null} onClick={() => void pin(c.id)} data-testid="pin-send">
+              <button
+                type="button"
+                className="btn btn-small btn-primary"
+                disabled={busy !== null}
+                onClick={() => void pin(c.id)}
+                data-testid="pin-send"
+              >
                 {busy === c.id ? t('common.working') : t('rooms.pin')}
               </button>
             )}

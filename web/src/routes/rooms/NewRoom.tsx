@@ -75,7 +75,10 @@ export function NewRoom() {
 
   useEffect(() => {
     if (!me) return;
-    videosApi.byAuthor(me.handle, null, 20).then((p) => setVideos(p.items.filter((v) => v.posterUrl)), () => undefined);
+    videosApi.byAuthor(me.handle, null, 20).then(
+      (p) => setVideos(p.items.filter((v) => v.posterUrl)),
+      () => undefined,
+    );
   }, [me]);
 
   const submit = async (e: FormEvent) => {
@@ -122,13 +125,29 @@ export function NewRoom() {
         <p className="muted">{t('rooms.new.lead')}</p>
       </header>
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
-        <Field id="room-title" label={t('rooms.new.name')} value={title} maxLength={60} onChange={(e) => setTitle(e.currentTarget.value)} problem={problem === t('rooms.new.titleRequired') ? problem : null} data-testid="room-new-title" />
+        <Field
+          id="room-title"
+          label={t('rooms.new.name')}
+          value={title}
+          maxLength={60}
+          onChange={(e) => setTitle(e.currentTarget.value)}
+          problem={problem === t('rooms.new.titleRequired') ? problem : null}
+          data-testid="room-new-title"
+        />
 
         <fieldset className="room-choices">
           <legend>{t('rooms.new.audience')}</legend>
           {AUDIENCES.map((a) => (
             <label key={a} className={`room-choice${audience === a ? ' on' : ''}`}>
-              <input type="radio" name="audience" value={a} checked={audience === a} disabled={a === 'group' && groups.length === 0} onChange={() => setAudience(a)} data-testid={`room-audience-${a}`} />
+              <input
+                type="radio"
+                name="audience"
+                value={a}
+                checked={audience === a}
+                disabled={a === 'group' && groups.length === 0}
+                onChange={() => setAudience(a)}
+                data-testid={`room-audience-${a}`}
+              />
               <span>{t(`rooms.audience.${a}`)}</span>
             </label>
           ))}
@@ -156,7 +175,11 @@ export function NewRoom() {
             </label>
             <label className={`room-cover room-cover-upload${cover === UPLOAD ? ' on' : ''}`} data-testid="room-new-cover-upload">
               <input type="file" accept={COVER_TYPES.join(',')} onChange={pickFile} data-testid="room-new-cover-file" />
-              {preview ? <img src={preview} alt={t('rooms.cover.alt')} data-testid="room-new-cover-preview" /> : <span className="small">{t('rooms.cover.upload')}</span>}
+              {preview ? (
+                <img src={preview} alt={t('rooms.cover.alt')} data-testid="room-new-cover-preview" />
+              ) : (
+                <span className="small">{t('rooms.cover.upload')}</span>
+              )}
             </label>
             {videos.map((v) => (
               <label key={v.id} className={`room-cover${cover === v.id ? ' on' : ''}`}>
@@ -183,7 +206,15 @@ export function NewRoom() {
             <input type="radio" name="when" checked={when === 'later'} onChange={() => setWhen('later')} data-testid="room-when-later" />
             <span>{t('rooms.new.later')}</span>
           </label>
-          {when === 'later' && <input type="datetime-local" value={at} onChange={(e) => setAt(e.currentTarget.value)} aria-label={t('rooms.new.when')} data-testid="room-new-at" />}
+          {when === 'later' && (
+            <input
+              type="datetime-local"
+              value={at}
+              onChange={(e) => setAt(e.currentTarget.value)}
+              aria-label={t('rooms.new.when')}
+              data-testid="room-new-at"
+            />
+          )}
         </fieldset>
 
         {problem && problem !== t('rooms.new.titleRequired') && (
@@ -199,10 +230,23 @@ export function NewRoom() {
         )}
         {error !== null && <ErrorMessage error={error} overrides={created ? COVER_ERRORS : {}} testId="room-new-error" />}
         <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="room-new-submit">
-          {busy ? (progress !== null ? t('common.working') : t('rooms.new.opening')) : created ? t('rooms.cover.retry') : when === 'now' ? t('rooms.new.goLive') : t('rooms.new.schedule')}
+          {busy
+            ? progress !== null
+              ? t('common.working')
+              : t('rooms.new.opening')
+            : created
+              ? t('rooms.cover.retry')
+              : when === 'now'
+                ? t('rooms.new.goLive')
+                : t('rooms.new.schedule')}
         </button>
         {created && (
-          <button type="button" className="btn btn-ghost btn-block" onClick={() => void navigate(`/r/${created.id}`)} data-testid="room-new-skip-cover">
+          <button
+            type="button"
+            className="btn btn-ghost btn-block"
+            onClick={() => void navigate(`/r/${created.id}`)}
+            data-testid="room-new-skip-cover"
+          >
             {t('rooms.cover.skip')}
           </button>
         )}

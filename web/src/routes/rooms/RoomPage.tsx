@@ -109,7 +109,13 @@ export function RoomPage() {
   }, [ended, room, myId, isHost, id, summary]);
 
   if (r.error && !room) {
-    return <ErrorMessage error={r.error} overrides={{ forbidden: 'rooms.notAllowed', not_found: 'rooms.notFound', invalid_state: 'rooms.endedAlready' }} testId="room-error" />;
+    return (
+      <ErrorMessage
+        error={r.error}
+        overrides={{ forbidden: 'rooms.notAllowed', not_found: 'rooms.notFound', invalid_state: 'rooms.endedAlready' }}
+        testId="room-error"
+      />
+    );
   }
   if (r.removed) {
     return (
@@ -191,10 +197,19 @@ export function RoomPage() {
   const cardVia = { surface: 'room' as const, surfaceId: id };
 
   return (
-    <section className="room-page" data-testid="room-page" data-room={room.id} data-role={me.role} data-version={state.version} data-resyncs={r.resyncs}>
+    <section
+      className="room-page"
+      data-testid="room-page"
+      data-room={room.id}
+      data-role={me.role}
+      data-version={state.version}
+      data-resyncs={r.resyncs}
+    >
       <header className="room-head">
         <div className="room-title">
-          <span className={`room-live${state.status === 'live' ? ' on' : ''}`}>{state.status === 'live' ? t('rooms.live') : t('rooms.scheduled')}</span>
+          <span className={`room-live${state.status === 'live' ? ' on' : ''}`}>
+            {state.status === 'live' ? t('rooms.live') : t('rooms.scheduled')}
+          </span>
           <h1 data-testid="room-title">{room.title}</h1>
         </div>
         <div className="room-counts small">
@@ -205,11 +220,19 @@ export function RoomPage() {
 
       {state.status === 'scheduled' && (
         <div className="room-panel room-scheduled" data-testid="room-scheduled">
-          {room.coverUrl && <img src={room.coverUrl} alt={t('rooms.cover.alt')} className="room-scheduled-cover" data-testid="room-cover" />}
+          {room.coverUrl && (
+            <img src={room.coverUrl} alt={t('rooms.cover.alt')} className="room-scheduled-cover" data-testid="room-cover" />
+          )}
           <p>{t('rooms.startsAt', { time: room.scheduledAt ? new Date(room.scheduledAt).toLocaleString() : '—' })}</p>
           {isHost && <CoverEditor room={room} onRoom={(next) => r.setRoom(next)} />}
           {isHost && (
-            <button type="button" className="btn btn-primary" disabled={act.busy !== null} onClick={() => void start()} data-testid="room-start">
+            <button
+              type="button"
+              className="btn btn-primary"
+              disabled={act.busy !== null}
+              onClick={() => void start()}
+              data-testid="room-start"
+            >
               {act.busy === 'start' ? t('common.working') : t('rooms.startNow')}
             </button>
           )}
@@ -232,7 +255,8 @@ export function RoomPage() {
                 <div className="room-danmaku" aria-hidden="true" data-testid="room-danmaku">
                   {danmaku.map((d) => (
                     <span key={d.key} className="room-danmaku-line" style={{ top: `${8 + d.lane * 11}%` }}>
-                      {d.fanLevel ? <FanBadge level={d.fanLevel} /> : null} <b>{(d.from && r.people.get(d.from)?.displayName) ?? ''}</b> {d.text}
+                      {d.fanLevel ? <FanBadge level={d.fanLevel} /> : null} <b>{(d.from && r.people.get(d.from)?.displayName) ?? ''}</b>{' '}
+                      {d.text}
                     </span>
                   ))}
                 </div>
@@ -273,17 +297,41 @@ export function RoomPage() {
           <div className="room-bar" data-testid="room-bar">
             {onStage && mine && (
               <>
-                <button type="button" className={`btn btn-small${mine.mic ? '' : ' btn-danger'}`} aria-pressed={!mine.mic} disabled={act.busy === 'mic'} onClick={() => toggle('mic')} data-testid="room-mic">
+                <button
+                  type="button"
+                  className={`btn btn-small${mine.mic ? '' : ' btn-danger'}`}
+                  aria-pressed={!mine.mic}
+                  disabled={act.busy === 'mic'}
+                  onClick={() => toggle('mic')}
+                  data-testid="room-mic"
+                >
                   {!mine.mic && <MicOffIcon />} {mine.mic ? t('rooms.micOffAction') : t('rooms.micOnAction')}
                 </button>
-                <button type="button" className={`btn btn-small${mine.camera ? '' : ' btn-danger'}`} aria-pressed={!mine.camera} disabled={act.busy === 'camera'} onClick={() => toggle('camera')} data-testid="room-camera">
+                <button
+                  type="button"
+                  className={`btn btn-small${mine.camera ? '' : ' btn-danger'}`}
+                  aria-pressed={!mine.camera}
+                  disabled={act.busy === 'camera'}
+                  onClick={() => toggle('camera')}
+                  data-testid="room-camera"
+                >
                   {!mine.camera && <CameraOffIcon />} {mine.camera ? t('rooms.cameraOffAction') : t('rooms.cameraOnAction')}
                 </button>
-                {mine.micBlocked && <span className="small accent" data-testid="room-muted-by-host">{t('rooms.mutedByHost')}</span>}
+                {mine.micBlocked && (
+                  <span className="small accent" data-testid="room-muted-by-host">
+                    {t('rooms.mutedByHost')}
+                  </span>
+                )}
               </>
             )}
             {onStage && !isHost && (
-              <button type="button" className="btn btn-small btn-ghost" disabled={act.busy !== null} onClick={() => void act.run('stage-leave', () => call(api.rooms.leaveStage, { params: { id } }))} data-testid="room-leave-stage">
+              <button
+                type="button"
+                className="btn btn-small btn-ghost"
+                disabled={act.busy !== null}
+                onClick={() => void act.run('stage-leave', () => call(api.rooms.leaveStage, { params: { id } }))}
+                data-testid="room-leave-stage"
+              >
                 {t('rooms.leaveStage')}
               </button>
             )}
@@ -298,18 +346,40 @@ export function RoomPage() {
                 {act.busy === 'hand' ? t('common.working') : me.handRaised ? t('rooms.lowerHand') : t('rooms.raiseHand')}
               </button>
             )}
-            <button type="button" className="btn btn-small room-heart" aria-label={t('rooms.sendHeart')} onClick={heart} data-testid="room-heart">
+            <button
+              type="button"
+              className="btn btn-small room-heart"
+              aria-label={t('rooms.sendHeart')}
+              onClick={heart}
+              data-testid="room-heart"
+            >
               <HeartIcon />
             </button>
             {isHost && (
               <>
-                <button type="button" className="btn btn-small" onClick={() => setPanel(panel === 'invite' ? null : 'invite')} data-testid="room-invite-open">
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setPanel(panel === 'invite' ? null : 'invite')}
+                  data-testid="room-invite-open"
+                >
                   {t('rooms.inviteFriends')}
                 </button>
-                <button type="button" className="btn btn-small" onClick={() => setPanel(panel === 'pin' ? null : 'pin')} data-testid="room-pin-open">
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setPanel(panel === 'pin' ? null : 'pin')}
+                  data-testid="room-pin-open"
+                >
                   {t('rooms.pinProduct')}
                 </button>
-                <button type="button" className="btn btn-small btn-danger" disabled={act.busy !== null} onClick={end} data-testid="room-end">
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  disabled={act.busy !== null}
+                  onClick={end}
+                  data-testid="room-end"
+                >
                   {act.busy === 'end' ? t('common.working') : t('rooms.end')}
                 </button>
               </>
@@ -322,10 +392,22 @@ export function RoomPage() {
             <div className="room-panel room-invite" data-testid="room-invited">
               <p>{t('rooms.invitedYou', { name: room.host.displayName })}</p>
               <div className="room-row">
-                <button type="button" className="btn btn-primary btn-small" disabled={act.busy !== null} onClick={() => void answerInvite(true)} data-testid="room-invite-accept">
+                <button
+                  type="button"
+                  className="btn btn-primary btn-small"
+                  disabled={act.busy !== null}
+                  onClick={() => void answerInvite(true)}
+                  data-testid="room-invite-accept"
+                >
                   {act.busy === 'invite:true' ? t('common.working') : t('rooms.joinStage')}
                 </button>
-                <button type="button" className="btn btn-ghost btn-small" disabled={act.busy !== null} onClick={() => void answerInvite(false)} data-testid="room-invite-decline">
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-small"
+                  disabled={act.busy !== null}
+                  onClick={() => void answerInvite(false)}
+                  data-testid="room-invite-decline"
+                >
                   {t('rooms.decline')}
                 </button>
               </div>
@@ -361,7 +443,14 @@ export function RoomPage() {
               })}
             </ul>
             <form className="room-chat-form" onSubmit={sendChat}>
-              <input value={draft} maxLength={500} placeholder={t('rooms.chatPlaceholder')} aria-label={t('rooms.chatPlaceholder')} onChange={(e) => setDraft(e.currentTarget.value)} data-testid="room-chat-input" />
+              <input
+                value={draft}
+                maxLength={500}
+                placeholder={t('rooms.chatPlaceholder')}
+                aria-label={t('rooms.chatPlaceholder')}
+                onChange={(e) => setDraft(e.currentTarget.value)}
+                data-testid="room-chat-input"
+              />
               <button type="submit" className="btn btn-small btn-primary" disabled={!draft.trim()} data-testid="room-chat-send">
                 {t('rooms.send')}
               </button>

@@ -33,7 +33,11 @@ export function RoomsHome() {
       </Link>
       {error !== null && <ErrorMessage error={error} onRetry={retry} />}
       {mine && mine.length > 0 && <RoomRows title={t('rooms.mine')} items={mine} testId="rooms-mine" />}
-      {live === null && error === null ? <Loading /> : live && <RoomRows title={t('rooms.liveNow')} items={live} testId="rooms-live" empty={t('rooms.noneLive')} />}
+      {live === null && error === null ? (
+        <Loading />
+      ) : (
+        live && <RoomRows title={t('rooms.liveNow')} items={live} testId="rooms-live" empty={t('rooms.noneLive')} />
+      )}
     </section>
   );
 }

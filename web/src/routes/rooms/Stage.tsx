@@ -42,7 +42,13 @@ export function Stage({
 }) {
   const { cols, rows } = stageLayout(stage.length);
   return (
-    <div className="room-stage" data-testid="room-stage" data-count={stage.length} data-cols={cols} style={{ gridTemplateColumns: `repeat(${cols}, 1fr)`, gridTemplateRows: `repeat(${rows}, 1fr)` }}>
+    <div
+      className="room-stage"
+      data-testid="room-stage"
+      data-count={stage.length}
+      data-cols={cols}
+      style={{ gridTemplateColumns: `repeat(${cols}, 1fr)`, gridTemplateRows: `repeat(${rows}, 1fr)` }}
+    >
       {stage.map((m) => (
         <Tile
           key={m.user.id}
@@ -133,7 +139,11 @@ function Tile({
           </span>
         )}
         {cameraOff && (
-          <span className="room-icon" title={m.cameraBlocked ? t('rooms.cameraOffByHost') : t('rooms.cameraOff')} data-testid="tile-camera-off">
+          <span
+            className="room-icon"
+            title={m.cameraBlocked ? t('rooms.cameraOffByHost') : t('rooms.cameraOff')}
+            data-testid="tile-camera-off"
+          >
             <CameraOffIcon />
           </span>
         )}
@@ -148,7 +158,16 @@ function Tile({
   );
 }
 
-const icon = { width: 14, height: 14, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2.2, strokeLinecap: 'round', strokeLinejoin: 'round' } as const;
+const icon = {
+  width: 14,
+  height: 14,
+  viewBox: '0 0 24 24',
+  fill: 'none',
+  stroke: 'currentColor',
+  strokeWidth: 2.2,
+  strokeLinecap: 'round',
+  strokeLinejoin: 'round',
+} as const;
 
 export const MicOffIcon = () => (
   <svg {...icon} aria-hidden="true">

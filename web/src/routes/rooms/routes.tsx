@@ -10,7 +10,31 @@ import { RoomsHome } from './RoomsHome.tsx';
  * share (the server's `link`); `/rooms` lists live rooms and mine; `/rooms/new` opens one.
  */
 export const roomsRoutes: ReactElement[] = [
-  <Route key="rooms" path="/rooms" element={<RequireAuth><RoomsHome /></RequireAuth>} />,
-  <Route key="rooms-new" path="/rooms/new" element={<RequireAuth><NewRoom /></RequireAuth>} />,
-  <Route key="room" path="/r/:id" element={<RequireAuth><RoomPage /></RequireAuth>} />,
+  <Route
+    key="rooms"
+    path="/rooms"
+    element={
+      <RequireAuth>
+        <RoomsHome />
+      </RequireAuth>
+    }
+  />,
+  <Route
+    key="rooms-new"
+    path="/rooms/new"
+    element={
+      <RequireAuth>
+        <NewRoom />
+      </RequireAuth>
+    }
+  />,
+  <Route
+    key="room"
+    path="/r/:id"
+    element={
+      <RequireAuth>
+        <RoomPage />
+      </RequireAuth>
+    }
+  />,
 ];

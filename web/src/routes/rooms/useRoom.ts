@@ -1,5 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, applyRoomEvent, RoomEvent, UserSummary, type EventFrame, type Room, type RoomMe, type RoomRole, type RoomState } from '@tremolo/protocol';
+import {
+  api,
+  applyRoomEvent,
+  RoomEvent,
+  UserSummary,
+  type EventFrame,
+  type Room,
+  type RoomMe,
+  type RoomRole,
+  type RoomState,
+} from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 import { useSession } from '../../lib/session.tsx';
 
@@ -24,7 +34,8 @@ function meFrom(state: RoomState, myId: string, base: RoomMe): RoomMe {
     role,
     invited: state.invites.some((u) => u.id === myId),
     // Only the oldest hands are listed; beyond them, keep what we knew.
-    handRaised: role === 'audience' && (state.hands.some((h) => h.user.id === myId) || (base.handRaised && state.handsTotal > state.hands.length)),
+    handRaised:
+      role === 'audience' && (state.hands.some((h) => h.user.id === myId) || (base.handRaised && state.handsTotal > state.hands.length)),
     canPublish: role !== 'audience' && state.status === 'live',
     canModerate: role === 'host',
   };
@@ -110,7 +121,9 @@ export function useRoom(id: string) {
         setMyself(r.me);
         putState(r.state);
         for (const m of r.state.stage) asked.current.add(m.user.id);
-        setPeople((p) => withPeople(p, [r.host, ...r.state.stage.map((m) => m.user), ...r.state.hands.map((h) => h.user), ...r.state.invites]));
+        setPeople((p) =>
+          withPeople(p, [r.host, ...r.state.stage.map((m) => m.user), ...r.state.hands.map((h) => h.user), ...r.state.invites]),
+        );
       },
       (e: unknown) => !cancelled && setError(e),
     );
@@ -138,13 +151,21 @@ export function useRoom(id: string) {
       const levels: [string, number][] = [];
       for (const f of frames) {
         if (f.body.kind !== 'chat') continue;
-        lines.push({ key: `${f.seq ?? f.at}:${f.from ?? ''}`, seq: f.seq ?? null, from: f.from, text: f.body.text, fanLevel: f.body.fanLevel ?? null });
+        lines.push({
+          key: `${f.seq ?? f.at}:${f.from ?? ''}`,
+          seq: f.seq ?? null,
+          from: f.from,
+          text: f.body.text,
+          fanLevel: f.body.fanLevel ?? null,
+        });
         if (f.from && f.body.fanLevel != null) levels.push([f.from, f.body.fanLevel]);
       }
       if (!lines.length) return;
       setChat((c) => {
         const seen = new Set(c.map((l) => l.seq).filter((s) => s !== null));
-        const merged = [...c, ...lines.filter((l) => l.seq === null || !seen.has(l.seq))].sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity));
+        const merged = [...c, ...lines.filter((l) => l.seq === null || !seen.has(l.seq))].sort(
+          (a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity),
+        );
         return merged.slice(-MAX_CHAT);
       });
       if (levels.length) setFanLevels((m) => new Map([...m, ...levels]));
@@ -172,13 +193,22 @@ export function useRoom(id: string) {
       if (e.kind === 'room_hearts' && e.added > 0) setHeartBursts((n) => n + Math.min(e.added, 12));
       apply(e);
       if (e.kind === 'room_stage') setPeople((p) => withPeople(p, [...e.stage.map((m) => m.user), ...e.invites]));
-      if (e.kind === 'room_hands') setPeople((p) => withPeople(p, e.hands.map((h) => h.user)));
+      if (e.kind === 'room_hands')
+        setPeople((p) =>
+          withPeople(
+            p,
+            e.hands.map((h) => h.user),
+          ),
+        );
     };
     const onReady = () => {
       refetch();
       if (first) {
         first = false;
-        call(api.rooms.messages, { params: { id }, query: { limit: 50 } }).then((p) => addChat(p.items), () => undefined);
+        call(api.rooms.messages, { params: { id }, query: { limit: 50 } }).then(
+          (p) => addChat(p.items),
+          () => undefined,
+        );
       }
     };
     const off = realtime.subscribe(channel, onEvent, onReady);
@@ -191,7 +221,26 @@ export function useRoom(id: string) {
     await call(api.rooms.leave, { params: { id } }).catch(() => undefined);
   }, [id]);
 
-  return { room, setRoom, state, me: myself, setMe: setMyself, putState, error, setError, chat, people, fanLevels, removed, heartBursts, resyncs, refetch, leave, myId, channel };
+  return {
+    room,
+    setRoom,
+    state,
+    me: myself,
+    setMe: setMyself,
+    putState,
+    error,
+    setError,
+    chat,
+    people,
+    fanLevels,
+    removed,
+    heartBursts,
+    resyncs,
+    refetch,
+    leave,
+    myId,
+    channel,
+  };
 }
 
 function withPeople(p: Map<string, UserSummary>, users: UserSummary[]): Map<string, UserSummary> {

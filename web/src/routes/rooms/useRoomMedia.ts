@@ -122,7 +122,12 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
   }, [ready, live, id]);
 
   const publishing = useMemo(
-    () => (state?.stage ?? []).filter((m) => m.publishing && m.user.id !== myId).map((m) => m.user.id).sort().join(','),
+    () =>
+      (state?.stage ?? [])
+        .filter((m) => m.publishing && m.user.id !== myId)
+        .map((m) => m.user.id)
+        .sort()
+        .join(','),
     [state?.stage, myId],
   );
   useEffect(() => {

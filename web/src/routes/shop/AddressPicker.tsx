@@ -43,7 +43,9 @@ export function AddressPicker({ value, onChange }: { value: string | null; onCha
         <AddressForm
           onSaved={(a) => {
             // The new address is known; no need to ask for the list again before picking it.
-            client.setQueryData<ResponseOf<typeof api.shop.addresses>>(keyOf(api.shop.addresses), (prev) => ({ items: [...(prev?.items ?? []), a] }));
+            client.setQueryData<ResponseOf<typeof api.shop.addresses>>(keyOf(api.shop.addresses), (prev) => ({
+              items: [...(prev?.items ?? []), a],
+            }));
             onChange(a.id);
             setAdding(false);
           }}
@@ -73,12 +75,55 @@ function AddressForm({ onSaved, onCancel }: { onSaved: (a: Address) => void; onC
   };
   return (
     <form className="form panel" onSubmit={submit} data-testid="address-form">
-      <Field id="addr-name" label={t('shop.addrName')} value={f.name} onChange={set('name')} required maxLength={60} autoComplete="name" problem={problems['name'] ?? null} />
-      <Field id="addr-phone" label={t('shop.addrPhone')} value={f.phone} onChange={set('phone')} required inputMode="tel" autoComplete="tel" problem={problems['phone'] ?? null} />
-      <Field id="addr-line1" label={t('shop.addrLine1')} value={f.line1} onChange={set('line1')} required maxLength={120} autoComplete="street-address" problem={problems['line1'] ?? null} />
+      <Field
+        id="addr-name"
+        label={t('shop.addrName')}
+        value={f.name}
+        onChange={set('name')}
+        required
+        maxLength={60}
+        autoComplete="name"
+        problem={problems['name'] ?? null}
+      />
+      <Field
+        id="addr-phone"
+        label={t('shop.addrPhone')}
+        value={f.phone}
+        onChange={set('phone')}
+        required
+        inputMode="tel"
+        autoComplete="tel"
+        problem={problems['phone'] ?? null}
+      />
+      <Field
+        id="addr-line1"
+        label={t('shop.addrLine1')}
+        value={f.line1}
+        onChange={set('line1')}
+        required
+        maxLength={120}
+        autoComplete="street-address"
+        problem={problems['line1'] ?? null}
+      />
       <div className="grid-2">
-        <Field id="addr-city" label={t('shop.addrCity')} value={f.city} onChange={set('city')} required maxLength={60} autoComplete="address-level2" problem={problems['city'] ?? null} />
-        <Field id="addr-postal" label={t('shop.addrPostal')} value={f.postalCode} onChange={set('postalCode')} maxLength={20} autoComplete="postal-code" />
+        <Field
+          id="addr-city"
+          label={t('shop.addrCity')}
+          value={f.city}
+          onChange={set('city')}
+          required
+          maxLength={60}
+          autoComplete="address-level2"
+          problem={problems['city'] ?? null}
+        />
+        <Field
+          id="addr-postal"
+          label={t('shop.addrPostal')}
+          value={f.postalCode}
+          onChange={set('postalCode')}
+          maxLength={20}
+          autoComplete="postal-code"
+        />
       </div>
       {error && <ErrorMessage error={error} testId="address-form-error" />}
       <div className="actions-row">

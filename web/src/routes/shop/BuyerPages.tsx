@@ -29,7 +29,10 @@ export function CartPage() {
     setError(null);
     try {
       const params = { variantId: line.variantId };
-      const next = quantity === null ? await call(api.shop.removeCartItem, { params }) : await call(api.shop.setCartItem, { params, body: { quantity } });
+      const next =
+        quantity === null
+          ? await call(api.shop.removeCartItem, { params })
+          : await call(api.shop.setCartItem, { params, body: { quantity } });
       // Both answer with the whole cart: it replaces the cached one instead of a second request.
       client.setQueryData(keyOf(api.shop.cart), next);
     } catch (e) {
@@ -69,8 +72,21 @@ export function CartPage() {
                     )}
                   </span>
                   <span className="stack-0 end">
-                    <Stepper value={l.quantity} min={1} max={Math.max(1, Math.min(99, l.available))} disabled={busy !== null} onChange={(q) => void change(l, q)} testId="cart-qty" />
-                    <button type="button" className="btn btn-quiet btn-small" disabled={busy !== null} onClick={() => void change(l, null)} data-testid="cart-remove">
+                    <Stepper
+                      value={l.quantity}
+                      min={1}
+                      max={Math.max(1, Math.min(99, l.available))}
+                      disabled={busy !== null}
+                      onChange={(q) => void change(l, q)}
+                      testId="cart-qty"
+                    />
+                    <button
+                      type="button"
+                      className="btn btn-quiet btn-small"
+                      disabled={busy !== null}
+                      onClick={() => void change(l, null)}
+                      data-testid="cart-remove"
+                    >
                       {t('shop.remove')}
                     </button>
                   </span>
@@ -79,10 +95,13 @@ export function CartPage() {
             </ul>
             <div className="row-between">
               <span>
-                {t('shop.subtotal')} <strong data-testid="cart-subtotal">{formatMoney(c.subtotal.amount, c.subtotal.currency, lang)}</strong>
+                {t('shop.subtotal')}{' '}
+                <strong data-testid="cart-subtotal">{formatMoney(c.subtotal.amount, c.subtotal.currency, lang)}</strong>
               </span>
               {blocked ? (
-                <span className="btn btn-primary btn-small" aria-disabled="true">{t('shop.checkout')}</span>
+                <span className="btn btn-primary btn-small" aria-disabled="true">
+                  {t('shop.checkout')}
+                </span>
               ) : (
                 <Link to={`/shop/checkout?seller=${c.seller.id}`} className="btn btn-primary btn-small" data-testid="cart-checkout">
                   {t('shop.checkout')}
@@ -108,7 +127,14 @@ export function MyCouponsPage() {
       <BuyerNav />
       <div className="chips-scroll" role="group">
         {CLAIM_TABS.map((s) => (
-          <button key={s} type="button" className={`chip${s === status ? ' chip-on' : ''}`} aria-pressed={s === status} onClick={() => setStatus(s)} data-testid={`claims-${s}`}>
+          <button
+            key={s}
+            type="button"
+            className={`chip${s === status ? ' chip-on' : ''}`}
+            aria-pressed={s === status}
+            onClick={() => setStatus(s)}
+            data-testid={`claims-${s}`}
+          >
             {t(`shop.claim.${s}`)}
           </button>
         ))}

@@ -45,7 +45,10 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
     { staleTime: 0, placeholderData: keepPreviousData },
   );
   const previewError = settledError(preview);
-  const placing = useApiMutation(api.shop.checkout, { invalidates: [api.shop.cart, api.shop.orders, api.shop.myCoupons], onSuccess: (order) => void navigate(`/shop/orders/${order.id}`, { replace: true }) });
+  const placing = useApiMutation(api.shop.checkout, {
+    invalidates: [api.shop.cart, api.shop.orders, api.shop.myCoupons],
+    onSuccess: (order) => void navigate(`/shop/orders/${order.id}`, { replace: true }),
+  });
   const busy = placing.isPending || placing.isSuccess;
   const error = placing.error;
   // One key per intended order: a retry of the same details replays, new details make a new order attempt.
@@ -54,7 +57,14 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
   const place = () => {
     if (!addressId || !preview.data) return;
     placing.mutate({
-      body: { sellerId, ...(items ? { items } : {}), couponClaimId: preview.data.selectedClaimId, addressId, ...(via ? { touch: via } : {}), idempotencyKey: key },
+      body: {
+        sellerId,
+        ...(items ? { items } : {}),
+        couponClaimId: preview.data.selectedClaimId,
+        addressId,
+        ...(via ? { touch: via } : {}),
+        idempotencyKey: key,
+      },
     });
   };
 
@@ -82,13 +92,31 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
           {p.coupons.length > 0 && (
             <fieldset className="stack-tight coupon-choice" data-testid="coupon-choice">
               <legend className="section-title">{t('shop.coupon')}</legend>
-              {choice === undefined && p.selectedClaimId && <p className="small accent" data-testid="coupon-best">{t('shop.bestCouponApplied')}</p>}
+              {choice === undefined && p.selectedClaimId && (
+                <p className="small accent" data-testid="coupon-best">
+                  {t('shop.bestCouponApplied')}
+                </p>
+              )}
               {p.coupons.map((c) => (
-                <label key={c.claimId} className={`address${p.selectedClaimId === c.claimId ? ' address-on' : ''}${c.applicable ? '' : ' disabled'}`} data-testid="coupon-option">
-                  <input type="radio" name="coupon" disabled={!c.applicable} checked={p.selectedClaimId === c.claimId} onChange={() => setChoice(c.claimId)} />
+                <label
+                  key={c.claimId}
+                  className={`address${p.selectedClaimId === c.claimId ? ' address-on' : ''}${c.applicable ? '' : ' disabled'}`}
+                  data-testid="coupon-option"
+                >
+                  <input
+                    type="radio"
+                    name="coupon"
+                    disabled={!c.applicable}
+                    checked={p.selectedClaimId === c.claimId}
+                    onChange={() => setChoice(c.claimId)}
+                  />
                   <span className="stack-0">
                     <strong>{c.title}</strong>
-                    <span className="small muted">{c.applicable ? t('shop.couponSaves', { amount: formatMoney(c.discount, p.currency, lang) }) : (c.reason ?? t('shop.couponNotApplicable'))}</span>
+                    <span className="small muted">
+                      {c.applicable
+                        ? t('shop.couponSaves', { amount: formatMoney(c.discount, p.currency, lang) })
+                        : (c.reason ?? t('shop.couponNotApplicable'))}
+                    </span>
                   </span>
                 </label>
               ))}
@@ -114,7 +142,13 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
             </div>
           </dl>
           {error && <ErrorMessage error={error} testId="checkout-place-error" />}
-          <button type="button" className="btn btn-primary btn-block" disabled={busy || !addressId || p.lines.length === 0} onClick={place} data-testid="checkout-place">
+          <button
+            type="button"
+            className="btn btn-primary btn-block"
+            disabled={busy || !addressId || p.lines.length === 0}
+            onClick={place}
+            data-testid="checkout-place"
+          >
             {busy ? t('common.working') : t('shop.placeOrder', { total: formatMoney(p.total, p.currency, lang) })}
           </button>
         </>
@@ -164,13 +198,25 @@ function FlashCheckout({ saleId, via }: { saleId: string; via: TouchContext | nu
       {soldOut ? (
         <div className="error-box" role="alert" data-testid="checkout-sold-out">
           <strong>{t('shop.soldOutLong')}</strong>
-          <Link to={`/p/${s.productId}`} className="btn btn-small btn-ghost">{t('shop.backToProduct')}</Link>
+          <Link to={`/p/${s.productId}`} className="btn btn-small btn-ghost">
+            {t('shop.backToProduct')}
+          </Link>
         </div>
       ) : (
         error && <ErrorMessage error={error} testId="checkout-place-error" />
       )}
-      <button type="button" className="btn btn-primary btn-block" disabled={busy || !addressId || soldOut} onClick={place} data-testid="checkout-place">
-        {soldOut ? t('shop.soldOut') : busy ? t('common.working') : t('shop.placeOrder', { total: formatMoney(s.price.amount * qty, s.price.currency, lang) })}
+      <button
+        type="button"
+        className="btn btn-primary btn-block"
+        disabled={busy || !addressId || soldOut}
+        onClick={place}
+        data-testid="checkout-place"
+      >
+        {soldOut
+          ? t('shop.soldOut')
+          : busy
+            ? t('common.working')
+            : t('shop.placeOrder', { total: formatMoney(s.price.amount * qty, s.price.currency, lang) })}
       </button>
     </section>
   );
@@ -190,7 +236,14 @@ function FlashSummary({ sale, qty }: { sale: FlashSale; qty: number }) {
         </span>
         <strong>{formatMoney(sale.price.amount * qty, sale.price.currency, lang)}</strong>
       </div>
-      <FlashStrip phase={phase} startsAt={sale.startsAt} endsAt={sale.endsAt} left={live.flashLeft ?? sale.stockLeft} total={sale.stockTotal} now={now} />
+      <FlashStrip
+        phase={phase}
+        startsAt={sale.startsAt}
+        endsAt={sale.endsAt}
+        left={live.flashLeft ?? sale.stockLeft}
+        total={sale.stockTotal}
+        now={now}
+      />
     </div>
   );
 }

@@ -16,7 +16,17 @@ import { optionsText, StatusPill } from './common.tsx';
 type Role = 'buyer' | 'seller';
 
 /** One order in full, with what this person may do to it now. */
-export function OrderView({ order, role, onChange, compact }: { order: Order; role: Role; onChange: (o: Order) => void; compact?: boolean }) {
+export function OrderView({
+  order,
+  role,
+  onChange,
+  compact,
+}: {
+  order: Order;
+  role: Role;
+  onChange: (o: Order) => void;
+  compact?: boolean;
+}) {
   const { t, lang } = useI18n();
   const money = (n: number) => formatMoney(n, order.currency, lang);
   const other = role === 'buyer' ? order.seller : order.buyer;
@@ -24,7 +34,9 @@ export function OrderView({ order, role, onChange, compact }: { order: Order; ro
     <article className="order panel stack-tight" data-testid="order" data-order-id={order.id} data-status={order.status}>
       <header className="row-between">
         <span className="stack-0">
-          <strong>{role === 'buyer' ? t('shop.orderFrom', { name: other.displayName }) : t('shop.orderBy', { name: other.displayName })}</strong>
+          <strong>
+            {role === 'buyer' ? t('shop.orderFrom', { name: other.displayName }) : t('shop.orderBy', { name: other.displayName })}
+          </strong>
           <span className="small muted">{timeAgo(order.createdAt, lang)}</span>
         </span>
         <StatusPill status={order.status} />
@@ -58,7 +70,17 @@ export function OrderView({ order, role, onChange, compact }: { order: Order; ro
       {order.flashSaleId && <span className="pill flash-pill">{t('shop.flashSale')}</span>}
       {!compact && (
         <p className="small muted" data-testid="order-address">
-          {t('shop.shipTo')}: {order.address.name}, {order.address.phone}, {[order.address.line1, order.address.line2, order.address.city, order.address.region, order.address.postalCode, order.address.country].filter(Boolean).join(', ')}
+          {t('shop.shipTo')}: {order.address.name}, {order.address.phone},{' '}
+          {[
+            order.address.line1,
+            order.address.line2,
+            order.address.city,
+            order.address.region,
+            order.address.postalCode,
+            order.address.country,
+          ]
+            .filter(Boolean)
+            .join(', ')}
         </p>
       )}
       {compact && role === 'seller' && (
@@ -88,7 +110,11 @@ export function OrderView({ order, role, onChange, compact }: { order: Order; ro
         <ol className="timeline" data-testid="order-history">
           {order.history.map((h, i) => (
             <li key={`${h.at}-${i}`}>
-              <span>{i > 0 && h.actor === 'seller' && h.status === 'paid' && order.history[i - 1]?.status === 'paid' ? t('shop.confirmed') : t(`order.${h.status}`)}</span>
+              <span>
+                {i > 0 && h.actor === 'seller' && h.status === 'paid' && order.history[i - 1]?.status === 'paid'
+                  ? t('shop.confirmed')
+                  : t(`order.${h.status}`)}
+              </span>
               <span className="small muted">{new Date(h.at).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' })}</span>
             </li>
           ))}
@@ -155,7 +181,13 @@ function BuyerActions({ order, onChange }: { order: Order; onChange: (o: Order) 
       {error !== null && <ErrorMessage error={error} testId="order-action-error" />}
       <div className="actions-row wrap">
         {order.status === 'shipped' && (
-          <button type="button" className="btn btn-primary btn-small" disabled={busy !== null} onClick={() => void act('receive', (a) => a.receive())} data-testid="order-receive">
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={busy !== null}
+            onClick={() => void act('receive', (a) => a.receive())}
+            data-testid="order-receive"
+          >
             {t('shop.confirmReceipt')}
           </button>
         )}
@@ -187,9 +219,21 @@ function BuyerActions({ order, onChange }: { order: Order; onChange: (o: Order) 
           }}
           data-testid="refund-request-form"
         >
-          <Field id="refund-reason" label={t('shop.refundWhy')} value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={300} />
+          <Field
+            id="refund-reason"
+            label={t('shop.refundWhy')}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            required
+            maxLength={300}
+          />
           <div className="actions-row">
-            <button type="submit" className="btn btn-primary btn-small" disabled={busy !== null || !reason.trim()} data-testid="refund-request-submit">
+            <button
+              type="submit"
+              className="btn btn-primary btn-small"
+              disabled={busy !== null || !reason.trim()}
+              data-testid="refund-request-submit"
+            >
               {t('shop.requestRefund')}
             </button>
             <button type="button" className="btn btn-ghost btn-small" onClick={() => setRefunding(false)}>
@@ -258,8 +302,24 @@ function PayForm({ order, onChange }: { order: Order; onChange: (o: Order) => vo
         required
       />
       <div className="grid-2">
-        <Field id="pay-exp" label={t('shop.cardExpiry')} value={exp} onChange={(e) => setExp(e.target.value)} placeholder="12/30" autoComplete="cc-exp" inputMode="numeric" />
-        <Field id="pay-cvc" label={t('shop.cardCvc')} value={cvc} onChange={(e) => setCvc(e.target.value.replace(/\D/g, '').slice(0, 4))} placeholder="123" autoComplete="cc-csc" inputMode="numeric" />
+        <Field
+          id="pay-exp"
+          label={t('shop.cardExpiry')}
+          value={exp}
+          onChange={(e) => setExp(e.target.value)}
+          placeholder="12/30"
+          autoComplete="cc-exp"
+          inputMode="numeric"
+        />
+        <Field
+          id="pay-cvc"
+          label={t('shop.cardCvc')}
+          value={cvc}
+          onChange={(e) => setCvc(e.target.value.replace(/\D/g, '').slice(0, 4))}
+          placeholder="123"
+          autoComplete="cc-csc"
+          inputMode="numeric"
+        />
       </div>
       {error !== null && <ErrorMessage error={error} testId="pay-error" />}
       <button type="submit" className="btn btn-primary btn-block" disabled={busy || !number.trim()} data-testid="pay-submit">
@@ -284,11 +344,21 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
       {error !== null && <ErrorMessage error={error} testId="order-action-error" />}
       <div className="actions-row wrap">
         {order.status === 'paid' && !order.confirmedAt && (
-          <button type="button" className="btn btn-ghost btn-small" disabled={busy !== null} onClick={() => void act('confirm', (a) => a.confirm())} data-testid="order-confirm">
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            disabled={busy !== null}
+            onClick={() => void act('confirm', (a) => a.confirm())}
+            data-testid="order-confirm"
+          >
             {t('shop.confirmOrder')}
           </button>
         )}
-        {order.status === 'paid' && order.confirmedAt && <span className="pill" data-testid="order-confirmed">{t('shop.confirmed')}</span>}
+        {order.status === 'paid' && order.confirmedAt && (
+          <span className="pill" data-testid="order-confirmed">
+            {t('shop.confirmed')}
+          </span>
+        )}
         {order.status === 'paid' && !shipping && (
           <button type="button" className="btn btn-primary btn-small" onClick={() => setShipping(true)} data-testid="order-ship">
             {t('shop.ship')}
@@ -300,7 +370,13 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
           </button>
         )}
         {order.status === 'refund_requested' && (
-          <button type="button" className="btn btn-ghost btn-small" disabled={busy !== null} onClick={() => void act('refund-reject', (a) => a['refund-reject']())} data-testid="order-refund-reject">
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            disabled={busy !== null}
+            onClick={() => void act('refund-reject', (a) => a['refund-reject']())}
+            data-testid="order-refund-reject"
+          >
             {t('shop.rejectRefund')}
           </button>
         )}
@@ -328,8 +404,27 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
           data-testid="ship-form"
         >
           <div className="grid-2">
-            <Field id={`ship-carrier-${order.id}`} label={t('shop.carrier')} value={carrier} onChange={(e) => setCarrier(e.target.value)} required maxLength={40} placeholder="SF Express" data-testid="ship-carrier" problem={shipProblems['carrier'] ?? null} />
-            <Field id={`ship-tracking-${order.id}`} label={t('shop.trackingNumber')} value={tracking} onChange={(e) => setTracking(e.target.value)} required maxLength={40} data-testid="ship-tracking" problem={shipProblems['trackingNumber'] ?? null} />
+            <Field
+              id={`ship-carrier-${order.id}`}
+              label={t('shop.carrier')}
+              value={carrier}
+              onChange={(e) => setCarrier(e.target.value)}
+              required
+              maxLength={40}
+              placeholder="SF Express"
+              data-testid="ship-carrier"
+              problem={shipProblems['carrier'] ?? null}
+            />
+            <Field
+              id={`ship-tracking-${order.id}`}
+              label={t('shop.trackingNumber')}
+              value={tracking}
+              onChange={(e) => setTracking(e.target.value)}
+              required
+              maxLength={40}
+              data-testid="ship-tracking"
+              problem={shipProblems['trackingNumber'] ?? null}
+            />
           </div>
           <div className="actions-row">
             <button type="submit" className="btn btn-primary btn-small" disabled={busy !== null} data-testid="ship-submit">

@@ -23,12 +23,9 @@ export function OrderDetailPage() {
   const client = useQueryClient();
   const { refetch } = order;
   const reload = useCallback(() => void refetch(), [refetch]);
-  useOrderUpdates(
-    (u) => {
-      if (u.id === id) reload();
-    },
-    reload,
-  );
+  useOrderUpdates((u) => {
+    if (u.id === id) reload();
+  }, reload);
   const failed = settledError(order);
   if (failed) return <ErrorMessage error={failed} onRetry={reload} testId="order-error" />;
   if (!order.data) return <Loading testId="order-loading" />;
@@ -54,7 +51,16 @@ function useSessionMe() {
   return { me: me?.id ?? null };
 }
 
-const FILTERS: (OrderStatus | 'all')[] = ['all', 'pending_payment', 'paid', 'shipped', 'refund_requested', 'completed', 'refunded', 'cancelled'];
+const FILTERS: (OrderStatus | 'all')[] = [
+  'all',
+  'pending_payment',
+  'paid',
+  'shipped',
+  'refund_requested',
+  'completed',
+  'refunded',
+  'cancelled',
+];
 
 type OrderList = typeof api.shop.orders | typeof api.shop.sellerOrders;
 type OrderPages = InfiniteData<ResponseOf<OrderList>, string | null>;
@@ -83,14 +89,11 @@ export function BuyerOrdersPage() {
   const list = useOrderList(api.shop.orders, status);
   const failed = list.pages.data ? null : settledError(list.pages);
   const [live, setLive] = useState<Record<string, OrderUpdate>>({});
-  useOrderUpdates(
-    (u) => {
-      if (u.role !== 'buyer') return;
-      setLive((l) => ({ ...l, [u.id]: u }));
-      if (!list.items.some((o) => o.id === u.id)) list.reload();
-    },
-    list.reload,
-  );
+  useOrderUpdates((u) => {
+    if (u.role !== 'buyer') return;
+    setLive((l) => ({ ...l, [u.id]: u }));
+    if (!list.items.some((o) => o.id === u.id)) list.reload();
+  }, list.reload);
   return (
     <section className="stack" data-testid="orders-page">
       <BuyerNav />
@@ -104,7 +107,11 @@ export function BuyerOrdersPage() {
           return (
             <li key={o.id}>
               <Link to={`/shop/orders/${o.id}`} className="order-row panel" data-testid="order-row" data-order-id={o.id}>
-                {o.items[0]?.imageUrl ? <img src={o.items[0].imageUrl} alt="" className="line-img" /> : <span className="line-img" aria-hidden="true" />}
+                {o.items[0]?.imageUrl ? (
+                  <img src={o.items[0].imageUrl} alt="" className="line-img" />
+                ) : (
+                  <span className="line-img" aria-hidden="true" />
+                )}
                 <span className="stack-0 grow">
                   <strong className="ellipsis">{o.items.map((i) => i.title).join(', ')}</strong>
                   <span className="small muted">
@@ -135,7 +142,13 @@ function MoreButton({ list }: { list: ReturnType<typeof useOrderList> }) {
     <>
       {failed && <ErrorMessage error={failed} onRetry={more} />}
       {pages.hasNextPage && (
-        <button type="button" className="btn btn-ghost btn-block" disabled={pages.isFetchingNextPage} onClick={more} data-testid="orders-more">
+        <button
+          type="button"
+          className="btn btn-ghost btn-block"
+          disabled={pages.isFetchingNextPage}
+          onClick={more}
+          data-testid="orders-more"
+        >
           {pages.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
         </button>
       )}
@@ -148,7 +161,14 @@ function StatusFilter({ value, onChange }: { value: OrderStatus | 'all'; onChang
   return (
     <div className="chips-scroll" role="group" aria-label={t('shop.filterStatus')}>
       {FILTERS.map((f) => (
-        <button key={f} type="button" className={`chip${f === value ? ' chip-on' : ''}`} aria-pressed={f === value} onClick={() => onChange(f)} data-testid={`filter-${f}`}>
+        <button
+          key={f}
+          type="button"
+          className={`chip${f === value ? ' chip-on' : ''}`}
+          aria-pressed={f === value}
+          onClick={() => onChange(f)}
+          data-testid={`filter-${f}`}
+        >
           {f === 'all' ? t('shop.all') : t(`order.${f}`)}
         </button>
       ))}
@@ -163,16 +183,13 @@ export function SellerOrdersPage() {
   const list = useOrderList(api.shop.sellerOrders, status);
   const failed = list.pages.data ? null : settledError(list.pages);
   const { replace, reload } = list;
-  useOrderUpdates(
-    (u) => {
-      if (u.role !== 'seller') return;
-      // The full order (payment, history) is one request away; a new order reloads the list.
-      call(api.shop.order, { params: { id: u.id } })
-        .then((o) => (list.items.some((x) => x.id === o.id) ? replace(o) : reload()))
-        .catch(() => undefined);
-    },
-    reload,
-  );
+  useOrderUpdates((u) => {
+    if (u.role !== 'seller') return;
+    // The full order (payment, history) is one request away; a new order reloads the list.
+    call(api.shop.order, { params: { id: u.id } })
+      .then((o) => (list.items.some((x) => x.id === o.id) ? replace(o) : reload()))
+      .catch(() => undefined);
+  }, reload);
   return (
     <section className="stack" data-testid="seller-orders-page">
       <SellerNav />

@@ -36,7 +36,9 @@ function ProductView({ product }: { product: Product }) {
   const touch = via ?? { surface: 'direct' as const };
   const active = product.variants.filter((v) => v.active);
   const sale = product.flashSale;
-  const [variantId, setVariantId] = useState(() => (sale && active.some((v) => v.id === sale.variantId) ? sale.variantId : (active.find((v) => v.stock > 0) ?? active[0])?.id ?? ''));
+  const [variantId, setVariantId] = useState(() =>
+    sale && active.some((v) => v.id === sale.variantId) ? sale.variantId : ((active.find((v) => v.stock > 0) ?? active[0])?.id ?? ''),
+  );
   const [qty, setQty] = useState(1);
   const [added, setAdded] = useState(false);
   const adding = useApiMutation(api.shop.setCartItem, { invalidates: [api.shop.cart], onSuccess: () => setAdded(true) });
@@ -99,7 +101,11 @@ function ProductView({ product }: { product: Product }) {
         <div className="gallery gallery-empty" aria-hidden="true" />
       )}
       <div className="stack-tight">
-        {product.status !== 'published' && <span className="pill" data-testid="product-status">{t(`shop.status.${product.status}`)}</span>}
+        {product.status !== 'published' && (
+          <span className="pill" data-testid="product-status">
+            {t(`shop.status.${product.status}`)}
+          </span>
+        )}
         <h1 data-testid="product-title">{product.title}</h1>
         <span className="product-page-price" data-testid="product-price">
           {price ? formatMoney(price.amount, price.currency, lang) : '—'}
@@ -112,10 +118,21 @@ function ProductView({ product }: { product: Product }) {
             <strong>{t('shop.flashPrice', { price: formatMoney(sale.price.amount, sale.price.currency, lang) })}</strong>
             <span className="small muted">{t('shop.flashPerUser', { count: sale.perUserLimit })}</span>
           </div>
-          <FlashStrip phase={phase} startsAt={sale.startsAt} endsAt={sale.endsAt} left={live.flashLeft ?? sale.stockLeft} total={sale.stockTotal} now={now} />
+          <FlashStrip
+            phase={phase}
+            startsAt={sale.startsAt}
+            endsAt={sale.endsAt}
+            left={live.flashLeft ?? sale.stockLeft}
+            total={sale.stockTotal}
+            now={now}
+          />
           {!isOwner && (
             <button type="button" className="btn btn-primary btn-block" disabled={phase !== 'live'} onClick={grab} data-testid="flash-grab">
-              {phase === 'sold_out' ? t('shop.soldOut') : phase === 'upcoming' ? t('shop.flashSoon') : t('shop.grabFor', { price: formatMoney(sale.price.amount, sale.price.currency, lang) })}
+              {phase === 'sold_out'
+                ? t('shop.soldOut')
+                : phase === 'upcoming'
+                  ? t('shop.flashSoon')
+                  : t('shop.grabFor', { price: formatMoney(sale.price.amount, sale.price.currency, lang) })}
             </button>
           )}
         </div>
@@ -145,7 +162,11 @@ function ProductView({ product }: { product: Product }) {
       {variant && (
         <div className="row-between">
           <span className="small muted" data-testid="variant-stock">
-            {variant.stock <= 0 ? t('shop.soldOut') : variant.stock <= product.lowStockThreshold ? t('card.fewLeft', { count: variant.stock }) : t('shop.stockCount', { count: variant.stock })}
+            {variant.stock <= 0
+              ? t('shop.soldOut')
+              : variant.stock <= product.lowStockThreshold
+                ? t('card.fewLeft', { count: variant.stock })
+                : t('shop.stockCount', { count: variant.stock })}
             {Object.keys(variant.options).length > 0 && ` · ${optionsText(variant.options)}`}
           </span>
           <Stepper value={qty} min={1} max={maxQty} onChange={setQty} testId="product-qty" />
@@ -159,10 +180,22 @@ function ProductView({ product }: { product: Product }) {
       )}
       {!isOwner ? (
         <div className="actions-row buy-row">
-          <button type="button" className="btn btn-ghost" disabled={busy || !variant || variant.stock <= 0} onClick={addToCart} data-testid="add-to-cart">
+          <button
+            type="button"
+            className="btn btn-ghost"
+            disabled={busy || !variant || variant.stock <= 0}
+            onClick={addToCart}
+            data-testid="add-to-cart"
+          >
             {busy ? t('common.working') : t('shop.addToCart')}
           </button>
-          <button type="button" className="btn btn-primary" disabled={!variant || variant.stock <= 0} onClick={buyNow} data-testid="buy-now">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!variant || variant.stock <= 0}
+            onClick={buyNow}
+            data-testid="buy-now"
+          >
             {variant && variant.stock <= 0 ? t('shop.soldOut') : t('shop.buyNow')}
           </button>
         </div>
@@ -184,7 +217,9 @@ function ProductView({ product }: { product: Product }) {
       {product.description && (
         <section className="stack-tight">
           <h2 className="section-title">{t('shop.description')}</h2>
-          <p className="pre-wrap" data-testid="product-description">{product.description}</p>
+          <p className="pre-wrap" data-testid="product-description">
+            {product.description}
+          </p>
         </section>
       )}
 
@@ -199,15 +234,45 @@ function ProductView({ product }: { product: Product }) {
   );
 }
 
-export function Stepper({ value, min, max, onChange, testId, disabled }: { value: number; min: number; max: number; onChange: (n: number) => void; testId: string; disabled?: boolean }) {
+export function Stepper({
+  value,
+  min,
+  max,
+  onChange,
+  testId,
+  disabled,
+}: {
+  value: number;
+  min: number;
+  max: number;
+  onChange: (n: number) => void;
+  testId: string;
+  disabled?: boolean;
+}) {
   const { t } = useI18n();
   return (
     <span className="stepper" data-testid={testId}>
-      <button type="button" className="btn btn-icon btn-ghost" aria-label={t('shop.less')} disabled={disabled || value <= min} onClick={() => onChange(value - 1)} data-testid={`${testId}-minus`}>
+      <button
+        type="button"
+        className="btn btn-icon btn-ghost"
+        aria-label={t('shop.less')}
+        disabled={disabled || value <= min}
+        onClick={() => onChange(value - 1)}
+        data-testid={`${testId}-minus`}
+      >
         −
       </button>
-      <output aria-live="polite" data-testid={`${testId}-value`}>{value}</output>
-      <button type="button" className="btn btn-icon btn-ghost" aria-label={t('shop.more')} disabled={disabled || value >= max} onClick={() => onChange(value + 1)} data-testid={`${testId}-plus`}>
+      <output aria-live="polite" data-testid={`${testId}-value`}>
+        {value}
+      </output>
+      <button
+        type="button"
+        className="btn btn-icon btn-ghost"
+        aria-label={t('shop.more')}
+        disabled={disabled || value >= max}
+        onClick={() => onChange(value + 1)}
+        data-testid={`${testId}-plus`}
+      >
         +
       </button>
     </span>

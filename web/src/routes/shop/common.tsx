@@ -18,9 +18,15 @@ export function BuyerNav() {
   const cls = ({ isActive }: { isActive: boolean }) => (isActive ? 'active' : '');
   return (
     <nav className="shop-nav" aria-label={t('shop.meBuyer')}>
-      <NavLink to="/shop/orders" end className={cls} data-testid="nav-orders">{t('shop.orders')}</NavLink>
-      <NavLink to="/shop/cart" className={cls} data-testid="nav-cart">{t('shop.cart')}</NavLink>
-      <NavLink to="/shop/coupons" className={cls} data-testid="nav-coupons">{t('shop.myCoupons')}</NavLink>
+      <NavLink to="/shop/orders" end className={cls} data-testid="nav-orders">
+        {t('shop.orders')}
+      </NavLink>
+      <NavLink to="/shop/cart" className={cls} data-testid="nav-cart">
+        {t('shop.cart')}
+      </NavLink>
+      <NavLink to="/shop/coupons" className={cls} data-testid="nav-coupons">
+        {t('shop.myCoupons')}
+      </NavLink>
     </nav>
   );
 }
@@ -31,12 +37,24 @@ export function SellerNav() {
   const cls = ({ isActive }: { isActive: boolean }) => (isActive ? 'active' : '');
   return (
     <nav className="shop-nav shop-nav-scroll" aria-label={t('shop.meSeller')}>
-      <NavLink to="/shop/seller" end className={cls} data-testid="nav-seller-home">{t('shop.sellerHome')}</NavLink>
-      <NavLink to="/shop/seller/products" className={cls} data-testid="nav-products">{t('shop.products')}</NavLink>
-      <NavLink to="/shop/seller/orders" className={cls} data-testid="nav-seller-orders">{t('shop.orders')}</NavLink>
-      <NavLink to="/shop/seller/coupons" className={cls} data-testid="nav-seller-coupons">{t('shop.coupons')}</NavLink>
-      <NavLink to="/shop/seller/flash-sales" className={cls} data-testid="nav-flash-sales">{t('shop.flashSales')}</NavLink>
-      <NavLink to="/shop/seller/insights" className={cls} data-testid="nav-insights">{t('shop.insights')}</NavLink>
+      <NavLink to="/shop/seller" end className={cls} data-testid="nav-seller-home">
+        {t('shop.sellerHome')}
+      </NavLink>
+      <NavLink to="/shop/seller/products" className={cls} data-testid="nav-products">
+        {t('shop.products')}
+      </NavLink>
+      <NavLink to="/shop/seller/orders" className={cls} data-testid="nav-seller-orders">
+        {t('shop.orders')}
+      </NavLink>
+      <NavLink to="/shop/seller/coupons" className={cls} data-testid="nav-seller-coupons">
+        {t('shop.coupons')}
+      </NavLink>
+      <NavLink to="/shop/seller/flash-sales" className={cls} data-testid="nav-flash-sales">
+        {t('shop.flashSales')}
+      </NavLink>
+      <NavLink to="/shop/seller/insights" className={cls} data-testid="nav-insights">
+        {t('shop.insights')}
+      </NavLink>
     </nav>
   );
 }

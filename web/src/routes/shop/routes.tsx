@@ -30,5 +30,13 @@ export const shopRoutes: ReactElement[] = [
   <Route key="shop-seller-orders" path="/shop/seller/orders" element={auth(<SellerOrdersPage />)} />,
   <Route key="shop-seller-coupons" path="/shop/seller/coupons" element={auth(<SellerCouponsPage />)} />,
   <Route key="shop-seller-flash" path="/shop/seller/flash-sales" element={auth(<SellerFlashSalesPage />)} />,
-  <Route key="shop-seller-insights" path="/shop/seller/insights" element={auth(<Suspense fallback={<Loading testId="insights-loading" />}><InsightsPage /></Suspense>)} />,
+  <Route
+    key="shop-seller-insights"
+    path="/shop/seller/insights"
+    element={auth(
+      <Suspense fallback={<Loading testId="insights-loading" />}>
+        <InsightsPage />
+      </Suspense>,
+    )}
+  />,
 ];

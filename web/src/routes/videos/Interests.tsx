@@ -7,7 +7,24 @@ import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 
 /** Topics offered at cold start; the demo videos use the first few. */
-const TAGS = ['makeup', 'beauty', 'cooking', 'food', 'tech', 'unboxing', 'camera', 'review', 'travel', 'fitness', 'music', 'pets', 'fashion', 'comedy', 'dance', 'daily'] as const;
+const TAGS = [
+  'makeup',
+  'beauty',
+  'cooking',
+  'food',
+  'tech',
+  'unboxing',
+  'camera',
+  'review',
+  'travel',
+  'fitness',
+  'music',
+  'pets',
+  'fashion',
+  'comedy',
+  'dance',
+  'daily',
+] as const;
 type Tag = (typeof TAGS)[number];
 const LABELS: Record<Tag, MessageKey> = {
   makeup: 'interests.tag.makeup',
@@ -83,14 +100,27 @@ export function InterestsPrompt({ onDone }: { onDone(saved: boolean): void }) {
       <p className="muted">{t('interests.lead')}</p>
       <div className="vchips" role="group" aria-label={t('interests.title')}>
         {TAGS.map((tag) => (
-          <button key={tag} type="button" aria-pressed={picked.includes(tag)} onClick={() => toggle(tag)} data-testid="interest-chip" data-tag={tag}>
+          <button
+            key={tag}
+            type="button"
+            aria-pressed={picked.includes(tag)}
+            onClick={() => toggle(tag)}
+            data-testid="interest-chip"
+            data-tag={tag}
+          >
             {t(LABELS[tag])}
           </button>
         ))}
       </div>
       {error !== null && <ErrorMessage error={error} testId="interests-error" />}
       <div className="actions-row">
-        <button type="button" className="btn btn-primary" disabled={busy || picked.length === 0} onClick={save} data-testid="interests-save">
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={busy || picked.length === 0}
+          onClick={save}
+          data-testid="interests-save"
+        >
           {busy ? t('interests.saving') : picked.length === 0 ? t('interests.pickOne') : t('interests.save')}
         </button>
         <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => onDone(false)} data-testid="interests-skip">

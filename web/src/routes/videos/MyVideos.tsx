@@ -86,7 +86,11 @@ export function MyVideos() {
           {t('myVideos.post')}
         </Link>
       </header>
-      {videos?.length === 0 && <p className="empty" data-testid="my-videos-empty">{t('myVideos.empty')}</p>}
+      {videos?.length === 0 && (
+        <p className="empty" data-testid="my-videos-empty">
+          {t('myVideos.empty')}
+        </p>
+      )}
       {videos && videos.length > 0 && (
         <ul className="vrow-list">
           {videos.map((v) => (
@@ -102,11 +106,20 @@ export function MyVideos() {
                     ♥ {compactCount(v.likes, lang)} · {tn('comments.count', v.comments)} · {tn('videos.views', v.views)}
                   </span>
                 )}
-                {v.status === 'failed' && v.error && <span className="small" style={{ color: '#ffb3b4' }}>{v.error}</span>}
+                {v.status === 'failed' && v.error && (
+                  <span className="small" style={{ color: '#ffb3b4' }}>
+                    {v.error}
+                  </span>
+                )}
                 {confirm === v.id ? (
                   <span className="actions-row">
                     <span className="small">{t('myVideos.deleteConfirm')}</span>
-                    <button type="button" className="btn btn-danger btn-small" onClick={() => void remove(v.id)} data-testid="my-video-delete-confirm">
+                    <button
+                      type="button"
+                      className="btn btn-danger btn-small"
+                      onClick={() => void remove(v.id)}
+                      data-testid="my-video-delete-confirm"
+                    >
                       {t('myVideos.delete')}
                     </button>
                     <button type="button" className="btn btn-ghost btn-small" onClick={() => setConfirm(null)}>
@@ -114,7 +127,13 @@ export function MyVideos() {
                     </button>
                   </span>
                 ) : (
-                  <button type="button" className="btn btn-ghost btn-small" style={{ alignSelf: 'flex-start' }} onClick={() => setConfirm(v.id)} data-testid="my-video-delete">
+                  <button
+                    type="button"
+                    className="btn btn-ghost btn-small"
+                    style={{ alignSelf: 'flex-start' }}
+                    onClick={() => setConfirm(v.id)}
+                    data-testid="my-video-delete"
+                  >
                     {t('myVideos.delete')}
                   </button>
                 )}

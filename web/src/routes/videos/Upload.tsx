@@ -107,8 +107,10 @@ export function Upload() {
     setError(null);
     setPhase({ kind: 'uploading', progress: 0 });
     try {
-      const video = await videosApi.upload(file, { caption: caption.trim(), hashtags, visibility, coverTimeMs: coverMs, productIds }, (progress) =>
-        setPhase({ kind: 'uploading', progress }),
+      const video = await videosApi.upload(
+        file,
+        { caption: caption.trim(), hashtags, visibility, coverTimeMs: coverMs, productIds },
+        (progress) => setPhase({ kind: 'uploading', progress }),
       );
       setPhase({ kind: 'sent', video });
     } catch (err) {
@@ -189,7 +191,14 @@ export function Upload() {
           {!preview && <span style={{ fontSize: '2rem' }}>＋</span>}
           <span>{preview ? t('upload.change') : t('upload.pick')}</span>
           {!preview && <span className="muted small">{t('upload.lead')}</span>}
-          <input type="file" accept="video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov,.m4v" className="visually-hidden" onChange={pick} disabled={busy} data-testid="upload-file" />
+          <input
+            type="file"
+            accept="video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov,.m4v"
+            className="visually-hidden"
+            onChange={pick}
+            disabled={busy}
+            data-testid="upload-file"
+          />
         </label>
         {problem && (
           <p className="error-box" role="alert" data-testid="upload-problem">
@@ -199,17 +208,40 @@ export function Upload() {
 
         <div className="field">
           <label htmlFor="upload-caption">{t('upload.caption')}</label>
-          <textarea id="upload-caption" rows={3} maxLength={300} value={caption} onChange={(e) => setCaption(e.target.value)} disabled={busy} data-testid="upload-caption" />
+          <textarea
+            id="upload-caption"
+            rows={3}
+            maxLength={300}
+            value={caption}
+            onChange={(e) => setCaption(e.target.value)}
+            disabled={busy}
+            data-testid="upload-caption"
+          />
           <p className="field-hint muted">{t('upload.captionHint')}</p>
         </div>
-        <Field id="upload-hashtags" label={t('upload.hashtags')} hint={t('upload.hashtagsHint')} value={hashtags} onChange={(e) => setHashtags(e.target.value)} maxLength={400} disabled={busy} data-testid="upload-hashtags" />
+        <Field
+          id="upload-hashtags"
+          label={t('upload.hashtags')}
+          hint={t('upload.hashtagsHint')}
+          value={hashtags}
+          onChange={(e) => setHashtags(e.target.value)}
+          maxLength={400}
+          disabled={busy}
+          data-testid="upload-hashtags"
+        />
 
         <fieldset className="vfieldset" disabled={busy}>
           <legend>{t('upload.visibility')}</legend>
           <div className="vradio">
             {VISIBILITIES.map((v) => (
               <label key={v.value} data-testid={`upload-visibility-${v.value}`}>
-                <input type="radio" name="visibility" value={v.value} checked={visibility === v.value} onChange={() => setVisibility(v.value)} />
+                <input
+                  type="radio"
+                  name="visibility"
+                  value={v.value}
+                  checked={visibility === v.value}
+                  onChange={() => setVisibility(v.value)}
+                />
                 {t(v.label)}
               </label>
             ))}
@@ -220,7 +252,14 @@ export function Upload() {
 
         {error !== null && <ErrorMessage error={error} overrides={UPLOAD_ERRORS} testId="upload-error" />}
         {phase.kind === 'uploading' && (
-          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(phase.progress * 100)} data-testid="upload-progress">
+          <div
+            className="progress"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={Math.round(phase.progress * 100)}
+            data-testid="upload-progress"
+          >
             <span style={{ width: `${Math.round(phase.progress * 100)}%` }} />
             <em>{t('upload.uploading', { percent: Math.round(phase.progress * 100) })}</em>
           </div>
@@ -260,14 +299,24 @@ function ProductPicker({ selected, onChange, disabled }: { selected: string[]; o
     <fieldset className="vfieldset" disabled={disabled} data-testid="upload-products">
       <legend>{t('upload.products')}</legend>
       {failed && <p className="muted small">{t('upload.productsFailed')}</p>}
-      {products?.length === 0 && <p className="muted small" data-testid="upload-no-products">{t('upload.noProducts')}</p>}
+      {products?.length === 0 && (
+        <p className="muted small" data-testid="upload-no-products">
+          {t('upload.noProducts')}
+        </p>
+      )}
       {products && products.length > 0 && (
         <ul className="vproducts">
           {products.map((p) => (
             <li key={p.id}>
               <label data-testid="upload-product" data-product-id={p.id}>
                 <input type="checkbox" checked={selected.includes(p.id)} onChange={() => toggle(p.id)} />
-                {p.imageUrl ? <img src={p.imageUrl} alt="" /> : <span className="vchip-noimg"><BagIcon /></span>}
+                {p.imageUrl ? (
+                  <img src={p.imageUrl} alt="" />
+                ) : (
+                  <span className="vchip-noimg">
+                    <BagIcon />
+                  </span>
+                )}
                 <span>{p.title}</span>
               </label>
             </li>

@@ -31,7 +31,7 @@ export function VideoPage() {
   const error = query.error;
 
   if (error) {
-    const gone = (error.code === 'not_found' || error.code === 'forbidden' || error.code === 'validation_failed');
+    const gone = error.code === 'not_found' || error.code === 'forbidden' || error.code === 'validation_failed';
     return (
       <div className="stack" data-testid="video-page-error">
         {gone ? <p className="empty">{t('videos.notFound')}</p> : <ErrorMessage error={error} onRetry={() => void query.refetch()} />}
@@ -46,7 +46,9 @@ export function VideoPage() {
   if (video && video.status !== 'ready') {
     return (
       <div className="stack" data-testid="video-page-unready" data-status={video.status}>
-        <p className={video.status === 'failed' ? 'error-box' : 'note'}>{video.status === 'failed' ? t('upload.failed', { reason: video.error ?? '' }) : t('upload.processing')}</p>
+        <p className={video.status === 'failed' ? 'error-box' : 'note'}>
+          {video.status === 'failed' ? t('upload.failed', { reason: video.error ?? '' }) : t('upload.processing')}
+        </p>
         <Link to="/me/videos" className="btn btn-ghost">
           {t('myVideos.title')}
         </Link>
@@ -66,7 +68,12 @@ export function VideoPage() {
         empty={<p className="empty">{t('videos.notFound')}</p>}
         overlay={
           <>
-            <button type="button" className="vside vside-left vlink-plain" onClick={() => (history.length > 1 ? navigate(-1) : navigate('/'))} data-testid="video-page-back">
+            <button
+              type="button"
+              className="vside vside-left vlink-plain"
+              onClick={() => (history.length > 1 ? navigate(-1) : navigate('/'))}
+              data-testid="video-page-back"
+            >
               ‹ {t('videos.back')}
             </button>
             <Link to="/" className="vside" data-testid="video-page-more">

@@ -14,7 +14,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function WatchNew() {
   const [params] = useSearchParams();
   const { t } = useI18n();
-  const ids = (params.get('videos') ?? params.get('video') ?? '').split(',').map((s) => s.trim()).filter((s) => UUID.test(s));
+  const ids = (params.get('videos') ?? params.get('video') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => UUID.test(s));
   const start = Number(params.get('t') ?? 0);
   const key = ids.join(',');
   const create = useApiMutation(api.watch.create);
@@ -27,7 +30,12 @@ export function WatchNew() {
     if (key) startParty();
   }, [key, startParty]);
 
-  if (!key) return <p className="muted" data-testid="watch-no-video">{t('watch.noVideo')}</p>;
+  if (!key)
+    return (
+      <p className="muted" data-testid="watch-no-video">
+        {t('watch.noVideo')}
+      </p>
+    );
   if (create.error) return <ErrorMessage error={create.error} onRetry={startParty} testId="watch-error" />;
   if (create.data) return <Navigate to={create.data.link} replace />;
   return (

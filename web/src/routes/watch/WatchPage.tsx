@@ -1,6 +1,15 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
-import { api, type WatchParty, type ControlMode, type EventFrame, type PlaybackState, type UserSummary, type WatchAction, type WatchPartyInfo } from '@tremolo/protocol';
+import {
+  api,
+  type WatchParty,
+  type ControlMode,
+  type EventFrame,
+  type PlaybackState,
+  type UserSummary,
+  type WatchAction,
+  type WatchPartyInfo,
+} from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ProductCard } from '../../components/shop/index.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
@@ -108,7 +117,8 @@ export function WatchPage() {
       realtime,
       {
         publishControl: (action, extra) => void publish({ kind: 'watch_control', action, ...extra }),
-        reportBuffering: (b) => void publish({ kind: 'watch_presence', status: b ? 'buffering' : 'ready', rttMs: Math.round(player.clock.rttMs) }),
+        reportBuffering: (b) =>
+          void publish({ kind: 'watch_presence', status: b ? 'buffering' : 'ready', rttMs: Math.round(player.clock.rttMs) }),
         ended: () => {
           const cur = playerRef.current?.current;
           const p = partyRef.current;
@@ -186,7 +196,8 @@ export function WatchPage() {
     // Ready after every (re)subscription: the state may have moved on while we were away.
     const off = realtime.subscribe(channel, onEvent, refetch);
     const offStatus = realtime.onStatus((s) => setOnline(s === 'open' || s === 'connecting'));
-    const hello = () => void publish({ kind: 'watch_presence', status: 'watching', rttMs: Math.round(playerRef.current?.clock.rttMs ?? 0) });
+    const hello = () =>
+      void publish({ kind: 'watch_presence', status: 'watching', rttMs: Math.round(playerRef.current?.clock.rttMs ?? 0) });
     const first = setTimeout(hello, 1500);
     const every = setInterval(hello, PRESENCE_EVERY_MS);
     return () => {
@@ -280,14 +291,25 @@ export function WatchPage() {
           ))}
         </div>
         {status?.needsGesture && (
-          <button type="button" className="watch-gesture" onClick={() => (setMuted(false), void videoRef.current?.play())} data-testid="watch-tap-sound">
+          <button
+            type="button"
+            className="watch-gesture"
+            onClick={() => (setMuted(false), void videoRef.current?.play())}
+            data-testid="watch-tap-sound"
+          >
             {t('watch.tapForSound')}
           </button>
         )}
       </div>
 
       <div className="watch-bar">
-        <button type="button" className="btn btn-small" onClick={() => control(playing ? 'pause' : 'play')} disabled={!canControl} data-testid={playing ? 'watch-pause' : 'watch-play'}>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => control(playing ? 'pause' : 'play')}
+          disabled={!canControl}
+          data-testid={playing ? 'watch-pause' : 'watch-play'}
+        >
           {playing ? t('watch.pause') : t('watch.play')}
         </button>
         <input
@@ -349,7 +371,12 @@ export function WatchPage() {
               ? t('watch.offBy', { ms: Math.abs(status.errorMs) })
               : t('watch.inSync')}
         {!canControl && <> · {t('watch.locked')}</>}
-        {notice && <> · <span data-testid="watch-notice">{notice}</span></>}
+        {notice && (
+          <>
+            {' '}
+            · <span data-testid="watch-notice">{notice}</span>
+          </>
+        )}
       </p>
 
       <div className="watch-people">
@@ -363,14 +390,24 @@ export function WatchPage() {
               {m.role !== 'member' && <span className="watch-role">{m.role === 'host' ? t('watch.host') : t('watch.cohost')}</span>}
               {isHost && m.user.id !== myId && (
                 <span className="watch-member-tools">
-                  <button type="button" className="btn btn-small btn-quiet" onClick={() => void call(api.watch.handOver, { params: { id }, body: { userId: m.user.id } }).then(setParty, setError)} data-testid="watch-make-host">
+                  <button
+                    type="button"
+                    className="btn btn-small btn-quiet"
+                    onClick={() => void call(api.watch.handOver, { params: { id }, body: { userId: m.user.id } }).then(setParty, setError)}
+                    data-testid="watch-make-host"
+                  >
                     {t('watch.makeHost')}
                   </button>
                   <label className="small">
                     <input
                       type="checkbox"
                       checked={m.role === 'cohost'}
-                      onChange={(e) => void setMode(party.controlMode === 'everyone' ? 'cohosts' : party.controlMode, e.currentTarget.checked ? [...cohostIds, m.user.id] : cohostIds.filter((c) => c !== m.user.id))}
+                      onChange={(e) =>
+                        void setMode(
+                          party.controlMode === 'everyone' ? 'cohosts' : party.controlMode,
+                          e.currentTarget.checked ? [...cohostIds, m.user.id] : cohostIds.filter((c) => c !== m.user.id),
+                        )
+                      }
                       data-testid="watch-cohost-toggle"
                     />
                     {t('watch.toggleCohost')}
@@ -384,7 +421,11 @@ export function WatchPage() {
           {isHost && (
             <label className="small">
               {t('watch.control')}{' '}
-              <select value={party.controlMode} onChange={(e) => void setMode(e.currentTarget.value as ControlMode)} data-testid="watch-control-mode">
+              <select
+                value={party.controlMode}
+                onChange={(e) => void setMode(e.currentTarget.value as ControlMode)}
+                data-testid="watch-control-mode"
+              >
                 <option value="host">{t('watch.control.host')}</option>
                 <option value="cohosts">{t('watch.control.cohosts')}</option>
                 <option value="everyone">{t('watch.control.everyone')}</option>
@@ -414,7 +455,12 @@ export function WatchPage() {
         <ol className="watch-playlist small" data-testid="watch-playlist" aria-label={t('watch.playlist')}>
           {party.videos.map((v) => (
             <li key={v.id} className={v.id === current?.id ? 'current' : undefined}>
-              <button type="button" className="btn btn-quiet btn-small" disabled={!canControl} onClick={() => control('video', { videoId: v.id })}>
+              <button
+                type="button"
+                className="btn btn-quiet btn-small"
+                disabled={!canControl}
+                onClick={() => control('video', { videoId: v.id })}
+              >
                 {v.caption || v.id.slice(0, 8)}
               </button>
             </li>
@@ -425,7 +471,14 @@ export function WatchPage() {
       <div className="watch-chat">
         <div className="watch-reactions">
           {REACTIONS.map((e) => (
-            <button key={e} type="button" className="btn btn-small btn-quiet" aria-label={`${t('watch.react')} ${e}`} onClick={() => void publish({ kind: 'reaction', emoji: e })} data-testid="watch-reaction">
+            <button
+              key={e}
+              type="button"
+              className="btn btn-small btn-quiet"
+              aria-label={`${t('watch.react')} ${e}`}
+              onClick={() => void publish({ kind: 'reaction', emoji: e })}
+              data-testid="watch-reaction"
+            >
               {e}
             </button>
           ))}
@@ -438,7 +491,13 @@ export function WatchPage() {
           ))}
         </ul>
         <form className="watch-chat-form" onSubmit={sendChat}>
-          <input value={draft} maxLength={2000} placeholder={t('watch.chatPlaceholder')} onChange={(e) => setDraft(e.currentTarget.value)} data-testid="watch-chat-input" />
+          <input
+            value={draft}
+            maxLength={2000}
+            placeholder={t('watch.chatPlaceholder')}
+            onChange={(e) => setDraft(e.currentTarget.value)}
+            data-testid="watch-chat-input"
+          />
           <button type="submit" className="btn btn-small btn-primary" data-testid="watch-chat-send">
             {t('watch.send')}
           </button>
@@ -450,6 +509,7 @@ export function WatchPage() {
 
 function mergeInfo(p: WatchParty, info: WatchPartyInfo, myId: string): WatchParty {
   const mine = info.members.find((m) => m.user.id === myId);
-  const canControl = !!mine && (info.host?.id === myId || info.controlMode === 'everyone' || (info.controlMode === 'cohosts' && mine.role === 'cohost'));
+  const canControl =
+    !!mine && (info.host?.id === myId || info.controlMode === 'everyone' || (info.controlMode === 'cohosts' && mine.role === 'cohost'));
   return { ...p, ...info, me: { joined: !!mine, role: mine?.role ?? null, canControl } };
 }

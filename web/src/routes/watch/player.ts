@@ -304,7 +304,13 @@ export class SyncedPlayer {
   }
 
   private report(errorMs: number | null): void {
-    const status: PlayerStatus = { buffering: this.buffering, errorMs: errorMs === null ? null : Math.round(errorMs), rttMs: Math.round(this.clock.rttMs), offsetMs: Math.round(this.clock.offsetMs), needsGesture: this.needsGesture };
+    const status: PlayerStatus = {
+      buffering: this.buffering,
+      errorMs: errorMs === null ? null : Math.round(errorMs),
+      rttMs: Math.round(this.clock.rttMs),
+      offsetMs: Math.round(this.clock.offsetMs),
+      needsGesture: this.needsGesture,
+    };
     const key = `${status.buffering}|${status.errorMs === null ? 'n' : Math.round(status.errorMs / 10)}|${status.rttMs}|${status.needsGesture}`;
     if (key === this.lastStatus) return;
     this.lastStatus = key;

@@ -10,7 +10,31 @@ import { WatchPage } from './WatchPage.tsx';
  * what chat share cards link to, is the same page).
  */
 export const watchRoutes: ReactElement[] = [
-  <Route key="watch-new" path="/w/new" element={<RequireAuth><WatchNew /></RequireAuth>} />,
-  <Route key="watch" path="/w/:id" element={<RequireAuth><WatchPage /></RequireAuth>} />,
-  <Route key="watch-alias" path="/watch/:id" element={<RequireAuth><WatchPage /></RequireAuth>} />,
+  <Route
+    key="watch-new"
+    path="/w/new"
+    element={
+      <RequireAuth>
+        <WatchNew />
+      </RequireAuth>
+    }
+  />,
+  <Route
+    key="watch"
+    path="/w/:id"
+    element={
+      <RequireAuth>
+        <WatchPage />
+      </RequireAuth>
+    }
+  />,
+  <Route
+    key="watch-alias"
+    path="/watch/:id"
+    element={
+      <RequireAuth>
+        <WatchPage />
+      </RequireAuth>
+    }
+  />,
 ];

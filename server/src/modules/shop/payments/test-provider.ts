@@ -84,7 +84,16 @@ export class TestPaymentProvider implements PaymentProvider {
       const ref = `pi_test_${randomBytes(12).toString('hex')}`;
       const number = input.method.type === 'card' ? input.method.number : null;
       const last4 = number ? number.slice(-4) : null;
-      const intent: Intent = { ref, reference: input.reference, amount: input.amount, currency: input.currency, status: 'pending', captured: 0, refunded: 0, captures: 0 };
+      const intent: Intent = {
+        ref,
+        reference: input.reference,
+        amount: input.amount,
+        currency: input.currency,
+        status: 'pending',
+        captured: 0,
+        refunded: 0,
+        captures: 0,
+      };
       this.intents.set(ref, intent);
       let outcome: 'ok' | 'async_ok' | 'async_fail' | { decline: string };
       if (input.method.type === 'token') outcome = input.method.token === 'tok_visa' ? 'ok' : { decline: 'card_declined' };
@@ -155,7 +164,8 @@ export class TestPaymentProvider implements PaymentProvider {
     const v1 = parts.v1 ?? '';
     const bad = () => new AppError('signature_invalid', 'Webhook signature does not verify');
     if (!Number.isInteger(t) || !/^[0-9a-f]{64}$/.test(v1)) throw bad();
-    if (Math.abs(Date.now() / 1000 - t) > TOLERANCE_SEC) throw new AppError('signature_invalid', 'Webhook timestamp is outside the tolerance');
+    if (Math.abs(Date.now() / 1000 - t) > TOLERANCE_SEC)
+      throw new AppError('signature_invalid', 'Webhook timestamp is outside the tolerance');
     const expected = createHmac('sha256', this.opts.secret).update(`${t}.${rawBody}`).digest();
     if (!timingSafeEqual(expected, Buffer.from(v1, 'hex'))) throw bad();
     let json: unknown;
@@ -174,7 +184,14 @@ export class TestPaymentProvider implements PaymentProvider {
     ) {
       throw new AppError('validation_failed', 'Webhook event has an unexpected shape');
     }
-    return { id: e.id, type: e.type, ref: e.ref, amount: e.amount!, currency: e.currency, reason: typeof e.reason === 'string' ? e.reason : null };
+    return {
+      id: e.id,
+      type: e.type,
+      ref: e.ref,
+      amount: e.amount!,
+      currency: e.currency,
+      reason: typeof e.reason === 'string' ? e.reason : null,
+    };
   }
 
   /** For tests and the benchmark: payments captured more than once (must stay 0). */

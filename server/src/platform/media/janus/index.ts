@@ -9,25 +9,9 @@
  * when the rooms module asks for one, because the contract has no way to push an unsolicited
  * offer to the browser.
  */
-import {
-  JanusConnection,
-  JanusError,
-  JANUS_UNAVAILABLE,
-  type JanusMessage,
-  type Jsep,
-  type PluginReply,
-} from './connection.ts';
+import { JanusConnection, JanusError, JANUS_UNAVAILABLE, type JanusMessage, type Jsep, type PluginReply } from './connection.ts';
 import { offeredMedia, ridOrder } from './sdp.ts';
-import type {
-  Layer,
-  MediaKind,
-  PublishResult,
-  SfuAdapter,
-  SfuEvent,
-  SfuStats,
-  SubscribedStream,
-  SubscriptionOffer,
-} from '../sfu.ts';
+import type { Layer, MediaKind, PublishResult, SfuAdapter, SfuEvent, SfuStats, SubscribedStream, SubscriptionOffer } from '../sfu.ts';
 
 export interface JanusSfuOptions {
   /** `ws://host:8188` (or `ws+unix:///path/to/socket:/` for a Janus in a network namespace). */
@@ -439,7 +423,14 @@ export class JanusSfu implements SfuAdapter {
     const control = await this.controlHandle();
     for (const m of publisher.media) {
       if (m.kind !== kind) continue;
-      await this.conn.message(control, { request: 'moderate', room: publisher.roomId, id: publisher.id, mid: m.mid, mute, ...this.secret() });
+      await this.conn.message(control, {
+        request: 'moderate',
+        room: publisher.roomId,
+        id: publisher.id,
+        mid: m.mid,
+        mute,
+        ...this.secret(),
+      });
     }
   }
 

@@ -18,7 +18,8 @@ import { CHROMIUM_ARGS, MEDIA_ARGS } from '../../../test/chromium.ts';
 import { janusInstalled, startJanusInNamespace, type JanusInNamespace } from './testing.ts';
 
 const installed = janusInstalled();
-const skip = !installed && process.env.CI !== 'true' ? 'janus is not installed (apt-get install -y janus); with CI=true this fails instead' : false;
+const skip =
+  !installed && process.env.CI !== 'true' ? 'janus is not installed (apt-get install -y janus); with CI=true this fails instead' : false;
 
 const BROWSER_ARGS = [
   ...CHROMIUM_ARGS,
@@ -196,39 +197,89 @@ test('Janus adapter: a fake camera published through Janus is decoded by a subsc
   ]);
   for (const s of sub.streams) assert.match(sub.offerSdp, new RegExp(`a=mid:${s.mid}\\r?\\n`));
 
-  const first = await until('decoded video', () => media(viewer), (m) => m.videoWidth > 0 && m.framesDecoded > 10, 15_000);
+  const first = await until(
+    'decoded video',
+    () => media(viewer),
+    (m) => m.videoWidth > 0 && m.framesDecoded > 10,
+    15_000,
+  );
   assert.ok(first.videoWidth > 0);
-  await until('framesDecoded rising', () => framesOver(viewer, 500), (n) => n >= 3);
+  await until(
+    'framesDecoded rising',
+    () => framesOver(viewer, 500),
+    (n) => n >= 3,
+  );
   assert.deepEqual(adapter.stats(), { rooms: 1, publishers: 1, subscribers: 1, forwardedStreams: 2 });
 
   // Layers: low is the half-resolution rid, high the full one (Janus numbers substreams low → high).
-  await until('the high layer', () => media(viewer), (m) => m.frameWidth === 640);
+  await until(
+    'the high layer',
+    () => media(viewer),
+    (m) => m.frameWidth === 640,
+  );
   await adapter.setLayer(room, 'viewer', 'host', 'low');
-  await until('the low layer', () => media(viewer), (m) => m.frameWidth === 320);
+  await until(
+    'the low layer',
+    () => media(viewer),
+    (m) => m.frameWidth === 320,
+  );
   await adapter.setLayer(room, 'viewer', 'host', 'high');
-  await until('the high layer again', () => media(viewer), (m) => m.frameWidth === 640);
+  await until(
+    'the high layer again',
+    () => media(viewer),
+    (m) => m.frameWidth === 640,
+  );
 
   // The WebSocket to Janus drops: the adapter reconnects and reclaims its session, media keeps
   // flowing and the next requests (the mutes below) go through.
   relay.cut();
-  await until('the adapter notices the drop', async () => logs.some((m) => m.includes('reconnecting')), (dropped) => dropped);
-  await until('video across the reconnect', () => framesOver(viewer, 500), (n) => n >= 3);
+  await until(
+    'the adapter notices the drop',
+    async () => logs.some((m) => m.includes('reconnecting')),
+    (dropped) => dropped,
+  );
+  await until(
+    'video across the reconnect',
+    () => framesOver(viewer, 500),
+    (n) => n >= 3,
+  );
 
   // Server-side mute of video: no more frames; audio keeps flowing; then the reverse.
   await adapter.setForwarding(room, 'host', 'video', false);
   // Frames already on the way still land: wait until decoding stands still.
-  await until('no video frames while video forwarding is off', () => framesOver(viewer, 1000), (n) => n <= 1);
+  await until(
+    'no video frames while video forwarding is off',
+    () => framesOver(viewer, 1000),
+    (n) => n <= 1,
+  );
   const audioBefore = (await media(viewer)).audioPackets;
-  await until('audio while video is muted', () => media(viewer), (m) => m.audioPackets > audioBefore + 20);
+  await until(
+    'audio while video is muted',
+    () => media(viewer),
+    (m) => m.audioPackets > audioBefore + 20,
+  );
   await adapter.setForwarding(room, 'host', 'video', true);
-  await until('video again', () => framesOver(viewer, 500), (n) => n >= 3, 15_000);
+  await until(
+    'video again',
+    () => framesOver(viewer, 500),
+    (n) => n >= 3,
+    15_000,
+  );
   await adapter.setForwarding(room, 'host', 'audio', false);
-  await until('no audio while audio forwarding is off', () => audioOver(viewer, 1000), (n) => n <= 2);
+  await until(
+    'no audio while audio forwarding is off',
+    () => audioOver(viewer, 1000),
+    (n) => n <= 2,
+  );
   await adapter.setForwarding(room, 'host', 'audio', true);
 
   // Unpublish stops the frames, and is not reported as publisher_gone.
   await adapter.unpublish(room, 'host');
-  await until('no frames after unpublish', () => framesOver(viewer, 1000), (n) => n <= 1);
+  await until(
+    'no frames after unpublish',
+    () => framesOver(viewer, 1000),
+    (n) => n <= 1,
+  );
   assert.equal(adapter.stats().publishers, 0);
 
   // Republishing under the same id: the subscriber renegotiates and decodes the new feed.
@@ -236,7 +287,12 @@ test('Janus adapter: a fake camera published through Janus is decoded by a subsc
   const republished = await adapter.publish(room, 'host', again);
   await host.evaluate(`window.answered(${JSON.stringify(republished.answerSdp)})`);
   await subscribeAndAnswer(adapter, viewer, room, 'viewer', ['host']);
-  await until('video from the republished feed', () => framesOver(viewer, 500), (n) => n >= 3, 15_000);
+  await until(
+    'video from the republished feed',
+    () => framesOver(viewer, 500),
+    (n) => n >= 3,
+    15_000,
+  );
   assert.equal(adapter.stats().forwardedStreams, 2);
   assert.deepEqual(events, []);
 

@@ -26,7 +26,11 @@ export function offeredMedia(sdp: string): OfferedMedia[] {
     } else if (current && line.startsWith('a=simulcast:')) {
       // "a=simulcast:send h;l" (alternatives after ',', paused streams prefixed with '~')
       const send = /(?:^|\s)send\s+(\S+)/.exec(line.slice('a=simulcast:'.length));
-      if (send?.[1]) current.rids = send[1].split(';').map((alt) => (alt.split(',')[0] ?? '').replace(/^~/, '')).filter(Boolean);
+      if (send?.[1])
+        current.rids = send[1]
+          .split(';')
+          .map((alt) => (alt.split(',')[0] ?? '').replace(/^~/, ''))
+          .filter(Boolean);
     } else if (current && line === 'a=inactive') {
       current.rejected = true;
     }

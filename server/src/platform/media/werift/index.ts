@@ -34,16 +34,7 @@ import {
   type RtpPacket,
 } from 'werift';
 import { AppError, notFound } from '../../errors.ts';
-import type {
-  Layer,
-  MediaKind,
-  PublishResult,
-  SfuAdapter,
-  SfuEvent,
-  SfuStats,
-  SubscribedStream,
-  SubscriptionOffer,
-} from '../sfu.ts';
+import type { Layer, MediaKind, PublishResult, SfuAdapter, SfuEvent, SfuStats, SubscribedStream, SubscriptionOffer } from '../sfu.ts';
 import { StreamRewriter } from './rewriter.ts';
 import { readVp8, type Vp8Descriptor } from './vp8.ts';
 

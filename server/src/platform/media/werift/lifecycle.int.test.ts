@@ -31,7 +31,12 @@ async function udpSocketsBecome(n: number, what: string, atMost = false): Promis
 /** A browser stand-in: makes one SDP, then closes and waits until its own sockets are gone. */
 async function sdpOf(make: (pc: RTCPeerConnection) => Promise<void>): Promise<string> {
   const before = udpSockets();
-  const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false, bundlePolicy: 'max-bundle' });
+  const pc = new RTCPeerConnection({
+    iceServers: [],
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceUseIpv6: false,
+    bundlePolicy: 'max-bundle',
+  });
   try {
     await make(pc);
     if (pc.iceGatheringState !== 'complete') await pc.iceGatheringStateChange.watch((s) => s === 'complete', 5000);
@@ -129,8 +134,17 @@ test("the subscriber's offer groups each publisher's audio and video in one stre
     const after = msidStreams(next.offerSdp);
     assert.deepEqual(new Set(next.streams.map((s) => s.publisherId)), new Set(['bob', 'carol']));
     for (const s of next.streams) assert.equal(after.get(s.mid), s.publisherId, `mid ${s.mid} (${s.publisherId} ${s.kind})`);
-    const carolMids = next.streams.filter((s) => s.publisherId === 'carol').map((s) => s.mid).sort();
-    assert.deepEqual(carolMids, offer.streams.filter((s) => s.publisherId === 'alice').map((s) => s.mid).sort());
+    const carolMids = next.streams
+      .filter((s) => s.publisherId === 'carol')
+      .map((s) => s.mid)
+      .sort();
+    assert.deepEqual(
+      carolMids,
+      offer.streams
+        .filter((s) => s.publisherId === 'alice')
+        .map((s) => s.mid)
+        .sort(),
+    );
   } finally {
     await sfu.close();
   }

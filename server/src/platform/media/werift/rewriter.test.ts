@@ -31,12 +31,21 @@ test('a switch to another SSRC continues sequence, timestamp, picture id and TL0
   push(original, 1066);
   push(vp8Packet(222, 101, 8000, 11, 4, false), 1099);
 
-  assert.deepEqual(out.map((p) => p.header.sequenceNumber), [65534, 65535, 0, 1]);
+  assert.deepEqual(
+    out.map((p) => p.header.sequenceNumber),
+    [65534, 65535, 0, 1],
+  );
   const ts = out.map((p) => p.header.timestamp);
   assert.equal((ts[2]! - ts[1]! + 2 ** 32) % 2 ** 32, 33 * 90, 'timestamp advances by the wall-clock gap');
   assert.equal((ts[3]! - ts[2]! + 2 ** 32) % 2 ** 32, 3000);
-  assert.deepEqual(out.map((p) => readVp8(p.payload)?.pictureId), [32766, 32767, 0, 1]);
-  assert.deepEqual(out.map((p) => readVp8(p.payload)?.tl0PicIdx), [254, 255, 0, 1]);
+  assert.deepEqual(
+    out.map((p) => readVp8(p.payload)?.pictureId),
+    [32766, 32767, 0, 1],
+  );
+  assert.deepEqual(
+    out.map((p) => readVp8(p.payload)?.tl0PicIdx),
+    [254, 255, 0, 1],
+  );
   // The shared original is untouched: other subscribers get their own copies.
   assert.equal(readVp8(original.payload)?.pictureId, 10);
   assert.equal(original.header.sequenceNumber, 100);

@@ -121,7 +121,10 @@ async function openPage(): Promise<Page> {
 
 async function subscribe(page: Page, room: string, id: string, publishers: string[]): Promise<string> {
   const offer = await sfu.subscribe(room, id, publishers);
-  const answer = await page.evaluate((sdp) => (window as unknown as { subscribeAnswer(s: string): Promise<string> }).subscribeAnswer(sdp), offer.offerSdp);
+  const answer = await page.evaluate(
+    (sdp) => (window as unknown as { subscribeAnswer(s: string): Promise<string> }).subscribeAnswer(sdp),
+    offer.offerSdp,
+  );
   await sfu.answerSubscription(room, id, answer);
   const video = offer.streams.find((s) => s.kind === 'video');
   assert.ok(video, 'the offer carries a video stream');
@@ -174,11 +177,19 @@ test('publish simulcast, two subscribers decode, layer switch, server mute, unpu
   assert.deepEqual(Object.values(await trackStreams(viewers[0])), [['alice'], ['alice']]);
 
   for (const [i, page] of viewers.entries()) {
-    await until(`viewer ${i + 1} decodes`, () => videoState(page, mids[i]!), (s) => s.videoWidth > 0 && s.framesDecoded > 5);
+    await until(
+      `viewer ${i + 1} decodes`,
+      () => videoState(page, mids[i]!),
+      (s) => s.videoWidth > 0 && s.framesDecoded > 5,
+    );
     assert.ok(await framesRising(page, mids[i]!), `viewer ${i + 1} frames rising`);
   }
   // Both decode the high layer: the fake camera's full 640 px.
-  await until('viewer 1 gets the high layer', () => videoState(viewers[0], mids[0]!), (s) => s.frameWidth === 640);
+  await until(
+    'viewer 1 gets the high layer',
+    () => videoState(viewers[0], mids[0]!),
+    (s) => s.frameWidth === 640,
+  );
 
   // REMB, not transport-cc: Chromium must send the high layer at a real rate, not 240 kbps.
   const kbps = await pub.evaluate(() => (window as unknown as { sentKbps(ms: number): Promise<Record<string, number>> }).sentKbps(2000));
@@ -188,31 +199,61 @@ test('publish simulcast, two subscribers decode, layer switch, server mute, unpu
 
   // Layer switch for viewer 1 only.
   await sfu.setLayer(room, 'v1', 'alice', 'low');
-  await until('viewer 1 switches to low', () => videoState(viewers[0], mids[0]!), (s) => s.frameWidth === 320);
+  await until(
+    'viewer 1 switches to low',
+    () => videoState(viewers[0], mids[0]!),
+    (s) => s.frameWidth === 320,
+  );
   assert.ok(await framesRising(viewers[0], mids[0]!), 'viewer 1 keeps decoding after the switch');
   assert.equal((await videoState(viewers[1], mids[1]!)).frameWidth, 640, 'viewer 2 stays on high');
   await sfu.setLayer(room, 'v1', 'alice', 'high');
-  await until('viewer 1 back to high', () => videoState(viewers[0], mids[0]!), (s) => s.frameWidth === 640);
+  await until(
+    'viewer 1 back to high',
+    () => videoState(viewers[0], mids[0]!),
+    (s) => s.frameWidth === 640,
+  );
 
   // Server-side camera off: nobody decodes new frames; on again: frames resume.
   await sfu.setForwarding(room, 'alice', 'video', false);
   // Frames already on the way still land: wait for each viewer's decoding to stand still.
-  for (const [i, page] of viewers.entries()) await until(`viewer ${i + 1} stopped`, () => framesRising(page, mids[i]!), (v) => !v);
+  for (const [i, page] of viewers.entries())
+    await until(
+      `viewer ${i + 1} stopped`,
+      () => framesRising(page, mids[i]!),
+      (v) => !v,
+    );
   await sfu.setForwarding(room, 'alice', 'video', true);
   for (const [i, page] of viewers.entries()) {
-    await until(`viewer ${i + 1} resumes`, () => framesRising(page, mids[i]!), (v) => v);
+    await until(
+      `viewer ${i + 1} resumes`,
+      () => framesRising(page, mids[i]!),
+      (v) => v,
+    );
   }
 
   // A subscriber whose connection goes away is reported.
   await viewers[1].evaluate(() => (window as unknown as { pc: RTCPeerConnection }).pc.close());
   const t0 = Date.now();
-  await until('subscriber_gone', async () => events, (e) => e.some((x) => x.type === 'subscriber_gone' && x.subscriberId === 'v2'), 40_000);
+  await until(
+    'subscriber_gone',
+    async () => events,
+    (e) => e.some((x) => x.type === 'subscriber_gone' && x.subscriberId === 'v2'),
+    40_000,
+  );
 
   console.log('subscriber_gone after', Date.now() - t0, 'ms');
   await sfu.unpublish(room, 'alice');
-  await until('unpublished: frames stop', () => framesRising(viewers[0], mids[0]!), (v) => !v);
+  await until(
+    'unpublished: frames stop',
+    () => framesRising(viewers[0], mids[0]!),
+    (v) => !v,
+  );
   assert.deepEqual(sfu.stats(), { rooms: 1, publishers: 0, subscribers: 1, forwardedStreams: 0 });
-  assert.equal(events.some((e) => e.type === 'publisher_gone'), false, 'unpublish is not reported as gone');
+  assert.equal(
+    events.some((e) => e.type === 'publisher_gone'),
+    false,
+    'unpublish is not reported as gone',
+  );
 
   // A publisher whose browser goes away is reported, and its feed leaves the stats.
   const pub2 = await openPage();
@@ -221,9 +262,18 @@ test('publish simulcast, two subscribers decode, layer switch, server mute, unpu
   await pub2.evaluate((sdp) => (window as unknown as { publishAnswer(s: string): Promise<void> }).publishAnswer(sdp), answer2.answerSdp);
   const bobMid = await subscribe(viewers[0], room, 'v1', ['bob']);
   // The transceiver is reused from alice's feed, so its counters already ran: wait for new frames.
-  await until('viewer 1 decodes bob', () => framesRising(viewers[0], bobMid), (v) => v);
+  await until(
+    'viewer 1 decodes bob',
+    () => framesRising(viewers[0], bobMid),
+    (v) => v,
+  );
   await pub2.evaluate(() => (window as unknown as { pc: RTCPeerConnection }).pc.close());
-  await until('publisher_gone', async () => events, (e) => e.some((x) => x.type === 'publisher_gone' && x.publisherId === 'bob'), 15_000);
+  await until(
+    'publisher_gone',
+    async () => events,
+    (e) => e.some((x) => x.type === 'publisher_gone' && x.publisherId === 'bob'),
+    15_000,
+  );
   assert.equal(sfu.stats().publishers, 0);
   await sfu.closeRoom(room);
   assert.deepEqual(sfu.stats(), { rooms: 0, publishers: 0, subscribers: 0, forwardedStreams: 0 });

@@ -1,5 +1,19 @@
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Legend,
+  Line,
+  LineChart,
+  Pie,
+  PieChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { keepPreviousData } from '@tanstack/react-query';
 import { api } from '@tremolo/protocol';
 import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
@@ -12,7 +26,10 @@ import { SellerNav } from '../common.tsx';
 const PERIODS = ['7d', '30d', '90d'] as const;
 const COLORS = { views: '#8f8fa3', clicks: '#25f4ee', carts: '#ffd58a', paid: '#fe2c55', revenue: '#3ddc97' };
 const axis = { stroke: '#8f8fa3', fontSize: 12 };
-const tooltip = { contentStyle: { background: '#16161e', border: '1px solid #2c2c38', borderRadius: 10, color: '#f3f3f6' }, itemStyle: { color: '#f3f3f6' } };
+const tooltip = {
+  contentStyle: { background: '#16161e', border: '1px solid #2c2c38', borderRadius: 10, color: '#f3f3f6' },
+  itemStyle: { color: '#f3f3f6' },
+};
 
 /** The creator dashboard: the funnel per surface, followers against everyone else, top products, daily sales. */
 export function InsightsPage() {
@@ -30,7 +47,14 @@ export function InsightsPage() {
         <h1>{t('shop.insights')}</h1>
         <div className="chips-scroll" role="group" aria-label={t('shop.period')}>
           {PERIODS.map((p) => (
-            <button key={p} type="button" className={`chip${p === period ? ' chip-on' : ''}`} aria-pressed={p === period} onClick={() => setPeriod(p)} data-testid={`period-${p}`}>
+            <button
+              key={p}
+              type="button"
+              className={`chip${p === period ? ' chip-on' : ''}`}
+              aria-pressed={p === period}
+              onClick={() => setPeriod(p)}
+              data-testid={`period-${p}`}
+            >
               {t(`shop.period.${p}`)}
             </button>
           ))}
@@ -57,7 +81,15 @@ export function InsightsPage() {
               <>
                 <div className="chart" data-testid="chart-funnel">
                   <ResponsiveContainer width="100%" height={240}>
-                    <BarChart data={d.bySurface.map((r) => ({ name: t(`shop.surface.${r.surface}`), views: r.views, clicks: r.clicks, carts: r.carts, paid: r.paidOrders }))}>
+                    <BarChart
+                      data={d.bySurface.map((r) => ({
+                        name: t(`shop.surface.${r.surface}`),
+                        views: r.views,
+                        clicks: r.clicks,
+                        carts: r.carts,
+                        paid: r.paidOrders,
+                      }))}
+                    >
                       <CartesianGrid stroke="#2c2c38" vertical={false} />
                       <XAxis dataKey="name" tick={axis} stroke="#2c2c38" />
                       <YAxis allowDecimals={false} tick={axis} stroke="#2c2c38" width={36} />
@@ -111,11 +143,36 @@ export function InsightsPage() {
                   <XAxis dataKey="date" tick={axis} stroke="#2c2c38" />
                   <YAxis yAxisId="l" allowDecimals={false} tick={axis} stroke="#2c2c38" width={36} />
                   <YAxis yAxisId="r" orientation="right" tick={axis} stroke="#2c2c38" width={56} tickFormatter={(v: number) => money(v)} />
-                  <Tooltip {...tooltip} formatter={(v, name) => (name === t('shop.revenue') && typeof v === 'number' ? money(v) : String(v))} />
+                  <Tooltip
+                    {...tooltip}
+                    formatter={(v, name) => (name === t('shop.revenue') && typeof v === 'number' ? money(v) : String(v))}
+                  />
                   <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
-                  <Line yAxisId="l" isAnimationActive={false} type="monotone" dataKey="views" name={t('shop.views')} stroke={COLORS.views} dot={false} />
-                  <Line yAxisId="l" isAnimationActive={false} type="monotone" dataKey="paid" name={t('shop.paidOrders')} stroke={COLORS.paid} />
-                  <Line yAxisId="r" isAnimationActive={false} type="monotone" dataKey="revenue" name={t('shop.revenue')} stroke={COLORS.revenue} />
+                  <Line
+                    yAxisId="l"
+                    isAnimationActive={false}
+                    type="monotone"
+                    dataKey="views"
+                    name={t('shop.views')}
+                    stroke={COLORS.views}
+                    dot={false}
+                  />
+                  <Line
+                    yAxisId="l"
+                    isAnimationActive={false}
+                    type="monotone"
+                    dataKey="paid"
+                    name={t('shop.paidOrders')}
+                    stroke={COLORS.paid}
+                  />
+                  <Line
+                    yAxisId="r"
+                    isAnimationActive={false}
+                    type="monotone"
+                    dataKey="revenue"
+                    name={t('shop.revenue')}
+                    stroke={COLORS.revenue}
+                  />
                 </LineChart>
               </ResponsiveContainer>
             </div>
@@ -146,7 +203,12 @@ export function InsightsPage() {
                 </ResponsiveContainer>
               </div>
               <dl className="totals grow">
-                {([['follower', t('shop.followers'), COLORS.paid], ['nonFollower', t('shop.nonFollowers'), COLORS.clicks]] as const).map(([k, label, color]) => (
+                {(
+                  [
+                    ['follower', t('shop.followers'), COLORS.paid],
+                    ['nonFollower', t('shop.nonFollowers'), COLORS.clicks],
+                  ] as const
+                ).map(([k, label, color]) => (
                   <div key={k} data-testid={`split-${k}`}>
                     <dt>
                       <span className="dot-swatch" style={{ background: color }} /> {label}

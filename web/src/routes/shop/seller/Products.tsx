@@ -32,7 +32,11 @@ function useShopCurrency(): string {
 export function SellerProductsPage() {
   const { t, lang } = useI18n();
   const [status, setStatus] = useState<ProductStatus | 'all'>('all');
-  const list = useApiQuery(api.shop.myProducts, { query: { limit: 50, ...(status === 'all' ? {} : { status }) } }, { placeholderData: keepPreviousData });
+  const list = useApiQuery(
+    api.shop.myProducts,
+    { query: { limit: 50, ...(status === 'all' ? {} : { status }) } },
+    { placeholderData: keepPreviousData },
+  );
   const failed = settledError(list);
   return (
     <section className="stack" data-testid="seller-products-page">
@@ -40,7 +44,13 @@ export function SellerProductsPage() {
       <div className="row-between">
         <div className="chips-scroll" role="group">
           {(['all', 'draft', 'published', 'unpublished'] as const).map((s) => (
-            <button key={s} type="button" className={`chip${s === status ? ' chip-on' : ''}`} aria-pressed={s === status} onClick={() => setStatus(s)}>
+            <button
+              key={s}
+              type="button"
+              className={`chip${s === status ? ' chip-on' : ''}`}
+              aria-pressed={s === status}
+              onClick={() => setStatus(s)}
+            >
               {s === 'all' ? t('shop.all') : t(`shop.status.${s}`)}
             </button>
           ))}
@@ -94,7 +104,8 @@ export function NewProductPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  const setV = (key: number, field: keyof Omit<VariantDraft, 'key'>, value: string) => setVariants((vs) => vs.map((v) => (v.key === key ? { ...v, [field]: value } : v)));
+  const setV = (key: number, field: keyof Omit<VariantDraft, 'key'>, value: string) =>
+    setVariants((vs) => vs.map((v) => (v.key === key ? { ...v, [field]: value } : v)));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -114,7 +125,9 @@ export function NewProductPage() {
     setBusy(true);
     setError(null);
     try {
-      const created = await call(api.shop.createProduct, { body: { title, description, variants: body, lowStockThreshold: Number.parseInt(threshold, 10) || 0 } });
+      const created = await call(api.shop.createProduct, {
+        body: { title, description, variants: body, lowStockThreshold: Number.parseInt(threshold, 10) || 0 },
+      });
       void client.invalidateQueries({ queryKey: [api.shop.myProducts.path] });
       void navigate(`/shop/seller/products/${created.id}`, { replace: true });
     } catch (err) {
@@ -128,30 +141,93 @@ export function NewProductPage() {
       <SellerNav />
       <form className="form" onSubmit={(e) => void submit(e)} data-testid="product-form">
         <h1>{t('shop.newProduct')}</h1>
-        <Field id="product-title" label={t('shop.productTitle')} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={120} />
+        <Field
+          id="product-title"
+          label={t('shop.productTitle')}
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          required
+          maxLength={120}
+        />
         <Field id="product-description" label={t('shop.description')}>
-          <textarea id="product-description" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={5000} rows={4} />
+          <textarea
+            id="product-description"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            maxLength={5000}
+            rows={4}
+          />
         </Field>
-        <Field id="product-threshold" label={t('shop.lowStockThreshold')} hint={t('shop.lowStockHint')} type="number" min={0} max={10000} value={threshold} onChange={(e) => setThreshold(e.target.value)} />
+        <Field
+          id="product-threshold"
+          label={t('shop.lowStockThreshold')}
+          hint={t('shop.lowStockHint')}
+          type="number"
+          min={0}
+          max={10000}
+          value={threshold}
+          onChange={(e) => setThreshold(e.target.value)}
+        />
         <fieldset className="variant-editor">
           <legend className="section-title">{t('shop.variants')}</legend>
           <p className="small muted">{t('shop.variantsHint', { currency })}</p>
           {variants.map((v, i) => (
             <div key={v.key} className="variant-row panel" data-testid="variant-row">
               <div className="grid-2">
-                <Field id={`v${i}-sku`} label={t('shop.sku')} value={v.sku} onChange={(e) => setV(v.key, 'sku', e.target.value)} required maxLength={40} problem={problems[`v${i}.sku`] ?? null} />
-                <Field id={`v${i}-options`} label={t('shop.options')} placeholder={t('shop.optionsPlaceholder')} value={v.options} onChange={(e) => setV(v.key, 'options', e.target.value)} problem={problems[`v${i}.options`] ?? null} />
-                <Field id={`v${i}-price`} label={t('shop.priceIn', { currency })} inputMode="decimal" value={v.price} onChange={(e) => setV(v.key, 'price', e.target.value)} required problem={problems[`v${i}.price`] ?? null} />
-                <Field id={`v${i}-stock`} label={t('shop.stock')} type="number" min={0} value={v.stock} onChange={(e) => setV(v.key, 'stock', e.target.value)} required problem={problems[`v${i}.stock`] ?? null} />
+                <Field
+                  id={`v${i}-sku`}
+                  label={t('shop.sku')}
+                  value={v.sku}
+                  onChange={(e) => setV(v.key, 'sku', e.target.value)}
+                  required
+                  maxLength={40}
+                  problem={problems[`v${i}.sku`] ?? null}
+                />
+                <Field
+                  id={`v${i}-options`}
+                  label={t('shop.options')}
+                  placeholder={t('shop.optionsPlaceholder')}
+                  value={v.options}
+                  onChange={(e) => setV(v.key, 'options', e.target.value)}
+                  problem={problems[`v${i}.options`] ?? null}
+                />
+                <Field
+                  id={`v${i}-price`}
+                  label={t('shop.priceIn', { currency })}
+                  inputMode="decimal"
+                  value={v.price}
+                  onChange={(e) => setV(v.key, 'price', e.target.value)}
+                  required
+                  problem={problems[`v${i}.price`] ?? null}
+                />
+                <Field
+                  id={`v${i}-stock`}
+                  label={t('shop.stock')}
+                  type="number"
+                  min={0}
+                  value={v.stock}
+                  onChange={(e) => setV(v.key, 'stock', e.target.value)}
+                  required
+                  problem={problems[`v${i}.stock`] ?? null}
+                />
               </div>
               {variants.length > 1 && (
-                <button type="button" className="btn btn-quiet btn-small" onClick={() => setVariants((vs) => vs.filter((x) => x.key !== v.key))}>
+                <button
+                  type="button"
+                  className="btn btn-quiet btn-small"
+                  onClick={() => setVariants((vs) => vs.filter((x) => x.key !== v.key))}
+                >
                   {t('shop.remove')}
                 </button>
               )}
             </div>
           ))}
-          <button type="button" className="btn btn-ghost btn-small" onClick={() => setVariants((vs) => [...vs, { key: seq.current++, sku: '', options: '', price: '', stock: '10' }])} data-testid="add-variant-row">
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            onClick={() => setVariants((vs) => [...vs, { key: seq.current++, sku: '', options: '', price: '', stock: '10' }])}
+            data-testid="add-variant-row"
+          >
             {t('shop.addVariant')}
           </button>
         </fieldset>
@@ -175,7 +251,8 @@ export function EditProductPage() {
   const changed = (p: Product) => {
     // Every edit answers with the whole product: it replaces the cached one, and the lists that show it catch up.
     client.setQueryData(keyOf(api.shop.product, args), p);
-    for (const e of [api.shop.myProducts, api.shop.lowStock, api.shop.sellerProducts, api.shop.cards]) void client.invalidateQueries({ queryKey: [e.path] });
+    for (const e of [api.shop.myProducts, api.shop.lowStock, api.shop.sellerProducts, api.shop.cards])
+      void client.invalidateQueries({ queryKey: [e.path] });
   };
   return <ProductEditor product={product.data} onChange={changed} />;
 }
@@ -207,11 +284,23 @@ function ProductEditor({ product, onChange }: { product: Product; onChange: (p: 
       {error !== null && <ErrorMessage error={error} testId="publish-error" />}
       <div className="actions-row wrap">
         {product.status !== 'published' ? (
-          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void setStatus('publish')} data-testid="product-publish">
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={busy}
+            onClick={() => void setStatus('publish')}
+            data-testid="product-publish"
+          >
             {t('shop.publish')}
           </button>
         ) : (
-          <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => void setStatus('unpublish')} data-testid="product-unpublish">
+          <button
+            type="button"
+            className="btn btn-ghost"
+            disabled={busy}
+            onClick={() => void setStatus('unpublish')}
+            data-testid="product-unpublish"
+          >
             {t('shop.unpublish')}
           </button>
         )}
@@ -288,7 +377,14 @@ function Images({ product, onChange }: { product: Product; onChange: (p: Product
         )}
       </div>
       {progress !== null && (
-        <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)} data-testid="image-progress">
+        <div
+          className="progress"
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(progress * 100)}
+          data-testid="image-progress"
+        >
           <span style={{ width: `${Math.round(progress * 100)}%` }} />
         </div>
       )}
@@ -312,7 +408,12 @@ function Details({ product, onChange }: { product: Product; onChange: (p: Produc
     setError(null);
     setSaved(false);
     try {
-      onChange(await call(api.shop.updateProduct, { params: { id: product.id }, body: { title, description, lowStockThreshold: Number.parseInt(threshold, 10) || 0 } }));
+      onChange(
+        await call(api.shop.updateProduct, {
+          params: { id: product.id },
+          body: { title, description, lowStockThreshold: Number.parseInt(threshold, 10) || 0 },
+        }),
+      );
       setSaved(true);
     } catch (err) {
       setError(err);
@@ -323,11 +424,25 @@ function Details({ product, onChange }: { product: Product; onChange: (p: Produc
   return (
     <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="details-form">
       <h2 className="section-title">{t('shop.details')}</h2>
-      <Field id="edit-title" label={t('shop.productTitle')} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={120} />
+      <Field
+        id="edit-title"
+        label={t('shop.productTitle')}
+        value={title}
+        onChange={(e) => setTitle(e.target.value)}
+        required
+        maxLength={120}
+      />
       <Field id="edit-description" label={t('shop.description')}>
         <textarea id="edit-description" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={5000} rows={4} />
       </Field>
-      <Field id="edit-threshold" label={t('shop.lowStockThreshold')} type="number" min={0} value={threshold} onChange={(e) => setThreshold(e.target.value)} />
+      <Field
+        id="edit-threshold"
+        label={t('shop.lowStockThreshold')}
+        type="number"
+        min={0}
+        value={threshold}
+        onChange={(e) => setThreshold(e.target.value)}
+      />
       {error !== null && <ErrorMessage error={error} />}
       {saved && <p className="success small">{t('shop.saved')}</p>}
       <button type="submit" className="btn btn-ghost" disabled={busy}>
@@ -346,7 +461,9 @@ function Variants({ product, onChange }: { product: Product; onChange: (p: Produ
       {product.variants.map((v) => (
         <VariantRow key={v.id} product={product} variant={v} onChange={onChange} />
       ))}
-      {adding ? <AddVariant product={product} onChange={onChange} onDone={() => setAdding(false)} /> : (
+      {adding ? (
+        <AddVariant product={product} onChange={onChange} onDone={() => setAdding(false)} />
+      ) : (
         <button type="button" className="btn btn-ghost btn-small" onClick={() => setAdding(true)} data-testid="add-variant">
           {t('shop.addVariant')}
         </button>
@@ -385,7 +502,12 @@ function VariantRow({ product, variant, onChange }: { product: Product; variant:
     if (Object.keys(body).length) void patch(body);
   };
   return (
-    <form className={`panel variant-edit${variant.active ? '' : ' inactive'}`} onSubmit={save} data-testid="variant-edit" data-sku={variant.sku}>
+    <form
+      className={`panel variant-edit${variant.active ? '' : ' inactive'}`}
+      onSubmit={save}
+      data-testid="variant-edit"
+      data-sku={variant.sku}
+    >
       <div className="row-between">
         <span className="stack-0">
           <strong>{variant.sku}</strong>
@@ -393,12 +515,31 @@ function VariantRow({ product, variant, onChange }: { product: Product; variant:
         </span>
         <span className="stack-0 end">
           <span data-testid="variant-stock-count">{t('shop.stockCount', { count: variant.stock })}</span>
-          {low && <span className="small accent" data-testid="variant-low">{t('shop.lowStock')}</span>}
+          {low && (
+            <span className="small accent" data-testid="variant-low">
+              {t('shop.lowStock')}
+            </span>
+          )}
         </span>
       </div>
       <div className="grid-2">
-        <Field id={`price-${variant.id}`} label={t('shop.priceIn', { currency: variant.price.currency })} hint={formatMoney(variant.price.amount, variant.price.currency, lang)} value={price} onChange={(e) => setPrice(e.target.value)} inputMode="decimal" />
-        <Field id={`delta-${variant.id}`} label={t('shop.stockDelta')} hint={t('shop.stockDeltaHint')} value={delta} onChange={(e) => setDelta(e.target.value)} inputMode="numeric" placeholder="+10 / -2" />
+        <Field
+          id={`price-${variant.id}`}
+          label={t('shop.priceIn', { currency: variant.price.currency })}
+          hint={formatMoney(variant.price.amount, variant.price.currency, lang)}
+          value={price}
+          onChange={(e) => setPrice(e.target.value)}
+          inputMode="decimal"
+        />
+        <Field
+          id={`delta-${variant.id}`}
+          label={t('shop.stockDelta')}
+          hint={t('shop.stockDeltaHint')}
+          value={delta}
+          onChange={(e) => setDelta(e.target.value)}
+          inputMode="numeric"
+          placeholder="+10 / -2"
+        />
       </div>
       {error !== null && <ErrorMessage error={error} />}
       <div className="actions-row">
@@ -430,7 +571,12 @@ function AddVariant({ product, onChange, onDone }: { product: Product; onChange:
     setBusy(true);
     setError(null);
     try {
-      onChange(await call(api.shop.addVariant, { params: { id: product.id }, body: { sku: sku.trim(), options: opts, price: minor, stock: Number.parseInt(stock, 10) || 0 } }));
+      onChange(
+        await call(api.shop.addVariant, {
+          params: { id: product.id },
+          body: { sku: sku.trim(), options: opts, price: minor, stock: Number.parseInt(stock, 10) || 0 },
+        }),
+      );
       onDone();
     } catch (err) {
       setError(err);
@@ -442,8 +588,21 @@ function AddVariant({ product, onChange, onDone }: { product: Product; onChange:
     <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="add-variant-form">
       <div className="grid-2">
         <Field id="nv-sku" label={t('shop.sku')} value={sku} onChange={(e) => setSku(e.target.value)} required maxLength={40} />
-        <Field id="nv-options" label={t('shop.options')} placeholder={t('shop.optionsPlaceholder')} value={options} onChange={(e) => setOptions(e.target.value)} />
-        <Field id="nv-price" label={t('shop.priceIn', { currency: product.currency })} value={price} onChange={(e) => setPrice(e.target.value)} required inputMode="decimal" />
+        <Field
+          id="nv-options"
+          label={t('shop.options')}
+          placeholder={t('shop.optionsPlaceholder')}
+          value={options}
+          onChange={(e) => setOptions(e.target.value)}
+        />
+        <Field
+          id="nv-price"
+          label={t('shop.priceIn', { currency: product.currency })}
+          value={price}
+          onChange={(e) => setPrice(e.target.value)}
+          required
+          inputMode="decimal"
+        />
         <Field id="nv-stock" label={t('shop.stock')} type="number" min={0} value={stock} onChange={(e) => setStock(e.target.value)} />
       </div>
       {error !== null && <ErrorMessage error={error} />}

@@ -37,10 +37,7 @@ export function SellerCouponsPage() {
     <section className="stack" data-testid="seller-coupons-page">
       <SellerNav />
       {creating ? (
-        <CouponForm
-          onCreated={() => setCreating(false)}
-          onCancel={() => setCreating(false)}
-        />
+        <CouponForm onCreated={() => setCreating(false)} onCancel={() => setCreating(false)} />
       ) : (
         <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-coupon">
           {t('shop.newCoupon')}
@@ -52,7 +49,8 @@ export function SellerCouponsPage() {
       {list.data?.items.map((c) => (
         <CouponTicket key={c.id} coupon={c}>
           <span className="small">
-            <span className="pill">{t(`shop.couponStatus.${c.status}`)}</span> {t('shop.couponCounts', { claimed: c.claimed, used: c.used, total: c.totalQuantity })}
+            <span className="pill">{t(`shop.couponStatus.${c.status}`)}</span>{' '}
+            {t('shop.couponCounts', { claimed: c.claimed, used: c.used, total: c.totalQuantity })}
           </span>
           {(c.status === 'active' || c.status === 'scheduled') && (
             <button type="button" className="btn btn-quiet btn-small" onClick={() => stop(c)} data-testid="coupon-stop">
@@ -81,7 +79,10 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
   const [perUser, setPerUser] = useState('1');
   const [scope, setScope] = useState('shop');
   const [audience, setAudience] = useState<'everyone' | 'followers'>('everyone');
-  const creating = useApiMutation(api.shop.createCoupon, { invalidates: [api.shop.sellerCoupons, api.shop.shopCoupons], onSuccess: onCreated });
+  const creating = useApiMutation(api.shop.createCoupon, {
+    invalidates: [api.shop.sellerCoupons, api.shop.shopCoupons],
+    onSuccess: onCreated,
+  });
   const busy = creating.isPending;
   const [invalid, setInvalid] = useState<ApiError | null>(null);
   const error = invalid ?? creating.error;
@@ -90,7 +91,8 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
     e.preventDefault();
     const min = minSpend.trim() ? toMinor(minSpend, currency) : 0;
     const amount = kind === 'amount' ? toMinor(value, currency) : Number.parseInt(value, 10);
-    if (amount === null || !Number.isFinite(amount) || amount < 1 || min === null) return setInvalid(new ApiError('validation_failed', t('shop.priceProblem'), 400));
+    if (amount === null || !Number.isFinite(amount) || amount < 1 || min === null)
+      return setInvalid(new ApiError('validation_failed', t('shop.priceProblem'), 400));
     setInvalid(null);
     const body: CreateCouponBody = {
       title,
@@ -108,7 +110,14 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
   return (
     <form className="form panel" onSubmit={submit} data-testid="coupon-form">
       <h1 className="section-title">{t('shop.newCoupon')}</h1>
-      <Field id="coupon-title" label={t('shop.couponTitle')} value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={60} />
+      <Field
+        id="coupon-title"
+        label={t('shop.couponTitle')}
+        value={title}
+        onChange={(e) => setTitle(e.target.value)}
+        required
+        maxLength={60}
+      />
       <div className="grid-2">
         <Field id="coupon-kind" label={t('shop.couponKind')}>
           <select id="coupon-kind" value={kind} onChange={(e) => setKind(e.target.value === 'percent' ? 'percent' : 'amount')}>
@@ -116,14 +125,61 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
             <option value="percent">{t('shop.couponKindPercent')}</option>
           </select>
         </Field>
-        <Field id="coupon-value" label={kind === 'amount' ? t('shop.priceIn', { currency }) : t('shop.percent')} value={value} onChange={(e) => setValue(e.target.value)} required inputMode="decimal" />
-        <Field id="coupon-min" label={t('shop.minSpend', { currency })} value={minSpend} onChange={(e) => setMinSpend(e.target.value)} inputMode="decimal" />
-        <Field id="coupon-total" label={t('shop.quantity')} type="number" min={1} value={total} onChange={(e) => setTotal(e.target.value)} required />
-        <Field id="coupon-start" label={t('shop.startsAt')} type="datetime-local" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} required />
-        <Field id="coupon-end" label={t('shop.endsAt')} type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} required />
-        <Field id="coupon-per-user" label={t('shop.perUserLimit')} type="number" min={1} max={100} value={perUser} onChange={(e) => setPerUser(e.target.value)} />
+        <Field
+          id="coupon-value"
+          label={kind === 'amount' ? t('shop.priceIn', { currency }) : t('shop.percent')}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          required
+          inputMode="decimal"
+        />
+        <Field
+          id="coupon-min"
+          label={t('shop.minSpend', { currency })}
+          value={minSpend}
+          onChange={(e) => setMinSpend(e.target.value)}
+          inputMode="decimal"
+        />
+        <Field
+          id="coupon-total"
+          label={t('shop.quantity')}
+          type="number"
+          min={1}
+          value={total}
+          onChange={(e) => setTotal(e.target.value)}
+          required
+        />
+        <Field
+          id="coupon-start"
+          label={t('shop.startsAt')}
+          type="datetime-local"
+          value={startsAt}
+          onChange={(e) => setStartsAt(e.target.value)}
+          required
+        />
+        <Field
+          id="coupon-end"
+          label={t('shop.endsAt')}
+          type="datetime-local"
+          value={endsAt}
+          onChange={(e) => setEndsAt(e.target.value)}
+          required
+        />
+        <Field
+          id="coupon-per-user"
+          label={t('shop.perUserLimit')}
+          type="number"
+          min={1}
+          max={100}
+          value={perUser}
+          onChange={(e) => setPerUser(e.target.value)}
+        />
         <Field id="coupon-audience" label={t('shop.audience')}>
-          <select id="coupon-audience" value={audience} onChange={(e) => setAudience(e.target.value === 'followers' ? 'followers' : 'everyone')}>
+          <select
+            id="coupon-audience"
+            value={audience}
+            onChange={(e) => setAudience(e.target.value === 'followers' ? 'followers' : 'everyone')}
+          >
             <option value="everyone">{t('shop.audienceEveryone')}</option>
             <option value="followers">{t('shop.audienceFollowers')}</option>
           </select>
@@ -158,7 +214,9 @@ export function SellerFlashSalesPage() {
   const list = useApiQuery(api.shop.sellerFlashSales, { query: { limit: 50 } });
   const failed = settledError(list);
   const [creating, setCreating] = useState(params.has('product'));
-  const cancelling = useApiMutation(api.shop.cancelFlashSale, { invalidates: [api.shop.sellerFlashSales, api.shop.flashSale, api.shop.product] });
+  const cancelling = useApiMutation(api.shop.cancelFlashSale, {
+    invalidates: [api.shop.sellerFlashSales, api.shop.flashSale, api.shop.product],
+  });
   const cancel = (s: FlashSale) => {
     if (!confirm(t('shop.cancelSaleConfirm'))) return;
     cancelling.mutate({ params: { id: s.id } }, { onError: alertFailure });
@@ -167,11 +225,7 @@ export function SellerFlashSalesPage() {
     <section className="stack" data-testid="seller-flash-page">
       <SellerNav />
       {creating ? (
-        <FlashForm
-          productId={params.get('product')}
-          onCreated={() => setCreating(false)}
-          onCancel={() => setCreating(false)}
-        />
+        <FlashForm productId={params.get('product')} onCreated={() => setCreating(false)} onCancel={() => setCreating(false)} />
       ) : (
         <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-flash-sale">
           {t('shop.newFlashSale')}
@@ -198,10 +252,13 @@ function SaleRow({ sale, onCancel }: { sale: FlashSale; onCancel: () => void }) 
         <span className="pill">{t(`shop.flashStatus.${phase}`)}</span>
       </div>
       <span className="small">
-        {formatMoney(sale.price.amount, sale.price.currency, lang)} · {t('shop.flashLeft', { count: sale.stockLeft, total: sale.stockTotal })} · {t('shop.flashPerUser', { count: sale.perUserLimit })}
+        {formatMoney(sale.price.amount, sale.price.currency, lang)} ·{' '}
+        {t('shop.flashLeft', { count: sale.stockLeft, total: sale.stockTotal })} · {t('shop.flashPerUser', { count: sale.perUserLimit })}
       </span>
       <span className="small muted">
-        {phase === 'upcoming' ? t('shop.flashStartsIn', { time: clock(Date.parse(sale.startsAt) - now) }) : new Date(sale.startsAt).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' })}
+        {phase === 'upcoming'
+          ? t('shop.flashStartsIn', { time: clock(Date.parse(sale.startsAt) - now) })
+          : new Date(sale.startsAt).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' })}
         {' — '}
         {new Date(sale.endsAt).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' })}
       </span>
@@ -218,7 +275,15 @@ const START_OPTIONS = [0, 10, 60, 300, 1800, 3600] as const;
 const DURATIONS = [5, 10, 30, 60, 120, 1440] as const;
 const WINDOWS = [60, 300, 600, 1800] as const;
 
-function FlashForm({ productId, onCreated, onCancel }: { productId: string | null; onCreated: (s: FlashSale) => void; onCancel: () => void }) {
+function FlashForm({
+  productId,
+  onCreated,
+  onCancel,
+}: {
+  productId: string | null;
+  onCreated: (s: FlashSale) => void;
+  onCancel: () => void;
+}) {
   const { t, lang } = useI18n();
   const products = usePublished();
   const [pid, setPid] = useState(productId ?? '');
@@ -232,7 +297,10 @@ function FlashForm({ productId, onCreated, onCancel }: { productId: string | nul
   const [at, setAt] = useState(localInput(new Date(Date.now() + 3600_000)));
   const [duration, setDuration] = useState('30');
   const [windowSec, setWindowSec] = useState('600');
-  const creating = useApiMutation(api.shop.createFlashSale, { invalidates: [api.shop.sellerFlashSales, api.shop.product, api.shop.myProducts], onSuccess: onCreated });
+  const creating = useApiMutation(api.shop.createFlashSale, {
+    invalidates: [api.shop.sellerFlashSales, api.shop.product, api.shop.myProducts],
+    onSuccess: onCreated,
+  });
   const busy = creating.isPending;
   const [invalid, setInvalid] = useState<ApiError | null>(null);
   const error = invalid ?? creating.error;
@@ -264,7 +332,15 @@ function FlashForm({ productId, onCreated, onCancel }: { productId: string | nul
     <form className="form panel" onSubmit={submit} data-testid="flash-form">
       <h1 className="section-title">{t('shop.newFlashSale')}</h1>
       <Field id="flash-product" label={t('shop.product')}>
-        <select id="flash-product" value={pid} onChange={(e) => { setPid(e.target.value); setVariantId(''); }} required>
+        <select
+          id="flash-product"
+          value={pid}
+          onChange={(e) => {
+            setPid(e.target.value);
+            setVariantId('');
+          }}
+          required
+        >
           <option value="">{t('shop.pickProduct')}</option>
           {products.data?.items.map((p) => (
             <option key={p.id} value={p.id}>
@@ -275,7 +351,14 @@ function FlashForm({ productId, onCreated, onCancel }: { productId: string | nul
       </Field>
       {pid && productError && <ErrorMessage error={productError} onRetry={() => void product.refetch()} />}
       {variants.length > 0 && variant && (
-        <Field id="flash-variant" label={t('shop.variant')} hint={t('shop.flashVariantHint', { price: formatMoney(variant.price.amount, variant.price.currency, lang), stock: variant.stock })}>
+        <Field
+          id="flash-variant"
+          label={t('shop.variant')}
+          hint={t('shop.flashVariantHint', {
+            price: formatMoney(variant.price.amount, variant.price.currency, lang),
+            stock: variant.stock,
+          })}
+        >
           <select id="flash-variant" value={variant.id} onChange={(e) => setVariantId(e.target.value)}>
             {variants.map((v) => (
               <option key={v.id} value={v.id}>
@@ -286,20 +369,49 @@ function FlashForm({ productId, onCreated, onCancel }: { productId: string | nul
         </Field>
       )}
       <div className="grid-2">
-        <Field id="flash-price" label={t('shop.flashPriceIn', { currency })} value={price} onChange={(e) => setPrice(e.target.value)} required inputMode="decimal" />
-        <Field id="flash-stock" label={t('shop.flashStock')} type="number" min={1} value={stock} onChange={(e) => setStock(e.target.value)} required />
-        <Field id="flash-per-user" label={t('shop.perUserLimit')} type="number" min={1} max={10} value={perUser} onChange={(e) => setPerUser(e.target.value)} />
+        <Field
+          id="flash-price"
+          label={t('shop.flashPriceIn', { currency })}
+          value={price}
+          onChange={(e) => setPrice(e.target.value)}
+          required
+          inputMode="decimal"
+        />
+        <Field
+          id="flash-stock"
+          label={t('shop.flashStock')}
+          type="number"
+          min={1}
+          value={stock}
+          onChange={(e) => setStock(e.target.value)}
+          required
+        />
+        <Field
+          id="flash-per-user"
+          label={t('shop.perUserLimit')}
+          type="number"
+          min={1}
+          max={10}
+          value={perUser}
+          onChange={(e) => setPerUser(e.target.value)}
+        />
         <Field id="flash-start" label={t('shop.startsAt')}>
           <select id="flash-start" value={startIn} onChange={(e) => setStartIn(e.target.value)}>
             {START_OPTIONS.map((s) => (
               <option key={s} value={String(s)}>
-                {s === 0 ? t('shop.startNow') : s < 60 ? t('shop.startInSeconds', { count: s }) : t('shop.startInMinutes', { count: s / 60 })}
+                {s === 0
+                  ? t('shop.startNow')
+                  : s < 60
+                    ? t('shop.startInSeconds', { count: s })
+                    : t('shop.startInMinutes', { count: s / 60 })}
               </option>
             ))}
             <option value="at">{t('shop.startAt')}</option>
           </select>
         </Field>
-        {startIn === 'at' && <Field id="flash-at" label={t('shop.startsAt')} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />}
+        {startIn === 'at' && (
+          <Field id="flash-at" label={t('shop.startsAt')} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
+        )}
         <Field id="flash-duration" label={t('shop.duration')}>
           <select id="flash-duration" value={duration} onChange={(e) => setDuration(e.target.value)}>
             {DURATIONS.map((d) => (

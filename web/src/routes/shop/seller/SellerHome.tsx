@@ -31,7 +31,8 @@ export function SellerHome() {
           <ul className="plain">
             {low.data.items.map((i) => (
               <li key={i.variantId} data-testid="low-stock-item">
-                <Link to={`/shop/seller/products/${i.productId}`}>{i.title}</Link> · {i.sku} — {t('shop.lowStockLine', { count: i.stock, threshold: i.threshold })}
+                <Link to={`/shop/seller/products/${i.productId}`}>{i.title}</Link> · {i.sku} —{' '}
+                {t('shop.lowStockLine', { count: i.stock, threshold: i.threshold })}
               </li>
             ))}
           </ul>
@@ -39,7 +40,11 @@ export function SellerHome() {
       )}
       {lowError && <ErrorMessage error={lowError} onRetry={() => void low.refetch()} />}
       {shopError && <ErrorMessage error={shopError} onRetry={() => void shop.refetch()} />}
-      {shop.data === undefined && !shopError ? <Loading /> : !shopError && <ShopForm shop={shop.data ?? null} onSaved={(s) => client.setQueryData(myShopKey(handle), s)} />}
+      {shop.data === undefined && !shopError ? (
+        <Loading />
+      ) : (
+        !shopError && <ShopForm shop={shop.data ?? null} onSaved={(s) => client.setQueryData(myShopKey(handle), s)} />
+      )}
       <nav className="menu">
         <Link to="/shop/seller/products/new" className="menu-item" data-testid="seller-new-product">
           <span>{t('shop.newProduct')}</span>
