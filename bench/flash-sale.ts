@@ -183,20 +183,18 @@ async function insertFixtures(db: Db): Promise<{ seller: Buyer; buyers: Buyer[] 
       .insert(users)
       .values(chunk.map((p) => ({ id: p.id, handle: p.handle, displayName: p.handle, passwordHash: 'bench-fixture-no-login' })));
     await db.insert(sessions).values(chunk.map((p) => ({ tokenHash: sha256(p.token), userId: p.id, csrfToken: p.csrf, expiresAt })));
-    await db
-      .insert(addresses)
-      .values(
-        chunk.map((p) => ({
-          id: p.addressId,
-          userId: p.id,
-          name: p.handle,
-          phone: '13800000000',
-          line1: '1 Bench Road',
-          city: 'Shanghai',
-          country: 'CN',
-          isDefault: true,
-        })),
-      );
+    await db.insert(addresses).values(
+      chunk.map((p) => ({
+        id: p.addressId,
+        userId: p.id,
+        name: p.handle,
+        phone: '13800000000',
+        line1: '1 Bench Road',
+        city: 'Shanghai',
+        country: 'CN',
+        isDefault: true,
+      })),
+    );
   }
   const asBuyer = (p: (typeof people)[number]): Buyer => ({
     id: p.id,

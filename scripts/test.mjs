@@ -63,6 +63,8 @@ function runStep(name, cmd, args) {
 }
 
 if (want('typecheck')) runStep('typecheck', 'npm', ['run', '-s', 'typecheck']);
+// The lint and format gate: type-aware ESLint, Biome's formatter, module boundaries, dead code.
+if (want('lint')) runStep('lint', 'npm', ['run', '-s', 'lint']);
 const serverSrc = path.join(root, 'server', 'src');
 const all = [
   ...find(serverSrc, '.test.ts'),

@@ -9,7 +9,7 @@ import {
   type PublishBody,
   type UserSummary,
 } from '@tremolo/protocol';
-import { ApiError, type Parser } from './api.ts';
+import { ApiError } from './api.ts';
 import { call } from './client.ts';
 import { keyOf } from './queries.ts';
 import { PublishError, type RealtimeClient } from './realtime.ts';
