@@ -26,6 +26,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { positionAt, type PlaybackState, type WatchParty } from '@tremolo/protocol';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/browser.ts';
 import { startServer } from '../e2e/support/server.ts';
 import { makeVideo, uploadVideo } from '../e2e/support/video.ts';
 
@@ -45,18 +46,7 @@ const CLIENTS = 4;
 const SETTLE_MS = 1500;
 const IN_SYNC_MS = 25;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
+const ARGS = [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'];
 
 interface Sample {
   wallMs: number;

@@ -80,3 +80,20 @@ export async function startServerProcess(
       }),
   };
 }
+
+/** Signs a person up over HTTP against a server process, like a browser: their id, CSRF token and session cookie. */
+export async function signupOverHttp(base: string, handle: string): Promise<{ id: string; csrf: string; cookie: string }> {
+  const r = await fetch(`${base}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ handle, displayName: handle, password: 'correct horse battery' }),
+  });
+  if (r.status !== 201) throw new Error(`signup ${handle}: HTTP ${r.status} ${await r.text()}`);
+  const body = (await r.json()) as { user: { id: string }; csrfToken: string };
+  const cookie = r.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
+    .find((c) => c.startsWith('tremolo_sid='));
+  if (!cookie) throw new Error(`signup ${handle}: no session cookie`);
+  return { id: body.user.id, csrf: body.csrfToken, cookie };
+}

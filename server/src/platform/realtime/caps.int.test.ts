@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CLOSE_CODES, type DmThread } from '@tremolo/protocol';
 import { loadConfig } from '../config.ts';
 import { createScratchDatabase, startTestApp, testDb, TestSocket, TestUser, type TestApp } from '../../test/harness.ts';
-import { startServerProcess, type ServerProcess } from '../../test/processes.ts';
+import { signupOverHttp, startServerProcess, type ServerProcess } from '../../test/processes.ts';
 
 /** Caps on what one session may hold open: sockets per session (across nodes) and subscriptions per socket. */
 
@@ -101,20 +101,7 @@ describe('caps across two nodes', { skip: testDb !== 'postgres' && 'needs Postgr
     await drop?.();
   });
 
-  async function signup(base: string, handle: string) {
-    const r = await fetch(`${base}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ handle, displayName: handle, password: 'correct horse battery' }),
-    });
-    assert.equal(r.status, 201);
-    const body = (await r.json()) as { user: { id: string }; csrfToken: string };
-    const cookie = r.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .find((c) => c.startsWith('tremolo_sid='))!;
-    return { id: body.user.id, csrf: body.csrfToken, cookie };
-  }
+  const signup = signupOverHttp;
   const ws = (base: string) => base.replace('http', 'ws') + '/ws?v=1';
 
   test('one session with sockets on both nodes keeps at most the cap, the oldest closed wherever it is', async () => {

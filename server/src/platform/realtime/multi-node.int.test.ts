@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createScratchDatabase, testDb, TestSocket } from '../../test/harness.ts';
-import { startServerProcess, type ServerProcess } from '../../test/processes.ts';
+import { signupOverHttp, startServerProcess, type ServerProcess } from '../../test/processes.ts';
 
 /**
  * Two real server processes sharing Postgres and Redis behave as one: a client on either
@@ -12,20 +12,7 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let nodes: ServerProcess[] = [];
 let drop: (() => Promise<void>) | null = null;
 
-async function signup(base: string, handle: string) {
-  const r = await fetch(`${base}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ handle, displayName: handle, password: 'correct horse battery' }),
-  });
-  assert.equal(r.status, 201);
-  const body = (await r.json()) as { user: { id: string }; csrfToken: string };
-  const cookie = r.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0]!)
-    .find((c) => c.startsWith('tremolo_sid='))!;
-  return { id: body.user.id, csrf: body.csrfToken, cookie };
-}
+const signup = signupOverHttp;
 
 const ws = (base: string) => base.replace('http', 'ws') + '/ws?v=1';
 
