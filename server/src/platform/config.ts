@@ -169,6 +169,7 @@ export const RATE_LIMITS = {
   pays: { env: 'SHOP_PAYS_PER_USER_PER_MIN', points: 30, durationSec: 60 },
   touchesPerIp: { env: 'SHOP_TOUCHES_PER_IP_PER_MIN', points: 600, durationSec: 60 },
   matchSkips: { env: 'MATCH_SKIPS_PER_MIN', points: 20, durationSec: 60 },
+  groupMessagePoints: { env: 'FAN_POINTS_GROUP_MESSAGES_PER_DAY', points: 20, durationSec: 86_400 },
 } as const satisfies Record<string, Limit & { env: string }>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -306,6 +307,10 @@ export const VARIABLES = {
   MATCH_FALLBACK_MS: number(3000, 'how long 连线 waits for someone sharing a language and an interest before taking anyone compatible'),
   MATCH_RECENT_MS: number(600_000, 'how long two people who just met are kept apart in the 连线 queue (the end-to-end test shortens it)'),
   MATCH_SKIPS_PER_MIN: rate('matchSkips', '"next" from a call allowed per person per minute (beyond it: `rate_limited`)'),
+  FAN_POINTS_GROUP_MESSAGES_PER_DAY: rate(
+    'groupMessagePoints',
+    "group messages a day (rolling 24 h) that earn a fan points with the group's creator; more messages are fine, they just earn nothing",
+  ),
   MATCH_SKIPS_PER_HOUR: number(300, 'skips within an hour that put a person in a 15-minute cool-down'),
   SHAKE_WINDOW_MS: number(300, 'two shakes pair only when their delay-compensated moments are this close'),
   SHAKE_RING_MS: number(30_000, 'a video call placed from a shake card rings this long before the caller hears "no answer"'),

@@ -9,7 +9,7 @@ import type { ViewerSignal } from '../videos/service.ts';
  * | comment on one of their videos            | 3      |
  * | watch one of their videos to the end      | 2      |
  * | each 30 s watched of their videos         | 1 (at most 4 per report) |
- * | a message in their fan group              | 1 (at most 20 a day) |
+ * | a message in their fan group              | 1 (at most FAN_POINTS_GROUP_MESSAGES_PER_DAY, 20) |
  * | a paid order from their shop              | 10 + 1 per 10 currency units, at most 100 |
  *
  * Level n needs LEVEL_THRESHOLDS[n-1] points: the steps grow so that the first levels come
@@ -26,7 +26,6 @@ export const POINTS = {
   watchPer30s: 1,
   watchMaxPerReport: 4,
   groupMessage: 1,
-  groupMessagesPerDay: 20,
   orderBase: 10,
   orderPer10Units: 1,
   orderMax: 100,

@@ -143,6 +143,31 @@ describe('follow graph', () => {
     assert.equal(after.body.counts.followers, 15);
   });
 
+  test('a follow racing a block never survives it, and two people following each other at once hear "friends"', async () => {
+    for (let i = 0; i < 6; i++) {
+      const a = await TestUser.signup(t, `g_race_a${i}`);
+      const b = await TestUser.signup(t, `g_race_b${i}`);
+      const [follow, block] = await Promise.all([
+        a.call('PUT', `/api/v1/users/g_race_b${i}/follow`),
+        b.call('PUT', `/api/v1/users/g_race_a${i}/block`),
+      ]);
+      assert.equal(block.status, 200);
+      assert.ok(follow.status === 200 || follow.status === 403, `follow answered ${follow.status}`);
+      const seen = await a.call<{ relationship: { following: boolean; blockedBy: boolean } }>('GET', `/api/v1/users/g_race_b${i}`);
+      assert.equal(seen.body.relationship.blockedBy, true);
+      assert.equal(seen.body.relationship.following, false, 'the follow did not outlive the block');
+    }
+    for (let i = 0; i < 4; i++) {
+      const a = await TestUser.signup(t, `g_mutual_a${i}`);
+      const b = await TestUser.signup(t, `g_mutual_b${i}`);
+      await Promise.all([a.call('PUT', `/api/v1/users/g_mutual_b${i}/follow`), b.call('PUT', `/api/v1/users/g_mutual_a${i}/follow`)]);
+      const kinds = async (u: TestUser) =>
+        (await u.call<{ items: { payload: { kind: string } }[] }>('GET', '/api/v1/notifications')).body.items.map((n) => n.payload.kind);
+      assert.ok((await kinds(a)).includes('friended'), 'a hears they are friends');
+      assert.ok((await kinds(b)).includes('friended'), 'b hears they are friends');
+    }
+  });
+
   test('popular: the most-followed people, most first, without me or anyone blocked either way', async () => {
     const [star, second, f1, f2, f3, blocker] = await Promise.all(
       ['pop_star', 'pop_second', 'pop_f1', 'pop_f2', 'pop_f3', 'pop_blocker'].map((h) => TestUser.signup(t, h)),

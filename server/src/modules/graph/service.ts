@@ -1,5 +1,5 @@
 import type { ListedUser, Relationship, UserSummary } from '@tremolo/protocol';
-import type { Db } from '../../platform/db/client.ts';
+import { lockFor, type Db, type Tx } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AccountsService } from '../accounts/service.ts';
@@ -36,6 +36,7 @@ export class GraphService {
     const target = await this.accounts.byHandle(handle);
     if (target.id === meId) throw new AppError('bad_request', 'You cannot follow yourself');
     const created = await this.db.transaction(async (tx) => {
+      await lockPair(tx, meId, target.id);
       const repo = new GraphRepo(tx);
       const b = await repo.blockState(meId, target.id);
       if (b.aBlocksB) throw new AppError('blocked', 'Unblock this person before following them');
@@ -68,6 +69,7 @@ export class GraphService {
     const target = await this.accounts.byHandle(handle);
     if (target.id === meId) throw new AppError('bad_request', 'You cannot block yourself');
     await this.db.transaction(async (tx) => {
+      await lockPair(tx, meId, target.id);
       const repo = new GraphRepo(tx);
       await repo.insertBlock(meId, target.id);
       await repo.deleteFollow(meId, target.id);
@@ -168,4 +170,14 @@ export class GraphService {
       return u ? [u] : [];
     });
   }
+}
+
+/**
+ * Follows and blocks between the same two people take turns, on any node: a follow racing a
+ * block would otherwise pass its block check before the block commits and survive it, and two
+ * people following each other at once would each miss the other's follow and neither hear
+ * "friends".
+ */
+function lockPair(tx: Tx, a: string, b: string): Promise<void> {
+  return lockFor(tx, 'graph-pair', a < b ? `${a}:${b}` : `${b}:${a}`);
 }

@@ -42,7 +42,6 @@ export class GroupsService {
   private readonly repo: GroupsRepo;
   private coupons: CouponDrops | null = null;
   /** Group-message points per (fan, day), so chatter cannot farm fan levels. */
-  private readonly messagePoints = new Map<string, number>();
   private readonly recent = new Map<string, { g: GroupRow; at: number }>();
 
   private readonly db: Db;
@@ -478,10 +477,9 @@ export class GroupsService {
     const body = frame.body;
     if (body.kind !== 'chat' && body.kind !== 'share' && body.kind !== 'image') return;
     const g = await this.cachedGroup(groupId);
-    const day = `${userId}:${g.ownerId}:${new Date().toISOString().slice(0, 10)}`;
-    const n = this.messagePoints.get(day) ?? 0;
-    if (n < POINTS.groupMessagesPerDay) {
-      this.messagePoints.set(day, n + 1);
+    // The daily cap is counted in the shared limits (Redis across nodes), so several nodes
+    // cannot each pay out a full day's points.
+    if (await this.limits.allow('groupMessagePoints', `${userId}:${g.ownerId}`)) {
       await this.fans.award(g.ownerId, userId, POINTS.groupMessage);
     }
     if (body.kind !== 'chat') return;

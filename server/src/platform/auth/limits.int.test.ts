@@ -251,7 +251,7 @@ describe('across nodes', () => {
     const a = new Redis(url);
     const b = new Redis(url);
     try {
-      const config = loadLimits({ FOLLOWS_PER_MIN: '3', SHOP_TOUCH_WINDOW_SEC: '60' });
+      const config = loadLimits({ FOLLOWS_PER_MIN: '3', SHOP_TOUCH_WINDOW_SEC: '60', FAN_POINTS_GROUP_MESSAGES_PER_DAY: '2' });
       const nodeA = new Limits(config, a);
       const nodeB = new Limits(config, b);
       const who = newId();
@@ -265,6 +265,11 @@ describe('across nodes', () => {
       const touch = `u:${newId()}:view:p:video`;
       assert.equal(await nodeA.touchOnce.first(touch), true);
       assert.equal(await nodeB.touchOnce.first(touch), false);
+      // A fan's daily group-message points: two nodes together pay out the cap once, not twice.
+      const fanOfCreator = `${newId()}:${newId()}`;
+      const earned = [await nodeA.allow('groupMessagePoints', fanOfCreator), await nodeB.allow('groupMessagePoints', fanOfCreator)];
+      earned.push(await nodeA.allow('groupMessagePoints', fanOfCreator), await nodeB.allow('groupMessagePoints', fanOfCreator));
+      assert.deepEqual(earned, [true, true, false, false]);
     } finally {
       probe.disconnect();
       a.disconnect();

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { LimitsConfig, RateLimitName } from '../config.ts';
+import { AppError } from '../errors.ts';
 import { OncePerWindow, RateLimit } from './rate-limit.ts';
 
 /** How each limit names what was refused, in "Too many …; try again in N s". */
@@ -25,6 +26,7 @@ const WHAT: Record<RateLimitName, string> = {
   pays: 'payment attempts',
   touchesPerIp: 'product views recorded from your network',
   matchSkips: 'skips',
+  groupMessagePoints: 'group messages earning fan points today',
 };
 
 /**
@@ -65,6 +67,17 @@ export class Limits {
   /** Counts one `name` action for `key`; throws 429 `rate_limited` ("try again in N s") past the budget. */
   consume(name: RateLimitName, key: string): Promise<void> {
     return this.rate(name).consume(key, WHAT[name]);
+  }
+
+  /** Counts one `name` action for `key` and says whether it was within the budget; never refuses. */
+  async allow(name: RateLimitName, key: string): Promise<boolean> {
+    try {
+      await this.consume(name, key);
+      return true;
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'rate_limited') return false;
+      throw e;
+    }
   }
 
   /** Refuses if `key` has already spent its `name` budget, without counting. */
