@@ -16,7 +16,7 @@ import { clientErrorHandler, frameworkErrors, installErrorHandling } from './pla
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { RateLimit } from './platform/auth/rate-limit.ts';
 import { Limits } from './platform/auth/limits.ts';
-import { DiskPrivateFiles, DiskStorage, prepareStorage, storageLayout } from './platform/storage.ts';
+import { DiskPrivateFiles, DiskStorage, prepareStorage } from './platform/storage.ts';
 import { InProcessBus, RedisBus, type Bus } from './platform/realtime/bus.ts';
 import { ChannelRegistry } from './platform/realtime/channels.ts';
 import { EventStore } from './platform/realtime/store.ts';
@@ -161,7 +161,7 @@ export async function buildApp(config: Config): Promise<App> {
   installErrorHandling(http);
   await registerWebhooks(http);
   installOperations(http, database, metrics, router);
-  await installStatic(http, config);
+  await installStatic(http, config, layout.publicDir);
 
   const app: App = {
     config,
@@ -230,10 +230,10 @@ function installOperations(http: FastifyInstance, database: Database, metrics: M
   http.get('/api/openapi.json', async () => router.openApi(ErrorBody));
 }
 
-async function installStatic(http: FastifyInstance, config: Config): Promise<void> {
+async function installStatic(http: FastifyInstance, config: Config, publicDir: string): Promise<void> {
   // Only the public area: private media leaves through the routes that check who may see it.
   await http.register(fastifyStatic, {
-    root: storageLayout(config.storageDir).publicDir,
+    root: publicDir,
     prefix: '/media/',
     decorateReply: false,
     maxAge: '7d',

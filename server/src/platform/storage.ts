@@ -61,7 +61,7 @@ export interface StorageLayout {
   privateDir: string;
 }
 
-export function storageLayout(storageDir: string): StorageLayout {
+function storageLayout(storageDir: string): StorageLayout {
   return { publicDir: path.join(storageDir, 'public'), privateDir: path.join(storageDir, 'private') };
 }
 
