@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { LimitsConfig, RateLimitName } from '../config.ts';
-import { AppError } from '../errors.ts';
 import { OncePerWindow, RateLimit } from './rate-limit.ts';
 
 /** How each limit names what was refused, in "Too many …; try again in N s". */
@@ -70,14 +69,8 @@ export class Limits {
   }
 
   /** Counts one `name` action for `key` and says whether it was within the budget; never refuses. */
-  async allow(name: RateLimitName, key: string): Promise<boolean> {
-    try {
-      await this.consume(name, key);
-      return true;
-    } catch (e) {
-      if (e instanceof AppError && e.code === 'rate_limited') return false;
-      throw e;
-    }
+  allow(name: RateLimitName, key: string): Promise<boolean> {
+    return this.rate(name).allow(key);
   }
 
   /** Refuses if `key` has already spent its `name` budget, without counting. */

@@ -13,8 +13,8 @@ function limited(what: string, msBeforeNext: number): AppError {
 export class RateLimit {
   private readonly limiter: RateLimiterAbstract;
 
-  constructor(opts: { name: string; points: number; durationSec: number; redis?: Redis | undefined }) {
-    const common = { keyPrefix: `rl:${opts.name}`, points: opts.points, duration: opts.durationSec };
+  constructor(opts: { name: string; points: number; durationSec: number; redis?: Redis | undefined; prefix?: string }) {
+    const common = { keyPrefix: `${opts.prefix ?? 'rl'}:${opts.name}`, points: opts.points, duration: opts.durationSec };
     this.limiter = opts.redis ? new RateLimiterRedis({ ...common, storeClient: opts.redis }) : new RateLimiterMemory(common);
   }
 
@@ -26,6 +26,17 @@ export class RateLimit {
       if (e instanceof RateLimiterRes) {
         throw limited(what, e.msBeforeNext);
       }
+      throw e;
+    }
+  }
+
+  /** Counts one hit against `key` and says whether it was within the budget; never refuses. */
+  async allow(key: string): Promise<boolean> {
+    try {
+      await this.limiter.consume(key);
+      return true;
+    } catch (e) {
+      if (e instanceof RateLimiterRes) return false;
       throw e;
     }
   }
@@ -59,20 +70,13 @@ export class RateLimit {
  * the window ends. In Redis (SET NX with a TTL, via the limiter) every node shares the answer.
  */
 export class OncePerWindow {
-  private readonly limiter: RateLimiterAbstract;
+  private readonly limit: RateLimit;
 
   constructor(opts: { name: string; windowSec: number; redis?: Redis | undefined }) {
-    const common = { keyPrefix: `once:${opts.name}`, points: 1, duration: opts.windowSec };
-    this.limiter = opts.redis ? new RateLimiterRedis({ ...common, storeClient: opts.redis }) : new RateLimiterMemory(common);
+    this.limit = new RateLimit({ name: opts.name, points: 1, durationSec: opts.windowSec, redis: opts.redis, prefix: 'once' });
   }
 
-  async first(key: string): Promise<boolean> {
-    try {
-      await this.limiter.consume(key);
-      return true;
-    } catch (e) {
-      if (e instanceof RateLimiterRes) return false;
-      throw e;
-    }
+  first(key: string): Promise<boolean> {
+    return this.limit.allow(key);
   }
 }
