@@ -75,7 +75,7 @@ export function CoverEditor({ room, onRoom }: { room: Room; onRoom: (r: Room) =>
   };
 
   return (
-    <div className="room-cover-editor stack">
+    <div className="stack">
       <input
         ref={input}
         type="file"

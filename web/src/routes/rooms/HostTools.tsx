@@ -15,6 +15,9 @@ import { useApiQuery } from '../../lib/queries.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
+import { cx } from './cx.ts';
+import styles from './HostTools.module.css';
+import shared from './shared.module.css';
 
 /** Runs one host action at a time, showing that it is under way and why it failed. */
 export function useAction() {
@@ -53,7 +56,7 @@ export function GuestMenu({ roomId, member }: { roomId: string; member: StageMem
     <button
       type="button"
       role="menuitem"
-      className={`room-menu-item${danger ? ' danger' : ''}`}
+      className={cx(styles.menuItem, danger && styles.danger)}
       disabled={busy !== null}
       onClick={onClick}
       data-testid={`guest-${key}`}
@@ -62,10 +65,10 @@ export function GuestMenu({ roomId, member }: { roomId: string; member: StageMem
     </button>
   );
   return (
-    <div className="room-tile-menu">
+    <div className={styles.tileMenu}>
       <button
         type="button"
-        className="room-menu-button"
+        className={styles.menuButton}
         aria-haspopup="menu"
         aria-expanded={open}
         aria-label={t('rooms.guestMenu', { name: member.user.displayName })}
@@ -75,7 +78,7 @@ export function GuestMenu({ roomId, member }: { roomId: string; member: StageMem
         ⋯
       </button>
       {open && (
-        <div className="room-menu" role="menu" data-testid="guest-menu-list">
+        <div className={styles.menu} role="menu" data-testid="guest-menu-list">
           {member.micBlocked
             ? item('unmute_mic', t('rooms.action.unmuteMic'), () => void act('unmute_mic'))
             : item('mute_mic', t('rooms.action.muteMic'), () => void act('mute_mic'))}
@@ -103,14 +106,14 @@ export function HandsQueue({ roomId, hands, total }: { roomId: string; hands: Ha
   const answer = (userId: string, accept: boolean) =>
     run(`${userId}:${accept}`, () => call(api.rooms.answerHand, { params: { id: roomId, userId }, body: { accept } }));
   return (
-    <section className="room-panel" data-testid="room-hands">
+    <section className={shared.panel} data-testid="room-hands">
       <h3 className="small">{t('rooms.hands', { count: total })}</h3>
       {hands.length === 0 && <p className="small muted">{t('rooms.noHands')}</p>}
-      <ul className="room-people">
+      <ul className={shared.people}>
         {hands.map((h) => (
           <li key={h.user.id} data-testid="room-hand" data-handle={h.user.handle}>
             <Avatar user={h.user} size={28} />
-            <span className="grow">
+            <span className={shared.grow}>
               {h.user.displayName} <FanBadge level={h.fanLevel} />
             </span>
             <button
@@ -150,8 +153,8 @@ export function InvitePicker({ roomId, state, onClose }: { roomId: string; state
   const onStage = new Set(state.stage.map((m) => m.user.id));
   const invited = new Set(state.invites.map((u) => u.id));
   return (
-    <section className="room-panel" data-testid="invite-picker">
-      <header className="room-panel-head">
+    <section className={shared.panel} data-testid="invite-picker">
+      <header className={shared.panelHead}>
         <h3 className="small">{t('rooms.inviteTitle')}</h3>
         <button type="button" className="btn btn-small btn-quiet" onClick={onClose}>
           {t('rooms.close')}
@@ -160,11 +163,11 @@ export function InvitePicker({ roomId, state, onClose }: { roomId: string; state
       {loadError !== null && <ErrorMessage error={loadError} />}
       {friends === null && loadError === null && <p className="small muted">{t('common.loading')}</p>}
       {friends?.length === 0 && <p className="small muted">{t('rooms.noFriends')}</p>}
-      <ul className="room-people">
+      <ul className={shared.people}>
         {friends?.map((f) => (
           <li key={f.id} data-testid="invite-friend" data-handle={f.handle}>
             <Avatar user={f} size={28} />
-            <span className="grow">{f.displayName}</span>
+            <span className={shared.grow}>{f.displayName}</span>
             {onStage.has(f.id) ? (
               <span className="small muted">{t('rooms.onStage')}</span>
             ) : invited.has(f.id) ? (
@@ -206,8 +209,8 @@ export function PinPicker({ roomId, pinnedId, onClose }: { roomId: string; pinne
   const pin = (productId: string | null) =>
     run(productId ?? 'none', () => call(api.rooms.pin, { params: { id: roomId }, body: { productId } }));
   return (
-    <section className="room-panel" data-testid="pin-picker">
-      <header className="room-panel-head">
+    <section className={shared.panel} data-testid="pin-picker">
+      <header className={shared.panelHead}>
         <h3 className="small">{t('rooms.pinTitle')}</h3>
         <button type="button" className="btn btn-small btn-quiet" onClick={onClose}>
           {t('rooms.close')}
@@ -216,11 +219,11 @@ export function PinPicker({ roomId, pinnedId, onClose }: { roomId: string; pinne
       {loadError !== null && <ErrorMessage error={loadError} />}
       {cards === null && loadError === null && <p className="small muted">{t('common.loading')}</p>}
       {cards?.length === 0 && <p className="small muted">{t('rooms.noProducts')}</p>}
-      <ul className="room-people">
+      <ul className={shared.people}>
         {cards?.map((c) => (
           <li key={c.id} data-testid="pin-product" data-product-id={c.id}>
-            {c.imageUrl ? <img src={c.imageUrl} alt="" className="room-thumb" /> : <span className="room-thumb" aria-hidden="true" />}
-            <span className="grow">
+            {c.imageUrl ? <img src={c.imageUrl} alt="" className={shared.thumb} /> : <span className={shared.thumb} aria-hidden="true" />}
+            <span className={shared.grow}>
               {c.title} <span className="muted small">{formatPriceRange(c.price.min, c.price.max, c.price.currency, lang)}</span>
             </span>
             {c.id === pinnedId ? (

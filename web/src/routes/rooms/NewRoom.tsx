@@ -8,7 +8,8 @@ import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { COVER_ERRORS, COVER_TYPES, CoverProgress, coverProblem, uploadCover } from './CoverUpload.tsx';
-import './rooms.css';
+import { cx } from './cx.ts';
+import styles from './NewRoom.module.css';
 
 const AUDIENCES: RoomAudience[] = ['public', 'followers', 'friends', 'group'];
 /** The cover choice that means "the image I picked" rather than a video id. */
@@ -119,7 +120,7 @@ export function NewRoom() {
   };
 
   return (
-    <section className="stack room-new" data-testid="room-new">
+    <section className={`stack ${styles.new}`} data-testid="room-new">
       <header className="page-head">
         <h1>{t('rooms.new.title')}</h1>
         <p className="muted">{t('rooms.new.lead')}</p>
@@ -135,10 +136,10 @@ export function NewRoom() {
           data-testid="room-new-title"
         />
 
-        <fieldset className="room-choices">
+        <fieldset className={styles.choices}>
           <legend>{t('rooms.new.audience')}</legend>
           {AUDIENCES.map((a) => (
-            <label key={a} className={`room-choice${audience === a ? ' on' : ''}`}>
+            <label key={a} className={cx(styles.choice, audience === a && styles.on)}>
               <input
                 type="radio"
                 name="audience"
@@ -166,14 +167,14 @@ export function NewRoom() {
           </label>
         )}
 
-        <fieldset className="room-choices">
+        <fieldset className={styles.choices}>
           <legend>{t('rooms.new.cover')}</legend>
-          <div className="room-covers">
-            <label className={`room-cover${cover === '' ? ' on' : ''}`}>
+          <div className={styles.covers}>
+            <label className={cx(styles.cover, cover === '' && styles.on)}>
               <input type="radio" name="cover" checked={cover === ''} onChange={() => setCover('')} />
               <span className="small">{t('rooms.new.noCover')}</span>
             </label>
-            <label className={`room-cover room-cover-upload${cover === UPLOAD ? ' on' : ''}`} data-testid="room-new-cover-upload">
+            <label className={cx(styles.cover, styles.coverUpload, cover === UPLOAD && styles.on)} data-testid="room-new-cover-upload">
               <input type="file" accept={COVER_TYPES.join(',')} onChange={pickFile} data-testid="room-new-cover-file" />
               {preview ? (
                 <img src={preview} alt={t('rooms.cover.alt')} data-testid="room-new-cover-preview" />
@@ -182,7 +183,7 @@ export function NewRoom() {
               )}
             </label>
             {videos.map((v) => (
-              <label key={v.id} className={`room-cover${cover === v.id ? ' on' : ''}`}>
+              <label key={v.id} className={cx(styles.cover, cover === v.id && styles.on)}>
                 <input type="radio" name="cover" checked={cover === v.id} onChange={() => setCover(v.id)} />
                 <img src={v.posterUrl ?? ''} alt={v.caption} />
               </label>
@@ -196,13 +197,13 @@ export function NewRoom() {
           )}
         </fieldset>
 
-        <fieldset className="room-choices">
+        <fieldset className={styles.choices}>
           <legend>{t('rooms.new.when')}</legend>
-          <label className={`room-choice${when === 'now' ? ' on' : ''}`}>
+          <label className={cx(styles.choice, when === 'now' && styles.on)}>
             <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} data-testid="room-when-now" />
             <span>{t('rooms.new.now')}</span>
           </label>
-          <label className={`room-choice${when === 'later' ? ' on' : ''}`}>
+          <label className={cx(styles.choice, when === 'later' && styles.on)}>
             <input type="radio" name="when" checked={when === 'later'} onChange={() => setWhen('later')} data-testid="room-when-later" />
             <span>{t('rooms.new.later')}</span>
           </label>

@@ -2,6 +2,8 @@ import { Link } from 'react-router-dom';
 import type { RoomSummary } from '@tremolo/protocol';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
+import styles from './RoomSummaryView.module.css';
+import shared from './shared.module.css';
 
 /** What the host sees when the room ends: how long, how many came, what was said and sold. */
 export function RoomSummaryView({ summary }: { summary: RoomSummary }) {
@@ -19,20 +21,20 @@ export function RoomSummaryView({ summary }: { summary: RoomSummary }) {
     ['revenue', t('rooms.summary.revenue'), revenue],
   ];
   return (
-    <section className="room-page room-summary stack" data-testid="room-summary">
+    <section className={`${shared.page} stack`} data-testid="room-summary">
       <header className="page-head">
         <h1>{t('rooms.summary.title')}</h1>
         <p className="muted">{summary.title}</p>
       </header>
-      <dl className="room-summary-grid">
+      <dl className={styles.summaryGrid}>
         {rows.map(([key, label, value]) => (
-          <div key={key} className="room-summary-cell" data-testid={`summary-${key}`}>
+          <div key={key} className={styles.summaryCell} data-testid={`summary-${key}`}>
             <dt className="small muted">{label}</dt>
             <dd>{value}</dd>
           </div>
         ))}
       </dl>
-      <div className="room-row">
+      <div className={shared.row}>
         <Link to="/rooms/new" className="btn btn-primary">
           {t('rooms.startAnother')}
         </Link>

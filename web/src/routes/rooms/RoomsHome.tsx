@@ -4,7 +4,8 @@ import { Avatar } from '../../components/Avatar.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiQuery } from '../../lib/queries.ts';
-import './rooms.css';
+import styles from './RoomsHome.module.css';
+import shared from './shared.module.css';
 
 type Item = RoomList['items'][number];
 
@@ -48,19 +49,19 @@ function RoomRows({ title, items, testId, empty }: { title: string; items: Item[
     <section className="stack-tight" data-testid={testId}>
       <h2 className="section-title">{title}</h2>
       {items.length === 0 && empty && <p className="muted small">{empty}</p>}
-      <ul className="room-list">
+      <ul className={styles.list}>
         {items.map((r) => (
           <li key={r.id}>
-            <Link to={r.link} className="room-list-item" data-testid="room-list-item" data-room={r.id}>
-              {r.coverUrl ? <img src={r.coverUrl} alt="" className="room-list-cover" /> : <Avatar user={r.host} size={48} />}
-              <span className="grow">
+            <Link to={r.link} className={styles.listItem} data-testid="room-list-item" data-room={r.id}>
+              {r.coverUrl ? <img src={r.coverUrl} alt="" className={styles.listCover} /> : <Avatar user={r.host} size={48} />}
+              <span className={styles.grow}>
                 <strong>{r.title}</strong>
                 <span className="small muted">
                   {' '}
                   {r.host.displayName} · {r.status === 'live' ? tn('rooms.viewers', r.viewers) : t('rooms.scheduled')}
                 </span>
               </span>
-              {r.status === 'live' && <span className="room-live on">{t('rooms.live')}</span>}
+              {r.status === 'live' && <span className={`${shared.live} ${shared.on}`}>{t('rooms.live')}</span>}
             </Link>
           </li>
         ))}

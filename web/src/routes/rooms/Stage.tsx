@@ -4,6 +4,8 @@ import { Avatar } from '../../components/Avatar.tsx';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { stageLayout } from './media.ts';
+import { cx } from './cx.ts';
+import styles from './Stage.module.css';
 
 export interface TileMedia {
   stream: MediaStream | null;
@@ -43,7 +45,7 @@ export function Stage({
   const { cols, rows } = stageLayout(stage.length);
   return (
     <div
-      className="room-stage"
+      className={styles.stage}
       data-testid="room-stage"
       data-count={stage.length}
       data-cols={cols}
@@ -103,7 +105,7 @@ function Tile({
   const roleLabel = m.role === 'host' ? t('rooms.role.host') : m.role === 'cohost' ? t('rooms.role.cohost') : null;
   return (
     <figure
-      className={`room-tile${speaking && !micOff ? ' speaking' : ''}${focused ? ' focused' : ''}`}
+      className={cx(styles.tile, speaking && !micOff && styles.speaking, focused && styles.focused)}
       data-testid="room-tile"
       data-user={m.user.id}
       data-handle={m.user.handle}
@@ -115,7 +117,7 @@ function Tile({
     >
       <video
         ref={ref}
-        className={`room-video${cameraOff || !stream ? ' hidden' : ''}${media?.local ? ' mirror' : ''}`}
+        className={cx(styles.video, (cameraOff || !stream) && styles.hidden, media?.local && styles.mirror)}
         playsInline
         autoPlay
         muted={media?.local === true || muted}
@@ -123,7 +125,7 @@ function Tile({
         data-testid="room-tile-video"
       />
       {(cameraOff || !stream) && (
-        <button type="button" className="room-tile-avatar" onClick={onFocus} aria-label={m.user.displayName}>
+        <button type="button" className={styles.tileAvatar} onClick={onFocus} aria-label={m.user.displayName}>
           <Avatar user={m.user} size={56} />
           {media?.unavailable ? (
             <span className="small muted">{t('rooms.noCamera')}</span>
@@ -132,26 +134,26 @@ function Tile({
           )}
         </button>
       )}
-      <figcaption className="room-tile-name">
+      <figcaption className={styles.tileName}>
         {micOff && (
-          <span className="room-icon" title={m.micBlocked ? t('rooms.mutedByHost') : t('rooms.micOff')} data-testid="tile-mic-off">
+          <span className={styles.icon} title={m.micBlocked ? t('rooms.mutedByHost') : t('rooms.micOff')} data-testid="tile-mic-off">
             <MicOffIcon />
           </span>
         )}
         {cameraOff && (
           <span
-            className="room-icon"
+            className={styles.icon}
             title={m.cameraBlocked ? t('rooms.cameraOffByHost') : t('rooms.cameraOff')}
             data-testid="tile-camera-off"
           >
             <CameraOffIcon />
           </span>
         )}
-        <span className="room-tile-label" data-testid="tile-name">
+        <span className={styles.tileLabel} data-testid="tile-name">
           {m.user.displayName}
         </span>
         {fanLevel > 0 && m.role !== 'host' && <FanBadge level={fanLevel} />}
-        {roleLabel && <span className="room-role">{roleLabel}</span>}
+        {roleLabel && <span className={styles.role}>{roleLabel}</span>}
       </figcaption>
       {menu}
     </figure>

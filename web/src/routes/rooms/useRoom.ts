@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import {
   api,
   applyRoomEvent,
@@ -11,6 +12,7 @@ import {
   type RoomState,
 } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
+import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 
 export interface ChatLine {
@@ -48,31 +50,44 @@ function meFrom(state: RoomState, myId: string, base: RoomMe): RoomMe {
  */
 export function useRoom(id: string) {
   const { me, realtime } = useSession();
+  const queryClient = useQueryClient();
   const myId = me?.id ?? '';
-  const [room, setRoom] = useState<Room | null>(null);
-  const [state, setState] = useState<RoomState | null>(null);
-  const [myself, setMyself] = useState<RoomMe | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const key = useMemo(() => keyOf(api.rooms.join, { params: { id } }), [id]);
+  // Opening the page enters the room: the room as I joined it is the cached answer of the join,
+  // and every state after it is written into that entry.
+  const query = useApiQuery(
+    api.rooms.join,
+    { params: { id } },
+    { enabled: !!id && !!myId, staleTime: Infinity, gcTime: 0, refetchOnMount: 'always', retry: false },
+  );
+  const room = query.data ?? null;
+  const [syncError, setError] = useState<unknown>(null);
   const [chat, setChat] = useState<ChatLine[]>([]);
   const [people, setPeople] = useState<Map<string, UserSummary>>(new Map());
   const [fanLevels, setFanLevels] = useState<Map<string, number>>(new Map());
   const [removed, setRemoved] = useState<Removal>(null);
   const [heartBursts, setHeartBursts] = useState(0);
   const [resyncs, setResyncs] = useState(0);
-  const stateRef = useRef<RoomState | null>(null);
   const buffered = useRef<RoomEvent[]>([]);
   const asked = useRef(new Set<string>());
   const joinedRef = useRef(false);
+  const seeded = useRef<string | null>(null);
 
   const channel = `room:${id}`;
 
+  /** A new state: what I may do is derived again from it. */
   const putState = useCallback(
-    (s: RoomState) => {
-      stateRef.current = s;
-      setState(s);
-      setMyself((m) => (m ? meFrom(s, myId, m) : m));
-    },
-    [myId],
+    (s: RoomState) => queryClient.setQueryData<Room>(key, (r) => (r ? { ...r, state: s, me: meFrom(s, myId, r.me) } : r)),
+    [queryClient, key, myId],
+  );
+
+  /** A room from an answer (start, invitation, cover); the cache keeps the newer of the two states. */
+  const setRoom = useCallback(
+    (next: Room) =>
+      queryClient.setQueryData<Room>(key, (r) =>
+        r && r.state.version > next.state.version ? { ...next, state: r.state, me: meFrom(r.state, myId, next.me) } : next,
+      ),
+    [queryClient, key, myId],
   );
 
   const refetch = useCallback(() => {
@@ -92,7 +107,7 @@ export function useRoom(id: string) {
 
   const apply = useCallback(
     (ev: RoomEvent) => {
-      const cur = stateRef.current;
+      const cur = queryClient.getQueryData<Room>(key)?.state;
       if (!cur) {
         buffered.current.push(ev);
         return;
@@ -105,32 +120,19 @@ export function useRoom(id: string) {
       }
       if (next !== cur) putState(next);
     },
-    [putState, refetch],
+    [queryClient, key, putState, refetch],
   );
 
-  // Opening the page enters the room.
+  // Once entered: the people we know by now.
   useEffect(() => {
-    if (!id || !myId) return;
-    let cancelled = false;
-    setError(null);
-    call(api.rooms.join, { params: { id } }).then(
-      (r) => {
-        if (cancelled) return;
-        joinedRef.current = true;
-        setRoom(r);
-        setMyself(r.me);
-        putState(r.state);
-        for (const m of r.state.stage) asked.current.add(m.user.id);
-        setPeople((p) =>
-          withPeople(p, [r.host, ...r.state.stage.map((m) => m.user), ...r.state.hands.map((h) => h.user), ...r.state.invites]),
-        );
-      },
-      (e: unknown) => !cancelled && setError(e),
+    if (!room || seeded.current === room.id) return;
+    seeded.current = room.id;
+    joinedRef.current = true;
+    for (const m of room.state.stage) asked.current.add(m.user.id);
+    setPeople((p) =>
+      withPeople(p, [room.host, ...room.state.stage.map((m) => m.user), ...room.state.hands.map((h) => h.user), ...room.state.invites]),
     );
-    return () => {
-      cancelled = true;
-    };
-  }, [id, myId, putState]);
+  }, [room]);
 
   // Names for chat senders we have not met yet, fetched in one call per batch.
   const learn = useCallback((ids: string[]) => {
@@ -224,12 +226,9 @@ export function useRoom(id: string) {
   return {
     room,
     setRoom,
-    state,
-    me: myself,
-    setMe: setMyself,
-    putState,
-    error,
-    setError,
+    state: room?.state ?? null,
+    me: room?.me ?? null,
+    error: syncError ?? query.error,
     chat,
     people,
     fanLevels,

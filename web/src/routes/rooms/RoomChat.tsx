@@ -1,0 +1,80 @@
+import { useState, type FormEvent } from 'react';
+import type { ProductCard as ProductCardData, UserSummary } from '@tremolo/protocol';
+import { FanBadge } from '../../components/chat/FanBadge.tsx';
+import { ProductCard } from '../../components/shop/index.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import type { ChatLine } from './useRoom.ts';
+import styles from './RoomChat.module.css';
+
+/** Beside the stage: the pinned product, the room's chat and a line to write in. */
+export function RoomSide({
+  roomId,
+  pinned,
+  chat,
+  people,
+  onSend,
+}: {
+  roomId: string;
+  pinned: ProductCardData | null;
+  chat: ChatLine[];
+  people: Map<string, UserSummary>;
+  /** Resolves once the line is sent (the draft is then cleared), rejects when it was not; null: not connected. */
+  onSend: (text: string) => Promise<unknown> | null;
+}) {
+  const { t } = useI18n();
+  const [draft, setDraft] = useState('');
+  const [sendError, setSendError] = useState<string | null>(null);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const text = draft.trim();
+    const sending = text ? onSend(text) : null;
+    if (!sending) return;
+    setSendError(null);
+    sending.then(
+      () => setDraft(''),
+      () => setSendError(t('rooms.sendFailed')),
+    );
+  };
+
+  return (
+    <aside className={styles.side}>
+      {pinned && (
+        <div data-testid="room-pinned">
+          <ProductCard card={pinned} via={{ surface: 'room', surfaceId: roomId }} size="compact" testId="room-product" />
+        </div>
+      )}
+      <div className={styles.chat}>
+        <ul className={styles.chatList} data-testid="room-chat" aria-live="polite">
+          {chat.length === 0 && <li className="muted small">{t('rooms.noChat')}</li>}
+          {chat.map((c) => {
+            const who = c.from ? people.get(c.from) : undefined;
+            return (
+              <li key={c.key} data-testid="room-chat-line">
+                {c.fanLevel ? <FanBadge level={c.fanLevel} /> : null} <strong>{who?.displayName ?? '…'}</strong> {c.text}
+              </li>
+            );
+          })}
+        </ul>
+        <form className={styles.chatForm} onSubmit={submit}>
+          <input
+            value={draft}
+            maxLength={500}
+            placeholder={t('rooms.chatPlaceholder')}
+            aria-label={t('rooms.chatPlaceholder')}
+            onChange={(e) => setDraft(e.currentTarget.value)}
+            data-testid="room-chat-input"
+          />
+          <button type="submit" className="btn btn-small btn-primary" disabled={!draft.trim()} data-testid="room-chat-send">
+            {t('rooms.send')}
+          </button>
+        </form>
+        {sendError && (
+          <p className="small error" role="alert" data-testid="room-chat-error">
+            {sendError}
+          </p>
+        )}
+      </div>
+    </aside>
+  );
+}
