@@ -6,7 +6,7 @@ import { urlOf } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiPages } from '../../lib/queries.ts';
 import { timeAgo } from '../../lib/time.ts';
-import './match.css';
+import styles from './ModerationPage.module.css';
 
 type Status = 'open' | 'dismissed' | 'actioned';
 const STATUSES: Status[] = ['open', 'actioned', 'dismissed'];
@@ -43,7 +43,7 @@ export function ModerationPage() {
   }
 
   return (
-    <section className="stack match-page" data-testid="moderation-page">
+    <section className={`stack ${styles.page}`} data-testid="moderation-page">
       <header className="page-head">
         <h1>{t('moderation.title')}</h1>
         <p className="muted">{t('moderation.lead')}</p>
@@ -72,7 +72,7 @@ export function ModerationPage() {
           <p>{t('moderation.empty')}</p>
         </Empty>
       )}
-      <ul className="moderation-list">
+      <ul className={styles.list}>
         {items?.map((r) => (
           <ReportItem
             key={r.id}
@@ -129,9 +129,9 @@ function ReportItem({
   };
 
   return (
-    <li className="panel stack moderation-item" data-testid="moderation-report" data-report-id={r.id}>
-      <div className="moderation-people">
-        <div className="moderation-person">
+    <li className="panel stack" data-testid="moderation-report" data-report-id={r.id}>
+      <div>
+        <div className={styles.person}>
           <Avatar user={r.reported} size={40} />
           <div>
             <strong data-testid="moderation-reported">{r.reported.displayName}</strong>
@@ -159,7 +159,7 @@ function ReportItem({
       </p>
       {r.hasSnapshot && !snapshotFailed && (
         <img
-          className="moderation-snapshot"
+          className={styles.snapshot}
           src={urlOf(api.match.snapshot, { params: { id: r.id } })}
           alt={t('match.snapshotAlt')}
           onError={() => setSnapshotFailed(true)}

@@ -4,18 +4,18 @@ import { Avatar } from '../../components/Avatar.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { PublishError } from '../../lib/realtime.ts';
-import { useSession } from '../../lib/session.tsx';
-import { CallView, FollowButton, SafetySheet, usePeerCard } from './CallView.tsx';
-import { Banned, CameraProblem, OptIn, useMatchMe } from './MatchPage.tsx';
+import { CallView } from './CallView.tsx';
+import { FollowButton } from './FollowButton.tsx';
+import { Banned, CameraProblem } from './MatchStatus.tsx';
+import { OptIn } from './OptIn.tsx';
+import { SafetySheet } from './SafetySheet.tsx';
+import { useMatchMe } from './useMatchMe.ts';
+import { useOneWayDelay } from './useOneWayDelay.ts';
+import { usePeerCard } from './usePeerCard.ts';
 import { mediaProblem, openCamera, type MediaProblem } from './rtc.ts';
-import { ShakeDetector, coarse, oneWayFromRtts } from './shake-detect.ts';
+import { ShakeDetector, coarse } from './shake-detect.ts';
 import { useMatch } from './useMatch.ts';
-import './match.css';
-
-const PINGS = 5;
-const PING_GAP_MS = 120;
-/** The delay is measured again when the last estimate is older than this. */
-const DELAY_FRESH_MS = 30_000;
+import styles from './ShakePage.module.css';
 
 type Motion = 'listening' | 'needsPermission' | 'denied';
 type Notice = { key: MessageKey; vars?: Record<string, string> } | null;
@@ -31,46 +31,6 @@ function motionPermissionApi(): (() => Promise<'granted' | 'denied'>) | null {
   if (typeof DeviceMotionEvent === 'undefined') return null;
   const req = (DeviceMotionEvent as unknown as MotionWithPermission).requestPermission;
   return typeof req === 'function' ? req.bind(DeviceMotionEvent) : null;
-}
-
-/**
- * The one-way delay the server subtracts from a shake's arrival: half the best round trip of a
- * few pings on the same socket the shake travels on.
- */
-function useOneWayDelay() {
-  const { realtime } = useSession();
-  const [oneWayMs, setOneWayMs] = useState<number | null>(null);
-  const measuredAt = useRef(0);
-  const measure = useCallback(async (): Promise<number> => {
-    if (!realtime) return 0;
-    const sent = new Set<number>();
-    const rtts: number[] = [];
-    // Our probes carry performance.now(); the heartbeat's carry Date.now(), so they never mix.
-    const off = realtime.onPong((ts) => {
-      if (!sent.has(ts)) return;
-      sent.delete(ts);
-      rtts.push(performance.now() - ts);
-    });
-    try {
-      for (let i = 0; i < PINGS; i++) {
-        const ts = performance.now();
-        if (realtime.ping(ts)) sent.add(ts);
-        await new Promise((r) => setTimeout(r, PING_GAP_MS));
-      }
-      await new Promise((r) => setTimeout(r, 300));
-    } finally {
-      off();
-    }
-    const owd = oneWayFromRtts(rtts) ?? 0;
-    measuredAt.current = Date.now();
-    setOneWayMs(owd);
-    return owd;
-  }, [realtime]);
-  const current = useCallback(
-    async () => (oneWayMs !== null && Date.now() - measuredAt.current < DELAY_FRESH_MS ? oneWayMs : measure()),
-    [oneWayMs, measure],
-  );
-  return { oneWayMs, measure, current };
 }
 
 /**
@@ -236,37 +196,37 @@ export function ShakePage() {
 
   if (call && !call.ended && m.videoOn) {
     return (
-      <div className="match-page match-page-call" data-testid="shake-page">
-        <CallView
-          peer={call.peer}
-          local={local}
-          remote={m.remote}
-          connection={m.connection}
-          chat={m.chat}
-          onSend={m.sendChat}
-          remoteRef={remoteRef}
-          notice={
-            <>
-              {placed && !m.remote && (
-                <p className="note" role="status" data-testid="shake-calling">
-                  {t('shake.calling', { name: call.peer.displayName })}
-                </p>
-              )}
-              {error !== null && <ErrorMessage error={error} />}
-            </>
-          }
-          actions={
-            <>
-              <FollowButton handle={call.peer.handle} relationship={card?.relationship ?? null} onChange={setRelationship} />
-              <button type="button" className="btn btn-small btn-danger" onClick={() => setSheet(true)} data-testid="match-report">
-                {t('match.report')}
-              </button>
-              <button type="button" className="btn btn-small btn-primary" onClick={() => void hangUp()} data-testid="shake-hangup">
-                {t('shake.hangUp')}
-              </button>
-            </>
-          }
-        />
+      <CallView
+        testId="shake-page"
+        peer={call.peer}
+        local={local}
+        remote={m.remote}
+        connection={m.connection}
+        chat={m.chat}
+        onSend={m.sendChat}
+        remoteRef={remoteRef}
+        notice={
+          <>
+            {placed && !m.remote && (
+              <p className="note" role="status" data-testid="shake-calling">
+                {t('shake.calling', { name: call.peer.displayName })}
+              </p>
+            )}
+            {error !== null && <ErrorMessage error={error} />}
+          </>
+        }
+        actions={
+          <>
+            <FollowButton handle={call.peer.handle} relationship={card?.relationship ?? null} onChange={setRelationship} />
+            <button type="button" className="btn btn-small btn-danger" onClick={() => setSheet(true)} data-testid="match-report">
+              {t('match.report')}
+            </button>
+            <button type="button" className="btn btn-small btn-primary" onClick={() => void hangUp()} data-testid="shake-hangup">
+              {t('shake.hangUp')}
+            </button>
+          </>
+        }
+      >
         {sheet && (
           <SafetySheet
             peer={call.peer}
@@ -281,21 +241,21 @@ export function ShakePage() {
             onClose={() => setSheet(false)}
           />
         )}
-      </div>
+      </CallView>
     );
   }
 
   const looking = m.phase === 'shaking';
   return (
-    <section className="match-page stack" data-testid="shake-page">
+    <section className={`${styles.page} stack`} data-testid="shake-page">
       <header className="page-head">
         <h1>{t('shake.title')}</h1>
         <p className="muted">{t('shake.lead')}</p>
       </header>
 
       {call?.source === 'shake' && (
-        <article className="panel stack shake-card" data-testid="shake-card">
-          <div className="shake-card-head">
+        <article className="panel stack" data-testid="shake-card">
+          <div className={styles.cardHead}>
             <Avatar user={call.peer} size={64} />
             <div>
               <h2 data-testid="shake-card-name">{call.peer.displayName}</h2>
@@ -376,10 +336,10 @@ export function ShakePage() {
       )}
       {error !== null && <ErrorMessage error={error} testId="shake-error" />}
 
-      <div className="shake-zone">
+      <div className={styles.zone}>
         <button
           type="button"
-          className={`shake-button${looking ? ' shaking' : ''}`}
+          className={`${styles.button}${looking ? ` ${styles.shaking}` : ''}`}
           onClick={() => void shake()}
           disabled={!m.ready || looking}
           data-testid="shake-button"
@@ -402,7 +362,7 @@ export function ShakePage() {
         {motion === 'listening' && <p className="muted small">{t('shake.hint')}</p>}
       </div>
 
-      <label className="match-check">
+      <label className={styles.check}>
         <input type="checkbox" checked={useLocation} onChange={(e) => toggleLocation(e.target.checked)} data-testid="shake-location" />
         <span>{t('shake.useLocation')}</span>
       </label>
