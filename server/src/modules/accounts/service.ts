@@ -16,8 +16,9 @@ import {
 import type { Limits } from '../../platform/auth/limits.ts';
 import { DeviceMarks } from '../../platform/auth/device.ts';
 import type { Storage } from '../../platform/storage.ts';
+import { intakeImage } from '../../platform/image-intake.ts';
 import type { AccountsRepo, UserRow } from './repo.ts';
-import { processAvatar } from './avatar.ts';
+import { AVATAR_IMAGE } from './avatar.ts';
 
 /** A person's stored row, for modules that build their own views of people. */
 export type { UserRow };
@@ -168,9 +169,8 @@ export class AccountsService implements SessionResolver {
   }
 
   async setAvatar(userId: string, bytes: Buffer): Promise<UserRow> {
-    const webp = await processAvatar(bytes);
     const key = `avatars/${userId}-${Date.now().toString(36)}.webp`;
-    await this.storage.put(key, webp);
+    await intakeImage(this.storage, bytes, AVATAR_IMAGE, { avatar: key });
     const before = await this.mustGet(userId);
     const after = await this.repo.updateUser(userId, { avatarKey: key });
     if (before.avatarKey) await this.storage.remove(before.avatarKey);
