@@ -1,5 +1,6 @@
 import type { Limits } from '../../platform/auth/limits.ts';
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { ChannelEvent, CreateGroupBody, EventFrame, Group, GroupMember, ModerateBody, PublishBody } from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
@@ -41,8 +42,8 @@ export interface GroupsDeps {
 export class GroupsService {
   private readonly repo: GroupsRepo;
   private coupons: CouponDrops | null = null;
-  /** Group-message points per (fan, day), so chatter cannot farm fan levels. */
-  private readonly recent = new Map<string, { g: GroupRow; at: number }>();
+  /** Group rows for the message path (cachedGroup), each for GROUP_CACHE_MS. */
+  private readonly recent = new LRUCache<string, GroupRow>({ max: 10_000, ttl: GROUP_CACHE_MS });
 
   private readonly db: Db;
   private readonly accounts: AccountsService;
@@ -97,7 +98,7 @@ export class GroupsService {
   private async mustGroup(id: string): Promise<GroupRow> {
     const g = await this.repo.group(id);
     if (!g) throw notFound('Group');
-    this.recent.set(id, { g, at: Date.now() });
+    this.recent.set(id, g);
     return g;
   }
 
@@ -107,10 +108,7 @@ export class GroupsService {
    * once; another node's change is seen within the second.
    */
   private async cachedGroup(id: string): Promise<GroupRow> {
-    const hit = this.recent.get(id);
-    if (hit && Date.now() - hit.at < GROUP_CACHE_MS) return hit.g;
-    if (this.recent.size > 10_000) this.recent.clear();
-    return this.mustGroup(id);
+    return this.recent.get(id) ?? this.mustGroup(id);
   }
 
   async get(viewerId: string | null, id: string): Promise<Group> {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Limits } from '../../platform/auth/limits.ts';
 import {
   BUFFER_WAIT_MS,
@@ -73,8 +74,8 @@ export class WatchService {
   private readonly waitCooldownMs: number;
   /** Round trips members reported, per party (this node's view): the lead of server-made changes. */
   private readonly rtts = new Map<string, Map<string, number>>();
-  /** When each member last made the party wait, `party:user` → ms. */
-  private readonly lastWait = new Map<string, number>();
+  /** Members who made the party wait within the last `waitCooldownMs`, as `party:user`. */
+  private readonly lastWait: LRUCache<string, true>;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private readonly db: Db;
@@ -97,6 +98,8 @@ export class WatchService {
     this.repo = new WatchRepo(db);
     this.bufferWaitMs = opts.bufferWaitMs ?? BUFFER_WAIT_MS;
     this.waitCooldownMs = opts.waitCooldownMs ?? 15_000;
+    // Entries leave when their cooldown ends (ttlAutopurge): no more than waited recently are kept.
+    this.lastWait = new LRUCache({ ttl: Math.max(1, this.waitCooldownMs), ttlAutopurge: true });
   }
 
   // ------------------------------------------------------------------ parties
@@ -400,10 +403,10 @@ export class WatchService {
       const key = `${id}:${userId}`;
       const now = Date.now();
       await this.repo.updateMember(id, userId, { bufferingSince: new Date(now) });
-      if (now - (this.lastWait.get(key) ?? -Infinity) < this.waitCooldownMs) return;
+      if (this.lastWait.has(key)) return;
       const ev = await this.changeState(id, null, 'wait', (p) => (p.playing && !p.waiting ? { playing: false, waiting: true } : null));
       if (!ev) return;
-      this.lastWait.set(key, now);
+      this.lastWait.set(key, true);
       const version = ev.state.version;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
