@@ -16,8 +16,9 @@ import {
 import type { Limits } from '../../platform/auth/limits.ts';
 import { DeviceMarks } from '../../platform/auth/device.ts';
 import type { Storage } from '../../platform/storage.ts';
+import { intakeImage } from '../../platform/image-intake.ts';
 import type { AccountsRepo, UserRow } from './repo.ts';
-import { processAvatar } from './avatar.ts';
+import { AVATAR_IMAGE } from './avatar.ts';
 
 /** A person's stored row, for modules that build their own views of people. */
 export type { UserRow };
@@ -48,20 +49,13 @@ export class AccountsService implements SessionResolver {
   private readonly dummyHash = hash(randomBytes(16).toString('hex'), ARGON2);
   private readonly devices: DeviceMarks;
 
-  private readonly repo: AccountsRepo;
-  private readonly storage: Storage;
-  private readonly opts: { sessionTtlDays: number; maxAvatarBytes: number; limits: Limits };
-
-  constructor(deps: AccountsDeps) {
-    this.repo = deps.repo;
-    this.storage = deps.storage;
-    this.opts = deps.opts;
+  constructor(private readonly deps: AccountsDeps) {
     const { opts } = deps;
     this.devices = new DeviceMarks(opts.limits.config.deviceSecret, opts.sessionTtlDays);
   }
 
   async signup(body: SignupBody, ip: string): Promise<{ user: UserRow; session: NewSession; device: { value: string; expiresAt: Date } }> {
-    await this.opts.limits.consume('signupPerIp', ip);
+    await this.deps.opts.limits.consume('signupPerIp', ip);
     const user = await this.createUser(body);
     return { user, session: await this.startSession(user.id), device: this.devices.issue(user.id) };
   }
@@ -70,7 +64,7 @@ export class AccountsService implements SessionResolver {
   async createUser(body: SignupBody & { bio?: string }): Promise<UserRow> {
     const passwordHash = await hash(body.password, ARGON2);
     try {
-      return await this.repo.insertUser({
+      return await this.deps.repo.insertUser({
         id: newId(),
         handle: body.handle,
         displayName: body.displayName,
@@ -95,9 +89,9 @@ export class AccountsService implements SessionResolver {
     client: LoginClient,
   ): Promise<{ user: UserRow; session: NewSession; device: { value: string; expiresAt: Date } }> {
     const account = handle.toLowerCase();
-    const limits = this.opts.limits;
+    const limits = this.deps.opts.limits;
     await limits.consume('loginPerIp', client.ip);
-    const user = await this.repo.byHandle(account);
+    const user = await this.deps.repo.byHandle(account);
     const knownDevice = user !== undefined && this.devices.verify(client.deviceMark) === user.id;
     const pair = `${account}:${client.ip}`;
     // Counted before the password is checked (and given back on success) so parallel guesses
@@ -124,85 +118,84 @@ export class AccountsService implements SessionResolver {
 
   /** The delay doubles with each recent failure past the free ones, up to the maximum. */
   private async slowdownMs(account: string): Promise<number> {
-    const { freeFails, stepMs, maxMs } = this.opts.limits.config.loginSlowdown;
-    const over = (await this.opts.limits.loginFailsPerAccount.used(account)) - freeFails;
+    const { freeFails, stepMs, maxMs } = this.deps.opts.limits.config.loginSlowdown;
+    const over = (await this.deps.opts.limits.loginFailsPerAccount.used(account)) - freeFails;
     return over < 0 ? 0 : Math.min(maxMs, stepMs * 2 ** Math.min(over, 20));
   }
 
   async startSession(userId: string): Promise<NewSession> {
     const token = newToken();
     const csrfToken = randomBytes(18).toString('base64url');
-    const expiresAt = new Date(Date.now() + this.opts.sessionTtlDays * 86_400_000);
-    await this.repo.insertSession({ tokenHash: hashToken(token), userId, csrfToken, expiresAt });
+    const expiresAt = new Date(Date.now() + this.deps.opts.sessionTtlDays * 86_400_000);
+    await this.deps.repo.insertSession({ tokenHash: hashToken(token), userId, csrfToken, expiresAt });
     return { token, csrfToken, expiresAt };
   }
 
   async logout(token: string | undefined): Promise<void> {
-    if (token) await this.repo.deleteSession(hashToken(token));
+    if (token) await this.deps.repo.deleteSession(hashToken(token));
   }
 
   async resolve(req: { headers: IncomingMessage['headers'] }): Promise<AuthenticatedUser | null> {
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (!token || token.length > 100) return null;
-    const row = await this.repo.sessionWithUser(hashToken(token), new Date());
+    const row = await this.deps.repo.sessionWithUser(hashToken(token), new Date());
     return row ? { id: row.userId, handle: row.handle, csrfToken: row.csrfToken } : null;
   }
 
   async changePassword(userId: string, current: string, next: string, keepToken: string): Promise<void> {
     const user = await this.mustGet(userId);
     // Someone holding a stolen session must not be able to guess the password behind it.
-    await this.opts.limits.consume('passwordFails', userId);
+    await this.deps.opts.limits.consume('passwordFails', userId);
     if (!(await verify(user.passwordHash, current).catch(() => false))) {
       throw new AppError('invalid_credentials', 'Your current password is wrong');
     }
-    await this.opts.limits.reset('passwordFails', userId);
-    await this.repo.updateUser(userId, { passwordHash: await hash(next, ARGON2) });
+    await this.deps.opts.limits.reset('passwordFails', userId);
+    await this.deps.repo.updateUser(userId, { passwordHash: await hash(next, ARGON2) });
     // Anyone holding an old session of this account is logged out.
-    await this.repo.deleteSessionsOfUserExcept(userId, hashToken(keepToken));
+    await this.deps.repo.deleteSessionsOfUserExcept(userId, hashToken(keepToken));
   }
 
   async updateProfile(userId: string, patch: UpdateProfileBody): Promise<UserRow> {
-    const u = await this.repo.updateUser(userId, patch);
+    const u = await this.deps.repo.updateUser(userId, patch);
     if (!u) throw new AppError('not_found', 'Account not found');
     return u;
   }
 
   async setAvatar(userId: string, bytes: Buffer): Promise<UserRow> {
-    const webp = await processAvatar(bytes);
     const key = `avatars/${userId}-${Date.now().toString(36)}.webp`;
-    await this.storage.put(key, webp);
+    await intakeImage(this.deps.storage, bytes, AVATAR_IMAGE, { avatar: key });
     const before = await this.mustGet(userId);
-    const after = await this.repo.updateUser(userId, { avatarKey: key });
-    if (before.avatarKey) await this.storage.remove(before.avatarKey);
+    const after = await this.deps.repo.updateUser(userId, { avatarKey: key });
+    if (before.avatarKey) await this.deps.storage.remove(before.avatarKey);
     return after!;
   }
 
   async clearAvatar(userId: string): Promise<UserRow> {
     const before = await this.mustGet(userId);
-    const after = await this.repo.updateUser(userId, { avatarKey: null });
-    if (before.avatarKey) await this.storage.remove(before.avatarKey);
+    const after = await this.deps.repo.updateUser(userId, { avatarKey: null });
+    if (before.avatarKey) await this.deps.storage.remove(before.avatarKey);
     return after!;
   }
 
   async mustGet(userId: string): Promise<UserRow> {
-    const u = await this.repo.byId(userId);
+    const u = await this.deps.repo.byId(userId);
     if (!u) throw new AppError('not_found', 'Account not found');
     return u;
   }
 
   async byHandle(handle: string): Promise<UserRow> {
-    const u = await this.repo.byHandle(handle);
+    const u = await this.deps.repo.byHandle(handle);
     if (!u) throw new AppError('not_found', `No one is called @${handle}`);
     return u;
   }
 
   async summaries(ids: string[]): Promise<Map<string, UserSummary>> {
-    const rows = await this.repo.byIds(ids);
+    const rows = await this.deps.repo.byIds(ids);
     return new Map(rows.map((r) => [r.id, this.summary(r)]));
   }
 
   summary(u: UserRow): UserSummary {
-    return { id: u.id, handle: u.handle, displayName: u.displayName, avatarUrl: u.avatarKey ? this.storage.url(u.avatarKey) : null };
+    return { id: u.id, handle: u.handle, displayName: u.displayName, avatarUrl: u.avatarKey ? this.deps.storage.url(u.avatarKey) : null };
   }
 
   me(u: UserRow): Me {

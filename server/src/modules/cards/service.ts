@@ -21,12 +21,7 @@ export interface CardsDeps {
 export class CardsService {
   private readonly providers: CardSectionProvider[] = [];
 
-  private readonly accounts: AccountsService;
-  private readonly graph: GraphService;
-
-  constructor(deps: CardsDeps) {
-    this.accounts = deps.accounts;
-    this.graph = deps.graph;
+  constructor(private readonly deps: CardsDeps) {
     this.providers.push({
       sections: async (owner) => (owner.links.length ? [{ kind: 'links', links: owner.links }] : []),
     });
@@ -37,10 +32,10 @@ export class CardsService {
   }
 
   async card(handle: string, viewerId: string | null, origin: string): Promise<Card> {
-    const owner = await this.accounts.byHandle(handle);
+    const owner = await this.deps.accounts.byHandle(handle);
     const [counts, relationship] = await Promise.all([
-      this.graph.counts(owner.id),
-      viewerId ? this.graph.relationship(viewerId, owner.id) : Promise.resolve(null),
+      this.deps.graph.counts(owner.id),
+      viewerId ? this.deps.graph.relationship(viewerId, owner.id) : Promise.resolve(null),
     ]);
     // A person the owner blocked sees the name and face, nothing private.
     const hidden = relationship?.blockedBy ?? false;
@@ -48,7 +43,7 @@ export class CardsService {
     // The card's layout, whatever order the modules registered their sections in.
     const sections = found.sort((a, b) => SECTION_ORDER.indexOf(a.kind) - SECTION_ORDER.indexOf(b.kind));
     return {
-      user: { ...this.accounts.summary(owner), bio: hidden ? '' : owner.bio },
+      user: { ...this.deps.accounts.summary(owner), bio: hidden ? '' : owner.bio },
       counts,
       relationship,
       url: `${origin}/u/${owner.handle}`,

@@ -32,19 +32,9 @@ export interface DmsDeps {
  */
 export class DmsService {
   private readonly repo: DmsRepo;
-  private readonly accounts: AccountsService;
-  private readonly graph: GraphService;
-  private readonly notifications: NotificationsService;
-  private readonly history: ChannelHistory;
-  private readonly messageLimit: RateLimit;
 
-  constructor(deps: DmsDeps) {
+  constructor(private readonly deps: DmsDeps) {
     this.repo = new DmsRepo(deps.db);
-    this.accounts = deps.accounts;
-    this.graph = deps.graph;
-    this.notifications = deps.notifications;
-    this.history = deps.history;
-    this.messageLimit = deps.messageLimit;
   }
 
   private thread(aId: string, bId: string): Promise<ThreadRow | undefined> {
@@ -52,7 +42,7 @@ export class DmsService {
   }
 
   async get(meId: string, handle: string): Promise<DmThread> {
-    const peer = await this.accounts.byHandle(handle);
+    const peer = await this.deps.accounts.byHandle(handle);
     if (peer.id === meId) throw new AppError('bad_request', 'You cannot message yourself');
     const { aId, bId } = dmChannel(meId, peer.id);
     return this.toDto(meId, peer.id, await this.thread(aId, bId));
@@ -66,9 +56,9 @@ export class DmsService {
   private async toDto(meId: string, peerId: string, t: ThreadRow | undefined): Promise<DmThread> {
     const { channel, aId } = dmChannel(meId, peerId);
     const [peer, head, friends] = await Promise.all([
-      this.accounts.summaries([peerId]).then((m) => m.get(peerId)!),
-      this.history.head(channel),
-      this.graph.areFriends(meId, peerId),
+      this.deps.accounts.summaries([peerId]).then((m) => m.get(peerId)!),
+      this.deps.history.head(channel),
+      this.deps.graph.areFriends(meId, peerId),
     ]);
     const lastReadSeq = t ? (meId === aId ? t.aLastRead : t.bLastRead) : 0;
     let status: DmThread['status'] = 'open';
@@ -90,7 +80,7 @@ export class DmsService {
   }
 
   async setStatus(meId: string, handle: string, action: 'accept' | 'ignore'): Promise<DmThread> {
-    const peer = await this.accounts.byHandle(handle);
+    const peer = await this.deps.accounts.byHandle(handle);
     const { aId, bId } = dmChannel(meId, peer.id);
     const t = await this.thread(aId, bId);
     if (!t || t.status === 'open' || t.requestedBy === meId) throw notFound('Message request');
@@ -99,17 +89,17 @@ export class DmsService {
   }
 
   async messages(meId: string, handle: string, before: number | undefined, limit: number): Promise<{ items: EventFrame[]; head: number }> {
-    const peer = await this.accounts.byHandle(handle);
+    const peer = await this.deps.accounts.byHandle(handle);
     const { channel } = dmChannel(meId, peer.id);
-    const head = await this.history.head(channel);
+    const head = await this.deps.history.head(channel);
     const upTo = Math.min(head, (before ?? head + 1) - 1);
-    return { items: upTo > 0 ? await this.history.range(channel, Math.max(0, upTo - limit), upTo, limit) : [], head };
+    return { items: upTo > 0 ? await this.deps.history.range(channel, Math.max(0, upTo - limit), upTo, limit) : [], head };
   }
 
   async read(meId: string, handle: string, seq: number): Promise<{ unread: number }> {
-    const peer = await this.accounts.byHandle(handle);
+    const peer = await this.deps.accounts.byHandle(handle);
     const { channel, aId, bId } = dmChannel(meId, peer.id);
-    const head = await this.history.head(channel);
+    const head = await this.deps.history.head(channel);
     if (seq > head) throw new AppError('validation_failed', `There is no message ${seq} yet (the latest is ${head})`);
     await this.repo.markRead(aId, bId, meId === aId ? 'a' : 'b', seq);
     return { unread: Math.max(0, head - seq) };
@@ -133,11 +123,11 @@ export class DmsService {
     const p = this.parties(meId, id);
     if (!p) return false;
     // A thread needs two real people: a made-up peer id would reach the database as a broken foreign key.
-    if (!(await this.accounts.summaries([p.peerId])).has(p.peerId)) return false;
-    if (await this.graph.isBlockedEitherWay(meId, p.peerId)) throw new AppError('blocked', 'You cannot message this person');
+    if (!(await this.deps.accounts.summaries([p.peerId])).has(p.peerId)) return false;
+    if (await this.deps.graph.isBlockedEitherWay(meId, p.peerId)) throw new AppError('blocked', 'You cannot message this person');
     if (body.kind === 'typing') return true;
-    await this.messageLimit.consume(meId, 'messages; slow down');
-    if (await this.graph.areFriends(meId, p.peerId)) {
+    await this.deps.messageLimit.consume(meId, 'messages; slow down');
+    if (await this.deps.graph.areFriends(meId, p.peerId)) {
       await this.repo.openThread(p.aId, p.bId);
       return true;
     }
@@ -172,8 +162,8 @@ export class DmsService {
     });
     const t = await this.thread(p.aId, p.bId);
     if (t?.status === 'ignored') return;
-    const actor = (await this.accounts.summaries([meId])).get(meId)!;
-    await this.notifications.notify(p.peerId, { kind: 'dm', actor, request: t?.status === 'request', preview });
+    const actor = (await this.deps.accounts.summaries([meId])).get(meId)!;
+    await this.deps.notifications.notify(p.peerId, { kind: 'dm', actor, request: t?.status === 'request', preview });
   }
 }
 

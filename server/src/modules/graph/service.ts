@@ -17,25 +17,16 @@ export interface GraphDeps {
 export class GraphService {
   private readonly repo: GraphRepo;
 
-  private readonly db: Db;
-  private readonly accounts: AccountsService;
-  private readonly notifications: NotificationsService;
-  private readonly limits: Limits;
-
-  constructor(deps: GraphDeps) {
-    this.db = deps.db;
-    this.accounts = deps.accounts;
-    this.notifications = deps.notifications;
-    this.limits = deps.limits;
+  constructor(private readonly deps: GraphDeps) {
     const { db } = deps;
     this.repo = new GraphRepo(db);
   }
 
   async follow(meId: string, handle: string): Promise<Relationship> {
-    await this.limits.consume('follows', meId);
-    const target = await this.accounts.byHandle(handle);
+    await this.deps.limits.consume('follows', meId);
+    const target = await this.deps.accounts.byHandle(handle);
     if (target.id === meId) throw new AppError('bad_request', 'You cannot follow yourself');
-    const created = await this.db.transaction(async (tx) => {
+    const created = await this.deps.db.transaction(async (tx) => {
       await lockPair(tx, meId, target.id);
       const repo = new GraphRepo(tx);
       const b = await repo.blockState(meId, target.id);
@@ -45,30 +36,30 @@ export class GraphService {
       return { isNew, mutual: isNew && (await repo.follows(target.id, meId)) };
     });
     // Unfollow and follow again must not become a way to ping someone over and over.
-    if (created.isNew && (await this.limits.followNotifyOnce.first(`${meId}:${target.id}`))) {
-      const actor = this.accounts.summary(await this.accounts.mustGet(meId));
-      await this.notifications.notify(target.id, created.mutual ? { kind: 'friended', actor } : { kind: 'followed', actor });
+    if (created.isNew && (await this.deps.limits.followNotifyOnce.first(`${meId}:${target.id}`))) {
+      const actor = this.deps.accounts.summary(await this.deps.accounts.mustGet(meId));
+      await this.deps.notifications.notify(target.id, created.mutual ? { kind: 'friended', actor } : { kind: 'followed', actor });
       if (created.mutual) {
-        const other = this.accounts.summary(target);
-        await this.notifications.notify(meId, { kind: 'friended', actor: other });
+        const other = this.deps.accounts.summary(target);
+        await this.deps.notifications.notify(meId, { kind: 'friended', actor: other });
       }
     }
     return this.relationship(meId, target.id);
   }
 
   async unfollow(meId: string, handle: string): Promise<Relationship> {
-    await this.limits.consume('follows', meId);
-    const target = await this.accounts.byHandle(handle);
+    await this.deps.limits.consume('follows', meId);
+    const target = await this.deps.accounts.byHandle(handle);
     await this.repo.deleteFollow(meId, target.id);
     return this.relationship(meId, target.id);
   }
 
   /** Blocking removes follows both ways, in one transaction with the block. */
   async block(meId: string, handle: string): Promise<Relationship> {
-    await this.limits.consume('follows', meId);
-    const target = await this.accounts.byHandle(handle);
+    await this.deps.limits.consume('follows', meId);
+    const target = await this.deps.accounts.byHandle(handle);
     if (target.id === meId) throw new AppError('bad_request', 'You cannot block yourself');
-    await this.db.transaction(async (tx) => {
+    await this.deps.db.transaction(async (tx) => {
       await lockPair(tx, meId, target.id);
       const repo = new GraphRepo(tx);
       await repo.insertBlock(meId, target.id);
@@ -79,8 +70,8 @@ export class GraphService {
   }
 
   async unblock(meId: string, handle: string): Promise<Relationship> {
-    await this.limits.consume('follows', meId);
-    const target = await this.accounts.byHandle(handle);
+    await this.deps.limits.consume('follows', meId);
+    const target = await this.deps.accounts.byHandle(handle);
     await this.repo.deleteBlock(meId, target.id);
     return this.relationship(meId, target.id);
   }
@@ -136,12 +127,12 @@ export class GraphService {
     cursor: string | undefined,
     limit: number,
   ): Promise<{ items: ListedUser[]; nextCursor: string | null }> {
-    const owner = await this.accounts.byHandle(handle);
+    const owner = await this.deps.accounts.byHandle(handle);
     if (viewerId && viewerId !== owner.id && (await this.repo.blockState(owner.id, viewerId)).aBlocksB) {
       throw new AppError('blocked', 'This person has blocked you');
     }
     const page = await this.repo.edges(owner.id, direction, cursor, limit);
-    const users = await this.accounts.summaries(page.rows.map((r) => r.userId));
+    const users = await this.deps.accounts.summaries(page.rows.map((r) => r.userId));
     return {
       items: page.rows.flatMap((r) => {
         const u = users.get(r.userId);
@@ -155,7 +146,7 @@ export class GraphService {
     const hidden = viewerId ? new Set([viewerId, ...(await this.repo.blockedEitherWay(viewerId))]) : new Set<string>();
     // Ask for as many more as could be hidden, so hiding them still fills the page.
     const ids = (await this.repo.mostFollowed(limit + hidden.size)).filter((id) => !hidden.has(id)).slice(0, limit);
-    const users = await this.accounts.summaries(ids);
+    const users = await this.deps.accounts.summaries(ids);
     return ids.flatMap((id) => {
       const u = users.get(id);
       return u ? [u] : [];
@@ -164,7 +155,7 @@ export class GraphService {
 
   async blocked(meId: string) {
     const rows = await this.repo.blockedBy(meId, undefined, 500);
-    const users = await this.accounts.summaries(rows.map((r) => r.userId));
+    const users = await this.deps.accounts.summaries(rows.map((r) => r.userId));
     return rows.flatMap((r) => {
       const u = users.get(r.userId);
       return u ? [u] : [];

@@ -1,5 +1,6 @@
 import type { Limits } from '../../platform/auth/limits.ts';
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { ChannelEvent, CreateGroupBody, EventFrame, Group, GroupMember, ModerateBody, PublishBody } from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
@@ -41,29 +42,10 @@ export interface GroupsDeps {
 export class GroupsService {
   private readonly repo: GroupsRepo;
   private coupons: CouponDrops | null = null;
-  /** Group-message points per (fan, day), so chatter cannot farm fan levels. */
-  private readonly recent = new Map<string, { g: GroupRow; at: number }>();
+  /** Group rows for the message path (cachedGroup), each for GROUP_CACHE_MS. */
+  private readonly recent = new LRUCache<string, GroupRow>({ max: 10_000, ttl: GROUP_CACHE_MS });
 
-  private readonly db: Db;
-  private readonly accounts: AccountsService;
-  private readonly graph: GraphService;
-  private readonly fans: FansService;
-  private readonly notifications: NotificationsService;
-  private readonly realtime: Realtime;
-  private readonly history: ChannelHistory;
-  private readonly messageLimit: RateLimit;
-  private readonly limits: Limits;
-
-  constructor(deps: GroupsDeps) {
-    this.db = deps.db;
-    this.accounts = deps.accounts;
-    this.graph = deps.graph;
-    this.fans = deps.fans;
-    this.notifications = deps.notifications;
-    this.realtime = deps.realtime;
-    this.history = deps.history;
-    this.messageLimit = deps.messageLimit;
-    this.limits = deps.limits;
+  constructor(private readonly deps: GroupsDeps) {
     const { db } = deps;
     this.repo = new GroupsRepo(db);
   }
@@ -73,10 +55,10 @@ export class GroupsService {
   }
 
   async create(ownerId: string, body: CreateGroupBody): Promise<Group> {
-    await this.limits.consume('groupsCreated', ownerId);
+    await this.deps.limits.consume('groupsCreated', ownerId);
     if (body.joinRule === 'fan_level' && !body.minFanLevel) throw new AppError('validation_failed', 'A fan-level group needs minFanLevel');
     const id = newId();
-    await this.db.transaction(async (tx) => {
+    await this.deps.db.transaction(async (tx) => {
       const repo = new GroupsRepo(tx);
       await repo.insertGroup({
         id,
@@ -97,7 +79,7 @@ export class GroupsService {
   private async mustGroup(id: string): Promise<GroupRow> {
     const g = await this.repo.group(id);
     if (!g) throw notFound('Group');
-    this.recent.set(id, { g, at: Date.now() });
+    this.recent.set(id, g);
     return g;
   }
 
@@ -107,10 +89,7 @@ export class GroupsService {
    * once; another node's change is seen within the second.
    */
   private async cachedGroup(id: string): Promise<GroupRow> {
-    const hit = this.recent.get(id);
-    if (hit && Date.now() - hit.at < GROUP_CACHE_MS) return hit.g;
-    if (this.recent.size > 10_000) this.recent.clear();
-    return this.mustGroup(id);
+    return this.recent.get(id) ?? this.mustGroup(id);
   }
 
   async get(viewerId: string | null, id: string): Promise<Group> {
@@ -129,11 +108,11 @@ export class GroupsService {
 
   private async toDto(viewerId: string | null, g: GroupRow, knownMember?: MemberRow): Promise<Group> {
     const [owner, head, member, banned, fanLevel] = await Promise.all([
-      this.accounts.summaries([g.ownerId]).then((m) => m.get(g.ownerId)!),
-      this.history.head(channelOf(g.id)),
+      this.deps.accounts.summaries([g.ownerId]).then((m) => m.get(g.ownerId)!),
+      this.deps.history.head(channelOf(g.id)),
       viewerId ? (knownMember ? Promise.resolve(knownMember) : this.repo.member(g.id, viewerId)) : Promise.resolve(undefined),
       viewerId ? this.repo.isBanned(g.id, viewerId) : Promise.resolve(false),
-      viewerId ? this.fans.level(g.ownerId, viewerId) : Promise.resolve(1),
+      viewerId ? this.deps.fans.level(g.ownerId, viewerId) : Promise.resolve(1),
     ]);
     const isAdmin = !!member && member.status === 'member' && ADMIN_ROLES.has(member.role);
     const status = banned ? 'banned' : member ? member.status : 'none';
@@ -169,16 +148,16 @@ export class GroupsService {
   /** Why this person may not join (null = may join), without the invite code. */
   private async joinBlockedReason(userId: string, g: GroupRow, inviteCode: string | null): Promise<string | null> {
     if (await this.repo.isBanned(g.id, userId)) return 'You were banned from this group';
-    if (await this.graph.isBlockedEitherWay(userId, g.ownerId)) return 'You cannot join this group';
+    if (await this.deps.graph.isBlockedEitherWay(userId, g.ownerId)) return 'You cannot join this group';
     if (g.memberCount >= g.capacity) return 'The group is full';
     switch (g.joinRule) {
       case 'anyone':
       case 'approval':
         return null;
       case 'followers':
-        return (await this.graph.relationship(userId, g.ownerId)).following ? null : 'Follow the creator to join';
+        return (await this.deps.graph.relationship(userId, g.ownerId)).following ? null : 'Follow the creator to join';
       case 'fan_level': {
-        const level = await this.fans.level(g.ownerId, userId);
+        const level = await this.deps.fans.level(g.ownerId, userId);
         return level >= (g.minFanLevel ?? 1) ? null : `Fan level ${g.minFanLevel} needed (you are level ${level})`;
       }
       case 'invite':
@@ -188,7 +167,7 @@ export class GroupsService {
 
   async join(userId: string, id: string, inviteCode: string | undefined): Promise<{ status: 'member' | 'pending'; group: Group }> {
     // Join and leave share one budget: each announces itself to the whole group.
-    await this.limits.consume('groupJoins', userId);
+    await this.deps.limits.consume('groupJoins', userId);
     const g = await this.mustGroup(id);
     const existing = await this.repo.member(id, userId);
     if (existing) return { status: existing.status, group: await this.toDto(userId, g, existing) };
@@ -197,7 +176,7 @@ export class GroupsService {
     const reason = await this.joinBlockedReason(userId, viaInvite ? { ...g, joinRule: 'invite' } : g, inviteCode ?? null);
     if (reason) throw new AppError(reason.includes('full') ? 'conflict' : 'forbidden', reason);
     const pending = g.joinRule === 'approval' && !viaInvite;
-    const joined = await this.db.transaction(async (tx) => {
+    const joined = await this.deps.db.transaction(async (tx) => {
       const repo = new GroupsRepo(tx);
       // Under the group's row lock, which a ban also takes: a ban racing this join is seen here.
       await repo.groupForUpdate(id);
@@ -214,10 +193,10 @@ export class GroupsService {
       return inserted;
     });
     if (joined) {
-      const actor = (await this.accounts.summaries([userId])).get(userId)!;
+      const actor = (await this.deps.accounts.summaries([userId])).get(userId)!;
       if (pending) {
         for (const admin of await this.repo.admins(id))
-          await this.notifications.notify(admin, { kind: 'join_request', actor, groupId: id, groupName: g.name });
+          await this.deps.notifications.notify(admin, { kind: 'join_request', actor, groupId: id, groupName: g.name });
       } else {
         await this.system(id, { kind: 'member', event: 'joined', user: actor });
       }
@@ -226,16 +205,16 @@ export class GroupsService {
   }
 
   async leave(userId: string, id: string): Promise<void> {
-    await this.limits.consume('groupJoins', userId);
+    await this.deps.limits.consume('groupJoins', userId);
     const g = await this.mustGroup(id);
     if (g.ownerId === userId) throw new AppError('bad_request', 'The owner cannot leave; hand the group over or delete it');
     const removed = await this.removeMember(id, userId);
     if (removed?.status === 'member')
-      await this.system(id, { kind: 'member', event: 'left', user: (await this.accounts.summaries([userId])).get(userId)! });
+      await this.system(id, { kind: 'member', event: 'left', user: (await this.deps.accounts.summaries([userId])).get(userId)! });
   }
 
   private async removeMember(groupId: string, userId: string): Promise<MemberRow | undefined> {
-    return this.db.transaction(async (tx) => {
+    return this.deps.db.transaction(async (tx) => {
       const repo = new GroupsRepo(tx);
       const m = await repo.deleteMember(groupId, userId);
       if (m?.status === 'member') await repo.freeSeat(groupId);
@@ -244,7 +223,7 @@ export class GroupsService {
   }
 
   private async banMember(groupId: string, userId: string, by: string): Promise<MemberRow | undefined> {
-    return this.db.transaction(async (tx) => {
+    return this.deps.db.transaction(async (tx) => {
       const repo = new GroupsRepo(tx);
       await repo.groupForUpdate(groupId);
       await repo.ban(groupId, userId, by);
@@ -311,7 +290,7 @@ export class GroupsService {
     const target = await this.repo.member(id, targetId);
     // Admins moderate members; only the owner moderates admins.
     if (target && target.role === 'admin' && me.role !== 'owner') throw forbidden('Only the owner can moderate admins');
-    const user = (await this.accounts.summaries([targetId])).get(targetId) ?? null;
+    const user = (await this.deps.accounts.summaries([targetId])).get(targetId) ?? null;
     if (!user) throw notFound('Person');
     switch (action.action) {
       case 'mute':
@@ -333,7 +312,7 @@ export class GroupsService {
         return this.repo.unban(id, targetId);
       case 'approve': {
         if (target?.status !== 'pending') throw notFound('Join request');
-        await this.db.transaction(async (tx) => {
+        await this.deps.db.transaction(async (tx) => {
           const repo = new GroupsRepo(tx);
           if (!(await repo.takeSeat(id))) throw new AppError('conflict', 'The group is full');
           // Two admins approving at once: the second finds no request, and its seat goes back with the rollback.
@@ -370,8 +349,8 @@ export class GroupsService {
     const rows = await this.repo.members(id, status, decoded, limit);
     const page = rows.slice(0, limit);
     const [users, levels] = await Promise.all([
-      this.accounts.summaries(page.map((r) => r.userId)),
-      this.fans.levels(
+      this.deps.accounts.summaries(page.map((r) => r.userId)),
+      this.deps.fans.levels(
         g.ownerId,
         page.map((r) => r.userId),
       ),
@@ -399,15 +378,15 @@ export class GroupsService {
   /** Older messages for infinite scroll: sequences are contiguous, so "before n" is a range. */
   async messages(viewerId: string, id: string, before: number | undefined, limit: number): Promise<{ items: EventFrame[]; head: number }> {
     await this.requireMember(viewerId, id);
-    const head = await this.history.head(channelOf(id));
+    const head = await this.deps.history.head(channelOf(id));
     const upTo = Math.min(head, (before ?? head + 1) - 1);
-    const items = upTo > 0 ? await this.history.range(channelOf(id), Math.max(0, upTo - limit), upTo, limit) : [];
+    const items = upTo > 0 ? await this.deps.history.range(channelOf(id), Math.max(0, upTo - limit), upTo, limit) : [];
     return { items, head };
   }
 
   async read(userId: string, id: string, seq: number): Promise<{ unread: number }> {
     await this.requireMember(userId, id);
-    const head = await this.history.head(channelOf(id));
+    const head = await this.deps.history.head(channelOf(id));
     if (seq > head) throw new AppError('validation_failed', `There is no message ${seq} yet (the latest is ${head})`);
     await this.repo.markRead(id, userId, seq);
     const me = await this.repo.member(id, userId);
@@ -416,12 +395,12 @@ export class GroupsService {
 
   async deleteMessage(actorId: string, id: string, seq: number): Promise<void> {
     const me = await this.requireMember(actorId, id);
-    const [ev] = await this.history.range(channelOf(id), seq - 1, seq, 1);
+    const [ev] = await this.deps.history.range(channelOf(id), seq - 1, seq, 1);
     if (!ev) throw notFound('Message');
     if (ev.from !== actorId && !ADMIN_ROLES.has(me.role)) throw forbidden('Only admins can delete messages of others');
     if (ev.body.kind === 'message_deleted' || ev.from === null) throw new AppError('bad_request', 'That message cannot be deleted');
     // The content goes from storage; the tombstone keeps the sequence whole and tells live clients.
-    await this.history.redact(channelOf(id), seq, { kind: 'message_deleted', seq, by: actorId });
+    await this.deps.history.redact(channelOf(id), seq, { kind: 'message_deleted', seq, by: actorId });
     await this.system(id, { kind: 'message_deleted', seq, by: actorId }, actorId);
   }
 
@@ -440,7 +419,7 @@ export class GroupsService {
   }
 
   private system(groupId: string, body: ChannelEvent, senderId: string | null = null): Promise<EventFrame> {
-    return this.realtime.publish(channelOf(groupId), body, { senderId });
+    return this.deps.realtime.publish(channelOf(groupId), body, { senderId });
   }
 
   // ------------------------------------------------------------ realtime policy hooks
@@ -461,7 +440,7 @@ export class GroupsService {
     const g = await this.cachedGroup(groupId);
     if (g.mutedAll && !isAdmin) throw new AppError('forbidden', 'Only admins can talk while the group is muted');
     if (body.kind === 'chat' && body.mentionAll && !isAdmin) throw new AppError('forbidden', 'Only admins can mention @all');
-    await this.messageLimit.consume(`${groupId}:${userId}`, 'messages; slow down');
+    await this.deps.messageLimit.consume(`${groupId}:${userId}`, 'messages; slow down');
     return true;
   }
 
@@ -469,7 +448,7 @@ export class GroupsService {
   async prepare(userId: string, groupId: string, body: PublishBody): Promise<ChannelEvent> {
     if (body.kind !== 'chat' && body.kind !== 'share' && body.kind !== 'image') return body;
     const g = await this.cachedGroup(groupId);
-    return { ...body, fanLevel: await this.fans.level(g.ownerId, userId) };
+    return { ...body, fanLevel: await this.deps.fans.level(g.ownerId, userId) };
   }
 
   /** Mentions become inbox notifications; chatting earns fan points (capped per day). */
@@ -479,19 +458,19 @@ export class GroupsService {
     const g = await this.cachedGroup(groupId);
     // The daily cap is counted in the shared limits (Redis across nodes), so several nodes
     // cannot each pay out a full day's points.
-    if (await this.limits.allow('groupMessagePoints', `${userId}:${g.ownerId}`)) {
-      await this.fans.award(g.ownerId, userId, POINTS.groupMessage);
+    if (await this.deps.limits.allow('groupMessagePoints', `${userId}:${g.ownerId}`)) {
+      await this.deps.fans.award(g.ownerId, userId, POINTS.groupMessage);
     }
     if (body.kind !== 'chat') return;
     const targets = body.mentionAll
       ? await this.repo.allMemberIds(groupId, 10_000)
       : await this.repo.memberIds(groupId, body.mentions ?? []);
     if (targets.length === 0) return;
-    const actor = (await this.accounts.summaries([userId])).get(userId)!;
+    const actor = (await this.deps.accounts.summaries([userId])).get(userId)!;
     const preview = body.text.slice(0, 80);
     for (const t of targets) {
       if (t === userId) continue;
-      await this.notifications.notify(t, { kind: 'mention', actor, groupId, groupName: g.name, seq: frame.seq ?? 0, preview });
+      await this.deps.notifications.notify(t, { kind: 'mention', actor, groupId, groupName: g.name, seq: frame.seq ?? 0, preview });
     }
   }
 
@@ -503,7 +482,7 @@ export class GroupsService {
 
   async fanLevelIn(groupId: string, userId: string): Promise<number> {
     const g = await this.repo.group(groupId);
-    return g ? this.fans.level(g.ownerId, userId) : 0;
+    return g ? this.deps.fans.level(g.ownerId, userId) : 0;
   }
 }
 

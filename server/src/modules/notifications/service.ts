@@ -13,10 +13,7 @@ export interface NotificationsDeps {
 export class NotificationsService {
   private readonly repo: NotificationsRepo;
 
-  private readonly realtime: Realtime;
-
-  constructor(deps: NotificationsDeps) {
-    this.realtime = deps.realtime;
+  constructor(private readonly deps: NotificationsDeps) {
     const { db } = deps;
     this.repo = new NotificationsRepo(db);
   }
@@ -24,7 +21,11 @@ export class NotificationsService {
   async notify(userId: string, payload: NotificationPayload): Promise<Notification> {
     const n = toDto(await this.repo.insert(newId(), userId, payload));
     const unread = await this.repo.unread(userId);
-    await this.realtime.publish(`user:${userId}`, { kind: 'notification', notification: n, unread }, { clientId: `notification:${n.id}` });
+    await this.deps.realtime.publish(
+      `user:${userId}`,
+      { kind: 'notification', notification: n, unread },
+      { clientId: `notification:${n.id}` },
+    );
     return n;
   }
 

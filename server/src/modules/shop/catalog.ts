@@ -17,11 +17,12 @@ import type {
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { lockFor, pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
+import { intakeImage } from '../../platform/image-intake.ts';
 import type { UserRow } from '../accounts/service.ts';
 import type { CardSectionProvider } from '../cards/service.ts';
 import type { ShopContext } from './context.ts';
 import { flashBadge, imageDto, productCard, variantDto } from './dto.ts';
-import { MAX_IMAGES, processProductImage } from './images.ts';
+import { MAX_IMAGES, productImageSpec } from './images.ts';
 import { ShopRepo, type FlashSaleRow, type ProductRow, type VariantRow } from './repo.ts';
 
 const MAX_VARIANTS = 50;
@@ -177,15 +178,15 @@ export class Catalog implements CardSectionProvider {
   async addImage(sellerId: string, productId: string, bytes: Buffer): Promise<Product> {
     const p = await this.owned(sellerId, productId);
     if (p.images.length >= MAX_IMAGES) throw new AppError('limit_reached', `A product has at most ${MAX_IMAGES} images`);
-    if (bytes.length > this.ctx.options.maxImageBytes) throw new AppError('payload_too_large', 'That image is too large');
-    const img = await processProductImage(bytes);
     const id = newId();
     const key = `products/${productId}/${id}.webp`;
     const thumbKey = `products/${productId}/${id}-thumb.webp`;
-    await this.ctx.storage.put(key, img.main);
-    await this.ctx.storage.put(thumbKey, img.thumb);
+    const { main } = await intakeImage(this.ctx.storage, bytes, productImageSpec(this.ctx.options.maxImageBytes), {
+      main: key,
+      thumb: thumbKey,
+    });
     // The check above spares the image work; this conditional append is what holds the cap under parallel uploads.
-    if (!(await this.repo.appendImage(productId, { id, key, thumbKey, width: img.width, height: img.height }, MAX_IMAGES))) {
+    if (!(await this.repo.appendImage(productId, { id, key, thumbKey, width: main.width, height: main.height }, MAX_IMAGES))) {
       await this.ctx.storage.remove(key);
       await this.ctx.storage.remove(thumbKey);
       throw new AppError('limit_reached', `A product has at most ${MAX_IMAGES} images`);

@@ -1,4 +1,5 @@
 import type { UserSummary } from '@tremolo/protocol';
+import { LRUCache } from 'lru-cache';
 import { notFound } from '../../platform/errors.ts';
 import type { ShopContext } from './context.ts';
 import type { FlashSaleRow, ProductRow, VariantRow } from './repo.ts';
@@ -8,16 +9,32 @@ export interface FlashDef {
   product: ProductRow;
   variant: VariantRow;
   seller: UserSummary;
-  loadedAt: number;
 }
+
+/** How long a sale's definition is used before it is read again (meanwhile the last one still serves). */
+const DEF_TTL_MS = 2000;
+/** Sales whose definitions this node keeps: far more than run at once. */
+const CACHED_DEFS = 10_000;
 
 /**
  * The flash-sale gate in front of the checkout transaction, per node: the sale's definition
  * cached, a hint of the stock left, and admission of at most as many attempts as could win.
  */
 export class FlashGate {
-  private readonly defs = new Map<string, FlashDef>();
-  private readonly loads = new Map<string, Promise<FlashDef>>();
+  /**
+   * The sale, its product and variant, for DEF_TTL_MS and loaded once however many attempts ask
+   * at the same moment (the opening second of a sale would otherwise load it hundreds of times,
+   * which on a single-connection PGlite queued everyone for seconds). Past that, the old one is
+   * served while one reload runs; a failed reload keeps it and the next call retries.
+   */
+  private readonly defs = new LRUCache<string, FlashDef>({
+    max: CACHED_DEFS,
+    ttl: DEF_TTL_MS,
+    allowStale: true,
+    noDeleteOnFetchRejection: true,
+    ignoreFetchAbort: true,
+    fetchMethod: (id) => this.load(id),
+  });
   /** Per-node hint of flash-sale stock, so thousands of losers are turned away without a transaction. */
   private readonly hints = new Map<string, { left: number; at: number; refreshing: Promise<void> | null }>();
   private readonly admissions = new Map<string, { inFlight: number; waiters: Set<() => void> }>();
@@ -29,35 +46,25 @@ export class FlashGate {
     return this.hints.get(id)?.left;
   }
 
-  /**
-   * The sale, its product and variant, cached for two seconds and loaded once however many
-   * attempts ask at the same moment (the opening second of a sale would otherwise load it
-   * hundreds of times, which on a single-connection PGlite queued everyone for seconds).
-   */
-  def(id: string): Promise<FlashDef> {
-    const cached = this.defs.get(id);
-    if (cached && Date.now() - cached.loadedAt < 2000) return Promise.resolve(cached);
-    const loading = this.loads.get(id);
-    if (loading) return cached ? Promise.resolve(cached) : loading;
+  async def(id: string): Promise<FlashDef> {
+    const def = await this.defs.fetch(id);
+    // The loader returns a definition or throws; a fetch is never aborted (ignoreFetchAbort).
+    if (!def) throw notFound('Flash sale');
+    return def;
+  }
+
+  private async load(id: string): Promise<FlashDef> {
     const started = Date.now();
-    const load = (async () => {
-      const sale = await this.ctx.repo.flashSale(id);
-      if (!sale) throw notFound('Flash sale');
-      const [found] = await this.ctx.repo.variantsByIds([sale.variantId]);
-      if (!found) throw notFound('Flash sale');
-      const seller = (await this.ctx.accounts.summaries([sale.sellerId])).get(sale.sellerId);
-      if (!seller) throw notFound('Flash sale');
-      const def = { sale, product: found.product, variant: found.variant, seller, loadedAt: Date.now() };
-      this.defs.set(id, def);
-      // A count this node updated after the read began is newer than what was read.
-      const h = this.hints.get(id);
-      if (!h || h.at < started) this.hints.set(id, { left: sale.stockLeft, at: Date.now(), refreshing: null });
-      return def;
-    })().finally(() => this.loads.delete(id));
-    this.loads.set(id, load);
-    // A background refresh that fails must not become an unhandled rejection; the next call retries.
-    load.catch(() => undefined);
-    return cached ? Promise.resolve(cached) : load;
+    const sale = await this.ctx.repo.flashSale(id);
+    if (!sale) throw notFound('Flash sale');
+    const [found] = await this.ctx.repo.variantsByIds([sale.variantId]);
+    if (!found) throw notFound('Flash sale');
+    const seller = (await this.ctx.accounts.summaries([sale.sellerId])).get(sale.sellerId);
+    if (!seller) throw notFound('Flash sale');
+    // A count this node updated after the read began is newer than what was read.
+    const h = this.hints.get(id);
+    if (!h || h.at < started) this.hints.set(id, { left: sale.stockLeft, at: Date.now(), refreshing: null });
+    return { sale, product: found.product, variant: found.variant, seller };
   }
 
   /** Sold out per this node's recent knowledge; re-checked against the database at most every `flashGateMs`. */

@@ -35,7 +35,7 @@ export interface ProductLinks {
   cards(ids: string[]): Promise<ProductCard[]>;
 }
 
-export interface VideosOptions {
+interface VideosOptions {
   maxDurationSec: number;
 }
 
@@ -62,21 +62,7 @@ export class VideosService {
   private statsTimer: NodeJS.Timeout;
   private closed = false;
 
-  /** Sources, transcodes and posters: private, streamed only through `filePath`'s check. */
-  private readonly files: PrivateFiles;
-  private readonly accounts: AccountsService;
-  private readonly graph: GraphService;
-  private readonly realtime: Realtime;
-  private readonly opts: VideosOptions;
-  private readonly limits: Limits;
-
-  constructor(deps: VideosDeps) {
-    this.files = deps.files;
-    this.accounts = deps.accounts;
-    this.graph = deps.graph;
-    this.realtime = deps.realtime;
-    this.opts = deps.opts;
-    this.limits = deps.limits;
+  constructor(private readonly deps: VideosDeps) {
     const { db } = deps;
     this.repo = new VideosRepo(db);
     this.tools = findMediaTools();
@@ -121,7 +107,7 @@ export class VideosService {
    * run, so a refused one should cost none of them.
    */
   async admitUpload(authorId: string): Promise<void> {
-    await this.limits.consume('videoUploads', authorId);
+    await this.deps.limits.consume('videoUploads', authorId);
   }
 
   /**
@@ -137,8 +123,8 @@ export class VideosService {
       if (!container) throw new AppError('unsupported_media_type', 'That file is not a video (MP4, WebM or MOV)');
       const info = await probe(this.tools, tempFile);
       if (!info) throw new AppError('unprocessable', 'That video could not be read; it may be truncated or damaged');
-      if (info.durationMs > this.opts.maxDurationSec * 1000) {
-        throw new AppError('unprocessable', `Videos can be at most ${this.opts.maxDurationSec} seconds long`);
+      if (info.durationMs > this.deps.opts.maxDurationSec * 1000) {
+        throw new AppError('unprocessable', `Videos can be at most ${this.deps.opts.maxDurationSec} seconds long`);
       }
       const productIds = splitList(fields.productIds);
       if (productIds.length) {
@@ -146,7 +132,7 @@ export class VideosService {
         await this.products.assertOwned(authorId, productIds);
       }
       const id = newId();
-      const dir = this.files.file(`videos/${id}`);
+      const dir = this.deps.files.file(`videos/${id}`);
       await mkdir(dir, { recursive: true });
       await rename(tempFile, path.join(dir, 'source'));
       const row = await this.repo.insert({
@@ -178,7 +164,7 @@ export class VideosService {
     if (this.closed) return;
     const v = await this.repo.byId(videoId);
     if (!v || v.status !== 'processing' || !this.tools) return;
-    const dir = this.files.file(`videos/${videoId}`);
+    const dir = this.deps.files.file(`videos/${videoId}`);
     const source = path.join(dir, 'source');
     try {
       const info = await probe(this.tools, source);
@@ -205,16 +191,16 @@ export class VideosService {
   }
 
   private async tell(userId: string, videoId: string, status: 'ready' | 'failed', error: string | null): Promise<void> {
-    await this.realtime.publish(`user:${userId}`, { kind: 'video_status', videoId, status, error }).catch(() => undefined);
+    await this.deps.realtime.publish(`user:${userId}`, { kind: 'video_status', videoId, status, error }).catch(() => undefined);
   }
 
   /** Whether `viewerId` may see this video at all: author, visibility, blocks, readiness. */
   async canView(viewerId: string | null, v: VideoRow): Promise<boolean> {
     if (viewerId === v.authorId) return true;
     if (v.status !== 'ready') return false;
-    if (viewerId && (await this.graph.isBlockedEitherWay(viewerId, v.authorId))) return false;
+    if (viewerId && (await this.deps.graph.isBlockedEitherWay(viewerId, v.authorId))) return false;
     if (v.visibility === 'public') return true;
-    if (v.visibility === 'friends') return viewerId !== null && (await this.graph.areFriends(viewerId, v.authorId));
+    if (v.visibility === 'friends') return viewerId !== null && (await this.deps.graph.areFriends(viewerId, v.authorId));
     return false;
   }
 
@@ -243,7 +229,7 @@ export class VideosService {
   async remove(authorId: string, id: string): Promise<void> {
     const v = await this.own(authorId, id);
     await this.repo.remove(v.id);
-    await rm(this.files.file(`videos/${v.id}`), { recursive: true, force: true });
+    await rm(this.deps.files.file(`videos/${v.id}`), { recursive: true, force: true });
     this.emit({ kind: 'removed', videoId: id });
   }
 
@@ -256,11 +242,11 @@ export class VideosService {
 
   /** A person's videos as `viewerId` may see them. */
   async byAuthor(viewerId: string | null, handle: string, cursor: string | undefined, limit: number) {
-    const author = await this.accounts.byHandle(handle);
+    const author = await this.deps.accounts.byHandle(handle);
     let visibilities: VideoRow['visibility'][] = ['public'];
     if (viewerId === author.id) visibilities = ['public', 'friends', 'private'];
-    else if (viewerId && (await this.graph.isBlockedEitherWay(viewerId, author.id))) visibilities = [];
-    else if (viewerId && (await this.graph.areFriends(viewerId, author.id))) visibilities = ['public', 'friends'];
+    else if (viewerId && (await this.deps.graph.isBlockedEitherWay(viewerId, author.id))) visibilities = [];
+    else if (viewerId && (await this.deps.graph.areFriends(viewerId, author.id))) visibilities = ['public', 'friends'];
     if (visibilities.length === 0) return { items: [], nextCursor: null };
     const rows = await this.repo.byAuthors([author.id], visibilities, cursor, limit + 1, viewerId === author.id);
     const page = rows.slice(0, limit);
@@ -274,16 +260,16 @@ export class VideosService {
   async hydrate(viewerId: string | null, rows: VideoRow[], knownFriendIds?: string[]): Promise<Video[]> {
     const ids = rows.map((r) => r.id);
     const [authors, counters, friendIds] = await Promise.all([
-      this.accounts.summaries([...new Set(rows.map((r) => r.authorId))]),
+      this.deps.accounts.summaries([...new Set(rows.map((r) => r.authorId))]),
       this.repo.counters(ids),
-      knownFriendIds ?? (viewerId ? this.graph.friendIds(viewerId) : Promise.resolve([])),
+      knownFriendIds ?? (viewerId ? this.deps.graph.friendIds(viewerId) : Promise.resolve([])),
     ]);
     const likers = viewerId ? await this.repo.likesBy([viewerId, ...friendIds], ids) : [];
     const linked = [...new Set(rows.flatMap((r) => r.productIds))];
     const cards =
       linked.length && this.products ? new Map((await this.products.cards(linked)).map((c) => [c.id, c])) : new Map<string, ProductCard>();
     const friendLikers = [...new Set(likers.filter((l) => l.userId !== viewerId).map((l) => l.userId))];
-    const friendSummaries = friendLikers.length ? await this.accounts.summaries(friendLikers) : new Map<string, UserSummary>();
+    const friendSummaries = friendLikers.length ? await this.deps.accounts.summaries(friendLikers) : new Map<string, UserSummary>();
     return rows.flatMap((r) => {
       const author = authors.get(r.authorId);
       if (!author) return [];
@@ -323,11 +309,11 @@ export class VideosService {
     const v = await this.visible(viewerId, id);
     const key = which === 'video' ? v.videoKey : v.posterKey;
     if (!key) throw notFound('Video file');
-    return this.files.file(key);
+    return this.deps.files.file(key);
   }
 
   async like(userId: string, id: string, on: boolean): Promise<{ liked: boolean; likes: number }> {
-    await this.limits.consume('likes', userId);
+    await this.deps.limits.consume('likes', userId);
     const v = await this.visible(userId, id);
     const changed = on ? await this.repo.like(v.id, userId) : await this.repo.unlike(v.id, userId);
     if (changed) this.emit({ kind: on ? 'like' : 'unlike', userId, videoId: v.id });
@@ -359,7 +345,7 @@ export class VideosService {
   }
 
   async comment(userId: string, id: string, text: string, parentId: string | undefined): Promise<Comment> {
-    await this.limits.consume('comments', userId);
+    await this.deps.limits.consume('comments', userId);
     const v = await this.visible(userId, id);
     if (parentId) {
       const parent = await this.repo.commentById(parentId);
@@ -368,7 +354,7 @@ export class VideosService {
       parentId = parent.parentId ?? parent.id;
     }
     const row = await this.repo.insertComment({ id: newId(), videoId: v.id, authorId: userId, parentId: parentId ?? null, text });
-    const author = (await this.accounts.summaries([userId])).get(userId)!;
+    const author = (await this.deps.accounts.summaries([userId])).get(userId)!;
     return {
       id: row.id,
       videoId: v.id,
@@ -385,7 +371,7 @@ export class VideosService {
     const rows = await this.repo.comments(v.id, parentId, cursor, limit);
     const page = rows.slice(0, limit);
     const [authors, replies] = await Promise.all([
-      this.accounts.summaries([...new Set(page.map((r) => r.authorId))]),
+      this.deps.accounts.summaries([...new Set(page.map((r) => r.authorId))]),
       this.repo.replyCounts(page.map((r) => r.id)),
     ]);
     const items: Comment[] = page.flatMap((r) => {

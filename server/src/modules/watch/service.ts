@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Limits } from '../../platform/auth/limits.ts';
 import {
   BUFFER_WAIT_MS,
@@ -73,40 +74,27 @@ export class WatchService {
   private readonly waitCooldownMs: number;
   /** Round trips members reported, per party (this node's view): the lead of server-made changes. */
   private readonly rtts = new Map<string, Map<string, number>>();
-  /** When each member last made the party wait, `party:user` → ms. */
-  private readonly lastWait = new Map<string, number>();
+  /** Members who made the party wait within the last `waitCooldownMs`, as `party:user`. */
+  private readonly lastWait: LRUCache<string, true>;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  private readonly db: Db;
-  private readonly accounts: AccountsService;
-  private readonly graph: GraphService;
-  private readonly videos: VideosService;
-  private readonly realtime: Realtime;
-  private readonly chatLimit: RateLimit;
-  private readonly limits: Limits;
-
-  constructor(deps: WatchDeps) {
-    this.db = deps.db;
-    this.accounts = deps.accounts;
-    this.graph = deps.graph;
-    this.videos = deps.videos;
-    this.realtime = deps.realtime;
-    this.chatLimit = deps.chatLimit;
-    this.limits = deps.limits;
+  constructor(private readonly deps: WatchDeps) {
     const { db, opts = {} } = deps;
     this.repo = new WatchRepo(db);
     this.bufferWaitMs = opts.bufferWaitMs ?? BUFFER_WAIT_MS;
     this.waitCooldownMs = opts.waitCooldownMs ?? 15_000;
+    // Entries leave when their cooldown ends (ttlAutopurge): no more than waited recently are kept.
+    this.lastWait = new LRUCache({ ttl: Math.max(1, this.waitCooldownMs), ttlAutopurge: true });
   }
 
   // ------------------------------------------------------------------ parties
 
   async create(userId: string, body: CreateWatchBody): Promise<WatchParty> {
-    await this.limits.consume('watchPartiesCreated', userId);
+    await this.deps.limits.consume('watchPartiesCreated', userId);
     const ids = [...new Set(body.videoIds)];
     await this.assertWatchable(userId, ids);
     const id = newId();
-    await this.db.transaction(async (tx) => {
+    await this.deps.db.transaction(async (tx) => {
       const repo = new WatchRepo(tx);
       await repo.insertParty({
         id,
@@ -128,7 +116,7 @@ export class WatchService {
   /** Every video must exist, be ready and be visible to `userId`; invisible ones are "not found". */
   private async assertWatchable(userId: string, ids: string[]): Promise<void> {
     for (const vid of ids) {
-      const v = await this.videos.visible(userId, vid);
+      const v = await this.deps.videos.visible(userId, vid);
       if (v.status !== 'ready') throw new AppError('conflict', 'That video is still processing');
     }
   }
@@ -162,21 +150,21 @@ export class WatchService {
 
   private async playlistVideos(viewerId: string, ids: string[]) {
     const found = await Promise.all(
-      ids.map((vid) => this.videos.get(viewerId, vid).catch((e: unknown) => (e instanceof AppError ? null : Promise.reject(e)))),
+      ids.map((vid) => this.deps.videos.get(viewerId, vid).catch((e: unknown) => (e instanceof AppError ? null : Promise.reject(e)))),
     );
     return found.filter((v) => v !== null);
   }
 
   private async assertMayJoin(userId: string, p: PartyRow): Promise<void> {
     // The current video decides: someone who may not see it must not learn the party exists.
-    const v = await this.videos.visible(userId, p.videoId).catch(() => null);
+    const v = await this.deps.videos.visible(userId, p.videoId).catch(() => null);
     if (!v) throw notFound('Watch party');
-    if (p.hostId && p.hostId !== userId && (await this.graph.isBlockedEitherWay(userId, p.hostId))) throw notFound('Watch party');
+    if (p.hostId && p.hostId !== userId && (await this.deps.graph.isBlockedEitherWay(userId, p.hostId))) throw notFound('Watch party');
   }
 
   private async info(p: PartyRow): Promise<WatchPartyInfo> {
     const present = await this.repo.present(p.id);
-    const users = await this.accounts.summaries([...new Set([...present.map((m) => m.userId), ...(p.hostId ? [p.hostId] : [])])]);
+    const users = await this.deps.accounts.summaries([...new Set([...present.map((m) => m.userId), ...(p.hostId ? [p.hostId] : [])])]);
     const order = { host: 0, cohost: 1, member: 2 } as const;
     const members = present
       .filter((m) => users.has(m.userId))
@@ -204,7 +192,7 @@ export class WatchService {
     const existing = await this.repo.member(id, userId);
     if (!existing || existing.leftAt !== null) {
       await this.assertMayJoin(userId, p);
-      await this.db.transaction(async (tx) => {
+      await this.deps.db.transaction(async (tx) => {
         const repo = new WatchRepo(tx);
         const locked = (await repo.partyForUpdate(id))!;
         // Nobody left holding the party: the one who comes back (or first arrives) hosts it.
@@ -223,7 +211,7 @@ export class WatchService {
 
   async leave(userId: string, id: string): Promise<void> {
     await this.mustParty(id);
-    const changed = await this.db.transaction(async (tx) => {
+    const changed = await this.deps.db.transaction(async (tx) => {
       const repo = new WatchRepo(tx);
       const p = (await repo.partyForUpdate(id))!;
       const m = await repo.member(id, userId);
@@ -247,7 +235,7 @@ export class WatchService {
 
   async handOver(userId: string, id: string, targetId: string): Promise<WatchParty> {
     await this.mustParty(id);
-    await this.db.transaction(async (tx) => {
+    await this.deps.db.transaction(async (tx) => {
       const repo = new WatchRepo(tx);
       const p = (await repo.partyForUpdate(id))!;
       if (p.hostId !== userId) throw forbidden('Only the host can hand the host role over');
@@ -265,7 +253,7 @@ export class WatchService {
 
   async setControl(userId: string, id: string, mode: ControlMode, cohosts: string[] | undefined): Promise<WatchParty> {
     await this.mustParty(id);
-    await this.db.transaction(async (tx) => {
+    await this.deps.db.transaction(async (tx) => {
       const repo = new WatchRepo(tx);
       const p = (await repo.partyForUpdate(id))!;
       if (p.hostId !== userId) throw forbidden('Only the host can change who controls playback');
@@ -289,7 +277,7 @@ export class WatchService {
     const p = await this.mustParty(id);
     if (!this.mayControl(p, await this.repo.member(id, userId))) throw forbidden('You cannot change this party’s playlist');
     await this.assertWatchable(userId, videoIds);
-    await this.db.transaction(async (tx) => {
+    await this.deps.db.transaction(async (tx) => {
       const repo = new WatchRepo(tx);
       const locked = (await repo.partyForUpdate(id))!;
       const list = [...new Set([...locked.playlist, ...videoIds])];
@@ -303,7 +291,7 @@ export class WatchService {
   /** Tells everyone in the party (and the gateway's other nodes) who is here and who controls. */
   private async announce(id: string): Promise<void> {
     const p = await this.mustParty(id);
-    await this.realtime.publish(channelOf(id), { kind: 'watch_party', party: await this.info(p) });
+    await this.deps.realtime.publish(channelOf(id), { kind: 'watch_party', party: await this.info(p) });
   }
 
   // ------------------------------------------------------------------ realtime
@@ -336,7 +324,7 @@ export class WatchService {
         await this.presence(userId, id, body);
         return body;
       case 'chat':
-        await this.chatLimit.consume(`${id}:${userId}`, 'messages in this party');
+        await this.deps.chatLimit.consume(`${id}:${userId}`, 'messages in this party');
         return body;
       default:
         return body;
@@ -345,7 +333,7 @@ export class WatchService {
 
   /** Applies a control under the row lock and returns the scheduled state everyone will apply. */
   async control(userId: string, id: string, c: WatchControlPublish): Promise<WatchStateEvent> {
-    return this.db.transaction(async (tx) => {
+    return this.deps.db.transaction(async (tx) => {
       const repo = new WatchRepo(tx);
       const p = await repo.partyForUpdate(id);
       if (!p) throw notFound('Watch party');
@@ -400,10 +388,10 @@ export class WatchService {
       const key = `${id}:${userId}`;
       const now = Date.now();
       await this.repo.updateMember(id, userId, { bufferingSince: new Date(now) });
-      if (now - (this.lastWait.get(key) ?? -Infinity) < this.waitCooldownMs) return;
+      if (this.lastWait.has(key)) return;
       const ev = await this.changeState(id, null, 'wait', (p) => (p.playing && !p.waiting ? { playing: false, waiting: true } : null));
       if (!ev) return;
-      this.lastWait.set(key, now);
+      this.lastWait.set(key, true);
       const version = ev.state.version;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
@@ -437,7 +425,7 @@ export class WatchService {
     action: StateAction,
     decide: (p: PartyRow) => PartyPatch | null,
   ): Promise<WatchStateEvent | null> {
-    const ev = await this.db.transaction(async (tx) => {
+    const ev = await this.deps.db.transaction(async (tx) => {
       const repo = new WatchRepo(tx);
       const p = await repo.partyForUpdate(id);
       if (!p) return null;
@@ -447,7 +435,7 @@ export class WatchService {
       const row = await repo.updateParty(id, { ...change, positionMs: positionAt(p, at), atServerMs: at, version: p.version + 1 });
       return { kind: 'watch_state' as const, state: stateOf(row), action, by };
     });
-    if (ev) await this.realtime.publish(channelOf(id), ev);
+    if (ev) await this.deps.realtime.publish(channelOf(id), ev);
     return ev;
   }
 
