@@ -81,6 +81,14 @@ describe('accounts', () => {
     assert.equal(unknown.status, 400);
   });
 
+  test('an empty profile edit changes nothing and is not an error', async () => {
+    const u = await TestUser.signup(t, 'unchanged');
+    await u.call('PATCH', '/api/v1/me', { bio: 'kept' });
+    const r = await u.call<{ bio: string }>('PATCH', '/api/v1/me', {});
+    assert.equal(r.status, 200);
+    assert.equal(r.body.bio, 'kept');
+  });
+
   test('avatar upload accepts images by content and rejects everything else', async () => {
     const u = await TestUser.signup(t, 'avatarist');
     const png = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#e33' } })

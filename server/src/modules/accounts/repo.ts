@@ -29,6 +29,12 @@ export class AccountsRepo {
   }
 
   async updateUser(id: string, patch: Partial<typeof users.$inferInsert>): Promise<UserRow | undefined> {
+    // An empty patch (every field left out) is a valid request that changes nothing; the query
+    // builder refuses an UPDATE without columns, so it reads the row instead.
+    if (Object.values(patch).every((v) => v === undefined)) {
+      const [row] = await this.db.select().from(users).where(eq(users.id, id));
+      return row;
+    }
     const [u] = await this.db.update(users).set(patch).where(eq(users.id, id)).returning();
     return u;
   }
