@@ -50,7 +50,7 @@ import type { VideosService } from './modules/videos/service.ts';
 import type { FeedsService } from './modules/feeds/service.ts';
 import type { WatchService } from './modules/watch/service.ts';
 import type { MatchService } from './modules/match/service.ts';
-import type { RoomsService } from './modules/rooms/service.ts';
+import type { Rooms } from './modules/rooms/parts.ts';
 
 export interface Services {
   accounts: AccountsService;
@@ -65,7 +65,7 @@ export interface Services {
   dms: DmsService;
   watch: WatchService;
   match: MatchService;
-  rooms: RoomsService;
+  rooms: Rooms;
 }
 
 export interface App {
@@ -182,7 +182,7 @@ export async function buildApp(config: Config): Promise<App> {
       if (!testPayments.webhookUrl && bound && typeof bound === 'object')
         testPayments.webhookUrl = `http://127.0.0.1:${bound.port}/api/v1/payments/webhooks/test`;
       shop.start();
-      rooms.start();
+      rooms.counts.start();
       videos.resumeProcessing();
       return address;
     },
@@ -190,7 +190,7 @@ export async function buildApp(config: Config): Promise<App> {
       await shop.close();
       watch.close();
       match.close();
-      await rooms.close();
+      await rooms.counts.close();
       await gateway.close();
       await sfu.close();
       await http.close();
