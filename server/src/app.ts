@@ -49,7 +49,7 @@ import type { DmsService } from './modules/dms/service.ts';
 import type { VideosService } from './modules/videos/service.ts';
 import type { FeedsService } from './modules/feeds/service.ts';
 import type { WatchService } from './modules/watch/service.ts';
-import type { MatchService } from './modules/match/service.ts';
+import type { Match } from './modules/match/parts.ts';
 import type { Rooms } from './modules/rooms/parts.ts';
 
 export interface Services {
@@ -64,7 +64,7 @@ export interface Services {
   groups: GroupsService;
   dms: DmsService;
   watch: WatchService;
-  match: MatchService;
+  match: Match;
   rooms: Rooms;
 }
 
@@ -189,7 +189,7 @@ export async function buildApp(config: Config): Promise<App> {
     async close() {
       await shop.close();
       watch.close();
-      match.close();
+      match.queue.close();
       await rooms.counts.close();
       await gateway.close();
       await sfu.close();
