@@ -15,6 +15,24 @@ import { startServer, type RunningServer } from './support/server.ts';
 // Fake camera and microphone, no permission prompt, and WebRTC allowed over loopback.
 
 const ADMIN = 'mt_admin';
+/** How long 连线 waits for shared picks before taking anyone compatible (`MATCH_FALLBACK_MS`). */
+const FALLBACK_MS = 3000;
+
+/** What the tests read of the server's frames: events (opened out of batches) and pongs. */
+interface Received {
+  t: string;
+  at?: number;
+  serverTime?: number;
+  body?: { kind: string; state?: string };
+}
+
+/** The frames a page's sockets received from index `from` on, batches opened. */
+function received(p: Person, from: number): Received[] {
+  return p.wsFrames.slice(from).flatMap((raw) => {
+    const f = JSON.parse(raw) as Received & { events?: Received[] };
+    return f.t === 'batch' ? (f.events ?? []) : [f];
+  });
+}
 
 async function person(browser: Browser, server: RunningServer, handle: string, name: string): Promise<Person> {
   const who = await apiSignup(server.url, handle, name);
@@ -71,6 +89,7 @@ describe('连线 and shake', () => {
     process.env.ADMIN_HANDLES = ADMIN;
     // People who just met may meet again after 2 s (not 10 min), so only a report can keep a pair apart below.
     process.env.MATCH_RECENT_MS = '2000';
+    process.env.MATCH_FALLBACK_MS = String(FALLBACK_MS);
     // Two "next" a minute, so a person reaches the limit within the story.
     process.env.MATCH_SKIPS_PER_MIN = '2';
     // A shake video call rings for 5 s (not 30) before the caller hears "no answer".
@@ -84,6 +103,7 @@ describe('连线 and shake', () => {
   after(async () => {
     delete process.env.ADMIN_HANDLES;
     delete process.env.MATCH_RECENT_MS;
+    delete process.env.MATCH_FALLBACK_MS;
     delete process.env.MATCH_SKIPS_PER_MIN;
     delete process.env.SHAKE_RING_MS;
     await browser?.close();
@@ -173,10 +193,27 @@ describe('连线 and shake', () => {
     });
 
     // Both queue again: never matched with each other, even past the fallback and the 2 s in which
-    // people who just met are kept apart anyway.
+    // people who just met are kept apart anyway (that window began with their call, before Cat queues).
+    const since = new Map([cat, dan].map((p) => [p, p.wsFrames.length]));
     await start(cat.page);
     await waiting(cat.page);
-    await new Promise((r) => setTimeout(r, 4000));
+    // The server stamps Cat's "queued" with its clock; a pass over the queue after the fallback
+    // would pair them. Its pongs (each page pings every few seconds) show that clock going by.
+    const queuedAt = await eventually(async () => {
+      const queued = received(cat, since.get(cat)!).find(
+        (f) => f.t === 'ev' && f.body?.kind === 'match_status' && f.body.state === 'queued',
+      );
+      assert.ok(queued?.at, 'no queued status yet');
+      return queued.at;
+    });
+    const deadline = queuedAt + FALLBACK_MS + 500;
+    const witness = await eventually(async () => {
+      const p = [cat, dan].find((x) => received(x, since.get(x)!).some((f) => f.t === 'pong' && (f.serverTime ?? 0) >= deadline));
+      assert.ok(p, 'the server clock has not passed the fallback yet');
+      return p;
+    }, 20_000);
+    // A match would have reached both before that pong: the frames of one socket arrive in order.
+    assert.ok(!received(witness, since.get(witness)!).some((f) => f.t === 'ev' && f.body?.kind === 'match_found'), 'they met again');
     assert.equal(await cat.page.getByTestId('match-call').count(), 0);
     assert.equal(await dan.page.getByTestId('match-call').count(), 0);
 

@@ -49,8 +49,8 @@ import type { DmsService } from './modules/dms/service.ts';
 import type { VideosService } from './modules/videos/service.ts';
 import type { FeedsService } from './modules/feeds/service.ts';
 import type { WatchService } from './modules/watch/service.ts';
-import type { MatchService } from './modules/match/service.ts';
-import type { RoomsService } from './modules/rooms/service.ts';
+import type { Match } from './modules/match/parts.ts';
+import type { Rooms } from './modules/rooms/parts.ts';
 
 export interface Services {
   accounts: AccountsService;
@@ -64,8 +64,8 @@ export interface Services {
   groups: GroupsService;
   dms: DmsService;
   watch: WatchService;
-  match: MatchService;
-  rooms: RoomsService;
+  match: Match;
+  rooms: Rooms;
 }
 
 export interface App {
@@ -182,15 +182,15 @@ export async function buildApp(config: Config): Promise<App> {
       if (!testPayments.webhookUrl && bound && typeof bound === 'object')
         testPayments.webhookUrl = `http://127.0.0.1:${bound.port}/api/v1/payments/webhooks/test`;
       shop.start();
-      rooms.start();
+      rooms.counts.start();
       videos.resumeProcessing();
       return address;
     },
     async close() {
       await shop.close();
       watch.close();
-      match.close();
-      await rooms.close();
+      match.queue.close();
+      await rooms.counts.close();
       await gateway.close();
       await sfu.close();
       await http.close();

@@ -1,19 +1,39 @@
 import type { Platform } from '../../platform/module.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
+import { Calls } from './calls.ts';
+import type { MatchDeps } from './context.ts';
+import { Eligibilities } from './eligibility.ts';
+import { MatchModeration } from './moderation.ts';
+import { Moderators } from './moderators.ts';
+import { matchOptions } from './options.ts';
+import type { Match } from './parts.ts';
+import { MatchProfile } from './profile.ts';
+import { MatchQueue } from './queue.ts';
 import { matchChannelPolicy } from './realtime.ts';
+import { MatchRepo } from './repo.ts';
 import { registerMatchRoutes } from './routes.ts';
-import { MatchService, matchOptions } from './service.ts';
 
-export function register(p: Platform, deps: { accounts: AccountsService; graph: GraphService }): MatchService {
-  const match = new MatchService({
-    db: p.db,
+export function register(p: Platform, deps: { accounts: AccountsService; graph: GraphService }): Match {
+  const base: MatchDeps = {
+    ...deps,
+    repo: new MatchRepo(p.db),
     realtime: p.realtime,
     bus: p.bus,
     limits: p.limits,
     options: matchOptions(p.config.match, p.config.iceServers),
-    ...deps,
-  });
+  };
+  const eligibility = new Eligibilities(base);
+  const moderators = new Moderators(base);
+  const calls = new Calls({ ...base, eligibility });
+  const queue = new MatchQueue({ ...base, eligibility, calls });
+  const match: Match = {
+    profile: new MatchProfile({ ...base, eligibility, moderators }),
+    queue,
+    calls,
+    moderation: new MatchModeration({ ...base, eligibility, moderators, queue, calls }),
+    options: base.options,
+  };
   p.channels.register(matchChannelPolicy(match));
   registerMatchRoutes(p.router, match);
   return match;

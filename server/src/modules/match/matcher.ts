@@ -12,7 +12,7 @@ export interface QueueEntry {
   interests: readonly string[];
   languages: readonly string[];
   joinedAt: number;
-  /** People this one must never meet (blocked or reported either way); the service fills it. */
+  /** People this one must never meet (blocked or reported either way); the queue fills it from `eligibility.ts`. */
   excluded: Set<string>;
 }
 

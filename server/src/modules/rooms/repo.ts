@@ -9,7 +9,7 @@ export type MemberPatch = Partial<Omit<typeof roomMembers.$inferInsert, 'roomId'
 
 const STAGE_ROLES = ['host', 'cohost', 'guest'] as const;
 
-/** Data access for rooms; only the rooms service calls it. */
+/** Data access for rooms; only the parts of the rooms module call it. */
 export class RoomsRepo {
   constructor(private readonly db: Queryable) {}
 

@@ -2,8 +2,8 @@ import { MAX_STAGE, type GuestActionBody, type RoomRole } from '@tremolo/protoco
 import { AppError, forbidden } from '../../platform/errors.ts';
 
 /**
- * The stage rules as pure functions: who may do what to whom, and what changes. The service
- * applies a plan under the room's row lock, then talks to the SFU.
+ * The stage rules as pure functions: who may do what to whom, and what changes. `stage.ts`
+ * applies a plan under the room's row lock, then has `media.ts` tell the SFU.
  */
 
 export const isOnStage = (role: RoomRole): boolean => role !== 'audience';
