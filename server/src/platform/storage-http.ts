@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors.ts';
 import type { ReadableFiles } from './storage.ts';
@@ -55,7 +56,9 @@ export async function sendStoredFile(
   }
   if (req.method === 'HEAD') {
     reply.header('content-length', range ? range.end - range.start + 1 : file.size);
-    return reply.code(range ? 206 : 200).send();
+    if (range) reply.header('content-range', `bytes ${range.start}-${range.end}/${file.size}`);
+    // An empty stream: Fastify's HEAD handling keeps the length set above for a stream, and nothing is read from the store.
+    return reply.code(range ? 206 : 200).send(Readable.from([]));
   }
   if (file.size === 0) return reply.code(200).header('content-length', 0).send('');
   const stream = await files.read(key, range ?? undefined);

@@ -98,6 +98,22 @@ for (const kind of ['disk', 's3'] as const) {
   });
 }
 
+test('with S3_PUBLIC_URL public files are linked to the bucket (and CSP may load them); presigned URLs need S3_SIGNED_URL_SEC', async () => {
+  const stores = await s3Stores({ ...s3.config, prefix: 'site/', publicUrl: 'https://media.example/', signedUrlSec: 120 }, scratch());
+  try {
+    assert.equal(stores.storage.url('avatars/a.webp'), 'https://media.example/site/public/avatars/a.webp');
+    assert.deepEqual(stores.mediaOrigins.sort(), ['https://media.example', s3.endpoint].sort());
+    const local = path.join(scratch(), 'p');
+    await writeFile(local, 'poster');
+    await stores.privateFiles.putFile('videos/v3/poster.jpg', local);
+    const signed = await stores.privateFiles.signedUrl('videos/v3/poster.jpg');
+    assert.ok(signed?.startsWith(`${s3.endpoint}/${s3.bucket}/site/private/videos/v3/poster.jpg?`), signed ?? '');
+    assert.equal(await (await fetch(signed ?? '')).text(), 'poster');
+  } finally {
+    stores.close();
+  }
+});
+
 describe('an app on object storage', () => {
   let t: TestApp;
   before(async () => {
@@ -130,6 +146,9 @@ describe('an app on object storage', () => {
 
     const again = await fetch(`${t.url}/media/products/p1/i1.webp`, { headers: { 'if-none-match': etag } });
     assert.equal(again.status, 304);
+    const head = await fetch(`${t.url}/media/products/p1/i1.webp`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), '4096');
 
     for (const url of ['/media/products/p1/nope.webp', '/media/../private/x', '/media/%2e%2e/private/x', '/media/products//i1.webp']) {
       const r = await fetch(`${t.url}${url}`);

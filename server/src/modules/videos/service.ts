@@ -207,6 +207,9 @@ export class VideosService {
     } catch (e) {
       const message = `Processing failed: ${e instanceof Error ? e.message : String(e)}`;
       await source?.release();
+      // Another node resuming the same video at its start may have finished it meanwhile (and
+      // removed the source this one then missed): its files are the video's now.
+      if ((await this.repo.byId(videoId))?.status !== 'processing') return;
       await this.files.removeAll(prefix).catch(() => undefined);
       await this.repo.update(videoId, { status: 'failed', error: message });
       await this.tell(v.authorId, videoId, 'failed', message);
