@@ -69,7 +69,11 @@ describe('two nodes over one S3 bucket', { skip: testDb !== 'postgres' && 'needs
     drop = scratch.drop;
     dbUrl = scratch.url;
     const env = { DATABASE_URL: scratch.url, ...s3.env };
-    [a, b] = (await Promise.all([startServerProcess(env), startServerProcess(env)])) as [ServerProcess, ServerProcess];
+    // Two fresh nodes (migrations, feed warm-up) on a shared two-core machine may take longer than the default 30 s.
+    [a, b] = (await Promise.all([startServerProcess(env, undefined, [], 90_000), startServerProcess(env, undefined, [], 90_000)])) as [
+      ServerProcess,
+      ServerProcess,
+    ];
   });
   after(async () => {
     await Promise.all([a, b].map((n) => n?.stop('SIGKILL')));
@@ -200,7 +204,7 @@ describe('two nodes over one S3 bucket', { skip: testDb !== 'postgres' && 'needs
   });
 
   test('with S3_SIGNED_URL_SEC a node answers a viewer who passed the check with a short-lived presigned URL', async () => {
-    const c = await startServerProcess({ DATABASE_URL: dbUrl, ...s3.env, S3_SIGNED_URL_SEC: '60' });
+    const c = await startServerProcess({ DATABASE_URL: dbUrl, ...s3.env, S3_SIGNED_URL_SEC: '60' }, undefined, [], 90_000);
     try {
       const owner = await signupOverHttp(a.url, 's3_signed');
       const stranger = await signupOverHttp(a.url, 's3_signed_x');
