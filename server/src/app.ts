@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
@@ -16,7 +15,8 @@ import { clientErrorHandler, frameworkErrors, installErrorHandling } from './pla
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { RateLimit } from './platform/auth/rate-limit.ts';
 import { Limits } from './platform/auth/limits.ts';
-import { DiskPrivateFiles, DiskStorage, prepareStorage } from './platform/storage.ts';
+import { diskStores, type Stores } from './platform/storage.ts';
+import { sendStoredFile } from './platform/storage-http.ts';
 import { InProcessBus, RedisBus, type Bus } from './platform/realtime/bus.ts';
 import { ChannelRegistry } from './platform/realtime/channels.ts';
 import { EventStore } from './platform/realtime/store.ts';
@@ -89,10 +89,11 @@ export async function buildApp(config: Config): Promise<App> {
   // With Redis the sockets-per-session cap holds across nodes; without it there is one node anyway.
   const sessionSockets: SessionSockets = config.redisUrl ? await RedisSessionSockets.connect(config.redisUrl) : new MemorySessionSockets();
   const metrics = createMetrics();
-  mkdirSync(config.storageDir, { recursive: true });
-  const layout = await prepareStorage(config.storageDir);
-  const storage = new DiskStorage(layout.publicDir);
-  const privateFiles = new DiskPrivateFiles(layout.privateDir);
+  // Object storage when S3_BUCKET is set (several nodes), else this node's disk.
+  const stores = config.s3
+    ? await (await import('./platform/storage-s3.ts')).s3Stores(config.s3, config.storageDir)
+    : await diskStores(config.storageDir);
+  const { storage, privateFiles } = stores;
 
   const http = Fastify({
     logger: { level: config.logLevel },
@@ -106,7 +107,7 @@ export async function buildApp(config: Config): Promise<App> {
   });
   // The API speaks JSON (and multipart for uploads): anything else is a 415, not a string to validate.
   http.removeContentTypeParser('text/plain');
-  await installSecurityHeaders(http, { https: config.cookieSecure });
+  await installSecurityHeaders(http, { https: config.cookieSecure, mediaOrigins: stores.mediaOrigins });
   await http.register(fastifyCookie);
   await http.register(fastifyMultipart, { limits: { fileSize: config.maxAvatarBytes, files: 1, fields: 5 }, throwFileSizeLimit: true });
 
@@ -161,7 +162,7 @@ export async function buildApp(config: Config): Promise<App> {
   installErrorHandling(http);
   await registerWebhooks(http);
   installOperations(http, database, metrics, router);
-  await installStatic(http, config, layout.publicDir);
+  await installStatic(http, config, stores);
 
   const app: App = {
     config,
@@ -195,6 +196,7 @@ export async function buildApp(config: Config): Promise<App> {
       await sfu.close();
       await http.close();
       await videos.close();
+      stores.close();
       await feeds.close();
       await bus.close();
       await sessionSockets.close();
@@ -230,14 +232,22 @@ function installOperations(http: FastifyInstance, database: Database, metrics: M
   http.get('/api/openapi.json', async () => router.openApi(ErrorBody));
 }
 
-async function installStatic(http: FastifyInstance, config: Config, publicDir: string): Promise<void> {
+async function installStatic(http: FastifyInstance, config: Config, stores: Stores): Promise<void> {
   // Only the public area: private media leaves through the routes that check who may see it.
-  await http.register(fastifyStatic, {
-    root: publicDir,
-    prefix: '/media/',
-    decorateReply: false,
-    maxAge: '7d',
-  });
+  if (stores.publicDir) {
+    await http.register(fastifyStatic, {
+      root: stores.publicDir,
+      prefix: '/media/',
+      decorateReply: false,
+      maxAge: '7d',
+    });
+  } else {
+    // Object storage: any node streams any public file, so a URL works whichever node answers it.
+    http.get('/media/*', async (req, reply) => {
+      const key = (req.params as { '*': string })['*'];
+      return sendStoredFile(req, reply, stores.storage, key, { cacheControl: 'public, max-age=604800', what: 'File' });
+    });
+  }
   const hasWeb = existsSync(path.join(config.webDistDir, 'index.html'));
   // A wildcard route (not a list made at start) so a rebuilt bundle is served without a restart.
   if (hasWeb) {

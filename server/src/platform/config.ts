@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { IceServer as IceServerSchema, type IceServer } from '@tremolo/protocol';
 import type { MediaConfig } from './media/index.ts';
+import type { S3Config } from './storage-s3.ts';
 
 /**
  * Every environment variable the server reads, each with its parser, its default and its meaning.
@@ -189,8 +190,32 @@ export const VARIABLES = {
   DATABASE_POOL_SIZE: positive(20, 'connections per node to PostgreSQL'),
   REDIS_URL: optionalText('Redis for cross-node realtime fan-out (pub/sub) and shared rate limits. Needed when running more than one node'),
   STORAGE_DIR: optionalText(
-    'where uploaded files are stored: `public/` (avatars, product images, room covers; served under `/media/`) and `private/` (videos, their transcodes and posters, uploads in progress; never served by path, streamed only by `/api/v1/videos/:id/stream` and `/poster` after the visibility check). An older flat layout is moved into the two areas at start',
+    'where uploaded files are stored (unless `S3_BUCKET`): `public/` (avatars, product images, room covers; served under `/media/`) and `private/` (videos, their transcodes and posters, uploads in progress; never served by path, streamed only by `/api/v1/videos/:id/stream` and `/poster` after the visibility check). An older flat layout is moved into the two areas at start',
     '`$DATA_DIR/uploads`',
+  ),
+  S3_BUCKET: optionalText(
+    "keep uploaded files in this bucket of S3-compatible object storage (AWS S3, Cloudflare R2, MinIO, …) instead of `STORAGE_DIR`, so every node serves every file: `<S3_PREFIX>public/…` (avatars, product images, room covers; served under `/media/` by any node) and `<S3_PREFIX>private/…` (videos, transcodes, posters; leave only after the visibility check). `STORAGE_DIR` then holds only this node's scratch files (uploads being received, ffmpeg's work)",
+  ),
+  S3_ENDPOINT: optionalText(
+    'endpoint of an S3-compatible service, e.g. `https://<account>.r2.cloudflarestorage.com` (R2) or `http://minio:9000`; unset: AWS S3 in `S3_REGION`',
+    'AWS S3',
+  ),
+  S3_REGION: text('us-east-1', 'region of the bucket (`auto` for R2)'),
+  S3_ACCESS_KEY_ID: optionalText(
+    "access key; with `S3_SECRET_ACCESS_KEY`. Unset: the AWS SDK's default chain (`AWS_ACCESS_KEY_ID`, a profile, an instance role)",
+  ),
+  S3_SECRET_ACCESS_KEY: optionalText('secret key of `S3_ACCESS_KEY_ID`'),
+  S3_FORCE_PATH_STYLE: boolean(
+    false,
+    '`true` addresses objects as `<endpoint>/<bucket>/<key>` (MinIO, s3rver and most self-hosted services); `false` as `<bucket>.<endpoint>/<key>` (AWS, R2)',
+  ),
+  S3_PREFIX: text('', 'prefix of every object key (e.g. `tremolo/`), so one bucket can hold several deployments', '—'),
+  S3_PUBLIC_URL: optionalText(
+    "where browsers can read the bucket's objects directly (a public bucket or a CDN in front of it; allow only `<S3_PREFIX>public/` there): avatar, product and cover URLs then point at `<S3_PUBLIC_URL>/<S3_PREFIX>public/<key>` and CSP allows that origin. Unset: they are `/media/<key>`, streamed from the bucket by the node",
+  ),
+  S3_SIGNED_URL_SEC: number(
+    0,
+    'when above 0, a private file (video, poster) leaves by a redirect to a presigned URL valid this many seconds, issued after the same visibility check, instead of streaming through the node; browsers must reach `S3_ENDPOINT` (CSP allows its origin)',
   ),
   PUBLIC_URL: optionalText('absolute base URL used in card links and QR codes (e.g. `https://tremolo.example`)', 'request origin'),
   LOG_LEVEL: text('info', 'pino level: `fatal`…`debug`, or `silent`'),
@@ -345,7 +370,10 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   redisUrl: string | undefined;
+  /** Local files: the disk store, or with object storage this node's scratch space. */
   storageDir: string;
+  /** S3-compatible object storage shared by every node; unset: the disk under `storageDir`. */
+  s3: S3Config | undefined;
   publicUrl: string | undefined;
   logLevel: string;
   cookieSecure: boolean;
@@ -433,6 +461,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
     storageDir: e.STORAGE_DIR ?? path.join(e.DATA_DIR.startsWith('memory://') ? path.join(repoRoot, '.tmp') : e.DATA_DIR, 'uploads'),
+    s3: s3From(e),
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     cookieSecure: e.COOKIE_SECURE,
@@ -490,6 +519,36 @@ function checkWebhookSecret(e: Env): void {
       'PAYMENT_WEBHOOK_SECRET: must be set to a secret of your own in production (NODE_ENV=production or an https PUBLIC_URL)',
     );
   }
+}
+
+function s3From(e: Env): S3Config | undefined {
+  const s3Set = (['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_PUBLIC_URL'] as const).filter((k) => e[k] !== undefined);
+  if (!e.S3_BUCKET) {
+    if (s3Set.length) throw new Error(`S3_BUCKET: must be set when ${s3Set.join(', ')} ${s3Set.length > 1 ? 'are' : 'is'} set`);
+    return undefined;
+  }
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new Error('S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both, or neither to use the AWS SDK default credentials');
+  }
+  for (const k of ['S3_ENDPOINT', 'S3_PUBLIC_URL'] as const) {
+    const v = e[k];
+    if (v !== undefined && !/^https?:\/\/[^/]/.test(v)) throw new Error(`${k}: expected an http(s) URL, got "${v}"`);
+  }
+  if (e.S3_PREFIX && !/^([A-Za-z0-9_][A-Za-z0-9._-]*\/)+$/.test(e.S3_PREFIX)) {
+    throw new Error(`S3_PREFIX: expected path segments ending with a slash (e.g. tremolo/), got "${e.S3_PREFIX}"`);
+  }
+  if (e.S3_SIGNED_URL_SEC < 0 || e.S3_SIGNED_URL_SEC > 604_800) throw new Error('S3_SIGNED_URL_SEC: between 0 and 604800 (7 days)');
+  return {
+    bucket: e.S3_BUCKET,
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    prefix: e.S3_PREFIX,
+    publicUrl: e.S3_PUBLIC_URL,
+    signedUrlSec: e.S3_SIGNED_URL_SEC,
+  };
 }
 
 function limitsFrom(e: Env): LimitsConfig {

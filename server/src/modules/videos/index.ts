@@ -13,6 +13,6 @@ export function register(p: Platform, deps: { accounts: AccountsService; graph: 
     limits: p.limits,
     ...deps,
   });
-  registerVideoRoutes(p.router, videos, { maxVideoBytes: p.config.maxVideoBytes, tmpDir: p.privateFiles.file('tmp') });
+  registerVideoRoutes(p.router, videos, { maxVideoBytes: p.config.maxVideoBytes, files: p.privateFiles });
   return videos;
 }

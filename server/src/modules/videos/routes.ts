@@ -1,14 +1,19 @@
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
-import send from '@fastify/send';
 import type { FastifyRequest } from 'fastify';
 import { UploadVideoFields, api } from '@tremolo/protocol';
-import { AppError } from '../../platform/errors.ts';
 import { validationError, type Router } from '../../platform/http/route.ts';
 import { readUpload } from '../../platform/http/upload.ts';
+import type { PrivateFiles } from '../../platform/storage.ts';
+import { sendStoredFile } from '../../platform/storage-http.ts';
 import type { VideosService } from './service.ts';
 
-export function registerVideoRoutes(router: Router, videos: VideosService, opts: { maxVideoBytes: number; tmpDir: string }): void {
+interface VideoRouteOptions {
+  maxVideoBytes: number;
+  /** Where the files are: uploads are received into its scratch directory, streams read from it. */
+  files: PrivateFiles;
+}
+
+export function registerVideoRoutes(router: Router, videos: VideosService, opts: VideoRouteOptions): void {
   const v = api.videos;
   router.implement(v.upload, async ({ user, req }) => {
     await videos.admitUpload(user.id);
@@ -25,17 +30,13 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
 
   for (const which of ['stream', 'poster'] as const) {
     router.implement(v[which], async ({ user, params, req, reply }) => {
-      const file = await videos.filePath(user?.id ?? null, params.id, which === 'stream' ? 'video' : 'poster');
-      const r = await send(req.raw, path.basename(file), { root: path.dirname(file), acceptRanges: true, cacheControl: false, etag: true });
-      if (r.type === 'error')
-        throw new AppError(
-          r.statusCode === 416 ? 'bad_request' : 'not_found',
-          r.statusCode === 416 ? 'Range not satisfiable' : 'Video file not found',
-        );
-      reply.code(r.statusCode).headers(r.headers);
+      const key = await videos.fileKey(user?.id ?? null, params.id, which === 'stream' ? 'video' : 'poster');
+      // With object storage and signed URLs the bytes come from the bucket, after the same check;
+      // the redirect itself must not be reused once the URL has expired.
+      const signed = await opts.files.signedUrl(key);
+      if (signed) return reply.code(302).header('location', signed).header('cache-control', 'private, no-store').send();
       // Friends-only and private files must not be kept by shared caches.
-      reply.header('cache-control', 'private, max-age=3600');
-      return reply.send(r.stream);
+      return sendStoredFile(req, reply, opts.files, key, { cacheControl: 'private, max-age=3600', what: 'Video file' });
     });
   }
 
@@ -61,8 +62,12 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
 }
 
 /** Streams the upload to a temp file (never into memory) and validates its text fields. */
-async function receiveUpload(req: FastifyRequest, opts: { maxVideoBytes: number; tmpDir: string }) {
-  const { file, fields: raw } = await readUpload(req, { what: 'video', maxBytes: opts.maxVideoBytes, into: { dir: opts.tmpDir } });
+async function receiveUpload(req: FastifyRequest, opts: VideoRouteOptions) {
+  const { file, fields: raw } = await readUpload(req, {
+    what: 'video',
+    maxBytes: opts.maxVideoBytes,
+    into: { dir: opts.files.scratchDir },
+  });
   const fields = UploadVideoFields.safeParse(raw);
   if (!fields.success) {
     await rm(file, { force: true });

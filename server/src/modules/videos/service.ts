@@ -1,5 +1,5 @@
 import type { Limits } from '../../platform/auth/limits.ts';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   Hashtag,
@@ -43,7 +43,7 @@ const STATS_FLUSH_MS = 2000;
 
 export interface VideosDeps {
   db: Db;
-  /** Sources, transcodes and posters: private, streamed only through `filePath`'s check. */
+  /** Sources, transcodes and posters: private, served only after `fileKey`'s check. */
   files: PrivateFiles;
   accounts: AccountsService;
   graph: GraphService;
@@ -132,9 +132,8 @@ export class VideosService {
         await this.products.assertOwned(authorId, productIds);
       }
       const id = newId();
-      const dir = this.deps.files.file(`videos/${id}`);
-      await mkdir(dir, { recursive: true });
-      await rename(tempFile, path.join(dir, 'source'));
+      // Kept where every node can reach it, so any node can resume processing after a restart.
+      await this.deps.files.putFile(`videos/${id}/source`, tempFile);
       const row = await this.repo.insert({
         id,
         authorId,
@@ -164,29 +163,44 @@ export class VideosService {
     if (this.closed) return;
     const v = await this.repo.byId(videoId);
     if (!v || v.status !== 'processing' || !this.tools) return;
-    const dir = this.deps.files.file(`videos/${videoId}`);
-    const source = path.join(dir, 'source');
+    const prefix = `videos/${videoId}`;
+    // ffmpeg works on local files: the source is copied here when the store is not this disk,
+    // and the results are stored (moved or uploaded) once both exist.
+    const work = path.join(this.deps.files.scratchDir, `work-${videoId}`);
+    let source: { path: string; release(): Promise<void> } | null = null;
     try {
-      const info = await probe(this.tools, source);
+      source = await this.deps.files.localCopy(`${prefix}/source`);
+      const info = await probe(this.tools, source.path);
       if (!info) throw new Error('the file could not be read');
-      await transcode(this.tools, source, path.join(dir, 'video.mp4'), info);
-      await poster(this.tools, path.join(dir, 'video.mp4'), path.join(dir, 'poster.jpg'), v.coverTimeMs ?? 0);
+      await mkdir(work, { recursive: true });
+      await transcode(this.tools, source.path, path.join(work, 'video.mp4'), info);
+      await poster(this.tools, path.join(work, 'video.mp4'), path.join(work, 'poster.jpg'), v.coverTimeMs ?? 0);
+      await this.deps.files.putFile(`${prefix}/video.mp4`, path.join(work, 'video.mp4'));
+      await this.deps.files.putFile(`${prefix}/poster.jpg`, path.join(work, 'poster.jpg'));
       const done = await this.repo.update(videoId, {
         status: 'ready',
-        videoKey: `videos/${videoId}/video.mp4`,
-        posterKey: `videos/${videoId}/poster.jpg`,
+        videoKey: `${prefix}/video.mp4`,
+        posterKey: `${prefix}/poster.jpg`,
         durationMs: info.durationMs,
         width: info.width,
         height: info.height,
       });
-      await rm(source, { force: true });
+      await source.release();
+      source = null;
+      await this.deps.files.remove(`${prefix}/source`);
       if (done) this.emit({ kind: 'published', videoId });
       await this.tell(v.authorId, videoId, 'ready', null);
     } catch (e) {
       const message = `Processing failed: ${e instanceof Error ? e.message : String(e)}`;
-      await rm(dir, { recursive: true, force: true });
+      await source?.release();
+      // Another node resuming the same video at its start may have finished it meanwhile (and
+      // removed the source this one then missed): its files are the video's now.
+      if ((await this.repo.byId(videoId))?.status !== 'processing') return;
+      await this.deps.files.removeAll(prefix).catch(() => undefined);
       await this.repo.update(videoId, { status: 'failed', error: message });
       await this.tell(v.authorId, videoId, 'failed', message);
+    } finally {
+      await rm(work, { recursive: true, force: true });
     }
   }
 
@@ -229,7 +243,7 @@ export class VideosService {
   async remove(authorId: string, id: string): Promise<void> {
     const v = await this.own(authorId, id);
     await this.repo.remove(v.id);
-    await rm(this.deps.files.file(`videos/${v.id}`), { recursive: true, force: true });
+    await this.deps.files.removeAll(`videos/${v.id}`);
     this.emit({ kind: 'removed', videoId: id });
   }
 
@@ -304,12 +318,12 @@ export class VideosService {
     });
   }
 
-  /** Absolute path of a stored file of a video the viewer may see. */
-  async filePath(viewerId: string | null, id: string, which: 'video' | 'poster'): Promise<string> {
+  /** The storage key of a file of a video the viewer may see (checked on every request). */
+  async fileKey(viewerId: string | null, id: string, which: 'video' | 'poster'): Promise<string> {
     const v = await this.visible(viewerId, id);
     const key = which === 'video' ? v.videoKey : v.posterKey;
     if (!key) throw notFound('Video file');
-    return this.deps.files.file(key);
+    return key;
   }
 
   async like(userId: string, id: string, on: boolean): Promise<{ liked: boolean; likes: number }> {

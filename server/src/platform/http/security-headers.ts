@@ -5,7 +5,15 @@ import helmet from '@fastify/helmet';
  * Browser-enforced limits on every response (HTML, API, media). The app is one origin: its
  * scripts, styles, media and socket all come from here, so anything else is refused.
  */
-export async function installSecurityHeaders(http: FastifyInstance, opts: { https: boolean }): Promise<void> {
+export async function installSecurityHeaders(
+  http: FastifyInstance,
+  opts: {
+    https: boolean;
+    /** Origins of object storage that browsers read images and video from directly (`S3_PUBLIC_URL`, presigned URLs). */
+    mediaOrigins?: string[];
+  },
+): Promise<void> {
+  const media = opts.mediaOrigins ?? [];
   await http.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -16,9 +24,9 @@ export async function installSecurityHeaders(http: FastifyInstance, opts: { http
         scriptSrcAttr: ["'none'"],
         styleSrc: ["'self'"],
         // Avatars rendered into the card's "save as image", QR codes and the favicon are data:/blob: URLs.
-        imgSrc: ["'self'", 'data:', 'blob:'],
+        imgSrc: ["'self'", 'data:', 'blob:', ...media],
         // Players attach MediaSource buffers (blob:) and camera previews.
-        mediaSrc: ["'self'", 'blob:'],
+        mediaSrc: ["'self'", 'blob:', ...media],
         fontSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         workerSrc: ["'self'", 'blob:'],
