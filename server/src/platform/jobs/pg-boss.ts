@@ -1,7 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { fromDrizzle, fromPglite, PgBoss } from 'pg-boss';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Tx } from '../db/client.ts';
 import type { Jobs, JobKind, JobsConfig, JobWorker } from './jobs.ts';
 
@@ -33,7 +32,7 @@ export class PgBossJobs implements Jobs {
   constructor(
     database: JobsDatabase,
     private readonly config: JobsConfig,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: { error(obj: object, msg: string): void },
   ) {
     const common = {
       // Cron schedules are not used; their clock-skew checks would only add queries.
@@ -98,7 +97,7 @@ export class PgBossJobs implements Jobs {
         }),
         await this.boss.work(`${kind.name}.failed`, { pollingIntervalSeconds, includeMetadata: true } as const, async ([job]) => {
           if (!job) return;
-          await worker.failed(kind.payload.parse(job.data), lastError(job.output));
+          await worker.failed(kind.payload.parse(job.data), lastError(job.sourceOutput));
         }),
       );
     }
@@ -129,11 +128,17 @@ export class PgBossJobs implements Jobs {
   }
 }
 
-/** The message of the error a job failed with, as pg-boss stored it (`{ message, … }`, or a plain value). */
+/** pg-boss's own reasons for failing an attempt, in words a person reading the error understands. */
+const REASONS: Record<string, string> = {
+  'job heartbeat timeout': 'the node working on it stopped responding',
+  'job timed out': 'it took too long',
+};
+
+/** The message of the error a job's last attempt failed with, as pg-boss stored it (`{ message, … }`, or a plain value). */
 function lastError(output: unknown): string {
   if (output && typeof output === 'object') {
     const o = output as { message?: unknown; value?: unknown };
-    if (typeof o.message === 'string') return o.message;
+    if (typeof o.message === 'string') return REASONS[o.message] ?? o.message;
     if (o.value !== undefined) return lastError(o.value);
   }
   return typeof output === 'string' ? output : 'the job failed';
