@@ -25,6 +25,8 @@ import { MemorySessionSockets, RedisSessionSockets, type SessionSockets } from '
 import type { Platform } from './platform/module.ts';
 import { createSfu } from './platform/media/index.ts';
 import type { SfuAdapter } from './platform/media/sfu.ts';
+import type { Jobs } from './platform/jobs/jobs.ts';
+import { PgBossJobs } from './platform/jobs/pg-boss.ts';
 import * as accountsModule from './modules/accounts/index.ts';
 import * as notificationsModule from './modules/notifications/index.ts';
 import * as graphModule from './modules/graph/index.ts';
@@ -77,6 +79,7 @@ export interface App {
   metrics: Metrics;
   bus: Bus;
   sfu: SfuAdapter;
+  jobs: Jobs;
   /** Starts listening; returns the bound address. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -128,6 +131,11 @@ export async function buildApp(config: Config): Promise<App> {
   const router = new Router(http, accounts, limits);
   const sfu = await createSfu(config.media);
   await sfu.start();
+  const jobs = new PgBossJobs(
+    database.pglite ? { kind: 'pglite', client: database.pglite } : { kind: 'postgres', url: config.databaseUrl ?? '' },
+    config.jobs,
+    http.log,
+  );
   const platform: Platform = {
     config,
     db: database.db,
@@ -140,6 +148,7 @@ export async function buildApp(config: Config): Promise<App> {
     storage,
     privateFiles,
     limits,
+    jobs,
     log: http.log,
     rateLimit: (name, points, durationSec) => new RateLimit({ name, points, durationSec, redis }),
   };
@@ -159,6 +168,9 @@ export async function buildApp(config: Config): Promise<App> {
   const match = matchModule.register(platform, { accounts, graph });
   const rooms = roomsModule.register(platform, { accounts, graph, groups, fans, notifications, shop, videos, cards, sfu });
 
+  // Every module has said which jobs it works: create their queues and start taking jobs.
+  await jobs.start();
+
   installErrorHandling(http);
   await registerWebhooks(http);
   installOperations(http, database, metrics, router);
@@ -172,6 +184,7 @@ export async function buildApp(config: Config): Promise<App> {
     metrics,
     bus,
     sfu,
+    jobs,
     services: { accounts, graph, notifications, cards, videos, feeds, shop, fans, groups, dms, watch, match, rooms },
     async listen() {
       // Ready means able to serve a feed: the candidate index is loaded before the port opens.
@@ -184,10 +197,12 @@ export async function buildApp(config: Config): Promise<App> {
         testPayments.webhookUrl = `http://127.0.0.1:${bound.port}/api/v1/payments/webhooks/test`;
       shop.start();
       rooms.counts.start();
-      videos.resumeProcessing();
+      await videos.start();
       return address;
     },
     async close() {
+      // First: a job cut short here is failed now and retried on another node (or at the next start).
+      await jobs.stop();
       await shop.close();
       watch.close();
       match.queue.close();

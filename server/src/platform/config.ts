@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { IceServer as IceServerSchema, type IceServer } from '@tremolo/protocol';
+import type { JobsConfig } from './jobs/jobs.ts';
 import type { MediaConfig } from './media/index.ts';
 import type { S3Config } from './storage-s3.ts';
 
@@ -58,6 +59,16 @@ function positive(fallback: number, doc: string): Variable<number> {
   const convert = (raw: string): number => {
     const n = toNumber(raw);
     if (n <= 0) throw new Error(`must be a positive number, got ${raw}`);
+    return n;
+  };
+  return variable(fallback, convert, code(fallback), doc);
+}
+
+/** A whole number no smaller than `min` (a library's floor, or the smallest value that makes sense). */
+function wholeAtLeast(fallback: number, min: number, doc: string): Variable<number> {
+  const convert = (raw: string): number => {
+    const n = toNumber(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`must be a whole number of at least ${min}, got ${raw}`);
     return n;
   };
   return variable(fallback, convert, code(fallback), doc);
@@ -281,6 +292,32 @@ export const VARIABLES = {
   ),
   VIDEO_MAX_BYTES: number(209_715_200, 'largest video upload (200 MB)'),
   VIDEO_MAX_DURATION_SEC: number(600, 'longest video accepted'),
+  VIDEO_PROCESS_RETRIES: wholeAtLeast(
+    2,
+    0,
+    'further attempts at processing a video after one fails (ffmpeg error, or its node died) before the video is marked `failed`',
+  ),
+  VIDEO_PROCESS_RETRY_DELAY_SEC: wholeAtLeast(
+    10,
+    1,
+    'wait before the first retry of a video processing job; it doubles (with jitter) for each further retry',
+  ),
+  VIDEO_PROCESS_TEST_DELAY_MS: wholeAtLeast(
+    0,
+    0,
+    'tests only: each processing attempt waits this long before ffmpeg starts, so a test can stop a node in the middle of one',
+  ),
+  JOBS_HEARTBEAT_SEC: wholeAtLeast(
+    30,
+    10,
+    'a node running a background job (video processing) confirms every half of this that it is alive; a job not confirmed for this long (its node died or lost the database) is retried on any node. At least 10 (pg-boss)',
+  ),
+  JOBS_SWEEP_SEC: wholeAtLeast(
+    5,
+    1,
+    "how often the nodes look for jobs whose node stopped confirming them (one node per interval does it): a dead node's job is retried within `JOBS_HEARTBEAT_SEC` + this + the retry delay",
+  ),
+  JOBS_POLL_MS: wholeAtLeast(2000, 500, 'how often an idle node asks the queue for work; a node starts a job it enqueued itself at once'),
   CHAT_MESSAGES_PER_10S: number(20, 'messages one person may send per 10 s in one group, and across DMs'),
   PAYMENT_WEBHOOK_SECRET: text(
     DEV_WEBHOOK_SECRET,
@@ -391,6 +428,10 @@ export interface Config {
   maxBodyBytes: number;
   maxVideoBytes: number;
   maxVideoDurationSec: number;
+  /** Video processing as a background job: retries with backoff, and a test-only delay before ffmpeg. */
+  videoProcessing: { retries: number; retryDelaySec: number; testDelayMs: number };
+  /** The durable job queue: liveness of running jobs, how often dead ones are looked for, idle polling. */
+  jobs: JobsConfig;
   /** Messages one person may send in one group or in DMs per 10 seconds. */
   chatMessagesPer10s: number;
   webDistDir: string;
@@ -473,6 +514,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxVideoBytes: e.VIDEO_MAX_BYTES,
     maxVideoDurationSec: e.VIDEO_MAX_DURATION_SEC,
+    videoProcessing: {
+      retries: e.VIDEO_PROCESS_RETRIES,
+      retryDelaySec: e.VIDEO_PROCESS_RETRY_DELAY_SEC,
+      testDelayMs: e.VIDEO_PROCESS_TEST_DELAY_MS,
+    },
+    jobs: { heartbeatSec: e.JOBS_HEARTBEAT_SEC, sweepSec: e.JOBS_SWEEP_SEC, pollMs: e.JOBS_POLL_MS },
     chatMessagesPer10s: e.CHAT_MESSAGES_PER_10S,
     webDistDir: e.WEB_DIST_DIR,
     seedDemo: e.SEED_DEMO,

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { Router } from './http/route.ts';
 import type { Limits } from './auth/limits.ts';
+import type { Jobs } from './jobs/jobs.ts';
 import type { RateLimit } from './auth/rate-limit.ts';
 import type { Bus } from './realtime/bus.ts';
 import type { ChannelRegistry } from './realtime/channels.ts';
@@ -27,6 +28,8 @@ export interface Platform {
   storage: Storage;
   privateFiles: PrivateFiles;
   limits: Limits;
+  /** Background jobs on the durable queue: a module declares its kinds and works them at register time. */
+  jobs: Jobs;
   log: FastifyBaseLogger;
   /** A limit on a burst of actions, shared by every node when Redis is configured. */
   rateLimit(name: string, points: number, durationSec: number): RateLimit;

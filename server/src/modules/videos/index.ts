@@ -9,8 +9,14 @@ export function register(p: Platform, deps: { accounts: AccountsService; graph: 
     db: p.db,
     files: p.privateFiles,
     realtime: p.realtime,
-    opts: { maxDurationSec: p.config.maxVideoDurationSec },
+    opts: {
+      maxDurationSec: p.config.maxVideoDurationSec,
+      processRetries: p.config.videoProcessing.retries,
+      processRetryDelaySec: p.config.videoProcessing.retryDelaySec,
+      processTestDelayMs: p.config.videoProcessing.testDelayMs,
+    },
     limits: p.limits,
+    jobs: p.jobs,
     ...deps,
   });
   registerVideoRoutes(p.router, videos, { maxVideoBytes: p.config.maxVideoBytes, files: p.privateFiles });

@@ -54,9 +54,16 @@ export interface Probe {
   hasAudio: boolean;
 }
 
-function run(bin: string, args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs a tool to its end; it is killed after `timeoutMs`, or when `signal` aborts (then this rejects). */
+function run(
+  bin: string,
+  args: string[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    signal?.throwIfAborted();
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal, killSignal: 'SIGKILL' as const } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -77,8 +84,8 @@ function run(bin: string, args: string[], timeoutMs: number): Promise<{ code: nu
 }
 
 /** Reads duration and dimensions; null when the file has no decodable video stream. */
-export async function probe(tools: MediaTools, file: string): Promise<Probe | null> {
-  const r = await run(tools.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], 30_000);
+export async function probe(tools: MediaTools, file: string, signal?: AbortSignal): Promise<Probe | null> {
+  const r = await run(tools.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], 30_000, signal);
   if (r.code !== 0) return null;
   const info = JSON.parse(r.stdout) as {
     format?: { duration?: string };
@@ -109,7 +116,7 @@ export async function probe(tools: MediaTools, file: string): Promise<Probe | nu
  * 720 px on the short side. A silent track is added when the source has none, so players
  * and the tap-to-unmute control behave the same for every video.
  */
-export async function transcode(tools: MediaTools, src: string, dst: string, info: Probe): Promise<void> {
+export async function transcode(tools: MediaTools, src: string, dst: string, info: Probe, signal?: AbortSignal): Promise<void> {
   const portrait = info.height >= info.width;
   const scale = portrait ? "scale='min(720,iw)':-2" : "scale=-2:'min(720,ih)'";
   const args = ['-y', '-v', 'error', '-i', src];
@@ -131,15 +138,16 @@ export async function transcode(tools: MediaTools, src: string, dst: string, inf
     'yuv420p',
   );
   args.push('-c:a', 'aac', '-b:a', '96k', '-ac', '2', '-shortest', '-movflags', '+faststart', '-f', 'mp4', dst);
-  const r = await run(tools.ffmpeg, args, 15 * 60_000);
+  const r = await run(tools.ffmpeg, args, 15 * 60_000, signal);
   if (r.code !== 0) throw new Error(lastLine(r.stderr) || 'transcode failed');
 }
 
-export async function poster(tools: MediaTools, video: string, dst: string, atMs: number): Promise<void> {
+export async function poster(tools: MediaTools, video: string, dst: string, atMs: number, signal?: AbortSignal): Promise<void> {
   const r = await run(
     tools.ffmpeg,
     ['-y', '-v', 'error', '-ss', (atMs / 1000).toFixed(3), '-i', video, '-frames:v', '1', '-q:v', '4', '-f', 'image2', dst],
     60_000,
+    signal,
   );
   if (r.code !== 0) throw new Error(lastLine(r.stderr) || 'poster failed');
 }

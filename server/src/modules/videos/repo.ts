@@ -29,6 +29,16 @@ export class VideosRepo {
     return r;
   }
 
+  /** Ends processing: changes a video only while it is still processing, so two outcomes never both land. */
+  async settle(id: string, patch: Partial<typeof videos.$inferInsert>): Promise<VideoRow | undefined> {
+    const [r] = await this.db
+      .update(videos)
+      .set(patch)
+      .where(and(eq(videos.id, id), eq(videos.status, 'processing')))
+      .returning();
+    return r;
+  }
+
   async remove(id: string): Promise<void> {
     await this.db.delete(videos).where(eq(videos.id, id));
   }

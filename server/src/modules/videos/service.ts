@@ -1,6 +1,8 @@
 import type { Limits } from '../../platform/auth/limits.ts';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import {
   Hashtag,
   type Comment,
@@ -13,6 +15,7 @@ import {
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import type { JobKind, JobRun, Jobs } from '../../platform/jobs/jobs.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
 import type { PrivateFiles } from '../../platform/storage.ts';
 import type { AccountsService } from '../accounts/service.ts';
@@ -37,7 +40,17 @@ export interface ProductLinks {
 
 interface VideosOptions {
   maxDurationSec: number;
+  /** Further processing attempts after a failed one, and the first retry's delay (it doubles). */
+  processRetries: number;
+  processRetryDelaySec: number;
+  /** Tests only: each processing attempt waits this long before ffmpeg starts. */
+  processTestDelayMs: number;
 }
+
+const ProcessVideo = z.object({ videoId: z.uuid() });
+type ProcessVideo = z.infer<typeof ProcessVideo>;
+/** ffmpeg's own timeouts (probe, transcode, poster) fit well inside this. */
+const PROCESS_TIMEOUT_SEC = 20 * 60;
 
 const STATS_FLUSH_MS = 2000;
 
@@ -50,22 +63,39 @@ export interface VideosDeps {
   realtime: Realtime;
   opts: VideosOptions;
   limits: Limits;
+  jobs: Jobs;
 }
 
 export class VideosService {
   private readonly repo: VideosRepo;
+  private readonly db: Db;
   private readonly tools: MediaTools | null;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly jobs: Jobs;
+  /** Processing an upload is a job: any node takes it, a failed or abandoned attempt is retried. */
+  private readonly processJob: JobKind<ProcessVideo>;
   private listeners: ((s: VideoSignal) => void)[] = [];
   private products: ProductLinks | null = null;
   private pendingStats = new Map<string, { views: number; watchMs: number }>();
   private statsTimer: NodeJS.Timeout;
-  private closed = false;
 
   constructor(private readonly deps: VideosDeps) {
     const { db } = deps;
+    this.db = db;
     this.repo = new VideosRepo(db);
     this.tools = findMediaTools();
+    this.jobs = deps.jobs;
+    this.processJob = {
+      name: 'video-process',
+      payload: ProcessVideo,
+      retries: deps.opts.processRetries,
+      retryDelaySec: deps.opts.processRetryDelaySec,
+      timeoutSec: PROCESS_TIMEOUT_SEC + Math.ceil(deps.opts.processTestDelayMs / 1000),
+      keyed: true,
+    };
+    this.jobs.work(this.processJob, {
+      run: ({ videoId }, job) => this.process(videoId, job),
+      failed: ({ videoId }, error) => this.processingFailed(videoId, error),
+    });
     this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
   }
 
@@ -95,11 +125,14 @@ export class VideosService {
     for (const l of this.listeners) l(s);
   }
 
-  /** Resumes videos whose processing was interrupted by a restart. */
-  resumeProcessing(): void {
-    this.queue = this.queue.then(async () => {
-      for (const v of await this.repo.processing()) this.enqueue(v.id);
-    });
+  /**
+   * Gives every video still processing a job, in case it has none (stored by a version that
+   * processed in the uploading process). A video whose job is waiting or running keeps that one:
+   * the key makes this a no-op, so any node may run it at any start.
+   */
+  async start(): Promise<void> {
+    for (const v of await this.repo.processing()) await this.jobs.enqueue(this.processJob, { videoId: v.id }, { key: v.id });
+    this.jobs.wake(this.processJob);
   }
 
   /**
@@ -132,52 +165,60 @@ export class VideosService {
         await this.products.assertOwned(authorId, productIds);
       }
       const id = newId();
-      // Kept where every node can reach it, so any node can resume processing after a restart.
+      // Kept where every node can reach it, so any node can process it, or resume after a restart.
       await this.deps.files.putFile(`videos/${id}/source`, tempFile);
-      const row = await this.repo.insert({
-        id,
-        authorId,
-        caption: fields.caption,
-        hashtags: parseHashtags(fields.hashtags, fields.caption),
-        visibility: fields.visibility,
-        status: 'processing',
-        durationMs: info.durationMs,
-        width: info.width,
-        height: info.height,
-        coverTimeMs: Math.min(fields.coverTimeMs ?? 0, Math.max(0, info.durationMs - 100)),
-        productIds,
+      // The row and its processing job are stored together: no video is left processing without a job.
+      const row = await this.db.transaction(async (tx) => {
+        const inserted = await new VideosRepo(tx).insert({
+          id,
+          authorId,
+          caption: fields.caption,
+          hashtags: parseHashtags(fields.hashtags, fields.caption),
+          visibility: fields.visibility,
+          status: 'processing',
+          durationMs: info.durationMs,
+          width: info.width,
+          height: info.height,
+          coverTimeMs: Math.min(fields.coverTimeMs ?? 0, Math.max(0, info.durationMs - 100)),
+          productIds,
+        });
+        await this.jobs.enqueue(this.processJob, { videoId: id }, { tx, key: id });
+        return inserted;
       });
-      this.enqueue(row.id);
+      this.jobs.wake(this.processJob);
       return row;
     } finally {
       await rm(tempFile, { force: true });
     }
   }
 
-  private enqueue(videoId: string): void {
-    // One video at a time: ffmpeg would otherwise take every core from the request path.
-    this.queue = this.queue.then(() => this.process(videoId)).catch(() => undefined);
-  }
-
-  private async process(videoId: string): Promise<void> {
-    if (this.closed) return;
+  /**
+   * One attempt at processing an upload, on whichever node took the job. A throw fails the attempt
+   * and the job is retried later (here or elsewhere) while retries remain; the source stays until
+   * the video is ready or has finally failed. A video already settled (or deleted) is left alone.
+   */
+  private async process(videoId: string, job: JobRun): Promise<void> {
     const v = await this.repo.byId(videoId);
-    if (!v || v.status !== 'processing' || !this.tools) return;
+    if (!v || v.status !== 'processing') return;
+    if (!this.tools) throw new Error('ffmpeg is not available on this node');
+    const opts = this.deps.opts;
+    if (opts.processTestDelayMs > 0) await sleep(opts.processTestDelayMs, undefined, { signal: job.signal });
     const prefix = `videos/${videoId}`;
     // ffmpeg works on local files: the source is copied here when the store is not this disk,
     // and the results are stored (moved or uploaded) once both exist.
-    const work = path.join(this.deps.files.scratchDir, `work-${videoId}`);
-    let source: { path: string; release(): Promise<void> } | null = null;
+    const work = path.join(this.deps.files.scratchDir, `work-${videoId}-${newId()}`);
+    const source = await this.deps.files.localCopy(`${prefix}/source`);
     try {
-      source = await this.deps.files.localCopy(`${prefix}/source`);
-      const info = await probe(this.tools, source.path);
+      const info = await probe(this.tools, source.path, job.signal);
       if (!info) throw new Error('the file could not be read');
       await mkdir(work, { recursive: true });
-      await transcode(this.tools, source.path, path.join(work, 'video.mp4'), info);
-      await poster(this.tools, path.join(work, 'video.mp4'), path.join(work, 'poster.jpg'), v.coverTimeMs ?? 0);
+      await transcode(this.tools, source.path, path.join(work, 'video.mp4'), info, job.signal);
+      await poster(this.tools, path.join(work, 'video.mp4'), path.join(work, 'poster.jpg'), v.coverTimeMs ?? 0, job.signal);
+      // Another node that took the job over may have settled it meanwhile: its files are the video's.
+      if ((await this.repo.byId(videoId))?.status !== 'processing') return;
       await this.deps.files.putFile(`${prefix}/video.mp4`, path.join(work, 'video.mp4'));
       await this.deps.files.putFile(`${prefix}/poster.jpg`, path.join(work, 'poster.jpg'));
-      const done = await this.repo.update(videoId, {
+      const done = await this.repo.settle(videoId, {
         status: 'ready',
         videoKey: `${prefix}/video.mp4`,
         posterKey: `${prefix}/poster.jpg`,
@@ -185,23 +226,24 @@ export class VideosService {
         width: info.width,
         height: info.height,
       });
-      await source.release();
-      source = null;
+      if (!done) return;
       await this.deps.files.remove(`${prefix}/source`);
-      if (done) this.emit({ kind: 'published', videoId });
+      this.emit({ kind: 'published', videoId });
       await this.tell(v.authorId, videoId, 'ready', null);
-    } catch (e) {
-      const message = `Processing failed: ${e instanceof Error ? e.message : String(e)}`;
-      await source?.release();
-      // Another node resuming the same video at its start may have finished it meanwhile (and
-      // removed the source this one then missed): its files are the video's now.
-      if ((await this.repo.byId(videoId))?.status !== 'processing') return;
-      await this.deps.files.removeAll(prefix).catch(() => undefined);
-      await this.repo.update(videoId, { status: 'failed', error: message });
-      await this.tell(v.authorId, videoId, 'failed', message);
     } finally {
+      await source.release();
       await rm(work, { recursive: true, force: true });
     }
+  }
+
+  /** The job's last attempt failed: the video is marked failed with the reason, and its files go. */
+  private async processingFailed(videoId: string, error: string): Promise<void> {
+    const attempts = this.deps.opts.processRetries + 1;
+    const message = `Processing failed${attempts > 1 ? ` after ${attempts} attempts` : ''}: ${error}`;
+    const v = await this.repo.settle(videoId, { status: 'failed', error: message });
+    if (!v) return;
+    await this.deps.files.removeAll(`videos/${videoId}`).catch(() => undefined);
+    await this.tell(v.authorId, videoId, 'failed', message);
   }
 
   private async tell(userId: string, videoId: string, status: 'ready' | 'failed', error: string | null): Promise<void> {
@@ -475,17 +517,15 @@ export class VideosService {
     });
   }
 
-  /** Waits for the video being processed and writes out pending counters. */
+  /** Writes out pending counters. Processing stops with the job queue, before this. */
   async close(): Promise<void> {
-    this.closed = true;
     clearInterval(this.statsTimer);
-    await this.queue;
     await this.flushStats();
   }
 
-  /** For tests and the demo: resolves when every queued video has been processed. */
-  idle(): Promise<void> {
-    return this.queue;
+  /** For tests and the demo: resolves when no video is processing any more (each is ready or failed). */
+  async idle(): Promise<void> {
+    while ((await this.repo.processing()).length > 0) await sleep(50);
   }
 }
 

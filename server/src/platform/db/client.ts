@@ -22,6 +22,8 @@ export type Queryable = Db | Tx;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** The embedded database itself, for a library that speaks to it directly (the job queue); null on PostgreSQL. */
+  pglite: PGlite | null;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     return {
       db,
       kind: 'postgres',
+      pglite: null,
       ping: async () => void (await pool.query('select 1')),
       close: () => pool.end(),
     };
@@ -60,6 +63,7 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
   return {
     db: pgliteDb as unknown as Db,
     kind: 'pglite',
+    pglite: client,
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };
