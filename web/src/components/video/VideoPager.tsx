@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type Dispatch, type ReactNode, type SetStateAction } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { FeedItem, ProductCard, Video } from '@tremolo/protocol';
 import { ErrorMessage } from '../Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
@@ -12,8 +12,8 @@ let sessionMuted = true;
 const WHEEL_COOLDOWN_MS = 450;
 
 export interface PagerProps {
+  /** What to show, read from the cache: a like or a new comment reaches it there. */
   items: FeedItem[];
-  setItems: Dispatch<SetStateAction<FeedItem[]>>;
   /** Asked for when the person nears the end. */
   loadMore?: () => void;
   hasMore: boolean;
@@ -24,8 +24,8 @@ export interface PagerProps {
   empty: ReactNode;
   /** Floats over the top of the feed (tabs, links). */
   overlay?: ReactNode;
-  /** Offer "not interested" (For You). */
-  dismissable?: boolean;
+  /** Offer "not interested" (For You), and take the video off the list. */
+  onDismiss?(video: Video): void;
   /** Say why each video is there (For You). */
   reasons?: boolean;
   testId: string;
@@ -42,7 +42,6 @@ function itemKey(item: FeedItem): string {
  */
 export function VideoPager({
   items,
-  setItems,
   loadMore,
   hasMore,
   loading,
@@ -50,7 +49,7 @@ export function VideoPager({
   onRetry,
   empty,
   overlay,
-  dismissable = false,
+  onDismiss,
   reasons = false,
   testId,
 }: PagerProps) {
@@ -58,7 +57,11 @@ export function VideoPager({
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const [muted, setMutedState] = useState(sessionMuted);
-  const [comments, setComments] = useState<Video | null>(null);
+  const [commentsOf, setCommentsOf] = useState<string | null>(null);
+  // The sheet shows the video as the list has it now (its comment count moves as comments are posted).
+  const commented = items.find((it) => it.type === 'video' && it.video.id === commentsOf);
+  const comments = commented?.type === 'video' ? commented.video : null;
+  const sheetOpen = comments !== null;
   const [toast, setToast] = useState<{ text: string; n: number } | null>(null);
   const wheelAt = useRef(0);
   const activeRef = useRef(0);
@@ -99,7 +102,7 @@ export function VideoPager({
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (comments) return;
+      if (sheetOpen) return;
       const target = e.target;
       if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
       if (e.key === 'ArrowDown' || e.key === 'PageDown' || e.key === 'j') {
@@ -112,7 +115,7 @@ export function VideoPager({
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [go, comments, setMuted]);
+  }, [go, sheetOpen, setMuted]);
 
   const hasItems = items.length > 0;
   // One wheel gesture moves one item; trackpads send dozens of small events per flick.
@@ -141,17 +144,7 @@ export function VideoPager({
   }, [toast]);
 
   const showToast = useCallback((text: string) => setToast((prev) => ({ text, n: (prev?.n ?? 0) + 1 })), []);
-  const replace = useCallback(
-    (v: Video) => {
-      setItems((prev) => prev.map((it) => (it.type === 'video' && it.video.id === v.id ? { ...it, video: v } : it)));
-      setComments((c) => (c && c.id === v.id ? v : c));
-    },
-    [setItems],
-  );
-  const dismiss = useCallback(
-    (v: Video) => setItems((prev) => prev.filter((it) => !(it.type === 'video' && it.video.id === v.id))),
-    [setItems],
-  );
+  const openComments = useCallback((v: Video) => setCommentsOf(v.id), []);
 
   if (items.length === 0) {
     return (
@@ -184,9 +177,8 @@ export function VideoPager({
               near={Math.abs(i - active) <= 1}
               muted={muted}
               onMuted={setMuted}
-              onComments={setComments}
-              onChange={replace}
-              onDismiss={dismissable ? dismiss : undefined}
+              onComments={openComments}
+              onDismiss={onDismiss}
               onToast={showToast}
             />
           ) : (
@@ -232,9 +224,7 @@ export function VideoPager({
           {toast.text}
         </div>
       )}
-      {comments && (
-        <CommentsSheet video={comments} onClose={() => setComments(null)} onCount={(n) => replace({ ...comments, comments: n })} />
-      )}
+      {comments && <CommentsSheet video={comments} onClose={() => setCommentsOf(null)} />}
     </div>
   );
 }

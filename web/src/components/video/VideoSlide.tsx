@@ -1,13 +1,15 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import type { FeedItem, Video } from '@tremolo/protocol';
+import { api, type FeedItem, type Video } from '@tremolo/protocol';
 import { Avatar } from '../Avatar.tsx';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { useApiMutation } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { CommentIcon, HeartIcon, MoreIcon, PlayIcon, ShareIcon, SoundOffIcon, SoundOnIcon } from './icons.tsx';
 import { ProductChip } from './ProductChip.tsx';
-import { compactCount, videoUrl, videosApi } from './videoApi.ts';
+import { compactCount, videoUrl } from './videoApi.ts';
+import { useLikeVideo } from './videoCache.ts';
 import { useWatchReport } from './useWatchReport.ts';
 import './video.css';
 
@@ -32,14 +34,13 @@ export interface SlideProps {
   muted: boolean;
   onMuted(muted: boolean): void;
   onComments(video: Video): void;
-  onChange(video: Video): void;
   /** "Not interested": the feed drops it. */
   onDismiss?(video: Video): void;
   onToast(text: string): void;
 }
 
 /** One full-screen video of a swipe feed: the player, the caption and the action rail. */
-export function VideoSlide({ video, reason, active, near, muted, onMuted, onComments, onChange, onDismiss, onToast }: SlideProps) {
+export function VideoSlide({ video, reason, active, near, muted, onMuted, onComments, onDismiss, onToast }: SlideProps) {
   const { t, lang } = useI18n();
   const errorText = useErrorText();
   const { me } = useSession();
@@ -50,7 +51,8 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
   const [failed, setFailed] = useState(false);
   const [burst, setBurst] = useState(0);
   const [menu, setMenu] = useState(false);
-  const [liking, setLiking] = useState(false);
+  const like = useLikeVideo((e) => onToast(errorText(e)));
+  const notInterestedCall = useApiMutation(api.videos.notInterested);
   const lastTap = useRef(0);
   const singleTap = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -99,20 +101,9 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
     return false;
   };
 
-  const setLike = async (on: boolean) => {
-    if (!requireLogin() || liking || video.likedByMe === on) return;
-    setLiking(true);
-    // Optimistic: the heart fills at once, and goes back if the server says no.
-    onChange({ ...video, likedByMe: on, likes: video.likes + (on ? 1 : -1) });
-    try {
-      const r = await videosApi.like(video.id, on);
-      onChange({ ...video, likedByMe: r.liked, likes: r.likes });
-    } catch (e) {
-      onChange(video);
-      onToast(errorText(e));
-    } finally {
-      setLiking(false);
-    }
+  const setLike = (on: boolean) => {
+    if (!requireLogin() || like.isPending || video.likedByMe === on) return;
+    like.mutate({ video, on });
   };
 
   const onTap = () => {
@@ -122,7 +113,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
       if (singleTap.current) clearTimeout(singleTap.current);
       singleTap.current = null;
       setBurst((n) => n + 1);
-      void setLike(true);
+      setLike(true);
       return;
     }
     lastTap.current = now;
@@ -149,16 +140,19 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
     }
   };
 
-  const notInterested = async () => {
+  const notInterested = () => {
     setMenu(false);
     if (!requireLogin()) return;
-    try {
-      await videosApi.notInterested(video.id);
-      onToast(t('videos.notInterestedDone'));
-      onDismiss?.(video);
-    } catch (e) {
-      onToast(errorText(e));
-    }
+    notInterestedCall.mutate(
+      { params: { id: video.id } },
+      {
+        onSuccess: () => {
+          onToast(t('videos.notInterestedDone'));
+          onDismiss?.(video);
+        },
+        onError: (e) => onToast(errorText(e)),
+      },
+    );
   };
 
   const friends = video.likedByFriends;
@@ -248,7 +242,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         <RailButton
           label={video.likedByMe ? t('videos.unlike') : t('videos.like')}
           count={compactCount(video.likes, lang)}
-          onClick={() => void setLike(!video.likedByMe)}
+          onClick={() => setLike(!video.likedByMe)}
           testId="video-like"
           pressed={video.likedByMe}
           className={video.likedByMe ? 'liked' : ''}
@@ -273,7 +267,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
             </RailButton>
             {menu && (
               <div className="vmenu" role="menu">
-                <button type="button" role="menuitem" onClick={() => void notInterested()} data-testid="video-not-interested">
+                <button type="button" role="menuitem" onClick={notInterested} data-testid="video-not-interested">
                   {t('videos.notInterested')}
                 </button>
               </div>

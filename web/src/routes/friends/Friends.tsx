@@ -1,8 +1,6 @@
-import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { UserList } from '../../components/UserList.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
-import { useInbox } from '../../lib/inbox.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { FriendsFeed } from '../videos/FriendsFeed.tsx';
 
@@ -40,20 +38,10 @@ export function Friends() {
   );
 }
 
-/** My friends: people I follow who follow me back. Refreshes when someone becomes a friend. */
+/** My friends: people I follow who follow me back. Read again when someone becomes a friend (the inbox provider sees it). */
 function FriendsList({ embedded = false }: { embedded?: boolean }) {
   const { t } = useI18n();
   const { me } = useSession();
-  const { onLive } = useInbox();
-  const [reloadKey, setReloadKey] = useState(0);
-
-  useEffect(
-    () =>
-      onLive((n) => {
-        if (n.payload.kind === 'friended') setReloadKey((k) => k + 1);
-      }),
-    [onLive],
-  );
 
   if (!me) return null;
   return (
@@ -73,7 +61,6 @@ function FriendsList({ embedded = false }: { embedded?: boolean }) {
       <UserList
         handle={me.handle}
         direction="friends"
-        reloadKey={reloadKey}
         empty={
           <>
             <p>{t('friends.empty')}</p>

@@ -1,20 +1,19 @@
-import { useEffect, useMemo } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { api, type DmThread, type Group } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { PinIcon } from '../../components/chat/FanBadge.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
-import { useInbox } from '../../lib/inbox.tsx';
-import { keyOf, useApiQuery } from '../../lib/queries.ts';
+import { useUnreadCount } from '../../lib/inbox.tsx';
+import { useApiQuery } from '../../lib/queries.ts';
 import { timeAgo } from '../../lib/time.ts';
 import '../../components/chat/chat.css';
 
 /** Chats / Notifications, at the top of the Messages tab. */
 export function MessagesSwitch({ active }: { active: 'chats' | 'notifications' }) {
   const { t } = useI18n();
-  const { unread } = useInbox();
+  const unread = useUnreadCount();
   return (
     <nav className="segmented segmented-2" aria-label={t('nav.messages')} data-testid="messages-switch">
       <Link
@@ -45,8 +44,6 @@ type Row =
 /** My conversations: direct messages and fan groups, with unread counts, newest activity first. */
 export function Conversations() {
   const { t, tn, lang } = useI18n();
-  const inbox = useInbox();
-  const queryClient = useQueryClient();
   // Unread counts move on other screens (reading a chat), so the list is fetched afresh on each visit.
   const dms = useApiQuery(api.dms.list, undefined, { refetchOnMount: 'always' });
   const groups = useApiQuery(api.groups.mine, undefined, { refetchOnMount: 'always' });
@@ -64,17 +61,7 @@ export function Conversations() {
     return out;
   }, [dms.data, groups.data]);
 
-  // A new DM or mention arrives as a notification: the list refreshes with it.
-  useEffect(
-    () =>
-      inbox.onLive((n) => {
-        if (n.payload.kind === 'dm' || n.payload.kind === 'mention' || n.payload.kind === 'join_request') {
-          void queryClient.invalidateQueries({ queryKey: keyOf(api.dms.list) });
-          void queryClient.invalidateQueries({ queryKey: keyOf(api.groups.mine) });
-        }
-      }),
-    [inbox, queryClient],
-  );
+  // A new DM or mention arrives as a notification: the inbox provider has the list read again.
   const retry = () => {
     if (dms.error) void dms.refetch();
     if (groups.error) void groups.refetch();

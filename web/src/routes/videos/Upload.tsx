@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import type { ProductCard, Video, Visibility } from '@tremolo/protocol';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, type Video, type Visibility } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { BagIcon } from '../../components/video/icons.tsx';
 import { videosApi } from '../../components/video/videoApi.ts';
 import '../../components/video/video.css';
 import { ApiError } from '../../lib/api.ts';
+import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import type { ErrorOverrides } from '../../lib/errors.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
@@ -36,7 +38,7 @@ function fileProblem(f: File): MessageKey | null {
   return null;
 }
 
-type Phase = { kind: 'edit' } | { kind: 'uploading'; progress: number } | { kind: 'sent'; video: Video };
+type Fields = Parameters<typeof videosApi.upload>[1];
 
 /** The Create tab: choose a video, describe it, pick the cover frame and products, post; then watch it get processed. */
 export function Upload() {
@@ -52,23 +54,27 @@ export function Upload() {
   const [visibility, setVisibility] = useState<Visibility>('public');
   const [productIds, setProductIds] = useState<string[]>([]);
   const [problem, setProblem] = useState<MessageKey | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [phase, setPhase] = useState<Phase>({ kind: 'edit' });
+  const [progress, setProgress] = useState(0);
   const player = useRef<HTMLVideoElement>(null);
-  const sentId = phase.kind === 'sent' ? phase.video.id : null;
+  const client = useQueryClient();
+  const uploading = useMutation<Video, ApiError, { file: File; fields: Fields }>({
+    mutationFn: ({ file, fields }) => videosApi.upload(file, fields, setProgress),
+    onMutate: () => setProgress(0),
+    onSuccess: (video) => {
+      client.setQueryData(keyOf(api.videos.get, { params: { id: video.id } }), video);
+      // My lists gain it (processing, then ready).
+      void client.invalidateQueries({ queryKey: [api.videos.byAuthor.path] });
+    },
+  });
+  const sentId = uploading.data?.id ?? null;
+  const error = uploading.error;
 
   useEffect(() => () => void (preview && URL.revokeObjectURL(preview)), [preview]);
 
   // Processing ends in the background; the server tells me on my own channel.
-  const refresh = useCallback(() => {
-    if (!sentId) return;
-    videosApi
-      .get(sentId)
-      .then((v) => setPhase((p) => (p.kind === 'sent' && p.video.id === v.id ? { kind: 'sent', video: v } : p)))
-      .catch(() => undefined);
-  }, [sentId]);
   useEffect(() => {
     if (!realtime || !me || !sentId) return;
+    const refresh = () => void client.invalidateQueries({ queryKey: keyOf(api.videos.get, { params: { id: sentId } }) });
     return realtime.subscribe(
       `user:${me.id}`,
       (ev) => {
@@ -77,13 +83,13 @@ export function Upload() {
       // Processing may have finished before the subscription was confirmed.
       refresh,
     );
-  }, [realtime, me, sentId, refresh]);
+  }, [realtime, me, sentId, client]);
 
   const pick = (e: ChangeEvent<HTMLInputElement>) => {
     const f = e.target.files?.[0];
     e.target.value = '';
     if (!f) return;
-    setError(null);
+    uploading.reset();
     const p = fileProblem(f);
     setProblem(p);
     if (p) return;
@@ -100,23 +106,11 @@ export function Upload() {
     if (v) v.currentTime = ms / 1000;
   };
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!file) return setProblem('upload.needFile');
     setProblem(null);
-    setError(null);
-    setPhase({ kind: 'uploading', progress: 0 });
-    try {
-      const video = await videosApi.upload(
-        file,
-        { caption: caption.trim(), hashtags, visibility, coverTimeMs: coverMs, productIds },
-        (progress) => setPhase({ kind: 'uploading', progress }),
-      );
-      setPhase({ kind: 'sent', video });
-    } catch (err) {
-      setError(err);
-      setPhase({ kind: 'edit' });
-    }
+    uploading.mutate({ file, fields: { caption: caption.trim(), hashtags, visibility, coverTimeMs: coverMs, productIds } });
   };
 
   const reset = () => {
@@ -126,11 +120,11 @@ export function Upload() {
     setHashtags('');
     setProductIds([]);
     setCoverMs(null);
-    setPhase({ kind: 'edit' });
+    uploading.reset();
   };
 
-  if (phase.kind === 'sent') return <Sent video={phase.video} onAnother={reset} />;
-  const busy = phase.kind === 'uploading';
+  if (uploading.data) return <Sent sent={uploading.data} onAnother={reset} />;
+  const busy = uploading.isPending;
 
   return (
     <section className="stack" data-testid="upload-page">
@@ -251,17 +245,17 @@ export function Upload() {
         <ProductPicker selected={productIds} onChange={setProductIds} disabled={busy} />
 
         {error !== null && <ErrorMessage error={error} overrides={UPLOAD_ERRORS} testId="upload-error" />}
-        {phase.kind === 'uploading' && (
+        {busy && (
           <div
             className="progress"
             role="progressbar"
             aria-valuemin={0}
             aria-valuemax={100}
-            aria-valuenow={Math.round(phase.progress * 100)}
+            aria-valuenow={Math.round(progress * 100)}
             data-testid="upload-progress"
           >
-            <span style={{ width: `${Math.round(phase.progress * 100)}%` }} />
-            <em>{t('upload.uploading', { percent: Math.round(phase.progress * 100) })}</em>
+            <span style={{ width: `${Math.round(progress * 100)}%` }} />
+            <em>{t('upload.uploading', { percent: Math.round(progress * 100) })}</em>
           </div>
         )}
         <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="upload-submit">
@@ -274,24 +268,11 @@ export function Upload() {
 
 function ProductPicker({ selected, onChange, disabled }: { selected: string[]; onChange(ids: string[]): void; disabled: boolean }) {
   const { t } = useI18n();
-  const [products, setProducts] = useState<ProductCard[] | null>(null);
-  const [failed, setFailed] = useState(false);
-
-  useEffect(() => {
-    let cancelled = false;
-    videosApi
-      .myProducts()
-      .then((p) => !cancelled && setProducts(p.items.filter((x) => x.status !== 'unpublished')))
-      .catch((e: unknown) => {
-        if (cancelled) return;
-        // No shop yet is simply nothing to link.
-        if (e instanceof ApiError && e.code === 'not_found') setProducts([]);
-        else setFailed(true);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  const mine = useApiQuery(api.shop.myProducts, { query: { limit: 50 } });
+  // No shop yet is simply nothing to link.
+  const noShop = mine.error?.code === 'not_found';
+  const failed = mine.error !== null && !noShop;
+  const products = noShop ? [] : (mine.data?.items.filter((x) => x.status !== 'unpublished') ?? null);
 
   const toggle = (id: string) => onChange(selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id]);
 
@@ -328,8 +309,9 @@ function ProductPicker({ selected, onChange, disabled }: { selected: string[]; o
 }
 
 /** After the upload: processing, then ready or failed, live. */
-function Sent({ video, onAnother }: { video: Video; onAnother(): void }) {
+function Sent({ sent, onAnother }: { sent: Video; onAnother(): void }) {
   const { t } = useI18n();
+  const video = useApiQuery(api.videos.get, { params: { id: sent.id } }).data ?? sent;
   return (
     <section className="stack" data-testid="upload-sent" data-status={video.status} data-video-id={video.id}>
       <h1>{t('upload.title')}</h1>
