@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQueries } from '@tanstack/react-query';
 import { api as endpoints, type ProductCard, type ShareTarget, type Video as VideoT } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
+import { keyOf } from '../../lib/queries.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
-import { videosApi } from '../video/videoApi.ts';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -31,40 +32,29 @@ export function ShareSheet({
   onClose: () => void;
 }) {
   const { t, lang } = useI18n();
-  const [products, setProducts] = useState<ProductCard[]>([]);
-  const [videos, setVideos] = useState<VideoT[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [link, setLink] = useState('');
   const [linkError, setLinkError] = useState(false);
   const [text, setText] = useState('');
-  const key = handles.join(',');
-
-  useEffect(() => {
-    let cancelled = false;
-    setLoading(true);
-    const hs = key.split(',').filter(Boolean);
-    Promise.all(
-      hs.map((h) =>
-        Promise.all([
-          call(endpoints.shop.sellerProducts, { params: { handle: h }, query: { limit: 12 } })
-            .then((p) => p.items)
-            .catch(() => []),
-          videosApi.byAuthor(h, null, 12).then((p) => p.items),
-        ]),
-      ),
-    )
-      .then((rows) => {
-        if (cancelled) return;
-        setProducts(rows.flatMap((r) => r[0]));
-        setVideos(rows.flatMap((r) => r[1]).filter((v) => v.status === 'ready'));
-      })
-      .catch((e: unknown) => !cancelled && setError(e))
-      .finally(() => !cancelled && setLoading(false));
-    return () => {
-      cancelled = true;
-    };
-  }, [key]);
+  const people = handles.filter(Boolean);
+  const byPerson = (h: string) => ({ params: { handle: h }, query: { limit: 12 } });
+  // A person without a shop simply has no products to offer.
+  const productQueries = useQueries({
+    queries: people.map((h) => ({
+      queryKey: keyOf(endpoints.shop.sellerProducts, byPerson(h)),
+      queryFn: () => call(endpoints.shop.sellerProducts, byPerson(h)),
+      retry: false,
+    })),
+  });
+  const videoQueries = useQueries({
+    queries: people.map((h) => ({
+      queryKey: keyOf(endpoints.videos.byAuthor, byPerson(h)),
+      queryFn: () => call(endpoints.videos.byAuthor, byPerson(h)),
+    })),
+  });
+  const loading = [...productQueries, ...videoQueries].some((q) => q.isPending && q.fetchStatus !== 'idle');
+  const error = videoQueries.find((q) => q.error)?.error ?? null;
+  const products: ProductCard[] = loading || error ? [] : productQueries.flatMap((q) => q.data?.items ?? []);
+  const videos: VideoT[] = loading || error ? [] : videoQueries.flatMap((q) => q.data?.items ?? []).filter((v) => v.status === 'ready');
 
   const share = (target: ShareTarget) => {
     onShare(target, text.trim());

@@ -1,11 +1,10 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
-import { api, type Card, type DmThread } from '@tremolo/protocol';
+import { api, type DmThread } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { fetchCard } from '../../lib/cards.ts';
 import { useChannelChat, useChatSnapshot, type Conversation, type Person } from '../../lib/chat.ts';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
@@ -41,17 +40,8 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
   const conversation = useMemo((): Conversation => ({ type: 'dm', handle: peer.handle }), [peer.handle]);
   const chat = useChannelChat(realtime, thread.channel, conversation, me?.id ?? null, thread.lastReadSeq);
   const snap = useChatSnapshot(chat);
-  const [card, setCard] = useState<Card | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    fetchCard(peer.handle)
-      .then((c) => !cancelled && setCard(c))
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [peer.handle]);
+  // Only read for the relationship (a block either way); without it the chat works as usual.
+  const card = useApiQuery(api.cards.card, { params: { handle: peer.handle } }).data ?? null;
 
   // Each message moves the request along (allowance used, accepted by a reply): read the thread again.
   const mySent = snap.items.filter((i) => i.type === 'event' && i.mine).length;
