@@ -8,6 +8,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
+import styles from './chat.module.css';
 
 /** Product cards asked for by many messages at once come back in one request; the query cache keeps each. */
 let batch: { ids: Set<string>; waiters: Map<string, (p: ProductCard | null) => void>; fail: Map<string, (e: unknown) => void> } | null =
@@ -44,11 +45,11 @@ function fetchProduct(id: string): Promise<ProductCard | null> {
 /** A shared video, product or watch party: it opens in place, inside the chat. */
 export function ShareCard({ target, text, via }: { target: ShareTarget; text?: string | undefined; via: TouchContext }) {
   return (
-    <div className="share-card" data-testid="share-card" data-type={target.type}>
+    <div className={styles['share-card']} data-testid="share-card" data-type={target.type}>
       {target.type === 'product' && <SharedProduct id={target.id} via={via} />}
       {target.type === 'video' && <SharedVideo id={target.id} />}
       {target.type === 'watch' && <SharedWatch id={target.id} />}
-      {text && <p className="share-text">{text}</p>}
+      {text && <p className={styles['share-text']}>{text}</p>}
     </div>
   );
 }
@@ -66,11 +67,11 @@ function SharedProduct({ id, via }: { id: string; via: TouchContext }) {
   if (card === undefined) return <Loading />;
   if (card === null) return <p className="muted small">{t('chat.productGone')}</p>;
   return (
-    <Link to={`${card.url}?via=${via.surface}`} className="share-product" data-testid="share-product">
+    <Link to={`${card.url}?via=${via.surface}`} className={styles['share-product']} data-testid="share-product">
       {card.imageUrl ? <img src={card.imageUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
-      <span className="share-product-text">
+      <span className={styles['share-product-text']}>
         <span className="muted small">{t('chat.sharedProduct')}</span>
-        <strong className="share-product-title">{card.title}</strong>
+        <strong className={styles['share-product-title']}>{card.title}</strong>
         <span className="product-price">{formatPriceRange(card.price.min, card.price.max, card.price.currency, lang)}</span>
         {!card.inStock && <span className="muted small">{t('card.soldOut')}</span>}
       </span>
@@ -86,9 +87,9 @@ function SharedVideo({ id }: { id: string }) {
   if (query.error) return <p className="muted small">{t('chat.videoGone')}</p>;
   if (!video) return <Loading />;
   return (
-    <div className="share-video">
+    <div className={styles['share-video']}>
       {open && video.streamUrl ? (
-        <div className="share-video-player">
+        <div className={styles['share-video-player']}>
           <video
             src={video.streamUrl}
             poster={video.posterUrl ?? undefined}
@@ -104,7 +105,7 @@ function SharedVideo({ id }: { id: string }) {
       ) : (
         <button
           type="button"
-          className="share-video-poster"
+          className={styles['share-video-poster']}
           onClick={() => setOpen(true)}
           disabled={!video.streamUrl}
           data-testid="share-video-open"
@@ -115,12 +116,12 @@ function SharedVideo({ id }: { id: string }) {
           ) : (
             <span className="product-placeholder" aria-hidden="true" />
           )}
-          <span className="share-play" aria-hidden="true">
+          <span className={styles['share-play']} aria-hidden="true">
             ▶
           </span>
         </button>
       )}
-      <span className="share-video-caption">
+      <span className={styles['share-video-caption']}>
         <span className="muted small">
           {t('chat.sharedVideo')} · @{video.author.handle}
         </span>
@@ -133,7 +134,7 @@ function SharedVideo({ id }: { id: string }) {
 function SharedWatch({ id }: { id: string }) {
   const { t } = useI18n();
   return (
-    <Link to={`/w/${id}`} className="share-watch">
+    <Link to={`/w/${id}`} className={styles['share-watch']}>
       ▶ {t('chat.sharedWatch')}
     </Link>
   );

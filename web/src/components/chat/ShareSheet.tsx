@@ -6,6 +6,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { keyOf } from '../../lib/queries.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
+import styles from './chat.module.css';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -62,15 +63,15 @@ export function ShareSheet({
   };
 
   return (
-    <div className="sheet" role="dialog" aria-label={t('share.title')} data-testid="share-sheet">
-      <div className="sheet-head">
+    <div className={styles.sheet} role="dialog" aria-label={t('share.title')} data-testid="share-sheet">
+      <div className={styles['sheet-head']}>
         <strong>{t('share.title')}</strong>
         <button type="button" className="btn btn-small btn-ghost" onClick={onClose} data-testid="share-close">
           {t('chat.close')}
         </button>
       </div>
       <input
-        className="input"
+        className={styles.input}
         value={text}
         onChange={(e) => setText(e.target.value)}
         maxLength={500}
@@ -81,13 +82,13 @@ export function ShareSheet({
       {error !== null && <ErrorMessage error={error} />}
       {products.length > 0 && (
         <>
-          <h3 className="sheet-subtitle">{t('share.products')}</h3>
-          <ul className="share-pick">
+          <h3 className={styles['sheet-subtitle']}>{t('share.products')}</h3>
+          <ul className={styles['share-pick']}>
             {products.map((p) => (
               <li key={p.id}>
                 <button
                   type="button"
-                  className="share-pick-item"
+                  className={styles['share-pick-item']}
                   onClick={() => share({ type: 'product', id: p.id })}
                   data-testid="share-pick-product"
                 >
@@ -96,7 +97,7 @@ export function ShareSheet({
                   ) : (
                     <span className="product-placeholder" aria-hidden="true" />
                   )}
-                  <span className="share-pick-title">{p.title}</span>
+                  <span className={styles['share-pick-title']}>{p.title}</span>
                   <span className="product-price small">{formatPriceRange(p.price.min, p.price.max, p.price.currency, lang)}</span>
                 </button>
               </li>
@@ -106,13 +107,13 @@ export function ShareSheet({
       )}
       {videos.length > 0 && (
         <>
-          <h3 className="sheet-subtitle">{t('share.videos')}</h3>
-          <ul className="share-pick">
+          <h3 className={styles['sheet-subtitle']}>{t('share.videos')}</h3>
+          <ul className={styles['share-pick']}>
             {videos.map((v) => (
               <li key={v.id}>
                 <button
                   type="button"
-                  className="share-pick-item"
+                  className={styles['share-pick-item']}
                   onClick={() => share({ type: 'video', id: v.id })}
                   data-testid="share-pick-video"
                 >
@@ -121,7 +122,7 @@ export function ShareSheet({
                   ) : (
                     <span className="product-placeholder" aria-hidden="true" />
                   )}
-                  <span className="share-pick-title">{v.caption || `@${v.author.handle}`}</span>
+                  <span className={styles['share-pick-title']}>{v.caption || `@${v.author.handle}`}</span>
                 </button>
               </li>
             ))}
@@ -130,7 +131,7 @@ export function ShareSheet({
       )}
       {!loading && error === null && products.length === 0 && videos.length === 0 && <p className="muted small">{t('share.empty')}</p>}
       <form
-        className="share-link"
+        className={styles['share-link']}
         onSubmit={(e) => {
           e.preventDefault();
           const target = parseShareLink(link);
@@ -141,10 +142,10 @@ export function ShareSheet({
         <label className="small muted" htmlFor="share-link-input">
           {t('share.link')}
         </label>
-        <div className="share-link-row">
+        <div className={styles['share-link-row']}>
           <input
             id="share-link-input"
-            className="input"
+            className={styles.input}
             value={link}
             onChange={(e) => {
               setLink(e.target.value);

@@ -9,7 +9,8 @@ import { pagesKeyOf, useApiMutation, useApiPages, type Pages } from '../../lib/q
 import { useSession } from '../../lib/session.tsx';
 import { timeAgo } from '../../lib/time.ts';
 import { editVideo } from './videoCache.ts';
-import './video.css';
+import { cx } from '../../lib/cx.ts';
+import styles from './video.module.css';
 
 const LIMIT = 20;
 /** The arguments of one thread's pages: the top-level comments, or the replies under `parentId`. */
@@ -98,14 +99,14 @@ export function CommentsSheet({ video, onClose }: { video: Video; onClose(): voi
   return (
     // A tap outside the sheet closes it, as does Escape; the sheet itself is the dialog.
     <div
-      className="vsheet-backdrop"
+      className={styles['vsheet-backdrop']}
       role="presentation"
       onClick={(e) => e.target === e.currentTarget && onClose()}
       onKeyDown={(e) => e.key === 'Escape' && onClose()}
       data-testid="comments-backdrop"
     >
-      <section className="vsheet" role="dialog" aria-label={t('comments.title')} data-testid="comments-sheet">
-        <header className="vsheet-head">
+      <section className={styles.vsheet} role="dialog" aria-label={t('comments.title')} data-testid="comments-sheet">
+        <header className={styles['vsheet-head']}>
           <strong data-testid="comments-count">{tn('comments.count', video.comments)}</strong>
           <button
             type="button"
@@ -117,9 +118,9 @@ export function CommentsSheet({ video, onClose }: { video: Video; onClose(): voi
             ✕
           </button>
         </header>
-        <div className="vsheet-body">
+        <div className={styles['vsheet-body']}>
           {top.isSuccess && items.length === 0 && !top.isFetching && <p className="empty">{t('comments.empty')}</p>}
-          <ul className="vcomments" data-testid="comments-list">
+          <ul className={styles.vcomments} data-testid="comments-list">
             {items.map((c) => (
               <li key={c.id} data-testid="comment" data-comment-id={c.id}>
                 <CommentRow comment={c} onReply={me ? () => startReply(c) : undefined} />
@@ -154,13 +155,13 @@ export function CommentsSheet({ video, onClose }: { video: Video; onClose(): voi
             </button>
           )}
         </div>
-        <footer className="vsheet-foot">
+        <footer className={styles['vsheet-foot']}>
           {me ? (
-            <form onSubmit={send} className="vcompose" data-testid="comment-form">
+            <form onSubmit={send} className={styles.vcompose} data-testid="comment-form">
               {replyTo && (
                 <button
                   type="button"
-                  className="vreplying"
+                  className={styles.vreplying}
                   onClick={() => setReplyTo(null)}
                   data-testid="comment-cancel-reply"
                   aria-label={t('comments.cancelReply')}
@@ -168,7 +169,7 @@ export function CommentsSheet({ video, onClose }: { video: Video; onClose(): voi
                   ↳ {replyTo.author.displayName} ✕
                 </button>
               )}
-              <div className="vcompose-row">
+              <div className={styles['vcompose-row']}>
                 <input
                   ref={input}
                   value={text}
@@ -238,7 +239,7 @@ function Replies({
   return (
     <>
       {items.length > 0 && (
-        <ul className="vreplies" data-testid="replies">
+        <ul className={styles.vreplies} data-testid="replies">
           {items.map((r) => (
             <li key={r.id} data-testid="reply">
               <CommentRow comment={r} onReply={onReply} small />
@@ -248,12 +249,12 @@ function Replies({
       )}
       {open && thread.error !== null && <ErrorMessage error={thread.error} onRetry={more} />}
       {(parent.replies > shown || (open && thread.hasNextPage)) && (
-        <button type="button" className="vlink" disabled={loading} onClick={more} data-testid="comment-show-replies">
+        <button type="button" className={styles.vlink} disabled={loading} onClick={more} data-testid="comment-show-replies">
           {tn('comments.showReplies', parent.replies - shown)}
         </button>
       )}
       {open && shown > 0 && parent.replies <= shown && !thread.hasNextPage && (
-        <button type="button" className="vlink" onClick={onHide} data-testid="comment-hide-replies">
+        <button type="button" className={styles.vlink} onClick={onHide} data-testid="comment-hide-replies">
           {t('comments.hideReplies')}
         </button>
       )}
@@ -264,17 +265,17 @@ function Replies({
 function CommentRow({ comment, onReply, small = false }: { comment: Comment; onReply?: () => void; small?: boolean }) {
   const { t, lang } = useI18n();
   return (
-    <div className={`vcomment${small ? ' vcomment-small' : ''}`}>
+    <div className={cx(styles.vcomment, small && styles['vcomment-small'])}>
       <Link to={`/u/${comment.author.handle}`}>
         <Avatar user={comment.author} size={small ? 26 : 34} />
       </Link>
-      <div className="vcomment-body">
+      <div className={styles['vcomment-body']}>
         <span className="muted small">{comment.author.displayName}</span>
         <p data-testid="comment-text">{comment.text}</p>
         <span className="muted small">
           {timeAgo(comment.createdAt, lang)}
           {onReply && (
-            <button type="button" className="vlink" onClick={onReply} data-testid="comment-reply">
+            <button type="button" className={styles.vlink} onClick={onReply} data-testid="comment-reply">
               {t('comments.reply')}
             </button>
           )}

@@ -8,7 +8,6 @@ import { call } from '../../lib/client.ts';
 import { useApiPages } from '../../lib/queries.ts';
 import { storeVideo } from './videoCache.ts';
 import { VideoGrid } from './VideoGrid.tsx';
-import './video.css';
 
 /** The creator's videos on their personal card: what I may see, newest first, more on demand. */
 export function CreatorVideos({ handle }: { handle: string }) {

@@ -5,7 +5,8 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { CommentsSheet } from './CommentsSheet.tsx';
 import { ProductChip } from './ProductChip.tsx';
 import { VideoSlide } from './VideoSlide.tsx';
-import './video.css';
+import styles from './video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** Sound stays as the person set it while they move between feeds in this tab. */
 let sessionMuted = true;
@@ -148,9 +149,9 @@ export function VideoPager({
 
   if (items.length === 0) {
     return (
-      <div className="vscreen vscreen-flat" data-testid={testId}>
-        {overlay && <div className="voverlay voverlay-flat">{overlay}</div>}
-        <div className="vflat">
+      <div className={cx(styles.vscreen, styles['vscreen-flat'])} data-testid={testId}>
+        {overlay && <div className={cx(styles.voverlay, styles['voverlay-flat'])}>{overlay}</div>}
+        <div className={styles.vflat}>
           {error !== null ? (
             <ErrorMessage error={error} onRetry={onRetry} testId={`${testId}-error`} />
           ) : loading ? (
@@ -164,9 +165,9 @@ export function VideoPager({
   }
 
   return (
-    <div className="vscreen" data-testid={testId}>
-      {overlay && <div className="voverlay">{overlay}</div>}
-      <div className="vpager" ref={scroller} onScroll={onScroll} data-testid={`${testId}-pager`}>
+    <div className={styles.vscreen} data-testid={testId}>
+      {overlay && <div className={styles.voverlay}>{overlay}</div>}
+      <div className={styles.vpager} ref={scroller} onScroll={onScroll} data-testid={`${testId}-pager`}>
         {items.map((item, i) =>
           item.type === 'video' ? (
             <VideoSlide
@@ -186,7 +187,7 @@ export function VideoPager({
           ),
         )}
         {total > items.length && (
-          <div className="vslide vslide-end" data-testid={`${testId}-end`}>
+          <div className={cx(styles.vslide, styles['vslide-end'])} data-testid={`${testId}-end`}>
             {error !== null ? (
               <ErrorMessage error={error} onRetry={onRetry} />
             ) : loading || hasMore ? (
@@ -197,10 +198,10 @@ export function VideoPager({
           </div>
         )}
       </div>
-      <div className="vnav" aria-hidden="false">
+      <div className={styles.vnav} aria-hidden="false">
         <button
           type="button"
-          className="vnav-btn"
+          className={styles['vnav-btn']}
           onClick={() => go(active - 1)}
           disabled={active === 0}
           aria-label={t('videos.prev')}
@@ -210,7 +211,7 @@ export function VideoPager({
         </button>
         <button
           type="button"
-          className="vnav-btn"
+          className={styles['vnav-btn']}
           onClick={() => go(active + 1)}
           disabled={active >= total - 1}
           aria-label={t('videos.next')}
@@ -220,7 +221,7 @@ export function VideoPager({
         </button>
       </div>
       {toast && (
-        <div key={toast.n} className="vtoast" role="status" data-testid="video-toast">
+        <div key={toast.n} className={styles.vtoast} role="status" data-testid="video-toast">
           {toast.text}
         </div>
       )}
@@ -243,10 +244,10 @@ function PagerLoading() {
 function ProductSlide({ product, viaVideoId, active }: { product: ProductCard; viaVideoId: string | null; active: boolean }) {
   const { t } = useI18n();
   return (
-    <article className="vslide vslide-product" data-testid="feed-product" data-product-id={product.id}>
-      {product.imageUrl && <img className="vproduct-bg" src={product.imageUrl} alt="" loading="lazy" />}
-      <div className="vproduct">
-        <span className="vreason">{t('videos.productSuggested')}</span>
+    <article className={cx(styles.vslide, styles['vslide-product'])} data-testid="feed-product" data-product-id={product.id}>
+      {product.imageUrl && <img className={styles['vproduct-bg']} src={product.imageUrl} alt="" loading="lazy" />}
+      <div className={styles.vproduct}>
+        <span className={styles.vreason}>{t('videos.productSuggested')}</span>
         <ProductChip product={product} context={{ surface: 'feed', videoId: viaVideoId }} visible={active} large />
       </div>
     </article>

@@ -11,7 +11,8 @@ import { ProductChip } from './ProductChip.tsx';
 import { compactCount, videoUrl } from './videoApi.ts';
 import { useLikeVideo } from './videoCache.ts';
 import { useWatchReport } from './useWatchReport.ts';
-import './video.css';
+import styles from './video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 type Reason = Extract<FeedItem, { type: 'video' }>['reason'];
 const REASONS: Record<Reason, MessageKey> = {
@@ -162,7 +163,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
 
   return (
     <article
-      className="vslide"
+      className={styles.vslide}
       data-testid="video-slide"
       data-video-id={video.id}
       data-hashtags={video.hashtags.join(' ')}
@@ -172,7 +173,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
       {video.streamUrl && near ? (
         <video
           ref={ref}
-          className="vplayer"
+          className={styles.vplayer}
           src={video.streamUrl}
           poster={video.posterUrl ?? undefined}
           preload="auto"
@@ -189,30 +190,30 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
           }}
         />
       ) : video.posterUrl ? (
-        <img className="vplayer" src={video.posterUrl} alt="" loading="lazy" />
+        <img className={styles.vplayer} src={video.posterUrl} alt="" loading="lazy" />
       ) : (
-        <div className="vplayer vplayer-empty" />
+        <div className={cx(styles.vplayer, styles['vplayer-empty'])} />
       )}
 
       <button
         type="button"
-        className="vtap"
+        className={styles.vtap}
         onClick={onTap}
         aria-label={muted ? t('videos.unmute') : t('videos.paused')}
         data-testid="video-tap"
       />
       {burst > 0 && (
-        <span key={burst} className="vburst" aria-hidden="true">
+        <span key={burst} className={styles.vburst} aria-hidden="true">
           <HeartIcon filled />
         </span>
       )}
       {active && paused && !muted && !failed && (
-        <span className="vpaused" aria-hidden="true">
+        <span className={styles.vpaused} aria-hidden="true">
           <PlayIcon />
         </span>
       )}
       {failed && (
-        <p className="vfailed" role="alert">
+        <p className={styles.vfailed} role="alert">
           {t('videos.playFailed')}
         </p>
       )}
@@ -220,7 +221,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
       {active && (
         <button
           type="button"
-          className={`vsound${muted ? ' vsound-off' : ''}`}
+          className={cx(styles.vsound, muted && styles['vsound-off'])}
           onClick={() => onMuted(!muted)}
           data-testid="video-sound"
           aria-pressed={!muted}
@@ -230,10 +231,10 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         </button>
       )}
 
-      <div className="vrail">
+      <div className={styles.vrail}>
         <Link
           to={`/u/${video.author.handle}`}
-          className="vrail-avatar"
+          className={styles['vrail-avatar']}
           data-testid="video-author-avatar"
           aria-label={video.author.displayName}
         >
@@ -245,7 +246,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
           onClick={() => setLike(!video.likedByMe)}
           testId="video-like"
           pressed={video.likedByMe}
-          className={video.likedByMe ? 'liked' : ''}
+          className={video.likedByMe ? styles.liked : ''}
         >
           <HeartIcon filled />
         </RailButton>
@@ -261,12 +262,12 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
           <ShareIcon />
         </RailButton>
         {onDismiss && (
-          <div className="vmore">
+          <div className={styles.vmore}>
             <RailButton label={t('videos.notInterested')} count="" onClick={() => setMenu((m) => !m)} testId="video-more" pressed={menu}>
               <MoreIcon />
             </RailButton>
             {menu && (
-              <div className="vmenu" role="menu">
+              <div className={styles.vmenu} role="menu">
                 <button type="button" role="menuitem" onClick={notInterested} data-testid="video-not-interested">
                   {t('videos.notInterested')}
                 </button>
@@ -276,33 +277,33 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         )}
       </div>
 
-      <div className="vinfo">
+      <div className={styles.vinfo}>
         {product && <ProductChip product={product} context={{ surface: 'video', videoId: video.id }} visible={active} />}
-        <Link to={`/u/${video.author.handle}`} className="vauthor" data-testid="video-author">
+        <Link to={`/u/${video.author.handle}`} className={styles.vauthor} data-testid="video-author">
           @{video.author.handle}
           {video.visibility !== 'public' && (
-            <span className="vtag-pill">{t(video.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>
+            <span className={styles['vtag-pill']}>{t(video.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>
           )}
         </Link>
         {video.caption && (
-          <p className="vcaption" data-testid="video-caption">
+          <p className={styles.vcaption} data-testid="video-caption">
             {video.caption}
           </p>
         )}
         {extraTags.length > 0 && (
-          <p className="vtags" data-testid="video-hashtags">
+          <p className={styles.vtags} data-testid="video-hashtags">
             {extraTags.map((h) => `#${h}`).join(' ')}
           </p>
         )}
         {friends.length > 0 && (
-          <p className="vsocial" data-testid="video-liked-by-friends">
+          <p className={styles.vsocial} data-testid="video-liked-by-friends">
             <HeartIcon filled />
             {friends.length === 1
               ? t('videos.likedBy', { name: friends[0]!.displayName })
               : t('videos.likedByMore', { name: friends[0]!.displayName, count: friends.length - 1 })}
           </p>
         )}
-        {reason && friends.length === 0 && <span className="vreason">{t(REASONS[reason])}</span>}
+        {reason && friends.length === 0 && <span className={styles.vreason}>{t(REASONS[reason])}</span>}
       </div>
     </article>
   );
@@ -328,7 +329,7 @@ function RailButton({
   return (
     <button
       type="button"
-      className={`vrail-btn ${className}`}
+      className={cx(styles['vrail-btn'], className)}
       onClick={onClick}
       aria-label={label}
       aria-pressed={pressed}

@@ -3,6 +3,8 @@ import { UserList } from '../../components/UserList.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { FriendsFeed } from '../videos/FriendsFeed.tsx';
+import styles from '../../components/video/video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** The Friends tab: friends' videos (朋友), with the friends list one tap away. */
 export function Friends() {
@@ -10,7 +12,7 @@ export function Friends() {
   const [params] = useSearchParams();
   const list = params.get('view') === 'list';
   const tabs = (
-    <nav className="vtabs" data-testid="friends-tabs">
+    <nav className={styles.vtabs} data-testid="friends-tabs">
       <Link to="/friends" replace className={list ? '' : 'active'} data-testid="friends-view-videos">
         {t('friendsFeed.videos')}
       </Link>
@@ -25,14 +27,14 @@ export function Friends() {
   if (list) {
     return (
       <div className="stack">
-        <div className="voverlay voverlay-flat voverlay-static">{tabs}</div>
+        <div className={cx(styles.voverlay, styles['voverlay-flat'], styles['voverlay-static'])}>{tabs}</div>
         <FriendsList />
       </div>
     );
   }
   // With no friend videos yet, the friends themselves are shown under the empty feed.
   return (
-    <div className="vscreen-host" data-testid="friends-page">
+    <div className={styles['vscreen-host']} data-testid="friends-page">
       <FriendsFeed tabs={tabs} fallback={<FriendsList embedded />} />
     </div>
   );

@@ -10,6 +10,8 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { pagesKeyOf, type Pages } from '../../lib/queries.ts';
 import { InterestsPrompt, useInterestsPrompt } from './Interests.tsx';
 import { appendNew, feedItems } from './feedItems.ts';
+import styles from '../../components/video/video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 const PAGE = 6;
 const ARGS = { query: { limit: PAGE } };
@@ -48,10 +50,10 @@ export function ForYouFeed({ discover }: { discover: ReactNode }) {
 
   const overlay = (
     <>
-      <Link to="/discover" className="vside vside-left" data-testid="foryou-discover">
+      <Link to="/discover" className={cx(styles.vside, styles['vside-left'])} data-testid="foryou-discover">
         {t('videos.discover')}
       </Link>
-      <nav className="vtabs">
+      <nav className={styles.vtabs}>
         <span className="active" data-testid="foryou-title">
           {t('videos.forYou')}
         </span>
@@ -60,7 +62,7 @@ export function ForYouFeed({ discover }: { discover: ReactNode }) {
   );
 
   return (
-    <div className="vscreen-host" data-testid="foryou">
+    <div className={styles['vscreen-host']} data-testid="foryou">
       <VideoPager
         items={items}
         loadMore={loadMore}
@@ -82,7 +84,7 @@ export function ForYouFeed({ discover }: { discover: ReactNode }) {
         }
       />
       {prompt.show && (
-        <div className="vinterests-overlay" data-testid="interests-overlay">
+        <div className={styles['vinterests-overlay']} data-testid="interests-overlay">
           <InterestsPrompt
             onDone={(saved) => {
               prompt.dismiss();

@@ -6,7 +6,7 @@ import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { VideoTile } from '../../components/video/VideoGrid.tsx';
 import { compactCount } from '../../components/video/videoApi.ts';
 import { editVideo, storeVideo } from '../../components/video/videoCache.ts';
-import '../../components/video/video.css';
+import styles from '../../components/video/video.module.css';
 import { call } from '../../lib/client.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { pagesKeyOf, useApiMutation, useApiPages } from '../../lib/queries.ts';
@@ -76,11 +76,11 @@ export function MyVideos() {
         </p>
       )}
       {videos && videos.length > 0 && (
-        <ul className="vrow-list">
+        <ul className={styles['vrow-list']}>
           {videos.map((v) => (
-            <li key={v.id} className="vrow" data-testid="my-video" data-video-id={v.id} data-status={v.status}>
+            <li key={v.id} className={styles.vrow} data-testid="my-video" data-video-id={v.id} data-status={v.status}>
               <VideoTile video={v} />
-              <div className="vrow-text">
+              <div className={styles['vrow-text']}>
                 <p>{v.caption || <span className="muted">—</span>}</p>
                 <span className="muted small">
                   <span data-testid="my-video-status">{t(STATUS[v.status])}</span> · {t(VIS[v.visibility])} · {timeAgo(v.createdAt, lang)}

@@ -6,12 +6,13 @@ import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { BagIcon } from '../../components/video/icons.tsx';
 import { videosApi } from '../../components/video/videoApi.ts';
-import '../../components/video/video.css';
+import styles from '../../components/video/video.module.css';
 import { ApiError } from '../../lib/api.ts';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import type { ErrorOverrides } from '../../lib/errors.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { cx } from '../../lib/cx.ts';
 
 const MAX_BYTES = 200 * 1024 * 1024;
 const EXTENSIONS = /\.(mp4|m4v|webm|mov)$/i;
@@ -142,7 +143,7 @@ export function Upload() {
       <form className="form" onSubmit={(e) => void submit(e)} noValidate data-testid="upload-form">
         {preview ? (
           <div className="stack">
-            <div className="vupload-preview">
+            <div className={styles['vupload-preview']}>
               <video
                 ref={player}
                 src={preview}
@@ -157,7 +158,7 @@ export function Upload() {
                 onError={() => setPreviewFailed(true)}
               />
             </div>
-            <p className="muted small vfile-name" data-testid="upload-file-name">
+            <p className={cx('muted', 'small', styles['vfile-name'])} data-testid="upload-file-name">
               {file?.name}
             </p>
             {previewFailed && <p className="note">{t('upload.previewFailed')}</p>}
@@ -166,7 +167,7 @@ export function Upload() {
                 <label htmlFor="upload-cover">{t('upload.cover')}</label>
                 <input
                   id="upload-cover"
-                  className="vrange"
+                  className={styles.vrange}
                   type="range"
                   min={0}
                   max={durationMs}
@@ -181,7 +182,7 @@ export function Upload() {
             )}
           </div>
         ) : null}
-        <label className={preview ? 'btn btn-ghost' : 'vdrop'} data-testid="upload-pick">
+        <label className={preview ? 'btn btn-ghost' : styles.vdrop} data-testid="upload-pick">
           {!preview && <span style={{ fontSize: '2rem' }}>＋</span>}
           <span>{preview ? t('upload.change') : t('upload.pick')}</span>
           {!preview && <span className="muted small">{t('upload.lead')}</span>}
@@ -224,9 +225,9 @@ export function Upload() {
           data-testid="upload-hashtags"
         />
 
-        <fieldset className="vfieldset" disabled={busy}>
+        <fieldset className={styles.vfieldset} disabled={busy}>
           <legend>{t('upload.visibility')}</legend>
-          <div className="vradio">
+          <div className={styles.vradio}>
             {VISIBILITIES.map((v) => (
               <label key={v.value} data-testid={`upload-visibility-${v.value}`}>
                 <input
@@ -277,7 +278,7 @@ function ProductPicker({ selected, onChange, disabled }: { selected: string[]; o
   const toggle = (id: string) => onChange(selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id]);
 
   return (
-    <fieldset className="vfieldset" disabled={disabled} data-testid="upload-products">
+    <fieldset className={styles.vfieldset} disabled={disabled} data-testid="upload-products">
       <legend>{t('upload.products')}</legend>
       {failed && <p className="muted small">{t('upload.productsFailed')}</p>}
       {products?.length === 0 && (
@@ -286,7 +287,7 @@ function ProductPicker({ selected, onChange, disabled }: { selected: string[]; o
         </p>
       )}
       {products && products.length > 0 && (
-        <ul className="vproducts">
+        <ul className={styles.vproducts}>
           {products.map((p) => (
             <li key={p.id}>
               <label data-testid="upload-product" data-product-id={p.id}>
@@ -294,7 +295,7 @@ function ProductPicker({ selected, onChange, disabled }: { selected: string[]; o
                 {p.imageUrl ? (
                   <img src={p.imageUrl} alt="" />
                 ) : (
-                  <span className="vchip-noimg">
+                  <span className={styles['vchip-noimg']}>
                     <BagIcon />
                   </span>
                 )}

@@ -5,6 +5,8 @@ import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { VideoPager } from '../../components/video/VideoPager.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiQuery } from '../../lib/queries.ts';
+import styles from '../../components/video/video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** /v/:id — the page a shared link opens: that one video, full screen. */
 export function VideoPage() {
@@ -46,7 +48,7 @@ export function VideoPage() {
   }
 
   return (
-    <div className="vscreen-host" data-testid="video-page">
+    <div className={styles['vscreen-host']} data-testid="video-page">
       <VideoPager
         items={items}
         hasMore={false}
@@ -58,13 +60,13 @@ export function VideoPage() {
           <>
             <button
               type="button"
-              className="vside vside-left vlink-plain"
+              className={cx(styles.vside, styles['vside-left'], styles['vlink-plain'])}
               onClick={() => (history.length > 1 ? navigate(-1) : navigate('/'))}
               data-testid="video-page-back"
             >
               ‹ {t('videos.back')}
             </button>
-            <Link to="/" className="vside" data-testid="video-page-more">
+            <Link to="/" className={styles.vside} data-testid="video-page-more">
               {t('videos.moreVideos')}
             </Link>
           </>

@@ -13,6 +13,8 @@ import { keyOf, useApiMutation, useApiQuery } from '../../../lib/queries.ts';
 import { optionsText, SellerNav } from '../common.tsx';
 import { FormActions, parseOptions, ProductTextFields, VariantFields, type ProductText, type VariantDraft } from './fields.tsx';
 import { useMyShop } from './myShop.ts';
+import styles from '../../../components/shop/shop.module.css';
+import { cx } from '../../../lib/cx.ts';
 
 function useShopCurrency(): string {
   return useMyShop().data?.currency ?? 'CNY';
@@ -30,13 +32,13 @@ export function SellerProductsPage() {
   return (
     <section className="stack" data-testid="seller-products-page">
       <SellerNav />
-      <div className="row-between">
-        <div className="chips-scroll" role="group">
+      <div className={styles['row-between']}>
+        <div className={styles['chips-scroll']} role="group">
           {(['all', 'draft', 'published', 'unpublished'] as const).map((s) => (
             <button
               key={s}
               type="button"
-              className={`chip${s === status ? ' chip-on' : ''}`}
+              className={cx(styles.chip, s === status && styles['chip-on'])}
               aria-pressed={s === status}
               onClick={() => setStatus(s)}
             >
@@ -51,18 +53,22 @@ export function SellerProductsPage() {
       {failed && <ErrorMessage error={failed} onRetry={() => void list.refetch()} />}
       {list.isFetching && !list.data && <Loading />}
       {list.data && list.data.items.length === 0 && <Empty testId="products-empty">{t('shop.noProducts')}</Empty>}
-      <ul className="order-list">
+      <ul className={styles['order-list']}>
         {list.data?.items.map((p) => (
           <li key={p.id}>
-            <Link to={`/shop/seller/products/${p.id}`} className="order-row panel" data-testid="seller-product-row">
-              {p.imageUrl ? <img src={p.imageUrl} alt="" className="line-img" /> : <span className="line-img" aria-hidden="true" />}
-              <span className="stack-0 grow">
-                <strong className="ellipsis">{p.title}</strong>
+            <Link to={`/shop/seller/products/${p.id}`} className={cx(styles['order-row'], 'panel')} data-testid="seller-product-row">
+              {p.imageUrl ? (
+                <img src={p.imageUrl} alt="" className={styles['line-img']} />
+              ) : (
+                <span className={styles['line-img']} aria-hidden="true" />
+              )}
+              <span className={cx(styles['stack-0'], 'grow')}>
+                <strong className={styles.ellipsis}>{p.title}</strong>
                 <span className="small muted">
                   {formatPriceRange(p.price.min, p.price.max, p.price.currency, lang)} · {t('shop.stockCount', { count: p.stock })}
                 </span>
               </span>
-              <span className={`pill status-product-${p.status}`}>{t(`shop.status.${p.status}`)}</span>
+              <span className={cx('pill', styles[`status-product-${p.status}`])}>{t(`shop.status.${p.status}`)}</span>
             </Link>
           </li>
         ))}
@@ -121,11 +127,11 @@ export function NewProductPage() {
       <form className="form" onSubmit={submit} data-testid="product-form">
         <h1>{t('shop.newProduct')}</h1>
         <ProductTextFields idPrefix="product" value={text} onChange={setText} thresholdHint />
-        <fieldset className="variant-editor">
+        <fieldset className={styles['variant-editor']}>
           <legend className="section-title">{t('shop.variants')}</legend>
           <p className="small muted">{t('shop.variantsHint', { currency })}</p>
           {variants.map((v, i) => (
-            <div key={v.key} className="variant-row panel" data-testid="variant-row">
+            <div key={v.key} className={cx(styles['variant-row'], 'panel')} data-testid="variant-row">
               <VariantFields
                 idPrefix={`v${i}`}
                 value={v}
@@ -194,14 +200,14 @@ function ProductEditor({ product, onChange }: { product: Product; onChange: (p: 
   return (
     <section className="stack" data-testid="edit-product-page">
       <SellerNav />
-      <div className="row-between">
-        <h1 className="ellipsis">{product.title}</h1>
-        <span className={`pill status-product-${product.status}`} data-testid="product-status">
+      <div className={styles['row-between']}>
+        <h1 className={styles.ellipsis}>{product.title}</h1>
+        <span className={cx('pill', styles[`status-product-${product.status}`])} data-testid="product-status">
           {t(`shop.status.${product.status}`)}
         </span>
       </div>
       {error !== null && <ErrorMessage error={error} testId="publish-error" />}
-      <div className="actions-row wrap">
+      <div className={cx('actions-row', styles.wrap)}>
         {product.status !== 'published' ? (
           <button
             type="button"
@@ -266,17 +272,17 @@ function Images({ product, onChange }: { product: Product; onChange: (p: Product
   return (
     <section className="stack-tight" data-testid="product-images">
       <h2 className="section-title">{t('shop.images')}</h2>
-      <div className="thumbs">
+      <div className={styles.thumbs}>
         {product.images.map((im) => (
-          <figure key={im.id} className="thumb" data-testid="product-image">
+          <figure key={im.id} className={styles.thumb} data-testid="product-image">
             <img src={im.thumbUrl} alt="" />
-            <button type="button" className="thumb-remove" aria-label={t('shop.remove')} onClick={() => remove(im.id)}>
+            <button type="button" className={styles['thumb-remove']} aria-label={t('shop.remove')} onClick={() => remove(im.id)}>
               ×
             </button>
           </figure>
         ))}
         {product.images.length < 9 && (
-          <label className="thumb thumb-add">
+          <label className={cx(styles.thumb, styles['thumb-add'])}>
             <input
               ref={input}
               type="file"
@@ -390,17 +396,17 @@ function VariantRow({ product, variant, onChange }: { product: Product; variant:
   };
   return (
     <form
-      className={`panel variant-edit${variant.active ? '' : ' inactive'}`}
+      className={cx('panel', styles['variant-edit'], !variant.active && styles.inactive)}
       onSubmit={save}
       data-testid="variant-edit"
       data-sku={variant.sku}
     >
-      <div className="row-between">
-        <span className="stack-0">
+      <div className={styles['row-between']}>
+        <span className={styles['stack-0']}>
           <strong>{variant.sku}</strong>
           <span className="small muted">{optionsText(variant.options) || '—'}</span>
         </span>
-        <span className="stack-0 end">
+        <span className={cx(styles['stack-0'], styles.end)}>
           <span data-testid="variant-stock-count">{t('shop.stockCount', { count: variant.stock })}</span>
           {low && (
             <span className="small accent" data-testid="variant-low">
@@ -409,7 +415,7 @@ function VariantRow({ product, variant, onChange }: { product: Product; variant:
           )}
         </span>
       </div>
-      <div className="grid-2">
+      <div className={styles['grid-2']}>
         <Field
           id={`price-${variant.id}`}
           label={t('shop.priceIn', { currency: variant.price.currency })}

@@ -12,6 +12,7 @@ import { formatMoney } from '../../../lib/money.ts';
 import { useApiMutation, useApiQuery } from '../../../lib/queries.ts';
 import { FormActions, localInput, PromotionsPage, SelectField } from './fields.tsx';
 import { useMyShop } from './myShop.ts';
+import styles from '../../../components/shop/shop.module.css';
 
 function usePublished() {
   return useApiQuery(api.shop.myProducts, { query: { limit: 50, status: 'published' } });
@@ -109,7 +110,7 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
         required
         maxLength={60}
       />
-      <div className="grid-2">
+      <div className={styles['grid-2']}>
         <SelectField
           id="coupon-kind"
           label={t('shop.couponKind')}
@@ -230,8 +231,8 @@ function SaleRow({ sale, onCancel }: { sale: FlashSale; onCancel: () => void }) 
   const phase = flashPhase(sale, null, null, now);
   return (
     <article className="panel stack-tight" data-testid="flash-sale-row" data-phase={phase}>
-      <div className="row-between">
-        <strong className="ellipsis">{sale.product.title}</strong>
+      <div className={styles['row-between']}>
+        <strong className={styles.ellipsis}>{sale.product.title}</strong>
         <span className="pill">{t(`shop.flashStatus.${phase}`)}</span>
       </div>
       <span className="small">
@@ -342,7 +343,7 @@ function FlashForm({
           options={variants.map((v) => ({ value: v.id, label: `${v.sku} ${Object.values(v.options).join(' / ')}` }))}
         />
       )}
-      <div className="grid-2">
+      <div className={styles['grid-2']}>
         <Field
           id="flash-price"
           label={t('shop.flashPriceIn', { currency })}

@@ -6,6 +6,7 @@ import { settledError } from '../../../components/shop/util.ts';
 import type { ApiError } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { SellerNav } from '../common.tsx';
+import styles from '../../../components/shop/shop.module.css';
 
 /**
  * The field groups and frames the seller's product and promotion forms share, so each form
@@ -97,7 +98,7 @@ export function VariantFields({
   const { t } = useI18n();
   const set = (field: keyof VariantDraft) => (e: { target: { value: string } }) => onChange({ ...value, [field]: e.target.value });
   return (
-    <div className="grid-2">
+    <div className={styles['grid-2']}>
       <Field
         id={`${idPrefix}-sku`}
         label={t('shop.sku')}
