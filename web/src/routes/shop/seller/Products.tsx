@@ -202,7 +202,7 @@ function ProductEditor({ product, onChange }: { product: Product; onChange: (p: 
       <SellerNav />
       <div className={styles['row-between']}>
         <h1 className={styles.ellipsis}>{product.title}</h1>
-        <span className={cx('pill', styles[`status-product-${product.status}`])} data-testid="product-status">
+        <span className={cx('pill', styles[`status-product-${product.status}`])} data-testid="product-status" data-status={product.status}>
           {t(`shop.status.${product.status}`)}
         </span>
       </div>
