@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import type { RealtimeStatus } from '../lib/realtime.ts';
 import { useI18n } from '../lib/i18n.tsx';
 import { useSession } from '../lib/session.tsx';
+import styles from './ConnectionBanner.module.css';
+import { cx } from '../lib/cx.ts';
 
 /** Tells the person when live updates are paused; short blips stay silent. */
 export function ConnectionBanner() {
@@ -28,7 +30,7 @@ export function ConnectionBanner() {
   if (!show) return null;
   if (status === 'outdated') {
     return (
-      <div className="banner banner-warn" role="status" data-testid="realtime-outdated">
+      <div className={cx(styles.banner, styles['banner-warn'])} role="status" data-testid="realtime-outdated">
         {t('realtime.outdated')}
         <button type="button" className="btn btn-small" onClick={() => location.reload()}>
           {t('common.reload')}
@@ -38,7 +40,7 @@ export function ConnectionBanner() {
   }
   if (status === 'displaced') {
     return (
-      <div className="banner banner-warn" role="status" data-testid="realtime-displaced">
+      <div className={cx(styles.banner, styles['banner-warn'])} role="status" data-testid="realtime-displaced">
         {t('realtime.displaced')}
         <button type="button" className="btn btn-small" onClick={() => realtime?.resume()}>
           {t('realtime.resume')}
@@ -48,7 +50,7 @@ export function ConnectionBanner() {
   }
   if (status === 'signedOut') {
     return (
-      <div className="banner banner-warn" role="status" data-testid="realtime-signed-out">
+      <div className={cx(styles.banner, styles['banner-warn'])} role="status" data-testid="realtime-signed-out">
         {t('realtime.signedOut')}
         <button type="button" className="btn btn-small" onClick={() => location.assign('/login')}>
           {t('auth.loginTitle')}
@@ -57,7 +59,7 @@ export function ConnectionBanner() {
     );
   }
   return (
-    <div className="banner" role="status" data-testid="realtime-reconnecting">
+    <div className={styles.banner} role="status" data-testid="realtime-reconnecting">
       <span className="spinner" aria-hidden="true" />
       {t('realtime.reconnecting')}
     </div>

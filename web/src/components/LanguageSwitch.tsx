@@ -1,4 +1,5 @@
 import { useI18n, type Lang } from '../lib/i18n.tsx';
+import styles from './LanguageSwitch.module.css';
 
 const LABELS: Record<Lang, string> = { 'zh-CN': '中文', en: 'EN' };
 
@@ -6,7 +7,7 @@ const LABELS: Record<Lang, string> = { 'zh-CN': '中文', en: 'EN' };
 export function LanguageSwitch() {
   const { lang, setLang, t } = useI18n();
   return (
-    <div className="lang-switch" role="group" aria-label={t('settings.language')} data-testid="lang-switch">
+    <div className={styles['lang-switch']} role="group" aria-label={t('settings.language')} data-testid="lang-switch">
       {(Object.keys(LABELS) as Lang[]).map((l) => (
         <button
           key={l}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../lib/i18n.tsx';
+import styles from './QrCode.module.css';
 
 /**
  * The QR code of a URL as an <img>. Dark modules on white with a quiet zone, whatever the theme,
@@ -26,6 +27,6 @@ export function QrCode({ value, size = 176, testId }: { value: string; size?: nu
   }, [value, size]);
 
   if (failed) return <p className="muted">{t('card.qrFailed')}</p>;
-  if (!src) return <div className="qr-placeholder" style={{ width: size, height: size }} />;
-  return <img className="qr" src={src} width={size} height={size} alt={t('card.qrAlt', { url: value })} data-testid={testId} />;
+  if (!src) return <div className={styles['qr-placeholder']} style={{ width: size, height: size }} />;
+  return <img className={styles.qr} src={src} width={size} height={size} alt={t('card.qrAlt', { url: value })} data-testid={testId} />;
 }

@@ -1,13 +1,13 @@
 import { NavLink } from 'react-router-dom';
 import { useI18n } from '../lib/i18n.tsx';
-import { useInbox } from '../lib/inbox.tsx';
+import { useUnreadCount } from '../lib/inbox.tsx';
 import { FriendsIcon, HomeIcon, MeIcon, MessageIcon, PlusIcon } from './Icons.tsx';
 
 const linkClass = ({ isActive }: { isActive: boolean }) => `tab${isActive ? ' tab-active' : ''}`;
 
 export function TabBar() {
   const { t } = useI18n();
-  const { unread } = useInbox();
+  const unread = useUnreadCount();
   return (
     <nav className="tabbar" aria-label={t('nav.label')} data-testid="tabbar">
       <NavLink to="/" end className={linkClass} data-testid="tab-foryou">

@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import { useI18n } from '../lib/i18n.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { CartLink } from './shop/CartLink.tsx';
+import styles from './shop/shop.module.css';
 
 export function TopBar() {
   const { t } = useI18n();
@@ -13,7 +14,7 @@ export function TopBar() {
         </span>
         {t('app.name')}
       </Link>
-      <div className="topbar-end">
+      <div className={styles['topbar-end']}>
         <CartLink />
         <LanguageSwitch />
       </div>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '@tremolo/protocol';
 import { useI18n } from '../lib/i18n.tsx';
@@ -10,27 +10,10 @@ export type Direction = 'followers' | 'following' | 'friends';
 
 const PAGE_SIZE = 20;
 
-/**
- * Someone's followers, following or friends, newest first, a page at a time.
- * Changing `reloadKey` starts again from the top (a new friend arrived).
- */
-export function UserList({
-  handle,
-  direction,
-  empty,
-  reloadKey = 0,
-}: {
-  handle: string;
-  direction: Direction;
-  empty: ReactNode;
-  reloadKey?: number;
-}) {
+/** Someone's followers, following or friends, newest first, a page at a time. */
+export function UserList({ handle, direction, empty }: { handle: string; direction: Direction; empty: ReactNode }) {
   const { t } = useI18n();
   const pages = useApiPages(api.graph[direction], { params: { handle }, query: { limit: PAGE_SIZE } });
-  const { refetch } = pages;
-  useEffect(() => {
-    if (reloadKey > 0) void refetch();
-  }, [reloadKey, refetch]);
   // A person followed between two pages moves to the top and would be listed twice.
   const items = useMemo(() => {
     const seen = new Set<string>();

@@ -1,139 +1,120 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, type Notification as NotificationT } from '@tremolo/protocol';
-import { call } from './client.ts';
+import { keyOf, pagesKeyOf, useApiMutation, useApiPages, useApiQuery, type Pages } from './queries.ts';
 import { useSession } from './session.tsx';
 
-const PAGE_SIZE = 20;
+const LIST_ARGS = { query: { limit: 20 } };
+const LIST_KEY = pagesKeyOf(api.notifications.list, LIST_ARGS);
+const UNREAD_KEY = keyOf(api.notifications.unreadCount);
 
-export interface InboxState {
-  unread: number;
-  items: NotificationT[];
-  /** True once the first page has arrived. */
-  loaded: boolean;
-  loading: boolean;
-  error: unknown;
-  hasMore: boolean;
-  loadFirst(): void;
-  loadMore(): void;
-  markAllRead(): Promise<void>;
-  /** Hears each notification the moment it arrives (the Friends list refreshes on a new friend). */
-  onLive(listener: (n: NotificationT) => void): () => void;
-}
-
-const InboxContext = createContext<InboxState | null>(null);
+type UnreadCount = { unread: number };
 
 /** Newest first; ids are time-ordered UUIDv7, so comparing them compares creation times. */
-function merge(a: NotificationT[], b: NotificationT[]): NotificationT[] {
-  const byId = new Map<string, NotificationT>();
-  for (const n of [...a, ...b]) byId.set(n.id, n);
-  return [...byId.values()].sort((x, y) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
+const newestFirst = (x: NotificationT, y: NotificationT) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0);
+
+function isEmptyFeed(data: unknown): boolean {
+  const pages = (data as Pages<unknown> | undefined)?.pages;
+  return pages !== undefined && pages.every((p) => p.items.length === 0);
+}
+
+/** What a live notification changes elsewhere: lists it makes out of date are read again. */
+function refreshFor(client: QueryClient, n: NotificationT): void {
+  switch (n.payload.kind) {
+    case 'friended':
+      // The friends list gains someone; an empty Friends feed may now have videos.
+      void client.invalidateQueries({ queryKey: [api.graph.friends.path] });
+      void client.invalidateQueries({ queryKey: [api.feeds.friends.path], predicate: (q) => isEmptyFeed(q.state.data) });
+      break;
+    case 'dm':
+    case 'mention':
+    case 'join_request':
+      // A new DM or mention: the conversations list shows it.
+      void client.invalidateQueries({ queryKey: keyOf(api.dms.list) });
+      void client.invalidateQueries({ queryKey: keyOf(api.groups.mine) });
+      break;
+    default:
+      break;
+  }
 }
 
 /**
- * The person's notifications: the unread count for the tab badge, the list for the inbox,
- * both kept current by `user:<id>` events on the realtime socket.
+ * Keeps the person's notifications current in the cache: each `user:<id>` notification event goes
+ * into the cached list and the unread count, and (re)subscribing reads both again.
  */
 export function InboxProvider({ children }: { children: ReactNode }) {
   const { me, realtime } = useSession();
-  const [unread, setUnread] = useState(0);
-  const [items, setItems] = useState<NotificationT[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loaded, setLoaded] = useState(false);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const seen = useRef(new Set<string>());
-  const loadedRef = useRef(false);
-  loadedRef.current = loaded;
-  const listeners = useRef(new Set<(n: NotificationT) => void>());
+  const client = useQueryClient();
   const userId = me?.id ?? null;
+  // A replay after a reconnect can repeat what already arrived.
+  const seen = useRef(new Set<string>());
 
-  const refreshUnread = useCallback(() => {
-    call(api.notifications.unreadCount)
-      .then((r) => setUnread(r.unread))
-      .catch(() => undefined); // The badge is a hint; the inbox itself shows load errors.
-  }, []);
-
-  const fetchPage = useCallback(async (after: string | null) => {
-    setLoading(true);
-    setError(null);
-    try {
-      const p = await call(api.notifications.list, { query: { limit: PAGE_SIZE, ...(after ? { cursor: after } : {}) } });
-      for (const n of p.items) seen.current.add(n.id);
-      setItems((prev) => merge(prev, p.items));
-      if (after !== null || !loadedRef.current) setCursor(p.nextCursor);
-      setLoaded(true);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  // Everything resets when the person changes (log out, log in as someone else).
   useEffect(() => {
-    setUnread(0);
-    setItems([]);
-    setCursor(null);
-    setLoaded(false);
-    setError(null);
     seen.current = new Set();
-    if (userId) refreshUnread();
-  }, [userId, refreshUnread]);
-
-  useEffect(() => {
     if (!realtime || !userId) return;
     return realtime.subscribe(
       `user:${userId}`,
       (ev) => {
         if (ev.body.kind !== 'notification') return;
         const n = ev.body.notification;
-        // A replay after a reconnect can repeat what a page already holds.
-        if (seen.current.has(n.id)) return;
+        const listed = client.getQueryData<Pages<NotificationT>>(LIST_KEY)?.pages.some((p) => p.items.some((x) => x.id === n.id));
+        if (seen.current.has(n.id) || listed) return;
         seen.current.add(n.id);
-        setItems((prev) => merge([n], prev));
-        if (!n.read) setUnread((u) => u + 1);
-        for (const l of listeners.current) l(n);
+        client.setQueryData<Pages<NotificationT>>(LIST_KEY, (prev) =>
+          prev?.pages[0]
+            ? { ...prev, pages: [{ ...prev.pages[0], items: [n, ...prev.pages[0].items].sort(newestFirst) }, ...prev.pages.slice(1)] }
+            : prev,
+        );
+        if (!n.read) client.setQueryData<UnreadCount>(UNREAD_KEY, (prev) => prev && { unread: prev.unread + 1 });
+        refreshFor(client, n);
       },
       () => {
-        // From this moment nothing is missed live, so what came before is fetched now.
-        refreshUnread();
-        if (loadedRef.current) void fetchPage(null);
+        // From this moment nothing is missed live, so what came before is read now.
+        void client.invalidateQueries({ queryKey: UNREAD_KEY });
+        void client.invalidateQueries({ queryKey: LIST_KEY });
       },
     );
-  }, [realtime, userId, refreshUnread, fetchPage]);
+  }, [realtime, userId, client]);
 
-  const loadFirst = useCallback(() => void fetchPage(null), [fetchPage]);
-
-  const value = useMemo<InboxState>(
-    () => ({
-      unread,
-      items,
-      loaded,
-      loading,
-      error,
-      hasMore: cursor !== null,
-      loadFirst,
-      loadMore: () => void (cursor && fetchPage(cursor)),
-      markAllRead: async () => {
-        const newest = items[0];
-        if (!newest) return;
-        // Up to the newest one shown, so a notification arriving meanwhile stays unread.
-        await call(api.notifications.markRead, { body: { upTo: newest.id } });
-        setItems((prev) => prev.map((n) => (n.id <= newest.id ? { ...n, read: true } : n)));
-        refreshUnread();
-      },
-      onLive: (l) => {
-        listeners.current.add(l);
-        return () => listeners.current.delete(l);
-      },
-    }),
-    [unread, items, loaded, loading, error, cursor, fetchPage, loadFirst, refreshUnread],
-  );
-  return <InboxContext.Provider value={value}>{children}</InboxContext.Provider>;
+  return children;
 }
 
-export function useInbox(): InboxState {
-  const v = useContext(InboxContext);
-  if (!v) throw new Error('useInbox outside InboxProvider');
-  return v;
+/** The unread count for the tab badge; a hint, so a failed read shows nothing. */
+export function useUnreadCount(): number {
+  const { me } = useSession();
+  return useApiQuery(api.notifications.unreadCount, undefined, { enabled: me !== null }).data?.unread ?? 0;
+}
+
+/** The notifications list, newest first, a page at a time, and marking them read. */
+export function useNotifications() {
+  const client = useQueryClient();
+  const pages = useApiPages(api.notifications.list, LIST_ARGS);
+  const items = useMemo(() => {
+    const byId = new Map<string, NotificationT>();
+    for (const n of pages.data?.pages.flatMap((p) => p.items) ?? []) byId.set(n.id, n);
+    return [...byId.values()].sort(newestFirst);
+  }, [pages.data]);
+  const markRead = useApiMutation(api.notifications.markRead, {
+    invalidates: [api.notifications.unreadCount],
+    onSuccess: (_, args) => {
+      const upTo = args?.body.upTo;
+      if (!upTo) return;
+      client.setQueryData<Pages<NotificationT>>(
+        LIST_KEY,
+        (prev) =>
+          prev && {
+            ...prev,
+            pages: prev.pages.map((p) => ({ ...p, items: p.items.map((n) => (n.id <= upTo ? { ...n, read: true } : n)) })),
+          },
+      );
+    },
+  });
+  const newest = items[0];
+  return {
+    pages,
+    items,
+    markRead,
+    // Up to the newest one shown, so a notification arriving meanwhile stays unread.
+    markAllRead: () => newest && markRead.mutate({ body: { upTo: newest.id } }),
+  };
 }

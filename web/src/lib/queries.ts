@@ -35,6 +35,14 @@ export function keyOf<E extends Endpoint>(e: E, args?: ArgsOf<E>): QueryKey {
   return args === undefined ? [e.path] : [e.path, args];
 }
 
+/** The cache key of an endpoint's cursor pages read by `useApiPages` with these arguments. */
+export function pagesKeyOf<E extends Endpoint>(e: E, args?: ArgsOf<E>): QueryKey {
+  return [...keyOf(e, args), 'pages'];
+}
+
+/** The cached pages of a cursor-paged list, as `useApiPages` keeps them. */
+export type Pages<T> = InfiniteData<{ items: T[]; nextCursor: string | null }, unknown>;
+
 /** Reads an endpoint through the cache. */
 export function useApiQuery<E extends Endpoint>(
   e: E,
@@ -54,13 +62,13 @@ export function useApiQuery<E extends Endpoint>(
  */
 export function useApiMutation<E extends Endpoint>(
   e: E,
-  opts: { invalidates?: readonly Endpoint[]; onSuccess?: (data: ResponseOf<E>) => void } = {},
+  opts: { invalidates?: readonly Endpoint[]; onSuccess?: (data: ResponseOf<E>, args: CallArgs<E>[0]) => void } = {},
 ) {
   const client = useQueryClient();
   return useMutation<ResponseOf<E>, ApiError, CallArgs<E>[0]>({
     mutationFn: (args) => call(e, ...([args] as CallArgs<E>)),
-    onSuccess: async (data) => {
-      opts.onSuccess?.(data);
+    onSuccess: async (data, args) => {
+      opts.onSuccess?.(data, args);
       await Promise.all((opts.invalidates ?? []).map((x) => client.invalidateQueries({ queryKey: [x.path] })));
     },
   });
@@ -72,9 +80,14 @@ type Paged = { nextCursor: string | null };
  * Reads a cursor-paged endpoint through the cache, a page at a time; `fetchNextPage` asks for the
  * page after the last one. The cursor goes into the query, the rest of `args` stays fixed.
  */
-export function useApiPages<E extends Endpoint & { query: object }>(e: E, args: CallArgs<E>[0]) {
+export function useApiPages<E extends Endpoint & { query: object }>(
+  e: E,
+  args: CallArgs<E>[0],
+  options: { enabled?: boolean; staleTime?: number } = {},
+) {
   return useInfiniteQuery<ResponseOf<E>, ApiError, InfiniteData<ResponseOf<E>, string | null>, QueryKey, string | null>({
-    queryKey: [...keyOf(e, args as ArgsOf<E> | undefined), 'pages'],
+    queryKey: pagesKeyOf(e, args as ArgsOf<E> | undefined),
+    ...options,
     initialPageParam: null,
     queryFn: ({ pageParam }) => {
       const a = (args ?? {}) as { query?: object };

@@ -9,7 +9,8 @@ import { CouponCard, type CouponBook } from './CouponDrop.tsx';
 import { FanBadge, PinIcon, RoleTag } from './FanBadge.tsx';
 import { ShareCard } from './ShareCard.tsx';
 import { ShareSheet } from './ShareSheet.tsx';
-import './chat.css';
+import styles from './chat.module.css';
+import { cx } from '../../lib/cx.ts';
 
 export interface ChatEnv {
   kind: 'group' | 'dm';
@@ -85,7 +86,7 @@ function RichText({ text, mentionsMe }: { text: string; mentionsMe: boolean }) {
     <span className={`chat-text${mentionsMe ? ' chat-mentions-me' : ''}`}>
       {parts.map((p, i) =>
         p.startsWith('@') && p.length > 1 ? (
-          <span key={i} className="mention">
+          <span key={i} className={styles.mention}>
             {p}
           </span>
         ) : (
@@ -187,11 +188,11 @@ export function ChatView({ chat, snap, env }: { chat: ChannelChat; snap: ChatSna
   const typingNames = snap.typing.map((id) => displayName(env, id, t)).filter(Boolean);
 
   return (
-    <div className="chat" data-testid="chat">
-      <div className="chat-scroll" ref={scroller} onScroll={onScroll} data-testid="chat-scroll">
-        <div ref={topSentinel} className="chat-top" />
+    <div className={styles.chat} data-testid="chat">
+      <div className={styles['chat-scroll']} ref={scroller} onScroll={onScroll} data-testid="chat-scroll">
+        <div ref={topSentinel} className={styles['chat-top']} />
         {snap.loaded && snap.hasOlder && (
-          <div className="chat-older">
+          <div className={styles['chat-older']}>
             {snap.loadingOlder ? (
               <Loading testId="chat-older-loading" />
             ) : snap.olderError !== null ? (
@@ -204,24 +205,24 @@ export function ChatView({ chat, snap, env }: { chat: ChannelChat; snap: ChatSna
           </div>
         )}
         {snap.loaded && !snap.hasOlder && (
-          <p className="chat-beginning muted small" data-testid="chat-beginning">
+          <p className={cx(styles['chat-beginning'], 'muted', 'small')} data-testid="chat-beginning">
             {t('chat.beginning')}
           </p>
         )}
         {!snap.loaded && snap.loadError === null && <Loading testId="chat-loading" />}
         {snap.loadError !== null && <ErrorMessage error={snap.loadError} onRetry={() => chat.reloadFirst()} testId="chat-error" />}
-        <ol className="chat-list" data-testid="chat-list">
+        <ol className={styles['chat-list']} data-testid="chat-list">
           {snap.items.map((item) => (
             <Row key={item.key} item={item} env={env} chat={chat} bySeq={bySeq} onReply={setReplyTo} />
           ))}
         </ol>
       </div>
       {showNew && (
-        <button type="button" className="chat-new-pill" onClick={jumpToBottom} data-testid="chat-new-messages">
+        <button type="button" className={styles['chat-new-pill']} onClick={jumpToBottom} data-testid="chat-new-messages">
           {t('chat.newMessages')}
         </button>
       )}
-      <div className="chat-typing muted small" aria-live="polite" data-testid="chat-typing">
+      <div className={cx(styles['chat-typing'], 'muted', 'small')} aria-live="polite" data-testid="chat-typing">
         {typingNames.length > 0 && t('chat.typing', { name: typingNames.join(', ') })}
       </div>
       <Composer env={env} chat={chat} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} onSend={send} />
@@ -269,13 +270,13 @@ function Row({
       // The tombstone sits at the deleted message's own sequence; the notice that deleted it shows nothing.
       if (b.seq !== item.seq) return null;
       return (
-        <li className="chat-system muted small" data-testid="chat-deleted" data-seq={item.seq}>
+        <li className={cx(styles['chat-system'], 'muted', 'small')} data-testid="chat-deleted" data-seq={item.seq}>
           {t('chat.deleted')}
         </li>
       );
     case 'coupon_drop':
       return (
-        <li className="chat-row chat-row-wide" data-testid="chat-coupon" data-seq={item.seq}>
+        <li className={cx(styles['chat-row'], styles['chat-row-wide'])} data-testid="chat-coupon" data-seq={item.seq}>
           {env.coupons ? (
             <CouponCard couponId={b.couponId} title={b.title} remaining={b.remaining} book={env.coupons} meId={env.meId} />
           ) : null}
@@ -283,7 +284,11 @@ function Row({
       );
     case 'announcement':
       return (
-        <li className="chat-system chat-system-announce small" data-testid="chat-announcement-event" data-seq={item.seq}>
+        <li
+          className={cx(styles['chat-system'], styles['chat-system-announce'], 'small')}
+          data-testid="chat-announcement-event"
+          data-seq={item.seq}
+        >
           <PinIcon /> {t('chat.event.announcement', { text: b.text })}
         </li>
       );
@@ -291,7 +296,12 @@ function Row({
       const name = b.user ? (b.user.id === env.meId ? t('chat.you') : b.user.displayName) : '';
       const key = b.event === 'role' ? (`chat.event.role.${b.role ?? 'member'}` as const) : (`chat.event.${b.event}` as const);
       return (
-        <li className="chat-system muted small" data-testid="chat-member-event" data-event={b.event} data-seq={item.seq}>
+        <li
+          className={cx(styles['chat-system'], 'muted', 'small')}
+          data-testid="chat-member-event"
+          data-event={b.event}
+          data-seq={item.seq}
+        >
           {t(key, { name })}
         </li>
       );
@@ -301,7 +311,7 @@ function Row({
       return null;
     default:
       return (
-        <li className="chat-system muted small" data-seq={item.seq}>
+        <li className={cx(styles['chat-system'], 'muted', 'small')} data-seq={item.seq}>
           {t('chat.unknownEvent')}
         </li>
       );
@@ -360,7 +370,7 @@ function Bubble({
 
   return (
     <li
-      className={`chat-row${mine ? ' chat-row-mine' : ''}`}
+      className={cx(styles['chat-row'], mine && styles['chat-row-mine'])}
       data-testid="chat-message"
       data-seq={seq ?? undefined}
       data-state={state}
@@ -375,19 +385,19 @@ function Bubble({
             ?
           </span>
         ))}
-      <div className="chat-bubble-wrap">
+      <div className={styles['chat-bubble-wrap']}>
         {env.kind === 'group' && (
-          <div className="chat-meta">
-            <span className="chat-name" data-testid="chat-sender">
+          <div className={styles['chat-meta']}>
+            <span className={styles['chat-name']} data-testid="chat-sender">
               {name}
             </span>
             {level !== undefined && person?.role !== 'owner' && <FanBadge level={level} />}
             <RoleTag role={person?.role} />
           </div>
         )}
-        <div className={`chat-bubble${mentionsMe ? ' chat-bubble-mention' : ''}`}>
+        <div className={cx(styles['chat-bubble'], mentionsMe && styles['chat-bubble-mention'])}>
           {body.kind === 'chat' && body.replyTo !== undefined && (
-            <div className="chat-quote" data-testid="chat-quote">
+            <div className={styles['chat-quote']} data-testid="chat-quote">
               {replyTarget ? (
                 <>
                   <strong>{replyTarget.mine ? t('chat.you') : displayName(env, replyTarget.from, t)}</strong>{' '}
@@ -407,27 +417,34 @@ function Bubble({
             />
           )}
           {body.kind === 'image' && (
-            <img className="chat-image" src={body.url} width={body.width} height={body.height} alt={t('chat.image')} loading="lazy" />
+            <img
+              className={styles['chat-image']}
+              src={body.url}
+              width={body.width}
+              height={body.height}
+              alt={t('chat.image')}
+              loading="lazy"
+            />
           )}
         </div>
-        <div className="chat-foot small">
+        <div className={cx(styles['chat-foot'], 'small')}>
           {mine && state === 'pending' && (
             <span className="chat-state muted" data-testid="chat-pending">
               ◷ {t('chat.sending')}
             </span>
           )}
           {mine && state === 'sent' && (
-            <span className="chat-state chat-sent" data-testid="chat-sent">
+            <span className={cx('chat-state', styles['chat-sent'])} data-testid="chat-sent">
               ✓ {t('chat.sent')}
             </span>
           )}
           {outbox && outbox.state === 'failed' && (
-            <span className="chat-failed" role="alert" data-testid="chat-failed">
+            <span className={styles['chat-failed']} role="alert" data-testid="chat-failed">
               ⚠ {t('chat.failed')}: {outbox.error ? errorText(outbox.error) : ''}
-              <button type="button" className="link-btn" onClick={() => chat.retry(outbox.cid)} data-testid="chat-resend">
+              <button type="button" className={styles['link-btn']} onClick={() => chat.retry(outbox.cid)} data-testid="chat-resend">
                 {t('chat.resend')}
               </button>
-              <button type="button" className="link-btn" onClick={() => chat.discard(outbox.cid)} data-testid="chat-discard">
+              <button type="button" className={styles['link-btn']} onClick={() => chat.discard(outbox.cid)} data-testid="chat-discard">
                 {t('chat.discard')}
               </button>
             </span>
@@ -435,7 +452,7 @@ function Bubble({
           {seq !== null && (
             <button
               type="button"
-              className="link-btn chat-more"
+              className={cx(styles['link-btn'], styles['chat-more'])}
               onClick={() => setMenu((m) => !m)}
               aria-expanded={menu}
               aria-label={t('chat.more')}
@@ -446,7 +463,7 @@ function Bubble({
           )}
         </div>
         {menu && seq !== null && (
-          <div className="chat-menu" data-testid="chat-menu">
+          <div className={styles['chat-menu']} data-testid="chat-menu">
             <button
               type="button"
               className="btn btn-small btn-ghost"
@@ -461,7 +478,7 @@ function Bubble({
               </button>
             )}
             {confirmDelete && (
-              <span className="chat-confirm">
+              <span className={styles['chat-confirm']}>
                 <span className="small">{t('chat.deleteConfirm')}</span>
                 <button
                   type="button"
@@ -566,28 +583,28 @@ function Composer({
 
   if (env.readOnly) {
     return (
-      <div className="composer composer-readonly muted small" data-testid="composer-readonly">
+      <div className={cx(styles.composer, styles['composer-readonly'], 'muted', 'small')} data-testid="composer-readonly">
         {env.readOnly}
       </div>
     );
   }
 
   return (
-    <div className="composer-wrap">
+    <div className={styles['composer-wrap']}>
       {sharing && <ShareSheet handles={env.shareHandles} onShare={share} onClose={() => setSharing(false)} />}
       {replyTo && (
-        <div className="composer-reply small" data-testid="composer-reply">
+        <div className={cx(styles['composer-reply'], 'small')} data-testid="composer-reply">
           <span>
             {t('chat.replyingTo', { name: replyTo.name })}: <span className="muted">{replyTo.text.slice(0, 60)}</span>
           </span>
-          <button type="button" className="link-btn" onClick={onCancelReply} aria-label={t('chat.cancelReply')}>
+          <button type="button" className={styles['link-btn']} onClick={onCancelReply} aria-label={t('chat.cancelReply')}>
             ✕
           </button>
         </div>
       )}
       {(suggestions.length > 0 ||
         (query !== undefined && env.isAdmin && env.kind === 'group' && 'all'.startsWith(query.toLowerCase()))) && (
-        <ul className="mention-list" data-testid="mention-list">
+        <ul className={styles['mention-list']} data-testid="mention-list">
           {env.isAdmin && query !== undefined && 'all'.startsWith(query.toLowerCase()) && (
             <li>
               <button type="button" onClick={() => insertMention('all', 'all')} data-testid="mention-all">
@@ -605,7 +622,7 @@ function Composer({
         </ul>
       )}
       {emoji && (
-        <div className="emoji-grid" data-testid="emoji-grid">
+        <div className={styles['emoji-grid']} data-testid="emoji-grid">
           {EMOJI.map((e) => (
             <button key={e} type="button" onClick={() => (setText((s) => s + e), input.current?.focus())} data-testid="emoji">
               {e}
@@ -614,7 +631,7 @@ function Composer({
         </div>
       )}
       <form
-        className="composer"
+        className={styles.composer}
         onSubmit={(e) => {
           e.preventDefault();
           submit();
@@ -622,7 +639,7 @@ function Composer({
       >
         <button
           type="button"
-          className="composer-icon"
+          className={styles['composer-icon']}
           onClick={() => setEmoji((v) => !v)}
           aria-label={t('chat.emoji')}
           aria-pressed={emoji}
@@ -632,7 +649,7 @@ function Composer({
         </button>
         <textarea
           ref={input}
-          className="composer-input"
+          className={styles['composer-input']}
           rows={1}
           value={text}
           maxLength={2000}
@@ -647,7 +664,7 @@ function Composer({
         />
         <button
           type="button"
-          className="composer-icon"
+          className={styles['composer-icon']}
           onClick={() => setSharing(true)}
           aria-label={t('chat.share')}
           data-testid="composer-share"
@@ -655,7 +672,12 @@ function Composer({
           ＋
         </button>
         {env.tools}
-        <button type="submit" className="btn btn-small btn-primary composer-send" disabled={!text.trim()} data-testid="composer-send">
+        <button
+          type="submit"
+          className={cx('btn', 'btn-small', 'btn-primary', styles['composer-send'])}
+          disabled={!text.trim()}
+          data-testid="composer-send"
+        >
           {t('chat.send')}
         </button>
       </form>

@@ -7,6 +7,8 @@ import { formatMoney } from '../../lib/money.ts';
 import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { settledError, useShopCoupons } from '../shop/util.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
+import styles from './chat.module.css';
+import { cx } from '../../lib/cx.ts';
 
 export interface CouponBook {
   /** The shop's live coupons with my claim state, by id; null until loaded. */
@@ -118,12 +120,17 @@ export function CouponCard({
 
   const left = coupon ? Math.max(0, coupon.totalQuantity - coupon.claimed) : remaining;
   return (
-    <div className={`coupon-card coupon-${state}`} data-testid="coupon-card" data-state={state} data-coupon={couponId}>
-      <div className="coupon-main">
-        <span className="coupon-label">{t('coupon.label')}</span>
-        <strong className="coupon-title">{title}</strong>
-        {coupon && <span className="coupon-value">{discount(coupon)}</span>}
-        <span className="small coupon-meta" data-testid="coupon-left">
+    <div
+      className={cx(styles['coupon-card'], styles[`coupon-${state}`])}
+      data-testid="coupon-card"
+      data-state={state}
+      data-coupon={couponId}
+    >
+      <div className={styles['coupon-main']}>
+        <span className={styles['coupon-label']}>{t('coupon.label')}</span>
+        <strong className={styles['coupon-title']}>{title}</strong>
+        {coupon && <span className={styles['coupon-value']}>{discount(coupon)}</span>}
+        <span className={cx('small', styles['coupon-meta'])} data-testid="coupon-left">
           {state === 'owner' && coupon
             ? t('coupon.claimedOf', { claimed: coupon.claimed, total: coupon.totalQuantity })
             : state === 'gone' || state === 'ended'
@@ -133,34 +140,40 @@ export function CouponCard({
       </div>
       <div className="coupon-action">
         {state === 'available' && (
-          <button type="button" className="btn btn-small coupon-claim" onClick={claim} disabled={busy} data-testid="coupon-claim">
+          <button
+            type="button"
+            className={cx('btn', 'btn-small', styles['coupon-claim'])}
+            onClick={claim}
+            disabled={busy}
+            data-testid="coupon-claim"
+          >
             {busy ? t('coupon.claiming') : t('coupon.claim')}
           </button>
         )}
         {state === 'loading' && <span className="spinner" aria-hidden="true" />}
         {state === 'claimed' && (
-          <span className="coupon-status" data-testid="coupon-status">
+          <span className={styles['coupon-status']} data-testid="coupon-status">
             {t('coupon.claimed')}
           </span>
         )}
         {state === 'gone' && (
-          <span className="coupon-status" data-testid="coupon-status">
+          <span className={styles['coupon-status']} data-testid="coupon-status">
             {t('coupon.gone')}
           </span>
         )}
         {state === 'ended' && (
-          <span className="coupon-status" data-testid="coupon-status">
+          <span className={styles['coupon-status']} data-testid="coupon-status">
             {t('coupon.ended')}
           </span>
         )}
         {state === 'owner' && (
-          <span className="coupon-status" data-testid="coupon-status">
+          <span className={styles['coupon-status']} data-testid="coupon-status">
             {t('coupon.yours')}
           </span>
         )}
       </div>
       {error !== null && (
-        <p className="coupon-error small" role="alert" data-testid="coupon-error">
+        <p className={cx(styles['coupon-error'], 'small')} role="alert" data-testid="coupon-error">
           {errorText(error)}
         </p>
       )}
@@ -211,8 +224,8 @@ export function DropCouponSheet({
   };
 
   return (
-    <div className="sheet" role="dialog" aria-label={t('coupon.dropTitle')} data-testid="coupon-sheet">
-      <div className="sheet-head">
+    <div className={styles.sheet} role="dialog" aria-label={t('coupon.dropTitle')} data-testid="coupon-sheet">
+      <div className={styles['sheet-head']}>
         <strong>{t('coupon.dropTitle')}</strong>
         <button type="button" className="btn btn-small btn-ghost" onClick={onClose}>
           {t('chat.close')}
@@ -225,10 +238,10 @@ export function DropCouponSheet({
       )}
       {coupons !== null && coupons.length === 0 && <p className="muted small">{t('coupon.none')}</p>}
       {coupons !== null && coupons.length > 0 && (
-        <ul className="coupon-pick">
+        <ul className={styles['coupon-pick']}>
           {coupons.map((c) => (
-            <li key={c.id} className="coupon-pick-item" data-testid="coupon-option" data-coupon={c.id}>
-              <span className="coupon-pick-text">
+            <li key={c.id} className={styles['coupon-pick-item']} data-testid="coupon-option" data-coupon={c.id}>
+              <span className={styles['coupon-pick-text']}>
                 <strong>{c.title}</strong>
                 <span className="muted small">
                   {discount(c)} · {t('coupon.left', { count: c.totalQuantity - c.claimed })}

@@ -5,7 +5,8 @@ import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
-import './chat.css';
+import styles from './chat.module.css';
+import { cx } from '../../lib/cx.ts';
 
 type Section = Extract<CardSection, { kind: 'fan_groups' }>;
 type CardGroup = Section['groups'][number];
@@ -17,7 +18,7 @@ export function FanGroupsSection({ section }: { section: Section }) {
   return (
     <section className="card-section" data-testid="card-section-fan-groups">
       <h2 className="section-title">{t('group.cardTitle')}</h2>
-      <ul className="fan-groups">
+      <ul className={styles['fan-groups']}>
         {section.groups.map((g) => (
           <FanGroupRow key={g.id} group={g} />
         ))}
@@ -50,15 +51,15 @@ function FanGroupRow({ group }: { group: CardGroup }) {
   };
 
   return (
-    <li className="fan-group" data-testid="card-fan-group" data-group={group.id} data-status={status}>
-      <Link to={`/g/${group.id}`} className="fan-group-text">
-        <strong className="fan-group-name">{group.name}</strong>
+    <li className={styles['fan-group']} data-testid="card-fan-group" data-group={group.id} data-status={status}>
+      <Link to={`/g/${group.id}`} className={styles['fan-group-text']}>
+        <strong className={styles['fan-group-name']}>{group.name}</strong>
         <span className="muted small">
           {group.joinRule === 'fan_level' ? t('group.rule.fanLevelAny') : t(`group.rule.${group.joinRule}`, { level: '' })} ·{' '}
           {t('group.capacity', { members: group.members, capacity: group.capacity })}
         </span>
       </Link>
-      <span className="fan-group-action no-capture">
+      <span className={cx(styles['fan-group-action'], 'no-capture')}>
         {status === 'member' && (
           <Link to={`/g/${group.id}`} className="btn btn-small btn-ghost" data-testid="card-group-open">
             {t('group.open')}
@@ -84,7 +85,7 @@ function FanGroupRow({ group }: { group: CardGroup }) {
           ))}
       </span>
       {error !== null && (
-        <p className="fan-group-error small" role="alert" data-testid="card-group-error">
+        <p className={cx(styles['fan-group-error'], 'small')} role="alert" data-testid="card-group-error">
           {errorText(error)}
         </p>
       )}

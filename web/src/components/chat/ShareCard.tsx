@@ -1,20 +1,21 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api as endpoints, type ProductCard, type Video, type ShareTarget, type TouchContext } from '@tremolo/protocol';
+import { useQuery } from '@tanstack/react-query';
+import { api as endpoints, type ProductCard, type ShareTarget, type TouchContext } from '@tremolo/protocol';
+import type { ApiError } from '../../lib/api.ts';
 import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
+import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
+import styles from './chat.module.css';
 
-/** Product cards asked for by many messages at once come back in one request. */
-const productCache = new Map<string, Promise<ProductCard | null>>();
+/** Product cards asked for by many messages at once come back in one request; the query cache keeps each. */
 let batch: { ids: Set<string>; waiters: Map<string, (p: ProductCard | null) => void>; fail: Map<string, (e: unknown) => void> } | null =
   null;
 
 function fetchProduct(id: string): Promise<ProductCard | null> {
-  const cached = productCache.get(id);
-  if (cached) return cached;
-  const p = new Promise<ProductCard | null>((resolve, reject) => {
+  return new Promise<ProductCard | null>((resolve, reject) => {
     if (!batch) {
       const b = {
         ids: new Set<string>(),
@@ -31,10 +32,7 @@ function fetchProduct(id: string): Promise<ProductCard | null> {
             for (const id of ids) b.waiters.get(id)?.(byId.get(id) ?? null);
           })
           .catch((e: unknown) => {
-            for (const id of ids) {
-              productCache.delete(id);
-              b.fail.get(id)?.(e);
-            }
+            for (const id of ids) b.fail.get(id)?.(e);
           });
       }, 30);
     }
@@ -42,45 +40,38 @@ function fetchProduct(id: string): Promise<ProductCard | null> {
     batch.waiters.set(id, resolve);
     batch.fail.set(id, reject);
   });
-  productCache.set(id, p);
-  return p;
 }
 
 /** A shared video, product or watch party: it opens in place, inside the chat. */
 export function ShareCard({ target, text, via }: { target: ShareTarget; text?: string | undefined; via: TouchContext }) {
   return (
-    <div className="share-card" data-testid="share-card" data-type={target.type}>
+    <div className={styles['share-card']} data-testid="share-card" data-type={target.type}>
       {target.type === 'product' && <SharedProduct id={target.id} via={via} />}
       {target.type === 'video' && <SharedVideo id={target.id} />}
       {target.type === 'watch' && <SharedWatch id={target.id} />}
-      {text && <p className="share-text">{text}</p>}
+      {text && <p className={styles['share-text']}>{text}</p>}
     </div>
   );
 }
 
 function SharedProduct({ id, via }: { id: string; via: TouchContext }) {
   const { t, lang } = useI18n();
-  const [card, setCard] = useState<ProductCard | null | undefined>(undefined);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let cancelled = false;
-    fetchProduct(id)
-      .then((c) => !cancelled && setCard(c))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [id, attempt]);
-  if (error !== null) return <ErrorMessage error={error} onRetry={() => (setError(null), setAttempt((n) => n + 1))} />;
+  // Under the cards endpoint's key, so a product edit that refreshes cards refreshes this one too.
+  const query = useQuery<ProductCard | null, ApiError>({
+    queryKey: [...keyOf(endpoints.shop.cards), 'one', id],
+    queryFn: () => fetchProduct(id),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const card = query.data;
+  if (query.error) return <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />;
   if (card === undefined) return <Loading />;
   if (card === null) return <p className="muted small">{t('chat.productGone')}</p>;
   return (
-    <Link to={`${card.url}?via=${via.surface}`} className="share-product" data-testid="share-product">
+    <Link to={`${card.url}?via=${via.surface}`} className={styles['share-product']} data-testid="share-product">
       {card.imageUrl ? <img src={card.imageUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
-      <span className="share-product-text">
+      <span className={styles['share-product-text']}>
         <span className="muted small">{t('chat.sharedProduct')}</span>
-        <strong className="share-product-title">{card.title}</strong>
+        <strong className={styles['share-product-title']}>{card.title}</strong>
         <span className="product-price">{formatPriceRange(card.price.min, card.price.max, card.price.currency, lang)}</span>
         {!card.inStock && <span className="muted small">{t('card.soldOut')}</span>}
       </span>
@@ -90,24 +81,15 @@ function SharedProduct({ id, via }: { id: string; via: TouchContext }) {
 
 function SharedVideo({ id }: { id: string }) {
   const { t } = useI18n();
-  const [video, setVideo] = useState<Video | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const query = useApiQuery(endpoints.videos.get, { params: { id } });
+  const video = query.data;
   const [open, setOpen] = useState(false);
-  useEffect(() => {
-    let cancelled = false;
-    call(endpoints.videos.get, { params: { id } })
-      .then((v) => !cancelled && setVideo(v))
-      .catch((e: unknown) => !cancelled && setError(e));
-    return () => {
-      cancelled = true;
-    };
-  }, [id]);
-  if (error !== null) return <p className="muted small">{t('chat.videoGone')}</p>;
+  if (query.error) return <p className="muted small">{t('chat.videoGone')}</p>;
   if (!video) return <Loading />;
   return (
-    <div className="share-video">
+    <div className={styles['share-video']}>
       {open && video.streamUrl ? (
-        <div className="share-video-player">
+        <div className={styles['share-video-player']}>
           <video
             src={video.streamUrl}
             poster={video.posterUrl ?? undefined}
@@ -123,7 +105,7 @@ function SharedVideo({ id }: { id: string }) {
       ) : (
         <button
           type="button"
-          className="share-video-poster"
+          className={styles['share-video-poster']}
           onClick={() => setOpen(true)}
           disabled={!video.streamUrl}
           data-testid="share-video-open"
@@ -134,12 +116,12 @@ function SharedVideo({ id }: { id: string }) {
           ) : (
             <span className="product-placeholder" aria-hidden="true" />
           )}
-          <span className="share-play" aria-hidden="true">
+          <span className={styles['share-play']} aria-hidden="true">
             ▶
           </span>
         </button>
       )}
-      <span className="share-video-caption">
+      <span className={styles['share-video-caption']}>
         <span className="muted small">
           {t('chat.sharedVideo')} · @{video.author.handle}
         </span>
@@ -152,7 +134,7 @@ function SharedVideo({ id }: { id: string }) {
 function SharedWatch({ id }: { id: string }) {
   const { t } = useI18n();
   return (
-    <Link to={`/w/${id}`} className="share-watch">
+    <Link to={`/w/${id}`} className={styles['share-watch']}>
       ▶ {t('chat.sharedWatch')}
     </Link>
   );

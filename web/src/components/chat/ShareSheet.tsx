@@ -1,10 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { useQueries } from '@tanstack/react-query';
 import { api as endpoints, type ProductCard, type ShareTarget, type Video as VideoT } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
+import { keyOf } from '../../lib/queries.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
-import { videosApi } from '../video/videoApi.ts';
+import styles from './chat.module.css';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -31,40 +33,29 @@ export function ShareSheet({
   onClose: () => void;
 }) {
   const { t, lang } = useI18n();
-  const [products, setProducts] = useState<ProductCard[]>([]);
-  const [videos, setVideos] = useState<VideoT[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [link, setLink] = useState('');
   const [linkError, setLinkError] = useState(false);
   const [text, setText] = useState('');
-  const key = handles.join(',');
-
-  useEffect(() => {
-    let cancelled = false;
-    setLoading(true);
-    const hs = key.split(',').filter(Boolean);
-    Promise.all(
-      hs.map((h) =>
-        Promise.all([
-          call(endpoints.shop.sellerProducts, { params: { handle: h }, query: { limit: 12 } })
-            .then((p) => p.items)
-            .catch(() => []),
-          videosApi.byAuthor(h, null, 12).then((p) => p.items),
-        ]),
-      ),
-    )
-      .then((rows) => {
-        if (cancelled) return;
-        setProducts(rows.flatMap((r) => r[0]));
-        setVideos(rows.flatMap((r) => r[1]).filter((v) => v.status === 'ready'));
-      })
-      .catch((e: unknown) => !cancelled && setError(e))
-      .finally(() => !cancelled && setLoading(false));
-    return () => {
-      cancelled = true;
-    };
-  }, [key]);
+  const people = handles.filter(Boolean);
+  const byPerson = (h: string) => ({ params: { handle: h }, query: { limit: 12 } });
+  // A person without a shop simply has no products to offer.
+  const productQueries = useQueries({
+    queries: people.map((h) => ({
+      queryKey: keyOf(endpoints.shop.sellerProducts, byPerson(h)),
+      queryFn: () => call(endpoints.shop.sellerProducts, byPerson(h)),
+      retry: false,
+    })),
+  });
+  const videoQueries = useQueries({
+    queries: people.map((h) => ({
+      queryKey: keyOf(endpoints.videos.byAuthor, byPerson(h)),
+      queryFn: () => call(endpoints.videos.byAuthor, byPerson(h)),
+    })),
+  });
+  const loading = [...productQueries, ...videoQueries].some((q) => q.isPending && q.fetchStatus !== 'idle');
+  const error = videoQueries.find((q) => q.error)?.error ?? null;
+  const products: ProductCard[] = loading || error ? [] : productQueries.flatMap((q) => q.data?.items ?? []);
+  const videos: VideoT[] = loading || error ? [] : videoQueries.flatMap((q) => q.data?.items ?? []).filter((v) => v.status === 'ready');
 
   const share = (target: ShareTarget) => {
     onShare(target, text.trim());
@@ -72,15 +63,15 @@ export function ShareSheet({
   };
 
   return (
-    <div className="sheet" role="dialog" aria-label={t('share.title')} data-testid="share-sheet">
-      <div className="sheet-head">
+    <div className={styles.sheet} role="dialog" aria-label={t('share.title')} data-testid="share-sheet">
+      <div className={styles['sheet-head']}>
         <strong>{t('share.title')}</strong>
         <button type="button" className="btn btn-small btn-ghost" onClick={onClose} data-testid="share-close">
           {t('chat.close')}
         </button>
       </div>
       <input
-        className="input"
+        className={styles.input}
         value={text}
         onChange={(e) => setText(e.target.value)}
         maxLength={500}
@@ -91,13 +82,13 @@ export function ShareSheet({
       {error !== null && <ErrorMessage error={error} />}
       {products.length > 0 && (
         <>
-          <h3 className="sheet-subtitle">{t('share.products')}</h3>
-          <ul className="share-pick">
+          <h3 className={styles['sheet-subtitle']}>{t('share.products')}</h3>
+          <ul className={styles['share-pick']}>
             {products.map((p) => (
               <li key={p.id}>
                 <button
                   type="button"
-                  className="share-pick-item"
+                  className={styles['share-pick-item']}
                   onClick={() => share({ type: 'product', id: p.id })}
                   data-testid="share-pick-product"
                 >
@@ -106,7 +97,7 @@ export function ShareSheet({
                   ) : (
                     <span className="product-placeholder" aria-hidden="true" />
                   )}
-                  <span className="share-pick-title">{p.title}</span>
+                  <span className={styles['share-pick-title']}>{p.title}</span>
                   <span className="product-price small">{formatPriceRange(p.price.min, p.price.max, p.price.currency, lang)}</span>
                 </button>
               </li>
@@ -116,13 +107,13 @@ export function ShareSheet({
       )}
       {videos.length > 0 && (
         <>
-          <h3 className="sheet-subtitle">{t('share.videos')}</h3>
-          <ul className="share-pick">
+          <h3 className={styles['sheet-subtitle']}>{t('share.videos')}</h3>
+          <ul className={styles['share-pick']}>
             {videos.map((v) => (
               <li key={v.id}>
                 <button
                   type="button"
-                  className="share-pick-item"
+                  className={styles['share-pick-item']}
                   onClick={() => share({ type: 'video', id: v.id })}
                   data-testid="share-pick-video"
                 >
@@ -131,7 +122,7 @@ export function ShareSheet({
                   ) : (
                     <span className="product-placeholder" aria-hidden="true" />
                   )}
-                  <span className="share-pick-title">{v.caption || `@${v.author.handle}`}</span>
+                  <span className={styles['share-pick-title']}>{v.caption || `@${v.author.handle}`}</span>
                 </button>
               </li>
             ))}
@@ -140,7 +131,7 @@ export function ShareSheet({
       )}
       {!loading && error === null && products.length === 0 && videos.length === 0 && <p className="muted small">{t('share.empty')}</p>}
       <form
-        className="share-link"
+        className={styles['share-link']}
         onSubmit={(e) => {
           e.preventDefault();
           const target = parseShareLink(link);
@@ -151,10 +142,10 @@ export function ShareSheet({
         <label className="small muted" htmlFor="share-link-input">
           {t('share.link')}
         </label>
-        <div className="share-link-row">
+        <div className={styles['share-link-row']}>
           <input
             id="share-link-input"
-            className="input"
+            className={styles.input}
             value={link}
             onChange={(e) => {
               setLink(e.target.value);

@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
-import './shop.css';
+import styles from './shop.module.css';
 
 const CartIcon = () => (
   <svg
@@ -27,7 +27,7 @@ export function CartLink() {
   const { me } = useSession();
   if (!me) return null;
   return (
-    <Link to="/shop/cart" className="topbar-cart" aria-label={t('shop.cart')} title={t('shop.cart')} data-testid="topbar-cart">
+    <Link to="/shop/cart" className={styles['topbar-cart']} aria-label={t('shop.cart')} title={t('shop.cart')} data-testid="topbar-cart">
       <CartIcon />
     </Link>
   );

@@ -5,7 +5,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';
 import { formatMoney } from '../../lib/money.ts';
 import { useSession } from '../../lib/session.tsx';
-import './shop.css';
+import styles from './shop.module.css';
 
 function useCouponWords() {
   const { t, lang } = useI18n();
@@ -50,13 +50,13 @@ export function CouponTicket({
 
   const canClaim = coupon.viewer ? coupon.viewer.canClaim : true;
   return (
-    <div className="ticket" data-testid="coupon" data-coupon-id={coupon.id}>
-      <div className="ticket-value">
+    <div className={styles.ticket} data-testid="coupon" data-coupon-id={coupon.id}>
+      <div className={styles['ticket-value']}>
         <strong>{words.off(coupon)}</strong>
         <span className="small">{words.min(coupon)}</span>
       </div>
-      <div className="ticket-body">
-        <span className="ticket-title">{coupon.title}</span>
+      <div className={styles['ticket-body']}>
+        <span className={styles['ticket-title']}>{coupon.title}</span>
         <span className="small muted">{words.until(coupon.endsAt)}</span>
         {coupon.scope.kind === 'product' && <span className="small muted">{t('shop.couponProductOnly')}</span>}
         {error !== null && (

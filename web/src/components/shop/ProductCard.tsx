@@ -5,7 +5,8 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney, formatPriceRange } from '../../lib/money.ts';
 import { clock, flashPhase, useLiveStock, useNow } from './live.ts';
 import { productPath, recordTouch } from './util.ts';
-import './shop.css';
+import styles from './shop.module.css';
+import { cx } from '../../lib/cx.ts';
 
 export interface ProductCardProps {
   card: ProductCardData;
@@ -55,24 +56,24 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card' 
   const showFlash = sale !== null && (phase === 'upcoming' || phase === 'live' || phase === 'sold_out');
 
   return (
-    <article ref={ref} className={`pcard pcard-${size}`} data-testid={testId} data-product-id={card.id}>
-      <Link to={href} className="pcard-media" tabIndex={-1} aria-hidden="true">
-        {card.imageUrl ? <img src={card.imageUrl} alt="" loading="lazy" /> : <span className="pcard-placeholder" />}
+    <article ref={ref} className={cx(styles.pcard, styles[`pcard-${size}`])} data-testid={testId} data-product-id={card.id}>
+      <Link to={href} className={styles['pcard-media']} tabIndex={-1} aria-hidden="true">
+        {card.imageUrl ? <img src={card.imageUrl} alt="" loading="lazy" /> : <span className={styles['pcard-placeholder']} />}
       </Link>
-      <div className="pcard-body">
-        <Link to={href} className="pcard-title" data-testid="product-card-title">
+      <div className={styles['pcard-body']}>
+        <Link to={href} className={styles['pcard-title']} data-testid="product-card-title">
           {card.title}
         </Link>
-        <div className="pcard-prices">
+        <div className={styles['pcard-prices']}>
           {sale && showFlash ? (
             <>
-              <span className="pcard-price" data-testid="product-card-flash-price">
+              <span className={styles['pcard-price']} data-testid="product-card-flash-price">
                 {formatMoney(sale.price.amount, sale.price.currency, lang)}
               </span>
               <s className="muted small">{formatPriceRange(card.price.min, card.price.max, card.price.currency, lang)}</s>
             </>
           ) : (
-            <span className="pcard-price" data-testid="product-card-price">
+            <span className={styles['pcard-price']} data-testid="product-card-price">
               {formatPriceRange(card.price.min, card.price.max, card.price.currency, lang)}
             </span>
           )}
@@ -94,7 +95,7 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card' 
         )}
         <button
           type="button"
-          className="btn btn-primary btn-small pcard-buy"
+          className={cx('btn', 'btn-primary', 'btn-small', styles['pcard-buy'])}
           disabled={!inStock || phase === 'sold_out'}
           onClick={() => void navigate(href)}
           data-testid="product-card-buy"
@@ -125,9 +126,9 @@ export function FlashStrip({
   const { t } = useI18n();
   const pct = total > 0 ? Math.max(0, Math.min(100, Math.round(((total - left) / total) * 100))) : 100;
   return (
-    <div className={`flash flash-${phase}`} data-testid="flash-strip" data-phase={phase}>
-      <div className="flash-row">
-        <span className="flash-tag">{t('shop.flashSale')}</span>
+    <div className={cx(styles.flash, styles[`flash-${phase}`])} data-testid="flash-strip" data-phase={phase}>
+      <div className={styles['flash-row']}>
+        <span className={styles['flash-tag']}>{t('shop.flashSale')}</span>
         {phase === 'upcoming' && (
           <span data-testid="flash-countdown">{t('shop.flashStartsIn', { time: clock(Date.parse(startsAt) - now) })}</span>
         )}
@@ -136,7 +137,7 @@ export function FlashStrip({
         {phase === 'ended' && <span>{t('shop.flashEnded')}</span>}
       </div>
       {phase !== 'ended' && phase !== 'cancelled' && (
-        <div className="flash-bar" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={total - left}>
+        <div className={styles['flash-bar']} role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={total - left}>
           <span style={{ width: `${pct}%` }} />
           <em data-testid="flash-left">{t('shop.flashLeft', { count: left, total })}</em>
         </div>

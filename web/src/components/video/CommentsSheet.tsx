@@ -1,52 +1,72 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router-dom';
-import type { Comment, Video } from '@tremolo/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, type Comment, type Video } from '@tremolo/protocol';
 import { Avatar } from '../Avatar.tsx';
 import { ErrorMessage } from '../Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
+import { pagesKeyOf, useApiMutation, useApiPages, type Pages } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { timeAgo } from '../../lib/time.ts';
-import { videosApi } from './videoApi.ts';
-import './video.css';
+import { editVideo } from './videoCache.ts';
+import { cx } from '../../lib/cx.ts';
+import styles from './video.module.css';
 
-interface Thread {
-  items: Comment[];
-  cursor: string | null;
-  loading: boolean;
-  error: unknown;
+const LIMIT = 20;
+/** The arguments of one thread's pages: the top-level comments, or the replies under `parentId`. */
+const threadArgs = (id: string, parentId: string | null) => ({
+  params: { id },
+  query: { limit: LIMIT, ...(parentId ? { parentId } : {}) },
+});
+
+/** Appends `c` to the last cached page of a thread; a thread not read yet starts with it. */
+function appendTo(prev: Pages<Comment> | undefined, c: Comment): Pages<Comment> {
+  if (!prev) return { pages: [{ items: [c], nextCursor: null }], pageParams: [null] };
+  const pages = prev.pages.map((p, i) => (i === prev.pages.length - 1 ? { ...p, items: [...p.items, c] } : p));
+  return { ...prev, pages };
 }
-const emptyThread: Thread = { items: [], cursor: null, loading: false, error: null };
 
 /** The comments of a video in a bottom sheet: newest first, replies one level deep under each. */
-export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClose(): void; onCount(n: number): void }) {
+export function CommentsSheet({ video, onClose }: { video: Video; onClose(): void }) {
   const { t, tn } = useI18n();
   const { me } = useSession();
   const location = useLocation();
-  const [top, setTop] = useState<Thread>({ ...emptyThread, loading: true });
-  const [replies, setReplies] = useState<Record<string, Thread>>({});
+  const client = useQueryClient();
+  const top = useApiPages(api.videos.comments, threadArgs(video.id, null));
+  const items = top.data?.pages.flatMap((p) => p.items) ?? [];
+  const loading = top.isPending || top.isFetchingNextPage;
+  // Threads whose replies are shown; their pages are in the cache.
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const [replyTo, setReplyTo] = useState<Comment | null>(null);
   const [text, setText] = useState('');
-  const [sending, setSending] = useState(false);
-  const [sendError, setSendError] = useState<unknown>(null);
   const input = useRef<HTMLInputElement>(null);
-  const count = useRef(video.comments);
-
-  const load = useCallback(
-    async (cursor: string | null) => {
-      setTop((s) => ({ ...s, loading: true, error: null }));
-      try {
-        const p = await videosApi.comments(video.id, null, cursor);
-        setTop((s) => ({ items: cursor ? [...s.items, ...p.items] : p.items, cursor: p.nextCursor, loading: false, error: null }));
-      } catch (e) {
-        setTop((s) => ({ ...s, loading: false, error: e }));
+  const posting = useApiMutation(api.videos.comment, {
+    onSuccess: (c) => {
+      setText('');
+      setReplyTo(null);
+      if (c.parentId) {
+        const parentId = c.parentId;
+        client.setQueryData<Pages<Comment>>(
+          pagesKeyOf(api.videos.comments, threadArgs(video.id, null)),
+          (prev) =>
+            prev && {
+              ...prev,
+              pages: prev.pages.map((p) => ({
+                ...p,
+                items: p.items.map((x) => (x.id === parentId ? { ...x, replies: x.replies + 1 } : x)),
+              })),
+            },
+        );
+        client.setQueryData<Pages<Comment>>(pagesKeyOf(api.videos.comments, threadArgs(video.id, parentId)), (prev) => appendTo(prev, c));
+        setOpen((o) => new Set(o).add(parentId));
+      } else {
+        client.setQueryData<Pages<Comment>>(pagesKeyOf(api.videos.comments, threadArgs(video.id, null)), (prev) =>
+          prev?.pages[0] ? { ...prev, pages: [{ ...prev.pages[0], items: [c, ...prev.pages[0].items] }, ...prev.pages.slice(1)] } : prev,
+        );
       }
+      editVideo(client, video.id, (v) => ({ ...v, comments: v.comments + 1 }));
     },
-    [video.id],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  });
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -54,59 +74,21 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  const loadReplies = async (parent: Comment, cursor: string | null) => {
-    setReplies((r) => ({ ...r, [parent.id]: { ...(r[parent.id] ?? emptyThread), loading: true, error: null } }));
-    try {
-      const p = await videosApi.comments(video.id, parent.id, cursor);
-      setReplies((r) => {
-        const prev = r[parent.id] ?? emptyThread;
-        const known = new Set(prev.items.map((c) => c.id));
-        return {
-          ...r,
-          [parent.id]: {
-            items: [...prev.items, ...p.items.filter((c) => !known.has(c.id))],
-            cursor: p.nextCursor,
-            loading: false,
-            error: null,
-          },
-        };
-      });
-    } catch (e) {
-      setReplies((r) => ({ ...r, [parent.id]: { ...(r[parent.id] ?? emptyThread), loading: false, error: e } }));
-    }
-  };
-
-  const hideReplies = (id: string) =>
-    setReplies((r) => {
-      const next = { ...r };
-      delete next[id];
+  const hideReplies = (id: string) => {
+    setOpen((o) => {
+      const next = new Set(o);
+      next.delete(id);
       return next;
     });
+    // Shown again, they are read again from the start.
+    client.removeQueries({ queryKey: pagesKeyOf(api.videos.comments, threadArgs(video.id, id)), exact: true });
+  };
 
-  const send = async (e: FormEvent) => {
+  const send = (e: FormEvent) => {
     e.preventDefault();
     const body = text.trim();
-    if (!body || sending) return;
-    setSending(true);
-    setSendError(null);
-    try {
-      const c = await videosApi.comment(video.id, body, replyTo?.id ?? null);
-      setText('');
-      if (c.parentId) {
-        const parentId = c.parentId;
-        setTop((s) => ({ ...s, items: s.items.map((p) => (p.id === parentId ? { ...p, replies: p.replies + 1 } : p)) }));
-        setReplies((r) => ({ ...r, [parentId]: { ...(r[parentId] ?? emptyThread), items: [...(r[parentId]?.items ?? []), c] } }));
-      } else {
-        setTop((s) => ({ ...s, items: [c, ...s.items] }));
-      }
-      setReplyTo(null);
-      count.current += 1;
-      onCount(count.current);
-    } catch (err) {
-      setSendError(err);
-    } finally {
-      setSending(false);
-    }
+    if (!body || posting.isPending) return;
+    posting.mutate({ params: { id: video.id }, body: replyTo ? { text: body, parentId: replyTo.id } : { text: body } });
   };
 
   const startReply = (c: Comment) => {
@@ -117,14 +99,14 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
   return (
     // A tap outside the sheet closes it, as does Escape; the sheet itself is the dialog.
     <div
-      className="vsheet-backdrop"
+      className={styles['vsheet-backdrop']}
       role="presentation"
       onClick={(e) => e.target === e.currentTarget && onClose()}
       onKeyDown={(e) => e.key === 'Escape' && onClose()}
       data-testid="comments-backdrop"
     >
-      <section className="vsheet" role="dialog" aria-label={t('comments.title')} data-testid="comments-sheet">
-        <header className="vsheet-head">
+      <section className={styles.vsheet} role="dialog" aria-label={t('comments.title')} data-testid="comments-sheet">
+        <header className={styles['vsheet-head']}>
           <strong data-testid="comments-count">{tn('comments.count', video.comments)}</strong>
           <button
             type="button"
@@ -136,72 +118,50 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
             ✕
           </button>
         </header>
-        <div className="vsheet-body">
-          {top.items.length === 0 && !top.loading && top.error === null && <p className="empty">{t('comments.empty')}</p>}
-          <ul className="vcomments" data-testid="comments-list">
-            {top.items.map((c) => {
-              const thread = replies[c.id];
-              const shown = thread?.items.length ?? 0;
-              return (
-                <li key={c.id} data-testid="comment" data-comment-id={c.id}>
-                  <CommentRow comment={c} onReply={me ? () => startReply(c) : undefined} />
-                  {thread && thread.items.length > 0 && (
-                    <ul className="vreplies" data-testid="replies">
-                      {thread.items.map((r) => (
-                        <li key={r.id} data-testid="reply">
-                          <CommentRow comment={r} onReply={me ? () => startReply(c) : undefined} small />
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                  {thread?.error !== undefined && thread.error !== null && (
-                    <ErrorMessage error={thread.error} onRetry={() => void loadReplies(c, thread.cursor)} />
-                  )}
-                  {(c.replies > shown || thread?.cursor) && (
-                    <button
-                      type="button"
-                      className="vlink"
-                      disabled={thread?.loading}
-                      onClick={() => void loadReplies(c, thread?.cursor ?? null)}
-                      data-testid="comment-show-replies"
-                    >
-                      {tn('comments.showReplies', c.replies - shown)}
-                    </button>
-                  )}
-                  {thread && shown > 0 && c.replies <= shown && !thread.cursor && (
-                    <button type="button" className="vlink" onClick={() => hideReplies(c.id)} data-testid="comment-hide-replies">
-                      {t('comments.hideReplies')}
-                    </button>
-                  )}
-                </li>
-              );
-            })}
+        <div className={styles['vsheet-body']}>
+          {top.isSuccess && items.length === 0 && !top.isFetching && <p className="empty">{t('comments.empty')}</p>}
+          <ul className={styles.vcomments} data-testid="comments-list">
+            {items.map((c) => (
+              <li key={c.id} data-testid="comment" data-comment-id={c.id}>
+                <CommentRow comment={c} onReply={me ? () => startReply(c) : undefined} />
+                <Replies
+                  video={video}
+                  parent={c}
+                  open={open.has(c.id)}
+                  onShow={() => setOpen((o) => new Set(o).add(c.id))}
+                  onHide={() => hideReplies(c.id)}
+                  onReply={me ? () => startReply(c) : undefined}
+                />
+              </li>
+            ))}
           </ul>
-          {top.loading && (
+          {loading && (
             <div className="loading" role="status">
               <span className="spinner" aria-hidden="true" />
               {t('common.loading')}
             </div>
           )}
-          {top.error !== null && <ErrorMessage error={top.error} onRetry={() => void load(top.cursor)} testId="comments-error" />}
-          {top.cursor && !top.loading && (
+          {top.error !== null && (
+            <ErrorMessage error={top.error} onRetry={() => void (top.data ? top.fetchNextPage() : top.refetch())} testId="comments-error" />
+          )}
+          {top.hasNextPage && !loading && !top.error && (
             <button
               type="button"
               className="btn btn-ghost btn-small btn-block"
-              onClick={() => void load(top.cursor)}
+              onClick={() => void top.fetchNextPage()}
               data-testid="comments-more"
             >
               {t('comments.more')}
             </button>
           )}
         </div>
-        <footer className="vsheet-foot">
+        <footer className={styles['vsheet-foot']}>
           {me ? (
-            <form onSubmit={(e) => void send(e)} className="vcompose" data-testid="comment-form">
+            <form onSubmit={send} className={styles.vcompose} data-testid="comment-form">
               {replyTo && (
                 <button
                   type="button"
-                  className="vreplying"
+                  className={styles.vreplying}
                   onClick={() => setReplyTo(null)}
                   data-testid="comment-cancel-reply"
                   aria-label={t('comments.cancelReply')}
@@ -209,7 +169,7 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
                   ↳ {replyTo.author.displayName} ✕
                 </button>
               )}
-              <div className="vcompose-row">
+              <div className={styles['vcompose-row']}>
                 <input
                   ref={input}
                   value={text}
@@ -222,13 +182,13 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
                 <button
                   type="submit"
                   className="btn btn-primary btn-small"
-                  disabled={sending || text.trim() === ''}
+                  disabled={posting.isPending || text.trim() === ''}
                   data-testid="comment-send"
                 >
                   {t('comments.send')}
                 </button>
               </div>
-              {sendError !== null && <ErrorMessage error={sendError} testId="comment-error" />}
+              {posting.error !== null && <ErrorMessage error={posting.error} testId="comment-error" />}
             </form>
           ) : (
             <Link
@@ -245,20 +205,77 @@ export function CommentsSheet({ video, onClose, onCount }: { video: Video; onClo
   );
 }
 
+/**
+ * The replies under one comment, a page at a time once shown. A reply just posted shows at once
+ * (its thread's cache starts with it); "show replies" then reads the thread from the server.
+ */
+function Replies({
+  video,
+  parent,
+  open,
+  onShow,
+  onHide,
+  onReply,
+}: {
+  video: Video;
+  parent: Comment;
+  open: boolean;
+  onShow(): void;
+  onHide(): void;
+  onReply?: () => void;
+}) {
+  const { t, tn } = useI18n();
+  const thread = useApiPages(api.videos.comments, threadArgs(video.id, parent.id), { enabled: open });
+  const seen = new Set<string>();
+  const items = open ? (thread.data?.pages.flatMap((p) => p.items) ?? []).filter((c) => !seen.has(c.id) && (seen.add(c.id), true)) : [];
+  const shown = items.length;
+  const loading = open && (thread.isPending || thread.isFetching);
+  const more = () => {
+    if (!open) onShow();
+    else if (thread.hasNextPage) void thread.fetchNextPage();
+    // Only the reply just posted is here: read the thread from its start.
+    else void thread.refetch();
+  };
+  return (
+    <>
+      {items.length > 0 && (
+        <ul className={styles.vreplies} data-testid="replies">
+          {items.map((r) => (
+            <li key={r.id} data-testid="reply">
+              <CommentRow comment={r} onReply={onReply} small />
+            </li>
+          ))}
+        </ul>
+      )}
+      {open && thread.error !== null && <ErrorMessage error={thread.error} onRetry={more} />}
+      {(parent.replies > shown || (open && thread.hasNextPage)) && (
+        <button type="button" className={styles.vlink} disabled={loading} onClick={more} data-testid="comment-show-replies">
+          {tn('comments.showReplies', parent.replies - shown)}
+        </button>
+      )}
+      {open && shown > 0 && parent.replies <= shown && !thread.hasNextPage && (
+        <button type="button" className={styles.vlink} onClick={onHide} data-testid="comment-hide-replies">
+          {t('comments.hideReplies')}
+        </button>
+      )}
+    </>
+  );
+}
+
 function CommentRow({ comment, onReply, small = false }: { comment: Comment; onReply?: () => void; small?: boolean }) {
   const { t, lang } = useI18n();
   return (
-    <div className={`vcomment${small ? ' vcomment-small' : ''}`}>
+    <div className={cx(styles.vcomment, small && styles['vcomment-small'])}>
       <Link to={`/u/${comment.author.handle}`}>
         <Avatar user={comment.author} size={small ? 26 : 34} />
       </Link>
-      <div className="vcomment-body">
+      <div className={styles['vcomment-body']}>
         <span className="muted small">{comment.author.displayName}</span>
         <p data-testid="comment-text">{comment.text}</p>
         <span className="muted small">
           {timeAgo(comment.createdAt, lang)}
           {onReply && (
-            <button type="button" className="vlink" onClick={onReply} data-testid="comment-reply">
+            <button type="button" className={styles.vlink} onClick={onReply} data-testid="comment-reply">
               {t('comments.reply')}
             </button>
           )}

@@ -1,15 +1,13 @@
 import { useEffect, useMemo } from 'react';
-import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { api, type Video } from '@tremolo/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { api } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { call } from '../../lib/client.ts';
-import { keyOf, useApiPages } from '../../lib/queries.ts';
+import { useApiPages } from '../../lib/queries.ts';
+import { storeVideo } from './videoCache.ts';
 import { VideoGrid } from './VideoGrid.tsx';
-import './video.css';
-
-type Page<T> = { items: T[]; nextCursor: string | null };
 
 /** The creator's videos on their personal card: what I may see, newest first, more on demand. */
 export function CreatorVideos({ handle }: { handle: string }) {
@@ -28,16 +26,11 @@ export function CreatorVideos({ handle }: { handle: string }) {
     if (!mine || !realtime || !me) return;
     return realtime.subscribe(`user:${me.id}`, (ev) => {
       if (ev.body.kind !== 'video_status') return;
-      const id = ev.body.videoId;
-      call(api.videos.get, { params: { id } })
-        .then((v) =>
-          queryClient.setQueryData<InfiniteData<Page<Video>>>([...keyOf(api.videos.byAuthor, args), 'pages'], (prev) =>
-            prev ? { ...prev, pages: prev.pages.map((p) => ({ ...p, items: p.items.map((x) => (x.id === id ? v : x)) })) } : prev,
-          ),
-        )
+      call(api.videos.get, { params: { id: ev.body.videoId } })
+        .then((v) => storeVideo(queryClient, v))
         .catch(() => undefined);
     });
-  }, [mine, realtime, me, queryClient, args]);
+  }, [mine, realtime, me, queryClient]);
 
   return (
     <section className="panel creator-videos" data-testid="creator-videos">

@@ -5,7 +5,8 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney, formatPriceRange } from '../../lib/money.ts';
 import { BagIcon } from './icons.tsx';
 import { videosApi } from './videoApi.ts';
-import './video.css';
+import styles from './video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** Where a product card sat, for attribution: a video, or the For You feed (via the video it came from). */
 export interface ChipContext {
@@ -48,7 +49,7 @@ export function ProductChip({
   return (
     <Link
       to={productHref(product.id, context.videoId)}
-      className={`vchip${large ? ' vchip-large' : ''}`}
+      className={cx(styles.vchip, large && styles['vchip-large'])}
       data-testid="video-product"
       data-product-id={product.id}
       onClick={(e) => {
@@ -57,16 +58,16 @@ export function ProductChip({
       }}
     >
       {product.imageUrl ? (
-        <img src={product.imageUrl} alt="" className="vchip-img" />
+        <img src={product.imageUrl} alt="" className={styles['vchip-img']} />
       ) : (
-        <span className="vchip-img vchip-noimg">
+        <span className={cx(styles['vchip-img'], styles['vchip-noimg'])}>
           <BagIcon />
         </span>
       )}
-      <span className="vchip-text">
-        <span className="vchip-title">{product.title}</span>
-        <span className="vchip-meta">
-          <strong className={sale ? 'vchip-sale' : ''}>{price}</strong>
+      <span className={styles['vchip-text']}>
+        <span className={styles['vchip-title']}>{product.title}</span>
+        <span className={styles['vchip-meta']}>
+          <strong className={sale ? styles['vchip-sale'] : ''}>{price}</strong>
           {!product.inStock && <em>{t('videos.productSoldOut')}</em>}
           {low && <em>{t('videos.productLeft', { count: product.stock })}</em>}
         </span>

@@ -3,12 +3,13 @@ import type { Video } from '@tremolo/protocol';
 import { useI18n } from '../../lib/i18n.tsx';
 import { HeartIcon } from './icons.tsx';
 import { compactCount } from './videoApi.ts';
-import './video.css';
+import { cx } from '../../lib/cx.ts';
+import styles from './video.module.css';
 
 /** Poster tiles of videos, three across; the uploader also sees processing and failed ones. */
 export function VideoGrid({ videos, testId = 'video-grid' }: { videos: Video[]; testId?: string }) {
   return (
-    <ul className="vgrid" data-testid={testId}>
+    <ul className={styles.vgrid} data-testid={testId}>
       {videos.map((v) => (
         <li key={v.id}>
           <VideoTile video={v} />
@@ -25,19 +26,19 @@ export function VideoTile({ video: v }: { video: Video }) {
       {v.posterUrl ? (
         <img src={v.posterUrl} alt="" loading="lazy" />
       ) : (
-        <span className="vgrid-state">{v.status === 'processing' ? <span className="spinner" aria-hidden="true" /> : null}</span>
+        <span className={styles['vgrid-state']}>{v.status === 'processing' ? <span className="spinner" aria-hidden="true" /> : null}</span>
       )}
       {v.status !== 'ready' && (
-        <span className={`vgrid-badge ${v.status}`} data-testid="video-status">
+        <span className={cx(styles['vgrid-badge'], styles[v.status])} data-testid="video-status">
           {t(v.status === 'processing' ? 'status.processing' : 'status.failed')}
         </span>
       )}
       {v.status === 'ready' && v.visibility !== 'public' && (
-        <span className="vgrid-badge">{t(v.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>
+        <span className={styles['vgrid-badge']}>{t(v.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>
       )}
-      {v.caption && <span className="vgrid-caption">{v.caption}</span>}
+      {v.caption && <span className={styles['vgrid-caption']}>{v.caption}</span>}
       {v.status === 'ready' && (
-        <span className="vgrid-likes">
+        <span className={styles['vgrid-likes']}>
           <HeartIcon filled={false} />
           {compactCount(v.likes, lang)}
         </span>
@@ -46,7 +47,13 @@ export function VideoTile({ video: v }: { video: Video }) {
   );
   if (v.status !== 'ready') {
     return (
-      <div className="vgrid-item" data-testid="video-tile" data-video-id={v.id} data-status={v.status} title={v.error ?? undefined}>
+      <div
+        className={styles['vgrid-item']}
+        data-testid="video-tile"
+        data-video-id={v.id}
+        data-status={v.status}
+        title={v.error ?? undefined}
+      >
         {body}
       </div>
     );
@@ -54,7 +61,7 @@ export function VideoTile({ video: v }: { video: Video }) {
   return (
     <Link
       to={`/v/${v.id}`}
-      className="vgrid-item"
+      className={styles['vgrid-item']}
       data-testid="video-tile"
       data-video-id={v.id}
       data-status={v.status}

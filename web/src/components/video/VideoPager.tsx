@@ -1,19 +1,20 @@
-import { useCallback, useEffect, useRef, useState, type Dispatch, type ReactNode, type SetStateAction } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { FeedItem, ProductCard, Video } from '@tremolo/protocol';
 import { ErrorMessage } from '../Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { CommentsSheet } from './CommentsSheet.tsx';
 import { ProductChip } from './ProductChip.tsx';
 import { VideoSlide } from './VideoSlide.tsx';
-import './video.css';
+import styles from './video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** Sound stays as the person set it while they move between feeds in this tab. */
 let sessionMuted = true;
 const WHEEL_COOLDOWN_MS = 450;
 
 export interface PagerProps {
+  /** What to show, read from the cache: a like or a new comment reaches it there. */
   items: FeedItem[];
-  setItems: Dispatch<SetStateAction<FeedItem[]>>;
   /** Asked for when the person nears the end. */
   loadMore?: () => void;
   hasMore: boolean;
@@ -24,8 +25,8 @@ export interface PagerProps {
   empty: ReactNode;
   /** Floats over the top of the feed (tabs, links). */
   overlay?: ReactNode;
-  /** Offer "not interested" (For You). */
-  dismissable?: boolean;
+  /** Offer "not interested" (For You), and take the video off the list. */
+  onDismiss?(video: Video): void;
   /** Say why each video is there (For You). */
   reasons?: boolean;
   testId: string;
@@ -42,7 +43,6 @@ function itemKey(item: FeedItem): string {
  */
 export function VideoPager({
   items,
-  setItems,
   loadMore,
   hasMore,
   loading,
@@ -50,7 +50,7 @@ export function VideoPager({
   onRetry,
   empty,
   overlay,
-  dismissable = false,
+  onDismiss,
   reasons = false,
   testId,
 }: PagerProps) {
@@ -58,7 +58,11 @@ export function VideoPager({
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const [muted, setMutedState] = useState(sessionMuted);
-  const [comments, setComments] = useState<Video | null>(null);
+  const [commentsOf, setCommentsOf] = useState<string | null>(null);
+  // The sheet shows the video as the list has it now (its comment count moves as comments are posted).
+  const commented = items.find((it) => it.type === 'video' && it.video.id === commentsOf);
+  const comments = commented?.type === 'video' ? commented.video : null;
+  const sheetOpen = comments !== null;
   const [toast, setToast] = useState<{ text: string; n: number } | null>(null);
   const wheelAt = useRef(0);
   const activeRef = useRef(0);
@@ -99,7 +103,7 @@ export function VideoPager({
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (comments) return;
+      if (sheetOpen) return;
       const target = e.target;
       if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
       if (e.key === 'ArrowDown' || e.key === 'PageDown' || e.key === 'j') {
@@ -112,7 +116,7 @@ export function VideoPager({
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [go, comments, setMuted]);
+  }, [go, sheetOpen, setMuted]);
 
   const hasItems = items.length > 0;
   // One wheel gesture moves one item; trackpads send dozens of small events per flick.
@@ -141,23 +145,13 @@ export function VideoPager({
   }, [toast]);
 
   const showToast = useCallback((text: string) => setToast((prev) => ({ text, n: (prev?.n ?? 0) + 1 })), []);
-  const replace = useCallback(
-    (v: Video) => {
-      setItems((prev) => prev.map((it) => (it.type === 'video' && it.video.id === v.id ? { ...it, video: v } : it)));
-      setComments((c) => (c && c.id === v.id ? v : c));
-    },
-    [setItems],
-  );
-  const dismiss = useCallback(
-    (v: Video) => setItems((prev) => prev.filter((it) => !(it.type === 'video' && it.video.id === v.id))),
-    [setItems],
-  );
+  const openComments = useCallback((v: Video) => setCommentsOf(v.id), []);
 
   if (items.length === 0) {
     return (
-      <div className="vscreen vscreen-flat" data-testid={testId}>
-        {overlay && <div className="voverlay voverlay-flat">{overlay}</div>}
-        <div className="vflat">
+      <div className={cx(styles.vscreen, styles['vscreen-flat'])} data-testid={testId}>
+        {overlay && <div className={cx(styles.voverlay, styles['voverlay-flat'])}>{overlay}</div>}
+        <div className={styles.vflat}>
           {error !== null ? (
             <ErrorMessage error={error} onRetry={onRetry} testId={`${testId}-error`} />
           ) : loading ? (
@@ -171,9 +165,9 @@ export function VideoPager({
   }
 
   return (
-    <div className="vscreen" data-testid={testId}>
-      {overlay && <div className="voverlay">{overlay}</div>}
-      <div className="vpager" ref={scroller} onScroll={onScroll} data-testid={`${testId}-pager`}>
+    <div className={styles.vscreen} data-testid={testId}>
+      {overlay && <div className={styles.voverlay}>{overlay}</div>}
+      <div className={styles.vpager} ref={scroller} onScroll={onScroll} data-testid={`${testId}-pager`}>
         {items.map((item, i) =>
           item.type === 'video' ? (
             <VideoSlide
@@ -184,9 +178,8 @@ export function VideoPager({
               near={Math.abs(i - active) <= 1}
               muted={muted}
               onMuted={setMuted}
-              onComments={setComments}
-              onChange={replace}
-              onDismiss={dismissable ? dismiss : undefined}
+              onComments={openComments}
+              onDismiss={onDismiss}
               onToast={showToast}
             />
           ) : (
@@ -194,7 +187,7 @@ export function VideoPager({
           ),
         )}
         {total > items.length && (
-          <div className="vslide vslide-end" data-testid={`${testId}-end`}>
+          <div className={cx(styles.vslide, styles['vslide-end'])} data-testid={`${testId}-end`}>
             {error !== null ? (
               <ErrorMessage error={error} onRetry={onRetry} />
             ) : loading || hasMore ? (
@@ -205,10 +198,10 @@ export function VideoPager({
           </div>
         )}
       </div>
-      <div className="vnav" aria-hidden="false">
+      <div className={styles.vnav} aria-hidden="false">
         <button
           type="button"
-          className="vnav-btn"
+          className={styles['vnav-btn']}
           onClick={() => go(active - 1)}
           disabled={active === 0}
           aria-label={t('videos.prev')}
@@ -218,7 +211,7 @@ export function VideoPager({
         </button>
         <button
           type="button"
-          className="vnav-btn"
+          className={styles['vnav-btn']}
           onClick={() => go(active + 1)}
           disabled={active >= total - 1}
           aria-label={t('videos.next')}
@@ -228,13 +221,11 @@ export function VideoPager({
         </button>
       </div>
       {toast && (
-        <div key={toast.n} className="vtoast" role="status" data-testid="video-toast">
+        <div key={toast.n} className={styles.vtoast} role="status" data-testid="video-toast">
           {toast.text}
         </div>
       )}
-      {comments && (
-        <CommentsSheet video={comments} onClose={() => setComments(null)} onCount={(n) => replace({ ...comments, comments: n })} />
-      )}
+      {comments && <CommentsSheet video={comments} onClose={() => setCommentsOf(null)} />}
     </div>
   );
 }
@@ -253,10 +244,10 @@ function PagerLoading() {
 function ProductSlide({ product, viaVideoId, active }: { product: ProductCard; viaVideoId: string | null; active: boolean }) {
   const { t } = useI18n();
   return (
-    <article className="vslide vslide-product" data-testid="feed-product" data-product-id={product.id}>
-      {product.imageUrl && <img className="vproduct-bg" src={product.imageUrl} alt="" loading="lazy" />}
-      <div className="vproduct">
-        <span className="vreason">{t('videos.productSuggested')}</span>
+    <article className={cx(styles.vslide, styles['vslide-product'])} data-testid="feed-product" data-product-id={product.id}>
+      {product.imageUrl && <img className={styles['vproduct-bg']} src={product.imageUrl} alt="" loading="lazy" />}
+      <div className={styles.vproduct}>
+        <span className={styles.vreason}>{t('videos.productSuggested')}</span>
         <ProductChip product={product} context={{ surface: 'feed', videoId: viaVideoId }} visible={active} large />
       </div>
     </article>

@@ -1,15 +1,18 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import type { FeedItem, Video } from '@tremolo/protocol';
+import { api, type FeedItem, type Video } from '@tremolo/protocol';
 import { Avatar } from '../Avatar.tsx';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { useApiMutation } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { CommentIcon, HeartIcon, MoreIcon, PlayIcon, ShareIcon, SoundOffIcon, SoundOnIcon } from './icons.tsx';
 import { ProductChip } from './ProductChip.tsx';
-import { compactCount, videoUrl, videosApi } from './videoApi.ts';
+import { compactCount, videoUrl } from './videoApi.ts';
+import { useLikeVideo } from './videoCache.ts';
 import { useWatchReport } from './useWatchReport.ts';
-import './video.css';
+import styles from './video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 type Reason = Extract<FeedItem, { type: 'video' }>['reason'];
 const REASONS: Record<Reason, MessageKey> = {
@@ -32,14 +35,13 @@ export interface SlideProps {
   muted: boolean;
   onMuted(muted: boolean): void;
   onComments(video: Video): void;
-  onChange(video: Video): void;
   /** "Not interested": the feed drops it. */
   onDismiss?(video: Video): void;
   onToast(text: string): void;
 }
 
 /** One full-screen video of a swipe feed: the player, the caption and the action rail. */
-export function VideoSlide({ video, reason, active, near, muted, onMuted, onComments, onChange, onDismiss, onToast }: SlideProps) {
+export function VideoSlide({ video, reason, active, near, muted, onMuted, onComments, onDismiss, onToast }: SlideProps) {
   const { t, lang } = useI18n();
   const errorText = useErrorText();
   const { me } = useSession();
@@ -50,7 +52,8 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
   const [failed, setFailed] = useState(false);
   const [burst, setBurst] = useState(0);
   const [menu, setMenu] = useState(false);
-  const [liking, setLiking] = useState(false);
+  const like = useLikeVideo((e) => onToast(errorText(e)));
+  const notInterestedCall = useApiMutation(api.videos.notInterested);
   const lastTap = useRef(0);
   const singleTap = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -99,20 +102,9 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
     return false;
   };
 
-  const setLike = async (on: boolean) => {
-    if (!requireLogin() || liking || video.likedByMe === on) return;
-    setLiking(true);
-    // Optimistic: the heart fills at once, and goes back if the server says no.
-    onChange({ ...video, likedByMe: on, likes: video.likes + (on ? 1 : -1) });
-    try {
-      const r = await videosApi.like(video.id, on);
-      onChange({ ...video, likedByMe: r.liked, likes: r.likes });
-    } catch (e) {
-      onChange(video);
-      onToast(errorText(e));
-    } finally {
-      setLiking(false);
-    }
+  const setLike = (on: boolean) => {
+    if (!requireLogin() || like.isPending || video.likedByMe === on) return;
+    like.mutate({ video, on });
   };
 
   const onTap = () => {
@@ -122,7 +114,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
       if (singleTap.current) clearTimeout(singleTap.current);
       singleTap.current = null;
       setBurst((n) => n + 1);
-      void setLike(true);
+      setLike(true);
       return;
     }
     lastTap.current = now;
@@ -149,16 +141,19 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
     }
   };
 
-  const notInterested = async () => {
+  const notInterested = () => {
     setMenu(false);
     if (!requireLogin()) return;
-    try {
-      await videosApi.notInterested(video.id);
-      onToast(t('videos.notInterestedDone'));
-      onDismiss?.(video);
-    } catch (e) {
-      onToast(errorText(e));
-    }
+    notInterestedCall.mutate(
+      { params: { id: video.id } },
+      {
+        onSuccess: () => {
+          onToast(t('videos.notInterestedDone'));
+          onDismiss?.(video);
+        },
+        onError: (e) => onToast(errorText(e)),
+      },
+    );
   };
 
   const friends = video.likedByFriends;
@@ -168,7 +163,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
 
   return (
     <article
-      className="vslide"
+      className={styles.vslide}
       data-testid="video-slide"
       data-video-id={video.id}
       data-hashtags={video.hashtags.join(' ')}
@@ -178,7 +173,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
       {video.streamUrl && near ? (
         <video
           ref={ref}
-          className="vplayer"
+          className={styles.vplayer}
           src={video.streamUrl}
           poster={video.posterUrl ?? undefined}
           preload="auto"
@@ -195,30 +190,30 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
           }}
         />
       ) : video.posterUrl ? (
-        <img className="vplayer" src={video.posterUrl} alt="" loading="lazy" />
+        <img className={styles.vplayer} src={video.posterUrl} alt="" loading="lazy" />
       ) : (
-        <div className="vplayer vplayer-empty" />
+        <div className={cx(styles.vplayer, styles['vplayer-empty'])} />
       )}
 
       <button
         type="button"
-        className="vtap"
+        className={styles.vtap}
         onClick={onTap}
         aria-label={muted ? t('videos.unmute') : t('videos.paused')}
         data-testid="video-tap"
       />
       {burst > 0 && (
-        <span key={burst} className="vburst" aria-hidden="true">
+        <span key={burst} className={styles.vburst} aria-hidden="true">
           <HeartIcon filled />
         </span>
       )}
       {active && paused && !muted && !failed && (
-        <span className="vpaused" aria-hidden="true">
+        <span className={styles.vpaused} aria-hidden="true">
           <PlayIcon />
         </span>
       )}
       {failed && (
-        <p className="vfailed" role="alert">
+        <p className={styles.vfailed} role="alert">
           {t('videos.playFailed')}
         </p>
       )}
@@ -226,7 +221,7 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
       {active && (
         <button
           type="button"
-          className={`vsound${muted ? ' vsound-off' : ''}`}
+          className={cx(styles.vsound, muted && styles['vsound-off'])}
           onClick={() => onMuted(!muted)}
           data-testid="video-sound"
           aria-pressed={!muted}
@@ -236,10 +231,10 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         </button>
       )}
 
-      <div className="vrail">
+      <div className={styles.vrail}>
         <Link
           to={`/u/${video.author.handle}`}
-          className="vrail-avatar"
+          className={styles['vrail-avatar']}
           data-testid="video-author-avatar"
           aria-label={video.author.displayName}
         >
@@ -248,10 +243,10 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         <RailButton
           label={video.likedByMe ? t('videos.unlike') : t('videos.like')}
           count={compactCount(video.likes, lang)}
-          onClick={() => void setLike(!video.likedByMe)}
+          onClick={() => setLike(!video.likedByMe)}
           testId="video-like"
           pressed={video.likedByMe}
-          className={video.likedByMe ? 'liked' : ''}
+          className={video.likedByMe ? styles.liked : ''}
         >
           <HeartIcon filled />
         </RailButton>
@@ -267,13 +262,13 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
           <ShareIcon />
         </RailButton>
         {onDismiss && (
-          <div className="vmore">
+          <div className={styles.vmore}>
             <RailButton label={t('videos.notInterested')} count="" onClick={() => setMenu((m) => !m)} testId="video-more" pressed={menu}>
               <MoreIcon />
             </RailButton>
             {menu && (
-              <div className="vmenu" role="menu">
-                <button type="button" role="menuitem" onClick={() => void notInterested()} data-testid="video-not-interested">
+              <div className={styles.vmenu} role="menu">
+                <button type="button" role="menuitem" onClick={notInterested} data-testid="video-not-interested">
                   {t('videos.notInterested')}
                 </button>
               </div>
@@ -282,33 +277,33 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         )}
       </div>
 
-      <div className="vinfo">
+      <div className={styles.vinfo}>
         {product && <ProductChip product={product} context={{ surface: 'video', videoId: video.id }} visible={active} />}
-        <Link to={`/u/${video.author.handle}`} className="vauthor" data-testid="video-author">
+        <Link to={`/u/${video.author.handle}`} className={styles.vauthor} data-testid="video-author">
           @{video.author.handle}
           {video.visibility !== 'public' && (
-            <span className="vtag-pill">{t(video.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>
+            <span className={styles['vtag-pill']}>{t(video.visibility === 'friends' ? 'visibility.friends' : 'visibility.private')}</span>
           )}
         </Link>
         {video.caption && (
-          <p className="vcaption" data-testid="video-caption">
+          <p className={styles.vcaption} data-testid="video-caption">
             {video.caption}
           </p>
         )}
         {extraTags.length > 0 && (
-          <p className="vtags" data-testid="video-hashtags">
+          <p className={styles.vtags} data-testid="video-hashtags">
             {extraTags.map((h) => `#${h}`).join(' ')}
           </p>
         )}
         {friends.length > 0 && (
-          <p className="vsocial" data-testid="video-liked-by-friends">
+          <p className={styles.vsocial} data-testid="video-liked-by-friends">
             <HeartIcon filled />
             {friends.length === 1
               ? t('videos.likedBy', { name: friends[0]!.displayName })
               : t('videos.likedByMore', { name: friends[0]!.displayName, count: friends.length - 1 })}
           </p>
         )}
-        {reason && friends.length === 0 && <span className="vreason">{t(REASONS[reason])}</span>}
+        {reason && friends.length === 0 && <span className={styles.vreason}>{t(REASONS[reason])}</span>}
       </div>
     </article>
   );
@@ -334,7 +329,7 @@ function RailButton({
   return (
     <button
       type="button"
-      className={`vrail-btn ${className}`}
+      className={cx(styles['vrail-btn'], className)}
       onClick={onClick}
       aria-label={label}
       aria-pressed={pressed}

@@ -1,29 +1,15 @@
 import { api, type Surface } from '@tremolo/protocol';
 import { call, uploadTo } from '../../lib/client.ts';
 
-/** The calls the video screens make, typed by the endpoint declarations. */
+/** Calls the video screens make outside the query cache (uploads with progress, reports), typed by the endpoint declarations. */
 
 const v = api.videos;
-const byId = (id: string) => ({ params: { id } });
 
 export const videosApi = {
-  forYou: (limit = 6) => call(api.feeds.forYou, { query: { limit } }),
-  friends: (cursor: string | null, limit = 10) => call(api.feeds.friends, { query: { limit, ...(cursor ? { cursor } : {}) } }),
-  get: (id: string) => call(v.get, byId(id)),
   byAuthor: (handle: string, cursor: string | null, limit = 18) =>
     call(v.byAuthor, { params: { handle }, query: { limit, ...(cursor ? { cursor } : {}) } }),
-  like: (id: string, on: boolean) => call(on ? v.like : v.unlike, byId(id)),
   watch: (id: string, watchedMs: number, completed: boolean) =>
-    call(v.watch, { ...byId(id), body: { watchedMs: Math.round(watchedMs), completed } }),
-  notInterested: (id: string) => call(v.notInterested, byId(id)),
-  remove: (id: string) => call(v.remove, byId(id)),
-  comments: (id: string, parentId: string | null, cursor: string | null) =>
-    call(v.comments, { ...byId(id), query: { limit: 20, ...(parentId ? { parentId } : {}), ...(cursor ? { cursor } : {}) } }),
-  comment: (id: string, text: string, parentId: string | null) =>
-    call(v.comment, { ...byId(id), body: parentId ? { text, parentId } : { text } }),
-  interests: () => call(v.interests),
-  setInterests: (hashtags: string[]) => call(v.setInterests, { body: { hashtags } }),
-  myProducts: () => call(api.shop.myProducts, { query: { limit: 50 } }),
+    call(v.watch, { params: { id }, body: { watchedMs: Math.round(watchedMs), completed } }),
   upload: (
     file: File,
     fields: { caption: string; hashtags: string; visibility: string; coverTimeMs: number | null; productIds: string[] },

@@ -10,6 +10,8 @@ import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { call } from '../../lib/client.ts';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import styles from './CardPage.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** The personal card (个人名片): public, works logged out, and can be shared as a QR code or a PNG. */
 export function CardPage() {
@@ -58,11 +60,11 @@ function CardView({ card, onRelationship, refresh }: { card: Card; onRelationshi
 
   return (
     <div className="stack">
-      <article className="card-sheet" ref={sheet} data-testid="card">
-        <div className="card-cover" aria-hidden="true" />
-        <div className="card-head">
+      <article className={styles['card-sheet']} ref={sheet} data-testid="card">
+        <div className={styles['card-cover']} aria-hidden="true" />
+        <div className={styles['card-head']}>
           <Avatar user={user} size={96} testId="card-avatar" />
-          <h1 className="card-name" data-testid="card-name">
+          <h1 className={styles['card-name']} data-testid="card-name">
             {user.displayName}
           </h1>
           <p className="muted" data-testid="card-handle">
@@ -80,7 +82,7 @@ function CardView({ card, onRelationship, refresh }: { card: Card; onRelationshi
           )}
         </div>
         {user.bio && (
-          <p className="bio card-bio" data-testid="card-bio">
+          <p className={cx('bio', styles['card-bio'])} data-testid="card-bio">
             {user.bio}
           </p>
         )}
@@ -93,12 +95,12 @@ function CardView({ card, onRelationship, refresh }: { card: Card; onRelationshi
           <Actions card={card} onRelationship={onRelationship} refresh={refresh} />
         </div>
         {!hidden && <CardSections sections={card.sections} />}
-        <div className="card-qr">
+        <div className={styles['card-qr']}>
           <QrCode value={card.url} testId="card-qr" />
-          <div className="card-qr-text">
+          <div className={styles['card-qr-text']}>
             <strong>{t('card.scanTitle')}</strong>
             <span className="muted small">{t('card.scanBody', { name: user.displayName })}</span>
-            <span className="card-url small" data-testid="card-url">
+            <span className={cx(styles['card-url'], 'small')} data-testid="card-url">
               {card.url}
             </span>
           </div>

@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { UserList } from '../../components/UserList.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
-import { useInbox } from '../../lib/inbox.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { FriendsFeed } from '../videos/FriendsFeed.tsx';
+import styles from '../../components/video/video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** The Friends tab: friends' videos (朋友), with the friends list one tap away. */
 export function Friends() {
@@ -12,7 +12,7 @@ export function Friends() {
   const [params] = useSearchParams();
   const list = params.get('view') === 'list';
   const tabs = (
-    <nav className="vtabs" data-testid="friends-tabs">
+    <nav className={styles.vtabs} data-testid="friends-tabs">
       <Link to="/friends" replace className={list ? '' : 'active'} data-testid="friends-view-videos">
         {t('friendsFeed.videos')}
       </Link>
@@ -27,33 +27,23 @@ export function Friends() {
   if (list) {
     return (
       <div className="stack">
-        <div className="voverlay voverlay-flat voverlay-static">{tabs}</div>
+        <div className={cx(styles.voverlay, styles['voverlay-flat'], styles['voverlay-static'])}>{tabs}</div>
         <FriendsList />
       </div>
     );
   }
   // With no friend videos yet, the friends themselves are shown under the empty feed.
   return (
-    <div className="vscreen-host" data-testid="friends-page">
+    <div className={styles['vscreen-host']} data-testid="friends-page">
       <FriendsFeed tabs={tabs} fallback={<FriendsList embedded />} />
     </div>
   );
 }
 
-/** My friends: people I follow who follow me back. Refreshes when someone becomes a friend. */
+/** My friends: people I follow who follow me back. Read again when someone becomes a friend (the inbox provider sees it). */
 function FriendsList({ embedded = false }: { embedded?: boolean }) {
   const { t } = useI18n();
   const { me } = useSession();
-  const { onLive } = useInbox();
-  const [reloadKey, setReloadKey] = useState(0);
-
-  useEffect(
-    () =>
-      onLive((n) => {
-        if (n.payload.kind === 'friended') setReloadKey((k) => k + 1);
-      }),
-    [onLive],
-  );
 
   if (!me) return null;
   return (
@@ -73,7 +63,6 @@ function FriendsList({ embedded = false }: { embedded?: boolean }) {
       <UserList
         handle={me.handle}
         direction="friends"
-        reloadKey={reloadKey}
         empty={
           <>
             <p>{t('friends.empty')}</p>

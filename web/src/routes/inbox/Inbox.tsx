@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { Notification, NotificationPayload, UserSummary } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n, type I18n } from '../../lib/i18n.tsx';
-import { useInbox } from '../../lib/inbox.tsx';
+import { useNotifications, useUnreadCount } from '../../lib/inbox.tsx';
 import { timeAgo } from '../../lib/time.ts';
 import { Conversations, MessagesSwitch } from '../messaging/Conversations.tsx';
 
@@ -24,27 +23,9 @@ export function Inbox() {
 
 function Notifications() {
   const { t } = useI18n();
-  const inbox = useInbox();
-  const { loaded, loading, error, loadFirst } = inbox;
-  const [marking, setMarking] = useState(false);
-  const [markError, setMarkError] = useState<unknown>(null);
-
-  useEffect(() => {
-    // A failed first load waits for the retry button rather than looping.
-    if (!loaded && !loading && error === null) loadFirst();
-  }, [loaded, loading, error, loadFirst]);
-
-  const markAll = async () => {
-    setMarking(true);
-    setMarkError(null);
-    try {
-      await inbox.markAllRead();
-    } catch (e) {
-      setMarkError(e);
-    } finally {
-      setMarking(false);
-    }
-  };
+  const unread = useUnreadCount();
+  const { pages, items, markRead, markAllRead } = useNotifications();
+  const loading = pages.isPending || pages.isFetchingNextPage;
 
   return (
     <section className="stack" data-testid="inbox-page">
@@ -53,32 +34,34 @@ function Notifications() {
         <div>
           <h1>{t('inbox.title')}</h1>
           <p className="muted" data-testid="inbox-unread">
-            {inbox.unread > 0 ? t('inbox.unread', { count: inbox.unread }) : t('inbox.allRead')}
+            {unread > 0 ? t('inbox.unread', { count: unread }) : t('inbox.allRead')}
           </p>
         </div>
         <button
           type="button"
           className="btn btn-small btn-ghost"
-          onClick={() => void markAll()}
-          disabled={marking || inbox.unread === 0}
+          onClick={markAllRead}
+          disabled={markRead.isPending || unread === 0}
           data-testid="inbox-mark-read"
         >
           {t('inbox.markAllRead')}
         </button>
       </header>
-      {markError !== null && <ErrorMessage error={markError} />}
-      {inbox.items.length > 0 && (
+      {markRead.error !== null && <ErrorMessage error={markRead.error} />}
+      {items.length > 0 && (
         <ul className="inbox-list" data-testid="inbox-list">
-          {inbox.items.map((n) => (
+          {items.map((n) => (
             <NotificationRow key={n.id} n={n} />
           ))}
         </ul>
       )}
-      {inbox.loaded && !inbox.loading && !inbox.error && inbox.items.length === 0 && <Empty>{t('inbox.empty')}</Empty>}
-      {inbox.loading && <Loading />}
-      {inbox.error !== null && <ErrorMessage error={inbox.error} onRetry={inbox.loaded ? inbox.loadMore : inbox.loadFirst} />}
-      {!inbox.loading && !inbox.error && inbox.hasMore && (
-        <button type="button" className="btn btn-ghost btn-block" onClick={inbox.loadMore} data-testid="inbox-load-more">
+      {pages.isSuccess && !loading && !pages.error && items.length === 0 && <Empty>{t('inbox.empty')}</Empty>}
+      {loading && <Loading />}
+      {pages.error !== null && (
+        <ErrorMessage error={pages.error} onRetry={() => void (pages.data ? pages.fetchNextPage() : pages.refetch())} />
+      )}
+      {!loading && !pages.error && pages.hasNextPage && (
+        <button type="button" className="btn btn-ghost btn-block" onClick={() => void pages.fetchNextPage()} data-testid="inbox-load-more">
           {t('common.loadMore')}
         </button>
       )}

@@ -11,6 +11,8 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { keyOf, useApiMutation } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { displayNameProblem, linkLabelProblem, linkUrlProblem } from '../../lib/validate.ts';
+import styles from './EditProfile.module.css';
+import { cx } from '../../lib/cx.ts';
 
 const MAX_LINKS = 5;
 const MAX_BIO = 280;
@@ -92,9 +94,9 @@ function AvatarEditor({ me }: { me: Me }) {
   };
 
   return (
-    <div className="panel avatar-editor">
+    <div className={cx('panel', styles['avatar-editor'])}>
       <Avatar user={me} size={88} testId="profile-avatar" />
-      <div className="avatar-actions">
+      <div className={styles['avatar-actions']}>
         <input
           ref={input}
           type="file"
@@ -220,13 +222,13 @@ function ProfileForm({ me }: { me: Me }) {
           {bio.length}/{MAX_BIO}
         </p>
       </div>
-      <fieldset className="links-editor">
+      <fieldset className={styles['links-editor']}>
         <legend>{t('profile.links', { max: MAX_LINKS })}</legend>
         {links.map((l, i) => {
           const p = linkProblems[i];
           const problem = p ? (p.label ?? p.url) : null;
           return (
-            <div className="link-row" key={l.key} data-testid="profile-link">
+            <div className={styles['link-row']} key={l.key} data-testid="profile-link">
               <input
                 aria-label={t('profile.linkLabel')}
                 placeholder={t('profile.linkLabel')}
@@ -253,7 +255,7 @@ function ProfileForm({ me }: { me: Me }) {
               >
                 ×
               </button>
-              {touched && problem && <p className="field-problem link-problem">{t(problem)}</p>}
+              {touched && problem && <p className={cx('field-problem', styles['link-problem'])}>{t(problem)}</p>}
             </div>
           );
         })}

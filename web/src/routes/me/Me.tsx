@@ -7,6 +7,7 @@ import { ErrorMessage } from '../../components/Status.tsx';
 import { MeShopLinks } from '../../components/shop/MeShopLinks.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
+import styles from './Me.module.css';
 
 export function Me() {
   const { t } = useI18n();
@@ -28,9 +29,9 @@ export function Me() {
 
   return (
     <section className="stack" data-testid="me-page">
-      <div className="me-head">
+      <div className={styles['me-head']}>
         <Avatar user={me} size={84} testId="me-avatar" />
-        <div className="me-names">
+        <div className={styles['me-names']}>
           <h1 data-testid="me-name">{me.displayName}</h1>
           <p className="muted">@{me.handle}</p>
         </div>

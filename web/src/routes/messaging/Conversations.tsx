@@ -1,22 +1,22 @@
-import { useEffect, useMemo } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { api, type DmThread, type Group } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { PinIcon } from '../../components/chat/FanBadge.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
-import { useInbox } from '../../lib/inbox.tsx';
-import { keyOf, useApiQuery } from '../../lib/queries.ts';
+import { useUnreadCount } from '../../lib/inbox.tsx';
+import { useApiQuery } from '../../lib/queries.ts';
 import { timeAgo } from '../../lib/time.ts';
-import '../../components/chat/chat.css';
+import styles from '../../components/chat/chat.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** Chats / Notifications, at the top of the Messages tab. */
 export function MessagesSwitch({ active }: { active: 'chats' | 'notifications' }) {
   const { t } = useI18n();
-  const { unread } = useInbox();
+  const unread = useUnreadCount();
   return (
-    <nav className="segmented segmented-2" aria-label={t('nav.messages')} data-testid="messages-switch">
+    <nav className={cx('segmented', styles['segmented-2'])} aria-label={t('nav.messages')} data-testid="messages-switch">
       <Link
         to="/inbox?tab=chats"
         className={active === 'chats' ? 'active' : ''}
@@ -32,7 +32,7 @@ export function MessagesSwitch({ active }: { active: 'chats' | 'notifications' }
         data-testid="messages-tab-notifications"
       >
         {t('msg.tabNotifications')}
-        {unread > 0 && <span className="seg-count">{unread > 99 ? '99+' : unread}</span>}
+        {unread > 0 && <span className={styles['seg-count']}>{unread > 99 ? '99+' : unread}</span>}
       </Link>
     </nav>
   );
@@ -45,8 +45,6 @@ type Row =
 /** My conversations: direct messages and fan groups, with unread counts, newest activity first. */
 export function Conversations() {
   const { t, tn, lang } = useI18n();
-  const inbox = useInbox();
-  const queryClient = useQueryClient();
   // Unread counts move on other screens (reading a chat), so the list is fetched afresh on each visit.
   const dms = useApiQuery(api.dms.list, undefined, { refetchOnMount: 'always' });
   const groups = useApiQuery(api.groups.mine, undefined, { refetchOnMount: 'always' });
@@ -64,17 +62,7 @@ export function Conversations() {
     return out;
   }, [dms.data, groups.data]);
 
-  // A new DM or mention arrives as a notification: the list refreshes with it.
-  useEffect(
-    () =>
-      inbox.onLive((n) => {
-        if (n.payload.kind === 'dm' || n.payload.kind === 'mention' || n.payload.kind === 'join_request') {
-          void queryClient.invalidateQueries({ queryKey: keyOf(api.dms.list) });
-          void queryClient.invalidateQueries({ queryKey: keyOf(api.groups.mine) });
-        }
-      }),
-    [inbox, queryClient],
-  );
+  // A new DM or mention arrives as a notification: the inbox provider has the list read again.
   const retry = () => {
     if (dms.error) void dms.refetch();
     if (groups.error) void groups.refetch();
@@ -82,7 +70,7 @@ export function Conversations() {
 
   return (
     <div className="stack" data-testid="conversations">
-      <div className="conv-actions">
+      <div className={styles['conv-actions']}>
         <Link to="/groups/new" className="btn btn-small btn-ghost" data-testid="new-group">
           ＋ {t('msg.newGroup')}
         </Link>
@@ -98,18 +86,22 @@ export function Conversations() {
                 <Link to={`/dm/${r.thread.peer.handle}`} className="inbox-link">
                   <Avatar user={r.thread.peer} size={48} />
                   <span className="inbox-text">
-                    <span className="conv-name">
+                    <span className={styles['conv-name']}>
                       {r.thread.peer.displayName}
                       {(r.thread.status === 'request_received' || r.thread.status === 'ignored') && (
-                        <span className="pill conv-tag">{t('msg.requestTag')}</span>
+                        <span className={cx('pill', styles['conv-tag'])}>{t('msg.requestTag')}</span>
                       )}
                     </span>
-                    <span className="muted small conv-preview">{r.thread.preview ?? t('msg.noMessagesYet')}</span>
+                    <span className={cx('muted', 'small', styles['conv-preview'])}>{r.thread.preview ?? t('msg.noMessagesYet')}</span>
                   </span>
-                  <span className="conv-side">
+                  <span className={styles['conv-side']}>
                     {r.at && <time className="muted small">{timeAgo(r.at, lang)}</time>}
                     {r.unread > 0 && (
-                      <span className="conv-badge" data-testid="conversation-unread" aria-label={t('msg.unreadCount', { count: r.unread })}>
+                      <span
+                        className={styles['conv-badge']}
+                        data-testid="conversation-unread"
+                        aria-label={t('msg.unreadCount', { count: r.unread })}
+                      >
                         {r.unread > 99 ? '99+' : r.unread}
                       </span>
                     )}
@@ -119,15 +111,15 @@ export function Conversations() {
             ) : (
               <li key={r.key} data-testid="conversation" data-kind="group" data-group={r.group.id} data-unread={r.unread}>
                 <Link to={`/g/${r.group.id}`} className="inbox-link">
-                  <span className="conv-group-avatar">
+                  <span className={styles['conv-group-avatar']}>
                     <Avatar user={r.group.owner} size={48} />
                   </span>
                   <span className="inbox-text">
-                    <span className="conv-name">
+                    <span className={styles['conv-name']}>
                       {r.group.name}
-                      <span className="pill conv-tag">{t('msg.groupTag')}</span>
+                      <span className={cx('pill', styles['conv-tag'])}>{t('msg.groupTag')}</span>
                     </span>
-                    <span className="muted small conv-preview">
+                    <span className={cx('muted', 'small', styles['conv-preview'])}>
                       {r.group.announcement ? (
                         <>
                           <PinIcon /> {r.group.announcement}
@@ -137,9 +129,13 @@ export function Conversations() {
                       )}
                     </span>
                   </span>
-                  <span className="conv-side">
+                  <span className={styles['conv-side']}>
                     {r.unread > 0 && (
-                      <span className="conv-badge" data-testid="conversation-unread" aria-label={t('msg.unreadCount', { count: r.unread })}>
+                      <span
+                        className={styles['conv-badge']}
+                        data-testid="conversation-unread"
+                        aria-label={t('msg.unreadCount', { count: r.unread })}
+                      >
                         {r.unread > 99 ? '99+' : r.unread}
                       </span>
                     )}

@@ -1,17 +1,17 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
-import { api, type Card, type DmThread } from '@tremolo/protocol';
+import { api, type DmThread } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
-import { fetchCard } from '../../lib/cards.ts';
 import { useChannelChat, useChatSnapshot, type Conversation, type Person } from '../../lib/chat.ts';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { keyOf, useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
-import '../../components/chat/chat.css';
+import styles from '../../components/chat/chat.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** A direct message thread: friends talk freely; anyone else sends a limited message request. */
 export function DmPage() {
@@ -41,17 +41,8 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
   const conversation = useMemo((): Conversation => ({ type: 'dm', handle: peer.handle }), [peer.handle]);
   const chat = useChannelChat(realtime, thread.channel, conversation, me?.id ?? null, thread.lastReadSeq);
   const snap = useChatSnapshot(chat);
-  const [card, setCard] = useState<Card | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    fetchCard(peer.handle)
-      .then((c) => !cancelled && setCard(c))
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [peer.handle]);
+  // Only read for the relationship (a block either way); without it the chat works as usual.
+  const card = useApiQuery(api.cards.card, { params: { handle: peer.handle } }).data ?? null;
 
   // Each message moves the request along (allowance used, accepted by a reply): read the thread again.
   const mySent = snap.items.filter((i) => i.type === 'event' && i.mine).length;
@@ -94,15 +85,15 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
   };
 
   return (
-    <section className="chat-page" data-testid="dm-page" data-status={thread.status}>
-      <header className="chat-head">
-        <Link to="/inbox?tab=chats" className="chat-back" aria-label="←">
+    <section className={styles['chat-page']} data-testid="dm-page" data-status={thread.status}>
+      <header className={styles['chat-head']}>
+        <Link to="/inbox?tab=chats" className={styles['chat-back']} aria-label="←">
           ←
         </Link>
-        <Link to={`/u/${peer.handle}`} className="chat-head-link">
+        <Link to={`/u/${peer.handle}`} className={styles['chat-head-link']}>
           <Avatar user={peer} size={38} />
-          <span className="chat-head-text">
-            <h1 className="chat-title" data-testid="dm-name">
+          <span className={styles['chat-head-text']}>
+            <h1 className={styles['chat-title']} data-testid="dm-name">
               {peer.displayName}
             </h1>
             <span className="muted small">@{peer.handle}</span>
@@ -110,17 +101,17 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
         </Link>
       </header>
       {(blockedError || blockedByCard) && (
-        <div className="chat-banner chat-banner-danger" role="alert" data-testid="dm-blocked">
+        <div className={cx(styles['chat-banner'], styles['chat-banner-danger'])} role="alert" data-testid="dm-blocked">
           <strong>{t('dm.blocked')}</strong> <span className="small">{blockedError ? errorText(blockedError) : t('dm.blockedHint')}</span>
         </div>
       )}
       {thread.status === 'request_sent' && !used && (
-        <div className="chat-banner" data-testid="dm-request-sent" data-allowance={thread.requestAllowance ?? ''}>
+        <div className={styles['chat-banner']} data-testid="dm-request-sent" data-allowance={thread.requestAllowance ?? ''}>
           {tn('dm.requestSent', thread.requestAllowance ?? 0, { name: peer.displayName })}
         </div>
       )}
       {thread.status === 'request_received' && (
-        <div className="chat-banner" data-testid="dm-request-received">
+        <div className={styles['chat-banner']} data-testid="dm-request-received">
           <span>{t('dm.requestReceived', { name: peer.displayName })}</span>
           <span className="actions-row">
             <button
@@ -139,7 +130,7 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
         </div>
       )}
       {thread.status === 'ignored' && (
-        <div className="chat-banner" data-testid="dm-ignored">
+        <div className={styles['chat-banner']} data-testid="dm-ignored">
           <span>{t('dm.ignored')}</span>
           <button type="button" className="btn btn-small btn-ghost" onClick={() => act('accept')} disabled={busy} data-testid="dm-accept">
             {t('dm.accept')}

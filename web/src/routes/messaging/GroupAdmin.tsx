@@ -10,7 +10,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiPages } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { groupKey, useGroup } from './useGroup.ts';
-import '../../components/chat/chat.css';
+import styles from '../../components/chat/chat.module.css';
 
 /** Admin tools: announcement, mute-all, invite link, join requests and member moderation. */
 export function GroupAdmin() {
@@ -100,7 +100,7 @@ function Settings({ group }: { group: GroupT }) {
       {inviteUrl && (
         <div className="field">
           <label htmlFor="invite">{t('group.inviteLink')}</label>
-          <div className="share-link-row">
+          <div className={styles['share-link-row']}>
             <input id="invite" readOnly value={inviteUrl} data-testid="admin-invite" onFocus={(e) => e.target.select()} />
             <button
               type="button"
@@ -151,9 +151,9 @@ function Requests({ group }: { group: GroupT }) {
       {list.items?.length === 0 && <p className="muted small">{t('admin.noRequests')}</p>}
       <ul className="inbox-list">
         {list.items?.map((m) => (
-          <li key={m.user.id} className="member-row" data-testid="admin-request" data-handle={m.user.handle}>
+          <li key={m.user.id} className={styles['member-row']} data-testid="admin-request" data-handle={m.user.handle}>
             <Avatar user={m.user} size={36} />
-            <span className="member-name">
+            <span className={styles['member-name']}>
               {m.user.displayName} <FanBadge level={m.fanLevel} />
             </span>
             <button
@@ -198,10 +198,10 @@ function Members({ group }: { group: GroupT }) {
           const muted = m.mutedUntil && new Date(m.mutedUntil).getTime() > Date.now();
           const canModerate = m.user.id !== me?.id && m.role !== 'owner' && (iAmOwner || m.role === 'member');
           return (
-            <li key={m.user.id} className="member-item" data-testid="admin-member" data-handle={m.user.handle}>
-              <div className="member-row">
+            <li key={m.user.id} className={styles['member-item']} data-testid="admin-member" data-handle={m.user.handle}>
+              <div className={styles['member-row']}>
                 <Avatar user={m.user} size={36} />
-                <span className="member-name">
+                <span className={styles['member-name']}>
                   {m.user.displayName} {m.role !== 'owner' && <FanBadge level={m.fanLevel} />} <RoleTag role={m.role} />
                   {muted && m.mutedUntil && (
                     <span className="muted small"> · {t('admin.mutedUntil', { time: new Date(m.mutedUntil).toLocaleString(lang) })}</span>
@@ -220,7 +220,7 @@ function Members({ group }: { group: GroupT }) {
                 )}
               </div>
               {open === m.user.id && (
-                <div className="member-actions">
+                <div className={styles['member-actions']}>
                   {muted ? (
                     <button
                       type="button"

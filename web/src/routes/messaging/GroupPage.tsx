@@ -14,6 +14,8 @@ import { useApiMutation } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { JoinRuleLabel } from './JoinRuleLabel.tsx';
 import { groupKey, useGroup } from './useGroup.ts';
+import styles from '../../components/chat/chat.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** A fan group: who it is for and how to join, or — for members — its chat. */
 export function GroupPage() {
@@ -36,13 +38,13 @@ export function GroupPage() {
 function GroupHead({ group, children }: { group: Group; children?: ReactNode }) {
   const { tn } = useI18n();
   return (
-    <header className="chat-head" data-testid="group-head">
-      <Link to="/inbox?tab=chats" className="chat-back" aria-label="←">
+    <header className={styles['chat-head']} data-testid="group-head">
+      <Link to="/inbox?tab=chats" className={styles['chat-back']} aria-label="←">
         ←
       </Link>
       <Avatar user={group.owner} size={38} />
-      <div className="chat-head-text">
-        <h1 className="chat-title" data-testid="group-name">
+      <div className={styles['chat-head-text']}>
+        <h1 className={styles['chat-title']} data-testid="group-name">
           {group.name}
         </h1>
         <span className="muted small" data-testid="group-members">
@@ -75,7 +77,7 @@ function GroupLobby({ group, onJoined }: { group: Group; onJoined: (g: Group) =>
   return (
     <section className="stack" data-testid="group-lobby">
       <GroupHead group={group} />
-      <div className="panel group-card">
+      <div className={cx('panel', styles['group-card'])}>
         <p className="small">
           <Link to={`/u/${group.owner.handle}`}>@{group.owner.handle}</Link>
         </p>
@@ -190,7 +192,7 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
     tools: isAdmin ? (
       <button
         type="button"
-        className="composer-icon"
+        className={styles['composer-icon']}
         onClick={() => setDropping(true)}
         aria-label={t('coupon.drop')}
         title={t('coupon.drop')}
@@ -202,9 +204,9 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
   };
 
   return (
-    <section className="chat-page" data-testid="group-page" data-group={group.id}>
+    <section className={styles['chat-page']} data-testid="group-page" data-group={group.id}>
       <GroupHead group={group}>
-        <span className="chat-head-actions">
+        <span className={styles['chat-head-actions']}>
           {isAdmin && (
             <Link to={`/g/${group.id}/manage`} className="btn btn-small btn-ghost" data-testid="group-manage">
               {t('group.manage')}
@@ -239,11 +241,13 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
       </GroupHead>
       {leaveGroup.error !== null && <ErrorMessage error={leaveGroup.error} />}
       {group.announcement && (
-        <div className="chat-announcement" data-testid="group-announcement">
-          <span className="chat-announcement-tag">
+        <div className={styles['chat-announcement']} data-testid="group-announcement">
+          <span className={styles['chat-announcement-tag']}>
             <PinIcon /> {t('chat.announcement')}
           </span>
-          <span className="chat-announcement-text">{group.announcement}</span>
+          <span className={styles['chat-announcement-text']} data-testid="group-announcement-text">
+            {group.announcement}
+          </span>
         </div>
       )}
       {chat ? <ChatView chat={chat} snap={snap} env={env} /> : <Loading testId="chat-loading" />}

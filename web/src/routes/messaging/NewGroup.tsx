@@ -5,7 +5,8 @@ import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';
-import '../../components/chat/chat.css';
+import { cx } from '../../lib/cx.ts';
+import styles from '../../components/chat/chat.module.css';
 
 const RULES = JoinRule.options;
 
@@ -90,10 +91,10 @@ export function NewGroup() {
           problem={tried ? problems.capacity : null}
           data-testid="group-capacity-input"
         />
-        <fieldset className="rule-picker">
+        <fieldset className={styles['rule-picker']}>
           <legend>{t('newGroup.joinRule')}</legend>
           {RULES.map((r) => (
-            <label key={r} className={`rule-option${rule === r ? ' active' : ''}`}>
+            <label key={r} className={cx(styles['rule-option'], rule === r && 'active')}>
               <input type="radio" name="join-rule" value={r} checked={rule === r} onChange={() => setRule(r)} data-testid={`rule-${r}`} />
               {t(`group.rule.${r}`, { level: rule === 'fan_level' && Number.isInteger(lvl) ? lvl : 'N' })}
             </label>

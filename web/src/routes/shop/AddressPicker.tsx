@@ -7,6 +7,8 @@ import { settledError } from '../../components/shop/util.ts';
 import { ApiError } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { keyOf, useApiMutation, useApiQuery } from '../../lib/queries.ts';
+import { cx } from '../../lib/cx.ts';
+import styles from '../../components/shop/shop.module.css';
 
 /** My saved addresses to pick one from; a form to add one (the first is added right here at checkout). */
 export function AddressPicker({ value, onChange }: { value: string | null; onChange: (id: string | null) => void }) {
@@ -29,9 +31,9 @@ export function AddressPicker({ value, onChange }: { value: string | null; onCha
     <section className="stack-tight" data-testid="address-picker">
       <h2 className="section-title">{t('shop.shipTo')}</h2>
       {items.map((a) => (
-        <label key={a.id} className={`address${a.id === value ? ' address-on' : ''}`} data-testid="address-option">
+        <label key={a.id} className={cx(styles.address, a.id === value && styles['address-on'])} data-testid="address-option">
           <input type="radio" name="address" checked={a.id === value} onChange={() => onChange(a.id)} />
-          <span className="stack-0">
+          <span className={styles['stack-0']}>
             <strong>
               {a.name} <span className="muted small">{a.phone}</span>
             </strong>
@@ -105,7 +107,7 @@ function AddressForm({ onSaved, onCancel }: { onSaved: (a: Address) => void; onC
         autoComplete="street-address"
         problem={problems['line1'] ?? null}
       />
-      <div className="grid-2">
+      <div className={styles['grid-2']}>
         <Field
           id="addr-city"
           label={t('shop.addrCity')}

@@ -14,6 +14,8 @@ import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { BuyerNav, optionsText } from './common.tsx';
 import { Stepper } from './ProductPage.tsx';
+import styles from '../../components/shop/shop.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** My carts, one per seller, each checked out on its own. */
 export function CartPage() {
@@ -53,15 +55,19 @@ export function CartPage() {
         const blocked = c.lines.some((l) => l.problem !== null);
         return (
           <article key={c.seller.id} className="panel stack-tight" data-testid="seller-cart">
-            <Link to={`/shop/store/${c.seller.handle}`} className="seller-row">
+            <Link to={`/shop/store/${c.seller.handle}`} className={styles['seller-row']}>
               <Avatar user={c.seller} size={28} />
               <strong>{c.seller.displayName}</strong>
             </Link>
-            <ul className="lines">
+            <ul className={styles.lines}>
               {c.lines.map((l) => (
-                <li key={l.variantId} className="line" data-testid="cart-line">
-                  {l.imageUrl ? <img src={l.imageUrl} alt="" className="line-img" /> : <span className="line-img" aria-hidden="true" />}
-                  <span className="stack-0 grow">
+                <li key={l.variantId} className={styles.line} data-testid="cart-line">
+                  {l.imageUrl ? (
+                    <img src={l.imageUrl} alt="" className={styles['line-img']} />
+                  ) : (
+                    <span className={styles['line-img']} aria-hidden="true" />
+                  )}
+                  <span className={cx(styles['stack-0'], 'grow')}>
                     <Link to={`/p/${l.productId}`}>{l.title}</Link>
                     <span className="small muted">{[l.sku, optionsText(l.options)].filter(Boolean).join(' · ')}</span>
                     <span className="small">{formatMoney(l.lineTotal.amount, l.lineTotal.currency, lang)}</span>
@@ -71,7 +77,7 @@ export function CartPage() {
                       </span>
                     )}
                   </span>
-                  <span className="stack-0 end">
+                  <span className={cx(styles['stack-0'], styles.end)}>
                     <Stepper
                       value={l.quantity}
                       min={1}
@@ -93,7 +99,7 @@ export function CartPage() {
                 </li>
               ))}
             </ul>
-            <div className="row-between">
+            <div className={styles['row-between']}>
               <span>
                 {t('shop.subtotal')}{' '}
                 <strong data-testid="cart-subtotal">{formatMoney(c.subtotal.amount, c.subtotal.currency, lang)}</strong>
@@ -125,12 +131,12 @@ export function MyCouponsPage() {
   return (
     <section className="stack" data-testid="my-coupons-page">
       <BuyerNav />
-      <div className="chips-scroll" role="group">
+      <div className={styles['chips-scroll']} role="group">
         {CLAIM_TABS.map((s) => (
           <button
             key={s}
             type="button"
-            className={`chip${s === status ? ' chip-on' : ''}`}
+            className={cx(styles.chip, s === status && styles['chip-on'])}
             aria-pressed={s === status}
             onClick={() => setStatus(s)}
             data-testid={`claims-${s}`}
@@ -168,16 +174,16 @@ export function StorePage() {
   const s = shop.data;
   return (
     <section className="stack" data-testid="store-page">
-      <div className="seller-row">
+      <div className={styles['seller-row']}>
         <Avatar user={s.seller} size={56} />
-        <span className="stack-0">
+        <span className={styles['stack-0']}>
           <h1 data-testid="store-name">{s.name}</h1>
           <Link to={`/u/${s.seller.handle}`} className="small muted">
             @{s.seller.handle}
           </Link>
         </span>
       </div>
-      {s.description && <p className="pre-wrap">{s.description}</p>}
+      {s.description && <p className={styles['pre-wrap']}>{s.description}</p>}
       {coupons.data && coupons.data.items.length > 0 && (
         <section className="stack-tight" data-testid="store-coupons">
           <h2 className="section-title">{t('shop.coupons')}</h2>
@@ -190,7 +196,7 @@ export function StorePage() {
       {productsError && <ErrorMessage error={productsError} onRetry={() => void products.refetch()} />}
       {!products.data && !productsError && <Loading />}
       {products.data && products.data.items.length === 0 && <Empty>{t('shop.noProductsYet')}</Empty>}
-      <div className="pcard-grid">
+      <div className={styles['pcard-grid']}>
         {products.data?.items.map((p) => (
           <ProductCard key={p.id} card={p} via={{ surface: 'profile', surfaceId: s.seller.id }} />
         ))}

@@ -12,6 +12,8 @@ import { formatMoney } from '../../lib/money.ts';
 import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { AddressPicker } from './AddressPicker.tsx';
 import { Stepper } from './ProductPage.tsx';
+import styles from '../../components/shop/shop.module.css';
+import { cx } from '../../lib/cx.ts';
 
 function parseItems(raw: string | null): { variantId: string; quantity: number }[] | undefined {
   if (!raw) return undefined;
@@ -76,10 +78,10 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
       {!p && !previewError && <Loading testId="checkout-loading" />}
       {p && (
         <>
-          <ul className="lines panel" data-testid="checkout-lines">
+          <ul className={cx(styles.lines, 'panel')} data-testid="checkout-lines">
             {p.lines.map((l) => (
-              <li key={l.variantId} className="line">
-                <span className="stack-0">
+              <li key={l.variantId} className={styles.line}>
+                <span className={styles['stack-0']}>
                   <span>{l.title}</span>
                   <span className="small muted">
                     {l.sku} × {l.quantity}
@@ -90,7 +92,7 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
             ))}
           </ul>
           {p.coupons.length > 0 && (
-            <fieldset className="stack-tight coupon-choice" data-testid="coupon-choice">
+            <fieldset className={cx('stack-tight', styles['coupon-choice'])} data-testid="coupon-choice">
               <legend className="section-title">{t('shop.coupon')}</legend>
               {choice === undefined && p.selectedClaimId && (
                 <p className="small accent" data-testid="coupon-best">
@@ -100,7 +102,7 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
               {p.coupons.map((c) => (
                 <label
                   key={c.claimId}
-                  className={`address${p.selectedClaimId === c.claimId ? ' address-on' : ''}${c.applicable ? '' : ' disabled'}`}
+                  className={cx(styles.address, p.selectedClaimId === c.claimId && styles['address-on'], !c.applicable && styles.disabled)}
                   data-testid="coupon-option"
                 >
                   <input
@@ -110,7 +112,7 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
                     checked={p.selectedClaimId === c.claimId}
                     onChange={() => setChoice(c.claimId)}
                   />
-                  <span className="stack-0">
+                  <span className={styles['stack-0']}>
                     <strong>{c.title}</strong>
                     <span className="small muted">
                       {c.applicable
@@ -120,14 +122,14 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
                   </span>
                 </label>
               ))}
-              <label className={`address${p.selectedClaimId === null ? ' address-on' : ''}`} data-testid="coupon-none">
+              <label className={cx(styles.address, p.selectedClaimId === null && styles['address-on'])} data-testid="coupon-none">
                 <input type="radio" name="coupon" checked={p.selectedClaimId === null} onChange={() => setChoice(null)} />
                 <span>{t('shop.noCoupon')}</span>
               </label>
             </fieldset>
           )}
           <AddressPicker value={addressId} onChange={setAddressId} />
-          <dl className="totals panel" data-testid="checkout-totals">
+          <dl className={cx(styles.totals, 'panel')} data-testid="checkout-totals">
             <div>
               <dt>{t('shop.subtotal')}</dt>
               <dd data-testid="checkout-subtotal">{formatMoney(p.subtotal, p.currency, lang)}</dd>
@@ -136,7 +138,7 @@ function RegularCheckout({ sellerId, itemsRaw, via }: { sellerId: string; itemsR
               <dt>{t('shop.discount')}</dt>
               <dd data-testid="checkout-discount">−{formatMoney(p.discount, p.currency, lang)}</dd>
             </div>
-            <div className="total">
+            <div className={styles.total}>
               <dt>{t('shop.total')}</dt>
               <dd data-testid="checkout-total">{formatMoney(p.total, p.currency, lang)}</dd>
             </div>
@@ -189,7 +191,7 @@ function FlashCheckout({ saleId, via }: { saleId: string; via: TouchContext | nu
     <section className="stack" data-testid="checkout-page">
       <h1>{t('shop.flashCheckout')}</h1>
       <FlashSummary sale={s} qty={qty} />
-      <div className="row-between">
+      <div className={styles['row-between']}>
         <span className="small muted">{t('shop.flashPerUser', { count: s.perUserLimit })}</span>
         <Stepper value={qty} min={1} max={Math.max(1, s.perUserLimit)} onChange={setQty} testId="flash-qty" />
       </div>
@@ -229,8 +231,8 @@ function FlashSummary({ sale, qty }: { sale: FlashSale; qty: number }) {
   const phase = flashPhase(sale, live.flashLeft, live.flashStatus, now);
   return (
     <div className="panel stack-tight" data-testid="flash-summary">
-      <div className="line">
-        <span className="stack-0">
+      <div className={styles.line}>
+        <span className={styles['stack-0']}>
           <span>{sale.product.title}</span>
           <span className="small muted">× {qty}</span>
         </span>

@@ -12,6 +12,8 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
 import { timeAgo } from '../../lib/time.ts';
 import { optionsText, StatusPill } from './common.tsx';
+import styles from '../../components/shop/shop.module.css';
+import { cx } from '../../lib/cx.ts';
 
 type Role = 'buyer' | 'seller';
 
@@ -32,8 +34,8 @@ export function OrderView({
   const other = role === 'buyer' ? order.seller : order.buyer;
   return (
     <article className="order panel stack-tight" data-testid="order" data-order-id={order.id} data-status={order.status}>
-      <header className="row-between">
-        <span className="stack-0">
+      <header className={styles['row-between']}>
+        <span className={styles['stack-0']}>
           <strong>
             {role === 'buyer' ? t('shop.orderFrom', { name: other.displayName }) : t('shop.orderBy', { name: other.displayName })}
           </strong>
@@ -41,11 +43,15 @@ export function OrderView({
         </span>
         <StatusPill status={order.status} />
       </header>
-      <ul className="lines">
+      <ul className={styles.lines}>
         {order.items.map((i) => (
-          <li key={i.id} className="line">
-            {i.imageUrl ? <img src={i.imageUrl} alt="" className="line-img" /> : <span className="line-img" aria-hidden="true" />}
-            <span className="stack-0 grow">
+          <li key={i.id} className={styles.line}>
+            {i.imageUrl ? (
+              <img src={i.imageUrl} alt="" className={styles['line-img']} />
+            ) : (
+              <span className={styles['line-img']} aria-hidden="true" />
+            )}
+            <span className={cx(styles['stack-0'], 'grow')}>
               <Link to={`/p/${i.productId}`}>{i.title}</Link>
               <span className="small muted">
                 {[i.sku, optionsText(i.options)].filter(Boolean).join(' · ')} × {i.quantity}
@@ -55,19 +61,19 @@ export function OrderView({
           </li>
         ))}
       </ul>
-      <dl className="totals">
+      <dl className={styles.totals}>
         {order.discount > 0 && (
           <div>
             <dt>{t('shop.discount')}</dt>
             <dd>−{money(order.discount)}</dd>
           </div>
         )}
-        <div className="total">
+        <div className={styles.total}>
           <dt>{t('shop.total')}</dt>
           <dd data-testid="order-total">{money(order.total)}</dd>
         </div>
       </dl>
-      {order.flashSaleId && <span className="pill flash-pill">{t('shop.flashSale')}</span>}
+      {order.flashSaleId && <span className={cx('pill', styles['flash-pill'])}>{t('shop.flashSale')}</span>}
       {!compact && (
         <p className="small muted" data-testid="order-address">
           {t('shop.shipTo')}: {order.address.name}, {order.address.phone},{' '}
@@ -107,7 +113,7 @@ export function OrderView({
         </p>
       )}
       {!compact && order.history.length > 0 && (
-        <ol className="timeline" data-testid="order-history">
+        <ol className={styles.timeline} data-testid="order-history">
           {order.history.map((h, i) => (
             <li key={`${h.at}-${i}`}>
               <span>
@@ -179,7 +185,7 @@ function BuyerActions({ order, onChange }: { order: Order; onChange: (o: Order) 
         </p>
       )}
       {error !== null && <ErrorMessage error={error} testId="order-action-error" />}
-      <div className="actions-row wrap">
+      <div className={cx('actions-row', styles.wrap)}>
         {order.status === 'shipped' && (
           <button
             type="button"
@@ -281,8 +287,8 @@ function PayForm({ order, onChange }: { order: Order; onChange: (o: Order) => vo
     }
   };
   return (
-    <form className="form pay" onSubmit={(e) => void submit(e)} data-testid="pay-form">
-      <div className="row-between">
+    <form className={cx('form', styles.pay)} onSubmit={(e) => void submit(e)} data-testid="pay-form">
+      <div className={styles['row-between']}>
         <h2 className="section-title">{t('shop.pay')}</h2>
         {due !== null && (
           <span className="small accent" data-testid="pay-due">
@@ -301,7 +307,7 @@ function PayForm({ order, onChange }: { order: Order; onChange: (o: Order) => vo
         placeholder="4242 4242 4242 4242"
         required
       />
-      <div className="grid-2">
+      <div className={styles['grid-2']}>
         <Field
           id="pay-exp"
           label={t('shop.cardExpiry')}
@@ -342,7 +348,7 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
   return (
     <div className="stack-tight">
       {error !== null && <ErrorMessage error={error} testId="order-action-error" />}
-      <div className="actions-row wrap">
+      <div className={cx('actions-row', styles.wrap)}>
         {order.status === 'paid' && !order.confirmedAt && (
           <button
             type="button"
@@ -403,7 +409,7 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
           }}
           data-testid="ship-form"
         >
-          <div className="grid-2">
+          <div className={styles['grid-2']}>
             <Field
               id={`ship-carrier-${order.id}`}
               label={t('shop.carrier')}
@@ -445,7 +451,7 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
           }}
           data-testid="refund-form"
         >
-          <label className="check">
+          <label className={styles.check}>
             <input type="checkbox" checked={restock} onChange={(e) => setRestock(e.target.checked)} data-testid="refund-restock" />
             {t('shop.restock')}
           </label>

@@ -13,6 +13,8 @@ import { useSession } from '../../lib/session.tsx';
 import { timeAgo } from '../../lib/time.ts';
 import { BuyerNav, SellerNav, StatusPill } from './common.tsx';
 import { OrderView } from './OrderView.tsx';
+import styles from '../../components/shop/shop.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** One order (buyer or seller), kept current by the pushes on my channel. */
 export function OrderDetailPage() {
@@ -101,24 +103,24 @@ export function BuyerOrdersPage() {
       {failed && <ErrorMessage error={failed} onRetry={list.reload} testId="orders-error" />}
       {!list.pages.data && !failed && <Loading testId="orders-loading" />}
       {list.pages.data && list.items.length === 0 && <Empty testId="orders-empty">{t('shop.noOrders')}</Empty>}
-      <ul className="order-list">
+      <ul className={styles['order-list']}>
         {list.items.map((o) => {
           const st = live[o.id] && live[o.id]!.updatedAt >= o.updatedAt ? live[o.id]!.status : o.status;
           return (
             <li key={o.id}>
-              <Link to={`/shop/orders/${o.id}`} className="order-row panel" data-testid="order-row" data-order-id={o.id}>
+              <Link to={`/shop/orders/${o.id}`} className={cx(styles['order-row'], 'panel')} data-testid="order-row" data-order-id={o.id}>
                 {o.items[0]?.imageUrl ? (
-                  <img src={o.items[0].imageUrl} alt="" className="line-img" />
+                  <img src={o.items[0].imageUrl} alt="" className={styles['line-img']} />
                 ) : (
-                  <span className="line-img" aria-hidden="true" />
+                  <span className={styles['line-img']} aria-hidden="true" />
                 )}
-                <span className="stack-0 grow">
-                  <strong className="ellipsis">{o.items.map((i) => i.title).join(', ')}</strong>
+                <span className={cx(styles['stack-0'], 'grow')}>
+                  <strong className={styles.ellipsis}>{o.items.map((i) => i.title).join(', ')}</strong>
                   <span className="small muted">
                     {o.seller.displayName} · {timeAgo(o.createdAt, lang)}
                   </span>
                 </span>
-                <span className="stack-0 end">
+                <span className={cx(styles['stack-0'], styles.end)}>
                   <strong>{formatMoney(o.total, o.currency, lang)}</strong>
                   <StatusPill status={st} testId="order-row-status" />
                 </span>
@@ -159,12 +161,12 @@ function MoreButton({ list }: { list: ReturnType<typeof useOrderList> }) {
 function StatusFilter({ value, onChange }: { value: OrderStatus | 'all'; onChange: (s: OrderStatus | 'all') => void }) {
   const { t } = useI18n();
   return (
-    <div className="chips-scroll" role="group" aria-label={t('shop.filterStatus')}>
+    <div className={styles['chips-scroll']} role="group" aria-label={t('shop.filterStatus')}>
       {FILTERS.map((f) => (
         <button
           key={f}
           type="button"
-          className={`chip${f === value ? ' chip-on' : ''}`}
+          className={cx(styles.chip, f === value && styles['chip-on'])}
           aria-pressed={f === value}
           onClick={() => onChange(f)}
           data-testid={`filter-${f}`}

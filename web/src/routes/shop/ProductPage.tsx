@@ -13,6 +13,8 @@ import { formatMoney } from '../../lib/money.ts';
 import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { optionsText } from './common.tsx';
+import styles from '../../components/shop/shop.module.css';
+import { cx } from '../../lib/cx.ts';
 
 export function ProductPage() {
   const { id = '' } = useParams();
@@ -92,13 +94,13 @@ function ProductView({ product }: { product: Product }) {
   return (
     <article className="stack product-page" data-testid="product-page">
       {product.images.length > 0 ? (
-        <div className="gallery" data-testid="product-gallery">
+        <div className={styles.gallery} data-testid="product-gallery">
           {product.images.map((im) => (
             <img key={im.id} src={im.url} alt="" width={im.width} height={im.height} />
           ))}
         </div>
       ) : (
-        <div className="gallery gallery-empty" aria-hidden="true" />
+        <div className={cx(styles.gallery, styles['gallery-empty'])} aria-hidden="true" />
       )}
       <div className="stack-tight">
         {product.status !== 'published' && (
@@ -107,14 +109,14 @@ function ProductView({ product }: { product: Product }) {
           </span>
         )}
         <h1 data-testid="product-title">{product.title}</h1>
-        <span className="product-page-price" data-testid="product-price">
+        <span className={styles['product-page-price']} data-testid="product-price">
           {price ? formatMoney(price.amount, price.currency, lang) : '—'}
         </span>
       </div>
 
       {sale && phase && phase !== 'ended' && phase !== 'cancelled' && (
         <div className="panel stack-tight" data-testid="product-flash">
-          <div className="row-between">
+          <div className={styles['row-between']}>
             <strong>{t('shop.flashPrice', { price: formatMoney(sale.price.amount, sale.price.currency, lang) })}</strong>
             <span className="small muted">{t('shop.flashPerUser', { count: sale.perUserLimit })}</span>
           </div>
@@ -139,13 +141,13 @@ function ProductView({ product }: { product: Product }) {
       )}
 
       {active.length > 1 && (
-        <fieldset className="variants" data-testid="variant-picker">
+        <fieldset className={styles.variants} data-testid="variant-picker">
           <legend>{t('shop.chooseVariant')}</legend>
           {active.map((v) => (
             <button
               key={v.id}
               type="button"
-              className={`chip${v.id === variantId ? ' chip-on' : ''}`}
+              className={cx(styles.chip, v.id === variantId && styles['chip-on'])}
               aria-pressed={v.id === variantId}
               disabled={v.stock <= 0}
               onClick={() => {
@@ -160,7 +162,7 @@ function ProductView({ product }: { product: Product }) {
         </fieldset>
       )}
       {variant && (
-        <div className="row-between">
+        <div className={styles['row-between']}>
           <span className="small muted" data-testid="variant-stock">
             {variant.stock <= 0
               ? t('shop.soldOut')
@@ -179,7 +181,7 @@ function ProductView({ product }: { product: Product }) {
         </p>
       )}
       {!isOwner ? (
-        <div className="actions-row buy-row">
+        <div className={cx('actions-row', styles['buy-row'])}>
           <button
             type="button"
             className="btn btn-ghost"
@@ -217,15 +219,15 @@ function ProductView({ product }: { product: Product }) {
       {product.description && (
         <section className="stack-tight">
           <h2 className="section-title">{t('shop.description')}</h2>
-          <p className="pre-wrap" data-testid="product-description">
+          <p className={styles['pre-wrap']} data-testid="product-description">
             {product.description}
           </p>
         </section>
       )}
 
-      <Link to={`/shop/store/${product.seller.handle}`} className="seller-row" data-testid="product-seller">
+      <Link to={`/shop/store/${product.seller.handle}`} className={styles['seller-row']} data-testid="product-seller">
         <Avatar user={product.seller} size={40} />
-        <span className="stack-0">
+        <span className={styles['stack-0']}>
           <strong>{product.seller.displayName}</strong>
           <span className="small muted">{t('shop.visitShop')}</span>
         </span>
@@ -251,7 +253,7 @@ export function Stepper({
 }) {
   const { t } = useI18n();
   return (
-    <span className="stepper" data-testid={testId}>
+    <span className={styles.stepper} data-testid={testId}>
       <button
         type="button"
         className="btn btn-icon btn-ghost"

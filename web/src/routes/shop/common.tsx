@@ -1,12 +1,13 @@
 import { NavLink } from 'react-router-dom';
 import type { OrderStatus } from '@tremolo/protocol';
 import { useI18n } from '../../lib/i18n.tsx';
-import '../../components/shop/shop.css';
+import styles from '../../components/shop/shop.module.css';
+import { cx } from '../../lib/cx.ts';
 
 export function StatusPill({ status, testId = 'order-status' }: { status: OrderStatus; testId?: string }) {
   const { t } = useI18n();
   return (
-    <span className={`pill status status-${status}`} data-testid={testId} data-status={status}>
+    <span className={cx('pill', styles.status, styles[`status-${status}`])} data-testid={testId} data-status={status}>
       {t(`order.${status}`)}
     </span>
   );
@@ -17,7 +18,7 @@ export function BuyerNav() {
   const { t } = useI18n();
   const cls = ({ isActive }: { isActive: boolean }) => (isActive ? 'active' : '');
   return (
-    <nav className="shop-nav" aria-label={t('shop.meBuyer')}>
+    <nav className={styles['shop-nav']} aria-label={t('shop.meBuyer')}>
       <NavLink to="/shop/orders" end className={cls} data-testid="nav-orders">
         {t('shop.orders')}
       </NavLink>
@@ -36,7 +37,7 @@ export function SellerNav() {
   const { t } = useI18n();
   const cls = ({ isActive }: { isActive: boolean }) => (isActive ? 'active' : '');
   return (
-    <nav className="shop-nav shop-nav-scroll" aria-label={t('shop.meSeller')}>
+    <nav className={cx(styles['shop-nav'], 'shop-nav-scroll')} aria-label={t('shop.meSeller')}>
       <NavLink to="/shop/seller" end className={cls} data-testid="nav-seller-home">
         {t('shop.sellerHome')}
       </NavLink>

@@ -1,70 +1,59 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import type { FeedItem } from '@tremolo/protocol';
+import { useInfiniteQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { api, type FeedItem, type FeedPage } from '@tremolo/protocol';
 import { VideoPager } from '../../components/video/VideoPager.tsx';
-import { videosApi } from '../../components/video/videoApi.ts';
+import { dropFromForYou } from '../../components/video/videoCache.ts';
+import type { ApiError } from '../../lib/api.ts';
+import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
-import { useSession } from '../../lib/session.tsx';
+import { pagesKeyOf, type Pages } from '../../lib/queries.ts';
 import { InterestsPrompt, useInterestsPrompt } from './Interests.tsx';
-import { appendNew } from './feedItems.ts';
+import { appendNew, feedItems } from './feedItems.ts';
+import styles from '../../components/video/video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 const PAGE = 6;
+const ARGS = { query: { limit: PAGE } };
+const KEY = pagesKeyOf(api.feeds.forYou, ARGS);
+
+/** A page of For You, and whether it brought anything the feed did not hold yet. */
+type ForYouPage = FeedPage & { fresh: boolean };
+
+const flatten = (data: InfiniteData<ForYouPage, number>) => feedItems(data.pages);
 
 /** The home screen: For You, a swipe feed that asks the server for a new page as the person nears the end. */
 export function ForYouFeed({ discover }: { discover: ReactNode }) {
   const { t } = useI18n();
-  const { me } = useSession();
-  const [items, setItems] = useState<FeedItem[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-  const [hasMore, setHasMore] = useState(true);
-  const [generation, setGeneration] = useState(0);
-  const busy = useRef(false);
-  const itemsRef = useRef(items);
-  itemsRef.current = items;
+  const client = useQueryClient();
   const prompt = useInterestsPrompt();
-  const generationRef = useRef(0);
-
-  const fetchPage = useCallback(async (gen: number, fresh: boolean) => {
-    if (busy.current && !fresh) return;
-    busy.current = true;
-    setLoading(true);
-    setError(null);
-    try {
-      const p = await videosApi.forYou(PAGE);
-      if (gen !== generationRef.current) return;
-      const r = appendNew(fresh ? [] : itemsRef.current, p.items);
-      itemsRef.current = r.items;
-      setItems(r.items);
-      // A page that brings nothing new means the person has seen all there is for now.
-      setHasMore(p.nextCursor !== null && r.added > 0);
-    } catch (e) {
-      if (gen === generationRef.current) setError(e);
-    } finally {
-      if (gen === generationRef.current) {
-        busy.current = false;
-        setLoading(false);
-      }
-    }
-  }, []);
-  // A new person (or one who just picked interests) starts over.
-  useEffect(() => {
-    const gen = ++generationRef.current;
-    busy.current = false;
-    itemsRef.current = [];
-    setItems([]);
-    setHasMore(true);
-    void fetchPage(gen, true);
-  }, [fetchPage, generation, me?.id]);
-
-  const loadMore = useCallback(() => void fetchPage(generationRef.current, false), [fetchPage]);
+  const feed = useInfiniteQuery<ForYouPage, ApiError, FeedItem[], typeof KEY, number>({
+    queryKey: KEY,
+    initialPageParam: 0,
+    // The server serves what this person has not been served yet, so no cursor is sent.
+    queryFn: async ({ pageParam }) => {
+      const p = await call(api.feeds.forYou, ARGS);
+      const held = pageParam === 0 ? [] : feedItems(client.getQueryData<Pages<FeedItem>>(KEY)?.pages ?? []);
+      return { ...p, fresh: appendNew(held, p.items).added > 0 };
+    },
+    // A page that brings nothing new means the person has seen all there is for now.
+    getNextPageParam: (last, all) => (last.nextCursor !== null && last.fresh ? all.length : undefined),
+    select: flatten,
+    // Pages are never read again (each call serves new videos); leaving the feed and coming back starts a new one.
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+    refetchOnReconnect: false,
+  });
+  const { isFetching, fetchNextPage } = feed;
+  const loadMore = useCallback(() => void (isFetching || fetchNextPage()), [isFetching, fetchNextPage]);
+  const items = feed.data ?? [];
 
   const overlay = (
     <>
-      <Link to="/discover" className="vside vside-left" data-testid="foryou-discover">
+      <Link to="/discover" className={cx(styles.vside, styles['vside-left'])} data-testid="foryou-discover">
         {t('videos.discover')}
       </Link>
-      <nav className="vtabs">
+      <nav className={styles.vtabs}>
         <span className="active" data-testid="foryou-title">
           {t('videos.forYou')}
         </span>
@@ -73,17 +62,16 @@ export function ForYouFeed({ discover }: { discover: ReactNode }) {
   );
 
   return (
-    <div className="vscreen-host" data-testid="foryou">
+    <div className={styles['vscreen-host']} data-testid="foryou">
       <VideoPager
         items={items}
-        setItems={setItems}
         loadMore={loadMore}
-        hasMore={hasMore}
-        loading={loading}
-        error={error}
-        onRetry={loadMore}
+        hasMore={feed.hasNextPage || feed.isPending}
+        loading={feed.isPending || feed.isFetchingNextPage}
+        error={feed.error}
+        onRetry={() => void (feed.data ? feed.fetchNextPage() : feed.refetch())}
         overlay={overlay}
-        dismissable
+        onDismiss={(v) => dropFromForYou(client, v.id)}
         reasons
         testId="foryou-feed"
         empty={
@@ -96,11 +84,12 @@ export function ForYouFeed({ discover }: { discover: ReactNode }) {
         }
       />
       {prompt.show && (
-        <div className="vinterests-overlay" data-testid="interests-overlay">
+        <div className={styles['vinterests-overlay']} data-testid="interests-overlay">
           <InterestsPrompt
             onDone={(saved) => {
               prompt.dismiss();
-              if (saved) setGeneration((g) => g + 1);
+              // Picked interests start the feed over.
+              if (saved) void client.resetQueries({ queryKey: KEY });
             }}
           />
         </div>

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { api } from '@tremolo/protocol';
 import { ErrorMessage } from '../../components/Status.tsx';
-import '../../components/video/video.css';
+import styles from '../../components/video/video.module.css';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
+import { cx } from '../../lib/cx.ts';
 
 /** Topics offered at cold start; the demo videos use the first few. */
 const TAGS = [
@@ -95,10 +96,10 @@ export function InterestsPrompt({ onDone }: { onDone(saved: boolean): void }) {
   };
 
   return (
-    <section className="panel vinterests" data-testid="interests" aria-labelledby="interests-title">
+    <section className={cx('panel', styles.vinterests)} data-testid="interests" aria-labelledby="interests-title">
       <h2 id="interests-title">{t('interests.title')}</h2>
       <p className="muted">{t('interests.lead')}</p>
-      <div className="vchips" role="group" aria-label={t('interests.title')}>
+      <div className={styles.vchips} role="group" aria-label={t('interests.title')}>
         {TAGS.map((tag) => (
           <button
             key={tag}

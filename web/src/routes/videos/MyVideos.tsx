@@ -1,11 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { Video } from '@tremolo/protocol';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, type Video } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { VideoTile } from '../../components/video/VideoGrid.tsx';
-import { compactCount, videosApi } from '../../components/video/videoApi.ts';
-import '../../components/video/video.css';
+import { compactCount } from '../../components/video/videoApi.ts';
+import { editVideo, storeVideo } from '../../components/video/videoCache.ts';
+import styles from '../../components/video/video.module.css';
+import { call } from '../../lib/client.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
+import { pagesKeyOf, useApiMutation, useApiPages } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { timeAgo } from '../../lib/time.ts';
 
@@ -20,57 +24,37 @@ const STATUS: Record<Video['status'], MessageKey> = { processing: 'status.proces
 export function MyVideos() {
   const { t, tn, lang } = useI18n();
   const { me, realtime } = useSession();
-  const [videos, setVideos] = useState<Video[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const client = useQueryClient();
   const [confirm, setConfirm] = useState<string | null>(null);
   const handle = me?.handle ?? '';
+  const args = useMemo(() => ({ params: { handle }, query: { limit: 20 } }), [handle]);
+  const pages = useApiPages(api.videos.byAuthor, args);
+  const videos = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? null, [pages.data]);
+  const loading = pages.isPending || pages.isFetchingNextPage;
+  const removing = useApiMutation(api.videos.remove, {
+    // Gone from every list that held it; its own page answers 404 from now on.
+    onSuccess: (_, a) => a && editVideo(client, a.params.id, () => null),
+  });
+  const error = removing.error ?? pages.error;
 
-  const load = useCallback(
-    async (after: string | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const p = await videosApi.byAuthor(handle, after, 20);
-        setVideos((prev) => (after && prev ? [...prev, ...p.items] : p.items));
-        setCursor(p.nextCursor);
-      } catch (e) {
-        setError(e);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [handle],
-  );
-
+  // Processing ends in the background; the server tells me on my own channel.
   useEffect(() => {
     if (!realtime || !me) return;
     return realtime.subscribe(
       `user:${me.id}`,
       (ev) => {
         if (ev.body.kind !== 'video_status') return;
-        const id = ev.body.videoId;
-        videosApi
-          .get(id)
-          .then((v) => setVideos((prev) => prev?.map((x) => (x.id === id ? v : x)) ?? prev))
+        call(api.videos.get, { params: { id: ev.body.videoId } })
+          .then((v) => storeVideo(client, v))
           .catch(() => undefined);
       },
-      () => void load(null),
+      () => void client.invalidateQueries({ queryKey: pagesKeyOf(api.videos.byAuthor, args) }),
     );
-  }, [realtime, me, load]);
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  }, [realtime, me, client, args]);
 
-  const remove = async (id: string) => {
+  const remove = (id: string) => {
     setConfirm(null);
-    try {
-      await videosApi.remove(id);
-      setVideos((prev) => prev?.filter((v) => v.id !== id) ?? prev);
-    } catch (e) {
-      setError(e);
-    }
+    removing.mutate({ params: { id } });
   };
 
   return (
@@ -92,11 +76,11 @@ export function MyVideos() {
         </p>
       )}
       {videos && videos.length > 0 && (
-        <ul className="vrow-list">
+        <ul className={styles['vrow-list']}>
           {videos.map((v) => (
-            <li key={v.id} className="vrow" data-testid="my-video" data-video-id={v.id} data-status={v.status}>
+            <li key={v.id} className={styles.vrow} data-testid="my-video" data-video-id={v.id} data-status={v.status}>
               <VideoTile video={v} />
-              <div className="vrow-text">
+              <div className={styles['vrow-text']}>
                 <p>{v.caption || <span className="muted">—</span>}</p>
                 <span className="muted small">
                   <span data-testid="my-video-status">{t(STATUS[v.status])}</span> · {t(VIS[v.visibility])} · {timeAgo(v.createdAt, lang)}
@@ -117,7 +101,7 @@ export function MyVideos() {
                     <button
                       type="button"
                       className="btn btn-danger btn-small"
-                      onClick={() => void remove(v.id)}
+                      onClick={() => remove(v.id)}
                       data-testid="my-video-delete-confirm"
                     >
                       {t('myVideos.delete')}
@@ -143,9 +127,18 @@ export function MyVideos() {
         </ul>
       )}
       {loading && <Loading />}
-      {error !== null && <ErrorMessage error={error} onRetry={() => void load(videos ? cursor : null)} testId="my-videos-error" />}
-      {cursor && !loading && (
-        <button type="button" className="btn btn-ghost btn-block" onClick={() => void load(cursor)}>
+      {error !== null && (
+        <ErrorMessage
+          error={error}
+          onRetry={() => {
+            removing.reset();
+            if (pages.error) void (pages.data ? pages.fetchNextPage() : pages.refetch());
+          }}
+          testId="my-videos-error"
+        />
+      )}
+      {pages.hasNextPage && !loading && (
+        <button type="button" className="btn btn-ghost btn-block" onClick={() => void pages.fetchNextPage()}>
           {t('creatorVideos.more')}
         </button>
       )}

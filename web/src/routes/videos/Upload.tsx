@@ -1,15 +1,18 @@
-import { useCallback, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import type { ProductCard, Video, Visibility } from '@tremolo/protocol';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, type Video, type Visibility } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { BagIcon } from '../../components/video/icons.tsx';
 import { videosApi } from '../../components/video/videoApi.ts';
-import '../../components/video/video.css';
+import styles from '../../components/video/video.module.css';
 import { ApiError } from '../../lib/api.ts';
+import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import type { ErrorOverrides } from '../../lib/errors.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { cx } from '../../lib/cx.ts';
 
 const MAX_BYTES = 200 * 1024 * 1024;
 const EXTENSIONS = /\.(mp4|m4v|webm|mov)$/i;
@@ -36,7 +39,7 @@ function fileProblem(f: File): MessageKey | null {
   return null;
 }
 
-type Phase = { kind: 'edit' } | { kind: 'uploading'; progress: number } | { kind: 'sent'; video: Video };
+type Fields = Parameters<typeof videosApi.upload>[1];
 
 /** The Create tab: choose a video, describe it, pick the cover frame and products, post; then watch it get processed. */
 export function Upload() {
@@ -52,23 +55,27 @@ export function Upload() {
   const [visibility, setVisibility] = useState<Visibility>('public');
   const [productIds, setProductIds] = useState<string[]>([]);
   const [problem, setProblem] = useState<MessageKey | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [phase, setPhase] = useState<Phase>({ kind: 'edit' });
+  const [progress, setProgress] = useState(0);
   const player = useRef<HTMLVideoElement>(null);
-  const sentId = phase.kind === 'sent' ? phase.video.id : null;
+  const client = useQueryClient();
+  const uploading = useMutation<Video, ApiError, { file: File; fields: Fields }>({
+    mutationFn: ({ file, fields }) => videosApi.upload(file, fields, setProgress),
+    onMutate: () => setProgress(0),
+    onSuccess: (video) => {
+      client.setQueryData(keyOf(api.videos.get, { params: { id: video.id } }), video);
+      // My lists gain it (processing, then ready).
+      void client.invalidateQueries({ queryKey: [api.videos.byAuthor.path] });
+    },
+  });
+  const sentId = uploading.data?.id ?? null;
+  const error = uploading.error;
 
   useEffect(() => () => void (preview && URL.revokeObjectURL(preview)), [preview]);
 
   // Processing ends in the background; the server tells me on my own channel.
-  const refresh = useCallback(() => {
-    if (!sentId) return;
-    videosApi
-      .get(sentId)
-      .then((v) => setPhase((p) => (p.kind === 'sent' && p.video.id === v.id ? { kind: 'sent', video: v } : p)))
-      .catch(() => undefined);
-  }, [sentId]);
   useEffect(() => {
     if (!realtime || !me || !sentId) return;
+    const refresh = () => void client.invalidateQueries({ queryKey: keyOf(api.videos.get, { params: { id: sentId } }) });
     return realtime.subscribe(
       `user:${me.id}`,
       (ev) => {
@@ -77,13 +84,13 @@ export function Upload() {
       // Processing may have finished before the subscription was confirmed.
       refresh,
     );
-  }, [realtime, me, sentId, refresh]);
+  }, [realtime, me, sentId, client]);
 
   const pick = (e: ChangeEvent<HTMLInputElement>) => {
     const f = e.target.files?.[0];
     e.target.value = '';
     if (!f) return;
-    setError(null);
+    uploading.reset();
     const p = fileProblem(f);
     setProblem(p);
     if (p) return;
@@ -100,23 +107,11 @@ export function Upload() {
     if (v) v.currentTime = ms / 1000;
   };
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!file) return setProblem('upload.needFile');
     setProblem(null);
-    setError(null);
-    setPhase({ kind: 'uploading', progress: 0 });
-    try {
-      const video = await videosApi.upload(
-        file,
-        { caption: caption.trim(), hashtags, visibility, coverTimeMs: coverMs, productIds },
-        (progress) => setPhase({ kind: 'uploading', progress }),
-      );
-      setPhase({ kind: 'sent', video });
-    } catch (err) {
-      setError(err);
-      setPhase({ kind: 'edit' });
-    }
+    uploading.mutate({ file, fields: { caption: caption.trim(), hashtags, visibility, coverTimeMs: coverMs, productIds } });
   };
 
   const reset = () => {
@@ -126,11 +121,11 @@ export function Upload() {
     setHashtags('');
     setProductIds([]);
     setCoverMs(null);
-    setPhase({ kind: 'edit' });
+    uploading.reset();
   };
 
-  if (phase.kind === 'sent') return <Sent video={phase.video} onAnother={reset} />;
-  const busy = phase.kind === 'uploading';
+  if (uploading.data) return <Sent sent={uploading.data} onAnother={reset} />;
+  const busy = uploading.isPending;
 
   return (
     <section className="stack" data-testid="upload-page">
@@ -148,7 +143,7 @@ export function Upload() {
       <form className="form" onSubmit={(e) => void submit(e)} noValidate data-testid="upload-form">
         {preview ? (
           <div className="stack">
-            <div className="vupload-preview">
+            <div className={styles['vupload-preview']}>
               <video
                 ref={player}
                 src={preview}
@@ -163,7 +158,7 @@ export function Upload() {
                 onError={() => setPreviewFailed(true)}
               />
             </div>
-            <p className="muted small vfile-name" data-testid="upload-file-name">
+            <p className={cx('muted', 'small', styles['vfile-name'])} data-testid="upload-file-name">
               {file?.name}
             </p>
             {previewFailed && <p className="note">{t('upload.previewFailed')}</p>}
@@ -172,7 +167,7 @@ export function Upload() {
                 <label htmlFor="upload-cover">{t('upload.cover')}</label>
                 <input
                   id="upload-cover"
-                  className="vrange"
+                  className={styles.vrange}
                   type="range"
                   min={0}
                   max={durationMs}
@@ -187,7 +182,7 @@ export function Upload() {
             )}
           </div>
         ) : null}
-        <label className={preview ? 'btn btn-ghost' : 'vdrop'} data-testid="upload-pick">
+        <label className={preview ? 'btn btn-ghost' : styles.vdrop} data-testid="upload-pick">
           {!preview && <span style={{ fontSize: '2rem' }}>＋</span>}
           <span>{preview ? t('upload.change') : t('upload.pick')}</span>
           {!preview && <span className="muted small">{t('upload.lead')}</span>}
@@ -230,9 +225,9 @@ export function Upload() {
           data-testid="upload-hashtags"
         />
 
-        <fieldset className="vfieldset" disabled={busy}>
+        <fieldset className={styles.vfieldset} disabled={busy}>
           <legend>{t('upload.visibility')}</legend>
-          <div className="vradio">
+          <div className={styles.vradio}>
             {VISIBILITIES.map((v) => (
               <label key={v.value} data-testid={`upload-visibility-${v.value}`}>
                 <input
@@ -251,17 +246,17 @@ export function Upload() {
         <ProductPicker selected={productIds} onChange={setProductIds} disabled={busy} />
 
         {error !== null && <ErrorMessage error={error} overrides={UPLOAD_ERRORS} testId="upload-error" />}
-        {phase.kind === 'uploading' && (
+        {busy && (
           <div
             className="progress"
             role="progressbar"
             aria-valuemin={0}
             aria-valuemax={100}
-            aria-valuenow={Math.round(phase.progress * 100)}
+            aria-valuenow={Math.round(progress * 100)}
             data-testid="upload-progress"
           >
-            <span style={{ width: `${Math.round(phase.progress * 100)}%` }} />
-            <em>{t('upload.uploading', { percent: Math.round(phase.progress * 100) })}</em>
+            <span style={{ width: `${Math.round(progress * 100)}%` }} />
+            <em>{t('upload.uploading', { percent: Math.round(progress * 100) })}</em>
           </div>
         )}
         <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="upload-submit">
@@ -274,29 +269,16 @@ export function Upload() {
 
 function ProductPicker({ selected, onChange, disabled }: { selected: string[]; onChange(ids: string[]): void; disabled: boolean }) {
   const { t } = useI18n();
-  const [products, setProducts] = useState<ProductCard[] | null>(null);
-  const [failed, setFailed] = useState(false);
-
-  useEffect(() => {
-    let cancelled = false;
-    videosApi
-      .myProducts()
-      .then((p) => !cancelled && setProducts(p.items.filter((x) => x.status !== 'unpublished')))
-      .catch((e: unknown) => {
-        if (cancelled) return;
-        // No shop yet is simply nothing to link.
-        if (e instanceof ApiError && e.code === 'not_found') setProducts([]);
-        else setFailed(true);
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+  const mine = useApiQuery(api.shop.myProducts, { query: { limit: 50 } });
+  // No shop yet is simply nothing to link.
+  const noShop = mine.error?.code === 'not_found';
+  const failed = mine.error !== null && !noShop;
+  const products = noShop ? [] : (mine.data?.items.filter((x) => x.status !== 'unpublished') ?? null);
 
   const toggle = (id: string) => onChange(selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id]);
 
   return (
-    <fieldset className="vfieldset" disabled={disabled} data-testid="upload-products">
+    <fieldset className={styles.vfieldset} disabled={disabled} data-testid="upload-products">
       <legend>{t('upload.products')}</legend>
       {failed && <p className="muted small">{t('upload.productsFailed')}</p>}
       {products?.length === 0 && (
@@ -305,7 +287,7 @@ function ProductPicker({ selected, onChange, disabled }: { selected: string[]; o
         </p>
       )}
       {products && products.length > 0 && (
-        <ul className="vproducts">
+        <ul className={styles.vproducts}>
           {products.map((p) => (
             <li key={p.id}>
               <label data-testid="upload-product" data-product-id={p.id}>
@@ -313,7 +295,7 @@ function ProductPicker({ selected, onChange, disabled }: { selected: string[]; o
                 {p.imageUrl ? (
                   <img src={p.imageUrl} alt="" />
                 ) : (
-                  <span className="vchip-noimg">
+                  <span className={styles['vchip-noimg']}>
                     <BagIcon />
                   </span>
                 )}
@@ -328,8 +310,9 @@ function ProductPicker({ selected, onChange, disabled }: { selected: string[]; o
 }
 
 /** After the upload: processing, then ready or failed, live. */
-function Sent({ video, onAnother }: { video: Video; onAnother(): void }) {
+function Sent({ sent, onAnother }: { sent: Video; onAnother(): void }) {
   const { t } = useI18n();
+  const video = useApiQuery(api.videos.get, { params: { id: sent.id } }).data ?? sent;
   return (
     <section className="stack" data-testid="upload-sent" data-status={video.status} data-video-id={video.id}>
       <h1>{t('upload.title')}</h1>

@@ -1,33 +1,24 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { useQueryClient } from '@tanstack/react-query';
 import { api, type FeedItem } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { VideoPager } from '../../components/video/VideoPager.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
-import { keyOf, useApiQuery } from '../../lib/queries.ts';
+import { useApiQuery } from '../../lib/queries.ts';
+import styles from '../../components/video/video.module.css';
+import { cx } from '../../lib/cx.ts';
 
 /** /v/:id — the page a shared link opens: that one video, full screen. */
 export function VideoPage() {
   const { t } = useI18n();
   const { id = '' } = useParams();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const args = { params: { id } };
-  const query = useApiQuery(api.videos.get, args);
-  // "Not interested" takes the only video off this page; the cached video itself stays as it is.
-  const [dismissed, setDismissed] = useState<string | null>(null);
-  const items = useMemo<FeedItem[] | null>(() => {
-    if (!query.data) return null;
-    return dismissed === query.data.id ? [] : [{ type: 'video', video: query.data, reason: 'popular' }];
-  }, [query.data, dismissed]);
-  /** The pager edits its list (a like, a removal); the video lives in the cache, so edits go there. */
-  const setItems = (next: FeedItem[] | ((prev: FeedItem[]) => FeedItem[])) => {
-    const list = typeof next === 'function' ? next(items ?? []) : next;
-    const first = list[0];
-    if (first?.type === 'video') queryClient.setQueryData(keyOf(api.videos.get, args), first.video);
-    else if (query.data) setDismissed(query.data.id);
-  };
+  const query = useApiQuery(api.videos.get, { params: { id } });
+  // The one video is read from the cache, where a like or a new comment writes it.
+  const items = useMemo<FeedItem[] | null>(
+    () => (query.data ? [{ type: 'video', video: query.data, reason: 'popular' }] : null),
+    [query.data],
+  );
   const error = query.error;
 
   if (error) {
@@ -57,10 +48,9 @@ export function VideoPage() {
   }
 
   return (
-    <div className="vscreen-host" data-testid="video-page">
+    <div className={styles['vscreen-host']} data-testid="video-page">
       <VideoPager
         items={items}
-        setItems={setItems}
         hasMore={false}
         loading={false}
         error={null}
@@ -70,13 +60,13 @@ export function VideoPage() {
           <>
             <button
               type="button"
-              className="vside vside-left vlink-plain"
+              className={cx(styles.vside, styles['vside-left'], styles['vlink-plain'])}
               onClick={() => (history.length > 1 ? navigate(-1) : navigate('/'))}
               data-testid="video-page-back"
             >
               ‹ {t('videos.back')}
             </button>
-            <Link to="/" className="vside" data-testid="video-page-more">
+            <Link to="/" className={styles.vside} data-testid="video-page-more">
               {t('videos.moreVideos')}
             </Link>
           </>

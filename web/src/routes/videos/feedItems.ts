@@ -12,3 +12,8 @@ export function appendNew(prev: FeedItem[], page: FeedItem[]): { items: FeedItem
   });
   return { items: fresh.length ? [...prev, ...fresh] : prev, added: fresh.filter((it) => it.type === 'video').length };
 }
+
+/** The items of a feed's pages, each once, in the order they came. */
+export function feedItems(pages: readonly { items: FeedItem[] }[]): FeedItem[] {
+  return pages.reduce<FeedItem[]>((all, p) => appendNew(all, p.items).items, []);
+}

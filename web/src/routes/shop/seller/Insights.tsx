@@ -22,6 +22,8 @@ import { useI18n } from '../../../lib/i18n.tsx';
 import { formatMoney } from '../../../lib/money.ts';
 import { useApiQuery } from '../../../lib/queries.ts';
 import { SellerNav } from '../common.tsx';
+import styles from '../../../components/shop/shop.module.css';
+import { cx } from '../../../lib/cx.ts';
 
 const PERIODS = ['7d', '30d', '90d'] as const;
 const COLORS = { views: '#8f8fa3', clicks: '#25f4ee', carts: '#ffd58a', paid: '#fe2c55', revenue: '#3ddc97' };
@@ -43,14 +45,14 @@ export function InsightsPage() {
   return (
     <section className="stack insights" data-testid="insights-page">
       <SellerNav />
-      <div className="row-between">
+      <div className={styles['row-between']}>
         <h1>{t('shop.insights')}</h1>
-        <div className="chips-scroll" role="group" aria-label={t('shop.period')}>
+        <div className={styles['chips-scroll']} role="group" aria-label={t('shop.period')}>
           {PERIODS.map((p) => (
             <button
               key={p}
               type="button"
-              className={`chip${p === period ? ' chip-on' : ''}`}
+              className={cx(styles.chip, p === period && styles['chip-on'])}
               aria-pressed={p === period}
               onClick={() => setPeriod(p)}
               data-testid={`period-${p}`}
@@ -64,7 +66,7 @@ export function InsightsPage() {
       {data.isFetching && <Loading testId="insights-loading" />}
       {d && (
         <>
-          <div className="tiles" data-testid="insights-totals">
+          <div className={styles.tiles} data-testid="insights-totals">
             <Tile label={t('shop.revenue')} value={money(d.totals.revenue)} testId="total-revenue" />
             <Tile label={t('shop.paidOrders')} value={String(d.totals.paidOrders)} testId="total-paid" />
             <Tile label={t('shop.unitsSold')} value={String(d.totals.unitsSold)} testId="total-units" />
@@ -79,7 +81,7 @@ export function InsightsPage() {
               <Empty>{t('shop.noData')}</Empty>
             ) : (
               <>
-                <div className="chart" data-testid="chart-funnel">
+                <div className={styles.chart} data-testid="chart-funnel">
                   <ResponsiveContainer width="100%" height={240}>
                     <BarChart
                       data={d.bySurface.map((r) => ({
@@ -102,8 +104,8 @@ export function InsightsPage() {
                     </BarChart>
                   </ResponsiveContainer>
                 </div>
-                <div className="table-wrap">
-                  <table className="table" data-testid="surface-table">
+                <div className={styles['table-wrap']}>
+                  <table className={styles.table} data-testid="surface-table">
                     <thead>
                       <tr>
                         <th>{t('shop.surfaceCol')}</th>
@@ -136,7 +138,7 @@ export function InsightsPage() {
 
           <section className="panel stack-tight">
             <h2 className="section-title">{t('shop.dailySales')}</h2>
-            <div className="chart" data-testid="chart-daily">
+            <div className={styles.chart} data-testid="chart-daily">
               <ResponsiveContainer width="100%" height={200}>
                 <LineChart data={d.daily.map((x) => ({ date: x.date.slice(5), revenue: x.revenue, paid: x.paidOrders, views: x.views }))}>
                   <CartesianGrid stroke="#2c2c38" vertical={false} />
@@ -180,8 +182,8 @@ export function InsightsPage() {
 
           <section className="panel stack-tight" data-testid="followers-split">
             <h2 className="section-title">{t('shop.followersVsOthers')}</h2>
-            <div className="split">
-              <div className="chart chart-pie">
+            <div className={styles.split}>
+              <div className={cx(styles.chart, styles['chart-pie'])}>
                 <ResponsiveContainer width="100%" height={160}>
                   <PieChart>
                     <Pie
@@ -202,7 +204,7 @@ export function InsightsPage() {
                   </PieChart>
                 </ResponsiveContainer>
               </div>
-              <dl className="totals grow">
+              <dl className={cx(styles.totals, 'grow')}>
                 {(
                   [
                     ['follower', t('shop.followers'), COLORS.paid],
@@ -211,7 +213,7 @@ export function InsightsPage() {
                 ).map(([k, label, color]) => (
                   <div key={k} data-testid={`split-${k}`}>
                     <dt>
-                      <span className="dot-swatch" style={{ background: color }} /> {label}
+                      <span className={styles['dot-swatch']} style={{ background: color }} /> {label}
                     </dt>
                     <dd>
                       {money(d.followers[k].revenue)} · {t('shop.buyersCount', { count: d.followers[k].buyers })}
@@ -227,10 +229,10 @@ export function InsightsPage() {
             {d.topProducts.length === 0 ? (
               <Empty>{t('shop.noData')}</Empty>
             ) : (
-              <ol className="rank">
+              <ol className={styles.rank}>
                 {d.topProducts.map((p) => (
                   <li key={p.productId} data-testid="top-product">
-                    <span className="ellipsis grow">{p.title}</span>
+                    <span className={cx(styles.ellipsis, 'grow')}>{p.title}</span>
                     <span className="small muted">{t('shop.unitsCount', { count: p.unitsSold })}</span>
                     <strong>{money(p.revenue)}</strong>
                   </li>
@@ -246,7 +248,7 @@ export function InsightsPage() {
 
 function Tile({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
-    <div className="tile" data-testid={testId}>
+    <div className={styles.tile} data-testid={testId}>
       <span className="small muted">{label}</span>
       <strong>{value}</strong>
     </div>

@@ -1,29 +1,20 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, type BodyOf, type Product, type ProductStatus, type Variant } from '@tremolo/protocol';
 import { Field } from '../../../components/Field.tsx';
 import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
 import { settledError, toMajorInput, toMinor } from '../../../components/shop/util.ts';
 import { ApiError } from '../../../lib/api.ts';
-import { call, uploadTo } from '../../../lib/client.ts';
+import { uploadTo } from '../../../lib/client.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { formatMoney, formatPriceRange } from '../../../lib/money.ts';
-import { keyOf, useApiQuery } from '../../../lib/queries.ts';
+import { keyOf, useApiMutation, useApiQuery } from '../../../lib/queries.ts';
 import { optionsText, SellerNav } from '../common.tsx';
+import { FormActions, parseOptions, ProductTextFields, VariantFields, type ProductText, type VariantDraft } from './fields.tsx';
 import { useMyShop } from './myShop.ts';
-
-/** "size=M, colour=red" → { size: 'M', colour: 'red' }; null when a part has no name or value. */
-function parseOptions(text: string): Record<string, string> | null {
-  const out: Record<string, string> = {};
-  for (const part of text.split(/[,;，；]/)) {
-    if (!part.trim()) continue;
-    const m = /^\s*([^=:：]+?)\s*[=:：]\s*(.+?)\s*$/.exec(part);
-    if (!m) return null;
-    out[m[1]!] = m[2]!;
-  }
-  return Object.keys(out).length <= 4 ? out : null;
-}
+import styles from '../../../components/shop/shop.module.css';
+import { cx } from '../../../lib/cx.ts';
 
 function useShopCurrency(): string {
   return useMyShop().data?.currency ?? 'CNY';
@@ -41,13 +32,13 @@ export function SellerProductsPage() {
   return (
     <section className="stack" data-testid="seller-products-page">
       <SellerNav />
-      <div className="row-between">
-        <div className="chips-scroll" role="group">
+      <div className={styles['row-between']}>
+        <div className={styles['chips-scroll']} role="group">
           {(['all', 'draft', 'published', 'unpublished'] as const).map((s) => (
             <button
               key={s}
               type="button"
-              className={`chip${s === status ? ' chip-on' : ''}`}
+              className={cx(styles.chip, s === status && styles['chip-on'])}
               aria-pressed={s === status}
               onClick={() => setStatus(s)}
             >
@@ -62,18 +53,22 @@ export function SellerProductsPage() {
       {failed && <ErrorMessage error={failed} onRetry={() => void list.refetch()} />}
       {list.isFetching && !list.data && <Loading />}
       {list.data && list.data.items.length === 0 && <Empty testId="products-empty">{t('shop.noProducts')}</Empty>}
-      <ul className="order-list">
+      <ul className={styles['order-list']}>
         {list.data?.items.map((p) => (
           <li key={p.id}>
-            <Link to={`/shop/seller/products/${p.id}`} className="order-row panel" data-testid="seller-product-row">
-              {p.imageUrl ? <img src={p.imageUrl} alt="" className="line-img" /> : <span className="line-img" aria-hidden="true" />}
-              <span className="stack-0 grow">
-                <strong className="ellipsis">{p.title}</strong>
+            <Link to={`/shop/seller/products/${p.id}`} className={cx(styles['order-row'], 'panel')} data-testid="seller-product-row">
+              {p.imageUrl ? (
+                <img src={p.imageUrl} alt="" className={styles['line-img']} />
+              ) : (
+                <span className={styles['line-img']} aria-hidden="true" />
+              )}
+              <span className={cx(styles['stack-0'], 'grow')}>
+                <strong className={styles.ellipsis}>{p.title}</strong>
                 <span className="small muted">
                   {formatPriceRange(p.price.min, p.price.max, p.price.currency, lang)} · {t('shop.stockCount', { count: p.stock })}
                 </span>
               </span>
-              <span className={`pill status-product-${p.status}`}>{t(`shop.status.${p.status}`)}</span>
+              <span className={cx('pill', styles[`status-product-${p.status}`])}>{t(`shop.status.${p.status}`)}</span>
             </Link>
           </li>
         ))}
@@ -82,135 +77,69 @@ export function SellerProductsPage() {
   );
 }
 
-interface VariantDraft {
-  key: number;
-  sku: string;
-  options: string;
-  price: string;
-  stock: string;
-}
+const NEW_VARIANT: VariantDraft = { sku: '', options: '', price: '', stock: '10' };
 
 export function NewProductPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const client = useQueryClient();
   const currency = useShopCurrency();
-  const [title, setTitle] = useState('');
-  const [description, setDescription] = useState('');
-  const [threshold, setThreshold] = useState('5');
+  const [text, setText] = useState<ProductText>({ title: '', description: '', threshold: '5' });
   const seq = useRef(1);
-  const [variants, setVariants] = useState<VariantDraft[]>([{ key: 0, sku: '', options: '', price: '', stock: '10' }]);
-  const [problems, setProblems] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const [variants, setVariants] = useState<(VariantDraft & { key: number })[]>([{ key: 0, ...NEW_VARIANT }]);
+  const [problems, setProblems] = useState<Record<number, Partial<Record<keyof VariantDraft, string>>>>({});
+  const creating = useApiMutation(api.shop.createProduct, {
+    invalidates: [api.shop.myProducts],
+    onSuccess: (created) => void navigate(`/shop/seller/products/${created.id}`, { replace: true }),
+  });
+  // Stays busy from the answer until the editor opens.
+  const busy = creating.isPending || creating.isSuccess;
 
-  const setV = (key: number, field: keyof Omit<VariantDraft, 'key'>, value: string) =>
-    setVariants((vs) => vs.map((v) => (v.key === key ? { ...v, [field]: value } : v)));
-
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    const p: Record<string, string> = {};
+    const found: typeof problems = {};
     const body = variants.map((v, i) => {
       const price = toMinor(v.price, currency);
       const options = parseOptions(v.options);
       const stock = Number.parseInt(v.stock, 10);
-      if (!/^[A-Za-z0-9_.\-/]{1,40}$/.test(v.sku.trim())) p[`v${i}.sku`] = t('shop.skuProblem');
-      if (price === null || price < 1) p[`v${i}.price`] = t('shop.priceProblem');
-      if (options === null) p[`v${i}.options`] = t('shop.optionsProblem');
-      if (!Number.isInteger(stock) || stock < 0) p[`v${i}.stock`] = t('shop.stockProblem');
+      const p: Partial<Record<keyof VariantDraft, string>> = {};
+      if (!/^[A-Za-z0-9_.\-/]{1,40}$/.test(v.sku.trim())) p.sku = t('shop.skuProblem');
+      if (price === null || price < 1) p.price = t('shop.priceProblem');
+      if (options === null) p.options = t('shop.optionsProblem');
+      if (!Number.isInteger(stock) || stock < 0) p.stock = t('shop.stockProblem');
+      if (Object.keys(p).length) found[i] = p;
       return { sku: v.sku.trim(), options: options ?? {}, price: price ?? 0, stock };
     });
-    setProblems(p);
-    if (Object.keys(p).length) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await call(api.shop.createProduct, {
-        body: { title, description, variants: body, lowStockThreshold: Number.parseInt(threshold, 10) || 0 },
-      });
-      void client.invalidateQueries({ queryKey: [api.shop.myProducts.path] });
-      void navigate(`/shop/seller/products/${created.id}`, { replace: true });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    setProblems(found);
+    if (Object.keys(found).length) return;
+    creating.mutate({
+      body: {
+        title: text.title,
+        description: text.description,
+        variants: body,
+        lowStockThreshold: Number.parseInt(text.threshold, 10) || 0,
+      },
+    });
   };
 
   return (
     <section className="stack" data-testid="new-product-page">
       <SellerNav />
-      <form className="form" onSubmit={(e) => void submit(e)} data-testid="product-form">
+      <form className="form" onSubmit={submit} data-testid="product-form">
         <h1>{t('shop.newProduct')}</h1>
-        <Field
-          id="product-title"
-          label={t('shop.productTitle')}
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-          required
-          maxLength={120}
-        />
-        <Field id="product-description" label={t('shop.description')}>
-          <textarea
-            id="product-description"
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            maxLength={5000}
-            rows={4}
-          />
-        </Field>
-        <Field
-          id="product-threshold"
-          label={t('shop.lowStockThreshold')}
-          hint={t('shop.lowStockHint')}
-          type="number"
-          min={0}
-          max={10000}
-          value={threshold}
-          onChange={(e) => setThreshold(e.target.value)}
-        />
-        <fieldset className="variant-editor">
+        <ProductTextFields idPrefix="product" value={text} onChange={setText} thresholdHint />
+        <fieldset className={styles['variant-editor']}>
           <legend className="section-title">{t('shop.variants')}</legend>
           <p className="small muted">{t('shop.variantsHint', { currency })}</p>
           {variants.map((v, i) => (
-            <div key={v.key} className="variant-row panel" data-testid="variant-row">
-              <div className="grid-2">
-                <Field
-                  id={`v${i}-sku`}
-                  label={t('shop.sku')}
-                  value={v.sku}
-                  onChange={(e) => setV(v.key, 'sku', e.target.value)}
-                  required
-                  maxLength={40}
-                  problem={problems[`v${i}.sku`] ?? null}
-                />
-                <Field
-                  id={`v${i}-options`}
-                  label={t('shop.options')}
-                  placeholder={t('shop.optionsPlaceholder')}
-                  value={v.options}
-                  onChange={(e) => setV(v.key, 'options', e.target.value)}
-                  problem={problems[`v${i}.options`] ?? null}
-                />
-                <Field
-                  id={`v${i}-price`}
-                  label={t('shop.priceIn', { currency })}
-                  inputMode="decimal"
-                  value={v.price}
-                  onChange={(e) => setV(v.key, 'price', e.target.value)}
-                  required
-                  problem={problems[`v${i}.price`] ?? null}
-                />
-                <Field
-                  id={`v${i}-stock`}
-                  label={t('shop.stock')}
-                  type="number"
-                  min={0}
-                  value={v.stock}
-                  onChange={(e) => setV(v.key, 'stock', e.target.value)}
-                  required
-                  problem={problems[`v${i}.stock`] ?? null}
-                />
-              </div>
+            <div key={v.key} className={cx(styles['variant-row'], 'panel')} data-testid="variant-row">
+              <VariantFields
+                idPrefix={`v${i}`}
+                value={v}
+                onChange={(next) => setVariants((vs) => vs.map((x) => (x.key === v.key ? { ...next, key: v.key } : x)))}
+                currency={currency}
+                problems={problems[i]}
+                stockRequired
+              />
               {variants.length > 1 && (
                 <button
                   type="button"
@@ -225,13 +154,13 @@ export function NewProductPage() {
           <button
             type="button"
             className="btn btn-ghost btn-small"
-            onClick={() => setVariants((vs) => [...vs, { key: seq.current++, sku: '', options: '', price: '', stock: '10' }])}
+            onClick={() => setVariants((vs) => [...vs, { key: seq.current++, ...NEW_VARIANT }])}
             data-testid="add-variant-row"
           >
             {t('shop.addVariant')}
           </button>
         </fieldset>
-        {error !== null && <ErrorMessage error={error} testId="product-form-error" />}
+        {creating.error !== null && <ErrorMessage error={creating.error} testId="product-form-error" />}
         <button type="submit" className="btn btn-primary btn-block" disabled={busy} data-testid="product-create">
           {busy ? t('common.saving') : t('shop.createDraft')}
         </button>
@@ -259,36 +188,32 @@ export function EditProductPage() {
 
 function ProductEditor({ product, onChange }: { product: Product; onChange: (p: Product) => void }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const setStatus = async (action: 'publish' | 'unpublish') => {
-    setBusy(true);
-    setError(null);
-    try {
-      onChange(await call(action === 'publish' ? api.shop.publishProduct : api.shop.unpublishProduct, { params: { id: product.id } }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+  const publish = useApiMutation(api.shop.publishProduct, { onSuccess: onChange });
+  const unpublish = useApiMutation(api.shop.unpublishProduct, { onSuccess: onChange });
+  const busy = publish.isPending || unpublish.isPending;
+  const error = publish.error ?? unpublish.error;
+  const setStatus = (action: 'publish' | 'unpublish') => {
+    publish.reset();
+    unpublish.reset();
+    (action === 'publish' ? publish : unpublish).mutate({ params: { id: product.id } });
   };
   return (
     <section className="stack" data-testid="edit-product-page">
       <SellerNav />
-      <div className="row-between">
-        <h1 className="ellipsis">{product.title}</h1>
-        <span className={`pill status-product-${product.status}`} data-testid="product-status">
+      <div className={styles['row-between']}>
+        <h1 className={styles.ellipsis}>{product.title}</h1>
+        <span className={cx('pill', styles[`status-product-${product.status}`])} data-testid="product-status" data-status={product.status}>
           {t(`shop.status.${product.status}`)}
         </span>
       </div>
       {error !== null && <ErrorMessage error={error} testId="publish-error" />}
-      <div className="actions-row wrap">
+      <div className={cx('actions-row', styles.wrap)}>
         {product.status !== 'published' ? (
           <button
             type="button"
             className="btn btn-primary"
             disabled={busy}
-            onClick={() => void setStatus('publish')}
+            onClick={() => setStatus('publish')}
             data-testid="product-publish"
           >
             {t('shop.publish')}
@@ -298,7 +223,7 @@ function ProductEditor({ product, onChange }: { product: Product; onChange: (p: 
             type="button"
             className="btn btn-ghost"
             disabled={busy}
-            onClick={() => void setStatus('unpublish')}
+            onClick={() => setStatus('unpublish')}
             data-testid="product-unpublish"
           >
             {t('shop.unpublish')}
@@ -322,43 +247,42 @@ function ProductEditor({ product, onChange }: { product: Product; onChange: (p: 
 
 function Images({ product, onChange }: { product: Product; onChange: (p: Product) => void }) {
   const { t } = useI18n();
-  const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [fraction, setFraction] = useState(0);
   const input = useRef<HTMLInputElement>(null);
-  const send = async (file: File) => {
-    setError(null);
-    setProgress(0);
-    try {
-      onChange(await uploadTo(api.shop.addImage, { params: { id: product.id }, file, onProgress: setProgress }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setProgress(null);
+  const adding = useMutation<Product, ApiError, File>({
+    mutationFn: (file) => uploadTo(api.shop.addImage, { params: { id: product.id }, file, onProgress: setFraction }),
+    onMutate: () => setFraction(0),
+    onSuccess: onChange,
+    onSettled: () => {
       if (input.current) input.current.value = '';
-    }
+    },
+  });
+  const removing = useApiMutation(api.shop.removeImage, { onSuccess: onChange });
+  const progress = adding.isPending ? fraction : null;
+  // Only the latest action's failure is shown.
+  const error = adding.error ?? removing.error;
+  const send = (file: File) => {
+    removing.reset();
+    adding.mutate(file);
   };
-  const remove = async (imageId: string) => {
-    setError(null);
-    try {
-      onChange(await call(api.shop.removeImage, { params: { id: product.id, imageId } }));
-    } catch (e) {
-      setError(e);
-    }
+  const remove = (imageId: string) => {
+    adding.reset();
+    removing.mutate({ params: { id: product.id, imageId } });
   };
   return (
     <section className="stack-tight" data-testid="product-images">
       <h2 className="section-title">{t('shop.images')}</h2>
-      <div className="thumbs">
+      <div className={styles.thumbs}>
         {product.images.map((im) => (
-          <figure key={im.id} className="thumb" data-testid="product-image">
+          <figure key={im.id} className={styles.thumb} data-testid="product-image">
             <img src={im.thumbUrl} alt="" />
-            <button type="button" className="thumb-remove" aria-label={t('shop.remove')} onClick={() => void remove(im.id)}>
+            <button type="button" className={styles['thumb-remove']} aria-label={t('shop.remove')} onClick={() => remove(im.id)}>
               ×
             </button>
           </figure>
         ))}
         {product.images.length < 9 && (
-          <label className="thumb thumb-add">
+          <label className={cx(styles.thumb, styles['thumb-add'])}>
             <input
               ref={input}
               type="file"
@@ -367,7 +291,7 @@ function Images({ product, onChange }: { product: Product; onChange: (p: Product
               disabled={progress !== null}
               onChange={(e) => {
                 const f = e.target.files?.[0];
-                if (f) void send(f);
+                if (f) send(f);
               }}
               data-testid="image-input"
             />
@@ -396,57 +320,27 @@ function Images({ product, onChange }: { product: Product; onChange: (p: Product
 
 function Details({ product, onChange }: { product: Product; onChange: (p: Product) => void }) {
   const { t } = useI18n();
-  const [title, setTitle] = useState(product.title);
-  const [description, setDescription] = useState(product.description);
-  const [threshold, setThreshold] = useState(String(product.lowStockThreshold));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const [text, setText] = useState<ProductText>({
+    title: product.title,
+    description: product.description,
+    threshold: String(product.lowStockThreshold),
+  });
+  const saving = useApiMutation(api.shop.updateProduct, { onSuccess: onChange });
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      onChange(
-        await call(api.shop.updateProduct, {
-          params: { id: product.id },
-          body: { title, description, lowStockThreshold: Number.parseInt(threshold, 10) || 0 },
-        }),
-      );
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    saving.mutate({
+      params: { id: product.id },
+      body: { title: text.title, description: text.description, lowStockThreshold: Number.parseInt(text.threshold, 10) || 0 },
+    });
   };
   return (
-    <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="details-form">
+    <form className="form panel" onSubmit={submit} data-testid="details-form">
       <h2 className="section-title">{t('shop.details')}</h2>
-      <Field
-        id="edit-title"
-        label={t('shop.productTitle')}
-        value={title}
-        onChange={(e) => setTitle(e.target.value)}
-        required
-        maxLength={120}
-      />
-      <Field id="edit-description" label={t('shop.description')}>
-        <textarea id="edit-description" value={description} onChange={(e) => setDescription(e.target.value)} maxLength={5000} rows={4} />
-      </Field>
-      <Field
-        id="edit-threshold"
-        label={t('shop.lowStockThreshold')}
-        type="number"
-        min={0}
-        value={threshold}
-        onChange={(e) => setThreshold(e.target.value)}
-      />
-      {error !== null && <ErrorMessage error={error} />}
-      {saved && <p className="success small">{t('shop.saved')}</p>}
-      <button type="submit" className="btn btn-ghost" disabled={busy}>
-        {busy ? t('common.saving') : t('common.save')}
+      <ProductTextFields idPrefix="edit" value={text} onChange={setText} />
+      {saving.error !== null && <ErrorMessage error={saving.error} />}
+      {saving.isSuccess && <p className="success small">{t('shop.saved')}</p>}
+      <button type="submit" className="btn btn-ghost" disabled={saving.isPending}>
+        {saving.isPending ? t('common.saving') : t('common.save')}
       </button>
     </form>
   );
@@ -476,44 +370,43 @@ function VariantRow({ product, variant, onChange }: { product: Product; variant:
   const { t, lang } = useI18n();
   const [price, setPrice] = useState(toMajorInput(variant.price.amount, variant.price.currency));
   const [delta, setDelta] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const low = variant.active && variant.stock <= product.lowStockThreshold;
-  const patch = async (body: BodyOf<typeof api.shop.updateVariant>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      onChange(await call(api.shop.updateVariant, { params: { id: product.id, variantId: variant.id }, body }));
+  const [invalid, setInvalid] = useState<ApiError | null>(null);
+  const updating = useApiMutation(api.shop.updateVariant, {
+    onSuccess: (p) => {
+      onChange(p);
       setDelta('');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const busy = updating.isPending;
+  const error = invalid ?? updating.error;
+  const low = variant.active && variant.stock <= product.lowStockThreshold;
+  const patch = (body: BodyOf<typeof api.shop.updateVariant>) => {
+    setInvalid(null);
+    updating.mutate({ params: { id: product.id, variantId: variant.id }, body });
   };
   const save = (e: FormEvent) => {
     e.preventDefault();
     const body: { price?: number; stockDelta?: number } = {};
     const minor = toMinor(price, variant.price.currency);
-    if (minor === null) return setError(new ApiError('validation_failed', t('shop.priceProblem'), 400));
+    if (minor === null) return setInvalid(new ApiError('validation_failed', t('shop.priceProblem'), 400));
     if (minor !== variant.price.amount) body.price = minor;
     const d = Number.parseInt(delta, 10);
     if (delta.trim() && Number.isInteger(d) && d !== 0) body.stockDelta = d;
-    if (Object.keys(body).length) void patch(body);
+    if (Object.keys(body).length) patch(body);
   };
   return (
     <form
-      className={`panel variant-edit${variant.active ? '' : ' inactive'}`}
+      className={cx('panel', styles['variant-edit'], !variant.active && styles.inactive)}
       onSubmit={save}
       data-testid="variant-edit"
       data-sku={variant.sku}
     >
-      <div className="row-between">
-        <span className="stack-0">
+      <div className={styles['row-between']}>
+        <span className={styles['stack-0']}>
           <strong>{variant.sku}</strong>
           <span className="small muted">{optionsText(variant.options) || '—'}</span>
         </span>
-        <span className="stack-0 end">
+        <span className={cx(styles['stack-0'], styles.end)}>
           <span data-testid="variant-stock-count">{t('shop.stockCount', { count: variant.stock })}</span>
           {low && (
             <span className="small accent" data-testid="variant-low">
@@ -522,7 +415,7 @@ function VariantRow({ product, variant, onChange }: { product: Product; variant:
           )}
         </span>
       </div>
-      <div className="grid-2">
+      <div className={styles['grid-2']}>
         <Field
           id={`price-${variant.id}`}
           label={t('shop.priceIn', { currency: variant.price.currency })}
@@ -546,7 +439,7 @@ function VariantRow({ product, variant, onChange }: { product: Product; variant:
         <button type="submit" className="btn btn-ghost btn-small" disabled={busy}>
           {t('common.save')}
         </button>
-        <button type="button" className="btn btn-quiet btn-small" disabled={busy} onClick={() => void patch({ active: !variant.active })}>
+        <button type="button" className="btn btn-quiet btn-small" disabled={busy} onClick={() => patch({ active: !variant.active })}>
           {variant.active ? t('shop.deactivate') : t('shop.activate')}
         </button>
       </div>
@@ -556,64 +449,32 @@ function VariantRow({ product, variant, onChange }: { product: Product; variant:
 
 function AddVariant({ product, onChange, onDone }: { product: Product; onChange: (p: Product) => void; onDone: () => void }) {
   const { t } = useI18n();
-  const [sku, setSku] = useState('');
-  const [options, setOptions] = useState('');
-  const [price, setPrice] = useState('');
-  const [stock, setStock] = useState('0');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const minor = toMinor(price, product.currency);
-    const opts = parseOptions(options);
-    if (minor === null) return setError(new ApiError('validation_failed', t('shop.priceProblem'), 400));
-    if (opts === null) return setError(new ApiError('validation_failed', t('shop.optionsProblem'), 400));
-    setBusy(true);
-    setError(null);
-    try {
-      onChange(
-        await call(api.shop.addVariant, {
-          params: { id: product.id },
-          body: { sku: sku.trim(), options: opts, price: minor, stock: Number.parseInt(stock, 10) || 0 },
-        }),
-      );
+  const [draft, setDraft] = useState<VariantDraft>({ sku: '', options: '', price: '', stock: '0' });
+  const [invalid, setInvalid] = useState<ApiError | null>(null);
+  const adding = useApiMutation(api.shop.addVariant, {
+    onSuccess: (p) => {
+      onChange(p);
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const error = invalid ?? adding.error;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const minor = toMinor(draft.price, product.currency);
+    const opts = parseOptions(draft.options);
+    if (minor === null) return setInvalid(new ApiError('validation_failed', t('shop.priceProblem'), 400));
+    if (opts === null) return setInvalid(new ApiError('validation_failed', t('shop.optionsProblem'), 400));
+    setInvalid(null);
+    adding.mutate({
+      params: { id: product.id },
+      body: { sku: draft.sku.trim(), options: opts, price: minor, stock: Number.parseInt(draft.stock, 10) || 0 },
+    });
   };
   return (
-    <form className="form panel" onSubmit={(e) => void submit(e)} data-testid="add-variant-form">
-      <div className="grid-2">
-        <Field id="nv-sku" label={t('shop.sku')} value={sku} onChange={(e) => setSku(e.target.value)} required maxLength={40} />
-        <Field
-          id="nv-options"
-          label={t('shop.options')}
-          placeholder={t('shop.optionsPlaceholder')}
-          value={options}
-          onChange={(e) => setOptions(e.target.value)}
-        />
-        <Field
-          id="nv-price"
-          label={t('shop.priceIn', { currency: product.currency })}
-          value={price}
-          onChange={(e) => setPrice(e.target.value)}
-          required
-          inputMode="decimal"
-        />
-        <Field id="nv-stock" label={t('shop.stock')} type="number" min={0} value={stock} onChange={(e) => setStock(e.target.value)} />
-      </div>
+    <form className="form panel" onSubmit={submit} data-testid="add-variant-form">
+      <VariantFields idPrefix="nv" value={draft} onChange={setDraft} currency={product.currency} />
       {error !== null && <ErrorMessage error={error} />}
-      <div className="actions-row">
-        <button type="submit" className="btn btn-primary btn-small" disabled={busy}>
-          {t('shop.addVariant')}
-        </button>
-        <button type="button" className="btn btn-ghost btn-small" onClick={onDone}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions busy={adding.isPending} label={t('shop.addVariant')} onCancel={onDone} small />
     </form>
   );
 }

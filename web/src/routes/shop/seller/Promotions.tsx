@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, type Coupon, type CreateCouponBody, type FlashSale } from '@tremolo/protocol';
 import { Field } from '../../../components/Field.tsx';
-import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
+import { ErrorMessage } from '../../../components/Status.tsx';
 import { CouponTicket } from '../../../components/shop/CouponTicket.tsx';
 import { clock, flashPhase, useNow } from '../../../components/shop/live.ts';
 import { settledError, toMinor } from '../../../components/shop/util.ts';
@@ -10,14 +10,9 @@ import { ApiError } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { formatMoney } from '../../../lib/money.ts';
 import { useApiMutation, useApiQuery } from '../../../lib/queries.ts';
-import { SellerNav } from '../common.tsx';
+import { FormActions, localInput, PromotionsPage, SelectField } from './fields.tsx';
 import { useMyShop } from './myShop.ts';
-
-/** A local "YYYY-MM-DDTHH:mm" for a datetime-local input. */
-function localInput(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
+import styles from '../../../components/shop/shop.module.css';
 
 function usePublished() {
   return useApiQuery(api.shop.myProducts, { query: { limit: 50, status: 'published' } });
@@ -29,24 +24,21 @@ const alertFailure = (e: unknown) => alert(e instanceof Error ? e.message : Stri
 export function SellerCouponsPage() {
   const { t } = useI18n();
   const list = useApiQuery(api.shop.sellerCoupons, { query: { limit: 50 } });
-  const failed = settledError(list);
   const [creating, setCreating] = useState(false);
   const stopping = useApiMutation(api.shop.stopCoupon, { invalidates: [api.shop.sellerCoupons, api.shop.shopCoupons] });
   const stop = (c: Coupon) => stopping.mutate({ params: { id: c.id } }, { onError: alertFailure });
   return (
-    <section className="stack" data-testid="seller-coupons-page">
-      <SellerNav />
-      {creating ? (
-        <CouponForm onCreated={() => setCreating(false)} onCancel={() => setCreating(false)} />
-      ) : (
-        <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-coupon">
-          {t('shop.newCoupon')}
-        </button>
-      )}
-      {failed && <ErrorMessage error={failed} onRetry={() => void list.refetch()} />}
-      {list.isFetching && !list.data && <Loading />}
-      {list.data && list.data.items.length === 0 && <Empty>{t('shop.noSellerCoupons')}</Empty>}
-      {list.data?.items.map((c) => (
+    <PromotionsPage
+      testId="seller-coupons-page"
+      list={list}
+      creating={creating}
+      onCreate={() => setCreating(true)}
+      form={<CouponForm onCreated={() => setCreating(false)} onCancel={() => setCreating(false)} />}
+      newLabel={t('shop.newCoupon')}
+      newTestId="new-coupon"
+      empty={t('shop.noSellerCoupons')}
+    >
+      {(c) => (
         <CouponTicket key={c.id} coupon={c}>
           <span className="small">
             <span className="pill">{t(`shop.couponStatus.${c.status}`)}</span>{' '}
@@ -58,8 +50,8 @@ export function SellerCouponsPage() {
             </button>
           )}
         </CouponTicket>
-      ))}
-    </section>
+      )}
+    </PromotionsPage>
   );
 }
 
@@ -118,13 +110,17 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
         required
         maxLength={60}
       />
-      <div className="grid-2">
-        <Field id="coupon-kind" label={t('shop.couponKind')}>
-          <select id="coupon-kind" value={kind} onChange={(e) => setKind(e.target.value === 'percent' ? 'percent' : 'amount')}>
-            <option value="amount">{t('shop.couponKindAmount')}</option>
-            <option value="percent">{t('shop.couponKindPercent')}</option>
-          </select>
-        </Field>
+      <div className={styles['grid-2']}>
+        <SelectField
+          id="coupon-kind"
+          label={t('shop.couponKind')}
+          value={kind}
+          onChange={setKind}
+          options={[
+            { value: 'amount', label: t('shop.couponKindAmount') },
+            { value: 'percent', label: t('shop.couponKindPercent') },
+          ]}
+        />
         <Field
           id="coupon-value"
           label={kind === 'amount' ? t('shop.priceIn', { currency }) : t('shop.percent')}
@@ -174,36 +170,29 @@ function CouponForm({ onCreated, onCancel }: { onCreated: (c: Coupon) => void; o
           value={perUser}
           onChange={(e) => setPerUser(e.target.value)}
         />
-        <Field id="coupon-audience" label={t('shop.audience')}>
-          <select
-            id="coupon-audience"
-            value={audience}
-            onChange={(e) => setAudience(e.target.value === 'followers' ? 'followers' : 'everyone')}
-          >
-            <option value="everyone">{t('shop.audienceEveryone')}</option>
-            <option value="followers">{t('shop.audienceFollowers')}</option>
-          </select>
-        </Field>
+        <SelectField
+          id="coupon-audience"
+          label={t('shop.audience')}
+          value={audience}
+          onChange={setAudience}
+          options={[
+            { value: 'everyone', label: t('shop.audienceEveryone') },
+            { value: 'followers', label: t('shop.audienceFollowers') },
+          ]}
+        />
       </div>
-      <Field id="coupon-scope" label={t('shop.scope')}>
-        <select id="coupon-scope" value={scope} onChange={(e) => setScope(e.target.value)}>
-          <option value="shop">{t('shop.scopeShop')}</option>
-          {products.data?.items.map((p) => (
-            <option key={p.id} value={p.id}>
-              {t('shop.scopeProduct', { title: p.title })}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <SelectField
+        id="coupon-scope"
+        label={t('shop.scope')}
+        value={scope}
+        onChange={setScope}
+        options={[
+          { value: 'shop', label: t('shop.scopeShop') },
+          ...(products.data?.items.map((p) => ({ value: p.id, label: t('shop.scopeProduct', { title: p.title }) })) ?? []),
+        ]}
+      />
       {error && <ErrorMessage error={error} testId="coupon-form-error" />}
-      <div className="actions-row">
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="coupon-create">
-          {busy ? t('common.saving') : t('shop.createCoupon')}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions busy={busy} label={t('shop.createCoupon')} testId="coupon-create" onCancel={onCancel} />
     </form>
   );
 }
@@ -212,7 +201,6 @@ export function SellerFlashSalesPage() {
   const { t } = useI18n();
   const [params] = useSearchParams();
   const list = useApiQuery(api.shop.sellerFlashSales, { query: { limit: 50 } });
-  const failed = settledError(list);
   const [creating, setCreating] = useState(params.has('product'));
   const cancelling = useApiMutation(api.shop.cancelFlashSale, {
     invalidates: [api.shop.sellerFlashSales, api.shop.flashSale, api.shop.product],
@@ -222,22 +210,18 @@ export function SellerFlashSalesPage() {
     cancelling.mutate({ params: { id: s.id } }, { onError: alertFailure });
   };
   return (
-    <section className="stack" data-testid="seller-flash-page">
-      <SellerNav />
-      {creating ? (
-        <FlashForm productId={params.get('product')} onCreated={() => setCreating(false)} onCancel={() => setCreating(false)} />
-      ) : (
-        <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-flash-sale">
-          {t('shop.newFlashSale')}
-        </button>
-      )}
-      {failed && <ErrorMessage error={failed} onRetry={() => void list.refetch()} />}
-      {list.isFetching && !list.data && <Loading />}
-      {list.data && list.data.items.length === 0 && <Empty>{t('shop.noFlashSales')}</Empty>}
-      {list.data?.items.map((s) => (
-        <SaleRow key={s.id} sale={s} onCancel={() => cancel(s)} />
-      ))}
-    </section>
+    <PromotionsPage
+      testId="seller-flash-page"
+      list={list}
+      creating={creating}
+      onCreate={() => setCreating(true)}
+      form={<FlashForm productId={params.get('product')} onCreated={() => setCreating(false)} onCancel={() => setCreating(false)} />}
+      newLabel={t('shop.newFlashSale')}
+      newTestId="new-flash-sale"
+      empty={t('shop.noFlashSales')}
+    >
+      {(s) => <SaleRow key={s.id} sale={s} onCancel={() => cancel(s)} />}
+    </PromotionsPage>
   );
 }
 
@@ -247,8 +231,8 @@ function SaleRow({ sale, onCancel }: { sale: FlashSale; onCancel: () => void }) 
   const phase = flashPhase(sale, null, null, now);
   return (
     <article className="panel stack-tight" data-testid="flash-sale-row" data-phase={phase}>
-      <div className="row-between">
-        <strong className="ellipsis">{sale.product.title}</strong>
+      <div className={styles['row-between']}>
+        <strong className={styles.ellipsis}>{sale.product.title}</strong>
         <span className="pill">{t(`shop.flashStatus.${phase}`)}</span>
       </div>
       <span className="small">
@@ -331,44 +315,35 @@ function FlashForm({
   return (
     <form className="form panel" onSubmit={submit} data-testid="flash-form">
       <h1 className="section-title">{t('shop.newFlashSale')}</h1>
-      <Field id="flash-product" label={t('shop.product')}>
-        <select
-          id="flash-product"
-          value={pid}
-          onChange={(e) => {
-            setPid(e.target.value);
-            setVariantId('');
-          }}
-          required
-        >
-          <option value="">{t('shop.pickProduct')}</option>
-          {products.data?.items.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.title}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <SelectField
+        id="flash-product"
+        label={t('shop.product')}
+        value={pid}
+        onChange={(v) => {
+          setPid(v);
+          setVariantId('');
+        }}
+        options={[
+          { value: '', label: t('shop.pickProduct') },
+          ...(products.data?.items.map((p) => ({ value: p.id, label: p.title })) ?? []),
+        ]}
+        required
+      />
       {pid && productError && <ErrorMessage error={productError} onRetry={() => void product.refetch()} />}
       {variants.length > 0 && variant && (
-        <Field
+        <SelectField
           id="flash-variant"
           label={t('shop.variant')}
           hint={t('shop.flashVariantHint', {
             price: formatMoney(variant.price.amount, variant.price.currency, lang),
             stock: variant.stock,
           })}
-        >
-          <select id="flash-variant" value={variant.id} onChange={(e) => setVariantId(e.target.value)}>
-            {variants.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.sku} {Object.values(v.options).join(' / ')}
-              </option>
-            ))}
-          </select>
-        </Field>
+          value={variant.id}
+          onChange={setVariantId}
+          options={variants.map((v) => ({ value: v.id, label: `${v.sku} ${Object.values(v.options).join(' / ')}` }))}
+        />
       )}
-      <div className="grid-2">
+      <div className={styles['grid-2']}>
         <Field
           id="flash-price"
           label={t('shop.flashPriceIn', { currency })}
@@ -395,51 +370,44 @@ function FlashForm({
           value={perUser}
           onChange={(e) => setPerUser(e.target.value)}
         />
-        <Field id="flash-start" label={t('shop.startsAt')}>
-          <select id="flash-start" value={startIn} onChange={(e) => setStartIn(e.target.value)}>
-            {START_OPTIONS.map((s) => (
-              <option key={s} value={String(s)}>
-                {s === 0
+        <SelectField
+          id="flash-start"
+          label={t('shop.startsAt')}
+          value={startIn}
+          onChange={setStartIn}
+          options={[
+            ...START_OPTIONS.map((s) => ({
+              value: String(s),
+              label:
+                s === 0
                   ? t('shop.startNow')
                   : s < 60
                     ? t('shop.startInSeconds', { count: s })
-                    : t('shop.startInMinutes', { count: s / 60 })}
-              </option>
-            ))}
-            <option value="at">{t('shop.startAt')}</option>
-          </select>
-        </Field>
+                    : t('shop.startInMinutes', { count: s / 60 }),
+            })),
+            { value: 'at', label: t('shop.startAt') },
+          ]}
+        />
         {startIn === 'at' && (
           <Field id="flash-at" label={t('shop.startsAt')} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
         )}
-        <Field id="flash-duration" label={t('shop.duration')}>
-          <select id="flash-duration" value={duration} onChange={(e) => setDuration(e.target.value)}>
-            {DURATIONS.map((d) => (
-              <option key={d} value={String(d)}>
-                {minutes(d * 60)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="flash-window" label={t('shop.paymentWindow')}>
-          <select id="flash-window" value={windowSec} onChange={(e) => setWindowSec(e.target.value)}>
-            {WINDOWS.map((w) => (
-              <option key={w} value={String(w)}>
-                {minutes(w)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField
+          id="flash-duration"
+          label={t('shop.duration')}
+          value={duration}
+          onChange={setDuration}
+          options={DURATIONS.map((d) => ({ value: String(d), label: minutes(d * 60) }))}
+        />
+        <SelectField
+          id="flash-window"
+          label={t('shop.paymentWindow')}
+          value={windowSec}
+          onChange={setWindowSec}
+          options={WINDOWS.map((w) => ({ value: String(w), label: minutes(w) }))}
+        />
       </div>
       {error && <ErrorMessage error={error} testId="flash-form-error" />}
-      <div className="actions-row">
-        <button type="submit" className="btn btn-primary" disabled={busy || !variant} data-testid="flash-create">
-          {busy ? t('common.saving') : t('shop.createFlashSale')}
-        </button>
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions busy={busy} disabled={!variant} label={t('shop.createFlashSale')} testId="flash-create" onCancel={onCancel} />
     </form>
   );
 }

@@ -10,6 +10,8 @@ import { useApiMutation, useApiQuery } from '../../../lib/queries.ts';
 import { useSession } from '../../../lib/session.tsx';
 import { SellerNav } from '../common.tsx';
 import { myShopKey, useMyShop } from './myShop.ts';
+import styles from '../../../components/shop/shop.module.css';
+import { cx } from '../../../lib/cx.ts';
 
 /** The seller's start: low-stock warnings, the shop's name and currency, links to every tool. */
 export function SellerHome() {
@@ -26,9 +28,9 @@ export function SellerHome() {
     <section className="stack" data-testid="seller-home">
       <SellerNav />
       {low.data && low.data.items.length > 0 && (
-        <div className="panel warn stack-tight" role="status" data-testid="low-stock">
+        <div className={cx('panel', styles.warn, 'stack-tight')} role="status" data-testid="low-stock">
           <strong>{t('shop.lowStockTitle')}</strong>
-          <ul className="plain">
+          <ul className={styles.plain}>
             {low.data.items.map((i) => (
               <li key={i.variantId} data-testid="low-stock-item">
                 <Link to={`/shop/seller/products/${i.productId}`}>{i.title}</Link> · {i.sku} —{' '}
