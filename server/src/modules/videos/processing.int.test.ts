@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Video } from '@tremolo/protocol';
 import { startTestApp, TestSocket, TestUser, type TestApp } from '../../test/harness.ts';
@@ -13,7 +13,7 @@ let t: TestApp;
 before(async () => {
   t = await startTestApp(
     {},
-    // Each attempt waits a second first, so the test can take the source away before ffmpeg reads it.
+    // Each attempt waits a second first, so the test can spoil the source before ffmpeg reads it.
     { VIDEO_PROCESS_TEST_DELAY_MS: '1000', VIDEO_PROCESS_RETRIES: '1', VIDEO_PROCESS_RETRY_DELAY_SEC: '1', JOBS_POLL_MS: '500' },
   );
 });
@@ -38,7 +38,7 @@ test('a video whose processing fails on every attempt is marked failed with the 
   assert.equal(res.status, 202);
   const r = { body: (await res.json()) as Video };
   const dir = path.join(t.app.config.storageDir, 'private', 'videos', r.body.id);
-  await rm(path.join(dir, 'source'));
+  await writeFile(path.join(dir, 'source'), 'not a video any more');
 
   const heard = await sock.next((f) => f.t === 'ev' && f.body.kind === 'video_status', 30_000);
   const expected = 'Processing failed after 2 attempts: the file could not be read';

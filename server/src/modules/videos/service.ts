@@ -207,7 +207,10 @@ export class VideosService {
     // ffmpeg works on local files: the source is copied here when the store is not this disk,
     // and the results are stored (moved or uploaded) once both exist.
     const work = path.join(this.deps.files.scratchDir, `work-${videoId}-${newId()}`);
-    const source = await this.deps.files.localCopy(`${prefix}/source`);
+    const source = await this.deps.files.localCopy(`${prefix}/source`).catch(() => {
+      // Said plainly: the uploader sees this reason, and a storage path means nothing to them.
+      throw new Error('the uploaded file is missing');
+    });
     try {
       const info = await probe(this.tools, source.path, job.signal);
       if (!info) throw new Error('the file could not be read');
