@@ -22,6 +22,13 @@ export type Queryable = Db | Tx;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /**
+   * Runs `fn` while holding a named lock that every node sharing the database respects (a
+   * PostgreSQL session advisory lock on a connection of its own): start-up work such as demo
+   * seeding runs on one node at a time, and the next one finds it done. PGlite is one process,
+   * so there it simply runs.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,6 +55,16 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     return {
       db,
       kind: 'postgres',
+      exclusive: async (name, fn) => {
+        const c = await pool.connect();
+        try {
+          await c.query('select pg_advisory_lock(hashtextextended($1, 0))', [`exclusive:${name}`]);
+          return await fn();
+        } finally {
+          await c.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`exclusive:${name}`]).catch(() => undefined);
+          c.release();
+        }
+      },
       ping: async () => void (await pool.query('select 1')),
       close: () => pool.end(),
     };
@@ -60,6 +77,7 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
   return {
     db: pgliteDb as unknown as Db,
     kind: 'pglite',
+    exclusive: (_name, fn) => fn(),
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };
