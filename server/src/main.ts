@@ -21,6 +21,8 @@ if (config.seedDemo) {
     await seedDemoGroups(app, app.http.log);
   });
 }
+// Declared dead by the others after a stall: what this node held was swept, so it must not go on serving.
+app.cluster.onFenced(() => process.exit(1));
 const address = await app.listen();
 if (config.seedDemo) {
   app.database

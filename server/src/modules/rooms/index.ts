@@ -38,7 +38,9 @@ export function register(
     limits: p.limits,
     iceServers: p.config.iceServers,
     log: p.log,
+    nodeId: p.cluster.nodeId,
   });
+  p.cluster.onNodeDead('rooms: presence', (nodeId) => rooms.sweepNode(nodeId));
   p.channels.register(roomChannelPolicy(rooms));
   cards.addSectionProvider(rooms);
   registerRoomRoutes(p.router, rooms);

@@ -71,6 +71,8 @@ export interface RoomsDeps {
   limits: Limits;
   iceServers: IceServer[];
   log: FastifyBaseLogger;
+  /** This node's id, recorded beside the presence it holds. */
+  nodeId: string;
 }
 
 /** Parts of the state a change touched; each becomes one versioned event. */
@@ -651,7 +653,7 @@ export class RoomsService {
     if (!here) this.local.set(id, (here = new Set()));
     if (!here.has(userId)) {
       here.add(userId);
-      await this.repo.addPresence(id, userId, 1);
+      await this.repo.addPresence(id, userId, this.d.nodeId);
       this.viewersDirty.add(id);
     }
     return true;
@@ -662,7 +664,9 @@ export class RoomsService {
     if (!here?.delete(userId)) return;
     if (here.size === 0) this.local.delete(id);
     this.viewersDirty.add(id);
-    void this.repo.addPresence(id, userId, -1).catch((err: unknown) => this.d.log.warn({ err }, 'room: presence not updated'));
+    void this.repo
+      .removePresence(id, userId, this.d.nodeId)
+      .catch((err: unknown) => this.d.log.warn({ err }, 'room: presence not updated'));
   }
 
   async checkPublish(userId: string, id: string, body: PublishBody): Promise<boolean> {
@@ -684,15 +688,22 @@ export class RoomsService {
     if (frame.body.kind === 'chat') await this.repo.countMessage(id);
   }
 
+  /** A node died: the people it hosted are no longer viewers (they count again when they reconnect elsewhere). */
+  async sweepNode(nodeId: string): Promise<void> {
+    for (const id of await this.repo.dropNodePresence(nodeId)) await this.publishViewers(id);
+  }
+
+  private async publishViewers(id: string): Promise<void> {
+    const viewers = await this.repo.viewers(id);
+    const peakViewers = await this.repo.raisePeak(id, viewers);
+    await this.d.realtime.publish(channelOf(id), { kind: 'room_viewers', viewers, peakViewers });
+  }
+
   /** Viewer counts and heart totals, each at most once a second per room (per node). */
   private async tick(): Promise<void> {
     const dirty = [...this.viewersDirty];
     this.viewersDirty.clear();
-    for (const id of dirty) {
-      const viewers = await this.repo.viewers(id);
-      const peakViewers = await this.repo.raisePeak(id, viewers);
-      await this.d.realtime.publish(channelOf(id), { kind: 'room_viewers', viewers, peakViewers });
-    }
+    for (const id of dirty) await this.publishViewers(id);
     const hearts = [...this.pendingHearts];
     this.pendingHearts.clear();
     for (const [id, added] of hearts) {

@@ -58,6 +58,8 @@ export interface WatchDeps {
   realtime: Realtime;
   chatLimit: RateLimit;
   limits: Limits;
+  /** This node's id, recorded beside a wait it owns the timer of. */
+  nodeId: string;
   opts?: WatchOptions;
 }
 
@@ -84,8 +86,10 @@ export class WatchService {
   private readonly realtime: Realtime;
   private readonly chatLimit: RateLimit;
   private readonly limits: Limits;
+  private readonly nodeId: string;
 
   constructor(deps: WatchDeps) {
+    this.nodeId = deps.nodeId;
     this.db = deps.db;
     this.accounts = deps.accounts;
     this.graph = deps.graph;
@@ -399,9 +403,11 @@ export class WatchService {
     if (body.status === 'buffering') {
       const key = `${id}:${userId}`;
       const now = Date.now();
-      await this.repo.updateMember(id, userId, { bufferingSince: new Date(now) });
+      await this.repo.updateMember(id, userId, { bufferingSince: new Date(now), bufferingNode: this.nodeId });
       if (now - (this.lastWait.get(key) ?? -Infinity) < this.waitCooldownMs) return;
-      const ev = await this.changeState(id, null, 'wait', (p) => (p.playing && !p.waiting ? { playing: false, waiting: true } : null));
+      const ev = await this.changeState(id, null, 'wait', (p) =>
+        p.playing && !p.waiting ? { playing: false, waiting: true, waitNode: this.nodeId } : null,
+      );
       if (!ev) return;
       this.lastWait.set(key, now);
       const version = ev.state.version;
@@ -418,7 +424,7 @@ export class WatchService {
     }
     const m = await this.repo.member(id, userId);
     if (m?.bufferingSince) {
-      await this.repo.updateMember(id, userId, { bufferingSince: null });
+      await this.repo.updateMember(id, userId, { bufferingSince: null, bufferingNode: null });
       if (!(await this.repo.othersBuffering(id, userId))) {
         await this.changeState(id, null, 'resume', (p) => (p.waiting ? { playing: true, waiting: false } : null));
       }
@@ -449,6 +455,17 @@ export class WatchService {
     });
     if (ev) await this.realtime.publish(channelOf(id), ev);
     return ev;
+  }
+
+  /**
+   * A node died: its members are not buffering any more, and the parties it paused (its timers
+   * would have resumed them after a few seconds) go on now.
+   */
+  async sweepNode(nodeId: string): Promise<void> {
+    await this.repo.clearNodeBuffering(nodeId);
+    for (const id of await this.repo.waitingOn(nodeId)) {
+      await this.changeState(id, null, 'resume', (p) => (p.waiting && p.waitNode === nodeId ? { playing: true, waiting: false } : null));
+    }
   }
 
   close(): void {
