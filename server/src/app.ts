@@ -23,6 +23,8 @@ import { EventStore } from './platform/realtime/store.ts';
 import { Gateway } from './platform/realtime/gateway.ts';
 import { MemorySessionSockets, RedisSessionSockets, type SessionSockets } from './platform/realtime/session-sockets.ts';
 import type { Platform } from './platform/module.ts';
+import { createCluster } from './platform/cluster/index.ts';
+import type { Cluster } from './platform/cluster/cluster.ts';
 import { createSfu } from './platform/media/index.ts';
 import type { SfuAdapter } from './platform/media/sfu.ts';
 import type { Jobs } from './platform/jobs/jobs.ts';
@@ -80,6 +82,8 @@ export interface App {
   bus: Bus;
   sfu: SfuAdapter;
   jobs: Jobs;
+  /** Node liveness and the sweeps of dead nodes' state. */
+  cluster: Cluster;
   /** Starts listening; returns the bound address. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -88,9 +92,11 @@ export interface App {
 export async function buildApp(config: Config): Promise<App> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
-  const bus: Bus = config.redisUrl ? await RedisBus.connect(config.redisUrl) : new InProcessBus();
+  const bus: Bus = config.redisUrl ? await RedisBus.connect(config.redisUrl, config.redisPrefix) : new InProcessBus();
   // With Redis the sockets-per-session cap holds across nodes; without it there is one node anyway.
-  const sessionSockets: SessionSockets = config.redisUrl ? await RedisSessionSockets.connect(config.redisUrl) : new MemorySessionSockets();
+  const sessionSockets: SessionSockets = config.redisUrl
+    ? await RedisSessionSockets.connect(config.redisUrl, config.redisPrefix)
+    : new MemorySessionSockets();
   const metrics = createMetrics();
   // Object storage when S3_BUCKET is set (several nodes), else this node's disk.
   const stores = config.s3
@@ -114,7 +120,8 @@ export async function buildApp(config: Config): Promise<App> {
   await http.register(fastifyCookie);
   await http.register(fastifyMultipart, { limits: { fileSize: config.maxAvatarBytes, files: 1, fields: 5 }, throwFileSizeLimit: true });
 
-  const limits = new Limits(config.limits, redis);
+  const limits = new Limits(config.limits, { redis, redisPrefix: config.redisPrefix });
+  const cluster = createCluster(config, database, http.log, metrics);
   const accounts = accountsModule.createAccounts({ config, db: database.db, storage, limits });
   const channels = new ChannelRegistry();
   const store = new EventStore(database.db);
@@ -150,7 +157,8 @@ export async function buildApp(config: Config): Promise<App> {
     limits,
     jobs,
     log: http.log,
-    rateLimit: (name, points, durationSec) => new RateLimit({ name, points, durationSec, redis }),
+    cluster,
+    rateLimit: (name, points, durationSec) => new RateLimit({ name, points, durationSec, redis, redisPrefix: config.redisPrefix }),
   };
 
   // Each module builds its service and plugs in its channel policies and routes, in dependency order.
@@ -185,10 +193,13 @@ export async function buildApp(config: Config): Promise<App> {
     bus,
     sfu,
     jobs,
+    cluster,
     services: { accounts, graph, notifications, cards, videos, feeds, shop, fans, groups, dms, watch, match, rooms },
     async listen() {
       // Ready means able to serve a feed: the candidate index is loaded before the port opens.
       await feeds.whenReady();
+      // Heartbeating before the first socket, so everything this node holds has a live owner.
+      await cluster.start();
       const address = await http.listen({ port: config.port, host: config.host });
       gateway.attach(http.server);
       // The test provider calls back into this very server, like a real provider's webhook.
@@ -208,6 +219,7 @@ export async function buildApp(config: Config): Promise<App> {
       match.queue.close();
       await rooms.counts.close();
       await gateway.close();
+      await cluster.close();
       await sfu.close();
       await http.close();
       await videos.close();

@@ -14,13 +14,20 @@ try {
   process.exit(1);
 }
 const app = await buildApp(config);
+// Nodes starting together on an empty database take turns: the first seeds, the others find it done.
 if (config.seedDemo) {
-  await seedDemo(app.services, app.http.log);
-  await seedDemoGroups(app, app.http.log);
+  await app.database.exclusive('demo-seed', async () => {
+    await seedDemo(app.services, app.http.log);
+    await seedDemoGroups(app, app.http.log);
+  });
 }
+// Declared dead by the others after a stall: what this node held was swept, so it must not go on serving.
+app.cluster.onFenced(() => process.exit(1));
 const address = await app.listen();
 if (config.seedDemo) {
-  seedDemoVideos(app.services, app.http.log).catch((err: unknown) => app.http.log.error({ err }, 'demo videos failed'));
+  app.database
+    .exclusive('demo-videos', () => seedDemoVideos(app.services, app.http.log))
+    .catch((err: unknown) => app.http.log.error({ err }, 'demo videos failed'));
 }
 app.http.log.info(
   { address, database: app.database.kind, bus: app.bus.kind, startMs: Math.round(performance.now() - startedAt) },

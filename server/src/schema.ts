@@ -3,6 +3,7 @@ export * from './modules/accounts/tables.ts';
 export * from './modules/graph/tables.ts';
 export * from './modules/notifications/tables.ts';
 export * from './platform/realtime/tables.ts';
+export * from './platform/cluster/tables.ts';
 export * from './modules/videos/tables.ts';
 export * from './modules/shop/tables.ts';
 export * from './modules/fans/tables.ts';

@@ -199,7 +199,26 @@ export const VARIABLES = {
     'PostgreSQL connection string; when set, PGlite is not used. Migrations run at start under an advisory lock, so several nodes may start together',
   ),
   DATABASE_POOL_SIZE: positive(20, 'connections per node to PostgreSQL'),
-  REDIS_URL: optionalText('Redis for cross-node realtime fan-out (pub/sub) and shared rate limits. Needed when running more than one node'),
+  REDIS_URL: optionalText(
+    'Redis for cross-node realtime fan-out (pub/sub), shared rate limits and node liveness. Needed when running more than one node',
+  ),
+  REDIS_PREFIX: variable(
+    'tremolo',
+    (raw) => {
+      if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) throw new Error(`must be 1–64 letters, digits, '.', '_' or '-', got "${raw}"`);
+      return raw;
+    },
+    '`tremolo`',
+    'first part of every Redis key and pub/sub channel (`<prefix>:…`), so several deployments can share one Redis without crosstalk',
+  ),
+  CLUSTER_HEARTBEAT_MS: positive(
+    1000,
+    'how often each node says it is alive (a Redis key with a TTL, else a row in PostgreSQL; nothing to share on PGlite) and looks for dead nodes',
+  ),
+  CLUSTER_DEAD_AFTER_MS: positive(
+    5000,
+    "a node silent this long is dead: one surviving node runs the modules' sweeps of what it held (room presence, a watch party's buffering wait). A node that finds itself declared dead exits",
+  ),
   STORAGE_DIR: optionalText(
     'where uploaded files are stored (unless `S3_BUCKET`): `public/` (avatars, product images, room covers; served under `/media/`) and `private/` (videos, their transcodes and posters, uploads in progress; never served by path, streamed only by `/api/v1/videos/:id/stream` and `/poster` after the visibility check). An older flat layout is moved into the two areas at start',
     '`$DATA_DIR/uploads`',
@@ -407,6 +426,10 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   redisUrl: string | undefined;
+  /** First part of every Redis key and channel this deployment uses. */
+  redisPrefix: string;
+  /** Node liveness: heartbeat period and how long a silent node has before it counts as dead. */
+  cluster: { heartbeatMs: number; deadAfterMs: number };
   /** Local files: the disk store, or with object storage this node's scratch space. */
   storageDir: string;
   /** S3-compatible object storage shared by every node; unset: the disk under `storageDir`. */
@@ -501,6 +524,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    cluster: { heartbeatMs: e.CLUSTER_HEARTBEAT_MS, deadAfterMs: e.CLUSTER_DEAD_AFTER_MS },
     storageDir: e.STORAGE_DIR ?? path.join(e.DATA_DIR.startsWith('memory://') ? path.join(repoRoot, '.tmp') : e.DATA_DIR, 'uploads'),
     s3: s3From(e),
     publicUrl: e.PUBLIC_URL,

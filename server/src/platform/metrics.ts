@@ -6,6 +6,7 @@ export interface Metrics {
   openSockets: Gauge;
   eventsFannedOut: Counter;
   slowConsumersCut: Counter;
+  nodesSwept: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -29,6 +30,11 @@ export function createMetrics(): Metrics {
     slowConsumersCut: new Counter({
       name: 'tremolo_realtime_slow_consumers_cut_total',
       help: 'Sockets closed for falling behind',
+      registers: [registry],
+    }),
+    nodesSwept: new Counter({
+      name: 'tremolo_cluster_nodes_swept_total',
+      help: 'Dead nodes whose state this node swept',
       registers: [registry],
     }),
   };

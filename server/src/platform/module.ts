@@ -6,6 +6,7 @@ import type { Limits } from './auth/limits.ts';
 import type { Jobs } from './jobs/jobs.ts';
 import type { RateLimit } from './auth/rate-limit.ts';
 import type { Bus } from './realtime/bus.ts';
+import type { Cluster } from './cluster/cluster.ts';
 import type { ChannelRegistry } from './realtime/channels.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import type { EventStore } from './realtime/store.ts';
@@ -31,6 +32,8 @@ export interface Platform {
   /** Background jobs on the durable queue: a module declares its kinds and works them at register time. */
   jobs: Jobs;
   log: FastifyBaseLogger;
+  /** This node's id and the registry of sweeps run when another node dies. */
+  cluster: Cluster;
   /** A limit on a burst of actions, shared by every node when Redis is configured. */
   rateLimit(name: string, points: number, durationSec: number): RateLimit;
 }

@@ -40,6 +40,8 @@ export interface RoomsDeps {
   limits: Limits;
   iceServers: IceServer[];
   log: FastifyBaseLogger;
+  /** This node's id, recorded beside the presence it holds. */
+  nodeId: string;
 }
 
 export const channelOf = (roomId: string) => `room:${roomId}`;

@@ -54,6 +54,7 @@ export function register(
     limits: p.limits,
     iceServers: p.config.iceServers,
     log: p.log,
+    nodeId: p.cluster.nodeId,
   };
   const access = new RoomAccess(base);
   const projection = new RoomProjection(base);
@@ -72,6 +73,7 @@ export function register(
     chat: new RoomChat({ ...base, access }),
     counts,
   };
+  p.cluster.onNodeDead('rooms: presence', (nodeId) => counts.sweepNode(nodeId));
   p.channels.register(roomChannelPolicy(rooms));
   cards.addSectionProvider(liveRoomSection({ ...base, access }));
   registerRoomRoutes(p.router, rooms);

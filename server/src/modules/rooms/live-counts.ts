@@ -4,7 +4,7 @@ import { channelOf, type RoomsDeps } from './context.ts';
 
 const TICK_MS = 1000;
 
-type LiveCountsDeps = Pick<RoomsDeps, 'repo' | 'realtime' | 'heartLimit' | 'log'> & { access: RoomAccess };
+type LiveCountsDeps = Pick<RoomsDeps, 'repo' | 'realtime' | 'heartLimit' | 'log' | 'nodeId'> & { access: RoomAccess };
 
 /**
  * Viewers and hearts, broadcast at most once a second per room (per node) and unversioned. A
@@ -48,7 +48,7 @@ export class LiveCounts {
     if (!here) this.local.set(id, (here = new Set()));
     if (!here.has(userId)) {
       here.add(userId);
-      await repo.addPresence(id, userId, 1);
+      await repo.addPresence(id, userId, this.deps.nodeId);
       this.viewersDirty.add(id);
     }
     return true;
@@ -60,7 +60,9 @@ export class LiveCounts {
     if (!here?.delete(userId)) return;
     if (here.size === 0) this.local.delete(id);
     this.viewersDirty.add(id);
-    void this.deps.repo.addPresence(id, userId, -1).catch((err: unknown) => this.deps.log.warn({ err }, 'room: presence not updated'));
+    void this.deps.repo
+      .removePresence(id, userId, this.deps.nodeId)
+      .catch((err: unknown) => this.deps.log.warn({ err }, 'room: presence not updated'));
   }
 
   /** Hearts are added up here and broadcast as one total per room at most once a second. */
@@ -83,15 +85,22 @@ export class LiveCounts {
     this.local.delete(id);
   }
 
+  /** A node died: the people it hosted are no longer viewers (they count again when they reconnect elsewhere). */
+  async sweepNode(nodeId: string): Promise<void> {
+    for (const id of await this.deps.repo.dropNodePresence(nodeId)) await this.publishViewers(id);
+  }
+
+  private async publishViewers(id: string): Promise<void> {
+    const viewers = await this.deps.repo.viewers(id);
+    const peakViewers = await this.deps.repo.raisePeak(id, viewers);
+    await this.deps.realtime.publish(channelOf(id), { kind: 'room_viewers', viewers, peakViewers });
+  }
+
   private async tick(): Promise<void> {
     const { repo, realtime } = this.deps;
     const dirty = [...this.viewersDirty];
     this.viewersDirty.clear();
-    for (const id of dirty) {
-      const viewers = await repo.viewers(id);
-      const peakViewers = await repo.raisePeak(id, viewers);
-      await realtime.publish(channelOf(id), { kind: 'room_viewers', viewers, peakViewers });
-    }
+    for (const id of dirty) await this.publishViewers(id);
     const hearts = [...this.pendingHearts];
     this.pendingHearts.clear();
     for (const [id, added] of hearts) {

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
-import { roomMembers, rooms } from './tables.ts';
+import { roomMembers, roomPresence, rooms } from './tables.ts';
 
 export type RoomRow = typeof rooms.$inferSelect;
 export type MemberRow = typeof roomMembers.$inferSelect;
@@ -136,9 +136,9 @@ export class RoomsRepo {
 
   async viewers(roomId: string): Promise<number> {
     const [r] = await this.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(roomMembers)
-      .where(and(eq(roomMembers.roomId, roomId), gt(roomMembers.presence, 0)));
+      .select({ n: sql<number>`count(distinct ${roomPresence.userId})::int` })
+      .from(roomPresence)
+      .where(eq(roomPresence.roomId, roomId));
     return r?.n ?? 0;
   }
 
@@ -151,12 +151,22 @@ export class RoomsRepo {
     return r?.n ?? 0;
   }
 
-  /** `delta` is +1 when a node starts hosting this person's sockets and -1 when it stops. */
-  async addPresence(roomId: string, userId: string, delta: 1 | -1): Promise<void> {
+  /** `node` starts hosting this person's sockets on the room. */
+  async addPresence(roomId: string, userId: string, nodeId: string): Promise<void> {
+    await this.db.insert(roomPresence).values({ roomId, userId, nodeId }).onConflictDoNothing();
+  }
+
+  /** `node` stops hosting this person's sockets on the room. */
+  async removePresence(roomId: string, userId: string, nodeId: string): Promise<void> {
     await this.db
-      .update(roomMembers)
-      .set({ presence: sql`greatest(0, ${roomMembers.presence} + ${delta})` })
-      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+      .delete(roomPresence)
+      .where(and(eq(roomPresence.roomId, roomId), eq(roomPresence.userId, userId), eq(roomPresence.nodeId, nodeId)));
+  }
+
+  /** Everything a (dead) node held; the rooms whose viewers changed. */
+  async dropNodePresence(nodeId: string): Promise<string[]> {
+    const rows = await this.db.delete(roomPresence).where(eq(roomPresence.nodeId, nodeId)).returning({ roomId: roomPresence.roomId });
+    return [...new Set(rows.map((r) => r.roomId))];
   }
 
   async raisePeak(roomId: string, viewers: number): Promise<number> {
@@ -193,10 +203,8 @@ export class RoomsRepo {
 
   /** When a room ends: nobody is on stage or waiting any more (the host keeps the host role). */
   async clearStage(roomId: string): Promise<void> {
-    await this.db
-      .update(roomMembers)
-      .set({ publishing: false, handRaisedAt: null, invitedAt: null, presence: 0 })
-      .where(eq(roomMembers.roomId, roomId));
+    await this.db.update(roomMembers).set({ publishing: false, handRaisedAt: null, invitedAt: null }).where(eq(roomMembers.roomId, roomId));
+    await this.db.delete(roomPresence).where(eq(roomPresence.roomId, roomId));
     await this.db
       .update(roomMembers)
       .set({ role: 'audience', stageAt: null })

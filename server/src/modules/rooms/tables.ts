@@ -44,7 +44,7 @@ export const rooms = pgTable(
 
 /**
  * Everyone who entered a room, one row per person: their role, stage switches, raised hand,
- * pending invite, ban, and on how many nodes they are listening now (`presence`).
+ * pending invite and ban. Who is listening now is in `room_presence`.
  */
 export const roomMembers = pgTable(
   'room_members',
@@ -58,8 +58,6 @@ export const roomMembers = pgTable(
     role: text('role', { enum: ['host', 'cohost', 'guest', 'audience'] }).notNull(),
     /** Joined and not left or kicked: may subscribe, chat and signal. */
     joined: boolean('joined').notNull().default(true),
-    /** Nodes where this person has a socket on `room:<id>`; > 0 counts as a viewer. */
-    presence: integer('presence').notNull().default(0),
     stageAt: ts('stage_at'),
     publishing: boolean('publishing').notNull().default(false),
     mic: boolean('mic').notNull().default(true),
@@ -77,4 +75,23 @@ export const roomMembers = pgTable(
     index('room_members_user_idx').on(t.userId),
     index('room_members_role_idx').on(t.roomId, t.role),
   ],
+);
+
+/**
+ * Who listens to `room:<id>` now, and through which node: a row while a node hosts at least one
+ * of the person's sockets on the room. Viewers are the distinct people here. When a node dies,
+ * a survivor deletes its rows (the cluster's sweep), so its viewers do not linger.
+ */
+export const roomPresence = pgTable(
+  'room_presence',
+  {
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId, t.nodeId] }), index('room_presence_node_idx').on(t.nodeId)],
 );

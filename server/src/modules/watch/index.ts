@@ -12,8 +12,10 @@ export function register(p: Platform, deps: { accounts: AccountsService; graph: 
     realtime: p.realtime,
     chatLimit: p.rateLimit('watch-msg', p.config.chatMessagesPer10s, 10),
     limits: p.limits,
+    nodeId: p.cluster.nodeId,
     ...deps,
   });
+  p.cluster.onNodeDead('watch: buffering waits', (nodeId) => watch.sweepNode(nodeId));
   p.channels.register(watchChannelPolicy(watch));
   registerWatchRoutes(p.router, watch);
   return watch;

@@ -49,7 +49,7 @@ export class WatchRepo {
   async updateMember(
     partyId: string,
     userId: string,
-    patch: Partial<Pick<WatchMemberRow, 'role' | 'leftAt' | 'bufferingSince'>>,
+    patch: Partial<Pick<WatchMemberRow, 'role' | 'leftAt' | 'bufferingSince' | 'bufferingNode'>>,
   ): Promise<void> {
     await this.db
       .update(watchMembers)
@@ -75,6 +75,20 @@ export class WatchRepo {
       .from(watchMembers)
       .where(and(...conds));
     return (r?.n ?? 0) > 0;
+  }
+
+  /** A dead node's members are no longer buffering. */
+  async clearNodeBuffering(nodeId: string): Promise<void> {
+    await this.db.update(watchMembers).set({ bufferingSince: null, bufferingNode: null }).where(eq(watchMembers.bufferingNode, nodeId));
+  }
+
+  /** Parties paused by a node (which holds their resume timer). */
+  async waitingOn(nodeId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: watchParties.id })
+      .from(watchParties)
+      .where(and(eq(watchParties.waiting, true), eq(watchParties.waitNode, nodeId)));
+    return rows.map((r) => r.id);
   }
 
   async demoteCohosts(partyId: string): Promise<void> {

@@ -59,6 +59,8 @@ export interface WatchDeps {
   realtime: Realtime;
   chatLimit: RateLimit;
   limits: Limits;
+  /** This node's id, recorded beside a wait it owns the timer of. */
+  nodeId: string;
   opts?: WatchOptions;
 }
 
@@ -387,9 +389,11 @@ export class WatchService {
     if (body.status === 'buffering') {
       const key = `${id}:${userId}`;
       const now = Date.now();
-      await this.repo.updateMember(id, userId, { bufferingSince: new Date(now) });
+      await this.repo.updateMember(id, userId, { bufferingSince: new Date(now), bufferingNode: this.deps.nodeId });
       if (this.lastWait.has(key)) return;
-      const ev = await this.changeState(id, null, 'wait', (p) => (p.playing && !p.waiting ? { playing: false, waiting: true } : null));
+      const ev = await this.changeState(id, null, 'wait', (p) =>
+        p.playing && !p.waiting ? { playing: false, waiting: true, waitNode: this.deps.nodeId } : null,
+      );
       if (!ev) return;
       this.lastWait.set(key, true);
       const version = ev.state.version;
@@ -406,7 +410,7 @@ export class WatchService {
     }
     const m = await this.repo.member(id, userId);
     if (m?.bufferingSince) {
-      await this.repo.updateMember(id, userId, { bufferingSince: null });
+      await this.repo.updateMember(id, userId, { bufferingSince: null, bufferingNode: null });
       if (!(await this.repo.othersBuffering(id, userId))) {
         await this.changeState(id, null, 'resume', (p) => (p.waiting ? { playing: true, waiting: false } : null));
       }
@@ -437,6 +441,17 @@ export class WatchService {
     });
     if (ev) await this.deps.realtime.publish(channelOf(id), ev);
     return ev;
+  }
+
+  /**
+   * A node died: its members are not buffering any more, and the parties it paused (its timers
+   * would have resumed them after a few seconds) go on now.
+   */
+  async sweepNode(nodeId: string): Promise<void> {
+    await this.repo.clearNodeBuffering(nodeId);
+    for (const id of await this.repo.waitingOn(nodeId)) {
+      await this.changeState(id, null, 'resume', (p) => (p.waiting && p.waitNode === nodeId ? { playing: true, waiting: false } : null));
+    }
   }
 
   close(): void {

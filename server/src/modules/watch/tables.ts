@@ -22,6 +22,8 @@ export const watchParties = pgTable(
     version: integer('version').notNull().default(0),
     /** Paused for a member who is buffering; resumes by itself after a few seconds. */
     waiting: boolean('waiting').notNull().default(false),
+    /** The node that paused it and holds the timer that resumes it; if that node dies, a survivor resumes it. */
+    waitNode: text('wait_node'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('watch_parties_host_idx').on(t.hostId)],
@@ -42,6 +44,8 @@ export const watchMembers = pgTable(
     /** Set while away; a rejoin clears it (the person keeps their role). */
     leftAt: timestamp('left_at', { withTimezone: true }),
     bufferingSince: timestamp('buffering_since', { withTimezone: true }),
+    /** The node whose socket reported the buffering; cleared by a survivor when that node dies. */
+    bufferingNode: text('buffering_node'),
   },
   (t) => [primaryKey({ columns: [t.partyId, t.userId] }), index('watch_members_user_idx').on(t.userId)],
 );

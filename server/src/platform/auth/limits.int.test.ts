@@ -252,8 +252,8 @@ describe('across nodes', () => {
     const b = new Redis(url);
     try {
       const config = loadLimits({ FOLLOWS_PER_MIN: '3', SHOP_TOUCH_WINDOW_SEC: '60', FAN_POINTS_GROUP_MESSAGES_PER_DAY: '2' });
-      const nodeA = new Limits(config, a);
-      const nodeB = new Limits(config, b);
+      const nodeA = new Limits(config, { redis: a });
+      const nodeB = new Limits(config, { redis: b });
       const who = newId();
       await nodeA.consume('follows', who);
       await nodeB.consume('follows', who);

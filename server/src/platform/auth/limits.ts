@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { LimitsConfig, RateLimitName } from '../config.ts';
-import { OncePerWindow, RateLimit } from './rate-limit.ts';
+import { OncePerWindow, RateLimit, type LimitStore } from './rate-limit.ts';
 
 /** How each limit names what was refused, in "Too many …; try again in N s". */
 const WHAT: Record<RateLimitName, string> = {
@@ -44,18 +43,18 @@ export class Limits {
 
   constructor(
     readonly config: LimitsConfig,
-    redis: Redis | undefined,
+    store: LimitStore,
   ) {
     for (const [name, l] of Object.entries(config.rates) as [RateLimitName, LimitsConfig['rates'][RateLimitName]][]) {
-      this.rates.set(name, new RateLimit({ name, points: l.points, durationSec: l.durationSec, redis }));
+      this.rates.set(name, new RateLimit({ name, points: l.points, durationSec: l.durationSec, ...store }));
     }
-    this.touchOnce = new OncePerWindow({ name: 'touch', windowSec: config.touchWindowSec, redis });
-    this.followNotifyOnce = new OncePerWindow({ name: 'follow-notify', windowSec: config.followNotifyWindowSec, redis });
+    this.touchOnce = new OncePerWindow({ name: 'touch', windowSec: config.touchWindowSec, ...store });
+    this.followNotifyOnce = new OncePerWindow({ name: 'follow-notify', windowSec: config.followNotifyWindowSec, ...store });
     this.loginFailsPerAccount = new RateLimit({
       name: 'login-fail-account',
       points: Number.MAX_SAFE_INTEGER,
       durationSec: config.loginSlowdown.windowSec,
-      redis,
+      ...store,
     });
   }
 

@@ -9,12 +9,20 @@ function limited(what: string, msBeforeNext: number): AppError {
   return e;
 }
 
+/** Where a limit's counters live: this process's memory, or Redis under a deployment's key prefix. */
+export interface LimitStore {
+  redis?: Redis | undefined;
+  /** `REDIS_PREFIX`: every key is `<prefix>:rl:<name>:…` (or `:once:`), so deployments sharing a Redis never mix. */
+  redisPrefix?: string;
+}
+
 /** A named limit, kept in memory on one node or in Redis when several nodes share it. */
 export class RateLimit {
   private readonly limiter: RateLimiterAbstract;
 
-  constructor(opts: { name: string; points: number; durationSec: number; redis?: Redis | undefined; prefix?: string }) {
-    const common = { keyPrefix: `${opts.prefix ?? 'rl'}:${opts.name}`, points: opts.points, duration: opts.durationSec };
+  constructor(opts: { name: string; points: number; durationSec: number; kind?: 'rl' | 'once' } & LimitStore) {
+    const keyPrefix = `${opts.redisPrefix ?? 'tremolo'}:${opts.kind ?? 'rl'}:${opts.name}`;
+    const common = { keyPrefix, points: opts.points, duration: opts.durationSec };
     this.limiter = opts.redis ? new RateLimiterRedis({ ...common, storeClient: opts.redis }) : new RateLimiterMemory(common);
   }
 
@@ -72,8 +80,8 @@ export class RateLimit {
 export class OncePerWindow {
   private readonly limit: RateLimit;
 
-  constructor(opts: { name: string; windowSec: number; redis?: Redis | undefined }) {
-    this.limit = new RateLimit({ name: opts.name, points: 1, durationSec: opts.windowSec, redis: opts.redis, prefix: 'once' });
+  constructor(opts: { name: string; windowSec: number } & LimitStore) {
+    this.limit = new RateLimit({ ...opts, points: 1, durationSec: opts.windowSec, kind: 'once' });
   }
 
   first(key: string): Promise<boolean> {

@@ -24,6 +24,13 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** The embedded database itself, for a library that speaks to it directly (the job queue); null on PostgreSQL. */
   pglite: PGlite | null;
+  /**
+   * Runs `fn` while holding a named lock that every node sharing the database respects (a
+   * PostgreSQL session advisory lock on a connection of its own): start-up work such as demo
+   * seeding runs on one node at a time, and the next one finds it done. PGlite is one process,
+   * so there it simply runs.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -51,6 +58,16 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
       db,
       kind: 'postgres',
       pglite: null,
+      exclusive: async (name, fn) => {
+        const c = await pool.connect();
+        try {
+          await c.query('select pg_advisory_lock(hashtextextended($1, 0))', [`exclusive:${name}`]);
+          return await fn();
+        } finally {
+          await c.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`exclusive:${name}`]).catch(() => undefined);
+          c.release();
+        }
+      },
       ping: async () => void (await pool.query('select 1')),
       close: () => pool.end(),
     };
@@ -64,6 +81,7 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     db: pgliteDb as unknown as Db,
     kind: 'pglite',
     pglite: client,
+    exclusive: (_name, fn) => fn(),
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };

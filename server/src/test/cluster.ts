@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { createScratchDatabase } from './harness.ts';
+import { freePort, startServerProcess, type ServerProcess } from './processes.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const HAPROXY = process.env.HAPROXY_BIN ?? '/usr/sbin/haproxy';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * The shipped `deploy/haproxy.cfg` with its own frontend address and backend servers: every
+ * other setting (round-robin, health checks, retries, redispatch, tunnel timeout) is the file's.
+ */
+function haproxyConfig(template: string, bind: string, servers: { name: string; address: string }[]): string {
+  const lines = servers.map((s) => `    server ${s.name} ${s.address}`);
+  const cfg = template.replace(/^(\s*# nodes:begin\n)[\s\S]*?(^\s*# nodes:end)/m, (_m, begin: string, end: string) =>
+    [begin.trimEnd(), ...lines, end].join('\n'),
+  );
+  if (cfg === template) throw new Error('haproxy.cfg has no nodes:begin/nodes:end block');
+  // No logging to stdout in tests: nobody reads it.
+  return cfg.replace(/^(\s*)bind .*$/m, `$1bind ${bind}`).replace(/^\s*log stdout.*$/m, '');
+}
+
+export interface TestCluster {
+  /** The nodes, each also reachable directly (`url`). */
+  nodes: ServerProcess[];
+  /** http://127.0.0.1:<port> of HAProxy in front of them. */
+  lb: string;
+  /** The deployment's Redis prefix (unique per cluster). */
+  redisPrefix: string;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * N server processes on a scratch PostgreSQL database and the shared Redis (under a prefix of
+ * their own, so clusters of concurrent test files never hear each other), behind a real HAProxy
+ * on a free loopback port with a config generated from `deploy/haproxy.cfg`. Resolves once
+ * HAProxy has sent requests to every node.
+ */
+export async function startCluster(opts: { nodes?: number; env?: Record<string, string> } = {}): Promise<TestCluster> {
+  const count = opts.nodes ?? 2;
+  if (!existsSync(HAPROXY)) throw new Error(`haproxy not found at ${HAPROXY} (apt-get install haproxy)`);
+  const scratch = await createScratchDatabase();
+  const redisPrefix = `test-${randomBytes(5).toString('hex')}`;
+  const env = {
+    DATABASE_URL: scratch.url,
+    REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    TRUST_PROXY: '127.0.0.1',
+    // Everyone in these tests comes from 127.0.0.1: the sign-up limit per network is not what is tested.
+    RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '1000',
+    ...opts.env,
+  };
+  const nodes: ServerProcess[] = [];
+  let haproxy: ChildProcess | null = null;
+  const close = async () => {
+    if (haproxy && haproxy.exitCode === null) {
+      const gone = new Promise((r) => haproxy!.once('exit', r));
+      haproxy.kill('SIGKILL');
+      await gone;
+    }
+    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
+    await scratch.drop();
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${redisPrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  };
+  try {
+    // Migrations take turns on an advisory lock, so the nodes start together.
+    nodes.push(...(await Promise.all(Array.from({ length: count }, () => startServerProcess(env)))));
+    const port = await freePort();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tremolo-haproxy-'));
+    const cfgFile = path.join(dir, 'haproxy.cfg');
+    const template = readFileSync(path.join(repoRoot, 'deploy', 'haproxy.cfg'), 'utf8');
+    const servers = nodes.map((n, i) => ({ name: `node${i + 1}`, address: new URL(n.url).host }));
+    writeFileSync(cfgFile, haproxyConfig(template, `127.0.0.1:${port}`, servers));
+    let out = '';
+    const child = spawn(HAPROXY, ['-db', '-f', cfgFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    haproxy = child;
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const lb = `http://127.0.0.1:${port}`;
+    const seen = new Set<string>();
+    const deadline = Date.now() + 15_000;
+    while (seen.size < count) {
+      if (child.exitCode !== null) throw new Error(`haproxy exited: ${out}`);
+      if (Date.now() > deadline) throw new Error(`haproxy did not reach every node (saw ${[...seen].join(', ')}): ${out}`);
+      try {
+        const r = await fetch(`${lb}/healthz`);
+        const by = r.headers.get('x-served-by');
+        if (r.ok && by) seen.add(by);
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    return { nodes, lb, redisPrefix, databaseUrl: scratch.url, close };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+}
