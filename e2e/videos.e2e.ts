@@ -264,8 +264,12 @@ describe('short videos', () => {
         await slide.getByTestId('video-like').click();
         await eventually(async () => assert.equal(await slide.getByTestId('video-like').getAttribute('aria-pressed'), 'true'));
       }
+      // Swiping on means the next slide is the active one: wait for that, not for a fixed time.
+      const left = await slide.getAttribute('data-video-id');
       await page.keyboard.press('ArrowDown');
-      await page.waitForTimeout(500);
+      await eventually(async () =>
+        assert.notEqual(await page.locator('[data-testid="video-slide"][data-active="true"]').getAttribute('data-video-id'), left),
+      );
     }
     assert.ok(
       seen.some((t) => t.includes('cats')),

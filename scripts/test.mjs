@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs every suite and ends with one line "N passed, N failed" summed over them.
-// Usage: node scripts/test.mjs [unit|integration|e2e|typecheck ...]
+// Usage: node scripts/test.mjs [typecheck|lint|unit|components|integration|e2e ...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -53,6 +53,32 @@ function runNodeTests(name, files, env = {}, concurrency = 1) {
   totals.failed += fail;
 }
 
+/** Vitest's component tests in jsdom (the web app's .test.tsx files); its JSON report gives the counts. */
+function runVitest(name, cwd) {
+  const report = path.join(root, '.tmp', `${name}.json`);
+  rmSync(report, { force: true });
+  console.log(`\n=== ${name} ===`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
+    { cwd, stdio: 'inherit', env: process.env },
+  );
+  const json = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null;
+  const pass = json?.numPassedTests ?? 0;
+  // A file that fails to load counts no test of its own, so failed suites count too.
+  let fail = (json?.numFailedTests ?? 0) + (json?.numFailedTestSuites ?? 0);
+  if (r.status !== 0 && fail === 0) fail = 1; // the runner itself failed
+  results.push(`${name}: ${pass} passed, ${fail} failed`);
+  totals.passed += pass;
+  totals.failed += fail;
+}
+
 function runStep(name, cmd, args) {
   console.log(`\n=== ${name} ===`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
@@ -66,6 +92,7 @@ if (want('typecheck')) runStep('typecheck', 'npm', ['run', '-s', 'typecheck']);
 // The lint and format gate: type-aware ESLint, Biome's formatter, module boundaries, dead code.
 if (want('lint')) runStep('lint', 'npm', ['run', '-s', 'lint']);
 const serverSrc = path.join(root, 'server', 'src');
+// Node's runner takes `.test.ts` only; the web app's `.test.tsx` component tests are Vitest's (below).
 const all = [
   ...find(serverSrc, '.test.ts'),
   ...find(path.join(root, 'packages'), '.test.ts'),
@@ -78,6 +105,7 @@ if (want('unit'))
     {},
     2,
   );
+if (want('components')) runVitest('web components', path.join(root, 'web'));
 if (want('integration')) {
   const ints = all.filter((f) => f.endsWith('.int.test.ts'));
   runNodeTests('integration (PGlite)', ints, { TEST_DB: 'pglite' });

@@ -6,7 +6,18 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { pathOf, queryString, type CallArgs, type Endpoint, type ErrorBody, type ResponseOf, type ServerFrame } from '@tremolo/protocol';
+import assert from 'node:assert/strict';
+import {
+  api,
+  pathOf,
+  queryString,
+  type CallArgs,
+  type Endpoint,
+  type ErrorBody,
+  type ErrorCode,
+  type ResponseOf,
+  type ServerFrame,
+} from '@tremolo/protocol';
 import { buildApp, type App } from '../app.ts';
 import { RATE_LIMITS, loadConfig, type Config } from '../platform/config.ts';
 
@@ -106,12 +117,8 @@ export class TestUser {
 
   static async signup(t: TestApp, handle: string, displayName = handle): Promise<TestUser> {
     const u = new TestUser(t);
-    const r = await u.call<{ user: { id: string; handle: string }; csrfToken: string }>('POST', '/api/v1/auth/signup', {
-      handle,
-      displayName,
-      password: 'correct horse battery',
-    });
-    if (r.status !== 201) throw new Error(`signup ${handle} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    const r = await u.invoke(api.accounts.signup, { body: { handle, displayName, password: 'correct horse battery' } });
+    if (r.status !== 201) throw new Error(`signup ${handle} failed: ${r.status} ${JSON.stringify(r.error)}`);
     return u;
   }
 
@@ -170,6 +177,24 @@ export class TestUser {
   async socket(): Promise<TestSocket> {
     return TestSocket.open(this.t.url.replace('http', 'ws') + '/ws?v=1', this.cookie);
   }
+}
+
+/**
+ * Asserts that a call was refused with exactly this status and error code (not merely "failed"),
+ * and returns the server's message for further checks.
+ */
+export function assertRefused(
+  r: { status: number; error: ErrorBody['error'] | undefined; body?: unknown },
+  status: number,
+  code: ErrorCode,
+  what = '',
+): string {
+  assert.deepEqual(
+    { status: r.status, code: r.error?.code },
+    { status, code },
+    `${what ? `${what}: ` : ''}expected ${status} ${code}, got ${r.status} ${JSON.stringify(r.error ?? r.body)}`,
+  );
+  return r.error?.message ?? '';
 }
 
 function safeJson(s: string): unknown {

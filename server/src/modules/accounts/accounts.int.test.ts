@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
+import { api } from '@tremolo/protocol';
+import { assertRefused, startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 
 let t: TestApp;
 before(async () => (t = await startTestApp()));
@@ -20,65 +21,68 @@ describe('accounts', () => {
   test('sign up, read session, log out, log in again', async () => {
     const ana = await TestUser.signup(t, 'ana');
     assert.ok(ana.cookie.startsWith('tremolo_sid='));
-    const s = await ana.call<{ user: { handle: string } }>('GET', '/api/v1/auth/session');
+    const s = await ana.invoke(api.accounts.session);
     assert.equal(s.status, 200);
     assert.equal(s.body.user.handle, 'ana');
-    assert.equal((await ana.call('POST', '/api/v1/auth/logout')).status, 200);
-    assert.equal((await ana.call('GET', '/api/v1/auth/session')).status, 401);
-    const bad = await ana.call<{ error: { code: string } }>('POST', '/api/v1/auth/login', { handle: 'ana', password: 'wrong password' });
-    assert.equal(bad.status, 401);
-    assert.equal(bad.body.error.code, 'invalid_credentials');
-    const ok = await ana.call('POST', '/api/v1/auth/login', { handle: 'ana', password: 'correct horse battery' });
+    assert.equal((await ana.invoke(api.accounts.logout)).status, 200);
+    assertRefused(await ana.invoke(api.accounts.session), 401, 'unauthenticated');
+    const bad = await ana.invoke(api.accounts.login, { body: { handle: 'ana', password: 'wrong password' } });
+    assertRefused(bad, 401, 'invalid_credentials');
+    const ok = await ana.invoke(api.accounts.login, { body: { handle: 'ana', password: 'correct horse battery' } });
     assert.equal(ok.status, 200);
-    assert.equal((await ana.call('GET', '/api/v1/me')).status, 200);
+    assert.equal(ok.body.user.handle, 'ana');
+    const me = await ana.invoke(api.accounts.me);
+    assert.equal(me.status, 200);
+    assert.equal(me.body.id, ana.id);
   });
 
   test('a taken handle is a 409 with a code', async () => {
     await TestUser.signup(t, 'taken');
     const u = new TestUser(t);
-    const r = await u.call<{ error: { code: string } }>('POST', '/api/v1/auth/signup', {
-      handle: 'taken',
-      displayName: 'x',
-      password: 'long enough pw',
-    });
-    assert.equal(r.status, 409);
-    assert.equal(r.body.error.code, 'handle_taken');
+    const r = await u.invoke(api.accounts.signup, { body: { handle: 'taken', displayName: 'x', password: 'long enough pw' } });
+    assertRefused(r, 409, 'handle_taken');
+    assert.equal(u.cookie, '', 'a refused signup logs nobody in');
   });
 
   test('state changes need the CSRF token', async () => {
     const u = await TestUser.signup(t, 'csrfer');
+    // A forged token: the raw call, since the typed one always sends the session's own.
     const r = await u.call<{ error: { code: string } }>('PATCH', '/api/v1/me', { bio: 'hi' }, { 'x-csrf-token': 'nope' });
     assert.equal(r.status, 403);
     assert.equal(r.body.error.code, 'csrf_failed');
-    const me = await u.call<{ bio: string }>('GET', '/api/v1/me');
+    const me = await u.invoke(api.accounts.me);
     assert.equal(me.body.bio, '');
   });
 
   test('change password logs out other sessions and keeps this one', async () => {
     const a = await TestUser.signup(t, 'pwchanger');
     const other = new TestUser(t);
-    await other.call('POST', '/api/v1/auth/login', { handle: 'pwchanger', password: 'correct horse battery' });
-    const r = await a.call('POST', '/api/v1/auth/password', { currentPassword: 'correct horse battery', newPassword: 'new secret words' });
+    assert.equal(
+      (await other.invoke(api.accounts.login, { body: { handle: 'pwchanger', password: 'correct horse battery' } })).status,
+      200,
+    );
+    const r = await a.invoke(api.accounts.changePassword, {
+      body: { currentPassword: 'correct horse battery', newPassword: 'new secret words' },
+    });
     assert.equal(r.status, 200);
-    assert.equal((await a.call('GET', '/api/v1/me')).status, 200);
-    assert.equal((await other.call('GET', '/api/v1/me')).status, 401);
-    const wrong = await a.call('POST', '/api/v1/auth/password', { currentPassword: 'nope nope', newPassword: 'another secret' });
-    assert.equal(wrong.status, 401);
+    assert.equal((await a.invoke(api.accounts.me)).status, 200);
+    assertRefused(await other.invoke(api.accounts.me), 401, 'unauthenticated');
+    const wrong = await a.invoke(api.accounts.changePassword, { body: { currentPassword: 'nope nope', newPassword: 'another secret' } });
+    assertRefused(wrong, 401, 'invalid_credentials');
   });
 
   test('profile edits are validated', async () => {
     const u = await TestUser.signup(t, 'editor');
-    const ok = await u.call<{ bio: string; links: unknown[] }>('PATCH', '/api/v1/me', {
-      bio: '你好',
-      links: [{ label: 'shop', url: 'https://example.com' }],
-    });
+    const ok = await u.invoke(api.accounts.updateMe, { body: { bio: '你好', links: [{ label: 'shop', url: 'https://example.com' }] } });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.bio, '你好');
-    const bad = await u.call<{ error: { code: string } }>('PATCH', '/api/v1/me', { links: [{ label: 'x', url: 'javascript:alert(1)' }] });
-    assert.equal(bad.status, 400);
-    assert.equal(bad.body.error.code, 'validation_failed');
-    const unknown = await u.call('PATCH', '/api/v1/me', { isAdmin: true });
+    assert.deepEqual(ok.body.links, [{ label: 'shop', url: 'https://example.com' }]);
+    const bad = await u.invoke(api.accounts.updateMe, { body: { links: [{ label: 'x', url: 'javascript:alert(1)' }] } });
+    assertRefused(bad, 400, 'validation_failed');
+    // A field the contract does not have: only the raw call can send it.
+    const unknown = await u.call<{ error: { code: string } }>('PATCH', '/api/v1/me', { isAdmin: true });
     assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error.code, 'validation_failed');
   });
 
   test('an empty profile edit changes nothing and is not an error', async () => {
@@ -127,7 +131,7 @@ describe('accounts', () => {
       payload: huge.payload,
     });
     assert.equal(big.statusCode, 413);
-    const me = await u.call<{ avatarUrl: string }>('GET', '/api/v1/me');
+    const me = await u.invoke(api.accounts.me);
     assert.equal(me.body.avatarUrl, avatarUrl, 'a rejected upload leaves the old avatar');
   });
 });
@@ -136,10 +140,13 @@ describe('people lookup', () => {
   test('summaries by id, bad ids refused', async () => {
     const a = await TestUser.signup(t, 'lookup_a');
     const b = await TestUser.signup(t, 'lookup_b');
-    const r = await a.call<{ items: { handle: string }[] }>('GET', `/api/v1/users?ids=${a.id},${b.id},${a.id}`);
+    const r = await a.invoke(api.accounts.people, { query: { ids: `${a.id},${b.id},${a.id}` } });
     assert.deepEqual(r.body.items.map((u) => u.handle).sort(), ['lookup_a', 'lookup_b']);
-    assert.equal((await a.call('GET', '/api/v1/users?ids=nope')).status, 400);
-    assert.equal((await a.call('GET', '/api/v1/users')).status, 400);
+    assertRefused(await a.invoke(api.accounts.people, { query: { ids: 'nope' } }), 400, 'validation_failed');
+    // Without the required query: only the raw call can leave it out.
+    const none = await a.call<{ error: { code: string } }>('GET', '/api/v1/users');
+    assert.equal(none.status, 400);
+    assert.equal(none.body.error.code, 'validation_failed');
   });
 });
 

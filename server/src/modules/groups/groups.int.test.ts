@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EventFrame, Group } from '@tremolo/protocol';
-import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
+import { api, type Group } from '@tremolo/protocol';
+import { assertRefused, startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
 
 let t: TestApp;
 let owner: TestUser;
@@ -12,7 +12,7 @@ before(async () => {
 after(async () => t.close());
 
 async function group(body: Record<string, unknown>): Promise<Group> {
-  const r = await owner.call<Group>('POST', '/api/v1/groups', { name: 'Lina fans', ...body });
+  const r = await owner.invoke(api.groups.create, { body: { name: 'Lina fans', ...body } });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body;
 }
@@ -33,76 +33,77 @@ describe('fan groups', () => {
   test('join rules: anyone, followers, fan level, invite link, approval', async () => {
     const fan = await TestUser.signup(t, 'gr_fan');
     const open = await group({ joinRule: 'anyone' });
-    assert.equal((await fan.call<{ status: string }>('POST', `/api/v1/groups/${open.id}/join`, {})).body.status, 'member');
+    assert.equal((await fan.invoke(api.groups.join, { params: { id: open.id }, body: {} })).body.status, 'member');
 
     const followers = await group({ joinRule: 'followers' });
-    const refused = await fan.call<{ error: { code: string; message: string } }>('POST', `/api/v1/groups/${followers.id}/join`, {});
-    assert.equal(refused.status, 403);
-    assert.match(refused.body.error.message, /Follow/);
-    await fan.call('PUT', '/api/v1/users/gr_owner/follow');
-    assert.equal((await fan.call('POST', `/api/v1/groups/${followers.id}/join`, {})).status, 200);
+    const refused = await fan.invoke(api.groups.join, { params: { id: followers.id }, body: {} });
+    assert.match(assertRefused(refused, 403, 'forbidden'), /Follow/);
+    await fan.invoke(api.graph.follow, { params: { handle: 'gr_owner' } });
+    assert.equal((await fan.invoke(api.groups.join, { params: { id: followers.id }, body: {} })).status, 200);
 
     const levelled = await group({ joinRule: 'fan_level', minFanLevel: 2 });
-    assert.equal((await fan.call('POST', `/api/v1/groups/${levelled.id}/join`, {})).status, 403);
+    assertRefused(await fan.invoke(api.groups.join, { params: { id: levelled.id }, body: {} }), 403, 'forbidden');
     await t.app.services.fans.award(owner.id, fan.id, 10);
-    assert.equal((await fan.call('POST', `/api/v1/groups/${levelled.id}/join`, {})).status, 200);
+    assert.equal((await fan.invoke(api.groups.join, { params: { id: levelled.id }, body: {} })).status, 200);
 
     const invite = await group({ joinRule: 'invite' });
-    assert.equal((await fan.call('POST', `/api/v1/groups/${invite.id}/join`, {})).status, 403);
-    assert.equal((await fan.call('POST', `/api/v1/groups/${invite.id}/join`, { inviteCode: 'wrong' })).status, 403);
+    assertRefused(await fan.invoke(api.groups.join, { params: { id: invite.id }, body: {} }), 403, 'forbidden');
+    assertRefused(await fan.invoke(api.groups.join, { params: { id: invite.id }, body: { inviteCode: 'wrong' } }), 403, 'forbidden');
     assert.ok(invite.inviteCode, 'the owner sees the invite code');
-    assert.equal((await fan.call('POST', `/api/v1/groups/${invite.id}/join`, { inviteCode: invite.inviteCode })).status, 200);
-    const asFan = await fan.call<Group>('GET', `/api/v1/groups/${invite.id}`);
+    assert.equal((await fan.invoke(api.groups.join, { params: { id: invite.id }, body: { inviteCode: invite.inviteCode } })).status, 200);
+    const asFan = await fan.invoke(api.groups.get, { params: { id: invite.id } });
     assert.equal(asFan.body.inviteCode, null, 'members do not see the invite code');
 
     const approval = await group({ joinRule: 'approval' });
-    const asked = await fan.call<{ status: string }>('POST', `/api/v1/groups/${approval.id}/join`, {});
+    const asked = await fan.invoke(api.groups.join, { params: { id: approval.id }, body: {} });
     assert.equal(asked.body.status, 'pending');
-    const inbox = await owner.call<{ items: { payload: { kind: string } }[] }>('GET', '/api/v1/notifications');
+    const inbox = await owner.invoke(api.notifications.list);
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'join_request'));
-    const pending = await owner.call<{ items: { user: { handle: string } }[] }>(
-      'GET',
-      `/api/v1/groups/${approval.id}/members?status=pending`,
-    );
+    const pending = await owner.invoke(api.groups.members, { params: { id: approval.id }, query: { status: 'pending' } });
     assert.deepEqual(
       pending.body.items.map((m) => m.user.handle),
       ['gr_fan'],
     );
-    assert.equal((await fan.call('GET', `/api/v1/groups/${approval.id}/members`)).status, 403);
-    assert.equal((await owner.call('POST', `/api/v1/groups/${approval.id}/members/${fan.id}`, { action: 'approve' })).status, 200);
-    assert.equal((await fan.call<Group>('GET', `/api/v1/groups/${approval.id}`)).body.me?.status, 'member');
+    assertRefused(await fan.invoke(api.groups.members, { params: { id: approval.id } }), 403, 'forbidden');
+    assert.equal(
+      (await owner.invoke(api.groups.moderate, { params: { id: approval.id, userId: fan.id }, body: { action: 'approve' } })).status,
+      200,
+    );
+    assert.equal((await fan.invoke(api.groups.get, { params: { id: approval.id } })).body.me?.status, 'member');
   });
 
   test('capacity holds under concurrent joins', async () => {
     const g = await group({ capacity: 5 });
     const crowd = await Promise.all(Array.from({ length: 10 }, (_, i) => TestUser.signup(t, `gr_crowd${i}`)));
-    const results = await Promise.all(crowd.map((u) => u.call('POST', `/api/v1/groups/${g.id}/join`, {})));
+    const results = await Promise.all(crowd.map((u) => u.invoke(api.groups.join, { params: { id: g.id }, body: {} })));
     assert.equal(results.filter((r) => r.status === 200).length, 4);
     assert.ok(results.filter((r) => r.status !== 200).every((r) => r.status === 409));
-    assert.equal((await owner.call<Group>('GET', `/api/v1/groups/${g.id}`)).body.members, 5);
+    assert.equal((await owner.invoke(api.groups.get, { params: { id: g.id } })).body.members, 5);
   });
 
   test('parallel approvals admit once; a lower capacity racing joins never leaves more members than seats', async () => {
     const g = await group({ capacity: 10, joinRule: 'approval' });
     const fan = await TestUser.signup(t, 'gr_race_fan');
-    assert.equal((await fan.call<{ status: string }>('POST', `/api/v1/groups/${g.id}/join`, {})).body.status, 'pending');
+    assert.equal((await fan.invoke(api.groups.join, { params: { id: g.id }, body: {} })).body.status, 'pending');
     const approvals = await Promise.all(
-      Array.from({ length: 8 }, () => owner.call('POST', `/api/v1/groups/${g.id}/members/${fan.id}`, { action: 'approve' })),
+      Array.from({ length: 8 }, () =>
+        owner.invoke(api.groups.moderate, { params: { id: g.id, userId: fan.id }, body: { action: 'approve' } }),
+      ),
     );
     assert.deepEqual(approvals.map((r) => r.status).sort(), [200, 404, 404, 404, 404, 404, 404, 404]);
-    assert.equal((await owner.call<Group>('GET', `/api/v1/groups/${g.id}`)).body.members, 2, 'counted once');
+    assert.equal((await owner.invoke(api.groups.get, { params: { id: g.id } })).body.members, 2, 'counted once');
 
     const open = await group({ capacity: 12 });
     const crowd = await Promise.all(Array.from({ length: 10 }, (_, i) => TestUser.signup(t, `gr_shrink${i}`)));
     const [shrink, ...joins] = await Promise.all([
-      owner.call('PATCH', `/api/v1/groups/${open.id}`, { capacity: 4 }),
-      ...crowd.map((u) => u.call('POST', `/api/v1/groups/${open.id}/join`, {})),
+      owner.invoke(api.groups.update, { params: { id: open.id }, body: { capacity: 4 } }),
+      ...crowd.map((u) => u.invoke(api.groups.join, { params: { id: open.id }, body: {} })),
     ]);
-    const after = (await owner.call<Group>('GET', `/api/v1/groups/${open.id}`)).body;
+    const after = (await owner.invoke(api.groups.get, { params: { id: open.id } })).body;
     const joined = joins.filter((r) => r.status === 200).length;
     assert.equal(after.members, 1 + joined);
     assert.ok(after.members <= after.capacity, `${after.members} members, capacity ${after.capacity} (shrink: ${shrink!.status})`);
-    const listed = await owner.call<{ items: unknown[] }>('GET', `/api/v1/groups/${open.id}/members?limit=50`);
+    const listed = await owner.invoke(api.groups.members, { params: { id: open.id }, query: { limit: 50 } });
     assert.equal(listed.body.items.length, after.members);
   });
 
@@ -110,7 +111,7 @@ describe('fan groups', () => {
     const g = await group({});
     const a = await TestUser.signup(t, 'gr_chat_a');
     const outsider = await TestUser.signup(t, 'gr_outsider');
-    await a.call('POST', `/api/v1/groups/${g.id}/join`, {});
+    await a.invoke(api.groups.join, { params: { id: g.id }, body: {} });
     const os = await joined(owner, g);
     const as = await joined(a, g);
     const ack = await chat(as, g.channel, 'c1', 'hello @gr_owner', { mentions: [owner.id] });
@@ -124,7 +125,7 @@ describe('fan groups', () => {
       )
       .catch(() => null);
     void mention; // the owner is not subscribed to the inbox here; the stored inbox is checked below
-    const inbox = await owner.call<{ items: { payload: { kind: string } }[] }>('GET', '/api/v1/notifications');
+    const inbox = await owner.invoke(api.notifications.list);
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'mention'));
 
     const o = await outsider.socket();
@@ -133,7 +134,7 @@ describe('fan groups', () => {
     assert.ok(denied.t === 'err' && denied.code === 'forbidden');
     const w = await chat(o, g.channel, 'x1', 'let me in');
     assert.ok(w.t === 'err' && w.code === 'forbidden');
-    assert.equal((await outsider.call('GET', `/api/v1/groups/${g.id}/messages`)).status, 403);
+    assertRefused(await outsider.invoke(api.groups.messages, { params: { id: g.id } }), 403, 'forbidden');
 
     const allByMember = await chat(as, g.channel, 'c2', 'everyone look', { mentionAll: true });
     assert.ok(allByMember.t === 'err' && allByMember.code === 'forbidden');
@@ -145,27 +146,27 @@ describe('fan groups', () => {
   test('moderation: mute, mute all, flood limit, delete, ban with eviction', async () => {
     const g = await group({});
     const m = await TestUser.signup(t, 'gr_mod_m');
-    await m.call('POST', `/api/v1/groups/${g.id}/join`, {});
+    await m.invoke(api.groups.join, { params: { id: g.id }, body: {} });
     const ms = await joined(m, g);
     const os = await joined(owner, g);
     assert.equal(
-      (await m.call('POST', `/api/v1/groups/${g.id}/members/${owner.id}`, { action: 'mute', minutes: 5 })).status,
+      (await m.invoke(api.groups.moderate, { params: { id: g.id, userId: owner.id }, body: { action: 'mute', minutes: 5 } })).status,
       403,
       'members cannot moderate',
     );
 
-    await owner.call('POST', `/api/v1/groups/${g.id}/members/${m.id}`, { action: 'mute', minutes: 5 });
+    await owner.invoke(api.groups.moderate, { params: { id: g.id, userId: m.id }, body: { action: 'mute', minutes: 5 } });
     const muted = await chat(ms, g.channel, 'm1', 'can I talk?');
     assert.ok(muted.t === 'err' && muted.code === 'forbidden' && /muted/.test(muted.message));
-    await owner.call('POST', `/api/v1/groups/${g.id}/members/${m.id}`, { action: 'unmute' });
+    await owner.invoke(api.groups.moderate, { params: { id: g.id, userId: m.id }, body: { action: 'unmute' } });
     assert.equal((await chat(ms, g.channel, 'm2', 'thanks')).t, 'ack');
 
-    await owner.call('PATCH', `/api/v1/groups/${g.id}`, { mutedAll: true, announcement: 'Live sale at 8pm!' });
+    await owner.invoke(api.groups.update, { params: { id: g.id }, body: { mutedAll: true, announcement: 'Live sale at 8pm!' } });
     const quiet = await chat(ms, g.channel, 'm3', 'hello?');
     assert.ok(quiet.t === 'err' && quiet.code === 'forbidden');
     assert.equal((await chat(os, g.channel, 'o1', 'admins still talk')).t, 'ack');
-    await owner.call('PATCH', `/api/v1/groups/${g.id}`, { mutedAll: false });
-    assert.equal((await m.call<Group>('GET', `/api/v1/groups/${g.id}`)).body.announcement, 'Live sale at 8pm!');
+    await owner.invoke(api.groups.update, { params: { id: g.id }, body: { mutedAll: false } });
+    assert.equal((await m.invoke(api.groups.get, { params: { id: g.id } })).body.announcement, 'Live sale at 8pm!');
 
     const flood = [];
     for (let i = 0; i < 8; i++) flood.push(await chat(ms, g.channel, `f${i}`, `spam ${i}`));
@@ -175,15 +176,15 @@ describe('fan groups', () => {
     );
 
     const ack = (await chat(os, g.channel, 'd1', 'to be deleted')) as { t: 'ack'; seq: number };
-    assert.equal((await m.call('DELETE', `/api/v1/groups/${g.id}/messages/${ack.seq}`)).status, 403);
-    assert.equal((await owner.call('DELETE', `/api/v1/groups/${g.id}/messages/${ack.seq}`)).status, 200);
-    const hist = await owner.call<{ items: EventFrame[] }>('GET', `/api/v1/groups/${g.id}/messages?limit=100`);
+    assertRefused(await m.invoke(api.groups.deleteMessage, { params: { id: g.id, seq: ack.seq } }), 403, 'forbidden');
+    assert.equal((await owner.invoke(api.groups.deleteMessage, { params: { id: g.id, seq: ack.seq } })).status, 200);
+    const hist = await owner.invoke(api.groups.messages, { params: { id: g.id }, query: { limit: 100 } });
     const stored = hist.body.items.find((e) => e.seq === ack.seq)!;
     assert.equal(stored.body.kind, 'message_deleted', 'the text is gone from storage');
 
-    await owner.call('POST', `/api/v1/groups/${g.id}/members/${m.id}`, { action: 'ban' });
+    await owner.invoke(api.groups.moderate, { params: { id: g.id, userId: m.id }, body: { action: 'ban' } });
     await ms.next((f) => f.t === 'unsubbed' && f.ch === g.channel);
-    assert.equal((await m.call('POST', `/api/v1/groups/${g.id}/join`, {})).status, 403);
+    assertRefused(await m.invoke(api.groups.join, { params: { id: g.id }, body: {} }), 403, 'forbidden');
     const after = await chat(ms, g.channel, 'b1', 'am I still here?');
     assert.ok(after.t === 'err');
     ms.close();
@@ -193,90 +194,107 @@ describe('fan groups', () => {
   test('history pages by sequence; read position drives unread', async () => {
     const g = await group({});
     const r = await TestUser.signup(t, 'gr_reader');
-    await r.call('POST', `/api/v1/groups/${g.id}/join`, {});
+    await r.invoke(api.groups.join, { params: { id: g.id }, body: {} });
     const os = await joined(owner, g);
     for (let i = 1; i <= 6; i++) await chat(os, g.channel, `h${i}`, `message ${i}`);
-    const g1 = await r.call<Group>('GET', `/api/v1/groups/${g.id}`);
+    const g1 = await r.invoke(api.groups.get, { params: { id: g.id } });
     const head = g1.body.head;
     assert.equal(g1.body.me?.unread, head);
-    const newest = await r.call<{ items: EventFrame[] }>('GET', `/api/v1/groups/${g.id}/messages?limit=3`);
+    const newest = await r.invoke(api.groups.messages, { params: { id: g.id }, query: { limit: 3 } });
     assert.deepEqual(
       newest.body.items.map((e) => e.seq),
       [head - 2, head - 1, head],
     );
-    const older = await r.call<{ items: EventFrame[] }>('GET', `/api/v1/groups/${g.id}/messages?limit=3&before=${head - 2}`);
+    const older = await r.invoke(api.groups.messages, { params: { id: g.id }, query: { limit: 3, before: head - 2 } });
     assert.deepEqual(
       older.body.items.map((e) => e.seq),
       [head - 5, head - 4, head - 3],
     );
-    assert.deepEqual((await r.call('POST', `/api/v1/groups/${g.id}/read`, { seq: head - 1 })).body, { unread: 1 });
-    assert.equal((await r.call('POST', `/api/v1/groups/${g.id}/read`, { seq: head + 5 })).status, 400, 'a forged sequence');
-    const mine = await r.call<{ items: Group[] }>('GET', '/api/v1/groups/mine');
+    assert.deepEqual((await r.invoke(api.groups.read, { params: { id: g.id }, body: { seq: head - 1 } })).body, { unread: 1 });
+    assertRefused(
+      await r.invoke(api.groups.read, { params: { id: g.id }, body: { seq: head + 5 } }),
+      400,
+      'validation_failed',
+      'a forged sequence',
+    );
+    const mine = await r.invoke(api.groups.mine);
     assert.equal(mine.body.items.find((x) => x.id === g.id)?.me?.unread, 1);
     os.close();
   });
 
   test('a coupon dropped in the group is claimed first come, first served', async () => {
-    await owner.call('PUT', '/api/v1/shop', { name: 'Lina shop' });
+    await owner.invoke(api.shop.upsertShop, { body: { name: 'Lina shop' } });
     const g = await group({});
     const now = Date.now();
-    const coupon = await owner.call<{ id: string }>('POST', '/api/v1/shop/coupons', {
-      title: '5 off for the group',
-      discount: { kind: 'amount', amountOff: 500 },
-      startsAt: new Date(now - 60_000).toISOString(),
-      endsAt: new Date(now + 3_600_000).toISOString(),
-      totalQuantity: 1,
-      audience: { kind: 'group_members', groupId: g.id },
+    const coupon = await owner.invoke(api.shop.createCoupon, {
+      body: {
+        title: '5 off for the group',
+        discount: { kind: 'amount', amountOff: 500 },
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+        totalQuantity: 1,
+        audience: { kind: 'group_members', groupId: g.id },
+      },
     });
     assert.equal(coupon.status, 201, JSON.stringify(coupon.body));
     const fans = await Promise.all([TestUser.signup(t, 'gr_c1'), TestUser.signup(t, 'gr_c2')]);
     const stranger = await TestUser.signup(t, 'gr_c3');
-    for (const f of fans) await f.call('POST', `/api/v1/groups/${g.id}/join`, {});
-    const drop = await owner.call<EventFrame>('POST', `/api/v1/groups/${g.id}/coupon-drops`, { couponId: coupon.body.id });
+    for (const f of fans) await f.invoke(api.groups.join, { params: { id: g.id }, body: {} });
+    const drop = await owner.invoke(api.groups.dropCoupon, { params: { id: g.id }, body: { couponId: coupon.body.id } });
     assert.equal(drop.status, 201);
     assert.equal(drop.body.body.kind, 'coupon_drop');
-    assert.equal((await fans[0].call('POST', `/api/v1/groups/${g.id}/coupon-drops`, { couponId: coupon.body.id })).status, 403);
-    assert.equal((await stranger.call('POST', `/api/v1/shop/coupons/${coupon.body.id}/claim`)).status >= 400, true, 'not a member');
-    const claims = await Promise.all(fans.map((f) => f.call('POST', `/api/v1/shop/coupons/${coupon.body.id}/claim`)));
+    assertRefused(
+      await fans[0].invoke(api.groups.dropCoupon, { params: { id: g.id }, body: { couponId: coupon.body.id } }),
+      403,
+      'forbidden',
+    );
+    assert.equal((await stranger.invoke(api.shop.claimCoupon, { params: { id: coupon.body.id } })).status >= 400, true, 'not a member');
+    const claims = await Promise.all(fans.map((f) => f.invoke(api.shop.claimCoupon, { params: { id: coupon.body.id } })));
     assert.deepEqual(claims.map((c) => c.status < 300).filter(Boolean).length, 1, JSON.stringify(claims.map((c) => c.body)));
   });
 
   test("a seller's coupon can be dropped however many newer coupons the seller has, and another seller's cannot", async () => {
     const seller = await TestUser.signup(t, 'gr_many');
-    await seller.call('PUT', '/api/v1/shop', { name: 'Many coupons' });
-    const g = await seller.call<Group>('POST', '/api/v1/groups', { name: 'Many fans', joinRule: 'anyone' });
+    await seller.invoke(api.shop.upsertShop, { body: { name: 'Many coupons' } });
+    const g = await seller.invoke(api.groups.create, { body: { name: 'Many fans', joinRule: 'anyone' } });
     assert.equal(g.status, 201);
     const now = Date.now();
     const make = async (title: string) => {
-      const r = await seller.call<{ id: string }>('POST', '/api/v1/shop/coupons', {
-        title,
-        discount: { kind: 'amount', amountOff: 100 },
-        startsAt: new Date(now - 60_000).toISOString(),
-        endsAt: new Date(now + 3_600_000).toISOString(),
-        totalQuantity: 10,
-        audience: { kind: 'group_members', groupId: g.body.id },
+      const r = await seller.invoke(api.shop.createCoupon, {
+        body: {
+          title,
+          discount: { kind: 'amount', amountOff: 100 },
+          startsAt: new Date(now - 60_000).toISOString(),
+          endsAt: new Date(now + 3_600_000).toISOString(),
+          totalQuantity: 10,
+          audience: { kind: 'group_members', groupId: g.body.id },
+        },
       });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       return r.body.id;
     };
     const oldest = await make('the first');
     for (let i = 0; i < 101; i++) await make(`newer ${i}`);
-    const drop = await seller.call<EventFrame>('POST', `/api/v1/groups/${g.body.id}/coupon-drops`, { couponId: oldest });
+    const drop = await seller.invoke(api.groups.dropCoupon, { params: { id: g.body.id }, body: { couponId: oldest } });
     assert.equal(drop.status, 201, JSON.stringify(drop.body));
 
-    const others = await owner.call<{ id: string }>('POST', '/api/v1/shop/coupons', {
-      title: 'not yours',
-      discount: { kind: 'amount', amountOff: 100 },
-      startsAt: new Date(now - 60_000).toISOString(),
-      endsAt: new Date(now + 3_600_000).toISOString(),
-      totalQuantity: 1,
-      audience: { kind: 'everyone' },
+    const others = await owner.invoke(api.shop.createCoupon, {
+      body: {
+        title: 'not yours',
+        discount: { kind: 'amount', amountOff: 100 },
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+        totalQuantity: 1,
+        audience: { kind: 'everyone' },
+      },
     });
     assert.equal(others.status, 201, JSON.stringify(others.body));
-    const foreign = await seller.call<{ error: { code: string } }>('POST', `/api/v1/groups/${g.body.id}/coupon-drops`, {
-      couponId: others.body.id,
+    const foreign = await seller.invoke(api.groups.dropCoupon, {
+      params: { id: g.body.id },
+      body: {
+        couponId: others.body.id,
+      },
     });
-    assert.equal(foreign.status, 404);
-    assert.equal(foreign.body.error.code, 'not_found');
+    assertRefused(foreign, 404, 'not_found');
   });
 });

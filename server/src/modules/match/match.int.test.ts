@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChannelEvent, ServerFrame } from '@tremolo/protocol';
-import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
+import { api, type ChannelEvent, type ServerFrame } from '@tremolo/protocol';
+import { assertRefused, startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
 
 let t: TestApp;
 const people: Record<string, TestUser> = {};
@@ -64,7 +64,7 @@ async function marker(name: string, target: TestUser, callId: string): Promise<v
 }
 
 const optIn = (name: string, interests: string[] = ['music'], languages: string[] = ['zh']) =>
-  people[name]!.call('PUT', '/api/v1/match/me', { confirmAdult: true, acceptRules: true, interests, languages });
+  people[name]!.invoke(api.match.optIn, { body: { confirmAdult: true, acceptRules: true, interests, languages } });
 
 before(async () => {
   process.env.ADMIN_HANDLES = 'm_admin';
@@ -88,14 +88,16 @@ test('queueing needs the stored 18+ confirmation and the rules', async () => {
   const ref = pub('m_ann', people.m_ann!, { kind: 'match_queue', action: 'join' });
   const err = await sockets.m_ann!.next((f) => f.t === 'err' && f.ref === ref);
   assert.equal(err.t === 'err' && err.code, 'opt_in_required');
-  const bad = await people.m_ann!.call('PUT', '/api/v1/match/me', { confirmAdult: false, acceptRules: true });
+  // Off the contract on purpose (`confirmAdult` must be true): the raw call.
+  const bad = await people.m_ann!.call<{ error: { code: string } }>(api.match.optIn.method, api.match.optIn.path, {
+    confirmAdult: false,
+    acceptRules: true,
+  });
   assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, 'validation_failed');
   const ok = await optIn('m_ann');
   assert.equal(ok.status, 200);
-  const me = await people.m_ann!.call<{ adultConfirmedAt: string | null; interests: string[]; iceServers: unknown[] }>(
-    'GET',
-    '/api/v1/match/me',
-  );
+  const me = await people.m_ann!.invoke(api.match.me);
   assert.ok(me.body.adultConfirmedAt);
   assert.deepEqual(me.body.interests, ['music']);
   assert.deepEqual(me.body.iceServers, []);
@@ -173,11 +175,11 @@ test('a block ends the call and they are never matched again', async () => {
   pub('m_dan', dan, { kind: 'match_queue', action: 'join' });
   const found = await nextEvent('m_dan', 'match_found', fd);
   assert.equal(found.peer.id, cat.id);
-  const r = await dan.call('POST', '/api/v1/match/blocks', { userId: cat.id });
+  const r = await dan.invoke(api.match.block, { body: { userId: cat.id } });
   assert.equal(r.status, 200);
   assert.equal((await nextEvent('m_dan', 'match_ended', fd)).reason, 'blocked');
   assert.equal((await nextEvent('m_cat', 'match_ended', fc)).reason, 'left');
-  const card = await dan.call<{ relationship: { blocking: boolean } | null }>('GET', `/api/v1/users/${cat.handle}`);
+  const card = await dan.invoke(api.cards.card, { params: { handle: cat.handle } });
   assert.equal(card.status, 200);
   assert.equal(card.body.relationship?.blocking, true);
   assert.equal(await refusal('m_cat', pub('m_cat', cat, { kind: 'match_queue', action: 'join' })), null);
@@ -195,31 +197,30 @@ test('reports with a snapshot; moderators only review them; a ban takes the pers
   const dan = people.m_dan!;
   const admin = people.m_admin!;
   // dan never met bob: cannot report him.
-  const stranger = await dan.call('POST', '/api/v1/match/reports', { userId: bob.id, reason: 'spam' });
+  const stranger = await dan.invoke(api.match.report, { body: { userId: bob.id, reason: 'spam' } });
   assert.equal(stranger.status, 403);
   const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]);
-  const bad = await ann.call('POST', '/api/v1/match/reports', { userId: bob.id, reason: 'nudity', snapshot: 'data:text/html;base64,PGI+' });
+  const bad = await ann.invoke(api.match.report, { body: { userId: bob.id, reason: 'nudity', snapshot: 'data:text/html;base64,PGI+' } });
   assert.equal(bad.status, 400);
-  const rep = await ann.call<{ id: string }>('POST', '/api/v1/match/reports', {
-    userId: bob.id,
-    reason: 'harassment',
-    details: 'rude',
-    snapshot: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
+  const rep = await ann.invoke(api.match.report, {
+    body: {
+      userId: bob.id,
+      reason: 'harassment',
+      details: 'rude',
+      snapshot: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
+    },
   });
   assert.equal(rep.status, 201);
 
   // The app learns who may open the moderation page from the opt-in state.
-  assert.equal((await ann.call<{ moderator: boolean }>('GET', '/api/v1/match/me')).body.moderator, false);
-  assert.equal((await admin.call<{ moderator: boolean }>('GET', '/api/v1/match/me')).body.moderator, true);
+  assert.equal((await ann.invoke(api.match.me)).body.moderator, false);
+  assert.equal((await admin.invoke(api.match.me)).body.moderator, true);
   // Not a moderator: 403 everywhere.
-  assert.equal((await ann.call('GET', '/api/v1/admin/match/reports')).status, 403);
-  assert.equal((await ann.call('GET', `/api/v1/admin/match/reports/${rep.body.id}/snapshot`)).status, 403);
-  assert.equal((await ann.call('POST', '/api/v1/admin/match/bans', { userId: bob.id, reason: 'x' })).status, 403);
+  assertRefused(await ann.invoke(api.match.reports), 403, 'forbidden');
+  assertRefused(await ann.invoke(api.match.snapshot, { params: { id: rep.body.id } }), 403, 'forbidden');
+  assertRefused(await ann.invoke(api.match.ban, { body: { userId: bob.id, reason: 'x' } }), 403, 'forbidden');
 
-  const list = await admin.call<{ items: { id: string; reported: { id: string }; hasSnapshot: boolean; reason: string }[] }>(
-    'GET',
-    '/api/v1/admin/match/reports',
-  );
+  const list = await admin.invoke(api.match.reports);
   assert.equal(list.status, 200);
   const item = list.body.items.find((i) => i.id === rep.body.id);
   assert.ok(item);
@@ -239,7 +240,7 @@ test('reports with a snapshot; moderators only review them; a ban takes the pers
   pub('m_bob', bob, { kind: 'match_queue', action: 'join' });
   assert.equal((await nextEvent('m_bob', 'match_status', fb)).state, 'queued');
   const started = Date.now();
-  const ban = await admin.call('POST', '/api/v1/admin/match/bans', { userId: bob.id, reason: 'harassment', reportId: rep.body.id });
+  const ban = await admin.invoke(api.match.ban, { body: { userId: bob.id, reason: 'harassment', reportId: rep.body.id } });
   assert.equal(ban.status, 200);
   await sockets.m_bob!.next((f) => {
     const b = body(f);
@@ -250,9 +251,9 @@ test('reports with a snapshot; moderators only review them; a ban takes the pers
   const again = pub('m_bob', bob, { kind: 'match_queue', action: 'join' });
   const err = await sockets.m_bob!.next((f) => f.t === 'err' && f.ref === again);
   assert.equal(err.t === 'err' && err.code, 'forbidden');
-  const me = await bob.call<{ banned: boolean }>('GET', '/api/v1/match/me');
+  const me = await bob.invoke(api.match.me);
   assert.equal(me.body.banned, true);
-  const actioned = await admin.call<{ items: { id: string }[] }>('GET', '/api/v1/admin/match/reports?status=actioned');
+  const actioned = await admin.invoke(api.match.reports, { query: { status: 'actioned' } });
   assert.ok(actioned.body.items.some((i) => i.id === rep.body.id));
 });
 
@@ -307,12 +308,12 @@ test('three people reporting the same person put them in a cool-down', async () 
     pub(r, people[r]!, { kind: 'match_queue', action: 'join' });
     const found = await nextEvent(r, 'match_found', fr);
     assert.equal(found.peer.id, tom.id);
-    const rep = await people[r]!.call('POST', '/api/v1/match/reports', { userId: tom.id, callId: found.callId, reason: 'harassment' });
+    const rep = await people[r]!.invoke(api.match.report, { body: { userId: tom.id, callId: found.callId, reason: 'harassment' } });
     assert.equal(rep.status, 201);
     assert.equal((await nextEvent(r, 'match_ended', fr)).reason, 'reported');
     await nextEvent('m_tom', 'match_ended', ft);
   }
-  const me = await tom.call<{ cooldownUntil: string | null }>('GET', '/api/v1/match/me');
+  const me = await tom.invoke(api.match.me);
   assert.ok(me.body.cooldownUntil && Date.parse(me.body.cooldownUntil) > Date.now() + 30 * 60_000);
   const ref = pub('m_tom', tom, { kind: 'match_queue', action: 'join' });
   const err = await sockets.m_tom!.next((f) => f.t === 'err' && f.ref === ref);
@@ -329,23 +330,24 @@ async function refusal(name: string, ref: string): Promise<string | null> {
 
 test('the lobby picks are stored on the opt-in, validated, and given back next time', async () => {
   const s1 = people.m_s1!;
-  const before = await s1.call<{ error: { code: string } }>('PATCH', '/api/v1/match/me', { interests: ['games'] });
-  assert.equal(before.status, 403);
-  assert.equal(before.body.error.code, 'opt_in_required');
+  const before = await s1.invoke(api.match.setPrefs, { body: { interests: ['games'] } });
+  assertRefused(before, 403, 'opt_in_required');
   const tom = people.m_tom!;
-  const saved = await tom.call<{ interests: string[]; languages: string[] }>('PATCH', '/api/v1/match/me', {
-    interests: ['Games', 'tech', 'games'],
-    languages: ['en'],
+  const saved = await tom.invoke(api.match.setPrefs, {
+    body: {
+      interests: ['Games', 'tech', 'games'],
+      languages: ['en'],
+    },
   });
   assert.equal(saved.status, 200);
   assert.deepEqual(saved.body.interests, ['games', 'tech']);
-  const me = await tom.call<{ interests: string[]; languages: string[]; adultConfirmedAt: string | null }>('GET', '/api/v1/match/me');
+  const me = await tom.invoke(api.match.me);
   assert.deepEqual(me.body.interests, ['games', 'tech']);
   assert.deepEqual(me.body.languages, ['en']);
   assert.ok(me.body.adultConfirmedAt);
   // Only languages: the interests stay.
-  await tom.call('PATCH', '/api/v1/match/me', { languages: ['zh', 'ja'] });
-  const me2 = await tom.call<{ interests: string[]; languages: string[] }>('GET', '/api/v1/match/me');
+  await tom.invoke(api.match.setPrefs, { body: { languages: ['zh', 'ja'] } });
+  const me2 = await tom.invoke(api.match.me);
   assert.deepEqual(
     [me2.body.interests, me2.body.languages],
     [
@@ -359,10 +361,10 @@ test('the lobby picks are stored on the opt-in, validated, and given back next t
     { languages: ['zh', 'en', 'ja', 'ko'] },
     { interests: [], confirmAdult: true },
   ]) {
-    const r = await tom.call<{ error: { code: string } }>('PATCH', '/api/v1/match/me', bad);
+    const r = await tom.invoke(api.match.setPrefs, { body: bad });
     assert.equal(r.status, 400, JSON.stringify(bad));
   }
-  const still = await tom.call<{ interests: string[] }>('GET', '/api/v1/match/me');
+  const still = await tom.invoke(api.match.me);
   assert.deepEqual(still.body.interests, ['games', 'tech']);
 });
 

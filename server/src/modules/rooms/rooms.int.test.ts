@@ -1,18 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  applyRoomEvent,
-  type Card,
-  type ChannelEvent,
-  type Group,
-  type Notification,
-  type Room,
-  type RoomList,
-  type RoomState,
-  type RoomSummary,
-  type ServerFrame,
-} from '@tremolo/protocol';
-import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
+import { api, pathOf, applyRoomEvent, type ChannelEvent, type Room, type RoomState, type ServerFrame } from '@tremolo/protocol';
+import { assertRefused, startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { buyer, buyNow, pay, product, seller, uniq, waitFor } from '../shop/fixtures.ts';
 
@@ -30,13 +19,13 @@ after(async () => {
 const user = (prefix: string) => TestUser.signup(t, uniq(prefix));
 
 async function open(body: Record<string, unknown> = {}, who = host): Promise<Room> {
-  const r = await who.call<Room>('POST', '/api/v1/rooms', { title: 'Friday chat', ...body });
+  const r = await who.invoke(api.rooms.create, { body: { title: 'Friday chat', ...body } });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body;
 }
 
 async function join(u: TestUser, room: Room): Promise<Room> {
-  const r = await u.call<Room>('POST', `/api/v1/rooms/${room.id}/join`);
+  const r = await u.invoke(api.rooms.join, { params: { id: room.id } });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body;
 }
@@ -49,7 +38,7 @@ async function sub(u: TestUser, ch: string, since?: number): Promise<{ s: TestSo
 }
 
 async function state(u: TestUser, room: Room): Promise<RoomState> {
-  const r = await u.call<RoomState>('GET', `/api/v1/rooms/${room.id}/state`);
+  const r = await u.invoke(api.rooms.state, { params: { id: room.id } });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body;
 }
@@ -57,14 +46,14 @@ async function state(u: TestUser, room: Room): Promise<RoomState> {
 /** Brings someone on stage the audience way: join, raise a hand, the host accepts. */
 async function onStage(u: TestUser, room: Room): Promise<void> {
   await join(u, room);
-  assert.equal((await u.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 200);
-  const r = await host.call('POST', `/api/v1/rooms/${room.id}/hands/${u.id}`, { accept: true });
+  assert.equal((await u.invoke(api.rooms.raiseHand, { params: { id: room.id }, body: { raised: true } })).status, 200);
+  const r = await host.invoke(api.rooms.answerHand, { params: { id: room.id, userId: u.id }, body: { accept: true } });
   assert.equal(r.status, 200, JSON.stringify(r.body));
 }
 
 async function befriend(a: TestUser, b: TestUser): Promise<void> {
-  assert.equal((await a.call('PUT', `/api/v1/users/${b.handle}/follow`)).status, 200);
-  assert.equal((await b.call('PUT', `/api/v1/users/${a.handle}/follow`)).status, 200);
+  assert.equal((await a.invoke(api.graph.follow, { params: { handle: b.handle } })).status, 200);
+  assert.equal((await b.invoke(api.graph.follow, { params: { handle: a.handle } })).status, 200);
 }
 
 function roomEvent(s: TestSocket, ch: string, pred: (b: ChannelEvent) => boolean): Promise<ServerFrame> {
@@ -74,7 +63,7 @@ function roomEvent(s: TestSocket, ch: string, pred: (b: ChannelEvent) => boolean
 describe('friends chat rooms', () => {
   test('lifecycle: open live, followers told, live on the card, end with a summary; an ended room cannot be entered', async () => {
     const fan = await user('r_fan');
-    await fan.call('PUT', `/api/v1/users/${host.handle}/follow`);
+    await fan.invoke(api.graph.follow, { params: { handle: host.handle } });
     const room = await open();
     assert.equal(room.status, 'live');
     assert.equal(room.channel, `room:${room.id}`);
@@ -84,14 +73,14 @@ describe('friends chat rooms', () => {
     assert.equal(room.media.adapter, 'werift');
 
     const told = await waitFor(
-      () => fan.call<{ items: Notification[] }>('GET', '/api/v1/notifications'),
+      () => fan.invoke(api.notifications.list),
       (r) => r.body.items.some((n) => n.payload.kind === 'room_live' && n.payload.roomId === room.id),
     );
     assert.ok(
       told.body.items.some((n) => n.payload.kind === 'room_live' && n.payload.roomId === room.id),
       'a follower hears it went live',
     );
-    const card = await fan.call<Card>('GET', `/api/v1/users/${host.handle}`);
+    const card = await fan.invoke(api.cards.card, { params: { handle: host.handle } });
     const live = card.body.sections.find((s) => s.kind === 'live_room');
     assert.ok(live && live.kind === 'live_room' && live.room.id === room.id);
 
@@ -99,75 +88,80 @@ describe('friends chat rooms', () => {
     await join(viewer, room);
     const watch = await sub(viewer, room.channel);
     assert.ok(watch.ok);
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/end`)).status, 403, 'only the host ends it');
-    const end = await host.call<RoomSummary>('POST', `/api/v1/rooms/${room.id}/end`);
+    assertRefused(await viewer.invoke(api.rooms.end, { params: { id: room.id } }), 403, 'forbidden', 'only the host ends it');
+    const end = await host.invoke(api.rooms.end, { params: { id: room.id } });
     assert.equal(end.status, 200, JSON.stringify(end.body));
     assert.equal(end.body.totalViewers, 1);
     assert.ok(end.body.durationMs >= 0 && end.body.endedAt);
     const ended = await roomEvent(watch.s, room.channel, (b) => b.kind === 'room_status' && b.status === 'ended');
     assert.ok(ended);
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/join`)).status, 409);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/end`)).status, 409);
-    const after = await fan.call<Card>('GET', `/api/v1/users/${host.handle}`);
+    assertRefused(await viewer.invoke(api.rooms.join, { params: { id: room.id } }), 409, 'invalid_state');
+    assertRefused(await host.invoke(api.rooms.end, { params: { id: room.id } }), 409, 'invalid_state');
+    const after = await fan.invoke(api.cards.card, { params: { handle: host.handle } });
     assert.ok(!after.body.sections.some((s) => s.kind === 'live_room'), 'no longer live on the card');
     watch.s.close();
 
     // Scheduled: waits for the host to start it.
     const later = await open({ scheduledAt: new Date(Date.now() + 3600_000).toISOString() });
     assert.equal(later.status, 'scheduled');
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${later.id}/start`)).status, 403);
-    const started = await host.call<Room>('POST', `/api/v1/rooms/${later.id}/start`);
+    assertRefused(await viewer.invoke(api.rooms.start, { params: { id: later.id } }), 403, 'forbidden');
+    const started = await host.invoke(api.rooms.start, { params: { id: later.id } });
     assert.equal(started.body.status, 'live');
     assert.equal(started.body.state.version, later.state.version + 1);
-    await host.call('POST', `/api/v1/rooms/${later.id}/end`);
+    await host.invoke(api.rooms.end, { params: { id: later.id } });
 
     // Bad input is a 4xx with a code, never a 500.
-    assert.equal((await host.call('POST', '/api/v1/rooms', { title: '' })).status, 400);
-    assert.equal((await host.call('POST', '/api/v1/rooms', { title: 'x', audience: 'group' })).status, 400, 'group needs groupId');
+    assertRefused(await host.invoke(api.rooms.create, { body: { title: '' } }), 400, 'validation_failed');
+    assertRefused(
+      await host.invoke(api.rooms.create, { body: { title: 'x', audience: 'group' } }),
+      400,
+      'validation_failed',
+      'group needs groupId',
+    );
     assert.equal(
-      (await host.call('POST', '/api/v1/rooms', { title: 'x', scheduledAt: new Date(Date.now() - 1000).toISOString() })).status,
+      (await host.invoke(api.rooms.create, { body: { title: 'x', scheduledAt: new Date(Date.now() - 1000).toISOString() } })).status,
       400,
     );
-    assert.equal((await host.call('GET', '/api/v1/rooms/not-an-id')).status, 400);
-    assert.equal((await host.call('GET', '/api/v1/rooms/01900000-0000-7000-8000-000000000000')).status, 404);
+    assertRefused(await host.invoke(api.rooms.get, { params: { id: 'not-an-id' } }), 400, 'validation_failed');
+    assertRefused(await host.invoke(api.rooms.get, { params: { id: '01900000-0000-7000-8000-000000000000' } }), 404, 'not_found');
   });
 
   test('audience rules: followers, friends only, a fan group; a blocked person learns nothing', async () => {
     const follower = await user('r_follower');
     const friend = await user('r_friend');
     const stranger = await user('r_stranger');
-    await follower.call('PUT', `/api/v1/users/${host.handle}/follow`);
+    await follower.invoke(api.graph.follow, { params: { handle: host.handle } });
     await befriend(host, friend);
 
     const followers = await open({ audience: 'followers' });
-    assert.equal((await stranger.call('POST', `/api/v1/rooms/${followers.id}/join`)).status, 403);
-    assert.equal((await stranger.call('GET', `/api/v1/rooms/${followers.id}`)).status, 403);
+    assertRefused(await stranger.invoke(api.rooms.join, { params: { id: followers.id } }), 403, 'forbidden');
+    assertRefused(await stranger.invoke(api.rooms.get, { params: { id: followers.id } }), 403, 'forbidden');
     await join(follower, followers);
     await join(friend, followers);
     assert.equal((await sub(stranger, followers.channel)).ok, false, 'no socket without entering');
 
     const friends = await open({ audience: 'friends' });
-    assert.equal((await follower.call('POST', `/api/v1/rooms/${friends.id}/join`)).status, 403);
+    assertRefused(await follower.invoke(api.rooms.join, { params: { id: friends.id } }), 403, 'forbidden');
     await join(friend, friends);
 
-    const g = await host.call<Group>('POST', '/api/v1/groups', { name: 'Inner circle' });
+    const g = await host.invoke(api.groups.create, { body: { name: 'Inner circle' } });
     assert.equal(g.status, 201, JSON.stringify(g.body));
     const member = await user('r_member');
-    assert.equal((await member.call('POST', `/api/v1/groups/${g.body.id}/join`, {})).status, 200);
+    assert.equal((await member.invoke(api.groups.join, { params: { id: g.body.id }, body: {} })).status, 200);
     const grp = await open({ audience: 'group', groupId: g.body.id });
     assert.equal(grp.groupId, g.body.id);
-    assert.equal((await friend.call('POST', `/api/v1/rooms/${grp.id}/join`)).status, 403);
+    assertRefused(await friend.invoke(api.rooms.join, { params: { id: grp.id } }), 403, 'forbidden');
     await join(member, grp);
     assert.equal(
-      (await friend.call('POST', '/api/v1/rooms', { title: 'not mine', audience: 'group', groupId: g.body.id })).status,
+      (await friend.invoke(api.rooms.create, { body: { title: 'not mine', audience: 'group', groupId: g.body.id } })).status,
       403,
       'only the group owner opens a room for it',
     );
 
     const pub = await open();
-    await host.call('PUT', `/api/v1/users/${stranger.handle}/block`);
-    assert.equal((await stranger.call('POST', `/api/v1/rooms/${pub.id}/join`)).status, 404);
-    for (const r of [followers, friends, grp, pub]) await host.call('POST', `/api/v1/rooms/${r.id}/end`);
+    await host.invoke(api.graph.block, { params: { handle: stranger.handle } });
+    assertRefused(await stranger.invoke(api.rooms.join, { params: { id: pub.id } }), 404, 'not_found');
+    for (const r of [followers, friends, grp, pub]) await host.invoke(api.rooms.end, { params: { id: r.id } });
   });
 
   test('raise a hand, the host accepts: a guest; the stage holds nine; invites go to friends and need a yes', async () => {
@@ -177,69 +171,92 @@ describe('friends chat rooms', () => {
     const w = await sub(watcher, room.channel);
     const first = await user('r_guest');
     await join(first, room);
-    assert.equal((await first.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 200);
+    assert.equal((await first.invoke(api.rooms.raiseHand, { params: { id: room.id }, body: { raised: true } })).status, 200);
     const hands = await roomEvent(w.s, room.channel, (b) => b.kind === 'room_hands' && b.handsTotal === 1);
     assert.ok(hands.t === 'ev' && hands.body.kind === 'room_hands' && hands.body.hands[0]!.user.id === first.id);
     assert.equal(
-      (await watcher.call('POST', `/api/v1/rooms/${room.id}/hands/${first.id}`, { accept: true })).status,
+      (await watcher.invoke(api.rooms.answerHand, { params: { id: room.id, userId: first.id }, body: { accept: true } })).status,
       403,
       'only the host accepts',
     );
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${first.id}`, { accept: true })).status, 200);
+    assert.equal(
+      (await host.invoke(api.rooms.answerHand, { params: { id: room.id, userId: first.id }, body: { accept: true } })).status,
+      200,
+    );
     const staged = await roomEvent(w.s, room.channel, (b) => b.kind === 'room_stage' && b.stage.some((m) => m.user.id === first.id));
     assert.ok(
       staged.t === 'ev' && staged.body.kind === 'room_stage' && staged.body.stage.find((m) => m.user.id === first.id)!.role === 'guest',
     );
-    const me = await first.call<Room>('GET', `/api/v1/rooms/${room.id}`);
+    const me = await first.invoke(api.rooms.get, { params: { id: room.id } });
     assert.equal(me.body.me.role, 'guest');
     assert.equal(me.body.me.canPublish, true);
-    assert.equal((await first.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 409, 'already on stage');
+    assertRefused(
+      await first.invoke(api.rooms.raiseHand, { params: { id: room.id }, body: { raised: true } }),
+      409,
+      'invalid_state',
+      'already on stage',
+    );
 
     // Declined: the hand goes down, no stage.
     const shy = await user('r_shy');
     await join(shy, room);
-    await shy.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true });
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${shy.id}`, { accept: false })).status, 200);
+    await shy.invoke(api.rooms.raiseHand, { params: { id: room.id }, body: { raised: true } });
+    assert.equal(
+      (await host.invoke(api.rooms.answerHand, { params: { id: room.id, userId: shy.id }, body: { accept: false } })).status,
+      200,
+    );
     assert.equal((await state(shy, room)).handsTotal, 0);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${shy.id}`, { accept: true })).status, 404, 'no hand to accept');
+    assertRefused(
+      await host.invoke(api.rooms.answerHand, { params: { id: room.id, userId: shy.id }, body: { accept: true } }),
+      404,
+      'not_found',
+      'no hand to accept',
+    );
 
     // Invites: a friend only, and they must accept.
     const pal = await user('r_pal');
     const notPal = await user('r_notpal');
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/invites`, { userId: notPal.id })).status, 403);
+    assertRefused(await host.invoke(api.rooms.invite, { params: { id: room.id }, body: { userId: notPal.id } }), 403, 'forbidden');
     await befriend(host, pal);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/invites`, { userId: pal.id })).status, 200);
+    assert.equal((await host.invoke(api.rooms.invite, { params: { id: room.id }, body: { userId: pal.id } })).status, 200);
     const invited = await state(host, room);
     assert.deepEqual(
       invited.invites.map((u) => u.id),
       [pal.id],
     );
     assert.ok(!invited.stage.some((m) => m.user.id === pal.id), 'not on stage before saying yes');
-    const accepted = await pal.call<Room>('POST', `/api/v1/rooms/${room.id}/invite`, { accept: true });
+    const accepted = await pal.invoke(api.rooms.answerInvite, { params: { id: room.id }, body: { accept: true } });
     assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
     assert.equal(accepted.body.me.role, 'guest');
     assert.equal(accepted.body.state.invites.length, 0);
-    assert.equal((await pal.call('POST', `/api/v1/rooms/${room.id}/invite`, { accept: true })).status, 404, 'an invitation is used once');
+    assertRefused(
+      await pal.invoke(api.rooms.answerInvite, { params: { id: room.id }, body: { accept: true } }),
+      404,
+      'not_found',
+      'an invitation is used once',
+    );
 
     // Fill the stage: host + 8 guests; the tenth person is refused.
     for (let i = 0; i < 6; i++) await onStage(await user('r_fill'), room);
     assert.equal((await state(host, room)).stage.length, 9);
     const tenth = await user('r_tenth');
     await join(tenth, room);
-    await tenth.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true });
-    const full = await host.call<{ error: { code: string } }>('POST', `/api/v1/rooms/${room.id}/hands/${tenth.id}`, { accept: true });
-    assert.equal(full.status, 409);
-    assert.equal(full.body.error.code, 'limit_reached');
+    await tenth.invoke(api.rooms.raiseHand, { params: { id: room.id }, body: { raised: true } });
+    const full = await host.invoke(api.rooms.answerHand, { params: { id: room.id, userId: tenth.id }, body: { accept: true } });
+    assertRefused(full, 409, 'limit_reached');
     await befriend(host, tenth);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/invites`, { userId: tenth.id })).status, 409);
+    assertRefused(await host.invoke(api.rooms.invite, { params: { id: room.id }, body: { userId: tenth.id } }), 409, 'limit_reached');
 
     // A guest leaves the stage: room for one more.
-    assert.equal((await first.call('POST', `/api/v1/rooms/${room.id}/stage/leave`)).status, 200);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/stage/leave`)).status, 409, 'the host stays on stage');
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${tenth.id}`, { accept: true })).status, 200);
+    assert.equal((await first.invoke(api.rooms.leaveStage, { params: { id: room.id } })).status, 200);
+    assertRefused(await host.invoke(api.rooms.leaveStage, { params: { id: room.id } }), 409, 'invalid_state', 'the host stays on stage');
+    assert.equal(
+      (await host.invoke(api.rooms.answerHand, { params: { id: room.id, userId: tenth.id }, body: { accept: true } })).status,
+      200,
+    );
     assert.equal((await state(host, room)).stage.length, 9);
     w.s.close();
-    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+    await host.invoke(api.rooms.end, { params: { id: room.id } });
   });
 
   test('the stage holds nine when twelve invitees accept at once', async () => {
@@ -247,43 +264,59 @@ describe('friends chat rooms', () => {
     const pals = await Promise.all(Array.from({ length: 12 }, () => user('r_race')));
     for (const p of pals) {
       await befriend(host, p);
-      assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/invites`, { userId: p.id })).status, 200);
+      assert.equal((await host.invoke(api.rooms.invite, { params: { id: room.id }, body: { userId: p.id } })).status, 200);
     }
-    const rs = await Promise.all(
-      pals.map((p) => p.call<{ error?: { code: string } }>('POST', `/api/v1/rooms/${room.id}/invite`, { accept: true })),
-    );
+    const rs = await Promise.all(pals.map((p) => p.invoke(api.rooms.answerInvite, { params: { id: room.id }, body: { accept: true } })));
     assert.equal(rs.filter((r) => r.status === 200).length, 8);
-    assert.ok(rs.filter((r) => r.status !== 200).every((r) => r.status === 409 && r.body.error?.code === 'limit_reached'));
+    assert.ok(rs.filter((r) => r.status !== 200).every((r) => r.status === 409 && r.error?.code === 'limit_reached'));
     assert.equal((await state(host, room)).stage.length, 9);
-    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+    await host.invoke(api.rooms.end, { params: { id: room.id } });
   });
 
   test('only the host and guests may publish; the audience gets 403 on every signalling route that sends', async () => {
     const room = await open();
     const viewer = await user('r_aud');
     await join(viewer, room);
-    const refused = await viewer.call<{ error: { code: string } }>('POST', `/api/v1/rooms/${room.id}/publish`, {
-      offerSdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n',
+    const refused = await viewer.invoke(api.rooms.publish, {
+      params: { id: room.id },
+      body: {
+        offerSdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n',
+      },
     });
-    assert.equal(refused.status, 403);
-    assert.equal(refused.body.error.code, 'forbidden');
+    assertRefused(refused, 403, 'forbidden');
     const outsider = await user('r_out');
-    assert.equal((await outsider.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nbogus-sdp' })).status, 403);
-    assert.equal((await outsider.call('POST', `/api/v1/rooms/${room.id}/subscribe`, {})).status, 403, 'subscribing needs entering');
+    assertRefused(
+      await outsider.invoke(api.rooms.publish, { params: { id: room.id }, body: { offerSdp: 'v=0\r\nbogus-sdp' } }),
+      403,
+      'forbidden',
+    );
+    assertRefused(
+      await outsider.invoke(api.rooms.subscribe, { params: { id: room.id }, body: {} }),
+      403,
+      'forbidden',
+      'subscribing needs entering',
+    );
     assert.equal(
-      (await viewer.call('POST', `/api/v1/rooms/${room.id}/subscribe`, { publisherIds: [host.id] })).status,
+      (await viewer.invoke(api.rooms.subscribe, { params: { id: room.id }, body: { publisherIds: [host.id] } })).status,
       409,
       'the host is not sending yet',
     );
     // A guest passes the permission check: a malformed offer is the SFU's 4xx, not a 403 or a 500.
     const guest = await user('r_g');
     await onStage(guest, room);
-    const bad = await guest.call<{ error: { code: string } }>('POST', `/api/v1/rooms/${room.id}/publish`, {
-      offerSdp: 'v=0\r\nnot really an sdp',
+    const bad = await guest.invoke(api.rooms.publish, {
+      params: { id: room.id },
+      body: {
+        offerSdp: 'v=0\r\nnot really an sdp',
+      },
     });
-    assert.ok(bad.status >= 400 && bad.status < 500 && bad.body.error.code !== 'forbidden', JSON.stringify(bad.body));
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'short' })).status, 400);
-    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+    assert.ok(bad.status >= 400 && bad.status < 500 && bad.error?.code !== 'forbidden', JSON.stringify(bad.body));
+    assertRefused(
+      await viewer.invoke(api.rooms.publish, { params: { id: room.id }, body: { offerSdp: 'short' } }),
+      400,
+      'validation_failed',
+    );
+    await host.invoke(api.rooms.end, { params: { id: room.id } });
   });
 
   test('mute and camera off are in the state everyone sees; kick and ban take people out; host handover', async () => {
@@ -297,65 +330,108 @@ describe('friends chat rooms', () => {
     const w = await sub(viewer, room.channel);
     const wa = await sub(a, room.channel);
 
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'mute_mic' })).status, 403);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'mute_mic' })).status, 200);
+    assertRefused(
+      await viewer.invoke(api.rooms.guestAction, { params: { id: room.id, userId: a.id }, body: { action: 'mute_mic' } }),
+      403,
+      'forbidden',
+    );
+    assert.equal(
+      (await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: a.id }, body: { action: 'mute_mic' } })).status,
+      200,
+    );
     const muted = await roomEvent(
       w.s,
       room.channel,
       (ev) => ev.kind === 'room_stage' && ev.stage.some((m) => m.user.id === a.id && m.micBlocked),
     );
     assert.ok(muted);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'camera_off' })).status, 200);
+    assert.equal(
+      (await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: a.id }, body: { action: 'camera_off' } })).status,
+      200,
+    );
     const s1 = await state(viewer, room);
     const tile = s1.stage.find((m) => m.user.id === a.id)!;
     assert.deepEqual([tile.micBlocked, tile.cameraBlocked], [true, true]);
     assert.equal(
-      (await host.call('POST', `/api/v1/rooms/${room.id}/guests/${viewer.id}`, { action: 'mute_mic' })).status,
+      (await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: viewer.id }, body: { action: 'mute_mic' } })).status,
       409,
       'not on stage',
     );
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'explode' })).status, 400);
+    // An action the contract does not have: only the raw call can send it.
+    const explode = await host.call<{ error: { code: string } }>('POST', pathOf(api.rooms.guestAction, { id: room.id, userId: a.id }), {
+      action: 'explode',
+    });
+    assert.deepEqual([explode.status, explode.body.error.code], [400, 'validation_failed']);
 
     // Back to the audience: off stage, switches reset.
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'to_audience' })).status, 200);
-    assert.equal((await a.call<Room>('GET', `/api/v1/rooms/${room.id}`)).body.me.role, 'audience');
     assert.equal(
-      (await a.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nanything at all' })).status,
+      (await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: a.id }, body: { action: 'to_audience' } })).status,
+      200,
+    );
+    assert.equal((await a.invoke(api.rooms.get, { params: { id: room.id } })).body.me.role, 'audience');
+    assert.equal(
+      (await a.invoke(api.rooms.publish, { params: { id: room.id }, body: { offerSdp: 'v=0\r\nanything at all' } })).status,
       403,
       'no longer may publish',
     );
 
     // Kick: out of the room, their socket stops listening; they may come back.
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'kick' })).status, 200);
+    assert.equal(
+      (await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: a.id }, body: { action: 'kick' } })).status,
+      200,
+    );
     const removed = await roomEvent(wa.s, room.channel, (ev) => ev.kind === 'member' && ev.event === 'removed' && ev.user?.id === a.id);
     assert.ok(removed);
     await wa.s.next((f) => f.t === 'unsubbed' && f.ch === room.channel);
-    assert.equal((await a.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 403, 'out of the room');
+    assertRefused(
+      await a.invoke(api.rooms.raiseHand, { params: { id: room.id }, body: { raised: true } }),
+      403,
+      'forbidden',
+      'out of the room',
+    );
     await join(a, room);
 
     // Ban: out for good.
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'ban' })).status, 200);
+    assert.equal(
+      (await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: a.id }, body: { action: 'ban' } })).status,
+      200,
+    );
     await roomEvent(w.s, room.channel, (ev) => ev.kind === 'member' && ev.event === 'banned' && ev.user?.id === a.id);
-    assert.equal((await a.call('POST', `/api/v1/rooms/${room.id}/join`)).status, 403);
+    assertRefused(await a.invoke(api.rooms.join, { params: { id: room.id } }), 403, 'forbidden');
     assert.equal((await sub(a, room.channel)).ok, false);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${a.id}`, { action: 'unban' })).status, 200);
+    assert.equal(
+      (await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: a.id }, body: { action: 'unban' } })).status,
+      200,
+    );
     await join(a, room);
 
     // Handover: to the co-host only; the old host stays on stage as a guest and loses the controls.
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/host`, { userId: b.id })).status, 409, 'make them co-host first');
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${b.id}`, { action: 'make_cohost' })).status, 200);
-    const handed = await host.call<Room>('POST', `/api/v1/rooms/${room.id}/host`, { userId: b.id });
+    assertRefused(
+      await host.invoke(api.rooms.transferHost, { params: { id: room.id }, body: { userId: b.id } }),
+      409,
+      'invalid_state',
+      'make them co-host first',
+    );
+    assert.equal(
+      (await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: b.id }, body: { action: 'make_cohost' } })).status,
+      200,
+    );
+    const handed = await host.invoke(api.rooms.transferHost, { params: { id: room.id }, body: { userId: b.id } });
     assert.equal(handed.status, 200, JSON.stringify(handed.body));
     assert.equal(handed.body.host.id, b.id);
     assert.equal(handed.body.me.role, 'guest');
     assert.equal(handed.body.state.stage[0]!.user.id, b.id);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${viewer.id}`, { action: 'kick' })).status, 403);
+    assertRefused(
+      await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: viewer.id }, body: { action: 'kick' } }),
+      403,
+      'forbidden',
+    );
     assert.equal(
-      (await b.call('POST', `/api/v1/rooms/${room.id}/guests/${host.id}`, { action: 'mute_mic' })).status,
+      (await b.invoke(api.rooms.guestAction, { params: { id: room.id, userId: host.id }, body: { action: 'mute_mic' } })).status,
       200,
       'the new host moderates',
     );
-    const end = await b.call<RoomSummary>('POST', `/api/v1/rooms/${room.id}/end`);
+    const end = await b.invoke(api.rooms.end, { params: { id: room.id } });
     assert.equal(end.status, 200);
     for (const x of [w.s, wa.s]) x.close();
   });
@@ -375,18 +451,19 @@ describe('friends chat rooms', () => {
     assert.ok(limited.t === 'err' && limited.code === 'rate_limited');
     f.s.send({ t: 'pub', ch: room.channel, cid: 'x1', body: { kind: 'broadcast', text: 'nope' } });
     assert.ok((await f.s.next((x) => x.t === 'err' && x.ref === 'x1')).t === 'err');
-    const history = await fan.call<{ items: unknown[] }>('GET', `/api/v1/rooms/${room.id}/messages`);
+    const history = await fan.invoke(api.rooms.messages, { params: { id: room.id } });
     assert.equal(history.body.items.length, 3);
 
-    for (let i = 0; i < 5; i++) assert.equal((await fan.call('POST', `/api/v1/rooms/${room.id}/hearts`, { count: 10 })).status, 200);
-    assert.equal((await fan.call('POST', `/api/v1/rooms/${room.id}/hearts`, { count: 0 })).status, 400);
+    for (let i = 0; i < 5; i++)
+      assert.equal((await fan.invoke(api.rooms.hearts, { params: { id: room.id }, body: { count: 10 } })).status, 200);
+    assertRefused(await fan.invoke(api.rooms.hearts, { params: { id: room.id }, body: { count: 0 } }), 400, 'validation_failed');
     const hearts = await roomEvent(h.s, room.channel, (b) => b.kind === 'room_hearts' && b.total === 50);
     assert.ok(hearts.t === 'ev' && hearts.seq === undefined, 'ephemeral');
     const heartEvents = h.s.events(room.channel).filter((e) => e.body.kind === 'room_hearts');
     assert.equal(heartEvents.length, 1, 'five posts, one broadcast');
     const viewers = await roomEvent(h.s, room.channel, (b) => b.kind === 'room_viewers' && b.viewers === 2);
     assert.ok(viewers);
-    const sum = await host.call<RoomSummary>('POST', `/api/v1/rooms/${room.id}/end`);
+    const sum = await host.invoke(api.rooms.end, { params: { id: room.id } });
     assert.deepEqual([sum.body.messages, sum.body.hearts, sum.body.peakViewers], [3, 50, 2]);
     for (const x of [f.s, h.s]) x.close();
   });
@@ -396,12 +473,17 @@ describe('friends chat rooms', () => {
     const p = await product(host, [{ sku: 'MUG', price: 2500, stock: 5 }]);
     const other = await seller(t, uniq('r_other'));
     const theirs = await product(other);
-    assert.equal((await host.call('PUT', `/api/v1/rooms/${room.id}/pin`, { productId: theirs.id })).status, 404, 'only my own products');
+    assertRefused(
+      await host.invoke(api.rooms.pin, { params: { id: room.id }, body: { productId: theirs.id } }),
+      404,
+      'not_found',
+      'only my own products',
+    );
     const b = await buyer(t, uniq('r_buyer'));
     await join(b.user, room);
     const w = await sub(b.user, room.channel);
-    assert.equal((await b.user.call('PUT', `/api/v1/rooms/${room.id}/pin`, { productId: p.id })).status, 403);
-    assert.equal((await host.call('PUT', `/api/v1/rooms/${room.id}/pin`, { productId: p.id })).status, 200);
+    assertRefused(await b.user.invoke(api.rooms.pin, { params: { id: room.id }, body: { productId: p.id } }), 403, 'forbidden');
+    assert.equal((await host.invoke(api.rooms.pin, { params: { id: room.id }, body: { productId: p.id } })).status, 200);
     const pinned = await roomEvent(w.s, room.channel, (ev) => ev.kind === 'room_pinned' && ev.product?.id === p.id);
     assert.ok(pinned.t === 'ev' && pinned.body.kind === 'room_pinned' && pinned.body.product?.price.min === 2500);
     assert.equal((await state(b.user, room)).pinned?.id, p.id);
@@ -410,16 +492,16 @@ describe('friends chat rooms', () => {
     assert.equal(order.status, 201, JSON.stringify(order.body));
     assert.equal((await pay(b.user, order.body.id)).status, 200);
     const sum = await waitFor(
-      () => host.call<RoomSummary>('GET', `/api/v1/rooms/${room.id}/summary`),
+      () => host.invoke(api.rooms.summary, { params: { id: room.id } }),
       (r) => r.body.orders === 1,
     );
     assert.equal(sum.body.orders, 1);
     assert.deepEqual(sum.body.revenue, [{ amount: 5000, currency: 'CNY' }]);
-    assert.equal((await b.user.call('GET', `/api/v1/rooms/${room.id}/summary`)).status, 403);
-    assert.equal((await host.call('PUT', `/api/v1/rooms/${room.id}/pin`, { productId: null })).status, 200);
+    assertRefused(await b.user.invoke(api.rooms.summary, { params: { id: room.id } }), 403, 'forbidden');
+    assert.equal((await host.invoke(api.rooms.pin, { params: { id: room.id }, body: { productId: null } })).status, 200);
     await roomEvent(w.s, room.channel, (ev) => ev.kind === 'room_pinned' && ev.product === null);
     w.s.close();
-    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+    await host.invoke(api.rooms.end, { params: { id: room.id } });
   });
 
   test('a reconnecting client gets a snapshot, replays what it missed, and sees versions without gaps', async () => {
@@ -435,7 +517,7 @@ describe('friends chat rooms', () => {
     first.s.close();
 
     // While away: the host mutes the guest and pins nothing; then the client comes back.
-    await host.call('POST', `/api/v1/rooms/${room.id}/guests/${g.id}`, { action: 'mute_mic' });
+    await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: g.id }, body: { action: 'mute_mic' } });
     const back = await sub(v, room.channel, lastSeq);
     const replayed = await roomEvent(back.s, room.channel, (b) => b.kind === 'room_stage' && b.stage.some((m) => m.micBlocked));
     assert.ok(replayed.t === 'ev' && replayed.seq! > lastSeq);
@@ -455,7 +537,7 @@ describe('friends chat rooms', () => {
     // A skipped version is a gap: the client refetches.
     assert.equal(applyRoomEvent(snap, { kind: 'room_pinned', version: snap.version + 2, product: null }), null);
     back.s.close();
-    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+    await host.invoke(api.rooms.end, { params: { id: room.id } });
   });
 
   test('signalling with the real SFU: a guest publishes, the audience subscribes and picks a layer; sent back to the audience, the feed stops at once', async () => {
@@ -491,44 +573,54 @@ describe('friends chat rooms', () => {
       await pc.setLocalDescription(await pc.createOffer());
     });
     assert.equal(
-      (await viewer.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp })).status,
+      (await viewer.invoke(api.rooms.publish, { params: { id: room.id }, body: { offerSdp } })).status,
       403,
       'the audience cannot publish a real offer either',
     );
-    const answer = await guest.call<{ answerSdp: string }>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp });
+    const answer = await guest.invoke(api.rooms.publish, { params: { id: room.id }, body: { offerSdp } });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.match(answer.body.answerSdp, /^v=0/);
     assert.match(answer.body.answerSdp, /a=candidate:/, 'non-trickle: candidates inside the SDP');
     assert.equal((await state(viewer, room)).stage.find((m) => m.user.id === guest.id)?.publishing, true);
     assert.equal(t.app.sfu.stats().publishers, 1);
 
-    const offer = await viewer.call<{ offerSdp: string; streams: { mid: string; publisherId: string; kind: string }[] }>(
-      'POST',
-      `/api/v1/rooms/${room.id}/subscribe`,
-      {},
-    );
+    const offer = await viewer.invoke(api.rooms.subscribe, { params: { id: room.id }, body: {} });
     assert.equal(offer.status, 200, JSON.stringify(offer.body));
     assert.ok(offer.body.streams.length >= 1 && offer.body.streams.every((x) => x.publisherId === guest.id));
     const answerSdp = await sdpOf(async (pc) => {
       await pc.setRemoteDescription({ type: 'offer', sdp: offer.body.offerSdp });
       await pc.setLocalDescription(await pc.createAnswer());
     });
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp })).status, 200);
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/layer`, { publisherId: guest.id, layer: 'low' })).status, 200);
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/layer`, { publisherId: guest.id, layer: 'medium' })).status, 400);
+    assert.equal((await viewer.invoke(api.rooms.answerSubscription, { params: { id: room.id }, body: { answerSdp } })).status, 200);
+    assert.equal(
+      (await viewer.invoke(api.rooms.setLayer, { params: { id: room.id }, body: { publisherId: guest.id, layer: 'low' } })).status,
+      200,
+    );
+    // A layer the contract does not have: only the raw call can send it.
+    const medium = await viewer.call<{ error: { code: string } }>('POST', pathOf(api.rooms.setLayer, { id: room.id }), {
+      publisherId: guest.id,
+      layer: 'medium',
+    });
+    assert.deepEqual([medium.status, medium.body.error.code], [400, 'validation_failed']);
     assert.equal(t.app.sfu.stats().subscribers, 1);
 
     // The host mutes the guest on the server, then sends them back to the audience: unpublished at once.
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${guest.id}`, { action: 'mute_mic' })).status, 200);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/guests/${guest.id}`, { action: 'to_audience' })).status, 200);
+    assert.equal(
+      (await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: guest.id }, body: { action: 'mute_mic' } })).status,
+      200,
+    );
+    assert.equal(
+      (await host.invoke(api.rooms.guestAction, { params: { id: room.id, userId: guest.id }, body: { action: 'to_audience' } })).status,
+      200,
+    );
     assert.equal(t.app.sfu.stats().publishers, 0, 'the SFU no longer carries the feed');
     assert.equal(
       (await state(viewer, room)).stage.some((m) => m.user.id === guest.id),
       false,
     );
-    assert.equal((await guest.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp })).status, 403);
+    assertRefused(await guest.invoke(api.rooms.publish, { params: { id: room.id }, body: { offerSdp } }), 403, 'forbidden');
 
-    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+    await host.invoke(api.rooms.end, { params: { id: room.id } });
     assert.equal(t.app.sfu.stats().rooms, 0, 'ending the room closes it on the SFU');
     assert.equal(t.app.sfu.stats().subscribers, 0);
   });
@@ -538,10 +630,13 @@ describe('friends chat rooms', () => {
     const fan = await user('r_lvl');
     await t.app.services.fans.award(host.id, fan.id, 30);
     await join(fan, room);
-    assert.equal((await fan.call('POST', `/api/v1/rooms/${room.id}/hand`, { raised: true })).status, 200);
+    assert.equal((await fan.invoke(api.rooms.raiseHand, { params: { id: room.id }, body: { raised: true } })).status, 200);
     assert.equal((await state(host, room)).hands.find((x) => x.user.id === fan.id)?.fanLevel, 3, 'the host sees the level of who asks');
     const h = await sub(host, room.channel);
-    assert.equal((await host.call('POST', `/api/v1/rooms/${room.id}/hands/${fan.id}`, { accept: true })).status, 200);
+    assert.equal(
+      (await host.invoke(api.rooms.answerHand, { params: { id: room.id, userId: fan.id }, body: { accept: true } })).status,
+      200,
+    );
     const ev = await roomEvent(h.s, room.channel, (b) => b.kind === 'room_stage' && b.stage.some((m) => m.user.id === fan.id));
     assert.ok(ev.t === 'ev' && ev.body.kind === 'room_stage');
     assert.equal(ev.body.stage.find((m) => m.user.id === fan.id)?.fanLevel, 3, 'the badge is on the tile before they say anything');
@@ -549,7 +644,7 @@ describe('friends chat rooms', () => {
     assert.equal(snap.stage.find((m) => m.user.id === fan.id)?.fanLevel, 3);
     assert.equal(snap.stage.find((m) => m.user.id === host.id)?.fanLevel, 1);
     h.s.close();
-    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+    await host.invoke(api.rooms.end, { params: { id: room.id } });
   });
 
   test('SFU refusals are 4xx with a code (real werift): nobody publishing is 409 media_not_live and closes the receive connection', async () => {
@@ -558,23 +653,31 @@ describe('friends chat rooms', () => {
     const viewer = await user('r_e_sub');
     await onStage(guest, room);
     await join(viewer, room);
-    type Err = { error: { code: string; message: string } };
-    const isClientError = (r: { status: number; body: Err }, code: string) => {
-      assert.equal(r.body.error.code, code, JSON.stringify(r.body));
-      assert.ok(r.status >= 400 && r.status < 500 && r.body.error.message.length > 0);
+    const isClientError = (r: { status: number; error: { code: string; message: string } | undefined }, code: string) => {
+      assert.equal(r.error?.code, code, JSON.stringify(r.error));
+      assert.ok(r.status >= 400 && r.status < 500 && (r.error?.message ?? '').length > 0);
     };
-    const none = await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe`, {});
+    const none = await viewer.invoke(api.rooms.subscribe, { params: { id: room.id }, body: {} });
     assert.equal(none.status, 409);
     isClientError(none, 'media_not_live');
-    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe`, { publisherIds: [guest.id] }), 'media_not_live');
+    isClientError(
+      await viewer.invoke(api.rooms.subscribe, { params: { id: room.id }, body: { publisherIds: [guest.id] } }),
+      'media_not_live',
+    );
     assert.equal(t.app.sfu.stats().subscribers, 0, 'no empty receive connection is left on the SFU');
     isClientError(
-      await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp: 'v=0\r\nno offer was made' }),
+      await viewer.invoke(api.rooms.answerSubscription, { params: { id: room.id }, body: { answerSdp: 'v=0\r\nno offer was made' } }),
       'validation_failed',
     );
-    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/layer`, { publisherId: guest.id, layer: 'low' }), 'not_found');
     isClientError(
-      await guest.call<Err>('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nnonsense' }),
+      await viewer.invoke(api.rooms.setLayer, { params: { id: room.id }, body: { publisherId: guest.id, layer: 'low' } }),
+      'not_found',
+    );
+    isClientError(
+      await guest.invoke(api.rooms.publish, {
+        params: { id: room.id },
+        body: { offerSdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nnonsense' },
+      }),
       'validation_failed',
     );
 
@@ -598,26 +701,26 @@ describe('friends chat rooms', () => {
       pc.addTransceiver(new MediaStreamTrack({ kind: 'video' }), { direction: 'sendonly' });
       await pc.setLocalDescription(await pc.createOffer());
     });
-    assert.equal((await guest.call('POST', `/api/v1/rooms/${room.id}/publish`, { offerSdp })).status, 200);
-    const offer = await viewer.call<{ offerSdp: string }>('POST', `/api/v1/rooms/${room.id}/subscribe`, {});
+    assert.equal((await guest.invoke(api.rooms.publish, { params: { id: room.id }, body: { offerSdp } })).status, 200);
+    const offer = await viewer.invoke(api.rooms.subscribe, { params: { id: room.id }, body: {} });
     assert.equal(offer.status, 200, JSON.stringify(offer.body));
     // werift would take this without a word and the connection would never come up.
     isClientError(
-      await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp: 'v=0\r\nthis is not an answer' }),
+      await viewer.invoke(api.rooms.answerSubscription, { params: { id: room.id }, body: { answerSdp: 'v=0\r\nthis is not an answer' } }),
       'validation_failed',
     );
     const answerSdp = await sdpOf(async (pc) => {
       await pc.setRemoteDescription({ type: 'offer', sdp: offer.body.offerSdp });
       await pc.setLocalDescription(await pc.createAnswer());
     });
-    assert.equal((await viewer.call('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp })).status, 200);
-    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe/answer`, { answerSdp }), 'invalid_state');
+    assert.equal((await viewer.invoke(api.rooms.answerSubscription, { params: { id: room.id }, body: { answerSdp } })).status, 200);
+    isClientError(await viewer.invoke(api.rooms.answerSubscription, { params: { id: room.id }, body: { answerSdp } }), 'invalid_state');
 
     // The only publisher stops: the viewer's next subscribe says so and the SFU drops its connection.
-    assert.equal((await guest.call('POST', `/api/v1/rooms/${room.id}/unpublish`)).status, 200);
-    isClientError(await viewer.call<Err>('POST', `/api/v1/rooms/${room.id}/subscribe`, {}), 'media_not_live');
+    assert.equal((await guest.invoke(api.rooms.unpublish, { params: { id: room.id } })).status, 200);
+    isClientError(await viewer.invoke(api.rooms.subscribe, { params: { id: room.id }, body: {} }), 'media_not_live');
     assert.equal(t.app.sfu.stats().subscribers, 0);
-    await host.call('POST', `/api/v1/rooms/${room.id}/end`);
+    await host.invoke(api.rooms.end, { params: { id: room.id } });
   });
 
   test('the host uploads a cover image: sniffed, resized, shown in the list, on the card and before the room starts; bad files are 4xx', async () => {
@@ -649,7 +752,7 @@ describe('friends chat rooms', () => {
     const meta = await sharp(file.rawPayload).metadata();
     assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 1280, 960]);
     assert.equal(
-      (await other.call<Room>('GET', `/api/v1/rooms/${scheduled.id}`)).body.coverUrl,
+      (await other.invoke(api.rooms.get, { params: { id: scheduled.id } })).body.coverUrl,
       up.body.coverUrl,
       'the room page shows it before it starts',
     );
@@ -676,16 +779,16 @@ describe('friends chat rooms', () => {
     );
     assert.deepEqual([tiny.status, tiny.body.error.code], [422, 'unprocessable']);
     assert.match(tiny.body.error.message, /200/);
-    const noFile = await owner.call<{ error: { code: string } }>('PUT', `/api/v1/rooms/${scheduled.id}/cover`, {});
+    const noFile = await owner.invoke(api.rooms.setCover, { params: { id: scheduled.id } });
     assert.equal(noFile.status, 415);
 
-    assert.equal((await owner.call('POST', `/api/v1/rooms/${scheduled.id}/start`)).status, 200);
-    const list = await other.call<RoomList>('GET', '/api/v1/rooms?filter=live&limit=50');
+    assert.equal((await owner.invoke(api.rooms.start, { params: { id: scheduled.id } })).status, 200);
+    const list = await other.invoke(api.rooms.list, { query: { filter: 'live', limit: 50 } });
     assert.equal(list.body.items.find((r) => r.id === scheduled.id)?.coverUrl, again.body.coverUrl, 'in the rooms list');
-    const card = await other.call<Card>('GET', `/api/v1/users/${owner.handle}`);
+    const card = await other.invoke(api.cards.card, { params: { handle: owner.handle } });
     const live = card.body.sections.find((s) => s.kind === 'live_room');
     assert.ok(live && live.kind === 'live_room' && live.room.coverUrl === again.body.coverUrl, 'in the card’s live-now section');
-    await owner.call('POST', `/api/v1/rooms/${scheduled.id}/end`);
+    await owner.invoke(api.rooms.end, { params: { id: scheduled.id } });
     assert.equal((await put(owner, scheduled.id, png)).status, 409, 'an ended room keeps its cover');
   });
 });

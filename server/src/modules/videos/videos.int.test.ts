@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { FeedPage, Video } from '@tremolo/protocol';
-import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
+import { api, ErrorBody, type Endpoint, type ErrorCode, type ResponseOf } from '@tremolo/protocol';
+import { assertRefused, startTestApp, TestUser, type ApiReply, type TestApp } from '../../test/harness.ts';
 import { sampleVideo, truncatedVideo } from './fixtures.ts';
 
 let t: TestApp;
@@ -17,8 +17,8 @@ before(async () => {
   author = await TestUser.signup(t, 'v_author');
   friend = await TestUser.signup(t, 'v_friend');
   stranger = await TestUser.signup(t, 'v_stranger');
-  await author.call('PUT', '/api/v1/users/v_friend/follow');
-  await friend.call('PUT', '/api/v1/users/v_author/follow');
+  await author.invoke(api.graph.follow, { params: { handle: 'v_friend' } });
+  await friend.invoke(api.graph.follow, { params: { handle: 'v_author' } });
 });
 after(async () => t.close());
 
@@ -52,7 +52,14 @@ export async function upload(
     headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': body.contentType },
     payload: body.payload,
   });
-  return { status: res.statusCode, body: JSON.parse(res.body) as Video & { error: { code: string } } };
+  return replyOf(api.videos.upload, res.statusCode, res.body);
+}
+
+/** A multipart call's answer as `invoke` gives it: a 2xx body checked against the contract, a 4xx in `error`. */
+function replyOf<E extends Endpoint>(e: E, status: number, text: string): Omit<ApiReply<ResponseOf<E>>, 'headers'> {
+  const json: unknown = JSON.parse(text);
+  if (status >= 200 && status < 300) return { status, body: e.response.parse(json) as ResponseOf<E>, error: undefined };
+  return { status, body: undefined as never, error: ErrorBody.parse(json).error };
 }
 
 async function stored(): Promise<string[]> {
@@ -72,7 +79,7 @@ describe('videos', () => {
     assert.equal(r.body.status, 'processing');
     assert.deepEqual(r.body.hashtags.sort(), ['cooking', 'food', 'quick']);
     await t.app.services.videos.idle();
-    const v = await author.call<Video>('GET', `/api/v1/videos/${r.body.id}`);
+    const v = await author.invoke(api.videos.get, { params: { id: r.body.id } });
     assert.equal(v.body.status, 'ready');
     assert.ok(Math.abs(v.body.durationMs! - 2000) < 300, `duration ${v.body.durationMs}`);
     assert.equal(v.body.height, 240);
@@ -95,15 +102,16 @@ describe('videos', () => {
     const r = await upload(t, author, { caption: 'webm' }, { name: 'a.webm', type: 'video/webm', bytes });
     assert.equal(r.status, 202, JSON.stringify(r.body));
     await t.app.services.videos.idle();
-    const v = await author.call<Video>('GET', `/api/v1/videos/${r.body.id}`);
+    const v = await author.invoke(api.videos.get, { params: { id: r.body.id } });
     assert.equal(v.body.status, 'ready');
   });
 
   test('bad uploads get a clear error and leave nothing behind', async () => {
     const before = (await stored()).length;
-    const mine = async () => (await author.call<{ items: Video[] }>('GET', '/api/v1/users/v_author/videos?limit=100')).body.items.length;
+    const mine = async () =>
+      (await author.invoke(api.videos.byAuthor, { params: { handle: 'v_author' }, query: { limit: 100 } })).body.items.length;
     const count = await mine();
-    const cases: [string, Awaited<ReturnType<typeof upload>>, number][] = [
+    const cases: [string, Awaited<ReturnType<typeof upload>>, number, ErrorCode][] = [
       [
         'renamed text file',
         await upload(
@@ -113,19 +121,27 @@ describe('videos', () => {
           { name: 'movie.mp4', type: 'video/mp4', bytes: Buffer.from('I am a text file pretending to be a video. '.repeat(50)) },
         ),
         415,
+        'unsupported_media_type',
       ],
       [
         'truncated mp4',
         await upload(t, author, { caption: 'x' }, { name: 'cut.mp4', type: 'video/mp4', bytes: await readFile(await truncatedVideo()) }),
         422,
+        'unprocessable',
       ],
-      ['zero bytes', await upload(t, author, { caption: 'x' }, { name: 'empty.mp4', type: 'video/mp4', bytes: Buffer.alloc(0) }), 422],
+      [
+        'zero bytes',
+        await upload(t, author, { caption: 'x' }, { name: 'empty.mp4', type: 'video/mp4', bytes: Buffer.alloc(0) }),
+        422,
+        'unprocessable',
+      ],
       [
         'oversized',
         await upload(t, author, { caption: 'x' }, { name: 'big.mp4', type: 'video/mp4', bytes: Buffer.alloc(4 * 1024 * 1024, 7) }),
         413,
+        'payload_too_large',
       ],
-      ['no file', await upload(t, author, { caption: 'x' }), 400],
+      ['no file', await upload(t, author, { caption: 'x' }), 400, 'validation_failed'],
       [
         'bad visibility',
         await upload(
@@ -135,12 +151,10 @@ describe('videos', () => {
           { name: 'a.mp4', type: 'video/mp4', bytes: await readFile(await sampleVideo('tiny', { seconds: 1 })) },
         ),
         400,
+        'validation_failed',
       ],
     ];
-    for (const [name, r, status] of cases) {
-      assert.equal(r.status, status, `${name}: ${JSON.stringify(r.body)}`);
-      assert.equal(typeof r.body.error.code, 'string', name);
-    }
+    for (const [name, r, status, code] of cases) assertRefused(r, status, code, name);
     const anon = await t.app.http.inject({
       method: 'POST',
       url: '/api/v1/videos',
@@ -160,7 +174,7 @@ describe('videos', () => {
     const pr = await upload(t, author, { caption: 'only me', visibility: 'private' }, { name: 'p.mp4', type: 'video/mp4', bytes });
     await t.app.services.videos.idle();
     // The friend sees the friends-only post in Friends and can play it.
-    const feed = await friend.call<FeedPage>('GET', '/api/v1/feeds/friends');
+    const feed = await friend.invoke(api.feeds.friends);
     const ids = feed.body.items.flatMap((i) => (i.type === 'video' ? [i.video.id] : []));
     assert.ok(ids.includes(fo.body.id));
     assert.ok(!ids.includes(pr.body.id));
@@ -177,20 +191,20 @@ describe('videos', () => {
         const anon = await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${id}${suffix}` });
         assert.equal(anon.statusCode, 404, `anonymous GET ${suffix}`);
       }
-      assert.equal((await stranger.call('PUT', `/api/v1/videos/${id}/like`)).status, 404);
-      assert.equal((await stranger.call('POST', `/api/v1/videos/${id}/comments`, { text: 'hi' })).status, 404);
+      assertRefused(await stranger.invoke(api.videos.like, { params: { id: id } }), 404, 'not_found');
+      assertRefused(await stranger.invoke(api.videos.comment, { params: { id: id }, body: { text: 'hi' } }), 404, 'not_found');
     }
-    const listed = await stranger.call<{ items: Video[] }>('GET', '/api/v1/users/v_author/videos');
+    const listed = await stranger.invoke(api.videos.byAuthor, { params: { handle: 'v_author' } });
     assert.ok(listed.body.items.every((v) => v.visibility === 'public'));
-    const strangerFeed = await stranger.call<FeedPage>('GET', '/api/v1/feeds/friends');
+    const strangerFeed = await stranger.invoke(api.feeds.friends);
     assert.equal(strangerFeed.body.items.length, 0);
     for (let i = 0; i < 3; i++) {
-      const fy = await stranger.call<FeedPage>('GET', '/api/v1/feeds/for-you?limit=30');
+      const fy = await stranger.invoke(api.feeds.forYou, { query: { limit: 30 } });
       assert.ok(fy.body.items.every((x) => x.type !== 'video' || x.video.visibility === 'public'));
     }
-    assert.equal((await friend.call('GET', `/api/v1/videos/${pr.body.id}`)).status, 404);
+    assertRefused(await friend.invoke(api.videos.get, { params: { id: pr.body.id } }), 404, 'not_found');
     // Only the author may change it.
-    assert.equal((await friend.call('PATCH', `/api/v1/videos/${fo.body.id}`, { visibility: 'public' })).status, 403);
+    assertRefused(await friend.invoke(api.videos.update, { params: { id: fo.body.id }, body: { visibility: 'public' } }), 403, 'forbidden');
   });
 
   test('every file a friends-only or private video writes leaves only through the visibility check', async () => {
@@ -242,7 +256,7 @@ describe('videos', () => {
         .statusCode,
       200,
     );
-    await author.call('PUT', '/api/v1/users/v_friend/block');
+    await author.invoke(api.graph.block, { params: { handle: 'v_friend' } });
     for (const which of ['stream', 'poster']) {
       const res = await t.app.http.inject({
         method: 'GET',
@@ -251,9 +265,9 @@ describe('videos', () => {
       });
       assert.equal(res.statusCode, 404, `blocked ex-friend ${which}`);
     }
-    await author.call('DELETE', '/api/v1/users/v_friend/block');
-    await author.call('PUT', '/api/v1/users/v_friend/follow');
-    await friend.call('PUT', '/api/v1/users/v_author/follow');
+    await author.invoke(api.graph.unblock, { params: { handle: 'v_friend' } });
+    await author.invoke(api.graph.follow, { params: { handle: 'v_friend' } });
+    await friend.invoke(api.graph.follow, { params: { handle: 'v_author' } });
     assert.equal(
       (await t.app.http.inject({ method: 'GET', url: `/api/v1/videos/${pr.body.id}/stream`, headers: { cookie: author.cookie } }))
         .statusCode,
@@ -286,45 +300,60 @@ describe('videos', () => {
     const r = await upload(t, author, { caption: 'like me' }, { name: 'l.mp4', type: 'video/mp4', bytes });
     await t.app.services.videos.idle();
     const id = r.body.id;
-    assert.deepEqual((await friend.call('PUT', `/api/v1/videos/${id}/like`)).body, { liked: true, likes: 1 });
-    assert.deepEqual((await friend.call('PUT', `/api/v1/videos/${id}/like`)).body, { liked: true, likes: 1 });
-    assert.deepEqual((await stranger.call('PUT', `/api/v1/videos/${id}/like`)).body, { liked: true, likes: 2 });
-    assert.deepEqual((await stranger.call('DELETE', `/api/v1/videos/${id}/like`)).body, { liked: false, likes: 1 });
-    const seenByAuthor = await author.call<Video>('GET', `/api/v1/videos/${id}`);
+    assert.deepEqual((await friend.invoke(api.videos.like, { params: { id: id } })).body, { liked: true, likes: 1 });
+    assert.deepEqual((await friend.invoke(api.videos.like, { params: { id: id } })).body, { liked: true, likes: 1 });
+    assert.deepEqual((await stranger.invoke(api.videos.like, { params: { id: id } })).body, { liked: true, likes: 2 });
+    assert.deepEqual((await stranger.invoke(api.videos.unlike, { params: { id: id } })).body, { liked: false, likes: 1 });
+    const seenByAuthor = await author.invoke(api.videos.get, { params: { id: id } });
     assert.deepEqual(
       seenByAuthor.body.likedByFriends.map((u) => u.handle),
       ['v_friend'],
     );
-    const c = await stranger.call<{ id: string }>('POST', `/api/v1/videos/${id}/comments`, { text: 'nice!' });
+    const c = await stranger.invoke(api.videos.comment, { params: { id: id }, body: { text: 'nice!' } });
     assert.equal(c.status, 201);
-    const reply = await author.call<{ id: string; parentId: string }>('POST', `/api/v1/videos/${id}/comments`, {
-      text: 'thanks',
-      parentId: c.body.id,
+    const reply = await author.invoke(api.videos.comment, {
+      params: { id: id },
+      body: {
+        text: 'thanks',
+        parentId: c.body.id,
+      },
     });
-    const deeper = await friend.call<{ parentId: string }>('POST', `/api/v1/videos/${id}/comments`, {
-      text: 'agreed',
-      parentId: reply.body.id,
+    const deeper = await friend.invoke(api.videos.comment, {
+      params: { id: id },
+      body: {
+        text: 'agreed',
+        parentId: reply.body.id,
+      },
     });
     assert.equal(deeper.body.parentId, c.body.id, 'a reply to a reply stays one level deep');
-    const top = await friend.call<{ items: { id: string; replies: number }[] }>('GET', `/api/v1/videos/${id}/comments`);
+    const top = await friend.invoke(api.videos.comments, { params: { id: id } });
     assert.deepEqual(
       top.body.items.map((x) => x.replies),
       [2],
     );
-    const replies = await friend.call<{ items: { text: string }[] }>('GET', `/api/v1/videos/${id}/comments?parentId=${c.body.id}`);
+    const replies = await friend.invoke(api.videos.comments, { params: { id: id }, query: { parentId: c.body.id } });
     assert.deepEqual(
       replies.body.items.map((x) => x.text),
       ['thanks', 'agreed'],
     );
-    assert.equal((await friend.call('POST', `/api/v1/videos/${id}/comments`, { text: '' })).status, 400);
+    assertRefused(await friend.invoke(api.videos.comment, { params: { id: id }, body: { text: '' } }), 400, 'validation_failed');
     assert.equal(
-      (await friend.call('POST', `/api/v1/videos/${id}/comments`, { text: 'x', parentId: '00000000-0000-7000-8000-000000000000' })).status,
+      (
+        await friend.invoke(api.videos.comment, {
+          params: { id: id },
+          body: { text: 'x', parentId: '00000000-0000-7000-8000-000000000000' },
+        })
+      ).status,
       400,
     );
-    assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: 400 })).status, 200);
-    assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: 900, completed: true })).status, 200);
-    assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: 900, completed: true })).status, 200);
-    assert.equal((await author.call<Video>('GET', `/api/v1/videos/${id}`)).body.views, 1, 'progress reports of one person are one view');
-    assert.equal((await friend.call('POST', `/api/v1/videos/${id}/watch`, { watchedMs: -1 })).status, 400);
+    assert.equal((await friend.invoke(api.videos.watch, { params: { id: id }, body: { watchedMs: 400 } })).status, 200);
+    assert.equal((await friend.invoke(api.videos.watch, { params: { id: id }, body: { watchedMs: 900, completed: true } })).status, 200);
+    assert.equal((await friend.invoke(api.videos.watch, { params: { id: id }, body: { watchedMs: 900, completed: true } })).status, 200);
+    assert.equal(
+      (await author.invoke(api.videos.get, { params: { id: id } })).body.views,
+      1,
+      'progress reports of one person are one view',
+    );
+    assertRefused(await friend.invoke(api.videos.watch, { params: { id: id }, body: { watchedMs: -1 } }), 400, 'validation_failed');
   });
 });

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import type { ServerFrame, Video, WatchParty, WatchStateEvent } from '@tremolo/protocol';
-import { startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
+import { api, type ServerFrame, type Video, type WatchParty, type WatchStateEvent } from '@tremolo/protocol';
+import { assertRefused, startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
 import { sampleVideo } from '../videos/fixtures.ts';
 
 let t: TestApp;
@@ -43,7 +43,7 @@ before(async () => {
 after(async () => t.close());
 
 async function party(body: Record<string, unknown> = {}, who = host): Promise<WatchParty> {
-  const r = await who.call<WatchParty>('POST', '/api/v1/watch', { videoIds: [publicVideo], ...body });
+  const r = await who.invoke(api.watch.create, { body: { videoIds: [publicVideo], ...body } });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body;
 }
@@ -80,12 +80,12 @@ describe('watch together', () => {
     assert.equal(p.state.videoId, publicVideo);
     assert.equal(p.videos[0]?.streamUrl, `/api/v1/videos/${publicVideo}/stream`);
 
-    const preview = await guest.call<WatchParty>('GET', `/api/v1/watch/${p.id}`);
+    const preview = await guest.invoke(api.watch.get, { params: { id: p.id } });
     assert.equal(preview.status, 200);
     assert.deepEqual(preview.body.me, { joined: false, role: null, canControl: false });
     assert.equal((await sub(guest, p.channel)).ok, false, 'no socket before joining');
 
-    const joined = await guest.call<WatchParty>('POST', `/api/v1/watch/${p.id}/join`);
+    const joined = await guest.invoke(api.watch.join, { params: { id: p.id } });
     assert.equal(joined.status, 200);
     assert.deepEqual(
       joined.body.members.map((m) => [m.user.handle, m.role]),
@@ -98,21 +98,21 @@ describe('watch together', () => {
     // A friends-only video: a stranger neither sees nor joins the party.
     const fp = await party({ videoIds: [friendsVideo] });
     const stranger = await TestUser.signup(t, 'w_stranger');
-    assert.equal((await stranger.call('GET', `/api/v1/watch/${fp.id}`)).status, 404);
-    assert.equal((await stranger.call('POST', `/api/v1/watch/${fp.id}/join`)).status, 404);
-    assert.equal((await stranger.call('POST', '/api/v1/watch', { videoIds: [friendsVideo] })).status, 404);
+    assertRefused(await stranger.invoke(api.watch.get, { params: { id: fp.id } }), 404, 'not_found');
+    assertRefused(await stranger.invoke(api.watch.join, { params: { id: fp.id } }), 404, 'not_found');
+    assertRefused(await stranger.invoke(api.watch.create, { body: { videoIds: [friendsVideo] } }), 404, 'not_found');
     // Someone the host blocked cannot join even a public party.
-    await host.call('PUT', '/api/v1/users/w_stranger/block');
-    assert.equal((await stranger.call('POST', `/api/v1/watch/${p.id}/join`)).status, 404);
+    await host.invoke(api.graph.block, { params: { handle: 'w_stranger' } });
+    assertRefused(await stranger.invoke(api.watch.join, { params: { id: p.id } }), 404, 'not_found');
 
-    assert.equal((await guest.call('POST', '/api/v1/watch', { videoIds: [] })).status, 400);
-    assert.equal((await guest.call('GET', '/api/v1/watch/not-an-id')).status, 400);
-    assert.equal((await guest.call('GET', '/api/v1/watch/01900000-0000-7000-8000-000000000000')).status, 404);
+    assertRefused(await guest.invoke(api.watch.create, { body: { videoIds: [] } }), 400, 'validation_failed');
+    assertRefused(await guest.invoke(api.watch.get, { params: { id: 'not-an-id' } }), 400, 'validation_failed');
+    assertRefused(await guest.invoke(api.watch.get, { params: { id: '01900000-0000-7000-8000-000000000000' } }), 404, 'not_found');
   });
 
   test('controls become one scheduled state everyone receives; the lead is bounded', async () => {
     const p = await party();
-    await guest.call('POST', `/api/v1/watch/${p.id}/join`);
+    await guest.invoke(api.watch.join, { params: { id: p.id } });
     const a = await sub(host, p.channel);
     const b = await sub(guest, p.channel);
     assert.ok(a.ok && b.ok);
@@ -154,7 +154,7 @@ describe('watch together', () => {
 
     // A late joiner reads the same state over HTTP.
     const late = await TestUser.signup(t, 'w_late');
-    const lp = await late.call<WatchParty>('POST', `/api/v1/watch/${p.id}/join`);
+    const lp = await late.invoke(api.watch.join, { params: { id: p.id } });
     assert.deepEqual(lp.body.state, got.state);
     for (const x of [a.s, b.s]) x.close();
   });
@@ -162,10 +162,15 @@ describe('watch together', () => {
   test('the host locks control to themself or co-hosts; others are refused but can still watch and chat', async () => {
     const p = await party();
     const co = await TestUser.signup(t, 'w_cohost');
-    await guest.call('POST', `/api/v1/watch/${p.id}/join`);
-    await co.call('POST', `/api/v1/watch/${p.id}/join`);
-    assert.equal((await guest.call('PUT', `/api/v1/watch/${p.id}/control`, { mode: 'host' })).status, 403, 'only the host locks');
-    const locked = await host.call<WatchParty>('PUT', `/api/v1/watch/${p.id}/control`, { mode: 'host' });
+    await guest.invoke(api.watch.join, { params: { id: p.id } });
+    await co.invoke(api.watch.join, { params: { id: p.id } });
+    assertRefused(
+      await guest.invoke(api.watch.setControl, { params: { id: p.id }, body: { mode: 'host' } }),
+      403,
+      'forbidden',
+      'only the host locks',
+    );
+    const locked = await host.invoke(api.watch.setControl, { params: { id: p.id }, body: { mode: 'host' } });
     assert.equal(locked.body.controlMode, 'host');
 
     const g = await sub(guest, p.channel);
@@ -173,9 +178,13 @@ describe('watch together', () => {
     const refused = await control(g.s, p.channel, { action: 'seek', positionMs: 100 });
     assert.ok(refused.t === 'err' && refused.code === 'forbidden', JSON.stringify(refused));
     assert.equal((await t.app.services.watch.get(host.id, p.id)).state.version, 1, 'nothing changed');
-    assert.equal((await guest.call('POST', `/api/v1/watch/${p.id}/playlist`, { videoIds: [secondVideo] })).status, 403);
+    assertRefused(
+      await guest.invoke(api.watch.addToPlaylist, { params: { id: p.id }, body: { videoIds: [secondVideo] } }),
+      403,
+      'forbidden',
+    );
 
-    const cohosts = await host.call<WatchParty>('PUT', `/api/v1/watch/${p.id}/control`, { mode: 'cohosts', cohosts: [co.id] });
+    const cohosts = await host.invoke(api.watch.setControl, { params: { id: p.id }, body: { mode: 'cohosts', cohosts: [co.id] } });
     assert.deepEqual(
       cohosts.body.members.map((m) => [m.user.handle, m.role]),
       [
@@ -188,7 +197,11 @@ describe('watch together', () => {
     const stillNo = await control(g.s, p.channel, { action: 'pause' });
     assert.ok(stillNo.t === 'err' && stillNo.code === 'forbidden');
     const outsider = await TestUser.signup(t, 'w_outside');
-    assert.equal((await host.call('PUT', `/api/v1/watch/${p.id}/control`, { mode: 'cohosts', cohosts: [outsider.id] })).status, 400);
+    assertRefused(
+      await host.invoke(api.watch.setControl, { params: { id: p.id }, body: { mode: 'cohosts', cohosts: [outsider.id] } }),
+      400,
+      'validation_failed',
+    );
 
     // Reactions and chat are for everyone in the party; reactions are not stored.
     g.s.send({ t: 'pub', ch: p.channel, cid: 'r1', body: { kind: 'reaction', emoji: '🔥' } });
@@ -205,33 +218,33 @@ describe('watch together', () => {
   test('hand over; the host leaving passes the role on; leaving and rejoining keep the party going', async () => {
     const p = await party();
     const third = await TestUser.signup(t, 'w_third');
-    await guest.call('POST', `/api/v1/watch/${p.id}/join`);
-    await third.call('POST', `/api/v1/watch/${p.id}/join`);
-    assert.equal((await guest.call('POST', `/api/v1/watch/${p.id}/host`, { userId: guest.id })).status, 403);
+    await guest.invoke(api.watch.join, { params: { id: p.id } });
+    await third.invoke(api.watch.join, { params: { id: p.id } });
+    assertRefused(await guest.invoke(api.watch.handOver, { params: { id: p.id }, body: { userId: guest.id } }), 403, 'forbidden');
     const outsider = await TestUser.signup(t, 'w_nobody');
-    assert.equal((await host.call('POST', `/api/v1/watch/${p.id}/host`, { userId: outsider.id })).status, 404);
+    assertRefused(await host.invoke(api.watch.handOver, { params: { id: p.id }, body: { userId: outsider.id } }), 404, 'not_found');
 
     const watcher = await sub(third, p.channel);
-    const handed = await host.call<WatchParty>('POST', `/api/v1/watch/${p.id}/host`, { userId: guest.id });
+    const handed = await host.invoke(api.watch.handOver, { params: { id: p.id }, body: { userId: guest.id } });
     assert.equal(handed.body.host?.id, guest.id);
     assert.equal(handed.body.me.role, 'cohost', 'the old host keeps a hand on the controls');
     const ev = await watcher.s.next((f) => f.t === 'ev' && f.body.kind === 'watch_party' && f.body.party.host?.id === guest.id);
     assert.ok(ev.t === 'ev');
 
     // The host leaves: the co-host (the old host) takes over, and the party plays on.
-    assert.equal((await guest.call('POST', `/api/v1/watch/${p.id}/leave`)).status, 200);
-    const after1 = await third.call<WatchParty>('GET', `/api/v1/watch/${p.id}`);
+    assert.equal((await guest.invoke(api.watch.leave, { params: { id: p.id } })).status, 200);
+    const after1 = await third.invoke(api.watch.get, { params: { id: p.id } });
     assert.equal(after1.body.host?.id, host.id);
     assert.equal(after1.body.state.version, 1, 'playback untouched');
     assert.equal((await sub(guest, p.channel)).ok, false, 'a leaver no longer listens');
 
     // Everyone leaves: the party stays; whoever comes back first hosts it.
-    await host.call('POST', `/api/v1/watch/${p.id}/leave`);
-    await third.call('POST', `/api/v1/watch/${p.id}/leave`);
-    const back = await guest.call<WatchParty>('POST', `/api/v1/watch/${p.id}/join`);
+    await host.invoke(api.watch.leave, { params: { id: p.id } });
+    await third.invoke(api.watch.leave, { params: { id: p.id } });
+    const back = await guest.invoke(api.watch.join, { params: { id: p.id } });
     assert.equal(back.body.host?.id, guest.id);
     assert.deepEqual(back.body.me, { joined: true, role: 'host', canControl: true });
-    const again = await third.call<WatchParty>('POST', `/api/v1/watch/${p.id}/join`);
+    const again = await third.invoke(api.watch.join, { params: { id: p.id } });
     assert.deepEqual(
       again.body.members.map((m) => m.user.handle),
       ['w_guest', 'w_third'],
@@ -252,14 +265,14 @@ describe('watch together', () => {
     assert.ok(notThere.t === 'err' && notThere.code === 'not_found');
     await control(a.s, p.channel, { action: 'video', videoId: publicVideo });
     assert.equal((await nextState(a.s, p.channel, 3)).state.videoId, publicVideo);
-    const added = await host.call<WatchParty>('POST', `/api/v1/watch/${p.id}/playlist`, { videoIds: [friendsVideo] });
+    const added = await host.invoke(api.watch.addToPlaylist, { params: { id: p.id }, body: { videoIds: [friendsVideo] } });
     assert.equal(added.body.playlist.length, 3);
     a.s.close();
   });
 
   test('the party waits for someone buffering, resumes when they are ready, and goes on without them after a few seconds', async () => {
     const p = await party();
-    await guest.call('POST', `/api/v1/watch/${p.id}/join`);
+    await guest.invoke(api.watch.join, { params: { id: p.id } });
     const a = await sub(host, p.channel);
     const b = await sub(guest, p.channel);
     const presence = (s: TestSocket, status: string, cid: string) =>
@@ -283,7 +296,7 @@ describe('watch together', () => {
     assert.equal((await t.app.services.watch.get(host.id, p.id)).state.version, 3);
     // …but someone else does, and the party goes on without them after the wait.
     const third = await TestUser.signup(t, 'w_slow');
-    await third.call('POST', `/api/v1/watch/${p.id}/join`);
+    await third.invoke(api.watch.join, { params: { id: p.id } });
     const c = await sub(third, p.channel);
     const started = Date.now();
     presence(c.s, 'buffering', 'p4');

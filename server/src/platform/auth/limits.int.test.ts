@@ -1,22 +1,24 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { api, ErrorBody } from '@tremolo/protocol';
 import { Redis } from 'ioredis';
 import { newId } from '../ids.ts';
 import { loadLimits } from '../config.ts';
 import { Limits } from './limits.ts';
 import { videos } from '../../modules/videos/tables.ts';
-import { startTestApp, TestUser, type Reply, type TestApp } from '../../test/harness.ts';
+import { assertRefused, startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 
 /**
  * One burst per class of limit, each cut off exactly at its budget with 429 `rate_limited`
  * and a wait the person can act on. Budgets are tiny here; the defaults are in config.ts.
  */
 
-type ErrorReply = { error?: { code: string; message: string } };
+/** What a limited call answers: `invoke`'s reply, or a multipart upload's read the same way. */
+type Answer = { status: number; error: ErrorBody['error'] | undefined };
 
-async function burst(n: number, act: (i: number) => Promise<Reply<ErrorReply>>): Promise<{ statuses: number[]; last: Reply<ErrorReply> }> {
+async function burst(n: number, act: (i: number) => Promise<Answer>): Promise<{ statuses: number[]; last: Answer }> {
   const statuses: number[] = [];
-  let last: Reply<ErrorReply> | undefined;
+  let last: Answer | undefined;
   for (let i = 0; i < n; i++) {
     last = await act(i);
     statuses.push(last.status);
@@ -24,11 +26,10 @@ async function burst(n: number, act: (i: number) => Promise<Reply<ErrorReply>>):
   return { statuses, last: last! };
 }
 
-function assertLimited(r: Reply<ErrorReply>, what: RegExp): void {
-  assert.equal(r.status, 429);
-  assert.equal(r.body.error?.code, 'rate_limited');
-  assert.match(r.body.error?.message ?? '', what);
-  assert.match(r.body.error?.message ?? '', /try again in \d+ s/);
+function assertLimited(r: Answer, what: RegExp): void {
+  const message = assertRefused(r, 429, 'rate_limited');
+  assert.match(message, what);
+  assert.match(message, /try again in \d+ s/);
 }
 
 async function readyVideo(t: TestApp, author: TestUser): Promise<string> {
@@ -76,25 +77,21 @@ describe('social actions are limited per person', () => {
   test('follow, unfollow, block and unblock share one budget', async () => {
     const a = await TestUser.signup(t, 'lim_fa');
     const b = await TestUser.signup(t, 'lim_fb');
-    const steps = [
-      ['PUT', 'follow'],
-      ['PUT', 'block'],
-      ['DELETE', 'block'],
-      ['PUT', 'follow'],
-    ] as const;
-    const { statuses, last } = await burst(4, (i) => a.call(steps[i]![0], `/api/v1/users/${b.handle}/${steps[i]![1]}`));
+    const steps = [api.graph.follow, api.graph.block, api.graph.unblock, api.graph.follow];
+    const { statuses, last } = await burst(4, (i) => a.invoke(steps[i]!, { params: { handle: b.handle } }));
     assert.deepEqual(statuses, [200, 200, 200, 429]);
     assertLimited(last, /Too many follows and unfollows/);
     // Another person's budget is their own.
     const c = await TestUser.signup(t, 'lim_fc');
-    assert.equal((await c.call('PUT', `/api/v1/users/${b.handle}/follow`)).status, 200);
+    assert.equal((await c.invoke(api.graph.follow, { params: { handle: b.handle } })).status, 200);
   });
 
   test('a re-follow within the window does not notify the same person again', async () => {
     const a = await TestUser.signup(t, 'lim_na');
     const b = await TestUser.signup(t, 'lim_nb');
-    for (const m of ['PUT', 'DELETE', 'PUT'] as const) assert.equal((await a.call(m, `/api/v1/users/${b.handle}/follow`)).status, 200);
-    const inbox = await b.call<{ items: { payload: { kind: string } }[] }>('GET', '/api/v1/notifications');
+    for (const e of [api.graph.follow, api.graph.unfollow, api.graph.follow])
+      assert.equal((await a.invoke(e, { params: { handle: b.handle } })).status, 200);
+    const inbox = await b.invoke(api.notifications.list);
     assert.equal(inbox.body.items.filter((n) => n.payload.kind === 'followed').length, 1);
   });
 
@@ -102,13 +99,13 @@ describe('social actions are limited per person', () => {
     const author = await TestUser.signup(t, 'lim_la');
     const fan = await TestUser.signup(t, 'lim_lf');
     const video = await readyVideo(t, author);
-    const likes = await burst(5, (i) => fan.call(i % 2 === 0 ? 'PUT' : 'DELETE', `/api/v1/videos/${video}/like`));
+    const likes = await burst(5, (i) => fan.invoke(i % 2 === 0 ? api.videos.like : api.videos.unlike, { params: { id: video } }));
     assert.deepEqual(likes.statuses, [200, 200, 200, 200, 429]);
     assertLimited(likes.last, /Too many likes/);
-    const comments = await burst(4, (i) => fan.call('POST', `/api/v1/videos/${video}/comments`, { text: `nice ${i}` }));
+    const comments = await burst(4, (i) => fan.invoke(api.videos.comment, { params: { id: video }, body: { text: `nice ${i}` } }));
     assert.deepEqual(comments.statuses, [201, 201, 201, 429]);
     assertLimited(comments.last, /Too many comments/);
-    const listed = await author.call<{ items: unknown[] }>('GET', `/api/v1/videos/${video}/comments`);
+    const listed = await author.invoke(api.videos.comments, { params: { id: video } });
     assert.equal(listed.body.items.length, 3);
   });
 
@@ -122,7 +119,7 @@ describe('social actions are limited per person', () => {
         headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': contentType },
         payload,
       });
-      return { status: res.statusCode, body: JSON.parse(res.body) as ErrorReply, headers: res.headers };
+      return { status: res.statusCode, error: ErrorBody.parse(JSON.parse(res.body)).error };
     });
     // The first two are refused for what they contain; the third never gets that far.
     assert.notEqual(statuses[0], 429);
@@ -134,23 +131,27 @@ describe('social actions are limited per person', () => {
   test('joining and leaving groups share one budget', async () => {
     const owner = await TestUser.signup(t, 'lim_go');
     const fan = await TestUser.signup(t, 'lim_gf');
-    const g = await owner.call<{ id: string }>('POST', '/api/v1/groups', { name: 'limits' });
+    const g = await owner.invoke(api.groups.create, { body: { name: 'limits' } });
     assert.equal(g.status, 201);
-    const { statuses, last } = await burst(5, (i) => fan.call('POST', `/api/v1/groups/${g.body.id}/${i % 2 === 0 ? 'join' : 'leave'}`, {}));
+    const { statuses, last } = await burst(5, (i) =>
+      i % 2 === 0
+        ? fan.invoke(api.groups.join, { params: { id: g.body.id }, body: {} })
+        : fan.invoke(api.groups.leave, { params: { id: g.body.id } }),
+    );
     assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
     assertLimited(last, /Too many group joins and leaves/);
   });
 
   test('new groups, rooms and watch parties each have a budget', async () => {
     const u = await TestUser.signup(t, 'lim_cr');
-    const groups = await burst(3, (i) => u.call('POST', '/api/v1/groups', { name: `g${i}` }));
+    const groups = await burst(3, (i) => u.invoke(api.groups.create, { body: { name: `g${i}` } }));
     assert.deepEqual(groups.statuses, [201, 201, 429]);
     assertLimited(groups.last, /Too many new fan groups/);
-    const rooms = await burst(3, (i) => u.call('POST', '/api/v1/rooms', { title: `r${i}` }));
+    const rooms = await burst(3, (i) => u.invoke(api.rooms.create, { body: { title: `r${i}` } }));
     assert.deepEqual(rooms.statuses, [201, 201, 429]);
     assertLimited(rooms.last, /Too many new rooms/);
     const video = await readyVideo(t, u);
-    const parties = await burst(3, () => u.call('POST', '/api/v1/watch', { videoIds: [video] }));
+    const parties = await burst(3, () => u.invoke(api.watch.create, { body: { videoIds: [video] } }));
     assert.deepEqual(parties.statuses, [201, 201, 429]);
     assertLimited(parties.last, /Too many new watch parties/);
   });
@@ -158,14 +159,16 @@ describe('social actions are limited per person', () => {
   test('wrong current passwords are limited per account; a stolen session cannot guess on', async () => {
     const u = await TestUser.signup(t, 'lim_pw');
     const { statuses, last } = await burst(4, (i) =>
-      u.call('POST', '/api/v1/auth/password', { currentPassword: `guess-${i}`, newPassword: 'another long password' }),
+      u.invoke(api.accounts.changePassword, { body: { currentPassword: `guess-${i}`, newPassword: 'another long password' } }),
     );
     assert.deepEqual(statuses, [401, 401, 401, 429]);
     assertLimited(last, /Too many wrong current passwords/);
     // Even the right one waits now: guessing on is what the limit is for.
-    const right = await u.call('POST', '/api/v1/auth/password', {
-      currentPassword: 'correct horse battery',
-      newPassword: 'another long password',
+    const right = await u.invoke(api.accounts.changePassword, {
+      body: {
+        currentPassword: 'correct horse battery',
+        newPassword: 'another long password',
+      },
     });
     assert.equal(right.status, 429);
   });
@@ -196,7 +199,7 @@ describe('social actions are limited per person', () => {
     const socks = [];
     for (const u of [ann, bob]) {
       assert.equal(
-        (await u.call('PUT', '/api/v1/match/me', { confirmAdult: true, acceptRules: true, interests: ['music'], languages: ['zh'] }))
+        (await u.invoke(api.match.optIn, { body: { confirmAdult: true, acceptRules: true, interests: ['music'], languages: ['zh'] } }))
           .status,
         200,
       );
@@ -209,10 +212,10 @@ describe('social actions are limited per person', () => {
       socks[0]!.send({ t: 'pub', ch: `match:${ann.id}`, cid: 'q1', body: { kind: 'match_queue', action: 'join' } });
       socks[1]!.send({ t: 'pub', ch: `match:${bob.id}`, cid: 'q2', body: { kind: 'match_queue', action: 'join' } });
       await socks[0]!.next((f) => f.t === 'ev' && f.body.kind === 'match_found');
-      const { statuses, last } = await burst(4, () => ann.call('POST', '/api/v1/match/reports', { userId: bob.id, reason: 'spam' }));
+      const { statuses, last } = await burst(4, () => ann.invoke(api.match.report, { body: { userId: bob.id, reason: 'spam' } }));
       assert.deepEqual(statuses, [201, 201, 429, 429]);
       assertLimited(last, /Too many reports/);
-      const perTarget = await burst(1, () => ann.call('POST', '/api/v1/match/reports', { userId: bob.id, reason: 'spam' }));
+      const perTarget = await burst(1, () => ann.invoke(api.match.report, { body: { userId: bob.id, reason: 'spam' } }));
       assert.equal(perTarget.last.status, 429);
     } finally {
       for (const s of socks) s.close();
@@ -229,12 +232,12 @@ describe('every other state change has a floor per person and route', () => {
 
   test('the sixth profile edit in a minute is refused; other routes still work', async () => {
     const u = await TestUser.signup(t, 'lim_wr');
-    const { statuses, last } = await burst(6, (i) => u.call('PATCH', '/api/v1/me', { displayName: `Name ${i}` }));
+    const { statuses, last } = await burst(6, (i) => u.invoke(api.accounts.updateMe, { body: { displayName: `Name ${i}` } }));
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
     assertLimited(last, /Too many requests of this kind/);
-    assert.equal((await u.call('POST', '/api/v1/notifications/read', {})).status, 200);
+    assert.equal((await u.invoke(api.notifications.markRead, { body: {} })).status, 200);
     // Reading is not limited by it.
-    assert.equal((await u.call('GET', '/api/v1/me')).status, 200);
+    assert.equal((await u.invoke(api.accounts.me)).status, 200);
   });
 });
 

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import type { EventFrame, ServerFrame } from '@tremolo/protocol';
+import { api, type EventFrame, type ServerFrame } from '@tremolo/protocol';
 import { startTestApp, TestSocket, TestUser, type TestApp } from '../../test/harness.ts';
 
 let t: TestApp;
@@ -115,7 +115,7 @@ describe('realtime gateway', () => {
     const s = await creator.socket();
     s.send({ t: 'sub', ch: `user:${creator.id}` });
     await s.next((f) => f.t === 'subbed');
-    const r = await fan.call('PUT', `/api/v1/users/creator/follow`);
+    const r = await fan.invoke(api.graph.follow, { params: { handle: 'creator' } });
     assert.equal(r.status, 200);
     const ev = await s.next((f) => f.t === 'ev' && f.body.kind === 'notification');
     assert.ok(ev.t === 'ev' && ev.body.kind === 'notification' && ev.body.notification.payload.kind === 'followed');
@@ -192,14 +192,14 @@ describe('realtime gateway', () => {
   });
 
   test('a blocked person cannot listen to the creator channel', async () => {
-    const r = await creator.call('PUT', '/api/v1/users/other/block');
+    const r = await creator.invoke(api.graph.block, { params: { handle: 'other' } });
     assert.equal(r.status, 200);
     const s = await other.socket();
     s.send({ t: 'sub', ch: creatorCh() });
     const e = await s.next((f) => f.t === 'err');
     assert.ok(e.t === 'err' && e.code === 'forbidden');
     s.close();
-    await creator.call('DELETE', '/api/v1/users/other/block');
+    await creator.invoke(api.graph.unblock, { params: { handle: 'other' } });
   });
 
   test('concurrent publishers on one channel get contiguous sequences', async () => {
