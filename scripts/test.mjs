@@ -71,8 +71,12 @@ function runVitest(name, cwd) {
   );
   const json = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null;
   const pass = json?.numPassedTests ?? 0;
-  // A file that fails to load counts no test of its own, so failed suites count too.
-  let fail = (json?.numFailedTests ?? 0) + (json?.numFailedTestSuites ?? 0);
+  // A file that fails to load counts no test of its own, so such a file counts as one failure
+  // (a file whose tests failed is already counted by its tests).
+  const brokenFiles = (json?.testResults ?? []).filter(
+    (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
+  ).length;
+  let fail = (json?.numFailedTests ?? 0) + brokenFiles;
   if (r.status !== 0 && fail === 0) fail = 1; // the runner itself failed
   results.push(`${name}: ${pass} passed, ${fail} failed`);
   totals.passed += pass;
