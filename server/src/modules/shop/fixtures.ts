@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { api, type Address, type FlashSale, type Order, type Product } from '@tremolo/protocol';
+import { api, type Address, type BodyOf, type FlashSale, type Product } from '@tremolo/protocol';
 import { TestUser, type TestApp } from '../../test/harness.ts';
 
 /** Shared set-up for the shop's integration tests: a seller with a published product, buyers with addresses. */
@@ -45,11 +45,23 @@ export async function buyNow(
   sellerId: string,
   variantId: string,
   quantity = 1,
-  extra: Record<string, unknown> = {},
+  extra: Partial<BodyOf<typeof api.shop.checkout>> = {},
 ) {
-  return b.user.call<Order & { error?: { code: string } }>('POST', '/api/v1/shop/checkout', {
+  return b.user.invoke(api.shop.checkout, {
+    body: { sellerId, items: [{ variantId, quantity }], addressId: b.address.id, idempotencyKey: key('co'), ...extra },
+  });
+}
+
+/** A checkout with fields the contract does not allow, to show the server refuses them. */
+export async function buyOffContract(
+  b: { user: TestUser; address: Address },
+  sellerId: string,
+  variantId: string,
+  extra: Record<string, unknown>,
+) {
+  return b.user.call<{ error: { code: string } }>('POST', api.shop.checkout.path, {
     sellerId,
-    items: [{ variantId, quantity }],
+    items: [{ variantId, quantity: 1 }],
     addressId: b.address.id,
     idempotencyKey: key('co'),
     ...extra,
@@ -57,14 +69,7 @@ export async function buyNow(
 }
 
 export async function pay(u: TestUser, orderId: string, number = CARD_OK, k = key('pay')) {
-  return u.call<{ order: Order; payment: { status: string } } & { error?: { code: string } }>(
-    'POST',
-    `/api/v1/shop/orders/${orderId}/pay`,
-    {
-      paymentMethod: { type: 'card', number },
-      idempotencyKey: k,
-    },
-  );
+  return u.invoke(api.shop.pay, { params: { id: orderId }, body: { paymentMethod: { type: 'card', number }, idempotencyKey: k } });
 }
 
 export async function flashSale(

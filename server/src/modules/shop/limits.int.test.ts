@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Insights } from '@tremolo/protocol';
-import { startTestApp, type TestApp } from '../../test/harness.ts';
+import { api } from '@tremolo/protocol';
+import { assertRefused, startTestApp, type TestApp } from '../../test/harness.ts';
 import { buyer, buyNow, flashSale, key, pay, product, seller } from './fixtures.ts';
 
 process.env.PAYMENT_TEST_ASYNC_DELAY_MS = '150';
@@ -13,8 +13,6 @@ before(async () => {
 });
 after(async () => t.close());
 
-type Err = { error?: { code: string; message: string } };
-
 describe('units held unpaid', () => {
   test('one buyer holds at most the cap in unpaid orders; paying frees room', async () => {
     const s = await seller(t);
@@ -25,9 +23,7 @@ describe('units held unpaid', () => {
     assert.equal(first.status, 201);
     assert.equal((await buyNow(b, s.id, v, 1)).status, 201);
     const over = await buyNow(b, s.id, v, 1);
-    assert.equal(over.status, 409);
-    assert.equal(over.body.error?.code, 'too_many_unpaid');
-    assert.match((over.body as Err).error?.message ?? '', /at most 3 unpaid items/);
+    assert.match(assertRefused(over, 409, 'too_many_unpaid'), /at most 3 unpaid items/);
     assert.equal((await pay(b.user, first.body.id)).status, 200);
     assert.equal((await buyNow(b, s.id, v, 2)).status, 201);
   });
@@ -48,13 +44,11 @@ describe('units held unpaid', () => {
     const sale = await flashSale(s, p.variants[0]!.id, 10, { perUserLimit: 5 });
     const b = await buyer(t);
     assert.equal((await buyNow(b, s.id, p.variants[0]!.id, 3)).status, 201);
-    const flash = await b.user.call<Err>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, {
-      quantity: 1,
-      addressId: b.address.id,
-      idempotencyKey: key('fl'),
+    const flash = await b.user.invoke(api.shop.flashCheckout, {
+      params: { id: sale.id },
+      body: { quantity: 1, addressId: b.address.id, idempotencyKey: key('fl') },
     });
-    assert.equal(flash.status, 409);
-    assert.equal(flash.body.error?.code, 'too_many_unpaid');
+    assertRefused(flash, 409, 'too_many_unpaid');
   });
 });
 
@@ -82,7 +76,7 @@ describe('views and clicks in insights', () => {
     // A logged-in viewer counts by account, whatever network they come from.
     const fan = await buyer(t);
     for (let i = 0; i < 3; i++) assert.equal((await touch(`198.51.100.${60 + i}`, `ua${i}`, p.id, 'view', fan.user)).statusCode, 200);
-    const r = await s.call<Insights>('GET', '/api/v1/shop/insights?period=7d');
+    const r = await s.invoke(api.shop.insights, { query: { period: '7d' } });
     assert.equal(r.status, 200);
     assert.equal(r.body.totals.views, 3);
     assert.equal(r.body.totals.clicks, 1);
@@ -99,7 +93,7 @@ describe('views and clicks in insights', () => {
       last = r.body;
     }
     assert.deepEqual(codes, [200, 200, 200, 200, 200, 200, 200, 200, 429]);
-    assert.equal((JSON.parse(last) as Err).error?.code, 'rate_limited');
+    assert.equal((JSON.parse(last) as { error?: { code: string } }).error?.code, 'rate_limited');
     assert.equal((await touch('203.0.113.78', 'bot/1.0', p.id, 'view')).statusCode, 200);
   });
 });
