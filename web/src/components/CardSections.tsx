@@ -1,7 +1,9 @@
 import type { JSX } from 'react';
 import { Link } from 'react-router-dom';
 import type { CardSection } from '@tremolo/protocol';
+import { cx } from '../lib/cx.ts';
 import { useI18n } from '../lib/i18n.tsx';
+import liveStyles from './LiveRoomSection.module.css';
 import { formatPriceRange } from '../lib/money.ts';
 import { productPath } from './shop/util.ts';
 import { FanGroupsSection } from './chat/FanGroupsSection.tsx';
@@ -28,14 +30,18 @@ function LiveRoomSection({ section }: { section: SectionOf<'live_room'> }) {
     <section className="card-section" data-testid="card-section-live-room">
       <Link
         to={`/r/${r.id}`}
-        className={`live-room-card${live ? ' live' : ''}`}
+        className={cx(liveStyles.liveRoomCard, live && liveStyles.live)}
         data-testid="card-live-room"
         data-room={r.id}
         data-status={r.status}
       >
-        {r.coverUrl ? <img src={r.coverUrl} alt="" className="live-room-cover" /> : <span className="live-room-cover" aria-hidden="true" />}
-        <span className="live-room-text">
-          <span className={`live-badge${live ? ' on' : ''}`} data-testid="card-live-badge">
+        {r.coverUrl ? (
+          <img src={r.coverUrl} alt="" className={liveStyles.liveRoomCover} />
+        ) : (
+          <span className={liveStyles.liveRoomCover} aria-hidden="true" />
+        )}
+        <span className={liveStyles.liveRoomText}>
+          <span className={cx(liveStyles.liveBadge, live && liveStyles.on)} data-testid="card-live-badge">
             {live
               ? t('rooms.card.liveNow')
               : t('rooms.card.scheduled', { time: r.scheduledAt ? new Date(r.scheduledAt).toLocaleString() : '' })}

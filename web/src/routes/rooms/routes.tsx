@@ -4,8 +4,6 @@ import { RequireAuth } from '../../components/RequireAuth.tsx';
 import { NewRoom } from './NewRoom.tsx';
 import { RoomPage } from './RoomPage.tsx';
 import { RoomsHome } from './RoomsHome.tsx';
-// The live-room section of a personal card still styles itself with global class names.
-import './live-card.css';
 
 /**
  * Friends chat rooms (朋友聊天室), mounted by App inside <Routes>. `/r/<id>` is the link people
