@@ -87,8 +87,8 @@ describe('accounts', () => {
 
   test('an empty profile edit changes nothing and is not an error', async () => {
     const u = await TestUser.signup(t, 'unchanged');
-    await u.call('PATCH', '/api/v1/me', { bio: 'kept' });
-    const r = await u.call<{ bio: string }>('PATCH', '/api/v1/me', {});
+    await u.invoke(api.accounts.updateMe, { body: { bio: 'kept' } });
+    const r = await u.invoke(api.accounts.updateMe, { body: {} });
     assert.equal(r.status, 200);
     assert.equal(r.body.bio, 'kept');
   });

@@ -42,7 +42,7 @@ describe('direct messages', () => {
     assert.equal(hist.body.items.length, 2);
     await b.invoke(api.dms.read, { params: { handle: 'dm_a' }, body: { seq: 2 } });
     assert.equal((await b.invoke(api.dms.get, { params: { handle: 'dm_a' } })).body.unread, 0);
-    const inbox = await b.call<{ items: { payload: { kind: string; request?: boolean } }[] }>('GET', '/api/v1/notifications');
+    const inbox = await b.invoke(api.notifications.list);
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'dm' && n.payload.request === false));
     as.close();
     bs.close();

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import type { Coupon, FlashSale, Order, Product } from '@tremolo/protocol';
-import { startTestApp, type TestApp } from '../../test/harness.ts';
+import { api, type Product } from '@tremolo/protocol';
+import { startTestApp, TestUser, type ApiReply, type TestApp } from '../../test/harness.ts';
 import type { TestPaymentProvider } from './payments/test-provider.ts';
-import { buyer, flashSale, key, pay, product, seller } from './fixtures.ts';
+import { buyer, buyNow, flashSale, key, pay, product, seller } from './fixtures.ts';
 
 /**
  * Real concurrency: every request of a batch is in flight at once (Promise.all over inject),
@@ -16,21 +16,30 @@ let t: TestApp;
 before(async () => (t = await startTestApp()));
 after(async () => t.close());
 
-type Res = { status: number; body: Order & { error?: { code: string } } };
+type Res = Pick<ApiReply<unknown>, 'status' | 'error'>;
 const provider = () => t.app.services.shop.provider('test') as TestPaymentProvider;
 const codes = (rs: Res[]) =>
   rs.reduce<Record<string, number>>(
     (m, r) => (
-      (m[r.status === 201 || r.status === 200 ? 'ok' : (r.body.error?.code ?? String(r.status))] =
-        (m[r.status === 201 || r.status === 200 ? 'ok' : (r.body.error?.code ?? String(r.status))] ?? 0) + 1),
+      (m[r.status === 201 || r.status === 200 ? 'ok' : (r.error?.code ?? String(r.status))] =
+        (m[r.status === 201 || r.status === 200 ? 'ok' : (r.error?.code ?? String(r.status))] ?? 0) + 1),
       m
     ),
     {},
   );
+/** Someone without a session: the public reads below are made as a signed-out visitor. */
+const visitor = () => new TestUser(t);
 
 async function stock(productId: string): Promise<Product> {
-  const r = await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/products/${productId}` });
-  return JSON.parse(r.body) as Product;
+  const r = await visitor().invoke(api.shop.product, { params: { id: productId } });
+  assert.equal(r.status, 200, JSON.stringify(r.error));
+  return r.body;
+}
+
+async function flashSaleNow(id: string) {
+  const r = await visitor().invoke(api.shop.flashSale, { params: { id } });
+  assert.equal(r.status, 200, JSON.stringify(r.error));
+  return r.body;
 }
 
 describe('concurrent checkouts', () => {
@@ -40,17 +49,19 @@ describe('concurrent checkouts', () => {
     const buyers = await Promise.all(Array.from({ length: 40 }, () => buyer(t)));
     const rs = await Promise.all(
       buyers.map((b) =>
-        b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', {
-          sellerId: s.id,
-          items: [{ variantId: p.variants[0]!.id, quantity: 1 }],
-          addressId: b.address.id,
-          idempotencyKey: key(),
+        b.user.invoke(api.shop.checkout, {
+          body: {
+            sellerId: s.id,
+            items: [{ variantId: p.variants[0]!.id, quantity: 1 }],
+            addressId: b.address.id,
+            idempotencyKey: key(),
+          },
         }),
       ),
     );
     assert.deepEqual(codes(rs), { ok: 10, out_of_stock: 30 });
     assert.equal((await stock(p.id)).variants[0]!.stock, 0);
-    const seen = await s.call<{ items: Order[] }>('GET', '/api/v1/shop/seller/orders?limit=50');
+    const seen = await s.invoke(api.shop.sellerOrders, { query: { limit: 50 } });
     assert.equal(seen.body.items.length, 10);
   });
 
@@ -59,33 +70,36 @@ describe('concurrent checkouts', () => {
     const p = await product(s, [{ sku: 'ONE', price: 1000, stock: 10 }]);
     const b = await buyer(t);
     const body = { sellerId: s.id, items: [{ variantId: p.variants[0]!.id, quantity: 2 }], addressId: b.address.id, idempotencyKey: key() };
-    const rs = await Promise.all(Array.from({ length: 10 }, () => b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', body)));
+    const rs = await Promise.all(Array.from({ length: 10 }, () => b.user.invoke(api.shop.checkout, { body })));
     const ok = rs.filter((r) => r.status === 201);
     // A retry that lands while the first is still committing may be told to retry (409 conflict); none makes a second order.
     assert.ok(ok.length >= 1);
     assert.equal(new Set(ok.map((r) => r.body.id)).size, 1);
     assert.ok(
-      rs.every((r) => r.status === 201 || r.body.error?.code === 'conflict'),
+      rs.every((r) => r.status === 201 || r.error?.code === 'conflict'),
       JSON.stringify(codes(rs)),
     );
     assert.equal((await stock(p.id)).variants[0]!.stock, 8);
-    assert.equal((await b.user.call<{ items: Order[] }>('GET', '/api/v1/shop/orders')).body.items.length, 1);
+    assert.equal((await b.user.invoke(api.shop.orders)).body.items.length, 1);
   });
 
   test('one cart checked out 10 times at once with different keys makes one order', async () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'CART', price: 1000, stock: 50 }]);
     const b = await buyer(t);
-    assert.equal((await b.user.call('PUT', `/api/v1/shop/cart/items/${p.variants[0]!.id}`, { quantity: 2 })).status, 200);
+    assert.equal(
+      (await b.user.invoke(api.shop.setCartItem, { params: { variantId: p.variants[0]!.id }, body: { quantity: 2 } })).status,
+      200,
+    );
     const rs = await Promise.all(
       Array.from({ length: 10 }, () =>
-        b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', { sellerId: s.id, addressId: b.address.id, idempotencyKey: key() }),
+        b.user.invoke(api.shop.checkout, { body: { sellerId: s.id, addressId: b.address.id, idempotencyKey: key() } }),
       ),
     );
     assert.deepEqual(codes(rs), { ok: 1, cart_changed: 9 });
     assert.ok(rs.filter((r) => r.status !== 201).every((r) => r.status === 409));
     assert.equal((await stock(p.id)).variants[0]!.stock, 48, 'the units are held once');
-    assert.equal((await b.user.call<{ items: Order[] }>('GET', '/api/v1/shop/orders')).body.items.length, 1);
+    assert.equal((await b.user.invoke(api.shop.orders)).body.items.length, 1);
   });
 
   test('two variants bought in opposite orders at once: no deadlock, exact stock', async () => {
@@ -98,20 +112,22 @@ describe('concurrent checkouts', () => {
     const buyers = await Promise.all(Array.from({ length: 20 }, () => buyer(t)));
     const rs = await Promise.all(
       buyers.map((b, i) =>
-        b.user.call<Res['body']>('POST', '/api/v1/shop/checkout', {
-          sellerId: s.id,
-          items:
-            i % 2
-              ? [
-                  { variantId: x, quantity: 1 },
-                  { variantId: y, quantity: 1 },
-                ]
-              : [
-                  { variantId: y, quantity: 1 },
-                  { variantId: x, quantity: 1 },
-                ],
-          addressId: b.address.id,
-          idempotencyKey: key(),
+        b.user.invoke(api.shop.checkout, {
+          body: {
+            sellerId: s.id,
+            items:
+              i % 2
+                ? [
+                    { variantId: x, quantity: 1 },
+                    { variantId: y, quantity: 1 },
+                  ]
+                : [
+                    { variantId: y, quantity: 1 },
+                    { variantId: x, quantity: 1 },
+                  ],
+            addressId: b.address.id,
+            idempotencyKey: key(),
+          },
         }),
       ),
     );
@@ -133,7 +149,7 @@ describe('concurrent flash sale', () => {
     const attempts = buyers.flatMap((b) => {
       const k = key('flash');
       const send = (idempotencyKey: string) =>
-        b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, { addressId: b.address.id, idempotencyKey });
+        b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey } });
       return [
         send(k).then((r) => ({ b, k, r })),
         send(k).then((r) => ({ b, k, r })),
@@ -144,11 +160,11 @@ describe('concurrent flash sale', () => {
     const orders = new Map<string, Set<string>>();
     for (const { b, r } of rs) {
       if (r.status === 201) orders.set(b.user.id, (orders.get(b.user.id) ?? new Set()).add(r.body.id));
-      else assert.ok(['sold_out', 'limit_reached', 'conflict'].includes(r.body.error?.code ?? ''), JSON.stringify(r.body));
+      else assert.ok(['sold_out', 'limit_reached', 'conflict'].includes(r.error?.code ?? ''), JSON.stringify(r.error));
     }
     assert.equal(orders.size, 15, 'exactly 15 winners');
     for (const ids of orders.values()) assert.equal(ids.size, 1, 'a winner has one order, whatever they sent');
-    const after = JSON.parse((await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/flash-sales/${sale.id}` })).body) as FlashSale;
+    const after = await flashSaleNow(sale.id);
     assert.equal(after.stockLeft, 0);
     assert.equal((await stock(p.id)).variants[0]!.stock, 85, 'the variant lost exactly the 15 units set aside');
     // Every winner pays; each payment is captured exactly once.
@@ -167,10 +183,7 @@ describe('concurrent returns and settlement', () => {
     const first = await Promise.all(Array.from({ length: 10 }, () => buyer(t)));
     const won = await Promise.all(
       first.map((b) =>
-        b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, {
-          addressId: b.address.id,
-          idempotencyKey: key(),
-        }),
+        b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } }),
       ),
     );
     assert.equal(won.filter((r) => r.status === 201).length, 10);
@@ -181,26 +194,23 @@ describe('concurrent returns and settlement', () => {
       // Expiry returns 10 units while 30 new buyers try, and once the first of them has an answer
       // (the rest still in flight) the seller cancels the sale.
       const rush = second.map((b) =>
-        b.user.call<Res['body']>('POST', `/api/v1/shop/flash-sales/${sale.id}/checkout`, {
-          addressId: b.address.id,
-          idempotencyKey: key(),
-        }),
+        b.user.invoke(api.shop.flashCheckout, { params: { id: sale.id }, body: { addressId: b.address.id, idempotencyKey: key() } }),
       );
       const [rs] = await Promise.all([
         Promise.all(rush),
         shop.sweep(),
-        Promise.race(rush).then(() => s.call('POST', `/api/v1/shop/flash-sales/${sale.id}/cancel`)),
+        Promise.race(rush).then(() => s.invoke(api.shop.cancelFlashSale, { params: { id: sale.id } })),
       ]);
       const winners = rs.filter((r) => r.status === 201);
       assert.ok(winners.length <= 10);
       for (const r of rs.filter((r) => r.status !== 201))
-        assert.ok(['sold_out', 'invalid_state'].includes(r.body.error?.code ?? ''), JSON.stringify(r.body));
-      const after = JSON.parse((await t.app.http.inject({ method: 'GET', url: `/api/v1/shop/flash-sales/${sale.id}` })).body) as FlashSale;
+        assert.ok(['sold_out', 'invalid_state'].includes(r.error?.code ?? ''), JSON.stringify(r.error));
+      const after = await flashSaleNow(sale.id);
       assert.equal(after.status, 'cancelled');
       assert.equal(after.stockLeft, 0);
-      const pending = (
-        await s.call<{ items: Order[] }>('GET', '/api/v1/shop/seller/orders?status=pending_payment&limit=50')
-      ).body.items.filter((o) => o.flashSaleId === sale.id);
+      const pending = (await s.invoke(api.shop.sellerOrders, { query: { status: 'pending_payment', limit: 50 } })).body.items.filter(
+        (o) => o.flashSaleId === sale.id,
+      );
       assert.equal(pending.length, winners.length, 'only the new winners hold units');
       // Conservation: 40 = units back in the variant + units held by pending orders.
       assert.equal((await stock(p.id)).variants[0]!.stock + pending.length, 40);
@@ -215,25 +225,15 @@ describe('concurrent payments and coupons', () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'PAY', price: 1234, stock: 5 }]);
     const b = await buyer(t);
-    const o = await b.user.call<Order>('POST', '/api/v1/shop/checkout', {
-      sellerId: s.id,
-      items: [{ variantId: p.variants[0]!.id, quantity: 1 }],
-      addressId: b.address.id,
-      idempotencyKey: key(),
-    });
+    const o = await buyNow(b, s.id, p.variants[0]!.id);
     const rs = await Promise.all(Array.from({ length: 10 }, () => pay(b.user, o.body.id)));
     assert.equal(rs.filter((r) => r.status === 200).length, 1, JSON.stringify(rs.map((r) => r.status)));
     assert.ok(
       rs.filter((r) => r.status !== 200).every((r) => r.error?.code === 'invalid_state' || r.error?.code === 'conflict'),
-      JSON.stringify(rs.map((r) => r.body)),
+      JSON.stringify(rs.map((r) => r.error ?? r.status)),
     );
     assert.equal(provider().ledger(o.body.id).captured, 1234);
-    const o2 = await b.user.call<Order>('POST', '/api/v1/shop/checkout', {
-      sellerId: s.id,
-      items: [{ variantId: p.variants[0]!.id, quantity: 1 }],
-      addressId: b.address.id,
-      idempotencyKey: key(),
-    });
+    const o2 = await buyNow(b, s.id, p.variants[0]!.id);
     const k = key('same');
     const same = await Promise.all(Array.from({ length: 8 }, () => pay(b.user, o2.body.id, undefined, k)));
     assert.ok(
@@ -249,40 +249,34 @@ describe('concurrent payments and coupons', () => {
     const s = await seller(t);
     const p = await product(s, [{ sku: 'CPN', price: 5000, stock: 50 }]);
     const window = { startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() };
-    const c = await s.call<Coupon>('POST', '/api/v1/shop/coupons', {
-      title: 'five',
-      discount: { kind: 'amount', amountOff: 500 },
-      totalQuantity: 5,
-      perUserLimit: 1,
-      ...window,
+    const c = await s.invoke(api.shop.createCoupon, {
+      body: { title: 'five', discount: { kind: 'amount', amountOff: 500 }, totalQuantity: 5, perUserLimit: 1, ...window },
     });
     const buyers = await Promise.all(Array.from({ length: 20 }, () => buyer(t)));
-    const claims = await Promise.all(buyers.map((b) => b.user.call<{ id: string }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)));
+    const claims = await Promise.all(buyers.map((b) => b.user.invoke(api.shop.claimCoupon, { params: { id: c.body.id } })));
     assert.equal(claims.filter((r) => r.status === 201).length, 5);
-    const per = await s.call<Coupon>('POST', '/api/v1/shop/coupons', {
-      title: 'two each',
-      discount: { kind: 'amount', amountOff: 500 },
-      totalQuantity: 100,
-      perUserLimit: 2,
-      ...window,
+    const per = await s.invoke(api.shop.createCoupon, {
+      body: { title: 'two each', discount: { kind: 'amount', amountOff: 500 }, totalQuantity: 100, perUserLimit: 2, ...window },
     });
     const one = buyers[0]!;
     const mine = await Promise.all(
-      Array.from({ length: 10 }, () => one.user.call<{ id: string }>('POST', `/api/v1/shop/coupons/${per.body.id}/claim`)),
+      Array.from({ length: 10 }, () => one.user.invoke(api.shop.claimCoupon, { params: { id: per.body.id } })),
     );
     assert.equal(mine.filter((r) => r.status === 201).length, 2);
-    const list = await s.call<{ items: Coupon[] }>('GET', '/api/v1/shop/seller/coupons');
+    const list = await s.invoke(api.shop.sellerCoupons);
     assert.deepEqual(list.body.items.map((x) => x.claimed).sort(), [2, 5]);
     // Five checkouts at once all naming the same claim: one gets it.
     const claimId = mine.find((r) => r.status === 201)!.body.id;
     const orders = await Promise.all(
       Array.from({ length: 5 }, () =>
-        one.user.call<Res['body']>('POST', '/api/v1/shop/checkout', {
-          sellerId: s.id,
-          items: [{ variantId: p.variants[0]!.id, quantity: 1 }],
-          addressId: one.address.id,
-          couponClaimId: claimId,
-          idempotencyKey: key(),
+        one.user.invoke(api.shop.checkout, {
+          body: {
+            sellerId: s.id,
+            items: [{ variantId: p.variants[0]!.id, quantity: 1 }],
+            addressId: one.address.id,
+            couponClaimId: claimId,
+            idempotencyKey: key(),
+          },
         }),
       ),
     );
@@ -297,26 +291,18 @@ describe('other "at most" rules of the shop, raced', () => {
 
   test('coupon claims: per-person limit and total hold under parallel claims', async () => {
     const s = await seller(t);
-    const c = await s.call<Coupon>('POST', '/api/v1/shop/coupons', {
-      title: 'race',
-      discount: { kind: 'percent', percentOff: 5 },
-      totalQuantity: 6,
-      perUserLimit: 2,
-      ...window(),
+    const c = await s.invoke(api.shop.createCoupon, {
+      body: { title: 'race', discount: { kind: 'percent', percentOff: 5 }, totalQuantity: 6, perUserLimit: 2, ...window() },
     });
-    assert.equal(c.status, 201, JSON.stringify(c.body));
+    assert.equal(c.status, 201, JSON.stringify(c.error));
     const one = await buyer(t);
-    const mine = await Promise.all(
-      Array.from({ length: 10 }, () => one.user.call<{ error?: { code: string } }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)),
-    );
+    const mine = await Promise.all(Array.from({ length: 10 }, () => one.user.invoke(api.shop.claimCoupon, { params: { id: c.body.id } })));
     assert.equal(mine.filter((r) => r.status === 201 || r.status === 200).length, 2, JSON.stringify(mine.map((r) => r.status)));
-    assert.ok(mine.filter((r) => r.status >= 400).every((r) => r.body.error?.code === 'limit_reached'));
+    assert.ok(mine.filter((r) => r.status >= 400).every((r) => r.error?.code === 'limit_reached'));
     const crowd = await Promise.all(Array.from({ length: 12 }, () => buyer(t)));
-    const rs = await Promise.all(
-      crowd.map((b) => b.user.call<{ error?: { code: string } }>('POST', `/api/v1/shop/coupons/${c.body.id}/claim`)),
-    );
+    const rs = await Promise.all(crowd.map((b) => b.user.invoke(api.shop.claimCoupon, { params: { id: c.body.id } })));
     assert.equal(rs.filter((r) => r.status < 300).length, 4, 'six in total, two of them already taken');
-    assert.ok(rs.filter((r) => r.status >= 400).every((r) => r.body.error?.code === 'coupon_unavailable'));
+    assert.ok(rs.filter((r) => r.status >= 400).every((r) => r.error?.code === 'coupon_unavailable'));
   });
 
   test('one flash sale per product at a time, even when five are created at once', async () => {
@@ -325,18 +311,20 @@ describe('other "at most" rules of the shop, raced', () => {
     const start = Date.now() + 60_000;
     const rs = await Promise.all(
       Array.from({ length: 5 }, () =>
-        s.call<{ error?: { code: string } }>('POST', '/api/v1/shop/flash-sales', {
-          variantId: p.variants[0]!.id,
-          price: 100,
-          stock: 10,
-          perUserLimit: 1,
-          startsAt: new Date(start).toISOString(),
-          endsAt: new Date(start + 3600_000).toISOString(),
-          paymentWindowSec: 600,
+        s.invoke(api.shop.createFlashSale, {
+          body: {
+            variantId: p.variants[0]!.id,
+            price: 100,
+            stock: 10,
+            perUserLimit: 1,
+            startsAt: new Date(start).toISOString(),
+            endsAt: new Date(start + 3600_000).toISOString(),
+            paymentWindowSec: 600,
+          },
         }),
       ),
     );
-    assert.deepEqual(rs.map((r) => (r.status === 201 ? 'ok' : r.body.error?.code)).sort(), [
+    assert.deepEqual(rs.map((r) => (r.status === 201 ? 'ok' : r.error?.code)).sort(), [
       'conflict',
       'conflict',
       'conflict',
@@ -350,16 +338,18 @@ describe('other "at most" rules of the shop, raced', () => {
     const b = await buyer(t);
     const adds = await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        b.user.call('POST', '/api/v1/shop/addresses', { name: `A${i}`, phone: '+86 138 0000 0000', line1: `${i} Road`, city: 'Shanghai' }),
+        b.user.invoke(api.shop.addAddress, {
+          body: { name: `A${i}`, phone: '+86 138 0000 0000', line1: `${i} Road`, city: 'Shanghai' },
+        }),
       ),
     );
     assert.equal(adds.filter((r) => r.status === 201).length, 19, 'the buyer had one already');
-    assert.equal((await b.user.call<{ items: unknown[] }>('GET', '/api/v1/shop/addresses')).body.items.length, 20);
+    assert.equal((await b.user.invoke(api.shop.addresses)).body.items.length, 20);
     const s = await seller(t);
     const p = await product(s, [{ sku: 'V0', price: 100, stock: 1 }]);
     const vs = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        s.call('POST', `/api/v1/shop/products/${p.id}/variants`, { sku: `V${i + 1}`, price: 100, stock: 1 }),
+        s.invoke(api.shop.addVariant, { params: { id: p.id }, body: { sku: `V${i + 1}`, price: 100, stock: 1 } }),
       ),
     );
     assert.equal(vs.filter((r) => r.status < 300).length, 49);
@@ -378,6 +368,7 @@ describe('other "at most" rules of the shop, raced', () => {
       png,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
+    // A multipart upload (api.shop.addImage): invoke sends JSON bodies only, so the request is built by hand.
     const rs = await Promise.all(
       Array.from({ length: 12 }, () =>
         t.app.http.inject({
