@@ -152,6 +152,7 @@ export async function buildApp(config: Config): Promise<App> {
     realtime: gateway,
     store,
     bus,
+    redis,
     storage,
     privateFiles,
     limits,

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { Router } from './http/route.ts';
@@ -26,6 +27,8 @@ export interface Platform {
   realtime: Realtime;
   store: EventStore;
   bus: Bus;
+  /** Commands on the shared Redis when `REDIS_URL` is set (keys begin with `config.redisPrefix`); else one node keeps such state in memory. */
+  redis: Redis | undefined;
   storage: Storage;
   privateFiles: PrivateFiles;
   limits: Limits;

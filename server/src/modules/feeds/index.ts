@@ -2,10 +2,12 @@ import type { Platform } from '../../platform/module.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { VideosService } from '../videos/service.ts';
 import { registerFeedRoutes } from './routes.ts';
+import { RedisServedHistory } from './served.ts';
 import { FeedsService } from './service.ts';
 
 export function register(p: Platform, deps: { videos: VideosService; graph: GraphService }): FeedsService {
-  const feeds = new FeedsService(deps);
+  const served = p.redis ? new RedisServedHistory(p.redis, p.config.redisPrefix) : undefined;
+  const feeds = new FeedsService({ ...deps, bus: p.bus, served });
   registerFeedRoutes(p.router, feeds);
   return feeds;
 }

@@ -1,5 +1,7 @@
 import type { FeedPage } from '@tremolo/protocol';
 import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
+import type { Bus } from '../../platform/realtime/bus.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { VideoSignal, VideosService, ViewerSignal } from '../videos/service.ts';
 import { RecommendEngine } from '../../lib/recommend/engine.ts';
@@ -12,6 +14,7 @@ import { hydrateVideos, hydrateViewer } from './pipeline/hydrate.ts';
 import { arrangeForYou, presentForYou, presentFriends } from './pipeline/present.ts';
 import { forYouSkeleton, friendsSkeleton, type ForYouSources } from './pipeline/skeleton.ts';
 import type { History, Scored } from './pipeline/types.ts';
+import { MemoryServedHistory, type ServedHistory } from './served.ts';
 
 /** What each action says to the item-item engine, as the weight of a (person, video) pair. */
 const ENGINE_WEIGHTS = { like: 2, unlike: -2, complete: 1.5, watch: 0.5, not_interested: -4 } as const;
@@ -29,9 +32,30 @@ const CACHED_POOLS = 5_000;
 /** Scored candidates kept per viewer between pages. */
 const POOL_KEPT = 600;
 
+/** The bus topic on which a node tells the others what For You must learn. */
+const SIGNALS_TOPIC = 'feeds';
+const Id = z.string().min(1).max(100);
+/** What travels on SIGNALS_TOPIC: what this node's videos module said, or hashtags someone picked. */
+const NodeSignal = z.discriminatedUnion('t', [
+  z.object({
+    t: z.literal('video'),
+    s: z.union([
+      z.object({ kind: z.enum(['like', 'unlike', 'complete', 'not_interested']), userId: Id, videoId: Id }),
+      z.object({ kind: z.literal('watch'), userId: Id, videoId: Id, watchedMs: z.number() }),
+      z.object({ kind: z.enum(['published', 'removed']), videoId: Id }),
+    ]),
+  }),
+  z.object({ t: z.literal('interests'), userId: Id, hashtags: z.array(z.string().max(200)).max(100) }),
+]);
+type NodeSignal = z.infer<typeof NodeSignal>;
+
 export interface FeedsDeps {
   videos: VideosService;
   graph: GraphService;
+  /** Carries each node's learning signals and new videos to the other nodes. */
+  bus: Pick<Bus, 'signal' | 'onSignal'>;
+  /** What each person has been served: in Redis when several nodes serve them. */
+  served?: ServedHistory;
 }
 
 /**
@@ -44,8 +68,10 @@ export interface FeedsDeps {
 export class FeedsService {
   private readonly catalogue = new Catalogue();
   private readonly model = new InterestModel();
-  /** What each person has seen or been served recently: never shown twice in a row of pages. */
-  private readonly seen = new LRUCache<string, History>({ max: CACHED_PEOPLE });
+  /** What each person has seen (watched, liked, …; from the database, then every node's signals). */
+  private readonly seen = new LRUCache<string, Set<string>>({ max: CACHED_PEOPLE });
+  /** What For You has served each person, shared by the nodes when Redis is configured. */
+  private readonly served: ServedHistory;
   /** Each viewer's scored candidates, best first (the For You skeleton), for POOL_TTL_MS. */
   private readonly pools = new LRUCache<string, { gen: number; ranked: Scored[] }>({ max: CACHED_POOLS, ttl: POOL_TTL_MS });
   /** Per viewer, how many of their events have been learnt: a pool ranked before the latest is stale. */
@@ -64,14 +90,34 @@ export class FeedsService {
 
   constructor(private readonly deps: FeedsDeps) {
     const { videos } = deps;
+    this.served = deps.served ?? new MemoryServedHistory();
     this.sources = { catalogue: this.catalogue, model: this.model, engine: this.engine, people: this.people, items: this.items, videos };
-    videos.onSignal((s) => this.onSignal(s));
-    videos.onInterests((userId, tags) => {
-      this.loadedInterests.add(userId);
-      this.model.observe(userId, 'picked', tags);
-      this.invalidate(userId);
+    // What happens on this node is applied at once (the next page here shows it) and told to
+    // the others, which apply the same; so every node's ranker learns from every request.
+    videos.onSignal((s) => this.tell({ t: 'video', s }));
+    videos.onInterests((userId, hashtags) => this.tell({ t: 'interests', userId, hashtags }));
+    // Listening starts before the load, so nothing falls between the database's history and the bus.
+    deps.bus.onSignal(SIGNALS_TOPIC, (payload) => {
+      const m = NodeSignal.safeParse(payload);
+      if (!m.success) return;
+      void this.ready.then(
+        () => this.apply(m.data),
+        () => undefined,
+      );
     });
     this.ready = this.load();
+  }
+
+  private tell(m: NodeSignal): void {
+    this.apply(m);
+    this.deps.bus.signal(SIGNALS_TOPIC, m);
+  }
+
+  private apply(m: NodeSignal): void {
+    if (m.t === 'video') return this.onSignal(m.s);
+    this.loadedInterests.add(m.userId);
+    this.model.observe(m.userId, 'picked', m.hashtags);
+    this.invalidate(m.userId);
   }
 
   private async load(): Promise<void> {
@@ -109,7 +155,7 @@ export class FeedsService {
     // What the viewer just did changes their ranking: drop their cached pool.
     if (this.learn(s)) this.invalidate(s.userId);
     const mine = this.seen.get(s.userId);
-    if (mine && s.kind !== 'unlike') mine.seen.add(s.videoId);
+    if (mine && s.kind !== 'unlike') mine.add(s.videoId);
   }
 
   private invalidate(userId: string): void {
@@ -161,21 +207,25 @@ export class FeedsService {
     }
 
     const picked = arrangeForYou(filtered, limit, history);
-    if (history) for (const x of picked) history.served.set(x.c.id, now);
+    const served = new Map<string, number>();
+    for (const x of picked) served.set(x.c.id, now);
+    if (history) for (const [key, at] of served) history.served.set(key, at);
     const videos = await hydrateVideos(
       this.deps.videos,
       viewerId,
       picked.map((x) => x.v),
       friends,
     );
-    const { page, served } = presentForYou({
+    const presented = presentForYou({
       videos,
       reasons: new Map(picked.map((x) => [x.v.id, x.c.reason])),
       following: new Set(following),
       history,
     });
-    if (history) for (const key of served) history.served.set(key, now);
-    return page;
+    for (const key of presented.served) served.set(key, now);
+    // Remembered before the page leaves, so the next page, from whichever node, never repeats it.
+    if (viewerId) await this.served.add(viewerId, served);
+    return presented.page;
   }
 
   /** The interests the person picked, told to the model once per process (later picks arrive as events). */
@@ -186,12 +236,17 @@ export class FeedsService {
   }
 
   private async history(userId: string): Promise<History> {
-    let h = this.seen.get(userId);
-    if (!h) {
+    const [seen, served] = await Promise.all([this.seenBy(userId), this.served.get(userId)]);
+    return { seen, served };
+  }
+
+  private async seenBy(userId: string): Promise<Set<string>> {
+    let seen = this.seen.get(userId);
+    if (!seen) {
       const rows = await this.deps.videos.seenBy(userId);
-      h = { seen: new Set(rows.map((r) => r.videoId)), served: new Map() };
-      this.seen.set(userId, h);
+      seen = new Set(rows.map((r) => r.videoId));
+      this.seen.set(userId, seen);
     }
-    return h;
+    return seen;
   }
 }

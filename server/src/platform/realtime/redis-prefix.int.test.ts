@@ -8,13 +8,14 @@ import { RateLimit } from '../auth/rate-limit.ts';
 import { RedisCluster } from '../cluster/cluster.ts';
 import { loadLimits } from '../config.ts';
 import { newId } from '../ids.ts';
+import { RedisServedHistory } from '../../modules/feeds/served.ts';
 import { RedisBus } from './bus.ts';
 import { RedisSessionSockets } from './session-sockets.ts';
 
 /**
  * Two deployments sharing one Redis under different `REDIS_PREFIX`es hear nothing of each other:
  * not the bus, not socket evictions, not rate limits, not node liveness; and every key either
- * writes starts with its prefix.
+ * writes starts with its prefix. Node-to-node signals reach the deployment's other nodes only.
  */
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -31,12 +32,14 @@ test('two prefixes on one Redis: no crosstalk, every key under its prefix', asyn
   const [pa, pb] = [`blue-${tag}`, `green-${tag}`];
   const busA = await RedisBus.connect(REDIS_URL, pa);
   const busB = await RedisBus.connect(REDIS_URL, pb);
+  const busA2 = await RedisBus.connect(REDIS_URL, pa);
   const socketsA = await RedisSessionSockets.connect(REDIS_URL, pa);
   const socketsB = await RedisSessionSockets.connect(REDIS_URL, pb);
   const redisA = new Redis(REDIS_URL);
   const redisB = new Redis(REDIS_URL);
   const clusterA = new RedisCluster(REDIS_URL, pa, `a-${tag}`, { heartbeatMs: 200, deadAfterMs: 1000, log: quiet });
   const clusterB = new RedisCluster(REDIS_URL, pb, `b-${tag}`, { heartbeatMs: 200, deadAfterMs: 1000, log: quiet });
+  const who0 = `${newId()}-${tag}`;
   try {
     // The bus: each hears its own publish, never the other deployment's.
     const heardA: string[] = [];
@@ -51,6 +54,37 @@ test('two prefixes on one Redis: no crosstalk, every key under its prefix', asyn
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(heardA, ['creator:a']);
     assert.deepEqual(heardB, ['creator:b']);
+
+    // Node-to-node signals: the other node of the same deployment hears it, the sender and the
+    // other deployment do not.
+    const signals: string[] = [];
+    busA.onSignal('feeds', (p) => signals.push(`a:${JSON.stringify(p)}`));
+    busA2.onSignal('feeds', (p) => signals.push(`a2:${JSON.stringify(p)}`));
+    busA2.onSignal('other', (p) => signals.push(`a2-other:${JSON.stringify(p)}`));
+    busB.onSignal('feeds', (p) => signals.push(`b:${JSON.stringify(p)}`));
+    busA.signal('feeds', { n: 1 });
+    const signalDeadline = Date.now() + 5000;
+    while (signals.length < 1 && Date.now() < signalDeadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(signals, ['a2:{"n":1}']);
+
+    // For You's served history lives under the prefix.
+    const served = new RedisServedHistory(redisA, pa);
+    await served.add(
+      who0,
+      new Map([
+        ['v1', 1],
+        ['v2', 2],
+      ]),
+    );
+    assert.deepEqual(
+      [...(await served.get(who0))],
+      [
+        ['v1', 1],
+        ['v2', 2],
+      ],
+    );
+    assert.equal((await new RedisServedHistory(redisB, pb).get(who0)).size, 0);
 
     // Sockets per session: the same session id counts separately; evictions stay home.
     const evictedB: string[] = [];
@@ -91,11 +125,13 @@ test('two prefixes on one Redis: no crosstalk, every key under its prefix', asyn
     assert.ok(keys.some((k) => k.startsWith(`${pb}:once:touch:`)));
     assert.ok(keys.some((k) => k.startsWith(`${pa}:ws-session:`)));
     assert.ok(keys.some((k) => k.startsWith(`${pb}:cluster:node:`)));
+    assert.ok(keys.some((k) => k.startsWith(`${pa}:feeds:served:`)));
   } finally {
     await clusterA.close();
     await clusterB.close();
     await busA.close();
     await busB.close();
+    await busA2.close();
     await socketsA.close();
     await socketsB.close();
     redisA.disconnect();
