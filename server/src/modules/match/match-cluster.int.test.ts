@@ -95,7 +95,17 @@ describe('连线 and shake across two nodes', { skip: testDb !== 'postgres' && '
     ann.sock.send({ t: 'pub', ch: `match:${bob.id}`, cid, body: { kind: 'match_chat', callId: a.callId, text: 'still there?' } });
     const refused = await ann.sock.next((x) => (x.t === 'ack' && x.cid === cid) || (x.t === 'err' && x.ref === cid));
     assert.equal(refused.t, 'err');
+
+    // Having just met, the two are not matched again, even past the fallback, whichever node passes.
+    await pub(ann, ann, { kind: 'match_queue', action: 'join' });
+    await pub(bob, bob, { kind: 'match_queue', action: 'join' });
+    await new Promise((r) => setTimeout(r, 800));
+    for (const p of [ann, bob]) await p.sock.marker();
+    assert.equal(found(ann).length, 1);
+    assert.equal(found(bob).length, 1);
+    assert.deepEqual((await queueKeys()).sort(), [ann.id, bob.id].sort());
     for (const p of [ann, bob]) p.sock.close();
+    await waitFor(async () => (await queueKeys()).length === 0);
   });
 
   test('two shakes at the same moment on different nodes pair, and the video call rings across nodes', async () => {

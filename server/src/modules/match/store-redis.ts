@@ -31,7 +31,8 @@ interface Stored {
 /**
  * Applies a step's changes only if this step still holds the lock, then releases it: a step that
  * stalled past the lock's lifetime (another node took over) writes nothing.
- * KEYS: lock, queue, shakes, recent. ARGV: token, changes (JSON), recent pairs older than this go.
+ * KEYS: lock, queue, shakes, then one `recent:<id>` per remembered meeting. ARGV: token, changes
+ * (JSON; `r` is [other, at] per recent key), how long a meeting is remembered.
  */
 const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -40,8 +41,11 @@ for _, id in ipairs(c.qd) do redis.call('HDEL', KEYS[2], id) end
 for i = 1, #c.qs, 2 do redis.call('HSET', KEYS[2], c.qs[i], c.qs[i + 1]) end
 for _, id in ipairs(c.sd) do redis.call('HDEL', KEYS[3], id) end
 for i = 1, #c.ss, 2 do redis.call('HSET', KEYS[3], c.ss[i], c.ss[i + 1]) end
-for i = 1, #c.r, 2 do redis.call('ZADD', KEYS[4], c.r[i + 1], c.r[i]) end
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[3])
+for k = 4, #KEYS do
+  local j = 2 * (k - 4) + 1
+  redis.call('HSET', KEYS[k], c.r[j], c.r[j + 1])
+  redis.call('PEXPIRE', KEYS[k], ARGV[3])
+end
 redis.call('DEL', KEYS[1])
 return 1
 `;
@@ -53,7 +57,8 @@ return 0
 
 /**
  * The 连线 queue and the shake window in Redis, shared by every node: a hash of waiting people,
- * a hash of pending shakes, a sorted set of recent pairs and one of fresh exclusions, all under
+ * a hash of pending shakes, a hash per person of whom they met lately (`recent:<id>`, expiring
+ * after `MATCH_RECENT_MS`) and a sorted set of fresh exclusions, all under
  * `<prefix>:match:`. Each step takes one lock (`SET NX PX`), loads the queue into the pure
  * `Matcher` / `ShakePairer`, runs the same rules as one node would, and commits the difference
  * with a script that checks the lock is still its own. So a person is paired at most once, by
@@ -61,19 +66,21 @@ return 0
  */
 export class RedisMatchStore implements MatchStore {
   readonly kind = 'redis';
-  private readonly keys: { lock: string; queue: string; shakes: string; recent: string; excluded: string };
+  private readonly keys: { lock: string; queue: string; shakes: string; excluded: string };
+  private readonly recentKey: (userId: string) => string;
 
   constructor(
     private readonly redis: Redis,
     private readonly opts: RedisMatchStoreOptions,
   ) {
     const p = `${opts.prefix}:match`;
-    this.keys = { lock: `${p}:lock`, queue: `${p}:queue`, shakes: `${p}:shakes`, recent: `${p}:recent`, excluded: `${p}:excluded` };
+    this.keys = { lock: `${p}:lock`, queue: `${p}:queue`, shakes: `${p}:shakes`, excluded: `${p}:excluded` };
+    this.recentKey = (userId) => `${p}:recent:${userId}`;
   }
 
   async join(entry: QueueEntry, now: number): Promise<Pair | null> {
     const e = { ...entry, node: entry.node ?? this.opts.nodeId };
-    const r = await this.step(true, now, (m, s) => {
+    const r = await this.step(true, now, [e.userId], (m, s) => {
       s.remove(e.userId);
       const pair = m.join(e, now);
       return { value: pair, pairs: pair ? [pair] : [] };
@@ -83,7 +90,7 @@ export class RedisMatchStore implements MatchStore {
 
   async shake(sh: Shake): Promise<void> {
     const x = { ...sh, node: sh.node ?? this.opts.nodeId };
-    await this.step(true, Date.now(), (m, s) => {
+    await this.step(true, Date.now(), [], (m, s) => {
       m.remove(x.userId);
       s.add(x);
       return { value: undefined, pairs: [] };
@@ -97,7 +104,7 @@ export class RedisMatchStore implements MatchStore {
       const mine = (raw: string | null) => raw !== null && (JSON.parse(raw) as Stored).n === node;
       if (!mine(q) && !mine(s)) return;
     }
-    await this.step(true, Date.now(), (m, s) => {
+    await this.step(true, Date.now(), [], (m, s) => {
       if (node === undefined || m.entries().find((e) => e.userId === userId)?.node === node) m.remove(userId);
       if (node === undefined || s.entries().find((e) => e.userId === userId)?.node === node) s.remove(userId);
       return { value: undefined, pairs: [] };
@@ -117,14 +124,14 @@ export class RedisMatchStore implements MatchStore {
   }
 
   async pass(now: number): Promise<PassResult | null> {
-    return this.step(false, now, (m, s) => {
+    return this.step(false, now, [], (m, s) => {
       const pairs = m.tick(now);
       return { value: { pairs, shakes: s.settle(now) }, pairs };
     });
   }
 
   async sweepNode(nodeId: string): Promise<void> {
-    await this.step(true, Date.now(), (m, s) => {
+    await this.step(true, Date.now(), [], (m, s) => {
       for (const e of m.entries()) if (e.node === nodeId) m.remove(e.userId);
       for (const x of s.entries()) if (x.node === nodeId) s.remove(x.userId);
       return { value: undefined, pairs: [] };
@@ -135,18 +142,25 @@ export class RedisMatchStore implements MatchStore {
    * One atomic step: lock, load, run `work` on the loaded queue, commit what changed. With
    * `wait` false, returns null at once when another node holds the lock.
    */
-  private async step<T>(wait: boolean, now: number, work: (m: Matcher, s: ShakePairer) => { value: T; pairs: Pair[] }): Promise<T | null> {
+  private async step<T>(
+    wait: boolean,
+    now: number,
+    joining: string[],
+    work: (m: Matcher, s: ShakePairer) => { value: T; pairs: Pair[] },
+  ): Promise<T | null> {
     const token = await this.lock(wait);
     if (!token) return null;
     let committed = false;
     try {
       const { keys, opts } = this;
-      const [queue, shakes, recent, excluded] = await Promise.all([
+      const [queue, shakes, excluded] = await Promise.all([
         this.redis.hgetall(keys.queue),
         this.redis.hgetall(keys.shakes),
-        this.redis.zrangebyscore(keys.recent, now - opts.recentMs, '+inf', 'WITHSCORES'),
         this.redis.zrangebyscore(keys.excluded, now - opts.exclusionMs, '+inf'),
       ]);
+      // Whom the waiting people (and whoever joins) met lately: only they can be paired in this step.
+      const ids = [...new Set([...Object.keys(queue), ...joining])];
+      const met = ids.length ? await this.loadRecent(ids) : [];
       const exclusions = new Map<string, Set<string>>();
       for (const k of excluded) {
         const [a, b] = k.split('|') as [string, string];
@@ -160,10 +174,9 @@ export class RedisMatchStore implements MatchStore {
         }
       }
       const m = new Matcher({ fallbackMs: opts.fallbackMs, recentMs: opts.recentMs });
-      for (let i = 0; i < recent.length; i += 2) {
-        const [a, b] = recent[i]!.split('|') as [string, string];
-        m.remember(a, b, Number(recent[i + 1]));
-      }
+      ids.forEach((id, i) => {
+        for (const [other, at] of Object.entries(met[i] ?? {})) if (Number(at) > now - opts.recentMs) m.remember(id, other, Number(at));
+      });
       const entries = Object.values(queue)
         .map((raw) => toEntry(JSON.parse(raw) as Stored, exclusions))
         .sort((x, y) => x.joinedAt - y.joinedAt);
@@ -180,17 +193,21 @@ export class RedisMatchStore implements MatchStore {
       const s2 = new Map(s.entries().map((x) => [x.userId, JSON.stringify(fromShake(x, this.opts.nodeId))]));
       for (const id of Object.keys(shakes)) if (!s2.has(id)) changes.sd.push(id);
       for (const [id, raw] of s2) if (shakes[id] !== raw) changes.ss.push(id, raw);
-      for (const p of pairs) changes.r.push(pairKey(p.a.userId, p.b.userId), String(now));
+      const recentKeys: string[] = [];
+      for (const p of pairs) {
+        recentKeys.push(this.recentKey(p.a.userId), this.recentKey(p.b.userId));
+        changes.r.push(p.b.userId, String(now), p.a.userId, String(now));
+      }
       const ok = await this.redis.eval(
         COMMIT,
-        4,
+        3 + recentKeys.length,
         keys.lock,
         keys.queue,
         keys.shakes,
-        keys.recent,
+        ...recentKeys,
         token,
         JSON.stringify(changes),
-        String(now - opts.recentMs),
+        String(opts.recentMs),
       );
       committed = true;
       if (ok !== 1) throw new AppError('conflict', 'The match queue was busy; try again');
@@ -198,6 +215,13 @@ export class RedisMatchStore implements MatchStore {
     } finally {
       if (!committed) await this.redis.eval(RELEASE, 1, this.keys.lock, token).catch(() => undefined);
     }
+  }
+
+  private async loadRecent(ids: string[]): Promise<Record<string, string>[]> {
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hgetall(this.recentKey(id));
+    const replies = (await pipe.exec()) ?? [];
+    return replies.map(([err, v]) => (err ? {} : (v as Record<string, string>)));
   }
 
   private async lock(wait: boolean): Promise<string | null> {
