@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform/module.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
+import { MemoryCallStore, RedisCallStore } from './call-store.ts';
 import { Calls } from './calls.ts';
 import type { MatchDeps } from './context.ts';
 import { Eligibilities } from './eligibility.ts';
@@ -13,6 +14,8 @@ import { MatchQueue } from './queue.ts';
 import { matchChannelPolicy } from './realtime.ts';
 import { MatchRepo } from './repo.ts';
 import { registerMatchRoutes } from './routes.ts';
+import { MemoryMatchStore } from './store.ts';
+import { RedisMatchStore } from './store-redis.ts';
 
 export function register(p: Platform, deps: { accounts: AccountsService; graph: GraphService }): Match {
   const base: MatchDeps = {
@@ -25,8 +28,17 @@ export function register(p: Platform, deps: { accounts: AccountsService; graph: 
   };
   const eligibility = new Eligibilities(base);
   const moderators = new Moderators(base);
-  const calls = new Calls({ ...base, eligibility });
-  const queue = new MatchQueue({ ...base, eligibility, calls });
+  const { options } = base;
+  const nodeId = p.cluster.nodeId;
+  // With Redis every node shares one queue, shake window and set of calls; else this process holds them.
+  const store = p.redis
+    ? new RedisMatchStore(p.redis, { ...options, prefix: p.config.redisPrefix, nodeId, exclusionMs: options.cacheMs })
+    : new MemoryMatchStore(options);
+  const callStore = p.redis ? new RedisCallStore(p.redis, p.config.redisPrefix) : new MemoryCallStore();
+  const calls = new Calls({ ...base, eligibility, store: callStore });
+  const queue = new MatchQueue({ ...base, eligibility, calls, store, nodeId });
+  // A dead node's queued people and shakes go, and their calls end ("disconnected").
+  p.cluster.onNodeDead('match: queue and calls', (dead) => queue.sweepNode(dead));
   const match: Match = {
     profile: new MatchProfile({ ...base, eligibility, moderators }),
     queue,

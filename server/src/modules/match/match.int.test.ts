@@ -119,7 +119,7 @@ test('two people are matched, signal to each other only, chat, and "next" queues
   assert.equal(a.peer.id, bob.id);
   assert.equal(b.peer.id, ann.id);
   assert.deepEqual([a.role, b.role].sort(), ['answerer', 'offerer']);
-  assert.equal(t.app.services.match.queue.state(ann.id), 'in_call');
+  assert.equal(await t.app.services.match.queue.state(ann.id), 'in_call');
 
   // Signalling and chat go to the peer's channel, only within the call.
   const fb2 = sockets.m_bob!.frames.length;
@@ -149,8 +149,8 @@ test('two people are matched, signal to each other only, chat, and "next" queues
   pub('m_bob', bob, { kind: 'match_queue', action: 'join' });
   await nextEvent('m_bob', 'match_status', fb3);
   await passAfter(t.app.services.match.options.fallbackMs); // past the fallback: still not paired
-  assert.equal(t.app.services.match.queue.state(ann.id), 'queued');
-  assert.equal(t.app.services.match.queue.state(bob.id), 'queued');
+  assert.equal(await t.app.services.match.queue.state(ann.id), 'queued');
+  assert.equal(await t.app.services.match.queue.state(bob.id), 'queued');
   // cat arrives: matched with one of them (a person is in at most one call).
   const fc = sockets.m_cat!.frames.length;
   pub('m_cat', cat, { kind: 'match_queue', action: 'join' });
@@ -162,7 +162,7 @@ test('two people are matched, signal to each other only, chat, and "next" queues
   await nextEvent('m_cat', 'match_ended', fc);
   assert.equal(await refusal(other, otherLeft), null);
   assert.equal(await refusal('m_cat', catLeft), null);
-  assert.equal(t.app.services.match.queue.state(cat.id), 'idle');
+  assert.equal(await t.app.services.match.queue.state(cat.id), 'idle');
 });
 
 test('a block ends the call and they are never matched again', async () => {
@@ -185,8 +185,8 @@ test('a block ends the call and they are never matched again', async () => {
   assert.equal(await refusal('m_cat', pub('m_cat', cat, { kind: 'match_queue', action: 'join' })), null);
   assert.equal(await refusal('m_dan', pub('m_dan', dan, { kind: 'match_queue', action: 'join' })), null);
   await passAfter(t.app.services.match.options.fallbackMs);
-  assert.equal(t.app.services.match.queue.state(cat.id), 'queued');
-  assert.equal(t.app.services.match.queue.state(dan.id), 'queued');
+  assert.equal(await t.app.services.match.queue.state(cat.id), 'queued');
+  assert.equal(await t.app.services.match.queue.state(dan.id), 'queued');
   pub('m_cat', cat, { kind: 'match_queue', action: 'leave' });
   pub('m_dan', dan, { kind: 'match_queue', action: 'leave' });
 });
@@ -247,7 +247,7 @@ test('reports with a snapshot; moderators only review them; a ban takes the pers
     return b?.kind === 'match_status' && b.banned === true;
   }, 1000);
   assert.ok(Date.now() - started < 1000);
-  assert.equal(t.app.services.match.queue.state(bob.id), 'idle');
+  assert.equal(await t.app.services.match.queue.state(bob.id), 'idle');
   const again = pub('m_bob', bob, { kind: 'match_queue', action: 'join' });
   const err = await sockets.m_bob!.next((f) => f.t === 'err' && f.ref === again);
   assert.equal(err.t === 'err' && err.code, 'forbidden');
@@ -281,19 +281,19 @@ test('closing the socket takes a person out of the queue', async () => {
   const fd = sockets.m_dan!.frames.length;
   pub('m_dan', dan, { kind: 'match_queue', action: 'join' });
   await nextEvent('m_dan', 'match_status', fd);
-  assert.equal(t.app.services.match.queue.state(dan.id), 'queued');
+  assert.equal(await t.app.services.match.queue.state(dan.id), 'queued');
   // The gateway tells the service when the person's last socket is gone.
   const queue = t.app.services.match.queue;
   const original = queue.left;
   const left = new Promise<void>((resolve) => {
-    queue.left = (userId, id) => {
-      original.call(queue, userId, id);
+    queue.left = async (userId, id) => {
+      await original.call(queue, userId, id);
       if (userId === dan.id) resolve();
     };
   });
   sockets.m_dan!.close();
   await left.finally(() => (queue.left = original));
-  assert.equal(queue.state(dan.id), 'idle');
+  assert.equal(await queue.state(dan.id), 'idle');
 });
 
 test('three people reporting the same person put them in a cool-down', async () => {
@@ -318,7 +318,7 @@ test('three people reporting the same person put them in a cool-down', async () 
   const ref = pub('m_tom', tom, { kind: 'match_queue', action: 'join' });
   const err = await sockets.m_tom!.next((f) => f.t === 'err' && f.ref === ref);
   assert.equal(err.t === 'err' && err.code, 'rate_limited');
-  assert.equal(t.app.services.match.queue.state(tom.id), 'idle');
+  assert.equal(await t.app.services.match.queue.state(tom.id), 'idle');
 });
 
 /** The error answering a publish, or null when it went through. */
@@ -404,7 +404,7 @@ test('a shake video call needs the 18+ opt-in on both sides, rings, and the call
   const declined = await nextEvent('m_s1', 'match_ring_ended', h1, 1000);
   assert.deepEqual([declined.callId, declined.reason], [callId, 'declined']);
   assert.equal(await refusal('m_s2', pub('m_s2', s1, { kind: 'match_decline', callId })), 'invalid_state');
-  assert.equal(t.app.services.match.queue.state(s1.id), 'in_call');
+  assert.equal(await t.app.services.match.queue.state(s1.id), 'in_call');
 
   // Calling again and nobody answers: after the ring time both hear "no answer"; a late answer is refused.
   const k1 = sockets.m_s1!.frames.length;

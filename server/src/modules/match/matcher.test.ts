@@ -135,3 +135,21 @@ test('shake: the nearest place wins within the window; far apart never pairs; bl
   u.add({ userId: 'q', at: 500 });
   assert.equal(u.settle(5000).pairs.length, 0);
 });
+
+test('a matcher loaded from a shared queue (restore, remember) decides as the one that built it', () => {
+  const live = new Matcher({ fallbackMs: 3000, recentMs: 60_000 });
+  live.join(entry('a', ['music'], ['zh'], 0), 0);
+  live.join(entry('b', ['games'], ['zh'], 10), 10);
+  const loaded = new Matcher({ fallbackMs: 3000, recentMs: 60_000 });
+  for (const e of live.entries()) loaded.restore(e);
+  loaded.remember('a', 'c', 5);
+  assert.deepEqual(
+    loaded.entries().map((e) => e.userId),
+    ['a', 'b'],
+  );
+  // Restoring never pairs, even two people who would suit each other.
+  loaded.restore(entry('d', ['music'], ['zh'], 20));
+  assert.equal(loaded.size, 3);
+  // A remembered recent pair is not matched again: c skips a and takes d.
+  assert.equal(loaded.join(entry('c', ['music'], ['zh'], 30), 30)?.b.userId, 'd');
+});

@@ -14,6 +14,8 @@ export interface QueueEntry {
   joinedAt: number;
   /** People this one must never meet (blocked or reported either way); the queue fills it from `eligibility.ts`. */
   excluded: Set<string>;
+  /** The node whose socket queued this person (a dead node's people are swept); the matcher ignores it. */
+  node?: string | undefined;
 }
 
 export interface Pair {
@@ -75,13 +77,7 @@ export class Matcher {
     if (shared) return this.pair(entry, shared, 'shared', now);
     const fallback = this.findFallback(entry, now, entry.interests.length === 0);
     if (fallback) return this.pair(entry, fallback, 'fallback', now);
-    this.waiting.set(entry.userId, entry);
-    if (entry.interests.length === 0) this.open.add(entry.userId);
-    for (const k of bucketKeys(entry)) {
-      let set = this.buckets.get(k);
-      if (!set) this.buckets.set(k, (set = new Set()));
-      set.add(entry.userId);
-    }
+    this.restore(entry);
     return null;
   }
 
@@ -97,6 +93,33 @@ export class Matcher {
       if (set.size === 0) this.buckets.delete(k);
     }
     return true;
+  }
+
+  /**
+   * Puts a waiting person back without looking for a partner: how a queue kept elsewhere (Redis)
+   * is loaded into a matcher. Restore in waiting order (oldest first).
+   */
+  restore(entry: QueueEntry): void {
+    this.remove(entry.userId);
+    this.waiting.set(entry.userId, entry);
+    if (entry.interests.length === 0) this.open.add(entry.userId);
+    for (const k of bucketKeys(entry)) {
+      let set = this.buckets.get(k);
+      if (!set) this.buckets.set(k, (set = new Set()));
+      set.add(entry.userId);
+    }
+  }
+
+  /** Records that two people were matched at `at` (a matcher loaded from a shared queue). Oldest first. */
+  remember(a: string, b: string, at: number): void {
+    const key = pairKey(a, b);
+    this.recent.delete(key);
+    this.recent.set(key, at);
+  }
+
+  /** The waiting people, oldest first. */
+  entries(): QueueEntry[] {
+    return [...this.waiting.values()];
   }
 
   /** Records an exclusion that arrives while someone waits (a block or report during the wait). */
@@ -192,6 +215,6 @@ export class Matcher {
   }
 }
 
-function pairKey(a: string, b: string): string {
+export function pairKey(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
 }

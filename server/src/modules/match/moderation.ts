@@ -25,14 +25,14 @@ export class MatchModeration {
     // A ban published on any node takes the person out of this node's queue and call.
     deps.bus.onEvent((frame) => {
       if (frame.body.kind === 'match_status' && frame.body.banned && frame.ch.startsWith('match:'))
-        deps.queue.evict(frame.ch.slice(6), 'banned');
+        void deps.queue.evict(frame.ch.slice(6), 'banned').catch(() => undefined);
     });
   }
 
   async report(userId: string, body: MatchReportBody): Promise<{ id: string }> {
     const { repo, limits, options, calls, queue } = this.deps;
     if (body.userId === userId) throw new AppError('bad_request', 'You cannot report yourself');
-    if (!calls.wasPeer(userId, body.userId)) throw forbidden('You can report people you met in 连线 or shake');
+    if (!(await calls.wasPeer(userId, body.userId))) throw forbidden('You can report people you met in 连线 or shake');
     // Reports feed the automatic cool-down, so one person's burst must not count as many.
     await limits.consume('reports', userId);
     await limits.consume('reportsPerTarget', `${userId}:${body.userId}`);
@@ -58,12 +58,12 @@ export class MatchModeration {
       snapshotType,
       snapshotB64,
     });
-    queue.exclude(userId, body.userId);
-    calls.endWith(userId, body.userId, 'reported');
+    await queue.exclude(userId, body.userId);
+    await calls.endWith(userId, body.userId, 'reported');
     const reporters = await repo.distinctReportersSince(body.userId, new Date(Date.now() - 86_400_000));
     if (reporters >= options.reportsForCooldown) {
       await queue.coolDown(body.userId, options.reportCooldownMs);
-      queue.evict(body.userId, 'left');
+      await queue.evict(body.userId, 'left');
     }
     return { id };
   }
@@ -73,8 +73,8 @@ export class MatchModeration {
     const target = (await this.deps.accounts.summaries([other])).get(other);
     if (!target) throw notFound('User');
     await this.deps.graph.block(userId, target.handle);
-    this.deps.queue.exclude(userId, other);
-    this.deps.calls.endWith(userId, other, 'blocked');
+    await this.deps.queue.exclude(userId, other);
+    await this.deps.calls.endWith(userId, other, 'blocked');
   }
 
   async reports(
@@ -131,7 +131,7 @@ export class MatchModeration {
     if (!(await accounts.summaries([userId])).has(userId)) throw notFound('User');
     await repo.ban(userId, reason, modId);
     if (reportId) await repo.review(reportId, 'actioned', modId);
-    queue.evict(userId, 'banned');
+    await queue.evict(userId, 'banned');
     // Every node (and the person's own sockets) hears it: the bus handler above evicts there too.
     await realtime.publish(channelOf(userId), { kind: 'match_status', state: 'idle', banned: true });
   }

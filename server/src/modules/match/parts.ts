@@ -6,7 +6,7 @@ import type { MatchQueue } from './queue.ts';
 
 /**
  * 连线 and shake, one part per concern. The queue, the shake window and the live calls are in
- * this process's memory (one designated matching node; see docs/architecture.md); opt-ins,
+ * this process's memory, or in Redis shared by every node when REDIS_URL is set; opt-ins,
  * reports, bans and cool-downs are in Postgres; events reach people on any node over the gateway
  * and the bus.
  */

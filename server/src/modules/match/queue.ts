@@ -2,31 +2,40 @@ import type { ChannelEvent, MatchQueuePublish, ShakePublish } from '@tremolo/pro
 import type { Calls } from './calls.ts';
 import { channelOf, dedupe, optInRequired, type EndReason, type MatchDeps } from './context.ts';
 import { restriction, type Eligibilities } from './eligibility.ts';
-import { Matcher, type QueueEntry } from './matcher.ts';
-import { ShakePairer, estimateShakeTime, type Shake } from './shake.ts';
+import type { QueueEntry } from './matcher.ts';
+import { estimateShakeTime, type Shake } from './shake.ts';
+import type { MatchStore } from './store.ts';
 
-type QueueDeps = Pick<MatchDeps, 'repo' | 'realtime' | 'limits' | 'options'> & { eligibility: Eligibilities; calls: Calls };
+type QueueDeps = Pick<MatchDeps, 'repo' | 'realtime' | 'limits' | 'options'> & {
+  eligibility: Eligibilities;
+  calls: Calls;
+  store: MatchStore;
+  /** This node's id, recorded beside whoever queues or shakes through it. */
+  nodeId: string;
+};
 
 /**
- * The 连线 queue and the shake window, in this process's memory (one designated matching node;
- * see docs/architecture.md). A join pairs at once when it can (`matcher.ts`); a 100 ms pass pairs
- * people past their fallback, settles shakes (`shake.ts`) and ends rings nobody answered. Skips
- * count towards a cool-down.
+ * The 连线 queue and the shake window, kept in a `MatchStore` (this process's memory, or Redis
+ * shared by every node; see docs/architecture.md). A join pairs at once when it can
+ * (`matcher.ts`); a 100 ms pass pairs people past their fallback, settles shakes (`shake.ts`) and
+ * ends rings nobody answered. Skips count towards a cool-down.
  */
 export class MatchQueue {
-  private readonly matcher: Matcher;
-  private readonly shakes: ShakePairer;
   private readonly skips = new Map<string, number[]>();
   private readonly timer: NodeJS.Timeout;
+  private passing = false;
   private tickWaiters: ((now: number) => void)[] = [];
-  /** Counters for the bench and metrics. */
+  /** Counters for the bench and metrics (this node's). */
   readonly stats = { joins: 0, matches: 0, shakes: 0, shakePairs: 0 };
 
   constructor(private readonly deps: QueueDeps) {
-    const { options } = deps;
-    this.matcher = new Matcher({ fallbackMs: options.fallbackMs, recentMs: options.recentMs });
-    this.shakes = new ShakePairer({ windowMs: options.shakeWindowMs });
-    this.timer = setInterval(() => this.tick(), options.tickMs);
+    this.timer = setInterval(() => {
+      if (this.passing) return;
+      this.passing = true;
+      void this.tick()
+        .catch(() => undefined)
+        .finally(() => (this.passing = false));
+    }, deps.options.tickMs);
     this.timer.unref();
   }
 
@@ -36,23 +45,23 @@ export class MatchQueue {
 
   /** `match_queue` on my own channel: join, "next" (a skip) or leave. */
   async queue(userId: string, body: MatchQueuePublish): Promise<ChannelEvent> {
-    const { calls } = this.deps;
+    const { calls, store } = this.deps;
     if (body.action === 'leave') {
       // Leaving always works; it still counts towards the hourly skips (not the per-minute limit).
-      if (calls.inCall(userId)) await this.countSkip(userId, false);
-      this.matcher.remove(userId);
-      calls.endOf(userId, 'left');
+      if (await calls.inCall(userId)) await this.countSkip(userId, false);
+      await store.remove(userId);
+      await calls.endOf(userId, 'left');
       return { kind: 'match_status', state: 'idle' };
     }
     const e = await this.deps.eligibility.of(userId);
     if (!e.optedIn) throw optInRequired();
     const restricted = restriction(e);
     if (restricted) throw restricted;
-    if (calls.inCall(userId)) {
+    if (await calls.inCall(userId)) {
       await this.countSkip(userId);
       const after = restriction(e);
       if (after) throw after;
-      calls.endOf(userId, 'next');
+      await calls.endOf(userId, 'next');
     }
     this.stats.joins++;
     const entry: QueueEntry = {
@@ -61,14 +70,11 @@ export class MatchQueue {
       languages: body.languages ? dedupe(body.languages) : e.languages,
       joinedAt: Date.now(),
       excluded: e.excluded,
+      node: this.deps.nodeId,
     };
-    this.shakes.remove(userId);
-    const pair = this.matcher.join(entry, entry.joinedAt);
-    if (pair) {
-      this.startCall(pair.a.userId, pair.b.userId, 'random');
-      return { kind: 'match_status', state: 'in_call' };
-    }
-    return { kind: 'match_status', state: 'queued' };
+    const pair = await store.join(entry, entry.joinedAt);
+    if (pair && (await this.startCall(pair.a, pair.b, 'random'))) return { kind: 'match_status', state: 'in_call' };
+    return { kind: 'match_status', state: pair ? 'idle' : 'queued' };
   }
 
   /** `shake` on my own channel: into the shake window (out of the queue and any call). */
@@ -76,51 +82,62 @@ export class MatchQueue {
     const e = await this.deps.eligibility.of(userId);
     const restricted = restriction(e);
     if (restricted) throw restricted;
-    if (this.deps.calls.inCall(userId)) this.deps.calls.endOf(userId, 'next');
-    this.matcher.remove(userId);
+    await this.deps.calls.endOf(userId, 'next');
     this.stats.shakes++;
-    const s: Shake = { userId, at: estimateShakeTime(Date.now(), body.oneWayMs), excluded: e.excluded };
+    const s: Shake = { userId, at: estimateShakeTime(Date.now(), body.oneWayMs), excluded: e.excluded, node: this.deps.nodeId };
     if (body.lat !== undefined && body.lng !== undefined) {
       // Coarse: about a kilometre is all we keep.
       s.lat = Math.round(body.lat * 100) / 100;
       s.lng = Math.round(body.lng * 100) / 100;
     }
-    this.shakes.add(s);
+    await this.deps.store.shake(s);
     return { kind: 'match_status', state: 'shaking' };
   }
 
-  /** The person's last socket here closed or stopped listening: out of the queue, their call ends. */
-  left(userId: string, id: string): void {
+  /**
+   * The person's last socket here closed or stopped listening: out of the queue if they queued
+   * through this node, and their call ends.
+   */
+  async left(userId: string, id: string): Promise<void> {
     if (userId !== id) return;
-    this.matcher.remove(userId);
-    this.shakes.remove(userId);
-    this.deps.calls.endOf(userId, 'disconnected');
+    try {
+      await this.deps.store.remove(userId, this.deps.nodeId);
+      await this.deps.calls.endOf(userId, 'disconnected');
+    } catch {
+      // Redis unreachable: the entry goes with the node's sweep or the person's next join.
+    }
   }
 
   /** Out of the queue, the shake window and any call (a ban, a cool-down). */
-  evict(userId: string, reason: EndReason): void {
-    this.matcher.remove(userId);
-    this.shakes.remove(userId);
+  async evict(userId: string, reason: EndReason): Promise<void> {
     this.deps.eligibility.forget(userId);
-    this.deps.calls.endOf(userId, reason, 'left');
+    await this.deps.store.remove(userId);
+    await this.deps.calls.endOf(userId, reason, 'left');
   }
 
-  /** A block or report: the two are never paired again, from now on. */
-  exclude(a: string, b: string): void {
-    this.matcher.exclude(a, b);
+  /** A block or report: the two are never paired again, from now on (on every node). */
+  async exclude(a: string, b: string): Promise<void> {
     this.deps.eligibility.exclude(a, b);
+    await this.deps.store.exclude(a, b, Date.now());
   }
 
   async coolDown(userId: string, ms: number): Promise<void> {
     const until = new Date(Date.now() + ms);
     await this.deps.repo.setCooldown(userId, until);
     this.deps.eligibility.cooledDown(userId, until);
-    this.matcher.remove(userId);
+    await this.deps.store.remove(userId);
   }
 
   /** Whether this person is waiting or in a call (for tests and the bench). */
-  state(userId: string): 'idle' | 'queued' | 'in_call' {
-    return this.deps.calls.inCall(userId) ? 'in_call' : this.matcher.has(userId) ? 'queued' : 'idle';
+  async state(userId: string): Promise<'idle' | 'queued' | 'in_call'> {
+    if (await this.deps.calls.inCall(userId)) return 'in_call';
+    return (await this.deps.store.has(userId)) ? 'queued' : 'idle';
+  }
+
+  /** A dead node's people: out of the queue and the shake window, their calls end. */
+  async sweepNode(nodeId: string): Promise<void> {
+    await this.deps.store.sweepNode(nodeId);
+    await this.deps.calls.sweepNode(nodeId);
   }
 
   /**
@@ -132,23 +149,37 @@ export class MatchQueue {
     return new Promise((resolve) => this.tickWaiters.push(resolve));
   }
 
-  private tick(): void {
+  private async tick(): Promise<void> {
     const now = Date.now();
-    for (const p of this.matcher.tick(now)) this.startCall(p.a.userId, p.b.userId, 'random');
-    const settled = this.shakes.settle(now);
-    for (const p of settled.pairs) {
-      this.stats.shakePairs++;
-      this.startCall(p.a.userId, p.b.userId, 'shake');
+    try {
+      // Null when another node is running this pass.
+      const r = await this.deps.store.pass(now);
+      if (r) {
+        for (const p of r.pairs) await this.startCall(p.a, p.b, 'random');
+        for (const p of r.shakes.pairs) {
+          this.stats.shakePairs++;
+          await this.startCall(p.a, p.b, 'shake');
+        }
+        for (const s of r.shakes.unmatched)
+          void this.deps.realtime.publish(channelOf(s.userId), { kind: 'shake_miss' }).catch(() => undefined);
+      }
+      await this.deps.calls.expireRings(now);
+    } finally {
+      const waiters = this.tickWaiters;
+      this.tickWaiters = [];
+      for (const w of waiters) w(now);
     }
-    for (const s of settled.unmatched) void this.deps.realtime.publish(channelOf(s.userId), { kind: 'shake_miss' }).catch(() => undefined);
-    this.deps.calls.expireRings(now);
-    const waiters = this.tickWaiters;
-    this.tickWaiters = [];
-    for (const w of waiters) w(now);
   }
 
-  private startCall(a: string, b: string, source: 'random' | 'shake'): void {
-    if (this.deps.calls.start(a, b, source)) this.stats.matches++;
+  private async startCall(
+    a: { userId: string; node?: string | undefined },
+    b: { userId: string; node?: string | undefined },
+    source: 'random' | 'shake',
+  ): Promise<boolean> {
+    const nodes: [string, string] = [a.node ?? this.deps.nodeId, b.node ?? this.deps.nodeId];
+    const ok = await this.deps.calls.start(a.userId, b.userId, source, nodes);
+    if (ok) this.stats.matches++;
+    return ok;
   }
 
   private async countSkip(userId: string, limited = true): Promise<void> {

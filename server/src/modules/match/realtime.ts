@@ -23,6 +23,6 @@ export function matchChannelPolicy({ queue, calls }: Pick<Match, 'queue' | 'call
       if (body.kind === 'shake') return queue.shake(user.id, body);
       throw forbidden();
     },
-    left: (user, id) => queue.left(user.id, id),
+    left: (user, id) => void queue.left(user.id, id),
   };
 }

@@ -13,6 +13,8 @@ export interface Shake {
   lng?: number | undefined;
   /** People this one must never be paired with (blocked either way). */
   excluded?: ReadonlySet<string> | undefined;
+  /** The node whose socket shook (a dead node's shakes are swept); the pairer ignores it. */
+  node?: string | undefined;
 }
 
 export interface ShakeOptions {
@@ -67,6 +69,11 @@ export class ShakePairer {
     let i = this.pending.length;
     while (i > 0 && this.pending[i - 1]!.at > s.at) i--;
     this.pending.splice(i, 0, s);
+  }
+
+  /** The pending shakes, by estimated moment. */
+  entries(): Shake[] {
+    return [...this.pending];
   }
 
   remove(userId: string): void {
