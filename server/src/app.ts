@@ -159,7 +159,6 @@ export async function buildApp(config: Config): Promise<App> {
     jobs,
     log: http.log,
     cluster,
-    redis,
     rateLimit: (name, points, durationSec) => new RateLimit({ name, points, durationSec, redis, redisPrefix: config.redisPrefix }),
   };
 

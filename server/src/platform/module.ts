@@ -37,8 +37,6 @@ export interface Platform {
   log: FastifyBaseLogger;
   /** This node's id and the registry of sweeps run when another node dies. */
   cluster: Cluster;
-  /** The shared Redis when REDIS_URL is set (keys under `config.redisPrefix`); undefined on one node. */
-  redis: Redis | undefined;
   /** A limit on a burst of actions, shared by every node when Redis is configured. */
   rateLimit(name: string, points: number, durationSec: number): RateLimit;
 }
