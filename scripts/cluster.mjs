@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// `npm run cluster [-- N]`: N app nodes (default 2) on PostgreSQL and Redis behind HAProxy on this
-// machine, to try the multi-node setup by hand. Ctrl-C stops everything.
+// `npm run cluster [-- N]`: N app nodes (default 2) on PostgreSQL, Redis and one S3-compatible
+// bucket (the tests' s3rver, started here) behind HAProxy on this machine: the production topology,
+// to try by hand. Each node has its own DATA_DIR (scratch only). Ctrl-C stops everything.
 //
 //   DATABASE_URL   default postgres://postgres@127.0.0.1:5432/tremolo_cluster (created if missing)
 //   REDIS_URL      default redis://127.0.0.1:6379
 //   REDIS_PREFIX   default tremolo-cluster
 //   CLUSTER_PORT   HAProxy's port, default 8080; the nodes listen on the next N ports
 //   HAPROXY_BIN    default /usr/sbin/haproxy
+//   CLUSTER_S3_PORT the local S3 server's port, default CLUSTER_PORT + 100
+//   CLUSTER_S3_DIR  where it keeps the bucket, default data/cluster-s3 (kept, like the database)
+//   S3_BUCKET …    when set (with the other S3_* variables), that bucket instead of the local server
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +52,6 @@ if (exists.rowCount === 0) {
 }
 await client.end();
 
-const children = [];
 const prefixLines = (name, stream) => {
   let rest = '';
   stream.on('data', (d) => {
@@ -59,9 +62,60 @@ const prefixLines = (name, stream) => {
 };
 
 const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'tremolo-cluster-'));
+
+// One S3-compatible bucket for every node's uploads: s3rver (a dev dependency, the tests' server)
+// on loopback, unless S3_BUCKET names a real one. Its objects stay in data/cluster-s3 between runs,
+// as the database does (the demo seeded in a previous run keeps its avatars and videos). It runs
+// in a process of its own with OpenSSL's legacy provider: s3rver encrypts listing continuation
+// tokens with DES, and a node's start-up check lists a bucket that already has objects in it.
+let s3Env = {};
+let s3Child = null;
+const s3Dir = process.env.CLUSTER_S3_DIR ?? path.join(root, 'data', 'cluster-s3');
+const children = [];
+if (!process.env.S3_BUCKET) {
+  mkdirSync(s3Dir, { recursive: true });
+  const s3Port = Number(process.env.CLUSTER_S3_PORT ?? lbPort + 100);
+  const code = `
+    const S3rver = require(process.env.S3RVER_MODULE);
+    new S3rver({ address: '127.0.0.1', port: Number(process.env.S3RVER_PORT), directory: process.env.S3RVER_DIR, silent: true, configureBuckets: [{ name: 'tremolo' }] })
+      .run()
+      .then(() => console.log('s3rver ready'), (err) => { console.error(err); process.exit(1); });`;
+  s3Child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', code], {
+    env: {
+      ...process.env,
+      S3RVER_MODULE: createRequire(path.join(root, 'server', 'package.json')).resolve('@20minutes/s3rver'),
+      S3RVER_PORT: String(s3Port),
+      S3RVER_DIR: s3Dir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(s3Child);
+  await new Promise((resolve, reject) => {
+    let out = '';
+    const seen = (d) => {
+      out += d.toString();
+      if (out.includes('s3rver ready')) resolve(undefined);
+    };
+    s3Child.stdout.on('data', seen);
+    s3Child.stderr.on('data', (d) => (out += d.toString()));
+    s3Child.once('exit', (code) => reject(new Error(`s3rver exited (${code}): ${out}`)));
+  });
+  prefixLines('s3', s3Child.stderr);
+  s3Env = {
+    S3_BUCKET: 'tremolo',
+    S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+    S3_REGION: 'us-east-1',
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_FORCE_PATH_STYLE: 'true',
+  };
+}
+
 const nodes = [];
 for (let i = 1; i <= count; i++) {
   const port = lbPort + i;
+  const dataDir = path.join(dataRoot, `node${i}`);
+  mkdirSync(dataDir);
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'src', 'main.ts')], {
     cwd: root,
     env: {
@@ -72,16 +126,16 @@ for (let i = 1; i <= count; i++) {
       REDIS_URL: redisUrl,
       REDIS_PREFIX: redisPrefix,
       TRUST_PROXY: '127.0.0.1',
-      // Per node: PGlite is unused, but uploads go to disk under DATA_DIR; share one directory so
-      // every node serves every upload (object storage does this in production).
-      DATA_DIR: dataRoot,
+      ...s3Env,
+      // Per node, as on separate machines: uploads are in the bucket, DATA_DIR holds scratch files.
+      DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   prefixLines(`node${i}`, child.stdout);
   prefixLines(`node${i}`, child.stderr);
   children.push(child);
-  nodes.push({ name: `node${i}`, address: `127.0.0.1:${port}` });
+  nodes.push({ name: `node${i}`, address: `127.0.0.1:${port}`, pid: child.pid });
 }
 
 const template = readFileSync(path.join(root, 'deploy', 'haproxy.cfg'), 'utf8');
@@ -100,10 +154,9 @@ children.push(haproxy);
 console.log(
   `\n${count} nodes (${nodes.map((n) => n.address).join(', ')}) behind HAProxy on http://127.0.0.1:${lbPort}` +
     `\nPostgreSQL ${databaseUrl}, Redis ${redisUrl} (prefix ${redisPrefix}), HAProxy config ${cfgFile}` +
-    `\nKill a node (kill -9 <pid>: ${children
-      .slice(0, count)
-      .map((c) => c.pid)
-      .join(', ')}) to watch the others take over. Ctrl-C stops everything.\n`,
+    `\nUploads in S3 bucket ${s3Env.S3_BUCKET ?? process.env.S3_BUCKET} at ${s3Env.S3_ENDPOINT ?? process.env.S3_ENDPOINT ?? 'AWS'}` +
+    `${s3Child ? ` (s3rver, objects in ${s3Dir})` : ''}; each node's DATA_DIR is ${dataRoot}/node<i>` +
+    `\nKill a node (kill -9 <pid>: ${nodes.map((n) => n.pid).join(', ')}) to watch the others take over. Ctrl-C stops everything.\n`,
 );
 
 let stopping = false;
@@ -116,6 +169,8 @@ const stop = () => {
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, stop);
 process.on('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  // The nodes' DATA_DIRs hold scratch files only.
+  rmSync(dataRoot, { recursive: true, force: true });
 });
 haproxy.on('exit', (code) => {
   if (!stopping) {

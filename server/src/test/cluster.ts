@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createScratchDatabase } from './harness.ts';
 import { freePort, startServerProcess, type ServerProcess } from './processes.ts';
+import { startTestS3, type TestS3 } from './s3.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const HAPROXY = process.env.HAPROXY_BIN ?? '/usr/sbin/haproxy';
@@ -33,19 +35,28 @@ export interface TestCluster {
   /** The deployment's Redis prefix (unique per cluster). */
   redisPrefix: string;
   databaseUrl: string;
+  /** The S3-compatible server holding the cluster's one bucket of uploads. */
+  s3: TestS3;
+  /** Each node's own DATA_DIR (same order as `nodes`): scratch files only, nothing shared. */
+  dataDirs: string[];
   close(): Promise<void>;
 }
 
 /**
  * N server processes on a scratch PostgreSQL database and the shared Redis (under a prefix of
  * their own, so clusters of concurrent test files never hear each other), behind a real HAProxy
- * on a free loopback port with a config generated from `deploy/haproxy.cfg`. Resolves once
- * HAProxy has sent requests to every node.
+ * on a free loopback port with a config generated from `deploy/haproxy.cfg`. Like production,
+ * every node has its own DATA_DIR and all uploads live in one S3-compatible bucket (s3rver on
+ * loopback, started here and stopped by `close`). `nodeEnv(i)` adds variables for node i (0-based)
+ * only. Resolves once HAProxy has sent requests to every node.
  */
-export async function startCluster(opts: { nodes?: number; env?: Record<string, string> } = {}): Promise<TestCluster> {
+export async function startCluster(
+  opts: { nodes?: number; env?: Record<string, string>; nodeEnv?: (i: number) => Record<string, string> } = {},
+): Promise<TestCluster> {
   const count = opts.nodes ?? 2;
   if (!existsSync(HAPROXY)) throw new Error(`haproxy not found at ${HAPROXY} (apt-get install haproxy)`);
   const scratch = await createScratchDatabase();
+  const s3 = await startTestS3();
   const redisPrefix = `test-${randomBytes(5).toString('hex')}`;
   const env = {
     DATABASE_URL: scratch.url,
@@ -54,8 +65,10 @@ export async function startCluster(opts: { nodes?: number; env?: Record<string, 
     TRUST_PROXY: '127.0.0.1',
     // Everyone in these tests comes from 127.0.0.1: the sign-up limit per network is not what is tested.
     RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '1000',
+    ...s3.env,
     ...opts.env,
   };
+  const dataDirs = Array.from({ length: count }, (_, i) => mkdtempSync(path.join(os.tmpdir(), `tremolo-node${i + 1}-`)));
   const nodes: ServerProcess[] = [];
   let haproxy: ChildProcess | null = null;
   const close = async () => {
@@ -66,14 +79,21 @@ export async function startCluster(opts: { nodes?: number; env?: Record<string, 
     }
     await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
     await scratch.drop();
+    await s3.stop();
+    await Promise.all(dataDirs.map((d) => rm(d, { recursive: true, force: true })));
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${redisPrefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
   };
   try {
-    // Migrations take turns on an advisory lock, so the nodes start together.
-    nodes.push(...(await Promise.all(Array.from({ length: count }, () => startServerProcess(env)))));
+    // Migrations take turns on an advisory lock, so the nodes start together. Two fresh nodes on a
+    // shared two-core machine may take longer than the default 30 s to be ready.
+    nodes.push(
+      ...(await Promise.all(
+        dataDirs.map((dir, i) => startServerProcess({ ...env, DATA_DIR: dir, ...opts.nodeEnv?.(i) }, undefined, [], 90_000)),
+      )),
+    );
     const port = await freePort();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tremolo-haproxy-'));
     const cfgFile = path.join(dir, 'haproxy.cfg');
@@ -99,7 +119,7 @@ export async function startCluster(opts: { nodes?: number; env?: Record<string, 
         await new Promise((r) => setTimeout(r, 50));
       }
     }
-    return { nodes, lb, redisPrefix, databaseUrl: scratch.url, close };
+    return { nodes, lb, redisPrefix, databaseUrl: scratch.url, s3, dataDirs, close };
   } catch (err) {
     await close().catch(() => undefined);
     throw err;
