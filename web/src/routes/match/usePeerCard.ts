@@ -1,21 +1,17 @@
-import { useEffect, useState } from 'react';
-import type { Card, Relationship } from '@tremolo/protocol';
-import { fetchCard } from '../../lib/cards.ts';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, type Card, type Relationship } from '@tremolo/protocol';
+import { keyOf, useApiQuery } from '../../lib/queries.ts';
 
-/** The other person's card: who they are and how they relate to me (loaded once per match). */
+/**
+ * The other person's card: who they are and how they relate to me. It is the cached card query,
+ * so a follow from the call updates the card wherever else it is shown.
+ */
 export function usePeerCard(handle: string | null): { card: Card | null; setRelationship: (r: Relationship) => void } {
-  const [card, setCard] = useState<Card | null>(null);
-  useEffect(() => {
-    setCard(null);
-    if (!handle) return;
-    let cancelled = false;
-    fetchCard(handle).then(
-      (c) => !cancelled && setCard(c),
-      () => undefined,
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [handle]);
-  return { card, setRelationship: (r) => setCard((c) => (c ? { ...c, relationship: r } : c)) };
+  const client = useQueryClient();
+  const args = { params: { handle: handle ?? '' } };
+  const card = useApiQuery(api.cards.card, args, { enabled: handle !== null });
+  return {
+    card: handle ? (card.data ?? null) : null,
+    setRelationship: (r) => client.setQueryData<Card>(keyOf(api.cards.card, args), (c) => (c ? { ...c, relationship: r } : c)),
+  };
 }
