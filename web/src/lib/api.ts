@@ -71,12 +71,16 @@ function decode<T>(schema: Parser<T>, payload: unknown, status: number): T {
 
 export async function request<T>(method: Method, url: string, schema: Parser<T>, body?: unknown): Promise<T> {
   let res: Response;
+  const text = body !== undefined ? JSON.stringify(body) : undefined;
   try {
     res = await fetch(url, {
       method,
       credentials: 'same-origin',
-      headers: headersFor(method, body !== undefined),
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      headers: headersFor(method, text !== undefined),
+      ...(text !== undefined ? { body: text } : {}),
+      // A change the person made outlives the page it was made on (a read position sent as the
+      // tab closes, a like tapped just before a link); browsers cap such bodies at 64 KB in all.
+      keepalive: method !== 'GET' && (text?.length ?? 0) < 16_000,
     });
   } catch {
     throw new ApiError('network', 'Cannot reach the server; check your connection', 0);

@@ -125,7 +125,22 @@ export class ChannelChat {
     this.snap = this.compute();
   }
 
+  /**
+   * Leaving the conversation — another screen, or the page itself going away (a reload, a typed
+   * address, a closed tab, where nothing unmounts): what was on screen counts as read at once.
+   */
+  private readonly flushRead = (): void => {
+    if (!this.readTimer) return;
+    clearTimeout(this.readTimer);
+    this.readTimer = null;
+    const seq = this.snap.head;
+    if (seq <= this.readPosted) return;
+    this.readPosted = seq;
+    markReadOf(this.conversation, seq).catch(() => undefined);
+  };
+
   start(): void {
+    if (typeof window !== 'undefined') window.addEventListener('pagehide', this.flushRead);
     this.unsub = this.realtime.subscribe(
       this.channel,
       (ev) => this.onEvent(ev),
@@ -134,13 +149,8 @@ export class ChannelChat {
   }
 
   stop(): void {
-    if (this.readTimer) {
-      // Leaving the conversation: what was on screen counts as read.
-      clearTimeout(this.readTimer);
-      this.readTimer = null;
-      const seq = this.snap.head;
-      if (seq > this.readPosted) markReadOf(this.conversation, seq).catch(() => undefined);
-    }
+    this.flushRead();
+    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.flushRead);
     this.stopped = true;
     this.unsub?.();
     this.unsub = null;
