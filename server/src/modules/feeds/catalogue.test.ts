@@ -1,25 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { VideoRow } from '../videos/service.ts';
+import { videoRow } from './fixtures.ts';
 import { Catalogue } from './catalogue.ts';
 
-const row = (id: string, authorId: string, hashtags: string[]): VideoRow => ({
-  id,
-  authorId,
-  hashtags,
-  caption: '',
-  visibility: 'public',
-  status: 'ready',
-  error: null,
-  durationMs: 1000,
-  width: 1,
-  height: 1,
-  coverTimeMs: 0,
-  videoKey: 'k',
-  posterKey: 'p',
-  productIds: [],
-  createdAt: new Date(),
-});
+const row = (id: string, authorId: string, hashtags: string[]) => videoRow(id, authorId, { hashtags, createdAt: new Date() });
 
 test('newest by tag and author walk back from the end, skipping removed videos', () => {
   const c = new Catalogue();

@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ProductCard, Video } from '@tremolo/protocol';
-import type { VideoRow } from '../../videos/service.ts';
+import { videoRow } from '../fixtures.ts';
 import { arrangeForYou, presentForYou, presentFriends } from './present.ts';
 import type { History, Reason, Scored } from './types.ts';
 
-const row = (id: string, authorId: string): VideoRow => ({
-  id,
-  authorId,
-  hashtags: [],
-  caption: '',
-  visibility: 'public',
-  status: 'ready',
-  error: null,
-  durationMs: 1000,
-  width: 1,
-  height: 1,
-  coverTimeMs: 0,
-  videoKey: 'k',
-  posterKey: 'p',
-  productIds: [],
-  createdAt: new Date(0),
-});
+const row = (id: string, authorId: string) => videoRow(id, authorId);
 
 const scored = (id: string, authorId: string, unpopular = false, reason: Reason = 'interest'): Scored => ({
   c: { id, reason, social: 0 },
