@@ -5,16 +5,14 @@
  *   --users 50000 --videos 500000 --follows 2000000 --interactions 5000000
  *   --requests 2000 --concurrency 16 --requesters 1000
  *
- * The population is generated inside PostgreSQL (generate_series, one statement per table),
- * which is how a few million rows are made in a minute rather than an hour of round trips.
+ * The population is generated inside PostgreSQL (`support/population.ts`).
  * Ends with one JSON line.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { startServerProcess } from '../server/src/test/processes.ts';
 import { createScratchDb } from './realtime/fixtures.ts';
 import { Histogram } from './realtime/histogram.ts';
+import { Population } from './support/population.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,51 +39,13 @@ const TAGS = 200;
 const log = (...a: unknown[]) => console.log(`[feed ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 async function populate(url: string): Promise<{ cookies: { cookie: string; csrf: string }[] }> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const step = async (name: string, sql: string, params: unknown[] = []) => {
-    const t0 = Date.now();
-    const r = await c.query(sql, params);
-    log(`${name}: ${r.rowCount ?? 0} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  };
-  // Time-ordered ids like the app's UUIDv7, so keyset pages and "newest" behave as in production.
-  await c.query(`create or replace function bench_uuid7(ts timestamptz) returns uuid language sql volatile as $$
-    select (lpad(to_hex((extract(epoch from ts) * 1000)::bigint), 12, '0') || '7' || substr(md5(random()::text), 1, 3)
-            || '8' || substr(md5(random()::text), 1, 15))::uuid $$`);
-  await step(
-    'users',
-    `insert into users (id, handle, display_name, password_hash)
-    select bench_uuid7(now() - interval '60 days' + g * interval '1 second'), 'u' || g, 'User ' || g, 'x' from generate_series(1, $1) g`,
-    [N.users],
-  );
-  await c.query('create temp table uid as select row_number() over (order by id) as n, id from users');
-  await c.query('create index on uid (n)');
-  await c.query('analyze uid');
-  // Creators are skewed: a few have most of the videos and followers (cube of a uniform draw).
-  await step(
-    'videos',
-    `insert into videos (id, author_id, caption, hashtags, visibility, status, duration_ms, width, height, video_key, poster_key, created_at)
-    select bench_uuid7(ts), u.id, 'video ' || g, jsonb_build_array('tag' || (g % $3), 'tag' || ((g * 7) % $3)),
-      case when g % 10 = 0 then 'friends' else 'public' end, 'ready', 15000, 720, 1280, 'none', 'none', ts
-    from (select g, now() - random() * interval '30 days' as ts, 1 + floor(power(random(), 3) * $2)::int as a from generate_series(1, $1) g) s
-    join uid u on u.n = s.a`,
-    [N.videos, N.users, TAGS],
-  );
-  await c.query('create temp table vid as select row_number() over (order by id) as n, id from videos');
-  await c.query('create index on vid (n)');
-  await c.query('analyze vid');
-  await step(
-    'follows',
-    `insert into follows (id, follower_id, followee_id, created_at)
-    select bench_uuid7(now() - random() * interval '30 days'), a.id, b.id, now()
-    from (select 1 + floor(random() * $2)::int as x, 1 + floor(power(random(), 2) * $2)::int as y from generate_series(1, $1)) s
-    join uid a on a.n = s.x join uid b on b.n = s.y where a.id <> b.id
-    on conflict do nothing`,
-    [N.follows, N.users],
-  );
+  const p = await Population.open(url, log);
+  await p.users(N.users);
+  await p.videos(N.videos, N.users, TAGS, `'video ' || g`, `jsonb_build_array('tag' || (g % $3), 'tag' || ((g * 7) % $3))`);
+  await p.follows(N.follows, N.users);
   const likes = Math.floor(N.interactions * 0.4);
   const views = N.interactions - likes;
-  await step(
+  await p.step(
     'likes',
     `insert into video_likes (video_id, user_id, created_at)
     select v.id, u.id, now() - random() * interval '30 days'
@@ -94,7 +54,7 @@ async function populate(url: string): Promise<{ cookies: { cookie: string; csrf:
     on conflict do nothing`,
     [likes, N.videos, N.users],
   );
-  await step(
+  await p.step(
     'views',
     `insert into video_views (user_id, video_id, watched_ms, completed, updated_at)
     select u.id, v.id, (random() * 15000)::int, random() < 0.3, now() - random() * interval '30 days'
@@ -103,20 +63,10 @@ async function populate(url: string): Promise<{ cookies: { cookie: string; csrf:
     on conflict do nothing`,
     [views, N.videos, N.users],
   );
-  await c.query('analyze');
-  // Sessions for the people who will make requests, exactly as a login would store them.
-  const requesters = await c.query<{ id: string }>('select id from uid order by random() limit $1', [N.requesters]);
-  const cookies = requesters.rows.map((r) => {
-    const token = randomBytes(32).toString('base64url');
-    return { id: r.id, token, hash: createHash('sha256').update(token).digest('hex'), csrf: randomBytes(12).toString('base64url') };
-  });
-  await c.query(
-    `insert into sessions (token_hash, user_id, csrf_token, expires_at) select h, u, t, now() + interval '1 day'
-     from unnest($1::text[], $2::uuid[], $3::text[]) as x(h, u, t)`,
-    [cookies.map((x) => x.hash), cookies.map((x) => x.id), cookies.map((x) => x.csrf)],
-  );
-  await c.end();
-  return { cookies: cookies.map((x) => ({ cookie: `tremolo_sid=${x.token}`, csrf: x.csrf })) };
+  await p.c.query('analyze');
+  const cookies = await p.sessions(N.requesters);
+  await p.close();
+  return { cookies };
 }
 
 async function measure(base: string, path: string, people: { cookie: string }[]): Promise<Histogram> {

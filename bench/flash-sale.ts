@@ -5,21 +5,25 @@
  * directly to count what really happened: paid orders, units sold, oversold units, buyers with
  * more than one order, and double charges.
  *
- * The server runs as a child process (`node --import tsx server/src/main.ts`), once on a
- * throwaway Postgres database (127.0.0.1:5432, user postgres) and once on PGlite in a temp dir.
+ * The server runs as a child process (`node --import tsx server/src/main.ts`) pinned to core 0
+ * (the load generator to core 1, when `taskset` exists), once per mode:
+ *   postgres+redis  a throwaway Postgres database (127.0.0.1:5432, user postgres) with REDIS_URL
+ *                   set (127.0.0.1:6379, a fresh key prefix): the sale's admission tokens in Redis;
+ *   postgres        the same without Redis: the tokens in the server process;
+ *   pglite          PGlite in a temp dir, one node: the tokens in the server process.
  * Buyer accounts, sessions and addresses are inserted in bulk before the server starts
  * (argon2 sign-up costs ~20 ms each, which would measure password hashing, not the shop);
  * the session token hash is sha256 of the cookie token, exactly as the accounts module stores it.
  * The seller's product and the flash sale are created through the API.
  *
- * Usage: node --import tsx bench/flash-sale.ts [--buyers 10000] [--stock 100] [--concurrency 500] [--db postgres,pglite]
- * The last lines are JSON, one per database.
+ * Usage: node --import tsx bench/flash-sale.ts [--buyers 10000] [--stock 100] [--concurrency 500] [--db postgres+redis,pglite]
+ * The last line is JSON: the first mode's figures at the top level (oversold, double charges,
+ * per-user violations and retry mismatches summed over every mode), and each mode's in `modes`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,8 +33,8 @@ import { openDatabase, type Db } from '../server/src/platform/db/client.ts';
 import { sessions, users } from '../server/src/modules/accounts/tables.ts';
 import { addresses, flashSales, flashStock, orderItems, orders, payments } from '../server/src/modules/shop/tables.ts';
 import { newId } from '../server/src/platform/ids.ts';
+import { canPin, freePort, pinProcess, root, sleep, spawnLogged, stopChild } from './support/processes.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
 const logDir = path.join(root, '.tmp', 'bench-flash-sale');
 mkdirSync(logDir, { recursive: true });
 
@@ -39,15 +43,22 @@ const { values: flags } = parseArgs({
     buyers: { type: 'string', default: '10000' },
     stock: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '500' },
-    db: { type: 'string', default: 'postgres,pglite' },
+    db: { type: 'string', default: 'postgres+redis,pglite' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'redis-url': { type: 'string', default: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
   },
 });
 const BUYERS = Math.max(1, Number(flags.buyers));
 const STOCK = Math.max(1, Number(flags.stock));
 const C = Math.max(1, Number(flags.concurrency));
-const DBS = (flags.db ?? '').split(',').filter((d): d is 'postgres' | 'pglite' => d === 'postgres' || d === 'pglite');
+type Mode = 'postgres+redis' | 'postgres' | 'pglite';
+const MODES: Mode[] = ['postgres+redis', 'postgres', 'pglite'];
+const DBS = (flags.db ?? '').split(',').filter((d): d is Mode => (MODES as string[]).includes(d));
 const PG_ADMIN = flags['pg-url'];
+const REDIS_URL = flags['redis-url'];
+const SERVER_CPU = '0';
+const GENERATOR_CPU = '1';
+const pin = canPin();
 const REQUEST_TIMEOUT_MS = 30_000;
 
 interface Buyer {
@@ -59,7 +70,7 @@ interface Buyer {
 
 interface Result {
   bench: 'flash-sale';
-  db: 'postgres' | 'pglite';
+  db: Mode;
   buyers: number;
   stock: number;
   concurrency: number;
@@ -152,16 +163,6 @@ const round = (n: number) => Math.round(n * 10) / 10;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** Seller and buyers with sessions and addresses, inserted in bulk before the server starts. */
 async function insertFixtures(db: Db): Promise<{ seller: Buyer; buyers: Buyer[] }> {
   const started = Date.now();
@@ -210,11 +211,13 @@ async function insertFixtures(db: Db): Promise<{ seller: Buyer; buyers: Buyer[] 
 
 async function startServer(env: Record<string, string>, logName: string): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
-  const log = createWriteStream(path.join(logDir, `${logName}.log`));
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof") go to the server only, not to this load generator.
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'server/src/main.ts'], {
-    cwd: root,
+  const argv = [process.execPath, ...extra, '--import', 'tsx', 'server/src/main.ts'];
+  const child = spawnLogged(argv, {
+    cpu: SERVER_CPU,
+    pin,
+    logFile: path.join(logDir, `${logName}.log`),
     env: {
       ...process.env,
       PORT: String(port),
@@ -227,10 +230,7 @@ async function startServer(env: Record<string, string>, logName: string): Promis
       SHOP_PAYS_PER_USER_PER_MIN: '1000',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${logName}.log`);
@@ -241,27 +241,18 @@ async function startServer(env: Record<string, string>, logName: string): Promis
       // not listening yet
     }
     if (Date.now() > deadline) throw new Error('server did not become ready in 60 s');
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(t);
 }
 
 // ---------------------------------------------------------------- one run
 
-async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
+async function run(kind: Mode): Promise<Result> {
   console.log(`\n=== ${kind}: ${BUYERS} buyers, ${STOCK} units, concurrency ${C} ===`);
   let env: Record<string, string>;
   let openDb: () => Promise<{ db: Db; close: () => Promise<void> }>;
   let cleanup: () => Promise<void>;
-  if (kind === 'postgres') {
+  if (kind !== 'pglite') {
     const name = `tremolo_bench_${randomBytes(5).toString('hex')}`;
     const admin = new pg.Client({ connectionString: PG_ADMIN });
     await admin.connect();
@@ -270,6 +261,7 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
     const url = new URL(PG_ADMIN);
     url.pathname = `/${name}`;
     env = { DATABASE_URL: url.toString() };
+    Object.assign(env, kind === 'postgres+redis' ? { REDIS_URL, REDIS_PREFIX: `bench-${name}` } : { REDIS_URL: '' });
     openDb = async () => {
       const d = await openDatabase({ databaseUrl: url.toString(), dataDir: 'unused' });
       return { db: d.db, close: () => d.close() };
@@ -282,7 +274,7 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
     };
   } else {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tremolo-bench-'));
-    env = { DATA_DIR: dir, DATABASE_URL: '' };
+    env = { DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '' };
     openDb = async () => {
       const d = await openDatabase({ dataDir: dir });
       return { db: d.db, close: () => d.close() };
@@ -334,7 +326,8 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
       // Baseline on this machine right now: an authenticated call that does one session lookup and one small query.
       const baseStart = performance.now();
       const sample = buyers.slice(0, Math.min(buyers.length, 4000));
-      await pool(sample, C, async (b) => void (await call(port, 'GET', '/api/v1/shop/addresses', undefined, b)));
+      // A timed-out baseline call (a loaded machine) is counted, not fatal.
+      await pool(sample, C, async (b) => void (await call(port, 'GET', '/api/v1/shop/addresses', undefined, b).catch(() => null)));
       baselinePerSec = Math.round(sample.length / ((performance.now() - baseStart) / 1000));
       console.log(`  baseline: GET /api/v1/shop/addresses ${baselinePerSec} req/s at concurrency ${C}`);
 
@@ -441,7 +434,7 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
         steadyP99Ms: steadyP99,
       };
     } finally {
-      await stopServer(server.child);
+      await stopChild(server.child, 15_000);
     }
 
     // The truth is in the database: count it there.
@@ -505,6 +498,10 @@ async function run(kind: 'postgres' | 'pglite'): Promise<Result> {
   }
 }
 
+if (pin) pinProcess(process.pid, GENERATOR_CPU);
+console.log(
+  `flash sale: modes ${DBS.join(', ')}; server on core ${SERVER_CPU}, load generator on core ${GENERATOR_CPU}: ${pin ? 'pinned' : 'not pinned'}`,
+);
 const results: Result[] = [];
 for (const kind of DBS) {
   const r = await run(kind);
@@ -516,27 +513,46 @@ for (const kind of DBS) {
   );
 }
 agent.destroy();
+const figures = (r: Result) => ({
+  db: r.db,
+  attempts: r.attempts,
+  attemptsPerSec: r.attemptsPerSec,
+  p50Ms: r.p50Ms,
+  p99Ms: r.p99Ms,
+  maxMs: r.maxMs,
+  paidOrders: r.paidOrders,
+  unitsSold: r.unitsSold,
+  oversold: r.oversold,
+  doubleCharged: r.doubleCharged,
+  perUserViolations: r.perUserViolations,
+  retryMismatches: r.retryMismatches,
+  errors5xx: r.errors5xx,
+  steadyP99Ms: r.steadyP99Ms,
+  baselinePerSec: r.baselinePerSec,
+});
+const head = results[0];
+const sum = (k: 'oversold' | 'doubleCharged' | 'perUserViolations' | 'retryMismatches') => results.reduce((n, r) => n + r[k], 0);
 console.log('');
-for (const r of results) {
-  console.log(
-    JSON.stringify({
-      bench: r.bench,
-      db: r.db,
-      buyers: r.buyers,
-      stock: r.stock,
-      concurrency: r.concurrency,
-      attempts: r.attempts,
-      attemptsPerSec: r.attemptsPerSec,
-      p50Ms: r.p50Ms,
-      p99Ms: r.p99Ms,
-      paidOrders: r.paidOrders,
-      unitsSold: r.unitsSold,
-      oversold: r.oversold,
-      doubleCharged: r.doubleCharged,
-      perUserViolations: r.perUserViolations,
-      retryMismatches: r.retryMismatches,
-      steadyP99Ms: r.steadyP99Ms,
-      baselinePerSec: r.baselinePerSec,
-    }),
-  );
-}
+console.log(
+  JSON.stringify({
+    bench: 'flash-sale',
+    db: head?.db ?? null,
+    buyers: BUYERS,
+    stock: STOCK,
+    concurrency: C,
+    attempts: head?.attempts ?? 0,
+    attemptsPerSec: head?.attemptsPerSec ?? 0,
+    p50Ms: head?.p50Ms ?? 0,
+    p99Ms: head?.p99Ms ?? 0,
+    paidOrders: head?.paidOrders ?? 0,
+    unitsSold: head?.unitsSold ?? 0,
+    oversold: sum('oversold'),
+    doubleCharged: sum('doubleCharged'),
+    perUserViolations: sum('perUserViolations'),
+    retryMismatches: sum('retryMismatches'),
+    steadyP99Ms: head?.steadyP99Ms ?? 0,
+    baselinePerSec: head?.baselinePerSec ?? 0,
+    pinned: pin,
+    modes: Object.fromEntries(results.map((r) => [r.db, figures(r)])),
+  }),
+);

@@ -3,9 +3,9 @@
  * sending R messages per second in total (default 50) for D seconds (default 20), through the
  * real gateway with real group authorization. Reports p50/p99 delivery latency, lost,
  * server CPU and RSS. Server on core 0 and generators on core 1 when `taskset` exists.
- * Ends with one JSON line.
+ * `--cpu-prof` writes a V8 CPU profile of the server to .tmp/bench-group-fanout/. Ends with one JSON line.
  */
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
@@ -15,6 +15,7 @@ import { createScratchDb } from './realtime/fixtures.ts';
 import { Histogram } from './realtime/histogram.ts';
 import { cpuMs, rssMb } from './realtime/procstat.ts';
 import { insertGroup } from './chat/group-fixture.ts';
+import { canPin, coreShare, pinProcess, sleep } from './support/processes.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,6 +24,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '20' },
     admins: { type: 'string', default: '5' },
     generators: { type: 'string', default: '2' },
+    // Writes a V8 CPU profile of the server to .tmp/bench-group-fanout/ when it stops (open it in Chrome DevTools).
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 const M = Number(args.members);
@@ -31,7 +34,7 @@ const D = Number(args.duration) * 1000;
 const ADMINS = Number(args.admins);
 const GENS = Number(args.generators);
 const log = (...a: unknown[]) => console.log(`[fanout ${new Date().toISOString().slice(11, 19)}]`, ...a);
-const pin = spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
+const pin = canPin();
 const now = (): number => performance.timeOrigin + performance.now();
 
 interface Report {
@@ -52,17 +55,24 @@ async function main() {
     await schema.stop();
     const g = await insertGroup(db.url, M, { admins: ADMINS });
     // Connection bursts and the admins' rate are far above what people do; lift the per-person limits.
-    const server = await startServerProcess({
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
-      CHAT_MESSAGES_PER_10S: '100000',
-      WS_FRAMES_PER_SECOND: '100000',
-      WS_STORED_PUBLISHES_PER_MIN: '100000',
-    });
+    const profDir = path.resolve(import.meta.dirname, '..', '.tmp', 'bench-group-fanout');
+    const server = await startServerProcess(
+      {
+        DATABASE_URL: db.url,
+        LOG_LEVEL: 'warn',
+        CHAT_MESSAGES_PER_10S: '100000',
+        WS_FRAMES_PER_SECOND: '100000',
+        WS_STORED_PUBLISHES_PER_MIN: '100000',
+      },
+      undefined,
+      args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [],
+    );
     const pid = server.child.pid!;
-    if (pin) spawnSync('taskset', ['-a', '-p', '-c', '0', String(pid)], { stdio: 'ignore' });
-    if (pin) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+    if (pin) pinProcess(pid, '0', { threads: true });
+    if (pin) pinProcess(process.pid, '1');
     const url = `${server.url.replace('http', 'ws')}/ws?v=1`;
+    const share = pin ? coreShare('0', pin) : null;
+    if (share !== null) log(`a busy process gets ${Math.round(share * 100)}% of the server's core right now (other work on this machine)`);
     log(`group of ${M + 1}, ${ADMINS} admins, ${R} msg/s for ${D / 1000} s, ${GENS} generators${pin ? ', pinned' : ''}`);
 
     const gens = Array.from({ length: GENS }, () =>
@@ -71,7 +81,7 @@ async function main() {
     let subbed = 0;
     const reports: Promise<Report>[] = [];
     for (const [i, child] of gens.entries()) {
-      if (pin && child.pid) spawnSync('taskset', ['-p', '-c', '1', String(child.pid)], { stdio: 'ignore' });
+      if (pin && child.pid) pinProcess(child.pid, '1');
       child.on('message', (m: { t: string }) => {
         if (m.t === 'subbed') subbed++;
       });
@@ -83,7 +93,7 @@ async function main() {
     }
     const listeners = M - ADMINS;
     const t0 = Date.now();
-    while (subbed < listeners && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 250));
+    while (subbed < listeners && Date.now() - t0 < 120_000) await sleep(250);
     log(`${subbed} of ${listeners} members subscribed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     // The admins publish round-robin; each message's text starts with its send time.
@@ -121,13 +131,23 @@ async function main() {
       );
       sent++;
       const next = start + sent * interval;
-      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+      await sleep(Math.max(0, next - performance.now()));
     }
     const cpu = ((cpuMs(pid) - cpu0) / (Date.now() - wall0)) * 100;
     const rss = rssMb(pid);
-    await new Promise((r) => setTimeout(r, 5000));
+    await sleep(5000);
     for (const child of gens) {
-      reports.push(new Promise<Report>((resolve) => child.once('message', (m: Report & { t: string }) => resolve(m))));
+      // A generator still subscribing stragglers sends 'subbed' messages first: wait for its report.
+      reports.push(
+        new Promise<Report>((resolve) => {
+          const onReport = (m: Report & { t: string }) => {
+            if (m.t !== 'report') return;
+            child.off('message', onReport);
+            resolve(m);
+          };
+          child.on('message', onReport);
+        }),
+      );
       child.send({ t: 'collect' });
     }
     const all = await Promise.all(reports);
@@ -166,6 +186,9 @@ async function main() {
         reordered,
         serverCpuPct: Math.round(cpu),
         serverRssMb: Math.round(rss),
+        // One server process on one core (when pinned); its share of that core at the start.
+        serverCores: pin ? 1 : null,
+        coreShare: share,
       }),
     );
   } finally {
@@ -174,5 +197,6 @@ async function main() {
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
+
 await main();
 process.exit(0);

@@ -16,19 +16,30 @@
  * 90 % sharing a coarse location (--located 0.9))
  * fed through the server's pairing code on a simulated clock; precision and recall of the pairs.
  *
+ * Part 1 runs once per store (--store memory|redis|both, both by default): the queue in the
+ * server's memory, then in Redis (REDIS_URL from BENCH_REDIS_URL, default redis://127.0.0.1:6379,
+ * under a fresh REDIS_PREFIX). The server is pinned to core 0 and this process to core 1 when
+ * `taskset` exists and the machine has two cores (--no-pin to turn it off). --cpu-prof writes the
+ * server's V8 CPU profile under .tmp/bench-match/prof/. Printed beside each run: the load
+ * generator's event-loop delay p99 and the share of the server's core a busy process got before
+ * and after the run (the machine is shared; the JSON line carries the smaller as `serverCoreShare`),
+ * and the queue requests answered per second of the server's own CPU (`matchReqPerCpuSec`): the
+ * cost of a request, which the machine's load does not change as much as it changes the waits.
+ *
  * Flags: --users N (10000) --seconds S (60) --shakes N (10000) --shake-rate per second (20)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { createScratchDb, insertAccounts } from './realtime/fixtures.ts';
 import { Histogram } from './realtime/histogram.ts';
+import { cpuMs } from './realtime/procstat.ts';
+import { canPin, coreShare, freePort, pinProcess, root, sleep, spawnLogged, stopChild, waitForPort } from './support/processes.ts';
 import { ShakePairer, estimateShakeTime, type Shake } from '../server/src/modules/match/shake.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: number) => {
   const i = args.indexOf(`--${name}`);
@@ -42,44 +53,20 @@ const LOCATED = flag('located', 0.9);
 const WARMUP_S = flag('warmup', 15);
 const JITTER = flag('jitter', 20);
 const OWD_ERR = flag('owd-error', 10);
+const STORE = (() => {
+  const i = args.indexOf('--store');
+  const v = i >= 0 ? args[i + 1] : 'both';
+  if (v !== 'memory' && v !== 'redis' && v !== 'both') throw new Error('--store must be memory, redis or both');
+  return v;
+})();
+const CPU_PROF = args.includes('--cpu-prof');
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = (...a: unknown[]) => console.log(`[bench:match]`, ...a);
 
-// ---------- helpers ----------
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('server did not start');
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => (clearTimeout(kill), resolve()));
-    child.kill('SIGTERM');
-  });
-}
+type StoreKind = 'memory' | 'redis';
+const PIN = canPin(args);
+const SERVER_CPU = '0';
+const GENERATOR_CPU = '1';
 
 const rand = (a: number, b: number) => a + Math.random() * (b - a);
 const INTERESTS = [
@@ -134,7 +121,7 @@ interface Sim {
   cid: number;
 }
 
-async function queueBench(): Promise<{
+async function queueBench(store: StoreKind): Promise<{
   users: number;
   reqPerSec: number;
   p50: number;
@@ -144,6 +131,12 @@ async function queueBench(): Promise<{
   doubleMatched: number;
   matches: number;
   errors: number;
+  /** p99 delay of this process's event loop during the run: a late timer inflates every wait measured here. */
+  generatorLagP99: number;
+  /** The share of the server's core a busy process got just before and just after the run (`coreShare`). */
+  coreShare: [number, number];
+  /** Queue requests answered per second of CPU the server process used over the run: what one core would answer, whatever the machine's load. */
+  reqPerCpuSec: number;
 }> {
   const db = await createScratchDb();
   const port = await freePort();
@@ -163,32 +156,23 @@ async function queueBench(): Promise<{
     MATCH_SKIPS_PER_MIN: '1000000',
     MATCH_SKIPS_PER_HOUR: '1000000',
   };
-  const child = spawn(
-    'bash',
-    [
-      '-c',
-      'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"',
-      'bench',
-      process.execPath,
-      '--import',
-      'tsx',
-      path.join(root, 'server/src/main.ts'),
-    ],
-    {
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      cwd: root,
-    },
-  );
+  if (store === 'redis') {
+    env.REDIS_URL = REDIS_URL;
+    env.REDIS_PREFIX = `bench-match-${randomBytes(4).toString('hex')}`;
+  } else delete env.REDIS_URL;
+  const node = [process.execPath];
+  if (CPU_PROF) node.push('--cpu-prof', '--cpu-prof-dir', path.join(root, '.tmp', 'bench-match', 'prof'));
+  node.push('--import', 'tsx', path.join(root, 'server/src/main.ts'));
+  const child = spawnLogged(node, { cpu: SERVER_CPU, pin: PIN, env, raiseFdLimit: true });
   const sims: Sim[] = [];
   try {
-    await waitForPort(port, child);
+    await waitForPort(port, child, { timeoutMs: 90_000 });
     const accounts = await insertAccounts(db.url, USERS);
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
     await c.query(`insert into match_profiles (user_id, adult_confirmed_at, rules_accepted_at) select id, now(), now() from users`);
     await c.end();
-    log(`${USERS} accounts opted in; connecting sockets`);
+    log(`${store} store: ${USERS} accounts opted in; connecting sockets`);
 
     const waits = new Histogram();
     /** Waits of joins after the warm-up (everyone's first join loads their opt-in, blocks and reports from Postgres). */
@@ -289,7 +273,11 @@ async function queueBench(): Promise<{
     }
     log(`${sims.length} sockets subscribed; running ${SECONDS} s`);
 
+    const shareBefore = coreShare(SERVER_CPU, PIN);
+    const cpuAtStart = cpuMs(child.pid!);
     running = true;
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     // Everyone arrives within the first 10 s; waits count as steady state from 15 s on.
     for (const s of sims) later(s, rand(0, 10_000), () => join(s, 'join'));
     const started = performance.now();
@@ -302,8 +290,10 @@ async function queueBench(): Promise<{
         ),
       10_000,
     );
-    await new Promise((r) => setTimeout(r, SECONDS * 1000));
+    await sleep(SECONDS * 1000);
     running = false;
+    const serverCpuS = (cpuMs(child.pid!) - cpuAtStart) / 1000;
+    lag.disable();
     clearInterval(progress);
     const elapsed = (performance.now() - started) / 1000;
     const total = handled - handledAtStart;
@@ -318,6 +308,9 @@ async function queueBench(): Promise<{
       doubleMatched,
       matches,
       errors,
+      generatorLagP99: lag.percentile(99) / 1e6,
+      coreShare: [shareBefore, coreShare(SERVER_CPU, PIN)],
+      reqPerCpuSec: serverCpuS > 0 ? Math.round(total / serverCpuS) : 0,
     };
   } finally {
     for (const s of sims) s.ws.terminate();
@@ -390,21 +383,39 @@ async function main() {
     `shake: ${SHAKES} shakes (${shake.truePairs} true pairs at ${SHAKE_RATE} pairs/s), window ${shake.windowMs} ms: ${shake.found} pairs, precision ${shake.precision.toFixed(4)}, recall ${shake.recall.toFixed(4)}`,
   );
   if (USERS === 0) return;
-  const q = await queueBench();
-  log(
-    `queue: ${q.users} users, ${q.reqPerSec} requests/s handled, ${q.matches} match_found, wait after ${WARMUP_S} s warm-up p50 ${q.p50.toFixed(1)} ms p99 ${q.p99.toFixed(1)} ms (whole run incl. the cold ramp: p50 ${q.p50All.toFixed(1)} ms p99 ${q.p99All.toFixed(1)} ms), double matches ${q.doubleMatched}, errors ${q.errors}`,
-  );
+  if (PIN) pinProcess(process.pid, GENERATOR_CPU);
+  log(`pinned: ${PIN ? `server on core ${SERVER_CPU}, load generator on core ${GENERATOR_CPU}` : 'no'}`);
+  const stores: StoreKind[] = STORE === 'both' ? ['memory', 'redis'] : [STORE];
+  const results = new Map<StoreKind, Awaited<ReturnType<typeof queueBench>>>();
+  for (const kind of stores) {
+    const q = await queueBench(kind);
+    results.set(kind, q);
+    log(
+      `queue (${kind}): ${q.users} users, ${q.reqPerSec} requests/s handled, ${q.matches} match_found, wait after ${WARMUP_S} s warm-up p50 ${q.p50.toFixed(1)} ms p99 ${q.p99.toFixed(1)} ms (whole run incl. the cold ramp: p50 ${q.p50All.toFixed(1)} ms p99 ${q.p99All.toFixed(1)} ms), double matches ${q.doubleMatched}, errors ${q.errors}, load generator event-loop delay p99 ${q.generatorLagP99.toFixed(0)} ms, share of the server's core free for a busy process before/after ${q.coreShare.join('/')}, ${q.reqPerCpuSec} requests per server CPU-second`,
+    );
+  }
+  const r1 = (n: number) => Math.round(n * 10) / 10;
+  // The memory store's figures keep the original names; the Redis store's carry a `Redis` suffix.
+  const figures = (q: Awaited<ReturnType<typeof queueBench>>, suffix: string) => ({
+    [`matchReqPerSec${suffix}`]: q.reqPerSec,
+    [`p50WaitMs${suffix}`]: r1(q.p50),
+    [`p99WaitMs${suffix}`]: r1(q.p99),
+    [`p99WaitMsWithRamp${suffix}`]: r1(q.p99All),
+    [`doubleMatched${suffix}`]: q.doubleMatched,
+    [`serverCoreShare${suffix}`]: Math.min(...q.coreShare),
+    [`matchReqPerCpuSec${suffix}`]: q.reqPerCpuSec,
+  });
+  const mem = results.get('memory');
+  const red = results.get('redis');
   console.log(
     JSON.stringify({
       bench: 'match',
-      users: q.users,
-      matchReqPerSec: q.reqPerSec,
-      p50WaitMs: Math.round(q.p50 * 10) / 10,
-      p99WaitMs: Math.round(q.p99 * 10) / 10,
-      p99WaitMsWithRamp: Math.round(q.p99All * 10) / 10,
-      doubleMatched: q.doubleMatched,
+      users: (mem ?? red)?.users ?? 0,
+      ...(mem ? figures(mem, '') : {}),
+      ...(red ? figures(red, 'Redis') : {}),
       shakePrecision: Math.round(shake.precision * 10_000) / 10_000,
       shakeRecall: Math.round(shake.recall * 10_000) / 10_000,
+      pinned: PIN,
     }),
   );
 }

@@ -11,20 +11,18 @@
  *
  * Usage: node --import tsx bench/realtime.ts [--subscribers 5000] [--rate 100] [--duration 20]
  *          [--capacity-steps 6] [--capacity-duration 8] [--p99-limit 100] [--warmup 3] [--servers tremolo,socketio]
- *          [--generators N] [--no-pin]
+ *          [--generators N] [--no-pin] [--cpu-prof]
  * The last line of output is the JSON summary.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Histogram } from './realtime/histogram.ts';
 import type { CollectReport, ConnectReport, FromGenerator, PublishReport, ServerKind, ToGenerator } from './realtime/messages.ts';
 import { cpuMs, rssMb } from './realtime/procstat.ts';
 import { backendPids, createScratchDb, insertAccounts, type ScratchDb } from './realtime/fixtures.ts';
-
-const root = path.resolve(import.meta.dirname, '..');
+import { canPin, coreShare, cpuCount, freePort, pinProcess, root, spawnLogged, stopChild, waitForPort } from './support/processes.ts';
 const logDir = path.join(root, '.tmp', 'bench-realtime');
 mkdirSync(logDir, { recursive: true });
 
@@ -42,6 +40,8 @@ const { values: flags } = parseArgs({
     'no-pin': { type: 'boolean', default: false },
     // Another checkout whose server to measure (A/B against a baseline commit); its node_modules must resolve.
     'server-root': { type: 'string' },
+    // Writes a V8 CPU profile of the Tremolo server to .tmp/bench-realtime/ when it stops (open it in Chrome DevTools).
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 
@@ -56,7 +56,7 @@ const servers = (flags.servers ?? '').split(',').filter((s): s is ServerKind => 
 // One process holds at most this many sockets (file descriptor limits); extra ones share core 1.
 const perGenerator = 15_000;
 const generatorCount = flags.generators ? Math.max(1, Number(flags.generators)) : Math.max(1, Math.ceil(S / perGenerator));
-const pin = !flags['no-pin'] && hasTaskset() && cpuCount() >= 2;
+const pin = canPin();
 const SERVER_CPU = '0';
 const GENERATOR_CPU = '1';
 
@@ -66,88 +66,13 @@ function positive(name: 'subscribers' | 'rate' | 'duration' | 'capacity-duration
   return n;
 }
 
-function hasTaskset(): boolean {
-  return spawnSync('taskset', ['-V'], { stdio: 'ignore' }).status === 0;
-}
-
-function cpuCount(): number {
-  const r = spawnSync('nproc', [], { encoding: 'utf8' });
-  return Number(r.stdout?.trim()) || 1;
-}
-
 const log = (line: string) => console.log(line);
-
-/**
- * The machine is shared: how much of the server's core a busy process actually gets right now.
- * Printed beside the results, because a server that gets half a core is measured at half speed.
- */
-function coreShare(cpu: string): number {
-  const probe =
-    'const t=performance.now(),c=process.cpuUsage();let x=0;while(performance.now()-t<1000)x+=Math.sqrt(x+1);' +
-    'const u=process.cpuUsage(c);console.log((u.user+u.system)/1000/(performance.now()-t))';
-  const argv = [process.execPath, '-e', probe];
-  const r = spawnSync(pin ? 'taskset' : argv[0]!, pin ? ['-c', cpu, ...argv] : argv.slice(1), { encoding: 'utf8' });
-  return Math.round(Number(r.stdout.trim()) * 100) / 100 || 0;
-}
 
 // ---------------------------------------------------------------- processes
 
-/** Spawns through bash to lift the descriptor limit to its hard maximum, and pins to a core. */
-function spawnPinned(cpu: string | null, argv: string[], env: NodeJS.ProcessEnv, name: string, ipc: boolean): ChildProcess {
-  const out = createWriteStream(path.join(logDir, `${name}.log`));
-  const cmd = pin && cpu !== null ? ['taskset', '-c', cpu, ...argv] : argv;
-  const child = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'bench', ...cmd], {
-    cwd: root,
-    env,
-    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
-  return child;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}; see ${logDir}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(200);
-  }
-  throw new Error(`server did not listen on ${port}`);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+/** Servers and generators hold thousands of sockets each: the descriptor limit is lifted first. */
+function spawnPinned(cpu: string, argv: string[], env: NodeJS.ProcessEnv, name: string, ipc: boolean): ChildProcess {
+  return spawnLogged(argv, { cpu, pin, env, logFile: path.join(logDir, `${name}.log`), ipc, raiseFdLimit: true });
 }
 
 interface RunningServer {
@@ -185,9 +110,10 @@ async function startTremolo(): Promise<RunningServer> {
     PAYMENT_WEBHOOK_SECRET: 'bench-realtime-secret',
   };
   const serverMain = path.resolve(flags['server-root'] ?? root, 'server/src/main.ts');
-  const child = spawnPinned(SERVER_CPU, [process.execPath, '--import', 'tsx', serverMain], env, 'tremolo-server', false);
+  const prof = flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', logDir] : [];
+  const child = spawnPinned(SERVER_CPU, [process.execPath, ...prof, '--import', 'tsx', serverMain], env, 'tremolo-server', false);
   try {
-    await waitForPort(port, child);
+    await waitForPort(port, child, { timeoutMs: 90_000, logDir });
     const accounts = await insertAccounts(db.url, S);
     return {
       kind: 'tremolo',
@@ -219,7 +145,7 @@ async function startSocketio(): Promise<RunningServer> {
     'socketio-server',
     false,
   );
-  await waitForPort(port, child);
+  await waitForPort(port, child, { timeoutMs: 90_000, logDir });
   return {
     kind: 'socketio',
     pid: child.pid!,
@@ -490,7 +416,7 @@ async function findCapacity(session: Session, main: StepResult): Promise<{ steps
 
 async function benchServer(kind: ServerKind): Promise<ServerSummary> {
   log(`\n== ${kind}: starting server${pin ? ` (server on core ${SERVER_CPU}, generator on core ${GENERATOR_CPU})` : ''}`);
-  const share = coreShare(SERVER_CPU);
+  const share = coreShare(SERVER_CPU, pin);
   log(`  a busy process gets ${Math.round(share * 100)}% of the server's core right now (other work on this machine)`);
   const server = kind === 'tremolo' ? await startTremolo() : await startSocketio();
   const gens: Generator[] = [];
@@ -568,7 +494,7 @@ function summary(s: ServerSummary | undefined) {
 }
 
 async function main(): Promise<void> {
-  if (pin) spawnSync('taskset', ['-p', '-c', GENERATOR_CPU, String(process.pid)], { stdio: 'ignore' });
+  if (pin) pinProcess(process.pid, GENERATOR_CPU);
   log(
     `realtime fan-out: S=${S} subscribers, R=${R} msg/s, D=${D} s; ${generatorCount} generator process(es); pinned: ${pin ? 'yes' : 'no'}; logs in ${path.relative(root, logDir)}/`,
   );
@@ -586,6 +512,8 @@ async function main(): Promise<void> {
       durationSec: D,
       capacityStepSec: capacityDuration,
       pinned: pin,
+      // Each server is one Node process pinned to one core: the figures compare core for core.
+      serverCores: pin ? 1 : cpuCount(),
       tremolo: summary(t),
       socketio: summary(s),
       ratio,

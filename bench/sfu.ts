@@ -34,6 +34,7 @@ import { WeriftSfu } from '../server/src/platform/media/werift/index.ts';
 import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS } from '../server/src/test/chromium.ts';
 import { cpuMs } from './realtime/procstat.ts';
 import { SFU_BENCH_PAGE } from './sfu/page.ts';
+import { sleep } from './support/processes.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -105,8 +106,6 @@ type Hooks = {
   take(): Promise<{ samples: number[]; frames: number; misreads: number }>;
   sentKbps(): Promise<Record<string, { bytes: number; fps: number; width: number }>>;
 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;

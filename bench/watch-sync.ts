@@ -22,13 +22,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { positionAt, type PlaybackState, type WatchParty } from '@tremolo/protocol';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support/browser.ts';
 import { startServer } from '../e2e/support/server.ts';
 import { makeVideo, uploadVideo } from '../e2e/support/video.ts';
+import { root, sleep } from './support/processes.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -134,8 +134,6 @@ async function person(browser: Browser, base: string, handle: string, proxied: b
   page.on('pageerror', (e) => console.error(`[${handle}] page error: ${e.message}`));
   return { name: handle, base, context, page, proxied, csrf: csrfToken };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -358,7 +356,6 @@ function describeRun(r: RunResult, seekWindowMs: number) {
 // ---------------------------------------------------------------- main
 
 async function main() {
-  const root = path.resolve(import.meta.dirname, '..');
   console.log('building the web app…');
   // The test build has window.__watch and ?sync=naive; startServer serves it.
   const built = spawnSync('npm', ['run', '-s', 'build:test'], { cwd: root, stdio: 'ignore' });

@@ -2,30 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { DESKTOP, MOBILE, launch, newPerson, type Person } from './support/browser.ts';
-import { eventually, signUp } from './support/people.ts';
+import { apiAs, eventually, signUp } from './support/people.ts';
 import { startServer, type RunningServer } from './support/server.ts';
-
-/** Calls the API from inside a person's page, with their session and CSRF token. */
-async function apiAs(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const session = (await (await fetch('/api/v1/auth/session')).json()) as { csrfToken: string };
-      const res = await fetch(url, {
-        method,
-        headers:
-          body === undefined
-            ? { 'x-csrf-token': session.csrfToken }
-            : { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
-    },
-    { method, url, body },
-  );
-}
 
 const SHOTS = process.env.E2E_SCREENSHOTS;
 
@@ -90,9 +70,9 @@ describe('fan groups and direct messages', () => {
     const row = page.getByTestId('card-fan-group');
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', /Followers only/);
-    // Not a follower yet: the server says why, in plain words.
-    await page.getByTestId('card-group-join').click();
-    assert.match((await page.getByTestId('card-group-error').textContent()) ?? '', /Follow the creator/);
+    // Not a follower yet: the card says what to do, with the follow right there instead of a join.
+    assert.match((await row.getByTestId('join-blocked').textContent()) ?? '', /Follow Lina.* to join this group/);
+    assert.equal(await row.getByTestId('card-group-join').count(), 0);
 
     await page.getByTestId('card-follow').click();
     await page.getByTestId('card-unfollow').waitFor();
@@ -236,7 +216,8 @@ describe('fan groups and direct messages', () => {
     );
     await leo.page.reload();
     await eventually(async () => assert.equal(await row.getByTestId('conversation-unread').textContent(), '1'));
-    assert.equal(await leo.page.getByTestId('messages-tab-chats').textContent(), '聊天');
+    // Group messages count in the Chats badge, as DMs do.
+    await eventually(async () => assert.equal(await leo.page.getByTestId('messages-tab-chats').textContent(), '聊天1'));
   });
 
   test('two friends exchange a direct message, delivered live', async () => {

@@ -65,8 +65,9 @@ describe('profile, card and avatar', () => {
   test('following while logged out leads through sign up and back to the card', async () => {
     const page = mia.page;
     await page.getByTestId('card-login-to-follow').click();
-    await page.getByTestId('login-form').waitFor();
-    await page.getByTestId('goto-signup').click();
+    // The prompt says what signing up is for, over the card.
+    await page.getByTestId('auth-prompt').waitFor();
+    await page.getByTestId('auth-prompt-signup').click();
     await page.getByTestId('signup-submit').click();
     // The form explains what is missing before anything is sent.
     assert.equal(await page.getByTestId('signup-handle-problem').textContent(), 'A handle has 3 to 24 characters');
@@ -75,9 +76,9 @@ describe('profile, card and avatar', () => {
     await page.getByTestId('signup-password').fill(PASSWORD);
     await page.getByTestId('signup-submit').click();
 
+    // Back on the card, and the follow tapped before signing up is done.
     await page.getByTestId('card').waitFor();
     assert.equal(new URL(page.url()).pathname, '/u/lina_beauty');
-    await page.getByTestId('card-follow').click();
     await page.getByTestId('card-unfollow').waitFor();
     await eventually(async () => assert.equal(await page.getByTestId('count-followers').locator('strong').textContent(), '5'));
   });
@@ -108,7 +109,14 @@ describe('profile, card and avatar', () => {
     await page.getByTestId('lang-zh-CN').click();
     await page.getByTestId('avatar-input').setInputFiles(notAnImage);
     await eventually(async () => assert.equal(await error.textContent(), '头像必须是 JPEG、PNG 或 WebP 图片'));
+    // A page opened in Chinese has only the Chinese strings; switching fetches the English ones.
+    await page.reload();
+    await page.getByTestId('lang-en').waitFor();
+    assert.equal(await page.title(), '颤音');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
     await page.getByTestId('lang-en').click();
+    await eventually(async () => assert.equal(await page.title(), 'Tremolo'));
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   });
 
   test('a good avatar replaces the letter everywhere', async () => {

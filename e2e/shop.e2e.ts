@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { DESKTOP, launch, MOBILE, newPerson, type Person } from './support/browser.ts';
-import { eventually, PASSWORD } from './support/people.ts';
+import { eventually, fillAddress, PASSWORD } from './support/people.ts';
 import { startServer, type RunningServer } from './support/server.ts';
+import { screenshots } from './support/shots.ts';
 
-const SHOTS = process.env.E2E_SHOTS_DIR ?? '';
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+const shot = screenshots('shop', { fullPage: true });
 
 async function signUp(page: Page, handle: string, name: string): Promise<void> {
   await page.goto('/signup');
@@ -37,16 +31,6 @@ function productImage(): Buffer {
     }
   }
   return PNG.sync.write(png);
-}
-
-async function fillAddress(page: Page, name: string): Promise<void> {
-  await page.getByTestId('address-form').waitFor();
-  await page.locator('#addr-name').fill(name);
-  await page.locator('#addr-phone').fill('+86 138 0000 0000');
-  await page.locator('#addr-line1').fill('1 Huaihai Road');
-  await page.locator('#addr-city').fill('Shanghai');
-  await page.getByTestId('address-save').click();
-  await page.getByTestId('address-option').first().waitFor();
 }
 
 /**
@@ -217,7 +201,7 @@ describe('a flash sale from listing to dashboard', () => {
     await s.locator('[data-testid="order"][data-status="shipped"]').first().waitFor();
 
     await eventually(async () => assert.equal(await p.getByTestId('order').getAttribute('data-status'), 'shipped'));
-    const words = winner === ben ? /shipped/ : /已发货/;
+    const words = winner === ben ? /Shipped/ : /已发货/;
     assert.match((await p.getByTestId('order-status').textContent()) ?? '', words);
     assert.match((await p.getByTestId('order-shipment').textContent()) ?? '', /SF1234567890/);
     assert.equal(await p.evaluate(() => document.body.getAttribute('data-e2e-mark')), 'same-page', 'no reload happened');

@@ -178,9 +178,13 @@ describe('short videos', () => {
     assert.equal(await player.evaluate((v: HTMLVideoElement) => v.muted), true, 'autoplay starts muted');
     assert.ok(((await watch).postDataJSON() as { watchedMs: number }).watchedMs >= 1000, 'watch time is reported');
 
-    // A tap turns the sound on; a double tap likes.
-    await slide.getByTestId('video-tap').click();
+    // The sound button turns the sound on; a tap pauses and another plays; a double tap likes.
+    await slide.getByTestId('video-sound').click();
     await eventually(async () => assert.equal(await player.evaluate((v: HTMLVideoElement) => v.muted), false));
+    await slide.getByTestId('video-tap').click();
+    await eventually(async () => assert.equal(await player.evaluate((v: HTMLVideoElement) => v.paused), true));
+    await slide.getByTestId('video-tap').click();
+    await eventually(async () => assert.equal(await player.evaluate((v: HTMLVideoElement) => v.paused), false));
     await slide.getByTestId('video-tap').dblclick();
     await eventually(async () => assert.equal(await slide.getByTestId('video-like-count').textContent(), '1'));
     assert.equal(await slide.getByTestId('video-like').getAttribute('aria-pressed'), 'true');

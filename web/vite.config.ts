@@ -1,15 +1,139 @@
-import { defineConfig } from 'vite';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // The dev server forwards API, media and the WebSocket to a locally running Tremolo server,
 // so the browser sees one origin exactly as in production (cookies and the gateway's origin check rely on it).
 const backend = 'http://localhost:8080';
 
+const brotli = promisify(brotliCompress);
+const gz = promisify(gzip);
+const COMPRESSIBLE = /\.(js|css|html|svg|json|txt)$/;
+// Below this a compressed copy saves less than the headers it costs.
+const MIN_BYTES = 1024;
+
+/**
+ * Writes `.br` and `.gz` copies of the built text files next to them, at the highest levels
+ * (done once per build, so the server never compresses a file per request: it picks the copy
+ * the browser's Accept-Encoding allows). Source maps are never served, so never compressed.
+ */
+function precompress(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'tremolo-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
+    async closeBundle() {
+      const files = (await readdir(outDir, { recursive: true })).map((f) => path.join(outDir, f));
+      await Promise.all(
+        files
+          .filter((f) => COMPRESSIBLE.test(f))
+          .map(async (f) => {
+            if ((await stat(f)).size < MIN_BYTES) return;
+            const body = await readFile(f);
+            const [br, gzipped] = await Promise.all([
+              brotli(body, {
+                params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+              }),
+              gz(body, { level: 9 }),
+            ]);
+            await Promise.all([writeFile(`${f}.br`, br), writeFile(`${f}.gz`, gzipped)]);
+          }),
+      );
+    },
+  };
+}
+
+/** Each language's strings chunk, by the module that defines it (lib/i18n.tsx imports them lazily). */
+const STRINGS = { en: 'src/locales/en.ts', 'zh-CN': 'src/locales/zh-CN.ts' };
+
+/**
+ * `src/early.ts` is a build entry of its own, loaded first by index.html: it starts the landing
+ * screen's data request while the app's scripts are still downloading. The page also names each
+ * language's strings chunk in a `<meta name="tremolo:strings:<lang>">` (the hashed file names are
+ * known only here), so early.ts can ask for the one its page shows at once instead of after the app's
+ * scripts have run.
+ */
+function earlyEntry(): Plugin {
+  return {
+    name: 'tremolo-early-entry',
+    config: () => ({
+      build: {
+        rolldownOptions: {
+          input: { index: path.resolve(import.meta.dirname, 'index.html'), early: path.resolve(import.meta.dirname, 'src/early.ts') },
+        },
+      },
+    }),
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'early');
+        const src = chunk ? `/${chunk.fileName}` : ctx.server ? '/src/early.ts' : null;
+        const chunks = Object.values(ctx.bundle ?? {}).filter((c) => c.type === 'chunk');
+        const strings = Object.entries(STRINGS).flatMap(([lang, module]) => {
+          const file = path.resolve(import.meta.dirname, module);
+          const c = chunks.find((x) => x.type === 'chunk' && x.facadeModuleId === file);
+          return c
+            ? [{ tag: 'meta', attrs: { name: `tremolo:strings:${lang}`, content: `/${c.fileName}` }, injectTo: 'head-prepend' as const }]
+            : [];
+        });
+        // `async`: it runs the moment it arrives, not after the stylesheet as a deferred module would;
+        // the meta tags come before it, so they are parsed by then.
+        const early = src ? [{ tag: 'script', attrs: { type: 'module', async: true, src }, injectTo: 'head-prepend' as const }] : [];
+        return [...strings, ...early];
+      },
+    },
+  };
+}
+
 // `--mode test` is the build end-to-end tests and the browser benchmarks run against: it keeps the
 // page hooks they read (window.__watch, window.__room, ?sync=naive) and goes to its own folder, so
 // what `npm run build` makes for production never carries them and is never replaced by it.
+/**
+ * The installable app: the web manifest, and the service worker (`src/sw/sw.ts`, built with the
+ * list of files to cache at install injected by Workbox). The page registers it itself and asks
+ * the person before a new version takes over (`components/UpdatePrompt.tsx`).
+ */
+const pwa = () =>
+  VitePWA({
+    strategies: 'injectManifest',
+    srcDir: 'src/sw',
+    filename: 'sw.ts',
+    registerType: 'prompt',
+    injectRegister: false,
+    includeAssets: ['favicon.ico', 'favicon.svg', 'apple-touch-icon.png'],
+    injectManifest: {
+      // Both languages' strings and every screen's chunk: the whole app opens offline.
+      globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
+      maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
+    },
+    manifest: {
+      id: '/',
+      name: 'Tremolo 颤音',
+      short_name: 'Tremolo',
+      description: 'Short videos, live rooms and a shop with your friends',
+      start_url: '/',
+      scope: '/',
+      display: 'standalone',
+      orientation: 'portrait',
+      background_color: '#0b0b10',
+      theme_color: '#0b0b10',
+      icons: [
+        { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
+        { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
+    },
+  });
+
 export default defineConfig(({ mode }) => ({
-  plugins: [react()],
+  plugins: [react(), earlyEntry(), pwa(), precompress()],
   build: { outDir: mode === 'test' ? 'dist-test' : 'dist', emptyOutDir: true, sourcemap: 'hidden' },
   server: {
     proxy: {

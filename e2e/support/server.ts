@@ -38,7 +38,7 @@ function exited(child: ChildProcess): Promise<void> {
  * Starts the real server as its own process (what `npm start` runs), on a free port with a
  * fresh data directory, and waits until it answers /readyz. It serves the web app's test build.
  */
-const GENEROUS_LIMITS: Record<string, string> = {
+export const GENEROUS_LIMITS: Record<string, string> = {
   WRITES_PER_ROUTE_PER_MIN: '100000',
   WS_STORED_PUBLISHES_PER_MIN: '100000',
   FOLLOWS_PER_MIN: '100000',
@@ -57,7 +57,17 @@ const GENEROUS_LIMITS: Record<string, string> = {
   RATE_LIMIT_LOGIN_FAILS_PER_IP_PER_HOUR: '100000',
 };
 
-export async function startServer(opts: { seedDemo?: boolean; port?: number; dataDir?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  opts: {
+    seedDemo?: boolean;
+    port?: number;
+    dataDir?: string;
+    readyWithinMs?: number;
+    broadcast?: boolean;
+    /** More settings for this server only (e.g. a smaller broadcast picture). */
+    env?: Record<string, string>;
+  } = {},
+): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   // A data directory passed in belongs to the caller (to restart on the same data); ours is removed.
   const ownDir = opts.dataDir === undefined;
@@ -77,10 +87,13 @@ export async function startServer(opts: { seedDemo?: boolean; port?: number; dat
       // The test build (`npm run build:test`): the page hooks the tests read are only in it.
       WEB_DIST_DIR: path.join(repoRoot, 'web', 'dist-test'),
       SEED_DEMO: opts.seedDemo ? 'true' : 'false',
+      // The room tests are about WebRTC for everyone; the broadcast tests ask for the HLS audience.
+      BROADCAST: opts.broadcast ? 'true' : 'false',
       LOG_LEVEL: 'warn',
       // Each test file signs several people up from one address.
       RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '1000',
       RATE_LIMIT_LOGIN_PER_IP_PER_MIN: '1000',
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -97,7 +110,10 @@ export async function startServer(opts: { seedDemo?: boolean; port?: number; dat
     if (ownDir) await rm(dataDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 60_000;
+  // PGlite migrates a fresh data directory at start, and seeding the demo signs six people up
+  // (argon2) before the port opens: on a loaded machine that takes 30-80 s.
+  const readyWithinMs = opts.readyWithinMs ?? 120_000;
+  const deadline = Date.now() + readyWithinMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       await stop();
@@ -112,5 +128,5 @@ export async function startServer(opts: { seedDemo?: boolean; port?: number; dat
     await new Promise((r) => setTimeout(r, 200));
   }
   await stop();
-  throw new Error(`server did not become ready within 60 s:\n${log}`);
+  throw new Error(`server did not become ready within ${readyWithinMs / 1000} s:\n${log}`);
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -11,6 +12,7 @@ import { openDatabase, type Database } from './platform/db/client.ts';
 import { AppError } from './platform/errors.ts';
 import { Router } from './platform/http/route.ts';
 import { installSecurityHeaders } from './platform/http/security-headers.ts';
+import { RequestLog } from './platform/http/request-log.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling } from './platform/http/errors.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { RateLimit } from './platform/auth/rate-limit.ts';
@@ -26,6 +28,8 @@ import type { Platform } from './platform/module.ts';
 import { createCluster } from './platform/cluster/index.ts';
 import type { Cluster } from './platform/cluster/cluster.ts';
 import { createSfu } from './platform/media/index.ts';
+import { ClusteredSfu } from './platform/media/clustered.ts';
+import { LocalNodeRpc, RedisNodeRpc } from './platform/cluster/rpc.ts';
 import type { SfuAdapter } from './platform/media/sfu.ts';
 import type { Jobs } from './platform/jobs/jobs.ts';
 import { PgBossJobs } from './platform/jobs/pg-boss.ts';
@@ -36,12 +40,16 @@ import * as cardsModule from './modules/cards/index.ts';
 import * as videosModule from './modules/videos/index.ts';
 import * as feedsModule from './modules/feeds/index.ts';
 import * as shopModule from './modules/shop/index.ts';
+import * as searchModule from './modules/search/index.ts';
 import * as fansModule from './modules/fans/index.ts';
 import * as groupsModule from './modules/groups/index.ts';
 import * as dmsModule from './modules/dms/index.ts';
 import * as watchModule from './modules/watch/index.ts';
 import * as matchModule from './modules/match/index.ts';
 import * as roomsModule from './modules/rooms/index.ts';
+import * as previewsModule from './modules/previews/index.ts';
+import * as pushModule from './modules/push/index.ts';
+import * as moderationModule from './modules/moderation/index.ts';
 import type { AccountsService } from './modules/accounts/service.ts';
 import type { NotificationsService } from './modules/notifications/service.ts';
 import type { GraphService } from './modules/graph/service.ts';
@@ -52,9 +60,12 @@ import type { GroupsService } from './modules/groups/service.ts';
 import type { DmsService } from './modules/dms/service.ts';
 import type { VideosService } from './modules/videos/service.ts';
 import type { FeedsService } from './modules/feeds/service.ts';
+import type { SearchService } from './modules/search/service.ts';
 import type { WatchService } from './modules/watch/service.ts';
 import type { Match } from './modules/match/parts.ts';
 import type { Rooms } from './modules/rooms/parts.ts';
+import type { PushService } from './modules/push/service.ts';
+import type { ModerationService } from './modules/moderation/service.ts';
 
 export interface Services {
   accounts: AccountsService;
@@ -63,6 +74,7 @@ export interface Services {
   cards: CardsService;
   videos: VideosService;
   feeds: FeedsService;
+  search: SearchService;
   shop: ShopService;
   fans: FansService;
   groups: GroupsService;
@@ -70,6 +82,8 @@ export interface Services {
   watch: WatchService;
   match: Match;
   rooms: Rooms;
+  push: PushService;
+  moderation: ModerationService;
 }
 
 export interface App {
@@ -106,6 +120,7 @@ export async function buildApp(config: Config): Promise<App> {
 
   const http = Fastify({
     logger: { level: config.logLevel },
+    logController: new RequestLog(),
     bodyLimit: config.maxBodyBytes,
     // A hop count trusts that many proxies nearest the app, whatever their address (proxy-addr's rule).
     trustProxy: typeof config.trustProxy === 'number' ? hops(config.trustProxy) : config.trustProxy,
@@ -116,13 +131,13 @@ export async function buildApp(config: Config): Promise<App> {
   });
   // The API speaks JSON (and multipart for uploads): anything else is a 415, not a string to validate.
   http.removeContentTypeParser('text/plain');
-  await installSecurityHeaders(http, { https: config.cookieSecure, mediaOrigins: stores.mediaOrigins });
+  installSecurityHeaders(http, { https: config.cookieSecure, mediaOrigins: stores.mediaOrigins });
   await http.register(fastifyCookie);
   await http.register(fastifyMultipart, { limits: { fileSize: config.maxAvatarBytes, files: 1, fields: 5 }, throwFileSizeLimit: true });
 
   const limits = new Limits(config.limits, { redis, redisPrefix: config.redisPrefix });
   const cluster = createCluster(config, database, http.log, metrics);
-  const accounts = accountsModule.createAccounts({ config, db: database.db, storage, limits });
+  const accounts = accountsModule.createAccounts({ config, db: database.db, storage, limits, bus });
   const channels = new ChannelRegistry();
   const store = new EventStore(database.db);
   const gateway = new Gateway({
@@ -136,7 +151,13 @@ export async function buildApp(config: Config): Promise<App> {
     sessionSockets,
   });
   const router = new Router(http, accounts, limits);
-  const sfu = await createSfu(config.media);
+  const rpc = config.redisUrl
+    ? await RedisNodeRpc.connect(config.redisUrl, config.redisPrefix, cluster.nodeId, http.log)
+    : new LocalNodeRpc();
+  // werift's media lives in this process: each room's media has one owner node, and a room whose
+  // node is gone (another node died, or this one crashed before this start) starts over.
+  const localSfu = await createSfu(config.media);
+  const sfu = localSfu.name === 'werift' ? new ClusteredSfu(localSfu, { db: database.db, cluster, rpc, log: http.log }) : localSfu;
   await sfu.start();
   const jobs = new PgBossJobs(
     database.pglite ? { kind: 'pglite', client: database.pglite } : { kind: 'postgres', url: config.databaseUrl ?? '' },
@@ -158,6 +179,7 @@ export async function buildApp(config: Config): Promise<App> {
     limits,
     jobs,
     log: http.log,
+    metrics,
     cluster,
     rateLimit: (name, points, durationSec) => new RateLimit({ name, points, durationSec, redis, redisPrefix: config.redisPrefix }),
   };
@@ -165,24 +187,39 @@ export async function buildApp(config: Config): Promise<App> {
   // Each module builds its service and plugs in its channel policies and routes, in dependency order.
   accountsModule.register(platform, accounts);
   const notifications = notificationsModule.register(platform);
+  const moderation = moderationModule.register(platform, { accounts });
   const graph = graphModule.register(platform, { accounts, notifications });
   const cards = cardsModule.register(platform, { accounts, graph });
-  const videos = videosModule.register(platform, { accounts, graph });
+  const videos = videosModule.register(platform, { accounts, graph, moderation });
   const feeds = feedsModule.register(platform, { videos, graph });
-  const { shop, testPayments, registerWebhooks } = shopModule.register(platform, { accounts, graph, notifications, cards, videos });
+  const { shop, testPayments, registerWebhooks } = shopModule.register(platform, {
+    accounts,
+    graph,
+    notifications,
+    cards,
+    videos,
+    moderation,
+  });
   const fans = fansModule.register(platform, { videos });
-  const groups = groupsModule.register(platform, { accounts, graph, fans, notifications, cards, shop });
+  const groups = groupsModule.register(platform, { accounts, graph, fans, notifications, cards, shop, moderation });
   const dms = dmsModule.register(platform, { accounts, graph, notifications });
   const watch = watchModule.register(platform, { accounts, graph, videos });
-  const match = matchModule.register(platform, { accounts, graph });
-  const rooms = roomsModule.register(platform, { accounts, graph, groups, fans, notifications, shop, videos, cards, sfu });
+  const match = matchModule.register(platform, { accounts, graph, moderation });
+  const rooms = roomsModule.register(platform, { accounts, graph, groups, fans, notifications, shop, videos, cards, sfu, moderation });
+  previewsModule.register(platform, { cards, videos, shop, rooms, watch });
+  const search = searchModule.register(platform, { accounts, graph, videos, feeds, shop, rooms });
+  const push = pushModule.register(platform, { notifications, groups, dms });
+  // Account rights reach the modules that come after accounts and do not know them.
+  accounts.rights.useNotify((userId, payload) => notifications.notify(userId, payload));
+  accounts.rights.addPart({ name: 'notifications', erase: (userId) => notifications.forget(userId) });
+  accounts.rights.addPart({ name: 'push', erase: (userId) => push.forget(userId) });
 
   // Every module has said which jobs it works: create their queues and start taking jobs.
   await jobs.start();
 
   installErrorHandling(http);
   await registerWebhooks(http);
-  installOperations(http, database, metrics, router);
+  installOperations(http, database, stores, metrics, router);
   await installStatic(http, config, stores);
 
   const app: App = {
@@ -195,10 +232,29 @@ export async function buildApp(config: Config): Promise<App> {
     sfu,
     jobs,
     cluster,
-    services: { accounts, graph, notifications, cards, videos, feeds, shop, fans, groups, dms, watch, match, rooms },
+    services: {
+      accounts,
+      graph,
+      notifications,
+      cards,
+      videos,
+      feeds,
+      search,
+      shop,
+      fans,
+      groups,
+      dms,
+      watch,
+      match,
+      rooms,
+      push,
+      moderation,
+    },
     async listen() {
       // Ready means able to serve a feed: the candidate index is loaded before the port opens.
       await feeds.whenReady();
+      // A database from before search (or a fresh one) is indexed before the first search.
+      await search.start();
       // Heartbeating before the first socket, so everything this node holds has a live owner.
       await cluster.start();
       const address = await http.listen({ port: config.port, host: config.host });
@@ -209,12 +265,14 @@ export async function buildApp(config: Config): Promise<App> {
         testPayments.webhookUrl = `http://127.0.0.1:${bound.port}/api/v1/payments/webhooks/test`;
       shop.start();
       rooms.counts.start();
+      accounts.rights.start();
       await videos.start();
       return address;
     },
     async close() {
       // First: a job cut short here is failed now and retried on another node (or at the next start).
       await jobs.stop();
+      await accounts.rights.close();
       await shop.close();
       watch.close();
       match.queue.close();
@@ -222,7 +280,10 @@ export async function buildApp(config: Config): Promise<App> {
       await gateway.close();
       await cluster.close();
       await sfu.close();
+      await rpc.close();
       await http.close();
+      // Index changes still queued are written (they are lost otherwise: the index is rebuilt only when empty).
+      await Promise.race([search.idle(), sleep(5_000)]);
       await videos.close();
       stores.close();
       await feeds.close();
@@ -239,25 +300,46 @@ function hops(n: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < n;
 }
 
-function installOperations(http: FastifyInstance, database: Database, metrics: Metrics, router: Router): void {
-  http.addHook('onResponse', async (req, reply) => {
+/** How long `/readyz` waits for object storage: under HAProxy's check interval (1 s), so a silent bucket fails the check rather than hangs it. */
+const STORAGE_READY_TIMEOUT_MS = 800;
+
+function installOperations(http: FastifyInstance, database: Database, stores: Stores, metrics: Metrics, router: Router): void {
+  http.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
   http.get('/healthz', async () => ({ ok: true }));
   http.get('/readyz', async (_req, reply) => {
     try {
       await database.ping();
-      return { ok: true, database: database.kind };
     } catch {
       return reply.code(503).send(new AppError('internal', 'Database unreachable').toBody());
     }
+    // Uploads and media live in the bucket when there is one: a node that cannot reach it would fail them.
+    try {
+      await stores.check(STORAGE_READY_TIMEOUT_MS);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      return reply.code(503).send(new AppError('internal', `Object storage unreachable (${why})`).toBody());
+    }
+    return { ok: true, database: database.kind, storage: stores.publicDir ? 'disk' : 's3' };
   });
   http.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
   http.get('/api/openapi.json', async () => router.openApi(ErrorBody));
+}
+
+/**
+ * Files under `assets/` carry a content hash in their name: a new build makes new names, so
+ * browsers keep them for a year without asking. Everything else (index.html, which names the
+ * current hashes) is revalidated on each visit (ETag), so a deploy is seen on the next load.
+ */
+function webCacheControl(webDistDir: string, file: string): string {
+  const rel = path.relative(webDistDir, file);
+  return rel.startsWith(`assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
 async function installStatic(http: FastifyInstance, config: Config, stores: Stores): Promise<void> {
@@ -280,11 +362,18 @@ async function installStatic(http: FastifyInstance, config: Config, stores: Stor
   // A wildcard route (not a list made at start) so a rebuilt bundle is served without a restart.
   if (hasWeb) {
     // Source maps stay on the build machine: they would hand out the unminified source.
+    // The build writes .br and .gz copies of its text files; the one the browser accepts is sent
+    // (with Vary: Accept-Encoding), so nothing is compressed per request.
     await http.register(fastifyStatic, {
       root: config.webDistDir,
       prefix: '/',
       wildcard: true,
       index: false,
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, file) => {
+        reply.header('cache-control', webCacheControl(config.webDistDir, file));
+      },
       allowedPath: (p) => !p.endsWith('.map'),
     });
     http.get('/', (_req, reply) => reply.type('text/html').sendFile('index.html', config.webDistDir));

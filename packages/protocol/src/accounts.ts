@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Handle, Id, knownOnly, text, WELL_FORMED_TEXT, WELL_FORMED_TEXT_MESSAGE } from './common.ts';
 import { ProductCard } from './shop.ts';
+import { StoreScore } from './reviews.ts';
 
 export const Password = text().min(8, 'at least 8 characters').max(200);
 export const DisplayName = text().trim().min(1).max(40);
@@ -38,6 +39,8 @@ export const UpdateProfileBody = z.strictObject({
   bio: text().max(280).optional(),
   links: z.array(ProfileLink).max(5).optional(),
   locale: Locale.optional(),
+  /** Whether search may find me (people results and suggestions); my public videos stay searchable by their words. */
+  discoverable: z.boolean().optional(),
 });
 export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
 
@@ -46,6 +49,8 @@ export const UserSummary = z.object({
   handle: text(),
   displayName: text(),
   avatarUrl: text().nullable(),
+  /** The account was deleted: show "deleted user", not the handle (which is a placeholder). */
+  deleted: z.boolean().optional(),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 
@@ -63,7 +68,11 @@ export const Me = UserSummary.extend({
   bio: text(),
   links: z.array(ProfileLink),
   locale: Locale.nullable(),
+  /** Search may find me (the privacy setting "discoverable by search"). */
+  discoverable: z.boolean(),
   createdAt: text(),
+  /** When my account is to be deleted (I asked for it and the grace period runs); logging in offers to cancel. */
+  deletionDueAt: text().nullable().optional(),
 });
 export type Me = z.infer<typeof Me>;
 
@@ -88,13 +97,20 @@ export const GraphCounts = z.object({
 });
 
 /**
+ * Why a person may not join a fan group right now, so the screen can say what to do about it
+ * (follow the creator, earn a fan level, ask for an invite) instead of a bare refusal.
+ */
+export const JoinBlock = z.enum(['follow', 'fan_level', 'invite', 'full', 'banned', 'blocked']);
+export type JoinBlock = z.infer<typeof JoinBlock>;
+
+/**
  * A personal card (个人名片). `sections` is the slot later features fill
  * (shop showcase, fan group, live now); each section is a tagged union member.
  */
 export const CardSection = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('links'), links: z.array(ProfileLink) }),
   /** The shop showcase (橱窗): a few published products as embeddable product cards. */
-  z.object({ kind: z.literal('showcase'), products: z.array(ProductCard), total: z.number().int() }),
+  z.object({ kind: z.literal('showcase'), products: z.array(ProductCard), total: z.number().int(), score: StoreScore.nullable() }),
   /** The creator's fan groups (粉丝群), with the viewer's membership. */
   z.object({
     kind: z.literal('fan_groups'),
@@ -106,8 +122,13 @@ export const CardSection = z.discriminatedUnion('kind', [
         capacity: z.number().int(),
         joinRule: z.enum(['anyone', 'followers', 'fan_level', 'invite', 'approval']),
         status: z.enum(['member', 'pending', 'banned', 'none']),
+        minFanLevel: z.number().int().nullable().optional(),
+        /** For a viewer who is not in: what stops them joining, if anything. */
+        joinBlocked: JoinBlock.nullable().optional(),
       }),
     ),
+    /** The viewer's fan level with this creator (null for a visitor or the creator). */
+    fanLevel: z.number().int().nullable().optional(),
   }),
   /** A friends chat room the owner hosts that is live now (or scheduled) and the viewer may enter. */
   z.object({

@@ -50,6 +50,21 @@ export const ErrorCode = z.enum([
   'media_unavailable',
   /** The media server refused for another reason (its message says which). */
   'media_failed',
+  /** A word filter refused the text: change it and send again. */
+  'content_blocked',
+  /** A word filter held the text for review: it is not delivered unless released. */
+  'content_held',
+  /** The sender is muted by a moderator until the time in the message. */
+  'muted',
+  // Account rights: a person's privacy settings refuse this; the message says which setting.
+  /** The receiver only takes messages from people they follow, or from friends. */
+  'dm_not_allowed',
+  /** The person only takes room and watch-party invitations from people they follow, or from friends. */
+  'invite_not_allowed',
+  /** The person keeps their likes to themselves. */
+  'likes_hidden',
+  /** The account is being deleted (its grace period runs), or is gone. */
+  'account_deleted',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -103,5 +118,12 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   // A 4xx on purpose: the request may be retried as is, and nothing on our side crashed.
   media_unavailable: 409,
   media_failed: 422,
+  content_blocked: 422,
+  content_held: 409,
+  muted: 403,
+  dm_not_allowed: 403,
+  invite_not_allowed: 403,
+  likes_hidden: 403,
+  account_deleted: 410,
   internal: 500,
 };

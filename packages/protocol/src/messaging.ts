@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Id, text } from './common.ts';
-import { UserSummary } from './accounts.ts';
+import { Handle, Id, text } from './common.ts';
+import { JoinBlock, UserSummary } from './accounts.ts';
 
 /**
  * Fan groups (粉丝群) and direct messages. Messages travel on durable channels
@@ -9,11 +9,16 @@ import { UserSummary } from './accounts.ts';
 
 export const MAX_MESSAGE_CHARS = 2000;
 
-/** What a person shares into a chat: it opens in place. */
+/**
+ * What a person shares into a chat: it opens in place. A card (个人名片) is named by its handle,
+ * as its link is; a room and a watch party by id. The receiver's own view decides what they see.
+ */
 export const ShareTarget = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('video'), id: Id }),
   z.strictObject({ type: z.literal('product'), id: Id }),
   z.strictObject({ type: z.literal('watch'), id: Id }),
+  z.strictObject({ type: z.literal('card'), handle: Handle }),
+  z.strictObject({ type: z.literal('room'), id: Id }),
 ]);
 export type ShareTarget = z.infer<typeof ShareTarget>;
 
@@ -109,6 +114,8 @@ export const Group = z.object({
       unread: z.number().int(),
       /** Why I cannot join, when I cannot. */
       joinBlockedReason: text().nullable(),
+      /** The same as a code, for the screen to say what to do (follow the creator, …). */
+      joinBlocked: JoinBlock.nullable().optional(),
     })
     .nullable(),
   /** Present for owners and admins: share it as `/g/<id>?invite=<code>`. */
@@ -175,6 +182,18 @@ export const DropCouponBody = z.strictObject({ couponId: Id });
 export const DmStatus = z.enum(['open', 'request_sent', 'request_received', 'ignored']);
 export type DmStatus = z.infer<typeof DmStatus>;
 
+/**
+ * The last message of a conversation as a list shows it: its kind, so each client words it in the
+ * person's language ("Shared a product", "[商品]"), and its text when it has one.
+ */
+export const MessagePreview = z.object({
+  kind: z.enum(['text', 'video', 'product', 'watch', 'card', 'room', 'image']),
+  text: text(),
+  /** True when I sent it. */
+  mine: z.boolean(),
+});
+export type MessagePreview = z.infer<typeof MessagePreview>;
+
 export const DmThread = z.object({
   peer: UserSummary,
   channel: text(),
@@ -183,9 +202,11 @@ export const DmThread = z.object({
   requestAllowance: z.number().int().nullable(),
   head: z.number().int(),
   lastReadSeq: z.number().int(),
+  /** How far the other person has read: my messages up to it show "seen". */
+  peerLastReadSeq: z.number().int(),
   unread: z.number().int(),
   lastMessageAt: text().nullable(),
-  preview: text().nullable(),
+  preview: MessagePreview.nullable(),
 });
 export type DmThread = z.infer<typeof DmThread>;
 export const DmList = z.object({ items: z.array(DmThread) });

@@ -22,12 +22,14 @@ export const NotificationPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mention'), actor: UserSummary, groupId: Id, groupName: text(), seq: z.number().int(), preview: text() }),
   /** Groups: someone asks to join a group I moderate. */
   z.object({ kind: z.literal('join_request'), actor: UserSummary, groupId: Id, groupName: text() }),
-  /** Direct messages: a new message, or a message request from someone who is not my friend. */
+  /** No longer sent (DMs count in the chats badge only); kept so older stored items still parse. */
   z.object({ kind: z.literal('dm'), actor: UserSummary, request: z.boolean(), preview: text() }),
   /** Rooms: someone I follow went live in a friends chat room. */
   z.object({ kind: z.literal('room_live'), actor: UserSummary, roomId: Id, title: text() }),
   /** Rooms: the host invites me on stage; I answer in the room. */
   z.object({ kind: z.literal('room_invite'), actor: UserSummary, roomId: Id, title: text() }),
+  /** Account rights: the archive of my data I asked for is ready to download (or could not be built). */
+  z.object({ kind: z.literal('data_export'), exportId: Id, state: z.enum(['ready', 'failed']), expiresAt: text().nullable() }),
 ]);
 export type NotificationPayload = z.infer<typeof NotificationPayload>;
 
@@ -45,6 +47,16 @@ export const NotificationPage = z.object({ items: knownOnly(Notification), nextC
 export const UnreadCount = z.object({ unread: z.number().int() });
 
 export const MarkReadBody = z.strictObject({
-  /** Mark everything up to and including this id as read; absent = all. */
+  /** Mark everything up to and including this id as read; absent (and no `ids`) = all. */
   upTo: Id.optional(),
+  /** Mark just these (the ones seen on screen, or the one opened). */
+  ids: z.array(Id).min(1).max(100).optional(),
 });
+
+/**
+ * The Messages tab's counts, from the server: unread notifications, and unread direct messages
+ * (a DM counts here only, never as a notification). Pushed live as a `badges` event on
+ * `user:<id>` to every session of the person whenever either changes.
+ */
+export const Badges = z.object({ notifications: z.number().int(), chats: z.number().int() });
+export type Badges = z.infer<typeof Badges>;

@@ -13,7 +13,7 @@ import {
 } from './messaging.ts';
 import { ErrorCode } from './errors.ts';
 import { Id, text } from './common.ts';
-import { Notification } from './notifications.ts';
+import { Badges, Notification } from './notifications.ts';
 import { OrderUpdate, StockEvent } from './shop.ts';
 import { WatchControlPublish, WatchPartyEvent, WatchPresencePublish, WatchStateEvent } from './watch.ts';
 import {
@@ -102,6 +102,10 @@ export const ChannelEvent = z.discriminatedUnion('kind', [
   /** `unread` is the inbox's unread count right after this notification was stored. */
   z.object({ kind: z.literal('notification'), notification: Notification, unread: z.number().int().optional() }),
   z.object({ kind: z.literal('presence'), online: z.number().int() }),
+  /** My Messages tab counts changed (on `user:<id>`, ephemeral): every tab and device sets its badge from it. */
+  Badges.extend({ kind: z.literal('badges') }),
+  /** The other person read up to `seq` (on `dm:<a>:<b>`, ephemeral, `from` = the reader): "seen". */
+  z.object({ kind: z.literal('dm_read'), seq: z.number().int() }),
   /** An order of mine changed (as buyer or seller), on `user:<id>`. */
   z.object({ kind: z.literal('order'), order: OrderUpdate }),
   /** Live stock of a product and its flash sale, on `product:<id>`. */
@@ -152,6 +156,11 @@ export const ClientFrame = z.discriminatedUnion('t', [
     body: PublishBody,
   }),
   z.strictObject({ t: z.literal('ping'), ts: z.number() }),
+  /**
+   * The app on this socket is (or stopped being) open and focused: nothing is pushed to that device
+   * meanwhile. `device` is the id the server gave this browser's push subscription (null: none).
+   */
+  z.strictObject({ t: z.literal('focus'), focused: z.boolean(), device: Id.nullable() }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 

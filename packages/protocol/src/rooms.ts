@@ -99,6 +99,12 @@ export const RoomState = z.object({
   hearts: z.number().int(),
   startedAt: text().nullable(),
   endedAt: text().nullable(),
+  /**
+   * Grows when the room's media had to start over on another server (the one carrying it
+   * stopped): every connection to the SFU is gone, so whoever publishes publishes again and
+   * everyone subscribes again.
+   */
+  mediaEpoch: z.number().int().min(0),
 });
 export type RoomState = z.infer<typeof RoomState>;
 
@@ -134,11 +140,31 @@ export const RoomInfo = z.object({
 });
 export type RoomInfo = z.infer<typeof RoomInfo>;
 
+/**
+ * What a room link shows before entering, also to a visitor who is not logged in: the title,
+ * cover, host and whether it is live. Only rooms the viewer may enter (for a visitor: public ones).
+ */
+export const RoomPreview = z.object({
+  id: Id,
+  title: text(),
+  coverUrl: text().nullable(),
+  host: UserSummary,
+  status: RoomStatus,
+  scheduledAt: text().nullable(),
+  viewers: z.number().int().min(0),
+  link: text(),
+});
+export type RoomPreview = z.infer<typeof RoomPreview>;
+
 export const Room = RoomInfo.extend({
   state: RoomState,
   me: RoomMe,
-  /** Which SFU serves the room and the ICE servers a browser should use with it. */
-  media: z.object({ adapter: z.enum(['werift', 'janus']), iceServers: z.array(IceServer) }),
+  /**
+   * Which SFU serves the room and the ICE servers a browser should use with it. `broadcast`: the
+   * audience watches the composed broadcast (HLS, `hlsLive`) and only the stage receives over
+   * WebRTC; a person moving on or off the stage switches between the two without reloading.
+   */
+  media: z.object({ adapter: z.enum(['werift', 'janus']), iceServers: z.array(IceServer), broadcast: z.boolean() }),
   serverTime: z.number(),
 });
 export type Room = z.infer<typeof Room>;
@@ -169,6 +195,8 @@ export const CreateRoomBody = z
 export type CreateRoomBody = z.infer<typeof CreateRoomBody>;
 
 export const RoomParams = z.strictObject({ id: Id });
+/** A file of a room's broadcast: a segment the playlists name. */
+export const RoomHlsParams = z.strictObject({ id: Id, segment: text().max(40) });
 export const RoomUserParams = z.strictObject({ id: Id, userId: Id });
 export const RoomListQuery = z.strictObject({
   /** `live`: rooms live now that I may enter; `mine`: rooms I host (any status). */
@@ -257,6 +285,7 @@ export const RoomStageEvent = z.object({
   version: z.number().int(),
   stage: z.array(StageMember),
   invites: z.array(UserSummary),
+  mediaEpoch: z.number().int().min(0),
 });
 export type RoomStageEvent = z.infer<typeof RoomStageEvent>;
 export const RoomHandsEvent = z.object({
@@ -316,7 +345,7 @@ export function applyRoomEvent(state: RoomState, ev: RoomEvent): RoomState | nul
   const next = { ...state, version: ev.version };
   switch (ev.kind) {
     case 'room_stage':
-      return { ...next, stage: ev.stage, invites: ev.invites };
+      return { ...next, stage: ev.stage, invites: ev.invites, mediaEpoch: ev.mediaEpoch };
     case 'room_hands':
       return { ...next, hands: ev.hands, handsTotal: ev.handsTotal };
     case 'room_pinned':

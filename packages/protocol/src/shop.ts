@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, text } from './common.ts';
+import { RatingAverage, StoreScore } from './reviews.ts';
 
 /**
  * The shop: products, cart, checkout, orders, coupons, flash sales, payments, attribution and
@@ -10,7 +11,13 @@ import { Id, text } from './common.ts';
  * The same shape as `UserSummary` in accounts.ts, declared here so that accounts.ts can embed a
  * `ProductCard` in the personal card's showcase section without an import cycle.
  */
-const UserSummary = z.object({ id: Id, handle: text(), displayName: text(), avatarUrl: text().nullable() });
+const UserSummary = z.object({
+  id: Id,
+  handle: text(),
+  displayName: text(),
+  avatarUrl: text().nullable(),
+  deleted: z.boolean().optional(),
+});
 
 export const Currency = text().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY');
 export type Currency = z.infer<typeof Currency>;
@@ -42,6 +49,8 @@ export const Shop = z.object({
   name: text(),
   description: text(),
   currency: Currency,
+  /** Null until the shop has reviews or shipped orders to judge it on. */
+  score: StoreScore.nullable(),
   createdAt: text(),
 });
 export type Shop = z.infer<typeof Shop>;
@@ -148,6 +157,8 @@ export const ProductCard = z.object({
   stock: z.number().int(),
   status: ProductStatus,
   flashSale: FlashSaleBadge.nullable(),
+  /** Null until the product has a review. */
+  rating: RatingAverage.nullable(),
   url: text(),
   realtimeChannel: text(),
 });
@@ -203,7 +214,7 @@ export const ProductCardList = z.object({ items: z.array(ProductCard) });
 // ---------------------------------------------------------------- attribution
 
 /** Where a product card was seen or clicked. */
-export const Surface = z.enum(['video', 'room', 'group', 'dm', 'card', 'profile', 'feed', 'product_page', 'direct', 'watch']);
+export const Surface = z.enum(['video', 'room', 'group', 'dm', 'card', 'profile', 'feed', 'product_page', 'direct', 'watch', 'search']);
 export type Surface = z.infer<typeof Surface>;
 
 export const TouchContext = z.strictObject({
@@ -402,7 +413,7 @@ export const FlashCheckoutBody = z.strictObject({
 
 // ---------------------------------------------------------------- checkout and orders
 
-export const OrderStatus = z.enum(['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refund_requested', 'refunded']);
+export const OrderStatus = z.enum(['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'refund_requested', 'refunded']);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
 export const CheckoutItem = z.strictObject({ variantId: Id, quantity: Quantity });
@@ -500,6 +511,8 @@ export const Order = z.object({
   /** Pay before this or the units return to stock and the order is cancelled. */
   paymentDueAt: text().nullable(),
   confirmedAt: text().nullable(),
+  /** When the buyer confirmed receipt or it was assumed (ORDER_AUTO_DELIVER_DAYS after shipping). */
+  deliveredAt: text().nullable(),
   shipment: z.object({ carrier: text(), trackingNumber: text(), shippedAt: text() }).nullable(),
   payment: PaymentInfo.nullable(),
   attribution: Attribution,

@@ -53,6 +53,8 @@ export const Video = z.object({
   comments: z.number().int(),
   views: z.number().int(),
   likedByMe: z.boolean(),
+  /** The viewer follows the author (or is the author): the feed hides its "+" follow button. */
+  followingAuthor: z.boolean().optional(),
   /** Friends of the viewer who liked this video (social proof). */
   likedByFriends: z.array(UserSummary),
   createdAt: text(),
@@ -77,6 +79,8 @@ export const Comment = z.object({
   text: text(),
   createdAt: text(),
   replies: z.number().int(),
+  /** Its author deleted their account: the words are gone, the place in the thread (and its replies) stays. */
+  removed: z.boolean().optional(),
 });
 export type Comment = z.infer<typeof Comment>;
 

@@ -134,6 +134,19 @@ export const WatchParty = WatchPartyInfo.extend({
 });
 export type WatchParty = z.infer<typeof WatchParty>;
 
+/**
+ * What a watch-party link shows before joining, also to a visitor who is not logged in: who
+ * hosts, what plays and how many watch. Only when the viewer may see the video playing.
+ */
+export const WatchPreview = z.object({
+  id: Id,
+  host: UserSummary.nullable(),
+  video: z.object({ id: Id, caption: text(), posterUrl: text().nullable(), author: UserSummary }).nullable(),
+  watching: z.number().int().min(0),
+  link: text(),
+});
+export type WatchPreview = z.infer<typeof WatchPreview>;
+
 export const CreateWatchBody = z.strictObject({
   /** One video, or a playlist played in order. */
   videoIds: z.array(Id).min(1).max(MAX_PLAYLIST),

@@ -41,7 +41,7 @@ describe('configuration', () => {
     assert.equal(d.port, 8080);
     assert.equal(d.databasePoolSize, 20);
     assert.deepEqual(d.iceServers, []);
-    assert.equal(d.shop.flashGateMs, 250);
+    assert.equal(d.shop.flashGateMs, 2000);
     assert.equal(d.match.fallbackMs, 3000);
     assert.equal(d.seedDemo, true);
     const c = loadConfig({

@@ -177,10 +177,13 @@ export const RATE_LIMITS = {
   watchPartiesCreated: { env: 'WATCH_PARTIES_CREATED_PER_HOUR', points: 20, durationSec: 3600 },
   reports: { env: 'REPORTS_PER_HOUR', points: 10, durationSec: 3600 },
   reportsPerTarget: { env: 'REPORTS_PER_TARGET_PER_DAY', points: 2, durationSec: 86_400 },
+  wordListEdits: { env: 'WORD_LIST_EDITS_PER_HOUR', points: 100, durationSec: 3600 },
   checkouts: { env: 'SHOP_CHECKOUTS_PER_USER_PER_MIN', points: 30, durationSec: 60 },
   pays: { env: 'SHOP_PAYS_PER_USER_PER_MIN', points: 30, durationSec: 60 },
   touchesPerIp: { env: 'SHOP_TOUCHES_PER_IP_PER_MIN', points: 600, durationSec: 60 },
+  reviewWrites: { env: 'SHOP_REVIEW_WRITES_PER_HOUR', points: 30, durationSec: 3600 },
   matchSkips: { env: 'MATCH_SKIPS_PER_MIN', points: 20, durationSec: 60 },
+  pushSubscriptions: { env: 'PUSH_SUBSCRIPTION_CHANGES_PER_HOUR', points: 30, durationSec: 3600 },
   groupMessagePoints: { env: 'FAN_POINTS_GROUP_MESSAGES_PER_DAY', points: 20, durationSec: 86_400 },
 } as const satisfies Record<string, Limit & { env: string }>;
 
@@ -257,6 +260,10 @@ export const VARIABLES = {
     'which proxies may name the client in `X-Forwarded-For` (rate limits are per network): the number of proxies in front of the app (e.g. `1` behind one HAProxy), or their addresses / CIDR ranges (`10.0.0.5,10.0.1.0/24`). `true` is refused at start: it would let any client choose its own address',
   ),
   SESSION_TTL_DAYS: number(30, 'session lifetime'),
+  SESSION_CACHE_SEC: number(
+    30,
+    "how long a node may answer for a session (and its person's row) from memory before reading it again; logout, password and profile changes reach every node at once over the bus (Redis), this is only the backstop. `0`: every request reads the database",
+  ),
   MAX_AVATAR_BYTES: number(5_242_880, 'largest avatar upload'),
   MAX_BODY_BYTES: number(65_536, 'largest JSON body'),
   SEED_DEMO: boolean(true, 'create demo content on an empty database'),
@@ -294,12 +301,15 @@ export const VARIABLES = {
   GROUPS_CREATED_PER_HOUR: rate('groupsCreated', 'new fan groups per person per hour'),
   ROOMS_CREATED_PER_HOUR: rate('roomsCreated', 'new friends chat rooms per person per hour'),
   WATCH_PARTIES_CREATED_PER_HOUR: rate('watchPartiesCreated', 'new watch parties per person per hour'),
-  REPORTS_PER_HOUR: rate('reports', '连线/shake reports per person per hour'),
-  REPORTS_PER_TARGET_PER_DAY: rate('reportsPerTarget', 'reports by one person about one other person per day'),
+  REPORTS_PER_HOUR: rate('reports', 'reports (any surface, 连线 included) and appeals per person per hour'),
+  REPORTS_PER_TARGET_PER_DAY: rate(
+    'reportsPerTarget',
+    'reports by one person about one other person (连线) or one piece of content per day',
+  ),
+  WORD_LIST_EDITS_PER_HOUR: rate('wordListEdits', 'word filter additions per person per hour'),
   RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: rate('signupPerIp', 'sign-ups per IP per hour'),
   WS_HEARTBEAT_MS: number(15_000, 'WebSocket ping interval; a socket that misses one is closed'),
   WS_SLOW_SOCKET_BYTES: number(4_194_304, 'a socket with more than this unsent is cut off (it resumes with its last sequence)'),
-  WS_MAX_COALESCE_MS: number(40, 'longest a fan-out batch waits to coalesce under load'),
   WS_FRAMES_PER_SECOND: number(50, 'frames one socket may send per second before it gets `rate_limited` errors'),
   WS_MAX_SOCKETS_PER_SESSION: number(
     8,
@@ -352,8 +362,14 @@ export const VARIABLES = {
   SHOP_PAYMENT_WINDOW_SEC: number(1800, 'how long an ordinary order holds its units unpaid (flash sales set their own, default 600)'),
   SHOP_SWEEP_INTERVAL_MS: number(1000, 'expiry / settlement / reconcile pass; `0` disables the timer'),
   SHOP_PROCESSING_GRACE_SEC: number(120, 'extra time an order with an asynchronously confirming payment keeps its units'),
-  SHOP_FLASH_GATE_MS: number(250, 'how long a node trusts its "sold out" hint'),
-  SHOP_FLASH_ADMIT_MAX: positive(16, 'flash-sale attempts per sale running the full path at once on one node (the rest wait briefly)'),
+  SHOP_FLASH_GATE_MS: number(
+    2000,
+    "how often a flash sale's admission tokens are reset to the units PostgreSQL has left (one node does it)",
+  ),
+  SHOP_FLASH_ADMIT_MAX: positive(
+    64,
+    'flash-sale winners (attempts holding a token) per sale running their transaction at once on one node',
+  ),
   SHOP_MAX_IMAGE_BYTES: number(
     8_388_608,
     'largest product image accepted (uploads are also capped by the app-wide multipart limit, `MAX_AVATAR_BYTES`)',
@@ -365,6 +381,8 @@ export const VARIABLES = {
     1800,
     "one viewer's (account, or network + browser when logged out) view or click of one product on one kind of surface counts once per window in insights",
   ),
+  SHOP_REVIEW_WRITES_PER_HOUR: rate('reviewWrites', 'reviews, review photos and seller replies per person'),
+  ORDER_AUTO_DELIVER_DAYS: positive(10, 'days after shipping when an order the buyer has not confirmed is taken as delivered'),
   SHOP_UNPAID_UNITS_PER_BUYER: positive(20, 'units one buyer may hold in unpaid orders at once (`409 too_many_unpaid` beyond it)'),
   WEB_DIST_DIR: text(path.join(repoRoot, 'web', 'dist'), 'built web app to serve', '`web/dist`'),
   ICE_SERVERS: json(
@@ -384,10 +402,30 @@ export const VARIABLES = {
   ),
   ROOM_CHAT_PER_10S: number(10, 'chat messages one person may send in one room per 10 s'),
   ROOM_HEART_POSTS_PER_10S: number(20, 'heart posts (each carrying a count) one person may send in one room per 10 s'),
+  BROADCAST: boolean(
+    false,
+    'the audience of a live room watches one composed picture over HLS (a compositor job per live room, needs ffmpeg); the stage stays on WebRTC. Off by default until its picture no longer stalls after stage changes; `false`: everyone on WebRTC',
+  ),
+  BROADCAST_SIZE: optionalText('width×height of the broadcast picture (3:4 like the app’s stage); tests use smaller', '`720x960`'),
+  BROADCAST_FPS: positive(25, 'frames per second of the broadcast picture'),
+  BROADCAST_VIDEO_KBPS: positive(2000, 'H.264 bitrate of the broadcast picture'),
+  BROADCAST_SEGMENT_SEC: positive(
+    1,
+    'length of a broadcast HLS segment (each starts with a keyframe); live latency is about three of them',
+  ),
   ADMIN_HANDLES: list('comma-separated handles that are moderators (reports, snapshots, bans), besides the `moderators` table'),
   MATCH_FALLBACK_MS: number(3000, 'how long 连线 waits for someone sharing a language and an interest before taking anyone compatible'),
   MATCH_RECENT_MS: number(600_000, 'how long two people who just met are kept apart in the 连线 queue (the end-to-end test shortens it)'),
   MATCH_SKIPS_PER_MIN: rate('matchSkips', '"next" from a call allowed per person per minute (beyond it: `rate_limited`)'),
+  PUSH_SUBSCRIPTION_CHANGES_PER_HOUR: rate('pushSubscriptions', 'push subscriptions added, removed or changed per person per hour'),
+  PUSH_CONTACT: text(
+    'mailto:admin@localhost',
+    "contact URL sent to push services with each push (VAPID `sub`): a `mailto:` or `https:` address of the site's operator",
+  ),
+  PUSH_ALLOW_HTTP_ENDPOINTS: boolean(
+    false,
+    'accept push subscription endpoints over plain `http:` (tests with a local push service only; production push services are `https:`)',
+  ),
   FAN_POINTS_GROUP_MESSAGES_PER_DAY: rate(
     'groupMessagePoints',
     "group messages a day (rolling 24 h) that earn a fan points with the group's creator; more messages are fine, they just earn nothing",
@@ -395,6 +433,22 @@ export const VARIABLES = {
   MATCH_SKIPS_PER_HOUR: number(300, 'skips within an hour that put a person in a 15-minute cool-down'),
   SHAKE_WINDOW_MS: number(300, 'two shakes pair only when their delay-compensated moments are this close'),
   SHAKE_RING_MS: number(30_000, 'a video call placed from a shake card rings this long before the caller hears "no answer"'),
+  ACCOUNT_EXPORT_INTERVAL_HOURS: positive(
+    24,
+    'a person may ask for an archive of their data once per this many hours (a failed one does not count)',
+  ),
+  ACCOUNT_EXPORT_TTL_HOURS: positive(
+    48,
+    'a data archive can be downloaded for this long after it is ready; then it is deleted from storage',
+  ),
+  ACCOUNT_DELETION_GRACE_DAYS: positive(
+    14,
+    'an account whose owner asked to delete it waits this many days (logging in offers to cancel) before its profile, content and messages are removed or anonymised',
+  ),
+  ACCOUNT_SWEEP_SEC: number(
+    60,
+    'how often each node looks for accounts due for deletion and expired data archives; `0` disables the timer',
+  ),
 } as const;
 
 type Variables = typeof VARIABLES;
@@ -447,6 +501,8 @@ export interface Config {
   /** The test payment provider: how long a 3220 card takes to confirm, and where it posts (this server when unset). */
   testPayments: { asyncDelayMs: number; webhookUrl: string | undefined };
   sessionTtlDays: number;
+  /** Seconds a resolved session is kept in this node's memory (0: not kept). */
+  sessionCacheSec: number;
   maxAvatarBytes: number;
   maxBodyBytes: number;
   maxVideoBytes: number;
@@ -466,7 +522,6 @@ export interface Config {
   realtime: {
     heartbeatMs: number;
     slowSocketBytes: number;
-    maxCoalesceMs: number;
     framesPerSecond: number;
     /** Sockets one session may have open at once, across nodes when Redis is set; the oldest beyond it are closed. */
     maxSocketsPerSession: number;
@@ -477,6 +532,12 @@ export interface Config {
   media: MediaConfig;
   /** Chat messages one person may send in one room per 10 seconds, and heart posts per 10 seconds. */
   rooms: { chatPer10s: number; heartPostsPer10s: number };
+  /** The broadcast tier of live rooms: the compositor's picture and HLS segment length. */
+  broadcast: { enabled: boolean; width: number; height: number; fps: number; videoKbps: number; segmentSec: number };
+  /** Web Push: the VAPID contact and whether plain-http endpoints (a local test push service) are accepted. */
+  push: { contact: string; allowHttpEndpoints: boolean };
+  /** Account rights: data archives (how often, how long kept), the deletion grace period and the sweep of both. */
+  accountRights: { exportIntervalHours: number; exportTtlHours: number; deletionGraceDays: number; sweepSec: number };
   shop: {
     paymentWindowSec: number;
     sweepIntervalMs: number;
@@ -484,6 +545,7 @@ export interface Config {
     maxImageBytes: number;
     flashGateMs: number;
     flashAdmitMax: number;
+    autoDeliverDays: number;
   };
   match: {
     /** Lower-cased handles that are moderators besides the `moderators` table. */
@@ -535,6 +597,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET,
     testPayments: { asyncDelayMs: e.PAYMENT_TEST_ASYNC_DELAY_MS, webhookUrl: e.PAYMENT_TEST_WEBHOOK_URL },
     sessionTtlDays: e.SESSION_TTL_DAYS,
+    sessionCacheSec: e.SESSION_CACHE_SEC,
     maxAvatarBytes: e.MAX_AVATAR_BYTES,
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxVideoBytes: e.VIDEO_MAX_BYTES,
@@ -553,7 +616,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     realtime: {
       heartbeatMs: e.WS_HEARTBEAT_MS,
       slowSocketBytes: e.WS_SLOW_SOCKET_BYTES,
-      maxCoalesceMs: e.WS_MAX_COALESCE_MS,
       // 50 frames a second is plenty for a person; a live host pushing a fast stream of broadcasts (or a benchmark) may need more.
       framesPerSecond: e.WS_FRAMES_PER_SECOND,
       // A person with a few tabs and a phone stays well within 8; a script opening hundreds does not.
@@ -563,6 +625,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     media: { adapter: e.MEDIA, janusUrl: e.JANUS_URL, announcedAddresses: e.MEDIA_ANNOUNCED_ADDRESSES },
     rooms: { chatPer10s: e.ROOM_CHAT_PER_10S, heartPostsPer10s: e.ROOM_HEART_POSTS_PER_10S },
+    broadcast: {
+      enabled: e.BROADCAST,
+      ...broadcastSize(e.BROADCAST_SIZE),
+      fps: e.BROADCAST_FPS,
+      videoKbps: e.BROADCAST_VIDEO_KBPS,
+      segmentSec: e.BROADCAST_SEGMENT_SEC,
+    },
+    push: { contact: e.PUSH_CONTACT, allowHttpEndpoints: e.PUSH_ALLOW_HTTP_ENDPOINTS },
+    accountRights: {
+      exportIntervalHours: e.ACCOUNT_EXPORT_INTERVAL_HOURS,
+      exportTtlHours: e.ACCOUNT_EXPORT_TTL_HOURS,
+      deletionGraceDays: e.ACCOUNT_DELETION_GRACE_DAYS,
+      sweepSec: e.ACCOUNT_SWEEP_SEC,
+    },
     shop: {
       paymentWindowSec: e.SHOP_PAYMENT_WINDOW_SEC,
       sweepIntervalMs: e.SHOP_SWEEP_INTERVAL_MS,
@@ -570,6 +646,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxImageBytes: e.SHOP_MAX_IMAGE_BYTES,
       flashGateMs: e.SHOP_FLASH_GATE_MS,
       flashAdmitMax: e.SHOP_FLASH_ADMIT_MAX,
+      autoDeliverDays: e.ORDER_AUTO_DELIVER_DAYS,
     },
     match: {
       adminHandles: e.ADMIN_HANDLES.map((h) => h.toLowerCase()),
@@ -645,4 +722,15 @@ function limitsFrom(e: Env): LimitsConfig {
 /** Only the limits, from an environment (tests of one limit). */
 export function loadLimits(env: NodeJS.ProcessEnv): LimitsConfig {
   return limitsFrom(readEnv(env));
+}
+
+/** `720x960` → even width and height (H.264 4:2:0); the default has the app stage’s 3:4. */
+function broadcastSize(v: string | undefined): { width: number; height: number } {
+  const m = /^(\d{2,4})\s*[x×]\s*(\d{2,4})$/.exec(v ?? '');
+  if (!m) {
+    if (v) throw new Error(`BROADCAST_SIZE must look like 720x960, not ${v}`);
+    return { width: 720, height: 960 };
+  }
+  const even = (n: string) => Math.max(2, Math.floor(Number(n) / 2) * 2);
+  return { width: even(m[1]!), height: even(m[2]!) };
 }

@@ -7,6 +7,7 @@ export interface Metrics {
   eventsFannedOut: Counter;
   slowConsumersCut: Counter;
   nodesSwept: Counter;
+  feedSignalsApplied: Counter<'origin'>;
 }
 
 export function createMetrics(): Metrics {
@@ -35,6 +36,12 @@ export function createMetrics(): Metrics {
     nodesSwept: new Counter({
       name: 'tremolo_cluster_nodes_swept_total',
       help: 'Dead nodes whose state this node swept',
+      registers: [registry],
+    }),
+    feedSignalsApplied: new Counter({
+      name: 'tremolo_feeds_signals_applied_total',
+      help: "For You signals (likes, watches, not interested, interests, videos) applied to this node's ranker, by where they happened",
+      labelNames: ['origin'],
       registers: [registry],
     }),
   };

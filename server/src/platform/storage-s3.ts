@@ -98,13 +98,24 @@ class Bucket {
     }
   }
 
-  /** Fails fast at start with a message naming the bucket, rather than at the first upload. */
-  async check(): Promise<void> {
+  /**
+   * At start, fails fast with a message naming the bucket rather than at the first upload; then
+   * at every readiness check, so a node that lost its storage leaves the load balancer's rotation.
+   */
+  async check(timeoutMs?: number): Promise<void> {
     try {
       // A listing rather than HeadBucket: the app needs list rights anyway, and not every S3-compatible server answers HEAD on a bucket.
-      await this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: this.config.prefix, MaxKeys: 1 }));
+      await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: this.config.prefix, MaxKeys: 1 }),
+        timeoutMs ? { abortSignal: AbortSignal.timeout(timeoutMs) } : {},
+      );
     } catch (e) {
-      const why = e instanceof S3ServiceException ? `${e.name} (HTTP ${e.$metadata.httpStatusCode ?? '?'})` : String(e);
+      const why =
+        e instanceof S3ServiceException
+          ? `${e.name} (HTTP ${e.$metadata.httpStatusCode ?? '?'})`
+          : timeoutMs && e instanceof Error && e.name === 'AbortError'
+            ? `no answer within ${timeoutMs} ms`
+            : String(e);
       throw new Error(`S3_BUCKET: bucket "${this.config.bucket}" is not reachable at ${this.config.endpoint ?? 'AWS S3'}: ${why}`);
     }
   }
@@ -274,6 +285,7 @@ export async function s3Stores(config: S3Config, storageDir: string): Promise<St
     privateFiles: new S3PrivateFiles(bucket, scratchDir),
     publicDir: null,
     mediaOrigins: [...new Set([...originOf(config.publicUrl), ...signed])],
+    check: (timeoutMs) => bucket.check(timeoutMs),
     close: () => bucket.close(),
   };
 }

@@ -6,6 +6,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { DeleteBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { startTestApp, type TestApp } from '../test/harness.ts';
 import { startTestS3, type TestS3 } from '../test/s3.ts';
 import { diskStores, type Stores } from './storage.ts';
@@ -98,6 +99,30 @@ for (const kind of ['disk', 's3'] as const) {
   });
 }
 
+test('a bucket that already holds several objects: another node opens it (its check lists one key of many) and reads them all', async () => {
+  const prefix = 'several/';
+  const first = await s3Stores({ ...s3.config, prefix }, scratch());
+  const files = Array.from({ length: 5 }, (_, i) => ({ key: `avatars/u${i}.webp`, bytes: randomBytes(1000 + i) }));
+  try {
+    for (const f of files) await first.storage.put(f.key, f.bytes);
+  } finally {
+    first.close();
+  }
+  const later = await s3Stores({ ...s3.config, prefix }, scratch());
+  try {
+    for (const f of files) assert.deepEqual(await bytesOf(await later.storage.read(f.key)), f.bytes, f.key);
+    for (let i = 0; i < 3; i++) {
+      const local = path.join(scratch(), `part${i}`);
+      await writeFile(local, `part ${i}`);
+      await later.privateFiles.putFile(`videos/many/part${i}`, local);
+    }
+    await later.privateFiles.removeAll('videos/many');
+    assert.equal(await later.privateFiles.stat('videos/many/part0'), null);
+  } finally {
+    later.close();
+  }
+});
+
 test('with S3_PUBLIC_URL public files are linked to the bucket (and CSP may load them); presigned URLs need S3_SIGNED_URL_SEC', async () => {
   const stores = await s3Stores({ ...s3.config, prefix: 'site/', publicUrl: 'https://media.example/', signedUrlSec: 120 }, scratch());
   try {
@@ -155,5 +180,64 @@ describe('an app on object storage', () => {
       assert.equal(r.status, 404, url);
       assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'not_found');
     }
+  });
+});
+
+describe('readiness on object storage', () => {
+  let own: TestS3;
+  let t: TestApp;
+  before(async () => {
+    // A bucket of its own: this one is taken down and deleted.
+    own = await startTestS3('ready');
+    t = await startTestApp({ s3: own.config });
+  });
+  after(async () => {
+    await t.close();
+    await own.stop();
+  });
+
+  async function ready(): Promise<{ status: number; body: { ok?: boolean; storage?: string; error?: { code: string; message: string } } }> {
+    const r = await fetch(`${t.url}/readyz`);
+    return { status: r.status, body: (await r.json()) as { ok?: boolean; error?: { code: string; message: string } } };
+  }
+
+  test('/readyz is 503 naming the bucket while it is unreachable or gone, 200 when it answers', async () => {
+    assert.deepEqual(await ready(), { status: 200, body: { ok: true, database: t.app.database.kind, storage: 's3' } });
+
+    await own.pause();
+    const down = await ready();
+    assert.equal(down.status, 503);
+    assert.equal(down.body.error?.code, 'internal');
+    assert.match(
+      down.body.error?.message ?? '',
+      /^Object storage unreachable \(.*bucket "ready" is not reachable at http:\/\/127\.0\.0\.1:\d+/,
+    );
+
+    await own.resume();
+    assert.equal((await ready()).status, 200);
+
+    const client = new S3Client({
+      region: own.config.region,
+      endpoint: own.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    // s3rver checks a bucket request's signature against `/ready`, not `/ready/` (as `storage-s3.ts` does for listings).
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { path?: unknown };
+        if (request.path === '/ready/') request.path = '/ready';
+        return next(args);
+      },
+      { step: 'build', name: 'bucketPathWithoutSlash' },
+    );
+    try {
+      await client.send(new DeleteBucketCommand({ Bucket: 'ready' }));
+    } finally {
+      client.destroy();
+    }
+    const gone = await ready();
+    assert.equal(gone.status, 503);
+    assert.match(gone.body.error?.message ?? '', /NoSuchBucket \(HTTP 404\)/);
   });
 });

@@ -74,6 +74,8 @@ const TYPES: Record<string, string> = {
   '.mov': 'video/quicktime',
   '.m3u8': 'application/vnd.apple.mpegurl',
   '.m4s': 'video/iso.segment',
+  '.zip': 'application/zip',
+  '.ts': 'video/mp2t',
 };
 
 /** The content type a stored file is served with, from its key's extension. */
@@ -211,6 +213,12 @@ export interface Stores {
   publicDir: string | null;
   /** Origins browsers fetch media from besides this one (a public bucket URL, presigned URLs). */
   mediaOrigins: string[];
+  /**
+   * Rejects, saying why, when the files cannot be reached within `timeoutMs` (object storage: one
+   * listing of at most one key); `/readyz` asks at every load-balancer check. The disk is this
+   * node's own, so it always answers.
+   */
+  check(timeoutMs: number): Promise<void>;
   /** Lets go of connections (object storage). */
   close(): void;
 }
@@ -224,6 +232,7 @@ export async function diskStores(storageDir: string): Promise<Stores> {
     privateFiles: new DiskPrivateFiles(layout.privateDir),
     publicDir: layout.publicDir,
     mediaOrigins: [],
+    check: () => Promise.resolve(),
     close: () => undefined,
   };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ErrorCode } from '@tremolo/protocol';
 import type { TestApp } from './harness.ts';
+import { multipart } from './multipart.ts';
 
 /**
  * Helpers for tests that throw input at every operation of the API document: the router
@@ -72,7 +73,9 @@ export function concretePath(op: Operation, handle: string): string {
   return op.path.replace(/\{([a-zA-Z]+)\}/g, (_m, name: string) => {
     if (name === 'handle') return handle;
     const p = op.pathParams.find((x) => x.name === name);
-    return p && isType(p.schema, 'string') ? NIL_ID : '1';
+    if (!p || !isType(p.schema, 'string')) return '1';
+    // Ids are the common case; a short text parameter (a hashtag) gets a word that fits it.
+    return typeof p.schema.maxLength === 'number' && p.schema.maxLength < NIL_ID.length ? 'sample' : NIL_ID;
   });
 }
 
@@ -148,22 +151,6 @@ export function assertClientError(
   assert.ok(CODES.has(parsed.error!.code as string), `${what}: undocumented error code ${String(parsed.error?.code)}`);
   assert.equal(typeof parsed.error?.message, 'string', `${what}: no error message in ${body.slice(0, 300)}`);
   return parsed.error as { code: string; message: string; issues?: { path: string; message: string }[] };
-}
-
-/** Builds a multipart body by hand, so tests can also send broken ones. */
-export function multipart(
-  parts: { name: string; filename?: string; type?: string; data: Buffer | string }[],
-  boundary = '----tremolo-fuzz',
-) {
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    const disposition = `form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`));
-    chunks.push(Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /** Bodies that are broken the ways real clients break them. */

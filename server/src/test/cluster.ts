@@ -27,6 +27,16 @@ function haproxyConfig(template: string, bind: string, servers: { name: string; 
   return cfg.replace(/^(\s*)bind .*$/m, `$1bind ${bind}`).replace(/^\s*log stdout.*$/m, '');
 }
 
+/** A prefix of its own on the shared Redis: other tests' sign-up limits and channels are not these nodes'. */
+const uniqueRedisPrefix = () => `test-${randomBytes(5).toString('hex')}`;
+
+async function forgetRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+}
+
 export interface TestCluster {
   /** The nodes, each also reachable directly (`url`). */
   nodes: ServerProcess[];
@@ -57,7 +67,7 @@ export async function startCluster(
   if (!existsSync(HAPROXY)) throw new Error(`haproxy not found at ${HAPROXY} (apt-get install haproxy)`);
   const scratch = await createScratchDatabase();
   const s3 = await startTestS3();
-  const redisPrefix = `test-${randomBytes(5).toString('hex')}`;
+  const redisPrefix = uniqueRedisPrefix();
   const env = {
     DATABASE_URL: scratch.url,
     REDIS_URL,
@@ -81,10 +91,7 @@ export async function startCluster(
     await scratch.drop();
     await s3.stop();
     await Promise.all(dataDirs.map((d) => rm(d, { recursive: true, force: true })));
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${redisPrefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await forgetRedisPrefix(redisPrefix);
   };
   try {
     // Migrations take turns on an advisory lock, so the nodes start together. Two fresh nodes on a
@@ -120,6 +127,54 @@ export async function startCluster(
       }
     }
     return { nodes, lb, redisPrefix, databaseUrl: scratch.url, s3, dataDirs, close };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+}
+
+export interface TestNodes {
+  /** The nodes started so far, in order: the ones `startNodes` started, then each `start`. */
+  nodes: ServerProcess[];
+  databaseUrl: string;
+  /** Starts one more node like the others, with `env` on top of theirs. */
+  start(env?: Record<string, string>): Promise<ServerProcess>;
+  close(): Promise<void>;
+}
+
+/**
+ * Server processes of the app on one scratch PostgreSQL database and the shared Redis under a
+ * prefix of their own, sharing one storage directory as they would share a bucket; no load
+ * balancer, each node is reached at its own `url`. `nodes` (2 by default) start together; a test
+ * that starts them at different moments passes 0 and calls `start`. `close` kills every node
+ * with SIGKILL and removes the database, the directory and the prefix's keys.
+ */
+export async function startNodes(opts: { nodes?: number; env?: Record<string, string> } = {}): Promise<TestNodes> {
+  const scratch = await createScratchDatabase();
+  const redisPrefix = uniqueRedisPrefix();
+  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'tremolo-nodes-'));
+  const env = { DATABASE_URL: scratch.url, REDIS_URL, REDIS_PREFIX: redisPrefix, STORAGE_DIR: storageDir, ...opts.env };
+  const nodes: ServerProcess[] = [];
+  // A fresh node on a shared two-core machine may take longer than the default 30 s to be ready.
+  const launch = (extra: Record<string, string> = {}) => startServerProcess({ ...env, ...extra }, undefined, [], 90_000);
+  const start = async (extra: Record<string, string> = {}) => {
+    const node = await launch(extra);
+    nodes.push(node);
+    return node;
+  };
+  const close = async () => {
+    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
+    await scratch.drop();
+    await rm(storageDir, { recursive: true, force: true });
+    await forgetRedisPrefix(redisPrefix);
+  };
+  try {
+    // Migrations take turns on an advisory lock, so the nodes start together; `nodes` keeps their order.
+    const started = await Promise.allSettled(Array.from({ length: opts.nodes ?? 2 }, () => launch()));
+    for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { nodes, databaseUrl: scratch.url, start, close };
   } catch (err) {
     await close().catch(() => undefined);
     throw err;

@@ -17,7 +17,9 @@ import {
   type ErrorCode,
   type ResponseOf,
   type ServerFrame,
+  type Video,
 } from '@tremolo/protocol';
+import { multipart } from './multipart.ts';
 import { buildApp, type App } from '../app.ts';
 import { RATE_LIMITS, loadConfig, type Config } from '../platform/config.ts';
 
@@ -61,6 +63,8 @@ const GENEROUS_LIMITS: Record<string, string> = {
   ...Object.fromEntries(Object.values(RATE_LIMITS).map((l) => [l.env, '100000'])),
   SHOP_UNPAID_UNITS_PER_BUYER: '100000',
   LOGIN_SLOWDOWN_AFTER_FAILS: '100000',
+  // The rooms tests are about the SFU with WebRTC for everyone; the broadcast tier's tests turn it on.
+  BROADCAST: 'false',
 };
 
 /** `env` sets environment variables for this app only (e.g. one small limit under test). */
@@ -120,6 +124,22 @@ export class TestUser {
     const r = await u.invoke(api.accounts.signup, { body: { handle, displayName, password: 'correct horse battery' } });
     if (r.status !== 201) throw new Error(`signup ${handle} failed: ${r.status} ${JSON.stringify(r.error)}`);
     return u;
+  }
+
+  /** Uploads a video file with the form's other fields (caption, visibility, productIds); the 202 answer. */
+  async uploadVideo(bytes: Buffer, fields: Record<string, string> = {}): Promise<Video> {
+    const body = multipart([
+      ...Object.entries(fields).map(([name, data]) => ({ name, data })),
+      { name: 'file', filename: 'v.mp4', type: 'video/mp4', data: bytes },
+    ]);
+    const res = await this.t.app.http.inject({
+      method: 'POST',
+      url: pathOf(api.videos.upload, {}),
+      headers: { cookie: this.cookie, 'x-csrf-token': this.csrf, 'content-type': body.contentType },
+      payload: body.payload,
+    });
+    assert.equal(res.statusCode, 202, res.body);
+    return api.videos.upload.response.parse(JSON.parse(res.body)) as Video;
   }
 
   async call<T = Record<string, unknown>>(

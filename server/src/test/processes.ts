@@ -46,6 +46,8 @@ export async function startServerProcess(
       DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tremolo-node-')),
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
+      // Room audiences stay on WebRTC unless a test asks for the broadcast tier (as the harness does).
+      BROADCAST: 'false',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,8 @@ import { useI18n } from '../lib/i18n.tsx';
 import liveStyles from './LiveRoomSection.module.css';
 import { formatPriceRange } from '../lib/money.ts';
 import { productPath } from './shop/util.ts';
-import { FanGroupsSection } from './chat/FanGroupsSection.tsx';
+import { StoreScoreBadge } from './shop/Stars.tsx';
+import { FanGroupsSection, type CardOwner } from './chat/FanGroupsSection.tsx';
 
 type SectionOf<K extends CardSection['kind']> = Extract<CardSection, { kind: K }>;
 
@@ -14,7 +15,7 @@ type SectionOf<K extends CardSection['kind']> = Extract<CardSection, { kind: K }
  * One renderer per section kind: a new kind (fan group, live now) slots in here. A kind without
  * a renderer yet is left out of the card rather than breaking it.
  */
-const RENDERERS: { [K in CardSection['kind']]?: (props: { section: SectionOf<K> }) => JSX.Element } = {
+const RENDERERS: { [K in CardSection['kind']]?: (props: { section: SectionOf<K>; owner: CardOwner }) => JSX.Element } = {
   links: LinksSection,
   showcase: ShowcaseSection,
   fan_groups: FanGroupsSection,
@@ -82,6 +83,7 @@ function ShowcaseSection({ section }: { section: SectionOf<'showcase'> }) {
       <h2 className="section-title">
         {t('card.showcase')} <span className="muted small">{tn('card.showcaseTotal', section.total)}</span>
       </h2>
+      {section.score && <StoreScoreBadge score={section.score} testId="card-store-score" />}
       <ul className="showcase">
         {section.products.map((p) => (
           <li key={p.id}>
@@ -114,17 +116,17 @@ function hostOf(url: string): string {
   }
 }
 
-function Section<K extends CardSection['kind']>({ section }: { section: SectionOf<K> }) {
+function Section<K extends CardSection['kind']>({ section, owner }: { section: SectionOf<K>; owner: CardOwner }) {
   // The map is keyed by kind, but TypeScript cannot tie the looked-up renderer to K without this.
-  const Render = RENDERERS[section.kind] as ((props: { section: SectionOf<K> }) => JSX.Element) | undefined;
-  return Render ? <Render section={section} /> : null;
+  const Render = RENDERERS[section.kind] as ((props: { section: SectionOf<K>; owner: CardOwner }) => JSX.Element) | undefined;
+  return Render ? <Render section={section} owner={owner} /> : null;
 }
 
-export function CardSections({ sections }: { sections: CardSection[] }) {
+export function CardSections({ sections, owner }: { sections: CardSection[]; owner: CardOwner }) {
   return (
     <>
       {sections.map((s, i) => (
-        <Section key={`${s.kind}-${i}`} section={s} />
+        <Section key={`${s.kind}-${i}`} section={s} owner={owner} />
       ))}
     </>
   );

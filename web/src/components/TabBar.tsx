@@ -1,13 +1,14 @@
 import { NavLink } from 'react-router-dom';
 import { useI18n } from '../lib/i18n.tsx';
-import { useUnreadCount } from '../lib/inbox.tsx';
+import { useBadges } from '../lib/inbox.tsx';
 import { FriendsIcon, HomeIcon, MeIcon, MessageIcon, PlusIcon } from './Icons.tsx';
 
 const linkClass = ({ isActive }: { isActive: boolean }) => `tab${isActive ? ' tab-active' : ''}`;
 
 export function TabBar() {
   const { t } = useI18n();
-  const unread = useUnreadCount();
+  // Unread notifications and unread DMs, each counted once.
+  const unread = useBadges().total;
   return (
     <nav className="tabbar" aria-label={t('nav.label')} data-testid="tabbar">
       <NavLink to="/" end className={linkClass} data-testid="tab-foryou">

@@ -1,4 +1,5 @@
 import { ErrorBody, type ErrorCode } from '@tremolo/protocol';
+import { EARLY_KEY, type Early } from './early-url.ts';
 
 /** Anything that turns unknown JSON into a typed value: every zod schema of the protocol fits. */
 export interface Parser<T> {
@@ -69,19 +70,32 @@ function decode<T>(schema: Parser<T>, payload: unknown, status: number): T {
   }
 }
 
+/** The response index.html's first script already asked for, if this is its URL (taken once). */
+function takeEarly(method: Method, url: string): Promise<Response> | null {
+  const early = (globalThis as unknown as Record<string, Early | undefined>)[EARLY_KEY];
+  const response = method === 'GET' ? early?.[url] : undefined;
+  if (!early || !response) return null;
+  delete early[url];
+  return response;
+}
+
 export async function request<T>(method: Method, url: string, schema: Parser<T>, body?: unknown): Promise<T> {
   let res: Response;
   const text = body !== undefined ? JSON.stringify(body) : undefined;
   try {
-    res = await fetch(url, {
-      method,
-      credentials: 'same-origin',
-      headers: headersFor(method, text !== undefined),
-      ...(text !== undefined ? { body: text } : {}),
-      // A change the person made outlives the page it was made on (a read position sent as the
-      // tab closes, a like tapped just before a link); browsers cap such bodies at 64 KB in all.
-      keepalive: method !== 'GET' && (text?.length ?? 0) < 16_000,
-    });
+    // The early response, unless its request failed: then this call asks again.
+    const early = await takeEarly(method, url)?.catch(() => null);
+    res =
+      early ??
+      (await fetch(url, {
+        method,
+        credentials: 'same-origin',
+        headers: headersFor(method, text !== undefined),
+        ...(text !== undefined ? { body: text } : {}),
+        // A change the person made outlives the page it was made on (a read position sent as the
+        // tab closes, a like tapped just before a link); browsers cap such bodies at 64 KB in all.
+        keepalive: method !== 'GET' && (text?.length ?? 0) < 16_000,
+      }));
   } catch {
     throw new ApiError('network', 'Cannot reach the server; check your connection', 0);
   }

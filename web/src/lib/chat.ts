@@ -60,6 +60,8 @@ export interface ChatSnapshot {
   typing: string[];
   /** Bumped on every server event that may change the conversation's settings (announcement, roles, mutes). */
   systemTick: number;
+  /** DMs: how far the other person has read (my messages up to it are "seen"). */
+  peerRead: number;
 }
 
 interface OutboxItem {
@@ -107,6 +109,7 @@ export class ChannelChat {
   private loadingOlder = false;
   private olderError: unknown = null;
   private systemTick = 0;
+  private peerRead = 0;
   private unsub: (() => void) | null = null;
   private stopped = false;
   private readPosted = 0;
@@ -217,6 +220,13 @@ export class ChannelChat {
     }
   }
 
+  /** The other person's read position as the server last said (it only moves forward). */
+  seedPeerRead(seq: number): void {
+    if (seq <= this.peerRead) return;
+    this.peerRead = seq;
+    this.changed();
+  }
+
   /** Moves my read position to what is on screen (debounced). */
   markRead(): void {
     const head = this.snap.head;
@@ -302,6 +312,10 @@ export class ChannelChat {
       }
       return;
     }
+    if (ev.body.kind === 'dm_read') {
+      if (ev.from && ev.from !== this.meId) this.seedPeerRead(ev.body.seq);
+      return;
+    }
     if (ev.seq === undefined) return;
     if (ev.from === this.meId && !this.events.has(ev.seq)) {
       // My own message, possibly before its ack: it replaces the pending copy.
@@ -368,6 +382,7 @@ export class ChannelChat {
       head: seqs.length ? seqs[seqs.length - 1]! : 0,
       typing: [...this.typingUntil].filter(([, until]) => until > now).map(([id]) => id),
       systemTick: this.systemTick,
+      peerRead: this.peerRead,
     };
   }
 
@@ -416,6 +431,7 @@ const EMPTY: ChatSnapshot = {
   head: 0,
   typing: [],
   systemTick: 0,
+  peerRead: 0,
 };
 const noop = () => () => undefined;
 

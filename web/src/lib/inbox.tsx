@@ -1,14 +1,13 @@
-import { useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { api, type Notification as NotificationT } from '@tremolo/protocol';
+import { api, type Badges, type Notification as NotificationT } from '@tremolo/protocol';
+import { call } from './client.ts';
 import { keyOf, pagesKeyOf, useApiMutation, useApiPages, useApiQuery, type Pages } from './queries.ts';
 import { useSession } from './session.tsx';
 
 const LIST_ARGS = { query: { limit: 20 } };
 const LIST_KEY = pagesKeyOf(api.notifications.list, LIST_ARGS);
-const UNREAD_KEY = keyOf(api.notifications.unreadCount);
-
-type UnreadCount = { unread: number };
+const BADGES_KEY = keyOf(api.notifications.badges);
 
 /** Newest first; ids are time-ordered UUIDv7, so comparing them compares creation times. */
 const newestFirst = (x: NotificationT, y: NotificationT) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0);
@@ -26,11 +25,9 @@ function refreshFor(client: QueryClient, n: NotificationT): void {
       void client.invalidateQueries({ queryKey: [api.graph.friends.path] });
       void client.invalidateQueries({ queryKey: [api.feeds.friends.path], predicate: (q) => isEmptyFeed(q.state.data) });
       break;
-    case 'dm':
     case 'mention':
     case 'join_request':
-      // A new DM or mention: the conversations list shows it.
-      void client.invalidateQueries({ queryKey: keyOf(api.dms.list) });
+      // A mention: the conversations list shows it.
       void client.invalidateQueries({ queryKey: keyOf(api.groups.mine) });
       break;
     default:
@@ -38,9 +35,22 @@ function refreshFor(client: QueryClient, n: NotificationT): void {
   }
 }
 
+/** Marks notifications read in the cached list (the server's counts arrive as a `badges` event). */
+function markCachedRead(client: QueryClient, read: (n: NotificationT) => boolean): void {
+  client.setQueryData<Pages<NotificationT>>(
+    LIST_KEY,
+    (prev) =>
+      prev && {
+        ...prev,
+        pages: prev.pages.map((p) => ({ ...p, items: p.items.map((n) => (!n.read && read(n) ? { ...n, read: true } : n)) })),
+      },
+  );
+}
+
 /**
- * Keeps the person's notifications current in the cache: each `user:<id>` notification event goes
- * into the cached list and the unread count, and (re)subscribing reads both again.
+ * Keeps the person's notifications and Messages tab counts current in the cache. The counts are
+ * the server's: every change (a notification, a DM, something read on another tab or device)
+ * arrives as a `badges` event on `user:<id>`, and (re)subscribing reads them again.
  */
 export function InboxProvider({ children }: { children: ReactNode }) {
   const { me, realtime } = useSession();
@@ -55,6 +65,20 @@ export function InboxProvider({ children }: { children: ReactNode }) {
     return realtime.subscribe(
       `user:${userId}`,
       (ev) => {
+        if (ev.body.kind === 'badges') {
+          const { notifications, chats } = ev.body;
+          const prev = client.getQueryData<Badges>(BADGES_KEY);
+          client.setQueryData<Badges>(BADGES_KEY, { notifications, chats });
+          // The conversations list shows per-chat counts and previews: read it again when DMs or groups moved.
+          if (prev?.chats !== chats) {
+            void client.invalidateQueries({ queryKey: keyOf(api.dms.list) });
+            void client.invalidateQueries({ queryKey: keyOf(api.groups.mine) });
+          }
+          // Read elsewhere: nothing unread any more here either.
+          if (notifications === 0) markCachedRead(client, () => true);
+          else if (prev && notifications < prev.notifications) void client.invalidateQueries({ queryKey: LIST_KEY });
+          return;
+        }
         if (ev.body.kind !== 'notification') return;
         const n = ev.body.notification;
         const listed = client.getQueryData<Pages<NotificationT>>(LIST_KEY)?.pages.some((p) => p.items.some((x) => x.id === n.id));
@@ -65,12 +89,11 @@ export function InboxProvider({ children }: { children: ReactNode }) {
             ? { ...prev, pages: [{ ...prev.pages[0], items: [n, ...prev.pages[0].items].sort(newestFirst) }, ...prev.pages.slice(1)] }
             : prev,
         );
-        if (!n.read) client.setQueryData<UnreadCount>(UNREAD_KEY, (prev) => prev && { unread: prev.unread + 1 });
         refreshFor(client, n);
       },
       () => {
         // From this moment nothing is missed live, so what came before is read now.
-        void client.invalidateQueries({ queryKey: UNREAD_KEY });
+        void client.invalidateQueries({ queryKey: BADGES_KEY });
         void client.invalidateQueries({ queryKey: LIST_KEY });
       },
     );
@@ -79,10 +102,13 @@ export function InboxProvider({ children }: { children: ReactNode }) {
   return children;
 }
 
-/** The unread count for the tab badge; a hint, so a failed read shows nothing. */
-export function useUnreadCount(): number {
+/** The Messages tab counts (unread notifications, unread DMs); a hint, so a failed read shows none. */
+export function useBadges(): Badges & { total: number } {
   const { me } = useSession();
-  return useApiQuery(api.notifications.unreadCount, undefined, { enabled: me !== null }).data?.unread ?? 0;
+  const b = useApiQuery(api.notifications.badges, undefined, { enabled: me !== null }).data;
+  const notifications = b?.notifications ?? 0;
+  const chats = b?.chats ?? 0;
+  return { notifications, chats, total: notifications + chats };
 }
 
 /** The notifications list, newest first, a page at a time, and marking them read. */
@@ -95,18 +121,10 @@ export function useNotifications() {
     return [...byId.values()].sort(newestFirst);
   }, [pages.data]);
   const markRead = useApiMutation(api.notifications.markRead, {
-    invalidates: [api.notifications.unreadCount],
+    invalidates: [api.notifications.badges],
     onSuccess: (_, args) => {
       const upTo = args?.body.upTo;
-      if (!upTo) return;
-      client.setQueryData<Pages<NotificationT>>(
-        LIST_KEY,
-        (prev) =>
-          prev && {
-            ...prev,
-            pages: prev.pages.map((p) => ({ ...p, items: p.items.map((n) => (n.id <= upTo ? { ...n, read: true } : n)) })),
-          },
-      );
+      if (upTo) markCachedRead(client, (n) => n.id <= upTo);
     },
   });
   const newest = items[0];
@@ -117,4 +135,63 @@ export function useNotifications() {
     // Up to the newest one shown, so a notification arriving meanwhile stays unread.
     markAllRead: () => newest && markRead.mutate({ body: { upTo: newest.id } }),
   };
+}
+
+/**
+ * Marks notifications read as they are seen on screen or opened, one by one: ids gather for a
+ * moment and go in one request; the counts (and the dots, with the list read again) follow.
+ */
+export function useMarkSeen(): (id: string) => void {
+  const pending = useRef(new Set<string>());
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const tries = useRef(new Map<string, number>());
+  const alive = useRef(true);
+  const client = useQueryClient();
+  const flush = useCallback(() => {
+    timer.current = null;
+    const ids = [...pending.current].slice(0, 100);
+    for (const id of ids) pending.current.delete(id);
+    if (ids.length === 0) return;
+    call(api.notifications.markRead, { body: { ids } }).then(
+      () => void client.invalidateQueries({ queryKey: BADGES_KEY }),
+      () => {
+        // Offline, or the server restarting: a lost mark would leave the badge up, so try again, backing off.
+        let attempt = 0;
+        for (const id of ids) {
+          attempt = (tries.current.get(id) ?? 0) + 1;
+          if (attempt > 6) continue;
+          tries.current.set(id, attempt);
+          pending.current.add(id);
+        }
+        if (alive.current && pending.current.size) timer.current ??= setTimeout(flush, 1000 * 2 ** Math.min(attempt, 5));
+      },
+    );
+    if (pending.current.size) timer.current ??= setTimeout(flush, 300);
+  }, [client]);
+  // The link back (after the server restarted, say): what failed meanwhile goes at once.
+  const { realtime } = useSession();
+  useEffect(
+    () =>
+      realtime?.onStatus((status) => {
+        if (status !== 'open' || pending.current.size === 0) return;
+        if (timer.current) clearTimeout(timer.current);
+        flush();
+      }),
+    [realtime, flush],
+  );
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+      if (timer.current) clearTimeout(timer.current);
+      flush();
+    };
+  }, [flush]);
+  return useCallback(
+    (id: string) => {
+      pending.current.add(id);
+      timer.current ??= setTimeout(flush, 300);
+    },
+    [flush],
+  );
 }

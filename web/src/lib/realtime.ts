@@ -98,6 +98,9 @@ export class RealtimeClient {
   private lastHeard = 0;
   private heartbeatMs = 15_000;
   private stopped = true;
+  /** What this tab last said about its focus (`focus` frame), told again on each connection and every minute. */
+  private focus: { focused: boolean; device: string | null } | null = null;
+  private focusSentAt = 0;
   private readonly minDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly url: string;
@@ -134,6 +137,21 @@ export class RealtimeClient {
     if (this.status !== 'displaced') return;
     this.attempt = 0;
     this.start();
+  }
+
+  /**
+   * Tells the server whether this app is open and focused, and which push device it is: the server
+   * pushes nothing to that device meanwhile.
+   */
+  setFocus(focused: boolean, device: string | null): void {
+    this.focus = { focused, device };
+    this.sendFocus();
+  }
+
+  private sendFocus(): void {
+    if (!this.focus || this.ws?.readyState !== OPEN || this.status !== 'open') return;
+    this.focusSentAt = Date.now();
+    this.send({ t: 'focus', ...this.focus });
   }
 
   get currentStatus(): RealtimeStatus {
@@ -310,6 +328,7 @@ export class RealtimeClient {
         this.heartbeatMs = frame.heartbeatMs;
         this.setStatus('open');
         this.startPing();
+        this.sendFocus();
         for (const [ch, state] of this.channels) this.sendSub(ch, state);
         return;
       case 'subbed': {
@@ -388,6 +407,8 @@ export class RealtimeClient {
         return;
       }
       this.send({ t: 'ping', ts: Date.now() });
+      // The server's focus mark expires unless repeated (so a node that died does not hold pushes back).
+      if (this.focus?.focused && Date.now() - this.focusSentAt > 60_000) this.sendFocus();
     }, every);
   }
 

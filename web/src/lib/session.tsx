@@ -4,6 +4,7 @@ import { api, type LoginBody, type Me, type SessionInfo, type SignupBody } from 
 import { type ApiError, setCsrfToken } from './api.ts';
 import { call } from './client.ts';
 import { keyOf } from './queries.ts';
+import { disablePush, reportFocus } from './push.ts';
 import { RealtimeClient } from './realtime.ts';
 
 export type SessionState =
@@ -71,8 +72,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (!userId) return;
     const client = new RealtimeClient();
     client.start();
+    const stopFocus = reportFocus(client);
     setRealtime(client);
     return () => {
+      stopFocus();
       client.stop();
       setRealtime(null);
     };
@@ -86,6 +89,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       login: async (body) => adopt(await call(api.accounts.login, { body })),
       signup: async (body) => adopt(await call(api.accounts.signup, { body })),
       logout: async () => {
+        // This browser stops getting this person's notifications (the next person here must not see them).
+        await disablePush().catch(() => undefined);
         await call(api.accounts.logout);
         setCsrfToken('');
         // A fresh page drops every in-memory trace of the account (inbox, socket, caches) at once,

@@ -1,9 +1,15 @@
-import { matchEn } from './features/match.ts';
-import { messagingEn } from './features/messaging.ts';
-import { shopEn } from './features/shop.ts';
-import { videosEn } from './features/videos.ts';
-import { watchEn } from './features/watch.ts';
-import { roomsEn } from './features/rooms.ts';
+import { moderationEn } from './features/moderation.en.ts';
+import { matchEn } from './features/match.en.ts';
+import { messagingEn } from './features/messaging.en.ts';
+import { shopEn } from './features/shop.en.ts';
+import { videosEn } from './features/videos.en.ts';
+import { watchEn } from './features/watch.en.ts';
+import { roomsEn } from './features/rooms.en.ts';
+import { sharingEn } from './features/sharing.en.ts';
+import { reviewsEn } from './features/reviews.en.ts';
+import { searchEn } from './features/search.en.ts';
+import { pushEn } from './features/push.en.ts';
+import { rightsEn } from './features/rights.en.ts';
 
 /** English strings. This file defines the keys; every other locale must provide each one. */
 export const en = {
@@ -13,6 +19,12 @@ export const en = {
   ...watchEn,
   ...matchEn,
   ...roomsEn,
+  ...sharingEn,
+  ...reviewsEn,
+  ...searchEn,
+  ...pushEn,
+  ...moderationEn,
+  ...rightsEn,
   'app.name': 'Tremolo',
 
   'nav.label': 'Main',
@@ -106,7 +118,7 @@ export const en = {
   'order.pending_payment': 'awaiting payment',
   'order.paid': 'paid',
   'order.shipped': 'shipped',
-  'order.completed': 'completed',
+  'order.delivered': 'delivered',
   'order.cancelled': 'cancelled',
   'order.refund_requested': 'refund requested',
   'order.refunded': 'refunded',
@@ -220,6 +232,12 @@ export const en = {
   'error.idempotency_mismatch': 'That request was already sent with different details.',
   'error.cart_changed': 'Your cart changed or was just checked out (perhaps in another tab). Check your orders and cart.',
   'error.signature_invalid': 'The request signature is not valid.',
+  'error.uri_too_long': 'That link is too long.',
+  'error.headers_too_large': 'That request was too large; reload the page.',
+  'error.request_timeout': 'The server took too long; try again.',
+  'error.media_not_live': 'Nobody is sending video or sound right now.',
+  'error.media_unavailable': 'The live media server is restarting; try again in a moment.',
+  'error.media_failed': 'The live video could not be started; try again.',
   'error.internal': 'Something went wrong on our side. Try again later.',
 } as const;
 

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { en, type MessageKey } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 import { format } from '../lib/i18n.tsx';
+import { ErrorCode } from '@tremolo/protocol';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -21,4 +22,9 @@ test('Chinese strings are translated, not copied', () => {
 test('format fills known placeholders and leaves unknown ones visible', () => {
   assert.equal(format('{name} followed you', { name: 'Alice' }), 'Alice followed you');
   assert.equal(format('{count} unread {what}', { count: 3 }), '3 unread {what}');
+});
+
+test('every error code the server can send has a sentence of its own, so no raw code reaches the screen', () => {
+  const missing = ErrorCode.options.filter((code) => !Object.hasOwn(en, `error.${code}`));
+  assert.deepEqual(missing, []);
 });

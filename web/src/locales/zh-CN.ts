@@ -1,10 +1,16 @@
+import { moderationZhCN } from './features/moderation.zh-CN.ts';
 import type { Messages } from './en.ts';
-import { matchZhCN } from './features/match.ts';
-import { messagingZhCN } from './features/messaging.ts';
-import { shopZhCN } from './features/shop.ts';
-import { videosZhCN } from './features/videos.ts';
-import { watchZhCN } from './features/watch.ts';
-import { roomsZhCN } from './features/rooms.ts';
+import { matchZhCN } from './features/match.zh-CN.ts';
+import { messagingZhCN } from './features/messaging.zh-CN.ts';
+import { shopZhCN } from './features/shop.zh-CN.ts';
+import { videosZhCN } from './features/videos.zh-CN.ts';
+import { watchZhCN } from './features/watch.zh-CN.ts';
+import { roomsZhCN } from './features/rooms.zh-CN.ts';
+import { sharingZhCN } from './features/sharing.zh-CN.ts';
+import { reviewsZhCN } from './features/reviews.zh-CN.ts';
+import { searchZhCN } from './features/search.zh-CN.ts';
+import { pushZhCN } from './features/push.zh-CN.ts';
+import { rightsZhCN } from './features/rights.zh-CN.ts';
 
 export const zhCN: Messages = {
   ...videosZhCN,
@@ -13,6 +19,12 @@ export const zhCN: Messages = {
   ...watchZhCN,
   ...matchZhCN,
   ...roomsZhCN,
+  ...sharingZhCN,
+  ...reviewsZhCN,
+  ...searchZhCN,
+  ...pushZhCN,
+  ...moderationZhCN,
+  ...rightsZhCN,
   'app.name': '颤音',
 
   'nav.label': '主导航',
@@ -106,7 +118,7 @@ export const zhCN: Messages = {
   'order.pending_payment': '待付款',
   'order.paid': '已付款',
   'order.shipped': '已发货',
-  'order.completed': '已完成',
+  'order.delivered': '已收货',
   'order.cancelled': '已取消',
   'order.refund_requested': '申请退款中',
   'order.refunded': '已退款',
@@ -220,5 +232,11 @@ export const zhCN: Messages = {
   'error.idempotency_mismatch': '该请求已用不同内容提交过。',
   'error.cart_changed': '购物车已变动或刚刚已结算（可能在另一个标签页）。请查看订单和购物车。',
   'error.signature_invalid': '请求签名无效。',
+  'error.uri_too_long': '链接太长了。',
+  'error.headers_too_large': '请求过大，请刷新页面。',
+  'error.request_timeout': '服务器响应超时，请重试。',
+  'error.media_not_live': '现在没有人在发送音视频。',
+  'error.media_unavailable': '直播媒体服务正在重启，请稍后再试。',
+  'error.media_failed': '直播画面无法开启，请重试。',
   'error.internal': '服务器出了点问题，请稍后再试。',
 };

@@ -31,6 +31,7 @@ export function me(over: Partial<MeT> = {}): MeT {
     bio: '',
     links: [],
     locale: 'en',
+    discoverable: true,
     createdAt: AT,
     ...over,
   };
@@ -85,6 +86,7 @@ export function productCard(n: number, title: string, over: Partial<ProductCardT
     stock: 10,
     status: 'published',
     flashSale: null,
+    rating: null,
     url: `/p/${uuid(n)}`,
     realtimeChannel: `product:${uuid(n)}`,
     ...over,
@@ -112,7 +114,7 @@ export function product(n: number, over: Partial<ProductT> = {}): ProductT {
 }
 
 export function shop(seller = person(1, 'mia_fan', 'Mia')): ShopT {
-  return { seller, name: `${seller.displayName}'s shop`, description: '', currency: 'CNY', createdAt: AT };
+  return { seller, name: `${seller.displayName}'s shop`, description: '', currency: 'CNY', score: null, createdAt: AT };
 }
 
 export function coupon(n: number, title: string, over: Partial<CouponT> = {}): CouponT {
@@ -179,9 +181,10 @@ export function room(n: number, title: string, host = person(1, 'mia_fan', 'Mia'
       hearts: 0,
       startedAt: AT,
       endedAt: null,
+      mediaEpoch: 0,
     },
     me: { role: 'host', joined: false, handRaised: false, invited: false, canPublish: true, canModerate: true },
-    media: { adapter: 'werift', iceServers: [] },
+    media: { adapter: 'werift', iceServers: [], broadcast: false },
     serverTime: Date.parse(AT),
     ...over,
   };

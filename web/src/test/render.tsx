@@ -1,3 +1,4 @@
+import { AuthPromptProvider } from '../components/share/AuthPrompt.tsx';
 import type { ReactElement } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
@@ -74,10 +75,12 @@ export function renderScreen(ui: ReactElement, { path = '/', route = '*' }: { pa
         <SessionProvider>
           <InboxProvider>
             <MemoryRouter initialEntries={[path]}>
-              <Routes>
-                <Route path={route} element={<SessionKnown>{ui}</SessionKnown>} />
-                {route !== '*' && <Route path="*" element={<Landed />} />}
-              </Routes>
+              <AuthPromptProvider>
+                <Routes>
+                  <Route path={route} element={<SessionKnown>{ui}</SessionKnown>} />
+                  {route !== '*' && <Route path="*" element={<Landed />} />}
+                </Routes>
+              </AuthPromptProvider>
             </MemoryRouter>
           </InboxProvider>
         </SessionProvider>

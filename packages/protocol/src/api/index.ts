@@ -5,8 +5,13 @@ import { feedsApi } from './feeds.ts';
 import { graphApi } from './graph.ts';
 import { groupsApi } from './groups.ts';
 import { matchApi } from './match.ts';
+import { moderationApi } from './moderation.ts';
 import { notificationsApi } from './notifications.ts';
+import { pushApi } from './push.ts';
+import { reviewsApi } from './reviews.ts';
+import { rightsApi } from './rights.ts';
 import { roomsApi } from './rooms.ts';
+import { searchApi } from './search.ts';
 import { shopApi } from './shop.ts';
 import { videosApi } from './videos.ts';
 import { watchApi } from './watch.ts';
@@ -22,8 +27,13 @@ export const api = {
   graph: graphApi,
   groups: groupsApi,
   match: matchApi,
+  moderation: moderationApi,
   notifications: notificationsApi,
+  push: pushApi,
+  reviews: reviewsApi,
+  rights: rightsApi,
   rooms: roomsApi,
+  search: searchApi,
   shop: shopApi,
   videos: videosApi,
   watch: watchApi,

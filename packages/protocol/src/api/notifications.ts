@@ -1,5 +1,5 @@
 import { Ok, PageQuery } from '../common.ts';
-import { MarkReadBody, NotificationPage, UnreadCount } from '../notifications.ts';
+import { Badges, MarkReadBody, NotificationPage, UnreadCount } from '../notifications.ts';
 import { endpoint } from './endpoint.ts';
 
 const tags = ['notifications'];
@@ -22,11 +22,19 @@ export const notificationsApi = {
     tags,
     response: UnreadCount,
   }),
+  badges: endpoint({
+    method: 'GET',
+    path: '/api/v1/notifications/badges',
+    auth: 'user',
+    summary: 'The Messages tab counts: unread notifications and unread direct messages',
+    tags,
+    response: Badges,
+  }),
   markRead: endpoint({
     method: 'POST',
     path: '/api/v1/notifications/read',
     auth: 'user',
-    summary: 'Mark inbox items read (all, or up to an id)',
+    summary: 'Mark inbox items read (all, up to an id, or the ones listed)',
     tags,
     body: MarkReadBody,
     response: Ok,

@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { Ok } from '../common.ts';
 import { ChannelHistory } from '../realtime.ts';
 import {
   ChatHistoryQuery,
   CreateRoomBody,
+  RoomPreview,
   GuestActionBody,
   HandAnswerBody,
   HandBody,
@@ -17,6 +19,7 @@ import {
   Room,
   RoomList,
   RoomListQuery,
+  RoomHlsParams,
   RoomParams,
   RoomState,
   RoomSummary,
@@ -27,6 +30,9 @@ import {
   TransferHostBody,
 } from '../rooms.ts';
 import { endpoint } from './endpoint.ts';
+
+/** A streamed file answers through the reply itself; there is no JSON body to describe. */
+const Streamed = z.never();
 
 const tags = ['rooms'] as const;
 
@@ -63,6 +69,16 @@ export const roomsApi = {
     tags,
     params: RoomParams,
     response: Room,
+  }),
+  preview: endpoint({
+    method: 'GET',
+    path: '/api/v1/rooms/:id/preview',
+    auth: 'optional',
+    summary: 'What a room link shows before entering (also logged out, for public rooms): title, cover, host',
+    tags,
+    params: RoomParams,
+    response: RoomPreview,
+    errors: ['not_found'],
   }),
   setCover: endpoint({
     method: 'PUT',
@@ -294,5 +310,38 @@ export const roomsApi = {
     tags,
     params: RoomParams,
     response: Ok,
+  }),
+  hlsLive: endpoint({
+    method: 'GET',
+    path: '/api/v1/rooms/:id/hls/live.m3u8',
+    auth: 'user',
+    summary: 'The broadcast’s live playlist (the last few segments; public rooms may be cached by shared caches for a second)',
+    tags,
+    params: RoomParams,
+    response: Streamed,
+    binary: 'application/vnd.apple.mpegurl',
+    errors: ['not_found'],
+  }),
+  hlsReplay: endpoint({
+    method: 'GET',
+    path: '/api/v1/rooms/:id/hls/replay.m3u8',
+    auth: 'user',
+    summary: 'The recording of the broadcast from its start (a VOD playlist once the room has ended)',
+    tags,
+    params: RoomParams,
+    response: Streamed,
+    binary: 'application/vnd.apple.mpegurl',
+    errors: ['not_found'],
+  }),
+  hlsSegment: endpoint({
+    method: 'GET',
+    path: '/api/v1/rooms/:id/hls/:segment',
+    auth: 'user',
+    summary: 'One segment of the broadcast (H.264/AAC in MPEG-TS); never changes once written',
+    tags,
+    params: RoomHlsParams,
+    response: Streamed,
+    binary: 'video/mp2t',
+    errors: ['not_found'],
   }),
 };

@@ -374,7 +374,7 @@ export const shopApi = {
     method: 'POST',
     path: '/api/v1/shop/orders/:id/receive',
     auth: 'user',
-    summary: 'Confirm the goods arrived (buyer): the order completes',
+    summary: 'Confirm the goods arrived (buyer): the order is delivered and its lines can be reviewed',
     tags,
     params: IdParams,
     response: Order,

@@ -1,5 +1,5 @@
 import { Ok } from '../common.ts';
-import { AddToPlaylistBody, CreateWatchBody, HandOverBody, SetControlBody, WatchParams, WatchParty } from '../watch.ts';
+import { AddToPlaylistBody, CreateWatchBody, HandOverBody, SetControlBody, WatchParams, WatchParty, WatchPreview } from '../watch.ts';
 import { endpoint } from './endpoint.ts';
 
 const tags = ['watch'] as const;
@@ -24,6 +24,16 @@ export const watchApi = {
     tags,
     params: WatchParams,
     response: WatchParty,
+  }),
+  preview: endpoint({
+    method: 'GET',
+    path: '/api/v1/watch/:id/preview',
+    auth: 'optional',
+    summary: 'What a party link shows before joining (also logged out): host, video, poster, how many watch',
+    tags,
+    params: WatchParams,
+    response: WatchPreview,
+    errors: ['not_found'],
   }),
   join: endpoint({
     method: 'POST',

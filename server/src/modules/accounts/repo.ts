@@ -1,12 +1,31 @@
-import { and, eq, gt, inArray } from 'drizzle-orm';
-import type { Queryable } from '../../platform/db/client.ts';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../platform/db/client.ts';
 import { sessions, users } from './tables.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
 /** Data access for accounts; only the accounts service calls it. */
 export class AccountsRepo {
-  constructor(private readonly db: Queryable) {}
+  /**
+   * The queries behind nearly every request (who is this session, who is this person), prepared
+   * once: building their SQL through the query builder each time was a tenth of a read's CPU.
+   */
+  private readonly byIdQuery;
+  private readonly sessionQuery;
+
+  constructor(private readonly db: Db) {
+    this.byIdQuery = db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare('accounts_by_id');
+    this.sessionQuery = db
+      .select({ userId: users.id, handle: users.handle, csrfToken: sessions.csrfToken, expiresAt: sessions.expiresAt })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+      .prepare('accounts_session');
+  }
 
   async insertUser(row: typeof users.$inferInsert): Promise<UserRow> {
     const [u] = await this.db.insert(users).values(row).returning();
@@ -19,8 +38,18 @@ export class AccountsRepo {
   }
 
   async byId(id: string): Promise<UserRow | undefined> {
-    const [u] = await this.db.select().from(users).where(eq(users.id, id));
+    const [u] = await this.byIdQuery.execute({ id });
     return u;
+  }
+
+  async idsAfter(after: string | null, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: users.id })
+      .from(users)
+      .where(after ? gt(users.id, after) : undefined)
+      .orderBy(users.id)
+      .limit(limit);
+    return rows.map((r) => r.id);
   }
 
   async byIds(ids: string[]): Promise<UserRow[]> {
@@ -44,11 +73,7 @@ export class AccountsRepo {
   }
 
   async sessionWithUser(tokenHash: string, now: Date) {
-    const [r] = await this.db
-      .select({ userId: users.id, handle: users.handle, csrfToken: sessions.csrfToken })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
+    const [r] = await this.sessionQuery.execute({ tokenHash, now: now.toISOString() });
     return r;
   }
 

@@ -14,11 +14,14 @@ import {
   type SessionResolver,
 } from '../../platform/auth/session.ts';
 import type { Limits } from '../../platform/auth/limits.ts';
+import type { SessionCache } from '../../platform/auth/session-cache.ts';
 import { DeviceMarks } from '../../platform/auth/device.ts';
 import type { Storage } from '../../platform/storage.ts';
 import { intakeImage } from '../../platform/image-intake.ts';
 import type { AccountsRepo, UserRow } from './repo.ts';
+import type { PeopleCache } from './people-cache.ts';
 import { AVATAR_IMAGE } from './avatar.ts';
+import type { AccountRights } from './rights.ts';
 
 /** A person's stored row, for modules that build their own views of people. */
 export type { UserRow };
@@ -42,12 +45,17 @@ export interface LoginClient {
 export interface AccountsDeps {
   repo: AccountsRepo;
   storage: Storage;
+  /** Resolved sessions in memory, and their revocation on every node. */
+  sessions: SessionCache;
+  /** People's rows in memory, forgotten on every node when one changes. */
+  people: PeopleCache;
   opts: { sessionTtlDays: number; maxAvatarBytes: number; limits: Limits };
 }
 
 export class AccountsService implements SessionResolver {
   private readonly dummyHash = hash(randomBytes(16).toString('hex'), ARGON2);
   private readonly devices: DeviceMarks;
+  private rightsService: AccountRights | undefined;
 
   constructor(private readonly deps: AccountsDeps) {
     const { opts } = deps;
@@ -64,13 +72,15 @@ export class AccountsService implements SessionResolver {
   async createUser(body: SignupBody & { bio?: string }): Promise<UserRow> {
     const passwordHash = await hash(body.password, ARGON2);
     try {
-      return await this.deps.repo.insertUser({
+      const row = await this.deps.repo.insertUser({
         id: newId(),
         handle: body.handle,
         displayName: body.displayName,
         passwordHash,
         bio: body.bio ?? '',
       });
+      this.told(row.id);
+      return row;
     } catch (e) {
       if (pgErrorCode(e) === UNIQUE_VIOLATION) throw new AppError('handle_taken', `@${body.handle} is taken; pick another handle`);
       throw e;
@@ -132,14 +142,54 @@ export class AccountsService implements SessionResolver {
   }
 
   async logout(token: string | undefined): Promise<void> {
-    if (token) await this.deps.repo.deleteSession(hashToken(token));
+    if (!token) return;
+    const tokenHash = hashToken(token);
+    await this.deps.repo.deleteSession(tokenHash);
+    // Answered only once every node has forgotten it: the cookie must not work anywhere after logout.
+    await this.deps.sessions.revokeSession(tokenHash);
   }
 
   async resolve(req: { headers: IncomingMessage['headers'] }): Promise<AuthenticatedUser | null> {
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     if (!token || token.length > 100) return null;
-    const row = await this.deps.repo.sessionWithUser(hashToken(token), new Date());
-    return row ? { id: row.userId, handle: row.handle, csrfToken: row.csrfToken } : null;
+    const tokenHash = hashToken(token);
+    return this.deps.sessions.resolve(tokenHash, async () => {
+      const row = await this.deps.repo.sessionWithUser(tokenHash, new Date());
+      return row ? { user: { id: row.userId, handle: row.handle, csrfToken: row.csrfToken }, expiresAt: row.expiresAt.getTime() } : null;
+    });
+  }
+
+  /** Privacy settings, data archives and account deletion; attached at register time (they need the job queue). */
+  get rights(): AccountRights {
+    if (!this.rightsService) throw new Error('account rights are attached at register time');
+    return this.rightsService;
+  }
+
+  attachRights(rights: AccountRights): void {
+    this.rightsService = rights;
+  }
+
+  /** The password again, for a grave action (deleting the account); guesses are limited like a password change's. */
+  async checkPassword(userId: string, password: string): Promise<void> {
+    const user = await this.mustGet(userId);
+    await this.deps.opts.limits.consume('passwordFails', userId);
+    if (!(await verify(user.passwordHash, password).catch(() => false))) {
+      throw new AppError('invalid_credentials', 'Your password is wrong');
+    }
+    await this.deps.opts.limits.reset('passwordFails', userId);
+  }
+
+  /** Changes columns of a person's row the profile form does not (privacy settings); every node forgets the old row. */
+  async patchRow(userId: string, patch: Parameters<AccountsRepo['updateUser']>[1]): Promise<UserRow> {
+    const u = await this.update(userId, patch);
+    if (!u) throw new AppError('not_found', 'Account not found');
+    return u;
+  }
+
+  /** The row was changed by the account-rights repo (in a transaction of its own): caches and listeners follow. */
+  async changedOutside(userId: string): Promise<void> {
+    await this.deps.people.changed(userId);
+    this.told(userId);
   }
 
   async changePassword(userId: string, current: string, next: string, keepToken: string): Promise<void> {
@@ -150,13 +200,50 @@ export class AccountsService implements SessionResolver {
       throw new AppError('invalid_credentials', 'Your current password is wrong');
     }
     await this.deps.opts.limits.reset('passwordFails', userId);
-    await this.deps.repo.updateUser(userId, { passwordHash: await hash(next, ARGON2) });
-    // Anyone holding an old session of this account is logged out.
-    await this.deps.repo.deleteSessionsOfUserExcept(userId, hashToken(keepToken));
+    await this.update(userId, { passwordHash: await hash(next, ARGON2) });
+    // Anyone holding an old session of this account is logged out, on every node.
+    const keep = hashToken(keepToken);
+    await this.deps.repo.deleteSessionsOfUserExcept(userId, keep);
+    await this.deps.sessions.revokeUser(userId, keep);
+  }
+
+  /** Ends every session of a person on every node (a suspension or ban); answered once every node has forgotten them. */
+  async endAllSessions(userId: string): Promise<void> {
+    await this.deps.repo.deleteSessionsOfUserExcept(userId, '');
+    await this.deps.sessions.revokeUser(userId);
+  }
+
+  /** Every change of a person's row goes through here, so no node keeps the old one in memory. */
+  private async update(userId: string, patch: Parameters<AccountsRepo['updateUser']>[1]): Promise<UserRow | undefined> {
+    const row = await this.deps.repo.updateUser(userId, patch);
+    await this.deps.people.changed(userId);
+    this.told(userId);
+    return row;
+  }
+
+  private changeListeners: ((userId: string) => void)[] = [];
+
+  /** Called after a person is created or their row changed (on this node): the search index follows. */
+  onChanged(listener: (userId: string) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private told(userId: string): void {
+    for (const l of this.changeListeners) l(userId);
+  }
+
+  /** People's rows by id (any order), for the search index. */
+  rows(ids: string[]): Promise<UserRow[]> {
+    return this.deps.repo.byIds(ids);
+  }
+
+  /** Ids in id order after `after`, for rebuilding the search index. */
+  idsAfter(after: string | null, limit: number): Promise<string[]> {
+    return this.deps.repo.idsAfter(after, limit);
   }
 
   async updateProfile(userId: string, patch: UpdateProfileBody): Promise<UserRow> {
-    const u = await this.deps.repo.updateUser(userId, patch);
+    const u = await this.update(userId, patch);
     if (!u) throw new AppError('not_found', 'Account not found');
     return u;
   }
@@ -165,27 +252,27 @@ export class AccountsService implements SessionResolver {
     const key = `avatars/${userId}-${Date.now().toString(36)}.webp`;
     await intakeImage(this.deps.storage, bytes, AVATAR_IMAGE, { avatar: key });
     const before = await this.mustGet(userId);
-    const after = await this.deps.repo.updateUser(userId, { avatarKey: key });
+    const after = await this.update(userId, { avatarKey: key });
     if (before.avatarKey) await this.deps.storage.remove(before.avatarKey);
     return after!;
   }
 
   async clearAvatar(userId: string): Promise<UserRow> {
     const before = await this.mustGet(userId);
-    const after = await this.deps.repo.updateUser(userId, { avatarKey: null });
+    const after = await this.update(userId, { avatarKey: null });
     if (before.avatarKey) await this.deps.storage.remove(before.avatarKey);
     return after!;
   }
 
   async mustGet(userId: string): Promise<UserRow> {
-    const u = await this.deps.repo.byId(userId);
+    const u = await this.deps.people.get(userId, () => this.deps.repo.byId(userId));
     if (!u) throw new AppError('not_found', 'Account not found');
     return u;
   }
 
   async byHandle(handle: string): Promise<UserRow> {
     const u = await this.deps.repo.byHandle(handle);
-    if (!u) throw new AppError('not_found', `No one is called @${handle}`);
+    if (!u || u.deletedAt) throw new AppError('not_found', `No one is called @${handle}`);
     return u;
   }
 
@@ -195,6 +282,7 @@ export class AccountsService implements SessionResolver {
   }
 
   summary(u: UserRow): UserSummary {
+    if (u.deletedAt) return { id: u.id, handle: u.handle, displayName: '', avatarUrl: null, deleted: true };
     return { id: u.id, handle: u.handle, displayName: u.displayName, avatarUrl: u.avatarKey ? this.deps.storage.url(u.avatarKey) : null };
   }
 
@@ -204,7 +292,9 @@ export class AccountsService implements SessionResolver {
       bio: u.bio,
       links: u.links,
       locale: u.locale === 'en' || u.locale === 'zh-CN' ? u.locale : null,
+      discoverable: u.discoverable,
       createdAt: u.createdAt.toISOString(),
+      deletionDueAt: u.deletionDueAt?.toISOString() ?? null,
     };
   }
 }

@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from '../../app.ts';
 import { findMediaTools, synthesize } from '../videos/media.ts';
 
-/** Short demo clips made from ffmpeg's test sources, so the feeds are alive on first start. */
+/** Short demo clips made from ffmpeg's test sources, so the feeds are alive on first start; most link a product of their creator's demo shop. */
 const CLIPS = [
   {
     creator: 'lina_beauty',
@@ -13,6 +13,7 @@ const CLIPS = [
     caption: '3 分钟通勤妆 Quick commute makeup #makeup #beauty',
     tone: 523,
     visibility: 'public',
+    product: 'Velvet Matte Lipstick',
   },
   {
     creator: 'lina_beauty',
@@ -20,6 +21,7 @@ const CLIPS = [
     caption: 'Lip tint swatches, honest review #makeup #review',
     tone: 587,
     visibility: 'public',
+    product: 'Hydra Glow Serum',
   },
   { creator: 'lina_beauty', source: 'yuvtestsrc', caption: 'Behind the scenes, friends only 🤫 #daily', tone: 659, visibility: 'friends' },
   {
@@ -28,6 +30,7 @@ const CLIPS = [
     caption: '番茄炒蛋 Tomato eggs in 60s #cooking #homecooking',
     tone: 392,
     visibility: 'public',
+    product: 'Hand-forged Carbon Steel Wok',
   },
   {
     creator: 'chef_wang',
@@ -35,9 +38,24 @@ const CLIPS = [
     caption: 'Knife skills: julienne carrots #cooking #knife',
     tone: 440,
     visibility: 'public',
+    product: 'Chef Knife',
   },
-  { creator: 'chef_wang', source: 'testsrc', caption: 'Spice kit unboxing #cooking #unboxing', tone: 494, visibility: 'public' },
-  { creator: 'tech_zhou', source: 'life', caption: '新耳机开箱 Earbuds unboxing #tech #unboxing', tone: 330, visibility: 'public' },
+  {
+    creator: 'chef_wang',
+    source: 'testsrc',
+    caption: 'Spice kit unboxing #cooking #unboxing',
+    tone: 494,
+    visibility: 'public',
+    product: 'Sichuan Spice Kit',
+  },
+  {
+    creator: 'tech_zhou',
+    source: 'life',
+    caption: '新耳机开箱 Earbuds unboxing #tech #unboxing',
+    tone: 330,
+    visibility: 'public',
+    product: 'Wireless Earbuds Pro',
+  },
   { creator: 'tech_zhou', source: 'cellauto', caption: 'Phone camera test at night #tech #camera', tone: 349, visibility: 'public' },
 ] as const;
 
@@ -68,12 +86,13 @@ export async function seedDemoVideos(services: Services, log: FastifyBaseLogger)
       const file = path.join(dir, `clip-${i}.mp4`);
       await synthesize(tools, file, { source: c.source, seconds: 6, width: 360, height: 640, toneHz: c.tone });
       const author = await services.accounts.byHandle(c.creator);
+      const productIds = 'product' in c ? await demoProductIds(services, c.creator, c.product) : '';
       const row = await services.videos.upload(author.id, file, {
         caption: c.caption,
         hashtags: '',
         visibility: c.visibility,
         coverTimeMs: 1000,
-        productIds: '',
+        productIds,
       });
       ids.push(row.id);
     }
@@ -86,4 +105,13 @@ export async function seedDemoVideos(services: Services, log: FastifyBaseLogger)
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The creator's own demo product whose title starts with `title`, so "buy from a video" works on a
+ * fresh start; none (an empty list) when the shop demo did not create it.
+ */
+async function demoProductIds(services: Services, handle: string, title: string): Promise<string> {
+  const page = await services.shop.catalog.sellerProducts(handle, undefined, 50);
+  return page.items.find((p) => p.title.startsWith(title))?.id ?? '';
 }

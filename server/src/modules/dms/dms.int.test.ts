@@ -42,10 +42,58 @@ describe('direct messages', () => {
     assert.equal(hist.body.items.length, 2);
     await b.invoke(api.dms.read, { params: { handle: 'dm_a' }, body: { seq: 2 } });
     assert.equal((await b.invoke(api.dms.get, { params: { handle: 'dm_a' } })).body.unread, 0);
+    // A DM counts once: in the chats badge, never as a notification too.
     const inbox = await b.invoke(api.notifications.list);
-    assert.ok(inbox.body.items.some((n) => n.payload.kind === 'dm' && n.payload.request === false));
+    assert.ok(!inbox.body.items.some((n) => n.payload.kind === 'dm'));
+    // The follow and the friendship are b's only notifications.
+    assert.deepEqual((await b.invoke(api.notifications.badges)).body, { notifications: inbox.body.items.length, chats: 0 });
     as.close();
     bs.close();
+  });
+
+  test('one unread count on every session, previews by kind, and "seen" live for the sender', async () => {
+    const a = await TestUser.signup(t, 'dm_seen_a');
+    const b = await TestUser.signup(t, 'dm_seen_b');
+    await a.invoke(api.graph.follow, { params: { handle: 'dm_seen_b' } });
+    await b.invoke(api.graph.follow, { params: { handle: 'dm_seen_a' } });
+    const thread = (await a.invoke(api.dms.get, { params: { handle: 'dm_seen_b' } })).body;
+    const as = await a.socket();
+    // Two tabs of b: each hears the badge counts on its user channel.
+    const [tab1, tab2] = [await b.socket(), await b.socket()];
+    for (const [s, ch] of [
+      [as, thread.channel],
+      [tab1, `user:${b.id}`],
+      [tab2, `user:${b.id}`],
+    ] as const) {
+      s.send({ t: 'sub', ch });
+      await s.next((f) => f.t === 'subbed');
+    }
+    const before = (await b.invoke(api.notifications.badges)).body;
+    assert.equal((await say(as, thread.channel, 'm1', 'hello')).t, 'ack');
+    as.send({
+      t: 'pub',
+      ch: thread.channel,
+      cid: 'm2',
+      body: { kind: 'share', target: { type: 'product', id: '00000000-0000-7000-8000-000000000000' } },
+    });
+    await as.next((f) => f.t === 'ack' && f.cid === 'm2');
+    for (const s of [tab1, tab2]) await s.next((f) => f.t === 'ev' && f.body.kind === 'badges' && f.body.chats === before.chats + 2);
+    assert.deepEqual((await b.invoke(api.notifications.badges)).body, { notifications: before.notifications, chats: before.chats + 2 });
+
+    const listed = (await b.invoke(api.dms.list)).body.items.find((d) => d.peer.handle === 'dm_seen_a');
+    assert.deepEqual(listed?.preview, { kind: 'product', text: '', mine: false });
+    assert.deepEqual((await a.invoke(api.dms.list)).body.items[0]?.preview, { kind: 'product', text: '', mine: true });
+    assert.equal((await a.invoke(api.dms.get, { params: { handle: 'dm_seen_b' } })).body.peerLastReadSeq, 0);
+
+    // b reads on one tab: both tabs drop, and a sees "seen" live.
+    await b.invoke(api.dms.read, { params: { handle: 'dm_seen_a' }, body: { seq: 2 } });
+    for (const s of [tab1, tab2]) await s.next((f) => f.t === 'ev' && f.body.kind === 'badges' && f.body.chats === before.chats);
+    const seen = await as.next((f) => f.t === 'ev' && f.body.kind === 'dm_read');
+    assert.ok(seen.t === 'ev' && seen.body.kind === 'dm_read' && seen.body.seq === 2 && seen.from === b.id);
+    assert.equal((await a.invoke(api.dms.get, { params: { handle: 'dm_seen_b' } })).body.peerLastReadSeq, 2);
+    // A late, lower report from another tab does not move the mark back.
+    assert.equal((await b.invoke(api.dms.read, { params: { handle: 'dm_seen_a' }, body: { seq: 1 } })).body.unread, 0);
+    for (const s of [as, tab1, tab2]) s.close();
   });
 
   test('a stranger sends a limited request; replying or accepting opens it; ignoring silences it', async () => {

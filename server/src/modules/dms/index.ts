@@ -13,10 +13,12 @@ export function register(
   const dms = new DmsService({
     db: p.db,
     history: p.store,
+    realtime: p.realtime,
     messageLimit: p.rateLimit('dm-msg', p.config.chatMessagesPer10s, 10),
     ...deps,
   });
   p.channels.register(dmChannelPolicy(dms));
+  deps.notifications.countChatsWith((userId) => dms.unreadTotal(userId));
   registerDmRoutes(p.router, dms);
   return dms;
 }

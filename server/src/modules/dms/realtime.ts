@@ -6,7 +6,7 @@ export function dmChannelPolicy(dms: DmsService): ChannelPolicy {
   return {
     kind: 'dm',
     durable: true,
-    ephemeralKinds: new Set(['typing']),
+    ephemeralKinds: new Set(['typing', 'dm_read']),
     canSubscribe: (user, id) => dms.canSubscribe(user.id, id),
     canPublish: (user, id, body) => dms.checkPublish(user.id, id, body),
     afterPublish: (user, id, frame) => dms.afterPublish(user.id, id, frame),

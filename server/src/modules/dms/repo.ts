@@ -64,10 +64,22 @@ export class DmsRepo {
     return took.length > 0;
   }
 
-  async recordMessage(aId: string, bId: string, m: { at: Date; preview: string; sender: 'a' | 'b'; seq: number }): Promise<void> {
+  async recordMessage(
+    aId: string,
+    bId: string,
+    m: { at: Date; preview: { kind: NonNullable<ThreadRow['previewKind']>; text: string }; senderId: string; seq: number },
+  ): Promise<void> {
+    // Sending reads everything before it, so the sender's read mark moves (forward only) too.
+    const read = sql`greatest(${m.senderId === aId ? dmThreads.aLastRead : dmThreads.bLastRead}, ${m.seq})`;
     await this.db
       .update(dmThreads)
-      .set({ lastMessageAt: m.at, preview: m.preview, ...(m.sender === 'a' ? { aLastRead: m.seq } : { bLastRead: m.seq }) })
+      .set({
+        lastMessageAt: m.at,
+        preview: m.preview.text,
+        previewKind: m.preview.kind,
+        previewFrom: m.senderId,
+        ...(m.senderId === aId ? { aLastRead: read } : { bLastRead: read }),
+      })
       .where(pair(aId, bId));
   }
 }

@@ -1,7 +1,8 @@
-import type { ChannelEvent, DmThread, EventFrame, PublishBody } from '@tremolo/protocol';
+import type { ChannelEvent, DmThread, EventFrame, MessagePreview, NotificationPayload, PublishBody } from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { RateLimit } from '../../platform/auth/rate-limit.ts';
+import type { Realtime } from '../../platform/realtime/realtime.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
@@ -22,6 +23,7 @@ export interface DmsDeps {
   graph: GraphService;
   notifications: NotificationsService;
   history: ChannelHistory;
+  realtime: Realtime;
   messageLimit: RateLimit;
 }
 
@@ -30,11 +32,26 @@ export interface DmsDeps {
  * few messages until the receiver accepts (replying accepts too); ignoring silences it; a
  * block either way stops everything.
  */
+/** Hears each DM for its receiver (DMs are not inbox items; web push still tells their devices). */
+export type DmMessageListener = (receiverId: string, message: Extract<NotificationPayload, { kind: 'dm' }>) => Promise<void>;
+/** Hears a person reading a conversation (web push closes its notifications on their other devices). */
+export type DmReadListener = (readerId: string, peerHandle: string) => Promise<void>;
+
 export class DmsService {
   private readonly repo: DmsRepo;
+  private readonly messageListeners: DmMessageListener[] = [];
+  private readonly readListeners: DmReadListener[] = [];
 
   constructor(private readonly deps: DmsDeps) {
     this.repo = new DmsRepo(deps.db);
+  }
+
+  onMessage(listener: DmMessageListener): void {
+    this.messageListeners.push(listener);
+  }
+
+  onRead(listener: DmReadListener): void {
+    this.readListeners.push(listener);
   }
 
   private thread(aId: string, bId: string): Promise<ThreadRow | undefined> {
@@ -61,6 +78,7 @@ export class DmsService {
       this.deps.graph.areFriends(meId, peerId),
     ]);
     const lastReadSeq = t ? (meId === aId ? t.aLastRead : t.bLastRead) : 0;
+    const peerLastReadSeq = t ? (meId === aId ? t.bLastRead : t.aLastRead) : 0;
     let status: DmThread['status'] = 'open';
     if (!friends && t && t.status !== 'open') {
       if (t.status === 'ignored') status = t.requestedBy === meId ? 'request_sent' : 'ignored';
@@ -73,10 +91,27 @@ export class DmsService {
       requestAllowance: status === 'request_sent' ? Math.max(0, REQUEST_ALLOWANCE - (t?.requestCount ?? 0)) : null,
       head,
       lastReadSeq,
+      peerLastReadSeq,
       unread: Math.max(0, head - lastReadSeq),
       lastMessageAt: t?.lastMessageAt?.toISOString() ?? null,
-      preview: t?.preview ?? null,
+      preview: t?.previewKind ? { kind: t.previewKind, text: t.preview ?? '', mine: t.previewFrom === meId } : null,
     };
+  }
+
+  /**
+   * Unread direct messages over all my conversations: the chats badge. A request I ignored does
+   * not count; its messages stay readable in the list.
+   */
+  async unreadTotal(meId: string): Promise<number> {
+    const rows = await this.repo.threadsOf(meId, 200);
+    const counts = await Promise.all(
+      rows.map(async (t) => {
+        if (t.status === 'ignored' && t.requestedBy !== meId) return 0;
+        const head = await this.deps.history.head(dmChannel(t.aId, t.bId).channel);
+        return Math.max(0, head - (meId === t.aId ? t.aLastRead : t.bLastRead));
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   async setStatus(meId: string, handle: string, action: 'accept' | 'ignore'): Promise<DmThread> {
@@ -102,7 +137,15 @@ export class DmsService {
     const head = await this.deps.history.head(channel);
     if (seq > head) throw new AppError('validation_failed', `There is no message ${seq} yet (the latest is ${head})`);
     await this.repo.markRead(aId, bId, meId === aId ? 'a' : 'b', seq);
-    return { unread: Math.max(0, head - seq) };
+    // Marks only move forward: what is told is the mark as stored, not a late, lower report.
+    const t = await this.thread(aId, bId);
+    const mark = t ? (meId === aId ? t.aLastRead : t.bLastRead) : seq;
+    await Promise.all([
+      this.deps.notifications.publishBadges(meId),
+      this.deps.realtime.publish(channel, { kind: 'dm_read', seq: mark }, { senderId: meId }),
+      ...this.readListeners.map((l) => l(meId, peer.handle)),
+    ]);
+    return { unread: Math.max(0, head - mark) };
   }
 
   // ------------------------------------------------------------ realtime policy hooks
@@ -127,11 +170,18 @@ export class DmsService {
     if (await this.deps.graph.isBlockedEitherWay(meId, p.peerId)) throw new AppError('blocked', 'You cannot message this person');
     if (body.kind === 'typing') return true;
     await this.deps.messageLimit.consume(meId, 'messages; slow down');
+    const rights = this.deps.accounts.rights;
+    // An invitation to a watch party or a room is also an invitation: the receiver's setting for those applies.
+    if (body.kind === 'share' && (body.target.type === 'watch' || body.target.type === 'room')) {
+      await rights.assertMayReach(meId, p.peerId, 'invites');
+    }
     if (await this.deps.graph.areFriends(meId, p.peerId)) {
       await this.repo.openThread(p.aId, p.bId);
       return true;
     }
     let t = await this.thread(p.aId, p.bId);
+    // Who may message the receiver: a conversation they opened or accepted is theirs already.
+    if (!t || (t.status !== 'open' && t.requestedBy === meId)) await rights.assertMayReach(meId, p.peerId, 'messages');
     if (!t) {
       // Only the send that creates the thread gets the first message for free; sends racing it
       // (other sockets, other nodes) find the thread and go through the guarded increment below.
@@ -154,28 +204,31 @@ export class DmsService {
     const p = this.parties(meId, id);
     if (!p) return;
     const preview = previewOf(frame.body);
-    await this.repo.recordMessage(p.aId, p.bId, {
-      at: new Date(frame.at),
-      preview,
-      sender: meId === p.aId ? 'a' : 'b',
-      seq: frame.seq ?? 0,
-    });
+    if (!preview) return;
+    await this.repo.recordMessage(p.aId, p.bId, { at: new Date(frame.at), preview, senderId: meId, seq: frame.seq ?? 0 });
+    // A DM counts once, in the chats badge (never also as a notification). Both people's counts
+    // may move: the receiver's goes up, the sender's own unread in this thread is now read.
     const t = await this.thread(p.aId, p.bId);
-    if (t?.status === 'ignored') return;
-    const actor = (await this.deps.accounts.summaries([meId])).get(meId)!;
-    await this.deps.notifications.notify(p.peerId, { kind: 'dm', actor, request: t?.status === 'request', preview });
+    const silenced = t?.status === 'ignored' && t.requestedBy === meId;
+    await Promise.all([this.deps.notifications.publishBadges(meId), silenced ? null : this.deps.notifications.publishBadges(p.peerId)]);
+    if (silenced || this.messageListeners.length === 0) return;
+    const actor = (await this.deps.accounts.summaries([meId])).get(meId);
+    if (!actor) return;
+    // Only a text's words travel; a shared thing or an image is worded by whoever shows it.
+    const message = { kind: 'dm' as const, actor, request: t?.status !== 'open', preview: preview.kind === 'text' ? preview.text : '' };
+    for (const l of this.messageListeners) await l(p.peerId, message);
   }
 }
 
-function previewOf(body: ChannelEvent): string {
+function previewOf(body: ChannelEvent): Omit<MessagePreview, 'mine'> | null {
   switch (body.kind) {
     case 'chat':
-      return body.text.slice(0, 80);
+      return { kind: 'text', text: body.text.slice(0, 80) };
     case 'share':
-      return `[${body.target.type}] ${body.text ?? ''}`.trim();
+      return { kind: body.target.type, text: (body.text ?? '').slice(0, 80) };
     case 'image':
-      return '[image]';
+      return { kind: 'image', text: '' };
     default:
-      return '';
+      return null;
   }
 }

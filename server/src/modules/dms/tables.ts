@@ -19,7 +19,11 @@ export const dmThreads = pgTable(
     aLastRead: bigint('a_last_read', { mode: 'number' }).notNull().default(0),
     bLastRead: bigint('b_last_read', { mode: 'number' }).notNull().default(0),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    /** The last message's text (empty for an image) and its kind, which each client words in its own language. */
     preview: text('preview'),
+    previewKind: text('preview_kind', { enum: ['text', 'video', 'product', 'watch', 'card', 'room', 'image'] }),
+    /** Who sent the last message: the preview says "you" for one's own. */
+    previewFrom: uuid('preview_from'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.aId, t.bId] }), index('dm_threads_b_idx').on(t.bId)],

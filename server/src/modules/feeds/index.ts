@@ -7,7 +7,7 @@ import { FeedsService } from './service.ts';
 
 export function register(p: Platform, deps: { videos: VideosService; graph: GraphService }): FeedsService {
   const served = p.redis ? new RedisServedHistory(p.redis, p.config.redisPrefix) : undefined;
-  const feeds = new FeedsService({ ...deps, bus: p.bus, served });
+  const feeds = new FeedsService({ ...deps, bus: p.bus, served, metrics: p.metrics });
   registerFeedRoutes(p.router, feeds);
   return feeds;
 }

@@ -4,11 +4,13 @@
  * item-item engine in lib/recommend is the collaborative half. Updates are O(tags) and
  * synchronous, so a like changes the very next page.
  */
-export type InterestEvent = 'like' | 'unlike' | 'complete' | 'watch' | 'not_interested' | 'picked';
+export type InterestEvent = 'like' | 'unlike' | 'complete' | 'watch' | 'not_interested' | 'picked' | 'searched';
 
 /** How much each action says about a person's taste, in affinity units per hashtag. */
 const INTEREST_WEIGHTS: Record<InterestEvent, number> = {
   picked: 2,
+  /** Searched for the tag or opened a search result carrying it. */
+  searched: 1.5,
   like: 3,
   complete: 2,
   watch: 0.5,

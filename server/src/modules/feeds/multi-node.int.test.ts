@@ -1,13 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { FeedPage, Video } from '@tremolo/protocol';
-import { createScratchDatabase, testDb } from '../../test/harness.ts';
-import { signupOverHttp, startServerProcess, type ServerProcess } from '../../test/processes.ts';
+import { startNodes, type TestNodes } from '../../test/cluster.ts';
+import { testDb } from '../../test/harness.ts';
+import { signupOverHttp, type ServerProcess } from '../../test/processes.ts';
 import { sampleVideo } from '../videos/fixtures.ts';
 
 /**
@@ -16,12 +13,11 @@ import { sampleVideo } from '../videos/fixtures.ts';
  * never repeats a video, and a like through one node changes the other's next page. PGlite is
  * one process's database, so this runs on Postgres only.
  */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 type Person = Awaited<ReturnType<typeof signupOverHttp>>;
 
 let a: ServerProcess;
 let b: ServerProcess;
-let drop: (() => Promise<void>) | null = null;
+let cluster: TestNodes | null = null;
 const byTag: Record<'cooking' | 'makeup', string[]> = { cooking: [], makeup: [] };
 
 const as = (who: Person | null, init: RequestInit = {}): RequestInit => ({
@@ -61,21 +57,27 @@ async function forYou(base: string, who: Person | null, limit: number): Promise<
 const like = async (base: string, who: Person, id: string) =>
   assert.equal((await fetch(`${base}/api/v1/videos/${id}/like`, as(who, { method: 'PUT' }))).status, 200);
 
-/** How long a signal may take to cross Redis to the other node's ranker (it takes a millisecond or so). */
-const crossing = () => new Promise((r) => setTimeout(r, 300));
+/** How many signals from other nodes a node's ranker has applied, from its `/metrics`. */
+async function peerSignals(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return Number(/^tremolo_feeds_signals_applied_total\{origin="peer"\} (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+/** Waits until a node's ranker has applied `count` more signals from the others than `from` (they take a millisecond or so to cross Redis). */
+async function applied(base: string, from: number, count: number): Promise<void> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const now = await peerSignals(base);
+    if (now >= from + count) return;
+    if (Date.now() > until) throw new Error(`${base} applied ${now - from} of ${count} signals from the other node`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('For You on two nodes', { skip: testDb !== 'postgres' && 'needs Postgres shared by two processes' }, () => {
   before(async () => {
-    const scratch = await createScratchDatabase();
-    drop = scratch.drop;
-    // Both processes on one machine share a storage directory, as they would share a bucket.
-    const env = {
-      DATABASE_URL: scratch.url,
-      REDIS_URL,
-      REDIS_PREFIX: `t${randomBytes(4).toString('hex')}`,
-      STORAGE_DIR: mkdtempSync(path.join(os.tmpdir(), 'tremolo-feeds-nodes-')),
-    };
-    [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    cluster = await startNodes();
+    [a, b] = cluster.nodes as [ServerProcess, ServerProcess];
     // Uploaded while both run, so each node learns of the other's videos only as they happen.
     const bytes = await readFile(await sampleVideo('feed-nodes', { seconds: 1, width: 120, height: 214 }));
     const cooks = [await signupOverHttp(a.url, 'fn_cook1'), await signupOverHttp(b.url, 'fn_cook2')];
@@ -96,8 +98,7 @@ describe('For You on two nodes', { skip: testDb !== 'postgres' && 'needs Postgre
     for (const [who, id] of made) await whenReady(b.url, who, id);
   });
   after(async () => {
-    await Promise.all([a, b].map((n) => n?.stop('SIGKILL')));
-    await drop?.();
+    await cluster?.close();
   });
 
   test('a video published through one node is in For You on both', async () => {
@@ -133,6 +134,7 @@ describe('For You on two nodes', { skip: testDb !== 'postgres' && 'needs Postgre
 
   test('likes of a hashtag through one node bring more of it on the other node’s next page', async () => {
     const viewer = await signupOverHttp(a.url, 'fn_liker');
+    const before = await peerSignals(b.url);
     assert.equal(
       (
         await fetch(
@@ -147,7 +149,8 @@ describe('For You on two nodes', { skip: testDb !== 'postgres' && 'needs Postgre
     const cookingShown = first.filter((v) => v.hashtags.includes('cooking')).map((v) => v.id);
     const liked = [...cookingShown, ...byTag.cooking.filter((id) => !cookingShown.includes(id))].slice(0, 3);
     for (const id of liked) await like(a.url, viewer, id);
-    await crossing();
+    // The picked interests and the three likes, all through A, applied on B before B's next page.
+    await applied(b.url, before, 1 + liked.length);
     const next = await forYou(b.url, viewer, 6);
     const tags = next.map((v) => (v.hashtags.includes('cooking') ? 'cooking' : 'makeup'));
     assert.ok(tags.filter((x) => x === 'cooking').length >= 4, `expected mostly cooking, got ${tags.join(',')}`);

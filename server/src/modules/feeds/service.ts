@@ -1,6 +1,7 @@
 import type { FeedPage } from '@tremolo/protocol';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import type { Metrics } from '../../platform/metrics.ts';
 import type { Bus } from '../../platform/realtime/bus.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { VideoSignal, VideosService, ViewerSignal } from '../videos/service.ts';
@@ -46,6 +47,7 @@ const NodeSignal = z.discriminatedUnion('t', [
     ]),
   }),
   z.object({ t: z.literal('interests'), userId: Id, hashtags: z.array(z.string().max(200)).max(100) }),
+  z.object({ t: z.literal('searched'), userId: Id, hashtags: z.array(z.string().max(200)).max(100) }),
 ]);
 type NodeSignal = z.infer<typeof NodeSignal>;
 
@@ -56,6 +58,8 @@ export interface FeedsDeps {
   bus: Pick<Bus, 'signal' | 'onSignal'>;
   /** What each person has been served: in Redis when several nodes serve them. */
   served?: ServedHistory;
+  /** Counts the signals applied, this node's own and those heard from the others. */
+  metrics?: Pick<Metrics, 'feedSignalsApplied'>;
 }
 
 /**
@@ -101,7 +105,7 @@ export class FeedsService {
       const m = NodeSignal.safeParse(payload);
       if (!m.success) return;
       void this.ready.then(
-        () => this.apply(m.data),
+        () => this.apply(m.data, 'peer'),
         () => undefined,
       );
     });
@@ -109,15 +113,21 @@ export class FeedsService {
   }
 
   private tell(m: NodeSignal): void {
-    this.apply(m);
+    this.apply(m, 'local');
     this.deps.bus.signal(SIGNALS_TOPIC, m);
   }
 
-  private apply(m: NodeSignal): void {
-    if (m.t === 'video') return this.onSignal(m.s);
-    this.loadedInterests.add(m.userId);
-    this.model.observe(m.userId, 'picked', m.hashtags);
-    this.invalidate(m.userId);
+  private apply(m: NodeSignal, origin: 'local' | 'peer'): void {
+    if (m.t === 'video') this.onSignal(m.s);
+    else if (m.t === 'searched') {
+      this.model.observe(m.userId, 'searched', m.hashtags);
+      this.invalidate(m.userId);
+    } else {
+      this.loadedInterests.add(m.userId);
+      this.model.observe(m.userId, 'picked', m.hashtags);
+      this.invalidate(m.userId);
+    }
+    this.deps.metrics?.feedSignalsApplied.inc({ origin });
   }
 
   private async load(): Promise<void> {
@@ -128,6 +138,11 @@ export class FeedsService {
     refit();
     this.refitTimer = setInterval(refit, REFIT_EVERY_MS);
     this.refitTimer.unref();
+  }
+
+  /** What a person searched for or opened from search, as hashtags: a For You signal like a light like. */
+  searched(userId: string, hashtags: string[]): void {
+    if (hashtags.length) this.tell({ t: 'searched', userId, hashtags: hashtags.slice(0, 20) });
   }
 
   whenReady(): Promise<void> {

@@ -9,5 +9,7 @@ export function register(p: Platform, deps: { accounts: AccountsService; notific
   const graph = new GraphService({ db: p.db, limits: p.limits, ...deps });
   p.channels.register(creatorChannelPolicy(graph));
   registerGraphRoutes(p.router, graph);
+  deps.accounts.rights.addPart(graph.accountPart());
+  deps.accounts.rights.useFollows((follower, followee) => graph.isFollowing(follower, followee));
   return graph;
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Queryable } from '../../platform/db/client.ts';
 import { blocks, follows } from './tables.ts';
@@ -32,6 +32,26 @@ export class GraphRepo {
       .from(follows)
       .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)));
     return !!r;
+  }
+
+  /** Everyone one person follows, who follows them and whom they blocked, with when (their data archive). */
+  async allEdgesOf(userId: string): Promise<{
+    following: { userId: string; at: Date }[];
+    followers: { userId: string; at: Date }[];
+    blocked: { userId: string; at: Date }[];
+  }> {
+    const [following, followers, blocked] = await Promise.all([
+      this.db.select({ userId: follows.followeeId, at: follows.createdAt }).from(follows).where(eq(follows.followerId, userId)),
+      this.db.select({ userId: follows.followerId, at: follows.createdAt }).from(follows).where(eq(follows.followeeId, userId)),
+      this.db.select({ userId: blocks.blockedId, at: blocks.createdAt }).from(blocks).where(eq(blocks.blockerId, userId)),
+    ]);
+    return { following, followers, blocked };
+  }
+
+  /** Removes every follow and block to or from one person (their account is deleted). */
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.db.delete(follows).where(or(eq(follows.followerId, userId), eq(follows.followeeId, userId)));
+    await this.db.delete(blocks).where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
   }
 
   async insertBlock(blockerId: string, blockedId: string): Promise<void> {
@@ -141,6 +161,16 @@ export class GraphRepo {
     return rows.map((r) => r.id);
   }
 
+  /** Which of `ids` this user follows. */
+  async followingAmong(userId: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .select({ id: follows.followeeId })
+      .from(follows)
+      .where(and(eq(follows.followerId, userId), inArray(follows.followeeId, ids)));
+    return rows.map((r) => r.id);
+  }
+
   /** Everyone this user blocked or was blocked by. */
   async blockedEitherWay(userId: string): Promise<string[]> {
     const rows = await this.db
@@ -148,6 +178,21 @@ export class GraphRepo {
       .from(blocks)
       .where(or(eq(blocks.blockerId, userId), eq(blocks.blockedId, userId)));
     return rows.map((r) => (r.a === userId ? r.b : r.a));
+  }
+
+  /** Everyone each of these people blocked or was blocked by, in one query for all of them. */
+  async blockedEitherWayAmong(ids: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>(ids.map((id) => [id, []]));
+    if (!ids.length) return out;
+    const rows = await this.db
+      .select({ a: blocks.blockerId, b: blocks.blockedId })
+      .from(blocks)
+      .where(or(inArray(blocks.blockerId, ids), inArray(blocks.blockedId, ids)));
+    for (const { a, b } of rows) {
+      out.get(a)?.push(b);
+      out.get(b)?.push(a);
+    }
+    return out;
   }
 
   async friendIds(userId: string): Promise<string[]> {
@@ -158,5 +203,37 @@ export class GraphRepo {
       .innerJoin(back, and(eq(back.followerId, follows.followeeId), eq(back.followeeId, follows.followerId)))
       .where(eq(follows.followerId, userId));
     return rows.map((r) => r.id);
+  }
+
+  /** For each of `ids`: followers, and how many of the viewer's friends are also theirs. */
+  async socialAmong(viewerId: string | null, ids: string[]): Promise<Map<string, { followers: number; mutualFriends: number }>> {
+    const out = new Map(ids.map((id) => [id, { followers: 0, mutualFriends: 0 }]));
+    if (ids.length === 0) return out;
+    const list = sql.join(
+      ids.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
+    // The two counts are independent: one round trip of waiting, not two.
+    const [followers, mutual] = await Promise.all([
+      this.db.execute(sql`
+        select followee_id as id, count(*)::int as n from ${follows} where followee_id in (${list}) group by followee_id`) as unknown as Promise<{
+        rows: { id: string; n: number }[];
+      }>,
+      viewerId
+        ? // Friends of mine (mutual follows) who are also friends of the candidate.
+          (this.db.execute(sql`
+            with mine as (
+              select f.followee_id as id from ${follows} f
+              join ${follows} b on b.follower_id = f.followee_id and b.followee_id = f.follower_id
+              where f.follower_id = ${viewerId})
+            select c.follower_id as id, count(*)::int as n from ${follows} c
+            join ${follows} d on d.follower_id = c.followee_id and d.followee_id = c.follower_id
+            where c.follower_id in (${list}) and c.followee_id in (select id from mine)
+            group by c.follower_id`) as unknown as Promise<{ rows: { id: string; n: number }[] }>)
+        : Promise.resolve({ rows: [] }),
+    ]);
+    for (const r of followers.rows) out.get(r.id)!.followers = Number(r.n);
+    for (const r of mutual.rows) out.get(r.id)!.mutualFriends = Number(r.n);
+    return out;
   }
 }

@@ -2,6 +2,7 @@ import type { ListedUser, Relationship, UserSummary } from '@tremolo/protocol';
 import { lockFor, type Db, type Tx } from '../../platform/db/client.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import type { AccountDataPart } from '../accounts/rights.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
 import type { Limits } from '../../platform/auth/limits.ts';
@@ -94,6 +95,33 @@ export class GraphService {
     return s.aBlocksB || s.bBlocksA;
   }
 
+  /** The follow graph's share of a person's data: archived as follows.json, removed with the account. */
+  accountPart(): AccountDataPart {
+    return {
+      name: 'graph',
+      export: async (userId, archive) => {
+        const edges = await this.repo.allEdgesOf(userId);
+        const people = await this.deps.accounts.summaries([...edges.following, ...edges.followers, ...edges.blocked].map((e) => e.userId));
+        const named = (list: { userId: string; at: Date }[]) =>
+          list.flatMap((e) => {
+            const u = people.get(e.userId);
+            return u && !u.deleted ? [{ handle: u.handle, displayName: u.displayName, since: e.at.toISOString() }] : [];
+          });
+        await archive.json('follows.json', {
+          following: named(edges.following),
+          followers: named(edges.followers),
+          blocked: named(edges.blocked),
+        });
+      },
+      erase: (userId) => this.repo.deleteAllOf(userId),
+    };
+  }
+
+  /** Whether `followerId` follows `followeeId` (privacy settings ask it). */
+  isFollowing(followerId: string, followeeId: string): Promise<boolean> {
+    return this.repo.follows(followerId, followeeId);
+  }
+
   async areFriends(a: string, b: string): Promise<boolean> {
     const [x, y] = await Promise.all([this.repo.follows(a, b), this.repo.follows(b, a)]);
     return x && y;
@@ -108,8 +136,19 @@ export class GraphService {
     return this.repo.followingIds(userId);
   }
 
-  blockedEitherWayIds(userId: string): Promise<string[]> {
-    return this.repo.blockedEitherWay(userId);
+  /** Which of these people the user follows (for the "+" on a feed video's author). */
+  followingAmong(userId: string, ids: string[]): Promise<string[]> {
+    return this.repo.followingAmong(userId, ids);
+  }
+
+  /** Whom each of these people blocked or was blocked by (an empty list for nobody), in one query. */
+  blockedEitherWayAmong(ids: string[]): Promise<Map<string, string[]>> {
+    return this.repo.blockedEitherWayAmong(ids);
+  }
+
+  /** Followers of each of `ids`, and how many of the viewer's friends are theirs too (search ranks people by it). */
+  socialAmong(viewerId: string | null, ids: string[]) {
+    return this.repo.socialAmong(viewerId, ids);
   }
 
   friendIds(userId: string): Promise<string[]> {

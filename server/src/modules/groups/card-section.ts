@@ -7,6 +7,8 @@ export function fanGroupsSection(groups: GroupsService): CardSectionProvider {
     async sections(owner, viewerId) {
       const list = await groups.ofCreator(viewerId, owner.id);
       if (list.length === 0) return [];
+      // The level is the viewer's with this creator, the same in each of the creator's groups.
+      const fanLevel = viewerId && viewerId !== owner.id ? (list[0]!.me?.fanLevel ?? null) : null;
       return [
         {
           kind: 'fan_groups' as const,
@@ -17,7 +19,10 @@ export function fanGroupsSection(groups: GroupsService): CardSectionProvider {
             capacity: g.capacity,
             joinRule: g.joinRule,
             status: g.me?.status ?? 'none',
+            minFanLevel: g.minFanLevel,
+            joinBlocked: g.me?.joinBlocked ?? null,
           })),
+          fanLevel,
         },
       ];
     },

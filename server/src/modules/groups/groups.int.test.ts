@@ -72,6 +72,33 @@ describe('fan groups', () => {
     assert.equal((await fan.invoke(api.groups.get, { params: { id: approval.id } })).body.me?.status, 'member');
   });
 
+  test("what stops a join is a code the screens can act on, and the creator's card tells a fan their level", async () => {
+    const fan = await TestUser.signup(t, 'gr_fan_code');
+    const followers = await group({ joinRule: 'followers' });
+    const levelled = await group({ joinRule: 'fan_level', minFanLevel: 3 });
+    const before = await fan.invoke(api.groups.get, { params: { id: followers.id } });
+    assert.equal(before.body.me?.joinBlocked, 'follow');
+    assert.equal((await fan.invoke(api.groups.get, { params: { id: levelled.id } })).body.me?.joinBlocked, 'fan_level');
+
+    const section = async (who: TestUser | null) => {
+      const card = who ? await who.invoke(api.cards.card, { params: { handle: 'gr_owner' } }) : null;
+      const s = card?.body.sections.find((x) => x.kind === 'fan_groups');
+      assert.ok(s && s.kind === 'fan_groups');
+      return s;
+    };
+    const asFan = await section(fan);
+    assert.equal(asFan.fanLevel, 1);
+    assert.equal(asFan.groups.find((g) => g.id === followers.id)?.joinBlocked, 'follow');
+    assert.equal(asFan.groups.find((g) => g.id === levelled.id)?.minFanLevel, 3);
+    assert.equal((await section(owner)).fanLevel, null, 'the creator has no fan level with themself');
+
+    await fan.invoke(api.graph.follow, { params: { handle: 'gr_owner' } });
+    const after = await section(fan);
+    assert.equal(after.groups.find((g) => g.id === followers.id)?.joinBlocked, null);
+    assert.equal((await fan.invoke(api.groups.join, { params: { id: followers.id }, body: {} })).status, 200);
+    assert.equal((await fan.invoke(api.groups.get, { params: { id: followers.id } })).body.me?.joinBlocked, null);
+  });
+
   test('capacity holds under concurrent joins', async () => {
     const g = await group({ capacity: 5 });
     const crowd = await Promise.all(Array.from({ length: 10 }, (_, i) => TestUser.signup(t, `gr_crowd${i}`)));
@@ -199,7 +226,7 @@ describe('fan groups', () => {
     for (let i = 1; i <= 6; i++) await chat(os, g.channel, `h${i}`, `message ${i}`);
     const g1 = await r.invoke(api.groups.get, { params: { id: g.id } });
     const head = g1.body.head;
-    assert.equal(g1.body.me?.unread, head);
+    assert.equal(g1.body.me?.unread, head - 1, 'everything after the news of their own joining (the first frame)');
     const newest = await r.invoke(api.groups.messages, { params: { id: g.id }, query: { limit: 3 } });
     assert.deepEqual(
       newest.body.items.map((e) => e.seq),
@@ -220,6 +247,39 @@ describe('fan groups', () => {
     const mine = await r.invoke(api.groups.mine);
     assert.equal(mine.body.items.find((x) => x.id === g.id)?.me?.unread, 1);
     os.close();
+  });
+
+  test('group messages count in the Chats badge, live on every tab, and reading lowers it; writing reads the chat', async () => {
+    const g = await group({});
+    const os = await joined(owner, g);
+    await chat(os, g.channel, 'b0', 'said before anyone joined');
+    const r = await TestUser.signup(t, 'gr_badge');
+    await r.invoke(api.groups.join, { params: { id: g.id }, body: {} });
+    const tab = await r.socket();
+    tab.send({ t: 'sub', ch: `user:${r.id}` });
+    await tab.next((f) => f.t === 'subbed' && f.ch === `user:${r.id}`);
+    assert.equal((await r.invoke(api.notifications.badges)).body.chats, 0, 'history from before joining is not unread');
+    const ownerBefore = (await owner.invoke(api.notifications.badges)).body.chats;
+    const ownerUnreadHere = (await owner.invoke(api.groups.get, { params: { id: g.id } })).body.me?.unread ?? 0;
+    assert.ok(ownerUnreadHere > 0, "the reader's joining is news to the owner");
+    for (let i = 1; i <= 3; i++) await chat(os, g.channel, `b${i}`, `news ${i}`);
+    const { head } = (await r.invoke(api.groups.get, { params: { id: g.id } })).body;
+    // Only what came after joining is unread (not the history, nor the news of their own joining).
+    await tab.next((f) => f.t === 'ev' && f.body.kind === 'badges' && f.body.chats === 3);
+    assert.deepEqual((await r.invoke(api.notifications.badges)).body, { notifications: 0, chats: 3 });
+    // Writing in a chat reads it up to there: the owner's own messages and what came before are not unread.
+    assert.equal((await owner.invoke(api.notifications.badges)).body.chats, ownerBefore - ownerUnreadHere);
+
+    // Only the counts sent after each read are looked at.
+    tab.frames.length = 0;
+    await r.invoke(api.groups.read, { params: { id: g.id }, body: { seq: head - 1 } });
+    await tab.next((f) => f.t === 'ev' && f.body.kind === 'badges' && f.body.chats === 1);
+    tab.frames.length = 0;
+    await r.invoke(api.groups.read, { params: { id: g.id }, body: { seq: head } });
+    await tab.next((f) => f.t === 'ev' && f.body.kind === 'badges' && f.body.chats === 0);
+    assert.equal((await r.invoke(api.notifications.badges)).body.chats, 0);
+    os.close();
+    tab.close();
   });
 
   test('a coupon dropped in the group is claimed first come, first served', async () => {

@@ -3,6 +3,7 @@ import type { AccountsService } from '../accounts/service.ts';
 import type { CardsService } from '../cards/service.ts';
 import type { FansService } from '../fans/service.ts';
 import type { GraphService } from '../graph/service.ts';
+import type { ModerationService } from '../moderation/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
 import type { ShopService } from '../shop/service.ts';
 import { fanGroupsSection } from './card-section.ts';
@@ -19,6 +20,7 @@ export function register(
     notifications: NotificationsService;
     cards: CardsService;
     shop: ShopService;
+    moderation: ModerationService;
   },
 ): GroupsService {
   const { accounts, graph, fans, notifications, cards, shop } = deps;
@@ -32,12 +34,14 @@ export function register(
     history: p.store,
     messageLimit: p.rateLimit('group-msg', p.config.chatMessagesPer10s, 10),
     limits: p.limits,
+    moderation: deps.moderation,
   });
   p.channels.register(groupChannelPolicy(groups));
   // The shop and groups need each other: coupon audiences ask groups, coupon drops ask the shop.
   shop.setFanAudience({ isMember: (g, u) => groups.isMember(g, u), fanLevel: (g, u) => groups.fanLevelIn(g, u) });
   groups.setCouponDrops(shop.promotions);
   cards.addSectionProvider(fanGroupsSection(groups));
+  notifications.countChatsWith((userId) => groups.unreadTotal(userId));
   registerGroupRoutes(p.router, groups, accounts);
   return groups;
 }

@@ -1,7 +1,16 @@
 import type { Limits } from '../../platform/auth/limits.ts';
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { ChannelEvent, CreateGroupBody, EventFrame, Group, GroupMember, ModerateBody, PublishBody } from '@tremolo/protocol';
+import type {
+  ChannelEvent,
+  CreateGroupBody,
+  EventFrame,
+  Group,
+  GroupMember,
+  JoinBlock,
+  ModerateBody,
+  PublishBody,
+} from '@tremolo/protocol';
 import type { Db } from '../../platform/db/client.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -9,6 +18,7 @@ import type { RateLimit } from '../../platform/auth/rate-limit.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
 import type { EventStore } from '../../platform/realtime/store.ts';
 import type { AccountsService } from '../accounts/service.ts';
+import type { ModerationService } from '../moderation/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
 import type { FansService } from '../fans/service.ts';
@@ -37,13 +47,31 @@ export interface GroupsDeps {
   history: ChannelHistory;
   messageLimit: RateLimit;
   limits: Limits;
+  /** Word filters on messages (the site's and the group owner's lists). */
+  moderation: Pick<ModerationService, 'screen'>;
 }
+
+export interface CouponDrop {
+  groupId: string;
+  groupName: string;
+  couponId: string;
+  title: string;
+  actorId: string;
+}
+export type CouponDropListener = (drop: CouponDrop) => Promise<void>;
 
 export class GroupsService {
   private readonly repo: GroupsRepo;
   private coupons: CouponDrops | null = null;
   /** Group rows for the message path (cachedGroup), each for GROUP_CACHE_MS. */
   private readonly recent = new LRUCache<string, GroupRow>({ max: 10_000, ttl: GROUP_CACHE_MS });
+
+  private readonly couponDropListeners: CouponDropListener[] = [];
+  /**
+   * Groups whose members' Chats counts are being sent (true: another message came meanwhile). A
+   * busy group sends one round at a time plus one after it, not one per message.
+   */
+  private readonly badgeRounds = new Map<string, boolean>();
 
   constructor(private readonly deps: GroupsDeps) {
     const { db } = deps;
@@ -137,7 +165,7 @@ export class GroupsService {
             mutedUntil: member?.mutedUntil && member.mutedUntil > new Date() ? member.mutedUntil.toISOString() : null,
             lastReadSeq: member?.lastReadSeq ?? 0,
             unread: member?.status === 'member' ? Math.max(0, head - member.lastReadSeq) : 0,
-            joinBlockedReason: status === 'none' ? await this.joinBlockedReason(viewerId, g, null) : null,
+            ...(await this.joinBlockedView(status === 'none' ? viewerId : null, g)),
           }
         : null,
       inviteCode: isAdmin ? g.inviteCode : null,
@@ -145,23 +173,36 @@ export class GroupsService {
     };
   }
 
-  /** Why this person may not join (null = may join), without the invite code. */
-  private async joinBlockedReason(userId: string, g: GroupRow, inviteCode: string | null): Promise<string | null> {
-    if (await this.repo.isBanned(g.id, userId)) return 'You were banned from this group';
-    if (await this.deps.graph.isBlockedEitherWay(userId, g.ownerId)) return 'You cannot join this group';
-    if (g.memberCount >= g.capacity) return 'The group is full';
+  /** What the viewer (null: a member, or nobody) is told about joining: the sentence and its code. */
+  private async joinBlockedView(
+    viewerId: string | null,
+    g: GroupRow,
+  ): Promise<{ joinBlockedReason: string | null; joinBlocked: JoinBlock | null }> {
+    const block = viewerId ? await this.joinBlocked(viewerId, g, null) : null;
+    return { joinBlockedReason: block?.reason ?? null, joinBlocked: block?.code ?? null };
+  }
+
+  /** Why this person may not join (null = may join), as a code for screens and a sentence for the error. */
+  private async joinBlocked(userId: string, g: GroupRow, inviteCode: string | null): Promise<{ code: JoinBlock; reason: string } | null> {
+    if (await this.repo.isBanned(g.id, userId)) return { code: 'banned', reason: 'You were banned from this group' };
+    if (await this.deps.graph.isBlockedEitherWay(userId, g.ownerId)) return { code: 'blocked', reason: 'You cannot join this group' };
+    if (g.memberCount >= g.capacity) return { code: 'full', reason: 'The group is full' };
     switch (g.joinRule) {
       case 'anyone':
       case 'approval':
         return null;
       case 'followers':
-        return (await this.deps.graph.relationship(userId, g.ownerId)).following ? null : 'Follow the creator to join';
+        return (await this.deps.graph.relationship(userId, g.ownerId)).following
+          ? null
+          : { code: 'follow', reason: 'Follow the creator to join' };
       case 'fan_level': {
         const level = await this.deps.fans.level(g.ownerId, userId);
-        return level >= (g.minFanLevel ?? 1) ? null : `Fan level ${g.minFanLevel} needed (you are level ${level})`;
+        return level >= (g.minFanLevel ?? 1)
+          ? null
+          : { code: 'fan_level', reason: `Fan level ${g.minFanLevel} needed (you are level ${level})` };
       }
       case 'invite':
-        return inviteCode === g.inviteCode ? null : 'Invite only: ask an admin for the link';
+        return inviteCode === g.inviteCode ? null : { code: 'invite', reason: 'Invite only: ask an admin for the link' };
     }
   }
 
@@ -173,9 +214,11 @@ export class GroupsService {
     if (existing) return { status: existing.status, group: await this.toDto(userId, g, existing) };
     // A valid invite link lets anyone in, whatever the rule (except bans and blocks).
     const viaInvite = inviteCode !== undefined && inviteCode === g.inviteCode;
-    const reason = await this.joinBlockedReason(userId, viaInvite ? { ...g, joinRule: 'invite' } : g, inviteCode ?? null);
-    if (reason) throw new AppError(reason.includes('full') ? 'conflict' : 'forbidden', reason);
+    const block = await this.joinBlocked(userId, viaInvite ? { ...g, joinRule: 'invite' } : g, inviteCode ?? null);
+    if (block) throw new AppError(block.code === 'full' ? 'conflict' : 'forbidden', block.reason);
     const pending = g.joinRule === 'approval' && !viaInvite;
+    // What was said before I joined is history, not unread: my Chats badge starts from here.
+    const head = pending ? 0 : await this.deps.history.head(channelOf(id));
     const joined = await this.deps.db.transaction(async (tx) => {
       const repo = new GroupsRepo(tx);
       // Under the group's row lock, which a ban also takes: a ban racing this join is seen here.
@@ -187,7 +230,7 @@ export class GroupsService {
         userId,
         role: 'member',
         status: pending ? 'pending' : 'member',
-        lastReadSeq: 0,
+        lastReadSeq: head,
       });
       if (!inserted && !pending) await repo.freeSeat(id);
       return inserted;
@@ -198,7 +241,7 @@ export class GroupsService {
         for (const admin of await this.repo.admins(id))
           await this.deps.notifications.notify(admin, { kind: 'join_request', actor, groupId: id, groupName: g.name });
       } else {
-        await this.system(id, { kind: 'member', event: 'joined', user: actor });
+        await this.readUpTo(id, userId, await this.system(id, { kind: 'member', event: 'joined', user: actor }));
       }
     }
     return { status: pending ? 'pending' : 'member', group: await this.get(userId, id) };
@@ -318,7 +361,8 @@ export class GroupsService {
           // Two admins approving at once: the second finds no request, and its seat goes back with the rollback.
           if (!(await repo.admitPending(id, targetId))) throw notFound('Join request');
         });
-        await this.system(id, { kind: 'member', event: 'joined', user }, actorId);
+        // Admitted now: what came before (and the news of it) is not unread for them.
+        await this.readUpTo(id, targetId, await this.system(id, { kind: 'member', event: 'joined', user }, actorId));
         return;
       }
       case 'decline':
@@ -390,7 +434,39 @@ export class GroupsService {
     if (seq > head) throw new AppError('validation_failed', `There is no message ${seq} yet (the latest is ${head})`);
     await this.repo.markRead(id, userId, seq);
     const me = await this.repo.member(id, userId);
+    await this.deps.notifications.publishBadges(userId);
     return { unread: Math.max(0, head - (me?.lastReadSeq ?? 0)) };
+  }
+
+  private async readUpTo(groupId: string, userId: string, frame: EventFrame): Promise<void> {
+    if (frame.seq) await this.repo.markRead(groupId, userId, frame.seq);
+  }
+
+  /** Unread messages over all my groups, for the Chats badge (counted like each group's `me.unread`). */
+  async unreadTotal(userId: string): Promise<number> {
+    const rows = await this.repo.groupsJoinedBy(userId);
+    const heads = await Promise.all(rows.map((r) => this.deps.history.head(channelOf(r.group.id))));
+    return rows.reduce((sum, r, i) => sum + Math.max(0, heads[i]! - r.member.lastReadSeq), 0);
+  }
+
+  /** Sends every member their new Chats count after a message, coalescing a burst into rounds. */
+  private refreshMemberBadges(groupId: string): void {
+    if (this.badgeRounds.has(groupId)) {
+      this.badgeRounds.set(groupId, true);
+      return;
+    }
+    this.badgeRounds.set(groupId, false);
+    const round = async (): Promise<void> => {
+      const ids = await this.repo.allMemberIds(groupId, 10_000);
+      for (const id of ids) await this.deps.notifications.publishBadges(id);
+      if (this.badgeRounds.get(groupId)) {
+        this.badgeRounds.set(groupId, false);
+        return round();
+      }
+      this.badgeRounds.delete(groupId);
+    };
+    // A failed round only leaves counts stale until the next message or read sends them again.
+    round().catch(() => this.badgeRounds.delete(groupId));
   }
 
   async deleteMessage(actorId: string, id: string, seq: number): Promise<void> {
@@ -408,7 +484,19 @@ export class GroupsService {
     const { g } = await this.requireAdmin(actorId, id);
     if (!this.coupons) throw new AppError('unprocessable', 'Coupons need the shop');
     const c = await this.coupons.droppable(g.ownerId, couponId);
-    return this.system(id, { kind: 'coupon_drop', couponId, title: c.title, remaining: c.remaining }, actorId);
+    const frame = await this.system(id, { kind: 'coupon_drop', couponId, title: c.title, remaining: c.remaining }, actorId);
+    for (const l of this.couponDropListeners) await l({ groupId: id, groupName: g.name, couponId, title: c.title, actorId });
+    return frame;
+  }
+
+  /** Hears each coupon dropped in a group (web push tells the members whose app is closed). */
+  onCouponDrop(listener: CouponDropListener): void {
+    this.couponDropListeners.push(listener);
+  }
+
+  /** Who is in a group now, up to `limit` people (the audience of a coupon drop's push). */
+  memberIdsOf(groupId: string, limit: number): Promise<string[]> {
+    return this.repo.allMemberIds(groupId, limit);
   }
 
   private async requireMember(userId: string, id: string): Promise<MemberRow> {
@@ -448,13 +536,28 @@ export class GroupsService {
   async prepare(userId: string, groupId: string, body: PublishBody): Promise<ChannelEvent> {
     if (body.kind !== 'chat' && body.kind !== 'share' && body.kind !== 'image') return body;
     const g = await this.cachedGroup(groupId);
-    return { ...body, fanLevel: await this.deps.fans.level(g.ownerId, userId) };
+    const prepared = { ...body, fanLevel: await this.deps.fans.level(g.ownerId, userId) };
+    if (prepared.kind === 'chat') {
+      await this.deps.moderation.screen({
+        surface: 'group_message',
+        placeId: groupId,
+        placeName: g.name,
+        ownerId: g.ownerId,
+        authorId: userId,
+        text: prepared.text,
+        payload: prepared,
+      });
+    }
+    return prepared;
   }
 
-  /** Mentions become inbox notifications; chatting earns fan points (capped per day). */
+  /** Members' Chats counts rise; mentions become inbox notifications; chatting earns fan points (capped per day). */
   async afterPublish(userId: string, groupId: string, frame: EventFrame): Promise<void> {
     const body = frame.body;
     if (body.kind !== 'chat' && body.kind !== 'share' && body.kind !== 'image') return;
+    // What I sent I have read; everyone else's Chats count rises by it.
+    await this.readUpTo(groupId, userId, frame);
+    this.refreshMemberBadges(groupId);
     const g = await this.cachedGroup(groupId);
     // The daily cap is counted in the shared limits (Redis across nodes), so several nodes
     // cannot each pay out a full day's points.

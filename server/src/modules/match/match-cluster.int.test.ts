@@ -187,6 +187,49 @@ describe('连线 and shake across two nodes', { skip: testDb !== 'postgres' && '
   });
 });
 
+describe('the hourly skip cool-down across two nodes', {
+  skip: testDb !== 'postgres' && 'needs Postgres and Redis shared by two processes',
+}, () => {
+  let sc: TestCluster;
+  before(async () => {
+    sc = await startCluster({ env: { MATCH_SKIPS_PER_HOUR: '2', MATCH_FALLBACK_MS: '300' } });
+  });
+  after(async () => sc?.close());
+
+  test('skips through two nodes add up: the second of the hour puts the person in a cool-down wherever they skip', async () => {
+    const [n1, n2] = sc.nodes.map((n) => n.url) as [string, string];
+    const ann = await person(n1, 'sk_ann', ['poetry']);
+    const bob = await person(n2, 'sk_bob', ['poetry']);
+    const cat = await person(n1, 'sk_cat', ['poetry']);
+    // Ann's second tab landed on node 2.
+    const annThere: Person = { ...ann, sock: await TestSocket.open(ws(n2), ann.cookie), base: n2 };
+    annThere.sock.send({ t: 'sub', ch: `match:${ann.id}` });
+    await annThere.sock.next((f) => f.t === 'subbed' && f.ch === `match:${ann.id}`);
+
+    await pub(ann, ann, { kind: 'match_queue', action: 'join' });
+    await next(ann, 'match_status', (e) => e.state === 'queued');
+    await pub(bob, bob, { kind: 'match_queue', action: 'join' });
+    await next(ann, 'match_found', (e) => e.peer.id === bob.id);
+    // The first skip of the hour, counted by node 1.
+    await pub(ann, ann, { kind: 'match_queue', action: 'leave' });
+    await next(bob, 'match_ended');
+
+    await pub(annThere, annThere, { kind: 'match_queue', action: 'join' });
+    await next(annThere, 'match_status', (e) => e.state === 'queued');
+    await pub(cat, cat, { kind: 'match_queue', action: 'join' });
+    await next(annThere, 'match_found', (e) => e.peer.id === cat.id);
+    // The second, counted by node 2: node 2 alone has seen one.
+    await pub(annThere, annThere, { kind: 'match_queue', action: 'leave' });
+    await next(cat, 'match_ended');
+
+    const cid = `c${++cids}`;
+    annThere.sock.send({ t: 'pub', ch: `match:${ann.id}`, cid, body: { kind: 'match_queue', action: 'join' } });
+    const f = await annThere.sock.next((x) => (x.t === 'ack' && x.cid === cid) || (x.t === 'err' && x.ref === cid));
+    assert.equal(f.t === 'err' ? f.code : f.t, 'rate_limited', JSON.stringify(f));
+    for (const p of [ann, annThere, bob, cat]) p.sock.close();
+  });
+});
+
 async function queueKeys(): Promise<string[]> {
   const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   try {

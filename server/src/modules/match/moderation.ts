@@ -1,6 +1,7 @@
 import { MAX_SNAPSHOT_BYTES, type MatchReport, type MatchReportBody } from '@tremolo/protocol';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import type { ModerationService } from '../moderation/service.ts';
 import type { Calls } from './calls.ts';
 import { channelOf, type MatchDeps } from './context.ts';
 import type { Eligibilities } from './eligibility.ts';
@@ -13,6 +14,8 @@ type ModerationDeps = Pick<MatchDeps, 'repo' | 'accounts' | 'graph' | 'realtime'
   moderators: Moderators;
   queue: MatchQueue;
   calls: Calls;
+  /** The one moderators' queue every surface reports into. */
+  reports: Pick<ModerationService, 'file'>;
 };
 
 /**
@@ -57,6 +60,23 @@ export class MatchModeration {
       details: body.details ?? '',
       snapshotType,
       snapshotB64,
+    });
+    const who = (await this.deps.accounts.summaries([body.userId])).get(body.userId);
+    await this.deps.reports.file({
+      reporterId: userId,
+      surface: 'match',
+      targetId: body.callId ?? id,
+      seq: null,
+      reportedId: body.userId,
+      reason: body.reason,
+      details: body.details ?? '',
+      // The frame stays with the 连线 report (moderators only); the queue links to it by this report's id.
+      snapshot: {
+        title: who ? `连线 with @${who.handle}` : '连线',
+        text: body.details ?? '',
+        imageUrl: snapshotB64 ? `/api/v1/admin/match/reports/${id}/snapshot` : null,
+        context: [],
+      },
     });
     await queue.exclude(userId, body.userId);
     await calls.endWith(userId, body.userId, 'reported');

@@ -1,17 +1,12 @@
 import { forbidden } from '../../platform/errors.ts';
-import type { MatchDeps } from './context.ts';
+import type { ModerationService } from '../moderation/service.ts';
 
-/** Moderators are the handles in `ADMIN_HANDLES` plus the rows of `moderators`. */
+/** Moderators are the moderation module's (`ADMIN_HANDLES` and the `moderators` table). */
 export class Moderators {
-  constructor(private readonly deps: Pick<MatchDeps, 'accounts' | 'repo' | 'options'>) {}
+  constructor(private readonly deps: { moderation: ModerationService }) {}
 
-  async isModerator(userId: string): Promise<boolean> {
-    const { adminHandles } = this.deps.options;
-    if (adminHandles.size) {
-      const me = (await this.deps.accounts.summaries([userId])).get(userId);
-      if (me && adminHandles.has(me.handle.toLowerCase())) return true;
-    }
-    return this.deps.repo.isModerator(userId);
+  isModerator(userId: string): Promise<boolean> {
+    return this.deps.moderation.isModerator(userId);
   }
 
   async assertModerator(userId: string): Promise<void> {

@@ -4,12 +4,15 @@ import { channelOf, dedupe, optInRequired, type EndReason, type MatchDeps } from
 import { restriction, type Eligibilities } from './eligibility.ts';
 import type { QueueEntry } from './matcher.ts';
 import { estimateShakeTime, type Shake } from './shake.ts';
+import type { SkipCounts } from './skips.ts';
 import type { MatchStore } from './store.ts';
 
 type QueueDeps = Pick<MatchDeps, 'repo' | 'realtime' | 'limits' | 'options'> & {
   eligibility: Eligibilities;
   calls: Calls;
   store: MatchStore;
+  /** Each person's skips of the last hour: shared by the nodes when Redis is configured. */
+  skips: SkipCounts;
   /** This node's id, recorded beside whoever queues or shakes through it. */
   nodeId: string;
 };
@@ -21,7 +24,6 @@ type QueueDeps = Pick<MatchDeps, 'repo' | 'realtime' | 'limits' | 'options'> & {
  * ends rings nobody answered. Skips count towards a cool-down.
  */
 export class MatchQueue {
-  private readonly skips = new Map<string, number[]>();
   private readonly timer: NodeJS.Timeout;
   private passing = false;
   private tickWaiters: ((now: number) => void)[] = [];
@@ -41,6 +43,11 @@ export class MatchQueue {
 
   close(): void {
     clearInterval(this.timer);
+  }
+
+  /** The person subscribed to their own channel (the lobby opened): their eligibility is loaded ahead of the first join. */
+  opened(userId: string): void {
+    this.deps.eligibility.warm(userId);
   }
 
   /** `match_queue` on my own channel: join, "next" (a skip) or leave. */
@@ -183,14 +190,10 @@ export class MatchQueue {
   }
 
   private async countSkip(userId: string, limited = true): Promise<void> {
-    const { limits, options } = this.deps;
+    const { limits, options, skips } = this.deps;
     if (limited) await limits.consume('matchSkips', userId);
-    const now = Date.now();
-    const list = (this.skips.get(userId) ?? []).filter((t) => now - t < 3_600_000);
-    list.push(now);
-    this.skips.set(userId, list);
-    if (list.length >= options.skipsPerHourCooldown) {
-      this.skips.delete(userId);
+    if ((await skips.add(userId, Date.now())) >= options.skipsPerHourCooldown) {
+      await skips.reset(userId);
       await this.coolDown(userId, options.skipCooldownMs);
     }
   }

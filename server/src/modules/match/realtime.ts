@@ -11,7 +11,12 @@ export function matchChannelPolicy({ queue, calls }: Pick<Match, 'queue' | 'call
   return {
     kind: 'match',
     durable: false,
-    canSubscribe: async (user, id) => isUuid(id) && user.id === id,
+    canSubscribe: async (user, id) => {
+      const own = isUuid(id) && user.id === id;
+      // The lobby is open: the person's eligibility loads now rather than when they press start.
+      if (own) queue.opened(user.id);
+      return own;
+    },
     canPublish: async (user, id, body) =>
       isUuid(id) && (id === user.id ? body.kind === 'match_queue' || body.kind === 'shake' : calls.mayRelay(user.id, id, body)),
     prepare: async (user, id, body) => {

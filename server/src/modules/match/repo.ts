@@ -1,8 +1,19 @@
-import { and, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.ts';
-import { matchBans, matchProfiles, matchReports, moderators } from './tables.ts';
+import { matchBans, matchProfiles, matchReports } from './tables.ts';
 
 export type ReportStatus = 'open' | 'dismissed' | 'actioned';
+
+/** What `eligibilityOf` knows of one person. */
+export interface EligibilityRow {
+  optedIn: boolean;
+  interests: string[];
+  languages: string[];
+  /** Epoch milliseconds. */
+  cooldownUntil: number | null;
+  banned: boolean;
+  reported: string[];
+}
 
 export class MatchRepo {
   constructor(private readonly db: Db) {}
@@ -51,13 +62,29 @@ export class MatchRepo {
     await this.db.delete(matchBans).where(eq(matchBans.userId, userId));
   }
 
-  /** People this one reported or was reported by: never matched again. */
-  async reportedEitherWay(userId: string): Promise<string[]> {
-    const rows = await this.db
-      .select({ a: matchReports.reporterId, b: matchReports.reportedId })
-      .from(matchReports)
-      .where(or(eq(matchReports.reporterId, userId), eq(matchReports.reportedId, userId)));
-    return rows.map((r) => (r.a === userId ? r.b : r.a));
+  /**
+   * Everything 连线 needs to know of these people from its own tables, in one round trip for all
+   * of them: the opt-in and its picks, the cool-down, a ban, and whom they reported or were
+   * reported by (never matched again). A person without a profile comes back not opted in.
+   */
+  async eligibilityOf(ids: string[]): Promise<Map<string, EligibilityRow>> {
+    if (!ids.length) return new Map();
+    // One text parameter whatever the count (the query builder would spread an array into a list).
+    const result = (await this.db.execute(sql`
+      select u.id,
+        p.user_id is not null as "optedIn",
+        coalesce(p.interests, '[]'::jsonb) as interests,
+        coalesce(p.languages, '[]'::jsonb) as languages,
+        (extract(epoch from p.cooldown_until) * 1000)::float8 as "cooldownUntil",
+        exists (select 1 from ${matchBans} b where b.user_id = u.id) as banned,
+        array(
+          select r.reported_id::text from ${matchReports} r where r.reporter_id = u.id
+          union
+          select r.reporter_id::text from ${matchReports} r where r.reported_id = u.id
+        ) as reported
+      from unnest(string_to_array(${ids.join(',')}, ',')::uuid[]) as u(id)
+      left join ${matchProfiles} p on p.user_id = u.id`)) as unknown as { rows: (EligibilityRow & { id: string })[] };
+    return new Map(result.rows.map(({ id, ...row }) => [id, row]));
   }
 
   async insertReport(row: typeof matchReports.$inferInsert): Promise<void> {
@@ -116,10 +143,5 @@ export class MatchRepo {
       .where(eq(matchReports.id, reportId))
       .returning({ id: matchReports.id });
     return rows.length > 0;
-  }
-
-  async isModerator(userId: string): Promise<boolean> {
-    const [row] = await this.db.select({ u: moderators.userId }).from(moderators).where(eq(moderators.userId, userId));
-    return !!row;
   }
 }

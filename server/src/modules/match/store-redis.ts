@@ -16,6 +16,16 @@ export interface RedisMatchStoreOptions extends MatchStoreOptions {
   lockMs?: number;
 }
 
+/** The most joins one step takes. */
+const JOIN_BATCH_MAX = 500;
+
+interface PendingJoin {
+  entry: QueueEntry;
+  now: number;
+  resolve(pair: Pair | null): void;
+  reject(err: unknown): void;
+}
+
 interface Stored {
   u: string;
   i?: string[];
@@ -68,6 +78,11 @@ export class RedisMatchStore implements MatchStore {
   readonly kind = 'redis';
   private readonly keys: { lock: string; queue: string; shakes: string; excluded: string };
   private readonly recentKey: (userId: string) => string;
+  /** Joins waiting for the next step of joins. */
+  private readonly joins: PendingJoin[] = [];
+  /** Who is in the step of joins that is out now. */
+  private readonly inStep = new Set<string>();
+  private joining = false;
 
   constructor(
     private readonly redis: Redis,
@@ -78,14 +93,55 @@ export class RedisMatchStore implements MatchStore {
     this.recentKey = (userId) => `${p}:recent:${userId}`;
   }
 
-  async join(entry: QueueEntry, now: number): Promise<Pair | null> {
-    const e = { ...entry, node: entry.node ?? this.opts.nodeId };
-    const r = await this.step(true, now, [e.userId], (m, s) => {
-      s.remove(e.userId);
-      const pair = m.join(e, now);
-      return { value: pair, pairs: pair ? [pair] : [] };
+  /**
+   * Joins gather while a step of joins is out and go in the next one together: a burst of
+   * arrivals takes one lock and one load of the queue per step, not per person. Each joins in
+   * the order they arrived, against the queue as the ones before them left it.
+   */
+  join(entry: QueueEntry, now: number): Promise<Pair | null> {
+    return new Promise((resolve, reject) => {
+      this.joins.push({ entry: { ...entry, node: entry.node ?? this.opts.nodeId }, now, resolve, reject });
+      void this.drainJoins();
     });
-    return r ?? null;
+  }
+
+  private async drainJoins(): Promise<void> {
+    if (this.joining) return;
+    this.joining = true;
+    try {
+      while (this.joins.length) {
+        const batch = this.joins.splice(0, JOIN_BATCH_MAX);
+        // A person twice in one batch (a join, then "next"): only the latest counts.
+        const last = new Map(batch.map((j, i) => [j.entry.userId, i]));
+        const now = Math.max(...batch.map((j) => j.now));
+        for (const j of batch) this.inStep.add(j.entry.userId);
+        try {
+          const results = await this.step(
+            true,
+            now,
+            batch.map((j) => j.entry.userId),
+            (m, s) => {
+              const pairs: Pair[] = [];
+              const value = batch.map((j, i) => {
+                if (last.get(j.entry.userId) !== i) return null;
+                s.remove(j.entry.userId);
+                const pair = m.join(j.entry, j.now);
+                if (pair) pairs.push(pair);
+                return pair;
+              });
+              return { value, pairs };
+            },
+          );
+          batch.forEach((j, i) => j.resolve(results?.[i] ?? null));
+        } catch (err) {
+          for (const j of batch) j.reject(err);
+        } finally {
+          this.inStep.clear();
+        }
+      }
+    } finally {
+      this.joining = false;
+    }
   }
 
   async shake(sh: Shake): Promise<void> {
@@ -98,6 +154,18 @@ export class RedisMatchStore implements MatchStore {
   }
 
   async remove(userId: string, node?: string): Promise<void> {
+    // A join of theirs still waiting for its step here is dropped; one in the step out decides below.
+    for (let i = this.joins.length - 1; i >= 0; i--) {
+      const j = this.joins[i]!;
+      if (j.entry.userId !== userId || (node !== undefined && j.entry.node !== node)) continue;
+      this.joins.splice(i, 1);
+      j.resolve(null);
+    }
+    if (node === undefined && !this.inStep.has(userId)) {
+      // Leaving a call is common, being queued or shaking then is not: skip the locked step when neither holds them.
+      const [q, s] = await Promise.all([this.redis.hexists(this.keys.queue, userId), this.redis.hexists(this.keys.shakes, userId)]);
+      if (q === 0 && s === 0 && !this.inStep.has(userId)) return;
+    }
     if (node !== undefined) {
       // Cheap check first: a socket closing is common, being queued through this node is not.
       const [q, s] = await Promise.all([this.redis.hget(this.keys.queue, userId), this.redis.hget(this.keys.shakes, userId)]);
@@ -177,22 +245,41 @@ export class RedisMatchStore implements MatchStore {
       ids.forEach((id, i) => {
         for (const [other, at] of Object.entries(met[i] ?? {})) if (Number(at) > now - opts.recentMs) m.remember(id, other, Number(at));
       });
+      // Loaded entries that read back exactly as stored (no fresh exclusion added): written back only if the step replaced them.
+      const asStored = new Set<object>();
       const entries = Object.values(queue)
-        .map((raw) => toEntry(JSON.parse(raw) as Stored, exclusions))
+        .map((raw) => {
+          const e = toEntry(JSON.parse(raw) as Stored, exclusions);
+          if (!exclusions.has(e.userId)) asStored.add(e);
+          return e;
+        })
         .sort((x, y) => x.joinedAt - y.joinedAt);
       for (const e of entries) m.restore(e);
       const s = new ShakePairer({ windowMs: opts.shakeWindowMs });
-      for (const raw of Object.values(shakes)) s.add(toShake(JSON.parse(raw) as Stored, exclusions));
+      for (const raw of Object.values(shakes)) {
+        const x = toShake(JSON.parse(raw) as Stored, exclusions);
+        if (!exclusions.has(x.userId)) asStored.add(x);
+        s.add(x);
+      }
 
       const { value, pairs } = work(m, s);
 
       const changes = { qd: [] as string[], qs: [] as string[], sd: [] as string[], ss: [] as string[], r: [] as string[] };
-      const q2 = new Map(m.entries().map((e) => [e.userId, JSON.stringify(fromEntry(e, this.opts.nodeId))]));
+      // Only what the step replaced is serialized again: the queue can be thousands of people.
+      const q2 = new Map(m.entries().map((e) => [e.userId, e]));
       for (const id of Object.keys(queue)) if (!q2.has(id)) changes.qd.push(id);
-      for (const [id, raw] of q2) if (queue[id] !== raw) changes.qs.push(id, raw);
-      const s2 = new Map(s.entries().map((x) => [x.userId, JSON.stringify(fromShake(x, this.opts.nodeId))]));
+      for (const [id, e] of q2) {
+        if (asStored.has(e)) continue;
+        const raw = JSON.stringify(fromEntry(e, this.opts.nodeId));
+        if (queue[id] !== raw) changes.qs.push(id, raw);
+      }
+      const s2 = new Map(s.entries().map((x) => [x.userId, x]));
       for (const id of Object.keys(shakes)) if (!s2.has(id)) changes.sd.push(id);
-      for (const [id, raw] of s2) if (shakes[id] !== raw) changes.ss.push(id, raw);
+      for (const [id, x] of s2) {
+        if (asStored.has(x)) continue;
+        const raw = JSON.stringify(fromShake(x, this.opts.nodeId));
+        if (shakes[id] !== raw) changes.ss.push(id, raw);
+      }
       const recentKeys: string[] = [];
       for (const p of pairs) {
         recentKeys.push(this.recentKey(p.a.userId), this.recentKey(p.b.userId));

@@ -51,11 +51,3 @@ export const matchBans = pgTable('match_bans', {
   bannedBy: uuid('banned_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
-
-/** Moderators granted in the database; handles listed in `ADMIN_HANDLES` are moderators too. */
-export const moderators = pgTable('moderators', {
-  userId: uuid('user_id')
-    .primaryKey()
-    .references(() => users.id, { onDelete: 'cascade' }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});

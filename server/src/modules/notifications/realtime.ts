@@ -4,6 +4,8 @@ import type { ChannelPolicy } from '../../platform/realtime/channels.ts';
 export const userChannelPolicy: ChannelPolicy = {
   kind: 'user',
   durable: true,
+  // Counts are state, not history: a reconnecting client reads them again instead of replaying them.
+  ephemeralKinds: new Set(['badges']),
   canSubscribe: async (user, id) => user.id === id,
   canPublish: async () => false,
 };

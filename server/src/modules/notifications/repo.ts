@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull, lt, lte } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, lt, lte } from 'drizzle-orm';
 import type { NotificationPayload } from '@tremolo/protocol';
 import type { Queryable } from '../../platform/db/client.ts';
 import { notifications } from './tables.ts';
@@ -7,6 +7,11 @@ export type NotificationRow = typeof notifications.$inferSelect;
 
 export class NotificationsRepo {
   constructor(private readonly db: Queryable) {}
+
+  /** A deleted account's inbox goes with it. */
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.db.delete(notifications).where(eq(notifications.userId, userId));
+  }
 
   async insert(id: string, userId: string, payload: NotificationPayload): Promise<NotificationRow> {
     const [r] = await this.db.insert(notifications).values({ id, userId, payload }).returning();
@@ -30,10 +35,28 @@ export class NotificationsRepo {
     return r!.n;
   }
 
-  async markRead(userId: string, upTo: string | undefined): Promise<void> {
-    await this.db
+  async isUnread(userId: string, id: string): Promise<boolean> {
+    const [r] = await this.db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), eq(notifications.id, id), isNull(notifications.readAt)));
+    return r !== undefined;
+  }
+
+  /** Only my own unread items: someone else's ids in the list change nothing. */
+  async markRead(userId: string, upTo: string | undefined, ids: string[] | undefined): Promise<number> {
+    const changed = await this.db
       .update(notifications)
       .set({ readAt: new Date() })
-      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), upTo ? lte(notifications.id, upTo) : undefined));
+      .where(
+        and(
+          eq(notifications.userId, userId),
+          isNull(notifications.readAt),
+          upTo ? lte(notifications.id, upTo) : undefined,
+          ids ? inArray(notifications.id, ids) : undefined,
+        ),
+      )
+      .returning({ id: notifications.id });
+    return changed.length;
   }
 }

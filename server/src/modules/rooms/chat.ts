@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { RoomAccess } from './access.ts';
 import { channelOf, type RoomsDeps } from './context.ts';
 
-type ChatDeps = Pick<RoomsDeps, 'repo' | 'store' | 'fans' | 'chatLimit'> & { access: RoomAccess };
+type ChatDeps = Pick<RoomsDeps, 'repo' | 'store' | 'fans' | 'chatLimit' | 'moderation'> & { access: RoomAccess };
 
 /**
  * The room's chat: the shared `chat` body published on `room:<id>` (stored with a sequence, rate
@@ -24,7 +24,18 @@ export class RoomChat {
     if (body.kind !== 'chat') return body;
     await this.deps.chatLimit.consume(`${id}:${userId}`, 'messages in this room');
     const room = await this.deps.access.mustRoom(id);
-    return { ...body, fanLevel: await this.deps.fans.level(room.hostId, userId) };
+    const prepared = { ...body, fanLevel: await this.deps.fans.level(room.hostId, userId) };
+    // The creator's list applies in their room, whoever hosts it now.
+    await this.deps.moderation.screen({
+      surface: 'room',
+      placeId: id,
+      placeName: room.title,
+      ownerId: room.creatorId,
+      authorId: userId,
+      text: body.text,
+      payload: prepared,
+    });
+    return prepared;
   }
 
   async afterPublish(id: string, frame: EventFrame): Promise<void> {

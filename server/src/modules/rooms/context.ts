@@ -8,6 +8,7 @@ import type { Realtime } from '../../platform/realtime/realtime.ts';
 import type { EventStore } from '../../platform/realtime/store.ts';
 import type { Storage } from '../../platform/storage.ts';
 import type { AccountsService } from '../accounts/service.ts';
+import type { ModerationService } from '../moderation/service.ts';
 import type { FansService } from '../fans/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { GroupsService } from '../groups/service.ts';
@@ -42,6 +43,8 @@ export interface RoomsDeps {
   log: FastifyBaseLogger;
   /** This node's id, recorded beside the presence it holds. */
   nodeId: string;
+  /** Word filters on chat (the site's and the room creator's lists). */
+  moderation: ModerationService;
 }
 
 export const channelOf = (roomId: string) => `room:${roomId}`;

@@ -8,13 +8,16 @@ import type { GroupsService } from '../groups/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
 import type { ShopService } from '../shop/service.ts';
 import type { VideosService } from '../videos/service.ts';
+import { findMediaTools } from '../videos/media.ts';
 import { RoomAccess } from './access.ts';
+import { RoomBroadcast } from './broadcast.ts';
 import { liveRoomSection } from './card-section.ts';
 import { RoomChanges } from './changes.ts';
 import { RoomChat } from './chat.ts';
 import type { RoomsDeps } from './context.ts';
 import { RoomLifecycle } from './lifecycle.ts';
 import { LiveCounts } from './live-counts.ts';
+import { MemoryPendingHearts, RedisPendingHearts } from './pending-hearts.ts';
 import { RoomMedia } from './media.ts';
 import { RoomMembership } from './membership.ts';
 import { RoomNotices } from './notifications.ts';
@@ -26,6 +29,8 @@ import { registerRoomRoutes } from './routes.ts';
 import { RoomStage } from './stage.ts';
 import { RoomViews } from './views.ts';
 import type { Rooms } from './parts.ts';
+import type { ModerationService } from '../moderation/service.ts';
+import { registerRoomSurface } from './moderation.ts';
 
 export function register(
   p: Platform,
@@ -39,6 +44,7 @@ export function register(
     videos: VideosService;
     cards: CardsService;
     sfu: SfuAdapter;
+    moderation: ModerationService;
   },
 ): Rooms {
   const { cards, ...services } = deps;
@@ -59,23 +65,36 @@ export function register(
   const access = new RoomAccess(base);
   const projection = new RoomProjection(base);
   const changes = new RoomChanges({ ...base, projection });
-  const views = new RoomViews({ ...base, access, projection });
-  const media = new RoomMedia({ ...base, access, changes });
-  const counts = new LiveCounts({ ...base, access });
+  const broadcasting = p.config.broadcast.enabled && findMediaTools() !== null;
+  const views = new RoomViews({ ...base, access, projection, broadcast: broadcasting });
+  const media = new RoomMedia({ ...base, access, changes, broadcast: broadcasting });
+  const broadcast = new RoomBroadcast({
+    ...base,
+    access,
+    media,
+    jobs: p.jobs,
+    files: p.privateFiles,
+    config: { ...p.config.broadcast, enabled: broadcasting },
+  });
+  // With several nodes, hearts wait in Redis until added, so a node that dies does not take them with it.
+  const pending = p.redis ? new RedisPendingHearts(p.redis, p.config.redisPrefix, base.nodeId) : new MemoryPendingHearts();
+  const counts = new LiveCounts({ ...base, access, pending });
   const notices = new RoomNotices({ ...base, access });
   const rooms: Rooms = {
     views,
-    lifecycle: new RoomLifecycle({ ...base, access, changes, media, counts, notices, views }),
+    lifecycle: new RoomLifecycle({ ...base, access, changes, media, counts, notices, views, broadcast }),
     membership: new RoomMembership({ ...base, access, changes, media, views }),
     stage: new RoomStage({ ...base, changes, media, notices, views }),
     pin: new RoomPin({ ...base, access, changes }),
     media,
     chat: new RoomChat({ ...base, access }),
     counts,
+    broadcast,
   };
-  p.cluster.onNodeDead('rooms: presence', (nodeId) => counts.sweepNode(nodeId));
+  p.cluster.onNodeDead('rooms: presence and hearts', (nodeId) => counts.sweepNode(nodeId));
   p.channels.register(roomChannelPolicy(rooms));
   cards.addSectionProvider(liveRoomSection({ ...base, access }));
-  registerRoomRoutes(p.router, rooms);
+  registerRoomSurface(base, access, rooms.lifecycle);
+  registerRoomRoutes(p.router, rooms, p.privateFiles);
   return rooms;
 }

@@ -2,6 +2,7 @@ import type { CreateRoomBody, Room, RoomSummary } from '@tremolo/protocol';
 import { AppError, forbidden } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RoomAccess } from './access.ts';
+import type { RoomBroadcast } from './broadcast.ts';
 import type { RoomChanges } from './changes.ts';
 import { iso, type RoomsDeps } from './context.ts';
 import { processRoomCover } from './cover.ts';
@@ -22,6 +23,7 @@ type LifecycleDeps = Pick<RoomsDeps, 'db' | 'repo' | 'groups' | 'videos' | 'shop
   counts: LiveCounts;
   notices: RoomNotices;
   views: RoomViews;
+  broadcast: RoomBroadcast;
 };
 
 /** A room from opening (now or scheduled) through going live to its end, its cover, and the host's summary. */
@@ -140,15 +142,16 @@ export class RoomLifecycle {
       peakViewers: Math.max(room.peakViewers, viewers),
       totalViewers: total,
       messages: room.messages,
-      hearts: room.hearts + counts.pendingHeartsOf(id),
+      hearts: room.hearts + (await counts.pendingHeartsOf(id)),
       orders: sales.orders,
       revenue: sales.revenue,
     };
   }
 
   private async wentLive(id: string): Promise<void> {
-    const { media, notices, log } = this.deps;
+    const { media, notices, log, broadcast } = this.deps;
     await media.ensureRoom(id).catch((err: unknown) => log.warn({ err, roomId: id }, 'room: SFU room not opened yet'));
+    await broadcast.wentLive(id).catch((err: unknown) => log.warn({ err, roomId: id }, 'room: broadcast job not queued'));
     // Followers hear of it in the background: a host with many followers must not wait for them.
     void notices.wentLive(id).catch((err: unknown) => log.warn({ err, roomId: id }, 'room: live notifications failed'));
   }

@@ -1,22 +1,26 @@
 import { AppError, forbidden } from '../../platform/errors.ts';
 import type { RoomAccess } from './access.ts';
 import { channelOf, type RoomsDeps } from './context.ts';
+import type { PendingHearts } from './pending-hearts.ts';
 
 const TICK_MS = 1000;
 
-type LiveCountsDeps = Pick<RoomsDeps, 'repo' | 'realtime' | 'heartLimit' | 'log' | 'nodeId'> & { access: RoomAccess };
+type LiveCountsDeps = Pick<RoomsDeps, 'repo' | 'realtime' | 'heartLimit' | 'log' | 'nodeId'> & {
+  access: RoomAccess;
+  /** Hearts accepted and not yet in the rows: in Redis when there are several nodes. */
+  pending: PendingHearts;
+};
 
 /**
  * Viewers and hearts, broadcast at most once a second per room (per node) and unversioned. A
  * node counts a person present when their first socket there subscribes to `room:<id>` and
- * absent when the last one leaves; hearts are added up in memory and flushed into the row by the
- * same timer (started with the app, stopped by `close`).
+ * absent when the last one leaves; hearts are added up (`pending-hearts.ts`) and flushed into the
+ * row by the same timer (started with the app, stopped by `close`), a dead node's by its sweeper.
  */
 export class LiveCounts {
   /** People listening to `room:<id>` through this node. */
   private readonly local = new Map<string, Set<string>>();
   private readonly viewersDirty = new Set<string>();
-  private readonly pendingHearts = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
 
@@ -72,12 +76,12 @@ export class LiveCounts {
     if (!m?.joined) throw forbidden('Enter the room first');
     if (room.status !== 'live') throw new AppError('invalid_state', 'The room is not live');
     await this.deps.heartLimit.consume(`${id}:${userId}`, 'heart posts in this room');
-    this.pendingHearts.set(id, (this.pendingHearts.get(id) ?? 0) + count);
+    await this.deps.pending.add(id, count);
   }
 
   /** Hearts this node has not added to the row yet. */
-  pendingHeartsOf(id: string): number {
-    return this.pendingHearts.get(id) ?? 0;
+  pendingHeartsOf(id: string): Promise<number> {
+    return this.deps.pending.of(id);
   }
 
   /** The room ended: this node stops counting its listeners. */
@@ -85,9 +89,29 @@ export class LiveCounts {
     this.local.delete(id);
   }
 
-  /** A node died: the people it hosted are no longer viewers (they count again when they reconnect elsewhere). */
+  /**
+   * A node died: the people it hosted are no longer viewers (they count again when they reconnect
+   * elsewhere), and the hearts it accepted but had not added yet are added here.
+   */
   async sweepNode(nodeId: string): Promise<void> {
     for (const id of await this.deps.repo.dropNodePresence(nodeId)) await this.publishViewers(id);
+    await this.addHearts(await this.deps.pending.take(nodeId));
+  }
+
+  /** Into the rows, one broadcast total per room; what a failure leaves unadded waits in this node's pending hearts. */
+  private async addHearts(hearts: Map<string, number>): Promise<void> {
+    const { repo, realtime, pending } = this.deps;
+    const left = new Map(hearts);
+    try {
+      for (const [id, added] of hearts) {
+        const total = await repo.addHearts(id, added);
+        left.delete(id);
+        await realtime.publish(channelOf(id), { kind: 'room_hearts', total, added });
+      }
+    } catch (err) {
+      for (const [id, added] of left) await pending.add(id, added);
+      throw err;
+    }
   }
 
   private async publishViewers(id: string): Promise<void> {
@@ -97,15 +121,9 @@ export class LiveCounts {
   }
 
   private async tick(): Promise<void> {
-    const { repo, realtime } = this.deps;
     const dirty = [...this.viewersDirty];
     this.viewersDirty.clear();
     for (const id of dirty) await this.publishViewers(id);
-    const hearts = [...this.pendingHearts];
-    this.pendingHearts.clear();
-    for (const [id, added] of hearts) {
-      const total = await repo.addHearts(id, added);
-      await realtime.publish(channelOf(id), { kind: 'room_hearts', total, added });
-    }
+    await this.addHearts(await this.deps.pending.take(this.deps.nodeId));
   }
 }

@@ -5,10 +5,15 @@ import type { RoomAccess } from './access.ts';
 import type { RoomChanges } from './changes.ts';
 import type { RoomsDeps } from './context.ts';
 import type { MemberRow } from './repo.ts';
-import { mayPublish } from './rules.ts';
+import { isOnStage, mayPublish } from './rules.ts';
 import { assertUsableSdp, sfuFailure } from './sfu-errors.ts';
 
-type MediaDeps = Pick<RoomsDeps, 'repo' | 'sfu' | 'log'> & { access: RoomAccess; changes: RoomChanges };
+type MediaDeps = Pick<RoomsDeps, 'repo' | 'sfu' | 'log'> & {
+  access: RoomAccess;
+  changes: RoomChanges;
+  /** The audience watches the broadcast: only the stage receives over WebRTC. */
+  broadcast: boolean;
+};
 
 /**
  * Media signalling over HTTP: the permission check and the SFU call in one request. Stage
@@ -66,6 +71,8 @@ export class RoomMedia {
     const m = await repo.member(id, userId);
     if (!m?.joined || m.bannedAt) throw forbidden('Enter the room first');
     if (room.status !== 'live') throw new AppError('invalid_state', 'The room is not live');
+    // The SFU's capacity is the stage's: the audience, whatever its size, is one compositor subscription.
+    if (this.deps.broadcast && !isOnStage(m.role)) throw new AppError('invalid_state', 'The audience watches the broadcast');
     const live = new Set((await repo.stage(id)).filter((s) => s.publishing).map((s) => s.userId));
     const ids = publisherIds ? [...new Set(publisherIds)] : [...live].filter((p) => p !== userId);
     const missing = ids.filter((p) => !live.has(p));
@@ -150,6 +157,22 @@ export class RoomMedia {
     }
   }
 
+  /**
+   * The node carrying the room's media went away with every connection: nobody is publishing,
+   * and the new epoch tells each client to connect again (the first call opens the room on a
+   * live node).
+   */
+  private async restart(id: string): Promise<void> {
+    this.opened.delete(id);
+    await this.deps.changes.mutate(id, async (repo, room) => {
+      if (room.status !== 'live') return { dirty: {} };
+      await repo.stopAllPublishing(id);
+      await repo.updateRoom(id, { mediaEpoch: room.mediaEpoch + 1 });
+      return { dirty: { stage: true } };
+    });
+    this.deps.log.info({ roomId: id }, 'room: media starts over on another node');
+  }
+
   /** Stopping media that is already gone is not an error worth telling anyone. */
   private async quietly(fn: () => Promise<void>): Promise<void> {
     try {
@@ -160,7 +183,10 @@ export class RoomMedia {
   }
 
   private async onSfuEvent(e: SfuEvent): Promise<void> {
+    if (e.type === 'room_moved') return this.restart(e.roomId);
     if (e.type !== 'publisher_gone') return;
+    // Nothing tells the publishing browser to send again (see the e2e mute step's note): worth seeing in the logs.
+    this.deps.log.warn({ roomId: e.roomId, publisherId: e.publisherId }, 'room: the SFU dropped a publisher connection');
     await this.deps.changes.mutate(e.roomId, async (repo) => {
       const m = await repo.member(e.roomId, e.publisherId);
       if (!m?.publishing) return { dirty: {} };

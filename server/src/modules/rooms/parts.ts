@@ -1,3 +1,4 @@
+import type { RoomBroadcast } from './broadcast.ts';
 import type { RoomChat } from './chat.ts';
 import type { RoomLifecycle } from './lifecycle.ts';
 import type { LiveCounts } from './live-counts.ts';
@@ -11,8 +12,8 @@ import type { RoomViews } from './views.ts';
  * Friends chat rooms, one part per concern. The truth is the `rooms` row and its members in
  * Postgres; every change runs under the room's row lock (`changes.ts`), bumps its version once
  * per event and publishes those events on `room:<id>` (durable), so any node can serve any
- * request. What a node keeps in memory is only its own: sockets it hosts and hearts not yet
- * added (`live-counts.ts`), and the SFU rooms it opened (`media.ts`).
+ * request. What a node keeps in memory is only its own: sockets it hosts (`live-counts.ts`) and
+ * the SFU rooms it opened (`media.ts`); hearts not yet added wait in Redis with several nodes.
  */
 export interface Rooms {
   views: RoomViews;
@@ -24,4 +25,6 @@ export interface Rooms {
   chat: RoomChat;
   /** Viewers and hearts: its timer starts with the app and stops with it. */
   counts: LiveCounts;
+  /** The audience's picture: the compositor job and the HLS it writes. */
+  broadcast: RoomBroadcast;
 }

@@ -73,6 +73,7 @@ export class RoomProjection {
       hearts: r.hearts,
       startedAt: iso(r.startedAt),
       endedAt: iso(r.endedAt),
+      mediaEpoch: r.mediaEpoch,
     };
   }
 
@@ -103,6 +104,7 @@ export class RoomProjection {
         version: v++,
         stage: stageOf(c.stage, r, people, levels),
         invites: usersOf(c.invites ?? [], people),
+        mediaEpoch: r.mediaEpoch,
       });
     if (c.hands) events.push({ kind: 'room_hands', version: v++, hands: handsOf(c.hands.rows, people, levels), handsTotal: c.hands.total });
     if (c.pinned) events.push({ kind: 'room_pinned', version: v++, product: await this.pinnedCard(r) });

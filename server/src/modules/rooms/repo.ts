@@ -99,6 +99,14 @@ export class RoomsRepo {
       .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
   }
 
+  /** Nobody's feed is on the SFU any more (its media started over). */
+  async stopAllPublishing(roomId: string): Promise<void> {
+    await this.db
+      .update(roomMembers)
+      .set({ publishing: false })
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.publishing, true)));
+  }
+
   /** Host, co-host and guests, in the order they came on stage. */
   async stage(roomId: string): Promise<MemberRow[]> {
     return this.db

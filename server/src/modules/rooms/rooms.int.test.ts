@@ -460,7 +460,12 @@ describe('friends chat rooms', () => {
     const hearts = await roomEvent(h.s, room.channel, (b) => b.kind === 'room_hearts' && b.total === 50);
     assert.ok(hearts.t === 'ev' && hearts.seq === undefined, 'ephemeral');
     const heartEvents = h.s.events(room.channel).filter((e) => e.body.kind === 'room_hearts');
-    assert.equal(heartEvents.length, 1, 'five posts, one broadcast');
+    // Added up each second: five posts in a row make one broadcast, two if they straddle a tick.
+    assert.ok(heartEvents.length <= 2, `five posts, ${heartEvents.length} broadcasts`);
+    assert.equal(
+      heartEvents.reduce((n, e) => n + (e.body.kind === 'room_hearts' ? e.body.added : 0), 0),
+      50,
+    );
     const viewers = await roomEvent(h.s, room.channel, (b) => b.kind === 'room_viewers' && b.viewers === 2);
     assert.ok(viewers);
     const sum = await host.invoke(api.rooms.end, { params: { id: room.id } });

@@ -1,17 +1,20 @@
 import { api } from '@tremolo/protocol';
 import type { Router } from '../../platform/http/route.ts';
 import { readUpload } from '../../platform/http/upload.ts';
+import type { ReadableFiles } from '../../platform/storage.ts';
+import { sendStoredFile } from '../../platform/storage-http.ts';
 import type { Rooms } from './parts.ts';
 
 const ok = { ok: true as const };
 
 /** Friends chat rooms: each declared endpoint (`api.rooms`) handed to the part of the module it concerns. */
-export function registerRoomRoutes(router: Router, rooms: Rooms): void {
+export function registerRoomRoutes(router: Router, rooms: Rooms, files: ReadableFiles): void {
   const r = api.rooms;
-  const { views, lifecycle, membership, stage, pin, counts, chat, media } = rooms;
+  const { views, lifecycle, membership, stage, pin, counts, chat, media, broadcast } = rooms;
   router.implement(r.create, async ({ user, body }) => lifecycle.create(user.id, body));
   router.implement(r.list, async ({ user, query }) => views.list(user.id, query.filter, query.cursor, query.limit));
   router.implement(r.get, async ({ user, params }) => views.get(user.id, params.id));
+  router.implement(r.preview, async ({ user, params }) => views.preview(user?.id ?? null, params.id));
   router.implement(r.setCover, async ({ user, params, req }) => {
     const { file } = await readUpload(req, { what: 'cover', into: 'memory' });
     return lifecycle.setCover(user.id, params.id, file);
@@ -36,6 +39,16 @@ export function registerRoomRoutes(router: Router, rooms: Rooms): void {
   router.implement(r.transferHost, async ({ user, params, body }) => stage.transferHost(user.id, params.id, body.userId));
   router.implement(r.pin, async ({ user, params, body }) => (await pin.pin(user.id, params.id, body.productId), ok));
   router.implement(r.hearts, async ({ user, params, body }) => (await counts.hearts(user.id, params.id, body.count), ok));
+  for (const which of ['hlsLive', 'hlsReplay'] as const) {
+    router.implement(r[which], async ({ user, params, reply }) => {
+      const p = which === 'hlsLive' ? await broadcast.live(user.id, params.id) : await broadcast.replay(user.id, params.id);
+      return reply.header('cache-control', p.cacheControl).type('application/vnd.apple.mpegurl').send(p.body);
+    });
+  }
+  router.implement(r.hlsSegment, async ({ user, params, req, reply }) => {
+    const s = await broadcast.segment(user.id, params.id, params.segment);
+    return sendStoredFile(req, reply, files, s.key, { cacheControl: s.cacheControl, what: 'Segment' });
+  });
   router.implement(r.publish, async ({ user, params, body }) => media.publish(user.id, params.id, body.offerSdp));
   router.implement(r.unpublish, async ({ user, params }) => (await media.unpublish(user.id, params.id), ok));
   router.implement(r.subscribe, async ({ user, params, body }) => media.subscribe(user.id, params.id, body.publisherIds));

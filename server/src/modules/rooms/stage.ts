@@ -54,6 +54,8 @@ export class RoomStage {
   async invite(hostId: string, id: string, targetId: string): Promise<void> {
     // Asked before taking the lock: other services read through their own connection.
     const friends = targetId !== hostId && (await this.deps.graph.areFriends(hostId, targetId));
+    // Their privacy setting has the last word on who may invite them (today only friends may anyway).
+    if (friends) await this.deps.accounts.rights.assertMayReach(hostId, targetId, 'invites');
     const room = await this.deps.changes.mutate(id, async (repo, room) => {
       mustHost(room, hostId);
       if (room.status === 'ended') throw new AppError('invalid_state', 'This room has ended');

@@ -32,6 +32,8 @@ export const rooms = pgTable(
     pinnedProductId: uuid('pinned_product_id'),
     hearts: bigint('hearts', { mode: 'number' }).notNull().default(0),
     peakViewers: integer('peak_viewers').notNull().default(0),
+    /** Grows when the room's media had to start over (its SFU node died): every client connects again. */
+    mediaEpoch: integer('media_epoch').notNull().default(0),
     messages: integer('messages').notNull().default(0),
     createdAt: ts('created_at').notNull().defaultNow(),
   },

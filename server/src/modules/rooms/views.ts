@@ -1,10 +1,16 @@
-import type { Room, RoomList, RoomState } from '@tremolo/protocol';
+import type { Room, RoomList, RoomPreview, RoomState } from '@tremolo/protocol';
+import { notFound } from '../../platform/errors.ts';
 import type { RoomAccess } from './access.ts';
 import type { RoomsDeps } from './context.ts';
 import type { RoomProjection } from './projection.ts';
 import type { RoomRow } from './repo.ts';
 
-type ViewsDeps = Pick<RoomsDeps, 'repo' | 'sfu' | 'iceServers'> & { access: RoomAccess; projection: RoomProjection };
+type ViewsDeps = Pick<RoomsDeps, 'repo' | 'sfu' | 'iceServers'> & {
+  access: RoomAccess;
+  projection: RoomProjection;
+  /** The audience watches the broadcast (HLS) rather than WebRTC. */
+  broadcast: boolean;
+};
 
 /** Reading rooms: one room with its state and my place in it, its bare state, and the lists. */
 export class RoomViews {
@@ -18,8 +24,35 @@ export class RoomViews {
       ...info,
       state,
       me: projection.meOf(room, me, state),
-      media: { adapter: this.deps.sfu.name, iceServers: this.deps.iceServers },
+      media: { adapter: this.deps.sfu.name, iceServers: this.deps.iceServers, broadcast: this.deps.broadcast },
       serverTime: Date.now(),
+    };
+  }
+
+  /**
+   * What the link shows before entering. A visitor who is not logged in sees only public rooms
+   * (and never what a followers', friends' or group room is called); a person sees a room they
+   * are in or may enter.
+   */
+  async preview(viewerId: string | null, id: string): Promise<RoomPreview> {
+    const { access, projection, repo } = this.deps;
+    const room = await access.mustRoom(id);
+    if (viewerId === null) {
+      if (room.audience !== 'public') throw notFound('Room');
+    } else {
+      const me = await repo.member(id, viewerId);
+      if (!me?.joined && (await access.mayEnter(viewerId, room, me)) !== null) throw notFound('Room');
+    }
+    const [info, viewers] = await Promise.all([projection.info(room), repo.viewers(room.id)]);
+    return {
+      id: info.id,
+      title: info.title,
+      coverUrl: info.coverUrl,
+      host: info.host,
+      status: info.status,
+      scheduledAt: info.scheduledAt,
+      viewers,
+      link: info.link,
     };
   }
 

@@ -7,8 +7,10 @@ import type {
   NewVariant,
   Product,
   ProductCard,
+  RatingAverage,
   RecordTouchesBody,
   Shop,
+  StoreScore,
   UpdateProductBody,
   UpdateVariantBody,
   UpsertShopBody,
@@ -27,12 +29,45 @@ import { ShopRepo, type FlashSaleRow, type ProductRow, type VariantRow } from '.
 
 const MAX_VARIANTS = 50;
 
+export interface ProductIndexRow {
+  id: string;
+  sellerId: string;
+  title: string;
+  description: string;
+  /** Published with an active variant: findable. */
+  published: boolean;
+  price: number | null;
+  inStock: boolean;
+  sales: number;
+  createdAt: Date;
+}
+
 type NewVariantInput = z.infer<typeof NewVariant>;
+
+/** Ratings and store scores come from the reviews part of the shop, plugged in after both are built. */
+export interface RatingSource {
+  ratings(productIds: string[]): Promise<Map<string, RatingAverage>>;
+  scoreOf(sellerId: string): Promise<StoreScore | null>;
+}
 type LowStockItem = z.infer<typeof LowStockSchema>;
 
 /** Shops, products, variants, images, product cards, the showcase and view/click recording. */
 export class Catalog implements CardSectionProvider {
+  private ratingSource: RatingSource | null = null;
+
   constructor(private readonly ctx: ShopContext) {}
+
+  useRatings(source: RatingSource): void {
+    this.ratingSource = source;
+  }
+
+  private ratings(ids: string[]): Promise<Map<string, RatingAverage>> {
+    return this.ratingSource?.ratings(ids) ?? Promise.resolve(new Map());
+  }
+
+  private score(sellerId: string): Promise<StoreScore | null> {
+    return this.ratingSource?.scoreOf(sellerId) ?? Promise.resolve(null);
+  }
 
   private get repo() {
     return this.ctx.repo;
@@ -46,14 +81,14 @@ export class Catalog implements CardSectionProvider {
       throw new AppError('invalid_state', `The shop already sells in ${existing.currency}; its currency cannot change`);
     }
     const row = await this.repo.upsertShop({ sellerId, name: body.name, description: body.description, currency: body.currency });
-    return this.shopDto(row, await this.person(sellerId));
+    return this.shopDto(row, await this.person(sellerId), await this.score(sellerId));
   }
 
   async shopOf(handle: string): Promise<Shop> {
     const owner = await this.ctx.accounts.byHandle(handle);
     const row = await this.repo.shop(owner.id);
     if (!row) throw notFound('Shop');
-    return this.shopDto(row, this.ctx.accounts.summary(owner));
+    return this.shopDto(row, this.ctx.accounts.summary(owner), await this.score(owner.id));
   }
 
   /** The seller's shop, created with defaults on first use so "add a product" is the first step. */
@@ -64,8 +99,12 @@ export class Catalog implements CardSectionProvider {
     return this.repo.upsertShop({ sellerId, name: me.displayName, description: '', currency: 'CNY' });
   }
 
-  private shopDto(row: { name: string; description: string; currency: string; createdAt: Date }, seller: UserSummary): Shop {
-    return { seller, name: row.name, description: row.description, currency: row.currency, createdAt: row.createdAt.toISOString() };
+  private shopDto(
+    row: { name: string; description: string; currency: string; createdAt: Date },
+    seller: UserSummary,
+    score: StoreScore | null,
+  ): Shop {
+    return { seller, name: row.name, description: row.description, currency: row.currency, score, createdAt: row.createdAt.toISOString() };
   }
 
   // ------------------------------------------------------------ products
@@ -91,6 +130,7 @@ export class Catalog implements CardSectionProvider {
         body.variants.map((v) => ({ id: newId(), productId: id, sku: v.sku, options: v.options, price: v.price, stock: v.stock })),
       );
     });
+    this.ctx.changed(id);
     return this.product(sellerId, id);
   }
 
@@ -121,6 +161,7 @@ export class Catalog implements CardSectionProvider {
       ...(body.lowStockThreshold !== undefined ? { lowStockThreshold: body.lowStockThreshold } : {}),
       images,
     });
+    this.ctx.changed(productId);
     return this.product(sellerId, productId);
   }
 
@@ -139,6 +180,7 @@ export class Catalog implements CardSectionProvider {
       throw e;
     }
     await this.repo.updateProduct(productId, {});
+    this.ctx.changed(productId);
     return this.product(sellerId, productId);
   }
 
@@ -160,6 +202,7 @@ export class Catalog implements CardSectionProvider {
       await this.afterStockChange(p, [{ variant: { ...found.variant, stock: after }, before }]);
     }
     await this.repo.updateProduct(productId, {});
+    this.ctx.changed(productId);
     return this.product(sellerId, productId);
   }
 
@@ -172,6 +215,7 @@ export class Catalog implements CardSectionProvider {
       throw new AppError('invalid_state', 'A draft is not published');
     }
     await this.repo.updateProduct(productId, { status });
+    this.ctx.changed(productId);
     return this.product(sellerId, productId);
   }
 
@@ -208,15 +252,16 @@ export class Catalog implements CardSectionProvider {
   async product(viewerId: string | null, productId: string): Promise<Product> {
     const p = await this.repo.product(productId);
     if (!p || (p.status !== 'published' && p.sellerId !== viewerId)) throw notFound('Product');
-    const [vs, flash, people] = await Promise.all([
+    const [vs, flash, people, ratings] = await Promise.all([
       this.repo.variantsOf([p.id]),
       this.repo.openFlashSales([p.id], this.ctx.now()),
       this.ctx.accounts.summaries([p.sellerId]),
+      this.ratings([p.id]),
     ]);
     const seller = people.get(p.sellerId)!;
     const sale = flash[0] ?? null;
     const now = this.ctx.now();
-    const card = productCard(this.ctx.storage, p, vs, seller, sale, now);
+    const card = productCard(this.ctx.storage, p, vs, seller, sale, now, ratings.get(p.id) ?? null);
     return {
       id: p.id,
       seller,
@@ -234,6 +279,41 @@ export class Catalog implements CardSectionProvider {
     };
   }
 
+  /** What the search index keeps of these products (any status). */
+  async forIndex(ids: string[]): Promise<ProductIndexRow[]> {
+    const rows = await this.repo.productsByIds(ids);
+    if (rows.length === 0) return [];
+    const [vs, sold] = await Promise.all([this.repo.variantsOf(rows.map((r) => r.id)), this.repo.unitsSold(rows.map((r) => r.id))]);
+    const active = groupBy(
+      vs.filter((v) => v.active),
+      (v) => v.productId,
+    );
+    return rows.map((p) => {
+      const mine = active.get(p.id) ?? [];
+      return {
+        id: p.id,
+        sellerId: p.sellerId,
+        title: p.title,
+        description: p.description,
+        published: p.status === 'published' && mine.length > 0,
+        price: mine.length ? Math.min(...mine.map((v) => v.price)) : null,
+        inStock: mine.some((v) => v.stock > 0),
+        sales: sold.get(p.id) ?? 0,
+        createdAt: p.createdAt,
+      };
+    });
+  }
+
+  /** Ids in id order after `after`, for rebuilding the search index. */
+  productIdsAfter(after: string | null, limit: number): Promise<string[]> {
+    return this.repo.productIdsAfter(after, limit);
+  }
+
+  /** Products with a flash sale running now ("on sale now"). */
+  liveFlashProductIds(): Promise<string[]> {
+    return this.repo.liveFlashProductIds(this.ctx.now());
+  }
+
   /** Product cards for any surface, in the order asked; unknown or unpublished ids are left out. */
   async cards(ids: string[]): Promise<ProductCard[]> {
     const rows = (await this.repo.productsByIds([...new Set(ids)])).filter((p) => p.status === 'published');
@@ -244,10 +324,11 @@ export class Catalog implements CardSectionProvider {
     if (rows.length === 0) return [];
     const now = this.ctx.now();
     const ids = rows.map((r) => r.id);
-    const [vs, flash, people] = await Promise.all([
+    const [vs, flash, people, ratings] = await Promise.all([
       this.repo.variantsOf(ids),
       this.repo.openFlashSales(ids, now),
       this.ctx.accounts.summaries([...new Set(rows.map((r) => r.sellerId))]),
+      this.ratings(ids),
     ]);
     const byProduct = groupBy(vs, (v) => v.productId);
     const saleOf = new Map<string, FlashSaleRow>();
@@ -256,7 +337,20 @@ export class Catalog implements CardSectionProvider {
       rows.flatMap((p) => {
         const seller = people.get(p.sellerId);
         return seller
-          ? [[p.id, productCard(this.ctx.storage, p, byProduct.get(p.id) ?? [], seller, saleOf.get(p.id) ?? null, now)] as const]
+          ? [
+              [
+                p.id,
+                productCard(
+                  this.ctx.storage,
+                  p,
+                  byProduct.get(p.id) ?? [],
+                  seller,
+                  saleOf.get(p.id) ?? null,
+                  now,
+                  ratings.get(p.id) ?? null,
+                ),
+              ] as const,
+            ]
           : [];
       }),
     );
@@ -285,8 +379,8 @@ export class Catalog implements CardSectionProvider {
   async sections(owner: UserRow): Promise<CardSection[]> {
     const rows = await this.repo.listProducts(owner.id, ['published'], undefined, 6);
     if (rows.length === 0) return [];
-    const total = await this.repo.countPublished(owner.id);
-    return [{ kind: 'showcase', products: await this.cardsFor(rows.slice(0, 6)), total }];
+    const [total, score] = await Promise.all([this.repo.countPublished(owner.id), this.score(owner.id)]);
+    return [{ kind: 'showcase', products: await this.cardsFor(rows.slice(0, 6)), total, score }];
   }
 
   async lowStock(sellerId: string): Promise<LowStockItem[]> {
@@ -324,6 +418,7 @@ export class Catalog implements CardSectionProvider {
       }
     }
     const total = (await this.repo.variantsOf([p.id])).filter((v) => v.active).reduce((s, v) => s + v.stock, 0);
+    this.ctx.changed(p.id);
     this.ctx.events.stock({ kind: 'stock', productId: p.id, flashSaleId: null, stockLeft: total, status: null });
   }
 

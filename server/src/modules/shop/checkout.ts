@@ -25,6 +25,7 @@ import { evaluateCoupon, pickBest, type CouponRule } from './coupons.ts';
 import { addressDto, addressSnapshot, orderDto } from './dto.ts';
 import { lineTotal, totals, type PriceLine } from './pricing.ts';
 import { FlashGate, type FlashDef } from './flash-gate.ts';
+import { MemoryFlashTokens, RedisFlashTokens } from './flash-tokens.ts';
 import { ShopRepo, type AddressRow, type ClaimRow, type CouponRow, type ProductRow, type VariantRow } from './repo.ts';
 import type { orderEvents, orderItems, orders } from './tables.ts';
 
@@ -32,6 +33,9 @@ const ATTRIBUTION_WINDOW_MS = 7 * 86_400_000;
 const MAX_CART_LINES = 100;
 const MAX_ADDRESSES = 20;
 const SOLD_OUT = new AppError('sold_out', 'Sold out');
+
+/** How a flash-sale attempt holding a token ended: it sold, it failed (the token goes back), or PostgreSQL had no unit. */
+type FlashOutcome = 'sold' | 'failed' | 'refused';
 
 interface Line extends PriceLine {
   variant: VariantRow;
@@ -70,7 +74,7 @@ export class Checkout {
     private readonly ctx: ShopContext,
     private readonly catalog: Catalog,
   ) {
-    this.gate = new FlashGate(ctx);
+    this.gate = new FlashGate(ctx, ctx.redis ? new RedisFlashTokens(ctx.redis, ctx.redisPrefix) : new MemoryFlashTokens());
   }
 
   private get repo() {
@@ -406,39 +410,75 @@ export class Checkout {
 
   // ------------------------------------------------------------ flash-sale checkout
 
-  noteFlashStock(id: string, left: number): void {
-    this.gate.note(id, left);
+  /** Units of a flash sale came back (an order expired, was cancelled or refunded; committed): so do their tokens. */
+  flashUnitsReturned(saleId: string, q: number, left: number): Promise<void> {
+    return this.gate.returned(saleId, q, left);
+  }
+
+  /** The sweeper's pass: each flash sale this node has seen gets its tokens reset to PostgreSQL's count. */
+  reconcileFlash(): Promise<void> {
+    return this.gate.reconcileAll();
+  }
+
+  /** Tests: reset one sale's tokens now, whoever's turn it is. */
+  reconcileFlashNow(saleId: string): Promise<void> {
+    return this.gate.reconcile(saleId, true);
   }
 
   /**
-   * A flash-sale purchase. Everything cheap and per-buyer happens first; the one contended row
-   * (`stock_left`) is updated last, so its lock is held only from that statement to commit.
+   * A flash-sale purchase. An attempt first takes an admission token (Redis or this process, see
+   * FlashGate): without one it is answered "sold out" with no query at all, which is what
+   * thousands of losers get. A buyer who ordered in this sale before is replayed first (their
+   * retry must return their order). With a token the attempt runs the transaction, where the
+   * guarded decrement of the sale's stock still decides; the contended row is updated last, so
+   * its lock is held only from that statement to commit.
    */
   async flashCheckout(userId: string, saleId: string, body: z.infer<typeof FlashCheckoutBody>): Promise<Order> {
     await this.ctx.limits.consume('checkouts', userId);
     const { idempotencyKey: key, ...rest } = body;
     const hash = requestHash({ kind: 'flash', saleId, ...rest });
-    const prior = await this.replay(userId, key, hash);
-    if (prior) return prior;
     const def = await this.gate.def(saleId);
     const { sale } = def;
     const now = this.ctx.now();
-    if (sale.cancelledAt) throw new AppError('invalid_state', 'This flash sale was cancelled');
-    if (now < sale.startsAt) throw new AppError('invalid_state', 'This flash sale has not started yet');
-    if (now >= sale.endsAt || sale.settledAt) throw new AppError('invalid_state', 'This flash sale is over');
+    const closed = sale.cancelledAt
+      ? 'This flash sale was cancelled'
+      : now < sale.startsAt
+        ? 'This flash sale has not started yet'
+        : now >= sale.endsAt || sale.settledAt
+          ? 'This flash sale is over'
+          : null;
+    if (closed) {
+      // A retry after the end still gets its order back.
+      const prior = await this.replay(userId, key, hash);
+      if (prior) return prior;
+      throw new AppError('invalid_state', closed);
+    }
     if (body.quantity > sale.perUserLimit) throw new AppError('limit_reached', `At most ${sale.perUserLimit} per person`);
+    if (userId === sale.sellerId) throw new AppError('bad_request', 'You cannot buy from your own shop');
+    let t = await this.gate.take(sale, userId, body.quantity);
+    if (t.kind === 'known') {
+      const prior = await this.replay(userId, key, hash);
+      if (prior) return prior;
+      t = await this.gate.take(sale, userId, body.quantity, true);
+    }
     // One shared instance: thousands of losers a second need no stack trace each.
-    if (!(await this.gate.admit(saleId, body.quantity))) throw SOLD_OUT;
-    let released = false;
-    // The admission slot is given back as soon as the transaction has decided, not after the follow-up work.
-    const done = () => {
-      if (!released) this.gate.release(saleId, body.quantity);
-      released = true;
+    if (t.kind !== 'won') throw SOLD_OUT;
+    const { attempt, left } = t;
+    let outcome: FlashOutcome | null = null;
+    // The token is spent or given back as soon as the transaction has decided, not after the follow-up work.
+    const decided = async (o: FlashOutcome) => {
+      if (outcome) return;
+      outcome = o;
+      // Refused by PostgreSQL: the token was one too many (a reconcile raced a commit); it is dropped, not given back.
+      await this.gate.finish(saleId, attempt, body.quantity, o !== 'failed');
+      if (o === 'refused') void this.gate.reconcile(saleId);
     };
+    await this.gate.enter(saleId);
     try {
-      return await this.flashAdmitted(userId, def, body, key, hash, now, done);
+      return await this.flashAdmitted(userId, def, body, key, hash, now, left, decided);
     } finally {
-      done();
+      this.gate.leave(saleId);
+      await decided('failed');
     }
   }
 
@@ -449,17 +489,21 @@ export class Checkout {
     key: string,
     hash: string,
     now: Date,
-    done: () => void,
+    left: number,
+    decided: (o: FlashOutcome) => Promise<void>,
   ): Promise<Order> {
     const { sale, product, variant } = def;
-    if (userId === sale.sellerId) throw new AppError('bad_request', 'You cannot buy from your own shop');
     // Only what the order row needs before the transaction; whether the buyer follows is filled in after.
-    const [address, blocked, buyerSummary, attribution] = await Promise.all([
+    // A new buyer holding a token may still have used this key before (a Redis flush forgot them):
+    // the replay is looked up alongside, not before, as every wait here is a winner's latency.
+    const [prior, address, blocked, buyerSummary, attribution] = await Promise.all([
+      this.replay(userId, key, hash),
       this.mustAddress(userId, body.addressId),
       this.ctx.graph.isBlockedEitherWay(userId, sale.sellerId),
       this.ctx.accounts.summaries([userId]),
       this.attribution(userId, [product.id], body.touch, now),
     ]);
+    if (prior) return prior;
     if (blocked) throw new AppError('blocked', 'You cannot buy from this shop');
     const follows = false;
     const line: Line = { variantId: variant.id, productId: product.id, unitPrice: sale.price, quantity: body.quantity, variant, product };
@@ -479,7 +523,6 @@ export class Checkout {
       now,
       people: new Map([...buyerSummary, [sale.sellerId, def.seller]]),
     });
-    let left = 0;
     try {
       await this.ctx.db.transaction(async (tx) => {
         const repo = new ShopRepo(tx);
@@ -490,11 +533,8 @@ export class Checkout {
         await repo.insertOrder(built.order, built.items, built.event);
         if (!(await repo.takeFlash(sale.id, body.quantity))) throw new AppError('sold_out', 'Sold out');
       });
-      // This node's count goes down by what it sold; the periodic re-read corrects for other nodes.
-      left = Math.max(0, (this.gate.left(sale.id) ?? sale.stockTotal) - body.quantity);
     } catch (e) {
-      if (e instanceof AppError && e.code === 'sold_out' && body.quantity === 1) this.noteFlashStock(sale.id, 0);
-      done();
+      await decided(e instanceof AppError && e.code === 'sold_out' ? 'refused' : 'failed');
       if (pgErrorCode(e) === UNIQUE_VIOLATION) {
         const again = await this.replay(userId, key, hash);
         if (again) return again;
@@ -502,8 +542,7 @@ export class Checkout {
       }
       throw e;
     }
-    this.noteFlashStock(sale.id, left);
-    done();
+    await decided('sold');
     this.ctx.events.stock({
       kind: 'stock',
       productId: product.id,

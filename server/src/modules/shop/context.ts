@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Db } from '../../platform/db/client.ts';
 import type { Storage } from '../../platform/storage.ts';
 import type { Limits } from '../../platform/auth/limits.ts';
@@ -17,10 +18,12 @@ export interface ShopOptions {
   /** An in-flight (asynchronously confirming) payment keeps its order this much past the window. */
   processingGraceSec: number;
   maxImageBytes: number;
-  /** How long a node trusts its cached "flash sale sold out" before asking the database again. */
+  /** How often a flash sale's admission tokens are reset to what PostgreSQL says is left (one node does it). */
   flashGateMs: number;
-  /** At most this many flash-sale attempts per sale run the full path at once on one node. */
+  /** At most this many flash-sale winners per sale run their transaction at once on one node. */
   flashAdmitMax: number;
+  /** A shipped order the buyer has not confirmed is taken as delivered this many days after shipping. */
+  autoDeliverDays: number;
 }
 
 /** Answers "membership of a fan group" and "fan level ≥ N" coupon audiences; the fan-group module provides it. */
@@ -44,6 +47,11 @@ export interface ShopContext {
   limits: Limits;
   providers: Map<string, PaymentProvider>;
   fanAudience: FanAudience | null;
+  /** Shared by every node when `REDIS_URL` is set: flash-sale tokens live there (keys begin with `redisPrefix`). */
+  redis: Redis | undefined;
+  redisPrefix: string;
   /** The shop's clock; tests move it to expire orders without waiting. */
   now(): Date;
+  /** A product's title, status, variants or stock changed (the search index follows). */
+  changed(productId: string): void;
 }

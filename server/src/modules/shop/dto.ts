@@ -7,6 +7,7 @@ import type {
   PaymentInfo,
   ProductCard,
   ProductImage,
+  RatingAverage,
   UserSummary,
   Variant,
 } from '@tremolo/protocol';
@@ -63,6 +64,7 @@ export function productCard(
   seller: UserSummary,
   flash: FlashSaleRow | null,
   now: Date,
+  rating: RatingAverage | null,
 ): ProductCard {
   const active = vs.filter((v) => v.active);
   const prices = active.map((v) => v.price);
@@ -79,6 +81,7 @@ export function productCard(
     stock,
     status: p.status,
     flashSale: badge,
+    rating,
     url: `/p/${p.id}`,
     realtimeChannel: `product:${p.id}`,
   };
@@ -187,6 +190,7 @@ export function orderDto(
     address: o.address,
     paymentDueAt: o.status === 'pending_payment' && o.paymentDueAt ? o.paymentDueAt.toISOString() : null,
     confirmedAt: o.confirmedAt?.toISOString() ?? null,
+    deliveredAt: o.deliveredAt?.toISOString() ?? null,
     shipment:
       o.shippedAt && o.carrier && o.trackingNumber
         ? { carrier: o.carrier, trackingNumber: o.trackingNumber, shippedAt: o.shippedAt.toISOString() }

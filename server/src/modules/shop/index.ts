@@ -5,8 +5,10 @@ import type { CardsService } from '../cards/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
 import type { VideosService } from '../videos/service.ts';
+import type { ModerationService } from '../moderation/service.ts';
 import { TestPaymentProvider } from './payments/test-provider.ts';
 import { productChannelPolicy } from './realtime.ts';
+import { registerReviewRoutes } from './reviews/routes.ts';
 import { registerPaymentWebhooks, registerShopRoutes } from './routes.ts';
 import { ShopService } from './service.ts';
 
@@ -20,7 +22,14 @@ export interface ShopModule {
 
 export function register(
   p: Platform,
-  deps: { accounts: AccountsService; graph: GraphService; notifications: NotificationsService; cards: CardsService; videos: VideosService },
+  deps: {
+    accounts: AccountsService;
+    graph: GraphService;
+    notifications: NotificationsService;
+    cards: CardsService;
+    videos: VideosService;
+    moderation: ModerationService;
+  },
 ): ShopModule {
   const testPayments = new TestPaymentProvider({
     secret: p.config.paymentWebhookSecret,
@@ -38,6 +47,8 @@ export function register(
     options: p.config.shop,
     limits: p.limits,
     providers: [testPayments],
+    redis: p.redis,
+    redisPrefix: p.config.redisPrefix,
   });
   deps.cards.addSectionProvider(shop.catalog);
   p.channels.register(productChannelPolicy);
@@ -47,6 +58,43 @@ export function register(
     },
     cards: (ids) => shop.catalog.cards(ids),
   });
+  // A reported product is copied as the reporter sees it; a moderator's removal unpublishes it.
+  deps.moderation.registerSurface('product', {
+    snapshot: async (viewerId, id) => {
+      const product = await shop.catalog.product(viewerId, id).catch(() => null);
+      if (!product) return null;
+      return {
+        ownerId: product.seller.id,
+        snapshot: { title: product.title, text: product.description, imageUrl: product.images[0]?.url ?? null, context: [] },
+      };
+    },
+    remove: async (id) => {
+      const product = await shop.catalog.product(null, id).catch(() => null);
+      if (product) await shop.catalog.setStatus(product.seller.id, id, 'unpublished');
+    },
+  });
+  // A reported review is copied as it reads now (stars, words, first photo, the seller's reply);
+  // a moderator's removal hides it from lists, summaries and the store score.
+  deps.moderation.registerSurface('review', {
+    snapshot: async (viewerId, id) => {
+      const r = await shop.reviews.visibleSnapshot(viewerId, id);
+      if (!r) return null;
+      return {
+        ownerId: r.authorId,
+        snapshot: {
+          title: '★'.repeat(r.stars),
+          text: r.text,
+          imageUrl: r.photoUrls[0] ?? null,
+          context: r.reply ? [{ seq: 0, from: null, text: r.reply, reported: false }] : [],
+        },
+      };
+    },
+    remove: async (id) => {
+      await shop.reviews.setHidden(id, true);
+    },
+  });
   registerShopRoutes(p.router, shop);
+  registerReviewRoutes(p.router, shop.reviews);
+  deps.accounts.rights.addPart(shop.accountPart());
   return { shop, testPayments, registerWebhooks: (http) => registerPaymentWebhooks(http, shop) };
 }

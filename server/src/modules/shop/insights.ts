@@ -7,7 +7,7 @@ import { orderItems, orders, touches } from './tables.ts';
 const DAY = 86_400_000;
 const MAX_DAYS = 366;
 /** Orders that brought money in (and still hold it). */
-const PAID = ['paid', 'shipped', 'completed', 'refund_requested'] as const;
+const PAID = ['paid', 'shipped', 'delivered', 'refund_requested'] as const;
 
 /**
  * The creator dashboard. Every figure is aggregated in SQL over the seller's own rows (touches
@@ -35,7 +35,7 @@ export class Insights {
     const end = new Date(to.getTime() + DAY);
     const db = this.ctx.db;
     const shop = await this.ctx.repo.shop(sellerId);
-    const paid = sql`${orders.status} in ('paid','shipped','completed','refund_requested')`;
+    const paid = sql`${orders.status} in ('paid','shipped','delivered','refund_requested')`;
     const inTouches = and(eq(touches.sellerId, sellerId), gte(touches.at, from), lt(touches.at, end));
     const inOrders = and(eq(orders.sellerId, sellerId), gte(orders.createdAt, from), lt(orders.createdAt, end));
     const count = (cond: ReturnType<typeof sql>) => sql<number>`count(*) filter (where ${cond})::int`;
@@ -105,7 +105,7 @@ export class Insights {
           paidOrders: count(paid),
           revenue: sumTotal,
           refunds: count(sql`${orders.status} = 'refunded'`),
-          unitsSold: sql<number>`coalesce((select sum(${orderItems.quantity}) from ${orderItems} where ${orderItems.orderId} in (select o2.id from shop_orders o2 where o2.seller_id = ${sellerId} and o2.created_at >= ${from} and o2.created_at < ${end} and o2.status in ('paid','shipped','completed','refund_requested'))), 0)::int`,
+          unitsSold: sql<number>`coalesce((select sum(${orderItems.quantity}) from ${orderItems} where ${orderItems.orderId} in (select o2.id from shop_orders o2 where o2.seller_id = ${sellerId} and o2.created_at >= ${from} and o2.created_at < ${end} and o2.status in ('paid','shipped','delivered','refund_requested'))), 0)::int`,
         })
         .from(orders)
         .where(inOrders),

@@ -9,7 +9,10 @@ process.env.SHOP_SWEEP_INTERVAL_MS = '0';
 
 let t: TestApp;
 before(async () => {
-  t = await startTestApp({}, { SHOP_UNPAID_UNITS_PER_BUYER: '3', SHOP_TOUCHES_PER_IP_PER_MIN: '8', SHOP_TOUCH_WINDOW_SEC: '1800' });
+  t = await startTestApp(
+    {},
+    { SHOP_UNPAID_UNITS_PER_BUYER: '3', SHOP_TOUCHES_PER_IP_PER_MIN: '8', SHOP_TOUCH_WINDOW_SEC: '1800', SHOP_REVIEW_WRITES_PER_HOUR: '3' },
+  );
 });
 after(async () => t.close());
 
@@ -49,6 +52,21 @@ describe('units held unpaid', () => {
       body: { quantity: 1, addressId: b.address.id, idempotencyKey: key('fl') },
     });
     assertRefused(flash, 409, 'too_many_unpaid');
+  });
+});
+
+describe('review writes', () => {
+  test('a person writes at most SHOP_REVIEW_WRITES_PER_HOUR reviews, photos and replies', async () => {
+    const s = await seller(t);
+    const p = await product(s, [{ sku: 'REV-1', price: 1000, stock: 10 }]);
+    const b = await buyer(t);
+    const o = await buyNow(b, s.id, p.variants[0]!.id, 1);
+    await pay(b.user, o.body.id);
+    await s.invoke(api.shop.shipOrder, { params: { id: o.body.id }, body: { carrier: 'SF', trackingNumber: 'SF7654321' } });
+    await b.user.invoke(api.shop.receiveOrder, { params: { id: o.body.id } });
+    const write = () => b.user.invoke(api.reviews.create, { body: { orderItemId: o.body.items[0]!.id, stars: 5, text: '' } });
+    assert.deepEqual([(await write()).status, (await write()).status, (await write()).status], [201, 409, 409]);
+    assertRefused(await write(), 429, 'rate_limited');
   });
 });
 

@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import type { OrderStatus } from '@tremolo/protocol';
 import { ALL_ACTIONS, paymentAction, transition, type Actor } from './order-state.ts';
 
-const STATUSES: OrderStatus[] = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refund_requested', 'refunded'];
+const STATUSES: OrderStatus[] = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'refund_requested', 'refunded'];
 
 describe('order state machine', () => {
   test('the happy path', () => {
     const path: [OrderStatus, Parameters<typeof transition>[1], Actor, OrderStatus | 'previous'][] = [
       ['pending_payment', 'pay', 'system', 'paid'],
       ['paid', 'ship', 'seller', 'shipped'],
-      ['shipped', 'confirm_receipt', 'buyer', 'completed'],
-      ['completed', 'request_refund', 'buyer', 'refund_requested'],
+      ['shipped', 'confirm_receipt', 'buyer', 'delivered'],
+      ['delivered', 'request_refund', 'buyer', 'refund_requested'],
       ['refund_requested', 'refund', 'seller', 'refunded'],
     ];
     for (const [from, action, actor, to] of path) {
@@ -58,6 +58,22 @@ describe('order state machine', () => {
 
   test('paying twice is impossible: pay is only defined from pending_payment', () => {
     for (const s of STATUSES.filter((s) => s !== 'pending_payment')) assert.equal(transition(s, 'pay', 'system').ok, false, s);
+  });
+
+  test('delivered: the buyer confirms receipt, or the system assumes it; nobody else, and only once shipped', () => {
+    const byBuyer = transition('shipped', 'confirm_receipt', 'buyer');
+    assert.ok(byBuyer.ok && byBuyer.transition.to === 'delivered' && byBuyer.transition.effects.length === 0);
+    const bySystem = transition('shipped', 'deliver', 'system');
+    assert.ok(bySystem.ok && bySystem.transition.to === 'delivered');
+    assert.equal(transition('shipped', 'deliver', 'buyer').ok, false);
+    assert.equal(transition('shipped', 'deliver', 'seller').ok, false);
+    assert.equal(transition('shipped', 'confirm_receipt', 'system').ok, false);
+    for (const s of STATUSES.filter((s) => s !== 'shipped')) {
+      assert.equal(transition(s, 'deliver', 'system').ok, false, `deliver from ${s}`);
+      assert.equal(transition(s, 'confirm_receipt', 'buyer').ok, false, `confirm_receipt from ${s}`);
+    }
+    assert.ok(transition('delivered', 'request_refund', 'buyer').ok, 'a delivered order can still ask for a refund');
+    assert.equal(paymentAction('delivered', 'authorized'), 'capture', 'delivered keeps the money');
   });
 
   test('reject_refund returns to the status before the request', () => {

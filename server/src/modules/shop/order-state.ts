@@ -5,11 +5,14 @@ import type { OrderStatus, PaymentStatus } from '@tremolo/protocol';
  * them in the same transaction as the status change (stock, coupon, flash-sale hold) or, for the
  * payment provider, records the intent so the reconciler converges even after a crash.
  *
- *   pending_payment ──pay──▶ paid ──ship──▶ shipped ──confirm_receipt──▶ completed
- *        │ expire/cancel        │ cancel           └──request_refund──┐        │ request_refund
- *        ▼                      ▼                                     ▼        ▼
- *    cancelled             cancelled (money back)            refund_requested ──refund──▶ refunded
- *                                                                     └─reject_refund─▶ (back)
+ *   pending_payment ──pay──▶ paid ──ship──▶ shipped ──confirm_receipt (buyer)──▶ delivered
+ *        │ expire/cancel        │ cancel       │   └──deliver (system, N days after shipping)──┘ │
+ *        ▼                      ▼              └──request_refund──┐          request_refund ─────┘
+ *    cancelled             cancelled (money back)                 ▼
+ *                                                        refund_requested ──refund──▶ refunded
+ *                                                                 └─reject_refund─▶ (back)
+ *
+ * Delivered is what reviews wait for: a buyer reviews the lines of a delivered order.
  */
 export type OrderAction =
   | 'pay'
@@ -18,6 +21,7 @@ export type OrderAction =
   | 'confirm'
   | 'ship'
   | 'confirm_receipt'
+  | 'deliver'
   | 'request_refund'
   | 'refund'
   | 'reject_refund';
@@ -61,10 +65,12 @@ const RULES: Record<OrderAction, Rule> = {
   },
   confirm: { from: ['paid'], actors: ['seller'], to: 'paid', effects: [], changesStatus: false },
   ship: { from: ['paid'], actors: ['seller'], to: 'shipped', effects: [], changesStatus: true },
-  confirm_receipt: { from: ['shipped'], actors: ['buyer'], to: 'completed', effects: [], changesStatus: true },
-  request_refund: { from: ['shipped', 'completed'], actors: ['buyer'], to: 'refund_requested', effects: [], changesStatus: true },
+  confirm_receipt: { from: ['shipped'], actors: ['buyer'], to: 'delivered', effects: [], changesStatus: true },
+  // The buyer did not confirm within ORDER_AUTO_DELIVER_DAYS of shipping: the sweeper assumes it arrived.
+  deliver: { from: ['shipped'], actors: ['system'], to: 'delivered', effects: [], changesStatus: true },
+  request_refund: { from: ['shipped', 'delivered'], actors: ['buyer'], to: 'refund_requested', effects: [], changesStatus: true },
   refund: {
-    from: ['refund_requested', 'shipped', 'completed'],
+    from: ['refund_requested', 'shipped', 'delivered'],
     actors: ['seller'],
     to: 'refunded',
     effects: ['return_payment', 'restock_if_returned'],
@@ -79,7 +85,7 @@ const WORDS: Record<OrderStatus, string> = {
   pending_payment: 'waiting for payment',
   paid: 'paid',
   shipped: 'shipped',
-  completed: 'completed',
+  delivered: 'delivered',
   cancelled: 'cancelled',
   refund_requested: 'waiting for a refund decision',
   refunded: 'refunded',
@@ -106,6 +112,7 @@ function pastTense(action: OrderAction): string {
     confirm: 'confirmed',
     ship: 'shipped',
     confirm_receipt: 'marked received',
+    deliver: 'marked delivered',
     request_refund: 'refunded on request',
     refund: 'refunded',
     reject_refund: 'declined for refund',
@@ -113,7 +120,7 @@ function pastTense(action: OrderAction): string {
 }
 
 /** Statuses in which the buyer has paid and the money should stay captured. */
-const MONEY_KEPT: ReadonlySet<OrderStatus> = new Set(['paid', 'shipped', 'completed', 'refund_requested']);
+const MONEY_KEPT: ReadonlySet<OrderStatus> = new Set(['paid', 'shipped', 'delivered', 'refund_requested']);
 /** Statuses in which any money taken must go back. */
 const MONEY_RETURNED: ReadonlySet<OrderStatus> = new Set(['cancelled', 'refunded']);
 

@@ -11,6 +11,20 @@ import { paymentAction, transition, type Actor, type OrderAction } from './order
 import { ProviderRejected, type PaymentProvider } from './payments/provider.ts';
 import { ShopRepo, type OrderRow, type PaymentRow } from './repo.ts';
 
+/** The provider's decline code in words: the message is shown to the buyer as it is, so no raw code. */
+function declineSentence(reason: string): string {
+  switch (reason) {
+    case 'insufficient_funds':
+      return 'The card has insufficient funds';
+    case 'expired_card':
+      return 'The card has expired';
+    case 'authentication_failed':
+      return 'The card could not be verified';
+    default:
+      return 'The card was declined';
+  }
+}
+
 type StoredPay = { ok: PayResult } | { error: { code: 'payment_declined'; message: string } };
 
 export interface ActionInput {
@@ -112,6 +126,7 @@ export class Orders {
       patch.confirmedAt = now;
     }
     if (action === 'ship') Object.assign(patch, { carrier: input.carrier, trackingNumber: input.trackingNumber, shippedAt: now });
+    if (action === 'confirm_receipt' || action === 'deliver') patch.deliveredAt = now;
     if (action === 'cancel' || action === 'expire') patch.cancelReason = input.reason ?? (action === 'expire' ? 'Not paid in time' : null);
     if (action === 'request_refund') Object.assign(patch, { refundReason: input.reason ?? null, statusBeforeRefund: o.status });
     if (action === 'refund' && input.reason) patch.refundReason = input.reason;
@@ -120,7 +135,7 @@ export class Orders {
     const updated = await repo.updateOrder(o.id, o.status, patch);
     if (!updated) throw new AppError('conflict', 'The order changed meanwhile; reload it');
     const items = await repo.items([o.id]);
-    const stock: { productId: string; flashSaleId: string | null; left: number }[] = [];
+    const stock: { productId: string; flashSaleId: string | null; left: number; returned?: number }[] = [];
     const sorted = [...items].sort((a, b) => (a.variantId < b.variantId ? -1 : 1));
     for (const effect of t.transition.effects) {
       if (effect === 'release_stock') {
@@ -130,8 +145,8 @@ export class Orders {
             // Back to the sale while it runs; once it is settled the unit belongs to the variant again.
             if (await repo.returnFlash(o.flashSaleId, i.quantity)) {
               const left = await repo.flashUnitsLeft(o.flashSaleId);
-              stock.push({ productId: i.productId, flashSaleId: o.flashSaleId, left });
-              this.checkout.noteFlashStock(o.flashSaleId, left);
+              // The sale's admission token goes back once this commits (in `after`).
+              stock.push({ productId: i.productId, flashSaleId: o.flashSaleId, left, returned: i.quantity });
               continue;
             }
           }
@@ -160,9 +175,11 @@ export class Orders {
         ? `${input.carrier} ${input.trackingNumber}`
         : action === 'confirm'
           ? 'Seller confirmed the order'
-          : action === 'refund'
-            ? `${input.restock ? 'Goods returned to stock. ' : ''}${input.reason ?? ''}`.trim() || null
-            : (input.reason ?? null);
+          : action === 'deliver'
+            ? `Taken as delivered ${this.ctx.options.autoDeliverDays} days after shipping`
+            : action === 'refund'
+              ? `${input.restock ? 'Goods returned to stock. ' : ''}${input.reason ?? ''}`.trim() || null
+              : (input.reason ?? null);
     await repo.insertOrderEvent({ id: newId(), orderId: o.id, status: to, actor, note, at: now });
     return { order: updated, previous: o.status, action, actor, stock, moneyBack: t.transition.effects.includes('return_payment') };
   }
@@ -172,9 +189,10 @@ export class Orders {
     previous: OrderStatus;
     action: OrderAction;
     actor: Actor;
-    stock: { productId: string; flashSaleId: string | null; left: number }[];
+    stock: { productId: string; flashSaleId: string | null; left: number; returned?: number }[];
     moneyBack: boolean;
   }) {
+    for (const s of r.stock) if (s.flashSaleId && s.returned) await this.checkout.flashUnitsReturned(s.flashSaleId, s.returned, s.left);
     if (r.moneyBack) {
       const p = await this.repo.livePayment(r.order.id);
       if (p) await this.reconcile(p.id);
@@ -191,8 +209,10 @@ export class Orders {
     await this.publish(r.order);
     // The other side hears about changes it did not make.
     const tellSeller: OrderAction[] = ['cancel', 'request_refund', 'confirm_receipt'];
-    const tellBuyer: OrderAction[] = ['ship', 'refund', 'reject_refund', 'cancel', 'expire'];
+    const tellBuyer: OrderAction[] = ['ship', 'refund', 'reject_refund', 'cancel', 'expire', 'deliver'];
     if (r.actor === 'buyer' && tellSeller.includes(r.action)) await this.notify(r.order, 'seller', r.order.buyerId);
+    // Nobody did it: both sides hear that the order now counts as delivered (the buyer may review it).
+    if (r.action === 'deliver') await this.notify(r.order, 'seller', null);
     if (r.actor !== 'buyer' && tellBuyer.includes(r.action))
       await this.notify(r.order, 'buyer', r.actor === 'seller' ? r.order.sellerId : null);
   }
@@ -298,7 +318,7 @@ export class Orders {
       await this.repo.updatePayment(payment.id, 'processing', { status: 'failed', failureReason: result.reason });
       const o = await this.repo.order(orderId);
       if (o) await this.publish(o);
-      outcome = { error: { code: 'payment_declined', message: `The card was declined (${result.reason}); nothing was charged` } };
+      outcome = { error: { code: 'payment_declined', message: `${declineSentence(result.reason)}; nothing was charged` } };
     } else {
       if (result.status === 'authorized') await this.onAuthorized(payment.id);
       const o = (await this.repo.order(orderId))!;
@@ -453,6 +473,30 @@ export class Orders {
           await repo.updatePayment(live.id, 'processing', { status: 'failed', failureReason: 'expired' });
         }
         return this.apply(repo, o, 'expire', 'system', {});
+      });
+      if (r) {
+        n++;
+        await this.after(r);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Takes shipped orders as delivered once ORDER_AUTO_DELIVER_DAYS have passed since shipping
+   * and the buyer has not confirmed (nor asked for a refund). Each order is a transaction of its
+   * own under its row lock, skipped when another node's sweeper or a person holds it.
+   */
+  async deliverDue(limit = 200): Promise<number> {
+    const now = this.ctx.now();
+    const before = new Date(now.getTime() - this.ctx.options.autoDeliverDays * 86_400_000);
+    let n = 0;
+    for (const id of await this.repo.inTransitSince(before, limit)) {
+      const r = await this.ctx.db.transaction(async (tx) => {
+        const repo = new ShopRepo(tx);
+        const o = await repo.orderForUpdate(id, true);
+        if (!o || o.status !== 'shipped' || !o.shippedAt || o.shippedAt >= before) return null;
+        return this.apply(repo, o, 'deliver', 'system', {});
       });
       if (r) {
         n++;

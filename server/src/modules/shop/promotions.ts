@@ -269,6 +269,7 @@ export class Promotions {
       stock: 0,
       status: product.status,
       flashSale: null,
+      rating: null,
       url: `/p/${product.id}`,
       realtimeChannel: `product:${product.id}`,
     };

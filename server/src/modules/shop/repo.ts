@@ -86,6 +86,44 @@ export class ShopRepo {
     return r;
   }
 
+  async productIdsAfter(after: string | null, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: products.id })
+      .from(products)
+      .where(after ? sql`${products.id} > ${after}` : undefined)
+      .orderBy(asc(products.id))
+      .limit(limit);
+    return rows.map((r) => r.id);
+  }
+
+  /** Units sold per product (orders paid and not refunded). */
+  async unitsSold(productIds: string[]): Promise<Map<string, number>> {
+    if (productIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({ productId: orderItems.productId, units: sql<number>`sum(${orderItems.quantity})::int` })
+      .from(orderItems)
+      .innerJoin(orders, eq(orders.id, orderItems.orderId))
+      .where(and(inArray(orderItems.productId, productIds), inArray(orders.status, ['paid', 'shipped', 'delivered', 'refund_requested'])))
+      .groupBy(orderItems.productId);
+    return new Map(rows.map((r) => [r.productId, Number(r.units)]));
+  }
+
+  /** Products with a flash sale running at `now`. */
+  async liveFlashProductIds(now: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectDistinct({ id: flashSales.productId })
+      .from(flashSales)
+      .where(
+        and(
+          isNull(flashSales.settledAt),
+          isNull(flashSales.cancelledAt),
+          lte(flashSales.startsAt, now),
+          sql`${flashSales.endsAt} > ${now}`,
+        ),
+      );
+    return rows.map((r) => r.id);
+  }
+
   async productsByIds(ids: string[]): Promise<ProductRow[]> {
     if (ids.length === 0) return [];
     return this.db.select().from(products).where(inArray(products.id, ids));
@@ -568,6 +606,12 @@ export class ShopRepo {
       .where(and(eq(flashHolds.flashSaleId, id), eq(flashHolds.userId, userId)));
   }
 
+  /** Everyone who has ever ordered in this sale: their repeated attempts must reach the idempotency replay. */
+  async flashBuyers(id: string): Promise<string[]> {
+    const rows = await this.db.selectDistinct({ buyerId: orders.buyerId }).from(orders).where(eq(orders.flashSaleId, id));
+    return rows.map((r) => r.buyerId);
+  }
+
   async flashHeld(id: string, userId: string): Promise<number> {
     const [r] = await this.db
       .select({ q: flashHolds.quantity })
@@ -701,6 +745,17 @@ export class ShopRepo {
       .from(orders)
       .where(and(eq(orders.status, 'pending_payment'), lt(orders.paymentDueAt, now)))
       .orderBy(asc(orders.paymentDueAt))
+      .limit(limit);
+    return rows.map((r) => r.id);
+  }
+
+  /** Shipped orders the buyer has not confirmed by `shippedBefore`: the sweeper takes them as delivered. */
+  async inTransitSince(shippedBefore: Date, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.status, 'shipped'), lt(orders.shippedAt, shippedBefore)))
+      .orderBy(asc(orders.shippedAt))
       .limit(limit);
     return rows.map((r) => r.id);
   }
@@ -847,3 +902,51 @@ export class HotQueries {
     return r?.left ?? 0;
   }
 }
+
+/** A person's share of the shop, for their data archive and the deletion of their account. */
+export class AccountShopRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Orders I placed, with their lines, and my address book. Sales are not mine to take: they hold buyers' addresses. */
+  async purchasesOf(buyerId: string) {
+    const mine = await this.db.select().from(orders).where(eq(orders.buyerId, buyerId)).orderBy(asc(orders.id));
+    const lines = mine.length
+      ? await this.db
+          .select()
+          .from(orderItems)
+          .where(
+            inArray(
+              orderItems.orderId,
+              mine.map((o) => o.id),
+            ),
+          )
+      : [];
+    const book = await this.db.select().from(addresses).where(eq(addresses.userId, buyerId));
+    return { orders: mine, lines, addresses: book };
+  }
+
+  /**
+   * A deleted buyer: the address book and cart go; an order keeps its shipping address only
+   * while the seller may still need it (not yet finished), the rest become blank. A deleted
+   * seller's products stop selling. Orders themselves stay, for the other side's records.
+   */
+  async eraseOf(userId: string): Promise<string[]> {
+    return this.db.transaction(async (tx) => {
+      await tx.delete(addresses).where(eq(addresses.userId, userId));
+      await tx.delete(cartItems).where(eq(cartItems.userId, userId));
+      await tx
+        .update(orders)
+        .set({ address: { name: '', phone: '', line1: '', line2: '', city: '', region: '', postalCode: '', country: '' } })
+        .where(and(eq(orders.buyerId, userId), inArray(orders.status, FINISHED)));
+      const stopped = await tx
+        .update(products)
+        .set({ status: 'unpublished', updatedAt: new Date() })
+        .where(and(eq(products.sellerId, userId), eq(products.status, 'published')))
+        .returning({ id: products.id });
+      return stopped.map((p) => p.id);
+    });
+  }
+}
+
+/** Orders the seller is done with: nothing left to ship, return or refund. */
+const FINISHED: OrderStatus[] = ['delivered', 'cancelled', 'refunded'];

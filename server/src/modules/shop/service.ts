@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Db } from '../../platform/db/client.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
 import type { Storage } from '../../platform/storage.ts';
 import type { Limits } from '../../platform/auth/limits.ts';
+import type { AccountDataPart } from '../accounts/rights.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import type { NotificationsService } from '../notifications/service.ts';
@@ -13,8 +15,9 @@ import { Insights } from './insights.ts';
 import { Orders } from './orders.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import { Promotions } from './promotions.ts';
+import { Reviews } from './reviews/service.ts';
 import { ShopEvents } from './realtime.ts';
-import { HotQueries, ShopRepo } from './repo.ts';
+import { AccountShopRepo, HotQueries, ShopRepo } from './repo.ts';
 
 /**
  * The shop module's one entry point for the rest of the app. Its parts share a context; the
@@ -27,10 +30,12 @@ export class ShopService {
   readonly orders: Orders;
   readonly promotions: Promotions;
   readonly insights: Insights;
+  readonly reviews: Reviews;
   private readonly ctx: ShopContext;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
   private clockOffsetMs = 0;
+  private readonly productListeners: ((productId: string) => void)[] = [];
 
   constructor(deps: {
     db: Db;
@@ -43,6 +48,8 @@ export class ShopService {
     options: ShopOptions;
     limits: Limits;
     providers: PaymentProvider[];
+    redis?: Redis | undefined;
+    redisPrefix?: string;
   }) {
     this.ctx = {
       db: deps.db,
@@ -58,16 +65,70 @@ export class ShopService {
       limits: deps.limits,
       providers: new Map(deps.providers.map((p) => [p.name, p])),
       fanAudience: null,
+      redis: deps.redis,
+      redisPrefix: deps.redisPrefix ?? 'tremolo',
       now: () => new Date(Date.now() + this.clockOffsetMs),
+      changed: (productId) => {
+        for (const l of this.productListeners) l(productId);
+      },
     };
     this.catalog = new Catalog(this.ctx);
     this.checkout = new Checkout(this.ctx, this.catalog);
     this.orders = new Orders(this.ctx, this.checkout);
     this.promotions = new Promotions(this.ctx, this.catalog);
     this.insights = new Insights(this.ctx);
+    this.reviews = new Reviews(this.ctx);
+    this.catalog.useRatings(this.reviews);
+  }
+
+  /** The shop's share of a person's data: orders they placed and their addresses; see `AccountShopRepo.eraseOf`. */
+  accountPart(): AccountDataPart {
+    const repo = new AccountShopRepo(this.ctx.db);
+    return {
+      name: 'shop',
+      export: async (userId, archive) => {
+        const { orders, lines, addresses } = await repo.purchasesOf(userId);
+        const sellers = await this.ctx.accounts.summaries([...new Set(orders.map((o) => o.sellerId))]);
+        await archive.json(
+          'orders.json',
+          orders.map((o) => ({
+            id: o.id,
+            status: o.status,
+            seller: sellers.get(o.sellerId)?.handle ?? null,
+            currency: o.currency,
+            subtotal: o.subtotal,
+            discount: o.discount,
+            total: o.total,
+            address: o.address,
+            carrier: o.carrier,
+            trackingNumber: o.trackingNumber,
+            createdAt: o.createdAt.toISOString(),
+            paidAt: o.paidAt?.toISOString() ?? null,
+            shippedAt: o.shippedAt?.toISOString() ?? null,
+            items: lines
+              .filter((l) => l.orderId === o.id)
+              .map((l) => ({ title: l.title, sku: l.sku, options: l.options, unitPrice: l.unitPrice, quantity: l.quantity })),
+          })),
+        );
+        await archive.json('reviews.json', await this.reviews.exportOf(userId));
+        await archive.json(
+          'addresses.json',
+          addresses.map(({ userId: _owner, ...a }) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+        );
+      },
+      erase: async (userId) => {
+        await this.reviews.eraseBy(userId);
+        for (const productId of await repo.eraseOf(userId)) this.ctx.changed(productId);
+      },
+    };
   }
 
   /** The fan-group module plugs in here to answer group-member and fan-level coupon audiences. */
+  /** Called after a product was created or its title, status, variants or stock changed, on this node. */
+  onProductChanged(listener: (productId: string) => void): void {
+    this.productListeners.push(listener);
+  }
+
   setFanAudience(fans: FanAudience): void {
     this.ctx.fanAudience = fans;
   }
@@ -97,8 +158,10 @@ export class ShopService {
     this.sweeping = (async () => {
       try {
         await this.orders.expireDue();
+        await this.orders.deliverDue();
         for (const id of await this.ctx.repo.flashSalesToSettle(this.ctx.now(), 50)) await this.promotions.settle(id, false);
         await this.orders.reconcileStale();
+        await this.checkout.reconcileFlash();
       } catch (err) {
         this.ctx.log.error({ err }, 'shop sweep failed');
       }

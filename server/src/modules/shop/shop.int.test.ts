@@ -518,6 +518,8 @@ describe('orders and payments', () => {
     const d = await pay(b.user, o.body.id, TEST_CARDS.declined);
     assert.equal(d.status, 402);
     assert.equal(d.error?.code, 'payment_declined');
+    // The buyer reads the message as it is: words, not the provider's code.
+    assert.equal(d.error?.message, 'The card was declined; nothing was charged');
     const still = await b.user.invoke(api.shop.order, { params: { id: o.body.id } });
     assert.equal(still.body.status, 'pending_payment');
     assert.equal(still.body.payment?.status, 'failed');
@@ -598,12 +600,12 @@ describe('orders and payments', () => {
     );
     const inbox = await b.user.call<{ items: { payload: { kind: string; status?: string } }[] }>('GET', '/api/v1/notifications');
     assert.ok(inbox.body.items.some((n) => n.payload.kind === 'order' && n.payload.status === 'shipped'));
-    assert.equal((await b.user.invoke(api.shop.receiveOrder, { params: { id: o.body.id } })).body.status, 'completed');
+    assert.equal((await b.user.invoke(api.shop.receiveOrder, { params: { id: o.body.id } })).body.status, 'delivered');
     assert.equal(
       (await b.user.invoke(api.shop.requestRefund, { params: { id: o.body.id }, body: { reason: 'too small' } })).body.status,
       'refund_requested',
     );
-    assert.equal((await s.invoke(api.shop.rejectRefund, { params: { id: o.body.id }, body: { reason: 'worn' } })).body.status, 'completed');
+    assert.equal((await s.invoke(api.shop.rejectRefund, { params: { id: o.body.id }, body: { reason: 'worn' } })).body.status, 'delivered');
     await b.user.invoke(api.shop.requestRefund, { params: { id: o.body.id }, body: { reason: 'really too small' } });
     assert.equal(await variantStock(p.id, 'M-1'), 3);
     const refunded = await s.invoke(api.shop.refundOrder, { params: { id: o.body.id }, body: { restock: true } });
@@ -617,9 +619,9 @@ describe('orders and payments', () => {
       'paid',
       'paid',
       'shipped',
-      'completed',
+      'delivered',
       'refund_requested',
-      'completed',
+      'delivered',
       'refund_requested',
       'refunded',
     ]);

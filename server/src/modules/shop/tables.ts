@@ -274,6 +274,8 @@ export const orders = pgTable(
     carrier: text('carrier'),
     trackingNumber: text('tracking_number'),
     shippedAt: ts('shipped_at'),
+    /** When the buyer confirmed receipt, or the sweeper assumed it (ORDER_AUTO_DELIVER_DAYS after shipping). */
+    deliveredAt: ts('delivered_at'),
     paidAt: ts('paid_at'),
     /** Status before a refund request, to go back to when the seller declines it. */
     statusBeforeRefund: text('status_before_refund').$type<OrderStatus>(),
@@ -292,6 +294,7 @@ export const orders = pgTable(
     index('shop_orders_buyer_idx').on(t.buyerId, t.id),
     index('shop_orders_seller_idx').on(t.sellerId, t.id),
     index('shop_orders_due_idx').on(t.paymentDueAt).where(sql`${t.status} = 'pending_payment'`),
+    index('shop_orders_in_transit_idx').on(t.shippedAt).where(sql`${t.status} = 'shipped'`),
     check('shop_orders_total_nonneg', sql`${t.total} >= 0 and ${t.discount} >= 0 and ${t.discount} <= ${t.subtotal}`),
   ],
 );

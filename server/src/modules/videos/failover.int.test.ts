@@ -1,13 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import type { Video } from '@tremolo/protocol';
-import { createScratchDatabase, testDb, TestSocket } from '../../test/harness.ts';
-import { signupOverHttp, startServerProcess, type ServerProcess } from '../../test/processes.ts';
+import { startNodes, type TestNodes } from '../../test/cluster.ts';
+import { testDb, TestSocket } from '../../test/harness.ts';
+import { signupOverHttp } from '../../test/processes.ts';
 import { sampleVideo } from './fixtures.ts';
 
 /**
@@ -16,10 +14,7 @@ import { sampleVideo } from './fixtures.ts';
  * the job over once A's heartbeat is overdue, and the uploader, connected to B, hears it is ready.
  * Both nodes share one storage directory (shared object storage is another piece of work).
  */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const nodes: ServerProcess[] = [];
-let scratch: { url: string; drop: () => Promise<void> } | null = null;
-let dataDir = '';
+let cluster: TestNodes | null = null;
 let sql: pg.Client | null = null;
 
 const ws = (base: string) => base.replace('http', 'ws') + '/ws?v=1';
@@ -44,31 +39,22 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 
 describe('video processing across nodes', { skip: testDb !== 'postgres' && 'needs PostgreSQL shared by two processes' }, () => {
   before(async () => {
-    scratch = await createScratchDatabase();
-    sql = new pg.Client({ connectionString: scratch.url });
+    // The nodes start one at a time, in the test.
+    cluster = await startNodes({
+      nodes: 0,
+      env: { JOBS_HEARTBEAT_SEC: '10', JOBS_SWEEP_SEC: '1', JOBS_POLL_MS: '500', VIDEO_PROCESS_RETRY_DELAY_SEC: '1' },
+    });
+    sql = new pg.Client({ connectionString: cluster.databaseUrl });
     await sql.connect();
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'tremolo-failover-'));
   });
   after(async () => {
-    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
     await sql?.end();
-    await scratch?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await cluster?.close();
   });
 
   test('a node killed while processing an upload leaves it to another node, which finishes it', async () => {
-    const env = {
-      DATABASE_URL: scratch!.url,
-      REDIS_URL,
-      DATA_DIR: dataDir,
-      JOBS_HEARTBEAT_SEC: '10',
-      JOBS_SWEEP_SEC: '1',
-      JOBS_POLL_MS: '500',
-      VIDEO_PROCESS_RETRY_DELAY_SEC: '1',
-    };
     // A holds each attempt for a minute before ffmpeg starts: it is certainly mid-job when killed.
-    const a = await startServerProcess({ ...env, VIDEO_PROCESS_TEST_DELAY_MS: '60000' });
-    nodes.push(a);
+    const a = await cluster!.start({ VIDEO_PROCESS_TEST_DELAY_MS: '60000' });
     const author = await signupOverHttp(a.url, 'fo_author');
 
     const form = new FormData();
@@ -88,8 +74,7 @@ describe('video processing across nodes', { skip: testDb !== 'postgres' && 'need
     await until('A to take the job', async () => (await jobOf(uploaded.id))?.state === 'active', 10_000);
 
     // B starts while A is working: it neither fails the upload nor takes the job A holds.
-    const b = await startServerProcess(env);
-    nodes.push(b);
+    const b = await cluster!.start();
     const sock = await TestSocket.open(ws(b.url), author.cookie);
     sock.send({ t: 'sub', ch: `user:${author.id}` });
     await sock.next((f) => f.t === 'subbed');

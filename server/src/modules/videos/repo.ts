@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
 import { userInterests, videoComments, videoLikes, videoStats, videos, videoViews } from './tables.ts';
 
@@ -41,6 +41,16 @@ export class VideosRepo {
 
   async remove(id: string): Promise<void> {
     await this.db.delete(videos).where(eq(videos.id, id));
+  }
+
+  async idsAfter(after: string | null, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: videos.id })
+      .from(videos)
+      .where(after ? gt(videos.id, after) : undefined)
+      .orderBy(videos.id)
+      .limit(limit);
+    return rows.map((r) => r.id);
   }
 
   async processing(): Promise<VideoRow[]> {
@@ -182,9 +192,65 @@ export class VideosRepo {
     return rows.reverse();
   }
 
+  /** Everything one person uploaded, commented and liked (their data archive). */
+  async allOf(userId: string) {
+    const [own, comments, likes] = await Promise.all([
+      this.db.select().from(videos).where(eq(videos.authorId, userId)).orderBy(videos.id),
+      this.db
+        .select()
+        .from(videoComments)
+        .where(and(eq(videoComments.authorId, userId), isNull(videoComments.removedAt)))
+        .orderBy(videoComments.id),
+      this.db
+        .select({ videoId: videoLikes.videoId, at: videoLikes.createdAt })
+        .from(videoLikes)
+        .where(eq(videoLikes.userId, userId))
+        .orderBy(videoLikes.createdAt),
+    ]);
+    return { own, comments, likes };
+  }
+
+  /** A person's liked videos, most recently liked first (keyset on the like's time and the video id). */
+  async likedBy(userId: string, cursor: { at: Date; videoId: string } | null, limit: number) {
+    return this.db
+      .select({ video: videos, at: videoLikes.createdAt })
+      .from(videoLikes)
+      .innerJoin(videos, eq(videos.id, videoLikes.videoId))
+      .where(
+        and(
+          eq(videoLikes.userId, userId),
+          eq(videos.status, 'ready'),
+          cursor
+            ? sql`(${videoLikes.createdAt}, ${videoLikes.videoId}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.videoId}::uuid)`
+            : undefined,
+        ),
+      )
+      .orderBy(desc(videoLikes.createdAt), desc(videoLikes.videoId))
+      .limit(limit);
+  }
+
+  /**
+   * A deleted account's traces in videos: its comments are emptied and shown as removed (their
+   * replies keep their place), its likes, views and interests go. Its own videos are removed by the service.
+   */
+  async eraseActivityOf(userId: string): Promise<void> {
+    await this.db
+      .update(videoComments)
+      .set({ text: '', removedAt: new Date() })
+      .where(and(eq(videoComments.authorId, userId), isNull(videoComments.removedAt)));
+    await this.db.delete(videoLikes).where(eq(videoLikes.userId, userId));
+    await this.db.delete(videoViews).where(eq(videoViews.userId, userId));
+    await this.db.delete(userInterests).where(eq(userInterests.userId, userId));
+  }
+
   async insertComment(row: typeof videoComments.$inferInsert): Promise<CommentRow> {
     const [r] = await this.db.insert(videoComments).values(row).returning();
     return r!;
+  }
+
+  /** A comment and its replies (moderation). */
+  async deleteComment(id: string): Promise<void> {
+    await this.db.delete(videoComments).where(or(eq(videoComments.id, id), eq(videoComments.parentId, id)));
   }
 
   async commentById(id: string): Promise<CommentRow | undefined> {

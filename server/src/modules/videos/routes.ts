@@ -43,6 +43,9 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
   router.implement(v.byAuthor, async ({ user, params, query }) =>
     videos.byAuthor(user?.id ?? null, params.handle, query.cursor, query.limit),
   );
+  router.implement(api.rights.likes, async ({ user, params, query }) =>
+    videos.likedBy(user?.id ?? null, params.handle, query.cursor, query.limit),
+  );
   router.implement(v.like, async ({ user, params }) => videos.like(user.id, params.id, true));
   router.implement(v.unlike, async ({ user, params }) => videos.like(user.id, params.id, false));
   router.implement(v.watch, async ({ user, params, body }) => {

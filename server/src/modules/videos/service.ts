@@ -18,7 +18,9 @@ import { newId } from '../../platform/ids.ts';
 import type { JobKind, JobRun, Jobs } from '../../platform/jobs/jobs.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
 import type { PrivateFiles } from '../../platform/storage.ts';
+import type { AccountDataPart } from '../accounts/rights.ts';
 import type { AccountsService } from '../accounts/service.ts';
+import type { ModerationService } from '../moderation/service.ts';
 import type { GraphService } from '../graph/service.ts';
 import { findMediaTools, poster, probe, sniffContainer, transcode, type MediaTools } from './media.ts';
 import { VideosRepo, type VideoRow } from './repo.ts';
@@ -64,6 +66,8 @@ export interface VideosDeps {
   opts: VideosOptions;
   limits: Limits;
   jobs: Jobs;
+  /** Word filters on comments (the site's and the video author's lists). */
+  moderation: Pick<ModerationService, 'screen'>;
 }
 
 export class VideosService {
@@ -230,8 +234,9 @@ export class VideosService {
         height: info.height,
       });
       if (!done) return;
-      await this.deps.files.remove(`${prefix}/source`);
+      // Said as soon as it is ready (before the clean-up), so what follows readiness is not behind a file removal.
       this.emit({ kind: 'published', videoId });
+      await this.deps.files.remove(`${prefix}/source`);
       await this.tell(v.authorId, videoId, 'ready', null);
     } finally {
       await source.release();
@@ -285,11 +290,107 @@ export class VideosService {
     return (await this.hydrate(authorId, [next!]))[0]!;
   }
 
+  /** Videos' share of a person's data: their videos (with the files), comments and likes. */
+  accountPart(): AccountDataPart {
+    return {
+      name: 'videos',
+      export: async (userId, archive) => {
+        const { own, comments, likes } = await this.repo.allOf(userId);
+        await archive.json(
+          'videos.json',
+          own.map((v) => ({
+            id: v.id,
+            caption: v.caption,
+            visibility: v.visibility,
+            status: v.status,
+            durationMs: v.durationMs,
+            createdAt: v.createdAt.toISOString(),
+            file: v.videoKey ? `media/videos/${v.id}${path.extname(v.videoKey)}` : null,
+          })),
+        );
+        for (const v of own) {
+          const key = v.videoKey;
+          if (key) await archive.file(`media/videos/${v.id}${path.extname(key)}`, () => this.deps.files.read(key));
+          const poster = v.posterKey;
+          if (poster) await archive.file(`media/videos/${v.id}-poster${path.extname(poster)}`, () => this.deps.files.read(poster));
+        }
+        await archive.json(
+          'comments.json',
+          comments.map((c) => ({ id: c.id, videoId: c.videoId, parentId: c.parentId, text: c.text, createdAt: c.createdAt.toISOString() })),
+        );
+        await archive.json(
+          'likes.json',
+          likes.map((l) => ({ videoId: l.videoId, at: l.at.toISOString() })),
+        );
+      },
+      erase: async (userId) => {
+        const { own } = await this.repo.allOf(userId);
+        for (const v of own) {
+          await this.repo.remove(v.id);
+          await this.deps.files.removeAll(`videos/${v.id}`);
+          this.emit({ kind: 'removed', videoId: v.id });
+        }
+        await this.repo.eraseActivityOf(userId);
+      },
+    };
+  }
+
+  /** Videos a person liked that the viewer may see, most recently liked first; their privacy setting may hide the list. */
+  async likedBy(viewerId: string | null, handle: string, cursor: string | undefined, limit: number) {
+    const owner = await this.deps.accounts.byHandle(handle);
+    if (viewerId && viewerId !== owner.id && (await this.deps.graph.isBlockedEitherWay(viewerId, owner.id))) throw notFound('Person');
+    await this.deps.accounts.rights.assertLikesVisible(viewerId, owner);
+    const [at, videoId] = cursor?.split('_') ?? [];
+    const after = at && videoId && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/.test(videoId) ? { at: new Date(at), videoId } : null;
+    const rows = await this.repo.likedBy(owner.id, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const visible: VideoRow[] = [];
+    for (const r of page) if (await this.canView(viewerId, r.video)) visible.push(r.video);
+    const last = page[page.length - 1];
+    return {
+      items: await this.hydrate(viewerId, visible),
+      nextCursor: rows.length > limit && last ? `${last.at.toISOString()}_${last.video.id}` : null,
+    };
+  }
+
   async remove(authorId: string, id: string): Promise<void> {
     const v = await this.own(authorId, id);
     await this.repo.remove(v.id);
     await this.deps.files.removeAll(`videos/${v.id}`);
     this.emit({ kind: 'removed', videoId: id });
+  }
+
+  /** Moderation: a video or comment as `viewerId` sees it, to copy into a report. */
+  async reportable(
+    viewerId: string,
+    kind: 'video' | 'comment',
+    id: string,
+  ): Promise<{ ownerId: string; video: VideoRow; text: string } | null> {
+    if (kind === 'video') {
+      const v = await this.repo.byId(id);
+      if (!v || !(await this.canView(viewerId, v))) return null;
+      return { ownerId: v.authorId, video: v, text: v.caption };
+    }
+    const c = await this.repo.commentById(id);
+    const v = c && (await this.repo.byId(c.videoId));
+    if (!c || !v || !(await this.canView(viewerId, v))) return null;
+    return { ownerId: c.authorId, video: v, text: c.text };
+  }
+
+  /** Moderation: takes a video (with its files) or a comment (with its replies) down. */
+  async takeDown(kind: 'video' | 'comment', id: string): Promise<void> {
+    if (kind === 'comment') return this.repo.deleteComment(id);
+    const v = await this.repo.byId(id);
+    if (!v) return;
+    await this.repo.remove(v.id);
+    await this.deps.files.removeAll(`videos/${v.id}`);
+    this.emit({ kind: 'removed', videoId: id });
+  }
+
+  /** Moderation: a released comment is stored as its author sent it (unless its video is gone). */
+  async releaseComment(authorId: string, videoId: string, text: string, parentId: string | null): Promise<void> {
+    const v = await this.repo.byId(videoId);
+    if (v) await this.storeComment(authorId, v, text, parentId ?? undefined);
   }
 
   private async own(authorId: string, id: string): Promise<VideoRow> {
@@ -323,7 +424,11 @@ export class VideosService {
       this.repo.counters(ids),
       knownFriendIds ?? (viewerId ? this.deps.graph.friendIds(viewerId) : Promise.resolve([])),
     ]);
-    const likers = viewerId ? await this.repo.likesBy([viewerId, ...friendIds], ids) : [];
+    const authorIds = [...new Set(rows.map((r) => r.authorId))];
+    const [likers, followed] = await Promise.all([
+      viewerId ? this.repo.likesBy([viewerId, ...friendIds], ids) : Promise.resolve([]),
+      viewerId ? this.deps.graph.followingAmong(viewerId, authorIds).then((x) => new Set(x)) : Promise.resolve(new Set<string>()),
+    ]);
     const linked = [...new Set(rows.flatMap((r) => r.productIds))];
     const cards =
       linked.length && this.products ? new Map((await this.products.cards(linked)).map((c) => [c.id, c])) : new Map<string, ProductCard>();
@@ -353,6 +458,7 @@ export class VideosService {
           comments: counters.get(r.id)?.comments ?? 0,
           views: (counters.get(r.id)?.views ?? 0) + pending,
           likedByMe: likers.some((l) => l.videoId === r.id && l.userId === viewerId),
+          followingAuthor: viewerId === r.authorId || followed.has(r.authorId),
           likedByFriends: likers
             .filter((l) => l.videoId === r.id && l.userId !== viewerId)
             .slice(0, 3)
@@ -412,6 +518,20 @@ export class VideosService {
       // Replies stay one level deep: a reply to a reply attaches to its top-level comment.
       parentId = parent.parentId ?? parent.id;
     }
+    await this.deps.moderation.screen({
+      surface: 'comment',
+      placeId: v.id,
+      placeName: v.caption.slice(0, 60),
+      ownerId: v.authorId,
+      authorId: userId,
+      text,
+      payload: { parentId: parentId ?? null, text },
+    });
+    return this.storeComment(userId, v, text, parentId);
+  }
+
+  /** Stores a comment that passed the filters (or was held and then released). */
+  async storeComment(userId: string, v: VideoRow, text: string, parentId: string | undefined): Promise<Comment> {
     const row = await this.repo.insertComment({ id: newId(), videoId: v.id, authorId: userId, parentId: parentId ?? null, text });
     const author = (await this.deps.accounts.summaries([userId])).get(userId)!;
     return {
@@ -442,9 +562,10 @@ export class VideosService {
               videoId: r.videoId,
               parentId: r.parentId,
               author,
-              text: r.text,
+              text: r.removedAt ? '' : r.text,
               createdAt: r.createdAt.toISOString(),
               replies: replies.get(r.id) ?? 0,
+              ...(r.removedAt ? { removed: true } : {}),
             },
           ]
         : [];
@@ -455,6 +576,23 @@ export class VideosService {
   /** Ready videos of these authors that friends may see (the Friends feed), newest first. */
   friendsVideos(authorIds: string[], cursor: string | undefined, limit: number): Promise<VideoRow[]> {
     return this.repo.byAuthors(authorIds, ['public', 'friends'], cursor, limit);
+  }
+
+  /** Rows of these videos whatever their state, with their counters: what the search index is built from. */
+  async forIndex(ids: string[]): Promise<(VideoRow & { likes: number; views: number })[]> {
+    if (ids.length === 0) return [];
+    const [rows, counters] = await Promise.all([this.repo.byIds(ids), this.repo.counters(ids)]);
+    return rows.map((r) => ({ ...r, likes: counters.get(r.id)?.likes ?? 0, views: counters.get(r.id)?.views ?? 0 }));
+  }
+
+  /** Video rows by id, unchecked: the caller filters them for its viewer before `hydrate` (search does, with the index's visibility). */
+  rowsByIds(ids: string[]): Promise<VideoRow[]> {
+    return this.repo.byIds(ids);
+  }
+
+  /** Ids in id order after `after`, for rebuilding the search index. */
+  idsAfter(after: string | null, limit: number): Promise<string[]> {
+    return this.repo.idsAfter(after, limit);
   }
 
   async authorOf(videoId: string): Promise<string | null> {

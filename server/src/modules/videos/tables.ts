@@ -53,6 +53,8 @@ export const videoComments = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     parentId: uuid('parent_id'),
     text: text('text').notNull(),
+    /** Its author deleted their account: the text is emptied, the comment shows as removed. */
+    removedAt: timestamp('removed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('video_comments_video_idx').on(t.videoId, t.parentId, t.id)],

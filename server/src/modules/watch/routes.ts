@@ -6,6 +6,7 @@ export function registerWatchRoutes(router: Router, watch: WatchService): void {
   const w = api.watch;
   router.implement(w.create, async ({ user, body }) => watch.create(user.id, body));
   router.implement(w.get, async ({ user, params }) => watch.get(user.id, params.id));
+  router.implement(w.preview, async ({ user, params }) => watch.preview(user?.id ?? null, params.id));
   router.implement(w.join, async ({ user, params }) => watch.join(user.id, params.id));
   router.implement(w.leave, async ({ user, params }) => {
     await watch.leave(user.id, params.id);

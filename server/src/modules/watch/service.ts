@@ -14,6 +14,7 @@ import {
   type WatchControlPublish,
   type WatchParty,
   type WatchPartyInfo,
+  type WatchPreview,
   type WatchPresencePublish,
   type WatchStateEvent,
 } from '@tremolo/protocol';
@@ -147,6 +148,27 @@ export class WatchService {
       link: linkOf(p.id),
       serverTime: Date.now(),
       me: { joined, role: joined ? me.role : null, canControl: joined && this.mayControl(p, me) },
+    };
+  }
+
+  /**
+   * What the link shows before joining, logged out too: nothing unless this viewer may see the
+   * video playing and nobody blocks anybody (the same rule as joining), so a private or
+   * friends-only video's party stays a 404.
+   */
+  async preview(viewerId: string | null, id: string): Promise<WatchPreview> {
+    const p = await this.mustParty(id);
+    const v = await this.deps.videos.get(viewerId, p.videoId).catch(() => null);
+    if (!v) throw notFound('Watch party');
+    if (viewerId && p.hostId && p.hostId !== viewerId && (await this.deps.graph.isBlockedEitherWay(viewerId, p.hostId)))
+      throw notFound('Watch party');
+    const info = await this.info(p);
+    return {
+      id: p.id,
+      host: info.host,
+      video: { id: v.id, caption: v.caption, posterUrl: v.posterUrl, author: v.author },
+      watching: info.members.length,
+      link: linkOf(p.id),
     };
   }
 

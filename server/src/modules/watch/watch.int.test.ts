@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { api, type ServerFrame, type Video, type WatchParty, type WatchStateEvent } from '@tremolo/protocol';
+import { api, type ServerFrame, type WatchParty, type WatchStateEvent } from '@tremolo/protocol';
 import { assertRefused, startTestApp, TestUser, type TestApp, type TestSocket } from '../../test/harness.ts';
 import { sampleVideo } from '../videos/fixtures.ts';
 
@@ -13,22 +13,7 @@ let secondVideo: string;
 let friendsVideo: string;
 
 async function uploadVideo(who: TestUser, visibility: string): Promise<string> {
-  const bytes = await readFile(await sampleVideo('watch', { seconds: 2 }));
-  const boundary = '----tremolo' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="visibility"\r\n\r\n${visibility}\r\n`),
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\nContent-Type: video/mp4\r\n\r\n`),
-    bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  const res = await t.app.http.inject({
-    method: 'POST',
-    url: '/api/v1/videos',
-    headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` },
-    payload,
-  });
-  assert.equal(res.statusCode, 202, res.body);
-  return (JSON.parse(res.body) as Video).id;
+  return (await who.uploadVideo(await readFile(await sampleVideo('watch', { seconds: 2 })), { visibility })).id;
 }
 
 before(async () => {

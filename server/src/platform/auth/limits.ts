@@ -19,11 +19,14 @@ const WHAT: Record<RateLimitName, string> = {
   roomsCreated: 'new rooms',
   watchPartiesCreated: 'new watch parties',
   reports: 'reports',
-  reportsPerTarget: 'reports about this person',
+  reportsPerTarget: 'reports about this',
+  wordListEdits: 'word filter changes',
   checkouts: 'checkouts',
   pays: 'payment attempts',
+  reviewWrites: 'reviews and replies',
   touchesPerIp: 'product views recorded from your network',
   matchSkips: 'skips',
+  pushSubscriptions: 'push subscription changes',
   groupMessagePoints: 'group messages earning fan points today',
 };
 

@@ -6,7 +6,6 @@ import {
   assertClientError,
   brokenMultiparts,
   concretePath,
-  multipart,
   NIL_ID,
   operations,
   sample,
@@ -14,6 +13,7 @@ import {
   stringLeaves,
   type Operation,
 } from '../../test/api-input.ts';
+import { multipart } from '../../test/multipart.ts';
 
 /**
  * Walks every route in the OpenAPI document (which the router builds from the same schemas

@@ -81,6 +81,16 @@ export class Router {
     private readonly limits?: Limits,
   ) {}
 
+  private writeGate: ((userId: string, route: string) => Promise<void>) | null = null;
+
+  /**
+   * A check run before every state-changing request of a signed-in person (`route` is
+   * `METHOD /path`): a module refuses people it has restricted by throwing an AppError.
+   */
+  setWriteGate(gate: (userId: string, route: string) => Promise<void>): void {
+    this.writeGate = gate;
+  }
+
   /** Serves an endpoint declared in the protocol package's `api`. */
   implement<E extends Endpoint>(e: E, handler: Implementation<E>): void {
     this.add({
@@ -127,6 +137,7 @@ export class Router {
             throw new AppError('csrf_failed', 'Missing or wrong x-csrf-token header; reload the page');
           }
         }
+        if (user && STATE_CHANGING.has(spec.method) && this.writeGate) await this.writeGate(user.id, `${spec.method} ${spec.url}`);
         if (STATE_CHANGING.has(spec.method) && this.limits) {
           // A floor under every state change, per person (or network when logged out) and
           // route, so an action without a limit of its own still cannot be scripted at will.

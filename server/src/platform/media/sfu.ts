@@ -43,7 +43,12 @@ export type SfuEvent =
   /** A publisher's connection failed or closed without `unpublish` (tab closed, network lost). */
   | { type: 'publisher_gone'; roomId: string; publisherId: string }
   /** A subscriber's connection failed or closed without `leave`. */
-  | { type: 'subscriber_gone'; roomId: string; subscriberId: string };
+  | { type: 'subscriber_gone'; roomId: string; subscriberId: string }
+  /**
+   * The room's media was on a node that died or left (several werift nodes): every connection
+   * in it is gone, and the next publish or subscribe opens it again on a live node.
+   */
+  | { type: 'room_moved'; roomId: string };
 
 export interface SfuAdapter {
   readonly name: 'werift' | 'janus';

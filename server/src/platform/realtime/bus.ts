@@ -20,6 +20,11 @@ export interface Bus {
    * The payload must be JSON; receivers validate it.
    */
   signal(topic: string, payload: unknown): void;
+  /**
+   * `signal`, resolved once Redis has handed it to every subscribed node: for a revocation whose
+   * caller must not answer before the other nodes have it (a logout must hold everywhere).
+   */
+  signalDelivered(topic: string, payload: unknown): Promise<void>;
   onSignal(topic: string, handler: SignalHandler): void;
   close(): Promise<void>;
 }
@@ -42,6 +47,8 @@ export class InProcessBus implements Bus {
   signal(): void {
     // One process: the sender has applied it already and there is nobody else to tell.
   }
+
+  async signalDelivered(): Promise<void> {}
 
   onSignal(): void {}
 
@@ -89,6 +96,10 @@ export class RedisBus implements Bus {
 
   signal(topic: string, payload: unknown): void {
     void this.pub.publish(this.signalTopic, JSON.stringify({ o: this.origin, t: topic, p: payload })).catch(() => undefined);
+  }
+
+  async signalDelivered(topic: string, payload: unknown): Promise<void> {
+    await this.pub.publish(this.signalTopic, JSON.stringify({ o: this.origin, t: topic, p: payload }));
   }
 
   onSignal(topic: string, handler: SignalHandler): void {

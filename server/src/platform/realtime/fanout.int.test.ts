@@ -1,4 +1,4 @@
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { ServerFrame } from '@tremolo/protocol';
@@ -107,5 +107,44 @@ describe('channel fan-out', () => {
     for (const l of others) assert.deepEqual(l.seqs, [...expected, marker]);
     assert.deepEqual([...leaver.seqs, ...resumed.seqs], [...expected, marker], 'live, then replay and live again, with no gap or repeat');
     for (const l of [...others, resumed, pub]) l.ws.close();
+  });
+
+  test('a burst and a later lone event go out without waiting on a coalescing timer', async () => {
+    // Batching is by "whatever arrived during the flush in progress": the gateway never arms a
+    // timer to hold events back, so a busy channel is not slowed down by a window and a lone
+    // event after a burst leaves on the next turn. Spying on the gateway's own timers checks this
+    // structurally, where a latency bound would be at the mercy of a loaded machine.
+    const realSetTimeout = globalThis.setTimeout;
+    const gatewayTimers: number[] = [];
+    const spy = mock.method(globalThis, 'setTimeout', ((fn: (...a: unknown[]) => void, ms?: number, ...rest: unknown[]) => {
+      // The frame that called setTimeout (past this one and the mock's), not anything further down.
+      const caller = new Error().stack
+        ?.split('\n')
+        .find((f, i) => i > 1 && !f.includes('fanout.int.test.ts') && !f.includes('node:internal'));
+      if (caller?.includes('realtime/gateway.ts')) gatewayTimers.push(ms ?? 0);
+      return realSetTimeout(fn, ms, ...rest);
+    }) as typeof setTimeout);
+    const listeners: Listener[] = [];
+    try {
+      for (let i = 0; i < 400; i += 50) listeners.push(...(await Promise.all(Array.from({ length: 50 }, () => listen(fan.cookie)))));
+      const head = Math.max(...listeners.map((l) => l.head));
+      const pub = await listen(creator.cookie);
+      listeners.push(pub);
+      const n = 30;
+      for (let i = 1; i <= n; i++)
+        pub.ws.send(JSON.stringify({ t: 'pub', ch: ch(), cid: `burst-${i}`, body: { kind: 'broadcast', text: `b${i}` } }));
+      const burst = Array.from({ length: n }, (_, i) => head + 1 + i);
+      await until(() => listeners.every((l) => l.seqs.length >= n));
+      for (const l of listeners) assert.deepEqual(l.seqs, burst, 'every event of the burst, once, in order');
+      // Idle again: one more event, after the channel's flushes have been expensive.
+      await new Promise((r) => setImmediate(r));
+      pub.ws.send(JSON.stringify({ t: 'pub', ch: ch(), cid: 'lone', body: { kind: 'broadcast', text: 'lone' } }));
+      await until(() => listeners.every((l) => l.seqs.length === n + 1));
+      for (const l of listeners) assert.equal(l.seqs[n], head + n + 1);
+      assert.deepEqual(gatewayTimers, [], 'no fan-out waited on a timer');
+    } finally {
+      spy.mock.restore();
+      for (const l of listeners) l.ws.close();
+    }
   });
 });

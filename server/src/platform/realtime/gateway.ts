@@ -47,7 +47,12 @@ interface Conn {
   chain: Promise<void>;
   frameBudget: number;
   closed: boolean;
+  /** The push device of the app on this socket while it says it is open and focused. */
+  focusedDevice: string | null;
 }
+
+/** Hears which push devices have their app open and focused (see the `focus` client frame). */
+export type FocusListener = (userId: string, device: string, focused: boolean) => void;
 
 /** One channel as seen by this node: its local subscribers and the events waiting to go out. */
 interface LocalChannel {
@@ -62,18 +67,15 @@ interface LocalChannel {
   gapFill: Promise<void> | null;
   pending: EventFrame[];
   pendingEphemeral: EventFrame[];
-  /** A flush is waiting on its coalescing timer. */
+  /** A flush will start on the next turn of the event loop. */
   scheduled: boolean;
   /** A flush is part-way through the subscribers (it yields to I/O between slices). */
   flushing: boolean;
-  /** Smoothed CPU cost of one flush of this channel; its coalescing window grows with it. */
-  flushCostMs: number;
 }
 
 export interface GatewayOptions {
   heartbeatMs: number;
   slowSocketBytes: number;
-  maxCoalesceMs: number;
   /** Frames a socket may send per second before it gets `rate_limited` errors. */
   framesPerSecond?: number;
   /** Sockets one session may have open (across nodes when the registry is shared); the oldest beyond it are closed. */
@@ -94,9 +96,14 @@ const EPHEMERAL_DROP_BYTES = 256 * 1024;
 /**
  * A fan-out to thousands of sockets takes tens of milliseconds (mostly the kernel's send path).
  * It yields to the event loop after this long, so database replies of the publish path and
- * other sockets' frames are not stuck behind it.
+ * other sockets' frames are not stuck behind it. Short, because under load flushes run back to
+ * back: a publish needs several turns of the loop (frame, store, ack), each one waiting out a
+ * slice, and with 4 ms slices the publish path, not the writes, held latency up in seconds.
  */
-const FLUSH_SLICE_MS = 4;
+const FLUSH_SLICE_MS = 1;
+
+/** The bus topic on which a node asks the others to close one person's sockets. */
+const DISCONNECT_TOPIC = 'users-disconnected';
 
 /**
  * The realtime gateway: one WebSocket per client at /ws. It authorizes every frame through
@@ -112,6 +119,7 @@ export class Gateway {
   private heartbeat: NodeJS.Timeout | null = null;
   private budgetRefill: NodeJS.Timeout | null = null;
   private closing = false;
+  private focusListeners: FocusListener[] = [];
 
   constructor(
     private readonly deps: {
@@ -133,6 +141,39 @@ export class Gateway {
       const conn = this.connsById.get(id);
       if (conn) this.displace(conn);
     });
+    deps.bus.onSignal(DISCONNECT_TOPIC, (payload) => {
+      if (typeof payload === 'object' && payload && 'userId' in payload && typeof payload.userId === 'string')
+        this.closeLocal(payload.userId);
+    });
+  }
+
+  /**
+   * Closes every socket of this person on every node (a suspension or ban): answered once the other
+   * nodes have been told, so the person's next frame anywhere finds no socket.
+   */
+  async disconnectUser(userId: string): Promise<void> {
+    this.closeLocal(userId);
+    await this.deps.bus.signalDelivered(DISCONNECT_TOPIC, { userId });
+  }
+
+  /**
+   * A check run before every client publish (after the channel's own): a module refuses people it
+   * has restricted (muted, suspended) by throwing an AppError, which the client receives in `err`.
+   */
+  setPublishGate(gate: (userId: string) => Promise<void>): void {
+    this.publishGate = gate;
+  }
+
+  private publishGate: ((userId: string) => Promise<void>) | null = null;
+
+  private closeLocal(userId: string): void {
+    for (const conn of [...this.conns]) {
+      if (conn.user.id !== userId || conn.closed) continue;
+      this.sendError(conn, 'unauthenticated', 'Your session has ended');
+      conn.ws.close(CLOSE_CODES.unauthenticated, 'unauthenticated');
+      setTimeout(() => conn.ws.terminate(), 2000).unref();
+      this.drop(conn);
+    }
   }
 
   attach(server: Server): void {
@@ -235,6 +276,7 @@ export class Gateway {
       chain: Promise.resolve(),
       frameBudget: this.deps.options.framesPerSecond ?? 50,
       closed: false,
+      focusedDevice: null,
     };
     this.conns.add(conn);
     this.connsById.set(conn.id, conn);
@@ -302,6 +344,8 @@ export class Gateway {
         return this.subscribe(conn, frame.ch, frame.since);
       case 'unsub':
         return this.unsubscribe(conn, frame.ch);
+      case 'focus':
+        return this.setFocus(conn, frame.focused ? frame.device : null);
       case 'pub': {
         const policy = this.policyFor(conn, frame.ch, frame.cid);
         if (!policy) return;
@@ -326,6 +370,8 @@ export class Gateway {
             return this.sendError(conn, 'forbidden', `You cannot post ${frame.body.kind} to ${frame.ch}`, frame.cid);
           }
           const body = policy.prepare ? await policy.prepare(conn.user, id, frame.body) : frame.body;
+          // Last before storing, so a restriction made while this frame was prepared still holds.
+          if (this.publishGate && policy.durable && !policy.ephemeralKinds?.has(frame.body.kind)) await this.publishGate(conn.user.id);
           const { frame: stored, fresh } = await this.deliverOnce(policy, frame.ch, conn.user.id, clientId, body);
           this.send(conn, { t: 'ack', ch: frame.ch, cid: frame.cid, ...(stored.seq !== undefined ? { seq: stored.seq } : {}) });
           if (fresh && policy.afterPublish) {
@@ -457,7 +503,6 @@ export class Gateway {
       pendingEphemeral: [],
       scheduled: false,
       flushing: false,
-      flushCostMs: 0,
     };
     created.ready = policy.durable
       ? this.deps.store.head(ch).then((head) => {
@@ -522,15 +567,18 @@ export class Gateway {
       });
   }
 
+  /**
+   * Batching needs no timer: events that arrive while a flush is part-way through the
+   * subscribers wait in `pending`, and the next flush starts as soon as that one ends. An idle
+   * channel sends at once; a busy one sends batches as large as its own flush time makes them,
+   * so each socket still gets one write per batch, and nothing waits longer than one flush.
+   */
   private schedule(local: LocalChannel): void {
-    // A flush in progress reschedules itself when it ends, so batches never overlap on a socket.
+    // A flush in progress schedules the next one when it ends, so batches never overlap on a socket.
     if (local.scheduled || local.flushing) return;
     local.scheduled = true;
-    // Idle channels flush at once; a costly channel waits to coalesce (bounded), so under load
-    // each socket gets fewer, larger frames instead of one write per event.
-    const delay = Math.min(this.deps.options.maxCoalesceMs, local.flushCostMs * 2);
-    if (delay < 1) setImmediate(() => this.flush(local));
-    else setTimeout(() => this.flush(local), delay);
+    // The next turn, not now: the events of one bus delivery or one database reply go together.
+    setImmediate(() => this.flush(local));
   }
 
   private flush(local: LocalChannel): void {
@@ -539,7 +587,7 @@ export class Gateway {
     const ephemeral = local.pendingEphemeral;
     local.pending = [];
     local.pendingEphemeral = [];
-    if (durable.length === 0 && ephemeral.length === 0) return this.flushed(local, 0, 0);
+    if (durable.length === 0 && ephemeral.length === 0) return this.flushed(local, 0);
     const batch: Batch = {
       durable,
       ephemeral,
@@ -554,7 +602,6 @@ export class Gateway {
     local.flushing = true;
     let next = 0;
     let deliveries = 0;
-    let costMs = 0;
     const slice = () => {
       const started = performance.now();
       while (next < targets.length) {
@@ -562,9 +609,8 @@ export class Gateway {
         // Checking the clock every 64 sockets keeps its cost out of the loop.
         if ((next & 63) === 0 && performance.now() - started >= FLUSH_SLICE_MS) break;
       }
-      costMs += performance.now() - started;
       if (next < targets.length) return void setImmediate(slice);
-      this.flushed(local, deliveries, costMs);
+      this.flushed(local, deliveries);
       // Membership ended: once this very event has gone out, the person's sockets on every node stop listening.
       for (const e of durable) {
         const b = e.body;
@@ -603,10 +649,9 @@ export class Gateway {
     return delivered;
   }
 
-  private flushed(local: LocalChannel, deliveries: number, costMs: number): void {
+  private flushed(local: LocalChannel, deliveries: number): void {
     local.flushing = false;
     if (deliveries) this.deps.metrics.eventsFannedOut.inc(deliveries);
-    if (costMs) local.flushCostMs = local.flushCostMs * 0.8 + costMs * 0.2;
     if (local.pending.length || local.pendingEphemeral.length) this.schedule(local);
     else if (local.subscribers.size === 0 && this.channels.get(local.name) === local) this.channels.delete(local.name);
   }
@@ -650,9 +695,23 @@ export class Gateway {
     this.drop(conn);
   }
 
+  /** Listens to apps becoming focused or not; a socket that closes counts as not focused. */
+  onFocus(listener: FocusListener): void {
+    this.focusListeners.push(listener);
+  }
+
+  private setFocus(conn: Conn, device: string | null): void {
+    const before = conn.focusedDevice;
+    conn.focusedDevice = device;
+    // Repeats are told too: a listener keeping marks with an expiry refreshes them on each.
+    if (before && before !== device) for (const l of this.focusListeners) l(conn.user.id, before, false);
+    if (device) for (const l of this.focusListeners) l(conn.user.id, device, true);
+  }
+
   private drop(conn: Conn): void {
     if (conn.closed) return;
     conn.closed = true;
+    if (conn.focusedDevice) this.setFocus(conn, null);
     this.conns.delete(conn);
     this.connsById.delete(conn.id);
     void this.sessionSockets.remove(conn.session, conn.id).catch(() => undefined);

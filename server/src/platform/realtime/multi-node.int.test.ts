@@ -1,16 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createScratchDatabase, testDb, TestSocket } from '../../test/harness.ts';
-import { signupOverHttp, startServerProcess, type ServerProcess } from '../../test/processes.ts';
+import { startNodes, type TestNodes } from '../../test/cluster.ts';
+import { testDb, TestSocket } from '../../test/harness.ts';
+import { signupOverHttp, type ServerProcess } from '../../test/processes.ts';
 
 /**
  * Two real server processes sharing Postgres and Redis behave as one: a client on either
  * node hears what was published on the other, and survives its node being killed.
  * PGlite is one process's embedded database, so this runs on Postgres only.
  */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-let nodes: ServerProcess[] = [];
-let drop: (() => Promise<void>) | null = null;
+let cluster: TestNodes | null = null;
 
 const signup = signupOverHttp;
 
@@ -18,18 +17,14 @@ const ws = (base: string) => base.replace('http', 'ws') + '/ws?v=1';
 
 describe('two nodes over Redis', { skip: testDb !== 'postgres' && 'needs Postgres shared by two processes' }, () => {
   before(async () => {
-    const scratch = await createScratchDatabase();
-    drop = scratch.drop;
-    const env = { DATABASE_URL: scratch.url, REDIS_URL };
-    nodes = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    cluster = await startNodes();
   });
   after(async () => {
-    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
-    await drop?.();
+    await cluster?.close();
   });
 
   test('events published on one node reach clients of the other, and survive a SIGKILL', async () => {
-    const [a, b] = nodes as [ServerProcess, ServerProcess];
+    const [a, b] = cluster!.nodes as [ServerProcess, ServerProcess];
     const creator = await signup(a.url, 'mn_creator');
     const fan = await signup(b.url, 'mn_fan');
     const ch = `creator:${creator.id}`;

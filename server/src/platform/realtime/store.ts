@@ -68,6 +68,45 @@ export class EventStore {
     return rows.length > 0;
   }
 
+  /**
+   * What one person published on channels of one kind (`dm`, `group`, …), a page at a time in
+   * (channel, seq) order after `after`: their data archive.
+   */
+  async sentBy(senderId: string, kind: string, after: { channel: string; seq: number } | null, limit: number): Promise<EventFrame[]> {
+    const rows = await this.db
+      .select()
+      .from(channelEvents)
+      .where(
+        and(
+          eq(channelEvents.senderId, senderId),
+          sql`${channelEvents.channel} like ${`${kind}:%`}`,
+          after ? sql`(${channelEvents.channel}, ${channelEvents.seq}) > (${after.channel}, ${after.seq})` : undefined,
+        ),
+      )
+      .orderBy(asc(channelEvents.channel), asc(channelEvents.seq))
+      .limit(limit);
+    return rows.map((r) => toFrame(r.channel, r.seq, r.senderId, r.createdAt, r.body));
+  }
+
+  /**
+   * Replaces the body of everything one person published on channels of one kind with the
+   * `message_deleted` tombstone (their account is deleted); sequences stay whole. Returns how many.
+   */
+  async redactAllBy(senderId: string, kind: string): Promise<number> {
+    const rows = await this.db
+      .update(channelEvents)
+      .set({ body: sql`jsonb_build_object('kind', 'message_deleted', 'seq', ${channelEvents.seq}, 'by', ${channelEvents.senderId})` })
+      .where(
+        and(
+          eq(channelEvents.senderId, senderId),
+          sql`${channelEvents.channel} like ${`${kind}:%`}`,
+          sql`${channelEvents.body}->>'kind' <> 'message_deleted'`,
+        ),
+      )
+      .returning({ seq: channelEvents.seq });
+    return rows.length;
+  }
+
   /** The event stored under this client id, if any (a retried publish). */
   find(channel: string, clientId: string): Promise<EventFrame | null> {
     return this.byClientId(channel, clientId);

@@ -1,5 +1,5 @@
 import type { ChannelEvent } from '@tremolo/protocol';
-import { bigint, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** The last sequence number handed out per durable channel; its row lock orders concurrent appends. */
 export const channelHeads = pgTable('channel_heads', {
@@ -18,5 +18,10 @@ export const channelEvents = pgTable(
     body: jsonb('body').$type<ChannelEvent>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.channel, t.seq] }), uniqueIndex('channel_events_client_key').on(t.channel, t.clientId)],
+  (t) => [
+    primaryKey({ columns: [t.channel, t.seq] }),
+    uniqueIndex('channel_events_client_key').on(t.channel, t.clientId),
+    // What one person sent, for their data archive and the deletion of their account.
+    index('channel_events_sender_idx').on(t.senderId, t.channel, t.seq),
+  ],
 );

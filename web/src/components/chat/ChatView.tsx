@@ -1,14 +1,15 @@
+import { ReportSheet } from '../ReportSheet.tsx';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { ChannelEvent, PublishBody, ShareTarget } from '@tremolo/protocol';
 import { Avatar } from '../Avatar.tsx';
 import { ErrorMessage, Loading } from '../Status.tsx';
 import type { ChannelChat, ChatItem, ChatSnapshot, Person } from '../../lib/chat.ts';
 import { useErrorText } from '../../lib/errors.ts';
-import { useI18n } from '../../lib/i18n.tsx';
+import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { CouponCard, type CouponBook } from './CouponDrop.tsx';
 import { FanBadge, PinIcon, RoleTag } from './FanBadge.tsx';
 import { ShareCard } from './ShareCard.tsx';
-import { ShareSheet } from './ShareSheet.tsx';
+import { ShareSheet, type WatchTogether } from './ShareSheet.tsx';
 import styles from './chat.module.css';
 import { cx } from '../../lib/cx.ts';
 
@@ -30,6 +31,11 @@ export interface ChatEnv {
   readOnly: string | null;
   /** Extra buttons in the composer (admins: drop a coupon). */
   tools?: ReactNode;
+  /**
+   * Watch together from the "+" sheet (DMs): starts a party with the picked video and sends the
+   * invitation into this chat; `openAtStart` opens the sheet on it (a "Watch together" link led here).
+   */
+  watchTogether?: WatchTogether;
 }
 
 const EMOJI = [
@@ -64,12 +70,20 @@ function displayName(env: ChatEnv, id: string | null, t: (k: 'chat.someone' | 'c
   return env.people.get(id)?.user.displayName ?? t('chat.someone');
 }
 
+const SHARED_LABEL = {
+  product: 'chat.sharedProduct',
+  video: 'chat.sharedVideo',
+  watch: 'chat.sharedWatch',
+  card: 'chat.sharedCard',
+  room: 'chat.sharedRoom',
+} as const satisfies Record<ShareTarget['type'], MessageKey>;
+
 function preview(body: ChannelEvent | PublishBody, t: ReturnType<typeof useI18n>['t']): string {
   switch (body.kind) {
     case 'chat':
       return body.text;
     case 'share':
-      return `[${body.target.type === 'product' ? t('chat.sharedProduct') : body.target.type === 'video' ? t('chat.sharedVideo') : t('chat.sharedWatch')}] ${body.text ?? ''}`.trim();
+      return `[${t(SHARED_LABEL[body.target.type])}] ${body.text ?? ''}`.trim();
     case 'image':
       return t('chat.image');
     case 'message_deleted':
@@ -185,6 +199,10 @@ export function ChatView({ chat, snap, env }: { chat: ChannelChat; snap: ChatSna
     setReplyTo(null);
   };
 
+  // DMs: "seen" sits under my latest message once the other person has read that far.
+  const lastMine = env.kind === 'dm' ? [...snap.items].reverse().find((i) => i.type === 'event' && i.mine) : undefined;
+  const seenSeq = lastMine?.type === 'event' && lastMine.seq <= snap.peerRead ? lastMine.seq : null;
+
   const typingNames = snap.typing.map((id) => displayName(env, id, t)).filter(Boolean);
 
   return (
@@ -213,7 +231,15 @@ export function ChatView({ chat, snap, env }: { chat: ChannelChat; snap: ChatSna
         {snap.loadError !== null && <ErrorMessage error={snap.loadError} onRetry={() => chat.reloadFirst()} testId="chat-error" />}
         <ol className={styles['chat-list']} data-testid="chat-list">
           {snap.items.map((item) => (
-            <Row key={item.key} item={item} env={env} chat={chat} bySeq={bySeq} onReply={setReplyTo} />
+            <Row
+              key={item.key}
+              item={item}
+              env={env}
+              chat={chat}
+              bySeq={bySeq}
+              onReply={setReplyTo}
+              seen={item.type === 'event' && item.seq === seenSeq}
+            />
           ))}
         </ol>
       </div>
@@ -236,12 +262,14 @@ function Row({
   chat,
   bySeq,
   onReply,
+  seen,
 }: {
   item: ChatItem;
   env: ChatEnv;
   chat: ChannelChat;
   bySeq: Map<number, Extract<ChatItem, { type: 'event' }>>;
   onReply: (r: { seq: number; name: string; text: string }) => void;
+  seen: boolean;
 }) {
   const { t } = useI18n();
   if (item.type === 'outbox') {
@@ -264,6 +292,7 @@ function Row({
           bySeq={bySeq}
           onReply={onReply}
           fanLevel={b.fanLevel}
+          seen={seen}
         />
       );
     case 'message_deleted':
@@ -329,6 +358,7 @@ function Bubble({
   bySeq,
   onReply,
   fanLevel,
+  seen = false,
 }: {
   env: ChatEnv;
   chat: ChannelChat;
@@ -340,11 +370,13 @@ function Bubble({
   bySeq: Map<number, Extract<ChatItem, { type: 'event' }>>;
   onReply: (r: { seq: number; name: string; text: string }) => void;
   fanLevel?: number | undefined;
+  seen?: boolean;
 }) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const [menu, setMenu] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>(null);
   const person = from ? env.people.get(from) : undefined;
   const name = mine ? t('chat.you') : displayName(env, from, t);
@@ -433,7 +465,12 @@ function Bubble({
               ◷ {t('chat.sending')}
             </span>
           )}
-          {mine && state === 'sent' && (
+          {mine && state === 'sent' && seen && (
+            <span className={cx('chat-state', styles['chat-sent'])} data-testid="chat-seen">
+              ✓✓ {t('chat.seen')}
+            </span>
+          )}
+          {mine && state === 'sent' && !seen && (
             <span className={cx('chat-state', styles['chat-sent'])} data-testid="chat-sent">
               ✓ {t('chat.sent')}
             </span>
@@ -462,6 +499,14 @@ function Bubble({
             </button>
           )}
         </div>
+        {reporting && seq !== null && from !== null && (
+          <ReportSheet
+            surface={env.kind === 'group' ? 'group_message' : 'dm'}
+            targetId={env.kind === 'group' ? env.surfaceId : from}
+            seq={seq}
+            onClose={() => setReporting(false)}
+          />
+        )}
         {menu && seq !== null && (
           <div className={styles['chat-menu']} data-testid="chat-menu">
             <button
@@ -472,6 +517,16 @@ function Bubble({
             >
               {t('chat.reply')}
             </button>
+            {!mine && from !== null && (
+              <button
+                type="button"
+                className="btn btn-small btn-ghost"
+                onClick={() => (setReporting(true), setMenu(false))}
+                data-testid="chat-report"
+              >
+                {t('report.action')}
+              </button>
+            )}
             {canDelete && !confirmDelete && (
               <button type="button" className="btn btn-small btn-ghost" onClick={() => setConfirmDelete(true)} data-testid="chat-delete">
                 {t('chat.delete')}
@@ -522,7 +577,7 @@ function Composer({
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [emoji, setEmoji] = useState(false);
-  const [sharing, setSharing] = useState(false);
+  const [sharing, setSharing] = useState(env.watchTogether?.openAtStart ?? false);
   const [mentioned, setMentioned] = useState<MentionPick[]>([]);
   const [mentionAll, setMentionAll] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -591,7 +646,9 @@ function Composer({
 
   return (
     <div className={styles['composer-wrap']}>
-      {sharing && <ShareSheet handles={env.shareHandles} onShare={share} onClose={() => setSharing(false)} />}
+      {sharing && (
+        <ShareSheet handles={env.shareHandles} onShare={share} onClose={() => setSharing(false)} watchTogether={env.watchTogether} />
+      )}
       {replyTo && (
         <div className={cx(styles['composer-reply'], 'small')} data-testid="composer-reply">
           <span>

@@ -20,9 +20,13 @@ export interface CouponBook {
   checked: (couponId: string) => boolean;
 }
 
+const OWNER_REFRESH_MS = 5000;
+
 /** The group owner's live coupons, to show each drop as claimable, claimed or gone. */
-export function useCouponBook(ownerHandle: string | null): CouponBook {
-  const coupons = useShopCoupons(ownerHandle);
+export function useCouponBook(ownerHandle: string | null, isOwner = false): CouponBook {
+  // Claims by fans reach nobody's screen by themselves: the owner, who watches the counts, asks again
+  // every few seconds (and on coming back to the tab) while the group is open.
+  const coupons = useShopCoupons(ownerHandle, isOwner ? { refetchInterval: OWNER_REFRESH_MS } : {});
   const askedAt = useRef(new Map<string, number>());
   const { refetch, data, isError, dataUpdatedAt, errorUpdatedAt } = coupons;
   const reload = useCallback(() => {

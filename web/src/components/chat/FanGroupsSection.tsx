@@ -5,29 +5,46 @@ import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
+import { FanBadge } from './FanBadge.tsx';
+import { JoinBlockedNote } from './JoinBlocked.tsx';
 import styles from './chat.module.css';
 import { cx } from '../../lib/cx.ts';
 
 type Section = Extract<CardSection, { kind: 'fan_groups' }>;
 type CardGroup = Section['groups'][number];
 
+/** Whose card the sections are on, for sections that act on the owner (follow to join a fan group). */
+export interface CardOwner {
+  handle: string;
+  displayName: string;
+}
+
 /** The creator's fan groups (粉丝群) on their card, each with the way in. */
-export function FanGroupsSection({ section }: { section: Section }) {
+export function FanGroupsSection({ section, owner }: { section: Section; owner: CardOwner }) {
   const { t } = useI18n();
   if (section.groups.length === 0) return <></>;
+  const level = section.fanLevel ?? null;
   return (
     <section className="card-section" data-testid="card-section-fan-groups">
-      <h2 className="section-title">{t('group.cardTitle')}</h2>
+      <h2 className={cx('section-title', styles['fan-groups-title'])}>
+        {t('group.cardTitle')}
+        {level !== null && (
+          // My own standing with this creator, the level their groups and coupons ask for.
+          <span className={cx('small', styles['my-level'])} data-testid="card-my-fan-level" data-level={level}>
+            {t('group.yourLevel', { level })} <FanBadge level={level} />
+          </span>
+        )}
+      </h2>
       <ul className={styles['fan-groups']}>
         {section.groups.map((g) => (
-          <FanGroupRow key={g.id} group={g} />
+          <FanGroupRow key={g.id} group={g} owner={owner} myLevel={level} />
         ))}
       </ul>
     </section>
   );
 }
 
-function FanGroupRow({ group }: { group: CardGroup }) {
+function FanGroupRow({ group, owner, myLevel }: { group: CardGroup; owner: CardOwner; myLevel: number | null }) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const { me } = useSession();
@@ -35,7 +52,7 @@ function FanGroupRow({ group }: { group: CardGroup }) {
   const location = useLocation();
   const [status, setStatus] = useState(group.status);
   const joining = useApiMutation(api.groups.join, {
-    invalidates: [api.groups.mine, api.groups.get],
+    invalidates: [api.groups.mine, api.groups.get, api.cards.card],
     onSuccess: (r) => {
       setStatus(r.status);
       if (r.status === 'member') void navigate(`/g/${group.id}`);
@@ -44,6 +61,8 @@ function FanGroupRow({ group }: { group: CardGroup }) {
   const busy = joining.isPending;
   const error = joining.error;
   const full = group.members >= group.capacity;
+  // What stops me, said as what to do; "full" and "banned" already have their own pill.
+  const block = status === 'none' && me && group.joinBlocked && group.joinBlocked !== 'full' ? group.joinBlocked : null;
 
   const join = () => {
     if (!me) return navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
@@ -55,8 +74,12 @@ function FanGroupRow({ group }: { group: CardGroup }) {
       <Link to={`/g/${group.id}`} className={styles['fan-group-text']}>
         <strong className={styles['fan-group-name']}>{group.name}</strong>
         <span className="muted small">
-          {group.joinRule === 'fan_level' ? t('group.rule.fanLevelAny') : t(`group.rule.${group.joinRule}`, { level: '' })} ·{' '}
-          {t('group.capacity', { members: group.members, capacity: group.capacity })}
+          {group.joinRule === 'fan_level'
+            ? group.minFanLevel
+              ? t('group.rule.fan_level', { level: group.minFanLevel })
+              : t('group.rule.fanLevelAny')
+            : t(`group.rule.${group.joinRule}`, { level: '' })}{' '}
+          · {t('group.capacity', { members: group.members, capacity: group.capacity })}
         </span>
       </Link>
       <span className={cx(styles['fan-group-action'], 'no-capture')}>
@@ -72,6 +95,7 @@ function FanGroupRow({ group }: { group: CardGroup }) {
         )}
         {status === 'banned' && <span className="pill">{t('group.banned')}</span>}
         {status === 'none' &&
+          !block &&
           (full ? (
             <span className="pill">{t('group.full')}</span>
           ) : group.joinRule === 'invite' ? (
@@ -84,9 +108,14 @@ function FanGroupRow({ group }: { group: CardGroup }) {
             </button>
           ))}
       </span>
+      {block && (
+        <div className={styles['fan-group-note']}>
+          <JoinBlockedNote code={block} owner={owner} minFanLevel={group.minFanLevel ?? null} myLevel={myLevel} />
+        </div>
+      )}
       {error !== null && (
         <p className={cx(styles['fan-group-error'], 'small')} role="alert" data-testid="card-group-error">
-          {errorText(error)}
+          {errorText(error, { forbidden: 'group.joinRefused' })}
         </p>
       )}
     </li>

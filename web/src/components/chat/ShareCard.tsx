@@ -7,7 +7,9 @@ import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';
+import { Avatar } from '../Avatar.tsx';
 import { ErrorMessage, Loading } from '../Status.tsx';
+import { WatchInviteCard } from '../watch/WatchInviteCard.tsx';
 import styles from './chat.module.css';
 
 /** Product cards asked for by many messages at once come back in one request; the query cache keeps each. */
@@ -42,13 +44,15 @@ function fetchProduct(id: string): Promise<ProductCard | null> {
   });
 }
 
-/** A shared video, product or watch party: it opens in place, inside the chat. */
+/** A shared video, product, card, room or watch party: it opens in place, inside the chat. */
 export function ShareCard({ target, text, via }: { target: ShareTarget; text?: string | undefined; via: TouchContext }) {
   return (
     <div className={styles['share-card']} data-testid="share-card" data-type={target.type}>
       {target.type === 'product' && <SharedProduct id={target.id} via={via} />}
       {target.type === 'video' && <SharedVideo id={target.id} />}
-      {target.type === 'watch' && <SharedWatch id={target.id} />}
+      {target.type === 'watch' && <WatchInviteCard id={target.id} />}
+      {target.type === 'card' && <SharedPerson handle={target.handle} />}
+      {target.type === 'room' && <SharedRoom id={target.id} />}
       {text && <p className={styles['share-text']}>{text}</p>}
     </div>
   );
@@ -131,11 +135,49 @@ function SharedVideo({ id }: { id: string }) {
   );
 }
 
-function SharedWatch({ id }: { id: string }) {
-  const { t } = useI18n();
+/** A shared card (个人名片): who it is, and the way to their card. */
+function SharedPerson({ handle }: { handle: string }) {
+  const { t, tn } = useI18n();
+  const query = useApiQuery(endpoints.cards.card, { params: { handle } }, { retry: false });
+  const card = query.data;
+  if (query.error) return <p className="muted small">{t('chat.cardGone')}</p>;
+  if (!card) return <Loading />;
   return (
-    <Link to={`/w/${id}`} className={styles['share-watch']}>
-      ▶ {t('chat.sharedWatch')}
+    <Link to={`/u/${card.user.handle}`} className={styles['share-product']} data-testid="share-person">
+      <Avatar user={card.user} size={56} />
+      <span className={styles['share-product-text']}>
+        <span className="muted small">{t('chat.sharedCard')}</span>
+        <strong className={styles['share-product-title']}>{card.user.displayName}</strong>
+        <span className="muted small">
+          @{card.user.handle} · {tn('discover.followers', card.counts.followers)}
+        </span>
+        <span className="small">{t('chat.openCard')} ›</span>
+      </span>
+    </Link>
+  );
+}
+
+/** A shared chat room: its title, host and whether it is live; entering stays the room's rule. */
+function SharedRoom({ id }: { id: string }) {
+  const { t, tn } = useI18n();
+  const query = useApiQuery(endpoints.rooms.preview, { params: { id } }, { retry: false });
+  const room = query.data;
+  if (query.error) return <p className="muted small">{t('chat.roomGone')}</p>;
+  if (!room) return <Loading />;
+  return (
+    <Link to={room.link} className={styles['share-product']} data-testid="share-room">
+      {room.coverUrl ? <img src={room.coverUrl} alt="" loading="lazy" /> : <span className="product-placeholder" aria-hidden="true" />}
+      <span className={styles['share-product-text']}>
+        <span className="muted small">
+          {t('chat.sharedRoom')} · {room.status === 'live' ? t('room.liveNow') : room.status === 'ended' ? t('room.ended') : ''}
+        </span>
+        <strong className={styles['share-product-title']}>{room.title}</strong>
+        <span className="muted small">
+          {t('room.hostedBy', { name: room.host.displayName })}
+          {room.status === 'live' ? ` · ${tn('room.watchingN', room.viewers)}` : ''}
+        </span>
+        {room.status !== 'ended' && <span className="small">{t('chat.openRoom')} ›</span>}
+      </span>
     </Link>
   );
 }

@@ -4,6 +4,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { me, productCard, session, uuid, video } from '../../test/fixtures.ts';
 import { refuse } from '../../test/server.ts';
 import { fakeServer, renderScreen } from '../../test/render.tsx';
+import { PublishError } from '../../lib/realtime.ts';
 import { ShareSheet } from './ShareSheet.tsx';
 
 describe('share sheet', () => {
@@ -57,5 +58,37 @@ describe('share sheet', () => {
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Share' }));
     expect(onShare).toHaveBeenCalledExactlyOnceWith({ type: 'video', id: uuid(33) }, '');
+  });
+});
+
+describe('share sheet: watch together', () => {
+  test('opens on the watch tab; picking a video starts the party, a failure shows and the tabs switch', async () => {
+    fakeServer()
+      .on(api.accounts.session, () => session(me()))
+      .on(api.shop.sellerProducts, () => ({ items: [productCard(30, 'Velvet lipstick')], nextCursor: null }))
+      .on(api.videos.byAuthor, () => ({ items: [video(31, { caption: 'Swatches' })], nextCursor: null }));
+    let fail: (e: unknown) => void = () => undefined;
+    const onStart = vi.fn(() => new Promise<void>((_, reject) => (fail = reject)));
+    const { user } = renderScreen(
+      <ShareSheet
+        handles={['lina_beauty']}
+        onShare={() => undefined}
+        onClose={() => undefined}
+        watchTogether={{ openAtStart: true, onStart }}
+      />,
+    );
+    expect(await screen.findByRole('tab', { name: /Watch together/ })).toHaveAttribute('aria-selected', 'true');
+    await user.click(await screen.findByRole('button', { name: /Swatches/ }));
+    expect(onStart).toHaveBeenCalledExactlyOnceWith(uuid(31));
+    expect(screen.getByText('Starting the party…')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Swatches/ })).toBeDisabled();
+    expect(screen.queryByText('Velvet lipstick')).not.toBeInTheDocument();
+
+    fail(new PublishError('disconnected', 'Not connected'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Not connected right now. Try again in a moment.');
+    expect(screen.getByRole('button', { name: /Swatches/ })).toBeEnabled();
+
+    await user.click(screen.getByRole('tab', { name: 'Share' }));
+    expect(await screen.findByRole('button', { name: /Velvet lipstick/ })).toBeInTheDocument();
   });
 });

@@ -6,6 +6,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { keyOf } from '../../lib/queries.ts';
 import { ErrorMessage, Loading } from '../Status.tsx';
+import { useInviteErrorText } from '../watch/inviteError.ts';
 import styles from './chat.module.css';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -22,17 +23,33 @@ function parseShareLink(raw: string): ShareTarget | null {
   return { type: 'video', id };
 }
 
-/** Picks something to share: products and videos of the people in the chat, or a pasted link. */
+export interface WatchTogether {
+  /** Open the sheet on its "Watch together" tab. */
+  openAtStart: boolean;
+  /** Starts a party with this video and invites the chat to it; rejects with what went wrong. */
+  onStart: (videoId: string) => Promise<void>;
+}
+
+/**
+ * Picks something to share: products and videos of the people in the chat, or a pasted link.
+ * With `watchTogether`, a second tab picks one of those videos to watch together instead.
+ */
 export function ShareSheet({
   handles,
   onShare,
   onClose,
+  watchTogether,
 }: {
   handles: string[];
   onShare: (target: ShareTarget, text: string) => void;
   onClose: () => void;
+  watchTogether?: WatchTogether | undefined;
 }) {
   const { t, lang } = useI18n();
+  const inviteErrorText = useInviteErrorText();
+  const [mode, setMode] = useState<'share' | 'watch'>(watchTogether?.openAtStart ? 'watch' : 'share');
+  const [starting, setStarting] = useState<string | null>(null);
+  const [startError, setStartError] = useState<string | null>(null);
   const [link, setLink] = useState('');
   const [linkError, setLinkError] = useState(false);
   const [text, setText] = useState('');
@@ -61,15 +78,63 @@ export function ShareSheet({
     onShare(target, text.trim());
     onClose();
   };
+  const startWatch = (videoId: string) => {
+    if (!watchTogether || starting) return;
+    setStarting(videoId);
+    setStartError(null);
+    watchTogether.onStart(videoId).then(
+      () => setStarting(null),
+      (e: unknown) => {
+        setStarting(null);
+        setStartError(inviteErrorText(e));
+      },
+    );
+  };
+
+  if (watchTogether && mode === 'watch') {
+    return (
+      <div className={styles.sheet} role="dialog" aria-label={t('watch.title')} data-testid="share-sheet" data-mode="watch">
+        <SheetHead mode={mode} onMode={setMode} onClose={onClose} withWatch />
+        <p className="muted small">{t('watch.pickLead')}</p>
+        {loading && <Loading />}
+        {error !== null && <ErrorMessage error={error} />}
+        {startError !== null && (
+          <p className="field-problem" role="alert" data-testid="watch-start-error">
+            {startError}
+          </p>
+        )}
+        {videos.length > 0 && (
+          <ul className={styles['share-pick']}>
+            {videos.map((v) => (
+              <li key={v.id}>
+                <button
+                  type="button"
+                  className={styles['share-pick-item']}
+                  onClick={() => startWatch(v.id)}
+                  disabled={starting !== null}
+                  aria-busy={starting === v.id}
+                  data-testid="watch-pick-video"
+                >
+                  {v.posterUrl ? (
+                    <img src={v.posterUrl} alt="" loading="lazy" />
+                  ) : (
+                    <span className="product-placeholder" aria-hidden="true" />
+                  )}
+                  <span className={styles['share-pick-title']}>{v.caption || `@${v.author.handle}`}</span>
+                  {starting === v.id && <span className="muted small">{t('watch.starting')}</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {!loading && error === null && videos.length === 0 && <p className="muted small">{t('watch.pickEmpty')}</p>}
+      </div>
+    );
+  }
 
   return (
     <div className={styles.sheet} role="dialog" aria-label={t('share.title')} data-testid="share-sheet">
-      <div className={styles['sheet-head']}>
-        <strong>{t('share.title')}</strong>
-        <button type="button" className="btn btn-small btn-ghost" onClick={onClose} data-testid="share-close">
-          {t('chat.close')}
-        </button>
-      </div>
+      <SheetHead mode={mode} onMode={setMode} onClose={onClose} withWatch={!!watchTogether} />
       <input
         className={styles.input}
         value={text}
@@ -164,6 +229,54 @@ export function ShareSheet({
           </p>
         )}
       </form>
+    </div>
+  );
+}
+
+/** The sheet's title, or its two tabs (share / watch together) where a chat offers both. */
+function SheetHead({
+  mode,
+  onMode,
+  onClose,
+  withWatch,
+}: {
+  mode: 'share' | 'watch';
+  onMode: (m: 'share' | 'watch') => void;
+  onClose: () => void;
+  withWatch: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className={styles['sheet-head']}>
+      {withWatch ? (
+        <div className={styles['sheet-tabs']} role="tablist">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'share'}
+            className={mode === 'share' ? styles['sheet-tab-on'] : styles['sheet-tab']}
+            onClick={() => onMode('share')}
+            data-testid="share-tab-share"
+          >
+            {t('share.tab')}
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'watch'}
+            className={mode === 'watch' ? styles['sheet-tab-on'] : styles['sheet-tab']}
+            onClick={() => onMode('watch')}
+            data-testid="share-tab-watch"
+          >
+            ▶ {t('watch.title')}
+          </button>
+        </div>
+      ) : (
+        <strong>{t('share.title')}</strong>
+      )}
+      <button type="button" className="btn btn-small btn-ghost" onClick={onClose} data-testid="share-close">
+        {t('chat.close')}
+      </button>
     </div>
   );
 }

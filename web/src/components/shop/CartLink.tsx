@@ -1,5 +1,7 @@
 import { Link } from 'react-router-dom';
+import { api } from '@tremolo/protocol';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import styles from './shop.module.css';
 
@@ -21,14 +23,27 @@ const CartIcon = () => (
   </svg>
 );
 
-/** The cart in the top bar, for people who are logged in. */
+/** The cart in the top bar, for people who are logged in, with how many pieces are in it. */
 export function CartLink() {
-  const { t } = useI18n();
   const { me } = useSession();
   if (!me) return null;
+  return <CartLinkFor />;
+}
+
+function CartLinkFor() {
+  const { t } = useI18n();
+  // The same cache entry as the cart page: adding, removing and checking out refresh it.
+  const cart = useApiQuery(api.shop.cart, undefined);
+  const count = cart.data?.carts.reduce((n, c) => n + c.lines.reduce((m, l) => m + l.quantity, 0), 0) ?? 0;
+  const label = count > 0 ? t('shop.cartCount', { count }) : t('shop.cart');
   return (
-    <Link to="/shop/cart" className={styles['topbar-cart']} aria-label={t('shop.cart')} title={t('shop.cart')} data-testid="topbar-cart">
+    <Link to="/shop/cart" className={styles['topbar-cart']} aria-label={label} title={label} data-testid="topbar-cart">
       <CartIcon />
+      {count > 0 && (
+        <span className={styles['cart-badge']} data-testid="topbar-cart-count" aria-hidden="true">
+          {count > 99 ? '99+' : count}
+        </span>
+      )}
     </Link>
   );
 }

@@ -5,6 +5,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney, formatPriceRange } from '../../lib/money.ts';
 import { clock, flashPhase, useLiveStock, useNow } from './live.ts';
 import { productPath, recordTouch } from './util.ts';
+import { RatingLine } from './Stars.tsx';
 import styles from './shop.module.css';
 import { cx } from '../../lib/cx.ts';
 
@@ -15,13 +16,15 @@ export interface ProductCardProps {
   /** `compact` for chat bubbles and overlays; `full` for lists. */
   size?: 'compact' | 'full';
   testId?: string;
+  /** The person opened the product from this card (search counts it as a signal). */
+  onOpen?: () => void;
 }
 
 /**
  * The product card any surface embeds: image, title, price, live stock, a flash-sale countdown
  * and a buy button that opens the product page with the surface it came from.
  */
-export function ProductCard({ card, via, size = 'full', testId = 'product-card' }: ProductCardProps) {
+export function ProductCard({ card, via, size = 'full', testId = 'product-card', onOpen }: ProductCardProps) {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
   const live = useLiveStock(card);
@@ -57,11 +60,11 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card' 
 
   return (
     <article ref={ref} className={cx(styles.pcard, styles[`pcard-${size}`])} data-testid={testId} data-product-id={card.id}>
-      <Link to={href} className={styles['pcard-media']} tabIndex={-1} aria-hidden="true">
+      <Link to={href} className={styles['pcard-media']} tabIndex={-1} aria-hidden="true" onClick={onOpen}>
         {card.imageUrl ? <img src={card.imageUrl} alt="" loading="lazy" /> : <span className={styles['pcard-placeholder']} />}
       </Link>
       <div className={styles['pcard-body']}>
-        <Link to={href} className={styles['pcard-title']} data-testid="product-card-title">
+        <Link to={href} className={styles['pcard-title']} onClick={onOpen} data-testid="product-card-title">
           {card.title}
         </Link>
         <div className={styles['pcard-prices']}>
@@ -78,6 +81,7 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card' 
             </span>
           )}
         </div>
+        {card.rating && <RatingLine rating={card.rating} testId="product-card-rating" />}
         {sale && showFlash && phase && (
           <FlashStrip
             phase={phase}
@@ -97,7 +101,10 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card' 
           type="button"
           className={cx('btn', 'btn-primary', 'btn-small', styles['pcard-buy'])}
           disabled={!inStock || phase === 'sold_out'}
-          onClick={() => void navigate(href)}
+          onClick={() => {
+            onOpen?.();
+            void navigate(href);
+          }}
           data-testid="product-card-buy"
         >
           {phase === 'sold_out' || !inStock ? t('shop.soldOut') : phase === 'live' ? t('shop.grab') : t('shop.buy')}

@@ -100,12 +100,13 @@ export function settledError<E>(q: { error: E | null; isFetching: boolean }): E 
  * A shop's claimable coupons. Whether I can claim each depends on who I am, so the person is part
  * of the cache key (the cache outlives a log-out); a claim invalidates them by the endpoint.
  */
-export function useShopCoupons(handle: string | null) {
+export function useShopCoupons(handle: string | null, options: { refetchInterval?: number } = {}) {
   const { me } = useSession();
   const args = { params: { handle: handle ?? '' } };
   return useQuery<ResponseOf<typeof api.shop.shopCoupons>, ApiError>({
     queryKey: [...keyOf(api.shop.shopCoupons, args), { viewer: me?.id ?? null }],
     queryFn: () => call(api.shop.shopCoupons, args),
     enabled: handle !== null,
+    ...options,
   });
 }

@@ -1,13 +1,16 @@
+import { ReportSheet } from '../ReportSheet.tsx';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Link, useLocation } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, type Comment, type Video } from '@tremolo/protocol';
 import { Avatar } from '../Avatar.tsx';
+import { RichText } from '../RichText.tsx';
 import { ErrorMessage } from '../Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { pagesKeyOf, useApiMutation, useApiPages, type Pages } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { timeAgo } from '../../lib/time.ts';
+import { useRequireLogin } from '../share/AuthPrompt.tsx';
 import { editVideo } from './videoCache.ts';
 import { cx } from '../../lib/cx.ts';
 import styles from './video.module.css';
@@ -30,7 +33,7 @@ function appendTo(prev: Pages<Comment> | undefined, c: Comment): Pages<Comment> 
 export function CommentsSheet({ video, onClose }: { video: Video; onClose(): void }) {
   const { t, tn } = useI18n();
   const { me } = useSession();
-  const location = useLocation();
+  const askLogin = useRequireLogin();
   const client = useQueryClient();
   const top = useApiPages(api.videos.comments, threadArgs(video.id, null));
   const items = top.data?.pages.flatMap((p) => p.items) ?? [];
@@ -191,13 +194,14 @@ export function CommentsSheet({ video, onClose }: { video: Video; onClose(): voi
               {posting.error !== null && <ErrorMessage error={posting.error} testId="comment-error" />}
             </form>
           ) : (
-            <Link
-              to={`/login?next=${encodeURIComponent(location.pathname)}`}
+            <button
+              type="button"
+              onClick={() => askLogin({ reason: { kind: 'comment' }, returnTo: `/v/${video.id}` })}
               className="btn btn-primary btn-block"
               data-testid="comment-login"
             >
               {t('comments.loginToComment')}
-            </Link>
+            </button>
           )}
         </footer>
       </section>
@@ -264,14 +268,28 @@ function Replies({
 
 function CommentRow({ comment, onReply, small = false }: { comment: Comment; onReply?: () => void; small?: boolean }) {
   const { t, lang } = useI18n();
+  const { me } = useSession();
+  const [reporting, setReporting] = useState(false);
   return (
     <div className={cx(styles.vcomment, small && styles['vcomment-small'])}>
-      <Link to={`/u/${comment.author.handle}`}>
+      {comment.author.deleted ? (
         <Avatar user={comment.author} size={small ? 26 : 34} />
-      </Link>
+      ) : (
+        <Link to={`/u/${comment.author.handle}`}>
+          <Avatar user={comment.author} size={small ? 26 : 34} />
+        </Link>
+      )}
       <div className={styles['vcomment-body']}>
-        <span className="muted small">{comment.author.displayName}</span>
-        <p data-testid="comment-text">{comment.text}</p>
+        <span className="muted small">{comment.author.deleted ? t('rights.deletedUser') : comment.author.displayName}</span>
+        {comment.removed ? (
+          <p className="muted" data-testid="comment-removed">
+            <em>{t('rights.commentRemoved')}</em>
+          </p>
+        ) : (
+          <p data-testid="comment-text">
+            <RichText text={comment.text} linkClassName={styles['vcomment-link']} />
+          </p>
+        )}
         <span className="muted small">
           {timeAgo(comment.createdAt, lang)}
           {onReply && (
@@ -279,7 +297,13 @@ function CommentRow({ comment, onReply, small = false }: { comment: Comment; onR
               {t('comments.reply')}
             </button>
           )}
+          {me && me.id !== comment.author.id && (
+            <button type="button" className={styles.vlink} onClick={() => setReporting(true)} data-testid="comment-report">
+              {t('report.action')}
+            </button>
+          )}
         </span>
+        {reporting && <ReportSheet surface="comment" targetId={comment.id} onClose={() => setReporting(false)} />}
       </div>
     </div>
   );

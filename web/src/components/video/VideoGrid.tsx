@@ -7,19 +7,27 @@ import { cx } from '../../lib/cx.ts';
 import styles from './video.module.css';
 
 /** Poster tiles of videos, three across; the uploader also sees processing and failed ones. */
-export function VideoGrid({ videos, testId = 'video-grid' }: { videos: Video[]; testId?: string }) {
+export function VideoGrid({
+  videos,
+  testId = 'video-grid',
+  onOpen,
+}: {
+  videos: Video[];
+  testId?: string;
+  onOpen?: (video: Video) => void;
+}) {
   return (
     <ul className={styles.vgrid} data-testid={testId}>
       {videos.map((v) => (
         <li key={v.id}>
-          <VideoTile video={v} />
+          <VideoTile video={v} onOpen={onOpen && (() => onOpen(v))} />
         </li>
       ))}
     </ul>
   );
 }
 
-export function VideoTile({ video: v }: { video: Video }) {
+export function VideoTile({ video: v, onOpen }: { video: Video; onOpen?: () => void }) {
   const { t, lang } = useI18n();
   const body = (
     <>
@@ -61,6 +69,7 @@ export function VideoTile({ video: v }: { video: Video }) {
   return (
     <Link
       to={`/v/${v.id}`}
+      onClick={onOpen}
       className={styles['vgrid-item']}
       data-testid="video-tile"
       data-video-id={v.id}

@@ -11,6 +11,8 @@ import { cx } from '../../lib/cx.ts';
 /** Sound stays as the person set it while they move between feeds in this tab. */
 let sessionMuted = true;
 const WHEEL_COOLDOWN_MS = 450;
+// How long the video on screen has to start before the others load ahead anyway.
+const START_GRACE_MS = 5000;
 
 export interface PagerProps {
   /** What to show, read from the cache: a like or a new comment reaches it there. */
@@ -57,6 +59,14 @@ export function VideoPager({
   const { t } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
+  // Until the video on screen plays, the others wait (a neighbour loads its poster only): on a
+  // slow network the first video gets the whole link; after that they load ahead so a swipe starts at once.
+  const [started, setStarted] = useState(false);
+  useEffect(() => {
+    // A video that never plays (autoplay refused, a broken file) must not hold the others back.
+    const timer = setTimeout(() => setStarted(true), START_GRACE_MS);
+    return () => clearTimeout(timer);
+  }, []);
   const [muted, setMutedState] = useState(sessionMuted);
   const [commentsOf, setCommentsOf] = useState<string | null>(null);
   // The sheet shows the video as the list has it now (its comment count moves as comments are posted).
@@ -176,6 +186,8 @@ export function VideoPager({
               reason={reasons ? item.reason : null}
               active={i === active}
               near={Math.abs(i - active) <= 1}
+              loadAhead={started}
+              onStarted={() => setStarted(true)}
               muted={muted}
               onMuted={setMuted}
               onComments={openComments}

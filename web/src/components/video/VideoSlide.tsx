@@ -1,15 +1,22 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router-dom';
+import { ReportSheet } from '../ReportSheet.tsx';
+import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
+import { preload } from 'react-dom';
+import { Link, useNavigate } from 'react-router-dom';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, type FeedItem, type Video } from '@tremolo/protocol';
 import { Avatar } from '../Avatar.tsx';
+import { RichText } from '../RichText.tsx';
+import { hashtagsIn, tagPath } from '../../lib/rich-text.ts';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
-import { CommentIcon, HeartIcon, MoreIcon, PlayIcon, ShareIcon, SoundOffIcon, SoundOnIcon } from './icons.tsx';
+import { CommentIcon, HeartIcon, MoreIcon, PlayIcon, ShareIcon, SoundOffIcon, SoundOnIcon, WatchTogetherIcon } from './icons.tsx';
 import { ProductChip } from './ProductChip.tsx';
-import { compactCount, videoUrl } from './videoApi.ts';
-import { useLikeVideo } from './videoCache.ts';
+import { useRequireLogin } from '../share/AuthPrompt.tsx';
+import { ShareSheet } from '../share/ShareSheet.tsx';
+import { compactCount } from './videoApi.ts';
+import { markFollowing, useLikeVideo } from './videoCache.ts';
 import { useWatchReport } from './useWatchReport.ts';
 import styles from './video.module.css';
 import { cx } from '../../lib/cx.ts';
@@ -32,6 +39,14 @@ export interface SlideProps {
   active: boolean;
   /** Next to the one on screen: its file is loaded ahead. */
   near: boolean;
+  /**
+   * Whether slides off screen load ahead: false while the one on screen starts, so on a slow
+   * network its poster and first frames get the whole link (a neighbour shows its poster only,
+   * further slides nothing yet).
+   */
+  loadAhead: boolean;
+  /** The video on screen presented its first frames. */
+  onStarted(): void;
   muted: boolean;
   onMuted(muted: boolean): void;
   onComments(video: Video): void;
@@ -41,23 +56,51 @@ export interface SlideProps {
 }
 
 /** One full-screen video of a swipe feed: the player, the caption and the action rail. */
-export function VideoSlide({ video, reason, active, near, muted, onMuted, onComments, onDismiss, onToast }: SlideProps) {
+export function VideoSlide({
+  video,
+  reason,
+  active,
+  near,
+  loadAhead,
+  onStarted,
+  muted,
+  onMuted,
+  onComments,
+  onDismiss,
+  onToast,
+}: SlideProps) {
   const { t, lang } = useI18n();
   const errorText = useErrorText();
   const { me } = useSession();
   const navigate = useNavigate();
-  const location = useLocation();
   const ref = useRef<HTMLVideoElement>(null);
   const [paused, setPaused] = useState(false);
   const [failed, setFailed] = useState(false);
   const [burst, setBurst] = useState(0);
   const [menu, setMenu] = useState(false);
+  const [sharing, setSharing] = useState(false);
+  const [reporting, setReporting] = useState(false);
+  const askLogin = useRequireLogin();
   const like = useLikeVideo((e) => onToast(errorText(e)));
   const notInterestedCall = useApiMutation(api.videos.notInterested);
+  const client = useQueryClient();
+  const follow = useApiMutation(api.graph.follow, {
+    invalidates: [api.graph.following, api.graph.friends],
+    onSuccess: () => {
+      markFollowing(client, video.author.id);
+      onToast(t('videos.followed', { name: video.author.displayName }));
+    },
+  });
+  useEffect(() => {
+    if (follow.error) onToast(errorText(follow.error));
+  }, [follow.error, onToast, errorText]);
   const lastTap = useRef(0);
   const singleTap = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useWatchReport(ref, video.id, active && video.streamUrl !== null, me !== null);
+
+  // The poster on screen is the first thing worth painting: fetched ahead of everything else.
+  if (active && video.posterUrl) preload(video.posterUrl, { as: 'image', fetchPriority: 'high' });
 
   useEffect(() => {
     const v = ref.current;
@@ -96,14 +139,12 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
     [],
   );
 
-  const requireLogin = (): boolean => {
-    if (me) return true;
-    void navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
-    return false;
-  };
+  // A visitor comes back to this very video (its own page), not to the top of the feed.
+  const requireLogin = (returnTo = `/v/${video.id}`): boolean => askLogin({ reason: { kind: 'other' }, returnTo });
 
   const setLike = (on: boolean) => {
-    if (!requireLogin() || like.isPending || video.likedByMe === on) return;
+    if (!askLogin({ reason: { kind: 'like' }, action: { kind: 'like', videoId: video.id }, returnTo: `/v/${video.id}` })) return;
+    if (like.isPending || video.likedByMe === on) return;
     like.mutate({ video, on });
   };
 
@@ -120,25 +161,24 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
     lastTap.current = now;
     singleTap.current = setTimeout(() => {
       singleTap.current = null;
+      // A single tap pauses and resumes, as in every swipe feed; sound has its own button.
       const v = ref.current;
       if (!v) return;
-      if (muted) {
-        onMuted(false);
-        v.muted = false;
-        if (v.paused) void v.play().catch(() => undefined);
-      } else if (v.paused) void v.play().catch(() => undefined);
+      if (v.paused) void v.play().catch(() => undefined);
       else v.pause();
     }, DOUBLE_TAP_MS);
   };
 
-  const share = async () => {
-    const url = videoUrl(video.id);
-    try {
-      await navigator.clipboard.writeText(url);
-      onToast(t('videos.linkCopied'));
-    } catch {
-      onToast(t('videos.copyFailed', { url }));
-    }
+  // `/w/new` starts the party and opens it; from there the host invites friends.
+  const watchTogether = () => {
+    if (!requireLogin(`/w/new?video=${video.id}`)) return;
+    void navigate(`/w/new?video=${video.id}`);
+  };
+
+  const openReport = () => {
+    setMenu(false);
+    if (!requireLogin()) return;
+    setReporting(true);
   };
 
   const notInterested = () => {
@@ -158,7 +198,8 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
 
   const friends = video.likedByFriends;
   // Tags written in the caption already show there.
-  const extraTags = video.hashtags.filter((h) => !video.caption.toLowerCase().includes(`#${h}`));
+  const linked = hashtagsIn(video.caption);
+  const extraTags = video.hashtags.filter((h) => !linked.includes(h));
   const product = video.products[0];
 
   return (
@@ -176,10 +217,11 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
           className={styles.vplayer}
           src={video.streamUrl}
           poster={video.posterUrl ?? undefined}
-          preload="auto"
+          preload={active || loadAhead ? 'auto' : 'none'}
           playsInline
           muted
           data-testid={active ? 'video-player' : undefined}
+          onPlaying={() => active && onStarted()}
           onPlay={() => setPaused(false)}
           onPause={() => setPaused(true)}
           onError={() => setFailed(true)}
@@ -189,8 +231,8 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
             void e.currentTarget.play().catch(() => undefined);
           }}
         />
-      ) : video.posterUrl ? (
-        <img className={styles.vplayer} src={video.posterUrl} alt="" loading="lazy" />
+      ) : video.posterUrl && loadAhead ? (
+        <img className={styles.vplayer} src={video.posterUrl} alt="" loading="lazy" fetchPriority="low" />
       ) : (
         <div className={cx(styles.vplayer, styles['vplayer-empty'])} />
       )}
@@ -199,15 +241,16 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         type="button"
         className={styles.vtap}
         onClick={onTap}
-        aria-label={muted ? t('videos.unmute') : t('videos.paused')}
+        aria-label={paused ? t('videos.play') : t('videos.pause')}
         data-testid="video-tap"
+        data-paused={active && paused ? 'true' : 'false'}
       />
       {burst > 0 && (
         <span key={burst} className={styles.vburst} aria-hidden="true">
           <HeartIcon filled />
         </span>
       )}
-      {active && paused && !muted && !failed && (
+      {active && paused && !failed && (
         <span className={styles.vpaused} aria-hidden="true">
           <PlayIcon />
         </span>
@@ -240,6 +283,19 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         >
           <Avatar user={video.author} size={46} />
         </Link>
+        {me && me.id !== video.author.id && !video.followingAuthor && (
+          <button
+            type="button"
+            className={styles['vrail-follow']}
+            onClick={() => follow.mutate({ params: { handle: video.author.handle } })}
+            disabled={follow.isPending}
+            aria-label={t('videos.followAuthor', { name: video.author.displayName })}
+            title={t('videos.followAuthor', { name: video.author.displayName })}
+            data-testid="video-follow"
+          >
+            <span aria-hidden="true">+</span>
+          </button>
+        )}
         <RailButton
           label={video.likedByMe ? t('videos.unlike') : t('videos.like')}
           count={compactCount(video.likes, lang)}
@@ -258,24 +314,48 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         >
           <CommentIcon />
         </RailButton>
-        <RailButton label={t('videos.share')} count={t('videos.share')} onClick={() => void share()} testId="video-share">
+        <RailButton label={t('videos.share')} count={t('videos.share')} onClick={() => setSharing(true)} testId="video-share">
           <ShareIcon />
         </RailButton>
-        {onDismiss && (
+        <RailButton label={t('watch.title')} count={t('watch.title')} onClick={watchTogether} testId="video-watch-together">
+          <WatchTogetherIcon />
+        </RailButton>
+        {(onDismiss || me?.id !== video.author.id) && (
           <div className={styles.vmore}>
-            <RailButton label={t('videos.notInterested')} count="" onClick={() => setMenu((m) => !m)} testId="video-more" pressed={menu}>
+            <RailButton label={t('chat.more')} count="" onClick={() => setMenu((m) => !m)} testId="video-more" pressed={menu}>
               <MoreIcon />
             </RailButton>
             {menu && (
               <div className={styles.vmenu} role="menu">
-                <button type="button" role="menuitem" onClick={notInterested} data-testid="video-not-interested">
-                  {t('videos.notInterested')}
-                </button>
+                {onDismiss && (
+                  <button type="button" role="menuitem" onClick={notInterested} data-testid="video-not-interested">
+                    {t('videos.notInterested')}
+                  </button>
+                )}
+                {me?.id !== video.author.id && (
+                  <button type="button" role="menuitem" onClick={openReport} data-testid="video-report">
+                    {t('report.action')}
+                  </button>
+                )}
               </div>
             )}
           </div>
         )}
+        {reporting && <ReportSheet surface="video" targetId={video.id} onClose={() => setReporting(false)} />}
       </div>
+
+      {sharing && (
+        <ShareSheet
+          item={{
+            target: { type: 'video', id: video.id },
+            path: `/v/${video.id}`,
+            title: video.caption || video.author.displayName,
+            subtitle: `@${video.author.handle}`,
+            image: video.posterUrl,
+          }}
+          onClose={() => setSharing(false)}
+        />
+      )}
 
       <div className={styles.vinfo}>
         {product && <ProductChip product={product} context={{ surface: 'video', videoId: video.id }} visible={active} />}
@@ -287,12 +367,19 @@ export function VideoSlide({ video, reason, active, near, muted, onMuted, onComm
         </Link>
         {video.caption && (
           <p className={styles.vcaption} data-testid="video-caption">
-            {video.caption}
+            <RichText text={video.caption} linkClassName={styles['vrich-link']} />
           </p>
         )}
         {extraTags.length > 0 && (
           <p className={styles.vtags} data-testid="video-hashtags">
-            {extraTags.map((h) => `#${h}`).join(' ')}
+            {extraTags.map((h, i) => (
+              <Fragment key={h}>
+                {i > 0 && ' '}
+                <Link to={tagPath(h)} className={styles['vrich-link']} data-testid="hashtag-link" data-tag={h}>
+                  #{h}
+                </Link>
+              </Fragment>
+            ))}
           </p>
         )}
         {friends.length > 0 && (

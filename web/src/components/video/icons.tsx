@@ -16,6 +16,14 @@ export const ShareIcon = () => (
     <path d="M14 4v4C7 9 4 13.5 3 19c2.5-3.5 6-5.1 11-5.1V18l7-7-7-7z" />
   </svg>
 );
+/** Watch together: a screen with two viewers. */
+export const WatchTogetherIcon = () => (
+  <svg {...base} fill="currentColor">
+    <path d="M3 4h18v11H3V4zm2 2v7h14V6H5zm5 1.5 4 2.5-4 2.5v-5z" />
+    <circle cx="8" cy="18.5" r="2" />
+    <circle cx="16" cy="18.5" r="2" />
+  </svg>
+);
 export const MoreIcon = () => (
   <svg {...base} fill="currentColor">
     <circle cx="5" cy="12" r="2" />

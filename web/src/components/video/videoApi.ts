@@ -31,11 +31,6 @@ export const videosApi = {
     call(api.shop.recordTouches, { body: { events: [{ productId, kind, surface, surfaceId }] } }).catch(() => undefined),
 };
 
-/** The link a person shares: the single-video page. */
-export function videoUrl(id: string): string {
-  return `${location.origin}/v/${id}`;
-}
-
 /** 1234 → "1.2K" / "1234"; 12345 → "1.2万" in Chinese. */
 export function compactCount(n: number, lang: string): string {
   return new Intl.NumberFormat(lang, { notation: 'compact', maximumFractionDigits: 1 }).format(n);

@@ -11,25 +11,26 @@ import { keyOf, type Pages } from '../../lib/queries.ts';
  */
 
 type Listed = FeedItem | Video;
-const LISTS = [api.feeds.forYou, api.feeds.friends, api.videos.byAuthor] as const;
+const LISTS = [api.feeds.forYou, api.feeds.friends, api.videos.byAuthor, api.search.hashtagVideos] as const;
 
 function isPages(data: unknown): data is Pages<Listed> {
   return typeof data === 'object' && data !== null && 'pages' in data && Array.isArray(data.pages);
 }
 
-function editList(data: unknown, id: string, edit: (v: Video) => Video | null): unknown {
+function editList(data: unknown, id: string | ((v: Video) => boolean), edit: (v: Video) => Video | null): unknown {
   if (!isPages(data)) return data;
+  const match = typeof id === 'string' ? (v: Video) => v.id === id : id;
   let touched = false;
   const pages = data.pages.map((page) => {
     let hit = false;
     const items = page.items.flatMap((it): Listed[] => {
       if ('type' in it) {
-        if (it.type !== 'video' || it.video.id !== id) return [it];
+        if (it.type !== 'video' || !match(it.video)) return [it];
         hit = true;
         const next = edit(it.video);
         return next ? [{ ...it, video: next }] : [];
       }
-      if (it.id !== id) return [it];
+      if (!match(it)) return [it];
       hit = true;
       const next = edit(it);
       return next ? [next] : [];
@@ -44,6 +45,16 @@ function editList(data: unknown, id: string, edit: (v: Video) => Video | null): 
 export function editVideo(client: QueryClient, id: string, edit: (v: Video) => Video | null): void {
   client.setQueryData<Video>(keyOf(api.videos.get, { params: { id } }), (prev) => (prev ? (edit(prev) ?? prev) : prev));
   for (const e of LISTS) client.setQueriesData({ queryKey: [e.path] }, (prev: unknown) => editList(prev, id, edit));
+}
+
+/** After following a creator: every cached video of theirs loses its "+" follow button. */
+export function markFollowing(client: QueryClient, authorId: string): void {
+  const edit = (v: Video): Video => ({ ...v, followingAuthor: true });
+  for (const e of LISTS)
+    client.setQueriesData({ queryKey: [e.path] }, (prev: unknown) => editList(prev, (v) => v.author.id === authorId, edit));
+  client.setQueriesData<Video>({ queryKey: [api.videos.get.path] }, (prev) =>
+    prev && typeof prev === 'object' && 'author' in prev && prev.author.id === authorId ? edit(prev) : prev,
+  );
 }
 
 /** Puts a freshly read video wherever it is cached. */

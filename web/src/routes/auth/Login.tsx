@@ -4,14 +4,18 @@ import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { safeNext } from '../../lib/nav.ts';
+import { runPendingAction } from '../../lib/pending.ts';
 import { useSession } from '../../lib/session.tsx';
 
 export function Login() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { me, login } = useSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const next = safeNext(params.get('next'));
+  // Arriving from "delete my account": say when, and that logging in keeps it.
+  const deletion = params.get('deletion');
+  const deletionAt = deletion && !Number.isNaN(Date.parse(deletion)) ? new Date(deletion) : null;
   const [handle, setHandle] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -25,6 +29,8 @@ export function Login() {
     setError(null);
     try {
       await login({ handle: handle.trim().replace(/^@/, '').toLowerCase(), password });
+      // What they tapped before having an account (a like, a follow) is done before they are back.
+      await runPendingAction();
       void navigate(next, { replace: true });
     } catch (err) {
       setError(err);
@@ -36,6 +42,11 @@ export function Login() {
     <section className="auth">
       <h1>{t('auth.loginTitle')}</h1>
       <p className="muted">{t('auth.loginLead')}</p>
+      {deletionAt && (
+        <p className="error-box" role="status" data-testid="login-deletion-note">
+          {t('rights.deleteScheduled', { time: deletionAt.toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' }) })}
+        </p>
+      )}
       <form onSubmit={(e) => void submit(e)} className="form" data-testid="login-form" noValidate>
         <Field
           id="login-handle"

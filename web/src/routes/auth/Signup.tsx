@@ -4,6 +4,7 @@ import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { safeNext } from '../../lib/nav.ts';
+import { runPendingAction } from '../../lib/pending.ts';
 import { useSession } from '../../lib/session.tsx';
 import { displayNameProblem, handleProblem, passwordProblem } from '../../lib/validate.ts';
 
@@ -40,6 +41,8 @@ export function Signup() {
     setError(null);
     try {
       await signup({ handle, displayName: displayName.trim(), password });
+      // What they tapped before having an account (a like, a follow) is done before they are back.
+      await runPendingAction();
       void navigate(next, { replace: true });
     } catch (err) {
       setError(err);

@@ -1,10 +1,13 @@
+import { ReportSheet } from '../../components/ReportSheet.tsx';
 import { useCallback, useRef, useState, type JSX, type RefObject } from 'react';
-import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, type Card, type Relationship } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { CardSections } from '../../components/CardSections.tsx';
 import { QrCode } from '../../components/QrCode.tsx';
+import { useRequireLogin } from '../../components/share/AuthPrompt.tsx';
+import { ShareSheet } from '../../components/share/ShareSheet.tsx';
 import { CreatorVideos } from '../../components/video/CreatorVideos.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { call } from '../../lib/client.ts';
@@ -94,7 +97,7 @@ function CardView({ card, onRelationship, refresh }: { card: Card; onRelationshi
         <div className="no-capture">
           <Actions card={card} onRelationship={onRelationship} refresh={refresh} />
         </div>
-        {!hidden && <CardSections sections={card.sections} />}
+        {!hidden && <CardSections sections={card.sections} owner={user} />}
         <div className={styles['card-qr']}>
           <QrCode value={card.url} testId="card-qr" />
           <div className={styles['card-qr-text']}>
@@ -106,9 +109,35 @@ function CardView({ card, onRelationship, refresh }: { card: Card; onRelationshi
           </div>
         </div>
       </article>
+      <ShareButton card={card} />
       <SaveImage target={sheet} handle={user.handle} />
       {!hidden && <CreatorVideos handle={user.handle} />}
     </div>
+  );
+}
+
+function ShareButton({ card }: { card: Card }) {
+  const { t, tn } = useI18n();
+  const [open, setOpen] = useState(false);
+  const { user } = card;
+  return (
+    <>
+      <button type="button" className="btn btn-primary btn-block" onClick={() => setOpen(true)} data-testid="card-share">
+        {t('sheet.share')}
+      </button>
+      {open && (
+        <ShareSheet
+          item={{
+            target: { type: 'card', handle: user.handle },
+            path: `/u/${user.handle}`,
+            title: user.displayName,
+            subtitle: `@${user.handle} · ${tn('discover.followers', card.counts.followers)}`,
+            image: user.avatarUrl,
+          }}
+          onClose={() => setOpen(false)}
+        />
+      )}
+    </>
   );
 }
 
@@ -133,10 +162,10 @@ const GRAPH_LISTS = [api.graph.followers, api.graph.following, api.graph.friends
 
 function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship: (r: Relationship) => void; refresh: () => void }) {
   const { t } = useI18n();
-  const navigate = useNavigate();
-  const location = useLocation();
+  const askLogin = useRequireLogin();
   const [busy, setBusy] = useState<Action | null>(null);
   const [confirmBlock, setConfirmBlock] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const queryClient = useQueryClient();
   const [error, setError] = useState<unknown>(null);
   const r = card.relationship;
@@ -164,7 +193,13 @@ function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship
         <button
           type="button"
           className="btn btn-primary"
-          onClick={() => navigate(`/login?next=${encodeURIComponent(location.pathname)}`)}
+          onClick={() =>
+            askLogin({
+              reason: { kind: 'follow', name: card.user.displayName },
+              action: { kind: 'follow', handle },
+              returnTo: `/u/${handle}`,
+            })
+          }
           data-testid="card-login-to-follow"
         >
           {t('card.follow')}
@@ -254,7 +289,17 @@ function Actions({ card, onRelationship, refresh }: { card: Card; onRelationship
             {t('card.block')}
           </button>
         )}
+        <button type="button" className="btn btn-ghost btn-quiet" onClick={() => setReporting(true)} data-testid="card-report">
+          {t('report.action')}
+        </button>
       </div>
+      {reporting && <ReportSheet surface="profile" targetId={card.user.id} onClose={() => setReporting(false)} />}
+      {/* Friends watch together: the DM's + sheet opens on it, to pick a video and send the invitation. */}
+      {r.friends && !r.blocking && !r.blockedBy && (
+        <Link to={`/dm/${handle}?watch=1`} className="btn btn-ghost btn-block" data-testid="card-watch-together">
+          ▶ {t('watch.title')}
+        </Link>
+      )}
       {confirmBlock && (
         <div className="confirm" role="alertdialog" aria-label={t('card.block')} data-testid="card-block-confirm-box">
           <p>{t('card.blockConfirm', { handle })}</p>

@@ -63,6 +63,11 @@ function FriendsList({ embedded = false }: { embedded?: boolean }) {
       <UserList
         handle={me.handle}
         direction="friends"
+        action={(u) => (
+          <Link to={`/dm/${u.handle}?watch=1`} className="btn btn-small btn-ghost" data-testid="friend-watch-together">
+            ▶ {t('watch.title')}
+          </Link>
+        )}
         empty={
           <>
             <p>{t('friends.empty')}</p>

@@ -1,9 +1,11 @@
+import { useEffect, useRef } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { Notification, NotificationPayload, UserSummary } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
+import { LoadMore } from '../../components/LoadMore.tsx';
 import { useI18n, type I18n } from '../../lib/i18n.tsx';
-import { useNotifications, useUnreadCount } from '../../lib/inbox.tsx';
+import { useBadges, useMarkSeen, useNotifications } from '../../lib/inbox.tsx';
 import { timeAgo } from '../../lib/time.ts';
 import { Conversations, MessagesSwitch } from '../messaging/Conversations.tsx';
 
@@ -23,8 +25,9 @@ export function Inbox() {
 
 function Notifications() {
   const { t } = useI18n();
-  const unread = useUnreadCount();
+  const unread = useBadges().notifications;
   const { pages, items, markRead, markAllRead } = useNotifications();
+  const markSeen = useMarkSeen();
   const loading = pages.isPending || pages.isFetchingNextPage;
 
   return (
@@ -51,7 +54,7 @@ function Notifications() {
       {items.length > 0 && (
         <ul className="inbox-list" data-testid="inbox-list">
           {items.map((n) => (
-            <NotificationRow key={n.id} n={n} />
+            <NotificationRow key={n.id} n={n} onSeen={markSeen} />
           ))}
         </ul>
       )}
@@ -60,11 +63,7 @@ function Notifications() {
       {pages.error !== null && (
         <ErrorMessage error={pages.error} onRetry={() => void (pages.data ? pages.fetchNextPage() : pages.refetch())} />
       )}
-      {!loading && !pages.error && pages.hasNextPage && (
-        <button type="button" className="btn btn-ghost btn-block" onClick={() => void pages.fetchNextPage()} data-testid="inbox-load-more">
-          {t('common.loadMore')}
-        </button>
-      )}
+      {!loading && !pages.error && <LoadMore pages={pages} testId="inbox-load-more" />}
     </section>
   );
 }
@@ -102,7 +101,8 @@ function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: 
       };
     case 'dm':
       return {
-        text: t(p.request ? 'inbox.dmRequest' : 'inbox.dm', { name: p.actor.displayName, preview: p.preview }),
+        // Older inboxes only (DMs count in the chats badge now); an image had no text.
+        text: t(p.request ? 'inbox.dmRequest' : 'inbox.dm', { name: p.actor.displayName, preview: p.preview || t('chat.image') }),
         actor: p.actor,
         to: `/dm/${p.actor.handle}`,
       };
@@ -110,15 +110,39 @@ function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: 
       return { text: t('rooms.inbox.live', { name: p.actor.displayName, title: p.title }), actor: p.actor, to: `/r/${p.roomId}` };
     case 'room_invite':
       return { text: t('rooms.inbox.invite', { name: p.actor.displayName, title: p.title }), actor: p.actor, to: `/r/${p.roomId}` };
+    case 'data_export':
+      return { text: t(p.state === 'ready' ? 'inbox.dataReady' : 'inbox.dataFailed'), actor: null, to: '/me/settings/data' };
     default:
       // A kind added to the protocol after this screen: still counted and shown, in general words.
       return { text: t('inbox.generic'), actor: null, to: null };
   }
 }
 
-function NotificationRow({ n }: { n: Notification }) {
+/** A notification counts as read once it has been on screen for a moment, or when it is opened. */
+function NotificationRow({ n, onSeen }: { n: Notification; onSeen: (id: string) => void }) {
   const { t, lang } = useI18n();
   const { text, actor, to } = describe(n.payload, t);
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (n.read || !el || typeof IntersectionObserver === 'undefined') return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const io = new IntersectionObserver(
+      ([entry]) => {
+        if (entry?.isIntersecting) timer ??= setTimeout(() => onSeen(n.id), 600);
+        else if (timer) {
+          clearTimeout(timer);
+          timer = null;
+        }
+      },
+      { threshold: 0.6 },
+    );
+    io.observe(el);
+    return () => {
+      io.disconnect();
+      if (timer) clearTimeout(timer);
+    };
+  }, [n.id, n.read, onSeen]);
   const body = (
     <>
       {actor ? (
@@ -138,9 +162,9 @@ function NotificationRow({ n }: { n: Notification }) {
     </>
   );
   return (
-    <li className={`inbox-item${n.read ? '' : ' unread'}`} data-testid="inbox-item" data-kind={n.payload.kind} data-read={n.read}>
+    <li ref={ref} className={`inbox-item${n.read ? '' : ' unread'}`} data-testid="inbox-item" data-kind={n.payload.kind} data-read={n.read}>
       {to ? (
-        <Link to={to} className="inbox-link">
+        <Link to={to} className="inbox-link" onClick={() => !n.read && onSeen(n.id)}>
           {body}
         </Link>
       ) : (

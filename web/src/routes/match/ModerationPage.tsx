@@ -1,7 +1,9 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { api, type MatchReport } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
+import { LoadMore } from '../../components/LoadMore.tsx';
 import { urlOf } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiPages } from '../../lib/queries.ts';
@@ -26,7 +28,6 @@ export function ModerationPage() {
         .map((x) => (bannedIds.has(x.reported.id) ? { ...x, reportedBanned: true } : x))
     : null;
   const error = pages.isFetching ? null : pages.error;
-  const loadingMore = pages.isFetchingNextPage;
 
   const forbidden = pages.error?.code === 'forbidden';
   if (forbidden) {
@@ -47,6 +48,9 @@ export function ModerationPage() {
       <header className="page-head">
         <h1>{t('moderation.title')}</h1>
         <p className="muted">{t('moderation.lead')}</p>
+        <Link to="/moderation/queue" className="small" data-testid="moderation-all-surfaces">
+          {t('mod.allSurfaces')}
+        </Link>
       </header>
       <div className="segmented" role="tablist">
         {STATUSES.map((s) => (
@@ -82,11 +86,7 @@ export function ModerationPage() {
           />
         ))}
       </ul>
-      {pages.hasNextPage && (
-        <button type="button" className="btn btn-ghost" disabled={loadingMore} onClick={() => void pages.fetchNextPage()}>
-          {loadingMore ? t('common.loading') : t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore pages={pages} testId="moderation-more" />
     </section>
   );
 }

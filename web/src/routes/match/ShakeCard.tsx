@@ -84,8 +84,9 @@ export function ShakeCard({
         <OptIn
           compact
           moderator={false}
-          lead="shake.optInLead"
-          submitLabel="shake.optInCall"
+          // The person answering a ring is not dialling anyone: their words say so.
+          lead={incoming ? 'shake.optInLeadAnswer' : 'shake.optInLead'}
+          submitLabel={incoming ? 'shake.optInAnswer' : 'shake.optInCall'}
           testId="shake-optin"
           onCancel={onCancelOptIn}
           onDone={onOptedIn}

@@ -4,7 +4,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { Banned } from './MatchStatus.tsx';
 import { ShakeCall } from './ShakeCall.tsx';
 import { ShakeCard } from './ShakeCard.tsx';
-import { ShakeZone } from './ShakeZone.tsx';
+import { hasShakeSensor, ShakeZone } from './ShakeZone.tsx';
 import { useShake } from './useShake.ts';
 import styles from './ShakePage.module.css';
 
@@ -47,7 +47,7 @@ export function ShakePage() {
     <section className={`${styles.page} stack`} data-testid="shake-page">
       <header className="page-head">
         <h1>{t('shake.title')}</h1>
-        <p className="muted">{t('shake.lead')}</p>
+        <p className="muted">{t(hasShakeSensor() ? 'shake.lead' : 'shake.leadDesktop')}</p>
       </header>
 
       {call?.source === 'shake' && (

@@ -2,6 +2,11 @@ import { useI18n } from '../../lib/i18n.tsx';
 import type { Motion } from './useShakeMotion.ts';
 import styles from './ShakePage.module.css';
 
+/** A phone held in the hand (coarse pointer) can be shaken; a desktop with a mouse cannot. */
+export function hasShakeSensor(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+}
+
 /** The big shake button, "looking" while a shake waits for a partner, and the motion sensor's state. */
 export function ShakeZone({
   looking,
@@ -41,7 +46,7 @@ export function ShakeZone({
         </button>
       )}
       {motion === 'denied' && <p className="muted small">{t('shake.motionDenied')}</p>}
-      {motion === 'listening' && <p className="muted small">{t('shake.hint')}</p>}
+      {motion === 'listening' && <p className="muted small">{t(hasShakeSensor() ? 'shake.hint' : 'shake.hintDesktop')}</p>}
     </div>
   );
 }

@@ -1,9 +1,11 @@
-import type { ReactElement } from 'react';
+import { lazy, type ReactElement } from 'react';
 import { Route } from 'react-router-dom';
 import { RequireAuth } from '../../components/RequireAuth.tsx';
-import { MatchPage } from './MatchPage.tsx';
-import { ModerationPage } from './ModerationPage.tsx';
-import { ShakePage } from './ShakePage.tsx';
+
+// Each screen is its own chunk, downloaded when it is first opened (App's Suspense shows the loading line).
+const MatchPage = lazy(() => import('./MatchPage.tsx').then((m) => ({ default: m.MatchPage })));
+const ModerationPage = lazy(() => import('./ModerationPage.tsx').then((m) => ({ default: m.ModerationPage })));
+const ShakePage = lazy(() => import('./ShakePage.tsx').then((m) => ({ default: m.ShakePage })));
 
 /** 连线 (`/match`), shake (`/shake`) and the moderators' review of their reports (`/moderation`). */
 export const matchRoutes: ReactElement[] = [

@@ -59,4 +59,19 @@ describe('edit profile', () => {
     expect(screen.queryByText('Profile saved')).not.toBeInTheDocument();
     expect(screen.getByLabelText('Bio')).toHaveValue('New bio');
   });
+
+  test('leaving search: unticking "find me in search" sends that setting', async () => {
+    const server = fakeServer()
+      .on(api.accounts.session, () => session(me()))
+      .on(api.accounts.updateMe, ({ body }) => me({ discoverable: body.discoverable ?? true }));
+    const { user } = renderApp('/me/edit');
+
+    const box = await screen.findByRole('checkbox', { name: /Let people find me in search/ });
+    expect(box).toBeChecked();
+    await user.click(box);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByRole('status')).toHaveTextContent('Profile saved');
+    expect(server.callsTo(api.accounts.updateMe).map((c) => (c.body as { discoverable?: boolean }).discoverable)).toEqual([false]);
+  });
 });

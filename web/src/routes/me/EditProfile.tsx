@@ -162,6 +162,7 @@ function ProfileForm({ me }: { me: Me }) {
   const changed = useProfileChanged();
   const [displayName, setDisplayName] = useState(me.displayName);
   const [bio, setBio] = useState(me.bio);
+  const [discoverable, setDiscoverable] = useState(me.discoverable);
   const nextKey = useRef(me.links.length);
   const [links, setLinks] = useState<LinkDraft[]>(() => me.links.map((l, i) => ({ key: i, label: l.label, url: l.url })));
   const [touched, setTouched] = useState(false);
@@ -193,6 +194,8 @@ function ProfileForm({ me }: { me: Me }) {
         displayName: displayName.trim(),
         bio,
         links: links.map((l) => ({ label: l.label.trim(), url: l.url.trim() })),
+        // Sent only when changed: the rest of the form is saved as a whole, this setting is a switch.
+        ...(discoverable !== me.discoverable ? { discoverable } : {}),
       },
     });
   };
@@ -270,6 +273,21 @@ function ProfileForm({ me }: { me: Me }) {
           </button>
         )}
       </fieldset>
+      <label className={styles.check}>
+        <input
+          type="checkbox"
+          checked={discoverable}
+          onChange={(e) => setDiscoverable(e.target.checked)}
+          aria-describedby="profile-discoverable-hint"
+          data-testid="profile-discoverable"
+        />
+        <span>
+          {t('search.discoverable')}
+          <span id="profile-discoverable-hint" className="field-hint muted">
+            {t('search.discoverableHint')}
+          </span>
+        </span>
+      </label>
       {touched && bioProblem && <p className="field-problem">{t(bioProblem)}</p>}
       {error !== null && <ErrorMessage error={error} testId="profile-error" />}
       {saved && (

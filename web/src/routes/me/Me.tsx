@@ -69,8 +69,28 @@ export function Me() {
           <span>{t('me.editProfile')}</span>
           <ChevronIcon />
         </Link>
+        <Link to="/me/notifications" className="menu-item" data-testid="me-notifications">
+          <span>{t('push.settings')}</span>
+          <ChevronIcon />
+        </Link>
+        <Link to="/me/safety" className="menu-item" data-testid="me-safety">
+          <span>{t('safety.link')}</span>
+          <ChevronIcon />
+        </Link>
         <Link to="/me/password" className="menu-item" data-testid="me-password">
           <span>{t('me.changePassword')}</span>
+          <ChevronIcon />
+        </Link>
+        <Link to="/me/settings/privacy" className="menu-item" data-testid="me-privacy">
+          <span>{t('rights.privacy')}</span>
+          <ChevronIcon />
+        </Link>
+        <Link to="/me/settings/data" className="menu-item" data-testid="me-data">
+          <span>{t('rights.data')}</span>
+          <ChevronIcon />
+        </Link>
+        <Link to="/me/settings/delete" className="menu-item" data-testid="me-delete">
+          <span>{t('rights.delete')}</span>
           <ChevronIcon />
         </Link>
         <div className="menu-item">

@@ -1,11 +1,12 @@
 import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { api, type DmThread, type Group } from '@tremolo/protocol';
+import { previewText } from '../../components/chat/preview.ts';
 import { Avatar } from '../../components/Avatar.tsx';
 import { PinIcon } from '../../components/chat/FanBadge.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
-import { useUnreadCount } from '../../lib/inbox.tsx';
+import { useBadges } from '../../lib/inbox.tsx';
 import { useApiQuery } from '../../lib/queries.ts';
 import { timeAgo } from '../../lib/time.ts';
 import styles from '../../components/chat/chat.module.css';
@@ -14,7 +15,7 @@ import { cx } from '../../lib/cx.ts';
 /** Chats / Notifications, at the top of the Messages tab. */
 export function MessagesSwitch({ active }: { active: 'chats' | 'notifications' }) {
   const { t } = useI18n();
-  const unread = useUnreadCount();
+  const { notifications, chats } = useBadges();
   return (
     <nav className={cx('segmented', styles['segmented-2'])} aria-label={t('nav.messages')} data-testid="messages-switch">
       <Link
@@ -24,6 +25,11 @@ export function MessagesSwitch({ active }: { active: 'chats' | 'notifications' }
         data-testid="messages-tab-chats"
       >
         {t('msg.tabChats')}
+        {chats > 0 && (
+          <span className={styles['seg-count']} data-testid="messages-chats-count" aria-label={t('msg.chatsUnread', { count: chats })}>
+            {chats > 99 ? '99+' : chats}
+          </span>
+        )}
       </Link>
       <Link
         to="/inbox"
@@ -32,7 +38,11 @@ export function MessagesSwitch({ active }: { active: 'chats' | 'notifications' }
         data-testid="messages-tab-notifications"
       >
         {t('msg.tabNotifications')}
-        {unread > 0 && <span className={styles['seg-count']}>{unread > 99 ? '99+' : unread}</span>}
+        {notifications > 0 && (
+          <span className={styles['seg-count']} data-testid="messages-notifications-count">
+            {notifications > 99 ? '99+' : notifications}
+          </span>
+        )}
       </Link>
     </nav>
   );
@@ -87,12 +97,14 @@ export function Conversations() {
                   <Avatar user={r.thread.peer} size={48} />
                   <span className="inbox-text">
                     <span className={styles['conv-name']}>
-                      {r.thread.peer.displayName}
+                      {r.thread.peer.deleted ? t('rights.deletedUser') : r.thread.peer.displayName}
                       {(r.thread.status === 'request_received' || r.thread.status === 'ignored') && (
                         <span className={cx('pill', styles['conv-tag'])}>{t('msg.requestTag')}</span>
                       )}
                     </span>
-                    <span className={cx('muted', 'small', styles['conv-preview'])}>{r.thread.preview ?? t('msg.noMessagesYet')}</span>
+                    <span className={cx('muted', 'small', styles['conv-preview'])} data-testid="conversation-preview">
+                      {r.thread.preview ? previewText(r.thread.preview, t) : t('msg.noMessagesYet')}
+                    </span>
                   </span>
                   <span className={styles['conv-side']}>
                     {r.at && <time className="muted small">{timeAgo(r.at, lang)}</time>}

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, type DmThread } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
+import { sendWatchInvite } from '../../components/watch/watchInvite.ts';
+import { call } from '../../lib/client.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useChannelChat, useChatSnapshot, type Conversation, type Person } from '../../lib/chat.ts';
 import { useErrorText } from '../../lib/errors.ts';
@@ -41,6 +43,8 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
   const conversation = useMemo((): Conversation => ({ type: 'dm', handle: peer.handle }), [peer.handle]);
   const chat = useChannelChat(realtime, thread.channel, conversation, me?.id ?? null, thread.lastReadSeq);
   const snap = useChatSnapshot(chat);
+  // What the server said when the thread was (re)read; later reads arrive live as `dm_read` events.
+  useEffect(() => chat?.seedPeerRead(thread.peerLastReadSeq), [chat, thread.peerLastReadSeq]);
   // Only read for the relationship (a block either way); without it the chat works as usual.
   const card = useApiQuery(api.cards.card, { params: { handle: peer.handle } }).data ?? null;
 
@@ -74,6 +78,17 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
   };
 
   const used = thread.status === 'request_sent' && thread.requestAllowance === 0;
+  // `?watch=1` (a "Watch together" button on a card or the friends list): open the sheet on it.
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const startWatch = useCallback(
+    async (videoId: string) => {
+      const party = await call(api.watch.create, { body: { videoIds: [videoId] } });
+      await sendWatchInvite(realtime, peer.handle, party.id);
+      void navigate(party.link);
+    },
+    [realtime, peer.handle, navigate],
+  );
   const env: ChatEnv = {
     kind: 'dm',
     surfaceId: thread.channel,
@@ -82,6 +97,7 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
     isAdmin: false,
     shareHandles: [...new Set([me?.handle ?? '', peer.handle])].filter(Boolean),
     readOnly: used ? t('dm.requestUsed', { name: peer.displayName }) : null,
+    watchTogether: { openAtStart: params.get('watch') === '1', onStart: startWatch },
   };
 
   return (
@@ -94,7 +110,7 @@ function DmChat({ thread, onThread, refresh }: { thread: DmThread; onThread: (t:
           <Avatar user={peer} size={38} />
           <span className={styles['chat-head-text']}>
             <h1 className={styles['chat-title']} data-testid="dm-name">
-              {peer.displayName}
+              {peer.deleted ? t('rights.deletedUser') : peer.displayName}
             </h1>
             <span className="muted small">@{peer.handle}</span>
           </span>

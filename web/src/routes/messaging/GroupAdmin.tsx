@@ -5,6 +5,7 @@ import { api, type Group as GroupT, type ModerateBody } from '@tremolo/protocol'
 import { Avatar } from '../../components/Avatar.tsx';
 import { FanBadge, RoleTag } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { LoadMore } from '../../components/LoadMore.tsx';
 import { ApiError } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiPages } from '../../lib/queries.ts';
@@ -127,7 +128,7 @@ function useMemberList(groupId: string, status: 'member' | 'pending') {
   return {
     items,
     error: pages.data || pages.isFetching ? null : pages.error,
-    more: pages.hasNextPage && !pages.isFetchingNextPage ? () => void pages.fetchNextPage() : null,
+    pages,
     reload: () => void pages.refetch(),
   };
 }
@@ -288,11 +289,7 @@ function Members({ group }: { group: GroupT }) {
           );
         })}
       </ul>
-      {list.more && (
-        <button type="button" className="btn btn-ghost btn-block" onClick={list.more}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore pages={list.pages} testId="admin-members-more" />
       {error !== null && <ErrorMessage error={error} testId="admin-member-error" />}
     </div>
   );

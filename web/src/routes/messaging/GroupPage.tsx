@@ -5,6 +5,7 @@ import { api, type Group } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
 import { DropCouponSheet, useCouponBook } from '../../components/chat/CouponDrop.tsx';
+import { JoinBlockedNote } from '../../components/chat/JoinBlocked.tsx';
 import { FanBadge, PinIcon, TicketIcon } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useChannelChat, useChatSnapshot, useGroupMembers, type Conversation, type Person } from '../../lib/chat.ts';
@@ -32,11 +33,11 @@ export function GroupPage() {
   }
   if (!group) return <Loading testId="group-loading" />;
   if (group.me?.status === 'member') return <GroupChat group={group} refresh={refresh} />;
-  return <GroupLobby group={group} onJoined={onJoined} />;
+  return <GroupLobby group={group} onJoined={onJoined} onFollowed={refresh} />;
 }
 
 function GroupHead({ group, children }: { group: Group; children?: ReactNode }) {
-  const { tn } = useI18n();
+  const { t, tn } = useI18n();
   return (
     <header className={styles['chat-head']} data-testid="group-head">
       <Link to="/inbox?tab=chats" className={styles['chat-back']} aria-label="←">
@@ -49,6 +50,13 @@ function GroupHead({ group, children }: { group: Group; children?: ReactNode }) 
         </h1>
         <span className="muted small" data-testid="group-members">
           {tn('msg.membersCount', group.members)}
+          {group.me?.status === 'member' && group.me.role !== 'owner' && (
+            // A member's own standing with the creator, where they talk to the other fans.
+            <span data-testid="group-my-level" data-level={group.me.fanLevel} title={t('group.yourLevel', { level: group.me.fanLevel })}>
+              {' · '}
+              <FanBadge level={group.me.fanLevel} />
+            </span>
+          )}
         </span>
       </div>
       {children}
@@ -57,7 +65,7 @@ function GroupHead({ group, children }: { group: Group; children?: ReactNode }) 
 }
 
 /** Not a member (yet): the group's card with the way in. */
-function GroupLobby({ group, onJoined }: { group: Group; onJoined: (g: Group) => void }) {
+function GroupLobby({ group, onJoined, onFollowed }: { group: Group; onJoined: (g: Group) => void; onFollowed: () => void }) {
   const { t } = useI18n();
   const { me } = useSession();
   const navigate = useNavigate();
@@ -105,9 +113,19 @@ function GroupLobby({ group, onJoined }: { group: Group; onJoined: (g: Group) =>
           <>
             <p className="muted small">{t('group.notMember')}</p>
             {blocked && !invite && (
-              <p className="note" data-testid="group-join-blocked">
-                {blocked}
-              </p>
+              <div data-testid="group-join-blocked">
+                {group.me?.joinBlocked ? (
+                  <JoinBlockedNote
+                    code={group.me.joinBlocked}
+                    owner={group.owner}
+                    minFanLevel={group.minFanLevel}
+                    myLevel={group.me.fanLevel}
+                    onFollowed={onFollowed}
+                  />
+                ) : (
+                  <p className="note">{blocked}</p>
+                )}
+              </div>
             )}
             <button
               type="button"
@@ -120,7 +138,7 @@ function GroupLobby({ group, onJoined }: { group: Group; onJoined: (g: Group) =>
             </button>
           </>
         )}
-        {error !== null && <ErrorMessage error={error} testId="group-join-error" />}
+        {error !== null && <ErrorMessage error={error} testId="group-join-error" overrides={{ forbidden: 'group.joinRefused' }} />}
       </div>
     </section>
   );
@@ -134,8 +152,9 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
   const chat = useChannelChat(realtime, group.channel, conversation, me?.id ?? null, group.me?.lastReadSeq ?? 0);
   const snap = useChatSnapshot(chat);
   const { people: members } = useGroupMembers(group.id, true, snap.systemTick);
-  const coupons = useCouponBook(group.owner.handle);
+  const coupons = useCouponBook(group.owner.handle, me?.id === group.owner.id);
   const [dropping, setDropping] = useState(false);
+  const [announcementOpen, setAnnouncementOpen] = useState(false);
   const [leaving, setLeaving] = useState(false);
   const leaveGroup = useApiMutation(api.groups.leave, {
     invalidates: [api.groups.mine, api.groups.get],
@@ -241,14 +260,21 @@ function GroupChat({ group, refresh }: { group: Group; refresh: () => void }) {
       </GroupHead>
       {leaveGroup.error !== null && <ErrorMessage error={leaveGroup.error} />}
       {group.announcement && (
-        <div className={styles['chat-announcement']} data-testid="group-announcement">
+        // One line until tapped open, so a long announcement never pushes the chat off a phone screen.
+        <button
+          type="button"
+          className={cx(styles['chat-announcement'], !announcementOpen && styles['chat-announcement-closed'])}
+          onClick={() => setAnnouncementOpen((o) => !o)}
+          aria-expanded={announcementOpen}
+          data-testid="group-announcement"
+        >
           <span className={styles['chat-announcement-tag']}>
             <PinIcon /> {t('chat.announcement')}
           </span>
           <span className={styles['chat-announcement-text']} data-testid="group-announcement-text">
             {group.announcement}
           </span>
-        </div>
+        </button>
       )}
       {chat ? <ChatView chat={chat} snap={snap} env={env} /> : <Loading testId="chat-loading" />}
       {dropping && (

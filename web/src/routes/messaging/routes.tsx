@@ -1,10 +1,12 @@
-import type { ReactElement } from 'react';
+import { lazy, type ReactElement } from 'react';
 import { Route } from 'react-router-dom';
 import { RequireAuth } from '../../components/RequireAuth.tsx';
-import { DmPage } from './DmPage.tsx';
-import { GroupAdmin } from './GroupAdmin.tsx';
-import { GroupPage } from './GroupPage.tsx';
-import { NewGroup } from './NewGroup.tsx';
+
+// Each screen is its own chunk, downloaded when it is first opened (App's Suspense shows the loading line).
+const DmPage = lazy(() => import('./DmPage.tsx').then((m) => ({ default: m.DmPage })));
+const GroupAdmin = lazy(() => import('./GroupAdmin.tsx').then((m) => ({ default: m.GroupAdmin })));
+const GroupPage = lazy(() => import('./GroupPage.tsx').then((m) => ({ default: m.GroupPage })));
+const NewGroup = lazy(() => import('./NewGroup.tsx').then((m) => ({ default: m.NewGroup })));
 
 /** The messaging screens' routes, mounted by App inside <Routes>. */
 export const messagingRoutes: ReactElement[] = [

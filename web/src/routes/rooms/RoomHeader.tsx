@@ -1,5 +1,9 @@
+import { useState } from 'react';
 import type { Room, RoomState } from '@tremolo/protocol';
 import { useI18n } from '../../lib/i18n.tsx';
+import { useSession } from '../../lib/session.tsx';
+import { ReportSheet } from '../../components/ReportSheet.tsx';
+import { ShareSheet } from '../../components/share/ShareSheet.tsx';
 import { CoverEditor } from './CoverUpload.tsx';
 import { cx } from './cx.ts';
 import styles from './RoomHeader.module.css';
@@ -9,6 +13,9 @@ import shared from './shared.module.css';
 export function RoomHeader({ room, state }: { room: Room; state: RoomState }) {
   const { t, tn } = useI18n();
   const live = state.status === 'live';
+  const [sharing, setSharing] = useState(false);
+  const [reporting, setReporting] = useState(false);
+  const { me } = useSession();
   return (
     <header className={styles.head}>
       <div className={styles.title}>
@@ -18,7 +25,28 @@ export function RoomHeader({ room, state }: { room: Room; state: RoomState }) {
       <div className={`${styles.counts} small`}>
         <span data-testid="room-viewers">{tn('rooms.viewers', state.viewers)}</span>
         <span data-testid="room-hearts">♥ {state.hearts}</span>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => setSharing(true)} data-testid="room-share">
+          {t('sheet.share')}
+        </button>
+        {me && me.id !== room.host.id && (
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => setReporting(true)} data-testid="room-report">
+            {t('report.action')}
+          </button>
+        )}
       </div>
+      {reporting && <ReportSheet surface="room" targetId={room.id} onClose={() => setReporting(false)} />}
+      {sharing && (
+        <ShareSheet
+          item={{
+            target: { type: 'room', id: room.id },
+            path: room.link,
+            title: room.title,
+            subtitle: t('room.hostedBy', { name: room.host.displayName }),
+            image: room.coverUrl,
+          }}
+          onClose={() => setSharing(false)}
+        />
+      )}
     </header>
   );
 }

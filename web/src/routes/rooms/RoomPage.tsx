@@ -10,6 +10,7 @@ import { RoomBar, RoomInvited, RoomMediaProblem } from './RoomControls.tsx';
 import { RoomHeader, RoomScheduled } from './RoomHeader.tsx';
 import { RoomStageOverlay } from './RoomStageOverlay.tsx';
 import { RoomSummaryView } from './RoomSummaryView.tsx';
+import { BroadcastPlayer } from './BroadcastPlayer.tsx';
 import { Stage } from './Stage.tsx';
 import { useRoom } from './useRoom.ts';
 import { useRoomActions } from './useRoomActions.ts';
@@ -62,18 +63,29 @@ export function RoomPage() {
   const unmuteAll = () => {
     a.unblockSound();
     m.resumeAudio();
-    for (const v of document.querySelectorAll<HTMLVideoElement>('[data-testid="room-stage"] video')) void v.play().catch(() => undefined);
+    for (const v of document.querySelectorAll<HTMLVideoElement>('[data-testid="room-stage"] video, [data-testid="room-broadcast"] video'))
+      void v.play().catch(() => undefined);
   };
   const menuFor = (s: StageMember) => (isHost && s.user.id !== myId ? <GuestMenu roomId={id} member={s} /> : null);
   const sendChat = (text: string) => (realtime ? realtime.publish(r.channel, newCid(), { kind: 'chat', text }) : null);
   const blocked = a.soundBlocked;
+  const overlay = (
+    <RoomStageOverlay
+      danmaku={cheer.danmaku}
+      floating={cheer.floating}
+      people={r.people}
+      soundBlocked={blocked}
+      onTapForSound={unmuteAll}
+    />
+  );
 
   return (
     <section
-      className={shared.page}
+      className={`${shared.page} wide`}
       data-testid="room-page"
       data-room={room.id}
       data-role={me.role}
+      data-media={m.broadcast ? 'broadcast' : 'webrtc'}
       data-version={state.version}
       data-resyncs={r.resyncs}
     >
@@ -82,25 +94,21 @@ export function RoomPage() {
 
       <div className={styles.main}>
         <div className={styles.stageWrap}>
-          <Stage
-            stage={state.stage}
-            media={m.media}
-            speaking={m.speaking}
-            focused={m.focused}
-            onFocus={m.setFocused}
-            fanLevels={r.fanLevels}
-            muted={blocked}
-            menuFor={menuFor}
-            overlay={
-              <RoomStageOverlay
-                danmaku={cheer.danmaku}
-                floating={cheer.floating}
-                people={r.people}
-                soundBlocked={blocked}
-                onTapForSound={unmuteAll}
-              />
-            }
-          />
+          {m.broadcast ? (
+            <BroadcastPlayer roomId={room.id} tiles={state.stage.filter((s) => s.publishing).length} muted={blocked} overlay={overlay} />
+          ) : (
+            <Stage
+              stage={state.stage}
+              media={m.media}
+              speaking={m.speaking}
+              focused={m.focused}
+              onFocus={m.setFocused}
+              fanLevels={r.fanLevels}
+              muted={blocked}
+              menuFor={menuFor}
+              overlay={overlay}
+            />
+          )}
           {state.stage.length === 0 && <p className="muted small">{t('rooms.emptyStage')}</p>}
           {mine && <RoomMediaProblem problem={m.problem} publishError={m.publishError !== null} onRetry={m.retry} />}
           <RoomBar

@@ -1,9 +1,12 @@
-import type { ReactElement } from 'react';
+import { lazy, type ReactElement } from 'react';
 import { Route } from 'react-router-dom';
 import { RequireAuth } from '../../components/RequireAuth.tsx';
-import { NewRoom } from './NewRoom.tsx';
-import { RoomPage } from './RoomPage.tsx';
-import { RoomsHome } from './RoomsHome.tsx';
+
+// Each screen is its own chunk, downloaded when it is first opened (App's Suspense shows the loading line).
+const NewRoom = lazy(() => import('./NewRoom.tsx').then((m) => ({ default: m.NewRoom })));
+const RoomVisitor = lazy(() => import('../../components/share/VisitorInvite.tsx').then((m) => ({ default: m.RoomVisitor })));
+const RoomPage = lazy(() => import('./RoomPage.tsx').then((m) => ({ default: m.RoomPage })));
+const RoomsHome = lazy(() => import('./RoomsHome.tsx').then((m) => ({ default: m.RoomsHome })));
 
 /**
  * Friends chat rooms (朋友聊天室), mounted by App inside <Routes>. `/r/<id>` is the link people
@@ -32,7 +35,7 @@ export const roomsRoutes: ReactElement[] = [
     key="room"
     path="/r/:id"
     element={
-      <RequireAuth>
+      <RequireAuth visitor={<RoomVisitor />}>
         <RoomPage />
       </RequireAuth>
     }

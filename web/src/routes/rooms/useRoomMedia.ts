@@ -24,6 +24,13 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
   const id = room?.id ?? '';
   const live = state?.status === 'live';
   const onStage = !!me && me.canPublish && live;
+  // The server decides: where the audience watches the broadcast, only the stage receives over
+  // WebRTC. Going on or off the stage switches between the two without a reload.
+  const watchBroadcast = live && !!room?.media.broadcast && !onStage;
+  // A new epoch: the room's media started over on another server and every connection is gone.
+  const epoch = state?.mediaEpoch ?? 0;
+  const epochRef = useRef(epoch);
+  epochRef.current = epoch;
   const [local, setLocal] = useState<MediaStream | null>(null);
   const [problem, setProblem] = useState<MediaProblem | null>(null);
   const [publishError, setPublishError] = useState<unknown>(null);
@@ -34,6 +41,10 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
   const [speaker, setSpeaker] = useState<string | null>(null);
   const [subscribeError, setSubscribeError] = useState<unknown>(null);
   const publisherRef = useRef<Publisher | null>(null);
+  // The server has shown this publisher as sending; if it later says I am not, the SFU dropped it.
+  const sawPublishing = useRef(false);
+  // Set when the server already dropped my connection: the restart must not unpublish the new one.
+  const droppedByServer = useRef(false);
   const subscriberRef = useRef<Subscriber | null>(null);
   const meterRef = useRef<SpeakingMeter | null>(null);
   const lead = useRef<{ id: string; since: number } | null>(null);
@@ -47,6 +58,8 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
     if (!onStage || !ready) return;
     let cancelled = false;
     let pub: Publisher | null = null;
+    const startedIn = epoch;
+    sawPublishing.current = false;
     setProblem(null);
     setPublishError(null);
     Publisher.open().then(
@@ -76,16 +89,36 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
       cancelled = true;
       if (pub) {
         pub.close();
-        void call(api.rooms.unpublish, { params: { id } }).catch(() => undefined);
+        // After a media restart the server holds nothing of mine; an unpublish now could only
+        // race the new publish.
+        if (epochRef.current === startedIn && !droppedByServer.current)
+          void call(api.rooms.unpublish, { params: { id } }).catch(() => undefined);
       }
+      droppedByServer.current = false;
       publisherRef.current = null;
       setLocal(null);
       if (import.meta.env.MODE === 'test' && window.__room) window.__room.publisher = null;
     };
-  }, [onStage, ready, id, attempt]);
+  }, [onStage, ready, id, attempt, epoch]);
+
+  const mine = state?.stage.find((m) => m.user.id === myId) ?? null;
+  // The SFU may drop my sending connection (say it missed consent checks on a starved machine)
+  // while my browser still thinks it sends: the server then shows me not publishing. I publish
+  // again at once instead of staying dark for everyone.
+  const serverSaysPublishing = mine?.publishing ?? null;
+  useEffect(() => {
+    if (!onStage || !publisherRef.current || serverSaysPublishing === null) return;
+    if (serverSaysPublishing) {
+      sawPublishing.current = true;
+      return;
+    }
+    if (!sawPublishing.current) return;
+    sawPublishing.current = false;
+    droppedByServer.current = true;
+    setAttempt((a) => a + 1);
+  }, [serverSaysPublishing, onStage]);
 
   // My own switches follow what my tile says (the state is the truth after a reconnect).
-  const mine = state?.stage.find((m) => m.user.id === myId) ?? null;
   useEffect(() => {
     const p = publisherRef.current;
     if (!p || !mine) return;
@@ -95,7 +128,8 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
 
   // Receiving: one connection, renegotiated whenever the set of publishing people changes.
   useEffect(() => {
-    if (!ready || !live) return;
+    if (!ready || !live || watchBroadcast) return;
+    const startedIn = epoch;
     const sub = new Subscriber(
       ice.current,
       {
@@ -116,10 +150,10 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
       sub.close();
       subscriberRef.current = null;
       setFeeds(new Map());
-      void call(api.rooms.unsubscribe, { params: { id } }).catch(() => undefined);
+      if (epochRef.current === startedIn) void call(api.rooms.unsubscribe, { params: { id } }).catch(() => undefined);
       if (import.meta.env.MODE === 'test' && window.__room) window.__room.subscriber = null;
     };
-  }, [ready, live, id]);
+  }, [ready, live, id, epoch, watchBroadcast]);
 
   const publishing = useMemo(
     () =>
@@ -132,7 +166,7 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
   );
   useEffect(() => {
     subscriberRef.current?.want(publishing ? publishing.split(',') : []);
-  }, [publishing, ready, live]);
+  }, [publishing, ready, live, epoch, watchBroadcast]);
 
   // Speaking: levels of every received audio track and of my own microphone.
   useEffect(() => {
@@ -186,5 +220,17 @@ export function useRoomMedia(room: Room | null, state: RoomState | null, me: Roo
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   const resumeAudio = useCallback(() => meterRef.current?.resume(), []);
 
-  return { media, speaking, focused, setFocused, problem, publishError, subscribeError, retry, resumeAudio, local };
+  return {
+    media,
+    speaking,
+    focused,
+    setFocused,
+    problem,
+    publishError,
+    subscribeError,
+    retry,
+    resumeAudio,
+    local,
+    broadcast: watchBroadcast,
+  };
 }

@@ -6,6 +6,7 @@ import { Avatar } from '../../components/Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { CouponTicket } from '../../components/shop/CouponTicket.tsx';
 import { ProductCard } from '../../components/shop/ProductCard.tsx';
+import { StoreScoreBadge } from '../../components/shop/Stars.tsx';
 import { settledError, useShopCoupons } from '../../components/shop/util.ts';
 import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
@@ -15,6 +16,7 @@ import { useSession } from '../../lib/session.tsx';
 import { BuyerNav, optionsText } from './common.tsx';
 import { Stepper } from './ProductPage.tsx';
 import styles from '../../components/shop/shop.module.css';
+import { ShopSearch } from '../search/ShopSearch.tsx';
 import { cx } from '../../lib/cx.ts';
 
 /** My carts, one per seller, each checked out on its own. */
@@ -183,6 +185,7 @@ export function StorePage() {
           </Link>
         </span>
       </div>
+      {s.score && <StoreScoreBadge score={s.score} detailed />}
       {s.description && <p className={styles['pre-wrap']}>{s.description}</p>}
       {coupons.data && coupons.data.items.length > 0 && (
         <section className="stack-tight" data-testid="store-coupons">
@@ -193,14 +196,16 @@ export function StorePage() {
         </section>
       )}
       <h2 className="section-title">{t('shop.products')}</h2>
-      {productsError && <ErrorMessage error={productsError} onRetry={() => void products.refetch()} />}
-      {!products.data && !productsError && <Loading />}
-      {products.data && products.data.items.length === 0 && <Empty>{t('shop.noProductsYet')}</Empty>}
-      <div className={styles['pcard-grid']}>
-        {products.data?.items.map((p) => (
-          <ProductCard key={p.id} card={p} via={{ surface: 'profile', surfaceId: s.seller.id }} />
-        ))}
-      </div>
+      <ShopSearch shop={s}>
+        {productsError && <ErrorMessage error={productsError} onRetry={() => void products.refetch()} />}
+        {!products.data && !productsError && <Loading />}
+        {products.data && products.data.items.length === 0 && <Empty>{t('shop.noProductsYet')}</Empty>}
+        <div className={styles['pcard-grid']}>
+          {products.data?.items.map((p) => (
+            <ProductCard key={p.id} card={p} via={{ surface: 'profile', surfaceId: s.seller.id }} />
+          ))}
+        </div>
+      </ShopSearch>
     </section>
   );
 }

@@ -8,10 +8,11 @@ import { clock, useNow } from '../../components/shop/live.ts';
 import { newKey } from '../../components/shop/util.ts';
 import { ApiError } from '../../lib/api.ts';
 import { call } from '../../lib/client.ts';
-import { useI18n } from '../../lib/i18n.tsx';
+import { isMessageKey, useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
 import { timeAgo } from '../../lib/time.ts';
 import { optionsText, StatusPill } from './common.tsx';
+import { OrderReviews } from './reviews/OrderReviews.tsx';
 import styles from '../../components/shop/shop.module.css';
 import { cx } from '../../lib/cx.ts';
 
@@ -31,6 +32,10 @@ export function OrderView({
 }) {
   const { t, lang } = useI18n();
   const money = (n: number) => formatMoney(n, order.currency, lang);
+  const failureText = (reason: string) => {
+    const key = `shop.payFail.${reason}`;
+    return isMessageKey(key) ? t(key) : t('shop.payFail.other');
+  };
   const other = role === 'buyer' ? order.seller : order.buyer;
   return (
     <article className="order panel stack-tight" data-testid="order" data-order-id={order.id} data-status={order.status}>
@@ -90,8 +95,12 @@ export function OrderView({
         </p>
       )}
       {compact && role === 'seller' && (
-        <p className="small muted">
-          {order.address.name} · {order.address.city}
+        // The seller ships to this: the street and phone must be on the card they work from.
+        <p className="small muted" data-testid="order-address">
+          {order.address.name} · <a href={`tel:${order.address.phone}`}>{order.address.phone}</a> ·{' '}
+          {[order.address.line1, order.address.line2, order.address.city, order.address.region, order.address.postalCode]
+            .filter(Boolean)
+            .join(', ')}
         </p>
       )}
       {order.shipment && (
@@ -102,7 +111,7 @@ export function OrderView({
       {order.payment && (
         <p className="small muted" data-testid="order-payment">
           {t('shop.paymentLine', { status: t(`shop.payment.${order.payment.status}`), last4: order.payment.last4 ?? '····' })}
-          {order.payment.failureReason ? ` — ${order.payment.failureReason}` : ''}
+          {order.payment.failureReason ? ` — ${failureText(order.payment.failureReason)}` : ''}
         </p>
       )}
       {order.cancelReason && <p className="small muted">{t('shop.cancelReason', { reason: order.cancelReason })}</p>}
@@ -119,7 +128,7 @@ export function OrderView({
               <span>
                 {i > 0 && h.actor === 'seller' && h.status === 'paid' && order.history[i - 1]?.status === 'paid'
                   ? t('shop.confirmed')
-                  : t(`order.${h.status}`)}
+                  : t(`orderStatus.${h.status}`)}
               </span>
               <span className="small muted">{new Date(h.at).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' })}</span>
             </li>
@@ -127,6 +136,7 @@ export function OrderView({
         </ol>
       )}
       {role === 'buyer' ? <BuyerActions order={order} onChange={onChange} /> : <SellerActions order={order} onChange={onChange} />}
+      {!compact && order.deliveredAt && <OrderReviews order={order} role={role} />}
     </article>
   );
 }
@@ -197,7 +207,7 @@ function BuyerActions({ order, onChange }: { order: Order; onChange: (o: Order) 
             {t('shop.confirmReceipt')}
           </button>
         )}
-        {(order.status === 'shipped' || order.status === 'completed') && !refunding && (
+        {(order.status === 'shipped' || order.status === 'delivered') && !refunding && (
           <button type="button" className="btn btn-ghost btn-small" onClick={() => setRefunding(true)} data-testid="order-refund-request">
             {t('shop.requestRefund')}
           </button>
@@ -344,7 +354,7 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
   const [refunding, setRefunding] = useState(false);
   const [restock, setRestock] = useState(true);
   const shipProblems = error instanceof ApiError ? Object.fromEntries(error.issues.map((i) => [i.path, i.message])) : {};
-  const canRefund = order.status === 'refund_requested' || order.status === 'shipped' || order.status === 'completed';
+  const canRefund = order.status === 'refund_requested' || order.status === 'shipped' || order.status === 'delivered';
   return (
     <div className="stack-tight">
       {error !== null && <ErrorMessage error={error} testId="order-action-error" />}
@@ -417,7 +427,7 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
               onChange={(e) => setCarrier(e.target.value)}
               required
               maxLength={40}
-              placeholder="SF Express"
+              placeholder={t('shop.carrierPlaceholder')}
               data-testid="ship-carrier"
               problem={shipProblems['carrier'] ?? null}
             />

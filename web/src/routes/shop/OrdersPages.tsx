@@ -3,6 +3,7 @@ import { Link, useParams } from 'react-router-dom';
 import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { api, type Order, type OrderStatus, type OrderUpdate, type ResponseOf } from '@tremolo/protocol';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
+import { LoadMore } from '../../components/LoadMore.tsx';
 import { useOrderUpdates } from '../../components/shop/live.ts';
 import { settledError } from '../../components/shop/util.ts';
 import { call } from '../../lib/client.ts';
@@ -59,7 +60,7 @@ const FILTERS: (OrderStatus | 'all')[] = [
   'paid',
   'shipped',
   'refund_requested',
-  'completed',
+  'delivered',
   'refunded',
   'cancelled',
 ];
@@ -134,26 +135,15 @@ export function BuyerOrdersPage() {
   );
 }
 
+/** The next page of orders, and what went wrong reading one. */
 function MoreButton({ list }: { list: ReturnType<typeof useOrderList> }) {
-  const { t } = useI18n();
   const { pages } = list;
-  const more = () => void pages.fetchNextPage();
   // A failed first page is shown by the page itself; this is about the pages after it.
   const failed = pages.data && pages.isFetchNextPageError ? pages.error : null;
   return (
     <>
-      {failed && <ErrorMessage error={failed} onRetry={more} />}
-      {pages.hasNextPage && (
-        <button
-          type="button"
-          className="btn btn-ghost btn-block"
-          disabled={pages.isFetchingNextPage}
-          onClick={more}
-          data-testid="orders-more"
-        >
-          {pages.isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
-        </button>
-      )}
+      {failed && <ErrorMessage error={failed} onRetry={() => void pages.fetchNextPage()} />}
+      <LoadMore pages={pages} testId="orders-more" />
     </>
   );
 }
@@ -171,7 +161,7 @@ function StatusFilter({ value, onChange }: { value: OrderStatus | 'all'; onChang
           onClick={() => onChange(f)}
           data-testid={`filter-${f}`}
         >
-          {f === 'all' ? t('shop.all') : t(`order.${f}`)}
+          {f === 'all' ? t('shop.all') : t(`orderStatus.${f}`)}
         </button>
       ))}
     </div>

@@ -4,6 +4,7 @@ import { api, type Product, type Variant } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { FlashStrip } from '../../components/shop/ProductCard.tsx';
 import { CouponTicket } from '../../components/shop/CouponTicket.tsx';
+import { RatingLine } from '../../components/shop/Stars.tsx';
 import { flashPhase, noteServerTime, useLiveStock, useNow } from '../../components/shop/live.ts';
 import { parseVia, recordTouch, settledError, useShopCoupons, viaParam } from '../../components/shop/util.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
@@ -13,8 +14,11 @@ import { formatMoney } from '../../lib/money.ts';
 import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { optionsText } from './common.tsx';
+import { ProductReviews } from './reviews/ProductReviews.tsx';
 import styles from '../../components/shop/shop.module.css';
 import { cx } from '../../lib/cx.ts';
+import { ShareSheet } from '../../components/share/ShareSheet.tsx';
+import { ReportSheet } from '../../components/ReportSheet.tsx';
 
 export function ProductPage() {
   const { id = '' } = useParams();
@@ -43,6 +47,8 @@ function ProductView({ product }: { product: Product }) {
   );
   const [qty, setQty] = useState(1);
   const [added, setAdded] = useState(false);
+  const [sharing, setSharing] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const adding = useApiMutation(api.shop.setCartItem, { invalidates: [api.shop.cart], onSuccess: () => setAdded(true) });
   const busy = adding.isPending;
   const error = adding.error;
@@ -112,7 +118,36 @@ function ProductView({ product }: { product: Product }) {
         <span className={styles['product-page-price']} data-testid="product-price">
           {price ? formatMoney(price.amount, price.currency, lang) : '—'}
         </span>
+        {product.card.rating && <RatingLine rating={product.card.rating} testId="product-rating" />}
+        {product.status === 'published' && (
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => setSharing(true)} data-testid="product-share">
+            {t('sheet.share')}
+          </button>
+        )}
+        {me && me.id !== product.seller.id && (
+          <button
+            type="button"
+            className="btn btn-small btn-ghost btn-quiet"
+            onClick={() => setReporting(true)}
+            data-testid="product-report"
+          >
+            {t('report.action')}
+          </button>
+        )}
       </div>
+      {reporting && <ReportSheet surface="product" targetId={product.id} onClose={() => setReporting(false)} />}
+      {sharing && (
+        <ShareSheet
+          item={{
+            target: { type: 'product', id: product.id },
+            path: `/p/${product.id}`,
+            title: product.title,
+            subtitle: `${price ? formatMoney(price.amount, price.currency, lang) : ''} · ${product.seller.displayName}`,
+            image: product.images[0]?.url ?? null,
+          }}
+          onClose={() => setSharing(false)}
+        />
+      )}
 
       {sale && phase && phase !== 'ended' && phase !== 'cancelled' && (
         <div className="panel stack-tight" data-testid="product-flash">
@@ -180,8 +215,37 @@ function ProductView({ product }: { product: Product }) {
           {t('shop.addedToCart')} <Link to="/shop/cart">{t('shop.viewCart')}</Link>
         </p>
       )}
+
+      {coupons.data && coupons.data.items.length > 0 && (
+        <section className="stack-tight" data-testid="product-coupons">
+          <h2 className="section-title">{t('shop.coupons')}</h2>
+          {coupons.data.items.map((c) => (
+            <CouponTicket key={c.id} coupon={c} claimable={!isOwner} />
+          ))}
+        </section>
+      )}
+
+      {product.description && (
+        <section className="stack-tight">
+          <h2 className="section-title">{t('shop.description')}</h2>
+          <p className={styles['pre-wrap']} data-testid="product-description">
+            {product.description}
+          </p>
+        </section>
+      )}
+
+      <ProductReviews product={product} />
+
+      <Link to={`/shop/store/${product.seller.handle}`} className={styles['seller-row']} data-testid="product-seller">
+        <Avatar user={product.seller} size={40} />
+        <span className={styles['stack-0']}>
+          <strong>{product.seller.displayName}</strong>
+          <span className="small muted">{t('shop.visitShop')}</span>
+        </span>
+      </Link>
+      {/* Last in the page so that, sticky at the bottom, it stays in view wherever the page is scrolled. */}
       {!isOwner ? (
-        <div className={cx('actions-row', styles['buy-row'])}>
+        <div className={cx('actions-row', styles['buy-row'], styles['buy-bar'])} data-testid="buy-bar">
           <button
             type="button"
             className="btn btn-ghost"
@@ -206,32 +270,6 @@ function ProductView({ product }: { product: Product }) {
           {t('shop.editProduct')}
         </Link>
       )}
-
-      {coupons.data && coupons.data.items.length > 0 && (
-        <section className="stack-tight" data-testid="product-coupons">
-          <h2 className="section-title">{t('shop.coupons')}</h2>
-          {coupons.data.items.map((c) => (
-            <CouponTicket key={c.id} coupon={c} claimable={!isOwner} />
-          ))}
-        </section>
-      )}
-
-      {product.description && (
-        <section className="stack-tight">
-          <h2 className="section-title">{t('shop.description')}</h2>
-          <p className={styles['pre-wrap']} data-testid="product-description">
-            {product.description}
-          </p>
-        </section>
-      )}
-
-      <Link to={`/shop/store/${product.seller.handle}`} className={styles['seller-row']} data-testid="product-seller">
-        <Avatar user={product.seller} size={40} />
-        <span className={styles['stack-0']}>
-          <strong>{product.seller.displayName}</strong>
-          <span className="small muted">{t('shop.visitShop')}</span>
-        </span>
-      </Link>
     </article>
   );
 }

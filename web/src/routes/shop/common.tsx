@@ -8,7 +8,7 @@ export function StatusPill({ status, testId = 'order-status' }: { status: OrderS
   const { t } = useI18n();
   return (
     <span className={cx('pill', styles.status, styles[`status-${status}`])} data-testid={testId} data-status={status}>
-      {t(`order.${status}`)}
+      {t(`orderStatus.${status}`)}
     </span>
   );
 }

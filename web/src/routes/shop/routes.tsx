@@ -2,15 +2,23 @@ import { lazy, Suspense, type ReactElement } from 'react';
 import { Route } from 'react-router-dom';
 import { RequireAuth } from '../../components/RequireAuth.tsx';
 import { Loading } from '../../components/Status.tsx';
-import { CartPage, MyCouponsPage, StorePage } from './BuyerPages.tsx';
-import { CheckoutPage } from './CheckoutPage.tsx';
-import { BuyerOrdersPage, OrderDetailPage, SellerOrdersPage } from './OrdersPages.tsx';
-import { ProductPage } from './ProductPage.tsx';
-import { EditProductPage, NewProductPage, SellerProductsPage } from './seller/Products.tsx';
-import { SellerCouponsPage, SellerFlashSalesPage } from './seller/Promotions.tsx';
-import { SellerHome } from './seller/SellerHome.tsx';
 
 const auth = (el: ReactElement) => <RequireAuth>{el}</RequireAuth>;
+// Each screen is its own chunk, downloaded when it is first opened (App's Suspense shows the loading line).
+const CartPage = lazy(() => import('./BuyerPages.tsx').then((m) => ({ default: m.CartPage })));
+const MyCouponsPage = lazy(() => import('./BuyerPages.tsx').then((m) => ({ default: m.MyCouponsPage })));
+const StorePage = lazy(() => import('./BuyerPages.tsx').then((m) => ({ default: m.StorePage })));
+const CheckoutPage = lazy(() => import('./CheckoutPage.tsx').then((m) => ({ default: m.CheckoutPage })));
+const BuyerOrdersPage = lazy(() => import('./OrdersPages.tsx').then((m) => ({ default: m.BuyerOrdersPage })));
+const OrderDetailPage = lazy(() => import('./OrdersPages.tsx').then((m) => ({ default: m.OrderDetailPage })));
+const SellerOrdersPage = lazy(() => import('./OrdersPages.tsx').then((m) => ({ default: m.SellerOrdersPage })));
+const ProductPage = lazy(() => import('./ProductPage.tsx').then((m) => ({ default: m.ProductPage })));
+const EditProductPage = lazy(() => import('./seller/Products.tsx').then((m) => ({ default: m.EditProductPage })));
+const NewProductPage = lazy(() => import('./seller/Products.tsx').then((m) => ({ default: m.NewProductPage })));
+const SellerProductsPage = lazy(() => import('./seller/Products.tsx').then((m) => ({ default: m.SellerProductsPage })));
+const SellerCouponsPage = lazy(() => import('./seller/Promotions.tsx').then((m) => ({ default: m.SellerCouponsPage })));
+const SellerFlashSalesPage = lazy(() => import('./seller/Promotions.tsx').then((m) => ({ default: m.SellerFlashSalesPage })));
+const SellerHome = lazy(() => import('./seller/SellerHome.tsx').then((m) => ({ default: m.SellerHome })));
 // The dashboard brings the chart library; only sellers who open it download it.
 const InsightsPage = lazy(() => import('./seller/Insights.tsx').then((m) => ({ default: m.InsightsPage })));
 

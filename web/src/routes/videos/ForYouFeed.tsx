@@ -6,6 +6,7 @@ import { VideoPager } from '../../components/video/VideoPager.tsx';
 import { dropFromForYou } from '../../components/video/videoCache.ts';
 import type { ApiError } from '../../lib/api.ts';
 import { call } from '../../lib/client.ts';
+import { FOR_YOU_PAGE } from '../../lib/early-url.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { pagesKeyOf, type Pages } from '../../lib/queries.ts';
 import { InterestsPrompt, useInterestsPrompt } from './Interests.tsx';
@@ -13,14 +14,33 @@ import { appendNew, feedItems } from './feedItems.ts';
 import styles from '../../components/video/video.module.css';
 import { cx } from '../../lib/cx.ts';
 
-const PAGE = 6;
-const ARGS = { query: { limit: PAGE } };
+const ARGS = { query: { limit: FOR_YOU_PAGE } };
 const KEY = pagesKeyOf(api.feeds.forYou, ARGS);
 
 /** A page of For You, and whether it brought anything the feed did not hold yet. */
 type ForYouPage = FeedPage & { fresh: boolean };
 
 const flatten = (data: InfiniteData<ForYouPage, number>) => feedItems(data.pages);
+
+// The first page asked for at startup, before the session check answers (see first-screen.ts).
+let early: Promise<FeedPage> | null = null;
+
+/**
+ * Asks for For You's first page now. The request carries the session cookie, so the server
+ * answers for whoever is signed in, exactly as the feed's own first call would; the feed takes
+ * this answer instead of asking again (each call serves new videos, so it is used once).
+ */
+export function startForYouEarly(): void {
+  early = call(api.feeds.forYou, ARGS);
+  // A failure is the feed's to show: it asks again itself.
+  early.catch(() => undefined);
+}
+
+function firstPage(): Promise<FeedPage> {
+  const started = early;
+  early = null;
+  return started ? started.catch(() => call(api.feeds.forYou, ARGS)) : call(api.feeds.forYou, ARGS);
+}
 
 /** The home screen: For You, a swipe feed that asks the server for a new page as the person nears the end. */
 export function ForYouFeed({ discover }: { discover: ReactNode }) {
@@ -32,7 +52,7 @@ export function ForYouFeed({ discover }: { discover: ReactNode }) {
     initialPageParam: 0,
     // The server serves what this person has not been served yet, so no cursor is sent.
     queryFn: async ({ pageParam }) => {
-      const p = await call(api.feeds.forYou, ARGS);
+      const p = await (pageParam === 0 ? firstPage() : call(api.feeds.forYou, ARGS));
       const held = pageParam === 0 ? [] : feedItems(client.getQueryData<Pages<FeedItem>>(KEY)?.pages ?? []);
       return { ...p, fresh: appendNew(held, p.items).added > 0 };
     },

@@ -1,5 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import { api } from '@tremolo/protocol';
+import { pagerPropsOf } from '../../components/video/pagerProps.ts';
 import { VideoPager } from '../../components/video/VideoPager.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiPages } from '../../lib/queries.ts';
@@ -20,11 +21,7 @@ export function FriendsFeed({ tabs, fallback }: { tabs: ReactNode; fallback: Rea
   return (
     <VideoPager
       items={items}
-      loadMore={() => void (feed.isFetching || feed.fetchNextPage())}
-      hasMore={feed.hasNextPage}
-      loading={feed.isPending || feed.isFetchingNextPage}
-      error={feed.error}
-      onRetry={() => void (feed.data ? feed.fetchNextPage() : feed.refetch())}
+      {...pagerPropsOf(feed)}
       overlay={tabs}
       testId="friends-feed"
       empty={

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useI18n } from '../../lib/i18n.tsx';
 import type { ChatLine } from './useWatchChannel.ts';
 import styles from './WatchChat.module.css';
@@ -17,6 +17,12 @@ export function WatchChat({
 }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState('');
+  const list = useRef<HTMLUListElement>(null);
+  // The newest line is at the bottom: keep it in view as lines arrive.
+  useEffect(() => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [chat.length]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const text = draft.trim();
@@ -25,8 +31,16 @@ export function WatchChat({
     onSend(text);
   };
   return (
-    <div>
-      <div>
+    <section className={styles.chat} aria-label={t('watch.chat')}>
+      <ul ref={list} className={styles.list} data-testid="watch-chat">
+        {chat.length === 0 && <li className="muted small">{t('watch.noChat')}</li>}
+        {chat.map((c) => (
+          <li key={c.key} data-testid="watch-chat-line">
+            <strong>{c.from?.displayName ?? '…'}</strong> {c.text}
+          </li>
+        ))}
+      </ul>
+      <div className={styles.reactions}>
         {REACTIONS.map((e) => (
           <button
             key={e}
@@ -40,18 +54,12 @@ export function WatchChat({
           </button>
         ))}
       </div>
-      <ul className={styles.list} data-testid="watch-chat">
-        {chat.map((c) => (
-          <li key={c.key} data-testid="watch-chat-line">
-            <strong>{c.from?.displayName ?? '…'}</strong> {c.text}
-          </li>
-        ))}
-      </ul>
       <form className={styles.form} onSubmit={submit}>
         <input
           value={draft}
           maxLength={2000}
           placeholder={t('watch.chatPlaceholder')}
+          aria-label={t('watch.chatPlaceholder')}
           onChange={(e) => setDraft(e.currentTarget.value)}
           data-testid="watch-chat-input"
         />
@@ -59,6 +67,6 @@ export function WatchChat({
           {t('watch.send')}
         </button>
       </form>
-    </div>
+    </section>
   );
 }

@@ -1,6 +1,8 @@
 import { useRef, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { InviteFriendsSheet } from '../../components/watch/InviteFriendsSheet.tsx';
+import { ShareSheet } from '../../components/share/ShareSheet.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import type { SyncMode } from './player.ts';
@@ -29,6 +31,8 @@ export function WatchPage() {
   const videoRef = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(false);
   const [volume, setVolume] = useState(1);
+  const [inviting, setInviting] = useState(false);
+  const [sharing, setSharing] = useState(false);
   const w = useWatchParty(id);
   const { party, joined, myId, publish, current } = w;
   const { playerRef, status, position, duration } = useWatchPlayer(videoRef, { realtime, joined, party, publish, current, mode, myId });
@@ -64,7 +68,7 @@ export function WatchPage() {
   };
 
   return (
-    <section className={styles.page} data-testid="watch-page" data-party={party.id}>
+    <section className={`${styles.page} wide`} data-testid="watch-page" data-party={party.id} data-video={playback.videoId}>
       <WatchStage
         videoRef={videoRef}
         muted={muted}
@@ -78,7 +82,8 @@ export function WatchPage() {
         playing={playback.playing}
         rate={playback.rate}
         position={position}
-        duration={duration}
+        // Until the player knows (metadata still loading), the length the server measured at upload.
+        duration={duration || (video?.durationMs ?? 0)}
         canControl={canControl}
         hasNext={nextIndex > 0 && nextIndex < party.playlist.length}
         muted={muted}
@@ -98,8 +103,25 @@ export function WatchPage() {
         onHandOver={w.handOver}
         onSetMode={w.setMode}
         onCopyLink={copyLink}
+        onShare={() => setSharing(true)}
+        onInvite={() => setInviting(true)}
         onLeave={w.leave}
       />
+      {inviting && (
+        <InviteFriendsSheet partyId={party.id} memberIds={party.members.map((m) => m.user.id)} onClose={() => setInviting(false)} />
+      )}
+      {sharing && (
+        <ShareSheet
+          item={{
+            target: { type: 'watch', id: party.id },
+            path: party.link,
+            title: video?.caption || t('watch.title'),
+            subtitle: party.host ? t('visitor.invitedWatchHost', { name: party.host.displayName }) : t('watch.title'),
+            image: video?.posterUrl ?? null,
+          }}
+          onClose={() => setSharing(false)}
+        />
+      )}
       {video && <WatchProducts video={video} partyId={party.id} />}
       <WatchPlaylist videos={party.videos} currentId={video?.id ?? null} canControl={canControl} onControl={control} />
       <WatchChat

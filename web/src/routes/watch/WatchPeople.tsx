@@ -11,6 +11,8 @@ export function WatchPeople({
   onHandOver,
   onSetMode,
   onCopyLink,
+  onShare,
+  onInvite,
   onLeave,
 }: {
   party: WatchParty;
@@ -19,6 +21,9 @@ export function WatchPeople({
   onHandOver: (userId: string) => void;
   onSetMode: (mode: ControlMode, cohosts?: string[]) => void;
   onCopyLink: () => void;
+  onShare: () => void;
+  /** Opens the sheet that sends the party to friends by DM. */
+  onInvite: () => void;
   onLeave: () => void;
 }) {
   const { t, tn } = useI18n();
@@ -63,9 +68,10 @@ export function WatchPeople({
       </ul>
       <div className={styles.actions}>
         {isHost && (
-          <label className="small">
-            {t('watch.control')}{' '}
+          <label className={`small ${styles.mode}`}>
+            {t('watch.control')}
             <select
+              className="select"
               value={party.controlMode}
               onChange={(e) => onSetMode(e.currentTarget.value as ControlMode)}
               data-testid="watch-control-mode"
@@ -76,6 +82,12 @@ export function WatchPeople({
             </select>
           </label>
         )}
+        <button type="button" className="btn btn-small btn-primary" onClick={onInvite} data-testid="watch-invite">
+          {t('watch.invite')}
+        </button>
+        <button type="button" className="btn btn-small" onClick={onShare} data-testid="watch-share">
+          {t('sheet.share')}
+        </button>
         <button type="button" className="btn btn-small" onClick={onCopyLink} data-testid="watch-copy-link">
           {t('watch.copyLink')}
         </button>

@@ -1,8 +1,11 @@
-import type { ReactElement } from 'react';
+import { lazy, type ReactElement } from 'react';
 import { Route } from 'react-router-dom';
 import { RequireAuth } from '../../components/RequireAuth.tsx';
-import { WatchNew } from './WatchNew.tsx';
-import { WatchPage } from './WatchPage.tsx';
+
+// Each screen is its own chunk, downloaded when it is first opened (App's Suspense shows the loading line).
+const WatchNew = lazy(() => import('./WatchNew.tsx').then((m) => ({ default: m.WatchNew })));
+const WatchVisitor = lazy(() => import('../../components/share/VisitorInvite.tsx').then((m) => ({ default: m.WatchVisitor })));
+const WatchPage = lazy(() => import('./WatchPage.tsx').then((m) => ({ default: m.WatchPage })));
 
 /**
  * Watch together, mounted by App inside <Routes>. `/w/new?video=<id>` starts a party (the
@@ -23,7 +26,7 @@ export const watchRoutes: ReactElement[] = [
     key="watch"
     path="/w/:id"
     element={
-      <RequireAuth>
+      <RequireAuth visitor={<WatchVisitor />}>
         <WatchPage />
       </RequireAuth>
     }
@@ -32,7 +35,7 @@ export const watchRoutes: ReactElement[] = [
     key="watch-alias"
     path="/watch/:id"
     element={
-      <RequireAuth>
+      <RequireAuth visitor={<WatchVisitor />}>
         <WatchPage />
       </RequireAuth>
     }

@@ -26,6 +26,7 @@ const product = (id: string, inStock = true): ProductCard => ({
   stock: inStock ? 5 : 0,
   status: 'published',
   flashSale: null,
+  rating: null,
   url: `/p/${id}`,
   realtimeChannel: `product:${id}`,
 });
@@ -60,8 +61,8 @@ test('no creator twice in a row while another is available; the input is left as
   const filtered = { fresh, recycled: [] };
   assert.deepEqual(ids(arrangeForYou(filtered, 3, null)), ['1', '3', '2']);
   assert.deepEqual(ids(filtered.fresh), ['1', '2', '3', '4']);
-  // Only one creator left: the page ends short rather than repeat them.
-  assert.deepEqual(ids(arrangeForYou({ fresh: [scored('1', 'a'), scored('2', 'a')], recycled: [] }, 3, null)), ['1']);
+  // Only one creator left: theirs again, rather than a short page (or a video served already).
+  assert.deepEqual(ids(arrangeForYou({ fresh: [scored('1', 'a'), scored('2', 'a')], recycled: [] }, 3, null)), ['1', '2']);
 });
 
 test('every fifth slot goes to a little-liked video, shown as fresh, without changing the pool candidate', () => {
@@ -85,6 +86,13 @@ test('when fresh ones run out, what was served longest ago comes back', () => {
   const picked = arrangeForYou({ fresh: [scored('1', 'a')], recycled }, 3, history);
   assert.deepEqual(ids(picked), ['1', 'r2', 'r3']);
   assert.deepEqual(ids(recycled), ['r1', 'r2', 'r3']);
+});
+
+test('a fresh video of the same author comes before anything served already', () => {
+  const history: History = { seen: new Set(), served: new Map([['r1', 100]]) };
+  const fresh = [scored('1', 'a'), scored('2', 'a'), scored('3', 'a')];
+  const picked = arrangeForYou({ fresh, recycled: [scored('r1', 'x')] }, 3, history);
+  assert.deepEqual(ids(picked), ['1', '2', '3']);
 });
 
 test('items keep the picked reasons; a product card follows every fourth video, once per page and served window', () => {

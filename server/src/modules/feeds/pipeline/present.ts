@@ -37,7 +37,11 @@ export function arrangeForYou(filtered: Filtered, limit: number, history: Histor
       picked[picked.length - 1] = { ...last, c: { ...last.c, reason: 'fresh' } };
       continue;
     }
-    if (!take(() => true)) break;
+    if (take(() => true)) continue;
+    // Only the last author's videos are left fresh: one of theirs again beats a repeat.
+    const x = ranked.shift()!;
+    picked.push(x);
+    lastAuthor = x.v.authorId;
   }
   if (picked.length < limit) {
     const recycled = [...filtered.recycled].sort((a, b) => (history?.served.get(a.c.id) ?? 0) - (history?.served.get(b.c.id) ?? 0));

@@ -121,12 +121,19 @@ export function InsightsPage() {
                       {d.bySurface.map((r) => (
                         <tr key={r.surface} data-testid="surface-row" data-surface={r.surface}>
                           <th scope="row">{t(`shop.surface.${r.surface}`)}</th>
-                          <td>{r.views}</td>
-                          <td>{r.clicks}</td>
-                          <td>{r.carts}</td>
-                          <td data-testid="surface-paid">{r.paidOrders}</td>
-                          <td data-testid="surface-revenue">{money(r.revenue)}</td>
-                          <td>{pct(r.conversion)}</td>
+                          {/* The label repeats in each cell: on a phone each row is a card of labelled figures. */}
+                          <td data-label={t('shop.views')}>{r.views}</td>
+                          <td data-label={t('shop.clicks')}>{r.clicks}</td>
+                          <td data-label={t('shop.carts')}>{r.carts}</td>
+                          <td data-label={t('shop.paidOrders')} data-testid="surface-paid">
+                            {r.paidOrders}
+                          </td>
+                          <td data-label={t('shop.revenue')} data-testid="surface-revenue">
+                            {money(r.revenue)}
+                          </td>
+                          <td data-label={t('shop.conversion')} data-testid="surface-conversion">
+                            {pct(r.conversion)}
+                          </td>
                         </tr>
                       ))}
                     </tbody>

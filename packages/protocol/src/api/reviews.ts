@@ -1,0 +1,90 @@
+import { IdParams, SellerParams } from '../shop.ts';
+import {
+  CreateReviewBody,
+  RatingSummary,
+  ReplyBody,
+  Review,
+  ReviewIdParams,
+  ReviewList,
+  ReviewListQuery,
+  ReviewPage,
+  StoreScore,
+} from '../reviews.ts';
+import { endpoint } from './endpoint.ts';
+
+const tags = ['reviews'] as const;
+
+/** Reviews of order lines, the seller's replies, product rating summaries and store scores. */
+export const reviewsApi = {
+  create: endpoint({
+    method: 'POST',
+    path: '/api/v1/shop/reviews',
+    auth: 'user',
+    summary: 'Review one line of my delivered order (once); photos are added after, one upload each',
+    tags,
+    body: CreateReviewBody,
+    response: Review,
+    status: 201,
+    errors: ['invalid_state', 'conflict', 'blocked', 'rate_limited'],
+  }),
+  addPhoto: endpoint({
+    method: 'POST',
+    path: '/api/v1/shop/reviews/:id/photos',
+    auth: 'user',
+    summary: 'Add a photo to my review (multipart field "file"; JPEG, PNG or WebP, at least 200×200; at most 6)',
+    tags,
+    params: ReviewIdParams,
+    upload: { file: 'file' },
+    response: Review,
+    status: 201,
+    errors: ['limit_reached', 'rate_limited'],
+  }),
+  reply: endpoint({
+    method: 'POST',
+    path: '/api/v1/shop/reviews/:id/reply',
+    auth: 'user',
+    summary: 'Reply to a review of my product (seller, once)',
+    tags,
+    params: ReviewIdParams,
+    body: ReplyBody,
+    response: Review,
+    errors: ['conflict', 'forbidden', 'rate_limited'],
+  }),
+  ofProduct: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/products/:id/reviews',
+    auth: 'optional',
+    summary: "A product's reviews, photo reviews first, newest first; filter by photos or stars",
+    tags,
+    params: IdParams,
+    query: ReviewListQuery,
+    response: ReviewPage,
+  }),
+  summary: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/products/:id/rating',
+    auth: 'optional',
+    summary: "A product's rating summary: average, count, histogram",
+    tags,
+    params: IdParams,
+    response: RatingSummary,
+  }),
+  ofOrder: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/orders/:id/reviews',
+    auth: 'user',
+    summary: "The reviews of one order's lines (its buyer or seller)",
+    tags,
+    params: IdParams,
+    response: ReviewList,
+  }),
+  storeScore: endpoint({
+    method: 'GET',
+    path: '/api/v1/shop/sellers/:handle/score',
+    auth: 'none',
+    summary: "A shop's score: ratings, shipping speed and refunds; 404 while there is nothing to judge",
+    tags,
+    params: SellerParams,
+    response: StoreScore,
+  }),
+};

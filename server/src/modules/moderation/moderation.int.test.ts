@@ -1,0 +1,375 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { api, type Group, type ReportBody, type ServerFrame, type Video } from '@tremolo/protocol';
+import { assertRefused, startTestApp, testDb, TestSocket, TestUser, type TestApp } from '../../test/harness.ts';
+import { startNodes, type TestNodes } from '../../test/cluster.ts';
+import { signupOverHttp, type ServerProcess } from '../../test/processes.ts';
+import { sampleVideo } from '../videos/fixtures.ts';
+import { product, seller } from '../shop/fixtures.ts';
+
+let t: TestApp;
+let mod: TestUser;
+let mod2: TestUser;
+let n = 0;
+const uniq = (p: string) => `${p}${++n}${Date.now().toString(36).slice(-4)}`;
+const user = (p: string) => TestUser.signup(t, uniq(p));
+
+before(async () => {
+  t = await startTestApp({}, { ADMIN_HANDLES: 'mo_mod,mo_mod2', REPORTS_PER_TARGET_PER_DAY: '2' });
+  mod = await TestUser.signup(t, 'mo_mod');
+  mod2 = await TestUser.signup(t, 'mo_mod2');
+});
+after(async () => t.close());
+
+async function upload(who: TestUser, caption: string): Promise<Video> {
+  const v = await who.uploadVideo(await readFile(await sampleVideo('mod', { seconds: 1 })), { caption, visibility: 'public' });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const now = await who.invoke(api.videos.get, { params: { id: v.id } });
+    if (now.body.status === 'ready') return now.body;
+    assert.ok(Date.now() < deadline && now.body.status !== 'failed', `video still ${now.body.status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function group(owner: TestUser): Promise<Group> {
+  const r = await owner.invoke(api.groups.create, { body: { name: 'Mod fans', joinRule: 'anyone' } });
+  assert.equal(r.status, 201, JSON.stringify(r.error));
+  return r.body;
+}
+
+async function joined(u: TestUser, ch: string): Promise<TestSocket> {
+  const s = await u.socket();
+  s.send({ t: 'sub', ch });
+  await s.next((f) => f.t === 'subbed' && f.ch === ch);
+  return s;
+}
+
+let cid = 0;
+/** Sends a chat line and resolves with its ack or error. */
+function say(s: TestSocket, ch: string, text: string): Promise<ServerFrame> {
+  const ref = `m${++cid}`;
+  s.send({ t: 'pub', ch, cid: ref, body: { kind: 'chat', text } });
+  return s.next((f) => (f.t === 'ack' && f.cid === ref) || (f.t === 'err' && f.ref === ref));
+}
+
+const report = (who: TestUser, body: ReportBody) => who.invoke(api.moderation.report, { body });
+const queue = (surface?: ReportBody['surface']) =>
+  mod.invoke(api.moderation.queue, { query: { status: 'open', ...(surface ? { surface } : {}) } });
+
+describe('reports on every surface', () => {
+  test('video, comment, profile, product, room, group message and DM reach one queue, with the content copied', async () => {
+    const author = await user('mo_auth');
+    const fan = await user('mo_fan');
+    const v = await upload(author, 'buy followers here');
+    const c = await fan.invoke(api.videos.comment, { params: { id: v.id }, body: { text: 'rude comment' } });
+    assert.equal(c.status, 201);
+    const s = await seller(t, uniq('mo_sell'));
+    const p = await product(s);
+    const room = await author.invoke(api.rooms.create, { body: { title: 'Loud room' } });
+    assert.equal(room.status, 201, JSON.stringify(room.error));
+    assert.equal((await fan.invoke(api.rooms.join, { params: { id: room.body.id } })).status, 200);
+    const g = await group(author);
+    await fan.invoke(api.groups.join, { params: { id: g.id }, body: {} });
+    const as = await joined(author, g.channel);
+    const ack = await say(as, g.channel, 'spam in the group');
+    assert.equal(ack.t, 'ack');
+    const seq = ack.t === 'ack' ? ack.seq! : 0;
+    await author.invoke(api.graph.follow, { params: { handle: fan.handle } });
+    await fan.invoke(api.graph.follow, { params: { handle: author.handle } });
+    const thread = (await fan.invoke(api.dms.get, { params: { handle: author.handle } })).body;
+    const ds = await joined(author, thread.channel);
+    const dack = await say(ds, thread.channel, 'a rude DM');
+    assert.equal(dack.t, 'ack');
+
+    const made: [ReportBody, string][] = [
+      [{ surface: 'video', targetId: v.id, reason: 'spam' }, 'buy followers here'],
+      [{ surface: 'comment', targetId: c.body.id, reason: 'harassment' }, 'rude comment'],
+      [{ surface: 'profile', targetId: author.id, reason: 'scam', details: 'sells fakes' }, ''],
+      [{ surface: 'product', targetId: p.id, reason: 'scam' }, 'A shirt'],
+      [{ surface: 'room', targetId: room.body.id, reason: 'other' }, 'Loud room'],
+      [{ surface: 'group_message', targetId: g.id, seq, reason: 'spam' }, 'spam in the group'],
+      [{ surface: 'dm', targetId: author.id, seq: dack.t === 'ack' ? dack.seq! : 0, reason: 'harassment' }, 'a rude DM'],
+    ];
+    const reporter = await user('mo_rep');
+    await reporter.invoke(api.groups.join, { params: { id: g.id }, body: {} });
+    await reporter.invoke(api.rooms.join, { params: { id: room.body.id } });
+    for (const [body, text] of made) {
+      // The DM is the fan's; everything else is reported by a bystander.
+      const who = body.surface === 'dm' || body.surface === 'comment' ? (body.surface === 'comment' ? reporter : fan) : reporter;
+      const r = await report(who, body);
+      assert.equal(r.status, 201, `${body.surface}: ${JSON.stringify(r.error)}`);
+      const item = (await queue(body.surface)).body.items.find((i) => i.id === r.body.id);
+      assert.ok(item, `${body.surface} report in the queue`);
+      assert.equal(item.snapshot.text, text, `${body.surface} content copied`);
+      assert.equal(item.reason, body.reason);
+    }
+    const gm = (await queue('group_message')).body.items[0]!;
+    assert.ok(
+      gm.snapshot.context.some((l) => l.reported && l.text === 'spam in the group'),
+      'the message in its context',
+    );
+    // Nobody reports what they cannot see, nor their own content.
+    const stranger = await user('mo_str');
+    assertRefused(await report(stranger, { surface: 'group_message', targetId: g.id, seq, reason: 'spam' }), 404, 'not_found');
+    assertRefused(await report(author, { surface: 'video', targetId: v.id, reason: 'spam' }), 400, 'bad_request');
+    assertRefused(await fan.invoke(api.moderation.queue, { query: {} }), 403, 'forbidden');
+    as.close();
+    ds.close();
+  });
+
+  test('the snapshot survives the content being deleted; reports per target are limited', async () => {
+    const author = await user('mo_del');
+    const v = await upload(author, 'soon gone');
+    const a = await user('mo_ra');
+    const r = await report(a, { surface: 'video', targetId: v.id, reason: 'spam' });
+    assert.equal(r.status, 201);
+    assert.equal((await author.invoke(api.videos.remove, { params: { id: v.id } })).status, 200);
+    const item = (await queue('video')).body.items.find((i) => i.id === r.body.id)!;
+    assert.equal(item.snapshot.text, 'soon gone');
+    assert.equal(item.reported?.id, author.id);
+    const other = await user('mo_lim');
+    const v2 = await upload(author, 'again');
+    assert.equal((await report(other, { surface: 'video', targetId: v2.id, reason: 'spam' })).status, 201);
+    assert.equal((await report(other, { surface: 'video', targetId: v2.id, reason: 'hate' })).status, 201);
+    assertRefused(await report(other, { surface: 'video', targetId: v2.id, reason: 'other' }), 429, 'rate_limited');
+  });
+
+  test('filters by surface and reason; a 连线 report lands in the same queue', async () => {
+    const reasons = (await mod.invoke(api.moderation.queue, { query: { reason: 'harassment' } })).body.items;
+    assert.ok(reasons.length > 0 && reasons.every((i) => i.reason === 'harassment'));
+    const videos = (await queue('video')).body.items;
+    assert.ok(videos.every((i) => i.surface === 'video'));
+    // The 连线 report is filed by the match module itself (a call must have happened first).
+    const x = await user('mo_mx');
+    const y = await user('mo_my');
+    await t.app.services.moderation.file({
+      reporterId: x.id,
+      surface: 'match',
+      targetId: y.id,
+      seq: null,
+      reportedId: y.id,
+      reason: 'nudity',
+      details: '',
+      snapshot: { title: '连线', text: '', imageUrl: null, context: [] },
+    });
+    assert.ok((await queue('match')).body.items.some((i) => i.reported?.id === y.id));
+  });
+});
+
+describe('actions, audit and appeals', () => {
+  test('remove takes the content down; mute refuses messages until it ends; the audit log names who did it', async () => {
+    const author = await user('mo_rm');
+    const fan = await user('mo_rmf');
+    const v = await upload(author, 'take me down');
+    const stays = await upload(author, 'stays up');
+    const r = await report(fan, { surface: 'video', targetId: v.id, reason: 'violence' });
+    const act = await mod.invoke(api.moderation.act, { body: { kind: 'remove', reportId: r.body.id, note: 'graphic' } });
+    assert.equal(act.status, 201, JSON.stringify(act.error));
+    assertRefused(await fan.invoke(api.videos.get, { params: { id: v.id } }), 404, 'not_found');
+    assert.ok(!(await queue('video')).body.items.some((i) => i.id === r.body.id), 'the report left the open queue');
+
+    const g = await group(author);
+    await fan.invoke(api.groups.join, { params: { id: g.id }, body: {} });
+    const fs = await joined(fan, g.channel);
+    assert.equal((await say(fs, g.channel, 'before mute')).t, 'ack');
+    const mute = await mod.invoke(api.moderation.act, { body: { kind: 'mute', userId: fan.id, hours: 1, note: 'cool off' } });
+    assert.equal(mute.status, 201);
+    const refused = await say(fs, g.channel, 'while muted');
+    assert.equal(refused.t === 'err' && refused.code, 'muted');
+    assertRefused(await fan.invoke(api.videos.comment, { params: { id: stays.id }, body: { text: 'x' } }), 403, 'muted');
+    const me = (await fan.invoke(api.moderation.me)).body;
+    assert.ok(me.mutedUntil);
+    assert.deepEqual(
+      me.notices.map((x) => x.kind),
+      ['mute'],
+    );
+    const audit = (await mod2.invoke(api.moderation.audit, { query: {} })).body.items;
+    assert.ok(audit.some((e) => e.action === 'mute' && e.actor.id === mod.id && e.subject?.id === fan.id));
+    assert.ok(audit.some((e) => e.action === 'remove' && e.subject?.id === author.id));
+    fs.close();
+  });
+
+  test('a suspension ends sessions and sockets; the person may still read and appeal; only another moderator decides', async () => {
+    const p = await user('mo_sus');
+    const ps = await p.socket();
+    const act = await mod.invoke(api.moderation.act, { body: { kind: 'suspend', userId: p.id, hours: 24, note: 'spam wave' } });
+    assert.equal(act.status, 201);
+    await ps.closed();
+    assert.equal((await p.call('GET', '/api/v1/me')).status, 401, 'the session ended');
+    const again = await p.call('POST', api.accounts.login.path, { handle: p.handle, password: 'correct horse battery' });
+    assert.equal(again.status, 200);
+    assertRefused(await p.invoke(api.accounts.updateMe, { body: { bio: 'x' } }), 403, 'forbidden');
+    const notice = (await p.invoke(api.moderation.me)).body.notices[0]!;
+    assert.equal(notice.kind, 'suspend');
+    assert.equal((await p.invoke(api.moderation.appeal, { params: { id: notice.id }, body: { text: 'it was not me' } })).status, 200);
+    assertRefused(await p.invoke(api.moderation.appeal, { params: { id: notice.id }, body: { text: 'again' } }), 409, 'conflict');
+    const appeal = (await mod.invoke(api.moderation.appeals, { query: {} })).body.items.find((a) => a.action.id === notice.id)!;
+    assert.ok(appeal);
+    assertRefused(
+      await mod.invoke(api.moderation.decideAppeal, { params: { id: appeal.id }, body: { decision: 'overturned' } }),
+      403,
+      'forbidden',
+      'the moderator who acted',
+    );
+    assert.equal(
+      (await mod2.invoke(api.moderation.decideAppeal, { params: { id: appeal.id }, body: { decision: 'overturned' } })).status,
+      200,
+    );
+    assert.equal((await p.invoke(api.accounts.updateMe, { body: { bio: 'back' } })).status, 200, 'the suspension is lifted');
+    assertRefused(
+      await mod.invoke(api.moderation.decideAppeal, { params: { id: appeal.id }, body: { decision: 'upheld' } }),
+      403,
+      'forbidden',
+    );
+    const audit = (await mod.invoke(api.moderation.audit, { query: {} })).body.items;
+    assert.ok(audit.some((e) => e.action === 'appeal_overturned' && e.actor.id === mod2.id));
+  });
+});
+
+describe('word filters', () => {
+  test('block refuses with a clear error; hold keeps the message out until the creator releases it', async () => {
+    const creator = await user('mo_cr');
+    const fan = await user('mo_cf');
+    assert.equal((await creator.invoke(api.moderation.addWord, { body: { scope: 'mine', word: 'scam', action: 'block' } })).status, 201);
+    assert.equal((await creator.invoke(api.moderation.addWord, { body: { scope: 'mine', word: '傻瓜', action: 'hold' } })).status, 201);
+    assertRefused(await fan.invoke(api.moderation.addWord, { body: { scope: 'site', word: 'x', action: 'block' } }), 403, 'forbidden');
+    const g = await group(creator);
+    await fan.invoke(api.groups.join, { params: { id: g.id }, body: {} });
+    const fs = await joined(fan, g.channel);
+    const cs = await joined(creator, g.channel);
+    const blocked = await say(fs, g.channel, 'this is a Ｓ Ｃ Ａ Ｍ');
+    assert.equal(blocked.t === 'err' && blocked.code, 'content_blocked');
+    assert.match(blocked.t === 'err' ? blocked.message : '', /scam/);
+    const held = await say(fs, g.channel, '你 是 傻-瓜');
+    assert.equal(held.t === 'err' && held.code, 'content_held');
+    // Not delivered: the history has nothing of it.
+    const hist = (await creator.invoke(api.groups.messages, { params: { id: g.id }, query: {} })).body.items;
+    assert.ok(!hist.some((f) => f.body.kind === 'chat' && f.body.text.includes('瓜')));
+    // Nobody else sees the creator's held list.
+    assert.equal((await fan.invoke(api.moderation.held, { query: { scope: 'mine' } })).body.items.length, 0);
+    const list = (await creator.invoke(api.moderation.held, { query: { scope: 'mine' } })).body.items;
+    assert.equal(list.length, 1);
+    assert.equal(list[0]!.placeName, 'Mod fans');
+    assertRefused(
+      await fan.invoke(api.moderation.decideHeld, { params: { id: list[0]!.id }, body: { decision: 'release' } }),
+      404,
+      'not_found',
+    );
+    const from = cs.frames.length;
+    assert.equal(
+      (await creator.invoke(api.moderation.decideHeld, { params: { id: list[0]!.id }, body: { decision: 'release' } })).status,
+      200,
+    );
+    await cs.next(
+      (f) => f.t === 'ev' && f.body.kind === 'chat' && f.body.text === '你 是 傻-瓜' && f.from === fan.id && cs.frames.indexOf(f) >= from,
+    );
+    assertRefused(
+      await creator.invoke(api.moderation.decideHeld, { params: { id: list[0]!.id }, body: { decision: 'remove' } }),
+      409,
+      'conflict',
+    );
+    // The creator's own words skip their own list.
+    assert.equal((await say(cs, g.channel, 'scam alert from me')).t, 'ack');
+    fs.close();
+    cs.close();
+  });
+
+  test('the site list applies to comments and room chat; its held text goes to moderators', async () => {
+    assert.equal(
+      (await mod.invoke(api.moderation.addWord, { body: { scope: 'site', word: 'f r e e coins', action: 'hold' } })).status,
+      201,
+    );
+    const creator = await user('mo_sc');
+    const fan = await user('mo_sf');
+    const v = await upload(creator, 'hello');
+    assertRefused(await fan.invoke(api.videos.comment, { params: { id: v.id }, body: { text: 'get FR33 C0INS' } }), 409, 'content_held');
+    const held = (await mod.invoke(api.moderation.held, { query: { scope: 'site' } })).body.items.find((h) => h.author.id === fan.id)!;
+    assert.equal(held.surface, 'comment');
+    assertRefused(await creator.invoke(api.moderation.held, { query: { scope: 'site' } }), 403, 'forbidden');
+    assert.equal((await mod.invoke(api.moderation.decideHeld, { params: { id: held.id }, body: { decision: 'release' } })).status, 200);
+    const comments = (await creator.invoke(api.videos.comments, { params: { id: v.id }, query: {} })).body.items;
+    assert.ok(
+      comments.some((c) => c.text === 'get FR33 C0INS' && c.author.id === fan.id),
+      'released comment stored',
+    );
+
+    const room = await creator.invoke(api.rooms.create, { body: { title: 'Coins' } });
+    await fan.invoke(api.rooms.join, { params: { id: room.body.id } });
+    const rs = await joined(fan, room.body.channel);
+    const r = await say(rs, room.body.channel, 'free coins!!');
+    assert.equal(r.t === 'err' && r.code, 'content_held');
+    const removed = (await mod.invoke(api.moderation.held, { query: { scope: 'site' } })).body.items.find((h) => h.surface === 'room')!;
+    assert.equal((await mod.invoke(api.moderation.decideHeld, { params: { id: removed.id }, body: { decision: 'remove' } })).status, 200);
+    const audit = (await mod.invoke(api.moderation.audit, { query: {} })).body.items;
+    assert.ok(audit.some((e) => e.action === 'held_remove'));
+    rs.close();
+  });
+});
+
+describe('a ban across nodes', { skip: testDb !== 'postgres' && 'needs PostgreSQL and Redis shared by two processes' }, () => {
+  let cluster: TestNodes | null = null;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  before(async () => {
+    cluster = await startNodes({ env: { ADMIN_HANDLES: 'mc_mod', SESSION_CACHE_SEC: '3600' } });
+    [a, b] = cluster.nodes as [ServerProcess, ServerProcess];
+  });
+  after(async () => cluster?.close());
+
+  test('a ban on node A while the person is mid-message on node B: refused, socket closed and session ended at once', async () => {
+    const moderator = await signupOverHttp(a.url, 'mc_mod');
+    const owner = await signupOverHttp(a.url, 'mc_owner');
+    const bad = await signupOverHttp(b.url, 'mc_bad');
+    const post = (base: string, who: { cookie: string; csrf: string }, path: string, body: unknown) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const g = (await (await post(a.url, owner, '/api/v1/groups', { name: 'Cluster fans', joinRule: 'anyone' })).json()) as Group;
+    assert.equal((await post(b.url, bad, `/api/v1/groups/${g.id}/join`, {})).status, 200);
+    const s = await TestSocket.open(`${b.url.replace('http', 'ws')}/ws?v=1`, bad.cookie);
+    s.send({ t: 'sub', ch: g.channel });
+    await s.next((f) => f.t === 'subbed');
+    // The person keeps sending while the ban is made on the other node.
+    let sending = true;
+    const acked: number[] = [];
+    const sender = (async () => {
+      for (let i = 0; sending && i < 500; i++) {
+        const f = await say(s, g.channel, `line ${i}`).catch(() => null);
+        if (!f || f.t === 'err') break;
+        if (f.t === 'ack') acked.push(f.seq!);
+      }
+    })();
+    await s.next((f) => f.t === 'ack');
+    const ban = await post(a.url, moderator, '/api/v1/admin/moderation/actions', { kind: 'ban', userId: bad.id, note: 'spam bot' });
+    assert.equal(ban.status, 201, await ban.clone().text());
+    const bannedAt = Math.max(0, ...acked);
+    // Answered means done everywhere: the session is refused on node B, the socket is closing.
+    assert.equal((await fetch(`${b.url}/api/v1/me`, { headers: { cookie: bad.cookie } })).status, 401);
+    await s.closed();
+    sending = false;
+    await sender;
+    const hist = (await (await fetch(`${a.url}/api/v1/groups/${g.id}/messages`, { headers: { cookie: owner.cookie } })).json()) as {
+      items: { seq: number; from: string }[];
+    };
+    const fromBad = hist.items.filter((f) => f.from === bad.id).map((f) => f.seq);
+    // At most the one frame already past the gate when the ban committed is stored after it.
+    assert.ok(fromBad.filter((x) => x > bannedAt).length <= 1, `stored after the ban: ${fromBad.filter((x) => x > bannedAt).join(',')}`);
+    // Logging in again on node B: reading is allowed, writing is not.
+    const login = await fetch(`${b.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ handle: 'mc_bad', password: 'correct horse battery' }),
+    });
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0] ?? '')
+      .find((c) => c.startsWith('tremolo_sid='))!;
+    const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+    const write = await post(b.url, { cookie, csrf }, `/api/v1/groups/${g.id}/leave`, {});
+    assert.equal(write.status, 403);
+  });
+});

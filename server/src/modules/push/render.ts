@@ -1,0 +1,120 @@
+import type { Notification, NotificationPayload, OrderStatus, PushKind, PushMessage } from '@tremolo/protocol';
+
+export type PushLang = 'en' | 'zh-CN';
+
+/** Which switch covers an inbox kind; null: that kind is never pushed (it waits in the inbox). */
+export function pushKindOf(p: NotificationPayload): PushKind | null {
+  switch (p.kind) {
+    case 'dm':
+    case 'mention':
+      return 'messages';
+    case 'room_live':
+      return 'lives';
+    case 'room_invite':
+      return 'stage';
+    // The person asked for it and waits for it, like a reply.
+    case 'data_export':
+      return 'messages';
+    case 'order':
+    case 'low_stock':
+      return 'orders';
+    default:
+      return null;
+  }
+}
+
+const STATUS: Record<PushLang, Record<OrderStatus, string>> = {
+  en: {
+    pending_payment: 'awaiting payment',
+    paid: 'paid',
+    shipped: 'shipped',
+    delivered: 'delivered',
+    cancelled: 'cancelled',
+    refund_requested: 'refund requested',
+    refunded: 'refunded',
+  },
+  'zh-CN': {
+    pending_payment: '待付款',
+    paid: '已付款',
+    shipped: '已发货',
+    delivered: '已收货',
+    cancelled: '已取消',
+    refund_requested: '申请退款中',
+    refunded: '已退款',
+  },
+};
+
+/** Notification text never grows past what a lock screen shows. */
+function clip(s: string, max = 120): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/**
+ * The notification a device shows for an inbox item, in the device's language. Only the recipient's
+ * own devices get it, and it says no more than their inbox does; a message request from a stranger
+ * shows who, not what (it is not a conversation they accepted).
+ */
+export function renderPush(n: Notification, lang: PushLang, tag: string = n.id): PushMessage | null {
+  const p = n.payload;
+  const kind = pushKindOf(p);
+  if (!kind) return null;
+  const zh = lang === 'zh-CN';
+  const show = (title: string, body: string, url: string): PushMessage => ({
+    type: 'show',
+    tag,
+    title: clip(title, 80),
+    body: clip(body),
+    url,
+    kind,
+  });
+  switch (p.kind) {
+    case 'dm':
+      return p.request
+        ? show(p.actor.displayName, zh ? '给你发来一条私信请求' : 'sent you a message request', `/dm/${p.actor.handle}`)
+        : show(p.actor.displayName, p.preview || (zh ? '给你分享了内容' : 'shared something with you'), `/dm/${p.actor.handle}`);
+    case 'mention':
+      return show(
+        zh ? `${p.actor.displayName} 在 ${p.groupName} 提到了你` : `${p.actor.displayName} mentioned you in ${p.groupName}`,
+        p.preview,
+        `/g/${p.groupId}`,
+      );
+    case 'room_live':
+      return show(zh ? `${p.actor.displayName} 开播了` : `${p.actor.displayName} is live`, p.title, `/r/${p.roomId}`);
+    case 'room_invite':
+      return show(zh ? `${p.actor.displayName} 邀请你上麦` : `${p.actor.displayName} invites you on stage`, p.title, `/r/${p.roomId}`);
+    case 'order':
+      return show(zh ? `订单${STATUS[lang][p.status]}` : `Order ${STATUS[lang][p.status]}`, p.title, `/shop/orders/${p.orderId}`);
+    case 'low_stock':
+      return show(
+        zh ? '库存不足' : 'Low stock',
+        zh ? `“${p.title}”（${p.sku}）仅剩 ${p.stock} 件` : `“${p.title}” (${p.sku}) has ${p.stock} left`,
+        `/shop/seller/products/${p.productId}`,
+      );
+    case 'data_export':
+      return p.state === 'ready'
+        ? show(
+            zh ? '你的数据已准备好' : 'Your data is ready',
+            zh ? '点击下载你的数据归档' : 'Tap to download your data archive',
+            '/me/settings/data',
+          )
+        : show(zh ? '数据导出失败' : 'Your data export failed', zh ? '请稍后再试' : 'Please try again later', '/me/settings/data');
+    default:
+      return null;
+  }
+}
+
+/** A coupon dropped in a fan group I am in: not an inbox item, so it has a tag of its own. */
+export function renderCouponDrop(
+  drop: { couponId: string; groupId: string; groupName: string; title: string },
+  lang: PushLang,
+): PushMessage {
+  const zh = lang === 'zh-CN';
+  return {
+    type: 'show',
+    tag: `coupon:${drop.couponId}`,
+    title: clip(zh ? `${drop.groupName} 发券了` : `Coupon drop in ${drop.groupName}`, 80),
+    body: clip(drop.title),
+    url: `/g/${drop.groupId}`,
+    kind: 'coupons',
+  };
+}
