@@ -153,11 +153,7 @@ describe('unread counts, read receipts and the stage invitation prompt', () => {
     assert.equal(await leoTab2.getByTestId('tab-inbox-badge').count(), 0);
   });
 
-  // Skipped for one stop, named in the stop's note: since this stop's merges Leo's prompt does not
-  // appear (the invitation call succeeds); to be found first next session.
-  test('a stage invitation finds Leo on the feed; accepting puts him on stage', {
-    skip: 'regressed with this stop’s merges: the prompt does not appear',
-  }, async () => {
+  test('a stage invitation finds Leo on the feed; accepting puts him on stage', async () => {
     const room = (await apiCall(server.url, host.api, 'POST', '/api/v1/rooms', { title: 'Friday songs' })) as { id: string };
     await apiCall(server.url, host.api, 'POST', `/api/v1/rooms/${room.id}/join`);
     await leoP.page.goto('/');

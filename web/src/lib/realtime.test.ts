@@ -98,6 +98,22 @@ describe('RealtimeClient', () => {
     assert.equal(client.currentStatus, 'open');
   });
 
+  test('a second listener on a confirmed channel is told it is ready without another subscription', async () => {
+    client.subscribe(CH, () => undefined);
+    client.start();
+    last().hello();
+    last().deliver({ t: 'subbed', ch: CH, head: 0 });
+    let ready = 0;
+    client.subscribe(
+      CH,
+      () => undefined,
+      () => ready++,
+    );
+    await Promise.resolve();
+    assert.equal(ready, 1);
+    assert.deepEqual(last().sent, [{ t: 'sub', ch: CH }], 'one subscription on the wire');
+  });
+
   test('reconnects with backoff and resumes from the last sequence, counting unknown kinds', () => {
     const seen: number[] = [];
     client.subscribe(CH, (ev) => seen.push(ev.seq ?? -1));

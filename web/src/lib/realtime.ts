@@ -37,6 +37,8 @@ interface ChannelState {
   readyListeners: Set<() => void>;
   /** Highest durable sequence seen; sent as `since` on resubscribe so the server replays the gap. */
   lastSeq: number | null;
+  /** The server confirmed the subscription on the current connection. */
+  ready: boolean;
 }
 
 /** The part of the browser WebSocket this client uses; tests pass a fake. */
@@ -188,12 +190,19 @@ export class RealtimeClient {
   subscribe(ch: string, handler: EventHandler, onReady?: () => void): () => void {
     let state = this.channels.get(ch);
     if (!state) {
-      state = { handlers: new Set(), readyListeners: new Set(), lastSeq: null };
+      state = { handlers: new Set(), readyListeners: new Set(), lastSeq: null, ready: false };
       this.channels.set(ch, state);
       this.sendSub(ch, state);
     }
     state.handlers.add(handler);
-    if (onReady) state.readyListeners.add(onReady);
+    if (onReady) {
+      state.readyListeners.add(onReady);
+      // A later listener on a channel already confirmed would otherwise wait for the next reconnect.
+      if (state.ready)
+        queueMicrotask(() => {
+          if (this.channels.get(ch)?.readyListeners.has(onReady)) onReady();
+        });
+    }
     return () => {
       const s = this.channels.get(ch);
       if (!s) return;
@@ -329,13 +338,17 @@ export class RealtimeClient {
         this.setStatus('open');
         this.startPing();
         this.sendFocus();
-        for (const [ch, state] of this.channels) this.sendSub(ch, state);
+        for (const [ch, state] of this.channels) {
+          state.ready = false;
+          this.sendSub(ch, state);
+        }
         return;
       case 'subbed': {
         const state = this.channels.get(frame.ch);
         // The head marks where live delivery starts for a first subscription.
         if (!state) return;
         if (state.lastSeq === null) state.lastSeq = frame.head;
+        state.ready = true;
         for (const l of state.readyListeners) l();
         return;
       }

@@ -47,17 +47,23 @@ export function StageInvitePrompt() {
         return [...prev.filter((i) => i.roomId !== p.roomId), next];
       });
     };
-    const stop = realtime.subscribe(`user:${userId}`, (ev) => {
-      if (ev.body.kind === 'notification') offer(ev.body.notification);
-    });
-    // An invitation sent just before the app opened (or while its socket was connecting) is
-    // already in the inbox: it is still asked here while fresh.
     let live = true;
-    call(api.notifications.list, { query: { limit: 20 } })
-      .then((page) => {
-        if (live) for (const n of page.items) offer(n);
-      })
-      .catch(() => undefined);
+    // An invitation sent before the subscription was confirmed (the app opening, a reconnect) is
+    // already in the inbox: once nothing can be missed any more, fresh unread ones are asked here.
+    const loadInbox = () => {
+      call(api.notifications.list, { query: { limit: 20 } })
+        .then((page) => {
+          if (live) for (const n of page.items) offer(n);
+        })
+        .catch(() => undefined);
+    };
+    const stop = realtime.subscribe(
+      `user:${userId}`,
+      (ev) => {
+        if (ev.body.kind === 'notification') offer(ev.body.notification);
+      },
+      loadInbox,
+    );
     return () => {
       live = false;
       stop();
