@@ -187,7 +187,7 @@ export async function buildApp(config: Config): Promise<App> {
   // Each module builds its service and plugs in its channel policies and routes, in dependency order.
   accountsModule.register(platform, accounts);
   const notifications = notificationsModule.register(platform);
-  const moderation = moderationModule.register(platform, { accounts });
+  const moderation = moderationModule.register(platform, { accounts, notifications });
   const graph = graphModule.register(platform, { accounts, notifications });
   const cards = cardsModule.register(platform, { accounts, graph });
   const videos = videosModule.register(platform, { accounts, graph, moderation });

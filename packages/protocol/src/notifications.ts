@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, knownOnly, text } from './common.ts';
 import { UserSummary } from './accounts.ts';
+import { ActionKind } from './moderation.ts';
 import { OrderStatus } from './shop.ts';
 
 /** Notification payloads are a discriminated union on `kind`; new features add members. */
@@ -30,6 +31,21 @@ export const NotificationPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('room_invite'), actor: UserSummary, roomId: Id, title: text() }),
   /** Account rights: the archive of my data I asked for is ready to download (or could not be built). */
   z.object({ kind: z.literal('data_export'), exportId: Id, state: z.enum(['ready', 'failed']), expiresAt: text().nullable() }),
+  /** Moderation: an action against me, or the decision on my appeal (details on the safety page). */
+  z.object({
+    kind: z.literal('moderation'),
+    action: z.union([ActionKind, z.enum(['appeal_upheld', 'appeal_overturned'])]),
+    until: text().nullable(),
+  }),
+  /** Shop: a buyer reviewed something I sell, or the seller replied to my review. */
+  z.object({
+    kind: z.literal('review'),
+    role: z.enum(['seller', 'buyer']),
+    actor: UserSummary,
+    productId: Id,
+    title: text(),
+    stars: z.number().int().min(1).max(5),
+  }),
 ]);
 export type NotificationPayload = z.infer<typeof NotificationPayload>;
 

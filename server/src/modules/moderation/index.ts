@@ -1,13 +1,15 @@
 import type { Platform } from '../../platform/module.ts';
 import type { AccountsService } from '../accounts/service.ts';
+import type { NotificationsService } from '../notifications/service.ts';
 import { ModerationRepo } from './repo.ts';
 import { registerModerationRoutes } from './routes.ts';
 import { ModerationService } from './service.ts';
 
-export function register(p: Platform, deps: { accounts: AccountsService }): ModerationService {
+export function register(p: Platform, deps: { accounts: AccountsService; notifications: NotificationsService }): ModerationService {
   const moderation = new ModerationService({
     repo: new ModerationRepo(p.db),
     accounts: deps.accounts,
+    notifications: deps.notifications,
     realtime: p.realtime,
     store: p.store,
     channels: p.channels,

@@ -225,6 +225,15 @@ describe('actions, audit and appeals', () => {
     );
     const audit = (await mod.invoke(api.moderation.audit, { query: {} })).body.items;
     assert.ok(audit.some((e) => e.action === 'appeal_overturned' && e.actor.id === mod2.id));
+    // The person heard of both in their inbox, newest first.
+    const inbox = (await p.invoke(api.notifications.list, { query: {} })).body.items.flatMap((n) =>
+      n.payload.kind === 'moderation' ? [n.payload] : [],
+    );
+    assert.deepEqual(
+      inbox.map((n) => n.action),
+      ['appeal_overturned', 'suspend'],
+    );
+    assert.ok(inbox[1]!.until && Date.parse(inbox[1]!.until) > Date.now() + 23 * 3_600_000);
   });
 });
 

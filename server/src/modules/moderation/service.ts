@@ -23,8 +23,9 @@ import type { ChannelRegistry } from '../../platform/realtime/channels.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
 import type { EventStore } from '../../platform/realtime/store.ts';
 import type { AccountsService } from '../accounts/service.ts';
+import type { NotificationsService } from '../notifications/service.ts';
 import { findMatch } from './matcher.ts';
-import type { HeldRow, ModerationRepo, ReportRow, Sanction } from './repo.ts';
+import type { HeldRow, ModerationRepo, ReportRow, Sanction, WordRow } from './repo.ts';
 
 /** What a module tells moderation about one of its surfaces. */
 export interface SurfaceAdapter {
@@ -59,6 +60,7 @@ export interface ScreenInput {
 export interface ModerationDeps {
   repo: ModerationRepo;
   accounts: AccountsService;
+  notifications: NotificationsService;
   realtime: Realtime;
   store: EventStore;
   channels: ChannelRegistry;
@@ -70,6 +72,9 @@ export interface ModerationDeps {
 /** Routes a suspended or banned person may still call: to read their notice, appeal and leave. */
 const ALLOWED_WHILE_SUSPENDED = new Set(['POST /api/v1/moderation/actions/:id/appeal', 'POST /api/v1/auth/logout']);
 const SANCTIONS_CHANGED = 'moderation-sanctions-changed';
+const WORDS_CHANGED = 'moderation-words-changed';
+/** The payload of WORDS_CHANGED when the site list changed: it applies to every creator's screen. */
+const SITE_LIST = '*';
 const SURFACE_WORDS: Record<ReportSurface, string> = {
   profile: 'profile',
   video: 'video',
@@ -95,10 +100,19 @@ export class ModerationService {
    * here and on every other node (over the bus) before the moderator's request is answered.
    */
   private readonly sanctions = new LRUCache<string, Sanction>({ max: 20_000, ttl: 5_000 });
+  /**
+   * The lists that apply under each creator (the site's and theirs), read for every screened
+   * message; an edit drops them here and on every other node, the TTL bounds a lost signal.
+   */
+  private readonly wordLists = new LRUCache<string, WordRow[]>({ max: 5_000, ttl: 60_000 });
 
   constructor(private readonly deps: ModerationDeps) {
     deps.bus.onSignal(SANCTIONS_CHANGED, (payload) => {
       if (typeof payload === 'string') this.sanctions.delete(payload);
+    });
+    deps.bus.onSignal(WORDS_CHANGED, (payload) => {
+      if (payload === SITE_LIST) this.wordLists.clear();
+      else if (typeof payload === 'string') this.wordLists.delete(payload);
     });
     this.registerMessageSurfaces();
     this.registerProfileSurface();
@@ -250,6 +264,8 @@ export class ModerationService {
       `${body.note}${until ? ` (until ${until.toISOString()})` : ''}${report ? ` · report ${report.id}` : ''}`,
     );
     await this.sanctionsChanged(userId);
+    // The person hears of it in their inbox too, wherever they are; the safety page has the details.
+    await this.deps.notifications.notify(userId, { kind: 'moderation', action: body.kind, until: until?.toISOString() ?? null });
     if (body.kind === 'suspend' || body.kind === 'ban') {
       await accounts.endAllSessions(userId);
       await this.deps.realtime.disconnectUser(userId);
@@ -366,6 +382,7 @@ export class ModerationService {
       await this.deps.repo.revokeAction(row.action.id);
       await this.sanctionsChanged(row.action.userId);
     }
+    await this.deps.notifications.notify(row.action.userId, { kind: 'moderation', action: `appeal_${decision}`, until: null });
     await this.audit(modId, `appeal_${decision}`, row.action.userId, `${row.action.kind} ${row.action.id}${note ? `: ${note}` : ''}`);
   }
 
@@ -418,6 +435,7 @@ export class ModerationService {
     const owner = await this.listOwner(userId, scope);
     await this.deps.limits.consume('wordListEdits', userId);
     const w = await this.deps.repo.upsertWord({ id: newId(), ownerId: owner, scope: owner ?? 'site', word: word.toLowerCase(), action });
+    await this.wordsChanged(owner);
     if (owner === null) await this.audit(userId, 'site_word', null, `${w.word} → ${action}`);
     return { id: w.id, word: w.word, action: w.action, createdAt: w.createdAt.toISOString() };
   }
@@ -428,7 +446,22 @@ export class ModerationService {
     if (w.ownerId === null) await this.assertModerator(userId);
     else if (w.ownerId !== userId) throw notFound('Word');
     await this.deps.repo.deleteWord(id);
+    await this.wordsChanged(w.ownerId);
     if (w.ownerId === null) await this.audit(userId, 'site_word_removed', null, w.word);
+  }
+
+  private async wordsChanged(ownerId: string | null): Promise<void> {
+    if (ownerId === null) this.wordLists.clear();
+    else this.wordLists.delete(ownerId);
+    await this.deps.bus.signalDelivered(WORDS_CHANGED, ownerId ?? SITE_LIST).catch(() => undefined);
+  }
+
+  private async wordsFor(ownerId: string): Promise<WordRow[]> {
+    const hit = this.wordLists.get(ownerId);
+    if (hit) return hit;
+    const rows = await this.deps.repo.wordsFor(ownerId);
+    this.wordLists.set(ownerId, rows);
+    return rows;
   }
 
   /**
@@ -438,7 +471,7 @@ export class ModerationService {
    */
   async screen(input: ScreenInput): Promise<void> {
     await this.checkPost(input.authorId);
-    const words = await this.deps.repo.wordsFor(input.ownerId);
+    const words = await this.wordsFor(input.ownerId);
     const rules = words
       .filter((w) => w.ownerId === null || w.ownerId !== input.authorId)
       .map((w) => ({ word: w.word, action: w.action, tag: w.ownerId }));

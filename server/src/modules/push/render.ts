@@ -17,7 +17,11 @@ export function pushKindOf(p: NotificationPayload): PushKind | null {
       return 'messages';
     case 'order':
     case 'low_stock':
+    case 'review':
       return 'orders';
+    // A decision about the person's account reaches them even with the app closed.
+    case 'moderation':
+      return 'messages';
     default:
       return null;
   }
@@ -89,6 +93,30 @@ export function renderPush(n: Notification, lang: PushLang, tag: string = n.id):
         zh ? '库存不足' : 'Low stock',
         zh ? `“${p.title}”（${p.sku}）仅剩 ${p.stock} 件` : `“${p.title}” (${p.sku}) has ${p.stock} left`,
         `/shop/seller/products/${p.productId}`,
+      );
+    case 'review':
+      return p.role === 'seller'
+        ? show(
+            zh ? `${p.actor.displayName} 评价了你的商品` : `${p.actor.displayName} reviewed your product`,
+            `${'★'.repeat(p.stars)} ${p.title}`,
+            `/p/${p.productId}`,
+          )
+        : show(
+            zh ? `${p.actor.displayName} 回复了你的评价` : `${p.actor.displayName} replied to your review`,
+            p.title,
+            `/p/${p.productId}`,
+          );
+    case 'moderation':
+      return show(
+        zh ? '来自管理员的通知' : 'A notice from moderators',
+        p.action.startsWith('appeal_')
+          ? zh
+            ? '你的申诉有结果了'
+            : 'Your appeal was decided'
+          : zh
+            ? '点击查看原因和申诉方式'
+            : 'Tap to see why and how to appeal',
+        '/me/safety',
       );
     case 'data_export':
       return p.state === 'ready'

@@ -90,4 +90,11 @@ export const moderationEn = {
   'error.content_blocked': 'Your text contains a word that is not allowed here. Change it and send again.',
   'error.content_held': 'Held for review: it will appear if it is approved.',
   'error.muted': 'You are muted for now and cannot post.',
+  'inbox.moderation.remove': 'Moderators removed something you posted. See why on your safety page.',
+  'inbox.moderation.warn': 'You received a warning from moderators. See why on your safety page.',
+  'inbox.moderation.mute': 'Moderators muted you until {until}. See why on your safety page.',
+  'inbox.moderation.suspend': 'Your account is suspended until {until}. You can appeal on your safety page.',
+  'inbox.moderation.ban': 'Your account is banned. You can appeal on your safety page.',
+  'inbox.moderation.appeal_upheld': 'Your appeal was reviewed: the decision stands.',
+  'inbox.moderation.appeal_overturned': 'Your appeal was accepted: the action was lifted.',
 };

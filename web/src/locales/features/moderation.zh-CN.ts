@@ -91,4 +91,11 @@ export const moderationZhCN: Record<keyof typeof moderationEn, string> = {
   'error.content_blocked': '内容包含此处不允许的词语，请修改后再发送。',
   'error.content_held': '已提交审核，通过后才会显示。',
   'error.muted': '你当前处于禁言状态，暂时不能发言。',
+  'inbox.moderation.remove': '你发布的内容已被管理员删除，原因见“安全中心”。',
+  'inbox.moderation.warn': '你收到了一条管理员警告，原因见“安全中心”。',
+  'inbox.moderation.mute': '你已被管理员禁言至 {until}，原因见“安全中心”。',
+  'inbox.moderation.suspend': '你的账号已被暂停使用至 {until}，可在“安全中心”申诉。',
+  'inbox.moderation.ban': '你的账号已被封禁，可在“安全中心”申诉。',
+  'inbox.moderation.appeal_upheld': '你的申诉已处理：维持原处理结果。',
+  'inbox.moderation.appeal_overturned': '你的申诉已通过：处理已撤销。',
 };

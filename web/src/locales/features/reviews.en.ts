@@ -36,4 +36,6 @@ export const reviewsEn = {
   'score.rating': 'Ratings {average} ({count})',
   'score.shipping': 'Ships within {hours} h on average',
   'score.refunds': 'Refunded {percent}%',
+  'inbox.review.seller': '{name} rated “{title}” {stars}★',
+  'inbox.review.buyer': '{name} replied to your review of “{title}”',
 } as const;

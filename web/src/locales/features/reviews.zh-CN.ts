@@ -38,4 +38,6 @@ export const reviewsZhCN: Record<keyof typeof reviewsEn, string> = {
   'score.rating': '评价 {average}（{count}）',
   'score.shipping': '平均 {hours} 小时内发货',
   'score.refunds': '退款率 {percent}%',
+  'inbox.review.seller': '{name} 给“{title}”打了 {stars} 星',
+  'inbox.review.buyer': '{name} 回复了你对“{title}”的评价',
 };

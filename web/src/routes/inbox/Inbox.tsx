@@ -69,7 +69,11 @@ function Notifications() {
 }
 
 /** The sentence, the face and the destination of each notification kind. */
-function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: UserSummary | null; to: string | null } {
+function describe(
+  p: NotificationPayload,
+  t: I18n['t'],
+  lang: I18n['lang'],
+): { text: string; actor: UserSummary | null; to: string | null } {
   switch (p.kind) {
     case 'followed':
       return { text: t('inbox.followed', { name: p.actor.displayName }), actor: p.actor, to: `/u/${p.actor.handle}` };
@@ -112,6 +116,18 @@ function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: 
       return { text: t('rooms.inbox.invite', { name: p.actor.displayName, title: p.title }), actor: p.actor, to: `/r/${p.roomId}` };
     case 'data_export':
       return { text: t(p.state === 'ready' ? 'inbox.dataReady' : 'inbox.dataFailed'), actor: null, to: '/me/settings/data' };
+    case 'moderation':
+      return {
+        text: t(`inbox.moderation.${p.action}`, { until: p.until ? new Date(p.until).toLocaleString(lang) : '' }),
+        actor: null,
+        to: '/me/safety',
+      };
+    case 'review':
+      return {
+        text: t(`inbox.review.${p.role}`, { name: p.actor.displayName, title: p.title, stars: p.stars }),
+        actor: p.actor,
+        to: `/p/${p.productId}`,
+      };
     default:
       // A kind added to the protocol after this screen: still counted and shown, in general words.
       return { text: t('inbox.generic'), actor: null, to: null };
@@ -121,7 +137,7 @@ function describe(p: NotificationPayload, t: I18n['t']): { text: string; actor: 
 /** A notification counts as read once it has been on screen for a moment, or when it is opened. */
 function NotificationRow({ n, onSeen }: { n: Notification; onSeen: (id: string) => void }) {
   const { t, lang } = useI18n();
-  const { text, actor, to } = describe(n.payload, t);
+  const { text, actor, to } = describe(n.payload, t, lang);
   const ref = useRef<HTMLLIElement>(null);
   useEffect(() => {
     const el = ref.current;

@@ -26,6 +26,7 @@ export class ReviewsRepo {
         id: orderItems.id,
         orderId: orderItems.orderId,
         productId: orderItems.productId,
+        title: orderItems.title,
         options: orderItems.options,
         buyerId: orders.buyerId,
         sellerId: orders.sellerId,

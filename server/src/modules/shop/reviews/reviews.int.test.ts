@@ -140,6 +140,25 @@ describe('reviews', () => {
     const replied = seen.body.items.find((x) => x.id === r.body.id)!;
     assert.ok(replied.reply && ['Thanks! Size up next time.', 'Thank you'].includes(replied.reply.text));
     assert.equal((await s.invoke(api.reviews.reply, { params: { id: r.body.id }, body: { text: 'again' } })).error?.code, 'conflict');
+
+    // Each side hears of the other: the seller of each review, the buyer of the reply.
+    const sellerInbox = (await s.invoke(api.notifications.list, { query: {} })).body.items.flatMap((n) =>
+      n.payload.kind === 'review' ? [n.payload] : [],
+    );
+    assert.deepEqual(
+      sellerInbox.map((n) => [n.role, n.actor.id, n.productId, n.stars]).sort(),
+      [
+        ['seller', b.user.id, p.id, 4],
+        ['seller', b.user.id, p.id, race.find((x) => x.status === 201)!.body.stars],
+      ].sort(),
+    );
+    const buyerInbox = (await b.user.invoke(api.notifications.list, { query: {} })).body.items.flatMap((n) =>
+      n.payload.kind === 'review' ? [n.payload] : [],
+    );
+    assert.deepEqual(
+      buyerInbox.map((n) => [n.role, n.actor.id, n.title]),
+      [['buyer', s.id, p.title]],
+    );
   });
 
   test('photos go through the image intake: resized, at most 6, the author only', async () => {

@@ -83,6 +83,7 @@ export class Reviews implements RatingSource {
       if (pgErrorCode(e) === UNIQUE_VIOLATION) throw new AppError('conflict', 'You already reviewed this item');
       throw e;
     }
+    await this.tell(line.sellerId, 'seller', userId, row, line.title);
     return this.dto(row);
   }
 
@@ -121,7 +122,16 @@ export class Reviews implements RatingSource {
     if (r.sellerId !== userId) throw new AppError('forbidden', 'Only the seller can reply to a review');
     const updated = await this.repo.setReply(reviewId, userId, text, this.ctx.now());
     if (!updated) throw new AppError('conflict', 'You already replied to this review');
+    const line = await this.repo.line(updated.orderItemId);
+    await this.tell(updated.authorId, 'buyer', userId, updated, line?.title ?? '');
     return this.dto(updated);
+  }
+
+  /** The other side hears of a review (the seller) or of the seller's reply (the buyer). */
+  private async tell(to: string, role: 'seller' | 'buyer', actorId: string, r: ReviewRow, title: string): Promise<void> {
+    const actor = (await this.ctx.accounts.summaries([actorId])).get(actorId);
+    if (!actor) return;
+    await this.ctx.notifications.notify(to, { kind: 'review', role, actor, productId: r.productId, title, stars: r.stars });
   }
 
   async ofProduct(
