@@ -57,15 +57,16 @@ describe('moderation', () => {
     const input = mia.page.getByTestId('composer-input');
     await input.fill('No SP0 ILER please');
     await mia.page.getByTestId('composer-send').click();
-    // Not delivered: the fan is told it waits for review (in Chinese).
-    const failed = mia.page.getByTestId('chat-failed').last();
-    await failed.waitFor();
-    assert.match((await failed.textContent()) ?? '', /审核/);
+    // Not delivered: the fan is told it waits for review (in Chinese), not that it failed.
+    const held = mia.page.getByTestId('chat-held').last();
+    await held.waitFor();
+    assert.match((await held.textContent()) ?? '', /审核中/);
+    assert.equal(await mia.page.getByTestId('chat-failed').count(), 0);
     await shot(mia.page, 'held-message-zh');
 
     await page.reload();
-    const held = page.getByTestId('held-item').filter({ hasText: 'No SP0 ILER please' });
-    await held.waitFor();
+    const queued = page.getByTestId('held-item').filter({ hasText: 'No SP0 ILER please' });
+    await queued.waitFor();
     await shot(page, 'safety-held-en');
     await page.goto(`/g/${groupId}`);
     assert.equal(await page.locator('[data-testid="chat-message"]', { hasText: 'No SP0 ILER please' }).count(), 0, 'not delivered');

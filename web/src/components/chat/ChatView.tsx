@@ -475,7 +475,16 @@ function Bubble({
               ✓ {t('chat.sent')}
             </span>
           )}
-          {outbox && outbox.state === 'failed' && (
+          {outbox && outbox.state === 'failed' && outbox.error?.code === 'content_held' && (
+            // Not an error to fix: a word filter holds it until the creator or a moderator looks.
+            <span className="chat-state muted" role="status" data-testid="chat-held">
+              ◷ {t('chat.held')}
+              <button type="button" className={styles['link-btn']} onClick={() => chat.discard(outbox.cid)} data-testid="chat-discard">
+                {t('chat.hide')}
+              </button>
+            </span>
+          )}
+          {outbox && outbox.state === 'failed' && outbox.error?.code !== 'content_held' && (
             <span className={styles['chat-failed']} role="alert" data-testid="chat-failed">
               ⚠ {t('chat.failed')}: {outbox.error ? errorText(outbox.error) : ''}
               <button type="button" className={styles['link-btn']} onClick={() => chat.retry(outbox.cid)} data-testid="chat-resend">

@@ -21,6 +21,8 @@ export const messagingEn = {
   'chat.sent': 'Sent',
   'chat.seen': 'Seen',
   'chat.failed': 'Not sent',
+  'chat.held': 'Held for review: it appears here once approved',
+  'chat.hide': 'Hide',
   'chat.resend': 'Resend',
   'chat.discard': 'Remove',
   'chat.reply': 'Reply',

@@ -23,6 +23,8 @@ export const messagingZhCN: Record<keyof typeof messagingEn, string> = {
   'chat.sent': '已发送',
   'chat.seen': '已读',
   'chat.failed': '未发送',
+  'chat.held': '审核中，通过后会显示在这里',
+  'chat.hide': '隐藏',
   'chat.resend': '重发',
   'chat.discard': '移除',
   'chat.reply': '回复',
