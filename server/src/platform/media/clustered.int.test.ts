@@ -108,7 +108,8 @@ describe('werift rooms across nodes', () => {
     const started = Date.now();
     const err = await a.rpc.call('no-such-node', 'sfu', {}).catch((e: unknown) => e);
     assert.ok(err instanceof NodeUnreachable);
-    assert.ok(Date.now() - started < 1000);
+    // Far inside the call's 10 s timeout: nobody waited for it.
+    assert.ok(Date.now() - started < 5000);
   });
 
   test('the owner dies: the survivor frees its rooms and says each moved; the next call opens it on the survivor', async () => {
