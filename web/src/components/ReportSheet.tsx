@@ -4,7 +4,8 @@ import { ReportReason, api, type ReportSurface } from '@tremolo/protocol';
 import { ErrorMessage } from './Status.tsx';
 import { call } from '../lib/client.ts';
 import { useI18n } from '../lib/i18n.tsx';
-import styles from './ReportSheet.module.css';
+import { ReasonFields } from './ReasonFields.tsx';
+import styles from './ReasonSheet.module.css';
 
 const REASONS = ReportReason.options;
 
@@ -60,30 +61,17 @@ export function ReportSheet({
           </>
         ) : (
           <>
-            <fieldset className={styles.reasons}>
-              <legend>{t('report.reason')}</legend>
-              {REASONS.map((r) => (
-                <label key={r}>
-                  <input
-                    type="radio"
-                    name="reason"
-                    value={r}
-                    checked={reason === r}
-                    onChange={() => setReason(r)}
-                    data-testid={`report-reason-${r}`}
-                  />
-                  {t(`report.reason.${r}`)}
-                </label>
-              ))}
-            </fieldset>
-            <textarea
-              value={details}
-              onChange={(e) => setDetails(e.target.value)}
-              maxLength={500}
-              rows={2}
-              placeholder={t('report.details')}
-              aria-label={t('report.details')}
-              data-testid="report-details"
+            <ReasonFields
+              reasons={REASONS}
+              reason={reason}
+              onReason={setReason}
+              legend={t('report.reason')}
+              labelOf={(r) => t(`report.reason.${r}`)}
+              details={details}
+              onDetails={setDetails}
+              detailsLabel={t('report.details')}
+              testIdOf={(r) => `report-reason-${r}`}
+              detailsTestId="report-details"
             />
             {error !== null && <ErrorMessage error={error} testId="report-error" />}
             <div className="actions-row">

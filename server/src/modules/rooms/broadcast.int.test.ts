@@ -16,31 +16,11 @@ import { api, pathOf, type Room } from '@tremolo/protocol';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS } from '../../test/chromium.ts';
 import { assertRefused, startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
+import { PUBLISHER_SCRIPT } from '../../test/publisher-page.ts';
 import { uniq } from '../shop/fixtures.ts';
 import { parsePlaylist } from './hls.ts';
 
-const PAGE = `<!doctype html><meta charset="utf-8"><body><script>
-async function gathered(pc) {
-  if (pc.iceGatheringState === 'complete') return;
-  await new Promise((resolve) => {
-    const t = setTimeout(resolve, 3000);
-    pc.addEventListener('icegatheringstatechange', () => {
-      if (pc.iceGatheringState === 'complete') { clearTimeout(t); resolve(); }
-    });
-  });
-}
-window.publishOffer = async () => {
-  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 30 }, audio: true });
-  const pc = new RTCPeerConnection({ iceServers: [] });
-  window.pc = pc;
-  pc.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendonly', sendEncodings: [{ rid: 'h' }, { rid: 'l', scaleResolutionDownBy: 2 }] });
-  pc.addTransceiver(stream.getAudioTracks()[0], { direction: 'sendonly' });
-  await pc.setLocalDescription(await pc.createOffer());
-  await gathered(pc);
-  return pc.localDescription.sdp;
-};
-window.publishAnswer = (sdp) => window.pc.setRemoteDescription({ type: 'answer', sdp });
-</script>`;
+const PAGE = `<!doctype html><meta charset="utf-8"><body><script>${PUBLISHER_SCRIPT}</script>`;
 
 let t: TestApp;
 let http: Server;

@@ -8,6 +8,7 @@ import { urlOf } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiPages } from '../../lib/queries.ts';
 import { timeAgo } from '../../lib/time.ts';
+import shared from '../../components/moderation/moderation.module.css';
 import styles from './ModerationPage.module.css';
 
 type Status = 'open' | 'dismissed' | 'actioned';
@@ -76,7 +77,7 @@ export function ModerationPage() {
           <p>{t('moderation.empty')}</p>
         </Empty>
       )}
-      <ul className={styles.list}>
+      <ul className={shared.list}>
         {items?.map((r) => (
           <ReportItem
             key={r.id}
@@ -131,7 +132,7 @@ function ReportItem({
   return (
     <li className="panel stack" data-testid="moderation-report" data-report-id={r.id}>
       <div>
-        <div className={styles.person}>
+        <div className={shared.person}>
           <Avatar user={r.reported} size={40} />
           <div>
             <strong data-testid="moderation-reported">{r.reported.displayName}</strong>

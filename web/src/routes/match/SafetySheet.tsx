@@ -5,6 +5,8 @@ import { ErrorMessage } from '../../components/Status.tsx';
 import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { snapshotFrame } from './rtc.ts';
+import { ReasonFields } from '../../components/ReasonFields.tsx';
+import sheet from '../../components/ReasonSheet.module.css';
 import styles from './SafetySheet.module.css';
 
 const REASONS = MatchReportReason.options;
@@ -70,33 +72,20 @@ export function SafetySheet({
   };
 
   return (
-    <div className={styles.sheet} role="dialog" aria-modal="true" aria-labelledby="match-report-title" data-testid="match-report-sheet">
+    <div className={sheet.sheet} role="dialog" aria-modal="true" aria-labelledby="match-report-title" data-testid="match-report-sheet">
       <form className="panel stack" onSubmit={(e) => void report(e)}>
         <h2 id="match-report-title">{t('match.reportTitle', { name: peer.displayName })}</h2>
-        <fieldset className={styles.reasons}>
-          <legend>{t('match.reportReason')}</legend>
-          {REASONS.map((r) => (
-            <label key={r}>
-              <input
-                type="radio"
-                name="reason"
-                value={r}
-                checked={reason === r}
-                onChange={() => setReason(r)}
-                data-testid={`match-reason-${r}`}
-              />
-              {t(`match.reason.${r}`)}
-            </label>
-          ))}
-        </fieldset>
-        <textarea
-          value={details}
-          onChange={(e) => setDetails(e.target.value)}
-          maxLength={500}
-          rows={2}
-          placeholder={t('match.reportDetails')}
-          aria-label={t('match.reportDetails')}
-          data-testid="match-report-details"
+        <ReasonFields
+          reasons={REASONS}
+          reason={reason}
+          onReason={setReason}
+          legend={t('match.reportReason')}
+          labelOf={(r) => t(`match.reason.${r}`)}
+          details={details}
+          onDetails={setDetails}
+          detailsLabel={t('match.reportDetails')}
+          testIdOf={(r) => `match-reason-${r}`}
+          detailsTestId="match-report-details"
         />
         {snapshot ? (
           <label className={styles.snapshot}>
