@@ -3,6 +3,7 @@ import { ReportReason, ReportSurface, api, type ActionKind, type AppealItem, typ
 import { Avatar } from '../../components/Avatar.tsx';
 import { HeldList } from '../../components/moderation/HeldList.tsx';
 import { WordList } from '../../components/moderation/WordList.tsx';
+import { LoadMore } from '../../components/LoadMore.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiPages } from '../../lib/queries.ts';
@@ -53,44 +54,33 @@ function Reports() {
   return (
     <div className="stack">
       <div className={styles.filters}>
-        <select
+        <FilterSelect
           value={status}
-          onChange={(e) => setStatus(e.target.value as ReportStatus)}
-          aria-label={t('mod.filter.status')}
-          data-testid="mod-status"
-        >
-          {(['open', 'actioned', 'dismissed'] as const).map((s) => (
-            <option key={s} value={s}>
-              {t(`moderation.status.${s}`)}
-            </option>
-          ))}
-        </select>
-        <select
+          onChange={setStatus}
+          label={t('mod.filter.status')}
+          options={(['open', 'actioned', 'dismissed'] as const).map((v) => ({ value: v, label: t(`moderation.status.${v}`) }))}
+          testId="mod-status"
+        />
+        <FilterSelect
           value={surface}
-          onChange={(e) => setSurface(e.target.value as ReportSurface | '')}
-          aria-label={t('mod.filter.surface')}
-          data-testid="mod-surface"
-        >
-          <option value="">{`${t('mod.filter.surface')}: ${t('mod.filter.all')}`}</option>
-          {ReportSurface.options.map((s) => (
-            <option key={s} value={s}>
-              {t(`report.surface.${s}`)}
-            </option>
-          ))}
-        </select>
-        <select
+          onChange={setSurface}
+          label={t('mod.filter.surface')}
+          options={[
+            { value: '', label: `${t('mod.filter.surface')}: ${t('mod.filter.all')}` },
+            ...ReportSurface.options.map((v) => ({ value: v, label: t(`report.surface.${v}`) })),
+          ]}
+          testId="mod-surface"
+        />
+        <FilterSelect
           value={reason}
-          onChange={(e) => setReason(e.target.value as ReportReason | '')}
-          aria-label={t('mod.filter.reason')}
-          data-testid="mod-reason"
-        >
-          <option value="">{`${t('mod.filter.reason')}: ${t('mod.filter.all')}`}</option>
-          {ReportReason.options.map((r) => (
-            <option key={r} value={r}>
-              {t(`report.reason.${r}`)}
-            </option>
-          ))}
-        </select>
+          onChange={setReason}
+          label={t('mod.filter.reason')}
+          options={[
+            { value: '', label: `${t('mod.filter.reason')}: ${t('mod.filter.all')}` },
+            ...ReportReason.options.map((v) => ({ value: v, label: t(`report.reason.${v}`) })),
+          ]}
+          testId="mod-reason"
+        />
       </div>
       {pages.error !== null && <ErrorMessage error={pages.error} onRetry={() => void pages.refetch()} testId="mod-error" />}
       {items === null && pages.error === null && <Loading />}
@@ -104,12 +94,41 @@ function Reports() {
           <ReportCard key={r.id} report={r} />
         ))}
       </ul>
-      {pages.hasNextPage && (
-        <button type="button" className="btn btn-ghost" onClick={() => void pages.fetchNextPage()}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore pages={pages} />
     </div>
+  );
+}
+
+/** One filter of the queue: a choice among the values it lists. */
+function FilterSelect<V extends string>({
+  value,
+  onChange,
+  label,
+  options,
+  testId,
+}: {
+  value: V;
+  onChange: (v: V) => void;
+  label: string;
+  options: { value: V; label: string }[];
+  testId: string;
+}) {
+  return (
+    <select
+      value={value}
+      onChange={(e) => {
+        const picked = options.find((o) => o.value === e.target.value);
+        if (picked) onChange(picked.value);
+      }}
+      aria-label={label}
+      data-testid={testId}
+    >
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -294,7 +313,7 @@ function AppealCard({ appeal: a }: { appeal: AppealItem }) {
 }
 
 function Audit() {
-  const { t, lang } = useI18n();
+  const { lang } = useI18n();
   const pages = useApiPages(api.moderation.audit, { query: {} });
   const items = pages.data?.pages.flatMap((p) => p.items) ?? null;
   return (
@@ -310,11 +329,7 @@ function Audit() {
           </li>
         ))}
       </ul>
-      {pages.hasNextPage && (
-        <button type="button" className="btn btn-ghost" onClick={() => void pages.fetchNextPage()}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore pages={pages} />
     </div>
   );
 }
