@@ -25,10 +25,12 @@ describe('a buyer returns one unit and is refunded', () => {
   let ana: Person;
   let bo: Person;
   let mia: Person;
+  let anaApi: ApiPerson;
   let anaOrder = '';
   let boOrder = '';
 
   before(async () => {
+    process.env.ADMIN_HANDLES = 'as_admin';
     [server, browser] = await Promise.all([startServer({ seedDemo: false }), launch()]);
     const base = server.url;
     seller = await apiSignup(base, 'mia_tea', 'Mia Tea');
@@ -40,7 +42,7 @@ describe('a buyer returns one unit and is refunded', () => {
       variants: [{ sku: 'OOLONG-100', price: 6800, stock: 20, options: { size: '100 g' } }],
     })) as Id & { variants: Id[] };
     await apiCall(base, seller, 'POST', `/api/v1/shop/products/${product.id}/publish`);
-    const anaApi = await apiSignup(base, 'ana_buys', 'Ana Wu');
+    anaApi = await apiSignup(base, 'ana_buys', 'Ana Wu');
     const boApi = await apiSignup(base, 'bo_buys', '小波');
     anaOrder = await shippedOrder(base, seller, anaApi, me.id, product.variants[0]!.id, 2);
     boOrder = await shippedOrder(base, seller, boApi, me.id, product.variants[0]!.id, 1);
@@ -50,6 +52,7 @@ describe('a buyer returns one unit and is refunded', () => {
   });
 
   after(async () => {
+    delete process.env.ADMIN_HANDLES;
     await browser?.close();
     await server?.stop();
   });
@@ -72,7 +75,9 @@ describe('a buyer returns one unit and is refunded', () => {
     assert.equal(await sheet.getByTestId('aftersales-quantity').textContent(), '2');
     assert.equal(await sheet.getByTestId('aftersales-more').isDisabled(), true, 'at most the units bought');
     await sheet.getByLabel('One fewer').click();
-    await sheet.getByTestId('aftersales-photo-input').setInputFiles({ name: 'crack.png', mimeType: 'image/png', buffer: photo(170, 90, 40) });
+    await sheet
+      .getByTestId('aftersales-photo-input')
+      .setInputFiles({ name: 'crack.png', mimeType: 'image/png', buffer: photo(170, 90, 40) });
     await sheet.getByTestId('aftersales-picked').waitFor();
     await shot(p, 'en-sheet');
     await sheet.getByTestId('aftersales-submit').click();
@@ -89,7 +94,7 @@ describe('a buyer returns one unit and is refunded', () => {
     await s.goto(`/shop/orders/${anaOrder}`);
     const req = s.getByTestId('aftersales-request');
     await req.waitFor();
-    await req.getByTestId('aftersales-accept').scrollIntoViewIfNeeded();
+    await req.getByTestId('aftersales-accept').evaluate((e) => e.scrollIntoView({ block: 'center' }));
     await view(s, 'en-seller-request');
     await req.getByTestId('aftersales-accept').click();
     await eventually(async () => assert.equal(await req.getAttribute('data-status'), 'accepted'));
@@ -114,7 +119,10 @@ describe('a buyer returns one unit and is refunded', () => {
     await p.reload();
     const req = p.getByTestId('aftersales-request');
     await eventually(async () => assert.equal(await req.getAttribute('data-status'), 'refunded'));
-    const kinds = await req.getByTestId('aftersales-timeline').locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+    const kinds = await req
+      .getByTestId('aftersales-timeline')
+      .locator('li')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
     assert.deepEqual(kinds, ['opened', 'accepted', 'shipped_back', 'received', 'refunded']);
     assert.match((await req.getByTestId('aftersales-refund').textContent()) ?? '', /68/);
     assert.equal(await p.getByTestId('order').getAttribute('data-status'), 'delivered', 'one unit is still kept');
@@ -134,13 +142,63 @@ describe('a buyer returns one unit and is refunded', () => {
     await sheet.getByTestId('aftersales-submit').click();
     const req = p.getByTestId('aftersales-request');
     await req.waitFor();
-    const id = await req.getAttribute('data-request-id');
-    await apiCall(server.url, seller, 'POST', `/api/v1/shop/aftersales/${id}/accept`);
+    const miaZh = await signedInAs(browser, server.url, seller, { locale: 'zh-CN', viewport: MOBILE });
+    await miaZh.page.goto(`/shop/orders/${boOrder}`);
+    const accept = miaZh.page.getByTestId('aftersales-accept');
+    await accept.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    await view(miaZh.page, 'zh-seller-request');
+    await accept.click();
+    await eventually(async () => assert.equal(await miaZh.page.getByTestId('aftersales-request').getAttribute('data-status'), 'refunded'));
+    assert.deepEqual(miaZh.errors, []);
+    await miaZh.context.close();
     await p.reload();
     await eventually(async () => assert.equal(await req.getAttribute('data-status'), 'refunded'));
     await eventually(async () => assert.equal(await p.getByTestId('order').getAttribute('data-status'), 'refunded'));
     await req.getByTestId('aftersales-timeline').scrollIntoViewIfNeeded();
     await view(p, 'zh-timeline');
     assert.deepEqual(bo.errors, []);
+  });
+
+  test('a declined request goes to moderators, who refund it (queue in both languages)', async () => {
+    const base = server.url;
+    const order = (await apiCall(base, anaApi, 'GET', `/api/v1/shop/orders/${anaOrder}`)) as { items: Id[] };
+    const opened = (await apiCall(base, anaApi, 'POST', '/api/v1/shop/aftersales', {
+      orderItemId: order.items[0]!.id,
+      kind: 'refund_only',
+      quantity: 1,
+      reason: 'not_as_described',
+      text: 'Tastes stale',
+    })) as Id;
+    await apiCall(base, seller, 'POST', `/api/v1/shop/aftersales/${opened.id}/decline`, { reason: 'Opened and half drunk' });
+    const p = ana.page;
+    await p.reload();
+    const req = p.locator(`[data-request-id="${opened.id}"]`);
+    await req.getByTestId('aftersales-escalate').click();
+    await req.getByTestId('aftersales-note').fill('It was stale when it arrived');
+    await req.getByTestId('aftersales-note-submit').click();
+    await eventually(async () => assert.equal(await req.getAttribute('data-status'), 'escalated'));
+
+    const admin = await apiSignup(base, 'as_admin', 'Ada Admin');
+    const modZh = await signedInAs(browser, base, admin, { locale: 'zh-CN', viewport: MOBILE });
+    await modZh.page.goto('/moderation/queue');
+    await modZh.page.getByTestId('mod-tab-aftersales').click();
+    await modZh.page.locator(`[data-request-id="${opened.id}"]`).waitFor();
+    await shot(modZh.page, 'zh-mod-queue');
+    await modZh.context.close();
+
+    const mod = await signedInAs(browser, base, admin, { viewport: MOBILE });
+    const m = mod.page;
+    await m.goto('/moderation/queue');
+    await m.getByTestId('mod-tab-aftersales').click();
+    const item = m.locator(`[data-request-id="${opened.id}"]`);
+    await item.waitFor();
+    await shot(m, 'en-mod-queue');
+    await item.getByTestId('aftersales-decide-refund').click();
+    await eventually(async () => assert.equal(await item.count(), 0));
+    await p.reload();
+    await eventually(async () => assert.equal(await req.getAttribute('data-status'), 'refunded'));
+    await eventually(async () => assert.equal(await p.getByTestId('order').getAttribute('data-status'), 'refunded'));
+    assert.deepEqual(mod.errors, []);
+    assert.deepEqual(ana.errors, []);
   });
 });

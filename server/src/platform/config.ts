@@ -384,7 +384,10 @@ export const VARIABLES = {
   ),
   SHOP_REVIEW_WRITES_PER_HOUR: rate('reviewWrites', 'reviews, review photos and seller replies per person'),
   ORDER_AUTO_DELIVER_DAYS: positive(10, 'days after shipping when an order the buyer has not confirmed is taken as delivered'),
-  ORDER_AFTERSALES_DAYS: positive(15, 'days after delivery during which a buyer may open an after-sales request (refund or return) on an order line'),
+  ORDER_AFTERSALES_DAYS: positive(
+    15,
+    'days after delivery during which a buyer may open an after-sales request (refund or return) on an order line',
+  ),
   SHOP_AFTERSALES_WRITES_PER_HOUR: rate(
     'aftersalesWrites',
     'after-sales steps per person (open, photo, ship back, escalate, accept, decline, confirm receipt, moderator decision)',

@@ -48,7 +48,7 @@ export const aftersalesApi = {
     method: 'GET',
     path: '/api/v1/shop/orders/:id/aftersales',
     auth: 'user',
-    summary: "The after-sales requests of one order (its buyer or seller), newest first",
+    summary: 'The after-sales requests of one order (its buyer or seller), newest first',
     tags,
     params: IdParams,
     response: AftersalesList,

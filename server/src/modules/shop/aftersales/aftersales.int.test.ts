@@ -100,26 +100,41 @@ describe('after-sales', () => {
     assert.equal(no.body.status, 'declined');
     assert.equal(no.body.declineReason, 'Photos show the right item');
     assert.equal((await s.invoke(api.aftersales.escalate, { params: { id: r.body.id }, body: { text: '' } })).status, 403);
-    assert.equal((await mod.invoke(api.aftersales.escalated, {})).body.items.some((x) => x.id === r.body.id), false);
+    assert.equal(
+      (await mod.invoke(api.aftersales.escalated, {})).body.items.some((x) => x.id === r.body.id),
+      false,
+    );
     const up = await b.user.invoke(api.aftersales.escalate, { params: { id: r.body.id }, body: { text: 'It is the wrong colour' } });
     assert.equal(up.body.status, 'escalated');
     assert.equal((await b.user.invoke(api.aftersales.escalated, {})).status, 403, 'moderators only');
-    assert.equal((await s.invoke(api.aftersales.decide, { params: { id: r.body.id }, body: { decision: 'refund', note: '' } })).status, 403);
+    assert.equal(
+      (await s.invoke(api.aftersales.decide, { params: { id: r.body.id }, body: { decision: 'refund', note: '' } })).status,
+      403,
+    );
     const queue = await mod.invoke(api.aftersales.escalated, {});
     assert.ok(queue.body.items.some((x) => x.id === r.body.id));
     assert.equal((await mod.invoke(api.aftersales.get, { params: { id: r.body.id } })).status, 200);
-    const d = await mod.invoke(api.aftersales.decide, { params: { id: r.body.id }, body: { decision: 'refund', note: 'Wrong colour shown' } });
+    const d = await mod.invoke(api.aftersales.decide, {
+      params: { id: r.body.id },
+      body: { decision: 'refund', note: 'Wrong colour shown' },
+    });
     assert.equal(d.status, 200, JSON.stringify(d.error));
     assert.equal(d.body.status, 'refunded');
     assert.deepEqual(kinds(d.body), ['opened', 'declined', 'escalated', 'decided_refund', 'refunded']);
     assert.equal(ledger(o.id).refunded, 1000);
-    assert.equal((await mod.invoke(api.aftersales.decide, { params: { id: r.body.id }, body: { decision: 'uphold', note: '' } })).status, 409);
+    assert.equal(
+      (await mod.invoke(api.aftersales.decide, { params: { id: r.body.id }, body: { decision: 'uphold', note: '' } })).status,
+      409,
+    );
 
     // Upheld: closed, no money; the line is free for a new request.
     const r2 = await open(b.user, { orderItemId: line.id });
     await s.invoke(api.aftersales.decline, { params: { id: r2.body.id }, body: { reason: 'No' } });
     await b.user.invoke(api.aftersales.escalate, { params: { id: r2.body.id }, body: { text: '' } });
-    const kept = await mod.invoke(api.aftersales.decide, { params: { id: r2.body.id }, body: { decision: 'uphold', note: 'Fair decline' } });
+    const kept = await mod.invoke(api.aftersales.decide, {
+      params: { id: r2.body.id },
+      body: { decision: 'uphold', note: 'Fair decline' },
+    });
     assert.equal(kept.body.status, 'closed');
     assert.equal(ledger(o.id).refunded, 1000);
   });
@@ -127,8 +142,15 @@ describe('after-sales', () => {
   test('quantity bounds, one open request per line, the window', async () => {
     const { s, b, line, o } = await bought(2, 'shipped');
     assert.equal((await open(b.user, { orderItemId: line.id, quantity: 3 })).error?.code, 'validation_failed');
-    assert.equal((await b.user.call('POST', api.aftersales.open.path, { orderItemId: line.id, kind: 'refund_only', quantity: 0, reason: 'damaged' })).status, 400);
-    assert.equal((await b.user.call('POST', api.aftersales.open.path, { orderItemId: line.id, kind: 'swap', quantity: 1, reason: 'damaged' })).status, 400);
+    assert.equal(
+      (await b.user.call('POST', api.aftersales.open.path, { orderItemId: line.id, kind: 'refund_only', quantity: 0, reason: 'damaged' }))
+        .status,
+      400,
+    );
+    assert.equal(
+      (await b.user.call('POST', api.aftersales.open.path, { orderItemId: line.id, kind: 'swap', quantity: 1, reason: 'damaged' })).status,
+      400,
+    );
     const race = await Promise.all([open(b.user, { orderItemId: line.id }), open(b.user, { orderItemId: line.id })]);
     assert.deepEqual(race.map((x) => x.status).sort(), [201, 409], 'while shipped, and one open request per line');
     const first = race.find((x) => x.status === 201)!.body;
@@ -137,7 +159,10 @@ describe('after-sales', () => {
     // A whole-order refund is refused while a request is open.
     const again = await open(b.user, { orderItemId: line.id, quantity: 1 });
     assert.equal(again.status, 201);
-    assert.equal((await b.user.invoke(api.shop.requestRefund, { params: { id: o.id }, body: { reason: 'all' } })).error?.code, 'invalid_state');
+    assert.equal(
+      (await b.user.invoke(api.shop.requestRefund, { params: { id: o.id }, body: { reason: 'all' } })).error?.code,
+      'invalid_state',
+    );
 
     const late = await bought(1);
     t.app.services.shop.advanceClock((t.app.config.shop.aftersalesDays + 1) * 86_400_000);
@@ -160,7 +185,10 @@ describe('after-sales', () => {
     assert.equal((await b.user.invoke(api.aftersales.accept, { params: { id: r.body.id } })).status, 403);
     assert.equal((await stranger.invoke(api.aftersales.accept, { params: { id: r.body.id } })).status, 404);
     assert.equal((await stranger.invoke(api.aftersales.get, { params: { id: r.body.id } })).status, 404);
-    assert.equal((await b.user.invoke(api.aftersales.decide, { params: { id: r.body.id }, body: { decision: 'refund', note: '' } })).status, 403);
+    assert.equal(
+      (await b.user.invoke(api.aftersales.decide, { params: { id: r.body.id }, body: { decision: 'refund', note: '' } })).status,
+      403,
+    );
     const photo = await upload<AftersalesRequest>(t, s, `/api/v1/shop/aftersales/${r.body.id}/photos`, await png());
     assert.equal(photo.status, 404, 'the seller cannot add photos');
     await s.invoke(api.aftersales.accept, { params: { id: r.body.id } });

@@ -71,11 +71,7 @@ export class AftersalesRepo {
 
   async events(requestIds: string[]): Promise<AftersalesEventRow[]> {
     if (requestIds.length === 0) return [];
-    return this.db
-      .select()
-      .from(aftersalesEvents)
-      .where(inArray(aftersalesEvents.requestId, requestIds))
-      .orderBy(asc(aftersalesEvents.id));
+    return this.db.select().from(aftersalesEvents).where(inArray(aftersalesEvents.requestId, requestIds)).orderBy(asc(aftersalesEvents.id));
   }
 
   async escalated(limit: number): Promise<AftersalesRow[]> {

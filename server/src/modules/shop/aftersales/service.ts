@@ -132,7 +132,12 @@ export class Aftersales {
     const thumbKey = `aftersales/${id}/${photoId}-thumb.webp`;
     const { main } = await intakeImage(this.ctx.storage, bytes, photoSpec(this.ctx.options.maxImageBytes), { main: key, thumb: thumbKey });
     // The check above spares the image work; the conditional append holds the cap (and the status) under races.
-    const updated = await this.repo.appendPhoto(id, userId, { id: photoId, key, thumbKey, width: main.width, height: main.height }, MAX_AFTERSALES_PHOTOS);
+    const updated = await this.repo.appendPhoto(
+      id,
+      userId,
+      { id: photoId, key, thumbKey, width: main.width, height: main.height },
+      MAX_AFTERSALES_PHOTOS,
+    );
     if (!updated) {
       await this.ctx.storage.remove(key);
       await this.ctx.storage.remove(thumbKey);
@@ -144,7 +149,13 @@ export class Aftersales {
   async shipBack(userId: string, id: string, input: { carrier: string; trackingNumber: string }): Promise<AftersalesRequest> {
     return this.step(userId, id, 'buyer', async (r, _o, repo, now) => {
       if (r.status !== 'accepted') throw stateError(r.status, 'shipped back');
-      const row = await this.moved(repo, r, 'accepted', { status: 'returning', returnCarrier: input.carrier, returnTracking: input.trackingNumber }, now);
+      const row = await this.moved(
+        repo,
+        r,
+        'accepted',
+        { status: 'returning', returnCarrier: input.carrier, returnTracking: input.trackingNumber },
+        now,
+      );
       await this.event(repo, r.id, 'shipped_back', 'buyer', `${input.carrier} ${input.trackingNumber}`, now);
       return { row, event: 'shipped_back', tell: ['seller'] };
     });
@@ -276,7 +287,8 @@ export class Aftersales {
     const provider = this.ctx.providers.get(p.provider);
     if (!provider) return;
     try {
-      if (r.refundAmount > 0) await provider.refund({ ref: p.providerRef, amount: r.refundAmount, idempotencyKey: `refund:${p.id}:${r.id}` });
+      if (r.refundAmount > 0)
+        await provider.refund({ ref: p.providerRef, amount: r.refundAmount, idempotencyKey: `refund:${p.id}:${r.id}` });
     } catch (err) {
       this.ctx.log.warn({ err, requestId: r.id }, 'after-sales refund failed; the sweeper retries');
       return;
@@ -296,7 +308,14 @@ export class Aftersales {
       if (all && REFUNDABLE.has(o.status)) {
         // Every unit came back through after-sales: the whole order is refunded and its payment fully returned.
         order = await shop.updateOrder(o.id, o.status, { status: 'refunded', statusBeforeRefund: null });
-        await shop.insertOrderEvent({ id: newId(), orderId: o.id, status: 'refunded', actor: 'system', note: 'Every item refunded after-sales', at: now });
+        await shop.insertOrderEvent({
+          id: newId(),
+          orderId: o.id,
+          status: 'refunded',
+          actor: 'system',
+          note: 'Every item refunded after-sales',
+          at: now,
+        });
         await shop.updatePayment(p.id, 'captured', { status: 'refunded', refundedAt: now });
       }
       return { row, order };
@@ -321,7 +340,8 @@ export class Aftersales {
   /** Open while the goods travel, and for ORDER_AFTERSALES_DAYS after delivery. */
   private assertWindow(o: OrderRow, now: Date): void {
     if (o.status === 'shipped') return;
-    if (o.status === 'delivered' && o.deliveredAt && now.getTime() < o.deliveredAt.getTime() + this.ctx.options.aftersalesDays * DAY) return;
+    if (o.status === 'delivered' && o.deliveredAt && now.getTime() < o.deliveredAt.getTime() + this.ctx.options.aftersalesDays * DAY)
+      return;
     if (o.status === 'delivered')
       throw new AppError('invalid_state', `After-sales requests are taken within ${this.ctx.options.aftersalesDays} days of delivery`);
     throw new AppError('invalid_state', 'After-sales requests are taken once the order has shipped');

@@ -7,7 +7,13 @@ import { orderItems, orders, type ImageRef } from '../tables.ts';
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /** Statuses in which a request still holds its line: at most one such request per line (partial unique index). */
-export const ACTIVE_STATUSES = ['requested', 'accepted', 'returning', 'escalated', 'refunding'] as const satisfies readonly AftersalesStatus[];
+export const ACTIVE_STATUSES = [
+  'requested',
+  'accepted',
+  'returning',
+  'escalated',
+  'refunding',
+] as const satisfies readonly AftersalesStatus[];
 
 /**
  * A buyer's after-sales request on some units of one order line. Money owed is written here

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { api, type Order, type Product, type ProductCard, type Review } from '@tremolo/protocol';
+import { api, type Product, type ProductCard, type Review } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp } from '../../../test/harness.ts';
-import { buyer, key, order, pay, png, product, seller, uniq, upload } from '../fixtures.ts';
+import { buyer, order, png, product, seller, uniq, upload } from '../fixtures.ts';
 
 process.env.SHOP_SWEEP_INTERVAL_MS = '0';
 

@@ -1,14 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { useQueryClient } from '@tanstack/react-query';
-import {
-  AftersalesReason,
-  api,
-  MAX_AFTERSALES_PHOTOS,
-  type AftersalesKind,
-  type AftersalesRequest,
-  type Order,
-} from '@tremolo/protocol';
+import { AftersalesReason, api, MAX_AFTERSALES_PHOTOS, type AftersalesKind, type AftersalesRequest, type Order } from '@tremolo/protocol';
 import { Field } from '../../../components/Field.tsx';
 import { ErrorMessage } from '../../../components/Status.tsx';
 import { call, uploadTo } from '../../../lib/client.ts';
@@ -99,7 +92,17 @@ interface Picked {
 }
 
 /** The request sheet: what kind, how many units, why, and up to six photos sent one by one after the request. */
-function OpenSheet({ line, max, onClose, onOpened }: { line: Line; max: number; onClose: () => void; onOpened: (r: AftersalesRequest) => void }) {
+function OpenSheet({
+  line,
+  max,
+  onClose,
+  onOpened,
+}: {
+  line: Line;
+  max: number;
+  onClose: () => void;
+  onOpened: (r: AftersalesRequest) => void;
+}) {
   const { t } = useI18n();
   const errorText = useErrorText();
   const [kind, setKind] = useState<AftersalesKind>('refund_only');
@@ -200,11 +203,16 @@ function OpenSheet({ line, max, onClose, onOpened }: { line: Line; max: number; 
             <Choices legend={t('aftersales.reason')}>
               {AftersalesReason.options.map((r) => (
                 <label key={r}>
-                  <input type="radio" name="reason" checked={reason === r} onChange={() => {
+                  <input
+                    type="radio"
+                    name="reason"
+                    checked={reason === r}
+                    onChange={() => {
                       setReason(r);
                       setProblem(null);
                     }}
-                    data-testid={`aftersales-reason-${r}`} />
+                    data-testid={`aftersales-reason-${r}`}
+                  />
                   {t(`aftersales.reason.${r}`)}
                 </label>
               ))}
@@ -342,10 +350,16 @@ export function RequestCard({
           ))}
         </div>
       )}
-      {r.refund && <p className="small" data-testid="aftersales-refund">{t('aftersales.refund', { amount: formatMoney(r.refund.amount, r.refund.currency, lang) })}</p>}
+      {r.refund && (
+        <p className="small" data-testid="aftersales-refund">
+          {t('aftersales.refund', { amount: formatMoney(r.refund.amount, r.refund.currency, lang) })}
+        </p>
+      )}
       {r.declineReason && <p className="small">{t('aftersales.declined', { reason: r.declineReason })}</p>}
       {r.returnShipment && (
-        <p className="small">{t('aftersales.returnWith', { carrier: r.returnShipment.carrier, tracking: r.returnShipment.trackingNumber })}</p>
+        <p className="small">
+          {t('aftersales.returnWith', { carrier: r.returnShipment.carrier, tracking: r.returnShipment.trackingNumber })}
+        </p>
       )}
       <ol className={shop.timeline} data-testid="aftersales-timeline">
         {r.timeline.map((e, i) => (
@@ -368,9 +382,30 @@ export function RequestCard({
           data-testid="aftersales-ship-form"
         >
           <strong className="small">{t('aftersales.shipBack')}</strong>
-          <Field id={`as-carrier-${r.id}`} label={t('aftersales.carrier')} value={carrier} onChange={(e) => setCarrier(e.target.value)} required maxLength={40} data-testid="aftersales-carrier" />
-          <Field id={`as-tracking-${r.id}`} label={t('aftersales.tracking')} value={tracking} onChange={(e) => setTracking(e.target.value)} required maxLength={40} data-testid="aftersales-tracking" />
-          <button type="submit" className="btn btn-primary btn-small" disabled={busy || !carrier.trim() || tracking.trim().length < 4} data-testid="aftersales-ship-submit">
+          <Field
+            id={`as-carrier-${r.id}`}
+            label={t('aftersales.carrier')}
+            value={carrier}
+            onChange={(e) => setCarrier(e.target.value)}
+            required
+            maxLength={40}
+            data-testid="aftersales-carrier"
+          />
+          <Field
+            id={`as-tracking-${r.id}`}
+            label={t('aftersales.tracking')}
+            value={tracking}
+            onChange={(e) => setTracking(e.target.value)}
+            required
+            maxLength={40}
+            data-testid="aftersales-tracking"
+          />
+          <button
+            type="submit"
+            className="btn btn-primary btn-small"
+            disabled={busy || !carrier.trim() || tracking.trim().length < 4}
+            data-testid="aftersales-ship-submit"
+          >
             {busy ? t('common.working') : t('aftersales.shipBackSubmit')}
           </button>
         </form>
@@ -384,17 +419,35 @@ export function RequestCard({
       )}
       {role === 'seller' && r.status === 'requested' && form !== 'decline' && (
         <div className="actions-row">
-          <button type="button" className="btn btn-primary btn-small" disabled={busy} onClick={() => void run(() => call(api.aftersales.accept, { params }))} data-testid="aftersales-accept">
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={busy}
+            onClick={() => void run(() => call(api.aftersales.accept, { params }))}
+            data-testid="aftersales-accept"
+          >
             {t('aftersales.accept')}
           </button>
-          <button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => setForm('decline')} data-testid="aftersales-decline">
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            disabled={busy}
+            onClick={() => setForm('decline')}
+            data-testid="aftersales-decline"
+          >
             {t('aftersales.decline')}
           </button>
         </div>
       )}
       {role === 'seller' && r.status === 'returning' && (
         <div className="actions-row">
-          <button type="button" className="btn btn-primary btn-small" disabled={busy} onClick={() => void run(() => call(api.aftersales.receive, { params }))} data-testid="aftersales-receive">
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={busy}
+            onClick={() => void run(() => call(api.aftersales.receive, { params }))}
+            data-testid="aftersales-receive"
+          >
             {busy ? t('common.working') : t('aftersales.receive')}
           </button>
         </div>
@@ -414,10 +467,23 @@ export function RequestCard({
         >
           <div className="field">
             <label htmlFor={`as-note-${r.id}`}>{form === 'decline' ? t('aftersales.declineReason') : t('aftersales.escalateText')}</label>
-            <textarea id={`as-note-${r.id}`} rows={2} maxLength={300} value={note} onChange={(e) => setNote(e.target.value)} required={form === 'decline'} data-testid="aftersales-note" />
+            <textarea
+              id={`as-note-${r.id}`}
+              rows={2}
+              maxLength={300}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              required={form === 'decline'}
+              data-testid="aftersales-note"
+            />
           </div>
           <div className="actions-row">
-            <button type="submit" className="btn btn-small btn-primary" disabled={busy || (form === 'decline' && !note.trim())} data-testid="aftersales-note-submit">
+            <button
+              type="submit"
+              className="btn btn-small btn-primary"
+              disabled={busy || (form === 'decline' && !note.trim())}
+              data-testid="aftersales-note-submit"
+            >
               {form === 'decline' ? t('aftersales.declineSubmit') : t('aftersales.escalateSubmit')}
             </button>
             <button type="button" className="btn btn-small btn-ghost" onClick={() => setForm(null)} disabled={busy}>
@@ -433,10 +499,22 @@ export function RequestCard({
             <textarea id={`as-decide-${r.id}`} rows={2} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} />
           </div>
           <div className="actions-row">
-            <button type="button" className="btn btn-primary btn-small" disabled={busy} onClick={() => void run(() => call(api.aftersales.decide, { params, body: { decision: 'refund', note } }))} data-testid="aftersales-decide-refund">
+            <button
+              type="button"
+              className="btn btn-primary btn-small"
+              disabled={busy}
+              onClick={() => void run(() => call(api.aftersales.decide, { params, body: { decision: 'refund', note } }))}
+              data-testid="aftersales-decide-refund"
+            >
               {t('aftersales.decideRefund')}
             </button>
-            <button type="button" className="btn btn-ghost btn-small" disabled={busy} onClick={() => void run(() => call(api.aftersales.decide, { params, body: { decision: 'uphold', note } }))} data-testid="aftersales-decide-uphold">
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              disabled={busy}
+              onClick={() => void run(() => call(api.aftersales.decide, { params, body: { decision: 'uphold', note } }))}
+              data-testid="aftersales-decide-uphold"
+            >
               {t('aftersales.decideUphold')}
             </button>
           </div>
