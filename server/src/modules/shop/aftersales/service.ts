@@ -228,6 +228,8 @@ export class Aftersales {
     await this.mods().assertModerator(userId);
     return this.step(userId, id, 'moderator', async (r, o, repo, now) => {
       if (r.status !== 'escalated') throw stateError(r.status, 'decided');
+      // A moderator who is a party to the dispute leaves it to another moderator.
+      if (r.buyerId === userId || r.sellerId === userId) throw new AppError('forbidden', 'Another moderator must decide your own dispute');
       if (decision === 'uphold') {
         const row = await this.moved(repo, r, 'escalated', { status: 'closed' }, now);
         await this.event(repo, r.id, 'decided_uphold', 'moderator', note || null, now);

@@ -10,6 +10,7 @@ import { useI18n } from '../../../lib/i18n.tsx';
 import { formatMoney } from '../../../lib/money.ts';
 import { keyOf, useApiQuery } from '../../../lib/queries.ts';
 import { cx } from '../../../lib/cx.ts';
+import { useSession } from '../../../lib/session.tsx';
 import sheet from '../../../components/ReportSheet.module.css';
 import shop from '../../../components/shop/shop.module.css';
 import styles from '../../../components/shop/aftersales.module.css';
@@ -30,6 +31,7 @@ export function OrderAftersales({ order, role }: { order: Order; role: Role }) {
   const list = useApiQuery(api.aftersales.ofOrder, args, { staleTime: 0 });
   const client = useQueryClient();
   const [sheetFor, setSheetFor] = useState<Line | null>(null);
+  useAftersalesPushes(order.id, list.refetch);
   const changed = (r: AftersalesRequest) => {
     client.setQueryData(keyOf(api.aftersales.ofOrder, args), (d: { items: AftersalesRequest[] } | undefined) => ({
       items: [r, ...(d?.items ?? []).filter((x) => x.id !== r.id)],
@@ -83,6 +85,25 @@ export function OrderAftersales({ order, role }: { order: Order; role: Role }) {
       )}
     </section>
   );
+}
+
+/** The other side took a step (an `aftersales` notification for this order arrived): the list is asked for again. */
+function useAftersalesPushes(orderId: string, refetch: () => unknown): void {
+  const { realtime, me } = useSession();
+  const again = useRef(refetch);
+  again.current = refetch;
+  const userId = me?.id ?? null;
+  useEffect(() => {
+    if (!realtime || !userId) return;
+    return realtime.subscribe(`user:${userId}`, (ev) => {
+      if (
+        ev.body.kind === 'notification' &&
+        ev.body.notification.payload.kind === 'aftersales' &&
+        ev.body.notification.payload.orderId === orderId
+      )
+        void again.current();
+    });
+  }, [realtime, userId, orderId]);
 }
 
 interface Picked {
