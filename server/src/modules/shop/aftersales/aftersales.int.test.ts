@@ -211,4 +211,30 @@ describe('after-sales', () => {
     const ord = await b.user.invoke(api.shop.order, { params: { id: o.id } });
     assert.equal(ord.body.status, 'refunded');
   });
+
+  test('a provider that fails leaves the refund owed; the sweeper pays it once', async () => {
+    const { s, b, o, line } = await bought(1);
+    const provider = t.app.services.shop.provider('test') as TestPaymentProvider;
+    const refund = provider.refund.bind(provider);
+    provider.refund = () => Promise.reject(new Error('provider down'));
+    const r = await open(b.user, { orderItemId: line.id });
+    try {
+      const ok = await s.invoke(api.aftersales.accept, { params: { id: r.body.id } });
+      assert.equal(ok.body.status, 'refunding', 'decided, not yet paid');
+      assert.equal(ledger(o.id).refunded, 0);
+    } finally {
+      provider.refund = refund;
+    }
+    t.app.services.shop.advanceClock(10_000);
+    try {
+      await t.app.services.shop.sweep();
+      await t.app.services.shop.sweep();
+    } finally {
+      t.app.services.shop.advanceClock(-10_000);
+    }
+    const after = await b.user.invoke(api.aftersales.get, { params: { id: r.body.id } });
+    assert.equal(after.body.status, 'refunded');
+    assert.equal(ledger(o.id).refunded, 1000);
+    assert.equal((await b.user.invoke(api.shop.order, { params: { id: o.id } })).body.status, 'refunded');
+  });
 });
