@@ -8,6 +8,7 @@ export * from './platform/media/tables.ts';
 export * from './modules/videos/tables.ts';
 export * from './modules/shop/tables.ts';
 export * from './modules/shop/reviews/tables.ts';
+export * from './modules/shop/aftersales/tables.ts';
 export * from './modules/fans/tables.ts';
 export * from './modules/groups/tables.ts';
 export * from './modules/dms/tables.ts';

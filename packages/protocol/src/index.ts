@@ -7,6 +7,7 @@ export * from './realtime.ts';
 export * from './videos.ts';
 export * from './shop.ts';
 export * from './reviews.ts';
+export * from './aftersales.ts';
 export * from './messaging.ts';
 export * from './watch.ts';
 export * from './match.ts';

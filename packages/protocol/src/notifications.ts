@@ -3,6 +3,7 @@ import { Id, knownOnly, text } from './common.ts';
 import { UserSummary } from './accounts.ts';
 import { ActionKind } from './moderation.ts';
 import { OrderStatus } from './shop.ts';
+import { AftersalesEventKind } from './aftersales.ts';
 
 /** Notification payloads are a discriminated union on `kind`; new features add members. */
 export const NotificationPayload = z.discriminatedUnion('kind', [
@@ -16,6 +17,15 @@ export const NotificationPayload = z.discriminatedUnion('kind', [
     role: z.enum(['buyer', 'seller']),
     title: text(),
     actor: UserSummary.nullable(),
+  }),
+  /** Shop: an after-sales request on an order line took a step the other side should hear about. */
+  z.object({
+    kind: z.literal('aftersales'),
+    requestId: Id,
+    orderId: Id,
+    event: AftersalesEventKind,
+    role: z.enum(['buyer', 'seller']),
+    title: text(),
   }),
   /** Shop: a variant fell to or below its low-stock threshold. */
   z.object({ kind: z.literal('low_stock'), productId: Id, variantId: Id, title: text(), sku: text(), stock: z.number().int() }),

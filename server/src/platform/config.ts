@@ -182,6 +182,7 @@ export const RATE_LIMITS = {
   pays: { env: 'SHOP_PAYS_PER_USER_PER_MIN', points: 30, durationSec: 60 },
   touchesPerIp: { env: 'SHOP_TOUCHES_PER_IP_PER_MIN', points: 600, durationSec: 60 },
   reviewWrites: { env: 'SHOP_REVIEW_WRITES_PER_HOUR', points: 30, durationSec: 3600 },
+  aftersalesWrites: { env: 'SHOP_AFTERSALES_WRITES_PER_HOUR', points: 30, durationSec: 3600 },
   matchSkips: { env: 'MATCH_SKIPS_PER_MIN', points: 20, durationSec: 60 },
   pushSubscriptions: { env: 'PUSH_SUBSCRIPTION_CHANGES_PER_HOUR', points: 30, durationSec: 3600 },
   groupMessagePoints: { env: 'FAN_POINTS_GROUP_MESSAGES_PER_DAY', points: 20, durationSec: 86_400 },
@@ -383,6 +384,14 @@ export const VARIABLES = {
   ),
   SHOP_REVIEW_WRITES_PER_HOUR: rate('reviewWrites', 'reviews, review photos and seller replies per person'),
   ORDER_AUTO_DELIVER_DAYS: positive(10, 'days after shipping when an order the buyer has not confirmed is taken as delivered'),
+  ORDER_AFTERSALES_DAYS: positive(
+    15,
+    'days after delivery during which a buyer may open an after-sales request (refund or return) on an order line',
+  ),
+  SHOP_AFTERSALES_WRITES_PER_HOUR: rate(
+    'aftersalesWrites',
+    'after-sales steps per person (open, photo, ship back, escalate, accept, decline, confirm receipt, moderator decision)',
+  ),
   SHOP_UNPAID_UNITS_PER_BUYER: positive(20, 'units one buyer may hold in unpaid orders at once (`409 too_many_unpaid` beyond it)'),
   WEB_DIST_DIR: text(path.join(repoRoot, 'web', 'dist'), 'built web app to serve', '`web/dist`'),
   ICE_SERVERS: json(
@@ -546,6 +555,7 @@ export interface Config {
     flashGateMs: number;
     flashAdmitMax: number;
     autoDeliverDays: number;
+    aftersalesDays: number;
   };
   match: {
     /** Lower-cased handles that are moderators besides the `moderators` table. */
@@ -647,6 +657,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       flashGateMs: e.SHOP_FLASH_GATE_MS,
       flashAdmitMax: e.SHOP_FLASH_ADMIT_MAX,
       autoDeliverDays: e.ORDER_AUTO_DELIVER_DAYS,
+      aftersalesDays: e.ORDER_AFTERSALES_DAYS,
     },
     match: {
       adminHandles: e.ADMIN_HANDLES.map((h) => h.toLowerCase()),

@@ -7,6 +7,7 @@ import { watchEn } from './features/watch.en.ts';
 import { roomsEn } from './features/rooms.en.ts';
 import { sharingEn } from './features/sharing.en.ts';
 import { reviewsEn } from './features/reviews.en.ts';
+import { aftersalesEn } from './features/aftersales.en.ts';
 import { searchEn } from './features/search.en.ts';
 import { pushEn } from './features/push.en.ts';
 import { rightsEn } from './features/rights.en.ts';
@@ -21,6 +22,7 @@ export const en = {
   ...roomsEn,
   ...sharingEn,
   ...reviewsEn,
+  ...aftersalesEn,
   ...searchEn,
   ...pushEn,
   ...moderationEn,

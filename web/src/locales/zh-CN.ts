@@ -8,6 +8,7 @@ import { watchZhCN } from './features/watch.zh-CN.ts';
 import { roomsZhCN } from './features/rooms.zh-CN.ts';
 import { sharingZhCN } from './features/sharing.zh-CN.ts';
 import { reviewsZhCN } from './features/reviews.zh-CN.ts';
+import { aftersalesZhCN } from './features/aftersales.zh-CN.ts';
 import { searchZhCN } from './features/search.zh-CN.ts';
 import { pushZhCN } from './features/push.zh-CN.ts';
 import { rightsZhCN } from './features/rights.zh-CN.ts';
@@ -21,6 +22,7 @@ export const zhCN: Messages = {
   ...roomsZhCN,
   ...sharingZhCN,
   ...reviewsZhCN,
+  ...aftersalesZhCN,
   ...searchZhCN,
   ...pushZhCN,
   ...moderationZhCN,

@@ -1,4 +1,5 @@
 import { accountsApi } from './accounts.ts';
+import { aftersalesApi } from './aftersales.ts';
 import { cardsApi } from './cards.ts';
 import { dmsApi } from './dms.ts';
 import { feedsApi } from './feeds.ts';
@@ -21,6 +22,7 @@ export * from './endpoint.ts';
 /** Every HTTP endpoint of Tremolo, by module and name. */
 export const api = {
   accounts: accountsApi,
+  aftersales: aftersalesApi,
   cards: cardsApi,
   dms: dmsApi,
   feeds: feedsApi,

@@ -648,7 +648,7 @@ export class Checkout {
         cancelReason: null,
         refundReason: null,
       } as Parameters<typeof orderDto>[1],
-      items.map((i) => ({ ...i, imageKey: i.imageKey ?? null })),
+      items.map((i) => ({ ...i, imageKey: i.imageKey ?? null, refundedQuantity: 0 })),
       [{ ...event, note: null, at: a.now }] as Parameters<typeof orderDto>[3],
       null,
       people,

@@ -24,6 +24,8 @@ export interface ShopOptions {
   flashAdmitMax: number;
   /** A shipped order the buyer has not confirmed is taken as delivered this many days after shipping. */
   autoDeliverDays: number;
+  /** A buyer may open an after-sales request this many days after delivery (and any time while shipped). */
+  aftersalesDays: number;
 }
 
 /** Answers "membership of a fan group" and "fan level ≥ N" coupon audiences; the fan-group module provides it. */

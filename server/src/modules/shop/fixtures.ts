@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { api, type Address, type BodyOf, type FlashSale, type Product } from '@tremolo/protocol';
+import sharp from 'sharp';
+import { api, type Address, type BodyOf, type FlashSale, type Order, type Product } from '@tremolo/protocol';
 import { TestUser, type TestApp } from '../../test/harness.ts';
 
 /** Shared set-up for the shop's integration tests: a seller with a published product, buyers with addresses. */
@@ -102,4 +103,54 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ti
     if (Date.now() > until) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A square PNG of `side` pixels in one colour. */
+export async function png(side = 300, colour = '#c84'): Promise<Buffer> {
+  return sharp({ create: { width: side, height: side, channels: 3, background: colour } })
+    .png()
+    .toBuffer();
+}
+
+/** Uploads `bytes` as the multipart field "file" (review and after-sales photos). */
+export async function upload<T>(
+  t: TestApp,
+  u: TestUser,
+  url: string,
+  bytes: Buffer,
+  type = 'image/png',
+): Promise<{ status: number; body: T & { error?: { code: string } } }> {
+  const boundary = '----upload' + Math.random().toString(16).slice(2);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\nContent-Type: ${type}\r\n\r\n`,
+  );
+  const r = await t.app.http.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+  });
+  return { status: r.statusCode, body: JSON.parse(r.body) as T & { error?: { code: string } } };
+}
+
+/** Checks out `items` from the seller, pays, and (unless told otherwise) ships and confirms receipt. */
+export async function order(
+  b: Awaited<ReturnType<typeof buyer>>,
+  s: TestUser,
+  items: { variantId: string; quantity: number }[],
+  until: 'paid' | 'shipped' | 'delivered' = 'delivered',
+): Promise<Order> {
+  const co = await b.user.invoke(api.shop.checkout, {
+    body: { sellerId: s.id, items, addressId: b.address.id, idempotencyKey: key('co') },
+  });
+  assert.equal(co.status, 201, JSON.stringify(co.error));
+  const paid = await pay(b.user, co.body.id);
+  assert.equal(paid.status, 200, JSON.stringify(paid.error));
+  if (until === 'paid') return paid.body.order;
+  const shipped = await s.invoke(api.shop.shipOrder, { params: { id: co.body.id }, body: { carrier: 'SF', trackingNumber: 'SF1234567' } });
+  assert.equal(shipped.status, 200, JSON.stringify(shipped.error));
+  if (until === 'shipped') return shipped.body;
+  const got = await b.user.invoke(api.shop.receiveOrder, { params: { id: co.body.id } });
+  assert.equal(got.status, 200, JSON.stringify(got.error));
+  return got.body;
 }

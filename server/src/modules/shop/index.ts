@@ -9,6 +9,7 @@ import type { ModerationService } from '../moderation/service.ts';
 import { TestPaymentProvider } from './payments/test-provider.ts';
 import { productChannelPolicy } from './realtime.ts';
 import { registerReviewRoutes } from './reviews/routes.ts';
+import { registerAftersalesRoutes } from './aftersales/routes.ts';
 import { registerPaymentWebhooks, registerShopRoutes } from './routes.ts';
 import { ShopService } from './service.ts';
 
@@ -95,6 +96,8 @@ export function register(
   });
   registerShopRoutes(p.router, shop);
   registerReviewRoutes(p.router, shop.reviews);
+  shop.aftersales.useModerators(deps.moderation);
+  registerAftersalesRoutes(p.router, shop.aftersales);
   deps.accounts.rights.addPart(shop.accountPart());
   return { shop, testPayments, registerWebhooks: (http) => registerPaymentWebhooks(http, shop) };
 }

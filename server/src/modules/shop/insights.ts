@@ -39,7 +39,10 @@ export class Insights {
     const inTouches = and(eq(touches.sellerId, sellerId), gte(touches.at, from), lt(touches.at, end));
     const inOrders = and(eq(orders.sellerId, sellerId), gte(orders.createdAt, from), lt(orders.createdAt, end));
     const count = (cond: ReturnType<typeof sql>) => sql<number>`count(*) filter (where ${cond})::int`;
-    const sumTotal = sql<number>`coalesce(sum(${orders.total}) filter (where ${paid}), 0)::bigint`;
+    // Revenue is what the seller keeps: after-sales refunds of part of an order are taken off.
+    const sumTotal = sql<number>`coalesce(sum(${orders.total} - ${orders.refundedAmount}) filter (where ${paid}), 0)::bigint`;
+    const keptUnits = sql`${orderItems.quantity} - ${orderItems.refundedQuantity}`;
+    const keptLine = sql`${orderItems.lineTotal} - ${orderItems.unitPrice} * ${orderItems.refundedQuantity}`;
 
     const [funnel, bySurface, followers, top, touchDaily, orderDaily, totalsRow] = await Promise.all([
       db
@@ -71,15 +74,15 @@ export class Insights {
         .select({
           productId: orderItems.productId,
           title: sql<string>`max(${orderItems.title})`,
-          unitsSold: sql<number>`sum(${orderItems.quantity})::int`,
-          revenue: sql<number>`sum(${orderItems.lineTotal})::bigint`,
+          unitsSold: sql<number>`sum(${keptUnits})::int`,
+          revenue: sql<number>`sum(${keptLine})::bigint`,
           paidOrders: sql<number>`count(distinct ${orderItems.orderId})::int`,
         })
         .from(orderItems)
         .innerJoin(orders, eq(orders.id, orderItems.orderId))
         .where(and(inOrders, inArray(orders.status, [...PAID])))
         .groupBy(orderItems.productId)
-        .orderBy(desc(sql`sum(${orderItems.lineTotal})`), desc(sql`sum(${orderItems.quantity})`))
+        .orderBy(desc(sql`sum(${keptLine})`), desc(sql`sum(${keptUnits})`))
         .limit(10),
       db
         .select({
@@ -105,7 +108,7 @@ export class Insights {
           paidOrders: count(paid),
           revenue: sumTotal,
           refunds: count(sql`${orders.status} = 'refunded'`),
-          unitsSold: sql<number>`coalesce((select sum(${orderItems.quantity}) from ${orderItems} where ${orderItems.orderId} in (select o2.id from shop_orders o2 where o2.seller_id = ${sellerId} and o2.created_at >= ${from} and o2.created_at < ${end} and o2.status in ('paid','shipped','delivered','refund_requested'))), 0)::int`,
+          unitsSold: sql<number>`coalesce((select sum(${keptUnits}) from ${orderItems} where ${orderItems.orderId} in (select o2.id from shop_orders o2 where o2.seller_id = ${sellerId} and o2.created_at >= ${from} and o2.created_at < ${end} and o2.status in ('paid','shipped','delivered','refund_requested'))), 0)::int`,
         })
         .from(orders)
         .where(inOrders),
@@ -196,7 +199,7 @@ export class Insights {
       .select({
         currency: orders.currency,
         orders: sql<number>`count(*)::int`,
-        revenue: sql<number>`coalesce(sum(${orders.total}), 0)::bigint`,
+        revenue: sql<number>`coalesce(sum(${orders.total} - ${orders.refundedAmount}), 0)::bigint`,
       })
       .from(orders)
       .where(

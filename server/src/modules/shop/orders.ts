@@ -118,6 +118,9 @@ export class Orders {
   private async apply(repo: ShopRepo, o: OrderRow, action: OrderAction, actor: Actor, input: ActionInput) {
     const t = transition(o.status, action, actor);
     if (!t.ok) throw new AppError(t.why === 'actor' ? 'forbidden' : 'invalid_state', t.reason);
+    // A whole-order refund next to an open after-sales request would pay the same units twice.
+    if ((action === 'request_refund' || action === 'refund') && (await repo.hasActiveAftersales(o.id)))
+      throw new AppError('invalid_state', 'An after-sales request on this order is still open; settle it first');
     const now = this.ctx.now();
     const to: OrderStatus = t.transition.to === 'previous' ? (o.statusBeforeRefund ?? 'shipped') : t.transition.to;
     const patch: Partial<OrderRow> = { status: to };
@@ -234,7 +237,8 @@ export class Orders {
     }
   }
 
-  private async publish(o: OrderRow): Promise<void> {
+  /** Pushes the slim order to its buyer and seller (after-sales calls it when a refund changes the order). */
+  async publish(o: OrderRow): Promise<void> {
     const [item] = await this.repo.items([o.id]);
     const p = (await this.repo.paymentsOf([o.id])).get(o.id);
     await this.ctx.events.order(o.buyerId, o.sellerId, {
@@ -422,7 +426,9 @@ export class Orders {
         await provider.void({ ref: p.providerRef, idempotencyKey: `void:${p.id}` });
         await this.repo.updatePayment(p.id, 'authorized', { status: 'voided' });
       } else {
-        await provider.refund({ ref: p.providerRef, amount: p.amount, idempotencyKey: `refund:${p.id}` });
+        // After-sales may have given part of it back already (their keys are `refund:<payment>:<request>`).
+        const left = p.amount - o.refundedAmount;
+        if (left > 0) await provider.refund({ ref: p.providerRef, amount: left, idempotencyKey: `refund:${p.id}` });
         await this.repo.updatePayment(p.id, 'captured', { status: 'refunded', refundedAt: this.ctx.now() });
       }
     } catch (err) {

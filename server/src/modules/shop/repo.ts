@@ -21,6 +21,7 @@ import {
   variants,
 } from './tables.ts';
 import type { ImageRef } from './tables.ts';
+import { ACTIVE_STATUSES, aftersalesRequests } from './aftersales/tables.ts';
 
 export type ShopRow = typeof shops.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;
@@ -707,6 +708,16 @@ export class ShopRepo {
 
   async setBuyerFollows(orderId: string): Promise<void> {
     await this.db.update(orders).set({ buyerFollows: true }).where(eq(orders.id, orderId));
+  }
+
+  /** Whether an after-sales request on the order still holds units (asked, returning, escalated or being refunded). */
+  async hasActiveAftersales(orderId: string): Promise<boolean> {
+    const [r] = await this.db
+      .select({ id: aftersalesRequests.id })
+      .from(aftersalesRequests)
+      .where(and(eq(aftersalesRequests.orderId, orderId), inArray(aftersalesRequests.status, [...ACTIVE_STATUSES])))
+      .limit(1);
+    return r !== undefined;
   }
 
   async insertOrderEvent(row: typeof orderEvents.$inferInsert): Promise<void> {

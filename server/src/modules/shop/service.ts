@@ -16,6 +16,7 @@ import { Orders } from './orders.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import { Promotions } from './promotions.ts';
 import { Reviews } from './reviews/service.ts';
+import { Aftersales } from './aftersales/service.ts';
 import { ShopEvents } from './realtime.ts';
 import { AccountShopRepo, HotQueries, ShopRepo } from './repo.ts';
 
@@ -31,6 +32,7 @@ export class ShopService {
   readonly promotions: Promotions;
   readonly insights: Insights;
   readonly reviews: Reviews;
+  readonly aftersales: Aftersales;
   private readonly ctx: ShopContext;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
@@ -78,6 +80,7 @@ export class ShopService {
     this.promotions = new Promotions(this.ctx, this.catalog);
     this.insights = new Insights(this.ctx);
     this.reviews = new Reviews(this.ctx);
+    this.aftersales = new Aftersales(this.ctx, this.orders);
     this.catalog.useRatings(this.reviews);
   }
 
@@ -111,6 +114,7 @@ export class ShopService {
           })),
         );
         await archive.json('reviews.json', await this.reviews.exportOf(userId));
+        await archive.json('aftersales.json', await this.aftersales.exportOf(userId));
         await archive.json(
           'addresses.json',
           addresses.map(({ userId: _owner, ...a }) => ({ ...a, createdAt: a.createdAt.toISOString() })),
@@ -161,6 +165,7 @@ export class ShopService {
         await this.orders.deliverDue();
         for (const id of await this.ctx.repo.flashSalesToSettle(this.ctx.now(), 50)) await this.promotions.settle(id, false);
         await this.orders.reconcileStale();
+        await this.aftersales.settleDue();
         await this.checkout.reconcileFlash();
       } catch (err) {
         this.ctx.log.error({ err }, 'shop sweep failed');

@@ -281,6 +281,8 @@ export const orders = pgTable(
     statusBeforeRefund: text('status_before_refund').$type<OrderStatus>(),
     cancelReason: text('cancel_reason'),
     refundReason: text('refund_reason'),
+    /** Money given back by after-sales refunds so far (partial refunds); revenue figures subtract it. */
+    refundedAmount: integer('refunded_amount').notNull().default(0),
     attribution: jsonb('attribution').$type<Attribution>().notNull(),
     /** Surface of the last touch, denormalised for the insights queries. */
     lastSurface: text('last_surface').notNull().default('direct'),
@@ -315,8 +317,14 @@ export const orderItems = pgTable(
     unitPrice: integer('unit_price').notNull(),
     quantity: integer('quantity').notNull(),
     lineTotal: integer('line_total').notNull(),
+    /** Units refunded by after-sales requests; insights count the rest as sold. */
+    refundedQuantity: integer('refunded_quantity').notNull().default(0),
   },
-  (t) => [index('shop_order_items_order_idx').on(t.orderId), index('shop_order_items_product_idx').on(t.productId)],
+  (t) => [
+    index('shop_order_items_order_idx').on(t.orderId),
+    index('shop_order_items_product_idx').on(t.productId),
+    check('shop_order_items_refunded_qty', sql`${t.refundedQuantity} between 0 and ${t.quantity}`),
+  ],
 );
 
 export const orderEvents = pgTable(

@@ -24,6 +24,7 @@ const WHAT: Record<RateLimitName, string> = {
   checkouts: 'checkouts',
   pays: 'payment attempts',
   reviewWrites: 'reviews and replies',
+  aftersalesWrites: 'after-sales steps',
   touchesPerIp: 'product views recorded from your network',
   matchSkips: 'skips',
   pushSubscriptions: 'push subscription changes',

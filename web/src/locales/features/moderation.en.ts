@@ -28,6 +28,7 @@ export const moderationEn = {
   'mod.lead': 'Reports from every surface, appeals, and who did what.',
   'mod.tab.reports': 'Reports',
   'mod.tab.appeals': 'Appeals',
+  'mod.tab.aftersales': 'After-sales',
   'mod.tab.held': 'Held',
   'mod.tab.words': 'Site words',
   'mod.tab.audit': 'Audit log',

@@ -30,6 +30,7 @@ export const moderationZhCN: Record<keyof typeof moderationEn, string> = {
   'mod.lead': '来自各处的举报、申诉和操作记录。',
   'mod.tab.reports': '举报',
   'mod.tab.appeals': '申诉',
+  'mod.tab.aftersales': '售后纠纷',
   'mod.tab.held': '待审消息',
   'mod.tab.words': '全站敏感词',
   'mod.tab.audit': '操作记录',

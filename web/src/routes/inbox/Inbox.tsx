@@ -85,6 +85,12 @@ function describe(
         actor: p.actor,
         to: `/shop/orders/${p.orderId}`,
       };
+    case 'aftersales':
+      return {
+        text: t(`inbox.aftersales.${p.event}`, { title: p.title }),
+        actor: null,
+        to: `/shop/orders/${p.orderId}`,
+      };
     case 'low_stock':
       return {
         text: t('inbox.lowStock', { title: p.title, sku: p.sku, count: p.stock }),

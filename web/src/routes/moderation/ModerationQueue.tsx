@@ -4,6 +4,7 @@ import { Avatar } from '../../components/Avatar.tsx';
 import { HeldList } from '../../components/moderation/HeldList.tsx';
 import { WordList } from '../../components/moderation/WordList.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';
+import { EscalatedAftersales } from '../shop/aftersales/EscalatedAftersales.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiPages } from '../../lib/queries.ts';
@@ -11,8 +12,8 @@ import { useSession } from '../../lib/session.tsx';
 import { timeAgo } from '../../lib/time.ts';
 import styles from '../../components/moderation/moderation.module.css';
 
-type Tab = 'reports' | 'appeals' | 'held' | 'words' | 'audit';
-const TABS: Tab[] = ['reports', 'appeals', 'held', 'words', 'audit'];
+type Tab = 'reports' | 'appeals' | 'aftersales' | 'held' | 'words' | 'audit';
+const TABS: Tab[] = ['reports', 'appeals', 'aftersales', 'held', 'words', 'audit'];
 const ACTIONS: ActionKind[] = ['remove', 'warn', 'mute', 'suspend', 'ban'];
 const TITLE_REPEATS_SURFACE = new Set<ReportSurface>(['video', 'comment', 'group_message', 'dm']);
 
@@ -35,6 +36,7 @@ export function ModerationQueue() {
       </div>
       {tab === 'reports' && <Reports />}
       {tab === 'appeals' && <Appeals />}
+      {tab === 'aftersales' && <EscalatedAftersales />}
       {tab === 'held' && <HeldList scope="site" />}
       {tab === 'words' && <WordList scope="site" />}
       {tab === 'audit' && <Audit />}

@@ -13,6 +13,7 @@ import { formatMoney } from '../../lib/money.ts';
 import { timeAgo } from '../../lib/time.ts';
 import { optionsText, StatusPill } from './common.tsx';
 import { OrderReviews } from './reviews/OrderReviews.tsx';
+import { OrderAftersales } from './aftersales/OrderAftersales.tsx';
 import styles from '../../components/shop/shop.module.css';
 import { cx } from '../../lib/cx.ts';
 
@@ -136,6 +137,7 @@ export function OrderView({
         </ol>
       )}
       {role === 'buyer' ? <BuyerActions order={order} onChange={onChange} /> : <SellerActions order={order} onChange={onChange} />}
+      {!compact && order.shipment && <OrderAftersales order={order} role={role} />}
       {!compact && order.deliveredAt && <OrderReviews order={order} role={role} />}
     </article>
   );

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { api, type Order, type Product, type ProductCard, type Review } from '@tremolo/protocol';
+import { api, type Product, type ProductCard, type Review } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp } from '../../../test/harness.ts';
-import { buyer, key, pay, product, seller, uniq } from '../fixtures.ts';
+import { buyer, order, png, product, seller, uniq, upload } from '../fixtures.ts';
 
 process.env.SHOP_SWEEP_INTERVAL_MS = '0';
 
@@ -13,59 +13,12 @@ after(async () => t.close());
 
 const shop = () => t.app.services.shop;
 
-/** A square PNG of `side` pixels in one colour. */
-async function png(side = 300, colour = '#c84'): Promise<Buffer> {
-  return sharp({ create: { width: side, height: side, channels: 3, background: colour } })
-    .png()
-    .toBuffer();
-}
-
-function multipart(bytes: Buffer, type = 'image/png') {
-  const boundary = '----review' + Math.random().toString(16).slice(2);
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.png"\r\nContent-Type: ${type}\r\n\r\n`,
-  );
-  return {
-    payload: Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
-
 async function addPhoto(
   u: TestUser,
   reviewId: string,
   bytes: Buffer,
 ): Promise<{ status: number; body: Review & { error?: { code: string } } }> {
-  const up = multipart(bytes);
-  const r = await t.app.http.inject({
-    method: 'POST',
-    url: `/api/v1/shop/reviews/${reviewId}/photos`,
-    headers: { cookie: u.cookie, 'x-csrf-token': u.csrf, 'content-type': up.contentType },
-    payload: up.payload,
-  });
-  return { status: r.statusCode, body: JSON.parse(r.body) as Review & { error?: { code: string } } };
-}
-
-/** Checks out `items` from the seller, pays, and (unless told otherwise) ships. */
-async function order(
-  b: Awaited<ReturnType<typeof buyer>>,
-  s: TestUser,
-  items: { variantId: string; quantity: number }[],
-  until: 'paid' | 'shipped' | 'delivered' = 'delivered',
-): Promise<Order> {
-  const co = await b.user.invoke(api.shop.checkout, {
-    body: { sellerId: s.id, items, addressId: b.address.id, idempotencyKey: key('co') },
-  });
-  assert.equal(co.status, 201, JSON.stringify(co.error));
-  const paid = await pay(b.user, co.body.id);
-  assert.equal(paid.status, 200, JSON.stringify(paid.error));
-  if (until === 'paid') return paid.body.order;
-  const shipped = await s.invoke(api.shop.shipOrder, { params: { id: co.body.id }, body: { carrier: 'SF', trackingNumber: 'SF1234567' } });
-  assert.equal(shipped.status, 200, JSON.stringify(shipped.error));
-  if (until === 'shipped') return shipped.body;
-  const got = await b.user.invoke(api.shop.receiveOrder, { params: { id: co.body.id } });
-  assert.equal(got.status, 200, JSON.stringify(got.error));
-  return got.body;
+  return upload<Review>(t, u, `/api/v1/shop/reviews/${reviewId}/photos`, bytes);
 }
 
 const review = (u: TestUser, orderItemId: string, stars: number, text = '') =>
