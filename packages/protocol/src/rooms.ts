@@ -169,8 +169,18 @@ export const Room = RoomInfo.extend({
 });
 export type Room = z.infer<typeof Room>;
 
-export const RoomList = z.object({ items: z.array(RoomInfo.extend({ viewers: z.number().int() })), nextCursor: text().nullable() });
+export const RoomList = z.object({
+  items: z.array(RoomInfo.extend({ viewers: z.number().int(), /** People who reserved it (scheduled rooms). */ reservations: z.number().int() })),
+  nextCursor: text().nullable(),
+});
 export type RoomList = z.infer<typeof RoomList>;
+
+/**
+ * 预约: people who asked to be told when a scheduled room starts, and whether I am one of them.
+ * Anyone who may enter the room may reserve; everyone who did is notified when the host starts it.
+ */
+export const RoomReservation = z.object({ count: z.number().int().min(0), mine: z.boolean() });
+export type RoomReservation = z.infer<typeof RoomReservation>;
 
 // ---------------------------------------------------------------- HTTP bodies
 

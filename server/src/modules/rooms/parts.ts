@@ -5,6 +5,7 @@ import type { LiveCounts } from './live-counts.ts';
 import type { RoomMedia } from './media.ts';
 import type { RoomMembership } from './membership.ts';
 import type { RoomPin } from './pinned.ts';
+import type { RoomReservations } from './reservations.ts';
 import type { RoomStage } from './stage.ts';
 import type { RoomViews } from './views.ts';
 
@@ -21,6 +22,8 @@ export interface Rooms {
   membership: RoomMembership;
   stage: RoomStage;
   pin: RoomPin;
+  /** 预约 of scheduled rooms, and telling the reservers when one starts. */
+  reservations: RoomReservations;
   media: RoomMedia;
   chat: RoomChat;
   /** Viewers and hearts: its timer starts with the app and stops with it. */

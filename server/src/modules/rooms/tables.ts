@@ -97,3 +97,22 @@ export const roomPresence = pgTable(
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId, t.nodeId] }), index('room_presence_node_idx').on(t.nodeId)],
 );
+
+/**
+ * 预约: people who asked to be told when a scheduled room starts. `notifiedAt` is set once the
+ * start notification went out, so the job that sends them resumes where it stopped after a crash.
+ */
+export const roomReservations = pgTable(
+  'room_reservations',
+  {
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    notifiedAt: ts('notified_at'),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
+);

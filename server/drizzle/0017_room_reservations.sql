@@ -1,0 +1,10 @@
+CREATE TABLE "room_reservations" (
+	"room_id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"notified_at" timestamp with time zone,
+	CONSTRAINT "room_reservations_room_id_user_id_pk" PRIMARY KEY("room_id","user_id")
+);
+--> statement-breakpoint
+ALTER TABLE "room_reservations" ADD CONSTRAINT "room_reservations_room_id_rooms_id_fk" FOREIGN KEY ("room_id") REFERENCES "public"."rooms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "room_reservations" ADD CONSTRAINT "room_reservations_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
