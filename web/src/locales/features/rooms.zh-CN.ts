@@ -141,4 +141,12 @@ export const roomsZhCN: Record<keyof typeof roomsEn, string> = {
   'error.media_not_live': '还没有人在发送视频。',
   'error.media_unavailable': '暂时无法连接视频服务器，请稍后再试。',
   'error.media_failed': '视频连接失败，请重试。',
+  'rooms.inbox.reservedLive': '你预约的直播开始了：{name} · {title}',
+  'rooms.reserve': '预约',
+  'rooms.reserved': '已预约 ✓',
+  'rooms.reserveHint': '开播时会通知你。',
+  'rooms.reservedHint': '开播时会通知你，点一下可取消预约。',
+  'rooms.reservations': '{count} 人已预约',
+  'rooms.reservations_one': '{count} 人已预约',
+  'rooms.reservedByMe': '你已预约',
 };
