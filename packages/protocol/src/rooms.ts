@@ -170,7 +170,9 @@ export const Room = RoomInfo.extend({
 export type Room = z.infer<typeof Room>;
 
 export const RoomList = z.object({
-  items: z.array(RoomInfo.extend({ viewers: z.number().int(), /** People who reserved it (scheduled rooms). */ reservations: z.number().int() })),
+  items: z.array(
+    RoomInfo.extend({ viewers: z.number().int(), /** People who reserved it (scheduled rooms). */ reservations: z.number().int() }),
+  ),
   nextCursor: text().nullable(),
 });
 export type RoomList = z.infer<typeof RoomList>;

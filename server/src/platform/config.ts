@@ -301,7 +301,10 @@ export const VARIABLES = {
   GROUP_JOINS_PER_HOUR: rate('groupJoins', 'group joins and leaves per person per hour'),
   GROUPS_CREATED_PER_HOUR: rate('groupsCreated', 'new fan groups per person per hour'),
   ROOMS_CREATED_PER_HOUR: rate('roomsCreated', 'new friends chat rooms per person per hour'),
-  ROOM_RESERVATIONS_PER_HOUR: rate('roomReservations', 'reservations (预约) of scheduled rooms and their cancellations per person per hour'),
+  ROOM_RESERVATIONS_PER_HOUR: rate(
+    'roomReservations',
+    'reservations (预约) of scheduled rooms and their cancellations per person per hour',
+  ),
   WATCH_PARTIES_CREATED_PER_HOUR: rate('watchPartiesCreated', 'new watch parties per person per hour'),
   REPORTS_PER_HOUR: rate('reports', 'reports (any surface, 连线 included) and appeals per person per hour'),
   REPORTS_PER_TARGET_PER_DAY: rate(

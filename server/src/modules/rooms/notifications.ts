@@ -6,7 +6,10 @@ import type { RoomReservations } from './reservations.ts';
 /** Followers told that a room went live, at most (the rest find it on the card). */
 const MAX_LIVE_NOTIFICATIONS = 5000;
 
-type NoticesDeps = Pick<RoomsDeps, 'accounts' | 'graph' | 'groups' | 'notifications'> & { access: RoomAccess; reservations: RoomReservations };
+type NoticesDeps = Pick<RoomsDeps, 'accounts' | 'graph' | 'groups' | 'notifications'> & {
+  access: RoomAccess;
+  reservations: RoomReservations;
+};
 
 /** What rooms put in people's inboxes: `room_live` to the followers who may enter, `room_invite` to an invited friend. */
 export class RoomNotices {

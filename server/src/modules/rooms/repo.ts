@@ -43,10 +43,7 @@ export class RoomsRepo {
   }
 
   async reservationCount(roomId: string): Promise<number> {
-    const [r] = await this.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(roomReservations)
-      .where(eq(roomReservations.roomId, roomId));
+    const [r] = await this.db.select({ n: sql<number>`count(*)::int` }).from(roomReservations).where(eq(roomReservations.roomId, roomId));
     return r?.n ?? 0;
   }
 

@@ -92,6 +92,11 @@ describe('room reservations (预约)', () => {
     }
     const none = await bystander.invoke(api.notifications.list);
     assert.ok(!none.body.items.some((n) => n.payload.kind === 'room_live' && n.payload.roomId === room.id));
-    assertRefused(await bystander.invoke(api.rooms.reserve, { params: { id: room.id } }), 409, 'invalid_state', 'a live room is not reserved');
+    assertRefused(
+      await bystander.invoke(api.rooms.reserve, { params: { id: room.id } }),
+      409,
+      'invalid_state',
+      'a live room is not reserved',
+    );
   });
 });

@@ -11,7 +11,7 @@ export const roomsZhCN: Record<keyof typeof roomsEn, string> = {
   'rooms.noneLive': '现在没有正在进行的聊天室。',
   'rooms.browse': '更多聊天室',
   'rooms.live': '直播中',
-  'rooms.scheduled': '已预约',
+  'rooms.scheduled': '待开播',
   'rooms.viewers': '{count} 人在看',
   'rooms.viewers_one': '{count} 人在看',
   'rooms.startsAt': '{time} 开始',

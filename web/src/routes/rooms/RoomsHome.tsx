@@ -58,7 +58,8 @@ function RoomRows({ title, items, testId, empty }: { title: string; items: Item[
                 <strong>{r.title}</strong>
                 <span className="small muted">
                   {' '}
-                  {r.host.displayName} · {r.status === 'live'
+                  {r.host.displayName} ·{' '}
+                  {r.status === 'live'
                     ? tn('rooms.viewers', r.viewers)
                     : `${t('rooms.scheduled')} · ${tn('rooms.reservations', r.reservations)}`}
                 </span>
