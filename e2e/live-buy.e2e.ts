@@ -12,7 +12,8 @@ import { screenshots } from './support/shots.ts';
  * Buying without leaving the live: a host pins a product in a live room, a viewer taps it, buys
  * in the sheet over the room (a declined card first, in words), and the room is still there with
  * the order attributed to it. Then 预约: a viewer reserves a scheduled room and is told when the
- * host starts it. No camera: the room page works without anyone publishing.
+ * host starts it, and the product page points back at the ended live it was shown in (讲解).
+ * No camera: the room page works without anyone publishing.
  */
 const shot = screenshots('live-buy');
 
@@ -99,6 +100,20 @@ describe('live buy and reservations', () => {
     await fillAddress(zh.page, '小周');
     assert.match((await zh.page.getByTestId('buy-sheet-order').textContent()) ?? '', /下单/);
     await shot(zh.page, 'buy-sheet-zh-mobile');
+
+    // 讲解: once the room has ended, the product page points back at the live it was shown in.
+    await call(host, 'POST', `/api/v1/rooms/${room.id}/end`);
+    for (const [p, lang] of [
+      [page, 'en'],
+      [zh.page, 'zh'],
+    ] as const) {
+      await p.goto(`/p/${productId}`);
+      await p.getByTestId('product-live-moment').first().scrollIntoViewIfNeeded();
+      assert.match((await p.getByTestId('product-live-moments').textContent()) ?? '', /Teapot hour/);
+      await shot(p, `product-live-moments-${lang}-mobile`);
+    }
+    await page.getByTestId('product-live-moment').first().click();
+    await eventually(async () => assert.equal(new URL(page.url()).pathname, `/r/${room.id}`));
     await zh.context.close();
     await viewer.context.close();
   });
@@ -127,7 +142,8 @@ describe('live buy and reservations', () => {
     // The host's card shows the count to visitors of the profile.
     await zh.page.goto('/u/lb_host');
     await eventually(async () => assert.equal(await zh.page.getByTestId('card-live-room-reservations').getAttribute('data-count'), '2'));
-    await zh.page.getByTestId('card-live-room-reservations').scrollIntoViewIfNeeded();
+    // Centred: the tab bar covers the bottom of the screen.
+    await zh.page.getByTestId('card-live-room-reservations').evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot(zh.page, 'reserve-card-zh-mobile');
 
     await call(host, 'POST', `/api/v1/rooms/${room.id}/start`);

@@ -23,6 +23,7 @@ import { RoomMembership } from './membership.ts';
 import { RoomNotices } from './notifications.ts';
 import { RoomPin } from './pinned.ts';
 import { RoomReservations } from './reservations.ts';
+import { RoomMomentsView } from './moments.ts';
 import { RoomProjection } from './projection.ts';
 import { roomChannelPolicy } from './realtime.ts';
 import { RoomsRepo } from './repo.ts';
@@ -86,6 +87,7 @@ export function register(
     views,
     lifecycle: new RoomLifecycle({ ...base, access, changes, media, counts, notices, views, broadcast, reservations }),
     reservations,
+    moments: new RoomMomentsView({ ...base, access }),
     membership: new RoomMembership({ ...base, access, changes, media, views }),
     stage: new RoomStage({ ...base, changes, media, notices, views }),
     pin: new RoomPin({ ...base, access, changes }),

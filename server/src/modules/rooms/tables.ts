@@ -116,3 +116,21 @@ export const roomReservations = pgTable(
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
 );
+
+/**
+ * 讲解: each time a product was pinned while the room was live, and how long after it went live,
+ * so a product page can point at the lives it was shown in.
+ */
+export const roomProductMoments = pgTable(
+  'room_product_moments',
+  {
+    id: uuid('id').primaryKey(),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id').notNull(),
+    offsetMs: bigint('offset_ms', { mode: 'number' }).notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('room_product_moments_room_idx').on(t.roomId, t.at), index('room_product_moments_product_idx').on(t.productId, t.at)],
+);

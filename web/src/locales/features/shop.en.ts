@@ -274,4 +274,6 @@ export const shopEn = {
   'shop.buySheet.processing': 'The payment is being confirmed; you can keep watching.',
   'shop.buySheet.soldOut': 'Sold out: nothing is left of this one.',
   'shop.buySheet.own': 'This is your own product.',
+  'shop.shownInLive': 'Shown in a live',
+  'shop.shownAt': '{name} · at {time}',
 } as const;

@@ -276,4 +276,6 @@ export const shopZhCN: Record<keyof typeof shopEn, string> = {
   'shop.buySheet.processing': '支付确认中，你可以继续观看。',
   'shop.buySheet.soldOut': '已售罄：这件商品一件不剩了。',
   'shop.buySheet.own': '这是你自己的商品。',
+  'shop.shownInLive': '直播讲解',
+  'shop.shownAt': '{name} · 第 {time} 讲解',
 };

@@ -14,6 +14,7 @@ import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { FlashOffer, initialVariantId, useFlashOffer, VariantChooser } from './VariantChooser.tsx';
 import { ProductReviews } from './reviews/ProductReviews.tsx';
+import { ProductLiveMoments } from './ProductLiveMoments.tsx';
 import styles from '../../components/shop/shop.module.css';
 import { cx } from '../../lib/cx.ts';
 import { ShareSheet } from '../../components/share/ShareSheet.tsx';
@@ -179,6 +180,7 @@ function ProductView({ product }: { product: Product }) {
       )}
 
       <ProductReviews product={product} />
+      <ProductLiveMoments productId={product.id} />
 
       <Link to={`/shop/store/${product.seller.handle}`} className={styles['seller-row']} data-testid="product-seller">
         <Avatar user={product.seller} size={40} />
