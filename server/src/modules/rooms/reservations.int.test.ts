@@ -8,7 +8,7 @@ let t: TestApp;
 let host: TestUser;
 
 before(async () => {
-  t = await startTestApp();
+  t = await startTestApp({}, { ROOM_RESERVATIONS_PER_HOUR: '3' });
   host = await TestUser.signup(t, uniq('rr_host'));
 });
 after(async () => {
@@ -98,5 +98,15 @@ describe('room reservations (预约)', () => {
       'invalid_state',
       'a live room is not reserved',
     );
+  });
+
+  test('reserving and cancelling over and over is rate limited; repeats that change nothing are free', async () => {
+    const room = await schedule();
+    const u = await user('rr_flip');
+    const params = { id: room.id };
+    for (const step of [api.rooms.reserve, api.rooms.reserve, api.rooms.unreserve, api.rooms.unreserve, api.rooms.reserve])
+      assert.equal((await u.invoke(step, { params })).status, 200);
+    assertRefused(await u.invoke(api.rooms.unreserve, { params }), 429, 'rate_limited');
+    assert.deepEqual((await u.invoke(api.rooms.reservation, { params })).body, { count: 1, mine: true });
   });
 });
