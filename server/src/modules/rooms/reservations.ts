@@ -79,10 +79,6 @@ export class RoomReservations {
     return this.deps.repo.isReserved(roomId, userId);
   }
 
-  async countOf(roomId: string): Promise<number> {
-    return this.deps.repo.reservationCount(roomId);
-  }
-
   private async stateOf(roomId: string, userId: string): Promise<RoomReservation> {
     const { repo } = this.deps;
     const [count, mine] = await Promise.all([repo.reservationCount(roomId), repo.isReserved(roomId, userId)]);
