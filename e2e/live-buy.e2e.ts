@@ -146,6 +146,16 @@ describe('live buy and reservations', () => {
     await zh.page.getByTestId('card-live-room-reservations').evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot(zh.page, 'reserve-card-zh-mobile');
 
+    // The host's own list shows how many reserved, in both languages.
+    for (const locale of ['en', 'zh-CN']) {
+      const h = await signedInAs(browser, server.url, host, { viewport: MOBILE, locale });
+      await h.page.goto('/rooms');
+      const item = h.page.locator(`[data-testid="room-list-item"][data-room="${room.id}"]`);
+      await eventually(async () => assert.match((await item.textContent()) ?? '', locale === 'en' ? /2 reserved/ : /2 人已预约/));
+      await shot(h.page, `rooms-mine-reservations-${locale}-mobile`);
+      await h.context.close();
+    }
+
     await call(host, 'POST', `/api/v1/rooms/${room.id}/start`);
     await fan.page.goto('/inbox');
     await eventually(async () => {
