@@ -387,18 +387,18 @@ describe('friends chat room', () => {
     for (let i = 0; i < 5; i++) await ava.getByTestId('room-heart').click();
     await eventually(async () => assert.match((await h.getByTestId('room-hearts').textContent()) ?? '', /5/), 5_000);
 
+    // Bought in the sheet over the room (e2e/live-buy.e2e.ts tells that story in full).
     await cy.getByTestId('room-product').getByTestId('product-card-buy').click();
-    await cy.getByTestId('product-page').waitFor();
-    await cy.getByTestId('buy-now').click();
-    await cy.getByTestId('checkout-page').waitFor();
-    await cy.getByTestId('address-option').first().waitFor();
-    await cy.getByTestId('checkout-place').click();
-    await cy.getByTestId('pay-form').waitFor();
+    const sheet = cy.getByTestId('buy-sheet');
+    await sheet.getByTestId('address-option').first().waitFor();
+    await sheet.getByTestId('buy-sheet-order').click();
+    await sheet.getByTestId('pay-form').waitFor();
     await cy.locator('#pay-number').fill('4242 4242 4242 4242');
     await cy.locator('#pay-exp').fill('12/30');
     await cy.locator('#pay-cvc').fill('123');
     await cy.getByTestId('pay-submit').click();
-    await eventually(async () => assert.equal(await cy.getByTestId('order').getAttribute('data-status'), 'paid'));
+    await sheet.getByTestId('buy-sheet-paid').waitFor();
+    await cy.getByTestId('buy-sheet-done').click();
 
     // The host ends the room and sees the sale attributed to it.
     h.once('dialog', (d) => void d.accept());

@@ -141,6 +141,9 @@ export const CardSection = z.discriminatedUnion('kind', [
       viewers: z.number().int(),
       scheduledAt: text().nullable(),
       startedAt: text().nullable(),
+      /** 预约 of a scheduled room: how many reserved, and whether the viewer did. */
+      reservations: z.number().int(),
+      reserved: z.boolean(),
     }),
   }),
 ]);

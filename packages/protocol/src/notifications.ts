@@ -36,7 +36,8 @@ export const NotificationPayload = z.discriminatedUnion('kind', [
   /** No longer sent (DMs count in the chats badge only); kept so older stored items still parse. */
   z.object({ kind: z.literal('dm'), actor: UserSummary, request: z.boolean(), preview: text() }),
   /** Rooms: someone I follow went live in a friends chat room. */
-  z.object({ kind: z.literal('room_live'), actor: UserSummary, roomId: Id, title: text() }),
+  /** `reserved`: I reserved (预约) this scheduled room and it has started. */
+  z.object({ kind: z.literal('room_live'), actor: UserSummary, roomId: Id, title: text(), reserved: z.boolean().optional() }),
   /** Rooms: the host invites me on stage; I answer in the room. */
   z.object({ kind: z.literal('room_invite'), actor: UserSummary, roomId: Id, title: text() }),
   /** Account rights: the archive of my data I asked for is ready to download (or could not be built). */

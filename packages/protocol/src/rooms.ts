@@ -169,8 +169,31 @@ export const Room = RoomInfo.extend({
 });
 export type Room = z.infer<typeof Room>;
 
-export const RoomList = z.object({ items: z.array(RoomInfo.extend({ viewers: z.number().int() })), nextCursor: text().nullable() });
+export const RoomList = z.object({
+  items: z.array(
+    RoomInfo.extend({ viewers: z.number().int(), /** People who reserved it (scheduled rooms). */ reservations: z.number().int() }),
+  ),
+  nextCursor: text().nullable(),
+});
 export type RoomList = z.infer<typeof RoomList>;
+
+/**
+ * 预约: people who asked to be told when a scheduled room starts, and whether I am one of them.
+ * Anyone who may enter the room may reserve; everyone who did is notified when the host starts it.
+ */
+export const RoomReservation = z.object({ count: z.number().int().min(0), mine: z.boolean() });
+export type RoomReservation = z.infer<typeof RoomReservation>;
+
+/** 讲解: one pin of a product while the room was live, `offsetMs` after it went live. */
+export const RoomMoment = z.object({ roomId: Id, productId: Id, offsetMs: z.number().int().min(0), at: text() });
+export type RoomMoment = z.infer<typeof RoomMoment>;
+/** A room's moments in order, each with the product's card (null once it is no longer on sale). */
+export const RoomMoments = z.object({ items: z.array(RoomMoment.extend({ product: ProductCard.nullable() })) });
+export type RoomMoments = z.infer<typeof RoomMoments>;
+/** Where a product was shown in lives that have ended (newest first), in rooms the viewer may enter. */
+export const ProductMoments = z.object({ items: z.array(RoomMoment.extend({ roomTitle: text(), host: UserSummary })) });
+export type ProductMoments = z.infer<typeof ProductMoments>;
+export const ProductMomentsQuery = z.strictObject({ productId: Id });
 
 // ---------------------------------------------------------------- HTTP bodies
 

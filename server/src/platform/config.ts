@@ -174,6 +174,7 @@ export const RATE_LIMITS = {
   groupJoins: { env: 'GROUP_JOINS_PER_HOUR', points: 30, durationSec: 3600 },
   groupsCreated: { env: 'GROUPS_CREATED_PER_HOUR', points: 5, durationSec: 3600 },
   roomsCreated: { env: 'ROOMS_CREATED_PER_HOUR', points: 10, durationSec: 3600 },
+  roomReservations: { env: 'ROOM_RESERVATIONS_PER_HOUR', points: 60, durationSec: 3600 },
   watchPartiesCreated: { env: 'WATCH_PARTIES_CREATED_PER_HOUR', points: 20, durationSec: 3600 },
   reports: { env: 'REPORTS_PER_HOUR', points: 10, durationSec: 3600 },
   reportsPerTarget: { env: 'REPORTS_PER_TARGET_PER_DAY', points: 2, durationSec: 86_400 },
@@ -301,6 +302,10 @@ export const VARIABLES = {
   GROUP_JOINS_PER_HOUR: rate('groupJoins', 'group joins and leaves per person per hour'),
   GROUPS_CREATED_PER_HOUR: rate('groupsCreated', 'new fan groups per person per hour'),
   ROOMS_CREATED_PER_HOUR: rate('roomsCreated', 'new friends chat rooms per person per hour'),
+  ROOM_RESERVATIONS_PER_HOUR: rate(
+    'roomReservations',
+    'reservations (预约) of scheduled rooms and their cancellations per person per hour',
+  ),
   WATCH_PARTIES_CREATED_PER_HOUR: rate('watchPartiesCreated', 'new watch parties per person per hour'),
   REPORTS_PER_HOUR: rate('reports', 'reports (any surface, 连线 included) and appeals per person per hour'),
   REPORTS_PER_TARGET_PER_DAY: rate(

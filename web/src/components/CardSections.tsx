@@ -49,6 +49,12 @@ function LiveRoomSection({ section }: { section: SectionOf<'live_room'> }) {
           </span>
           <strong>{r.title}</strong>
           <span className="small muted">{live ? tn('rooms.viewers', r.viewers) : t('rooms.card.enter')}</span>
+          {!live && (
+            <span className="small" data-testid="card-live-room-reservations" data-count={r.reservations} data-mine={r.reserved}>
+              {tn('rooms.reservations', r.reservations)}
+              {r.reserved && ` · ${t('rooms.reservedByMe')}`}
+            </span>
+          )}
         </span>
       </Link>
     </section>

@@ -83,6 +83,12 @@ export function renderPush(n: Notification, lang: PushLang, tag: string = n.id):
         `/g/${p.groupId}`,
       );
     case 'room_live':
+      if (p.reserved)
+        return show(
+          zh ? `你预约的直播开始了：${p.actor.displayName}` : `${p.actor.displayName} started the room you reserved`,
+          p.title,
+          `/r/${p.roomId}`,
+        );
       return show(zh ? `${p.actor.displayName} 开播了` : `${p.actor.displayName} is live`, p.title, `/r/${p.roomId}`);
     case 'room_invite':
       return show(zh ? `${p.actor.displayName} 邀请你上麦` : `${p.actor.displayName} invites you on stage`, p.title, `/r/${p.roomId}`);

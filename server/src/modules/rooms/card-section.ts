@@ -23,6 +23,8 @@ export function liveRoomSection(deps: Pick<RoomsDeps, 'repo'> & { access: RoomAc
               viewers: await repo.viewers(r.id),
               scheduledAt: iso(r.scheduledAt),
               startedAt: iso(r.startedAt),
+              reservations: r.status === 'scheduled' ? await repo.reservationCount(r.id) : 0,
+              reserved: r.status === 'scheduled' && viewerId !== null ? await repo.isReserved(r.id, viewerId) : false,
             },
           },
         ];

@@ -22,6 +22,8 @@ import { RoomMedia } from './media.ts';
 import { RoomMembership } from './membership.ts';
 import { RoomNotices } from './notifications.ts';
 import { RoomPin } from './pinned.ts';
+import { RoomReservations } from './reservations.ts';
+import { RoomMomentsView } from './moments.ts';
 import { RoomProjection } from './projection.ts';
 import { roomChannelPolicy } from './realtime.ts';
 import { RoomsRepo } from './repo.ts';
@@ -79,10 +81,13 @@ export function register(
   // With several nodes, hearts wait in Redis until added, so a node that dies does not take them with it.
   const pending = p.redis ? new RedisPendingHearts(p.redis, p.config.redisPrefix, base.nodeId) : new MemoryPendingHearts();
   const counts = new LiveCounts({ ...base, access, pending });
-  const notices = new RoomNotices({ ...base, access });
+  const reservations = new RoomReservations({ ...base, access, jobs: p.jobs });
+  const notices = new RoomNotices({ ...base, access, reservations });
   const rooms: Rooms = {
     views,
-    lifecycle: new RoomLifecycle({ ...base, access, changes, media, counts, notices, views, broadcast }),
+    lifecycle: new RoomLifecycle({ ...base, access, changes, media, counts, notices, views, broadcast, reservations }),
+    reservations,
+    moments: new RoomMomentsView({ ...base, access }),
     membership: new RoomMembership({ ...base, access, changes, media, views }),
     stage: new RoomStage({ ...base, changes, media, notices, views }),
     pin: new RoomPin({ ...base, access, changes }),

@@ -9,6 +9,7 @@ import { processRoomCover } from './cover.ts';
 import type { LiveCounts } from './live-counts.ts';
 import type { RoomMedia } from './media.ts';
 import type { RoomNotices } from './notifications.ts';
+import type { RoomReservations } from './reservations.ts';
 import { RoomsRepo } from './repo.ts';
 import type { RoomViews } from './views.ts';
 
@@ -24,6 +25,7 @@ type LifecycleDeps = Pick<RoomsDeps, 'db' | 'repo' | 'groups' | 'videos' | 'shop
   notices: RoomNotices;
   views: RoomViews;
   broadcast: RoomBroadcast;
+  reservations: RoomReservations;
 };
 
 /** A room from opening (now or scheduled) through going live to its end, its cover, and the host's summary. */
@@ -105,6 +107,9 @@ export class RoomLifecycle {
       return { dirty: { status: true } };
     });
     await this.wentLive(id);
+    await this.deps.reservations
+      .roomStarted(id)
+      .catch((err: unknown) => this.deps.log.warn({ err, roomId: id }, 'room: reservers notification not queued'));
     return this.deps.views.get(userId, id);
   }
 

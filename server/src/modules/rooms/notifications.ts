@@ -1,11 +1,15 @@
 import type { RoomAccess } from './access.ts';
 import type { RoomsDeps } from './context.ts';
 import type { RoomRow } from './repo.ts';
+import type { RoomReservations } from './reservations.ts';
 
 /** Followers told that a room went live, at most (the rest find it on the card). */
 const MAX_LIVE_NOTIFICATIONS = 5000;
 
-type NoticesDeps = Pick<RoomsDeps, 'accounts' | 'graph' | 'groups' | 'notifications'> & { access: RoomAccess };
+type NoticesDeps = Pick<RoomsDeps, 'accounts' | 'graph' | 'groups' | 'notifications'> & {
+  access: RoomAccess;
+  reservations: RoomReservations;
+};
 
 /** What rooms put in people's inboxes: `room_live` to the followers who may enter, `room_invite` to an invited friend. */
 export class RoomNotices {
@@ -25,6 +29,8 @@ export class RoomNotices {
         if (sent >= MAX_LIVE_NOTIFICATIONS) return;
         if (room.audience === 'friends' && !f.friends) continue;
         if (room.audience === 'group' && !(await groups.isMember(room.groupId!, f.id))) continue;
+        // A follower who reserved hears of it once, from the reservations' job.
+        if (await this.deps.reservations.isReserver(id, f.id)) continue;
         await notifications.notify(f.id, { kind: 'room_live', actor, roomId: id, title: room.title });
         sent++;
       }

@@ -5,6 +5,8 @@ import type { LiveCounts } from './live-counts.ts';
 import type { RoomMedia } from './media.ts';
 import type { RoomMembership } from './membership.ts';
 import type { RoomPin } from './pinned.ts';
+import type { RoomReservations } from './reservations.ts';
+import type { RoomMomentsView } from './moments.ts';
 import type { RoomStage } from './stage.ts';
 import type { RoomViews } from './views.ts';
 
@@ -21,6 +23,10 @@ export interface Rooms {
   membership: RoomMembership;
   stage: RoomStage;
   pin: RoomPin;
+  /** 预约 of scheduled rooms, and telling the reservers when one starts. */
+  reservations: RoomReservations;
+  /** 讲解: products pinned while live, per room and per product. */
+  moments: RoomMomentsView;
   media: RoomMedia;
   chat: RoomChat;
   /** Viewers and hearts: its timer starts with the app and stops with it. */

@@ -1,4 +1,5 @@
 import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
 import { mustHost, type RoomAccess } from './access.ts';
 import type { RoomChanges } from './changes.ts';
 import type { RoomsDeps } from './context.ts';
@@ -22,6 +23,11 @@ export class RoomPin {
       if (room.status === 'ended') throw new AppError('invalid_state', 'This room has ended');
       if (room.pinnedProductId === productId) return { dirty: {} };
       await repo.updateRoom(id, { pinnedProductId: productId });
+      // 讲解: a pin while live is a moment the product page can point back to.
+      if (productId && room.status === 'live' && room.startedAt) {
+        const at = new Date();
+        await repo.insertMoment({ id: newId(), roomId: id, productId, offsetMs: Math.max(0, at.getTime() - room.startedAt.getTime()), at });
+      }
       return { dirty: { pinned: true } };
     });
   }

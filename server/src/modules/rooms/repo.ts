@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/client.ts';
-import { roomMembers, roomPresence, rooms } from './tables.ts';
+import { roomMembers, roomPresence, roomProductMoments, roomReservations, rooms } from './tables.ts';
 
 export type RoomRow = typeof rooms.$inferSelect;
 export type MemberRow = typeof roomMembers.$inferSelect;
+export type MomentRow = typeof roomProductMoments.$inferSelect;
 export type RoomPatch = Partial<Omit<typeof rooms.$inferInsert, 'id' | 'createdAt' | 'creatorId'>>;
 export type MemberPatch = Partial<Omit<typeof roomMembers.$inferInsert, 'roomId' | 'userId'>>;
 
@@ -31,6 +32,66 @@ export class RoomsRepo {
   async updateRoom(id: string, patch: RoomPatch): Promise<RoomRow> {
     const [r] = await this.db.update(rooms).set(patch).where(eq(rooms.id, id)).returning();
     return r!;
+  }
+
+  async insertMoment(row: typeof roomProductMoments.$inferInsert): Promise<void> {
+    await this.db.insert(roomProductMoments).values(row);
+  }
+
+  async momentsOf(roomId: string): Promise<MomentRow[]> {
+    return this.db.select().from(roomProductMoments).where(eq(roomProductMoments.roomId, roomId)).orderBy(asc(roomProductMoments.at));
+  }
+
+  /** A product's moments in rooms that have ended, newest first, with their rooms. */
+  async endedMomentsOfProduct(productId: string, limit: number): Promise<{ moment: MomentRow; room: RoomRow }[]> {
+    return this.db
+      .select({ moment: roomProductMoments, room: rooms })
+      .from(roomProductMoments)
+      .innerJoin(rooms, eq(rooms.id, roomProductMoments.roomId))
+      .where(and(eq(roomProductMoments.productId, productId), eq(rooms.status, 'ended')))
+      .orderBy(desc(roomProductMoments.at))
+      .limit(limit);
+  }
+
+  /** Reserves (预约) the room for the person; a second time changes nothing. */
+  async reserve(roomId: string, userId: string): Promise<void> {
+    await this.db.insert(roomReservations).values({ roomId, userId }).onConflictDoNothing();
+  }
+
+  async unreserve(roomId: string, userId: string): Promise<void> {
+    await this.db.delete(roomReservations).where(and(eq(roomReservations.roomId, roomId), eq(roomReservations.userId, userId)));
+  }
+
+  async reservationCount(roomId: string): Promise<number> {
+    const [r] = await this.db.select({ n: sql<number>`count(*)::int` }).from(roomReservations).where(eq(roomReservations.roomId, roomId));
+    return r?.n ?? 0;
+  }
+
+  async isReserved(roomId: string, userId: string): Promise<boolean> {
+    const [r] = await this.db
+      .select({ userId: roomReservations.userId })
+      .from(roomReservations)
+      .where(and(eq(roomReservations.roomId, roomId), eq(roomReservations.userId, userId)));
+    return r !== undefined;
+  }
+
+  /** The next reservers not yet told that the room started, in a stable order. */
+  async reserversToNotify(roomId: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ userId: roomReservations.userId })
+      .from(roomReservations)
+      .where(and(eq(roomReservations.roomId, roomId), isNull(roomReservations.notifiedAt)))
+      .orderBy(asc(roomReservations.userId))
+      .limit(limit);
+    return rows.map((r) => r.userId);
+  }
+
+  async markReserversNotified(roomId: string, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.db
+      .update(roomReservations)
+      .set({ notifiedAt: new Date() })
+      .where(and(eq(roomReservations.roomId, roomId), inArray(roomReservations.userId, userIds)));
   }
 
   /** Live and scheduled rooms a person hosts, newest first. */

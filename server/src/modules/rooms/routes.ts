@@ -37,6 +37,11 @@ export function registerRoomRoutes(router: Router, rooms: Rooms, files: Readable
   router.implement(r.setMedia, async ({ user, params, body }) => (await stage.setMedia(user.id, params.id, body), ok));
   router.implement(r.guestAction, async ({ user, params, body }) => (await stage.guestAction(user.id, params.id, params.userId, body), ok));
   router.implement(r.transferHost, async ({ user, params, body }) => stage.transferHost(user.id, params.id, body.userId));
+  router.implement(r.moments, async ({ user, params }) => rooms.moments.ofRoom(user.id, params.id));
+  router.implement(r.productMoments, async ({ user, query }) => rooms.moments.ofProduct(user?.id ?? null, query.productId));
+  router.implement(r.reservation, async ({ user, params }) => rooms.reservations.get(user.id, params.id));
+  router.implement(r.reserve, async ({ user, params }) => rooms.reservations.reserve(user.id, params.id));
+  router.implement(r.unreserve, async ({ user, params }) => rooms.reservations.cancel(user.id, params.id));
   router.implement(r.pin, async ({ user, params, body }) => (await pin.pin(user.id, params.id, body.productId), ok));
   router.implement(r.hearts, async ({ user, params, body }) => (await counts.hearts(user.id, params.id, body.count), ok));
   for (const which of ['hlsLive', 'hlsReplay'] as const) {

@@ -97,3 +97,40 @@ export const roomPresence = pgTable(
   },
   (t) => [primaryKey({ columns: [t.roomId, t.userId, t.nodeId] }), index('room_presence_node_idx').on(t.nodeId)],
 );
+
+/**
+ * 预约: people who asked to be told when a scheduled room starts. `notifiedAt` is set once the
+ * start notification went out, so the job that sends them resumes where it stopped after a crash.
+ */
+export const roomReservations = pgTable(
+  'room_reservations',
+  {
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    notifiedAt: ts('notified_at'),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
+);
+
+/**
+ * 讲解: each time a product was pinned while the room was live, and how long after it went live,
+ * so a product page can point at the lives it was shown in.
+ */
+export const roomProductMoments = pgTable(
+  'room_product_moments',
+  {
+    id: uuid('id').primaryKey(),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id').notNull(),
+    offsetMs: bigint('offset_ms', { mode: 'number' }).notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('room_product_moments_room_idx').on(t.roomId, t.at), index('room_product_moments_product_idx').on(t.productId, t.at)],
+);

@@ -68,7 +68,13 @@ export class RoomViews {
     const visible: RoomRow[] = [];
     for (const r of rows)
       if (filter === 'mine' || (await access.mayEnter(viewerId, r, await repo.member(r.id, viewerId))) === null) visible.push(r);
-    const items = await Promise.all(visible.map(async (r) => ({ ...(await projection.info(r)), viewers: await repo.viewers(r.id) })));
+    const items = await Promise.all(
+      visible.map(async (r) => ({
+        ...(await projection.info(r)),
+        viewers: await repo.viewers(r.id),
+        reservations: r.status === 'scheduled' ? await repo.reservationCount(r.id) : 0,
+      })),
+    );
     return { items, nextCursor: rows.length === limit ? rows[rows.length - 1]!.id : null };
   }
 }

@@ -17,6 +17,7 @@ const WHAT: Record<RateLimitName, string> = {
   groupJoins: 'group joins and leaves',
   groupsCreated: 'new fan groups',
   roomsCreated: 'new rooms',
+  roomReservations: 'room reservations',
   watchPartiesCreated: 'new watch parties',
   reports: 'reports',
   reportsPerTarget: 'reports about this',

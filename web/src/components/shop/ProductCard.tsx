@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type MouseEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import type { ProductCard as ProductCardData, TouchContext } from '@tremolo/protocol';
 import { useI18n } from '../../lib/i18n.tsx';
@@ -18,13 +18,15 @@ export interface ProductCardProps {
   testId?: string;
   /** The person opened the product from this card (search counts it as a signal). */
   onOpen?: () => void;
+  /** Buy in place (a sheet over a live room) instead of opening the product page. */
+  onBuy?: () => void;
 }
 
 /**
  * The product card any surface embeds: image, title, price, live stock, a flash-sale countdown
  * and a buy button that opens the product page with the surface it came from.
  */
-export function ProductCard({ card, via, size = 'full', testId = 'product-card', onOpen }: ProductCardProps) {
+export function ProductCard({ card, via, size = 'full', testId = 'product-card', onOpen, onBuy }: ProductCardProps) {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
   const live = useLiveStock(card);
@@ -57,14 +59,20 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card',
 
   const inStock = sale && (phase === 'live' || phase === 'upcoming') ? true : live.stock > 0;
   const showFlash = sale !== null && (phase === 'upcoming' || phase === 'live' || phase === 'sold_out');
+  const open = (e: MouseEvent) => {
+    onOpen?.();
+    if (!onBuy) return;
+    e.preventDefault();
+    onBuy();
+  };
 
   return (
     <article ref={ref} className={cx(styles.pcard, styles[`pcard-${size}`])} data-testid={testId} data-product-id={card.id}>
-      <Link to={href} className={styles['pcard-media']} tabIndex={-1} aria-hidden="true" onClick={onOpen}>
+      <Link to={href} className={styles['pcard-media']} tabIndex={-1} aria-hidden="true" onClick={open}>
         {card.imageUrl ? <img src={card.imageUrl} alt="" loading="lazy" /> : <span className={styles['pcard-placeholder']} />}
       </Link>
       <div className={styles['pcard-body']}>
-        <Link to={href} className={styles['pcard-title']} onClick={onOpen} data-testid="product-card-title">
+        <Link to={href} className={styles['pcard-title']} onClick={open} data-testid="product-card-title">
           {card.title}
         </Link>
         <div className={styles['pcard-prices']}>
@@ -103,7 +111,8 @@ export function ProductCard({ card, via, size = 'full', testId = 'product-card',
           disabled={!inStock || phase === 'sold_out'}
           onClick={() => {
             onOpen?.();
-            void navigate(href);
+            if (onBuy) onBuy();
+            else void navigate(href);
           }}
           data-testid="product-card-buy"
         >

@@ -140,4 +140,12 @@ export const roomsEn = {
   'error.media_not_live': 'Nobody is sending video yet.',
   'error.media_unavailable': 'The video server cannot be reached right now; try again in a moment.',
   'error.media_failed': 'The video connection failed; try again.',
+  'rooms.inbox.reservedLive': '{name} started the room you reserved: {title}',
+  'rooms.reserve': 'Reserve',
+  'rooms.reserved': 'Reserved ✓',
+  'rooms.reserveHint': 'We will tell you when it starts.',
+  'rooms.reservedHint': 'You will be told when it starts. Tap to cancel.',
+  'rooms.reservations': '{count} reserved',
+  'rooms.reservations_one': '{count} reserved',
+  'rooms.reservedByMe': 'You reserved',
 } as const;

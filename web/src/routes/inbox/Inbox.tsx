@@ -117,7 +117,11 @@ function describe(
         to: `/dm/${p.actor.handle}`,
       };
     case 'room_live':
-      return { text: t('rooms.inbox.live', { name: p.actor.displayName, title: p.title }), actor: p.actor, to: `/r/${p.roomId}` };
+      return {
+        text: t(p.reserved ? 'rooms.inbox.reservedLive' : 'rooms.inbox.live', { name: p.actor.displayName, title: p.title }),
+        actor: p.actor,
+        to: `/r/${p.roomId}`,
+      };
     case 'room_invite':
       return { text: t('rooms.inbox.invite', { name: p.actor.displayName, title: p.title }), actor: p.actor, to: `/r/${p.roomId}` };
     case 'data_export':

@@ -1,10 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
 import type { ProductCard as ProductCardData, UserSummary } from '@tremolo/protocol';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
 import { ProductCard } from '../../components/shop/index.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import type { ChatLine } from './useRoom.ts';
 import styles from './RoomChat.module.css';
+
+// The checkout's code loads only when someone buys.
+const BuySheet = lazy(() => import('../shop/BuySheet.tsx'));
 
 /** Beside the stage: the pinned product, the room's chat and a line to write in. */
 export function RoomSide({
@@ -24,6 +27,8 @@ export function RoomSide({
   const { t } = useI18n();
   const [draft, setDraft] = useState('');
   const [sendError, setSendError] = useState<string | null>(null);
+  const [buying, setBuying] = useState<string | null>(null);
+  const via = useMemo(() => ({ surface: 'room' as const, surfaceId: roomId }), [roomId]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -41,8 +46,13 @@ export function RoomSide({
     <aside className={styles.side}>
       {pinned && (
         <div data-testid="room-pinned">
-          <ProductCard card={pinned} via={{ surface: 'room', surfaceId: roomId }} size="compact" testId="room-product" />
+          <ProductCard card={pinned} via={via} size="compact" testId="room-product" onBuy={() => setBuying(pinned.id)} />
         </div>
+      )}
+      {buying && (
+        <Suspense fallback={null}>
+          <BuySheet productId={buying} via={via} onClose={() => setBuying(null)} />
+        </Suspense>
       )}
       <div className={styles.chat}>
         <ul className={styles.chatList} data-testid="room-chat" aria-live="polite">

@@ -5,6 +5,7 @@ import { useSession } from '../../lib/session.tsx';
 import { ReportSheet } from '../../components/ReportSheet.tsx';
 import { ShareSheet } from '../../components/share/ShareSheet.tsx';
 import { CoverEditor } from './CoverUpload.tsx';
+import { RoomReserve } from './RoomReserve.tsx';
 import { cx } from './cx.ts';
 import styles from './RoomHeader.module.css';
 import shared from './shared.module.css';
@@ -70,6 +71,7 @@ export function RoomScheduled({
     <div className={shared.panel} data-testid="room-scheduled">
       {room.coverUrl && <img src={room.coverUrl} alt={t('rooms.cover.alt')} className={styles.scheduledCover} data-testid="room-cover" />}
       <p>{t('rooms.startsAt', { time: room.scheduledAt ? new Date(room.scheduledAt).toLocaleString() : '—' })}</p>
+      <RoomReserve roomId={room.id} isHost={isHost} />
       {isHost && <CoverEditor room={room} onRoom={onRoom} />}
       {isHost && (
         <button type="button" className="btn btn-primary" disabled={busy !== null} onClick={onStart} data-testid="room-start">

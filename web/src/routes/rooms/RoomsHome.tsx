@@ -58,7 +58,10 @@ function RoomRows({ title, items, testId, empty }: { title: string; items: Item[
                 <strong>{r.title}</strong>
                 <span className="small muted">
                   {' '}
-                  {r.host.displayName} · {r.status === 'live' ? tn('rooms.viewers', r.viewers) : t('rooms.scheduled')}
+                  {r.host.displayName} ·{' '}
+                  {r.status === 'live'
+                    ? tn('rooms.viewers', r.viewers)
+                    : `${t('rooms.scheduled')} · ${tn('rooms.reservations', r.reservations)}`}
                 </span>
               </span>
               {r.status === 'live' && <span className={`${shared.live} ${shared.on}`}>{t('rooms.live')}</span>}

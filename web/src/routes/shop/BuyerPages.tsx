@@ -14,7 +14,7 @@ import { formatMoney } from '../../lib/money.ts';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
 import { BuyerNav, optionsText } from './common.tsx';
-import { Stepper } from './ProductPage.tsx';
+import { Stepper } from './VariantChooser.tsx';
 import styles from '../../components/shop/shop.module.css';
 import { ShopSearch } from '../search/ShopSearch.tsx';
 import { cx } from '../../lib/cx.ts';

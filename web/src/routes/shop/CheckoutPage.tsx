@@ -11,7 +11,7 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
 import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { AddressPicker } from './AddressPicker.tsx';
-import { Stepper } from './ProductPage.tsx';
+import { Stepper } from './VariantChooser.tsx';
 import styles from '../../components/shop/shop.module.css';
 import { cx } from '../../lib/cx.ts';
 

@@ -264,7 +264,7 @@ function BuyerActions({ order, onChange }: { order: Order; onChange: (o: Order) 
   );
 }
 
-function PayForm({ order, onChange }: { order: Order; onChange: (o: Order) => void }) {
+export function PayForm({ order, onChange }: { order: Order; onChange: (o: Order) => void }) {
   const { t, lang } = useI18n();
   const [number, setNumber] = useState('');
   const [exp, setExp] = useState('');

@@ -1,11 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api, type Product, type Variant } from '@tremolo/protocol';
+import { api, type Product } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
-import { FlashStrip } from '../../components/shop/ProductCard.tsx';
 import { CouponTicket } from '../../components/shop/CouponTicket.tsx';
 import { RatingLine } from '../../components/shop/Stars.tsx';
-import { flashPhase, noteServerTime, useLiveStock, useNow } from '../../components/shop/live.ts';
+import { noteServerTime } from '../../components/shop/live.ts';
 import { parseVia, recordTouch, settledError, useShopCoupons, viaParam } from '../../components/shop/util.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { call } from '../../lib/client.ts';
@@ -13,8 +12,9 @@ import { useI18n } from '../../lib/i18n.tsx';
 import { formatMoney } from '../../lib/money.ts';
 import { useApiMutation, useApiQuery } from '../../lib/queries.ts';
 import { useSession } from '../../lib/session.tsx';
-import { optionsText } from './common.tsx';
+import { FlashOffer, initialVariantId, useFlashOffer, VariantChooser } from './VariantChooser.tsx';
 import { ProductReviews } from './reviews/ProductReviews.tsx';
+import { ProductLiveMoments } from './ProductLiveMoments.tsx';
 import styles from '../../components/shop/shop.module.css';
 import { cx } from '../../lib/cx.ts';
 import { ShareSheet } from '../../components/share/ShareSheet.tsx';
@@ -29,10 +29,6 @@ export function ProductPage() {
   return <ProductView product={product.data} />;
 }
 
-function variantLabel(v: Variant): string {
-  return Object.keys(v.options).length ? Object.values(v.options).join(' / ') : v.sku;
-}
-
 function ProductView({ product }: { product: Product }) {
   const { t, lang } = useI18n();
   const { me } = useSession();
@@ -41,10 +37,7 @@ function ProductView({ product }: { product: Product }) {
   const via = useMemo(() => parseVia(params.get('via')), [params]);
   const touch = via ?? { surface: 'direct' as const };
   const active = product.variants.filter((v) => v.active);
-  const sale = product.flashSale;
-  const [variantId, setVariantId] = useState(() =>
-    sale && active.some((v) => v.id === sale.variantId) ? sale.variantId : ((active.find((v) => v.stock > 0) ?? active[0])?.id ?? ''),
-  );
+  const [variantId, setVariantId] = useState(() => initialVariantId(product));
   const [qty, setQty] = useState(1);
   const [added, setAdded] = useState(false);
   const [sharing, setSharing] = useState(false);
@@ -52,9 +45,7 @@ function ProductView({ product }: { product: Product }) {
   const adding = useApiMutation(api.shop.setCartItem, { invalidates: [api.shop.cart], onSuccess: () => setAdded(true) });
   const busy = adding.isPending;
   const error = adding.error;
-  const live = useLiveStock(product.card);
-  const now = useNow(sale !== null);
-  const phase = sale ? flashPhase(sale, live.flashLeft, live.flashStatus, now) : null;
+  const { sale, phase, now, left } = useFlashOffer(product);
   const variant = active.find((v) => v.id === variantId) ?? null;
   const isOwner = me?.id === product.seller.id;
   const coupons = useShopCoupons(product.seller.handle);
@@ -96,7 +87,6 @@ function ProductView({ product }: { product: Product }) {
   };
 
   const price = variant?.price ?? null;
-  const maxQty = Math.max(1, Math.min(99, variant?.stock ?? 1));
   return (
     <article className="stack product-page" data-testid="product-page">
       {product.images.length > 0 ? (
@@ -150,19 +140,7 @@ function ProductView({ product }: { product: Product }) {
       )}
 
       {sale && phase && phase !== 'ended' && phase !== 'cancelled' && (
-        <div className="panel stack-tight" data-testid="product-flash">
-          <div className={styles['row-between']}>
-            <strong>{t('shop.flashPrice', { price: formatMoney(sale.price.amount, sale.price.currency, lang) })}</strong>
-            <span className="small muted">{t('shop.flashPerUser', { count: sale.perUserLimit })}</span>
-          </div>
-          <FlashStrip
-            phase={phase}
-            startsAt={sale.startsAt}
-            endsAt={sale.endsAt}
-            left={live.flashLeft ?? sale.stockLeft}
-            total={sale.stockTotal}
-            now={now}
-          />
+        <FlashOffer sale={sale} phase={phase} now={now} left={left}>
           {!isOwner && (
             <button type="button" className="btn btn-primary btn-block" disabled={phase !== 'live'} onClick={grab} data-testid="flash-grab">
               {phase === 'sold_out'
@@ -172,43 +150,10 @@ function ProductView({ product }: { product: Product }) {
                   : t('shop.grabFor', { price: formatMoney(sale.price.amount, sale.price.currency, lang) })}
             </button>
           )}
-        </div>
+        </FlashOffer>
       )}
 
-      {active.length > 1 && (
-        <fieldset className={styles.variants} data-testid="variant-picker">
-          <legend>{t('shop.chooseVariant')}</legend>
-          {active.map((v) => (
-            <button
-              key={v.id}
-              type="button"
-              className={cx(styles.chip, v.id === variantId && styles['chip-on'])}
-              aria-pressed={v.id === variantId}
-              disabled={v.stock <= 0}
-              onClick={() => {
-                setVariantId(v.id);
-                setQty(1);
-              }}
-              data-testid="variant-option"
-            >
-              {variantLabel(v)}
-            </button>
-          ))}
-        </fieldset>
-      )}
-      {variant && (
-        <div className={styles['row-between']}>
-          <span className="small muted" data-testid="variant-stock">
-            {variant.stock <= 0
-              ? t('shop.soldOut')
-              : variant.stock <= product.lowStockThreshold
-                ? t('card.fewLeft', { count: variant.stock })
-                : t('shop.stockCount', { count: variant.stock })}
-            {Object.keys(variant.options).length > 0 && ` · ${optionsText(variant.options)}`}
-          </span>
-          <Stepper value={qty} min={1} max={maxQty} onChange={setQty} testId="product-qty" />
-        </div>
-      )}
+      <VariantChooser product={product} variantId={variantId} onVariant={setVariantId} qty={qty} onQty={setQty} />
       {error && <ErrorMessage error={error} testId="product-action-error" />}
       {added && (
         <p className="success" role="status" data-testid="added-to-cart">
@@ -235,6 +180,7 @@ function ProductView({ product }: { product: Product }) {
       )}
 
       <ProductReviews product={product} />
+      <ProductLiveMoments productId={product.id} />
 
       <Link to={`/shop/store/${product.seller.handle}`} className={styles['seller-row']} data-testid="product-seller">
         <Avatar user={product.seller} size={40} />
@@ -271,50 +217,5 @@ function ProductView({ product }: { product: Product }) {
         </Link>
       )}
     </article>
-  );
-}
-
-export function Stepper({
-  value,
-  min,
-  max,
-  onChange,
-  testId,
-  disabled,
-}: {
-  value: number;
-  min: number;
-  max: number;
-  onChange: (n: number) => void;
-  testId: string;
-  disabled?: boolean;
-}) {
-  const { t } = useI18n();
-  return (
-    <span className={styles.stepper} data-testid={testId}>
-      <button
-        type="button"
-        className="btn btn-icon btn-ghost"
-        aria-label={t('shop.less')}
-        disabled={disabled || value <= min}
-        onClick={() => onChange(value - 1)}
-        data-testid={`${testId}-minus`}
-      >
-        −
-      </button>
-      <output aria-live="polite" data-testid={`${testId}-value`}>
-        {value}
-      </output>
-      <button
-        type="button"
-        className="btn btn-icon btn-ghost"
-        aria-label={t('shop.more')}
-        disabled={disabled || value >= max}
-        onClick={() => onChange(value + 1)}
-        data-testid={`${testId}-plus`}
-      >
-        +
-      </button>
-    </span>
   );
 }

@@ -1,0 +1,29 @@
+import { Link } from 'react-router-dom';
+import { api } from '@tremolo/protocol';
+import { Avatar } from '../../components/Avatar.tsx';
+import { clock } from '../../components/shop/live.ts';
+import { useI18n } from '../../lib/i18n.tsx';
+import { useApiQuery } from '../../lib/queries.ts';
+import styles from '../../components/shop/shop.module.css';
+
+/** 讲解: the ended lives this product was shown in, each a link to its room; nothing when none. */
+export function ProductLiveMoments({ productId }: { productId: string }) {
+  const { t } = useI18n();
+  const moments = useApiQuery(api.rooms.productMoments, { query: { productId } });
+  const items = moments.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <section className="stack-tight" data-testid="product-live-moments">
+      <h2 className="section-title">{t('shop.shownInLive')}</h2>
+      {items.map((m) => (
+        <Link key={`${m.roomId}-${m.at}`} to={`/r/${m.roomId}`} className={styles['seller-row']} data-testid="product-live-moment">
+          <Avatar user={m.host} size={32} />
+          <span className={styles['stack-0']}>
+            <strong>{m.roomTitle}</strong>
+            <span className="small muted">{t('shop.shownAt', { name: m.host.displayName, time: clock(m.offsetMs) })}</span>
+          </span>
+        </Link>
+      ))}
+    </section>
+  );
+}
