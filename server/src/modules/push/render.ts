@@ -1,4 +1,4 @@
-import type { Notification, NotificationPayload, OrderStatus, PushKind, PushMessage } from '@tremolo/protocol';
+import type { AftersalesEventKind, Notification, NotificationPayload, OrderStatus, PushKind, PushMessage } from '@tremolo/protocol';
 
 export type PushLang = 'en' | 'zh-CN';
 
@@ -16,6 +16,7 @@ export function pushKindOf(p: NotificationPayload): PushKind | null {
     case 'data_export':
       return 'messages';
     case 'order':
+    case 'aftersales':
     case 'low_stock':
     case 'review':
       return 'orders';
@@ -45,6 +46,31 @@ const STATUS: Record<PushLang, Record<OrderStatus, string>> = {
     cancelled: '已取消',
     refund_requested: '申请退款中',
     refunded: '已退款',
+  },
+};
+
+const AFTERSALES: Record<PushLang, Record<AftersalesEventKind, string>> = {
+  en: {
+    opened: 'New request',
+    accepted: 'Accepted',
+    declined: 'Declined',
+    shipped_back: 'Shipped back',
+    received: 'Return received',
+    refunded: 'Refunded',
+    escalated: 'Sent to moderators',
+    decided_refund: 'Moderators refunded it',
+    decided_uphold: 'Moderators upheld the decline',
+  },
+  'zh-CN': {
+    opened: '新的售后申请',
+    accepted: '已同意',
+    declined: '已拒绝',
+    shipped_back: '已寄回',
+    received: '商家已收货',
+    refunded: '已退款',
+    escalated: '已提交平台',
+    decided_refund: '平台已退款',
+    decided_uphold: '平台维持拒绝',
   },
 };
 
@@ -100,6 +126,8 @@ export function renderPush(n: Notification, lang: PushLang, tag: string = n.id):
         zh ? `“${p.title}”（${p.sku}）仅剩 ${p.stock} 件` : `“${p.title}” (${p.sku}) has ${p.stock} left`,
         `/shop/seller/products/${p.productId}`,
       );
+    case 'aftersales':
+      return show(zh ? '售后进度' : 'After-sales', `${AFTERSALES[lang][p.event]} · ${p.title}`, `/shop/orders/${p.orderId}`);
     case 'review':
       return p.role === 'seller'
         ? show(
