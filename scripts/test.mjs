@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs every suite and ends with one line "N passed, N failed" summed over them.
 // Usage: node scripts/test.mjs [typecheck|lint|unit|components|integration|e2e ...]
-import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -23,34 +23,75 @@ const totals = { passed: 0, failed: 0 };
 const results = [];
 mkdirSync(path.join(root, '.tmp'), { recursive: true });
 
-function runNodeTests(name, files, env = {}, concurrency = 1) {
-  if (files.length === 0) return;
-  const tap = path.join(root, '.tmp', `${name}.tap`);
-  console.log(`\n=== ${name}: ${files.length} file(s) ===`);
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--test',
-      `--test-concurrency=${concurrency}`,
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=tap',
-      `--test-reporter-destination=${tap}`,
-      ...files,
-    ],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
-  );
+function testArgs(name, files, concurrency) {
+  return [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapOf(name)}`,
+    ...files,
+  ];
+}
+
+const tapOf = (name) => path.join(root, '.tmp', `${name}.tap`);
+
+/** Adds a suite's counts from its TAP report; a runner that failed without a failing test counts as one failure. */
+function count(name, status) {
+  const tap = tapOf(name);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const pass = Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
   let fail = Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0);
   const cancelled = Number(/^# cancelled (\d+)/m.exec(text)?.[1] ?? 0);
   fail += cancelled;
-  if (r.status !== 0 && fail === 0) fail = 1; // the runner itself failed
+  if (status !== 0 && fail === 0) fail = 1; // the runner itself failed
   results.push(`${name}: ${pass} passed, ${fail} failed`);
   totals.passed += pass;
   totals.failed += fail;
+}
+
+function runNodeTests(name, files, env = {}, concurrency = 1) {
+  if (files.length === 0) return;
+  rmSync(tapOf(name), { force: true });
+  console.log(`\n=== ${name}: ${files.length} file(s) ===`);
+  const r = spawnSync(process.execPath, testArgs(name, files, concurrency), {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  count(name, r.status);
+}
+
+/**
+ * Several suites at once (each on its own database, so they share nothing); each one's report is
+ * kept in its own log and printed whole when it ends, so the output stays readable.
+ */
+async function runNodeSuitesTogether(suites) {
+  const started = Date.now();
+  const runs = suites.map(
+    ({ name, files, env }) =>
+      new Promise((resolve) => {
+        rmSync(tapOf(name), { force: true });
+        const log = path.join(root, '.tmp', `${name}.log`);
+        const out = openSync(log, 'w');
+        const child = spawn(process.execPath, testArgs(name, files, 1), {
+          cwd: root,
+          stdio: ['ignore', out, out],
+          env: { ...process.env, ...env },
+        });
+        child.on('close', (status) => {
+          closeSync(out);
+          console.log(`\n=== ${name}: ${files.length} file(s), ${Math.round((Date.now() - started) / 1000)} s ===`);
+          process.stdout.write(readFileSync(log, 'utf8'));
+          count(name, status ?? 1);
+          resolve();
+        });
+      }),
+  );
+  await Promise.all(runs);
 }
 
 /** Vitest's component tests in jsdom (the web app's .test.tsx files); its JSON report gives the counts. */
@@ -112,8 +153,13 @@ if (want('unit'))
 if (want('components')) runVitest('web components', path.join(root, 'web'));
 if (want('integration')) {
   const ints = all.filter((f) => f.endsWith('.int.test.ts'));
-  runNodeTests('integration (PGlite)', ints, { TEST_DB: 'pglite' });
-  runNodeTests('integration (Postgres)', ints, { TEST_DB: 'postgres' });
+  // PGlite runs in the test process and PostgreSQL in its server: the two suites side by side
+  // keep both cores busy, where one after the other left one mostly idle.
+  console.log(`\n=== integration: ${ints.length} file(s) on PGlite and on PostgreSQL, side by side ===`);
+  await runNodeSuitesTogether([
+    { name: 'integration (PGlite)', files: ints, env: { TEST_DB: 'pglite' } },
+    { name: 'integration (Postgres)', files: ints, env: { TEST_DB: 'postgres' } },
+  ]);
 }
 if (want('e2e')) {
   const e2e = find(path.join(root, 'e2e'), '.e2e.ts');
