@@ -212,6 +212,26 @@ describe('after-sales', () => {
     assert.equal(ord.body.status, 'refunded');
   });
 
+  test('a buyer’s request racing the seller’s whole-order refund: the money goes back once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { s, b, o, line } = await bought(2);
+      const [asked, refunded] = await Promise.all([
+        open(b.user, { orderItemId: line.id, quantity: 1 }),
+        s.invoke(api.shop.refundOrder, { params: { id: o.id }, body: { restock: false } }),
+      ]);
+      // Whichever came second saw the first: either the request is refused on a refunded order,
+      // or the whole-order refund is refused while the request is open.
+      assert.equal([asked.status, refunded.status].filter((x) => x < 300).length, 1, `${asked.status} ${refunded.status}`);
+      if (asked.status === 201) {
+        assert.equal((await s.invoke(api.aftersales.accept, { params: { id: asked.body.id } })).status, 200);
+        assert.equal((await s.invoke(api.shop.refundOrder, { params: { id: o.id }, body: { restock: false } })).status, 200);
+      }
+      await t.app.services.shop.sweep();
+      assert.equal(ledger(o.id).refunded, 2000, 'paid back exactly what was paid');
+      assert.equal((await b.user.invoke(api.shop.order, { params: { id: o.id } })).body.status, 'refunded');
+    }
+  });
+
   test('a provider that fails leaves the refund owed; the sweeper pays it once', async () => {
     const { s, b, o, line } = await bought(1);
     const provider = t.app.services.shop.provider('test') as TestPaymentProvider;
