@@ -113,6 +113,9 @@ describe('reports on every surface', () => {
     // Nobody reports what they cannot see, nor their own content.
     const stranger = await user('mo_str');
     assertRefused(await report(stranger, { surface: 'group_message', targetId: g.id, seq, reason: 'spam' }), 404, 'not_found');
+    // A message needs its seq, and nothing else takes one.
+    assertRefused(await report(stranger, { surface: 'group_message', targetId: g.id, reason: 'spam' }), 400, 'validation_failed');
+    assertRefused(await report(stranger, { surface: 'profile', targetId: author.id, seq: 1, reason: 'spam' }), 400, 'validation_failed');
     assertRefused(await report(author, { surface: 'video', targetId: v.id, reason: 'spam' }), 400, 'bad_request');
     assertRefused(await fan.invoke(api.moderation.queue, { query: {} }), 403, 'forbidden');
     as.close();

@@ -157,6 +157,12 @@ export class ModerationService {
     if (body.surface === 'match') throw new AppError('bad_request', 'Report a 连线 call from the call itself');
     const adapter = this.adapters.get(body.surface);
     if (!adapter) throw new AppError('bad_request', `Reports on ${body.surface} are not open`);
+    // A message is named by its conversation and its seq; anything else by its id alone.
+    const isMessage = body.surface === 'group_message' || body.surface === 'dm';
+    if (isMessage !== (body.seq !== undefined))
+      throw new AppError('validation_failed', isMessage ? 'A message is reported with its seq' : 'Only messages are reported with a seq', [
+        { path: 'seq', message: isMessage ? 'required for a message' : 'only for group messages and DMs' },
+      ]);
     const ref = body.seq === undefined ? body.targetId : `${body.targetId}#${body.seq}`;
     const found = await adapter.snapshot(reporterId, ref);
     if (!found) throw notFound(capital(SURFACE_WORDS[body.surface]));
