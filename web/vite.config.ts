@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +31,8 @@ function precompress(): Plugin {
       outDir = path.resolve(config.root, config.build.outDir);
     },
     async closeBundle() {
+      // A build that failed wrote nothing: its own error is the one to see.
+      if (!existsSync(outDir)) return;
       const files = (await readdir(outDir, { recursive: true })).map((f) => path.join(outDir, f));
       await Promise.all(
         files

@@ -11,7 +11,7 @@ import { formatMoney } from '../../../lib/money.ts';
 import { keyOf, useApiQuery } from '../../../lib/queries.ts';
 import { cx } from '../../../lib/cx.ts';
 import { useSession } from '../../../lib/session.tsx';
-import sheet from '../../../components/ReportSheet.module.css';
+import sheet from '../../../components/ReasonSheet.module.css';
 import shop from '../../../components/shop/shop.module.css';
 import styles from '../../../components/shop/aftersales.module.css';
 
