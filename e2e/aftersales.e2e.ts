@@ -7,7 +7,7 @@ import { eventually } from './support/people.ts';
 import { apiCall, signedInAs } from './support/room.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import { screenshots } from './support/shots.ts';
-import { photo, shippedOrder, type Id } from './support/shop.ts';
+import { photo, shippedOrder, teaShop, type Id } from './support/shop.ts';
 
 const shot = screenshots('aftersales', { fullPage: true });
 /** The part of the page in view (the tab bar is fixed: a full-page capture would draw it over the timeline). */
@@ -33,19 +33,14 @@ describe('a buyer returns one unit and is refunded', () => {
     process.env.ADMIN_HANDLES = 'as_admin';
     [server, browser] = await Promise.all([startServer({ seedDemo: false }), launch()]);
     const base = server.url;
-    seller = await apiSignup(base, 'mia_tea', 'Mia Tea');
-    const me = (await apiCall(base, seller, 'GET', '/api/v1/me')) as Id;
-    await apiCall(base, seller, 'PUT', '/api/v1/shop', { name: 'Mia’s Tea House', description: 'Loose-leaf tea', currency: 'CNY' });
-    const product = (await apiCall(base, seller, 'POST', '/api/v1/shop/products', {
-      title: 'Oolong Tea 100 g',
-      description: 'Roasted oolong from Fujian',
-      variants: [{ sku: 'OOLONG-100', price: 6800, stock: 20, options: { size: '100 g' } }],
-    })) as Id & { variants: Id[] };
+    const shop = await teaShop(base);
+    seller = shop.seller;
+    const { product } = shop;
     await apiCall(base, seller, 'POST', `/api/v1/shop/products/${product.id}/publish`);
     anaApi = await apiSignup(base, 'ana_buys', 'Ana Wu');
     const boApi = await apiSignup(base, 'bo_buys', '小波');
-    anaOrder = await shippedOrder(base, seller, anaApi, me.id, product.variants[0]!.id, 2);
-    boOrder = await shippedOrder(base, seller, boApi, me.id, product.variants[0]!.id, 1);
+    anaOrder = await shippedOrder(base, seller, anaApi, shop.sellerId, product.variants[0]!.id, 2);
+    boOrder = await shippedOrder(base, seller, boApi, shop.sellerId, product.variants[0]!.id, 1);
     ana = await signedInAs(browser, base, anaApi, { viewport: MOBILE });
     bo = await signedInAs(browser, base, boApi, { locale: 'zh-CN', viewport: MOBILE });
     mia = await signedInAs(browser, base, seller, { viewport: MOBILE });

@@ -7,7 +7,7 @@ import { eventually } from './support/people.ts';
 import { apiCall, signedInAs } from './support/room.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import { screenshots } from './support/shots.ts';
-import { photo, shippedOrder, type Id } from './support/shop.ts';
+import { photo, shippedOrder, teaShop } from './support/shop.ts';
 
 const shot = screenshots('reviews', { fullPage: true });
 
@@ -30,14 +30,9 @@ describe('a buyer receives, reviews with a photo, the seller replies', () => {
   before(async () => {
     [server, browser] = await Promise.all([startServer({ seedDemo: false }), launch()]);
     const base = server.url;
-    seller = await apiSignup(base, 'mia_tea', 'Mia Tea');
-    const me = (await apiCall(base, seller, 'GET', '/api/v1/me')) as Id;
-    await apiCall(base, seller, 'PUT', '/api/v1/shop', { name: 'Mia’s Tea House', description: 'Loose-leaf tea', currency: 'CNY' });
-    const product = (await apiCall(base, seller, 'POST', '/api/v1/shop/products', {
-      title: 'Oolong Tea 100 g',
-      description: 'Roasted oolong from Fujian',
-      variants: [{ sku: 'OOLONG-100', price: 6800, stock: 20, options: { size: '100 g' } }],
-    })) as Id & { variants: Id[] };
+    const shop = await teaShop(base);
+    seller = shop.seller;
+    const { product } = shop;
     productId = product.id;
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(photo(60, 120, 60))], { type: 'image/png' }), 'tea.png');
@@ -50,8 +45,8 @@ describe('a buyer receives, reviews with a photo, the seller replies', () => {
     await apiCall(base, seller, 'POST', `/api/v1/shop/products/${productId}/publish`);
     const anaApi = await apiSignup(base, 'ana_buys', 'Ana Wu');
     const boApi = await apiSignup(base, 'bo_buys', '小波');
-    anaOrder = await shippedOrder(base, seller, anaApi, me.id, product.variants[0]!.id);
-    boOrder = await shippedOrder(base, seller, boApi, me.id, product.variants[0]!.id);
+    anaOrder = await shippedOrder(base, seller, anaApi, shop.sellerId, product.variants[0]!.id);
+    boOrder = await shippedOrder(base, seller, boApi, shop.sellerId, product.variants[0]!.id);
     ana = await signedInAs(browser, base, anaApi, { viewport: MOBILE });
     bo = await signedInAs(browser, base, boApi, { locale: 'zh-CN', viewport: MOBILE });
     mia = await signedInAs(browser, base, seller, { viewport: MOBILE });

@@ -1,5 +1,5 @@
 import { PNG } from 'pngjs';
-import type { ApiPerson } from './api.ts';
+import { apiSignup, type ApiPerson } from './api.ts';
 import { apiCall } from './room.ts';
 
 /** Shop set-up for end-to-end stories: photos made on the spot, orders placed through the API. */
@@ -22,6 +22,19 @@ export function photo(r: number, g: number, b: number): Buffer {
 
 export interface Id {
   id: string;
+}
+
+/** Mia's tea shop with one product (oolong, 20 in stock at ¥68), not yet published: a story adds photos first if it wants. */
+export async function teaShop(base: string): Promise<{ seller: ApiPerson; sellerId: string; product: Id & { variants: Id[] } }> {
+  const seller = await apiSignup(base, 'mia_tea', 'Mia Tea');
+  const me = (await apiCall(base, seller, 'GET', '/api/v1/me')) as Id;
+  await apiCall(base, seller, 'PUT', '/api/v1/shop', { name: 'Mia’s Tea House', description: 'Loose-leaf tea', currency: 'CNY' });
+  const product = (await apiCall(base, seller, 'POST', '/api/v1/shop/products', {
+    title: 'Oolong Tea 100 g',
+    description: 'Roasted oolong from Fujian',
+    variants: [{ sku: 'OOLONG-100', price: 6800, stock: 20, options: { size: '100 g' } }],
+  })) as Id & { variants: Id[] };
+  return { seller, sellerId: me.id, product };
 }
 
 /** A buyer with an address and an order (of `quantity` units) from the seller's product, paid and shipped through the API. */
