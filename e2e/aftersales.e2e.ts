@@ -81,6 +81,15 @@ describe('a buyer returns one unit and is refunded', () => {
     assert.equal(await p.getByTestId('aftersales-sheet').count(), 0);
     assert.equal(await req.getAttribute('data-status'), 'requested');
     await req.locator('img').first().waitFor();
+    await eventually(async () =>
+      assert.ok(
+        await req
+          .locator('img')
+          .first()
+          .evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0),
+        'the photo shows',
+      ),
+    );
     assert.deepEqual(ana.errors, []);
   });
 
@@ -90,6 +99,19 @@ describe('a buyer returns one unit and is refunded', () => {
     const req = s.getByTestId('aftersales-request');
     await req.waitFor();
     await req.getByTestId('aftersales-accept').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+    // The seller sees the buyer's photo (served only to the two of them and moderators), and
+    // the whole-order refund waits for the request.
+    await eventually(async () =>
+      assert.ok(
+        await req
+          .locator('img')
+          .first()
+          .evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0),
+        'the photo shows',
+      ),
+    );
+    await s.getByTestId('order-refund-waits').waitFor();
+    assert.equal(await s.getByTestId('order-refund').count(), 0);
     await view(s, 'en-seller-request');
     await req.getByTestId('aftersales-accept').click();
     await eventually(async () => assert.equal(await req.getAttribute('data-status'), 'accepted'));

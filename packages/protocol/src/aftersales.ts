@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, text } from './common.ts';
+import { Id, page, text } from './common.ts';
 import { Money } from './shop.ts';
 
 /**
@@ -27,6 +27,14 @@ export type AftersalesReason = z.infer<typeof AftersalesReason>;
  */
 export const AftersalesStatus = z.enum(['requested', 'accepted', 'returning', 'declined', 'escalated', 'refunding', 'refunded', 'closed']);
 export type AftersalesStatus = z.infer<typeof AftersalesStatus>;
+/** Statuses in which a request still holds its line's units: at most one such request per line. */
+export const ACTIVE_AFTERSALES_STATUSES = [
+  'requested',
+  'accepted',
+  'returning',
+  'escalated',
+  'refunding',
+] as const satisfies readonly AftersalesStatus[];
 
 export const AftersalesEventKind = z.enum([
   'opened',
@@ -102,4 +110,13 @@ export const DecideAftersalesBody = z.strictObject({
 });
 
 export const AftersalesIdParams = z.strictObject({ id: Id });
+export const AftersalesPhotoParams = z.strictObject({ id: Id, photoId: Id });
+/** The small square (`thumb`) or the whole picture (default). */
+export const AftersalesPhotoQuery = z.strictObject({ size: z.enum(['full', 'thumb']).optional() });
 export const AftersalesList = z.object({ items: z.array(AftersalesRequest) });
+export const EscalatedPage = page(AftersalesRequest);
+/** The moderators' queue, oldest escalation first; `cursor` is the last page's `nextCursor`. */
+export const EscalatedQuery = z.strictObject({
+  cursor: text().max(80).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});

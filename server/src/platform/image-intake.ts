@@ -70,11 +70,12 @@ export async function processImage<R extends string>(bytes: Buffer, spec: ImageI
 }
 
 /**
- * `processImage`, then each rendition stored in the public area under the key `keys` gives it.
+ * `processImage`, then each rendition stored under the key `keys` gives it, in the area given:
+ * the public one for what anyone may see, the private one for what only some people may.
  * Nothing is stored when the picture is refused.
  */
 export async function intakeImage<R extends string>(
-  storage: Storage,
+  storage: Pick<Storage, 'put'>,
   bytes: Buffer,
   spec: ImageIntakeSpec<R>,
   keys: Record<R, string>,

@@ -144,6 +144,12 @@ class S3Area {
     return this.bucket.config.bucket;
   }
 
+  async put(key: string, bytes: Buffer): Promise<void> {
+    await this.bucket.client.send(
+      new PutObjectCommand({ Bucket: this.name, Key: this.objectKey(key), Body: bytes, ContentType: contentTypeOf(key) }),
+    );
+  }
+
   async stat(key: string): Promise<StoredFile | null> {
     try {
       const h = await this.bucket.client.send(new HeadObjectCommand({ Bucket: this.name, Key: this.objectKey(key) }));
@@ -179,12 +185,6 @@ class S3Area {
 class S3Storage extends S3Area implements PublicFiles {
   constructor(bucket: Bucket) {
     super(bucket, 'public');
-  }
-
-  async put(key: string, bytes: Buffer): Promise<void> {
-    await this.bucket.client.send(
-      new PutObjectCommand({ Bucket: this.name, Key: this.objectKey(key), Body: bytes, ContentType: contentTypeOf(key) }),
-    );
   }
 
   url(key: string): string {

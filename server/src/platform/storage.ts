@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { newId } from './ids.ts';
 
 /**
  * Files anyone may fetch by URL: avatars, product images, room covers. Served under `/media/`
@@ -47,6 +48,8 @@ export interface PrivateFiles extends ReadableFiles {
   readonly scratchDir: string;
   /** Stores the local file `localPath` as `key`; the local file is gone afterwards. */
   putFile(key: string, localPath: string): Promise<void>;
+  /** Stores `bytes` as `key` (small files held in memory, such as processed photos). */
+  put(key: string, bytes: Buffer): Promise<void>;
   /**
    * A local path holding the bytes of `key`, for tools that need a file. On disk that is the
    * stored file itself; with object storage a download into `scratchDir`, removed by `release`.
@@ -153,6 +156,14 @@ class DiskPrivateFiles extends DiskArea implements PrivateFiles {
 
   async putFile(key: string, localPath: string): Promise<void> {
     await move(localPath, this.path(key));
+  }
+
+  async put(key: string, bytes: Buffer): Promise<void> {
+    // Written beside, then renamed: a reader never sees half a file.
+    await mkdir(this.scratchDir, { recursive: true });
+    const part = path.join(this.scratchDir, `put-${newId()}-${path.basename(key)}`);
+    await writeFile(part, bytes);
+    await move(part, this.path(key));
   }
 
   async localCopy(key: string): Promise<{ path: string; release(): Promise<void> }> {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../platform/db/client.ts';
-import type { Storage } from '../../platform/storage.ts';
+import type { PrivateFiles, PublicFiles } from '../../platform/storage.ts';
 import type { Limits } from '../../platform/auth/limits.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { GraphService } from '../graph/service.ts';
@@ -43,7 +43,9 @@ export interface ShopContext {
   graph: GraphService;
   notifications: NotificationsService;
   events: ShopEvents;
-  storage: Storage;
+  storage: PublicFiles;
+  /** What only some people may see: after-sales photos (they may show an address label). */
+  privateFiles: PrivateFiles;
   log: FastifyBaseLogger;
   options: ShopOptions;
   limits: Limits;

@@ -44,6 +44,7 @@ export function register(
     notifications: deps.notifications,
     realtime: p.realtime,
     storage: p.storage,
+    privateFiles: p.privateFiles,
     log: p.log,
     options: p.config.shop,
     limits: p.limits,

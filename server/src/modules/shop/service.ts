@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from '../../platform/db/client.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
-import type { Storage } from '../../platform/storage.ts';
+import type { PrivateFiles, PublicFiles } from '../../platform/storage.ts';
 import type { Limits } from '../../platform/auth/limits.ts';
 import type { AccountDataPart } from '../accounts/rights.ts';
 import type { AccountsService } from '../accounts/service.ts';
@@ -45,7 +45,8 @@ export class ShopService {
     graph: GraphService;
     notifications: NotificationsService;
     realtime: Realtime;
-    storage: Storage;
+    storage: PublicFiles;
+    privateFiles: PrivateFiles;
     log: FastifyBaseLogger;
     options: ShopOptions;
     limits: Limits;
@@ -62,6 +63,7 @@ export class ShopService {
       notifications: deps.notifications,
       events: new ShopEvents(deps.realtime, deps.log),
       storage: deps.storage,
+      privateFiles: deps.privateFiles,
       log: deps.log,
       options: deps.options,
       limits: deps.limits,
@@ -115,6 +117,7 @@ export class ShopService {
         );
         await archive.json('reviews.json', await this.reviews.exportOf(userId));
         await archive.json('aftersales.json', await this.aftersales.exportOf(userId));
+        await this.aftersales.exportPhotos(userId, archive);
         await archive.json(
           'addresses.json',
           addresses.map(({ userId: _owner, ...a }) => ({ ...a, createdAt: a.createdAt.toISOString() })),
@@ -166,6 +169,7 @@ export class ShopService {
         for (const id of await this.ctx.repo.flashSalesToSettle(this.ctx.now(), 50)) await this.promotions.settle(id, false);
         await this.orders.reconcileStale();
         await this.aftersales.settleDue();
+        await this.aftersales.moveLegacyPhotos();
         await this.checkout.reconcileFlash();
       } catch (err) {
         this.ctx.log.error({ err }, 'shop sweep failed');

@@ -1,14 +1,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import sharp from 'sharp';
 import { api, type AftersalesRequest, type BodyOf } from '@tremolo/protocol';
 import { startTestApp, TestUser, type TestApp } from '../../../test/harness.ts';
 import type { TestPaymentProvider } from '../payments/test-provider.ts';
+import { aftersalesRequests } from './tables.ts';
 import { buyer, order, png, product, seller, uniq, upload } from '../fixtures.ts';
 
 process.env.SHOP_SWEEP_INTERVAL_MS = '0';
 
 let t: TestApp;
-before(async () => (t = await startTestApp({}, { ADMIN_HANDLES: 'as_mod' })));
+before(async () => (t = await startTestApp({}, { ADMIN_HANDLES: 'as_mod,as_mod2' })));
 after(async () => t.close());
 
 const open = (u: TestUser, body: Partial<BodyOf<typeof api.aftersales.open>> & { orderItemId: string }) =>
@@ -113,6 +119,27 @@ describe('after-sales', () => {
     );
     const queue = await mod.invoke(api.aftersales.escalated, {});
     assert.ok(queue.body.items.some((x) => x.id === r.body.id));
+    // The moderators hear of it; the buyer and seller do not get the moderators' notice.
+    const told = await mod.call<{ items: { payload: { kind: string; role?: string; requestId?: string } }[] }>(
+      'GET',
+      '/api/v1/notifications',
+    );
+    assert.ok(
+      told.body.items.some((n) => n.payload.kind === 'aftersales' && n.payload.role === 'moderator' && n.payload.requestId === r.body.id),
+    );
+    // The queue pages: one at a time, oldest first, every request once.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await mod.invoke(api.aftersales.escalated, { query: { limit: 1, ...(cursor ? { cursor } : {}) } });
+      assert.equal(page.status, 200, JSON.stringify(page.error));
+      assert.ok(page.body.items.length <= 1);
+      seen.push(...page.body.items.map((x) => x.id));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    assert.equal(new Set(seen).size, seen.length, 'no request twice');
+    assert.deepEqual(new Set(seen), new Set(queue.body.items.map((x) => x.id)));
+    assert.equal((await mod.call('GET', '/api/v1/moderation/aftersales?cursor=nonsense')).status, 400);
     assert.equal((await mod.invoke(api.aftersales.get, { params: { id: r.body.id } })).status, 200);
     const d = await mod.invoke(api.aftersales.decide, {
       params: { id: r.body.id },
@@ -196,6 +223,77 @@ describe('after-sales', () => {
     assert.equal((await s.invoke(api.aftersales.shipBack, { params: { id: r.body.id }, body: ship })).status, 403);
     await b.user.invoke(api.aftersales.shipBack, { params: { id: r.body.id }, body: ship });
     assert.equal((await b.user.invoke(api.aftersales.receive, { params: { id: r.body.id } })).status, 403);
+  });
+
+  test('photos are private: only the buyer, the seller and moderators fetch them, never by a storage path', async () => {
+    const { s, b, line } = await bought(1);
+    const mod = await TestUser.signup(t, 'as_mod2');
+    const stranger = await TestUser.signup(t, uniq('stranger'));
+    const r = await open(b.user, { orderItemId: line.id, text: 'The label shows my address' });
+    const up = await upload<AftersalesRequest>(t, b.user, `/api/v1/shop/aftersales/${r.body.id}/photos`, await png(400));
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+    const photo = up.body.photos[0]!;
+    assert.ok(photo.url.startsWith(`/api/v1/shop/aftersales/${r.body.id}/photos/`), photo.url);
+    const get = (url: string, who?: TestUser) => t.app.http.inject({ method: 'GET', url, headers: who ? { cookie: who.cookie } : {} });
+    for (const who of [b.user, s, mod]) {
+      for (const url of [photo.url, photo.thumbUrl]) {
+        const res = await get(url, who);
+        assert.equal(res.statusCode, 200, `${who.handle} ${url}: ${res.body}`);
+        assert.equal(res.headers['content-type'], 'image/webp');
+        assert.match(String(res.headers['cache-control']), /^private/);
+        assert.equal(res.rawPayload.subarray(8, 12).toString(), 'WEBP');
+      }
+    }
+    assert.equal((await get(photo.url, stranger)).statusCode, 404, 'a stranger learns nothing');
+    assert.equal((await get(photo.url)).statusCode, 401);
+    assert.equal((await get(photo.url.replace(photo.id, randomUUID()), b.user)).statusCode, 404, 'no such photo');
+    assert.equal((await get(photo.url.replace(photo.id, 'nope'), b.user)).statusCode, 400);
+    // The files are nowhere under /media/, whatever the path.
+    const [row] = await t.app.database.db.select().from(aftersalesRequests).where(eq(aftersalesRequests.id, r.body.id));
+    const keys = row!.photos.flatMap((p) => [p.key, p.thumbKey]);
+    for (const key of keys) {
+      for (const url of [`/media/${key}`, `/media/../private/${key}`, `/media/%2e%2e/private/${key}`]) {
+        assert.equal((await get(url, b.user)).statusCode, 404, url);
+      }
+    }
+  });
+
+  test('photos the first release kept in the public area are moved to the private one, and still reach the parties', async () => {
+    const { s, b, line } = await bought(1);
+    const r = await open(b.user, { orderItemId: line.id });
+    const bytes = await sharp(await png(300))
+      .webp()
+      .toBuffer();
+    const id = randomUUID();
+    const legacy = {
+      id,
+      key: `aftersales/${r.body.id}/${id}.webp`,
+      thumbKey: `aftersales/${r.body.id}/${id}-thumb.webp`,
+      width: 300,
+      height: 300,
+    };
+    for (const key of [legacy.key, legacy.thumbKey]) {
+      const file = path.join(t.app.config.storageDir, 'public', key);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, bytes);
+    }
+    await t.app.database.db
+      .update(aftersalesRequests)
+      .set({ photos: [legacy] })
+      .where(eq(aftersalesRequests.id, r.body.id));
+    const seen = await s.invoke(api.aftersales.get, { params: { id: r.body.id } });
+    const url = seen.body.photos[0]!.url;
+    const get = (who: TestUser) => t.app.http.inject({ method: 'GET', url, headers: { cookie: who.cookie } });
+    assert.equal((await get(s)).statusCode, 200, 'read where it is until moved');
+    assert.equal((await t.app.http.inject({ method: 'GET', url: `/media/${legacy.key}` })).statusCode, 200, 'public before the move');
+    await t.app.services.shop.sweep();
+    assert.equal((await t.app.http.inject({ method: 'GET', url: `/media/${legacy.key}` })).statusCode, 404, 'gone from the public area');
+    assert.equal((await t.app.http.inject({ method: 'GET', url: `/media/${legacy.thumbKey}` })).statusCode, 404);
+    const res = await get(b.user);
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.rawPayload, bytes);
+    const after = await b.user.invoke(api.aftersales.get, { params: { id: r.body.id } });
+    assert.equal(after.body.photos[0]!.url, url, 'the URL a page holds keeps working');
   });
 
   test('two accepts at once refund once', async () => {

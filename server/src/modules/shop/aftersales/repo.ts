@@ -74,12 +74,20 @@ export class AftersalesRepo {
     return this.db.select().from(aftersalesEvents).where(inArray(aftersalesEvents.requestId, requestIds)).orderBy(asc(aftersalesEvents.id));
   }
 
-  async escalated(limit: number): Promise<AftersalesRow[]> {
+  /** Escalated requests, oldest escalation first, after `after` (the last row of the previous page). */
+  async escalated(limit: number, after?: { at: Date; id: string }): Promise<AftersalesRow[]> {
     return this.db
       .select()
       .from(aftersalesRequests)
-      .where(eq(aftersalesRequests.status, 'escalated'))
-      .orderBy(asc(aftersalesRequests.updatedAt))
+      .where(
+        and(
+          eq(aftersalesRequests.status, 'escalated'),
+          after
+            ? sql`(${aftersalesRequests.updatedAt}, ${aftersalesRequests.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)`
+            : undefined,
+        ),
+      )
+      .orderBy(asc(aftersalesRequests.updatedAt), asc(aftersalesRequests.id))
       .limit(limit);
   }
 
@@ -107,6 +115,25 @@ export class AftersalesRepo {
   }
 
   /** A buyer's requests for their data archive. */
+  /** Requests whose photos still name the public area of the first release. */
+  async withLegacyPhotos(limit: number): Promise<AftersalesRow[]> {
+    return this.db
+      .select()
+      .from(aftersalesRequests)
+      .where(sql`exists (select 1 from jsonb_array_elements(${aftersalesRequests.photos}) p where p->>'key' like 'aftersales/%')`)
+      .limit(limit);
+  }
+
+  /** Replaces the photo list only if it is still `was`; false when it changed meanwhile. */
+  async swapPhotos(id: string, was: ImageRef[], next: ImageRef[]): Promise<boolean> {
+    const rows = await this.db
+      .update(aftersalesRequests)
+      .set({ photos: next })
+      .where(and(eq(aftersalesRequests.id, id), sql`${aftersalesRequests.photos} = ${JSON.stringify(was)}::jsonb`))
+      .returning({ id: aftersalesRequests.id });
+    return rows.length > 0;
+  }
+
   async byBuyer(buyerId: string): Promise<AftersalesRow[]> {
     return this.db.select().from(aftersalesRequests).where(eq(aftersalesRequests.buyerId, buyerId)).orderBy(asc(aftersalesRequests.id));
   }

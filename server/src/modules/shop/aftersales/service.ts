@@ -10,12 +10,14 @@ import { AppError, notFound } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../../../platform/db/client.ts';
 import { intakeImage, type ImageIntakeSpec } from '../../../platform/image-intake.ts';
+import type { ReadableFiles } from '../../../platform/storage.ts';
+import type { ArchiveWriter } from '../../accounts/archive.ts';
 import { groupBy } from '../catalog.ts';
 import type { ShopContext } from '../context.ts';
-import { imageDto } from '../dto.ts';
 import type { Orders } from '../orders.ts';
 import { ShopRepo, type OrderRow } from '../repo.ts';
 import { linePaid, unitsRefund } from './money.ts';
+import { photoDto, photoKeys, PhotoStore, isLegacy } from './photos.ts';
 import { AftersalesRepo, type AftersalesRow } from './repo.ts';
 import { ACTIVE_STATUSES } from './tables.ts';
 
@@ -42,13 +44,15 @@ const REFUNDABLE: ReadonlySet<OrderStatus> = new Set(['shipped', 'delivered', 'r
 export interface AftersalesModerators {
   assertModerator(userId: string): Promise<void>;
   isModerator(userId: string): Promise<boolean>;
+  /** Everyone who moderates now (a handful): told when a dispute waits for them. */
+  moderatorIds(): Promise<string[]>;
 }
 
 /** One step's outcome, acted on after commit: who hears of it and whether money is now owed. */
 interface Step {
   row: AftersalesRow;
   event: AftersalesEventKind;
-  tell: ('buyer' | 'seller')[];
+  tell: ('buyer' | 'seller' | 'moderators')[];
   restocked?: string;
 }
 
@@ -63,12 +67,14 @@ interface Step {
 export class Aftersales {
   private readonly repo: AftersalesRepo;
   private moderators: AftersalesModerators | null = null;
+  private readonly photos: PhotoStore;
 
   constructor(
     private readonly ctx: ShopContext,
     private readonly orders: Orders,
   ) {
     this.repo = new AftersalesRepo(ctx.db);
+    this.photos = new PhotoStore(ctx.storage, ctx.privateFiles);
   }
 
   useModerators(m: AftersalesModerators): void {
@@ -128,19 +134,13 @@ export class Aftersales {
     const full = () => new AppError('limit_reached', `A request has at most ${MAX_AFTERSALES_PHOTOS} photos`);
     if (r.photos.length >= MAX_AFTERSALES_PHOTOS) throw full();
     const photoId = newId();
-    const key = `aftersales/${id}/${photoId}.webp`;
-    const thumbKey = `aftersales/${id}/${photoId}-thumb.webp`;
-    const { main } = await intakeImage(this.ctx.storage, bytes, photoSpec(this.ctx.options.maxImageBytes), { main: key, thumb: thumbKey });
+    const keys = photoKeys(id, photoId);
+    const { main } = await intakeImage(this.photos.files, bytes, photoSpec(this.ctx.options.maxImageBytes), keys);
+    const photo = { id: photoId, key: keys.main, thumbKey: keys.thumb, width: main.width, height: main.height };
     // The check above spares the image work; the conditional append holds the cap (and the status) under races.
-    const updated = await this.repo.appendPhoto(
-      id,
-      userId,
-      { id: photoId, key, thumbKey, width: main.width, height: main.height },
-      MAX_AFTERSALES_PHOTOS,
-    );
+    const updated = await this.repo.appendPhoto(id, userId, photo, MAX_AFTERSALES_PHOTOS);
     if (!updated) {
-      await this.ctx.storage.remove(key);
-      await this.ctx.storage.remove(thumbKey);
+      await this.photos.remove(photo);
       throw full();
     }
     return this.dto(updated);
@@ -170,7 +170,7 @@ export class Aftersales {
         if (!REFUNDABLE.has(o.status)) throw new AppError('invalid_state', 'This order can no longer be refunded');
         const row = await this.moved(repo, r, 'declined', { status: 'escalated' }, now);
         await this.event(repo, r.id, 'escalated', 'buyer', text || null, now);
-        return { row, event: 'escalated', tell: ['seller'] };
+        return { row, event: 'escalated', tell: ['seller', 'moderators'] };
       });
     } catch (e) {
       // Another request on the line is open: moderators would be deciding on units already in play.
@@ -219,9 +219,18 @@ export class Aftersales {
 
   // ------------------------------------------------------------ moderators
 
-  async escalated(userId: string): Promise<AftersalesRequest[]> {
+  async escalated(
+    userId: string,
+    q: { cursor?: string | undefined; limit: number },
+  ): Promise<{ items: AftersalesRequest[]; nextCursor: string | null }> {
     await this.mods().assertModerator(userId);
-    return this.dtos(await this.repo.escalated(100));
+    const rows = await this.repo.escalated(q.limit + 1, q.cursor ? parseCursor(q.cursor) : undefined);
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      items: await this.dtos(page),
+      nextCursor: rows.length > q.limit && last ? `${last.updatedAt.toISOString()}_${last.id}` : null,
+    };
   }
 
   async decide(userId: string, id: string, decision: 'refund' | 'uphold', note: string): Promise<AftersalesRequest> {
@@ -246,10 +255,51 @@ export class Aftersales {
   // ------------------------------------------------------------ reading
 
   async get(userId: string, id: string): Promise<AftersalesRequest> {
+    return this.dto(await this.seen(userId, id));
+  }
+
+  /**
+   * Where one of a request's photos is stored, for its buyer, its seller or a moderator; anyone
+   * else learns nothing, not even that the request exists.
+   */
+  async photoFile(
+    userId: string,
+    id: string,
+    photoId: string,
+    size: 'full' | 'thumb',
+  ): Promise<{ files: ReadableFiles; key: string; signable: boolean }> {
+    const r = await this.seen(userId, id);
+    const p = r.photos.find((x) => x.id === photoId);
+    if (!p) throw notFound('Photo');
+    const key = size === 'thumb' ? p.thumbKey : p.key;
+    return { files: this.photos.areaOf(key), key, signable: !isLegacy(p) };
+  }
+
+  /** Signs a private photo's URL when the store can (object storage with signed URLs). */
+  signedPhotoUrl(key: string): Promise<string | null> {
+    return this.photos.files.signedUrl(key);
+  }
+
+  /** The sweeper's pass: photos the first release left in the public area move to the private one. */
+  async moveLegacyPhotos(limit = 20): Promise<number> {
+    let moved = 0;
+    for (const r of await this.repo.withLegacyPhotos(limit)) {
+      const next = await this.photos.copyLegacy(r.id, r.photos);
+      // Only if nobody changed the photos meanwhile; otherwise the next pass tries again.
+      if (await this.repo.swapPhotos(r.id, r.photos, next)) {
+        await this.photos.forgetLegacy(r.photos);
+        moved++;
+      }
+    }
+    return moved;
+  }
+
+  /** The request, if `userId` is a party to it or a moderator. */
+  private async seen(userId: string, id: string): Promise<AftersalesRow> {
     const r = await this.repo.byId(id);
     if (!r) throw notFound('After-sales request');
     if (r.buyerId !== userId && r.sellerId !== userId && !(await this.mods().isModerator(userId))) throw notFound('After-sales request');
-    return this.dto(r);
+    return r;
   }
 
   async ofOrder(userId: string, orderId: string): Promise<AftersalesRequest[]> {
@@ -269,8 +319,19 @@ export class Aftersales {
       text: r.body,
       status: r.status,
       refundAmount: r.refundAmount,
+      photos: r.photos.map((p) => `aftersales/${r.id}/${p.id}.webp`),
       createdAt: r.createdAt.toISOString(),
     }));
+  }
+
+  /** The photos a person added to their requests, for their data archive. */
+  async exportPhotos(buyerId: string, archive: ArchiveWriter): Promise<void> {
+    for (const r of await this.repo.byBuyer(buyerId)) {
+      for (const p of r.photos) {
+        const files = this.photos.areaOf(p.key);
+        if (await files.stat(p.key)) await archive.file(`aftersales/${r.id}/${p.id}.webp`, () => files.read(p.key));
+      }
+    }
   }
 
   // ------------------------------------------------------------ money
@@ -381,16 +442,21 @@ export class Aftersales {
   private async after(step: Step): Promise<AftersalesRequest> {
     if (step.restocked) this.ctx.changed(step.restocked);
     const dto = await this.dto(step.row);
+    const recipients: { id: string; role: 'buyer' | 'seller' | 'moderator' }[] = [];
     for (const to of step.tell) {
+      if (to === 'buyer') recipients.push({ id: step.row.buyerId, role: 'buyer' });
+      else if (to === 'seller') recipients.push({ id: step.row.sellerId, role: 'seller' });
+      else {
+        // A moderator who is a party hears of it as that party (they cannot decide it anyway).
+        const mods = await this.mods()
+          .moderatorIds()
+          .catch((err: unknown) => (this.ctx.log.warn({ err }, 'moderators unknown'), [] as string[]));
+        for (const id of mods) if (id !== step.row.buyerId && id !== step.row.sellerId) recipients.push({ id, role: 'moderator' });
+      }
+    }
+    for (const { id, role } of recipients) {
       await this.ctx.notifications
-        .notify(to === 'buyer' ? step.row.buyerId : step.row.sellerId, {
-          kind: 'aftersales',
-          requestId: step.row.id,
-          orderId: step.row.orderId,
-          event: step.event,
-          role: to,
-          title: dto.title,
-        })
+        .notify(id, { kind: 'aftersales', requestId: step.row.id, orderId: step.row.orderId, event: step.event, role, title: dto.title })
         .catch((err: unknown) => this.ctx.log.warn({ err }, 'after-sales notification failed'));
     }
     if (step.row.status === 'refunding') {
@@ -459,7 +525,7 @@ export class Aftersales {
           quantity: r.quantity,
           reason: r.reason,
           text: r.body,
-          photos: r.photos.map((p) => imageDto(this.ctx.storage, p)),
+          photos: r.photos.map((p) => photoDto(r.id, p)),
           status: r.status,
           refund: r.refundAmount === null ? null : { amount: r.refundAmount, currency: currency.get(r.orderId) ?? 'CNY' },
           returnShipment: r.returnCarrier && r.returnTracking ? { carrier: r.returnCarrier, trackingNumber: r.returnTracking } : null,
@@ -471,6 +537,14 @@ export class Aftersales {
       ];
     });
   }
+}
+
+/** `<ISO time>_<id>` of the escalated queue's last row; anything else is a bad request. */
+function parseCursor(c: string): { at: Date; id: string } {
+  const [at = '', id = ''] = c.split('_');
+  const when = new Date(at);
+  if (Number.isNaN(when.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('bad_request', 'Invalid cursor');
+  return { at: when, id };
 }
 
 function isActive(s: AftersalesStatus): boolean {

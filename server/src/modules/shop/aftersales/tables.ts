@@ -1,6 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { AftersalesEventKind, AftersalesKind, AftersalesReason, AftersalesStatus } from '@tremolo/protocol';
+// Types only: drizzle-kit loads this file on its own.
+import type {
+  ACTIVE_AFTERSALES_STATUSES,
+  AftersalesEventKind,
+  AftersalesKind,
+  AftersalesReason,
+  AftersalesStatus,
+} from '@tremolo/protocol';
 import { users } from '../../accounts/tables.ts';
 import { orderItems, orders, type ImageRef } from '../tables.ts';
 
@@ -13,7 +20,7 @@ export const ACTIVE_STATUSES = [
   'returning',
   'escalated',
   'refunding',
-] as const satisfies readonly AftersalesStatus[];
+] as const satisfies typeof ACTIVE_AFTERSALES_STATUSES;
 
 /**
  * A buyer's after-sales request on some units of one order line. Money owed is written here

@@ -1,0 +1,87 @@
+import { api, pathOf, type AftersalesRequest } from '@tremolo/protocol';
+import type { PrivateFiles, PublicFiles, ReadableFiles } from '../../../platform/storage.ts';
+import type { ImageRef } from '../tables.ts';
+
+/**
+ * Where after-sales photos live. A photo of a parcel may show the buyer's name, phone and
+ * address, so it is kept in the private area and leaves only through
+ * `GET /api/v1/shop/aftersales/:id/photos/:photoId`, which checks the viewer is the buyer, the
+ * seller or a moderator.
+ *
+ * The first release kept them in the public area under `aftersales/…`; `PhotoStore.moveLegacy`
+ * moves those (the sweeper calls it), and until it has, they are read from where they are.
+ */
+const PRIVATE_PREFIX = 'aftersales-photos';
+const LEGACY_PREFIX = 'aftersales/';
+
+export function photoKeys(requestId: string, photoId: string): { main: string; thumb: string } {
+  return { main: `${PRIVATE_PREFIX}/${requestId}/${photoId}.webp`, thumb: `${PRIVATE_PREFIX}/${requestId}/${photoId}-thumb.webp` };
+}
+
+export function isLegacy(photo: ImageRef): boolean {
+  return photo.key.startsWith(LEGACY_PREFIX) || photo.thumbKey.startsWith(LEGACY_PREFIX);
+}
+
+/** The photo as the API shows it: URLs of the checked route, never of the storage. */
+export function photoDto(requestId: string, p: ImageRef): AftersalesRequest['photos'][number] {
+  const url = pathOf(api.aftersales.photo, { id: requestId, photoId: p.id });
+  return { id: p.id, url, thumbUrl: `${url}?size=thumb`, width: p.width, height: p.height };
+}
+
+export class PhotoStore {
+  constructor(
+    private readonly publicFiles: PublicFiles,
+    readonly files: PrivateFiles,
+  ) {}
+
+  /** The area a stored photo is read from (a legacy one is still public until moved). */
+  areaOf(key: string): ReadableFiles {
+    return key.startsWith(LEGACY_PREFIX) ? this.publicFiles : this.files;
+  }
+
+  async remove(photo: ImageRef): Promise<void> {
+    for (const key of [photo.key, photo.thumbKey]) {
+      if (key.startsWith(LEGACY_PREFIX)) await this.publicFiles.remove(key);
+      else await this.files.remove(key);
+    }
+  }
+
+  /**
+   * Copies a request's legacy public photos into the private area and returns their new refs; the
+   * caller swaps them in the row (only if the row still holds `photos`) and then calls
+   * `forgetLegacy` for the old public files. Copying twice is harmless: same keys, same bytes.
+   */
+  async copyLegacy(requestId: string, photos: ImageRef[]): Promise<ImageRef[]> {
+    const out: ImageRef[] = [];
+    for (const p of photos) {
+      if (!isLegacy(p)) {
+        out.push(p);
+        continue;
+      }
+      const keys = photoKeys(requestId, p.id);
+      for (const [from, to] of [
+        [p.key, keys.main],
+        [p.thumbKey, keys.thumb],
+      ] as const) {
+        // A legacy file already gone (a half-finished earlier move removed it) leaves the new copy as the truth.
+        if (!(await this.publicFiles.stat(from))) continue;
+        await this.files.put(to, await readAll(this.publicFiles, from));
+      }
+      out.push({ ...p, key: keys.main, thumbKey: keys.thumb });
+    }
+    return out;
+  }
+
+  async forgetLegacy(photos: ImageRef[]): Promise<void> {
+    for (const p of photos.filter(isLegacy)) {
+      await this.publicFiles.remove(p.key);
+      await this.publicFiles.remove(p.thumbKey);
+    }
+  }
+}
+
+async function readAll(files: ReadableFiles, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await files.read(key)) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
