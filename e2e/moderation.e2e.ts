@@ -75,6 +75,9 @@ describe('moderation', () => {
     await page.getByTestId('held-empty').waitFor();
     await page.goto(`/g/${groupId}`);
     await page.locator('[data-testid="chat-message"]', { hasText: 'No SP0 ILER please' }).waitFor();
+    // The fan, still in the chat, sees it delivered where the held line was.
+    await mia.page.locator('[data-testid="chat-message"][data-state="sent"]', { hasText: 'No SP0 ILER please' }).waitFor();
+    assert.equal(await mia.page.getByTestId('chat-held').count(), 0, 'the held line is gone');
     await mia.page.goto('/me/safety');
     await mia.page.getByTestId('safety-page').waitFor();
     await shot(mia.page, 'safety-zh');

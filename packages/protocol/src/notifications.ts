@@ -24,7 +24,8 @@ export const NotificationPayload = z.discriminatedUnion('kind', [
     requestId: Id,
     orderId: Id,
     event: AftersalesEventKind,
-    role: z.enum(['buyer', 'seller']),
+    /** `moderator`: an escalation waiting in the moderators' queue. */
+    role: z.enum(['buyer', 'seller', 'moderator']),
     title: text(),
   }),
   /** Shop: a variant fell to or below its low-stock threshold. */

@@ -22,6 +22,10 @@ export class ModerationRepo {
     return !!row;
   }
 
+  async moderatorIds(): Promise<string[]> {
+    return (await this.db.select({ u: moderators.userId }).from(moderators)).map((r) => r.u);
+  }
+
   async insertReport(row: typeof modReports.$inferInsert): Promise<void> {
     await this.db.insert(modReports).values(row);
   }

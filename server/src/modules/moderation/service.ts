@@ -147,6 +147,16 @@ export class ModerationService {
     return this.deps.repo.isModerator(userId);
   }
 
+  /** Everyone who moderates: granted in the database, and the accounts named by ADMIN_HANDLES. */
+  async moderatorIds(): Promise<string[]> {
+    const ids = new Set(await this.deps.repo.moderatorIds());
+    for (const handle of this.deps.adminHandles) {
+      const u = await this.deps.accounts.byHandle(handle).catch(() => null);
+      if (u) ids.add(u.id);
+    }
+    return [...ids];
+  }
+
   async assertModerator(userId: string): Promise<void> {
     if (!(await this.isModerator(userId))) throw forbidden('Moderators only');
   }

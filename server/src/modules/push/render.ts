@@ -127,6 +127,9 @@ export function renderPush(n: Notification, lang: PushLang, tag: string = n.id):
         `/shop/seller/products/${p.productId}`,
       );
     case 'aftersales':
+      if (p.role === 'moderator') {
+        return show(zh ? '售后纠纷待裁决' : 'A dispute waits for you', p.title, '/moderation/queue?tab=aftersales');
+      }
       return show(zh ? '售后进度' : 'After-sales', `${AFTERSALES[lang][p.event]} · ${p.title}`, `/shop/orders/${p.orderId}`);
     case 'review':
       return p.role === 'seller'

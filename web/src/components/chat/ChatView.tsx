@@ -381,7 +381,9 @@ function Bubble({
   const person = from ? env.people.get(from) : undefined;
   const name = mine ? t('chat.you') : displayName(env, from, t);
   const level = fanLevel ?? person?.fanLevel;
-  const state = outbox ? outbox.state : 'sent';
+  // A held message is waiting for a person, not broken: it is drawn apart from a failed send.
+  const held = outbox?.state === 'failed' && outbox.error?.code === 'content_held';
+  const state = held ? 'held' : outbox ? outbox.state : 'sent';
   const text = preview(body, t);
 
   const replyTarget = body.kind === 'chat' && body.replyTo ? bySeq.get(body.replyTo) : undefined;
@@ -475,7 +477,7 @@ function Bubble({
               ✓ {t('chat.sent')}
             </span>
           )}
-          {outbox && outbox.state === 'failed' && outbox.error?.code === 'content_held' && (
+          {outbox && held && (
             // Not an error to fix: a word filter holds it until the creator or a moderator looks.
             <span className="chat-state muted" role="status" data-testid="chat-held">
               ◷ {t('chat.held')}
@@ -484,7 +486,7 @@ function Bubble({
               </button>
             </span>
           )}
-          {outbox && outbox.state === 'failed' && outbox.error?.code !== 'content_held' && (
+          {outbox && outbox.state === 'failed' && !held && (
             <span className={styles['chat-failed']} role="alert" data-testid="chat-failed">
               ⚠ {t('chat.failed')}: {outbox.error ? errorText(outbox.error) : ''}
               <button type="button" className={styles['link-btn']} onClick={() => chat.retry(outbox.cid)} data-testid="chat-resend">

@@ -86,11 +86,9 @@ function describe(
         to: `/shop/orders/${p.orderId}`,
       };
     case 'aftersales':
-      return {
-        text: t(`inbox.aftersales.${p.event}`, { title: p.title }),
-        actor: null,
-        to: `/shop/orders/${p.orderId}`,
-      };
+      return p.role === 'moderator'
+        ? { text: t('inbox.aftersales.forModerators', { title: p.title }), actor: null, to: '/moderation/queue?tab=aftersales' }
+        : { text: t(`inbox.aftersales.${p.event}`, { title: p.title }), actor: null, to: `/shop/orders/${p.orderId}` };
     case 'low_stock':
       return {
         text: t('inbox.lowStock', { title: p.title, sku: p.sku, count: p.stock }),

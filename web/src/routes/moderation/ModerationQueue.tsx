@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { ReportReason, ReportSurface, api, type ActionKind, type AppealItem, type QueueItem, type ReportStatus } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { HeldList } from '../../components/moderation/HeldList.tsx';
@@ -20,7 +21,11 @@ const TITLE_REPEATS_SURFACE = new Set<ReportSurface>(['video', 'comment', 'group
 /** One queue for moderators: reports from every surface, appeals, held text of the site list, site words, and the audit log. */
 export function ModerationQueue() {
   const { t } = useI18n();
-  const [tab, setTab] = useState<Tab>('reports');
+  // The tab is in the address, so a notification can open the after-sales disputes directly.
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('tab');
+  const tab: Tab = TABS.find((x) => x === asked) ?? 'reports';
+  const setTab = (x: Tab) => setParams(x === 'reports' ? {} : { tab: x }, { replace: true });
   return (
     <section className="stack" data-testid="mod-queue">
       <header className="page-head">

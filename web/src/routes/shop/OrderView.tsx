@@ -13,7 +13,7 @@ import { formatMoney } from '../../lib/money.ts';
 import { timeAgo } from '../../lib/time.ts';
 import { optionsText, StatusPill } from './common.tsx';
 import { OrderReviews } from './reviews/OrderReviews.tsx';
-import { OrderAftersales } from './aftersales/OrderAftersales.tsx';
+import { OrderAftersales, useOpenAftersales } from './aftersales/OrderAftersales.tsx';
 import styles from '../../components/shop/shop.module.css';
 import { cx } from '../../lib/cx.ts';
 
@@ -356,10 +356,17 @@ function SellerActions({ order, onChange }: { order: Order; onChange: (o: Order)
   const [refunding, setRefunding] = useState(false);
   const [restock, setRestock] = useState(true);
   const shipProblems = error instanceof ApiError ? Object.fromEntries(error.issues.map((i) => [i.path, i.message])) : {};
-  const canRefund = order.status === 'refund_requested' || order.status === 'shipped' || order.status === 'delivered';
+  const refundable = order.status === 'refund_requested' || order.status === 'shipped' || order.status === 'delivered';
+  const aftersalesOpen = useOpenAftersales(order.id, refundable && order.shipment !== null);
+  const canRefund = refundable && !aftersalesOpen;
   return (
     <div className="stack-tight">
       {error !== null && <ErrorMessage error={error} testId="order-action-error" />}
+      {aftersalesOpen && (
+        <p className="small muted" data-testid="order-refund-waits">
+          {t('aftersales.answerFirst')}
+        </p>
+      )}
       <div className={cx('actions-row', styles.wrap)}>
         {order.status === 'paid' && !order.confirmedAt && (
           <button

@@ -1,7 +1,15 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { useQueryClient } from '@tanstack/react-query';
-import { AftersalesReason, api, MAX_AFTERSALES_PHOTOS, type AftersalesKind, type AftersalesRequest, type Order } from '@tremolo/protocol';
+import {
+  ACTIVE_AFTERSALES_STATUSES,
+  AftersalesReason,
+  api,
+  MAX_AFTERSALES_PHOTOS,
+  type AftersalesKind,
+  type AftersalesRequest,
+  type Order,
+} from '@tremolo/protocol';
 import { Field } from '../../../components/Field.tsx';
 import { ErrorMessage } from '../../../components/Status.tsx';
 import { call, uploadTo } from '../../../lib/client.ts';
@@ -19,7 +27,16 @@ type Line = Order['items'][number];
 type Role = 'buyer' | 'seller';
 
 /** Requests that still hold their line's units (one at a time per line). */
-const ACTIVE = new Set<AftersalesRequest['status']>(['requested', 'accepted', 'returning', 'escalated', 'refunding']);
+const ACTIVE = new Set<AftersalesRequest['status']>(ACTIVE_AFTERSALES_STATUSES);
+
+/**
+ * Whether an order has a request still in play: a whole-order refund waits for it (the server
+ * refuses one meanwhile), so the seller is pointed at the request instead. Shares the list's cache.
+ */
+export function useOpenAftersales(orderId: string, enabled: boolean): boolean {
+  const list = useApiQuery(api.aftersales.ofOrder, { params: { id: orderId } }, { staleTime: 0, enabled });
+  return (list.data?.items ?? []).some((r) => ACTIVE.has(r.status));
+}
 
 /**
  * After-sales on an order page: the buyer opens a request per line (a sheet: kind, how many,
