@@ -185,7 +185,8 @@ export class RoomMedia {
   private async onSfuEvent(e: SfuEvent): Promise<void> {
     if (e.type === 'room_moved') return this.restart(e.roomId);
     if (e.type !== 'publisher_gone') return;
-    // Nothing tells the publishing browser to send again (see the e2e mute step's note): worth seeing in the logs.
+    // The page publishes again when its tile turns not publishing (web useRoomMedia), so the feed
+    // comes back; a drop is still worth seeing in the logs (usually a starved machine).
     this.deps.log.warn({ roomId: e.roomId, publisherId: e.publisherId }, 'room: the SFU dropped a publisher connection');
     await this.deps.changes.mutate(e.roomId, async (repo) => {
       const m = await repo.member(e.roomId, e.publisherId);
