@@ -265,6 +265,11 @@ function ffmpegArgs(feeds: StageFeed[], inputs: string[], dir: string, pic: Pict
       '2000000',
       '-reorder_queue_size',
       '64',
+      // With several inputs each is read on its own thread into a queue of 8 packets by default;
+      // a full queue blocks the reader, packets wait in the socket and are stamped (wall clock)
+      // late, so the picture fell seconds behind with every guest. A deep queue keeps reads live.
+      '-thread_queue_size',
+      '4096',
       '-i',
       input,
     );
