@@ -108,11 +108,7 @@ async function showsTiles(page: Page, n: number, timeoutMs = 45_000): Promise<vo
   }, timeoutMs);
 }
 
-// Skipped for now, named in the stop's note: the broadcast picture sometimes stalls (decoded frames
-// stop growing) on this 2-core machine, so the tier is off by default (BROADCAST=false) until it holds.
-describe('a live room’s audience watches the broadcast', {
-  skip: 'the broadcast sometimes stalls; BROADCAST is off by default until it holds',
-}, () => {
+describe('a live room’s audience watches the broadcast', () => {
   let server: RunningServer;
   let browser: Browser;
   let host: Member;
@@ -215,11 +211,7 @@ describe('a live room’s audience watches the broadcast', {
     await shot(bo.person.page, 'audience-chat-zh-mobile');
   });
 
-  // Skipped for now, named in the stop's note: after the stage grows to three, the compositor's
-  // restarted picture sometimes keeps one tile frozen (no motion), even on a lightly loaded machine.
-  test('Ava raises a hand, is accepted and switches to WebRTC without a reload; leaving the stage puts her back on the broadcast', {
-    skip: 'the compositor sometimes freezes a tile after the stage grows (see the note above)',
-  }, async () => {
+  test('Ava raises a hand, is accepted and switches to WebRTC without a reload; leaving the stage puts her back on the broadcast', async () => {
     const a = ava.person.page;
     const h = host.person.page;
     await a.getByTestId('room-raise-hand').click();
