@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { StageMember } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ApiError } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { GuestMenu, HandsQueue, InvitePicker, PinPicker } from './HostTools.tsx';
@@ -11,6 +12,7 @@ import { RoomHeader, RoomScheduled } from './RoomHeader.tsx';
 import { RoomStageOverlay } from './RoomStageOverlay.tsx';
 import { RoomSummaryView } from './RoomSummaryView.tsx';
 import { BroadcastPlayer } from './BroadcastPlayer.tsx';
+import { EndedRoom } from './RoomReplay.tsx';
 import { Stage } from './Stage.tsx';
 import { useRoom } from './useRoom.ts';
 import { useRoomActions } from './useRoomActions.ts';
@@ -44,6 +46,8 @@ export function RoomPage() {
   useEffect(() => () => void leaveRoom(), [leaveRoom]);
 
   if (r.error && !room) {
+    // An ended room cannot be entered; it may still be watched again.
+    if (r.error instanceof ApiError && r.error.code === 'invalid_state') return <EndedRoom id={id} refusal={r.error} />;
     return (
       <ErrorMessage
         error={r.error}
