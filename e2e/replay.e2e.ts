@@ -33,7 +33,10 @@ function readReplay(page: Page): Promise<Replay | null> {
   return page.evaluate(() => {
     const v = document.querySelector<HTMLVideoElement>('[data-testid="replay-player"] video');
     if (!v) return null;
-    const buffered = Array.from({ length: v.buffered.length }, (_, i) => `${v.buffered.start(i).toFixed(1)}-${v.buffered.end(i).toFixed(1)}`);
+    const buffered = Array.from(
+      { length: v.buffered.length },
+      (_, i) => `${v.buffered.start(i).toFixed(1)}-${v.buffered.end(i).toFixed(1)}`,
+    );
     return {
       time: v.currentTime,
       frames: v.getVideoPlaybackQuality().totalVideoFrames,
@@ -166,7 +169,10 @@ describe('a live’s replay (回放) and its product moments', () => {
     await moment.getByTestId('replay-moment-seek').click();
     await eventually(async () => {
       const s = await readReplay(f);
-      assert.ok(s && s.time >= momentSec - 0.5 && s.time < momentSec + 3, `the player is at the moment (${s?.time} s, moment ${momentSec} s)`);
+      assert.ok(
+        s && s.time >= momentSec - 0.5 && s.time < momentSec + 3,
+        `the player is at the moment (${s?.time} s, moment ${momentSec} s)`,
+      );
     }, 10_000);
     await eventually(async () => assert.equal(await moment.getAttribute('data-current'), 'true'));
     // And plays on from there.
