@@ -48,7 +48,7 @@ function secondsOf(v: string | null): number | null {
  * Tapping a moment's time jumps the player there; its card buys the product in the same sheet as
  * the live, attributed to the room. `startSec` (the link's `?t=`) is where playing starts.
  */
-export function RoomReplay({ room, startSec }: { room: Room; startSec: number | null }) {
+function RoomReplay({ room, startSec }: { room: Room; startSec: number | null }) {
   const { t } = useI18n();
   const { me } = useSession();
   const video = useRef<HTMLVideoElement>(null);
