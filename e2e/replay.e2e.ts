@@ -69,6 +69,7 @@ describe('a live’s replay (回放) and its product moments', () => {
   let fanApi: ApiPerson;
   let host: Person;
   let fan: Person;
+  let zh: Person;
   let roomId = '';
   let productId = '';
   let momentSec = 0;
@@ -99,10 +100,11 @@ describe('a live’s replay (回放) and its product moments', () => {
     fanApi = await apiSignup(server.url, 'rp_fan', 'Finn Fan');
     host = await signedInAs(browser, server.url, hostApi, { viewport: DESKTOP, locale: 'zh-CN' });
     fan = await signedInAs(browser, server.url, fanApi, { viewport: MOBILE });
+    zh = await signedInAs(browser, server.url, await apiSignup(server.url, 'rp_xiao', '小周'), { viewport: MOBILE, locale: 'zh-CN' });
   });
 
   after(async () => {
-    for (const p of [host, fan]) await p?.context.close().catch(() => undefined);
+    for (const p of [host, fan, zh]) await p?.context.close().catch(() => undefined);
     await browser?.close();
     await server?.stop();
   });
@@ -132,9 +134,18 @@ describe('a live’s replay (回放) and its product moments', () => {
     const before = await segments();
     await eventually(async () => assert.ok((await segments()) >= before + 6, 'six more seconds recorded'), 60_000);
 
+    // 小周 watches the live to its end.
+    await zh.page.goto(`/r/${roomId}`);
+    await zh.page.getByTestId('room-broadcast').waitFor();
+
     h.once('dialog', (d) => void d.accept());
     await h.getByTestId('room-end').click();
     await h.getByTestId('room-summary').waitFor();
+    // Who watched to the end is offered the replay once the recording is closed, on the same page.
+    await zh.page.getByTestId('room-ended').waitFor();
+    await zh.page.getByTestId('room-watch-replay').click({ timeout: 30_000 });
+    await zh.page.getByTestId('room-replay').waitFor();
+    await replayPlays(zh.page);
     // The broadcast job closes the recording a moment after the end.
     const replay = await eventually(async () => {
       const r = (await call(fanApi, 'GET', `/api/v1/rooms/${roomId}`)) as { replay: { durationSec: number } | null };
@@ -210,8 +221,6 @@ describe('a live’s replay (回放) and its product moments', () => {
   });
 
   test('the product page links into the replay at the moment; the card and replay in Chinese', async () => {
-    const zhApi = await apiSignup(server.url, 'rp_xiao', '小周');
-    const zh = await signedInAs(browser, server.url, zhApi, { viewport: MOBILE, locale: 'zh-CN' });
     const z = zh.page;
     await z.goto(`/u/${HOST}`);
     await z.getByTestId('card-section-replays').evaluate((el) => el.scrollIntoView({ block: 'center' }));
@@ -230,6 +239,5 @@ describe('a live’s replay (回放) and its product moments', () => {
     assert.match((await z.getByTestId('replay-moments').textContent()) ?? '', /Jasmine Tea/);
     await shot(z, 'replay-zh-mobile');
     for (const p of [host, fan, zh]) assert.deepEqual(p.errors, [], 'no page errors');
-    await zh.context.close();
   });
 });

@@ -148,6 +148,7 @@ export const roomsEn = {
   'rooms.reservations': '{count} reserved',
   'rooms.reservations_one': '{count} reserved',
   'rooms.reservedByMe': 'You reserved',
+  'rooms.replay.watch': 'Watch the replay',
   'rooms.replay.badge': 'REPLAY',
   'rooms.replay.label': 'Replay of the room',
   'rooms.replay.loading': 'Loading the replay…',

@@ -149,6 +149,7 @@ export const roomsZhCN: Record<keyof typeof roomsEn, string> = {
   'rooms.reservations': '{count} 人已预约',
   'rooms.reservations_one': '{count} 人已预约',
   'rooms.reservedByMe': '你已预约',
+  'rooms.replay.watch': '看回放',
   'rooms.replay.badge': '回放',
   'rooms.replay.label': '聊天室回放',
   'rooms.replay.loading': '回放加载中…',

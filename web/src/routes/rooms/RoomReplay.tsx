@@ -37,6 +37,30 @@ export function EndedRoom({ id, refusal }: { id: string; refusal: ApiError }) {
   return <ErrorMessage error={refusal} overrides={{ invalid_state: 'rooms.endedAlready' }} testId="room-error" />;
 }
 
+/** Enough for the broadcast job to close the recording after the end; then nobody asks again. */
+const REPLAY_WAIT_MS = 60_000;
+
+/**
+ * For someone who was watching when the room ended: once its recording is closed (a few seconds
+ * after the end), a button to watch the replay without leaving the page.
+ */
+export function ReplayOffer({ roomId, onWatch }: { roomId: string; onWatch: (room: Room) => void }) {
+  const { t } = useI18n();
+  const [since] = useState(() => Date.now());
+  const room = useApiQuery(
+    api.rooms.get,
+    { params: { id: roomId } },
+    { refetchInterval: (q) => (q.state.data?.replay || Date.now() - since > REPLAY_WAIT_MS ? false : 2000), retry: false },
+  );
+  const ready = room.data?.replay ? room.data : null;
+  if (!ready) return null;
+  return (
+    <button type="button" className="btn btn-primary" onClick={() => onWatch(ready)} data-testid="room-watch-replay">
+      {t('rooms.replay.watch')}
+    </button>
+  );
+}
+
 /** `?t=` of a link into the replay: whole or fractional seconds, else nothing. */
 function secondsOf(v: string | null): number | null {
   const n = v === null ? Number.NaN : Number.parseFloat(v);
@@ -48,7 +72,7 @@ function secondsOf(v: string | null): number | null {
  * Tapping a moment's time jumps the player there; its card buys the product in the same sheet as
  * the live, attributed to the room. `startSec` (the link's `?t=`) is where playing starts.
  */
-function RoomReplay({ room, startSec }: { room: Room; startSec: number | null }) {
+export function RoomReplay({ room, startSec }: { room: Room; startSec: number | null }) {
   const { t } = useI18n();
   const { me } = useSession();
   const video = useRef<HTMLVideoElement>(null);
