@@ -146,6 +146,19 @@ export const CardSection = z.discriminatedUnion('kind', [
       reserved: z.boolean(),
     }),
   }),
+  /** The owner's ended rooms with a recording (回放) the viewer may watch, newest first. */
+  z.object({
+    kind: z.literal('room_replays'),
+    rooms: z.array(
+      z.object({
+        id: z.uuid(),
+        title: text(),
+        coverUrl: text().nullable(),
+        durationSec: z.number().min(0),
+        endedAt: text(),
+      }),
+    ),
+  }),
 ]);
 export type CardSection = z.infer<typeof CardSection>;
 

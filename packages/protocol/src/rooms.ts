@@ -123,6 +123,10 @@ export const RoomMe = z.object({
 });
 export type RoomMe = z.infer<typeof RoomMe>;
 
+/** The recording of an ended room's broadcast, to watch again (回放). */
+export const RoomReplay = z.object({ durationSec: z.number().min(0) });
+export type RoomReplay = z.infer<typeof RoomReplay>;
+
 export const RoomInfo = z.object({
   id: Id,
   title: text(),
@@ -137,6 +141,11 @@ export const RoomInfo = z.object({
   channel: text(),
   /** Share link (path): `/r/<id>`. */
   link: text(),
+  /**
+   * An ended room whose broadcast was recorded: play `hlsReplay`. Null while live, and for a room
+   * without a recording. Only people who may enter the room see the room at all.
+   */
+  replay: RoomReplay.nullable(),
 });
 export type RoomInfo = z.infer<typeof RoomInfo>;
 
@@ -184,8 +193,17 @@ export type RoomList = z.infer<typeof RoomList>;
 export const RoomReservation = z.object({ count: z.number().int().min(0), mine: z.boolean() });
 export type RoomReservation = z.infer<typeof RoomReservation>;
 
-/** 讲解: one pin of a product while the room was live, `offsetMs` after it went live. */
-export const RoomMoment = z.object({ roomId: Id, productId: Id, offsetMs: z.number().int().min(0), at: text() });
+/**
+ * 讲解: one pin of a product while the room was live, `offsetMs` after it went live.
+ * `replayOffsetMs`: where it is in the room's replay (seek there), null without a replay.
+ */
+export const RoomMoment = z.object({
+  roomId: Id,
+  productId: Id,
+  offsetMs: z.number().int().min(0),
+  replayOffsetMs: z.number().int().min(0).nullable(),
+  at: text(),
+});
 export type RoomMoment = z.infer<typeof RoomMoment>;
 /** A room's moments in order, each with the product's card (null once it is no longer on sale). */
 export const RoomMoments = z.object({ items: z.array(RoomMoment.extend({ product: ProductCard.nullable() })) });

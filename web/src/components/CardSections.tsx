@@ -6,6 +6,7 @@ import { useI18n } from '../lib/i18n.tsx';
 import liveStyles from './LiveRoomSection.module.css';
 import { formatPriceRange } from '../lib/money.ts';
 import { productPath } from './shop/util.ts';
+import { clock } from './shop/live.ts';
 import { StoreScoreBadge } from './shop/Stars.tsx';
 import { FanGroupsSection, type CardOwner } from './chat/FanGroupsSection.tsx';
 
@@ -20,7 +21,41 @@ const RENDERERS: { [K in CardSection['kind']]?: (props: { section: SectionOf<K>;
   showcase: ShowcaseSection,
   fan_groups: FanGroupsSection,
   live_room: LiveRoomSection,
+  room_replays: ReplaysSection,
 };
+
+/** 回放: the owner's ended rooms with a recording, newest first; each opens the replay. */
+function ReplaysSection({ section }: { section: SectionOf<'room_replays'> }) {
+  const { t } = useI18n();
+  return (
+    <section className="card-section" data-testid="card-section-replays">
+      <h2 className="section-title">{t('rooms.card.replays')}</h2>
+      <ul className={liveStyles.replays}>
+        {section.rooms.map((r) => (
+          <li key={r.id}>
+            <Link to={`/r/${r.id}`} className={liveStyles.liveRoomCard} data-testid="card-replay" data-room={r.id}>
+              <span className={liveStyles.replayCover}>
+                {r.coverUrl ? (
+                  <img src={r.coverUrl} alt="" className={liveStyles.liveRoomCover} />
+                ) : (
+                  <span className={liveStyles.liveRoomCover} aria-hidden="true" />
+                )}
+                <span className={liveStyles.duration} data-testid="card-replay-duration">
+                  {clock(r.durationSec * 1000)}
+                </span>
+              </span>
+              <span className={liveStyles.liveRoomText}>
+                <span className={liveStyles.liveBadge}>{t('rooms.replay.badge')}</span>
+                <strong>{r.title}</strong>
+                <span className="small muted">{t('rooms.card.replayEnded', { time: new Date(r.endedAt).toLocaleDateString() })}</span>
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 /** The owner's friends chat room, live now (or scheduled): one tap enters it. */
 function LiveRoomSection({ section }: { section: SectionOf<'live_room'> }) {

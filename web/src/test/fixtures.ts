@@ -168,6 +168,7 @@ export function room(n: number, title: string, host = person(1, 'mia_fan', 'Mia'
     createdAt: AT,
     channel: `room:${uuid(n)}`,
     link: `/r/${uuid(n)}`,
+    replay: null,
     state: {
       version: 1,
       status: 'live',

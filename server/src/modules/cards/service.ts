@@ -7,7 +7,7 @@ import type { GraphService } from '../graph/service.ts';
  * A feature that adds a part to personal cards (the shop showcase, a fan group, "live now").
  * Providers are registered at composition; the card asks each in order.
  */
-const SECTION_ORDER: readonly CardSection['kind'][] = ['links', 'showcase', 'live_room', 'fan_groups'];
+const SECTION_ORDER: readonly CardSection['kind'][] = ['links', 'showcase', 'live_room', 'room_replays', 'fan_groups'];
 
 export interface CardSectionProvider {
   sections(owner: UserRow, viewerId: string | null): Promise<CardSection[]>;

@@ -195,6 +195,12 @@ describe('broadcast tier', () => {
     assert.ok(replaySegments.length >= resumed.length, 'the replay holds everything recorded');
     const duration = replaySegments.reduce((s, x) => s + x.durationSec, 0);
     assert.ok(duration >= resumed.length - 1, `replay lasts about its segments (${duration} s)`);
+    // The closed recording is the room's replay, as long as its segments.
+    const closed = await until('the room has a replay', 20_000, async () => {
+      const r = await viewer.invoke(api.rooms.get, { params: { id: room.id } });
+      return r.body.replay;
+    });
+    assert.ok(Math.abs(closed.durationSec - duration) < 0.01, `replay ${closed.durationSec} s, segments ${duration} s`);
     await page.close();
   });
 });

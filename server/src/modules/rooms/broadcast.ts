@@ -11,7 +11,7 @@ import { findMediaTools } from '../videos/media.ts';
 import type { RoomAccess } from './access.ts';
 import { CompositorRun, playlistFile, type StageFeed } from './compositor.ts';
 import type { RoomsDeps } from './context.ts';
-import { livePlaylist, parsePlaylist, replayPlaylist, SEGMENT_NAME } from './hls.ts';
+import { livePlaylist, offsetOf, parsePlaylist, replayPlaylist, SEGMENT_NAME } from './hls.ts';
 import { MAX_TILES } from './layout.ts';
 import type { RoomMedia } from './media.ts';
 import type { RoomRow } from './repo.ts';
@@ -138,9 +138,31 @@ export class RoomBroadcast {
       await shipper.ship();
     }
     if (!signal.aborted) {
+      await this.closeRecording(roomId);
       await rm(dir, { recursive: true, force: true });
       log.info({ roomId }, 'broadcast: room ended, recording closed');
     }
+  }
+
+  /**
+   * The room has ended and its recording is complete in storage: its length goes on the room
+   * (which makes it a replay) and each product moment learns where it is in the recording. Read
+   * from the stored playlist, so a retried job (or another node) computes the same; a room
+   * without segments has no replay.
+   */
+  async closeRecording(roomId: string): Promise<void> {
+    const { repo } = this.deps;
+    const room = await repo.room(roomId);
+    if (room?.status !== 'ended') return;
+    const text = await this.storedPlaylist(roomId);
+    const segments = text ? parsePlaylist(text).segments : [];
+    if (!text || segments.length === 0) return;
+    const durationMs = Math.round(segments.reduce((sum, s) => sum + s.durationSec, 0) * 1000);
+    const moments = (await repo.momentsOf(roomId)).map((m) => {
+      const at = offsetOf(text, m.at.getTime());
+      return { id: m.id, replayOffsetMs: at === null ? null : Math.min(durationMs, Math.round(at * 1000)) };
+    });
+    await repo.closeReplay(roomId, durationMs, moments);
   }
 
   /** A job that moved here continues the playlist another node was writing. */

@@ -11,7 +11,7 @@ import type { VideosService } from '../videos/service.ts';
 import { findMediaTools } from '../videos/media.ts';
 import { RoomAccess } from './access.ts';
 import { RoomBroadcast } from './broadcast.ts';
-import { liveRoomSection } from './card-section.ts';
+import { liveRoomSection, roomReplaysSection } from './card-section.ts';
 import { RoomChanges } from './changes.ts';
 import { RoomChat } from './chat.ts';
 import type { RoomsDeps } from './context.ts';
@@ -99,6 +99,7 @@ export function register(
   p.cluster.onNodeDead('rooms: presence and hearts', (nodeId) => counts.sweepNode(nodeId));
   p.channels.register(roomChannelPolicy(rooms));
   cards.addSectionProvider(liveRoomSection({ ...base, access }));
+  cards.addSectionProvider(roomReplaysSection({ ...base, access }));
   registerRoomSurface(base, access, rooms.lifecycle);
   registerRoomRoutes(p.router, rooms, p.privateFiles);
   return rooms;

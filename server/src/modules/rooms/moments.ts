@@ -1,6 +1,7 @@
 import type { ProductMoments, RoomMoments } from '@tremolo/protocol';
 import type { RoomAccess } from './access.ts';
 import type { RoomsDeps } from './context.ts';
+import { replayOf } from './projection.ts';
 import type { MomentRow } from './repo.ts';
 
 /** Ended rooms read per request for a product page; those the viewer may not enter are dropped. */
@@ -9,7 +10,13 @@ const PRODUCT_MOMENTS_SHOWN = 10;
 
 type MomentsDeps = Pick<RoomsDeps, 'repo' | 'shop' | 'accounts'> & { access: RoomAccess };
 
-const base = (m: MomentRow) => ({ roomId: m.roomId, productId: m.productId, offsetMs: m.offsetMs, at: m.at.toISOString() });
+const base = (m: MomentRow, hasReplay: boolean) => ({
+  roomId: m.roomId,
+  productId: m.productId,
+  offsetMs: m.offsetMs,
+  replayOffsetMs: hasReplay ? m.replayOffsetMs : null,
+  at: m.at.toISOString(),
+});
 
 /** 讲解: the products a room showed and when, and the lives a product was shown in. */
 export class RoomMomentsView {
@@ -17,10 +24,11 @@ export class RoomMomentsView {
 
   async ofRoom(viewerId: string, roomId: string): Promise<RoomMoments> {
     const { access, repo, shop } = this.deps;
-    await access.mustSee(viewerId, roomId);
+    const { room } = await access.mustSee(viewerId, roomId);
+    const hasReplay = replayOf(room) !== null;
     const rows = await repo.momentsOf(roomId);
     const cards = new Map((await shop.catalog.cards([...new Set(rows.map((m) => m.productId))])).map((c) => [c.id, c]));
-    return { items: rows.map((m) => ({ ...base(m), product: cards.get(m.productId) ?? null })) };
+    return { items: rows.map((m) => ({ ...base(m, hasReplay), product: cards.get(m.productId) ?? null })) };
   }
 
   async ofProduct(viewerId: string | null, productId: string): Promise<ProductMoments> {
@@ -39,7 +47,7 @@ export class RoomMomentsView {
     return {
       items: shown.flatMap((r) => {
         const host = hosts.get(r.room.hostId);
-        return host ? [{ ...base(r.moment), roomTitle: r.room.title, host }] : [];
+        return host ? [{ ...base(r.moment, replayOf(r.room) !== null), roomTitle: r.room.title, host }] : [];
       }),
     };
   }

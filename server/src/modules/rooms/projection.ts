@@ -46,6 +46,7 @@ export class RoomProjection {
       createdAt: r.createdAt.toISOString(),
       channel: channelOf(r.id),
       link: linkOf(r.id),
+      replay: replayOf(r),
     };
   }
 
@@ -122,6 +123,11 @@ export class RoomProjection {
     const [card] = await this.deps.shop.catalog.cards([r.pinnedProductId]);
     return card ?? null;
   }
+}
+
+/** An ended room with a closed recording can be watched again. */
+export function replayOf(r: RoomRow): { durationSec: number } | null {
+  return r.status === 'ended' && r.replayMs !== null ? { durationSec: r.replayMs / 1000 } : null;
 }
 
 function stageOf(rows: MemberRow[], room: RoomRow, people: Map<string, UserSummary>, levels: Map<string, number>): StageMember[] {

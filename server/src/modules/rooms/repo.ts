@@ -42,6 +42,23 @@ export class RoomsRepo {
     return this.db.select().from(roomProductMoments).where(eq(roomProductMoments.roomId, roomId)).orderBy(asc(roomProductMoments.at));
   }
 
+  /** The recording is closed: its length on the room, and where each moment falls in it. */
+  async closeReplay(roomId: string, replayMs: number, moments: { id: string; replayOffsetMs: number | null }[]): Promise<void> {
+    for (const m of moments)
+      await this.db.update(roomProductMoments).set({ replayOffsetMs: m.replayOffsetMs }).where(eq(roomProductMoments.id, m.id));
+    await this.db.update(rooms).set({ replayMs }).where(eq(rooms.id, roomId));
+  }
+
+  /** A creator's ended rooms with a recording, most recently ended first. */
+  async replaysOf(creatorId: string, limit: number): Promise<RoomRow[]> {
+    return this.db
+      .select()
+      .from(rooms)
+      .where(and(eq(rooms.creatorId, creatorId), eq(rooms.status, 'ended'), isNotNull(rooms.replayMs)))
+      .orderBy(desc(rooms.endedAt))
+      .limit(limit);
+  }
+
   /** A product's moments in rooms that have ended, newest first, with their rooms. */
   async endedMomentsOfProduct(productId: string, limit: number): Promise<{ moment: MomentRow; room: RoomRow }[]> {
     return this.db

@@ -35,6 +35,11 @@ export const rooms = pgTable(
     /** Grows when the room's media had to start over (its SFU node died): every client connects again. */
     mediaEpoch: integer('media_epoch').notNull().default(0),
     messages: integer('messages').notNull().default(0),
+    /**
+     * The broadcast's recording once it is closed (the room ended): its length, read from the
+     * stored playlist by the broadcast job. Null: no recording (the tier was off, nobody sent).
+     */
+    replayMs: integer('replay_ms'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
@@ -130,6 +135,12 @@ export const roomProductMoments = pgTable(
       .references(() => rooms.id, { onDelete: 'cascade' }),
     productId: uuid('product_id').notNull(),
     offsetMs: bigint('offset_ms', { mode: 'number' }).notNull(),
+    /**
+     * Where the moment falls in the recording, set when the recording is closed: the recording
+     * starts later than the room and skips the gaps between compositor runs, so it is not `offsetMs`.
+     * Null: no recording, or the moment is outside it.
+     */
+    replayOffsetMs: bigint('replay_offset_ms', { mode: 'number' }),
     at: ts('at').notNull().defaultNow(),
   },
   (t) => [index('room_product_moments_room_idx').on(t.roomId, t.at), index('room_product_moments_product_idx').on(t.productId, t.at)],

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import Hls from 'hls.js';
 import { api } from '@tremolo/protocol';
 import { urlOf } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
+import { attachHls } from './hls.ts';
 import styles from './Stage.module.css';
 
 declare global {
@@ -53,33 +53,21 @@ export function BroadcastPlayer({
       played = true;
       setStatus('playing');
     };
-    el.addEventListener('playing', onPlaying);
-    let hls: Hls | null = null;
-    if (Hls.isSupported()) {
-      hls = new Hls({
+    const detach = attachHls(el, src, {
+      config: {
         // Two segments behind the edge: about 2–3 s, with room for one late segment.
         liveSyncDurationCount: 2,
         liveMaxLatencyDurationCount: 6,
         maxLiveSyncPlaybackRate: 1.25,
         manifestLoadingMaxRetry: 2,
         levelLoadingMaxRetry: 4,
-      });
-      hls.on(Hls.Events.ERROR, (_e, data) => {
-        if (data.fatal) fail();
-      });
-      hls.loadSource(src);
-      hls.attachMedia(el);
-    } else {
-      el.src = src;
-      el.addEventListener('error', fail);
-    }
-    void el.play().catch(() => undefined);
+      },
+      onFail: fail,
+      onPlaying,
+    });
     return () => {
       if (retry) clearTimeout(retry);
-      el.removeEventListener('playing', onPlaying);
-      el.removeEventListener('error', fail);
-      hls?.destroy();
-      el.removeAttribute('src');
+      detach();
     };
   }, [roomId, attempt]);
 

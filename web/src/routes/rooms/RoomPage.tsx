@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import type { StageMember } from '@tremolo/protocol';
+import type { Room, StageMember } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
+import { ApiError } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { GuestMenu, HandsQueue, InvitePicker, PinPicker } from './HostTools.tsx';
@@ -11,6 +12,7 @@ import { RoomHeader, RoomScheduled } from './RoomHeader.tsx';
 import { RoomStageOverlay } from './RoomStageOverlay.tsx';
 import { RoomSummaryView } from './RoomSummaryView.tsx';
 import { BroadcastPlayer } from './BroadcastPlayer.tsx';
+import { EndedRoom, ReplayOffer, RoomReplay } from './RoomReplay.tsx';
 import { Stage } from './Stage.tsx';
 import { useRoom } from './useRoom.ts';
 import { useRoomActions } from './useRoomActions.ts';
@@ -38,12 +40,16 @@ export function RoomPage() {
   const a = useRoomActions(id, room, state, me, myId, r.setRoom);
   const cheer = useRoomCheer(id, r.heartBursts, r.chat);
   const [panel, setPanel] = useState<'invite' | 'pin' | null>(null);
+  // The room ended while I watched and I chose its replay.
+  const [replay, setReplay] = useState<Room | null>(null);
 
   // Leaving the page leaves the room (a guest leaves the stage too).
   const leaveRoom = r.leave;
   useEffect(() => () => void leaveRoom(), [leaveRoom]);
 
   if (r.error && !room) {
+    // An ended room cannot be entered; it may still be watched again.
+    if (r.error instanceof ApiError && r.error.code === 'invalid_state') return <EndedRoom id={id} refusal={r.error} />;
     return (
       <ErrorMessage
         error={r.error}
@@ -57,7 +63,16 @@ export function RoomPage() {
   }
   if (!room || !state || !me) return <Loading testId="room-loading" />;
   if (a.summary) return <RoomSummaryView summary={a.summary} />;
-  if (a.ended) return <RoomNotice testId="room-ended" title={t('rooms.ended')} subtitle={room.title} />;
+  if (replay) return <RoomReplay room={replay} startSec={null} />;
+  if (a.ended)
+    return (
+      <RoomNotice
+        testId="room-ended"
+        title={t('rooms.ended')}
+        subtitle={room.title}
+        action={room.media.broadcast ? <ReplayOffer roomId={room.id} onWatch={setReplay} /> : null}
+      />
+    );
 
   const { isHost, mine } = a;
   const unmuteAll = () => {
@@ -144,12 +159,25 @@ export function RoomPage() {
 }
 
 /** The room is over for me (it ended, or the host removed me): a way to other rooms. */
-function RoomNotice({ testId, title, subtitle, reason }: { testId: string; title: string; subtitle?: string; reason?: string }) {
+function RoomNotice({
+  testId,
+  title,
+  subtitle,
+  reason,
+  action,
+}: {
+  testId: string;
+  title: string;
+  subtitle?: string;
+  reason?: string;
+  action?: ReactNode;
+}) {
   const { t } = useI18n();
   return (
     <section className={`${shared.page} ${styles.notice}`} data-testid={testId} data-reason={reason}>
       <h1>{title}</h1>
       {subtitle && <p className="muted">{subtitle}</p>}
+      {action}
       <Link to="/rooms" className="btn btn-primary">
         {t('rooms.browse')}
       </Link>

@@ -7,6 +7,28 @@ import shared from './shared.module.css';
 
 /** What the host sees when the room ends: how long, how many came, what was said and sold. */
 export function RoomSummaryView({ summary }: { summary: RoomSummary }) {
+  const { t } = useI18n();
+  return (
+    <section className={`${shared.page} stack`} data-testid="room-summary">
+      <header className="page-head">
+        <h1>{t('rooms.summary.title')}</h1>
+        <p className="muted">{summary.title}</p>
+      </header>
+      <SummaryGrid summary={summary} />
+      <div className={shared.row}>
+        <Link to="/rooms/new" className="btn btn-primary">
+          {t('rooms.startAnother')}
+        </Link>
+        <Link to="/rooms" className="btn btn-ghost">
+          {t('rooms.browse')}
+        </Link>
+      </div>
+    </section>
+  );
+}
+
+/** The summary's numbers, also under the replay for its host. */
+export function SummaryGrid({ summary }: { summary: RoomSummary }) {
   const { t, lang } = useI18n();
   const minutes = Math.floor(summary.durationMs / 60_000);
   const seconds = Math.floor((summary.durationMs % 60_000) / 1000);
@@ -21,27 +43,13 @@ export function RoomSummaryView({ summary }: { summary: RoomSummary }) {
     ['revenue', t('rooms.summary.revenue'), revenue],
   ];
   return (
-    <section className={`${shared.page} stack`} data-testid="room-summary">
-      <header className="page-head">
-        <h1>{t('rooms.summary.title')}</h1>
-        <p className="muted">{summary.title}</p>
-      </header>
-      <dl className={styles.summaryGrid}>
-        {rows.map(([key, label, value]) => (
-          <div key={key} className={styles.summaryCell} data-testid={`summary-${key}`}>
-            <dt className="small muted">{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
-      <div className={shared.row}>
-        <Link to="/rooms/new" className="btn btn-primary">
-          {t('rooms.startAnother')}
-        </Link>
-        <Link to="/rooms" className="btn btn-ghost">
-          {t('rooms.browse')}
-        </Link>
-      </div>
-    </section>
+    <dl className={styles.summaryGrid}>
+      {rows.map(([key, label, value]) => (
+        <div key={key} className={styles.summaryCell} data-testid={`summary-${key}`}>
+          <dt className="small muted">{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
