@@ -401,6 +401,46 @@ describe('room chat lines', () => {
   });
 });
 
+describe('a deleted account', () => {
+  test('leaves its groups and rooms (stage included), seen live; the rooms it hosts end', async () => {
+    const owner = await user('mo_do');
+    const gone = await user('mo_dg');
+    for (const [a, b] of [
+      [owner, gone],
+      [gone, owner],
+    ] as const)
+      await a.invoke(api.graph.follow, { params: { handle: b.handle } });
+    const g = await group(owner);
+    assert.equal((await gone.invoke(api.groups.join, { params: { id: g.id }, body: {} })).status, 200);
+    const room = await owner.invoke(api.rooms.create, { body: { title: 'Stage night' } });
+    assert.equal(room.status, 201, JSON.stringify(room.error));
+    const id = room.body.id;
+    assert.equal((await gone.invoke(api.rooms.join, { params: { id } })).status, 200);
+    assert.equal((await owner.invoke(api.rooms.invite, { params: { id }, body: { userId: gone.id } })).status, 200);
+    const up = await gone.invoke(api.rooms.answerInvite, { params: { id }, body: { accept: true } });
+    assert.equal(up.status, 200, JSON.stringify(up.error));
+    const onStage = async () => (await owner.invoke(api.rooms.state, { params: { id } })).body.stage.some((m) => m.user.id === gone.id);
+    assert.equal(await onStage(), true);
+    const own = await gone.invoke(api.rooms.create, { body: { title: 'My own room' } });
+    assert.equal(own.status, 201);
+    const gs = await joined(owner, g.channel);
+    const rs = await joined(owner, room.body.channel);
+
+    assert.equal((await gone.invoke(api.rights.requestDeletion, { body: { password: 'correct horse battery' } })).status, 200);
+    await t.app.services.accounts.rights.deleteNow(gone.id, new Date(Date.now() + 400 * 86_400_000));
+    await gs.next((f) => f.t === 'ev' && f.body.kind === 'member' && f.body.event === 'left' && f.body.user?.id === gone.id);
+    await rs.next((f) => f.t === 'ev' && f.body.kind === 'room_stage' && !f.body.stage.some((m) => m.user.id === gone.id));
+    assert.equal(await onStage(), false);
+    const members = (await owner.invoke(api.groups.members, { params: { id: g.id }, query: {} })).body.items;
+    assert.ok(!members.some((m) => m.user.id === gone.id), 'not a member any more');
+    assert.equal((await owner.invoke(api.rooms.get, { params: { id: own.body.id } })).body.status, 'ended');
+    // Erasure runs again after a retried job: nothing left to do, nothing fails.
+    await t.app.services.accounts.rights.deleteNow(gone.id, new Date(Date.now() + 400 * 86_400_000));
+    gs.close();
+    rs.close();
+  });
+});
+
 describe('word filters', () => {
   test('block refuses with a clear error; hold keeps the message out until the creator releases it', async () => {
     const creator = await user('mo_cr');
