@@ -127,6 +127,61 @@ describe('moderation', () => {
     await zh.page.getByTestId('mod-status').selectOption('actioned');
     await zh.page.getByTestId('mod-report').first().waitFor();
     await shot(zh.page, 'queue-zh');
+
+    // The second moderator overturns the removal: the video is back where it was, for the fan too.
+    await zh.page.getByTestId('mod-tab-appeals').click();
+    const appeal = zh.page.getByTestId('mod-appeal').filter({ hasText: 'It was a tutorial' });
+    await appeal.getByTestId('mod-appeal-overturn').click();
+    await appeal.getByTestId('mod-appeal-overturn').waitFor({ state: 'detached' });
+    await page.goto(`/v/${videoId}`);
+    await page.getByTestId('video-more').first().waitFor();
+    await lina.page.goto('/inbox');
+    await lina.page.getByText('Your appeal was accepted').first().waitFor();
     for (const p of [lina, mia, mod, zh]) assert.deepEqual(p.errors, []);
+  });
+
+  test('one line of a room’s chat is reported and the moderator removes it for everyone live', async () => {
+    const room = await apiAs(lina.page, 'POST', '/api/v1/rooms', { title: 'Lina live' });
+    assert.equal(room.status, 201, JSON.stringify(room.body));
+    const roomId = (room.body as { id: string }).id;
+    const ana = await newPerson(browser, server.url, { viewport: MOBILE });
+    await signUp(ana.page, 'e2e_ana', 'Ana');
+    await ana.page.goto(`/r/${roomId}`);
+    await mia.page.goto(`/r/${roomId}`);
+    await ana.page.getByTestId('room-chat-input').fill('hello everyone');
+    await ana.page.getByTestId('room-chat-send').click();
+    await mia.page.getByTestId('room-chat-input').fill('买粉丝加我');
+    await mia.page.getByTestId('room-chat-send').click();
+    // Someone else's line has a menu with “report”; one's own has none.
+    const theirs = mia.page.getByTestId('room-chat-line').filter({ hasText: 'hello everyone' });
+    await theirs.getByTestId('room-chat-more').click();
+    await theirs.getByTestId('room-chat-report').waitFor();
+    assert.equal(await mia.page.getByTestId('room-chat-line').filter({ hasText: '买粉丝加我' }).getByTestId('room-chat-more').count(), 0);
+    await shot(mia.page, 'room-line-menu-zh');
+
+    const line = ana.page.getByTestId('room-chat-line').filter({ hasText: '买粉丝加我' });
+    await line.getByTestId('room-chat-more').click();
+    await line.getByTestId('room-chat-report').click();
+    await ana.page.getByTestId('report-reason-spam').check();
+    await shot(ana.page, 'room-line-report-en');
+    await ana.page.getByTestId('report-submit').click();
+    await ana.page.getByTestId('report-sent').waitFor();
+    await ana.page.getByTestId('report-close').click();
+
+    await mod.page.goto('/moderation/queue');
+    await mod.page.getByTestId('mod-surface').selectOption('room');
+    const item = mod.page.locator('[data-testid="mod-report"][data-surface="room"]', { hasText: '买粉丝加我' });
+    await item.waitFor();
+    assert.match((await item.textContent()) ?? '', /hello everyone/, 'the lines around it are copied');
+    await shot(mod.page, 'queue-room-line-en');
+    await item.getByTestId('mod-note').fill('Spam');
+    await item.getByTestId('mod-act-remove').click();
+    // Gone live for both, the reporter and its author; the rest of the chat stays.
+    await line.waitFor({ state: 'detached' });
+    await mia.page.getByTestId('room-chat-line').filter({ hasText: '买粉丝加我' }).waitFor({ state: 'detached' });
+    await ana.page.getByTestId('room-chat-line').filter({ hasText: 'hello everyone' }).waitFor();
+    assert.equal(await ana.page.getByText('买粉丝加我').count(), 0, 'nor flying over the stage');
+    await shot(ana.page, 'room-line-removed-en');
+    for (const p of [lina, mia, mod, ana]) assert.deepEqual(p.errors, []);
   });
 });

@@ -14,7 +14,8 @@ export type ReportReason = z.infer<typeof ReportReason>;
 
 /**
  * What is reported: `targetId` is the profile's person, the video, comment, room or product id;
- * for a group message the group id with the message's `seq`, for a DM the other person's id with `seq`.
+ * for a group message the group id with the message's `seq`, for a DM the other person's id with
+ * `seq`, for one line of a room's chat the room id with the line's `seq`.
  */
 export const ReportBody = z.strictObject({
   surface: ReportSurface,

@@ -46,7 +46,7 @@ export const NotificationPayload = z.discriminatedUnion('kind', [
   /** Moderation: an action against me, or the decision on my appeal (details on the safety page). */
   z.object({
     kind: z.literal('moderation'),
-    action: z.union([ActionKind, z.enum(['appeal_upheld', 'appeal_overturned'])]),
+    action: z.union([ActionKind, z.enum(['appeal_upheld', 'appeal_overturned', 'appeal_overturned_unrestored'])]),
     until: text().nullable(),
   }),
   /** Shop: a buyer reviewed something I sell, or the seller replied to my review. */

@@ -49,7 +49,11 @@ export function ReportSheet({
   return createPortal(
     <div className={styles.sheet} role="dialog" aria-modal="true" aria-labelledby="report-title" data-testid="report-sheet">
       <form className="panel stack" onSubmit={(e) => void send(e)}>
-        <h2 id="report-title">{t('report.title', { what: t(`report.surface.${surface}`) })}</h2>
+        <h2 id="report-title">
+          {t('report.title', {
+            what: t(surface === 'room' && seq !== undefined ? 'report.surface.room_line' : `report.surface.${surface}`),
+          })}
+        </h2>
         {sent ? (
           <>
             <p data-testid="report-sent">{t('report.sent')}</p>

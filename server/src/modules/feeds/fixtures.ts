@@ -16,6 +16,7 @@ export const videoRow = (id: string, authorId: string, over: Partial<VideoRow> =
   videoKey: 'k',
   posterKey: 'p',
   productIds: [],
+  takenDownAt: null,
   createdAt: new Date(0),
   ...over,
 });

@@ -37,6 +37,7 @@ export function register(
     moderation: deps.moderation,
   });
   p.channels.register(groupChannelPolicy(groups));
+  accounts.rights.addPart(groups.accountPart());
   // The shop and groups need each other: coupon audiences ask groups, coupon drops ask the shop.
   shop.setFanAudience({ isMember: (g, u) => groups.isMember(g, u), fanLevel: (g, u) => groups.fanLevelIn(g, u) });
   groups.setCouponDrops(shop.promotions);

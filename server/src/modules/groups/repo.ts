@@ -43,6 +43,11 @@ export class GroupsRepo {
     return rows.map((r) => ({ group: r.fan_groups, member: r.group_members }));
   }
 
+  /** Drops a person's pending join requests (their account is deleted): nobody decides on them any more. */
+  async deletePendingOf(userId: string): Promise<void> {
+    await this.db.delete(groupMembers).where(and(eq(groupMembers.userId, userId), eq(groupMembers.status, 'pending')));
+  }
+
   async member(groupId: string, userId: string): Promise<MemberRow | undefined> {
     const [m] = await this.db
       .select()

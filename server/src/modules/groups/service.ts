@@ -17,6 +17,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RateLimit } from '../../platform/auth/rate-limit.ts';
 import type { Realtime } from '../../platform/realtime/realtime.ts';
 import type { EventStore } from '../../platform/realtime/store.ts';
+import type { AccountDataPart } from '../accounts/rights.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import type { ModerationService } from '../moderation/service.ts';
 import type { GraphService } from '../graph/service.ts';
@@ -254,6 +255,27 @@ export class GroupsService {
     const removed = await this.removeMember(id, userId);
     if (removed?.status === 'member')
       await this.system(id, { kind: 'member', event: 'left', user: (await this.deps.accounts.summaries([userId])).get(userId)! });
+  }
+
+  /**
+   * Groups' share of a deleted account: they leave every group they were in, and its members see
+   * them leave live (the `member` event, which also ends their subscription on every node); their
+   * pending requests go. A group they own stays, with its owner shown as a deleted account (its
+   * admins keep running it). Idempotent: a second run finds no membership.
+   */
+  accountPart(): AccountDataPart {
+    return {
+      name: 'groups',
+      erase: async (userId) => {
+        await this.repo.deletePendingOf(userId);
+        const me = (await this.deps.accounts.summaries([userId])).get(userId);
+        for (const { group } of await this.repo.groupsJoinedBy(userId)) {
+          if (group.ownerId === userId) continue;
+          const removed = await this.removeMember(group.id, userId);
+          if (removed?.status === 'member' && me) await this.system(group.id, { kind: 'member', event: 'left', user: me });
+        }
+      },
+    };
   }
 
   private async removeMember(groupId: string, userId: string): Promise<MemberRow | undefined> {

@@ -6,7 +6,7 @@ import { assertRefused, startTestApp, testDb, TestSocket, TestUser, type TestApp
 import { startNodes, type TestNodes } from '../../test/cluster.ts';
 import { signupOverHttp, type ServerProcess } from '../../test/processes.ts';
 import { sampleVideo } from '../videos/fixtures.ts';
-import { product, seller } from '../shop/fixtures.ts';
+import { buyer, order, product, seller } from '../shop/fixtures.ts';
 
 let t: TestApp;
 let mod: TestUser;
@@ -237,6 +237,207 @@ describe('actions, audit and appeals', () => {
       ['appeal_overturned', 'suspend'],
     );
     assert.ok(inbox[1]!.until && Date.parse(inbox[1]!.until) > Date.now() + 23 * 3_600_000);
+  });
+});
+
+/** The person acted on appeals; the second moderator overturns it; returns what their inbox says. */
+async function appealOverturned(who: TestUser, reportId: string): Promise<string | undefined> {
+  const notice = (await who.invoke(api.moderation.me)).body.notices.find((n) => n.kind === 'remove' && !n.revoked);
+  assert.ok(notice, 'the removal notice');
+  assert.equal((await who.invoke(api.moderation.appeal, { params: { id: notice.id }, body: { text: 'that was fine' } })).status, 200);
+  const appeal = (await mod2.invoke(api.moderation.appeals, { query: {} })).body.items.find((a) => a.action.id === notice.id);
+  assert.ok(appeal, `the appeal of report ${reportId}`);
+  const decided = await mod2.invoke(api.moderation.decideAppeal, { params: { id: appeal.id }, body: { decision: 'overturned' } });
+  assert.equal(decided.status, 200, JSON.stringify(decided.error));
+  const inbox = (await who.invoke(api.notifications.list, { query: {} })).body.items.flatMap((n) =>
+    n.payload.kind === 'moderation' ? [n.payload.action] : [],
+  );
+  return inbox[0];
+}
+
+async function removed(reporter: TestUser, body: ReportBody): Promise<string> {
+  const r = await report(reporter, body);
+  assert.equal(r.status, 201, JSON.stringify(r.error));
+  const act = await mod.invoke(api.moderation.act, { body: { kind: 'remove', reportId: r.body.id, note: 'taken down' } });
+  assert.equal(act.status, 201, JSON.stringify(act.error));
+  return r.body.id;
+}
+
+describe('an overturned removal brings the content back', () => {
+  test('a video: gone from its page, lists, files and feeds for everyone (its author too), back after the appeal', async () => {
+    const author = await user('mo_rv');
+    const fan = await user('mo_rvf');
+    const v = await upload(author, 'judged too fast');
+    const listed = async (who: TestUser) =>
+      (await who.invoke(api.videos.byAuthor, { params: { handle: author.handle }, query: {} })).body.items.some((x) => x.id === v.id);
+    const stream = (who: TestUser) => who.call('GET', `/api/v1/videos/${v.id}/stream`);
+    const reportId = await removed(fan, { surface: 'video', targetId: v.id, reason: 'spam' });
+    for (const who of [fan, author]) {
+      assertRefused(await who.invoke(api.videos.get, { params: { id: v.id } }), 404, 'not_found');
+      assert.equal(await listed(who), false, 'not in the list');
+      assert.equal((await stream(who)).status, 404, 'its file is not served');
+    }
+    assert.equal(await t.app.services.videos.publicById(v.id), null, 'not in the feed catalogue');
+    assert.equal(await appealOverturned(author, reportId), 'appeal_overturned');
+    assert.equal((await fan.invoke(api.videos.get, { params: { id: v.id } })).status, 200);
+    assert.equal(await listed(fan), true, 'listed again');
+    assert.equal((await stream(fan)).status, 200, 'its file is kept and served again');
+    assert.equal((await t.app.services.videos.publicById(v.id))?.id, v.id, 'in the feed catalogue again');
+  });
+
+  test('a comment with its reply: out of the thread and the count, back after the appeal', async () => {
+    const author = await user('mo_rc');
+    const fan = await user('mo_rcf');
+    const v = await upload(author, 'talk');
+    const c = await fan.invoke(api.videos.comment, { params: { id: v.id }, body: { text: 'sharp words' } });
+    assert.equal(c.status, 201);
+    assert.equal(
+      (await author.invoke(api.videos.comment, { params: { id: v.id }, body: { text: 'a reply', parentId: c.body.id } })).status,
+      201,
+    );
+    const thread = async () => {
+      const top = (await author.invoke(api.videos.comments, { params: { id: v.id }, query: {} })).body.items;
+      const count = (await author.invoke(api.videos.get, { params: { id: v.id } })).body.comments;
+      return { top: top.map((x) => `${x.text}/${x.replies}`), count };
+    };
+    assert.deepEqual(await thread(), { top: ['sharp words/1'], count: 2 });
+    const reportId = await removed(author, { surface: 'comment', targetId: c.body.id, reason: 'harassment' });
+    assert.deepEqual(await thread(), { top: [], count: 0 });
+    assertRefused(await report(author, { surface: 'comment', targetId: c.body.id, reason: 'spam' }), 404, 'not_found');
+    assert.equal(await appealOverturned(fan, reportId), 'appeal_overturned');
+    assert.deepEqual(await thread(), { top: ['sharp words/1'], count: 2 });
+  });
+
+  test('a product and a review: unlisted and out of the rating, back after the appeal', async () => {
+    const s = await seller(t, uniq('mo_rps'));
+    const p = await product(s);
+    const b = await buyer(t, uniq('mo_rpb'));
+    const got = await order(b, s, [{ variantId: p.variants[0]!.id, quantity: 1 }]);
+    const rv = await b.user.invoke(api.reviews.create, { body: { orderItemId: got.items[0]!.id, stars: 1, text: 'awful seller' } });
+    assert.equal(rv.status, 201, JSON.stringify(rv.error));
+    const rating = async () => (await b.user.invoke(api.reviews.summary, { params: { id: p.id } })).body.count;
+    assert.equal(await rating(), 1);
+    const reviewReport = await removed(s, { surface: 'review', targetId: rv.body.id, reason: 'harassment' });
+    assert.equal(await rating(), 0);
+    assert.equal(await appealOverturned(b.user, reviewReport), 'appeal_overturned');
+    assert.equal(await rating(), 1, 'the review counts again');
+
+    const productReport = await removed(b.user, { surface: 'product', targetId: p.id, reason: 'scam' });
+    assertRefused(await b.user.invoke(api.shop.product, { params: { id: p.id } }), 404, 'not_found');
+    assert.equal(await appealOverturned(s, productReport), 'appeal_overturned');
+    assert.equal((await b.user.invoke(api.shop.product, { params: { id: p.id } })).body.status, 'published');
+  });
+
+  test('a group message cannot come back: the person is told so', async () => {
+    const owner = await user('mo_rg');
+    const fan = await user('mo_rgf');
+    const g = await group(owner);
+    await fan.invoke(api.groups.join, { params: { id: g.id }, body: {} });
+    const fs = await joined(fan, g.channel);
+    const ack = await say(fs, g.channel, 'gone for good');
+    assert.equal(ack.t, 'ack');
+    const reportId = await removed(owner, {
+      surface: 'group_message',
+      targetId: g.id,
+      seq: ack.t === 'ack' ? ack.seq! : 0,
+      reason: 'spam',
+    });
+    assert.equal(await appealOverturned(fan, reportId), 'appeal_overturned_unrestored');
+    fs.close();
+  });
+});
+
+describe('room chat lines', () => {
+  test('one line is reported with five lines either side and removed for everyone live', async () => {
+    const host = await user('mo_lh');
+    const fan = await user('mo_lf');
+    const room = await host.invoke(api.rooms.create, { body: { title: 'Chatty' } });
+    assert.equal(room.status, 201, JSON.stringify(room.error));
+    assert.equal((await fan.invoke(api.rooms.join, { params: { id: room.body.id } })).status, 200);
+    const ch = room.body.channel;
+    const other = await user('mo_lo');
+    assert.equal((await other.invoke(api.rooms.join, { params: { id: room.body.id } })).status, 200);
+    const fs = await joined(fan, ch);
+    const hs = await joined(host, ch);
+    const os = await joined(other, ch);
+    const seqs: number[] = [];
+    // Two people share the lines around the bad one (each is held to a few lines a second).
+    for (let i = 0; i < 13; i++) {
+      const a = await say(i === 6 ? fs : i % 2 ? os : hs, ch, i === 6 ? 'the bad line' : `line ${i}`);
+      assert.equal(a.t, 'ack', JSON.stringify(a));
+      if (a.t === 'ack') seqs.push(a.seq!);
+    }
+    const bad = seqs[6]!;
+    const r = await report(host, { surface: 'room', targetId: room.body.id, seq: bad, reason: 'hate' });
+    assert.equal(r.status, 201, JSON.stringify(r.error));
+    const item = (await queue('room')).body.items.find((i) => i.id === r.body.id)!;
+    assert.equal(item.snapshot.text, 'the bad line');
+    assert.equal(item.reported?.id, fan.id);
+    assert.equal(item.seq, bad);
+    const chat = item.snapshot.context.filter((l) => l.text.startsWith('line ') || l.reported);
+    assert.deepEqual(
+      chat.map((l) => l.text),
+      ['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'the bad line', 'line 7', 'line 8', 'line 9', 'line 10', 'line 11'],
+    );
+    // A line that is not there is not reportable; the host's own line is not the host's to report.
+    assertRefused(await report(host, { surface: 'room', targetId: room.body.id, seq: bad + 1000, reason: 'hate' }), 404, 'not_found');
+    assertRefused(await report(host, { surface: 'room', targetId: room.body.id, seq: seqs[0]!, reason: 'hate' }), 400, 'bad_request');
+
+    const from = hs.frames.length;
+    const act = await mod.invoke(api.moderation.act, { body: { kind: 'remove', reportId: r.body.id, note: 'hate' } });
+    assert.equal(act.status, 201, JSON.stringify(act.error));
+    await hs.next((f) => f.t === 'ev' && f.body.kind === 'message_deleted' && f.body.seq === bad && hs.frames.indexOf(f) >= from);
+    const history = (await host.invoke(api.rooms.messages, { params: { id: room.body.id }, query: { limit: 50 } })).body.items;
+    assert.ok(!history.some((f) => f.body.kind === 'chat' && f.body.text === 'the bad line'), 'gone from the history');
+    assert.ok(
+      history.some((f) => f.body.kind === 'chat' && f.body.text === 'line 7'),
+      'the rest stays',
+    );
+    const roomState = await host.invoke(api.rooms.get, { params: { id: room.body.id } });
+    assert.equal(roomState.body.status === 'ended', false, 'the room itself goes on');
+    fs.close();
+    hs.close();
+    os.close();
+  });
+});
+
+describe('a deleted account', () => {
+  test('leaves its groups and rooms (stage included), seen live; the rooms it hosts end', async () => {
+    const owner = await user('mo_do');
+    const gone = await user('mo_dg');
+    for (const [a, b] of [
+      [owner, gone],
+      [gone, owner],
+    ] as const)
+      await a.invoke(api.graph.follow, { params: { handle: b.handle } });
+    const g = await group(owner);
+    assert.equal((await gone.invoke(api.groups.join, { params: { id: g.id }, body: {} })).status, 200);
+    const room = await owner.invoke(api.rooms.create, { body: { title: 'Stage night' } });
+    assert.equal(room.status, 201, JSON.stringify(room.error));
+    const id = room.body.id;
+    assert.equal((await gone.invoke(api.rooms.join, { params: { id } })).status, 200);
+    assert.equal((await owner.invoke(api.rooms.invite, { params: { id }, body: { userId: gone.id } })).status, 200);
+    const up = await gone.invoke(api.rooms.answerInvite, { params: { id }, body: { accept: true } });
+    assert.equal(up.status, 200, JSON.stringify(up.error));
+    const onStage = async () => (await owner.invoke(api.rooms.state, { params: { id } })).body.stage.some((m) => m.user.id === gone.id);
+    assert.equal(await onStage(), true);
+    const own = await gone.invoke(api.rooms.create, { body: { title: 'My own room' } });
+    assert.equal(own.status, 201);
+    const gs = await joined(owner, g.channel);
+    const rs = await joined(owner, room.body.channel);
+
+    assert.equal((await gone.invoke(api.rights.requestDeletion, { body: { password: 'correct horse battery' } })).status, 200);
+    await t.app.services.accounts.rights.deleteNow(gone.id, new Date(Date.now() + 400 * 86_400_000));
+    await gs.next((f) => f.t === 'ev' && f.body.kind === 'member' && f.body.event === 'left' && f.body.user?.id === gone.id);
+    await rs.next((f) => f.t === 'ev' && f.body.kind === 'room_stage' && !f.body.stage.some((m) => m.user.id === gone.id));
+    assert.equal(await onStage(), false);
+    const members = (await owner.invoke(api.groups.members, { params: { id: g.id }, query: {} })).body.items;
+    assert.ok(!members.some((m) => m.user.id === gone.id), 'not a member any more');
+    assert.equal((await owner.invoke(api.rooms.get, { params: { id: own.body.id } })).body.status, 'ended');
+    // Erasure runs again after a retried job: nothing left to do, nothing fails.
+    await t.app.services.accounts.rights.deleteNow(gone.id, new Date(Date.now() + 400 * 86_400_000));
+    gs.close();
+    rs.close();
   });
 });
 

@@ -34,8 +34,16 @@ export interface SurfaceAdapter {
    * gone or `viewerId` may not see it (nobody reports what they cannot see).
    */
   snapshot(viewerId: string, targetId: string): Promise<{ ownerId: string | null; snapshot: ReportSnapshot } | null>;
-  /** Takes the content down, by a moderator's decision (`reporterId` locates a DM, whose channel is the reporter's). */
+  /**
+   * Takes the content down, by a moderator's decision (`reporterId` locates a DM, whose channel is
+   * the reporter's). Where the surface can, this hides rather than deletes, so `restore` can undo it.
+   */
   remove(targetId: string, reporterId: string): Promise<void>;
+  /**
+   * Brings back what `remove` took down, when an appeal of that removal is overturned. Absent where
+   * a removal cannot be undone (the person is told their content could not be restored).
+   */
+  restore?(targetId: string, reporterId: string): Promise<void>;
 }
 
 /** Where held text goes when released: comments are stored by their module; messages are published here. */
@@ -167,11 +175,14 @@ export class ModerationService {
     if (body.surface === 'match') throw new AppError('bad_request', 'Report a 连线 call from the call itself');
     const adapter = this.adapters.get(body.surface);
     if (!adapter) throw new AppError('bad_request', `Reports on ${body.surface} are not open`);
-    // A message is named by its conversation and its seq; anything else by its id alone.
+    // A message is named by its conversation and its seq; a room by its id, or with a seq its chat
+    // line; anything else by its id alone.
     const isMessage = body.surface === 'group_message' || body.surface === 'dm';
-    if (isMessage !== (body.seq !== undefined))
-      throw new AppError('validation_failed', isMessage ? 'A message is reported with its seq' : 'Only messages are reported with a seq', [
-        { path: 'seq', message: isMessage ? 'required for a message' : 'only for group messages and DMs' },
+    if (isMessage && body.seq === undefined)
+      throw new AppError('validation_failed', 'A message is reported with its seq', [{ path: 'seq', message: 'required for a message' }]);
+    if (!isMessage && body.surface !== 'room' && body.seq !== undefined)
+      throw new AppError('validation_failed', 'Only messages and room chat lines are reported with a seq', [
+        { path: 'seq', message: 'only for group messages, DMs and room chat lines' },
       ]);
     const ref = body.seq === undefined ? body.targetId : `${body.targetId}#${body.seq}`;
     const found = await adapter.snapshot(reporterId, ref);
@@ -394,12 +405,23 @@ export class ModerationService {
     if (!row) throw notFound('Appeal');
     if (row.action.byId === modId) throw forbidden('Another moderator must decide an appeal of your own action');
     if (!(await this.deps.repo.decideAppeal(appealId, decision, modId))) throw new AppError('conflict', 'This appeal was already decided');
+    let outcome: 'appeal_upheld' | 'appeal_overturned' | 'appeal_overturned_unrestored' = `appeal_${decision}`;
     if (decision === 'overturned') {
       await this.deps.repo.revokeAction(row.action.id);
       await this.sanctionsChanged(row.action.userId);
+      if (row.action.kind === 'remove' && !(await this.restoreRemoved(row.action.reportId))) outcome = 'appeal_overturned_unrestored';
     }
-    await this.deps.notifications.notify(row.action.userId, { kind: 'moderation', action: `appeal_${decision}`, until: null });
+    await this.deps.notifications.notify(row.action.userId, { kind: 'moderation', action: outcome, until: null });
     await this.audit(modId, `appeal_${decision}`, row.action.userId, `${row.action.kind} ${row.action.id}${note ? `: ${note}` : ''}`);
+  }
+
+  /** Undoes a removal whose appeal was overturned; false when its surface cannot bring the content back. */
+  private async restoreRemoved(reportId: string | null): Promise<boolean> {
+    const report = reportId ? await this.deps.repo.report(reportId) : undefined;
+    const adapter = report && this.adapters.get(report.surface);
+    if (!report || !adapter?.restore) return false;
+    await adapter.restore(report.seq === null ? report.targetId : `${report.targetId}#${report.seq}`, report.reporterId);
+    return true;
   }
 
   async auditLog(modId: string, cursor: string | undefined): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
@@ -548,18 +570,27 @@ export class ModerationService {
 
   // ---- Built-in surfaces ----
 
-  /** Group messages and DMs live in the platform's channel store: copied and redacted here, with the conversation around them. */
-  private registerMessageSurfaces(): void {
-    const { store, channels, realtime } = this.deps;
-    const messageAdapter = (channelFor: (viewerId: string, targetId: string) => string): SurfaceAdapter => ({
+  /**
+   * A surface of lines in the platform's channel store (group messages, DMs, room chat), reported
+   * as `<targetId>#<seq>`: copied with five lines either side, removed by a tombstone for everyone,
+   * live. There is no `restore`: the tombstone replaces the stored line and every client already
+   * dropped it, so an overturned appeal cannot bring the line back (the person is told so).
+   */
+  chatLineAdapter(opts: {
+    title: string;
+    /** The channel a report names (a DM's is the reporter's with the other person). */
+    channelFor: (viewerId: string, targetId: string) => string;
+    /** Whether the reporter may read that channel now. */
+    canSee: (viewerId: string, channel: string) => Promise<boolean>;
+  }): SurfaceAdapter {
+    const { store, realtime } = this.deps;
+    return {
       snapshot: async (viewerId, ref) => {
         const [targetId, seqText] = ref.split('#');
         const seq = Number(seqText);
         if (!targetId || !Number.isInteger(seq)) return null;
-        const ch = channelFor(viewerId, targetId);
-        const [kind, ...rest] = ch.split(':');
-        const policy = channels.get(kind as 'group' | 'dm');
-        if (!policy || !(await policy.canSubscribe({ id: viewerId, handle: '', csrfToken: '' }, rest.join(':')))) return null;
+        const ch = opts.channelFor(viewerId, targetId);
+        if (!(await opts.canSee(viewerId, ch))) return null;
         const around = await store.range(ch, Math.max(0, seq - 6), seq + 5, 11);
         const reported = around.find((f) => f.seq === seq);
         if (!reported?.from || reported.body.kind === 'message_deleted') return null;
@@ -567,7 +598,7 @@ export class ModerationService {
         return {
           ownerId: reported.from,
           snapshot: {
-            title: kind === 'dm' ? 'DM' : 'Group message',
+            title: opts.title,
             text: textOf(reported),
             imageUrl: reported.body.kind === 'image' ? reported.body.url : null,
             context: around.map((f) => ({
@@ -579,29 +610,42 @@ export class ModerationService {
           },
         };
       },
-      remove: async (ref) => {
-        const [ch, seqText] = ref.split('#');
+      remove: async (ref, reporterId) => {
+        const [targetId, seqText] = ref.split('#');
         const seq = Number(seqText);
-        if (!ch || !Number.isInteger(seq)) throw notFound('Message');
+        if (!targetId || !Number.isInteger(seq)) throw notFound('Message');
+        const ch = opts.channelFor(reporterId, targetId);
         // The tombstone keeps the sequence whole and tells live clients, as a sender's own delete does.
         const by = '00000000-0000-0000-0000-000000000000';
         await store.redact(ch, seq, { kind: 'message_deleted', seq, by });
         await realtime.publish(ch, { kind: 'message_deleted', seq, by });
       },
-    });
-    const group = messageAdapter((_viewer, groupId) => `group:${groupId}`);
-    this.adapters.set('group_message', { snapshot: group.snapshot, remove: (ref, reporterId) => group.remove(`group:${ref}`, reporterId) });
-    // A DM report names the other person: the channel is the reporter's with them.
-    const dm = messageAdapter((viewerId, otherId) => dmChannel(viewerId, otherId));
-    this.adapters.set('dm', {
-      snapshot: dm.snapshot,
-      remove: (ref, reporterId) => {
-        const [otherId, seq] = ref.split('#');
-        return dm.remove(`${dmChannel(reporterId, otherId ?? '')}#${seq}`, reporterId);
-      },
-    });
+    };
   }
 
+  /** Group messages and DMs: the reporter must be able to listen on the conversation. */
+  private registerMessageSurfaces(): void {
+    const { channels } = this.deps;
+    const canListen = async (viewerId: string, ch: string) => {
+      const [kind, ...rest] = ch.split(':');
+      const policy = channels.get(kind as 'group' | 'dm');
+      return !!policy && (await policy.canSubscribe({ id: viewerId, handle: '', csrfToken: '' }, rest.join(':')));
+    };
+    this.adapters.set(
+      'group_message',
+      this.chatLineAdapter({ title: 'Group message', channelFor: (_v, groupId) => `group:${groupId}`, canSee: canListen }),
+    );
+    // A DM report names the other person: the channel is the reporter's with them.
+    this.adapters.set(
+      'dm',
+      this.chatLineAdapter({ title: 'DM', channelFor: (viewerId, otherId) => dmChannel(viewerId, otherId), canSee: canListen }),
+    );
+  }
+
+  /**
+   * A profile's removal resets its name, bio and links. There is no `restore`: the person may have
+   * edited it since, and they can write it again themselves once the appeal is overturned.
+   */
   private registerProfileSurface(): void {
     const { accounts } = this.deps;
     this.adapters.set('profile', {

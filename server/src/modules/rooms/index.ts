@@ -33,6 +33,7 @@ import { RoomViews } from './views.ts';
 import type { Rooms } from './parts.ts';
 import type { ModerationService } from '../moderation/service.ts';
 import { registerRoomSurface } from './moderation.ts';
+import { roomsAccountPart } from './erase.ts';
 
 export function register(
   p: Platform,
@@ -101,6 +102,7 @@ export function register(
   cards.addSectionProvider(liveRoomSection({ ...base, access }));
   cards.addSectionProvider(roomReplaysSection({ ...base, access }));
   registerRoomSurface(base, access, rooms.lifecycle);
+  deps.accounts.rights.addPart(roomsAccountPart(base, rooms));
   registerRoomRoutes(p.router, rooms, p.privateFiles);
   return rooms;
 }

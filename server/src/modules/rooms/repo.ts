@@ -143,6 +143,16 @@ export class RoomsRepo {
       .limit(limit);
   }
 
+  /** Rooms not yet ended that a person is in, in any role. */
+  async openRoomsJoinedBy(userId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: rooms.id })
+      .from(roomMembers)
+      .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
+      .where(and(eq(roomMembers.userId, userId), eq(roomMembers.joined, true), ne(rooms.status, 'ended')));
+    return rows.map((r) => r.id);
+  }
+
   async member(roomId: string, userId: string): Promise<MemberRow | undefined> {
     const [m] = await this.db
       .select()

@@ -219,6 +219,18 @@ export class Catalog implements CardSectionProvider {
     return this.product(sellerId, productId);
   }
 
+  /**
+   * Moderation: an overturned removal publishes the product again, unless its seller has since left
+   * it unsellable (no active variant): it then stays unpublished until the seller fixes it.
+   */
+  async republishRemoved(productId: string): Promise<void> {
+    const p = await this.repo.product(productId);
+    if (p?.status !== 'unpublished') return;
+    await this.setStatus(p.sellerId, productId, 'published').catch((err: unknown) => {
+      if (!(err instanceof AppError && err.code === 'invalid_state')) throw err;
+    });
+  }
+
   async addImage(sellerId: string, productId: string, bytes: Buffer): Promise<Product> {
     const p = await this.owned(sellerId, productId);
     if (p.images.length >= MAX_IMAGES) throw new AppError('limit_reached', `A product has at most ${MAX_IMAGES} images`);

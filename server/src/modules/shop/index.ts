@@ -60,7 +60,7 @@ export function register(
     },
     cards: (ids) => shop.catalog.cards(ids),
   });
-  // A reported product is copied as the reporter sees it; a moderator's removal unpublishes it.
+  // A reported product is copied as the reporter sees it; a moderator's removal unpublishes it (reversibly).
   deps.moderation.registerSurface('product', {
     snapshot: async (viewerId, id) => {
       const product = await shop.catalog.product(viewerId, id).catch(() => null);
@@ -74,6 +74,7 @@ export function register(
       const product = await shop.catalog.product(null, id).catch(() => null);
       if (product) await shop.catalog.setStatus(product.seller.id, id, 'unpublished');
     },
+    restore: (id) => shop.catalog.republishRemoved(id),
   });
   // A reported review is copied as it reads now (stars, words, first photo, the seller's reply);
   // a moderator's removal hides it from lists, summaries and the store score.
@@ -93,6 +94,9 @@ export function register(
     },
     remove: async (id) => {
       await shop.reviews.setHidden(id, true);
+    },
+    restore: async (id) => {
+      await shop.reviews.setHidden(id, false);
     },
   });
   registerShopRoutes(p.router, shop);

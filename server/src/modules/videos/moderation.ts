@@ -1,7 +1,7 @@
 import type { ModerationService } from '../moderation/service.ts';
 import type { VideosService } from './service.ts';
 
-/** Videos and comments as moderation sees them: what a report copies, how a moderator removes, how a held comment is released. */
+/** Videos and comments as moderation sees them: what a report copies, how a moderator removes (and an overturned appeal restores), how a held comment is released. */
 export function registerVideoSurfaces(moderation: ModerationService, videos: VideosService): void {
   for (const kind of ['video', 'comment'] as const) {
     moderation.registerSurface(kind, {
@@ -20,6 +20,7 @@ export function registerVideoSurfaces(moderation: ModerationService, videos: Vid
         };
       },
       remove: (id) => videos.takeDown(kind, id),
+      restore: (id) => videos.restore(kind, id),
     });
   }
   moderation.onRelease('comment', async (h) => {

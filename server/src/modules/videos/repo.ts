@@ -14,14 +14,27 @@ export class VideosRepo {
     return r!;
   }
 
+  /** A video, unless a moderator took it down (then it is gone for every read, its author's too). */
   async byId(id: string): Promise<VideoRow | undefined> {
-    const [r] = await this.db.select().from(videos).where(eq(videos.id, id));
+    const [r] = await this.db
+      .select()
+      .from(videos)
+      .where(and(eq(videos.id, id), isNull(videos.takenDownAt)));
     return r;
   }
 
   async byIds(ids: string[]): Promise<VideoRow[]> {
     if (ids.length === 0) return [];
-    return this.db.select().from(videos).where(inArray(videos.id, ids));
+    return this.db
+      .select()
+      .from(videos)
+      .where(and(inArray(videos.id, ids), isNull(videos.takenDownAt)));
+  }
+
+  /** Moderation: hides a video (or shows it again, `at` null) without touching its row or files. */
+  async setTakenDown(id: string, at: Date | null): Promise<VideoRow | undefined> {
+    const [r] = await this.db.update(videos).set({ takenDownAt: at }).where(eq(videos.id, id)).returning();
+    return r;
   }
 
   async update(id: string, patch: Partial<typeof videos.$inferInsert>): Promise<VideoRow | undefined> {
@@ -73,6 +86,7 @@ export class VideosRepo {
         and(
           inArray(videos.authorId, authorIds),
           inArray(videos.visibility, visibilities),
+          isNull(videos.takenDownAt),
           includeUnready ? undefined : eq(videos.status, 'ready'),
           cursor ? lt(videos.id, cursor) : undefined,
         ),
@@ -86,7 +100,7 @@ export class VideosRepo {
     return this.db
       .select()
       .from(videos)
-      .where(and(eq(videos.status, 'ready'), eq(videos.visibility, 'public')));
+      .where(and(eq(videos.status, 'ready'), eq(videos.visibility, 'public'), isNull(videos.takenDownAt)));
   }
 
   /** Likes, comments and views of several videos in one round trip. */
@@ -99,7 +113,7 @@ export class VideosRepo {
     const result = (await this.db.execute(sql`
       select v.id,
         (select count(*)::int from ${videoLikes} where ${videoLikes.videoId} = v.id) as likes,
-        (select count(*)::int from ${videoComments} where ${videoComments.videoId} = v.id) as comments,
+        (select count(*)::int from ${videoComments} where ${videoComments.videoId} = v.id and ${videoComments.takenDownAt} is null) as comments,
         coalesce((select ${videoStats.views} from ${videoStats} where ${videoStats.videoId} = v.id), 0)::int as views
       from unnest(array[${list}]) as v(id)`)) as unknown as { rows: { id: string; likes: number; comments: number; views: number }[] };
     return new Map(result.rows.map((r) => [r.id, { likes: Number(r.likes), comments: Number(r.comments), views: Number(r.views) }]));
@@ -120,7 +134,7 @@ export class VideosRepo {
     const rows = await this.db
       .select({ id: videoComments.videoId, n: count() })
       .from(videoComments)
-      .where(inArray(videoComments.videoId, ids))
+      .where(and(inArray(videoComments.videoId, ids), isNull(videoComments.takenDownAt)))
       .groupBy(videoComments.videoId);
     return new Map(rows.map((r) => [r.id, r.n]));
   }
@@ -220,6 +234,7 @@ export class VideosRepo {
         and(
           eq(videoLikes.userId, userId),
           eq(videos.status, 'ready'),
+          isNull(videos.takenDownAt),
           cursor
             ? sql`(${videoLikes.createdAt}, ${videoLikes.videoId}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.videoId}::uuid)`
             : undefined,
@@ -248,19 +263,42 @@ export class VideosRepo {
     return r!;
   }
 
-  /** A comment and its replies (moderation). */
-  async deleteComment(id: string): Promise<void> {
-    await this.db.delete(videoComments).where(or(eq(videoComments.id, id), eq(videoComments.parentId, id)));
+  /**
+   * Moderation: hides a comment with its replies, all stamped with one time so that showing it again
+   * brings back those replies and not one taken down on its own.
+   */
+  async takeDownComment(id: string): Promise<void> {
+    await this.db
+      .update(videoComments)
+      .set({ takenDownAt: new Date() })
+      .where(and(or(eq(videoComments.id, id), eq(videoComments.parentId, id)), isNull(videoComments.takenDownAt)));
   }
 
+  async restoreComment(id: string): Promise<void> {
+    const [c] = await this.db.select({ at: videoComments.takenDownAt }).from(videoComments).where(eq(videoComments.id, id));
+    if (!c?.at) return;
+    await this.db
+      .update(videoComments)
+      .set({ takenDownAt: null })
+      .where(or(eq(videoComments.id, id), and(eq(videoComments.parentId, id), eq(videoComments.takenDownAt, c.at))));
+  }
+
+  /** A comment, unless a moderator took it down. */
   async commentById(id: string): Promise<CommentRow | undefined> {
-    const [r] = await this.db.select().from(videoComments).where(eq(videoComments.id, id));
+    const [r] = await this.db
+      .select()
+      .from(videoComments)
+      .where(and(eq(videoComments.id, id), isNull(videoComments.takenDownAt)));
     return r;
   }
 
   /** Top-level comments newest first, or the replies to one comment oldest first. */
   async comments(videoId: string, parentId: string | undefined, cursor: string | undefined, limit: number): Promise<CommentRow[]> {
-    const base = and(eq(videoComments.videoId, videoId), parentId ? eq(videoComments.parentId, parentId) : isNull(videoComments.parentId));
+    const base = and(
+      eq(videoComments.videoId, videoId),
+      parentId ? eq(videoComments.parentId, parentId) : isNull(videoComments.parentId),
+      isNull(videoComments.takenDownAt),
+    );
     if (parentId) {
       return this.db
         .select()
@@ -282,7 +320,7 @@ export class VideosRepo {
     const rows = await this.db
       .select({ id: videoComments.parentId, n: count() })
       .from(videoComments)
-      .where(inArray(videoComments.parentId, ids))
+      .where(and(inArray(videoComments.parentId, ids), isNull(videoComments.takenDownAt)))
       .groupBy(videoComments.parentId);
     return new Map(rows.map((r) => [r.id!, r.n]));
   }

@@ -377,14 +377,24 @@ export class VideosService {
     return { ownerId: c.authorId, video: v, text: c.text };
   }
 
-  /** Moderation: takes a video (with its files) or a comment (with its replies) down. */
+  /**
+   * Moderation: takes a video or a comment (with its replies) down. It is hidden, not deleted:
+   * every read path (feeds, lists, search, counts, files) treats it as gone, and `restore` brings
+   * it back when an appeal is overturned. Account deletion still erases it with the rest.
+   */
   async takeDown(kind: 'video' | 'comment', id: string): Promise<void> {
-    if (kind === 'comment') return this.repo.deleteComment(id);
-    const v = await this.repo.byId(id);
-    if (!v) return;
-    await this.repo.remove(v.id);
-    await this.deps.files.removeAll(`videos/${v.id}`);
+    if (kind === 'comment') return this.repo.takeDownComment(id);
+    if (!(await this.repo.byId(id))) return;
+    await this.repo.setTakenDown(id, new Date());
     this.emit({ kind: 'removed', videoId: id });
+  }
+
+  /** Moderation: brings back what `takeDown` hid (an overturned appeal). */
+  async restore(kind: 'video' | 'comment', id: string): Promise<void> {
+    if (kind === 'comment') return this.repo.restoreComment(id);
+    const v = await this.repo.setTakenDown(id, null);
+    // The feed's catalogue holds public videos only; any signal has search index it again.
+    if (v) this.emit({ kind: v.visibility === 'public' && v.status === 'ready' ? 'published' : 'removed', videoId: id });
   }
 
   /** Moderation: a released comment is stored as its author sent it (unless its video is gone). */

@@ -22,6 +22,11 @@ export const videos = pgTable(
     videoKey: text('video_key'),
     posterKey: text('poster_key'),
     productIds: jsonb('product_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    /**
+     * A moderator took it down: every read treats it as gone (its author too, who has the notice);
+     * the row and files stay so that an overturned appeal brings it back.
+     */
+    takenDownAt: timestamp('taken_down_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('videos_author_idx').on(t.authorId, t.id), index('videos_ready_idx').on(t.status, t.id)],
@@ -55,6 +60,8 @@ export const videoComments = pgTable(
     text: text('text').notNull(),
     /** Its author deleted their account: the text is emptied, the comment shows as removed. */
     removedAt: timestamp('removed_at', { withTimezone: true }),
+    /** A moderator took it (and its replies, with the same time) down: hidden everywhere, kept for an appeal. */
+    takenDownAt: timestamp('taken_down_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('video_comments_video_idx').on(t.videoId, t.parentId, t.id)],

@@ -21,6 +21,7 @@ export const moderationEn = {
   'report.surface.group_message': 'message',
   'report.surface.dm': 'message',
   'report.surface.room': 'room',
+  'report.surface.room_line': 'chat message',
   'report.surface.product': 'product',
   'report.surface.review': 'review',
   'report.surface.match': '连线 call',
@@ -98,4 +99,6 @@ export const moderationEn = {
   'inbox.moderation.ban': 'Your account is banned. You can appeal on your safety page.',
   'inbox.moderation.appeal_upheld': 'Your appeal was reviewed: the decision stands.',
   'inbox.moderation.appeal_overturned': 'Your appeal was accepted: the action was lifted.',
+  'inbox.moderation.appeal_overturned_unrestored':
+    'Your appeal was accepted: the action was lifted, but messages and ended rooms cannot be brought back.',
 };

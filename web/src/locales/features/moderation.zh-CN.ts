@@ -23,6 +23,7 @@ export const moderationZhCN: Record<keyof typeof moderationEn, string> = {
   'report.surface.group_message': '消息',
   'report.surface.dm': '消息',
   'report.surface.room': '房间',
+  'report.surface.room_line': '聊天消息',
   'report.surface.product': '商品',
   'report.surface.review': '评价',
   'report.surface.match': '连线通话',
@@ -99,4 +100,5 @@ export const moderationZhCN: Record<keyof typeof moderationEn, string> = {
   'inbox.moderation.ban': '你的账号已被封禁，可在“安全中心”申诉。',
   'inbox.moderation.appeal_upheld': '你的申诉已处理：维持原处理结果。',
   'inbox.moderation.appeal_overturned': '你的申诉已通过：处理已撤销。',
+  'inbox.moderation.appeal_overturned_unrestored': '你的申诉已通过：处理已撤销，但消息和已结束的直播间无法恢复。',
 };

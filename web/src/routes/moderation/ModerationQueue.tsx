@@ -301,6 +301,7 @@ function AppealCard({ appeal: a }: { appeal: AppealItem }) {
               className="btn btn-small"
               disabled={decide.isPending}
               onClick={() => decide.mutate({ params: { id: a.id }, body: { decision: 'overturned', note: '' } })}
+              data-testid="mod-appeal-overturn"
             >
               {t('mod.appeal.overturn')}
             </button>

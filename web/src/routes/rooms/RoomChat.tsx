@@ -1,6 +1,7 @@
 import { lazy, Suspense, useMemo, useState, type FormEvent } from 'react';
 import type { ProductCard as ProductCardData, UserSummary } from '@tremolo/protocol';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
+import { ReportSheet } from '../../components/ReportSheet.tsx';
 import { ProductCard } from '../../components/shop/index.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import type { ChatLine } from './useRoom.ts';
@@ -15,9 +16,11 @@ export function RoomSide({
   pinned,
   chat,
   people,
+  myId,
   onSend,
 }: {
   roomId: string;
+  myId: string;
   pinned: ProductCardData | null;
   chat: ChatLine[];
   people: Map<string, UserSummary>;
@@ -28,6 +31,9 @@ export function RoomSide({
   const [draft, setDraft] = useState('');
   const [sendError, setSendError] = useState<string | null>(null);
   const [buying, setBuying] = useState<string | null>(null);
+  // The line whose menu is open, and the line being reported (by seq).
+  const [menuFor, setMenuFor] = useState<number | null>(null);
+  const [reporting, setReporting] = useState<number | null>(null);
   const via = useMemo(() => ({ surface: 'room' as const, surfaceId: roomId }), [roomId]);
 
   const submit = (e: FormEvent) => {
@@ -59,13 +65,41 @@ export function RoomSide({
           {chat.length === 0 && <li className="muted small">{t('rooms.noChat')}</li>}
           {chat.map((c) => {
             const who = c.from ? people.get(c.from) : undefined;
+            const seq = c.seq;
+            // Someone else's stored line can be reported on its own (a pending one has no seq yet).
+            const reportable = seq !== null && c.from !== null && c.from !== myId;
             return (
-              <li key={c.key} data-testid="room-chat-line">
-                {c.fanLevel ? <FanBadge level={c.fanLevel} /> : null} <strong>{who?.displayName ?? '…'}</strong> {c.text}
+              <li key={c.key} className={styles.line} data-testid="room-chat-line">
+                <span className={styles.lineText}>
+                  {c.fanLevel ? <FanBadge level={c.fanLevel} /> : null} <strong>{who?.displayName ?? '…'}</strong> {c.text}
+                </span>
+                {reportable && (
+                  <button
+                    type="button"
+                    className={`btn btn-small btn-ghost ${styles.more}`}
+                    onClick={() => setMenuFor((s) => (s === seq ? null : seq))}
+                    aria-expanded={menuFor === seq}
+                    aria-label={t('chat.more')}
+                    data-testid="room-chat-more"
+                  >
+                    ⋯
+                  </button>
+                )}
+                {reportable && menuFor === seq && (
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => (setReporting(seq), setMenuFor(null))}
+                    data-testid="room-chat-report"
+                  >
+                    {t('report.action')}
+                  </button>
+                )}
               </li>
             );
           })}
         </ul>
+        {reporting !== null && <ReportSheet surface="room" targetId={roomId} seq={reporting} onClose={() => setReporting(null)} />}
         <form className={styles.chatForm} onSubmit={submit}>
           <input
             value={draft}

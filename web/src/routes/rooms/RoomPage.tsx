@@ -152,7 +152,7 @@ export function RoomPage() {
             </p>
           )}
         </div>
-        <RoomSide roomId={id} pinned={state.pinned} chat={r.chat} people={r.people} onSend={sendChat} />
+        <RoomSide roomId={id} pinned={state.pinned} chat={r.chat} people={r.people} myId={myId} onSend={sendChat} />
       </div>
     </section>
   );

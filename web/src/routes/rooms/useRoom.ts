@@ -21,7 +21,7 @@ export function useRoom(id: string) {
   const snapshot = useRoomSnapshot(id, myId);
   const { room, apply, refetch } = snapshot;
   const { people, meet, enter, learn } = useRoomPeople();
-  const { chat, fanLevels, addChat } = useRoomChat(learn);
+  const { chat, fanLevels, addChat, dropChat } = useRoomChat(learn);
   const [removed, setRemoved] = useState<Removal>(null);
   const [heartBursts, setHeartBursts] = useState(0);
   const joinedRef = useRef(false);
@@ -46,6 +46,7 @@ export function useRoom(id: string) {
     const onEvent = (ev: EventFrame) => {
       const b = ev.body;
       if (b.kind === 'chat') return addChat([ev]);
+      if (b.kind === 'message_deleted') return dropChat(b.seq);
       if (b.kind === 'member') {
         if (b.user?.id === myId && (b.event === 'removed' || b.event === 'banned')) setRemoved(b.event);
         return;
@@ -70,7 +71,7 @@ export function useRoom(id: string) {
     };
     const off = realtime.subscribe(channel, onEvent, onReady);
     return off;
-  }, [realtime, joined, channel, id, myId, apply, refetch, addChat, meet]);
+  }, [realtime, joined, channel, id, myId, apply, refetch, addChat, dropChat, meet]);
 
   const leave = useCallback(async () => {
     if (!joinedRef.current) return;

@@ -25,6 +25,7 @@ export function useRoomChat(learn: (ids: string[]) => void) {
       const lines: ChatLine[] = [];
       const levels: [string, number][] = [];
       for (const f of frames) {
+        // A removed line is stored as a tombstone, which the chat does not show.
         if (f.body.kind !== 'chat') continue;
         lines.push({
           key: `${f.seq ?? f.at}:${f.from ?? ''}`,
@@ -49,5 +50,8 @@ export function useRoomChat(learn: (ids: string[]) => void) {
     [learn],
   );
 
-  return { chat, fanLevels, addChat };
+  /** A line removed for everyone (a moderator's decision) leaves the chat. */
+  const dropChat = useCallback((seq: number) => setChat((c) => c.filter((l) => l.seq !== seq)), []);
+
+  return { chat, fanLevels, addChat, dropChat };
 }

@@ -52,6 +52,12 @@ export function useRoomCheer(id: string, heartBursts: number, chat: ChatLine[]) 
   // New chat lines fly over the stage (弹幕) for a few seconds.
   const seenChat = useRef(0);
   useEffect(() => {
+    // A line removed by a moderator stops flying at once.
+    const present = new Set(chat.map((c) => c.seq));
+    setDanmaku((d) => {
+      const kept = d.filter((x) => x.seq === null || present.has(x.seq));
+      return kept.length === d.length ? d : kept;
+    });
     const fresh = chat.filter((c) => c.seq === null || c.seq > seenChat.current);
     if (!fresh.length) return;
     const maxSeq = Math.max(...chat.map((c) => c.seq ?? 0));
