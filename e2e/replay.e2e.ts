@@ -112,10 +112,6 @@ describe('a live’s replay (回放) and its product moments', () => {
   test('the host goes live on camera, shows a product and ends the room; the recording becomes a replay', async () => {
     const room = (await call(hostApi, 'POST', '/api/v1/rooms', { title: '茉莉花茶 tasting' })) as { id: string };
     roomId = room.id;
-    // The host's microphone is off, so the broadcast's sound is the compositor's silence: with
-    // Chromium's fake microphone the recorded sound stops about a second into the recording (a
-    // compositor problem, seen in the segments), and a player stalls where the sound ends.
-    await call(hostApi, 'POST', `/api/v1/rooms/${roomId}/media`, { mic: false });
     const h = host.page;
     await h.goto(`/r/${roomId}`);
     await publishes(h, HOST);

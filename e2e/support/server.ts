@@ -89,6 +89,8 @@ export async function startServer(
       SEED_DEMO: opts.seedDemo ? 'true' : 'false',
       // The room tests are about WebRTC for everyone; the broadcast tests ask for the HLS audience.
       BROADCAST: opts.broadcast ? 'true' : 'false',
+      // With the broadcast, the whole audience watches it (no WebRTC seats) unless a test says otherwise.
+      BROADCAST_WEBRTC_SEATS: '0',
       LOG_LEVEL: 'warn',
       // Each test file signs several people up from one address.
       RATE_LIMIT_SIGNUP_PER_IP_PER_HOUR: '1000',

@@ -417,8 +417,12 @@ export const VARIABLES = {
   ROOM_CHAT_PER_10S: number(10, 'chat messages one person may send in one room per 10 s'),
   ROOM_HEART_POSTS_PER_10S: number(20, 'heart posts (each carrying a count) one person may send in one room per 10 s'),
   BROADCAST: boolean(
-    false,
-    'the audience of a live room watches one composed picture over HLS (a compositor job per live room, needs ffmpeg); the stage stays on WebRTC. Off by default until its picture no longer stalls after stage changes; `false`: everyone on WebRTC',
+    true,
+    'the audience of a live room beyond its WebRTC seats watches one composed picture over HLS (a compositor job per live room, records the replay); the stage stays on WebRTC. Without ffmpeg it is off. `false`: everyone on WebRTC, no replay',
+  ),
+  BROADCAST_WEBRTC_SEATS: number(
+    40,
+    'with the broadcast on, how many of a room’s audience (the first to enter) still get WebRTC while the SFU has room (`npm run bench:sfu` sizes it); `0`: the whole audience watches the broadcast',
   ),
   BROADCAST_SIZE: optionalText('width×height of the broadcast picture (3:4 like the app’s stage); tests use smaller', '`720x960`'),
   BROADCAST_FPS: positive(25, 'frames per second of the broadcast picture'),
@@ -547,7 +551,7 @@ export interface Config {
   /** Chat messages one person may send in one room per 10 seconds, and heart posts per 10 seconds. */
   rooms: { chatPer10s: number; heartPostsPer10s: number };
   /** The broadcast tier of live rooms: the compositor's picture and HLS segment length. */
-  broadcast: { enabled: boolean; width: number; height: number; fps: number; videoKbps: number; segmentSec: number };
+  broadcast: { enabled: boolean; width: number; height: number; fps: number; videoKbps: number; segmentSec: number; webrtcSeats: number };
   /** Web Push: the VAPID contact and whether plain-http endpoints (a local test push service) are accepted. */
   push: { contact: string; allowHttpEndpoints: boolean };
   /** Account rights: data archives (how often, how long kept), the deletion grace period and the sweep of both. */
@@ -646,6 +650,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       fps: e.BROADCAST_FPS,
       videoKbps: e.BROADCAST_VIDEO_KBPS,
       segmentSec: e.BROADCAST_SEGMENT_SEC,
+      webrtcSeats: Math.max(0, Math.floor(e.BROADCAST_WEBRTC_SEATS)),
     },
     push: { contact: e.PUSH_CONTACT, allowHttpEndpoints: e.PUSH_ALLOW_HTTP_ENDPOINTS },
     accountRights: {

@@ -63,8 +63,10 @@ const GENEROUS_LIMITS: Record<string, string> = {
   ...Object.fromEntries(Object.values(RATE_LIMITS).map((l) => [l.env, '100000'])),
   SHOP_UNPAID_UNITS_PER_BUYER: '100000',
   LOGIN_SLOWDOWN_AFTER_FAILS: '100000',
-  // The rooms tests are about the SFU with WebRTC for everyone; the broadcast tier's tests turn it on.
+  // The rooms tests are about the SFU with WebRTC for everyone; the broadcast tier's tests turn it on,
+  // and then the whole audience watches it unless a test gives out WebRTC seats.
   BROADCAST: 'false',
+  BROADCAST_WEBRTC_SEATS: '0',
 };
 
 /** `env` sets environment variables for this app only (e.g. one small limit under test). */

@@ -48,6 +48,7 @@ export async function startServerProcess(
       LOG_LEVEL: 'warn',
       // Room audiences stay on WebRTC unless a test asks for the broadcast tier (as the harness does).
       BROADCAST: 'false',
+      BROADCAST_WEBRTC_SEATS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -70,6 +70,8 @@ export function register(
   const changes = new RoomChanges({ ...base, projection });
   const broadcasting = p.config.broadcast.enabled && findMediaTools() !== null;
   const views = new RoomViews({ ...base, access, projection, broadcast: broadcasting });
+  // With the broadcast on, the first few of the audience still get WebRTC; the rest, the broadcast.
+  const seats = broadcasting ? p.config.broadcast.webrtcSeats : null;
   const media = new RoomMedia({ ...base, access, changes, broadcast: broadcasting });
   const broadcast = new RoomBroadcast({
     ...base,
@@ -89,7 +91,7 @@ export function register(
     lifecycle: new RoomLifecycle({ ...base, access, changes, media, counts, notices, views, broadcast, reservations }),
     reservations,
     moments: new RoomMomentsView({ ...base, access }),
-    membership: new RoomMembership({ ...base, access, changes, media, views }),
+    membership: new RoomMembership({ ...base, access, changes, media, views, seats }),
     stage: new RoomStage({ ...base, changes, media, notices, views }),
     pin: new RoomPin({ ...base, access, changes }),
     media,

@@ -71,8 +71,9 @@ export class RoomMedia {
     const m = await repo.member(id, userId);
     if (!m?.joined || m.bannedAt) throw forbidden('Enter the room first');
     if (room.status !== 'live') throw new AppError('invalid_state', 'The room is not live');
-    // The SFU's capacity is the stage's: the audience, whatever its size, is one compositor subscription.
-    if (this.deps.broadcast && !isOnStage(m.role)) throw new AppError('invalid_state', 'The audience watches the broadcast');
+    // The SFU's capacity is the stage's and the seats': the rest of the audience, whatever its size, is one compositor subscription.
+    if (this.deps.broadcast && !isOnStage(m.role) && !m.webrtcSeat)
+      throw new AppError('invalid_state', 'The audience watches the broadcast');
     const live = new Set((await repo.stage(id)).filter((s) => s.publishing).map((s) => s.userId));
     const ids = publisherIds ? [...new Set(publisherIds)] : [...live].filter((p) => p !== userId);
     const missing = ids.filter((p) => !live.has(p));

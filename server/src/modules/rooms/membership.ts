@@ -7,7 +7,14 @@ import type { RoomMedia } from './media.ts';
 import type { MemberPatch } from './repo.ts';
 import type { RoomViews } from './views.ts';
 
-type MembershipDeps = Pick<RoomsDeps, 'repo'> & { access: RoomAccess; changes: RoomChanges; media: RoomMedia; views: RoomViews };
+type MembershipDeps = Pick<RoomsDeps, 'repo'> & {
+  access: RoomAccess;
+  changes: RoomChanges;
+  media: RoomMedia;
+  views: RoomViews;
+  /** With the broadcast on: how many of the audience get WebRTC seats; null: everyone is on WebRTC. */
+  seats: number | null;
+};
 
 /** Entering and leaving a room. */
 export class RoomMembership {
@@ -22,6 +29,14 @@ export class RoomMembership {
       await access.assertMayEnter(userId, room, me);
       await repo.enter(id, userId);
     }
+    const seats = this.deps.seats;
+    if (seats !== null && seats > 0 && !me?.webrtcSeat && room.status === 'live') {
+      // The SFU's room is shared by the stage and these seats: first come, first seated, under the room's lock.
+      await this.deps.changes.mutate(id, async (r) => {
+        await r.claimSeat(id, userId, seats);
+        return { dirty: {} };
+      });
+    }
     return this.deps.views.get(userId, id);
   }
 
@@ -32,7 +47,8 @@ export class RoomMembership {
       const m = await repo.member(id, userId);
       if (!m?.joined) return { dirty: {} };
       const dirty: Dirty = {};
-      const patch: MemberPatch = { joined: false };
+      // Leaving frees a WebRTC seat for whoever enters next.
+      const patch: MemberPatch = { joined: false, webrtcSeat: false };
       if (m.role === 'guest' || m.role === 'cohost') {
         Object.assign(patch, offStage);
         dirty.stage = true;

@@ -172,6 +172,26 @@ export class RoomsRepo {
       });
   }
 
+  /**
+   * Gives this member a WebRTC seat if fewer than `seats` of the joined audience hold one. Runs
+   * under the room's row lock (`RoomChanges.mutate`), so two entries on two nodes cannot both take
+   * the last seat. True when the member holds a seat afterwards.
+   */
+  async claimSeat(roomId: string, userId: string, seats: number): Promise<boolean> {
+    const rows = await this.db
+      .update(roomMembers)
+      .set({ webrtcSeat: true })
+      .where(
+        and(
+          eq(roomMembers.roomId, roomId),
+          eq(roomMembers.userId, userId),
+          sql`(select count(*) from ${roomMembers} m where m.room_id = ${roomId} and m.joined and m.webrtc_seat and m.user_id <> ${userId}) < ${seats}`,
+        ),
+      )
+      .returning({ seat: roomMembers.webrtcSeat });
+    return rows.length > 0;
+  }
+
   /** A person invited on stage who has not entered yet gets a row without joining. */
   async invite(roomId: string, userId: string): Promise<void> {
     await this.db

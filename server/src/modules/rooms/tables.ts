@@ -76,6 +76,11 @@ export const roomMembers = pgTable(
     bannedAt: ts('banned_at'),
     /** First time they entered (null: invited, never came in). */
     firstJoinedAt: ts('first_joined_at'),
+    /**
+     * With the broadcast on: one of the room's WebRTC seats for the audience (the first
+     * `BROADCAST_WEBRTC_SEATS` to enter); the rest of the audience watches the broadcast.
+     */
+    webrtcSeat: boolean('webrtc_seat').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.roomId, t.userId] }),

@@ -24,7 +24,8 @@ export class RoomViews {
       ...info,
       state,
       me: projection.meOf(room, me, state),
-      media: { adapter: this.deps.sfu.name, iceServers: this.deps.iceServers, broadcast: this.deps.broadcast },
+      // A seated member of the audience stays on WebRTC; the stage always is.
+      media: { adapter: this.deps.sfu.name, iceServers: this.deps.iceServers, broadcast: this.deps.broadcast && !me?.webrtcSeat },
       serverTime: Date.now(),
     };
   }

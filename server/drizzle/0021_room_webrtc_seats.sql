@@ -1,0 +1,1 @@
+ALTER TABLE "room_members" ADD COLUMN "webrtc_seat" boolean DEFAULT false NOT NULL;
