@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { apiSignup, type ApiPerson } from './support/api.ts';
 import { launch, MOBILE, type Person } from './support/browser.ts';
 import { eventually } from './support/people.ts';
@@ -18,6 +18,19 @@ const view = screenshots('aftersales');
  * ships it back, the seller confirms receipt, and the buyer sees "refunded" on the timeline.
  * A second buyer, in Chinese, asks for a refund only and sees it refunded once accepted.
  */
+/** The request's first photo has loaded (it comes through the party-checked photo route). */
+async function photoShows(req: Locator): Promise<void> {
+  await eventually(async () =>
+    assert.ok(
+      await req
+        .locator('img')
+        .first()
+        .evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0),
+      'the photo shows',
+    ),
+  );
+}
+
 describe('a buyer returns one unit and is refunded', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -81,15 +94,7 @@ describe('a buyer returns one unit and is refunded', () => {
     assert.equal(await p.getByTestId('aftersales-sheet').count(), 0);
     assert.equal(await req.getAttribute('data-status'), 'requested');
     await req.locator('img').first().waitFor();
-    await eventually(async () =>
-      assert.ok(
-        await req
-          .locator('img')
-          .first()
-          .evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0),
-        'the photo shows',
-      ),
-    );
+    await photoShows(req);
     assert.deepEqual(ana.errors, []);
   });
 
@@ -101,15 +106,7 @@ describe('a buyer returns one unit and is refunded', () => {
     await req.getByTestId('aftersales-accept').evaluate((e) => e.scrollIntoView({ block: 'center' }));
     // The seller sees the buyer's photo (served only to the two of them and moderators), and
     // the whole-order refund waits for the request.
-    await eventually(async () =>
-      assert.ok(
-        await req
-          .locator('img')
-          .first()
-          .evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0),
-        'the photo shows',
-      ),
-    );
+    await photoShows(req);
     await s.getByTestId('order-refund-waits').waitFor();
     assert.equal(await s.getByTestId('order-refund').count(), 0);
     await view(s, 'en-seller-request');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { tileLayout } from '../server/src/modules/rooms/layout.ts';
 import { apiFollow, apiSignup, type ApiPerson } from './support/api.ts';
-import { CHROMIUM, CHROMIUM_ARGS, DESKTOP, MEDIA_ARGS, MOBILE, newPerson, type Person } from './support/browser.ts';
+import { DESKTOP, MOBILE, newPerson, type Person } from './support/browser.ts';
 import { eventually } from './support/people.ts';
-import { publishes, seesVideoOf } from './support/room.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import { BROADCAST_PICTURE, broadcastServerAndBrowser, publishes, seesVideoOf } from './support/room.ts';
+import type { RunningServer } from './support/server.ts';
 import { screenshots } from './support/shots.ts';
 
 /**
@@ -26,7 +26,7 @@ declare global {
   }
 }
 
-const PICTURE = { width: 360, height: 480 };
+const PICTURE = BROADCAST_PICTURE;
 const shot = screenshots('broadcast');
 
 interface Member {
@@ -118,18 +118,7 @@ describe('a live room’s audience watches the broadcast', () => {
   let roomUrl = '';
 
   before(async () => {
-    [server, browser] = await Promise.all([
-      startServer({
-        broadcast: true,
-        env: {
-          BROADCAST_SIZE: `${PICTURE.width}x${PICTURE.height}`,
-          BROADCAST_FPS: '15',
-          BROADCAST_VIDEO_KBPS: '500',
-          JOBS_POLL_MS: '500',
-        },
-      }),
-      chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] }),
-    ]);
+    [server, browser] = await broadcastServerAndBrowser(500);
     const make = async (handle: string, name: string, opts: { locale?: string; viewport?: { width: number; height: number } } = {}) => {
       const api = await apiSignup(server.url, handle, name);
       const person = await newPerson(browser, server.url, opts);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { apiSignup, type ApiPerson } from './support/api.ts';
-import { CHROMIUM, CHROMIUM_ARGS, DESKTOP, MEDIA_ARGS, MOBILE, type Person } from './support/browser.ts';
+import { DESKTOP, MOBILE, type Person } from './support/browser.ts';
 import { eventually, fillAddress } from './support/people.ts';
-import { apiCall, publishes, signedInAs } from './support/room.ts';
-import { startServer, type RunningServer } from './support/server.ts';
+import { apiCall, broadcastServerAndBrowser, publishes, signedInAs } from './support/room.ts';
+import type { RunningServer } from './support/server.ts';
 import { screenshots } from './support/shots.ts';
 
 /**
@@ -16,7 +16,6 @@ import { screenshots } from './support/shots.ts';
  * page links into the replay at that moment.
  */
 const shot = screenshots('replay');
-const PICTURE = { width: 360, height: 480 };
 const HOST = 'rp_hana';
 
 interface Replay {
@@ -76,18 +75,7 @@ describe('a live’s replay (回放) and its product moments', () => {
   const call = (who: ApiPerson, method: string, p: string, body?: unknown) => apiCall(server.url, who, method, p, body);
 
   before(async () => {
-    [server, browser] = await Promise.all([
-      startServer({
-        broadcast: true,
-        env: {
-          BROADCAST_SIZE: `${PICTURE.width}x${PICTURE.height}`,
-          BROADCAST_FPS: '15',
-          BROADCAST_VIDEO_KBPS: '400',
-          JOBS_POLL_MS: '500',
-        },
-      }),
-      chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] }),
-    ]);
+    [server, browser] = await broadcastServerAndBrowser(400);
     hostApi = await apiSignup(server.url, HOST, 'Hana 花');
     await call(hostApi, 'PUT', '/api/v1/shop', { name: 'Hana Tea', currency: 'CNY' });
     const p = (await call(hostApi, 'POST', '/api/v1/shop/products', {

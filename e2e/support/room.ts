@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { apiSignup, type ApiPerson } from './api.ts';
-import { newPerson, type Person } from './browser.ts';
+import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS, newPerson, type Person } from './browser.ts';
+import { startServer, type RunningServer } from './server.ts';
 import { eventually } from './people.ts';
 
 /** Audio and video bytes (and video frames) received so far, per publisher. */
@@ -140,4 +141,23 @@ export function cuttableSockets(): void {
 /** Audio and video bytes received per publisher on the page's receive connection. */
 export async function received(page: Page): Promise<Received> {
   return page.evaluate(async () => (window.__room?.subscriber ? window.__room.subscriber.stats() : {}));
+}
+
+/** The picture the broadcast stories compose: small, so a 2-core machine encodes it in real time. */
+export const BROADCAST_PICTURE = { width: 360, height: 480 };
+
+/** A server with the broadcast on (the whole audience on it) and a Chromium with fake media, started together. */
+export function broadcastServerAndBrowser(videoKbps: number): Promise<[RunningServer, Browser]> {
+  return Promise.all([
+    startServer({
+      broadcast: true,
+      env: {
+        BROADCAST_SIZE: `${BROADCAST_PICTURE.width}x${BROADCAST_PICTURE.height}`,
+        BROADCAST_FPS: '15',
+        BROADCAST_VIDEO_KBPS: String(videoKbps),
+        JOBS_POLL_MS: '500',
+      },
+    }),
+    chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...MEDIA_ARGS] }),
+  ]);
 }
