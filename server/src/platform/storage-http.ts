@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './errors.ts';
-import type { ReadableFiles } from './storage.ts';
+import type { PrivateFiles, ReadableFiles } from './storage.ts';
 
 /**
  * The byte range a `Range` header asks of a file of `size` bytes: one range (`a-b`, `a-`, `-n`)
@@ -69,4 +69,21 @@ export async function sendStoredFile(
     reply.code(200).header('content-length', file.size);
   }
   return reply.send(stream);
+}
+
+/**
+ * Answers with a private file the caller has already allowed this viewer to have: with object
+ * storage and signed URLs, a redirect to a short-lived link (the redirect itself must never be
+ * kept — it is the check's outcome for this person); otherwise the bytes, as `sendStoredFile`.
+ */
+export async function sendPrivateFile(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  files: PrivateFiles,
+  key: string,
+  opts: { cacheControl: string; what: string },
+): Promise<FastifyReply> {
+  const signed = await files.signedUrl(key);
+  if (signed) return reply.code(302).header('location', signed).header('cache-control', 'private, no-store').send();
+  return sendStoredFile(req, reply, files, key, opts);
 }

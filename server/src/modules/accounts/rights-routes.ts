@@ -1,7 +1,7 @@
 import { api } from '@tremolo/protocol';
 import type { Router } from '../../platform/http/route.ts';
 import { SESSION_COOKIE } from '../../platform/auth/session.ts';
-import { sendStoredFile } from '../../platform/storage-http.ts';
+import { sendPrivateFile } from '../../platform/storage-http.ts';
 import type { PrivateFiles } from '../../platform/storage.ts';
 import type { AccountRights } from './rights.ts';
 
@@ -13,12 +13,8 @@ export function registerRightsRoutes(router: Router, rights: AccountRights, opts
   router.implement(r.requestExport, async ({ user }) => rights.requestExport(user.id));
   router.implement(r.downloadExport, async ({ user, params, req, reply }) => {
     const key = await rights.archiveKey(user.id, params.id);
-    // With object storage and signed URLs the bytes come from the bucket by a short-lived link,
-    // issued only after the owner check; the redirect itself must not be kept.
-    const signed = await opts.files.signedUrl(key);
-    if (signed) return reply.code(302).header('location', signed).header('cache-control', 'private, no-store').send();
     reply.header('content-disposition', `attachment; filename="tremolo-data-${params.id}.zip"`);
-    return sendStoredFile(req, reply, opts.files, key, { cacheControl: 'private, no-store', what: 'Archive' });
+    return sendPrivateFile(req, reply, opts.files, key, { cacheControl: 'private, no-store', what: 'Archive' });
   });
   router.implement(r.deletion, async ({ user }) => rights.deletion(user.id));
   router.implement(r.requestDeletion, async ({ user, body, reply }) => {

@@ -30,7 +30,8 @@ export class RoomMembership {
       await repo.enter(id, userId);
     }
     const seats = this.deps.seats;
-    if (seats !== null && seats > 0 && !me?.webrtcSeat && room.status === 'live') {
+    // Once the seats are taken a crowd's arrivals only count them, without queueing on the room's lock.
+    if (seats !== null && seats > 0 && !me?.webrtcSeat && room.status === 'live' && (await repo.seatsTaken(id)) < seats) {
       // The SFU's room is shared by the stage and these seats: first come, first seated, under the room's lock.
       await this.deps.changes.mutate(id, async (r) => {
         await r.claimSeat(id, userId, seats);

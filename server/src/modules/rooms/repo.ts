@@ -172,6 +172,15 @@ export class RoomsRepo {
       });
   }
 
+  /** How many joined members hold a WebRTC seat. */
+  async seatsTaken(roomId: string): Promise<number> {
+    const [r] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(roomMembers)
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.joined, true), eq(roomMembers.webrtcSeat, true)));
+    return r?.n ?? 0;
+  }
+
   /**
    * Gives this member a WebRTC seat if fewer than `seats` of the joined audience hold one. Runs
    * under the room's row lock (`RoomChanges.mutate`), so two entries on two nodes cannot both take

@@ -4,7 +4,7 @@ import { UploadVideoFields, api } from '@tremolo/protocol';
 import { validationError, type Router } from '../../platform/http/route.ts';
 import { readUpload } from '../../platform/http/upload.ts';
 import type { PrivateFiles } from '../../platform/storage.ts';
-import { sendStoredFile } from '../../platform/storage-http.ts';
+import { sendPrivateFile } from '../../platform/storage-http.ts';
 import type { VideosService } from './service.ts';
 
 interface VideoRouteOptions {
@@ -31,12 +31,8 @@ export function registerVideoRoutes(router: Router, videos: VideosService, opts:
   for (const which of ['stream', 'poster'] as const) {
     router.implement(v[which], async ({ user, params, req, reply }) => {
       const key = await videos.fileKey(user?.id ?? null, params.id, which === 'stream' ? 'video' : 'poster');
-      // With object storage and signed URLs the bytes come from the bucket, after the same check;
-      // the redirect itself must not be reused once the URL has expired.
-      const signed = await opts.files.signedUrl(key);
-      if (signed) return reply.code(302).header('location', signed).header('cache-control', 'private, no-store').send();
       // Friends-only and private files must not be kept by shared caches.
-      return sendStoredFile(req, reply, opts.files, key, { cacheControl: 'private, max-age=3600', what: 'Video file' });
+      return sendPrivateFile(req, reply, opts.files, key, { cacheControl: 'private, max-age=3600', what: 'Video file' });
     });
   }
 

@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers';
 import { api, pathOf, type AftersalesRequest } from '@tremolo/protocol';
 import type { PrivateFiles, PublicFiles, ReadableFiles } from '../../../platform/storage.ts';
 import type { ImageRef } from '../tables.ts';
@@ -22,6 +23,11 @@ export function isLegacy(photo: ImageRef): boolean {
   return photo.key.startsWith(LEGACY_PREFIX) || photo.thumbKey.startsWith(LEGACY_PREFIX);
 }
 
+/** Where a photo goes in its buyer's data archive (and what the archive's JSON calls it). */
+export function archiveName(requestId: string, photoId: string): string {
+  return `aftersales/${requestId}/${photoId}.webp`;
+}
+
 /** The photo as the API shows it: URLs of the checked route, never of the storage. */
 export function photoDto(requestId: string, p: ImageRef): AftersalesRequest['photos'][number] {
   const url = pathOf(api.aftersales.photo, { id: requestId, photoId: p.id });
@@ -34,16 +40,20 @@ export class PhotoStore {
     readonly files: PrivateFiles,
   ) {}
 
-  /** The area a stored photo is read from (a legacy one is still public until moved). */
-  areaOf(key: string): ReadableFiles {
-    return key.startsWith(LEGACY_PREFIX) ? this.publicFiles : this.files;
+  /** The public area, for a first-release photo not moved yet; null for a private one. */
+  legacyAreaOf(key: string): ReadableFiles | null {
+    return key.startsWith(LEGACY_PREFIX) ? this.publicFiles : null;
   }
 
+  /** The area a stored photo is read from. */
+  areaOf(key: string): ReadableFiles {
+    return this.legacyAreaOf(key) ?? this.files;
+  }
+
+  /** Removes a photo just stored (always in the private area). */
   async remove(photo: ImageRef): Promise<void> {
-    for (const key of [photo.key, photo.thumbKey]) {
-      if (key.startsWith(LEGACY_PREFIX)) await this.publicFiles.remove(key);
-      else await this.files.remove(key);
-    }
+    await this.files.remove(photo.key);
+    await this.files.remove(photo.thumbKey);
   }
 
   /**
@@ -65,7 +75,7 @@ export class PhotoStore {
       ] as const) {
         // A legacy file already gone (a half-finished earlier move removed it) leaves the new copy as the truth.
         if (!(await this.publicFiles.stat(from))) continue;
-        await this.files.put(to, await readAll(this.publicFiles, from));
+        await this.files.put(to, await buffer(await this.publicFiles.read(from)));
       }
       out.push({ ...p, key: keys.main, thumbKey: keys.thumb });
     }
@@ -78,10 +88,4 @@ export class PhotoStore {
       await this.publicFiles.remove(p.thumbKey);
     }
   }
-}
-
-async function readAll(files: ReadableFiles, key: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await files.read(key)) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
 }

@@ -114,7 +114,6 @@ export class AftersalesRepo {
       .where(eq(orders.id, orderId));
   }
 
-  /** A buyer's requests for their data archive. */
   /** Requests whose photos still name the public area of the first release. */
   async withLegacyPhotos(limit: number): Promise<AftersalesRow[]> {
     return this.db
@@ -134,6 +133,7 @@ export class AftersalesRepo {
     return rows.length > 0;
   }
 
+  /** A buyer's requests for their data archive. */
   async byBuyer(buyerId: string): Promise<AftersalesRow[]> {
     return this.db.select().from(aftersalesRequests).where(eq(aftersalesRequests.buyerId, buyerId)).orderBy(asc(aftersalesRequests.id));
   }

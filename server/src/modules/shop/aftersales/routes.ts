@@ -1,7 +1,7 @@
 import { api } from '@tremolo/protocol';
 import type { Router } from '../../../platform/http/route.ts';
 import { readUpload } from '../../../platform/http/upload.ts';
-import { sendStoredFile } from '../../../platform/storage-http.ts';
+import { sendPrivateFile, sendStoredFile } from '../../../platform/storage-http.ts';
 import type { Aftersales } from './service.ts';
 
 /** The after-sales API, as declared in `api.aftersales`. Handlers only translate; rules live in `Aftersales`. */
@@ -13,12 +13,12 @@ export function registerAftersalesRoutes(router: Router, aftersales: Aftersales)
     return aftersales.addPhoto(user.id, params.id, file);
   });
   router.implement(a.photo, async ({ user, params, query, req, reply }) => {
-    const { files, key, signable } = await aftersales.photoFile(user.id, params.id, params.photoId, query.size ?? 'full');
-    const signed = signable ? await aftersales.signedPhotoUrl(key) : null;
-    // A signed link is the check's outcome for this person only: the redirect must not be kept.
-    if (signed) return reply.code(302).header('location', signed).header('cache-control', 'private, no-store').send();
+    const { key, legacy } = await aftersales.photoFile(user.id, params.id, params.photoId, query.size ?? 'full');
     // A photo never changes under its id; `private` keeps it out of shared caches.
-    return sendStoredFile(req, reply, files, key, { cacheControl: 'private, max-age=86400', what: 'Photo' });
+    const opts = { cacheControl: 'private, max-age=86400', what: 'Photo' };
+    // Until the sweeper has moved it, a first-release photo is read from the public area.
+    if (legacy) return sendStoredFile(req, reply, legacy, key, opts);
+    return sendPrivateFile(req, reply, aftersales.photoFiles, key, opts);
   });
   router.implement(a.get, async ({ user, params }) => aftersales.get(user.id, params.id));
   router.implement(a.ofOrder, async ({ user, params }) => ({ items: await aftersales.ofOrder(user.id, params.id) }));

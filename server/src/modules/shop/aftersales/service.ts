@@ -10,14 +10,14 @@ import { AppError, notFound } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../../../platform/db/client.ts';
 import { intakeImage, type ImageIntakeSpec } from '../../../platform/image-intake.ts';
-import type { ReadableFiles } from '../../../platform/storage.ts';
+import type { PrivateFiles, ReadableFiles } from '../../../platform/storage.ts';
 import type { ArchiveWriter } from '../../accounts/archive.ts';
 import { groupBy } from '../catalog.ts';
 import type { ShopContext } from '../context.ts';
 import type { Orders } from '../orders.ts';
 import { ShopRepo, type OrderRow } from '../repo.ts';
 import { linePaid, unitsRefund } from './money.ts';
-import { photoDto, photoKeys, PhotoStore, isLegacy } from './photos.ts';
+import { archiveName, photoDto, photoKeys, PhotoStore } from './photos.ts';
 import { AftersalesRepo, type AftersalesRow } from './repo.ts';
 import { ACTIVE_STATUSES } from './tables.ts';
 
@@ -267,17 +267,17 @@ export class Aftersales {
     id: string,
     photoId: string,
     size: 'full' | 'thumb',
-  ): Promise<{ files: ReadableFiles; key: string; signable: boolean }> {
+  ): Promise<{ key: string; legacy: ReadableFiles | null }> {
     const r = await this.seen(userId, id);
     const p = r.photos.find((x) => x.id === photoId);
     if (!p) throw notFound('Photo');
     const key = size === 'thumb' ? p.thumbKey : p.key;
-    return { files: this.photos.areaOf(key), key, signable: !isLegacy(p) };
+    return { key, legacy: this.photos.legacyAreaOf(key) };
   }
 
-  /** Signs a private photo's URL when the store can (object storage with signed URLs). */
-  signedPhotoUrl(key: string): Promise<string | null> {
-    return this.photos.files.signedUrl(key);
+  /** Where photos are kept (the photo route answers from here once the party check passed). */
+  get photoFiles(): PrivateFiles {
+    return this.photos.files;
   }
 
   /** The sweeper's pass: photos the first release left in the public area move to the private one. */
@@ -319,7 +319,7 @@ export class Aftersales {
       text: r.body,
       status: r.status,
       refundAmount: r.refundAmount,
-      photos: r.photos.map((p) => `aftersales/${r.id}/${p.id}.webp`),
+      photos: r.photos.map((p) => archiveName(r.id, p.id)),
       createdAt: r.createdAt.toISOString(),
     }));
   }
@@ -329,7 +329,7 @@ export class Aftersales {
     for (const r of await this.repo.byBuyer(buyerId)) {
       for (const p of r.photos) {
         const files = this.photos.areaOf(p.key);
-        if (await files.stat(p.key)) await archive.file(`aftersales/${r.id}/${p.id}.webp`, () => files.read(p.key));
+        if (await files.stat(p.key)) await archive.file(archiveName(r.id, p.id), () => files.read(p.key));
       }
     }
   }
