@@ -19,7 +19,7 @@ export function photoKeys(requestId: string, photoId: string): { main: string; t
   return { main: `${PRIVATE_PREFIX}/${requestId}/${photoId}.webp`, thumb: `${PRIVATE_PREFIX}/${requestId}/${photoId}-thumb.webp` };
 }
 
-export function isLegacy(photo: ImageRef): boolean {
+function isLegacy(photo: ImageRef): boolean {
   return photo.key.startsWith(LEGACY_PREFIX) || photo.thumbKey.startsWith(LEGACY_PREFIX);
 }
 
