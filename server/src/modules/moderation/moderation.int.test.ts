@@ -285,6 +285,18 @@ describe('an overturned removal brings the content back', () => {
     assert.equal((await t.app.services.videos.publicById(v.id))?.id, v.id, 'in the feed catalogue again');
   });
 
+  test('a video taken down can still be deleted by its author, and then nothing comes back', async () => {
+    const author = await user('mo_rd');
+    const fan = await user('mo_rdf');
+    const v = await upload(author, 'i would rather delete it');
+    const reportId = await removed(fan, { surface: 'video', targetId: v.id, reason: 'spam' });
+    assertRefused(await fan.invoke(api.videos.remove, { params: { id: v.id } }), 403, 'forbidden');
+    assert.equal((await author.invoke(api.videos.remove, { params: { id: v.id } })).status, 200);
+    assertRefused(await author.invoke(api.videos.remove, { params: { id: v.id } }), 404, 'not_found');
+    assert.equal(await appealOverturned(author, reportId), 'appeal_overturned');
+    assertRefused(await fan.invoke(api.videos.get, { params: { id: v.id } }), 404, 'not_found');
+  });
+
   test('a comment with its reply: out of the thread and the count, back after the appeal', async () => {
     const author = await user('mo_rc');
     const fan = await user('mo_rcf');

@@ -23,6 +23,12 @@ export class VideosRepo {
     return r;
   }
 
+  /** A video even if a moderator took it down: only for its author's own deletion. */
+  async byIdWithHidden(id: string): Promise<VideoRow | undefined> {
+    const [r] = await this.db.select().from(videos).where(eq(videos.id, id));
+    return r;
+  }
+
   async byIds(ids: string[]): Promise<VideoRow[]> {
     if (ids.length === 0) return [];
     return this.db

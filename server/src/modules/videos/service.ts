@@ -353,8 +353,11 @@ export class VideosService {
     };
   }
 
+  /** The author deletes a video; one a moderator took down too (it is theirs to delete, appeal or not). */
   async remove(authorId: string, id: string): Promise<void> {
-    const v = await this.own(authorId, id);
+    const v = await this.repo.byIdWithHidden(id);
+    if (!v) throw notFound('Video');
+    if (v.authorId !== authorId) throw new AppError('forbidden', 'Only the author can change this video');
     await this.repo.remove(v.id);
     await this.deps.files.removeAll(`videos/${v.id}`);
     this.emit({ kind: 'removed', videoId: id });
