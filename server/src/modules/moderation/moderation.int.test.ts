@@ -435,6 +435,14 @@ describe('a deleted account', () => {
     assert.equal(await onStage(), true);
     const own = await gone.invoke(api.rooms.create, { body: { title: 'My own room' } });
     assert.equal(own.status, 201);
+    // Another of the owner's rooms: an invitation never answered; and a scheduled one, reserved.
+    const other = (await owner.invoke(api.rooms.create, { body: { title: 'Late show' } })).body;
+    assert.equal((await owner.invoke(api.rooms.invite, { params: { id: other.id }, body: { userId: gone.id } })).status, 200);
+    const invitedTo = async () => (await owner.invoke(api.rooms.state, { params: { id: other.id } })).body.invites.map((u) => u.id);
+    assert.deepEqual(await invitedTo(), [gone.id]);
+    const later = new Date(Date.now() + 86_400_000).toISOString();
+    const scheduled = (await owner.invoke(api.rooms.create, { body: { title: 'Tomorrow', scheduledAt: later } })).body;
+    assert.deepEqual((await gone.invoke(api.rooms.reserve, { params: { id: scheduled.id } })).body, { count: 1, mine: true });
     const gs = await joined(owner, g.channel);
     const rs = await joined(owner, room.body.channel);
 
@@ -446,6 +454,8 @@ describe('a deleted account', () => {
     const members = (await owner.invoke(api.groups.members, { params: { id: g.id }, query: {} })).body.items;
     assert.ok(!members.some((m) => m.user.id === gone.id), 'not a member any more');
     assert.equal((await owner.invoke(api.rooms.get, { params: { id: own.body.id } })).body.status, 'ended');
+    assert.deepEqual(await invitedTo(), [], 'the invitation is gone from the host’s list');
+    assert.deepEqual((await owner.invoke(api.rooms.reservation, { params: { id: scheduled.id } })).body, { count: 0, mine: false });
     // Erasure runs again after a retried job: nothing left to do, nothing fails.
     await t.app.services.accounts.rights.deleteNow(gone.id, new Date(Date.now() + 400 * 86_400_000));
     gs.close();

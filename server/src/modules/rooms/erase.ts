@@ -7,11 +7,13 @@ import type { Rooms } from './parts.ts';
  * Rooms' share of a deleted account: the rooms they host end (as if they ended them), and they
  * leave every other room they are in, stage and hands included, which everyone in it sees live
  * (the stage and hands events of an ordinary leave). Their sockets close first, so they stop
- * counting as present. Idempotent: a second run finds nothing open and nothing joined.
+ * counting as present. Invitations to a stage they never answered go (the host's list updates
+ * live), and so do their reservations, so counts and start notifications leave them out.
+ * Idempotent: a second run finds nothing open, nothing joined, invited or reserved.
  */
 export function roomsAccountPart(
   deps: Pick<RoomsDeps, 'repo' | 'realtime'>,
-  rooms: Pick<Rooms, 'lifecycle' | 'membership'>,
+  rooms: Pick<Rooms, 'lifecycle' | 'membership' | 'stage'>,
 ): AccountDataPart {
   return {
     name: 'rooms',
@@ -27,6 +29,8 @@ export function roomsAccountPart(
           });
       }
       for (const id of await deps.repo.openRoomsJoinedBy(userId)) await rooms.membership.leave(userId, id);
+      for (const id of await deps.repo.openRoomsInviting(userId)) await rooms.stage.dropInvite(userId, id);
+      await deps.repo.unreserveAll(userId);
     },
   };
 }

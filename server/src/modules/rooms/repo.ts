@@ -79,6 +79,11 @@ export class RoomsRepo {
     await this.db.delete(roomReservations).where(and(eq(roomReservations.roomId, roomId), eq(roomReservations.userId, userId)));
   }
 
+  /** Drops every reservation the person made (a deleted account's). */
+  async unreserveAll(userId: string): Promise<void> {
+    await this.db.delete(roomReservations).where(eq(roomReservations.userId, userId));
+  }
+
   async reservationCount(roomId: string): Promise<number> {
     const [r] = await this.db.select({ n: sql<number>`count(*)::int` }).from(roomReservations).where(eq(roomReservations.roomId, roomId));
     return r?.n ?? 0;
@@ -150,6 +155,16 @@ export class RoomsRepo {
       .from(roomMembers)
       .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
       .where(and(eq(roomMembers.userId, userId), eq(roomMembers.joined, true), ne(rooms.status, 'ended')));
+    return rows.map((r) => r.id);
+  }
+
+  /** Rooms not ended whose stage invitation the person has not answered. */
+  async openRoomsInviting(userId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: rooms.id })
+      .from(roomMembers)
+      .innerJoin(rooms, eq(rooms.id, roomMembers.roomId))
+      .where(and(eq(roomMembers.userId, userId), isNotNull(roomMembers.invitedAt), ne(rooms.status, 'ended')));
     return rows.map((r) => r.id);
   }
 

@@ -90,6 +90,15 @@ export class RoomStage {
     return this.deps.views.get(userId, id);
   }
 
+  /** Their unanswered invitation goes, as if they declined it (a deleted account's). */
+  async dropInvite(userId: string, id: string): Promise<void> {
+    await this.deps.changes.mutate(id, async (repo) => {
+      if (!(await repo.member(id, userId))?.invitedAt) return { dirty: {} };
+      await repo.updateMember(id, userId, { invitedAt: null });
+      return { dirty: { stage: true } };
+    });
+  }
+
   async leaveStage(userId: string, id: string): Promise<void> {
     let stop = false;
     await this.deps.changes.mutate(id, async (repo) => {
