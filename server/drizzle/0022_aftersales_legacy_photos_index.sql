@@ -1,0 +1,1 @@
+CREATE INDEX "shop_aftersales_legacy_photos_idx" ON "shop_aftersales" USING btree ((jsonb_path_exists("photos", '$[*] ? (@.key starts with "aftersales/")')));
