@@ -1,3 +1,4 @@
+import { decodeTimeKey, encodeTimeKey } from '../../platform/keyset.ts';
 import type { Limits } from '../../platform/auth/limits.ts';
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -411,8 +412,8 @@ export class GroupsService {
     const me = await this.repo.member(id, viewerId);
     if (!me || me.status !== 'member') throw forbidden('Join the group to see its members');
     if (status === 'pending' && !ADMIN_ROLES.has(me.role)) throw forbidden('Only admins see join requests');
-    const decoded = cursor ? decodeCursor(cursor) : null;
-    const rows = await this.repo.members(id, status, decoded, limit);
+    const key = cursor ? decodeTimeKey(cursor) : null;
+    const rows = await this.repo.members(id, status, key && { joinedAt: key.at, userId: key.id }, limit);
     const page = rows.slice(0, limit);
     const [users, levels] = await Promise.all([
       this.deps.accounts.summaries(page.map((r) => r.userId)),
@@ -437,7 +438,7 @@ export class GroupsService {
             ]
           : [];
       }),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.joinedAt, last.userId) : null,
+      nextCursor: rows.length > limit && last ? encodeTimeKey(last.joinedAt, last.userId) : null,
     };
   }
 
@@ -609,14 +610,4 @@ export class GroupsService {
     const g = await this.repo.group(groupId);
     return g ? this.deps.fans.level(g.ownerId, userId) : 0;
   }
-}
-
-function encodeCursor(joinedAt: Date, userId: string): string {
-  return `${joinedAt.getTime()}_${userId}`;
-}
-
-function decodeCursor(c: string): { joinedAt: Date; userId: string } {
-  const m = /^(\d{1,16})_([0-9a-f-]{36})$/.exec(c);
-  if (!m) throw new AppError('validation_failed', 'Invalid cursor');
-  return { joinedAt: new Date(Number(m[1])), userId: m[2]! };
 }

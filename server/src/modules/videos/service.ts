@@ -1,3 +1,4 @@
+import { decodeTimeKey, encodeTimeKey } from '../../platform/keyset.ts';
 import type { Limits } from '../../platform/auth/limits.ts';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -340,8 +341,8 @@ export class VideosService {
     const owner = await this.deps.accounts.byHandle(handle);
     if (viewerId && viewerId !== owner.id && (await this.deps.graph.isBlockedEitherWay(viewerId, owner.id))) throw notFound('Person');
     await this.deps.accounts.rights.assertLikesVisible(viewerId, owner);
-    const [at, videoId] = cursor?.split('_') ?? [];
-    const after = at && videoId && !Number.isNaN(Date.parse(at)) && /^[0-9a-f-]{36}$/.test(videoId) ? { at: new Date(at), videoId } : null;
+    const key = cursor ? decodeTimeKey(cursor) : null;
+    const after = key ? { at: key.at, videoId: key.id } : null;
     const rows = await this.repo.likedBy(owner.id, after, limit + 1);
     const page = rows.slice(0, limit);
     const visible: VideoRow[] = [];
@@ -349,7 +350,7 @@ export class VideosService {
     const last = page[page.length - 1];
     return {
       items: await this.hydrate(viewerId, visible),
-      nextCursor: rows.length > limit && last ? `${last.at.toISOString()}_${last.video.id}` : null,
+      nextCursor: rows.length > limit && last ? encodeTimeKey(last.at, last.video.id) : null,
     };
   }
 

@@ -1,3 +1,4 @@
+import { decodeTimeKey, encodeTimeKey } from '../../../platform/keyset.ts';
 import {
   MAX_AFTERSALES_PHOTOS,
   type AftersalesEventKind,
@@ -224,12 +225,12 @@ export class Aftersales {
     q: { cursor?: string | undefined; limit: number },
   ): Promise<{ items: AftersalesRequest[]; nextCursor: string | null }> {
     await this.mods().assertModerator(userId);
-    const rows = await this.repo.escalated(q.limit + 1, q.cursor ? parseCursor(q.cursor) : undefined);
+    const rows = await this.repo.escalated(q.limit + 1, q.cursor ? decodeTimeKey(q.cursor) : undefined);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
       items: await this.dtos(page),
-      nextCursor: rows.length > q.limit && last ? `${last.updatedAt.toISOString()}_${last.id}` : null,
+      nextCursor: rows.length > q.limit && last ? encodeTimeKey(last.updatedAt, last.id) : null,
     };
   }
 
@@ -537,14 +538,6 @@ export class Aftersales {
       ];
     });
   }
-}
-
-/** `<ISO time>_<id>` of the escalated queue's last row; anything else is a bad request. */
-function parseCursor(c: string): { at: Date; id: string } {
-  const [at = '', id = ''] = c.split('_');
-  const when = new Date(at);
-  if (Number.isNaN(when.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('bad_request', 'Invalid cursor');
-  return { at: when, id };
 }
 
 function isActive(s: AftersalesStatus): boolean {
