@@ -376,7 +376,6 @@ async function installStatic(http: FastifyInstance, config: Config, stores: Stor
       },
       allowedPath: (p) => !p.endsWith('.map'),
     });
-    http.get('/', (_req, reply) => reply.type('text/html').sendFile('index.html', config.webDistDir));
   }
   http.setNotFoundHandler((req, reply) => {
     const url = req.url.split('?')[0] ?? '/';

@@ -1,19 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from '@tremolo/protocol';
-import { EARLY_SLOT, earlyLang, earlyRequestUrls, firstPoster } from '../early.ts';
+import { FOR_YOU_FIRST_PAGE, LANDING_DATA_ID, LANDING_STREAMED_META, landingPoster, landingRequests } from '@tremolo/protocol/landing';
+import { EARLY_DATA_ID, EARLY_SLOT, EARLY_STREAMED_META, earlyLang, earlyRequestUrls, firstPoster } from '../early.ts';
 import { urlOf } from './client.ts';
 import { EARLY_KEY, FOR_YOU_PAGE } from './early-url.ts';
 import { pickLang } from './i18n.tsx';
 
+test('early.ts’s copy of the landing list is the one the server answers in the HTML', () => {
+  assert.equal(EARLY_DATA_ID, LANDING_DATA_ID);
+  assert.equal(EARLY_STREAMED_META, LANDING_STREAMED_META);
+  assert.equal(FOR_YOU_PAGE, FOR_YOU_FIRST_PAGE);
+  for (const p of ['/', '/v/01a2372b-e2a6-7ee9-ab7d-9585b1e28d5e', '/v/x/', '/v', '/me', '/u/a', '/login'])
+    assert.deepEqual(earlyRequestUrls(p), landingRequests(p), p);
+  const video = (posterUrl: string | null) => ({ type: 'video', video: { posterUrl } });
+  for (const body of [{ items: [video('/a.jpg')] }, { items: [video(null)] }, { items: [] }, { posterUrl: '/b.jpg' }, null, { error: {} }])
+    assert.equal(firstPoster(body), landingPoster(body), JSON.stringify(body));
+});
+
 test('index.html’s early request is the very URL the landing screen then asks for', () => {
   assert.equal(EARLY_SLOT, EARLY_KEY);
   const session = urlOf(api.accounts.session);
-  assert.deepEqual(earlyRequestUrls('/'), [session, urlOf(api.feeds.forYou, { query: { limit: FOR_YOU_PAGE } })]);
+  assert.deepEqual(landingRequests('/'), [session, urlOf(api.feeds.forYou, { query: { limit: FOR_YOU_PAGE } })]);
   const id = '01a2372b-e2a6-7ee9-ab7d-9585b1e28d5e';
-  assert.deepEqual(earlyRequestUrls(`/v/${id}`), [session, urlOf(api.videos.get, { params: { id } })]);
-  assert.deepEqual(earlyRequestUrls(`/v/${id}/`), [session, urlOf(api.videos.get, { params: { id } })]);
-  for (const other of ['/me', '/v', '/v/a/b', '/u/someone', '/login']) assert.deepEqual(earlyRequestUrls(other), [session], other);
+  assert.deepEqual(landingRequests(`/v/${id}`), [session, urlOf(api.videos.get, { params: { id } })]);
+  assert.deepEqual(landingRequests(`/v/${id}/`), [session, urlOf(api.videos.get, { params: { id } })]);
+  for (const other of ['/me', '/v', '/v/a/b', '/u/someone', '/login']) assert.deepEqual(landingRequests(other), [session], other);
 });
 
 test('early.ts fetches the strings of the language the app then picks', () => {
@@ -25,14 +37,17 @@ test('early.ts fetches the strings of the language the app then picks', () => {
   assert.equal(pickLang('en', ['zh-CN']), 'en');
 });
 
-test('early.ts preloads the first For You slide’s poster only when that slide is a video with one', () => {
+test('the first poster is For You’s first slide when it is a video with one, or the shared video’s', () => {
   const video = (posterUrl: string | null) => ({ type: 'video', video: { posterUrl } });
-  assert.equal(firstPoster({ items: [video('/media/p.jpg'), video('/media/q.jpg')] }), '/media/p.jpg');
-  assert.equal(firstPoster({ items: [video('https://cdn.example/p.jpg')] }), 'https://cdn.example/p.jpg');
-  assert.equal(firstPoster({ items: [{ type: 'product', product: {} }, video('/media/q.jpg')] }), null);
-  assert.equal(firstPoster({ items: [video(null)] }), null);
-  assert.equal(firstPoster({ items: [video('javascript:alert(1)')] }), null);
-  assert.equal(firstPoster({ items: [] }), null);
-  assert.equal(firstPoster(null), null);
-  assert.equal(firstPoster({ error: { code: 'internal' } }), null);
+  assert.equal(landingPoster({ items: [video('/media/p.jpg'), video('/media/q.jpg')] }), '/media/p.jpg');
+  assert.equal(landingPoster({ items: [video('https://cdn.example/p.jpg')] }), 'https://cdn.example/p.jpg');
+  assert.equal(landingPoster({ items: [{ type: 'product', product: {} }, video('/media/q.jpg')] }), null);
+  assert.equal(landingPoster({ items: [video(null)] }), null);
+  assert.equal(landingPoster({ items: [video('javascript:alert(1)')] }), null);
+  assert.equal(landingPoster({ items: [] }), null);
+  assert.equal(landingPoster(null), null);
+  assert.equal(landingPoster({ error: { code: 'internal' } }), null);
+  // A shared link's answer is the video itself.
+  assert.equal(landingPoster({ id: 'v', posterUrl: '/api/v1/videos/v/poster' }), '/api/v1/videos/v/poster');
+  assert.equal(landingPoster({ id: 'v', posterUrl: null }), null);
 });

@@ -1,18 +1,25 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/module.ts';
+import { landingRequests } from '@tremolo/protocol/landing';
+import { firstScreen, firstScreenTags, splitForAnswers } from './first-screen.ts';
 import { headTags, injectHead } from './head.ts';
 import { PreviewsService, type PreviewsDeps } from './service.ts';
 
-/** The SPA's pages people share: the server answers them with index.html carrying the preview's tags. */
-const SHARED_PAGES = ['/v/:id', '/p/:id', '/u/:handle', '/r/:id', '/w/:id', '/watch/:id'];
+/**
+ * The SPA's pages people share, and the landing page: the server answers them with index.html
+ * carrying the preview's tags and, for the landing ones, the first screen's data.
+ */
+const PAGES = ['/', '/v/:id', '/p/:id', '/u/:handle', '/r/:id', '/w/:id', '/watch/:id'];
 
 /**
  * Link previews: OpenGraph and Twitter card tags in the HTML of shared pages (a video, a
  * product, a card, a room, a watch party), so a link pasted into another app shows a title and
- * a poster. No routes of the API; other paths keep the plain index.html (app.ts).
+ * a poster. The landing pages (For You, a shared video) also carry their first requests'
+ * answers (first-screen.ts). No routes of the API; other paths keep the plain index.html (app.ts).
  */
 export function register(p: Platform, deps: PreviewsDeps): PreviewsService {
   const previews = new PreviewsService(deps);
@@ -37,13 +44,32 @@ export function register(p: Platform, deps: PreviewsDeps): PreviewsService {
       req.log.warn({ err: e, pathname }, 'link preview failed');
       return null;
     });
-    const body = preview ? injectHead(html, headTags(preview)) : html;
+    const shell = preview ? injectHead(html, headTags(preview)) : html;
+    // A landing page ends with the person's own answers (their session, their For You): it is
+    // theirs alone. Its head goes at once, so the app's scripts download while they are made.
+    // A HEAD (and so any cache's probe) gets the shared shell.
+    const parts = req.method === 'GET' && landingRequests(pathname).length > 1 ? splitForAnswers(shell) : null;
+    if (parts) {
+      const out = new PassThrough();
+      reply.header('cache-control', 'private, no-store').header('vary', 'cookie, accept-language');
+      void reply.type('text/html; charset=utf-8').send(out);
+      out.write(parts.start);
+      // Let the head reach the socket before the answers' work (ranking For You is synchronous
+      // in places) holds the event loop.
+      await new Promise((r) => setImmediate(r));
+      const first = await firstScreen(p.http, req, pathname).catch((e: unknown) => {
+        req.log.warn({ err: e, pathname }, 'first screen failed; the browser asks for it');
+        return null;
+      });
+      out.end(`${first ? firstScreenTags(first) : ''}${parts.end}`);
+      return reply;
+    }
     // Revalidated on every visit like the plain shell: a new bundle or a changed title is seen at once.
-    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+    const etag = `"${createHash('sha1').update(shell).digest('base64url')}"`;
     reply.header('cache-control', 'no-cache').header('vary', 'accept-language').header('etag', etag);
     if (req.headers['if-none-match'] === etag) return reply.code(304).send();
-    return reply.type('text/html; charset=utf-8').send(body);
+    return reply.type('text/html; charset=utf-8').send(shell);
   };
-  for (const route of SHARED_PAGES) p.http.get(route, page);
+  for (const route of PAGES) p.http.get(route, page);
   return previews;
 }

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { api } from '@tremolo/protocol';
+import { FOR_YOU_FIRST_PAGE, type LandingAnswer, landingPoster } from '@tremolo/protocol/landing';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 import { sampleVideo } from '../videos/fixtures.ts';
 
@@ -137,5 +138,59 @@ describe('public previews of party and room links', () => {
     const crawled = await crawl(`/r/${priv.body.id}`);
     assert.ok(!crawled.html.includes('Only my friends'));
     await host.invoke(api.rooms.end, { params: { id: priv.body.id } });
+  });
+});
+
+describe('the landing pages carry their first answers', () => {
+  /** The page as a browser of `who` (or a visitor) gets it, and the answers in its JSON block. */
+  async function land(url: string, who?: TestUser, method: 'GET' | 'HEAD' = 'GET') {
+    const res = await t.app.http.inject({ method, url, headers: { host: 'tremolo.test', ...(who ? { cookie: who.cookie } : {}) } });
+    const block = /<script type="application\/json" id="tremolo-first">(.*?)<\/script>/s.exec(res.body)?.[1];
+    const answers = block ? (JSON.parse(block) as Record<string, LandingAnswer>) : null;
+    return { res, answers };
+  }
+
+  test('For You: the person’s session and first page inside the HTML, the first poster preloaded, kept private', async () => {
+    const fan = await TestUser.signup(t, 'pv_fan');
+    const { res, answers } = await land('/', fan);
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['cache-control'], 'private, no-store');
+    assert.ok(answers, 'the JSON block');
+    const session = answers['/api/v1/auth/session'];
+    assert.equal(session?.status, 200);
+    assert.match(session.body, new RegExp(fan.id));
+    const feed = answers[`/api/v1/feeds/for-you?limit=${FOR_YOU_FIRST_PAGE}`];
+    assert.equal(feed?.status, 200);
+    const items = (JSON.parse(feed.body) as { items: { type: string; video?: { id: string; posterUrl: string | null } }[] }).items;
+    assert.ok(
+      items.some((i) => i.video?.id === publicVideo),
+      'the public video is on the first page',
+    );
+    const first = landingPoster(JSON.parse(feed.body));
+    assert.equal(
+      res.body.includes(`<link rel="preload" as="image" href="${first}" fetchpriority="high">`),
+      first !== null,
+      'its poster preloaded',
+    );
+    // The head says the answers are coming; they end the body.
+    assert.ok(res.body.includes('<meta name="tremolo:landing" content="streamed">'));
+    assert.ok(res.body.indexOf('id="tremolo-first"') > res.body.indexOf('<div id="root">'));
+    // A HEAD (and so any cache's probe) gets the shared shell.
+    assert.equal((await land('/', fan, 'HEAD')).answers, null);
+  });
+
+  test('a shared video: its author gets it, a stranger the API’s refusal; a caption cannot end the block', async () => {
+    const mine = await land(`/v/${privateVideo}`, host);
+    assert.equal(mine.answers?.[`/api/v1/videos/${privateVideo}`]?.status, 200);
+    assert.match(mine.res.body, new RegExp(`<link rel="preload" as="image" href="/api/v1/videos/${privateVideo}/poster`));
+    const theirs = await land(`/v/${privateVideo}`, stranger);
+    assert.equal(theirs.answers?.[`/api/v1/videos/${privateVideo}`]?.status, 404);
+    assert.ok(!theirs.res.body.includes('secret'), 'nothing of the private video');
+    assert.ok(!theirs.res.body.includes('preload" as="image'), 'and no poster');
+    const sharp = await uploadVideo(host, 'public', 'see </script><script>alert(1)</script>');
+    await t.app.services.videos.idle();
+    const page = await land(`/v/${sharp}`, stranger);
+    assert.equal(page.answers?.[`/api/v1/videos/${sharp}`]?.status, 200, 'the block parses whole');
+    assert.ok(!page.res.body.includes('<script>alert(1)'), 'the caption stays inside the JSON');
   });
 });
