@@ -131,6 +131,16 @@ function languagesMix(): string[] {
 }
 
 // ---------- part 1: the queue over real sockets ----------
+/** The upper edge (ms) of the bucket of `tremolo_ws_upgrade_seconds` that holds its 99th percentile. */
+function upgradeP99(metrics: string): number {
+  const buckets = [...metrics.matchAll(/^tremolo_ws_upgrade_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map(
+    (m) => [Number(m[1]), Number(m[2])] as const,
+  );
+  const total = buckets.at(-1)?.[1] ?? 0;
+  const edge = buckets.find(([, n]) => n >= total * 0.99)?.[0];
+  return total && edge !== undefined ? edge * 1000 : Number.NaN;
+}
+
 interface Sim {
   ws: WebSocket;
   id: string;
@@ -160,6 +170,11 @@ async function queueBench(store: StoreKind): Promise<{
   p99Connect: number;
   /** From opening the socket to the server's answer to the upgrade: accepted, session looked up (`connect` arrival only). */
   p99Upgrade: number;
+  /** The server's event-loop delay p99 over the arrival (and 2 s more) and over the rest of the run: how long anything waited for the server's thread. */
+  serverLagArrival: number;
+  serverLagAfter: number;
+  /** The server's own time from an upgrade request to the hello, p99 as the upper edge of its histogram bucket (`tremolo_ws_upgrade_seconds`). */
+  serverUpgradeP99: number;
   /** People who arrived but never got a first match before the run ended. */
   neverMatched: number;
   doubleMatched: number;
@@ -332,6 +347,10 @@ async function queueBench(store: StoreKind): Promise<{
     } else log(`${cookies.length} people arrive within ${ARRIVAL_S} s (connect, subscribe, join); running ${SECONDS} s`);
 
     const shareBefore = coreShare(SERVER_CPU, PIN);
+    // The server's own event-loop delay (prom-client's, reset at each scrape): during the arrival and after it.
+    const scrape = () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    const serverLoopP99 = async () => Number(/^nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(await scrape())?.[1] ?? Number.NaN) * 1000;
+    await serverLoopP99();
     const cpuAtStart = cpuMs(child.pid!);
     running = true;
     const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -359,6 +378,15 @@ async function queueBench(store: StoreKind): Promise<{
     const started = performance.now();
     warmUntil = started + WARMUP_S * 1000;
     const handledAtStart = handled;
+    let serverLagArrival = Number.NaN;
+    const arrivalScrape = setTimeout(
+      () =>
+        void serverLoopP99().then(
+          (ms) => (serverLagArrival = ms),
+          () => undefined,
+        ),
+      (ARRIVAL_S + 2) * 1000,
+    );
     const progress = setInterval(
       () =>
         log(
@@ -368,6 +396,9 @@ async function queueBench(store: StoreKind): Promise<{
     );
     await sleep(SECONDS * 1000);
     running = false;
+    clearTimeout(arrivalScrape);
+    const serverLagAfter = await serverLoopP99().catch(() => Number.NaN);
+    const serverUpgradeP99 = upgradeP99(await scrape().catch(() => ''));
     const serverCpuS = (cpuMs(child.pid!) - cpuAtStart) / 1000;
     lag.disable();
     clearInterval(progress);
@@ -386,6 +417,9 @@ async function queueBench(store: StoreKind): Promise<{
       p99Arrival: arrivals.quantile(0.99),
       p99Connect: connects.quantile(0.99),
       p99Upgrade: upgrades.quantile(0.99),
+      serverLagArrival,
+      serverLagAfter,
+      serverUpgradeP99,
       neverMatched: cookies.length - arrivals.total,
       doubleMatched,
       matches,
@@ -473,7 +507,7 @@ async function main() {
     const q = await queueBench(kind);
     results.set(kind, q);
     log(
-      `queue (${kind}): ${q.users} users, ${q.reqPerSec} requests/s handled, ${q.matches} match_found, wait after ${WARMUP_S} s warm-up p50 ${q.p50.toFixed(1)} ms p99 ${q.p99.toFixed(1)} ms (whole run incl. the cold ramp: p50 ${q.p50All.toFixed(1)} ms p99 ${q.p99All.toFixed(1)} ms), from arrival to the first match p50 ${q.p50Arrival.toFixed(1)} ms p99 ${q.p99Arrival.toFixed(1)} ms (socket open to upgraded p99 ${q.p99Upgrade.toFixed(1)} ms, to subscribed p99 ${q.p99Connect.toFixed(1)} ms), never matched ${q.neverMatched}, double matches ${q.doubleMatched}, errors ${q.errors}, load generator event-loop delay p99 ${q.generatorLagP99.toFixed(0)} ms, share of the server's core free for a busy process before/after ${q.coreShare.join('/')}, ${q.reqPerCpuSec} requests per server CPU-second`,
+      `queue (${kind}): ${q.users} users, ${q.reqPerSec} requests/s handled, ${q.matches} match_found, wait after ${WARMUP_S} s warm-up p50 ${q.p50.toFixed(1)} ms p99 ${q.p99.toFixed(1)} ms (whole run incl. the cold ramp: p50 ${q.p50All.toFixed(1)} ms p99 ${q.p99All.toFixed(1)} ms), from arrival to the first match p50 ${q.p50Arrival.toFixed(1)} ms p99 ${q.p99Arrival.toFixed(1)} ms (socket open to upgraded p99 ${q.p99Upgrade.toFixed(1)} ms — of which in the server ≤ ${q.serverUpgradeP99} ms — to subscribed p99 ${q.p99Connect.toFixed(1)} ms), never matched ${q.neverMatched}, double matches ${q.doubleMatched}, errors ${q.errors}, event-loop delay p99: load generator ${q.generatorLagP99.toFixed(0)} ms, server during the arrival ${q.serverLagArrival.toFixed(0)} ms and after it ${q.serverLagAfter.toFixed(0)} ms, share of the server's core free for a busy process before/after ${q.coreShare.join('/')}, ${q.reqPerCpuSec} requests per server CPU-second`,
     );
   }
   const r1 = (n: number) => Math.round(n * 10) / 10;
@@ -485,9 +519,12 @@ async function main() {
     [`p99WaitMsWithRamp${suffix}`]: r1(q.p99All),
     [`p99ArrivalToMatchMs${suffix}`]: r1(q.p99Arrival),
     [`p99UpgradeMs${suffix}`]: r1(q.p99Upgrade),
+    [`serverUpgradeP99Ms${suffix}`]: q.serverUpgradeP99,
     [`p99ConnectMs${suffix}`]: r1(q.p99Connect),
     [`neverMatched${suffix}`]: q.neverMatched,
     [`generatorLagP99Ms${suffix}`]: Math.round(q.generatorLagP99),
+    [`serverLagP99MsArrival${suffix}`]: Math.round(q.serverLagArrival),
+    [`serverLagP99MsAfter${suffix}`]: Math.round(q.serverLagAfter),
     [`doubleMatched${suffix}`]: q.doubleMatched,
     [`serverCoreShare${suffix}`]: Math.min(...q.coreShare),
     [`matchReqPerCpuSec${suffix}`]: q.reqPerCpuSec,
