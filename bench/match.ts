@@ -5,10 +5,18 @@
  * sessions written straight into the tables, opted in) each on their own WebSocket, joining the
  * queue with a realistic mix of interests (Zipf over 20) and languages (zh 70 %, en 25 %, ja 5 %),
  * staying in each call 0.2–1.8 s, then "next" (80 %) or leaving for 0.2–1 s and joining again.
+ * Arrival (--arrival connect, the default): all USERS people arrive at random moments of the first
+ * --arrival-seconds (10) the way the app does — open their WebSocket (the upgrade looks up the
+ * session cookie), subscribe to `match:<me>` (which starts loading their eligibility) and join the
+ * moment the subscription is answered; nothing is connected before the clock starts.
+ * --arrival join is the older, gentler shape: every socket connected and subscribed first, only
+ * the first joins spread over the ramp.
  * Counted: queue requests the server answered per second, the wait from a join to `match_found`
- * (p50/p99) for people who got a partner — after a warm-up (--warmup 15 s: arrivals ramp over the
- * first 10 s and each person's first join loads their opt-in, blocks and reports from Postgres),
- * and over the whole run, both reported — and double matches (a `match_found` for someone already
+ * (p50/p99) for people who got a partner — after a warm-up (--warmup 15 s) and over the whole run
+ * including the arrival (`p99WaitMsWithRamp`) — the time from arriving to the first
+ * `match_found` (`p99ArrivalToMatchMs`: socket, session, subscription, eligibility and the wait),
+ * its parts up to the upgrade's answer and the subscription's (`p99UpgradeMs`, `p99ConnectMs`), the
+ * people who never got a first match, and double matches (a `match_found` for someone already
  * in a call, or a call whose two sides disagree about who is in it).
  *
  * Part 2: SHAKES simulated shakes (half as true pairs shaking together, with 0–20 ms of human
@@ -51,6 +59,20 @@ const SHAKES = flag('shakes', 10_000);
 const SHAKE_RATE = flag('shake-rate', 20);
 const LOCATED = flag('located', 0.9);
 const WARMUP_S = flag('warmup', 15);
+const ARRIVAL_S = flag('arrival-seconds', 10);
+/**
+ * `connect` (default): each person arrives at a random moment of the first ARRIVAL_S seconds the
+ * way the app does — opens the WebSocket (the upgrade resolves the session cookie), subscribes to
+ * `match:<me>` (which starts loading their eligibility) and joins as soon as it is subscribed.
+ * `join`: the old shape — every socket is connected and subscribed before the clock starts and
+ * only the first joins are spread over the ramp.
+ */
+const ARRIVAL = (() => {
+  const i = args.indexOf('--arrival');
+  const v = i >= 0 ? args[i + 1] : 'connect';
+  if (v !== 'connect' && v !== 'join') throw new Error('--arrival must be connect or join');
+  return v;
+})();
 const JITTER = flag('jitter', 20);
 const OWD_ERR = flag('owd-error', 10);
 const STORE = (() => {
@@ -109,16 +131,29 @@ function languagesMix(): string[] {
 }
 
 // ---------- part 1: the queue over real sockets ----------
+/** The upper edge (ms) of the bucket of `tremolo_ws_upgrade_seconds` that holds its 99th percentile. */
+function upgradeP99(metrics: string): number {
+  const buckets = [...metrics.matchAll(/^tremolo_ws_upgrade_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map(
+    (m) => [Number(m[1]), Number(m[2])] as const,
+  );
+  const total = buckets.at(-1)?.[1] ?? 0;
+  const edge = buckets.find(([, n]) => n >= total * 0.99)?.[0];
+  return total && edge !== undefined ? edge * 1000 : Number.NaN;
+}
+
 interface Sim {
   ws: WebSocket;
   id: string;
   ch: string;
   state: 'connecting' | 'idle' | 'queued' | 'in_call';
+  /** When this person arrived: began to open their socket (`connect` arrival) or sent their first join (`join`). */
+  arrivedAt: number;
   joinedAt: number;
   callId: string | null;
   peer: string | null;
   timer: NodeJS.Timeout | null;
   cid: number;
+  matched: boolean;
 }
 
 async function queueBench(store: StoreKind): Promise<{
@@ -128,6 +163,20 @@ async function queueBench(store: StoreKind): Promise<{
   p99: number;
   p50All: number;
   p99All: number;
+  /** From arriving to the first `match_found` (with `connect` arrival: socket, auth and subscription included). */
+  p50Arrival: number;
+  p99Arrival: number;
+  /** From opening the socket to the subscription's answer (`connect` arrival only). */
+  p99Connect: number;
+  /** From opening the socket to the server's answer to the upgrade: accepted, session looked up (`connect` arrival only). */
+  p99Upgrade: number;
+  /** The server's event-loop delay p99 over the arrival (and 2 s more) and over the rest of the run: how long anything waited for the server's thread. */
+  serverLagArrival: number;
+  serverLagAfter: number;
+  /** The server's own time from an upgrade request to the hello, p99 as the upper edge of its histogram bucket (`tremolo_ws_upgrade_seconds`). */
+  serverUpgradeP99: number;
+  /** People who arrived but never got a first match before the run ended. */
+  neverMatched: number;
   doubleMatched: number;
   matches: number;
   errors: number;
@@ -175,6 +224,10 @@ async function queueBench(store: StoreKind): Promise<{
     log(`${store} store: ${USERS} accounts opted in; connecting sockets`);
 
     const waits = new Histogram();
+    const arrivals = new Histogram();
+    const connects = new Histogram();
+    /** From opening the socket to the server's answer to the upgrade (TCP accept and the session's lookup). */
+    const upgrades = new Histogram();
     /** Waits of joins after the warm-up (everyone's first join loads their opt-in, blocks and reports from Postgres). */
     const steady = new Histogram();
     let warmUntil = Infinity;
@@ -219,6 +272,8 @@ async function queueBench(store: StoreKind): Promise<{
         members.add(s.id).add(b.peer.id);
         if (members.size > 2) doubleMatched++;
         if (s.state === 'queued') {
+          if (!s.matched) arrivals.record(performance.now() - s.arrivedAt);
+          s.matched = true;
           waits.record(performance.now() - s.joinedAt);
           if (s.joinedAt >= warmUntil) steady.record(performance.now() - s.joinedAt);
         }
@@ -249,7 +304,20 @@ async function queueBench(store: StoreKind): Promise<{
     const open = (cookie: string) =>
       new Promise<Sim>((resolve, reject) => {
         const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?v=1`, { headers: { cookie }, perMessageDeflate: false });
-        const s: Sim = { ws, id: '', ch: '', state: 'connecting', joinedAt: 0, callId: null, peer: null, timer: null, cid: 0 };
+        const s: Sim = {
+          ws,
+          id: '',
+          ch: '',
+          state: 'connecting',
+          arrivedAt: performance.now(),
+          joinedAt: 0,
+          callId: null,
+          peer: null,
+          timer: null,
+          cid: 0,
+          matched: false,
+        };
+        sims.push(s);
         ws.on('message', (data) => {
           const f = JSON.parse(data.toString()) as { t: string; userId?: string; ch?: string; events?: unknown[] };
           if (f.t === 'hello' && f.userId) {
@@ -260,29 +328,65 @@ async function queueBench(store: StoreKind): Promise<{
           }
           if (f.t === 'subbed') {
             s.state = 'idle';
+            if (ARRIVAL === 'connect') connects.record(performance.now() - s.arrivedAt);
             return resolve(s);
           }
           const all = f.t === 'batch' ? (f.events as Parameters<typeof onFrame>[1][]) : [f as Parameters<typeof onFrame>[1]];
           for (const one of all) onFrame(s, one);
         });
         ws.once('error', reject);
+        ws.once('upgrade', () => {
+          if (ARRIVAL === 'connect') upgrades.record(performance.now() - s.arrivedAt);
+        });
       });
 
-    for (let at = 0; at < accounts.subscriberCookies.length; at += 250) {
-      sims.push(...(await Promise.all(accounts.subscriberCookies.slice(at, at + 250).map(open))));
-    }
-    log(`${sims.length} sockets subscribed; running ${SECONDS} s`);
+    const cookies = accounts.subscriberCookies;
+    if (ARRIVAL === 'join') {
+      for (let at = 0; at < cookies.length; at += 250) await Promise.all(cookies.slice(at, at + 250).map(open));
+      log(`${sims.length} sockets subscribed; running ${SECONDS} s`);
+    } else log(`${cookies.length} people arrive within ${ARRIVAL_S} s (connect, subscribe, join); running ${SECONDS} s`);
 
     const shareBefore = coreShare(SERVER_CPU, PIN);
+    // The server's own event-loop delay (prom-client's, reset at each scrape): during the arrival and after it.
+    const scrape = () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    const serverLoopP99 = async () => Number(/^nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(await scrape())?.[1] ?? Number.NaN) * 1000;
+    await serverLoopP99();
     const cpuAtStart = cpuMs(child.pid!);
     running = true;
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
-    // Everyone arrives within the first 10 s; waits count as steady state from 15 s on.
-    for (const s of sims) later(s, rand(0, 10_000), () => join(s, 'join'));
+    // Everyone arrives within the first ARRIVAL_S seconds; waits count as steady state from WARMUP_S on.
+    const arriving: NodeJS.Timeout[] = [];
+    if (ARRIVAL === 'join')
+      for (const s of sims)
+        later(s, rand(0, ARRIVAL_S * 1000), () => {
+          s.arrivedAt = performance.now();
+          join(s, 'join');
+        });
+    else
+      for (const cookie of cookies)
+        arriving.push(
+          setTimeout(
+            () =>
+              void open(cookie).then(
+                (s) => join(s, 'join'),
+                () => void errors++,
+              ),
+            rand(0, ARRIVAL_S * 1000),
+          ),
+        );
     const started = performance.now();
     warmUntil = started + WARMUP_S * 1000;
     const handledAtStart = handled;
+    let serverLagArrival = Number.NaN;
+    const arrivalScrape = setTimeout(
+      () =>
+        void serverLoopP99().then(
+          (ms) => (serverLagArrival = ms),
+          () => undefined,
+        ),
+      (ARRIVAL_S + 2) * 1000,
+    );
     const progress = setInterval(
       () =>
         log(
@@ -292,11 +396,15 @@ async function queueBench(store: StoreKind): Promise<{
     );
     await sleep(SECONDS * 1000);
     running = false;
+    clearTimeout(arrivalScrape);
+    const serverLagAfter = await serverLoopP99().catch(() => Number.NaN);
+    const serverUpgradeP99 = upgradeP99(await scrape().catch(() => ''));
     const serverCpuS = (cpuMs(child.pid!) - cpuAtStart) / 1000;
     lag.disable();
     clearInterval(progress);
     const elapsed = (performance.now() - started) / 1000;
     const total = handled - handledAtStart;
+    for (const t of arriving) clearTimeout(t);
     for (const s of sims) if (s.timer) clearTimeout(s.timer);
     return {
       users: sims.length,
@@ -305,6 +413,14 @@ async function queueBench(store: StoreKind): Promise<{
       p99: steady.quantile(0.99),
       p99All: waits.quantile(0.99),
       p50All: waits.quantile(0.5),
+      p50Arrival: arrivals.quantile(0.5),
+      p99Arrival: arrivals.quantile(0.99),
+      p99Connect: connects.quantile(0.99),
+      p99Upgrade: upgrades.quantile(0.99),
+      serverLagArrival,
+      serverLagAfter,
+      serverUpgradeP99,
+      neverMatched: cookies.length - arrivals.total,
       doubleMatched,
       matches,
       errors,
@@ -391,7 +507,7 @@ async function main() {
     const q = await queueBench(kind);
     results.set(kind, q);
     log(
-      `queue (${kind}): ${q.users} users, ${q.reqPerSec} requests/s handled, ${q.matches} match_found, wait after ${WARMUP_S} s warm-up p50 ${q.p50.toFixed(1)} ms p99 ${q.p99.toFixed(1)} ms (whole run incl. the cold ramp: p50 ${q.p50All.toFixed(1)} ms p99 ${q.p99All.toFixed(1)} ms), double matches ${q.doubleMatched}, errors ${q.errors}, load generator event-loop delay p99 ${q.generatorLagP99.toFixed(0)} ms, share of the server's core free for a busy process before/after ${q.coreShare.join('/')}, ${q.reqPerCpuSec} requests per server CPU-second`,
+      `queue (${kind}): ${q.users} users, ${q.reqPerSec} requests/s handled, ${q.matches} match_found, wait after ${WARMUP_S} s warm-up p50 ${q.p50.toFixed(1)} ms p99 ${q.p99.toFixed(1)} ms (whole run incl. the cold ramp: p50 ${q.p50All.toFixed(1)} ms p99 ${q.p99All.toFixed(1)} ms), from arrival to the first match p50 ${q.p50Arrival.toFixed(1)} ms p99 ${q.p99Arrival.toFixed(1)} ms (socket open to upgraded p99 ${q.p99Upgrade.toFixed(1)} ms — of which in the server ≤ ${q.serverUpgradeP99} ms — to subscribed p99 ${q.p99Connect.toFixed(1)} ms), never matched ${q.neverMatched}, double matches ${q.doubleMatched}, errors ${q.errors}, event-loop delay p99: load generator ${q.generatorLagP99.toFixed(0)} ms, server during the arrival ${q.serverLagArrival.toFixed(0)} ms and after it ${q.serverLagAfter.toFixed(0)} ms, share of the server's core free for a busy process before/after ${q.coreShare.join('/')}, ${q.reqPerCpuSec} requests per server CPU-second`,
     );
   }
   const r1 = (n: number) => Math.round(n * 10) / 10;
@@ -401,6 +517,14 @@ async function main() {
     [`p50WaitMs${suffix}`]: r1(q.p50),
     [`p99WaitMs${suffix}`]: r1(q.p99),
     [`p99WaitMsWithRamp${suffix}`]: r1(q.p99All),
+    [`p99ArrivalToMatchMs${suffix}`]: r1(q.p99Arrival),
+    [`p99UpgradeMs${suffix}`]: r1(q.p99Upgrade),
+    [`serverUpgradeP99Ms${suffix}`]: q.serverUpgradeP99,
+    [`p99ConnectMs${suffix}`]: r1(q.p99Connect),
+    [`neverMatched${suffix}`]: q.neverMatched,
+    [`generatorLagP99Ms${suffix}`]: Math.round(q.generatorLagP99),
+    [`serverLagP99MsArrival${suffix}`]: Math.round(q.serverLagArrival),
+    [`serverLagP99MsAfter${suffix}`]: Math.round(q.serverLagAfter),
     [`doubleMatched${suffix}`]: q.doubleMatched,
     [`serverCoreShare${suffix}`]: Math.min(...q.coreShare),
     [`matchReqPerCpuSec${suffix}`]: q.reqPerCpuSec,
@@ -411,6 +535,10 @@ async function main() {
     JSON.stringify({
       bench: 'match',
       users: (mem ?? red)?.users ?? 0,
+      // How the people arrived: all of them within `arrivalSeconds`, each connecting its socket then (`connect`) or already connected (`join`).
+      arrival: ARRIVAL,
+      arrivalSeconds: ARRIVAL_S,
+      seconds: SECONDS,
       ...(mem ? figures(mem, '') : {}),
       ...(red ? figures(red, 'Redis') : {}),
       shakePrecision: Math.round(shake.precision * 10_000) / 10_000,

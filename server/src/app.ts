@@ -257,7 +257,10 @@ export async function buildApp(config: Config): Promise<App> {
       await search.start();
       // Heartbeating before the first socket, so everything this node holds has a live owner.
       await cluster.start();
-      const address = await http.listen({ port: config.port, host: config.host });
+      // Node's default backlog (511) overflows when a crowd connects while the event loop is busy, and
+      // the kernel then drops the connection attempts, which retry only after 1, 3, 7 s; the kernel
+      // caps this at net.core.somaxconn.
+      const address = await http.listen({ port: config.port, host: config.host, backlog: 8192 });
       gateway.attach(http.server);
       // The test provider calls back into this very server, like a real provider's webhook.
       const bound = http.server.address();

@@ -4,6 +4,7 @@ export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   openSockets: Gauge;
+  wsUpgrade: Histogram;
   eventsFannedOut: Counter;
   slowConsumersCut: Counter;
   nodesSwept: Counter;
@@ -23,6 +24,12 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     openSockets: new Gauge({ name: 'tremolo_ws_open_sockets', help: 'Open WebSocket connections', registers: [registry] }),
+    wsUpgrade: new Histogram({
+      name: 'tremolo_ws_upgrade_seconds',
+      help: "From a WebSocket upgrade request to the socket's hello: the session looked up and the handshake answered",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
     eventsFannedOut: new Counter({
       name: 'tremolo_realtime_events_fanned_out_total',
       help: 'Event deliveries written to sockets',

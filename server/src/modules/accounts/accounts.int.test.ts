@@ -243,3 +243,24 @@ describe('login limits', () => {
     }
   });
 });
+
+describe('sessions looked up together', () => {
+  let u: TestApp;
+  // Nothing answered from memory: every request reads its session, so concurrent ones share rounds.
+  before(async () => (u = await startTestApp({}, { SESSION_CACHE_SEC: '0' })));
+  after(async () => u.close());
+
+  test('a crowd of requests at once: each is answered for its own session, an ended one is refused', async () => {
+    const people = await Promise.all(['crowd_a', 'crowd_b', 'crowd_c', 'crowd_d', 'crowd_e'].map((h) => TestUser.signup(u, h)));
+    const gone = people[4]!;
+    assert.equal((await gone.invoke(api.accounts.logout)).status, 200);
+    const asks = Array.from({ length: 4 }, () => people).flat();
+    const replies = await Promise.all(asks.map((p) => p.invoke(api.accounts.session)));
+    replies.forEach((r, i) => {
+      const who = asks[i]!;
+      if (who === gone) return assertRefused(r, 401, 'unauthenticated');
+      assert.equal(r.status, 200);
+      assert.equal(r.body?.user.handle, who.handle);
+    });
+  });
+});

@@ -4,6 +4,13 @@ import { sessions, users } from './tables.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
+export interface SessionWithUser {
+  userId: string;
+  handle: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
 /** Data access for accounts; only the accounts service calls it. */
 export class AccountsRepo {
   /**
@@ -72,9 +79,24 @@ export class AccountsRepo {
     await this.db.insert(sessions).values(row);
   }
 
-  async sessionWithUser(tokenHash: string, now: Date) {
-    const [r] = await this.sessionQuery.execute({ tokenHash, now: now.toISOString() });
-    return r;
+  /** The live sessions among `tokenHashes`, with their people: one query however many (a burst of sockets connecting). */
+  async sessionsWithUsers(tokenHashes: string[], now: Date): Promise<Map<string, SessionWithUser>> {
+    if (tokenHashes.length === 1) {
+      const [r] = await this.sessionQuery.execute({ tokenHash: tokenHashes[0]!, now: now.toISOString() });
+      return new Map(r ? [[tokenHashes[0]!, r]] : []);
+    }
+    const rows = await this.db
+      .select({
+        tokenHash: sessions.tokenHash,
+        userId: users.id,
+        handle: users.handle,
+        csrfToken: sessions.csrfToken,
+        expiresAt: sessions.expiresAt,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(inArray(sessions.tokenHash, tokenHashes), gt(sessions.expiresAt, now)));
+    return new Map(rows.map(({ tokenHash, ...r }) => [tokenHash, r]));
   }
 
   async deleteSession(tokenHash: string): Promise<void> {

@@ -4,6 +4,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Me, SignupBody, UpdateProfileBody, UserSummary } from '@tremolo/protocol';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { Coalescer } from '../../platform/coalesce.ts';
 import { pgErrorCode, UNIQUE_VIOLATION } from '../../platform/db/client.ts';
 import {
   SESSION_COOKIE,
@@ -18,7 +19,7 @@ import type { SessionCache } from '../../platform/auth/session-cache.ts';
 import { DeviceMarks } from '../../platform/auth/device.ts';
 import type { Storage } from '../../platform/storage.ts';
 import { intakeImage } from '../../platform/image-intake.ts';
-import type { AccountsRepo, UserRow } from './repo.ts';
+import type { AccountsRepo, SessionWithUser, UserRow } from './repo.ts';
 import type { PeopleCache } from './people-cache.ts';
 import { AVATAR_IMAGE } from './avatar.ts';
 import type { AccountRights } from './rights.ts';
@@ -56,10 +57,16 @@ export class AccountsService implements SessionResolver {
   private readonly dummyHash = hash(randomBytes(16).toString('hex'), ARGON2);
   private readonly devices: DeviceMarks;
   private rightsService: AccountRights | undefined;
+  /**
+   * Sessions not in this node's cache, looked up together: when thousands of sockets connect at
+   * once (everyone opening 连线 in the same seconds) each round is one query for up to 500 of them.
+   */
+  private readonly sessionLoads: Coalescer<string, SessionWithUser>;
 
   constructor(private readonly deps: AccountsDeps) {
     const { opts } = deps;
     this.devices = new DeviceMarks(opts.limits.config.deviceSecret, opts.sessionTtlDays);
+    this.sessionLoads = new Coalescer((hashes) => deps.repo.sessionsWithUsers(hashes, new Date()), { rounds: 4, max: 500 });
   }
 
   async signup(body: SignupBody, ip: string): Promise<{ user: UserRow; session: NewSession; device: { value: string; expiresAt: Date } }> {
@@ -154,7 +161,7 @@ export class AccountsService implements SessionResolver {
     if (!token || token.length > 100) return null;
     const tokenHash = hashToken(token);
     return this.deps.sessions.resolve(tokenHash, async () => {
-      const row = await this.deps.repo.sessionWithUser(tokenHash, new Date());
+      const row = await this.sessionLoads.get(tokenHash);
       return row ? { user: { id: row.userId, handle: row.handle, csrfToken: row.csrfToken }, expiresAt: row.expiresAt.getTime() } : null;
     });
   }

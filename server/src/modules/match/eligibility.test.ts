@@ -8,14 +8,14 @@ import type { MatchOptions } from './options.ts';
 import type { EligibilityRow, MatchRepo } from './repo.ts';
 
 /** Fake stores answering each round after `release()`; `rounds` records who each round asked about. */
-function fakes() {
-  const rounds: string[][] = [];
+function fakes(rounds = 1) {
+  const asked: string[][] = [];
   let release: () => void = () => undefined;
   let gate = new Promise<void>((r) => (release = r));
   const row = (): EligibilityRow => ({ optedIn: true, interests: [], languages: [], cooldownUntil: null, banned: false, reported: ['r'] });
   const repo = {
     async eligibilityOf(ids: string[]) {
-      rounds.push(ids);
+      asked.push(ids);
       await gate;
       return new Map(ids.filter((id) => id !== 'ghost').map((id) => [id, row()]));
     },
@@ -27,8 +27,8 @@ function fakes() {
   } as unknown as AccountsService;
   const options = { cacheMs: 60_000 } as MatchOptions;
   return {
-    e: new Eligibilities({ repo, graph, accounts, options }),
-    rounds,
+    e: new Eligibilities({ repo, graph, accounts, options }, rounds),
+    rounds: asked,
     open() {
       release();
       gate = new Promise<void>((r) => (release = r));
@@ -74,4 +74,17 @@ test('someone forgotten while loading is loaded again next time; an unknown pers
   const ghost = f.e.of('ghost');
   f.open();
   await assert.rejects(ghost, /not found/i);
+});
+
+test('rounds run side by side up to the limit; who is asked for meanwhile waits for the next', async () => {
+  const f = fakes(2);
+  const a = f.e.of('a');
+  const b = f.e.of('b');
+  const rest = [f.e.of('c'), f.e.of('d')];
+  assert.deepEqual(f.rounds, [['a'], ['b']]);
+  f.open();
+  await Promise.all([a, b]);
+  assert.deepEqual(f.rounds, [['a'], ['b'], ['c', 'd']]);
+  f.open();
+  await Promise.all(rest);
 });

@@ -17,6 +17,11 @@ type EligibilityDeps = Pick<MatchDeps, 'repo' | 'graph' | 'accounts' | 'options'
 
 /** The most people one round of eligibility queries asks about. */
 const BATCH_MAX = 500;
+/**
+ * Rounds out at once, by default: a lone join starts its round at once, and a slow round (a busy
+ * database) does not hold up the people asked for after it while the pool has connections to spare.
+ */
+const ROUNDS = 4;
 
 interface Waiter {
   resolve(e: Eligibility): void;
@@ -31,9 +36,10 @@ type Patch = (e: Eligibility) => void;
  * cached for `cacheMs` between joins; blocks, reports, cool-downs and new picks update the cache
  * at once (and a load that was under way when they happened).
  *
- * Loading is batched: whoever is asked for while a round of queries is out waits for the next
- * round, which asks about all of them at once (one query on 连线's own tables, one for blocks,
- * one for the cards), so a burst of arrivals costs a few queries per round, not five per person.
+ * Loading is batched: a round starts at once while fewer than `rounds` are out, else whoever is
+ * asked for waits for the next round, which asks about all of them at once (one query on 连线's
+ * own tables, one for blocks, one for the cards), so a burst of arrivals costs a few queries per
+ * round, not five per person.
  * Opening one's own `match:` channel warms the cache (`warm`), so the first join finds it loaded.
  */
 export class Eligibilities {
@@ -44,9 +50,12 @@ export class Eligibilities {
   private readonly waiters = new Map<string, Waiter>();
   /** Changes made while a person's load was pending; `null` once forgotten (the load is not cached). */
   private readonly late = new Map<string, Patch[] | null>();
-  private loading = false;
+  private out = 0;
 
-  constructor(private readonly deps: EligibilityDeps) {}
+  constructor(
+    private readonly deps: EligibilityDeps,
+    private readonly rounds = ROUNDS,
+  ) {}
 
   async of(userId: string): Promise<Eligibility> {
     const hit = this.cache.get(userId);
@@ -97,47 +106,49 @@ export class Eligibilities {
     if (pending) return pending;
     const p = new Promise<Eligibility>((resolve, reject) => this.waiters.set(userId, { resolve, reject }));
     this.pending.set(userId, p);
-    void this.flush();
+    this.flush();
     return p;
   }
 
-  /** Runs rounds while people wait; one round out at a time, so the next gathers everyone asked for meanwhile. */
-  private async flush(): Promise<void> {
-    if (this.loading) return;
-    this.loading = true;
-    try {
-      while (this.waiters.size) {
-        const batch: [string, Waiter][] = [];
-        for (const w of this.waiters) {
-          batch.push(w);
-          if (batch.length === BATCH_MAX) break;
-        }
-        for (const [id] of batch) this.waiters.delete(id);
-        let loaded: Map<string, Eligibility> | null = null;
-        let failure: unknown = null;
-        try {
-          loaded = await this.fetch(batch.map(([id]) => id));
-        } catch (err) {
-          failure = err;
-        }
-        for (const [id, w] of batch) {
-          const late = this.late.get(id);
-          this.late.delete(id);
-          this.pending.delete(id);
-          const e = loaded?.get(id);
-          if (!e) {
-            w.reject(failure ?? notFound('User'));
-            continue;
-          }
-          if (late !== null) {
-            for (const fn of late ?? []) fn(e);
-            this.cache.set(id, e);
-          }
-          w.resolve(e);
-        }
+  /** Starts rounds while people wait and fewer than `rounds` are out; the rest gather for the next. */
+  private flush(): void {
+    while (this.out < this.rounds && this.waiters.size) {
+      const batch: [string, Waiter][] = [];
+      for (const w of this.waiters) {
+        batch.push(w);
+        if (batch.length === BATCH_MAX) break;
       }
-    } finally {
-      this.loading = false;
+      for (const [id] of batch) this.waiters.delete(id);
+      this.out++;
+      void this.round(batch).finally(() => {
+        this.out--;
+        this.flush();
+      });
+    }
+  }
+
+  private async round(batch: [string, Waiter][]): Promise<void> {
+    let loaded: Map<string, Eligibility> | null = null;
+    let failure: unknown = null;
+    try {
+      loaded = await this.fetch(batch.map(([id]) => id));
+    } catch (err) {
+      failure = err;
+    }
+    for (const [id, w] of batch) {
+      const late = this.late.get(id);
+      this.late.delete(id);
+      this.pending.delete(id);
+      const e = loaded?.get(id);
+      if (!e) {
+        w.reject(failure ?? notFound('User'));
+        continue;
+      }
+      if (late !== null) {
+        for (const fn of late ?? []) fn(e);
+        this.cache.set(id, e);
+      }
+      w.resolve(e);
     }
   }
 

@@ -220,6 +220,7 @@ export class Gateway {
   }
 
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const upgradeTimer = this.deps.metrics.wsUpgrade.startTimer();
     const reject = (status: number, message: string) => {
       socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}`);
     };
@@ -256,6 +257,7 @@ export class Gateway {
           ws.close(CLOSE_CODES.unsupportedVersion, 'unsupported version');
           return;
         }
+        upgradeTimer();
         this.onConnection(ws, user, sessionKey(req));
       });
     } catch (e) {
