@@ -42,7 +42,14 @@ export function parsePlaylist(text: string): { segments: HlsSegment[]; targetSec
 
 function render(
   segments: HlsSegment[],
-  head: { targetSec: number; mediaSequence: number; discontinuitySequence: number; type?: 'EVENT' | 'VOD'; ended: boolean },
+  head: {
+    targetSec: number;
+    mediaSequence: number;
+    discontinuitySequence: number;
+    type?: 'EVENT' | 'VOD';
+    ended: boolean;
+    blockingReload?: boolean;
+  },
 ): string {
   const target = Math.max(head.targetSec, ...segments.map((s) => Math.ceil(s.durationSec)));
   const out = [
@@ -54,6 +61,7 @@ function render(
     '#EXT-X-INDEPENDENT-SEGMENTS',
   ];
   if (head.type) out.push(`#EXT-X-PLAYLIST-TYPE:${head.type}`);
+  if (head.blockingReload && !head.ended) out.push('#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES');
   for (const [i, s] of segments.entries()) {
     // The first segment of a window needs no discontinuity tag: the sequence number carries it.
     if (s.discontinuity && i > 0) out.push('#EXT-X-DISCONTINUITY');
@@ -64,12 +72,16 @@ function render(
   return `${out.join('\n')}\n`;
 }
 
-/** The last `window` segments, numbered so that players following the edge see one stream. */
+/**
+ * The last `window` segments, numbered so that players following the edge see one stream (a
+ * segment's media sequence number is its place in the recording). It offers blocking reloads: a
+ * player asks for the next number and is answered as soon as that segment is listed.
+ */
 export function livePlaylist(text: string, window: number, ended: boolean): string {
   const { segments, targetSec } = parsePlaylist(text);
   const from = Math.max(0, segments.length - window);
   const discontinuitySequence = segments.slice(0, from + 1).filter((s, i) => s.discontinuity && i > 0).length;
-  return render(segments.slice(from), { targetSec, mediaSequence: from, discontinuitySequence, ended });
+  return render(segments.slice(from), { targetSec, mediaSequence: from, discontinuitySequence, ended, blockingReload: true });
 }
 
 /** Every segment from the start: the recording, closed when the room has ended. */
