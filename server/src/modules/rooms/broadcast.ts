@@ -11,7 +11,7 @@ import { findMediaTools } from '../videos/media.ts';
 import type { RoomAccess } from './access.ts';
 import { CompositorRun, playlistFile, type StageFeed } from './compositor.ts';
 import type { RoomsDeps } from './context.ts';
-import { livePlaylist, offsetOf, parsePlaylist, replayPlaylist, SEGMENT_NAME } from './hls.ts';
+import { livePlaylist, offsetOf, parsePlaylist, replayPlaylist, SEGMENT_NAME, withRunTimes } from './hls.ts';
 import { MAX_TILES } from './layout.ts';
 import type { RoomMedia } from './media.ts';
 import type { RoomRow } from './repo.ts';
@@ -328,7 +328,7 @@ class Shipper {
       this.shipped.add(s.uri);
     }
     const copy = path.join(this.dir, `ship-${Date.now()}.m3u8`);
-    await writeFile(copy, text);
+    await writeFile(copy, withRunTimes(text));
     await this.files.putFile(`${this.prefix}/${playlistFile}`, copy);
     this.lastPlaylist = text;
     this.onShipped();

@@ -253,6 +253,23 @@ function filterPath(p: string): string {
   return p.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/'/g, "\\'");
 }
 
+/** How far behind the wall clock a frame may be when the filters get to it; older frames are restamped. */
+const MAX_BEHIND_SEC = 0.5;
+
+/**
+ * A feed's timestamps on the run's time line: when ffmpeg read each packet, less the run's start.
+ * A frame the filters reach later than `MAX_BEHIND_SEC` after that (ffmpeg short of CPU for a
+ * moment, or the packets that waited while the other inputs were probed) is stamped as of that
+ * bound instead: such frames bunch up, `fps` keeps one per output frame and `aresample` drops the
+ * sound between, so the backlog is shed at the cost of a few frames, where it used to stay in the
+ * input queues as latency for the rest of the run (it only drained as fast as ffmpeg had CPU to
+ * spare).
+ */
+function stamp(filter: 'setpts' | 'asetpts', zeroSec: number): string {
+  const zero = zeroSec.toFixed(3);
+  return `${filter}='max(PTS-${zero}/TB\,(RTCTIME/1000000-${zero}-${MAX_BEHIND_SEC})/TB)'`;
+}
+
 /**
  * ffmpeg's command line: the grid over a dark background (a person without video gets a dark
  * tile with their name), names in the lower left of each tile, every voice mixed, a keyframe at
@@ -296,7 +313,7 @@ function ffmpegArgs(feeds: StageFeed[], inputs: string[], dir: string, pic: Pict
     const src = f.video || f.audio ? input++ : -1;
     const label = `t${i}`;
     const picture = f.video
-      ? `[${src}:v]setpts=PTS-${zeroSec.toFixed(3)}/TB,fps=${pic.fps},scale=${tile.w}:${tile.h}:force_original_aspect_ratio=increase,crop=${tile.w}:${tile.h},setsar=1`
+      ? `[${src}:v]${stamp('setpts', zeroSec)},fps=${pic.fps},scale=${tile.w}:${tile.h}:force_original_aspect_ratio=increase,crop=${tile.w}:${tile.h},setsar=1`
       : `color=c=0x2a2a2a:s=${tile.w}x${tile.h}:r=${pic.fps}`;
     const name = `drawtext=textfile='${filterPath(path.join(dir, `name-${i}.txt`))}':font='${FONT}':fontsize=${fontSize}:fontcolor=white:box=1:boxcolor=black@0.45:boxborderw=6:x=12:y=h-th-14`;
     filters.push(`${picture},${name}[${label}]`);
@@ -304,7 +321,7 @@ function ffmpegArgs(feeds: StageFeed[], inputs: string[], dir: string, pic: Pict
     filters.push(`[${prev}][${label}]overlay=x=${tile.x}:y=${tile.y}:eof_action=repeat:repeatlast=1[${next}]`);
     prev = next;
     if (f.audio) {
-      filters.push(`[${src}:a]asetpts=PTS-${zeroSec.toFixed(3)}/TB,aresample=48000:async=1000[a${i}]`);
+      filters.push(`[${src}:a]${stamp('asetpts', zeroSec)},aresample=48000:async=1000[a${i}]`);
       voices.push(`[a${i}]`);
     }
   }
@@ -327,8 +344,10 @@ function ffmpegArgs(feeds: StageFeed[], inputs: string[], dir: string, pic: Pict
     '[aout]',
     '-c:v',
     'libx264',
+    // ultrafast costs about 40 % less CPU than veryfast here: a compositor short of CPU falls behind
+    // real time and its backlog (deep input queues) becomes latency that never goes away.
     '-preset',
-    'veryfast',
+    'ultrafast',
     '-tune',
     'zerolatency',
     '-pix_fmt',

@@ -90,6 +90,40 @@ export function replayPlaylist(text: string, ended: boolean): string {
   return render(segments, { targetSec, mediaSequence: 0, discontinuitySequence: 0, type: ended ? 'VOD' : 'EVENT', ended });
 }
 
+/** Run ids (base 36 ms since the epoch) that are plausible starts of a run: 2001 to 2286. */
+const RUN_START = { min: 1e12, max: 1e13 };
+
+/**
+ * ffmpeg's program date-times count from when its muxer started, seconds after the picture's zero
+ * (the run's start, which names its segments: see `CompositorRun.start`) while the inputs were
+ * probed; a segment really starts at the run's start plus the segments of the run before it. The
+ * playlist with those times, so replays place moments where they happened; segments of a run whose
+ * name is no such time keep ffmpeg's.
+ */
+export function withRunTimes(text: string): string {
+  const lines = text.split('\n');
+  const offsets = new Map<string, number>();
+  let duration = 0;
+  let pdtLine = -1;
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line.startsWith('#EXTINF:')) duration = Number.parseFloat(line.slice(8)) || 0;
+    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) pdtLine = i;
+    else if (line && !line.startsWith('#')) {
+      const run = line.slice(0, line.indexOf('-'));
+      const start = Number.parseInt(run, 36);
+      if (SEGMENT_NAME.test(line) && start >= RUN_START.min && start < RUN_START.max) {
+        const offset = offsets.get(run) ?? 0;
+        if (pdtLine >= 0) lines[pdtLine] = `#EXT-X-PROGRAM-DATE-TIME:${new Date(start + Math.round(offset * 1000)).toISOString()}`;
+        offsets.set(run, offset + duration);
+      }
+      duration = 0;
+      pdtLine = -1;
+    }
+  }
+  return lines.join('\n');
+}
+
 /** Where a wall-clock moment falls in the recording, in seconds from its start (null: not recorded). */
 export function offsetOf(text: string, at: number): number | null {
   let offset = 0;
