@@ -36,6 +36,7 @@ import { api, pathOf } from '@tremolo/protocol';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { RATE_LIMITS } from '../server/src/platform/config.ts';
 import { tileLayout } from '../server/src/modules/rooms/layout.ts';
+import { findMediaTools } from '../server/src/modules/videos/media.ts';
 import { LIVE_HLS_CONFIG } from '../web/src/routes/rooms/liveHls.ts';
 import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS } from '../server/src/test/chromium.ts';
 import { BARCODE, BROADCAST_BENCH_PAGE, SOURCE } from './broadcast/page.ts';
@@ -320,9 +321,13 @@ function scratchOf(roomId: string): string | null {
   return walk(work, 0);
 }
 
+/** The tools the server composes with (the split decodes segments); the node does not start without them. */
+const tools = findMediaTools();
+
 /** The 24-bit clock stamp (ms) in the host's tile of a segment's first picture, or null when misread. */
 function stampOfSegment(file: string, points: [number, number][]): number | null {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+  if (!tools) return null;
+  const r = spawnSync(tools.ffmpeg, ['-v', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
     maxBuffer: PIC_W * PIC_H * 2,
   });
   if (r.status !== 0 || r.stdout.length < PIC_W * PIC_H) return null;
@@ -338,7 +343,8 @@ function stampOfSegment(file: string, points: [number, number][]): number | null
 
 /** The presentation time (s) of a segment's first video packet. */
 function firstPts(file: string): number | null {
-  const r = spawnSync('ffprobe', [
+  if (!tools) return null;
+  const r = spawnSync(tools.ffprobe, [
     '-v',
     'error',
     '-select_streams',

@@ -321,7 +321,10 @@ function ffmpegArgs(feeds: StageFeed[], inputs: string[], dir: string, pic: Pict
     filters.push(`[${prev}][${label}]overlay=x=${tile.x}:y=${tile.y}:eof_action=repeat:repeatlast=1[${next}]`);
     prev = next;
     if (f.audio) {
-      filters.push(`[${src}:a]${stamp('asetpts', zeroSec)},aresample=48000:async=1000[a${i}]`);
+      // The picture starts at the run's zero and a voice only once its input is open (seconds later
+      // for the last one): silence in front keeps sound and picture starting together, which players
+      // need (a segment with picture but no sound stalls them).
+      filters.push(`[${src}:a]${stamp('asetpts', zeroSec)},aresample=48000:async=1000:first_pts=0[a${i}]`);
       voices.push(`[a${i}]`);
     }
   }
