@@ -27,7 +27,7 @@
  * Ends with one JSON line.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -36,6 +36,8 @@ import { api, pathOf } from '@tremolo/protocol';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { RATE_LIMITS } from '../server/src/platform/config.ts';
 import { tileLayout } from '../server/src/modules/rooms/layout.ts';
+import { findMediaTools } from '../server/src/modules/videos/media.ts';
+import { LIVE_HLS_CONFIG } from '../web/src/routes/rooms/liveHls.ts';
 import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS } from '../server/src/test/chromium.ts';
 import { BARCODE, BROADCAST_BENCH_PAGE, SOURCE } from './broadcast/page.ts';
 import { cpuMs } from './realtime/procstat.ts';
@@ -301,6 +303,161 @@ function audience(base: string, live: string, cookies: string[]): Audience {
   };
 }
 
+// ---------------------------------------------------------------- where the time goes
+
+/** The scratch directory the compositor's ffmpeg writes this room's segments into. */
+function scratchOf(roomId: string): string | null {
+  const walk = (dir: string, depth: number): string | null => {
+    if (depth > 6) return null;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (!e.isDirectory()) continue;
+      const p = path.join(dir, e.name);
+      if (e.name === roomId && existsSync(path.join(p, 'feed-0.sdp'))) return p;
+      const found = walk(p, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  };
+  return walk(work, 0);
+}
+
+/** The tools the server composes with (the split decodes segments); the node does not start without them. */
+const tools = findMediaTools();
+
+/** The 24-bit clock stamp (ms) in the host's tile of a segment's first picture, or null when misread. */
+function stampOfSegment(file: string, points: [number, number][]): number | null {
+  if (!tools) return null;
+  const r = spawnSync(tools.ffmpeg, ['-v', 'error', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+    maxBuffer: PIC_W * PIC_H * 2,
+  });
+  if (r.status !== 0 || r.stdout.length < PIC_W * PIC_H) return null;
+  let bits = 0;
+  for (const [x, y] of points) {
+    let lum = 0;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) lum += r.stdout[(Math.round(y) + dy) * PIC_W + Math.round(x) + dx]!;
+    bits = bits * 2 + (lum / 9 < 128 ? 1 : 0);
+  }
+  const v = Math.floor(bits / 256);
+  return ((v & 0xff) + ((v >> 8) & 0xff) + ((v >> 16) & 0xff)) % 256 === bits % 256 ? v : null;
+}
+
+/** The presentation time (s) of a segment's first video packet. */
+function firstPts(file: string): number | null {
+  if (!tools) return null;
+  const r = spawnSync(tools.ffprobe, [
+    '-v',
+    'error',
+    '-select_streams',
+    'v',
+    '-show_entries',
+    'packet=pts_time',
+    '-read_intervals',
+    '%+#1',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
+  const v = Number.parseFloat(r.stdout.toString());
+  return Number.isFinite(v) ? v : null;
+}
+
+/** The full wall-clock time (ms) of a 24-bit stamp taken shortly before `near`. */
+const unwrap = (stamp: number, near: number) => near - (((((near % 0x1000000) - stamp) % 0x1000000) + 0x1000000) % 0x1000000);
+/** The MPEG-TS muxer starts its timestamps 1.4 s in (twice its default 0.7 s mux delay). */
+const TS_OFFSET_SEC = 1.4;
+
+/**
+ * Follows segments from ffmpeg to the viewer: when ffmpeg finished each one (its rename in the
+ * scratch directory), when the node's live playlist first listed it, when the cache's did. At the
+ * end each segment's first picture is decoded for the host's clock stamp (when it was drawn) and
+ * its timestamp gives when ffmpeg read it (the run's start is in its name), which splits the
+ * picture's way into: publisher → SFU → compositor's subscriber → ffmpeg's read; ffmpeg (filters,
+ * encoder, and the wait for the segment's end); the hand-off to storage; the cache.
+ */
+function followSegments(roomId: string, origin: string, front: string, live: string, cookie: string) {
+  const done = new Map<string, number>();
+  const atOrigin = new Map<string, number>();
+  const atCache = new Map<string, number>();
+  const durations = new Map<string, number>();
+  const dir = scratchOf(roomId);
+  const watcher = dir
+    ? watch(dir, (_e, name) => {
+        if (name && /^[a-z0-9]+-\d+\.ts$/.test(name) && !done.has(name) && existsSync(path.join(dir, name))) done.set(name, Date.now());
+      })
+    : null;
+  let running = true;
+  // The node: its plain live playlist every 100 ms. The cache: as hls.js asks, by blocking reloads when offered.
+  const poll = async (base: string, seen: Map<string, number>, blocking: boolean) => {
+    let next: number | null = null;
+    while (running) {
+      const t0 = Date.now();
+      try {
+        const text = await (await fetch(base + live + (next === null ? '' : `?_HLS_msn=${next}`), { headers: { cookie } })).text();
+        const now = Date.now();
+        const p = parse(text);
+        for (const seg of p.segments) {
+          durations.set(seg.uri, seg.dur);
+          if (!seen.has(seg.uri)) seen.set(seg.uri, now);
+        }
+        next = blocking && text.includes('CAN-BLOCK-RELOAD=YES') ? p.seq + p.segments.length : null;
+      } catch {
+        next = null;
+      }
+      if (next === null) await sleep(Math.max(0, 100 - (Date.now() - t0)));
+    }
+  };
+  const polls = [poll(origin, atOrigin, false), poll(front, atCache, true)];
+  // What was already listed when we started says nothing about how fast it got there.
+  const startedAt = Date.now() + 1500;
+  return {
+    async stop(points: [number, number][]) {
+      running = false;
+      watcher?.close();
+      await Promise.all(polls);
+      const rows: { capture: number; read: number | null; done: number; origin: number; cache: number; dur: number }[] = [];
+      const listed = [...atOrigin.entries()].filter(([uri, t]) => t > startedAt && done.has(uri) && atCache.has(uri));
+      for (const [uri, origin] of listed.slice(-12)) {
+        const file = path.join(work, `probe-${uri}`);
+        writeFileSync(
+          file,
+          Buffer.from(
+            await (await fetch(`${front}${live.slice(0, live.lastIndexOf('/') + 1)}${uri}`, { headers: { cookie } })).arrayBuffer(),
+          ),
+        );
+        const stamp = stampOfSegment(file, points);
+        const pts = firstPts(file);
+        rmSync(file, { force: true });
+        if (stamp === null) continue;
+        const runStart = Number.parseInt(uri.split('-')[0]!, 36);
+        rows.push({
+          capture: unwrap(stamp, done.get(uri)!),
+          read: pts === null ? null : runStart + (pts - TS_OFFSET_SEC) * 1000,
+          done: done.get(uri)!,
+          origin,
+          cache: atCache.get(uri)!,
+          dur: (durations.get(uri) ?? 1) * 1000,
+        });
+      }
+      const med = (xs: number[]) => (xs.length ? Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!) : null);
+      const withRead = rows.filter((r) => r.read !== null) as ((typeof rows)[number] & { read: number })[];
+      return {
+        segments: rows.length,
+        segmentMs: med(rows.map((r) => r.dur)),
+        // Drawn by the publisher → read by ffmpeg (the browser's encoder, the SFU, the compositor's subscriber, loopback UDP, ffmpeg's input queue).
+        toFfmpegMs: med(withRead.map((r) => r.read - r.capture)),
+        // Read by ffmpeg → its segment complete, less the segment's own length (filters, encoder, muxer).
+        ffmpegMs: med(withRead.map((r) => r.done - r.read - r.dur)),
+        // Drawn → segment complete, less the segment's own length (the two above together).
+        toSegmentMs: med(rows.map((r) => r.done - r.capture - r.dur)),
+        // Segment complete → listed by the node's live playlist (the hand-off to storage).
+        handoffMs: med(rows.map((r) => r.origin - r.done)),
+        // Listed by the node → listed by the cache in front of it (blocking reloads when offered).
+        cacheMs: med(rows.map((r) => r.cache - r.origin)),
+      };
+    },
+  };
+}
+
 // ---------------------------------------------------------------- the run
 
 async function main() {
@@ -387,10 +544,10 @@ async function main() {
       const fan = await signup(node.url, `bv${tag}${i}`, `Viewer ${i}`);
       const page = await newPage(fan, front);
       await page.addScriptTag({ path: path.join(root, 'node_modules/hls.js/dist/hls.min.js') });
-      await page.evaluate(([url, pts]) => (window as unknown as { watch(u: string, p: unknown): void }).watch(url, pts), [
-        live,
-        points,
-      ] as const);
+      await page.evaluate(
+        ([url, pts, config]) => (window as unknown as { watch(u: string, p: unknown, c: unknown): void }).watch(url, pts, config),
+        [live, points, LIVE_HLS_CONFIG] as const,
+      );
       watchers.push(page);
     }
     const rec0 = await recordedSec();
@@ -398,6 +555,7 @@ async function main() {
     const cpuSeen = new Map<number, number>();
     const cpu0 = compositorCpu(room.id, cpuSeen);
     const cpuT0 = Date.now();
+    const follow = followSegments(room.id, node.url, front, live, host.cookie);
     await sleep(8000); // hls.js joins and settles
     for (const w of watchers) await w.evaluate(() => ((window as unknown as { samples: number[] }).samples = []));
     await sleep(Math.max(WINDOW_MS, 10_000));
@@ -413,6 +571,14 @@ async function main() {
       `newest segment started ${edgeAgeMs} ms ago (${edge.segments.length} listed, target ${edge.target} s); players: ${JSON.stringify(players)}`,
     );
     result.edgeAgeMs = edgeAgeMs;
+    const latencies = players.map((p) => (p as { latency?: number }).latency).filter((x): x is number => typeof x === 'number');
+    const split = {
+      ...(await follow.stop(points)),
+      // hls.js's distance from the live edge (the newest listed segment's end, moved on by the playlist's age).
+      playerMs: latencies.length ? Math.round((latencies.reduce((a, b) => a + b, 0) / latencies.length) * 1000) : null,
+    };
+    log(`where the time goes (median per segment, ms): ${JSON.stringify(split)}`);
+    result.split = split;
     const glass = new Quantiles();
     let misreads = 0;
     let frames = 0;

@@ -8,7 +8,7 @@
  * survives the compositor's crop into any tile shape; 24 bits of the clock and an 8-bit
  * checksum, so a frame misread after two encodings is rejected rather than counted.
  *
- * Viewer: plays the live playlist with hls.js; on each presented frame the picture is drawn into
+ * Viewer: plays the live playlist with hls.js, set up as the app's player is; on each presented frame the picture is drawn into
  * a canvas at its own size and the cells are read at the points the bench computed from the
  * compositor's layout; latency is now − stamp (one machine, one clock).
  */
@@ -61,11 +61,11 @@ window.samples = [];
 window.misreads = 0;
 window.frames = 0;
 window.stalls = 0;
-window.watch = (url, points) => {
+window.watch = (url, points, config) => {
   const v = document.createElement('video');
   v.muted = true; v.autoplay = true; v.playsInline = true;
   document.body.append(v);
-  const hls = new Hls({ lowLatencyMode: true, liveSyncDurationCount: 2, backBufferLength: 10 });
+  const hls = new Hls({ ...config, backBufferLength: 10 });
   hls.on(Hls.Events.ERROR, (_e, d) => { if (d.details === 'bufferStalledError') window.stalls++; if (d.fatal) hls.startLoad(); });
   window.hlsDiag = () => ({ latency: hls.latency, target: hls.targetLatency, drift: hls.drift, rate: v.playbackRate, buffered: v.buffered.length ? v.buffered.end(v.buffered.length - 1) - v.currentTime : 0 });
   hls.loadSource(url);

@@ -312,6 +312,15 @@ export const RoomSummary = z.object({
 });
 export type RoomSummary = z.infer<typeof RoomSummary>;
 
+/**
+ * A blocking playlist reload (LL-HLS delivery directives, which hls.js sends when the playlist says
+ * `CAN-BLOCK-RELOAD`): answer once the playlist holds media sequence number `_HLS_msn`. Loose, so a
+ * player's other directives never make the live picture fail.
+ */
+export const HlsLiveQuery = z.object({
+  _HLS_msn: z.coerce.number().int().min(0).optional(),
+});
+
 export const ChatHistoryQuery = z.strictObject({
   /** Events before this sequence (older); absent: the newest. */
   before: z.coerce.number().int().min(1).optional(),

@@ -429,7 +429,7 @@ export const VARIABLES = {
   BROADCAST_VIDEO_KBPS: positive(2000, 'H.264 bitrate of the broadcast picture'),
   BROADCAST_SEGMENT_SEC: positive(
     1,
-    'length of a broadcast HLS segment (each starts with a keyframe); live latency is about three of them',
+    'length of a broadcast HLS segment (each starts with a keyframe); glass-to-glass latency is about this plus the player’s 1.5 s behind the newest segment',
   ),
   ADMIN_HANDLES: list('comma-separated handles that are moderators (reports, snapshots, bans), besides the `moderators` table'),
   MATCH_FALLBACK_MS: number(3000, 'how long 连线 waits for someone sharing a language and an interest before taking anyone compatible'),

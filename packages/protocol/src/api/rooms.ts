@@ -3,6 +3,7 @@ import { Ok } from '../common.ts';
 import { ChannelHistory } from '../realtime.ts';
 import {
   ChatHistoryQuery,
+  HlsLiveQuery,
   CreateRoomBody,
   RoomPreview,
   GuestActionBody,
@@ -364,9 +365,11 @@ export const roomsApi = {
     method: 'GET',
     path: '/api/v1/rooms/:id/hls/live.m3u8',
     auth: 'user',
-    summary: 'The broadcast’s live playlist (the last few segments; public rooms may be cached by shared caches for a second)',
+    summary:
+      'The broadcast’s live playlist (the last few segments; public rooms may be cached by shared caches for a second). With `_HLS_msn` it is a blocking reload: answered once that segment is listed (or after three target durations), and cacheable as such',
     tags,
     params: RoomParams,
+    query: HlsLiveQuery,
     response: Streamed,
     binary: 'application/vnd.apple.mpegurl',
     errors: ['not_found'],

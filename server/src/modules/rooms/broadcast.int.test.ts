@@ -119,6 +119,19 @@ describe('broadcast tier', () => {
     });
     assert.equal(playlist.headers.get('cache-control'), 'public, max-age=1', 'a shared cache may keep it for a second');
     assert.match(playlist.headers.get('content-type') ?? '', /mpegurl/);
+    // A blocking reload (LL-HLS): asked for the segment after the newest, the node answers once it is
+    // listed, as an answer a cache may keep; a number far ahead gets the current window at once.
+    const window = playlist.bytes.toString();
+    assert.match(window, /#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES\n/);
+    const lastOf = (text: string) => Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1]) + parsePlaylist(text).segments.length - 1;
+    const next = lastOf(window) + 1;
+    const blocked = await get(viewer, `${live}?_HLS_msn=${next}`);
+    assert.equal(blocked.status, 200);
+    assert.ok(lastOf(blocked.bytes.toString()) >= next, `the answer lists segment ${next}`);
+    assert.equal(blocked.headers.get('cache-control'), 'public, max-age=10');
+    const far = await get(viewer, `${live}?_HLS_msn=${next + 50}`);
+    assert.equal(far.status, 200);
+    assert.equal(far.headers.get('cache-control'), 'public, max-age=1', 'not held, not kept long');
     const outsider = new TestUser(t);
     assert.equal((await get(outsider, live)).status, 401, 'only people who may enter the room');
     assert.equal(t.app.sfu.stats().subscribers, 1, 'the compositor is the one subscriber, whatever the audience');

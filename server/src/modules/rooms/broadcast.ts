@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +11,7 @@ import { findMediaTools } from '../videos/media.ts';
 import type { RoomAccess } from './access.ts';
 import { CompositorRun, playlistFile, type StageFeed } from './compositor.ts';
 import type { RoomsDeps } from './context.ts';
-import { livePlaylist, offsetOf, parsePlaylist, replayPlaylist, SEGMENT_NAME } from './hls.ts';
+import { livePlaylist, offsetOf, parsePlaylist, replayPlaylist, SEGMENT_NAME, withRunTimes } from './hls.ts';
 import { MAX_TILES } from './layout.ts';
 import type { RoomMedia } from './media.ts';
 import type { RoomRow } from './repo.ts';
@@ -27,10 +27,15 @@ type BroadcastDeps = Pick<RoomsDeps, 'repo' | 'sfu' | 'accounts' | 'log'> & {
 const BroadcastJob = z.object({ roomId: z.string().uuid() });
 type BroadcastJob = z.infer<typeof BroadcastJob>;
 
-/** How often the job looks at the room (its status, who is on stage) and ships new segments. */
+/**
+ * How often the job looks at the room (its status, who is on stage). New segments are shipped as
+ * soon as ffmpeg rewrites its playlist (a watch on its directory); the tick only backs that up.
+ */
 const TICK_MS = 500;
-/** Segments in the audience's live playlist. */
-const LIVE_WINDOW = 6;
+/** Seconds of picture in the audience's live playlist. */
+const LIVE_WINDOW_SEC = 6;
+/** A blocking playlist reload looks at storage this often when another node runs the room's job. */
+const BLOCKING_POLL_MS = 200;
 /** A compositor that keeps dying is started again no sooner than this. */
 const RESTART_BACKOFF_MS = 2000;
 
@@ -55,6 +60,8 @@ const compositorSubscriberId = (roomId: string) => `compositor:${roomId}`;
 export class RoomBroadcast {
   readonly kind: JobKind<BroadcastJob>;
   private readonly ffmpeg: string | null;
+  /** Blocking playlist reloads waiting, per room, for this node's next shipment. */
+  private readonly waiting = new Map<string, Set<() => void>>();
 
   constructor(private readonly deps: BroadcastDeps) {
     this.ffmpeg = deps.config.enabled ? (findMediaTools()?.ffmpeg ?? null) : null;
@@ -92,7 +99,13 @@ export class RoomBroadcast {
     const dir = path.join(files.scratchDir, 'broadcast', roomId);
     await mkdir(dir, { recursive: true });
     await this.restore(roomId, dir);
-    const shipper = new Shipper(files, dir, prefixOf(roomId));
+    const shipper = new Shipper(files, dir, prefixOf(roomId), () => this.shipped(roomId));
+    // ffmpeg writes its playlist beside and renames it over the old one once a segment is complete:
+    // shipping right then, rather than on the next tick, takes a quarter of a second (on average)
+    // off the broadcast's latency.
+    const watcher = watch(dir, (_event, name) => {
+      if (name === playlistFile) shipper.ship().catch((err: unknown) => log.warn({ err, roomId }, 'broadcast: shipping failed'));
+    });
     let current: Current | null = null;
     let lastStart = 0;
     try {
@@ -110,7 +123,6 @@ export class RoomBroadcast {
           if (feeds.length > 0 && Date.now() - lastStart >= RESTART_BACKOFF_MS) {
             lastStart = Date.now();
             await media.ensureRoom(roomId);
-            const runId = Date.now().toString(36);
             current = {
               run: await CompositorRun.start(
                 {
@@ -123,17 +135,18 @@ export class RoomBroadcast {
                   log,
                 },
                 feeds,
-                runId,
+                Date.now(),
               ),
               signature,
             };
-            log.info({ roomId, feeds: feeds.length, runId }, 'broadcast: compositor started');
+            log.info({ roomId, feeds: feeds.length, runId: current.run.id }, 'broadcast: compositor started');
           }
         }
         await shipper.ship();
         await sleep(TICK_MS, undefined, { signal }).catch(() => undefined);
       }
     } finally {
+      watcher.close();
       if (current) await current.run.stop();
       await shipper.ship();
     }
@@ -210,13 +223,53 @@ export class RoomBroadcast {
     return room.audience === 'public' ? 'public' : 'private';
   }
 
-  async live(viewerId: string, roomId: string): Promise<{ body: string; cacheControl: string }> {
+  /**
+   * The live window. With `msn` (a blocking reload, LL-HLS) the answer waits until segment `msn` is
+   * listed, for at most three target durations: hls.js asks for the next segment as soon as it has
+   * a playlist, so it learns of each segment the moment it is stored instead of up to a reload
+   * interval later, and a cache in front (whose key has the query) collapses the audience's waits
+   * into one request per segment and keeps the answer, which never changes.
+   */
+  async live(viewerId: string, roomId: string, msn?: number): Promise<{ body: string; cacheControl: string }> {
     const { room } = await this.deps.access.mustSee(viewerId, roomId);
-    const text = await this.storedPlaylist(roomId);
+    let text = await this.storedPlaylist(roomId);
     if (!text || parsePlaylist(text).segments.length === 0) throw new AppError('not_found', 'The broadcast has not started yet');
+    let { segments, targetSec } = parsePlaylist(text);
     const ended = room.status === 'ended';
+    const window = Math.max(3, Math.ceil(LIVE_WINDOW_SEC / this.deps.config.segmentSec));
+    const scope = this.cacheScope(room);
+    // Further ahead than the next two segments is no reload anyone following the edge asks for.
+    if (msn !== undefined && !ended && msn >= segments.length && msn <= segments.length + 1) {
+      const deadline = Date.now() + 3 * targetSec * 1000;
+      while (msn >= segments.length && Date.now() < deadline) {
+        await this.nextShipment(roomId, Math.min(BLOCKING_POLL_MS, deadline - Date.now()));
+        text = (await this.storedPlaylist(roomId)) ?? text;
+        ({ segments, targetSec } = parsePlaylist(text));
+      }
+      if (msn < segments.length) return { body: livePlaylist(text, window, false), cacheControl: `${scope}, max-age=10` };
+    }
     // About one segment: a cache answers the audience, the origin sees a request per segment.
-    return { body: livePlaylist(text, LIVE_WINDOW, ended), cacheControl: `${this.cacheScope(room)}, max-age=${ended ? 60 : 1}` };
+    return { body: livePlaylist(text, window, ended), cacheControl: `${scope}, max-age=${ended ? 60 : 1}` };
+  }
+
+  /** Resolves at this node's next shipment of the room's playlist, or after `ms`. */
+  private nextShipment(roomId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.waiting.get(roomId) ?? new Set<() => void>();
+      this.waiting.set(roomId, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0 && this.waiting.get(roomId) === set) this.waiting.delete(roomId);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      set.add(done);
+    });
+  }
+
+  private shipped(roomId: string): void {
+    for (const done of [...(this.waiting.get(roomId) ?? [])]) done();
   }
 
   async replay(viewerId: string, roomId: string): Promise<{ body: string; cacheControl: string }> {
@@ -243,14 +296,27 @@ function needsRestart(current: Current | null, signature: string): boolean {
 class Shipper {
   private readonly shipped = new Set<string>();
   private lastPlaylist = '';
+  private tail: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | null = null;
 
   constructor(
     private readonly files: PrivateFiles,
     private readonly dir: string,
     private readonly prefix: string,
+    private readonly onShipped: () => void,
   ) {}
 
-  async ship(): Promise<void> {
+  /** One shipment at a time; calls made while one runs share the next, which reads the playlist afresh. */
+  ship(): Promise<void> {
+    this.queued ??= this.tail.then(() => {
+      this.queued = null;
+      return this.shipOnce();
+    });
+    this.tail = this.queued.catch(() => undefined);
+    return this.queued;
+  }
+
+  private async shipOnce(): Promise<void> {
     const local = path.join(this.dir, playlistFile);
     const text = await readFile(local, 'utf8').catch(() => '');
     if (!text || text === this.lastPlaylist) return;
@@ -262,8 +328,9 @@ class Shipper {
       this.shipped.add(s.uri);
     }
     const copy = path.join(this.dir, `ship-${Date.now()}.m3u8`);
-    await writeFile(copy, text);
+    await writeFile(copy, withRunTimes(text));
     await this.files.putFile(`${this.prefix}/${playlistFile}`, copy);
     this.lastPlaylist = text;
+    this.onShipped();
   }
 }

@@ -71,6 +71,7 @@ export class CompositorRun {
     private readonly opts: CompositorRunOptions,
     private readonly ports: Map<string, number>,
     args: string[],
+    readonly id: string,
   ) {
     this.socket = createSocket('udp4');
     this.pc = new RTCPeerConnection({
@@ -98,8 +99,13 @@ export class CompositorRun {
     });
   }
 
-  /** Starts ffmpeg for these feeds (1…9, each sending something), then subscribes to them on the SFU. */
-  static async start(opts: CompositorRunOptions, feeds: StageFeed[], runId: string): Promise<CompositorRun> {
+  /**
+   * Starts ffmpeg for these feeds (1…9, each sending something), then subscribes to them on the SFU.
+   * `startedAt` (ms) is the picture's zero and, in base 36, the run's id that names its segments: a
+   * frame's timestamp in a segment (less the MPEG-TS muxer's 1.4 s) is when ffmpeg read it.
+   */
+  static async start(opts: CompositorRunOptions, feeds: StageFeed[], startedAt: number): Promise<CompositorRun> {
+    const runId = startedAt.toString(36);
     await mkdir(opts.dir, { recursive: true });
     const ports = new Map<string, number>();
     for (const f of feeds) {
@@ -115,8 +121,9 @@ export class CompositorRun {
       await writeFile(file, sdp);
       inputs.push(file);
     }
-    const args = ffmpegArgs(feeds, inputs, opts.dir, opts.picture, runId);
-    const run = new CompositorRun(opts, ports, args);
+    // Every input is stamped with the wall clock as it is read; the run's start is the picture's zero.
+    const args = ffmpegArgs(feeds, inputs, opts.dir, opts.picture, runId, startedAt / 1000);
+    const run = new CompositorRun(opts, ports, args, runId);
     try {
       await run.connect(feeds.filter((f) => f.video || f.audio).map((f) => f.userId));
     } catch (err) {
@@ -246,13 +253,34 @@ function filterPath(p: string): string {
   return p.replace(/\\/g, '\\\\').replace(/:/g, '\\:').replace(/'/g, "\\'");
 }
 
+/** How far behind the wall clock a frame may be when the filters get to it; older frames are restamped. */
+const MAX_BEHIND_SEC = 0.5;
+
+/**
+ * A feed's timestamps on the run's time line: when ffmpeg read each packet, less the run's start.
+ * A frame the filters reach later than `MAX_BEHIND_SEC` after that (ffmpeg short of CPU for a
+ * moment, or the packets that waited while the other inputs were probed) is stamped as of that
+ * bound instead: such frames bunch up, `fps` keeps one per output frame and `aresample` drops the
+ * sound between, so the backlog is shed at the cost of a few frames, where it used to stay in the
+ * input queues as latency for the rest of the run (it only drained as fast as ffmpeg had CPU to
+ * spare).
+ */
+function stamp(filter: 'setpts' | 'asetpts', zeroSec: number): string {
+  const zero = zeroSec.toFixed(3);
+  return `${filter}='max(PTS-${zero}/TB\,(RTCTIME/1000000-${zero}-${MAX_BEHIND_SEC})/TB)'`;
+}
+
 /**
  * ffmpeg's command line: the grid over a dark background (a person without video gets a dark
  * tile with their name), names in the lower left of each tile, every voice mixed, a keyframe at
  * each segment start, and an HLS event playlist that a later run appends to.
  */
-function ffmpegArgs(feeds: StageFeed[], inputs: string[], dir: string, pic: PictureOptions, runId: string): string[] {
-  const args = ['-hide_banner', '-loglevel', 'warning', '-nostats'];
+function ffmpegArgs(feeds: StageFeed[], inputs: string[], dir: string, pic: PictureOptions, runId: string, zeroSec: number): string[] {
+  // `-copyts` keeps each input's wall-clock stamps as they are (ffmpeg would otherwise start each
+  // input at its own first packet): the inputs are opened one after the other, each probing for up
+  // to `-analyzeduration`, so per-input zeros put the first guest seconds behind the last one, and
+  // the grid, which waits for every tile, showed everyone that far behind for the whole run.
+  const args = ['-hide_banner', '-loglevel', 'warning', '-nostats', '-copyts'];
   for (const input of inputs)
     args.push(
       '-protocol_whitelist',
@@ -285,7 +313,7 @@ function ffmpegArgs(feeds: StageFeed[], inputs: string[], dir: string, pic: Pict
     const src = f.video || f.audio ? input++ : -1;
     const label = `t${i}`;
     const picture = f.video
-      ? `[${src}:v]setpts=PTS-STARTPTS,fps=${pic.fps},scale=${tile.w}:${tile.h}:force_original_aspect_ratio=increase,crop=${tile.w}:${tile.h},setsar=1`
+      ? `[${src}:v]${stamp('setpts', zeroSec)},fps=${pic.fps},scale=${tile.w}:${tile.h}:force_original_aspect_ratio=increase,crop=${tile.w}:${tile.h},setsar=1`
       : `color=c=0x2a2a2a:s=${tile.w}x${tile.h}:r=${pic.fps}`;
     const name = `drawtext=textfile='${filterPath(path.join(dir, `name-${i}.txt`))}':font='${FONT}':fontsize=${fontSize}:fontcolor=white:box=1:boxcolor=black@0.45:boxborderw=6:x=12:y=h-th-14`;
     filters.push(`${picture},${name}[${label}]`);
@@ -293,12 +321,18 @@ function ffmpegArgs(feeds: StageFeed[], inputs: string[], dir: string, pic: Pict
     filters.push(`[${prev}][${label}]overlay=x=${tile.x}:y=${tile.y}:eof_action=repeat:repeatlast=1[${next}]`);
     prev = next;
     if (f.audio) {
-      filters.push(`[${src}:a]asetpts=PTS-STARTPTS,aresample=48000:async=1000[a${i}]`);
+      // The picture starts at the run's zero and a voice only once its input is open (seconds later
+      // for the last one): silence in front keeps sound and picture starting together, which players
+      // need (a segment with picture but no sound stalls them).
+      filters.push(`[${src}:a]${stamp('asetpts', zeroSec)},aresample=48000:async=1000:first_pts=0[a${i}]`);
       voices.push(`[a${i}]`);
     }
   }
-  // Generated sources run as fast as they can; the live feeds already arrive in real time.
-  filters.push(`[grid]realtime[vout]`);
+  // A generated source runs as fast as it can: with a live picture in the grid the overlay waits for
+  // it, which paces the grid. `realtime` would also pace it, but from the first frame it sees, so
+  // the seconds of probing before that frame stayed in the broadcast for good (frames queued
+  // upstream, never caught up); it is only for a stage without any camera.
+  filters.push(feeds.some((f) => f.video) ? '[grid]null[vout]' : '[grid]realtime[vout]');
   if (voices.length === 0) filters.push('anullsrc=r=48000:cl=stereo,arealtime[aout]');
   else if (voices.length === 1) filters.push(`${voices[0]}anull[aout]`);
   else filters.push(`${voices.join('')}amix=inputs=${voices.length}:duration=longest:dropout_transition=0:normalize=0[aout]`);
@@ -313,8 +347,10 @@ function ffmpegArgs(feeds: StageFeed[], inputs: string[], dir: string, pic: Pict
     '[aout]',
     '-c:v',
     'libx264',
+    // ultrafast costs about 40 % less CPU than veryfast here: a compositor short of CPU falls behind
+    // real time and its backlog (deep input queues) becomes latency that never goes away.
     '-preset',
-    'veryfast',
+    'ultrafast',
     '-tune',
     'zerolatency',
     '-pix_fmt',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { livePlaylist, offsetOf, parsePlaylist, replayPlaylist } from './hls.ts';
+import { livePlaylist, offsetOf, parsePlaylist, replayPlaylist, withRunTimes } from './hls.ts';
 
 /** As ffmpeg writes it: two runs (a new stage at the fourth segment). */
 const EVENT = `#EXTM3U
@@ -67,4 +67,31 @@ test('a wall-clock moment maps to its place in the recording', () => {
   assert.equal(offsetOf(EVENT, Date.parse('2026-12-03T07:44:30.500Z')), 3);
   assert.equal(offsetOf(EVENT, Date.parse('2026-12-03T07:44:27Z')), 2.5, 'between runs: the next run’s start');
   assert.equal(offsetOf(EVENT, Date.parse('2026-12-03T08:00:00Z')), null);
+});
+
+test('program date-times from the runs: each run starts at the time its id names, its segments follow on', () => {
+  const a = Date.parse('2026-12-04T19:00:00.000Z');
+  const b = Date.parse('2026-12-04T19:05:00.250Z');
+  const text = `#EXTM3U
+#EXT-X-TARGETDURATION:1
+#EXTINF:1.000000,
+#EXT-X-PROGRAM-DATE-TIME:2026-12-04T19:00:07.000+0000
+${a.toString(36)}-00000.ts
+#EXTINF:0.960000,
+#EXT-X-PROGRAM-DATE-TIME:2026-12-04T19:00:08.000+0000
+${a.toString(36)}-00001.ts
+#EXTINF:1.000000,
+#EXT-X-PROGRAM-DATE-TIME:2026-12-04T19:00:08.960+0000
+${a.toString(36)}-00002.ts
+#EXT-X-DISCONTINUITY
+#EXTINF:1.000000,
+#EXT-X-PROGRAM-DATE-TIME:2026-12-04T19:05:09.000+0000
+${b.toString(36)}-00000.ts
+#EXTINF:1.000000,
+#EXT-X-PROGRAM-DATE-TIME:2026-12-03T07:44:22.957+0000
+aa11-00000.ts
+`;
+  const times = parsePlaylist(withRunTimes(text)).segments.map((s) => s.startsAt);
+  assert.deepEqual(times, [a, a + 1000, a + 1960, b, Date.parse('2026-12-03T07:44:22.957Z')]);
+  assert.equal(withRunTimes(EVENT), EVENT, 'names that are no time keep ffmpeg’s');
 });

@@ -44,12 +44,14 @@ export function registerRoomRoutes(router: Router, rooms: Rooms, files: Readable
   router.implement(r.unreserve, async ({ user, params }) => rooms.reservations.cancel(user.id, params.id));
   router.implement(r.pin, async ({ user, params, body }) => (await pin.pin(user.id, params.id, body.productId), ok));
   router.implement(r.hearts, async ({ user, params, body }) => (await counts.hearts(user.id, params.id, body.count), ok));
-  for (const which of ['hlsLive', 'hlsReplay'] as const) {
-    router.implement(r[which], async ({ user, params, reply }) => {
-      const p = which === 'hlsLive' ? await broadcast.live(user.id, params.id) : await broadcast.replay(user.id, params.id);
-      return reply.header('cache-control', p.cacheControl).type('application/vnd.apple.mpegurl').send(p.body);
-    });
-  }
+  router.implement(r.hlsLive, async ({ user, params, query, reply }) => {
+    const p = await broadcast.live(user.id, params.id, query._HLS_msn);
+    return reply.header('cache-control', p.cacheControl).type('application/vnd.apple.mpegurl').send(p.body);
+  });
+  router.implement(r.hlsReplay, async ({ user, params, reply }) => {
+    const p = await broadcast.replay(user.id, params.id);
+    return reply.header('cache-control', p.cacheControl).type('application/vnd.apple.mpegurl').send(p.body);
+  });
   router.implement(r.hlsSegment, async ({ user, params, req, reply }) => {
     const s = await broadcast.segment(user.id, params.id, params.segment);
     return sendStoredFile(req, reply, files, s.key, { cacheControl: s.cacheControl, what: 'Segment' });

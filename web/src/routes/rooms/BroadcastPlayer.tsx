@@ -3,6 +3,7 @@ import { api } from '@tremolo/protocol';
 import { urlOf } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { attachHls } from './hls.ts';
+import { LIVE_HLS_CONFIG } from './liveHls.ts';
 import styles from './Stage.module.css';
 
 declare global {
@@ -54,14 +55,7 @@ export function BroadcastPlayer({
       setStatus('playing');
     };
     const detach = attachHls(el, src, {
-      config: {
-        // Two segments behind the edge: about 2–3 s, with room for one late segment.
-        liveSyncDurationCount: 2,
-        liveMaxLatencyDurationCount: 6,
-        maxLiveSyncPlaybackRate: 1.25,
-        manifestLoadingMaxRetry: 2,
-        levelLoadingMaxRetry: 4,
-      },
+      config: LIVE_HLS_CONFIG,
       onFail: fail,
       onPlaying,
     });
