@@ -38,7 +38,7 @@ const run = await CompositorRun.start(
     log: pino({ level: 'silent' }),
   },
   feeds,
-  'janus',
+  Date.now(),
 );
 process.stdout.write('composing\n');
 
