@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { api, pathOf, type Room } from '@tremolo/protocol';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS } from '../../test/chromium.ts';
+import { assertPlayableSegment, ffprobe } from '../../test/hls-probe.ts';
 import { assertRefused, startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 import { PUBLISHER_SCRIPT } from '../../test/publisher-page.ts';
 import { uniq } from '../shop/fixtures.ts';
@@ -79,10 +80,6 @@ async function until<T>(what: string, ms: number, check: () => Promise<T | null>
 // Never a synchronous child process here: the SFU shares this event loop, and a publisher it
 // does not hear from for 5 s counts as gone.
 const run = promisify(execFile);
-
-async function ffprobe(args: string[]): Promise<string> {
-  return (await run('ffprobe', ['-v', 'error', ...args], { encoding: 'utf8' })).stdout;
-}
 
 /** The ffmpeg processes composing this room (the test's own children's children), by id. */
 async function compositorPids(roomId: string): Promise<number[]> {
@@ -153,23 +150,7 @@ describe('broadcast tier', () => {
       'not_found',
       'only segment names are served',
     );
-    for (const file of files) {
-      const streams = await ffprobe(['-show_entries', 'stream=codec_type,codec_name,width,height', '-of', 'csv=p=0', file]);
-      assert.match(streams, /h264,video,320,568/, `${file}: H.264 at the configured size`);
-      assert.match(streams, /aac,audio/, `${file}: AAC audio`);
-      const first = await ffprobe([
-        '-select_streams',
-        'v',
-        '-show_entries',
-        'packet=flags',
-        '-read_intervals',
-        '%+#1',
-        '-of',
-        'csv=p=0',
-        file,
-      ]);
-      assert.match(first.trim().split('\n')[0] ?? '', /K/, `${file}: starts with a keyframe`);
-    }
+    for (const file of files) await assertPlayableSegment(file, 320, 568);
     const total = Number((await ffprobe(['-show_entries', 'format=duration', '-of', 'csv=p=0', files[files.length - 1]!])).trim());
     assert.ok(total > 0.5 && total < 1.6, `a segment lasts about a second (${total})`);
 

@@ -21,6 +21,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { JanusSfu } from '../../platform/media/janus/index.ts';
 import { janusInstalled, startJanusInNamespace, type JanusInNamespace } from '../../platform/media/janus/testing.ts';
 import { CHROMIUM_ARGS, MEDIA_ARGS } from '../../test/chromium.ts';
+import { assertPlayableSegment } from '../../test/hls-probe.ts';
 import { PUBLISHER_SCRIPT } from '../../test/publisher-page.ts';
 import { parsePlaylist } from './hls.ts';
 import { tileLayout } from './layout.ts';
@@ -81,10 +82,6 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   }
 }
 
-async function ffprobe(args: string[]): Promise<string> {
-  return (await run('ffprobe', ['-v', 'error', ...args], { encoding: 'utf8' })).stdout;
-}
-
 /** Frame `index` of a segment as RGB bytes. */
 async function frameOf(file: string, index: number): Promise<Buffer> {
   const out = await run(
@@ -130,24 +127,7 @@ test('the compositor subscribes through Janus and composes both publishers into 
     const result = JSON.parse(output.trim().split('\n').pop() ?? '{}') as { stoppedByItself?: boolean; stderr?: string };
     assert.equal(result.stoppedByItself, false, `ffmpeg ran until asked to stop: ${result.stderr}`);
 
-    for (const s of segments) {
-      const file = path.join(out, s.uri);
-      const streams = await ffprobe(['-show_entries', 'stream=codec_type,codec_name,width,height', '-of', 'csv=p=0', file]);
-      assert.match(streams, new RegExp(`h264,video,${WIDTH},${HEIGHT}`), `${file}: H.264 at the configured size`);
-      assert.match(streams, /aac,audio/, `${file}: AAC audio`);
-      const first = await ffprobe([
-        '-select_streams',
-        'v',
-        '-show_entries',
-        'packet=flags',
-        '-read_intervals',
-        '%+#1',
-        '-of',
-        'csv=p=0',
-        file,
-      ]);
-      assert.match(first.trim().split('\n')[0] ?? '', /K/, `${file}: starts with a keyframe`);
-    }
+    for (const s of segments) await assertPlayableSegment(path.join(out, s.uri), WIDTH, HEIGHT);
 
     // Both cameras are in their tiles and moving (Chromium's fake camera is green with a moving pattern).
     const last = path.join(out, segments[segments.length - 1]!.uri);
