@@ -116,12 +116,14 @@ export class AftersalesRepo {
 
   /** Requests whose photos still name the public area of the first release. */
   async withLegacyPhotos(limit: number): Promise<AftersalesRow[]> {
-    return this.db
-      .select()
-      .from(aftersalesRequests)
-      // The expression of shop_aftersales_legacy_photos_idx, word for word, so the planner uses it.
-      .where(sql`jsonb_path_exists(${aftersalesRequests.photos}, '$[*] ? (@.key starts with "aftersales/")')`)
-      .limit(limit);
+    return (
+      this.db
+        .select()
+        .from(aftersalesRequests)
+        // The expression of shop_aftersales_legacy_photos_idx, word for word, so the planner uses it.
+        .where(sql`jsonb_path_exists(${aftersalesRequests.photos}, '$[*] ? (@.key starts with "aftersales/")')`)
+        .limit(limit)
+    );
   }
 
   /** Replaces the photo list only if it is still `was`; false when it changed meanwhile. */
