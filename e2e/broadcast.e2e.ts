@@ -4,15 +4,15 @@ import type { Browser, Page } from 'playwright-core';
 import { tileLayout } from '../server/src/modules/rooms/layout.ts';
 import { apiFollow, apiSignup, type ApiPerson } from './support/api.ts';
 import { DESKTOP, MOBILE, newPerson, type Person } from './support/browser.ts';
-import { eventually } from './support/people.ts';
-import { BROADCAST_PICTURE, broadcastServerAndBrowser, publishes, seesVideoOf } from './support/room.ts';
+import { eventually, fillAddress } from './support/people.ts';
+import { apiCall, BROADCAST_PICTURE, broadcastServerAndBrowser, publishes, seesVideoOf } from './support/room.ts';
 import type { RunningServer } from './support/server.ts';
 import { screenshots } from './support/shots.ts';
 
 /**
  * A live room for the whole fan base: the host goes live and brings a friend on stage (both over
  * WebRTC); two people in the audience watch the composed broadcast (HLS in hls.js), chat and send
- * hearts; one raises a hand, is accepted, switches to WebRTC and is seen by the host, then leaves
+ * hearts; one buys the product the host pins in a sheet while the broadcast plays on; one raises a hand, is accepted, switches to WebRTC and is seen by the host, then leaves
  * the stage and is back on the broadcast, all without a reload; the host ends the room.
  *
  * The broadcast picture is small and slow here (the machine is small and shared); the player and
@@ -198,6 +198,44 @@ describe('a live room’s audience watches the broadcast', () => {
     for (let i = 0; i < 4; i++) await bo.person.page.getByTestId('room-heart').click();
     await eventually(async () => assert.match((await h.getByTestId('room-hearts').textContent()) ?? '', /4/), 8_000);
     await shot(bo.person.page, 'audience-chat-zh-mobile');
+  });
+
+  test('Bo buys the product the host pins, in a sheet over the broadcast, which plays on', async () => {
+    const call = (who: ApiPerson, method: string, path: string, body?: unknown) => apiCall(server.url, who, method, path, body);
+    await call(host.api, 'PUT', '/api/v1/shop', { name: 'Hana Shop', currency: 'CNY' });
+    const product = (await call(host.api, 'POST', '/api/v1/shop/products', {
+      title: 'Jade Teacup',
+      description: 'Shown live',
+      variants: [{ sku: 'CUP-1', price: 6800, stock: 3, options: {} }],
+    })) as { id: string };
+    await call(host.api, 'POST', `/api/v1/shop/products/${product.id}/publish`);
+    const roomId = roomUrl.split('/').pop() ?? '';
+    await call(host.api, 'PUT', `/api/v1/rooms/${roomId}/pin`, { productId: product.id });
+
+    const b = bo.person.page;
+    await b.getByTestId('room-product').getByTestId('product-card-buy').click();
+    const sheet = b.getByTestId('buy-sheet');
+    await sheet.getByTestId('buy-sheet-title').waitFor();
+    const before = await readPlayer(b);
+    assert.ok(before, 'the broadcast is still under the sheet');
+    await fillAddress(b, '小波');
+    await sheet.getByTestId('buy-sheet-order').click();
+    await sheet.getByTestId('pay-form').waitFor();
+    await b.locator('#pay-number').fill('4242 4242 4242 4242');
+    await b.locator('#pay-exp').fill('12/30');
+    await b.getByTestId('pay-submit').click();
+    await sheet.getByTestId('buy-sheet-paid').waitFor();
+    await shot(b, 'buy-over-broadcast-zh-mobile');
+    // The same video element went on decoding the whole time: no reload, no new player.
+    await eventually(async () => {
+      const now = await readPlayer(b);
+      assert.ok(now && now.time > before.time + 2 && now.frames > before.frames + 20, `the broadcast stood still: ${JSON.stringify(now)}`);
+    });
+    assert.equal(await b.getByTestId('room-broadcast').getAttribute('data-status'), 'playing');
+    assert.equal(await b.evaluate(() => window.__sameDocument), true);
+    await b.getByTestId('buy-sheet-done').click();
+    const summary = (await call(host.api, 'GET', `/api/v1/rooms/${roomId}/summary`)) as { orders: number };
+    assert.equal(summary.orders, 1, 'the sale counts for the room');
   });
 
   test('Ava raises a hand, is accepted and switches to WebRTC without a reload; leaving the stage puts her back on the broadcast', async () => {
