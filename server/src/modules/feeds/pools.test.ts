@@ -27,7 +27,14 @@ function setup() {
     if (gate) await gate;
     return Array.from({ length: 5 }, (_, i) => `${t}-${i}`);
   };
-  const pools = new Pools<string, never>({ rank, ttlMs: 30_000, max: 100, head: (r) => r.slice(0, 3), now: () => clock });
+  const pools = new Pools<string, never>({
+    rank,
+    freshMs: 30_000,
+    keepMs: 600_000,
+    max: 100,
+    head: (r) => r.slice(0, 3),
+    now: () => clock,
+  });
   const advance = (ms: number) => (clock += ms);
   return { pools, taste, ranker, advance };
 }
@@ -37,14 +44,15 @@ test('the next pool is ranked ahead, and the request after it only slices what r
   const first = await pools.get('me');
   assert.deepEqual(first.ranked, ['cooking-0', 'cooking-1', 'cooking-2'], 'only the head is kept');
   assert.deepEqual(pools.counts, { onRequest: 1, ahead: 0 });
-  // Young pool: serving from it asks for nothing.
-  pools.served('me', first);
+  // A fresh pool: served, nothing more asked.
+  advance(29_000);
+  assert.equal(await pools.get('me'), first);
   await pools.idle();
   assert.deepEqual(pools.counts, { onRequest: 1, ahead: 0 });
-  // Past half its life, serving from it ranks the next one in the background.
+  // Past its freshness: still served from, and the next one ranked in the background.
   taste.set('me', 'makeup'); // what others did meanwhile (not the viewer's own event)
-  advance(16_000);
-  pools.served('me', first);
+  advance(2_000);
+  assert.equal(await pools.get('me'), first);
   await pools.idle();
   assert.deepEqual(pools.counts, { onRequest: 1, ahead: 1 });
   const next = await pools.get('me');

@@ -11,8 +11,10 @@ export interface Pool<T> {
 export interface PoolsOptions<T, H> {
   /** Ranks one viewer's candidates from scratch; `hint` is what a request already loaded about them, if any. */
   rank: (viewerId: string, hint: H | undefined) => Promise<T[]>;
-  /** How long a pool is reused; past half of it, serving a page asks for the next pool in the background. */
-  ttlMs: number;
+  /** How long a pool is fresh; a request that finds it older is still served from it, and has the next one ranked in the background. */
+  freshMs: number;
+  /** How long a pool is kept at all: a viewer back after longer has theirs ranked on the request. */
+  keepMs: number;
   /** Pools kept (least recently used ones go). */
   max: number;
   /** What of a ranking is kept (a thousand viewers' full lists are millions of objects for the GC to trace). */
@@ -21,12 +23,13 @@ export interface PoolsOptions<T, H> {
 }
 
 /**
- * Each viewer's For You pool, ranked off the request path whenever it can be: when a page is
- * served from a pool past half its life, when the viewer does something (a like, a skip, …) and
- * when their session starts, the next pool is ranked in the background, one viewer at a time
- * between other work, so that the next request only slices. A request that finds a ranking under
- * way waits for it rather than ranking twice; only a viewer never seen before (or back after
- * the pool expired) has their pool ranked on the request path.
+ * Each viewer's For You pool, ranked off the request path whenever it can be: when their session
+ * starts, when they do something (a like, a skip, …) and when a request finds their pool past its
+ * freshness (it is served from it all the same), the next pool is ranked in the background, one
+ * viewer at a time between other work, so that the next request only slices. Only a viewer who
+ * comes back is re-ranked: nothing is spent on one who has left. A request that finds a ranking
+ * under way waits for it rather than ranking twice; only a viewer never seen before (or back
+ * after keepMs) has their pool ranked on the request path.
  *
  * Every event of the viewer's bumps their generation: a pool ranked at an older generation is
  * never used, kept or waited for, so their own like always shows on the next page.
@@ -43,7 +46,7 @@ export class Pools<T, H = never> {
   readonly counts = { onRequest: 0, ahead: 0 };
 
   constructor(private readonly o: PoolsOptions<T, H>) {
-    this.pools = new LRUCache({ max: o.max, ttl: o.ttlMs });
+    this.pools = new LRUCache({ max: o.max, ttl: o.keepMs });
     this.now = o.now ?? Date.now;
   }
 
@@ -64,17 +67,15 @@ export class Pools<T, H = never> {
     for (;;) {
       const gen = this.gen(viewerId);
       const kept = this.pools.get(viewerId);
-      if (kept && kept.gen === gen) return kept;
+      if (kept && kept.gen === gen) {
+        if (this.now() - kept.at >= this.o.freshMs) this.ahead(viewerId);
+        return kept;
+      }
       const running = this.inFlight.get(viewerId);
       const pool = running && running.gen === gen ? await running.done : await this.start(viewerId, 'onRequest', hint);
       // An event of the viewer's while it was being ranked: rank again.
       if (pool.gen === this.gen(viewerId)) return pool;
     }
-  }
-
-  /** After serving from `pool`: when it is past half its life, the next one is ranked in the background. */
-  served(viewerId: string, pool: Pool<T>): void {
-    if (this.now() - pool.at >= this.o.ttlMs / 2) this.ahead(viewerId);
   }
 
   /** Asks for the viewer's pool to be ranked in the background unless a fresh one is kept or under way. */
@@ -99,7 +100,7 @@ export class Pools<T, H = never> {
       this.wanted.delete(viewerId);
       const gen = this.gen(viewerId);
       const kept = this.pools.get(viewerId);
-      if (kept && kept.gen === gen && this.now() - kept.at < this.o.ttlMs / 2) continue;
+      if (kept && kept.gen === gen && this.now() - kept.at < this.o.freshMs) continue;
       const running = this.inFlight.get(viewerId);
       if (running && running.gen === gen) continue;
       await this.start(viewerId, 'ahead', undefined).catch(() => undefined);

@@ -25,11 +25,13 @@ const POPULARITY_WEIGHTS = { like: 1, unlike: -1, complete: 0.5, watch: 0.1, not
 const REFIT_EVERY_MS = 10 * 60_000;
 const CACHED_PEOPLE = 10_000;
 /**
- * How long a viewer's ranked candidates are reused across pages. The viewer's own events drop
- * them at once (so a like changes the very next page); others' likes and new videos reach an
- * open feed within this time (a pool past half of it is re-ranked in the background).
+ * How long a viewer's ranked candidates are fresh. The viewer's own events drop them at once (so
+ * a like changes the very next page); a request that finds them older is served from them and has
+ * them re-ranked in the background, so others' likes and new videos reach an open feed on the
+ * page after. Pools unused for POOL_KEEP_MS are dropped.
  */
-const POOL_TTL_MS = 30_000;
+const POOL_FRESH_MS = 30_000;
+const POOL_KEEP_MS = 10 * 60_000;
 const CACHED_POOLS = 5_000;
 /**
  * Scored candidates kept per viewer between pages: a pool lives POOL_TTL_MS, in which a viewer
@@ -102,7 +104,13 @@ export class FeedsService {
     const { videos } = deps;
     this.served = deps.served ?? new MemoryServedHistory();
     this.sources = { catalogue: this.catalogue, model: this.model, engine: this.engine, people: this.people, items: this.items, videos };
-    this.pools = new Pools({ rank: (id, viewer) => this.rank(id, viewer), ttlMs: POOL_TTL_MS, max: CACHED_POOLS, head: poolHead });
+    this.pools = new Pools({
+      rank: (id, viewer) => this.rank(id, viewer),
+      freshMs: POOL_FRESH_MS,
+      keepMs: POOL_KEEP_MS,
+      max: CACHED_POOLS,
+      head: poolHead,
+    });
     // What happens on this node is applied at once (the next page here shows it) and told to
     // the others, which apply the same; so every node's ranker learns from every request.
     videos.onSignal((s) => this.tell({ t: 'video', s }));
@@ -268,7 +276,6 @@ export class FeedsService {
     for (const key of presented.served) served.set(key, now);
     // Remembered before the page leaves, so the next page, from whichever node, never repeats it.
     if (viewerId) await this.served.add(viewerId, served);
-    if (viewerId && pool) this.pools.served(viewerId, pool);
     return presented.page;
   }
 
