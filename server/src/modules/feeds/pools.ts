@@ -9,7 +9,11 @@ export interface Pool<T> {
 }
 
 export interface PoolsOptions<T, H> {
-  /** Ranks one viewer's candidates from scratch; `hint` is what a request already loaded about them, if any. */
+  /**
+   * Ranks one viewer's candidates from scratch and returns what their pool keeps (the head: a
+   * thousand viewers' full lists are millions of objects for the GC to trace); `hint` is what a
+   * request already loaded about them, if any.
+   */
   rank: (viewerId: string, hint: H | undefined) => Promise<T[]>;
   /** How long a pool is fresh; a request that finds it older is still served from it, and has the next one ranked in the background. */
   freshMs: number;
@@ -17,8 +21,6 @@ export interface PoolsOptions<T, H> {
   keepMs: number;
   /** Pools kept (least recently used ones go). */
   max: number;
-  /** What of a ranking is kept (a thousand viewers' full lists are millions of objects for the GC to trace). */
-  head: (ranked: T[]) => T[];
   now?: () => number;
 }
 
@@ -112,7 +114,7 @@ export class Pools<T, H = never> {
     const at = this.now();
     this.counts[where]++;
     const done = this.o.rank(viewerId, hint).then((ranked) => {
-      const pool: Pool<T> = { gen, ranked: this.o.head(ranked), at };
+      const pool: Pool<T> = { gen, ranked, at };
       if (gen === this.gen(viewerId)) this.pools.set(viewerId, pool);
       return pool;
     });

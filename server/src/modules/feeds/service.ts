@@ -10,7 +10,7 @@ import { IdMap } from '../../lib/recommend/ids.ts';
 import { WorkerFit } from '../../lib/recommend/worker-fit.ts';
 import { Catalogue } from './catalogue.ts';
 import { InterestModel, type InterestEvent } from './interest-model.ts';
-import { filterForYou } from './pipeline/filter.ts';
+import { filterForYou, SERVED_TTL_MS } from './pipeline/filter.ts';
 import { hydrateVideos, hydrateViewer, type ViewerContext } from './pipeline/hydrate.ts';
 import { arrangeForYou, presentForYou, presentFriends } from './pipeline/present.ts';
 import { forYouSkeleton, friendsSkeleton, type ForYouSources } from './pipeline/skeleton.ts';
@@ -105,11 +105,10 @@ export class FeedsService {
     this.served = deps.served ?? new MemoryServedHistory();
     this.sources = { catalogue: this.catalogue, model: this.model, engine: this.engine, people: this.people, items: this.items, videos };
     this.pools = new Pools({
-      rank: (id, viewer) => this.rank(id, viewer),
+      rank: (id, viewer) => this.rankPool(id, viewer),
       freshMs: POOL_FRESH_MS,
       keepMs: POOL_KEEP_MS,
       max: CACHED_POOLS,
-      head: poolHead,
     });
     // What happens on this node is applied at once (the next page here shows it) and told to
     // the others, which apply the same; so every node's ranker learns from every request.
@@ -214,6 +213,16 @@ export class FeedsService {
     return { onRequest: this.pools.counts.onRequest + this.rankedPastPool, ahead: this.pools.counts.ahead };
   }
 
+  /**
+   * What a viewer's pool keeps of their ranking: the best POOL_KEPT they have neither seen nor been
+   * served lately (both only grow while the pool lives), so that paging deep does not run out of
+   * it page after page.
+   */
+  private async rankPool(viewerId: string, viewer: ViewerContext | undefined): Promise<Scored[]> {
+    const [all, history] = await Promise.all([this.rank(viewerId, viewer), viewer?.history ?? this.history(viewerId)]);
+    return poolHead(all, history, Date.now());
+  }
+
   /** One viewer's whole candidate list, scored, best first; `viewer` when a request has loaded their circle. */
   private async rank(viewerId: string, viewer: ViewerContext | undefined): Promise<Scored[]> {
     const [circle] = await Promise.all([viewer ?? this.deps.graph.circle(viewerId), this.loadInterests(viewerId)]);
@@ -302,15 +311,18 @@ export class FeedsService {
   }
 }
 
-/** The head of a ranking a pool keeps, and the first little-liked candidates beyond it. */
-function poolHead(ranked: Scored[]): Scored[] {
-  if (ranked.length <= POOL_KEPT) return ranked;
-  const head = ranked.slice(0, POOL_KEPT);
-  for (let i = POOL_KEPT, n = 0; i < ranked.length && n < POOL_EXPLORERS; i++) {
-    if (ranked[i]!.unpopular) {
-      head.push(ranked[i]!);
-      n++;
-    }
+/** The head of a ranking a pool keeps (what is still new to the viewer), and the first little-liked candidates beyond it. */
+function poolHead(ranked: Scored[], history: History | null, now: number): Scored[] {
+  const head: Scored[] = [];
+  let explorers = 0;
+  for (const x of ranked) {
+    const full = head.length >= POOL_KEPT + explorers;
+    if (full && explorers >= POOL_EXPLORERS) break;
+    if (full && !x.unpopular) continue;
+    const servedAt = history?.served.get(x.c.id);
+    if (history?.seen.has(x.c.id) || (servedAt !== undefined && now - servedAt < SERVED_TTL_MS)) continue;
+    if (full) explorers++;
+    head.push(x);
   }
   return head;
 }
