@@ -24,8 +24,8 @@ export async function hydrateViewer(
   historyOf: (userId: string) => Promise<History>,
   viewerId: string | null,
 ): Promise<ViewerContext> {
-  if (!viewerId) return { viewerId, friends: [], following: [], blocked: [], history: null };
-  const [{ friends, following, blocked }, history] = await Promise.all([graph.circle(viewerId), historyOf(viewerId)]);
+  const { friends, following, blocked } = viewerId ? await graph.circle(viewerId) : { friends: [], following: [], blocked: [] };
+  const history = viewerId ? await historyOf(viewerId) : null;
   return { viewerId, friends, following, blocked, history };
 }
 

@@ -47,30 +47,18 @@ export interface ForYouSkeletonInput {
  */
 export async function forYouSkeleton(src: ForYouSources, { viewerId, friends, following, now }: ForYouSkeletonInput): Promise<Scored[]> {
   const { catalogue, model, engine, people, items } = src;
-  // The one query is sent first, so the database answers while the models rank below.
-  const friendSet = new Set(friends);
-  const circle = [...new Set([...friends, ...following])];
-  const circleLikes = circle.length ? src.videos.recentLikesBy(circle, 300) : Promise.resolve([]);
-  // Should the models throw, the query's failure is not left unhandled.
-  circleLikes.catch(() => undefined);
-  // Candidates from every source, remembering the best reason for each, with their row (one
-  // catalogue lookup each: at 500,000 videos every lookup is a cache miss) and engine score.
-  const candidates = new Map<string, { c: Candidate; v: VideoRow; cf: number }>();
-  const add = (id: string, reason: Reason, social = 0, cf = 0) => {
-    const e = candidates.get(id);
-    if (!e) {
-      const v = catalogue.get(id);
-      if (v) candidates.set(id, { c: { id, reason, social }, v, cf });
-      return;
-    }
-    const c = e.c;
+  // Candidates from every source, remembering the best reason for each.
+  const candidates = new Map<string, Candidate>();
+  const add = (id: string, reason: Reason, social = 0) => {
+    const c = candidates.get(id);
+    if (!c) return void candidates.set(id, { id, reason, social });
     c.social += social;
-    if (cf !== 0) e.cf = cf;
     // The reason shown is the most personal one that applies.
     if (REASON_RANK[reason] < REASON_RANK[c.reason]) c.reason = reason;
   };
   if (viewerId) for (const tag of model.topTags(viewerId, 5)) for (const id of catalogue.withTag(tag, 100)) add(id, 'interest');
   // Collaborative candidates: what people with similar histories engaged with, and friends' picks.
+  const cf = new Map<string, number>();
   if (viewerId) {
     const me = people.intern(viewerId);
     engine.setSocial(
@@ -80,26 +68,33 @@ export async function forYouSkeleton(src: ForYouSources, { viewerId, friends, fo
     const ranked = engine.rankReachable(me, { k: ENGINE_CANDIDATES });
     const top = ranked.scores[0] ?? 0;
     for (let i = 0; i < ranked.items.length; i++) {
-      add(items.key(ranked.items[i]!), 'interest', 0, top > 0 ? ranked.scores[i]! / top : 0);
+      const id = items.key(ranked.items[i]!);
+      if (!catalogue.get(id)) continue;
+      cf.set(id, top > 0 ? ranked.scores[i]! / top : 0);
+      add(id, 'interest');
     }
   }
+  const friendSet = new Set(friends);
+  const circle = [...new Set([...friends, ...following])];
+  if (circle.length)
+    for (const l of await src.videos.recentLikesBy(circle, 300)) add(l.videoId, friendSet.has(l.userId) ? 'friends' : 'following', 1);
   for (const creator of following.slice(-50)) for (const id of catalogue.byCreator(creator, 3)) add(id, 'following');
   for (const id of catalogue.newest(100)) add(id, 'fresh');
   for (const id of catalogue.popular(100)) add(id, 'popular');
-  for (const l of await circleLikes) add(l.videoId, friendSet.has(l.userId) ? 'friends' : 'following', 1);
 
   // Score.
   const followingSet = new Set(following);
   const maxPop = Math.log1p(catalogue.maxPopularity()) || 1;
   const W = FOR_YOU_WEIGHTS;
-  const interest = viewerId ? model.scorer(viewerId) : () => 0;
   const out: Scored[] = [];
-  for (const { c, v, cf } of candidates.values()) {
+  for (const c of candidates.values()) {
+    const v = catalogue.get(c.id);
+    if (!v) continue;
     const ageDays = (now - v.createdAt.getTime()) / 86_400_000;
     const pop = catalogue.popularityOf(v.id);
     const s =
-      W.interest * interest(v.hashtags) +
-      W.collaborative * cf +
+      W.interest * (viewerId ? model.score(viewerId, v.hashtags) : 0) +
+      W.collaborative * (cf.get(v.id) ?? 0) +
       W.social * Math.tanh(c.social / 2) +
       W.following * (followingSet.has(v.authorId) ? 1 : 0) +
       W.popularity * (Math.log1p(pop) / maxPop) +
