@@ -80,6 +80,11 @@ export class Pools<T, H = never> {
     }
   }
 
+  /** A pool a request ranked itself (it paged past the last one), kept unless an event of the viewer's came meanwhile. */
+  put(viewerId: string, gen: number, ranked: readonly T[], at: number): void {
+    if (gen === this.gen(viewerId)) this.pools.set(viewerId, { gen, ranked, at });
+  }
+
   /** Asks for the viewer's pool to be ranked in the background unless a fresh one is kept or under way. */
   ahead(viewerId: string): void {
     this.wanted.delete(viewerId);

@@ -261,9 +261,12 @@ export class FeedsService {
     let filtered = pool ? filter(pool.ranked) : null;
     // Logged out, or too few unseen left in the pool's head: the whole list, gathered afresh.
     if (!filtered || filtered.fresh.length < limit) {
+      const gen = viewerId ? this.pools.gen(viewerId) : 0;
       if (viewerId) this.rankedPastPool++;
       const all = viewerId ? await this.rank(viewerId, viewer) : await forYouSkeleton(this.sources, { viewerId, friends, following, now });
       filtered = filter(all);
+      // Kept as their pool, so their next pages only slice again.
+      if (viewerId) this.pools.put(viewerId, gen, poolHead(all, history, now), now);
     }
 
     const picked = arrangeForYou(filtered, limit, history);
