@@ -4,10 +4,17 @@
  *
  *   --users 50000 --videos 500000 --follows 2000000 --interactions 5000000
  *   --requests 2000 --concurrency 16 --requesters 1000
+ *   --keep               keep the database (its URL is logged) for a later run
+ *   --db <url>           re-use such a database: no schema, no population, only fresh sessions
+ *
+ * The requesters never open a socket (no session start warms their For You): each one's first
+ * page is ranked on the request path, the worst case.
  *
  * The population is generated inside PostgreSQL (`support/population.ts`).
- * Ends with one JSON line.
+ * Ends with one JSON line, with the machine's load average beside the figures (the machine is shared).
  */
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startServerProcess } from '../server/src/test/processes.ts';
 import { createScratchDb } from './realtime/fixtures.ts';
@@ -24,6 +31,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     requesters: { type: 'string', default: '1000' },
     keep: { type: 'boolean', default: false },
+    db: { type: 'string' },
   },
 });
 const N = {
@@ -64,6 +72,21 @@ async function populate(url: string): Promise<{ cookies: { cookie: string; csrf:
     [views, N.videos, N.users],
   );
   await p.c.query('analyze');
+  const cookies = await p.sessions(N.requesters);
+  await p.close();
+  return { cookies };
+}
+
+/** Sessions for a database populated by an earlier run (`--keep`); the sizes are what it holds. */
+async function reuse(url: string): Promise<{ cookies: { cookie: string; csrf: string }[] }> {
+  const p = await Population.open(url, log);
+  const count = async (table: string) => Number((await p.c.query<{ n: string }>(`select count(*) as n from ${table}`)).rows[0]!.n);
+  N.users = await count('users');
+  N.videos = await count('videos');
+  N.follows = await count('follows');
+  N.interactions = (await count('video_likes')) + (await count('video_views'));
+  N.requesters = Math.min(N.requesters, N.users);
+  log('re-using', url, N);
   const cookies = await p.sessions(N.requesters);
   await p.close();
   return { cookies };
@@ -114,16 +137,25 @@ async function eventToFeed(base: string, who: { cookie: string; csrf: string }):
 }
 
 async function main() {
-  log('population', N);
-  const db = await createScratchDb();
+  const db = args.db ? { url: args.db, drop: async () => undefined } : await createScratchDb();
   try {
-    // First start creates the schema; the population is then written under it.
-    const schemaNode = await startServerProcess({ DATABASE_URL: db.url, SEED_DEMO: 'false' });
-    await schemaNode.stop();
-    const { cookies } = await populate(db.url);
+    let cookies: { cookie: string; csrf: string }[];
+    if (args.db) ({ cookies } = await reuse(db.url));
+    else {
+      log('population', N);
+      // First start creates the schema; the population is then written under it.
+      const schemaNode = await startServerProcess({ DATABASE_URL: db.url, SEED_DEMO: 'false' });
+      await schemaNode.stop();
+      ({ cookies } = await populate(db.url));
+    }
     const t0 = Date.now();
-    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    const server = await startServerProcess({ DATABASE_URL: db.url, SEED_DEMO: 'false', LOG_LEVEL: 'warn' }, undefined, profile, 120_000);
+    // BENCH_PROFILE=<dir>: a CPU profile of the server; BENCH_NODE_ARGS: more of its flags (e.g. --trace-gc),
+    // whose output goes to BENCH_SERVER_LOG when set.
+    const profile = [
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ];
+    const server = await startServerProcess({ DATABASE_URL: db.url, SEED_DEMO: 'false', LOG_LEVEL: 'warn' }, undefined, profile, 600_000);
     log(`server ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (catalogue and model warm-up included)`);
     try {
       await measure(server.url, '/api/v1/feeds/for-you?limit=10', cookies.slice(0, 50)); // warm-up
@@ -145,13 +177,16 @@ async function main() {
           forYouP50Ms: round(forYou.quantile(0.5)),
           forYouP99Ms: round(forYou.quantile(0.99)),
           eventToFeedMs: round(reaction),
+          loadAvg: loadavg().map(round),
         }),
       );
     } finally {
       await server.stop();
+      if (process.env.BENCH_SERVER_LOG) writeFileSync(process.env.BENCH_SERVER_LOG, server.output());
     }
   } finally {
-    if (!args.keep) await db.drop();
+    if (args.keep) log(`kept ${db.url}`);
+    else if (!args.db) await db.drop();
   }
 }
 

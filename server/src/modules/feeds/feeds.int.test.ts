@@ -62,6 +62,29 @@ describe('For You', () => {
     assert.ok(cooking >= 4, `expected mostly cooking, got ${tags.join(',')}`);
   });
 
+  test('the first page is ranked as the session starts, the next after a like: neither on the request path', async () => {
+    const feeds = t.app.services.feeds;
+    const viewer = await TestUser.signup(t, 'f_ahead');
+    await viewer.invoke(api.videos.setInterests, { body: { hashtags: ['makeup'] } });
+    const socket = await viewer.socket(); // the app opens
+    await feeds.settled();
+    const started = feeds.rankings;
+    const first = await viewer.invoke(api.feeds.forYou, { query: { limit: 4 } });
+    assert.equal(first.status, 200);
+    assert.equal(feeds.rankings.onRequest, started.onRequest, 'the first page was ranked when the session started');
+    // The viewer's own likes drop that pool; the next one is ranked in the background.
+    for (const id of byTag.cooking!.slice(4, 7)) assert.equal((await viewer.invoke(api.videos.like, { params: { id } })).status, 200);
+    await feeds.settled();
+    const liked = feeds.rankings;
+    assert.ok(liked.ahead > started.ahead, 'the likes had the pool ranked again');
+    const next = await viewer.invoke(api.feeds.forYou, { query: { limit: 6 } });
+    assert.equal(feeds.rankings.onRequest, liked.onRequest, 'served from the pool ranked after the likes');
+    const tags = videosOf(next.body).map(tagOf);
+    assert.ok(tags.filter((x) => x === 'cooking').length >= 4, `expected mostly cooking, got ${tags.join(',')}`);
+    for (const v of videosOf(next.body)) assert.ok(!videosOf(first.body).some((f) => f.id === v.id), 'repeated');
+    socket.ws.close();
+  });
+
   test('people who liked the same videos lead each other to new ones (item-item engine)', async () => {
     const x = await TestUser.signup(t, 'f_twin_x');
     const y = await TestUser.signup(t, 'f_twin_y');

@@ -9,5 +9,7 @@ export function register(p: Platform, deps: { videos: VideosService; graph: Grap
   const served = p.redis ? new RedisServedHistory(p.redis, p.config.redisPrefix) : undefined;
   const feeds = new FeedsService({ ...deps, bus: p.bus, served, metrics: p.metrics });
   registerFeedRoutes(p.router, feeds);
+  // The app connects its socket as it opens: its For You first page is ranked while it loads.
+  p.realtime.onConnect((userId) => feeds.warm(userId));
   return feeds;
 }

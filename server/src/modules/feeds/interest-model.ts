@@ -61,11 +61,19 @@ export class InterestModel {
 
   /** Affinity of a person for a video with these tags, squashed to [-1, 1]. */
   score(userId: string, hashtags: readonly string[]): number {
+    return this.scorer(userId)(hashtags);
+  }
+
+  /** `score` for one person and many videos (a ranking): the person is looked up once. */
+  scorer(userId: string): (hashtags: readonly string[]) => number {
     const a = this.affinity.get(userId);
-    if (!a || hashtags.length === 0) return 0;
-    let s = 0;
-    for (const t of hashtags) s += a.tags.get(t) ?? 0;
-    return Math.tanh((s * a.scale) / 6);
+    if (!a) return () => 0;
+    return (hashtags) => {
+      if (hashtags.length === 0) return 0;
+      let s = 0;
+      for (const t of hashtags) s += a.tags.get(t) ?? 0;
+      return Math.tanh((s * a.scale) / 6);
+    };
   }
 
   knows(userId: string): boolean {

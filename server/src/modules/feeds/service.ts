@@ -10,11 +10,12 @@ import { IdMap } from '../../lib/recommend/ids.ts';
 import { WorkerFit } from '../../lib/recommend/worker-fit.ts';
 import { Catalogue } from './catalogue.ts';
 import { InterestModel, type InterestEvent } from './interest-model.ts';
-import { filterForYou } from './pipeline/filter.ts';
-import { hydrateVideos, hydrateViewer } from './pipeline/hydrate.ts';
+import { filterForYou, SERVED_TTL_MS } from './pipeline/filter.ts';
+import { hydrateVideos, hydrateViewer, type ViewerContext } from './pipeline/hydrate.ts';
 import { arrangeForYou, presentForYou, presentFriends } from './pipeline/present.ts';
 import { forYouSkeleton, friendsSkeleton, type ForYouSources } from './pipeline/skeleton.ts';
 import type { History, Scored } from './pipeline/types.ts';
+import { Pools } from './pools.ts';
 import { MemoryServedHistory, type ServedHistory } from './served.ts';
 
 /** What each action says to the item-item engine, as the weight of a (person, video) pair. */
@@ -24,14 +25,21 @@ const POPULARITY_WEIGHTS = { like: 1, unlike: -1, complete: 0.5, watch: 0.1, not
 const REFIT_EVERY_MS = 10 * 60_000;
 const CACHED_PEOPLE = 10_000;
 /**
- * How long a viewer's ranked candidates are reused across pages. The viewer's own events drop
- * them at once (so a like changes the very next page); others' likes and new videos reach an
- * open feed within this time.
+ * How long a viewer's ranked candidates are fresh. The viewer's own events drop them at once (so
+ * a like changes the very next page); a request that finds them older is served from them and has
+ * them re-ranked in the background, so others' likes and new videos reach an open feed on the
+ * page after. Pools unused for POOL_KEEP_MS are dropped.
  */
-const POOL_TTL_MS = 30_000;
+const POOL_FRESH_MS = 30_000;
+const POOL_KEEP_MS = 10 * 60_000;
 const CACHED_POOLS = 5_000;
-/** Scored candidates kept per viewer between pages. */
-const POOL_KEPT = 600;
+/**
+ * Scored candidates kept per viewer between pages: a pool lives POOL_TTL_MS, in which a viewer
+ * watches a page or two. With the little-liked ones just past it (for the exploration slots);
+ * a viewer who pages past it gets the whole list gathered afresh.
+ */
+const POOL_KEPT = 200;
+const POOL_EXPLORERS = 20;
 
 /** The bus topic on which a node tells the others what For You must learn. */
 const SIGNALS_TOPIC = 'feeds';
@@ -76,10 +84,10 @@ export class FeedsService {
   private readonly seen = new LRUCache<string, Set<string>>({ max: CACHED_PEOPLE });
   /** What For You has served each person, shared by the nodes when Redis is configured. */
   private readonly served: ServedHistory;
-  /** Each viewer's scored candidates, best first (the For You skeleton), for POOL_TTL_MS. */
-  private readonly pools = new LRUCache<string, { gen: number; ranked: Scored[] }>({ max: CACHED_POOLS, ttl: POOL_TTL_MS });
-  /** Per viewer, how many of their events have been learnt: a pool ranked before the latest is stale. */
-  private readonly generation = new Map<string, number>();
+  /** Each viewer's scored candidates, best first (the For You skeleton), ranked ahead of their requests when possible. */
+  private readonly pools: Pools<Scored, ViewerContext>;
+  /** Requests that paged past their pool's head and had the whole list ranked. */
+  private rankedPastPool = 0;
   private readonly loadedInterests = new Set<string>();
   private ready: Promise<void>;
   private readonly refreshing = new Set<Promise<unknown>>();
@@ -96,6 +104,12 @@ export class FeedsService {
     const { videos } = deps;
     this.served = deps.served ?? new MemoryServedHistory();
     this.sources = { catalogue: this.catalogue, model: this.model, engine: this.engine, people: this.people, items: this.items, videos };
+    this.pools = new Pools({
+      rank: (id, viewer) => this.rankPool(id, viewer),
+      freshMs: POOL_FRESH_MS,
+      keepMs: POOL_KEEP_MS,
+      max: CACHED_POOLS,
+    });
     // What happens on this node is applied at once (the next page here shows it) and told to
     // the others, which apply the same; so every node's ranker learns from every request.
     videos.onSignal((s) => this.tell({ t: 'video', s }));
@@ -154,6 +168,7 @@ export class FeedsService {
     if (this.refitTimer) clearInterval(this.refitTimer);
     await this.ready.catch(() => undefined);
     await Promise.all(this.refreshing);
+    await this.pools.idle();
     await this.fitter.close();
   }
 
@@ -174,8 +189,44 @@ export class FeedsService {
   }
 
   private invalidate(userId: string): void {
-    this.generation.set(userId, (this.generation.get(userId) ?? 0) + 1);
-    this.pools.delete(userId);
+    this.pools.invalidate(userId);
+  }
+
+  /**
+   * A session of the viewer's has started (their app connected): their first page is ranked in
+   * the background, so that their first request finds it ready or under way.
+   */
+  warm(userId: string): void {
+    void this.ready.then(
+      () => this.pools.ahead(userId),
+      () => undefined,
+    );
+  }
+
+  /** Resolves when no For You pool is being ranked in the background (for tests). */
+  settled(): Promise<void> {
+    return this.pools.idle();
+  }
+
+  /** How many rankings ran on the request path and ahead of it, for tests. */
+  get rankings(): { readonly onRequest: number; readonly ahead: number } {
+    return { onRequest: this.pools.counts.onRequest + this.rankedPastPool, ahead: this.pools.counts.ahead };
+  }
+
+  /**
+   * What a viewer's pool keeps of their ranking: the best POOL_KEPT they have neither seen nor been
+   * served lately (both only grow while the pool lives), so that paging deep does not run out of
+   * it page after page.
+   */
+  private async rankPool(viewerId: string, viewer: ViewerContext | undefined): Promise<Scored[]> {
+    const [all, history] = await Promise.all([this.rank(viewerId, viewer), viewer?.history ?? this.history(viewerId)]);
+    return poolHead(all, history, Date.now());
+  }
+
+  /** One viewer's whole candidate list, scored, best first; `viewer` when a request has loaded their circle. */
+  private async rank(viewerId: string, viewer: ViewerContext | undefined): Promise<Scored[]> {
+    const [circle] = await Promise.all([viewer ?? this.deps.graph.circle(viewerId), this.loadInterests(viewerId)]);
+    return forYouSkeleton(this.sources, { viewerId, friends: circle.friends, following: circle.following, now: Date.now() });
   }
 
   /** Feeds one event to both models; false when it says nothing (unknown video, a glance). */
@@ -202,23 +253,20 @@ export class FeedsService {
     const now = Date.now();
     const viewer = await hydrateViewer(this.deps.graph, (id) => this.history(id), viewerId);
     const { friends, following, history } = viewer;
-    const filter = (pool: Scored[]) =>
+    const filter = (pool: readonly Scored[]) =>
       filterForYou({ pool, limit, viewerId, blocked: viewer.blocked, history, now, isCurrent: (id, v) => this.catalogue.get(id) === v });
 
-    const gen = viewerId ? (this.generation.get(viewerId) ?? 0) : 0;
-    let pool = viewerId ? this.pools.get(viewerId) : undefined;
-    if (pool && pool.gen !== gen) pool = undefined;
+    // The viewer's pool, ranked ahead when possible; at their current generation in any case.
+    const pool = viewerId ? await this.pools.get(viewerId, viewer) : null;
     let filtered = pool ? filter(pool.ranked) : null;
-    // Too few unseen left in a cached pool: gather afresh, as for a new viewer.
-    if (!pool || !filtered || filtered.fresh.length < limit) {
-      if (viewerId) await this.loadInterests(viewerId);
-      const all = await forYouSkeleton(this.sources, { viewerId, friends, following, now });
+    // Logged out, or too few unseen left in the pool's head: the whole list, gathered afresh.
+    if (!filtered || filtered.fresh.length < limit) {
+      const gen = viewerId ? this.pools.gen(viewerId) : 0;
+      if (viewerId) this.rankedPastPool++;
+      const all = viewerId ? await this.rank(viewerId, viewer) : await forYouSkeleton(this.sources, { viewerId, friends, following, now });
       filtered = filter(all);
-      // Only the head is kept (a thousand viewers' full lists are millions of objects for the
-      // GC to trace); a viewer who pages past it gets the whole list gathered afresh.
-      pool = { gen, ranked: all.slice(0, POOL_KEPT) };
-      // An event of the viewer's while this was being ranked (the awaits above) makes it stale.
-      if (viewerId && (this.generation.get(viewerId) ?? 0) === gen) this.pools.set(viewerId, pool);
+      // Kept as their pool, so their next pages only slice again.
+      if (viewerId) this.pools.put(viewerId, gen, poolHead(all, history, now), now);
     }
 
     const picked = arrangeForYou(filtered, limit, history);
@@ -264,4 +312,20 @@ export class FeedsService {
     }
     return seen;
   }
+}
+
+/** The head of a ranking a pool keeps (what is still new to the viewer), and the first little-liked candidates beyond it. */
+function poolHead(ranked: Scored[], history: History | null, now: number): Scored[] {
+  const head: Scored[] = [];
+  let explorers = 0;
+  for (const x of ranked) {
+    const full = head.length >= POOL_KEPT + explorers;
+    if (full && explorers >= POOL_EXPLORERS) break;
+    if (full && !x.unpopular) continue;
+    const servedAt = history?.served.get(x.c.id);
+    if (history?.seen.has(x.c.id) || (servedAt !== undefined && now - servedAt < SERVED_TTL_MS)) continue;
+    if (full) explorers++;
+    head.push(x);
+  }
+  return head;
 }

@@ -120,6 +120,7 @@ export class Gateway {
   private budgetRefill: NodeJS.Timeout | null = null;
   private closing = false;
   private focusListeners: FocusListener[] = [];
+  private connectListeners: ((userId: string) => void)[] = [];
 
   constructor(
     private readonly deps: {
@@ -300,6 +301,7 @@ export class Gateway {
       })
       // The cap must not take the realtime service down with Redis: the socket stays, uncounted.
       .catch((err: unknown) => this.deps.log.warn({ err }, 'socket registry unavailable; socket not counted'));
+    for (const l of this.connectListeners) l(user.id);
     ws.on('pong', () => (conn.alive = true));
     ws.on('message', (data, isBinary) => {
       conn.alive = true;
@@ -695,6 +697,11 @@ export class Gateway {
     conn.ws.close(CLOSE_CODES.tooManySockets, 'too many sockets for this session');
     setTimeout(() => conn.ws.terminate(), 2000).unref();
     this.drop(conn);
+  }
+
+  /** Hears each socket that opens, by its person: their session has started (a module may get ready for them). */
+  onConnect(listener: (userId: string) => void): void {
+    this.connectListeners.push(listener);
   }
 
   /** Listens to apps becoming focused or not; a socket that closes counts as not focused. */
