@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { tileLayout } from '../server/src/modules/rooms/layout.ts';
 import { apiFollow, apiSignup, type ApiPerson } from './support/api.ts';
 import { DESKTOP, MOBILE, newPerson, type Person } from './support/browser.ts';
-import { eventually, fillAddress } from './support/people.ts';
+import { eventually, fillAddress, payByCard } from './support/people.ts';
 import { apiCall, BROADCAST_PICTURE, broadcastServerAndBrowser, publishes, seesVideoOf } from './support/room.ts';
 import type { RunningServer } from './support/server.ts';
 import { screenshots } from './support/shots.ts';
@@ -221,9 +221,7 @@ describe('a live room’s audience watches the broadcast', () => {
     await fillAddress(b, '小波');
     await sheet.getByTestId('buy-sheet-order').click();
     await sheet.getByTestId('pay-form').waitFor();
-    await b.locator('#pay-number').fill('4242 4242 4242 4242');
-    await b.locator('#pay-exp').fill('12/30');
-    await b.getByTestId('pay-submit').click();
+    await payByCard(b);
     await sheet.getByTestId('buy-sheet-paid').waitFor();
     await shot(b, 'buy-over-broadcast-zh-mobile');
     // The same video element went on decoding the whole time: no reload, no new player.

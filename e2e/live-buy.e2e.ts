@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { apiSignup, type ApiPerson } from './support/api.ts';
 import { CHROMIUM, CHROMIUM_ARGS, MOBILE } from './support/browser.ts';
-import { eventually, fillAddress } from './support/people.ts';
+import { eventually, fillAddress, payByCard } from './support/people.ts';
 import { apiCall, signedInAs } from './support/room.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import { screenshots } from './support/shots.ts';
@@ -67,13 +67,10 @@ describe('live buy and reservations', () => {
     await sheet.getByTestId('buy-sheet-order').click();
     await sheet.getByTestId('pay-form').waitFor();
 
-    await page.locator('#pay-number').fill('4000 0000 0000 0002');
-    await page.locator('#pay-exp').fill('12/30');
-    await page.getByTestId('pay-submit').click();
+    await payByCard(page, '4000 0000 0000 0002');
     assert.match((await sheet.getByTestId('pay-error').textContent()) ?? '', /declined/i);
     await shot(page, 'buy-sheet-declined-en-mobile');
-    await page.locator('#pay-number').fill('4242 4242 4242 4242');
-    await page.getByTestId('pay-submit').click();
+    await payByCard(page);
     await sheet.getByTestId('buy-sheet-paid').waitFor();
     await shot(page, 'buy-sheet-paid-en-mobile');
 

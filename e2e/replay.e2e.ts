@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { apiSignup, type ApiPerson } from './support/api.ts';
 import { DESKTOP, MOBILE, type Person } from './support/browser.ts';
-import { eventually, fillAddress } from './support/people.ts';
+import { eventually, fillAddress, payByCard } from './support/people.ts';
 import { apiCall, broadcastServerAndBrowser, publishes, signedInAs } from './support/room.ts';
 import type { RunningServer } from './support/server.ts';
 import { screenshots } from './support/shots.ts';
@@ -180,9 +180,7 @@ describe('a live’s replay (回放) and its product moments', () => {
     await fillAddress(f, 'Finn');
     await sheet.getByTestId('buy-sheet-order').click();
     await sheet.getByTestId('pay-form').waitFor();
-    await f.locator('#pay-number').fill('4242 4242 4242 4242');
-    await f.locator('#pay-exp').fill('12/30');
-    await f.getByTestId('pay-submit').click();
+    await payByCard(f);
     await sheet.getByTestId('buy-sheet-paid').waitFor();
     await sheet.getByTestId('buy-sheet-done').click();
     // The replay is still there underneath.

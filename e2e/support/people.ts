@@ -54,6 +54,13 @@ export async function fillAddress(page: Page, name: string): Promise<void> {
   await page.getByTestId('address-option').first().waitFor();
 }
 
+/** Pays on the payment form in view with a test card: 4242… is accepted, 4000 0000 0000 0002 declined. */
+export async function payByCard(page: Page, number = '4242 4242 4242 4242'): Promise<void> {
+  await page.locator('#pay-number').fill(number);
+  await page.locator('#pay-exp').fill('12/30');
+  await page.getByTestId('pay-submit').click();
+}
+
 /** Calls the API from inside a person's page, with their session and CSRF token. */
 export async function apiAs(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   return page.evaluate(
