@@ -39,6 +39,7 @@ import { tileLayout } from '../server/src/modules/rooms/layout.ts';
 import { findMediaTools } from '../server/src/modules/videos/media.ts';
 import { LIVE_HLS_CONFIG } from '../web/src/routes/rooms/liveHls.ts';
 import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS } from '../server/src/test/chromium.ts';
+import { signupOverHttp, startServerProcess } from '../server/src/test/processes.ts';
 import { BARCODE, BROADCAST_BENCH_PAGE, SOURCE } from './broadcast/page.ts';
 import { cpuMs } from './realtime/procstat.ts';
 import { freePort, root, sleep, spawnLogged, stopChild, waitForPort } from './support/processes.ts';
@@ -81,15 +82,10 @@ interface Person {
   csrf: string;
 }
 
+/** The node, as production runs it (its own process); its data under `work`, where the split finds the scratch. */
 async function startNode() {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const node = await startServerProcess({
     ...Object.fromEntries(Object.values(RATE_LIMITS).map((l) => [l.env, '1000000'])),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
     DATA_DIR: path.join(work, 'data'),
     STORAGE_DIR: path.join(work, 'storage'),
     BROADCAST: 'true',
@@ -98,15 +94,8 @@ async function startNode() {
     BROADCAST_VIDEO_KBPS: args.kbps,
     JOBS_POLL_MS: '500',
     ...(args['database-url'] ? { DATABASE_URL: args['database-url'] } : {}),
-  };
-  const child = spawnLogged([process.execPath, '--import', 'tsx', 'server/src/main.ts'], {
-    cpu: null,
-    pin: false,
-    env,
-    logFile: path.join(work, 'server.log'),
   });
-  await waitForPort(port, child, { logDir: work });
-  return { url: `http://127.0.0.1:${port}`, port, pid: child.pid!, stop: () => stopChild(child) };
+  return { url: node.url, port: Number(new URL(node.url).port), stop: () => node.stop() };
 }
 
 /** nginx with the shipped configuration in front of the node; null when nginx is not installed. */
@@ -136,17 +125,6 @@ async function startCache(originPort: number): Promise<{ url: string; stop(): Pr
   });
   await waitForPort(port, child, { logDir: dir });
   return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
-}
-
-async function signup(base: string, handle: string, name: string): Promise<Person> {
-  const res = await fetch(`${base}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ handle, displayName: name, password: 'correct horse battery' }),
-  });
-  if (res.status !== 201) throw new Error(`signup ${handle}: ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { csrfToken: string; user: { id: string } };
-  return { id: body.user.id, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: body.csrfToken };
 }
 
 async function as<T>(base: string, who: Person, method: string, url: string, body?: unknown): Promise<T> {
@@ -480,7 +458,7 @@ async function main() {
   };
   try {
     const tag = Date.now().toString(36);
-    const host = await signup(node.url, `bh${tag}`, 'Host');
+    const host = await signupOverHttp(node.url, `bh${tag}`);
     const room = await as<{ id: string }>(node.url, host, 'POST', pathOf(api.rooms.create, {}), { title: 'Broadcast bench' });
     const live = pathOf(api.rooms.hlsLive, { id: room.id });
     // Seconds of picture recorded so far (the replay lists every segment): against the wall clock it says
@@ -512,7 +490,7 @@ async function main() {
     };
     await publish(host, 0);
     for (let i = 1; i < STAGE; i++) {
-      const guest = await signup(node.url, `bg${tag}${i}`, `Guest ${i}`);
+      const guest = await signupOverHttp(node.url, `bg${tag}${i}`);
       await as(node.url, guest, 'POST', pathOf(api.rooms.join, { id: room.id }));
       await as(node.url, guest, 'POST', pathOf(api.rooms.raiseHand, { id: room.id }), { raised: true });
       await as(node.url, host, 'POST', pathOf(api.rooms.answerHand, { id: room.id, userId: guest.id }), { accept: true });
@@ -541,7 +519,7 @@ async function main() {
     }
     const watchers: Page[] = [];
     for (let i = 0; i < CHROME_VIEWERS; i++) {
-      const fan = await signup(node.url, `bv${tag}${i}`, `Viewer ${i}`);
+      const fan = await signupOverHttp(node.url, `bv${tag}${i}`);
       const page = await newPage(fan, front);
       await page.addScriptTag({ path: path.join(root, 'node_modules/hls.js/dist/hls.min.js') });
       await page.evaluate(
@@ -607,7 +585,7 @@ async function main() {
 
     // 2. The audience, in steps.
     const cookies: string[] = [];
-    for (let i = 0; i < 20; i++) cookies.push((await signup(node.url, `ba${tag}${i}`, `Fan ${i}`)).cookie);
+    for (let i = 0; i < 20; i++) cookies.push((await signupOverHttp(node.url, `ba${tag}${i}`)).cookie);
     const crowd = audience(front, live, cookies);
     const lag = monitorEventLoopDelay({ resolution: 20 });
     lag.enable();
