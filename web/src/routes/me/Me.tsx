@@ -1,13 +1,26 @@
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
 import { Avatar } from '../../components/Avatar.tsx';
-import { ChevronIcon } from '../../components/Icons.tsx';
 import { LanguageSwitch } from '../../components/LanguageSwitch.tsx';
+import { MenuLink } from '../../components/MenuLink.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { MeShopLinks } from '../../components/shop/MeShopLinks.tsx';
-import { useI18n } from '../../lib/i18n.tsx';
+import { type MessageKey, useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';
 import styles from './Me.module.css';
+
+/** The Me page's rows after the card, videos and shop: where each goes and what it says. */
+const MENU: { to: string; label: MessageKey; testId: string }[] = [
+  { to: '/rooms', label: 'rooms.title', testId: 'me-rooms' },
+  { to: '/match', label: 'match.title', testId: 'me-match' },
+  { to: '/shake', label: 'shake.title', testId: 'me-shake' },
+  { to: '/me/edit', label: 'me.editProfile', testId: 'me-edit' },
+  { to: '/me/notifications', label: 'push.settings', testId: 'me-notifications' },
+  { to: '/me/safety', label: 'safety.link', testId: 'me-safety' },
+  { to: '/me/password', label: 'me.changePassword', testId: 'me-password' },
+  { to: '/me/settings/privacy', label: 'rights.privacy', testId: 'me-privacy' },
+  { to: '/me/settings/data', label: 'rights.data', testId: 'me-data' },
+  { to: '/me/settings/delete', label: 'rights.delete', testId: 'me-delete' },
+];
 
 export function Me() {
   const { t } = useI18n();
@@ -44,55 +57,12 @@ export function Me() {
         <p className="muted">{t('me.noBio')}</p>
       )}
       <nav className="menu">
-        <Link to={`/u/${me.handle}`} className="menu-item" data-testid="me-card">
-          <span>{t('me.myCard')}</span>
-          <ChevronIcon />
-        </Link>
-        <Link to="/me/videos" className="menu-item" data-testid="me-videos">
-          <span>{t('myVideos.title')}</span>
-          <ChevronIcon />
-        </Link>
+        <MenuLink to={`/u/${me.handle}`} label={t('me.myCard')} testId="me-card" />
+        <MenuLink to="/me/videos" label={t('myVideos.title')} testId="me-videos" />
         <MeShopLinks />
-        <Link to="/rooms" className="menu-item" data-testid="me-rooms">
-          <span>{t('rooms.title')}</span>
-          <ChevronIcon />
-        </Link>
-        <Link to="/match" className="menu-item" data-testid="me-match">
-          <span>{t('match.title')}</span>
-          <ChevronIcon />
-        </Link>
-        <Link to="/shake" className="menu-item" data-testid="me-shake">
-          <span>{t('shake.title')}</span>
-          <ChevronIcon />
-        </Link>
-        <Link to="/me/edit" className="menu-item" data-testid="me-edit">
-          <span>{t('me.editProfile')}</span>
-          <ChevronIcon />
-        </Link>
-        <Link to="/me/notifications" className="menu-item" data-testid="me-notifications">
-          <span>{t('push.settings')}</span>
-          <ChevronIcon />
-        </Link>
-        <Link to="/me/safety" className="menu-item" data-testid="me-safety">
-          <span>{t('safety.link')}</span>
-          <ChevronIcon />
-        </Link>
-        <Link to="/me/password" className="menu-item" data-testid="me-password">
-          <span>{t('me.changePassword')}</span>
-          <ChevronIcon />
-        </Link>
-        <Link to="/me/settings/privacy" className="menu-item" data-testid="me-privacy">
-          <span>{t('rights.privacy')}</span>
-          <ChevronIcon />
-        </Link>
-        <Link to="/me/settings/data" className="menu-item" data-testid="me-data">
-          <span>{t('rights.data')}</span>
-          <ChevronIcon />
-        </Link>
-        <Link to="/me/settings/delete" className="menu-item" data-testid="me-delete">
-          <span>{t('rights.delete')}</span>
-          <ChevronIcon />
-        </Link>
+        {MENU.map((m) => (
+          <MenuLink key={m.to} to={m.to} label={t(m.label)} testId={m.testId} />
+        ))}
         <div className="menu-item">
           <span>{t('settings.language')}</span>
           <LanguageSwitch />
