@@ -61,7 +61,7 @@ describe('the built web app', () => {
   });
 
   test('the app shell and client routes are revalidated on every visit', async () => {
-    for (const url of ['/', '/u/someone', '/shop/cart']) {
+    for (const url of ['/u/someone', '/shop/cart', '/me']) {
       const res = await get(url, { 'accept-encoding': 'gzip, br' });
       assert.equal(res.statusCode, 200, url);
       assert.match(String(res.headers['content-type']), /text\/html/, url);
@@ -70,6 +70,18 @@ describe('the built web app', () => {
       const again = await get(url, { 'if-none-match': String(res.headers.etag) });
       assert.equal(again.statusCode, 304, `${url}: unchanged shell is not sent again`);
     }
+  });
+
+  test('the landing page carries the person’s own first answers, so no cache keeps it', async () => {
+    const res = await get('/', { 'accept-encoding': 'gzip, br' });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /text\/html/);
+    assert.equal(res.headers['cache-control'], 'private, no-store');
+    assert.match(String(res.headers.vary), /cookie/i);
+    assert.equal(res.headers.etag, undefined);
+    assert.match(res.body, /<script type="application\/json" id="tremolo-first">/);
+    // The script the shell names is still first in its head; the answers end the body.
+    assert.ok(res.body.indexOf(ASSET) < res.body.indexOf('tremolo-first'));
   });
 
   test('API answers keep their own caching', async () => {
