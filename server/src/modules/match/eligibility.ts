@@ -1,5 +1,6 @@
 import type { UserSummary } from '@tremolo/protocol';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { Coalescer } from '../../platform/coalesce.ts';
 import type { MatchDeps } from './context.ts';
 
 export interface Eligibility {
@@ -23,11 +24,6 @@ const BATCH_MAX = 500;
  */
 const ROUNDS = 4;
 
-interface Waiter {
-  resolve(e: Eligibility): void;
-  reject(err: unknown): void;
-}
-
 /** A change to a person's eligibility: applied to the cached one, and to one being loaded when it lands. */
 type Patch = (e: Eligibility) => void;
 
@@ -36,7 +32,7 @@ type Patch = (e: Eligibility) => void;
  * cached for `cacheMs` between joins; blocks, reports, cool-downs and new picks update the cache
  * at once (and a load that was under way when they happened).
  *
- * Loading is batched: a round starts at once while fewer than `rounds` are out, else whoever is
+ * Loading is batched (`Coalescer`): a round starts at once while fewer than `rounds` are out, else whoever is
  * asked for waits for the next round, which asks about all of them at once (one query on 连线's
  * own tables, one for blocks, one for the cards), so a burst of arrivals costs a few queries per
  * round, not five per person.
@@ -44,18 +40,18 @@ type Patch = (e: Eligibility) => void;
  */
 export class Eligibilities {
   private readonly cache = new Map<string, Eligibility>();
-  /** Asked for and not loaded yet (waiting for a round, or in the one out): one promise per person. */
+  /** Asked for and not loaded yet (waiting for a round, or in one that is out): one promise per person. */
   private readonly pending = new Map<string, Promise<Eligibility>>();
-  /** Waiting for the next round. */
-  private readonly waiters = new Map<string, Waiter>();
   /** Changes made while a person's load was pending; `null` once forgotten (the load is not cached). */
   private readonly late = new Map<string, Patch[] | null>();
-  private out = 0;
+  private readonly loads: Coalescer<string, Eligibility>;
 
   constructor(
     private readonly deps: EligibilityDeps,
-    private readonly rounds = ROUNDS,
-  ) {}
+    rounds = ROUNDS,
+  ) {
+    this.loads = new Coalescer((ids) => this.fetch(ids), { rounds, max: BATCH_MAX });
+  }
 
   async of(userId: string): Promise<Eligibility> {
     const hit = this.cache.get(userId);
@@ -104,52 +100,29 @@ export class Eligibilities {
   private load(userId: string): Promise<Eligibility> {
     const pending = this.pending.get(userId);
     if (pending) return pending;
-    const p = new Promise<Eligibility>((resolve, reject) => this.waiters.set(userId, { resolve, reject }));
+    const settled = () => {
+      const late = this.late.get(userId);
+      this.late.delete(userId);
+      this.pending.delete(userId);
+      return late;
+    };
+    const p = this.loads.get(userId).then(
+      (e) => {
+        const late = settled();
+        if (!e) throw notFound('User');
+        if (late !== null) {
+          for (const fn of late ?? []) fn(e);
+          this.cache.set(userId, e);
+        }
+        return e;
+      },
+      (err: unknown) => {
+        settled();
+        throw err;
+      },
+    );
     this.pending.set(userId, p);
-    this.flush();
     return p;
-  }
-
-  /** Starts rounds while people wait and fewer than `rounds` are out; the rest gather for the next. */
-  private flush(): void {
-    while (this.out < this.rounds && this.waiters.size) {
-      const batch: [string, Waiter][] = [];
-      for (const w of this.waiters) {
-        batch.push(w);
-        if (batch.length === BATCH_MAX) break;
-      }
-      for (const [id] of batch) this.waiters.delete(id);
-      this.out++;
-      void this.round(batch).finally(() => {
-        this.out--;
-        this.flush();
-      });
-    }
-  }
-
-  private async round(batch: [string, Waiter][]): Promise<void> {
-    let loaded: Map<string, Eligibility> | null = null;
-    let failure: unknown = null;
-    try {
-      loaded = await this.fetch(batch.map(([id]) => id));
-    } catch (err) {
-      failure = err;
-    }
-    for (const [id, w] of batch) {
-      const late = this.late.get(id);
-      this.late.delete(id);
-      this.pending.delete(id);
-      const e = loaded?.get(id);
-      if (!e) {
-        w.reject(failure ?? notFound('User'));
-        continue;
-      }
-      if (late !== null) {
-        for (const fn of late ?? []) fn(e);
-        this.cache.set(id, e);
-      }
-      w.resolve(e);
-    }
   }
 
   /** One round: 连线's own tables, blocks and the cards, each one query for everyone in `ids`. */
