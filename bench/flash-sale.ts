@@ -1,9 +1,12 @@
 /**
- * Flash-sale benchmark: N distinct buyers hit one flash sale of S units (per-user limit 1) over
- * real HTTP at concurrency C; every buyer retries once with the same idempotency key (a client
- * that timed out and tries again); then every winner pays. Afterwards the database is read
- * directly to count what really happened: paid orders, units sold, oversold units, buyers with
- * more than one order, and double charges.
+ * Flash-sale benchmark: N distinct buyers race a flash sale of S units (per-user limit 1) over
+ * real HTTP, twice, on two sales: first closed loop (C buyers in flight, each
+ * starting the next when answered: the most the server sustains, attempts/s), then open loop
+ * (buyers arriving whatever the server does, as a crowd does, at --rate checkout attempts per second
+ * counting their retries: the latency at that rate, counted from when each buyer was due). Every buyer retries once with the same
+ * idempotency key (a client that timed out and tries again); then every winner pays. Afterwards
+ * the database is read directly to count what really happened in each sale: paid orders, units
+ * sold, oversold units, buyers with more than one order, and double charges.
  *
  * The server runs as a child process (`node --import tsx server/src/main.ts`) pinned to core 0
  * (the load generator to core 1, when `taskset` exists), once per mode:
@@ -16,9 +19,11 @@
  * the session token hash is sha256 of the cookie token, exactly as the accounts module stores it.
  * The seller's product and the flash sale are created through the API.
  *
- * Usage: node --import tsx bench/flash-sale.ts [--buyers 10000] [--stock 100] [--concurrency 500] [--db postgres+redis,pglite]
- * The last line is JSON: the first mode's figures at the top level (oversold, double charges,
- * per-user violations and retry mismatches summed over every mode), and each mode's in `modes`.
+ * Usage: node --import tsx bench/flash-sale.ts [--buyers 10000] [--stock 100] [--concurrency 500] [--rate 3000]
+ *        [--db postgres+redis,pglite]
+ * The last line is JSON: the first mode's closed-loop attempts/s and open-loop p99 at the top level
+ * (oversold, double charges, per-user violations and retry mismatches summed over every mode and
+ * both sales), and each mode's two attacks in `modes`.
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -33,6 +38,7 @@ import { openDatabase, type Db } from '../server/src/platform/db/client.ts';
 import { sessions, users } from '../server/src/modules/accounts/tables.ts';
 import { addresses, flashSales, flashStock, orderItems, orders, payments } from '../server/src/modules/shop/tables.ts';
 import { newId } from '../server/src/platform/ids.ts';
+import { cpuMs } from './realtime/procstat.ts';
 import { canPin, freePort, pinProcess, root, sleep, spawnLogged, stopChild } from './support/processes.ts';
 
 const logDir = path.join(root, '.tmp', 'bench-flash-sale');
@@ -43,6 +49,7 @@ const { values: flags } = parseArgs({
     buyers: { type: 'string', default: '10000' },
     stock: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '500' },
+    rate: { type: 'string', default: '3000' },
     db: { type: 'string', default: 'postgres+redis,pglite' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
     'redis-url': { type: 'string', default: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
@@ -51,6 +58,7 @@ const { values: flags } = parseArgs({
 const BUYERS = Math.max(1, Number(flags.buyers));
 const STOCK = Math.max(1, Number(flags.stock));
 const C = Math.max(1, Number(flags.concurrency));
+const OPEN_RATE = Math.max(1, Number(flags.rate));
 type Mode = 'postgres+redis' | 'postgres' | 'pglite';
 const MODES: Mode[] = ['postgres+redis', 'postgres', 'pglite'];
 const DBS = (flags.db ?? '').split(',').filter((d): d is Mode => (MODES as string[]).includes(d));
@@ -68,32 +76,6 @@ interface Buyer {
   addressId: string;
 }
 
-interface Result {
-  bench: 'flash-sale';
-  db: Mode;
-  buyers: number;
-  stock: number;
-  concurrency: number;
-  attempts: number;
-  attemptsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  winners: number;
-  retryMismatches: number;
-  paidOrders: number;
-  unitsSold: number;
-  oversold: number;
-  perUserViolations: number;
-  doubleCharged: number;
-  payP99Ms: number;
-  errors5xx: number;
-  outcomes: Record<string, number>;
-  /** Requests/s of a trivial authenticated GET at the same concurrency, measured just before: what the machine gives now. */
-  baselinePerSec: number;
-  /** p99 of calls started after the first second (after the rush at the opening). */
-  steadyP99Ms: number;
-}
 
 // ---------------------------------------------------------------- HTTP client
 
@@ -245,10 +227,220 @@ async function startServer(env: Record<string, string>, logName: string): Promis
   }
 }
 
+// ---------------------------------------------------------------- one attack
+
+/**
+ * How buyers arrive. `closed`: C buyers in flight at all times, each starting the next as soon as
+ * it is answered — the most the server sustains, with latency that is that throughput queued
+ * (Little's law: C / rate). `open`: buyers arrive at a fixed rate whatever the server does, as a
+ * crowd pressing "buy" does; latency counts from when the buyer was due, so a server (or a load
+ * generator) falling behind shows as latency instead of as a slower arrival.
+ */
+type Arrival = { kind: 'closed'; concurrency: number } | { kind: 'open'; perSec: number };
+
+interface Attack {
+  arrival: Arrival;
+  saleId: string;
+  attempts: number;
+  attemptsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** p99 of calls started after the first second (after the rush at the opening). */
+  steadyP99Ms: number;
+  /** The server process's CPU time (user + system) over the attack, per attempt: what one attempt costs whatever else the machine does. */
+  serverCpuUsPerAttempt: number;
+  winners: Map<string, { buyer: Buyer; orderId: string }>;
+  retryMismatches: number;
+  errors5xx: number;
+  outcomes: Record<string, number>;
+}
+
+/** Each buyer checks out, then retries once with the same key (a client that timed out and tries again). */
+async function attack(server: { port: number; pid: number }, saleId: string, buyers: Buyer[], arrival: Arrival): Promise<Attack> {
+  const { port } = server;
+  const cpuBefore = cpuMs(server.pid);
+  const latencies: number[] = [];
+  const byOutcome = new Map<string, number[]>();
+  const timeline: { start: number; ms: number }[] = [];
+  const outcomes: Record<string, number> = {};
+  const winners = new Map<string, { buyer: Buyer; orderId: string }>();
+  let retryMismatches = 0;
+  let errors5xx = 0;
+  let lastWinAt = 0;
+  const started = performance.now();
+  const attempt = async (b: Buyer, k: string, due: number) => {
+    let r: { status: number; json: Record<string, unknown> };
+    try {
+      r = await call(port, 'POST', `/api/v1/shop/flash-sales/${saleId}/checkout`, { addressId: b.addressId, idempotencyKey: k }, b);
+    } catch (e) {
+      r = { status: 0, json: { error: { code: (e as Error).message } } };
+    }
+    const ms = performance.now() - due;
+    latencies.push(ms);
+    timeline.push({ start: due, ms });
+    const code = r.status === 201 ? 'created' : ((r.json.error as { code?: string } | undefined)?.code ?? String(r.status));
+    byOutcome.set(code, [...(byOutcome.get(code) ?? []), ms]);
+    if (code === 'created') lastWinAt = Math.max(lastWinAt, performance.now() - started);
+    outcomes[code] = (outcomes[code] ?? 0) + 1;
+    if (r.status >= 500 || r.status === 0) errors5xx++;
+    return r.status === 201 ? (r.json.id as string) : null;
+  };
+  const buyer = async (b: Buyer, due: number) => {
+    const k = `flash-${saleId}-${b.id}`;
+    const first = await attempt(b, k, due);
+    const retry = await attempt(b, k, performance.now());
+    if (first && retry && first !== retry) retryMismatches++;
+    if (first && !retry) retryMismatches++;
+    const won = first ?? retry;
+    if (won) winners.set(b.id, { buyer: b, orderId: won });
+  };
+  if (arrival.kind === 'closed') {
+    await pool(buyers, arrival.concurrency, (b) => buyer(b, performance.now()));
+  } else {
+    // The rate counts attempts: each buyer arriving makes two (the checkout and its retry).
+    const gap = 2000 / arrival.perSec;
+    const running: Promise<void>[] = [];
+    for (let i = 0; i < buyers.length; ) {
+      const now = performance.now();
+      // Everyone due by now starts now, stamped with when they were due.
+      while (i < buyers.length && started + i * gap <= now) {
+        running.push(buyer(buyers[i]!, started + i * gap));
+        i++;
+      }
+      if (i < buyers.length) await sleep(Math.max(0, Math.min(5, started + i * gap - performance.now())));
+    }
+    await Promise.all(running);
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  const serverCpuUsPerAttempt = Math.round(((cpuMs(server.pid) - cpuBefore) * 1000) / latencies.length);
+  latencies.sort((a, b) => a - b);
+  for (const [code, ls] of byOutcome) {
+    ls.sort((a, b) => a - b);
+    console.log(`  ${code}: n=${ls.length} p50 ${round(pct(ls, 50))} ms p99 ${round(pct(ls, 99))} ms`);
+  }
+  // Where the tail is: the first second (the sale opens, winners serialise on one row) against the rest.
+  const early = timeline
+    .filter((x) => x.start - started < 1000)
+    .map((x) => x.ms)
+    .sort((a, b) => a - b);
+  const later = timeline
+    .filter((x) => x.start - started >= 1000)
+    .map((x) => x.ms)
+    .sort((a, b) => a - b);
+  const steadyP99Ms = round(pct(later, 99));
+  console.log(
+    `  started in the first second: n=${early.length} p99 ${round(pct(early, 99))} ms; after: n=${later.length} p50 ${round(pct(later, 50))} ms p99 ${steadyP99Ms} ms`,
+  );
+  console.log(`  the last winning response (first call or its retry) came ${Math.round(lastWinAt)} ms after the sale opened`);
+  console.log(`  ${latencies.length} checkout calls in ${elapsed.toFixed(2)} s; outcomes ${JSON.stringify(outcomes)}; winners ${winners.size}`);
+  console.log(`  server CPU ${serverCpuUsPerAttempt} µs per attempt: ${Math.round(1e6 / serverCpuUsPerAttempt)} attempts/s on a core of its own`);
+  return {
+    arrival,
+    serverCpuUsPerAttempt,
+    saleId,
+    attempts: latencies.length,
+    attemptsPerSec: Math.round(latencies.length / elapsed),
+    p50Ms: round(pct(latencies, 50)),
+    p99Ms: round(pct(latencies, 99)),
+    maxMs: round(latencies[latencies.length - 1] ?? 0),
+    steadyP99Ms,
+    winners,
+    retryMismatches,
+    errors5xx,
+    outcomes,
+  };
+}
+
+interface Truth {
+  paidOrders: number;
+  unitsSold: number;
+  oversold: number;
+  perUserViolations: number;
+  doubleCharged: number;
+}
+
+/** The truth is in the database: count what one sale really did there. */
+async function checkSale(db: Db, saleId: string): Promise<Truth> {
+  const [sale] = await db.select().from(flashSales).where(eq(flashSales.id, saleId));
+  const held = await db
+    .select({
+      status: orders.status,
+      n: sql<number>`count(distinct ${orders.id})::int`,
+      units: sql<number>`coalesce(sum(${orderItems.quantity}), 0)::int`,
+    })
+    .from(orders)
+    .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
+    .where(eq(orders.flashSaleId, saleId))
+    .groupBy(orders.status);
+  const paidRow = held.find((h) => h.status === 'paid');
+  const holding = held.filter((h) => h.status === 'paid' || h.status === 'pending_payment').reduce((s, h) => s + h.units, 0);
+  const perUser = await db
+    .select({ buyer: orders.buyerId, n: sql<number>`count(*)::int` })
+    .from(orders)
+    .where(and(eq(orders.flashSaleId, saleId), inArray(orders.status, ['paid', 'pending_payment'])))
+    .groupBy(orders.buyerId)
+    .having(sql`count(*) > 1`);
+  const multiCharged = await db
+    .select({ order: payments.orderId })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(and(eq(orders.flashSaleId, saleId), inArray(payments.status, ['captured', 'refunded'])))
+    .groupBy(payments.orderId)
+    .having(sql`count(*) > 1`);
+  const wrongAmount = await db
+    .select({ id: payments.id })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(and(eq(orders.flashSaleId, saleId), eq(payments.status, 'captured'), sql`${payments.amount} <> ${orders.total}`));
+  const stockTotal = sale?.stockTotal ?? STOCK;
+  // Units still on sale (the sale's stock buckets) plus units held by orders must be exactly the sale's stock.
+  const [buckets] = await db
+    .select({
+      left: sql<number>`coalesce(sum(${flashStock.units}), 0)::int`,
+      negative: sql<number>`count(*) filter (where ${flashStock.units} < 0)::int`,
+    })
+    .from(flashStock)
+    .where(eq(flashStock.flashSaleId, saleId));
+  const left = buckets?.left ?? 0;
+  return {
+    paidOrders: paidRow?.n ?? 0,
+    unitsSold: paidRow?.units ?? 0,
+    oversold: Math.max(0, holding - stockTotal) + Math.abs(left + holding - stockTotal) + (buckets?.negative ?? 0),
+    perUserViolations: perUser.length,
+    doubleCharged: multiCharged.length + wrongAmount.length,
+  };
+}
+
 // ---------------------------------------------------------------- one run
 
+interface Figures extends Truth {
+  attempts: number;
+  serverCpuUsPerAttempt: number;
+  attemptsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  steadyP99Ms: number;
+  winners: number;
+  retryMismatches: number;
+  errors5xx: number;
+  outcomes: Record<string, number>;
+}
+
+interface Result {
+  db: Mode;
+  /** C buyers in flight: what the server sustains. */
+  closed: Figures;
+  /** Buyers arriving for OPEN_RATE attempts per second: the latency a crowd arriving at that rate gets. */
+  open: Figures & { offeredPerSec: number };
+  payP99Ms: number;
+  /** Requests/s of a trivial authenticated GET at the same concurrency, measured just before: what the machine gives now. */
+  baselinePerSec: number;
+}
+
 async function run(kind: Mode): Promise<Result> {
-  console.log(`\n=== ${kind}: ${BUYERS} buyers, ${STOCK} units, concurrency ${C} ===`);
+  console.log(`\n=== ${kind}: ${BUYERS} buyers, ${STOCK} units, concurrency ${C}, then arriving for ${OPEN_RATE} attempts/s ===`);
   let env: Record<string, string>;
   let openDb: () => Promise<{ db: Db; close: () => Promise<void> }>;
   let cleanup: () => Promise<void>;
@@ -289,39 +481,43 @@ async function run(kind: Mode): Promise<Result> {
     await fx.close();
     const server = await startServer(env, kind);
     const { port } = server;
-    let result: Omit<Result, 'paidOrders' | 'unitsSold' | 'oversold' | 'perUserViolations' | 'doubleCharged'>;
-    let saleId = '';
+    const api = { port, pid: server.child.pid ?? 0 };
+    let closed: Attack;
+    let open: Attack;
     let baselinePerSec = 0;
-    let steadyP99 = 0;
+    let payP99Ms = 0;
     try {
-      const product = await call(
-        port,
-        'POST',
-        '/api/v1/shop/products',
-        { title: 'Bench sneaker', variants: [{ sku: 'SNK-42', price: 59900, stock: STOCK * 10 }] },
-        seller,
-      );
-      if (product.status !== 201) throw new Error(`create product: ${product.status} ${JSON.stringify(product.json)}`);
-      const productId = product.json.id as string;
-      const variantId = (product.json.variants as { id: string }[])[0]!.id;
-      await call(port, 'POST', `/api/v1/shop/products/${productId}/publish`, undefined, seller);
-      const sale = await call(
-        port,
-        'POST',
-        '/api/v1/shop/flash-sales',
-        {
-          variantId,
-          price: 9900,
-          stock: STOCK,
-          perUserLimit: 1,
-          startsAt: new Date().toISOString(),
-          endsAt: new Date(Date.now() + 20 * 60_000).toISOString(),
-          paymentWindowSec: 600,
-        },
-        seller,
-      );
-      if (sale.status !== 201) throw new Error(`create flash sale: ${sale.status} ${JSON.stringify(sale.json)}`);
-      saleId = sale.json.id as string;
+      // Two sales (a product has one at a time), one after the other: the same buyers race each.
+      const newSale = async () => {
+        const product = await call(
+          port,
+          'POST',
+          '/api/v1/shop/products',
+          { title: 'Bench sneaker', variants: [{ sku: 'SNK-42', price: 59900, stock: STOCK * 10 }] },
+          seller,
+        );
+        if (product.status !== 201) throw new Error(`create product: ${product.status} ${JSON.stringify(product.json)}`);
+        const productId = product.json.id as string;
+        const variantId = (product.json.variants as { id: string }[])[0]!.id;
+        await call(port, 'POST', `/api/v1/shop/products/${productId}/publish`, undefined, seller);
+        const sale = await call(
+          port,
+          'POST',
+          '/api/v1/shop/flash-sales',
+          {
+            variantId,
+            price: 9900,
+            stock: STOCK,
+            perUserLimit: 1,
+            startsAt: new Date().toISOString(),
+            endsAt: new Date(Date.now() + 20 * 60_000).toISOString(),
+            paymentWindowSec: 600,
+          },
+          seller,
+        );
+        if (sale.status !== 201) throw new Error(`create flash sale: ${sale.status} ${JSON.stringify(sale.json)}`);
+        return sale.json.id as string;
+      };
 
       // Baseline on this machine right now: an authenticated call that does one session lookup and one small query.
       const baseStart = performance.now();
@@ -331,72 +527,16 @@ async function run(kind: Mode): Promise<Result> {
       baselinePerSec = Math.round(sample.length / ((performance.now() - baseStart) / 1000));
       console.log(`  baseline: GET /api/v1/shop/addresses ${baselinePerSec} req/s at concurrency ${C}`);
 
-      // Attack: each buyer checks out, then retries once with the same key.
-      const latencies: number[] = [];
-      const byOutcome = new Map<string, number[]>();
-      const timeline: { start: number; ms: number }[] = [];
-      const outcomes: Record<string, number> = {};
-      const winners = new Map<string, { buyer: Buyer; orderId: string }>();
-      let retryMismatches = 0;
-      let errors5xx = 0;
-      const attempt = async (b: Buyer, k: string) => {
-        const t0 = performance.now();
-        let r: { status: number; json: Record<string, unknown> };
-        try {
-          r = await call(port, 'POST', `/api/v1/shop/flash-sales/${saleId}/checkout`, { addressId: b.addressId, idempotencyKey: k }, b);
-        } catch (e) {
-          r = { status: 0, json: { error: { code: (e as Error).message } } };
-        }
-        const ms = performance.now() - t0;
-        latencies.push(ms);
-        timeline.push({ start: t0, ms });
-        const code = r.status === 201 ? 'created' : ((r.json.error as { code?: string } | undefined)?.code ?? String(r.status));
-        byOutcome.set(code, [...(byOutcome.get(code) ?? []), ms]);
-        if (code === 'created') lastWinAt = Math.max(lastWinAt, performance.now() - started);
-        outcomes[code] = (outcomes[code] ?? 0) + 1;
-        if (r.status >= 500 || r.status === 0) errors5xx++;
-        return r.status === 201 ? (r.json.id as string) : null;
-      };
-      let lastWinAt = 0;
-      const started = performance.now();
-      await pool(buyers, C, async (b) => {
-        const k = `flash-${b.id}`;
-        const first = await attempt(b, k);
-        const retry = await attempt(b, k);
-        if (first && retry && first !== retry) retryMismatches++;
-        if (first && !retry) retryMismatches++;
-        const won = first ?? retry;
-        if (won) winners.set(b.id, { buyer: b, orderId: won });
-      });
-      const elapsed = (performance.now() - started) / 1000;
-      latencies.sort((a, b) => a - b);
-      for (const [code, ls] of byOutcome) {
-        ls.sort((a, b) => a - b);
-        console.log(`  ${code}: n=${ls.length} p50 ${round(pct(ls, 50))} ms p99 ${round(pct(ls, 99))} ms`);
-      }
-      // Where the tail is: the first second (the sale opens, winners serialise on one row) against the rest.
-      const t0 = started;
-      const early = timeline
-        .filter((x) => x.start - t0 < 1000)
-        .map((x) => x.ms)
-        .sort((a, b) => a - b);
-      const later = timeline
-        .filter((x) => x.start - t0 >= 1000)
-        .map((x) => x.ms)
-        .sort((a, b) => a - b);
-      steadyP99 = round(pct(later, 99));
-      console.log(
-        `  started in the first second: n=${early.length} p99 ${round(pct(early, 99))} ms; after: n=${later.length} p50 ${round(pct(later, 50))} ms p99 ${steadyP99} ms`,
-      );
-      console.log(`  the last winning response (first call or its retry) came ${Math.round(lastWinAt)} ms after the sale opened`);
-      console.log(
-        `  attack: ${latencies.length} checkout calls in ${elapsed.toFixed(2)} s; outcomes ${JSON.stringify(outcomes)}; winners ${winners.size}`,
-      );
+      console.log(`  closed loop, ${C} in flight:`);
+      closed = await attack(api, await newSale(), buyers, { kind: 'closed', concurrency: C });
+      console.log(`  open loop, buyers arriving for ${OPEN_RATE} attempts per second:`);
+      open = await attack(api, await newSale(), buyers, { kind: 'open', perSec: OPEN_RATE });
 
       // Every winner pays.
       const payLat: number[] = [];
       const payOutcomes: Record<string, number> = {};
-      await pool([...winners.values()], C, async ({ buyer, orderId }) => {
+      const toPay = [...closed.winners.values(), ...open.winners.values()];
+      await pool(toPay, C, async ({ buyer, orderId }) => {
         const t0 = performance.now();
         const r = await call(
           port,
@@ -413,82 +553,34 @@ async function run(kind: Mode): Promise<Result> {
         payOutcomes[code] = (payOutcomes[code] ?? 0) + 1;
       });
       payLat.sort((a, b) => a - b);
-      console.log(`  pay: ${payLat.length} payments; outcomes ${JSON.stringify(payOutcomes)}; p99 ${round(pct(payLat, 99))} ms`);
-      result = {
-        bench: 'flash-sale',
-        db: kind,
-        buyers: BUYERS,
-        stock: STOCK,
-        concurrency: C,
-        attempts: latencies.length,
-        attemptsPerSec: Math.round(latencies.length / elapsed),
-        p50Ms: round(pct(latencies, 50)),
-        p99Ms: round(pct(latencies, 99)),
-        maxMs: round(latencies[latencies.length - 1] ?? 0),
-        winners: winners.size,
-        retryMismatches,
-        payP99Ms: round(pct(payLat, 99)),
-        errors5xx,
-        outcomes,
-        baselinePerSec,
-        steadyP99Ms: steadyP99,
-      };
+      payP99Ms = round(pct(payLat, 99));
+      console.log(`  pay: ${payLat.length} payments; outcomes ${JSON.stringify(payOutcomes)}; p99 ${payP99Ms} ms`);
     } finally {
       await stopChild(server.child, 15_000);
     }
 
-    // The truth is in the database: count it there.
     const check = await openDb();
     try {
-      const db = check.db;
-      const [sale] = await db.select().from(flashSales).where(eq(flashSales.id, saleId));
-      const held = await db
-        .select({
-          status: orders.status,
-          n: sql<number>`count(distinct ${orders.id})::int`,
-          units: sql<number>`coalesce(sum(${orderItems.quantity}), 0)::int`,
-        })
-        .from(orders)
-        .innerJoin(orderItems, eq(orderItems.orderId, orders.id))
-        .where(eq(orders.flashSaleId, saleId))
-        .groupBy(orders.status);
-      const paidRow = held.find((h) => h.status === 'paid');
-      const holding = held.filter((h) => h.status === 'paid' || h.status === 'pending_payment').reduce((s, h) => s + h.units, 0);
-      const perUser = await db
-        .select({ buyer: orders.buyerId, n: sql<number>`count(*)::int` })
-        .from(orders)
-        .where(and(eq(orders.flashSaleId, saleId), inArray(orders.status, ['paid', 'pending_payment'])))
-        .groupBy(orders.buyerId)
-        .having(sql`count(*) > 1`);
-      const multiCharged = await db
-        .select({ order: payments.orderId })
-        .from(payments)
-        .where(inArray(payments.status, ['captured', 'refunded']))
-        .groupBy(payments.orderId)
-        .having(sql`count(*) > 1`);
-      const wrongAmount = await db
-        .select({ id: payments.id })
-        .from(payments)
-        .innerJoin(orders, eq(orders.id, payments.orderId))
-        .where(and(eq(payments.status, 'captured'), sql`${payments.amount} <> ${orders.total}`));
-      const stockTotal = sale?.stockTotal ?? STOCK;
-      // Units still on sale (the sale's stock buckets) plus units held by orders must be exactly the sale's stock.
-      const [buckets] = await db
-        .select({
-          left: sql<number>`coalesce(sum(${flashStock.units}), 0)::int`,
-          negative: sql<number>`count(*) filter (where ${flashStock.units} < 0)::int`,
-        })
-        .from(flashStock)
-        .where(eq(flashStock.flashSaleId, saleId));
-      const left = buckets?.left ?? 0;
-      const oversold = Math.max(0, holding - stockTotal) + Math.abs(left + holding - stockTotal) + (buckets?.negative ?? 0);
+      const figures = async (a: Attack): Promise<Figures> => ({
+        attempts: a.attempts,
+        serverCpuUsPerAttempt: a.serverCpuUsPerAttempt,
+        attemptsPerSec: a.attemptsPerSec,
+        p50Ms: a.p50Ms,
+        p99Ms: a.p99Ms,
+        maxMs: a.maxMs,
+        steadyP99Ms: a.steadyP99Ms,
+        winners: a.winners.size,
+        retryMismatches: a.retryMismatches,
+        errors5xx: a.errors5xx,
+        outcomes: a.outcomes,
+        ...(await checkSale(check.db, a.saleId)),
+      });
       return {
-        ...result,
-        paidOrders: paidRow?.n ?? 0,
-        unitsSold: paidRow?.units ?? 0,
-        oversold,
-        perUserViolations: perUser.length,
-        doubleCharged: multiCharged.length + wrongAmount.length,
+        db: kind,
+        closed: await figures(closed),
+        open: { offeredPerSec: OPEN_RATE, ...(await figures(open)) },
+        payP99Ms,
+        baselinePerSec,
       };
     } finally {
       await check.close();
@@ -503,35 +595,23 @@ console.log(
   `flash sale: modes ${DBS.join(', ')}; server on core ${SERVER_CPU}, load generator on core ${GENERATOR_CPU}: ${pin ? 'pinned' : 'not pinned'}`,
 );
 const results: Result[] = [];
+const say = (f: Figures) =>
+  `${f.attemptsPerSec} attempts/s, p50 ${f.p50Ms} ms p99 ${f.p99Ms} ms (max ${f.maxMs}); paid ${f.paidOrders}, units sold ${f.unitsSold}, ` +
+  `oversold ${f.oversold}, per-user violations ${f.perUserViolations}, double charges ${f.doubleCharged}, retry mismatches ${f.retryMismatches}, 5xx ${f.errors5xx}`;
 for (const kind of DBS) {
   const r = await run(kind);
   results.push(r);
-  console.log(
-    `  ${kind}: ${r.attemptsPerSec} attempts/s, checkout p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms (max ${r.maxMs}); ` +
-      `paid ${r.paidOrders}, units sold ${r.unitsSold}, oversold ${r.oversold}, per-user violations ${r.perUserViolations}, ` +
-      `double charges ${r.doubleCharged}, retry mismatches ${r.retryMismatches}, 5xx ${r.errors5xx}`,
-  );
+  console.log(`  ${kind} closed loop (${C} in flight): ${say(r.closed)}`);
+  console.log(`  ${kind} open loop (${OPEN_RATE}/s offered): ${say(r.open)}`);
 }
 agent.destroy();
-const figures = (r: Result) => ({
-  db: r.db,
-  attempts: r.attempts,
-  attemptsPerSec: r.attemptsPerSec,
-  p50Ms: r.p50Ms,
-  p99Ms: r.p99Ms,
-  maxMs: r.maxMs,
-  paidOrders: r.paidOrders,
-  unitsSold: r.unitsSold,
-  oversold: r.oversold,
-  doubleCharged: r.doubleCharged,
-  perUserViolations: r.perUserViolations,
-  retryMismatches: r.retryMismatches,
-  errors5xx: r.errors5xx,
-  steadyP99Ms: r.steadyP99Ms,
-  baselinePerSec: r.baselinePerSec,
-});
+const brief = (f: Figures) => {
+  const { outcomes: _outcomes, ...rest } = f;
+  return rest;
+};
 const head = results[0];
-const sum = (k: 'oversold' | 'doubleCharged' | 'perUserViolations' | 'retryMismatches') => results.reduce((n, r) => n + r[k], 0);
+const sum = (k: 'oversold' | 'doubleCharged' | 'perUserViolations' | 'retryMismatches') =>
+  results.reduce((n, r) => n + r.closed[k] + r.open[k], 0);
 console.log('');
 console.log(
   JSON.stringify({
@@ -540,19 +620,24 @@ console.log(
     buyers: BUYERS,
     stock: STOCK,
     concurrency: C,
-    attempts: head?.attempts ?? 0,
-    attemptsPerSec: head?.attemptsPerSec ?? 0,
-    p50Ms: head?.p50Ms ?? 0,
-    p99Ms: head?.p99Ms ?? 0,
-    paidOrders: head?.paidOrders ?? 0,
-    unitsSold: head?.unitsSold ?? 0,
+    // The goal's two figures: what the server sustains, and the latency of a crowd arriving at the goal's rate.
+    attemptsPerSec: head?.closed.attemptsPerSec ?? 0,
+    p99Ms: head?.open.p99Ms ?? 0,
+    openLoopPerSec: OPEN_RATE,
+    closedP99Ms: head?.closed.p99Ms ?? 0,
+    serverCpuUsPerAttempt: head?.closed.serverCpuUsPerAttempt ?? 0,
+    paidOrders: head ? head.closed.paidOrders + head.open.paidOrders : 0,
     oversold: sum('oversold'),
     doubleCharged: sum('doubleCharged'),
     perUserViolations: sum('perUserViolations'),
     retryMismatches: sum('retryMismatches'),
-    steadyP99Ms: head?.steadyP99Ms ?? 0,
     baselinePerSec: head?.baselinePerSec ?? 0,
     pinned: pin,
-    modes: Object.fromEntries(results.map((r) => [r.db, figures(r)])),
+    modes: Object.fromEntries(
+      results.map((r) => [
+        r.db,
+        { closed: brief(r.closed), open: brief(r.open), payP99Ms: r.payP99Ms, baselinePerSec: r.baselinePerSec },
+      ]),
+    ),
   }),
 );

@@ -105,7 +105,9 @@ export interface App {
 
 export async function buildApp(config: Config): Promise<App> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  // Auto-pipelining sends the commands a turn of the event loop issues as one write: under a
+  // burst (a flash sale's opening) each request's limit checks and token script share writes.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableAutoPipelining: true }) : undefined;
   const bus: Bus = config.redisUrl ? await RedisBus.connect(config.redisUrl, config.redisPrefix) : new InProcessBus();
   // With Redis the sockets-per-session cap holds across nodes; without it there is one node anyway.
   const sessionSockets: SessionSockets = config.redisUrl

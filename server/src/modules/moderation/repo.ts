@@ -111,25 +111,29 @@ export class ModerationRepo {
     await this.db.update(modActions).set({ revokedAt: new Date() }).where(eq(modActions.id, id));
   }
 
-  async sanction(userId: string): Promise<Sanction> {
+  /** The restrictions in force on each of `userIds` (everyone is in the answer, most with none). */
+  async sanctions(userIds: string[]): Promise<Map<string, Sanction>> {
+    const out = new Map<string, Sanction>(userIds.map((id) => [id, { mutedUntil: null, suspendedUntil: null, banned: false }]));
+    if (!userIds.length) return out;
     const rows = await this.db
-      .select({ kind: modActions.kind, until: modActions.until })
+      .select({ userId: modActions.userId, kind: modActions.kind, until: modActions.until })
       .from(modActions)
       .where(
         and(
-          eq(modActions.userId, userId),
+          inArray(modActions.userId, userIds),
           inArray(modActions.kind, ['mute', 'suspend', 'ban']),
           isNull(modActions.revokedAt),
           or(isNull(modActions.until), sql`${modActions.until} > now()`),
         ),
       );
-    const s: Sanction = { mutedUntil: null, suspendedUntil: null, banned: false };
     for (const r of rows) {
+      const s = out.get(r.userId);
+      if (!s) continue;
       if (r.kind === 'ban') s.banned = true;
       if (r.kind === 'mute' && r.until && (!s.mutedUntil || r.until > s.mutedUntil)) s.mutedUntil = r.until;
       if (r.kind === 'suspend' && r.until && (!s.suspendedUntil || r.until > s.suspendedUntil)) s.suspendedUntil = r.until;
     }
-    return s;
+    return out;
   }
 
   async actionsAgainst(userId: string) {

@@ -15,6 +15,7 @@ import type {
   WordAction,
 } from '@tremolo/protocol';
 import { LRUCache } from 'lru-cache';
+import { Coalescer } from '../../platform/coalesce.ts';
 import type { Limits } from '../../platform/auth/limits.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -109,14 +110,24 @@ export class ModerationService {
    */
   private readonly sanctions = new LRUCache<string, Sanction>({ max: 20_000, ttl: 5_000 });
   /**
+   * People not in memory are read together: at a sale's opening thousands of first writes
+   * arrive at once, and one query per person would queue them behind the connection pool.
+   */
+  private readonly sanctionLoads: Coalescer<string, Sanction>;
+  /** Counts changes: a read that started before one may be stale, so its answer is used but not kept. */
+  private sanctionGeneration = 0;
+  /**
    * The lists that apply under each creator (the site's and theirs), read for every screened
    * message; an edit drops them here and on every other node, the TTL bounds a lost signal.
    */
   private readonly wordLists = new LRUCache<string, WordRow[]>({ max: 5_000, ttl: 60_000 });
 
   constructor(private readonly deps: ModerationDeps) {
+    this.sanctionLoads = new Coalescer((ids) => deps.repo.sanctions(ids), { rounds: 4, max: 500 });
     deps.bus.onSignal(SANCTIONS_CHANGED, (payload) => {
-      if (typeof payload === 'string') this.sanctions.delete(payload);
+      if (typeof payload !== 'string') return;
+      this.sanctionGeneration++;
+      this.sanctions.delete(payload);
     });
     deps.bus.onSignal(WORDS_CHANGED, (payload) => {
       if (payload === SITE_LIST) this.wordLists.clear();
@@ -304,8 +315,9 @@ export class ModerationService {
   async sanctionOf(userId: string): Promise<Sanction> {
     const hit = this.sanctions.get(userId);
     if (hit) return hit;
-    const s = await this.deps.repo.sanction(userId);
-    this.sanctions.set(userId, s);
+    const generation = this.sanctionGeneration;
+    const s = (await this.sanctionLoads.get(userId)) ?? { mutedUntil: null, suspendedUntil: null, banned: false };
+    if (generation === this.sanctionGeneration) this.sanctions.set(userId, s);
     return s;
   }
 
@@ -325,6 +337,7 @@ export class ModerationService {
   }
 
   private async sanctionsChanged(userId: string): Promise<void> {
+    this.sanctionGeneration++;
     this.sanctions.delete(userId);
     await this.deps.bus.signalDelivered(SANCTIONS_CHANGED, userId).catch(() => undefined);
   }
