@@ -105,10 +105,11 @@ export class ModerationService {
   private readonly adapters = new Map<ReportSurface, SurfaceAdapter>();
   private readonly releasers = new Map<HeldSurface, ReleaseHandler>();
   /**
-   * Restrictions read per request and per message are kept a few seconds; a change is dropped
-   * here and on every other node (over the bus) before the moderator's request is answered.
+   * Restrictions read per request and per message are kept in memory; a change is dropped here
+   * and on every other node (over the bus) before the moderator's request is answered, so the
+   * time limit is only the backstop for a node that missed the message (as for sessions).
    */
-  private readonly sanctions = new LRUCache<string, Sanction>({ max: 20_000, ttl: 5_000 });
+  private readonly sanctions = new LRUCache<string, Sanction>({ max: 50_000, ttl: 30_000 });
   /**
    * People not in memory are read together: at a sale's opening thousands of first writes
    * arrive at once, and one query per person would queue them behind the connection pool.
@@ -311,14 +312,19 @@ export class ModerationService {
     return { id };
   }
 
-  /** The restrictions in force on a person (cached a few seconds, dropped on every node when they change). */
+  /** The restrictions in force on a person (kept in memory, dropped on every node when they change). */
   async sanctionOf(userId: string): Promise<Sanction> {
-    const hit = this.sanctions.get(userId);
-    if (hit) return hit;
-    const generation = this.sanctionGeneration;
-    const s = (await this.sanctionLoads.get(userId)) ?? { mutedUntil: null, suspendedUntil: null, banned: false };
-    if (generation === this.sanctionGeneration) this.sanctions.set(userId, s);
-    return s;
+    let s = this.sanctions.get(userId);
+    if (!s) {
+      const generation = this.sanctionGeneration;
+      s = (await this.sanctionLoads.get(userId)) ?? { mutedUntil: null, suspendedUntil: null, banned: false };
+      if (generation === this.sanctionGeneration) this.sanctions.set(userId, s);
+    }
+    // A remembered mute or suspension ends on time, not when the memory of it does.
+    const now = Date.now();
+    const mutedUntil = s.mutedUntil && s.mutedUntil.getTime() > now ? s.mutedUntil : null;
+    const suspendedUntil = s.suspendedUntil && s.suspendedUntil.getTime() > now ? s.suspendedUntil : null;
+    return mutedUntil === s.mutedUntil && suspendedUntil === s.suspendedUntil ? s : { ...s, mutedUntil, suspendedUntil };
   }
 
   /** The router's gate: a suspended or banned person may read, appeal and log out, nothing else. */
