@@ -76,7 +76,6 @@ interface Buyer {
   addressId: string;
 }
 
-
 // ---------------------------------------------------------------- HTTP client
 
 // Keep every connection the warm-up opened (the default keeps 256): buyers waiting on the countdown
@@ -333,8 +332,12 @@ async function attack(server: { port: number; pid: number }, saleId: string, buy
     `  started in the first second: n=${early.length} p99 ${round(pct(early, 99))} ms; after: n=${later.length} p50 ${round(pct(later, 50))} ms p99 ${steadyP99Ms} ms`,
   );
   console.log(`  the last winning response (first call or its retry) came ${Math.round(lastWinAt)} ms after the sale opened`);
-  console.log(`  ${latencies.length} checkout calls in ${elapsed.toFixed(2)} s; outcomes ${JSON.stringify(outcomes)}; winners ${winners.size}`);
-  console.log(`  server CPU ${serverCpuUsPerAttempt} µs per attempt: ${Math.round(1e6 / serverCpuUsPerAttempt)} attempts/s on a core of its own`);
+  console.log(
+    `  ${latencies.length} checkout calls in ${elapsed.toFixed(2)} s; outcomes ${JSON.stringify(outcomes)}; winners ${winners.size}`,
+  );
+  console.log(
+    `  server CPU ${serverCpuUsPerAttempt} µs per attempt: ${Math.round(1e6 / serverCpuUsPerAttempt)} attempts/s on a core of its own`,
+  );
   return {
     arrival,
     serverCpuUsPerAttempt,
@@ -634,10 +637,7 @@ console.log(
     baselinePerSec: head?.baselinePerSec ?? 0,
     pinned: pin,
     modes: Object.fromEntries(
-      results.map((r) => [
-        r.db,
-        { closed: brief(r.closed), open: brief(r.open), payP99Ms: r.payP99Ms, baselinePerSec: r.baselinePerSec },
-      ]),
+      results.map((r) => [r.db, { closed: brief(r.closed), open: brief(r.open), payP99Ms: r.payP99Ms, baselinePerSec: r.baselinePerSec }]),
     ),
   }),
 );
