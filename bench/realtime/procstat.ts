@@ -32,3 +32,26 @@ export function rssMb(pid: number): number {
     return 0;
   }
 }
+
+/** A process and everything it started, recursively (a primary and its workers). */
+export function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      const kids = readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, 'utf8').trim();
+      if (kids) all.push(...kids.split(' ').map(Number));
+    } catch {
+      // Gone, or not Linux.
+    }
+  }
+  return all;
+}
+
+/** CPU time of a process and its live descendants, each read apart: a parent's counters omit children still running. */
+export function treeCpuMs(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + cpuMs(p), 0);
+}
+
+export function treeRssMb(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + rssMb(p), 0);
+}

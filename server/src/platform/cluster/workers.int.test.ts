@@ -91,7 +91,14 @@ describe('WORKERS=2 on one port', { skip: testDb !== 'postgres' && 'workers shar
 
     // One worker dies without a word: the sockets it held close, the others stay.
     process.kill(pids[0]!, 'SIGKILL');
-    const outcome = await Promise.all(fans.map((f) => f.closed(3000).then(() => 'closed' as const, () => 'open' as const)));
+    const outcome = await Promise.all(
+      fans.map((f) =>
+        f.closed(3000).then(
+          () => 'closed' as const,
+          () => 'open' as const,
+        ),
+      ),
+    );
     assert.equal(outcome.filter((o) => o === 'closed').length, 2, `two of four sockets were on the killed worker: ${outcome.join(',')}`);
 
     const pub2 = await TestSocket.open(ws(s.url), creator.cookie);
