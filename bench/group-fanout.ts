@@ -16,7 +16,7 @@ import type { ServerFrame } from '@tremolo/protocol';
 import { startServerProcess } from '../server/src/test/processes.ts';
 import { createScratchDb } from './realtime/fixtures.ts';
 import { Histogram } from './realtime/histogram.ts';
-import { cpuMs, processTree, treeCpuMs, treeRssMb } from './realtime/procstat.ts';
+import { cpuMs, maxWaitPct, processTree, treeCpuMs, treeRssMb, waitSnapshot } from './realtime/procstat.ts';
 import { insertGroup } from './chat/group-fixture.ts';
 import { canPin, coreShare, cpuList, pinProcess, sleep, waitForWorkers } from './support/processes.ts';
 import { Redis } from 'ioredis';
@@ -137,6 +137,8 @@ async function main() {
         if (f.t === 'err') refused++;
       });
     const cpu0 = treeCpuMs(pid);
+    const wait0 = waitSnapshot(processTree(pid));
+    const genWait0 = waitSnapshot(gens.map((c) => c.pid ?? 0).filter((p) => p > 0));
     const redis0 = redisPid ? cpuMs(redisPid) : 0;
     const wall0 = Date.now();
     let sent = 0;
@@ -159,6 +161,9 @@ async function main() {
     const cpu = ((treeCpuMs(pid) - cpu0) / (Date.now() - wall0)) * 100;
     const redisCpu = redisPid ? ((cpuMs(redisPid) - redis0) / (Date.now() - wall0)) * 100 : null;
     const rss = treeRssMb(pid);
+    // Runnable but not running: on a shared machine this, not the code, can be the latency.
+    const serverWait = maxWaitPct(wait0, Date.now() - wall0);
+    const genWait = maxWaitPct(genWait0, Date.now() - wall0);
     await sleep(5000);
     for (const child of gens) {
       // A generator still subscribing stragglers sends 'subbed' messages first: wait for its report.
@@ -193,6 +198,7 @@ async function main() {
     log(
       `latency p50 ${hist.quantile(0.5).toFixed(1)} ms, p99 ${hist.quantile(0.99).toFixed(1)} ms, max ${hist.max.toFixed(0)} ms; lost ${lost}, duplicated ${duplicated}, reordered ${reordered}, sockets cut ${cuts}`,
     );
+    log(`waiting for a CPU: server ${serverWait}%, generators (the most starved) ${genWait}% of the run`);
     log(
       `server CPU ${cpu.toFixed(0)}% of a core, RSS ${rss.toFixed(0)} MB${redisCpu !== null ? `, Redis CPU ${redisCpu.toFixed(0)}%` : ''}`,
     );
@@ -222,6 +228,8 @@ async function main() {
         serverWorkers: WORKERS,
         serverCores,
         redisCpuPct: redisCpu === null ? null : Math.round(redisCpu),
+        serverRunQueueWaitPct: serverWait,
+        generatorRunQueueWaitPct: genWait,
         coreShare: share,
       }),
     );

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Histogram } from './realtime/histogram.ts';
 import type { CollectReport, ConnectReport, FromGenerator, PublishReport, ServerKind, ToGenerator } from './realtime/messages.ts';
-import { cpuMs, rssMb, treeCpuMs, treeRssMb } from './realtime/procstat.ts';
+import { cpuMs, maxWaitPct, processTree, rssMb, treeCpuMs, treeRssMb, waitSnapshot } from './realtime/procstat.ts';
 import { backendPids, createScratchDb, insertAccounts, type ScratchDb } from './realtime/fixtures.ts';
 import {
   canPin,
@@ -293,6 +293,9 @@ interface StepResult {
   dbCpuPct: number;
   redisCpuPct: number;
   generatorCpuPct: number;
+  /** Share of the step the server's (most starved process's) event loop sat runnable, waiting for a CPU. */
+  serverRunQueueWaitPct: number;
+  generatorRunQueueWaitPct: number;
   ackP50Ms: number;
   ackP99Ms: number;
   pass: boolean;
@@ -347,6 +350,8 @@ class Session {
     const publisher = this.gens[0]!;
     await publisher.next('publishing');
     const cpu0 = treeCpuMs(pid);
+    const serverWait0 = waitSnapshot(processTree(pid));
+    const genWait0 = waitSnapshot(this.gens.map((g) => g.child.pid ?? 0).filter((p) => p > 0));
     const redisPid = this.server.redisPid;
     const redis0 = redisPid ? cpuMs(redisPid) : 0;
     const db0 = await dbCpu();
@@ -356,6 +361,8 @@ class Session {
     const pub: PublishReport = await publisher.next('published');
     const wall = performance.now() - wall0;
     const serverCpuPct = ((treeCpuMs(pid) - cpu0) / wall) * 100;
+    const serverRunQueueWaitPct = maxWaitPct(serverWait0, wall);
+    const generatorRunQueueWaitPct = maxWaitPct(genWait0, wall);
     const redisCpuPct = redisPid ? ((cpuMs(redisPid) - redis0) / wall) * 100 : 0;
     const dbCpuPct = (dbDelta(db0, await dbCpu()) / wall) * 100;
     clearInterval(sampler);
@@ -421,6 +428,8 @@ class Session {
       dbCpuPct: Math.round(dbCpuPct),
       redisCpuPct: Math.round(redisCpuPct),
       generatorCpuPct: Math.round((genCpuMs / Math.max(1, genWallMs)) * 100),
+      serverRunQueueWaitPct,
+      generatorRunQueueWaitPct,
       ackP50Ms: round(ackHist.quantile(0.5)),
       ackP99Ms: round(ackHist.quantile(0.99)),
       pass: reasons.length === 0,
@@ -439,7 +448,7 @@ function describe(r: StepResult): string {
     `; server CPU ${r.serverCpuPct}% (${r.serverCpuUsPerDelivery} µs/delivery) RSS ${r.serverRssMb} MB` +
     (r.dbCpuPct ? `, Postgres CPU ${r.dbCpuPct}%` : '') +
     (r.redisCpuPct ? `, Redis CPU ${r.redisCpuPct}%` : '') +
-    `, generator CPU ${r.generatorCpuPct}%; publish→ack p50 ${r.ackP50Ms} p99 ${r.ackP99Ms} ms → ${r.pass ? 'PASS' : `FAIL (${r.why})`}`
+    `, generator CPU ${r.generatorCpuPct}%; waiting for a CPU: server ${r.serverRunQueueWaitPct}%, generator ${r.generatorRunQueueWaitPct}%; publish→ack p50 ${r.ackP50Ms} p99 ${r.ackP99Ms} ms → ${r.pass ? 'PASS' : `FAIL (${r.why})`}`
   );
 }
 
@@ -559,6 +568,8 @@ function summary(s: ServerSummary | undefined) {
     reordered: m.reordered,
     serverCpuPct: m.serverCpuPct,
     serverCpuUsPerDelivery: m.serverCpuUsPerDelivery,
+    serverRunQueueWaitPct: m.serverRunQueueWaitPct,
+    generatorRunQueueWaitPct: m.generatorRunQueueWaitPct,
     serverRssMb: m.serverRssMb,
     redisCpuPct: m.redisCpuPct,
     cores: s.cores,

@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { loadConfig, type Config } from './platform/config.ts';
-import { runWorkers } from './platform/cluster/workers.ts';
+import path from 'node:path';
+import { runWorkers, workerSlot } from './platform/cluster/workers.ts';
 import { buildApp } from './app.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { seedDemoVideos } from './modules/demo/videos.ts';
@@ -17,7 +18,17 @@ try {
   process.exit(1);
 }
 if (config.workers > 1 && cluster.isPrimary) runWorkers(config.workers, pino({ level: config.logLevel }));
-else await serve(config);
+else await serve(withWorkerScratch(config));
+
+/**
+ * With object storage the storage directory is only this node's scratch space, emptied at start:
+ * workers on one host each get their own, or a restarted worker would empty the others'.
+ */
+function withWorkerScratch(config: Config): Config {
+  const slot = workerSlot();
+  if (slot === null || !config.s3) return config;
+  return { ...config, storageDir: path.join(config.storageDir, `worker-${slot}`) };
+}
 
 /** One node: the whole app in this process (a worker of `WORKERS`, or the only process). */
 async function serve(config: Config): Promise<void> {
