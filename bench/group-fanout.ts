@@ -164,7 +164,41 @@ async function main() {
     // Runnable but not running: on a shared machine this, not the code, can be the latency.
     const serverWait = maxWaitPct(wait0, Date.now() - wall0);
     const genWait = maxWaitPct(genWait0, Date.now() - wall0);
-    await sleep(5000);
+    // Late is not lost: wait until every acked message has reached every listener, or nothing more
+    // arrives for 5 s (bounded at 60 s), so "lost" counts what never came and latency what came late.
+    const countAll = async () =>
+      (
+        await Promise.all(
+          gens.map(
+            (child) =>
+              new Promise<number>((resolve) => {
+                const onCount = (m: { t: string; total?: number }) => {
+                  if (m.t !== 'count') return;
+                  child.off('message', onCount);
+                  resolve(m.total ?? 0);
+                };
+                child.on('message', onCount);
+                child.send({ t: 'count' });
+              }),
+          ),
+        )
+      ).reduce((a, b) => a + b, 0);
+    const drainStart = Date.now();
+    let lastTotal = -1;
+    let lastGrowth = Date.now();
+    for (;;) {
+      const total = await countAll();
+      // Acks may still be arriving too: every message acked so far, to every listener.
+      if (total >= acked * listeners && acked === sent) break;
+      if (total > lastTotal) {
+        lastTotal = total;
+        lastGrowth = Date.now();
+      }
+      if (Date.now() - lastGrowth > 5000 || Date.now() - drainStart > 60_000) break;
+      await sleep(250);
+    }
+    const drainMs = Date.now() - drainStart;
+    log(`last deliveries arrived ${(drainMs / 1000).toFixed(1)} s after the last send`);
     for (const child of gens) {
       // A generator still subscribing stragglers sends 'subbed' messages first: wait for its report.
       reports.push(
@@ -229,6 +263,7 @@ async function main() {
         serverCores,
         redisCpuPct: redisCpu === null ? null : Math.round(redisCpu),
         serverRunQueueWaitPct: serverWait,
+        drainMs,
         generatorRunQueueWaitPct: genWait,
         coreShare: share,
       }),
