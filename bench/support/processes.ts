@@ -123,7 +123,7 @@ export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> 
  * the pid on each line; the server must log at info). The port answers as soon as one worker
  * listens, and connections made before the others do would all land on that one.
  */
-export function workersUp(output: string): number {
+function workersUp(output: string): number {
   const pids = new Set<number>();
   for (const line of output.split('\n')) {
     if (!line.includes('"msg":"Tremolo is up"')) continue;

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
  * Tells a worker which of the `WORKERS` places it fills (0…N-1); its replacement gets the same one,
  * so what a worker keeps on disk under its place is found and cleaned by the next one there.
  */
-export const WORKER_SLOT_ENV = 'TREMOLO_WORKER_SLOT';
+const WORKER_SLOT_ENV = 'TREMOLO_WORKER_SLOT';
 
 /** The place this process fills among the workers, or null when it is not a worker. */
 export function workerSlot(): number | null {
