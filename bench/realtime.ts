@@ -5,6 +5,9 @@
  * seconds, each stamped with its send time; every subscriber records latency, losses,
  * duplicates and reorderings by sequence. The servers run as child processes pinned to core 0,
  * the load generator(s) on core 1 (when `taskset` exists), one server at a time.
+ * `--server-workers N` runs Tremolo as N worker processes on one port (`WORKERS`, over Redis at
+ * `BENCH_REDIS_URL`, default redis://127.0.0.1:6379) on the cores of `--server-cpus`; Socket.IO is
+ * one process on the first of them. Each side reports the cores it had, and per-core figures.
  * Then each server's capacity: R steps up (×2, then one step between the last pass and the
  * first failure) until p99 exceeds the limit or anything is lost; the highest passing R × S
  * is its sustainable deliveries/s.
@@ -12,17 +15,31 @@
  * Usage: node --import tsx bench/realtime.ts [--subscribers 5000] [--rate 100] [--duration 20]
  *          [--capacity-steps 6] [--capacity-duration 8] [--p99-limit 100] [--warmup 3] [--servers tremolo,socketio]
  *          [--generators N] [--no-pin] [--cpu-prof]
+ *          [--server-workers 1] [--server-cpus 0] [--generator-cpus 1]
  * The last line of output is the JSON summary.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Histogram } from './realtime/histogram.ts';
 import type { CollectReport, ConnectReport, FromGenerator, PublishReport, ServerKind, ToGenerator } from './realtime/messages.ts';
-import { cpuMs, rssMb } from './realtime/procstat.ts';
+import { cpuMs, maxWaitPct, processTree, rssMb, treeCpuMs, treeRssMb, waitSnapshot } from './realtime/procstat.ts';
 import { backendPids, createScratchDb, insertAccounts, type ScratchDb } from './realtime/fixtures.ts';
-import { canPin, coreShare, cpuCount, freePort, pinProcess, root, spawnLogged, stopChild, waitForPort } from './support/processes.ts';
+import {
+  canPin,
+  coreShare,
+  cpuCount,
+  cpuList,
+  freePort,
+  pinProcess,
+  root,
+  spawnLogged,
+  stopChild,
+  waitForPort,
+  waitForWorkers,
+} from './support/processes.ts';
 const logDir = path.join(root, '.tmp', 'bench-realtime');
 mkdirSync(logDir, { recursive: true });
 
@@ -42,6 +59,11 @@ const { values: flags } = parseArgs({
     'server-root': { type: 'string' },
     // Writes a V8 CPU profile of the Tremolo server to .tmp/bench-realtime/ when it stops (open it in Chrome DevTools).
     'cpu-prof': { type: 'boolean', default: false },
+    // Tremolo as this many worker processes on one port (WORKERS), spreading socket writes over cores.
+    'server-workers': { type: 'string', default: '1' },
+    // taskset lists: the servers' cores (Socket.IO, one process, gets the first) and the generators'.
+    'server-cpus': { type: 'string', default: '0' },
+    'generator-cpus': { type: 'string', default: '1' },
   },
 });
 
@@ -57,8 +79,17 @@ const servers = (flags.servers ?? '').split(',').filter((s): s is ServerKind => 
 const perGenerator = 15_000;
 const generatorCount = flags.generators ? Math.max(1, Number(flags.generators)) : Math.max(1, Math.ceil(S / perGenerator));
 const pin = canPin();
-const SERVER_CPU = '0';
-const GENERATOR_CPU = '1';
+const SERVER_CPU = flags['server-cpus'] ?? '0';
+const GENERATOR_CPU = flags['generator-cpus'] ?? '1';
+const workers = Math.max(1, Math.floor(Number(flags['server-workers'])));
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisPrefix = `bench-realtime-${process.pid}`;
+/** The cores each server may run on: Tremolo's workers share the server set; Socket.IO is one process. */
+const serverCpuList = cpuList(SERVER_CPU);
+const cores = {
+  tremolo: pin ? Math.min(workers, serverCpuList.length) : Math.min(workers, cpuCount()),
+  socketio: 1,
+};
 
 function positive(name: 'subscribers' | 'rate' | 'duration' | 'capacity-duration' | 'p99-limit'): number {
   const n = Number(flags[name]);
@@ -83,7 +114,25 @@ interface RunningServer {
   publisherCred: string;
   subscriberCreds: string[];
   db: ScratchDb | null;
+  /** The Redis server the workers share (its CPU is reported beside theirs), when there are workers. */
+  redisPid: number | null;
   stop(): Promise<void>;
+}
+
+/** The pid of the Redis server (same machine) and a way to forget this run's keys. */
+async function benchRedis(): Promise<{ pid: number | null; forget(): Promise<void> }> {
+  const redis = new Redis(redisUrl, { lazyConnect: true });
+  await redis.connect();
+  const info = await redis.info('server');
+  const pid = Number(/process_id:(\d+)/.exec(info)?.[1]) || null;
+  return {
+    pid,
+    forget: async () => {
+      const keys = await redis.keys(`${redisPrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
 }
 
 /** The highest rate any step may publish at: the Tremolo frame budget must let the publisher through. */
@@ -93,6 +142,7 @@ function maxRate(): number {
 
 async function startTremolo(): Promise<RunningServer> {
   const db = await createScratchDb();
+  const redis = workers > 1 ? await benchRedis() : null;
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -108,12 +158,15 @@ async function startTremolo(): Promise<RunningServer> {
     NODE_ENV: 'production',
     // Production refuses the published development secret; no payment runs in this bench.
     PAYMENT_WEBHOOK_SECRET: 'bench-realtime-secret',
+    // Info level with workers: each says "Tremolo is up", and the bench waits for all of them.
+    ...(workers > 1 ? { WORKERS: String(workers), REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'info' } : {}),
   };
   const serverMain = path.resolve(flags['server-root'] ?? root, 'server/src/main.ts');
   const prof = flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', logDir] : [];
   const child = spawnPinned(SERVER_CPU, [process.execPath, ...prof, '--import', 'tsx', serverMain], env, 'tremolo-server', false);
   try {
     await waitForPort(port, child, { timeoutMs: 90_000, logDir });
+    if (workers > 1) await waitForWorkers(workers, () => readFileSync(path.join(logDir, 'tremolo-server.log'), 'utf8'));
     const accounts = await insertAccounts(db.url, S);
     return {
       kind: 'tremolo',
@@ -123,14 +176,17 @@ async function startTremolo(): Promise<RunningServer> {
       publisherCred: accounts.creatorCookie,
       subscriberCreds: accounts.subscriberCookies,
       db,
+      redisPid: redis?.pid ?? null,
       stop: async () => {
         await stopChild(child);
         await db.drop();
+        await redis?.forget();
       },
     };
   } catch (e) {
     await stopChild(child);
     await db.drop();
+    await redis?.forget();
     throw e;
   }
 }
@@ -139,7 +195,7 @@ async function startSocketio(): Promise<RunningServer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
   const child = spawnPinned(
-    SERVER_CPU,
+    String(serverCpuList[0]),
     [process.execPath, '--import', 'tsx', 'bench/peers/socketio-server.ts', String(port)],
     env,
     'socketio-server',
@@ -154,6 +210,7 @@ async function startSocketio(): Promise<RunningServer> {
     publisherCred: 'creator',
     subscriberCreds: Array.from({ length: S }, (_, i) => `fan-${i}`),
     db: null,
+    redisPid: null,
     stop: () => stopChild(child),
   };
 }
@@ -234,7 +291,11 @@ interface StepResult {
   /** Server CPU per delivered event, publish to last delivery: the figure least bent by a busy machine. */
   serverCpuUsPerDelivery: number;
   dbCpuPct: number;
+  redisCpuPct: number;
   generatorCpuPct: number;
+  /** Share of the step the server's (most starved process's) event loop sat runnable, waiting for a CPU. */
+  serverRunQueueWaitPct: number;
+  generatorRunQueueWaitPct: number;
   ackP50Ms: number;
   ackP99Ms: number;
   pass: boolean;
@@ -288,22 +349,29 @@ class Session {
     for (const g of this.gens) g.send({ op: 'run', step, afterSeq, rate, durationSec });
     const publisher = this.gens[0]!;
     await publisher.next('publishing');
-    const cpu0 = cpuMs(pid);
+    const cpu0 = treeCpuMs(pid);
+    const serverWait0 = waitSnapshot(processTree(pid));
+    const genWait0 = waitSnapshot(this.gens.map((g) => g.child.pid ?? 0).filter((p) => p > 0));
+    const redisPid = this.server.redisPid;
+    const redis0 = redisPid ? cpuMs(redisPid) : 0;
     const db0 = await dbCpu();
     const wall0 = performance.now();
-    let rssMax = rssMb(pid);
-    const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(pid))), 250);
+    let rssMax = treeRssMb(pid);
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, treeRssMb(pid))), 250);
     const pub: PublishReport = await publisher.next('published');
     const wall = performance.now() - wall0;
-    const serverCpuPct = ((cpuMs(pid) - cpu0) / wall) * 100;
+    const serverCpuPct = ((treeCpuMs(pid) - cpu0) / wall) * 100;
+    const serverRunQueueWaitPct = maxWaitPct(serverWait0, wall);
+    const generatorRunQueueWaitPct = maxWaitPct(genWait0, wall);
+    const redisCpuPct = redisPid ? ((cpuMs(redisPid) - redis0) / wall) * 100 : 0;
     const dbCpuPct = (dbDelta(db0, await dbCpu()) / wall) * 100;
     clearInterval(sampler);
-    rssMax = Math.max(rssMax, rssMb(pid));
+    rssMax = Math.max(rssMax, treeRssMb(pid));
     // Every seq the publisher could have produced this step; a later step only records above it.
     this.afterSeq = afterSeq + pub.sent;
     for (const g of this.gens) g.send({ op: 'collect', step, firstSeq: pub.firstSeq, lastSeq: pub.lastSeq });
     const reports: CollectReport[] = await Promise.all(this.gens.map((g) => g.next('collected')));
-    const cpuAll = cpuMs(pid) - cpu0;
+    const cpuAll = treeCpuMs(pid) - cpu0;
     const hist = new Histogram();
     let received = 0;
     let lost = 0;
@@ -358,7 +426,10 @@ class Session {
       serverRssMb: Math.round(rssMax),
       serverCpuUsPerDelivery: received ? round((cpuAll * 1000) / received, 100) : 0,
       dbCpuPct: Math.round(dbCpuPct),
+      redisCpuPct: Math.round(redisCpuPct),
       generatorCpuPct: Math.round((genCpuMs / Math.max(1, genWallMs)) * 100),
+      serverRunQueueWaitPct,
+      generatorRunQueueWaitPct,
       ackP50Ms: round(ackHist.quantile(0.5)),
       ackP99Ms: round(ackHist.quantile(0.99)),
       pass: reasons.length === 0,
@@ -376,11 +447,14 @@ function describe(r: StepResult): string {
     (r.disconnected ? ` disconnected ${r.disconnected}` : '') +
     `; server CPU ${r.serverCpuPct}% (${r.serverCpuUsPerDelivery} µs/delivery) RSS ${r.serverRssMb} MB` +
     (r.dbCpuPct ? `, Postgres CPU ${r.dbCpuPct}%` : '') +
-    `, generator CPU ${r.generatorCpuPct}%; publish→ack p50 ${r.ackP50Ms} p99 ${r.ackP99Ms} ms → ${r.pass ? 'PASS' : `FAIL (${r.why})`}`
+    (r.redisCpuPct ? `, Redis CPU ${r.redisCpuPct}%` : '') +
+    `, generator CPU ${r.generatorCpuPct}%; waiting for a CPU: server ${r.serverRunQueueWaitPct}%, generator ${r.generatorRunQueueWaitPct}%; publish→ack p50 ${r.ackP50Ms} p99 ${r.ackP99Ms} ms → ${r.pass ? 'PASS' : `FAIL (${r.why})`}`
   );
 }
 
 interface ServerSummary {
+  /** Cores this server could use: Tremolo's workers (at most one core each), Socket.IO's one process. */
+  cores: number;
   coreShare: number;
   main: StepResult;
   capacity: StepResult[];
@@ -415,8 +489,10 @@ async function findCapacity(session: Session, main: StepResult): Promise<{ steps
 }
 
 async function benchServer(kind: ServerKind): Promise<ServerSummary> {
-  log(`\n== ${kind}: starting server${pin ? ` (server on core ${SERVER_CPU}, generator on core ${GENERATOR_CPU})` : ''}`);
-  const share = coreShare(SERVER_CPU, pin);
+  const cpus = kind === 'tremolo' ? SERVER_CPU : String(serverCpuList[0]);
+  const procs = kind === 'tremolo' && workers > 1 ? `${workers} worker processes` : 'one process';
+  log(`\n== ${kind}: starting server, ${procs}${pin ? ` (server on core(s) ${cpus}, generator on core(s) ${GENERATOR_CPU})` : ''}`);
+  const share = coreShare(cpus, pin);
   log(`  a busy process gets ${Math.round(share * 100)}% of the server's core right now (other work on this machine)`);
   const server = kind === 'tremolo' ? await startTremolo() : await startSocketio();
   const gens: Generator[] = [];
@@ -465,7 +541,14 @@ async function benchServer(kind: ServerKind): Promise<ServerSummary> {
     }
     const sustainableDeliveriesPerSec = capacity.rate * S;
     log(`  sustainable: R=${capacity.rate}/s × ${S} = ${sustainableDeliveriesPerSec.toLocaleString('en')} deliveries/s`);
-    return { coreShare: share, main, capacity: capacity.steps, sustainableRate: capacity.rate, sustainableDeliveriesPerSec };
+    return {
+      cores: cores[kind],
+      coreShare: share,
+      main,
+      capacity: capacity.steps,
+      sustainableRate: capacity.rate,
+      sustainableDeliveriesPerSec,
+    };
   } finally {
     await Promise.all(gens.map((g) => g.stop()));
     await server.stop();
@@ -485,9 +568,14 @@ function summary(s: ServerSummary | undefined) {
     reordered: m.reordered,
     serverCpuPct: m.serverCpuPct,
     serverCpuUsPerDelivery: m.serverCpuUsPerDelivery,
+    serverRunQueueWaitPct: m.serverRunQueueWaitPct,
+    generatorRunQueueWaitPct: m.generatorRunQueueWaitPct,
     serverRssMb: m.serverRssMb,
+    redisCpuPct: m.redisCpuPct,
+    cores: s.cores,
     coreShare: s.coreShare,
     sustainableDeliveriesPerSec: s.sustainableDeliveriesPerSec,
+    sustainableDeliveriesPerSecPerCore: Math.round(s.sustainableDeliveriesPerSec / s.cores),
     sustainableRate: s.sustainableRate,
     capacitySteps: s.capacity.map((c) => ({ rate: c.rate, p99Ms: c.p99Ms, lost: c.lost, pass: c.pass })),
   };
@@ -503,6 +591,11 @@ async function main(): Promise<void> {
   const t = results.tremolo;
   const s = results.socketio;
   const ratio = t && s && s.sustainableDeliveriesPerSec > 0 ? round(t.sustainableDeliveriesPerSec / s.sustainableDeliveriesPerSec) : null;
+  // When Tremolo had more cores than Socket.IO's one process, the fair comparison is per core.
+  const ratioPerCore =
+    t && s && s.sustainableDeliveriesPerSec > 0
+      ? round(t.sustainableDeliveriesPerSec / t.cores / (s.sustainableDeliveriesPerSec / s.cores))
+      : null;
   log('');
   console.log(
     JSON.stringify({
@@ -512,11 +605,13 @@ async function main(): Promise<void> {
       durationSec: D,
       capacityStepSec: capacityDuration,
       pinned: pin,
-      // Each server is one Node process pinned to one core: the figures compare core for core.
-      serverCores: pin ? 1 : cpuCount(),
+      // Cores each server could use (Tremolo: its worker processes on the server cores; Socket.IO: one process).
+      serverWorkers: workers,
+      serverCores: cores,
       tremolo: summary(t),
       socketio: summary(s),
       ratio,
+      ratioPerCore,
       // Server CPU per delivered event at the default S and R, Socket.IO's over Tremolo's: how much
       // more work each delivery costs, a figure a busy machine bends less than latency.
       cpuPerDeliveryRatio:

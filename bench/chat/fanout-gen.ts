@@ -12,7 +12,7 @@ interface Setup {
   channel: string;
   cookies: string[];
 }
-type Msg = { t: 'setup'; setup: Setup } | { t: 'collect' };
+type Msg = { t: 'setup'; setup: Setup } | { t: 'collect' } | { t: 'count' };
 
 const now = (): number => performance.timeOrigin + performance.now();
 const hist = new Histogram();
@@ -66,6 +66,9 @@ process.on('message', (msg: Msg) => {
       seen.push(new Set());
       setTimeout(() => open(i, undefined), i * 2);
     }
+  } else if (msg.t === 'count') {
+    // Cheap progress while the bench waits for late deliveries to arrive.
+    process.send?.({ t: 'count', total: hist.total });
   } else {
     process.send?.({
       t: 'report',

@@ -32,3 +32,50 @@ export function rssMb(pid: number): number {
     return 0;
   }
 }
+
+/** A process and everything it started, recursively (a primary and its workers). */
+export function processTree(pid: number): number[] {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      const kids = readFileSync(`/proc/${all[i]}/task/${all[i]}/children`, 'utf8').trim();
+      if (kids) all.push(...kids.split(' ').map(Number));
+    } catch {
+      // Gone, or not Linux.
+    }
+  }
+  return all;
+}
+
+/** CPU time of a process and its live descendants, each read apart: a parent's counters omit children still running. */
+export function treeCpuMs(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + cpuMs(p), 0);
+}
+
+export function treeRssMb(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + rssMb(p), 0);
+}
+
+/**
+ * Time the process's main thread (its event loop) spent runnable but waiting for a CPU, in
+ * milliseconds (/proc/<pid>/schedstat). On a shared machine this, not the code, can be the latency.
+ */
+export function runQueueWaitMs(pid: number): number {
+  try {
+    const [, waitNs] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
+    return Number(waitNs) / 1e6;
+  } catch {
+    return 0;
+  }
+}
+
+/** The largest share of `wallMs` any of `pids` waited for a CPU since `before` (pid → runQueueWaitMs). */
+export function maxWaitPct(before: Map<number, number>, wallMs: number): number {
+  let max = 0;
+  for (const [pid, ms] of before) max = Math.max(max, runQueueWaitMs(pid) - ms);
+  return Math.round((max / Math.max(1, wallMs)) * 100);
+}
+
+export function waitSnapshot(pids: number[]): Map<number, number> {
+  return new Map(pids.map((p) => [p, runQueueWaitMs(p)] as const));
+}

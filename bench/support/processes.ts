@@ -117,3 +117,38 @@ export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> 
     child.kill('SIGTERM');
   });
 }
+
+/**
+ * How many worker processes of a `WORKERS` server have said "Tremolo is up" in `output` (pino puts
+ * the pid on each line; the server must log at info). The port answers as soon as one worker
+ * listens, and connections made before the others do would all land on that one.
+ */
+function workersUp(output: string): number {
+  const pids = new Set<number>();
+  for (const line of output.split('\n')) {
+    if (!line.includes('"msg":"Tremolo is up"')) continue;
+    try {
+      pids.add((JSON.parse(line) as { pid: number }).pid);
+    } catch {
+      // A line cut in half by the pipe: the next poll reads it whole.
+    }
+  }
+  return pids.size;
+}
+
+/** Resolves once `workers` workers are up according to `read()` (the server's output so far). */
+export async function waitForWorkers(workers: number, read: () => string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (workersUp(read()) < workers) {
+    if (Date.now() > deadline) throw new Error(`only ${workersUp(read())} of ${workers} workers came up`);
+    await sleep(200);
+  }
+}
+
+/** Expands a taskset list ("0", "0,2", "0-3") into core numbers. */
+export function cpuList(spec: string): number[] {
+  return spec.split(',').flatMap((part) => {
+    const [a, b] = part.split('-').map(Number);
+    return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
+  });
+}

@@ -23,6 +23,14 @@ describe('configuration', () => {
     assert.equal(loadConfig({ NODE_ENV: 'production', PAYMENT_WEBHOOK_SECRET: 's3cret-of-ours' }).paymentWebhookSecret, 's3cret-of-ours');
   });
 
+  test('WORKERS above 1 needs Redis and PostgreSQL: each worker is a node of its own', () => {
+    assert.equal(loadConfig({}).workers, 1);
+    assert.throws(() => loadConfig({ WORKERS: '2' }), /WORKERS: above 1 needs REDIS_URL and DATABASE_URL/);
+    assert.throws(() => loadConfig({ WORKERS: '2', REDIS_URL: 'redis://r' }), /WORKERS: above 1 needs DATABASE_URL \(/);
+    assert.throws(() => loadConfig({ WORKERS: '0' }), /WORKERS: must be a whole number of at least 1/);
+    assert.equal(loadConfig({ WORKERS: '3', REDIS_URL: 'redis://r', DATABASE_URL: 'postgres://p/db' }).workers, 3);
+  });
+
   test('a bad value of any kind stops the start with the variable named', () => {
     assert.throws(() => loadConfig({ PORT: 'eighty' }), /^Error: PORT: expected a number, got "eighty"$/);
     assert.throws(() => loadConfig({ SHOP_FLASH_GATE_MS: 'soon' }), /SHOP_FLASH_GATE_MS: expected a number/);

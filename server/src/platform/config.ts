@@ -224,6 +224,11 @@ export const VARIABLES = {
     5000,
     "a node silent this long is dead: one surviving node runs the modules' sweeps of what it held (room presence, a watch party's buffering wait). A node that finds itself declared dead exits",
   ),
+  WORKERS: wholeAtLeast(
+    1,
+    1,
+    'server processes this host runs on one port (node:cluster; connections are dealt round-robin), so socket writes of a fan-out spread over cores. Each is a node of its own, so above 1 needs `REDIS_URL` and `DATABASE_URL`; a worker that dies is started again',
+  ),
   STORAGE_DIR: optionalText(
     'where uploaded files are stored (unless `S3_BUCKET`): `public/` (avatars, product images, room covers; served under `/media/`) and `private/` (videos, their transcodes and posters, uploads in progress; never served by path, streamed only by `/api/v1/videos/:id/stream` and `/poster` after the visibility check). An older flat layout is moved into the two areas at start',
     '`$DATA_DIR/uploads`',
@@ -502,6 +507,8 @@ export interface Config {
   redisPrefix: string;
   /** Node liveness: heartbeat period and how long a silent node has before it counts as dead. */
   cluster: { heartbeatMs: number; deadAfterMs: number };
+  /** Server processes on this host sharing the port (node:cluster); 1 is this process alone. */
+  workers: number;
   /** Local files: the disk store, or with object storage this node's scratch space. */
   storageDir: string;
   /** S3-compatible object storage shared by every node; unset: the disk under `storageDir`. */
@@ -598,6 +605,7 @@ export interface LimitsConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const e = readEnv(env);
   checkWebhookSecret(e);
+  checkWorkers(e);
   const base: Config = {
     port: e.PORT,
     host: e.HOST,
@@ -607,6 +615,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     cluster: { heartbeatMs: e.CLUSTER_HEARTBEAT_MS, deadAfterMs: e.CLUSTER_DEAD_AFTER_MS },
+    workers: e.WORKERS,
     storageDir: e.STORAGE_DIR ?? path.join(e.DATA_DIR.startsWith('memory://') ? path.join(repoRoot, '.tmp') : e.DATA_DIR, 'uploads'),
     s3: s3From(e),
     publicUrl: e.PUBLIC_URL,
@@ -679,6 +688,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
   };
   return { ...base, ...overrides };
+}
+
+/**
+ * Workers are nodes of their own: with the in-process bus they would not hear each other's events,
+ * and PGlite is one process's database.
+ */
+function checkWorkers(e: Env): void {
+  if (e.WORKERS <= 1) return;
+  const missing = (['REDIS_URL', 'DATABASE_URL'] as const).filter((k) => !e[k]);
+  if (missing.length) throw new Error(`WORKERS: above 1 needs ${missing.join(' and ')} (each worker is a node of its own)`);
 }
 
 /** A public deployment signing webhooks with the secret everyone can read in this repository would accept forged payments. */
