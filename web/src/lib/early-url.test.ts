@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from '@tremolo/protocol';
-import { FOR_YOU_FIRST_PAGE, LANDING_DATA_ID, LANDING_STREAMED_META, landingPoster, landingRequests } from '@tremolo/protocol/landing';
+import {
+  FOR_YOU_FIRST_PAGE,
+  LANDING_DATA_ID,
+  LANDING_STREAMED_META,
+  landingPoster,
+  landingRequests,
+  landingStream,
+} from '@tremolo/protocol/landing';
 import { EARLY_DATA_ID, EARLY_SLOT, EARLY_STREAMED_META, earlyLang, earlyRequestUrls, firstPoster } from '../early.ts';
 import { urlOf } from './client.ts';
 import { EARLY_KEY, FOR_YOU_PAGE } from './early-url.ts';
@@ -50,4 +57,14 @@ test('the first poster is For You’s first slide when it is a video with one, o
   // A shared link's answer is the video itself.
   assert.equal(landingPoster({ id: 'v', posterUrl: '/api/v1/videos/v/poster' }), '/api/v1/videos/v/poster');
   assert.equal(landingPoster({ id: 'v', posterUrl: null }), null);
+});
+
+test('the first stream is the same slide’s: For You’s first item when it is a video, or the shared video', () => {
+  const video = (streamUrl: string | null) => ({ type: 'video', video: { posterUrl: '/p.jpg', streamUrl } });
+  assert.equal(landingStream({ items: [video('/api/v1/videos/a/stream'), video('/api/v1/videos/b/stream')] }), '/api/v1/videos/a/stream');
+  assert.equal(landingStream({ items: [{ type: 'product', product: {} }, video('/api/v1/videos/b/stream')] }), null);
+  assert.equal(landingStream({ items: [video(null)] }), null, 'still processing');
+  assert.equal(landingStream({ items: [video('javascript:alert(1)')] }), null);
+  assert.equal(landingStream(null), null);
+  assert.equal(landingStream({ id: 'v', streamUrl: '/api/v1/videos/v/stream' }), '/api/v1/videos/v/stream');
 });

@@ -1,5 +1,5 @@
 import { ReportSheet } from '../ReportSheet.tsx';
-import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Fragment, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { preload } from 'react-dom';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
@@ -18,6 +18,7 @@ import { ShareSheet } from '../share/ShareSheet.tsx';
 import { compactCount } from './videoApi.ts';
 import { markFollowing, useLikeVideo } from './videoCache.ts';
 import { useWatchReport } from './useWatchReport.ts';
+import { takeLandingVideo } from './landingVideo.ts';
 import styles from './video.module.css';
 import { cx } from '../../lib/cx.ts';
 
@@ -96,6 +97,46 @@ export function VideoSlide({
   }, [follow.error, onToast, errorText]);
   const lastTap = useRef(0);
   const singleTap = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  // The landing page's own <video> of this clip, loading since the HTML arrived: the slide on
+  // screen at the start takes it over rather than asking for the clip again.
+  const [landing] = useState(() => (active && video.streamUrl ? takeLandingVideo(video.streamUrl) : null));
+  const host = useRef<HTMLDivElement>(null);
+  const playerEvents = {
+    playing: () => {
+      if (active) onStarted();
+    },
+    play: () => setPaused(false),
+    pause: () => setPaused(true),
+    error: () => setFailed(true),
+    ended: (v: HTMLVideoElement) => {
+      // Loop, as a swipe feed does; the watch report has counted the completion.
+      v.currentTime = 0;
+      void v.play().catch(() => undefined);
+    },
+  };
+  const events = useRef(playerEvents);
+  events.current = playerEvents;
+
+  useLayoutEffect(() => {
+    const box = host.current;
+    if (!landing || !box) return;
+    landing.className = styles.vplayer ?? '';
+    landing.preload = 'auto';
+    box.append(landing);
+    ref.current = landing;
+    if (active) landing.setAttribute('data-testid', 'video-player');
+    else landing.removeAttribute('data-testid');
+    const names = ['playing', 'play', 'pause', 'error', 'ended'] as const;
+    const listeners = names.map((name) => [name, () => events.current[name](landing)] as const);
+    for (const [name, fn] of listeners) landing.addEventListener(name, fn);
+    // It may have been playing since before the app ran.
+    if (!landing.paused && landing.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA) events.current.playing();
+    return () => {
+      for (const [name, fn] of listeners) landing.removeEventListener(name, fn);
+      if (ref.current === landing) ref.current = null;
+    };
+  }, [landing, near, active]);
 
   useWatchReport(ref, video.id, active && video.streamUrl !== null, me !== null);
 
@@ -211,7 +252,9 @@ export function VideoSlide({
       data-active={active ? 'true' : 'false'}
       aria-label={video.caption || video.author.displayName}
     >
-      {video.streamUrl && near ? (
+      {landing && near ? (
+        <div ref={host} className={styles.vplayer} />
+      ) : video.streamUrl && near ? (
         <video
           ref={ref}
           className={styles.vplayer}
@@ -221,15 +264,11 @@ export function VideoSlide({
           playsInline
           muted
           data-testid={active ? 'video-player' : undefined}
-          onPlaying={() => active && onStarted()}
-          onPlay={() => setPaused(false)}
-          onPause={() => setPaused(true)}
-          onError={() => setFailed(true)}
-          onEnded={(e) => {
-            // Loop, as a swipe feed does; the watch report has counted the completion.
-            e.currentTarget.currentTime = 0;
-            void e.currentTarget.play().catch(() => undefined);
-          }}
+          onPlaying={playerEvents.playing}
+          onPlay={playerEvents.play}
+          onPause={playerEvents.pause}
+          onError={playerEvents.error}
+          onEnded={(e) => playerEvents.ended(e.currentTarget)}
         />
       ) : video.posterUrl && loadAhead ? (
         <img className={styles.vplayer} src={video.posterUrl} alt="" loading="lazy" fetchPriority="low" />
