@@ -1,5 +1,4 @@
-import { ReportSheet } from '../ReportSheet.tsx';
-import { Fragment, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { Fragment, lazy, Suspense, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { preload } from 'react-dom';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
@@ -14,13 +13,16 @@ import { useSession } from '../../lib/session.tsx';
 import { CommentIcon, HeartIcon, MoreIcon, PlayIcon, ShareIcon, SoundOffIcon, SoundOnIcon, WatchTogetherIcon } from './icons.tsx';
 import { ProductChip } from './ProductChip.tsx';
 import { useRequireLogin } from '../share/AuthPrompt.tsx';
-import { ShareSheet } from '../share/ShareSheet.tsx';
 import { compactCount } from './videoApi.ts';
 import { markFollowing, useLikeVideo } from './videoCache.ts';
 import { useWatchReport } from './useWatchReport.ts';
 import { takeLandingVideo } from './landingVideo.ts';
 import styles from './video.module.css';
 import { cx } from '../../lib/cx.ts';
+
+// Opened by a tap, not part of the first screen: fetched when first opened.
+const ReportSheet = lazy(() => import('../ReportSheet.tsx').then((m) => ({ default: m.ReportSheet })));
+const ShareSheet = lazy(() => import('../share/ShareSheet.tsx').then((m) => ({ default: m.ShareSheet })));
 
 type Reason = Extract<FeedItem, { type: 'video' }>['reason'];
 const REASONS: Record<Reason, MessageKey> = {
@@ -380,20 +382,26 @@ export function VideoSlide({
             )}
           </div>
         )}
-        {reporting && <ReportSheet surface="video" targetId={video.id} onClose={() => setReporting(false)} />}
+        {reporting && (
+          <Suspense fallback={null}>
+            <ReportSheet surface="video" targetId={video.id} onClose={() => setReporting(false)} />
+          </Suspense>
+        )}
       </div>
 
       {sharing && (
-        <ShareSheet
-          item={{
-            target: { type: 'video', id: video.id },
-            path: `/v/${video.id}`,
-            title: video.caption || video.author.displayName,
-            subtitle: `@${video.author.handle}`,
-            image: video.posterUrl,
-          }}
-          onClose={() => setSharing(false)}
-        />
+        <Suspense fallback={null}>
+          <ShareSheet
+            item={{
+              target: { type: 'video', id: video.id },
+              path: `/v/${video.id}`,
+              title: video.caption || video.author.displayName,
+              subtitle: `@${video.author.handle}`,
+              image: video.posterUrl,
+            }}
+            onClose={() => setSharing(false)}
+          />
+        </Suspense>
       )}
 
       <div className={styles.vinfo}>
