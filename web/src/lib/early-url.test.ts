@@ -5,11 +5,12 @@ import {
   FOR_YOU_FIRST_PAGE,
   LANDING_DATA_ID,
   LANDING_STREAMED_META,
+  LANDING_VIDEO_ID,
   landingPoster,
   landingRequests,
   landingStream,
 } from '@tremolo/protocol/landing';
-import { EARLY_DATA_ID, EARLY_SLOT, EARLY_STREAMED_META, earlyLang, earlyRequestUrls, firstPoster } from '../early.ts';
+import { EARLY_DATA_ID, EARLY_SLOT, EARLY_STREAMED_META, EARLY_VIDEO_ID, earlyLang, earlyRequestUrls, firstPoster } from '../early.ts';
 import { urlOf } from './client.ts';
 import { EARLY_KEY, FOR_YOU_PAGE } from './early-url.ts';
 import { pickLang } from './i18n.tsx';
@@ -17,6 +18,7 @@ import { pickLang } from './i18n.tsx';
 test('early.ts’s copy of the landing list is the one the server answers in the HTML', () => {
   assert.equal(EARLY_DATA_ID, LANDING_DATA_ID);
   assert.equal(EARLY_STREAMED_META, LANDING_STREAMED_META);
+  assert.equal(EARLY_VIDEO_ID, LANDING_VIDEO_ID);
   assert.equal(FOR_YOU_PAGE, FOR_YOU_FIRST_PAGE);
   for (const p of ['/', '/v/01a2372b-e2a6-7ee9-ab7d-9585b1e28d5e', '/v/x/', '/v', '/me', '/u/a', '/login'])
     assert.deepEqual(earlyRequestUrls(p), landingRequests(p), p);
