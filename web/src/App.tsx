@@ -15,7 +15,6 @@ import { ForYou } from './routes/foryou/ForYou.tsx';
 import { matchRoutes } from './routes/match/routes.tsx';
 import { moderationRoutes } from './routes/moderation/routes.tsx';
 import { roomsRoutes } from './routes/rooms/routes.tsx';
-import { StageInvitePrompt } from './routes/rooms/StageInvitePrompt.tsx';
 import { searchRoutes } from './routes/search/routes.tsx';
 import { messagingRoutes } from './routes/messaging/routes.tsx';
 import { shopRoutes } from './routes/shop/routes.tsx';
@@ -39,6 +38,8 @@ const DownloadDataPage = lazy(() => import('./routes/me/AccountRights.tsx').then
 const DeleteAccountPage = lazy(() => import('./routes/me/AccountRights.tsx').then((m) => ({ default: m.DeleteAccountPage })));
 const NotificationSettings = lazy(() => import('./routes/me/NotificationSettings.tsx').then((m) => ({ default: m.NotificationSettings })));
 const Me = lazy(() => import('./routes/me/Me.tsx').then((m) => ({ default: m.Me })));
+// Only for a signed-in person, and only when a host invites them on stage.
+const StageInvitePrompt = lazy(() => import('./routes/rooms/StageInvitePrompt.tsx').then((m) => ({ default: m.StageInvitePrompt })));
 const NotFound = lazy(() => import('./routes/NotFound.tsx').then((m) => ({ default: m.NotFound })));
 
 export function App() {
@@ -163,7 +164,11 @@ function Shell() {
           </Suspense>
         )}
       </main>
-      {state.status === 'user' && <StageInvitePrompt />}
+      {state.status === 'user' && (
+        <Suspense fallback={null}>
+          <StageInvitePrompt />
+        </Suspense>
+      )}
       <TabBar />
     </div>
   );

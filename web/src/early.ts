@@ -16,6 +16,8 @@
 /** `LANDING_DATA_ID` and `LANDING_STREAMED_META` of `@tremolo/protocol/landing`. */
 export const EARLY_DATA_ID = 'tremolo-first';
 export const EARLY_STREAMED_META = 'tremolo:landing';
+/** `LANDING_VIDEO_ID` of `@tremolo/protocol/landing`. */
+export const EARLY_VIDEO_ID = 'tremolo-first-video';
 
 /** `landingRequests` of `@tremolo/protocol/landing`: the GETs the landing screen makes first. */
 export function earlyRequestUrls(pathname: string): string[] {
@@ -70,6 +72,12 @@ if (typeof location !== 'undefined') {
   if (strings) addPreload({ rel: 'modulepreload', href: strings });
 
   const answered = landingAnswers();
+  // The first video in the page (see first-screen.ts) starts by itself only once the browser
+  // thinks it can play through; asked to play, it starts as soon as it has the next frames.
+  void answered.then(() => {
+    const video = document.getElementById(EARLY_VIDEO_ID);
+    if (video instanceof HTMLVideoElement) video.play().catch(() => undefined);
+  });
   const started: Record<string, Promise<Response>> = {};
   for (const url of earlyRequestUrls(location.pathname)) {
     const response = answered.then((a) => {

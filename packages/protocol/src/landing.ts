@@ -18,6 +18,13 @@ export const LANDING_DATA_ID = 'tremolo-first';
  */
 export const LANDING_STREAMED_META = 'tremolo:landing';
 
+/**
+ * The `id` of the first video's `<video>` element the server puts at the end of a landing page:
+ * it starts loading (and playing, muted) as the HTML is parsed, and the app's first slide takes
+ * that very element over, so the clip is not requested a second time once the app has rendered.
+ */
+export const LANDING_VIDEO_ID = 'tremolo-first-video';
+
 /** One answer inside the HTML: the status and the body the API gave. */
 export interface LandingAnswer {
   status: number;
@@ -33,8 +40,17 @@ export function landingRequests(pathname: string): string[] {
 
 /** The poster of the video a landing answer shows first (For You's first item, or the shared video). */
 export function landingPoster(body: unknown): string | null {
-  const b = body as { items?: { type?: unknown; video?: { posterUrl?: unknown } }[]; posterUrl?: unknown } | null;
+  return landingVideoUrl(body, 'posterUrl');
+}
+
+/** The stream of the video a landing answer shows first: what its `<video>` plays. */
+export function landingStream(body: unknown): string | null {
+  return landingVideoUrl(body, 'streamUrl');
+}
+
+function landingVideoUrl(body: unknown, field: 'posterUrl' | 'streamUrl'): string | null {
+  const b = body as { items?: { type?: unknown; video?: Record<string, unknown> }[] } & Record<string, unknown>;
   const first = b?.items?.[0];
-  const url = b && 'items' in b ? (first?.type === 'video' ? first.video?.posterUrl : null) : b?.posterUrl;
+  const url = b && 'items' in b ? (first?.type === 'video' ? first.video?.[field] : null) : b?.[field];
   return typeof url === 'string' && /^(\/|https?:\/\/)/.test(url) ? url : null;
 }

@@ -9,6 +9,39 @@ import styles from './ConnectionBanner.module.css';
  * behind the running one, asks the person before switching: a reload mid-video or mid-checkout
  * is theirs to choose.
  */
+/** Past this, the service worker registers even if no video has played (none on this screen, or a broken one). */
+const FIRST_SCREEN_GRACE_MS = 5000;
+
+/**
+ * Resolves once the page has loaded and its first video plays (or the grace time has passed),
+ * then at the browser's next idle moment. The service worker's install downloads the whole app
+ * (every screen and both languages, megabytes): on a phone network that must not share the link
+ * with the first screen's clip, nor its own script with the first download.
+ */
+function firstScreenSettled(): Promise<void> {
+  const loaded = new Promise<void>((resolve) => {
+    if (document.readyState === 'complete') resolve();
+    else addEventListener('load', () => resolve(), { once: true });
+  });
+  const playing = new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      document.removeEventListener('playing', done, true);
+      resolve();
+    };
+    const timer = setTimeout(done, FIRST_SCREEN_GRACE_MS);
+    // Media events do not bubble: listened for in the capture phase.
+    document.addEventListener('playing', done, true);
+  });
+  return Promise.all([loaded, playing]).then(
+    () =>
+      new Promise<void>((resolve) => {
+        if ('requestIdleCallback' in window) requestIdleCallback(() => resolve(), { timeout: 2000 });
+        else setTimeout(resolve, 0);
+      }),
+  );
+}
+
 export function UpdatePrompt() {
   const { t } = useI18n();
   const [waiting, setWaiting] = useState<Workbox | null>(null);
@@ -16,7 +49,9 @@ export function UpdatePrompt() {
   useEffect(() => {
     if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
     let cancelled = false;
-    void import('workbox-window').then(({ Workbox }) => {
+    void firstScreenSettled().then(async () => {
+      if (cancelled) return;
+      const { Workbox } = await import('workbox-window');
       if (cancelled) return;
       const wb = new Workbox('/sw.js', { scope: '/', type: 'classic' });
       wb.addEventListener('waiting', () => setWaiting(wb));

@@ -1,8 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from '@tremolo/protocol';
-import { FOR_YOU_FIRST_PAGE, LANDING_DATA_ID, LANDING_STREAMED_META, landingPoster, landingRequests } from '@tremolo/protocol/landing';
-import { EARLY_DATA_ID, EARLY_SLOT, EARLY_STREAMED_META, earlyLang, earlyRequestUrls, firstPoster } from '../early.ts';
+import {
+  FOR_YOU_FIRST_PAGE,
+  LANDING_DATA_ID,
+  LANDING_STREAMED_META,
+  LANDING_VIDEO_ID,
+  landingPoster,
+  landingRequests,
+  landingStream,
+} from '@tremolo/protocol/landing';
+import { EARLY_DATA_ID, EARLY_SLOT, EARLY_STREAMED_META, EARLY_VIDEO_ID, earlyLang, earlyRequestUrls, firstPoster } from '../early.ts';
 import { urlOf } from './client.ts';
 import { EARLY_KEY, FOR_YOU_PAGE } from './early-url.ts';
 import { pickLang } from './i18n.tsx';
@@ -10,6 +18,7 @@ import { pickLang } from './i18n.tsx';
 test('early.ts’s copy of the landing list is the one the server answers in the HTML', () => {
   assert.equal(EARLY_DATA_ID, LANDING_DATA_ID);
   assert.equal(EARLY_STREAMED_META, LANDING_STREAMED_META);
+  assert.equal(EARLY_VIDEO_ID, LANDING_VIDEO_ID);
   assert.equal(FOR_YOU_PAGE, FOR_YOU_FIRST_PAGE);
   for (const p of ['/', '/v/01a2372b-e2a6-7ee9-ab7d-9585b1e28d5e', '/v/x/', '/v', '/me', '/u/a', '/login'])
     assert.deepEqual(earlyRequestUrls(p), landingRequests(p), p);
@@ -50,4 +59,14 @@ test('the first poster is For You’s first slide when it is a video with one, o
   // A shared link's answer is the video itself.
   assert.equal(landingPoster({ id: 'v', posterUrl: '/api/v1/videos/v/poster' }), '/api/v1/videos/v/poster');
   assert.equal(landingPoster({ id: 'v', posterUrl: null }), null);
+});
+
+test('the first stream is the same slide’s: For You’s first item when it is a video, or the shared video', () => {
+  const video = (streamUrl: string | null) => ({ type: 'video', video: { posterUrl: '/p.jpg', streamUrl } });
+  assert.equal(landingStream({ items: [video('/api/v1/videos/a/stream'), video('/api/v1/videos/b/stream')] }), '/api/v1/videos/a/stream');
+  assert.equal(landingStream({ items: [{ type: 'product', product: {} }, video('/api/v1/videos/b/stream')] }), null);
+  assert.equal(landingStream({ items: [video(null)] }), null, 'still processing');
+  assert.equal(landingStream({ items: [video('javascript:alert(1)')] }), null);
+  assert.equal(landingStream(null), null);
+  assert.equal(landingStream({ id: 'v', streamUrl: '/api/v1/videos/v/stream' }), '/api/v1/videos/v/stream');
 });

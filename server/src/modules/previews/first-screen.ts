@@ -1,5 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type LandingAnswer, LANDING_DATA_ID, LANDING_STREAMED_META, landingPoster, landingRequests } from '@tremolo/protocol/landing';
+import {
+  type LandingAnswer,
+  LANDING_DATA_ID,
+  LANDING_STREAMED_META,
+  LANDING_VIDEO_ID,
+  landingPoster,
+  landingRequests,
+  landingStream,
+} from '@tremolo/protocol/landing';
 
 /**
  * How long the end of the page waits for the answers; past it the page ends without them and the
@@ -15,6 +23,8 @@ const FORWARDED = ['cookie', 'accept-language', 'user-agent', 'x-forwarded-for',
 export interface FirstScreen {
   answers: Record<string, LandingAnswer>;
   poster: string | null;
+  /** The first video's stream, when it has one (a video still processing has none). */
+  stream: string | null;
 }
 
 /**
@@ -45,21 +55,38 @@ export async function firstScreen(http: FastifyInstance, req: FastifyRequest, pa
   }
   const answers: Record<string, LandingAnswer> = {};
   let poster: string | null = null;
+  let stream: string | null = null;
   for (const [i, r] of responses.entries()) {
     answers[urls[i]!] = { status: r.statusCode, body: r.body };
-    if (i === 1 && r.statusCode === 200) poster = landingPoster(safeJson(r.body));
+    if (i !== 1 || r.statusCode !== 200) continue;
+    const body = safeJson(r.body);
+    poster = landingPoster(body);
+    stream = landingStream(body);
   }
-  return { answers, poster };
+  return { answers, poster, stream };
 }
 
 /**
- * The answers as a JSON block (not a script: CSP's `script-src 'self'` holds) and the first
- * poster's preload, for the end of the body. `<` is escaped: the JSON cannot end the element,
- * whatever a caption says.
+ * For the end of the body: the first video itself, then the answers as a JSON block (not a
+ * script: CSP's `script-src 'self'` holds) and the first poster's preload. `<` is escaped: the
+ * JSON cannot end the element, whatever a caption says.
+ *
+ * The video (muted, so it may start by itself) begins to load as soon as this part is parsed,
+ * about when the app's scripts begin to arrive rather than once they have run, and shows its
+ * poster over the page until the app's first slide takes the element over (`takeLandingVideo` in
+ * the web app); on a phone network that is most of a second of the clip's download won back,
+ * and the poster is painted before the app's first render.
  */
 export function firstScreenTags(s: FirstScreen): string {
   const json = JSON.stringify(s.answers).replace(/</g, '\\u003c');
-  const tags = [`<script type="application/json" id="${LANDING_DATA_ID}">${json}</script>`];
+  const tags: string[] = [];
+  if (s.stream) {
+    const poster = s.poster ? ` poster="${attr(s.poster)}"` : '';
+    tags.push(
+      `<video id="${LANDING_VIDEO_ID}" class="landing-video" src="${attr(s.stream)}"${poster} muted autoplay playsinline preload="auto" aria-hidden="true"></video>`,
+    );
+  }
+  tags.push(`<script type="application/json" id="${LANDING_DATA_ID}">${json}</script>`);
   if (s.poster) tags.push(`<link rel="preload" as="image" href="${attr(s.poster)}" fetchpriority="high">`);
   return `${tags.join('\n    ')}\n  `;
 }

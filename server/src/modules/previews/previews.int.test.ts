@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { api } from '@tremolo/protocol';
-import { FOR_YOU_FIRST_PAGE, type LandingAnswer, landingPoster } from '@tremolo/protocol/landing';
+import { FOR_YOU_FIRST_PAGE, type LandingAnswer, landingPoster, landingStream } from '@tremolo/protocol/landing';
 import { startTestApp, TestUser, type TestApp } from '../../test/harness.ts';
 import { sampleVideo } from '../videos/fixtures.ts';
 
@@ -172,6 +172,15 @@ describe('the landing pages carry their first answers', () => {
       first !== null,
       'its poster preloaded',
     );
+    // The first clip itself starts loading from the HTML, in the element the app's first slide takes over.
+    const stream = landingStream(JSON.parse(feed.body));
+    const video = /<video id="tremolo-first-video"[^>]*><\/video>/.exec(res.body)?.[0];
+    assert.equal(video !== undefined, stream !== null, 'the first video in the page when it has a stream');
+    if (video) {
+      assert.ok(video.includes(` src="${stream}"`), video);
+      assert.match(video, / muted autoplay playsinline preload="auto"/);
+      assert.ok(first === null || video.includes(` poster="${first}"`), video);
+    }
     // The head says the answers are coming; they end the body.
     assert.ok(res.body.includes('<meta name="tremolo:landing" content="streamed">'));
     assert.ok(res.body.indexOf('id="tremolo-first"') > res.body.indexOf('<div id="root">'));
@@ -183,10 +192,15 @@ describe('the landing pages carry their first answers', () => {
     const mine = await land(`/v/${privateVideo}`, host);
     assert.equal(mine.answers?.[`/api/v1/videos/${privateVideo}`]?.status, 200);
     assert.match(mine.res.body, new RegExp(`<link rel="preload" as="image" href="/api/v1/videos/${privateVideo}/poster`));
+    assert.match(
+      mine.res.body,
+      new RegExp(`<video id="tremolo-first-video" class="landing-video" src="/api/v1/videos/${privateVideo}/stream"`),
+    );
     const theirs = await land(`/v/${privateVideo}`, stranger);
     assert.equal(theirs.answers?.[`/api/v1/videos/${privateVideo}`]?.status, 404);
     assert.ok(!theirs.res.body.includes('secret'), 'nothing of the private video');
     assert.ok(!theirs.res.body.includes('preload" as="image'), 'and no poster');
+    assert.ok(!theirs.res.body.includes('<video'), 'and no video');
     const sharp = await uploadVideo(host, 'public', 'see </script><script>alert(1)</script>');
     await t.app.services.videos.idle();
     const page = await land(`/v/${sharp}`, stranger);

@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { FeedItem, ProductCard, Video } from '@tremolo/protocol';
 import { ErrorMessage } from '../Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
-import { CommentsSheet } from './CommentsSheet.tsx';
 import { ProductChip } from './ProductChip.tsx';
 import { VideoSlide } from './VideoSlide.tsx';
 import styles from './video.module.css';
 import { cx } from '../../lib/cx.ts';
+
+// Opened by a tap, not part of the first screen: fetched when first opened.
+const CommentsSheet = lazy(() => import('./CommentsSheet.tsx').then((m) => ({ default: m.CommentsSheet })));
 
 /** Sound stays as the person set it while they move between feeds in this tab. */
 let sessionMuted = true;
@@ -237,7 +239,11 @@ export function VideoPager({
           {toast.text}
         </div>
       )}
-      {comments && <CommentsSheet video={comments} onClose={() => setCommentsOf(null)} />}
+      {comments && (
+        <Suspense fallback={null}>
+          <CommentsSheet video={comments} onClose={() => setCommentsOf(null)} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,5 +1,4 @@
-import { ReportSheet } from '../ReportSheet.tsx';
-import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Fragment, lazy, Suspense, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { preload } from 'react-dom';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
@@ -14,12 +13,16 @@ import { useSession } from '../../lib/session.tsx';
 import { CommentIcon, HeartIcon, MoreIcon, PlayIcon, ShareIcon, SoundOffIcon, SoundOnIcon, WatchTogetherIcon } from './icons.tsx';
 import { ProductChip } from './ProductChip.tsx';
 import { useRequireLogin } from '../share/AuthPrompt.tsx';
-import { ShareSheet } from '../share/ShareSheet.tsx';
 import { compactCount } from './videoApi.ts';
 import { markFollowing, useLikeVideo } from './videoCache.ts';
 import { useWatchReport } from './useWatchReport.ts';
+import { takeLandingVideo } from './landingVideo.ts';
 import styles from './video.module.css';
 import { cx } from '../../lib/cx.ts';
+
+// Opened by a tap, not part of the first screen: fetched when first opened.
+const ReportSheet = lazy(() => import('../ReportSheet.tsx').then((m) => ({ default: m.ReportSheet })));
+const ShareSheet = lazy(() => import('../share/ShareSheet.tsx').then((m) => ({ default: m.ShareSheet })));
 
 type Reason = Extract<FeedItem, { type: 'video' }>['reason'];
 const REASONS: Record<Reason, MessageKey> = {
@@ -96,6 +99,46 @@ export function VideoSlide({
   }, [follow.error, onToast, errorText]);
   const lastTap = useRef(0);
   const singleTap = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  // The landing page's own <video> of this clip, loading since the HTML arrived: the slide on
+  // screen at the start takes it over rather than asking for the clip again.
+  const [landing] = useState(() => (active && video.streamUrl ? takeLandingVideo(video.streamUrl) : null));
+  const host = useRef<HTMLDivElement>(null);
+  const playerEvents = {
+    playing: () => {
+      if (active) onStarted();
+    },
+    play: () => setPaused(false),
+    pause: () => setPaused(true),
+    error: () => setFailed(true),
+    ended: (v: HTMLVideoElement) => {
+      // Loop, as a swipe feed does; the watch report has counted the completion.
+      v.currentTime = 0;
+      void v.play().catch(() => undefined);
+    },
+  };
+  const events = useRef(playerEvents);
+  events.current = playerEvents;
+
+  useLayoutEffect(() => {
+    const box = host.current;
+    if (!landing || !box) return;
+    landing.className = styles.vplayer ?? '';
+    landing.preload = 'auto';
+    box.append(landing);
+    ref.current = landing;
+    if (active) landing.setAttribute('data-testid', 'video-player');
+    else landing.removeAttribute('data-testid');
+    const names = ['playing', 'play', 'pause', 'error', 'ended'] as const;
+    const listeners = names.map((name) => [name, () => events.current[name](landing)] as const);
+    for (const [name, fn] of listeners) landing.addEventListener(name, fn);
+    // It may have been playing since before the app ran.
+    if (!landing.paused && landing.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA) events.current.playing();
+    return () => {
+      for (const [name, fn] of listeners) landing.removeEventListener(name, fn);
+      if (ref.current === landing) ref.current = null;
+    };
+  }, [landing, near, active]);
 
   useWatchReport(ref, video.id, active && video.streamUrl !== null, me !== null);
 
@@ -211,7 +254,9 @@ export function VideoSlide({
       data-active={active ? 'true' : 'false'}
       aria-label={video.caption || video.author.displayName}
     >
-      {video.streamUrl && near ? (
+      {landing && near ? (
+        <div ref={host} className={styles.vplayer} />
+      ) : video.streamUrl && near ? (
         <video
           ref={ref}
           className={styles.vplayer}
@@ -221,15 +266,11 @@ export function VideoSlide({
           playsInline
           muted
           data-testid={active ? 'video-player' : undefined}
-          onPlaying={() => active && onStarted()}
-          onPlay={() => setPaused(false)}
-          onPause={() => setPaused(true)}
-          onError={() => setFailed(true)}
-          onEnded={(e) => {
-            // Loop, as a swipe feed does; the watch report has counted the completion.
-            e.currentTarget.currentTime = 0;
-            void e.currentTarget.play().catch(() => undefined);
-          }}
+          onPlaying={playerEvents.playing}
+          onPlay={playerEvents.play}
+          onPause={playerEvents.pause}
+          onError={playerEvents.error}
+          onEnded={(e) => playerEvents.ended(e.currentTarget)}
         />
       ) : video.posterUrl && loadAhead ? (
         <img className={styles.vplayer} src={video.posterUrl} alt="" loading="lazy" fetchPriority="low" />
@@ -341,20 +382,26 @@ export function VideoSlide({
             )}
           </div>
         )}
-        {reporting && <ReportSheet surface="video" targetId={video.id} onClose={() => setReporting(false)} />}
+        {reporting && (
+          <Suspense fallback={null}>
+            <ReportSheet surface="video" targetId={video.id} onClose={() => setReporting(false)} />
+          </Suspense>
+        )}
       </div>
 
       {sharing && (
-        <ShareSheet
-          item={{
-            target: { type: 'video', id: video.id },
-            path: `/v/${video.id}`,
-            title: video.caption || video.author.displayName,
-            subtitle: `@${video.author.handle}`,
-            image: video.posterUrl,
-          }}
-          onClose={() => setSharing(false)}
-        />
+        <Suspense fallback={null}>
+          <ShareSheet
+            item={{
+              target: { type: 'video', id: video.id },
+              path: `/v/${video.id}`,
+              title: video.caption || video.author.displayName,
+              subtitle: `@${video.author.handle}`,
+              image: video.posterUrl,
+            }}
+            onClose={() => setSharing(false)}
+          />
+        </Suspense>
       )}
 
       <div className={styles.vinfo}>
