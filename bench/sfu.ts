@@ -1,25 +1,37 @@
 /**
- * `npm run bench:sfu`: the two SfuAdapter implementations under the same load, in one run.
+ * `npm run bench:sfu`: the SfuAdapter implementations under the same load, in one run:
+ * werift on the bench's event loop (`werift`), werift on its worker thread as the app runs it
+ * (`werift-worker`, `MEDIA_WORKER`), and Janus.
  *
- * For each adapter: one headless Chromium page publishes a canvas stamped with its wall
- * clock (VP8 simulcast h/l + fake microphone, see sfu/page.ts); two Chromium viewer pages
+ * Audience search, per adapter: one headless Chromium page publishes a canvas stamped with its
+ * wall clock (VP8 simulcast h/l + fake microphone, see sfu/page.ts); two Chromium viewer pages
  * (one on the high layer, one on the low) read the stamp off every decoded frame, giving
  * glass-to-glass latency and decoded fps; Node subscribers (werift connections in a child
  * process that only count RTP) are added in steps to load the SFU. At each step, after a
  * warm-up, a measuring window records latency, fps and the SFU's CPU time: the bench
- * process's own CPU for werift (it runs in this process; the viewers and Node subscribers
- * are other processes), /proc/<pid>/stat of Janus for Janus.
+ * process's own CPU for werift (it runs in this process, on either thread; the viewers and
+ * Node subscribers are other processes), /proc/<pid>/stat of Janus for Janus.
+ * Reported: p50/p95/fps with the two viewers alone; CPU per forwarded feed (one publisher's
+ * audio + video to one subscriber) as the slope of CPU over subscribers; the largest
+ * audience (Node + Chromium subscribers) with fps ≥ 20 and p95 ≤ 150 ms.
  *
- * Per adapter: p50/p95/fps with the two viewers alone; CPU per forwarded feed (one
- * publisher's audio + video to one subscriber) as the slope of CPU over subscribers; the
- * largest audience (Node + Chromium subscribers) with fps ≥ 20 and p95 ≤ 150 ms.
+ * Full stage, per adapter (`fullStage`): the Chromium publisher and eight Node publishers
+ * (sfu/node-publishers.ts: synthetic VP8 + Opus, every packet stamped with its frame's send
+ * time) are the stage; each stage member receives the other eight (a Node subscriber each),
+ * and viewers receiving all nine are added in steps (--stage-viewers). Node subscribers (two
+ * processes) give latency per video frame and fps per received feed; the Chromium viewers
+ * still give glass to glass for the Chromium publisher. A step passes with frame p95 ≤ 150 ms,
+ * the 5th percentile of feed fps ≥ 20 and the Chromium viewers within the same goals.
  *
  * Janus runs inside a private network namespace (server/src/platform/media/janus/testing.ts);
  * its browsers and Node subscribers run there too. Without the `janus` package (or without
  * the privileges to create a namespace) the janus entry is null with the reason.
  *
  *   --steps 0,10,25,50,100,150,200   Node subscribers per step   --window 8   seconds measured
- *   --only werift|janus              one adapter                 --budget 150 seconds per adapter
+ *   --only werift,werift-worker,janus  adapters                  --budget 150 seconds per adapter
+ *   --scenarios audience,stage       --stage-viewers 0,10,25,50,75,100   --stage-budget 150
+ *   --app-busy 0                     ms of every 100 ms the bench's main thread spends busy,
+ *                                    standing in for the app's own work on its event loop
  *
  * Ends with one JSON line.
  */
@@ -32,6 +44,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SfuAdapter } from '../server/src/platform/media/sfu.ts';
 import { WeriftSfu } from '../server/src/platform/media/werift/index.ts';
+import { WeriftWorkerSfu } from '../server/src/platform/media/werift/thread.ts';
 import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS } from '../server/src/test/chromium.ts';
 import { cpuMs } from './realtime/procstat.ts';
 import { SFU_BENCH_PAGE } from './sfu/page.ts';
@@ -47,6 +60,7 @@ const { values: args } = parseArgs({
     'stage-viewers': { type: 'string', default: '0,10,25,50,75,100' },
     'stage-budget': { type: 'string', default: '150' },
     scenarios: { type: 'string', default: 'audience,stage' },
+    'app-busy': { type: 'string', default: '0' },
   },
 });
 const STAGE_VIEWERS = args['stage-viewers'].split(',').map(Number);
@@ -55,6 +69,8 @@ const SCENARIOS = new Set(args.scenarios.split(','));
 /** Node subscriber processes for the full stage: its ~40,000 packets/s are more than one can decrypt. */
 const STAGE_SUBSCRIBER_PROCESSES = 2;
 const STAGE_PUBLISHERS = 9;
+/** ms of every 100 ms the bench's main thread is kept busy, standing in for the app's own work. */
+const APP_BUSY_MS = Number(args['app-busy']);
 const STEPS = args.steps.split(',').map(Number);
 const WINDOW_MS = Number(args.window) * 1000;
 const WARMUP_MS = Number(args.warmup) * 1000;
@@ -123,6 +139,8 @@ interface StageStep {
   glassP95Ms: number;
   glassFps: number;
   cpuPct: number;
+  /** The Node publishers' and subscribers' processes: the load generator's own share of the machine. */
+  generatorCpuPct: number;
   forwardedFeeds: number;
   passed: boolean;
 }
@@ -177,6 +195,10 @@ class JsonChild {
       this.waiting.set(key, queue);
       this.child.stdin!.write(`${JSON.stringify(message)}\n`);
     });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
   }
 
   tell(message: { op: string; id?: string }): void {
@@ -428,10 +450,13 @@ async function runFullStage(name: string, target: Target, chromiumViewers: Page[
       await sleep(WARMUP_MS);
       await take();
       for (const v of chromiumViewers) await v.evaluate(() => (window as unknown as Hooks).take());
+      const generatorCpu = () => [publishers, ...subscribers].reduce((a, c) => a + cpuMs(c.pid), 0);
       const c0 = target.cpuMs();
+      const g0 = generatorCpu();
       const t0 = Date.now();
       await sleep(WINDOW_MS);
       const cpu = target.cpuMs() - c0;
+      const generator = generatorCpu() - g0;
       const t = await take();
       const elapsed = Date.now() - t0;
       const glass: number[] = [];
@@ -455,6 +480,7 @@ async function runFullStage(name: string, target: Target, chromiumViewers: Page[
         glassP95Ms: Math.round(percentile(glass, 95)),
         glassFps: Math.round(Math.min(...glassFps) * 10) / 10,
         cpuPct: Math.round((cpu / elapsed) * 1000) / 10,
+        generatorCpuPct: Math.round((generator / elapsed) * 1000) / 10,
         // Every stage member receives 8 feeds, every viewer 9; a feed is audio + video.
         forwardedFeeds: STAGE_PUBLISHERS * (STAGE_PUBLISHERS - 1) + want * STAGE_PUBLISHERS,
         passed: false,
@@ -467,7 +493,7 @@ async function runFullStage(name: string, target: Target, chromiumViewers: Page[
       console.log(
         `  ${name} full stage + ${String(want).padStart(3)} viewers (${step.connected} connected, ${step.forwardedFeeds} feeds): ` +
           `frame p50 ${step.p50Ms} / p95 ${step.p95Ms} ms, audio p95 ${step.audioP95Ms} ms, fps p5 ${step.fpsP5} (min ${step.fpsMin}), ` +
-          `glass p95 ${step.glassP95Ms} ms ${step.glassFps} fps, SFU CPU ${step.cpuPct}% of a core, load ${loadavg()}`,
+          `glass p95 ${step.glassP95Ms} ms ${step.glassFps} fps, SFU CPU ${step.cpuPct}% of a core, generator ${step.generatorCpuPct}%, load ${loadavg()}`,
       );
       if (!step.passed) break;
     }
@@ -487,8 +513,8 @@ function loadavg(): string {
     .join(' ');
 }
 
-async function weriftTarget(): Promise<Target> {
-  const sfu = new WeriftSfu();
+async function weriftTarget(worker: boolean): Promise<Target> {
+  const sfu = worker ? new WeriftWorkerSfu() : new WeriftSfu();
   await sfu.start();
   return {
     sfu,
@@ -538,10 +564,17 @@ async function janusTarget(): Promise<Target | string> {
 async function main(): Promise<void> {
   const results: Record<string, AdapterResult | null> = {};
   const reasons: Record<string, string> = {};
-  for (const name of ['werift', 'janus'] as const) {
-    if (args.only && args.only !== name) continue;
+  if (APP_BUSY_MS > 0) {
+    // The app's event loop at work (requests, WebSocket fan-out): a werift SFU on the same loop waits for it.
+    setInterval(() => {
+      const until = performance.now() + APP_BUSY_MS;
+      while (performance.now() < until);
+    }, 100).unref();
+  }
+  for (const name of ['werift', 'werift-worker', 'janus'] as const) {
+    if (args.only && !args.only.split(',').includes(name)) continue;
     console.log(`${name}:`);
-    const target = name === 'werift' ? await weriftTarget() : await janusTarget();
+    const target = name === 'janus' ? await janusTarget() : await weriftTarget(name === 'werift-worker');
     if (typeof target === 'string') {
       console.log(`  skipped: ${target}`);
       results[name] = null;
@@ -558,7 +591,7 @@ async function main(): Promise<void> {
       await target.stop().catch(() => {});
     }
   }
-  const summary: Record<string, unknown> = { bench: 'sfu', loadavg: loadavg() };
+  const summary: Record<string, unknown> = { bench: 'sfu', appBusyMsPer100: APP_BUSY_MS, loadavg: loadavg() };
   for (const [name, r] of Object.entries(results)) {
     summary[name] = r
       ? {
@@ -575,6 +608,7 @@ async function main(): Promise<void> {
               fpsP5: s.fpsP5,
               glassP95Ms: s.glassP95Ms,
               cpuPct: s.cpuPct,
+              genCpuPct: s.generatorCpuPct,
             })),
           },
         }
