@@ -37,6 +37,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,8 @@ const STAGE_SUBSCRIBER_PROCESSES = 2;
 const STAGE_PUBLISHERS = 9;
 /** ms of every 100 ms the bench's main thread is kept busy, standing in for the app's own work. */
 const APP_BUSY_MS = Number(args['app-busy']);
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const STEPS = args.steps.split(',').map(Number);
 const WINDOW_MS = Number(args.window) * 1000;
 const WARMUP_MS = Number(args.warmup) * 1000;
@@ -141,6 +144,9 @@ interface StageStep {
   cpuPct: number;
   /** The Node publishers' and subscribers' processes: the load generator's own share of the machine. */
   generatorCpuPct: number;
+  /** Event-loop delay of the bench's main thread: werift's own loop when it runs there (`werift`). */
+  loopP99Ms: number;
+  loopMaxMs: number;
   forwardedFeeds: number;
   passed: boolean;
 }
@@ -450,6 +456,7 @@ async function runFullStage(name: string, target: Target, chromiumViewers: Page[
       await sleep(WARMUP_MS);
       await take();
       for (const v of chromiumViewers) await v.evaluate(() => (window as unknown as Hooks).take());
+      loopDelay.reset();
       const generatorCpu = () => [publishers, ...subscribers].reduce((a, c) => a + cpuMs(c.pid), 0);
       const c0 = target.cpuMs();
       const g0 = generatorCpu();
@@ -481,6 +488,8 @@ async function runFullStage(name: string, target: Target, chromiumViewers: Page[
         glassFps: Math.round(Math.min(...glassFps) * 10) / 10,
         cpuPct: Math.round((cpu / elapsed) * 1000) / 10,
         generatorCpuPct: Math.round((generator / elapsed) * 1000) / 10,
+        loopP99Ms: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+        loopMaxMs: Math.round(loopDelay.max / 1e5) / 10,
         // Every stage member receives 8 feeds, every viewer 9; a feed is audio + video.
         forwardedFeeds: STAGE_PUBLISHERS * (STAGE_PUBLISHERS - 1) + want * STAGE_PUBLISHERS,
         passed: false,
@@ -493,7 +502,7 @@ async function runFullStage(name: string, target: Target, chromiumViewers: Page[
       console.log(
         `  ${name} full stage + ${String(want).padStart(3)} viewers (${step.connected} connected, ${step.forwardedFeeds} feeds): ` +
           `frame p50 ${step.p50Ms} / p95 ${step.p95Ms} ms, audio p95 ${step.audioP95Ms} ms, fps p5 ${step.fpsP5} (min ${step.fpsMin}), ` +
-          `glass p95 ${step.glassP95Ms} ms ${step.glassFps} fps, SFU CPU ${step.cpuPct}% of a core, generator ${step.generatorCpuPct}%, load ${loadavg()}`,
+          `glass p95 ${step.glassP95Ms} ms ${step.glassFps} fps, SFU CPU ${step.cpuPct}% of a core, generator ${step.generatorCpuPct}%, main loop delay p99 ${step.loopP99Ms} / max ${step.loopMaxMs} ms, load ${loadavg()}`,
       );
       if (!step.passed) break;
     }
