@@ -419,6 +419,10 @@ export const VARIABLES = {
   MEDIA_ANNOUNCED_ADDRESSES: list(
     "comma-separated extra addresses werift puts in its ICE candidates (e.g. the public IP of a node behind NAT); defaults to the host's own and `127.0.0.1`",
   ),
+  MEDIA_WORKER: boolean(
+    true,
+    'werift forwards media on its own worker thread, so packets never wait behind HTTP and WebSocket work (nor the other way round); `false`: on the main event loop',
+  ),
   ROOM_CHAT_PER_10S: number(10, 'chat messages one person may send in one room per 10 s'),
   ROOM_HEART_POSTS_PER_10S: number(20, 'heart posts (each carrying a count) one person may send in one room per 10 s'),
   BROADCAST: boolean(
@@ -651,7 +655,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       // The app follows a few dozen channels at most (inbox, a room, a party, open DMs and groups).
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     },
-    media: { adapter: e.MEDIA, janusUrl: e.JANUS_URL, announcedAddresses: e.MEDIA_ANNOUNCED_ADDRESSES },
+    media: { adapter: e.MEDIA, janusUrl: e.JANUS_URL, announcedAddresses: e.MEDIA_ANNOUNCED_ADDRESSES, weriftWorker: e.MEDIA_WORKER },
     rooms: { chatPer10s: e.ROOM_CHAT_PER_10S, heartPostsPer10s: e.ROOM_HEART_POSTS_PER_10S },
     broadcast: {
       enabled: e.BROADCAST,

@@ -11,9 +11,13 @@ export interface MediaConfig {
   janusUrl: string | undefined;
   /** Addresses werift announces in its ICE candidates besides the host's own (e.g. a public IP). */
   announcedAddresses: string[];
+  /** werift forwards media on its own worker thread rather than the app's event loop. */
+  weriftWorker: boolean;
 }
 
-type WeriftModule = { WeriftSfu: new (options?: { announcedAddresses?: string[] }) => SfuAdapter };
+type WeriftOptions = { announcedAddresses?: string[] };
+type WeriftModule = { WeriftSfu: new (options?: WeriftOptions) => SfuAdapter };
+type WeriftThreadModule = { WeriftWorkerSfu: new (options?: WeriftOptions) => SfuAdapter };
 type JanusModule = { JanusSfu: new (options: { url: string }) => SfuAdapter };
 
 /**
@@ -28,15 +32,21 @@ export async function createSfu(config: MediaConfig): Promise<SfuAdapter> {
     const mod = (await import(pathToFileURL(file).href)) as JanusModule;
     return new mod.JanusSfu({ url: config.janusUrl });
   }
+  const options: WeriftOptions = config.announcedAddresses.length ? { announcedAddresses: config.announcedAddresses } : {};
+  if (config.weriftWorker) {
+    const file = adapterFile('werift', 'thread');
+    if (!file) throw new Error('MEDIA=werift is not available in this build');
+    return new ((await import(pathToFileURL(file).href)) as WeriftThreadModule).WeriftWorkerSfu(options);
+  }
   const file = adapterFile('werift');
   if (!file) throw new Error('MEDIA=werift is not available in this build');
   const mod = (await import(pathToFileURL(file).href)) as WeriftModule;
-  return new mod.WeriftSfu(config.announcedAddresses.length ? { announcedAddresses: config.announcedAddresses } : {});
+  return new mod.WeriftSfu(options);
 }
 
-function adapterFile(name: MediaKindName): string | null {
+function adapterFile(name: MediaKindName, module = 'index'): string | null {
   for (const ext of ['.ts', '.js']) {
-    const f = path.join(import.meta.dirname, name, `index${ext}`);
+    const f = path.join(import.meta.dirname, name, `${module}${ext}`);
     if (existsSync(f)) return f;
   }
   return null;

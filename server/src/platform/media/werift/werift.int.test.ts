@@ -1,17 +1,19 @@
 /**
  * The werift SFU with real browsers: one headless Chromium page publishes its fake camera
  * (simulcast h/l) and microphone, two pages subscribe. Signalling is the test passing SDP
- * between the pages and the adapter.
+ * between the pages and the adapter. The SFU runs on its worker thread, as the app runs it
+ * (`WeriftWorkerSfu`); `WERIFT_THREAD=main` tests it on the test's own event loop instead.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { SfuEvent } from '../sfu.ts';
+import type { SfuAdapter, SfuEvent } from '../sfu.ts';
 import { CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS } from '../../../test/chromium.ts';
 import { PUBLISHER_SCRIPT } from '../../../test/publisher-page.ts';
 import { WeriftSfu } from './index.ts';
+import { WeriftWorkerSfu } from './thread.ts';
 
 const ARGS = [...CHROMIUM_ARGS, ...MEDIA_ARGS];
 
@@ -74,7 +76,7 @@ interface VideoState {
 let http: Server;
 let origin = '';
 let browser: Browser;
-const sfu = new WeriftSfu();
+const sfu: SfuAdapter = process.env.WERIFT_THREAD === 'main' ? new WeriftSfu() : new WeriftWorkerSfu();
 const events: SfuEvent[] = [];
 
 before(async () => {
