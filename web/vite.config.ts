@@ -6,6 +6,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { endpointDocsOff } from './src/build/endpoint-docs.ts';
 
 // The dev server forwards API, media and the WebSocket to a locally running Tremolo server,
 // so the browser sees one origin exactly as in production (cookies and the gateway's origin check rely on it).
@@ -172,7 +173,7 @@ const firstLoadChunk = (id: string, graph: ChunkGraph): string | null => {
 };
 
 export default defineConfig(({ mode }) => ({
-  plugins: [react(), earlyEntry(), pwa(), precompress()],
+  plugins: [react(), endpointDocsOff(), earlyEntry(), pwa(), precompress()],
   build: {
     outDir: mode === 'test' ? 'dist-test' : 'dist',
     emptyOutDir: true,
