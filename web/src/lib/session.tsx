@@ -1,11 +1,12 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, type LoginBody, type Me, type SessionInfo, type SignupBody } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { LoginBody, Me, SessionInfo, SignupBody } from '@tremolo/protocol';
 import { type ApiError, setCsrfToken } from './api.ts';
 import { call } from './client.ts';
 import { keyOf } from './queries.ts';
 import { disablePush, reportFocus } from './push.ts';
-import { RealtimeClient } from './realtime.ts';
+import type { RealtimeClient } from './realtime.ts';
 
 export type SessionState =
   | { status: 'loading' }
@@ -70,13 +71,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const userId = state.status === 'user' ? state.me.id : null;
   useEffect(() => {
     if (!userId) return;
-    const client = new RealtimeClient();
-    client.start();
-    const stopFocus = reportFocus(client);
-    setRealtime(client);
+    // Its own chunk: a visitor never opens a socket, and the schemas of every event it can carry
+    // (rooms, chat, match…) would otherwise be in everyone's first download.
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void import('./realtime.ts').then(({ RealtimeClient: Client }) => {
+      if (cancelled) return;
+      const client = new Client();
+      client.start();
+      const stopFocus = reportFocus(client);
+      setRealtime(client);
+      stop = () => {
+        stopFocus();
+        client.stop();
+      };
+    });
     return () => {
-      stopFocus();
-      client.stop();
+      cancelled = true;
+      stop?.();
       setRealtime(null);
     };
   }, [userId]);
