@@ -141,6 +141,12 @@ interface ChunkGraph {
   getModuleInfo(id: string): { importedIds: string[] } | null;
 }
 
+/**
+ * The protocol's modules are placed by use, not by the import graph: the graph reaches every
+ * endpoint module (`@tremolo/protocol/api` re-exports them all), but only those the first screen
+ * names belong in its download; the rest go with the screens that call them.
+ */
+const PROTOCOL = /[\\/]packages[\\/]protocol[\\/]src[\\/]/;
 const MAIN_ENTRY = path.resolve(import.meta.dirname, 'src/main.tsx');
 const firstLoads = new WeakMap<ChunkGraph, Set<string>>();
 
@@ -168,7 +174,7 @@ function firstLoadOf(graph: ChunkGraph): Set<string> {
  * libraries (hls.js, recharts) and each language's strings stay lazy chunks.
  */
 const firstLoadChunk = (id: string, graph: ChunkGraph): string | null => {
-  if (id === MAIN_ENTRY || !firstLoadOf(graph).has(id)) return null;
+  if (id === MAIN_ENTRY || !firstLoadOf(graph).has(id) || PROTOCOL.test(id)) return null;
   return id.includes(`${path.sep}node_modules${path.sep}`) ? 'vendor' : 'app';
 };
 

@@ -1,4 +1,4 @@
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { useI18n } from '../lib/i18n.tsx';
 import { useApiMutation } from '../lib/queries.ts';
 import { useSession } from '../lib/session.tsx';

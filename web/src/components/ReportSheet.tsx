@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { createPortal } from 'react-dom';
-import { ReportReason, api, type ReportSurface } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { ReportReason, type ReportSurface } from '@tremolo/protocol';
 import { ErrorMessage } from './Status.tsx';
 import { call } from '../lib/client.ts';
 import { useI18n } from '../lib/i18n.tsx';

@@ -1,6 +1,7 @@
 import { useMemo, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { api, type ListedUser } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { ListedUser } from '@tremolo/protocol';
 import { useI18n } from '../lib/i18n.tsx';
 import { useApiPages } from '../lib/queries.ts';
 import { Avatar } from './Avatar.tsx';

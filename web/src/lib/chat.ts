@@ -1,14 +1,7 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import {
-  api,
-  type ChannelEvent,
-  type ChannelHistory,
-  type EventFrame,
-  type GroupMember,
-  type PublishBody,
-  type UserSummary,
-} from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { ChannelEvent, ChannelHistory, EventFrame, GroupMember, PublishBody, UserSummary } from '@tremolo/protocol';
 import { ApiError } from './api.ts';
 import { call } from './client.ts';
 import { keyOf } from './queries.ts';

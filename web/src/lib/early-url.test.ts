@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import {
   FOR_YOU_FIRST_PAGE,
   LANDING_DATA_ID,

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { api, type Badges, type Notification as NotificationT } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Badges, Notification as NotificationT } from '@tremolo/protocol';
 import { call } from './client.ts';
 import { keyOf, pagesKeyOf, useApiMutation, useApiPages, useApiQuery, type Pages } from './queries.ts';
 import { useSession } from './session.tsx';

@@ -1,4 +1,4 @@
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { call } from './client.ts';
 
 /**

@@ -1,4 +1,5 @@
-import { api, type PushPrefs } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { PushPrefs } from '@tremolo/protocol';
 import { call } from './client.ts';
 import type { Lang } from './i18n.tsx';
 import type { RealtimeClient } from './realtime.ts';

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { call } from '../lib/client.ts';
 import { keyOf } from '../lib/queries.ts';
 import { startForYouEarly } from './videos/ForYouFeed.tsx';

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import { api, type CardSection } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { CardSection } from '@tremolo/protocol';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';

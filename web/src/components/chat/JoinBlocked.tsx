@@ -1,4 +1,5 @@
-import { api, type JoinBlock } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { JoinBlock } from '@tremolo/protocol';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';

@@ -1,4 +1,4 @@
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { screen } from '@testing-library/react';
 import { describe, expect, test, vi } from 'vitest';
 import { me, productCard, session, uuid, video } from '../../test/fixtures.ts';

@@ -1,4 +1,4 @@
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { Avatar } from '../Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from '../Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';

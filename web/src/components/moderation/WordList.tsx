@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, type WordAction } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { WordAction } from '@tremolo/protocol';
 import { Empty, ErrorMessage, Loading } from '../Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiQuery } from '../../lib/queries.ts';

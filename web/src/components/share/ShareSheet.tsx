@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { api, type ShareTarget } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { ShareTarget } from '@tremolo/protocol';
 import { Avatar } from '../Avatar.tsx';
 import { ErrorMessage, Loading } from '../Status.tsx';
 import { useInviteErrorText } from '../watch/inviteError.ts';

@@ -1,5 +1,5 @@
 import { useParams } from 'react-router-dom';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { ApiError } from '../../lib/api.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiQuery } from '../../lib/queries.ts';

@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
-import { api, type ShareTarget } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { ShareTarget } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 import { PublishError, type RealtimeClient } from '../../lib/realtime.ts';
 import { useSession } from '../../lib/session.tsx';

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
-import { api, type Coupon } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Coupon } from '@tremolo/protocol';
 import { useErrorText } from '../../lib/errors.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';

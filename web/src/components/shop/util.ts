@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api, Surface, type BodyOf, type ResponseOf, type TouchContext } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { Surface, type BodyOf, type ResponseOf, type TouchContext } from '@tremolo/protocol';
 import type { ApiError } from '../../lib/api.ts';
 import { call } from '../../lib/client.ts';
 import { keyOf } from '../../lib/queries.ts';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { ErrorMessage, Loading } from '../Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useSession } from '../../lib/session.tsx';

@@ -1,4 +1,4 @@
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { LANDING_VIDEO_ID } from '@tremolo/protocol/landing';
 import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';

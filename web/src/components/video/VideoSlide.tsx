@@ -2,7 +2,8 @@ import { Fragment, lazy, Suspense, useEffect, useLayoutEffect, useRef, useState,
 import { preload } from 'react-dom';
 import { Link, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type FeedItem, type Video } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { FeedItem, Video } from '@tremolo/protocol';
 import { Avatar } from '../Avatar.tsx';
 import { RichText } from '../RichText.tsx';
 import { hashtagsIn, tagPath } from '../../lib/rich-text.ts';

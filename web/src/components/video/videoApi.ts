@@ -1,4 +1,5 @@
-import { api, type Surface } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Surface } from '@tremolo/protocol';
 import { call, uploadTo } from '../../lib/client.ts';
 
 /** Calls the video screens make outside the query cache (uploads with progress, reports), typed by the endpoint declarations. */

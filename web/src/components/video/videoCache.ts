@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { api, type FeedItem, type Video } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { FeedItem, Video } from '@tremolo/protocol';
 import type { ApiError } from '../../lib/api.ts';
 import { call } from '../../lib/client.ts';
 import { keyOf, type Pages } from '../../lib/queries.ts';

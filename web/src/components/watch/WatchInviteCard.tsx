@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { Loading } from '../Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiQuery } from '../../lib/queries.ts';

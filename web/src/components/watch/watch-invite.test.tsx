@@ -1,4 +1,5 @@
-import { api, type WatchParty } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { WatchParty } from '@tremolo/protocol';
 import { screen } from '@testing-library/react';
 import { afterEach, describe, expect, test } from 'vitest';
 import { me, person, session, uuid, video } from '../../test/fixtures.ts';

@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import { useQueries } from '@tanstack/react-query';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { ApiError } from '../../lib/api.ts';
 import { call } from '../../lib/client.ts';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';

@@ -1,4 +1,5 @@
-import { api, type Relationship } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Relationship } from '@tremolo/protocol';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, type MatchReport } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { MatchReport } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { MAX_MATCH_INTERESTS, MAX_MATCH_LANGUAGES, api, type MatchOptIn } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { MAX_MATCH_INTERESTS, MAX_MATCH_LANGUAGES, type MatchOptIn } from '@tremolo/protocol';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';

@@ -1,5 +1,6 @@
 import { useState, type FormEvent, type RefObject } from 'react';
-import { MAX_SNAPSHOT_BYTES, MatchReportReason, api, type UserSummary } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { MAX_SNAPSHOT_BYTES, MatchReportReason, type UserSummary } from '@tremolo/protocol';
 import type { z } from 'zod';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { call } from '../../lib/client.ts';

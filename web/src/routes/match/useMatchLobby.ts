@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import type { MessageKey } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';
 import { PublishError } from '../../lib/realtime.ts';

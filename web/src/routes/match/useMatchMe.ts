@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type MatchOptIn } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { MatchOptIn } from '@tremolo/protocol';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';
 
 /** My 连线 state (opt-in, cool-down, ban), read afresh on each visit since the server moves it on its own. */

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type Card, type Relationship } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Card, Relationship } from '@tremolo/protocol';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';
 
 /**

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, type Audience, type DataExport, type PrivacySettings } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Audience, DataExport, PrivacySettings } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { setCsrfToken } from '../../lib/api.ts';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { api, type PushPrefs } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { PushPrefs } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { disablePush, enablePush, PUSH_KINDS, pushState, syncPushLanguage, type PushState } from '../../lib/push.ts';

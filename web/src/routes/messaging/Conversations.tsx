@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
-import { api, type DmThread, type Group } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { DmThread, Group } from '@tremolo/protocol';
 import { previewText } from '../../components/chat/preview.ts';
 import { Avatar } from '../../components/Avatar.tsx';
 import { PinIcon } from '../../components/chat/FanBadge.tsx';

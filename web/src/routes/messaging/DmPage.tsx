@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api, type DmThread } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { DmThread } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
 import { sendWatchInvite } from '../../components/watch/watchInvite.ts';

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
-import { api, type Group as GroupT, type ModerateBody } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Group as GroupT, ModerateBody } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { FanBadge, RoleTag } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';

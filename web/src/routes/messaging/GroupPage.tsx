@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api, type Group } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Group } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ChatView, type ChatEnv } from '../../components/chat/ChatView.tsx';
 import { DropCouponSheet, useCouponBook } from '../../components/chat/CouponDrop.tsx';

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, JoinRule } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { JoinRule } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';

@@ -1,5 +1,6 @@
 import { useQuery, type QueryKey } from '@tanstack/react-query';
-import { api, type Group } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Group } from '@tremolo/protocol';
 import type { ApiError } from '../../lib/api.ts';
 import { call } from '../../lib/client.ts';
 import { keyOf } from '../../lib/queries.ts';

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { ReportReason, ReportSurface, api, type ActionKind, type AppealItem, type QueueItem, type ReportStatus } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { ReportReason, ReportSurface, type ActionKind, type AppealItem, type QueueItem, type ReportStatus } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { HeldList } from '../../components/moderation/HeldList.tsx';
 import { WordList } from '../../components/moderation/WordList.tsx';

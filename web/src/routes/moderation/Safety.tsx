@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, type ActionNotice } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { ActionNotice } from '@tremolo/protocol';
 import { HeldList } from '../../components/moderation/HeldList.tsx';
 import { WordList } from '../../components/moderation/WordList.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { urlOf } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { attachHls } from './hls.ts';

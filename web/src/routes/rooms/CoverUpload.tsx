@@ -1,5 +1,6 @@
 import { useRef, useState, type ChangeEvent } from 'react';
-import { api, type Room } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Room } from '@tremolo/protocol';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { uploadTo } from '../../lib/client.ts';
 import type { ErrorOverrides } from '../../lib/errors.ts';

@@ -1,12 +1,6 @@
 import { useEffect, useState } from 'react';
-import {
-  api,
-  type ProductCard as ProductCardSchema,
-  type GuestActionBody,
-  type HandRaise,
-  type RoomState,
-  type StageMember,
-} from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { ProductCard as ProductCardSchema, GuestActionBody, HandRaise, RoomState, StageMember } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { FanBadge } from '../../components/chat/FanBadge.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';

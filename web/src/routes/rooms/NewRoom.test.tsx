@@ -1,4 +1,4 @@
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { screen } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
 import { me, room, session, uuid } from '../../test/fixtures.ts';

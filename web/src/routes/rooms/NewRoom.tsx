@@ -1,6 +1,7 @@
 import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, type CreateRoomBody, type Room, type RoomAudience, type Video } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { CreateRoomBody, Room, RoomAudience, Video } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { videosApi } from '../../components/video/videoApi.ts';

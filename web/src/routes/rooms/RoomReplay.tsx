@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, type Room } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Room } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ProductCard } from '../../components/shop/index.ts';
 import { clock } from '../../components/shop/live.ts';

@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type RoomReservation } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { RoomReservation } from '@tremolo/protocol';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { keyOf, useApiMutation, useApiQuery } from '../../lib/queries.ts';

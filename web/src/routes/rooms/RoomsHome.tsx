@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
-import { api, type RoomList } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { RoomList } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
-import { api, type Notification as NotificationT, type UserSummary } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Notification as NotificationT, UserSummary } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { call } from '../../lib/client.ts';
 import { useErrorText } from '../../lib/errors.ts';

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, RoomEvent, type EventFrame } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { RoomEvent, type EventFrame } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 import { useSession } from '../../lib/session.tsx';
 import { useRoomChat } from './useRoomChat.ts';

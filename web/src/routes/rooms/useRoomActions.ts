@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type Room, type RoomMe, type RoomState } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Room, RoomMe, RoomState } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';
 import { useAction } from './HostTools.tsx';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { call } from '../../lib/client.ts';
 import type { ChatLine } from './useRoom.ts';
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, type Room, type RoomMe, type RoomState, type VideoLayer } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Room, RoomMe, RoomState, VideoLayer } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 import { mediaProblem, Publisher, SpeakingMeter, Subscriber, type Feed, type MediaProblem } from './media.ts';
 import type { TileMedia } from './Stage.tsx';

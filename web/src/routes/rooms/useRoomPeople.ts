@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
-import { api, type Room, type UserSummary } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Room, UserSummary } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 
 /**

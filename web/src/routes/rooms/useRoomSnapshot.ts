@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, applyRoomEvent, type Room, type RoomEvent, type RoomMe, type RoomRole, type RoomState } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { applyRoomEvent, type Room, type RoomEvent, type RoomMe, type RoomRole, type RoomState } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 import { keyOf, useApiQuery } from '../../lib/queries.ts';
 

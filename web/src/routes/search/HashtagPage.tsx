@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api, Hashtag, type HashtagFeedSort, type HashtagPage as HashtagInfo } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { Hashtag, type HashtagFeedSort, type HashtagPage as HashtagInfo } from '@tremolo/protocol';
 import { ProductCard } from '../../components/shop/index.ts';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { VideoPager } from '../../components/video/VideoPager.tsx';

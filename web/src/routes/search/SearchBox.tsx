@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { keepPreviousData } from '@tanstack/react-query';
-import { api, type Suggestion } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Suggestion } from '@tremolo/protocol';
 import { useI18n } from '../../lib/i18n.tsx';
 import { formatPriceRange } from '../../lib/money.ts';
 import { useApiQuery } from '../../lib/queries.ts';

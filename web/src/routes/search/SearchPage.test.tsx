@@ -1,4 +1,5 @@
-import { api, type PersonHit, type SearchResults, type Suggestion } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { PersonHit, SearchResults, Suggestion } from '@tremolo/protocol';
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
 import { me, person, productCard, session, uuid, video } from '../../test/fixtures.ts';

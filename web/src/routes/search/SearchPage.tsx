@@ -1,5 +1,5 @@
 import { Link, useSearchParams } from 'react-router-dom';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation, useApiQuery } from '../../lib/queries.ts';

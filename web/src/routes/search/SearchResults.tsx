@@ -1,6 +1,7 @@
 import { useMemo, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, type SearchResults, type SearchTab } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { SearchResults, SearchTab } from '@tremolo/protocol';
 import { ProductCard } from '../../components/shop/index.ts';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';

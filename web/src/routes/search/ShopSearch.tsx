@@ -1,6 +1,7 @@
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { api, type Shop } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Shop } from '@tremolo/protocol';
 import { ProductCard } from '../../components/shop/index.ts';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';

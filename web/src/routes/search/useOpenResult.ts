@@ -1,5 +1,6 @@
 import { useCallback } from 'react';
-import { api, type SearchResultKind } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { SearchResultKind } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 import { useSession } from '../../lib/session.tsx';
 

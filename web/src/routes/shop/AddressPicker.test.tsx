@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, test } from 'vitest';
 import { address, me, session, uuid } from '../../test/fixtures.ts';

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type Address, type ResponseOf } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Address, ResponseOf } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { settledError } from '../../components/shop/util.ts';

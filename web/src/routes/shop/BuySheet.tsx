@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { Link } from 'react-router-dom';
-import { api, type Order, type Product, type TouchContext } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Order, Product, TouchContext } from '@tremolo/protocol';
 import { noteServerTime } from '../../components/shop/live.ts';
 import { recordTouch, settledError, useIdempotencyKey } from '../../components/shop/util.ts';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';

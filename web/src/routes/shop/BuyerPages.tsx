@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
-import { api, CouponClaimStatus, type CartLine } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { CouponClaimStatus, type CartLine } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { CouponTicket } from '../../components/shop/CouponTicket.tsx';

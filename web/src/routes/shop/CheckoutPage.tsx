@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { keepPreviousData } from '@tanstack/react-query';
-import { api, type FlashSale, type TouchContext } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { FlashSale, TouchContext } from '@tremolo/protocol';
 import { FlashStrip } from '../../components/shop/ProductCard.tsx';
 import { flashPhase, noteServerTime, useLiveStock, useNow } from '../../components/shop/live.ts';
 import { parseVia, settledError, useIdempotencyKey } from '../../components/shop/util.ts';

@@ -1,7 +1,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type Order } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Order } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { clock, useNow } from '../../components/shop/live.ts';

@@ -1,7 +1,8 @@
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { api, type Order, type OrderStatus, type OrderUpdate, type ResponseOf } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Order, OrderStatus, OrderUpdate, ResponseOf } from '@tremolo/protocol';
 import { Empty, ErrorMessage, Loading } from '../../components/Status.tsx';
 import { LoadMore } from '../../components/LoadMore.tsx';
 import { useOrderUpdates } from '../../components/shop/live.ts';

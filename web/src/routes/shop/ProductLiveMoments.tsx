@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { Avatar } from '../../components/Avatar.tsx';
 import { clock } from '../../components/shop/live.ts';
 import { useI18n } from '../../lib/i18n.tsx';

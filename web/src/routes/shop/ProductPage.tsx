@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api, type Product } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Product } from '@tremolo/protocol';
 import { Avatar } from '../../components/Avatar.tsx';
 import { CouponTicket } from '../../components/shop/CouponTicket.tsx';
 import { RatingLine } from '../../components/shop/Stars.tsx';

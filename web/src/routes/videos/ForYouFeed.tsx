@@ -1,7 +1,8 @@
 import { useCallback, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { useInfiniteQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { api, type FeedItem, type FeedPage } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { FeedItem, FeedPage } from '@tremolo/protocol';
 import { VideoPager } from '../../components/video/VideoPager.tsx';
 import { dropFromForYou } from '../../components/video/videoCache.ts';
 import type { ApiError } from '../../lib/api.ts';

@@ -1,5 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { pagerPropsOf } from '../../components/video/pagerProps.ts';
 import { VideoPager } from '../../components/video/VideoPager.tsx';
 import { useI18n } from '../../lib/i18n.tsx';

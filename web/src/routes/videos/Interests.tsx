@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { ErrorMessage } from '../../components/Status.tsx';
 import styles from '../../components/video/video.module.css';
 import { useI18n, type MessageKey } from '../../lib/i18n.tsx';

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type Video } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Video } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { VideoTile } from '../../components/video/VideoGrid.tsx';
 import { compactCount } from '../../components/video/videoApi.ts';

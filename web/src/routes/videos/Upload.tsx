@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, type Video, type Visibility } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Video, Visibility } from '@tremolo/protocol';
 import { Field } from '../../components/Field.tsx';
 import { ErrorMessage } from '../../components/Status.tsx';
 import { BagIcon } from '../../components/video/icons.tsx';

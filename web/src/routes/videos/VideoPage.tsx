@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api, type FeedItem } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { FeedItem } from '@tremolo/protocol';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { VideoPager } from '../../components/video/VideoPager.tsx';
 import { useI18n } from '../../lib/i18n.tsx';

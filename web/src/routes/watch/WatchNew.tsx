@@ -1,6 +1,6 @@
 import { useCallback, useEffect } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { ErrorMessage, Loading } from '../../components/Status.tsx';
 import { useI18n } from '../../lib/i18n.tsx';
 import { useApiMutation } from '../../lib/queries.ts';

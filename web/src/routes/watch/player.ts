@@ -1,4 +1,5 @@
-import { api, positionAt, type PlaybackState, type WatchAction, type WatchStateEvent } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { positionAt, type PlaybackState, type WatchAction, type WatchStateEvent } from '@tremolo/protocol';
 import { urlOf } from '../../lib/client.ts';
 import type { RealtimeClient } from '../../lib/realtime.ts';
 import { ClockEstimator, DriftController, leadFor } from '../../lib/watch-sync.ts';

@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type ControlMode, type PlaybackState, type PublishBody, type WatchParty, type WatchPartyInfo } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { ControlMode, PlaybackState, PublishBody, WatchParty, WatchPartyInfo } from '@tremolo/protocol';
 import { call } from '../../lib/client.ts';
 import { useI18n } from '../../lib/i18n.tsx';
 import { keyOf, useApiMutation, useApiQuery } from '../../lib/queries.ts';

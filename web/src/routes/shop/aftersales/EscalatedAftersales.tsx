@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { api, type AftersalesRequest } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { AftersalesRequest } from '@tremolo/protocol';
 import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
 import { useI18n } from '../../../lib/i18n.tsx';
 import { LoadMore } from '../../../components/LoadMore.tsx';

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { useQueryClient } from '@tanstack/react-query';
+import * as api from '@tremolo/protocol/api';
 import {
   ACTIVE_AFTERSALES_STATUSES,
   AftersalesReason,
-  api,
   MAX_AFTERSALES_PHOTOS,
   type AftersalesKind,
   type AftersalesRequest,

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, MAX_REVIEW_PHOTOS, type Order, type Review } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import { MAX_REVIEW_PHOTOS, type Order, type Review } from '@tremolo/protocol';
 import { ErrorMessage } from '../../../components/Status.tsx';
 import { call, uploadTo } from '../../../lib/client.ts';
 import { useErrorText } from '../../../lib/errors.ts';

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import { api, type Product } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Product } from '@tremolo/protocol';
 import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
 import { Stars } from '../../../components/shop/Stars.tsx';
 import { settledError } from '../../../components/shop/util.ts';

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, type Review } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Review } from '@tremolo/protocol';
 import { Avatar } from '../../../components/Avatar.tsx';
 import { ReportSheet } from '../../../components/ReportSheet.tsx';
 import { ErrorMessage } from '../../../components/Status.tsx';

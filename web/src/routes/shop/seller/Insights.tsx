@@ -15,7 +15,7 @@ import {
   YAxis,
 } from 'recharts';
 import { keepPreviousData } from '@tanstack/react-query';
-import { api } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
 import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
 import { settledError } from '../../../components/shop/util.ts';
 import { useI18n } from '../../../lib/i18n.tsx';

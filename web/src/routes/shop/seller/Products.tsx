@@ -1,7 +1,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { keepPreviousData, useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, type BodyOf, type Product, type ProductStatus, type Variant } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { BodyOf, Product, ProductStatus, Variant } from '@tremolo/protocol';
 import { Field } from '../../../components/Field.tsx';
 import { Empty, ErrorMessage, Loading } from '../../../components/Status.tsx';
 import { settledError, toMajorInput, toMinor } from '../../../components/shop/util.ts';

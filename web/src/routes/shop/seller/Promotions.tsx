@@ -1,6 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { api, type Coupon, type CreateCouponBody, type FlashSale } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Coupon, CreateCouponBody, FlashSale } from '@tremolo/protocol';
 import { Field } from '../../../components/Field.tsx';
 import { ErrorMessage } from '../../../components/Status.tsx';
 import { CouponTicket } from '../../../components/shop/CouponTicket.tsx';

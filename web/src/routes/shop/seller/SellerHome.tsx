@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, type Shop } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Shop } from '@tremolo/protocol';
 import { Field } from '../../../components/Field.tsx';
 import { ErrorMessage, Loading } from '../../../components/Status.tsx';
 import { settledError } from '../../../components/shop/util.ts';

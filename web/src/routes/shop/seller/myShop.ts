@@ -1,5 +1,6 @@
 import { useQuery, type QueryKey } from '@tanstack/react-query';
-import { api, type Shop } from '@tremolo/protocol';
+import * as api from '@tremolo/protocol/api';
+import type { Shop } from '@tremolo/protocol';
 import { ApiError } from '../../../lib/api.ts';
 import { call } from '../../../lib/client.ts';
 import { keyOf } from '../../../lib/queries.ts';
