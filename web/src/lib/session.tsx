@@ -71,21 +71,25 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const userId = state.status === 'user' ? state.me.id : null;
   useEffect(() => {
     if (!userId) return;
-    // Its own chunk: a visitor never opens a socket, and the schemas of every event it can carry
-    // (rooms, chat, match…) would otherwise be in everyone's first download.
+    // Its own chunk: a visitor never opens a socket, so its code need not be in everyone's first download.
     let stop: (() => void) | null = null;
     let cancelled = false;
-    void import('./realtime.ts').then(({ RealtimeClient: Client }) => {
-      if (cancelled) return;
-      const client = new Client();
-      client.start();
-      const stopFocus = reportFocus(client);
-      setRealtime(client);
-      stop = () => {
-        stopFocus();
-        client.stop();
-      };
-    });
+    void import('./realtime.ts')
+      .then(({ RealtimeClient: Client }) => {
+        if (cancelled) return;
+        const client = new Client();
+        client.start();
+        const stopFocus = reportFocus(client);
+        setRealtime(client);
+        stop = () => {
+          stopFocus();
+          client.stop();
+        };
+      })
+      .catch(() => {
+        // The chunk did not arrive (offline before the service worker cached it): no socket, as when
+        // the server cannot be reached; the next sign-in or page load tries again.
+      });
     return () => {
       cancelled = true;
       stop?.();
