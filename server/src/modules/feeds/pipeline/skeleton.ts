@@ -56,10 +56,15 @@ export async function forYouSkeleton(src: ForYouSources, { viewerId, friends, fo
 
   // Candidates from every source, remembering the best reason for each. A candidate costs one
   // catalogue lookup (row and popularity together), whichever sources name it, and its score is
-  // summed in place: the popularity term when it is added, the collaborative one when the engine
-  // names it, the rest below. Nothing is awaited from here on, so popularity cannot move meanwhile.
+  // summed in place: every term that depends on the video alone when it is added (its row is
+  // then in the CPU's cache; read again after a thousand others it mostly is not), the
+  // collaborative one when the engine names it, the social one at the end. Nothing is awaited
+  // from here on, so neither the catalogue nor the interest model moves meanwhile.
   const W = FOR_YOU_WEIGHTS;
   const popScale = 1 / (Math.log1p(catalogue.maxPopularity()) || 1);
+  // The viewer's interest weights are looked up once for the whole ranking.
+  const interest = viewerId ? model.scorer(viewerId) : null;
+  const followingSet = new Set(following);
   const candidates = new Map<string, Scored>();
   const add = (id: string, reason: Reason, social = 0): Scored | undefined => {
     const x = candidates.get(id);
@@ -68,7 +73,13 @@ export async function forYouSkeleton(src: ForYouSources, { viewerId, friends, fo
       const v = slot?.row;
       if (!v) return undefined;
       const pop = Math.max(0, slot.pop);
-      const s = pop > 0 ? W.popularity * Math.log1p(pop) * popScale : 0;
+      const ageDays = (now - v.createdAt.getTime()) / 86_400_000;
+      const s =
+        W.interest * (interest ? interest(v.hashtags) : 0) +
+        W.following * (followingSet.has(v.authorId) ? 1 : 0) +
+        W.popularity * (pop > 0 ? Math.log1p(pop) * popScale : 0) +
+        W.freshness * Math.exp(-ageDays / 3) +
+        W.jitter * Math.random();
       const y: Scored = { c: { id, reason, social }, v, s, unpopular: pop < 1 };
       candidates.set(id, y);
       return y;
@@ -98,20 +109,11 @@ export async function forYouSkeleton(src: ForYouSources, { viewerId, friends, fo
   for (const id of catalogue.newest(100)) add(id, 'fresh');
   for (const id of catalogue.popular(100)) add(id, 'popular');
 
-  // Score: the viewer's interest weights are looked up once for the whole ranking.
-  const interest = viewerId ? model.scorer(viewerId) : null;
-  const followingSet = new Set(following);
+  // The social term, now that every like of the circle is counted.
   const out: Scored[] = new Array<Scored>(candidates.size);
   let n = 0;
   for (const x of candidates.values()) {
-    const { c, v } = x;
-    const ageDays = (now - v.createdAt.getTime()) / 86_400_000;
-    x.s +=
-      W.interest * (interest ? interest(v.hashtags) : 0) +
-      W.social * (c.social > 0 ? Math.tanh(c.social / 2) : 0) +
-      W.following * (followingSet.has(v.authorId) ? 1 : 0) +
-      W.freshness * Math.exp(-ageDays / 3) +
-      W.jitter * Math.random();
+    if (x.c.social > 0) x.s += W.social * Math.tanh(x.c.social / 2);
     out[n++] = x;
   }
   return out.sort((a, b) => b.s - a.s);
