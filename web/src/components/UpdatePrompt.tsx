@@ -49,9 +49,19 @@ export function UpdatePrompt() {
   useEffect(() => {
     if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
     let cancelled = false;
-    void firstScreenSettled().then(async () => {
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const register = async (attempt: number): Promise<void> => {
       if (cancelled) return;
-      const { Workbox } = await import('workbox-window');
+      let Workbox: typeof import('workbox-window').Workbox;
+      try {
+        ({ Workbox } = await import('workbox-window'));
+      } catch (err) {
+        // The server is unreachable (offline, a restart): the registration waits for it rather
+        // than failing for good; the page itself goes on working.
+        console.warn('service worker registration postponed', err);
+        retry = setTimeout(() => void register(attempt + 1), Math.min(60_000, 5_000 * 2 ** attempt));
+        return;
+      }
       if (cancelled) return;
       const wb = new Workbox('/sw.js', { scope: '/', type: 'classic' });
       wb.addEventListener('waiting', () => setWaiting(wb));
@@ -60,9 +70,11 @@ export function UpdatePrompt() {
         if (e.isUpdate) location.reload();
       });
       void wb.register().catch((err: unknown) => console.warn('service worker not registered', err));
-    });
+    };
+    void firstScreenSettled().then(() => register(0));
     return () => {
       cancelled = true;
+      clearTimeout(retry);
     };
   }, []);
 
