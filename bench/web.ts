@@ -1,6 +1,6 @@
 /**
  * `npm run bench:web`: the first load on a phone. The real server (production build of the web
- * app in `web/dist`, built first if missing; embedded PGlite in a temporary directory; demo
+ * app in `web/dist`, built first unless `--no-build`, so the figures are of the checkout's code; embedded PGlite in a temporary directory; demo
  * content) and headless Chromium under Lighthouse's "Slow 4G" network (562.5 ms RTT,
  * 1.6 Mbps × 0.9 down, 750 Kbps × 0.9 up, via the DevTools Protocol). No CPU throttling: the
  * machine's two cores are already shared, and a rate of 4 on top made runs too noisy to compare.
@@ -25,7 +25,9 @@ import { startServerProcess } from '../server/src/test/processes.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../server/src/test/chromium.ts';
 import { canPin, pinProcess, root, sleep } from './support/processes.ts';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, 'no-build': { type: 'boolean', default: false } },
+});
 const RUNS = Number(args.runs);
 const dist = path.join(root, 'web', 'dist');
 // Lighthouse's "Slow 4G" (its simulated mobile throttling), applied by DevTools' request-level emulation.
@@ -118,8 +120,9 @@ function p50(xs: (number | null)[]): number | null {
 }
 
 async function main() {
-  if (!existsSync(path.join(dist, 'index.html'))) {
-    log('building the web app (web/dist missing)…');
+  // A build left from another commit would measure that commit's JavaScript.
+  if (!args['no-build'] || !existsSync(path.join(dist, 'index.html'))) {
+    log('building the web app…');
     const r = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
