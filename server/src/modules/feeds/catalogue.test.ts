@@ -29,26 +29,6 @@ test('popularity ranks and ignores removed videos', () => {
   assert.equal(c.maxPopularity(), 3);
 });
 
-test('a slot holds the row and its popularity; popularity outlives a removal and a return', () => {
-  const c = new Catalogue();
-  const v = row('01', 'a', ['x']);
-  c.load([v]);
-  c.bump('01', 2);
-  assert.deepEqual(c.slot('01'), { row: v, pop: 2 });
-  c.remove('01');
-  assert.equal(c.get('01'), undefined);
-  assert.equal(c.slot('01')?.pop, 2);
-  assert.equal(c.size, 0);
-  c.remove('01');
-  assert.equal(c.size, 0, 'a second removal counts nothing');
-  const again = row('01', 'a', ['x']);
-  c.add(again);
-  assert.equal(c.get('01'), again);
-  assert.equal(c.popularityOf('01'), 2);
-  assert.equal(c.size, 1);
-  assert.equal(c.slot('99'), undefined);
-});
-
 test('the kept popular list matches a full sort over thousands of videos, bumps, removals and returns', () => {
   const c = new Catalogue();
   const n = 5000;

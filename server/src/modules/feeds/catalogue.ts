@@ -11,27 +11,12 @@ const POPULAR_KEPT = 1000;
  * Lists are append-only in creation order (ids are time-ordered) with lazy deletion, so
  * "newest n" is a walk from the end, never a sort per request.
  */
-/** One video's entry: its row while it is in the catalogue, and its popularity (kept across a removal). */
-export interface CatalogueSlot {
-  readonly row: VideoRow | undefined;
-  readonly pop: number;
-}
-
-interface MutableSlot {
-  row: VideoRow | undefined;
-  pop: number;
-}
-
 export class Catalogue {
-  /**
-   * Row and popularity share one entry: a ranking looks up about a thousand candidates, and
-   * each lookup in a map of 500,000 string keys is mostly cache misses, so one is paid, not two.
-   */
-  private readonly slots = new Map<string, MutableSlot>();
-  private count = 0;
+  private readonly rows = new Map<string, VideoRow>();
   private readonly all: string[] = [];
   private readonly byTag = new Map<string, string[]>();
   private readonly byAuthor = new Map<string, string[]>();
+  private readonly popularity = new Map<string, number>();
   /**
    * The most popular ids, kept incrementally: a bump adds its video when it beats the last
    * kept one, and the list is re-sorted and cut back to POPULAR_KEPT when read or when it has
@@ -45,16 +30,11 @@ export class Catalogue {
   private topDirty = false;
 
   get size(): number {
-    return this.count;
+    return this.rows.size;
   }
 
   get(id: string): VideoRow | undefined {
-    return this.slots.get(id)?.row;
-  }
-
-  /** The row and popularity of a video in one lookup (undefined when never seen). */
-  slot(id: string): CatalogueSlot | undefined {
-    return this.slots.get(id);
+    return this.rows.get(id);
   }
 
   /** Adds many rows at once (start-up), sorting each list once. */
@@ -64,12 +44,9 @@ export class Catalogue {
   }
 
   add(v: VideoRow): void {
-    let slot = this.slots.get(v.id);
-    if (!slot) this.slots.set(v.id, (slot = { row: undefined, pop: 0 }));
-    const known = slot.row !== undefined;
-    slot.row = v;
+    const known = this.rows.has(v.id);
+    this.rows.set(v.id, v);
     if (known) return;
-    this.count++;
     append(this.all, v.id);
     for (const t of v.hashtags) append(getOrCreate(this.byTag, t), v.id);
     append(getOrCreate(this.byAuthor, v.authorId), v.id);
@@ -78,18 +55,12 @@ export class Catalogue {
 
   remove(id: string): void {
     // Lists drop the id lazily, when a walk meets it.
-    const slot = this.slots.get(id);
-    if (slot?.row) {
-      slot.row = undefined;
-      this.count--;
-    }
+    this.rows.delete(id);
     if (this.inTop.has(id)) this.topDirty = true;
   }
 
   bump(id: string, by: number): void {
-    let slot = this.slots.get(id);
-    if (!slot) this.slots.set(id, (slot = { row: undefined, pop: 0 }));
-    slot.pop += by;
+    this.popularity.set(id, (this.popularity.get(id) ?? 0) + by);
     this.offerTop(id);
   }
 
@@ -99,7 +70,7 @@ export class Catalogue {
       this.topDirty = true;
       return;
     }
-    const p = this.slots.get(id)?.pop ?? 0;
+    const p = this.popularity.get(id) ?? 0;
     if (p > 0 && (p > this.topMin || this.top.length < POPULAR_KEPT)) {
       this.inTop.add(id);
       this.top.push(id);
@@ -109,7 +80,7 @@ export class Catalogue {
   }
 
   popularityOf(id: string): number {
-    return Math.max(0, this.slots.get(id)?.pop ?? 0);
+    return Math.max(0, this.popularity.get(id) ?? 0);
   }
 
   withTag(tag: string, n: number): string[] {
@@ -131,11 +102,10 @@ export class Catalogue {
   }
 
   private compactTop(): void {
-    const pop = (id: string) => this.slots.get(id)?.pop ?? 0;
-    const has = (id: string) => this.slots.get(id)?.row !== undefined;
-    const kept = this.top.filter((id) => pop(id) > 0 && has(id)).sort((a, b) => pop(b) - pop(a));
+    const pop = (id: string) => this.popularity.get(id) ?? 0;
+    const kept = this.top.filter((id) => pop(id) > 0 && this.rows.has(id)).sort((a, b) => pop(b) - pop(a));
     for (const id of kept.splice(POPULAR_KEPT)) this.inTop.delete(id);
-    for (const id of this.top) if (!(pop(id) > 0 && has(id))) this.inTop.delete(id);
+    for (const id of this.top) if (!(pop(id) > 0 && this.rows.has(id))) this.inTop.delete(id);
     this.top = kept;
     this.topMin = kept.length >= POPULAR_KEPT ? pop(kept[kept.length - 1]!) : 0;
     this.topDirty = false;
@@ -151,7 +121,7 @@ export class Catalogue {
     const out: string[] = [];
     for (let i = list.length - 1; i >= 0 && out.length < n; i--) {
       const id = list[i]!;
-      if (this.slots.get(id)?.row !== undefined) out.push(id);
+      if (this.rows.has(id)) out.push(id);
     }
     return out;
   }

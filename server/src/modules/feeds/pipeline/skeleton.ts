@@ -3,7 +3,7 @@ import type { IdMap } from '../../../lib/recommend/ids.ts';
 import type { VideoRow, VideosService } from '../../videos/service.ts';
 import type { Catalogue } from '../catalogue.ts';
 import type { InterestModel } from '../interest-model.ts';
-import type { Reason, Scored } from './types.ts';
+import type { Candidate, Reason, Scored } from './types.ts';
 
 /**
  * Stage 1, skeleton: which videos a page could hold, before anything about them is loaded for
@@ -47,50 +47,18 @@ export interface ForYouSkeletonInput {
  */
 export async function forYouSkeleton(src: ForYouSources, { viewerId, friends, following, now }: ForYouSkeletonInput): Promise<Scored[]> {
   const { catalogue, model, engine, people, items } = src;
-  // The circle's likes are the one query: asked first, so that everything after it runs in one
-  // synchronous stretch and each candidate's row, read once when it is added, is still the
-  // catalogue's when it is scored.
-  const friendSet = new Set(friends);
-  const circle = [...new Set([...friends, ...following])];
-  const likes = circle.length ? await src.videos.recentLikesBy(circle, 300) : [];
-
-  // Candidates from every source, remembering the best reason for each. A candidate costs one
-  // catalogue lookup (row and popularity together), whichever sources name it, and its score is
-  // summed in place: every term that depends on the video alone when it is added (its row is
-  // then in the CPU's cache; read again after a thousand others it mostly is not), the
-  // collaborative one when the engine names it, the social one at the end. Nothing is awaited
-  // from here on, so neither the catalogue nor the interest model moves meanwhile.
-  const W = FOR_YOU_WEIGHTS;
-  const popScale = 1 / (Math.log1p(catalogue.maxPopularity()) || 1);
-  // The viewer's interest weights are looked up once for the whole ranking.
-  const interest = viewerId ? model.scorer(viewerId) : null;
-  const followingSet = new Set(following);
-  const candidates = new Map<string, Scored>();
-  const add = (id: string, reason: Reason, social = 0): Scored | undefined => {
-    const x = candidates.get(id);
-    if (!x) {
-      const slot = catalogue.slot(id);
-      const v = slot?.row;
-      if (!v) return undefined;
-      const pop = Math.max(0, slot.pop);
-      const ageDays = (now - v.createdAt.getTime()) / 86_400_000;
-      const s =
-        W.interest * (interest ? interest(v.hashtags) : 0) +
-        W.following * (followingSet.has(v.authorId) ? 1 : 0) +
-        W.popularity * (pop > 0 ? Math.log1p(pop) * popScale : 0) +
-        W.freshness * Math.exp(-ageDays / 3) +
-        W.jitter * Math.random();
-      const y: Scored = { c: { id, reason, social }, v, s, unpopular: pop < 1 };
-      candidates.set(id, y);
-      return y;
-    }
-    x.c.social += social;
+  // Candidates from every source, remembering the best reason for each.
+  const candidates = new Map<string, Candidate>();
+  const add = (id: string, reason: Reason, social = 0) => {
+    const c = candidates.get(id);
+    if (!c) return void candidates.set(id, { id, reason, social });
+    c.social += social;
     // The reason shown is the most personal one that applies.
-    if (REASON_RANK[reason] < REASON_RANK[x.c.reason]) x.c.reason = reason;
-    return x;
+    if (REASON_RANK[reason] < REASON_RANK[c.reason]) c.reason = reason;
   };
   if (viewerId) for (const tag of model.topTags(viewerId, 5)) for (const id of catalogue.withTag(tag, 100)) add(id, 'interest');
   // Collaborative candidates: what people with similar histories engaged with, and friends' picks.
+  const cf = new Map<string, number>();
   if (viewerId) {
     const me = people.intern(viewerId);
     engine.setSocial(
@@ -100,21 +68,39 @@ export async function forYouSkeleton(src: ForYouSources, { viewerId, friends, fo
     const ranked = engine.rankReachable(me, { k: ENGINE_CANDIDATES });
     const top = ranked.scores[0] ?? 0;
     for (let i = 0; i < ranked.items.length; i++) {
-      const x = add(items.key(ranked.items[i]!), 'interest');
-      if (x && top > 0) x.s += W.collaborative * (ranked.scores[i]! / top);
+      const id = items.key(ranked.items[i]!);
+      if (!catalogue.get(id)) continue;
+      cf.set(id, top > 0 ? ranked.scores[i]! / top : 0);
+      add(id, 'interest');
     }
   }
-  for (const l of likes) add(l.videoId, friendSet.has(l.userId) ? 'friends' : 'following', 1);
+  const friendSet = new Set(friends);
+  const circle = [...new Set([...friends, ...following])];
+  if (circle.length)
+    for (const l of await src.videos.recentLikesBy(circle, 300)) add(l.videoId, friendSet.has(l.userId) ? 'friends' : 'following', 1);
   for (const creator of following.slice(-50)) for (const id of catalogue.byCreator(creator, 3)) add(id, 'following');
   for (const id of catalogue.newest(100)) add(id, 'fresh');
   for (const id of catalogue.popular(100)) add(id, 'popular');
 
-  // The social term, now that every like of the circle is counted.
-  const out: Scored[] = new Array<Scored>(candidates.size);
-  let n = 0;
-  for (const x of candidates.values()) {
-    if (x.c.social > 0) x.s += W.social * Math.tanh(x.c.social / 2);
-    out[n++] = x;
+  // Score.
+  const followingSet = new Set(following);
+  const maxPop = Math.log1p(catalogue.maxPopularity()) || 1;
+  const W = FOR_YOU_WEIGHTS;
+  const out: Scored[] = [];
+  for (const c of candidates.values()) {
+    const v = catalogue.get(c.id);
+    if (!v) continue;
+    const ageDays = (now - v.createdAt.getTime()) / 86_400_000;
+    const pop = catalogue.popularityOf(v.id);
+    const s =
+      W.interest * (viewerId ? model.score(viewerId, v.hashtags) : 0) +
+      W.collaborative * (cf.get(v.id) ?? 0) +
+      W.social * Math.tanh(c.social / 2) +
+      W.following * (followingSet.has(v.authorId) ? 1 : 0) +
+      W.popularity * (Math.log1p(pop) / maxPop) +
+      W.freshness * Math.exp(-ageDays / 3) +
+      W.jitter * Math.random();
+    out.push({ c, v, s, unpopular: pop < 1 });
   }
   return out.sort((a, b) => b.s - a.s);
 }

@@ -3,7 +3,7 @@ import type { VideoRow } from '../../videos/service.ts';
 
 export type Reason = Extract<FeedItem, { type: 'video' }>['reason'];
 
-interface Candidate {
+export interface Candidate {
   id: string;
   reason: Reason;
   /** Friends and followed creators who liked it. */
